@@ -1,0 +1,115 @@
+# crm - customer-relationship manager as composable Unix programs.
+#
+#   make                 build every program into bin/
+#   make check           unit tests, CLI tests, man-page examples
+#   make SANITIZE=1 check   the same under AddressSanitizer + UBSan
+#   make CC=clang        build with clang
+#   make install PREFIX=/usr/local DESTDIR=
+#   make bench           benchmarks (bench/README.md)
+#   make demo            install dependencies, build, run a demo pipeline
+
+VERSION  = 0.1.0
+PREFIX  ?= /usr/local
+BINDIR   = $(PREFIX)/bin
+MANDIR   = $(PREFIX)/share/man
+
+ifeq ($(origin CC),default)
+CC = gcc
+endif
+ifeq ($(findstring clang,$(CC)),clang)
+CXX = clang++
+endif
+
+PKGS     = sqlite3 yaml-0.1 libutf8proc jansson
+CPPFLAGS += -Iinclude -D_GNU_SOURCE -DCRM_VERSION='"$(VERSION)"'
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+            $(shell pkg-config --cflags $(PKGS))
+CXXFLAGS ?= -O2 -g
+CXXFLAGS += -std=c++17 -Wall -Wextra -Werror
+LDLIBS   += $(shell pkg-config --libs $(PKGS)) -lphonenumber
+
+ifeq ($(SANITIZE),1)
+SANFLAGS  = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+CFLAGS   += $(SANFLAGS)
+CXXFLAGS += $(SANFLAGS)
+LDFLAGS  += $(SANFLAGS)
+O        ?= build/san
+else
+O        ?= build/out
+endif
+BIN = $(if $(filter build/out,$(O)),bin,$(O)/bin)
+
+LIB_C    = $(wildcard libcore/*.c)
+LIB_CC   = $(wildcard libcore/*.cc)
+LIB_OBJ  = $(LIB_C:%.c=$(O)/%.o) $(LIB_CC:%.cc=$(O)/%.o)
+CLI_OBJ  = $(patsubst %.c,$(O)/%.o,$(wildcard cmd/common/*.c))
+PROGS    = $(patsubst cmd/%/,%,$(filter-out cmd/common/,$(sort $(dir $(wildcard cmd/*/main.c)))))
+PROG_BIN = $(PROGS:%=$(BIN)/%)
+UNIT_SRC = $(wildcard tests/unit/check_*.c)
+UNIT_OBJ = $(UNIT_SRC:%.c=$(O)/%.o) $(O)/tests/unit/runner.o
+
+all: $(PROG_BIN)
+
+$(O)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Icmd/common -MMD -MP -c -o $@ $<
+
+$(O)/%.o: %.cc
+	@mkdir -p $(@D)
+	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -MMD -MP -c -o $@ $<
+
+$(O)/libcore.a: $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(O)/libcli.a: $(CLI_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+# The objects of program crm-NAME: every cmd/crm-NAME/*.c.
+objs_of = $(patsubst %.c,$(O)/%.o,$(wildcard cmd/$(1)/*.c))
+
+.SECONDEXPANSION:
+$(BIN)/%: $$(call objs_of,$$*) $(O)/libcli.a $(O)/libcore.a
+	@mkdir -p $(@D)
+	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# The unit runner finds its suites by file name: check_foo.c defines foo_suite().
+$(O)/tests/unit/suites.h: $(UNIT_SRC)
+	@mkdir -p $(@D)
+	@for f in $(notdir $(UNIT_SRC:.c=)); do echo "SUITE($${f#check_})"; done > $@
+
+$(O)/tests/unit/runner.o: tests/unit/runner.c $(O)/tests/unit/suites.h
+	$(CC) $(CPPFLAGS) -I$(O)/tests/unit $(CFLAGS) $(shell pkg-config --cflags check) -c -o $@ $<
+
+$(O)/unit-tests: $(UNIT_OBJ) $(O)/libcore.a
+	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(shell pkg-config --libs check)
+
+check: all $(O)/unit-tests
+	@scripts/banned-calls
+	$(O)/unit-tests
+	CRM_BIN=$(CURDIR)/$(BIN) tests/cli/run
+
+bench: all
+	CRM_BIN=$(CURDIR)/$(BIN) bench/run
+
+demo:
+	scripts/deps.sh
+	$(MAKE) all
+	scripts/demo
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7
+	install -m 755 $(PROG_BIN) $(DESTDIR)$(BINDIR)
+	install -m 644 man/man1/*.1 $(DESTDIR)$(MANDIR)/man1
+	install -m 644 man/man5/*.5 $(DESTDIR)$(MANDIR)/man5
+	install -m 644 man/man7/*.7 $(DESTDIR)$(MANDIR)/man7
+
+clean:
+	rm -rf build bin
+
+.PHONY: all check bench demo install clean
+.SECONDARY:
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,268 @@
+/* verbs.c - add, show, list, set, rm and restore for any entity. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "verbs.h"
+
+const struct cli_opt verb_add_opts[] = {
+	{ "tag", 't', CLI_ARG, "TAG", "add a tag (repeatable; contacts only)" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+
+const struct cli_opt verb_list_opts[] = {
+	/* The first VERB_LIST_PEOPLE_OPTS apply to contacts only. */
+	{ "tag", 't', CLI_ARG, "TAG", "only records with this tag" },
+	{ "company", 'c', CLI_ARG, "COMPANY", "only members of this company (id or name)" },
+	{ "status", 0, CLI_ARG, "STATUS", "only records with this status" },
+	{ "where", 'w', CLI_ARG, "FIELD OP VALUE", "filter; OP is = != < > <= >= or ~ (contains); repeatable, ANDed" },
+	{ "since", 0, CLI_ARG, "TIME", "only records updated at or after TIME" },
+	{ "until", 0, CLI_ARG, "TIME", "only records updated before TIME" },
+	{ "created", 0, CLI_NOARG, NULL, "make --since/--until apply to the creation time" },
+	{ "search", 's', CLI_ARG, "TEXT", "full-text search (every word, as a prefix)" },
+	{ "sort", 0, CLI_ARG, "FIELDS", "sort by fields, '-' before one for descending" },
+	{ "limit", 0, CLI_ARG, "N", "print at most N records" },
+	{ "archived", 0, CLI_NOARG, NULL, "list archived records instead of live ones" },
+	{ "all", 'a', CLI_NOARG, NULL, "list live and archived records" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+
+const struct cli_opt verb_set_opts[] = {
+	{ "dry-run", 'n', CLI_NOARG, NULL, "report what would change, change nothing" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+
+const struct cli_opt verb_rm_opts[] = {
+	{ "purge", 0, CLI_NOARG, NULL, "delete for good instead of archiving" },
+	{ "dry-run", 'n', CLI_NOARG, NULL, "report what would change, change nothing" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+
+int verb_add(struct cli *c, int argc, char **argv)
+{
+	const char *tag;
+	size_t pos = 0;
+	int64_t id;
+	int rc, changed;
+
+	(void)argv;
+	if (argc > 0)
+		return cli_usage_error(c, "unexpected operand '%s'", argv[0]);
+	if (!crm_record_count(c->rec))
+		return cli_usage_error(c, "no fields given");
+	if ((rc = crm_entity_add(c->db, c->rec, &id)))
+		return cli_error(c, rc);
+	while (!rc && (tag = cli_next(c, "tag", &pos)))
+		rc = crm_contact_tag(c->db, id, tag, 1, &changed);
+	if (rc)
+		return cli_error(c, rc);
+	printf("%lld\n", (long long)id);
+	return 0;
+}
+
+struct printer {
+	crm_out *w;
+};
+
+static int print_row(void *arg, const char *const *vals)
+{
+	struct printer *p = arg;
+
+	return crm_out_row(p->w, vals);
+}
+
+int verb_print_query(struct cli *c, crm_query *q, long *count)
+{
+	const struct crm_column *cols;
+	struct printer p = { NULL };
+	size_t n;
+	int rc;
+
+	if ((rc = crm_query_fields(q, c->fields)) || (rc = crm_query_columns(q, &cols, &n)) ||
+	    (rc = cli_output(c, cols, n, &p.w)))
+		return cli_error(c, rc);
+	rc = crm_query_run(q, print_row, &p, count);
+	if (!rc)
+		rc = crm_out_finish(p.w);
+	crm_out_free(p.w);
+	return rc ? cli_error(c, rc) : 0;
+}
+
+/* show prints a record on a terminal as one "field value" line per field. */
+struct vertical {
+	crm_out *w;
+	const struct crm_column *cols;
+	size_t n;
+};
+
+static int print_vertical(void *arg, const char *const *vals)
+{
+	struct vertical *v = arg;
+	int rc = CRM_OK;
+
+	for (size_t i = 0; i < v->n && !rc; i++) {
+		const char *pair[2] = { v->cols[i].name, vals[i] };
+		if (vals[i])
+			rc = crm_out_row(v->w, pair);
+	}
+	return rc;
+}
+
+static int show_one(struct cli *c, int64_t id, int vertical, crm_out **w)
+{
+	static const struct crm_column kv[] = { { "field", CRM_COL_TEXT }, { "value", CRM_COL_TEXT } };
+	struct vertical v = { NULL, NULL, 0 };
+	crm_query *q;
+	long count = 0;
+	int rc;
+
+	if ((rc = crm_query_new(&q, c->db, c->entity)))
+		return rc;
+	crm_query_archived(q, 2);
+	if (!(rc = crm_query_id(q, id)) && !(rc = crm_query_fields(q, c->fields ? c->fields : "all")))
+		rc = crm_query_columns(q, &v.cols, &v.n);
+	if (!rc && !*w)
+		rc = vertical ? cli_output(c, kv, 2, w) : cli_output(c, v.cols, v.n, w);
+	v.w = *w;
+	if (!rc)
+		rc = crm_query_run(q, vertical ? print_vertical : print_row, &v, &count);
+	if (!rc && !count)
+		rc = crm_error_set(CRM_ENOTFOUND, "no %s %lld", crm_entity_name(c->entity),
+		                   (long long)id);
+	crm_query_free(q);
+	return rc;
+}
+
+int verb_show(struct cli *c, int argc, char **argv)
+{
+	enum crm_format f;
+	crm_out *w = NULL;
+	int64_t *ids;
+	size_t n;
+	int rc;
+
+	if ((rc = cli_format(c, &f)) || (rc = cli_ids(c, argc, argv, &ids, &n)))
+		return cli_error(c, rc);
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = show_one(c, ids[i], f == CRM_FORMAT_TABLE && n == 1, &w);
+	free(ids);
+	if (!rc && w)
+		rc = crm_out_finish(w);
+	crm_out_free(w);
+	return rc ? cli_error(c, rc) : 0;
+}
+
+/* Applies the list options to q; returns a libcore status. */
+static int list_filters(struct cli *c, crm_query *q)
+{
+	const char *on = cli_has(c, "created") ? "created_at" : "updated_at";
+	const char *v;
+	size_t pos = 0;
+	char *end;
+	int rc = CRM_OK;
+
+	while (!rc && (v = cli_next(c, "where", &pos)))
+		rc = crm_query_where(q, v);
+	for (pos = 0; !rc && (v = cli_next(c, "tag", &pos));)
+		rc = crm_query_tag(q, v);
+	if (!rc && (v = cli_get(c, "company")))
+		rc = crm_query_company(q, v);
+	if (!rc && (v = cli_get(c, "status")))
+		rc = crm_query_filter(q, "status", "=", v);
+	if (!rc && (v = cli_get(c, "since")))
+		rc = crm_query_filter(q, on, ">=", v);
+	if (!rc && (v = cli_get(c, "until")))
+		rc = crm_query_filter(q, on, "<", v);
+	if (!rc && (v = cli_get(c, "search")))
+		rc = crm_query_search(q, v);
+	if (!rc && (v = cli_get(c, "sort")))
+		rc = crm_query_sort(q, v);
+	if (!rc && (v = cli_get(c, "limit"))) {
+		long n = strtol(v, &end, 10);
+		if (*end || n <= 0 || !*v)
+			return crm_error_set(CRM_EUSAGE, "invalid limit '%s'", v);
+		crm_query_limit(q, n);
+	}
+	crm_query_archived(q, cli_has(c, "all") ? 2 : cli_has(c, "archived"));
+	return rc;
+}
+
+int verb_list(struct cli *c, int argc, char **argv)
+{
+	crm_query *q;
+	long count = 0;
+	int rc, status;
+
+	if (argc > 0)
+		return cli_usage_error(c, "unexpected operand '%s'", argv[0]);
+	if ((rc = crm_query_new(&q, c->db, c->entity)) || (rc = list_filters(c, q))) {
+		crm_query_free(q);
+		return cli_error(c, rc);
+	}
+	status = verb_print_query(c, q, &count);
+	crm_query_free(q);
+	return status ? status : count ? 0 : 1;
+}
+
+/* Reports the outcome of a verb that changes many records. */
+static void report(const struct cli *c, const char *what, size_t changed, size_t total)
+{
+	if (c->quiet)
+		return;
+	fprintf(stderr, "%s: %s%s %zu of %zu %s\n", c->prog->name,
+	        cli_has(c, "dry-run") ? "would have " : "", what, changed, total,
+	        crm_entity_name(c->entity));
+}
+
+int verb_set(struct cli *c, int argc, char **argv)
+{
+	int64_t *ids;
+	size_t n, changed = 0;
+	int rc, ch;
+
+	if (!crm_record_count(c->rec))
+		return cli_usage_error(c, "no fields given");
+	if ((rc = cli_ids(c, argc, argv, &ids, &n)))
+		return cli_error(c, rc);
+	for (size_t i = 0; i < n && !rc; i++)
+		if (!(rc = crm_entity_update(c->db, c->rec, ids[i], &ch)))
+			changed += (size_t)ch;
+	free(ids);
+	if (rc)
+		return cli_error(c, rc);
+	report(c, "updated", changed, n);
+	c->rollback = cli_has(c, "dry-run");
+	return 0;
+}
+
+static int archive_verb(struct cli *c, int argc, char **argv, int archive)
+{
+	int purge = archive && cli_has(c, "purge");
+	int64_t *ids;
+	size_t n, changed = 0;
+	int rc, ch = 1;
+
+	if ((rc = cli_ids(c, argc, argv, &ids, &n)))
+		return cli_error(c, rc);
+	for (size_t i = 0; i < n && !rc; i++) {
+		rc = purge ? crm_entity_purge(c->db, c->entity, ids[i])
+		           : crm_entity_archive(c->db, c->entity, ids[i], archive, &ch);
+		changed += !rc && ch;
+	}
+	free(ids);
+	if (rc)
+		return cli_error(c, rc);
+	report(c, purge ? "deleted" : archive ? "archived" : "restored", changed, n);
+	c->rollback = cli_has(c, "dry-run");
+	return 0;
+}
+
+int verb_rm(struct cli *c, int argc, char **argv)
+{
+	return archive_verb(c, argc, argv, 1);
+}
+
+int verb_restore(struct cli *c, int argc, char **argv)
+{
+	return archive_verb(c, argc, argv, 0);
+}

@@ -1,0 +1,36 @@
+/* verbs.h - the verbs every entity program shares (add, show, list, set,
+ * rm, restore), written once over the field registry. */
+#ifndef CRM_VERBS_H
+#define CRM_VERBS_H
+
+#include "cli.h"
+
+extern const struct cli_opt verb_add_opts[];
+extern const struct cli_opt verb_list_opts[];
+#define VERB_LIST_PEOPLE_OPTS 3 /* --tag, --company, --status lead verb_list_opts */
+extern const struct cli_opt verb_set_opts[];
+extern const struct cli_opt verb_rm_opts[];
+
+/* add [--FIELD VALUE...]: creates a record and prints its id. */
+int verb_add(struct cli *c, int argc, char **argv);
+
+/* show ID...: prints every field of each record. */
+int verb_show(struct cli *c, int argc, char **argv);
+
+/* list [filters]: prints the matching records; exit 1 when none. */
+int verb_list(struct cli *c, int argc, char **argv);
+
+/* set ID...|- --FIELD VALUE...: changes fields of records. */
+int verb_set(struct cli *c, int argc, char **argv);
+
+/* rm ID...|- [--purge]: archives (or deletes) records. */
+int verb_rm(struct cli *c, int argc, char **argv);
+
+/* restore ID...|-: brings archived records back. */
+int verb_restore(struct cli *c, int argc, char **argv);
+
+/* Prints the records a query selects with the common output options and
+ * stores their number in *count; returns an exit status. */
+int verb_print_query(struct cli *c, crm_query *q, long *count);
+
+#endif

@@ -1,0 +1,16 @@
+/* crm.h - the whole public interface of libcore. */
+#ifndef CRM_H
+#define CRM_H
+
+#include "crm/audit.h"
+#include "crm/buf.h"
+#include "crm/config.h"
+#include "crm/contact.h"
+#include "crm/date.h"
+#include "crm/db.h"
+#include "crm/entity.h"
+#include "crm/error.h"
+#include "crm/norm.h"
+#include "crm/output.h"
+
+#endif

@@ -1,0 +1,40 @@
+/* date.h - dates and timestamps: ISO 8601 in, UTC ISO 8601 out.
+ *
+ * Timestamps are stored as "YYYY-MM-DDTHH:MM:SSZ" (20 characters), dates as
+ * "YYYY-MM-DD" (10).  Both sort correctly as text.
+ */
+#ifndef CRM_DATE_H
+#define CRM_DATE_H
+
+#include <stdint.h>
+
+#define CRM_TIME_LEN 21 /* buffer size for a timestamp with its NUL */
+#define CRM_DATE_LEN 11 /* buffer size for a date with its NUL */
+
+/* Stores in *out the current time in seconds since the epoch, taken from
+ * $CRM_NOW (an ISO 8601 timestamp or date) when set, else the system clock.
+ * CRM_EUSAGE when $CRM_NOW is set but not a valid time. */
+int crm_now(int64_t *out);
+
+/* Parses s as a calendar date into out ("YYYY-MM-DD").  Accepts YYYY-MM-DD,
+ * a full timestamp (its UTC date is kept), "today", "yesterday", "tomorrow"
+ * and relative offsets "+3d", "-2w", "+1m", "-1y" counted from now (a
+ * month offset keeps the day, clamped to the month's last day).  CRM_EDATA
+ * for anything else, including impossible dates such as 2026-02-30. */
+int crm_date_parse(char out[CRM_DATE_LEN], const char *s, int64_t now);
+
+/* Parses s as a point in time into out ("YYYY-MM-DDTHH:MM:SSZ", UTC).
+ * Accepts YYYY-MM-DDTHH:MM[:SS[.fff]] followed by Z, +HH:MM, -HH:MM, +HHMM
+ * or nothing (taken as UTC), a space in place of the T, a bare date
+ * (midnight UTC), and the words and offsets crm_date_parse accepts (today and
+ * the offsets keep the current time of day; a bare "today" means now).
+ * CRM_EDATA for anything else. */
+int crm_time_parse(char out[CRM_TIME_LEN], const char *s, int64_t now);
+
+/* Like crm_time_parse but also returns the seconds since the epoch in *t. */
+int crm_time_parse_epoch(int64_t *t, const char *s, int64_t now);
+
+/* Formats epoch seconds t as "YYYY-MM-DDTHH:MM:SSZ" into out. */
+void crm_time_format(char out[CRM_TIME_LEN], int64_t t);
+
+#endif

@@ -1,0 +1,58 @@
+/* norm.h - normalisation of text, email addresses, phone numbers, countries.
+ *
+ * Stored values keep what the user typed (NFC); match keys are the
+ * casefolded, accent-free forms used for search and dedup.
+ */
+#ifndef CRM_NORM_H
+#define CRM_NORM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Returns true when the len bytes at s are valid UTF-8 (no overlongs, no
+ * surrogates, nothing past U+10FFFF). */
+bool crm_utf8_valid_p(const char *s, size_t len);
+
+/* Stores in *out a malloc'd NFC copy of s with leading and trailing white
+ * space removed; CRM_EDATA for invalid UTF-8.  The caller frees *out. */
+int crm_text_nfc(char **out, const char *s);
+
+/* Stores in *out the malloc'd match key of s: NFKC, casefolded, combining
+ * marks stripped, runs of white space collapsed to one space, trimmed, and
+ * special letters folded as well (ß→ss, ø→o, æ→ae, ł→l, đ→d ...) so that
+ * "Müller", "MULLER" and "muller" share one key.  CRM_EDATA for invalid
+ * UTF-8.  The caller frees *out. */
+int crm_text_key(char **out, const char *s);
+
+/* Returns the number of terminal columns s occupies (wide East Asian
+ * characters count 2, combining marks 0); invalid UTF-8 bytes count 1. */
+size_t crm_text_width(const char *s);
+
+/* Stores in *out the normalised form of an email address: trimmed, NFC,
+ * domain lowercased and local part lowercased.  CRM_EDATA (with a message
+ * naming the value) when it is not of the form local@domain.tld.  The caller
+ * frees *out. */
+int crm_email_normalize(char **out, const char *s);
+
+/* Stores in *out the dedup match key of an email address: the normalised form
+ * with, for gmail.com and googlemail.com, dots removed from the local part,
+ * anything after '+' dropped, and googlemail.com folded to gmail.com; for
+ * other domains only the "+tag" suffix is dropped.  CRM_EDATA when invalid.
+ * The caller frees *out. */
+int crm_email_key(char **out, const char *s);
+
+/* Stores in *out the E.164 form ("+33142685300") of phone number s, read
+ * with region (ISO 3166-1 alpha-2, e.g. "GB") as the default when s has no
+ * leading '+' or international prefix.  CRM_EDATA when s is not a valid
+ * number.  The caller frees *out. */
+int crm_phone_e164(char **out, const char *s, const char *region);
+
+/* Returns true when code is an assigned ISO 3166-1 alpha-2 code (upper case). */
+bool crm_country_valid_p(const char *code);
+
+/* Stores in *out the upper-case ISO 3166-1 alpha-2 code for s (accepts any
+ * case and surrounding space); CRM_EDATA when it is not an assigned code.
+ * The caller frees *out. */
+int crm_country_normalize(char **out, const char *s);
+
+#endif

@@ -1,0 +1,91 @@
+/* audit.c - the audit log: who changed what, when, through which program. */
+#include <jansson.h>
+#include <string.h>
+
+#include "crm/audit.h"
+#include "crm/date.h"
+#include "internal.h"
+
+int crm_audit_add(crm_db *db, const char *entity, int64_t id, const char *action,
+                  const char *changes)
+{
+	static const char sql[] =
+		"INSERT INTO audit(at, user, program, entity, entity_id, action, changes)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+	sqlite3_stmt *st;
+	char now[21];
+	int rc;
+
+	if ((rc = crm_db_prepare(db, &st, sql)))
+		return rc;
+	crm_db_now(db, now);
+	crm_db_bind_text(st, 1, now);
+	crm_db_bind_text(st, 2, db->user);
+	crm_db_bind_text(st, 3, db->program);
+	crm_db_bind_text(st, 4, entity);
+	sqlite3_bind_int64(st, 5, id);
+	crm_db_bind_text(st, 6, action);
+	crm_db_bind_text(st, 7, changes);
+	rc = crm_db_step_done(db, st);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Renders an audit entry's changes as "field: old → new; ...". */
+void crm_audit_render(crm_buf *b, const char *action, const char *changes)
+{
+	json_t *root = changes ? json_loads(changes, 0, NULL) : NULL;
+	const char *key;
+	json_t *v;
+
+	crm_buf_puts(b, !strcmp(action, "add") ? "created: " : "");
+	json_object_foreach(root, key, v) {
+		const char *o = json_string_value(json_array_get(v, 0));
+		const char *n = json_string_value(json_array_get(v, 1));
+		if (b->len && b->ptr[b->len - 1] != ' ')
+			crm_buf_puts(b, "; ");
+		if (!strcmp(action, "add"))
+			crm_buf_printf(b, "%s=%s", key, n ? n : "");
+		else
+			crm_buf_printf(b, "%s: %s \xe2\x86\x92 %s", key, o ? o : "", n ? n : "");
+	}
+	json_decref(root);
+	if (!b->len)
+		crm_buf_puts(b, action);
+}
+
+int crm_audit_list(crm_db *db, const struct crm_audit_filter *f,
+                   int (*fn)(void *arg, const char *const *vals), void *arg)
+{
+	static const char sql[] =
+		"SELECT seq, at, user, program, entity, entity_id, action, changes FROM audit"
+		" WHERE (?1 IS NULL OR entity = ?1) AND (?2 = 0 OR entity_id = ?2)"
+		" AND (?3 IS NULL OR at >= ?3) ORDER BY seq";
+	char since[CRM_TIME_LEN];
+	crm_buf text = CRM_BUF_INIT;
+	const char *vals[CRM_AUDIT_COLUMNS];
+	sqlite3_stmt *st;
+	int rc;
+
+	if (f->since && crm_time_parse(since, f->since, db->now))
+		return crm_error_set(CRM_EDATA, "invalid time '%s'", f->since);
+	if ((rc = crm_db_stmt(db, &st, sql)))
+		return rc;
+	crm_db_bind_text(st, 1, f->entity);
+	sqlite3_bind_int64(st, 2, f->id);
+	crm_db_bind_text(st, 3, f->since ? since : NULL);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		for (int i = 0; i < CRM_AUDIT_COLUMNS - 1; i++)
+			vals[i] = (const char *)sqlite3_column_text(st, i);
+		crm_buf_clear(&text);
+		crm_audit_render(&text, vals[6], (const char *)sqlite3_column_text(st, 7));
+		vals[7] = crm_buf_str(&text);
+		if ((rc = fn(arg, vals)))
+			break;
+	}
+	sqlite3_reset(st);
+	crm_buf_free(&text);
+	if (rc == SQLITE_DONE)
+		return CRM_OK;
+	return rc < 0 ? rc : crm_db_fail(db, rc, "cannot read the audit log");
+}

@@ -1,0 +1,435 @@
+/* contact.c - tags, interactions, timeline, consent, export and erasure. */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crm/contact.h"
+#include "crm/date.h"
+#include "crm/entity.h"
+#include "crm/norm.h"
+#include "crm/output.h"
+#include "internal.h"
+
+static const char *const note_kinds[] = { "call", "email", "meeting", "note", "sms", "chat", NULL };
+static const char *const channels[] = { "email", "phone", "sms", "post", "chat", NULL };
+static const char *const consent_states[] = { "granted", "denied", "withdrawn", NULL };
+
+static int one_of(const char *const *words, const char *w)
+{
+	for (; *words; words++)
+		if (!strcmp(*words, w))
+			return 1;
+	return 0;
+}
+
+/* Reads the contact's tags as one comma-separated malloc'd string or NULL. */
+static char *tags_of(crm_db *db, int64_t id)
+{
+	sqlite3_stmt *st;
+	char *v = NULL;
+
+	if (crm_db_stmt(db, &st, "SELECT group_concat(tag, ',') FROM (SELECT tag FROM"
+	                " contact_tags WHERE contact_id = ?1 ORDER BY tag)"))
+		return NULL;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		v = strdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+	return v;
+}
+
+/* Audits a single-value change {"name":[old,new]} under action. */
+static int audit_change(crm_db *db, int64_t id, const char *action, const char *name,
+                        const char *old, const char *new)
+{
+	crm_buf j = CRM_BUF_INIT;
+	int rc;
+
+	crm_buf_putc(&j, '{');
+	crm_json_quote(&j, name);
+	crm_buf_puts(&j, ":[");
+	old ? crm_json_quote(&j, old) : crm_buf_puts(&j, "null");
+	crm_buf_putc(&j, ',');
+	new ? crm_json_quote(&j, new) : crm_buf_puts(&j, "null");
+	crm_buf_puts(&j, "]}");
+	rc = crm_audit_add(db, "contact", id, action, crm_buf_str(&j));
+	crm_buf_free(&j);
+	return rc;
+}
+
+/* Marks the contact as changed now. */
+static int touch(crm_db *db, int64_t id)
+{
+	sqlite3_stmt *st;
+	char now[CRM_TIME_LEN];
+	int rc = crm_db_stmt(db, &st, "UPDATE contacts SET updated_at = ?2 WHERE id = ?1");
+
+	if (rc)
+		return rc;
+	crm_db_now(db, now);
+	sqlite3_bind_int64(st, 1, id);
+	crm_db_bind_text(st, 2, now);
+	return crm_db_step_done(db, st);
+}
+
+static int tag_write(crm_db *db, int64_t id, const char *tag, int add, int *changed)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = crm_db_stmt(db, &st, add ? "INSERT OR IGNORE INTO contact_tags(contact_id, tag) VALUES (?1, ?2)"
+	                              : "DELETE FROM contact_tags WHERE contact_id = ?1 AND tag = ?2");
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	crm_db_bind_text(st, 2, tag);
+	if ((rc = crm_db_step_done(db, st)))
+		return rc;
+	*changed = sqlite3_changes(db->h) > 0;
+	return CRM_OK;
+}
+
+int crm_contact_tag(crm_db *db, int64_t id, const char *tag, int add, int *changed)
+{
+	char *t = NULL, *before = NULL, *after = NULL;
+	int rc;
+
+	*changed = 0;
+	if ((rc = crm_db_writable(db)) || (rc = crm_entity_exists(db, &crm_contact_entity, id)))
+		return rc;
+	if ((rc = crm_text_nfc(&t, tag)))
+		return rc;
+	if (!*t || strchr(t, ','))
+		rc = crm_error_set(CRM_EDATA, "invalid tag '%s' (empty or with a comma)", tag);
+	if (!rc) {
+		before = tags_of(db, id);
+		rc = tag_write(db, id, t, add, changed);
+	}
+	if (!rc && *changed) {
+		after = tags_of(db, id);
+		rc = audit_change(db, id, "tag", "tags", before, after);
+		if (!rc)
+			rc = touch(db, id);
+	}
+	free(t);
+	free(before);
+	free(after);
+	return rc;
+}
+
+static int insert_note(crm_db *db, int64_t id, const char *kind, const char *at,
+                       const char *body, int64_t *out)
+{
+	sqlite3_stmt *st;
+	char now[CRM_TIME_LEN];
+	int rc = crm_db_stmt(db, &st, "INSERT INTO interactions(contact_id, kind, at, body, owner,"
+	                     " created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+
+	if (rc)
+		return rc;
+	crm_db_now(db, now);
+	sqlite3_bind_int64(st, 1, id);
+	crm_db_bind_text(st, 2, kind);
+	crm_db_bind_text(st, 3, at);
+	crm_db_bind_text(st, 4, body);
+	crm_db_bind_text(st, 5, db->user);
+	crm_db_bind_text(st, 6, now);
+	if ((rc = crm_db_step_done(db, st)))
+		return rc;
+	*out = sqlite3_last_insert_rowid(db->h);
+	return CRM_OK;
+}
+
+int crm_contact_note(crm_db *db, int64_t id, const char *kind, const char *at,
+                     const char *body, int64_t *out)
+{
+	char when[CRM_TIME_LEN], *text = NULL, num[24];
+	int rc;
+
+	*out = 0;
+	if ((rc = crm_db_writable(db)) || (rc = crm_entity_exists(db, &crm_contact_entity, id)))
+		return rc;
+	if (!one_of(note_kinds, kind))
+		return crm_error_set(CRM_EDATA, "invalid kind '%s' (expected call, email, meeting,"
+		                     " note, sms or chat)", kind);
+	if (at && crm_time_parse(when, at, db->now))
+		return crm_error_set(CRM_EDATA, "at: invalid time '%s'", at);
+	if (!at)
+		crm_db_now(db, when);
+	if ((rc = crm_text_nfc(&text, body)))
+		return rc;
+	if (!*text)
+		rc = crm_error_set(CRM_EDATA, "empty note");
+	if (!rc)
+		rc = insert_note(db, id, kind, when, text, out);
+	free(text);
+	snprintf(num, sizeof num, "%lld", (long long)*out);
+	if (!rc)
+		rc = audit_change(db, id, "note", "interaction", NULL, num);
+	if (!rc)
+		rc = crm_contact_reindex(db, "id = ?1", id);
+	return rc;
+}
+
+int crm_contact_timeline(crm_db *db, int64_t id,
+                         int (*fn)(void *arg, const char *const *vals), void *arg)
+{
+	static const char sql[] =
+		/* Entries at the same time keep the order they were written in:
+		 * an interaction sorts by the sequence number of its audit entry. */
+		"SELECT at, kind, owner, body, NULL, (SELECT seq FROM audit WHERE entity = 'contact'"
+		"  AND entity_id = ?1 AND action = 'note'"
+		"  AND json_extract(changes, '$.interaction[1]') = CAST(i.id AS TEXT))"
+		" FROM interactions i WHERE contact_id = ?1"
+		" UNION ALL SELECT at, action, user, NULL, changes, seq FROM audit"
+		" WHERE entity = 'contact' AND entity_id = ?1 AND action <> 'note'"
+		" ORDER BY 1 DESC, 6 DESC";
+	crm_buf text = CRM_BUF_INIT;
+	sqlite3_stmt *st;
+	const char *vals[CRM_TIMELINE_COLUMNS];
+	int rc;
+
+	if ((rc = crm_entity_exists(db, &crm_contact_entity, id)) ||
+	    (rc = crm_db_stmt(db, &st, sql)))
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		for (int i = 0; i < 3; i++)
+			vals[i] = (const char *)sqlite3_column_text(st, i);
+		crm_buf_clear(&text);
+		if (sqlite3_column_type(st, 3) != SQLITE_NULL)
+			crm_buf_puts(&text, (const char *)sqlite3_column_text(st, 3));
+		else
+			crm_audit_render(&text, vals[1], (const char *)sqlite3_column_text(st, 4));
+		vals[3] = crm_buf_str(&text);
+		if ((rc = fn(arg, vals)))
+			break;
+	}
+	sqlite3_reset(st);
+	crm_buf_free(&text);
+	if (rc == SQLITE_DONE)
+		return CRM_OK;
+	return rc < 0 ? rc : crm_db_fail(db, rc, "cannot read timeline");
+}
+
+/* Reads the current consent status of a channel (malloc'd, or NULL). */
+static char *consent_of(crm_db *db, int64_t id, const char *channel)
+{
+	sqlite3_stmt *st;
+	char *v = NULL;
+
+	if (crm_db_stmt(db, &st, "SELECT status FROM consents WHERE contact_id = ?1 AND channel = ?2"))
+		return NULL;
+	sqlite3_bind_int64(st, 1, id);
+	crm_db_bind_text(st, 2, channel);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = strdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+	return v;
+}
+
+int crm_contact_consent_set(crm_db *db, int64_t id, const char *channel,
+                            const char *status, const char *source)
+{
+	sqlite3_stmt *st;
+	char now[CRM_TIME_LEN], name[64], *old;
+	int rc;
+
+	if ((rc = crm_db_writable(db)) || (rc = crm_entity_exists(db, &crm_contact_entity, id)))
+		return rc;
+	if (!one_of(channels, channel))
+		return crm_error_set(CRM_EDATA, "invalid channel '%s' (expected email, phone, sms,"
+		                     " post or chat)", channel);
+	if (!one_of(consent_states, status))
+		return crm_error_set(CRM_EDATA, "invalid consent '%s' (expected granted, denied"
+		                     " or withdrawn)", status);
+	if (source && !crm_utf8_valid_p(source, strlen(source)))
+		return crm_error_set(CRM_EDATA, "source is not valid UTF-8");
+	old = consent_of(db, id, channel);
+	rc = crm_db_stmt(db, &st, "INSERT OR REPLACE INTO consents(contact_id, channel, status,"
+	                 " source, at) VALUES (?1, ?2, ?3, ?4, ?5)");
+	if (!rc) {
+		crm_db_now(db, now);
+		sqlite3_bind_int64(st, 1, id);
+		crm_db_bind_text(st, 2, channel);
+		crm_db_bind_text(st, 3, status);
+		crm_db_bind_text(st, 4, source);
+		crm_db_bind_text(st, 5, now);
+		rc = crm_db_step_done(db, st);
+	}
+	snprintf(name, sizeof name, "consent.%s", channel);
+	if (!rc)
+		rc = audit_change(db, id, "consent", name, old, status);
+	free(old);
+	return rc;
+}
+
+int crm_contact_consent_list(crm_db *db, int64_t id,
+                             int (*fn)(void *arg, const char *const *vals), void *arg)
+{
+	sqlite3_stmt *st;
+	const char *vals[4];
+	int rc;
+
+	if ((rc = crm_entity_exists(db, &crm_contact_entity, id)) ||
+	    (rc = crm_db_stmt(db, &st, "SELECT channel, status, source, at FROM consents"
+	                      " WHERE contact_id = ?1 ORDER BY channel")))
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		for (int i = 0; i < 4; i++)
+			vals[i] = (const char *)sqlite3_column_text(st, i);
+		if ((rc = fn(arg, vals)))
+			break;
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return CRM_OK;
+	return rc < 0 ? rc : crm_db_fail(db, rc, "cannot read consent");
+}
+
+/* Appends the rows of sql (?1 = id) to arr as objects named by column;
+ * a column called changes holds JSON and is embedded as such. */
+static int rows_json(crm_db *db, const char *sql, int64_t id, json_t *arr)
+{
+	sqlite3_stmt *st;
+	int rc = crm_db_prepare(db, &st, sql);
+
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		json_t *o = json_object();
+		for (int i = 0; i < sqlite3_column_count(st); i++) {
+			const char *name = sqlite3_column_name(st, i);
+			const char *v = (const char *)sqlite3_column_text(st, i);
+			json_t *jv;
+			if (!v)
+				jv = json_null();
+			else if (sqlite3_column_type(st, i) == SQLITE_INTEGER)
+				jv = json_integer(sqlite3_column_int64(st, i));
+			else if (!strcmp(name, "changes"))
+				jv = json_loads(v, 0, NULL);
+			else
+				jv = json_string(v);
+			json_object_set_new(o, name, jv ? jv : json_null());
+		}
+		json_array_append_new(arr, o);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? CRM_OK : crm_db_fail(db, rc, "cannot export");
+}
+
+static int export_sections(crm_db *db, int64_t id, json_t *doc)
+{
+	static const struct {
+		const char *name;
+		const char *sql;
+	} sections[] = {
+		{ "contact", "SELECT id, first_name, last_name, email, phone, phone_e164, company_id,"
+		             " title, street, city, region, postal_code, country, birth_date, language,"
+		             " source, owner, status, created_at, updated_at, archived_at, erased_at"
+		             " FROM contacts WHERE id = ?1" },
+		{ "company", "SELECT co.id, co.name, co.domain, co.website FROM companies co"
+		             " JOIN contacts c ON c.company_id = co.id WHERE c.id = ?1" },
+		{ "custom", "SELECT key, value FROM contact_custom WHERE contact_id = ?1 ORDER BY key" },
+		{ "tags", "SELECT tag FROM contact_tags WHERE contact_id = ?1 ORDER BY tag" },
+		{ "interactions", "SELECT id, kind, at, body, owner, created_at FROM interactions"
+		                  " WHERE contact_id = ?1 ORDER BY at, id" },
+		{ "consent", "SELECT channel, status, source, at FROM consents WHERE contact_id = ?1"
+		             " ORDER BY channel" },
+		{ "audit", "SELECT seq, at, user, program, action, changes FROM audit"
+		           " WHERE entity = 'contact' AND entity_id = ?1 ORDER BY seq" },
+	};
+	int rc = CRM_OK;
+
+	for (size_t i = 0; i < sizeof sections / sizeof sections[0] && !rc; i++) {
+		json_t *arr = json_array();
+		rc = rows_json(db, sections[i].sql, id, arr);
+		/* One person, one company: those two are objects, not lists. */
+		if (i < 2)
+			json_object_set(doc, sections[i].name,
+			                json_array_size(arr) ? json_array_get(arr, 0) : json_null());
+		else
+			json_object_set(doc, sections[i].name, arr);
+		json_decref(arr);
+	}
+	return rc;
+}
+
+int crm_contact_export(crm_db *db, int64_t id, char **out)
+{
+	json_t *doc;
+	int rc;
+
+	*out = NULL;
+	if ((rc = crm_entity_exists(db, &crm_contact_entity, id)))
+		return rc;
+	if (!(doc = json_object()))
+		return crm_error_nomem();
+	json_object_set_new(doc, "format", json_string("crm-export-data/1"));
+	rc = export_sections(db, id, doc);
+	if (!rc && !(*out = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER)))
+		rc = crm_error_nomem();
+	json_decref(doc);
+	return rc;
+}
+
+/* The statements that erase one person's data, ?1 being the contact id. */
+static const char *const erase_sql[] = {
+	"UPDATE contacts SET first_name = NULL, last_name = NULL, name_key = NULL,"
+	" email = NULL, email_norm = NULL, email_key = NULL, phone = NULL,"
+	" phone_e164 = NULL, title = NULL, street = NULL, city = NULL, region = NULL,"
+	" postal_code = NULL, birth_date = NULL, language = NULL, source = NULL,"
+	" erased_at = ?2, updated_at = ?2, archived_at = coalesce(archived_at, ?2)"
+	" WHERE id = ?1",
+	"DELETE FROM contact_custom WHERE contact_id = ?1",
+	"DELETE FROM contact_tags WHERE contact_id = ?1",
+	"DELETE FROM interactions WHERE contact_id = ?1",
+	"UPDATE consents SET source = NULL WHERE contact_id = ?1",
+	"UPDATE audit SET changes = NULL WHERE entity = 'contact' AND entity_id = ?1",
+	"DELETE FROM contacts_fts WHERE rowid = ?1",
+};
+
+static int erase_rows(crm_db *db, int64_t id)
+{
+	sqlite3_stmt *st;
+	char now[CRM_TIME_LEN];
+	int rc = CRM_OK;
+
+	crm_db_now(db, now);
+	for (size_t i = 0; i < sizeof erase_sql / sizeof erase_sql[0] && !rc; i++) {
+		if ((rc = crm_db_stmt(db, &st, erase_sql[i])))
+			break;
+		sqlite3_bind_int64(st, 1, id);
+		if (sqlite3_bind_parameter_count(st) > 1)
+			crm_db_bind_text(st, 2, now);
+		rc = crm_db_step_done(db, st);
+	}
+	/* Merge the index segments so no old segment still lists the terms. */
+	if (!rc)
+		rc = crm_db_exec(db, "INSERT INTO contacts_fts(contacts_fts) VALUES ('optimize')");
+	if (!rc)
+		rc = crm_audit_add(db, "contact", id, "erase", NULL);
+	return rc;
+}
+
+int crm_contact_erase(crm_db *db, int64_t id)
+{
+	int rc;
+
+	if ((rc = crm_db_begin(db, true)))
+		return rc;
+	if ((rc = crm_entity_exists(db, &crm_contact_entity, id)) || (rc = erase_rows(db, id))) {
+		crm_db_rollback(db);
+		return rc;
+	}
+	if ((rc = crm_db_commit(db)))
+		return rc;
+	/* The WAL still holds the old pages: copy back and truncate it.  With
+	 * secure_delete on, the freed space in the main file is zeroed too. */
+	rc = sqlite3_wal_checkpoint_v2(db->h, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+	if (rc != SQLITE_OK)
+		return crm_db_fail(db, rc, "erased, but cannot truncate the WAL yet");
+	return CRM_OK;
+}

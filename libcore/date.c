@@ -1,0 +1,323 @@
+/* date.c - ISO 8601 dates and times, always in UTC.
+ *
+ * Conversions between calendar dates and day numbers are pure arithmetic
+ * (Howard Hinnant's days_from_civil and civil_from_days), so results never
+ * depend on the local time zone, on TZ, or on the range of time_t.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "crm/date.h"
+#include "crm/error.h"
+
+#define DAY 86400
+
+/* 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z: four-digit years keep
+ * stored timestamps fixed-width, so that they sort correctly as text. */
+#define TIME_MIN INT64_C(-62135596800)
+#define TIME_MAX INT64_C(253402300799)
+
+/* Longest relative offset: five digits keep every product far from overflow. */
+#define OFFSET_DIGITS 5
+
+static bool leap_p(int64_t y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static int days_in_month(int64_t y, int m)
+{
+	static const int days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+
+	return m == 2 && leap_p(y) ? 29 : days[m - 1];
+}
+
+/* Days since 1970-01-01 of the proleptic Gregorian date y-m-d. */
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+/* The inverse of days_from_civil. */
+static void civil_from_days(int64_t z, int64_t *y, int *m, int *d)
+{
+	int64_t era, doe, yoe, doy, mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = yoe + era * 400 + (*m <= 2);
+}
+
+/* Splits t into whole days and the seconds into the day, rounding down so
+ * that times before 1970 land on the right day. */
+static int64_t split_day(int64_t t, int64_t *secs)
+{
+	int64_t days = t / DAY;
+
+	*secs = t % DAY;
+	if (*secs < 0) {
+		*secs += DAY;
+		days--;
+	}
+	return days;
+}
+
+static bool in_range_p(int64_t t)
+{
+	return t >= TIME_MIN && t <= TIME_MAX;
+}
+
+/* Reads exactly n ASCII digits at *p into *v; the locale plays no part. */
+static bool digits(const char **p, int n, int *v)
+{
+	const char *s = *p;
+
+	*v = 0;
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		*v = *v * 10 + (s[i] - '0');
+	}
+	*p = s + n;
+	return true;
+}
+
+/* Reads HH:MM[:SS[.fff]]; a leap second 60 becomes 59 so that it stays in
+ * its own minute rather than rolling the date over. */
+static bool parse_clock(const char **p, int64_t *secs)
+{
+	int h, mi, s = 0;
+
+	if (!digits(p, 2, &h) || *(*p)++ != ':' || !digits(p, 2, &mi))
+		return false;
+	if (**p == ':') {
+		(*p)++;
+		if (!digits(p, 2, &s))
+			return false;
+		if (**p == '.') {
+			const char *f = ++*p;
+
+			while (**p >= '0' && **p <= '9')
+				(*p)++;
+			if (*p == f)
+				return false;
+		}
+	}
+	if (h > 23 || mi > 59 || s > 60)
+		return false;
+	*secs = h * 3600 + mi * 60 + (s == 60 ? 59 : s);
+	return true;
+}
+
+/* Reads the zone suffix: nothing or Z (UTC), +HH:MM, -HH:MM, +HHMM, -HHMM. */
+static bool parse_zone(const char **p, int64_t *offset)
+{
+	int sign, h, m;
+
+	*offset = 0;
+	if (**p == 'Z' || **p == 'z') {
+		(*p)++;
+		return true;
+	}
+	if (**p != '+' && **p != '-')
+		return true;
+	sign = *(*p)++ == '-' ? -1 : 1;
+	if (!digits(p, 2, &h))
+		return false;
+	if (**p == ':')
+		(*p)++;
+	if (!digits(p, 2, &m) || h > 23 || m > 59)
+		return false;
+	*offset = sign * (h * 3600 + m * 60);
+	return true;
+}
+
+/* Parses YYYY-MM-DD with an optional time of day and zone into epoch seconds. */
+static bool parse_absolute(const char *s, int64_t *t)
+{
+	const char *p = s;
+	int y, m, d;
+	int64_t secs = 0, offset = 0;
+
+	if (!digits(&p, 4, &y) || *p++ != '-' || !digits(&p, 2, &m) || *p++ != '-' ||
+	    !digits(&p, 2, &d))
+		return false;
+	if (y < 1 || m < 1 || m > 12 || d < 1 || d > days_in_month(y, m))
+		return false;
+	if (*p == 'T' || *p == 't' || *p == ' ') {
+		p++;
+		if (!parse_clock(&p, &secs) || !parse_zone(&p, &offset))
+			return false;
+	}
+	if (*p)
+		return false;
+	*t = days_from_civil(y, m, d) * DAY + secs - offset;
+	return in_range_p(*t);
+}
+
+/* Moves t by months calendar months, keeping the time of day and the day of
+ * the month, which is clamped to the last day of a shorter month. */
+static bool add_months(int64_t *t, int64_t months)
+{
+	int64_t secs, days = split_day(*t, &secs), y, total;
+	int m, d;
+
+	civil_from_days(days, &y, &m, &d);
+	total = y * 12 + (m - 1) + months;
+	y = total >= 0 ? total / 12 : (total - 11) / 12;
+	m = (int)(total - y * 12) + 1;
+	if (y < 1 || y > 9999)
+		return false;
+	if (d > days_in_month(y, m))
+		d = days_in_month(y, m);
+	*t = days_from_civil(y, m, d) * DAY + secs;
+	return true;
+}
+
+/* Parses +Nd, -Nw, +Nm, -Ny (N of one to five digits) counted from now. */
+static bool parse_offset(const char *s, int64_t now, int64_t *t)
+{
+	int64_t n = 0, sign = s[0] == '-' ? -1 : 1;
+	size_t i;
+
+	if (s[0] != '+' && s[0] != '-')
+		return false;
+	for (i = 1; s[i] >= '0' && s[i] <= '9'; i++) {
+		if (i > OFFSET_DIGITS)
+			return false;
+		n = n * 10 + (s[i] - '0');
+	}
+	if (i == 1 || !s[i] || s[i + 1])
+		return false;
+	*t = now;
+	switch (s[i]) {
+	case 'd':
+		*t += sign * n * DAY;
+		break;
+	case 'w':
+		*t += sign * n * 7 * DAY;
+		break;
+	case 'm':
+		return add_months(t, sign * n);
+	case 'y':
+		return add_months(t, sign * n * 12);
+	default:
+		return false;
+	}
+	return in_range_p(*t);
+}
+
+/* Parses the words and offsets that count from now. */
+static bool parse_relative(const char *s, int64_t now, int64_t *t)
+{
+	static const struct {
+		const char *word;
+		int days;
+	} words[] = { { "today", 0 }, { "yesterday", -1 }, { "tomorrow", 1 } };
+
+	if (!in_range_p(now))
+		return false;
+	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+		if (!strcasecmp(s, words[i].word)) {
+			*t = now + words[i].days * DAY;
+			return in_range_p(*t);
+		}
+	}
+	return parse_offset(s, now, t);
+}
+
+int crm_time_parse_epoch(int64_t *t, const char *s, int64_t now)
+{
+	if (!s || (!parse_absolute(s, t) && !parse_relative(s, now, t)))
+		return crm_error_set(CRM_EDATA, "invalid date '%s'", s ? s : "");
+	return CRM_OK;
+}
+
+int crm_time_parse(char out[CRM_TIME_LEN], const char *s, int64_t now)
+{
+	int64_t t;
+	int rc = crm_time_parse_epoch(&t, s, now);
+
+	if (rc)
+		return rc;
+	crm_time_format(out, t);
+	return CRM_OK;
+}
+
+int crm_date_parse(char out[CRM_DATE_LEN], const char *s, int64_t now)
+{
+	char stamp[CRM_TIME_LEN];
+	int rc = crm_time_parse(stamp, s, now);
+
+	if (rc)
+		return rc;
+	memcpy(out, stamp, CRM_DATE_LEN - 1);
+	out[CRM_DATE_LEN - 1] = '\0';
+	return CRM_OK;
+}
+
+/* Writes v as exactly width decimal digits, zero-padded. */
+static char *put_digits(char *p, int64_t v, int width)
+{
+	for (int i = width - 1; i >= 0; i--) {
+		p[i] = (char)('0' + v % 10);
+		v /= 10;
+	}
+	return p + width;
+}
+
+void crm_time_format(char out[CRM_TIME_LEN], int64_t t)
+{
+	int64_t secs, days, y;
+	int m, d;
+	char *p = out;
+
+	/* Clamped so that the text always has the fixed 20-character shape. */
+	t = t < TIME_MIN ? TIME_MIN : t > TIME_MAX ? TIME_MAX : t;
+	days = split_day(t, &secs);
+	civil_from_days(days, &y, &m, &d);
+	p = put_digits(p, y, 4);
+	*p++ = '-';
+	p = put_digits(p, m, 2);
+	*p++ = '-';
+	p = put_digits(p, d, 2);
+	*p++ = 'T';
+	p = put_digits(p, secs / 3600, 2);
+	*p++ = ':';
+	p = put_digits(p, secs / 60 % 60, 2);
+	*p++ = ':';
+	p = put_digits(p, secs % 60, 2);
+	*p++ = 'Z';
+	*p = '\0';
+}
+
+int crm_now(int64_t *out)
+{
+	const char *v = getenv("CRM_NOW");
+
+	/* An empty value counts as unset, as with most environment switches. */
+	if (v && *v) {
+		if (!parse_absolute(v, out))
+			return crm_error_set(CRM_EUSAGE, "invalid CRM_NOW '%s'", v);
+		return CRM_OK;
+	}
+	*out = (int64_t)time(NULL);
+	return CRM_OK;
+}

@@ -1,0 +1,420 @@
+/* db.c - opening the database file, transactions, maintenance. */
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "crm/date.h"
+#include "internal.h"
+
+#define DEFAULT_BUSY_MS 5000
+
+int crm_db_fail(crm_db *db, int rc, const char *what)
+{
+	const char *msg = db && db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc);
+
+	switch (rc & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return crm_error_set(CRM_EBUSY, "database is locked (%s)", what);
+	case SQLITE_NOMEM:
+		return crm_error_nomem();
+	case SQLITE_READONLY:
+		return crm_error_set(CRM_EREADONLY, "database is read-only");
+	case SQLITE_FULL:
+	case SQLITE_IOERR:
+	case SQLITE_CANTOPEN:
+		return crm_error_set(CRM_EIO, "%s: %s", what, msg);
+	default:
+		return crm_error_set(CRM_EFAIL, "%s: %s", what, msg);
+	}
+}
+
+int crm_db_prepare(crm_db *db, sqlite3_stmt **st, const char *sql)
+{
+	int rc = sqlite3_prepare_v2(db->h, sql, -1, st, NULL);
+
+	return rc == SQLITE_OK ? CRM_OK : crm_db_fail(db, rc, "cannot prepare statement");
+}
+
+int crm_db_stmt(crm_db *db, sqlite3_stmt **st, const char *sql)
+{
+	int i, slot, rc;
+
+	for (i = 0; i < CRM_STMT_CACHE && db->cache[i].sql; i++) {
+		if (!strcmp(db->cache[i].sql, sql)) {
+			*st = db->cache[i].st;
+			sqlite3_reset(*st);
+			sqlite3_clear_bindings(*st);
+			return CRM_OK;
+		}
+	}
+	slot = i < CRM_STMT_CACHE ? i : db->cache_next++ % CRM_STMT_CACHE;
+	sqlite3_finalize(db->cache[slot].st);
+	free(db->cache[slot].sql);
+	db->cache[slot].st = NULL;
+	db->cache[slot].sql = NULL;
+	rc = sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL);
+	if (rc != SQLITE_OK)
+		return crm_db_fail(db, rc, "cannot prepare statement");
+	db->cache[slot].sql = strdup(sql);
+	if (!db->cache[slot].sql) {
+		sqlite3_finalize(*st);
+		return crm_error_nomem();
+	}
+	db->cache[slot].st = *st;
+	return CRM_OK;
+}
+
+int crm_db_exec(crm_db *db, const char *sql)
+{
+	int rc = sqlite3_exec(db->h, sql, NULL, NULL, NULL);
+
+	return rc == SQLITE_OK ? CRM_OK : crm_db_fail(db, rc, "cannot run statement");
+}
+
+int crm_db_step_done(crm_db *db, sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+		return CRM_OK;
+	return crm_db_fail(db, rc, "cannot write");
+}
+
+int crm_db_exec_id(crm_db *db, const char *sql, int64_t id)
+{
+	sqlite3_stmt *st;
+	int rc = crm_db_stmt(db, &st, sql);
+
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	return crm_db_step_done(db, st);
+}
+
+int crm_db_bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (!s)
+		return sqlite3_bind_null(st, i);
+	return sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+}
+
+void crm_db_now(crm_db *db, char out[21])
+{
+	crm_time_format(out, db->now);
+}
+
+int crm_db_writable(crm_db *db)
+{
+	if (db->readonly)
+		return crm_error_set(CRM_EREADONLY, "database '%s' is open read-only", db->path);
+	return CRM_OK;
+}
+
+/* Joins dir and rest into a malloc'd path. */
+static char *path_join(const char *dir, const char *rest)
+{
+	crm_buf b = CRM_BUF_INIT;
+
+	if (crm_buf_printf(&b, "%s/%s", dir, rest))
+		return NULL;
+	return crm_buf_detach(&b);
+}
+
+int crm_db_resolve_path(char **out, const char *explicit, const crm_config *cfg)
+{
+	const char *p = explicit, *home;
+
+	if (!p || !*p)
+		p = getenv("CRM_DB");
+	if ((!p || !*p) && cfg)
+		p = crm_config_database(cfg);
+	if (p && *p) {
+		*out = strdup(p);
+		return *out ? CRM_OK : crm_error_nomem();
+	}
+	p = getenv("XDG_DATA_HOME");
+	if (p && *p == '/') {
+		*out = path_join(p, "crm/crm.db");
+	} else {
+		home = getenv("HOME");
+		if (!home || !*home)
+			return crm_error_set(CRM_EUSAGE, "cannot find the database: HOME is not set (use --db)");
+		*out = path_join(home, ".local/share/crm/crm.db");
+	}
+	return *out ? CRM_OK : crm_error_nomem();
+}
+
+/* Creates the missing parent folders of path with mode 0700. */
+static int make_parents(const char *path)
+{
+	char *p = strdup(path), *s;
+
+	if (!p)
+		return crm_error_nomem();
+	for (s = strchr(p + 1, '/'); s; s = strchr(s + 1, '/')) {
+		*s = '\0';
+		if (mkdir(p, 0700) < 0 && errno != EEXIST) {
+			crm_error_set(CRM_EIO, "cannot create '%s': %s", p, strerror(errno));
+			free(p);
+			return CRM_EIO;
+		}
+		*s = '/';
+	}
+	free(p);
+	return CRM_OK;
+}
+
+/* Creates an empty file at path with mode 0600 (SQLite would honour only the
+ * umask, and a customer list must not be world-readable). */
+static int create_file(const char *path)
+{
+	int fd;
+
+	if (make_parents(path))
+		return CRM_EIO;
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0 && errno != EEXIST)
+		return crm_error_set(CRM_EIO, "cannot create '%s': %s", path, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	return CRM_OK;
+}
+
+/* Reads the busy timeout: $CRM_BUSY_TIMEOUT, else the config, else 5 s. */
+static int busy_timeout(const crm_config *cfg, int *ms)
+{
+	const char *s = getenv("CRM_BUSY_TIMEOUT");
+	char *end;
+	long v;
+
+	*ms = DEFAULT_BUSY_MS;
+	if (s && *s) {
+		errno = 0;
+		v = strtol(s, &end, 10);
+		if (errno || *end || v < 0 || v > 86400000)
+			return crm_error_set(CRM_EUSAGE, "invalid CRM_BUSY_TIMEOUT '%s'", s);
+		*ms = (int)v;
+	} else if (cfg && crm_config_busy_timeout(cfg) >= 0) {
+		v = crm_config_busy_timeout(cfg);
+		*ms = v > 86400000 ? 86400000 : (int)v;
+	}
+	return CRM_OK;
+}
+
+static int set_pragmas(crm_db *db)
+{
+	int rc = crm_db_exec(db, "PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;");
+
+	if (rc)
+		return rc;
+	if (!db->readonly)
+		rc = crm_db_exec(db, "PRAGMA journal_mode=WAL;");
+	return rc;
+}
+
+/* Fills in the fields of a freshly allocated handle and opens the file. */
+static int open_handle(crm_db *db, const char *path, unsigned flags, const crm_config *cfg)
+{
+	int rc, ms, oflags;
+
+	db->readonly = !!(flags & CRM_DB_READONLY);
+	db->cfg = cfg;
+	db->path = strdup(path);
+	if (!db->path)
+		return crm_error_nomem();
+	if ((rc = crm_now(&db->now)) || (rc = busy_timeout(cfg, &ms)))
+		return rc;
+	if (access(path, F_OK) < 0) {
+		if (flags & (CRM_DB_NOCREATE | CRM_DB_READONLY))
+			return crm_error_set(CRM_ENOTFOUND, "no database at '%s'", path);
+		if ((rc = create_file(path)))
+			return rc;
+	}
+	oflags = db->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+	rc = sqlite3_open_v2(path, &db->h, oflags | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK)
+		return crm_error_set(CRM_EIO, "cannot open '%s': %s", path,
+		                     db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
+	sqlite3_extended_result_codes(db->h, 1);
+	sqlite3_busy_timeout(db->h, ms);
+	if ((rc = set_pragmas(db)) || (rc = crm_db_register_functions(db)))
+		return rc;
+	return crm_db_set_actor(db, "crm", NULL);
+}
+
+int crm_db_open(crm_db **out, const char *path, unsigned flags, const crm_config *cfg)
+{
+	crm_db *db = calloc(1, sizeof *db);
+	int rc, from, version;
+
+	*out = NULL;
+	if (!db)
+		return crm_error_nomem();
+	rc = open_handle(db, path, flags, cfg);
+	if (!rc)
+		rc = crm_db_schema_version(db, &version);
+	if (!rc && version > CRM_SCHEMA_VERSION)
+		rc = crm_error_set(CRM_ESCHEMA,
+		                   "database '%s' has schema version %d, newer than this crm understands (%d)",
+		                   path, version, CRM_SCHEMA_VERSION);
+	if (!rc && version < CRM_SCHEMA_VERSION && !(flags & CRM_DB_NOMIGRATE)) {
+		if (db->readonly)
+			rc = crm_error_set(CRM_ESCHEMA, "database '%s' needs migrating (schema %d) and is open read-only",
+			                   path, version);
+		else
+			rc = crm_db_migrate(db, &from);
+	}
+	if (rc) {
+		crm_db_close(db);
+		return rc;
+	}
+	*out = db;
+	return CRM_OK;
+}
+
+void crm_db_close(crm_db *db)
+{
+	if (!db)
+		return;
+	if (db->in_tx)
+		crm_db_rollback(db);
+	for (int i = 0; i < CRM_STMT_CACHE; i++) {
+		sqlite3_finalize(db->cache[i].st);
+		free(db->cache[i].sql);
+	}
+	sqlite3_close_v2(db->h);
+	free(db->path);
+	free(db->user);
+	free(db->program);
+	free(db);
+}
+
+/* Returns the login name of the acting user: $CRM_USER, $USER-independent
+ * passwd entry, else "unknown". */
+static const char *login_name(void)
+{
+	const char *u = getenv("CRM_USER");
+	struct passwd *pw;
+
+	if (u && *u)
+		return u;
+	pw = getpwuid(getuid());
+	return pw && pw->pw_name ? pw->pw_name : "unknown";
+}
+
+int crm_db_set_actor(crm_db *db, const char *program, const char *user)
+{
+	char *p = strdup(program), *u = strdup(user ? user : login_name());
+
+	if (!p || !u) {
+		free(p);
+		free(u);
+		return crm_error_nomem();
+	}
+	free(db->program);
+	free(db->user);
+	db->program = p;
+	db->user = u;
+	return CRM_OK;
+}
+
+const char *crm_db_user(const crm_db *db)
+{
+	return db->user;
+}
+
+const char *crm_db_path(const crm_db *db)
+{
+	return db->path;
+}
+
+const crm_config *crm_db_config(const crm_db *db)
+{
+	return db->cfg;
+}
+
+int crm_db_begin(crm_db *db, bool write)
+{
+	int rc;
+
+	if (write && (rc = crm_db_writable(db)))
+		return rc;
+	rc = crm_db_exec(db, write ? "BEGIN IMMEDIATE" : "BEGIN");
+	if (!rc)
+		db->in_tx = 1;
+	return rc;
+}
+
+int crm_db_commit(crm_db *db)
+{
+	int rc;
+
+	if (!db->in_tx)
+		return CRM_OK;
+	rc = crm_db_exec(db, "COMMIT");
+
+	if (rc)
+		crm_db_rollback(db);
+	db->in_tx = 0;
+	return rc;
+}
+
+void crm_db_rollback(crm_db *db)
+{
+	if (!sqlite3_get_autocommit(db->h))
+		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+	db->in_tx = 0;
+}
+
+int crm_db_schema_version(crm_db *db, int *out)
+{
+	sqlite3_stmt *st;
+	int rc = crm_db_prepare(db, &st, "PRAGMA user_version");
+
+	if (rc)
+		return rc;
+	rc = sqlite3_step(st);
+	*out = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? CRM_OK : crm_db_fail(db, rc, "cannot read schema version");
+}
+
+/* Runs the steps from version from to the current one; inside a transaction. */
+static int apply_steps(crm_db *db, int from)
+{
+	char sql[64];
+	int v, rc;
+
+	for (v = from; v < CRM_SCHEMA_VERSION; v++)
+		if ((rc = crm_db_exec(db, crm_schema_steps[v])))
+			return rc;
+	snprintf(sql, sizeof sql, "PRAGMA user_version=%d", CRM_SCHEMA_VERSION);
+	return crm_db_exec(db, sql);
+}
+
+int crm_db_migrate(crm_db *db, int *from)
+{
+	int rc;
+
+	if ((rc = crm_db_writable(db)) || (rc = crm_db_begin(db, true)))
+		return rc;
+	/* Read again under the write lock: another process may have migrated. */
+	rc = crm_db_schema_version(db, from);
+	if (!rc && *from > CRM_SCHEMA_VERSION)
+		rc = crm_error_set(CRM_ESCHEMA, "database '%s' has schema version %d, newer than this crm understands (%d)",
+		                   db->path, *from, CRM_SCHEMA_VERSION);
+	if (!rc && *from < CRM_SCHEMA_VERSION)
+		rc = apply_steps(db, *from);
+	if (rc) {
+		crm_db_rollback(db);
+		return rc;
+	}
+	return crm_db_commit(db);
+}

@@ -1,0 +1,741 @@
+/* entity.c - change sets (records) and writing them: add, update, archive.
+ *
+ * Every write validates and normalises each value by its field type, keeps
+ * what the user typed beside the normalised form, and audits the output
+ * values old -> new, read back through the same expressions `list` uses.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crm/date.h"
+#include "crm/entity.h"
+#include "crm/norm.h"
+#include "crm/output.h"
+#include "internal.h"
+
+struct assign {
+	const struct crm_fielddef *def; /* NULL for a custom field */
+	char *key;                      /* custom field key */
+	char *value;                    /* NULL clears */
+};
+
+struct crm_record {
+	const struct crm_entity *e;
+	struct assign *a;
+	size_t n, cap;
+};
+
+/* Column values a write stores: derived columns travel with their field. */
+struct colvals {
+	const char *col[4];
+	char *val[4];
+	int n;
+};
+
+int crm_record_new(crm_record **out, const struct crm_entity *e)
+{
+	*out = calloc(1, sizeof **out);
+	if (!*out)
+		return crm_error_nomem();
+	(*out)->e = e;
+	return CRM_OK;
+}
+
+void crm_record_free(crm_record *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->n; i++) {
+		free(r->a[i].key);
+		free(r->a[i].value);
+	}
+	free(r->a);
+	free(r);
+}
+
+size_t crm_record_count(const crm_record *r)
+{
+	return r->n;
+}
+
+/* Adds or replaces an assignment; the last one of a field wins. */
+static int record_put(crm_record *r, const struct crm_fielddef *d, const char *key,
+                      const char *value)
+{
+	struct assign *a = NULL, *p;
+	char *v = value && *value ? strdup(value) : NULL;
+
+	if (value && *value && !v)
+		return crm_error_nomem();
+	for (size_t i = 0; i < r->n && !a; i++)
+		if (r->a[i].def == d && (d || !strcmp(r->a[i].key, key)))
+			a = &r->a[i];
+	if (!a) {
+		if (r->n == r->cap) {
+			size_t cap = r->cap ? 2 * r->cap : 8;
+			p = realloc(r->a, cap * sizeof *p);
+			if (!p) {
+				free(v);
+				return crm_error_nomem();
+			}
+			r->a = p;
+			r->cap = cap;
+		}
+		a = &r->a[r->n++];
+		a->def = d;
+		a->key = key ? strdup(key) : NULL;
+		a->value = NULL;
+		if (key && !a->key) {
+			r->n--;
+			free(v);
+			return crm_error_nomem();
+		}
+	}
+	free(a->value);
+	a->value = v;
+	return CRM_OK;
+}
+
+int crm_record_set(crm_record *r, const char *field, const char *value)
+{
+	const struct crm_field *f = crm_entity_field_find(r->e, field);
+
+	if (!strncmp(field, "custom.", 7))
+		return crm_record_set_custom(r, field + 7, value);
+	if (!f)
+		return crm_error_set(CRM_EUSAGE, "unknown %s field '%s'", r->e->name, field);
+	if (f->flags & CRM_FIELD_RO)
+		return crm_error_set(CRM_EUSAGE, "field '%s' cannot be set", field);
+	return record_put(r, crm_fielddef_of(f), NULL, value);
+}
+
+/* Custom keys become output column names: keep them to a safe alphabet. */
+static int custom_key_ok(const char *k)
+{
+	if (!*k)
+		return 0;
+	for (; *k; k++)
+		if (!isalnum((unsigned char)*k) && !strchr("_-.", *k))
+			return 0;
+	return 1;
+}
+
+int crm_record_set_custom(crm_record *r, const char *key, const char *value)
+{
+	if (!custom_key_ok(key))
+		return crm_error_set(CRM_EUSAGE, "invalid custom field name '%s'", key);
+	return record_put(r, NULL, key, value);
+}
+
+int crm_record_set_pair(crm_record *r, const char *pair)
+{
+	const char *eq = strchr(pair, '=');
+	char *key;
+	int rc;
+
+	if (!eq)
+		return crm_error_set(CRM_EUSAGE, "expected key=value, not '%s'", pair);
+	key = strndup(pair, (size_t)(eq - pair));
+	if (!key)
+		return crm_error_nomem();
+	rc = crm_record_set_custom(r, key, eq + 1);
+	free(key);
+	return rc;
+}
+
+static void colvals_free(struct colvals *cv)
+{
+	for (int i = 0; i < cv->n; i++)
+		free(cv->val[i]);
+	cv->n = 0;
+}
+
+static int colvals_add(struct colvals *cv, const char *col, char *val)
+{
+	cv->col[cv->n] = col;
+	cv->val[cv->n++] = val;
+	return CRM_OK;
+}
+
+/* Prefixes the recorded message with the field name ("email: ..."). */
+static int field_error(const struct crm_fielddef *d, int rc)
+{
+	return rc == CRM_EDATA ? crm_error_prefix(d->f.name) : rc;
+}
+
+static int enum_value(char **out, const struct crm_fielddef *d, const char *v)
+{
+	for (const char *const *c = d->f.choices; *c; c++) {
+		if (!strcasecmp(*c, v)) {
+			*out = strdup(*c);
+			return *out ? CRM_OK : crm_error_nomem();
+		}
+	}
+	return crm_error_set(CRM_EDATA, "invalid %s '%s' (expected %s)", d->f.name, v, d->f.help);
+}
+
+static int domain_value(char **out, const char *v)
+{
+	const char *p;
+	char *s;
+
+	if (!strchr(v, '.') || *v == '.' || *v == '-')
+		return crm_error_set(CRM_EDATA, "invalid domain '%s'", v);
+	for (p = v; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '.' && *p != '-')
+			return crm_error_set(CRM_EDATA, "invalid domain '%s'", v);
+	if (!(s = strdup(v)))
+		return crm_error_nomem();
+	for (char *q = s; *q; q++)
+		*q = (char)tolower((unsigned char)*q);
+	*out = s;
+	return CRM_OK;
+}
+
+static int date_value(crm_db *db, char **out, const char *v)
+{
+	char d[CRM_DATE_LEN];
+	int rc = crm_date_parse(d, v, db->now);
+
+	if (rc)
+		return rc;
+	*out = strdup(d);
+	return *out ? CRM_OK : crm_error_nomem();
+}
+
+static int company_value(crm_db *db, char **out, const char *v)
+{
+	int64_t id;
+	crm_buf b = CRM_BUF_INIT;
+	int rc = crm_company_resolve(db, v, &id);
+
+	if (rc)
+		return rc;
+	if (crm_buf_printf(&b, "%lld", (long long)id))
+		return CRM_ENOMEM;
+	*out = crm_buf_detach(&b);
+	return CRM_OK;
+}
+
+/* Turns what the user typed into the stored columns of one field. */
+static int field_columns(crm_db *db, const struct crm_fielddef *d, const char *v,
+                         struct colvals *cv)
+{
+	const char *region = db->cfg ? crm_config_region(db->cfg) : "US";
+	char *a = NULL, *b = NULL, *c = NULL;
+	int rc = CRM_OK;
+
+	if (!v)
+		return colvals_add(cv, d->column, NULL);
+	switch (d->f.type) {
+	case CRM_FT_EMAIL:
+		if (!(rc = crm_email_normalize(&b, v)) && !(rc = crm_email_key(&c, v)) &&
+		    !(rc = crm_text_nfc(&a, v))) {
+			colvals_add(cv, "email_norm", b);
+			colvals_add(cv, "email_key", c);
+			return colvals_add(cv, d->column, a);
+		}
+		break;
+	case CRM_FT_PHONE:
+		if (!(rc = crm_phone_e164(&b, v, region)) && !(rc = crm_text_nfc(&a, v))) {
+			colvals_add(cv, "phone_e164", b);
+			return colvals_add(cv, d->column, a);
+		}
+		break;
+	case CRM_FT_COUNTRY: rc = crm_country_normalize(&a, v); break;
+	case CRM_FT_DATE: rc = date_value(db, &a, v); break;
+	case CRM_FT_ENUM: rc = enum_value(&a, d, v); break;
+	case CRM_FT_DOMAIN: rc = domain_value(&a, v); break;
+	case CRM_FT_COMPANY: rc = company_value(db, &a, v); break;
+	default: rc = crm_text_nfc(&a, v); break;
+	}
+	if (rc) {
+		free(a);
+		free(b);
+		free(c);
+		return field_error(d, rc);
+	}
+	return colvals_add(cv, d->column, a);
+}
+
+/* Fails when another live record already holds the normalised email. */
+static int check_unique_email(crm_db *db, const struct crm_entity *e, const char *norm,
+                              int64_t self)
+{
+	sqlite3_stmt *st;
+	crm_buf sql = CRM_BUF_INIT;
+	int rc;
+	long long other = 0;
+
+	crm_buf_printf(&sql, "SELECT id FROM %s WHERE email_norm = ?1 AND archived_at IS NULL"
+	               " AND id <> ?2", e->table);
+	rc = crm_db_stmt(db, &st, crm_buf_str(&sql));
+	crm_buf_free(&sql);
+	if (rc)
+		return rc;
+	crm_db_bind_text(st, 1, norm);
+	sqlite3_bind_int64(st, 2, self);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		other = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (other)
+		return crm_error_set(CRM_EDATA, "email '%s' already belongs to %s %lld",
+		                     norm, e->name, other);
+	return CRM_OK;
+}
+
+/* The column assignments of a whole record; standard fields only. */
+struct rowvals {
+	struct colvals *cv;
+	size_t n;
+};
+
+static void rowvals_free(struct rowvals *rv)
+{
+	for (size_t i = 0; i < rv->n; i++)
+		colvals_free(&rv->cv[i]);
+	free(rv->cv);
+}
+
+static int record_columns(crm_db *db, const crm_record *r, int64_t self, struct rowvals *rv)
+{
+	int rc = CRM_OK;
+
+	rv->n = 0;
+	rv->cv = calloc(r->n ? r->n : 1, sizeof *rv->cv);
+	if (!rv->cv)
+		return crm_error_nomem();
+	for (size_t i = 0; i < r->n && !rc; i++) {
+		const struct crm_fielddef *d = r->a[i].def;
+		if (!d)
+			continue;
+		if (!r->a[i].value && (d->f.flags & CRM_FIELD_REQUIRED))
+			return crm_error_set(CRM_EDATA, "%s: a %s needs a %s", d->f.name,
+			                     r->e->name, d->f.name);
+		rc = field_columns(db, d, r->a[i].value, &rv->cv[rv->n++]);
+		if (!rc && d->f.type == CRM_FT_EMAIL && r->a[i].value)
+			rc = check_unique_email(db, r->e, rv->cv[rv->n - 1].val[0], self);
+	}
+	return rc;
+}
+
+/* Binds every column value of rv from parameter *next on. */
+static void bind_rowvals(sqlite3_stmt *st, const struct rowvals *rv, int *next)
+{
+	for (size_t i = 0; i < rv->n; i++)
+		for (int j = 0; j < rv->cv[i].n; j++)
+			crm_db_bind_text(st, (*next)++, rv->cv[i].val[j]);
+}
+
+static int has_field(const crm_record *r, const char *name)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (r->a[i].def && !strcmp(r->a[i].def->f.name, name))
+			return 1;
+	return 0;
+}
+
+static int insert_row(crm_db *db, const crm_record *r, const struct rowvals *rv, int64_t *id)
+{
+	crm_buf sql = CRM_BUF_INIT, vals = CRM_BUF_INIT;
+	sqlite3_stmt *st;
+	char now[CRM_TIME_LEN];
+	int rc, next = 1, owner = !has_field(r, "owner");
+
+	crm_buf_printf(&sql, "INSERT INTO %s (created_at, updated_at%s", r->e->table,
+	               owner ? ", owner" : "");
+	crm_buf_printf(&vals, "?, ?%s", owner ? ", ?" : "");
+	for (size_t i = 0; i < rv->n; i++)
+		for (int j = 0; j < rv->cv[i].n; j++) {
+			crm_buf_printf(&sql, ", %s", rv->cv[i].col[j]);
+			crm_buf_puts(&vals, ", ?");
+		}
+	crm_buf_printf(&sql, ") VALUES (%s)", crm_buf_str(&vals));
+	rc = crm_db_stmt(db, &st, crm_buf_str(&sql));
+	crm_buf_free(&sql);
+	crm_buf_free(&vals);
+	if (rc)
+		return rc;
+	crm_db_now(db, now);
+	crm_db_bind_text(st, next++, now);
+	crm_db_bind_text(st, next++, now);
+	if (owner)
+		crm_db_bind_text(st, next++, db->user);
+	bind_rowvals(st, rv, &next);
+	if ((rc = crm_db_step_done(db, st)))
+		return rc;
+	*id = sqlite3_last_insert_rowid(db->h);
+	return CRM_OK;
+}
+
+static int update_row(crm_db *db, const crm_record *r, const struct rowvals *rv, int64_t id)
+{
+	crm_buf sql = CRM_BUF_INIT;
+	sqlite3_stmt *st;
+	char now[CRM_TIME_LEN];
+	int rc, next = 1;
+
+	crm_buf_printf(&sql, "UPDATE %s SET updated_at = ?", r->e->table);
+	for (size_t i = 0; i < rv->n; i++)
+		for (int j = 0; j < rv->cv[i].n; j++)
+			crm_buf_printf(&sql, ", %s = ?", rv->cv[i].col[j]);
+	crm_buf_puts(&sql, " WHERE id = ?");
+	rc = crm_db_stmt(db, &st, crm_buf_str(&sql));
+	crm_buf_free(&sql);
+	if (rc)
+		return rc;
+	crm_db_now(db, now);
+	crm_db_bind_text(st, next++, now);
+	bind_rowvals(st, rv, &next);
+	sqlite3_bind_int64(st, next, id);
+	return crm_db_step_done(db, st);
+}
+
+/* Reads the output value of every field r assigns (custom ones too) into
+ * vals, malloc'd strings or NULL, in assignment order. */
+static int read_values(crm_db *db, const crm_record *r, int64_t id, char **vals)
+{
+	crm_buf sql = CRM_BUF_INIT;
+	sqlite3_stmt *st;
+	int rc, param = 1;
+
+	crm_buf_puts(&sql, "SELECT 0");
+	for (size_t i = 0; i < r->n; i++) {
+		if (r->a[i].def)
+			crm_buf_printf(&sql, ", %s", crm_field_expr(r->a[i].def));
+		else
+			crm_buf_printf(&sql, ", (SELECT value FROM %s WHERE %s = t.id AND key = ?%d)",
+			               r->e->custom_table, r->e->custom_fk, param++);
+	}
+	crm_buf_printf(&sql, " FROM %s t WHERE t.id = ?%d", r->e->table, param);
+	rc = crm_db_stmt(db, &st, crm_buf_str(&sql));
+	crm_buf_free(&sql);
+	if (rc)
+		return rc;
+	param = 1;
+	for (size_t i = 0; i < r->n; i++)
+		if (!r->a[i].def)
+			crm_db_bind_text(st, param++, r->a[i].key);
+	sqlite3_bind_int64(st, param, id);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return rc == SQLITE_DONE ? crm_error_set(CRM_ENOTFOUND, "no %s %lld", r->e->name,
+		                                         (long long)id)
+		                         : crm_db_fail(db, rc, "cannot read record");
+	}
+	for (size_t i = 0; i < r->n; i++) {
+		const char *v = (const char *)sqlite3_column_text(st, (int)i + 1);
+		vals[i] = v ? strdup(v) : NULL;
+	}
+	sqlite3_reset(st);
+	return CRM_OK;
+}
+
+static int write_custom(crm_db *db, const crm_record *r, int64_t id)
+{
+	crm_buf del = CRM_BUF_INIT, put = CRM_BUF_INIT;
+	sqlite3_stmt *st;
+	int rc = CRM_OK;
+
+	crm_buf_printf(&del, "DELETE FROM %s WHERE %s = ?1 AND key = ?2", r->e->custom_table,
+	               r->e->custom_fk);
+	crm_buf_printf(&put, "INSERT OR REPLACE INTO %s (%s, key, value) VALUES (?1, ?2, ?3)",
+	               r->e->custom_table, r->e->custom_fk);
+	for (size_t i = 0; i < r->n && !rc; i++) {
+		char *v = NULL;
+		if (r->a[i].def)
+			continue;
+		if (r->a[i].value && (rc = crm_text_nfc(&v, r->a[i].value)))
+			break;
+		rc = crm_db_stmt(db, &st, crm_buf_str(v ? &put : &del));
+		if (!rc) {
+			sqlite3_bind_int64(st, 1, id);
+			crm_db_bind_text(st, 2, r->a[i].key);
+			if (v)
+				crm_db_bind_text(st, 3, v);
+			rc = crm_db_step_done(db, st);
+		}
+		free(v);
+	}
+	crm_buf_free(&del);
+	crm_buf_free(&put);
+	return rc;
+}
+
+static int same(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+/* Builds the audit JSON {"field":[old,new],...} of the fields that changed;
+ * *n receives their number. */
+static int changes_json(crm_buf *b, const crm_record *r, char **old, char **new, int *n)
+{
+	*n = 0;
+	crm_buf_putc(b, '{');
+	for (size_t i = 0; i < r->n; i++) {
+		if (same(old[i], new[i]))
+			continue;
+		if ((*n)++)
+			crm_buf_putc(b, ',');
+		if (r->a[i].def) {
+			crm_json_quote(b, r->a[i].def->f.name);
+		} else {
+			crm_buf clean = CRM_BUF_INIT;
+			crm_buf_printf(&clean, "custom.%s", r->a[i].key);
+			crm_json_quote(b, crm_buf_str(&clean));
+			crm_buf_free(&clean);
+		}
+		crm_buf_putc(b, ':');
+		crm_buf_putc(b, '[');
+		old[i] ? crm_json_quote(b, old[i]) : crm_buf_puts(b, "null");
+		crm_buf_putc(b, ',');
+		new[i] ? crm_json_quote(b, new[i]) : crm_buf_puts(b, "null");
+		crm_buf_putc(b, ']');
+	}
+	return crm_buf_putc(b, '}');
+}
+
+static void free_values(char **v, size_t n)
+{
+	if (!v)
+		return;
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* Stores the record's columns, then audits what changed.  An update that
+ * changes nothing is undone, so updated_at and the audit log stay quiet. */
+static int write_steps(crm_db *db, const crm_record *r, int64_t *id, int adding,
+                       char **old, char **new, int *n)
+{
+	struct rowvals rv = { NULL, 0 };
+	crm_buf json = CRM_BUF_INIT;
+	int rc;
+
+	rc = record_columns(db, r, adding ? 0 : *id, &rv);
+	if (!rc)
+		rc = adding ? insert_row(db, r, &rv, id) : update_row(db, r, &rv, *id);
+	rowvals_free(&rv);
+	if (!rc)
+		rc = write_custom(db, r, *id);
+	if (!rc)
+		rc = r->e->after_write(db, *id);
+	if (!rc)
+		rc = read_values(db, r, *id, new);
+	if (!rc)
+		rc = changes_json(&json, r, old, new, n);
+	if (!rc && (*n || adding))
+		rc = crm_audit_add(db, r->e->name, *id, adding ? "add" : "set", crm_buf_str(&json));
+	crm_buf_free(&json);
+	return rc;
+}
+
+static int write_record(crm_db *db, const crm_record *r, int64_t *id, int adding, int *changed)
+{
+	char **old = calloc(r->n + 1, sizeof *old), **new = calloc(r->n + 1, sizeof *new);
+	int rc, n = 0;
+
+	if (!old || !new)
+		rc = crm_error_nomem();
+	else if (!(rc = crm_db_writable(db)) && (adding || !(rc = read_values(db, r, *id, old))))
+		rc = crm_db_exec(db, "SAVEPOINT crm_write");
+	if (!rc) {
+		rc = write_steps(db, r, id, adding, old, new, &n);
+		if (rc || (!n && !adding))
+			sqlite3_exec(db->h, "ROLLBACK TO crm_write", NULL, NULL, NULL);
+		sqlite3_exec(db->h, "RELEASE crm_write", NULL, NULL, NULL);
+	}
+	if (changed)
+		*changed = !rc && (adding || n > 0);
+	free_values(old, r->n);
+	free_values(new, r->n);
+	return rc;
+}
+
+int crm_entity_add(crm_db *db, const crm_record *r, int64_t *id)
+{
+	for (size_t i = 0; i < r->e->nfields; i++) {
+		const struct crm_fielddef *d = &r->e->defs[i];
+		if ((d->f.flags & CRM_FIELD_REQUIRED) && !has_field(r, d->f.name))
+			return crm_error_set(CRM_EDATA, "%s: a %s needs a %s", d->f.name,
+			                     r->e->name, d->f.name);
+	}
+	return write_record(db, r, id, 1, NULL);
+}
+
+int crm_entity_update(crm_db *db, const crm_record *r, int64_t id, int *changed)
+{
+	return write_record(db, r, &id, 0, changed);
+}
+
+int crm_entity_exists(crm_db *db, const struct crm_entity *e, int64_t id)
+{
+	crm_buf sql = CRM_BUF_INIT;
+	sqlite3_stmt *st;
+	int rc, found;
+
+	crm_buf_printf(&sql, "SELECT 1 FROM %s WHERE id = ?1", e->table);
+	rc = crm_db_stmt(db, &st, crm_buf_str(&sql));
+	crm_buf_free(&sql);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_reset(st);
+	return found ? CRM_OK : crm_error_set(CRM_ENOTFOUND, "no %s %lld", e->name, (long long)id);
+}
+
+/* Reads the normalised email of a record, for the restore uniqueness check. */
+static char *email_of(crm_db *db, const struct crm_entity *e, int64_t id)
+{
+	crm_buf sql = CRM_BUF_INIT;
+	sqlite3_stmt *st;
+	char *v = NULL;
+
+	if (!crm_entity_field_find(e, "email"))
+		return NULL;
+	crm_buf_printf(&sql, "SELECT email_norm FROM %s WHERE id = ?1", e->table);
+	if (!crm_db_stmt(db, &st, crm_buf_str(&sql))) {
+		sqlite3_bind_int64(st, 1, id);
+		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+			v = strdup((const char *)sqlite3_column_text(st, 0));
+		sqlite3_reset(st);
+	}
+	crm_buf_free(&sql);
+	return v;
+}
+
+int crm_entity_archive(crm_db *db, const struct crm_entity *e, int64_t id, int archive,
+                       int *changed)
+{
+	crm_buf sql = CRM_BUF_INIT;
+	sqlite3_stmt *st;
+	char now[CRM_TIME_LEN], *email;
+	int rc;
+
+	if ((rc = crm_db_writable(db)) || (rc = crm_entity_exists(db, e, id)))
+		return rc;
+	if (!archive && (email = email_of(db, e, id))) {
+		rc = check_unique_email(db, e, email, id);
+		free(email);
+		if (rc)
+			return rc;
+	}
+	crm_buf_printf(&sql, "UPDATE %s SET archived_at = ?1, updated_at = ?2 WHERE id = ?3"
+	               " AND archived_at IS %s NULL", e->table, archive ? "" : "NOT");
+	rc = crm_db_stmt(db, &st, crm_buf_str(&sql));
+	crm_buf_free(&sql);
+	if (rc)
+		return rc;
+	crm_db_now(db, now);
+	crm_db_bind_text(st, 1, archive ? now : NULL);
+	crm_db_bind_text(st, 2, now);
+	sqlite3_bind_int64(st, 3, id);
+	if ((rc = crm_db_step_done(db, st)))
+		return rc;
+	*changed = sqlite3_changes(db->h) > 0;
+	if (!*changed)
+		return CRM_OK;
+	return crm_audit_add(db, e->name, id, archive ? "archive" : "restore", NULL);
+}
+
+/* Detaches the members of a company through the audited update path. */
+static int detach_members(crm_db *db, int64_t company)
+{
+	sqlite3_stmt *st;
+	crm_record *r;
+	int64_t *ids = NULL, *p;
+	size_t n = 0;
+	int rc;
+
+	if ((rc = crm_db_prepare(db, &st, "SELECT id FROM contacts WHERE company_id = ?1")))
+		return rc;
+	sqlite3_bind_int64(st, 1, company);
+	while (!rc && sqlite3_step(st) == SQLITE_ROW) {
+		if (!(p = realloc(ids, (n + 1) * sizeof *ids)))
+			rc = crm_error_nomem();
+		else
+			(ids = p)[n++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	if (!rc && !(rc = crm_record_new(&r, &crm_contact_entity))) {
+		rc = crm_record_set(r, "company", "");
+		for (size_t i = 0; i < n && !rc; i++)
+			rc = crm_entity_update(db, r, ids[i], NULL);
+		crm_record_free(r);
+	}
+	free(ids);
+	return rc;
+}
+
+int crm_entity_purge(crm_db *db, const struct crm_entity *e, int64_t id)
+{
+	crm_buf sql = CRM_BUF_INIT;
+	int rc;
+
+	if ((rc = crm_db_writable(db)) || (rc = crm_entity_exists(db, e, id)))
+		return rc;
+	if (e == &crm_company_entity && (rc = detach_members(db, id)))
+		return rc;
+	crm_buf_printf(&sql, "DELETE FROM %s WHERE rowid = ?1", e->fts);
+	rc = crm_db_exec_id(db, crm_buf_str(&sql), id);
+	crm_buf_clear(&sql);
+	crm_buf_printf(&sql, "DELETE FROM %s WHERE id = ?1", e->table);
+	if (!rc)
+		rc = crm_db_exec_id(db, crm_buf_str(&sql), id);
+	crm_buf_free(&sql);
+	if (!rc)
+		rc = crm_audit_add(db, e->name, id, "purge", NULL);
+	return rc;
+}
+
+/* Counts the live companies matching sql (?1 = ref) and keeps the last id. */
+static int company_lookup(crm_db *db, const char *sql, const char *ref, int64_t *id, int *n)
+{
+	sqlite3_stmt *st;
+	int rc = crm_db_stmt(db, &st, sql);
+
+	*n = 0;
+	if (rc)
+		return rc;
+	crm_db_bind_text(st, 1, ref);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		(*n)++;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? CRM_OK : crm_db_fail(db, rc, "cannot find company");
+}
+
+int crm_company_resolve(crm_db *db, const char *ref, int64_t *id)
+{
+	char *end, *key = NULL;
+	long long v;
+	int rc, n;
+
+	errno = 0;
+	v = strtoll(ref, &end, 10);
+	if (!errno && *ref && !*end && v > 0) {
+		*id = v;
+		rc = crm_entity_exists(db, &crm_company_entity, v);
+		return rc == CRM_ENOTFOUND ? crm_error_set(CRM_EDATA, "no company %lld", v) : rc;
+	}
+	rc = company_lookup(db, "SELECT id FROM companies WHERE name = ?1 AND archived_at IS NULL",
+	                    ref, id, &n);
+	/* Not typed exactly: accept a case- and accent-insensitive unique match. */
+	if (!rc && n == 0 && !(rc = crm_text_key(&key, ref)))
+		rc = company_lookup(db, "SELECT id FROM companies WHERE name_key = ?1"
+		                    " AND archived_at IS NULL", key, id, &n);
+	free(key);
+	if (rc)
+		return rc;
+	if (n == 0)
+		return crm_error_set(CRM_EDATA, "no company '%s'", ref);
+	if (n > 1)
+		return crm_error_set(CRM_EDATA, "company name '%s' is ambiguous; use its id", ref);
+	return CRM_OK;
+}

@@ -1,0 +1,69 @@
+/* error.c - per-thread last error message. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "crm/error.h"
+
+static _Thread_local char message[1024];
+static _Thread_local int last_code;
+
+int crm_error_set(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(message, sizeof message, fmt, ap);
+	va_end(ap);
+	last_code = code;
+	return code;
+}
+
+const char *crm_error_message(void)
+{
+	return message[0] ? message : "unknown error";
+}
+
+int crm_error_code(void)
+{
+	return last_code;
+}
+
+void crm_error_clear(void)
+{
+	message[0] = '\0';
+	last_code = CRM_OK;
+}
+
+int crm_error_prefix(const char *prefix)
+{
+	char copy[sizeof message];
+
+	/* The message is both source and destination: format from a copy. */
+	memcpy(copy, message, sizeof copy);
+	if (snprintf(message, sizeof message, "%s: %s", prefix, copy) >= (int)sizeof message)
+		message[sizeof message - 1] = '\0';
+	return last_code;
+}
+
+int crm_error_nomem(void)
+{
+	return crm_error_set(CRM_ENOMEM, "out of memory");
+}
+
+int crm_exit_status(int code)
+{
+	switch (code) {
+	case CRM_OK:
+		return 0;
+	case CRM_EUSAGE:
+	case CRM_EREADONLY:
+		return 2;
+	case CRM_EDATA:
+		return 3;
+	case CRM_EBUSY:
+		return 4;
+	default:
+		return 1;
+	}
+}

@@ -1,0 +1,113 @@
+/* internal.h - what libcore's own files share and the public headers hide.
+ *
+ * SQLite types appear only here and in the libcore sources, never in include/, so
+ * that programs stay independent of the storage engine.
+ */
+#ifndef CRM_INTERNAL_H
+#define CRM_INTERNAL_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+
+#include "crm/buf.h"
+#include "crm/db.h"
+#include "crm/entity.h"
+#include "crm/error.h"
+
+#define CRM_STMT_CACHE 48
+
+struct crm_db {
+	sqlite3 *h;
+	struct {
+		char *sql;
+		sqlite3_stmt *st;
+	} cache[CRM_STMT_CACHE]; /* prepared once per command, reused per record */
+	int cache_next;
+	char *path;
+	char *user;
+	char *program;
+	const crm_config *cfg;
+	int readonly;
+	int in_tx;
+	int64_t now; /* the command's clock, read once so one command has one time */
+};
+
+/* Maps a SQLite result code to a libcore status, recording the message. */
+int crm_db_fail(crm_db *db, int rc, const char *what);
+
+/* Prepares sql; on failure records the error and returns its status. */
+int crm_db_prepare(crm_db *db, sqlite3_stmt **st, const char *sql);
+
+/* Stores in *st a cached prepared statement for sql, reset and with its
+ * bindings cleared; owned by db (do not finalize). */
+int crm_db_stmt(crm_db *db, sqlite3_stmt **st, const char *sql);
+
+/* Runs sql (no parameters, no rows) and returns a status. */
+int crm_db_exec(crm_db *db, const char *sql);
+
+/* Runs sql (cached) with ?1 bound to id and returns a status. */
+int crm_db_exec_id(crm_db *db, const char *sql, int64_t id);
+
+/* Steps a statement expected to finish (no rows); resets it; returns status. */
+int crm_db_step_done(crm_db *db, sqlite3_stmt *st);
+
+/* Binds s as text, or NULL when s is NULL. */
+int crm_db_bind_text(sqlite3_stmt *st, int i, const char *s);
+
+/* Stores the command's timestamp ("YYYY-MM-DDTHH:MM:SSZ") in out. */
+void crm_db_now(crm_db *db, char out[21]);
+
+/* Fails with CRM_EREADONLY when the database was opened read-only. */
+int crm_db_writable(crm_db *db);
+
+/* Appends an audit entry (entity, id, action, changes JSON or NULL). */
+int crm_audit_add(crm_db *db, const char *entity, int64_t id, const char *action,
+                  const char *changes);
+
+/* A field of the registry with what libcore needs to store and read it. */
+struct crm_fielddef {
+	struct crm_field f; /* first, so a struct crm_field * converts back */
+	const char *column; /* the stored column, NULL when computed */
+	const char *expr;   /* SQL reading the output value from row alias t */
+};
+
+struct crm_entity {
+	const char *name;         /* "contact" */
+	const char *table;        /* "contacts" */
+	const char *custom_table; /* "contact_custom" */
+	const char *custom_fk;    /* "contact_id" */
+	const char *fts;          /* "contacts_fts" */
+	const struct crm_fielddef *defs;
+	size_t nfields;
+	/* Refreshes derived columns and the search index after a write, and
+	 * checks rules that span fields; CRM_EDATA when they fail. */
+	int (*after_write)(crm_db *db, int64_t id);
+};
+
+extern const struct crm_entity crm_contact_entity;
+extern const struct crm_entity crm_company_entity;
+
+/* Returns the definition behind a registry field. */
+static inline const struct crm_fielddef *crm_fielddef_of(const struct crm_field *f)
+{
+	return (const struct crm_fielddef *)f;
+}
+
+/* Rebuilds the search entries of the contacts matching the SQL condition
+ * where, in which ?1 is bound to arg. */
+int crm_contact_reindex(crm_db *db, const char *where, int64_t arg);
+
+/* Registers the SQL function crm_key(text) (match key) on the connection. */
+int crm_db_register_functions(crm_db *db);
+
+/* Stores in *out the SQL expression (aliased t) reading field f. */
+const char *crm_field_expr(const struct crm_fielddef *d);
+
+/* Appends the human form of an audit entry's changes to b:
+ * "field: old → new; ..." ("created: field=value; ..." for an add). */
+void crm_audit_render(crm_buf *b, const char *action, const char *changes);
+
+/* The schema: SQL of each migration step, step i taking version i to i+1. */
+extern const char *const crm_schema_steps[];
+
+#endif

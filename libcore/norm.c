@@ -1,0 +1,434 @@
+/* norm.c - Unicode text and email addresses: validation, NFC, match keys.
+ *
+ * utf8proc does the Unicode work.  What it leaves to this file is what
+ * matching needs on top: collapsing white space, and folding the letters that
+ * have no decomposition (ø is not o plus a mark, so stripping marks keeps it).
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#include "crm/buf.h"
+#include "crm/error.h"
+#include "crm/norm.h"
+
+#define NFC_OPTIONS (UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE)
+
+/* Compatibility forms (full-width letters, ligatures) and typographic
+ * variants (curly quotes, dashes) are lumped so that text pasted from a word
+ * processor finds the same record as text typed on a plain keyboard. */
+#define KEY_OPTIONS (NFC_OPTIONS | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD | \
+		     UTF8PROC_STRIPMARK | UTF8PROC_IGNORE | UTF8PROC_LUMP | \
+		     UTF8PROC_STRIPCC)
+
+#define EMAIL_MAX 254 /* RFC 5321 path limit less the angle brackets */
+#define LOCAL_MAX 64
+#define LABEL_MAX 63
+
+/* Letters of the casefolded, mark-stripped text that are whole letters in
+ * Unicode rather than a base plus accent, with their usual ASCII spelling. */
+static const struct fold {
+	int32_t cp;
+	const char *to;
+} folds[] = {
+	{ 0x00E6, "ae" }, /* æ */
+	{ 0x00F0, "d" },  /* ð */
+	{ 0x00F8, "o" },  /* ø */
+	{ 0x00FE, "th" }, /* þ */
+	{ 0x0111, "d" },  /* đ */
+	{ 0x0127, "h" },  /* ħ */
+	{ 0x0131, "i" },  /* ı */
+	{ 0x0142, "l" },  /* ł */
+	{ 0x0153, "oe" }, /* œ */
+	{ 0x0167, "t" },  /* ŧ */
+};
+
+/* Decodes the code point at s, which has len bytes left, into *cp; returns
+ * its length, or 0 when the bytes there are not well-formed UTF-8. */
+static size_t utf8_decode(const char *s, size_t len, int32_t *cp)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n, i;
+	int32_t c;
+
+	if (u[0] < 0x80) {
+		*cp = u[0];
+		return 1;
+	}
+	if (u[0] < 0xC2 || u[0] > 0xF4)
+		return 0;
+	n = u[0] < 0xE0 ? 2 : u[0] < 0xF0 ? 3 : 4;
+	if (len < n)
+		return 0;
+	c = u[0] & (0x7F >> n);
+	for (i = 1; i < n; i++) {
+		if ((u[i] & 0xC0) != 0x80)
+			return 0;
+		c = (c << 6) | (u[i] & 0x3F);
+	}
+	/* Only the shortest form is allowed, so that one text has one spelling. */
+	if ((n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 || c > 0x10FFFF)))
+		return 0;
+	if (c >= 0xD800 && c <= 0xDFFF)
+		return 0;
+	*cp = c;
+	return n;
+}
+
+/* Like utf8_decode, but a bad byte reads as one U+FFFD, for text that is
+ * known to be valid or where a bad byte must not stop the scan. */
+static size_t decode_lax(const char *s, size_t len, int32_t *cp)
+{
+	size_t n = utf8_decode(s, len, cp);
+
+	if (n)
+		return n;
+	*cp = 0xFFFD;
+	return 1;
+}
+
+bool crm_utf8_valid_p(const char *s, size_t len)
+{
+	size_t i = 0, n;
+	int32_t c;
+
+	while (i < len) {
+		n = utf8_decode(s + i, len - i, &c);
+		if (!n)
+			return false;
+		i += n;
+	}
+	return true;
+}
+
+/* The Unicode White_Space property: no-break and ideographic spaces pasted
+ * into a field are as invisible to the user as ASCII ones. */
+static bool space_p(int32_t c)
+{
+	if ((c >= 0x09 && c <= 0x0D) || c == 0x20 || c == 0x85 || c == 0xA0)
+		return true;
+	if (c >= 0x2000 && c <= 0x200A)
+		return true;
+	return c == 0x1680 || c == 0x2028 || c == 0x2029 || c == 0x202F ||
+	       c == 0x205F || c == 0x3000;
+}
+
+/* Records CRM_EDATA naming the first bad byte when s is not valid UTF-8. */
+static int check_utf8(const char *s)
+{
+	size_t len = strlen(s), i = 0, n;
+	int32_t c;
+
+	while (i < len) {
+		n = utf8_decode(s + i, len - i, &c);
+		if (!n)
+			return crm_error_set(CRM_EDATA, "invalid UTF-8 at byte %zu", i + 1);
+		i += n;
+	}
+	return CRM_OK;
+}
+
+/* Maps a utf8proc error to a libcore status, recording the message. */
+static int map_error(utf8proc_ssize_t n)
+{
+	if (n == UTF8PROC_ERROR_NOMEM)
+		return crm_error_nomem();
+	return crm_error_set(CRM_EDATA, "cannot normalise text: %s", utf8proc_errmsg(n));
+}
+
+/* Runs utf8proc over the valid UTF-8 string s, storing the malloc'd result. */
+static int map(char **out, const char *s, int options)
+{
+	utf8proc_uint8_t *dst = NULL;
+	utf8proc_ssize_t n;
+	int rc = check_utf8(s);
+
+	*out = NULL;
+	if (rc)
+		return rc;
+	n = utf8proc_map((const utf8proc_uint8_t *)s, 0, &dst, options);
+	if (n < 0)
+		return map_error(n);
+	*out = (char *)dst;
+	return CRM_OK;
+}
+
+/* Cuts white space off both ends of the valid UTF-8 string s, in place. */
+static void trim(char *s)
+{
+	size_t len = strlen(s), i = 0, n, start = len, end = 0;
+	int32_t c;
+
+	while (i < len) {
+		n = decode_lax(s + i, len - i, &c);
+		if (!space_p(c)) {
+			if (start == len)
+				start = i;
+			end = i + n;
+		}
+		i += n;
+	}
+	if (start == len)
+		start = end = 0;
+	memmove(s, s + start, end - start);
+	s[end - start] = '\0';
+}
+
+int crm_text_nfc(char **out, const char *s)
+{
+	int rc = map(out, s, NFC_OPTIONS);
+
+	if (!rc)
+		trim(*out);
+	return rc;
+}
+
+static int fold_cmp(const void *key, const void *elem)
+{
+	int32_t a = *(const int32_t *)key, b = ((const struct fold *)elem)->cp;
+
+	return (a > b) - (a < b);
+}
+
+/* Appends code point c of the mapped text, spelt as the fold table says. */
+static int put_folded(crm_buf *b, const char *s, size_t n, int32_t c)
+{
+	const struct fold *f = bsearch(&c, folds, sizeof folds / sizeof folds[0],
+				       sizeof folds[0], fold_cmp);
+
+	return f ? crm_buf_puts(b, f->to) : crm_buf_put(b, s, n);
+}
+
+/* Appends the mapped text s with letters folded and white space collapsed. */
+static int fold_and_collapse(crm_buf *b, const char *s)
+{
+	size_t len = strlen(s), i = 0, n;
+	bool gap = false;
+	int32_t c;
+
+	while (i < len) {
+		n = decode_lax(s + i, len - i, &c);
+		if (space_p(c)) {
+			gap = b->len > 0;
+		} else {
+			if (gap && crm_buf_putc(b, ' '))
+				return CRM_ENOMEM;
+			gap = false;
+			if (put_folded(b, s + i, n, c))
+				return CRM_ENOMEM;
+		}
+		i += n;
+	}
+	return CRM_OK;
+}
+
+int crm_text_key(char **out, const char *s)
+{
+	crm_buf b = CRM_BUF_INIT;
+	char *mapped;
+	int rc = map(&mapped, s, KEY_OPTIONS);
+
+	*out = NULL;
+	if (rc)
+		return rc;
+	rc = fold_and_collapse(&b, mapped);
+	free(mapped);
+	if (rc) {
+		crm_buf_free(&b);
+		return rc;
+	}
+	*out = crm_buf_detach(&b);
+	return *out ? CRM_OK : crm_error_nomem();
+}
+
+size_t crm_text_width(const char *s)
+{
+	size_t len = strlen(s), i = 0, n, width = 0;
+	int32_t c;
+	int w;
+
+	/* A bad byte shows as one U+FFFD on a terminal: one column. */
+	while (i < len) {
+		n = decode_lax(s + i, len - i, &c);
+		w = utf8proc_charwidth(c);
+		width += w > 0 ? (size_t)w : 0;
+		i += n;
+	}
+	return width;
+}
+
+/* Characters no unquoted address may hold, quoted local parts being too rare
+ * in customer data to be worth the ambiguity they bring. */
+static bool email_char_bad_p(int32_t c)
+{
+	return c < 0x21 || c == 0x7F || (c >= 0x80 && c < 0xA0) || space_p(c) ||
+	       (c < 0x80 && strchr("\"(),:;<>[\\]", (int)c));
+}
+
+/* Returns why local part s of n bytes is not a dot-atom, or NULL. */
+static const char *local_problem(const char *s, size_t n)
+{
+	size_t i = 0, k;
+	int32_t c;
+
+	if (n == 0)
+		return "empty local part";
+	if (n > LOCAL_MAX)
+		return "local part longer than 64 bytes";
+	if (s[0] == '.' || s[n - 1] == '.' || memmem(s, n, "..", 2))
+		return "misplaced '.' in local part";
+	for (; i < n; i += k) {
+		k = utf8_decode(s + i, n - i, &c);
+		if (!k || email_char_bad_p(c))
+			return "character not allowed in local part";
+	}
+	return NULL;
+}
+
+/* Returns why label s of n bytes is not a host name label, or NULL. */
+static const char *label_problem(const char *s, size_t n)
+{
+	size_t i = 0, k;
+	int32_t c;
+
+	if (n == 0)
+		return "empty label in domain";
+	if (n > LABEL_MAX)
+		return "domain label longer than 63 bytes";
+	if (s[0] == '-' || s[n - 1] == '-')
+		return "domain label begins or ends with '-'";
+	for (; i < n; i += k) {
+		k = utf8_decode(s + i, n - i, &c);
+		if (!k || email_char_bad_p(c))
+			return "character not allowed in domain";
+		if (c < 0x80 && c != '-' && !(c >= '0' && c <= '9') &&
+		    !((c | 0x20) >= 'a' && (c | 0x20) <= 'z'))
+			return "character not allowed in domain";
+	}
+	return NULL;
+}
+
+/* Returns why domain s is not a host name with a top-level domain, or NULL. */
+static const char *domain_problem(const char *s)
+{
+	const char *label = s, *dot, *why;
+	size_t n;
+
+	if (!*s)
+		return "empty domain";
+	if (!strchr(s, '.'))
+		return "no top-level domain";
+	for (;;) {
+		dot = strchr(label, '.');
+		n = dot ? (size_t)(dot - label) : strlen(label);
+		why = label_problem(label, n);
+		if (why)
+			return why;
+		if (!dot)
+			break;
+		label = dot + 1;
+	}
+	/* A numeric last label would make 1.2.3.4 look like a domain. */
+	if (n < 2 || strspn(label, "0123456789") == n)
+		return "bad top-level domain";
+	return NULL;
+}
+
+/* Returns why s is not an address of the form local@domain.tld, or NULL. */
+static const char *email_problem(const char *s)
+{
+	const char *at = strchr(s, '@');
+	const char *why;
+
+	if (!at)
+		return "no '@'";
+	if (strchr(at + 1, '@'))
+		return "more than one '@'";
+	if (strlen(s) > EMAIL_MAX)
+		return "longer than 254 bytes";
+	why = local_problem(s, (size_t)(at - s));
+	return why ? why : domain_problem(at + 1);
+}
+
+/* Appends the n bytes of valid UTF-8 at s in lower case. */
+static int put_lower(crm_buf *b, const char *s, size_t n)
+{
+	utf8proc_uint8_t enc[4];
+	utf8proc_ssize_t k;
+	size_t i = 0, len;
+	int32_t c;
+
+	for (; i < n; i += len) {
+		len = utf8_decode(s + i, n - i, &c);
+		if (!len)
+			return crm_error_set(CRM_EDATA, "invalid UTF-8 at byte %zu", i + 1);
+		k = utf8proc_encode_char(utf8proc_tolower(c), enc);
+		if (crm_buf_put(b, (const char *)enc, (size_t)k))
+			return CRM_ENOMEM;
+	}
+	return CRM_OK;
+}
+
+int crm_email_normalize(char **out, const char *s)
+{
+	crm_buf b = CRM_BUF_INIT;
+	const char *why;
+	char *nfc;
+	int rc = crm_text_nfc(&nfc, s);
+
+	*out = NULL;
+	if (rc)
+		return crm_error_prefix("invalid email address");
+	why = email_problem(nfc);
+	if (why) {
+		rc = crm_error_set(CRM_EDATA, "invalid email address '%s': %s", nfc, why);
+		goto done;
+	}
+	/* Everything past the '@' is lowered with the rest: '@' has no case. */
+	rc = put_lower(&b, nfc, strlen(nfc));
+	if (!rc)
+		*out = crm_buf_detach(&b);
+	if (!rc && !*out)
+		rc = crm_error_nomem();
+done:
+	crm_buf_free(&b);
+	free(nfc);
+	return rc;
+}
+
+static bool gmail_p(const char *domain)
+{
+	return !strcmp(domain, "gmail.com") || !strcmp(domain, "googlemail.com");
+}
+
+int crm_email_key(char **out, const char *s)
+{
+	crm_buf b = CRM_BUF_INIT;
+	const char *at, *end, *p;
+	char *e;
+	bool gmail;
+	int rc = crm_email_normalize(&e, s);
+
+	*out = NULL;
+	if (rc)
+		return rc;
+	at = strchr(e, '@');
+	gmail = gmail_p(at + 1);
+	/* A local part that is all tag ("+news@") has nothing else to keep. */
+	end = memchr(e, '+', (size_t)(at - e));
+	if (!end || end == e)
+		end = at;
+	for (p = e; p < end && !rc; p++)
+		if (!(gmail && *p == '.'))
+			rc = crm_buf_putc(&b, *p);
+	if (!rc)
+		rc = crm_buf_printf(&b, "@%s", gmail ? "gmail.com" : at + 1);
+	free(e);
+	if (rc) {
+		crm_buf_free(&b);
+		return rc;
+	}
+	*out = crm_buf_detach(&b);
+	return *out ? CRM_OK : crm_error_nomem();
+}

@@ -1,0 +1,484 @@
+/* query.c - filtered, sorted selections of records for list and show.
+ *
+ * A query is assembled from three parts (columns, conditions, order), each
+ * SQL text with its own bound parameters; no user text ever enters the SQL.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crm/date.h"
+#include "crm/entity.h"
+#include "crm/norm.h"
+#include "internal.h"
+
+struct param {
+	int is_int;
+	int64_t i;
+	char *s;
+};
+
+struct part {
+	crm_buf sql;
+	struct param *p;
+	size_t n;
+};
+
+struct crm_query {
+	crm_db *db;
+	const struct crm_entity *e;
+	struct part cols, where, order;
+	struct crm_column *columns;
+	char **names; /* column names owned by the query */
+	size_t ncols;
+	long limit;
+	int archived;
+};
+
+static int part_param(struct part *pt, const char *s, int is_int, int64_t i)
+{
+	struct param *np = realloc(pt->p, (pt->n + 1) * sizeof *np);
+
+	if (!np)
+		return crm_error_nomem();
+	pt->p = np;
+	np[pt->n].is_int = is_int;
+	np[pt->n].i = i;
+	np[pt->n].s = s ? strdup(s) : NULL;
+	if (s && !np[pt->n].s)
+		return crm_error_nomem();
+	pt->n++;
+	return CRM_OK;
+}
+
+static void part_free(struct part *pt)
+{
+	for (size_t i = 0; i < pt->n; i++)
+		free(pt->p[i].s);
+	free(pt->p);
+	crm_buf_free(&pt->sql);
+}
+
+static void part_bind(const struct part *pt, sqlite3_stmt *st, int *next)
+{
+	for (size_t i = 0; i < pt->n; i++) {
+		if (pt->p[i].is_int)
+			sqlite3_bind_int64(st, (*next)++, pt->p[i].i);
+		else
+			crm_db_bind_text(st, (*next)++, pt->p[i].s);
+	}
+}
+
+int crm_query_new(crm_query **out, crm_db *db, const struct crm_entity *e)
+{
+	crm_query *q = calloc(1, sizeof *q);
+
+	*out = q;
+	if (!q)
+		return crm_error_nomem();
+	q->db = db;
+	q->e = e;
+	return CRM_OK;
+}
+
+void crm_query_free(crm_query *q)
+{
+	if (!q)
+		return;
+	part_free(&q->cols);
+	part_free(&q->where);
+	part_free(&q->order);
+	for (size_t i = 0; i < q->ncols; i++)
+		free(q->names[i]);
+	free(q->names);
+	free(q->columns);
+	free(q);
+}
+
+/* Appends to pt the SQL reading field name (custom.KEY allowed) and its
+ * parameter; *def receives the field definition or NULL for a custom one. */
+static int field_sql(crm_query *q, struct part *pt, const char *name,
+                     const struct crm_fielddef **def)
+{
+	const struct crm_field *f = crm_entity_field_find(q->e, name);
+
+	*def = f ? crm_fielddef_of(f) : NULL;
+	if (f)
+		return crm_buf_puts(&pt->sql, crm_field_expr(*def));
+	if (strncmp(name, "custom.", 7) || !name[7])
+		return crm_error_set(CRM_EUSAGE, "unknown %s field '%s'", q->e->name, name);
+	crm_buf_printf(&pt->sql, "(SELECT value FROM %s WHERE %s = t.id AND key = ?)",
+	               q->e->custom_table, q->e->custom_fk);
+	return part_param(pt, name + 7, 0, 0);
+}
+
+/* Normalises a filter value the way the field stores it, so that
+ * --where email=ADA@EXAMPLE.ORG finds ada@example.org. */
+static int filter_value(crm_query *q, const struct crm_fielddef *d, const char *v, char **out)
+{
+	const char *region = q->db->cfg ? crm_config_region(q->db->cfg) : "US";
+	char buf[CRM_TIME_LEN];
+	int rc;
+
+	switch (d ? d->f.type : CRM_FT_TEXT) {
+	case CRM_FT_EMAIL: return crm_email_normalize(out, v);
+	case CRM_FT_PHONE: return crm_phone_e164(out, v, region);
+	case CRM_FT_COUNTRY: return crm_country_normalize(out, v);
+	case CRM_FT_DATE:
+		rc = crm_date_parse(buf, v, q->db->now);
+		break;
+	case CRM_FT_TIME:
+		rc = crm_time_parse(buf, v, q->db->now);
+		break;
+	default:
+		return crm_text_nfc(out, v);
+	}
+	if (rc)
+		return rc;
+	*out = strdup(buf);
+	return *out ? CRM_OK : crm_error_nomem();
+}
+
+/* The column a normalised comparison reads, for types stored twice. */
+static const char *compare_column(const struct crm_fielddef *d)
+{
+	if (d && d->f.type == CRM_FT_EMAIL)
+		return "t.email_norm";
+	if (d && d->f.type == CRM_FT_PHONE)
+		return "t.phone_e164";
+	return NULL;
+}
+
+static int filter_int(crm_query *q, const char *field, const char *op, const char *v)
+{
+	char *end;
+	long long n;
+
+	errno = 0;
+	n = strtoll(v, &end, 10);
+	if (errno || !*v || *end)
+		return crm_error_set(CRM_EUSAGE, "invalid number '%s' for %s", v, field);
+	crm_buf_printf(&q->where.sql, " %s ?", op);
+	return part_param(&q->where, NULL, 1, n);
+}
+
+static int filter_contains(crm_query *q, const char *field, const char *v)
+{
+	const struct crm_fielddef *d;
+	char *key = NULL;
+	int rc;
+
+	crm_buf_puts(&q->where.sql, " AND instr(crm_key(");
+	if ((rc = field_sql(q, &q->where, field, &d)) || (rc = crm_text_key(&key, v)))
+		return rc;
+	crm_buf_puts(&q->where.sql, "), ?) > 0");
+	rc = part_param(&q->where, key, 0, 0);
+	free(key);
+	return rc;
+}
+
+static const char *const ops[] = { "<=", ">=", "!=", "=", "<", ">", "~", NULL };
+
+int crm_query_filter(crm_query *q, const char *field, const char *op, const char *value)
+{
+	const struct crm_fielddef *d;
+	const char *cmp;
+	char *v = NULL;
+	int rc, i;
+
+	for (i = 0; ops[i] && strcmp(ops[i], op); i++)
+		;
+	if (!ops[i])
+		return crm_error_set(CRM_EUSAGE, "unknown operator '%s'", op);
+	if (!strcmp(op, "~"))
+		return filter_contains(q, field, value);
+	crm_buf_puts(&q->where.sql, " AND ");
+	if (!*value && (!strcmp(op, "=") || !strcmp(op, "!="))) {
+		/* "field=" asks for records where the field is empty. */
+		if ((rc = field_sql(q, &q->where, field, &d)))
+			return rc;
+		return crm_buf_printf(&q->where.sql, " IS %sNULL", *op == '=' ? "" : "NOT ");
+	}
+	d = (const struct crm_fielddef *)crm_entity_field_find(q->e, field);
+	if ((cmp = compare_column(d)))
+		rc = crm_buf_puts(&q->where.sql, cmp);
+	else
+		rc = field_sql(q, &q->where, field, &d);
+	if (rc)
+		return rc;
+	if (d && d->f.type == CRM_FT_ID)
+		return filter_int(q, field, !strcmp(op, "!=") ? "IS NOT" : op, value);
+	if ((rc = filter_value(q, d, value, &v)))
+		return rc == CRM_EDATA ? crm_error_prefix(field) : rc;
+	crm_buf_printf(&q->where.sql, " %s ?", !strcmp(op, "!=") ? "IS NOT" : op);
+	rc = part_param(&q->where, v, 0, 0);
+	free(v);
+	return rc;
+}
+
+int crm_query_where(crm_query *q, const char *text)
+{
+	size_t n = strspn(text, "abcdefghijklmnopqrstuvwxyz0123456789_.-ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+	const char *p = text + n;
+	char *field, op[3] = "";
+	int rc, i;
+
+	while (*p == ' ')
+		p++;
+	for (i = 0; ops[i]; i++)
+		if (!strncmp(p, ops[i], strlen(ops[i])))
+			break;
+	if (!n || !ops[i])
+		return crm_error_set(CRM_EUSAGE, "invalid filter '%s' (expected FIELD OP VALUE)", text);
+	memcpy(op, ops[i], strlen(ops[i]));
+	p += strlen(ops[i]);
+	while (*p == ' ')
+		p++;
+	if (!(field = strndup(text, n)))
+		return crm_error_nomem();
+	rc = crm_query_filter(q, field, op, p);
+	free(field);
+	return rc;
+}
+
+int crm_query_tag(crm_query *q, const char *tag)
+{
+	char *t = NULL;
+	int rc;
+
+	if (q->e != &crm_contact_entity)
+		return crm_error_set(CRM_EUSAGE, "a %s has no tags", q->e->name);
+	if ((rc = crm_text_nfc(&t, tag)))
+		return rc;
+	crm_buf_puts(&q->where.sql, " AND EXISTS (SELECT 1 FROM contact_tags"
+	             " WHERE contact_id = t.id AND tag = ?)");
+	rc = part_param(&q->where, t, 0, 0);
+	free(t);
+	return rc;
+}
+
+int crm_query_company(crm_query *q, const char *ref)
+{
+	int64_t id;
+	int rc;
+
+	if (!crm_entity_field_find(q->e, "company_id"))
+		return crm_error_set(CRM_EUSAGE, "a %s belongs to no company", q->e->name);
+	if ((rc = crm_company_resolve(q->db, ref, &id)))
+		return rc;
+	crm_buf_puts(&q->where.sql, " AND t.company_id = ?");
+	return part_param(&q->where, NULL, 1, id);
+}
+
+/* Turns free text into an FTS5 query: every word, quoted, as a prefix. */
+static int fts_query(crm_buf *b, const char *text)
+{
+	const char *p = text;
+
+	while (*p) {
+		size_t n;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		n = strcspn(p, " \t");
+		if (!n)
+			break;
+		crm_buf_puts(b, b->len ? " \"" : "\"");
+		for (size_t i = 0; i < n; i++) {
+			if (p[i] == '"')
+				crm_buf_putc(b, '"');
+			crm_buf_putc(b, p[i]);
+		}
+		crm_buf_puts(b, "\"*");
+		p += n;
+	}
+	return b->len ? CRM_OK : crm_error_set(CRM_EUSAGE, "empty search text");
+}
+
+int crm_query_search(crm_query *q, const char *text)
+{
+	crm_buf m = CRM_BUF_INIT;
+	int rc;
+
+	if (!crm_utf8_valid_p(text, strlen(text)))
+		return crm_error_set(CRM_EUSAGE, "search text is not valid UTF-8");
+	if ((rc = fts_query(&m, text)))
+		return rc;
+	crm_buf_printf(&q->where.sql, " AND t.id IN (SELECT rowid FROM %s WHERE %s MATCH ?)",
+	               q->e->fts, q->e->fts);
+	rc = part_param(&q->where, crm_buf_str(&m), 0, 0);
+	crm_buf_free(&m);
+	return rc;
+}
+
+int crm_query_id(crm_query *q, int64_t id)
+{
+	crm_buf_puts(&q->where.sql, " AND t.id = ?");
+	return part_param(&q->where, NULL, 1, id);
+}
+
+void crm_query_archived(crm_query *q, int which)
+{
+	q->archived = which;
+}
+
+void crm_query_limit(crm_query *q, long n)
+{
+	q->limit = n;
+}
+
+int crm_query_sort(crm_query *q, const char *spec)
+{
+	char *copy = strdup(spec), *tok, *save = NULL;
+	const struct crm_fielddef *d;
+	int rc = copy ? CRM_OK : crm_error_nomem();
+
+	for (tok = copy ? strtok_r(copy, ",", &save) : NULL; tok && !rc;
+	     tok = strtok_r(NULL, ",", &save)) {
+		int desc = *tok == '-';
+		crm_buf_puts(&q->order.sql, q->order.sql.len ? ", " : " ORDER BY ");
+		rc = field_sql(q, &q->order, tok + desc, &d);
+		if (!rc && desc)
+			crm_buf_puts(&q->order.sql, " DESC");
+	}
+	free(copy);
+	return rc;
+}
+
+static int add_column(crm_query *q, const char *name)
+{
+	const struct crm_fielddef *d;
+	struct crm_column *nc;
+	char **nn;
+	int rc;
+
+	nc = realloc(q->columns, (q->ncols + 1) * sizeof *nc);
+	if (nc)
+		q->columns = nc;
+	nn = nc ? realloc(q->names, (q->ncols + 1) * sizeof *nn) : NULL;
+	if (!nn)
+		return crm_error_nomem();
+	q->names = nn;
+	crm_buf_puts(&q->cols.sql, q->ncols ? ", " : "");
+	if ((rc = field_sql(q, &q->cols, name, &d)))
+		return rc;
+	if (!(nn[q->ncols] = strdup(name)))
+		return crm_error_nomem();
+	nc[q->ncols].name = nn[q->ncols];
+	nc[q->ncols].type = d && d->f.type == CRM_FT_ID ? CRM_COL_INT : CRM_COL_TEXT;
+	q->ncols++;
+	return CRM_OK;
+}
+
+/* Adds a custom.KEY column for every custom key in use, sorted. */
+static int add_custom_columns(crm_query *q)
+{
+	crm_buf sql = CRM_BUF_INIT, name = CRM_BUF_INIT;
+	sqlite3_stmt *st;
+	int rc;
+
+	crm_buf_printf(&sql, "SELECT DISTINCT key FROM %s ORDER BY key", q->e->custom_table);
+	rc = crm_db_prepare(q->db, &st, crm_buf_str(&sql));
+	crm_buf_free(&sql);
+	while (!rc && sqlite3_step(st) == SQLITE_ROW) {
+		crm_buf_clear(&name);
+		crm_buf_printf(&name, "custom.%s", (const char *)sqlite3_column_text(st, 0));
+		rc = add_column(q, crm_buf_str(&name));
+	}
+	sqlite3_finalize(st);
+	crm_buf_free(&name);
+	return rc;
+}
+
+static int default_columns(crm_query *q, int all)
+{
+	int rc = CRM_OK;
+
+	for (size_t i = 0; i < q->e->nfields && !rc; i++)
+		if (all || !(q->e->defs[i].f.flags & CRM_FIELD_HIDDEN))
+			rc = add_column(q, q->e->defs[i].f.name);
+	return rc ? rc : add_custom_columns(q);
+}
+
+int crm_query_fields(crm_query *q, const char *spec)
+{
+	char *copy, *tok, *save = NULL;
+	int rc = CRM_OK;
+
+	if (!spec || !strcmp(spec, "all"))
+		return default_columns(q, spec != NULL);
+	if (!(copy = strdup(spec)))
+		return crm_error_nomem();
+	for (tok = strtok_r(copy, ",", &save); tok && !rc; tok = strtok_r(NULL, ",", &save))
+		rc = add_column(q, tok);
+	free(copy);
+	if (!rc && !q->ncols)
+		rc = crm_error_set(CRM_EUSAGE, "no fields chosen");
+	return rc;
+}
+
+int crm_query_columns(crm_query *q, const struct crm_column **cols, size_t *n)
+{
+	int rc = q->ncols ? CRM_OK : crm_query_fields(q, NULL);
+
+	*cols = q->columns;
+	*n = q->ncols;
+	return rc;
+}
+
+static int build_sql(crm_query *q, crm_buf *sql)
+{
+	static const char *const archived[] = {
+		"t.archived_at IS NULL", "t.archived_at IS NOT NULL", "1"
+	};
+
+	crm_buf_printf(sql, "SELECT %s FROM %s t WHERE %s%s%s", crm_buf_str(&q->cols.sql),
+	               q->e->table, archived[q->archived], crm_buf_str(&q->where.sql),
+	               q->order.sql.len ? crm_buf_str(&q->order.sql) : " ORDER BY t.id");
+	if (q->order.sql.len)
+		crm_buf_puts(sql, ", t.id");
+	if (q->limit > 0)
+		crm_buf_printf(sql, " LIMIT %ld", q->limit);
+	return CRM_OK;
+}
+
+int crm_query_run(crm_query *q, int (*fn)(void *arg, const char *const *vals), void *arg,
+                  long *count)
+{
+	crm_buf sql = CRM_BUF_INIT;
+	sqlite3_stmt *st;
+	const char **vals;
+	const struct crm_column *cols;
+	size_t n;
+	int rc, next = 1;
+	long seen = 0;
+
+	if ((rc = crm_query_columns(q, &cols, &n)) || (rc = build_sql(q, &sql)))
+		return rc;
+	rc = crm_db_prepare(q->db, &st, crm_buf_str(&sql));
+	crm_buf_free(&sql);
+	if (rc)
+		return rc;
+	part_bind(&q->cols, st, &next);
+	part_bind(&q->where, st, &next);
+	part_bind(&q->order, st, &next);
+	if (!(vals = calloc(n, sizeof *vals))) {
+		sqlite3_finalize(st);
+		return crm_error_nomem();
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		for (size_t i = 0; i < n; i++)
+			vals[i] = (const char *)sqlite3_column_text(st, (int)i);
+		seen++;
+		if ((rc = fn(arg, vals)))
+			break;
+	}
+	if (rc == SQLITE_DONE)
+		rc = CRM_OK;
+	else if (rc == SQLITE_ROW || rc > 0)
+		rc = crm_db_fail(q->db, rc, "cannot list records");
+	sqlite3_finalize(st);
+	free(vals);
+	if (count)
+		*count = seen;
+	return rc;
+}

@@ -1,0 +1,202 @@
+/* registry.c - the fields of each entity and what keeps their derived data.
+ *
+ * Adding a field is adding a row here (and a column in schema.c); programs,
+ * filters, output and the importer pick it up from this table.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "crm/entity.h"
+#include "crm/norm.h"
+#include "internal.h"
+
+static const char *const contact_status[] = {
+	"lead", "prospect", "customer", "inactive", NULL
+};
+
+#define RO CRM_FIELD_RO
+#define HIDDEN CRM_FIELD_HIDDEN
+
+static const struct crm_fielddef contact_fields[] = {
+	{ { "id", CRM_FT_ID, RO, "record id", NULL }, "id", NULL },
+	{ { "first_name", CRM_FT_NAME, 0, "given name", NULL }, "first_name", NULL },
+	{ { "last_name", CRM_FT_NAME, 0, "family name", NULL }, "last_name", NULL },
+	{ { "email", CRM_FT_EMAIL, 0, "email address (unique among live contacts)", NULL }, "email", NULL },
+	{ { "phone", CRM_FT_PHONE, 0, "phone number, any national format", NULL }, "phone", NULL },
+	{ { "company", CRM_FT_COMPANY, 0, "company id or exact name", NULL }, "company_id",
+	  "(SELECT name FROM companies WHERE id = t.company_id)" },
+	{ { "title", CRM_FT_TEXT, 0, "job title", NULL }, "title", NULL },
+	{ { "street", CRM_FT_TEXT, 0, "street address", NULL }, "street", NULL },
+	{ { "city", CRM_FT_TEXT, 0, "city", NULL }, "city", NULL },
+	{ { "region", CRM_FT_TEXT, 0, "state, province or region", NULL }, "region", NULL },
+	{ { "postal_code", CRM_FT_TEXT, 0, "postal code", NULL }, "postal_code", NULL },
+	{ { "country", CRM_FT_COUNTRY, 0, "ISO 3166-1 alpha-2 country code", NULL }, "country", NULL },
+	{ { "birth_date", CRM_FT_DATE, 0, "date of birth (YYYY-MM-DD)", NULL }, "birth_date", NULL },
+	{ { "language", CRM_FT_TEXT, 0, "preferred language (e.g. en, pt-BR)", NULL }, "language", NULL },
+	{ { "source", CRM_FT_TEXT, 0, "where the contact came from", NULL }, "source", NULL },
+	{ { "owner", CRM_FT_TEXT, 0, "responsible user (default: the acting user)", NULL }, "owner", NULL },
+	{ { "status", CRM_FT_ENUM, 0, "lead, prospect, customer or inactive", contact_status }, "status", NULL },
+	{ { "tags", CRM_FT_TAGS, RO, "tags, comma-separated", NULL }, NULL,
+	  "(SELECT group_concat(tag, ',') FROM (SELECT tag FROM contact_tags"
+	  " WHERE contact_id = t.id ORDER BY tag))" },
+	{ { "phone_e164", CRM_FT_TEXT, RO | HIDDEN, "phone number in E.164", NULL }, "phone_e164", NULL },
+	{ { "company_id", CRM_FT_ID, RO | HIDDEN, "company record id", NULL }, "company_id", NULL },
+	{ { "created_at", CRM_FT_TIME, RO, "when the record was created", NULL }, "created_at", NULL },
+	{ { "updated_at", CRM_FT_TIME, RO, "when the record last changed", NULL }, "updated_at", NULL },
+	{ { "archived_at", CRM_FT_TIME, RO | HIDDEN, "when the record was archived", NULL }, "archived_at", NULL },
+};
+
+static const struct crm_fielddef company_fields[] = {
+	{ { "id", CRM_FT_ID, RO, "record id", NULL }, "id", NULL },
+	{ { "name", CRM_FT_NAME, CRM_FIELD_REQUIRED, "company name", NULL }, "name", NULL },
+	{ { "domain", CRM_FT_DOMAIN, 0, "internet domain (example.org)", NULL }, "domain", NULL },
+	{ { "industry", CRM_FT_TEXT, 0, "industry", NULL }, "industry", NULL },
+	{ { "size", CRM_FT_TEXT, 0, "size (head count or band, e.g. 11-50)", NULL }, "size", NULL },
+	{ { "phone", CRM_FT_PHONE, 0, "phone number, any national format", NULL }, "phone", NULL },
+	{ { "website", CRM_FT_TEXT, 0, "web site address", NULL }, "website", NULL },
+	{ { "city", CRM_FT_TEXT, 0, "city", NULL }, "city", NULL },
+	{ { "country", CRM_FT_COUNTRY, 0, "ISO 3166-1 alpha-2 country code", NULL }, "country", NULL },
+	{ { "owner", CRM_FT_TEXT, 0, "responsible user (default: the acting user)", NULL }, "owner", NULL },
+	{ { "members", CRM_FT_ID, RO | HIDDEN, "number of live contacts", NULL }, NULL,
+	  "(SELECT count(*) FROM contacts WHERE company_id = t.id AND archived_at IS NULL)" },
+	{ { "phone_e164", CRM_FT_TEXT, RO | HIDDEN, "phone number in E.164", NULL }, "phone_e164", NULL },
+	{ { "created_at", CRM_FT_TIME, RO, "when the record was created", NULL }, "created_at", NULL },
+	{ { "updated_at", CRM_FT_TIME, RO, "when the record last changed", NULL }, "updated_at", NULL },
+	{ { "archived_at", CRM_FT_TIME, RO | HIDDEN, "when the record was archived", NULL }, "archived_at", NULL },
+};
+
+int crm_contact_reindex(crm_db *db, const char *where, int64_t arg)
+{
+	crm_buf del = CRM_BUF_INIT, ins = CRM_BUF_INIT;
+	int rc;
+
+	crm_buf_printf(&del, "DELETE FROM contacts_fts WHERE rowid IN"
+	               " (SELECT id FROM contacts WHERE %s)", where);
+	crm_buf_printf(&ins,
+		"INSERT INTO contacts_fts(rowid, name, email, phone, company, notes)"
+		" SELECT c.id, trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '')), c.email,"
+		" trim(coalesce(c.phone, '') || ' ' || coalesce(c.phone_e164, '')),"
+		" (SELECT name FROM companies WHERE id = c.company_id),"
+		" (SELECT group_concat(body, ' ') FROM interactions WHERE contact_id = c.id)"
+		" FROM contacts c WHERE c.erased_at IS NULL AND (%s)", where);
+	rc = crm_db_exec_id(db, crm_buf_str(&del), arg);
+	if (!rc)
+		rc = crm_db_exec_id(db, crm_buf_str(&ins), arg);
+	crm_buf_free(&del);
+	crm_buf_free(&ins);
+	return rc;
+}
+
+static int contact_after_write(crm_db *db, int64_t id)
+{
+	sqlite3_stmt *st;
+	int rc, empty;
+
+	rc = crm_db_exec_id(db, "UPDATE contacts SET name_key = crm_key(trim(coalesce(first_name, '')"
+	                 " || ' ' || coalesce(last_name, ''))) WHERE id = ?1", id);
+	if (rc || (rc = crm_db_stmt(db, &st, "SELECT coalesce(first_name, last_name, email)"
+	                            " IS NULL FROM contacts WHERE id = ?1")))
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	empty = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	if (empty)
+		return crm_error_set(CRM_EDATA, "a contact needs a first name, a last name or an email");
+	return crm_contact_reindex(db, "id = ?1", id);
+}
+
+static int company_after_write(crm_db *db, int64_t id)
+{
+	int rc;
+
+	rc = crm_db_exec_id(db, "UPDATE companies SET name_key = crm_key(name) WHERE id = ?1", id);
+	if (!rc)
+		rc = crm_db_exec_id(db, "DELETE FROM companies_fts WHERE rowid = ?1", id);
+	if (!rc)
+		rc = crm_db_exec_id(db, "INSERT INTO companies_fts(rowid, name, domain, industry, city, website)"
+		                 " SELECT id, name, domain, industry, city, website FROM companies"
+		                 " WHERE id = ?1", id);
+	/* Members are found by their company's name too. */
+	if (!rc)
+		rc = crm_contact_reindex(db, "company_id = ?1", id);
+	return rc;
+}
+
+#define NFIELDS(a) (sizeof(a) / sizeof((a)[0]))
+
+const struct crm_entity crm_contact_entity = {
+	"contact", "contacts", "contact_custom", "contact_id", "contacts_fts",
+	contact_fields, NFIELDS(contact_fields), contact_after_write
+};
+
+const struct crm_entity crm_company_entity = {
+	"company", "companies", "company_custom", "company_id", "companies_fts",
+	company_fields, NFIELDS(company_fields), company_after_write
+};
+
+static const struct crm_entity *const entities[] = {
+	&crm_contact_entity, &crm_company_entity
+};
+
+const struct crm_entity *crm_entity_find(const char *name)
+{
+	for (size_t i = 0; i < NFIELDS(entities); i++)
+		if (!strcmp(entities[i]->name, name))
+			return entities[i];
+	return NULL;
+}
+
+const char *crm_entity_name(const struct crm_entity *e)
+{
+	return e->name;
+}
+
+size_t crm_entity_nfields(const struct crm_entity *e)
+{
+	return e->nfields;
+}
+
+const struct crm_field *crm_entity_field(const struct crm_entity *e, size_t i)
+{
+	return i < e->nfields ? &e->defs[i].f : NULL;
+}
+
+const struct crm_field *crm_entity_field_find(const struct crm_entity *e, const char *name)
+{
+	for (size_t i = 0; i < e->nfields; i++)
+		if (!strcmp(e->defs[i].f.name, name))
+			return &e->defs[i].f;
+	return NULL;
+}
+
+const char *crm_field_expr(const struct crm_fielddef *d)
+{
+	return d->expr ? d->expr : d->column;
+}
+
+/* crm_key(text): the match key, so SQL can compare the way search does. */
+static void sql_key(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const char *s = (const char *)sqlite3_value_text(argv[0]);
+	char *k = NULL;
+
+	(void)argc;
+	if (!s) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	if (crm_text_key(&k, s)) {
+		sqlite3_result_text(ctx, s, -1, SQLITE_TRANSIENT);
+		return;
+	}
+	sqlite3_result_text(ctx, k, -1, free);
+}
+
+int crm_db_register_functions(crm_db *db)
+{
+	int rc = sqlite3_create_function(db->h, "crm_key", 1,
+	                                 SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+	                                 NULL, sql_key, NULL, NULL);
+
+	return rc == SQLITE_OK ? CRM_OK : crm_db_fail(db, rc, "cannot register functions");
+}

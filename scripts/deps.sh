@@ -1,0 +1,17 @@
+#!/bin/sh
+# Installs the build and test dependencies of crm that are missing (Debian).
+set -eu
+pkgs="build-essential pkg-config libsqlite3-dev sqlite3 libyaml-dev check
+libutf8proc-dev libphonenumber-dev libjansson-dev jq"
+[ "${WITH_CLANG:-0}" = 1 ] && pkgs="$pkgs clang"
+missing=
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "deps: installing$missing" >&2
+sudo=
+[ "$(id -u)" -ne 0 ] && sudo=sudo
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $missing >/dev/null

@@ -1,0 +1,38 @@
+#!/bin/bash
+# Every program: --help, --version, bad options, /dev/full, a man page.
+. "$(dirname "$0")/lib.sh"
+
+for p in "$CRM_BIN"/crm "$CRM_BIN"/crm-*; do
+	prog=$(basename "$p")
+	test_expect_success "$prog --help exits 0 and prints usage" "
+		$prog --help >out && grep -q '^usage: ' out
+	"
+	test_expect_success "$prog --version prints the version" "
+		$prog --version >out && grep -q '^$prog [0-9]' out
+	"
+	test_expect_code 2 "$prog rejects an unknown option" "$prog --no-such-option"
+	test_expect_code 2 "$prog without a command is a usage error" "$prog"
+	test_expect_success "$prog has a man page" "test -f '$TOP/man/man1/$prog.1'"
+	test_expect_success "$prog --help to /dev/full fails" "
+		! $prog --help >/dev/full 2>err && grep -q 'write error' err
+	"
+done
+
+for p in "$CRM_BIN"/crm-*; do
+	prog=$(basename "$p")
+	verbs=$($prog --help | sed -n '/^Commands:/,/^$/p' | awk 'NF && !/:$/ { print $1 }')
+	for v in $verbs; do
+		test_expect_success "$prog $v --help exits 0" "
+			$prog $v --help >out && grep -q '^usage: $prog $v' out
+		"
+		test_expect_code 2 "$prog $v rejects an unknown option" "$prog $v --no-such-option"
+	done
+	test_expect_code 2 "$prog rejects an unknown command" "$prog no-such-command"
+done
+
+test_expect_success 'list to /dev/full fails with a message' '
+	crm-contact add --first-name Ada >/dev/null &&
+	! crm-contact list >/dev/full 2>err &&
+	grep -q "write error" err
+'
+test_done

@@ -1,0 +1,101 @@
+#!/bin/bash
+# crm-contact list: filters, sorting, limits, formats, search.
+. "$(dirname "$0")/lib.sh"
+
+test_expect_success 'setup' '
+	crm-company add --name "Acme Ltd" --domain acme.example >/dev/null &&
+	crm-contact add --first-name Ada --last-name Lovelace --email ada@acme.example --company "Acme Ltd" --city London --tag vip >/dev/null &&
+	CRM_NOW=2026-11-23T10:00:00Z crm-contact add --first-name José --last-name Müller --email jm@example.org --city Zürich --status customer >/dev/null &&
+	CRM_NOW=2026-11-24T10:00:00Z crm-contact add --first-name Grace --last-name Hopper --email grace@example.org --city "New York" --tag vip >/dev/null
+'
+test_expect_success 'list as tsv with a header when piped' '
+	crm-contact list -f id,first_name >out &&
+	printf "id\tfirst_name\n1\tAda\n2\tJosé\n3\tGrace\n" >expect && test_cmp expect out
+'
+test_expect_success '-H drops the header' '
+	crm-contact list -f id -H >out && printf "1\n2\n3\n" >expect && test_cmp expect out
+'
+test_expect_success '-0 ends records with NUL' '
+	crm-contact list -f id -H -0 | tr "\0" "\n" >out && printf "1\n2\n3\n" >expect && test_cmp expect out
+'
+test_expect_success '--where = on a normalised field' '
+	crm-contact list --where "email=ADA@ACME.EXAMPLE" -f id -H >out && echo 1 >expect && test_cmp expect out
+'
+test_expect_success '--where ~ is case- and accent-insensitive' '
+	crm-contact list --where "last_name~MULLER" -f id -H >out && echo 2 >expect && test_cmp expect out &&
+	crm-contact list --where "city ~ zur" -f id -H >out && test_cmp expect out
+'
+test_expect_success '--where filters are ANDed' '
+	crm-contact list --where "email~example.org" --where "first_name!=Grace" -f id -H >out &&
+	echo 2 >expect && test_cmp expect out
+'
+test_expect_success '--where with < on dates' '
+	crm-contact list --where "created_at<2026-11-23" -f id -H >out && echo 1 >expect && test_cmp expect out
+'
+test_expect_success '--where field= finds empty fields' '
+	crm-contact list --where "company=" -f id -H >out && printf "2\n3\n" >expect && test_cmp expect out
+'
+test_expect_success '--tag, --company and --status' '
+	crm-contact list --tag vip -f id -H >out && printf "1\n3\n" >expect && test_cmp expect out &&
+	crm-contact list --company "Acme Ltd" -f id -H >out && echo 1 >expect && test_cmp expect out &&
+	crm-contact list --status customer -f id -H >out && echo 2 >expect && test_cmp expect out
+'
+test_expect_success '--since and --until on updated_at, --created for creation' '
+	crm-contact list --since 2026-11-23 -f id -H >out && printf "2\n3\n" >expect && test_cmp expect out &&
+	crm-contact list --until 2026-11-24 -f id -H >out && printf "1\n2\n" >expect && test_cmp expect out &&
+	crm-contact list --created --since 2026-11-24 -f id -H >out && echo 3 >expect && test_cmp expect out
+'
+test_expect_success '--since accepts relative dates' '
+	CRM_NOW=2026-11-25T00:00:00Z crm-contact list --since -1d -f id -H >out && echo 3 >expect && test_cmp expect out
+'
+test_expect_success '--search uses the full-text index, accents folded' '
+	crm-contact list --search muller -f id -H >out && echo 2 >expect && test_cmp expect out &&
+	crm-contact list --search acme -f id -H >out && echo 1 >expect && test_cmp expect out &&
+	crm-contact list --search "gra hop" -f id -H >out && echo 3 >expect && test_cmp expect out
+'
+test_expect_success '--search finds words of notes' '
+	crm-contact note 2 "talked about invoices" >/dev/null &&
+	crm-contact list --search invoices -f id -H >out && echo 2 >expect && test_cmp expect out
+'
+test_expect_success '--search with quotes and operators is literal' '
+	expect_exit 1 crm-contact list --search "\" OR * NEAR(" -f id -H
+'
+test_expect_success '--sort and --limit' '
+	crm-contact list --sort -first_name -f first_name -H >out &&
+	printf "José\nGrace\nAda\n" >expect && test_cmp expect out &&
+	crm-contact list --sort last_name --limit 2 -f last_name -H >out &&
+	printf "Hopper\nLovelace\n" >expect && test_cmp expect out
+'
+test_expect_success 'nothing found exits 1' '
+	expect_exit 1 crm-contact list --where "city=Paris" -H >out && test ! -s out
+'
+test_expect_code 2 'a malformed --where is a usage error' 'crm-contact list --where "city"'
+test_expect_code 2 'an unknown --where field is a usage error' 'crm-contact list --where "shoe=1"'
+test_expect_code 2 'an unknown -f field is a usage error' 'crm-contact list -f id,shoe'
+test_expect_code 2 'an unknown format is a usage error' 'crm-contact list --format xml'
+test_expect_code 2 'a bad --limit is a usage error' 'crm-contact list --limit x'
+test_expect_success 'csv output is RFC 4180' '
+	crm-contact set 3 --city "New York, NY" >/dev/null 2>&1 &&
+	crm-contact list --format csv -f id,city --where id=3 >out &&
+	printf "id,city\r\n3,\"New York, NY\"\r\n" >expect && test_cmp expect out
+'
+test_expect_success 'jsonl and json output parse with jq' '
+	crm-contact list --format jsonl -f id,first_name >out &&
+	test "$(jq -s "map(.id) | add" out)" = 6 &&
+	crm-contact list --format json -f id,first_name >out &&
+	test "$(jq "length" out)" = 3 && test "$(jq -r ".[1].first_name" out)" = José
+'
+test_expect_success 'yaml output lists mappings' '
+	crm-contact list --format yaml -f id,first_name --where id=1 >out &&
+	grep -q "first_name: Ada" out
+'
+test_expect_success 'table output aligns columns' '
+	crm-contact list --format table -f id,first_name >out &&
+	head -1 out | grep -q "^id  first_name$"
+'
+test_expect_success '--csv-safe neutralises formulas' '
+	crm-contact set 1 --title "=HYPERLINK(1)" >/dev/null 2>&1 &&
+	crm-contact list --format csv --csv-safe -f title --where id=1 -H >out &&
+	printf "\x27=HYPERLINK(1)\r\n" >expect && test_cmp expect out
+'
+test_done

@@ -1,0 +1,47 @@
+#!/bin/bash
+# crm-company: add, show, list, set, rm, members.
+. "$(dirname "$0")/lib.sh"
+
+test_expect_success 'add prints the id; domain is lower-cased' '
+	crm-company add --name "Acme Ltd" --domain ACME.Example --industry tools --size 11-50 \
+		--phone "+1 212 555 0100" --country us --set tier=gold >out &&
+	echo 1 >expect && test_cmp expect out &&
+	crm-company show 1 -f name,domain,country,custom.tier -H >out &&
+	printf "Acme Ltd\tacme.example\tUS\tgold\n" >expect && test_cmp expect out
+'
+test_expect_success 'a company needs a name' '
+	expect_exit 3 crm-company add --domain x.example 2>err && grep -q "name" err
+'
+test_expect_success 'a bad domain exits 3' '
+	expect_exit 3 crm-company add --name X --domain "not a domain" 2>err && grep -q "domain" err
+'
+test_expect_success 'contacts join by exact or accent-free name, members lists them' '
+	crm-company add --name "Société Générale" >/dev/null &&
+	crm-contact add --first-name Ann --company "Acme Ltd" >/dev/null &&
+	crm-contact add --first-name Ben --company "societe generale" >/dev/null &&
+	crm-contact add --first-name Cat --company 1 >/dev/null &&
+	crm-company members 1 -f id,first_name -H >out && printf "1\tAnn\n3\tCat\n" >expect && test_cmp expect out &&
+	crm-contact show 2 -f company -H >out && echo "Société Générale" >expect && test_cmp expect out
+'
+test_expect_success 'an ambiguous company name exits 3' '
+	crm-company add --name Twin >/dev/null && crm-company add --name Twin >/dev/null &&
+	expect_exit 3 crm-contact add --first-name Dee --company Twin 2>err && grep -q ambiguous err
+'
+test_expect_success 'list filters and search' '
+	crm-company list --where "industry=tools" -f id -H >out && echo 1 >expect && test_cmp expect out &&
+	crm-company list --search generale -f id -H >out && echo 2 >expect && test_cmp expect out
+'
+test_expect_success 'renaming a company updates member search' '
+	crm-company set 1 --name "Acme Group" 2>/dev/null &&
+	crm-contact list --search "acme group" -f first_name -H >out && printf "Ann\nCat\n" >expect && test_cmp expect out
+'
+test_expect_success 'members of a missing company exits 1' '
+	expect_exit 1 crm-company members 99 2>err && grep -q "no company 99" err
+'
+test_expect_success 'rm archives, --purge detaches members' '
+	crm-company rm 2 2>/dev/null && expect_exit 1 crm-company list --where "id=2" -H &&
+	crm-company rm --purge 1 2>/dev/null &&
+	crm-contact show 1 -f company_id -H >out && echo >expect && test_cmp expect out &&
+	crm-db check -q
+'
+test_done

@@ -1,0 +1,87 @@
+#!/bin/bash
+# crm-db: init, info, check, backup, audit, migrations, locking, read-only.
+. "$(dirname "$0")/lib.sh"
+
+test_expect_success 'init creates the database 0600 and prints its path' '
+	crm-db init >out && echo "$CRM_DB" >expect && test_cmp expect out &&
+	test "$(stat -c %a "$CRM_DB")" = 600 &&
+	test "$(sqlite3 "$CRM_DB" "pragma journal_mode")" = wal
+'
+test_expect_success 'the default path follows XDG_DATA_HOME' '
+	(unset CRM_DB; crm-db init >out) &&
+	echo "$XDG_DATA_HOME/crm/crm.db" >expect && test_cmp expect out &&
+	test "$(stat -c %a "$XDG_DATA_HOME/crm")" = 700
+'
+test_expect_success '--db wins over CRM_DB' '
+	crm-db init --db other.db >out && echo other.db >expect && test_cmp expect out
+'
+test_expect_success 'the config database key is honoured' '
+	mkdir -p .config/crm && echo "database: $SCRATCH/cfg.db" >.config/crm/config.yaml &&
+	(unset CRM_DB; crm-db init >out) && echo "$SCRATCH/cfg.db" >expect && test_cmp expect out &&
+	rm .config/crm/config.yaml
+'
+test_expect_success 'a bad config names file, line and column' '
+	mkdir -p .config/crm && printf "default_region: GB\nshoe: 1\n" >.config/crm/config.yaml &&
+	expect_exit 2 crm-db info 2>err &&
+	grep -q "config.yaml:2:1: unknown key .shoe." err &&
+	rm .config/crm/config.yaml
+'
+test_expect_success 'info reports schema version and row counts' '
+	crm-contact add --first-name Ada >/dev/null &&
+	crm-db info >out &&
+	grep -q "^schema_version	1$" out && grep -q "^rows.contacts	1$" out
+'
+test_expect_success 'check passes on a good database' '
+	crm-db check >out && echo ok >expect && test_cmp expect out
+'
+test_expect_success 'check reports a broken foreign key and exits 1' '
+	cp "$CRM_DB" bad.db && sqlite3 bad.db "insert into contact_tags values (77, \"x\")" &&
+	expect_exit 1 crm-db check --db bad.db >out 2>err && grep -q contact_tags out &&
+	grep -q "1 problem" err
+'
+test_expect_success 'backup copies the live database, 0600, and refuses to overwrite' '
+	crm-db backup copy.db && test "$(stat -c %a copy.db)" = 600 &&
+	crm-contact list --db copy.db -f first_name -H >out && echo Ada >expect && test_cmp expect out &&
+	expect_exit 1 crm-db backup copy.db 2>err && grep -q "File exists" err
+'
+test_expect_success 'audit shows who changed what' '
+	CRM_USER=alice crm-contact set 1 --city Oslo 2>/dev/null &&
+	crm-db audit --since 2026-11-22 -f user,program,entity,id,action -H | tail -1 >out &&
+	printf "alice\tcrm-contact\tcontact\t1\tset\n" >expect && test_cmp expect out
+'
+test_expect_code 2 'audit rejects an unknown entity' 'crm-db audit --entity ghost'
+test_expect_success 'an older schema is migrated automatically' '
+	rm -f old.db && sqlite3 old.db "pragma user_version=0" &&
+	crm-contact list --db old.db -H; test "$(sqlite3 old.db "pragma user_version")" = 1
+'
+test_expect_success 'migrate reports a current schema' '
+	crm-db migrate 2>err && grep -q "schema version 1 is current" err
+'
+test_expect_success 'a newer schema is a clear error' '
+	cp "$CRM_DB" new.db && sqlite3 new.db "pragma user_version=99" &&
+	expect_exit 1 crm-contact list --db new.db 2>err && grep -q "schema version 99, newer" err
+'
+test_expect_success 'a locked database exits 4 after the busy timeout, nothing written' '
+	n=$(sqlite3 "$CRM_DB" "select count(*) from contacts")
+	{ echo "BEGIN IMMEDIATE;"; sleep 3; echo "COMMIT;"; } | sqlite3 "$CRM_DB" &
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		sqlite3 "$CRM_DB" "begin immediate; commit" 2>/dev/null || break; sleep 0.1
+	done
+	CRM_BUSY_TIMEOUT=100 expect_exit 4 crm-contact add --first-name Late 2>err &&
+	grep -q "database is locked" err && wait &&
+	test "$(sqlite3 "$CRM_DB" "select count(*) from contacts")" = "$n"
+'
+test_expect_success '--read-only refuses writes with exit 2, allows reads' '
+	expect_exit 2 crm-contact add --read-only --first-name X 2>err && grep -q read-only err &&
+	CRM_READONLY=1 crm-contact list -H >/dev/null
+'
+test_expect_success 'crm dispatches to the programs' '
+	crm contact list -f first_name -H >out && echo Ada >expect && test_cmp expect out
+'
+test_expect_success 'crm help lists the programs with a summary' '
+	crm help >out && grep -q "^  contact  *people" out && grep -q "^  db  " out
+'
+test_expect_success 'crm with an unknown command exits 2 with a hint' '
+	expect_exit 2 crm frobnicate 2>err && grep -q "crm help" err
+'
+test_done

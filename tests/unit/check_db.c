@@ -1,0 +1,204 @@
+/* check_db.c - opening, schema versions, transactions, check and backup. */
+#include <check.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "crm.h"
+
+static char dir[64];
+static char path[128];
+
+static void setup(void)
+{
+	snprintf(dir, sizeof dir, "/tmp/crm-check-db.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/sub/crm.db", dir);
+	setenv("CRM_NOW", "2026-11-22T09:30:00Z", 1);
+	unsetenv("CRM_BUSY_TIMEOUT");
+}
+
+static void teardown(void)
+{
+	char cmd[160];
+
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+/* Sets the schema version of the file behind the library's back. */
+static void set_user_version(int v)
+{
+	sqlite3 *h;
+	char sql[64];
+
+	ck_assert_int_eq(sqlite3_open(path, &h), SQLITE_OK);
+	snprintf(sql, sizeof sql, "PRAGMA user_version=%d", v);
+	ck_assert_int_eq(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+}
+
+START_TEST(test_open_creates_0600_with_schema)
+{
+	crm_db *db;
+	struct stat sb;
+	int v;
+
+	ck_assert_int_eq(crm_db_open(&db, path, 0, NULL), CRM_OK);
+	ck_assert_int_eq(crm_db_schema_version(db, &v), CRM_OK);
+	ck_assert_int_eq(v, CRM_SCHEMA_VERSION);
+	crm_db_close(db);
+	ck_assert_int_eq(stat(path, &sb), 0);
+	ck_assert_int_eq(sb.st_mode & 0777, 0600);
+}
+END_TEST
+
+START_TEST(test_nocreate_and_readonly_need_a_file)
+{
+	crm_db *db;
+
+	ck_assert_int_eq(crm_db_open(&db, path, CRM_DB_NOCREATE, NULL), CRM_ENOTFOUND);
+	ck_assert_ptr_null(db);
+	ck_assert_int_eq(crm_db_open(&db, path, CRM_DB_READONLY, NULL), CRM_ENOTFOUND);
+	ck_assert_int_eq(access(path, F_OK), -1);
+}
+END_TEST
+
+START_TEST(test_newer_schema_is_refused)
+{
+	crm_db *db;
+
+	ck_assert_int_eq(crm_db_open(&db, path, 0, NULL), CRM_OK);
+	crm_db_close(db);
+	set_user_version(CRM_SCHEMA_VERSION + 1);
+	ck_assert_int_eq(crm_db_open(&db, path, 0, NULL), CRM_ESCHEMA);
+	ck_assert_ptr_nonnull(strstr(crm_error_message(), "newer"));
+}
+END_TEST
+
+START_TEST(test_older_schema_is_migrated)
+{
+	crm_db *db;
+	int v, from = -1;
+
+	ck_assert_int_eq(crm_db_open(&db, path, 0, NULL), CRM_OK);
+	crm_db_close(db);
+	/* An empty file at version 0 stands for a database from before v1. */
+	unlink(path);
+	set_user_version(0);
+	ck_assert_int_eq(crm_db_open(&db, path, CRM_DB_NOMIGRATE, NULL), CRM_OK);
+	ck_assert_int_eq(crm_db_schema_version(db, &v), CRM_OK);
+	ck_assert_int_eq(v, 0);
+	ck_assert_int_eq(crm_db_migrate(db, &from), CRM_OK);
+	ck_assert_int_eq(from, 0);
+	ck_assert_int_eq(crm_db_schema_version(db, &v), CRM_OK);
+	ck_assert_int_eq(v, CRM_SCHEMA_VERSION);
+	crm_db_close(db);
+}
+END_TEST
+
+START_TEST(test_readonly_refuses_writes)
+{
+	crm_db *db;
+
+	ck_assert_int_eq(crm_db_open(&db, path, 0, NULL), CRM_OK);
+	crm_db_close(db);
+	ck_assert_int_eq(crm_db_open(&db, path, CRM_DB_READONLY, NULL), CRM_OK);
+	ck_assert_int_eq(crm_db_begin(db, true), CRM_EREADONLY);
+	ck_assert_int_eq(crm_db_begin(db, false), CRM_OK);
+	crm_db_close(db);
+}
+END_TEST
+
+START_TEST(test_resolve_path_order)
+{
+	char *p;
+
+	setenv("CRM_DB", "/env.db", 1);
+	ck_assert_int_eq(crm_db_resolve_path(&p, "/explicit.db", NULL), CRM_OK);
+	ck_assert_str_eq(p, "/explicit.db");
+	free(p);
+	ck_assert_int_eq(crm_db_resolve_path(&p, NULL, NULL), CRM_OK);
+	ck_assert_str_eq(p, "/env.db");
+	free(p);
+	unsetenv("CRM_DB");
+	setenv("XDG_DATA_HOME", "/xdg", 1);
+	ck_assert_int_eq(crm_db_resolve_path(&p, NULL, NULL), CRM_OK);
+	ck_assert_str_eq(p, "/xdg/crm/crm.db");
+	free(p);
+	unsetenv("XDG_DATA_HOME");
+	setenv("HOME", "/home/u", 1);
+	ck_assert_int_eq(crm_db_resolve_path(&p, NULL, NULL), CRM_OK);
+	ck_assert_str_eq(p, "/home/u/.local/share/crm/crm.db");
+	free(p);
+}
+END_TEST
+
+static int count_problem(void *arg, const char *problem)
+{
+	(void)problem;
+	++*(int *)arg;
+	return 0;
+}
+
+START_TEST(test_check_and_backup)
+{
+	crm_db *db;
+	char copy[160];
+	struct stat sb;
+	long n = -1;
+	int seen = 0;
+
+	ck_assert_int_eq(crm_db_open(&db, path, 0, NULL), CRM_OK);
+	ck_assert_int_eq(crm_db_check(db, count_problem, &seen, &n), CRM_OK);
+	ck_assert_int_eq(n, 0);
+	ck_assert_int_eq(seen, 0);
+	snprintf(copy, sizeof copy, "%s/copy.db", dir);
+	ck_assert_int_eq(crm_db_backup(db, copy), CRM_OK);
+	ck_assert_int_eq(stat(copy, &sb), 0);
+	ck_assert_int_eq(sb.st_mode & 0777, 0600);
+	ck_assert_int_eq(crm_db_backup(db, copy), CRM_EIO);
+	crm_db_close(db);
+}
+END_TEST
+
+START_TEST(test_busy_timeout_from_environment)
+{
+	crm_db *a, *b;
+
+	ck_assert_int_eq(crm_db_open(&a, path, 0, NULL), CRM_OK);
+	setenv("CRM_BUSY_TIMEOUT", "10", 1);
+	ck_assert_int_eq(crm_db_open(&b, path, 0, NULL), CRM_OK);
+	ck_assert_int_eq(crm_db_begin(a, true), CRM_OK);
+	ck_assert_int_eq(crm_db_begin(b, true), CRM_EBUSY);
+	ck_assert_int_eq(crm_exit_status(crm_error_code()), 4);
+	crm_db_rollback(a);
+	ck_assert_int_eq(crm_db_begin(b, true), CRM_OK);
+	crm_db_close(a);
+	crm_db_close(b);
+	setenv("CRM_BUSY_TIMEOUT", "soon", 1);
+	ck_assert_int_eq(crm_db_open(&a, path, 0, NULL), CRM_EUSAGE);
+	unsetenv("CRM_BUSY_TIMEOUT");
+}
+END_TEST
+
+Suite *db_suite(void)
+{
+	Suite *s = suite_create("db");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_open_creates_0600_with_schema);
+	tcase_add_test(tc, test_nocreate_and_readonly_need_a_file);
+	tcase_add_test(tc, test_newer_schema_is_refused);
+	tcase_add_test(tc, test_older_schema_is_migrated);
+	tcase_add_test(tc, test_readonly_refuses_writes);
+	tcase_add_test(tc, test_resolve_path_order);
+	tcase_add_test(tc, test_check_and_backup);
+	tcase_add_test(tc, test_busy_timeout_from_environment);
+	suite_add_tcase(s, tc);
+	return s;
+}

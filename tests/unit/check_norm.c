@@ -1,0 +1,394 @@
+/* check_norm.c - UTF-8, NFC, match keys, widths, emails, phones, countries. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "crm/error.h"
+#include "crm/norm.h"
+
+typedef int (*norm_fn)(char **out, const char *s);
+
+static void setup(void)
+{
+	crm_error_clear();
+}
+
+static void norm_is(norm_fn fn, const char *in, const char *want)
+{
+	char *out = NULL;
+	int rc = fn(&out, in);
+
+	ck_assert_msg(rc == CRM_OK, "'%s' rejected: %s", in, crm_error_message());
+	ck_assert_str_eq(out, want);
+	free(out);
+}
+
+/* Checks that fn rejects in with CRM_EDATA and a message containing part. */
+static void norm_fails(norm_fn fn, const char *in, const char *part)
+{
+	char *out = (char *)"untouched";
+
+	ck_assert_msg(fn(&out, in) == CRM_EDATA, "'%s' accepted", in);
+	ck_assert_ptr_null(out);
+	ck_assert_int_eq(crm_error_code(), CRM_EDATA);
+	ck_assert_msg(strstr(crm_error_message(), part), "'%s' not in \"%s\"", part,
+		      crm_error_message());
+}
+
+static void phone_is(const char *in, const char *region, const char *want)
+{
+	char *out = NULL;
+	int rc = crm_phone_e164(&out, in, region);
+
+	ck_assert_msg(rc == CRM_OK, "'%s' rejected: %s", in, crm_error_message());
+	ck_assert_str_eq(out, want);
+	free(out);
+}
+
+static void phone_fails(const char *in, const char *region)
+{
+	char *out = (char *)"untouched";
+	char want[256];
+
+	ck_assert_msg(crm_phone_e164(&out, in, region) == CRM_EDATA, "'%s' accepted", in);
+	ck_assert_ptr_null(out);
+	snprintf(want, sizeof want, "invalid phone number '%s'", in);
+	ck_assert_str_eq(crm_error_message(), want);
+}
+
+#define VALID(lit) crm_utf8_valid_p(lit, sizeof lit - 1)
+
+START_TEST(test_utf8_accepts_well_formed)
+{
+	ck_assert(VALID(""));
+	ck_assert(VALID("plain ascii"));
+	ck_assert(VALID("M\xc3\xbcller"));          /* ü */
+	ck_assert(VALID("\xe6\x97\xa5\xe6\x9c\xac")); /* 日本 */
+	ck_assert(VALID("\xf0\x9f\x98\x80"));       /* U+1F600 */
+	ck_assert(VALID("\xf4\x8f\xbf\xbf"));       /* U+10FFFF, the last one */
+	ck_assert(VALID("\xef\xbb\xbf"));           /* U+FEFF */
+	ck_assert(VALID("a\0b"));
+}
+END_TEST
+
+START_TEST(test_utf8_rejects_malformed)
+{
+	ck_assert(!VALID("\x80"));                  /* lone continuation */
+	ck_assert(!VALID("\xc3"));                  /* truncated */
+	ck_assert(!VALID("\xe2\x82"));
+	ck_assert(!VALID("\xe2\x28\xa1"));          /* bad continuation */
+	ck_assert(!VALID("\xc0\xaf"));              /* overlong '/' */
+	ck_assert(!VALID("\xc1\xbf"));
+	ck_assert(!VALID("\xe0\x80\xaf"));
+	ck_assert(!VALID("\xe0\x9f\xbf"));          /* overlong U+07FF */
+	ck_assert(!VALID("\xf0\x80\x80\xaf"));
+	ck_assert(!VALID("\xf0\x8f\xbf\xbf"));      /* overlong U+FFFF */
+	ck_assert(!VALID("\xed\xa0\x80"));          /* surrogate U+D800 */
+	ck_assert(!VALID("\xed\xbf\xbf"));          /* surrogate U+DFFF */
+	ck_assert(!VALID("\xf4\x90\x80\x80"));      /* U+110000 */
+	ck_assert(!VALID("\xf5\x80\x80\x80"));
+	ck_assert(!VALID("\xff"));
+	ck_assert(!VALID("ok\xfe"));
+	/* Only len bytes count: a cut in the middle of a character is invalid. */
+	ck_assert(!crm_utf8_valid_p("\xc3\xbc", 1));
+	ck_assert(crm_utf8_valid_p("ab\xff", 2));
+}
+END_TEST
+
+START_TEST(test_nfc_composes_and_trims)
+{
+	char *a = NULL, *b = NULL;
+
+	norm_is(crm_text_nfc, "e\xcc\x81", "\xc3\xa9");       /* e + U+0301 → é */
+	norm_is(crm_text_nfc, "A\xcc\x8a" "sa", "\xc3\x85sa"); /* Å */
+	ck_assert_int_eq(crm_text_nfc(&a, "Jose\xcc\x81"), CRM_OK);
+	ck_assert_int_eq(crm_text_nfc(&b, "Jos\xc3\xa9"), CRM_OK);
+	ck_assert_str_eq(a, b);
+	free(a);
+	free(b);
+	norm_is(crm_text_nfc, "  Ada\tLovelace \n", "Ada\tLovelace");
+	/* No-break and ideographic spaces are trimmed too. */
+	norm_is(crm_text_nfc, "\xc2\xa0x\xe3\x80\x80", "x");
+	norm_is(crm_text_nfc, "   ", "");
+	norm_is(crm_text_nfc, "", "");
+	/* Stored values keep what was typed: no compatibility folding. */
+	norm_is(crm_text_nfc, "\xef\xac\x81le", "\xef\xac\x81le"); /* ﬁle */
+	norm_is(crm_text_nfc, "\xef\xbc\xa1", "\xef\xbc\xa1");     /* Ａ */
+	norm_is(crm_text_nfc, "Stra\xc3\x9f" "e", "Stra\xc3\x9f" "e");
+}
+END_TEST
+
+START_TEST(test_nfc_rejects_invalid_utf8)
+{
+	norm_fails(crm_text_nfc, "a\xc0\xaf", "invalid UTF-8 at byte 2");
+	norm_fails(crm_text_nfc, "\xed\xa0\x80", "invalid UTF-8 at byte 1");
+	norm_fails(crm_text_key, "ok\xff", "invalid UTF-8 at byte 3");
+}
+END_TEST
+
+START_TEST(test_key_folds_case_and_accents)
+{
+	norm_is(crm_text_key, "M\xc3\xbcller", "muller");
+	norm_is(crm_text_key, "MULLER", "muller");
+	norm_is(crm_text_key, "Mu\xcc\x88ller", "muller");
+	norm_is(crm_text_key, "\xc3\x85SA  Str\xc3\xb6m ", "asa strom");
+	norm_is(crm_text_key, "Stra\xc3\x9f" "e", "strasse");
+	norm_is(crm_text_key, "STRASSE", "strasse");
+	norm_is(crm_text_key, "\xe1\xba\x9e", "ss");                 /* ẞ */
+	norm_is(crm_text_key, "Fran\xc3\xa7ois", "francois");
+	norm_is(crm_text_key, "\xc3\x89MILE Zola", "emile zola");
+}
+END_TEST
+
+START_TEST(test_key_folds_letters_without_decomposition)
+{
+	norm_is(crm_text_key, "\xc3\x98ster", "oster");              /* Øster */
+	norm_is(crm_text_key, "s\xc3\xb8ren", "soren");              /* søren */
+	norm_is(crm_text_key, "\xc3\x86" "ble", "aeble");            /* Æble */
+	norm_is(crm_text_key, "\xc5\x92uvre", "oeuvre");             /* Œuvre */
+	norm_is(crm_text_key, "\xc5\x81\xc3\xb3" "d\xc5\xba", "lodz"); /* Łódź */
+	norm_is(crm_text_key, "\xc4\x90or\xc4\x91" "e", "dorde");    /* Đorđe */
+	norm_is(crm_text_key, "\xc3\x9e\xc3\xb3r", "thor");          /* Þór */
+	norm_is(crm_text_key, "Gu\xc3\xb0r\xc3\xban", "gudrun");     /* Guðrún */
+	norm_is(crm_text_key, "Y\xc4\xb1lmaz", "yilmaz");            /* Yılmaz */
+	norm_is(crm_text_key, "\xc4\xb0stanbul", "istanbul");        /* İstanbul */
+}
+END_TEST
+
+START_TEST(test_key_other_scripts)
+{
+	/* ПЁТР Иванов: Cyrillic folds case, and ё loses its diaeresis. */
+	norm_is(crm_text_key,
+		"\xd0\x9f\xd0\x81\xd0\xa2\xd0\xa0 \xd0\x98\xd0\xb2\xd0\xb0\xd0\xbd\xd0\xbe\xd0\xb2",
+		"\xd0\xbf\xd0\xb5\xd1\x82\xd1\x80 \xd0\xb8\xd0\xb2\xd0\xb0\xd0\xbd\xd0\xbe\xd0\xb2");
+	/* ΟΔΥΣΣΕΥΣ and Οδυσσεύς meet at οδυσσευσ: final sigma folds to σ. */
+	norm_is(crm_text_key,
+		"\xce\x9f\xce\x94\xce\xa5\xce\xa3\xce\xa3\xce\x95\xce\xa5\xce\xa3",
+		"\xce\xbf\xce\xb4\xcf\x85\xcf\x83\xcf\x83\xce\xb5\xcf\x85\xcf\x83");
+	norm_is(crm_text_key,
+		"\xce\x9f\xce\xb4\xcf\x85\xcf\x83\xcf\x83\xce\xad\xcf\x8d\xcf\x82",
+		"\xce\xbf\xce\xb4\xcf\x85\xcf\x83\xcf\x83\xce\xb5\xcf\x85\xcf\x83");
+	/* 東京 has no case and stays as it is. */
+	norm_is(crm_text_key, "\xe6\x9d\xb1\xe4\xba\xac", "\xe6\x9d\xb1\xe4\xba\xac");
+	/* Full-width ＡＢＣ and the ideographic space fold to ASCII. */
+	norm_is(crm_text_key, "\xef\xbc\xa1\xef\xbc\xa2\xef\xbc\xa3\xe3\x80\x80x", "abc x");
+}
+END_TEST
+
+START_TEST(test_key_collapses_space_and_invisibles)
+{
+	norm_is(crm_text_key, "  Ada \t\n Lovelace  ", "ada lovelace");
+	norm_is(crm_text_key, "Ada\xc2\xa0\xe2\x80\x83Lovelace", "ada lovelace");
+	norm_is(crm_text_key, "\xef\xac\x81nance", "finance");       /* ﬁ ligature */
+	norm_is(crm_text_key, "Soft\xc2\xadware", "software");       /* soft hyphen */
+	norm_is(crm_text_key, "Jean\xe2\x80\x90Luc", "jean-luc");    /* U+2010 */
+	norm_is(crm_text_key, " \t ", "");
+	norm_is(crm_text_key, "", "");
+}
+END_TEST
+
+START_TEST(test_width_counts_columns)
+{
+	ck_assert_uint_eq(crm_text_width(""), 0);
+	ck_assert_uint_eq(crm_text_width("abc"), 3);
+	ck_assert_uint_eq(crm_text_width("\xe6\x97\xa5\xe6\x9c\xac"), 4);     /* 日本 */
+	ck_assert_uint_eq(crm_text_width("Str\xc3\xb6m"), 5);
+	ck_assert_uint_eq(crm_text_width("e\xcc\x81"), 1);                    /* e + U+0301 */
+	ck_assert_uint_eq(crm_text_width("\xef\xbc\xa1" "b"), 3);             /* Ａb */
+	ck_assert_uint_eq(crm_text_width("a\xff" "b"), 3);
+	ck_assert_uint_eq(crm_text_width("\xc0\xaf"), 2);
+}
+END_TEST
+
+START_TEST(test_email_normalize)
+{
+	norm_is(crm_email_normalize, " Ada.Lovelace@Example.ORG ", "ada.lovelace@example.org");
+	norm_is(crm_email_normalize, "x+tag@example.org", "x+tag@example.org");
+	norm_is(crm_email_normalize, "o'brien@mail.example.co.uk", "o'brien@mail.example.co.uk");
+	norm_is(crm_email_normalize, "J\xc3\x96RG@B\xc3\x9c" "CHER.DE", "j\xc3\xb6rg@b\xc3\xbc" "cher.de");
+	norm_is(crm_email_normalize, "jo\xcc\x88rg@example.de", "j\xc3\xb6rg@example.de");
+	norm_is(crm_email_normalize, "a@xn--bcher-kva.example", "a@xn--bcher-kva.example");
+}
+END_TEST
+
+START_TEST(test_email_rejects_malformed)
+{
+	char local[80];
+
+	norm_fails(crm_email_normalize, "a@b", "'a@b'");
+	norm_fails(crm_email_normalize, "@x.org", "'@x.org'");
+	norm_fails(crm_email_normalize, "a b@x.org", "'a b@x.org'");
+	norm_fails(crm_email_normalize, "a@@x.org", "'a@@x.org'");
+	norm_fails(crm_email_normalize, "ada.example.org", "invalid email address 'ada.example.org'");
+	norm_fails(crm_email_normalize, "", "invalid email address ''");
+	norm_fails(crm_email_normalize, "a@", "'a@'");
+	norm_fails(crm_email_normalize, ".a@x.org", "'.a@x.org'");
+	norm_fails(crm_email_normalize, "a.@x.org", "'a.@x.org'");
+	norm_fails(crm_email_normalize, "a..b@x.org", "'a..b@x.org'");
+	norm_fails(crm_email_normalize, "a@x..org", "'a@x..org'");
+	norm_fails(crm_email_normalize, "a@x.org.", "'a@x.org.'");
+	norm_fails(crm_email_normalize, "a@.x.org", "'a@.x.org'");
+	norm_fails(crm_email_normalize, "a@-x.org", "'a@-x.org'");
+	norm_fails(crm_email_normalize, "a@x_y.org", "'a@x_y.org'");
+	norm_fails(crm_email_normalize, "a@x.o", "'a@x.o'");
+	norm_fails(crm_email_normalize, "a@10.0.0.1", "'a@10.0.0.1'");
+	norm_fails(crm_email_normalize, "<a@x.org>", "'<a@x.org>'");
+	norm_fails(crm_email_normalize, "\"a\"@x.org", "'\"a\"@x.org'");
+	norm_fails(crm_email_normalize, "a\xc2\xa0" "b@x.org", "invalid email address");
+	norm_fails(crm_email_normalize, "a@x\xc0\xaf.org", "invalid UTF-8 at byte 4");
+	memset(local, 'a', 65);
+	memcpy(local + 65, "@x.org", 7);
+	norm_fails(crm_email_normalize, local, "longer than 64");
+	local[1] = '@';
+	norm_fails(crm_email_normalize, local, "more than one '@'");
+}
+END_TEST
+
+START_TEST(test_email_key)
+{
+	norm_is(crm_email_key, "A.B.C+news@googlemail.com", "abc@gmail.com");
+	norm_is(crm_email_key, "first.last+a+b@Gmail.COM", "firstlast@gmail.com");
+	norm_is(crm_email_key, "firstlast@gmail.com", "firstlast@gmail.com");
+	norm_is(crm_email_key, "x+tag@example.org", "x@example.org");
+	norm_is(crm_email_key, " Ada.Lovelace@Example.ORG ", "ada.lovelace@example.org");
+	norm_is(crm_email_key, "a.b@gmail.com.au", "a.b@gmail.com.au");
+	/* A local part that is all tag keeps it: nothing else is left. */
+	norm_is(crm_email_key, "+news@example.org", "+news@example.org");
+	norm_fails(crm_email_key, "a@b", "invalid email address 'a@b'");
+}
+END_TEST
+
+START_TEST(test_phone_e164)
+{
+	phone_is("020 7946 0018", "GB", "+442079460018");
+	phone_is("020 7946 0018", "gb", "+442079460018");
+	phone_is("+33 1 42 68 53 00", "GB", "+33142685300");
+	phone_is("+33 1 42 68 53 00", NULL, "+33142685300");
+	phone_is("+33 1 42 68 53 00", "", "+33142685300");
+	phone_is("01 42 68 53 00", "FR", "+33142685300");
+	phone_is("(212) 555-2368", "US", "+12125552368");
+	phone_is("+1 (650) 253-0000", NULL, "+16502530000");
+	phone_is("030 12345678", "DE", "+493012345678");
+	phone_is("00 49 30 12345678", "FR", "+493012345678");
+}
+END_TEST
+
+START_TEST(test_phone_rejects_invalid)
+{
+	phone_fails("12", "GB");
+	phone_fails("12", NULL);
+	phone_fails("", "US");
+	phone_fails("abc", "US");
+	phone_fails("+999 1234", NULL);
+	/* Without a region only numbers with a country code can be read. */
+	phone_fails("030 12345678", NULL);
+	phone_fails("030 12345678", "");
+	phone_fails("650 253 0000", "XX");
+}
+END_TEST
+
+/* libcore never prints: run bad input with both streams going to a file. */
+START_TEST(test_phone_is_silent)
+{
+	FILE *f = tmpfile();
+	int saved_out = dup(1), saved_err = dup(2);
+	char *out = NULL;
+
+	ck_assert_ptr_nonnull(f);
+	fflush(stdout);
+	fflush(stderr);
+	dup2(fileno(f), 1);
+	dup2(fileno(f), 2);
+	crm_phone_e164(&out, "\xff\xfe", "US");
+	crm_phone_e164(&out, "+", NULL);
+	crm_phone_e164(&out, "++++44", "ZZ");
+	crm_phone_e164(&out, "1234567890123456789012345678901234567890", "GB");
+	fflush(stdout);
+	fflush(stderr);
+	dup2(saved_out, 1);
+	dup2(saved_err, 2);
+	close(saved_out);
+	close(saved_err);
+	ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
+	ck_assert_int_eq(ftell(f), 0);
+	ck_assert_ptr_null(out);
+	fclose(f);
+}
+END_TEST
+
+START_TEST(test_country_valid)
+{
+	int n = 0;
+	char code[3] = "AA";
+
+	ck_assert(crm_country_valid_p("FR"));
+	ck_assert(crm_country_valid_p("AD"));
+	ck_assert(crm_country_valid_p("ZW"));
+	ck_assert(crm_country_valid_p("SS"));
+	ck_assert(crm_country_valid_p("BQ"));
+	ck_assert(!crm_country_valid_p("fr"));
+	ck_assert(!crm_country_valid_p("UK"));
+	ck_assert(!crm_country_valid_p("EU"));
+	ck_assert(!crm_country_valid_p("XK"));
+	ck_assert(!crm_country_valid_p("FRA"));
+	ck_assert(!crm_country_valid_p(""));
+	ck_assert(!crm_country_valid_p(NULL));
+	/* The table holds all 249 assigned codes, sorted, or bsearch misses some. */
+	for (code[0] = 'A'; code[0] <= 'Z'; code[0]++)
+		for (code[1] = 'A'; code[1] <= 'Z'; code[1]++)
+			n += crm_country_valid_p(code);
+	ck_assert_int_eq(n, 249);
+}
+END_TEST
+
+START_TEST(test_country_normalize)
+{
+	norm_is(crm_country_normalize, "fr", "FR");
+	norm_is(crm_country_normalize, " de ", "DE");
+	norm_is(crm_country_normalize, "Gb", "GB");
+	norm_is(crm_country_normalize, "\tus\n", "US");
+	norm_fails(crm_country_normalize, "XX", "unknown country code 'XX'");
+	norm_fails(crm_country_normalize, "UK", "unknown country code 'UK'");
+	norm_fails(crm_country_normalize, " fra ", "unknown country code 'fra'");
+	norm_fails(crm_country_normalize, "", "unknown country code ''");
+	norm_fails(crm_country_normalize, "f", "'f'");
+}
+END_TEST
+
+Suite *norm_suite(void)
+{
+	Suite *s = suite_create("norm");
+	TCase *text = tcase_create("text");
+	TCase *email = tcase_create("email");
+	TCase *phone = tcase_create("phone");
+	TCase *country = tcase_create("country");
+
+	tcase_add_checked_fixture(text, setup, NULL);
+	tcase_add_test(text, test_utf8_accepts_well_formed);
+	tcase_add_test(text, test_utf8_rejects_malformed);
+	tcase_add_test(text, test_nfc_composes_and_trims);
+	tcase_add_test(text, test_nfc_rejects_invalid_utf8);
+	tcase_add_test(text, test_key_folds_case_and_accents);
+	tcase_add_test(text, test_key_folds_letters_without_decomposition);
+	tcase_add_test(text, test_key_other_scripts);
+	tcase_add_test(text, test_key_collapses_space_and_invisibles);
+	tcase_add_test(text, test_width_counts_columns);
+	suite_add_tcase(s, text);
+	tcase_add_checked_fixture(email, setup, NULL);
+	tcase_add_test(email, test_email_normalize);
+	tcase_add_test(email, test_email_rejects_malformed);
+	tcase_add_test(email, test_email_key);
+	suite_add_tcase(s, email);
+	tcase_add_checked_fixture(phone, setup, NULL);
+	tcase_add_test(phone, test_phone_e164);
+	tcase_add_test(phone, test_phone_rejects_invalid);
+	tcase_add_test(phone, test_phone_is_silent);
+	suite_add_tcase(s, phone);
+	tcase_add_checked_fixture(country, setup, NULL);
+	tcase_add_test(country, test_country_valid);
+	tcase_add_test(country, test_country_normalize);
+	suite_add_tcase(s, country);
+	return s;
+}
