@@ -95,7 +95,7 @@ int crm_contact_tag(crm_db *db, int64_t id, const char *tag, int add, int *chang
 	int rc;
 
 	*changed = 0;
-	if ((rc = crm_db_writable(db)) || (rc = crm_entity_exists(db, &crm_contact_entity, id)))
+	if ((rc = crm_entity_editable(db, &crm_contact_entity, id)))
 		return rc;
 	if ((rc = crm_text_nfc(&t, tag)))
 		return rc;
@@ -147,7 +147,7 @@ int crm_contact_note(crm_db *db, int64_t id, const char *kind, const char *at,
 	int rc;
 
 	*out = 0;
-	if ((rc = crm_db_writable(db)) || (rc = crm_entity_exists(db, &crm_contact_entity, id)))
+	if ((rc = crm_entity_editable(db, &crm_contact_entity, id)))
 		return rc;
 	if (!one_of(note_kinds, kind))
 		return crm_error_set(CRM_EDATA, "invalid kind '%s' (expected call, email, meeting,"
@@ -235,7 +235,7 @@ int crm_contact_consent_set(crm_db *db, int64_t id, const char *channel,
 	char now[CRM_TIME_LEN], name[64], *old;
 	int rc;
 
-	if ((rc = crm_db_writable(db)) || (rc = crm_entity_exists(db, &crm_contact_entity, id)))
+	if ((rc = crm_entity_editable(db, &crm_contact_entity, id)))
 		return rc;
 	if (!one_of(channels, channel))
 		return crm_error_set(CRM_EDATA, "invalid channel '%s' (expected email, phone, sms,"

@@ -60,14 +60,16 @@ size_t crm_record_count(const crm_record *r)
 	return r->n;
 }
 
-/* Adds or replaces an assignment; the last one of a field wins. */
+/* Adds or replaces an assignment; the last one of a field wins.  An empty
+ * or blank value clears the field. */
 static int record_put(crm_record *r, const struct crm_fielddef *d, const char *key,
                       const char *value)
 {
 	struct assign *a = NULL, *p;
-	char *v = value && *value ? strdup(value) : NULL;
+	int blank = !value || !value[strspn(value, " \t\r\n\v\f")];
+	char *v = blank ? NULL : strdup(value);
 
-	if (value && *value && !v)
+	if (!blank && !v)
 		return crm_error_nomem();
 	for (size_t i = 0; i < r->n && !a; i++)
 		if (r->a[i].def == d && (d || !strcmp(r->a[i].key, key)))
@@ -211,6 +213,9 @@ static int company_value(crm_db *db, char **out, const char *v)
 	crm_buf b = CRM_BUF_INIT;
 	int rc = crm_company_resolve(db, v, &id);
 
+	/* A record naming a company that is not there is bad input. */
+	if (rc == CRM_ENOTFOUND)
+		rc = crm_error_recode(CRM_EDATA);
 	if (rc)
 		return rc;
 	if (crm_buf_printf(&b, "%lld", (long long)id))
@@ -219,44 +224,68 @@ static int company_value(crm_db *db, char **out, const char *v)
 	return CRM_OK;
 }
 
-/* Turns what the user typed into the stored columns of one field. */
+static int time_value(crm_db *db, char **out, const char *v)
+{
+	char t[CRM_TIME_LEN];
+	int rc = crm_time_parse(t, v, db->now);
+
+	if (rc)
+		return rc;
+	*out = strdup(t);
+	return *out ? CRM_OK : crm_error_nomem();
+}
+
+int crm_field_value(crm_db *db, const struct crm_fielddef *d, const char *v, char **out)
+{
+	const char *region = db->cfg ? crm_config_region(db->cfg) : "US";
+
+	*out = NULL;
+	switch (d->f.type) {
+	case CRM_FT_EMAIL: return crm_email_normalize(out, v);
+	case CRM_FT_PHONE: return crm_phone_e164(out, v, region);
+	case CRM_FT_COUNTRY: return crm_country_normalize(out, v);
+	case CRM_FT_DATE: return date_value(db, out, v);
+	case CRM_FT_TIME: return time_value(db, out, v);
+	case CRM_FT_ENUM: return enum_value(out, d, v);
+	case CRM_FT_DOMAIN: return domain_value(out, v);
+	case CRM_FT_COMPANY: return company_value(db, out, v);
+	default: return crm_text_nfc(out, v);
+	}
+}
+
+/* Turns what the user typed into the stored columns of one field: email
+ * and phone keep the text as typed beside their normalised forms. */
 static int field_columns(crm_db *db, const struct crm_fielddef *d, const char *v,
                          struct colvals *cv)
 {
-	const char *region = db->cfg ? crm_config_region(db->cfg) : "US";
 	char *a = NULL, *b = NULL, *c = NULL;
-	int rc = CRM_OK;
+	int rc;
 
-	if (!v)
+	if (!v) {
+		if (d->f.type == CRM_FT_EMAIL) {
+			colvals_add(cv, "email_norm", NULL);
+			colvals_add(cv, "email_key", NULL);
+		} else if (d->f.type == CRM_FT_PHONE) {
+			colvals_add(cv, "phone_e164", NULL);
+		}
 		return colvals_add(cv, d->column, NULL);
-	switch (d->f.type) {
-	case CRM_FT_EMAIL:
-		if (!(rc = crm_email_normalize(&b, v)) && !(rc = crm_email_key(&c, v)) &&
-		    !(rc = crm_text_nfc(&a, v))) {
-			colvals_add(cv, "email_norm", b);
-			colvals_add(cv, "email_key", c);
-			return colvals_add(cv, d->column, a);
-		}
-		break;
-	case CRM_FT_PHONE:
-		if (!(rc = crm_phone_e164(&b, v, region)) && !(rc = crm_text_nfc(&a, v))) {
-			colvals_add(cv, "phone_e164", b);
-			return colvals_add(cv, d->column, a);
-		}
-		break;
-	case CRM_FT_COUNTRY: rc = crm_country_normalize(&a, v); break;
-	case CRM_FT_DATE: rc = date_value(db, &a, v); break;
-	case CRM_FT_ENUM: rc = enum_value(&a, d, v); break;
-	case CRM_FT_DOMAIN: rc = domain_value(&a, v); break;
-	case CRM_FT_COMPANY: rc = company_value(db, &a, v); break;
-	default: rc = crm_text_nfc(&a, v); break;
 	}
+	rc = crm_field_value(db, d, v, &b);
+	if (!rc && d->f.type == CRM_FT_EMAIL)
+		rc = crm_email_key(&c, v);
+	if (!rc && (d->f.type == CRM_FT_EMAIL || d->f.type == CRM_FT_PHONE))
+		rc = crm_text_nfc(&a, v);
 	if (rc) {
 		free(a);
 		free(b);
 		free(c);
 		return field_error(d, rc);
 	}
+	if (!a)
+		return colvals_add(cv, d->column, b);
+	if (d->f.type == CRM_FT_EMAIL)
+		colvals_add(cv, "email_key", c);
+	colvals_add(cv, d->f.type == CRM_FT_EMAIL ? "email_norm" : "phone_e164", b);
 	return colvals_add(cv, d->column, a);
 }
 
@@ -541,7 +570,8 @@ static int write_record(crm_db *db, const crm_record *r, int64_t *id, int adding
 
 	if (!old || !new)
 		rc = crm_error_nomem();
-	else if (!(rc = crm_db_writable(db)) && (adding || !(rc = read_values(db, r, *id, old))))
+	else if (!(rc = adding ? crm_db_writable(db) : crm_entity_editable(db, r->e, *id)) &&
+	         (adding || !(rc = read_values(db, r, *id, old))))
 		rc = crm_db_exec(db, "SAVEPOINT crm_write");
 	if (!rc) {
 		rc = write_steps(db, r, id, adding, old, new, &n);
@@ -589,6 +619,26 @@ int crm_entity_exists(crm_db *db, const struct crm_entity *e, int64_t id)
 	return found ? CRM_OK : crm_error_set(CRM_ENOTFOUND, "no %s %lld", e->name, (long long)id);
 }
 
+int crm_entity_editable(crm_db *db, const struct crm_entity *e, int64_t id)
+{
+	sqlite3_stmt *st;
+	crm_buf sql = CRM_BUF_INIT;
+	int rc, erased;
+
+	if ((rc = crm_db_writable(db)) || (rc = crm_entity_exists(db, e, id)) || !e->erasable)
+		return rc;
+	crm_buf_printf(&sql, "SELECT erased_at IS NOT NULL FROM %s WHERE id = ?1", e->table);
+	rc = crm_db_stmt(db, &st, crm_buf_str(&sql));
+	crm_buf_free(&sql);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	erased = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	return erased ? crm_error_set(CRM_EDATA, "%s %lld was erased and cannot be changed",
+	                              e->name, (long long)id) : CRM_OK;
+}
+
 /* Reads the normalised email of a record, for the restore uniqueness check. */
 static char *email_of(crm_db *db, const struct crm_entity *e, int64_t id)
 {
@@ -617,7 +667,8 @@ int crm_entity_archive(crm_db *db, const struct crm_entity *e, int64_t id, int a
 	char now[CRM_TIME_LEN], *email;
 	int rc;
 
-	if ((rc = crm_db_writable(db)) || (rc = crm_entity_exists(db, e, id)))
+	if ((rc = archive ? crm_db_writable(db) : crm_entity_editable(db, e, id)) ||
+	    (rc = crm_entity_exists(db, e, id)))
 		return rc;
 	if (!archive && (email = email_of(db, e, id))) {
 		rc = check_unique_email(db, e, email, id);
@@ -687,6 +738,12 @@ int crm_entity_purge(crm_db *db, const struct crm_entity *e, int64_t id)
 	crm_buf_printf(&sql, "DELETE FROM %s WHERE id = ?1", e->table);
 	if (!rc)
 		rc = crm_db_exec_id(db, crm_buf_str(&sql), id);
+	/* A purged record leaves who-did-what behind, but none of its values. */
+	crm_buf_clear(&sql);
+	crm_buf_printf(&sql, "UPDATE audit SET changes = NULL WHERE entity = '%s'"
+	               " AND entity_id = ?1", e->name);
+	if (!rc)
+		rc = crm_db_exec_id(db, crm_buf_str(&sql), id);
 	crm_buf_free(&sql);
 	if (!rc)
 		rc = crm_audit_add(db, e->name, id, "purge", NULL);
@@ -721,8 +778,7 @@ int crm_company_resolve(crm_db *db, const char *ref, int64_t *id)
 	v = strtoll(ref, &end, 10);
 	if (!errno && *ref && !*end && v > 0) {
 		*id = v;
-		rc = crm_entity_exists(db, &crm_company_entity, v);
-		return rc == CRM_ENOTFOUND ? crm_error_set(CRM_EDATA, "no company %lld", v) : rc;
+		return crm_entity_exists(db, &crm_company_entity, v);
 	}
 	rc = company_lookup(db, "SELECT id FROM companies WHERE name = ?1 AND archived_at IS NULL",
 	                    ref, id, &n);
@@ -734,7 +790,7 @@ int crm_company_resolve(crm_db *db, const char *ref, int64_t *id)
 	if (rc)
 		return rc;
 	if (n == 0)
-		return crm_error_set(CRM_EDATA, "no company '%s'", ref);
+		return crm_error_set(CRM_ENOTFOUND, "no company '%s'", ref);
 	if (n > 1)
 		return crm_error_set(CRM_EDATA, "company name '%s' is ambiguous; use its id", ref);
 	return CRM_OK;

@@ -46,6 +46,11 @@ int crm_error_prefix(const char *prefix)
 	return last_code;
 }
 
+int crm_error_recode(int code)
+{
+	return last_code = code;
+}
+
 int crm_error_nomem(void)
 {
 	return crm_error_set(CRM_ENOMEM, "out of memory");

@@ -82,10 +82,20 @@ struct crm_entity {
 	/* Refreshes derived columns and the search index after a write, and
 	 * checks rules that span fields; CRM_EDATA when they fail. */
 	int (*after_write)(crm_db *db, int64_t id);
+	int erasable; /* has erased_at: erased records refuse every change */
 };
 
 extern const struct crm_entity crm_contact_entity;
 extern const struct crm_entity crm_company_entity;
+
+/* Fails unless the database is writable and record id exists and was not
+ * erased (an erased person must not come back through a later change). */
+int crm_entity_editable(crm_db *db, const struct crm_entity *e, int64_t id);
+
+/* Stores in *out the stored form of what the user typed for field d
+ * (email and phone: their normalised comparison forms); CRM_EDATA when
+ * the value is invalid for the field. */
+int crm_field_value(crm_db *db, const struct crm_fielddef *d, const char *v, char **out);
 
 /* Returns the definition behind a registry field. */
 static inline const struct crm_fielddef *crm_fielddef_of(const struct crm_field *f)

@@ -113,30 +113,13 @@ static int field_sql(crm_query *q, struct part *pt, const char *name,
 }
 
 /* Normalises a filter value the way the field stores it, so that
- * --where email=ADA@EXAMPLE.ORG finds ada@example.org. */
+ * --where email=ADA@EXAMPLE.ORG finds ada@example.org.  A company is
+ * compared by its name, as the field reads. */
 static int filter_value(crm_query *q, const struct crm_fielddef *d, const char *v, char **out)
 {
-	const char *region = q->db->cfg ? crm_config_region(q->db->cfg) : "US";
-	char buf[CRM_TIME_LEN];
-	int rc;
-
-	switch (d ? d->f.type : CRM_FT_TEXT) {
-	case CRM_FT_EMAIL: return crm_email_normalize(out, v);
-	case CRM_FT_PHONE: return crm_phone_e164(out, v, region);
-	case CRM_FT_COUNTRY: return crm_country_normalize(out, v);
-	case CRM_FT_DATE:
-		rc = crm_date_parse(buf, v, q->db->now);
-		break;
-	case CRM_FT_TIME:
-		rc = crm_time_parse(buf, v, q->db->now);
-		break;
-	default:
+	if (!d || d->f.type == CRM_FT_COMPANY)
 		return crm_text_nfc(out, v);
-	}
-	if (rc)
-		return rc;
-	*out = strdup(buf);
-	return *out ? CRM_OK : crm_error_nomem();
+	return crm_field_value(q->db, d, v, out);
 }
 
 /* The column a normalised comparison reads, for types stored twice. */
@@ -209,7 +192,8 @@ int crm_query_filter(crm_query *q, const char *field, const char *op, const char
 	if (d && d->f.type == CRM_FT_ID)
 		return filter_int(q, field, !strcmp(op, "!=") ? "IS NOT" : op, value);
 	if ((rc = filter_value(q, d, value, &v)))
-		return rc == CRM_EDATA ? crm_error_prefix(field) : rc;
+		/* A value no record could hold is a command-line mistake. */
+		return rc == CRM_EDATA ? (crm_error_prefix(field), crm_error_recode(CRM_EUSAGE)) : rc;
 	crm_buf_printf(&q->where.sql, " %s ?", !strcmp(op, "!=") ? "IS NOT" : op);
 	rc = part_param(&q->where, v, 0, 0);
 	free(v);
@@ -264,8 +248,9 @@ int crm_query_company(crm_query *q, const char *ref)
 
 	if (!crm_entity_field_find(q->e, "company_id"))
 		return crm_error_set(CRM_EUSAGE, "a %s belongs to no company", q->e->name);
+	/* Unknown: nothing to list (exit 1); ambiguous: ask for the id. */
 	if ((rc = crm_company_resolve(q->db, ref, &id)))
-		return rc;
+		return rc == CRM_EDATA ? crm_error_recode(CRM_EUSAGE) : rc;
 	crm_buf_puts(&q->where.sql, " AND t.company_id = ?");
 	return part_param(&q->where, NULL, 1, id);
 }

@@ -126,12 +126,12 @@ static int company_after_write(crm_db *db, int64_t id)
 
 const struct crm_entity crm_contact_entity = {
 	"contact", "contacts", "contact_custom", "contact_id", "contacts_fts",
-	contact_fields, NFIELDS(contact_fields), contact_after_write
+	contact_fields, NFIELDS(contact_fields), contact_after_write, 1
 };
 
 const struct crm_entity crm_company_entity = {
 	"company", "companies", "company_custom", "company_id", "companies_fts",
-	company_fields, NFIELDS(company_fields), company_after_write
+	company_fields, NFIELDS(company_fields), company_after_write, 0
 };
 
 static const struct crm_entity *const entities[] = {
@@ -149,6 +149,11 @@ const struct crm_entity *crm_entity_find(const char *name)
 const char *crm_entity_name(const struct crm_entity *e)
 {
 	return e->name;
+}
+
+const char *crm_entity_plural(const struct crm_entity *e)
+{
+	return e->table; /* tables are named by the plural */
 }
 
 size_t crm_entity_nfields(const struct crm_entity *e)

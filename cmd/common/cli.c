@@ -377,7 +377,9 @@ static int stdin_ids(int64_t **ids, size_t *n, size_t *cap)
 
 	while (!rc && getline(&line, &len, stdin) != -1) {
 		line[strcspn(line, "\t,; \r\n")] = '\0';
-		if (!*line || (++lineno == 1 && !strcmp(line, "id")))
+		if (++lineno == 1 && !strcmp(line, "id"))
+			continue;
+		if (!*line)
 			continue;
 		if (cli_id(line, &id))
 			rc = crm_error_set(CRM_EUSAGE, "invalid id '%s' on line %ld of stdin",
@@ -406,6 +408,11 @@ int cli_ids(const struct cli *c, int argc, char **argv, int64_t **ids, size_t *n
 	}
 	if (!rc && !*n)
 		rc = crm_error_set(CRM_EUSAGE, "no ids given");
+	if (rc) {
+		free(*ids);
+		*ids = NULL;
+		*n = 0;
+	}
 	return rc;
 }
 
@@ -425,7 +432,8 @@ int cli_output(const struct cli *c, const struct crm_column *cols, size_t n, crm
 
 	if ((rc = cli_format(c, &o.format)))
 		return rc;
-	o.color = tty && o.format == CRM_FORMAT_TABLE && !getenv("NO_COLOR");
+	/* no-color.org: set and not empty disables colour. */
+	o.color = tty && o.format == CRM_FORMAT_TABLE && !(getenv("NO_COLOR") && *getenv("NO_COLOR"));
 	return crm_out_new(w, stdout, &o, cols, n);
 }
 

@@ -204,14 +204,13 @@ int verb_list(struct cli *c, int argc, char **argv)
 	return status ? status : count ? 0 : 1;
 }
 
-/* Reports the outcome of a verb that changes many records. */
-static void report(const struct cli *c, const char *what, size_t changed, size_t total)
+void verb_report(const struct cli *c, const char *what, size_t changed, size_t total)
 {
 	if (c->quiet)
 		return;
 	fprintf(stderr, "%s: %s%s %zu of %zu %s\n", c->prog->name,
 	        cli_has(c, "dry-run") ? "would have " : "", what, changed, total,
-	        crm_entity_name(c->entity));
+	        total == 1 ? crm_entity_name(c->entity) : crm_entity_plural(c->entity));
 }
 
 int verb_set(struct cli *c, int argc, char **argv)
@@ -230,7 +229,7 @@ int verb_set(struct cli *c, int argc, char **argv)
 	free(ids);
 	if (rc)
 		return cli_error(c, rc);
-	report(c, "updated", changed, n);
+	verb_report(c, "updated", changed, n);
 	c->rollback = cli_has(c, "dry-run");
 	return 0;
 }
@@ -252,7 +251,7 @@ static int archive_verb(struct cli *c, int argc, char **argv, int archive)
 	free(ids);
 	if (rc)
 		return cli_error(c, rc);
-	report(c, purge ? "deleted" : archive ? "archived" : "restored", changed, n);
+	verb_report(c, purge ? "deleted" : archive ? "archived" : "restored", changed, n);
 	c->rollback = cli_has(c, "dry-run");
 	return 0;
 }

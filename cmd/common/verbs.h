@@ -33,4 +33,8 @@ int verb_restore(struct cli *c, int argc, char **argv);
  * stores their number in *count; returns an exit status. */
 int verb_print_query(struct cli *c, crm_query *q, long *count);
 
+/* Tells stderr (unless -q) what a verb did to many records:
+ * "crm-contact: updated 2 of 3 contacts". */
+void verb_report(const struct cli *c, const char *what, size_t changed, size_t total);
+
 #endif

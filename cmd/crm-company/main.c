@@ -3,19 +3,16 @@
 
 #include "verbs.h"
 
-/* members ID: the live contacts of a company. */
+/* members ID|NAME: the live contacts of a company. */
 static int company_members(struct cli *c, int argc, char **argv)
 {
 	const struct crm_entity *contact = crm_entity_find("contact");
 	crm_query *q;
 	long count = 0;
-	int64_t id;
 	int rc, status;
 
 	if (argc != 1)
-		return cli_usage_error(c, "expected one company id");
-	if ((rc = cli_id(argv[0], &id)) || (rc = crm_entity_exists(c->db, c->entity, id)))
-		return cli_error(c, rc);
+		return cli_usage_error(c, "expected one company id or name");
 	if ((rc = crm_query_new(&q, c->db, contact)) || (rc = crm_query_company(q, argv[0]))) {
 		crm_query_free(q);
 		return cli_error(c, rc);
@@ -35,7 +32,7 @@ static const struct cli_verb verbs[] = {
 	{ "set", verb_set, "ID...|-", "change fields of companies", CLI_FIELDS | CLI_WRITE, verb_set_opts },
 	{ "rm", verb_rm, "ID...|-", "archive companies (--purge deletes)", CLI_WRITE, verb_rm_opts },
 	{ "restore", verb_restore, "ID...|-", "bring archived companies back", CLI_WRITE, verb_set_opts },
-	{ "members", company_members, "ID", "list the contacts of a company", CLI_OUTPUT, NULL },
+	{ "members", company_members, "ID|NAME", "list the contacts of a company", CLI_OUTPUT, NULL },
 	{ NULL, NULL, NULL, NULL, 0, NULL }
 };
 

@@ -45,10 +45,7 @@ int people_tag(struct cli *c, int argc, char **argv)
 	free(ids);
 	if (rc)
 		return cli_error(c, rc);
-	if (!c->quiet)
-		fprintf(stderr, "%s: %s%s %zu of %zu contact\n", c->prog->name,
-		        cli_has(c, "dry-run") ? "would have " : "", add ? "tagged" : "untagged",
-		        changed, n);
+	verb_report(c, add ? "tagged" : "untagged", changed, n);
 	c->rollback = cli_has(c, "dry-run");
 	return 0;
 }

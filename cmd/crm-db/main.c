@@ -26,6 +26,8 @@ static int db_migrate(struct cli *c, int argc, char **argv)
 	(void)argv;
 	if (argc)
 		return cli_usage_error(c, "unexpected operand '%s'", argv[0]);
+	if (c->read_only)
+		return cli_usage_error(c, "migrate writes the database; drop --read-only");
 	if ((rc = crm_config_load(&c->cfg, NULL)) ||
 	    (rc = crm_db_resolve_path(&path, c->db_path, c->cfg)) ||
 	    (rc = crm_db_open(&c->db, path, CRM_DB_NOCREATE | CRM_DB_NOMIGRATE, c->cfg)) ||

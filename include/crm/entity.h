@@ -54,6 +54,9 @@ const struct crm_entity *crm_entity_find(const char *name);
 /* Returns the entity's singular name ("contact"); static. */
 const char *crm_entity_name(const struct crm_entity *e);
 
+/* Returns the entity's plural name ("companies"); static. */
+const char *crm_entity_plural(const struct crm_entity *e);
+
 /* Returns the number of fields of e. */
 size_t crm_entity_nfields(const struct crm_entity *e);
 
@@ -105,8 +108,9 @@ int crm_entity_purge(crm_db *db, const struct crm_entity *e, int64_t id);
  * with "no contact ID". */
 int crm_entity_exists(crm_db *db, const struct crm_entity *e, int64_t id);
 
-/* Stores in *id the company named by ref: a decimal id or an exact name.
- * CRM_EDATA when no company or several match. */
+/* Stores in *id the company named by ref: a decimal id or a name (exact,
+ * else a unique case- and accent-insensitive match).  CRM_ENOTFOUND when
+ * none matches, CRM_EDATA when several do. */
 int crm_company_resolve(crm_db *db, const char *ref, int64_t *id);
 
 /* Query: a filtered, sorted selection of records of one entity. */

@@ -33,6 +33,10 @@ int crm_error_code(void);
 /* Puts "prefix: " before the recorded message and returns its code. */
 int crm_error_prefix(const char *prefix);
 
+/* Keeps the recorded message under a new code, and returns code: the same
+ * fact can be bad data in one place and a usage error in another. */
+int crm_error_recode(int code);
+
 /* Clears the recorded error. */
 void crm_error_clear(void);
 

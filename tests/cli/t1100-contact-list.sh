@@ -38,7 +38,13 @@ test_expect_success '--where field= finds empty fields' '
 test_expect_success '--tag, --company and --status' '
 	crm-contact list --tag vip -f id -H >out && printf "1\n3\n" >expect && test_cmp expect out &&
 	crm-contact list --company "Acme Ltd" -f id -H >out && echo 1 >expect && test_cmp expect out &&
-	crm-contact list --status customer -f id -H >out && echo 2 >expect && test_cmp expect out
+	crm-contact list --status customer -f id -H >out && echo 2 >expect && test_cmp expect out &&
+	crm-contact list --status Customer -f id -H >out && test_cmp expect out
+'
+test_expect_success 'a filter value no record could hold is a usage error' '
+	expect_exit 2 crm-contact list --status gold 2>err &&
+	grep -q "^crm-contact: status: invalid status .gold." err &&
+	expect_exit 2 crm-contact list --where "country=Atlantis" 2>err && grep -q "^crm-contact: country: " err
 '
 test_expect_success '--since and --until on updated_at, --created for creation' '
 	crm-contact list --since 2026-11-23 -f id -H >out && printf "2\n3\n" >expect && test_cmp expect out &&

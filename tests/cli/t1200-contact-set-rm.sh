@@ -8,7 +8,10 @@ test_expect_success 'setup' '
 test_expect_success 'set changes several fields at once' '
 	crm-contact set 1 --city Paris --title CTO 2>err &&
 	crm-contact show 1 -f city,title -H >out && printf "Paris\tCTO\n" >expect && test_cmp expect out &&
-	grep -q "updated 1 of 1 contact" err
+	grep -q "^crm-contact: updated 1 of 1 contact$" err
+'
+test_expect_success 'the summary counts in the plural' '
+	crm-contact set 2 3 --language fr 2>err && grep -q "^crm-contact: updated 2 of 2 contacts$" err
 '
 test_expect_success 'set records old -> new in the audit log' '
 	CRM_NOW=2026-11-22T10:00:00Z crm-contact set 1 --city Lyon 2>/dev/null &&
@@ -39,8 +42,8 @@ test_expect_success 'set of a missing id exits 1 and changes nothing' '
 	crm-contact show 1 -f city -H >out && echo Lyon >expect && test_cmp expect out
 '
 test_expect_success 'one bad id in stdin changes nothing' '
-	printf "id\n1\nx\n" | expect_exit 2 crm-contact set - --city Rome 2>err &&
-	grep -q "invalid id .x. on line 3 of stdin" err
+	printf "id\n1\n\nx\n" | expect_exit 2 crm-contact set - --city Rome 2>err &&
+	grep -q "invalid id .x. on line 4 of stdin" err
 '
 test_expect_code 2 'set without fields is a usage error' 'crm-contact set 1'
 test_expect_success 'set to a taken email exits 3' '
@@ -65,7 +68,21 @@ test_expect_success 'rm --purge deletes the row and its tags' '
 	test "$(sqlite3 "$CRM_DB" "select count(*) from contact_tags where contact_id=3")" = 0 &&
 	crm-db audit --id 3 -f action -H | tail -1 >out && echo purge >expect && test_cmp expect out
 '
+test_expect_success 'rm --purge keeps who did what, but no values, in the audit log' '
+	crm-contact add --first-name Purgeme --email purge.me@example.org >id &&
+	crm-contact rm --purge "$(cat id)" 2>/dev/null &&
+	crm-db audit --id "$(cat id)" -f action -H >out && printf "add\npurge\n" >expect && test_cmp expect out &&
+	test -z "$(sqlite3 "$CRM_DB" "select changes from audit where entity_id=$(cat id) and changes is not null")"
+'
 test_expect_success 'ids are never reused after a purge' '
-	crm-contact add --first-name Dan >out && echo 5 >expect && test_cmp expect out
+	crm-contact add --first-name Dan >out && echo 6 >expect && test_cmp expect out
+'
+test_expect_success 'an empty or blank value clears the field and its normalised form' '
+	crm-contact set 6 --email dan@example.org --city Oslo 2>/dev/null &&
+	crm-contact set 6 --email "" --city "   " 2>/dev/null &&
+	crm-contact show 6 -f email,city --format json >out &&
+	test "$(jq -c ".[0]" out)" = "{\"email\":null,\"city\":null}" &&
+	test -z "$(sqlite3 "$CRM_DB" "select email_norm, email_key from contacts where id=6 and (email_norm is not null or email_key is not null)")" &&
+	crm-contact add --first-name Dana --email dan@example.org >/dev/null
 '
 test_done

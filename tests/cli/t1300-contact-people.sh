@@ -78,4 +78,12 @@ test_expect_success 'erase keeps the record, so counts still add up' '
 test_expect_success 'search no longer finds an erased person' '
 	expect_exit 1 crm-contact list --all --search quixotic
 '
+test_expect_success 'an erased contact refuses every later change' '
+	expect_exit 3 crm-contact set 1 --first-name Zoë 2>err && grep -q "contact 1 was erased" err &&
+	expect_exit 3 crm-contact restore 1 2>err && grep -q "was erased" err &&
+	expect_exit 3 crm-contact note 1 hello 2>err && grep -q "was erased" err &&
+	expect_exit 3 crm-contact tag add vip 1 2>err && grep -q "was erased" err &&
+	expect_exit 3 crm-contact consent set 1 email granted 2>err && grep -q "was erased" err &&
+	crm-contact show 1 -f first_name -H >out && echo >expect && test_cmp expect out
+'
 test_done

@@ -36,7 +36,16 @@ test_expect_success 'renaming a company updates member search' '
 	crm-contact list --search "acme group" -f first_name -H >out && printf "Ann\nCat\n" >expect && test_cmp expect out
 '
 test_expect_success 'members of a missing company exits 1' '
-	expect_exit 1 crm-company members 99 2>err && grep -q "no company 99" err
+	expect_exit 1 crm-company members 99 2>err && grep -q "no company 99" err &&
+	expect_exit 1 crm-company members Nowhere 2>err && grep -q "no company .Nowhere." err &&
+	expect_exit 1 crm-contact list --company Nowhere 2>err && grep -q "no company .Nowhere." err
+'
+test_expect_success 'members takes a name; an ambiguous one is a usage error' '
+	crm-company members "ACME group" -f first_name -H >out && printf "Ann\nCat\n" >expect && test_cmp expect out &&
+	expect_exit 2 crm-company members Twin 2>err && grep -q "ambiguous; use its id" err
+'
+test_expect_success 'domain filters compare lower-case' '
+	crm-company list --where "domain=ACME.EXAMPLE" -f id -H >out && echo 1 >expect && test_cmp expect out
 '
 test_expect_success 'rm archives, --purge detaches members' '
 	crm-company rm 2 2>/dev/null && expect_exit 1 crm-company list --where "id=2" -H &&

@@ -54,6 +54,9 @@ test_expect_success 'an older schema is migrated automatically' '
 	rm -f old.db && sqlite3 old.db "pragma user_version=0" &&
 	crm-contact list --db old.db -H; test "$(sqlite3 old.db "pragma user_version")" = 1
 '
+test_expect_success 'migrate refuses --read-only' '
+	expect_exit 2 crm-db migrate --read-only 2>err && grep -q "drop --read-only" err
+'
 test_expect_success 'migrate reports a current schema' '
 	crm-db migrate 2>err && grep -q "schema version 1 is current" err
 '

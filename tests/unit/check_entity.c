@@ -183,7 +183,9 @@ START_TEST(test_where_errors)
 	ck_assert_int_eq(crm_query_where(q, "=x"), CRM_EUSAGE);
 	ck_assert_int_eq(crm_query_where(q, "shoe=1"), CRM_EUSAGE);
 	ck_assert_int_eq(crm_query_where(q, "id=abc"), CRM_EUSAGE);
-	ck_assert_int_eq(crm_query_where(q, "email=not-an-email"), CRM_EDATA);
+	ck_assert_int_eq(crm_query_where(q, "email=not-an-email"), CRM_EUSAGE);
+	ck_assert_str_eq(crm_error_message(), "email: invalid email address 'not-an-email': no '@'");
+	ck_assert_int_eq(crm_query_where(q, "status=CUSTOMER"), CRM_OK);
 	ck_assert_int_eq(crm_query_sort(q, "shoe"), CRM_EUSAGE);
 	ck_assert_int_eq(crm_query_search(q, "   "), CRM_EUSAGE);
 	ck_assert_int_eq(crm_query_tag(q, "vip"), CRM_OK);
@@ -239,8 +241,8 @@ START_TEST(test_company_resolve)
 	ck_assert_int_eq(crm_company_resolve(db, "SOCIETE generale", &got), CRM_OK);
 	ck_assert_int_eq(got, id);
 	ck_assert_int_eq(crm_company_resolve(db, "1", &got), CRM_OK);
-	ck_assert_int_eq(crm_company_resolve(db, "2", &got), CRM_EDATA);
-	ck_assert_int_eq(crm_company_resolve(db, "Globex", &got), CRM_EDATA);
+	ck_assert_int_eq(crm_company_resolve(db, "2", &got), CRM_ENOTFOUND);
+	ck_assert_int_eq(crm_company_resolve(db, "Globex", &got), CRM_ENOTFOUND);
 }
 END_TEST
 
