@@ -1,7 +1,8 @@
 # crm - customer-relationship manager as composable Unix programs.
 #
 #   make                 build every program into bin/
-#   make check           unit tests, CLI tests, man-page examples
+#   make check           install missing dependencies, then unit tests, CLI
+#                        tests and man-page examples (make test: tests only)
 #   make SANITIZE=1 check   the same under AddressSanitizer + UBSan
 #   make CC=clang        build with clang
 #   make install PREFIX=/usr/local DESTDIR=
@@ -11,6 +12,7 @@
 VERSION  = 0.1.0
 PREFIX  ?= /usr/local
 BINDIR   = $(PREFIX)/bin
+LIBDIR   = $(PREFIX)/lib/crm
 MANDIR   = $(PREFIX)/share/man
 
 ifeq ($(origin CC),default)
@@ -27,7 +29,7 @@ CFLAGS   += -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
             $(shell pkg-config --cflags $(PKGS))
 CXXFLAGS ?= -O2 -g
 CXXFLAGS += -std=c++17 -Wall -Wextra -Werror
-LDLIBS   += $(shell pkg-config --libs $(PKGS)) -lphonenumber
+LDLIBS   += $(shell pkg-config --libs $(PKGS)) -ldl -lpthread
 
 ifeq ($(SANITIZE),1)
 SANFLAGS  = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -39,25 +41,30 @@ else
 O        ?= build/out
 endif
 BIN = $(if $(filter build/out,$(O)),bin,$(O)/bin)
+# Programs find the phone-number module in ../lib/crm from their own folder.
+MODDIR = $(patsubst bin/../%,%,$(BIN)/../lib/crm)
+PHONE_MOD = $(MODDIR)/crm-phone.so
 
 LIB_C    = $(wildcard libcore/*.c)
-LIB_CC   = $(wildcard libcore/*.cc)
-LIB_OBJ  = $(LIB_C:%.c=$(O)/%.o) $(LIB_CC:%.cc=$(O)/%.o)
+LIB_OBJ  = $(LIB_C:%.c=$(O)/%.o)
 CLI_OBJ  = $(patsubst %.c,$(O)/%.o,$(wildcard cmd/common/*.c))
 PROGS    = $(patsubst cmd/%/,%,$(filter-out cmd/common/,$(sort $(dir $(wildcard cmd/*/main.c)))))
 PROG_BIN = $(PROGS:%=$(BIN)/%)
 UNIT_SRC = $(wildcard tests/unit/check_*.c)
 UNIT_OBJ = $(UNIT_SRC:%.c=$(O)/%.o) $(O)/tests/unit/runner.o
 
-all: $(PROG_BIN)
+all: $(PROG_BIN) $(PHONE_MOD)
 
 $(O)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -Icmd/common -MMD -MP -c -o $@ $<
 
-$(O)/%.o: %.cc
+$(O)/libcore/phone.o: CPPFLAGS += -DCRM_MODULE_DIR='"$(LIBDIR)"'
+
+# libphonenumber (C++) is confined to this module, loaded on first use.
+$(PHONE_MOD): libcore/phone_module.cc libcore/phone_module.h
 	@mkdir -p $(@D)
-	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -MMD -MP -c -o $@ $<
+	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -fPIC -shared $(LDFLAGS) -o $@ $< -lphonenumber
 
 $(O)/libcore.a: $(LIB_OBJ)
 	@rm -f $@
@@ -73,7 +80,7 @@ objs_of = $(patsubst %.c,$(O)/%.o,$(wildcard cmd/$(1)/*.c))
 .SECONDEXPANSION:
 $(BIN)/%: $$(call objs_of,$$*) $(O)/libcli.a $(O)/libcore.a
 	@mkdir -p $(@D)
-	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # The unit runner finds its suites by file name: check_foo.c defines foo_suite().
 $(O)/tests/unit/suites.h: $(UNIT_SRC)
@@ -84,32 +91,44 @@ $(O)/tests/unit/runner.o: tests/unit/runner.c $(O)/tests/unit/suites.h
 	$(CC) $(CPPFLAGS) -I$(O)/tests/unit $(CFLAGS) $(shell pkg-config --cflags check) -c -o $@ $<
 
 $(O)/unit-tests: $(UNIT_OBJ) $(O)/libcore.a
-	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(shell pkg-config --libs check)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(shell pkg-config --libs check)
 
-check: all $(O)/unit-tests
+# check installs what is missing first, then builds and tests in a fresh
+# make, so the flags from pkg-config are read after the install.
+check: deps
+	@$(MAKE) --no-print-directory test
+
+# Both suites run even when the first fails, so one run shows every failure.
+test: all $(O)/unit-tests
 	@scripts/banned-calls
-	$(O)/unit-tests
-	CRM_BIN=$(CURDIR)/$(BIN) tests/cli/run
+	@u=0; c=0; \
+	CRM_PHONE_MODULE=$(CURDIR)/$(PHONE_MOD) $(O)/unit-tests || u=$$?; \
+	CRM_BIN=$(CURDIR)/$(BIN) tests/cli/run || c=$$?; \
+	test $$u = 0 && test $$c = 0
+
+deps:
+	@scripts/deps.sh
 
 bench: all
 	CRM_BIN=$(CURDIR)/$(BIN) bench/run
 
-demo:
-	scripts/deps.sh
-	$(MAKE) all
+demo: deps
+	@$(MAKE) --no-print-directory all
 	scripts/demo
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7
 	install -m 755 $(PROG_BIN) $(DESTDIR)$(BINDIR)
+	install -d $(DESTDIR)$(LIBDIR)
+	install -m 644 $(PHONE_MOD) $(DESTDIR)$(LIBDIR)
 	install -m 644 man/man1/*.1 $(DESTDIR)$(MANDIR)/man1
 	install -m 644 man/man5/*.5 $(DESTDIR)$(MANDIR)/man5
 	install -m 644 man/man7/*.7 $(DESTDIR)$(MANDIR)/man7
 
 clean:
-	rm -rf build bin
+	rm -rf build bin lib
 
-.PHONY: all check bench demo install clean
+.PHONY: all check test deps bench demo install clean
 .SECONDARY:
 
 -include $(shell find build -name '*.d' 2>/dev/null)

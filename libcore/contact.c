@@ -57,18 +57,20 @@ static int audit_change(crm_db *db, int64_t id, const char *action, const char *
 	return rc;
 }
 
-/* Marks the contact as changed now. */
-static int touch(crm_db *db, int64_t id)
+/* Stores the contact's new tags (sorted, comma-separated, NULL for none)
+ * in its row and marks it changed now. */
+static int store_tags(crm_db *db, int64_t id, const char *tags)
 {
 	sqlite3_stmt *st;
 	char now[CRM_TIME_LEN];
-	int rc = crm_db_stmt(db, &st, "UPDATE contacts SET updated_at = ?2 WHERE id = ?1");
+	int rc = crm_db_stmt(db, &st, "UPDATE contacts SET updated_at = ?2, tags = ?3 WHERE id = ?1");
 
 	if (rc)
 		return rc;
 	crm_db_now(db, now);
 	sqlite3_bind_int64(st, 1, id);
 	crm_db_bind_text(st, 2, now);
+	crm_db_bind_text(st, 3, tags);
 	return crm_db_step_done(db, st);
 }
 
@@ -109,7 +111,7 @@ int crm_contact_tag(crm_db *db, int64_t id, const char *tag, int add, int *chang
 		after = tags_of(db, id);
 		rc = audit_change(db, id, "tag", "tags", before, after);
 		if (!rc)
-			rc = touch(db, id);
+			rc = store_tags(db, id, after);
 	}
 	free(t);
 	free(before);
@@ -379,7 +381,7 @@ int crm_contact_export(crm_db *db, int64_t id, char **out)
 static const char *const erase_sql[] = {
 	"UPDATE contacts SET first_name = NULL, last_name = NULL, name_key = NULL,"
 	" email = NULL, email_norm = NULL, email_key = NULL, phone = NULL,"
-	" phone_e164 = NULL, title = NULL, street = NULL, city = NULL, region = NULL,"
+	" phone_e164 = NULL, tags = NULL, title = NULL, street = NULL, city = NULL, region = NULL,"
 	" postal_code = NULL, birth_date = NULL, language = NULL, source = NULL,"
 	" erased_at = ?2, updated_at = ?2, archived_at = coalesce(archived_at, ?2)"
 	" WHERE id = ?1",

@@ -196,14 +196,16 @@ static int domain_value(char **out, const char *v)
 	return CRM_OK;
 }
 
-static int date_value(crm_db *db, char **out, const char *v)
+/* Parses a date or a time with parse, relative to the command's clock. */
+static int when_value(crm_db *db, char **out, const char *v,
+                      int (*parse)(char *, const char *, int64_t))
 {
-	char d[CRM_DATE_LEN];
-	int rc = crm_date_parse(d, v, db->now);
+	char t[CRM_TIME_LEN];
+	int rc = parse(t, v, db->now);
 
 	if (rc)
 		return rc;
-	*out = strdup(d);
+	*out = strdup(t);
 	return *out ? CRM_OK : crm_error_nomem();
 }
 
@@ -224,17 +226,6 @@ static int company_value(crm_db *db, char **out, const char *v)
 	return CRM_OK;
 }
 
-static int time_value(crm_db *db, char **out, const char *v)
-{
-	char t[CRM_TIME_LEN];
-	int rc = crm_time_parse(t, v, db->now);
-
-	if (rc)
-		return rc;
-	*out = strdup(t);
-	return *out ? CRM_OK : crm_error_nomem();
-}
-
 int crm_field_value(crm_db *db, const struct crm_fielddef *d, const char *v, char **out)
 {
 	const char *region = db->cfg ? crm_config_region(db->cfg) : "US";
@@ -244,8 +235,8 @@ int crm_field_value(crm_db *db, const struct crm_fielddef *d, const char *v, cha
 	case CRM_FT_EMAIL: return crm_email_normalize(out, v);
 	case CRM_FT_PHONE: return crm_phone_e164(out, v, region);
 	case CRM_FT_COUNTRY: return crm_country_normalize(out, v);
-	case CRM_FT_DATE: return date_value(db, out, v);
-	case CRM_FT_TIME: return time_value(db, out, v);
+	case CRM_FT_DATE: return when_value(db, out, v, crm_date_parse);
+	case CRM_FT_TIME: return when_value(db, out, v, crm_time_parse);
 	case CRM_FT_ENUM: return enum_value(out, d, v);
 	case CRM_FT_DOMAIN: return domain_value(out, v);
 	case CRM_FT_COMPANY: return company_value(db, out, v);
@@ -432,13 +423,14 @@ static int read_values(crm_db *db, const crm_record *r, int64_t id, char **vals)
 
 	crm_buf_puts(&sql, "SELECT 0");
 	for (size_t i = 0; i < r->n; i++) {
+		crm_buf_puts(&sql, ", ");
 		if (r->a[i].def)
-			crm_buf_printf(&sql, ", %s", crm_field_expr(r->a[i].def));
+			crm_field_sql(&sql, r->a[i].def);
 		else
-			crm_buf_printf(&sql, ", (SELECT value FROM %s WHERE %s = t.id AND key = ?%d)",
+			crm_buf_printf(&sql, "(SELECT value FROM %s WHERE %s = t.id AND key = ?%d)",
 			               r->e->custom_table, r->e->custom_fk, param++);
 	}
-	crm_buf_printf(&sql, " FROM %s t WHERE t.id = ?%d", r->e->table, param);
+	crm_buf_printf(&sql, " FROM %s t %s WHERE t.id = ?%d", r->e->table, r->e->join, param);
 	rc = crm_db_stmt(db, &st, crm_buf_str(&sql));
 	crm_buf_free(&sql);
 	if (rc)

@@ -77,6 +77,7 @@ struct crm_entity {
 	const char *custom_table; /* "contact_custom" */
 	const char *custom_fk;    /* "contact_id" */
 	const char *fts;          /* "contacts_fts" */
+	const char *join;         /* joined after "FROM table t" for computed fields */
 	const struct crm_fielddef *defs;
 	size_t nfields;
 	/* Refreshes derived columns and the search index after a write, and
@@ -110,8 +111,9 @@ int crm_contact_reindex(crm_db *db, const char *where, int64_t arg);
 /* Registers the SQL function crm_key(text) (match key) on the connection. */
 int crm_db_register_functions(crm_db *db);
 
-/* Stores in *out the SQL expression (aliased t) reading field f. */
-const char *crm_field_expr(const struct crm_fielddef *d);
+/* Appends to b the SQL expression reading field d from row alias t (and
+ * the entity's join). */
+int crm_field_sql(crm_buf *b, const struct crm_fielddef *d);
 
 /* Appends the human form of an audit entry's changes to b:
  * "field: old → new; ..." ("created: field=value; ..." for an add). */

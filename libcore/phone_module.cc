@@ -1,11 +1,13 @@
-/* phone.cc - phone numbers in E.164 form, read by libphonenumber.
+/* phone_module.cc - the phone-number module: E.164 through libphonenumber.
  *
- * The one C++ file of libcore: a thin adapter that keeps libphonenumber's
- * types, exceptions and logging on this side of a C interface.
+ * libphonenumber is C++ and brings protobuf, ICU and abseil with it; loading
+ * them costs a program several milliseconds at start-up.  So this adapter is
+ * built as a module (crm-phone.so) that libcore loads the first time a
+ * number needs reading (see phone.c), and most commands never pay for it.
+ * Its interface is plain C and depends on nothing of libcore: statuses come
+ * back as numbers, and libcore turns them into messages.
  */
-#include <stdbool.h>
 #include <stddef.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <mutex>
@@ -16,10 +18,7 @@
 #include <phonenumbers/phonenumber.pb.h>
 #include <phonenumbers/phonenumberutil.h>
 
-extern "C" {
-#include "crm/error.h"
-#include "crm/norm.h"
-}
+#include "phone_module.h"
 
 using i18n::phonenumbers::NullLogger;
 using i18n::phonenumbers::PhoneNumber;
@@ -51,31 +50,31 @@ std::string region_code(const char *region)
 	return code;
 }
 
-int e164(char **out, const char *s, const char *region)
+int e164(const char *s, const char *region, char *out, size_t size)
 {
 	PhoneNumberUtil *util = phone_util();
 	PhoneNumber number;
 	std::string formatted;
 
-	if (util->Parse(s, region_code(region), &number) !=
-		    PhoneNumberUtil::NO_PARSING_ERROR ||
+	if (util->Parse(s, region_code(region), &number) != PhoneNumberUtil::NO_PARSING_ERROR ||
 	    !util->IsValidNumber(number))
-		return crm_error_set(CRM_EDATA, "invalid phone number '%s'", s);
+		return CRM_PHONE_INVALID;
 	util->Format(number, PhoneNumberUtil::E164, &formatted);
-	*out = strdup(formatted.c_str());
-	return *out ? CRM_OK : crm_error_nomem();
+	if (formatted.size() >= size)
+		return CRM_PHONE_INVALID;
+	memcpy(out, formatted.c_str(), formatted.size() + 1);
+	return CRM_PHONE_OK;
 }
 
 } // namespace
 
-int crm_phone_e164(char **out, const char *s, const char *region)
+int crm_phone_module_e164(const char *s, const char *region, char *out, size_t size)
 {
-	*out = nullptr;
 	try {
-		return e164(out, s, region);
+		return e164(s, region, out, size);
 	} catch (const std::bad_alloc &) {
-		return crm_error_nomem();
+		return CRM_PHONE_NOMEM;
 	} catch (...) {
-		return crm_error_set(CRM_EFAIL, "cannot read phone number '%s'", s);
+		return CRM_PHONE_FAILED;
 	}
 }

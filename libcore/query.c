@@ -104,7 +104,7 @@ static int field_sql(crm_query *q, struct part *pt, const char *name,
 
 	*def = f ? crm_fielddef_of(f) : NULL;
 	if (f)
-		return crm_buf_puts(&pt->sql, crm_field_expr(*def));
+		return crm_field_sql(&pt->sql, *def);
 	if (strncmp(name, "custom.", 7) || !name[7])
 		return crm_error_set(CRM_EUSAGE, "unknown %s field '%s'", q->e->name, name);
 	crm_buf_printf(&pt->sql, "(SELECT value FROM %s WHERE %s = t.id AND key = ?)",
@@ -416,8 +416,8 @@ static int build_sql(crm_query *q, crm_buf *sql)
 		"t.archived_at IS NULL", "t.archived_at IS NOT NULL", "1"
 	};
 
-	crm_buf_printf(sql, "SELECT %s FROM %s t WHERE %s%s%s", crm_buf_str(&q->cols.sql),
-	               q->e->table, archived[q->archived], crm_buf_str(&q->where.sql),
+	crm_buf_printf(sql, "SELECT %s FROM %s t %s WHERE %s%s%s", crm_buf_str(&q->cols.sql),
+	               q->e->table, q->e->join, archived[q->archived], crm_buf_str(&q->where.sql),
 	               q->order.sql.len ? crm_buf_str(&q->order.sql) : " ORDER BY t.id");
 	if (q->order.sql.len)
 		crm_buf_puts(sql, ", t.id");

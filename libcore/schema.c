@@ -28,6 +28,9 @@ static const char step1[] =
 	" company_id INTEGER REFERENCES companies(id) ON DELETE SET NULL,"
 	" title TEXT, street TEXT, city TEXT, region TEXT, postal_code TEXT,"
 	" country TEXT, birth_date TEXT, language TEXT, source TEXT, owner TEXT,"
+	/* The sorted tags, kept with the row so listing reads no other table;
+	 * contact_tags is the source of truth and serves --tag. */
+	" tags TEXT,"
 	" status TEXT NOT NULL DEFAULT 'lead'"
 	"  CHECK (status IN ('lead','prospect','customer','inactive')),"
 	" archived_at TEXT, erased_at TEXT,"

@@ -89,4 +89,10 @@ test_expect_success 'show on a terminal-less stdout with --format table is verti
 	crm-contact show 1 --format table -f first_name,email >out &&
 	grep -q "^first_name  *Ada$" out
 '
+test_expect_success 'without the phone module only phone numbers fail' '
+	CRM_PHONE_MODULE=/nonexistent/crm-phone.so crm-contact add --first-name Pat >/dev/null &&
+	CRM_PHONE_MODULE=/nonexistent/crm-phone.so \
+		expect_exit 1 crm-contact add --first-name Pat --phone "+44 20 7946 0000" 2>err &&
+	grep -q "^crm-contact: cannot load the phone-number module: /nonexistent/crm-phone.so" err
+'
 test_done

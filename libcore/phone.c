@@ -1,0 +1,87 @@
+/* phone.c - phone numbers, read by the phone-number module on first use.
+ *
+ * The module (crm-phone.so, built from phone_module.cc) holds libphonenumber
+ * and everything it pulls in; loading it only when a number has to be read
+ * keeps the start-up of every other command as light as the sqlite3 shell's.
+ */
+#include <dlfcn.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "crm/error.h"
+#include "crm/norm.h"
+#include "phone_module.h"
+
+#ifndef CRM_MODULE_DIR
+#define CRM_MODULE_DIR "/usr/local/lib/crm"
+#endif
+#define MODULE_NAME "crm-phone.so"
+
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+static crm_phone_module_e164_fn *e164_fn;
+static char load_error[512];
+
+/* Loads the module at path; on failure keeps the loader's reason. */
+static int try_load(const char *path)
+{
+	void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+
+	if (h && (e164_fn = (crm_phone_module_e164_fn *)dlsym(h, "crm_phone_module_e164")))
+		return 1;
+	snprintf(load_error, sizeof load_error, "%s", dlerror());
+	if (h)
+		dlclose(h);
+	return 0;
+}
+
+/* The module lives in ../lib/crm beside the program's bin directory, so a
+ * build tree and an install under any prefix work alike; $CRM_PHONE_MODULE
+ * names another, and the configured install directory is the last resort. */
+static void load(void)
+{
+	const char *env = getenv("CRM_PHONE_MODULE");
+	char exe[PATH_MAX], path[PATH_MAX + sizeof "/../lib/crm/" MODULE_NAME];
+	ssize_t n;
+	char *slash;
+
+	if (env && *env) {
+		try_load(env);
+		return;
+	}
+	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		if ((slash = strrchr(exe, '/'))) {
+			*slash = '\0';
+			snprintf(path, sizeof path, "%s/../lib/crm/" MODULE_NAME, exe);
+			if (try_load(path))
+				return;
+		}
+	}
+	try_load(CRM_MODULE_DIR "/" MODULE_NAME);
+}
+
+int crm_phone_e164(char **out, const char *s, const char *region)
+{
+	char buf[CRM_PHONE_E164_SIZE];
+
+	*out = NULL;
+	pthread_once(&once, load);
+	if (!e164_fn)
+		return crm_error_set(CRM_EFAIL, "cannot load the phone-number module: %s", load_error);
+	switch (e164_fn(s, region, buf, sizeof buf)) {
+	case CRM_PHONE_OK:
+		*out = strdup(buf);
+		return *out ? CRM_OK : crm_error_nomem();
+	case CRM_PHONE_INVALID:
+		return crm_error_set(CRM_EDATA, "invalid phone number '%s'", s);
+	case CRM_PHONE_NOMEM:
+		return crm_error_nomem();
+	default:
+		return crm_error_set(CRM_EFAIL, "cannot read phone number '%s'", s);
+	}
+}
