@@ -1,7 +1,8 @@
 /* query.c - filtered, sorted selections of records for list and show.
  *
- * A query is assembled from three parts (columns, conditions, order), each
- * SQL text with its own bound parameters; no user text ever enters the SQL.
+ * A query is assembled from parts (columns, full-text match, conditions,
+ * order), each SQL text with its own bound parameters; no user text ever
+ * enters the SQL.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -27,7 +28,7 @@ struct part {
 struct crm_query {
 	crm_db *db;
 	const struct crm_entity *e;
-	struct part cols, where, order;
+	struct part cols, match, where, order; /* match: --search, ahead of where */
 	struct crm_column *columns;
 	char **names; /* column names owned by the query */
 	size_t ncols;
@@ -87,6 +88,7 @@ void crm_query_free(crm_query *q)
 		return;
 	part_free(&q->cols);
 	part_free(&q->where);
+	part_free(&q->match);
 	part_free(&q->order);
 	for (size_t i = 0; i < q->ncols; i++)
 		free(q->names[i]);
@@ -259,6 +261,7 @@ int crm_query_company(crm_query *q, const char *ref)
 static int fts_query(crm_buf *b, const char *text)
 {
 	const char *p = text;
+	size_t start = b->len;
 
 	while (*p) {
 		size_t n;
@@ -276,7 +279,7 @@ static int fts_query(crm_buf *b, const char *text)
 		crm_buf_puts(b, "\"*");
 		p += n;
 	}
-	return b->len ? CRM_OK : crm_error_set(CRM_EUSAGE, "empty search text");
+	return b->len > start ? CRM_OK : crm_error_set(CRM_EUSAGE, "empty search text");
 }
 
 int crm_query_search(crm_query *q, const char *text)
@@ -286,11 +289,21 @@ int crm_query_search(crm_query *q, const char *text)
 
 	if (!crm_utf8_valid_p(text, strlen(text)))
 		return crm_error_set(CRM_EUSAGE, "search text is not valid UTF-8");
-	if ((rc = fts_query(&m, text)))
+	/* FTS5 serves one MATCH per scan: several searches become one
+	 * expression, whose words are ANDed. */
+	if (q->match.n)
+		crm_buf_puts(&m, q->match.p[0].s);
+	if ((rc = fts_query(&m, text))) {
+		crm_buf_free(&m);
 		return rc;
-	crm_buf_printf(&q->where.sql, " AND t.id IN (SELECT rowid FROM %s WHERE %s MATCH ?)",
-	               q->e->fts, q->e->fts);
-	rc = part_param(&q->where, crm_buf_str(&m), 0, 0);
+	}
+	if (q->match.n) {
+		free(q->match.p[0].s);
+		q->match.p[0].s = crm_buf_detach(&m);
+		return q->match.p[0].s ? CRM_OK : crm_error_nomem();
+	}
+	crm_buf_printf(&q->match.sql, "%s MATCH ?", q->e->fts);
+	rc = part_param(&q->match, crm_buf_str(&m), 0, 0);
 	crm_buf_free(&m);
 	return rc;
 }
@@ -415,12 +428,24 @@ static int build_sql(crm_query *q, crm_buf *sql)
 	static const char *const archived[] = {
 		"t.archived_at IS NULL", "t.archived_at IS NOT NULL", "1"
 	};
+	const char *fts = q->e->fts;
 
-	crm_buf_printf(sql, "SELECT %s FROM %s t %s WHERE %s%s%s", crm_buf_str(&q->cols.sql),
-	               q->e->table, q->e->join, archived[q->archived], crm_buf_str(&q->where.sql),
-	               q->order.sql.len ? crm_buf_str(&q->order.sql) : " ORDER BY t.id");
+	crm_buf_printf(sql, "SELECT %s FROM ", crm_buf_str(&q->cols.sql));
+	/* A search walks the index, whose rowids come in id order: with the
+	 * default order and a limit it stops after the first matches instead
+	 * of collecting them all. */
+	if (q->match.sql.len)
+		crm_buf_printf(sql, "%s CROSS JOIN %s t ON t.id = %s.rowid %s WHERE %s AND ", fts,
+		               q->e->table, fts, q->e->join, crm_buf_str(&q->match.sql));
+	else
+		crm_buf_printf(sql, "%s t %s WHERE ", q->e->table, q->e->join);
+	crm_buf_printf(sql, "%s%s", archived[q->archived], crm_buf_str(&q->where.sql));
 	if (q->order.sql.len)
-		crm_buf_puts(sql, ", t.id");
+		crm_buf_printf(sql, "%s, t.id", crm_buf_str(&q->order.sql));
+	else if (q->match.sql.len)
+		crm_buf_printf(sql, " ORDER BY %s.rowid", fts);
+	else
+		crm_buf_puts(sql, " ORDER BY t.id");
 	if (q->limit > 0)
 		crm_buf_printf(sql, " LIMIT %ld", q->limit);
 	return CRM_OK;
@@ -444,6 +469,7 @@ int crm_query_run(crm_query *q, int (*fn)(void *arg, const char *const *vals), v
 	if (rc)
 		return rc;
 	part_bind(&q->cols, st, &next);
+	part_bind(&q->match, st, &next);
 	part_bind(&q->where, st, &next);
 	part_bind(&q->order, st, &next);
 	if (!(vals = calloc(n, sizeof *vals))) {

@@ -19,7 +19,7 @@ const struct cli_opt verb_list_opts[] = {
 	{ "since", 0, CLI_ARG, "TIME", "only records updated at or after TIME" },
 	{ "until", 0, CLI_ARG, "TIME", "only records updated before TIME" },
 	{ "created", 0, CLI_NOARG, NULL, "make --since/--until apply to the creation time" },
-	{ "search", 's', CLI_ARG, "TEXT", "full-text search (every word, as a prefix)" },
+	{ "search", 's', CLI_ARG, "TEXT", "full-text search: every word, as a prefix (repeatable)" },
 	{ "sort", 0, CLI_ARG, "FIELDS", "sort by fields, '-' before one for descending" },
 	{ "limit", 0, CLI_ARG, "N", "print at most N records" },
 	{ "archived", 0, CLI_NOARG, NULL, "list archived records instead of live ones" },
@@ -173,7 +173,7 @@ static int list_filters(struct cli *c, crm_query *q)
 		rc = crm_query_filter(q, on, ">=", v);
 	if (!rc && (v = cli_get(c, "until")))
 		rc = crm_query_filter(q, on, "<", v);
-	if (!rc && (v = cli_get(c, "search")))
+	for (pos = 0; !rc && (v = cli_next(c, "search", &pos));)
 		rc = crm_query_search(q, v);
 	if (!rc && (v = cli_get(c, "sort")))
 		rc = crm_query_sort(q, v);

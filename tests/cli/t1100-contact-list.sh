@@ -63,6 +63,12 @@ test_expect_success '--search finds words of notes' '
 	crm-contact note 2 "talked about invoices" >/dev/null &&
 	crm-contact list --search invoices -f id -H >out && echo 2 >expect && test_cmp expect out
 '
+test_expect_success 'several --search options are ANDed, and combine with filters and --sort' '
+	crm-contact list --search example --search grace -f id -H >out && echo 3 >expect && test_cmp expect out &&
+	crm-contact list --search example --tag vip --sort -id -f id -H >out && printf "3\n1\n" >expect && test_cmp expect out &&
+	crm-contact list --search example --limit 1 -f id -H >out && echo 1 >expect && test_cmp expect out &&
+	expect_exit 1 crm-contact list --search example --search nobody -f id -H
+'
 test_expect_success '--search with quotes and operators is literal' '
 	expect_exit 1 crm-contact list --search "\" OR * NEAR(" -f id -H
 '
