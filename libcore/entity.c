@@ -226,9 +226,11 @@ static int company_value(crm_db *db, char **out, const char *v)
 	return CRM_OK;
 }
 
-int crm_field_value(crm_db *db, const struct crm_fielddef *d, const char *v, char **out)
+int crm_field_value(crm_db *db, const struct crm_fielddef *d, const char *v, const char *region,
+                    char **out)
 {
-	const char *region = db->cfg ? crm_config_region(db->cfg) : "US";
+	if (!region)
+		region = db->cfg ? crm_config_region(db->cfg) : "US";
 
 	*out = NULL;
 	switch (d->f.type) {
@@ -247,7 +249,7 @@ int crm_field_value(crm_db *db, const struct crm_fielddef *d, const char *v, cha
 /* Turns what the user typed into the stored columns of one field: email
  * and phone keep the text as typed beside their normalised forms. */
 static int field_columns(crm_db *db, const struct crm_fielddef *d, const char *v,
-                         struct colvals *cv)
+                         const char *region, struct colvals *cv)
 {
 	char *a = NULL, *b = NULL, *c = NULL;
 	int rc;
@@ -261,7 +263,7 @@ static int field_columns(crm_db *db, const struct crm_fielddef *d, const char *v
 		}
 		return colvals_add(cv, d->column, NULL);
 	}
-	rc = crm_field_value(db, d, v, &b);
+	rc = crm_field_value(db, d, v, region, &b);
 	if (!rc && d->f.type == CRM_FT_EMAIL)
 		rc = crm_email_key(&c, v);
 	if (!rc && (d->f.type == CRM_FT_EMAIL || d->f.type == CRM_FT_PHONE))
@@ -274,9 +276,10 @@ static int field_columns(crm_db *db, const struct crm_fielddef *d, const char *v
 	}
 	if (!a)
 		return colvals_add(cv, d->column, b);
+	/* The normalised form comes first: the email uniqueness check reads it. */
+	colvals_add(cv, d->f.type == CRM_FT_EMAIL ? "email_norm" : "phone_e164", b);
 	if (d->f.type == CRM_FT_EMAIL)
 		colvals_add(cv, "email_key", c);
-	colvals_add(cv, d->f.type == CRM_FT_EMAIL ? "email_norm" : "phone_e164", b);
 	return colvals_add(cv, d->column, a);
 }
 
@@ -319,25 +322,65 @@ static void rowvals_free(struct rowvals *rv)
 	free(rv->cv);
 }
 
+/* Stores in *out the country a record has or is given (NULL if none), so
+ * that its national phone numbers are read as that country's. */
+static int record_country(crm_db *db, const crm_record *r, int64_t self, char **out)
+{
+	const struct crm_fielddef *d = NULL;
+	crm_buf sql = CRM_BUF_INIT;
+	sqlite3_stmt *st;
+	int rc;
+
+	*out = NULL;
+	for (size_t i = 0; i < r->e->nfields && !d; i++)
+		if (r->e->defs[i].f.type == CRM_FT_COUNTRY)
+			d = &r->e->defs[i];
+	for (size_t i = 0; d && i < r->n; i++) {
+		if (r->a[i].def != d)
+			continue;
+		/* An invalid country is reported by its own field, later. */
+		if (r->a[i].value && crm_country_normalize(out, r->a[i].value) == CRM_ENOMEM)
+			return CRM_ENOMEM;
+		return CRM_OK;
+	}
+	if (!d || !self)
+		return CRM_OK;
+	crm_buf_printf(&sql, "SELECT %s FROM %s WHERE id = ?1", d->column, r->e->table);
+	rc = crm_db_stmt(db, &st, crm_buf_str(&sql));
+	crm_buf_free(&sql);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, self);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0) &&
+	    !(*out = strdup((const char *)sqlite3_column_text(st, 0))))
+		rc = crm_error_nomem();
+	sqlite3_reset(st);
+	return rc;
+}
+
 static int record_columns(crm_db *db, const crm_record *r, int64_t self, struct rowvals *rv)
 {
-	int rc = CRM_OK;
+	char *country = NULL;
+	int rc;
 
 	rv->n = 0;
 	rv->cv = calloc(r->n ? r->n : 1, sizeof *rv->cv);
 	if (!rv->cv)
 		return crm_error_nomem();
+	rc = record_country(db, r, self, &country);
 	for (size_t i = 0; i < r->n && !rc; i++) {
 		const struct crm_fielddef *d = r->a[i].def;
 		if (!d)
 			continue;
 		if (!r->a[i].value && (d->f.flags & CRM_FIELD_REQUIRED))
-			return crm_error_set(CRM_EDATA, "%s: a %s needs a %s", d->f.name,
-			                     r->e->name, d->f.name);
-		rc = field_columns(db, d, r->a[i].value, &rv->cv[rv->n++]);
+			rc = crm_error_set(CRM_EDATA, "%s: a %s needs a %s", d->f.name,
+			                   r->e->name, d->f.name);
+		else
+			rc = field_columns(db, d, r->a[i].value, country, &rv->cv[rv->n++]);
 		if (!rc && d->f.type == CRM_FT_EMAIL && r->a[i].value)
 			rc = check_unique_email(db, r->e, rv->cv[rv->n - 1].val[0], self);
 	}
+	free(country);
 	return rc;
 }
 

@@ -94,9 +94,11 @@ extern const struct crm_entity crm_company_entity;
 int crm_entity_editable(crm_db *db, const struct crm_entity *e, int64_t id);
 
 /* Stores in *out the stored form of what the user typed for field d
- * (email and phone: their normalised comparison forms); CRM_EDATA when
- * the value is invalid for the field. */
-int crm_field_value(crm_db *db, const struct crm_fielddef *d, const char *v, char **out);
+ * (email and phone: their normalised comparison forms), reading national
+ * phone numbers as region's (NULL: the configured default region);
+ * CRM_EDATA when the value is invalid for the field. */
+int crm_field_value(crm_db *db, const struct crm_fielddef *d, const char *v, const char *region,
+                    char **out);
 
 /* Returns the definition behind a registry field. */
 static inline const struct crm_fielddef *crm_fielddef_of(const struct crm_field *f)

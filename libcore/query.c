@@ -121,7 +121,7 @@ static int filter_value(crm_query *q, const struct crm_fielddef *d, const char *
 {
 	if (!d || d->f.type == CRM_FT_COMPANY)
 		return crm_text_nfc(out, v);
-	return crm_field_value(q->db, d, v, out);
+	return crm_field_value(q->db, d, v, NULL, out);
 }
 
 /* The column a normalised comparison reads, for types stored twice. */

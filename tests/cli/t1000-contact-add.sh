@@ -25,6 +25,20 @@ test_expect_success 'the configured default region reads national numbers' '
 	crm-contact show 3 -f phone_e164 -H >out && echo +442079460018 >expect &&
 	test_cmp expect out && rm .config/crm/config.yaml
 '
+test_expect_success 'a national number is read in the contact'"'"'s own country' '
+	id=$(crm-contact add --first-name Élodie --country fr --phone "01 42 68 53 00") &&
+	crm-contact show $id -f phone_e164 -H >out && echo +33142685300 >expect && test_cmp expect out &&
+	crm-contact set $id --phone "06 12 34 56 78" 2>/dev/null &&
+	crm-contact show $id -f phone_e164 -H >out && echo +33612345678 >expect && test_cmp expect out &&
+	expect_exit 3 crm-contact add --first-name Ugo --phone "01 42 68 53 00" 2>err &&
+	grep -q "invalid phone number" err
+'
+test_expect_success 'addresses that differ only in a +tag are different people' '
+	crm-contact add --first-name Ann --email ann@example.net >/dev/null &&
+	crm-contact add --first-name Ann --email ann+crm@example.net >/dev/null &&
+	expect_exit 3 crm-contact add --first-name Ann --email ANN+crm@Example.NET 2>err &&
+	grep -q "already belongs to contact" err
+'
 test_expect_success 'country is upper-cased and birth dates are dates' '
 	id=$(crm-contact add --first-name Dee --country fr --birth-date 1990-02-28) &&
 	crm-contact show $id -f country,birth_date -H >out &&
