@@ -257,7 +257,11 @@ int crm_query_company(crm_query *q, const char *ref)
 	return part_param(&q->where, NULL, 1, id);
 }
 
-/* Turns free text into an FTS5 query: every word, quoted, as a prefix. */
+/* Turns free text into an FTS5 query in which every word must match, as
+ * a quoted string so that no user text acts as an operator.  A word is a
+ * prefix ("gra" finds Grace), except one with '@', '.', '/' or ':' in it:
+ * an address, domain or URL matches whole tokens, because a prefix on its
+ * last token ("org", "com") would gather half the database first. */
 static int fts_query(crm_buf *b, const char *text)
 {
 	const char *p = text;
@@ -276,7 +280,8 @@ static int fts_query(crm_buf *b, const char *text)
 				crm_buf_putc(b, '"');
 			crm_buf_putc(b, p[i]);
 		}
-		crm_buf_puts(b, "\"*");
+		crm_buf_puts(b, memchr(p, '@', n) || memchr(p, '.', n) || memchr(p, '/', n) ||
+		                memchr(p, ':', n) ? "\"" : "\"*");
 		p += n;
 	}
 	return b->len > start ? CRM_OK : crm_error_set(CRM_EUSAGE, "empty search text");

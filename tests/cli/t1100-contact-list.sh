@@ -69,6 +69,12 @@ test_expect_success 'several --search options are ANDed, and combine with filter
 	crm-contact list --search example --limit 1 -f id -H >out && echo 1 >expect && test_cmp expect out &&
 	expect_exit 1 crm-contact list --search example --search nobody -f id -H
 '
+test_expect_success '--search matches an address whole, other words as prefixes' '
+	crm-contact list --search ada@acme.example -f id -H >out && echo 1 >expect && test_cmp expect out &&
+	crm-contact list --search "acme.example" -f id -H >out && test_cmp expect out &&
+	expect_exit 1 crm-contact list --search ada@acme.ex -f id -H &&
+	crm-contact list --search "lov ad" -f id -H >out && test_cmp expect out
+'
 test_expect_success '--search with quotes and operators is literal' '
 	expect_exit 1 crm-contact list --search "\" OR * NEAR(" -f id -H
 '
