@@ -1,5 +1,6 @@
 /* audit.c - the audit log: who changed what, when, through which program. */
 #include <jansson.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "crm/audit.h"
@@ -31,26 +32,39 @@ int crm_audit_add(crm_db *db, const char *entity, int64_t id, const char *action
 	return rc;
 }
 
+/* Renders one change as "field: old → new"; an empty side is left out
+ * rather than shown as a gap ("city: → Oslo", "city: Oslo →"). */
+static void render_change(crm_buf *b, const char *field, const char *old, const char *new)
+{
+	crm_buf_printf(b, "%s:", field);
+	if (old && *old)
+		crm_buf_printf(b, " %s", old);
+	crm_buf_puts(b, " \xe2\x86\x92");
+	if (new && *new)
+		crm_buf_printf(b, " %s", new);
+}
+
 /* Renders an audit entry's changes as "field: old → new; ...". */
 void crm_audit_render(crm_buf *b, const char *action, const char *changes)
 {
 	json_t *root = changes ? json_loads(changes, 0, NULL) : NULL;
+	bool add = !strcmp(action, "add"), first = true;
 	const char *key;
 	json_t *v;
 
-	crm_buf_puts(b, !strcmp(action, "add") ? "created: " : "");
 	json_object_foreach(root, key, v) {
 		const char *o = json_string_value(json_array_get(v, 0));
 		const char *n = json_string_value(json_array_get(v, 1));
-		if (b->len && b->ptr[b->len - 1] != ' ')
-			crm_buf_puts(b, "; ");
-		if (!strcmp(action, "add"))
+		crm_buf_puts(b, !first ? "; " : add ? "created: " : "");
+		first = false;
+		if (add)
 			crm_buf_printf(b, "%s=%s", key, n ? n : "");
 		else
-			crm_buf_printf(b, "%s: %s \xe2\x86\x92 %s", key, o ? o : "", n ? n : "");
+			render_change(b, key, o, n);
 	}
 	json_decref(root);
-	if (!b->len)
+	/* Entries without values (a purge, or values purged) show the action. */
+	if (first)
 		crm_buf_puts(b, action);
 }
 
@@ -65,7 +79,7 @@ int crm_audit_list(crm_db *db, const struct crm_audit_filter *f,
 	crm_buf text = CRM_BUF_INIT;
 	const char *vals[CRM_AUDIT_COLUMNS];
 	sqlite3_stmt *st;
-	int rc;
+	int rc, stop = 0;
 
 	if (f->since && crm_time_parse(since, f->since, db->now))
 		return crm_error_set(CRM_EDATA, "invalid time '%s'", f->since);
@@ -74,18 +88,15 @@ int crm_audit_list(crm_db *db, const struct crm_audit_filter *f,
 	crm_db_bind_text(st, 1, f->entity);
 	sqlite3_bind_int64(st, 2, f->id);
 	crm_db_bind_text(st, 3, f->since ? since : NULL);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		for (int i = 0; i < CRM_AUDIT_COLUMNS - 1; i++)
 			vals[i] = (const char *)sqlite3_column_text(st, i);
 		crm_buf_clear(&text);
 		crm_audit_render(&text, vals[6], (const char *)sqlite3_column_text(st, 7));
 		vals[7] = crm_buf_str(&text);
-		if ((rc = fn(arg, vals)))
-			break;
+		stop = fn(arg, vals);
 	}
 	sqlite3_reset(st);
 	crm_buf_free(&text);
-	if (rc == SQLITE_DONE)
-		return CRM_OK;
-	return rc < 0 ? rc : crm_db_fail(db, rc, "cannot read the audit log");
+	return crm_db_walk_end(db, stop, rc, "cannot read the audit log");
 }

@@ -189,13 +189,13 @@ int crm_contact_timeline(crm_db *db, int64_t id,
 	crm_buf text = CRM_BUF_INIT;
 	sqlite3_stmt *st;
 	const char *vals[CRM_TIMELINE_COLUMNS];
-	int rc;
+	int rc, stop = 0;
 
 	if ((rc = crm_entity_exists(db, &crm_contact_entity, id)) ||
 	    (rc = crm_db_stmt(db, &st, sql)))
 		return rc;
 	sqlite3_bind_int64(st, 1, id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		for (int i = 0; i < 3; i++)
 			vals[i] = (const char *)sqlite3_column_text(st, i);
 		crm_buf_clear(&text);
@@ -204,14 +204,11 @@ int crm_contact_timeline(crm_db *db, int64_t id,
 		else
 			crm_audit_render(&text, vals[1], (const char *)sqlite3_column_text(st, 4));
 		vals[3] = crm_buf_str(&text);
-		if ((rc = fn(arg, vals)))
-			break;
+		stop = fn(arg, vals);
 	}
 	sqlite3_reset(st);
 	crm_buf_free(&text);
-	if (rc == SQLITE_DONE)
-		return CRM_OK;
-	return rc < 0 ? rc : crm_db_fail(db, rc, "cannot read timeline");
+	return crm_db_walk_end(db, stop, rc, "cannot read timeline");
 }
 
 /* Reads the current consent status of a channel (malloc'd, or NULL). */
@@ -271,23 +268,20 @@ int crm_contact_consent_list(crm_db *db, int64_t id,
 {
 	sqlite3_stmt *st;
 	const char *vals[4];
-	int rc;
+	int rc, stop = 0;
 
 	if ((rc = crm_entity_exists(db, &crm_contact_entity, id)) ||
 	    (rc = crm_db_stmt(db, &st, "SELECT channel, status, source, at FROM consents"
 	                      " WHERE contact_id = ?1 ORDER BY channel")))
 		return rc;
 	sqlite3_bind_int64(st, 1, id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		for (int i = 0; i < 4; i++)
 			vals[i] = (const char *)sqlite3_column_text(st, i);
-		if ((rc = fn(arg, vals)))
-			break;
+		stop = fn(arg, vals);
 	}
 	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
-		return CRM_OK;
-	return rc < 0 ? rc : crm_db_fail(db, rc, "cannot read consent");
+	return crm_db_walk_end(db, stop, rc, "cannot read consent");
 }
 
 /* Appends the rows of sql (?1 = id) to arr as objects named by column;

@@ -418,3 +418,10 @@ int crm_db_migrate(crm_db *db, int *from)
 	}
 	return crm_db_commit(db);
 }
+
+int crm_db_walk_end(crm_db *db, int stop, int rc, const char *what)
+{
+	if (stop)
+		return stop;
+	return rc == SQLITE_DONE ? CRM_OK : crm_db_fail(db, rc, what);
+}

@@ -35,6 +35,12 @@ struct crm_db {
 /* Maps a SQLite result code to a libcore status, recording the message. */
 int crm_db_fail(crm_db *db, int rc, const char *what);
 
+/* Ends a walk over rows that calls back for each: stop is the non-zero value
+ * a callback returned to end the walk early (handed back unchanged), else rc
+ * is the last sqlite3_step() result and anything but SQLITE_DONE fails with
+ * what as the message. */
+int crm_db_walk_end(crm_db *db, int stop, int rc, const char *what);
+
 /* Prepares sql; on failure records the error and returns its status. */
 int crm_db_prepare(crm_db *db, sqlite3_stmt **st, const char *sql);
 

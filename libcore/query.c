@@ -464,7 +464,7 @@ int crm_query_run(crm_query *q, int (*fn)(void *arg, const char *const *vals), v
 	const char **vals;
 	const struct crm_column *cols;
 	size_t n;
-	int rc, next = 1;
+	int rc, stop = 0, next = 1;
 	long seen = 0;
 
 	if ((rc = crm_query_columns(q, &cols, &n)) || (rc = build_sql(q, &sql)))
@@ -481,17 +481,13 @@ int crm_query_run(crm_query *q, int (*fn)(void *arg, const char *const *vals), v
 		sqlite3_finalize(st);
 		return crm_error_nomem();
 	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		for (size_t i = 0; i < n; i++)
 			vals[i] = (const char *)sqlite3_column_text(st, (int)i);
 		seen++;
-		if ((rc = fn(arg, vals)))
-			break;
+		stop = fn(arg, vals);
 	}
-	if (rc == SQLITE_DONE)
-		rc = CRM_OK;
-	else if (rc == SQLITE_ROW || rc > 0)
-		rc = crm_db_fail(q->db, rc, "cannot list records");
+	rc = crm_db_walk_end(q->db, stop, rc, "cannot list records");
 	sqlite3_finalize(st);
 	free(vals);
 	if (count)

@@ -33,7 +33,7 @@ test_expect_success 'a note for a missing contact exits 1' '
 test_expect_success 'timeline lists notes and changes, newest first' '
 	CRM_NOW=2026-11-23T08:00:00Z crm-contact set 1 --title Engineer 2>/dev/null &&
 	crm-contact timeline 1 >out &&
-	sed -n 2p out | grep -q "^2026-11-23T08:00:00Z	set	tester	title:  → Engineer$" &&
+	sed -n 2p out | grep -q "^2026-11-23T08:00:00Z	set	tester	title: → Engineer$" &&
 	grep -q "^2026-11-20T14:00:00Z	call	tester	Discussed the renewal$" out &&
 	grep -q "	email	tester	Sent the quote\\\\nwith two lines$" out &&
 	grep -q "	add	tester	created: first_name=Zoë" out &&
