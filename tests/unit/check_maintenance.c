@@ -1,0 +1,201 @@
+/* check_maintenance.c - crm-db's check, backup and info. */
+#include <check.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "crm.h"
+
+static char dir[64], path[128], copy[128];
+static crm_db *db;
+
+static void setup(void)
+{
+	snprintf(dir, sizeof dir, "/tmp/crm-check-maint.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/crm.db", dir);
+	snprintf(copy, sizeof copy, "%s/copy.db", dir);
+	setenv("CRM_NOW", "2026-11-22T09:30:00Z", 1);
+	setenv("CRM_USER", "tester", 1);
+	ck_assert_int_eq(crm_db_open(&db, path, 0, NULL), CRM_OK);
+}
+
+static void teardown(void)
+{
+	char cmd[128];
+
+	crm_db_close(db);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+/* Runs sql on file through a connection of its own, outside libcore. */
+static void raw_exec(const char *file, const char *sql)
+{
+	sqlite3 *h;
+
+	ck_assert_int_eq(sqlite3_open(file, &h), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+}
+
+/* Reads one integer with sql from file, outside libcore. */
+static long long raw_int(const char *file, const char *sql)
+{
+	sqlite3 *h;
+	sqlite3_stmt *st;
+	long long v;
+
+	ck_assert_int_eq(sqlite3_open_v2(file, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(h, sql, -1, &st, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+	return v;
+}
+
+static void add_people(int n)
+{
+	ck_assert_int_eq(crm_db_begin(db, true), CRM_OK);
+	for (int i = 0; i < n; i++) {
+		crm_record *r;
+		int64_t id;
+		char email[32];
+
+		snprintf(email, sizeof email, "p%d@example.org", i);
+		ck_assert_int_eq(crm_record_new(&r, crm_entity_find("contact")), CRM_OK);
+		ck_assert_int_eq(crm_record_set(r, "email", email), CRM_OK);
+		ck_assert_int_eq(crm_entity_add(db, r, &id), CRM_OK);
+		crm_record_free(r);
+	}
+	ck_assert_int_eq(crm_db_commit(db), CRM_OK);
+}
+
+struct problems {
+	char first[256];
+};
+
+static int keep_first(void *arg, const char *problem)
+{
+	struct problems *p = arg;
+
+	if (!p->first[0])
+		snprintf(p->first, sizeof p->first, "%s", problem);
+	return 0;
+}
+
+START_TEST(test_check_healthy)
+{
+	struct problems p = { "" };
+	long n = -1;
+
+	add_people(3);
+	ck_assert_int_eq(crm_db_check(db, keep_first, &p, &n), CRM_OK);
+	ck_assert_int_eq(n, 0);
+	ck_assert_str_eq(p.first, "");
+}
+END_TEST
+
+START_TEST(test_check_finds_dangling_reference)
+{
+	struct problems p = { "" };
+	long n = 0;
+
+	add_people(1);
+	/* A second connection without foreign-key enforcement can write a
+	 * reference to a company that does not exist. */
+	raw_exec(path, "PRAGMA foreign_keys=OFF; UPDATE contacts SET company_id = 999");
+	ck_assert_int_eq(crm_db_check(db, keep_first, &p, &n), CRM_OK);
+	ck_assert_int_eq(n, 1);
+	ck_assert_ptr_nonnull(strstr(p.first, "contacts"));
+	ck_assert_ptr_nonnull(strstr(p.first, "companies"));
+}
+END_TEST
+
+START_TEST(test_backup_copies_rows_with_private_mode)
+{
+	struct stat sb;
+	char wal[160];
+
+	add_people(5);
+	ck_assert_int_eq(crm_db_backup(db, copy), CRM_OK);
+	ck_assert_int_eq(stat(copy, &sb), 0);
+	ck_assert_int_eq(sb.st_mode & 0777, 0600);
+	ck_assert_int_eq(raw_int(copy, "SELECT count(*) FROM contacts"), 5);
+	ck_assert_int_eq(raw_int(copy, "PRAGMA user_version"), CRM_SCHEMA_VERSION);
+	/* The copy stands alone: no write-ahead log beside it. */
+	snprintf(wal, sizeof wal, "%s-wal", copy);
+	ck_assert_int_ne(access(wal, F_OK), 0);
+}
+END_TEST
+
+START_TEST(test_backup_refuses_existing_file)
+{
+	raw_exec(copy, "CREATE TABLE precious(x); INSERT INTO precious VALUES (1)");
+	ck_assert_int_eq(crm_db_backup(db, copy), CRM_EIO);
+	ck_assert_ptr_nonnull(strstr(crm_error_message(), copy));
+	/* What was there is left alone. */
+	ck_assert_int_eq(raw_int(copy, "SELECT count(*) FROM precious"), 1);
+}
+END_TEST
+
+START_TEST(test_backup_into_missing_directory_fails)
+{
+	char bad[160];
+
+	snprintf(bad, sizeof bad, "%s/no/such/dir/copy.db", dir);
+	ck_assert_int_eq(crm_db_backup(db, bad), CRM_EIO);
+	ck_assert_str_eq(crm_error_message() + strlen(crm_error_message()) -
+	                 strlen("No such file or directory"), "No such file or directory");
+}
+END_TEST
+
+struct figures {
+	char text[2048];
+};
+
+static int keep_figure(void *arg, const char *name, const char *value)
+{
+	struct figures *f = arg;
+	size_t len = strlen(f->text);
+
+	snprintf(f->text + len, sizeof f->text - len, "%s=%s\n", name, value);
+	return 0;
+}
+
+START_TEST(test_info_reports_path_version_and_counts)
+{
+	struct figures f = { "" };
+	char want[160];
+
+	add_people(4);
+	ck_assert_int_eq(crm_db_info(db, keep_figure, &f), CRM_OK);
+	snprintf(want, sizeof want, "path=%s\nschema_version=%d\n", path, CRM_SCHEMA_VERSION);
+	ck_assert_int_eq(strncmp(f.text, want, strlen(want)), 0);
+	ck_assert_ptr_nonnull(strstr(f.text, "\nrows.contacts=4\n"));
+	ck_assert_ptr_nonnull(strstr(f.text, "\nrows.companies=0\n"));
+	ck_assert_ptr_nonnull(strstr(f.text, "\nrows.audit=4\n"));
+	/* Search-index internals are not tables a user knows about. */
+	ck_assert_ptr_null(strstr(f.text, "fts"));
+}
+END_TEST
+
+Suite *maintenance_suite(void)
+{
+	Suite *s = suite_create("maintenance");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_check_healthy);
+	tcase_add_test(tc, test_check_finds_dangling_reference);
+	tcase_add_test(tc, test_backup_copies_rows_with_private_mode);
+	tcase_add_test(tc, test_backup_refuses_existing_file);
+	tcase_add_test(tc, test_backup_into_missing_directory_fails);
+	tcase_add_test(tc, test_info_reports_path_version_and_counts);
+	suite_add_tcase(s, tc);
+	return s;
+}
