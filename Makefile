@@ -51,7 +51,7 @@ CLI_OBJ  = $(patsubst %.c,$(O)/%.o,$(wildcard cmd/common/*.c))
 PROGS    = $(patsubst cmd/%/,%,$(filter-out cmd/common/,$(sort $(dir $(wildcard cmd/*/main.c)))))
 PROG_BIN = $(PROGS:%=$(BIN)/%)
 UNIT_SRC = $(wildcard tests/unit/check_*.c)
-UNIT_OBJ = $(UNIT_SRC:%.c=$(O)/%.o) $(O)/tests/unit/runner.o
+UNIT_OBJ = $(UNIT_SRC:%.c=$(O)/%.o) $(O)/tests/unit/runner.o $(O)/tests/unit/fixture.o
 
 all: $(PROG_BIN) $(PHONE_MOD)
 

@@ -71,6 +71,20 @@ field() {
 	sed -n 2p | cut -f"$1"
 }
 
+# run_examples LABEL DIR: runs each DIR/NNN.cmd in DIR, as one test each,
+# and compares its output with DIR/NNN.out when that is not empty.
+run_examples() {
+	test_expect_success "$1 has examples" "ls '$2'/*.cmd >/dev/null"
+	for cmd in "$2"/*.cmd; do
+		[ -e "$cmd" ] || continue
+		base=${cmd%.cmd}
+		test_expect_success "$1: $(head -1 "$cmd")" "
+			(cd '$2' && bash -o pipefail '$cmd') >'$base.actual' &&
+			if [ -s '$base.out' ]; then test_cmp '$base.out' '$base.actual'; fi
+		"
+	done
+}
+
 test_done() {
 	printf '# %s: %d tests, %d failed\n' "$TEST_NAME" "$test_count" "$test_failed"
 	echo "$test_count $test_failed" >"${RESULTS:-/dev/null}"

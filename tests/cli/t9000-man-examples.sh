@@ -31,14 +31,6 @@ for page in "$TOP"/man/man*/*.[157]; do
 	mkdir -p "$dir"
 	extract "$page" "$dir"
 	export CRM_DB="$dir/crm.db"
-	test_expect_success "$name has examples" "ls '$dir'/*.cmd >/dev/null"
-	for cmd in "$dir"/*.cmd; do
-		[ -e "$cmd" ] || continue
-		base=${cmd%.cmd}
-		test_expect_success "$name: $(cat "$cmd")" "
-			(cd '$dir' && bash -o pipefail '$cmd') >'$base.actual' &&
-			if [ -s '$base.out' ]; then test_cmp '$base.out' '$base.actual'; fi
-		"
-	done
+	run_examples "$name" "$dir"
 done
 test_done

@@ -22,13 +22,5 @@ awk -v dir="$dir" '
 ' "$TOP/README.md"
 
 export CRM_DB="$dir/crm.db"
-test_expect_success 'README.md has a tour' "ls '$dir'/*.cmd >/dev/null"
-for cmd in "$dir"/*.cmd; do
-	[ -e "$cmd" ] || continue
-	base=${cmd%.cmd}
-	test_expect_success "README: $(head -1 "$cmd")" "
-		(cd '$dir' && bash -o pipefail '$cmd') >'$base.actual' &&
-		if [ -s '$base.out' ]; then test_cmp '$base.out' '$base.actual'; fi
-	"
-done
+run_examples README "$dir"
 test_done

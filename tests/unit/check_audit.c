@@ -5,9 +5,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "crm.h"
+#include "fixture.h"
 
-static char dir[64], path[128];
 static crm_db *db;
 static const struct crm_entity *contact;
 
@@ -15,27 +14,21 @@ static const struct crm_entity *contact;
 static void open_at(const char *now)
 {
 	setenv("CRM_NOW", now, 1);
-	ck_assert_int_eq(crm_db_open(&db, path, 0, NULL), CRM_OK);
+	ck_assert_int_eq(crm_db_open(&db, fx_path, 0, NULL), CRM_OK);
 	ck_assert_int_eq(crm_db_set_actor(db, "crm-test", "auditor"), CRM_OK);
 	ck_assert_int_eq(crm_db_begin(db, true), CRM_OK);
 }
 
 static void setup(void)
 {
-	snprintf(dir, sizeof dir, "/tmp/crm-check-audit.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(path, sizeof path, "%s/crm.db", dir);
+	fx_scratch();
 	contact = crm_entity_find("contact");
 	open_at("2026-11-01T10:00:00Z");
 }
 
 static void teardown(void)
 {
-	char cmd[128];
-
-	crm_db_close(db);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
+	fx_close(db);
 }
 
 /* Commits, and reopens the database at a later time. */

@@ -5,34 +5,21 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "crm.h"
+#include "fixture.h"
 
-static char dir[64];
 static crm_db *db;
 static const struct crm_entity *contact, *company;
 
 static void setup(void)
 {
-	char path[128];
-
-	snprintf(dir, sizeof dir, "/tmp/crm-check-entity.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(path, sizeof path, "%s/crm.db", dir);
-	setenv("CRM_NOW", "2026-11-22T09:30:00Z", 1);
-	setenv("CRM_USER", "tester", 1);
-	ck_assert_int_eq(crm_db_open(&db, path, 0, NULL), CRM_OK);
-	ck_assert_int_eq(crm_db_begin(db, true), CRM_OK);
+	db = fx_open(true);
 	contact = crm_entity_find("contact");
 	company = crm_entity_find("company");
 }
 
 static void teardown(void)
 {
-	char cmd[128];
-
-	crm_db_close(db);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
+	fx_close(db);
 }
 
 /* Adds a contact from "field=value" pairs and returns its id. */

@@ -7,29 +7,20 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "crm.h"
+#include "fixture.h"
 
-static char dir[64], path[128], copy[128];
+static char copy[128];
 static crm_db *db;
 
 static void setup(void)
 {
-	snprintf(dir, sizeof dir, "/tmp/crm-check-maint.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(path, sizeof path, "%s/crm.db", dir);
-	snprintf(copy, sizeof copy, "%s/copy.db", dir);
-	setenv("CRM_NOW", "2026-11-22T09:30:00Z", 1);
-	setenv("CRM_USER", "tester", 1);
-	ck_assert_int_eq(crm_db_open(&db, path, 0, NULL), CRM_OK);
+	db = fx_open(false);
+	snprintf(copy, sizeof copy, "%s/copy.db", fx_dir);
 }
 
 static void teardown(void)
 {
-	char cmd[128];
-
-	crm_db_close(db);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
+	fx_close(db);
 }
 
 /* Runs sql on file through a connection of its own, outside libcore. */
@@ -108,7 +99,7 @@ START_TEST(test_check_finds_dangling_reference)
 	add_people(1);
 	/* A second connection without foreign-key enforcement can write a
 	 * reference to a company that does not exist. */
-	raw_exec(path, "PRAGMA foreign_keys=OFF; UPDATE contacts SET company_id = 999");
+	raw_exec(fx_path, "PRAGMA foreign_keys=OFF; UPDATE contacts SET company_id = 999");
 	ck_assert_int_eq(crm_db_check(db, keep_first, &p, &n), CRM_OK);
 	ck_assert_int_eq(n, 1);
 	ck_assert_ptr_nonnull(strstr(p.first, "contacts"));
@@ -147,7 +138,7 @@ START_TEST(test_backup_into_missing_directory_fails)
 {
 	char bad[160];
 
-	snprintf(bad, sizeof bad, "%s/no/such/dir/copy.db", dir);
+	snprintf(bad, sizeof bad, "%s/no/such/dir/copy.db", fx_dir);
 	ck_assert_int_eq(crm_db_backup(db, bad), CRM_EIO);
 	ck_assert_str_eq(crm_error_message() + strlen(crm_error_message()) -
 	                 strlen("No such file or directory"), "No such file or directory");
@@ -174,7 +165,7 @@ START_TEST(test_info_reports_path_version_and_counts)
 
 	add_people(4);
 	ck_assert_int_eq(crm_db_info(db, keep_figure, &f), CRM_OK);
-	snprintf(want, sizeof want, "path=%s\nschema_version=%d\n", path, CRM_SCHEMA_VERSION);
+	snprintf(want, sizeof want, "path=%s\nschema_version=%d\n", fx_path, CRM_SCHEMA_VERSION);
 	ck_assert_int_eq(strncmp(f.text, want, strlen(want)), 0);
 	ck_assert_ptr_nonnull(strstr(f.text, "\nrows.contacts=4\n"));
 	ck_assert_ptr_nonnull(strstr(f.text, "\nrows.companies=0\n"));

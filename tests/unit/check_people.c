@@ -7,31 +7,20 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "crm.h"
+#include "fixture.h"
 
-static char dir[64], path[128];
 static crm_db *db;
 static const struct crm_entity *contact;
 
 static void setup(void)
 {
-	snprintf(dir, sizeof dir, "/tmp/crm-check-people.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(path, sizeof path, "%s/crm.db", dir);
-	setenv("CRM_NOW", "2026-11-22T09:30:00Z", 1);
-	setenv("CRM_USER", "tester", 1);
-	ck_assert_int_eq(crm_db_open(&db, path, 0, NULL), CRM_OK);
-	ck_assert_int_eq(crm_db_begin(db, true), CRM_OK);
+	db = fx_open(true);
 	contact = crm_entity_find("contact");
 }
 
 static void teardown(void)
 {
-	char cmd[128];
-
-	crm_db_close(db);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
+	fx_close(db);
 }
 
 static int64_t add(const char *first, const char *last, const char *email)
@@ -279,12 +268,12 @@ START_TEST(test_erase_leaves_no_trace)
 	ck_assert(json_is_null(json_object_get(json_array_get(json_object_get(doc, "consent"), 0),
 	                                       "source")));
 	json_decref(doc);
-	snprintf(wal, sizeof wal, "%s-wal", path);
-	ck_assert(file_has(path, "Quillfeather") == 0);
-	ck_assert(file_has(path, "zenobia") == 0);
-	ck_assert(file_has(path, "Zenobia") == 0);
+	snprintf(wal, sizeof wal, "%s-wal", fx_path);
+	ck_assert(file_has(fx_path, "Quillfeather") == 0);
+	ck_assert(file_has(fx_path, "zenobia") == 0);
+	ck_assert(file_has(fx_path, "Zenobia") == 0);
 	ck_assert(file_has(wal, "Zenobia") == 0);
-	ck_assert(file_has(path, "whistleblower") == 0);
+	ck_assert(file_has(fx_path, "whistleblower") == 0);
 }
 END_TEST
 
