@@ -29,7 +29,8 @@ CFLAGS   += -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
             $(shell pkg-config --cflags $(PKGS))
 CXXFLAGS ?= -O2 -g
 CXXFLAGS += -std=c++17 -Wall -Wextra -Werror
-LDLIBS   += $(shell pkg-config --libs $(PKGS)) -ldl -lpthread
+# libcsv ships no pkg-config file.
+LDLIBS   += $(shell pkg-config --libs $(PKGS)) -lcsv -ldl -lpthread
 
 ifeq ($(SANITIZE),1)
 SANFLAGS  = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all

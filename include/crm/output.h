@@ -17,7 +17,8 @@ enum crm_format {
 	CRM_FORMAT_CSV,
 	CRM_FORMAT_JSONL,
 	CRM_FORMAT_JSON,
-	CRM_FORMAT_YAML
+	CRM_FORMAT_YAML,
+	CRM_FORMAT_VCF   /* vCard: read by the importer, never written */
 };
 
 /* Column types only change how JSON and YAML print a value. */

@@ -1,0 +1,285 @@
+/* read_vcf.c - vCard 3.0 and 4.0 (RFC 2426, RFC 6350).
+ *
+ * Debian has no C library for vCard, and the subset a contact import needs
+ * is small: unfold lines, split "GROUP.NAME;PARAMS:VALUE", undo the
+ * backslash escapes, and map a dozen properties onto contact fields.  Each
+ * card becomes a row named with field names, so the importer needs no
+ * vCard knowledge.  Properties with no field (PHOTO, UID, X-...) are left
+ * out; a second EMAIL or TEL becomes the custom field email2, phone2 ...
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "crm/buf.h"
+#include "crm/error.h"
+#include "reader_impl.h"
+
+struct vcf_state {
+	crm_buf line;  /* the current logical (unfolded) line */
+	crm_buf value; /* a value with its escapes undone */
+	crm_buf fn;    /* FN, used for the names only when N is missing */
+	int emails, phones;
+	bool have_n;
+};
+
+/* Reads the next logical line: physical lines starting with a space or a
+ * tab continue the one before.  Returns 1, 0 at the end, or a status. */
+static int logical_line(struct crm_reader *r, crm_buf *out)
+{
+	const char *line;
+	size_t len;
+	int rc;
+
+	crm_buf_clear(out);
+	if ((rc = crm_rd_line(r, &line, &len)) <= 0)
+		return rc;
+	do {
+		while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+			len--;
+		if (crm_buf_put(out, line, len))
+			return crm_error_nomem();
+		if (r->pos == r->len && !crm_rd_fill(r, &rc) && rc)
+			return rc;
+		if (r->pos == r->len || (r->buf[r->pos] != ' ' && r->buf[r->pos] != '\t'))
+			return 1;
+		if ((rc = crm_rd_line(r, &line, &len)) <= 0)
+			return rc < 0 ? rc : 1;
+		line++, len--; /* the folding white space is not part of the value */
+	} while (1);
+}
+
+/* Undoes \n \, \; \\ in s[0..len) into b. */
+static int unescape(crm_buf *b, const char *s, size_t len)
+{
+	crm_buf_clear(b);
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		if (c == '\\' && i + 1 < len) {
+			c = s[++i];
+			if (c == 'n' || c == 'N')
+				c = '\n';
+		}
+		if (crm_buf_putc(b, c))
+			return crm_error_nomem();
+	}
+	return CRM_OK;
+}
+
+/* Stores in *out component i of a structured value (';'-separated, escapes
+ * honoured) and its length in *len. */
+static void component(const char *v, size_t vlen, int i, const char **out, size_t *len)
+{
+	const char *p = v, *end = v + vlen;
+
+	for (; i > 0 && p < end; p++) {
+		if (*p == '\\' && p + 1 < end)
+			p++;
+		else if (*p == ';')
+			i--;
+	}
+	*out = p;
+	while (p < end && *p != ';')
+		p += (*p == '\\' && p + 1 < end) ? 2 : 1;
+	*len = (size_t)(p > end ? end - *out : p - *out);
+}
+
+/* Adds field name with the unescaped text of raw[0..len). */
+static int add(struct crm_reader *r, const char *name, const char *raw, size_t len)
+{
+	struct vcf_state *st = r->state;
+	int rc;
+
+	if (!len)
+		return CRM_OK;
+	if ((rc = unescape(&st->value, raw, len)))
+		return rc;
+	return crm_rd_row_add(r, name, strlen(name), crm_buf_str(&st->value), st->value.len);
+}
+
+/* Adds components of a structured value as the fields named. */
+static int add_parts(struct crm_reader *r, const char *v, size_t len,
+                     const char *const *names, int n)
+{
+	const char *p;
+	size_t plen;
+	int rc = CRM_OK;
+
+	for (int i = 0; i < n && !rc; i++) {
+		if (!names[i])
+			continue;
+		component(v, len, i, &p, &plen);
+		rc = add(r, names[i], p, plen);
+	}
+	return rc;
+}
+
+/* A repeated EMAIL or TEL: the first is the field, the others custom. */
+static int add_repeated(struct crm_reader *r, const char *field, int *count,
+                        const char *v, size_t len)
+{
+	char name[48];
+
+	if (++*count == 1)
+		return add(r, field, v, len);
+	snprintf(name, sizeof name, "custom.%s%d", field, *count);
+	return add(r, name, v, len);
+}
+
+/* BDAY as 19850412 or 1985-04-12 becomes a date; other forms pass as
+ * written for validation to judge. */
+static int add_bday(struct crm_reader *r, const char *v, size_t len)
+{
+	char d[11];
+
+	if (len >= 8 && strspn(v, "0123456789") >= 8 && (len == 8 || v[8] == 'T')) {
+		snprintf(d, sizeof d, "%.4s-%.2s-%.2s", v, v + 4, v + 6);
+		return add(r, "birth_date", d, 10);
+	}
+	return add(r, "birth_date", v, len > 10 && v[10] == 'T' ? 10 : len);
+}
+
+/* Splits FN into first and last name at the last space, when the card has
+ * no N property to say which is which. */
+static int add_fn(struct crm_reader *r, const char *v, size_t len)
+{
+	const char *sp = NULL;
+	int rc;
+
+	for (size_t i = 0; i < len; i++)
+		if (v[i] == ' ')
+			sp = v + i;
+	if (!sp)
+		return add(r, "first_name", v, len);
+	if ((rc = add(r, "first_name", v, (size_t)(sp - v))))
+		return rc;
+	return add(r, "last_name", sp + 1, len - (size_t)(sp - v) - 1);
+}
+
+static int property(struct crm_reader *r, const char *name, const char *v, size_t len)
+{
+	static const char *const n_parts[] = { "last_name", "first_name" };
+	static const char *const adr_parts[] = {
+		NULL, NULL, "street", "city", "region", "postal_code", "country"
+	};
+	struct vcf_state *st = r->state;
+	const char *p;
+	size_t plen;
+
+	if (!strcasecmp(name, "N")) {
+		st->have_n = true;
+		return add_parts(r, v, len, n_parts, 2);
+	}
+	if (!strcasecmp(name, "FN")) {
+		crm_buf_clear(&st->fn);
+		return crm_buf_put(&st->fn, v, len) ? crm_error_nomem() : CRM_OK;
+	}
+	if (!strcasecmp(name, "EMAIL"))
+		return add_repeated(r, "email", &st->emails, v, len);
+	if (!strcasecmp(name, "TEL"))
+		return add_repeated(r, "phone", &st->phones, v, len);
+	if (!strcasecmp(name, "ORG")) {
+		component(v, len, 0, &p, &plen);
+		return add(r, "company", p, plen);
+	}
+	if (!strcasecmp(name, "TITLE"))
+		return add(r, "title", v, len);
+	if (!strcasecmp(name, "ADR"))
+		return add_parts(r, v, len, adr_parts, 7);
+	if (!strcasecmp(name, "BDAY"))
+		return add_bday(r, v, len);
+	if (!strcasecmp(name, "NOTE"))
+		return add(r, "note", v, len);
+	if (!strcasecmp(name, "CATEGORIES"))
+		return add(r, "tags", v, len);
+	return CRM_OK;
+}
+
+/* Splits "group.NAME;params:value" and handles the property. */
+static int content_line(struct crm_reader *r, const char *s, size_t len)
+{
+	const char *colon = memchr(s, ':', len), *name = s, *end, *dot;
+	char key[32];
+
+	if (!colon) {
+		crm_rd_row_error(r, "line %ld is not NAME:VALUE", r->line);
+		return CRM_OK;
+	}
+	for (end = s; end < colon && *end != ';'; end++)
+		;
+	if ((dot = memchr(s, '.', (size_t)(end - s))))
+		name = dot + 1;
+	if ((size_t)(end - name) >= sizeof key)
+		return CRM_OK; /* no property we know has so long a name */
+	memcpy(key, name, (size_t)(end - name));
+	key[end - name] = '\0';
+	return property(r, key, colon + 1, len - (size_t)(colon + 1 - s));
+}
+
+/* True when the logical line is want, case-insensitively. */
+static bool is_line(const crm_buf *b, const char *want)
+{
+	return b->len == strlen(want) && !strncasecmp(b->ptr, want, b->len);
+}
+
+/* Reads the lines of a card up to END:VCARD.  FN is split into names only
+ * at the end, when the card turned out to have no N. */
+static int vcf_card(struct crm_reader *r, struct crm_row *row)
+{
+	struct vcf_state *st = r->state;
+	int rc;
+
+	st->emails = st->phones = 0;
+	st->have_n = false;
+	crm_buf_clear(&st->fn);
+	for (;;) {
+		if ((rc = logical_line(r, &st->line)) < 0)
+			return rc;
+		if (rc == 0)
+			return crm_rd_fail(r, r->row_line, "vCard never ends (no END:VCARD)");
+		if (is_line(&st->line, "END:VCARD")) {
+			if (!st->have_n && st->fn.len && (rc = add_fn(r, st->fn.ptr, st->fn.len)))
+				return rc;
+			return crm_rd_row_done(r, row);
+		}
+		if (st->line.len && (rc = content_line(r, st->line.ptr, st->line.len)))
+			return rc;
+	}
+}
+
+static int vcf_next(struct crm_reader *r, struct crm_row *row)
+{
+	struct vcf_state *st = r->state;
+	int rc;
+
+	for (;;) {
+		if ((rc = logical_line(r, &st->line)) <= 0)
+			return rc;
+		if (is_line(&st->line, "BEGIN:VCARD"))
+			break;
+		if (st->line.len)
+			return crm_rd_fail(r, r->line, "BEGIN:VCARD expected");
+	}
+	crm_rd_row_start(r, r->line);
+	return vcf_card(r, row);
+}
+
+static void vcf_state_free(struct crm_reader *r)
+{
+	struct vcf_state *st = r->state;
+
+	crm_buf_free(&st->line);
+	crm_buf_free(&st->value);
+	crm_buf_free(&st->fn);
+	free(st);
+}
+
+int crm_rd_vcf_open(struct crm_reader *r)
+{
+	if (!(r->state = calloc(1, sizeof(struct vcf_state))))
+		return crm_error_nomem();
+	r->free = vcf_state_free;
+	r->next = vcf_next;
+	return CRM_OK;
+}
