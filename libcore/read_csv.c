@@ -127,6 +127,10 @@ int crm_rd_csv_open(struct crm_reader *r)
 		free(st);
 		return crm_error_nomem();
 	}
+	/* libcsv grows a field's buffer by this much at a time (128 bytes by
+	 * default): big steps keep a megabyte-long field from costing
+	 * thousands of copies. */
+	csv_set_blk_size(&st->p, 256 * 1024);
 	csv_set_delim(&st->p, (unsigned char)r->delimiter);
 	csv_set_space_func(&st->p, no_space);
 	r->state = st;

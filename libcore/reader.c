@@ -136,7 +136,8 @@ int crm_rd_line(struct crm_reader *r, const char **line, size_t *len)
 	int rc;
 
 	for (;;) {
-		nl = memchr(r->buf + r->pos + searched, '\n', r->len - r->pos - searched);
+		nl = r->len > r->pos + searched ?
+		     memchr(r->buf + r->pos + searched, '\n', r->len - r->pos - searched) : NULL;
 		if (nl)
 			break;
 		searched = r->len - r->pos;

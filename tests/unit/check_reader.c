@@ -1,0 +1,262 @@
+/* check_reader.c - reading records in every input format. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crm.h"
+#include "crm/reader.h"
+
+static char out[4096];
+
+/* Reads text (len bytes) as format fmt and renders the rows as
+ * "LINE:name=value,name=value|" ("!reason" for a malformed record, "~"
+ * for null); returns the status of the last read. */
+static int read_as(const char *fmt, const char *text, size_t len, const char *enc,
+                   const char *columns)
+{
+	struct crm_reader_opts o = { .encoding = enc, .columns = columns };
+	FILE *f = fmemopen((void *)text, len, "r");
+	struct crm_row row;
+	crm_reader *r;
+	int rc;
+
+	out[0] = '\0';
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(crm_reader_format(&o.format, fmt), CRM_OK);
+	if (!strcmp(fmt, "csv") && enc && !strcmp(enc, ";")) {
+		o.delimiter = ';';
+		o.encoding = NULL;
+	}
+	if ((rc = crm_reader_open(&r, f, "in", &o)) == 0)
+		rc = 1;
+	while (rc == 1 && (rc = crm_reader_next(r, &row)) == 1) {
+		size_t n = strlen(out);
+		n += (size_t)snprintf(out + n, sizeof out - n, "%ld:", row.line);
+		if (row.error)
+			n += (size_t)snprintf(out + n, sizeof out - n, "!%s", row.error);
+		for (size_t i = 0; i < row.n && !row.error; i++)
+			n += (size_t)snprintf(out + n, sizeof out - n, "%s%s=%s", i ? "," : "",
+			                      row.names[i], row.values[i] ? row.values[i] : "~");
+		snprintf(out + n, sizeof out - n, "|");
+	}
+	crm_reader_close(r);
+	fclose(f);
+	return rc;
+}
+
+#define READ(fmt, text) read_as(fmt, text, sizeof text - 1, NULL, NULL)
+
+START_TEST(test_csv_basics)
+{
+	ck_assert_int_eq(READ("csv", "a,b\n1,2\n\n\"x,y\",\"say \"\"hi\"\"\"\n"), 0);
+	ck_assert_str_eq(out, "2:a=1,b=2|4:a=x,y,b=say \"hi\"|");
+}
+END_TEST
+
+START_TEST(test_csv_multiline_field_keeps_start_line)
+{
+	ck_assert_int_eq(READ("csv", "a,b\r\n1,\"two\r\nlines\"\r\n3,4"), 0);
+	ck_assert_str_eq(out, "2:a=1,b=two\r\nlines|4:a=3,b=4|");
+}
+END_TEST
+
+START_TEST(test_csv_bom_spaces_and_delimiter)
+{
+	static const char text[] = "\xef\xbb\xbf" "a;b\n x ; y\n";
+
+	ck_assert_int_eq(read_as("csv", text, sizeof text - 1, ";", NULL), 0);
+	ck_assert_str_eq(out, "2:a= x ,b= y|");
+}
+END_TEST
+
+START_TEST(test_csv_field_count_and_nul)
+{
+	static const char text[] = "a,b\n1\n1,2,3\nx\0y,2\n5,6\n";
+
+	ck_assert_int_eq(READ("csv", text), 0);
+	ck_assert_str_eq(out, "2:!1 fields where the header has 2|3:!3 fields where the header has 2|"
+	                      "4:!field 1 holds a NUL byte|5:a=5,b=6|");
+}
+END_TEST
+
+START_TEST(test_csv_stream_errors)
+{
+	ck_assert_int_eq(READ("csv", "a,b\n1,2\n3,\"open\nstill open\n"), CRM_EDATA);
+	ck_assert_str_eq(crm_error_message(), "in:3: quoted field never closed");
+	ck_assert_int_eq(READ("csv", "Email,Name,email\n"), 0);
+	ck_assert_int_eq(READ("csv", "Email,Name,Email\n"), CRM_EDATA);
+	ck_assert_str_eq(crm_error_message(), "in:1: column 'Email' appears twice in the header");
+	ck_assert_int_eq(READ("csv", "a,,c\n"), CRM_EDATA);
+	ck_assert_str_eq(crm_error_message(), "in:1: column 2 of the header has no name");
+}
+END_TEST
+
+START_TEST(test_csv_huge_field_is_a_bad_record)
+{
+	size_t big = (1 << 20) + 10, len = 0;
+	char *text = malloc(big + 32);
+
+	ck_assert_ptr_nonnull(text);
+	len += (size_t)sprintf(text, "a,b\n1,");
+	memset(text + len, 'x', big);
+	len += big;
+	len += (size_t)sprintf(text + len, "\n2,3\n");
+	ck_assert_int_eq(read_as("csv", text, len, NULL, NULL), 0);
+	ck_assert_str_eq(out, "2:!field 2 is longer than 1048576 bytes|3:a=2,b=3|");
+	free(text);
+}
+END_TEST
+
+START_TEST(test_columns_instead_of_header)
+{
+	ck_assert_int_eq(read_as("csv", "1,2\n", 4, NULL, "x,y"), 0);
+	ck_assert_str_eq(out, "1:x=1,y=2|");
+	ck_assert_int_eq(read_as("jsonl", "{}\n", 3, NULL, "x,y"), CRM_EUSAGE);
+}
+END_TEST
+
+START_TEST(test_tsv_escapes)
+{
+	ck_assert_int_eq(READ("tsv", "a\tb\nx\\ty\\nz\tback\\\\slash \\q\n"), 0);
+	ck_assert_str_eq(out, "2:a=x\ty\nz,b=back\\slash \\q|");
+}
+END_TEST
+
+START_TEST(test_jsonl_types_and_bad_lines)
+{
+	ck_assert_int_eq(READ("jsonl", "{\"i\":7,\"r\":1.5,\"t\":true,\"n\":null,\"l\":[\"a\",\"b\"]}\n"
+	                               "\n{oops\n[1]\n{\"o\":{\"x\":1}}\n{\"s\":\"ok\"}\n"), 0);
+	ck_assert_str_eq(out, "1:i=7,r=1.5,t=true,n=~,l=a,b|"
+	                      "3:!invalid JSON at column 5: string or '}' expected near 'oops'|"
+	                      "4:!a JSON object expected|5:!field 'o' holds a nested object|"
+	                      "6:s=ok|");
+}
+END_TEST
+
+START_TEST(test_json_array)
+{
+	ck_assert_int_eq(READ("json", "[\n  {\"a\": 1},\n\n  {\"a\": \"x\\ny\",\n   \"b\": 2}\n]\n"), 0);
+	ck_assert_str_eq(out, "2:a=1|4:a=x\ny,b=2|");
+	ck_assert_int_eq(READ("json", " [ ] "), 0);
+	ck_assert_str_eq(out, "");
+}
+END_TEST
+
+START_TEST(test_json_stream_errors)
+{
+	ck_assert_int_eq(READ("json", "{\"a\":1}"), CRM_EDATA);
+	ck_assert_str_eq(crm_error_message(), "in:1: a JSON array of objects expected");
+	ck_assert_int_eq(READ("json", "[{\"a\":1}\n{\"a\":2}]"), CRM_EDATA);
+	ck_assert_str_eq(crm_error_message(), "in:2: ',' or ']' expected in the JSON array");
+	ck_assert_int_eq(READ("json", "[{\"a\":1},\n{\"a\":"), CRM_EDATA);
+	ck_assert_int_eq(READ("json", "[{\"a\":1}"), CRM_EDATA);
+	ck_assert_str_eq(crm_error_message(), "in:1: the JSON array is never closed");
+	ck_assert_int_eq(READ("json", "[]\n[]"), CRM_EDATA);
+	ck_assert_str_eq(crm_error_message(), "in:2: text after the end of the JSON array");
+}
+END_TEST
+
+START_TEST(test_yaml)
+{
+	ck_assert_int_eq(READ("yaml", "# people\n- a: 1\n  b: null\n  c: 'null'\n  t: [x, y]\n"
+	                              "- a: ~\n  m: {x: 1}\n- {a: 3}\n"), 0);
+	ck_assert_str_eq(out, "2:a=1,b=~,c=null,t=x,y|6:!field 'm' holds a nested collection|"
+	                      "8:a=3|");
+}
+END_TEST
+
+START_TEST(test_yaml_stream_errors)
+{
+	ck_assert_int_eq(READ("yaml", "- a: 1\n- b: [\n"), CRM_EDATA);
+	ck_assert_int_eq(strncmp(crm_error_message(), "in:3: ", 6), 0);
+	ck_assert_int_eq(READ("yaml", "a: 1\n"), CRM_EDATA);
+	ck_assert_str_eq(crm_error_message(), "in:1: a sequence of mappings expected");
+	ck_assert_int_eq(READ("yaml", "- just text\n"), CRM_EDATA);
+	ck_assert_str_eq(crm_error_message(), "in:1: a mapping expected, not a scalar");
+}
+END_TEST
+
+START_TEST(test_vcard)
+{
+	ck_assert_int_eq(READ("vcf",
+		"BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Ada King\r\nN:Lovelace;Ada;;;\r\n"
+		"EMAIL;TYPE=work:ada@example.org\r\nitem1.EMAIL:ada@home.example\r\n"
+		"TEL:+44 20 7946 0000\r\nORG:Engines\\, Ltd;R&D\r\n"
+		"ADR:;;1 Main St;London;;N1 9GU;GB\r\nBDAY:18151210\r\n"
+		"NOTE:Met at a\r\n  conference\r\nCATEGORIES:vip,math\r\nPHOTO:xyz\r\n"
+		"END:VCARD\r\n\r\nbegin:vcard\nfn:Grace Brewster Hopper\nbday:1906-12-09\nend:vcard\n"), 0);
+	ck_assert_str_eq(out,
+		"1:last_name=Lovelace,first_name=Ada,email=ada@example.org,"
+		"custom.email2=ada@home.example,phone=+44 20 7946 0000,company=Engines, Ltd,"
+		"street=1 Main St,city=London,postal_code=N1 9GU,country=GB,birth_date=1815-12-10,"
+		"note=Met at a conference,tags=vip,math|"
+		"17:birth_date=1906-12-09,first_name=Grace Brewster,last_name=Hopper|");
+}
+END_TEST
+
+START_TEST(test_vcard_errors)
+{
+	ck_assert_int_eq(READ("vcf", "BEGIN:VCARD\nFN:x\n"), CRM_EDATA);
+	ck_assert_str_eq(crm_error_message(), "in:1: vCard never ends (no END:VCARD)");
+	ck_assert_int_eq(READ("vcf", "hello\n"), CRM_EDATA);
+	ck_assert_str_eq(crm_error_message(), "in:1: BEGIN:VCARD expected");
+	ck_assert_int_eq(READ("vcf", "BEGIN:VCARD\nno colon here\nEND:VCARD\n"), 0);
+	ck_assert_str_eq(out, "1:!line 2 is not NAME:VALUE|");
+}
+END_TEST
+
+START_TEST(test_encodings)
+{
+	ck_assert_int_eq(read_as("csv", "n\nM\xfcller\n", 9, "latin1", NULL), 0);
+	ck_assert_str_eq(out, "2:n=M\xc3\xbcller|");
+	/* UTF-16 with its byte-order mark: "n\n\u00e9\n". */
+	ck_assert_int_eq(read_as("csv", "\xff\xfen\0\n\0\xe9\0\n\0", 10, "UTF-16", NULL), 0);
+	ck_assert_str_eq(out, "2:n=\xc3\xa9|");
+	ck_assert_int_eq(read_as("csv", "n\n\x81\n", 4, "cp1252", NULL), CRM_EDATA);
+	ck_assert_str_eq(crm_error_message(), "in:1: not valid cp1252 text (byte 2)");
+	ck_assert_int_eq(read_as("csv", "n\n", 2, "klingon", NULL), CRM_EUSAGE);
+	ck_assert_str_eq(crm_error_message(), "unknown encoding 'klingon'");
+}
+END_TEST
+
+START_TEST(test_format_names)
+{
+	enum crm_format f;
+
+	ck_assert_int_eq(crm_reader_format(&f, "vcard"), CRM_OK);
+	ck_assert_int_eq(f, CRM_FORMAT_VCF);
+	ck_assert_int_eq(crm_reader_format(&f, "table"), CRM_EUSAGE);
+	ck_assert_int_eq(crm_reader_guess("exports/people.CSV"), CRM_FORMAT_CSV);
+	ck_assert_int_eq(crm_reader_guess("a.ndjson"), CRM_FORMAT_JSONL);
+	ck_assert_int_eq(crm_reader_guess("a.yml"), CRM_FORMAT_YAML);
+	ck_assert_int_eq(crm_reader_guess("dir.v2/people"), -1);
+	ck_assert_int_eq(crm_reader_guess("-"), -1);
+}
+END_TEST
+
+Suite *reader_suite(void)
+{
+	Suite *s = suite_create("reader");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, test_csv_basics);
+	tcase_add_test(tc, test_csv_multiline_field_keeps_start_line);
+	tcase_add_test(tc, test_csv_bom_spaces_and_delimiter);
+	tcase_add_test(tc, test_csv_field_count_and_nul);
+	tcase_add_test(tc, test_csv_stream_errors);
+	tcase_add_test(tc, test_csv_huge_field_is_a_bad_record);
+	tcase_add_test(tc, test_columns_instead_of_header);
+	tcase_add_test(tc, test_tsv_escapes);
+	tcase_add_test(tc, test_jsonl_types_and_bad_lines);
+	tcase_add_test(tc, test_json_array);
+	tcase_add_test(tc, test_json_stream_errors);
+	tcase_add_test(tc, test_yaml);
+	tcase_add_test(tc, test_yaml_stream_errors);
+	tcase_add_test(tc, test_vcard);
+	tcase_add_test(tc, test_vcard_errors);
+	tcase_add_test(tc, test_encodings);
+	tcase_add_test(tc, test_format_names);
+	suite_add_tcase(s, tc);
+	return s;
+}
