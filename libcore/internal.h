@@ -90,6 +90,16 @@ struct crm_entity {
 	 * checks rules that span fields; CRM_EDATA when they fail. */
 	int (*after_write)(crm_db *db, int64_t id);
 	int erasable; /* has erased_at: erased records refuse every change */
+	/* Column names of other systems' exports that mean a field, as
+	 * crm_column_key() forms; NULL-terminated. */
+	const struct crm_synonym *synonyms;
+};
+
+/* An export's column name (key) and the field it means; the field may also
+ * be one of the targets "@split", "@note" or "@ignore" (see mapping.h). */
+struct crm_synonym {
+	const char *key;
+	const char *field;
 };
 
 extern const struct crm_entity crm_contact_entity;

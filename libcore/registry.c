@@ -122,16 +122,82 @@ static int company_after_write(crm_db *db, int64_t id)
 
 #define NFIELDS(a) (sizeof(a) / sizeof((a)[0]))
 
+/* Headers seen in exports of Google Contacts ("E-mail 1 - Value"), Outlook
+ * ("Business Postal Code"), HubSpot ("Company Name") and Salesforce
+ * ("Mailing Zip/Postal Code", "Account Name"), in crm_column_key() form.
+ * A field's own name always matches and is not repeated here. */
+static const struct crm_synonym contact_synonyms[] = {
+	{ "givenname", "first_name" }, { "forename", "first_name" }, { "first", "first_name" },
+	{ "fname", "first_name" },
+	{ "familyname", "last_name" }, { "surname", "last_name" }, { "last", "last_name" },
+	{ "lname", "last_name" },
+	{ "emailaddress", "email" }, { "email1value", "email" }, { "email1", "email" },
+	{ "mail", "email" }, { "primaryemail", "email" },
+	{ "phonenumber", "phone" }, { "telephone", "phone" }, { "tel", "phone" },
+	{ "mobile", "phone" }, { "mobilephone", "phone" }, { "mobilephonenumber", "phone" },
+	{ "cellphone", "phone" }, { "businessphone", "phone" }, { "homephone", "phone" },
+	{ "workphone", "phone" }, { "phone1value", "phone" }, { "primaryphone", "phone" },
+	{ "companyname", "company" }, { "organization", "company" },
+	{ "organisation", "company" }, { "organizationname", "company" },
+	{ "organization1name", "company" }, { "accountname", "company" },
+	{ "account", "company" }, { "employer", "company" },
+	{ "jobtitle", "title" }, { "position", "title" }, { "organizationtitle", "title" },
+	{ "organization1title", "title" },
+	{ "streetaddress", "street" }, { "address", "street" }, { "addressline1", "street" },
+	{ "businessstreet", "street" }, { "homestreet", "street" },
+	{ "mailingstreet", "street" }, { "address1street", "street" },
+	{ "town", "city" }, { "locality", "city" }, { "businesscity", "city" },
+	{ "homecity", "city" }, { "mailingcity", "city" }, { "address1city", "city" },
+	{ "state", "region" }, { "province", "region" }, { "stateprovince", "region" },
+	{ "stateregion", "region" }, { "county", "region" }, { "businessstate", "region" },
+	{ "homestate", "region" }, { "mailingstate", "region" },
+	{ "mailingstateprovince", "region" }, { "address1region", "region" },
+	{ "postcode", "postal_code" }, { "zip", "postal_code" }, { "zipcode", "postal_code" },
+	{ "zippostalcode", "postal_code" }, { "businesspostalcode", "postal_code" },
+	{ "homepostalcode", "postal_code" }, { "mailingpostalcode", "postal_code" },
+	{ "mailingzippostalcode", "postal_code" }, { "address1postalcode", "postal_code" },
+	{ "countrycode", "country" }, { "countryregion", "country" },
+	{ "businesscountryregion", "country" }, { "homecountryregion", "country" },
+	{ "mailingcountry", "country" }, { "address1country", "country" },
+	{ "birthdate", "birth_date" }, { "birthday", "birth_date" },
+	{ "dateofbirth", "birth_date" }, { "dob", "birth_date" },
+	{ "preferredlanguage", "language" }, { "leadsource", "source" },
+	{ "contactowner", "owner" }, { "leadowner", "owner" }, { "leadstatus", "status" },
+	{ "tag", "tags" }, { "labels", "tags" }, { "categories", "tags" },
+	{ "name", "@split" }, { "fullname", "@split" }, { "displayname", "@split" },
+	{ "contactname", "@split" },
+	{ "note", "@note" }, { "notes", "@note" }, { "description", "@note" },
+	{ "comments", "@note" },
+	{ "createdat", "@ignore" }, { "updatedat", "@ignore" }, { "archivedat", "@ignore" },
+	{ NULL, NULL }
+};
+
+static const struct crm_synonym company_synonyms[] = {
+	{ "companyname", "name" }, { "company", "name" }, { "organization", "name" },
+	{ "organisation", "name" }, { "accountname", "name" }, { "account", "name" },
+	{ "companydomainname", "domain" }, { "domainname", "domain" },
+	{ "sector", "industry" },
+	{ "companysize", "size" }, { "employees", "size" }, { "numberofemployees", "size" },
+	{ "headcount", "size" },
+	{ "phonenumber", "phone" }, { "telephone", "phone" }, { "tel", "phone" },
+	{ "url", "website" }, { "web", "website" }, { "homepage", "website" },
+	{ "websiteurl", "website" },
+	{ "town", "city" }, { "countrycode", "country" }, { "countryregion", "country" },
+	{ "companyowner", "owner" },
+	{ "createdat", "@ignore" }, { "updatedat", "@ignore" }, { "archivedat", "@ignore" },
+	{ NULL, NULL }
+};
+
 const struct crm_entity crm_contact_entity = {
 	"contact", "contacts", "contact_custom", "contact_id", "contacts_fts",
 	/* A join on a unique key that no column uses costs nothing: SQLite drops it. */
 	"LEFT JOIN companies co ON co.id = t.company_id",
-	contact_fields, NFIELDS(contact_fields), contact_after_write, 1
+	contact_fields, NFIELDS(contact_fields), contact_after_write, 1, contact_synonyms
 };
 
 const struct crm_entity crm_company_entity = {
 	"company", "companies", "company_custom", "company_id", "companies_fts", "",
-	company_fields, NFIELDS(company_fields), company_after_write, 0
+	company_fields, NFIELDS(company_fields), company_after_write, 0, company_synonyms
 };
 
 static const struct crm_entity *const entities[] = {

@@ -1,0 +1,36 @@
+/* mapping.h - what an input column means: which field of an entity it
+ * fills.  Used by the importer to read other systems' exports.
+ *
+ * Column names match case-, accent- and punctuation-insensitively, so
+ * "E-mail Address", "email_address" and "EMAIL ADDRESS" are one name, and
+ * each entity has synonyms for the headers of common exports (Google
+ * Contacts, Outlook, HubSpot, Salesforce).
+ */
+#ifndef CRM_MAPPING_H
+#define CRM_MAPPING_H
+
+#include "crm/entity.h"
+
+enum crm_target_kind {
+	CRM_TO_UNKNOWN, /* no field: an error unless the caller keeps or ignores it */
+	CRM_TO_FIELD,   /* a field of the entity (name) */
+	CRM_TO_CUSTOM,  /* a custom field (name is the key) */
+	CRM_TO_SPLIT,   /* a full name, split into first_name and last_name */
+	CRM_TO_NOTE,    /* text logged as a note on the record */
+	CRM_TO_IGNORE   /* bookkeeping of the toolkit's own output (created_at ...) */
+};
+
+struct crm_target {
+	enum crm_target_kind kind;
+	const char *name; /* field name or custom key; points into column or static */
+};
+
+/* Stores in *t what column means for entity e. */
+void crm_column_target(const struct crm_entity *e, const char *column, struct crm_target *t);
+
+/* Writes the comparison form of a column name into out (size bytes):
+ * casefolded, accents and everything but letters and digits removed
+ * ("E-mail Address" → "emailaddress").  Returns out. */
+char *crm_column_key(char *out, size_t size, const char *column);
+
+#endif

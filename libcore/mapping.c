@@ -1,0 +1,72 @@
+/* mapping.c - what an input column means; see mapping.h. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crm/mapping.h"
+#include "crm/norm.h"
+#include "internal.h"
+
+char *crm_column_key(char *out, size_t size, const char *column)
+{
+	char *key = NULL;
+	const char *s;
+	size_t n = 0;
+
+	/* The match key folds case and accents ("Prénom" → "prenom"); then
+	 * only letters and digits count. */
+	s = crm_text_key(&key, column) ? column : key;
+	for (; *s && n + 1 < size; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c >= 0x80 || isalnum(c))
+			out[n++] = (char)tolower(c);
+	}
+	out[n] = '\0';
+	free(key);
+	return out;
+}
+
+static void target(struct crm_target *t, const char *field, const char *column)
+{
+	if (!strcmp(field, "@split"))
+		t->kind = CRM_TO_SPLIT;
+	else if (!strcmp(field, "@note"))
+		t->kind = CRM_TO_NOTE;
+	else if (!strcmp(field, "@ignore"))
+		t->kind = CRM_TO_IGNORE;
+	else
+		t->kind = CRM_TO_FIELD;
+	t->name = t->kind == CRM_TO_FIELD ? field : column;
+}
+
+void crm_column_target(const struct crm_entity *e, const char *column, struct crm_target *t)
+{
+	char key[128], fkey[128];
+
+	t->kind = CRM_TO_UNKNOWN;
+	t->name = column;
+	/* The toolkit's own output names custom fields "custom.KEY". */
+	if (!strncmp(column, "custom.", 7) && column[7]) {
+		t->kind = CRM_TO_CUSTOM;
+		t->name = column + 7;
+		return;
+	}
+	crm_column_key(key, sizeof key, column);
+	for (size_t i = 0; i < e->nfields; i++) {
+		const struct crm_field *f = &e->defs[i].f;
+		if (strcmp(crm_column_key(fkey, sizeof fkey, f->name), key))
+			continue;
+		/* Read-only fields other than the id and the tags are the
+		 * toolkit's bookkeeping: accepted, never written. */
+		if ((f->flags & CRM_FIELD_RO) && strcmp(f->name, "id") && f->type != CRM_FT_TAGS)
+			target(t, "@ignore", column);
+		else
+			target(t, f->name, column);
+		return;
+	}
+	for (const struct crm_synonym *s = e->synonyms; s && s->key; s++)
+		if (!strcmp(s->key, key)) {
+			target(t, s->field, column);
+			return;
+		}
+}
