@@ -10,7 +10,9 @@
 #include "crm/db.h"
 #include "crm/entity.h"
 #include "crm/error.h"
+#include "crm/import.h"
 #include "crm/norm.h"
 #include "crm/output.h"
+#include "crm/reader.h"
 
 #endif

@@ -11,13 +11,13 @@ int crm_audit_add(crm_db *db, const char *entity, int64_t id, const char *action
                   const char *changes)
 {
 	static const char sql[] =
-		"INSERT INTO audit(at, user, program, entity, entity_id, action, changes)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+		"INSERT INTO audit(at, user, program, entity, entity_id, action, changes, batch)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 	sqlite3_stmt *st;
 	char now[21];
 	int rc;
 
-	if ((rc = crm_db_prepare(db, &st, sql)))
+	if ((rc = crm_db_stmt(db, &st, sql)))
 		return rc;
 	crm_db_now(db, now);
 	crm_db_bind_text(st, 1, now);
@@ -27,9 +27,9 @@ int crm_audit_add(crm_db *db, const char *entity, int64_t id, const char *action
 	sqlite3_bind_int64(st, 5, id);
 	crm_db_bind_text(st, 6, action);
 	crm_db_bind_text(st, 7, changes);
-	rc = crm_db_step_done(db, st);
-	sqlite3_finalize(st);
-	return rc;
+	if (db->batch)
+		sqlite3_bind_int64(st, 8, db->batch);
+	return crm_db_step_done(db, st);
 }
 
 /* Renders one change as "field: old → new"; an empty side is left out

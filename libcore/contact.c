@@ -119,6 +119,85 @@ int crm_contact_tag(crm_db *db, int64_t id, const char *tag, int add, int *chang
 	return rc;
 }
 
+static int tag_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Stores in *out the canonical form of a tag list: each tag trimmed and
+ * NFC, empty ones dropped, sorted and without repeats, comma-joined; NULL
+ * for none.  It is the form tags_of() reads back. */
+static int canonical_tags(const char *list, char **out)
+{
+	char *copy = strdup(list ? list : ""), **v = NULL, *save = NULL, *t;
+	size_t n = 0;
+	crm_buf b = CRM_BUF_INIT;
+	int rc = copy ? CRM_OK : crm_error_nomem();
+
+	for (t = copy ? strtok_r(copy, ",", &save) : NULL; t && !rc; t = strtok_r(NULL, ",", &save)) {
+		char **p = realloc(v, (n + 1) * sizeof *v);
+		t += strspn(t, " \t");
+		for (size_t len = strlen(t); len && strchr(" \t", t[len - 1]); len--)
+			t[len - 1] = '\0';
+		if (!*t)
+			continue;
+		if (!p)
+			rc = crm_error_nomem();
+		else if (!(rc = crm_text_nfc(&(v = p)[n], t)))
+			n++;
+	}
+	if (!rc && n)
+		qsort(v, n, sizeof *v, tag_cmp);
+	for (size_t i = 0; i < n && !rc; i++)
+		if (!i || strcmp(v[i], v[i - 1]))
+			rc = crm_buf_printf(&b, "%s%s", b.len ? "," : "", v[i]);
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+	free(copy);
+	*out = !rc && b.len ? crm_buf_detach(&b) : NULL;
+	crm_buf_free(&b);
+	return rc;
+}
+
+/* Replaces the rows of contact_tags with the canonical list tags. */
+static int tags_replace(crm_db *db, int64_t id, const char *tags)
+{
+	char *copy = strdup(tags ? tags : ""), *save = NULL, *t;
+	int rc, dummy;
+
+	if (!copy)
+		return crm_error_nomem();
+	rc = crm_db_exec_id(db, "DELETE FROM contact_tags WHERE contact_id = ?1", id);
+	for (t = strtok_r(copy, ",", &save); t && !rc; t = strtok_r(NULL, ",", &save))
+		rc = tag_write(db, id, t, 1, &dummy);
+	free(copy);
+	return rc;
+}
+
+int crm_contact_tags_set(crm_db *db, int64_t id, const char *tags, int *changed)
+{
+	char *before = NULL, *after = NULL;
+	int rc;
+
+	*changed = 0;
+	if ((rc = crm_entity_editable(db, &crm_contact_entity, id)) ||
+	    (rc = canonical_tags(tags, &after)))
+		return rc;
+	before = tags_of(db, id);
+	if ((before || after) && (!before || !after || strcmp(before, after))) {
+		*changed = 1;
+		rc = tags_replace(db, id, after);
+		if (!rc)
+			rc = audit_change(db, id, "tag", "tags", before, after);
+		if (!rc)
+			rc = store_tags(db, id, after);
+	}
+	free(before);
+	free(after);
+	return rc;
+}
+
 static int insert_note(crm_db *db, int64_t id, const char *kind, const char *at,
                        const char *body, int64_t *out)
 {
@@ -170,6 +249,30 @@ int crm_contact_note(crm_db *db, int64_t id, const char *kind, const char *at,
 		rc = audit_change(db, id, "note", "interaction", NULL, num);
 	if (!rc)
 		rc = crm_contact_reindex(db, "id = ?1", id);
+	return rc;
+}
+
+int crm_contact_note_once(crm_db *db, int64_t id, const char *text, int *added)
+{
+	sqlite3_stmt *st;
+	char *body = NULL;
+	int64_t nid;
+	int rc, found;
+
+	*added = 0;
+	if ((rc = crm_text_nfc(&body, text)) ||
+	    (rc = crm_db_stmt(db, &st, "SELECT 1 FROM interactions WHERE contact_id = ?1"
+	                      " AND kind = 'note' AND body = ?2"))) {
+		free(body);
+		return rc;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	crm_db_bind_text(st, 2, body);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_reset(st);
+	if (!found && !(rc = crm_contact_note(db, id, "note", NULL, body, &nid)))
+		*added = 1;
+	free(body);
 	return rc;
 }
 

@@ -758,7 +758,7 @@ static int detach_members(crm_db *db, int64_t company)
 	return rc;
 }
 
-int crm_entity_purge(crm_db *db, const struct crm_entity *e, int64_t id)
+int crm_entity_delete(crm_db *db, const struct crm_entity *e, int64_t id)
 {
 	crm_buf sql = CRM_BUF_INIT;
 	int rc;
@@ -773,12 +773,21 @@ int crm_entity_purge(crm_db *db, const struct crm_entity *e, int64_t id)
 	crm_buf_printf(&sql, "DELETE FROM %s WHERE id = ?1", e->table);
 	if (!rc)
 		rc = crm_db_exec_id(db, crm_buf_str(&sql), id);
+	crm_buf_free(&sql);
+	return rc;
+}
+
+int crm_entity_purge(crm_db *db, const struct crm_entity *e, int64_t id)
+{
+	crm_buf sql = CRM_BUF_INIT;
+	int rc;
+
+	if ((rc = crm_entity_delete(db, e, id)))
+		return rc;
 	/* A purged record leaves who-did-what behind, but none of its values. */
-	crm_buf_clear(&sql);
 	crm_buf_printf(&sql, "UPDATE audit SET changes = NULL WHERE entity = '%s'"
 	               " AND entity_id = ?1", e->name);
-	if (!rc)
-		rc = crm_db_exec_id(db, crm_buf_str(&sql), id);
+	rc = crm_db_exec_id(db, crm_buf_str(&sql), id);
 	crm_buf_free(&sql);
 	if (!rc)
 		rc = crm_audit_add(db, e->name, id, "purge", NULL);

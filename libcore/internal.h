@@ -30,6 +30,7 @@ struct crm_db {
 	int readonly;
 	int in_tx;
 	int64_t now; /* the command's clock, read once so one command has one time */
+	int64_t batch; /* the import batch audit entries belong to, or 0 */
 };
 
 /* Maps a SQLite result code to a libcore status, recording the message. */
@@ -93,6 +94,13 @@ struct crm_entity {
 	/* Column names of other systems' exports that mean a field, as
 	 * crm_column_key() forms; NULL-terminated. */
 	const struct crm_synonym *synonyms;
+	/* Replaces the record's tags with a comma-separated list, and adds or
+	 * removes one tag; NULL when the entity has no tags. */
+	int (*tags_set)(crm_db *db, int64_t id, const char *tags, int *changed);
+	int (*tag)(crm_db *db, int64_t id, const char *tag, int add, int *changed);
+	/* Logs text as a note on the record unless the same note is there;
+	 * NULL when the entity takes no notes. */
+	int (*note_once)(crm_db *db, int64_t id, const char *text, int *added);
 };
 
 /* An export's column name (key) and the field it means; the field may also
@@ -108,6 +116,10 @@ extern const struct crm_entity crm_company_entity;
 /* Fails unless the database is writable and record id exists and was not
  * erased (an erased person must not come back through a later change). */
 int crm_entity_editable(crm_db *db, const struct crm_entity *e, int64_t id);
+
+/* Deletes record id, its search entry and what hangs off it; a company's
+ * members are detached first (audited).  The caller audits the deletion. */
+int crm_entity_delete(crm_db *db, const struct crm_entity *e, int64_t id);
 
 /* Stores in *out the stored form of what the user typed for field d
  * (email and phone: their normalised comparison forms), reading national

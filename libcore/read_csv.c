@@ -65,7 +65,8 @@ static int finish_row(struct crm_reader *r, struct crm_row *row)
 		return crm_rd_set_header(r, row);
 	}
 	if (r->n != r->nheader)
-		crm_rd_row_error(r, "%zu fields where the header has %zu", r->n, r->nheader);
+		crm_rd_row_error(r, "%zu field%s where the header has %zu", r->n, r->n == 1 ? "" : "s",
+		                 r->nheader);
 	return crm_rd_row_done(r, row);
 }
 

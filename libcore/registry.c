@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "crm/contact.h"
 #include "crm/entity.h"
 #include "crm/norm.h"
 #include "internal.h"
@@ -189,15 +190,21 @@ static const struct crm_synonym company_synonyms[] = {
 };
 
 const struct crm_entity crm_contact_entity = {
-	"contact", "contacts", "contact_custom", "contact_id", "contacts_fts",
+	.name = "contact", .table = "contacts", .custom_table = "contact_custom",
+	.custom_fk = "contact_id", .fts = "contacts_fts",
 	/* A join on a unique key that no column uses costs nothing: SQLite drops it. */
-	"LEFT JOIN companies co ON co.id = t.company_id",
-	contact_fields, NFIELDS(contact_fields), contact_after_write, 1, contact_synonyms
+	.join = "LEFT JOIN companies co ON co.id = t.company_id",
+	.defs = contact_fields, .nfields = NFIELDS(contact_fields),
+	.after_write = contact_after_write, .erasable = 1, .synonyms = contact_synonyms,
+	.tags_set = crm_contact_tags_set, .tag = crm_contact_tag,
+	.note_once = crm_contact_note_once,
 };
 
 const struct crm_entity crm_company_entity = {
-	"company", "companies", "company_custom", "company_id", "companies_fts", "",
-	company_fields, NFIELDS(company_fields), company_after_write, 0, company_synonyms
+	.name = "company", .table = "companies", .custom_table = "company_custom",
+	.custom_fk = "company_id", .fts = "companies_fts", .join = "",
+	.defs = company_fields, .nfields = NFIELDS(company_fields),
+	.after_write = company_after_write, .synonyms = company_synonyms,
 };
 
 static const struct crm_entity *const entities[] = {

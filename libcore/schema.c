@@ -82,6 +82,23 @@ static const char step1[] =
 	" name, domain, industry, city, website,"
 	" tokenize = 'unicode61 remove_diacritics 2');";
 
+/* Imports are batches: each remembers its source and counts, and the audit
+ * entries it wrote carry its id, so they double as its undo journal. */
+static const char step2[] =
+	"CREATE TABLE import_batches ("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" at TEXT NOT NULL, user TEXT NOT NULL, entity TEXT NOT NULL,"
+	" source TEXT NOT NULL,"
+	" read INTEGER NOT NULL DEFAULT 0, created INTEGER NOT NULL DEFAULT 0,"
+	" updated INTEGER NOT NULL DEFAULT 0, unchanged INTEGER NOT NULL DEFAULT 0,"
+	" skipped INTEGER NOT NULL DEFAULT 0, rejected INTEGER NOT NULL DEFAULT 0,"
+	" undone_at TEXT);"
+	/* Deferred: an import writes its batch row last, knowing its counts. */
+	"ALTER TABLE audit ADD COLUMN batch INTEGER REFERENCES import_batches(id)"
+	" DEFERRABLE INITIALLY DEFERRED;"
+	"CREATE INDEX audit_batch ON audit(batch, seq) WHERE batch IS NOT NULL;";
+
 const char *const crm_schema_steps[CRM_SCHEMA_VERSION] = {
 	step1,
+	step2,
 };

@@ -11,11 +11,20 @@
  * the set of tags changed.  CRM_EDATA for an empty tag or one with a comma. */
 int crm_contact_tag(crm_db *db, int64_t id, const char *tag, int add, int *changed);
 
+/* Replaces the tags of contact id with the comma-separated list tags
+ * (blanks around each trimmed; NULL or "" for none); *changed tells whether
+ * the set changed. */
+int crm_contact_tags_set(crm_db *db, int64_t id, const char *tags, int *changed);
+
 /* Logs an interaction of kind (call, email, meeting, note, sms, chat) at
  * time at (NULL: now; any form crm_time_parse accepts) with body text, and
  * stores its id in *out.  CRM_EDATA for a bad kind, time or empty body. */
 int crm_contact_note(crm_db *db, int64_t id, const char *kind, const char *at,
                      const char *body, int64_t *out);
+
+/* Logs text as a note on contact id unless an identical note is there, so
+ * that importing the same file twice notes it once; *added tells which. */
+int crm_contact_note_once(crm_db *db, int64_t id, const char *text, int *added);
 
 /* Calls fn(arg, at, kind, who, text) for each entry of the contact's
  * timeline, newest first: interactions and audited changes.  Stops early and

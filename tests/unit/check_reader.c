@@ -75,7 +75,7 @@ START_TEST(test_csv_field_count_and_nul)
 	static const char text[] = "a,b\n1\n1,2,3\nx\0y,2\n5,6\n";
 
 	ck_assert_int_eq(READ("csv", text), 0);
-	ck_assert_str_eq(out, "2:!1 fields where the header has 2|3:!3 fields where the header has 2|"
+	ck_assert_str_eq(out, "2:!1 field where the header has 2|3:!3 fields where the header has 2|"
 	                      "4:!field 1 holds a NUL byte|5:a=5,b=6|");
 }
 END_TEST

@@ -1,0 +1,352 @@
+/* crm-import - bulk load of records from other systems' exports. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "crm/import.h"
+#include "crm/reader.h"
+#include "reject.h"
+
+static const struct cli_opt import_opts[] = {
+	{ "format", 0, CLI_ARG, "FMT", "csv, tsv, jsonl, json, yaml or vcf (default: from the file name)" },
+	{ "delimiter", 'd', CLI_ARG, "CHAR", "csv field separator (default ',')" },
+	{ "no-header", 0, CLI_NOARG, NULL, "csv/tsv input has no header row; name its columns with --columns" },
+	{ "columns", 0, CLI_ARG, "LIST", "the comma-separated column names of a headerless input" },
+	{ "encoding", 'e', CLI_ARG, "ENC", "the input's character set (latin1, cp1252, utf-16 ...; default UTF-8)" },
+	{ "map", 'm', CLI_ARG, "FILE", "mapping file: columns, constants, tags, ignored columns (crm-config(5))" },
+	{ "keep-unknown", 0, CLI_NOARG, NULL, "store columns that mean no field as custom fields" },
+	{ "ignore-unknown", 0, CLI_NOARG, NULL, "leave out columns that mean no field" },
+	{ "key", 'k', CLI_ARG, "FIELD[,FIELD...]", "match existing records on these fields, in turn (default: email; companies: domain,name)" },
+	{ "on-conflict", 0, CLI_ARG, "ACTION", "skip (default), update or error for records that match" },
+	{ "reject", 'r', CLI_ARG, "FILE", "write rejected records to FILE, in the input's format" },
+	{ "max-errors", 0, CLI_ARG, "N", "roll everything back once more than N records are rejected" },
+	{ "dry-run", 'n', CLI_NOARG, NULL, "check everything and print the summary, write nothing" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+
+static const struct cli_opt undo_opts[] = {
+	{ "force", 0, CLI_NOARG, NULL, "undo even records changed since the import, overwriting those changes" },
+	{ "dry-run", 'n', CLI_NOARG, NULL, "report what would be undone, change nothing" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+
+/* One import run over every input file. */
+struct run {
+	struct cli *c;
+	crm_import *imp;
+	struct crm_reader_opts ropts;
+	struct rejects *rej;
+	long max_errors;      /* -1: no limit */
+	int progress;         /* stderr is a terminal and not -q */
+	struct timespec start, shown;
+};
+
+static double seconds_since(const struct timespec *t)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t->tv_sec) + (double)(now.tv_nsec - t->tv_nsec) / 1e9;
+}
+
+/* Redraws the progress line at most every quarter second. */
+static void show_progress(struct run *run, const char *name, crm_reader *r, long long size)
+{
+	long n = crm_import_counts(run->imp)->read;
+	double t;
+
+	if (!run->progress || (n % 256) || seconds_since(&run->shown) < 0.25)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &run->shown);
+	t = seconds_since(&run->start);
+	fprintf(stderr, "\r%s: %s: %ld records, %.0f/s", run->c->prog->name, name, n,
+	        t > 0 ? (double)n / t : 0.0);
+	if (size > 0)
+		fprintf(stderr, ", %d%%", (int)(100 * crm_reader_offset(r) / size));
+	fputs("\033[K", stderr);
+}
+
+/* Reports a rejected record on stderr and in the reject file. */
+static int rejected(struct run *run, const char *name, const struct crm_row *row,
+                    const struct crm_import_result *res)
+{
+	long n = crm_import_counts(run->imp)->rejected;
+
+	if (!run->c->quiet)
+		fprintf(stderr, "%s%s: %s:%ld: %s%s%s\n", run->progress ? "\r\033[K" : "",
+		        run->c->prog->name, name, row->line, res->field ? res->field : "",
+		        res->field ? ": " : "", res->reason);
+	if (run->rej && rejects_add(run->rej, row, res->field, res->reason))
+		return cli_error(run->c, crm_error_code());
+	if (run->max_errors >= 0 && n > run->max_errors)
+		return cli_fail(run->c, 3, "more than %ld records rejected; nothing imported",
+		                run->max_errors);
+	return 0;
+}
+
+/* Imports every record of one open reader; returns an exit status. */
+static int import_stream(struct run *run, crm_reader *r, const char *name, long long size)
+{
+	struct crm_import_result res;
+	struct crm_row row;
+	const char *const *header;
+	size_t n;
+	int rc, status = 0, first = 1;
+
+	while (!status && (rc = crm_reader_next(r, &row)) > 0) {
+		/* The header is known once the first record is read. */
+		if (first && (header = crm_reader_header(r, &n)) &&
+		    (rc = crm_import_header(run->imp, header, n)))
+			return cli_fail(run->c, crm_exit_status(rc), "%s:1: %s", name,
+			                crm_error_message());
+		first = 0;
+		if ((rc = crm_import_row(run->imp, &row, &res)) < 0)
+			return cli_fail(run->c, crm_exit_status(rc), "%s:%ld: %s", name, row.line,
+			                crm_error_message());
+		if (res.outcome == CRM_IMPORT_REJECTED)
+			status = rejected(run, name, &row, &res);
+		show_progress(run, name, r, size);
+	}
+	/* An input that cannot be read is a bad operand, like one not found. */
+	if (!status && rc == CRM_EIO)
+		status = cli_fail(run->c, 2, "%s", crm_error_message());
+	else if (!status && rc < 0)
+		status = cli_error(run->c, rc);
+	return status;
+}
+
+/* Opens one operand ("-" for stdin) and imports it. */
+static int import_file(struct run *run, const char *path)
+{
+	struct crm_reader_opts o = run->ropts;
+	int is_stdin = !strcmp(path, "-"), status, rc, guess;
+	const char *name = is_stdin ? "<stdin>" : path;
+	FILE *fp = is_stdin ? stdin : fopen(path, "rb");
+	struct stat sb;
+	crm_reader *r;
+
+	if (!fp)
+		return cli_fail(run->c, 2, "cannot open '%s': %s", path, strerror(errno));
+	if ((int)o.format < 0) {
+		if ((guess = is_stdin ? -1 : crm_reader_guess(path)) < 0) {
+			if (!is_stdin)
+				fclose(fp);
+			return cli_usage_error(run->c, "cannot tell the format of '%s'; use --format",
+			                       name);
+		}
+		o.format = (enum crm_format)guess;
+	}
+	if ((rc = crm_reader_open(&r, fp, name, &o)))
+		status = cli_error(run->c, rc);
+	else
+		status = import_stream(run, r, name,
+		                       !fstat(fileno(fp), &sb) && S_ISREG(sb.st_mode) ? sb.st_size : 0);
+	crm_reader_close(r);
+	if (!is_stdin)
+		fclose(fp);
+	return status;
+}
+
+static void summary(const struct run *run, int64_t batch, int dry)
+{
+	const struct crm_import_counts *n = crm_import_counts(run->imp);
+
+	if (run->progress)
+		fputs("\r\033[K", stderr);
+	if (run->c->quiet)
+		return;
+	fprintf(stderr, "%s: read %ld, created %ld, updated %ld, unchanged %ld, skipped %ld,"
+	        " rejected %ld", run->c->prog->name, n->read, n->created, n->updated,
+	        n->unchanged, n->skipped, n->rejected);
+	if (n->companies)
+		fprintf(stderr, "; %ld new compan%s", n->companies, n->companies > 1 ? "ies" : "y");
+	if (dry)
+		fputs("; dry run, nothing written\n", stderr);
+	else if (batch)
+		fprintf(stderr, "; batch %lld\n", (long long)batch);
+	else
+		fputs("; nothing changed\n", stderr);
+}
+
+/* Parses the options into the run and the import options; returns an
+ * exit status, or -1 to go on. */
+static int parse(struct cli *c, struct run *run, struct crm_import_opts *o)
+{
+	const char *v;
+	char *end;
+
+	run->ropts.format = (enum crm_format)-1;
+	if ((v = cli_get(c, "format")) && crm_reader_format(&run->ropts.format, v))
+		return cli_error(c, CRM_EUSAGE);
+	if ((v = cli_get(c, "delimiter"))) {
+		if (strlen(v) != 1 && strcmp(v, "\\t"))
+			return cli_usage_error(c, "--delimiter takes one character, not '%s'", v);
+		run->ropts.delimiter = strcmp(v, "\\t") ? v[0] : '\t';
+	}
+	run->ropts.columns = cli_get(c, "columns");
+	if (cli_has(c, "no-header") != !!run->ropts.columns)
+		return cli_usage_error(c, "--no-header and --columns go together");
+	run->ropts.encoding = cli_get(c, "encoding");
+	if (cli_has(c, "keep-unknown") && cli_has(c, "ignore-unknown"))
+		return cli_usage_error(c, "--keep-unknown and --ignore-unknown exclude each other");
+	o->unknown = cli_has(c, "keep-unknown") ? CRM_UNKNOWN_KEEP
+	           : cli_has(c, "ignore-unknown") ? CRM_UNKNOWN_IGNORE : CRM_UNKNOWN_ERROR;
+	o->key = cli_get(c, "key");
+	if (!(v = cli_get(c, "on-conflict")) || !strcmp(v, "skip"))
+		o->conflict = CRM_CONFLICT_SKIP;
+	else if (!strcmp(v, "update"))
+		o->conflict = CRM_CONFLICT_UPDATE;
+	else if (!strcmp(v, "error"))
+		o->conflict = CRM_CONFLICT_ERROR;
+	else
+		return cli_usage_error(c, "--on-conflict takes skip, update or error, not '%s'", v);
+	run->max_errors = -1;
+	if ((v = cli_get(c, "max-errors"))) {
+		errno = 0;
+		run->max_errors = strtol(v, &end, 10);
+		if (!*v || *end || errno || run->max_errors < 0)
+			return cli_usage_error(c, "--max-errors takes a number, not '%s'", v);
+	}
+	return -1;
+}
+
+/* The operands as one string, for the batch list. */
+static char *sources(int argc, char **argv)
+{
+	crm_buf b = CRM_BUF_INIT;
+
+	if (!argc)
+		crm_buf_puts(&b, "-");
+	for (int i = 0; i < argc; i++)
+		crm_buf_printf(&b, "%s%s", i ? " " : "", argv[i]);
+	return crm_buf_detach(&b);
+}
+
+/* Runs the import over the operands and ends it; returns an exit status. */
+static int import_all(struct run *run, int argc, char **argv)
+{
+	struct cli *c = run->c;
+	int status = 0, dry = cli_has(c, "dry-run"), rc;
+	int64_t batch = 0;
+
+	for (int i = 0; i < (argc ? argc : 1) && !status; i++)
+		status = import_file(run, argc ? argv[i] : "-");
+	if (!status && !dry && (rc = crm_import_end(run->imp, &batch)))
+		status = cli_error(c, rc);
+	if (status)
+		return status;
+	summary(run, batch, dry);
+	if (!crm_import_counts(run->imp)->rejected)
+		return (c->rollback = dry), 0;
+	/* Rejections are exit 3, yet the records that were valid stay. */
+	if (!dry && (rc = crm_db_commit(c->db)))
+		return cli_error(c, rc);
+	return 3;
+}
+
+static int import_entity(struct cli *c, int argc, char **argv, const char *entity)
+{
+	struct crm_import_opts o = { .entity = crm_entity_find(entity) };
+	struct run run = { .c = c };
+	crm_import_map *map = NULL;
+	const char *v;
+	char *src = NULL;
+	int status, rc;
+
+	if ((status = parse(c, &run, &o)) >= 0)
+		return status;
+	if ((v = cli_get(c, "map")) && (rc = crm_import_map_load(&map, v, o.entity)))
+		return cli_error(c, rc);
+	o.map = map;
+	o.source = src = sources(argc, argv);
+	run.progress = !c->quiet && isatty(STDERR_FILENO);
+	clock_gettime(CLOCK_MONOTONIC, &run.start);
+	run.shown = run.start;
+	if ((rc = crm_import_begin(&run.imp, c->db, &o)))
+		status = cli_error(c, rc);
+	else if ((v = cli_get(c, "reject")) &&
+	         (rc = rejects_open(&run.rej, v, (int)run.ropts.format >= 0 ? run.ropts.format
+	                            : argc && crm_reader_guess(argv[0]) >= 0
+	                            ? (enum crm_format)crm_reader_guess(argv[0]) : CRM_FORMAT_CSV)))
+		status = cli_error(c, rc);
+	else
+		status = import_all(&run, argc, argv);
+	if ((rc = rejects_close(run.rej)) && !status)
+		status = cli_error(c, rc);
+	crm_import_free(run.imp);
+	crm_import_map_free(map);
+	free(src);
+	return status;
+}
+
+static int import_contacts(struct cli *c, int argc, char **argv)
+{
+	return import_entity(c, argc, argv, "contact");
+}
+
+static int import_companies(struct cli *c, int argc, char **argv)
+{
+	return import_entity(c, argc, argv, "company");
+}
+
+static const struct crm_column batch_cols[CRM_BATCH_COLUMNS] = {
+	{ "batch", CRM_COL_INT }, { "at", CRM_COL_TEXT }, { "user", CRM_COL_TEXT },
+	{ "entity", CRM_COL_TEXT }, { "source", CRM_COL_TEXT }, { "read", CRM_COL_INT },
+	{ "created", CRM_COL_INT }, { "updated", CRM_COL_INT }, { "unchanged", CRM_COL_INT },
+	{ "skipped", CRM_COL_INT }, { "rejected", CRM_COL_INT }, { "undone_at", CRM_COL_TEXT },
+};
+
+static int batches_of(crm_db *db, int64_t id, int (*fn)(void *, const char *const *), void *arg)
+{
+	(void)id;
+	return crm_import_batches(db, fn, arg);
+}
+
+/* list: the import batches, oldest first. */
+static int import_list(struct cli *c, int argc, char **argv)
+{
+	if (argc > 0)
+		return cli_usage_error(c, "unexpected operand '%s'", argv[0]);
+	return cli_print_list(c, batch_cols, CRM_BATCH_COLUMNS, 0, batches_of);
+}
+
+/* undo BATCH: remove what the batch created, restore what it updated. */
+static int import_undo(struct cli *c, int argc, char **argv)
+{
+	int64_t batch;
+	long removed, restored;
+	int rc;
+
+	if (argc != 1)
+		return cli_usage_error(c, "expected one batch id");
+	if ((rc = cli_id(argv[0], &batch)) ||
+	    (rc = crm_import_undo(c->db, batch, cli_has(c, "force"), &removed, &restored)))
+		return cli_error(c, rc);
+	c->rollback = cli_has(c, "dry-run");
+	if (!c->quiet)
+		fprintf(stderr, "%s: batch %lld: removed %ld, restored %ld%s\n", c->prog->name,
+		        (long long)batch, removed, restored, c->rollback ? "; dry run, nothing written" : "");
+	return 0;
+}
+
+static const struct cli_verb verbs[] = {
+	{ "contacts", import_contacts, "[FILE...]", "import people (no FILE or -: stdin)", CLI_WRITE, import_opts },
+	{ "companies", import_companies, "[FILE...]", "import companies (no FILE or -: stdin)", CLI_WRITE, import_opts },
+	{ "list", import_list, NULL, "list the import batches", CLI_OUTPUT, NULL },
+	{ "undo", import_undo, "BATCH", "remove what a batch created, restore what it updated", CLI_WRITE, undo_opts },
+	{ NULL, NULL, NULL, NULL, 0, NULL }
+};
+
+static const struct cli_program program = {
+	"crm-import", "bulk load of records from other systems' exports", NULL, verbs
+};
+
+int main(int argc, char **argv)
+{
+	return cli_main(&program, argc, argv);
+}

@@ -1,0 +1,250 @@
+/* reject.c - the reject file; see reject.h.
+ *
+ * CSV and TSV keep the input's header and add the columns _line, _field and
+ * _error; JSON, JSON Lines and YAML add them as keys of each record; vCard
+ * adds them as the properties X-CRM-LINE, X-CRM-FIELD and X-CRM-ERROR.
+ */
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crm/reader.h"
+#include "reject.h"
+
+#define EXTRA 3 /* _line, _field, _error */
+
+struct rejects {
+	FILE *fp;
+	char *path;
+	enum crm_format f;
+	long n;
+	crm_out *w;                /* csv, tsv: one writer for the whole file */
+	struct crm_column *cols;   /* its columns: the first rejected row's names */
+	size_t ncols;
+};
+
+int rejects_open(struct rejects **out, const char *path, enum crm_format f)
+{
+	struct rejects *rj = calloc(1, sizeof *rj);
+
+	*out = NULL;
+	if (!rj || !(rj->path = strdup(path))) {
+		free(rj);
+		return crm_error_nomem();
+	}
+	rj->f = f;
+	if (!(rj->fp = fopen(path, "w"))) {
+		int rc = crm_error_set(CRM_EIO, "cannot create '%s': %s", path, strerror(errno));
+		free(rj->path);
+		free(rj);
+		return rc;
+	}
+	if (f == CRM_FORMAT_JSON)
+		fputs("[", rj->fp);
+	*out = rj;
+	return CRM_OK;
+}
+
+static const char *value_of(const struct crm_row *row, const char *name)
+{
+	for (size_t i = 0; i < row->n; i++)
+		if (!strcmp(row->names[i], name))
+			return row->values[i];
+	return NULL;
+}
+
+/* CSV and TSV: the header is the first rejected row's; later rows are
+ * written under it by column name. */
+static int add_table(struct rejects *rj, const struct crm_row *row, const char *const *extra)
+{
+	struct crm_out_opts o = { .format = rj->f, .header = true };
+	const char **vals;
+	int rc;
+
+	if (!rj->w) {
+		if (!(rj->cols = calloc(row->n + EXTRA, sizeof *rj->cols)))
+			return crm_error_nomem();
+		for (size_t i = 0; i < row->n; i++)
+			rj->cols[i].name = row->names[i];
+		rj->cols[row->n] = (struct crm_column){ "_line", CRM_COL_INT };
+		rj->cols[row->n + 1] = (struct crm_column){ "_field", CRM_COL_TEXT };
+		rj->cols[row->n + 2] = (struct crm_column){ "_error", CRM_COL_TEXT };
+		rj->ncols = row->n + EXTRA;
+		rc = crm_out_new(&rj->w, rj->fp, &o, rj->cols, rj->ncols);
+		/* The writer copied the names; the row's go away with the row. */
+		for (size_t i = 0; i < rj->ncols; i++)
+			rj->cols[i].name = NULL;
+		if (rc)
+			return rc;
+		for (size_t i = 0; i < row->n; i++)
+			rj->cols[i].name = strdup(row->names[i]);
+	}
+	if (!(vals = calloc(rj->ncols, sizeof *vals)))
+		return crm_error_nomem();
+	for (size_t i = 0; i + EXTRA < rj->ncols; i++)
+		vals[i] = rj->cols[i].name ? value_of(row, rj->cols[i].name) : NULL;
+	memcpy(vals + rj->ncols - EXTRA, extra, EXTRA * sizeof *vals);
+	rc = crm_out_row(rj->w, vals);
+	free(vals);
+	return rc;
+}
+
+/* JSON and JSON Lines: the record's own keys plus the three. */
+static int add_json(struct rejects *rj, const struct crm_row *row, long line, const char *field,
+                    const char *reason)
+{
+	json_t *o = json_object();
+	char *text;
+	int rc = CRM_OK;
+
+	for (size_t i = 0; o && i < row->n; i++)
+		json_object_set_new(o, row->names[i], row->values[i] ?
+		                    json_stringn(row->values[i], row->lens[i]) : json_null());
+	json_object_set_new(o, "_line", json_integer(line));
+	json_object_set_new(o, "_field", field ? json_string(field) : json_null());
+	json_object_set_new(o, "_error", json_string(reason));
+	if (!(text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER)))
+		rc = crm_error_nomem();
+	else if (rj->f == CRM_FORMAT_JSON)
+		fprintf(rj->fp, "%s\n%s", rj->n ? "," : "", text);
+	else
+		fprintf(rj->fp, "%s\n", text);
+	free(text);
+	json_decref(o);
+	return rc;
+}
+
+/* YAML: each record is one item of the file's sequence. */
+static int add_yaml(struct rejects *rj, const struct crm_row *row, const char *const *extra)
+{
+	struct crm_out_opts o = { .format = CRM_FORMAT_YAML };
+	struct crm_column *cols = calloc(row->n + EXTRA, sizeof *cols);
+	const char **vals = calloc(row->n + EXTRA, sizeof *vals);
+	crm_out *w = NULL;
+	int rc;
+
+	if (!cols || !vals) {
+		rc = crm_error_nomem();
+		goto out;
+	}
+	for (size_t i = 0; i < row->n; i++) {
+		cols[i].name = row->names[i];
+		vals[i] = row->values[i];
+	}
+	cols[row->n] = (struct crm_column){ "_line", CRM_COL_INT };
+	cols[row->n + 1] = (struct crm_column){ "_field", CRM_COL_TEXT };
+	cols[row->n + 2] = (struct crm_column){ "_error", CRM_COL_TEXT };
+	memcpy(vals + row->n, extra, EXTRA * sizeof *vals);
+	if (!(rc = crm_out_new(&w, rj->fp, &o, cols, row->n + EXTRA)) &&
+	    !(rc = crm_out_row(w, vals)))
+		rc = crm_out_finish(w);
+out:
+	crm_out_free(w);
+	free(cols);
+	free(vals);
+	return rc;
+}
+
+/* Writes one vCard property, escaping the value (RFC 6350 3.4). */
+static void vcf_prop(FILE *fp, const char *name, const char *v)
+{
+	if (!v || !*v)
+		return;
+	fprintf(fp, "%s:", name);
+	for (; *v; v++) {
+		if (*v == '\n')
+			fputs("\\n", fp);
+		else if (*v == '\r')
+			continue;
+		else {
+			if (strchr(",;\\", *v))
+				fputc('\\', fp);
+			fputc(*v, fp);
+		}
+	}
+	fputs("\r\n", fp);
+}
+
+/* vCard: the card rebuilt from the fields the reader named. */
+static int add_vcf(struct rejects *rj, const struct crm_row *row, const char *const *extra)
+{
+	static const char *const simple[][2] = {
+		{ "email", "EMAIL" }, { "custom.email2", "EMAIL" }, { "phone", "TEL" },
+		{ "custom.phone2", "TEL" }, { "company", "ORG" }, { "title", "TITLE" },
+		{ "birth_date", "BDAY" }, { "note", "NOTE" }, { "tags", "CATEGORIES" },
+	};
+	const char *first = value_of(row, "first_name"), *last = value_of(row, "last_name");
+	FILE *fp = rj->fp;
+
+	fputs("BEGIN:VCARD\r\nVERSION:4.0\r\n", fp);
+	fprintf(fp, "FN:%s%s%s\r\n", first ? first : "", first && last ? " " : "", last ? last : "");
+	fprintf(fp, "N:%s;%s;;;\r\n", last ? last : "", first ? first : "");
+	for (size_t i = 0; i < sizeof simple / sizeof simple[0]; i++)
+		vcf_prop(fp, simple[i][1], value_of(row, simple[i][0]));
+	if (value_of(row, "street") || value_of(row, "city") || value_of(row, "country")) {
+		const char *parts[] = { "street", "city", "region", "postal_code", "country" };
+		fputs("ADR:;;", fp);
+		for (size_t i = 0; i < 5; i++) {
+			const char *v = value_of(row, parts[i]);
+			fprintf(fp, "%s%s", i ? ";" : "", v ? v : "");
+		}
+		fputs("\r\n", fp);
+	}
+	vcf_prop(fp, "X-CRM-LINE", extra[0]);
+	vcf_prop(fp, "X-CRM-FIELD", extra[1]);
+	vcf_prop(fp, "X-CRM-ERROR", extra[2]);
+	fputs("END:VCARD\r\n", fp);
+	return CRM_OK;
+}
+
+int rejects_add(struct rejects *rj, const struct crm_row *row, const char *field,
+                const char *reason)
+{
+	char line[24];
+	const char *extra[EXTRA] = { line, field, reason };
+	int rc;
+
+	snprintf(line, sizeof line, "%ld", row->line);
+	switch (rj->f) {
+	case CRM_FORMAT_CSV:
+	case CRM_FORMAT_TSV:
+		rc = add_table(rj, row, extra);
+		break;
+	case CRM_FORMAT_JSON:
+	case CRM_FORMAT_JSONL:
+		rc = add_json(rj, row, row->line, field, reason);
+		break;
+	case CRM_FORMAT_YAML:
+		rc = add_yaml(rj, row, extra);
+		break;
+	default:
+		rc = add_vcf(rj, row, extra);
+		break;
+	}
+	rj->n++;
+	return rc;
+}
+
+int rejects_close(struct rejects *rj)
+{
+	int rc = CRM_OK;
+
+	if (!rj)
+		return CRM_OK;
+	if (rj->w)
+		rc = crm_out_finish(rj->w);
+	if (rj->f == CRM_FORMAT_JSON)
+		fputs(rj->n ? "\n]\n" : "]\n", rj->fp);
+	if ((ferror(rj->fp) | fclose(rj->fp)) && !rc)
+		rc = crm_error_set(CRM_EIO, "cannot write '%s': %s", rj->path,
+		                   strerror(errno ? errno : EIO));
+	crm_out_free(rj->w);
+	for (size_t i = 0; i < rj->ncols; i++)
+		free((char *)rj->cols[i].name);
+	free(rj->cols);
+	free(rj->path);
+	free(rj);
+	return rc;
+}

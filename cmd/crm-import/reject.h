@@ -1,0 +1,23 @@
+/* reject.h - the reject file (--reject): the records an import refused, in
+ * the input's own format, each with its line, field and reason added so it
+ * can be fixed and imported again. */
+#ifndef CRM_IMPORT_REJECT_H
+#define CRM_IMPORT_REJECT_H
+
+#include "crm.h"
+
+struct rejects;
+
+/* Creates (truncating) path for rejects written in format f. */
+int rejects_open(struct rejects **out, const char *path, enum crm_format f);
+
+/* Writes the record of row with the line it came from, the field at fault
+ * (NULL when none) and the reason. */
+int rejects_add(struct rejects *rj, const struct crm_row *row, const char *field,
+                const char *reason);
+
+/* Ends the file and closes it; CRM_EIO naming the file when any write
+ * failed.  NULL-safe. */
+int rejects_close(struct rejects *rj);
+
+#endif

@@ -1,0 +1,112 @@
+/* import.h - loading records from other systems' exports into an entity:
+ * mapping, matching, validation, batches and their undo.
+ *
+ * An import runs inside the caller's write transaction and is one batch:
+ * every audit entry it writes carries the batch id, so the batch can later
+ * be undone (records it created removed, records it updated restored).
+ * Rows come from a crm_reader (reader.h); each is created, updated, left
+ * unchanged, skipped or rejected, and a rejected row changes nothing.
+ */
+#ifndef CRM_IMPORT_H
+#define CRM_IMPORT_H
+
+#include <stdint.h>
+
+#include "crm/db.h"
+#include "crm/entity.h"
+#include "crm/reader.h"
+
+/* The mapping file (--map): column overrides, constant values, tags for
+ * every record, columns to ignore, date formats.  See crm-config(5). */
+typedef struct crm_import_map crm_import_map;
+
+/* Loads mapping file path for entity e.  CRM_EUSAGE "path:line:col: ..."
+ * for bad YAML, an unknown key or field; CRM_EIO when unreadable. */
+int crm_import_map_load(crm_import_map **out, const char *path, const struct crm_entity *e);
+
+/* Frees a mapping; NULL-safe. */
+void crm_import_map_free(crm_import_map *m);
+
+enum crm_conflict {
+	CRM_CONFLICT_SKIP,   /* a record that matches an existing one is skipped */
+	CRM_CONFLICT_UPDATE, /* ... updates it with the fields the input has */
+	CRM_CONFLICT_ERROR   /* ... is rejected */
+};
+
+enum crm_unknown {
+	CRM_UNKNOWN_ERROR,  /* a column that means no field stops the import */
+	CRM_UNKNOWN_KEEP,   /* ... is stored as a custom field */
+	CRM_UNKNOWN_IGNORE  /* ... is left out */
+};
+
+struct crm_import_opts {
+	const struct crm_entity *entity;
+	const char *key;            /* "email", "domain,name": tried in turn; NULL: default */
+	enum crm_conflict conflict;
+	enum crm_unknown unknown;
+	const crm_import_map *map;  /* may be NULL */
+	const char *source;         /* what was read, for the batch list */
+};
+
+enum crm_outcome {
+	CRM_IMPORT_CREATED,
+	CRM_IMPORT_UPDATED,
+	CRM_IMPORT_UNCHANGED,
+	CRM_IMPORT_SKIPPED,
+	CRM_IMPORT_REJECTED
+};
+
+/* What became of one row. */
+struct crm_import_result {
+	enum crm_outcome outcome;
+	int64_t id;         /* the record written or matched, else 0 */
+	const char *field;  /* rejected: the field or column at fault, or NULL */
+	const char *reason; /* rejected: why */
+};
+
+struct crm_import_counts {
+	long read, created, updated, unchanged, skipped, rejected;
+	long companies; /* companies created for the contacts naming them */
+};
+
+typedef struct crm_import crm_import;
+
+/* Starts an import into db (inside its write transaction).  CRM_EUSAGE for
+ * a key that is not a field the entity can be matched on. */
+int crm_import_begin(crm_import **out, crm_db *db, const struct crm_import_opts *o);
+
+/* Checks a header's columns up front: unless unknown columns are kept or
+ * ignored, CRM_EDATA naming every column that means no field. */
+int crm_import_header(crm_import *imp, const char *const *names, size_t n);
+
+/* Imports one row and stores what became of it in *res (strings valid until
+ * the next call).  A rejected row is CRM_OK; a failure that must stop the
+ * whole import (an unknown column, a database error) returns its status. */
+int crm_import_row(crm_import *imp, const struct crm_row *row, struct crm_import_result *res);
+
+/* Returns the counts so far. */
+const struct crm_import_counts *crm_import_counts(const crm_import *imp);
+
+/* Ends the import: records the batch (when anything was written) and
+ * stores its id in *batch, or 0 when nothing changed. */
+int crm_import_end(crm_import *imp, int64_t *batch);
+
+/* Frees the import; NULL-safe.  The caller rolls back on failure. */
+void crm_import_free(crm_import *imp);
+
+/* The columns crm_import_batches passes: batch, at, user, entity, source,
+ * read, created, updated, unchanged, skipped, rejected, undone_at. */
+#define CRM_BATCH_COLUMNS 12
+
+/* Calls fn for each import batch, oldest first; stops and returns fn's
+ * value when it returns non-zero. */
+int crm_import_batches(crm_db *db, int (*fn)(void *arg, const char *const *vals), void *arg);
+
+/* Undoes batch (inside the caller's write transaction): removes the records
+ * it created and restores the fields, tags and notes of those it updated.
+ * Refuses with CRM_EDATA naming the records changed since, unless force.
+ * CRM_ENOTFOUND for no such batch; CRM_EDATA when already undone.  Stores
+ * the number of records removed and restored. */
+int crm_import_undo(crm_db *db, int64_t batch, int force, long *removed, long *restored);
+
+#endif

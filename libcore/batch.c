@@ -1,0 +1,228 @@
+/* batch.c - the import batches: listing them and undoing one.
+ *
+ * A batch's audit entries are its journal: "add" entries name the records
+ * it created, "set" entries hold the old value of every field it changed,
+ * "tag" and "note" entries the tags it replaced and the notes it logged.
+ * Undoing walks them newest first and reverses each; a record touched
+ * after the batch (any later audit entry) is a conflict, reported unless
+ * forced, because restoring it would silently overwrite that later work.
+ */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crm/date.h"
+#include "crm/import.h"
+#include "internal.h"
+
+int crm_import_batches(crm_db *db, int (*fn)(void *arg, const char *const *vals), void *arg)
+{
+	sqlite3_stmt *st;
+	const char *vals[CRM_BATCH_COLUMNS];
+	int rc, stop = 0;
+
+	if ((rc = crm_db_stmt(db, &st, "SELECT id, at, user, entity, source, read, created,"
+	                      " updated, unchanged, skipped, rejected, undone_at"
+	                      " FROM import_batches ORDER BY id")))
+		return rc;
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		for (int i = 0; i < CRM_BATCH_COLUMNS; i++)
+			vals[i] = (const char *)sqlite3_column_text(st, i);
+		stop = fn(arg, vals);
+	}
+	sqlite3_reset(st);
+	return crm_db_walk_end(db, stop, rc, "cannot list import batches");
+}
+
+/* Stores in *last the newest audit entry of the batch, after checking it
+ * exists and was not undone. */
+static int batch_state(crm_db *db, int64_t batch, int64_t *last)
+{
+	sqlite3_stmt *st;
+	char *undone = NULL;
+	int rc, found;
+
+	if ((rc = crm_db_stmt(db, &st, "SELECT undone_at, (SELECT coalesce(max(seq), 0) FROM audit"
+	                      " WHERE batch = ?1) FROM import_batches WHERE id = ?1")))
+		return rc;
+	sqlite3_bind_int64(st, 1, batch);
+	if ((found = sqlite3_step(st) == SQLITE_ROW)) {
+		if (sqlite3_column_text(st, 0))
+			undone = strdup((const char *)sqlite3_column_text(st, 0));
+		*last = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	if (!found)
+		return crm_error_set(CRM_ENOTFOUND, "no import batch %lld", (long long)batch);
+	if (undone) {
+		rc = crm_error_set(CRM_EDATA, "import batch %lld was already undone at %s",
+		                   (long long)batch, undone);
+		free(undone);
+	}
+	return rc;
+}
+
+/* Appends to b the records of the batch changed after it: later audit
+ * entries, and contacts that joined a company the batch created. */
+static int find_conflicts(crm_db *db, int64_t batch, int64_t last, crm_buf *b, long *n)
+{
+	static const char sql[] =
+		"SELECT l.entity, l.entity_id, min(l.seq), l.action, l.user FROM audit l"
+		" WHERE l.seq > ?2 AND EXISTS (SELECT 1 FROM audit a WHERE a.batch = ?1"
+		"  AND a.entity = l.entity AND a.entity_id = l.entity_id)"
+		" GROUP BY l.entity, l.entity_id"
+		" UNION ALL"
+		" SELECT 'contact', c.id, NULL, 'joined company ' || c.company_id, NULL"
+		" FROM audit a JOIN contacts c ON c.company_id = a.entity_id"
+		" WHERE a.batch = ?1 AND a.entity = 'company' AND a.action = 'add'"
+		"  AND NOT EXISTS (SELECT 1 FROM audit m WHERE m.batch = ?1"
+		"   AND m.entity = 'contact' AND m.entity_id = c.id)";
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = crm_db_stmt(db, &st, sql)))
+		return rc;
+	sqlite3_bind_int64(st, 1, batch);
+	sqlite3_bind_int64(st, 2, last);
+	*n = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((*n)++ >= 5)
+			continue;
+		crm_buf_printf(b, "%s%s %lld: %s", *n > 1 ? "; " : "", sqlite3_column_text(st, 0),
+		               (long long)sqlite3_column_int64(st, 1), sqlite3_column_text(st, 3));
+		if (sqlite3_column_type(st, 2) != SQLITE_NULL)
+			crm_buf_printf(b, " by %s (audit %lld)", sqlite3_column_text(st, 4),
+			               (long long)sqlite3_column_int64(st, 2));
+	}
+	sqlite3_reset(st);
+	if (*n > 5)
+		crm_buf_printf(b, "; and %ld more", *n - 5);
+	return crm_db_walk_end(db, 0, rc, "cannot read the audit log");
+}
+
+/* Sets every field of the "set" entry's changes back to its old value. */
+static int restore_fields(crm_db *db, const struct crm_entity *e, int64_t id, json_t *changes)
+{
+	crm_record *r;
+	const char *field;
+	json_t *v;
+	int rc, changed;
+
+	if ((rc = crm_record_new(&r, e)))
+		return rc;
+	json_object_foreach(changes, field, v) {
+		const char *old = json_string_value(json_array_get(v, 0));
+		if ((rc = crm_record_set(r, field, old ? old : "")))
+			break;
+	}
+	if (!rc)
+		rc = crm_entity_update(db, r, id, &changed);
+	crm_record_free(r);
+	return rc;
+}
+
+static int remove_note(crm_db *db, int64_t contact, json_t *changes)
+{
+	const char *nid = json_string_value(json_array_get(json_object_get(changes,
+	                                                                    "interaction"), 1));
+	int rc;
+
+	if (!nid)
+		return CRM_OK;
+	rc = crm_db_exec_id(db, "DELETE FROM interactions WHERE id = ?1", strtoll(nid, NULL, 10));
+	if (!rc)
+		rc = crm_contact_reindex(db, "id = ?1", contact);
+	if (!rc) {
+		char *j = json_dumps(changes, JSON_COMPACT);
+		rc = j ? crm_audit_add(db, "contact", contact, "undo", j) : crm_error_nomem();
+		free(j);
+	}
+	return rc;
+}
+
+/* Reverses one audit entry of the batch.  A record deleted or erased
+ * since is left as it is: there is nothing to restore, or nothing may be. */
+static int reverse(crm_db *db, const struct crm_entity *e, int64_t id, const char *action,
+                   json_t *changes, long *removed, long *restored)
+{
+	int rc = crm_entity_editable(db, e, id);
+
+	if (rc == CRM_ENOTFOUND || (rc == CRM_EDATA && e->erasable)) {
+		crm_error_clear();
+		return CRM_OK;
+	}
+	if (rc)
+		return rc;
+	if (!strcmp(action, "add")) {
+		if (!(rc = crm_entity_delete(db, e, id)))
+			rc = crm_audit_add(db, e->name, id, "undo", NULL);
+		*removed += !rc;
+	} else if (!strcmp(action, "set")) {
+		rc = restore_fields(db, e, id, changes);
+		*restored += !rc;
+	} else if (!strcmp(action, "tag") && e->tags_set) {
+		int changed;
+		const char *old = json_string_value(json_array_get(json_object_get(changes, "tags"), 0));
+		rc = e->tags_set(db, id, old, &changed);
+	} else if (!strcmp(action, "note")) {
+		rc = remove_note(db, id, changes);
+	}
+	return rc;
+}
+
+static int reverse_all(crm_db *db, int64_t batch, long *removed, long *restored)
+{
+	sqlite3_stmt *st;
+	int rc, step;
+
+	/* Not a cached statement: reversing runs other statements meanwhile. */
+	if ((rc = crm_db_prepare(db, &st, "SELECT entity, entity_id, action, changes FROM audit"
+	                         " WHERE batch = ?1 ORDER BY seq DESC")))
+		return rc;
+	sqlite3_bind_int64(st, 1, batch);
+	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		const struct crm_entity *e = crm_entity_find((const char *)sqlite3_column_text(st, 0));
+		const char *text = (const char *)sqlite3_column_text(st, 3);
+		json_t *changes = text ? json_loads(text, 0, NULL) : NULL;
+		if (e)
+			rc = reverse(db, e, sqlite3_column_int64(st, 1),
+			             (const char *)sqlite3_column_text(st, 2), changes, removed, restored);
+		json_decref(changes);
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = crm_db_fail(db, step, "cannot read the audit log");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int crm_import_undo(crm_db *db, int64_t batch, int force, long *removed, long *restored)
+{
+	crm_buf why = CRM_BUF_INIT;
+	char now[CRM_TIME_LEN];
+	sqlite3_stmt *st;
+	int64_t last = 0;
+	long conflicts = 0;
+	int rc;
+
+	*removed = *restored = 0;
+	if ((rc = crm_db_writable(db)) || (rc = batch_state(db, batch, &last)) ||
+	    (rc = find_conflicts(db, batch, last, &why, &conflicts)))
+		goto out;
+	if (conflicts && !force) {
+		rc = crm_error_set(CRM_EDATA, "%ld record%s changed since import batch %lld (%s);"
+		                   " --force undoes it anyway, overwriting those changes",
+		                   conflicts, conflicts > 1 ? "s" : "", (long long)batch,
+		                   crm_buf_str(&why));
+		goto out;
+	}
+	if ((rc = reverse_all(db, batch, removed, restored)) ||
+	    (rc = crm_db_stmt(db, &st, "UPDATE import_batches SET undone_at = ?2 WHERE id = ?1")))
+		goto out;
+	crm_db_now(db, now);
+	sqlite3_bind_int64(st, 1, batch);
+	crm_db_bind_text(st, 2, now);
+	rc = crm_db_step_done(db, st);
+out:
+	crm_buf_free(&why);
+	return rc;
+}

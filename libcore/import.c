@@ -1,0 +1,816 @@
+/* import.c - loading rows of other systems' exports into an entity; see
+ * import.h.
+ *
+ * Each row becomes a change set (crm_record) and goes through the same
+ * validating write path as `crm-contact add` and `set`, inside a savepoint
+ * so a rejected row leaves nothing behind.  Rows are matched to existing
+ * records on the normalised key columns the schema indexes, and a bitmap of
+ * the ids this import wrote tells a key repeated inside the input.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "crm/date.h"
+#include "crm/import.h"
+#include "crm/norm.h"
+#include "importmap.h"
+#include "internal.h"
+
+#define MAX_KEYS 8
+
+/* What an input column means, decided once per column name. */
+struct column {
+	char *name;
+	struct crm_target t;
+	char *custom;            /* the key of a kept unknown column */
+	const char *date_format; /* from the mapping file */
+};
+
+/* The values of one row, by field index; pointers borrow from the row or
+ * from strings the row state owns. */
+struct rowstate {
+	const char **val;
+	const char *id, *tags, *split;
+	int has_tags;
+	crm_buf note;
+	char **owned;
+	size_t nowned;
+};
+
+struct crm_import {
+	crm_db *db;
+	const struct crm_entity *e;
+	struct crm_import_opts o;
+	const struct crm_fielddef *keys[MAX_KEYS];
+	size_t nkeys;
+	struct column *cols;
+	size_t ncols;
+	unsigned char *seen; /* bit per id written or matched by this import */
+	size_t nseen;
+	struct crm_import_counts n;
+	crm_buf reason;
+	char field[128];
+	struct rowstate rs;
+};
+
+static const char *key_column(const struct crm_fielddef *d)
+{
+	switch (d->f.type) {
+	case CRM_FT_ID: return "id";
+	case CRM_FT_EMAIL: return "email_norm";
+	case CRM_FT_PHONE: return "phone_e164";
+	case CRM_FT_DOMAIN: return d->column;
+	case CRM_FT_NAME: return "name_key";
+	default: return NULL;
+	}
+}
+
+/* A field can be a key when the schema indexes its normalised form: the
+ * id, email, phone, domain, and the name when it is the entity's only one
+ * (its name_key then keys that name alone). */
+static int keyable(const struct crm_entity *e, const struct crm_fielddef *d)
+{
+	size_t names = 0;
+
+	if (d->f.type != CRM_FT_NAME)
+		return key_column(d) != NULL && (d->f.type == CRM_FT_ID || !(d->f.flags & CRM_FIELD_RO));
+	for (size_t i = 0; i < e->nfields; i++)
+		names += e->defs[i].f.type == CRM_FT_NAME;
+	return names == 1;
+}
+
+static int key_fail(const struct crm_entity *e, const char *name)
+{
+	crm_buf b = CRM_BUF_INIT;
+	int rc;
+
+	for (size_t i = 0; i < e->nfields; i++)
+		if (keyable(e, &e->defs[i]))
+			crm_buf_printf(&b, "%s%s", b.len ? ", " : "", e->defs[i].f.name);
+	rc = crm_error_set(CRM_EUSAGE, "cannot match %s on '%s' (key fields: %s)", e->table, name,
+	                   crm_buf_str(&b));
+	crm_buf_free(&b);
+	return rc;
+}
+
+static int parse_keys(crm_import *imp, const char *spec)
+{
+	char *copy = strdup(spec), *save = NULL, *k;
+	int rc = copy ? CRM_OK : crm_error_nomem();
+
+	for (k = copy ? strtok_r(copy, ",", &save) : NULL; k && !rc; k = strtok_r(NULL, ",", &save)) {
+		const struct crm_field *f = crm_entity_field_find(imp->e, k);
+		if (!f || !keyable(imp->e, crm_fielddef_of(f)))
+			rc = key_fail(imp->e, k);
+		else if (imp->nkeys == MAX_KEYS)
+			rc = crm_error_set(CRM_EUSAGE, "too many key fields in '%s'", spec);
+		else
+			imp->keys[imp->nkeys++] = crm_fielddef_of(f);
+	}
+	if (!rc && !imp->nkeys)
+		rc = key_fail(imp->e, spec);
+	free(copy);
+	return rc;
+}
+
+/* The default key: the email where there is one, else the domain then the
+ * name. */
+static const char *default_key(const struct crm_entity *e)
+{
+	return crm_entity_field_find(e, "email") ? "email" : "domain,name";
+}
+
+/* The batch id this import will have: ids are never reused, so it follows
+ * the largest ever given out (the write lock keeps it ours). */
+static int next_batch(crm_db *db, int64_t *id)
+{
+	sqlite3_stmt *st;
+	int rc = crm_db_stmt(db, &st, "SELECT max(coalesce((SELECT seq FROM sqlite_sequence"
+	                     " WHERE name = 'import_batches'), 0),"
+	                     " coalesce((SELECT max(id) FROM import_batches), 0)) + 1");
+
+	if (rc)
+		return rc;
+	rc = sqlite3_step(st);
+	*id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? CRM_OK : crm_db_fail(db, rc, "cannot read import batches");
+}
+
+int crm_import_begin(crm_import **out, crm_db *db, const struct crm_import_opts *o)
+{
+	crm_import *imp = calloc(1, sizeof *imp);
+	int rc;
+
+	*out = NULL;
+	if (!imp)
+		return crm_error_nomem();
+	imp->db = db;
+	imp->e = o->entity;
+	imp->o = *o;
+	imp->rs.val = calloc(imp->e->nfields, sizeof *imp->rs.val);
+	if (!imp->rs.val)
+		rc = crm_error_nomem();
+	else if (!(rc = crm_db_writable(db)) && !(rc = parse_keys(imp, o->key ? o->key : default_key(imp->e))))
+		rc = next_batch(db, &db->batch);
+	if (rc) {
+		crm_import_free(imp);
+		return rc;
+	}
+	*out = imp;
+	return CRM_OK;
+}
+
+/* A kept unknown column becomes custom field "shoe_size" from "Shoe Size":
+ * the match key's letters and digits, other runs joined by one '_'. */
+static char *custom_key_of(const char *column)
+{
+	char *key = NULL, *out, *p;
+	const char *s;
+
+	if (crm_text_key(&key, column))
+		return NULL;
+	if (!(out = p = malloc(strlen(key) + 2)))
+		goto done;
+	for (s = key; *s; s++) {
+		if (isalnum((unsigned char)*s) && !((unsigned char)*s & 0x80))
+			*p++ = *s;
+		else if (p > out && p[-1] != '_')
+			*p++ = '_';
+	}
+	while (p > out && p[-1] == '_')
+		p--;
+	if (p == out)
+		*p++ = '_';
+	*p = '\0';
+done:
+	free(key);
+	return out;
+}
+
+/* Stores in *c what column name means: the mapping file first, then the
+ * field names and synonyms, then the unknown-column rule. */
+static int column_of(crm_import *imp, const char *name, const struct column **c)
+{
+	const struct crm_map_column *m = crm_import_map_find(imp->o.map, name);
+	struct column *p, *col;
+
+	for (size_t i = 0; i < imp->ncols; i++)
+		if (!strcmp(imp->cols[i].name, name))
+			return *c = &imp->cols[i], CRM_OK;
+	if (!(p = realloc(imp->cols, (imp->ncols + 1) * sizeof *p)))
+		return crm_error_nomem();
+	imp->cols = p;
+	col = memset(&p[imp->ncols], 0, sizeof *col);
+	if (!(col->name = strdup(name)))
+		return crm_error_nomem();
+	imp->ncols++;
+	if (m) {
+		col->t = m->t;
+		col->date_format = m->date_format;
+	} else {
+		crm_column_target(imp->e, col->name, &col->t);
+	}
+	if (col->t.kind == CRM_TO_UNKNOWN && imp->o.unknown == CRM_UNKNOWN_IGNORE)
+		col->t.kind = CRM_TO_IGNORE;
+	if (col->t.kind == CRM_TO_UNKNOWN && imp->o.unknown == CRM_UNKNOWN_KEEP) {
+		if (!(col->custom = custom_key_of(name)))
+			return crm_error_nomem();
+		col->t.kind = CRM_TO_CUSTOM;
+		col->t.name = col->custom;
+	}
+	*c = col;
+	return CRM_OK;
+}
+
+/* Fails naming the columns among names that mean no field. */
+static int check_unknown(crm_import *imp, const char *const *names, size_t n)
+{
+	const struct column *c;
+	crm_buf b = CRM_BUF_INIT;
+	size_t bad = 0;
+	int rc = CRM_OK;
+
+	for (size_t i = 0; i < n && !rc; i++)
+		if (!(rc = column_of(imp, names[i], &c)) && c->t.kind == CRM_TO_UNKNOWN)
+			crm_buf_printf(&b, "%s'%s'", bad++ ? ", " : "", names[i]);
+	if (!rc && bad)
+		rc = crm_error_set(CRM_EDATA, "unknown %s %s (map %s with --map, or use"
+		                   " --keep-unknown or --ignore-unknown)",
+		                   bad > 1 ? "columns" : "column", crm_buf_str(&b),
+		                   bad > 1 ? "them" : "it");
+	crm_buf_free(&b);
+	return rc;
+}
+
+int crm_import_header(crm_import *imp, const char *const *names, size_t n)
+{
+	return check_unknown(imp, names, n);
+}
+
+/* Rejects the row: stores the field at fault and the reason. */
+static int reject(crm_import *imp, struct crm_import_result *res, const char *field,
+                  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static int reject(crm_import *imp, struct crm_import_result *res, const char *field,
+                  const char *fmt, ...)
+{
+	va_list ap;
+
+	crm_buf_clear(&imp->reason);
+	va_start(ap, fmt);
+	crm_buf_vprintf(&imp->reason, fmt, ap);
+	va_end(ap);
+	snprintf(imp->field, sizeof imp->field, "%s", field ? field : "");
+	res->outcome = CRM_IMPORT_REJECTED;
+	res->field = field ? imp->field : NULL;
+	res->reason = crm_buf_str(&imp->reason);
+	imp->n.rejected++;
+	return CRM_OK;
+}
+
+/* Rejects the row with the message of a failed write; "field: reason"
+ * messages name their field. */
+static int reject_error(crm_import *imp, struct crm_import_result *res)
+{
+	const char *msg = crm_error_message(), *colon = strstr(msg, ": ");
+	char field[64];
+
+	if (colon && (size_t)(colon - msg) < sizeof field) {
+		snprintf(field, sizeof field, "%.*s", (int)(colon - msg), msg);
+		if (crm_entity_field_find(imp->e, field) || !strncmp(field, "custom.", 7))
+			return reject(imp, res, field, "%s", colon + 2);
+	}
+	return reject(imp, res, NULL, "%s", msg);
+}
+
+static const char *own(struct rowstate *rs, char *s)
+{
+	char **p = realloc(rs->owned, (rs->nowned + 1) * sizeof *p);
+
+	if (!p || !s) {
+		free(s);
+		return NULL;
+	}
+	rs->owned = p;
+	return p[rs->nowned++] = s;
+}
+
+static void rowstate_clear(struct rowstate *rs, size_t nfields)
+{
+	for (size_t i = 0; i < rs->nowned; i++)
+		free(rs->owned[i]);
+	rs->nowned = 0;
+	memset(rs->val, 0, nfields * sizeof *rs->val);
+	rs->id = rs->tags = rs->split = NULL;
+	rs->has_tags = 0;
+	crm_buf_clear(&rs->note);
+}
+
+/* Reads a date written in the column's own format as YYYY-MM-DD; NULL
+ * when it does not fit. */
+static char *reformat_date(const char *fmt, const char *v)
+{
+	struct tm tm = { 0 };
+	const char *end = strptime(v, fmt, &tm);
+	char out[16];
+
+	if (!end || end[strspn(end, " \t")] || !strftime(out, sizeof out, "%Y-%m-%d", &tm))
+		return NULL;
+	return strdup(out);
+}
+
+static int is_blank(const char *v)
+{
+	return !v || !v[strspn(v, " \t\r\n")];
+}
+
+static size_t field_index(const crm_import *imp, const char *name)
+{
+	return (size_t)(crm_fielddef_of(crm_entity_field_find(imp->e, name)) - imp->e->defs);
+}
+
+/* Puts one column's value where its meaning says. */
+static int take_field(crm_import *imp, crm_record *r, const struct column *c, const char *v,
+                      struct crm_import_result *res)
+{
+	struct rowstate *rs = &imp->rs;
+	const struct crm_field *f = crm_entity_field_find(imp->e, c->t.name);
+	size_t i = field_index(imp, c->t.name);
+
+	if (c->date_format && !is_blank(v)) {
+		const char *d = own(rs, reformat_date(c->date_format, v));
+		if (!d)
+			return reject(imp, res, f->name, "'%s' does not match date format '%s'", v,
+			              c->date_format);
+		v = d;
+	}
+	if (f->type == CRM_FT_ID)
+		rs->id = v;
+	else if (f->type == CRM_FT_TAGS)
+		rs->tags = v, rs->has_tags = 1;
+	/* Several columns for one field (Outlook's home, business and mobile
+	 * phones): the first value fills it, the others stay as custom fields. */
+	else if (!is_blank(rs->val[i]) && !is_blank(v)) {
+		char *key = custom_key_of(c->name);
+		int rc = key ? crm_record_set_custom(r, key, v) : crm_error_nomem();
+		free(key);
+		return rc;
+	} else if (!rs->val[i] || !is_blank(v)) {
+		rs->val[i] = v ? v : "";
+	}
+	return CRM_OK;
+}
+
+static int take_column(crm_import *imp, crm_record *r, const char *name, const char *v,
+                       struct crm_import_result *res)
+{
+	const struct column *c;
+	int rc = column_of(imp, name, &c);
+
+	if (rc)
+		return rc;
+	switch (c->t.kind) {
+	case CRM_TO_FIELD:
+		return take_field(imp, r, c, v, res);
+	case CRM_TO_CUSTOM:
+		rc = crm_record_set_custom(r, c->t.name, v ? v : "");
+		return rc == CRM_EUSAGE ? reject(imp, res, name, "%s", crm_error_message()) : rc;
+	case CRM_TO_SPLIT:
+		imp->rs.split = v;
+		return CRM_OK;
+	case CRM_TO_NOTE:
+		if (!is_blank(v))
+			crm_buf_printf(&imp->rs.note, "%s%s", imp->rs.note.len ? "\n" : "", v);
+		return CRM_OK;
+	case CRM_TO_IGNORE:
+		return CRM_OK;
+	default:
+		/* Formats without a header show new columns row by row. */
+		return check_unknown(imp, &name, 1);
+	}
+}
+
+/* Splits a full name into the first and last name the row lacks: "Last,
+ * First" at the comma, else the last word is the family name. */
+static int split_name(crm_import *imp, const char *full)
+{
+	struct rowstate *rs = &imp->rs;
+	size_t fi = field_index(imp, "first_name"), li = field_index(imp, "last_name");
+	const char *comma, *end, *sp;
+	char *first, *last;
+
+	if (!is_blank(rs->val[fi]) || !is_blank(rs->val[li]) || is_blank(full))
+		return CRM_OK;
+	full += strspn(full, " \t");
+	end = full + strlen(full);
+	while (end > full && isspace((unsigned char)end[-1]))
+		end--;
+	if ((comma = memchr(full, ',', (size_t)(end - full)))) {
+		last = strndup(full, (size_t)(comma - full));
+		first = strndup(comma + 1, (size_t)(end - comma - 1));
+	} else {
+		for (sp = end; sp > full && !isspace((unsigned char)sp[-1]); sp--)
+			;
+		last = strndup(sp, (size_t)(end - sp));
+		first = strndup(full, (size_t)(sp - full));
+	}
+	/* A single word is a given name ("Madonna"). */
+	if (first && last && is_blank(first)) {
+		char *t = first;
+		first = last;
+		last = t;
+	}
+	rs->val[fi] = own(rs, first);
+	rs->val[li] = own(rs, last);
+	return rs->val[fi] && rs->val[li] ? CRM_OK : crm_error_nomem();
+}
+
+/* Reads the row into the record and the row state; rejects what cannot
+ * be read. */
+static int read_row(crm_import *imp, const struct crm_row *row, crm_record *r,
+                    struct crm_import_result *res)
+{
+	const crm_import_map *m = imp->o.map;
+	int rc = CRM_OK;
+
+	for (size_t i = 0; i < row->n; i++) {
+		if (row->values[i] && !crm_utf8_valid_p(row->values[i], row->lens[i]))
+			return reject(imp, res, row->names[i], "invalid UTF-8 in column '%s'",
+			              row->names[i]);
+		if (!crm_utf8_valid_p(row->names[i], strlen(row->names[i])))
+			return reject(imp, res, NULL, "invalid UTF-8 in a column name");
+	}
+	for (size_t i = 0; i < row->n && !rc && res->outcome != CRM_IMPORT_REJECTED; i++)
+		rc = take_column(imp, r, row->names[i], row->values[i], res);
+	if (rc || res->outcome == CRM_IMPORT_REJECTED)
+		return rc;
+	if (imp->rs.split)
+		rc = split_name(imp, imp->rs.split);
+	for (size_t i = 0; m && i < m->nset && !rc; i++) {
+		size_t k = field_index(imp, m->set_field[i]);
+		if (is_blank(imp->rs.val[k]))
+			imp->rs.val[k] = m->set_value[i];
+	}
+	return rc;
+}
+
+static void mark_seen(crm_import *imp, int64_t id)
+{
+	size_t byte = (size_t)id / 8;
+
+	if (byte >= imp->nseen) {
+		size_t n = byte * 2 + 1024;
+		unsigned char *p = realloc(imp->seen, n);
+		if (!p)
+			return; /* only duplicate detection suffers, never the data */
+		memset(p + imp->nseen, 0, n - imp->nseen);
+		imp->seen = p;
+		imp->nseen = n;
+	}
+	imp->seen[byte] |= (unsigned char)(1u << (id % 8));
+}
+
+static int was_seen(const crm_import *imp, int64_t id)
+{
+	size_t byte = (size_t)id / 8;
+
+	return byte < imp->nseen && (imp->seen[byte] >> (id % 8) & 1);
+}
+
+/* The region national phone numbers of the row are read in: its country. */
+static char *row_region(crm_import *imp)
+{
+	char *cc = NULL;
+
+	for (size_t i = 0; i < imp->e->nfields; i++)
+		if (imp->e->defs[i].f.type == CRM_FT_COUNTRY && !is_blank(imp->rs.val[i]) &&
+		    crm_country_normalize(&cc, imp->rs.val[i]) != CRM_OK)
+			cc = NULL;
+	return cc;
+}
+
+/* Stores in *norm the form key field d is stored in, or NULL when value
+ * cannot be normalised (the write then rejects it with the field's rule). */
+static int key_value(crm_import *imp, const struct crm_fielddef *d, const char *value,
+                     char **norm)
+{
+	char *region = NULL, *end;
+	int rc;
+
+	*norm = NULL;
+	if (d->f.type == CRM_FT_ID) {
+		errno = 0;
+		if (strtoll(value, &end, 10) <= 0 || *end || errno)
+			return crm_error_set(CRM_EDATA, "invalid id '%s'", value);
+		return (*norm = strdup(value)) ? CRM_OK : crm_error_nomem();
+	}
+	if (d->f.type == CRM_FT_NAME)
+		rc = crm_text_key(norm, value);
+	else {
+		region = d->f.type == CRM_FT_PHONE ? row_region(imp) : NULL;
+		rc = crm_field_value(imp->db, d, value, region, norm);
+	}
+	free(region);
+	if (rc == CRM_EDATA) {
+		crm_error_clear();
+		return CRM_OK;
+	}
+	return rc;
+}
+
+/* Looks up the live records whose key d equals the row's value; stores
+ * the match in *id and their number (0, 1 or 2 for several) in *n. */
+static int key_lookup(crm_import *imp, const struct crm_fielddef *d, const char *norm,
+                      int64_t *id, int *n)
+{
+	crm_buf sql = CRM_BUF_INIT;
+	sqlite3_stmt *st;
+	int rc;
+
+	crm_buf_printf(&sql, "SELECT id FROM %s WHERE %s = ?1%s LIMIT 2", imp->e->table,
+	               key_column(d), d->f.type == CRM_FT_ID ? "" : " AND archived_at IS NULL");
+	rc = crm_db_stmt(imp->db, &st, crm_buf_str(&sql));
+	crm_buf_free(&sql);
+	if (rc)
+		return rc;
+	if (d->f.type == CRM_FT_ID)
+		sqlite3_bind_int64(st, 1, strtoll(norm, NULL, 10));
+	else
+		crm_db_bind_text(st, 1, norm);
+	*n = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		(*n)++;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? CRM_OK : crm_db_fail(imp->db, rc, "cannot look up key");
+}
+
+/* Finds the existing record the row means: the keys in turn, the first
+ * one the row has a value for and that matches decides.  *key receives
+ * the key field that matched. */
+static int find_match(crm_import *imp, struct crm_import_result *res, int64_t *id,
+                      const struct crm_fielddef **key)
+{
+	int rc = CRM_OK, n = 0;
+
+	*id = 0;
+	for (size_t k = 0; k < imp->nkeys && !*id && !rc; k++) {
+		const struct crm_fielddef *d = imp->keys[k];
+		size_t i = (size_t)(d - imp->e->defs);
+		const char *v = d->f.type == CRM_FT_ID ? imp->rs.id : imp->rs.val[i];
+		char *norm = NULL;
+		if (is_blank(v))
+			continue;
+		rc = key_value(imp, d, v, &norm);
+		if (rc == CRM_EDATA)
+			return reject(imp, res, d->f.name, "%s", crm_error_message());
+		if (!rc && norm)
+			rc = key_lookup(imp, d, norm, id, &n);
+		if (!rc && n > 1)
+			rc = reject(imp, res, d->f.name, "%s '%s' matches several %s; choose another"
+			            " --key", d->f.name, v, imp->e->table);
+		free(norm);
+		*key = d;
+	}
+	if (res->outcome == CRM_IMPORT_REJECTED)
+		*id = 0;
+	return rc;
+}
+
+/* Resolves the company a contact names, creating it when no company has
+ * that name: exports name companies, and the importer builds them. */
+static int company_ref(crm_import *imp, const char *v, const char **out)
+{
+	crm_record *r;
+	int64_t id;
+	char num[24];
+	int rc = crm_company_resolve(imp->db, v, &id);
+
+	*out = v;
+	if (rc == CRM_ENOTFOUND && strspn(v, "0123456789") != strlen(v)) {
+		crm_error_clear();
+		if (!(rc = crm_record_new(&r, &crm_company_entity)) &&
+		    !(rc = crm_record_set(r, "name", v)) && !(rc = crm_entity_add(imp->db, r, &id)))
+			imp->n.companies++;
+		crm_record_free(r);
+	}
+	if (rc == CRM_ENOTFOUND) {
+		crm_error_clear();
+		return CRM_OK; /* a missing id: the write names it */
+	}
+	if (rc)
+		return rc;
+	snprintf(num, sizeof num, "%lld", (long long)id);
+	*out = own(&imp->rs, strdup(num));
+	return *out ? CRM_OK : crm_error_nomem();
+}
+
+/* Copies the row's field values into the record. */
+static int fill_record(crm_import *imp, crm_record *r)
+{
+	int rc = CRM_OK;
+
+	for (size_t i = 0; i < imp->e->nfields && !rc; i++) {
+		const struct crm_fielddef *d = &imp->e->defs[i];
+		const char *v = imp->rs.val[i];
+		if (!v)
+			continue;
+		if (d->f.type == CRM_FT_COMPANY && !is_blank(v))
+			rc = company_ref(imp, v, &v);
+		if (!rc)
+			rc = crm_record_set(r, d->f.name, v);
+	}
+	return rc;
+}
+
+/* Writes the tags and the note of the row to record id. */
+static int write_extras(crm_import *imp, int64_t id, int *changed)
+{
+	const crm_import_map *m = imp->o.map;
+	int rc = CRM_OK, c = 0;
+
+	if (imp->rs.has_tags && imp->e->tags_set)
+		rc = imp->e->tags_set(imp->db, id, imp->rs.tags, &c);
+	*changed |= c;
+	for (size_t i = 0; m && i < m->ntags && !rc; i++) {
+		rc = imp->e->tag(imp->db, id, m->tags[i], 1, &c);
+		*changed |= c;
+	}
+	if (!rc && imp->rs.note.len && imp->e->note_once) {
+		rc = imp->e->note_once(imp->db, id, crm_buf_str(&imp->rs.note), &c);
+		*changed |= c;
+	}
+	return rc;
+}
+
+/* Creates or updates (id != 0) the record; a CRM_EDATA from the write
+ * path rejects the row. */
+static int write_row(crm_import *imp, crm_record *r, int64_t id, struct crm_import_result *res)
+{
+	int rc, changed = 0, adding = !id;
+
+	rc = fill_record(imp, r);
+	if (!rc)
+		rc = adding ? crm_entity_add(imp->db, r, &id)
+		            : crm_entity_update(imp->db, r, id, &changed);
+	if (!rc)
+		rc = write_extras(imp, id, &changed);
+	if (rc == CRM_EDATA || rc == CRM_ENOTFOUND)
+		return reject_error(imp, res);
+	if (rc)
+		return rc;
+	mark_seen(imp, id);
+	res->id = id;
+	res->outcome = adding ? CRM_IMPORT_CREATED : changed ? CRM_IMPORT_UPDATED
+	                                                       : CRM_IMPORT_UNCHANGED;
+	return CRM_OK;
+}
+
+/* Decides what a row that matched record id by key does. */
+static int on_match(crm_import *imp, crm_record *r, int64_t id, const struct crm_fielddef *key,
+                    struct crm_import_result *res)
+{
+	const char *v = key->f.type == CRM_FT_ID ? imp->rs.id : imp->rs.val[key - imp->e->defs];
+
+	if (was_seen(imp, id))
+		return reject(imp, res, key->f.name, "duplicate key: %s '%s' repeats an earlier"
+		              " record of this input (%s %lld)", key->f.name, v, imp->e->name,
+		              (long long)id);
+	res->id = id;
+	if (imp->o.conflict == CRM_CONFLICT_ERROR)
+		return reject(imp, res, key->f.name, "%s '%s' already belongs to %s %lld",
+		              key->f.name, v, imp->e->name, (long long)id);
+	if (imp->o.conflict == CRM_CONFLICT_SKIP) {
+		mark_seen(imp, id);
+		res->outcome = CRM_IMPORT_SKIPPED;
+		return CRM_OK;
+	}
+	return write_row(imp, r, id, res);
+}
+
+static int savepoint(crm_db *db, const char *sql)
+{
+	sqlite3_stmt *st;
+	int rc = crm_db_stmt(db, &st, sql);
+
+	return rc ? rc : crm_db_step_done(db, st);
+}
+
+static void count(crm_import *imp, enum crm_outcome o)
+{
+	switch (o) {
+	case CRM_IMPORT_CREATED: imp->n.created++; break;
+	case CRM_IMPORT_UPDATED: imp->n.updated++; break;
+	case CRM_IMPORT_UNCHANGED: imp->n.unchanged++; break;
+	case CRM_IMPORT_SKIPPED: imp->n.skipped++; break;
+	default: break; /* rejections count as they happen */
+	}
+}
+
+/* Everything a row does happens inside one savepoint, so that a row
+ * rejected half-way (its company created, its tags not) leaves nothing. */
+static int import_record(crm_import *imp, crm_record *r, struct crm_import_result *res)
+{
+	const struct crm_fielddef *key = NULL;
+	long companies = imp->n.companies;
+	int64_t id;
+	int rc;
+
+	if ((rc = savepoint(imp->db, "SAVEPOINT crm_import_row")))
+		return rc;
+	rc = find_match(imp, res, &id, &key);
+	if (!rc && res->outcome != CRM_IMPORT_REJECTED)
+		rc = id ? on_match(imp, r, id, key, res) : write_row(imp, r, 0, res);
+	if (rc || res->outcome == CRM_IMPORT_REJECTED) {
+		imp->n.companies = companies;
+		savepoint(imp->db, "ROLLBACK TO crm_import_row");
+	}
+	savepoint(imp->db, "RELEASE crm_import_row");
+	if (!rc)
+		count(imp, res->outcome);
+	return rc;
+}
+
+int crm_import_row(crm_import *imp, const struct crm_row *row, struct crm_import_result *res)
+{
+	crm_record *r = NULL;
+	int rc;
+
+	memset(res, 0, sizeof *res);
+	res->outcome = CRM_IMPORT_UNCHANGED;
+	imp->n.read++;
+	rowstate_clear(&imp->rs, imp->e->nfields);
+	if (row->error)
+		return reject(imp, res, NULL, "%s", row->error);
+	if ((rc = crm_record_new(&r, imp->e)))
+		return rc;
+	rc = read_row(imp, row, r, res);
+	if (!rc && res->outcome != CRM_IMPORT_REJECTED)
+		rc = import_record(imp, r, res);
+	crm_record_free(r);
+	return rc;
+}
+
+const struct crm_import_counts *crm_import_counts(const crm_import *imp)
+{
+	return &imp->n;
+}
+
+int crm_import_end(crm_import *imp, int64_t *batch)
+{
+	const struct crm_import_counts *n = &imp->n;
+	sqlite3_stmt *st;
+	char now[CRM_TIME_LEN];
+	int rc;
+
+	*batch = 0;
+	/* A batch that wrote nothing has nothing to undo, and recording it
+	 * would make a no-op import change the file. */
+	if (!n->created && !n->updated && !n->companies)
+		return CRM_OK;
+	rc = crm_db_stmt(imp->db, &st, "INSERT INTO import_batches(id, at, user, entity, source,"
+	                 " read, created, updated, unchanged, skipped, rejected)"
+	                 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+	if (rc)
+		return rc;
+	crm_db_now(imp->db, now);
+	sqlite3_bind_int64(st, 1, imp->db->batch);
+	crm_db_bind_text(st, 2, now);
+	crm_db_bind_text(st, 3, imp->db->user);
+	crm_db_bind_text(st, 4, imp->e->name);
+	crm_db_bind_text(st, 5, imp->o.source ? imp->o.source : "-");
+	sqlite3_bind_int64(st, 6, n->read);
+	sqlite3_bind_int64(st, 7, n->created);
+	sqlite3_bind_int64(st, 8, n->updated);
+	sqlite3_bind_int64(st, 9, n->unchanged);
+	sqlite3_bind_int64(st, 10, n->skipped);
+	sqlite3_bind_int64(st, 11, n->rejected);
+	if (!(rc = crm_db_step_done(imp->db, st)))
+		*batch = imp->db->batch;
+	return rc;
+}
+
+void crm_import_free(crm_import *imp)
+{
+	if (!imp)
+		return;
+	imp->db->batch = 0;
+	for (size_t i = 0; i < imp->ncols; i++) {
+		free(imp->cols[i].name);
+		free(imp->cols[i].custom);
+	}
+	free(imp->cols);
+	rowstate_clear(&imp->rs, imp->rs.val ? imp->e->nfields : 0);
+	free(imp->rs.val);
+	free(imp->rs.owned);
+	crm_buf_free(&imp->rs.note);
+	crm_buf_free(&imp->reason);
+	free(imp->seen);
+	free(imp);
+}
