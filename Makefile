@@ -112,6 +112,7 @@ deps:
 
 bench: all
 	CRM_BIN=$(CURDIR)/$(BIN) bench/run
+	CRM_BIN=$(CURDIR)/$(BIN) bench/import
 
 demo: deps
 	@$(MAKE) --no-print-directory all

@@ -77,6 +77,14 @@ int crm_db_exec(crm_db *db, const char *sql)
 	return rc == SQLITE_OK ? CRM_OK : crm_db_fail(db, rc, "cannot run statement");
 }
 
+int crm_db_run(crm_db *db, const char *sql)
+{
+	sqlite3_stmt *st;
+	int rc = crm_db_stmt(db, &st, sql);
+
+	return rc ? rc : crm_db_step_done(db, st);
+}
+
 int crm_db_step_done(crm_db *db, sqlite3_stmt *st)
 {
 	int rc = sqlite3_step(st);

@@ -607,12 +607,12 @@ static int write_record(crm_db *db, const crm_record *r, int64_t *id, int adding
 		rc = crm_error_nomem();
 	else if (!(rc = adding ? crm_db_writable(db) : crm_entity_editable(db, r->e, *id)) &&
 	         (adding || !(rc = read_values(db, r, *id, old))))
-		rc = crm_db_exec(db, "SAVEPOINT crm_write");
+		rc = crm_db_run(db, "SAVEPOINT crm_write");
 	if (!rc) {
 		rc = write_steps(db, r, id, adding, old, new, &n);
 		if (rc || (!n && !adding))
-			sqlite3_exec(db->h, "ROLLBACK TO crm_write", NULL, NULL, NULL);
-		sqlite3_exec(db->h, "RELEASE crm_write", NULL, NULL, NULL);
+			crm_db_run(db, "ROLLBACK TO crm_write");
+		crm_db_run(db, "RELEASE crm_write");
 	}
 	if (changed)
 		*changed = !rc && (adding || n > 0);
@@ -824,8 +824,9 @@ int crm_company_resolve(crm_db *db, const char *ref, int64_t *id)
 		*id = v;
 		return crm_entity_exists(db, &crm_company_entity, v);
 	}
-	rc = company_lookup(db, "SELECT id FROM companies WHERE name = ?1 AND archived_at IS NULL",
-	                    ref, id, &n);
+	/* Equal names have equal keys: the key finds them through its index. */
+	rc = company_lookup(db, "SELECT id FROM companies WHERE name_key = crm_key(?1)"
+	                    " AND name = ?1 AND archived_at IS NULL", ref, id, &n);
 	/* Not typed exactly: accept a case- and accent-insensitive unique match. */
 	if (!rc && n == 0 && !(rc = crm_text_key(&key, ref)))
 		rc = company_lookup(db, "SELECT id FROM companies WHERE name_key = ?1"

@@ -36,9 +36,17 @@ struct rowstate {
 	const char **val;
 	const char *id, *tags, *split;
 	int has_tags;
+	int64_t new_company; /* the company this row created, or 0 */
 	crm_buf note;
 	char **owned;
 	size_t nowned;
+};
+
+/* A set of record ids as a bitmap: ids are dense from 1, so a million
+ * records take 125 kB. */
+struct idset {
+	unsigned char *bits;
+	size_t n;
 };
 
 struct crm_import {
@@ -49,8 +57,9 @@ struct crm_import {
 	size_t nkeys;
 	struct column *cols;
 	size_t ncols;
-	unsigned char *seen; /* bit per id written or matched by this import */
-	size_t nseen;
+	struct idset seen;      /* records written or matched by this import */
+	struct idset written;   /* records whose search entries need rebuilding */
+	struct idset companies; /* companies created for contacts naming them */
 	struct crm_import_counts n;
 	crm_buf reason;
 	char field[128];
@@ -157,6 +166,12 @@ int crm_import_begin(crm_import **out, crm_db *db, const struct crm_import_opts 
 		rc = crm_error_nomem();
 	else if (!(rc = crm_db_writable(db)) && !(rc = parse_keys(imp, o->key ? o->key : default_key(imp->e))))
 		rc = next_batch(db, &db->batch);
+	/* Search entries are written once at the end (crm_import_end).  A
+	 * larger page cache keeps the indexes of a big import in memory (32 MB
+	 * of the budget). */
+	db->defer_index = 1;
+	if (!rc)
+		rc = crm_db_exec(db, "PRAGMA cache_size = -32768");
 	if (rc) {
 		crm_import_free(imp);
 		return rc;
@@ -308,6 +323,7 @@ static void rowstate_clear(struct rowstate *rs, size_t nfields)
 	memset(rs->val, 0, nfields * sizeof *rs->val);
 	rs->id = rs->tags = rs->split = NULL;
 	rs->has_tags = 0;
+	rs->new_company = 0;
 	crm_buf_clear(&rs->note);
 }
 
@@ -459,27 +475,41 @@ static int read_row(crm_import *imp, const struct crm_row *row, crm_record *r,
 	return rc;
 }
 
-static void mark_seen(crm_import *imp, int64_t id)
+static int idset_add(struct idset *s, int64_t id)
 {
 	size_t byte = (size_t)id / 8;
 
-	if (byte >= imp->nseen) {
+	if (byte >= s->n) {
 		size_t n = byte * 2 + 1024;
-		unsigned char *p = realloc(imp->seen, n);
+		unsigned char *p = realloc(s->bits, n);
 		if (!p)
-			return; /* only duplicate detection suffers, never the data */
-		memset(p + imp->nseen, 0, n - imp->nseen);
-		imp->seen = p;
-		imp->nseen = n;
+			return crm_error_nomem();
+		memset(p + s->n, 0, n - s->n);
+		s->bits = p;
+		s->n = n;
 	}
-	imp->seen[byte] |= (unsigned char)(1u << (id % 8));
+	s->bits[byte] |= (unsigned char)(1u << (id % 8));
+	return CRM_OK;
 }
 
-static int was_seen(const crm_import *imp, int64_t id)
+static int idset_has(const struct idset *s, int64_t id)
 {
 	size_t byte = (size_t)id / 8;
 
-	return byte < imp->nseen && (imp->seen[byte] >> (id % 8) & 1);
+	return byte < s->n && (s->bits[byte] >> (id % 8) & 1);
+}
+
+/* Rebuilds the search entries of every record in s, one statement per
+ * record but no savepoint between them, so FTS5 writes them in bulk. */
+static int idset_reindex(crm_db *db, const struct crm_entity *e, const struct idset *s)
+{
+	int rc = CRM_OK;
+
+	for (size_t i = 0; i < s->n && !rc; i++)
+		for (int b = 0; b < 8 && s->bits[i] && !rc; b++)
+			if (s->bits[i] >> b & 1)
+				rc = e->reindex(db, "id = ?1", (int64_t)(i * 8 + (size_t)b));
+	return rc;
 }
 
 /* The region national phone numbers of the row are read in: its country. */
@@ -596,8 +626,10 @@ static int company_ref(crm_import *imp, const char *v, const char **out)
 	if (rc == CRM_ENOTFOUND && strspn(v, "0123456789") != strlen(v)) {
 		crm_error_clear();
 		if (!(rc = crm_record_new(&r, &crm_company_entity)) &&
-		    !(rc = crm_record_set(r, "name", v)) && !(rc = crm_entity_add(imp->db, r, &id)))
+		    !(rc = crm_record_set(r, "name", v)) && !(rc = crm_entity_add(imp->db, r, &id))) {
 			imp->n.companies++;
+			imp->rs.new_company = id;
+		}
 		crm_record_free(r);
 	}
 	if (rc == CRM_ENOTFOUND) {
@@ -665,11 +697,14 @@ static int write_row(crm_import *imp, crm_record *r, int64_t id, struct crm_impo
 		return reject_error(imp, res);
 	if (rc)
 		return rc;
-	mark_seen(imp, id);
 	res->id = id;
 	res->outcome = adding ? CRM_IMPORT_CREATED : changed ? CRM_IMPORT_UPDATED
 	                                                       : CRM_IMPORT_UNCHANGED;
-	return CRM_OK;
+	if ((rc = idset_add(&imp->seen, id)) || res->outcome == CRM_IMPORT_UNCHANGED)
+		return rc;
+	if (imp->rs.new_company && (rc = idset_add(&imp->companies, imp->rs.new_company)))
+		return rc;
+	return idset_add(&imp->written, id);
 }
 
 /* Decides what a row that matched record id by key does. */
@@ -678,7 +713,7 @@ static int on_match(crm_import *imp, crm_record *r, int64_t id, const struct crm
 {
 	const char *v = key->f.type == CRM_FT_ID ? imp->rs.id : imp->rs.val[key - imp->e->defs];
 
-	if (was_seen(imp, id))
+	if (idset_has(&imp->seen, id))
 		return reject(imp, res, key->f.name, "duplicate key: %s '%s' repeats an earlier"
 		              " record of this input (%s %lld)", key->f.name, v, imp->e->name,
 		              (long long)id);
@@ -687,19 +722,10 @@ static int on_match(crm_import *imp, crm_record *r, int64_t id, const struct crm
 		return reject(imp, res, key->f.name, "%s '%s' already belongs to %s %lld",
 		              key->f.name, v, imp->e->name, (long long)id);
 	if (imp->o.conflict == CRM_CONFLICT_SKIP) {
-		mark_seen(imp, id);
 		res->outcome = CRM_IMPORT_SKIPPED;
-		return CRM_OK;
+		return idset_add(&imp->seen, id);
 	}
 	return write_row(imp, r, id, res);
-}
-
-static int savepoint(crm_db *db, const char *sql)
-{
-	sqlite3_stmt *st;
-	int rc = crm_db_stmt(db, &st, sql);
-
-	return rc ? rc : crm_db_step_done(db, st);
 }
 
 static void count(crm_import *imp, enum crm_outcome o)
@@ -722,16 +748,16 @@ static int import_record(crm_import *imp, crm_record *r, struct crm_import_resul
 	int64_t id;
 	int rc;
 
-	if ((rc = savepoint(imp->db, "SAVEPOINT crm_import_row")))
+	if ((rc = crm_db_run(imp->db, "SAVEPOINT crm_import_row")))
 		return rc;
 	rc = find_match(imp, res, &id, &key);
 	if (!rc && res->outcome != CRM_IMPORT_REJECTED)
 		rc = id ? on_match(imp, r, id, key, res) : write_row(imp, r, 0, res);
 	if (rc || res->outcome == CRM_IMPORT_REJECTED) {
 		imp->n.companies = companies;
-		savepoint(imp->db, "ROLLBACK TO crm_import_row");
+		crm_db_run(imp->db, "ROLLBACK TO crm_import_row");
 	}
-	savepoint(imp->db, "RELEASE crm_import_row");
+	crm_db_run(imp->db, "RELEASE crm_import_row");
 	if (!rc)
 		count(imp, res->outcome);
 	return rc;
@@ -770,6 +796,10 @@ int crm_import_end(crm_import *imp, int64_t *batch)
 	int rc;
 
 	*batch = 0;
+	imp->db->defer_index = 0;
+	if ((rc = idset_reindex(imp->db, imp->e, &imp->written)) ||
+	    (rc = idset_reindex(imp->db, &crm_company_entity, &imp->companies)))
+		return rc;
 	/* A batch that wrote nothing has nothing to undo, and recording it
 	 * would make a no-op import change the file. */
 	if (!n->created && !n->updated && !n->companies)
@@ -801,6 +831,7 @@ void crm_import_free(crm_import *imp)
 	if (!imp)
 		return;
 	imp->db->batch = 0;
+	imp->db->defer_index = 0;
 	for (size_t i = 0; i < imp->ncols; i++) {
 		free(imp->cols[i].name);
 		free(imp->cols[i].custom);
@@ -811,6 +842,8 @@ void crm_import_free(crm_import *imp)
 	free(imp->rs.owned);
 	crm_buf_free(&imp->rs.note);
 	crm_buf_free(&imp->reason);
-	free(imp->seen);
+	free(imp->seen.bits);
+	free(imp->written.bits);
+	free(imp->companies.bits);
 	free(imp);
 }

@@ -14,7 +14,7 @@
 #include "crm/entity.h"
 #include "crm/error.h"
 
-#define CRM_STMT_CACHE 48
+#define CRM_STMT_CACHE 64
 
 struct crm_db {
 	sqlite3 *h;
@@ -31,6 +31,10 @@ struct crm_db {
 	int in_tx;
 	int64_t now; /* the command's clock, read once so one command has one time */
 	int64_t batch; /* the import batch audit entries belong to, or 0 */
+	/* Set by a bulk writer that brings the search entries of what it wrote
+	 * up to date itself, once at the end: FTS5 flushes its pending terms
+	 * at every savepoint, and a bulk write has one per record. */
+	int defer_index;
 };
 
 /* Maps a SQLite result code to a libcore status, recording the message. */
@@ -51,6 +55,10 @@ int crm_db_stmt(crm_db *db, sqlite3_stmt **st, const char *sql);
 
 /* Runs sql (no parameters, no rows) and returns a status. */
 int crm_db_exec(crm_db *db, const char *sql);
+
+/* Runs sql (no parameters, no rows) from the statement cache: for the
+ * statements a bulk write repeats per record, such as savepoints. */
+int crm_db_run(crm_db *db, const char *sql);
 
 /* Runs sql (cached) with ?1 bound to id and returns a status. */
 int crm_db_exec_id(crm_db *db, const char *sql, int64_t id);
@@ -90,6 +98,9 @@ struct crm_entity {
 	/* Refreshes derived columns and the search index after a write, and
 	 * checks rules that span fields; CRM_EDATA when they fail. */
 	int (*after_write)(crm_db *db, int64_t id);
+	/* Rebuilds the search entries of the records matching the SQL
+	 * condition where, in which ?1 is bound to arg. */
+	int (*reindex)(crm_db *db, const char *where, int64_t arg);
 	int erasable; /* has erased_at: erased records refuse every change */
 	/* Column names of other systems' exports that mean a field, as
 	 * crm_column_key() forms; NULL-terminated. */
@@ -134,9 +145,11 @@ static inline const struct crm_fielddef *crm_fielddef_of(const struct crm_field 
 	return (const struct crm_fielddef *)f;
 }
 
-/* Rebuilds the search entries of the contacts matching the SQL condition
- * where, in which ?1 is bound to arg. */
+/* Rebuilds the search entries of the contacts (companies) matching the
+ * SQL condition where, in which ?1 is bound to arg; nothing while the
+ * database defers indexing. */
 int crm_contact_reindex(crm_db *db, const char *where, int64_t arg);
+int crm_company_reindex(crm_db *db, const char *where, int64_t arg);
 
 /* Registers the SQL function crm_key(text) (match key) on the connection. */
 int crm_db_register_functions(crm_db *db);

@@ -69,6 +69,8 @@ int crm_contact_reindex(crm_db *db, const char *where, int64_t arg)
 	crm_buf del = CRM_BUF_INIT, ins = CRM_BUF_INIT;
 	int rc;
 
+	if (db->defer_index)
+		return CRM_OK;
 	crm_buf_printf(&del, "DELETE FROM contacts_fts WHERE rowid IN"
 	               " (SELECT id FROM contacts WHERE %s)", where);
 	crm_buf_printf(&ins,
@@ -104,17 +106,33 @@ static int contact_after_write(crm_db *db, int64_t id)
 	return crm_contact_reindex(db, "id = ?1", id);
 }
 
+int crm_company_reindex(crm_db *db, const char *where, int64_t arg)
+{
+	crm_buf del = CRM_BUF_INIT, ins = CRM_BUF_INIT;
+	int rc;
+
+	if (db->defer_index)
+		return CRM_OK;
+	crm_buf_printf(&del, "DELETE FROM companies_fts WHERE rowid IN"
+	               " (SELECT id FROM companies WHERE %s)", where);
+	crm_buf_printf(&ins, "INSERT INTO companies_fts(rowid, name, domain, industry, city, website)"
+	               " SELECT id, name, domain, industry, city, website FROM companies"
+	               " WHERE %s", where);
+	rc = crm_db_exec_id(db, crm_buf_str(&del), arg);
+	if (!rc)
+		rc = crm_db_exec_id(db, crm_buf_str(&ins), arg);
+	crm_buf_free(&del);
+	crm_buf_free(&ins);
+	return rc;
+}
+
 static int company_after_write(crm_db *db, int64_t id)
 {
 	int rc;
 
 	rc = crm_db_exec_id(db, "UPDATE companies SET name_key = crm_key(name) WHERE id = ?1", id);
 	if (!rc)
-		rc = crm_db_exec_id(db, "DELETE FROM companies_fts WHERE rowid = ?1", id);
-	if (!rc)
-		rc = crm_db_exec_id(db, "INSERT INTO companies_fts(rowid, name, domain, industry, city, website)"
-		                 " SELECT id, name, domain, industry, city, website FROM companies"
-		                 " WHERE id = ?1", id);
+		rc = crm_company_reindex(db, "id = ?1", id);
 	/* Members are found by their company's name too. */
 	if (!rc)
 		rc = crm_contact_reindex(db, "company_id = ?1", id);
@@ -196,6 +214,7 @@ const struct crm_entity crm_contact_entity = {
 	.join = "LEFT JOIN companies co ON co.id = t.company_id",
 	.defs = contact_fields, .nfields = NFIELDS(contact_fields),
 	.after_write = contact_after_write, .erasable = 1, .synonyms = contact_synonyms,
+	.reindex = crm_contact_reindex,
 	.tags_set = crm_contact_tags_set, .tag = crm_contact_tag,
 	.note_once = crm_contact_note_once,
 };
@@ -205,6 +224,7 @@ const struct crm_entity crm_company_entity = {
 	.custom_fk = "company_id", .fts = "companies_fts", .join = "",
 	.defs = company_fields, .nfields = NFIELDS(company_fields),
 	.after_write = company_after_write, .synonyms = company_synonyms,
+	.reindex = crm_company_reindex,
 };
 
 static const struct crm_entity *const entities[] = {
