@@ -85,8 +85,10 @@ static int keyable(const struct crm_entity *e, const struct crm_fielddef *d)
 {
 	size_t names = 0;
 
+	if (d->f.type == CRM_FT_ID)
+		return !strcmp(d->f.name, "id"); /* not the ids of other records */
 	if (d->f.type != CRM_FT_NAME)
-		return key_column(d) != NULL && (d->f.type == CRM_FT_ID || !(d->f.flags & CRM_FIELD_RO));
+		return key_column(d) != NULL && !(d->f.flags & CRM_FIELD_RO);
 	for (size_t i = 0; i < e->nfields; i++)
 		names += e->defs[i].f.type == CRM_FT_NAME;
 	return names == 1;

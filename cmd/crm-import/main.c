@@ -89,21 +89,29 @@ static int rejected(struct run *run, const char *name, const struct crm_row *row
 	return 0;
 }
 
+/* Checks the columns of a CSV or TSV header, known once the first record
+ * is read (or the input ends). */
+static int check_header(struct run *run, crm_reader *r, const char *name)
+{
+	const char *const *header;
+	size_t n;
+	int rc;
+
+	if ((header = crm_reader_header(r, &n)) && (rc = crm_import_header(run->imp, header, n)))
+		return cli_fail(run->c, crm_exit_status(rc), "%s:1: %s", name, crm_error_message());
+	return 0;
+}
+
 /* Imports every record of one open reader; returns an exit status. */
 static int import_stream(struct run *run, crm_reader *r, const char *name, long long size)
 {
 	struct crm_import_result res;
 	struct crm_row row;
-	const char *const *header;
-	size_t n;
 	int rc, status = 0, first = 1;
 
 	while (!status && (rc = crm_reader_next(r, &row)) > 0) {
-		/* The header is known once the first record is read. */
-		if (first && (header = crm_reader_header(r, &n)) &&
-		    (rc = crm_import_header(run->imp, header, n)))
-			return cli_fail(run->c, crm_exit_status(rc), "%s:1: %s", name,
-			                crm_error_message());
+		if (first && (status = check_header(run, r, name)))
+			return status;
 		first = 0;
 		if ((rc = crm_import_row(run->imp, &row, &res)) < 0)
 			return cli_fail(run->c, crm_exit_status(rc), "%s:%ld: %s", name, row.line,
@@ -112,6 +120,9 @@ static int import_stream(struct run *run, crm_reader *r, const char *name, long 
 			status = rejected(run, name, &row, &res);
 		show_progress(run, name, r, size);
 	}
+	/* A header without records still has to name known columns. */
+	if (!status && !rc && first)
+		status = check_header(run, r, name);
 	/* An input that cannot be read is a bad operand, like one not found. */
 	if (!status && rc == CRM_EIO)
 		status = cli_fail(run->c, 2, "%s", crm_error_message());

@@ -1,0 +1,242 @@
+#!/bin/bash
+# crm-import: formats, mapping, matching, rejects, batches and undo, round
+# trips, and every kind of bad input.
+. "$(dirname "$0")/lib.sh"
+
+# The database's content, to show an import left it exactly as it was.
+snapshot() {
+	crm-contact list >/dev/null 2>&1 || true
+	sqlite3 "$CRM_DB" .dump >"$1"
+}
+
+test_expect_success 'export headers of Google, Outlook, HubSpot and Salesforce map onto fields' '
+	printf "Given Name,Family Name,E-mail 1 - Value,Phone 1 - Value,Organization 1 - Name\n" >google.csv &&
+	printf "Ana,Souza,ana@example.com,+55 11 91234-5678,Acme\n" >>google.csv &&
+	printf "First Name,Last Name,E-mail Address,Mobile Phone,Business City,Job Title\n" >outlook.csv &&
+	printf "Bob,Stone,bob@example.org,+1 212 555 0100,Boston,CTO\n" >>outlook.csv &&
+	printf "First Name,Last Name,Email,Company Name,Lead Status\n" >hubspot.csv &&
+	printf "Chen,Wei,chen@example.cn,Globex,customer\n" >>hubspot.csv &&
+	printf "First Name,Last Name,Email,Account Name,Mailing Zip/Postal Code\n" >sf.csv &&
+	printf "Dana,Ruiz,dana@example.es,Acme,28001\n" >>sf.csv &&
+	for f in google outlook hubspot sf; do crm-import contacts -q $f.csv; done &&
+	crm-contact list -f first_name,email,company,city,title,status,postal_code -H >out &&
+	printf "Ana\tana@example.com\tAcme\t\t\tlead\t\nBob\tbob@example.org\t\tBoston\tCTO\tlead\t\nChen\tchen@example.cn\tGlobex\t\t\tcustomer\t\nDana\tdana@example.es\tAcme\t\t\tlead\t28001\n" >expect &&
+	test_cmp expect out
+'
+test_expect_success 'a contact naming a missing company creates it once' '
+	crm-company list -f name -H >out && printf "Acme\nGlobex\n" >expect && test_cmp expect out
+'
+test_expect_success 'the summary counts and names the batch' '
+	printf "email,first_name\nnew@example.org,New\nana@example.com,Ana\n" >two.csv &&
+	crm-import contacts two.csv 2>err &&
+	grep -q "read 2, created 1, updated 0, unchanged 0, skipped 1, rejected 0; batch 5" err
+'
+test_expect_success 'update changes only the columns given and audits old to new' '
+	printf "email,city\nana@example.com,Recife\n" >city.csv &&
+	crm-import contacts -q --on-conflict update city.csv &&
+	crm-contact show 1 -f first_name,city -H >out && printf "Ana\tRecife\n" >expect && test_cmp expect out &&
+	crm-db audit -H | grep -q "city: → Recife"
+'
+test_expect_success 'keys match normalised: upper-case email, phone in another format' '
+	printf "email,title\nANA@Example.COM,Owner\n" >upper.csv &&
+	crm-import contacts --on-conflict update upper.csv 2>err && grep -q "updated 1" err &&
+	printf "phone,title\n(212) 555-0100,CEO\n" >phone.csv &&
+	crm-import contacts --key phone --on-conflict update phone.csv 2>err && grep -q "updated 1" err &&
+	crm-contact show 2 -f title -H >out && echo CEO >expect && test_cmp expect out
+'
+test_expect_success '--on-conflict error rejects a record that matches' '
+	expect_exit 3 crm-import contacts --on-conflict error two.csv 2>err &&
+	grep -q "two.csv:2: email: email .new@example.org. already belongs to contact 5" err
+'
+test_expect_success 'a key repeated inside one file is reported, not doubled' '
+	printf "email,first_name\ndup@example.org,One\nDUP@example.org,Two\n" >dup.csv &&
+	expect_exit 3 crm-import contacts dup.csv 2>err &&
+	grep -q "dup.csv:3: email: duplicate key: email .DUP@example.org. repeats" err &&
+	crm-contact list -f first_name --where email=dup@example.org -H >out && echo One >expect && test_cmp expect out
+'
+test_expect_success 'companies match on domain, then name' '
+	printf "name,domain,industry\nAcme,,tools\nInitech,initech.example,software\n" >co.csv &&
+	crm-import companies --on-conflict update co.csv 2>err && grep -q "created 1, updated 1" err &&
+	printf "Company Name,Domain Name,Sector\nInitech Corp,INITECH.example,consulting\n" >co2.csv &&
+	crm-import companies --on-conflict update co2.csv 2>err && grep -q "created 0, updated 1" err &&
+	crm-company list -f name,domain,industry -H --where domain=initech.example >out &&
+	printf "Initech Corp\tinitech.example\tconsulting\n" >expect && test_cmp expect out &&
+	crm-company list -f industry -H --where name=Acme >out && echo tools >expect && test_cmp expect out
+'
+test_expect_success 'rejects go to a file in the input format with line, field and reason' '
+	printf "email,first_name,birth_date\nok1@example.org,A,1990-01-02\nbad,B,\nok2@example.org,C,31.02.1990\n" >rej.csv &&
+	expect_exit 3 crm-import contacts -q --reject rejects.csv rej.csv &&
+	tr -d "\r" <rejects.csv >out &&
+	printf "email,first_name,birth_date,_line,_field,_error\n" >expect &&
+	printf "bad,B,,3,email,invalid email address %s: no %s\n" "'"'bad'"'" "'"'@'"'" >>expect &&
+	sed -n 3p out | grep -q "^ok2@example.org,C,31.02.1990,4,birth_date," &&
+	head -2 out | test_cmp expect - &&
+	crm-contact list -f email --where email=ok1@example.org -H >out && echo ok1@example.org >expect && test_cmp expect out
+'
+test_expect_success 'rejects of JSON Lines are JSON Lines' '
+	printf "{\"email\":\"x\",\"first_name\":\"X\"}\n" >rej.jsonl &&
+	expect_exit 3 crm-import contacts -q -r rej-out.jsonl rej.jsonl &&
+	jq -r "[.email, ._line, ._field] | @tsv" rej-out.jsonl >out && printf "x\t1\temail\n" >expect && test_cmp expect out
+'
+test_expect_success '--max-errors rolls everything back past the limit' '
+	snapshot before &&
+	printf "email\nm1@example.org\nbad1\nbad2\n" >max.csv &&
+	expect_exit 3 crm-import contacts --max-errors 1 max.csv 2>err &&
+	grep -q "more than 1 records rejected; nothing imported" err &&
+	snapshot after && test_cmp before after &&
+	expect_exit 3 crm-import contacts -q --max-errors 2 max.csv &&
+	crm-contact list -f email --where email=m1@example.org -H | grep -q m1
+'
+test_expect_success '--dry-run checks and counts but writes nothing' '
+	snapshot before &&
+	printf "email\ndry@example.org\n" >dry.csv &&
+	crm-import contacts -n dry.csv 2>err && grep -q "created 1.*dry run, nothing written" err &&
+	snapshot after && test_cmp before after
+'
+test_expect_success 'list shows the batches' '
+	crm-import list -f batch,entity,source,created -H --format csv | tr -d "\r" | head -2 >out &&
+	printf "1,contact,google.csv,1\n2,contact,outlook.csv,1\n" >expect && test_cmp expect out
+'
+test_expect_success 'undo removes what a batch created and restores what it updated' '
+	snapshot before &&
+	printf "email,city,tags,notes\nana@example.com,Lisboa,vip,called back\nfresh@example.org,Porto,,\n" >u.csv &&
+	crm-import contacts --on-conflict update u.csv 2>err &&
+	batch=$(sed -n "s/.*batch \([0-9]*\)$/\1/p" err) &&
+	crm-import undo "$batch" 2>err && grep -q "removed 1, restored 1" err &&
+	crm-contact show 1 -f city,tags -H >out && printf "Recife\t\n" >expect && test_cmp expect out &&
+	crm-contact timeline 1 >out && ! grep -q "called back" out &&
+	crm-contact list -f email -H >out && ! grep -q fresh out &&
+	expect_exit 3 crm-import undo "$batch" 2>err && grep -q "already undone" err
+'
+test_expect_success 'undo refuses after later changes, unless --force' '
+	printf "email,city\nana@example.com,Faro\n" >f.csv &&
+	crm-import contacts --on-conflict update f.csv 2>err &&
+	batch=$(sed -n "s/.*batch \([0-9]*\)$/\1/p" err) &&
+	crm-contact set 1 --title Boss 2>/dev/null &&
+	expect_exit 3 crm-import undo "$batch" 2>err &&
+	grep -q "1 record changed since import batch $batch (contact 1: set by tester" err &&
+	crm-contact show 1 -f city -H >out && echo Faro >expect && test_cmp expect out &&
+	crm-import undo --force "$batch" 2>/dev/null &&
+	crm-contact show 1 -f city -H >out && echo Recife >expect && test_cmp expect out
+'
+test_expect_success 'undo of a missing batch exits 1' '
+	expect_exit 1 crm-import undo 999 2>err && grep -q "no import batch 999" err
+'
+
+for f in csv tsv jsonl json yaml; do
+	test_expect_success "contacts round-trip through $f with no change" "
+		snapshot before &&
+		crm-contact list --format $f | crm-import contacts --format $f --key id --on-conflict update 2>err &&
+		grep -q 'updated 0, unchanged [1-9][0-9]*, skipped 0, rejected 0; nothing changed' err &&
+		snapshot after && test_cmp before after
+	"
+	test_expect_success "companies round-trip through $f with no change" "
+		snapshot before &&
+		crm-company list --format $f | crm-import companies --format $f --key id --on-conflict update 2>err &&
+		grep -q 'updated 0, unchanged [1-9][0-9]*, skipped 0, rejected 0; nothing changed' err &&
+		snapshot after && test_cmp before after
+	"
+done
+
+test_expect_success 'CSV: quoted commas, quotes, newlines, CRLF and a BOM' '
+	printf "\xef\xbb\xbfemail,first_name,title\r\nq1@example.org,\"Smith, Jr.\",\"says \"\"hi\"\"\nand bye\"\r\n" >q.csv &&
+	crm-import contacts -q q.csv &&
+	crm-contact list --where email=q1@example.org -f first_name,title --format json >out &&
+	jq -r ".[0].first_name, .[0].title" out >got && printf "Smith, Jr.\nsays \"hi\"\nand bye\n" >expect && test_cmp expect got
+'
+test_expect_success 'CSV: --delimiter and --no-header --columns' '
+	printf "nh@example.org;Nadia\n" >nh.csv &&
+	crm-import contacts -q -d ";" --no-header --columns email,first_name nh.csv &&
+	crm-contact list --where email=nh@example.org -f first_name -H >out && echo Nadia >expect && test_cmp expect out &&
+	expect_exit 2 crm-import contacts --no-header nh.csv 2>err && grep -q "go together" err
+'
+test_expect_success 'YAML sequence and JSON array' '
+	printf -- "- email: y1@example.org\n  first_name: Yuki\n" >y.yaml &&
+	printf "[{\"email\":\"j1@example.org\",\"first_name\":\"Jan\"}]" >j.json &&
+	crm-import contacts -q y.yaml j.json &&
+	crm-contact list --where "email~@example.org" -f first_name -H | grep -q Yuki &&
+	crm-contact list --where email=j1@example.org -f first_name -H | grep -q Jan
+'
+test_expect_success 'vCard: folding, N, several EMAIL and TEL, ORG, CATEGORIES' '
+	printf "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Doe;Jane;;;\r\nFN:Jane Doe\r\nEMAIL;TYPE=work:jane@exa\r\n mple.org\r\nEMAIL:jd@home.example\r\nTEL:+1 212 555 0199\r\nORG:Vcard Co\r\nCATEGORIES:friends,ny\r\nEND:VCARD\r\n" >c.vcf &&
+	crm-import contacts -q c.vcf &&
+	crm-contact list --where email=jane@example.org -f first_name,last_name,company,tags,custom.email2 -H >out &&
+	printf "Jane\tDoe\tVcard Co\tfriends,ny\tjd@home.example\n" >expect && test_cmp expect out
+'
+test_expect_success '--encoding converts Latin-1 and UTF-16' '
+	printf "email,first_name\nl1@example.org,Jos\xe9\n" >l1.csv &&
+	crm-import contacts -q --encoding latin1 l1.csv &&
+	printf "email,first_name\nu16@example.org,Zo\xc3\xab\n" | iconv -f UTF-8 -t UTF-16 >u16.csv &&
+	crm-import contacts -q --encoding utf-16 u16.csv &&
+	crm-contact list --where "email~example.org" -f first_name -H | grep -q "^José$" &&
+	crm-contact list --where email=u16@example.org -f first_name -H | grep -q "^Zoë$"
+'
+test_expect_success 'mapping file: columns, split, date format, constants, tags, ignore' '
+	printf "Full Name;Signup;Shoe Size;Row\nMaria Silva;31/12/1990;42;1\n\"Smith, John\";01/02/1985;44;2\n" >m.csv &&
+	printf "columns:\n  Full Name: split\n  Signup: { field: birth_date, date_format: \"%%d/%%m/%%Y\" }\n  Shoe Size: custom.shoe\nset:\n  source: fair\ntags: [fair2026]\nignore: [Row]\n" >m.yaml &&
+	crm-import contacts -q -d ";" --map m.yaml m.csv &&
+	crm-contact list --tag fair2026 -f first_name,last_name,birth_date,source,custom.shoe -H >out &&
+	printf "Maria\tSilva\t1990-12-31\tfair\t42\nJohn\tSmith\t1985-02-01\tfair\t44\n" >expect && test_cmp expect out
+'
+test_expect_success '--keep-unknown stores custom fields, --ignore-unknown drops them' '
+	printf "email,Favourite Colour\nk1@example.org,red\n" >k.csv &&
+	crm-import contacts -q --keep-unknown k.csv &&
+	crm-contact list --where email=k1@example.org -f custom.favourite_colour -H >out && echo red >expect && test_cmp expect out &&
+	printf "email,Favourite Colour\nk2@example.org,blue\n" >k2.csv &&
+	crm-import contacts -q --ignore-unknown k2.csv &&
+	crm-contact list --where email=k2@example.org -f all --format jsonl >out &&
+	grep -q k2@example.org out && ! grep -q blue out
+'
+
+# Bad input: a clear message with file and line, exit 2 or 3, and the
+# database as it was.
+bad_input() {
+	title=$1 code=$2 pattern=$3
+	shift 3
+	test_expect_success "$title" "
+		snapshot before &&
+		expect_exit $code $* 2>err && grep -q -- \"$pattern\" err &&
+		snapshot after && test_cmp before after
+	"
+}
+printf 'email,first_name\nt1@example.org,"Tess\nt2@example.org,Tom\n' >unclosed.csv
+bad_input 'a quote never closed is fatal' 3 'unclosed.csv:2: quoted field never closed' crm-import contacts unclosed.csv
+printf 'email,email\nd@example.org,e\n' >duphdr.csv
+bad_input 'a header with duplicate columns' 3 "duphdr.csv:1: column 'email' appears twice" crm-import contacts duphdr.csv
+printf 'email,first_name\nf1@example.org,A,extra\nf2@example.org\n' >fields.csv
+bad_input 'too many and too few fields reject those lines' 3 'fields.csv:3: 1 field where the header has 2' crm-import contacts fields.csv
+printf 'email,first_name\nnul@example.org,A\0B\n' >nul.csv
+bad_input 'a NUL byte rejects the record' 3 'nul.csv:2: field 2 holds a NUL byte' crm-import contacts nul.csv
+printf 'email,first_name\nbig@example.org,' >big.csv && head -c 10485760 /dev/zero | tr '\0' x >>big.csv && echo >>big.csv
+bad_input 'a 10 MB field rejects the record' 3 'big.csv:2: field 2 is longer than' crm-import contacts big.csv
+printf 'email,first_name\nu8@example.org,\xff\xfe\n' >utf.csv
+bad_input 'invalid UTF-8 rejects the record with its line' 3 'utf.csv:2: first_name: invalid UTF-8' crm-import contacts utf.csv
+bad_input 'a wrong --format name' 2 "unknown input format 'xml'" crm-import contacts --format xml utf.csv
+printf '{"email": "j@example.org"}\n' >wrong.csv
+bad_input 'JSON read as CSV reports unknown columns' 3 'wrong.csv:1: unknown column' crm-import contacts wrong.csv
+bad_input 'a missing file' 2 "cannot open 'missing.csv': No such file" crm-import contacts missing.csv
+mkdir -p adir.csv
+bad_input 'an unreadable file' 2 "cannot read 'adir.csv'" crm-import contacts adir.csv
+printf '[{"email":"tr1@example.org"},{"email":"tr2@example.org",' >trunc.json
+bad_input 'a truncated JSON file rolls everything back' 3 'trunc.json:1: invalid JSON' crm-import contacts trunc.json
+printf 'BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Cut Off\r\n' >trunc.vcf
+bad_input 'a vCard without END:VCARD' 3 'trunc.vcf' crm-import contacts trunc.vcf
+printf 'columns:\n  E-mail: emial\n' >badfield.yaml
+bad_input 'a mapping file with an unknown field' 2 'badfield.yaml:2:11: unknown contact field .emial.' crm-import contacts --map badfield.yaml unclosed.csv
+printf 'columns: [\n' >badyaml.yaml
+bad_input 'a mapping file with bad YAML' 2 'badyaml.yaml:2:1: ' crm-import contacts --map badyaml.yaml unclosed.csv
+printf 'email,Shoe,Hat\nsh@example.org,42,L\n' >unknown.csv
+bad_input 'unknown columns are listed' 3 "unknown columns 'Shoe', 'Hat'" crm-import contacts unknown.csv
+bad_input 'stdin needs --format' 2 'cannot tell the format' crm-import contacts '<unknown.csv'
+bad_input 'a key that is not a key field' 2 "cannot match contacts on .city. (key fields: id, email, phone)" crm-import contacts --key city unknown.csv
+bad_input 'a bad --on-conflict' 2 "takes skip, update or error" crm-import contacts --on-conflict merge unknown.csv
+
+test_expect_success '--help and the man page name every option' '
+	crm-import contacts --help >out &&
+	sed "s/\\\\-/-/g" "$TOP/man/man1/crm-import.1" >man &&
+	for o in format delimiter no-header columns encoding map keep-unknown ignore-unknown key on-conflict reject max-errors dry-run; do
+		grep -q -- "--$o" out && grep -q -- "--$o" man ||
+			{ echo "missing $o"; exit 1; }
+	done
+'
+test_done
