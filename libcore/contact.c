@@ -181,13 +181,15 @@ int crm_contact_tags_set(crm_db *db, int64_t id, const char *tags, int *changed)
 	int rc;
 
 	*changed = 0;
-	if ((rc = crm_entity_editable(db, &crm_contact_entity, id)) ||
+	if ((rc = crm_db_writable(db)) || (rc = crm_entity_exists(db, &crm_contact_entity, id)) ||
 	    (rc = canonical_tags(tags, &after)))
 		return rc;
 	before = tags_of(db, id);
 	if ((before || after) && (!before || !after || strcmp(before, after))) {
 		*changed = 1;
-		rc = tags_replace(db, id, after);
+		rc = crm_entity_editable(db, &crm_contact_entity, id);
+		if (!rc)
+			rc = tags_replace(db, id, after);
 		if (!rc)
 			rc = audit_change(db, id, "tag", "tags", before, after);
 		if (!rc)

@@ -95,8 +95,10 @@ static int contact_after_write(crm_db *db, int64_t id)
 
 	rc = crm_db_exec_id(db, "UPDATE contacts SET name_key = crm_key(trim(coalesce(first_name, '')"
 	                 " || ' ' || coalesce(last_name, ''))) WHERE id = ?1", id);
+	/* An erased contact is nameless by law; only writes that change it are
+	 * refused (crm_entity_editable). */
 	if (rc || (rc = crm_db_stmt(db, &st, "SELECT coalesce(first_name, last_name, email)"
-	                            " IS NULL FROM contacts WHERE id = ?1")))
+	                            " IS NULL AND erased_at IS NULL FROM contacts WHERE id = ?1")))
 		return rc;
 	sqlite3_bind_int64(st, 1, id);
 	empty = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);

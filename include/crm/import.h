@@ -87,8 +87,10 @@ int crm_import_row(crm_import *imp, const struct crm_row *row, struct crm_import
 /* Returns the counts so far. */
 const struct crm_import_counts *crm_import_counts(const crm_import *imp);
 
-/* Ends the import: records the batch (when anything was written) and
- * stores its id in *batch, or 0 when nothing changed. */
+/* Ends the import: writes the search entries of the records it wrote,
+ * records the batch (when anything was written) and stores its id in
+ * *batch, or 0 when nothing changed.  Call it before the transaction
+ * commits: the audit entries refer to the batch row it writes. */
 int crm_import_end(crm_import *imp, int64_t *batch);
 
 /* Frees the import; NULL-safe.  The caller rolls back on failure. */

@@ -138,6 +138,16 @@ for f in csv tsv jsonl json yaml; do
 	"
 done
 
+test_expect_success 'archived and erased records round-trip too; changing an erased one is refused' '
+	crm-contact rm 2 2>/dev/null && crm-contact erase 3 2>/dev/null &&
+	snapshot before &&
+	crm-contact list --all --format jsonl | crm-import contacts --format jsonl --key id --on-conflict update 2>err &&
+	grep -q "updated 0, .* rejected 0; nothing changed" err &&
+	snapshot after && test_cmp before after &&
+	echo "{\"id\":3,\"city\":\"X\"}" >erased.jsonl &&
+	expect_exit 3 crm-import contacts --key id --on-conflict update erased.jsonl 2>err &&
+	grep -q "erased.jsonl:1: contact 3 was erased and cannot be changed" err
+'
 test_expect_success 'CSV: quoted commas, quotes, newlines, CRLF and a BOM' '
 	printf "\xef\xbb\xbfemail,first_name,title\r\nq1@example.org,\"Smith, Jr.\",\"says \"\"hi\"\"\nand bye\"\r\n" >q.csv &&
 	crm-import contacts -q q.csv &&

@@ -1,0 +1,244 @@
+/* check_import.c - the import engine: matching, outcomes, the mapping
+ * file, batches and their undo. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crm.h"
+#include "fixture.h"
+
+static crm_db *db;
+static crm_import *imp;
+static struct crm_import_result res;
+
+static void setup(void)
+{
+	db = fx_open(true);
+	imp = NULL;
+}
+
+static void teardown(void)
+{
+	crm_import_free(imp);
+	fx_close(db);
+}
+
+static void begin(const char *entity, const char *key, enum crm_conflict conflict)
+{
+	struct crm_import_opts o = { .entity = crm_entity_find(entity), .key = key,
+	                             .conflict = conflict, .source = "test" };
+
+	crm_import_free(imp);
+	ck_assert_int_eq(crm_import_begin(&imp, db, &o), CRM_OK);
+}
+
+/* Imports one record given as "name=value" pairs separated by '|'. */
+static enum crm_outcome row(const char *pairs)
+{
+	char *copy = strdup(pairs), *save = NULL, *p;
+	const char *names[16], *values[16];
+	size_t lens[16], n = 0;
+	static long line = 1;
+	struct crm_row r = { 0 };
+
+	for (p = strtok_r(copy, "|", &save); p && n < 16; p = strtok_r(NULL, "|", &save)) {
+		char *eq = strchr(p, '=');
+		*eq = '\0';
+		names[n] = p;
+		values[n] = eq + 1;
+		lens[n] = strlen(eq + 1);
+		n++;
+	}
+	r.n = n;
+	r.names = names;
+	r.values = values;
+	r.lens = lens;
+	r.line = ++line;
+	ck_assert_int_eq(crm_import_row(imp, &r, &res), CRM_OK);
+	free(copy);
+	return res.outcome;
+}
+
+static long count_of(const char *sql)
+{
+	char buf[64] = "";
+	FILE *p;
+	char cmd[512];
+
+	snprintf(cmd, sizeof cmd, "sqlite3 '%s' \"%s\"", fx_path, sql);
+	ck_assert_msg(crm_db_commit(db) == CRM_OK, "%s", crm_error_message());
+	ck_assert_ptr_nonnull(p = popen(cmd, "r"));
+	ck_assert_ptr_nonnull(fgets(buf, sizeof buf, p));
+	pclose(p);
+	ck_assert_int_eq(crm_db_begin(db, true), CRM_OK);
+	return atol(buf);
+}
+
+START_TEST(test_key_must_be_indexed)
+{
+	struct crm_import_opts o = { .entity = crm_entity_find("contact"), .key = "city" };
+
+	ck_assert_int_eq(crm_import_begin(&imp, db, &o), CRM_EUSAGE);
+	ck_assert_str_eq(crm_error_message(),
+	                 "cannot match contacts on 'city' (key fields: id, email, phone)");
+	o.key = "company_id";
+	ck_assert_int_eq(crm_import_begin(&imp, db, &o), CRM_EUSAGE);
+	o.entity = crm_entity_find("company");
+	o.key = "name,domain";
+	ck_assert_int_eq(crm_import_begin(&imp, db, &o), CRM_OK);
+}
+END_TEST
+
+START_TEST(test_outcomes_by_conflict_mode)
+{
+	begin("contact", NULL, CRM_CONFLICT_SKIP);
+	ck_assert_int_eq(row("email=ana@example.org|first_name=Ana"), CRM_IMPORT_CREATED);
+	begin("contact", NULL, CRM_CONFLICT_SKIP);
+	ck_assert_int_eq(row("email=ANA@example.org|first_name=Anna"), CRM_IMPORT_SKIPPED);
+	begin("contact", NULL, CRM_CONFLICT_UPDATE);
+	ck_assert_int_eq(row("email=ana@example.org|first_name=Ana"), CRM_IMPORT_UNCHANGED);
+	begin("contact", NULL, CRM_CONFLICT_UPDATE);
+	ck_assert_int_eq(row("email=ana@example.org|first_name=Anna"), CRM_IMPORT_UPDATED);
+	begin("contact", NULL, CRM_CONFLICT_ERROR);
+	ck_assert_int_eq(row("email=ana@example.org"), CRM_IMPORT_REJECTED);
+	ck_assert_str_eq(res.field, "email");
+	ck_assert_str_eq(res.reason, "email 'ana@example.org' already belongs to contact 1");
+	ck_assert_int_eq(crm_import_counts(imp)->rejected, 1);
+}
+END_TEST
+
+START_TEST(test_duplicate_key_in_one_input)
+{
+	begin("contact", NULL, CRM_CONFLICT_UPDATE);
+	ck_assert_int_eq(row("email=a@example.org|first_name=A"), CRM_IMPORT_CREATED);
+	ck_assert_int_eq(row("email=A@example.org|first_name=B"), CRM_IMPORT_REJECTED);
+	ck_assert_str_eq(res.reason, "duplicate key: email 'A@example.org' repeats an earlier"
+	                 " record of this input (contact 1)");
+}
+END_TEST
+
+START_TEST(test_fallback_keys_for_companies)
+{
+	begin("company", NULL, CRM_CONFLICT_UPDATE);
+	ck_assert_int_eq(row("name=Acme|domain=acme.example"), CRM_IMPORT_CREATED);
+	begin("company", NULL, CRM_CONFLICT_UPDATE);
+	/* No domain: the name (case- and accent-insensitive) decides. */
+	ck_assert_int_eq(row("name=ACMÉ|industry=tools"), CRM_IMPORT_UPDATED);
+	ck_assert_int_eq(res.id, 1);
+	begin("company", NULL, CRM_CONFLICT_UPDATE);
+	ck_assert_int_eq(row("name=Acme Corp|domain=ACME.example"), CRM_IMPORT_UPDATED);
+	ck_assert_int_eq(res.id, 1);
+}
+END_TEST
+
+START_TEST(test_rejected_row_leaves_nothing)
+{
+	begin("contact", NULL, CRM_CONFLICT_SKIP);
+	/* The company would be created, but the bad email rejects the row. */
+	ck_assert_int_eq(row("email=bad|company=Ghost Ltd"), CRM_IMPORT_REJECTED);
+	ck_assert_str_eq(res.field, "email");
+	ck_assert_int_eq(crm_import_counts(imp)->companies, 0);
+	ck_assert_int_eq(count_of("select count(*) from companies"), 0);
+}
+END_TEST
+
+START_TEST(test_split_and_unknown_columns)
+{
+	struct crm_row r = { 0 };
+	const char *names[] = { "email", "Shoe" }, *values[] = { "x@example.org", "42" };
+	size_t lens[] = { 13, 2 };
+	int64_t batch;
+
+	begin("contact", NULL, CRM_CONFLICT_SKIP);
+	ck_assert_int_eq(row("Full Name=Souza, Ana Maria|email=s@example.org"), CRM_IMPORT_CREATED);
+	ck_assert_int_eq(row("Name=Madonna"), CRM_IMPORT_CREATED);
+	r.n = 2, r.names = names, r.values = values, r.lens = lens, r.line = 9;
+	ck_assert_int_eq(crm_import_row(imp, &r, &res), CRM_EDATA);
+	ck_assert_str_eq(crm_error_message(), "unknown column 'Shoe' (map it with --map, or"
+	                 " use --keep-unknown or --ignore-unknown)");
+	ck_assert_int_eq(crm_import_end(imp, &batch), CRM_OK);
+	ck_assert_int_eq(count_of("select count(*) from contacts where first_name = 'Ana Maria'"
+	                          " and last_name = 'Souza'"), 1);
+	ck_assert_int_eq(count_of("select count(*) from contacts where first_name = 'Madonna'"
+	                          " and last_name is null"), 1);
+}
+END_TEST
+
+START_TEST(test_map_file_errors_name_line_and_column)
+{
+	crm_import_map *m = NULL;
+	char path[200];
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/map.yaml", fx_dir);
+	ck_assert_ptr_nonnull(f = fopen(path, "w"));
+	fputs("columns:\n  Signed: { field: city, date_format: \"%d\" }\n", f);
+	fclose(f);
+	ck_assert_int_eq(crm_import_map_load(&m, path, crm_entity_find("contact")), CRM_EUSAGE);
+	ck_assert_ptr_nonnull(strstr(crm_error_message(), "map.yaml:2:"));
+	ck_assert_ptr_nonnull(strstr(crm_error_message(), "date_format needs a date field"));
+	ck_assert_ptr_nonnull(f = fopen(path, "w"));
+	fputs("tags: [a]\n", f);
+	fclose(f);
+	ck_assert_int_eq(crm_import_map_load(&m, path, crm_entity_find("company")), CRM_EUSAGE);
+	ck_assert_ptr_nonnull(strstr(crm_error_message(), "company records have no tags"));
+	ck_assert_ptr_null(m);
+}
+END_TEST
+
+START_TEST(test_undo_restores_and_removes)
+{
+	int64_t batch;
+	long removed, restored;
+
+	begin("contact", NULL, CRM_CONFLICT_SKIP);
+	ck_assert_int_eq(row("email=keep@example.org|city=Oslo"), CRM_IMPORT_CREATED);
+	ck_assert_int_eq(crm_import_end(imp, &batch), CRM_OK);
+	ck_assert_int_eq(batch, 1);
+	begin("contact", NULL, CRM_CONFLICT_UPDATE);
+	ck_assert_int_eq(row("email=keep@example.org|city=Bergen|tags=a,b"), CRM_IMPORT_UPDATED);
+	ck_assert_int_eq(row("email=new@example.org|company=Newco"), CRM_IMPORT_CREATED);
+	ck_assert_int_eq(crm_import_end(imp, &batch), CRM_OK);
+	ck_assert_int_eq(batch, 2);
+	ck_assert_int_eq(crm_import_undo(db, 2, 0, &removed, &restored), CRM_OK);
+	ck_assert_int_eq(removed, 2); /* the contact and the company it created */
+	ck_assert_int_eq(restored, 1);
+	ck_assert_int_eq(count_of("select count(*) from contacts where city = 'Oslo' and tags is null"), 1);
+	ck_assert_int_eq(count_of("select count(*) from contacts"), 1);
+	ck_assert_int_eq(count_of("select count(*) from companies"), 0);
+	ck_assert_int_eq(crm_import_undo(db, 2, 0, &removed, &restored), CRM_EDATA);
+	ck_assert_int_eq(crm_import_undo(db, 7, 0, &removed, &restored), CRM_ENOTFOUND);
+}
+END_TEST
+
+START_TEST(test_nothing_changed_records_no_batch)
+{
+	int64_t batch = -1;
+
+	begin("contact", NULL, CRM_CONFLICT_SKIP);
+	ck_assert_int_eq(row("email=bad"), CRM_IMPORT_REJECTED);
+	ck_assert_int_eq(crm_import_end(imp, &batch), CRM_OK);
+	ck_assert_int_eq(batch, 0);
+	ck_assert_int_eq(count_of("select count(*) from import_batches"), 0);
+}
+END_TEST
+
+Suite *import_suite(void)
+{
+	Suite *s = suite_create("import");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_key_must_be_indexed);
+	tcase_add_test(tc, test_outcomes_by_conflict_mode);
+	tcase_add_test(tc, test_duplicate_key_in_one_input);
+	tcase_add_test(tc, test_fallback_keys_for_companies);
+	tcase_add_test(tc, test_rejected_row_leaves_nothing);
+	tcase_add_test(tc, test_split_and_unknown_columns);
+	tcase_add_test(tc, test_map_file_errors_name_line_and_column);
+	tcase_add_test(tc, test_undo_restores_and_removes);
+	tcase_add_test(tc, test_nothing_changed_records_no_batch);
+	suite_add_tcase(s, tc);
+	return s;
+}
