@@ -64,28 +64,36 @@ static const struct crm_fielddef company_fields[] = {
 	{ { "archived_at", CRM_FT_TIME, RO | HIDDEN, "when the record was archived", NULL }, "archived_at", NULL },
 };
 
-int crm_contact_reindex(crm_db *db, const char *where, int64_t arg)
+/* Replaces the search entries of the rows of table matching where (?1 is
+ * arg): select reads the new entries, with %s standing for where. */
+static int reindex(crm_db *db, const char *fts, const char *table, const char *select,
+                   const char *where, int64_t arg)
 {
 	crm_buf del = CRM_BUF_INIT, ins = CRM_BUF_INIT;
 	int rc;
 
 	if (db->defer_index)
 		return CRM_OK;
-	crm_buf_printf(&del, "DELETE FROM contacts_fts WHERE rowid IN"
-	               " (SELECT id FROM contacts WHERE %s)", where);
-	crm_buf_printf(&ins,
-		"INSERT INTO contacts_fts(rowid, name, email, phone, company, notes)"
-		" SELECT c.id, trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '')), c.email,"
-		" trim(coalesce(c.phone, '') || ' ' || coalesce(c.phone_e164, '')),"
-		" (SELECT name FROM companies WHERE id = c.company_id),"
-		" (SELECT group_concat(body, ' ') FROM interactions WHERE contact_id = c.id)"
-		" FROM contacts c WHERE c.erased_at IS NULL AND (%s)", where);
+	crm_buf_printf(&del, "DELETE FROM %s WHERE rowid IN (SELECT id FROM %s WHERE %s)", fts,
+	               table, where);
+	crm_buf_printf(&ins, select, where);
 	rc = crm_db_exec_id(db, crm_buf_str(&del), arg);
 	if (!rc)
 		rc = crm_db_exec_id(db, crm_buf_str(&ins), arg);
 	crm_buf_free(&del);
 	crm_buf_free(&ins);
 	return rc;
+}
+
+int crm_contact_reindex(crm_db *db, const char *where, int64_t arg)
+{
+	return reindex(db, "contacts_fts", "contacts",
+		"INSERT INTO contacts_fts(rowid, name, email, phone, company, notes)"
+		" SELECT c.id, trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '')), c.email,"
+		" trim(coalesce(c.phone, '') || ' ' || coalesce(c.phone_e164, '')),"
+		" (SELECT name FROM companies WHERE id = c.company_id),"
+		" (SELECT group_concat(body, ' ') FROM interactions WHERE contact_id = c.id)"
+		" FROM contacts c WHERE c.erased_at IS NULL AND (%s)", where, arg);
 }
 
 static int contact_after_write(crm_db *db, int64_t id)
@@ -110,22 +118,10 @@ static int contact_after_write(crm_db *db, int64_t id)
 
 int crm_company_reindex(crm_db *db, const char *where, int64_t arg)
 {
-	crm_buf del = CRM_BUF_INIT, ins = CRM_BUF_INIT;
-	int rc;
-
-	if (db->defer_index)
-		return CRM_OK;
-	crm_buf_printf(&del, "DELETE FROM companies_fts WHERE rowid IN"
-	               " (SELECT id FROM companies WHERE %s)", where);
-	crm_buf_printf(&ins, "INSERT INTO companies_fts(rowid, name, domain, industry, city, website)"
-	               " SELECT id, name, domain, industry, city, website FROM companies"
-	               " WHERE %s", where);
-	rc = crm_db_exec_id(db, crm_buf_str(&del), arg);
-	if (!rc)
-		rc = crm_db_exec_id(db, crm_buf_str(&ins), arg);
-	crm_buf_free(&del);
-	crm_buf_free(&ins);
-	return rc;
+	return reindex(db, "companies_fts", "companies",
+		"INSERT INTO companies_fts(rowid, name, domain, industry, city, website)"
+		" SELECT id, name, domain, industry, city, website FROM companies WHERE %s",
+		where, arg);
 }
 
 static int company_after_write(crm_db *db, int64_t id)
