@@ -5,10 +5,12 @@
  * adds them as the properties X-CRM-LINE, X-CRM-FIELD and X-CRM-ERROR.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "crm/reader.h"
 #include "reject.h"
@@ -28,6 +30,7 @@ struct rejects {
 int rejects_open(struct rejects **out, const char *path, enum crm_format f)
 {
 	struct rejects *rj = calloc(1, sizeof *rj);
+	int fd;
 
 	*out = NULL;
 	if (!rj || !(rj->path = strdup(path))) {
@@ -35,8 +38,12 @@ int rejects_open(struct rejects **out, const char *path, enum crm_format f)
 		return crm_error_nomem();
 	}
 	rj->f = f;
-	if (!(rj->fp = fopen(path, "w"))) {
+	/* Rejected records are personal data: readable by their owner only. */
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0 || !(rj->fp = fdopen(fd, "w"))) {
 		int rc = crm_error_set(CRM_EIO, "cannot create '%s': %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
 		free(rj->path);
 		free(rj);
 		return rc;

@@ -73,6 +73,9 @@ test_expect_success 'rejects go to a file in the input format with line, field a
 	head -2 out | test_cmp expect - &&
 	crm-contact list -f email --where email=ok1@example.org -H >out && echo ok1@example.org >expect && test_cmp expect out
 '
+test_expect_success 'the reject file is readable by its owner only' '
+	test "$(stat -c %a rejects.csv)" = 600
+'
 test_expect_success 'rejects of JSON Lines are JSON Lines' '
 	printf "{\"email\":\"x\",\"first_name\":\"X\"}\n" >rej.jsonl &&
 	expect_exit 3 crm-import contacts -q -r rej-out.jsonl rej.jsonl &&
