@@ -260,6 +260,17 @@ static int import_all(struct run *run, int argc, char **argv)
 	return 3;
 }
 
+/* Rejects are written in the input's format: --format, else the first
+ * file's. */
+static enum crm_format reject_format(const struct run *run, int argc, char **argv)
+{
+	int guess = argc ? crm_reader_guess(argv[0]) : -1;
+
+	if ((int)run->ropts.format >= 0)
+		return run->ropts.format;
+	return guess >= 0 ? (enum crm_format)guess : CRM_FORMAT_CSV;
+}
+
 static int import_entity(struct cli *c, int argc, char **argv, const char *entity)
 {
 	struct crm_import_opts o = { .entity = crm_entity_find(entity) };
@@ -281,9 +292,7 @@ static int import_entity(struct cli *c, int argc, char **argv, const char *entit
 	if ((rc = crm_import_begin(&run.imp, c->db, &o)))
 		status = cli_error(c, rc);
 	else if ((v = cli_get(c, "reject")) &&
-	         (rc = rejects_open(&run.rej, v, (int)run.ropts.format >= 0 ? run.ropts.format
-	                            : argc && crm_reader_guess(argv[0]) >= 0
-	                            ? (enum crm_format)crm_reader_guess(argv[0]) : CRM_FORMAT_CSV)))
+	         (rc = rejects_open(&run.rej, v, reject_format(&run, argc, argv))))
 		status = cli_error(c, rc);
 	else
 		status = import_all(&run, argc, argv);
