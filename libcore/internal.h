@@ -151,6 +151,11 @@ static inline const struct crm_fielddef *crm_fielddef_of(const struct crm_field 
 int crm_contact_reindex(crm_db *db, const char *where, int64_t arg);
 int crm_company_reindex(crm_db *db, const char *where, int64_t arg);
 
+/* Decodes the UTF-8 code point at s, which has len (> 0) bytes left, into
+ * *cp and returns its length; a byte that does not start a well-formed
+ * sequence reads as one U+FFFD, so a scan never stops on bad input. */
+size_t crm_utf8_decode_lax(const char *s, size_t len, int32_t *cp);
+
 /* Registers the SQL function crm_key(text) (match key) on the connection. */
 int crm_db_register_functions(crm_db *db);
 

@@ -12,6 +12,7 @@
 #include "crm/buf.h"
 #include "crm/error.h"
 #include "crm/norm.h"
+#include "internal.h"
 
 #define NFC_OPTIONS (UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE)
 
@@ -76,9 +77,7 @@ static size_t utf8_decode(const char *s, size_t len, int32_t *cp)
 	return n;
 }
 
-/* Like utf8_decode, but a bad byte reads as one U+FFFD, for text that is
- * known to be valid or where a bad byte must not stop the scan. */
-static size_t decode_lax(const char *s, size_t len, int32_t *cp)
+size_t crm_utf8_decode_lax(const char *s, size_t len, int32_t *cp)
 {
 	size_t n = utf8_decode(s, len, cp);
 
@@ -161,7 +160,7 @@ static void trim(char *s)
 	int32_t c;
 
 	while (i < len) {
-		n = decode_lax(s + i, len - i, &c);
+		n = crm_utf8_decode_lax(s + i, len - i, &c);
 		if (!space_p(c)) {
 			if (start == len)
 				start = i;
@@ -208,7 +207,7 @@ static int fold_and_collapse(crm_buf *b, const char *s)
 	int32_t c;
 
 	while (i < len) {
-		n = decode_lax(s + i, len - i, &c);
+		n = crm_utf8_decode_lax(s + i, len - i, &c);
 		if (space_p(c)) {
 			gap = b->len > 0;
 		} else {
@@ -250,7 +249,7 @@ size_t crm_text_width(const char *s)
 
 	/* A bad byte shows as one U+FFFD on a terminal: one column. */
 	while (i < len) {
-		n = decode_lax(s + i, len - i, &c);
+		n = crm_utf8_decode_lax(s + i, len - i, &c);
 		w = utf8proc_charwidth(c);
 		width += w > 0 ? (size_t)w : 0;
 		i += n;
