@@ -30,7 +30,7 @@ CFLAGS   += -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 CXXFLAGS ?= -O2 -g
 CXXFLAGS += -std=c++17 -Wall -Wextra -Werror
 # libcsv ships no pkg-config file.
-LDLIBS   += $(shell pkg-config --libs $(PKGS)) -lcsv -ldl -lpthread
+LDLIBS   += $(shell pkg-config --libs $(PKGS)) -lcsv -ldl -lpthread -lm
 
 ifeq ($(SANITIZE),1)
 # The leak checker misreads the dynamic TLS of the dlopen'd phone module's

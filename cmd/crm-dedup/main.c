@@ -1,0 +1,206 @@
+/* crm-dedup - find, merge and unmerge people entered more than once. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "crm/dedup.h"
+
+static const struct cli_opt find_opts[] = {
+	{ "threshold", 'p', CLI_ARG, "P", "report pairs whose match probability is at least P (0 to 1; default 0.9)" },
+	{ "where", 'w', CLI_ARG, "FIELD OP VALUE", "consider only contacts matching the filter (repeatable)" },
+	{ "tag", 't', CLI_ARG, "TAG", "consider only contacts with the tag (repeatable)" },
+	{ "since", 's', CLI_ARG, "BATCH|DATE", "report only pairs with a contact new since: an import batch, \"last\", or a date" },
+	{ "pairs", 0, CLI_NOARG, NULL, "print scored pairs instead of clusters" },
+	{ "explain", 'x', CLI_NOARG, NULL, "print the full scoring of the pair of contacts given as operands" },
+	{ "threads", 'j', CLI_ARG, "N", "compare on N threads (default: one per CPU)" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+
+enum { CLUSTER_COLS = 9, PAIR_COLS = 5 };
+
+static const struct crm_column cluster_cols[CLUSTER_COLS] = {
+	{ "cluster", CRM_COL_INT }, { "id", CRM_COL_INT }, { "score", CRM_COL_NUMBER },
+	{ "first_name", CRM_COL_TEXT }, { "last_name", CRM_COL_TEXT }, { "email", CRM_COL_TEXT },
+	{ "updated_at", CRM_COL_TEXT }, { "partner", CRM_COL_INT }, { "evidence", CRM_COL_TEXT },
+};
+
+static const struct crm_column pair_cols[PAIR_COLS] = {
+	{ "id1", CRM_COL_INT }, { "id2", CRM_COL_INT }, { "score", CRM_COL_NUMBER },
+	{ "weight", CRM_COL_NUMBER }, { "evidence", CRM_COL_TEXT },
+};
+
+static const struct crm_column explain_cols[CRM_EXPLAIN_COLUMNS] = {
+	{ "field", CRM_COL_TEXT }, { "value1", CRM_COL_TEXT }, { "value2", CRM_COL_TEXT },
+	{ "comparison", CRM_COL_TEXT }, { "m", CRM_COL_NUMBER }, { "u", CRM_COL_NUMBER },
+	{ "weight", CRM_COL_NUMBER },
+};
+
+struct printer {
+	struct cli *c;
+	crm_out *w;
+	long rows;
+};
+
+static int print_member(void *arg, const struct crm_dedup_member *m)
+{
+	struct printer *p = arg;
+	char cluster[24], id[24], score[24], partner[24];
+	const char *vals[CLUSTER_COLS] = {
+		cluster, id, score, m->first_name, m->last_name, m->email, m->updated_at,
+		partner, m->evidence,
+	};
+
+	snprintf(cluster, sizeof cluster, "%ld", m->cluster);
+	snprintf(id, sizeof id, "%lld", (long long)m->id);
+	snprintf(score, sizeof score, "%.4f", m->probability);
+	snprintf(partner, sizeof partner, "%lld", (long long)m->partner);
+	p->rows++;
+	return cli_row(p->c, p->w, vals);
+}
+
+static int print_pair(void *arg, const struct crm_dedup_pair *pr)
+{
+	struct printer *p = arg;
+	char a[24], b[24], score[24], weight[24];
+	const char *vals[PAIR_COLS] = { a, b, score, weight, pr->evidence };
+
+	snprintf(a, sizeof a, "%lld", (long long)pr->a);
+	snprintf(b, sizeof b, "%lld", (long long)pr->b);
+	snprintf(score, sizeof score, "%.4f", pr->probability);
+	snprintf(weight, sizeof weight, "%.2f", pr->weight);
+	p->rows++;
+	return cli_row(p->c, p->w, vals);
+}
+
+static int print_explained(void *arg, const char *const *vals)
+{
+	struct printer *p = arg;
+
+	p->rows++;
+	return cli_row(p->c, p->w, vals);
+}
+
+/* Applies --where, --tag, --since and --threads; returns a libcore status. */
+static int find_options(struct cli *c, crm_dedup *d)
+{
+	crm_query *q = NULL;
+	const char *v;
+	size_t pos = 0;
+	char *end;
+	int rc = CRM_OK;
+
+	if (cli_has(c, "where") || cli_has(c, "tag")) {
+		if ((rc = crm_query_new(&q, c->db, crm_entity_find("contact"))))
+			return rc;
+		while (!rc && (v = cli_next(c, "where", &pos)))
+			rc = crm_query_where(q, v);
+		for (pos = 0; !rc && (v = cli_next(c, "tag", &pos));)
+			rc = crm_query_tag(q, v);
+		if (!rc)
+			rc = crm_dedup_restrict(d, q);
+		crm_query_free(q);
+	}
+	if (!rc && (v = cli_get(c, "since")))
+		rc = crm_dedup_since(d, v);
+	if (!rc && (v = cli_get(c, "threads"))) {
+		long n = strtol(v, &end, 10);
+
+		if (!*v || *end || n < 1 || n > 64)
+			return crm_error_set(CRM_EUSAGE, "--threads takes a number from 1 to 64, not '%s'", v);
+		crm_dedup_threads(d, (int)n);
+	}
+	return rc;
+}
+
+static int parse_threshold(struct cli *c, double *p)
+{
+	const char *v = cli_get(c, "threshold");
+	char *end;
+
+	*p = CRM_DEDUP_THRESHOLD;
+	if (!v)
+		return 0;
+	errno = 0;
+	*p = strtod(v, &end);
+	if (!*v || *end || errno || !(*p >= 0.0 && *p <= 1.0))
+		return cli_usage_error(c, "--threshold takes a probability from 0 to 1, not '%s'", v);
+	return 0;
+}
+
+/* Prints the explanation of the pair given as operands. */
+static int explain(struct cli *c, crm_dedup *d, char **argv, struct printer *p)
+{
+	int64_t a, b;
+	int rc;
+
+	if ((rc = cli_id(argv[0], &a)) || (rc = cli_id(argv[1], &b)))
+		return rc;
+	if ((rc = cli_output_fields(c, explain_cols, CRM_EXPLAIN_COLUMNS, &p->w)))
+		return rc;
+	return crm_dedup_explain(d, a, b, print_explained, p);
+}
+
+static void summary(const struct cli *c, const crm_dedup *d, long rows, int pairs)
+{
+	struct crm_dedup_stats st;
+
+	if (c->quiet || !isatty(STDERR_FILENO))
+		return;
+	crm_dedup_stats(d, &st);
+	fprintf(stderr, "%s: %zu contacts, %zu candidate pairs compared; %ld %s\n",
+	        c->prog->name, st.records, st.candidates, rows, pairs ? "pairs" : "records in clusters");
+}
+
+/* find: candidate duplicates as clusters, pairs, or one pair explained. */
+static int dedup_find(struct cli *c, int argc, char **argv)
+{
+	struct printer p = { .c = c };
+	crm_dedup *d = NULL;
+	double threshold;
+	int status, rc, pairs = cli_has(c, "pairs");
+
+	if (cli_has(c, "explain") ? argc != 2 : argc != 0)
+		return cli_has(c, "explain") ? cli_usage_error(c, "--explain takes two contact ids")
+		                             : cli_usage_error(c, "unexpected operand '%s'", argv[0]);
+	if ((status = parse_threshold(c, &threshold)))
+		return status;
+	if ((rc = crm_dedup_new(&d, c->db)) || (rc = find_options(c, d)) ||
+	    (rc = crm_dedup_run(d)))
+		goto out;
+	if (cli_has(c, "explain"))
+		rc = explain(c, d, argv, &p);
+	else if ((rc = pairs ? cli_output_fields(c, pair_cols, PAIR_COLS, &p.w)
+	                     : cli_output_fields(c, cluster_cols, CLUSTER_COLS, &p.w)))
+		;
+	else if (pairs)
+		rc = crm_dedup_pairs(d, threshold, print_pair, &p);
+	else
+		rc = crm_dedup_clusters(d, threshold, print_member, &p);
+	if (!rc && p.w)
+		rc = crm_out_finish(p.w);
+	if (!rc && !cli_has(c, "explain"))
+		summary(c, d, p.rows, pairs);
+out:
+	crm_out_free(p.w);
+	crm_dedup_free(d);
+	if (rc)
+		return cli_error(c, rc);
+	return p.rows ? 0 : 1;
+}
+
+static const struct cli_verb verbs[] = {
+	{ "find", dedup_find, "[--explain ID ID]", "print candidate duplicate contacts, scored", CLI_OUTPUT, find_opts },
+	{ NULL, NULL, NULL, NULL, 0, NULL }
+};
+
+static const struct cli_program program = {
+	"crm-dedup", "find, merge and unmerge duplicate people", NULL, verbs
+};
+
+int main(int argc, char **argv)
+{
+	return cli_main(&program, argc, argv);
+}

@@ -1,0 +1,547 @@
+/* dedup_score.c - comparing pairs and estimating the Fellegi-Sunter model.
+ *
+ * Each field of a pair is put on a level of agreement (exact, nickname,
+ * close, ..., different; 0 when either side is missing).  Among true
+ * matches a level has probability m, among random pairs u; agreeing at a
+ * level adds log2(m/u) bits of evidence, and a missing value adds none.
+ * u comes from comparing random pairs (for exact agreement, from how often
+ * each value occurs); m comes from expectation-maximisation over the
+ * candidate pairs, which separates them into a matching and a non-matching
+ * class without any labelled examples.  An exact agreement is then weighed
+ * by how common the shared value is: sharing a rare surname is strong
+ * evidence, sharing "Smith" weak.
+ */
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crm/simil.h"
+#include "dedup_impl.h"
+
+#define SAMPLE_MAX 1000000 /* random pairs compared to estimate u */
+#define EM_MAX_ITER 200
+#define EM_EPSILON 1e-7
+#define PRIOR_STRENGTH 10.0 /* pseudo-pairs pulling m towards its default */
+#define PARALLEL_MIN 20000  /* fewer items than this run on one thread */
+
+typedef int (*level_fn)(const char *a, const char *b, double *sim);
+
+struct fieldspec {
+	const char *name; /* the contact field */
+	int nlevels;
+	const char *level[DD_LEVELS];
+	double m0[DD_LEVELS]; /* default m, before the data speaks */
+	level_fn level_of;
+};
+
+static int name_level(const char *a, const char *b, double *sim)
+{
+	double s;
+
+	if (strcmp(a, b) == 0)
+		return *sim = 1.0, 1;
+	if (crm_nickname_p(a, b))
+		return *sim = 1.0, 2;
+	s = *sim = crm_jaro_winkler(a, b);
+	if (s >= 0.94)
+		return 3;
+	if (s >= 0.88)
+		return 4;
+	/* An initial against the full name: "J" and "John". */
+	if (s >= 0.75 || ((!a[1] || !b[1]) && a[0] == b[0]))
+		return 5;
+	return 6;
+}
+
+static int email_level(const char *a, const char *b, double *sim)
+{
+	const char *at_a = strrchr(a, '@'), *at_b = strrchr(b, '@');
+	char la[256], lb[256];
+
+	if (strcmp(a, b) == 0)
+		return *sim = 1.0, 1;
+	if (!at_a || !at_b || at_a - a >= 256 || at_b - b >= 256)
+		return *sim = 0.0, 4;
+	memcpy(la, a, (size_t)(at_a - a));
+	la[at_a - a] = '\0';
+	memcpy(lb, b, (size_t)(at_b - b));
+	lb[at_b - b] = '\0';
+	/* The same mailbox name at another provider: a changed job or ISP. */
+	if (strcmp(la, lb) == 0)
+		return *sim = 1.0, 2;
+	*sim = crm_jaro_winkler(la, lb);
+	return *sim >= 0.9 ? 3 : 4;
+}
+
+static int phone_level(const char *a, const char *b, double *sim)
+{
+	size_t na = strlen(a), nb = strlen(b);
+
+	*sim = strcmp(a, b) == 0;
+	if (*sim)
+		return 1;
+	/* The subscriber number read under another country code, or a typo. */
+	if ((na >= 7 && nb >= 7 && strcmp(a + na - 7, b + nb - 7) == 0) || crm_damerau(a, b) <= 1)
+		return 2;
+	return 3;
+}
+
+static int edits_level(const char *a, const char *b, double *sim)
+{
+	int e = crm_damerau(a, b);
+
+	*sim = e;
+	return e == 0 ? 1 : e == 1 ? 2 : e == 2 ? 3 : 4;
+}
+
+static int words_level(const char *a, const char *b, double *sim)
+{
+	if (strcmp(a, b) == 0)
+		return *sim = 1.0, 1;
+	*sim = crm_token_similarity(a, b);
+	return *sim >= 0.9 ? 2 : *sim >= 0.75 ? 3 : 4;
+}
+
+static int city_level(const char *a, const char *b, double *sim)
+{
+	if (strcmp(a, b) == 0)
+		return *sim = 1.0, 1;
+	*sim = crm_jaro_winkler(a, b);
+	return *sim >= 0.92 ? 2 : *sim >= 0.8 ? 3 : 4;
+}
+
+static int code_level(const char *a, const char *b, double *sim)
+{
+	int e = crm_damerau(a, b);
+
+	*sim = e;
+	return e == 0 ? 1 : e == 1 ? 2 : 3;
+}
+
+static int exact_level(const char *a, const char *b, double *sim)
+{
+	*sim = strcmp(a, b) == 0;
+	return *sim ? 1 : 2;
+}
+
+#define NAME_LEVELS { NULL, "exact", "nickname", "very similar", "similar", \
+		      "somewhat similar", "different" }
+#define NAME_M0 { 0, 0.80, 0.02, 0.08, 0.04, 0.03, 0.03 }
+
+static const struct fieldspec fields[DF_N] = {
+	[DF_FIRST] = { "first_name", 6, NAME_LEVELS, NAME_M0, name_level },
+	[DF_LAST] = { "last_name", 6, NAME_LEVELS, NAME_M0, name_level },
+	[DF_EMAIL] = { "email", 4, { NULL, "exact", "same mailbox", "similar mailbox", "different" },
+		       { 0, 0.85, 0.05, 0.05, 0.05 }, email_level },
+	[DF_PHONE] = { "phone", 3, { NULL, "exact", "nearly", "different" },
+		       { 0, 0.85, 0.08, 0.07 }, phone_level },
+	[DF_BIRTH] = { "birth_date", 4, { NULL, "exact", "1 edit", "2 edits", "different" },
+		       { 0, 0.85, 0.08, 0.03, 0.04 }, edits_level },
+	[DF_STREET] = { "street", 4, { NULL, "exact", "very similar", "similar", "different" },
+			{ 0, 0.75, 0.10, 0.08, 0.07 }, words_level },
+	[DF_CITY] = { "city", 4, { NULL, "exact", "very similar", "similar", "different" },
+		      { 0, 0.80, 0.08, 0.05, 0.07 }, city_level },
+	[DF_POSTCODE] = { "postal_code", 3, { NULL, "exact", "1 edit", "different" },
+			  { 0, 0.85, 0.08, 0.07 }, code_level },
+	[DF_REGION] = { "region", 2, { NULL, "exact", "different" }, { 0, 0.90, 0.10 },
+			exact_level },
+	[DF_COMPANY] = { "company", 4, { NULL, "exact", "very similar", "similar", "different" },
+			 { 0, 0.70, 0.10, 0.10, 0.10 }, words_level },
+};
+
+const char *dd_field_name(int f)
+{
+	return fields[f].name;
+}
+
+const char *dd_level_name(int f, int l)
+{
+	return l ? fields[f].level[l] : "missing";
+}
+
+static int compare_field(const crm_dedup *d, const struct dd_rec *a, const struct dd_rec *b,
+                         int f, int fb, double *sim)
+{
+	*sim = 0.0;
+	if (!a->key[f] || !b->key[fb])
+		return 0;
+	return fields[f].level_of(dd_key(d, a, f), dd_key(d, b, fb), sim);
+}
+
+uint64_t dd_compare(const crm_dedup *d, const struct dd_rec *a, const struct dd_rec *b,
+                    double sims[DF_N])
+{
+	double s[DF_N], cross[2];
+	uint64_t pattern = 0;
+	int f, level[DF_N], lf, ll;
+
+	if (!sims)
+		sims = s;
+	for (f = 0; f < DF_N; f++)
+		level[f] = compare_field(d, a, b, f, f, &sims[f]);
+	/* Names entered in the wrong fields: compare them crossed, and keep
+	 * that reading when both names agree closely that way and not this. */
+	if (level[DF_FIRST] > 3 && level[DF_LAST] > 3) {
+		lf = compare_field(d, a, b, DF_FIRST, DF_LAST, &cross[0]);
+		ll = compare_field(d, a, b, DF_LAST, DF_FIRST, &cross[1]);
+		if (lf && ll && lf <= 3 && ll <= 3) {
+			level[DF_FIRST] = lf;
+			level[DF_LAST] = ll;
+			sims[DF_FIRST] = cross[0];
+			sims[DF_LAST] = cross[1];
+			pattern |= DD_SWAPPED;
+		}
+	}
+	for (f = 0; f < DF_N; f++)
+		pattern |= (uint64_t)level[f] << (f * DD_LEVEL_BITS);
+	return pattern;
+}
+
+/* Whether a level's name needs the similarity beside it to say how close:
+ * the Jaro-Winkler and word scores; edit counts are in the name. */
+static int scored_level_p(int f, int l)
+{
+	level_fn fn = fields[f].level_of;
+
+	return l > 1 && (fn == name_level || fn == city_level || fn == words_level ||
+	                 fn == email_level) && strcmp(fields[f].level[l], "nickname") != 0;
+}
+
+int dd_evidence(crm_buf *b, uint64_t pattern, const double sims[DF_N])
+{
+	const char *sep = "";
+	int f, l, rc = CRM_OK;
+
+	if (pattern & DD_SWAPPED) {
+		rc = crm_buf_puts(b, "names swapped");
+		sep = "; ";
+	}
+	for (f = 0; f < DF_N && !rc; f++) {
+		if (!(l = dd_level(pattern, f)))
+			continue;
+		rc = crm_buf_printf(b, "%s%s %s", sep, fields[f].name, fields[f].level[l]);
+		if (!rc && scored_level_p(f, l))
+			rc = crm_buf_printf(b, " %.2f", sims[f]);
+		sep = "; ";
+	}
+	return rc;
+}
+
+/* Running work on several threads. */
+struct job {
+	void (*fn)(void *arg, size_t lo, size_t hi);
+	void *arg;
+	size_t lo, hi;
+};
+
+static void *job_run(void *p)
+{
+	struct job *j = p;
+
+	j->fn(j->arg, j->lo, j->hi);
+	return NULL;
+}
+
+void dd_parallel(const crm_dedup *d, size_t n, void (*fn)(void *arg, size_t lo, size_t hi),
+                void *arg)
+{
+	enum { MAX_THREADS = 64 };
+	struct job jobs[MAX_THREADS];
+	pthread_t tid[MAX_THREADS];
+	char started[MAX_THREADS] = { 0 };
+	int t, nt = d->threads < 1 ? 1 : d->threads > MAX_THREADS ? MAX_THREADS : d->threads;
+
+	if (n < PARALLEL_MIN)
+		nt = 1;
+	for (t = 0; t < nt; t++) {
+		jobs[t] = (struct job){ fn, arg, n * t / nt, n * (t + 1) / nt };
+		/* The last share, or one no thread could be started for, runs
+		 * here: the result is the same, only later. */
+		if (t < nt - 1 && pthread_create(&tid[t], NULL, job_run, &jobs[t]) == 0)
+			started[t] = 1;
+		else
+			job_run(&jobs[t]);
+	}
+	for (t = 0; t < nt; t++)
+		if (started[t])
+			pthread_join(tid[t], NULL);
+}
+
+/* Comparing the candidates.  After --since, pairs of two old records are
+ * not reported, so only every stride-th is compared: enough to estimate
+ * the model from, counted stride times. */
+#define ESTIMATE_MAX 200000
+
+static void compare_range(void *arg, size_t lo, size_t hi)
+{
+	crm_dedup *d = arg;
+	size_t x;
+
+	for (x = lo; x < hi; x++) {
+		const struct dd_rec *a = &d->rec[d->pair[x] >> 32];
+		const struct dd_rec *b = &d->rec[(uint32_t)d->pair[x]];
+
+		if (a->fresh || b->fresh)
+			d->pattern[x] = dd_compare(d, a, b, NULL);
+		else if (x % d->stride == 0)
+			d->pattern[x] = dd_compare(d, a, b, NULL) | DD_OLD;
+		else
+			d->pattern[x] = DD_SKIPPED;
+	}
+}
+
+int dd_compare_all(crm_dedup *d)
+{
+	size_t x, old = 0;
+
+	if (!(d->pattern = malloc((d->npair ? d->npair : 1) * sizeof *d->pattern)))
+		return crm_error_nomem();
+	for (x = 0; d->since && x < d->npair; x++)
+		old += !d->rec[d->pair[x] >> 32].fresh && !d->rec[(uint32_t)d->pair[x]].fresh;
+	d->stride = old > ESTIMATE_MAX ? old / ESTIMATE_MAX : 1;
+	dd_parallel(d, d->npair, compare_range, d);
+	return CRM_OK;
+}
+
+/* Estimating u: the levels of random pairs, counted per field. */
+struct sample {
+	crm_dedup *d;
+	pthread_mutex_t lock;
+	double count[DF_N][DD_LEVELS];
+};
+
+/* splitmix64: random pair x of the sample, the same on any thread. */
+static uint64_t mix(uint64_t x)
+{
+	x += UINT64_C(0x9E3779B97F4A7C15);
+	x = (x ^ (x >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
+	x = (x ^ (x >> 27)) * UINT64_C(0x94D049BB133111EB);
+	return x ^ (x >> 31);
+}
+
+static void sample_range(void *arg, size_t lo, size_t hi)
+{
+	struct sample *s = arg;
+	const crm_dedup *d = s->d;
+	double count[DF_N][DD_LEVELS] = { { 0 } };
+	size_t x;
+	int f;
+
+	for (x = lo; x < hi; x++) {
+		uint64_t r = mix(x);
+		size_t i = (size_t)((r >> 32) % d->nrec), j = (size_t)((uint32_t)r % (d->nrec - 1));
+		uint64_t p;
+
+		j += j >= i;
+		p = dd_compare(d, &d->rec[i], &d->rec[j], NULL);
+		for (f = 0; f < DF_N; f++)
+			count[f][dd_level(p, f)]++;
+	}
+	pthread_mutex_lock(&s->lock);
+	for (f = 0; f < DF_N; f++)
+		for (int l = 0; l < DD_LEVELS; l++)
+			s->count[f][l] += count[f][l];
+	pthread_mutex_unlock(&s->lock);
+}
+
+/* The chance that two random records agree exactly on field f, from how
+ * many records share each value: sum of c(c-1) over n(n-1). */
+static double exact_u(const crm_dedup *d, int f)
+{
+	double shared = 0.0, n = (double)d->model.present[f];
+	size_t i;
+
+	for (i = 0; i < d->nrec; i++)
+		if (d->rec[i].key[f])
+			shared += d->rec[i].tf[f] - 1;
+	return n > 1 ? (shared + 1.0) / (n * (n - 1) + 1.0) : 0.5;
+}
+
+static void estimate_u(crm_dedup *d)
+{
+	struct sample s = { .d = d };
+	double total_pairs = (double)d->nrec * (d->nrec - 1) / 2;
+	size_t n = total_pairs < SAMPLE_MAX ? (size_t)total_pairs : SAMPLE_MAX;
+	int f, l;
+
+	pthread_mutex_init(&s.lock, NULL);
+	if (n)
+		dd_parallel(d, n, sample_range, &s);
+	pthread_mutex_destroy(&s.lock);
+	d->sampled = n;
+	for (f = 0; f < DF_N; f++) {
+		int nl = fields[f].nlevels;
+		double other = 0.0, exact = exact_u(d, f);
+
+		for (l = 2; l <= nl; l++)
+			other += s.count[f][l] + 0.5;
+		d->model.u[f][1] = exact;
+		for (l = 2; l <= nl; l++)
+			d->model.u[f][l] = (1.0 - exact) * (s.count[f][l] + 0.5) / other;
+	}
+}
+
+/* The distinct patterns of the compared candidates and how many pairs
+ * show each (a sampled old pair stands for stride pairs). */
+struct histogram {
+	uint64_t *pattern;
+	double *count;
+	size_t n;
+	double total;
+};
+
+static int histogram_build(const crm_dedup *d, struct histogram *h)
+{
+	uint64_t *v = malloc((d->npair ? d->npair : 1) * sizeof *v);
+	size_t x, n = 0;
+	int rc;
+
+	if (!v)
+		return crm_error_nomem();
+	for (x = 0; x < d->npair; x++)
+		if (!(d->pattern[x] & DD_SKIPPED))
+			v[n++] = d->pattern[x] & ~DD_SWAPPED;
+	if ((rc = dd_radix_sort(v, n))) {
+		free(v);
+		return rc;
+	}
+	h->pattern = v;
+	h->count = malloc((n ? n : 1) * sizeof *h->count);
+	h->n = 0;
+	h->total = 0.0;
+	if (!h->count)
+		return crm_error_nomem();
+	for (x = 0; x < n; x++) {
+		double c = v[x] & DD_OLD ? (double)d->stride : 1.0;
+
+		if (h->n == 0 || v[h->n - 1] != v[x]) {
+			v[h->n] = v[x];
+			h->count[h->n++] = 0.0;
+		}
+		h->count[h->n - 1] += c;
+		h->total += c;
+	}
+	return CRM_OK;
+}
+
+/* One EM step: the posterior match probability of each pattern, then m,
+ * the candidates' u and lambda re-estimated from them.  Returns the
+ * largest change of a parameter. */
+static double em_step(struct dd_model *mo, double uc[DF_N][DD_LEVELS], const struct histogram *h)
+{
+	double am[DF_N][DD_LEVELS] = { { 0 } }, au[DF_N][DD_LEVELS] = { { 0 } };
+	double matched = 0.0, change = 0.0;
+	size_t k;
+	int f, l;
+
+	for (k = 0; k < h->n; k++) {
+		double lm = log(mo->lambda), lu = log(1.0 - mo->lambda), g;
+
+		for (f = 0; f < DF_N; f++) {
+			if ((l = dd_level(h->pattern[k], f))) {
+				lm += log(mo->m[f][l]);
+				lu += log(uc[f][l]);
+			}
+		}
+		g = 1.0 / (1.0 + exp(lu - lm));
+		matched += g * h->count[k];
+		for (f = 0; f < DF_N; f++) {
+			if ((l = dd_level(h->pattern[k], f))) {
+				am[f][l] += g * h->count[k];
+				au[f][l] += (1.0 - g) * h->count[k];
+			}
+		}
+	}
+	for (f = 0; f < DF_N; f++) {
+		int nl = fields[f].nlevels;
+		double sm = PRIOR_STRENGTH, su = 0.0;
+
+		for (l = 1; l <= nl; l++) {
+			sm += am[f][l];
+			su += au[f][l] + 1e-3;
+		}
+		for (l = 1; l <= nl; l++) {
+			double m = (am[f][l] + PRIOR_STRENGTH * fields[f].m0[l]) / sm;
+
+			change = fmax(change, fabs(m - mo->m[f][l]));
+			mo->m[f][l] = m;
+			uc[f][l] = (au[f][l] + 1e-3) / su;
+		}
+	}
+	matched /= h->total;
+	matched = fmin(fmax(matched, 1e-9), 1.0 - 1e-9);
+	change = fmax(change, fabs(matched - mo->lambda));
+	mo->lambda = matched;
+	return change;
+}
+
+static void estimate_m(crm_dedup *d, const struct histogram *h)
+{
+	struct dd_model *mo = &d->model;
+	double uc[DF_N][DD_LEVELS];
+	int f, l;
+
+	memcpy(uc, mo->u, sizeof uc);
+	for (f = 0; f < DF_N; f++)
+		for (l = 1; l <= fields[f].nlevels; l++)
+			mo->m[f][l] = fields[f].m0[l];
+	mo->lambda = 0.1;
+	mo->iterations = 0;
+	while (h->n && mo->iterations < EM_MAX_ITER) {
+		mo->iterations++;
+		if (em_step(mo, uc, h) < EM_EPSILON)
+			break;
+	}
+}
+
+int dd_estimate(crm_dedup *d)
+{
+	struct dd_model *mo = &d->model;
+	struct histogram h = { 0 };
+	double all = (double)d->nrec * (d->nrec - 1) / 2, p;
+	int f, l, rc;
+
+	estimate_u(d);
+	if ((rc = histogram_build(d, &h))) {
+		free(h.pattern);
+		free(h.count);
+		return rc;
+	}
+	estimate_m(d, &h);
+	for (f = 0; f < DF_N; f++)
+		for (l = 1; l <= fields[f].nlevels; l++)
+			mo->w[f][l] = log2(mo->m[f][l] / mo->u[f][l]);
+	/* The matches EM finds among the candidates, over all possible pairs:
+	 * the chance that two records picked at random are one person. */
+	p = all > 0 ? mo->lambda * h.total / all : 0.5;
+	p = fmin(fmax(p, 1e-12), 0.5);
+	mo->prior = log2(p / (1.0 - p));
+	free(h.pattern);
+	free(h.count);
+	return CRM_OK;
+}
+
+double dd_field_weight(const crm_dedup *d, const struct dd_rec *a, int f, int l)
+{
+	const struct dd_model *mo = &d->model;
+
+	if (l == 0)
+		return 0.0;
+	/* Exact agreement on value v: among random pairs it happens with
+	 * about the share of records holding v. */
+	if (l == 1 && mo->present[f] > 1)
+		return log2(mo->m[f][1] / ((double)a->tf[f] / mo->present[f]));
+	return mo->w[f][l];
+}
+
+double dd_weight(const crm_dedup *d, const struct dd_rec *a, uint64_t pattern)
+{
+	double w = d->model.prior;
+	int f;
+
+	for (f = 0; f < DF_N; f++)
+		w += dd_field_weight(d, a, f, dd_level(pattern, f));
+	return w;
+}
