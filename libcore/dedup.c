@@ -427,8 +427,7 @@ static int explain_field(const crm_dedup *d, const struct dd_rec *a, const struc
 		snprintf(how + strlen(how), sizeof how - strlen(how), " %.2f", sims[f]);
 	if (l) {
 		snprintf(m, sizeof m, "%.4g", d->model.m[f][l]);
-		snprintf(u, sizeof u, "%.4g", l == 1 ? (double)a->tf[f] / d->model.present[f]
-		                                  : d->model.u[f][l]);
+		snprintf(u, sizeof u, "%.4g", l == 1 ? dd_value_u(d, a, f) : d->model.u[f][l]);
 	}
 	snprintf(w, sizeof w, "%.2f", dd_field_weight(d, a, f, l));
 	vals[0] = dd_field_name(f);

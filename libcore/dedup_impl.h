@@ -107,6 +107,10 @@ int dd_estimate(crm_dedup *d);
 /* Returns the weight in bits (with the prior) of a compared pair. */
 double dd_weight(const crm_dedup *d, const struct dd_rec *a, uint64_t pattern);
 
+/* The share of records holding a's value of field f: the u of an exact
+ * agreement on that value. */
+double dd_value_u(const crm_dedup *d, const struct dd_rec *a, int f);
+
 /* The weight in bits field f contributes at level l for record a's value
  * (term-frequency adjusted when the values agree exactly). */
 double dd_field_weight(const crm_dedup *d, const struct dd_rec *a, int f, int l);

@@ -20,10 +20,11 @@
 #include "crm/simil.h"
 #include "dedup_impl.h"
 
-#define SAMPLE_MAX 1000000 /* random pairs compared to estimate u */
+#define SAMPLE_MAX 200000 /* random pairs compared to estimate u */
 #define EM_MAX_ITER 200
 #define EM_EPSILON 1e-7
 #define PRIOR_STRENGTH 10.0 /* pseudo-pairs pulling m towards its default */
+#define U_PRIOR_PAIRS 1000.0 /* pseudo-pairs pulling u towards its default */
 #define PARALLEL_MIN 20000  /* fewer items than this run on one thread */
 
 typedef int (*level_fn)(const char *a, const char *b, double *sim);
@@ -33,6 +34,7 @@ struct fieldspec {
 	int nlevels;
 	const char *level[DD_LEVELS];
 	double m0[DD_LEVELS]; /* default m, before the data speaks */
+	double u0[DD_LEVELS]; /* default u, likewise */
 	level_fn level_of;
 };
 
@@ -63,16 +65,15 @@ static int email_level(const char *a, const char *b, double *sim)
 	if (strcmp(a, b) == 0)
 		return *sim = 1.0, 1;
 	if (!at_a || !at_b || at_a - a >= 256 || at_b - b >= 256)
-		return *sim = 0.0, 4;
+		return *sim = 0.0, 3;
 	memcpy(la, a, (size_t)(at_a - a));
 	la[at_a - a] = '\0';
 	memcpy(lb, b, (size_t)(at_b - b));
 	lb[at_b - b] = '\0';
-	/* The same mailbox name at another provider: a changed job or ISP. */
-	if (strcmp(la, lb) == 0)
-		return *sim = 1.0, 2;
-	*sim = crm_jaro_winkler(la, lb);
-	return *sim >= 0.9 ? 3 : 4;
+	/* The same mailbox name at another provider: a changed job or ISP.
+	 * A merely similar mailbox is no evidence: namesakes have them. */
+	*sim = strcmp(la, lb) == 0;
+	return *sim ? 2 : 3;
 }
 
 static int phone_level(const char *a, const char *b, double *sim)
@@ -129,26 +130,33 @@ static int exact_level(const char *a, const char *b, double *sim)
 #define NAME_LEVELS { NULL, "exact", "nickname", "very similar", "similar", \
 		      "somewhat similar", "different" }
 #define NAME_M0 { 0, 0.80, 0.02, 0.08, 0.04, 0.03, 0.03 }
+#define NAME_U0 { 0, 0.005, 0.0005, 0.002, 0.01, 0.05, 0.9325 }
+#define WORDS_LEVELS { NULL, "exact", "very similar", "similar", "different" }
 
+/* The defaults m0 and u0 are what a small database is scored with: they
+ * count as U_PRIOR_PAIRS (u) and PRIOR_STRENGTH (m) pairs of evidence, so
+ * a few hundred records lean on them and a million are scored by what
+ * their own data says. */
 static const struct fieldspec fields[DF_N] = {
-	[DF_FIRST] = { "first_name", 6, NAME_LEVELS, NAME_M0, name_level },
-	[DF_LAST] = { "last_name", 6, NAME_LEVELS, NAME_M0, name_level },
-	[DF_EMAIL] = { "email", 4, { NULL, "exact", "same mailbox", "similar mailbox", "different" },
-		       { 0, 0.85, 0.05, 0.05, 0.05 }, email_level },
+	[DF_FIRST] = { "first_name", 6, NAME_LEVELS, NAME_M0, NAME_U0, name_level },
+	[DF_LAST] = { "last_name", 6, NAME_LEVELS, NAME_M0, NAME_U0, name_level },
+	[DF_EMAIL] = { "email", 3, { NULL, "exact", "same mailbox", "different" },
+		       { 0, 0.85, 0.05, 0.10 }, { 0, 1e-6, 1e-5, 0.999989 }, email_level },
 	[DF_PHONE] = { "phone", 3, { NULL, "exact", "nearly", "different" },
-		       { 0, 0.85, 0.08, 0.07 }, phone_level },
+		       { 0, 0.85, 0.08, 0.07 }, { 0, 1e-6, 1e-4, 0.999899 }, phone_level },
 	[DF_BIRTH] = { "birth_date", 4, { NULL, "exact", "1 edit", "2 edits", "different" },
-		       { 0, 0.85, 0.08, 0.03, 0.04 }, edits_level },
-	[DF_STREET] = { "street", 4, { NULL, "exact", "very similar", "similar", "different" },
-			{ 0, 0.75, 0.10, 0.08, 0.07 }, words_level },
-	[DF_CITY] = { "city", 4, { NULL, "exact", "very similar", "similar", "different" },
-		      { 0, 0.80, 0.08, 0.05, 0.07 }, city_level },
+		       { 0, 0.85, 0.08, 0.03, 0.04 }, { 0, 1e-4, 1e-3, 0.01, 0.9889 },
+		       edits_level },
+	[DF_STREET] = { "street", 4, WORDS_LEVELS, { 0, 0.75, 0.10, 0.08, 0.07 },
+			{ 0, 1e-4, 1e-3, 0.01, 0.9889 }, words_level },
+	[DF_CITY] = { "city", 4, WORDS_LEVELS, { 0, 0.80, 0.08, 0.05, 0.07 },
+		      { 0, 0.05, 0.01, 0.03, 0.91 }, city_level },
 	[DF_POSTCODE] = { "postal_code", 3, { NULL, "exact", "1 edit", "different" },
-			  { 0, 0.85, 0.08, 0.07 }, code_level },
+			  { 0, 0.85, 0.08, 0.07 }, { 0, 1e-3, 0.01, 0.989 }, code_level },
 	[DF_REGION] = { "region", 2, { NULL, "exact", "different" }, { 0, 0.90, 0.10 },
-			exact_level },
-	[DF_COMPANY] = { "company", 4, { NULL, "exact", "very similar", "similar", "different" },
-			 { 0, 0.70, 0.10, 0.10, 0.10 }, words_level },
+			{ 0, 0.2, 0.8 }, exact_level },
+	[DF_COMPANY] = { "company", 4, WORDS_LEVELS, { 0, 0.70, 0.10, 0.10, 0.10 },
+			 { 0, 1e-3, 0.005, 0.01, 0.984 }, words_level },
 };
 
 const char *dd_field_name(int f)
@@ -205,8 +213,8 @@ static int scored_level_p(int f, int l)
 {
 	level_fn fn = fields[f].level_of;
 
-	return l > 1 && (fn == name_level || fn == city_level || fn == words_level ||
-	                 fn == email_level) && strcmp(fields[f].level[l], "nickname") != 0;
+	return l > 1 && (fn == name_level || fn == city_level || fn == words_level) &&
+	       strcmp(fields[f].level[l], "nickname") != 0;
 }
 
 int dd_evidence(crm_buf *b, uint64_t pattern, const double sims[DF_N])
@@ -356,7 +364,7 @@ static double exact_u(const crm_dedup *d, int f)
 	for (i = 0; i < d->nrec; i++)
 		if (d->rec[i].key[f])
 			shared += d->rec[i].tf[f] - 1;
-	return n > 1 ? (shared + 1.0) / (n * (n - 1) + 1.0) : 0.5;
+	return (shared + U_PRIOR_PAIRS * fields[f].u0[1]) / (n * (n - 1) + U_PRIOR_PAIRS);
 }
 
 static void estimate_u(crm_dedup *d)
@@ -376,15 +384,16 @@ static void estimate_u(crm_dedup *d)
 		double other = 0.0, exact = exact_u(d, f);
 
 		for (l = 2; l <= nl; l++)
-			other += s.count[f][l] + 0.5;
+			other += s.count[f][l] + U_PRIOR_PAIRS * fields[f].u0[l];
 		d->model.u[f][1] = exact;
 		for (l = 2; l <= nl; l++)
-			d->model.u[f][l] = (1.0 - exact) * (s.count[f][l] + 0.5) / other;
+			d->model.u[f][l] = (1.0 - exact) *
+			                   (s.count[f][l] + U_PRIOR_PAIRS * fields[f].u0[l]) / other;
 	}
 }
 
-/* The distinct patterns of the compared candidates and how many pairs
- * show each (a sampled old pair stands for stride pairs). */
+/* The distinct patterns of compared candidates and how many pairs show
+ * each (a sampled pair of old records stands for stride pairs). */
 struct histogram {
 	uint64_t *pattern;
 	double *count;
@@ -392,32 +401,50 @@ struct histogram {
 	double total;
 };
 
-static int histogram_build(const crm_dedup *d, struct histogram *h)
+#define FIELD(f) (1u << (f))
+#define LEVEL_MASK(f) (((UINT64_C(1) << DD_LEVEL_BITS) - 1) << ((f) * DD_LEVEL_BITS))
+
+static void histogram_free(struct histogram *h)
 {
-	uint64_t *v = malloc((d->npair ? d->npair : 1) * sizeof *v);
+	free(h->pattern);
+	free(h->count);
+}
+
+/* Builds the histogram of the candidates that agree exactly on every field
+ * of rule (a set of FIELD bits; 0 takes every candidate), with those
+ * fields then left out of the patterns. */
+static int histogram_build(const crm_dedup *d, unsigned rule, struct histogram *h)
+{
 	size_t x, n = 0;
-	int rc;
+	int f, rc;
 
-	if (!v)
+	memset(h, 0, sizeof *h);
+	h->pattern = malloc((d->npair ? d->npair : 1) * sizeof *h->pattern);
+	h->count = malloc((d->npair ? d->npair : 1) * sizeof *h->count);
+	if (!h->pattern || !h->count)
 		return crm_error_nomem();
-	for (x = 0; x < d->npair; x++)
-		if (!(d->pattern[x] & DD_SKIPPED))
-			v[n++] = d->pattern[x] & ~DD_SWAPPED;
-	if ((rc = dd_radix_sort(v, n))) {
-		free(v);
-		return rc;
+	for (x = 0; x < d->npair; x++) {
+		uint64_t p = d->pattern[x] & ~DD_SWAPPED;
+
+		if (p & DD_SKIPPED)
+			continue;
+		for (f = 0; f < DF_N; f++) {
+			if (!(rule & FIELD(f)))
+				continue;
+			if (dd_level(p, f) != 1)
+				break;
+			p &= ~LEVEL_MASK(f);
+		}
+		if (f == DF_N)
+			h->pattern[n++] = p;
 	}
-	h->pattern = v;
-	h->count = malloc((n ? n : 1) * sizeof *h->count);
-	h->n = 0;
-	h->total = 0.0;
-	if (!h->count)
-		return crm_error_nomem();
+	if ((rc = dd_radix_sort(h->pattern, n)))
+		return rc;
 	for (x = 0; x < n; x++) {
-		double c = v[x] & DD_OLD ? (double)d->stride : 1.0;
+		double c = h->pattern[x] & DD_OLD ? (double)d->stride : 1.0;
 
-		if (h->n == 0 || v[h->n - 1] != v[x]) {
-			v[h->n] = v[x];
+		if (h->n == 0 || h->pattern[h->n - 1] != h->pattern[x]) {
+			h->pattern[h->n] = h->pattern[x];
 			h->count[h->n++] = 0.0;
 		}
 		h->count[h->n - 1] += c;
@@ -426,101 +453,160 @@ static int histogram_build(const crm_dedup *d, struct histogram *h)
 	return CRM_OK;
 }
 
-/* One EM step: the posterior match probability of each pattern, then m,
- * the candidates' u and lambda re-estimated from them.  Returns the
- * largest change of a parameter. */
-static double em_step(struct dd_model *mo, double uc[DF_N][DD_LEVELS], const struct histogram *h)
+/* One EM step with u held at its random-pair value: the posterior match
+ * probability of each pattern, then lambda and (when m_too) m estimated
+ * again from them.  Returns the largest change of a parameter. */
+static double em_step(double m[DF_N][DD_LEVELS], const double u[DF_N][DD_LEVELS],
+                      double *lambda, const struct histogram *h, int m_too)
 {
-	double am[DF_N][DD_LEVELS] = { { 0 } }, au[DF_N][DD_LEVELS] = { { 0 } };
-	double matched = 0.0, change = 0.0;
+	double am[DF_N][DD_LEVELS] = { { 0 } }, matched = 0.0, change = 0.0;
 	size_t k;
 	int f, l;
 
 	for (k = 0; k < h->n; k++) {
-		double lm = log(mo->lambda), lu = log(1.0 - mo->lambda), g;
+		double lm = log(*lambda), lu = log(1.0 - *lambda), g;
 
 		for (f = 0; f < DF_N; f++) {
 			if ((l = dd_level(h->pattern[k], f))) {
-				lm += log(mo->m[f][l]);
-				lu += log(uc[f][l]);
+				lm += log(m[f][l]);
+				lu += log(u[f][l]);
 			}
 		}
-		g = 1.0 / (1.0 + exp(lu - lm));
-		matched += g * h->count[k];
-		for (f = 0; f < DF_N; f++) {
-			if ((l = dd_level(h->pattern[k], f))) {
-				am[f][l] += g * h->count[k];
-				au[f][l] += (1.0 - g) * h->count[k];
-			}
+		g = 1.0 / (1.0 + exp(lu - lm)) * h->count[k];
+		matched += g;
+		for (f = 0; f < DF_N; f++)
+			am[f][dd_level(h->pattern[k], f)] += g;
+	}
+	for (f = 0; m_too && f < DF_N; f++) {
+		double sum = PRIOR_STRENGTH;
+
+		for (l = 1; l <= fields[f].nlevels; l++)
+			sum += am[f][l];
+		for (l = 1; l <= fields[f].nlevels; l++) {
+			double v = (am[f][l] + PRIOR_STRENGTH * fields[f].m0[l]) / sum;
+
+			change = fmax(change, fabs(v - m[f][l]));
+			m[f][l] = v;
 		}
 	}
-	for (f = 0; f < DF_N; f++) {
-		int nl = fields[f].nlevels;
-		double sm = PRIOR_STRENGTH, su = 0.0;
-
-		for (l = 1; l <= nl; l++) {
-			sm += am[f][l];
-			su += au[f][l] + 1e-3;
-		}
-		for (l = 1; l <= nl; l++) {
-			double m = (am[f][l] + PRIOR_STRENGTH * fields[f].m0[l]) / sm;
-
-			change = fmax(change, fabs(m - mo->m[f][l]));
-			mo->m[f][l] = m;
-			uc[f][l] = (au[f][l] + 1e-3) / su;
-		}
-	}
-	matched /= h->total;
-	matched = fmin(fmax(matched, 1e-9), 1.0 - 1e-9);
-	change = fmax(change, fabs(matched - mo->lambda));
-	mo->lambda = matched;
+	matched = fmin(fmax(matched / h->total, 1e-9), 1.0 - 1e-9);
+	change = fmax(change, fabs(matched - *lambda));
+	*lambda = matched;
 	return change;
 }
 
-static void estimate_m(crm_dedup *d, const struct histogram *h)
+/* Runs EM to convergence; returns the iterations taken. */
+static int em(double m[DF_N][DD_LEVELS], const double u[DF_N][DD_LEVELS], double *lambda,
+              const struct histogram *h, int m_too)
+{
+	int it = 0;
+
+	while (h->n && it < EM_MAX_ITER)
+		if (++it, em_step(m, u, lambda, h, m_too) < EM_EPSILON)
+			break;
+	return it;
+}
+
+/* Estimating m from all candidates at once fails when the candidates hold
+ * many pairs that agree on some fields for reasons other than being one
+ * person (namesakes: same name, all else different); EM then takes them
+ * for the matching class.  So m is estimated per training rule, from the
+ * candidates agreeing exactly on the rule's fields, with those fields left
+ * out: among namesakes the other fields of non-matches look like random
+ * pairs', which is what u describes.  Each field's m is the average over
+ * the rules that leave it in, weighted by the matches each found. */
+static const unsigned training[] = {
+	FIELD(DF_FIRST) | FIELD(DF_LAST),
+	FIELD(DF_BIRTH),
+	FIELD(DF_EMAIL),
+	FIELD(DF_PHONE),
+	FIELD(DF_STREET) | FIELD(DF_POSTCODE),
+};
+
+#define TRAINING_MIN 20.0 /* fewer candidates than this train nothing */
+
+static int train(crm_dedup *d, unsigned rule, double sum[DF_N][DD_LEVELS], double weight[DF_N])
 {
 	struct dd_model *mo = &d->model;
-	double uc[DF_N][DD_LEVELS];
-	int f, l;
+	struct histogram h;
+	double m[DF_N][DD_LEVELS], lambda = 0.1, matches;
+	int f, l, rc = histogram_build(d, rule, &h);
 
-	memcpy(uc, mo->u, sizeof uc);
+	if (rc || h.total < TRAINING_MIN) {
+		histogram_free(&h);
+		return rc;
+	}
+	for (f = 0; f < DF_N; f++)
+		memcpy(m[f], fields[f].m0, sizeof m[f]);
+	mo->iterations += em(m, mo->u, &lambda, &h, 1);
+	matches = lambda * h.total;
+	for (f = 0; f < DF_N; f++) {
+		if (rule & FIELD(f))
+			continue;
+		for (l = 1; l <= fields[f].nlevels; l++)
+			sum[f][l] += matches * m[f][l];
+		weight[f] += matches;
+	}
+	histogram_free(&h);
+	return CRM_OK;
+}
+
+static int estimate_m(crm_dedup *d)
+{
+	struct dd_model *mo = &d->model;
+	double sum[DF_N][DD_LEVELS] = { { 0 } }, weight[DF_N] = { 0 };
+	size_t r;
+	int f, l, rc;
+
+	mo->iterations = 0;
+	for (r = 0; r < sizeof training / sizeof training[0]; r++)
+		if ((rc = train(d, training[r], sum, weight)))
+			return rc;
 	for (f = 0; f < DF_N; f++)
 		for (l = 1; l <= fields[f].nlevels; l++)
-			mo->m[f][l] = fields[f].m0[l];
+			mo->m[f][l] = (sum[f][l] + PRIOR_STRENGTH * fields[f].m0[l]) /
+			              (weight[f] + PRIOR_STRENGTH);
+	return CRM_OK;
+}
+
+/* With m and u known, the share of matches among all candidates. */
+static int estimate_lambda(crm_dedup *d, double *candidates)
+{
+	struct dd_model *mo = &d->model;
+	struct histogram h;
+	int rc = histogram_build(d, 0, &h);
+
 	mo->lambda = 0.1;
-	mo->iterations = 0;
-	while (h->n && mo->iterations < EM_MAX_ITER) {
-		mo->iterations++;
-		if (em_step(mo, uc, h) < EM_EPSILON)
-			break;
-	}
+	if (!rc)
+		mo->iterations += em(mo->m, mo->u, &mo->lambda, &h, 0);
+	*candidates = h.total;
+	histogram_free(&h);
+	return rc;
 }
 
 int dd_estimate(crm_dedup *d)
 {
 	struct dd_model *mo = &d->model;
-	struct histogram h = { 0 };
-	double all = (double)d->nrec * (d->nrec - 1) / 2, p;
+	double all = (double)d->nrec * (d->nrec - 1) / 2, candidates, p;
 	int f, l, rc;
 
 	estimate_u(d);
-	if ((rc = histogram_build(d, &h))) {
-		free(h.pattern);
-		free(h.count);
+	if ((rc = estimate_m(d)) || (rc = estimate_lambda(d, &candidates)))
 		return rc;
-	}
-	estimate_m(d, &h);
 	for (f = 0; f < DF_N; f++)
 		for (l = 1; l <= fields[f].nlevels; l++)
 			mo->w[f][l] = log2(mo->m[f][l] / mo->u[f][l]);
-	/* The matches EM finds among the candidates, over all possible pairs:
-	 * the chance that two records picked at random are one person. */
-	p = all > 0 ? mo->lambda * h.total / all : 0.5;
+	/* The matches among the candidates, over all possible pairs: the
+	 * chance that two records picked at random are one person. */
+	p = all > 0 ? mo->lambda * candidates / all : 0.5;
 	p = fmin(fmax(p, 1e-12), 0.5);
 	mo->prior = log2(p / (1.0 - p));
-	free(h.pattern);
-	free(h.count);
 	return CRM_OK;
+}
+
+double dd_value_u(const crm_dedup *d, const struct dd_rec *a, int f)
+{
+	return (a->tf[f] + U_PRIOR_PAIRS * fields[f].u0[1]) / (d->model.present[f] + U_PRIOR_PAIRS);
 }
 
 double dd_field_weight(const crm_dedup *d, const struct dd_rec *a, int f, int l)
@@ -531,8 +617,8 @@ double dd_field_weight(const crm_dedup *d, const struct dd_rec *a, int f, int l)
 		return 0.0;
 	/* Exact agreement on value v: among random pairs it happens with
 	 * about the share of records holding v. */
-	if (l == 1 && mo->present[f] > 1)
-		return log2(mo->m[f][1] / ((double)a->tf[f] / mo->present[f]));
+	if (l == 1)
+		return log2(mo->m[f][1] / dd_value_u(d, a, f));
 	return mo->w[f][l];
 }
 

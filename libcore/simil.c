@@ -23,37 +23,73 @@ static int decode(const char *s, int32_t out[CRM_SIMIL_MAX])
 	return n;
 }
 
-/* The Jaro similarity of code point strings a (la) and b (lb), both > 0. */
+/* The positions in b (at most 64 code points) of each code point, as bit
+ * masks: a table for ASCII, a scan of b for the rest. */
+struct positions {
+	uint64_t ascii[128];
+	const int32_t *b;
+	int lb;
+};
+
+static void positions_set(struct positions *p, const int32_t *b, int lb, int on)
+{
+	int j;
+
+	p->b = b;
+	p->lb = lb;
+	for (j = 0; j < lb; j++)
+		if (b[j] < 128)
+			p->ascii[b[j]] = on ? p->ascii[b[j]] | UINT64_C(1) << j : 0;
+}
+
+static uint64_t positions_of(const struct positions *p, int32_t c)
+{
+	uint64_t mask = 0;
+	int j;
+
+	if (c >= 0 && c < 128)
+		return p->ascii[c];
+	for (j = 0; j < p->lb; j++)
+		if (p->b[j] == c)
+			mask |= UINT64_C(1) << j;
+	return mask;
+}
+
+/* The bits below position n (n <= 64). */
+static uint64_t below(int n)
+{
+	return n >= 64 ? ~UINT64_C(0) : (UINT64_C(1) << n) - 1;
+}
+
+/* The Jaro similarity of code point strings a (la) and b (lb), both > 0,
+ * bit-parallel: each code point of a takes the first unused equal code
+ * point of b within the match window, found with one mask operation. */
 static double jaro(const int32_t *a, int la, const int32_t *b, int lb)
 {
-	char used_a[CRM_SIMIL_MAX] = { 0 }, used_b[CRM_SIMIL_MAX] = { 0 };
-	int window = (la > lb ? la : lb) / 2 - 1, m = 0, t = 0, i, j, k;
+	static _Thread_local struct positions pos; /* all zero between calls */
+	uint64_t used_a = 0, used_b = 0, ma, mb;
+	int window = (la > lb ? la : lb) / 2 - 1, m = 0, t = 0, i;
 
 	if (window < 0)
 		window = 0;
+	positions_set(&pos, b, lb, 1);
 	for (i = 0; i < la; i++) {
 		int lo = i - window > 0 ? i - window : 0;
-		int hi = i + window + 1 < lb ? i + window + 1 : lb;
+		uint64_t cand = positions_of(&pos, a[i]) & below(i + window + 1) & ~below(lo) & ~used_b;
 
-		for (j = lo; j < hi; j++) {
-			if (!used_b[j] && a[i] == b[j]) {
-				used_a[i] = used_b[j] = 1;
-				m++;
-				break;
-			}
+		if (cand) {
+			used_b |= cand & -cand;
+			used_a |= UINT64_C(1) << i;
+			m++;
 		}
 	}
+	positions_set(&pos, b, lb, 0);
 	if (m == 0)
 		return 0.0;
 	/* Matched code points taken in order on both sides; each position
 	 * where they differ is half a transposition. */
-	for (i = 0, k = 0; i < la; i++) {
-		if (!used_a[i])
-			continue;
-		while (!used_b[k])
-			k++;
-		t += a[i] != b[k++];
-	}
+	for (ma = used_a, mb = used_b; ma; ma &= ma - 1, mb &= mb - 1)
+		t += a[__builtin_ctzll(ma)] != b[__builtin_ctzll(mb)];
 	return ((double)m / la + (double)m / lb + (m - t / 2.0) / m) / 3.0;
 }
 
@@ -147,24 +183,29 @@ static void split_words(const char *s, struct words *w)
 	}
 }
 
-/* Monge-Elkan: the mean over a's words of the best match among b's. */
+/* Symmetric Monge-Elkan: each word's best Jaro-Winkler score against the
+ * other side's words, averaged over a's words and over b's, then the two
+ * means averaged.  One pass over the word pairs serves both directions. */
 static double monge_elkan(const struct words *a, const struct words *b)
 {
-	double sum = 0.0;
+	double best_a[CRM_SIMIL_MAX] = { 0 }, best_b[CRM_SIMIL_MAX] = { 0 };
+	double sum_a = 0.0, sum_b = 0.0;
 	int i, j;
 
 	for (i = 0; i < a->n; i++) {
-		double best = 0.0;
-
 		for (j = 0; j < b->n; j++) {
 			double s = jaro_winkler(a->cp + a->start[i], a->len[i],
 						b->cp + b->start[j], b->len[j]);
-			if (s > best)
-				best = s;
+
+			best_a[i] = s > best_a[i] ? s : best_a[i];
+			best_b[j] = s > best_b[j] ? s : best_b[j];
 		}
-		sum += best;
 	}
-	return sum / a->n;
+	for (i = 0; i < a->n; i++)
+		sum_a += best_a[i];
+	for (j = 0; j < b->n; j++)
+		sum_b += best_b[j];
+	return (sum_a / a->n + sum_b / b->n) / 2.0;
 }
 
 double crm_token_similarity(const char *a, const char *b)
@@ -176,7 +217,10 @@ double crm_token_similarity(const char *a, const char *b)
 	split_words(b, &wb);
 	if (wa.n == 0 || wb.n == 0)
 		return wa.n == wb.n ? 1.0 : 0.0;
-	me = (monge_elkan(&wa, &wb) + monge_elkan(&wb, &wa)) / 2.0;
+	me = monge_elkan(&wa, &wb);
+	/* Words run together or split apart change the count of words. */
+	if (wa.n == wb.n)
+		return me;
 	joined = jaro_winkler(wa.cp, wa.total, wb.cp, wb.total);
 	return me > joined ? me : joined;
 }

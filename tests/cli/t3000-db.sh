@@ -66,8 +66,10 @@ test_expect_success 'a newer schema is a clear error' '
 '
 test_expect_success 'a locked database exits 4 after the busy timeout, nothing written' '
 	n=$(sqlite3 "$CRM_DB" "select count(*) from contacts")
-	{ echo "BEGIN IMMEDIATE;"; sleep 3; echo "COMMIT;"; } | sqlite3 "$CRM_DB" &
-	for i in 1 2 3 4 5 6 7 8 9 10; do
+	# The holder waits for the lock if a probe below has it for a moment;
+	# the probes stop once one of them finds the lock taken.
+	{ echo ".timeout 5000"; echo "BEGIN IMMEDIATE;"; sleep 3; echo "COMMIT;"; } | sqlite3 "$CRM_DB" &
+	for i in $(seq 30); do
 		sqlite3 "$CRM_DB" "begin immediate; commit" 2>/dev/null || break; sleep 0.1
 	done
 	CRM_BUSY_TIMEOUT=100 expect_exit 4 crm-contact add --first-name Late 2>err &&

@@ -1,0 +1,157 @@
+#!/bin/bash
+# crm-dedup find: scoring of known pairs, clusters, restriction, --since,
+# --explain, blocking recall and accuracy on generated data, bad options.
+. "$(dirname "$0")/lib.sh"
+
+# pairs_of FILE: the cluster output's implied pairs, "a b" with a < b.
+pairs_of() {
+	awk -F'\t' 'NR > 1 { m[$1] = m[$1] " " $2 }
+	END { for (c in m) { k = split(substr(m[c], 2), v, " ")
+		for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) print v[i], v[j] } }' "$1" | sort
+}
+
+test_expect_success 'setup: people entered twice in different ways' '
+	crm-db init >/dev/null &&
+	cat >people.csv <<-\EOF &&
+	first_name,last_name,email,phone,birth_date,street,city,postal_code,country
+	Robert,Lovelace,bob@example.org,020 7946 0001,1975-03-12,12 High Street,London,N1 9GU,GB
+	Bob,Lovelace,,+44 20 7946 0001,1975-03-12,12 High St,London,N1 9GU,GB
+	Ada,Byron,ada@example.org,,1985-12-10,,London,,GB
+	Byron,Ada,ada.byron@example.com,,1985-12-10,,London,,GB
+	Grace,Hopper,grace@example.org,,1906-12-09,,New York,,US
+	Marie,Curie,marie@example.org,,1867-11-07,,Paris,,FR
+	Mary,Curry,mary@example.com,,1970-01-01,,Leeds,,GB
+	Jürgen,Müller,jm@example.de,,1960-05-05,,Berlin,,DE
+	Juergen,Mueller,juergen@example.com,,1960-05-05,,Berlin,,DE
+	José,García,jose.garcia+crm@gmail.com,,,,Madrid,,ES
+	Jose,Garcia,josegarcia@gmail.com,,,,Madrid,,ES
+	EOF
+	crm-import contacts -q people.csv
+'
+test_expect_success 'find prints each cluster with its members in id order' '
+	crm-dedup find -f cluster,id,first_name,last_name >out &&
+	printf "cluster\tid\tfirst_name\tlast_name\n" >expect &&
+	printf "1\t1\tRobert\tLovelace\n1\t2\tBob\tLovelace\n" >>expect &&
+	printf "2\t3\tAda\tByron\n2\t4\tByron\tAda\n" >>expect &&
+	printf "3\t8\tJürgen\tMüller\n3\t9\tJuergen\tMueller\n" >>expect &&
+	printf "4\t10\tJosé\tGarcía\n4\t11\tJose\tGarcia\n" >>expect &&
+	test_cmp expect out
+'
+test_expect_success 'namesakes and look-alikes are not matched' '
+	crm-dedup find -H -f id >ids &&
+	! grep -qx "6" ids && ! grep -qx "7" ids && ! grep -qx "5" ids
+'
+test_expect_success 'the evidence names what agreed, and how' '
+	crm-dedup find --pairs -f id1,id2,evidence -H >out &&
+	grep -q "^1	2	first_name nickname; last_name exact; phone exact; birth_date exact; street very similar" out &&
+	grep -q "^3	4	names swapped; first_name exact; last_name exact" out &&
+	grep -q "^10	11	first_name exact; last_name exact; email exact" out
+'
+test_expect_success 'scores are probabilities; a higher threshold keeps fewer pairs' '
+	crm-dedup find --pairs -f score -H | awk "\$1 < 0.9 || \$1 > 1 { bad = 1 } END { exit bad }" &&
+	crm-dedup find --pairs -p 0 -H -f id1 | wc -l >all &&
+	crm-dedup find --pairs -H -f id1 | wc -l >some &&
+	test "$(cat all)" -gt "$(cat some)"
+'
+test_expect_success 'every output format carries the same records' '
+	crm-dedup find --format jsonl | jq -r "[.cluster, .id, .score > 0.9] | @tsv" >out &&
+	printf "1\t1\ttrue\n1\t2\ttrue\n2\t3\ttrue\n2\t4\ttrue\n3\t8\ttrue\n3\t9\ttrue\n4\t10\ttrue\n4\t11\ttrue\n" >expect &&
+	test_cmp expect out &&
+	crm-dedup find --format json | jq -e "length == 8" >/dev/null &&
+	crm-dedup find --format csv -H | wc -l | grep -qx 8
+'
+test_expect_success '--explain shows every field, the prior and the total' '
+	crm-dedup find --explain 1 2 -f field,value1,value2,comparison >out &&
+	grep -q "^first_name	robert	bob	nickname$" out &&
+	grep -q "^email	bob@example.org		missing$" out &&
+	grep -q "^phone	+442079460001	+442079460001	exact$" out &&
+	awk -F"\t" "\$1 == \"total\" { split(\$4, p, \" \"); exit !(p[2] >= 0.9) }" out &&
+	test "$(wc -l <out)" -eq 13
+'
+test_expect_success '--explain of crossed names compares them crossed' '
+	crm-dedup find --explain 3 4 -f field,value1,value2,comparison -H >out &&
+	grep -q "^first_name	ada	ada	exact (crossed)$" out
+'
+test_expect_success '--where and --tag restrict the contacts considered' '
+	crm-dedup find --where "country = DE" -H -f id >out &&
+	printf "8\n9\n" >expect && test_cmp expect out &&
+	crm-contact tag add vip 1 2 3 &&
+	crm-dedup find --tag vip -H -f id >out &&
+	printf "1\n2\n" >expect && test_cmp expect out
+'
+test_expect_success 'archived contacts are not considered' '
+	crm-contact rm 9 &&
+	crm-dedup find -H -f id >out &&
+	! grep -qx 9 out && ! grep -qx 8 out &&
+	crm-contact restore 9
+'
+test_expect_success '--since last compares only the newest batch with everyone' '
+	printf "first_name,last_name,birth_date,city,country\nGrace,Hoper,1906-12-09,New York,US\n" >more.csv &&
+	crm-import contacts -q more.csv &&
+	crm-dedup find --since last --pairs -f id1,id2 -H >out &&
+	printf "5\t12\n" >expect && test_cmp expect out &&
+	crm-dedup find --since 2 -H -f cluster,id >out &&
+	printf "1\t5\n1\t12\n" >expect && test_cmp expect out
+'
+test_expect_success '--since a date takes contacts changed since then' '
+	CRM_NOW=2026-11-23T10:00:00Z crm-contact set 6 --city Lyon &&
+	crm-dedup find --since 2026-11-23 --pairs -H -f id1 >out &&
+	test ! -s out || ! grep -qv "^6$" out
+'
+test_expect_code 1 'nothing found exits 1 with only the header' '
+	crm-dedup find --where "country = FR" >out; s=$?;
+	printf "cluster\tid\tscore\tfirst_name\tlast_name\temail\tupdated_at\tpartner\tevidence\n" >expect &&
+	test_cmp expect out && exit $s
+'
+test_expect_code 1 '--explain of an id not compared names it' '
+	crm-dedup find --explain 1 999 2>err; s=$?;
+	grep -q "contact 999 is not among the contacts compared" err && exit $s
+'
+test_expect_code 1 '--since a batch that does not exist' '
+	crm-dedup find --since 99 2>err; s=$?; grep -q "no import batch 99" err && exit $s
+'
+test_expect_code 2 '--since something that is neither batch nor date' '
+	crm-dedup find --since yesterdayish 2>err; s=$?; grep -q "neither an import batch" err && exit $s
+'
+test_expect_code 2 'a threshold out of range' 'crm-dedup find --threshold 1.5'
+test_expect_code 2 'a threshold that is no number' 'crm-dedup find -p high'
+test_expect_code 2 'a bad thread count' 'crm-dedup find -j 0'
+test_expect_code 2 '--explain needs two ids' 'crm-dedup find --explain 1'
+test_expect_code 2 'find takes no operands without --explain' 'crm-dedup find 1 2'
+test_expect_code 2 'a bad filter' 'crm-dedup find --where "nosuchfield = 1"'
+test_expect_code 2 'an unknown verb' 'crm-dedup lose'
+
+# Generated people with known duplicates (bench/gen-dups): the candidate
+# pairs must hold nearly every true pair (blocking recall), and the
+# clusters must be right.
+test_expect_success 'setup: 3000 generated contacts with known duplicates' '
+	export CRM_DB="$SCRATCH/gen.db" &&
+	crm-db init >/dev/null &&
+	"$TOP/bench/gen-dups" 3000 >gen.csv &&
+	crm-import contacts -q gen.csv &&
+	crm-contact list -f id,custom.truth -H >truth &&
+	awk -F"\t" "{ id[\$2] = id[\$2] \" \" \$1 } END { for (t in id) { k = split(substr(id[t], 2), v, \" \")
+		for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) print (v[i] < v[j] ? v[i] \" \" v[j] : v[j] \" \" v[i]) } }" truth | sort >true-pairs &&
+	test "$(wc -l <true-pairs)" -gt 200
+'
+test_expect_success 'blocking brings at least 98% of the true pairs together' '
+	export CRM_DB="$SCRATCH/gen.db" &&
+	crm-dedup find --pairs -p 0 -H -f id1,id2 | tr "\t" " " | sort >candidates &&
+	found=$(comm -12 true-pairs candidates | wc -l) && all=$(wc -l <true-pairs) &&
+	echo "blocking recall $found / $all" &&
+	test $((found * 100)) -ge $((all * 98))
+'
+test_expect_success 'clusters: precision at least 99%, recall at least 95%' '
+	export CRM_DB="$SCRATCH/gen.db" &&
+	crm-dedup find >clusters &&
+	pairs_of clusters >found &&
+	tp=$(comm -12 true-pairs found | wc -l) && fp=$(comm -13 true-pairs found | wc -l) &&
+	all=$(wc -l <true-pairs) &&
+	echo "correct $tp, wrong $fp, true $all" &&
+	test $((tp * 100)) -ge $(((tp + fp) * 99)) && test $((tp * 100)) -ge $((all * 95))
+'
+test_expect_success 'one thread and two give the same clusters' '
+	export CRM_DB="$SCRATCH/gen.db" &&
+	crm-dedup find -j 1 >one && crm-dedup find -j 2 >two && test_cmp one two
+'
+test_done
