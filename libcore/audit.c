@@ -45,6 +45,14 @@ static void render_change(crm_buf *b, const char *field, const char *old, const 
 }
 
 /* Renders an audit entry's changes as "field: old → new; ...". */
+/* Whether v is an old -> new change: [old, new], each a string or null. */
+static bool change_p(json_t *v)
+{
+	return json_is_array(v) && json_array_size(v) == 2 &&
+	       (json_is_string(json_array_get(v, 0)) || json_is_null(json_array_get(v, 0))) &&
+	       (json_is_string(json_array_get(v, 1)) || json_is_null(json_array_get(v, 1)));
+}
+
 void crm_audit_render(crm_buf *b, const char *action, const char *changes)
 {
 	json_t *root = changes ? json_loads(changes, 0, NULL) : NULL;
@@ -57,10 +65,17 @@ void crm_audit_render(crm_buf *b, const char *action, const char *changes)
 		const char *n = json_string_value(json_array_get(v, 1));
 		crm_buf_puts(b, !first ? "; " : add ? "created: " : "");
 		first = false;
-		if (add)
+		if (add) {
 			crm_buf_printf(b, "%s=%s", key, n ? n : "");
-		else
+		} else if (change_p(v)) {
 			render_change(b, key, o, n);
+		} else {
+			/* Facts such as a merge's ids: "merged: [2,5]". */
+			char *t = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+
+			crm_buf_printf(b, "%s: %s", key, t ? t : "");
+			free(t);
+		}
 	}
 	json_decref(root);
 	/* Entries without values (a purge, or values purged) show the action. */

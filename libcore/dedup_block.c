@@ -332,3 +332,54 @@ int dd_block(crm_dedup *d)
 	d->npair = p.n;
 	return CRM_OK;
 }
+
+/* Training pairs for the fields of rule (a set of 1 << field bits): pairs
+ * of records agreeing exactly on all of them, chosen without looking at
+ * any other field, so that the other fields of the non-matches among them
+ * look like those of random pairs.  Candidate pairs cannot serve: the
+ * blocking rules made them agree on cities, dates and postcodes too.  A
+ * group of equal values gives pairs of neighbours in record order, at most
+ * max pairs in all. */
+int dd_rule_pairs(const crm_dedup *d, unsigned rule, size_t max, uint64_t **out, size_t *n)
+{
+	struct keys k = { 0 };
+	struct pairs p = { 0 };
+	uint64_t mask;
+	size_t i, s, e, j;
+	int f, rc = CRM_OK;
+
+	while ((UINT64_C(1) << k.bits) < d->nrec)
+		k.bits++;
+	mask = (UINT64_C(1) << k.bits) - 1;
+	for (i = 0; i < d->nrec && !rc; i++) {
+		uint64_t h = UINT64_C(14695981039346656037);
+
+		for (f = 0; f < DF_N; f++) {
+			if (!(rule & (1u << f)))
+				continue;
+			if (!d->rec[i].key[f])
+				break;
+			h = fnv(h, dd_key(d, &d->rec[i], f), strlen(dd_key(d, &d->rec[i], f)) + 1);
+		}
+		if (f == DF_N)
+			rc = key_add(&k, (uint32_t)i, 0, (const char *)&h, sizeof h, "", 0);
+	}
+	if (!rc)
+		rc = dd_radix_sort(k.v, k.n);
+	for (s = 0; !rc && s < k.n && p.n < max; s = e) {
+		for (e = s + 1; e < k.n && k.v[e] >> k.bits == k.v[s] >> k.bits; e++)
+			;
+		/* Each record with the next two of its group. */
+		for (i = s; i < e && !rc; i++)
+			for (j = i + 1; j < e && j <= i + 2 && !rc; j++)
+				rc = pair_add(&p, (uint32_t)(k.v[i] & mask), (uint32_t)(k.v[j] & mask));
+	}
+	free(k.v);
+	if (rc) {
+		free(p.v);
+		return rc;
+	}
+	*out = p.v;
+	*n = p.n;
+	return CRM_OK;
+}

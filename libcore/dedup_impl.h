@@ -95,6 +95,11 @@ int dd_block(crm_dedup *d);
 uint64_t dd_compare(const crm_dedup *d, const struct dd_rec *a, const struct dd_rec *b,
                     double sims[DF_N]);
 
+/* Stores in *out (malloc'd) and *n at most max pairs of records agreeing
+ * exactly on the fields of rule (bits 1 << field), chosen blind to every
+ * other field: the pairs m is estimated from (dedup_block.c). */
+int dd_rule_pairs(const crm_dedup *d, unsigned rule, size_t max, uint64_t **out, size_t *n);
+
 /* Sorts n 64-bit values in place (dedup_block.c). */
 int dd_radix_sort(uint64_t *v, size_t n);
 

@@ -410,21 +410,23 @@ static void histogram_free(struct histogram *h)
 	free(h->count);
 }
 
-/* Builds the histogram of the candidates that agree exactly on every field
- * of rule (a set of FIELD bits; 0 takes every candidate), with those
- * fields then left out of the patterns. */
-static int histogram_build(const crm_dedup *d, unsigned rule, struct histogram *h)
+/* Builds the histogram of the n compared pairs' patterns that agree
+ * exactly on every field of rule (a set of FIELD bits; 0 takes them all),
+ * with those fields then left out.  A pattern marked DD_OLD stands for
+ * stride pairs; skipped ones are left out. */
+static int histogram_build(const uint64_t *pattern, size_t n_in, size_t stride, unsigned rule,
+                           struct histogram *h)
 {
 	size_t x, n = 0;
 	int f, rc;
 
 	memset(h, 0, sizeof *h);
-	h->pattern = malloc((d->npair ? d->npair : 1) * sizeof *h->pattern);
-	h->count = malloc((d->npair ? d->npair : 1) * sizeof *h->count);
+	h->pattern = malloc((n_in ? n_in : 1) * sizeof *h->pattern);
+	h->count = malloc((n_in ? n_in : 1) * sizeof *h->count);
 	if (!h->pattern || !h->count)
 		return crm_error_nomem();
-	for (x = 0; x < d->npair; x++) {
-		uint64_t p = d->pattern[x] & ~DD_SWAPPED;
+	for (x = 0; x < n_in; x++) {
+		uint64_t p = pattern[x] & ~DD_SWAPPED;
 
 		if (p & DD_SKIPPED)
 			continue;
@@ -441,7 +443,7 @@ static int histogram_build(const crm_dedup *d, unsigned rule, struct histogram *
 	if ((rc = dd_radix_sort(h->pattern, n)))
 		return rc;
 	for (x = 0; x < n; x++) {
-		double c = h->pattern[x] & DD_OLD ? (double)d->stride : 1.0;
+		double c = h->pattern[x] & DD_OLD ? (double)stride : 1.0;
 
 		if (h->n == 0 || h->pattern[h->n - 1] != h->pattern[x]) {
 			h->pattern[h->n] = h->pattern[x];
@@ -511,9 +513,10 @@ static int em(double m[DF_N][DD_LEVELS], const double u[DF_N][DD_LEVELS], double
  * many pairs that agree on some fields for reasons other than being one
  * person (namesakes: same name, all else different); EM then takes them
  * for the matching class.  So m is estimated per training rule, from the
- * candidates agreeing exactly on the rule's fields, with those fields left
- * out: among namesakes the other fields of non-matches look like random
- * pairs', which is what u describes.  Each field's m is the average over
+ * records agreeing exactly on the rule's fields, paired blind to the
+ * others (dd_rule_pairs), with the rule's fields left out: among namesakes
+ * the other fields of non-matches look like random pairs', which is what u
+ * describes.  Each field's m is the average over
  * the rules that leave it in, weighted by the matches each found. */
 static const unsigned training[] = {
 	FIELD(DF_FIRST) | FIELD(DF_LAST),
@@ -523,14 +526,52 @@ static const unsigned training[] = {
 	FIELD(DF_STREET) | FIELD(DF_POSTCODE),
 };
 
-#define TRAINING_MIN 20.0 /* fewer candidates than this train nothing */
+#define TRAINING_MIN 20.0     /* fewer pairs than this train nothing */
+#define TRAINING_MAX 1000000 /* pairs compared per training rule */
+
+/* Comparing a list of pairs into patterns, on the run's threads. */
+struct pair_job {
+	const crm_dedup *d;
+	const uint64_t *pair;
+	uint64_t *pattern;
+};
+
+static void pair_range(void *arg, size_t lo, size_t hi)
+{
+	struct pair_job *j = arg;
+	size_t x;
+
+	for (x = lo; x < hi; x++)
+		j->pattern[x] = dd_compare(j->d, &j->d->rec[j->pair[x] >> 32],
+		                           &j->d->rec[(uint32_t)j->pair[x]], NULL);
+}
+
+static int rule_histogram(crm_dedup *d, unsigned rule, struct histogram *h)
+{
+	struct pair_job j = { .d = d };
+	uint64_t *pair = NULL;
+	size_t n = 0;
+	int rc = dd_rule_pairs(d, rule, TRAINING_MAX, &pair, &n);
+
+	memset(h, 0, sizeof *h);
+	if (!rc && !(j.pattern = malloc((n ? n : 1) * sizeof *j.pattern)))
+		rc = crm_error_nomem();
+	if (!rc) {
+		j.pair = pair;
+		dd_parallel(d, n, pair_range, &j);
+		rc = histogram_build(j.pattern, n, 1, rule, h);
+	}
+	free(pair);
+	free(j.pattern);
+	return rc;
+}
 
 static int train(crm_dedup *d, unsigned rule, double sum[DF_N][DD_LEVELS], double weight[DF_N])
 {
 	struct dd_model *mo = &d->model;
 	struct histogram h;
 	double m[DF_N][DD_LEVELS], lambda = 0.1, matches;
-	int f, l, rc = histogram_build(d, rule, &h);
+	int f, l, rc = rule_histogram(d, rule, &h);
 
 	if (rc || h.total < TRAINING_MIN) {
 		histogram_free(&h);
@@ -574,7 +615,7 @@ static int estimate_lambda(crm_dedup *d, double *candidates)
 {
 	struct dd_model *mo = &d->model;
 	struct histogram h;
-	int rc = histogram_build(d, 0, &h);
+	int rc = histogram_build(d->pattern, d->npair, d->stride, 0, &h);
 
 	mo->lambda = 0.1;
 	if (!rc)

@@ -98,7 +98,20 @@ static const char step2[] =
 	" DEFERRABLE INITIALLY DEFERRED;"
 	"CREATE INDEX audit_batch ON audit(batch, seq) WHERE batch IS NOT NULL;";
 
+/* Merges of duplicate people: each keeps, as JSON, everything the merge
+ * changed or removed, so that unmerging restores it exactly; last_seq is
+ * the newest audit entry the merge wrote, to tell later changes apart. */
+static const char step3[] =
+	"CREATE TABLE merges ("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" at TEXT NOT NULL, user TEXT NOT NULL,"
+	" survivor INTEGER NOT NULL, merged TEXT NOT NULL,"
+	" journal TEXT NOT NULL, last_seq INTEGER NOT NULL DEFAULT 0,"
+	" undone_at TEXT);"
+	"CREATE INDEX merges_survivor ON merges(survivor);";
+
 const char *const crm_schema_steps[CRM_SCHEMA_VERSION] = {
 	step1,
 	step2,
+	step3,
 };

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "crm/merge.h"
 #include "verbs.h"
 
 const struct cli_opt verb_add_opts[] = {
@@ -264,4 +265,23 @@ int verb_rm(struct cli *c, int argc, char **argv)
 int verb_restore(struct cli *c, int argc, char **argv)
 {
 	return archive_verb(c, argc, argv, 0);
+}
+
+int verb_merge_opts(struct cli *c, struct crm_merge_opts *o)
+{
+	const char *v;
+
+	memset(o, 0, sizeof *o);
+	if ((v = cli_get(c, "survivor")) && strcmp(v, "oldest")) {
+		if (strcmp(v, "newest"))
+			return cli_usage_error(c, "--survivor takes oldest or newest, not '%s'", v);
+		o->survivor = CRM_SURVIVOR_NEWEST;
+	}
+	if ((v = cli_get(c, "fields")) && strcmp(v, "recent")) {
+		if (strcmp(v, "survivor"))
+			return cli_usage_error(c, "--fields takes recent or survivor, not '%s'", v);
+		o->fields = CRM_FIELDS_SURVIVOR;
+	}
+	c->rollback = cli_has(c, "dry-run");
+	return -1;
 }

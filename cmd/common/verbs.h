@@ -37,4 +37,16 @@ int verb_print_query(struct cli *c, crm_query *q, long *count);
  * "crm-contact: updated 2 of 3 contacts". */
 void verb_report(const struct cli *c, const char *what, size_t changed, size_t total);
 
+/* The survivorship options of merges (--survivor, --fields), shared by
+ * crm-dedup merge and crm-contact merge. */
+#define VERB_MERGE_OPTS \
+	{ "survivor", 0, CLI_ARG, "RULE", "which record survives: oldest (lowest id, default) or newest" }, \
+	{ "fields", 0, CLI_ARG, "RULE", "recent (default): each field from the most recently updated record having it; survivor: keep the survivor's, fill its blanks" }, \
+	{ "dry-run", 'n', CLI_NOARG, NULL, "print what would be merged, change nothing" }
+
+struct crm_merge_opts;
+
+/* Reads --survivor and --fields into o; returns -1, or an exit status. */
+int verb_merge_opts(struct cli *c, struct crm_merge_opts *o);
+
 #endif

@@ -13,6 +13,7 @@ static const struct cli_verb verbs[] = {
 	{ "timeline", people_timeline, "ID", "interactions and changes, newest first", CLI_OUTPUT, NULL },
 	{ "consent", people_consent, "set ID CHANNEL STATUS | show ID", "record or show consent per channel", CLI_OUTPUT | CLI_NODB, people_consent_opts },
 	{ "export-data", people_export, "ID", "print everything stored about a person as JSON", 0, NULL },
+	{ "merge", people_merge, "ID ID...|-", "merge records of one person into one (crm-dedup unmerge undoes)", CLI_WRITE, people_merge_opts },
 	{ "erase", people_erase, "ID", "erase a person's personal data (GDPR)", CLI_NODB, NULL },
 	{ NULL, NULL, NULL, NULL, 0, NULL }
 };

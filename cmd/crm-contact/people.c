@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "crm/merge.h"
 #include "people.h"
 
 const struct cli_opt people_note_opts[] = {
@@ -159,5 +160,33 @@ int people_erase(struct cli *c, int argc, char **argv)
 	if (!c->quiet)
 		fprintf(stderr, "%s: erased the personal data of contact %lld\n", c->prog->name,
 		        (long long)id);
+	return 0;
+}
+
+const struct cli_opt people_merge_opts[] = {
+	{ "into", 0, CLI_ARG, "ID", "the contact that survives (default: by --survivor)" },
+	VERB_MERGE_OPTS,
+	{ NULL, 0, 0, NULL, NULL }
+};
+
+int people_merge(struct cli *c, int argc, char **argv)
+{
+	struct crm_merge_opts o;
+	int64_t *ids = NULL, merge, survivor;
+	const char *into = cli_get(c, "into");
+	size_t n = 0;
+	int status, rc;
+
+	if ((status = verb_merge_opts(c, &o)) >= 0)
+		return status;
+	if (into && (rc = cli_id(into, &o.into)))
+		return cli_error(c, rc);
+	if ((rc = cli_ids(c, argc, argv, &ids, &n)) ||
+	    (rc = crm_merge(c->db, ids, n, &o, &merge, &survivor))) {
+		free(ids);
+		return cli_error(c, rc);
+	}
+	free(ids);
+	printf("%lld\n", (long long)merge);
 	return 0;
 }

@@ -7,6 +7,9 @@
 
 #include "cli.h"
 #include "crm/dedup.h"
+#include "crm/merge.h"
+#include "crm/reader.h"
+#include "verbs.h"
 
 static const struct cli_opt find_opts[] = {
 	{ "threshold", 'p', CLI_ARG, "P", "report pairs whose match probability is at least P (0 to 1; default 0.9)" },
@@ -147,11 +150,12 @@ static void summary(const struct cli *c, const crm_dedup *d, long rows, int pair
 {
 	struct crm_dedup_stats st;
 
-	if (c->quiet || !isatty(STDERR_FILENO))
+	if (c->quiet)
 		return;
 	crm_dedup_stats(d, &st);
-	fprintf(stderr, "%s: %zu contacts, %zu candidate pairs compared; %ld %s\n",
-	        c->prog->name, st.records, st.candidates, rows, pairs ? "pairs" : "records in clusters");
+	fprintf(stderr, "%s: %zu contacts, %zu candidate pairs compared, %zu random pairs sampled,"
+	        " %d EM iterations; %ld %s\n", c->prog->name, st.records, st.candidates,
+	        st.sampled, st.iterations, rows, pairs ? "pairs" : "contacts in clusters");
 }
 
 /* find: candidate duplicates as clusters, pairs, or one pair explained. */
@@ -191,8 +195,182 @@ out:
 	return p.rows ? 0 : 1;
 }
 
+static const struct cli_opt merge_opts[] = {
+	{ "auto", 'a', CLI_NOARG, NULL, "merge the clusters find reports, without reading input" },
+	{ "threshold", 'p', CLI_ARG, "P", "with --auto: the match probability of find (default 0.9)" },
+	{ "input-format", 'i', CLI_ARG, "FMT", "the input's format: tsv (default), csv, jsonl or json" },
+	VERB_MERGE_OPTS,
+	{ NULL, 0, 0, NULL, NULL }
+};
+
+static const struct cli_opt unmerge_opts[] = {
+	{ "force", 0, CLI_NOARG, NULL, "undo even when the survivor changed since, losing those changes" },
+	{ "dry-run", 'n', CLI_NOARG, NULL, "check and report, change nothing" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+
+enum { MERGE_COLS = 4 };
+
+static const struct crm_column merge_cols[MERGE_COLS] = {
+	{ "merge", CRM_COL_INT }, { "cluster", CRM_COL_TEXT }, { "survivor", CRM_COL_INT },
+	{ "merged", CRM_COL_TEXT },
+};
+
+/* Collects find's clusters as merge input (--auto). */
+static int add_member(void *arg, const struct crm_dedup_member *m)
+{
+	char cluster[24];
+
+	snprintf(cluster, sizeof cluster, "%ld", m->cluster);
+	return crm_merge_input_add(arg, cluster, m->id, 0, m->updated_at);
+}
+
+static int auto_input(struct cli *c, struct crm_merge_input *in)
+{
+	crm_dedup *d = NULL;
+	double threshold;
+	int rc, status;
+
+	if ((status = parse_threshold(c, &threshold)))
+		return status;
+	in->name = "find";
+	if (!(rc = crm_dedup_new(&d, c->db)) && !(rc = crm_dedup_run(d)))
+		rc = crm_dedup_clusters(d, threshold, add_member, in);
+	crm_dedup_free(d);
+	return rc ? cli_error(c, rc) : 0;
+}
+
+static int read_input(struct cli *c, int argc, char **argv, struct crm_merge_input *in)
+{
+	const char *v = cli_get(c, "input-format");
+	enum crm_format fmt = CRM_FORMAT_TSV;
+	FILE *fp = stdin;
+	int rc;
+
+	if (argc > 1)
+		return cli_usage_error(c, "expected at most one input file");
+	if (v && crm_reader_format(&fmt, v))
+		return cli_error(c, CRM_EUSAGE);
+	in->name = argc && strcmp(argv[0], "-") ? argv[0] : "<stdin>";
+	if (argc && strcmp(argv[0], "-") && !(fp = fopen(argv[0], "r")))
+		return cli_fail(c, 2, "cannot open '%s': %s", argv[0], strerror(errno));
+	rc = crm_merge_input_read(in, fp, fmt);
+	if (fp != stdin)
+		fclose(fp);
+	return rc ? cli_error(c, rc) : 0;
+}
+
+static int print_merge(struct cli *c, crm_out *w, int64_t merge, const struct crm_merge_group *g,
+                       int64_t survivor)
+{
+	crm_buf merged = CRM_BUF_INIT;
+	char id[24], surv[24];
+	const char *vals[MERGE_COLS] = { id, g->cluster, surv, NULL };
+	size_t i;
+	int rc;
+
+	for (i = 0; i < g->n; i++)
+		if (g->m[i].id != survivor)
+			crm_buf_printf(&merged, "%s%lld", merged.len ? "," : "", (long long)g->m[i].id);
+	snprintf(id, sizeof id, "%lld", (long long)merge);
+	snprintf(surv, sizeof surv, "%lld", (long long)survivor);
+	vals[3] = crm_buf_str(&merged);
+	rc = cli_row(c, w, vals);
+	crm_buf_free(&merged);
+	return rc;
+}
+
+/* Merges each group of the input, in one transaction. */
+static int merge_all(struct cli *c, const struct crm_merge_input *in,
+                     const struct crm_merge_opts *o)
+{
+	crm_out *w = NULL;
+	int64_t *ids = NULL, merge, survivor;
+	size_t i, k;
+	int rc;
+
+	if ((rc = cli_output_fields(c, merge_cols, MERGE_COLS, &w)))
+		return cli_error(c, rc);
+	for (i = 0; !rc && i < in->n; i++) {
+		const struct crm_merge_group *g = &in->g[i];
+		int64_t *p = realloc(ids, g->n * sizeof *ids);
+
+		if (!p) {
+			rc = CRM_ENOMEM;
+			break;
+		}
+		ids = p;
+		for (k = 0; k < g->n; k++)
+			ids[k] = g->m[k].id;
+		if (!(rc = crm_merge_group_check(c->db, in, g)) &&
+		    !(rc = crm_merge(c->db, ids, g->n, o, &merge, &survivor)))
+			rc = print_merge(c, w, merge, g, survivor);
+	}
+	if (!rc)
+		rc = crm_out_finish(w);
+	crm_out_free(w);
+	free(ids);
+	return rc ? cli_error(c, rc) : 0;
+}
+
+/* merge [FILE]: merge the clusters of the input (or of find, --auto). */
+static int dedup_merge(struct cli *c, int argc, char **argv)
+{
+	struct crm_merge_input in = { 0 };
+	struct crm_merge_opts o;
+	int status;
+
+	if ((status = verb_merge_opts(c, &o)) >= 0)
+		return status;
+	if (cli_has(c, "auto") && argc)
+		return cli_usage_error(c, "--auto reads no input, yet '%s' was given", argv[0]);
+	if (!cli_has(c, "auto") && cli_has(c, "threshold"))
+		return cli_usage_error(c, "--threshold goes with --auto");
+	status = cli_has(c, "auto") ? auto_input(c, &in) : read_input(c, argc, argv, &in);
+	if (!status)
+		status = merge_all(c, &in, &o);
+	crm_merge_input_free(&in);
+	return status;
+}
+
+/* unmerge MERGE: restore what a merge changed. */
+static int dedup_unmerge(struct cli *c, int argc, char **argv)
+{
+	int64_t merge;
+	int rc;
+
+	if (argc != 1)
+		return cli_usage_error(c, "expected one merge id");
+	if ((rc = cli_id(argv[0], &merge)) || (rc = crm_unmerge(c->db, merge, cli_has(c, "force"))))
+		return cli_error(c, rc);
+	c->rollback = cli_has(c, "dry-run");
+	return 0;
+}
+
+static const struct crm_column history_cols[CRM_MERGE_COLUMNS] = {
+	{ "merge", CRM_COL_INT }, { "at", CRM_COL_TEXT }, { "user", CRM_COL_TEXT },
+	{ "survivor", CRM_COL_INT }, { "merged", CRM_COL_TEXT }, { "undone_at", CRM_COL_TEXT },
+};
+
+static int merges_of(crm_db *db, int64_t id, int (*fn)(void *, const char *const *), void *arg)
+{
+	(void)id;
+	return crm_merge_history(db, fn, arg);
+}
+
+/* history: the merges, oldest first. */
+static int dedup_history(struct cli *c, int argc, char **argv)
+{
+	if (argc > 0)
+		return cli_usage_error(c, "unexpected operand '%s'", argv[0]);
+	return cli_print_list(c, history_cols, CRM_MERGE_COLUMNS, 0, merges_of);
+}
+
 static const struct cli_verb verbs[] = {
 	{ "find", dedup_find, "[--explain ID ID]", "print candidate duplicate contacts, scored", CLI_OUTPUT, find_opts },
+	{ "merge", dedup_merge, "[FILE|--auto]", "merge clusters of contacts into one each", CLI_OUTPUT | CLI_WRITE, merge_opts },
+	{ "unmerge", dedup_unmerge, "MERGE", "undo a merge, restoring every record and reference", CLI_WRITE, unmerge_opts },
+	{ "history", dedup_history, NULL, "list the merges", CLI_OUTPUT, NULL },
 	{ NULL, NULL, NULL, NULL, 0, NULL }
 };
 

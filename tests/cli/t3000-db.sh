@@ -29,7 +29,7 @@ test_expect_success 'a bad config names file, line and column' '
 test_expect_success 'info reports schema version and row counts' '
 	crm-contact add --first-name Ada >/dev/null &&
 	crm-db info >out &&
-	grep -q "^schema_version	2$" out && grep -q "^rows.contacts	1$" out
+	grep -q "^schema_version	3$" out && grep -q "^rows.contacts	1$" out
 '
 test_expect_success 'check passes on a good database' '
 	crm-db check >out && echo ok >expect && test_cmp expect out
@@ -52,13 +52,13 @@ test_expect_success 'audit shows who changed what' '
 test_expect_code 2 'audit rejects an unknown entity' 'crm-db audit --entity ghost'
 test_expect_success 'an older schema is migrated automatically' '
 	rm -f old.db && sqlite3 old.db "pragma user_version=0" &&
-	crm-contact list --db old.db -H; test "$(sqlite3 old.db "pragma user_version")" = 2
+	crm-contact list --db old.db -H; test "$(sqlite3 old.db "pragma user_version")" = 3
 '
 test_expect_success 'migrate refuses --read-only' '
 	expect_exit 2 crm-db migrate --read-only 2>err && grep -q "drop --read-only" err
 '
 test_expect_success 'migrate reports a current schema' '
-	crm-db migrate 2>err && grep -q "schema version 2 is current" err
+	crm-db migrate 2>err && grep -q "schema version 3 is current" err
 '
 test_expect_success 'a newer schema is a clear error' '
 	cp "$CRM_DB" new.db && sqlite3 new.db "pragma user_version=99" &&

@@ -1,0 +1,788 @@
+/* merge.c - merging duplicate contacts and undoing merges (see merge.h).
+ *
+ * The journal of a merge is JSON: for the survivor and each merged contact
+ * its row of contacts and its rows of contact_custom, contact_tags and
+ * consents exactly as stored, and for each merged contact the keys of the
+ * rows of other tables that were re-pointed at the survivor.  Unmerging
+ * writes those rows back as they were, so nothing is recomputed and the
+ * result is byte for byte the state before.
+ */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crm/contact.h"
+#include "crm/merge.h"
+#include "internal.h"
+
+/* The tables holding a contact's own rows, restored whole by an unmerge. */
+static const struct owned {
+	const char *table, *fk;
+} owned[] = {
+	{ "contacts", "id" },
+	{ "contact_custom", "contact_id" },
+	{ "contact_tags", "contact_id" },
+	{ "consents", "contact_id" },
+};
+
+/* Rows of other tables that point at a contact: a merge moves them to the
+ * survivor and journals their keys.  Later entities (deals, tickets,
+ * purchases) that refer to contacts add a line here. */
+static const struct ref {
+	const char *table, *key, *column, *where;
+} refs[] = {
+	{ "interactions", "id", "contact_id", "1" },
+	{ "audit", "seq", "entity_id", "entity = 'contact'" },
+};
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+static json_t *column_json(sqlite3_stmt *st, int i)
+{
+	switch (sqlite3_column_type(st, i)) {
+	case SQLITE_INTEGER:
+		return json_integer(sqlite3_column_int64(st, i));
+	case SQLITE_FLOAT:
+		return json_real(sqlite3_column_double(st, i));
+	case SQLITE_NULL:
+		return json_null();
+	default:
+		return json_stringn_nocheck((const char *)sqlite3_column_text(st, i),
+		                            (size_t)sqlite3_column_bytes(st, i));
+	}
+}
+
+/* Stores in *out the rows that sql (?1 bound to id) returns, as an array
+ * of objects keyed by column name. */
+static int rows_json(crm_db *db, const char *sql, int64_t id, json_t **out)
+{
+	sqlite3_stmt *st;
+	json_t *rows = json_array(), *row;
+	int rc, i, bad = !rows;
+
+	*out = NULL;
+	if (bad || (rc = crm_db_stmt(db, &st, sql))) {
+		json_decref(rows);
+		return bad ? crm_error_nomem() : rc;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	while (!bad && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		bad = !(row = json_object()) || json_array_append_new(rows, row);
+		for (i = 0; !bad && i < sqlite3_column_count(st); i++)
+			bad = json_object_set_new(row, sqlite3_column_name(st, i), column_json(st, i));
+	}
+	sqlite3_reset(st);
+	if (bad || rc != SQLITE_DONE) {
+		json_decref(rows);
+		return bad ? crm_error_nomem() : crm_db_fail(db, rc, "cannot read a contact");
+	}
+	*out = rows;
+	return CRM_OK;
+}
+
+/* Stores in *out everything of contact id that a merge may change. */
+static int snapshot(crm_db *db, int64_t id, json_t **out)
+{
+	crm_buf sql = CRM_BUF_INIT;
+	json_t *snap = json_pack("{sI}", "id", (json_int_t)id), *rows;
+	size_t i;
+	int rc = snap ? CRM_OK : crm_error_nomem();
+
+	for (i = 0; !rc && i < COUNT(owned); i++) {
+		crm_buf_clear(&sql);
+		crm_buf_printf(&sql, "SELECT * FROM %s WHERE %s = ?1", owned[i].table,
+		               owned[i].fk);
+		if (!(rc = rows_json(db, crm_buf_str(&sql), id, &rows)) &&
+		    json_object_set_new(snap, owned[i].table, rows))
+			rc = crm_error_nomem();
+	}
+	crm_buf_free(&sql);
+	if (rc)
+		json_decref(snap);
+	*out = rc ? NULL : snap;
+	return rc;
+}
+
+/* The journal's column names go into SQL: only plain identifiers pass. */
+static int identifier_p(const char *s)
+{
+	if (!*s)
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_'))
+			return 0;
+	return 1;
+}
+
+static void bind_json(sqlite3_stmt *st, int i, json_t *v)
+{
+	if (json_is_integer(v))
+		sqlite3_bind_int64(st, i, json_integer_value(v));
+	else if (json_is_real(v))
+		sqlite3_bind_double(st, i, json_real_value(v));
+	else if (json_is_string(v))
+		sqlite3_bind_text(st, i, json_string_value(v), (int)json_string_length(v),
+		                  SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+/* Writes a journal row back: inserted, or (update) written over the row
+ * with the same id. */
+static int write_row(crm_db *db, const char *table, json_t *row, int update)
+{
+	crm_buf sql = CRM_BUF_INIT, vals = CRM_BUF_INIT;
+	sqlite3_stmt *st;
+	const char *col;
+	json_t *v;
+	int rc, n = 0;
+
+	crm_buf_printf(&sql, update ? "UPDATE %s SET " : "INSERT INTO %s(", table);
+	json_object_foreach(row, col, v) {
+		if (!identifier_p(col)) {
+			rc = crm_error_set(CRM_EDATA, "merge journal: bad column name '%s'", col);
+			goto out;
+		}
+		n++;
+		if (update)
+			crm_buf_printf(&sql, "%s%s = ?%d", n > 1 ? ", " : "", col, n);
+		else
+			crm_buf_printf(&sql, "%s%s", n > 1 ? ", " : "", col);
+		crm_buf_printf(&vals, "%s?%d", n > 1 ? ", " : "", n);
+	}
+	if (update)
+		crm_buf_printf(&sql, " WHERE id = ?%d", n + 1);
+	else
+		crm_buf_printf(&sql, ") VALUES (%s)", crm_buf_str(&vals));
+	if ((rc = crm_db_stmt(db, &st, crm_buf_str(&sql))))
+		goto out;
+	n = 0;
+	json_object_foreach(row, col, v)
+		bind_json(st, ++n, v);
+	if (update)
+		bind_json(st, n + 1, json_object_get(row, "id"));
+	rc = crm_db_step_done(db, st);
+out:
+	crm_buf_free(&sql);
+	crm_buf_free(&vals);
+	return rc;
+}
+
+/* Puts a contact's own rows back as the snapshot holds them. */
+static int restore(crm_db *db, json_t *snap, int exists)
+{
+	crm_buf sql = CRM_BUF_INIT;
+	int64_t id = json_integer_value(json_object_get(snap, "id"));
+	size_t i, k;
+	json_t *row;
+	int rc = CRM_OK;
+
+	for (i = 0; !rc && i < COUNT(owned); i++) {
+		json_t *rows = json_object_get(snap, owned[i].table);
+
+		if (i > 0) {
+			crm_buf_clear(&sql);
+			crm_buf_printf(&sql, "DELETE FROM %s WHERE %s = ?1", owned[i].table,
+			               owned[i].fk);
+			rc = crm_db_exec_id(db, crm_buf_str(&sql), id);
+		}
+		json_array_foreach(rows, k, row) {
+			if (!rc)
+				rc = write_row(db, owned[i].table, row, i == 0 && exists);
+		}
+	}
+	crm_buf_free(&sql);
+	return rc;
+}
+
+/* Moves the rows pointing at contact from onto contact to, and records
+ * their keys in moved (an object: table -> array of keys). */
+static int move_refs(crm_db *db, int64_t from, int64_t to, json_t *moved)
+{
+	crm_buf sql = CRM_BUF_INIT;
+	sqlite3_stmt *st;
+	size_t i;
+	int rc = CRM_OK;
+
+	for (i = 0; !rc && i < COUNT(refs); i++) {
+		json_t *keys = json_array();
+
+		crm_buf_clear(&sql);
+		crm_buf_printf(&sql, "SELECT %s FROM %s WHERE %s = ?1 AND %s ORDER BY 1", refs[i].key,
+		               refs[i].table, refs[i].column, refs[i].where);
+		if (!keys || json_object_set_new(moved, refs[i].table, keys))
+			rc = crm_error_nomem();
+		if (!rc && !(rc = crm_db_stmt(db, &st, crm_buf_str(&sql)))) {
+			sqlite3_bind_int64(st, 1, from);
+			while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+				json_array_append_new(keys, json_integer(sqlite3_column_int64(st, 0)));
+			sqlite3_reset(st);
+			rc = rc == SQLITE_DONE ? CRM_OK : crm_db_fail(db, rc, "cannot read references");
+		}
+		crm_buf_clear(&sql);
+		crm_buf_printf(&sql, "UPDATE %s SET %s = ?2 WHERE %s = ?1 AND %s", refs[i].table,
+		               refs[i].column, refs[i].column, refs[i].where);
+		if (!rc && !(rc = crm_db_stmt(db, &st, crm_buf_str(&sql)))) {
+			sqlite3_bind_int64(st, 1, from);
+			sqlite3_bind_int64(st, 2, to);
+			rc = crm_db_step_done(db, st);
+		}
+	}
+	crm_buf_free(&sql);
+	return rc;
+}
+
+/* Moves the journaled rows back onto contact id. */
+static int unmove_refs(crm_db *db, int64_t id, json_t *moved)
+{
+	crm_buf sql = CRM_BUF_INIT;
+	sqlite3_stmt *st;
+	size_t i, k;
+	json_t *key;
+	int rc = CRM_OK;
+
+	for (i = 0; !rc && i < COUNT(refs); i++) {
+		crm_buf_clear(&sql);
+		crm_buf_printf(&sql, "UPDATE %s SET %s = ?2 WHERE %s = ?1", refs[i].table,
+		               refs[i].column, refs[i].key);
+		json_array_foreach(json_object_get(moved, refs[i].table), k, key) {
+			if (rc || (rc = crm_db_stmt(db, &st, crm_buf_str(&sql))))
+				break;
+			sqlite3_bind_int64(st, 1, json_integer_value(key));
+			sqlite3_bind_int64(st, 2, id);
+			rc = crm_db_step_done(db, st);
+		}
+	}
+	crm_buf_free(&sql);
+	return rc;
+}
+
+/* The records of one merge: their snapshots, which survives, and the
+ * order from most to least recently updated. */
+struct group {
+	json_t **snap;
+	size_t *order;
+	size_t n, surv;
+	size_t email_from, phone_from; /* whose email and phone the survivor keeps */
+};
+
+static json_t *row_of(json_t *snap)
+{
+	return json_array_get(json_object_get(snap, "contacts"), 0);
+}
+
+static const char *row_text(json_t *snap, const char *col)
+{
+	const char *s = json_string_value(json_object_get(row_of(snap), col));
+
+	return s ? s : "";
+}
+
+static int empty_p(json_t *v)
+{
+	return !v || json_is_null(v) || (json_is_string(v) && !*json_string_value(v));
+}
+
+/* Sorts the group's records by updated_at, newest first (then higher id). */
+static void order_by_recency(struct group *g)
+{
+	size_t i, j;
+
+	for (i = 0; i < g->n; i++)
+		g->order[i] = i;
+	for (i = 1; i < g->n; i++) {
+		for (j = i; j > 0; j--) {
+			json_t *a = g->snap[g->order[j - 1]], *b = g->snap[g->order[j]];
+			int c = strcmp(row_text(a, "updated_at"), row_text(b, "updated_at"));
+
+			if (c > 0 || (c == 0 && json_integer_value(json_object_get(a, "id")) >
+			                            json_integer_value(json_object_get(b, "id"))))
+				break;
+			size_t t = g->order[j];
+			g->order[j] = g->order[j - 1];
+			g->order[j - 1] = t;
+		}
+	}
+}
+
+/* Sets in r each field the survivor takes from another record: the most
+ * recently updated non-empty value (with CRM_FIELDS_SURVIVOR, only where
+ * the survivor has none). */
+static int choose_fields(struct group *g, const struct crm_merge_opts *o, crm_record *r)
+{
+	const struct crm_entity *e = &crm_contact_entity;
+	json_t *srow = row_of(g->snap[g->surv]);
+	char buf[32];
+	size_t i, k;
+	int rc;
+
+	g->email_from = g->phone_from = g->surv;
+	for (i = 0; i < e->nfields; i++) {
+		const struct crm_fielddef *d = &e->defs[i];
+		json_t *cur, *best = NULL;
+		size_t from = g->surv;
+
+		if ((d->f.flags & CRM_FIELD_RO) || !d->column)
+			continue;
+		cur = json_object_get(srow, d->column);
+		if (o->fields == CRM_FIELDS_SURVIVOR && !empty_p(cur))
+			continue;
+		for (k = 0; k < g->n && !best; k++) {
+			json_t *v = json_object_get(row_of(g->snap[g->order[k]]), d->column);
+
+			if (!empty_p(v)) {
+				best = v;
+				from = g->order[k];
+			}
+		}
+		if (!strcmp(d->column, "email"))
+			g->email_from = from;
+		if (!strcmp(d->column, "phone"))
+			g->phone_from = from;
+		if (!best || json_equal(best, cur))
+			continue;
+		if (json_is_integer(best))
+			snprintf(buf, sizeof buf, "%lld", (long long)json_integer_value(best));
+		if ((rc = crm_record_set(r, d->f.name, json_is_integer(best) ? buf
+		                                                            : json_string_value(best))))
+			return rc;
+	}
+	return CRM_OK;
+}
+
+/* Whether some value of the object u equals s. */
+static int has_value(json_t *u, const char *s)
+{
+	const char *k;
+	json_t *v;
+
+	json_object_foreach(u, k, v)
+		if (!strcmp(json_string_value(v), s))
+			return 1;
+	return 0;
+}
+
+/* Adds to u, as custom fields base2, base3 ..., the values of column col
+ * (compared by their normalised column norm) that the survivor does not
+ * keep: a person's other addresses and numbers stay findable. */
+static int keep_others(struct group *g, json_t *u, size_t kept, const char *col, const char *norm,
+                       const char *base)
+{
+	const char *keep = row_text(g->snap[kept], norm);
+	char key[32];
+	size_t k;
+	int next = 2;
+
+	for (k = 0; k < g->n; k++) {
+		const char *v = row_text(g->snap[g->order[k]], col);
+		const char *vn = row_text(g->snap[g->order[k]], norm);
+
+		if (!*v || !strcmp(*vn ? vn : v, *keep ? keep : row_text(g->snap[kept], col)) ||
+		    has_value(u, v))
+			continue;
+		do
+			snprintf(key, sizeof key, "%s%d", base, next++);
+		while (json_object_get(u, key));
+		if (json_object_set_new(u, key, json_string(v)))
+			return crm_error_nomem();
+	}
+	return CRM_OK;
+}
+
+/* Sets in r the union of the custom fields (on a clash the most recently
+ * updated record's value) with the other emails and phones added. */
+static int unite_custom(struct group *g, crm_record *r)
+{
+	json_t *u = json_object(), *row, *cur;
+	const char *key;
+	size_t i, k;
+	int rc = u ? CRM_OK : crm_error_nomem();
+
+	for (i = g->n; !rc && i-- > 0;)
+		json_array_foreach(json_object_get(g->snap[g->order[i]], "contact_custom"), k, row)
+			if (json_object_set(u, json_string_value(json_object_get(row, "key")),
+			                    json_object_get(row, "value")))
+				rc = crm_error_nomem();
+	if (!rc)
+		rc = keep_others(g, u, g->email_from, "email", "email_norm", "email");
+	if (!rc)
+		rc = keep_others(g, u, g->phone_from, "phone", "phone_e164", "phone");
+	json_object_foreach(u, key, cur) {
+		const char *had = NULL;
+
+		json_array_foreach(json_object_get(g->snap[g->surv], "contact_custom"), k, row)
+			if (!strcmp(json_string_value(json_object_get(row, "key")), key))
+				had = json_string_value(json_object_get(row, "value"));
+		if (!rc && (!had || strcmp(had, json_string_value(cur))))
+			rc = crm_record_set_custom(r, key, json_string_value(cur));
+	}
+	json_decref(u);
+	return rc;
+}
+
+/* The union of the group's tags, comma-separated, into b. */
+static int unite_tags(struct group *g, crm_buf *b)
+{
+	json_t *seen = json_object(), *row;
+	size_t i, k;
+	int rc = seen ? CRM_OK : crm_error_nomem();
+
+	for (i = 0; !rc && i < g->n; i++) {
+		json_array_foreach(json_object_get(g->snap[i], "contact_tags"), k, row) {
+			const char *tag = json_string_value(json_object_get(row, "tag"));
+
+			if (rc || json_object_get(seen, tag))
+				continue;
+			if (json_object_set_new(seen, tag, json_true()) ||
+			    crm_buf_printf(b, "%s%s", b->len ? "," : "", tag))
+				rc = crm_error_nomem();
+		}
+	}
+	json_decref(seen);
+	return rc;
+}
+
+/* Gives the survivor the merged contact's consents where they are newer. */
+static int unite_consents(crm_db *db, int64_t from, int64_t to)
+{
+	sqlite3_stmt *st;
+	int rc = crm_db_stmt(db, &st,
+		"INSERT INTO consents(contact_id, channel, status, source, at)"
+		" SELECT ?2, channel, status, source, at FROM consents WHERE contact_id = ?1 AND 1"
+		" ON CONFLICT(contact_id, channel) DO UPDATE SET status = excluded.status,"
+		" source = excluded.source, at = excluded.at WHERE excluded.at > consents.at");
+
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, from);
+	sqlite3_bind_int64(st, 2, to);
+	return crm_db_step_done(db, st);
+}
+
+/* Checks that every id names a distinct live contact. */
+static int check_ids(crm_db *db, const int64_t *ids, size_t n)
+{
+	sqlite3_stmt *st;
+	size_t i, j;
+	int rc, found, archived = 0, erased = 0;
+
+	if (n < 2)
+		return crm_error_set(CRM_EDATA, "a merge needs at least two contacts");
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < i; j++)
+			if (ids[i] == ids[j])
+				return crm_error_set(CRM_EDATA, "contact %lld is given twice",
+				                     (long long)ids[i]);
+		if ((rc = crm_db_stmt(db, &st, "SELECT archived_at IS NOT NULL, erased_at IS NOT NULL"
+		                      " FROM contacts WHERE id = ?1")))
+			return rc;
+		sqlite3_bind_int64(st, 1, ids[i]);
+		if ((found = sqlite3_step(st) == SQLITE_ROW)) {
+			archived = sqlite3_column_int(st, 0);
+			erased = sqlite3_column_int(st, 1);
+		}
+		sqlite3_reset(st);
+		if (!found)
+			return crm_error_set(CRM_ENOTFOUND, "no contact %lld", (long long)ids[i]);
+		if (erased || archived)
+			return crm_error_set(CRM_EDATA, "contact %lld is %s", (long long)ids[i],
+			                     erased ? "erased" : "archived");
+	}
+	return CRM_OK;
+}
+
+static size_t pick_survivor(const int64_t *ids, size_t n, const struct crm_merge_opts *o)
+{
+	size_t i, s = 0;
+
+	for (i = 0; i < n; i++) {
+		if (o->into ? ids[i] == o->into
+		            : o->survivor == CRM_SURVIVOR_NEWEST ? ids[i] > ids[s] : ids[i] < ids[s])
+			s = i;
+	}
+	return s;
+}
+
+static void group_free(struct group *g)
+{
+	size_t i;
+
+	for (i = 0; g->snap && i < g->n; i++)
+		json_decref(g->snap[i]);
+	free(g->snap);
+	free(g->order);
+}
+
+static int group_load(crm_db *db, struct group *g, const int64_t *ids, size_t n,
+                      const struct crm_merge_opts *o)
+{
+	size_t i;
+	int rc = CRM_OK;
+
+	g->n = n;
+	g->snap = calloc(n, sizeof *g->snap);
+	g->order = calloc(n, sizeof *g->order);
+	if (!g->snap || !g->order)
+		return crm_error_nomem();
+	g->surv = pick_survivor(ids, n, o);
+	if (o->into && ids[g->surv] != o->into)
+		return crm_error_set(CRM_EUSAGE, "the survivor %lld is not among the contacts merged",
+		                     (long long)o->into);
+	for (i = 0; !rc && i < n; i++)
+		rc = snapshot(db, ids[i], &g->snap[i]);
+	if (!rc)
+		order_by_recency(g);
+	return rc;
+}
+
+/* Starts the merge's journal row and stores its id in *merge. */
+static int merge_row(crm_db *db, struct group *g, int64_t *merge)
+{
+	crm_buf merged = CRM_BUF_INIT;
+	sqlite3_stmt *st;
+	char now[21];
+	size_t i;
+	int rc;
+
+	for (i = 0; i < g->n; i++)
+		if (i != g->surv)
+			crm_buf_printf(&merged, "%s%lld", merged.len ? "," : "",
+			               (long long)json_integer_value(json_object_get(g->snap[i], "id")));
+	if ((rc = crm_db_stmt(db, &st, "INSERT INTO merges(at, user, survivor, merged, journal)"
+	                      " VALUES (?1, ?2, ?3, ?4, '{}')"))) {
+		crm_buf_free(&merged);
+		return rc;
+	}
+	crm_db_now(db, now);
+	crm_db_bind_text(st, 1, now);
+	crm_db_bind_text(st, 2, db->user);
+	sqlite3_bind_int64(st, 3, json_integer_value(json_object_get(g->snap[g->surv], "id")));
+	crm_db_bind_text(st, 4, crm_buf_str(&merged));
+	rc = crm_db_step_done(db, st);
+	*merge = sqlite3_last_insert_rowid(db->h);
+	crm_buf_free(&merged);
+	return rc;
+}
+
+/* Moves, audits and deletes each merged contact. */
+static int absorb(crm_db *db, struct group *g, int64_t merge)
+{
+	int64_t s = json_integer_value(json_object_get(g->snap[g->surv], "id"));
+	char changes[96];
+	size_t i;
+	int rc = CRM_OK;
+
+	for (i = 0; !rc && i < g->n; i++) {
+		int64_t m = json_integer_value(json_object_get(g->snap[i], "id"));
+		json_t *moved = json_object();
+
+		if (i == g->surv)
+			continue;
+		if (!moved || json_object_set_new(g->snap[i], "moved", moved))
+			return crm_error_nomem();
+		snprintf(changes, sizeof changes, "{\"into\":%lld,\"merge\":%lld}", (long long)s,
+		         (long long)merge);
+		if (!(rc = unite_consents(db, m, s)) && !(rc = move_refs(db, m, s, moved)) &&
+		    !(rc = crm_audit_add(db, "contact", m, "merged", changes)))
+			rc = crm_entity_delete(db, &crm_contact_entity, m);
+	}
+	return rc;
+}
+
+/* Writes the journal and the audit entry of the survivor. */
+static int finish_merge(crm_db *db, struct group *g, int64_t merge)
+{
+	json_t *journal = json_pack("{sOs[]}", "survivor", g->snap[g->surv], "merged");
+	json_t *audit = json_pack("{sIs[]}", "merge", (json_int_t)merge, "merged");
+	sqlite3_stmt *st;
+	char *text = NULL, *changes = NULL;
+	size_t i;
+	int rc;
+
+	for (i = 0; journal && audit && i < g->n; i++) {
+		if (i == g->surv)
+			continue;
+		json_array_append(json_object_get(journal, "merged"), g->snap[i]);
+		json_array_append(json_object_get(audit, "merged"), json_object_get(g->snap[i], "id"));
+	}
+	if (journal && audit) {
+		text = json_dumps(journal, JSON_COMPACT);
+		changes = json_dumps(audit, JSON_COMPACT);
+	}
+	json_decref(journal);
+	json_decref(audit);
+	if (!text || !changes) {
+		free(text);
+		free(changes);
+		return crm_error_nomem();
+	}
+	rc = crm_audit_add(db, "contact", json_integer_value(json_object_get(g->snap[g->surv], "id")),
+	                   "merge", changes);
+	if (!rc && !(rc = crm_db_stmt(db, &st, "UPDATE merges SET journal = ?2,"
+	                              " last_seq = (SELECT max(seq) FROM audit) WHERE id = ?1"))) {
+		sqlite3_bind_int64(st, 1, merge);
+		crm_db_bind_text(st, 2, text);
+		rc = crm_db_step_done(db, st);
+	}
+	free(text);
+	free(changes);
+	return rc;
+}
+
+int crm_merge(crm_db *db, const int64_t *ids, size_t n, const struct crm_merge_opts *o,
+              int64_t *merge, int64_t *survivor)
+{
+	struct group g = { 0 };
+	crm_record *r = NULL;
+	crm_buf tags = CRM_BUF_INIT;
+	int rc, changed;
+
+	if ((rc = crm_db_writable(db)) || (rc = check_ids(db, ids, n)) ||
+	    (rc = group_load(db, &g, ids, n, o)) ||
+	    (rc = crm_record_new(&r, &crm_contact_entity)) || (rc = choose_fields(&g, o, r)) ||
+	    (rc = unite_custom(&g, r)) || (rc = unite_tags(&g, &tags)))
+		goto out;
+	*survivor = ids[g.surv];
+	if ((rc = merge_row(db, &g, merge)) || (rc = absorb(db, &g, *merge)))
+		goto out;
+	if (crm_record_count(r) && (rc = crm_entity_update(db, r, *survivor, &changed)))
+		goto out;
+	if ((rc = crm_contact_tags_set(db, *survivor, crm_buf_str(&tags), &changed)))
+		goto out;
+	rc = finish_merge(db, &g, *merge);
+out:
+	crm_buf_free(&tags);
+	crm_record_free(r);
+	group_free(&g);
+	return rc;
+}
+
+/* Reads merge's survivor, journal and last audit entry, checking it can
+ * be undone. */
+static int merge_state(crm_db *db, int64_t merge, int64_t *survivor, json_t **journal,
+                       int64_t *last)
+{
+	sqlite3_stmt *st;
+	json_error_t err;
+	char *undone = NULL;
+	int rc, found;
+
+	*journal = NULL;
+	if ((rc = crm_db_stmt(db, &st, "SELECT survivor, journal, last_seq, undone_at"
+	                      " FROM merges WHERE id = ?1")))
+		return rc;
+	sqlite3_bind_int64(st, 1, merge);
+	if ((found = sqlite3_step(st) == SQLITE_ROW)) {
+		*survivor = sqlite3_column_int64(st, 0);
+		*journal = json_loads((const char *)sqlite3_column_text(st, 1), 0, &err);
+		*last = sqlite3_column_int64(st, 2);
+		if (sqlite3_column_text(st, 3))
+			undone = strdup((const char *)sqlite3_column_text(st, 3));
+	}
+	sqlite3_reset(st);
+	if (!found)
+		return crm_error_set(CRM_ENOTFOUND, "no merge %lld", (long long)merge);
+	if (undone) {
+		rc = crm_error_set(CRM_EFAIL, "merge %lld was already undone at %s", (long long)merge,
+		                   undone);
+		free(undone);
+		return rc;
+	}
+	if (!*journal)
+		return crm_error_set(CRM_EFAIL, "merge %lld: unreadable journal: %s", (long long)merge,
+		                     err.text);
+	return CRM_OK;
+}
+
+/* Fails naming the changes made to the survivor after the merge. */
+static int check_later(crm_db *db, int64_t merge, int64_t survivor, int64_t last)
+{
+	sqlite3_stmt *st;
+	char *what = NULL;
+	int rc, n = 0;
+
+	if ((rc = crm_db_stmt(db, &st, "SELECT count(*), group_concat(action || ' by ' || user"
+	                      " || ' at ' || at, '; ') FROM audit WHERE entity = 'contact'"
+	                      " AND entity_id = ?1 AND seq > ?2")))
+		return rc;
+	sqlite3_bind_int64(st, 1, survivor);
+	sqlite3_bind_int64(st, 2, last);
+	if (sqlite3_step(st) == SQLITE_ROW && (n = sqlite3_column_int(st, 0)) > 0)
+		what = strdup((const char *)sqlite3_column_text(st, 1));
+	sqlite3_reset(st);
+	if (n > 0) {
+		rc = crm_error_set(CRM_EDATA, "contact %lld changed since merge %lld (%s);"
+		                   " undoing would lose that (--force to undo anyway)",
+		                   (long long)survivor, (long long)merge, what ? what : "?");
+		free(what);
+	}
+	return rc;
+}
+
+static int audit_unmerge(crm_db *db, int64_t id, int64_t merge)
+{
+	char changes[48];
+
+	snprintf(changes, sizeof changes, "{\"merge\":%lld}", (long long)merge);
+	return crm_audit_add(db, "contact", id, "unmerge", changes);
+}
+
+static int mark_undone(crm_db *db, int64_t merge)
+{
+	sqlite3_stmt *st;
+	char now[21];
+	int rc = crm_db_stmt(db, &st, "UPDATE merges SET undone_at = ?2 WHERE id = ?1");
+
+	if (rc)
+		return rc;
+	crm_db_now(db, now);
+	sqlite3_bind_int64(st, 1, merge);
+	crm_db_bind_text(st, 2, now);
+	return crm_db_step_done(db, st);
+}
+
+int crm_unmerge(crm_db *db, int64_t merge, int force)
+{
+	json_t *journal = NULL, *snap;
+	int64_t survivor = 0, last = 0, id;
+	size_t i;
+	int rc;
+
+	if ((rc = crm_db_writable(db)) || (rc = merge_state(db, merge, &survivor, &journal, &last)) ||
+	    (!force && (rc = check_later(db, merge, survivor, last))))
+		goto out;
+	if ((rc = restore(db, json_object_get(journal, "survivor"), 1)) ||
+	    (rc = audit_unmerge(db, survivor, merge)))
+		goto out;
+	json_array_foreach(json_object_get(journal, "merged"), i, snap) {
+		id = json_integer_value(json_object_get(snap, "id"));
+		if ((rc = restore(db, snap, 0)) ||
+		    (rc = unmove_refs(db, id, json_object_get(snap, "moved"))) ||
+		    (rc = crm_contact_reindex(db, "id = ?1", id)) || (rc = audit_unmerge(db, id, merge)))
+			goto out;
+	}
+	/* The survivor's search entry last: its notes have moved back. */
+	if (!(rc = crm_contact_reindex(db, "id = ?1", survivor)))
+		rc = mark_undone(db, merge);
+out:
+	json_decref(journal);
+	return rc;
+}
+
+int crm_merge_history(crm_db *db, int (*fn)(void *arg, const char *const *vals), void *arg)
+{
+	sqlite3_stmt *st;
+	const char *vals[CRM_MERGE_COLUMNS];
+	int rc, stop = 0, i;
+
+	if ((rc = crm_db_stmt(db, &st, "SELECT id, at, user, survivor, merged, undone_at"
+	                      " FROM merges ORDER BY id")))
+		return rc;
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		for (i = 0; i < CRM_MERGE_COLUMNS; i++)
+			vals[i] = (const char *)sqlite3_column_text(st, i);
+		stop = fn(arg, vals);
+	}
+	sqlite3_reset(st);
+	return crm_db_walk_end(db, stop, rc, "cannot list merges");
+}

@@ -1,0 +1,145 @@
+#!/bin/bash
+# crm-dedup merge, unmerge and history, and crm-contact merge: survivorship,
+# re-pointing of every reference, the merge/unmerge round trip, and every
+# kind of bad merge input.
+. "$(dirname "$0")/lib.sh"
+
+# The database's content: every table a merge touches, and the search
+# index's content (its shadow tables' bytes legitimately differ).
+snapshot() {
+	for t in contacts contact_custom contact_tags consents interactions companies company_custom; do
+		echo "== $t"
+		sqlite3 "$CRM_DB" "SELECT * FROM $t ORDER BY 1, 2"
+	done
+	echo "== search"
+	sqlite3 "$CRM_DB" "SELECT rowid, * FROM contacts_fts ORDER BY rowid"
+	# The history that was there before: a merge moves it and an unmerge
+	# moves it back; the entries they write themselves stay.
+	echo "== audit (whose is each entry)"
+	sqlite3 "$CRM_DB" "SELECT seq, entity_id FROM audit WHERE seq <= $(cat "$SCRATCH/last-seq") ORDER BY seq"
+}
+
+test_expect_success 'setup: two people entered twice, with notes, tags, consent' '
+	crm-db init >/dev/null &&
+	crm-company add --name Acme >/dev/null &&
+	cat >people.csv <<-\EOF &&
+	first_name,last_name,email,phone,birth_date,city,country,company
+	Robert,Lovelace,bob@example.org,020 7946 0001,1975-03-12,London,GB,Acme
+	Bob,Lovelace,bob.lovelace@example.com,+44 20 7946 0002,1975-03-12,,GB,
+	Ada,Byron,ada@example.org,,1985-12-10,London,GB,
+	Byron,Ada,,,1985-12-10,London,GB,
+	Grace,Hopper,grace@example.org,,1906-12-09,New York,US,
+	EOF
+	crm-import contacts -q people.csv &&
+	crm-contact tag -q add vip 1 &&
+	crm-contact tag -q add newsletter 2 &&
+	crm-contact note 2 "called about the renewal" >/dev/null &&
+	crm-contact consent set 1 email granted &&
+	CRM_NOW=2026-11-22T10:00:00Z crm-contact consent set 2 email withdrawn &&
+	CRM_NOW=2026-11-22T10:00:00Z crm-contact set -q 2 --city Leeds --set shoe=42 &&
+	sqlite3 "$CRM_DB" "SELECT max(seq) FROM audit" >"$SCRATCH/last-seq" &&
+	snapshot >before
+'
+test_expect_success 'find output merges each cluster into its oldest record' '
+	crm-dedup find >clusters &&
+	crm-dedup merge <clusters >out &&
+	printf "merge\tcluster\tsurvivor\tmerged\n1\t1\t1\t2\n2\t2\t3\t4\n" >expect &&
+	test_cmp expect out &&
+	crm-contact list -H -f id >ids && printf "1\n3\n5\n" >expect && test_cmp expect ids
+'
+test_expect_success 'each field takes the most recently updated value; others stay as custom' '
+	crm-contact show 1 -f first_name,email,phone,city,company,custom.email2,custom.phone2,custom.shoe -H >out &&
+	printf "Bob\tbob.lovelace@example.com\t+44 20 7946 0002\tLeeds\tAcme\tbob@example.org\t020 7946 0001\t42\n" >expect &&
+	test_cmp expect out
+'
+test_expect_success 'tags are united, the newer consent wins' '
+	crm-contact show 1 -f tags -H >out && echo "newsletter,vip" >expect && test_cmp expect out &&
+	crm-contact consent show 1 -f channel,status -H >out && printf "email\twithdrawn\n" >expect &&
+	test_cmp expect out
+'
+test_expect_success 'notes and history move to the survivor, search finds them there' '
+	crm-contact timeline 1 -f kind,text -H >out &&
+	grep -q "^note	called about the renewal$" out &&
+	grep -q "^merge	merge: 1; merged: \[2\]$" out &&
+	test "$(grep -c "^add" out)" -eq 2 &&
+	crm-contact list --search renewal -H -f id >out && echo 1 >expect && test_cmp expect out
+'
+test_expect_success 'history lists the merges' '
+	crm-dedup history -f merge,survivor,merged,undone_at >out &&
+	printf "merge\tsurvivor\tmerged\tundone_at\n1\t1\t2\t\n2\t3\t4\t\n" >expect && test_cmp expect out
+'
+test_expect_success 'unmerge restores the records and every reference exactly' '
+	crm-dedup unmerge 2 && crm-dedup unmerge 1 &&
+	snapshot >after && test_cmp before after &&
+	crm-dedup history -H -f undone_at | grep -c . | grep -qx 2
+'
+test_expect_code 1 'unmerge of a merge already undone' '
+	crm-dedup unmerge 1 2>err; s=$?; grep -q "merge 1 was already undone" err && exit $s
+'
+test_expect_code 1 'unmerge of an unknown merge' '
+	crm-dedup unmerge 42 2>err; s=$?; grep -q "no merge 42" err && exit $s
+'
+test_expect_success '--survivor newest and --fields survivor' '
+	crm-contact merge --survivor newest --fields survivor 1 2 >m &&
+	crm-contact show 2 -f first_name,email,city,custom.email2 -H >out &&
+	printf "Bob\tbob.lovelace@example.com\tLeeds\tbob@example.org\n" >expect && test_cmp expect out &&
+	crm-dedup unmerge "$(cat m)" && snapshot >after && test_cmp before after
+'
+test_expect_success 'crm-contact merge --into picks the survivor' '
+	crm-contact merge --into 4 3 4 >m &&
+	crm-contact list -H -f id,first_name,last_name --where "id = 4" >out &&
+	printf "4\tByron\tAda\n" >expect && test_cmp expect out &&
+	crm-dedup unmerge "$(cat m)"
+'
+test_expect_success 'the survivor changed since: unmerge refuses, then --force' '
+	m=$(crm-contact merge 1 2) &&
+	crm-contact set -q 1 --title CTO &&
+	expect_exit 3 crm-dedup unmerge "$m" 2>err &&
+	grep -q "contact 1 changed since merge $m" err &&
+	crm-dedup unmerge --force "$m" &&
+	snapshot >after && test_cmp before after
+'
+test_expect_success '--dry-run prints the merges and changes nothing' '
+	snapshot >pre &&
+	crm-dedup find | crm-dedup merge -n -H -f survivor,merged >out &&
+	printf "1\t2\n3\t4\n" >expect && test_cmp expect out &&
+	snapshot >post && test_cmp pre post
+'
+test_expect_success '--auto merges what find reports, in JSON lines input too' '
+	crm-dedup find --format jsonl >clusters.jsonl &&
+	crm-dedup merge -n -i jsonl -H -f merged clusters.jsonl >a &&
+	crm-dedup merge -n --auto -H -f merged >b && test_cmp a b
+'
+
+# Bad merge input: a clear error naming the line, exit 3, nothing merged
+# (the good cluster before the bad one is rolled back too).
+bad_merge() {
+	snapshot >pre
+	printf "cluster\tid\n1\t1\n1\t2\n" >in.tsv
+	printf "$1" >>in.tsv
+	crm-dedup merge in.tsv 2>err >/dev/null
+	s=$?
+	cat err >&2
+	snapshot >post
+	test_cmp pre post && grep -q "$2" err && return $s
+}
+test_expect_code 3 'an id that does not exist' 'bad_merge "2\t3\n2\t99\n" "in.tsv:5: contact 99 does not exist"'
+test_expect_code 3 'an archived contact' '
+	crm-contact rm -q 5 && bad_merge "2\t3\n2\t5\n" "in.tsv:5: contact 5 is archived"; s=$?; crm-contact restore -q 5; exit $s'
+test_expect_code 3 'an id in two clusters' 'bad_merge "2\t3\n2\t2\n" "in.tsv:5: contact 2 is already in a cluster (line 3)"'
+test_expect_code 3 'a cluster of one' 'bad_merge "2\t3\n" "in.tsv:4: cluster 2 has only contact 3"'
+test_expect_code 3 'an id that is not a number' 'bad_merge "2\t3\n2\tx4\n" "in.tsv:5: id: .x4. is not a contact id"'
+test_expect_code 3 'a line with too many fields' 'bad_merge "2\t3\t9\n2\t4\n" "in.tsv:4"'
+test_expect_code 3 'input without the columns' '
+	snapshot >pre; printf "a\tb\n1\t2\n" | crm-dedup merge 2>err; s=$?; snapshot >post;
+	test_cmp pre post && grep -q "<stdin>:2: a merge needs the columns cluster and id" err && exit $s'
+test_expect_code 3 'a record changed since find ran' '
+	crm-dedup find >clusters && CRM_NOW=2026-11-22T11:00:00Z crm-contact set -q 3 --title Poet &&
+	snapshot >pre; crm-dedup merge clusters 2>err; s=$?; snapshot >post;
+	test_cmp pre post && grep -q "clusters:4: contact 3 changed since it was found (updated_at 2026-11-22T09:30:00Z, now 2026-11-22T11:00:00Z)" err && exit $s'
+test_expect_code 2 'a missing input file' 'crm-dedup merge nosuch.tsv'
+test_expect_code 2 'a bad --survivor' 'crm-dedup merge --survivor tallest </dev/null'
+test_expect_code 2 '--auto with an input file' 'crm-dedup merge --auto clusters'
+test_expect_code 3 'crm-contact merge of one id' 'crm-contact merge 1'
+test_expect_code 1 'crm-contact merge of a missing id' 'crm-contact merge 1 99'
+test_done
