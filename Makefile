@@ -116,6 +116,7 @@ deps:
 bench: all
 	CRM_BIN=$(CURDIR)/$(BIN) bench/run
 	CRM_BIN=$(CURDIR)/$(BIN) bench/import
+	CRM_BIN=$(CURDIR)/$(BIN) bench/dedup
 
 demo: deps
 	@$(MAKE) --no-print-directory all

@@ -574,11 +574,11 @@ static int absorb(crm_db *db, struct group *g, int64_t merge)
 
 	for (i = 0; !rc && i < g->n; i++) {
 		int64_t m = json_integer_value(json_object_get(g->snap[i], "id"));
-		json_t *moved = json_object();
+		json_t *moved;
 
 		if (i == g->surv)
 			continue;
-		if (!moved || json_object_set_new(g->snap[i], "moved", moved))
+		if (!(moved = json_object()) || json_object_set_new(g->snap[i], "moved", moved))
 			return crm_error_nomem();
 		snprintf(changes, sizeof changes, "{\"into\":%lld,\"merge\":%lld}", (long long)s,
 		         (long long)merge);
