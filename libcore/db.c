@@ -433,3 +433,8 @@ int crm_db_walk_end(crm_db *db, int stop, int rc, const char *what)
 		return stop;
 	return rc == SQLITE_DONE ? CRM_OK : crm_db_fail(db, rc, what);
 }
+
+int crm_db_bulk(crm_db *db)
+{
+	return crm_db_exec(db, "PRAGMA cache_size = -32768");
+}

@@ -168,12 +168,10 @@ int crm_import_begin(crm_import **out, crm_db *db, const struct crm_import_opts 
 		rc = crm_error_nomem();
 	else if (!(rc = crm_db_writable(db)) && !(rc = parse_keys(imp, o->key ? o->key : default_key(imp->e))))
 		rc = next_batch(db, &db->batch);
-	/* Search entries are written once at the end (crm_import_end).  A
-	 * larger page cache keeps the indexes of a big import in memory (32 MB
-	 * of the budget). */
+	/* Search entries are written once at the end (crm_import_end). */
 	db->defer_index = 1;
 	if (!rc)
-		rc = crm_db_exec(db, "PRAGMA cache_size = -32768");
+		rc = crm_db_bulk(db);
 	if (rc) {
 		crm_import_free(imp);
 		return rc;

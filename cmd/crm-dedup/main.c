@@ -289,7 +289,7 @@ static int merge_all(struct cli *c, const struct crm_merge_input *in,
 	size_t i, k;
 	int rc;
 
-	if ((rc = cli_output_fields(c, merge_cols, MERGE_COLS, &w)))
+	if ((rc = crm_db_bulk(c->db)) || (rc = cli_output_fields(c, merge_cols, MERGE_COLS, &w)))
 		return cli_error(c, rc);
 	for (i = 0; !rc && i < in->n; i++) {
 		const struct crm_merge_group *g = &in->g[i];

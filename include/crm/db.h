@@ -60,6 +60,11 @@ int crm_db_begin(crm_db *db, bool write);
 /* Commits the transaction; CRM_EBUSY or CRM_EIO on failure (then rolled back). */
 int crm_db_commit(crm_db *db);
 
+/* Prepares the connection for a write touching many records (an import,
+ * a merge run): a 32 MB page cache keeps the indexes they update in
+ * memory instead of re-reading them from the file. */
+int crm_db_bulk(crm_db *db);
+
 /* Rolls back the open transaction, if any. */
 void crm_db_rollback(crm_db *db);
 
