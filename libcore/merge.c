@@ -657,6 +657,25 @@ out:
 	return rc;
 }
 
+int crm_merge_run_begin(crm_db *db)
+{
+	int rc = crm_db_bulk(db);
+
+	/* FTS5 flushes its pending terms whenever an entry is rewritten
+	 * inside a new statement; one statement at the end writes them all. */
+	if (!rc)
+		db->defer_index = 1;
+	return rc;
+}
+
+int crm_merge_run_end(crm_db *db, int64_t first)
+{
+	db->defer_index = 0;
+	if (!first)
+		return CRM_OK;
+	return crm_contact_reindex(db, "id IN (SELECT survivor FROM merges WHERE id >= ?1)", first);
+}
+
 /* Reads merge's survivor, journal and last audit entry, checking it can
  * be undone. */
 static int merge_state(crm_db *db, int64_t merge, int64_t *survivor, json_t **journal,

@@ -285,11 +285,12 @@ static int merge_all(struct cli *c, const struct crm_merge_input *in,
                      const struct crm_merge_opts *o)
 {
 	crm_out *w = NULL;
-	int64_t *ids = NULL, merge, survivor;
+	int64_t *ids = NULL, merge, survivor, first = 0;
 	size_t i, k;
 	int rc;
 
-	if ((rc = crm_db_bulk(c->db)) || (rc = cli_output_fields(c, merge_cols, MERGE_COLS, &w)))
+	if ((rc = crm_merge_run_begin(c->db)) ||
+	    (rc = cli_output_fields(c, merge_cols, MERGE_COLS, &w)))
 		return cli_error(c, rc);
 	for (i = 0; !rc && i < in->n; i++) {
 		const struct crm_merge_group *g = &in->g[i];
@@ -305,7 +306,11 @@ static int merge_all(struct cli *c, const struct crm_merge_input *in,
 		if (!(rc = crm_merge_group_check(c->db, in, g)) &&
 		    !(rc = crm_merge(c->db, ids, g->n, o, &merge, &survivor)))
 			rc = print_merge(c, w, merge, g, survivor);
+		if (!first)
+			first = merge;
 	}
+	if (!rc)
+		rc = crm_merge_run_end(c->db, first);
 	if (!rc)
 		rc = crm_out_finish(w);
 	crm_out_free(w);

@@ -41,6 +41,13 @@ struct crm_merge_opts {
 int crm_merge(crm_db *db, const int64_t *ids, size_t n, const struct crm_merge_opts *o,
               int64_t *merge, int64_t *survivor);
 
+/* Brackets a run of many merges: the search entries of the survivors are
+ * rebuilt once, by crm_merge_run_end (given the run's first merge id, or 0
+ * when none was made), instead of at every merge, and a larger page cache
+ * is used (crm_db_bulk). */
+int crm_merge_run_begin(crm_db *db);
+int crm_merge_run_end(crm_db *db, int64_t first);
+
 /* Undoes merge: restores the survivor as it was, brings the merged contacts
  * back with their ids, custom fields, tags and consent, and moves back what
  * was moved.  CRM_ENOTFOUND for no such merge, CRM_EFAIL for one already
