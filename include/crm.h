@@ -8,11 +8,14 @@
 #include "crm/contact.h"
 #include "crm/date.h"
 #include "crm/db.h"
+#include "crm/dedup.h"
 #include "crm/entity.h"
 #include "crm/error.h"
 #include "crm/import.h"
+#include "crm/merge.h"
 #include "crm/norm.h"
 #include "crm/output.h"
 #include "crm/reader.h"
+#include "crm/simil.h"
 
 #endif
