@@ -175,12 +175,36 @@ int crm_dedup_since(crm_dedup *d, const char *since)
 	return CRM_OK;
 }
 
+void crm_dedup_on_step(crm_dedup *d, void (*fn)(void *arg, const char *step), void *arg)
+{
+	d->on_step = fn;
+	d->step_arg = arg;
+}
+
+static void step(crm_dedup *d, const char *fmt, size_t n)
+{
+	char text[96];
+
+	if (!d->on_step)
+		return;
+	snprintf(text, sizeof text, fmt, n);
+	d->on_step(d->step_arg, text);
+}
+
 int crm_dedup_run(crm_dedup *d)
 {
 	int rc;
 
-	if ((rc = dd_load(d)) || (rc = dd_block(d)) || (rc = dd_compare_all(d)))
+	step(d, "loading contacts", 0);
+	if ((rc = dd_load(d)))
 		return rc;
+	step(d, "blocking %zu contacts", d->nrec);
+	if ((rc = dd_block(d)))
+		return rc;
+	step(d, "comparing %zu candidate pairs", d->npair);
+	if ((rc = dd_compare_all(d)))
+		return rc;
+	step(d, "estimating the model", 0);
 	return dd_estimate(d);
 }
 

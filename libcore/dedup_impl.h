@@ -72,6 +72,8 @@ struct crm_dedup {
 	size_t sampled;
 	struct dd_model model;
 	int threads;
+	void (*on_step)(void *arg, const char *step);
+	void *step_arg;
 };
 
 static inline const char *dd_key(const crm_dedup *d, const struct dd_rec *r, int f)

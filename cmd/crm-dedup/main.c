@@ -146,6 +146,26 @@ static int explain(struct cli *c, crm_dedup *d, char **argv, struct printer *p)
 	return crm_dedup_explain(d, a, b, print_explained, p);
 }
 
+/* The progress line, on a terminal only. */
+static void show_step(void *arg, const char *step)
+{
+	const struct cli *c = arg;
+
+	fprintf(stderr, "\r%s: %s...\033[K", c->prog->name, step);
+}
+
+static void progress(struct cli *c, crm_dedup *d)
+{
+	if (!c->quiet && isatty(STDERR_FILENO))
+		crm_dedup_on_step(d, show_step, c);
+}
+
+static void progress_end(const struct cli *c)
+{
+	if (!c->quiet && isatty(STDERR_FILENO))
+		fputs("\r\033[K", stderr);
+}
+
 static void summary(const struct cli *c, const crm_dedup *d, long rows, int pairs)
 {
 	struct crm_dedup_stats st;
@@ -171,8 +191,12 @@ static int dedup_find(struct cli *c, int argc, char **argv)
 		                             : cli_usage_error(c, "unexpected operand '%s'", argv[0]);
 	if ((status = parse_threshold(c, &threshold)))
 		return status;
-	if ((rc = crm_dedup_new(&d, c->db)) || (rc = find_options(c, d)) ||
-	    (rc = crm_dedup_run(d)))
+	if ((rc = crm_dedup_new(&d, c->db)) || (rc = find_options(c, d)))
+		goto out;
+	progress(c, d);
+	rc = crm_dedup_run(d);
+	progress_end(c);
+	if (rc)
 		goto out;
 	if (cli_has(c, "explain"))
 		rc = explain(c, d, argv, &p);
@@ -234,7 +258,12 @@ static int auto_input(struct cli *c, struct crm_merge_input *in)
 	if ((status = parse_threshold(c, &threshold)))
 		return status;
 	in->name = "find";
-	if (!(rc = crm_dedup_new(&d, c->db)) && !(rc = crm_dedup_run(d)))
+	if (!(rc = crm_dedup_new(&d, c->db))) {
+		progress(c, d);
+		rc = crm_dedup_run(d);
+		progress_end(c);
+	}
+	if (!rc)
 		rc = crm_dedup_clusters(d, threshold, add_member, in);
 	crm_dedup_free(d);
 	return rc ? cli_error(c, rc) : 0;

@@ -40,6 +40,10 @@ int crm_dedup_since(crm_dedup *d, const char *since);
 /* Uses n threads for comparing (0, the default: one per online CPU). */
 void crm_dedup_threads(crm_dedup *d, int n);
 
+/* Has fn(arg, step) called as each step of crm_dedup_run starts ("loading
+ * contacts", "comparing 1234 pairs" ...), for a progress line. */
+void crm_dedup_on_step(crm_dedup *d, void (*fn)(void *arg, const char *step), void *arg);
+
 /* Loads, blocks, compares and estimates the model. */
 int crm_dedup_run(crm_dedup *d);
 

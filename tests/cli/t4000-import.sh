@@ -252,4 +252,14 @@ test_expect_success '--help and the man page name every option' '
 			{ echo "missing $o"; exit 1; }
 	done
 '
+# script(1) runs the import on a pseudo-terminal, where progress shows.
+test_expect_success 'progress line on a terminal, none with -q or off a terminal' '
+	export CRM_DB="$SCRATCH/progress.db" &&
+	"$TOP/bench/gen-people" 5000 >many.csv &&
+	script -qec "crm-import contacts -n many.csv" /dev/null >tty &&
+	grep -q "crm-import: many.csv: [0-9]* records, [0-9]*/s, [0-9]*%" tty &&
+	script -qec "crm-import contacts -n -q many.csv" /dev/null >tty &&
+	! grep -q "records," tty &&
+	crm-import contacts -n many.csv 2>err && ! grep -q "records," err
+'
 test_done

@@ -98,6 +98,14 @@ test_expect_success '--since a date takes contacts changed since then' '
 	crm-dedup find --since 2026-11-23 --pairs -H -f id1 >out &&
 	test ! -s out || ! grep -qv "^6$" out
 '
+# script(1) runs the command on a pseudo-terminal: progress shows there.
+test_expect_success 'progress on a terminal only, and not with -q' '
+	script -qec "crm-dedup find >/dev/null" /dev/null >tty &&
+	grep -q "crm-dedup: comparing [0-9]* candidate pairs\.\.\." tty &&
+	script -qec "crm-dedup find -q >/dev/null" /dev/null >tty &&
+	! grep -q "comparing" tty &&
+	crm-dedup find 2>err >/dev/null && ! grep -q "comparing" err
+'
 test_expect_code 1 'nothing found exits 1 with only the header' '
 	crm-dedup find --where "country = FR" >out; s=$?;
 	printf "cluster\tid\tscore\tfirst_name\tlast_name\temail\tupdated_at\tpartner\tevidence\n" >expect &&

@@ -70,7 +70,7 @@ test_expect_success 'history lists the merges' '
 '
 test_expect_success 'unmerge restores the records and every reference exactly' '
 	crm-dedup unmerge 2 && crm-dedup unmerge 1 &&
-	snapshot >after && test_cmp before after &&
+	snapshot >after && test_cmp before after && crm-db check >/dev/null &&
 	crm-dedup history -H -f undone_at | grep -c . | grep -qx 2
 '
 test_expect_code 1 'unmerge of a merge already undone' '
