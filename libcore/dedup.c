@@ -330,13 +330,10 @@ static void note_best(struct clustering *c, uint32_t i, uint32_t j, double p)
 	}
 }
 
-/* Joins the records of every reported pair, then numbers the clusters of
- * two or more in the order of their first (lowest-id) record and lists
- * the records cluster by cluster. */
-static size_t cluster(const crm_dedup *d, struct clustering *c, double threshold)
+/* Joins the records of every reported pair, noting each one's best pair. */
+static void join_pairs(const crm_dedup *d, struct clustering *c, double threshold)
 {
-	size_t x, i, n = 0;
-	long clusters = 0;
+	size_t x;
 
 	for (x = 0; x < d->npair; x++) {
 		uint32_t a = (uint32_t)(d->pair[x] >> 32), b = (uint32_t)d->pair[x];
@@ -351,6 +348,15 @@ static size_t cluster(const crm_dedup *d, struct clustering *c, double threshold
 		if (a != b)
 			c->parent[a > b ? a : b] = a < b ? a : b;
 	}
+}
+
+/* Numbers the clusters of two or more in the order of their first
+ * (lowest-id) record; returns how many there are. */
+static long number_clusters(struct clustering *c)
+{
+	long clusters = 0;
+	size_t i;
+
 	for (i = 0; i < c->n; i++)
 		c->size[find(c->parent, (uint32_t)i)]++;
 	for (i = 0; i < c->n; i++) {
@@ -362,24 +368,36 @@ static size_t cluster(const crm_dedup *d, struct clustering *c, double threshold
 			c->number[r] = ++clusters;
 		c->number[i] = c->number[r];
 	}
-	/* Counting sort by cluster number, stable so members stay by id. */
-	{
-		size_t *start = calloc((size_t)clusters + 2, sizeof *start);
+	return clusters;
+}
 
-		if (!start)
-			return (size_t)-1;
-		for (i = 0; i < c->n; i++)
-			if (c->number[i])
-				start[c->number[i] + 1]++;
-		for (x = 1; x <= (size_t)clusters + 1; x++)
-			start[x] += start[x - 1];
-		for (i = 0; i < c->n; i++)
-			if (c->number[i])
-				c->order[start[c->number[i]]++] = (uint32_t)i;
-		n = start[clusters];
-		free(start);
-	}
+/* Lists the clustered records cluster by cluster in c->order (a counting
+ * sort, stable, so members stay in id order); returns how many, or
+ * (size_t)-1 when out of memory. */
+static size_t order_members(struct clustering *c, long clusters)
+{
+	size_t *start = calloc((size_t)clusters + 2, sizeof *start), i, n;
+	long k;
+
+	if (!start)
+		return (size_t)-1;
+	for (i = 0; i < c->n; i++)
+		if (c->number[i])
+			start[c->number[i] + 1]++;
+	for (k = 1; k <= clusters + 1; k++)
+		start[k] += start[k - 1];
+	for (i = 0; i < c->n; i++)
+		if (c->number[i])
+			c->order[start[c->number[i]]++] = (uint32_t)i;
+	n = start[clusters];
+	free(start);
 	return n;
+}
+
+static size_t cluster(const crm_dedup *d, struct clustering *c, double threshold)
+{
+	join_pairs(d, c, threshold);
+	return order_members(c, number_clusters(c));
 }
 
 int crm_dedup_clusters(crm_dedup *d, double threshold,
