@@ -7,6 +7,7 @@
 #   make CC=clang        build with clang
 #   make install PREFIX=/usr/local DESTDIR=
 #   make bench           benchmarks (bench/README.md)
+#   make fuzz            fuzz every parser with libFuzzer (clang), FUZZ_SECONDS each
 #   make demo            install dependencies, build, run a demo pipeline
 
 VERSION  = 0.1.0
@@ -32,7 +33,17 @@ CXXFLAGS += -std=c++17 -Wall -Wextra -Werror
 # libcsv ships no pkg-config file.
 LDLIBS   += $(shell pkg-config --libs $(PKGS)) -lcsv -ldl -lpthread -lm
 
-ifeq ($(SANITIZE),1)
+ifeq ($(FUZZING),1)
+# make fuzz: every object instrumented for libFuzzer and the sanitizers.
+# The targets are linked as C, so the C++ part of UBSan (vptr checks) is
+# not there for the phone module to use: it goes without.
+SANFLAGS  = -fsanitize=address,undefined -fno-sanitize=vptr -fno-omit-frame-pointer \
+            -fno-sanitize-recover=all
+CFLAGS   += $(SANFLAGS) -fsanitize=fuzzer-no-link
+CXXFLAGS += $(SANFLAGS)
+LDFLAGS  += $(SANFLAGS)
+O        ?= build/fuzz
+else ifeq ($(SANITIZE),1)
 # The leak checker misreads the dynamic TLS of the dlopen'd phone module's
 # C++ libraries unless told not to track it (see .ci/run).
 export ASAN_OPTIONS ?= detect_leaks=1:abort_on_error=1:intercept_tls_get_addr=0
@@ -56,6 +67,8 @@ PROGS    = $(patsubst cmd/%/,%,$(filter-out cmd/common/,$(sort $(dir $(wildcard 
 PROG_BIN = $(PROGS:%=$(BIN)/%)
 UNIT_SRC = $(wildcard tests/unit/check_*.c)
 UNIT_OBJ = $(UNIT_SRC:%.c=$(O)/%.o) $(O)/tests/unit/runner.o $(O)/tests/unit/fixture.o
+FUZZ_NAMES = $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_SECONDS ?= 60
 
 all: $(PROG_BIN) $(PHONE_MOD)
 
@@ -97,17 +110,47 @@ $(O)/tests/unit/runner.o: tests/unit/runner.c $(O)/tests/unit/suites.h
 $(O)/unit-tests: $(UNIT_OBJ) $(O)/libcore.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(shell pkg-config --libs check)
 
+# Fuzz targets: NAME-replay runs the corpus files given (make check), NAME
+# is the libFuzzer binary (make fuzz).
+$(O)/fuzz/%-replay: $(O)/tests/fuzz/fuzz_%.o $(O)/tests/fuzz/replay.o $(O)/libcore.a
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(O)/fuzz/%: $(O)/tests/fuzz/fuzz_%.o $(O)/libcore.a
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+
+fuzz-replay: $(FUZZ_NAMES:%=$(O)/fuzz/%-replay)
+
+# Each target runs FUZZ_SECONDS from its seed corpus; what it finds is kept
+# in build/fuzz/corpus/NAME, and a crash stops the run with its input saved
+# as build/fuzz/crash-*.
+fuzz: deps
+	@$(MAKE) --no-print-directory FUZZING=1 CC=clang fuzz-run
+
+fuzz-run: $(PHONE_MOD) $(FUZZ_NAMES:%=$(O)/fuzz/%)
+	@for t in $(FUZZ_NAMES); do \
+		mkdir -p $(O)/corpus/$$t; \
+		echo "== fuzz $$t ($(FUZZ_SECONDS) s)"; \
+		ASAN_OPTIONS=intercept_tls_get_addr=0 CRM_PHONE_MODULE=$(CURDIR)/$(PHONE_MOD) \
+		$(O)/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) \
+			-artifact_prefix=$(O)/crash-$$t- -print_final_stats=1 \
+			$(O)/corpus/$$t tests/fuzz/corpus/$$t >$(O)/fuzz-$$t.log 2>&1; s=$$?; \
+		grep -E "^stat::(number_of_executed_units|peak_rss_mb)|DONE" $(O)/fuzz-$$t.log; \
+		test $$s = 0 || { tail -n 40 $(O)/fuzz-$$t.log; exit 1; }; \
+	done
+
 # check installs what is missing first, then builds and tests in a fresh
 # make, so the flags from pkg-config are read after the install.
 check: deps
 	@$(MAKE) --no-print-directory test
 
 # Both suites run even when the first fails, so one run shows every failure.
-test: all $(O)/unit-tests
+test: all $(O)/unit-tests fuzz-replay
 	@scripts/banned-calls
 	@u=0; c=0; \
 	CRM_PHONE_MODULE=$(CURDIR)/$(PHONE_MOD) $(O)/unit-tests || u=$$?; \
-	CRM_BIN=$(CURDIR)/$(BIN) tests/cli/run || c=$$?; \
+	CRM_BIN=$(CURDIR)/$(BIN) CRM_FUZZ_BIN=$(CURDIR)/$(O)/fuzz tests/cli/run || c=$$?; \
 	test $$u = 0 && test $$c = 0
 
 deps:
@@ -134,7 +177,7 @@ install: all
 clean:
 	rm -rf build bin lib
 
-.PHONY: all check test deps bench demo install clean
+.PHONY: all check test deps bench demo install clean fuzz fuzz-run fuzz-replay
 .SECONDARY:
 
 -include $(shell find build -name '*.d' 2>/dev/null)

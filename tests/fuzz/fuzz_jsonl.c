@@ -1,0 +1,3 @@
+/* fuzz_jsonl.c - the JSONL reader of crm-import. */
+#define FORMAT CRM_FORMAT_JSONL
+#include "reader_target.h"
