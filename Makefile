@@ -125,7 +125,8 @@ fuzz-replay: $(FUZZ_NAMES:%=$(O)/fuzz/%-replay)
 # Each target runs FUZZ_SECONDS from its seed corpus; what it finds is kept
 # in build/fuzz/corpus/NAME, and a crash stops the run with its input saved
 # as build/fuzz/crash-*.
-fuzz: deps
+fuzz:
+	@WITH_CLANG=1 scripts/deps.sh
 	@$(MAKE) --no-print-directory FUZZING=1 CC=clang fuzz-run
 
 fuzz-run: $(PHONE_MOD) $(FUZZ_NAMES:%=$(O)/fuzz/%)

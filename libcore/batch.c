@@ -46,7 +46,7 @@ static int batch_state(crm_db *db, int64_t batch, int64_t *last)
 	                      " WHERE batch = ?1) FROM import_batches WHERE id = ?1")))
 		return rc;
 	sqlite3_bind_int64(st, 1, batch);
-	if ((found = sqlite3_step(st) == SQLITE_ROW)) {
+	if ((found = (sqlite3_step(st) == SQLITE_ROW))) {
 		if (sqlite3_column_text(st, 0))
 			undone = strdup((const char *)sqlite3_column_text(st, 0));
 		*last = sqlite3_column_int64(st, 1);

@@ -181,13 +181,17 @@ void crm_dedup_on_step(crm_dedup *d, void (*fn)(void *arg, const char *step), vo
 	d->step_arg = arg;
 }
 
-static void step(crm_dedup *d, const char *fmt, size_t n)
+/* Tells the caller a step starts: what, and how many (n > 0) it takes on. */
+static void step(crm_dedup *d, const char *what, const char *of, size_t n)
 {
 	char text[96];
 
 	if (!d->on_step)
 		return;
-	snprintf(text, sizeof text, fmt, n);
+	if (n)
+		snprintf(text, sizeof text, "%s %zu %s", what, n, of);
+	else
+		snprintf(text, sizeof text, "%s %s", what, of);
 	d->on_step(d->step_arg, text);
 }
 
@@ -195,16 +199,16 @@ int crm_dedup_run(crm_dedup *d)
 {
 	int rc;
 
-	step(d, "loading contacts", 0);
+	step(d, "loading", "contacts", 0);
 	if ((rc = dd_load(d)))
 		return rc;
-	step(d, "blocking %zu contacts", d->nrec);
+	step(d, "blocking", "contacts", d->nrec);
 	if ((rc = dd_block(d)))
 		return rc;
-	step(d, "comparing %zu candidate pairs", d->npair);
+	step(d, "comparing", "candidate pairs", d->npair);
 	if ((rc = dd_compare_all(d)))
 		return rc;
-	step(d, "estimating the model", 0);
+	step(d, "estimating", "the model", 0);
 	return dd_estimate(d);
 }
 

@@ -213,7 +213,7 @@ static int scored_level_p(int f, int l)
 {
 	level_fn fn = fields[f].level_of;
 
-	return l > 1 && (fn == name_level || fn == city_level || fn == words_level) &&
+	return l > 1 && l < DD_LEVELS && (fn == name_level || fn == city_level || fn == words_level) &&
 	       strcmp(fields[f].level[l], "nickname") != 0;
 }
 
@@ -443,7 +443,7 @@ static int histogram_build(const uint64_t *pattern, size_t n_in, size_t stride, 
 	if ((rc = dd_radix_sort(h->pattern, n)))
 		return rc;
 	for (x = 0; x < n; x++) {
-		double c = h->pattern[x] & DD_OLD ? (double)stride : 1.0;
+		double c = (h->pattern[x] & DD_OLD) ? (double)stride : 1.0;
 
 		if (h->n == 0 || h->pattern[h->n - 1] != h->pattern[x]) {
 			h->pattern[h->n] = h->pattern[x];

@@ -477,7 +477,7 @@ static int check_ids(crm_db *db, const int64_t *ids, size_t n)
 		                      " FROM contacts WHERE id = ?1")))
 			return rc;
 		sqlite3_bind_int64(st, 1, ids[i]);
-		if ((found = sqlite3_step(st) == SQLITE_ROW)) {
+		if ((found = (sqlite3_step(st) == SQLITE_ROW))) {
 			archived = sqlite3_column_int(st, 0);
 			erased = sqlite3_column_int(st, 1);
 		}
@@ -691,7 +691,7 @@ static int merge_state(crm_db *db, int64_t merge, int64_t *survivor, json_t **jo
 	                      " FROM merges WHERE id = ?1")))
 		return rc;
 	sqlite3_bind_int64(st, 1, merge);
-	if ((found = sqlite3_step(st) == SQLITE_ROW)) {
+	if ((found = (sqlite3_step(st) == SQLITE_ROW))) {
 		*survivor = sqlite3_column_int64(st, 0);
 		*journal = json_loads((const char *)sqlite3_column_text(st, 1), 0, &err);
 		*last = sqlite3_column_int64(st, 2);

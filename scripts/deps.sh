@@ -3,7 +3,8 @@
 set -eu
 pkgs="build-essential pkg-config libsqlite3-dev sqlite3 libyaml-dev check
 libutf8proc-dev libphonenumber-dev libjansson-dev libcsv-dev jq"
-[ "${WITH_CLANG:-0}" = 1 ] && pkgs="$pkgs clang"
+# CI and make fuzz: clang (with libFuzzer) and cppcheck.
+[ "${WITH_CLANG:-0}" = 1 ] && pkgs="$pkgs clang cppcheck"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
