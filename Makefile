@@ -8,6 +8,7 @@
 #   make install PREFIX=/usr/local DESTDIR=
 #   make bench           benchmarks (bench/README.md)
 #   make fuzz            fuzz every parser with libFuzzer (clang), FUZZ_SECONDS each
+#   make stress          the long concurrency and kill tests
 #   make demo            install dependencies, build, run a demo pipeline
 
 VERSION  = 0.1.0
@@ -154,6 +155,11 @@ test: all $(O)/unit-tests fuzz-replay
 	CRM_BIN=$(CURDIR)/$(BIN) CRM_FUZZ_BIN=$(CURDIR)/$(O)/fuzz tests/cli/run || c=$$?; \
 	test $$u = 0 && test $$c = 0
 
+# The long versions of the concurrency and crash tests.
+stress: all
+	@CRM_BIN=$(CURDIR)/$(BIN) CONCURRENCY_ROUNDS=40 bash tests/cli/t7000-concurrency.sh
+	@CRM_BIN=$(CURDIR)/$(BIN) CRASH_ROUNDS=50 bash tests/cli/t7100-crash.sh
+
 deps:
 	@scripts/deps.sh
 
@@ -178,7 +184,7 @@ install: all
 clean:
 	rm -rf build bin lib
 
-.PHONY: all check test deps bench demo install clean fuzz fuzz-run fuzz-replay
+.PHONY: all check test deps bench demo install clean fuzz fuzz-run fuzz-replay stress
 .SECONDARY:
 
 -include $(shell find build -name '*.d' 2>/dev/null)

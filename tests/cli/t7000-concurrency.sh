@@ -4,7 +4,7 @@
 # timeout, the audit log has one entry per write, and crm-db check passes.
 . "$(dirname "$0")/lib.sh"
 
-ROUNDS=8
+ROUNDS=${CONCURRENCY_ROUNDS:-8} # rounds of writes per writer (make stress: more)
 
 # writer N: adds, sets, tags, notes and small imports, as user wN; logs
 # each acknowledged write as "kind key" and each failure as "FAIL ...".

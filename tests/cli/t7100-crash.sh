@@ -1,0 +1,100 @@
+#!/bin/bash
+# Crashes and full disks: crm-import and crm-dedup merge killed with
+# SIGKILL at random moments leave a database that passes crm-db check with
+# each batch or merge run wholly there or wholly absent; a disk that fills
+# mid-import gives a clean error and an intact, usable database; output to
+# a full device fails with a message.  CRASH_ROUNDS kills of each
+# (default 12; make stress runs more).
+. "$(dirname "$0")/lib.sh"
+
+ROUNDS=${CRASH_ROUNDS:-12}
+
+# emails_of FILE DB: how many of the file's people (column 3) are in DB.
+present() {
+	crm-contact list --db "$2" -f email -H | sort >present.txt
+	cut -d, -f3 "$1" | tail -n +2 | sort | comm -12 - present.txt | wc -l
+}
+
+test_expect_success 'setup: a database and a file of 3000 people' '
+	crm-db init >/dev/null &&
+	crm-contact add -q --first-name Ada --email ada@example.org >/dev/null &&
+	"$TOP/bench/gen-people" 3000 >people.csv &&
+	cp "$CRM_DB" base.db
+'
+test_expect_success "crm-import killed $ROUNDS times: each time all or nothing, check passes" '
+	for ((i = 1; i <= ROUNDS; i++)); do
+		rm -f kill.db kill.db-wal kill.db-shm && cp base.db kill.db &&
+		crm-import contacts -q --db kill.db people.csv & pid=$!
+		sleep "0.$((RANDOM % 10))$((RANDOM % 10))"
+		kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
+		crm-db check --db kill.db >/dev/null || { echo "round $i: check failed"; exit 1; }
+		n=$(present people.csv kill.db)
+		test "$n" -eq 0 || test "$n" -eq 3000 || { echo "round $i: $n of 3000 imported"; exit 1; }
+		echo "round $i: $n"
+	done
+'
+test_expect_success 'setup: a database with duplicates to merge' '
+	export CRM_DB="$SCRATCH/dups.db" &&
+	crm-db init >/dev/null &&
+	"$TOP/bench/gen-dups" 3000 >dups.csv &&
+	crm-import contacts -q dups.csv &&
+	crm-dedup find -q >clusters &&
+	test "$(cut -f1 clusters | sort -u | wc -l)" -gt 100 &&
+	cp "$CRM_DB" dups-base.db
+'
+test_expect_success "crm-dedup merge killed $ROUNDS times: the run all or nothing, check passes" '
+	before=$(crm-contact list --db dups-base.db -H -f id | wc -l) &&
+	members=$(tail -n +2 clusters | wc -l) && groups=$(tail -n +2 clusters | cut -f1 | sort -u | wc -l) &&
+	for ((i = 1; i <= ROUNDS; i++)); do
+		rm -f kill.db kill.db-wal kill.db-shm && cp dups-base.db kill.db &&
+		crm-dedup merge -q --db kill.db clusters >/dev/null & pid=$!
+		sleep "0.$((RANDOM % 4))$((RANDOM % 10))"
+		kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
+		crm-db check --db kill.db >/dev/null || { echo "round $i: check failed"; exit 1; }
+		m=$(sqlite3 kill.db "select count(*) from merges")
+		n=$(crm-contact list --db kill.db -H -f id | wc -l)
+		if [ "$m" -eq 0 ]; then test "$n" -eq "$before"
+		else test "$m" -eq "$groups" && test "$n" -eq $((before - members + groups))
+		fi || { echo "round $i: $m merges, $n contacts"; exit 1; }
+		echo "round $i: $m merges"
+	done
+'
+
+# A filesystem of 1 MB (tmpfs when this user may mount one; otherwise a
+# file-size limit, under which writes fail with EFBIG the same way).
+small_disk() {
+	mkdir -p small &&
+	if mount -t tmpfs -o size=1m tmpfs small 2>/dev/null; then
+		echo tmpfs >small-kind
+	else
+		echo ulimit >small-kind
+	fi
+}
+test_expect_success 'setup: a small disk' 'small_disk'
+test_expect_success 'a disk that fills mid-import: clean error, database intact and usable' '
+	export CRM_DB="$SCRATCH/small/full.db" &&
+	crm-db init >/dev/null &&
+	crm-contact add -q --first-name Ada --email ada@example.org >/dev/null &&
+	if [ "$(cat small-kind)" = tmpfs ]; then
+		crm-import contacts -q people.csv 2>err; s=$?
+	else
+		(trap "" XFSZ; ulimit -f 600; crm-import contacts -q people.csv) 2>err; s=$?
+	fi
+	cat err &&
+	test $s -ne 0 && grep -qiE "full|too large|disk|write" err &&
+	crm-db check >/dev/null &&
+	test "$(present people.csv "$CRM_DB")" -eq 0 &&
+	crm-contact add -q --first-name Grace --email grace@example.org >/dev/null &&
+	test "$(crm-contact list -H -f id | wc -l)" -eq 2
+'
+umount "$SCRATCH/small" 2>/dev/null
+
+test_expect_success 'output to a full device fails with a message, for every program' '
+	export CRM_DB="$SCRATCH/crm.db" &&
+	for cmd in "crm-contact list" "crm-contact show 1" "crm-company list" "crm-import list" \
+		"crm-dedup history" "crm-dedup find -p 0 --pairs" "crm-db info" "crm-db audit" "crm help"; do
+		$cmd >/dev/full 2>err && { echo "$cmd: exit 0"; exit 1; }
+		grep -q "write error\|No space" err || { echo "$cmd: no message"; cat err; exit 1; }
+	done
+'
+test_done
