@@ -1,4 +1,5 @@
 /* merge_input.c - reading and checking the clusters a merge is given. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -68,8 +69,9 @@ static int add_row(struct crm_merge_input *in, const struct crm_row *row)
 		                     in->name, row->line);
 	if (!*cluster)
 		return crm_error_set(CRM_EDATA, "%s:%ld: cluster: empty", in->name, row->line);
+	errno = 0;
 	n = strtoll(id, &end, 10);
-	if (!*id || *end || n <= 0)
+	if (!*id || *end || n <= 0 || errno == ERANGE)
 		return crm_error_set(CRM_EDATA, "%s:%ld: id: '%s' is not a contact id", in->name,
 		                     row->line, id);
 	return crm_merge_input_add(in, cluster, n, row->line, value_of(row, "updated_at"));

@@ -1,4 +1,5 @@
 /* verbs.c - add, show, list, set, rm and restore for any entity. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -179,8 +180,11 @@ static int list_filters(struct cli *c, crm_query *q)
 	if (!rc && (v = cli_get(c, "sort")))
 		rc = crm_query_sort(q, v);
 	if (!rc && (v = cli_get(c, "limit"))) {
-		long n = strtol(v, &end, 10);
-		if (*end || n <= 0 || !*v)
+		long n;
+
+		errno = 0;
+		n = strtol(v, &end, 10);
+		if (*end || n <= 0 || !*v || errno == ERANGE)
 			return crm_error_set(CRM_EUSAGE, "invalid limit '%s'", v);
 		crm_query_limit(q, n);
 	}

@@ -38,8 +38,10 @@ int rejects_open(struct rejects **out, const char *path, enum crm_format f)
 		return crm_error_nomem();
 	}
 	rj->f = f;
-	/* Rejected records are personal data: readable by their owner only. */
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	/* Rejected records are personal data: readable by their owner only.
+	 * A symbolic link planted where the file goes is not followed, so the
+	 * import cannot be made to overwrite some other file. */
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0 || !(rj->fp = fdopen(fd, "w"))) {
 		int rc = crm_error_set(CRM_EIO, "cannot create '%s': %s", path, strerror(errno));
 		if (fd >= 0)

@@ -1,0 +1,123 @@
+#!/bin/bash
+# Hostile input, table-driven: quotes and SQL, format strings, shell
+# syntax, control, bidirectional and zero-width characters, invalid and
+# overlong UTF-8, very long values, huge numbers, deep JSON, and output
+# paths that climb out or are symbolic links.  Each value is either stored
+# and printed back exactly, or rejected with exit 2 or 3 and a message and
+# the database unchanged; nothing crashes and no SQL is altered.
+. "$(dirname "$0")/lib.sh"
+
+snapshot() {
+	sqlite3 "$CRM_DB" .dump >"$1"
+}
+
+# The values, one per line of a file (so that no shell quoting is in the
+# way); \n in them stands for a newline.
+{
+	printf '%s\n' "'); DROP TABLE contacts;--" 'Robert"); DELETE FROM audit; --' \
+		"' OR '1'='1" '%s%n%x%p%99999999d' '$(touch pwned)`touch pwned`' \
+		'-rf --purge' '\x41' 'a\nb'
+	printf 'ctrl\001\007\033[31mred\n'
+	printf 'tab\there\n'
+	printf '\342\200\256evil RTL override\342\200\254\n'     # U+202E ... U+202C
+	printf '\331\205\330\255\331\205\330\257 \327\251\327\234\327\225\327\235\n' # Arabic, Hebrew
+	printf 'zero\342\200\213width\n'                           # U+200B
+	printf '\357\273\277BOM inside\n'                          # U+FEFF
+	printf '\360\237\221\251\342\200\215\360\237\221\251\342\200\215\360\237\221\247 family\n'
+	head -c 100000 /dev/zero | tr '\0' 'x'; echo
+} >values
+
+# The invalid ones: not UTF-8, overlong, a surrogate, truncated.
+{
+	printf 'bad\377byte\n'
+	printf 'overlong\300\257slash\n'
+	printf 'surrogate\355\240\200\n'
+	printf 'truncated\342\202\n'
+} >invalid
+
+test_expect_success 'setup' '
+	crm-db init >/dev/null &&
+	crm-contact add -q --first-name Ada --email ada@example.org >/dev/null
+'
+
+i=0
+while IFS= read -r v; do
+	i=$((i + 1))
+	export V="$v"
+	test_expect_success "value $i as a field is stored and printed back exactly" '
+		id=$(crm-contact add --first-name "$V" --last-name "L$RANDOM") &&
+		crm-contact show "$id" --format jsonl -f first_name | jq -j .first_name >got &&
+		printf "%s" "$V" >want && cmp want got &&
+		crm-contact set -q "$id" --title "$V" --set "note=$V" &&
+		crm-contact show "$id" --format jsonl -f title,custom.note | jq -j ".title, .\"custom.note\"" >got &&
+		printf "%s%s" "$V" "$V" >want && cmp want got &&
+		crm-contact tag -q add "t$i" "$id"
+	'
+	test_expect_success "value $i in --where, --search and as a tag changes nothing" '
+		snapshot before &&
+		{ crm-contact list --where "first_name = $V" -f id >/dev/null; s=$?; test $s -le 2; } &&
+		{ crm-contact list --search "$V" -f id >/dev/null; s=$?; test $s -le 2; } &&
+		{ crm-contact list --tag "$V" -f id >/dev/null; s=$?; test $s -le 2; } &&
+		snapshot after && test_cmp before after
+	'
+done <values
+
+i=0
+while IFS= read -r v; do
+	i=$((i + 1))
+	export V="$v"
+	test_expect_success "invalid UTF-8 $i is refused with exit 3 and a message, nothing written" '
+		snapshot before &&
+		expect_exit 3 crm-contact add --first-name "$V" 2>err && grep -q "UTF-8" err &&
+		expect_exit 3 crm-contact set 1 --city "$V" 2>err && grep -q "UTF-8" err &&
+		printf "first_name,email\n%s,x$i@example.org\n" "$V" >bad.csv &&
+		expect_exit 3 crm-import contacts bad.csv 2>err && grep -q "bad.csv:2: first_name: invalid UTF-8" err &&
+		snapshot after && test_cmp before after
+	'
+done <invalid
+
+test_expect_success 'the tables are all there, the data intact, crm-db check passes' '
+	crm-db check >/dev/null &&
+	test ! -e pwned &&
+	test "$(crm-contact list -H -f id | wc -l)" -eq $(($(wc -l <values) + 1)) &&
+	test "$(sqlite3 "$CRM_DB" "select count(*) from audit")" -gt 0
+'
+test_expect_success 'a 1,000,000-byte value imported is stored and printed back exactly' '
+	{ printf "first_name,email\n"; head -c 1000000 /dev/zero | tr "\0" "y"; printf ",big@example.org\n"; } >big.csv &&
+	crm-import contacts -q big.csv &&
+	crm-contact list --where "email = big@example.org" --format jsonl -f first_name | jq -j .first_name | wc -c | grep -qx 1000000
+'
+test_expect_success 'a value over the reader limit is rejected naming the line' '
+	{ printf "first_name,email\n"; head -c 1100000 /dev/zero | tr "\0" "y"; printf ",huge@example.org\n"; } >huge.csv &&
+	snapshot before &&
+	expect_exit 3 crm-import contacts huge.csv 2>err && grep -q "huge.csv:2: field 1 is longer than" err &&
+	snapshot after && test_cmp before after
+'
+test_expect_success 'deeply nested JSON is rejected, not a crash' '
+	{ printf "{\"first_name\":"; head -c 100000 /dev/zero | tr "\0" "["; printf "\n"; } >deep.jsonl &&
+	snapshot before &&
+	expect_exit 3 crm-import contacts deep.jsonl 2>err &&
+	grep -q "deep.jsonl:1: invalid JSON .*maximum parsing depth" err &&
+	snapshot after && test_cmp before after
+'
+test_expect_code 2 'a huge id is a usage error' 'crm-contact show 99999999999999999999999'
+test_expect_code 2 'a negative id is a usage error' 'crm-contact show -- -5'
+test_expect_code 2 'a huge --limit is a usage error' 'crm-contact list --limit 99999999999999999999999'
+test_expect_code 2 'a huge threshold is a usage error' 'crm-dedup find -p 1e999'
+test_expect_success 'an output path that climbs out is used as given, nothing else' '
+	mkdir -p a/b etc && echo "root:x:0:0" >etc/passwd &&
+	printf "first_name,email\nX,not-an-email\n" >a/b/r.csv &&
+	(cd a/b && crm-import contacts -q --reject ../../etc/rejects.csv r.csv; test $? -eq 3) &&
+	grep -q "not-an-email" etc/rejects.csv && grep -qx "root:x:0:0" etc/passwd
+'
+test_expect_success 'a reject file that is a symbolic link is not followed' '
+	echo "precious" >precious && ln -s precious link.csv &&
+	printf "first_name,email\nX,not-an-email\n" >r.csv &&
+	expect_exit 1 crm-import contacts -q --reject link.csv r.csv 2>err &&
+	grep -q "cannot create .link.csv." err && grep -qx precious precious
+'
+test_expect_success 'a backup never overwrites an existing file' '
+	echo "precious" >dest.db &&
+	crm-db backup dest.db 2>err; test $? -ne 0 && grep -qx precious dest.db
+'
+test_done
