@@ -710,6 +710,9 @@ static int merge_state(crm_db *db, int64_t merge, int64_t *survivor, json_t **jo
 	if (!*journal)
 		return crm_error_set(CRM_EFAIL, "merge %lld: unreadable journal: %s", (long long)merge,
 		                     err.text);
+	if (json_object_get(*journal, "erased"))
+		return crm_error_set(CRM_EFAIL, "merge %lld cannot be undone: contact %lld was erased"
+		                     " since", (long long)merge, (long long)*survivor);
 	return CRM_OK;
 }
 

@@ -1,0 +1,68 @@
+#!/bin/bash
+# Privacy and file safety: files created 0600 whatever the umask, read-only
+# opening for report jobs, erasure that leaves no trace in the files (merge
+# journals included), and CSV cells neutralised against formula injection.
+. "$(dirname "$0")/lib.sh"
+
+for mask in 022 002 077; do
+	test_expect_success "umask $mask: database, WAL, shared memory, backup, rejects are 0600" "
+		rm -rf m$mask && mkdir m$mask && cd m$mask &&
+		(umask $mask
+		 export CRM_DB=\$PWD/crm.db
+		 crm-db init >/dev/null &&
+		 crm-contact add -q --first-name Ada >/dev/null &&
+		 printf 'first_name,email\nX,bad\n' >in.csv &&
+		 { crm-import contacts -q --reject rejects.csv in.csv; test \$? -eq 3; } &&
+		 crm-db backup copy.db &&
+		 sqlite3 crm.db 'pragma journal_mode' >/dev/null &&
+		 for f in crm.db crm.db-wal crm.db-shm copy.db rejects.csv; do
+			test ! -e \$f || test \"\$(stat -c %a \$f)\" = 600 || { echo \"\$f: \$(stat -c %a \$f)\"; exit 1; }
+		 done)
+	"
+done
+
+test_expect_success 'setup' '
+	crm-db init >/dev/null &&
+	crm-contact add -q --first-name Zebedee --last-name Quixotic --email zeb.quixotic@example.org \
+		--phone "+44 20 7946 0555" --city Lyonesse >/dev/null &&
+	crm-contact add -q --first-name Zeb --last-name Quixotic --email zq@example.net \
+		--phone "+44 20 7946 0555" >/dev/null &&
+	crm-contact add -q --first-name Grace --email grace@example.org >/dev/null
+'
+for cmd in "crm-contact add --first-name X" "crm-contact set 1 --city Y" "crm-contact tag add t 1" \
+	"crm-company add --name Acme" "crm-import contacts in.csv" "crm-contact merge 1 2" \
+	"crm-dedup merge --auto" "crm-contact rm 3"; do
+	test_expect_success "read-only: '$cmd' is refused with exit 2, nothing written" "
+		printf 'first_name\nZ\n' >in.csv &&
+		sqlite3 \"\$CRM_DB\" .dump >before &&
+		expect_exit 2 $cmd --read-only 2>err && grep -q 'read-only' err &&
+		CRM_READONLY=1 expect_exit 2 $cmd 2>err && grep -q 'read-only' err &&
+		sqlite3 \"\$CRM_DB\" .dump >after && test_cmp before after
+	"
+done
+test_expect_success 'read-only: reports and lists still work' '
+	CRM_READONLY=1 crm-contact list -H >/dev/null &&
+	CRM_READONLY=1 crm-dedup find -q >/dev/null &&
+	CRM_READONLY=1 crm-db info >/dev/null
+'
+test_expect_success 'erase after a merge: nothing of the person left in any file' '
+	m=$(crm-contact merge 1 2) &&
+	crm-contact note 1 "Discussed the Lyonesse estate" >/dev/null &&
+	crm-contact erase 1 2>/dev/null &&
+	for s in Zebedee Quixotic zeb.quixotic zq@example 7946 Lyonesse "Zeb"; do
+		if grep -a -q "$s" "$CRM_DB" "$CRM_DB"-wal 2>/dev/null; then echo "found $s"; exit 1; fi
+	done &&
+	echo "$m" >merge-id
+'
+test_expect_code 1 'a merge whose survivor was erased cannot be undone' '
+	crm-dedup unmerge "$(cat merge-id)" 2>err; s=$?;
+	grep -q "cannot be undone: contact 1 was erased" err && exit $s
+'
+test_expect_success '--csv-safe neutralises cells that a spreadsheet would run' '
+	crm-contact add -q --first-name "=HYPERLINK(\"http://x\")" --last-name "+1" --title "-2" --city "@SUM(A1)" >/dev/null &&
+	crm-contact list --format csv --csv-safe -f first_name,last_name,title,city -H --where "last_name = +1" |
+		tr -d "\r" >out &&
+	grep -q "^\"'\''=HYPERLINK" out && grep -q ",'\''+1,'\''-2,'\''@SUM(A1)$" out &&
+	crm-contact list --format csv -f city -H --where "last_name = +1" | tr -d "\r" | grep -qx "@SUM(A1)"
+'
+test_done
