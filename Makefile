@@ -157,8 +157,12 @@ test: all $(O)/unit-tests fuzz-replay
 
 # The long versions of the concurrency and crash tests.
 stress: all
-	@CRM_BIN=$(CURDIR)/$(BIN) CONCURRENCY_ROUNDS=40 bash tests/cli/t7000-concurrency.sh
-	@CRM_BIN=$(CURDIR)/$(BIN) CRASH_ROUNDS=50 bash tests/cli/t7100-crash.sh
+	@rm -f $(O)/stress-report
+	@CRM_BIN=$(CURDIR)/$(BIN) STRESS_REPORT=$(CURDIR)/$(O)/stress-report CONCURRENCY_ROUNDS=40 \
+		bash tests/cli/t7000-concurrency.sh
+	@CRM_BIN=$(CURDIR)/$(BIN) STRESS_REPORT=$(CURDIR)/$(O)/stress-report CRASH_ROUNDS=50 \
+		bash tests/cli/t7100-crash.sh
+	@echo "== stress figures"; cat $(O)/stress-report
 
 deps:
 	@scripts/deps.sh
