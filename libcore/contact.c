@@ -492,8 +492,8 @@ static const char *const erase_sql[] = {
 	"DELETE FROM contacts_fts WHERE rowid = ?1",
 	/* A merge journal keeps the rows it changed; the person's go with it
 	 * (such a merge can no longer be undone). */
-	"UPDATE merges SET journal = '{\"erased\":true}' WHERE survivor = ?1"
-	" OR instr(',' || merged || ',', ',' || ?1 || ',') > 0",
+	("UPDATE merges SET journal = '{\"erased\":true}' WHERE survivor = ?1"
+	 " OR instr(',' || merged || ',', ',' || ?1 || ',') > 0"),
 };
 
 static int erase_rows(crm_db *db, int64_t id)
