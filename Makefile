@@ -41,7 +41,7 @@ ifeq ($(FUZZING),1)
 SANFLAGS  = -fsanitize=address,undefined -fno-sanitize=vptr -fno-omit-frame-pointer \
             -fno-sanitize-recover=all
 CFLAGS   += $(SANFLAGS) -fsanitize=fuzzer-no-link
-CXXFLAGS += $(SANFLAGS)
+CXXFLAGS += $(SANFLAGS) -fsanitize=fuzzer-no-link
 LDFLAGS  += $(SANFLAGS)
 O        ?= build/fuzz
 else ifeq ($(SANITIZE),1)
