@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "crm/date.h"
+#include "crm/norm.h"
 #include "internal.h"
 
 #define DEFAULT_BUSY_MS 5000
@@ -199,14 +200,11 @@ static int create_file(const char *path)
 static int busy_timeout(const crm_config *cfg, int *ms)
 {
 	const char *s = getenv("CRM_BUSY_TIMEOUT");
-	char *end;
-	long v;
+	long long v;
 
 	*ms = DEFAULT_BUSY_MS;
 	if (s && *s) {
-		errno = 0;
-		v = strtol(s, &end, 10);
-		if (errno || *end || v < 0 || v > 86400000)
+		if (!crm_int_parse(s, 0, 86400000, &v))
 			return crm_error_set(CRM_EUSAGE, "invalid CRM_BUSY_TIMEOUT '%s'", s);
 		*ms = (int)v;
 	} else if (cfg && crm_config_busy_timeout(cfg) >= 0) {

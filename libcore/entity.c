@@ -5,7 +5,6 @@
  * values old -> new, read back through the same expressions `list` uses.
  */
 #include <ctype.h>
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -818,13 +817,11 @@ static int company_lookup(crm_db *db, const char *sql, const char *ref, int64_t 
 
 int crm_company_resolve(crm_db *db, const char *ref, int64_t *id)
 {
-	char *end, *key = NULL;
+	char *key = NULL;
 	long long v;
 	int rc, n;
 
-	errno = 0;
-	v = strtoll(ref, &end, 10);
-	if (!errno && *ref && !*end && v > 0) {
+	if (crm_int_parse(ref, 1, INT64_MAX, &v)) {
 		*id = v;
 		return crm_entity_exists(db, &crm_company_entity, v);
 	}

@@ -8,7 +8,6 @@
  * the ids this import wrote tells a key repeated inside the input.
  */
 #include <ctype.h>
-#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -541,13 +540,14 @@ static char *row_region(crm_import *imp)
 static int key_value(crm_import *imp, const struct crm_fielddef *d, const char *value,
                      char **norm)
 {
-	char *region = NULL, *end;
+	char *region = NULL;
 	int rc;
 
 	*norm = NULL;
 	if (d->f.type == CRM_FT_ID) {
-		errno = 0;
-		if (strtoll(value, &end, 10) <= 0 || *end || errno)
+		long long id;
+
+		if (!crm_int_parse(value, 1, INT64_MAX, &id))
 			return crm_error_set(CRM_EDATA, "invalid id '%s'", value);
 		return (*norm = strdup(value)) ? CRM_OK : crm_error_nomem();
 	}

@@ -1,9 +1,9 @@
 /* merge_input.c - reading and checking the clusters a merge is given. */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "crm/merge.h"
+#include "crm/norm.h"
 #include "crm/reader.h"
 #include "internal.h"
 
@@ -59,8 +59,7 @@ static const char *value_of(const struct crm_row *row, const char *name)
 static int add_row(struct crm_merge_input *in, const struct crm_row *row)
 {
 	const char *cluster = value_of(row, "cluster"), *id = value_of(row, "id");
-	int64_t n;
-	char *end;
+	long long n;
 
 	if (row->error)
 		return crm_error_set(CRM_EDATA, "%s:%ld: %s", in->name, row->line, row->error);
@@ -69,9 +68,7 @@ static int add_row(struct crm_merge_input *in, const struct crm_row *row)
 		                     in->name, row->line);
 	if (!*cluster)
 		return crm_error_set(CRM_EDATA, "%s:%ld: cluster: empty", in->name, row->line);
-	errno = 0;
-	n = strtoll(id, &end, 10);
-	if (!*id || *end || n <= 0 || errno == ERANGE)
+	if (!crm_int_parse(id, 1, INT64_MAX, &n))
 		return crm_error_set(CRM_EDATA, "%s:%ld: id: '%s' is not a contact id", in->name,
 		                     row->line, id);
 	return crm_merge_input_add(in, cluster, n, row->line, value_of(row, "updated_at"));

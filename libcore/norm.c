@@ -4,6 +4,7 @@
  * matching needs on top: collapsing white space, and folding the letters that
  * have no decomposition (ø is not o plus a mark, so stripping marks keeps it).
  */
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -430,4 +431,17 @@ int crm_email_key(char **out, const char *s)
 	}
 	*out = crm_buf_detach(&b);
 	return *out ? CRM_OK : crm_error_nomem();
+}
+
+bool crm_int_parse(const char *s, long long min, long long max, long long *out)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || end == s || *end || v < min || v > max)
+		return false;
+	*out = v;
+	return true;
 }

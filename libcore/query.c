@@ -4,7 +4,7 @@
  * order), each SQL text with its own bound parameters; no user text ever
  * enters the SQL.
  */
-#include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -136,12 +136,9 @@ static const char *compare_column(const struct crm_fielddef *d)
 
 static int filter_int(crm_query *q, const char *field, const char *op, const char *v)
 {
-	char *end;
 	long long n;
 
-	errno = 0;
-	n = strtoll(v, &end, 10);
-	if (errno || !*v || *end)
+	if (!crm_int_parse(v, LLONG_MIN, LLONG_MAX, &n))
 		return crm_error_set(CRM_EUSAGE, "invalid number '%s' for %s", v, field);
 	crm_buf_printf(&q->where.sql, " %s ?", op);
 	return part_param(&q->where, NULL, 1, n);

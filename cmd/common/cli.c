@@ -341,12 +341,9 @@ int cli_open(struct cli *c, int write)
 
 int cli_id(const char *s, int64_t *id)
 {
-	char *end;
 	long long v;
 
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno || !*s || *end || v <= 0)
+	if (!crm_int_parse(s, 1, INT64_MAX, &v))
 		return crm_error_set(CRM_EUSAGE, "invalid id '%s'", s);
 	*id = v;
 	return CRM_OK;
@@ -373,7 +370,7 @@ static int stdin_ids(int64_t **ids, size_t *n, size_t *cap)
 	size_t len = 0;
 	long lineno = 0;
 	int rc = CRM_OK;
-	int64_t id;
+	int64_t id = 0;
 
 	while (!rc && getline(&line, &len, stdin) != -1) {
 		line[strcspn(line, "\t,; \r\n")] = '\0';
@@ -394,7 +391,7 @@ static int stdin_ids(int64_t **ids, size_t *n, size_t *cap)
 int cli_ids(const struct cli *c, int argc, char **argv, int64_t **ids, size_t *n)
 {
 	size_t cap = 0;
-	int64_t id;
+	int64_t id = 0;
 	int rc = CRM_OK;
 
 	(void)c;

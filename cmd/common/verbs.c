@@ -1,5 +1,5 @@
 /* verbs.c - add, show, list, set, rm and restore for any entity. */
-#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -160,7 +160,6 @@ static int list_filters(struct cli *c, crm_query *q)
 	const char *on = cli_has(c, "created") ? "created_at" : "updated_at";
 	const char *v;
 	size_t pos = 0;
-	char *end;
 	int rc = CRM_OK;
 
 	while (!rc && (v = cli_next(c, "where", &pos)))
@@ -180,13 +179,11 @@ static int list_filters(struct cli *c, crm_query *q)
 	if (!rc && (v = cli_get(c, "sort")))
 		rc = crm_query_sort(q, v);
 	if (!rc && (v = cli_get(c, "limit"))) {
-		long n;
+		long long n;
 
-		errno = 0;
-		n = strtol(v, &end, 10);
-		if (*end || n <= 0 || !*v || errno == ERANGE)
+		if (!crm_int_parse(v, 1, LONG_MAX, &n))
 			return crm_error_set(CRM_EUSAGE, "invalid limit '%s'", v);
-		crm_query_limit(q, n);
+		crm_query_limit(q, (long)n);
 	}
 	crm_query_archived(q, cli_has(c, "all") ? 2 : cli_has(c, "archived"));
 	return rc;

@@ -92,7 +92,6 @@ static int find_options(struct cli *c, crm_dedup *d)
 	crm_query *q = NULL;
 	const char *v;
 	size_t pos = 0;
-	char *end;
 	int rc = CRM_OK;
 
 	if (cli_has(c, "where") || cli_has(c, "tag")) {
@@ -109,9 +108,9 @@ static int find_options(struct cli *c, crm_dedup *d)
 	if (!rc && (v = cli_get(c, "since")))
 		rc = crm_dedup_since(d, v);
 	if (!rc && (v = cli_get(c, "threads"))) {
-		long n = strtol(v, &end, 10);
+		long long n;
 
-		if (!*v || *end || n < 1 || n > 64)
+		if (!crm_int_parse(v, 1, 64, &n))
 			return crm_error_set(CRM_EUSAGE, "--threads takes a number from 1 to 64, not '%s'", v);
 		crm_dedup_threads(d, (int)n);
 	}

@@ -1,5 +1,6 @@
 /* crm-import - bulk load of records from other systems' exports. */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -189,7 +190,6 @@ static void summary(const struct run *run, int64_t batch, int dry)
 static int parse(struct cli *c, struct run *run, struct crm_import_opts *o)
 {
 	const char *v;
-	char *end;
 
 	run->ropts.format = (enum crm_format)-1;
 	if ((v = cli_get(c, "format")) && crm_reader_format(&run->ropts.format, v))
@@ -218,10 +218,11 @@ static int parse(struct cli *c, struct run *run, struct crm_import_opts *o)
 		return cli_usage_error(c, "--on-conflict takes skip, update or error, not '%s'", v);
 	run->max_errors = -1;
 	if ((v = cli_get(c, "max-errors"))) {
-		errno = 0;
-		run->max_errors = strtol(v, &end, 10);
-		if (!*v || *end || errno || run->max_errors < 0)
+		long long n;
+
+		if (!crm_int_parse(v, 0, LONG_MAX, &n))
 			return cli_usage_error(c, "--max-errors takes a number, not '%s'", v);
+		run->max_errors = (long)n;
 	}
 	return -1;
 }

@@ -1,4 +1,5 @@
-/* norm.h - normalisation of text, email addresses, phone numbers, countries.
+/* norm.h - normalisation of text, email addresses, phone numbers, countries,
+ * and the reading of integers given as text.
  *
  * Stored values keep what the user typed (NFC); match keys are the
  * casefolded, accent-free forms used for search and dedup.
@@ -54,5 +55,11 @@ bool crm_country_valid_p(const char *code);
  * case and surrounding space); CRM_EDATA when it is not an assigned code.
  * The caller frees *out. */
 int crm_country_normalize(char **out, const char *s);
+
+/* Reads all of s as a decimal integer from min to max (strtoll's syntax:
+ * leading blanks and a sign allowed).  Returns true with *out set, or false
+ * for an empty string, trailing text, or a value out of range -- including
+ * one too large for long long, which strtoll alone would clamp. */
+bool crm_int_parse(const char *s, long long min, long long max, long long *out);
 
 #endif

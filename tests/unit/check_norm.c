@@ -1,5 +1,7 @@
-/* check_norm.c - UTF-8, NFC, match keys, widths, emails, phones, countries. */
+/* check_norm.c - UTF-8, NFC, match keys, widths, emails, phones, countries,
+ * integers. */
 #include <check.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -357,6 +359,29 @@ START_TEST(test_country_normalize)
 }
 END_TEST
 
+START_TEST(test_int_parse)
+{
+	long long v = 7;
+
+	ck_assert(crm_int_parse("42", 1, 100, &v) && v == 42);
+	ck_assert(crm_int_parse("-5", -10, 10, &v) && v == -5);
+	ck_assert(crm_int_parse("9223372036854775807", 1, LLONG_MAX, &v) && v == LLONG_MAX);
+	ck_assert(crm_int_parse("0", 0, 0, &v) && v == 0);
+	v = 7;
+	/* Out of range, overflowing, empty, trailing text: refused, *out untouched. */
+	ck_assert(!crm_int_parse("0", 1, 100, &v));
+	ck_assert(!crm_int_parse("101", 1, 100, &v));
+	ck_assert(!crm_int_parse("9223372036854775808", 1, LLONG_MAX, &v));
+	ck_assert(!crm_int_parse("-9223372036854775809", LLONG_MIN, LLONG_MAX, &v));
+	ck_assert(!crm_int_parse("", 0, 100, &v));
+	ck_assert(!crm_int_parse(" ", 0, 100, &v));
+	ck_assert(!crm_int_parse("12abc", 0, 100, &v));
+	ck_assert(!crm_int_parse("1.5", 0, 100, &v));
+	ck_assert(!crm_int_parse("x", 0, 100, &v));
+	ck_assert_int_eq(v, 7);
+}
+END_TEST
+
 Suite *norm_suite(void)
 {
 	Suite *s = suite_create("norm");
@@ -364,6 +389,7 @@ Suite *norm_suite(void)
 	TCase *email = tcase_create("email");
 	TCase *phone = tcase_create("phone");
 	TCase *country = tcase_create("country");
+	TCase *number = tcase_create("number");
 
 	tcase_add_checked_fixture(text, setup, NULL);
 	tcase_add_test(text, test_utf8_accepts_well_formed);
@@ -390,5 +416,7 @@ Suite *norm_suite(void)
 	tcase_add_test(country, test_country_valid);
 	tcase_add_test(country, test_country_normalize);
 	suite_add_tcase(s, country);
+	tcase_add_test(number, test_int_parse);
+	suite_add_tcase(s, number);
 	return s;
 }
