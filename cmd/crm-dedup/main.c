@@ -153,16 +153,17 @@ static void show_step(void *arg, const char *step)
 	fprintf(stderr, "\r%s: %s...\033[K", c->prog->name, step);
 }
 
-static void progress(struct cli *c, crm_dedup *d)
+/* Runs the matching, with its steps on the progress line. */
+static int run(struct cli *c, crm_dedup *d)
 {
-	if (!c->quiet && isatty(STDERR_FILENO))
-		crm_dedup_on_step(d, show_step, c);
-}
+	int shown = !c->quiet && isatty(STDERR_FILENO), rc;
 
-static void progress_end(const struct cli *c)
-{
-	if (!c->quiet && isatty(STDERR_FILENO))
+	if (shown)
+		crm_dedup_on_step(d, show_step, c);
+	rc = crm_dedup_run(d);
+	if (shown)
 		fputs("\r\033[K", stderr);
+	return rc;
 }
 
 static void summary(const struct cli *c, const crm_dedup *d, long rows, int pairs)
@@ -190,12 +191,7 @@ static int dedup_find(struct cli *c, int argc, char **argv)
 		                             : cli_usage_error(c, "unexpected operand '%s'", argv[0]);
 	if ((status = parse_threshold(c, &threshold)))
 		return status;
-	if ((rc = crm_dedup_new(&d, c->db)) || (rc = find_options(c, d)))
-		goto out;
-	progress(c, d);
-	rc = crm_dedup_run(d);
-	progress_end(c);
-	if (rc)
+	if ((rc = crm_dedup_new(&d, c->db)) || (rc = find_options(c, d)) || (rc = run(c, d)))
 		goto out;
 	if (cli_has(c, "explain"))
 		rc = explain(c, d, argv, &p);
@@ -257,12 +253,7 @@ static int auto_input(struct cli *c, struct crm_merge_input *in)
 	if ((status = parse_threshold(c, &threshold)))
 		return status;
 	in->name = "find";
-	if (!(rc = crm_dedup_new(&d, c->db))) {
-		progress(c, d);
-		rc = crm_dedup_run(d);
-		progress_end(c);
-	}
-	if (!rc)
+	if (!(rc = crm_dedup_new(&d, c->db)) && !(rc = run(c, d)))
 		rc = crm_dedup_clusters(d, threshold, add_member, in);
 	crm_dedup_free(d);
 	return rc ? cli_error(c, rc) : 0;
@@ -332,10 +323,11 @@ static int merge_all(struct cli *c, const struct crm_merge_input *in,
 		for (k = 0; k < g->n; k++)
 			ids[k] = g->m[k].id;
 		if (!(rc = crm_merge_group_check(c->db, in, g)) &&
-		    !(rc = crm_merge(c->db, ids, g->n, o, &merge, &survivor)))
+		    !(rc = crm_merge(c->db, ids, g->n, o, &merge, &survivor))) {
+			if (!first)
+				first = merge;
 			rc = print_merge(c, w, merge, g, survivor);
-		if (!first)
-			first = merge;
+		}
 	}
 	if (!rc)
 		rc = crm_merge_run_end(c->db, first);
