@@ -489,10 +489,19 @@ static const char *const erase_sql[] = {
 	"DELETE FROM interactions WHERE contact_id = ?1",
 	"UPDATE consents SET source = NULL WHERE contact_id = ?1",
 	"UPDATE audit SET changes = NULL WHERE entity = 'contact' AND entity_id = ?1",
+	/* A merge that took the person in (undone since, or they would not
+	 * be here) wrote their values into its survivor's history, in the
+	 * survivor's "set" between their "merged" entry and the merge's last. */
+	("UPDATE audit AS a SET changes = NULL WHERE a.entity = 'contact' AND a.action = 'set'"
+	 " AND EXISTS (SELECT 1 FROM merges m"
+	 " WHERE instr(',' || m.merged || ',', ',' || ?1 || ',') > 0"
+	 " AND a.entity_id = m.survivor AND a.seq < m.last_seq"
+	 " AND a.seq > (SELECT max(seq) FROM audit WHERE entity = 'contact' AND entity_id = ?1"
+	 " AND action = 'merged' AND seq < m.last_seq))"),
 	"DELETE FROM contacts_fts WHERE rowid = ?1",
-	/* A merge journal keeps the rows it changed; the person's go with it
-	 * (such a merge can no longer be undone). */
-	("UPDATE merges SET journal = '{\"erased\":true}' WHERE survivor = ?1"
+	/* A merge journal keeps the rows it changed; the person's go with it,
+	 * and what is left says who was erased (the merge cannot be undone). */
+	("UPDATE merges SET journal = json_object('erased', ?1) WHERE survivor = ?1"
 	 " OR instr(',' || merged || ',', ',' || ?1 || ',') > 0"),
 };
 

@@ -712,7 +712,8 @@ static int merge_state(crm_db *db, int64_t merge, int64_t *survivor, json_t **jo
 		                     err.text);
 	if (json_object_get(*journal, "erased"))
 		return crm_error_set(CRM_EFAIL, "merge %lld cannot be undone: contact %lld was erased"
-		                     " since", (long long)merge, (long long)*survivor);
+		                     " since", (long long)merge,
+		                     (long long)json_integer_value(json_object_get(*journal, "erased")));
 	return CRM_OK;
 }
 

@@ -58,6 +58,17 @@ test_expect_code 1 'a merge whose survivor was erased cannot be undone' '
 	crm-dedup unmerge "$(cat merge-id)" 2>err; s=$?;
 	grep -q "cannot be undone: contact 1 was erased" err && exit $s
 '
+test_expect_success 'erase after an unmerge: the undone merge keeps nothing of the person' '
+	a=$(crm-contact add --first-name Ysolde --last-name Wainscott --email ysolde@example.org) &&
+	b=$(crm-contact add --first-name Yseult --last-name Carbonek --email yw@example.net) &&
+	m=$(crm-contact merge --into "$a" "$a" "$b") &&
+	crm-dedup unmerge -q "$m" &&
+	crm-contact erase "$b" 2>/dev/null &&
+	for s in Yseult Carbonek yw@example; do
+		if grep -a -q "$s" "$CRM_DB" "$CRM_DB"-wal 2>/dev/null; then echo "found $s"; exit 1; fi
+	done &&
+	crm-contact show "$a" -f email -H | grep -q ysolde@example.org
+'
 test_expect_success '--csv-safe neutralises cells that a spreadsheet would run' '
 	crm-contact add -q --first-name "=HYPERLINK(\"http://x\")" --last-name "+1" --title "-2" --city "@SUM(A1)" >/dev/null &&
 	crm-contact list --format csv --csv-safe -f first_name,last_name,title,city -H --where "last_name = +1" |
