@@ -14,7 +14,7 @@ report() {
 	[ -z "${STRESS_REPORT:-}" ] || echo "$*" >>"$STRESS_REPORT"
 }
 
-# emails_of FILE DB: how many of the file's people (column 3) are in DB.
+# present FILE DB: how many of the file's people (column 3) are in DB.
 present() {
 	crm-contact list --db "$2" -f email -H | sort >present.txt
 	cut -d, -f3 "$1" | tail -n +2 | sort | comm -12 - present.txt | wc -l
