@@ -58,7 +58,9 @@ static int put_alnum(crm_dedup *d, const char *s, uint32_t *off)
 	return arena_put(d, tmp, n, off);
 }
 
-/* Stores the match key of text s; empty keys are "missing" (offset 0). */
+/* Stores the match key of text s; empty keys are "missing" (offset 0).
+ * Names, addresses and companies are compared in their cross-script fold,
+ * so Каримова meets Karimova and Ташкент meets Tashkent. */
 static int put_key(crm_dedup *d, int f, const char *s, uint32_t *off)
 {
 	char *key;
@@ -75,7 +77,7 @@ static int put_key(crm_dedup *d, int f, const char *s, uint32_t *off)
 	case DF_POSTCODE:
 		return put_alnum(d, s, off);
 	default:
-		if ((rc = crm_text_key(&key, s)))
+		if ((rc = crm_text_fold(&key, s)))
 			return rc;
 		rc = *key ? arena_put(d, key, strlen(key), off) : CRM_OK;
 		free(key);

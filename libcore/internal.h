@@ -156,6 +156,10 @@ int crm_company_reindex(crm_db *db, const char *where, int64_t arg);
  * sequence reads as one U+FFFD, so a scan never stops on bad input. */
 size_t crm_utf8_decode_lax(const char *s, size_t len, int32_t *cp);
 
+/* Stores in *out the malloc'd NFC, case-folded form of s (nothing
+ * trimmed or stripped); CRM_EDATA for invalid UTF-8. */
+int crm_text_casefold(char **out, const char *s);
+
 /* Registers the SQL function crm_key(text) (match key) on the connection. */
 int crm_db_register_functions(crm_db *db);
 

@@ -4,12 +4,16 @@
  * name first, then its short and pet forms and its spellings in neighbouring
  * languages.  A name may sit in several groups ("al" is Albert, Alan and
  * Alfred); two names are nicknames of each other when some group holds
- * both.  Names are match keys: lower case, accents folded.
+ * both.  Names are match keys: lower case, accents folded; each is also
+ * entered in its cross-script fold (crm_text_fold), the form dedup compares,
+ * so "william" and "bill" are found as "villiam" and "bill" too.
  */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "crm/error.h"
+#include "crm/norm.h"
 #include "crm/simil.h"
 
 static const char *const groups[] = {
@@ -123,10 +127,34 @@ static const char *const groups[] = {
 	"magdalena magda lena madeleine madeline",
 	"jorgen jurgen",
 	"soren soeren",
+	"paul pavel pasha pablo paolo pawel",
+	"natalia natalya natalie nathalie natasha nata",
+	"tatiana tatyana tanya",
+	"olga olya",
+	"sergei sergey sergio serge seryozha",
+	"anastasia nastya stacy stacey",
+	"svetlana sveta lana",
+	"lyudmila ludmila lyuda mila",
+	"konstantin constantine kostya",
+	"anatoly anatoli tolya",
+	"boris borya",
+	"yuri yura",
+	"irina ira",
+	"galina galya",
+	"valentina valya",
+	"nadezhda nadya",
+	"darya daria dasha",
+	"ksenia kseniya xenia ksyusha",
+	"julia yulia yuliya julie yulya",
+	"sofia sophia sophie sonya zofia",
+	"yevgenia evgenia eugenia zhenya",
+	"vyacheslav slava",
+	"stanislav stas stan",
+	"yaroslav slava",
 };
 
 #define NGROUPS (sizeof groups / sizeof groups[0])
-#define MAX_ENTRIES 1024
+#define MAX_ENTRIES 2048
 #define NAME_MAX_LEN 16
 
 struct entry {
@@ -146,23 +174,34 @@ static int entry_cmp(const void *a, const void *b)
 	return c ? c : x->group - y->group;
 }
 
-/* Splits the groups into (name, group) entries sorted by name, once. */
+static void add(const char *name, size_t n, int group)
+{
+	if (n > 0 && n < NAME_MAX_LEN && nentries < MAX_ENTRIES) {
+		memcpy(entries[nentries].name, name, n);
+		entries[nentries].name[n] = '\0';
+		entries[nentries++].group = group;
+	}
+}
+
+/* Splits the groups into (name, group) entries, each name also in its
+ * fold when that differs, sorted by name, once. */
 static void build(void)
 {
-	size_t g;
+	char name[NAME_MAX_LEN], *fold;
+	size_t g, n;
 
 	for (g = 0; g < NGROUPS; g++) {
-		const char *s = groups[g];
-
-		while (*s && nentries < MAX_ENTRIES) {
-			size_t n = strcspn(s, " ");
-
-			if (n > 0 && n < NAME_MAX_LEN) {
-				memcpy(entries[nentries].name, s, n);
-				entries[nentries].name[n] = '\0';
-				entries[nentries++].group = (int)g;
-			}
-			s += n + (s[n] == ' ');
+		for (const char *s = groups[g]; *s; s += n + (s[n] == ' ')) {
+			n = strcspn(s, " ");
+			add(s, n, (int)g);
+			if (n == 0 || n >= NAME_MAX_LEN)
+				continue;
+			memcpy(name, s, n);
+			name[n] = '\0';
+			/* Without memory, a name is found as written only. */
+			if (crm_text_fold(&fold, name) == CRM_OK && strcmp(fold, name))
+				add(fold, strlen(fold), (int)g);
+			free(fold);
 		}
 	}
 	qsort(entries, nentries, sizeof entries[0], entry_cmp);

@@ -184,6 +184,11 @@ int crm_text_nfc(char **out, const char *s)
 	return rc;
 }
 
+int crm_text_casefold(char **out, const char *s)
+{
+	return map(out, s, NFC_OPTIONS | UTF8PROC_CASEFOLD);
+}
+
 static int fold_cmp(const void *key, const void *elem)
 {
 	int32_t a = *(const int32_t *)key, b = ((const struct fold *)elem)->cp;

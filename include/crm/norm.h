@@ -25,6 +25,16 @@ int crm_text_nfc(char **out, const char *s);
  * UTF-8.  The caller frees *out. */
 int crm_text_key(char **out, const char *s);
 
+/* Stores in *out the malloc'd cross-script match key of a name: its match
+ * key with Cyrillic and Greek letters written in Latin and the spellings
+ * romanisations disagree on made one (kh, x and h; sh and s; ch and c; zh
+ * and j; q and k; y and i; ph and f; th and t; w and v; apostrophes
+ * dropped), so that "Хасанов", "Xasanov" and "Khasanov" share one key, as
+ * do "Евгений", "Yevgeny" and "Evgenii".  Search and dedup compare names
+ * by it; stored names stay as typed.  CRM_EDATA for invalid UTF-8.  The
+ * caller frees *out. */
+int crm_text_fold(char **out, const char *s);
+
 /* Returns the number of terminal columns s occupies (wide East Asian
  * characters count 2, combining marks 0); invalid UTF-8 bytes count 1. */
 size_t crm_text_width(const char *s);

@@ -1,4 +1,4 @@
-/* fuzz_text.c - UTF-8 checks, NFC, match keys, widths, email addresses and
+/* fuzz_text.c - UTF-8 checks, NFC, match keys and their cross-script fold, widths, email addresses and
  * the similarity measures of record matching. */
 #include "crm.h"
 #include "fuzz.h"
@@ -14,6 +14,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (crm_text_nfc(&out, s) == CRM_OK)
 		free(out);
 	if (crm_text_key(&out, s) == CRM_OK)
+		free(out);
+	if (crm_text_fold(&out, s) == CRM_OK)
 		free(out);
 	crm_text_width(s);
 	if (crm_email_normalize(&out, s) == CRM_OK)
