@@ -225,24 +225,22 @@ void crm_dedup_stats(const crm_dedup *d, struct crm_dedup_stats *st)
 	st->lambda = d->model.lambda;
 }
 
-static double probability(double w)
+double dd_probability(double w)
 {
 	return 1.0 / (1.0 + exp2(-w));
 }
 
-/* Whether candidate x is reported, and its probability in *p. */
-static int reported(const crm_dedup *d, size_t x, double threshold, double *p)
+int dd_reported(const crm_dedup *d, size_t x, double threshold, double *p)
 {
 	uint64_t pattern = d->pattern[x];
 
 	if (pattern & (DD_SKIPPED | DD_OLD))
 		return 0;
-	*p = probability(dd_weight(d, &d->rec[d->pair[x] >> 32], pattern));
+	*p = dd_probability(dd_weight(d, &d->rec[d->pair[x] >> 32], pattern));
 	return *p >= threshold;
 }
 
-/* Appends the evidence for records i and j to b (emptied first). */
-static int evidence_of(const crm_dedup *d, size_t i, size_t j, crm_buf *b)
+int dd_evidence_of(const crm_dedup *d, size_t i, size_t j, crm_buf *b)
 {
 	double sims[DF_N];
 	uint64_t pattern = dd_compare(d, &d->rec[i], &d->rec[j], sims);
@@ -262,9 +260,9 @@ int crm_dedup_pairs(crm_dedup *d, double threshold,
 		size_t i = d->pair[x] >> 32, j = (uint32_t)d->pair[x];
 		struct crm_dedup_pair p;
 
-		if (!reported(d, x, threshold, &p.probability))
+		if (!dd_reported(d, x, threshold, &p.probability))
 			continue;
-		if ((rc = evidence_of(d, i, j, &b)))
+		if ((rc = dd_evidence_of(d, i, j, &b)))
 			break;
 		p.a = d->rec[i].id;
 		p.b = d->rec[j].id;
@@ -273,168 +271,6 @@ int crm_dedup_pairs(crm_dedup *d, double threshold,
 		rc = fn(arg, &p);
 	}
 	crm_buf_free(&b);
-	return rc;
-}
-
-/* Union-find over record indexes, with path halving. */
-static uint32_t find(uint32_t *parent, uint32_t i)
-{
-	while (parent[i] != i) {
-		parent[i] = parent[parent[i]];
-		i = parent[i];
-	}
-	return i;
-}
-
-/* The clusters being reported: each record's root, its best pair, and
- * the records ordered by cluster. */
-struct clustering {
-	uint32_t *parent, *size, *partner, *order;
-	double *best;
-	long *number;
-	size_t n;
-};
-
-static void clustering_free(struct clustering *c)
-{
-	free(c->parent);
-	free(c->size);
-	free(c->partner);
-	free(c->order);
-	free(c->best);
-	free(c->number);
-}
-
-static int clustering_new(struct clustering *c, size_t n)
-{
-	size_t i;
-
-	c->n = n;
-	n = n ? n : 1;
-	c->parent = malloc(n * sizeof *c->parent);
-	c->size = calloc(n, sizeof *c->size);
-	c->partner = malloc(n * sizeof *c->partner);
-	c->order = malloc(n * sizeof *c->order);
-	c->best = calloc(n, sizeof *c->best);
-	c->number = calloc(n, sizeof *c->number);
-	if (!c->parent || !c->size || !c->partner || !c->order || !c->best || !c->number) {
-		clustering_free(c);
-		return crm_error_nomem();
-	}
-	for (i = 0; i < c->n; i++)
-		c->parent[i] = (uint32_t)i;
-	return CRM_OK;
-}
-
-static void note_best(struct clustering *c, uint32_t i, uint32_t j, double p)
-{
-	if (p > c->best[i]) {
-		c->best[i] = p;
-		c->partner[i] = j;
-	}
-}
-
-/* Joins the records of every reported pair, noting each one's best pair. */
-static void join_pairs(const crm_dedup *d, struct clustering *c, double threshold)
-{
-	size_t x;
-
-	for (x = 0; x < d->npair; x++) {
-		uint32_t a = (uint32_t)(d->pair[x] >> 32), b = (uint32_t)d->pair[x];
-		double p;
-
-		if (!reported(d, x, threshold, &p))
-			continue;
-		note_best(c, a, b, p);
-		note_best(c, b, a, p);
-		a = find(c->parent, a);
-		b = find(c->parent, b);
-		if (a != b)
-			c->parent[a > b ? a : b] = a < b ? a : b;
-	}
-}
-
-/* Numbers the clusters of two or more in the order of their first
- * (lowest-id) record; returns how many there are. */
-static long number_clusters(struct clustering *c)
-{
-	long clusters = 0;
-	size_t i;
-
-	for (i = 0; i < c->n; i++)
-		c->size[find(c->parent, (uint32_t)i)]++;
-	for (i = 0; i < c->n; i++) {
-		uint32_t r = find(c->parent, (uint32_t)i);
-
-		if (c->size[r] < 2)
-			continue;
-		if (!c->number[r])
-			c->number[r] = ++clusters;
-		c->number[i] = c->number[r];
-	}
-	return clusters;
-}
-
-/* Lists the clustered records cluster by cluster in c->order (a counting
- * sort, stable, so members stay in id order); returns how many, or
- * (size_t)-1 when out of memory. */
-static size_t order_members(struct clustering *c, long clusters)
-{
-	size_t *start = calloc((size_t)clusters + 2, sizeof *start), i, n;
-	long k;
-
-	if (!start)
-		return (size_t)-1;
-	for (i = 0; i < c->n; i++)
-		if (c->number[i])
-			start[c->number[i] + 1]++;
-	for (k = 1; k <= clusters + 1; k++)
-		start[k] += start[k - 1];
-	for (i = 0; i < c->n; i++)
-		if (c->number[i])
-			c->order[start[c->number[i]]++] = (uint32_t)i;
-	n = start[clusters];
-	free(start);
-	return n;
-}
-
-static size_t cluster(const crm_dedup *d, struct clustering *c, double threshold)
-{
-	join_pairs(d, c, threshold);
-	return order_members(c, number_clusters(c));
-}
-
-int crm_dedup_clusters(crm_dedup *d, double threshold,
-                       int (*fn)(void *arg, const struct crm_dedup_member *m), void *arg)
-{
-	struct clustering c;
-	crm_buf b = CRM_BUF_INIT;
-	size_t k, n;
-	int rc;
-
-	if ((rc = clustering_new(&c, d->nrec)))
-		return rc;
-	if ((n = cluster(d, &c, threshold)) == (size_t)-1) {
-		clustering_free(&c);
-		return crm_error_nomem();
-	}
-	for (k = 0; k < n && !rc; k++) {
-		uint32_t i = c.order[k];
-		const struct dd_rec *r = &d->rec[i];
-		struct crm_dedup_member m = {
-			.cluster = c.number[i], .id = r->id, .probability = c.best[i],
-			.partner = d->rec[c.partner[i]].id,
-			.first_name = dd_show(d, r, DS_FIRST), .last_name = dd_show(d, r, DS_LAST),
-			.email = dd_show(d, r, DS_EMAIL), .updated_at = dd_show(d, r, DS_UPDATED),
-		};
-
-		if ((rc = evidence_of(d, i, c.partner[i], &b)))
-			break;
-		m.evidence = crm_buf_str(&b);
-		rc = fn(arg, &m);
-	}
-	crm_buf_free(&b);
-	clustering_free(&c);
 	return rc;
 }
 
@@ -486,6 +322,28 @@ static int explain_field(const crm_dedup *d, const struct dd_rec *a, const struc
 	return fn(arg, vals);
 }
 
+/* The row of the household rule, when it applies: what it takes away. */
+static int explain_household(const crm_dedup *d, const struct dd_rec *a, uint64_t pattern,
+                             int (*fn)(void *arg, const char *const *vals), void *arg)
+{
+	const char *vals[CRM_EXPLAIN_COLUMNS] = { 0 };
+	double w[DF_N], dropped;
+	char weight[32];
+	int f;
+
+	if (!dd_household_p(pattern))
+		return 0;
+	for (f = 0; f < DF_N; f++)
+		w[f] = dd_field_weight(d, a, f, dd_level(pattern, f));
+	dd_household_sum(pattern, w, &dropped);
+	snprintf(weight, sizeof weight, "%.2f", dropped > 0 ? -dropped : 0.0);
+	vals[0] = "household";
+	vals[3] = dd_apart_p(pattern) ? "two people of one household, kept apart"
+	                              : "two people of one household";
+	vals[6] = weight;
+	return fn(arg, vals);
+}
+
 int crm_dedup_explain(crm_dedup *d, int64_t a, int64_t b,
                       int (*fn)(void *arg, const char *const *vals), void *arg)
 {
@@ -502,10 +360,12 @@ int crm_dedup_explain(crm_dedup *d, int64_t a, int64_t b,
 	for (f = 0; f < DF_N; f++)
 		if ((rc = explain_field(d, &d->rec[i], &d->rec[j], f, pattern, sims, fn, arg)))
 			return rc;
+	if ((rc = explain_household(d, &d->rec[i], pattern, fn, arg)))
+		return rc;
 	w = dd_weight(d, &d->rec[i], pattern);
 	snprintf(prior, sizeof prior, "%.2f", d->model.prior);
 	snprintf(total, sizeof total, "%.2f", w);
-	snprintf(p, sizeof p, "probability %.6f", probability(w));
+	snprintf(p, sizeof p, "probability %.6f", dd_probability(w));
 	vals[0] = "prior";
 	vals[6] = prior;
 	if ((rc = fn(arg, vals)))

@@ -2,7 +2,8 @@
  *
  * dedup_load.c reads and normalises the records, dedup_block.c makes the
  * candidate pairs, dedup_score.c compares them and estimates the model,
- * dedup.c runs the steps and reports pairs, clusters and explanations.
+ * dedup_cluster.c joins the pairs into clusters, dedup.c runs the steps
+ * and reports pairs and explanations.
  */
 #ifndef CRM_DEDUP_IMPL_H
 #define CRM_DEDUP_IMPL_H
@@ -111,6 +112,21 @@ int dd_compare_all(crm_dedup *d);
 /* Estimates the model from the candidates and a sample of random pairs. */
 int dd_estimate(crm_dedup *d);
 
+/* Whether a compared pair looks like two people of one household (the
+ * household rule, dedup_score.c): two of first name, birth date and email
+ * clearly differ, or the first name does and neither of the others agrees. */
+int dd_household_p(uint64_t pattern);
+
+/* Whether two records compared into pattern must never share a cluster:
+ * their emails differ, and so does the first name or the birth date. */
+int dd_apart_p(uint64_t pattern);
+
+/* The sum of the fields' weights w of a pair compared into pattern under
+ * the household rule: when dd_household_p, the agreements of the fields a
+ * household shares (surname, phone, address, company) are left out, and
+ * their sum is stored in *dropped when dropped is not NULL. */
+double dd_household_sum(uint64_t pattern, const double w[DF_N], double *dropped);
+
 /* Returns the weight in bits (with the prior) of a compared pair. */
 double dd_weight(const crm_dedup *d, const struct dd_rec *a, uint64_t pattern);
 
@@ -128,6 +144,16 @@ const char *dd_level_name(int f, int l);
 
 /* Appends the evidence of a compared pair to b. */
 int dd_evidence(crm_buf *b, uint64_t pattern, const double sims[DF_N]);
+
+/* The match probability of a weight in bits (dedup.c). */
+double dd_probability(double w);
+
+/* Whether candidate x is reported (compared, and its probability at least
+ * threshold), with its probability in *p (dedup.c). */
+int dd_reported(const crm_dedup *d, size_t x, double threshold, double *p);
+
+/* Appends the evidence for records i and j to b, emptied first (dedup.c). */
+int dd_evidence_of(const crm_dedup *d, size_t i, size_t j, crm_buf *b);
 
 /* Runs fn(arg, i) for i in [0, n) split over the run's threads. */
 void dd_parallel(const crm_dedup *d, size_t n, void (*fn)(void *arg, size_t lo, size_t hi),

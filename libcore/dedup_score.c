@@ -190,11 +190,12 @@ uint64_t dd_compare(const crm_dedup *d, const struct dd_rec *a, const struct dd_
 	for (f = 0; f < DF_N; f++)
 		level[f] = compare_field(d, a, b, f, f, &sims[f]);
 	/* Names entered in the wrong fields: compare them crossed, and keep
-	 * that reading when both names agree closely that way and not this. */
+	 * that reading when both names agree closely that way and not this
+	 * (one may be a little further off when the other agrees outright). */
 	if (level[DF_FIRST] > 3 && level[DF_LAST] > 3) {
 		lf = compare_field(d, a, b, DF_FIRST, DF_LAST, &cross[0]);
 		ll = compare_field(d, a, b, DF_LAST, DF_FIRST, &cross[1]);
-		if (lf && ll && lf <= 3 && ll <= 3) {
+		if (lf && ll && ((lf <= 3 && ll <= 3) || (lf <= 2 && ll <= 4) || (ll <= 2 && lf <= 4))) {
 			level[DF_FIRST] = lf;
 			level[DF_LAST] = ll;
 			sims[DF_FIRST] = cross[0];
@@ -234,6 +235,8 @@ int dd_evidence(crm_buf *b, uint64_t pattern, const double sims[DF_N])
 			rc = crm_buf_printf(b, " %.2f", sims[f]);
 		sep = "; ";
 	}
+	if (!rc && dd_household_p(pattern))
+		rc = crm_buf_printf(b, "%shousehold: two people", sep);
 	return rc;
 }
 
@@ -461,20 +464,21 @@ static int histogram_build(const uint64_t *pattern, size_t n_in, size_t stride, 
 static double em_step(double m[DF_N][DD_LEVELS], const double u[DF_N][DD_LEVELS],
                       double *lambda, const struct histogram *h, int m_too)
 {
-	double am[DF_N][DD_LEVELS] = { { 0 } }, matched = 0.0, change = 0.0;
+	double am[DF_N][DD_LEVELS] = { { 0 } }, matched = 0.0, change = 0.0, g;
 	size_t k;
 	int f, l;
 
 	for (k = 0; k < h->n; k++) {
-		double lm = log(*lambda), lu = log(1.0 - *lambda), g;
+		double w[DF_N];
 
 		for (f = 0; f < DF_N; f++) {
-			if ((l = dd_level(h->pattern[k], f))) {
-				lm += log(m[f][l]);
-				lu += log(u[f][l]);
-			}
+			l = dd_level(h->pattern[k], f);
+			w[f] = l ? log(m[f][l] / u[f][l]) : 0.0;
 		}
-		g = 1.0 / (1.0 + exp(lu - lm)) * h->count[k];
+		/* The posterior of a match, scored as pairs are (with the
+		 * household rule), so relatives train the non-matches. */
+		g = h->count[k] / (1.0 + exp(-(log(*lambda / (1.0 - *lambda)) +
+		                               dd_household_sum(h->pattern[k], w, NULL))));
 		matched += g;
 		for (f = 0; f < DF_N; f++)
 			am[f][dd_level(h->pattern[k], f)] += g;
@@ -663,12 +667,66 @@ double dd_field_weight(const crm_dedup *d, const struct dd_rec *a, int f, int l)
 	return mo->w[f][l];
 }
 
+/* The household rule.  Members of one household share a surname, a
+ * phone, an address and often an employer, so agreeing on those is no
+ * evidence that two records are one person once the records say they are
+ * two; what tells a husband from his wife, a parent from a child or one
+ * twin from the other is the first name, the birth date and the personal
+ * email.  A pair is taken for two people of one household when two of
+ * those three clearly differ (the field's last level), or when the first
+ * name clearly differs and neither of the others agrees; the household's
+ * agreements then weigh nothing.  One difference beside an agreement is
+ * not enough: a mistyped or replaced first name with the same birth date
+ * is as likely one person as twins. */
+#define HOUSEHOLD (FIELD(DF_LAST) | FIELD(DF_PHONE) | FIELD(DF_STREET) | FIELD(DF_CITY) | \
+		   FIELD(DF_POSTCODE) | FIELD(DF_REGION) | FIELD(DF_COMPANY))
+
+static int differs(uint64_t pattern, int f)
+{
+	return dd_level(pattern, f) == fields[f].nlevels;
+}
+
+static int agrees(uint64_t pattern, int f)
+{
+	return dd_level(pattern, f) > 0 && !differs(pattern, f);
+}
+
+int dd_household_p(uint64_t pattern)
+{
+	int differ = differs(pattern, DF_FIRST) + differs(pattern, DF_BIRTH) +
+	             differs(pattern, DF_EMAIL);
+
+	return differ >= 2 || (differs(pattern, DF_FIRST) && !agrees(pattern, DF_BIRTH) &&
+	                       !agrees(pattern, DF_EMAIL));
+}
+
+int dd_apart_p(uint64_t pattern)
+{
+	return differs(pattern, DF_EMAIL) && (differs(pattern, DF_FIRST) || differs(pattern, DF_BIRTH));
+}
+
+double dd_household_sum(uint64_t pattern, const double w[DF_N], double *dropped)
+{
+	double sum = 0.0, drop = 0.0;
+	int f, household = dd_household_p(pattern);
+
+	for (f = 0; f < DF_N; f++) {
+		if (household && (HOUSEHOLD & FIELD(f)) && w[f] > 0)
+			drop += w[f];
+		else
+			sum += w[f];
+	}
+	if (dropped)
+		*dropped = drop;
+	return sum;
+}
+
 double dd_weight(const crm_dedup *d, const struct dd_rec *a, uint64_t pattern)
 {
-	double w = d->model.prior;
+	double w[DF_N];
 	int f;
 
 	for (f = 0; f < DF_N; f++)
-		w += dd_field_weight(d, a, f, dd_level(pattern, f));
-	return w;
+		w[f] = dd_field_weight(d, a, f, dd_level(pattern, f));
+	return d->model.prior + dd_household_sum(pattern, w, NULL);
 }

@@ -125,6 +125,112 @@ START_TEST(since_needs_a_batch_or_date)
 }
 END_TEST
 
+/* A household: a husband and wife, their son, twin daughters and the
+ * husband's father of the same first name, each with their own birth date
+ * and email, sharing a surname, home phone and address; then the son and
+ * one twin entered again at a counter, without email. */
+static void household(void)
+{
+	static const char *const people[] = {
+		"first_name=Aziz|last_name=Karimov|birth_date=1970-04-02|email=aziz@example.uz",
+		"first_name=Dilnoza|last_name=Karimova|birth_date=1973-11-19|email=dilnoza@example.uz",
+		"first_name=Jasur|last_name=Karimov|birth_date=1996-09-15|email=jasur@example.uz",
+		"first_name=Malika|last_name=Karimova|birth_date=2001-06-30|email=malika@example.uz",
+		"first_name=Nodira|last_name=Karimova|birth_date=2001-06-30|email=nodira@example.uz",
+		"first_name=Aziz|last_name=Karimov|birth_date=1945-01-20|email=aziz.aka@example.uz",
+		"first_name=Jasur|last_name=Karimov|birth_date=1996-09-15",
+		"first_name=Nodira|last_name=Karimova|birth_date=2001-06-30",
+	};
+	char buf[512];
+
+	for (size_t i = 0; i < sizeof people / sizeof people[0]; i++) {
+		snprintf(buf, sizeof buf, "%s|phone=+998 71 123 45 67|street=12 Navoi Street"
+		         "|city=Tashkent|postal_code=100011|country=UZ", people[i]);
+		add(buf);
+	}
+}
+
+struct members {
+	long cluster[16];
+	int n;
+};
+
+static int note_member(void *arg, const struct crm_dedup_member *m)
+{
+	struct members *s = arg;
+
+	if (m->id < 16)
+		s->cluster[m->id] = m->cluster;
+	s->n++;
+	return 0;
+}
+
+/* Relatives share everything a household shares and still score low; a
+ * record entered twice still scores high. */
+START_TEST(household_members_stay_apart)
+{
+	crm_dedup *d;
+	struct seen sure = { 0 };
+
+	household();
+	ck_assert_int_eq(crm_dedup_new(&d, db), CRM_OK);
+	ck_assert_int_eq(crm_dedup_run(d), CRM_OK);
+	ck_assert_int_eq(crm_dedup_pairs(d, CRM_DEDUP_THRESHOLD, note_pair, &sure), CRM_OK);
+	for (int i = 0; i < sure.n; i++)
+		ck_assert_msg((sure.a[i] == 3 && sure.b[i] == 7) || (sure.a[i] == 5 && sure.b[i] == 8) ||
+		              (sure.a[i] == 4 && sure.b[i] == 8),
+		              "%lld-%lld scored %f", (long long)sure.a[i], (long long)sure.b[i],
+		              sure.p[i]);
+	crm_dedup_free(d);
+}
+END_TEST
+
+/* The second entry of one twin matches that twin better than the other,
+ * and the twins, whose emails and first names differ, never share a
+ * cluster through it. */
+START_TEST(twin_duplicate_joins_one_twin)
+{
+	crm_dedup *d;
+	struct members m = { { 0 }, 0 };
+
+	household();
+	ck_assert_int_eq(crm_dedup_new(&d, db), CRM_OK);
+	ck_assert_int_eq(crm_dedup_run(d), CRM_OK);
+	ck_assert_int_eq(crm_dedup_clusters(d, CRM_DEDUP_THRESHOLD, note_member, &m), CRM_OK);
+	ck_assert_int_eq(m.n, 4);
+	ck_assert(m.cluster[3] && m.cluster[3] == m.cluster[7]);
+	ck_assert(m.cluster[5] && m.cluster[5] == m.cluster[8]);
+	ck_assert(m.cluster[3] != m.cluster[5]);
+	ck_assert_int_eq(m.cluster[4], 0);
+	crm_dedup_free(d);
+}
+END_TEST
+
+static int find_household_row(void *arg, const char *const *vals)
+{
+	if (!strcmp(vals[0], "household"))
+		*(double *)arg = strtod(vals[6], NULL);
+	return 0;
+}
+
+/* --explain shows what the household rule took away. */
+START_TEST(explain_shows_household_rule)
+{
+	crm_dedup *d;
+	double took = 0.0;
+
+	household();
+	ck_assert_int_eq(crm_dedup_new(&d, db), CRM_OK);
+	ck_assert_int_eq(crm_dedup_run(d), CRM_OK);
+	ck_assert_int_eq(crm_dedup_explain(d, 1, 2, find_household_row, &took), CRM_OK);
+	ck_assert_msg(took < -10.0, "household row took %f", took);
+	took = 1.0;
+	ck_assert_int_eq(crm_dedup_explain(d, 3, 7, find_household_row, &took), CRM_OK);
+	ck_assert(took == 1.0);
+	crm_dedup_free(d);
+}
+END_TEST
+
 /* Reads text as merge input named "in"; returns the status. */
 static int read_input(const char *text, struct crm_merge_input *in)
 {
@@ -223,6 +329,9 @@ Suite *dedup_suite(void)
 	tcase_add_test(tc, known_pair_scores_high_others_low);
 	tcase_add_test(tc, explain_has_every_field_and_unknown_ids_fail);
 	tcase_add_test(tc, since_needs_a_batch_or_date);
+	tcase_add_test(tc, household_members_stay_apart);
+	tcase_add_test(tc, twin_duplicate_joins_one_twin);
+	tcase_add_test(tc, explain_shows_household_rule);
 	tcase_add_test(tc, merge_input_groups_clusters);
 	tcase_add_test(tc, merge_input_errors_name_the_line);
 	tcase_add_test(tc, merge_then_unmerge_restores);
