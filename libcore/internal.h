@@ -160,7 +160,8 @@ size_t crm_utf8_decode_lax(const char *s, size_t len, int32_t *cp);
  * trimmed or stripped); CRM_EDATA for invalid UTF-8. */
 int crm_text_casefold(char **out, const char *s);
 
-/* Registers the SQL function crm_key(text) (match key) on the connection. */
+/* Registers the SQL functions crm_key(text) (match key) and crm_fold(text)
+ * (its cross-script fold) on the connection. */
 int crm_db_register_functions(crm_db *db);
 
 /* Appends to b the SQL expression reading field d from row alias t (and

@@ -57,12 +57,16 @@ void crm_column_target(const struct crm_entity *e, const char *column, struct cr
 		if (strcmp(crm_column_key(fkey, sizeof fkey, f->name), key))
 			continue;
 		/* Read-only fields other than the id and the tags are the
-		 * toolkit's bookkeeping: accepted, never written. */
+		 * toolkit's bookkeeping: accepted, never written -- unless
+		 * other systems' exports mean something by the name too (a
+		 * contact's "Name" is a full name to split). */
 		if ((f->flags & CRM_FIELD_RO) && strcmp(f->name, "id") && f->type != CRM_FT_TAGS)
 			target(t, "@ignore", column);
 		else
 			target(t, f->name, column);
-		return;
+		if (t->kind != CRM_TO_IGNORE)
+			return;
+		break;
 	}
 	for (const struct crm_synonym *s = e->synonyms; s && s->key; s++)
 		if (!strcmp(s->key, key)) {

@@ -144,14 +144,19 @@ static int filter_int(crm_query *q, const char *field, const char *op, const cha
 	return part_param(&q->where, NULL, 1, n);
 }
 
+/* FIELD~TEXT: the field's match key holds the text's; names are compared
+ * in their cross-script fold, so name~karimova finds Каримова. */
 static int filter_contains(crm_query *q, const char *field, const char *v)
 {
+	const struct crm_field *f = crm_entity_field_find(q->e, field);
+	int fold = f && f->type == CRM_FT_NAME;
 	const struct crm_fielddef *d;
 	char *key = NULL;
 	int rc;
 
-	crm_buf_puts(&q->where.sql, " AND instr(crm_key(");
-	if ((rc = field_sql(q, &q->where, field, &d)) || (rc = crm_text_key(&key, v)))
+	crm_buf_puts(&q->where.sql, fold ? " AND instr(crm_fold(" : " AND instr(crm_key(");
+	if ((rc = field_sql(q, &q->where, field, &d)) ||
+	    (rc = fold ? crm_text_fold(&key, v) : crm_text_key(&key, v)))
 		return rc;
 	crm_buf_puts(&q->where.sql, "), ?) > 0");
 	rc = part_param(&q->where, key, 0, 0);
@@ -254,8 +259,44 @@ int crm_query_company(crm_query *q, const char *ref)
 	return part_param(&q->where, NULL, 1, id);
 }
 
+/* Appends the n bytes of word w to b as an FTS5 string, a prefix unless
+ * whole. */
+static void fts_string(crm_buf *b, const char *w, size_t n, int whole)
+{
+	crm_buf_putc(b, '"');
+	for (size_t i = 0; i < n; i++) {
+		if (w[i] == '"')
+			crm_buf_putc(b, '"');
+		crm_buf_putc(b, w[i]);
+	}
+	crm_buf_puts(b, whole ? "\"" : "\"*");
+}
+
+/* Appends word w (n bytes) as an FTS5 term: the word, or its cross-script
+ * fold, which the search entries hold beside a person's names. */
+static int fts_word(crm_buf *b, const char *w, size_t n, int whole)
+{
+	char *word = strndup(w, n), *fold = NULL;
+	int rc = word ? crm_text_fold(&fold, word) : crm_error_nomem();
+
+	if (rc == CRM_EDATA)
+		rc = crm_error_set(CRM_EUSAGE, "search text is not valid UTF-8");
+	if (!rc && *fold && !whole) {
+		crm_buf_putc(b, '(');
+		fts_string(b, w, n, whole);
+		crm_buf_puts(b, " OR ");
+		fts_string(b, fold, strlen(fold), whole);
+		crm_buf_putc(b, ')');
+	} else if (!rc) {
+		fts_string(b, w, n, whole);
+	}
+	free(word);
+	free(fold);
+	return rc;
+}
+
 /* Turns free text into an FTS5 query in which every word must match, as
- * a quoted string so that no user text acts as an operator.  A word is a
+ * quoted strings so that no user text acts as an operator.  A word is a
  * prefix ("gra" finds Grace), except one with '@', '.', '/' or ':' in it:
  * an address, domain or URL matches whole tokens, because a prefix on its
  * last token ("org", "com") would gather half the database first. */
@@ -263,24 +304,23 @@ static int fts_query(crm_buf *b, const char *text)
 {
 	const char *p = text;
 	size_t start = b->len;
+	int rc = CRM_OK;
 
-	while (*p) {
+	while (*p && !rc) {
 		size_t n;
 		while (*p == ' ' || *p == '\t')
 			p++;
 		n = strcspn(p, " \t");
 		if (!n)
 			break;
-		crm_buf_puts(b, b->len ? " \"" : "\"");
-		for (size_t i = 0; i < n; i++) {
-			if (p[i] == '"')
-				crm_buf_putc(b, '"');
-			crm_buf_putc(b, p[i]);
-		}
-		crm_buf_puts(b, memchr(p, '@', n) || memchr(p, '.', n) || memchr(p, '/', n) ||
-		                memchr(p, ':', n) ? "\"" : "\"*");
+		if (b->len)
+			crm_buf_puts(b, " AND ");
+		rc = fts_word(b, p, n, memchr(p, '@', n) || memchr(p, '.', n) || memchr(p, '/', n) ||
+		                           memchr(p, ':', n));
 		p += n;
 	}
+	if (rc)
+		return rc;
 	return b->len > start ? CRM_OK : crm_error_set(CRM_EUSAGE, "empty search text");
 }
 

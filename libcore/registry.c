@@ -38,6 +38,8 @@ static const struct crm_fielddef contact_fields[] = {
 	{ { "owner", CRM_FT_TEXT, 0, "responsible user (default: the acting user)", NULL }, "owner", NULL },
 	{ { "status", CRM_FT_ENUM, 0, "lead, prospect, customer or inactive", contact_status }, "status", NULL },
 	{ { "tags", CRM_FT_TAGS, RO, "tags, comma-separated", NULL }, NULL, "t.tags" },
+	{ { "name", CRM_FT_NAME, RO | HIDDEN, "first and last name", NULL }, NULL,
+	  "trim(coalesce(t.first_name, '') || ' ' || coalesce(t.last_name, ''))" },
 	{ { "phone_e164", CRM_FT_TEXT, RO | HIDDEN, "phone number in E.164", NULL }, "phone_e164", NULL },
 	{ { "company_id", CRM_FT_ID, RO | HIDDEN, "company record id", NULL }, "company_id", NULL },
 	{ { "created_at", CRM_FT_TIME, RO, "when the record was created", NULL }, "created_at", NULL },
@@ -64,6 +66,11 @@ static const struct crm_fielddef company_fields[] = {
 	{ { "archived_at", CRM_FT_TIME, RO | HIDDEN, "when the record was archived", NULL }, "archived_at", NULL },
 };
 
+/* A person's names as search finds them: as typed, then in their
+ * cross-script fold, so "karimova" finds Каримова and "Xasanov" Хасанов. */
+#define CONTACT_NAME "trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, ''))"
+#define CONTACT_NAME_FTS CONTACT_NAME " || ' ' || crm_fold(" CONTACT_NAME ")"
+
 /* Replaces the search entries of the rows of table matching where (?1 is
  * arg): select reads the new entries, with %s standing for where. */
 static int reindex(crm_db *db, const char *fts, const char *table, const char *select,
@@ -89,7 +96,7 @@ int crm_contact_reindex(crm_db *db, const char *where, int64_t arg)
 {
 	return reindex(db, "contacts_fts", "contacts",
 		"INSERT INTO contacts_fts(rowid, name, email, phone, company, notes)"
-		" SELECT c.id, trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '')), c.email,"
+		" SELECT c.id, " CONTACT_NAME_FTS ", c.email,"
 		" trim(coalesce(c.phone, '') || ' ' || coalesce(c.phone_e164, '')),"
 		" (SELECT name FROM companies WHERE id = c.company_id),"
 		" (SELECT group_concat(body, ' ') FROM interactions WHERE contact_id = c.id)"
@@ -270,29 +277,42 @@ int crm_field_sql(crm_buf *b, const struct crm_fielddef *d)
 	return d->expr ? crm_buf_puts(b, d->expr) : crm_buf_printf(b, "t.%s", d->column);
 }
 
-/* crm_key(text): the match key, so SQL can compare the way search does. */
-static void sql_key(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+/* crm_key(text) and crm_fold(text): the match key and its cross-script
+ * fold, so SQL can compare the way search and dedup do. */
+static void sql_text(sqlite3_context *ctx, sqlite3_value **argv, int (*fn)(char **, const char *))
 {
 	const char *s = (const char *)sqlite3_value_text(argv[0]);
 	char *k = NULL;
 
-	(void)argc;
 	if (!s) {
 		sqlite3_result_null(ctx);
 		return;
 	}
-	if (crm_text_key(&k, s)) {
+	if (fn(&k, s)) {
 		sqlite3_result_text(ctx, s, -1, SQLITE_TRANSIENT);
 		return;
 	}
 	sqlite3_result_text(ctx, k, -1, free);
 }
 
+static void sql_key(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	sql_text(ctx, argv, crm_text_key);
+}
+
+static void sql_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	sql_text(ctx, argv, crm_text_fold);
+}
+
 int crm_db_register_functions(crm_db *db)
 {
-	int rc = sqlite3_create_function(db->h, "crm_key", 1,
-	                                 SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
-	                                 NULL, sql_key, NULL, NULL);
+	const int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
+	int rc = sqlite3_create_function(db->h, "crm_key", 1, flags, NULL, sql_key, NULL, NULL);
 
+	if (rc == SQLITE_OK)
+		rc = sqlite3_create_function(db->h, "crm_fold", 1, flags, NULL, sql_fold, NULL, NULL);
 	return rc == SQLITE_OK ? CRM_OK : crm_db_fail(db, rc, "cannot register functions");
 }

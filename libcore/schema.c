@@ -110,8 +110,21 @@ static const char step3[] =
 	" undone_at TEXT);"
 	"CREATE INDEX merges_survivor ON merges(survivor);";
 
+/* Search finds people by the cross-script fold of their names as well
+ * (crm_fold, registered on every connection before migrating). */
+static const char step4[] =
+	"DELETE FROM contacts_fts;"
+	"INSERT INTO contacts_fts(rowid, name, email, phone, company, notes)"
+	" SELECT c.id, trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, ''))"
+	" || ' ' || crm_fold(trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, ''))),"
+	" c.email, trim(coalesce(c.phone, '') || ' ' || coalesce(c.phone_e164, '')),"
+	" (SELECT name FROM companies WHERE id = c.company_id),"
+	" (SELECT group_concat(body, ' ') FROM interactions WHERE contact_id = c.id)"
+	" FROM contacts c WHERE c.erased_at IS NULL;";
+
 const char *const crm_schema_steps[CRM_SCHEMA_VERSION] = {
 	step1,
 	step2,
 	step3,
+	step4,
 };

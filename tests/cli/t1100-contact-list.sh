@@ -116,4 +116,56 @@ test_expect_success '--csv-safe neutralises formulas' '
 	crm-contact list --format csv --csv-safe -f title --where id=1 -H >out &&
 	printf "\x27=HYPERLINK(1)\r\n" >expect && test_cmp expect out
 '
+test_expect_success 'setup people written in Cyrillic and in Latin' '
+	crm-contact add --first-name Дилноза --last-name Каримова >/dev/null &&
+	crm-contact add --first-name Bahodir --last-name Xasanov >/dev/null &&
+	crm-contact add --first-name "Oʻtkir" --last-name "Gʻulomov" >/dev/null &&
+	crm-contact add --first-name Евгений --last-name Щербаков >/dev/null &&
+	crm-contact add --first-name Anvar --last-name Юлдашев >/dev/null
+'
+# Each line: a search, then the one first name it must find.
+while read -r q want; do
+	test_expect_success "--search '$q' finds $want across scripts" "
+		crm-contact list --search '$q' -f first_name -H >out &&
+		echo '$want' >expect && test_cmp expect out
+	"
+done <<'EOF'
+karimova Дилноза
+Каримова Дилноза
+Kari Дилноза
+Хасанов Bahodir
+Khasanov Bahodir
+Hasanov Bahodir
+Ғуломов Oʻtkir
+Gulomov Oʻtkir
+Ўткир Oʻtkir
+Otkir Oʻtkir
+Shcherbakov Евгений
+Ščerbakov Евгений
+Yevgeny Евгений
+Evgenii Евгений
+Iuldashev Anvar
+Yuldashev Anvar
+EOF
+test_expect_success '--search finds a name typed with an apostrophe' '
+	crm-contact list --search "G'"'"'ulomov" -f first_name -H >out &&
+	echo Oʻtkir >expect && test_cmp expect out
+'
+test_expect_success '--search words across scripts are ANDed' '
+	crm-contact list --search "dilnoza каримова" -f first_name -H >out &&
+	echo Дилноза >expect && test_cmp expect out &&
+	expect_exit 1 crm-contact list --search "dilnoza xasanov" -H
+'
+test_expect_success '--where name~ and first_name~ fold across scripts' '
+	crm-contact list --where "name~karimova" -f id,name -H >out &&
+	printf "4\tДилноза Каримова\n" >expect && test_cmp expect out &&
+	crm-contact list --where "last_name~Хасан" -f first_name -H >out &&
+	echo Bahodir >expect && test_cmp expect out &&
+	crm-contact list --where "first_name~evgen" -f first_name -H >out &&
+	echo Евгений >expect && test_cmp expect out
+'
+test_expect_success 'stored names stay as typed' '
+	crm-contact show 6 -f first_name,last_name -H >out &&
+	printf "Oʻtkir\tGʻulomov\n" >expect && test_cmp expect out
+'
 test_done
