@@ -181,6 +181,8 @@ static const struct crm_synonym contact_synonyms[] = {
 	{ "homepostalcode", "postal_code" }, { "mailingpostalcode", "postal_code" },
 	{ "mailingzippostalcode", "postal_code" }, { "address1postalcode", "postal_code" },
 	{ "countrycode", "country" }, { "countryregion", "country" },
+	{ "countryregioncode", "country" }, { "isocountrycode", "country" },
+	{ "countryisocode", "country" }, { "countryiso", "country" },
 	{ "businesscountryregion", "country" }, { "homecountryregion", "country" },
 	{ "mailingcountry", "country" }, { "address1country", "country" },
 	{ "birthdate", "birth_date" }, { "birthday", "birth_date" },
@@ -207,6 +209,8 @@ static const struct crm_synonym company_synonyms[] = {
 	{ "url", "website" }, { "web", "website" }, { "homepage", "website" },
 	{ "websiteurl", "website" },
 	{ "town", "city" }, { "countrycode", "country" }, { "countryregion", "country" },
+	{ "countryregioncode", "country" }, { "isocountrycode", "country" },
+	{ "countryisocode", "country" }, { "countryiso", "country" },
 	{ "companyowner", "owner" },
 	{ "createdat", "@ignore" }, { "updatedat", "@ignore" }, { "archivedat", "@ignore" },
 	{ NULL, NULL }

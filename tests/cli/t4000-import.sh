@@ -23,6 +23,14 @@ test_expect_success 'export headers of Google, Outlook, HubSpot and Salesforce m
 	printf "Ana\tana@example.com\tAcme\t\t\tlead\t\nBob\tbob@example.org\t\tBoston\tCTO\tlead\t\nChen\tchen@example.cn\tGlobex\t\t\tcustomer\t\nDana\tdana@example.es\tAcme\t\t\tlead\t28001\n" >expect &&
 	test_cmp expect out
 '
+test_expect_success 'a two-letter code under Country/Region Code, Country Code or CountryCode is the country' '
+	printf "First Name,Country/Region Code,Phone\nAda,GB,020 7946 0001\n" >cc1.csv &&
+	printf "First Name,Country Code,Phone\nBea,fr,01 42 68 53 00\n" >cc2.csv &&
+	printf "First Name,CountryCode\nCyd,DE\n" >cc3.csv &&
+	for f in cc1 cc2 cc3; do crm-import contacts --db cc.db -q $f.csv || return 1; done &&
+	crm-contact list --db cc.db -f first_name,country,phone_e164 -H >out &&
+	printf "Ada\tGB\t+442079460001\nBea\tFR\t+33142685300\nCyd\tDE\t\n" >expect && test_cmp expect out
+'
 test_expect_success 'a contact naming a missing company creates it once' '
 	crm-company list -f name -H >out && printf "Acme\nGlobex\n" >expect && test_cmp expect out
 '

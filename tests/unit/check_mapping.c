@@ -58,6 +58,16 @@ START_TEST(test_google_contacts)
 }
 END_TEST
 
+/* Two-letter country codes come under several headers. */
+START_TEST(test_country_code_columns)
+{
+	ck_assert_str_eq(targets("contact", "Country/Region Code|Country Code|CountryCode|"
+	                         "ISO Country Code|country_iso"),
+	                 "country;country;country;country;country;");
+	ck_assert_str_eq(targets("company", "Country/Region Code|Country Code"), "country;country;");
+}
+END_TEST
+
 START_TEST(test_outlook)
 {
 	ck_assert_str_eq(targets("contact", "First Name|Last Name|Company|Job Title|"
@@ -101,6 +111,7 @@ Suite *mapping_suite(void)
 
 	tcase_add_test(tc, test_column_key);
 	tcase_add_test(tc, test_google_contacts);
+	tcase_add_test(tc, test_country_code_columns);
 	tcase_add_test(tc, test_outlook);
 	tcase_add_test(tc, test_hubspot_and_salesforce);
 	tcase_add_test(tc, test_own_output_round_trips);
