@@ -26,10 +26,16 @@ int crm_db_fail(crm_db *db, int rc, const char *what)
 		return crm_error_nomem();
 	case SQLITE_READONLY:
 		return crm_error_set(CRM_EREADONLY, "database is read-only");
+	/* Name the file: what the user must free space for or look at. */
 	case SQLITE_FULL:
+		return crm_error_set(CRM_EIO, "cannot write '%s': the disk is full",
+		                     db && db->path ? db->path : "database");
 	case SQLITE_IOERR:
 	case SQLITE_CANTOPEN:
-		return crm_error_set(CRM_EIO, "%s: %s", what, msg);
+		if (db && db->h && sqlite3_system_errno(db->h))
+			msg = strerror(sqlite3_system_errno(db->h));
+		return crm_error_set(CRM_EIO, "%s: I/O error on '%s': %s", what,
+		                     db && db->path ? db->path : "database", msg);
 	default:
 		return crm_error_set(CRM_EFAIL, "%s: %s", what, msg);
 	}
@@ -84,6 +90,35 @@ int crm_db_run(crm_db *db, const char *sql)
 	int rc = crm_db_stmt(db, &st, sql);
 
 	return rc ? rc : crm_db_step_done(db, st);
+}
+
+int crm_db_savepoint(crm_db *db, const char *name)
+{
+	char sql[64];
+
+	snprintf(sql, sizeof sql, "SAVEPOINT %s", name);
+	return crm_db_run(db, sql);
+}
+
+int crm_db_savepoint_end(crm_db *db, const char *name, int undo, int rc)
+{
+	char sql[64], msg[1024];
+	int code = crm_error_code(), end;
+
+	/* After a full disk or an I/O error SQLite may have rolled the whole
+	 * transaction back, savepoint and all: the failure to roll back to it
+	 * then must not hide the error that caused it. */
+	snprintf(msg, sizeof msg, "%s", crm_error_message());
+	snprintf(sql, sizeof sql, "ROLLBACK TO %s", name);
+	end = undo || rc ? crm_db_run(db, sql) : CRM_OK;
+	snprintf(sql, sizeof sql, "RELEASE %s", name);
+	if (!end)
+		end = crm_db_run(db, sql);
+	else
+		crm_db_run(db, sql);
+	if (rc)
+		return crm_error_set(code, "%s", msg);
+	return end;
 }
 
 int crm_db_step_done(crm_db *db, sqlite3_stmt *st)

@@ -606,16 +606,14 @@ static int write_record(crm_db *db, const crm_record *r, int64_t *id, int adding
 		rc = crm_error_nomem();
 	else if (!(rc = crm_db_writable(db)) &&
 	         (adding || !(rc = read_values(db, r, *id, old))))
-		rc = crm_db_run(db, "SAVEPOINT crm_write");
+		rc = crm_db_savepoint(db, "crm_write");
 	if (!rc) {
 		rc = write_steps(db, r, id, adding, old, new, &n);
 		/* Setting an erased record to what it holds changes nothing, so a
 		 * round trip of a list passes; any real change is refused. */
 		if (!rc && n && !adding)
 			rc = crm_entity_editable(db, r->e, *id);
-		if (rc || (!n && !adding))
-			crm_db_run(db, "ROLLBACK TO crm_write");
-		crm_db_run(db, "RELEASE crm_write");
+		rc = crm_db_savepoint_end(db, "crm_write", !n && !adding, rc);
 	}
 	if (changed)
 		*changed = !rc && (adding || n > 0);

@@ -760,16 +760,14 @@ static int import_record(crm_import *imp, crm_record *r, struct crm_import_resul
 	int64_t id;
 	int rc;
 
-	if ((rc = crm_db_run(imp->db, "SAVEPOINT crm_import_row")))
+	if ((rc = crm_db_savepoint(imp->db, "crm_import_row")))
 		return rc;
 	rc = find_match(imp, res, &id, &key);
 	if (!rc && res->outcome != CRM_IMPORT_REJECTED)
 		rc = id ? on_match(imp, r, id, key, res) : write_row(imp, r, 0, res);
-	if (rc || res->outcome == CRM_IMPORT_REJECTED) {
+	if (rc || res->outcome == CRM_IMPORT_REJECTED)
 		imp->n.companies = companies;
-		crm_db_run(imp->db, "ROLLBACK TO crm_import_row");
-	}
-	crm_db_run(imp->db, "RELEASE crm_import_row");
+	rc = crm_db_savepoint_end(imp->db, "crm_import_row", res->outcome == CRM_IMPORT_REJECTED, rc);
 	if (!rc)
 		count(imp, res->outcome);
 	return rc;

@@ -60,6 +60,15 @@ int crm_db_exec(crm_db *db, const char *sql);
  * statements a bulk write repeats per record, such as savepoints. */
 int crm_db_run(crm_db *db, const char *sql);
 
+/* Opens savepoint name (an identifier) inside the write transaction. */
+int crm_db_savepoint(crm_db *db, const char *name);
+
+/* Ends savepoint name: rolls back to it first when undo or when rc, the
+ * status of the work inside it, is an error; then releases it.  Returns
+ * rc with its message kept when it is an error (a rollback that fails
+ * after a full disk must not hide the disk), else the status of ending. */
+int crm_db_savepoint_end(crm_db *db, const char *name, int undo, int rc);
+
 /* Runs sql (cached) with ?1 bound to id and returns a status. */
 int crm_db_exec_id(crm_db *db, const char *sql, int64_t id);
 

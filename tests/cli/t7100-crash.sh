@@ -100,6 +100,20 @@ test_expect_success 'a disk that fills mid-import: clean error, database intact 
 	test "$(crm-contact list -H -f id | wc -l)" -eq 2 &&
 	report "disk full mid-import ($(cat small-kind)): exit $s, \"$(tail -n 1 err)\"; database intact and usable"
 '
+test_expect_success 'a disk that fills in the middle of a row says so, naming the file' '
+	export CRM_DB="$SCRATCH/small/row.db" &&
+	rm -f "$CRM_DB"* && crm-db init >/dev/null &&
+	"$TOP/bench/gen-people" 40000 >many.csv &&
+	if [ "$(cat small-kind)" = tmpfs ]; then
+		rm -f small/full.db* && crm-import contacts -q many.csv 2>err; s=$?
+		want="cannot write .$CRM_DB.: the disk is full"
+	else
+		(trap "" XFSZ; ulimit -f 4096; crm-import contacts -q many.csv) 2>err; s=$?
+		want="I/O error on .$CRM_DB.: File too large"
+	fi
+	cat err && test $s = 1 && grep -q "many.csv:[0-9]*: $want" err &&
+	crm-db check >/dev/null && test "$(crm-contact list -H -f id | wc -l)" -eq 0
+'
 umount "$SCRATCH/small" 2>/dev/null
 
 test_expect_success 'output to a full device fails with a message, for every program' '
