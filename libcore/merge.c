@@ -264,6 +264,7 @@ struct group {
 	size_t *order;
 	size_t n, surv;
 	size_t email_from, phone_from; /* whose email and phone the survivor keeps */
+	const char *country; /* the survivor's country after the merge, or NULL */
 };
 
 static json_t *row_of(json_t *snap)
@@ -305,14 +306,44 @@ static void order_by_recency(struct group *g)
 	}
 }
 
+/* The value the survivor ends up with in column col: what r sets, else
+ * its own (borrowed from the snapshot; NULL when empty). */
+static const char *final_text(struct group *g, const char *col, const char *set)
+{
+	const char *own = row_text(g->snap[g->surv], col);
+
+	return set ? set : *own ? own : NULL;
+}
+
+/* Stores in *out (malloc'd) how a phone number of another record is kept
+ * on the survivor: as typed when it still reads as the same number in the
+ * survivor's country (region), else as its E.164 form, valid anywhere --
+ * "020 7946 0001" from a British record is not a number in the US. */
+static int phone_kept(crm_db *db, const char *typed, const char *e164, const char *region,
+                      char **out)
+{
+	const struct crm_fielddef *d = crm_fielddef_of(crm_entity_field_find(&crm_contact_entity,
+	                                                                     "phone"));
+	char *read = NULL;
+	int same = crm_field_value(db, d, typed, region, &read) == CRM_OK && !strcmp(read, e164);
+
+	free(read);
+	crm_error_clear();
+	*out = strdup(same || !*e164 ? typed : e164);
+	return *out ? CRM_OK : crm_error_nomem();
+}
+
 /* Sets in r each field the survivor takes from another record: the most
  * recently updated non-empty value (with CRM_FIELDS_SURVIVOR, only where
- * the survivor has none). */
-static int choose_fields(struct group *g, const struct crm_merge_opts *o, crm_record *r)
+ * the survivor has none).  A phone travels with its E.164 form (see
+ * phone_kept), since the country may come from yet another record. */
+static int choose_fields(crm_db *db, struct group *g, const struct crm_merge_opts *o,
+                         crm_record *r)
 {
 	const struct crm_entity *e = &crm_contact_entity;
 	json_t *srow = row_of(g->snap[g->surv]);
-	char buf[32];
+	const char *country = NULL, *phone = NULL;
+	char buf[32], *kept;
 	size_t i, k;
 	int rc;
 
@@ -343,11 +374,23 @@ static int choose_fields(struct group *g, const struct crm_merge_opts *o, crm_re
 			continue;
 		if (json_is_integer(best))
 			snprintf(buf, sizeof buf, "%lld", (long long)json_integer_value(best));
-		if ((rc = crm_record_set(r, d->f.name, json_is_integer(best) ? buf
-		                                                            : json_string_value(best))))
+		if (!strcmp(d->column, "country"))
+			country = json_string_value(best);
+		if (!strcmp(d->column, "phone"))
+			phone = json_string_value(best);
+		else if ((rc = crm_record_set(r, d->f.name, json_is_integer(best)
+		                                            ? buf : json_string_value(best))))
 			return rc;
 	}
-	return CRM_OK;
+	g->country = final_text(g, "country", country);
+	if (!phone)
+		return CRM_OK;
+	if ((rc = phone_kept(db, phone, row_text(g->snap[g->phone_from], "phone_e164"), g->country,
+	                     &kept)))
+		return rc;
+	rc = crm_record_set(r, "phone", kept);
+	free(kept);
+	return rc;
 }
 
 /* Whether some value of the object u equals s. */
@@ -364,34 +407,43 @@ static int has_value(json_t *u, const char *s)
 
 /* Adds to u, as custom fields base2, base3 ..., the values of column col
  * (compared by their normalised column norm) that the survivor does not
- * keep: a person's other addresses and numbers stay findable. */
-static int keep_others(struct group *g, json_t *u, size_t kept, const char *col, const char *norm,
-                       const char *base)
+ * keep: a person's other addresses and numbers stay findable.  Phones are
+ * kept as phone_kept says. */
+static int keep_others(crm_db *db, struct group *g, json_t *u, size_t kept, const char *col,
+                       const char *norm, const char *base)
 {
 	const char *keep = row_text(g->snap[kept], norm);
-	char key[32];
+	char key[32], *v;
 	size_t k;
-	int next = 2;
+	int next = 2, rc = CRM_OK;
 
-	for (k = 0; k < g->n; k++) {
-		const char *v = row_text(g->snap[g->order[k]], col);
+	for (k = 0; k < g->n && !rc; k++) {
+		const char *typed = row_text(g->snap[g->order[k]], col);
 		const char *vn = row_text(g->snap[g->order[k]], norm);
 
-		if (!*v || !strcmp(*vn ? vn : v, *keep ? keep : row_text(g->snap[kept], col)) ||
-		    has_value(u, v))
+		if (!*typed || !strcmp(*vn ? vn : typed, *keep ? keep : row_text(g->snap[kept], col)))
 			continue;
-		do
-			snprintf(key, sizeof key, "%s%d", base, next++);
-		while (json_object_get(u, key));
-		if (json_object_set_new(u, key, json_string(v)))
-			return crm_error_nomem();
+		if (!strcmp(col, "phone"))
+			rc = phone_kept(db, typed, vn, g->country, &v);
+		else if (!(v = strdup(typed)))
+			rc = crm_error_nomem();
+		if (rc)
+			break;
+		if (!has_value(u, v)) {
+			do
+				snprintf(key, sizeof key, "%s%d", base, next++);
+			while (json_object_get(u, key));
+			if (json_object_set_new(u, key, json_string(v)))
+				rc = crm_error_nomem();
+		}
+		free(v);
 	}
-	return CRM_OK;
+	return rc;
 }
 
 /* Sets in r the union of the custom fields (on a clash the most recently
  * updated record's value) with the other emails and phones added. */
-static int unite_custom(struct group *g, crm_record *r)
+static int unite_custom(crm_db *db, struct group *g, crm_record *r)
 {
 	json_t *u = json_object(), *row, *cur;
 	const char *key;
@@ -404,9 +456,9 @@ static int unite_custom(struct group *g, crm_record *r)
 			                    json_object_get(row, "value")))
 				rc = crm_error_nomem();
 	if (!rc)
-		rc = keep_others(g, u, g->email_from, "email", "email_norm", "email");
+		rc = keep_others(db, g, u, g->email_from, "email", "email_norm", "email");
 	if (!rc)
-		rc = keep_others(g, u, g->phone_from, "phone", "phone_e164", "phone");
+		rc = keep_others(db, g, u, g->phone_from, "phone", "phone_e164", "phone");
 	json_object_foreach(u, key, cur) {
 		const char *had = NULL;
 
@@ -629,8 +681,8 @@ static int finish_merge(crm_db *db, struct group *g, int64_t merge)
 	return rc;
 }
 
-int crm_merge(crm_db *db, const int64_t *ids, size_t n, const struct crm_merge_opts *o,
-              int64_t *merge, int64_t *survivor)
+static int merge_group(crm_db *db, const int64_t *ids, size_t n, const struct crm_merge_opts *o,
+                       int64_t *merge, int64_t *survivor)
 {
 	struct group g = { 0 };
 	crm_record *r = NULL;
@@ -639,8 +691,8 @@ int crm_merge(crm_db *db, const int64_t *ids, size_t n, const struct crm_merge_o
 
 	if ((rc = crm_db_writable(db)) || (rc = check_ids(db, ids, n)) ||
 	    (rc = group_load(db, &g, ids, n, o)) ||
-	    (rc = crm_record_new(&r, &crm_contact_entity)) || (rc = choose_fields(&g, o, r)) ||
-	    (rc = unite_custom(&g, r)) || (rc = unite_tags(&g, &tags)))
+	    (rc = crm_record_new(&r, &crm_contact_entity)) || (rc = choose_fields(db, &g, o, r)) ||
+	    (rc = unite_custom(db, &g, r)) || (rc = unite_tags(&g, &tags)))
 		goto out;
 	*survivor = ids[g.surv];
 	if ((rc = merge_row(db, &g, merge)) || (rc = absorb(db, &g, *merge)))
@@ -655,6 +707,17 @@ out:
 	crm_record_free(r);
 	group_free(&g);
 	return rc;
+}
+
+int crm_merge(crm_db *db, const int64_t *ids, size_t n, const struct crm_merge_opts *o,
+              int64_t *merge, int64_t *survivor)
+{
+	int rc;
+
+	if ((rc = crm_db_writable(db)) || (rc = crm_db_savepoint(db, "crm_merge")))
+		return rc;
+	rc = merge_group(db, ids, n, o, merge, survivor);
+	return crm_db_savepoint_end(db, "crm_merge", 0, rc);
 }
 
 int crm_merge_run_begin(crm_db *db)

@@ -218,6 +218,7 @@ static const struct cli_opt merge_opts[] = {
 	{ "auto", 'a', CLI_NOARG, NULL, "merge the clusters find reports, without reading input" },
 	{ "threshold", 'p', CLI_ARG, "P", "with --auto: the match probability of find (default 0.9)" },
 	{ "input-format", 'i', CLI_ARG, "FMT", "the input's format: tsv (default), csv, jsonl or json" },
+	{ "all-or-nothing", 0, CLI_NOARG, NULL, "merge nothing when one cluster cannot be merged" },
 	VERB_MERGE_OPTS,
 	{ NULL, 0, 0, NULL, NULL }
 };
@@ -299,43 +300,103 @@ static int print_merge(struct cli *c, crm_out *w, int64_t merge, const struct cr
 	return rc;
 }
 
-/* Merges each group of the input, in one transaction. */
-static int merge_all(struct cli *c, const struct crm_merge_input *in,
-                     const struct crm_merge_opts *o)
+/* Says why cluster g was not merged. */
+static void refuse(struct cli *c, const struct crm_merge_group *g)
 {
-	crm_out *w = NULL;
-	int64_t *ids = NULL, merge, survivor, first = 0;
-	size_t i, k;
+	crm_buf ids = CRM_BUF_INIT;
+	size_t k;
+
+	for (k = 0; k < g->n; k++)
+		crm_buf_printf(&ids, "%s%lld", k ? ", " : "", (long long)g->m[k].id);
+	cli_fail(c, 3, "cluster %s (contacts %s) not merged: %s", g->cluster, crm_buf_str(&ids),
+	         crm_error_message());
+	crm_buf_free(&ids);
+}
+
+/* Merges group g: checks it is as found, then merges it. */
+static int merge_one(struct cli *c, const struct crm_merge_input *in,
+                     const struct crm_merge_group *g, const struct crm_merge_opts *o,
+                     int64_t *merge, int64_t *survivor)
+{
+	int64_t *ids = malloc(g->n * sizeof *ids);
+	size_t k;
 	int rc;
 
-	if ((rc = crm_merge_run_begin(c->db)) ||
-	    (rc = cli_output_fields(c, merge_cols, MERGE_COLS, &w)))
-		return cli_error(c, rc);
-	for (i = 0; !rc && i < in->n; i++) {
-		const struct crm_merge_group *g = &in->g[i];
-		int64_t *p = realloc(ids, g->n * sizeof *ids);
+	if (!ids)
+		return crm_error_nomem();
+	for (k = 0; k < g->n; k++)
+		ids[k] = g->m[k].id;
+	if (!(rc = crm_merge_group_check(c->db, in, g)))
+		rc = crm_merge(c->db, ids, g->n, o, merge, survivor);
+	free(ids);
+	return rc;
+}
 
-		if (!p) {
-			rc = CRM_ENOMEM;
-			break;
-		}
-		ids = p;
-		for (k = 0; k < g->n; k++)
-			ids[k] = g->m[k].id;
-		if (!(rc = crm_merge_group_check(c->db, in, g)) &&
-		    !(rc = crm_merge(c->db, ids, g->n, o, &merge, &survivor))) {
-			if (!first)
-				first = merge;
-			rc = print_merge(c, w, merge, g, survivor);
-		}
-	}
-	if (!rc)
-		rc = crm_merge_run_end(c->db, first);
+/* A merge made: its id, the group and the survivor, printed at the end
+ * so that a run that merges nothing after all prints nothing. */
+struct done {
+	int64_t merge, survivor;
+	size_t group;
+};
+
+/* Prints the merges made, in the order of the input. */
+static int print_done(struct cli *c, const struct crm_merge_input *in, const struct done *d,
+                      size_t n)
+{
+	crm_out *w = NULL;
+	size_t i;
+	int rc = cli_output_fields(c, merge_cols, MERGE_COLS, &w);
+
+	for (i = 0; !rc && i < n; i++)
+		rc = print_merge(c, w, d[i].merge, &in->g[d[i].group], d[i].survivor);
 	if (!rc)
 		rc = crm_out_finish(w);
 	crm_out_free(w);
-	free(ids);
-	return rc ? cli_error(c, rc) : 0;
+	return rc;
+}
+
+/* Merges each group of the input in one transaction.  A group that cannot
+ * be merged (a contact gone or changed since, a value the survivor cannot
+ * take) is named and left as it is, and the others go on, unless
+ * --all-or-nothing; then, or on any other error, nothing is merged. */
+static int merge_all(struct cli *c, const struct crm_merge_input *in,
+                     const struct crm_merge_opts *o)
+{
+	struct done *done = calloc(in->n ? in->n : 1, sizeof *done);
+	size_t i, merged = 0, refused = 0;
+	int rc = done ? crm_merge_run_begin(c->db) : crm_error_nomem();
+	int strict = cli_has(c, "all-or-nothing");
+
+	for (i = 0; !rc && i < in->n; i++) {
+		struct done *d = &done[merged];
+
+		if (!(rc = merge_one(c, in, &in->g[i], o, &d->merge, &d->survivor))) {
+			d->group = i;
+			merged++;
+		} else if (rc == CRM_EDATA || rc == CRM_ENOTFOUND) {
+			refuse(c, &in->g[i]);
+			refused++;
+			rc = strict ? CRM_EDATA : CRM_OK;
+		}
+	}
+	if (!rc)
+		rc = crm_merge_run_end(c->db, merged ? done[0].merge : 0);
+	if (!rc)
+		rc = print_done(c, in, done, merged);
+	free(done);
+	if (rc && refused && strict)
+		return cli_fail(c, 3, "nothing merged (--all-or-nothing)");
+	if (rc)
+		return cli_error(c, rc);
+	if (!c->quiet || refused)
+		fprintf(stderr, "%s: merged %zu cluster%s, %zu not merged\n", c->prog->name, merged,
+		        merged == 1 ? "" : "s", refused);
+	if (!refused)
+		return 0;
+	/* The clusters merged stay merged; the exit status tells of the rest. */
+	if (!c->rollback && (rc = crm_db_commit(c->db)))
+		return cli_error(c, rc);
+	return 3;
 }
 
 /* merge [FILE]: merge the clusters of the input (or of find, --auto). */

@@ -36,8 +36,10 @@ struct crm_merge_opts {
 
 /* Merges the n (at least 2) live contacts ids into one inside the caller's
  * write transaction; stores the merge's id in *merge and the survivor's in
- * *survivor.  CRM_ENOTFOUND naming a missing contact; CRM_EDATA for an
- * archived or erased one, an id given twice, or fewer than two. */
+ * *survivor.  A merge that fails leaves nothing of itself behind, so the
+ * caller may go on with the next.  CRM_ENOTFOUND naming a missing contact;
+ * CRM_EDATA for an archived or erased one, an id given twice, fewer than
+ * two, or a value the survivor cannot take. */
 int crm_merge(crm_db *db, const int64_t *ids, size_t n, const struct crm_merge_opts *o,
               int64_t *merge, int64_t *survivor);
 

@@ -111,8 +111,8 @@ test_expect_success '--auto merges what find reports, in JSON lines input too' '
 	crm-dedup merge -n --auto -H -f merged >b && test_cmp a b
 '
 
-# Bad merge input: a clear error naming the line, exit 3, nothing merged
-# (the good cluster before the bad one is rolled back too).
+# Malformed merge input: a clear error naming the line, exit 3, nothing
+# merged (the good cluster before the bad one is not merged either).
 bad_merge() {
 	snapshot >pre
 	printf "cluster\tid\n1\t1\n1\t2\n" >in.tsv
@@ -123,20 +123,74 @@ bad_merge() {
 	snapshot >post
 	test_cmp pre post && grep -q "$2" err && return $s
 }
-test_expect_code 3 'an id that does not exist' 'bad_merge "2\t3\n2\t99\n" "in.tsv:5: contact 99 does not exist"'
-test_expect_code 3 'an archived contact' '
-	crm-contact rm -q 5 && bad_merge "2\t3\n2\t5\n" "in.tsv:5: contact 5 is archived"; s=$?; crm-contact restore -q 5; exit $s'
-test_expect_code 3 'an id in two clusters' 'bad_merge "2\t3\n2\t2\n" "in.tsv:5: contact 2 is already in a cluster (line 3)"'
-test_expect_code 3 'a cluster of one' 'bad_merge "2\t3\n" "in.tsv:4: cluster 2 has only contact 3"'
 test_expect_code 3 'an id that is not a number' 'bad_merge "2\t3\n2\tx4\n" "in.tsv:5: id: .x4. is not a contact id"'
 test_expect_code 3 'a line with too many fields' 'bad_merge "2\t3\t9\n2\t4\n" "in.tsv:4"'
 test_expect_code 3 'input without the columns' '
 	snapshot >pre; printf "a\tb\n1\t2\n" | crm-dedup merge 2>err; s=$?; snapshot >post;
 	test_cmp pre post && grep -q "<stdin>:2: a merge needs the columns cluster and id" err && exit $s'
-test_expect_code 3 'a record changed since find ran' '
-	crm-dedup find >clusters && CRM_NOW=2026-11-22T11:00:00Z crm-contact set -q 3 --title Poet &&
-	snapshot >pre; crm-dedup merge clusters 2>err; s=$?; snapshot >post;
-	test_cmp pre post && grep -q "clusters:4: contact 3 changed since it was found (updated_at 2026-11-22T09:30:00Z, now 2026-11-22T11:00:00Z)" err && exit $s'
+test_expect_code 3 'an id in two clusters' 'bad_merge "2\t3\n2\t2\n" "in.tsv:5: contact 2 is already in a cluster (line 3)"'
+test_expect_code 3 'a cluster of one' 'bad_merge "2\t3\n" "in.tsv:4: cluster 2 has only contact 3"'
+
+# A cluster that cannot be merged (a contact gone, archived or changed
+# since find) is named with the reason and left alone while the good
+# cluster before it is merged, exit 3; with --all-or-nothing nothing is.
+refused_merge() {
+	snapshot >pre
+	crm-dedup merge --all-or-nothing "$1" 2>err >out; s=$?
+	cat err >&2
+	snapshot >post
+	test $s = 3 && test_cmp pre post && test ! -s out && grep -q "$2" err &&
+	grep -q "nothing merged (--all-or-nothing)" err || return 1
+	crm-dedup merge "$1" 2>err >out; s=$?
+	cat err >&2
+	test $s = 3 && grep -q "cluster 2 (contacts $3) not merged: $2" err &&
+	grep -q "merged 1 cluster, 1 not merged" err &&
+	m=$(awk -F"\t" "NR == 2 && \$2 == 1 && \$3 == 1 && \$4 == 2 { print \$1 }" out) &&
+	test "$(wc -l <out)" = 2 && test -n "$m" &&
+	expect_exit 1 crm-contact show 2 2>/dev/null &&
+	crm-dedup unmerge "$m" && snapshot >post && test_cmp pre post
+}
+test_expect_success 'a cluster naming a contact that does not exist' '
+	printf "cluster\tid\n1\t1\n1\t2\n2\t3\n2\t99\n" >in.tsv &&
+	refused_merge in.tsv "in.tsv:5: contact 99 does not exist" "3, 99"
+'
+test_expect_success 'a cluster with an archived contact' '
+	printf "cluster\tid\n1\t1\n1\t2\n2\t3\n2\t5\n" >in.tsv &&
+	crm-contact rm -q 5 && refused_merge in.tsv "in.tsv:5: contact 5 is archived" "3, 5";
+	s=$?; crm-contact restore -q 5; exit $s
+'
+test_expect_success 'a cluster with a record changed since find ran' '
+	printf "cluster\tid\tupdated_at\n1\t1\t\n1\t2\t\n2\t3\t2026-11-22T09:30:00Z\n2\t4\t\n" >in.tsv &&
+	CRM_NOW=2026-11-22T11:00:00Z crm-contact set -q 3 --title Poet &&
+	refused_merge in.tsv "in.tsv:4: contact 3 changed since it was found (updated_at 2026-11-22T09:30:00Z, now 2026-11-22T11:00:00Z)" "3, 4"
+'
+# A phone number stays the number it was in its own record, whatever
+# country the survivor takes from another.
+test_expect_success 'a national phone from one record and the country from another merge' '
+	export CRM_DB="$SCRATCH/phone.db" &&
+	CRM_NOW=2026-11-22T09:30:00Z crm-contact add -q --first-name Ada --last-name Byron \
+		--birth-date 1815-12-10 --city London >/dev/null &&
+	CRM_NOW=2026-11-22T09:30:01Z crm-contact add -q --first-name Ada --last-name Byron \
+		--birth-date 1815-12-10 --city London --phone "020 7946 0001" --country GB >/dev/null &&
+	CRM_NOW=2026-11-22T09:30:02Z crm-contact add -q --first-name Ada --last-name Byron \
+		--birth-date 1815-12-10 --city London --country US >/dev/null &&
+	crm-dedup find | crm-dedup merge >out &&
+	crm-contact show 1 -f phone,phone_e164,country -H >out &&
+	printf "+442079460001\t+442079460001\tUS\n" >expect && test_cmp expect out &&
+	crm-db check >/dev/null
+'
+test_expect_success 'a phone that reads the same in the new country is kept as typed' '
+	export CRM_DB="$SCRATCH/phone2.db" &&
+	CRM_NOW=2026-11-22T09:30:00Z crm-contact add -q --first-name Ada --last-name Byron \
+		--birth-date 1815-12-10 --phone "+44 20 7946 0001" --country US >/dev/null &&
+	CRM_NOW=2026-11-22T09:30:01Z crm-contact add -q --first-name Ada --last-name Byron \
+		--birth-date 1815-12-10 --phone "020 7946 0002" --country GB >/dev/null &&
+	CRM_NOW=2026-11-22T09:30:02Z crm-contact add -q --first-name Ada --last-name Byron \
+		--birth-date 1815-12-10 --country FR >/dev/null &&
+	crm-contact merge 1 2 3 >/dev/null &&
+	crm-contact show 1 -f phone,country,custom.phone2 -H >out &&
+	printf "+442079460002\tFR\t+44 20 7946 0001\n" >expect && test_cmp expect out
+'
 test_expect_code 2 'a missing input file' 'crm-dedup merge nosuch.tsv'
 test_expect_code 2 'a bad --survivor' 'crm-dedup merge --survivor tallest </dev/null'
 test_expect_code 2 '--auto with an input file' 'crm-dedup merge --auto clusters'
