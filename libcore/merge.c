@@ -333,17 +333,37 @@ static int phone_kept(crm_db *db, const char *typed, const char *e164, const cha
 	return *out ? CRM_OK : crm_error_nomem();
 }
 
+/* Sets in r the survivor's phone as it keeps it (see phone_kept): that of
+ * the record whose phone it takes, or its own when the country changes
+ * under it. */
+static int keep_phone(crm_db *db, struct group *g, crm_record *r)
+{
+	const char *typed = row_text(g->snap[g->phone_from], "phone");
+	char *kept;
+	int rc;
+
+	if (!*typed)
+		return CRM_OK;
+	if ((rc = phone_kept(db, typed, row_text(g->snap[g->phone_from], "phone_e164"), g->country,
+	                     &kept)))
+		return rc;
+	if (g->phone_from != g->surv || strcmp(kept, typed))
+		rc = crm_record_set(r, "phone", kept);
+	free(kept);
+	return rc;
+}
+
 /* Sets in r each field the survivor takes from another record: the most
  * recently updated non-empty value (with CRM_FIELDS_SURVIVOR, only where
- * the survivor has none).  A phone travels with its E.164 form (see
- * phone_kept), since the country may come from yet another record. */
+ * the survivor has none).  The phone is set last (keep_phone), once the
+ * country is known: it may come from yet another record. */
 static int choose_fields(crm_db *db, struct group *g, const struct crm_merge_opts *o,
                          crm_record *r)
 {
 	const struct crm_entity *e = &crm_contact_entity;
 	json_t *srow = row_of(g->snap[g->surv]);
-	const char *country = NULL, *phone = NULL;
-	char buf[32], *kept;
+	const char *country = NULL;
+	char buf[32];
 	size_t i, k;
 	int rc;
 
@@ -376,21 +396,13 @@ static int choose_fields(crm_db *db, struct group *g, const struct crm_merge_opt
 			snprintf(buf, sizeof buf, "%lld", (long long)json_integer_value(best));
 		if (!strcmp(d->column, "country"))
 			country = json_string_value(best);
-		if (!strcmp(d->column, "phone"))
-			phone = json_string_value(best);
-		else if ((rc = crm_record_set(r, d->f.name, json_is_integer(best)
-		                                            ? buf : json_string_value(best))))
+		if (strcmp(d->column, "phone") &&
+		    (rc = crm_record_set(r, d->f.name, json_is_integer(best) ? buf
+		                                                              : json_string_value(best))))
 			return rc;
 	}
 	g->country = final_text(g, "country", country);
-	if (!phone)
-		return CRM_OK;
-	if ((rc = phone_kept(db, phone, row_text(g->snap[g->phone_from], "phone_e164"), g->country,
-	                     &kept)))
-		return rc;
-	rc = crm_record_set(r, "phone", kept);
-	free(kept);
-	return rc;
+	return keep_phone(db, g, r);
 }
 
 /* Whether some value of the object u equals s. */
@@ -689,7 +701,7 @@ static int merge_group(crm_db *db, const int64_t *ids, size_t n, const struct cr
 	crm_buf tags = CRM_BUF_INIT;
 	int rc, changed;
 
-	if ((rc = crm_db_writable(db)) || (rc = check_ids(db, ids, n)) ||
+	if ((rc = check_ids(db, ids, n)) ||
 	    (rc = group_load(db, &g, ids, n, o)) ||
 	    (rc = crm_record_new(&r, &crm_contact_entity)) || (rc = choose_fields(db, &g, o, r)) ||
 	    (rc = unite_custom(db, &g, r)) || (rc = unite_tags(&g, &tags)))

@@ -191,6 +191,18 @@ test_expect_success 'a phone that reads the same in the new country is kept as t
 	crm-contact show 1 -f phone,country,custom.phone2 -H >out &&
 	printf "+442079460002\tFR\t+44 20 7946 0001\n" >expect && test_cmp expect out
 '
+test_expect_success 'the survivor'"'"'s own national phone is rewritten when its country changes' '
+	export CRM_DB="$SCRATCH/phone3.db" &&
+	CRM_NOW=2026-11-22T09:30:00Z crm-contact add -q --first-name Ada --last-name Byron \
+		--birth-date 1815-12-10 --phone "020 7946 0001" --country GB >/dev/null &&
+	CRM_NOW=2026-11-22T09:30:01Z crm-contact add -q --first-name Ada --last-name Byron \
+		--birth-date 1815-12-10 --country US >/dev/null &&
+	crm-contact merge 1 2 >/dev/null &&
+	crm-contact show 1 -f phone,phone_e164,country -H >out &&
+	printf "+442079460001\t+442079460001\tUS\n" >expect && test_cmp expect out &&
+	crm-contact list --format jsonl | crm-import contacts --format jsonl --key id \
+		--on-conflict update 2>err && grep -q "unchanged 1" err
+'
 test_expect_code 2 'a missing input file' 'crm-dedup merge nosuch.tsv'
 test_expect_code 2 'a bad --survivor' 'crm-dedup merge --survivor tallest </dev/null'
 test_expect_code 2 '--auto with an input file' 'crm-dedup merge --auto clusters'
