@@ -103,7 +103,7 @@ int crm_db_savepoint(crm_db *db, const char *name)
 int crm_db_savepoint_end(crm_db *db, const char *name, int undo, int rc)
 {
 	char sql[64], msg[1024];
-	int code = crm_error_code(), end;
+	int end;
 
 	/* After a full disk or an I/O error SQLite may have rolled the whole
 	 * transaction back, savepoint and all: the failure to roll back to it
@@ -117,7 +117,7 @@ int crm_db_savepoint_end(crm_db *db, const char *name, int undo, int rc)
 	else
 		crm_db_run(db, sql);
 	if (rc)
-		return crm_error_set(code, "%s", msg);
+		return crm_error_set(rc, "%s", msg);
 	return end;
 }
 

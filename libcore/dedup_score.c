@@ -465,6 +465,7 @@ static double em_step(double m[DF_N][DD_LEVELS], const double u[DF_N][DD_LEVELS]
                       double *lambda, const struct histogram *h, int m_too)
 {
 	double am[DF_N][DD_LEVELS] = { { 0 } }, matched = 0.0, change = 0.0, g;
+	double prior = log(*lambda / (1.0 - *lambda));
 	size_t k;
 	int f, l;
 
@@ -477,8 +478,7 @@ static double em_step(double m[DF_N][DD_LEVELS], const double u[DF_N][DD_LEVELS]
 		}
 		/* The posterior of a match, scored as pairs are (with the
 		 * household rule), so relatives train the non-matches. */
-		g = h->count[k] / (1.0 + exp(-(log(*lambda / (1.0 - *lambda)) +
-		                               dd_household_sum(h->pattern[k], w, NULL))));
+		g = h->count[k] / (1.0 + exp(-(prior + dd_household_sum(h->pattern[k], w, NULL))));
 		matched += g;
 		for (f = 0; f < DF_N; f++)
 			am[f][dd_level(h->pattern[k], f)] += g;

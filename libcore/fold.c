@@ -112,9 +112,7 @@ static int apostrophe_p(int32_t c)
 	       c == 0x02C8 || c == 0x2018 || c == 0x2019 || c == 0x201B || c == 0x2032;
 }
 
-/* Greek letters whose romanisation depends on their neighbours: υ after
- * α, ε or ο (αυ av, ευ ev, but af and ef before a voiceless consonant;
- * ου ou), and γ before γ, κ, ξ or χ (ng). */
+/* Whether Greek letter c is a voiceless consonant. */
 static int voiceless_p(int32_t c)
 {
 	switch (c) {
@@ -126,6 +124,9 @@ static int voiceless_p(int32_t c)
 	}
 }
 
+/* The romanisation of Greek letter c when it depends on its neighbours:
+ * υ after α, ε or ο (αυ av, ευ ev, but af and ef before a voiceless
+ * consonant; ου ou), and γ before γ, κ, ξ or χ (ng); else NULL. */
 static const char *greek_pair(int32_t prev, int32_t c, int32_t next)
 {
 	if (c == 0x03C5 || c == 0x03CD) {
