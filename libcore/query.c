@@ -281,7 +281,7 @@ static int fts_word(crm_buf *b, const char *w, size_t n, int whole)
 
 	if (rc == CRM_EDATA)
 		rc = crm_error_set(CRM_EUSAGE, "search text is not valid UTF-8");
-	if (!rc && *fold && !whole) {
+	if (!rc && *fold && !whole && strcmp(fold, word)) {
 		crm_buf_putc(b, '(');
 		fts_string(b, w, n, whole);
 		crm_buf_puts(b, " OR ");
