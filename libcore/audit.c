@@ -32,6 +32,24 @@ int crm_audit_add(crm_db *db, const char *entity, int64_t id, const char *action
 	return crm_db_step_done(db, st);
 }
 
+int crm_audit_change(crm_db *db, const char *entity, int64_t id, const char *action,
+                     const char *name, const char *old, const char *new)
+{
+	crm_buf j = CRM_BUF_INIT;
+	int rc;
+
+	crm_buf_putc(&j, '{');
+	crm_json_quote(&j, name);
+	crm_buf_puts(&j, ":[");
+	old ? crm_json_quote(&j, old) : crm_buf_puts(&j, "null");
+	crm_buf_putc(&j, ',');
+	new ? crm_json_quote(&j, new) : crm_buf_puts(&j, "null");
+	crm_buf_puts(&j, "]}");
+	rc = j.len ? crm_audit_add(db, entity, id, action, crm_buf_str(&j)) : crm_error_nomem();
+	crm_buf_free(&j);
+	return rc;
+}
+
 /* Renders one change as "field: old → new"; an empty side is left out
  * rather than shown as a gap ("city: → Oslo", "city: Oslo →"). */
 static void render_change(crm_buf *b, const char *field, const char *old, const char *new)

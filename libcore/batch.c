@@ -62,25 +62,40 @@ static int batch_state(crm_db *db, int64_t batch, int64_t *last)
 	return rc;
 }
 
+/* Appends to sql a query for the records of entity from that came to
+ * refer, through field d, to a record the batch ?1 created. */
+static void referrers_sql(crm_buf *sql, const struct crm_entity *from, const struct crm_fielddef *d)
+{
+	crm_buf_printf(sql, " UNION ALL SELECT '%s', r.id, NULL, 'refers to %s ' || r.%s, NULL"
+	               " FROM audit a JOIN %s r ON r.%s = a.entity_id"
+	               " WHERE a.batch = ?1 AND a.entity = '%s' AND a.action = 'add'"
+	               "  AND NOT EXISTS (SELECT 1 FROM audit m WHERE m.batch = ?1"
+	               "   AND m.entity = '%s' AND m.entity_id = r.id)",
+	               from->name, d->f.ref, d->column, from->table, d->column, d->f.ref,
+	               from->name);
+}
+
 /* Appends to b the records of the batch changed after it: later audit
- * entries, and contacts that joined a company the batch created. */
+ * entries, and records of any entity that came to refer to one the batch
+ * created (a contact that joined a company the import made). */
 static int find_conflicts(crm_db *db, int64_t batch, int64_t last, crm_buf *b, long *n)
 {
-	static const char sql[] =
-		"SELECT l.entity, l.entity_id, min(l.seq), l.action, l.user FROM audit l"
-		" WHERE l.seq > ?2 AND EXISTS (SELECT 1 FROM audit a WHERE a.batch = ?1"
-		"  AND a.entity = l.entity AND a.entity_id = l.entity_id)"
-		" GROUP BY l.entity, l.entity_id"
-		" UNION ALL"
-		" SELECT 'contact', c.id, NULL, 'joined company ' || c.company_id, NULL"
-		" FROM audit a JOIN contacts c ON c.company_id = a.entity_id"
-		" WHERE a.batch = ?1 AND a.entity = 'company' AND a.action = 'add'"
-		"  AND NOT EXISTS (SELECT 1 FROM audit m WHERE m.batch = ?1"
-		"   AND m.entity = 'contact' AND m.entity_id = c.id)";
+	crm_buf sql = CRM_BUF_INIT;
+	const struct crm_entity *from;
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((rc = crm_db_stmt(db, &st, sql)))
+	crm_buf_puts(&sql, "SELECT l.entity, l.entity_id, min(l.seq), l.action, l.user FROM audit l"
+	             " WHERE l.seq > ?2 AND EXISTS (SELECT 1 FROM audit a WHERE a.batch = ?1"
+	             "  AND a.entity = l.entity AND a.entity_id = l.entity_id)"
+	             " GROUP BY l.entity, l.entity_id");
+	for (size_t k = 0; (from = crm_entity_at(k)); k++)
+		for (size_t i = 0; i < from->nfields; i++)
+			if (from->defs[i].f.type == CRM_FT_REF && from->defs[i].column)
+				referrers_sql(&sql, from, &from->defs[i]);
+	rc = crm_db_stmt(db, &st, crm_buf_str(&sql));
+	crm_buf_free(&sql);
+	if (rc)
 		return rc;
 	sqlite3_bind_int64(st, 1, batch);
 	sqlite3_bind_int64(st, 2, last);
@@ -121,20 +136,23 @@ static int restore_fields(crm_db *db, const struct crm_entity *e, int64_t id, js
 	return rc;
 }
 
-static int remove_note(crm_db *db, int64_t contact, json_t *changes)
+static int remove_note(crm_db *db, const struct crm_entity *e, int64_t id, json_t *changes)
 {
 	const char *nid = json_string_value(json_array_get(json_object_get(changes,
 	                                                                    "interaction"), 1));
+	crm_buf sql = CRM_BUF_INIT;
 	int rc;
 
-	if (!nid)
+	if (!nid || !e->note_table)
 		return CRM_OK;
-	rc = crm_db_exec_id(db, "DELETE FROM interactions WHERE id = ?1", strtoll(nid, NULL, 10));
+	crm_buf_printf(&sql, "DELETE FROM %s WHERE id = ?1", e->note_table);
+	rc = crm_db_exec_id(db, crm_buf_str(&sql), strtoll(nid, NULL, 10));
+	crm_buf_free(&sql);
 	if (!rc)
-		rc = crm_contact_reindex(db, "id = ?1", contact);
+		rc = e->reindex(db, "id = ?1", id);
 	if (!rc) {
 		char *j = json_dumps(changes, JSON_COMPACT);
-		rc = j ? crm_audit_add(db, "contact", contact, "undo", j) : crm_error_nomem();
+		rc = j ? crm_audit_add(db, e->name, id, "undo", j) : crm_error_nomem();
 		free(j);
 	}
 	return rc;
@@ -160,12 +178,12 @@ static int reverse(crm_db *db, const struct crm_entity *e, int64_t id, const cha
 	} else if (!strcmp(action, "set")) {
 		rc = restore_fields(db, e, id, changes);
 		*restored += !rc;
-	} else if (!strcmp(action, "tag") && e->tags_set) {
+	} else if (!strcmp(action, "tag") && e->tag_table) {
 		int changed;
 		const char *old = json_string_value(json_array_get(json_object_get(changes, "tags"), 0));
-		rc = e->tags_set(db, id, old, &changed);
+		rc = crm_entity_tags_set(db, e, id, old, &changed);
 	} else if (!strcmp(action, "note")) {
-		rc = remove_note(db, id, changes);
+		rc = remove_note(db, e, id, changes);
 	}
 	return rc;
 }

@@ -26,13 +26,6 @@ struct crm_record {
 	size_t n, cap;
 };
 
-/* Column values a write stores: derived columns travel with their field. */
-struct colvals {
-	const char *col[4];
-	char *val[4];
-	int n;
-};
-
 int crm_record_new(crm_record **out, const struct crm_entity *e)
 {
 	*out = calloc(1, sizeof **out);
@@ -146,153 +139,19 @@ int crm_record_set_pair(crm_record *r, const char *pair)
 	return rc;
 }
 
-static void colvals_free(struct colvals *cv)
-{
-	for (int i = 0; i < cv->n; i++)
-		free(cv->val[i]);
-	cv->n = 0;
-}
-
-static int colvals_add(struct colvals *cv, const char *col, char *val)
-{
-	cv->col[cv->n] = col;
-	cv->val[cv->n++] = val;
-	return CRM_OK;
-}
-
-/* Prefixes the recorded message with the field name ("email: ..."). */
-static int field_error(const struct crm_fielddef *d, int rc)
-{
-	return rc == CRM_EDATA ? crm_error_prefix(d->f.name) : rc;
-}
-
-static int enum_value(char **out, const struct crm_fielddef *d, const char *v)
-{
-	for (const char *const *c = d->f.choices; *c; c++) {
-		if (!strcasecmp(*c, v)) {
-			*out = strdup(*c);
-			return *out ? CRM_OK : crm_error_nomem();
-		}
-	}
-	return crm_error_set(CRM_EDATA, "invalid %s '%s' (expected %s)", d->f.name, v, d->f.help);
-}
-
-static int domain_value(char **out, const char *v)
-{
-	const char *p;
-	char *s;
-
-	if (!strchr(v, '.') || *v == '.' || *v == '-')
-		return crm_error_set(CRM_EDATA, "invalid domain '%s'", v);
-	for (p = v; *p; p++)
-		if (!isalnum((unsigned char)*p) && *p != '.' && *p != '-')
-			return crm_error_set(CRM_EDATA, "invalid domain '%s'", v);
-	if (!(s = strdup(v)))
-		return crm_error_nomem();
-	for (char *q = s; *q; q++)
-		*q = (char)tolower((unsigned char)*q);
-	*out = s;
-	return CRM_OK;
-}
-
-/* Parses a date or a time with parse, relative to the command's clock. */
-static int when_value(crm_db *db, char **out, const char *v,
-                      int (*parse)(char *, const char *, int64_t))
-{
-	char t[CRM_TIME_LEN];
-	int rc = parse(t, v, db->now);
-
-	if (rc)
-		return rc;
-	*out = strdup(t);
-	return *out ? CRM_OK : crm_error_nomem();
-}
-
-static int company_value(crm_db *db, char **out, const char *v)
-{
-	int64_t id;
-	crm_buf b = CRM_BUF_INIT;
-	int rc = crm_company_resolve(db, v, &id);
-
-	/* A record naming a company that is not there is bad input. */
-	if (rc == CRM_ENOTFOUND)
-		rc = crm_error_recode(CRM_EDATA);
-	if (rc)
-		return rc;
-	if (crm_buf_printf(&b, "%lld", (long long)id))
-		return CRM_ENOMEM;
-	*out = crm_buf_detach(&b);
-	return CRM_OK;
-}
-
-int crm_field_value(crm_db *db, const struct crm_fielddef *d, const char *v, const char *region,
-                    char **out)
-{
-	if (!region)
-		region = db->cfg ? crm_config_region(db->cfg) : "US";
-
-	*out = NULL;
-	switch (d->f.type) {
-	case CRM_FT_EMAIL: return crm_email_normalize(out, v);
-	case CRM_FT_PHONE: return crm_phone_e164(out, v, region);
-	case CRM_FT_COUNTRY: return crm_country_normalize(out, v);
-	case CRM_FT_DATE: return when_value(db, out, v, crm_date_parse);
-	case CRM_FT_TIME: return when_value(db, out, v, crm_time_parse);
-	case CRM_FT_ENUM: return enum_value(out, d, v);
-	case CRM_FT_DOMAIN: return domain_value(out, v);
-	case CRM_FT_COMPANY: return company_value(db, out, v);
-	default: return crm_text_nfc(out, v);
-	}
-}
-
-/* Turns what the user typed into the stored columns of one field: email
- * and phone keep the text as typed beside their normalised forms. */
-static int field_columns(crm_db *db, const struct crm_fielddef *d, const char *v,
-                         const char *region, struct colvals *cv)
-{
-	char *a = NULL, *b = NULL, *c = NULL;
-	int rc;
-
-	if (!v) {
-		if (d->f.type == CRM_FT_EMAIL) {
-			colvals_add(cv, "email_norm", NULL);
-			colvals_add(cv, "email_key", NULL);
-		} else if (d->f.type == CRM_FT_PHONE) {
-			colvals_add(cv, "phone_e164", NULL);
-		}
-		return colvals_add(cv, d->column, NULL);
-	}
-	rc = crm_field_value(db, d, v, region, &b);
-	if (!rc && d->f.type == CRM_FT_EMAIL)
-		rc = crm_email_key(&c, v);
-	if (!rc && (d->f.type == CRM_FT_EMAIL || d->f.type == CRM_FT_PHONE))
-		rc = crm_text_nfc(&a, v);
-	if (rc) {
-		free(a);
-		free(b);
-		free(c);
-		return field_error(d, rc);
-	}
-	if (!a)
-		return colvals_add(cv, d->column, b);
-	/* The normalised form comes first: the email uniqueness check reads it. */
-	colvals_add(cv, d->f.type == CRM_FT_EMAIL ? "email_norm" : "phone_e164", b);
-	if (d->f.type == CRM_FT_EMAIL)
-		colvals_add(cv, "email_key", c);
-	return colvals_add(cv, d->column, a);
-}
-
-/* Fails when another live record already holds the normalised email. */
-static int check_unique_email(crm_db *db, const struct crm_entity *e, const char *norm,
-                              int64_t self)
+/* Fails when another live record already holds the normalised value
+ * norm of field d (an email address). */
+static int check_unique(crm_db *db, const struct crm_entity *e, const struct crm_fielddef *d,
+                        const char *norm, int64_t self)
 {
 	sqlite3_stmt *st;
 	crm_buf sql = CRM_BUF_INIT;
 	int rc;
 	long long other = 0;
 
-	crm_buf_printf(&sql, "SELECT id FROM %s WHERE email_norm = ?1 AND archived_at IS NULL"
-	               " AND id <> ?2", e->table);
+	crm_buf_printf(&sql, "SELECT id FROM %s WHERE ", e->table);
+	crm_field_column(&sql, d, crm_type_of(d)->derived[0].suffix);
+	crm_buf_puts(&sql, " = ?1 AND archived_at IS NULL AND id <> ?2");
 	rc = crm_db_stmt(db, &st, crm_buf_str(&sql));
 	crm_buf_free(&sql);
 	if (rc)
@@ -303,21 +162,21 @@ static int check_unique_email(crm_db *db, const struct crm_entity *e, const char
 		other = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
 	if (other)
-		return crm_error_set(CRM_EDATA, "email '%s' already belongs to %s %lld",
+		return crm_error_set(CRM_EDATA, "%s '%s' already belongs to %s %lld", d->f.name,
 		                     norm, e->name, other);
 	return CRM_OK;
 }
 
 /* The column assignments of a whole record; standard fields only. */
 struct rowvals {
-	struct colvals *cv;
+	struct crm_colvals *cv;
 	size_t n;
 };
 
 static void rowvals_free(struct rowvals *rv)
 {
 	for (size_t i = 0; i < rv->n; i++)
-		colvals_free(&rv->cv[i]);
+		crm_colvals_free(&rv->cv[i]);
 	free(rv->cv);
 }
 
@@ -375,9 +234,9 @@ static int record_columns(crm_db *db, const crm_record *r, int64_t self, struct 
 			rc = crm_error_set(CRM_EDATA, "%s: a %s needs a %s", d->f.name,
 			                   r->e->name, d->f.name);
 		else
-			rc = field_columns(db, d, r->a[i].value, country, &rv->cv[rv->n++]);
-		if (!rc && d->f.type == CRM_FT_EMAIL && r->a[i].value)
-			rc = check_unique_email(db, r->e, rv->cv[rv->n - 1].val[0], self);
+			rc = crm_field_columns(db, d, r->a[i].value, country, &rv->cv[rv->n++]);
+		if (!rc && crm_type_of(d)->unique && r->a[i].value)
+			rc = check_unique(db, r->e, d, rv->cv[rv->n - 1].val[0], self);
 	}
 	free(country);
 	return rc;
@@ -675,16 +534,18 @@ int crm_entity_editable(crm_db *db, const struct crm_entity *e, int64_t id)
 	                              e->name, (long long)id) : CRM_OK;
 }
 
-/* Reads the normalised email of a record, for the restore uniqueness check. */
-static char *email_of(crm_db *db, const struct crm_entity *e, int64_t id)
+/* Reads the normalised value of unique field d of record id (malloc'd,
+ * or NULL), for the restore uniqueness check. */
+static char *unique_of(crm_db *db, const struct crm_entity *e, const struct crm_fielddef *d,
+                       int64_t id)
 {
 	crm_buf sql = CRM_BUF_INIT;
 	sqlite3_stmt *st;
 	char *v = NULL;
 
-	if (!crm_entity_field_find(e, "email"))
-		return NULL;
-	crm_buf_printf(&sql, "SELECT email_norm FROM %s WHERE id = ?1", e->table);
+	crm_buf_puts(&sql, "SELECT ");
+	crm_field_column(&sql, d, crm_type_of(d)->derived[0].suffix);
+	crm_buf_printf(&sql, " FROM %s WHERE id = ?1", e->table);
 	if (!crm_db_stmt(db, &st, crm_buf_str(&sql))) {
 		sqlite3_bind_int64(st, 1, id);
 		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
@@ -695,23 +556,33 @@ static char *email_of(crm_db *db, const struct crm_entity *e, int64_t id)
 	return v;
 }
 
+/* Fails when a live record now holds a unique value of record id, which
+ * restoring it would duplicate. */
+static int check_restorable(crm_db *db, const struct crm_entity *e, int64_t id)
+{
+	char *v;
+	int rc = CRM_OK;
+
+	for (size_t i = 0; i < e->nfields && !rc; i++) {
+		if (!crm_type_of(&e->defs[i])->unique || !(v = unique_of(db, e, &e->defs[i], id)))
+			continue;
+		rc = check_unique(db, e, &e->defs[i], v, id);
+		free(v);
+	}
+	return rc;
+}
+
 int crm_entity_archive(crm_db *db, const struct crm_entity *e, int64_t id, int archive,
                        int *changed)
 {
 	crm_buf sql = CRM_BUF_INIT;
 	sqlite3_stmt *st;
-	char now[CRM_TIME_LEN], *email;
+	char now[CRM_TIME_LEN];
 	int rc;
 
 	if ((rc = archive ? crm_db_writable(db) : crm_entity_editable(db, e, id)) ||
-	    (rc = crm_entity_exists(db, e, id)))
+	    (rc = crm_entity_exists(db, e, id)) || (!archive && (rc = check_restorable(db, e, id))))
 		return rc;
-	if (!archive && (email = email_of(db, e, id))) {
-		rc = check_unique_email(db, e, email, id);
-		free(email);
-		if (rc)
-			return rc;
-	}
 	crm_buf_printf(&sql, "UPDATE %s SET archived_at = ?1, updated_at = ?2 WHERE id = ?3"
 	               " AND archived_at IS %s NULL", e->table, archive ? "" : "NOT");
 	rc = crm_db_stmt(db, &st, crm_buf_str(&sql));
@@ -730,32 +601,65 @@ int crm_entity_archive(crm_db *db, const struct crm_entity *e, int64_t id, int a
 	return crm_audit_add(db, e->name, id, archive ? "archive" : "restore", NULL);
 }
 
-/* Detaches the members of a company through the audited update path. */
-static int detach_members(crm_db *db, int64_t company)
+/* Reads into *ids and *n the records of table whose column holds id. */
+static int referrers(crm_db *db, const char *table, const char *column, int64_t id,
+                     int64_t **ids, size_t *n)
 {
+	crm_buf sql = CRM_BUF_INIT;
 	sqlite3_stmt *st;
-	crm_record *r;
-	int64_t *ids = NULL, *p;
-	size_t n = 0;
+	int64_t *p;
 	int rc;
 
-	if ((rc = crm_db_prepare(db, &st, "SELECT id FROM contacts WHERE company_id = ?1")))
+	*ids = NULL;
+	*n = 0;
+	crm_buf_printf(&sql, "SELECT id FROM %s WHERE %s = ?1", table, column);
+	rc = crm_db_prepare(db, &st, crm_buf_str(&sql));
+	crm_buf_free(&sql);
+	if (rc)
 		return rc;
-	sqlite3_bind_int64(st, 1, company);
+	sqlite3_bind_int64(st, 1, id);
 	while (!rc && sqlite3_step(st) == SQLITE_ROW) {
-		if (!(p = realloc(ids, (n + 1) * sizeof *ids)))
+		if (!(p = realloc(*ids, (*n + 1) * sizeof **ids)))
 			rc = crm_error_nomem();
 		else
-			(ids = p)[n++] = sqlite3_column_int64(st, 0);
+			(*ids = p)[(*n)++] = sqlite3_column_int64(st, 0);
 	}
 	sqlite3_finalize(st);
-	if (!rc && !(rc = crm_record_new(&r, &crm_contact_entity))) {
-		rc = crm_record_set(r, "company", "");
+	return rc;
+}
+
+/* Clears reference field d of entity from in every record naming id,
+ * through the audited update path. */
+static int detach(crm_db *db, const struct crm_entity *from, const struct crm_fielddef *d,
+                  int64_t id)
+{
+	crm_record *r;
+	int64_t *ids;
+	size_t n;
+	int rc = referrers(db, from->table, d->column, id, &ids, &n);
+
+	if (!rc && !(rc = crm_record_new(&r, from))) {
+		rc = crm_record_set(r, d->f.name, "");
 		for (size_t i = 0; i < n && !rc; i++)
 			rc = crm_entity_update(db, r, ids[i], NULL);
 		crm_record_free(r);
 	}
 	free(ids);
+	return rc;
+}
+
+/* Detaches every record of any entity that refers to record id of e (a
+ * company's members, a person's deals ...). */
+static int detach_referrers(crm_db *db, const struct crm_entity *e, int64_t id)
+{
+	const struct crm_entity *from;
+	int rc = CRM_OK;
+
+	for (size_t k = 0; !rc && (from = crm_entity_at(k)); k++)
+		for (size_t i = 0; i < from->nfields && !rc; i++)
+			if (from->defs[i].f.type == CRM_FT_REF && from->defs[i].column &&
+			    !strcmp(from->defs[i].f.ref, e->name))
+				rc = detach(db, from, &from->defs[i], id);
 	return rc;
 }
 
@@ -766,7 +670,7 @@ int crm_entity_delete(crm_db *db, const struct crm_entity *e, int64_t id)
 
 	if ((rc = crm_db_writable(db)) || (rc = crm_entity_exists(db, e, id)))
 		return rc;
-	if (e == &crm_company_entity && (rc = detach_members(db, id)))
+	if ((rc = detach_referrers(db, e, id)))
 		return rc;
 	crm_buf_printf(&sql, "DELETE FROM %s WHERE rowid = ?1", e->fts);
 	rc = crm_db_exec_id(db, crm_buf_str(&sql), id);
@@ -795,47 +699,15 @@ int crm_entity_purge(crm_db *db, const struct crm_entity *e, int64_t id)
 	return rc;
 }
 
-/* Counts the live companies matching sql (?1 = ref) and keeps the last id. */
-static int company_lookup(crm_db *db, const char *sql, const char *ref, int64_t *id, int *n)
+int crm_entity_resolve(crm_db *db, const struct crm_entity *e, const char *ref, int64_t *id)
 {
-	sqlite3_stmt *st;
-	int rc = crm_db_stmt(db, &st, sql);
-
-	*n = 0;
-	if (rc)
-		return rc;
-	crm_db_bind_text(st, 1, ref);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*id = sqlite3_column_int64(st, 0);
-		(*n)++;
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? CRM_OK : crm_db_fail(db, rc, "cannot find company");
-}
-
-int crm_company_resolve(crm_db *db, const char *ref, int64_t *id)
-{
-	char *key = NULL;
 	long long v;
-	int rc, n;
 
 	if (crm_int_parse(ref, 1, INT64_MAX, &v)) {
 		*id = v;
-		return crm_entity_exists(db, &crm_company_entity, v);
+		return crm_entity_exists(db, e, v);
 	}
-	/* Equal names have equal keys: the key finds them through its index. */
-	rc = company_lookup(db, "SELECT id FROM companies WHERE name_key = crm_key(?1)"
-	                    " AND name = ?1 AND archived_at IS NULL", ref, id, &n);
-	/* Not typed exactly: accept a case- and accent-insensitive unique match. */
-	if (!rc && n == 0 && !(rc = crm_text_key(&key, ref)))
-		rc = company_lookup(db, "SELECT id FROM companies WHERE name_key = ?1"
-		                    " AND archived_at IS NULL", key, id, &n);
-	free(key);
-	if (rc)
-		return rc;
-	if (n == 0)
-		return crm_error_set(CRM_ENOTFOUND, "no company '%s'", ref);
-	if (n > 1)
-		return crm_error_set(CRM_EDATA, "company name '%s' is ambiguous; use its id", ref);
-	return CRM_OK;
+	if (e->resolve)
+		return e->resolve(db, ref, id);
+	return crm_error_set(CRM_ENOTFOUND, "no %s '%s' (give its id)", e->name, ref);
 }

@@ -58,38 +58,39 @@ struct crm_import {
 	size_t ncols;
 	struct idset seen;      /* records written or matched by this import */
 	struct idset written;   /* records whose search entries need rebuilding */
-	struct idset companies; /* companies created for contacts naming them */
+	struct idset companies; /* records created for references naming them */
+	const struct crm_entity *created; /* their entity (a contact's company) */
 	struct crm_import_counts n;
 	crm_buf reason;
 	char field[128];
 	struct rowstate rs;
 };
 
-static const char *key_column(const struct crm_fielddef *d)
+/* The column an import key compares: for a name, the entity's name key. */
+static int key_sql(crm_buf *b, const struct crm_fielddef *d)
 {
-	switch (d->f.type) {
-	case CRM_FT_ID: return "id";
-	case CRM_FT_EMAIL: return "email_norm";
-	case CRM_FT_PHONE: return "phone_e164";
-	case CRM_FT_DOMAIN: return d->column;
-	case CRM_FT_NAME: return "name_key";
-	default: return NULL;
-	}
+	const char *key = crm_type_of(d)->key;
+
+	if (d->f.type == CRM_FT_ID)
+		return crm_buf_puts(b, "id");
+	return strcmp(key, "name_key") ? crm_field_column(b, d, key) : crm_buf_puts(b, key);
 }
 
 /* A field can be a key when the schema indexes its normalised form: the
- * id, email, phone, domain, and the name when it is the entity's only one
- * (its name_key then keys that name alone). */
+ * id, email, phone, domain, and the name when it is the entity's only
+ * writable one (its name_key then keys that name alone). */
 static int keyable(const struct crm_entity *e, const struct crm_fielddef *d)
 {
 	size_t names = 0;
 
 	if (d->f.type == CRM_FT_ID)
 		return !strcmp(d->f.name, "id"); /* not the ids of other records */
+	if (!crm_type_of(d)->key || (d->f.flags & CRM_FIELD_RO))
+		return 0;
 	if (d->f.type != CRM_FT_NAME)
-		return key_column(d) != NULL && !(d->f.flags & CRM_FIELD_RO);
+		return 1;
 	for (size_t i = 0; i < e->nfields; i++)
-		names += e->defs[i].f.type == CRM_FT_NAME;
+		names += e->defs[i].f.type == CRM_FT_NAME && !(e->defs[i].f.flags & CRM_FIELD_RO);
 	return names == 1;
 }
 
@@ -127,11 +128,10 @@ static int parse_keys(crm_import *imp, const char *spec)
 	return rc;
 }
 
-/* The default key: the email where there is one, else the domain then the
- * name. */
+/* The default key the registry names for the entity, else the id. */
 static const char *default_key(const struct crm_entity *e)
 {
-	return crm_entity_field_find(e, "email") ? "email" : "domain,name";
+	return e->default_key ? e->default_key : "id";
 }
 
 /* The batch id this import will have: ids are never reused, so it follows
@@ -574,8 +574,9 @@ static int key_lookup(crm_import *imp, const struct crm_fielddef *d, const char 
 	sqlite3_stmt *st;
 	int rc;
 
-	crm_buf_printf(&sql, "SELECT id FROM %s WHERE %s = ?1%s LIMIT 2", imp->e->table,
-	               key_column(d), d->f.type == CRM_FT_ID ? "" : " AND archived_at IS NULL");
+	crm_buf_printf(&sql, "SELECT id FROM %s WHERE ", imp->e->table);
+	key_sql(&sql, d);
+	crm_buf_printf(&sql, " = ?1%s LIMIT 2", d->f.type == CRM_FT_ID ? "" : " AND archived_at IS NULL");
 	rc = crm_db_stmt(imp->db, &st, crm_buf_str(&sql));
 	crm_buf_free(&sql);
 	if (rc)
@@ -625,28 +626,32 @@ static int find_match(crm_import *imp, struct crm_import_result *res, int64_t *i
 	return rc;
 }
 
-/* Resolves the company a contact names, creating it when no company has
- * that name: exports name companies, and the importer builds them. */
-static int company_ref(crm_import *imp, const char *v, const char **out)
+/* Resolves the record reference field d names, creating it when none has
+ * that name and its entity can be made from one: exports name companies,
+ * and the importer builds them. */
+static int ref_target(crm_import *imp, const struct crm_fielddef *d, const char *v,
+                      const char **out)
 {
+	const struct crm_entity *target = crm_entity_find(d->f.ref);
 	crm_record *r;
 	int64_t id;
 	char num[24];
-	int rc = crm_company_resolve(imp->db, v, &id);
+	int rc = crm_entity_resolve(imp->db, target, v, &id);
 
 	*out = v;
-	if (rc == CRM_ENOTFOUND && strspn(v, "0123456789") != strlen(v)) {
+	if (rc == CRM_ENOTFOUND && target->create_from && strspn(v, "0123456789") != strlen(v)) {
 		crm_error_clear();
-		if (!(rc = crm_record_new(&r, &crm_company_entity)) &&
-		    !(rc = crm_record_set(r, "name", v)) && !(rc = crm_entity_add(imp->db, r, &id))) {
+		if (!(rc = crm_record_new(&r, target)) && !(rc = crm_record_set(r, target->create_from, v)) &&
+		    !(rc = crm_entity_add(imp->db, r, &id))) {
 			imp->n.companies++;
 			imp->rs.new_company = id;
+			imp->created = target;
 		}
 		crm_record_free(r);
 	}
 	if (rc == CRM_ENOTFOUND) {
 		crm_error_clear();
-		return CRM_OK; /* a missing id: the write names it */
+		return CRM_OK; /* a missing record: the write names it */
 	}
 	if (rc)
 		return rc;
@@ -665,8 +670,8 @@ static int fill_record(crm_import *imp, crm_record *r)
 		const char *v = imp->rs.val[i];
 		if (!v)
 			continue;
-		if (d->f.type == CRM_FT_COMPANY && !is_blank(v))
-			rc = company_ref(imp, v, &v);
+		if (d->f.type == CRM_FT_REF && !is_blank(v))
+			rc = ref_target(imp, d, v, &v);
 		if (!rc)
 			rc = crm_record_set(r, d->f.name, v);
 	}
@@ -679,15 +684,15 @@ static int write_extras(crm_import *imp, int64_t id, int *changed)
 	const crm_import_map *m = imp->o.map;
 	int rc = CRM_OK, c = 0;
 
-	if (imp->rs.has_tags && imp->e->tags_set)
-		rc = imp->e->tags_set(imp->db, id, imp->rs.tags, &c);
+	if (imp->rs.has_tags && imp->e->tag_table)
+		rc = crm_entity_tags_set(imp->db, imp->e, id, imp->rs.tags, &c);
 	*changed |= c;
 	for (size_t i = 0; m && i < m->ntags && !rc; i++) {
-		rc = imp->e->tag(imp->db, id, m->tags[i], 1, &c);
+		rc = crm_entity_tag(imp->db, imp->e, id, m->tags[i], 1, &c);
 		*changed |= c;
 	}
-	if (!rc && imp->rs.note.len && imp->e->note_once) {
-		rc = imp->e->note_once(imp->db, id, crm_buf_str(&imp->rs.note), &c);
+	if (!rc && imp->rs.note.len && imp->e->note_table) {
+		rc = crm_entity_note_once(imp->db, imp->e, id, crm_buf_str(&imp->rs.note), &c);
 		*changed |= c;
 	}
 	return rc;
@@ -808,7 +813,7 @@ int crm_import_end(crm_import *imp, int64_t *batch)
 	*batch = 0;
 	imp->db->defer_index = 0;
 	if ((rc = idset_reindex(imp->db, imp->e, &imp->written)) ||
-	    (rc = idset_reindex(imp->db, &crm_company_entity, &imp->companies)))
+	    (imp->created && (rc = idset_reindex(imp->db, imp->created, &imp->companies))))
 		return rc;
 	/* A batch that wrote nothing has nothing to undo, and recording it
 	 * would make a no-op import change the file. */

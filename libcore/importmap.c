@@ -68,7 +68,7 @@ static int parse_target(const struct maploader *ld, const yaml_node_t *node, con
 	if (!strcmp(text, "split") && crm_entity_field_find(e, "first_name") &&
 	    crm_entity_field_find(e, "last_name"))
 		return *k = CRM_TO_SPLIT, CRM_OK;
-	if (!strcmp(text, "note") && e->note_once)
+	if (!strcmp(text, "note") && e->note_table)
 		return *k = CRM_TO_NOTE, CRM_OK;
 	if (!strncmp(text, "custom.", 7)) {
 		crm_record *r;
@@ -82,7 +82,7 @@ static int parse_target(const struct maploader *ld, const yaml_node_t *node, con
 	}
 	*f = crm_entity_field_find(e, text);
 	if (*f && (!((*f)->flags & CRM_FIELD_RO) || !strcmp(text, "id") ||
-	           ((*f)->type == CRM_FT_TAGS && e->tags_set)))
+	           ((*f)->type == CRM_FT_TAGS && e->tag_table)))
 		return *k = CRM_TO_FIELD, CRM_OK;
 	return crm_ydoc_fail(ld->yd, node->start_mark, "unknown %s field '%s'", e->name, text);
 }
@@ -207,7 +207,7 @@ static int load_root(const struct maploader *ld)
 		if (crm_ydoc_kind(v) != want)
 			return crm_ydoc_fail(ld->yd, v->start_mark, "expected %s for '%s'",
 			                     want == CRM_Y_MAPPING ? "a mapping" : "a sequence", name);
-		if (!strcmp(name, "tags") && !ld->e->tag)
+		if (!strcmp(name, "tags") && !ld->e->tag_table)
 			return crm_ydoc_fail(ld->yd, key->start_mark, "%s records have no tags",
 			                     ld->e->name);
 		rc = !strcmp(name, "columns") ? load_columns(ld, v)

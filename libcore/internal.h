@@ -88,6 +88,10 @@ int crm_db_writable(crm_db *db);
 int crm_audit_add(crm_db *db, const char *entity, int64_t id, const char *action,
                   const char *changes);
 
+/* Appends an audit entry of one change, {"name":[old,new]} (NULL: null). */
+int crm_audit_change(crm_db *db, const char *entity, int64_t id, const char *action,
+                     const char *name, const char *old, const char *new);
+
 /* A field of the registry with what libcore needs to store and read it. */
 struct crm_fielddef {
 	struct crm_field f; /* first, so a struct crm_field * converts back */
@@ -99,7 +103,7 @@ struct crm_entity {
 	const char *name;         /* "contact" */
 	const char *table;        /* "contacts" */
 	const char *custom_table; /* "contact_custom" */
-	const char *custom_fk;    /* "contact_id" */
+	const char *custom_fk;    /* "contact_id": the record's id in every side table */
 	const char *fts;          /* "contacts_fts" */
 	const char *join;         /* joined after "FROM table t" for computed fields */
 	const struct crm_fielddef *defs;
@@ -114,14 +118,74 @@ struct crm_entity {
 	/* Column names of other systems' exports that mean a field, as
 	 * crm_column_key() forms; NULL-terminated. */
 	const struct crm_synonym *synonyms;
-	/* Replaces the record's tags with a comma-separated list, and adds or
-	 * removes one tag; NULL when the entity has no tags. */
-	int (*tags_set)(crm_db *db, int64_t id, const char *tags, int *changed);
-	int (*tag)(crm_db *db, int64_t id, const char *tag, int add, int *changed);
-	/* Logs text as a note on the record unless the same note is there;
-	 * NULL when the entity takes no notes. */
-	int (*note_once)(crm_db *db, int64_t id, const char *text, int *added);
+	/* The side tables of tags (tag) and notes (kind, at, body, owner,
+	 * created_at) keyed by custom_fk; NULL when the entity has none.  With
+	 * tags, the main table keeps the sorted list in its column tags. */
+	const char *tag_table;
+	const char *note_table;
+	/* Further side tables keyed by custom_fk that belong to the record
+	 * (a person's consents): merges keep and restore them; NULL-terminated. */
+	const char *const *side_tables;
+	/* The key fields crm-import matches records on by default ("email"). */
+	const char *default_key;
+	/* The fields list takes as options (--status VALUE); NULL-terminated. */
+	const char *const *filters;
+	/* Finds the record a natural key names (not an id); NULL: ids only.
+	 * CRM_ENOTFOUND when none does, CRM_EDATA when several do. */
+	int (*resolve)(crm_db *db, const char *ref, int64_t *id);
+	/* The field a record is created from when an import names one that is
+	 * not there yet ("name": a contact's company), or NULL. */
+	const char *create_from;
+	/* SQL naming a record of row alias t as references print it: what
+	 * resolve reads back (a company's name, a person's email or id). */
+	const char *label;
 };
+
+/* How many columns a field type derives from its value, at most. */
+#define CRM_DERIVED_MAX 2
+
+/* Turns what the user typed into a stored value (see field.c). */
+typedef int (*crm_value_fn)(crm_db *db, const struct crm_fielddef *d, const char *v,
+                            const char *region, char **out);
+
+/* What a field type accepts and how it is stored and compared. */
+struct crm_type {
+	const char *name;
+	crm_value_fn value; /* the field's own column: the typed text or its canonical form */
+	struct {
+		const char *suffix; /* column name after the field's column ("_norm") */
+		crm_value_fn make;
+	} derived[CRM_DERIVED_MAX]; /* columns kept beside it; the first is the normalised form */
+	const char *compare; /* = compares column + compare; NULL: the output expression */
+	const char *key;     /* import keys compare column + key ("name_key": that column); NULL: none */
+	int (*match)(char **out, const char *s); /* ~ compares these keys */
+	int unique;          /* one live record per normalised value */
+};
+
+/* Returns the descriptor of field d's type. */
+const struct crm_type *crm_type_of(const struct crm_fielddef *d);
+
+/* The columns one field assignment writes, with their values (malloc'd;
+ * a NULL value clears). */
+struct crm_colvals {
+	char *col[CRM_DERIVED_MAX + 1];
+	char *val[CRM_DERIVED_MAX + 1];
+	int n;
+};
+
+/* Adds to cv the columns field d stores for value v (NULL clears them),
+ * reading national phone numbers as region's; CRM_EDATA naming the field
+ * when v is invalid. */
+int crm_field_columns(crm_db *db, const struct crm_fielddef *d, const char *v, const char *region,
+                      struct crm_colvals *cv);
+
+void crm_colvals_free(struct crm_colvals *cv);
+
+/* Appends to b field d's column name followed by suffix. */
+int crm_field_column(crm_buf *b, const struct crm_fielddef *d, const char *suffix);
+
+/* Appends to b the SQL (row alias t) that = filters compare values in. */
+int crm_field_compare_sql(crm_buf *b, const struct crm_fielddef *d);
 
 /* An export's column name (key) and the field it means; the field may also
  * be one of the targets "@split", "@note" or "@ignore" (see mapping.h). */
@@ -133,12 +197,16 @@ struct crm_synonym {
 extern const struct crm_entity crm_contact_entity;
 extern const struct crm_entity crm_company_entity;
 
+/* Returns entity k of the registry (from 0), or NULL past the last. */
+const struct crm_entity *crm_entity_at(size_t k);
+
 /* Fails unless the database is writable and record id exists and was not
  * erased (an erased person must not come back through a later change). */
 int crm_entity_editable(crm_db *db, const struct crm_entity *e, int64_t id);
 
-/* Deletes record id, its search entry and what hangs off it; a company's
- * members are detached first (audited).  The caller audits the deletion. */
+/* Deletes record id, its search entry and what hangs off it; the records
+ * referring to it are detached first (audited).  The caller audits the
+ * deletion. */
 int crm_entity_delete(crm_db *db, const struct crm_entity *e, int64_t id);
 
 /* Stores in *out the stored form of what the user typed for field d

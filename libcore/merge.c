@@ -1,9 +1,11 @@
 /* merge.c - merging duplicate contacts and undoing merges (see merge.h).
  *
  * The journal of a merge is JSON: for the survivor and each merged contact
- * its row of contacts and its rows of contact_custom, contact_tags and
- * consents exactly as stored, and for each merged contact the keys of the
- * rows of other tables that were re-pointed at the survivor.  Unmerging
+ * its row of contacts and its rows of the side tables the registry names
+ * (contact_custom, contact_tags, consents) exactly as stored, and for each
+ * merged contact the keys of the rows of other tables that were re-pointed
+ * at the survivor: its notes, its audit history, and the records of every
+ * entity whose reference fields name people.  Unmerging
  * writes those rows back as they were, so nothing is recomputed and the
  * result is byte for byte the state before.
  */
@@ -15,27 +17,71 @@
 #include "crm/merge.h"
 #include "internal.h"
 
-/* The tables holding a contact's own rows, restored whole by an unmerge. */
-static const struct owned {
+#define TABLES_MAX 48
+
+/* A table holding a contact's own rows (fk: the column with its id),
+ * snapshot by a merge and restored whole by an unmerge. */
+struct owned {
 	const char *table, *fk;
-} owned[] = {
-	{ "contacts", "id" },
-	{ "contact_custom", "contact_id" },
-	{ "contact_tags", "contact_id" },
-	{ "consents", "contact_id" },
 };
 
 /* Rows of other tables that point at a contact: a merge moves them to the
- * survivor and journals their keys.  Later entities (deals, tickets,
- * purchases) that refer to contacts add a line here. */
-static const struct ref {
-	const char *table, *key, *column, *where;
-} refs[] = {
-	{ "interactions", "id", "contact_id", "1" },
-	{ "audit", "seq", "entity_id", "entity = 'contact'" },
+ * survivor and journals their keys under name. */
+struct ref {
+	char name[128], where[64];
+	const char *table, *key, *column;
 };
 
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+/* Fills o with the tables of a record of e: its row, custom fields, tags,
+ * and the side tables the registry names; returns how many. */
+static size_t owned_tables(const struct crm_entity *e, struct owned *o)
+{
+	size_t n = 0;
+
+	o[n++] = (struct owned){ e->table, "id" };
+	o[n++] = (struct owned){ e->custom_table, e->custom_fk };
+	if (e->tag_table)
+		o[n++] = (struct owned){ e->tag_table, e->custom_fk };
+	for (const char *const *t = e->side_tables; t && *t && n < TABLES_MAX; t++)
+		o[n++] = (struct owned){ *t, e->custom_fk };
+	return n;
+}
+
+static void ref_add(struct ref *r, const char *name, const char *table, const char *key,
+                    const char *column, const char *where)
+{
+	snprintf(r->name, sizeof r->name, "%s", name);
+	snprintf(r->where, sizeof r->where, "%s", where);
+	r->table = table;
+	r->key = key;
+	r->column = column;
+}
+
+/* Fills r with what points at a record of e: its notes, its audit history,
+ * and every reference field of the registry naming an e; returns how
+ * many.  The journal keys of the first two are their table names. */
+static size_t ref_tables(const struct crm_entity *e, struct ref *r)
+{
+	const struct crm_entity *from;
+	char name[128], where[64];
+	size_t n = 0;
+
+	if (e->note_table)
+		ref_add(&r[n++], e->note_table, e->note_table, "id", e->custom_fk, "1");
+	snprintf(where, sizeof where, "entity = '%s'", e->name);
+	ref_add(&r[n++], "audit", "audit", "seq", "entity_id", where);
+	for (size_t k = 0; (from = crm_entity_at(k)); k++) {
+		for (size_t i = 0; i < from->nfields && n < TABLES_MAX; i++) {
+			const struct crm_fielddef *d = &from->defs[i];
+
+			if (d->f.type != CRM_FT_REF || !d->column || strcmp(d->f.ref, e->name))
+				continue;
+			snprintf(name, sizeof name, "%s.%s", from->table, d->column);
+			ref_add(&r[n++], name, from->table, "id", d->column, "1");
+		}
+	}
+	return n;
+}
 
 static json_t *column_json(sqlite3_stmt *st, int i)
 {
@@ -85,10 +131,11 @@ static int snapshot(crm_db *db, int64_t id, json_t **out)
 {
 	crm_buf sql = CRM_BUF_INIT;
 	json_t *snap = json_pack("{sI}", "id", (json_int_t)id), *rows;
-	size_t i;
+	struct owned owned[TABLES_MAX];
+	size_t i, n = owned_tables(&crm_contact_entity, owned);
 	int rc = snap ? CRM_OK : crm_error_nomem();
 
-	for (i = 0; !rc && i < COUNT(owned); i++) {
+	for (i = 0; !rc && i < n; i++) {
 		crm_buf_clear(&sql);
 		crm_buf_printf(&sql, "SELECT * FROM %s WHERE %s = ?1", owned[i].table,
 		               owned[i].fk);
@@ -173,11 +220,12 @@ static int restore(crm_db *db, json_t *snap, int exists)
 {
 	crm_buf sql = CRM_BUF_INIT;
 	int64_t id = json_integer_value(json_object_get(snap, "id"));
-	size_t i, k;
+	struct owned owned[TABLES_MAX];
+	size_t i, k, n = owned_tables(&crm_contact_entity, owned);
 	json_t *row;
 	int rc = CRM_OK;
 
-	for (i = 0; !rc && i < COUNT(owned); i++) {
+	for (i = 0; !rc && i < n; i++) {
 		json_t *rows = json_object_get(snap, owned[i].table);
 
 		if (i > 0) {
@@ -201,16 +249,17 @@ static int move_refs(crm_db *db, int64_t from, int64_t to, json_t *moved)
 {
 	crm_buf sql = CRM_BUF_INIT;
 	sqlite3_stmt *st;
-	size_t i;
+	struct ref refs[TABLES_MAX];
+	size_t i, n = ref_tables(&crm_contact_entity, refs);
 	int rc = CRM_OK;
 
-	for (i = 0; !rc && i < COUNT(refs); i++) {
+	for (i = 0; !rc && i < n; i++) {
 		json_t *keys = json_array();
 
 		crm_buf_clear(&sql);
 		crm_buf_printf(&sql, "SELECT %s FROM %s WHERE %s = ?1 AND %s ORDER BY 1", refs[i].key,
 		               refs[i].table, refs[i].column, refs[i].where);
-		if (!keys || json_object_set_new(moved, refs[i].table, keys))
+		if (!keys || json_object_set_new(moved, refs[i].name, keys))
 			rc = crm_error_nomem();
 		if (!rc && !(rc = crm_db_stmt(db, &st, crm_buf_str(&sql)))) {
 			sqlite3_bind_int64(st, 1, from);
@@ -237,15 +286,16 @@ static int unmove_refs(crm_db *db, int64_t id, json_t *moved)
 {
 	crm_buf sql = CRM_BUF_INIT;
 	sqlite3_stmt *st;
-	size_t i, k;
+	struct ref refs[TABLES_MAX];
+	size_t i, k, n = ref_tables(&crm_contact_entity, refs);
 	json_t *key;
 	int rc = CRM_OK;
 
-	for (i = 0; !rc && i < COUNT(refs); i++) {
+	for (i = 0; !rc && i < n; i++) {
 		crm_buf_clear(&sql);
 		crm_buf_printf(&sql, "UPDATE %s SET %s = ?2 WHERE %s = ?1", refs[i].table,
 		               refs[i].column, refs[i].key);
-		json_array_foreach(json_object_get(moved, refs[i].table), k, key) {
+		json_array_foreach(json_object_get(moved, refs[i].name), k, key) {
 			if (rc || (rc = crm_db_stmt(db, &st, crm_buf_str(&sql))))
 				break;
 			sqlite3_bind_int64(st, 1, json_integer_value(key));
@@ -711,7 +761,7 @@ static int merge_group(crm_db *db, const int64_t *ids, size_t n, const struct cr
 		goto out;
 	if (crm_record_count(r) && (rc = crm_entity_update(db, r, *survivor, &changed)))
 		goto out;
-	if ((rc = crm_contact_tags_set(db, *survivor, crm_buf_str(&tags), &changed)))
+	if ((rc = crm_entity_tags_set(db, &crm_contact_entity, *survivor, crm_buf_str(&tags), &changed)))
 		goto out;
 	rc = finish_merge(db, &g, *merge);
 out:

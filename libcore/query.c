@@ -115,23 +115,28 @@ static int field_sql(crm_query *q, struct part *pt, const char *name,
 }
 
 /* Normalises a filter value the way the field stores it, so that
- * --where email=ADA@EXAMPLE.ORG finds ada@example.org.  A company is
- * compared by its name, as the field reads. */
+ * --where email=ADA@EXAMPLE.ORG finds ada@example.org. */
 static int filter_value(crm_query *q, const struct crm_fielddef *d, const char *v, char **out)
 {
-	if (!d || d->f.type == CRM_FT_COMPANY)
+	if (!d)
 		return crm_text_nfc(out, v);
 	return crm_field_value(q->db, d, v, NULL, out);
 }
 
-/* The column a normalised comparison reads, for types stored twice. */
-static const char *compare_column(const struct crm_fielddef *d)
+/* FIELD = REF and FIELD != REF on a reference compare the record it names,
+ * given as any reference takes it (an id, a name, an email ...). */
+static int filter_ref(crm_query *q, const struct crm_fielddef *d, const char *op, const char *v)
 {
-	if (d && d->f.type == CRM_FT_EMAIL)
-		return "t.email_norm";
-	if (d && d->f.type == CRM_FT_PHONE)
-		return "t.phone_e164";
-	return NULL;
+	int64_t id;
+	int rc;
+
+	/* Unknown: nothing to list (exit 1); ambiguous: ask for the id. */
+	if ((rc = crm_entity_resolve(q->db, crm_entity_find(d->f.ref), v, &id)))
+		return rc == CRM_EDATA ? crm_error_recode(CRM_EUSAGE) : rc;
+	crm_buf_puts(&q->where.sql, " AND ");
+	crm_field_compare_sql(&q->where.sql, d);
+	crm_buf_printf(&q->where.sql, " %s ?", !strcmp(op, "!=") ? "IS NOT" : "=");
+	return part_param(&q->where, NULL, 1, id);
 }
 
 static int filter_int(crm_query *q, const char *field, const char *op, const char *v)
@@ -169,9 +174,8 @@ static const char *const ops[] = { "<=", ">=", "!=", "=", "<", ">", "~", NULL };
 int crm_query_filter(crm_query *q, const char *field, const char *op, const char *value)
 {
 	const struct crm_fielddef *d;
-	const char *cmp;
 	char *v = NULL;
-	int rc, i;
+	int rc, i, equal;
 
 	for (i = 0; ops[i] && strcmp(ops[i], op); i++)
 		;
@@ -179,23 +183,30 @@ int crm_query_filter(crm_query *q, const char *field, const char *op, const char
 		return crm_error_set(CRM_EUSAGE, "unknown operator '%s'", op);
 	if (!strcmp(op, "~"))
 		return filter_contains(q, field, value);
+	d = (const struct crm_fielddef *)crm_entity_field_find(q->e, field);
+	equal = !strcmp(op, "=") || !strcmp(op, "!=");
+	if (*value && equal && d && d->f.type == CRM_FT_REF)
+		return filter_ref(q, d, op, value);
 	crm_buf_puts(&q->where.sql, " AND ");
-	if (!*value && (!strcmp(op, "=") || !strcmp(op, "!="))) {
+	if (!*value && equal) {
 		/* "field=" asks for records where the field is empty. */
 		if ((rc = field_sql(q, &q->where, field, &d)))
 			return rc;
 		return crm_buf_printf(&q->where.sql, " IS %sNULL", *op == '=' ? "" : "NOT ");
 	}
-	d = (const struct crm_fielddef *)crm_entity_field_find(q->e, field);
-	if ((cmp = compare_column(d)))
-		rc = crm_buf_puts(&q->where.sql, cmp);
+	if (d && d->f.type != CRM_FT_REF)
+		rc = crm_field_compare_sql(&q->where.sql, d);
 	else
 		rc = field_sql(q, &q->where, field, &d);
 	if (rc)
 		return rc;
 	if (d && d->f.type == CRM_FT_ID)
 		return filter_int(q, field, !strcmp(op, "!=") ? "IS NOT" : op, value);
-	if ((rc = filter_value(q, d, value, &v)))
+	if (d && d->f.type == CRM_FT_REF)
+		rc = crm_text_nfc(&v, value); /* < and > compare what the field prints */
+	else
+		rc = filter_value(q, d, value, &v);
+	if (rc)
 		/* A value no record could hold is a command-line mistake. */
 		return rc == CRM_EDATA ? (crm_error_prefix(field), crm_error_recode(CRM_EUSAGE)) : rc;
 	crm_buf_printf(&q->where.sql, " %s ?", !strcmp(op, "!=") ? "IS NOT" : op);
@@ -234,29 +245,15 @@ int crm_query_tag(crm_query *q, const char *tag)
 	char *t = NULL;
 	int rc;
 
-	if (q->e != &crm_contact_entity)
+	if (!q->e->tag_table)
 		return crm_error_set(CRM_EUSAGE, "a %s has no tags", q->e->name);
 	if ((rc = crm_text_nfc(&t, tag)))
 		return rc;
-	crm_buf_puts(&q->where.sql, " AND EXISTS (SELECT 1 FROM contact_tags"
-	             " WHERE contact_id = t.id AND tag = ?)");
+	crm_buf_printf(&q->where.sql, " AND EXISTS (SELECT 1 FROM %s WHERE %s = t.id AND tag = ?)",
+	               q->e->tag_table, q->e->custom_fk);
 	rc = part_param(&q->where, t, 0, 0);
 	free(t);
 	return rc;
-}
-
-int crm_query_company(crm_query *q, const char *ref)
-{
-	int64_t id;
-	int rc;
-
-	if (!crm_entity_field_find(q->e, "company_id"))
-		return crm_error_set(CRM_EUSAGE, "a %s belongs to no company", q->e->name);
-	/* Unknown: nothing to list (exit 1); ambiguous: ask for the id. */
-	if ((rc = crm_company_resolve(q->db, ref, &id)))
-		return rc == CRM_EDATA ? crm_error_recode(CRM_EUSAGE) : rc;
-	crm_buf_puts(&q->where.sql, " AND t.company_id = ?");
-	return part_param(&q->where, NULL, 1, id);
 }
 
 /* Appends the n bytes of word w to b as an FTS5 string, a prefix unless

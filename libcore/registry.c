@@ -18,52 +18,63 @@ static const char *const contact_status[] = {
 #define RO CRM_FIELD_RO
 #define HIDDEN CRM_FIELD_HIDDEN
 
+/* A field: its name, type, flags and --help line; the column it is stored
+ * in (NULL when computed) and the SQL reading it from row alias t (NULL:
+ * the column).  CHOICE is one of fixed words, REF a reference to a record
+ * of entity target. */
+#define FIELD(n, t, fl, h, col, ex) { { .name = n, .type = t, .flags = fl, .help = h }, col, ex }
+#define CHOICE(n, fl, h, ch, col) \
+	{ { .name = n, .type = CRM_FT_ENUM, .flags = fl, .help = h, .choices = ch }, col, NULL }
+#define REF(n, fl, h, target, col, ex) \
+	{ { .name = n, .type = CRM_FT_REF, .flags = fl, .help = h, .ref = target }, col, ex }
+
 static const struct crm_fielddef contact_fields[] = {
-	{ { "id", CRM_FT_ID, RO, "record id", NULL }, "id", NULL },
-	{ { "first_name", CRM_FT_NAME, 0, "given name", NULL }, "first_name", NULL },
-	{ { "last_name", CRM_FT_NAME, 0, "family name", NULL }, "last_name", NULL },
-	{ { "email", CRM_FT_EMAIL, 0, "email address (unique among live contacts)", NULL }, "email", NULL },
-	{ { "phone", CRM_FT_PHONE, 0, "phone number, any national format", NULL }, "phone", NULL },
-	{ { "company", CRM_FT_COMPANY, 0, "company id or exact name", NULL }, "company_id",
-	  "co.name" },
-	{ { "title", CRM_FT_TEXT, 0, "job title", NULL }, "title", NULL },
-	{ { "street", CRM_FT_TEXT, 0, "street address", NULL }, "street", NULL },
-	{ { "city", CRM_FT_TEXT, 0, "city", NULL }, "city", NULL },
-	{ { "region", CRM_FT_TEXT, 0, "state, province or region", NULL }, "region", NULL },
-	{ { "postal_code", CRM_FT_TEXT, 0, "postal code", NULL }, "postal_code", NULL },
-	{ { "country", CRM_FT_COUNTRY, 0, "ISO 3166-1 alpha-2 country code", NULL }, "country", NULL },
-	{ { "birth_date", CRM_FT_DATE, 0, "date of birth (YYYY-MM-DD)", NULL }, "birth_date", NULL },
-	{ { "language", CRM_FT_TEXT, 0, "preferred language (e.g. en, pt-BR)", NULL }, "language", NULL },
-	{ { "source", CRM_FT_TEXT, 0, "where the contact came from", NULL }, "source", NULL },
-	{ { "owner", CRM_FT_TEXT, 0, "responsible user (default: the acting user)", NULL }, "owner", NULL },
-	{ { "status", CRM_FT_ENUM, 0, "lead, prospect, customer or inactive", contact_status }, "status", NULL },
-	{ { "tags", CRM_FT_TAGS, RO, "tags, comma-separated", NULL }, NULL, "t.tags" },
-	{ { "name", CRM_FT_NAME, RO | HIDDEN, "first and last name", NULL }, NULL,
-	  "trim(coalesce(t.first_name, '') || ' ' || coalesce(t.last_name, ''))" },
-	{ { "phone_e164", CRM_FT_TEXT, RO | HIDDEN, "phone number in E.164", NULL }, "phone_e164", NULL },
-	{ { "company_id", CRM_FT_ID, RO | HIDDEN, "company record id", NULL }, "company_id", NULL },
-	{ { "created_at", CRM_FT_TIME, RO, "when the record was created", NULL }, "created_at", NULL },
-	{ { "updated_at", CRM_FT_TIME, RO, "when the record last changed", NULL }, "updated_at", NULL },
-	{ { "archived_at", CRM_FT_TIME, RO | HIDDEN, "when the record was archived", NULL }, "archived_at", NULL },
+	FIELD("id", CRM_FT_ID, RO, "record id", "id", NULL),
+	FIELD("first_name", CRM_FT_NAME, 0, "given name", "first_name", NULL),
+	FIELD("last_name", CRM_FT_NAME, 0, "family name", "last_name", NULL),
+	FIELD("email", CRM_FT_EMAIL, 0, "email address (unique among live contacts)", "email", NULL),
+	FIELD("phone", CRM_FT_PHONE, 0, "phone number, any national format", "phone", NULL),
+	REF("company", 0, "company id, name or domain", "company", "company_id", "co.name"),
+	FIELD("title", CRM_FT_TEXT, 0, "job title", "title", NULL),
+	FIELD("street", CRM_FT_TEXT, 0, "street address", "street", NULL),
+	FIELD("city", CRM_FT_TEXT, 0, "city", "city", NULL),
+	FIELD("region", CRM_FT_TEXT, 0, "state, province or region", "region", NULL),
+	FIELD("postal_code", CRM_FT_TEXT, 0, "postal code", "postal_code", NULL),
+	FIELD("country", CRM_FT_COUNTRY, 0, "ISO 3166-1 alpha-2 country code", "country", NULL),
+	FIELD("birth_date", CRM_FT_DATE, 0, "date of birth (YYYY-MM-DD)", "birth_date", NULL),
+	FIELD("language", CRM_FT_TEXT, 0, "preferred language (e.g. en, pt-BR)", "language", NULL),
+	FIELD("source", CRM_FT_TEXT, 0, "where the contact came from", "source", NULL),
+	FIELD("owner", CRM_FT_TEXT, 0, "responsible user (default: the acting user)", "owner", NULL),
+	CHOICE("status", 0, "lead, prospect, customer or inactive", contact_status, "status"),
+	FIELD("tags", CRM_FT_TAGS, RO, "tags, comma-separated", NULL, "t.tags"),
+	FIELD("name", CRM_FT_NAME, RO | HIDDEN, "first and last name", NULL,
+	      "trim(coalesce(t.first_name, '') || ' ' || coalesce(t.last_name, ''))"),
+	FIELD("phone_e164", CRM_FT_TEXT, RO | HIDDEN, "phone number in E.164", "phone_e164", NULL),
+	FIELD("company_id", CRM_FT_ID, RO | HIDDEN, "company record id", "company_id", NULL),
+	FIELD("created_at", CRM_FT_TIME, RO, "when the record was created", "created_at", NULL),
+	FIELD("updated_at", CRM_FT_TIME, RO, "when the record last changed", "updated_at", NULL),
+	FIELD("archived_at", CRM_FT_TIME, RO | HIDDEN, "when the record was archived", "archived_at",
+	      NULL),
 };
 
 static const struct crm_fielddef company_fields[] = {
-	{ { "id", CRM_FT_ID, RO, "record id", NULL }, "id", NULL },
-	{ { "name", CRM_FT_NAME, CRM_FIELD_REQUIRED, "company name", NULL }, "name", NULL },
-	{ { "domain", CRM_FT_DOMAIN, 0, "internet domain (example.org)", NULL }, "domain", NULL },
-	{ { "industry", CRM_FT_TEXT, 0, "industry", NULL }, "industry", NULL },
-	{ { "size", CRM_FT_TEXT, 0, "size (head count or band, e.g. 11-50)", NULL }, "size", NULL },
-	{ { "phone", CRM_FT_PHONE, 0, "phone number, any national format", NULL }, "phone", NULL },
-	{ { "website", CRM_FT_TEXT, 0, "web site address", NULL }, "website", NULL },
-	{ { "city", CRM_FT_TEXT, 0, "city", NULL }, "city", NULL },
-	{ { "country", CRM_FT_COUNTRY, 0, "ISO 3166-1 alpha-2 country code", NULL }, "country", NULL },
-	{ { "owner", CRM_FT_TEXT, 0, "responsible user (default: the acting user)", NULL }, "owner", NULL },
-	{ { "members", CRM_FT_ID, RO | HIDDEN, "number of live contacts", NULL }, NULL,
-	  "(SELECT count(*) FROM contacts WHERE company_id = t.id AND archived_at IS NULL)" },
-	{ { "phone_e164", CRM_FT_TEXT, RO | HIDDEN, "phone number in E.164", NULL }, "phone_e164", NULL },
-	{ { "created_at", CRM_FT_TIME, RO, "when the record was created", NULL }, "created_at", NULL },
-	{ { "updated_at", CRM_FT_TIME, RO, "when the record last changed", NULL }, "updated_at", NULL },
-	{ { "archived_at", CRM_FT_TIME, RO | HIDDEN, "when the record was archived", NULL }, "archived_at", NULL },
+	FIELD("id", CRM_FT_ID, RO, "record id", "id", NULL),
+	FIELD("name", CRM_FT_NAME, CRM_FIELD_REQUIRED, "company name", "name", NULL),
+	FIELD("domain", CRM_FT_DOMAIN, 0, "internet domain (example.org)", "domain", NULL),
+	FIELD("industry", CRM_FT_TEXT, 0, "industry", "industry", NULL),
+	FIELD("size", CRM_FT_TEXT, 0, "size (head count or band, e.g. 11-50)", "size", NULL),
+	FIELD("phone", CRM_FT_PHONE, 0, "phone number, any national format", "phone", NULL),
+	FIELD("website", CRM_FT_TEXT, 0, "web site address", "website", NULL),
+	FIELD("city", CRM_FT_TEXT, 0, "city", "city", NULL),
+	FIELD("country", CRM_FT_COUNTRY, 0, "ISO 3166-1 alpha-2 country code", "country", NULL),
+	FIELD("owner", CRM_FT_TEXT, 0, "responsible user (default: the acting user)", "owner", NULL),
+	FIELD("members", CRM_FT_ID, RO | HIDDEN, "number of live contacts", NULL,
+	      "(SELECT count(*) FROM contacts WHERE company_id = t.id AND archived_at IS NULL)"),
+	FIELD("phone_e164", CRM_FT_TEXT, RO | HIDDEN, "phone number in E.164", "phone_e164", NULL),
+	FIELD("created_at", CRM_FT_TIME, RO, "when the record was created", "created_at", NULL),
+	FIELD("updated_at", CRM_FT_TIME, RO, "when the record last changed", "updated_at", NULL),
+	FIELD("archived_at", CRM_FT_TIME, RO | HIDDEN, "when the record was archived", "archived_at",
+	      NULL),
 };
 
 /* A person's names as search finds them: as typed, then in their
@@ -216,6 +227,73 @@ static const struct crm_synonym company_synonyms[] = {
 	{ NULL, NULL }
 };
 
+/* Counts the live records of table matching sql (?1 = ref) and keeps the
+ * last id. */
+static int lookup(crm_db *db, const char *sql, const char *ref, int64_t *id, int *n)
+{
+	sqlite3_stmt *st;
+	int rc = crm_db_stmt(db, &st, sql);
+
+	*n = 0;
+	if (rc)
+		return rc;
+	crm_db_bind_text(st, 1, ref);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		(*n)++;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? CRM_OK : crm_db_fail(db, rc, "cannot look up a record");
+}
+
+/* A company by name -- exact, else a unique case- and accent-insensitive
+ * match -- or by its domain. */
+static int company_resolve(crm_db *db, const char *ref, int64_t *id)
+{
+	char *key = NULL;
+	int rc, n;
+
+	/* Equal names have equal keys: the key finds them through its index. */
+	rc = lookup(db, "SELECT id FROM companies WHERE name_key = crm_key(?1)"
+	            " AND name = ?1 AND archived_at IS NULL", ref, id, &n);
+	/* Not typed exactly: accept a case- and accent-insensitive unique match. */
+	if (!rc && n == 0 && !(rc = crm_text_key(&key, ref)))
+		rc = lookup(db, "SELECT id FROM companies WHERE name_key = ?1"
+		            " AND archived_at IS NULL", key, id, &n);
+	if (!rc && n == 0 && strchr(ref, '.'))
+		rc = lookup(db, "SELECT id FROM companies WHERE domain = lower(?1)"
+		            " AND archived_at IS NULL", ref, id, &n);
+	free(key);
+	if (rc)
+		return rc;
+	if (n == 0)
+		return crm_error_set(CRM_ENOTFOUND, "no company '%s'", ref);
+	if (n > 1)
+		return crm_error_set(CRM_EDATA, "company name '%s' is ambiguous; use its id", ref);
+	return CRM_OK;
+}
+
+/* A person by email address. */
+static int contact_resolve(crm_db *db, const char *ref, int64_t *id)
+{
+	char *norm = NULL;
+	int rc, n = 0;
+
+	if (crm_email_normalize(&norm, ref) == CRM_OK)
+		rc = lookup(db, "SELECT id FROM contacts WHERE email_norm = ?1"
+		            " AND archived_at IS NULL", norm, id, &n);
+	else
+		rc = CRM_OK;
+	free(norm);
+	crm_error_clear();
+	if (!rc && n == 0)
+		rc = crm_error_set(CRM_ENOTFOUND, "no contact '%s' (give an id or an email)", ref);
+	return rc;
+}
+
+static const char *const contact_filters[] = { "company", "status", NULL };
+static const char *const contact_sides[] = { "consents", NULL };
+
 const struct crm_entity crm_contact_entity = {
 	.name = "contact", .table = "contacts", .custom_table = "contact_custom",
 	.custom_fk = "contact_id", .fts = "contacts_fts",
@@ -224,8 +302,9 @@ const struct crm_entity crm_contact_entity = {
 	.defs = contact_fields, .nfields = NFIELDS(contact_fields),
 	.after_write = contact_after_write, .erasable = 1, .synonyms = contact_synonyms,
 	.reindex = crm_contact_reindex,
-	.tags_set = crm_contact_tags_set, .tag = crm_contact_tag,
-	.note_once = crm_contact_note_once,
+	.tag_table = "contact_tags", .note_table = "interactions", .side_tables = contact_sides,
+	.default_key = "email", .filters = contact_filters, .resolve = contact_resolve,
+	.label = "coalesce(t.email, t.id)",
 };
 
 const struct crm_entity crm_company_entity = {
@@ -234,11 +313,27 @@ const struct crm_entity crm_company_entity = {
 	.defs = company_fields, .nfields = NFIELDS(company_fields),
 	.after_write = company_after_write, .synonyms = company_synonyms,
 	.reindex = crm_company_reindex,
+	.default_key = "domain,name", .resolve = company_resolve, .create_from = "name",
+	.label = "t.name",
 };
 
 static const struct crm_entity *const entities[] = {
 	&crm_contact_entity, &crm_company_entity
 };
+
+const char *crm_entity_filter(const struct crm_entity *e, size_t i)
+{
+	size_t k = 0;
+
+	while (e->filters && e->filters[k] && k < i)
+		k++;
+	return e->filters && k == i ? e->filters[k] : NULL;
+}
+
+const struct crm_entity *crm_entity_at(size_t k)
+{
+	return k < NFIELDS(entities) ? entities[k] : NULL;
+}
 
 const struct crm_entity *crm_entity_find(const char *name)
 {
@@ -274,11 +369,6 @@ const struct crm_field *crm_entity_field_find(const struct crm_entity *e, const 
 		if (!strcmp(e->defs[i].f.name, name))
 			return &e->defs[i].f;
 	return NULL;
-}
-
-int crm_field_sql(crm_buf *b, const struct crm_fielddef *d)
-{
-	return d->expr ? crm_buf_puts(b, d->expr) : crm_buf_printf(b, "t.%s", d->column);
 }
 
 /* crm_key(text) and crm_fold(text): the match key and its cross-script

@@ -1,4 +1,5 @@
 /* cli.c - the shared command-line machinery of the crm programs. */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -11,7 +12,7 @@
 
 #define CLI_MAX_COLUMNS 64
 
-enum kind { K_COMMON, K_OUTPUT, K_VERB, K_FIELD };
+enum kind { K_COMMON, K_OUTPUT, K_VERB, K_FIELD, K_FILTER };
 
 static const struct cli_opt common_opts[] = {
 	{ "db", 0, CLI_ARG, "PATH", "database file (default: $CRM_DB, config, ~/.local/share/crm/crm.db)" },
@@ -35,13 +36,24 @@ static const struct cli_opt set_opt = {
 	"set", 0, CLI_ARG, "KEY=VALUE", "set custom field KEY (an empty VALUE removes it)"
 };
 
+/* What a filter option's value is stored under: a name no option has. */
+static const struct cli_opt filter_value = { "", 0, CLI_ARG, NULL, NULL };
+
+/* --tag, for the verbs of entities that have tags. */
+static const struct cli_opt add_tag_opt = {
+	"tag", 't', CLI_ARG, "TAG", "add a tag (repeatable)"
+};
+static const struct cli_opt list_tag_opt = {
+	"tag", 't', CLI_ARG, "TAG", "only records with this tag (repeatable, ANDed)"
+};
+
 /* One entry of the merged option table of a verb. */
 struct entry {
 	struct cli_opt opt;
 	const struct cli_opt *orig; /* the declaration, which outlives the table */
 	enum kind kind;
 	const struct crm_field *field;
-	char name[64];
+	char name[64], help[160], arg[32];
 };
 
 struct table {
@@ -68,10 +80,33 @@ static void table_add(struct table *t, const struct cli_opt *o, enum kind k,
 	}
 }
 
+/* Adds the options list takes from the registry: --FIELD VALUE for each
+ * field the entity filters on, and --tag when it has tags. */
+static void add_filters(const struct cli *c, struct table *t)
+{
+	const char *name;
+
+	for (size_t i = 0; (name = crm_entity_filter(c->entity, i)); i++) {
+		const struct crm_field *f = crm_entity_field_find(c->entity, name);
+		struct cli_opt fo = { NULL, 0, CLI_ARG, "VALUE", NULL };
+		struct entry *e = &t->e[t->n];
+
+		table_add(t, &fo, K_FILTER, f);
+		for (size_t k = 0; f->name[k] && k + 1 < sizeof e->arg; k++)
+			e->arg[k] = (char)toupper((unsigned char)f->name[k]);
+		snprintf(e->help, sizeof e->help, "only records whose %s is %s (%s)", f->name,
+		         e->arg, f->help);
+		e->opt.help = e->help;
+		e->opt.argname = e->arg;
+	}
+	if (crm_entity_has_tags(c->entity))
+		table_add(t, &list_tag_opt, K_VERB, NULL);
+}
+
 static int build_table(const struct cli *c, struct table *t)
 {
 	const struct cli_verb *v = c->verb;
-	size_t max = 16 + (c->entity ? crm_entity_nfields(c->entity) : 0);
+	size_t max = 18 + (c->entity ? 2 * crm_entity_nfields(c->entity) : 0);
 	const struct cli_opt *o;
 
 	for (o = v->opts; o && o->name; o++)
@@ -79,6 +114,8 @@ static int build_table(const struct cli *c, struct table *t)
 	if (!(t->e = calloc(max, sizeof *t->e)))
 		return -1;
 	t->n = 0;
+	if ((v->flags & CLI_LIST) && c->entity)
+		add_filters(c, t);
 	for (o = v->opts; o && o->name; o++)
 		table_add(t, o, K_VERB, NULL);
 	if ((v->flags & CLI_FIELDS) && c->entity) {
@@ -89,6 +126,8 @@ static int build_table(const struct cli *c, struct table *t)
 				table_add(t, &fo, K_FIELD, f);
 		}
 		table_add(t, &set_opt, K_VERB, NULL);
+		if (crm_entity_has_tags(c->entity) && !strcmp(v->name, "add"))
+			table_add(t, &add_tag_opt, K_VERB, NULL);
 	}
 	if (v->flags & CLI_OUTPUT)
 		for (o = output_opts; o->name; o++)
@@ -117,13 +156,13 @@ static void print_opt(FILE *fp, const struct cli_opt *o)
 static void verb_help(const struct cli *c, const struct table *t)
 {
 	static const char *const titles[] = { "Common options", "Output options", "Options",
-	                                      "Fields" };
-	static const enum kind order[] = { K_VERB, K_FIELD, K_OUTPUT, K_COMMON };
+	                                      "Fields", "Filters" };
+	static const enum kind order[] = { K_FILTER, K_VERB, K_FIELD, K_OUTPUT, K_COMMON };
 
 	printf("usage: %s %s [options]%s%s\n%s\n", c->prog->name, c->verb->name,
 	       c->verb->operands ? " " : "", c->verb->operands ? c->verb->operands : "",
 	       c->verb->summary);
-	for (size_t k = 0; k < 4; k++) {
+	for (size_t k = 0; k < sizeof order / sizeof order[0]; k++) {
 		int shown = 0;
 		for (size_t i = 0; i < t->n; i++) {
 			if (t->e[i].kind != order[k])
@@ -236,6 +275,12 @@ static int take_option(struct cli *c, const struct table *t, const struct entry 
 		return common_option(c, e, arg);
 	if (e->kind == K_FIELD)
 		rc = crm_record_set(c->rec, e->field->name, arg);
+	else if (e->kind == K_FILTER) {
+		c->vals[c->nvals].opt = &filter_value;
+		c->vals[c->nvals].field = e->field;
+		c->vals[c->nvals++].arg = arg;
+		return 0;
+	}
 	else if (!strcmp(e->opt.name, "set") && (c->verb->flags & CLI_FIELDS))
 		rc = crm_record_set_pair(c->rec, arg);
 	else {

@@ -26,7 +26,8 @@ enum cli_verb_flags {
 	CLI_OUTPUT = 1 << 0, /* prints records: takes --format, -f, -H, -0, --csv-safe */
 	CLI_FIELDS = 1 << 1, /* takes one option per writable field, and --set */
 	CLI_WRITE = 1 << 2,  /* writes: the command is one write transaction */
-	CLI_NODB = 1 << 3    /* does not open the database itself */
+	CLI_NODB = 1 << 3,   /* does not open the database itself */
+	CLI_LIST = 1 << 4    /* takes the entity's filters (--FIELD VALUE, --tag) */
 };
 
 struct cli;
@@ -50,6 +51,7 @@ struct cli_program {
 struct cli_value {
 	const struct cli_opt *opt;
 	const char *arg;
+	const struct crm_field *field; /* the field a filter option compares, or NULL */
 };
 
 struct cli {

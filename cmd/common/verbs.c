@@ -1,4 +1,5 @@
-/* verbs.c - add, show, list, set, rm and restore for any entity. */
+/* verbs.c - add, show, list, set, rm, restore, tag, note and timeline for
+ * any entity. */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,16 +8,9 @@
 #include "crm/merge.h"
 #include "verbs.h"
 
-const struct cli_opt verb_add_opts[] = {
-	{ "tag", 't', CLI_ARG, "TAG", "add a tag (repeatable; contacts only)" },
-	{ NULL, 0, 0, NULL, NULL }
-};
-
+/* The entity's own filters (--status, --tag ...) come from the registry
+ * (CLI_LIST). */
 const struct cli_opt verb_list_opts[] = {
-	/* The first VERB_LIST_PEOPLE_OPTS apply to contacts only. */
-	{ "tag", 't', CLI_ARG, "TAG", "only records with this tag" },
-	{ "company", 'c', CLI_ARG, "COMPANY", "only members of this company (id or name)" },
-	{ "status", 0, CLI_ARG, "STATUS", "only records with this status" },
 	{ "where", 'w', CLI_ARG, "FIELD OP VALUE", "filter; OP is = != < > <= >= or ~ (contains); repeatable, ANDed" },
 	{ "since", 0, CLI_ARG, "TIME", "only records updated at or after TIME" },
 	{ "until", 0, CLI_ARG, "TIME", "only records updated before TIME" },
@@ -26,6 +20,12 @@ const struct cli_opt verb_list_opts[] = {
 	{ "limit", 0, CLI_ARG, "N", "print at most N records" },
 	{ "archived", 0, CLI_NOARG, NULL, "list archived records instead of live ones" },
 	{ "all", 'a', CLI_NOARG, NULL, "list live and archived records" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+
+const struct cli_opt verb_note_opts[] = {
+	{ "kind", 'k', CLI_ARG, "KIND", "call, email, meeting, note (default), sms or chat" },
+	{ "at", 0, CLI_ARG, "TIME", "when it happened (default: now)" },
 	{ NULL, 0, 0, NULL, NULL }
 };
 
@@ -55,7 +55,7 @@ int verb_add(struct cli *c, int argc, char **argv)
 	if ((rc = crm_entity_add(c->db, c->rec, &id)))
 		return cli_error(c, rc);
 	while (!rc && (tag = cli_next(c, "tag", &pos)))
-		rc = crm_contact_tag(c->db, id, tag, 1, &changed);
+		rc = crm_entity_tag(c->db, c->entity, id, tag, 1, &changed);
 	if (rc)
 		return cli_error(c, rc);
 	printf("%lld\n", (long long)id);
@@ -162,14 +162,13 @@ static int list_filters(struct cli *c, crm_query *q)
 	size_t pos = 0;
 	int rc = CRM_OK;
 
+	for (size_t i = 0; i < c->nvals && !rc; i++)
+		if (c->vals[i].field)
+			rc = crm_query_filter(q, c->vals[i].field->name, "=", c->vals[i].arg);
 	while (!rc && (v = cli_next(c, "where", &pos)))
 		rc = crm_query_where(q, v);
 	for (pos = 0; !rc && (v = cli_next(c, "tag", &pos));)
 		rc = crm_query_tag(q, v);
-	if (!rc && (v = cli_get(c, "company")))
-		rc = crm_query_company(q, v);
-	if (!rc && (v = cli_get(c, "status")))
-		rc = crm_query_filter(q, "status", "=", v);
 	if (!rc && (v = cli_get(c, "since")))
 		rc = crm_query_filter(q, on, ">=", v);
 	if (!rc && (v = cli_get(c, "until")))
@@ -285,4 +284,87 @@ int verb_merge_opts(struct cli *c, struct crm_merge_opts *o)
 	}
 	c->rollback = cli_has(c, "dry-run");
 	return -1;
+}
+
+int verb_one_id(struct cli *c, int argc, char **argv, int64_t *id)
+{
+	int rc;
+
+	if (argc < 1)
+		return cli_usage_error(c, "missing %s id", crm_entity_name(c->entity));
+	if ((rc = cli_id(argv[0], id)))
+		return cli_error(c, rc);
+	return 0;
+}
+
+int verb_tag(struct cli *c, int argc, char **argv)
+{
+	int64_t *ids;
+	size_t n, changed = 0;
+	int rc, add, ch;
+
+	if (argc < 3 || (strcmp(argv[0], "add") && strcmp(argv[0], "rm")))
+		return cli_usage_error(c, "expected 'add' or 'rm', a tag and ids");
+	add = !strcmp(argv[0], "add");
+	if ((rc = cli_ids(c, argc - 2, argv + 2, &ids, &n)))
+		return cli_error(c, rc);
+	for (size_t i = 0; i < n && !rc; i++)
+		if (!(rc = crm_entity_tag(c->db, c->entity, ids[i], argv[1], add, &ch)))
+			changed += (size_t)ch;
+	free(ids);
+	if (rc)
+		return cli_error(c, rc);
+	verb_report(c, add ? "tagged" : "untagged", changed, n);
+	c->rollback = cli_has(c, "dry-run");
+	return 0;
+}
+
+int verb_note(struct cli *c, int argc, char **argv)
+{
+	const char *kind = cli_get(c, "kind");
+	char *body = NULL;
+	int64_t id, note;
+	int rc, status;
+
+	if ((status = verb_one_id(c, argc, argv, &id)))
+		return status;
+	if (argc > 2)
+		return cli_usage_error(c, "quote the note text as one operand");
+	if (argc == 2 && strcmp(argv[1], "-"))
+		body = strdup(argv[1]);
+	else if ((rc = cli_read_stdin(&body)))
+		return cli_error(c, rc);
+	if (!body)
+		return cli_fail(c, 1, "out of memory");
+	/* A note piped in ends with the newline of its last line. */
+	while (*body && strchr("\n\r", body[strlen(body) - 1]))
+		body[strlen(body) - 1] = '\0';
+	rc = crm_entity_note(c->db, c->entity, id, kind ? kind : "note", cli_get(c, "at"), body,
+	                     &note);
+	free(body);
+	if (rc)
+		return cli_error(c, rc);
+	printf("%lld\n", (long long)note);
+	return 0;
+}
+
+int verb_timeline(struct cli *c, int argc, char **argv)
+{
+	static const struct crm_column cols[CRM_TIMELINE_COLUMNS] = {
+		{ "at", CRM_COL_TEXT }, { "kind", CRM_COL_TEXT },
+		{ "user", CRM_COL_TEXT }, { "text", CRM_COL_TEXT }
+	};
+	struct cli_printer p = { c, NULL };
+	int64_t id;
+	int rc, status;
+
+	if ((status = verb_one_id(c, argc, argv, &id)))
+		return status;
+	if ((rc = cli_output_fields(c, cols, CRM_TIMELINE_COLUMNS, &p.w)))
+		return cli_error(c, rc);
+	rc = crm_entity_timeline(c->db, c->entity, id, cli_print_row, &p);
+	if (!rc)
+		rc = crm_out_finish(p.w);
+	crm_out_free(p.w);
+	return rc ? cli_error(c, rc) : 0;
 }

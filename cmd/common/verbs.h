@@ -1,13 +1,12 @@
 /* verbs.h - the verbs every entity program shares (add, show, list, set,
- * rm, restore), written once over the field registry. */
+ * rm, restore, and tag, note and timeline for entities that have them),
+ * written once over the field registry. */
 #ifndef CRM_VERBS_H
 #define CRM_VERBS_H
 
 #include "cli.h"
 
-extern const struct cli_opt verb_add_opts[];
 extern const struct cli_opt verb_list_opts[];
-#define VERB_LIST_PEOPLE_OPTS 3 /* --tag, --company, --status lead verb_list_opts */
 extern const struct cli_opt verb_set_opts[];
 extern const struct cli_opt verb_rm_opts[];
 
@@ -28,6 +27,21 @@ int verb_rm(struct cli *c, int argc, char **argv);
 
 /* restore ID...|-: brings archived records back. */
 int verb_restore(struct cli *c, int argc, char **argv);
+
+extern const struct cli_opt verb_note_opts[];
+
+/* Parses the single id operand of a verb into *id; returns an exit status
+ * (0 to go on). */
+int verb_one_id(struct cli *c, int argc, char **argv, int64_t *id);
+
+/* tag add|rm TAG ID...|-: adds or removes a tag. */
+int verb_tag(struct cli *c, int argc, char **argv);
+
+/* note ID [TEXT|-]: logs a note (from stdin without TEXT) and prints its id. */
+int verb_note(struct cli *c, int argc, char **argv);
+
+/* timeline ID: notes and changes, newest first. */
+int verb_timeline(struct cli *c, int argc, char **argv);
 
 /* Prints the records a query selects with the common output options and
  * stores their number in *count; returns an exit status. */

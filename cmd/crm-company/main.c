@@ -13,7 +13,7 @@ static int company_members(struct cli *c, int argc, char **argv)
 
 	if (argc != 1)
 		return cli_usage_error(c, "expected one company id or name");
-	if ((rc = crm_query_new(&q, c->db, contact)) || (rc = crm_query_company(q, argv[0]))) {
+	if ((rc = crm_query_new(&q, c->db, contact)) || (rc = crm_query_filter(q, "company", "=", argv[0]))) {
 		crm_query_free(q);
 		return cli_error(c, rc);
 	}
@@ -27,8 +27,8 @@ static int company_members(struct cli *c, int argc, char **argv)
 static const struct cli_verb verbs[] = {
 	{ "add", verb_add, NULL, "add a company and print its id", CLI_FIELDS | CLI_WRITE, NULL },
 	{ "show", verb_show, "ID...", "print every field of companies", CLI_OUTPUT, NULL },
-	{ "list", verb_list, NULL, "list companies, filtered and sorted", CLI_OUTPUT,
-	  verb_list_opts + VERB_LIST_PEOPLE_OPTS },
+	{ "list", verb_list, NULL, "list companies, filtered and sorted", CLI_OUTPUT | CLI_LIST,
+	  verb_list_opts },
 	{ "set", verb_set, "ID...|-", "change fields of companies", CLI_FIELDS | CLI_WRITE, verb_set_opts },
 	{ "rm", verb_rm, "ID...|-", "archive companies (--purge deletes)", CLI_WRITE, verb_rm_opts },
 	{ "restore", verb_restore, "ID...|-", "bring archived companies back", CLI_WRITE, verb_set_opts },

@@ -4,12 +4,8 @@
 
 #include "verbs.h"
 
-extern const struct cli_opt people_note_opts[];
 extern const struct cli_opt people_consent_opts[];
 
-int people_tag(struct cli *c, int argc, char **argv);
-int people_note(struct cli *c, int argc, char **argv);
-int people_timeline(struct cli *c, int argc, char **argv);
 int people_consent(struct cli *c, int argc, char **argv);
 int people_export(struct cli *c, int argc, char **argv);
 int people_erase(struct cli *c, int argc, char **argv);

@@ -25,7 +25,7 @@ enum crm_ftype {
 	CRM_FT_DATE,    /* calendar date */
 	CRM_FT_TIME,    /* timestamp (read-only bookkeeping) */
 	CRM_FT_ENUM,    /* one of a fixed list of words */
-	CRM_FT_COMPANY, /* reference to a company by id or exact name */
+	CRM_FT_REF,     /* another record (field ref names its entity), by id or natural key */
 	CRM_FT_DOMAIN,  /* internet domain name, stored lower-case */
 	CRM_FT_TAGS     /* comma-separated tags (read-only; see tag verbs) */
 };
@@ -42,6 +42,7 @@ struct crm_field {
 	unsigned flags;
 	const char *help;           /* one line for --help */
 	const char *const *choices; /* CRM_FT_ENUM: NULL-terminated words */
+	const char *ref;            /* CRM_FT_REF: the entity referred to ("company") */
 };
 
 struct crm_entity;
@@ -108,10 +109,52 @@ int crm_entity_purge(crm_db *db, const struct crm_entity *e, int64_t id);
  * with "no contact ID". */
 int crm_entity_exists(crm_db *db, const struct crm_entity *e, int64_t id);
 
-/* Stores in *id the company named by ref: a decimal id or a name (exact,
- * else a unique case- and accent-insensitive match).  CRM_ENOTFOUND when
- * none matches, CRM_EDATA when several do. */
-int crm_company_resolve(crm_db *db, const char *ref, int64_t *id);
+/* Stores in *id the record of e that ref names: a decimal id, or the
+ * entity's natural key (a person's email; a company's name -- exact, else
+ * a unique case- and accent-insensitive match -- or domain).  CRM_ENOTFOUND
+ * when none matches, CRM_EDATA when several do. */
+int crm_entity_resolve(crm_db *db, const struct crm_entity *e, const char *ref, int64_t *id);
+
+/* Returns the name of the i-th field list filters on (--status VALUE ...),
+ * or NULL past the last. */
+const char *crm_entity_filter(const struct crm_entity *e, size_t i);
+
+/* Returns whether records of e carry tags (notes). */
+int crm_entity_has_tags(const struct crm_entity *e);
+int crm_entity_has_notes(const struct crm_entity *e);
+
+/* Adds (add=1) or removes (add=0) tag on record id; *changed tells whether
+ * the set of tags changed.  CRM_EDATA for an empty tag or one with a comma,
+ * CRM_EUSAGE when e has no tags. */
+int crm_entity_tag(crm_db *db, const struct crm_entity *e, int64_t id, const char *tag, int add,
+                   int *changed);
+
+/* Replaces the tags of record id with the comma-separated list tags
+ * (blanks around each trimmed; NULL or "" for none); *changed tells whether
+ * the set changed. */
+int crm_entity_tags_set(crm_db *db, const struct crm_entity *e, int64_t id, const char *tags,
+                        int *changed);
+
+/* Logs a note of kind (call, email, meeting, note, sms, chat) on record id,
+ * at time at (NULL: now; any form crm_time_parse accepts), with body text,
+ * and stores its id in *out.  CRM_EDATA for a bad kind, time or empty body;
+ * CRM_EUSAGE when e takes no notes. */
+int crm_entity_note(crm_db *db, const struct crm_entity *e, int64_t id, const char *kind,
+                    const char *at, const char *body, int64_t *out);
+
+/* Logs text as a note on record id unless an identical note is there, so
+ * that importing the same file twice notes it once; *added tells which. */
+int crm_entity_note_once(crm_db *db, const struct crm_entity *e, int64_t id, const char *text,
+                         int *added);
+
+/* The columns crm_entity_timeline passes: at, kind, user, text. */
+#define CRM_TIMELINE_COLUMNS 4
+
+/* Calls fn(arg, vals) for each entry of the record's timeline, newest
+ * first: notes and audited changes.  Stops early and returns fn's value
+ * when it returns non-zero (a negative status). */
+int crm_entity_timeline(crm_db *db, const struct crm_entity *e, int64_t id,
+                        int (*fn)(void *arg, const char *const *vals), void *arg);
 
 /* Query: a filtered, sorted selection of records of one entity. */
 
@@ -128,9 +171,6 @@ int crm_query_filter(crm_query *q, const char *field, const char *op, const char
 
 /* Keeps only records carrying tag. */
 int crm_query_tag(crm_query *q, const char *tag);
-
-/* Keeps only records of the company named by ref (id or exact name). */
-int crm_query_company(crm_query *q, const char *ref);
 
 /* Keeps only records matching the full-text search text (every word, as a
  * prefix, case- and accent-insensitively). */

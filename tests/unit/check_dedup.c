@@ -294,7 +294,7 @@ START_TEST(merge_then_unmerge_restores)
 	int changed;
 
 	people();
-	ck_assert_int_eq(crm_contact_tag(db, 2, "vip", 1, &changed), CRM_OK);
+	ck_assert_int_eq(crm_entity_tag(db, crm_entity_find("contact"), 2, "vip", 1, &changed), CRM_OK);
 	ck_assert_int_eq(crm_merge(db, ids, 2, &o, &merge, &survivor), CRM_OK);
 	ck_assert_int_eq(survivor, 1);
 	ck_assert_int_eq(crm_entity_exists(db, crm_entity_find("contact"), 2), CRM_ENOTFOUND);

@@ -198,16 +198,16 @@ START_TEST(test_tags_notes_consent)
 	int64_t id = add("Ada", NULL), note;
 	int changed;
 
-	ck_assert_int_eq(crm_contact_tag(db, id, "vip", 1, &changed), CRM_OK);
+	ck_assert_int_eq(crm_entity_tag(db, crm_entity_find("contact"), id, "vip", 1, &changed), CRM_OK);
 	ck_assert_int_eq(changed, 1);
-	ck_assert_int_eq(crm_contact_tag(db, id, "vip", 1, &changed), CRM_OK);
+	ck_assert_int_eq(crm_entity_tag(db, crm_entity_find("contact"), id, "vip", 1, &changed), CRM_OK);
 	ck_assert_int_eq(changed, 0);
-	ck_assert_int_eq(crm_contact_tag(db, id, "a,b", 1, &changed), CRM_EDATA);
-	ck_assert_int_eq(crm_contact_note(db, id, "call", "2026-11-20", "hello", &note), CRM_OK);
+	ck_assert_int_eq(crm_entity_tag(db, crm_entity_find("contact"), id, "a,b", 1, &changed), CRM_EDATA);
+	ck_assert_int_eq(crm_entity_note(db, crm_entity_find("contact"), id, "call", "2026-11-20", "hello", &note), CRM_OK);
 	ck_assert_int_eq(note, 1);
-	ck_assert_int_eq(crm_contact_note(db, id, "fax", NULL, "hello", &note), CRM_EDATA);
-	ck_assert_int_eq(crm_contact_note(db, id, "call", "someday", "hello", &note), CRM_EDATA);
-	ck_assert_int_eq(crm_contact_note(db, 77, "call", NULL, "hello", &note), CRM_ENOTFOUND);
+	ck_assert_int_eq(crm_entity_note(db, crm_entity_find("contact"), id, "fax", NULL, "hello", &note), CRM_EDATA);
+	ck_assert_int_eq(crm_entity_note(db, crm_entity_find("contact"), id, "call", "someday", "hello", &note), CRM_EDATA);
+	ck_assert_int_eq(crm_entity_note(db, crm_entity_find("contact"), 77, "call", NULL, "hello", &note), CRM_ENOTFOUND);
 	ck_assert_int_eq(crm_contact_consent_set(db, id, "email", "granted", "form"), CRM_OK);
 	ck_assert_int_eq(crm_contact_consent_set(db, id, "pigeon", "granted", NULL), CRM_EDATA);
 	ck_assert_int_eq(crm_contact_consent_set(db, id, "email", "perhaps", NULL), CRM_EDATA);
@@ -223,13 +223,13 @@ START_TEST(test_company_resolve)
 	crm_record_set(r, "name", "Société Générale");
 	ck_assert_int_eq(crm_entity_add(db, r, &id), CRM_OK);
 	crm_record_free(r);
-	ck_assert_int_eq(crm_company_resolve(db, "Société Générale", &got), CRM_OK);
+	ck_assert_int_eq(crm_entity_resolve(db, crm_entity_find("company"), "Société Générale", &got), CRM_OK);
 	ck_assert_int_eq(got, id);
-	ck_assert_int_eq(crm_company_resolve(db, "SOCIETE generale", &got), CRM_OK);
+	ck_assert_int_eq(crm_entity_resolve(db, crm_entity_find("company"), "SOCIETE generale", &got), CRM_OK);
 	ck_assert_int_eq(got, id);
-	ck_assert_int_eq(crm_company_resolve(db, "1", &got), CRM_OK);
-	ck_assert_int_eq(crm_company_resolve(db, "2", &got), CRM_ENOTFOUND);
-	ck_assert_int_eq(crm_company_resolve(db, "Globex", &got), CRM_ENOTFOUND);
+	ck_assert_int_eq(crm_entity_resolve(db, crm_entity_find("company"), "1", &got), CRM_OK);
+	ck_assert_int_eq(crm_entity_resolve(db, crm_entity_find("company"), "2", &got), CRM_ENOTFOUND);
+	ck_assert_int_eq(crm_entity_resolve(db, crm_entity_find("company"), "Globex", &got), CRM_ENOTFOUND);
 }
 END_TEST
 

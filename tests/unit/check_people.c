@@ -73,16 +73,16 @@ START_TEST(test_tags_kept_sorted_on_the_row)
 	int64_t id = add("Ada", "Lovelace", "ada@example.org");
 	int changed;
 
-	ck_assert_int_eq(crm_contact_tag(db, id, "vip", 1, &changed), CRM_OK);
+	ck_assert_int_eq(crm_entity_tag(db, crm_entity_find("contact"), id, "vip", 1, &changed), CRM_OK);
 	ck_assert_int_eq(changed, 1);
-	ck_assert_int_eq(crm_contact_tag(db, id, "Älpha", 1, &changed), CRM_OK);
-	ck_assert_int_eq(crm_contact_tag(db, id, "vip", 1, &changed), CRM_OK);
+	ck_assert_int_eq(crm_entity_tag(db, crm_entity_find("contact"), id, "Älpha", 1, &changed), CRM_OK);
+	ck_assert_int_eq(crm_entity_tag(db, crm_entity_find("contact"), id, "vip", 1, &changed), CRM_OK);
 	ck_assert_int_eq(changed, 0);
 	ck_assert_str_eq(list("tags", NULL), "vip,Älpha;");
-	ck_assert_int_eq(crm_contact_tag(db, id, "vip", 0, &changed), CRM_OK);
+	ck_assert_int_eq(crm_entity_tag(db, crm_entity_find("contact"), id, "vip", 0, &changed), CRM_OK);
 	ck_assert_int_eq(changed, 1);
 	ck_assert_str_eq(list("tags", NULL), "Älpha;");
-	ck_assert_int_eq(crm_contact_tag(db, id, "Älpha", 0, &changed), CRM_OK);
+	ck_assert_int_eq(crm_entity_tag(db, crm_entity_find("contact"), id, "Älpha", 0, &changed), CRM_OK);
 	ck_assert_str_eq(list("tags", NULL), "-;");
 }
 END_TEST
@@ -92,10 +92,10 @@ START_TEST(test_tag_errors)
 	int64_t id = add("Ada", "Lovelace", "ada@example.org");
 	int changed;
 
-	ck_assert_int_eq(crm_contact_tag(db, id, "a,b", 1, &changed), CRM_EDATA);
+	ck_assert_int_eq(crm_entity_tag(db, crm_entity_find("contact"), id, "a,b", 1, &changed), CRM_EDATA);
 	ck_assert_str_eq(crm_error_message(), "invalid tag 'a,b' (empty or with a comma)");
-	ck_assert_int_eq(crm_contact_tag(db, id, "", 1, &changed), CRM_EDATA);
-	ck_assert_int_eq(crm_contact_tag(db, 42, "vip", 1, &changed), CRM_ENOTFOUND);
+	ck_assert_int_eq(crm_entity_tag(db, crm_entity_find("contact"), id, "", 1, &changed), CRM_EDATA);
+	ck_assert_int_eq(crm_entity_tag(db, crm_entity_find("contact"), 42, "vip", 1, &changed), CRM_ENOTFOUND);
 	ck_assert_str_eq(crm_error_message(), "no contact 42");
 }
 END_TEST
@@ -105,7 +105,7 @@ START_TEST(test_note_is_stored_and_searchable)
 	int64_t id = add("Ada", "Lovelace", "ada@example.org"), note;
 
 	add("Bob", "Brown", "bob@example.org");
-	ck_assert_int_eq(crm_contact_note(db, id, "call", "2026-11-20T15:00:00Z",
+	ck_assert_int_eq(crm_entity_note(db, crm_entity_find("contact"), id, "call", "2026-11-20T15:00:00Z",
 	                                  "Asked about the analytical engine", &note), CRM_OK);
 	ck_assert_int_gt(note, 0);
 	ck_assert_str_eq(list("first_name", "analytical"), "Ada;");
@@ -116,13 +116,13 @@ START_TEST(test_note_errors)
 {
 	int64_t id = add("Ada", "Lovelace", "ada@example.org"), note;
 
-	ck_assert_int_eq(crm_contact_note(db, id, "fax", NULL, "hello", &note), CRM_EDATA);
+	ck_assert_int_eq(crm_entity_note(db, crm_entity_find("contact"), id, "fax", NULL, "hello", &note), CRM_EDATA);
 	ck_assert_str_eq(crm_error_message(),
 	                 "invalid kind 'fax' (expected call, email, meeting, note, sms or chat)");
-	ck_assert_int_eq(crm_contact_note(db, id, "call", "soonish", "hello", &note), CRM_EDATA);
+	ck_assert_int_eq(crm_entity_note(db, crm_entity_find("contact"), id, "call", "soonish", "hello", &note), CRM_EDATA);
 	ck_assert_str_eq(crm_error_message(), "at: invalid time 'soonish'");
-	ck_assert_int_eq(crm_contact_note(db, id, "call", NULL, "", &note), CRM_EDATA);
-	ck_assert_int_eq(crm_contact_note(db, 9, "call", NULL, "hello", &note), CRM_ENOTFOUND);
+	ck_assert_int_eq(crm_entity_note(db, crm_entity_find("contact"), id, "call", NULL, "", &note), CRM_EDATA);
+	ck_assert_int_eq(crm_entity_note(db, crm_entity_find("contact"), 9, "call", NULL, "hello", &note), CRM_ENOTFOUND);
 }
 END_TEST
 
@@ -132,14 +132,14 @@ START_TEST(test_timeline_newest_first)
 	int64_t id = add("Ada", "Lovelace", "ada@example.org"), note;
 	int changed;
 
-	ck_assert_int_eq(crm_contact_note(db, id, "meeting", "2026-11-01", "Kick-off", &note), CRM_OK);
-	ck_assert_int_eq(crm_contact_note(db, id, "call", "2026-11-25", "Follow-up", &note), CRM_OK);
-	ck_assert_int_eq(crm_contact_tag(db, id, "vip", 1, &changed), CRM_OK);
-	ck_assert_int_eq(crm_contact_timeline(db, id, collect, &kinds), CRM_OK);
+	ck_assert_int_eq(crm_entity_note(db, crm_entity_find("contact"), id, "meeting", "2026-11-01", "Kick-off", &note), CRM_OK);
+	ck_assert_int_eq(crm_entity_note(db, crm_entity_find("contact"), id, "call", "2026-11-25", "Follow-up", &note), CRM_OK);
+	ck_assert_int_eq(crm_entity_tag(db, crm_entity_find("contact"), id, "vip", 1, &changed), CRM_OK);
+	ck_assert_int_eq(crm_entity_timeline(db, crm_entity_find("contact"), id, collect, &kinds), CRM_OK);
 	/* The call is dated after now; the tag and the add happened now, the
 	 * tag later in the log; the meeting was logged as three weeks ago. */
 	ck_assert_str_eq(kinds.out, "call;tag;add;meeting;");
-	ck_assert_int_eq(crm_contact_timeline(db, id, collect, &texts), CRM_OK);
+	ck_assert_int_eq(crm_entity_timeline(db, crm_entity_find("contact"), id, collect, &texts), CRM_OK);
 	ck_assert_str_eq(texts.out, "Follow-up;tags: \xe2\x86\x92 vip;"
 	                 "created: first_name=Ada; last_name=Lovelace; email=ada@example.org;Kick-off;");
 }
@@ -199,8 +199,8 @@ START_TEST(test_export_holds_everything)
 	json_t *doc;
 
 	add("Bob", "Brown", "bob@example.org");
-	ck_assert_int_eq(crm_contact_tag(db, id, "vip", 1, &changed), CRM_OK);
-	ck_assert_int_eq(crm_contact_note(db, id, "email", NULL, "Sent the notes", &note), CRM_OK);
+	ck_assert_int_eq(crm_entity_tag(db, crm_entity_find("contact"), id, "vip", 1, &changed), CRM_OK);
+	ck_assert_int_eq(crm_entity_note(db, crm_entity_find("contact"), id, "email", NULL, "Sent the notes", &note), CRM_OK);
 	ck_assert_int_eq(crm_contact_consent_set(db, id, "post", "denied", "phone call"), CRM_OK);
 	doc = export(id);
 	ck_assert_str_eq(json_string_value(json_object_get(doc, "format")), "crm-export-data/1");
@@ -243,8 +243,8 @@ static int64_t erased_person(void)
 	int64_t id = add("Zenobia", "Quillfeather", "zenobia.q@example.org"), note;
 	int changed;
 
-	ck_assert_int_eq(crm_contact_tag(db, id, "whistleblower", 1, &changed), CRM_OK);
-	ck_assert_int_eq(crm_contact_note(db, id, "call", NULL, "Zenobia rang twice", &note), CRM_OK);
+	ck_assert_int_eq(crm_entity_tag(db, crm_entity_find("contact"), id, "whistleblower", 1, &changed), CRM_OK);
+	ck_assert_int_eq(crm_entity_note(db, crm_entity_find("contact"), id, "call", NULL, "Zenobia rang twice", &note), CRM_OK);
 	ck_assert_int_eq(crm_contact_consent_set(db, id, "email", "granted", "Zenobia's form"),
 	                 CRM_OK);
 	ck_assert_int_eq(crm_db_commit(db), CRM_OK);
@@ -286,9 +286,9 @@ START_TEST(test_erased_contact_cannot_change)
 
 	snprintf(want, sizeof want, "contact %lld was erased and cannot be changed", (long long)id);
 	ck_assert_int_eq(crm_db_begin(db, true), CRM_OK);
-	ck_assert_int_eq(crm_contact_tag(db, id, "back", 1, &changed), CRM_EDATA);
+	ck_assert_int_eq(crm_entity_tag(db, crm_entity_find("contact"), id, "back", 1, &changed), CRM_EDATA);
 	ck_assert_str_eq(crm_error_message(), want);
-	ck_assert_int_eq(crm_contact_note(db, id, "call", NULL, "hello", &note), CRM_EDATA);
+	ck_assert_int_eq(crm_entity_note(db, crm_entity_find("contact"), id, "call", NULL, "hello", &note), CRM_EDATA);
 	ck_assert_int_eq(crm_contact_consent_set(db, id, "sms", "granted", NULL), CRM_EDATA);
 	ck_assert_int_eq(crm_record_new(&r, contact), CRM_OK);
 	ck_assert_int_eq(crm_record_set(r, "first_name", "Zenobia"), CRM_OK);
@@ -303,7 +303,7 @@ START_TEST(test_purge_removes_everything)
 	int64_t id = add("Ada", "Lovelace", "ada@example.org"), note;
 	char *text;
 
-	ck_assert_int_eq(crm_contact_note(db, id, "call", NULL, "hello", &note), CRM_OK);
+	ck_assert_int_eq(crm_entity_note(db, crm_entity_find("contact"), id, "call", NULL, "hello", &note), CRM_OK);
 	ck_assert_int_eq(crm_entity_purge(db, contact, id), CRM_OK);
 	ck_assert_int_eq(crm_entity_exists(db, contact, id), CRM_ENOTFOUND);
 	ck_assert_int_eq(crm_contact_export(db, id, &text), CRM_ENOTFOUND);

@@ -1,0 +1,361 @@
+/* annotate.c - what any record may carry beside its fields: tags, notes
+ * (interactions) and the timeline of both with its audited changes.
+ *
+ * The registry names each entity's tag and note tables; they hold the
+ * record's id in the column every side table of the entity uses (custom_fk),
+ * so one piece of code serves people, deals and whatever comes next.  The
+ * sorted tags are also kept in the record's own row (its tags column), so
+ * listing reads no other table.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "crm/date.h"
+#include "crm/entity.h"
+#include "crm/norm.h"
+#include "crm/output.h"
+#include "internal.h"
+
+static const char *const note_kinds[] = { "call", "email", "meeting", "note", "sms", "chat", NULL };
+
+static int one_of(const char *const *words, const char *w)
+{
+	for (; *words; words++)
+		if (!strcmp(*words, w))
+			return 1;
+	return 0;
+}
+
+int crm_entity_has_tags(const struct crm_entity *e)
+{
+	return e->tag_table != NULL;
+}
+
+int crm_entity_has_notes(const struct crm_entity *e)
+{
+	return e->note_table != NULL;
+}
+
+static int no_tags(const struct crm_entity *e)
+{
+	return crm_error_set(CRM_EUSAGE, "a %s has no tags", e->name);
+}
+
+/* Reads the record's tags as one comma-separated malloc'd string or NULL. */
+static char *tags_of(crm_db *db, const struct crm_entity *e, int64_t id)
+{
+	crm_buf sql = CRM_BUF_INIT;
+	sqlite3_stmt *st;
+	char *v = NULL;
+
+	crm_buf_printf(&sql, "SELECT group_concat(tag, ',') FROM (SELECT tag FROM %s"
+	               " WHERE %s = ?1 ORDER BY tag)", e->tag_table, e->custom_fk);
+	if (!crm_db_stmt(db, &st, crm_buf_str(&sql))) {
+		sqlite3_bind_int64(st, 1, id);
+		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+			v = strdup((const char *)sqlite3_column_text(st, 0));
+		sqlite3_reset(st);
+	}
+	crm_buf_free(&sql);
+	return v;
+}
+
+/* Stores the record's new tags (sorted, comma-separated, NULL for none)
+ * in its row and marks it changed now. */
+static int store_tags(crm_db *db, const struct crm_entity *e, int64_t id, const char *tags)
+{
+	crm_buf sql = CRM_BUF_INIT;
+	sqlite3_stmt *st;
+	char now[CRM_TIME_LEN];
+	int rc;
+
+	crm_buf_printf(&sql, "UPDATE %s SET updated_at = ?2, tags = ?3 WHERE id = ?1", e->table);
+	rc = crm_db_stmt(db, &st, crm_buf_str(&sql));
+	crm_buf_free(&sql);
+	if (rc)
+		return rc;
+	crm_db_now(db, now);
+	sqlite3_bind_int64(st, 1, id);
+	crm_db_bind_text(st, 2, now);
+	crm_db_bind_text(st, 3, tags);
+	return crm_db_step_done(db, st);
+}
+
+static int tag_write(crm_db *db, const struct crm_entity *e, int64_t id, const char *tag, int add,
+                     int *changed)
+{
+	crm_buf sql = CRM_BUF_INIT;
+	sqlite3_stmt *st;
+	int rc;
+
+	if (add)
+		crm_buf_printf(&sql, "INSERT OR IGNORE INTO %s(%s, tag) VALUES (?1, ?2)", e->tag_table,
+		               e->custom_fk);
+	else
+		crm_buf_printf(&sql, "DELETE FROM %s WHERE %s = ?1 AND tag = ?2", e->tag_table,
+		               e->custom_fk);
+	rc = crm_db_stmt(db, &st, crm_buf_str(&sql));
+	crm_buf_free(&sql);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	crm_db_bind_text(st, 2, tag);
+	if ((rc = crm_db_step_done(db, st)))
+		return rc;
+	*changed = sqlite3_changes(db->h) > 0;
+	return CRM_OK;
+}
+
+int crm_entity_tag(crm_db *db, const struct crm_entity *e, int64_t id, const char *tag, int add,
+                   int *changed)
+{
+	char *t = NULL, *before = NULL, *after = NULL;
+	int rc;
+
+	*changed = 0;
+	if (!e->tag_table)
+		return no_tags(e);
+	if ((rc = crm_entity_editable(db, e, id)) || (rc = crm_text_nfc(&t, tag)))
+		return rc;
+	if (!*t || strchr(t, ','))
+		rc = crm_error_set(CRM_EDATA, "invalid tag '%s' (empty or with a comma)", tag);
+	if (!rc) {
+		before = tags_of(db, e, id);
+		rc = tag_write(db, e, id, t, add, changed);
+	}
+	if (!rc && *changed) {
+		after = tags_of(db, e, id);
+		rc = crm_audit_change(db, e->name, id, "tag", "tags", before, after);
+		if (!rc)
+			rc = store_tags(db, e, id, after);
+	}
+	free(t);
+	free(before);
+	free(after);
+	return rc;
+}
+
+static int tag_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Stores in *out the canonical form of a tag list: each tag trimmed and
+ * NFC, empty ones dropped, sorted and without repeats, comma-joined; NULL
+ * for none.  It is the form tags_of() reads back. */
+static int canonical_tags(const char *list, char **out)
+{
+	char *copy = strdup(list ? list : ""), **v = NULL, *save = NULL, *t;
+	size_t n = 0;
+	crm_buf b = CRM_BUF_INIT;
+	int rc = copy ? CRM_OK : crm_error_nomem();
+
+	for (t = copy ? strtok_r(copy, ",", &save) : NULL; t && !rc; t = strtok_r(NULL, ",", &save)) {
+		char **p = realloc(v, (n + 1) * sizeof *v);
+		t += strspn(t, " \t");
+		for (size_t len = strlen(t); len && strchr(" \t", t[len - 1]); len--)
+			t[len - 1] = '\0';
+		if (!*t)
+			continue;
+		if (!p)
+			rc = crm_error_nomem();
+		else if (!(rc = crm_text_nfc(&(v = p)[n], t)))
+			n++;
+	}
+	if (!rc && n)
+		qsort(v, n, sizeof *v, tag_cmp);
+	for (size_t i = 0; i < n && !rc; i++)
+		if (!i || strcmp(v[i], v[i - 1]))
+			rc = crm_buf_printf(&b, "%s%s", b.len ? "," : "", v[i]);
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+	free(copy);
+	*out = !rc && b.len ? crm_buf_detach(&b) : NULL;
+	crm_buf_free(&b);
+	return rc;
+}
+
+/* Replaces the record's rows of the tag table with the canonical list. */
+static int tags_replace(crm_db *db, const struct crm_entity *e, int64_t id, const char *tags)
+{
+	crm_buf sql = CRM_BUF_INIT;
+	char *copy = strdup(tags ? tags : ""), *save = NULL, *t;
+	int rc, dummy;
+
+	if (!copy)
+		return crm_error_nomem();
+	crm_buf_printf(&sql, "DELETE FROM %s WHERE %s = ?1", e->tag_table, e->custom_fk);
+	rc = crm_db_exec_id(db, crm_buf_str(&sql), id);
+	crm_buf_free(&sql);
+	for (t = strtok_r(copy, ",", &save); t && !rc; t = strtok_r(NULL, ",", &save))
+		rc = tag_write(db, e, id, t, 1, &dummy);
+	free(copy);
+	return rc;
+}
+
+int crm_entity_tags_set(crm_db *db, const struct crm_entity *e, int64_t id, const char *tags,
+                        int *changed)
+{
+	char *before = NULL, *after = NULL;
+	int rc;
+
+	*changed = 0;
+	if (!e->tag_table)
+		return no_tags(e);
+	if ((rc = crm_db_writable(db)) || (rc = crm_entity_exists(db, e, id)) ||
+	    (rc = canonical_tags(tags, &after)))
+		return rc;
+	before = tags_of(db, e, id);
+	if ((before || after) && (!before || !after || strcmp(before, after))) {
+		*changed = 1;
+		rc = crm_entity_editable(db, e, id);
+		if (!rc)
+			rc = tags_replace(db, e, id, after);
+		if (!rc)
+			rc = crm_audit_change(db, e->name, id, "tag", "tags", before, after);
+		if (!rc)
+			rc = store_tags(db, e, id, after);
+	}
+	free(before);
+	free(after);
+	return rc;
+}
+
+static int insert_note(crm_db *db, const struct crm_entity *e, int64_t id, const char *kind,
+                       const char *at, const char *body, int64_t *out)
+{
+	crm_buf sql = CRM_BUF_INIT;
+	sqlite3_stmt *st;
+	char now[CRM_TIME_LEN];
+	int rc;
+
+	crm_buf_printf(&sql, "INSERT INTO %s(%s, kind, at, body, owner, created_at)"
+	               " VALUES (?1, ?2, ?3, ?4, ?5, ?6)", e->note_table, e->custom_fk);
+	rc = crm_db_stmt(db, &st, crm_buf_str(&sql));
+	crm_buf_free(&sql);
+	if (rc)
+		return rc;
+	crm_db_now(db, now);
+	sqlite3_bind_int64(st, 1, id);
+	crm_db_bind_text(st, 2, kind);
+	crm_db_bind_text(st, 3, at);
+	crm_db_bind_text(st, 4, body);
+	crm_db_bind_text(st, 5, db->user);
+	crm_db_bind_text(st, 6, now);
+	if ((rc = crm_db_step_done(db, st)))
+		return rc;
+	*out = sqlite3_last_insert_rowid(db->h);
+	return CRM_OK;
+}
+
+int crm_entity_note(crm_db *db, const struct crm_entity *e, int64_t id, const char *kind,
+                    const char *at, const char *body, int64_t *out)
+{
+	char when[CRM_TIME_LEN], *text = NULL, num[24];
+	int rc;
+
+	*out = 0;
+	if (!e->note_table)
+		return crm_error_set(CRM_EUSAGE, "a %s takes no notes", e->name);
+	if ((rc = crm_entity_editable(db, e, id)))
+		return rc;
+	if (!one_of(note_kinds, kind))
+		return crm_error_set(CRM_EDATA, "invalid kind '%s' (expected call, email, meeting,"
+		                     " note, sms or chat)", kind);
+	if (at && crm_time_parse(when, at, db->now))
+		return crm_error_set(CRM_EDATA, "at: invalid time '%s'", at);
+	if (!at)
+		crm_db_now(db, when);
+	if ((rc = crm_text_nfc(&text, body)))
+		return rc;
+	if (!*text)
+		rc = crm_error_set(CRM_EDATA, "empty note");
+	if (!rc)
+		rc = insert_note(db, e, id, kind, when, text, out);
+	free(text);
+	snprintf(num, sizeof num, "%lld", (long long)*out);
+	if (!rc)
+		rc = crm_audit_change(db, e->name, id, "note", "interaction", NULL, num);
+	/* Notes are found by search. */
+	if (!rc)
+		rc = e->reindex(db, "id = ?1", id);
+	return rc;
+}
+
+int crm_entity_note_once(crm_db *db, const struct crm_entity *e, int64_t id, const char *text,
+                         int *added)
+{
+	crm_buf sql = CRM_BUF_INIT;
+	sqlite3_stmt *st;
+	char *body = NULL;
+	int64_t nid;
+	int rc, found;
+
+	*added = 0;
+	if (!e->note_table)
+		return crm_error_set(CRM_EUSAGE, "a %s takes no notes", e->name);
+	crm_buf_printf(&sql, "SELECT 1 FROM %s WHERE %s = ?1 AND kind = 'note' AND body = ?2",
+	               e->note_table, e->custom_fk);
+	if ((rc = crm_text_nfc(&body, text)) || (rc = crm_db_stmt(db, &st, crm_buf_str(&sql)))) {
+		crm_buf_free(&sql);
+		free(body);
+		return rc;
+	}
+	crm_buf_free(&sql);
+	sqlite3_bind_int64(st, 1, id);
+	crm_db_bind_text(st, 2, body);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_reset(st);
+	if (!found && !(rc = crm_entity_note(db, e, id, "note", NULL, body, &nid)))
+		*added = 1;
+	free(body);
+	return rc;
+}
+
+/* The timeline's statement: the record's notes and audit entries, newest
+ * first; entries at the same time keep the order they were written in (a
+ * note sorts by the sequence number of its audit entry). */
+static int timeline_sql(crm_buf *b, const struct crm_entity *e)
+{
+	if (e->note_table)
+		crm_buf_printf(b, "SELECT at, kind, owner, body, NULL, (SELECT seq FROM audit"
+		               " WHERE entity = ?2 AND entity_id = ?1 AND action = 'note'"
+		               " AND json_extract(changes, '$.interaction[1]') = CAST(i.id AS TEXT))"
+		               " FROM %s i WHERE %s = ?1 UNION ALL ", e->note_table, e->custom_fk);
+	return crm_buf_puts(b, "SELECT at, action, user, NULL, changes, seq FROM audit"
+	                    " WHERE entity = ?2 AND entity_id = ?1 AND action <> 'note'"
+	                    " ORDER BY 1 DESC, 6 DESC");
+}
+
+int crm_entity_timeline(crm_db *db, const struct crm_entity *e, int64_t id,
+                        int (*fn)(void *arg, const char *const *vals), void *arg)
+{
+	crm_buf sql = CRM_BUF_INIT, text = CRM_BUF_INIT;
+	sqlite3_stmt *st;
+	const char *vals[CRM_TIMELINE_COLUMNS];
+	int rc, stop = 0;
+
+	timeline_sql(&sql, e);
+	if (!(rc = crm_entity_exists(db, e, id)))
+		rc = crm_db_stmt(db, &st, crm_buf_str(&sql));
+	crm_buf_free(&sql);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	crm_db_bind_text(st, 2, e->name);
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		for (int i = 0; i < 3; i++)
+			vals[i] = (const char *)sqlite3_column_text(st, i);
+		crm_buf_clear(&text);
+		if (sqlite3_column_type(st, 3) != SQLITE_NULL)
+			crm_buf_puts(&text, (const char *)sqlite3_column_text(st, 3));
+		else
+			crm_audit_render(&text, vals[1], (const char *)sqlite3_column_text(st, 4));
+		vals[3] = crm_buf_str(&text);
+		stop = fn(arg, vals);
+	}
+	sqlite3_reset(st);
+	crm_buf_free(&text);
+	return crm_db_walk_end(db, stop, rc, "cannot read timeline");
+}

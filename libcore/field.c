@@ -1,0 +1,247 @@
+/* field.c - what each type of field accepts, how it is stored, and how it
+ * is compared, found and matched: one descriptor per type.
+ *
+ * A field keeps in its own column what the user typed (NFC) or its
+ * canonical form; some types keep derived columns beside it, named after
+ * the field's column with a suffix (email_norm, email_key, phone_e164),
+ * which = filters, import keys and uniqueness compare instead.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crm/date.h"
+#include "crm/norm.h"
+#include "internal.h"
+
+/* Prefixes the recorded message with the field name ("email: ..."). */
+static int field_error(const struct crm_fielddef *d, int rc)
+{
+	return rc == CRM_EDATA ? crm_error_prefix(d->f.name) : rc;
+}
+
+static int text_value(crm_db *db, const struct crm_fielddef *d, const char *v, const char *region,
+                      char **out)
+{
+	(void)db, (void)d, (void)region;
+	return crm_text_nfc(out, v);
+}
+
+static int enum_value(crm_db *db, const struct crm_fielddef *d, const char *v, const char *region,
+                      char **out)
+{
+	(void)db, (void)region;
+	for (const char *const *c = d->f.choices; *c; c++) {
+		if (!strcasecmp(*c, v)) {
+			*out = strdup(*c);
+			return *out ? CRM_OK : crm_error_nomem();
+		}
+	}
+	return crm_error_set(CRM_EDATA, "invalid %s '%s' (expected %s)", d->f.name, v, d->f.help);
+}
+
+static int domain_value(crm_db *db, const struct crm_fielddef *d, const char *v,
+                        const char *region, char **out)
+{
+	const char *p;
+	char *s;
+
+	(void)db, (void)d, (void)region;
+	if (!strchr(v, '.') || *v == '.' || *v == '-')
+		return crm_error_set(CRM_EDATA, "invalid domain '%s'", v);
+	for (p = v; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '.' && *p != '-')
+			return crm_error_set(CRM_EDATA, "invalid domain '%s'", v);
+	if (!(s = strdup(v)))
+		return crm_error_nomem();
+	for (char *q = s; *q; q++)
+		*q = (char)tolower((unsigned char)*q);
+	*out = s;
+	return CRM_OK;
+}
+
+/* Parses a date or a time with parse, relative to the command's clock. */
+static int when_value(crm_db *db, char **out, const char *v,
+                      int (*parse)(char *, const char *, int64_t))
+{
+	char t[CRM_TIME_LEN];
+	int rc = parse(t, v, db->now);
+
+	if (rc)
+		return rc;
+	*out = strdup(t);
+	return *out ? CRM_OK : crm_error_nomem();
+}
+
+static int date_value(crm_db *db, const struct crm_fielddef *d, const char *v, const char *region,
+                      char **out)
+{
+	(void)d, (void)region;
+	return when_value(db, out, v, crm_date_parse);
+}
+
+static int time_value(crm_db *db, const struct crm_fielddef *d, const char *v, const char *region,
+                      char **out)
+{
+	(void)d, (void)region;
+	return when_value(db, out, v, crm_time_parse);
+}
+
+static int country_value(crm_db *db, const struct crm_fielddef *d, const char *v,
+                         const char *region, char **out)
+{
+	(void)db, (void)d, (void)region;
+	return crm_country_normalize(out, v);
+}
+
+static int email_norm(crm_db *db, const struct crm_fielddef *d, const char *v, const char *region,
+                      char **out)
+{
+	(void)db, (void)d, (void)region;
+	return crm_email_normalize(out, v);
+}
+
+static int email_key(crm_db *db, const struct crm_fielddef *d, const char *v, const char *region,
+                     char **out)
+{
+	(void)db, (void)d, (void)region;
+	return crm_email_key(out, v);
+}
+
+static int phone_e164(crm_db *db, const struct crm_fielddef *d, const char *v, const char *region,
+                      char **out)
+{
+	(void)d;
+	return crm_phone_e164(out, v, region ? region : db->cfg ? crm_config_region(db->cfg) : "US");
+}
+
+static int id_value(crm_db *db, const struct crm_fielddef *d, const char *v, const char *region,
+                    char **out)
+{
+	long long n;
+
+	(void)db, (void)region;
+	if (!crm_int_parse(v, 1, INT64_MAX, &n))
+		return crm_error_set(CRM_EDATA, "invalid %s '%s'", d->f.name, v);
+	return (*out = strdup(v)) ? CRM_OK : crm_error_nomem();
+}
+
+/* A reference stores the id of the record it names: given as an id or by
+ * the target's natural key (an email, a company's name or domain ...). */
+static int ref_value(crm_db *db, const struct crm_fielddef *d, const char *v, const char *region,
+                     char **out)
+{
+	const struct crm_entity *target = crm_entity_find(d->f.ref);
+	crm_buf b = CRM_BUF_INIT;
+	int64_t id;
+	int rc;
+
+	(void)region;
+	rc = crm_entity_resolve(db, target, v, &id);
+	/* A record naming another that is not there is bad input. */
+	if (rc == CRM_ENOTFOUND)
+		rc = crm_error_recode(CRM_EDATA);
+	if (rc)
+		return rc;
+	if (crm_buf_printf(&b, "%lld", (long long)id))
+		return crm_error_nomem();
+	*out = crm_buf_detach(&b);
+	return CRM_OK;
+}
+
+static const struct crm_type types[] = {
+	[CRM_FT_ID] = { "id", id_value, { { NULL, NULL } }, "", NULL, crm_text_key, 0 },
+	[CRM_FT_TEXT] = { "text", text_value, { { NULL, NULL } }, NULL, NULL, crm_text_key, 0 },
+	[CRM_FT_NAME] = { "name", text_value, { { NULL, NULL } }, NULL, "name_key", crm_text_fold, 0 },
+	[CRM_FT_EMAIL] = { "email", text_value, { { "_norm", email_norm }, { "_key", email_key } },
+			   "_norm", "_norm", crm_text_key, 1 },
+	[CRM_FT_PHONE] = { "phone", text_value, { { "_e164", phone_e164 } }, "_e164", "_e164",
+			   crm_text_key, 0 },
+	[CRM_FT_COUNTRY] = { "country", country_value, { { NULL, NULL } }, "", NULL, crm_text_key, 0 },
+	[CRM_FT_DATE] = { "date", date_value, { { NULL, NULL } }, "", NULL, crm_text_key, 0 },
+	[CRM_FT_TIME] = { "time", time_value, { { NULL, NULL } }, "", NULL, crm_text_key, 0 },
+	[CRM_FT_ENUM] = { "enum", enum_value, { { NULL, NULL } }, "", NULL, crm_text_key, 0 },
+	[CRM_FT_REF] = { "reference", ref_value, { { NULL, NULL } }, "", NULL, crm_text_key, 0 },
+	[CRM_FT_DOMAIN] = { "domain", domain_value, { { NULL, NULL } }, "", "", crm_text_key, 0 },
+	[CRM_FT_TAGS] = { "tags", text_value, { { NULL, NULL } }, NULL, NULL, crm_text_key, 0 },
+};
+
+const struct crm_type *crm_type_of(const struct crm_fielddef *d)
+{
+	return &types[d->f.type];
+}
+
+int crm_field_value(crm_db *db, const struct crm_fielddef *d, const char *v, const char *region,
+                    char **out)
+{
+	const struct crm_type *t = crm_type_of(d);
+
+	*out = NULL;
+	/* The normalised form is the first derived column's, where there is one. */
+	return t->derived[0].suffix ? t->derived[0].make(db, d, v, region, out)
+	                            : t->value(db, d, v, region, out);
+}
+
+int crm_field_column(crm_buf *b, const struct crm_fielddef *d, const char *suffix)
+{
+	return crm_buf_printf(b, "%s%s", d->column, suffix);
+}
+
+int crm_field_compare_sql(crm_buf *b, const struct crm_fielddef *d)
+{
+	const struct crm_type *t = crm_type_of(d);
+
+	if (!t->compare || !d->column)
+		return crm_field_sql(b, d);
+	return crm_buf_printf(b, "t.%s%s", d->column, t->compare);
+}
+
+int crm_field_sql(crm_buf *b, const struct crm_fielddef *d)
+{
+	return d->expr ? crm_buf_puts(b, d->expr) : crm_buf_printf(b, "t.%s", d->column);
+}
+
+void crm_colvals_free(struct crm_colvals *cv)
+{
+	for (int i = 0; i < cv->n; i++) {
+		free(cv->col[i]);
+		free(cv->val[i]);
+	}
+	cv->n = 0;
+}
+
+/* Adds column d->column + suffix with value val (taken over). */
+static int colvals_add(struct crm_colvals *cv, const struct crm_fielddef *d, const char *suffix,
+                       char *val)
+{
+	crm_buf name = CRM_BUF_INIT;
+
+	if (crm_field_column(&name, d, suffix) || !(cv->col[cv->n] = crm_buf_detach(&name))) {
+		free(val);
+		return crm_error_nomem();
+	}
+	cv->val[cv->n++] = val;
+	return CRM_OK;
+}
+
+int crm_field_columns(crm_db *db, const struct crm_fielddef *d, const char *v, const char *region,
+                      struct crm_colvals *cv)
+{
+	const struct crm_type *t = crm_type_of(d);
+	char *val;
+	int rc = CRM_OK, i;
+
+	/* Derived columns come first: the uniqueness check reads the first. */
+	for (i = 0; i < CRM_DERIVED_MAX && t->derived[i].suffix && !rc; i++) {
+		val = NULL;
+		if (v && (rc = t->derived[i].make(db, d, v, region, &val)))
+			break;
+		rc = colvals_add(cv, d, t->derived[i].suffix, val);
+	}
+	val = NULL;
+	if (!rc && v)
+		rc = t->value(db, d, v, region, &val);
+	if (!rc)
+		rc = colvals_add(cv, d, "", val);
+	return field_error(d, rc);
+}
