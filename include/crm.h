@@ -11,11 +11,14 @@
 #include "crm/dedup.h"
 #include "crm/entity.h"
 #include "crm/error.h"
+#include "crm/field.h"
 #include "crm/import.h"
 #include "crm/merge.h"
 #include "crm/norm.h"
 #include "crm/output.h"
+#include "crm/query.h"
 #include "crm/reader.h"
+#include "crm/record.h"
 #include "crm/simil.h"
 
 #endif

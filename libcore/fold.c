@@ -22,7 +22,7 @@
 #include "crm/buf.h"
 #include "crm/error.h"
 #include "crm/norm.h"
-#include "internal.h"
+#include "text.h"
 
 /* Lower-case Cyrillic and Greek letters in their usual English-style
  * romanisation; the reduction below merges the variants.  Where languages

@@ -13,6 +13,7 @@
 #include "crm/db.h"
 #include "crm/entity.h"
 #include "crm/error.h"
+#include "text.h"
 
 #define CRM_STMT_CACHE 64
 
@@ -200,6 +201,11 @@ extern const struct crm_entity crm_company_entity;
 /* Returns entity k of the registry (from 0), or NULL past the last. */
 const struct crm_entity *crm_entity_at(size_t k);
 
+/* Fails (CRM_EDATA) when a live record of e other than self already holds
+ * norm, the normalised value of unique field d (an email address). */
+int crm_entity_check_unique(crm_db *db, const struct crm_entity *e,
+                            const struct crm_fielddef *d, const char *norm, int64_t self);
+
 /* Fails unless the database is writable and record id exists and was not
  * erased (an erased person must not come back through a later change). */
 int crm_entity_editable(crm_db *db, const struct crm_entity *e, int64_t id);
@@ -227,15 +233,6 @@ static inline const struct crm_fielddef *crm_fielddef_of(const struct crm_field 
  * database defers indexing. */
 int crm_contact_reindex(crm_db *db, const char *where, int64_t arg);
 int crm_company_reindex(crm_db *db, const char *where, int64_t arg);
-
-/* Decodes the UTF-8 code point at s, which has len (> 0) bytes left, into
- * *cp and returns its length; a byte that does not start a well-formed
- * sequence reads as one U+FFFD, so a scan never stops on bad input. */
-size_t crm_utf8_decode_lax(const char *s, size_t len, int32_t *cp);
-
-/* Stores in *out the malloc'd NFC, case-folded form of s (nothing
- * trimmed or stripped); CRM_EDATA for invalid UTF-8. */
-int crm_text_casefold(char **out, const char *s);
 
 /* Registers the SQL functions crm_key(text) (match key) and crm_fold(text)
  * (its cross-script fold) on the connection. */

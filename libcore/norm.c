@@ -13,7 +13,7 @@
 #include "crm/buf.h"
 #include "crm/error.h"
 #include "crm/norm.h"
-#include "internal.h"
+#include "text.h"
 
 #define NFC_OPTIONS (UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE)
 

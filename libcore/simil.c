@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "crm/simil.h"
-#include "internal.h"
+#include "text.h"
 
 /* Decodes at most CRM_SIMIL_MAX code points of s into out; returns how many. */
 static int decode(const char *s, int32_t out[CRM_SIMIL_MAX])

@@ -1,0 +1,471 @@
+/* record.c - change sets (records) and writing them: add and update.
+ *
+ * Every write validates and normalises each value by its field type (see
+ * field.c), keeps what the user typed beside the normalised form, and
+ * audits the output values old -> new, read back through the same
+ * expressions `list` uses.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crm/date.h"
+#include "crm/norm.h"
+#include "crm/output.h"
+#include "internal.h"
+
+struct assign {
+	const struct crm_fielddef *def; /* NULL for a custom field */
+	char *key;                      /* custom field key */
+	char *value;                    /* NULL clears */
+};
+
+struct crm_record {
+	const struct crm_entity *e;
+	struct assign *a;
+	size_t n, cap;
+};
+
+int crm_record_new(crm_record **out, const struct crm_entity *e)
+{
+	*out = calloc(1, sizeof **out);
+	if (!*out)
+		return crm_error_nomem();
+	(*out)->e = e;
+	return CRM_OK;
+}
+
+void crm_record_free(crm_record *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->n; i++) {
+		free(r->a[i].key);
+		free(r->a[i].value);
+	}
+	free(r->a);
+	free(r);
+}
+
+size_t crm_record_count(const crm_record *r)
+{
+	return r->n;
+}
+
+/* Adds or replaces an assignment; the last one of a field wins.  An empty
+ * or blank value clears the field. */
+static int record_put(crm_record *r, const struct crm_fielddef *d, const char *key,
+                      const char *value)
+{
+	struct assign *a = NULL, *p;
+	int blank = !value || !value[strspn(value, " \t\r\n\v\f")];
+	char *v = blank ? NULL : strdup(value);
+
+	if (!blank && !v)
+		return crm_error_nomem();
+	for (size_t i = 0; i < r->n && !a; i++)
+		if (r->a[i].def == d && (d || !strcmp(r->a[i].key, key)))
+			a = &r->a[i];
+	if (!a) {
+		if (r->n == r->cap) {
+			size_t cap = r->cap ? 2 * r->cap : 8;
+			p = realloc(r->a, cap * sizeof *p);
+			if (!p) {
+				free(v);
+				return crm_error_nomem();
+			}
+			r->a = p;
+			r->cap = cap;
+		}
+		a = &r->a[r->n++];
+		a->def = d;
+		a->key = key ? strdup(key) : NULL;
+		a->value = NULL;
+		if (key && !a->key) {
+			r->n--;
+			free(v);
+			return crm_error_nomem();
+		}
+	}
+	free(a->value);
+	a->value = v;
+	return CRM_OK;
+}
+
+int crm_record_set(crm_record *r, const char *field, const char *value)
+{
+	const struct crm_field *f = crm_entity_field_find(r->e, field);
+
+	if (!strncmp(field, "custom.", 7))
+		return crm_record_set_custom(r, field + 7, value);
+	if (!f)
+		return crm_error_set(CRM_EUSAGE, "unknown %s field '%s'", r->e->name, field);
+	if (f->flags & CRM_FIELD_RO)
+		return crm_error_set(CRM_EUSAGE, "field '%s' cannot be set", field);
+	return record_put(r, crm_fielddef_of(f), NULL, value);
+}
+
+/* Custom keys become output column names: keep them to a safe alphabet. */
+static int custom_key_ok(const char *k)
+{
+	if (!*k)
+		return 0;
+	for (; *k; k++)
+		if (!isalnum((unsigned char)*k) && !strchr("_-.", *k))
+			return 0;
+	return 1;
+}
+
+int crm_record_set_custom(crm_record *r, const char *key, const char *value)
+{
+	if (!custom_key_ok(key))
+		return crm_error_set(CRM_EUSAGE, "invalid custom field name '%s'", key);
+	return record_put(r, NULL, key, value);
+}
+
+int crm_record_set_pair(crm_record *r, const char *pair)
+{
+	const char *eq = strchr(pair, '=');
+	char *key;
+	int rc;
+
+	if (!eq)
+		return crm_error_set(CRM_EUSAGE, "expected key=value, not '%s'", pair);
+	key = strndup(pair, (size_t)(eq - pair));
+	if (!key)
+		return crm_error_nomem();
+	rc = crm_record_set_custom(r, key, eq + 1);
+	free(key);
+	return rc;
+}
+
+/* The column assignments of a whole record; standard fields only. */
+struct rowvals {
+	struct crm_colvals *cv;
+	size_t n;
+};
+
+static void rowvals_free(struct rowvals *rv)
+{
+	for (size_t i = 0; i < rv->n; i++)
+		crm_colvals_free(&rv->cv[i]);
+	free(rv->cv);
+}
+
+/* Stores in *out the country a record has or is given (NULL if none), so
+ * that its national phone numbers are read as that country's. */
+static int record_country(crm_db *db, const crm_record *r, int64_t self, char **out)
+{
+	const struct crm_fielddef *d = NULL;
+	crm_buf sql = CRM_BUF_INIT;
+	sqlite3_stmt *st;
+	int rc;
+
+	*out = NULL;
+	for (size_t i = 0; i < r->e->nfields && !d; i++)
+		if (r->e->defs[i].f.type == CRM_FT_COUNTRY)
+			d = &r->e->defs[i];
+	for (size_t i = 0; d && i < r->n; i++) {
+		if (r->a[i].def != d)
+			continue;
+		/* An invalid country is reported by its own field, later. */
+		if (r->a[i].value && crm_country_normalize(out, r->a[i].value) == CRM_ENOMEM)
+			return CRM_ENOMEM;
+		return CRM_OK;
+	}
+	if (!d || !self)
+		return CRM_OK;
+	crm_buf_printf(&sql, "SELECT %s FROM %s WHERE id = ?1", d->column, r->e->table);
+	rc = crm_db_stmt(db, &st, crm_buf_str(&sql));
+	crm_buf_free(&sql);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, self);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0) &&
+	    !(*out = strdup((const char *)sqlite3_column_text(st, 0))))
+		rc = crm_error_nomem();
+	sqlite3_reset(st);
+	return rc;
+}
+
+static int record_columns(crm_db *db, const crm_record *r, int64_t self, struct rowvals *rv)
+{
+	char *country = NULL;
+	int rc;
+
+	rv->n = 0;
+	rv->cv = calloc(r->n ? r->n : 1, sizeof *rv->cv);
+	if (!rv->cv)
+		return crm_error_nomem();
+	rc = record_country(db, r, self, &country);
+	for (size_t i = 0; i < r->n && !rc; i++) {
+		const struct crm_fielddef *d = r->a[i].def;
+		if (!d)
+			continue;
+		if (!r->a[i].value && (d->f.flags & CRM_FIELD_REQUIRED))
+			rc = crm_error_set(CRM_EDATA, "%s: a %s needs a %s", d->f.name,
+			                   r->e->name, d->f.name);
+		else
+			rc = crm_field_columns(db, d, r->a[i].value, country, &rv->cv[rv->n++]);
+		if (!rc && crm_type_of(d)->unique && r->a[i].value)
+			rc = crm_entity_check_unique(db, r->e, d, rv->cv[rv->n - 1].val[0], self);
+	}
+	free(country);
+	return rc;
+}
+
+/* Binds every column value of rv from parameter *next on. */
+static void bind_rowvals(sqlite3_stmt *st, const struct rowvals *rv, int *next)
+{
+	for (size_t i = 0; i < rv->n; i++)
+		for (int j = 0; j < rv->cv[i].n; j++)
+			crm_db_bind_text(st, (*next)++, rv->cv[i].val[j]);
+}
+
+static int has_field(const crm_record *r, const char *name)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (r->a[i].def && !strcmp(r->a[i].def->f.name, name))
+			return 1;
+	return 0;
+}
+
+static int insert_row(crm_db *db, const crm_record *r, const struct rowvals *rv, int64_t *id)
+{
+	crm_buf sql = CRM_BUF_INIT, vals = CRM_BUF_INIT;
+	sqlite3_stmt *st;
+	char now[CRM_TIME_LEN];
+	int rc, next = 1, owner = !has_field(r, "owner");
+
+	crm_buf_printf(&sql, "INSERT INTO %s (created_at, updated_at%s", r->e->table,
+	               owner ? ", owner" : "");
+	crm_buf_printf(&vals, "?, ?%s", owner ? ", ?" : "");
+	for (size_t i = 0; i < rv->n; i++)
+		for (int j = 0; j < rv->cv[i].n; j++) {
+			crm_buf_printf(&sql, ", %s", rv->cv[i].col[j]);
+			crm_buf_puts(&vals, ", ?");
+		}
+	crm_buf_printf(&sql, ") VALUES (%s)", crm_buf_str(&vals));
+	rc = crm_db_stmt(db, &st, crm_buf_str(&sql));
+	crm_buf_free(&sql);
+	crm_buf_free(&vals);
+	if (rc)
+		return rc;
+	crm_db_now(db, now);
+	crm_db_bind_text(st, next++, now);
+	crm_db_bind_text(st, next++, now);
+	if (owner)
+		crm_db_bind_text(st, next++, db->user);
+	bind_rowvals(st, rv, &next);
+	if ((rc = crm_db_step_done(db, st)))
+		return rc;
+	*id = sqlite3_last_insert_rowid(db->h);
+	return CRM_OK;
+}
+
+static int update_row(crm_db *db, const crm_record *r, const struct rowvals *rv, int64_t id)
+{
+	crm_buf sql = CRM_BUF_INIT;
+	sqlite3_stmt *st;
+	char now[CRM_TIME_LEN];
+	int rc, next = 1;
+
+	crm_buf_printf(&sql, "UPDATE %s SET updated_at = ?", r->e->table);
+	for (size_t i = 0; i < rv->n; i++)
+		for (int j = 0; j < rv->cv[i].n; j++)
+			crm_buf_printf(&sql, ", %s = ?", rv->cv[i].col[j]);
+	crm_buf_puts(&sql, " WHERE id = ?");
+	rc = crm_db_stmt(db, &st, crm_buf_str(&sql));
+	crm_buf_free(&sql);
+	if (rc)
+		return rc;
+	crm_db_now(db, now);
+	crm_db_bind_text(st, next++, now);
+	bind_rowvals(st, rv, &next);
+	sqlite3_bind_int64(st, next, id);
+	return crm_db_step_done(db, st);
+}
+
+/* Reads the output value of every field r assigns (custom ones too) into
+ * vals, malloc'd strings or NULL, in assignment order. */
+static int read_values(crm_db *db, const crm_record *r, int64_t id, char **vals)
+{
+	crm_buf sql = CRM_BUF_INIT;
+	sqlite3_stmt *st;
+	int rc, param = 1;
+
+	crm_buf_puts(&sql, "SELECT 0");
+	for (size_t i = 0; i < r->n; i++) {
+		crm_buf_puts(&sql, ", ");
+		if (r->a[i].def)
+			crm_field_sql(&sql, r->a[i].def);
+		else
+			crm_buf_printf(&sql, "(SELECT value FROM %s WHERE %s = t.id AND key = ?%d)",
+			               r->e->custom_table, r->e->custom_fk, param++);
+	}
+	crm_buf_printf(&sql, " FROM %s t %s WHERE t.id = ?%d", r->e->table, r->e->join, param);
+	rc = crm_db_stmt(db, &st, crm_buf_str(&sql));
+	crm_buf_free(&sql);
+	if (rc)
+		return rc;
+	param = 1;
+	for (size_t i = 0; i < r->n; i++)
+		if (!r->a[i].def)
+			crm_db_bind_text(st, param++, r->a[i].key);
+	sqlite3_bind_int64(st, param, id);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return rc == SQLITE_DONE ? crm_error_set(CRM_ENOTFOUND, "no %s %lld", r->e->name,
+		                                         (long long)id)
+		                         : crm_db_fail(db, rc, "cannot read record");
+	}
+	for (size_t i = 0; i < r->n; i++) {
+		const char *v = (const char *)sqlite3_column_text(st, (int)i + 1);
+		vals[i] = v ? strdup(v) : NULL;
+	}
+	sqlite3_reset(st);
+	return CRM_OK;
+}
+
+static int write_custom(crm_db *db, const crm_record *r, int64_t id)
+{
+	crm_buf del = CRM_BUF_INIT, put = CRM_BUF_INIT;
+	sqlite3_stmt *st;
+	int rc = CRM_OK;
+
+	crm_buf_printf(&del, "DELETE FROM %s WHERE %s = ?1 AND key = ?2", r->e->custom_table,
+	               r->e->custom_fk);
+	crm_buf_printf(&put, "INSERT OR REPLACE INTO %s (%s, key, value) VALUES (?1, ?2, ?3)",
+	               r->e->custom_table, r->e->custom_fk);
+	for (size_t i = 0; i < r->n && !rc; i++) {
+		char *v = NULL;
+		if (r->a[i].def)
+			continue;
+		if (r->a[i].value && (rc = crm_text_nfc(&v, r->a[i].value)))
+			break;
+		rc = crm_db_stmt(db, &st, crm_buf_str(v ? &put : &del));
+		if (!rc) {
+			sqlite3_bind_int64(st, 1, id);
+			crm_db_bind_text(st, 2, r->a[i].key);
+			if (v)
+				crm_db_bind_text(st, 3, v);
+			rc = crm_db_step_done(db, st);
+		}
+		free(v);
+	}
+	crm_buf_free(&del);
+	crm_buf_free(&put);
+	return rc;
+}
+
+static int same(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+/* Builds the audit JSON {"field":[old,new],...} of the fields that changed;
+ * *n receives their number. */
+static int changes_json(crm_buf *b, const crm_record *r, char **old, char **new, int *n)
+{
+	*n = 0;
+	crm_buf_putc(b, '{');
+	for (size_t i = 0; i < r->n; i++) {
+		if (same(old[i], new[i]))
+			continue;
+		if ((*n)++)
+			crm_buf_putc(b, ',');
+		if (r->a[i].def) {
+			crm_json_quote(b, r->a[i].def->f.name);
+		} else {
+			crm_buf clean = CRM_BUF_INIT;
+			crm_buf_printf(&clean, "custom.%s", r->a[i].key);
+			crm_json_quote(b, crm_buf_str(&clean));
+			crm_buf_free(&clean);
+		}
+		crm_buf_putc(b, ':');
+		crm_buf_putc(b, '[');
+		old[i] ? crm_json_quote(b, old[i]) : crm_buf_puts(b, "null");
+		crm_buf_putc(b, ',');
+		new[i] ? crm_json_quote(b, new[i]) : crm_buf_puts(b, "null");
+		crm_buf_putc(b, ']');
+	}
+	return crm_buf_putc(b, '}');
+}
+
+static void free_values(char **v, size_t n)
+{
+	if (!v)
+		return;
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* Stores the record's columns, then audits what changed.  An update that
+ * changes nothing is undone, so updated_at and the audit log stay quiet. */
+static int write_steps(crm_db *db, const crm_record *r, int64_t *id, int adding,
+                       char **old, char **new, int *n)
+{
+	struct rowvals rv = { NULL, 0 };
+	crm_buf json = CRM_BUF_INIT;
+	int rc;
+
+	rc = record_columns(db, r, adding ? 0 : *id, &rv);
+	if (!rc)
+		rc = adding ? insert_row(db, r, &rv, id) : update_row(db, r, &rv, *id);
+	rowvals_free(&rv);
+	if (!rc)
+		rc = write_custom(db, r, *id);
+	if (!rc)
+		rc = r->e->after_write(db, *id);
+	if (!rc)
+		rc = read_values(db, r, *id, new);
+	if (!rc)
+		rc = changes_json(&json, r, old, new, n);
+	if (!rc && (*n || adding))
+		rc = crm_audit_add(db, r->e->name, *id, adding ? "add" : "set", crm_buf_str(&json));
+	crm_buf_free(&json);
+	return rc;
+}
+
+static int write_record(crm_db *db, const crm_record *r, int64_t *id, int adding, int *changed)
+{
+	char **old = calloc(r->n + 1, sizeof *old), **new = calloc(r->n + 1, sizeof *new);
+	int rc, n = 0;
+
+	if (!old || !new)
+		rc = crm_error_nomem();
+	else if (!(rc = crm_db_writable(db)) &&
+	         (adding || !(rc = read_values(db, r, *id, old))))
+		rc = crm_db_savepoint(db, "crm_write");
+	if (!rc) {
+		rc = write_steps(db, r, id, adding, old, new, &n);
+		/* Setting an erased record to what it holds changes nothing, so a
+		 * round trip of a list passes; any real change is refused. */
+		if (!rc && n && !adding)
+			rc = crm_entity_editable(db, r->e, *id);
+		rc = crm_db_savepoint_end(db, "crm_write", !n && !adding, rc);
+	}
+	if (changed)
+		*changed = !rc && (adding || n > 0);
+	free_values(old, r->n);
+	free_values(new, r->n);
+	return rc;
+}
+
+int crm_entity_add(crm_db *db, const crm_record *r, int64_t *id)
+{
+	for (size_t i = 0; i < r->e->nfields; i++) {
+		const struct crm_fielddef *d = &r->e->defs[i];
+		if ((d->f.flags & CRM_FIELD_REQUIRED) && !has_field(r, d->f.name))
+			return crm_error_set(CRM_EDATA, "%s: a %s needs a %s", d->f.name,
+			                     r->e->name, d->f.name);
+	}
+	return write_record(db, r, id, 1, NULL);
+}
+
+int crm_entity_update(crm_db *db, const crm_record *r, int64_t id, int *changed)
+{
+	return write_record(db, r, &id, 0, changed);
+}
+
