@@ -45,16 +45,16 @@ static int no_tags(const struct crm_entity *e)
 static char *tags_of(crm_db *db, const struct crm_entity *e, int64_t id)
 {
 	crm_buf sql = CRM_BUF_INIT;
-	sqlite3_stmt *st;
+	crm_stmt *st;
 	char *v = NULL;
 
 	crm_buf_printf(&sql, "SELECT group_concat(tag, ',') FROM (SELECT tag FROM %s"
 	               " WHERE %s = ?1 ORDER BY tag)", e->tag_table, e->custom_fk);
 	if (!crm_db_stmt(db, &st, crm_buf_str(&sql))) {
-		sqlite3_bind_int64(st, 1, id);
-		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-			v = strdup((const char *)sqlite3_column_text(st, 0));
-		sqlite3_reset(st);
+		crm_stmt_bind_int(st, 1, id);
+		if (crm_stmt_step(st) == CRM_ROW && crm_stmt_text(st, 0))
+			v = strdup(crm_stmt_text(st, 0));
+		crm_stmt_reset(st);
 	}
 	crm_buf_free(&sql);
 	return v;
@@ -65,7 +65,7 @@ static char *tags_of(crm_db *db, const struct crm_entity *e, int64_t id)
 static int store_tags(crm_db *db, const struct crm_entity *e, int64_t id, const char *tags)
 {
 	crm_buf sql = CRM_BUF_INIT;
-	sqlite3_stmt *st;
+	crm_stmt *st;
 	char now[CRM_TIME_LEN];
 	int rc;
 
@@ -75,17 +75,17 @@ static int store_tags(crm_db *db, const struct crm_entity *e, int64_t id, const 
 	if (rc)
 		return rc;
 	crm_db_now(db, now);
-	sqlite3_bind_int64(st, 1, id);
-	crm_db_bind_text(st, 2, now);
-	crm_db_bind_text(st, 3, tags);
-	return crm_db_step_done(db, st);
+	crm_stmt_bind_int(st, 1, id);
+	crm_stmt_bind_text(st, 2, now);
+	crm_stmt_bind_text(st, 3, tags);
+	return crm_stmt_done(st);
 }
 
 static int tag_write(crm_db *db, const struct crm_entity *e, int64_t id, const char *tag, int add,
                      int *changed)
 {
 	crm_buf sql = CRM_BUF_INIT;
-	sqlite3_stmt *st;
+	crm_stmt *st;
 	int rc;
 
 	if (add)
@@ -98,11 +98,11 @@ static int tag_write(crm_db *db, const struct crm_entity *e, int64_t id, const c
 	crm_buf_free(&sql);
 	if (rc)
 		return rc;
-	sqlite3_bind_int64(st, 1, id);
-	crm_db_bind_text(st, 2, tag);
-	if ((rc = crm_db_step_done(db, st)))
+	crm_stmt_bind_int(st, 1, id);
+	crm_stmt_bind_text(st, 2, tag);
+	if ((rc = crm_stmt_done(st)))
 		return rc;
-	*changed = sqlite3_changes(db->h) > 0;
+	*changed = crm_db_changes(db) > 0;
 	return CRM_OK;
 }
 
@@ -226,7 +226,7 @@ static int insert_note(crm_db *db, const struct crm_entity *e, int64_t id, const
                        const char *at, const char *body, int64_t *out)
 {
 	crm_buf sql = CRM_BUF_INIT;
-	sqlite3_stmt *st;
+	crm_stmt *st;
 	char now[CRM_TIME_LEN];
 	int rc;
 
@@ -237,15 +237,15 @@ static int insert_note(crm_db *db, const struct crm_entity *e, int64_t id, const
 	if (rc)
 		return rc;
 	crm_db_now(db, now);
-	sqlite3_bind_int64(st, 1, id);
-	crm_db_bind_text(st, 2, kind);
-	crm_db_bind_text(st, 3, at);
-	crm_db_bind_text(st, 4, body);
-	crm_db_bind_text(st, 5, db->user);
-	crm_db_bind_text(st, 6, now);
-	if ((rc = crm_db_step_done(db, st)))
+	crm_stmt_bind_int(st, 1, id);
+	crm_stmt_bind_text(st, 2, kind);
+	crm_stmt_bind_text(st, 3, at);
+	crm_stmt_bind_text(st, 4, body);
+	crm_stmt_bind_text(st, 5, db->user);
+	crm_stmt_bind_text(st, 6, now);
+	if ((rc = crm_stmt_done(st)))
 		return rc;
-	*out = sqlite3_last_insert_rowid(db->h);
+	*out = crm_db_last_id(db);
 	return CRM_OK;
 }
 
@@ -287,7 +287,7 @@ int crm_entity_note_once(crm_db *db, const struct crm_entity *e, int64_t id, con
                          int *added)
 {
 	crm_buf sql = CRM_BUF_INIT;
-	sqlite3_stmt *st;
+	crm_stmt *st;
 	char *body = NULL;
 	int64_t nid;
 	int rc, found;
@@ -303,10 +303,10 @@ int crm_entity_note_once(crm_db *db, const struct crm_entity *e, int64_t id, con
 		return rc;
 	}
 	crm_buf_free(&sql);
-	sqlite3_bind_int64(st, 1, id);
-	crm_db_bind_text(st, 2, body);
-	found = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_reset(st);
+	crm_stmt_bind_int(st, 1, id);
+	crm_stmt_bind_text(st, 2, body);
+	found = crm_stmt_step(st) == CRM_ROW;
+	crm_stmt_reset(st);
 	if (!found && !(rc = crm_entity_note(db, e, id, "note", NULL, body, &nid)))
 		*added = 1;
 	free(body);
@@ -332,7 +332,7 @@ int crm_entity_timeline(crm_db *db, const struct crm_entity *e, int64_t id,
                         int (*fn)(void *arg, const char *const *vals), void *arg)
 {
 	crm_buf sql = CRM_BUF_INIT, text = CRM_BUF_INIT;
-	sqlite3_stmt *st;
+	crm_stmt *st;
 	const char *vals[CRM_TIMELINE_COLUMNS];
 	int rc, stop = 0;
 
@@ -342,20 +342,20 @@ int crm_entity_timeline(crm_db *db, const struct crm_entity *e, int64_t id,
 	crm_buf_free(&sql);
 	if (rc)
 		return rc;
-	sqlite3_bind_int64(st, 1, id);
-	crm_db_bind_text(st, 2, e->name);
-	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+	crm_stmt_bind_int(st, 1, id);
+	crm_stmt_bind_text(st, 2, e->name);
+	while (!stop && (rc = crm_stmt_step(st)) == CRM_ROW) {
 		for (int i = 0; i < 3; i++)
-			vals[i] = (const char *)sqlite3_column_text(st, i);
+			vals[i] = crm_stmt_text(st, i);
 		crm_buf_clear(&text);
-		if (sqlite3_column_type(st, 3) != SQLITE_NULL)
-			crm_buf_puts(&text, (const char *)sqlite3_column_text(st, 3));
+		if (crm_stmt_kind(st, 3) != CRM_KIND_NULL)
+			crm_buf_puts(&text, crm_stmt_text(st, 3));
 		else
-			crm_audit_render(&text, vals[1], (const char *)sqlite3_column_text(st, 4));
+			crm_audit_render(&text, vals[1], crm_stmt_text(st, 4));
 		vals[3] = crm_buf_str(&text);
 		stop = fn(arg, vals);
 	}
-	sqlite3_reset(st);
+	crm_stmt_reset(st);
 	crm_buf_free(&text);
-	return crm_db_walk_end(db, stop, rc, "cannot read timeline");
+	return crm_walk_end(stop, rc);
 }

@@ -13,23 +13,23 @@ int crm_audit_add(crm_db *db, const char *entity, int64_t id, const char *action
 	static const char sql[] =
 		"INSERT INTO audit(at, user, program, entity, entity_id, action, changes, batch)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
-	sqlite3_stmt *st;
+	crm_stmt *st;
 	char now[21];
 	int rc;
 
 	if ((rc = crm_db_stmt(db, &st, sql)))
 		return rc;
 	crm_db_now(db, now);
-	crm_db_bind_text(st, 1, now);
-	crm_db_bind_text(st, 2, db->user);
-	crm_db_bind_text(st, 3, db->program);
-	crm_db_bind_text(st, 4, entity);
-	sqlite3_bind_int64(st, 5, id);
-	crm_db_bind_text(st, 6, action);
-	crm_db_bind_text(st, 7, changes);
+	crm_stmt_bind_text(st, 1, now);
+	crm_stmt_bind_text(st, 2, db->user);
+	crm_stmt_bind_text(st, 3, db->program);
+	crm_stmt_bind_text(st, 4, entity);
+	crm_stmt_bind_int(st, 5, id);
+	crm_stmt_bind_text(st, 6, action);
+	crm_stmt_bind_text(st, 7, changes);
 	if (db->batch)
-		sqlite3_bind_int64(st, 8, db->batch);
-	return crm_db_step_done(db, st);
+		crm_stmt_bind_int(st, 8, db->batch);
+	return crm_stmt_done(st);
 }
 
 int crm_audit_change(crm_db *db, const char *entity, int64_t id, const char *action,
@@ -111,25 +111,25 @@ int crm_audit_list(crm_db *db, const struct crm_audit_filter *f,
 	char since[CRM_TIME_LEN];
 	crm_buf text = CRM_BUF_INIT;
 	const char *vals[CRM_AUDIT_COLUMNS];
-	sqlite3_stmt *st;
+	crm_stmt *st;
 	int rc, stop = 0;
 
 	if (f->since && crm_time_parse(since, f->since, db->now))
 		return crm_error_set(CRM_EDATA, "invalid time '%s'", f->since);
 	if ((rc = crm_db_stmt(db, &st, sql)))
 		return rc;
-	crm_db_bind_text(st, 1, f->entity);
-	sqlite3_bind_int64(st, 2, f->id);
-	crm_db_bind_text(st, 3, f->since ? since : NULL);
-	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+	crm_stmt_bind_text(st, 1, f->entity);
+	crm_stmt_bind_int(st, 2, f->id);
+	crm_stmt_bind_text(st, 3, f->since ? since : NULL);
+	while (!stop && (rc = crm_stmt_step(st)) == CRM_ROW) {
 		for (int i = 0; i < CRM_AUDIT_COLUMNS - 1; i++)
-			vals[i] = (const char *)sqlite3_column_text(st, i);
+			vals[i] = crm_stmt_text(st, i);
 		crm_buf_clear(&text);
-		crm_audit_render(&text, vals[6], (const char *)sqlite3_column_text(st, 7));
+		crm_audit_render(&text, vals[6], crm_stmt_text(st, 7));
 		vals[7] = crm_buf_str(&text);
 		stop = fn(arg, vals);
 	}
-	sqlite3_reset(st);
+	crm_stmt_reset(st);
 	crm_buf_free(&text);
-	return crm_db_walk_end(db, stop, rc, "cannot read the audit log");
+	return crm_walk_end(stop, rc);
 }

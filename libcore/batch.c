@@ -17,7 +17,7 @@
 
 int crm_import_batches(crm_db *db, int (*fn)(void *arg, const char *const *vals), void *arg)
 {
-	sqlite3_stmt *st;
+	crm_stmt *st;
 	const char *vals[CRM_BATCH_COLUMNS];
 	int rc, stop = 0;
 
@@ -25,33 +25,33 @@ int crm_import_batches(crm_db *db, int (*fn)(void *arg, const char *const *vals)
 	                      " updated, unchanged, skipped, rejected, undone_at"
 	                      " FROM import_batches ORDER BY id")))
 		return rc;
-	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while (!stop && (rc = crm_stmt_step(st)) == CRM_ROW) {
 		for (int i = 0; i < CRM_BATCH_COLUMNS; i++)
-			vals[i] = (const char *)sqlite3_column_text(st, i);
+			vals[i] = crm_stmt_text(st, i);
 		stop = fn(arg, vals);
 	}
-	sqlite3_reset(st);
-	return crm_db_walk_end(db, stop, rc, "cannot list import batches");
+	crm_stmt_reset(st);
+	return crm_walk_end(stop, rc);
 }
 
 /* Stores in *last the newest audit entry of the batch, after checking it
  * exists and was not undone. */
 static int batch_state(crm_db *db, int64_t batch, int64_t *last)
 {
-	sqlite3_stmt *st;
+	crm_stmt *st;
 	char *undone = NULL;
 	int rc, found;
 
 	if ((rc = crm_db_stmt(db, &st, "SELECT undone_at, (SELECT coalesce(max(seq), 0) FROM audit"
 	                      " WHERE batch = ?1) FROM import_batches WHERE id = ?1")))
 		return rc;
-	sqlite3_bind_int64(st, 1, batch);
-	if ((found = (sqlite3_step(st) == SQLITE_ROW))) {
-		if (sqlite3_column_text(st, 0))
-			undone = strdup((const char *)sqlite3_column_text(st, 0));
-		*last = sqlite3_column_int64(st, 1);
+	crm_stmt_bind_int(st, 1, batch);
+	if ((found = (crm_stmt_step(st) == CRM_ROW))) {
+		if (crm_stmt_text(st, 0))
+			undone = strdup(crm_stmt_text(st, 0));
+		*last = crm_stmt_int(st, 1);
 	}
-	sqlite3_reset(st);
+	crm_stmt_reset(st);
 	if (!found)
 		return crm_error_set(CRM_ENOTFOUND, "no import batch %lld", (long long)batch);
 	if (undone) {
@@ -82,7 +82,7 @@ static int find_conflicts(crm_db *db, int64_t batch, int64_t last, crm_buf *b, l
 {
 	crm_buf sql = CRM_BUF_INIT;
 	const struct crm_entity *from;
-	sqlite3_stmt *st;
+	crm_stmt *st;
 	int rc;
 
 	crm_buf_puts(&sql, "SELECT l.entity, l.entity_id, min(l.seq), l.action, l.user FROM audit l"
@@ -97,22 +97,22 @@ static int find_conflicts(crm_db *db, int64_t batch, int64_t last, crm_buf *b, l
 	crm_buf_free(&sql);
 	if (rc)
 		return rc;
-	sqlite3_bind_int64(st, 1, batch);
-	sqlite3_bind_int64(st, 2, last);
+	crm_stmt_bind_int(st, 1, batch);
+	crm_stmt_bind_int(st, 2, last);
 	*n = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = crm_stmt_step(st)) == CRM_ROW) {
 		if ((*n)++ >= 5)
 			continue;
-		crm_buf_printf(b, "%s%s %lld: %s", *n > 1 ? "; " : "", sqlite3_column_text(st, 0),
-		               (long long)sqlite3_column_int64(st, 1), sqlite3_column_text(st, 3));
-		if (sqlite3_column_type(st, 2) != SQLITE_NULL)
-			crm_buf_printf(b, " by %s (audit %lld)", sqlite3_column_text(st, 4),
-			               (long long)sqlite3_column_int64(st, 2));
+		crm_buf_printf(b, "%s%s %lld: %s", *n > 1 ? "; " : "", crm_stmt_text(st, 0),
+		               (long long)crm_stmt_int(st, 1), crm_stmt_text(st, 3));
+		if (crm_stmt_kind(st, 2) != CRM_KIND_NULL)
+			crm_buf_printf(b, " by %s (audit %lld)", crm_stmt_text(st, 4),
+			               (long long)crm_stmt_int(st, 2));
 	}
-	sqlite3_reset(st);
+	crm_stmt_reset(st);
 	if (*n > 5)
 		crm_buf_printf(b, "; and %ld more", *n - 5);
-	return crm_db_walk_end(db, 0, rc, "cannot read the audit log");
+	return crm_walk_end(0, rc);
 }
 
 /* Sets every field of the "set" entry's changes back to its old value. */
@@ -190,26 +190,26 @@ static int reverse(crm_db *db, const struct crm_entity *e, int64_t id, const cha
 
 static int reverse_all(crm_db *db, int64_t batch, long *removed, long *restored)
 {
-	sqlite3_stmt *st;
+	crm_stmt *st;
 	int rc, step;
 
 	/* Not a cached statement: reversing runs other statements meanwhile. */
 	if ((rc = crm_db_prepare(db, &st, "SELECT entity, entity_id, action, changes FROM audit"
 	                         " WHERE batch = ?1 ORDER BY seq DESC")))
 		return rc;
-	sqlite3_bind_int64(st, 1, batch);
-	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		const struct crm_entity *e = crm_entity_find((const char *)sqlite3_column_text(st, 0));
-		const char *text = (const char *)sqlite3_column_text(st, 3);
+	crm_stmt_bind_int(st, 1, batch);
+	while (!rc && (step = crm_stmt_step(st)) == CRM_ROW) {
+		const struct crm_entity *e = crm_entity_find(crm_stmt_text(st, 0));
+		const char *text = crm_stmt_text(st, 3);
 		json_t *changes = text ? json_loads(text, 0, NULL) : NULL;
 		if (e)
-			rc = reverse(db, e, sqlite3_column_int64(st, 1),
-			             (const char *)sqlite3_column_text(st, 2), changes, removed, restored);
+			rc = reverse(db, e, crm_stmt_int(st, 1),
+			             crm_stmt_text(st, 2), changes, removed, restored);
 		json_decref(changes);
 	}
-	if (!rc && step != SQLITE_DONE)
-		rc = crm_db_fail(db, step, "cannot read the audit log");
-	sqlite3_finalize(st);
+	if (!rc && step < 0)
+		rc = step;
+	crm_stmt_finalize(st);
 	return rc;
 }
 
@@ -217,7 +217,7 @@ int crm_import_undo(crm_db *db, int64_t batch, int force, long *removed, long *r
 {
 	crm_buf why = CRM_BUF_INIT;
 	char now[CRM_TIME_LEN];
-	sqlite3_stmt *st;
+	crm_stmt *st;
 	int64_t last = 0;
 	long conflicts = 0;
 	int rc;
@@ -237,9 +237,9 @@ int crm_import_undo(crm_db *db, int64_t batch, int force, long *removed, long *r
 	    (rc = crm_db_stmt(db, &st, "UPDATE import_batches SET undone_at = ?2 WHERE id = ?1")))
 		goto out;
 	crm_db_now(db, now);
-	sqlite3_bind_int64(st, 1, batch);
-	crm_db_bind_text(st, 2, now);
-	rc = crm_db_step_done(db, st);
+	crm_stmt_bind_int(st, 1, batch);
+	crm_stmt_bind_text(st, 2, now);
+	rc = crm_stmt_done(st);
 out:
 	crm_buf_free(&why);
 	return rc;

@@ -24,23 +24,23 @@ static int one_of(const char *const *words, const char *w)
 /* Reads the current consent status of a channel (malloc'd, or NULL). */
 static char *consent_of(crm_db *db, int64_t id, const char *channel)
 {
-	sqlite3_stmt *st;
+	crm_stmt *st;
 	char *v = NULL;
 
 	if (crm_db_stmt(db, &st, "SELECT status FROM consents WHERE contact_id = ?1 AND channel = ?2"))
 		return NULL;
-	sqlite3_bind_int64(st, 1, id);
-	crm_db_bind_text(st, 2, channel);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = strdup((const char *)sqlite3_column_text(st, 0));
-	sqlite3_reset(st);
+	crm_stmt_bind_int(st, 1, id);
+	crm_stmt_bind_text(st, 2, channel);
+	if (crm_stmt_step(st) == CRM_ROW)
+		v = strdup(crm_stmt_text(st, 0));
+	crm_stmt_reset(st);
 	return v;
 }
 
 int crm_contact_consent_set(crm_db *db, int64_t id, const char *channel,
                             const char *status, const char *source)
 {
-	sqlite3_stmt *st;
+	crm_stmt *st;
 	char now[CRM_TIME_LEN], name[64], *old;
 	int rc;
 
@@ -59,12 +59,12 @@ int crm_contact_consent_set(crm_db *db, int64_t id, const char *channel,
 	                 " source, at) VALUES (?1, ?2, ?3, ?4, ?5)");
 	if (!rc) {
 		crm_db_now(db, now);
-		sqlite3_bind_int64(st, 1, id);
-		crm_db_bind_text(st, 2, channel);
-		crm_db_bind_text(st, 3, status);
-		crm_db_bind_text(st, 4, source);
-		crm_db_bind_text(st, 5, now);
-		rc = crm_db_step_done(db, st);
+		crm_stmt_bind_int(st, 1, id);
+		crm_stmt_bind_text(st, 2, channel);
+		crm_stmt_bind_text(st, 3, status);
+		crm_stmt_bind_text(st, 4, source);
+		crm_stmt_bind_text(st, 5, now);
+		rc = crm_stmt_done(st);
 	}
 	snprintf(name, sizeof name, "consent.%s", channel);
 	if (!rc)
@@ -76,7 +76,7 @@ int crm_contact_consent_set(crm_db *db, int64_t id, const char *channel,
 int crm_contact_consent_list(crm_db *db, int64_t id,
                              int (*fn)(void *arg, const char *const *vals), void *arg)
 {
-	sqlite3_stmt *st;
+	crm_stmt *st;
 	const char *vals[4];
 	int rc, stop = 0;
 
@@ -84,36 +84,36 @@ int crm_contact_consent_list(crm_db *db, int64_t id,
 	    (rc = crm_db_stmt(db, &st, "SELECT channel, status, source, at FROM consents"
 	                      " WHERE contact_id = ?1 ORDER BY channel")))
 		return rc;
-	sqlite3_bind_int64(st, 1, id);
-	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+	crm_stmt_bind_int(st, 1, id);
+	while (!stop && (rc = crm_stmt_step(st)) == CRM_ROW) {
 		for (int i = 0; i < 4; i++)
-			vals[i] = (const char *)sqlite3_column_text(st, i);
+			vals[i] = crm_stmt_text(st, i);
 		stop = fn(arg, vals);
 	}
-	sqlite3_reset(st);
-	return crm_db_walk_end(db, stop, rc, "cannot read consent");
+	crm_stmt_reset(st);
+	return crm_walk_end(stop, rc);
 }
 
 /* Appends the rows of sql (?1 = id) to arr as objects named by column;
  * a column called changes holds JSON and is embedded as such. */
 static int rows_json(crm_db *db, const char *sql, int64_t id, json_t *arr)
 {
-	sqlite3_stmt *st;
+	crm_stmt *st;
 	int rc = crm_db_prepare(db, &st, sql);
 
 	if (rc)
 		return rc;
-	sqlite3_bind_int64(st, 1, id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	crm_stmt_bind_int(st, 1, id);
+	while ((rc = crm_stmt_step(st)) == CRM_ROW) {
 		json_t *o = json_object();
-		for (int i = 0; i < sqlite3_column_count(st); i++) {
-			const char *name = sqlite3_column_name(st, i);
-			const char *v = (const char *)sqlite3_column_text(st, i);
+		for (int i = 0; i < crm_stmt_columns(st); i++) {
+			const char *name = crm_stmt_name(st, i);
+			const char *v = crm_stmt_text(st, i);
 			json_t *jv;
 			if (!v)
 				jv = json_null();
-			else if (sqlite3_column_type(st, i) == SQLITE_INTEGER)
-				jv = json_integer(sqlite3_column_int64(st, i));
+			else if (crm_stmt_kind(st, i) == CRM_KIND_INT)
+				jv = json_integer(crm_stmt_int(st, i));
 			else if (!strcmp(name, "changes"))
 				jv = json_loads(v, 0, NULL);
 			else
@@ -122,8 +122,8 @@ static int rows_json(crm_db *db, const char *sql, int64_t id, json_t *arr)
 		}
 		json_array_append_new(arr, o);
 	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? CRM_OK : crm_db_fail(db, rc, "cannot export");
+	crm_stmt_finalize(st);
+	return rc < 0 ? rc : CRM_OK;
 }
 
 static int export_sections(crm_db *db, int64_t id, json_t *doc)
@@ -212,7 +212,7 @@ static const char *const erase_sql[] = {
 
 static int erase_rows(crm_db *db, int64_t id)
 {
-	sqlite3_stmt *st;
+	crm_stmt *st;
 	char now[CRM_TIME_LEN];
 	int rc = CRM_OK;
 
@@ -220,10 +220,10 @@ static int erase_rows(crm_db *db, int64_t id)
 	for (size_t i = 0; i < sizeof erase_sql / sizeof erase_sql[0] && !rc; i++) {
 		if ((rc = crm_db_stmt(db, &st, erase_sql[i])))
 			break;
-		sqlite3_bind_int64(st, 1, id);
-		if (sqlite3_bind_parameter_count(st) > 1)
-			crm_db_bind_text(st, 2, now);
-		rc = crm_db_step_done(db, st);
+		crm_stmt_bind_int(st, 1, id);
+		if (crm_stmt_params(st) > 1)
+			crm_stmt_bind_text(st, 2, now);
+		rc = crm_stmt_done(st);
 	}
 	/* Merge the index segments so no old segment still lists the terms. */
 	if (!rc)
@@ -247,8 +247,7 @@ int crm_contact_erase(crm_db *db, int64_t id)
 		return rc;
 	/* The WAL still holds the old pages: copy back and truncate it.  With
 	 * secure_delete on, the freed space in the main file is zeroed too. */
-	rc = sqlite3_wal_checkpoint_v2(db->h, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
-	if (rc != SQLITE_OK)
-		return crm_db_fail(db, rc, "erased, but cannot truncate the WAL yet");
+	if ((rc = crm_db_checkpoint(db)))
+		return crm_error_prefix("erased, but");
 	return CRM_OK;
 }

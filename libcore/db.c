@@ -8,6 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "crm/date.h"
 #include "crm/norm.h"
 #include "internal.h"
@@ -16,7 +18,16 @@
 
 int crm_db_fail(crm_db *db, int rc, const char *what)
 {
-	const char *msg = db && db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc);
+	return crm_db_fail_handle(db ? db->h : NULL, rc, what);
+}
+
+int crm_db_fail_handle(sqlite3 *h, int rc, const char *what)
+{
+	const char *msg = h ? sqlite3_errmsg(h) : sqlite3_errstr(rc);
+	const char *path = h ? sqlite3_db_filename(h, "main") : NULL;
+
+	if (!path || !*path)
+		path = "database";
 
 	switch (rc & 0xff) {
 	case SQLITE_BUSY:
@@ -28,49 +39,47 @@ int crm_db_fail(crm_db *db, int rc, const char *what)
 		return crm_error_set(CRM_EREADONLY, "database is read-only");
 	/* Name the file: what the user must free space for or look at. */
 	case SQLITE_FULL:
-		return crm_error_set(CRM_EIO, "cannot write '%s': the disk is full",
-		                     db && db->path ? db->path : "database");
+		return crm_error_set(CRM_EIO, "cannot write '%s': the disk is full", path);
 	case SQLITE_IOERR:
 	case SQLITE_CANTOPEN:
-		if (db && db->h && sqlite3_system_errno(db->h))
-			msg = strerror(sqlite3_system_errno(db->h));
-		return crm_error_set(CRM_EIO, "%s: I/O error on '%s': %s", what,
-		                     db && db->path ? db->path : "database", msg);
+		if (h && sqlite3_system_errno(h))
+			msg = strerror(sqlite3_system_errno(h));
+		return crm_error_set(CRM_EIO, "%s: I/O error on '%s': %s", what, path, msg);
 	default:
 		return crm_error_set(CRM_EFAIL, "%s: %s", what, msg);
 	}
 }
 
-int crm_db_prepare(crm_db *db, sqlite3_stmt **st, const char *sql)
+int crm_db_prepare(crm_db *db, crm_stmt **st, const char *sql)
 {
-	int rc = sqlite3_prepare_v2(db->h, sql, -1, st, NULL);
+	int rc = sqlite3_prepare_v2(db->h, sql, -1, (sqlite3_stmt **)st, NULL);
 
 	return rc == SQLITE_OK ? CRM_OK : crm_db_fail(db, rc, "cannot prepare statement");
 }
 
-int crm_db_stmt(crm_db *db, sqlite3_stmt **st, const char *sql)
+int crm_db_stmt(crm_db *db, crm_stmt **st, const char *sql)
 {
 	int i, slot, rc;
 
 	for (i = 0; i < CRM_STMT_CACHE && db->cache[i].sql; i++) {
 		if (!strcmp(db->cache[i].sql, sql)) {
 			*st = db->cache[i].st;
-			sqlite3_reset(*st);
-			sqlite3_clear_bindings(*st);
+			sqlite3_reset((sqlite3_stmt *)*st);
+			sqlite3_clear_bindings((sqlite3_stmt *)*st);
 			return CRM_OK;
 		}
 	}
 	slot = i < CRM_STMT_CACHE ? i : db->cache_next++ % CRM_STMT_CACHE;
-	sqlite3_finalize(db->cache[slot].st);
+	sqlite3_finalize((sqlite3_stmt *)db->cache[slot].st);
 	free(db->cache[slot].sql);
 	db->cache[slot].st = NULL;
 	db->cache[slot].sql = NULL;
-	rc = sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL);
+	rc = sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, (sqlite3_stmt **)st, NULL);
 	if (rc != SQLITE_OK)
 		return crm_db_fail(db, rc, "cannot prepare statement");
 	db->cache[slot].sql = strdup(sql);
 	if (!db->cache[slot].sql) {
-		sqlite3_finalize(*st);
+		sqlite3_finalize((sqlite3_stmt *)*st);
 		return crm_error_nomem();
 	}
 	db->cache[slot].st = *st;
@@ -86,10 +95,10 @@ int crm_db_exec(crm_db *db, const char *sql)
 
 int crm_db_run(crm_db *db, const char *sql)
 {
-	sqlite3_stmt *st;
+	crm_stmt *st;
 	int rc = crm_db_stmt(db, &st, sql);
 
-	return rc ? rc : crm_db_step_done(db, st);
+	return rc ? rc : crm_stmt_done(st);
 }
 
 int crm_db_savepoint(crm_db *db, const char *name)
@@ -121,32 +130,15 @@ int crm_db_savepoint_end(crm_db *db, const char *name, int undo, int rc)
 	return end;
 }
 
-int crm_db_step_done(crm_db *db, sqlite3_stmt *st)
-{
-	int rc = sqlite3_step(st);
-
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE || rc == SQLITE_ROW)
-		return CRM_OK;
-	return crm_db_fail(db, rc, "cannot write");
-}
-
 int crm_db_exec_id(crm_db *db, const char *sql, int64_t id)
 {
-	sqlite3_stmt *st;
+	crm_stmt *st;
 	int rc = crm_db_stmt(db, &st, sql);
 
 	if (rc)
 		return rc;
-	sqlite3_bind_int64(st, 1, id);
-	return crm_db_step_done(db, st);
-}
-
-int crm_db_bind_text(sqlite3_stmt *st, int i, const char *s)
-{
-	if (!s)
-		return sqlite3_bind_null(st, i);
-	return sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+	crm_stmt_bind_int(st, 1, id);
+	return crm_stmt_done(st);
 }
 
 void crm_db_now(crm_db *db, char out[21])
@@ -327,7 +319,7 @@ void crm_db_close(crm_db *db)
 	if (db->in_tx)
 		crm_db_rollback(db);
 	for (int i = 0; i < CRM_STMT_CACHE; i++) {
-		sqlite3_finalize(db->cache[i].st);
+		crm_stmt_finalize(db->cache[i].st);
 		free(db->cache[i].sql);
 	}
 	sqlite3_close_v2(db->h);
@@ -416,15 +408,15 @@ void crm_db_rollback(crm_db *db)
 
 int crm_db_schema_version(crm_db *db, int *out)
 {
-	sqlite3_stmt *st;
+	crm_stmt *st;
 	int rc = crm_db_prepare(db, &st, "PRAGMA user_version");
 
 	if (rc)
 		return rc;
-	rc = sqlite3_step(st);
-	*out = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? CRM_OK : crm_db_fail(db, rc, "cannot read schema version");
+	rc = crm_stmt_step(st);
+	*out = rc == CRM_ROW ? (int)crm_stmt_int(st, 0) : 0;
+	crm_stmt_finalize(st);
+	return rc < 0 ? rc : CRM_OK;
 }
 
 /* Runs the steps from version from to the current one; inside a transaction. */
@@ -460,14 +452,96 @@ int crm_db_migrate(crm_db *db, int *from)
 	return crm_db_commit(db);
 }
 
-int crm_db_walk_end(crm_db *db, int stop, int rc, const char *what)
-{
-	if (stop)
-		return stop;
-	return rc == SQLITE_DONE ? CRM_OK : crm_db_fail(db, rc, what);
-}
-
 int crm_db_bulk(crm_db *db)
 {
 	return crm_db_exec(db, "PRAGMA cache_size = -32768");
+}
+
+/* Copies every page, retrying while writers hold locks. */
+static int copy_pages(crm_db *db, sqlite3 *dst)
+{
+	sqlite3_backup *bk = sqlite3_backup_init(dst, "main", db->h, "main");
+	int rc;
+
+	if (!bk)
+		return crm_error_set(CRM_EIO, "cannot start backup: %s", sqlite3_errmsg(dst));
+	do {
+		rc = sqlite3_backup_step(bk, 256);
+		if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+			sqlite3_sleep(20);
+	} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+	sqlite3_backup_finish(bk);
+	if (rc != SQLITE_DONE)
+		return crm_error_set(CRM_EIO, "backup failed: %s", sqlite3_errstr(rc));
+	return CRM_OK;
+}
+
+int crm_db_backup(crm_db *db, const char *dest)
+{
+	sqlite3 *dst = NULL;
+	int fd, rc;
+
+	fd = open(dest, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return crm_error_set(CRM_EIO, "cannot create '%s': %s", dest, strerror(errno));
+	close(fd);
+	rc = sqlite3_open_v2(dest, &dst, SQLITE_OPEN_READWRITE, NULL);
+	if (rc != SQLITE_OK)
+		rc = crm_error_set(CRM_EIO, "cannot open '%s': %s", dest, sqlite3_errstr(rc));
+	else
+		rc = copy_pages(db, dst);
+	/* Leave a self-contained file: no -wal beside the copy. */
+	if (!rc)
+		sqlite3_exec(dst, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL);
+	sqlite3_close_v2(dst);
+	if (rc)
+		unlink(dest);
+	return rc;
+}
+
+int crm_db_checkpoint(crm_db *db)
+{
+	int rc = sqlite3_wal_checkpoint_v2(db->h, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+
+	return rc == SQLITE_OK ? CRM_OK : crm_db_fail(db, rc, "cannot truncate the WAL");
+}
+
+/* crm_key(text) and crm_fold(text): the match key and its cross-script
+ * fold, so SQL can compare the way search and dedup do. */
+static void sql_text(sqlite3_context *ctx, sqlite3_value **argv, int (*fn)(char **, const char *))
+{
+	const char *s = (const char *)sqlite3_value_text(argv[0]);
+	char *k = NULL;
+
+	if (!s) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	if (fn(&k, s)) {
+		sqlite3_result_text(ctx, s, -1, SQLITE_TRANSIENT);
+		return;
+	}
+	sqlite3_result_text(ctx, k, -1, free);
+}
+
+static void sql_key(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	sql_text(ctx, argv, crm_text_key);
+}
+
+static void sql_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	sql_text(ctx, argv, crm_text_fold);
+}
+
+int crm_db_register_functions(crm_db *db)
+{
+	const int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
+	int rc = sqlite3_create_function(db->h, "crm_key", 1, flags, NULL, sql_key, NULL, NULL);
+
+	if (rc == SQLITE_OK)
+		rc = sqlite3_create_function(db->h, "crm_fold", 1, flags, NULL, sql_fold, NULL, NULL);
+	return rc == SQLITE_OK ? CRM_OK : crm_db_fail(db, rc, "cannot register functions");
 }

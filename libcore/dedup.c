@@ -90,28 +90,28 @@ int crm_dedup_restrict(crm_dedup *d, crm_query *q)
 static int select_ids(crm_dedup *d, struct ids *s, const char *sql, const char *text,
                       int64_t num)
 {
-	sqlite3_stmt *st;
+	crm_stmt *st;
 	int rc;
 
 	if ((rc = crm_db_prepare(d->db, &st, sql)))
 		return rc;
 	if (text)
-		sqlite3_bind_text(st, 1, text, -1, SQLITE_TRANSIENT);
+		crm_stmt_bind_text(st, 1, text);
 	else
-		sqlite3_bind_int64(st, 1, num);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if (ids_add(s, sqlite3_column_int64(st, 0))) {
-			sqlite3_finalize(st);
+		crm_stmt_bind_int(st, 1, num);
+	while ((rc = crm_stmt_step(st)) == CRM_ROW)
+		if (ids_add(s, crm_stmt_int(st, 0))) {
+			crm_stmt_finalize(st);
 			return CRM_ENOMEM;
 		}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? CRM_OK : crm_db_fail(d->db, rc, "cannot read contacts");
+	crm_stmt_finalize(st);
+	return rc < 0 ? rc : CRM_OK;
 }
 
 /* Stores in *batch the import batch since names: "last" or a number. */
 static int since_batch(crm_dedup *d, const char *since, int64_t *batch)
 {
-	sqlite3_stmt *st;
+	crm_stmt *st;
 	int rc, found;
 
 	if (strcmp(since, "last") == 0) {
@@ -119,13 +119,13 @@ static int since_batch(crm_dedup *d, const char *since, int64_t *batch)
 	} else {
 		rc = crm_db_stmt(d->db, &st, "SELECT id FROM import_batches WHERE id = ?1");
 		if (!rc)
-			sqlite3_bind_int64(st, 1, strtoll(since, NULL, 10));
+			crm_stmt_bind_int(st, 1, strtoll(since, NULL, 10));
 	}
 	if (rc)
 		return rc;
-	found = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL;
-	*batch = found ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
+	found = crm_stmt_step(st) == CRM_ROW && crm_stmt_kind(st, 0) != CRM_KIND_NULL;
+	*batch = found ? crm_stmt_int(st, 0) : 0;
+	crm_stmt_reset(st);
 	if (!found && strcmp(since, "last") == 0)
 		return crm_error_set(CRM_ENOTFOUND, "no import batch to compare from");
 	if (!found)

@@ -85,10 +85,10 @@ static int put_key(crm_dedup *d, int f, const char *s, uint32_t *off)
 	}
 }
 
-static int put_shown(crm_dedup *d, const unsigned char *s, uint32_t *off)
+static int put_shown(crm_dedup *d, const char *s, uint32_t *off)
 {
 	*off = 0;
-	return s && *s ? arena_put(d, (const char *)s, strlen((const char *)s), off) : CRM_OK;
+	return s && *s ? arena_put(d, s, strlen(s), off) : CRM_OK;
 }
 
 static int ids_has(const int64_t *ids, size_t n, int64_t id)
@@ -108,7 +108,7 @@ static int ids_has(const int64_t *ids, size_t n, int64_t id)
 	return 0;
 }
 
-static int add_row(crm_dedup *d, sqlite3_stmt *st)
+static int add_row(crm_dedup *d, crm_stmt *st)
 {
 	struct dd_rec *r;
 	int f, rc;
@@ -124,15 +124,15 @@ static int add_row(crm_dedup *d, sqlite3_stmt *st)
 	}
 	r = &d->rec[d->nrec];
 	memset(r, 0, sizeof *r);
-	r->id = sqlite3_column_int64(st, 0);
+	r->id = crm_stmt_int(st, 0);
 	r->fresh = !d->since || ids_has(d->fresh, d->nfresh, r->id);
 	for (f = 0; f < DF_N; f++)
-		if ((rc = put_key(d, f, (const char *)sqlite3_column_text(st, 1 + f), &r->key[f])))
+		if ((rc = put_key(d, f, crm_stmt_text(st, 1 + f), &r->key[f])))
 			return rc;
-	if ((rc = put_shown(d, sqlite3_column_text(st, 1), &r->show[DS_FIRST])) ||
-	    (rc = put_shown(d, sqlite3_column_text(st, 2), &r->show[DS_LAST])) ||
-	    (rc = put_shown(d, sqlite3_column_text(st, COL_EMAIL_SHOWN), &r->show[DS_EMAIL])) ||
-	    (rc = put_shown(d, sqlite3_column_text(st, COL_UPDATED), &r->show[DS_UPDATED])))
+	if ((rc = put_shown(d, crm_stmt_text(st, 1), &r->show[DS_FIRST])) ||
+	    (rc = put_shown(d, crm_stmt_text(st, 2), &r->show[DS_LAST])) ||
+	    (rc = put_shown(d, crm_stmt_text(st, COL_EMAIL_SHOWN), &r->show[DS_EMAIL])) ||
+	    (rc = put_shown(d, crm_stmt_text(st, COL_UPDATED), &r->show[DS_UPDATED])))
 		return rc;
 	d->nrec++;
 	return CRM_OK;
@@ -192,7 +192,7 @@ static int count_terms(crm_dedup *d, int f)
 
 int dd_load(crm_dedup *d)
 {
-	sqlite3_stmt *st;
+	crm_stmt *st;
 	int rc, f;
 	uint32_t zero;
 
@@ -200,17 +200,17 @@ int dd_load(crm_dedup *d)
 		return rc;
 	if ((rc = crm_db_prepare(d->db, &st, load_sql)))
 		return rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (d->restricted && !ids_has(d->only, d->nonly, sqlite3_column_int64(st, 0)))
+	while ((rc = crm_stmt_step(st)) == CRM_ROW) {
+		if (d->restricted && !ids_has(d->only, d->nonly, crm_stmt_int(st, 0)))
 			continue;
 		if (add_row(d, st)) {
-			sqlite3_finalize(st);
+			crm_stmt_finalize(st);
 			return crm_error_code();
 		}
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return crm_db_fail(d->db, rc, "cannot read contacts");
+	crm_stmt_finalize(st);
+	if (rc < 0)
+		return rc;
 	for (f = 0; f < DF_N; f++)
 		if ((rc = count_terms(d, f)))
 			return rc;

@@ -14,7 +14,7 @@
 int crm_entity_check_unique(crm_db *db, const struct crm_entity *e,
                             const struct crm_fielddef *d, const char *norm, int64_t self)
 {
-	sqlite3_stmt *st;
+	crm_stmt *st;
 	crm_buf sql = CRM_BUF_INIT;
 	int rc;
 	long long other = 0;
@@ -26,11 +26,11 @@ int crm_entity_check_unique(crm_db *db, const struct crm_entity *e,
 	crm_buf_free(&sql);
 	if (rc)
 		return rc;
-	crm_db_bind_text(st, 1, norm);
-	sqlite3_bind_int64(st, 2, self);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		other = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
+	crm_stmt_bind_text(st, 1, norm);
+	crm_stmt_bind_int(st, 2, self);
+	if (crm_stmt_step(st) == CRM_ROW)
+		other = crm_stmt_int(st, 0);
+	crm_stmt_reset(st);
 	if (other)
 		return crm_error_set(CRM_EDATA, "%s '%s' already belongs to %s %lld", d->f.name,
 		                     norm, e->name, other);
@@ -40,7 +40,7 @@ int crm_entity_check_unique(crm_db *db, const struct crm_entity *e,
 int crm_entity_exists(crm_db *db, const struct crm_entity *e, int64_t id)
 {
 	crm_buf sql = CRM_BUF_INIT;
-	sqlite3_stmt *st;
+	crm_stmt *st;
 	int rc, found;
 
 	crm_buf_printf(&sql, "SELECT 1 FROM %s WHERE id = ?1", e->table);
@@ -48,15 +48,15 @@ int crm_entity_exists(crm_db *db, const struct crm_entity *e, int64_t id)
 	crm_buf_free(&sql);
 	if (rc)
 		return rc;
-	sqlite3_bind_int64(st, 1, id);
-	found = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_reset(st);
+	crm_stmt_bind_int(st, 1, id);
+	found = crm_stmt_step(st) == CRM_ROW;
+	crm_stmt_reset(st);
 	return found ? CRM_OK : crm_error_set(CRM_ENOTFOUND, "no %s %lld", e->name, (long long)id);
 }
 
 int crm_entity_editable(crm_db *db, const struct crm_entity *e, int64_t id)
 {
-	sqlite3_stmt *st;
+	crm_stmt *st;
 	crm_buf sql = CRM_BUF_INIT;
 	int rc, erased;
 
@@ -67,9 +67,9 @@ int crm_entity_editable(crm_db *db, const struct crm_entity *e, int64_t id)
 	crm_buf_free(&sql);
 	if (rc)
 		return rc;
-	sqlite3_bind_int64(st, 1, id);
-	erased = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
-	sqlite3_reset(st);
+	crm_stmt_bind_int(st, 1, id);
+	erased = crm_stmt_step(st) == CRM_ROW && (int)crm_stmt_int(st, 0);
+	crm_stmt_reset(st);
 	return erased ? crm_error_set(CRM_EDATA, "%s %lld was erased and cannot be changed",
 	                              e->name, (long long)id) : CRM_OK;
 }
@@ -80,17 +80,17 @@ static char *unique_of(crm_db *db, const struct crm_entity *e, const struct crm_
                        int64_t id)
 {
 	crm_buf sql = CRM_BUF_INIT;
-	sqlite3_stmt *st;
+	crm_stmt *st;
 	char *v = NULL;
 
 	crm_buf_puts(&sql, "SELECT ");
 	crm_field_column(&sql, d, crm_type_of(d)->derived[0].suffix);
 	crm_buf_printf(&sql, " FROM %s WHERE id = ?1", e->table);
 	if (!crm_db_stmt(db, &st, crm_buf_str(&sql))) {
-		sqlite3_bind_int64(st, 1, id);
-		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-			v = strdup((const char *)sqlite3_column_text(st, 0));
-		sqlite3_reset(st);
+		crm_stmt_bind_int(st, 1, id);
+		if (crm_stmt_step(st) == CRM_ROW && crm_stmt_text(st, 0))
+			v = strdup(crm_stmt_text(st, 0));
+		crm_stmt_reset(st);
 	}
 	crm_buf_free(&sql);
 	return v;
@@ -116,7 +116,7 @@ int crm_entity_archive(crm_db *db, const struct crm_entity *e, int64_t id, int a
                        int *changed)
 {
 	crm_buf sql = CRM_BUF_INIT;
-	sqlite3_stmt *st;
+	crm_stmt *st;
 	char now[CRM_TIME_LEN];
 	int rc;
 
@@ -130,12 +130,12 @@ int crm_entity_archive(crm_db *db, const struct crm_entity *e, int64_t id, int a
 	if (rc)
 		return rc;
 	crm_db_now(db, now);
-	crm_db_bind_text(st, 1, archive ? now : NULL);
-	crm_db_bind_text(st, 2, now);
-	sqlite3_bind_int64(st, 3, id);
-	if ((rc = crm_db_step_done(db, st)))
+	crm_stmt_bind_text(st, 1, archive ? now : NULL);
+	crm_stmt_bind_text(st, 2, now);
+	crm_stmt_bind_int(st, 3, id);
+	if ((rc = crm_stmt_done(st)))
 		return rc;
-	*changed = sqlite3_changes(db->h) > 0;
+	*changed = crm_db_changes(db) > 0;
 	if (!*changed)
 		return CRM_OK;
 	return crm_audit_add(db, e->name, id, archive ? "archive" : "restore", NULL);
@@ -146,7 +146,7 @@ static int referrers(crm_db *db, const char *table, const char *column, int64_t 
                      int64_t **ids, size_t *n)
 {
 	crm_buf sql = CRM_BUF_INIT;
-	sqlite3_stmt *st;
+	crm_stmt *st;
 	int64_t *p;
 	int rc;
 
@@ -157,14 +157,14 @@ static int referrers(crm_db *db, const char *table, const char *column, int64_t 
 	crm_buf_free(&sql);
 	if (rc)
 		return rc;
-	sqlite3_bind_int64(st, 1, id);
-	while (!rc && sqlite3_step(st) == SQLITE_ROW) {
+	crm_stmt_bind_int(st, 1, id);
+	while (!rc && crm_stmt_step(st) == CRM_ROW) {
 		if (!(p = realloc(*ids, (*n + 1) * sizeof **ids)))
 			rc = crm_error_nomem();
 		else
-			(*ids = p)[(*n)++] = sqlite3_column_int64(st, 0);
+			(*ids = p)[(*n)++] = crm_stmt_int(st, 0);
 	}
-	sqlite3_finalize(st);
+	crm_stmt_finalize(st);
 	return rc;
 }
 

@@ -138,17 +138,17 @@ static const char *default_key(const struct crm_entity *e)
  * the largest ever given out (the write lock keeps it ours). */
 static int next_batch(crm_db *db, int64_t *id)
 {
-	sqlite3_stmt *st;
+	crm_stmt *st;
 	int rc = crm_db_stmt(db, &st, "SELECT max(coalesce((SELECT seq FROM sqlite_sequence"
 	                     " WHERE name = 'import_batches'), 0),"
 	                     " coalesce((SELECT max(id) FROM import_batches), 0)) + 1");
 
 	if (rc)
 		return rc;
-	rc = sqlite3_step(st);
-	*id = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? CRM_OK : crm_db_fail(db, rc, "cannot read import batches");
+	rc = crm_stmt_step(st);
+	*id = crm_stmt_int(st, 0);
+	crm_stmt_reset(st);
+	return rc < 0 ? rc : CRM_OK;
 }
 
 int crm_import_begin(crm_import **out, crm_db *db, const struct crm_import_opts *o)
@@ -505,7 +505,7 @@ static int idset_has(const struct idset *s, int64_t id)
  * per unchanged or rejected row) discard all prepared statements. */
 static int idset_reindex(crm_db *db, const struct crm_entity *e, const struct idset *s)
 {
-	sqlite3_stmt *st;
+	crm_stmt *st;
 	int rc;
 
 	if ((rc = crm_db_exec(db, "CREATE TEMP TABLE IF NOT EXISTS crm_reindex"
@@ -515,8 +515,8 @@ static int idset_reindex(crm_db *db, const struct crm_entity *e, const struct id
 	for (size_t i = 0; i < s->n && !rc; i++)
 		for (int b = 0; b < 8 && s->bits[i] && !rc; b++)
 			if (s->bits[i] >> b & 1) {
-				sqlite3_bind_int64(st, 1, (int64_t)(i * 8 + (size_t)b));
-				rc = crm_db_step_done(db, st);
+				crm_stmt_bind_int(st, 1, (int64_t)(i * 8 + (size_t)b));
+				rc = crm_stmt_done(st);
 			}
 	if (!rc)
 		rc = e->reindex(db, "id IN (SELECT id FROM temp.crm_reindex) AND ?1", 1);
@@ -571,7 +571,7 @@ static int key_lookup(crm_import *imp, const struct crm_fielddef *d, const char 
                       int64_t *id, int *n)
 {
 	crm_buf sql = CRM_BUF_INIT;
-	sqlite3_stmt *st;
+	crm_stmt *st;
 	int rc;
 
 	crm_buf_printf(&sql, "SELECT id FROM %s WHERE ", imp->e->table);
@@ -582,16 +582,16 @@ static int key_lookup(crm_import *imp, const struct crm_fielddef *d, const char 
 	if (rc)
 		return rc;
 	if (d->f.type == CRM_FT_ID)
-		sqlite3_bind_int64(st, 1, strtoll(norm, NULL, 10));
+		crm_stmt_bind_int(st, 1, strtoll(norm, NULL, 10));
 	else
-		crm_db_bind_text(st, 1, norm);
+		crm_stmt_bind_text(st, 1, norm);
 	*n = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*id = sqlite3_column_int64(st, 0);
+	while ((rc = crm_stmt_step(st)) == CRM_ROW) {
+		*id = crm_stmt_int(st, 0);
 		(*n)++;
 	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? CRM_OK : crm_db_fail(imp->db, rc, "cannot look up key");
+	crm_stmt_reset(st);
+	return rc < 0 ? rc : CRM_OK;
 }
 
 /* Finds the existing record the row means: the keys in turn, the first
@@ -806,7 +806,7 @@ const struct crm_import_counts *crm_import_counts(const crm_import *imp)
 int crm_import_end(crm_import *imp, int64_t *batch)
 {
 	const struct crm_import_counts *n = &imp->n;
-	sqlite3_stmt *st;
+	crm_stmt *st;
 	char now[CRM_TIME_LEN];
 	int rc;
 
@@ -825,18 +825,18 @@ int crm_import_end(crm_import *imp, int64_t *batch)
 	if (rc)
 		return rc;
 	crm_db_now(imp->db, now);
-	sqlite3_bind_int64(st, 1, imp->db->batch);
-	crm_db_bind_text(st, 2, now);
-	crm_db_bind_text(st, 3, imp->db->user);
-	crm_db_bind_text(st, 4, imp->e->name);
-	crm_db_bind_text(st, 5, imp->o.source ? imp->o.source : "-");
-	sqlite3_bind_int64(st, 6, n->read);
-	sqlite3_bind_int64(st, 7, n->created);
-	sqlite3_bind_int64(st, 8, n->updated);
-	sqlite3_bind_int64(st, 9, n->unchanged);
-	sqlite3_bind_int64(st, 10, n->skipped);
-	sqlite3_bind_int64(st, 11, n->rejected);
-	if (!(rc = crm_db_step_done(imp->db, st)))
+	crm_stmt_bind_int(st, 1, imp->db->batch);
+	crm_stmt_bind_text(st, 2, now);
+	crm_stmt_bind_text(st, 3, imp->db->user);
+	crm_stmt_bind_text(st, 4, imp->e->name);
+	crm_stmt_bind_text(st, 5, imp->o.source ? imp->o.source : "-");
+	crm_stmt_bind_int(st, 6, n->read);
+	crm_stmt_bind_int(st, 7, n->created);
+	crm_stmt_bind_int(st, 8, n->updated);
+	crm_stmt_bind_int(st, 9, n->unchanged);
+	crm_stmt_bind_int(st, 10, n->skipped);
+	crm_stmt_bind_int(st, 11, n->rejected);
+	if (!(rc = crm_stmt_done(st)))
 		*batch = imp->db->batch;
 	return rc;
 }

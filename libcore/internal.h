@@ -1,12 +1,12 @@
 /* internal.h - what libcore's own files share and the public headers hide.
  *
- * SQLite types appear only here and in the libcore sources, never in include/, so
- * that programs stay independent of the storage engine.
+ * The storage engine stays behind the statement functions below (stmt.c,
+ * db.c): modules hold SQL text, never the SQLite API, so that another
+ * engine is a port of the database layer, not of every module.
  */
 #ifndef CRM_INTERNAL_H
 #define CRM_INTERNAL_H
 
-#include <sqlite3.h>
 #include <stdint.h>
 
 #include "crm/buf.h"
@@ -17,11 +17,16 @@
 
 #define CRM_STMT_CACHE 64
 
+/* A prepared statement (the engine's own, under another name). */
+typedef struct crm_stmt crm_stmt;
+
+struct sqlite3;
+
 struct crm_db {
-	sqlite3 *h;
+	struct sqlite3 *h; /* used by db.c and stmt.c only */
 	struct {
 		char *sql;
-		sqlite3_stmt *st;
+		crm_stmt *st;
 	} cache[CRM_STMT_CACHE]; /* prepared once per command, reused per record */
 	int cache_next;
 	char *path;
@@ -38,21 +43,79 @@ struct crm_db {
 	int defer_index;
 };
 
-/* Maps a SQLite result code to a libcore status, recording the message. */
+/* Maps a SQLite result code to a libcore status, recording the message
+ * (db.c and stmt.c only: the engine's codes stay there). */
 int crm_db_fail(crm_db *db, int rc, const char *what);
+int crm_db_fail_handle(struct sqlite3 *h, int rc, const char *what);
 
-/* Ends a walk over rows that calls back for each: stop is the non-zero value
- * a callback returned to end the walk early (handed back unchanged), else rc
- * is the last sqlite3_step() result and anything but SQLITE_DONE fails with
- * what as the message. */
-int crm_db_walk_end(crm_db *db, int stop, int rc, const char *what);
-
-/* Prepares sql; on failure records the error and returns its status. */
-int crm_db_prepare(crm_db *db, sqlite3_stmt **st, const char *sql);
+/* Prepares sql; on failure records the error and returns its status.  The
+ * caller finalizes *st. */
+int crm_db_prepare(crm_db *db, crm_stmt **st, const char *sql);
 
 /* Stores in *st a cached prepared statement for sql, reset and with its
  * bindings cleared; owned by db (do not finalize). */
-int crm_db_stmt(crm_db *db, sqlite3_stmt **st, const char *sql);
+int crm_db_stmt(crm_db *db, crm_stmt **st, const char *sql);
+
+/* What crm_stmt_step returns besides a (negative) error status. */
+#define CRM_ROW 1  /* a row is there to read */
+#define CRM_DONE 0 /* no more rows */
+
+/* Binds parameter i (from 1) of st to an integer, a number, text (NULL
+ * binds NULL), the n bytes of s, or NULL. */
+void crm_stmt_bind_int(crm_stmt *st, int i, int64_t v);
+void crm_stmt_bind_double(crm_stmt *st, int i, double v);
+void crm_stmt_bind_text(crm_stmt *st, int i, const char *s);
+void crm_stmt_bind_textn(crm_stmt *st, int i, const char *s, size_t n);
+void crm_stmt_bind_null(crm_stmt *st, int i);
+
+/* Returns how many parameters st takes. */
+int crm_stmt_params(crm_stmt *st);
+
+/* Runs st to its next row: CRM_ROW, CRM_DONE, or an error status with
+ * its message recorded. */
+int crm_stmt_step(crm_stmt *st);
+
+/* Steps a statement expected to finish (no rows to read) and resets it;
+ * returns a status. */
+int crm_stmt_done(crm_stmt *st);
+
+/* Column i of the current row: as an integer, a number, text (NULL for
+ * SQL NULL; borrowed until the next step), its length in bytes, its kind;
+ * and the number and names of the columns. */
+enum crm_kind { CRM_KIND_NULL, CRM_KIND_INT, CRM_KIND_REAL, CRM_KIND_TEXT };
+int64_t crm_stmt_int(crm_stmt *st, int i);
+double crm_stmt_double(crm_stmt *st, int i);
+const char *crm_stmt_text(crm_stmt *st, int i);
+size_t crm_stmt_bytes(crm_stmt *st, int i);
+enum crm_kind crm_stmt_kind(crm_stmt *st, int i);
+int crm_stmt_columns(crm_stmt *st);
+const char *crm_stmt_name(crm_stmt *st, int i);
+
+/* Resets a statement for its next use; frees one from crm_db_prepare. */
+void crm_stmt_reset(crm_stmt *st);
+void crm_stmt_finalize(crm_stmt *st);
+
+/* Ends a walk over rows that calls back for each: stop is the non-zero
+ * value a callback returned to end the walk early (handed back unchanged),
+ * else rc is the last crm_stmt_step result. */
+static inline int crm_walk_end(int stop, int rc)
+{
+	return stop ? stop : rc < 0 ? rc : 0;
+}
+
+/* The id the last insert gave its row; the rows the last write changed. */
+int64_t crm_db_last_id(crm_db *db);
+int crm_db_changes(crm_db *db);
+
+/* Stores in *out (malloc'd, or NULL) the first column of the first row of
+ * sql, run (cached) with ?1 bound to id. */
+int crm_db_text_of(crm_db *db, const char *sql, int64_t id, char **out);
+
+/* Calls fn(arg, vals) with the columns of each row of sql (cached), run
+ * with ?1 bound to id, as text; stops and returns fn's value when it is
+ * non-zero. */
+int crm_db_each(crm_db *db, const char *sql, int64_t id,
+                int (*fn)(void *arg, const char *const *vals), void *arg);
 
 /* Runs sql (no parameters, no rows) and returns a status. */
 int crm_db_exec(crm_db *db, const char *sql);
@@ -73,11 +136,9 @@ int crm_db_savepoint_end(crm_db *db, const char *name, int undo, int rc);
 /* Runs sql (cached) with ?1 bound to id and returns a status. */
 int crm_db_exec_id(crm_db *db, const char *sql, int64_t id);
 
-/* Steps a statement expected to finish (no rows); resets it; returns status. */
-int crm_db_step_done(crm_db *db, sqlite3_stmt *st);
-
-/* Binds s as text, or NULL when s is NULL. */
-int crm_db_bind_text(sqlite3_stmt *st, int i, const char *s);
+/* Copies the write-ahead log into the file and truncates it (erasure
+ * must leave no old page behind). */
+int crm_db_checkpoint(crm_db *db);
 
 /* Stores the command's timestamp ("YYYY-MM-DDTHH:MM:SSZ") in out. */
 void crm_db_now(crm_db *db, char out[21]);

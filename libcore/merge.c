@@ -83,18 +83,18 @@ static size_t ref_tables(const struct crm_entity *e, struct ref *r)
 	return n;
 }
 
-static json_t *column_json(sqlite3_stmt *st, int i)
+static json_t *column_json(crm_stmt *st, int i)
 {
-	switch (sqlite3_column_type(st, i)) {
-	case SQLITE_INTEGER:
-		return json_integer(sqlite3_column_int64(st, i));
-	case SQLITE_FLOAT:
-		return json_real(sqlite3_column_double(st, i));
-	case SQLITE_NULL:
+	switch (crm_stmt_kind(st, i)) {
+	case CRM_KIND_INT:
+		return json_integer(crm_stmt_int(st, i));
+	case CRM_KIND_REAL:
+		return json_real(crm_stmt_double(st, i));
+	case CRM_KIND_NULL:
 		return json_null();
 	default:
-		return json_stringn_nocheck((const char *)sqlite3_column_text(st, i),
-		                            (size_t)sqlite3_column_bytes(st, i));
+		return json_stringn_nocheck(crm_stmt_text(st, i),
+		                            crm_stmt_bytes(st, i));
 	}
 }
 
@@ -102,7 +102,7 @@ static json_t *column_json(sqlite3_stmt *st, int i)
  * of objects keyed by column name. */
 static int rows_json(crm_db *db, const char *sql, int64_t id, json_t **out)
 {
-	sqlite3_stmt *st;
+	crm_stmt *st;
 	json_t *rows = json_array(), *row;
 	int rc, i, bad = !rows;
 
@@ -111,16 +111,16 @@ static int rows_json(crm_db *db, const char *sql, int64_t id, json_t **out)
 		json_decref(rows);
 		return bad ? crm_error_nomem() : rc;
 	}
-	sqlite3_bind_int64(st, 1, id);
-	while (!bad && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+	crm_stmt_bind_int(st, 1, id);
+	while (!bad && (rc = crm_stmt_step(st)) == CRM_ROW) {
 		bad = !(row = json_object()) || json_array_append_new(rows, row);
-		for (i = 0; !bad && i < sqlite3_column_count(st); i++)
-			bad = json_object_set_new(row, sqlite3_column_name(st, i), column_json(st, i));
+		for (i = 0; !bad && i < crm_stmt_columns(st); i++)
+			bad = json_object_set_new(row, crm_stmt_name(st, i), column_json(st, i));
 	}
-	sqlite3_reset(st);
-	if (bad || rc != SQLITE_DONE) {
+	crm_stmt_reset(st);
+	if (bad || rc < 0) {
 		json_decref(rows);
-		return bad ? crm_error_nomem() : crm_db_fail(db, rc, "cannot read a contact");
+		return bad ? crm_error_nomem() : rc;
 	}
 	*out = rows;
 	return CRM_OK;
@@ -161,17 +161,16 @@ static int identifier_p(const char *s)
 	return 1;
 }
 
-static void bind_json(sqlite3_stmt *st, int i, json_t *v)
+static void bind_json(crm_stmt *st, int i, json_t *v)
 {
 	if (json_is_integer(v))
-		sqlite3_bind_int64(st, i, json_integer_value(v));
+		crm_stmt_bind_int(st, i, json_integer_value(v));
 	else if (json_is_real(v))
-		sqlite3_bind_double(st, i, json_real_value(v));
+		crm_stmt_bind_double(st, i, json_real_value(v));
 	else if (json_is_string(v))
-		sqlite3_bind_text(st, i, json_string_value(v), (int)json_string_length(v),
-		                  SQLITE_TRANSIENT);
+		crm_stmt_bind_textn(st, i, json_string_value(v), json_string_length(v));
 	else
-		sqlite3_bind_null(st, i);
+		crm_stmt_bind_null(st, i);
 }
 
 /* Writes a journal row back: inserted, or (update) written over the row
@@ -179,7 +178,7 @@ static void bind_json(sqlite3_stmt *st, int i, json_t *v)
 static int write_row(crm_db *db, const char *table, json_t *row, int update)
 {
 	crm_buf sql = CRM_BUF_INIT, vals = CRM_BUF_INIT;
-	sqlite3_stmt *st;
+	crm_stmt *st;
 	const char *col;
 	json_t *v;
 	int rc, n = 0;
@@ -208,7 +207,7 @@ static int write_row(crm_db *db, const char *table, json_t *row, int update)
 		bind_json(st, ++n, v);
 	if (update)
 		bind_json(st, n + 1, json_object_get(row, "id"));
-	rc = crm_db_step_done(db, st);
+	rc = crm_stmt_done(st);
 out:
 	crm_buf_free(&sql);
 	crm_buf_free(&vals);
@@ -248,7 +247,7 @@ static int restore(crm_db *db, json_t *snap, int exists)
 static int move_refs(crm_db *db, int64_t from, int64_t to, json_t *moved)
 {
 	crm_buf sql = CRM_BUF_INIT;
-	sqlite3_stmt *st;
+	crm_stmt *st;
 	struct ref refs[TABLES_MAX];
 	size_t i, n = ref_tables(&crm_contact_entity, refs);
 	int rc = CRM_OK;
@@ -262,19 +261,19 @@ static int move_refs(crm_db *db, int64_t from, int64_t to, json_t *moved)
 		if (!keys || json_object_set_new(moved, refs[i].name, keys))
 			rc = crm_error_nomem();
 		if (!rc && !(rc = crm_db_stmt(db, &st, crm_buf_str(&sql)))) {
-			sqlite3_bind_int64(st, 1, from);
-			while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-				json_array_append_new(keys, json_integer(sqlite3_column_int64(st, 0)));
-			sqlite3_reset(st);
-			rc = rc == SQLITE_DONE ? CRM_OK : crm_db_fail(db, rc, "cannot read references");
+			crm_stmt_bind_int(st, 1, from);
+			while ((rc = crm_stmt_step(st)) == CRM_ROW)
+				json_array_append_new(keys, json_integer(crm_stmt_int(st, 0)));
+			crm_stmt_reset(st);
+			rc = rc < 0 ? rc : CRM_OK;
 		}
 		crm_buf_clear(&sql);
 		crm_buf_printf(&sql, "UPDATE %s SET %s = ?2 WHERE %s = ?1 AND %s", refs[i].table,
 		               refs[i].column, refs[i].column, refs[i].where);
 		if (!rc && !(rc = crm_db_stmt(db, &st, crm_buf_str(&sql)))) {
-			sqlite3_bind_int64(st, 1, from);
-			sqlite3_bind_int64(st, 2, to);
-			rc = crm_db_step_done(db, st);
+			crm_stmt_bind_int(st, 1, from);
+			crm_stmt_bind_int(st, 2, to);
+			rc = crm_stmt_done(st);
 		}
 	}
 	crm_buf_free(&sql);
@@ -285,7 +284,7 @@ static int move_refs(crm_db *db, int64_t from, int64_t to, json_t *moved)
 static int unmove_refs(crm_db *db, int64_t id, json_t *moved)
 {
 	crm_buf sql = CRM_BUF_INIT;
-	sqlite3_stmt *st;
+	crm_stmt *st;
 	struct ref refs[TABLES_MAX];
 	size_t i, k, n = ref_tables(&crm_contact_entity, refs);
 	json_t *key;
@@ -298,9 +297,9 @@ static int unmove_refs(crm_db *db, int64_t id, json_t *moved)
 		json_array_foreach(json_object_get(moved, refs[i].name), k, key) {
 			if (rc || (rc = crm_db_stmt(db, &st, crm_buf_str(&sql))))
 				break;
-			sqlite3_bind_int64(st, 1, json_integer_value(key));
-			sqlite3_bind_int64(st, 2, id);
-			rc = crm_db_step_done(db, st);
+			crm_stmt_bind_int(st, 1, json_integer_value(key));
+			crm_stmt_bind_int(st, 2, id);
+			rc = crm_stmt_done(st);
 		}
 	}
 	crm_buf_free(&sql);
@@ -559,7 +558,7 @@ static int unite_tags(struct group *g, crm_buf *b)
 /* Gives the survivor the merged contact's consents where they are newer. */
 static int unite_consents(crm_db *db, int64_t from, int64_t to)
 {
-	sqlite3_stmt *st;
+	crm_stmt *st;
 	int rc = crm_db_stmt(db, &st,
 		"INSERT INTO consents(contact_id, channel, status, source, at)"
 		" SELECT ?2, channel, status, source, at FROM consents WHERE contact_id = ?1 AND 1"
@@ -568,15 +567,15 @@ static int unite_consents(crm_db *db, int64_t from, int64_t to)
 
 	if (rc)
 		return rc;
-	sqlite3_bind_int64(st, 1, from);
-	sqlite3_bind_int64(st, 2, to);
-	return crm_db_step_done(db, st);
+	crm_stmt_bind_int(st, 1, from);
+	crm_stmt_bind_int(st, 2, to);
+	return crm_stmt_done(st);
 }
 
 /* Checks that every id names a distinct live contact. */
 static int check_ids(crm_db *db, const int64_t *ids, size_t n)
 {
-	sqlite3_stmt *st;
+	crm_stmt *st;
 	size_t i, j;
 	int rc, found, archived = 0, erased = 0;
 
@@ -590,12 +589,12 @@ static int check_ids(crm_db *db, const int64_t *ids, size_t n)
 		if ((rc = crm_db_stmt(db, &st, "SELECT archived_at IS NOT NULL, erased_at IS NOT NULL"
 		                      " FROM contacts WHERE id = ?1")))
 			return rc;
-		sqlite3_bind_int64(st, 1, ids[i]);
-		if ((found = (sqlite3_step(st) == SQLITE_ROW))) {
-			archived = sqlite3_column_int(st, 0);
-			erased = sqlite3_column_int(st, 1);
+		crm_stmt_bind_int(st, 1, ids[i]);
+		if ((found = (crm_stmt_step(st) == CRM_ROW))) {
+			archived = (int)crm_stmt_int(st, 0);
+			erased = (int)crm_stmt_int(st, 1);
 		}
-		sqlite3_reset(st);
+		crm_stmt_reset(st);
 		if (!found)
 			return crm_error_set(CRM_ENOTFOUND, "no contact %lld", (long long)ids[i]);
 		if (erased || archived)
@@ -653,7 +652,7 @@ static int group_load(crm_db *db, struct group *g, const int64_t *ids, size_t n,
 static int merge_row(crm_db *db, struct group *g, int64_t *merge)
 {
 	crm_buf merged = CRM_BUF_INIT;
-	sqlite3_stmt *st;
+	crm_stmt *st;
 	char now[21];
 	size_t i;
 	int rc;
@@ -668,12 +667,12 @@ static int merge_row(crm_db *db, struct group *g, int64_t *merge)
 		return rc;
 	}
 	crm_db_now(db, now);
-	crm_db_bind_text(st, 1, now);
-	crm_db_bind_text(st, 2, db->user);
-	sqlite3_bind_int64(st, 3, json_integer_value(json_object_get(g->snap[g->surv], "id")));
-	crm_db_bind_text(st, 4, crm_buf_str(&merged));
-	rc = crm_db_step_done(db, st);
-	*merge = sqlite3_last_insert_rowid(db->h);
+	crm_stmt_bind_text(st, 1, now);
+	crm_stmt_bind_text(st, 2, db->user);
+	crm_stmt_bind_int(st, 3, json_integer_value(json_object_get(g->snap[g->surv], "id")));
+	crm_stmt_bind_text(st, 4, crm_buf_str(&merged));
+	rc = crm_stmt_done(st);
+	*merge = crm_db_last_id(db);
 	crm_buf_free(&merged);
 	return rc;
 }
@@ -708,7 +707,7 @@ static int finish_merge(crm_db *db, struct group *g, int64_t merge)
 {
 	json_t *journal = json_pack("{sOs[]}", "survivor", g->snap[g->surv], "merged");
 	json_t *audit = json_pack("{sIs[]}", "merge", (json_int_t)merge, "merged");
-	sqlite3_stmt *st;
+	crm_stmt *st;
 	char *text = NULL, *changes = NULL;
 	size_t i;
 	int rc;
@@ -734,9 +733,9 @@ static int finish_merge(crm_db *db, struct group *g, int64_t merge)
 	                   "merge", changes);
 	if (!rc && !(rc = crm_db_stmt(db, &st, "UPDATE merges SET journal = ?2,"
 	                              " last_seq = (SELECT max(seq) FROM audit) WHERE id = ?1"))) {
-		sqlite3_bind_int64(st, 1, merge);
-		crm_db_bind_text(st, 2, text);
-		rc = crm_db_step_done(db, st);
+		crm_stmt_bind_int(st, 1, merge);
+		crm_stmt_bind_text(st, 2, text);
+		rc = crm_stmt_done(st);
 	}
 	free(text);
 	free(changes);
@@ -806,7 +805,7 @@ int crm_merge_run_end(crm_db *db, int64_t first)
 static int merge_state(crm_db *db, int64_t merge, int64_t *survivor, json_t **journal,
                        int64_t *last)
 {
-	sqlite3_stmt *st;
+	crm_stmt *st;
 	json_error_t err;
 	char *undone = NULL;
 	int rc, found;
@@ -815,15 +814,15 @@ static int merge_state(crm_db *db, int64_t merge, int64_t *survivor, json_t **jo
 	if ((rc = crm_db_stmt(db, &st, "SELECT survivor, journal, last_seq, undone_at"
 	                      " FROM merges WHERE id = ?1")))
 		return rc;
-	sqlite3_bind_int64(st, 1, merge);
-	if ((found = (sqlite3_step(st) == SQLITE_ROW))) {
-		*survivor = sqlite3_column_int64(st, 0);
-		*journal = json_loads((const char *)sqlite3_column_text(st, 1), 0, &err);
-		*last = sqlite3_column_int64(st, 2);
-		if (sqlite3_column_text(st, 3))
-			undone = strdup((const char *)sqlite3_column_text(st, 3));
+	crm_stmt_bind_int(st, 1, merge);
+	if ((found = (crm_stmt_step(st) == CRM_ROW))) {
+		*survivor = crm_stmt_int(st, 0);
+		*journal = json_loads(crm_stmt_text(st, 1), 0, &err);
+		*last = crm_stmt_int(st, 2);
+		if (crm_stmt_text(st, 3))
+			undone = strdup(crm_stmt_text(st, 3));
 	}
-	sqlite3_reset(st);
+	crm_stmt_reset(st);
 	if (!found)
 		return crm_error_set(CRM_ENOTFOUND, "no merge %lld", (long long)merge);
 	if (undone) {
@@ -845,7 +844,7 @@ static int merge_state(crm_db *db, int64_t merge, int64_t *survivor, json_t **jo
 /* Fails naming the changes made to the survivor after the merge. */
 static int check_later(crm_db *db, int64_t merge, int64_t survivor, int64_t last)
 {
-	sqlite3_stmt *st;
+	crm_stmt *st;
 	char *what = NULL;
 	int rc, n = 0;
 
@@ -853,11 +852,11 @@ static int check_later(crm_db *db, int64_t merge, int64_t survivor, int64_t last
 	                      " || ' at ' || at, '; ') FROM audit WHERE entity = 'contact'"
 	                      " AND entity_id = ?1 AND seq > ?2")))
 		return rc;
-	sqlite3_bind_int64(st, 1, survivor);
-	sqlite3_bind_int64(st, 2, last);
-	if (sqlite3_step(st) == SQLITE_ROW && (n = sqlite3_column_int(st, 0)) > 0)
-		what = strdup((const char *)sqlite3_column_text(st, 1));
-	sqlite3_reset(st);
+	crm_stmt_bind_int(st, 1, survivor);
+	crm_stmt_bind_int(st, 2, last);
+	if (crm_stmt_step(st) == CRM_ROW && (n = (int)crm_stmt_int(st, 0)) > 0)
+		what = strdup(crm_stmt_text(st, 1));
+	crm_stmt_reset(st);
 	if (n > 0) {
 		rc = crm_error_set(CRM_EDATA, "contact %lld changed since merge %lld (%s);"
 		                   " undoing would lose that (--force to undo anyway)",
@@ -877,16 +876,16 @@ static int audit_unmerge(crm_db *db, int64_t id, int64_t merge)
 
 static int mark_undone(crm_db *db, int64_t merge)
 {
-	sqlite3_stmt *st;
+	crm_stmt *st;
 	char now[21];
 	int rc = crm_db_stmt(db, &st, "UPDATE merges SET undone_at = ?2 WHERE id = ?1");
 
 	if (rc)
 		return rc;
 	crm_db_now(db, now);
-	sqlite3_bind_int64(st, 1, merge);
-	crm_db_bind_text(st, 2, now);
-	return crm_db_step_done(db, st);
+	crm_stmt_bind_int(st, 1, merge);
+	crm_stmt_bind_text(st, 2, now);
+	return crm_stmt_done(st);
 }
 
 int crm_unmerge(crm_db *db, int64_t merge, int force)
@@ -919,18 +918,18 @@ out:
 
 int crm_merge_history(crm_db *db, int (*fn)(void *arg, const char *const *vals), void *arg)
 {
-	sqlite3_stmt *st;
+	crm_stmt *st;
 	const char *vals[CRM_MERGE_COLUMNS];
 	int rc, stop = 0, i;
 
 	if ((rc = crm_db_stmt(db, &st, "SELECT id, at, user, survivor, merged, undone_at"
 	                      " FROM merges ORDER BY id")))
 		return rc;
-	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while (!stop && (rc = crm_stmt_step(st)) == CRM_ROW) {
 		for (i = 0; i < CRM_MERGE_COLUMNS; i++)
-			vals[i] = (const char *)sqlite3_column_text(st, i);
+			vals[i] = crm_stmt_text(st, i);
 		stop = fn(arg, vals);
 	}
-	sqlite3_reset(st);
-	return crm_db_walk_end(db, stop, rc, "cannot list merges");
+	crm_stmt_reset(st);
+	return crm_walk_end(stop, rc);
 }

@@ -135,7 +135,7 @@ int crm_merge_input_check(const struct crm_merge_input *in)
 int crm_merge_group_check(crm_db *db, const struct crm_merge_input *in,
                           const struct crm_merge_group *g)
 {
-	sqlite3_stmt *st;
+	crm_stmt *st;
 	size_t i;
 	int rc;
 
@@ -147,16 +147,16 @@ int crm_merge_group_check(crm_db *db, const struct crm_merge_input *in,
 		if ((rc = crm_db_stmt(db, &st, "SELECT archived_at IS NOT NULL, erased_at IS NOT NULL,"
 		                      " updated_at FROM contacts WHERE id = ?1")))
 			return rc;
-		sqlite3_bind_int64(st, 1, m->id);
-		if (sqlite3_step(st) != SQLITE_ROW)
+		crm_stmt_bind_int(st, 1, m->id);
+		if (crm_stmt_step(st) != CRM_ROW)
 			problem = "does not exist";
-		else if (sqlite3_column_int(st, 1))
+		else if ((int)crm_stmt_int(st, 1))
 			problem = "is erased";
-		else if (sqlite3_column_int(st, 0))
+		else if ((int)crm_stmt_int(st, 0))
 			problem = "is archived";
-		else if (m->updated_at && strcmp(m->updated_at, (const char *)sqlite3_column_text(st, 2)))
-			at = strdup((const char *)sqlite3_column_text(st, 2));
-		sqlite3_reset(st);
+		else if (m->updated_at && strcmp(m->updated_at, crm_stmt_text(st, 2)))
+			at = strdup(crm_stmt_text(st, 2));
+		crm_stmt_reset(st);
 		if (problem)
 			return crm_error_set(CRM_EDATA, "%s:%ld: contact %lld %s", in->name, m->line,
 			                     (long long)m->id, problem);

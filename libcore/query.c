@@ -60,13 +60,13 @@ static void part_free(struct part *pt)
 	crm_buf_free(&pt->sql);
 }
 
-static void part_bind(const struct part *pt, sqlite3_stmt *st, int *next)
+static void part_bind(const struct part *pt, crm_stmt *st, int *next)
 {
 	for (size_t i = 0; i < pt->n; i++) {
 		if (pt->p[i].is_int)
-			sqlite3_bind_int64(st, (*next)++, pt->p[i].i);
+			crm_stmt_bind_int(st, (*next)++, pt->p[i].i);
 		else
-			crm_db_bind_text(st, (*next)++, pt->p[i].s);
+			crm_stmt_bind_text(st, (*next)++, pt->p[i].s);
 	}
 }
 
@@ -410,18 +410,18 @@ static int add_column(crm_query *q, const char *name)
 static int add_custom_columns(crm_query *q)
 {
 	crm_buf sql = CRM_BUF_INIT, name = CRM_BUF_INIT;
-	sqlite3_stmt *st;
+	crm_stmt *st;
 	int rc;
 
 	crm_buf_printf(&sql, "SELECT DISTINCT key FROM %s ORDER BY key", q->e->custom_table);
 	rc = crm_db_prepare(q->db, &st, crm_buf_str(&sql));
 	crm_buf_free(&sql);
-	while (!rc && sqlite3_step(st) == SQLITE_ROW) {
+	while (!rc && crm_stmt_step(st) == CRM_ROW) {
 		crm_buf_clear(&name);
-		crm_buf_printf(&name, "custom.%s", (const char *)sqlite3_column_text(st, 0));
+		crm_buf_printf(&name, "custom.%s", crm_stmt_text(st, 0));
 		rc = add_column(q, crm_buf_str(&name));
 	}
-	sqlite3_finalize(st);
+	crm_stmt_finalize(st);
 	crm_buf_free(&name);
 	return rc;
 }
@@ -494,7 +494,7 @@ int crm_query_run(crm_query *q, int (*fn)(void *arg, const char *const *vals), v
                   long *count)
 {
 	crm_buf sql = CRM_BUF_INIT;
-	sqlite3_stmt *st;
+	crm_stmt *st;
 	const char **vals;
 	const struct crm_column *cols;
 	size_t n;
@@ -512,17 +512,17 @@ int crm_query_run(crm_query *q, int (*fn)(void *arg, const char *const *vals), v
 	part_bind(&q->where, st, &next);
 	part_bind(&q->order, st, &next);
 	if (!(vals = calloc(n, sizeof *vals))) {
-		sqlite3_finalize(st);
+		crm_stmt_finalize(st);
 		return crm_error_nomem();
 	}
-	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while (!stop && (rc = crm_stmt_step(st)) == CRM_ROW) {
 		for (size_t i = 0; i < n; i++)
-			vals[i] = (const char *)sqlite3_column_text(st, (int)i);
+			vals[i] = crm_stmt_text(st, (int)i);
 		seen++;
 		stop = fn(arg, vals);
 	}
-	rc = crm_db_walk_end(q->db, stop, rc, "cannot list records");
-	sqlite3_finalize(st);
+	rc = crm_walk_end(stop, rc);
+	crm_stmt_finalize(st);
 	free(vals);
 	if (count)
 		*count = seen;

@@ -158,7 +158,7 @@ static int record_country(crm_db *db, const crm_record *r, int64_t self, char **
 {
 	const struct crm_fielddef *d = NULL;
 	crm_buf sql = CRM_BUF_INIT;
-	sqlite3_stmt *st;
+	crm_stmt *st;
 	int rc;
 
 	*out = NULL;
@@ -180,11 +180,11 @@ static int record_country(crm_db *db, const crm_record *r, int64_t self, char **
 	crm_buf_free(&sql);
 	if (rc)
 		return rc;
-	sqlite3_bind_int64(st, 1, self);
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0) &&
-	    !(*out = strdup((const char *)sqlite3_column_text(st, 0))))
+	crm_stmt_bind_int(st, 1, self);
+	if (crm_stmt_step(st) == CRM_ROW && crm_stmt_text(st, 0) &&
+	    !(*out = strdup(crm_stmt_text(st, 0))))
 		rc = crm_error_nomem();
-	sqlite3_reset(st);
+	crm_stmt_reset(st);
 	return rc;
 }
 
@@ -215,11 +215,11 @@ static int record_columns(crm_db *db, const crm_record *r, int64_t self, struct 
 }
 
 /* Binds every column value of rv from parameter *next on. */
-static void bind_rowvals(sqlite3_stmt *st, const struct rowvals *rv, int *next)
+static void bind_rowvals(crm_stmt *st, const struct rowvals *rv, int *next)
 {
 	for (size_t i = 0; i < rv->n; i++)
 		for (int j = 0; j < rv->cv[i].n; j++)
-			crm_db_bind_text(st, (*next)++, rv->cv[i].val[j]);
+			crm_stmt_bind_text(st, (*next)++, rv->cv[i].val[j]);
 }
 
 static int has_field(const crm_record *r, const char *name)
@@ -233,7 +233,7 @@ static int has_field(const crm_record *r, const char *name)
 static int insert_row(crm_db *db, const crm_record *r, const struct rowvals *rv, int64_t *id)
 {
 	crm_buf sql = CRM_BUF_INIT, vals = CRM_BUF_INIT;
-	sqlite3_stmt *st;
+	crm_stmt *st;
 	char now[CRM_TIME_LEN];
 	int rc, next = 1, owner = !has_field(r, "owner");
 
@@ -252,21 +252,21 @@ static int insert_row(crm_db *db, const crm_record *r, const struct rowvals *rv,
 	if (rc)
 		return rc;
 	crm_db_now(db, now);
-	crm_db_bind_text(st, next++, now);
-	crm_db_bind_text(st, next++, now);
+	crm_stmt_bind_text(st, next++, now);
+	crm_stmt_bind_text(st, next++, now);
 	if (owner)
-		crm_db_bind_text(st, next++, db->user);
+		crm_stmt_bind_text(st, next++, db->user);
 	bind_rowvals(st, rv, &next);
-	if ((rc = crm_db_step_done(db, st)))
+	if ((rc = crm_stmt_done(st)))
 		return rc;
-	*id = sqlite3_last_insert_rowid(db->h);
+	*id = crm_db_last_id(db);
 	return CRM_OK;
 }
 
 static int update_row(crm_db *db, const crm_record *r, const struct rowvals *rv, int64_t id)
 {
 	crm_buf sql = CRM_BUF_INIT;
-	sqlite3_stmt *st;
+	crm_stmt *st;
 	char now[CRM_TIME_LEN];
 	int rc, next = 1;
 
@@ -280,10 +280,10 @@ static int update_row(crm_db *db, const crm_record *r, const struct rowvals *rv,
 	if (rc)
 		return rc;
 	crm_db_now(db, now);
-	crm_db_bind_text(st, next++, now);
+	crm_stmt_bind_text(st, next++, now);
 	bind_rowvals(st, rv, &next);
-	sqlite3_bind_int64(st, next, id);
-	return crm_db_step_done(db, st);
+	crm_stmt_bind_int(st, next, id);
+	return crm_stmt_done(st);
 }
 
 /* Reads the output value of every field r assigns (custom ones too) into
@@ -291,7 +291,7 @@ static int update_row(crm_db *db, const crm_record *r, const struct rowvals *rv,
 static int read_values(crm_db *db, const crm_record *r, int64_t id, char **vals)
 {
 	crm_buf sql = CRM_BUF_INIT;
-	sqlite3_stmt *st;
+	crm_stmt *st;
 	int rc, param = 1;
 
 	crm_buf_puts(&sql, "SELECT 0");
@@ -311,26 +311,25 @@ static int read_values(crm_db *db, const crm_record *r, int64_t id, char **vals)
 	param = 1;
 	for (size_t i = 0; i < r->n; i++)
 		if (!r->a[i].def)
-			crm_db_bind_text(st, param++, r->a[i].key);
-	sqlite3_bind_int64(st, param, id);
-	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
-		sqlite3_reset(st);
-		return rc == SQLITE_DONE ? crm_error_set(CRM_ENOTFOUND, "no %s %lld", r->e->name,
-		                                         (long long)id)
-		                         : crm_db_fail(db, rc, "cannot read record");
+			crm_stmt_bind_text(st, param++, r->a[i].key);
+	crm_stmt_bind_int(st, param, id);
+	if ((rc = crm_stmt_step(st)) != CRM_ROW) {
+		crm_stmt_reset(st);
+		return rc == CRM_DONE ? crm_error_set(CRM_ENOTFOUND, "no %s %lld", r->e->name,
+		                                         (long long)id) : rc;
 	}
 	for (size_t i = 0; i < r->n; i++) {
-		const char *v = (const char *)sqlite3_column_text(st, (int)i + 1);
+		const char *v = crm_stmt_text(st, (int)i + 1);
 		vals[i] = v ? strdup(v) : NULL;
 	}
-	sqlite3_reset(st);
+	crm_stmt_reset(st);
 	return CRM_OK;
 }
 
 static int write_custom(crm_db *db, const crm_record *r, int64_t id)
 {
 	crm_buf del = CRM_BUF_INIT, put = CRM_BUF_INIT;
-	sqlite3_stmt *st;
+	crm_stmt *st;
 	int rc = CRM_OK;
 
 	crm_buf_printf(&del, "DELETE FROM %s WHERE %s = ?1 AND key = ?2", r->e->custom_table,
@@ -345,11 +344,11 @@ static int write_custom(crm_db *db, const crm_record *r, int64_t id)
 			break;
 		rc = crm_db_stmt(db, &st, crm_buf_str(v ? &put : &del));
 		if (!rc) {
-			sqlite3_bind_int64(st, 1, id);
-			crm_db_bind_text(st, 2, r->a[i].key);
+			crm_stmt_bind_int(st, 1, id);
+			crm_stmt_bind_text(st, 2, r->a[i].key);
 			if (v)
-				crm_db_bind_text(st, 3, v);
-			rc = crm_db_step_done(db, st);
+				crm_stmt_bind_text(st, 3, v);
+			rc = crm_stmt_done(st);
 		}
 		free(v);
 	}

@@ -116,7 +116,7 @@ int crm_contact_reindex(crm_db *db, const char *where, int64_t arg)
 
 static int contact_after_write(crm_db *db, int64_t id)
 {
-	sqlite3_stmt *st;
+	crm_stmt *st;
 	int rc, empty;
 
 	rc = crm_db_exec_id(db, "UPDATE contacts SET name_key = crm_key(trim(coalesce(first_name, '')"
@@ -126,9 +126,9 @@ static int contact_after_write(crm_db *db, int64_t id)
 	if (rc || (rc = crm_db_stmt(db, &st, "SELECT coalesce(first_name, last_name, email)"
 	                            " IS NULL AND erased_at IS NULL FROM contacts WHERE id = ?1")))
 		return rc;
-	sqlite3_bind_int64(st, 1, id);
-	empty = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
-	sqlite3_reset(st);
+	crm_stmt_bind_int(st, 1, id);
+	empty = crm_stmt_step(st) == CRM_ROW && (int)crm_stmt_int(st, 0);
+	crm_stmt_reset(st);
 	if (empty)
 		return crm_error_set(CRM_EDATA, "a contact needs a first name, a last name or an email");
 	return crm_contact_reindex(db, "id = ?1", id);
@@ -231,19 +231,19 @@ static const struct crm_synonym company_synonyms[] = {
  * last id. */
 static int lookup(crm_db *db, const char *sql, const char *ref, int64_t *id, int *n)
 {
-	sqlite3_stmt *st;
+	crm_stmt *st;
 	int rc = crm_db_stmt(db, &st, sql);
 
 	*n = 0;
 	if (rc)
 		return rc;
-	crm_db_bind_text(st, 1, ref);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*id = sqlite3_column_int64(st, 0);
+	crm_stmt_bind_text(st, 1, ref);
+	while ((rc = crm_stmt_step(st)) == CRM_ROW) {
+		*id = crm_stmt_int(st, 0);
 		(*n)++;
 	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? CRM_OK : crm_db_fail(db, rc, "cannot look up a record");
+	crm_stmt_reset(st);
+	return rc < 0 ? rc : CRM_OK;
 }
 
 /* A company by name -- exact, else a unique case- and accent-insensitive
@@ -369,44 +369,4 @@ const struct crm_field *crm_entity_field_find(const struct crm_entity *e, const 
 		if (!strcmp(e->defs[i].f.name, name))
 			return &e->defs[i].f;
 	return NULL;
-}
-
-/* crm_key(text) and crm_fold(text): the match key and its cross-script
- * fold, so SQL can compare the way search and dedup do. */
-static void sql_text(sqlite3_context *ctx, sqlite3_value **argv, int (*fn)(char **, const char *))
-{
-	const char *s = (const char *)sqlite3_value_text(argv[0]);
-	char *k = NULL;
-
-	if (!s) {
-		sqlite3_result_null(ctx);
-		return;
-	}
-	if (fn(&k, s)) {
-		sqlite3_result_text(ctx, s, -1, SQLITE_TRANSIENT);
-		return;
-	}
-	sqlite3_result_text(ctx, k, -1, free);
-}
-
-static void sql_key(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-	(void)argc;
-	sql_text(ctx, argv, crm_text_key);
-}
-
-static void sql_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-	(void)argc;
-	sql_text(ctx, argv, crm_text_fold);
-}
-
-int crm_db_register_functions(crm_db *db)
-{
-	const int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
-	int rc = sqlite3_create_function(db->h, "crm_key", 1, flags, NULL, sql_key, NULL, NULL);
-
-	if (rc == SQLITE_OK)
-		rc = sqlite3_create_function(db->h, "crm_fold", 1, flags, NULL, sql_fold, NULL, NULL);
-	return rc == SQLITE_OK ? CRM_OK : crm_db_fail(db, rc, "cannot register functions");
 }
