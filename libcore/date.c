@@ -6,6 +6,7 @@
  */
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -319,5 +320,134 @@ int crm_now(int64_t *out)
 		return CRM_OK;
 	}
 	*out = (int64_t)time(NULL);
+	return CRM_OK;
+}
+
+/* Periods.  A period is a half-open range of days [from, to), named as
+ * people write it; the work is done in days since 1970. */
+struct span {
+	int64_t from, to;
+};
+
+/* Writes day number z as "YYYY-MM-DD". */
+static void format_day(char out[CRM_DATE_LEN], int64_t z)
+{
+	char stamp[CRM_TIME_LEN];
+
+	crm_time_format(stamp, z * DAY);
+	memcpy(out, stamp, CRM_DATE_LEN - 1);
+	out[CRM_DATE_LEN - 1] = '\0';
+}
+
+/* The span of the month, quarter (months 3) or year (months 12) holding
+ * day z, moved back by back periods. */
+static struct span calendar_span(int64_t z, int months, int back)
+{
+	int64_t y, first;
+	int m, d;
+
+	civil_from_days(z, &y, &m, &d);
+	first = y * 12 + (m - 1) / months * months - (int64_t)back * months;
+	return (struct span){ days_from_civil(first / 12, (int)(first % 12) + 1, 1),
+	                      days_from_civil((first + months) / 12, (int)((first + months) % 12) + 1, 1) };
+}
+
+/* The span of the ISO week (Monday first) holding day z. */
+static struct span week_span(int64_t z, int back)
+{
+	/* 1970-01-01 was a Thursday: day 0 is weekday 3 counting from Monday. */
+	int64_t monday = z - ((z % 7 + 7 + 3) % 7) - 7 * (int64_t)back;
+
+	return (struct span){ monday, monday + 7 };
+}
+
+/* Reads the words relative to today: this-/last- week, month, quarter,
+ * year; ytd, qtd, mtd (from the period's start to today, included). */
+static bool relative_period(const char *s, int64_t today, struct span *sp)
+{
+	static const struct {
+		const char *unit;
+		int months;
+	} units[] = { { "week", 0 }, { "month", 1 }, { "quarter", 3 }, { "year", 12 } };
+	int back = !strncmp(s, "last-", 5), i;
+
+	if (!strcmp(s, "ytd") || !strcmp(s, "qtd") || !strcmp(s, "mtd")) {
+		*sp = calendar_span(today, s[0] == 'y' ? 12 : s[0] == 'q' ? 3 : 1, 0);
+		sp->to = today + 1;
+		return true;
+	}
+	if (!back && strncmp(s, "this-", 5))
+		return false;
+	for (i = 0; i < 4; i++)
+		if (!strcmp(s + 5, units[i].unit)) {
+			*sp = units[i].months ? calendar_span(today, units[i].months, back)
+			                      : week_span(today, back);
+			return true;
+		}
+	return false;
+}
+
+/* Reads "YYYY", "YYYY-MM" and "YYYY-QN". */
+static bool calendar_period(const char *s, struct span *sp)
+{
+	const char *p = s;
+	int y, m, q;
+
+	if (!digits(&p, 4, &y))
+		return false;
+	if (!*p) {
+		*sp = calendar_span(days_from_civil(y, 1, 1), 12, 0);
+		return true;
+	}
+	if (*p++ != '-')
+		return false;
+	if ((*p == 'Q' || *p == 'q') && p[1] >= '1' && p[1] <= '4' && !p[2]) {
+		q = p[1] - '0';
+		*sp = calendar_span(days_from_civil(y, (q - 1) * 3 + 1, 1), 3, 0);
+		return true;
+	}
+	if (!digits(&p, 2, &m) || *p || m < 1 || m > 12)
+		return false;
+	*sp = calendar_span(days_from_civil(y, m, 1), 1, 0);
+	return true;
+}
+
+int crm_period_parse(char from[CRM_DATE_LEN], char to[CRM_DATE_LEN], const char *s, int64_t now)
+{
+	int64_t secs, today = split_day(now, &secs), t;
+	struct span sp;
+
+	if (!calendar_period(s, &sp) && !relative_period(s, today, &sp)) {
+		/* A single day: a date, "today", "yesterday", an offset. */
+		if (!parse_absolute(s, &t) && !parse_relative(s, now, &t) && !parse_offset(s, now, &t))
+			return crm_error_set(CRM_EDATA, "invalid period '%s' (expected 2026, 2026-Q3,"
+			                     " 2026-11, a date, this-month, last-quarter, ytd ...)", s);
+		sp.from = split_day(t, &secs);
+		sp.to = sp.from + 1;
+	}
+	format_day(from, sp.from);
+	format_day(to, sp.to);
+	return CRM_OK;
+}
+
+int crm_period_of(char out[CRM_PERIOD_LEN], const char *date, const char *by)
+{
+	const char *p = date;
+	int y, m, d;
+
+	if (!digits(&p, 4, &y) || *p++ != '-' || !digits(&p, 2, &m) || m < 1 || m > 12 ||
+	    *p++ != '-' || !digits(&p, 2, &d))
+		return crm_error_set(CRM_EDATA, "invalid date '%s'", date);
+	/* The moduli tell the compiler what digits() already ensured. */
+	y %= 10000;
+	if (!strcmp(by, "year"))
+		snprintf(out, CRM_PERIOD_LEN, "%04d", y);
+	else if (!strcmp(by, "quarter"))
+		snprintf(out, CRM_PERIOD_LEN, "%04d-Q%d", y, ((m - 1) / 3 + 1) % 10);
+	else if (!strcmp(by, "month"))
+		snprintf(out, CRM_PERIOD_LEN, "%04d-%02d", y, m % 100);
+	else
+		return crm_error_set(CRM_EUSAGE, "invalid period kind '%s' (expected month, quarter"
+		                     " or year)", by);
 	return CRM_OK;
 }

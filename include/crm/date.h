@@ -37,4 +37,20 @@ int crm_time_parse_epoch(int64_t *t, const char *s, int64_t now);
 /* Formats epoch seconds t as "YYYY-MM-DDTHH:MM:SSZ" into out. */
 void crm_time_format(char out[CRM_TIME_LEN], int64_t t);
 
+#define CRM_PERIOD_LEN 12 /* buffer size for a period's name ("2026-Q3") */
+
+/* Reads a period as people write it into the days [from, to) ("YYYY-MM-DD",
+ * to excluded): 2026 (a year), 2026-Q3, 2026-11, a date or "today" and the
+ * other words crm_date_parse takes (one day), this-week, last-week (Monday
+ * first), this-month, last-month, this-quarter, last-quarter, this-year,
+ * last-year, and ytd, qtd, mtd (from the start of the year, quarter or
+ * month to today included), relative to now.  CRM_EDATA for anything
+ * else. */
+int crm_period_parse(char from[CRM_DATE_LEN], char to[CRM_DATE_LEN], const char *s, int64_t now);
+
+/* Stores in out the name of the month ("2026-11"), quarter ("2026-Q4") or
+ * year ("2026") -- by -- that date ("YYYY-MM-DD...") falls in.  CRM_EDATA
+ * for a malformed date, CRM_EUSAGE for another kind. */
+int crm_period_of(char out[CRM_PERIOD_LEN], const char *date, const char *by);
+
 #endif

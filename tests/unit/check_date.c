@@ -218,6 +218,58 @@ START_TEST(test_agrees_with_gmtime)
 }
 END_TEST
 
+static void period_is(const char *in, int64_t now, const char *from, const char *to)
+{
+	char f[CRM_DATE_LEN], t[CRM_DATE_LEN];
+
+	ck_assert_msg(crm_period_parse(f, t, in, now) == CRM_OK, "'%s' rejected: %s", in,
+	              crm_error_message());
+	ck_assert_msg(!strcmp(f, from) && !strcmp(t, to), "'%s' -> [%s, %s), want [%s, %s)", in, f,
+	              t, from, to);
+}
+
+/* Worked out on a calendar: 2026-11-22 (NOW) is a Sunday in Q4. */
+START_TEST(test_periods)
+{
+	char f[CRM_DATE_LEN], t[CRM_DATE_LEN], name[CRM_PERIOD_LEN];
+
+	period_is("2026", NOW, "2026-01-01", "2027-01-01");
+	period_is("2026-11", NOW, "2026-11-01", "2026-12-01");
+	period_is("2026-12", NOW, "2026-12-01", "2027-01-01");
+	period_is("2024-02", NOW, "2024-02-01", "2024-03-01");
+	period_is("2026-Q1", NOW, "2026-01-01", "2026-04-01");
+	period_is("2026-q4", NOW, "2026-10-01", "2027-01-01");
+	period_is("2026-11-05", NOW, "2026-11-05", "2026-11-06");
+	period_is("today", NOW, "2026-11-22", "2026-11-23");
+	period_is("yesterday", NOW, "2026-11-21", "2026-11-22");
+	period_is("this-month", NOW, "2026-11-01", "2026-12-01");
+	period_is("last-month", NOW, "2026-10-01", "2026-11-01");
+	period_is("this-quarter", NOW, "2026-10-01", "2027-01-01");
+	period_is("last-quarter", NOW, "2026-07-01", "2026-10-01");
+	period_is("last-quarter", JAN31, "2025-10-01", "2026-01-01");
+	period_is("last-month", JAN31, "2025-12-01", "2026-01-01");
+	period_is("this-year", NOW, "2026-01-01", "2027-01-01");
+	period_is("last-year", NOW, "2025-01-01", "2026-01-01");
+	period_is("ytd", NOW, "2026-01-01", "2026-11-23");
+	period_is("qtd", NOW, "2026-10-01", "2026-11-23");
+	period_is("mtd", NOW, "2026-11-01", "2026-11-23");
+	period_is("this-week", NOW, "2026-11-16", "2026-11-23");
+	period_is("last-week", NOW, "2026-11-09", "2026-11-16");
+	ck_assert_int_eq(crm_period_parse(f, t, "2026-Q5", NOW), CRM_EDATA);
+	ck_assert_int_eq(crm_period_parse(f, t, "2026-13", NOW), CRM_EDATA);
+	ck_assert_int_eq(crm_period_parse(f, t, "next-month", NOW), CRM_EDATA);
+	ck_assert_int_eq(crm_period_parse(f, t, "", NOW), CRM_EDATA);
+	ck_assert_int_eq(crm_period_of(name, "2026-11-22", "month"), CRM_OK);
+	ck_assert_str_eq(name, "2026-11");
+	ck_assert_int_eq(crm_period_of(name, "2026-11-22T09:30:00Z", "quarter"), CRM_OK);
+	ck_assert_str_eq(name, "2026-Q4");
+	ck_assert_int_eq(crm_period_of(name, "2026-01-01", "year"), CRM_OK);
+	ck_assert_str_eq(name, "2026");
+	ck_assert_int_eq(crm_period_of(name, "2026-01-01", "week"), CRM_EUSAGE);
+	ck_assert_int_eq(crm_period_of(name, "soon", "month"), CRM_EDATA);
+}
+END_TEST
+
 START_TEST(test_now_env)
 {
 	int64_t t, before;
@@ -260,6 +312,7 @@ Suite *date_suite(void)
 	tcase_add_test(tc, test_format);
 	tcase_add_test(tc, test_agrees_with_gmtime);
 	tcase_add_test(tc, test_now_env);
+	tcase_add_test(tc, test_periods);
 	suite_add_tcase(s, tc);
 	return s;
 }
