@@ -15,7 +15,7 @@
 #include "crm/buf.h"
 #include "crm/config.h"
 #include "crm/error.h"
-#include "ydoc.h"
+#include "config_impl.h"
 
 /* A build may relocate the system-wide file (e.g. under a PREFIX). */
 #ifndef CRM_SYSTEM_CONFIG
@@ -25,36 +25,8 @@
 #define DEFAULT_REGION "US"
 #define DEFAULT_CURRENCY "EUR"
 
-struct crm_config {
-	char *path;
-	char *database;
-	char region[3];
-	char currency[4];
-	long busy_timeout;
-};
-
 /* The length of a fixed letter code is tied to the array that stores it. */
 #define CODE_LEN(field) (sizeof(((struct crm_config *)0)->field) - 1)
-
-struct loader {
-	const struct crm_ydoc *yd;
-	crm_config *cfg;
-};
-
-struct cfg_key;
-
-/* Validates node (already known to be of key->kind) and stores it at dst. */
-typedef int cfg_setter(const struct loader *ld, const struct cfg_key *key,
-		       yaml_node_t *node, void *dst);
-
-struct cfg_key {
-	const char *name;
-	enum crm_ykind kind;
-	cfg_setter *set;
-	size_t offset;    /* where the value lives inside struct crm_config */
-	size_t arg;       /* setter-specific, e.g. the length of a letter code */
-	const char *what; /* the expected value as messages describe it */
-};
 
 static int set_path(const struct loader *ld, const struct cfg_key *key,
 		    yaml_node_t *node, void *dst);
@@ -75,10 +47,16 @@ static const struct cfg_key keys[] = {
 	{ "busy_timeout", CRM_Y_SCALAR, set_millis,
 	  offsetof(struct crm_config, busy_timeout), 0,
 	  "a non-negative integer" },
+	{ "pipelines", CRM_Y_MAPPING, crm_config_set_pipelines, 0, 0,
+	  "a mapping of pipeline names to their stages" },
+	{ "lost_reasons", CRM_Y_SEQUENCE, crm_config_set_lost, 0, 0, "a list of reasons" },
+	{ "targets", CRM_Y_SEQUENCE, crm_config_set_targets, 0, 0, "a list of targets" },
+	{ "task_urgency", CRM_Y_MAPPING, crm_config_set_urgency, 0, 0,
+	  "a mapping of urgency coefficients" },
 };
 
-static int wrong_value(const struct loader *ld, const struct cfg_key *key,
-		       const yaml_node_t *node)
+int crm_config_wrong(const struct loader *ld, const struct cfg_key *key,
+		     const yaml_node_t *node)
 {
 	const char *kind = crm_ydoc_kind_name(node);
 
@@ -122,7 +100,7 @@ static int set_path(const struct loader *ld, const struct cfg_key *key,
 	int rc;
 
 	if (node->data.scalar.length == 0 || crm_ydoc_has_nul(node))
-		return wrong_value(ld, key, node);
+		return crm_config_wrong(ld, key, node);
 	rc = expand_home(ld, node, &p);
 	if (rc)
 		return rc;
@@ -141,14 +119,14 @@ static int set_code(const struct loader *ld, const struct cfg_key *key,
 	size_t i;
 
 	if (node->data.scalar.length != key->arg)
-		return wrong_value(ld, key, node);
+		return crm_config_wrong(ld, key, node);
 	for (i = 0; i < key->arg; i++) {
 		char c = s[i];
 
 		if (c >= 'a' && c <= 'z')
 			c = (char)(c - 'a' + 'A');
 		else if (c < 'A' || c > 'Z')
-			return wrong_value(ld, key, node);
+			return crm_config_wrong(ld, key, node);
 		code[i] = c;
 	}
 	code[key->arg] = '\0';
@@ -165,7 +143,7 @@ static int set_millis(const struct loader *ld, const struct cfg_key *key,
 	long v;
 
 	if (len == 0 || strspn(s, "0123456789") != len)
-		return wrong_value(ld, key, node);
+		return crm_config_wrong(ld, key, node);
 	errno = 0;
 	v = strtol(s, NULL, 10);
 	if (errno == ERANGE)
@@ -200,7 +178,7 @@ static int apply_pair(const struct loader *ld, const yaml_node_t *map,
 		return crm_ydoc_fail(ld->yd, k->start_mark, "unknown key '%s'", crm_ydoc_text(k));
 	v = crm_ydoc_node(ld->yd, pair->value);
 	if (crm_ydoc_kind(v) != key->kind)
-		return wrong_value(ld, key, v);
+		return crm_config_wrong(ld, key, v);
 	return key->set(ld, key, v, (char *)ld->cfg + key->offset);
 }
 
@@ -235,6 +213,8 @@ static int load_path(crm_config *cfg, const char *path, int optional)
 	rc = crm_ydoc_load(&yd, path, optional);
 	if (!rc)
 		rc = apply_root(&ld);
+	if (!rc)
+		rc = crm_config_check_sales(&ld);
 	crm_ydoc_free(&yd);
 	if (rc)
 		return rc;
@@ -285,6 +265,7 @@ int crm_config_load(crm_config **out, const char *path)
 	memcpy(cfg->region, DEFAULT_REGION, sizeof cfg->region);
 	memcpy(cfg->currency, DEFAULT_CURRENCY, sizeof cfg->currency);
 	cfg->busy_timeout = -1;
+	crm_config_sales_defaults(cfg);
 	rc = path ? load_path(cfg, path, 0) : load_default(cfg);
 	if (rc) {
 		crm_config_free(cfg);
@@ -325,5 +306,6 @@ void crm_config_free(crm_config *c)
 		return;
 	free(c->path);
 	free(c->database);
+	crm_config_sales_free(c);
 	free(c);
 }

@@ -6,6 +6,9 @@
 #ifndef CRM_CONFIG_H
 #define CRM_CONFIG_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 typedef struct crm_config crm_config;
 
 /* Stores in *out the configuration read from path, or when path is NULL from
@@ -31,6 +34,57 @@ const char *crm_config_currency(const crm_config *c);
 
 /* Returns the busy timeout in milliseconds, or -1 when not configured. */
 long crm_config_busy_timeout(const crm_config *c);
+
+/* A stage of a sales pipeline: the probability (0-100) a deal in it has
+ * unless one is set by hand, and the days a deal may stay in it without a
+ * stage change, note or finished task before it is stale (0: never). */
+struct crm_stage {
+	const char *name;
+	int probability;
+	int rot_days;
+};
+
+struct crm_pipeline {
+	const char *name;
+	const struct crm_stage *stages; /* in order */
+	size_t nstages;
+};
+
+/* Stores in *out the configured pipelines, or the built-in one ("default":
+ * lead 10, qualified 25, proposal 50, negotiation 75, each stale after 14
+ * days) when the file names none; returns how many. */
+size_t crm_config_pipelines(const crm_config *c, const struct crm_pipeline **out);
+
+/* Returns the pipeline called name (the first one for NULL), or NULL. */
+const struct crm_pipeline *crm_config_pipeline(const crm_config *c, const char *name);
+
+/* Returns the stage of p called name, or NULL. */
+const struct crm_stage *crm_pipeline_stage(const struct crm_pipeline *p, const char *name);
+
+/* Returns the reasons a lost deal may give (NULL-terminated), or NULL when
+ * any text will do. */
+const char *const *crm_config_lost_reasons(const crm_config *c);
+
+/* A sales target: the amount to win in a period ("2026-Q4", "2026-11",
+ * "2026"), by everyone (owner NULL) or by one owner. */
+struct crm_sales_target {
+	const char *period;
+	const char *owner;
+	int64_t amount;  /* minor units of currency */
+	char currency[4];
+};
+
+/* Stores in *out the configured targets; returns how many. */
+size_t crm_config_targets(const crm_config *c, const struct crm_sales_target **out);
+
+/* The coefficients of a task's urgency: per day overdue, for each
+ * priority, and per 1,000 units of the base currency open in its deal. */
+struct crm_urgency {
+	double overdue, high, normal, low, deal;
+};
+
+/* Returns the urgency coefficients (defaults 1, 6, 0, -2, 1). */
+const struct crm_urgency *crm_config_urgency(const crm_config *c);
 
 /* Frees a configuration; NULL-safe. */
 void crm_config_free(crm_config *c);

@@ -125,6 +125,95 @@ START_TEST(test_full_file)
 }
 END_TEST
 
+START_TEST(test_sales_defaults)
+{
+	crm_config *c = load_ok("busy_timeout: 1\n");
+	const struct crm_pipeline *p;
+	const struct crm_sales_target *t;
+
+	ck_assert_int_eq(crm_config_pipelines(c, &p), 1);
+	ck_assert_str_eq(p[0].name, "default");
+	ck_assert_int_eq(p[0].nstages, 4);
+	ck_assert_str_eq(p[0].stages[3].name, "negotiation");
+	ck_assert_int_eq(p[0].stages[3].probability, 75);
+	ck_assert_ptr_eq(crm_config_pipeline(c, NULL), &p[0]);
+	ck_assert_ptr_null(crm_config_pipeline(c, "renewals"));
+	ck_assert_int_eq(crm_pipeline_stage(&p[0], "proposal")->probability, 50);
+	ck_assert_ptr_null(crm_pipeline_stage(&p[0], "won"));
+	ck_assert_ptr_null(crm_config_lost_reasons(c));
+	ck_assert_int_eq(crm_config_targets(c, &t), 0);
+	ck_assert(crm_config_urgency(c)->high == 6.0);
+	crm_config_free(c);
+}
+END_TEST
+
+START_TEST(test_sales_keys)
+{
+	crm_config *c = load_ok("base_currency: USD\n"
+				"pipelines:\n"
+				"  sales:\n"
+				"    - { stage: lead, probability: 10, rot_days: 7 }\n"
+				"    - { stage: won-ish, probability: 90 }\n"
+				"  renewals:\n"
+				"    - stage: due\n"
+				"      probability: 60\n"
+				"lost_reasons: [price, timing]\n"
+				"targets:\n"
+				"  - { period: 2026-Q4, amount: 120000 }\n"
+				"  - { period: 2026-11, owner: alice, amount: 500.5 EUR }\n"
+				"task_urgency: { overdue: 2.5, low: -1 }\n");
+	const struct crm_pipeline *p;
+	const struct crm_sales_target *t;
+
+	ck_assert_int_eq(crm_config_pipelines(c, &p), 2);
+	ck_assert_str_eq(crm_config_pipeline(c, NULL)->name, "sales");
+	ck_assert_int_eq(crm_config_pipeline(c, "sales")->stages[0].rot_days, 7);
+	ck_assert_int_eq(crm_config_pipeline(c, "sales")->stages[1].rot_days, 14);
+	ck_assert_int_eq(crm_config_pipeline(c, "renewals")->stages[0].probability, 60);
+	ck_assert_str_eq(crm_config_lost_reasons(c)[1], "timing");
+	ck_assert_ptr_null(crm_config_lost_reasons(c)[2]);
+	ck_assert_int_eq(crm_config_targets(c, &t), 2);
+	ck_assert_str_eq(t[0].period, "2026-Q4");
+	ck_assert_ptr_null(t[0].owner);
+	ck_assert_int_eq(t[0].amount, 12000000);
+	ck_assert_str_eq(t[0].currency, "USD");
+	ck_assert_str_eq(t[1].owner, "alice");
+	ck_assert_int_eq(t[1].amount, 50050);
+	ck_assert_str_eq(t[1].currency, "EUR");
+	ck_assert(crm_config_urgency(c)->overdue == 2.5);
+	ck_assert(crm_config_urgency(c)->low == -1.0);
+	ck_assert(crm_config_urgency(c)->high == 6.0);
+	crm_config_free(c);
+}
+END_TEST
+
+START_TEST(test_sales_errors)
+{
+	load_fails("pipelines:\n  sales: lead\n",
+		   "2:10: expected the stages of pipeline 'sales' (a sequence)");
+	load_fails("pipelines:\n  sales:\n    - { stage: lead }\n",
+		   "3:7: a stage needs a stage name and a probability");
+	load_fails("pipelines:\n  sales:\n    - { stage: lead, probability: 120 }\n",
+		   "3:35: expected an integer from 0 to 100 for 'probability', found 120");
+	load_fails("pipelines:\n  s:\n    - { stage: a, probability: 1 }\n"
+		   "    - { stage: a, probability: 2 }\n",
+		   "4:7: stage 'a' twice in pipeline 's'");
+	load_fails("pipelines:\n  s:\n    - { stage: a, probability: 1, color: red }\n",
+		   "3:35: unknown key 'color' (a stage has stage, probability and rot_days)");
+	load_fails("targets:\n  - { period: next-year, amount: 5 }\n",
+		   "2:15: invalid period 'next-year' (expected a year, a quarter or a month:"
+		   " 2026, 2026-Q4, 2026-11)");
+	load_fails("targets:\n  - { period: 2026, amount: 5.123 }\n",
+		   "2:29: '5.123' has more decimals than EUR's 2");
+	load_fails("targets:\n  - { period: 2026 }\n", "2:5: a target needs a period and an amount");
+	load_fails("task_urgency: { urgent: 1 }\n",
+		   "1:17: unknown key 'urgent' (expected overdue, high, normal, low or deal)");
+	load_fails("task_urgency: { high: lots }\n", "1:23: expected a number for 'high'");
+	load_fails("lost_reasons: price\n", "1:15: expected a list of reasons for 'lost_reasons',"
+		   " found 'price'");
+}
+END_TEST
+
 START_TEST(test_quoted_values)
 {
 	crm_config *c = load_ok("database: '/srv/my crm.db'\n"
@@ -452,6 +541,9 @@ Suite *config_suite(void)
 	tcase_add_test(tc, test_home_expansion);
 	tcase_add_test(tc, test_home_unset);
 	tcase_add_test(tc, test_free_null);
+	tcase_add_test(tc, test_sales_defaults);
+	tcase_add_test(tc, test_sales_keys);
+	tcase_add_test(tc, test_sales_errors);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,0 +1,73 @@
+/* config_impl.h - what the configuration's files share (config.c reads
+ * the file and the plain keys, config_sales.c the pipelines, targets and
+ * the rest of the sales keys).  Internal to libcore. */
+#ifndef CRM_CONFIG_IMPL_H
+#define CRM_CONFIG_IMPL_H
+
+#include <stddef.h>
+
+#include "crm/config.h"
+#include "ydoc.h"
+
+/* A target as the file states it, read once the base currency is known. */
+struct crm_target_text {
+	char *amount;
+	yaml_mark_t mark;
+};
+
+struct crm_sales {
+	struct crm_pipeline *pipelines;
+	size_t npipelines;
+	int builtin; /* pipelines is the built-in default, not the file's */
+	char **lost; /* NULL-terminated, or NULL: any reason goes */
+	struct crm_sales_target *targets;
+	struct crm_target_text *target_text;
+	size_t ntargets;
+	struct crm_urgency urgency;
+};
+
+struct crm_config {
+	char *path;
+	char *database;
+	char region[3];
+	char currency[4];
+	long busy_timeout;
+	struct crm_sales sales;
+};
+
+struct loader {
+	const struct crm_ydoc *yd;
+	crm_config *cfg;
+};
+
+struct cfg_key;
+
+/* Validates node (already known to be of key->kind) and stores it at dst. */
+typedef int cfg_setter(const struct loader *ld, const struct cfg_key *key,
+		       yaml_node_t *node, void *dst);
+
+struct cfg_key {
+	const char *name;
+	enum crm_ykind kind;
+	cfg_setter *set;
+	size_t offset;    /* where the value lives inside struct crm_config */
+	size_t arg;       /* setter-specific, e.g. the length of a letter code */
+	const char *what; /* the expected value as messages describe it */
+};
+
+/* Fails with "expected WHAT for 'key', found ..." at node. */
+int crm_config_wrong(const struct loader *ld, const struct cfg_key *key,
+		     const yaml_node_t *node);
+
+/* The setters of the sales keys (config_sales.c). */
+cfg_setter crm_config_set_pipelines, crm_config_set_lost, crm_config_set_targets,
+	crm_config_set_urgency;
+
+/* Sets the built-in sales defaults; frees what the sales keys hold. */
+void crm_config_sales_defaults(crm_config *c);
+void crm_config_sales_free(crm_config *c);
+
+/* Reads what needs the whole file (target amounts in the base currency). */
+int crm_config_check_sales(const struct loader *ld);
+
+#endif
