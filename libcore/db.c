@@ -10,8 +10,11 @@
 
 #include <sqlite3.h>
 
+#include "crm/config.h"
 #include "crm/date.h"
+#include "crm/money.h"
 #include "crm/norm.h"
+#include "crm/rates.h"
 #include "internal.h"
 
 #define DEFAULT_BUSY_MS 5000
@@ -322,6 +325,7 @@ void crm_db_close(crm_db *db)
 		crm_stmt_finalize(db->cache[i].st);
 		free(db->cache[i].sql);
 	}
+	crm_rates_forget(db);
 	sqlite3_close_v2(db->h);
 	free(db->path);
 	free(db->user);
@@ -536,12 +540,99 @@ static void sql_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	sql_text(ctx, argv, crm_text_fold);
 }
 
+/* crm_money(minor, currency): an amount as text, "1234.50 EUR". */
+static void sql_money(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	struct crm_money m = { 0, "" };
+	char text[CRM_MONEY_TEXT];
+	const char *cur = (const char *)sqlite3_value_text(argv[1]);
+
+	(void)argc;
+	if (sqlite3_value_type(argv[0]) == SQLITE_NULL || !cur) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	m.minor = sqlite3_value_int64(argv[0]);
+	snprintf(m.cur, sizeof m.cur, "%s", cur);
+	if (crm_money_format(text, sizeof text, &m))
+		sqlite3_result_error(ctx, crm_error_message(), -1);
+	else
+		sqlite3_result_text(ctx, text, -1, SQLITE_TRANSIENT);
+}
+
+/* crm_base(minor, currency, date): the amount in minor units of the base
+ * currency at the rate of date (NULL: the command's day). */
+static void sql_base(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	crm_db *db = sqlite3_user_data(ctx);
+	const char *cur = (const char *)sqlite3_value_text(argv[1]);
+	const char *date = (const char *)sqlite3_value_text(argv[2]);
+	struct crm_money m = { 0, "" }, out;
+	char now[CRM_TIME_LEN];
+
+	(void)argc;
+	if (sqlite3_value_type(argv[0]) == SQLITE_NULL || !cur) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	if (!date) {
+		crm_db_now(db, now);
+		date = now;
+	}
+	m.minor = sqlite3_value_int64(argv[0]);
+	snprintf(m.cur, sizeof m.cur, "%s", cur);
+	if (crm_money_base(db, &m, date, &out))
+		sqlite3_result_error(ctx, crm_error_message(), -1);
+	else
+		sqlite3_result_int64(ctx, out.minor);
+}
+
+/* crm_now(): the command's time, so that one command has one time. */
+static void sql_now(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	char now[CRM_TIME_LEN];
+
+	(void)argc, (void)argv;
+	crm_db_now(sqlite3_user_data(ctx), now);
+	sqlite3_result_text(ctx, now, -1, SQLITE_TRANSIENT);
+}
+
+/* crm_stage(pipeline, stage, what): a stage's probability or rot_days from
+ * the configuration; NULL for a stage it does not name. */
+static void sql_stage(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	crm_db *db = sqlite3_user_data(ctx);
+	const char *pipeline = (const char *)sqlite3_value_text(argv[0]);
+	const char *stage = (const char *)sqlite3_value_text(argv[1]);
+	const char *what = (const char *)sqlite3_value_text(argv[2]);
+	const struct crm_pipeline *p = pipeline ? crm_config_pipeline(db->cfg, pipeline) : NULL;
+	const struct crm_stage *st = p && stage ? crm_pipeline_stage(p, stage) : NULL;
+
+	(void)argc;
+	if (!st || !what)
+		sqlite3_result_null(ctx);
+	else
+		sqlite3_result_int(ctx, !strcmp(what, "rot_days") ? st->rot_days : st->probability);
+}
+
 int crm_db_register_functions(crm_db *db)
 {
-	const int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
-	int rc = sqlite3_create_function(db->h, "crm_key", 1, flags, NULL, sql_key, NULL, NULL);
+	static const struct {
+		const char *name;
+		int args, flags;
+		void (*fn)(sqlite3_context *, int, sqlite3_value **);
+	} fns[] = {
+		{ "crm_key", 1, SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, sql_key },
+		{ "crm_fold", 1, SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, sql_fold },
+		{ "crm_money", 2, SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, sql_money },
+		{ "crm_base", 3, 0, sql_base },
+		{ "crm_now", 0, 0, sql_now },
+		{ "crm_stage", 3, 0, sql_stage },
+	};
+	int rc = SQLITE_OK;
 
-	if (rc == SQLITE_OK)
-		rc = sqlite3_create_function(db->h, "crm_fold", 1, flags, NULL, sql_fold, NULL, NULL);
+	for (size_t i = 0; i < sizeof fns / sizeof fns[0] && rc == SQLITE_OK; i++)
+		rc = sqlite3_create_function(db->h, fns[i].name, fns[i].args,
+		                             SQLITE_UTF8 | fns[i].flags, db, fns[i].fn, NULL, NULL);
 	return rc == SQLITE_OK ? CRM_OK : crm_db_fail(db, rc, "cannot register functions");
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "crm/date.h"
+#include "crm/money.h"
 #include "crm/norm.h"
 #include "internal.h"
 
@@ -149,6 +150,67 @@ static int ref_value(crm_db *db, const struct crm_fielddef *d, const char *v, co
 	return CRM_OK;
 }
 
+/* An amount, in the base currency when no code is given: the column
+ * keeps its minor units, the column _currency its code. */
+static int parse_money(crm_db *db, const struct crm_fielddef *d, const char *v,
+                       struct crm_money *m)
+{
+	(void)d;
+	return crm_money_parse(m, v, db->cfg ? crm_config_currency(db->cfg) : "EUR");
+}
+
+static int money_minor(crm_db *db, const struct crm_fielddef *d, const char *v,
+                       const char *region, char **out)
+{
+	struct crm_money m;
+	crm_buf b = CRM_BUF_INIT;
+	int rc = parse_money(db, d, v, &m);
+
+	(void)region;
+	if (rc)
+		return rc;
+	if (crm_buf_printf(&b, "%lld", (long long)m.minor))
+		return crm_error_nomem();
+	*out = crm_buf_detach(&b);
+	return CRM_OK;
+}
+
+static int money_currency(crm_db *db, const struct crm_fielddef *d, const char *v,
+                          const char *region, char **out)
+{
+	struct crm_money m;
+	int rc = parse_money(db, d, v, &m);
+
+	(void)region;
+	if (rc)
+		return rc;
+	*out = strdup(m.cur);
+	return *out ? CRM_OK : crm_error_nomem();
+}
+
+static int percent_value(crm_db *db, const struct crm_fielddef *d, const char *v,
+                         const char *region, char **out)
+{
+	long long n;
+
+	(void)db, (void)region;
+	if (!crm_int_parse(v, 0, 100, &n))
+		return crm_error_set(CRM_EDATA, "invalid %s '%s' (expected a whole number from 0"
+		                     " to 100)", d->f.name, v);
+	return (*out = strdup(v + strspn(v, " \t"))) ? CRM_OK : crm_error_nomem();
+}
+
+/* A date ("2026-12-01", "tomorrow", "+3d"), or a date and time when the
+ * text gives a time ("2026-12-01T09:30", "2026-12-01 09:30"). */
+static int when_either(crm_db *db, const struct crm_fielddef *d, const char *v,
+                       const char *region, char **out)
+{
+	(void)d, (void)region;
+	if (strchr(v, ':'))
+		return when_value(db, out, v, crm_time_parse);
+	return when_value(db, out, v, crm_date_parse);
+}
+
 static const struct crm_type types[] = {
 	[CRM_FT_ID] = { "id", id_value, { { NULL, NULL } }, "", NULL, crm_text_key, 0 },
 	[CRM_FT_TEXT] = { "text", text_value, { { NULL, NULL } }, NULL, NULL, crm_text_key, 0 },
@@ -164,6 +226,10 @@ static const struct crm_type types[] = {
 	[CRM_FT_REF] = { "reference", ref_value, { { NULL, NULL } }, "", NULL, crm_text_key, 0 },
 	[CRM_FT_DOMAIN] = { "domain", domain_value, { { NULL, NULL } }, "", "", crm_text_key, 0 },
 	[CRM_FT_TAGS] = { "tags", text_value, { { NULL, NULL } }, NULL, NULL, crm_text_key, 0 },
+	[CRM_FT_MONEY] = { "money", money_minor, { { "_currency", money_currency } }, "", NULL,
+			   crm_text_key, 0, money_minor },
+	[CRM_FT_PERCENT] = { "percent", percent_value, { { NULL, NULL } }, "", NULL, crm_text_key, 0 },
+	[CRM_FT_WHEN] = { "date or time", when_either, { { NULL, NULL } }, "", NULL, crm_text_key, 0 },
 };
 
 const struct crm_type *crm_type_of(const struct crm_fielddef *d)
@@ -178,6 +244,8 @@ int crm_field_value(crm_db *db, const struct crm_fielddef *d, const char *v, con
 
 	*out = NULL;
 	/* The normalised form is the first derived column's, where there is one. */
+	if (t->normal)
+		return t->normal(db, d, v, region, out);
 	return t->derived[0].suffix ? t->derived[0].make(db, d, v, region, out)
 	                            : t->value(db, d, v, region, out);
 }
@@ -198,7 +266,17 @@ int crm_field_compare_sql(crm_buf *b, const struct crm_fielddef *d)
 
 int crm_field_sql(crm_buf *b, const struct crm_fielddef *d)
 {
-	return d->expr ? crm_buf_puts(b, d->expr) : crm_buf_printf(b, "t.%s", d->column);
+	const struct crm_entity *target;
+
+	if (d->expr)
+		return crm_buf_puts(b, d->expr);
+	if (d->f.type == CRM_FT_MONEY)
+		return crm_buf_printf(b, "crm_money(t.%s, t.%s_currency)", d->column, d->column);
+	/* A reference prints as its target's label, which it can be given as. */
+	if (d->f.type == CRM_FT_REF && (target = crm_entity_find(d->f.ref)) && target->label)
+		return crm_buf_printf(b, "(SELECT %s FROM %s r WHERE r.id = t.%s)", target->label,
+		                      target->table, d->column);
+	return crm_buf_printf(b, "t.%s", d->column);
 }
 
 void crm_colvals_free(struct crm_colvals *cv)

@@ -41,6 +41,7 @@ struct crm_db {
 	 * up to date itself, once at the end: FTS5 flushes its pending terms
 	 * at every savepoint, and a bulk write has one per record. */
 	int defer_index;
+	struct crm_rates *rates; /* the rates in memory, loaded when first needed */
 };
 
 /* Maps a SQLite result code to a libcore status, recording the message
@@ -136,6 +137,15 @@ int crm_db_savepoint_end(crm_db *db, const char *name, int undo, int rc);
 /* Runs sql (cached) with ?1 bound to id and returns a status. */
 int crm_db_exec_id(crm_db *db, const char *sql, int64_t id);
 
+struct crm_rate;
+
+/* Stores one rate (units of currency per one of the base) for date,
+ * replacing what the day had. */
+int crm_rates_put(crm_db *db, const char *date, const char *currency, const struct crm_rate *r);
+
+/* Drops the rates held in memory (they are read again when next needed). */
+void crm_rates_forget(crm_db *db);
+
 /* Copies the write-ahead log into the file and truncates it (erasure
  * must leave no old page behind). */
 int crm_db_checkpoint(crm_db *db);
@@ -170,9 +180,10 @@ struct crm_entity {
 	const char *join;         /* joined after "FROM table t" for computed fields */
 	const struct crm_fielddef *defs;
 	size_t nfields;
-	/* Refreshes derived columns and the search index after a write, and
-	 * checks rules that span fields; CRM_EDATA when they fail. */
-	int (*after_write)(crm_db *db, int64_t id);
+	/* Refreshes derived columns and the search index after record id was
+	 * written with r, and checks rules that span fields; CRM_EDATA when
+	 * they fail. */
+	int (*after_write)(crm_db *db, int64_t id, const crm_record *r);
 	/* Rebuilds the search entries of the records matching the SQL
 	 * condition where, in which ?1 is bound to arg. */
 	int (*reindex)(crm_db *db, const char *where, int64_t arg);
@@ -192,13 +203,16 @@ struct crm_entity {
 	const char *default_key;
 	/* The fields list takes as options (--status VALUE); NULL-terminated. */
 	const char *const *filters;
+	/* list's further options (--stale, --closing-before DATE); ends with
+	 * a zeroed entry; may be NULL. */
+	const struct crm_option *options;
 	/* Finds the record a natural key names (not an id); NULL: ids only.
 	 * CRM_ENOTFOUND when none does, CRM_EDATA when several do. */
 	int (*resolve)(crm_db *db, const char *ref, int64_t *id);
 	/* The field a record is created from when an import names one that is
 	 * not there yet ("name": a contact's company), or NULL. */
 	const char *create_from;
-	/* SQL naming a record of row alias t as references print it: what
+	/* SQL naming a record of row alias r as references print it: what
 	 * resolve reads back (a company's name, a person's email or id). */
 	const char *label;
 };
@@ -222,6 +236,7 @@ struct crm_type {
 	const char *key;     /* import keys compare column + key ("name_key": that column); NULL: none */
 	int (*match)(char **out, const char *s); /* ~ compares these keys */
 	int unique;          /* one live record per normalised value */
+	crm_value_fn normal; /* the form = compares (NULL: the first derived column's, else value's) */
 };
 
 /* Returns the descriptor of field d's type. */
@@ -248,6 +263,13 @@ int crm_field_column(crm_buf *b, const struct crm_fielddef *d, const char *suffi
 
 /* Appends to b the SQL (row alias t) that = filters compare values in. */
 int crm_field_compare_sql(crm_buf *b, const struct crm_fielddef *d);
+
+/* A list option of an entity beyond its field filters: --name, or --name
+ * VALUE when arg names the value (DATE: read as a date).  sql is a
+ * condition on row alias t, with ? standing for the value. */
+struct crm_option {
+	const char *name, *arg, *help, *sql;
+};
 
 /* An export's column name (key) and the field it means; the field may also
  * be one of the targets "@split", "@note" or "@ignore" (see mapping.h). */

@@ -240,6 +240,27 @@ int crm_query_where(crm_query *q, const char *text)
 	return rc;
 }
 
+int crm_query_option(crm_query *q, const char *name, const char *value)
+{
+	const struct crm_option *o = q->e->options;
+	char date[CRM_DATE_LEN];
+
+	while (o && o->name && strcmp(o->name, name))
+		o++;
+	if (!o || !o->name)
+		return crm_error_set(CRM_EUSAGE, "a %s has no option '%s'", q->e->name, name);
+	crm_buf_printf(&q->where.sql, " AND (%s)", o->sql);
+	if (!o->arg)
+		return CRM_OK;
+	if (!strcmp(o->arg, "DATE")) {
+		if (!value || crm_date_parse(date, value, q->db->now))
+			return crm_error_set(CRM_EUSAGE, "--%s: invalid date '%s'", name,
+			                     value ? value : "");
+		value = date;
+	}
+	return part_param(&q->where, value, 0, 0);
+}
+
 int crm_query_tag(crm_query *q, const char *tag)
 {
 	char *t = NULL;

@@ -47,6 +47,26 @@ void crm_record_free(crm_record *r)
 	free(r);
 }
 
+static const struct assign *assignment(const crm_record *r, const char *field)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (r->a[i].def && !strcmp(r->a[i].def->f.name, field))
+			return &r->a[i];
+	return NULL;
+}
+
+int crm_record_has(const crm_record *r, const char *field)
+{
+	return assignment(r, field) != NULL;
+}
+
+const char *crm_record_value(const crm_record *r, const char *field)
+{
+	const struct assign *a = assignment(r, field);
+
+	return a ? a->value : NULL;
+}
+
 size_t crm_record_count(const crm_record *r)
 {
 	return r->n;
@@ -222,20 +242,12 @@ static void bind_rowvals(crm_stmt *st, const struct rowvals *rv, int *next)
 			crm_stmt_bind_text(st, (*next)++, rv->cv[i].val[j]);
 }
 
-static int has_field(const crm_record *r, const char *name)
-{
-	for (size_t i = 0; i < r->n; i++)
-		if (r->a[i].def && !strcmp(r->a[i].def->f.name, name))
-			return 1;
-	return 0;
-}
-
 static int insert_row(crm_db *db, const crm_record *r, const struct rowvals *rv, int64_t *id)
 {
 	crm_buf sql = CRM_BUF_INIT, vals = CRM_BUF_INIT;
 	crm_stmt *st;
 	char now[CRM_TIME_LEN];
-	int rc, next = 1, owner = !has_field(r, "owner");
+	int rc, next = 1, owner = !crm_record_has(r, "owner");
 
 	crm_buf_printf(&sql, "INSERT INTO %s (created_at, updated_at%s", r->e->table,
 	               owner ? ", owner" : "");
@@ -416,7 +428,7 @@ static int write_steps(crm_db *db, const crm_record *r, int64_t *id, int adding,
 	if (!rc)
 		rc = write_custom(db, r, *id);
 	if (!rc)
-		rc = r->e->after_write(db, *id);
+		rc = r->e->after_write(db, *id, r);
 	if (!rc)
 		rc = read_values(db, r, *id, new);
 	if (!rc)
@@ -456,7 +468,7 @@ int crm_entity_add(crm_db *db, const crm_record *r, int64_t *id)
 {
 	for (size_t i = 0; i < r->e->nfields; i++) {
 		const struct crm_fielddef *d = &r->e->defs[i];
-		if ((d->f.flags & CRM_FIELD_REQUIRED) && !has_field(r, d->f.name))
+		if ((d->f.flags & CRM_FIELD_REQUIRED) && !crm_record_has(r, d->f.name))
 			return crm_error_set(CRM_EDATA, "%s: a %s needs a %s", d->f.name,
 			                     r->e->name, d->f.name);
 	}

@@ -114,11 +114,12 @@ int crm_contact_reindex(crm_db *db, const char *where, int64_t arg)
 		" FROM contacts c WHERE c.erased_at IS NULL AND (%s)", where, arg);
 }
 
-static int contact_after_write(crm_db *db, int64_t id)
+static int contact_after_write(crm_db *db, int64_t id, const crm_record *r)
 {
 	crm_stmt *st;
 	int rc, empty;
 
+	(void)r;
 	rc = crm_db_exec_id(db, "UPDATE contacts SET name_key = crm_key(trim(coalesce(first_name, '')"
 	                 " || ' ' || coalesce(last_name, ''))) WHERE id = ?1", id);
 	/* An erased contact is nameless by law; only writes that change it are
@@ -142,10 +143,11 @@ int crm_company_reindex(crm_db *db, const char *where, int64_t arg)
 		where, arg);
 }
 
-static int company_after_write(crm_db *db, int64_t id)
+static int company_after_write(crm_db *db, int64_t id, const crm_record *r)
 {
 	int rc;
 
+	(void)r;
 	rc = crm_db_exec_id(db, "UPDATE companies SET name_key = crm_key(name) WHERE id = ?1", id);
 	if (!rc)
 		rc = crm_company_reindex(db, "id = ?1", id);
@@ -304,7 +306,7 @@ const struct crm_entity crm_contact_entity = {
 	.reindex = crm_contact_reindex,
 	.tag_table = "contact_tags", .note_table = "interactions", .side_tables = contact_sides,
 	.default_key = "email", .filters = contact_filters, .resolve = contact_resolve,
-	.label = "coalesce(t.email, t.id)",
+	.label = "coalesce(r.email, r.id)",
 };
 
 const struct crm_entity crm_company_entity = {
@@ -314,7 +316,7 @@ const struct crm_entity crm_company_entity = {
 	.after_write = company_after_write, .synonyms = company_synonyms,
 	.reindex = crm_company_reindex,
 	.default_key = "domain,name", .resolve = company_resolve, .create_from = "name",
-	.label = "t.name",
+	.label = "r.name",
 };
 
 static const struct crm_entity *const entities[] = {
@@ -328,6 +330,21 @@ const char *crm_entity_filter(const struct crm_entity *e, size_t i)
 	while (e->filters && e->filters[k] && k < i)
 		k++;
 	return e->filters && k == i ? e->filters[k] : NULL;
+}
+
+int crm_entity_option(const struct crm_entity *e, size_t i, const char **name, const char **arg,
+                      const char **help)
+{
+	size_t k = 0;
+
+	while (e->options && e->options[k].name && k < i)
+		k++;
+	if (!e->options || !e->options[k].name)
+		return 0;
+	*name = e->options[k].name;
+	*arg = e->options[k].arg;
+	*help = e->options[k].help;
+	return 1;
 }
 
 const struct crm_entity *crm_entity_at(size_t k)

@@ -135,7 +135,7 @@ static const char step5[] =
 	" title TEXT NOT NULL,"
 	" contact_id INTEGER REFERENCES contacts(id) ON DELETE SET NULL,"
 	" company_id INTEGER REFERENCES companies(id) ON DELETE SET NULL,"
-	" owner TEXT, pipeline TEXT NOT NULL, stage TEXT NOT NULL,"
+	" owner TEXT, pipeline TEXT, stage TEXT,"
 	" amount INTEGER, amount_currency TEXT,"
 	" probability INTEGER CHECK (probability BETWEEN 0 AND 100),"
 	" probability_source TEXT NOT NULL DEFAULT 'stage'"

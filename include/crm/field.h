@@ -23,7 +23,10 @@ enum crm_ftype {
 	CRM_FT_ENUM,    /* one of a fixed list of words */
 	CRM_FT_REF,     /* another record (field ref names its entity), by id or natural key */
 	CRM_FT_DOMAIN,  /* internet domain name, stored lower-case */
-	CRM_FT_TAGS     /* comma-separated tags (read-only; see tag verbs) */
+	CRM_FT_TAGS,    /* comma-separated tags (read-only; see tag verbs) */
+	CRM_FT_MONEY,   /* an amount: minor units, its ISO 4217 code beside it */
+	CRM_FT_PERCENT, /* a whole number from 0 to 100 */
+	CRM_FT_WHEN     /* a date, or a date and time when a time is given */
 };
 
 enum crm_field_flags {
@@ -64,6 +67,12 @@ const struct crm_field *crm_entity_field_find(const struct crm_entity *e, const 
 /* Returns the name of the i-th field list filters on (--status VALUE ...),
  * or NULL past the last. */
 const char *crm_entity_filter(const struct crm_entity *e, size_t i);
+
+/* Describes the i-th list option of e beyond its field filters (--stale,
+ * --closing-before DATE): stores its name, the name of its value (NULL for
+ * a flag) and its help line; returns 0 past the last, else 1. */
+int crm_entity_option(const struct crm_entity *e, size_t i, const char **name, const char **arg,
+                      const char **help);
 
 /* Returns whether records of e carry tags (notes). */
 int crm_entity_has_tags(const struct crm_entity *e);

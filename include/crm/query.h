@@ -23,6 +23,11 @@ int crm_query_where(crm_query *q, const char *text);
 /* Adds the filter field op value with the parts already separated. */
 int crm_query_filter(crm_query *q, const char *field, const char *op, const char *value);
 
+/* Keeps only the records list option name of the entity selects (see
+ * crm_entity_option), given value (NULL for a flag).  CRM_EUSAGE for an
+ * unknown option or a value it cannot take. */
+int crm_query_option(crm_query *q, const char *name, const char *value);
+
 /* Keeps only records carrying tag. */
 int crm_query_tag(crm_query *q, const char *tag);
 

@@ -26,6 +26,13 @@ int crm_record_set_custom(crm_record *r, const char *key, const char *value);
 /* Parses "key=value" (the --set option) into the record. */
 int crm_record_set_pair(crm_record *r, const char *pair);
 
+/* Returns whether r assigns field (to a value, or to nothing: cleared). */
+int crm_record_has(const crm_record *r, const char *field);
+
+/* Returns the value r assigns to field (borrowed), or NULL when r does not
+ * assign it or clears it. */
+const char *crm_record_value(const crm_record *r, const char *field);
+
 /* Returns the number of assignments in r. */
 size_t crm_record_count(const crm_record *r);
 
