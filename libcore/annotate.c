@@ -313,17 +313,32 @@ int crm_entity_note_once(crm_db *db, const struct crm_entity *e, int64_t id, con
 	return rc;
 }
 
-/* The timeline's statement: the record's notes and audit entries, newest
- * first; entries at the same time keep the order they were written in (a
- * note sorts by the sequence number of its audit entry). */
+/* The timeline's statement: the record's notes and audit entries, and the
+ * audit entries of the records that refer to it (a person's deals and
+ * tasks), newest first; entries at the same time keep the order they were
+ * written in (a note sorts by the sequence number of its audit entry).
+ * The last column names the referring record. */
 static int timeline_sql(crm_buf *b, const struct crm_entity *e)
 {
+	const struct crm_entity *from;
+
 	if (e->note_table)
 		crm_buf_printf(b, "SELECT at, kind, owner, body, NULL, (SELECT seq FROM audit"
 		               " WHERE entity = ?2 AND entity_id = ?1 AND action = 'note'"
-		               " AND json_extract(changes, '$.interaction[1]') = CAST(i.id AS TEXT))"
-		               " FROM %s i WHERE %s = ?1 UNION ALL ", e->note_table, e->custom_fk);
-	return crm_buf_puts(b, "SELECT at, action, user, NULL, changes, seq FROM audit"
+		               " AND json_extract(changes, '$.interaction[1]') = CAST(i.id AS TEXT)),"
+		               " NULL FROM %s i WHERE %s = ?1 UNION ALL ", e->note_table, e->custom_fk);
+	for (size_t k = 0; (from = crm_entity_at(k)); k++)
+		for (size_t i = 0; i < from->nfields && from != e; i++) {
+			const struct crm_fielddef *d = &from->defs[i];
+
+			if (d->f.type != CRM_FT_REF || !d->column || strcmp(d->f.ref, e->name))
+				continue;
+			crm_buf_printf(b, "SELECT at, action, user, NULL, changes, seq, '%s ' || entity_id"
+			               " FROM audit WHERE entity = '%s' AND entity_id IN (SELECT id FROM %s"
+			               " WHERE %s = ?1) UNION ALL ", from->name, from->name, from->table,
+			               d->column);
+		}
+	return crm_buf_puts(b, "SELECT at, action, user, NULL, changes, seq, NULL FROM audit"
 	                    " WHERE entity = ?2 AND entity_id = ?1 AND action <> 'note'"
 	                    " ORDER BY 1 DESC, 6 DESC");
 }
@@ -348,6 +363,8 @@ int crm_entity_timeline(crm_db *db, const struct crm_entity *e, int64_t id,
 		for (int i = 0; i < 3; i++)
 			vals[i] = crm_stmt_text(st, i);
 		crm_buf_clear(&text);
+		if (crm_stmt_kind(st, 6) != CRM_KIND_NULL)
+			crm_buf_printf(&text, "%s: ", crm_stmt_text(st, 6));
 		if (crm_stmt_kind(st, 3) != CRM_KIND_NULL)
 			crm_buf_puts(&text, crm_stmt_text(st, 3));
 		else

@@ -15,6 +15,7 @@
 
 #include "crm/date.h"
 #include "crm/import.h"
+#include "crm/money.h"
 #include "crm/norm.h"
 #include "importmap.h"
 #include "internal.h"
@@ -33,7 +34,8 @@ struct column {
  * from strings the row state owns. */
 struct rowstate {
 	const char **val;
-	const char *id, *tags, *split;
+	const char *id, *tags, *split, *currency;
+	const char *custom_keys[MAX_KEYS]; /* the row's values of custom keys */
 	int has_tags;
 	int64_t new_company; /* the company this row created, or 0 */
 	crm_buf note;
@@ -52,7 +54,9 @@ struct crm_import {
 	crm_db *db;
 	const struct crm_entity *e;
 	struct crm_import_opts o;
+	/* Match keys in turn: a field, or (field NULL) a custom field. */
 	const struct crm_fielddef *keys[MAX_KEYS];
+	char *custom_keys[MAX_KEYS];
 	size_t nkeys;
 	struct column *cols;
 	size_t ncols;
@@ -102,8 +106,8 @@ static int key_fail(const struct crm_entity *e, const char *name)
 	for (size_t i = 0; i < e->nfields; i++)
 		if (keyable(e, &e->defs[i]))
 			crm_buf_printf(&b, "%s%s", b.len ? ", " : "", e->defs[i].f.name);
-	rc = crm_error_set(CRM_EUSAGE, "cannot match %s on '%s' (key fields: %s)", e->table, name,
-	                   crm_buf_str(&b));
+	rc = crm_error_set(CRM_EUSAGE, "cannot match %s on '%s' (key fields: %s, custom.KEY)",
+	                   e->table, name, crm_buf_str(&b));
 	crm_buf_free(&b);
 	return rc;
 }
@@ -115,11 +119,15 @@ static int parse_keys(crm_import *imp, const char *spec)
 
 	for (k = copy ? strtok_r(copy, ",", &save) : NULL; k && !rc; k = strtok_r(NULL, ",", &save)) {
 		const struct crm_field *f = crm_entity_field_find(imp->e, k);
-		if (!f || !keyable(imp->e, crm_fielddef_of(f)))
-			rc = key_fail(imp->e, k);
-		else if (imp->nkeys == MAX_KEYS)
+		int custom = !strncmp(k, "custom.", 7) && k[7];
+
+		if (imp->nkeys == MAX_KEYS)
 			rc = crm_error_set(CRM_EUSAGE, "too many key fields in '%s'", spec);
-		else
+		else if (custom && !(imp->custom_keys[imp->nkeys++] = strdup(k + 7)))
+			rc = crm_error_nomem();
+		else if (!custom && (!f || !keyable(imp->e, crm_fielddef_of(f))))
+			rc = key_fail(imp->e, k);
+		else if (!custom)
 			imp->keys[imp->nkeys++] = crm_fielddef_of(f);
 	}
 	if (!rc && !imp->nkeys)
@@ -320,7 +328,8 @@ static void rowstate_clear(struct rowstate *rs, size_t nfields)
 		free(rs->owned[i]);
 	rs->nowned = 0;
 	memset(rs->val, 0, nfields * sizeof *rs->val);
-	rs->id = rs->tags = rs->split = NULL;
+	rs->id = rs->tags = rs->split = rs->currency = NULL;
+	memset(rs->custom_keys, 0, sizeof rs->custom_keys);
 	rs->has_tags = 0;
 	rs->new_company = 0;
 	crm_buf_clear(&rs->note);
@@ -393,10 +402,16 @@ static int take_column(crm_import *imp, crm_record *r, const char *name, const c
 	case CRM_TO_FIELD:
 		return take_field(imp, r, c, v, res);
 	case CRM_TO_CUSTOM:
+		for (size_t k = 0; k < imp->nkeys; k++)
+			if (imp->custom_keys[k] && !strcmp(imp->custom_keys[k], c->t.name))
+				imp->rs.custom_keys[k] = v;
 		rc = crm_record_set_custom(r, c->t.name, v ? v : "");
 		return rc == CRM_EUSAGE ? reject(imp, res, name, "%s", crm_error_message()) : rc;
 	case CRM_TO_SPLIT:
 		imp->rs.split = v;
+		return CRM_OK;
+	case CRM_TO_CURRENCY:
+		imp->rs.currency = is_blank(v) ? NULL : v;
 		return CRM_OK;
 	case CRM_TO_NOTE:
 		if (!is_blank(v))
@@ -594,32 +609,83 @@ static int key_lookup(crm_import *imp, const struct crm_fielddef *d, const char 
 	return rc < 0 ? rc : CRM_OK;
 }
 
+/* Writes the name of key k into buf: the field's, or "custom.KEY". */
+static const char *key_name(const crm_import *imp, size_t k, char *buf, size_t size)
+{
+	if (imp->keys[k])
+		return imp->keys[k]->f.name;
+	snprintf(buf, size, "custom.%s", imp->custom_keys[k]);
+	return buf;
+}
+
+/* The row's value of key k. */
+static const char *row_key(const crm_import *imp, size_t k)
+{
+	const struct crm_fielddef *d = imp->keys[k];
+
+	if (!d)
+		return imp->rs.custom_keys[k];
+	return d->f.type == CRM_FT_ID ? imp->rs.id : imp->rs.val[d - imp->e->defs];
+}
+
+/* Looks up the live records whose custom field key holds value (NFC, as
+ * custom fields are stored). */
+static int custom_lookup(crm_import *imp, const char *key, const char *value, int64_t *id,
+                         int *n)
+{
+	crm_buf sql = CRM_BUF_INIT;
+	crm_stmt *st;
+	char *v = NULL;
+	int rc = crm_text_nfc(&v, value);
+
+	crm_buf_printf(&sql, "SELECT t.id FROM %s t JOIN %s c ON c.%s = t.id WHERE c.key = ?1"
+	               " AND c.value = ?2 AND t.archived_at IS NULL LIMIT 2", imp->e->table,
+	               imp->e->custom_table, imp->e->custom_fk);
+	if (!rc)
+		rc = crm_db_stmt(imp->db, &st, crm_buf_str(&sql));
+	crm_buf_free(&sql);
+	*n = 0;
+	if (!rc) {
+		crm_stmt_bind_text(st, 1, key);
+		crm_stmt_bind_text(st, 2, v);
+		while ((rc = crm_stmt_step(st)) == CRM_ROW) {
+			*id = crm_stmt_int(st, 0);
+			(*n)++;
+		}
+		crm_stmt_reset(st);
+	}
+	free(v);
+	return rc < 0 ? rc : CRM_OK;
+}
+
 /* Finds the existing record the row means: the keys in turn, the first
  * one the row has a value for and that matches decides.  *key receives
- * the key field that matched. */
-static int find_match(crm_import *imp, struct crm_import_result *res, int64_t *id,
-                      const struct crm_fielddef **key)
+ * the index of the key that matched. */
+static int find_match(crm_import *imp, struct crm_import_result *res, int64_t *id, size_t *key)
 {
+	char name[160];
 	int rc = CRM_OK, n = 0;
 
 	*id = 0;
 	for (size_t k = 0; k < imp->nkeys && !*id && !rc; k++) {
 		const struct crm_fielddef *d = imp->keys[k];
-		size_t i = (size_t)(d - imp->e->defs);
-		const char *v = d->f.type == CRM_FT_ID ? imp->rs.id : imp->rs.val[i];
+		const char *v = row_key(imp, k);
 		char *norm = NULL;
+
 		if (is_blank(v))
 			continue;
-		rc = key_value(imp, d, v, &norm);
-		if (rc == CRM_EDATA)
+		if (!d)
+			rc = custom_lookup(imp, imp->custom_keys[k], v, id, &n);
+		else if ((rc = key_value(imp, d, v, &norm)) == CRM_EDATA)
 			return reject(imp, res, d->f.name, "%s", crm_error_message());
-		if (!rc && norm)
+		else if (!rc && norm)
 			rc = key_lookup(imp, d, norm, id, &n);
 		if (!rc && n > 1)
-			rc = reject(imp, res, d->f.name, "%s '%s' matches several %s; choose another"
-			            " --key", d->f.name, v, imp->e->table);
+			rc = reject(imp, res, key_name(imp, k, name, sizeof name), "%s '%s' matches"
+			            " several %s; choose another --key", key_name(imp, k, name,
+			            sizeof name), v, imp->e->table);
 		free(norm);
-		*key = d;
+		*key = k;
 	}
 	if (res->outcome == CRM_IMPORT_REJECTED)
 		*id = 0;
@@ -660,6 +726,25 @@ static int ref_target(crm_import *imp, const struct crm_fielddef *d, const char 
 	return *out ? CRM_OK : crm_error_nomem();
 }
 
+/* An amount in a row whose currency stands in a column of its own
+ * (Pipedrive's Value and Currency): the amount with that code, unless it
+ * names one itself. */
+static int with_currency(crm_import *imp, const char *v, const char **out)
+{
+	struct crm_money m;
+	crm_buf b = CRM_BUF_INIT;
+
+	*out = v;
+	if (!imp->rs.currency || is_blank(v) || crm_money_parse(&m, v, NULL) == CRM_OK) {
+		crm_error_clear();
+		return CRM_OK;
+	}
+	crm_error_clear();
+	crm_buf_printf(&b, "%s %s", v, imp->rs.currency);
+	*out = own(&imp->rs, crm_buf_detach(&b));
+	return *out ? CRM_OK : crm_error_nomem();
+}
+
 /* Copies the row's field values into the record. */
 static int fill_record(crm_import *imp, crm_record *r)
 {
@@ -672,6 +757,8 @@ static int fill_record(crm_import *imp, crm_record *r)
 			continue;
 		if (d->f.type == CRM_FT_REF && !is_blank(v))
 			rc = ref_target(imp, d, v, &v);
+		if (d->f.type == CRM_FT_MONEY)
+			rc = with_currency(imp, v, &v);
 		if (!rc)
 			rc = crm_record_set(r, d->f.name, v);
 	}
@@ -725,19 +812,21 @@ static int write_row(crm_import *imp, crm_record *r, int64_t id, struct crm_impo
 }
 
 /* Decides what a row that matched record id by key does. */
-static int on_match(crm_import *imp, crm_record *r, int64_t id, const struct crm_fielddef *key,
+static int on_match(crm_import *imp, crm_record *r, int64_t id, size_t key,
                     struct crm_import_result *res)
 {
-	const char *v = key->f.type == CRM_FT_ID ? imp->rs.id : imp->rs.val[key - imp->e->defs];
+	const char *v = row_key(imp, key);
+	char buf[160];
+	const char *name = key_name(imp, key, buf, sizeof buf);
 
 	if (idset_has(&imp->seen, id))
-		return reject(imp, res, key->f.name, "duplicate key: %s '%s' repeats an earlier"
-		              " record of this input (%s %lld)", key->f.name, v, imp->e->name,
+		return reject(imp, res, name, "duplicate key: %s '%s' repeats an earlier"
+		              " record of this input (%s %lld)", name, v, imp->e->name,
 		              (long long)id);
 	res->id = id;
 	if (imp->o.conflict == CRM_CONFLICT_ERROR)
-		return reject(imp, res, key->f.name, "%s '%s' already belongs to %s %lld",
-		              key->f.name, v, imp->e->name, (long long)id);
+		return reject(imp, res, name, "%s '%s' already belongs to %s %lld",
+		              name, v, imp->e->name, (long long)id);
 	if (imp->o.conflict == CRM_CONFLICT_SKIP) {
 		res->outcome = CRM_IMPORT_SKIPPED;
 		return idset_add(&imp->seen, id);
@@ -760,7 +849,7 @@ static void count(crm_import *imp, enum crm_outcome o)
  * rejected half-way (its company created, its tags not) leaves nothing. */
 static int import_record(crm_import *imp, crm_record *r, struct crm_import_result *res)
 {
-	const struct crm_fielddef *key = NULL;
+	size_t key = 0;
 	long companies = imp->n.companies;
 	int64_t id;
 	int rc;
@@ -852,6 +941,8 @@ void crm_import_free(crm_import *imp)
 		free(imp->cols[i].custom);
 	}
 	free(imp->cols);
+	for (size_t k = 0; k < imp->nkeys; k++)
+		free(imp->custom_keys[k]);
 	rowstate_clear(&imp->rs, imp->rs.val ? imp->e->nfields : 0);
 	free(imp->rs.val);
 	free(imp->rs.owned);

@@ -70,6 +70,8 @@ static int parse_target(const struct maploader *ld, const yaml_node_t *node, con
 		return *k = CRM_TO_SPLIT, CRM_OK;
 	if (!strcmp(text, "note") && e->note_table)
 		return *k = CRM_TO_NOTE, CRM_OK;
+	if (!strcmp(text, "currency") && crm_entity_has_money(e))
+		return *k = CRM_TO_CURRENCY, CRM_OK;
 	if (!strncmp(text, "custom.", 7)) {
 		crm_record *r;
 		int rc = crm_record_new(&r, e);

@@ -281,8 +281,6 @@ struct crm_synonym {
 extern const struct crm_entity crm_contact_entity;
 extern const struct crm_entity crm_company_entity;
 
-/* Returns entity k of the registry (from 0), or NULL past the last. */
-const struct crm_entity *crm_entity_at(size_t k);
 
 /* Fails (CRM_EDATA) when a live record of e other than self already holds
  * norm, the normalised value of unique field d (an email address). */
@@ -315,6 +313,8 @@ static inline const struct crm_fielddef *crm_fielddef_of(const struct crm_field 
  * SQL condition where, in which ?1 is bound to arg; nothing while the
  * database defers indexing. */
 int crm_contact_reindex(crm_db *db, const char *where, int64_t arg);
+int crm_deal_reindex(crm_db *db, const char *where, int64_t arg);
+int crm_task_reindex(crm_db *db, const char *where, int64_t arg);
 int crm_company_reindex(crm_db *db, const char *where, int64_t arg);
 
 /* Registers the SQL functions crm_key(text) (match key) and crm_fold(text)

@@ -34,6 +34,8 @@ static void target(struct crm_target *t, const char *field, const char *column)
 		t->kind = CRM_TO_NOTE;
 	else if (!strcmp(field, "@ignore"))
 		t->kind = CRM_TO_IGNORE;
+	else if (!strcmp(field, "@currency"))
+		t->kind = CRM_TO_CURRENCY;
 	else
 		t->kind = CRM_TO_FIELD;
 	t->name = t->kind == CRM_TO_FIELD ? field : column;

@@ -263,6 +263,23 @@ size_t crm_text_width(const char *s)
 	return width;
 }
 
+size_t crm_text_fit(const char *s, size_t cols)
+{
+	size_t len = strlen(s), i = 0, n, width = 0;
+	int32_t c;
+	int w;
+
+	while (i < len) {
+		n = crm_utf8_decode_lax(s + i, len - i, &c);
+		w = utf8proc_charwidth(c);
+		if (width + (size_t)(w > 0 ? w : 0) > cols)
+			break;
+		width += w > 0 ? (size_t)w : 0;
+		i += n;
+	}
+	return i;
+}
+
 /* Characters no unquoted address may hold, quoted local parts being too rare
  * in customer data to be worth the ambiguity they bring. */
 static bool email_char_bad_p(int32_t c)

@@ -64,6 +64,8 @@ static int finish_row(struct crm_reader *r, struct crm_row *row)
 		crm_rd_row_done(r, row);
 		return crm_rd_set_header(r, row);
 	}
+	if (r->trailing && r->n == r->nheader + 1 && r->lens[r->n - 1] == 0)
+		r->n--;
 	if (r->n != r->nheader)
 		crm_rd_row_error(r, "%zu field%s where the header has %zu", r->n, r->n == 1 ? "" : "s",
 		                 r->nheader);

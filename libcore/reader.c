@@ -276,6 +276,10 @@ static int store_header(struct crm_reader *r, const char *const *names, size_t n
 	free_header(r);
 	if (!(r->header = calloc(n ? n : 1, sizeof *r->header)))
 		return crm_error_nomem();
+	/* A header ending in a delimiter (the ECB's rates, some spreadsheets)
+	 * names no last column: its rows end in one too (read_csv.c). */
+	r->trailing = n > 1 && !*names[n - 1];
+	n -= r->trailing;
 	for (size_t i = 0; i < n; i++) {
 		if (!*names[i])
 			return crm_rd_fail(r, line, "column %zu of the header has no name", i + 1);

@@ -40,6 +40,7 @@ struct crm_reader {
 	/* CSV/TSV header, or --columns. */
 	char **header;
 	size_t nheader;
+	bool trailing;            /* the header ended in a delimiter */
 	void *state;              /* the format's own */
 	int (*next)(struct crm_reader *r, struct crm_row *row);
 	void (*free)(struct crm_reader *r);

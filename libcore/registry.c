@@ -9,24 +9,11 @@
 #include "crm/contact.h"
 #include "crm/entity.h"
 #include "crm/norm.h"
-#include "internal.h"
+#include "registry.h"
 
 static const char *const contact_status[] = {
 	"lead", "prospect", "customer", "inactive", NULL
 };
-
-#define RO CRM_FIELD_RO
-#define HIDDEN CRM_FIELD_HIDDEN
-
-/* A field: its name, type, flags and --help line; the column it is stored
- * in (NULL when computed) and the SQL reading it from row alias t (NULL:
- * the column).  CHOICE is one of fixed words, REF a reference to a record
- * of entity target. */
-#define FIELD(n, t, fl, h, col, ex) { { .name = n, .type = t, .flags = fl, .help = h }, col, ex }
-#define CHOICE(n, fl, h, ch, col) \
-	{ { .name = n, .type = CRM_FT_ENUM, .flags = fl, .help = h, .choices = ch }, col, NULL }
-#define REF(n, fl, h, target, col, ex) \
-	{ { .name = n, .type = CRM_FT_REF, .flags = fl, .help = h, .ref = target }, col, ex }
 
 static const struct crm_fielddef contact_fields[] = {
 	FIELD("id", CRM_FT_ID, RO, "record id", "id", NULL),
@@ -51,10 +38,8 @@ static const struct crm_fielddef contact_fields[] = {
 	      "trim(coalesce(t.first_name, '') || ' ' || coalesce(t.last_name, ''))"),
 	FIELD("phone_e164", CRM_FT_TEXT, RO | HIDDEN, "phone number in E.164", "phone_e164", NULL),
 	FIELD("company_id", CRM_FT_ID, RO | HIDDEN, "company record id", "company_id", NULL),
-	FIELD("created_at", CRM_FT_TIME, RO, "when the record was created", "created_at", NULL),
-	FIELD("updated_at", CRM_FT_TIME, RO, "when the record last changed", "updated_at", NULL),
-	FIELD("archived_at", CRM_FT_TIME, RO | HIDDEN, "when the record was archived", "archived_at",
-	      NULL),
+	DEAL_FIELDS("contact_id"),
+	BOOKKEEPING,
 };
 
 static const struct crm_fielddef company_fields[] = {
@@ -71,20 +56,16 @@ static const struct crm_fielddef company_fields[] = {
 	FIELD("members", CRM_FT_ID, RO | HIDDEN, "number of live contacts", NULL,
 	      "(SELECT count(*) FROM contacts WHERE company_id = t.id AND archived_at IS NULL)"),
 	FIELD("phone_e164", CRM_FT_TEXT, RO | HIDDEN, "phone number in E.164", "phone_e164", NULL),
-	FIELD("created_at", CRM_FT_TIME, RO, "when the record was created", "created_at", NULL),
-	FIELD("updated_at", CRM_FT_TIME, RO, "when the record last changed", "updated_at", NULL),
-	FIELD("archived_at", CRM_FT_TIME, RO | HIDDEN, "when the record was archived", "archived_at",
-	      NULL),
+	DEAL_FIELDS("company_id"),
+	BOOKKEEPING,
 };
 
 /* A person's names as search finds them: as typed, then in their
  * cross-script fold, so "karimova" finds Каримова and "Xasanov" Хасанов. */
-#define CONTACT_NAME "trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, ''))"
-#define CONTACT_NAME_FTS CONTACT_NAME " || ' ' || crm_fold(" CONTACT_NAME ")"
+#define PERSON_NAME "trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, ''))"
+#define PERSON_NAME_FTS PERSON_NAME " || ' ' || crm_fold(" PERSON_NAME ")"
 
-/* Replaces the search entries of the rows of table matching where (?1 is
- * arg): select reads the new entries, with %s standing for where. */
-static int reindex(crm_db *db, const char *fts, const char *table, const char *select,
+int crm_registry_reindex(crm_db *db, const char *fts, const char *table, const char *select,
                    const char *where, int64_t arg)
 {
 	crm_buf del = CRM_BUF_INIT, ins = CRM_BUF_INIT;
@@ -105,9 +86,9 @@ static int reindex(crm_db *db, const char *fts, const char *table, const char *s
 
 int crm_contact_reindex(crm_db *db, const char *where, int64_t arg)
 {
-	return reindex(db, "contacts_fts", "contacts",
+	return crm_registry_reindex(db, "contacts_fts", "contacts",
 		"INSERT INTO contacts_fts(rowid, name, email, phone, company, notes)"
-		" SELECT c.id, " CONTACT_NAME_FTS ", c.email,"
+		" SELECT c.id, " PERSON_NAME_FTS ", c.email,"
 		" trim(coalesce(c.phone, '') || ' ' || coalesce(c.phone_e164, '')),"
 		" (SELECT name FROM companies WHERE id = c.company_id),"
 		" (SELECT group_concat(body, ' ') FROM interactions WHERE contact_id = c.id)"
@@ -137,7 +118,7 @@ static int contact_after_write(crm_db *db, int64_t id, const crm_record *r)
 
 int crm_company_reindex(crm_db *db, const char *where, int64_t arg)
 {
-	return reindex(db, "companies_fts", "companies",
+	return crm_registry_reindex(db, "companies_fts", "companies",
 		"INSERT INTO companies_fts(rowid, name, domain, industry, city, website)"
 		" SELECT id, name, domain, industry, city, website FROM companies WHERE %s",
 		where, arg);
@@ -156,8 +137,6 @@ static int company_after_write(crm_db *db, int64_t id, const crm_record *r)
 		rc = crm_contact_reindex(db, "company_id = ?1", id);
 	return rc;
 }
-
-#define NFIELDS(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Headers seen in exports of Google Contacts ("E-mail 1 - Value"), Outlook
  * ("Business Postal Code"), HubSpot ("Company Name") and Salesforce
@@ -229,9 +208,7 @@ static const struct crm_synonym company_synonyms[] = {
 	{ NULL, NULL }
 };
 
-/* Counts the live records of table matching sql (?1 = ref) and keeps the
- * last id. */
-static int lookup(crm_db *db, const char *sql, const char *ref, int64_t *id, int *n)
+int crm_registry_lookup(crm_db *db, const char *sql, const char *ref, int64_t *id, int *n)
 {
 	crm_stmt *st;
 	int rc = crm_db_stmt(db, &st, sql);
@@ -256,14 +233,14 @@ static int company_resolve(crm_db *db, const char *ref, int64_t *id)
 	int rc, n;
 
 	/* Equal names have equal keys: the key finds them through its index. */
-	rc = lookup(db, "SELECT id FROM companies WHERE name_key = crm_key(?1)"
+	rc = crm_registry_lookup(db, "SELECT id FROM companies WHERE name_key = crm_key(?1)"
 	            " AND name = ?1 AND archived_at IS NULL", ref, id, &n);
 	/* Not typed exactly: accept a case- and accent-insensitive unique match. */
 	if (!rc && n == 0 && !(rc = crm_text_key(&key, ref)))
-		rc = lookup(db, "SELECT id FROM companies WHERE name_key = ?1"
+		rc = crm_registry_lookup(db, "SELECT id FROM companies WHERE name_key = ?1"
 		            " AND archived_at IS NULL", key, id, &n);
 	if (!rc && n == 0 && strchr(ref, '.'))
-		rc = lookup(db, "SELECT id FROM companies WHERE domain = lower(?1)"
+		rc = crm_registry_lookup(db, "SELECT id FROM companies WHERE domain = lower(?1)"
 		            " AND archived_at IS NULL", ref, id, &n);
 	free(key);
 	if (rc)
@@ -275,21 +252,45 @@ static int company_resolve(crm_db *db, const char *ref, int64_t *id)
 	return CRM_OK;
 }
 
-/* A person by email address. */
+/* The address in "Name <email>" or "Name (email)", as exports write a
+ * person; a copy of text itself otherwise. */
+static char *address_in(const char *text)
+{
+	const char *open = strrchr(text, '<'), *end;
+
+	if (!open)
+		open = strrchr(text, '(');
+	if (open && (end = strchr(open, *open == '<' ? '>' : ')')) &&
+	    memchr(open, '@', (size_t)(end - open)))
+		return strndup(open + 1, (size_t)(end - open - 1));
+	return strdup(text);
+}
+
+/* A person by email address, alone or beside a name, else by a name no
+ * one else has (the name as a whole, in any case and accents). */
 static int contact_resolve(crm_db *db, const char *ref, int64_t *id)
 {
-	char *norm = NULL;
-	int rc, n = 0;
+	char *addr = address_in(ref), *norm = NULL, *key = NULL;
+	int rc = addr ? CRM_OK : crm_error_nomem(), n = 0;
 
-	if (crm_email_normalize(&norm, ref) == CRM_OK)
-		rc = lookup(db, "SELECT id FROM contacts WHERE email_norm = ?1"
-		            " AND archived_at IS NULL", norm, id, &n);
-	else
-		rc = CRM_OK;
+	if (!rc && strchr(addr, '@')) {
+		if (crm_email_normalize(&norm, addr) == CRM_OK)
+			rc = crm_registry_lookup(db, "SELECT id FROM contacts WHERE email_norm = ?1"
+			                         " AND archived_at IS NULL", norm, id, &n);
+		crm_error_clear();
+	} else if (!rc && !(rc = crm_text_key(&key, ref)) && *key) {
+		rc = crm_registry_lookup(db, "SELECT id FROM contacts WHERE name_key = ?1"
+		                         " AND archived_at IS NULL", key, id, &n);
+	}
+	free(addr);
 	free(norm);
-	crm_error_clear();
+	free(key);
 	if (!rc && n == 0)
-		rc = crm_error_set(CRM_ENOTFOUND, "no contact '%s' (give an id or an email)", ref);
+		rc = crm_error_set(CRM_ENOTFOUND, "no contact '%s' (give an id, an email or a name)",
+		                   ref);
+	if (!rc && n > 1)
+		rc = crm_error_set(CRM_EDATA, "contact name '%s' is ambiguous; use an id or an email",
+		                   ref);
 	return rc;
 }
 
@@ -320,7 +321,7 @@ const struct crm_entity crm_company_entity = {
 };
 
 static const struct crm_entity *const entities[] = {
-	&crm_contact_entity, &crm_company_entity
+	&crm_contact_entity, &crm_company_entity, &crm_deal_entity, &crm_task_entity
 };
 
 const char *crm_entity_filter(const struct crm_entity *e, size_t i)
@@ -345,6 +346,14 @@ int crm_entity_option(const struct crm_entity *e, size_t i, const char **name, c
 	*arg = e->options[k].arg;
 	*help = e->options[k].help;
 	return 1;
+}
+
+int crm_entity_has_money(const struct crm_entity *e)
+{
+	for (size_t i = 0; i < e->nfields; i++)
+		if (e->defs[i].f.type == CRM_FT_MONEY)
+			return 1;
+	return 0;
 }
 
 const struct crm_entity *crm_entity_at(size_t k)

@@ -122,14 +122,17 @@ static const char step4[] =
 	" (SELECT group_concat(body, ' ') FROM interactions WHERE contact_id = c.id)"
 	" FROM contacts c WHERE c.erased_at IS NULL;";
 
-/* Sales: exchange rates, deals with their stage history, and tasks; each
- * entity with the side tables the registry names (custom fields, tags,
- * notes) and a search index.  Money is a count of minor units beside its
- * ISO 4217 code; dates and times are ISO 8601 text. */
+/* Sales: exchange rates, deals with their history, and tasks; each entity
+ * with the side tables the registry names (custom fields, tags, notes)
+ * and a search index.  Money is a count of minor units beside its ISO 4217
+ * code; dates and times are ISO 8601 text.  Custom fields are indexed by
+ * value too, so that imports can match records on an external id. */
 static const char step5[] =
 	"CREATE TABLE rates ("
 	" currency TEXT NOT NULL, date TEXT NOT NULL, rate TEXT NOT NULL,"
 	" PRIMARY KEY (currency, date)) WITHOUT ROWID;"
+	"CREATE INDEX contact_custom_value ON contact_custom(key, value);"
+	"CREATE INDEX company_custom_value ON company_custom(key, value);"
 	"CREATE TABLE deals ("
 	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
 	" title TEXT NOT NULL,"
@@ -142,9 +145,10 @@ static const char step5[] =
 	"  CHECK (probability_source IN ('stage','manual')),"
 	" expected_close TEXT, source TEXT, lost_reason TEXT,"
 	" status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open','won','lost')),"
-	" closed_at TEXT, snoozed_until TEXT, snooze_reason TEXT, tags TEXT,"
+	" closed_at TEXT, stage_at TEXT, snoozed_until TEXT, snooze_reason TEXT, tags TEXT,"
 	" archived_at TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);"
 	"CREATE INDEX deals_open ON deals(status, expected_close);"
+	"CREATE INDEX deals_closed ON deals(status, closed_at);"
 	"CREATE INDEX deals_stage ON deals(pipeline, stage);"
 	"CREATE INDEX deals_contact ON deals(contact_id);"
 	"CREATE INDEX deals_company ON deals(company_id);"
@@ -152,6 +156,7 @@ static const char step5[] =
 	" deal_id INTEGER NOT NULL REFERENCES deals(id) ON DELETE CASCADE,"
 	" key TEXT NOT NULL, value TEXT NOT NULL,"
 	" PRIMARY KEY (deal_id, key)) WITHOUT ROWID;"
+	"CREATE INDEX deal_custom_value ON deal_custom(key, value);"
 	"CREATE TABLE deal_tags ("
 	" deal_id INTEGER NOT NULL REFERENCES deals(id) ON DELETE CASCADE,"
 	" tag TEXT NOT NULL,"
@@ -163,14 +168,19 @@ static const char step5[] =
 	" kind TEXT NOT NULL CHECK (kind IN ('call','email','meeting','note','sms','chat')),"
 	" at TEXT NOT NULL, body TEXT NOT NULL, owner TEXT, created_at TEXT NOT NULL);"
 	"CREATE INDEX deal_notes_deal ON deal_notes(deal_id, at);"
-	/* Each stage a deal was in (won and lost too), from entered to left. */
-	"CREATE TABLE deal_stages ("
+	/* What a forecast reads of a deal, from entered to left: a row for
+	 * each stage it was in, won and lost too, and a new one whenever its
+	 * amount, probability, expected close or owner changed, so that the
+	 * pipeline can be rebuilt as it stood on any past day. */
+	"CREATE TABLE deal_history ("
 	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
 	" deal_id INTEGER NOT NULL REFERENCES deals(id) ON DELETE CASCADE,"
-	" pipeline TEXT NOT NULL, stage TEXT NOT NULL,"
+	" pipeline TEXT NOT NULL, stage TEXT NOT NULL, status TEXT NOT NULL,"
+	" amount INTEGER, amount_currency TEXT, probability INTEGER,"
+	" expected_close TEXT, owner TEXT,"
 	" entered_at TEXT NOT NULL, left_at TEXT, user TEXT NOT NULL);"
-	"CREATE INDEX deal_stages_deal ON deal_stages(deal_id, entered_at);"
-	"CREATE INDEX deal_stages_at ON deal_stages(entered_at, left_at);"
+	"CREATE INDEX deal_history_deal ON deal_history(deal_id, entered_at);"
+	"CREATE INDEX deal_history_left ON deal_history(left_at, entered_at);"
 	"CREATE VIRTUAL TABLE deals_fts USING fts5("
 	" title, contact, company, notes,"
 	" tokenize = 'unicode61 remove_diacritics 2');"
@@ -183,17 +193,18 @@ static const char step5[] =
 	" contact_id INTEGER REFERENCES contacts(id) ON DELETE SET NULL,"
 	" company_id INTEGER REFERENCES companies(id) ON DELETE SET NULL,"
 	" deal_id INTEGER REFERENCES deals(id) ON DELETE SET NULL,"
-	" repeat TEXT, repeat_from TEXT NOT NULL DEFAULT 'due'"
-	"  CHECK (repeat_from IN ('due','done')),"
+	" repeat TEXT, repeat_from TEXT CHECK (repeat_from IN ('due','done')),"
 	" done_at TEXT, tags TEXT,"
 	" archived_at TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);"
 	"CREATE INDEX tasks_due ON tasks(status, due);"
-	"CREATE INDEX tasks_deal ON tasks(deal_id);"
+	"CREATE INDEX tasks_deal ON tasks(deal_id, status);"
 	"CREATE INDEX tasks_contact ON tasks(contact_id);"
+	"CREATE INDEX tasks_company ON tasks(company_id);"
 	"CREATE TABLE task_custom ("
 	" task_id INTEGER NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,"
 	" key TEXT NOT NULL, value TEXT NOT NULL,"
 	" PRIMARY KEY (task_id, key)) WITHOUT ROWID;"
+	"CREATE INDEX task_custom_value ON task_custom(key, value);"
 	"CREATE TABLE task_tags ("
 	" task_id INTEGER NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,"
 	" tag TEXT NOT NULL,"
@@ -206,7 +217,7 @@ static const char step5[] =
 	" at TEXT NOT NULL, body TEXT NOT NULL, owner TEXT, created_at TEXT NOT NULL);"
 	"CREATE INDEX task_notes_task ON task_notes(task_id, at);"
 	"CREATE VIRTUAL TABLE tasks_fts USING fts5("
-	" title, notes, tokenize = 'unicode61 remove_diacritics 2');";
+	" title, contact, deal, notes, tokenize = 'unicode61 remove_diacritics 2');";
 
 const char *const crm_schema_steps[CRM_SCHEMA_VERSION] = {
 	step1,

@@ -84,7 +84,7 @@ static void table_add(struct table *t, const struct cli_opt *o, enum kind k,
  * field the entity filters on, and --tag when it has tags. */
 static void add_filters(const struct cli *c, struct table *t)
 {
-	const char *name;
+	const char *name, *arg, *help;
 
 	for (size_t i = 0; (name = crm_entity_filter(c->entity, i)); i++) {
 		const struct crm_field *f = crm_entity_field_find(c->entity, name);
@@ -99,6 +99,12 @@ static void add_filters(const struct cli *c, struct table *t)
 		e->opt.help = e->help;
 		e->opt.argname = e->arg;
 	}
+	for (size_t i = 0; crm_entity_option(c->entity, i, &name, &arg, &help); i++) {
+		struct cli_opt fo = { name, 0, arg ? CLI_ARG : CLI_NOARG, arg, help };
+
+		table_add(t, &fo, K_FILTER, NULL);
+		t->e[t->n - 1].orig = NULL;
+	}
 	if (crm_entity_has_tags(c->entity))
 		table_add(t, &list_tag_opt, K_VERB, NULL);
 }
@@ -108,6 +114,10 @@ static int build_table(const struct cli *c, struct table *t)
 	const struct cli_verb *v = c->verb;
 	size_t max = 18 + (c->entity ? 2 * crm_entity_nfields(c->entity) : 0);
 	const struct cli_opt *o;
+	const char *name, *arg, *help;
+
+	for (size_t i = 0; c->entity && crm_entity_option(c->entity, i, &name, &arg, &help); i++)
+		max++;
 
 	for (o = v->opts; o && o->name; o++)
 		max++;
@@ -278,6 +288,7 @@ static int take_option(struct cli *c, const struct table *t, const struct entry 
 	else if (e->kind == K_FILTER) {
 		c->vals[c->nvals].opt = &filter_value;
 		c->vals[c->nvals].field = e->field;
+		c->vals[c->nvals].option = e->field ? NULL : e->opt.name;
 		c->vals[c->nvals++].arg = arg;
 		return 0;
 	}

@@ -52,6 +52,7 @@ struct cli_value {
 	const struct cli_opt *opt;
 	const char *arg;
 	const struct crm_field *field; /* the field a filter option compares, or NULL */
+	const char *option; /* the entity's list option (crm_entity_option), or NULL */
 };
 
 struct cli {

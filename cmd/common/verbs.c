@@ -165,6 +165,8 @@ static int list_filters(struct cli *c, crm_query *q)
 	for (size_t i = 0; i < c->nvals && !rc; i++)
 		if (c->vals[i].field)
 			rc = crm_query_filter(q, c->vals[i].field->name, "=", c->vals[i].arg);
+		else if (c->vals[i].option)
+			rc = crm_query_option(q, c->vals[i].option, c->vals[i].arg);
 	while (!rc && (v = cli_next(c, "where", &pos)))
 		rc = crm_query_where(q, v);
 	for (pos = 0; !rc && (v = cli_next(c, "tag", &pos));)
@@ -188,18 +190,29 @@ static int list_filters(struct cli *c, crm_query *q)
 	return rc;
 }
 
+int verb_list_query(struct cli *c, int argc, char **argv, crm_query **q)
+{
+	int rc;
+
+	*q = NULL;
+	if (argc > 0)
+		return cli_usage_error(c, "unexpected operand '%s'", argv[0]);
+	if ((rc = crm_query_new(q, c->db, c->entity)) || (rc = list_filters(c, *q))) {
+		crm_query_free(*q);
+		*q = NULL;
+		return cli_error(c, rc);
+	}
+	return 0;
+}
+
 int verb_list(struct cli *c, int argc, char **argv)
 {
 	crm_query *q;
 	long count = 0;
-	int rc, status;
+	int status;
 
-	if (argc > 0)
-		return cli_usage_error(c, "unexpected operand '%s'", argv[0]);
-	if ((rc = crm_query_new(&q, c->db, c->entity)) || (rc = list_filters(c, q))) {
-		crm_query_free(q);
-		return cli_error(c, rc);
-	}
+	if ((status = verb_list_query(c, argc, argv, &q)))
+		return status;
 	status = verb_print_query(c, q, &count);
 	crm_query_free(q);
 	return status ? status : count ? 0 : 1;

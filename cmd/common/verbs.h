@@ -19,6 +19,10 @@ int verb_show(struct cli *c, int argc, char **argv);
 /* list [filters]: prints the matching records; exit 1 when none. */
 int verb_list(struct cli *c, int argc, char **argv);
 
+/* Stores in *q the query list's options select (free it with
+ * crm_query_free); returns an exit status, 0 to go on. */
+int verb_list_query(struct cli *c, int argc, char **argv, crm_query **q);
+
 /* set ID...|- --FIELD VALUE...: changes fields of records. */
 int verb_set(struct cli *c, int argc, char **argv);
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "rates.h"
 
 static int db_init(struct cli *c, int argc, char **argv)
 {
@@ -146,6 +147,9 @@ static const struct cli_verb verbs[] = {
 	{ "check", db_check, NULL, "integrity and foreign-key check (exit 1 on problems)", 0, NULL },
 	{ "backup", db_backup, "FILE", "copy the live database to FILE (mode 0600)", 0, NULL },
 	{ "audit", db_audit, NULL, "who changed what, old -> new", CLI_OUTPUT, audit_opts },
+	{ "rates", db_rates, "import FILE|- | set DATE CUR RATE | list",
+	  "exchange rates: units of CUR per one of the base currency", CLI_OUTPUT | CLI_NODB,
+	  db_rates_opts },
 	{ NULL, NULL, NULL, NULL, 0, NULL }
 };
 

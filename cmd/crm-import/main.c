@@ -22,7 +22,7 @@ static const struct cli_opt import_opts[] = {
 	{ "map", 'm', CLI_ARG, "FILE", "mapping file: columns, constants, tags, ignored columns (crm-config(5))" },
 	{ "keep-unknown", 0, CLI_NOARG, NULL, "store columns that mean no field as custom fields" },
 	{ "ignore-unknown", 0, CLI_NOARG, NULL, "leave out columns that mean no field" },
-	{ "key", 'k', CLI_ARG, "FIELD[,FIELD...]", "match existing records on these fields, in turn (default: email; companies: domain,name)" },
+	{ "key", 'k', CLI_ARG, "FIELD[,FIELD...]", "match existing records on these fields or custom.KEY, in turn (default: email; companies: domain,name; deals, tasks: id)" },
 	{ "on-conflict", 0, CLI_ARG, "ACTION", "skip (default), update or error for records that match" },
 	{ "reject", 'r', CLI_ARG, "FILE", "write rejected records to FILE, in the input's format" },
 	{ "max-errors", 0, CLI_ARG, "N", "roll everything back once more than N records are rejected" },
@@ -272,9 +272,21 @@ static enum crm_format reject_format(const struct run *run, int argc, char **arg
 	return guess >= 0 ? (enum crm_format)guess : CRM_FORMAT_CSV;
 }
 
-static int import_entity(struct cli *c, int argc, char **argv, const char *entity)
+/* contacts, companies, deals, tasks: the entity is the one the verb is
+ * the plural of. */
+static const struct crm_entity *entity_of(const char *plural)
 {
-	struct crm_import_opts o = { .entity = crm_entity_find(entity) };
+	const struct crm_entity *e;
+
+	for (size_t k = 0; (e = crm_entity_at(k)); k++)
+		if (!strcmp(crm_entity_plural(e), plural))
+			return e;
+	return NULL;
+}
+
+static int import_entity(struct cli *c, int argc, char **argv)
+{
+	struct crm_import_opts o = { .entity = entity_of(c->verb->name) };
 	struct run run = { .c = c };
 	crm_import_map *map = NULL;
 	const char *v;
@@ -303,16 +315,6 @@ static int import_entity(struct cli *c, int argc, char **argv, const char *entit
 	crm_import_map_free(map);
 	free(src);
 	return status;
-}
-
-static int import_contacts(struct cli *c, int argc, char **argv)
-{
-	return import_entity(c, argc, argv, "contact");
-}
-
-static int import_companies(struct cli *c, int argc, char **argv)
-{
-	return import_entity(c, argc, argv, "company");
 }
 
 static const struct crm_column batch_cols[CRM_BATCH_COLUMNS] = {
@@ -356,8 +358,10 @@ static int import_undo(struct cli *c, int argc, char **argv)
 }
 
 static const struct cli_verb verbs[] = {
-	{ "contacts", import_contacts, "[FILE...]", "import people (no FILE or -: stdin)", CLI_WRITE, import_opts },
-	{ "companies", import_companies, "[FILE...]", "import companies (no FILE or -: stdin)", CLI_WRITE, import_opts },
+	{ "contacts", import_entity, "[FILE...]", "import people (no FILE or -: stdin)", CLI_WRITE, import_opts },
+	{ "companies", import_entity, "[FILE...]", "import companies (no FILE or -: stdin)", CLI_WRITE, import_opts },
+	{ "deals", import_entity, "[FILE...]", "import deals (no FILE or -: stdin)", CLI_WRITE, import_opts },
+	{ "tasks", import_entity, "[FILE...]", "import tasks (no FILE or -: stdin)", CLI_WRITE, import_opts },
 	{ "list", import_list, NULL, "list the import batches", CLI_OUTPUT, NULL },
 	{ "undo", import_undo, "BATCH", "remove what a batch created, restore what it updated", CLI_WRITE, undo_opts },
 	{ NULL, NULL, NULL, NULL, 0, NULL }

@@ -46,6 +46,9 @@ struct crm_field {
 
 struct crm_entity;
 
+/* Returns the k-th entity of the registry, or NULL past the last. */
+const struct crm_entity *crm_entity_at(size_t k);
+
 /* Returns the entity called name ("contact", "company"), or NULL. */
 const struct crm_entity *crm_entity_find(const char *name);
 
@@ -77,5 +80,8 @@ int crm_entity_option(const struct crm_entity *e, size_t i, const char **name, c
 /* Returns whether records of e carry tags (notes). */
 int crm_entity_has_tags(const struct crm_entity *e);
 int crm_entity_has_notes(const struct crm_entity *e);
+
+/* Returns whether e has a field holding money. */
+int crm_entity_has_money(const struct crm_entity *e);
 
 #endif

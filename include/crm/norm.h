@@ -39,6 +39,10 @@ int crm_text_fold(char **out, const char *s);
  * characters count 2, combining marks 0); invalid UTF-8 bytes count 1. */
 size_t crm_text_width(const char *s);
 
+/* Returns the length in bytes of the longest start of s that fits in cols
+ * terminal columns, ending between characters. */
+size_t crm_text_fit(const char *s, size_t cols);
+
 /* Stores in *out the normalised form of an email address: trimmed, NFC,
  * domain lowercased and local part lowercased.  CRM_EDATA (with a message
  * naming the value) when it is not of the form local@domain.tld.  The caller

@@ -249,7 +249,7 @@ bad_input 'a mapping file with bad YAML' 2 'badyaml.yaml:2:1: ' crm-import conta
 printf 'email,Shoe,Hat\nsh@example.org,42,L\n' >unknown.csv
 bad_input 'unknown columns are listed' 3 "unknown columns 'Shoe', 'Hat'" crm-import contacts unknown.csv
 bad_input 'stdin needs --format' 2 'cannot tell the format' crm-import contacts '<unknown.csv'
-bad_input 'a key that is not a key field' 2 "cannot match contacts on .city. (key fields: id, email, phone)" crm-import contacts --key city unknown.csv
+bad_input 'a key that is not a key field' 2 "cannot match contacts on .city. (key fields: id, email, phone, custom.KEY)" crm-import contacts --key city unknown.csv
 bad_input 'a bad --on-conflict' 2 "takes skip, update or error" crm-import contacts --on-conflict merge unknown.csv
 
 test_expect_success '--help and the man page name every option' '

@@ -81,7 +81,7 @@ START_TEST(test_key_must_be_indexed)
 
 	ck_assert_int_eq(crm_import_begin(&imp, db, &o), CRM_EUSAGE);
 	ck_assert_str_eq(crm_error_message(),
-	                 "cannot match contacts on 'city' (key fields: id, email, phone)");
+	                 "cannot match contacts on 'city' (key fields: id, email, phone, custom.KEY)");
 	o.key = "company_id";
 	ck_assert_int_eq(crm_import_begin(&imp, db, &o), CRM_EUSAGE);
 	o.entity = crm_entity_find("company");

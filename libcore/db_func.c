@@ -1,0 +1,204 @@
+/* db_func.c - the SQL functions libcore registers on every connection:
+ * match keys and folds, money as text, conversion to the base currency,
+ * the command's time, and what the configuration says of stages and
+ * tasks.  With db.c and stmt.c, the only file that speaks SQLite's API. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "crm/config.h"
+#include "crm/date.h"
+#include "crm/money.h"
+#include "crm/norm.h"
+#include "crm/rates.h"
+#include "internal.h"
+
+/* crm_key(text) and crm_fold(text): the match key and its cross-script
+ * fold, so SQL can compare the way search and dedup do. */
+static void sql_text(sqlite3_context *ctx, sqlite3_value **argv, int (*fn)(char **, const char *))
+{
+	const char *s = (const char *)sqlite3_value_text(argv[0]);
+	char *k = NULL;
+
+	if (!s) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	if (fn(&k, s)) {
+		sqlite3_result_text(ctx, s, -1, SQLITE_TRANSIENT);
+		return;
+	}
+	sqlite3_result_text(ctx, k, -1, free);
+}
+
+static void sql_key(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	sql_text(ctx, argv, crm_text_key);
+}
+
+static void sql_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	sql_text(ctx, argv, crm_text_fold);
+}
+
+/* crm_money(minor, currency): an amount as text, "1234.50 EUR". */
+static void sql_money(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	struct crm_money m = { 0, "" };
+	char text[CRM_MONEY_TEXT];
+	const char *cur = (const char *)sqlite3_value_text(argv[1]);
+
+	(void)argc;
+	if (sqlite3_value_type(argv[0]) == SQLITE_NULL || !cur) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	m.minor = sqlite3_value_int64(argv[0]);
+	snprintf(m.cur, sizeof m.cur, "%s", cur);
+	if (crm_money_format(text, sizeof text, &m))
+		sqlite3_result_error(ctx, crm_error_message(), -1);
+	else
+		sqlite3_result_text(ctx, text, -1, SQLITE_TRANSIENT);
+}
+
+/* Converts argv (minor, currency, date) to minor units of the base
+ * currency at the rate of date (NULL: the command's day); returns 1 on
+ * success, 0 for NULL input, -1 on failure with the error recorded. */
+static int base_of(sqlite3_context *ctx, sqlite3_value **argv, int64_t *out)
+{
+	crm_db *db = sqlite3_user_data(ctx);
+	const char *cur = (const char *)sqlite3_value_text(argv[1]);
+	const char *date = (const char *)sqlite3_value_text(argv[2]);
+	struct crm_money m = { 0, "" }, b;
+	char now[CRM_TIME_LEN];
+
+	if (sqlite3_value_type(argv[0]) == SQLITE_NULL || !cur)
+		return 0;
+	if (!date) {
+		crm_db_now(db, now);
+		date = now;
+	}
+	m.minor = sqlite3_value_int64(argv[0]);
+	snprintf(m.cur, sizeof m.cur, "%s", cur);
+	if (crm_money_base(db, &m, date, &b))
+		return -1;
+	*out = b.minor;
+	return 1;
+}
+
+/* crm_base(minor, currency, date): the amount in minor units of the base
+ * currency; an error when no rate converts it. */
+static void sql_base(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	int64_t v;
+	int rc = base_of(ctx, argv, &v);
+
+	(void)argc;
+	if (rc > 0)
+		sqlite3_result_int64(ctx, v);
+	else if (rc < 0)
+		sqlite3_result_error(ctx, crm_error_message(), -1);
+	else
+		sqlite3_result_null(ctx);
+}
+
+/* crm_base_or_null(minor, currency, date): the same, NULL when no rate
+ * converts it (for figures that only rank, such as urgency). */
+static void sql_base_or_null(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	int64_t v;
+
+	(void)argc;
+	if (base_of(ctx, argv, &v) > 0)
+		sqlite3_result_int64(ctx, v);
+	else
+		sqlite3_result_null(ctx);
+	crm_error_clear();
+}
+
+/* crm_urgency(due, priority, open): how urgent a task is, with the
+ * coefficients of the configuration (crm-config(5)): per day overdue,
+ * for its priority, and per 1,000 units of the base currency open in its
+ * deal (open: minor units, or NULL). */
+static void sql_urgency(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	crm_db *db = sqlite3_user_data(ctx);
+	const struct crm_urgency *u = crm_config_urgency(db->cfg);
+	const char *due = (const char *)sqlite3_value_text(argv[0]);
+	const char *prio = (const char *)sqlite3_value_text(argv[1]);
+	char today[CRM_TIME_LEN], day[CRM_DATE_LEN];
+	int64_t t0, t1;
+	double v = 0;
+
+	(void)argc;
+	crm_db_now(db, today);
+	today[10] = '\0';
+	if (due && !crm_date_parse(day, due, db->now) && !crm_time_parse_epoch(&t0, day, 0) &&
+	    !crm_time_parse_epoch(&t1, today, 0) && t1 > t0)
+		v += u->overdue * (double)((t1 - t0) / 86400);
+	if (prio)
+		v += !strcmp(prio, "high") ? u->high : !strcmp(prio, "low") ? u->low : u->normal;
+	if (sqlite3_value_type(argv[2]) != SQLITE_NULL) {
+		int exp = crm_currency_exponent(crm_config_currency(db->cfg));
+		v += u->deal * (double)sqlite3_value_int64(argv[2]) / pow(10, exp > 0 ? exp : 0) / 1000;
+	}
+	crm_error_clear();
+	sqlite3_result_double(ctx, round(v * 100) / 100);
+}
+
+/* crm_now(): the command's time, so that one command has one time. */
+static void sql_now(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	char now[CRM_TIME_LEN];
+
+	(void)argc, (void)argv;
+	crm_db_now(sqlite3_user_data(ctx), now);
+	sqlite3_result_text(ctx, now, -1, SQLITE_TRANSIENT);
+}
+
+/* crm_stage(pipeline, stage, what): a stage's probability or rot_days from
+ * the configuration; NULL for a stage it does not name. */
+static void sql_stage(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	crm_db *db = sqlite3_user_data(ctx);
+	const char *pipeline = (const char *)sqlite3_value_text(argv[0]);
+	const char *stage = (const char *)sqlite3_value_text(argv[1]);
+	const char *what = (const char *)sqlite3_value_text(argv[2]);
+	const struct crm_pipeline *p = pipeline ? crm_config_pipeline(db->cfg, pipeline) : NULL;
+	const struct crm_stage *st = p && stage ? crm_pipeline_stage(p, stage) : NULL;
+
+	(void)argc;
+	if (!st || !what)
+		sqlite3_result_null(ctx);
+	else
+		sqlite3_result_int(ctx, !strcmp(what, "rot_days") ? st->rot_days : st->probability);
+}
+
+int crm_db_register_functions(crm_db *db)
+{
+	static const struct {
+		const char *name;
+		int args, flags;
+		void (*fn)(sqlite3_context *, int, sqlite3_value **);
+	} fns[] = {
+		{ "crm_key", 1, SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, sql_key },
+		{ "crm_fold", 1, SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, sql_fold },
+		{ "crm_money", 2, SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, sql_money },
+		{ "crm_base", 3, 0, sql_base },
+		{ "crm_base_or_null", 3, 0, sql_base_or_null },
+		{ "crm_urgency", 3, 0, sql_urgency },
+		{ "crm_now", 0, 0, sql_now },
+		{ "crm_stage", 3, 0, sql_stage },
+	};
+	int rc = SQLITE_OK;
+
+	for (size_t i = 0; i < sizeof fns / sizeof fns[0] && rc == SQLITE_OK; i++)
+		rc = sqlite3_create_function(db->h, fns[i].name, fns[i].args,
+		                             SQLITE_UTF8 | fns[i].flags, db, fns[i].fn, NULL, NULL);
+	return rc == SQLITE_OK ? CRM_OK : crm_db_fail(db, rc, "cannot register functions");
+}

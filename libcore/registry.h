@@ -1,0 +1,61 @@
+/* registry.h - what the files declaring entities share (registry.c for
+ * people and companies, deal.c, task.c): the shorthand of field tables
+ * and the helpers of their resolve and reindex hooks. */
+#ifndef CRM_REGISTRY_H
+#define CRM_REGISTRY_H
+
+#include "internal.h"
+
+#define RO CRM_FIELD_RO
+#define HIDDEN CRM_FIELD_HIDDEN
+#define REQUIRED CRM_FIELD_REQUIRED
+
+/* A field: its name, type, flags and --help line; the column it is stored
+ * in (NULL when computed) and the SQL reading it from row alias t (NULL:
+ * the column).  CHOICE is one of fixed words, REF a reference to a record
+ * of entity target. */
+#define FIELD(n, t, fl, h, col, ex) { { .name = n, .type = t, .flags = fl, .help = h }, col, ex }
+#define CHOICE(n, fl, h, ch, col) \
+	{ { .name = n, .type = CRM_FT_ENUM, .flags = fl, .help = h, .choices = ch }, col, NULL }
+#define REF(n, fl, h, target, col, ex) \
+	{ { .name = n, .type = CRM_FT_REF, .flags = fl, .help = h, .ref = target }, col, ex }
+
+/* The bookkeeping fields every entity ends with. */
+#define BOOKKEEPING \
+	FIELD("created_at", CRM_FT_TIME, RO, "when the record was created", "created_at", NULL), \
+	FIELD("updated_at", CRM_FT_TIME, RO, "when the record last changed", "updated_at", NULL), \
+	FIELD("archived_at", CRM_FT_TIME, RO | HIDDEN, "when the record was archived", \
+	      "archived_at", NULL)
+
+/* SQL reading the name of the person whose id the SQL id gives. */
+#define CONTACT_NAME(id) \
+	"(SELECT trim(coalesce(first_name, '') || ' ' || coalesce(last_name, ''))" \
+	" FROM contacts WHERE id = " id ")"
+
+/* The deals of a person or company (column col names it): how many are
+ * live, and what the open ones add up to, per currency ("12000.00 EUR,
+ * 300.00 USD"): exact, needing no rate. */
+#define DEAL_FIELDS(col) \
+	FIELD("deals", CRM_FT_ID, RO | HIDDEN, "number of live deals", NULL, \
+	      "(SELECT count(*) FROM deals WHERE " col " = t.id AND archived_at IS NULL)"), \
+	FIELD("open_deals", CRM_FT_TEXT, RO | HIDDEN, "open amount of its deals, per currency", \
+	      NULL, "(SELECT group_concat(crm_money(s, c), ', ') FROM (SELECT sum(amount) s," \
+	      " amount_currency c FROM deals WHERE " col " = t.id AND status = 'open'" \
+	      " AND archived_at IS NULL AND amount IS NOT NULL GROUP BY c ORDER BY c))")
+
+#define NFIELDS(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Runs sql (?1 = ref) and counts the rows it returns in *n, keeping the
+ * last one's id in *id: a natural key's lookup. */
+int crm_registry_lookup(crm_db *db, const char *sql, const char *ref, int64_t *id, int *n);
+
+/* Replaces the search entries in fts of the rows of table matching where
+ * (?1 is arg): select reads the new entries, with %s standing for where.
+ * Does nothing while a bulk write defers indexing. */
+int crm_registry_reindex(crm_db *db, const char *fts, const char *table, const char *select,
+                         const char *where, int64_t arg);
+
+extern const struct crm_entity crm_deal_entity;
+extern const struct crm_entity crm_task_entity;
+
+#endif
