@@ -150,6 +150,7 @@ check: deps
 # Both suites run even when the first fails, so one run shows every failure.
 test: all $(O)/unit-tests fuzz-replay
 	@scripts/banned-calls
+	@scripts/storage-seam
 	@u=0; c=0; \
 	CRM_PHONE_MODULE=$(CURDIR)/$(PHONE_MOD) $(O)/unit-tests || u=$$?; \
 	CRM_BIN=$(CURDIR)/$(BIN) CRM_FUZZ_BIN=$(CURDIR)/$(O)/fuzz tests/cli/run || c=$$?; \
@@ -171,6 +172,7 @@ bench: all
 	CRM_BIN=$(CURDIR)/$(BIN) bench/run
 	CRM_BIN=$(CURDIR)/$(BIN) bench/import
 	CRM_BIN=$(CURDIR)/$(BIN) bench/dedup
+	CRM_BIN=$(CURDIR)/$(BIN) bench/sales
 
 demo: deps
 	@$(MAKE) --no-print-directory all

@@ -146,6 +146,11 @@ static int export_sections(crm_db *db, int64_t id, json_t *doc)
 		             " ORDER BY channel" },
 		{ "audit", "SELECT seq, at, user, program, action, changes FROM audit"
 		           " WHERE entity = 'contact' AND entity_id = ?1 ORDER BY seq" },
+		{ "deals", "SELECT id, title, crm_money(amount, amount_currency) AS amount, pipeline,"
+		           " stage, status, expected_close, closed_at, owner, created_at FROM deals"
+		           " WHERE contact_id = ?1 ORDER BY id" },
+		{ "tasks", "SELECT id, title, due, status, done_at, owner, created_at FROM tasks"
+		           " WHERE contact_id = ?1 ORDER BY id" },
 	};
 	int rc = CRM_OK;
 
@@ -210,6 +215,40 @@ static const char *const erase_sql[] = {
 	 " OR instr(',' || merged || ',', ',' || ?1 || ',') > 0"),
 };
 
+/* The records that refer to the person (deals, tasks) keep their own
+ * data -- amounts and dates -- but their history named the person by
+ * email: that goes, and so do their search entries' copies of the name. */
+static int erase_references(crm_db *db, int64_t id)
+{
+	const struct crm_entity *from;
+	crm_buf sql = CRM_BUF_INIT;
+	int rc = CRM_OK;
+
+	for (size_t k = 0; !rc && (from = crm_entity_at(k)); k++)
+		for (size_t i = 0; i < from->nfields && !rc; i++) {
+			const struct crm_fielddef *d = &from->defs[i];
+
+			if (d->f.type != CRM_FT_REF || !d->column || strcmp(d->f.ref, "contact"))
+				continue;
+			crm_buf_clear(&sql);
+			crm_buf_printf(&sql, "UPDATE audit SET changes = json_remove(changes, '$.%s')"
+			               " WHERE entity = '%s' AND entity_id IN (SELECT id FROM %s"
+			               " WHERE %s = ?1) AND json_type(changes, '$.%s') IS NOT NULL",
+			               d->f.name, from->name, from->table, d->column, d->f.name);
+			if ((rc = crm_db_exec_id(db, crm_buf_str(&sql), id)))
+				break;
+			crm_buf_clear(&sql);
+			crm_buf_printf(&sql, "%s = ?1", d->column);
+			if ((rc = from->reindex(db, crm_buf_str(&sql), id)))
+				break;
+			crm_buf_clear(&sql);
+			crm_buf_printf(&sql, "INSERT INTO %s(%s) VALUES ('optimize')", from->fts, from->fts);
+			rc = crm_db_exec(db, crm_buf_str(&sql));
+		}
+	crm_buf_free(&sql);
+	return rc;
+}
+
 static int erase_rows(crm_db *db, int64_t id)
 {
 	crm_stmt *st;
@@ -225,6 +264,8 @@ static int erase_rows(crm_db *db, int64_t id)
 			crm_stmt_bind_text(st, 2, now);
 		rc = crm_stmt_done(st);
 	}
+	if (!rc)
+		rc = erase_references(db, id);
 	/* Merge the index segments so no old segment still lists the terms. */
 	if (!rc)
 		rc = crm_db_exec(db, "INSERT INTO contacts_fts(contacts_fts) VALUES ('optimize')");

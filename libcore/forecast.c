@@ -291,9 +291,14 @@ static const char open_now[] =
 static const char open_then[] =
 	"SELECT h.expected_close, h.owner, h.pipeline, h.amount, h.amount_currency, h.probability"
 	" FROM deal_history h JOIN deals d ON d.id = h.deal_id"
-	" WHERE h.status = 'open' AND d.archived_at IS NULL AND h.entered_at <= ?5"
-	" AND (h.left_at IS NULL OR h.left_at > ?5)"
-	" AND h.expected_close >= ?1 AND h.expected_close < ?2"
+	" WHERE h.status = 'open' AND h.left_at IS NULL AND h.entered_at <= ?5"
+	" AND d.archived_at IS NULL AND h.expected_close >= ?1 AND h.expected_close < ?2"
+	" AND (?3 IS NULL OR h.owner = ?3) AND (?4 IS NULL OR h.pipeline = ?4)"
+	" UNION ALL"
+	" SELECT h.expected_close, h.owner, h.pipeline, h.amount, h.amount_currency, h.probability"
+	" FROM deal_history h JOIN deals d ON d.id = h.deal_id"
+	" WHERE h.status = 'open' AND h.left_at > ?5 AND h.entered_at <= ?5"
+	" AND d.archived_at IS NULL AND h.expected_close >= ?1 AND h.expected_close < ?2"
 	" AND (?3 IS NULL OR h.owner = ?3) AND (?4 IS NULL OR h.pipeline = ?4)";
 /* The deals won in [from, to): now, or those won by the as-of day. */
 static const char won_now[] =
@@ -301,12 +306,19 @@ static const char won_now[] =
 	" FROM deals WHERE status = 'won' AND archived_at IS NULL"
 	" AND closed_at >= ?1 AND closed_at < ?2"
 	" AND (?3 IS NULL OR owner = ?3) AND (?4 IS NULL OR pipeline = ?4)";
+/* As of a past day, a deal is won from the row that says so: it was won
+ * when that row began. */
 static const char won_then[] =
-	"SELECT d.closed_at, h.owner, h.pipeline, h.amount, h.amount_currency, 100"
+	"SELECT h.entered_at, h.owner, h.pipeline, h.amount, h.amount_currency, 100"
 	" FROM deal_history h JOIN deals d ON d.id = h.deal_id"
-	" WHERE h.status = 'won' AND d.archived_at IS NULL AND h.entered_at <= ?5"
-	" AND (h.left_at IS NULL OR h.left_at > ?5)"
-	" AND d.closed_at >= ?1 AND d.closed_at < ?2"
+	" WHERE h.status = 'won' AND h.left_at IS NULL AND h.entered_at >= ?1"
+	" AND h.entered_at < ?2 AND h.entered_at <= ?5 AND d.archived_at IS NULL"
+	" AND (?3 IS NULL OR h.owner = ?3) AND (?4 IS NULL OR h.pipeline = ?4)"
+	" UNION ALL"
+	" SELECT h.entered_at, h.owner, h.pipeline, h.amount, h.amount_currency, 100"
+	" FROM deal_history h JOIN deals d ON d.id = h.deal_id"
+	" WHERE h.status = 'won' AND h.left_at > ?5 AND h.entered_at >= ?1"
+	" AND h.entered_at < ?2 AND h.entered_at <= ?5 AND d.archived_at IS NULL"
 	" AND (?3 IS NULL OR h.owner = ?3) AND (?4 IS NULL OR h.pipeline = ?4)";
 
 /* Adds one deal of a query row to its group. */

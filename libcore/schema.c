@@ -180,7 +180,8 @@ static const char step5[] =
 	" expected_close TEXT, owner TEXT,"
 	" entered_at TEXT NOT NULL, left_at TEXT, user TEXT NOT NULL);"
 	"CREATE INDEX deal_history_deal ON deal_history(deal_id, entered_at);"
-	"CREATE INDEX deal_history_left ON deal_history(left_at, entered_at);"
+	/* The rows in force at a time T: left_at NULL or after T. */
+	"CREATE INDEX deal_history_state ON deal_history(status, left_at, entered_at);"
 	"CREATE VIRTUAL TABLE deals_fts USING fts5("
 	" title, contact, company, notes,"
 	" tokenize = 'unicode61 remove_diacritics 2');"

@@ -76,10 +76,59 @@ while IFS= read -r v; do
 	'
 done <invalid
 
+# Each hostile value also as a deal's and a task's text, and as a stage,
+# a currency, an amount and a due date, which are refused.
+i=0
+while IFS= read -r v; do
+	i=$((i + 1))
+	export V="$v"
+	test_expect_success "value $i as a deal title, task title and note is stored exactly" '
+		id=$(crm-deal add --title "$V" --amount "1 EUR") &&
+		crm-deal show "$id" --format jsonl -f title | jq -j .title >got &&
+		printf "%s" "$V" >want && cmp want got &&
+		tid=$(crm-task add --title "$V" --due 2026-12-01 --deal "$id") &&
+		crm-task show "$tid" --format jsonl -f title | jq -j .title >got && cmp want got &&
+		crm-deal note -q "$id" -- "$V" >/dev/null
+	'
+	test_expect_success "value $i as a stage, amount, currency or due date is refused, nothing written" '
+		snapshot before &&
+		expect_exit 3 crm-deal add --title x --stage "$V" 2>err && grep -q "stage" err &&
+		expect_exit 3 crm-deal add --title x --amount "$V" 2>err && grep -q "amount" err &&
+		expect_exit 3 crm-deal add --title x --amount "12 $V" 2>err && grep -q "amount" err &&
+		expect_exit 3 crm-task add --title x --due "$V" 2>err && grep -q "due" err &&
+		expect_exit 3 crm-task add --title x --due 2026-12-01 --repeat "$V" 2>err && grep -q "repeat" err &&
+		snapshot after && test_cmp before after
+	'
+done <values
+
+for amount in '99999999999999999999 EUR' '-9223372036854775809 JPY' '92233720368547758.08 EUR' \
+	'1e9 EUR' '1,000.00 EUR' '12,50 EUR' 'EUR' '.5 EUR' '5. EUR' '1 EUR USD' '12.345 EUR' \
+	'1.5 JPY' '0.0001 KWD' '12EUR' '+ 5 EUR' 'NaN EUR' 'inf USD'; do
+	export A="$amount"
+	test_expect_success "the amount '$amount' is refused with exit 3 naming it" '
+		snapshot before &&
+		expect_exit 3 crm-deal add --title x --amount "$A" 2>err &&
+		grep -qF "amount: " err && grep -qF -- "$A" err &&
+		snapshot after && test_cmp before after
+	'
+done
+test_expect_success 'the largest amounts are stored and printed back exactly' '
+	id=$(crm-deal add --title max --amount "92233720368547758.07 EUR") &&
+	crm-deal show "$id" -f amount -H >got && echo "92233720368547758.07 EUR" >want && test_cmp want got &&
+	id=$(crm-deal add --title min --amount "-9223372036854775808 JPY") &&
+	crm-deal show "$id" -f amount -H >got && echo "-9223372036854775808 JPY" >want && test_cmp want got
+'
+test_expect_success 'sums that overflow are an error, not a wrong figure' '
+	crm-deal add -q --title a --amount "92233720368547758.07 EUR" --expected-close 2026-12-01 >/dev/null &&
+	crm-deal add -q --title b --amount "92233720368547758.07 EUR" --expected-close 2026-12-01 >/dev/null &&
+	expect_exit 3 crm-deal board --format tsv 2>err && grep -q "range\|overflow\|fit" err
+'
+
 test_expect_success 'the tables are all there, the data intact, crm-db check passes' '
 	crm-db check >/dev/null &&
 	test ! -e pwned &&
 	test "$(crm-contact list -H -f id | wc -l)" -eq $(($(wc -l <values) + 1)) &&
+	test "$(crm-deal list -H -f id --where "title != max" --where "title != min" --where "title != a" --where "title != b" | wc -l)" -eq "$(wc -l <values)" &&
 	test "$(sqlite3 "$CRM_DB" "select count(*) from audit")" -gt 0
 '
 test_expect_success 'a 1,000,000-byte value imported is stored and printed back exactly' '

@@ -27,4 +27,17 @@ for call in 'snprintf(d, n, "%s", s)' 'strtol(s, &e, 10)' 'sscanf(s, "%15s", d)'
 		"$banned" ok.c
 	'
 done
+seam="$TOP/scripts/storage-seam"
+test_expect_success 'the sources keep SQLite to the database layer' '
+	(cd "$TOP" && "$seam")
+'
+test_expect_success 'the storage seam catches sqlite3.h and sqlite3_ calls elsewhere' '
+	mkdir -p libcore &&
+	printf "#include <sqlite3.h>\n" >libcore/query.c &&
+	expect_exit 1 "$seam" libcore/query.c 2>err && grep -q "database layer\|db.c, db_func.c" err &&
+	printf "int f(void *h) { return sqlite3_changes(h); }\n" >libcore/merge.c &&
+	expect_exit 1 "$seam" libcore/merge.c &&
+	printf "#include <sqlite3.h>\nint g(void) { return sqlite3_libversion_number(); }\n" >libcore/db.c &&
+	"$seam" libcore/db.c
+'
 test_done
