@@ -122,6 +122,8 @@ int crm_db_savepoint_end(crm_db *db, const char *name, int undo, int rc)
 	snprintf(msg, sizeof msg, "%s", crm_error_message());
 	snprintf(sql, sizeof sql, "ROLLBACK TO %s", name);
 	end = undo || rc ? crm_db_run(db, sql) : CRM_OK;
+	if (undo || rc)
+		crm_rates_forget(db);
 	snprintf(sql, sizeof sql, "RELEASE %s", name);
 	if (!end)
 		end = crm_db_run(db, sql);
@@ -407,6 +409,7 @@ void crm_db_rollback(crm_db *db)
 	if (!sqlite3_get_autocommit(db->h))
 		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
 	db->in_tx = 0;
+	crm_rates_forget(db); /* they may hold what was rolled back */
 }
 
 int crm_db_schema_version(crm_db *db, int *out)

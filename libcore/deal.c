@@ -168,7 +168,7 @@ static char *dup_col(crm_stmt *st, int i)
 /* What a forecast reads of a deal, as one text to compare rows by. */
 #define STATE_SQL(a) \
 	"json_array(" a "pipeline, " a "stage, " a "status, " a "amount, " a "amount_currency, " \
-	a "probability, " a "expected_close, " a "owner)"
+	a "probability, " a "expected_close, " a "owner, " a "closed_at)"
 
 static int load(crm_db *db, int64_t id, struct deal *d, struct was *w)
 {
@@ -420,9 +420,9 @@ static int record_history(crm_db *db, int64_t id, const struct was *w, const cha
 	}
 	if ((rc = crm_db_stmt(db, &st, "INSERT INTO deal_history(deal_id, pipeline, stage, status,"
 	                      " amount, amount_currency, probability, expected_close, owner,"
-	                      " entered_at, user) SELECT id, pipeline, stage, status, amount,"
-	                      " amount_currency, probability, expected_close, owner, ?2, ?3"
-	                      " FROM deals WHERE id = ?1")))
+	                      " closed_at, entered_at, user) SELECT id, pipeline, stage, status,"
+	                      " amount, amount_currency, probability, expected_close, owner,"
+	                      " closed_at, ?2, ?3 FROM deals WHERE id = ?1")))
 		return rc;
 	crm_stmt_bind_int(st, 1, id);
 	crm_stmt_bind_text(st, 2, entered);

@@ -127,7 +127,8 @@ static void trim_deals(struct crm_board *b, size_t keep)
 	for (size_t i = 0; i < b->nstages; i++) {
 		struct crm_board_stage *s = &b->stages[i];
 
-		qsort(s->deals, s->ndeals, sizeof *s->deals, by_amount);
+		if (s->ndeals)
+			qsort(s->deals, s->ndeals, sizeof *s->deals, by_amount);
 		for (size_t k = keep; k < s->ndeals; k++)
 			free(s->deals[k].title);
 		if (s->ndeals > keep)
@@ -233,6 +234,7 @@ struct forecast {
 	char until[CRM_TIME_LEN]; /* the end of the as-of day, or "" for now */
 	struct group *g;
 	size_t n;
+	struct crm_money_weighted weighted; /* of every group: rounded once too */
 	long unconverted;
 };
 
@@ -306,19 +308,19 @@ static const char won_now[] =
 	" FROM deals WHERE status = 'won' AND archived_at IS NULL"
 	" AND closed_at >= ?1 AND closed_at < ?2"
 	" AND (?3 IS NULL OR owner = ?3) AND (?4 IS NULL OR pipeline = ?4)";
-/* As of a past day, a deal is won from the row that says so: it was won
- * when that row began. */
+/* As of a past day, a deal is won when the history row it was in then
+ * says so, on the day that row says it was won. */
 static const char won_then[] =
-	"SELECT h.entered_at, h.owner, h.pipeline, h.amount, h.amount_currency, 100"
+	"SELECT h.closed_at, h.owner, h.pipeline, h.amount, h.amount_currency, 100"
 	" FROM deal_history h JOIN deals d ON d.id = h.deal_id"
-	" WHERE h.status = 'won' AND h.left_at IS NULL AND h.entered_at >= ?1"
-	" AND h.entered_at < ?2 AND h.entered_at <= ?5 AND d.archived_at IS NULL"
+	" WHERE h.status = 'won' AND h.left_at IS NULL AND h.closed_at >= ?1"
+	" AND h.closed_at < ?2 AND h.entered_at <= ?5 AND d.archived_at IS NULL"
 	" AND (?3 IS NULL OR h.owner = ?3) AND (?4 IS NULL OR h.pipeline = ?4)"
 	" UNION ALL"
-	" SELECT h.entered_at, h.owner, h.pipeline, h.amount, h.amount_currency, 100"
+	" SELECT h.closed_at, h.owner, h.pipeline, h.amount, h.amount_currency, 100"
 	" FROM deal_history h JOIN deals d ON d.id = h.deal_id"
-	" WHERE h.status = 'won' AND h.left_at > ?5 AND h.entered_at >= ?1"
-	" AND h.entered_at < ?2 AND h.entered_at <= ?5 AND d.archived_at IS NULL"
+	" WHERE h.status = 'won' AND h.left_at > ?5 AND h.closed_at >= ?1"
+	" AND h.closed_at < ?2 AND h.entered_at <= ?5 AND d.archived_at IS NULL"
 	" AND (?3 IS NULL OR h.owner = ?3) AND (?4 IS NULL OR h.pipeline = ?4)";
 
 /* Adds one deal of a query row to its group. */
@@ -346,7 +348,8 @@ static int add_deal(struct forecast *f, crm_stmt *st, int won)
 	if (won)
 		return add(f->db, &g->won, m.minor);
 	g->open++;
-	if ((rc = add(f->db, &g->amount, m.minor)))
+	if ((rc = add(f->db, &g->amount, m.minor)) ||
+	    (rc = crm_money_weighted_add(&f->weighted, &m, crm_stmt_int(st, 5))))
 		return rc;
 	return crm_money_weighted_add(&g->weighted, &m, crm_stmt_int(st, 5));
 }
@@ -489,10 +492,10 @@ static int report(struct forecast *f, int (*fn)(void *arg, const char *const *va
 {
 	struct group total = { (char *)"total", 0, 0, 0, 0, 0, 0, { 0, 0, 0, "" } };
 	struct crm_money m;
-	int64_t wsum = 0;
 	int rc = CRM_OK, stop = 0;
 
-	qsort(f->g, f->n, sizeof *f->g, by_key);
+	if (f->n)
+		qsort(f->g, f->n, sizeof *f->g, by_key);
 	for (size_t i = 0; i < f->n && !rc && !stop; i++) {
 		struct group *g = &f->g[i];
 
@@ -500,13 +503,15 @@ static int report(struct forecast *f, int (*fn)(void *arg, const char *const *va
 			break;
 		total.open += g->open;
 		total.has_target |= g->has_target;
-		if ((rc = add(f->db, &total.amount, g->amount)) || (rc = add(f->db, &wsum, m.minor)) ||
+		if ((rc = add(f->db, &total.amount, g->amount)) ||
 		    (rc = add(f->db, &total.won, g->won)) || (rc = add(f->db, &total.target, g->target)))
 			break;
 		stop = emit(f, g, m.minor, fn, arg);
 	}
-	if (!rc && !stop)
-		stop = emit(f, &total, wsum, fn, arg);
+	/* The total's weighted figure is the exact sum rounded once, so it may
+	 * differ by a cent from the sum of the rows'. */
+	if (!rc && !stop && !(rc = crm_money_weighted_result(&m, &f->weighted)))
+		stop = emit(f, &total, m.minor, fn, arg);
 	return rc ? rc : stop;
 }
 
@@ -538,6 +543,8 @@ int crm_deal_forecast(crm_db *db, const struct crm_forecast_opts *o,
 	int rc = forecast_range(&f);
 
 	*unconverted = 0;
+	if (!rc)
+		rc = crm_money_weighted_init(&f.weighted, base_currency(db), 100);
 	if (!rc)
 		rc = scan(&f, o->as_of ? open_then : open_now, 0);
 	if (!rc)

@@ -8,8 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "crm/config.h"
 #include "crm/date.h"
 #include "crm/entity.h"
+#include "crm/money.h"
 #include "crm/norm.h"
 #include "internal.h"
 
@@ -169,6 +171,23 @@ static int filter_contains(crm_query *q, const char *field, const char *v)
 	return rc;
 }
 
+/* An amount compares with amounts of its own currency ("amount>1000 USD";
+ * no code: the base currency), exactly, in minor units. */
+static int filter_money(crm_query *q, const struct crm_fielddef *d, const char *op,
+                        const char *v)
+{
+	struct crm_money m;
+	int ne = !strcmp(op, "!=");
+
+	if (crm_money_parse(&m, v, q->db->cfg ? crm_config_currency(q->db->cfg) : "EUR"))
+		return crm_error_prefix(d->f.name), crm_error_recode(CRM_EUSAGE);
+	crm_buf_printf(&q->where.sql, " AND %s(t.%s_currency = ? AND t.%s %s ?)", ne ? "NOT " : "",
+	               d->column, d->column, ne ? "=" : op);
+	if (part_param(&q->where, m.cur, 0, 0))
+		return crm_error_nomem();
+	return part_param(&q->where, NULL, 1, m.minor);
+}
+
 static const char *const ops[] = { "<=", ">=", "!=", "=", "<", ">", "~", NULL };
 
 int crm_query_filter(crm_query *q, const char *field, const char *op, const char *value)
@@ -187,6 +206,8 @@ int crm_query_filter(crm_query *q, const char *field, const char *op, const char
 	equal = !strcmp(op, "=") || !strcmp(op, "!=");
 	if (*value && equal && d && d->f.type == CRM_FT_REF)
 		return filter_ref(q, d, op, value);
+	if (*value && d && d->f.type == CRM_FT_MONEY && d->column)
+		return filter_money(q, d, op, value);
 	crm_buf_puts(&q->where.sql, " AND ");
 	if (!*value && equal) {
 		/* "field=" asks for records where the field is empty. */
@@ -393,8 +414,15 @@ int crm_query_sort(crm_query *q, const char *spec)
 	for (tok = copy ? strtok_r(copy, ",", &save) : NULL; tok && !rc;
 	     tok = strtok_r(NULL, ",", &save)) {
 		int desc = *tok == '-';
+		const struct crm_field *f = crm_entity_field_find(q->e, tok + desc);
+
 		crm_buf_puts(&q->order.sql, q->order.sql.len ? ", " : " ORDER BY ");
-		rc = field_sql(q, &q->order, tok + desc, &d);
+		/* Amounts sort by what they are worth in the base currency today. */
+		if (f && f->type == CRM_FT_MONEY && (d = crm_fielddef_of(f))->column)
+			rc = crm_buf_printf(&q->order.sql, "crm_base_or_null(t.%s, t.%s_currency, NULL)",
+			                    d->column, d->column);
+		else
+			rc = field_sql(q, &q->order, tok + desc, &d);
 		if (!rc && desc)
 			crm_buf_puts(&q->order.sql, " DESC");
 	}

@@ -73,40 +73,63 @@ static int store_rate(crm_db *db, const char *day, const char *code, const char 
 	return rc;
 }
 
+/* Whether a cell holds no fixing: empty or "N/A". */
+static int no_fixing(const char *text)
+{
+	return !*text || !strcasecmp(text, "N/A");
+}
+
+/* Finds the base currency's own rate per euro in the row: *have tells
+ * whether the day fixed one (the euro needs none). */
+static int base_rate(const struct crm_row *row, const char *base, struct crm_rate *out,
+                     int *have)
+{
+	char code[8], text[64];
+
+	*have = !strcmp(base, "EUR");
+	for (size_t i = 1; i < row->n && !*have; i++) {
+		trimmed(code, sizeof code, row->names[i]);
+		trimmed(text, sizeof text, row->values[i]);
+		if (strcmp(code, base) || no_fixing(text))
+			continue;
+		if (crm_rate_parse(out, text))
+			return crm_error_prefix(code);
+		*have = 1;
+	}
+	return CRM_OK;
+}
+
 /* Imports one row: its date, then every currency column with a fixing. */
 static int import_row(crm_db *db, const struct crm_row *row, const char *name,
                       struct crm_rates_counts *n)
 {
 	const char *base = db->cfg ? crm_config_currency(db->cfg) : "EUR";
-	char day[CRM_DATE_LEN], text[64], code[8];
+	char day[CRM_DATE_LEN], text[64], code[8], place[300];
 	struct crm_rate base_eur = CRM_RATE_ONE;
-	size_t i;
-	int rc = CRM_OK, have_base = !strcmp(base, "EUR");
+	int rc, have_base;
 
+	snprintf(place, sizeof place, "%s:%ld", name, row->line);
 	trimmed(text, sizeof text, row->n ? row->values[0] : "");
 	if (ecb_date(day, text, db->now))
-		return crm_error_set(CRM_EDATA, "%s:%ld: invalid date '%s'", name, row->line, text);
-	for (i = 1; i < row->n && !have_base; i++) {
-		trimmed(code, sizeof code, row->names[i]);
-		trimmed(text, sizeof text, row->values[i]);
-		if (!strcmp(code, base) && crm_rate_parse(&base_eur, text) == CRM_OK)
-			have_base = 1;
-	}
+		return crm_error_set(CRM_EDATA, "%s: invalid date '%s'", place, text);
+	if ((rc = base_rate(row, base, &base_eur, &have_base)))
+		return crm_error_prefix(place);
 	/* A day the base itself was not fixed gives no rate per base. */
 	if (!have_base) {
 		n->skipped += (long)row->n - 1;
 		return CRM_OK;
 	}
-	for (i = 1; i < row->n && !rc; i++) {
+	for (size_t i = 1; i < row->n && !rc; i++) {
 		trimmed(code, sizeof code, row->names[i]);
 		trimmed(text, sizeof text, row->values[i]);
-		if (!crm_currency_valid_p(code) || !*text || !strcasecmp(text, "N/A")) {
+		if (!crm_currency_valid_p(code) || no_fixing(text)) {
 			n->skipped += *code != '\0';
 			continue;
 		}
-		if ((rc = store_rate(db, day, code, text, base, &base_eur, &n->stored)) == CRM_EDATA)
-			rc = crm_error_set(CRM_EDATA, "%s:%ld: %s: %s", name, row->line, code,
-			                   crm_error_message());
+		if ((rc = store_rate(db, day, code, text, base, &base_eur, &n->stored)) == CRM_EDATA) {
+			crm_error_prefix(code);
+			crm_error_prefix(place);
+		}
 	}
 	return rc;
 }

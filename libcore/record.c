@@ -298,19 +298,55 @@ static int update_row(crm_db *db, const crm_record *r, const struct rowvals *rv,
 	return crm_stmt_done(st);
 }
 
-/* Reads the output value of every field r assigns (custom ones too) into
- * vals, malloc'd strings or NULL, in assignment order. */
-static int read_values(crm_db *db, const crm_record *r, int64_t id, char **vals)
+/* What an update compares before and after: the fields r assigns (custom
+ * ones too), then, since the entity's rules may change others (a deal
+ * closed by naming an outcome as its stage), its other writable fields. */
+struct watch {
+	const crm_record *r;
+	const struct crm_fielddef **extra;
+	size_t nextra;
+};
+
+static int watch_init(struct watch *w, const crm_record *r, int adding)
 {
+	w->r = r;
+	w->nextra = 0;
+	if (!(w->extra = calloc(r->e->nfields + 1, sizeof *w->extra)))
+		return crm_error_nomem();
+	for (size_t i = 0; i < r->e->nfields && !adding; i++) {
+		const struct crm_fielddef *d = &r->e->defs[i];
+
+		if (d->column && !(d->f.flags & CRM_FIELD_RO) && !crm_record_has(r, d->f.name))
+			w->extra[w->nextra++] = d;
+	}
+	return CRM_OK;
+}
+
+static size_t watch_count(const struct watch *w)
+{
+	return w->r->n + w->nextra;
+}
+
+/* The field watched at i, or NULL for a custom one. */
+static const struct crm_fielddef *watch_def(const struct watch *w, size_t i)
+{
+	return i < w->r->n ? w->r->a[i].def : w->extra[i - w->r->n];
+}
+
+/* Reads the output value of every watched field into vals, malloc'd
+ * strings or NULL. */
+static int read_values(crm_db *db, const struct watch *w, int64_t id, char **vals)
+{
+	const crm_record *r = w->r;
 	crm_buf sql = CRM_BUF_INIT;
 	crm_stmt *st;
 	int rc, param = 1;
 
 	crm_buf_puts(&sql, "SELECT 0");
-	for (size_t i = 0; i < r->n; i++) {
+	for (size_t i = 0; i < watch_count(w); i++) {
 		crm_buf_puts(&sql, ", ");
-		if (r->a[i].def)
-			crm_field_sql(&sql, r->a[i].def);
+		if (watch_def(w, i))
+			crm_field_sql(&sql, watch_def(w, i));
 		else
 			crm_buf_printf(&sql, "(SELECT value FROM %s WHERE %s = t.id AND key = ?%d)",
 			               r->e->custom_table, r->e->custom_fk, param++);
@@ -330,7 +366,7 @@ static int read_values(crm_db *db, const crm_record *r, int64_t id, char **vals)
 		return rc == CRM_DONE ? crm_error_set(CRM_ENOTFOUND, "no %s %lld", r->e->name,
 		                                         (long long)id) : rc;
 	}
-	for (size_t i = 0; i < r->n; i++) {
+	for (size_t i = 0; i < watch_count(w); i++) {
 		const char *v = crm_stmt_text(st, (int)i + 1);
 		vals[i] = v ? strdup(v) : NULL;
 	}
@@ -376,20 +412,20 @@ static int same(const char *a, const char *b)
 
 /* Builds the audit JSON {"field":[old,new],...} of the fields that changed;
  * *n receives their number. */
-static int changes_json(crm_buf *b, const crm_record *r, char **old, char **new, int *n)
+static int changes_json(crm_buf *b, const struct watch *w, char **old, char **new, int *n)
 {
 	*n = 0;
 	crm_buf_putc(b, '{');
-	for (size_t i = 0; i < r->n; i++) {
+	for (size_t i = 0; i < watch_count(w); i++) {
 		if (same(old[i], new[i]))
 			continue;
 		if ((*n)++)
 			crm_buf_putc(b, ',');
-		if (r->a[i].def) {
-			crm_json_quote(b, r->a[i].def->f.name);
+		if (watch_def(w, i)) {
+			crm_json_quote(b, watch_def(w, i)->f.name);
 		} else {
 			crm_buf clean = CRM_BUF_INIT;
-			crm_buf_printf(&clean, "custom.%s", r->a[i].key);
+			crm_buf_printf(&clean, "custom.%s", w->r->a[i].key);
 			crm_json_quote(b, crm_buf_str(&clean));
 			crm_buf_free(&clean);
 		}
@@ -414,9 +450,10 @@ static void free_values(char **v, size_t n)
 
 /* Stores the record's columns, then audits what changed.  An update that
  * changes nothing is undone, so updated_at and the audit log stay quiet. */
-static int write_steps(crm_db *db, const crm_record *r, int64_t *id, int adding,
+static int write_steps(crm_db *db, const struct watch *w, int64_t *id, int adding,
                        char **old, char **new, int *n)
 {
+	const crm_record *r = w->r;
 	struct rowvals rv = { NULL, 0 };
 	crm_buf json = CRM_BUF_INIT;
 	int rc;
@@ -430,9 +467,9 @@ static int write_steps(crm_db *db, const crm_record *r, int64_t *id, int adding,
 	if (!rc)
 		rc = r->e->after_write(db, *id, r);
 	if (!rc)
-		rc = read_values(db, r, *id, new);
+		rc = read_values(db, w, *id, new);
 	if (!rc)
-		rc = changes_json(&json, r, old, new, n);
+		rc = changes_json(&json, w, old, new, n);
 	if (!rc && (*n || adding))
 		rc = crm_audit_add(db, r->e->name, *id, adding ? "add" : "set", crm_buf_str(&json));
 	crm_buf_free(&json);
@@ -441,16 +478,18 @@ static int write_steps(crm_db *db, const crm_record *r, int64_t *id, int adding,
 
 static int write_record(crm_db *db, const crm_record *r, int64_t *id, int adding, int *changed)
 {
-	char **old = calloc(r->n + 1, sizeof *old), **new = calloc(r->n + 1, sizeof *new);
+	struct watch w = { r, NULL, 0 };
+	size_t nw = r->n + r->e->nfields + 1;
+	char **old = calloc(nw, sizeof *old), **new = calloc(nw, sizeof *new);
 	int rc, n = 0;
 
 	if (!old || !new)
 		rc = crm_error_nomem();
-	else if (!(rc = crm_db_writable(db)) &&
-	         (adding || !(rc = read_values(db, r, *id, old))))
+	else if (!(rc = watch_init(&w, r, adding)) && !(rc = crm_db_writable(db)) &&
+	         (adding || !(rc = read_values(db, &w, *id, old))))
 		rc = crm_db_savepoint(db, "crm_write");
 	if (!rc) {
-		rc = write_steps(db, r, id, adding, old, new, &n);
+		rc = write_steps(db, &w, id, adding, old, new, &n);
 		/* Setting an erased record to what it holds changes nothing, so a
 		 * round trip of a list passes; any real change is refused. */
 		if (!rc && n && !adding)
@@ -459,8 +498,9 @@ static int write_record(crm_db *db, const crm_record *r, int64_t *id, int adding
 	}
 	if (changed)
 		*changed = !rc && (adding || n > 0);
-	free_values(old, r->n);
-	free_values(new, r->n);
+	free_values(old, nw);
+	free_values(new, nw);
+	free(w.extra);
 	return rc;
 }
 

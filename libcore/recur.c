@@ -67,12 +67,20 @@ static int every(const char *s, long *n, size_t *unit)
 /* Parses rule into libical's form; 0 when it is not a rule. */
 static int parse(const char *rule, struct icalrecurrencetype *out, char **canon)
 {
-	const char *s = rule + strspn(rule, " \t");
+	char s[256];
 	crm_buf b = CRM_BUF_INIT;
-	size_t unit;
+	size_t unit, len;
 	long n;
 
 	*canon = NULL;
+	/* The rule without the blanks around it. */
+	rule += strspn(rule, " \t");
+	for (len = strlen(rule); len && strchr(" \t\r\n", rule[len - 1]); len--)
+		;
+	if (len >= sizeof s)
+		return 0;
+	memcpy(s, rule, len);
+	s[len] = '\0';
 	for (unit = 0; unit < sizeof freqs / sizeof freqs[0]; unit++)
 		if (!strcasecmp(s, freqs[unit].word)) {
 			crm_buf_printf(&b, "FREQ=%s", freqs[unit].freq);
@@ -90,7 +98,7 @@ static int parse(const char *rule, struct icalrecurrencetype *out, char **canon)
 		*canon = crm_buf_detach(&c);
 	}
 	if (!b.len && !strncasecmp(s, "RRULE:", 6))
-		s += 6;
+		memmove(s, s + 6, strlen(s + 6) + 1);
 	if (!b.len && !strncasecmp(s, "FREQ=", 5))
 		crm_buf_puts(&b, s);
 	if (!b.len) {
@@ -123,16 +131,18 @@ int crm_recur_normalize(char **out, const char *rule)
 
 int crm_ical_time(const char *s, struct icaltimetype *t)
 {
-	char buf[32];
-	int y, m, d, hh = 0, mm = 0, ss = 0, timed = strlen(s) > 10;
+	char norm[CRM_TIME_LEN], buf[32];
+	int timed = strlen(s) > 10;
 
-	if (sscanf(s, "%4d-%2d-%2d", &y, &m, &d) != 3 ||
-	    (timed && sscanf(s + 10, "T%2d:%2d:%2d", &hh, &mm, &ss) != 3))
+	/* Read as the toolkit reads dates and times: impossible dates refused,
+	 * offsets turned into UTC. */
+	if (timed ? crm_time_parse(norm, s, 0) : crm_date_parse(norm, s, 0))
 		return crm_error_set(CRM_EDATA, "invalid date '%s'", s);
 	if (timed)
-		snprintf(buf, sizeof buf, "%04d%02d%02dT%02d%02d%02dZ", y, m, d, hh, mm, ss);
+		snprintf(buf, sizeof buf, "%.4s%.2s%.2sT%.2s%.2s%.2sZ", norm, norm + 5, norm + 8,
+		         norm + 11, norm + 14, norm + 17);
 	else
-		snprintf(buf, sizeof buf, "%04d%02d%02d", y, m, d);
+		snprintf(buf, sizeof buf, "%.4s%.2s%.2s", norm, norm + 5, norm + 8);
 	*t = icaltime_from_string(buf);
 	if (icaltime_is_null_time(*t) || !icaltime_is_valid_time(*t))
 		return crm_error_set(CRM_EDATA, "invalid date '%s'", s);

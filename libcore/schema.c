@@ -170,18 +170,19 @@ static const char step5[] =
 	"CREATE INDEX deal_notes_deal ON deal_notes(deal_id, at);"
 	/* What a forecast reads of a deal, from entered to left: a row for
 	 * each stage it was in, won and lost too, and a new one whenever its
-	 * amount, probability, expected close or owner changed, so that the
-	 * pipeline can be rebuilt as it stood on any past day. */
+	 * amount, probability, expected close, owner or closing time changed,
+	 * so that the pipeline can be rebuilt as it stood on any past day. */
 	"CREATE TABLE deal_history ("
 	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
 	" deal_id INTEGER NOT NULL REFERENCES deals(id) ON DELETE CASCADE,"
 	" pipeline TEXT NOT NULL, stage TEXT NOT NULL, status TEXT NOT NULL,"
 	" amount INTEGER, amount_currency TEXT, probability INTEGER,"
-	" expected_close TEXT, owner TEXT,"
+	" expected_close TEXT, owner TEXT, closed_at TEXT,"
 	" entered_at TEXT NOT NULL, left_at TEXT, user TEXT NOT NULL);"
 	"CREATE INDEX deal_history_deal ON deal_history(deal_id, entered_at);"
-	/* The rows in force at a time T: left_at NULL or after T. */
-	"CREATE INDEX deal_history_state ON deal_history(status, left_at, entered_at);"
+	/* The rows in force at a time T (left_at NULL or after T), by status;
+	 * won ones by when they were won. */
+	"CREATE INDEX deal_history_state ON deal_history(status, left_at, closed_at);"
 	"CREATE VIRTUAL TABLE deals_fts USING fts5("
 	" title, contact, company, notes,"
 	" tokenize = 'unicode61 remove_diacritics 2');"

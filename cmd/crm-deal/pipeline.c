@@ -125,6 +125,28 @@ static void head_line(char *text, size_t size, const struct crm_board *b,
 	}
 }
 
+/* Under the columns of stages with more deals than shown: how many more;
+ * nothing when every deal is shown. */
+static void more_line(const struct crm_board *b, size_t rows, size_t w)
+{
+	char text[64];
+	int any = 0;
+
+	for (size_t i = 0; i < b->nstages; i++)
+		any |= b->stages[i].count > (long)rows;
+	if (!any)
+		return;
+	for (size_t i = 0; i < b->nstages; i++) {
+		long more = b->stages[i].count - (long)rows;
+
+		text[0] = '\0';
+		if (more > 0)
+			snprintf(text, sizeof text, "+%ld more", more);
+		cell(text, w, i + 1 == b->nstages);
+	}
+	putchar('\n');
+}
+
 /* The board on a terminal: a column per stage, fitted to the width, with
  * its count, total, weighted total and largest deals. */
 static void board_columns(const struct crm_board *b, size_t titles)
@@ -153,15 +175,7 @@ static void board_columns(const struct crm_board *b, size_t titles)
 			cell(r < b->stages[i].ndeals ? b->stages[i].deals[r].title : "", w, i + 1 == n);
 		putchar('\n');
 	}
-	for (size_t i = 0; i < n; i++) {
-		long more = b->stages[i].count - (long)rows;
-
-		text[0] = '\0';
-		if (more > 0)
-			snprintf(text, sizeof text, "+%ld more", more);
-		cell(text, w, i + 1 == n);
-	}
-	putchar('\n');
+	more_line(b, rows, w);
 }
 
 int pipeline_board(struct cli *c, int argc, char **argv)
