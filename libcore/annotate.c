@@ -45,17 +45,12 @@ static int no_tags(const struct crm_entity *e)
 static char *tags_of(crm_db *db, const struct crm_entity *e, int64_t id)
 {
 	crm_buf sql = CRM_BUF_INIT;
-	crm_stmt *st;
 	char *v = NULL;
 
 	crm_buf_printf(&sql, "SELECT group_concat(tag, ',') FROM (SELECT tag FROM %s"
 	               " WHERE %s = ?1 ORDER BY tag)", e->tag_table, e->custom_fk);
-	if (!crm_db_stmt(db, &st, crm_buf_str(&sql))) {
-		crm_stmt_bind_int(st, 1, id);
-		if (crm_stmt_step(st) == CRM_ROW && crm_stmt_text(st, 0))
-			v = strdup(crm_stmt_text(st, 0));
-		crm_stmt_reset(st);
-	}
+	if (crm_db_text_of(db, crm_buf_str(&sql), id, &v))
+		v = NULL;
 	crm_buf_free(&sql);
 	return v;
 }

@@ -80,18 +80,13 @@ static char *unique_of(crm_db *db, const struct crm_entity *e, const struct crm_
                        int64_t id)
 {
 	crm_buf sql = CRM_BUF_INIT;
-	crm_stmt *st;
 	char *v = NULL;
 
 	crm_buf_puts(&sql, "SELECT ");
 	crm_field_column(&sql, d, crm_type_of(d)->derived[0].suffix);
 	crm_buf_printf(&sql, " FROM %s WHERE id = ?1", e->table);
-	if (!crm_db_stmt(db, &st, crm_buf_str(&sql))) {
-		crm_stmt_bind_int(st, 1, id);
-		if (crm_stmt_step(st) == CRM_ROW && crm_stmt_text(st, 0))
-			v = strdup(crm_stmt_text(st, 0));
-		crm_stmt_reset(st);
-	}
+	if (crm_db_text_of(db, crm_buf_str(&sql), id, &v))
+		v = NULL;
 	crm_buf_free(&sql);
 	return v;
 }

@@ -1,47 +1,16 @@
 /* fuzz_rates.c - exchange-rate files in the European Central Bank's CSV
  * layout, imported into a scratch database (opened once, removed at exit)
  * inside a transaction that is rolled back, then a rate looked up. */
-#include "crm.h"
-#include "fuzz.h"
-
-static crm_db *db;
-static char dir[] = "/tmp/crm-fuzz.XXXXXX";
-static char path[64];
-
-static void cleanup(void)
-{
-	static const char *const suffix[] = { "", "-wal", "-shm" };
-	char file[80];
-	size_t i;
-
-	crm_db_close(db);
-	for (i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
-		snprintf(file, sizeof file, "%s%s", path, suffix[i]);
-		unlink(file);
-	}
-	rmdir(dir);
-}
-
-static crm_db *scratch(void)
-{
-	if (db || path[0])
-		return db;
-	if (!mkdtemp(dir))
-		return NULL;
-	snprintf(path, sizeof path, "%s/crm.db", dir);
-	atexit(cleanup);
-	if (crm_db_open(&db, path, 0, NULL) != CRM_OK)
-		db = NULL;
-	return db;
-}
+#include "scratch.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	crm_db *db;
 	struct crm_rates_counts n;
 	struct crm_rate r;
 	FILE *in;
 
-	if (!scratch() || crm_db_begin(db, true) != CRM_OK)
+	if (!(db = scratch()) || crm_db_begin(db, true) != CRM_OK)
 		return 0;
 	if ((in = fuzz_stream(data, size))) {
 		if (crm_rates_import(db, in, "fuzz", &n) == CRM_OK && n.stored > 0 &&
