@@ -19,6 +19,7 @@
 
 #include "crm/date.h"
 #include "crm/error.h"
+#include "crm/mapping.h"
 #include "crm/money.h"
 #include "crm/norm.h"
 #include "config_impl.h"
@@ -336,9 +337,17 @@ const struct crm_pipeline *crm_config_pipeline(const crm_config *c, const char *
 {
 	const struct crm_pipeline *p;
 	size_t n = crm_config_pipelines(c, &p);
+	char key[128], k[128];
 
+	if (!name)
+		return p;
 	for (size_t i = 0; i < n; i++)
-		if (!name || !strcmp(p[i].name, name))
+		if (!strcmp(p[i].name, name))
+			return &p[i];
+	/* Else in any case and spacing, as stages are matched. */
+	crm_column_key(key, sizeof key, name);
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(crm_column_key(k, sizeof k, p[i].name), key))
 			return &p[i];
 	return NULL;
 }

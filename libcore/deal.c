@@ -27,19 +27,19 @@ static const struct crm_fielddef deal_fields[] = {
 	REF("contact", 0, "the person: id, email or name", "contact", "contact_id", NULL),
 	REF("company", 0, "the company: id, name or domain", "company", "company_id", NULL),
 	FIELD("owner", CRM_FT_TEXT, 0, "responsible user (default: the acting user)", "owner", NULL),
-	FIELD("pipeline", CRM_FT_TEXT, 0, "pipeline (default: the first configured)", "pipeline",
+	FIELD("pipeline", CRM_FT_WORD, 0, "pipeline (default: the first configured)", "pipeline",
 	      NULL),
-	FIELD("stage", CRM_FT_TEXT, 0, "stage of its pipeline (default: the first)", "stage", NULL),
+	FIELD("stage", CRM_FT_WORD, 0, "stage of its pipeline (default: the first)", "stage", NULL),
 	FIELD("amount", CRM_FT_MONEY, 0, "amount, e.g. '1234.50 EUR' (no code: the base currency)",
 	      "amount", NULL),
 	FIELD("probability", CRM_FT_PERCENT, 0, "chance of winning, 0-100 (default: the stage's)",
 	      "probability", NULL),
-	CHOICE("probability_source", RO, "stage or manual", probability_sources,
-	       "probability_source"),
+	CHOICE("probability_source", CRM_FIELD_NOTEMPTY, "stage (the stage's probability) or manual",
+	       probability_sources, "probability_source"),
 	FIELD("expected_close", CRM_FT_DATE, 0, "when it should close (YYYY-MM-DD)",
 	      "expected_close", NULL),
 	FIELD("source", CRM_FT_TEXT, 0, "where the deal came from", "source", NULL),
-	CHOICE("status", 0, "open, won or lost", deal_status, "status"),
+	CHOICE("status", CRM_FIELD_NOTEMPTY, "open, won or lost", deal_status, "status"),
 	FIELD("lost_reason", CRM_FT_TEXT, 0, "why it was lost", "lost_reason", NULL),
 	FIELD("closed_at", CRM_FT_WHEN, 0, "when it was won or lost (default: when marked so)",
 	      "closed_at", NULL),
@@ -147,7 +147,7 @@ struct deal {
 
 /* The deal's history row still open: where it stood before this write. */
 struct was {
-	char *pipeline, *stage, *status, *state;
+	char *pipeline, *stage, *status, *closed_at, *state;
 	int found;
 };
 
@@ -155,7 +155,7 @@ static void deal_free(struct deal *d, struct was *w)
 {
 	free(d->pipeline), free(d->stage), free(d->status), free(d->source);
 	free(d->reason), free(d->closed_at), free(d->stage_at), free(d->expected);
-	free(w->pipeline), free(w->stage), free(w->status), free(w->state);
+	free(w->pipeline), free(w->stage), free(w->status), free(w->closed_at), free(w->state);
 }
 
 static char *dup_col(crm_stmt *st, int i)
@@ -188,15 +188,15 @@ static int load(crm_db *db, int64_t id, struct deal *d, struct was *w)
 		d->probability = crm_stmt_kind(st, 7) == CRM_KIND_NULL ? -1 : crm_stmt_int(st, 7);
 	}
 	crm_stmt_reset(st);
-	if (rc < 0 || (rc = crm_db_stmt(db, &st, "SELECT pipeline, stage, status, "
+	if (rc < 0 || (rc = crm_db_stmt(db, &st, "SELECT pipeline, stage, status, closed_at, "
 	                                STATE_SQL("") " FROM deal_history"
 	                                " WHERE deal_id = ?1 AND left_at IS NULL")))
-		return rc < 0 ? rc : rc;
+		return rc;
 	crm_stmt_bind_int(st, 1, id);
 	if ((rc = crm_stmt_step(st)) == CRM_ROW) {
 		w->found = 1;
 		w->pipeline = dup_col(st, 0), w->stage = dup_col(st, 1), w->status = dup_col(st, 2);
-		w->state = dup_col(st, 3);
+		w->closed_at = dup_col(st, 3), w->state = dup_col(st, 4);
 	}
 	crm_stmt_reset(st);
 	return rc < 0 ? rc : CRM_OK;
@@ -237,13 +237,10 @@ static int find_pipeline(crm_db *db, const char *name, const struct crm_pipeline
 	const struct crm_pipeline *p;
 	size_t n = crm_config_pipelines(db->cfg, &p);
 	crm_buf b = CRM_BUF_INIT;
-	char key[128];
 	int rc;
 
-	crm_column_key(key, sizeof key, name ? name : "");
-	for (size_t i = 0; i < n; i++)
-		if (!name || same_key(p[i].name, key))
-			return *out = &p[i], CRM_OK;
+	if ((*out = crm_config_pipeline(db->cfg, name)))
+		return CRM_OK;
 	names_of(&b, p, n, sizeof *p);
 	rc = crm_error_set(CRM_EDATA, "pipeline: no pipeline '%s' (pipelines: %s)", name,
 	                   crm_buf_str(&b));
@@ -279,33 +276,50 @@ static const char *outcome_of(const char *stage)
 	return NULL;
 }
 
+/* The stage outcome names a deal closed from: the stage it was in. */
+static int close_from_stage(struct deal *d, const struct was *w, const crm_record *r,
+                            const struct crm_pipeline *p, const char *outcome)
+{
+	int rc = CRM_OK;
+
+	if (!crm_record_has(r, "status"))
+		rc = put(&d->status, outcome);
+	if (!rc)
+		rc = put(&d->stage, w->found && !strcmp(w->pipeline, p->name) ? w->stage
+		                    : p->stages[p->nstages - 1].name);
+	return rc;
+}
+
 /* Settles pipeline and stage: defaults, the configured spelling, and
- * outcomes written as stages. */
+ * outcomes written as stages.  A deal whose pipeline or stage the
+ * configuration no longer names keeps it until either is written; *pp
+ * is then NULL, or the stage's pipeline. */
 static int settle_stage(crm_db *db, struct deal *d, const struct was *w, const crm_record *r,
                         const struct crm_pipeline **pp)
 {
 	const struct crm_pipeline *p = NULL;
 	const struct crm_stage *s;
 	const char *outcome = d->stage ? outcome_of(d->stage) : NULL;
+	int moved = crm_record_has(r, "pipeline") || crm_record_has(r, "stage");
 	crm_buf b = CRM_BUF_INIT;
 	int rc;
 
+	*pp = NULL;
+	if (!moved && d->pipeline && !crm_config_pipeline(db->cfg, d->pipeline))
+		return CRM_OK;
 	if ((rc = find_pipeline(db, d->pipeline, &p)) || (rc = put(&d->pipeline, p->name)))
 		return rc;
 	*pp = p;
-	if (outcome) {
-		if (!crm_record_has(r, "status") && (rc = put(&d->status, outcome)))
-			return rc;
-		/* A deal closed from its stage stays in it. */
-		rc = put(&d->stage, w->found && !strcmp(w->pipeline, p->name) ? w->stage
-		                    : p->stages[p->nstages - 1].name);
-		if (rc)
-			return rc;
-	}
-	if (!d->stage || (!crm_record_has(r, "stage") && !find_stage(p, d->stage)))
+	if (outcome && (rc = close_from_stage(d, w, r, p, outcome)))
+		return rc;
+	if (!d->stage)
 		return put(&d->stage, p->stages[0].name);
 	if ((s = find_stage(p, d->stage)))
 		return put(&d->stage, s->name);
+	if (!crm_record_has(r, "stage") && crm_record_has(r, "pipeline"))
+		return put(&d->stage, p->stages[0].name);
+	if (!moved)
+		return CRM_OK;
 	names_of(&b, p->stages, p->nstages, sizeof *p->stages);
 	rc = crm_error_set(CRM_EDATA, "stage: no stage '%s' in pipeline '%s' (stages: %s)",
 	                   d->stage, p->name, crm_buf_str(&b));
@@ -340,31 +354,53 @@ static int settle_reason(crm_db *db, struct deal *d)
 	return rc;
 }
 
+/* When a closed deal closed, unless given: a deal still closed the same
+ * way keeps its time (an import that clears it changes nothing); one
+ * imported closed closed when it was expected to, if that has passed
+ * (HubSpot's close date is both); otherwise now.  A deal imported closed
+ * entered its outcome then, so *entered moves back. */
+static int settle_closed(struct deal *d, const struct was *w, int closed,
+                         char entered[CRM_TIME_LEN])
+{
+	const char *when = entered;
+	int rc;
+
+	if (!closed)
+		return put(&d->closed_at, NULL);
+	if (!d->closed_at) {
+		if (w->found && w->closed_at && !strcmp(w->status, d->status))
+			when = w->closed_at;
+		else if (!w->found && d->expected && strcmp(d->expected, entered) < 0)
+			when = d->expected;
+		if ((rc = put(&d->closed_at, when)))
+			return rc;
+	}
+	if (!w->found && strcmp(d->closed_at, entered) < 0)
+		snprintf(entered, CRM_TIME_LEN, "%s", d->closed_at);
+	return CRM_OK;
+}
+
 /* Settles the outcome, the probability and when the deal entered its
  * stage; *entered receives the time the new state began. */
 static int settle(crm_db *db, struct deal *d, const struct was *w, const crm_record *r,
                   const struct crm_pipeline *p, char entered[CRM_TIME_LEN])
 {
+	const struct crm_stage *st;
 	int closed = strcmp(d->status, "open") != 0, moved;
 	int rc = settle_reason(db, d);
 
 	crm_db_now(db, entered);
-	if (!rc && !closed)
-		rc = put(&d->closed_at, NULL);
-	/* A deal imported closed closed when it was expected to, if that has
-	 * passed (HubSpot's close date is both). */
-	else if (!rc && !d->closed_at)
-		rc = put(&d->closed_at, !w->found && d->expected && strcmp(d->expected, entered) < 0
-		                        ? d->expected : entered);
-	/* A deal imported as closed long ago entered its outcome then. */
-	else if (!rc && !w->found && strcmp(d->closed_at, entered) < 0)
-		snprintf(entered, CRM_TIME_LEN, "%s", d->closed_at);
+	if (!rc)
+		rc = settle_closed(d, w, closed, entered);
 	if (rc)
 		return rc;
-	if (crm_record_has(r, "probability"))
+	/* A probability given makes it manual, unless the source is given too
+	 * (as in the toolkit's own output, imported back). */
+	if (crm_record_has(r, "probability") && !crm_record_has(r, "probability_source"))
 		rc = put(&d->source, crm_record_value(r, "probability") ? "manual" : "stage");
-	if (!rc && !strcmp(d->source, "stage"))
-		d->probability = find_stage(p, d->stage)->probability;
+	/* A stage the configuration no longer names keeps its probability. */
+	if (!rc && !strcmp(d->source, "stage") && p && (st = find_stage(p, d->stage)))
+		d->probability = st->probability;
 	moved = !w->found || strcmp(w->pipeline, d->pipeline) || strcmp(w->stage, d->stage) ||
 	        strcmp(w->status, d->status);
 	if (!rc && moved)

@@ -211,6 +211,18 @@ static int when_either(crm_db *db, const struct crm_fielddef *d, const char *v,
 	return when_value(db, out, v, crm_date_parse);
 }
 
+/* A name the configuration gives (a pipeline, a stage) compares in any
+ * case: the filter's value in lower case against lower(column). */
+static int word_lower(crm_db *db, const struct crm_fielddef *d, const char *v, const char *region,
+                      char **out)
+{
+	int rc = text_value(db, d, v, region, out);
+
+	for (char *p = rc ? NULL : *out; p && *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return rc;
+}
+
 static const struct crm_type types[] = {
 	[CRM_FT_ID] = { "id", id_value, { { NULL, NULL } }, "", NULL, crm_text_key, 0 },
 	[CRM_FT_TEXT] = { "text", text_value, { { NULL, NULL } }, NULL, NULL, crm_text_key, 0 },
@@ -230,6 +242,8 @@ static const struct crm_type types[] = {
 			   crm_text_key, 0, money_minor },
 	[CRM_FT_PERCENT] = { "percent", percent_value, { { NULL, NULL } }, "", NULL, crm_text_key, 0 },
 	[CRM_FT_WHEN] = { "date or time", when_either, { { NULL, NULL } }, "", NULL, crm_text_key, 0 },
+	[CRM_FT_WORD] = { "word", text_value, { { NULL, NULL } }, "", NULL, crm_text_key, 0, word_lower,
+			  "lower" },
 };
 
 const struct crm_type *crm_type_of(const struct crm_fielddef *d)
@@ -261,6 +275,8 @@ int crm_field_compare_sql(crm_buf *b, const struct crm_fielddef *d)
 
 	if (!t->compare || !d->column)
 		return crm_field_sql(b, d);
+	if (t->fold)
+		return crm_buf_printf(b, "%s(t.%s%s)", t->fold, d->column, t->compare);
 	return crm_buf_printf(b, "t.%s%s", d->column, t->compare);
 }
 

@@ -235,6 +235,7 @@ struct forecast {
 	struct group *g;
 	size_t n;
 	struct crm_money_weighted weighted; /* of every group: rounded once too */
+	const struct crm_pipeline *pipeline; /* the one asked for, or NULL */
 	long unconverted;
 };
 
@@ -364,7 +365,7 @@ static int scan(struct forecast *f, const char *sql, int won)
 	crm_stmt_bind_text(st, 1, f->from);
 	crm_stmt_bind_text(st, 2, f->to);
 	crm_stmt_bind_text(st, 3, f->o->owner);
-	crm_stmt_bind_text(st, 4, f->o->pipeline);
+	crm_stmt_bind_text(st, 4, f->pipeline ? f->pipeline->name : NULL);
 	crm_stmt_bind_text(st, 5, f->until);
 	while ((rc = crm_stmt_step(st)) == CRM_ROW && !(rc = add_deal(f, st, won)))
 		;
@@ -424,7 +425,8 @@ static int add_targets(struct forecast *f)
 	char period[CRM_PERIOD_LEN];
 	int rc = CRM_OK;
 
-	if (!strcmp(by, "pipeline"))
+	/* Targets are the team's or an owner's, never a pipeline's. */
+	if (!strcmp(by, "pipeline") || f->pipeline)
 		return CRM_OK;
 	if (!strcmp(by, "owner")) {
 		for (size_t i = 0; i < n && !rc; i++)
@@ -528,6 +530,8 @@ static int forecast_range(struct forecast *f)
 	if (!o->from || !o->to || crm_date_parse(f->from, o->from, 0) ||
 	    crm_date_parse(f->to, o->to, 0))
 		return crm_error_set(CRM_EUSAGE, "a forecast needs a range of days");
+	if (o->pipeline && !(f->pipeline = crm_config_pipeline(f->db->cfg, o->pipeline)))
+		return crm_error_set(CRM_EUSAGE, "no pipeline '%s'", o->pipeline);
 	crm_db_now(f->db, now);
 	snprintf(f->as_of, sizeof f->as_of, "%.10s", o->as_of ? o->as_of : now);
 	if (o->as_of)

@@ -93,7 +93,7 @@ static int add_todo(void *arg, const char *const *v)
 	add_time(todo, v[F_UPDATED], icalproperty_new_lastmodified);
 	icalcomponent_add_property(todo, icalproperty_new_summary(v[F_TITLE] ? v[F_TITLE] : ""));
 	/* A repeating entry needs its start: the due date. */
-	if (v[F_REPEAT])
+	if (v[F_REPEAT] && !strcmp(v[F_STATUS], "open"))
 		add_time(todo, v[F_DUE], icalproperty_new_dtstart);
 	add_time(todo, v[F_DUE], icalproperty_new_due);
 	icalcomponent_add_property(todo, icalproperty_new_status(status_of(v[F_STATUS])));
@@ -101,7 +101,9 @@ static int add_todo(void *arg, const char *const *v)
 		!strcmp(prio, "high") ? 1 : !strcmp(prio, "low") ? 9 : 5));
 	if (!strcmp(v[F_STATUS], "done"))
 		add_time(todo, v[F_DONE], icalproperty_new_completed);
-	add_rrule(todo, v[F_REPEAT], v[F_DUE]);
+	/* A finished task's series goes on in the next task, not in it. */
+	if (!strcmp(v[F_STATUS], "open"))
+		add_rrule(todo, v[F_REPEAT], v[F_DUE]);
 	add_categories(todo, v[F_TAGS]);
 	add_description(todo, v);
 	icalcomponent_add_component(x->cal, todo);

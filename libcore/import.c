@@ -735,7 +735,14 @@ static int with_currency(crm_import *imp, const char *v, const char **out)
 	crm_buf b = CRM_BUF_INIT;
 
 	*out = v;
-	if (!imp->rs.currency || is_blank(v) || crm_money_parse(&m, v, NULL) == CRM_OK) {
+	if (!imp->rs.currency || is_blank(v))
+		return CRM_OK;
+	if (crm_money_parse(&m, v, NULL) == CRM_OK) {
+		char cur[4];
+
+		if (crm_currency_normalize(cur, imp->rs.currency) == CRM_OK && strcmp(cur, m.cur))
+			return crm_error_set(CRM_EDATA, "amount: '%s' is not in the row's currency %s", v,
+			                     cur);
 		crm_error_clear();
 		return CRM_OK;
 	}
@@ -753,11 +760,12 @@ static int fill_record(crm_import *imp, crm_record *r)
 	for (size_t i = 0; i < imp->e->nfields && !rc; i++) {
 		const struct crm_fielddef *d = &imp->e->defs[i];
 		const char *v = imp->rs.val[i];
-		if (!v)
+		/* A blank cell leaves a field that has a default alone. */
+		if (!v || (is_blank(v) && (d->f.flags & CRM_FIELD_NOTEMPTY)))
 			continue;
 		if (d->f.type == CRM_FT_REF && !is_blank(v))
 			rc = ref_target(imp, d, v, &v);
-		if (d->f.type == CRM_FT_MONEY)
+		if (!rc && d->f.type == CRM_FT_MONEY)
 			rc = with_currency(imp, v, &v);
 		if (!rc)
 			rc = crm_record_set(r, d->f.name, v);

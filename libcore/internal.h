@@ -237,6 +237,7 @@ struct crm_type {
 	int (*match)(char **out, const char *s); /* ~ compares these keys */
 	int unique;          /* one live record per normalised value */
 	crm_value_fn normal; /* the form = compares (NULL: the first derived column's, else value's) */
+	const char *fold;    /* SQL function = applies to the column first ("lower"), or NULL */
 };
 
 /* Returns the descriptor of field d's type. */

@@ -150,6 +150,32 @@ int crm_rates_put(crm_db *db, const char *date, const char *currency, const stru
 	return crm_stmt_done(st);
 }
 
+/* Stores one rate and audits it: entity "rate", id 0, the currency and
+ * day with the old and new rate. */
+static int set_audited(crm_db *db, const char *day, const char *code, const struct crm_rate *r)
+{
+	crm_buf name = CRM_BUF_INIT;
+	char text[CRM_RATE_TEXT], *old = NULL;
+	crm_stmt *st;
+	int rc;
+
+	if ((rc = crm_db_stmt(db, &st, "SELECT rate FROM rates WHERE currency = ?1 AND date = ?2")))
+		return rc;
+	crm_stmt_bind_text(st, 1, code);
+	crm_stmt_bind_text(st, 2, day);
+	if ((rc = crm_stmt_step(st)) == CRM_ROW && !(old = strdup(crm_stmt_text(st, 0))))
+		rc = crm_error_nomem();
+	crm_stmt_reset(st);
+	if (rc < 0)
+		return rc;
+	crm_buf_printf(&name, "%s %s", code, day);
+	if (!(rc = crm_rate_format(text, sizeof text, r)) && !(rc = crm_rates_put(db, day, code, r)))
+		rc = crm_audit_change(db, "rate", 0, "set", crm_buf_str(&name), old, text);
+	free(old);
+	crm_buf_free(&name);
+	return rc;
+}
+
 int crm_rates_set(crm_db *db, const char *date, const char *currency, const char *rate)
 {
 	char day[CRM_DATE_LEN], code[4];
@@ -167,7 +193,7 @@ int crm_rates_set(crm_db *db, const char *date, const char *currency, const char
 	if ((rc = crm_rate_parse(&r, rate)))
 		return rc;
 	crm_rates_forget(db);
-	return crm_rates_put(db, day, code, &r);
+	return set_audited(db, day, code, &r);
 }
 
 int crm_rates_list(crm_db *db, const char *currency,

@@ -137,6 +137,7 @@ static int import_row(crm_db *db, const struct crm_row *row, const char *name,
 int crm_rates_import(crm_db *db, FILE *in, const char *name, struct crm_rates_counts *n)
 {
 	struct crm_reader_opts o = { .format = CRM_FORMAT_CSV };
+	char text[80];
 	struct crm_row row;
 	crm_reader *r;
 	int rc;
@@ -155,5 +156,9 @@ int crm_rates_import(crm_db *db, FILE *in, const char *name, struct crm_rates_co
 			break;
 	}
 	crm_reader_close(r);
-	return rc < 0 ? rc : CRM_OK;
+	if (rc < 0)
+		return rc;
+	/* One audit entry says what the import stored. */
+	snprintf(text, sizeof text, "%ld rates of %ld days", n->stored, n->rows);
+	return crm_audit_change(db, "rate", 0, "import", name, NULL, text);
 }

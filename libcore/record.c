@@ -225,6 +225,9 @@ static int record_columns(crm_db *db, const crm_record *r, int64_t self, struct 
 		if (!r->a[i].value && (d->f.flags & CRM_FIELD_REQUIRED))
 			rc = crm_error_set(CRM_EDATA, "%s: a %s needs a %s", d->f.name,
 			                   r->e->name, d->f.name);
+		else if (!r->a[i].value && (d->f.flags & CRM_FIELD_NOTEMPTY))
+			rc = crm_error_set(CRM_EDATA, "%s: cannot be empty (%s)", d->f.name,
+			                   d->f.help);
 		else
 			rc = crm_field_columns(db, d, r->a[i].value, country, &rv->cv[rv->n++]);
 		if (!rc && crm_type_of(d)->unique && r->a[i].value)

@@ -206,6 +206,27 @@ int crm_recur_rrule(char **out, const char *rule, const char *start)
 	return *out ? CRM_OK : crm_error_nomem();
 }
 
+int crm_recur_carry(char **out, const char *rule, const char *start)
+{
+	struct icalrecurrencetype r, plain;
+	struct icaltimetype t;
+	char *canon;
+	int rc;
+
+	*out = NULL;
+	if (!parse(rule, &plain, &canon))
+		return bad_rule(rule);
+	free(canon);
+	if ((rc = prepare(rule, start, &r, &t)))
+		return rc;
+	/* Unchanged by clamp: the rule carries on as written. */
+	if (r.by_month_day[0] == plain.by_month_day[0] && r.by_set_pos[0] == plain.by_set_pos[0])
+		*out = strdup(rule);
+	else
+		*out = icalrecurrencetype_as_string_r(&r);
+	return *out ? CRM_OK : crm_error_nomem();
+}
+
 static void format_time(char out[CRM_TIME_LEN], struct icaltimetype t)
 {
 	if (t.is_date)

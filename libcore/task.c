@@ -25,8 +25,8 @@ static const struct crm_fielddef task_fields[] = {
 	FIELD("title", CRM_FT_TEXT, REQUIRED, "what to do", "title", NULL),
 	FIELD("due", CRM_FT_WHEN, 0, "when it is due: a date, or a date and time", "due", NULL),
 	FIELD("wait", CRM_FT_WHEN, HIDDEN, "hidden from the due list until then", "wait", NULL),
-	CHOICE("priority", 0, "low, normal or high", task_priority, "priority"),
-	CHOICE("status", 0, "open, done or cancelled", task_status, "status"),
+	CHOICE("priority", CRM_FIELD_NOTEMPTY, "low, normal or high", task_priority, "priority"),
+	CHOICE("status", CRM_FIELD_NOTEMPTY, "open, done or cancelled", task_status, "status"),
 	FIELD("owner", CRM_FT_TEXT, 0, "responsible user (default: the acting user)", "owner", NULL),
 	REF("contact", 0, "the person: id, email or name", "contact", "contact_id", NULL),
 	REF("company", 0, "the company: id, name or domain", "company", "company_id", NULL),
@@ -159,11 +159,14 @@ static int task_after_write(crm_db *db, int64_t id, const crm_record *r)
 	char *v[2] = { NULL, NULL };
 	int rc;
 
-	(void)r;
 	rc = read_task(db, "SELECT repeat, due FROM tasks WHERE id = ?1", id, v, 2);
 	if (!rc)
 		rc = settle_repeat(db, id, v[0], v[1]);
 	free_vals(v, 2);
+	/* A time of completion given alone says the task is done. */
+	if (!rc && crm_record_value(r, "done_at") && !crm_record_has(r, "status"))
+		rc = crm_db_exec_id(db, "UPDATE tasks SET status = 'done' WHERE id = ?1"
+		                    " AND status = 'open'", id);
 	/* Finished when it was marked so, unless the record says when. */
 	if (!rc)
 		rc = crm_db_exec_id(db, "UPDATE tasks SET done_at = CASE WHEN status = 'open' THEN NULL"
@@ -219,10 +222,10 @@ static int start_next(crm_db *db, int64_t id, char *const *v, int64_t *next)
 	static const struct { int col; const char *field; } copied[] = {
 		{ T_TITLE, "title" }, { T_PRIORITY, "priority" }, { T_OWNER, "owner" },
 		{ T_CONTACT, "contact" }, { T_COMPANY, "company" }, { T_DEAL, "deal" },
-		{ T_REPEAT, "repeat" }, { T_FROM, "repeat_from" },
+		{ T_FROM, "repeat_from" },
 	};
 	const struct crm_entity *e = &crm_task_entity;
-	char due[CRM_TIME_LEN], wait[CRM_TIME_LEN];
+	char due[CRM_TIME_LEN], wait[CRM_TIME_LEN], *rule = NULL;
 	crm_record *r = NULL;
 	int rc = next_due(db, v, due), changed;
 
@@ -233,6 +236,10 @@ static int start_next(crm_db *db, int64_t id, char *const *v, int64_t *next)
 	for (size_t i = 0; !rc && i < sizeof copied / sizeof copied[0]; i++)
 		if (v[copied[i].col])
 			rc = crm_record_set(r, copied[i].field, v[copied[i].col]);
+	/* A series from the 31st keeps to it after a short month. */
+	if (!rc && !(rc = crm_recur_carry(&rule, v[T_REPEAT], v[T_DUE])))
+		rc = crm_record_set(r, "repeat", rule);
+	free(rule);
 	if (!rc)
 		rc = crm_record_set(r, "due", due);
 	if (!rc && v[T_WAIT])

@@ -29,8 +29,9 @@ static int rates_import(struct cli *c, int argc, char **argv)
 	if (rc)
 		return cli_error(c, rc);
 	if (!c->quiet)
-		fprintf(stderr, "%s: %ld days read, %ld rates stored, %ld cells without a rate\n",
-		        c->prog->name, n.rows, n.stored, n.skipped);
+		fprintf(stderr, "%s: %ld day%s read, %ld rate%s stored, %ld cell%s without a rate\n",
+		        c->prog->name, n.rows, n.rows == 1 ? "" : "s", n.stored,
+		        n.stored == 1 ? "" : "s", n.skipped, n.skipped == 1 ? "" : "s");
 	return 0;
 }
 

@@ -228,7 +228,8 @@ static int forecast_range(struct cli *c, int64_t now, char *from, char *to)
 	if (t && !f && crm_period_parse(from, b, year, now))
 		return cli_usage_error(c, "--to: invalid period '%s'", t);
 	if (strcmp(from, to) >= 0)
-		return cli_usage_error(c, "--from %s is not before --to %s", from, to);
+		return cli_usage_error(c, "the range starts (%s) after it ends (the day before %s)",
+		                       from, to);
 	return 0;
 }
 

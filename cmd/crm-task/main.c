@@ -36,7 +36,7 @@ static int finish(struct cli *c, int argc, char **argv, const char *status)
 		if ((rc = crm_task_finish(c->db, ids[i], status, &ch, &next)))
 			break;
 		changed += (size_t)ch;
-		if (next)
+		if (next && !cli_has(c, "dry-run"))
 			printf("%lld\n", (long long)next);
 	}
 	free(ids);

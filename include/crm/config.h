@@ -55,7 +55,8 @@ struct crm_pipeline {
  * days) when the file names none; returns how many. */
 size_t crm_config_pipelines(const crm_config *c, const struct crm_pipeline **out);
 
-/* Returns the pipeline called name (the first one for NULL), or NULL. */
+/* Returns the pipeline called name -- exactly, else in any case and
+ * spacing -- (the first one for NULL), or NULL. */
 const struct crm_pipeline *crm_config_pipeline(const crm_config *c, const char *name);
 
 /* Returns the stage of p called name, or NULL. */

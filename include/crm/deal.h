@@ -63,7 +63,7 @@ struct crm_forecast_opts {
 	const char *from, *to; /* the days [from, to), "YYYY-MM-DD" */
 	const char *as_of;    /* the day the pipeline is taken as it stood; NULL: today */
 	const char *owner;    /* only this owner's deals and targets; NULL: everyone's */
-	const char *pipeline; /* only this pipeline; NULL: all */
+	const char *pipeline; /* only this pipeline (and no targets); NULL: all */
 	int skip_missing;     /* leave out and count amounts no rate converts */
 };
 

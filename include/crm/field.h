@@ -26,13 +26,15 @@ enum crm_ftype {
 	CRM_FT_TAGS,    /* comma-separated tags (read-only; see tag verbs) */
 	CRM_FT_MONEY,   /* an amount: minor units, its ISO 4217 code beside it */
 	CRM_FT_PERCENT, /* a whole number from 0 to 100 */
-	CRM_FT_WHEN     /* a date, or a date and time when a time is given */
+	CRM_FT_WHEN,    /* a date, or a date and time when a time is given */
+	CRM_FT_WORD     /* a name from the configuration, matched in any case */
 };
 
 enum crm_field_flags {
-	CRM_FIELD_RO = 1 << 0,     /* not settable by add/set */
-	CRM_FIELD_HIDDEN = 1 << 1, /* not among the default list columns */
-	CRM_FIELD_REQUIRED = 1 << 2
+	CRM_FIELD_RO = 1 << 0,       /* not settable by add/set */
+	CRM_FIELD_HIDDEN = 1 << 1,   /* not among the default list columns */
+	CRM_FIELD_REQUIRED = 1 << 2,
+	CRM_FIELD_NOTEMPTY = 1 << 3  /* has a default and cannot be cleared */
 };
 
 struct crm_field {

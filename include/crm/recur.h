@@ -22,6 +22,12 @@ int crm_recur_normalize(char **out, const char *rule);
  * "FREQ=MONTHLY;BYMONTHDAY=-1" for a monthly series from the 31st. */
 int crm_recur_rrule(char **out, const char *rule, const char *start);
 
+/* Stores in *out (malloc'd) the rule the next task of a series started
+ * on start carries: rule as written, or, when the series keeps to the last
+ * day of short months, its RRULE with that day pinned, so that a monthly
+ * series from the 31st still falls on the 31st after February. */
+int crm_recur_carry(char **out, const char *rule, const char *start);
+
 /* Stores in out the first date of the series of rule starting on start
  * that comes after after (both "YYYY-MM-DD" or timestamps), in start's
  * form: a date for a date, a timestamp for a timestamp.  CRM_EDATA for a

@@ -1,0 +1,230 @@
+#!/bin/bash
+# crm-import deals and tasks: Pipedrive's and HubSpot's export headers, a
+# mapping file keeping the other system's ids in a custom field, updates
+# matched on it, outcomes written as stages, rejected rows, round trips of
+# the toolkit's own output, and tasks with their deals.
+. "$(dirname "$0")/lib.sh"
+
+snapshot() {
+	crm-deal list >/dev/null 2>&1 || true
+	sqlite3 "$CRM_DB" .dump >"$1"
+}
+
+test_expect_success 'setup: the people the deals name' '
+	crm-contact add --first-name Ana --last-name Souza --email ana@example.com >/dev/null &&
+	crm-contact add --first-name Bob --last-name Stone --email bob@example.org >/dev/null &&
+	crm-contact add --first-name Chen --last-name Wei --email chen@globex.example >/dev/null &&
+	crm-company add --name Globex --domain globex.example >/dev/null
+'
+
+cat >pipedrive.csv <<\EOF
+ID,Title,Value,Currency,Stage,Status,Expected close date,Owner,Contact person,Organization,Lost reason,Won time
+41,Fleet renewal,15000,EUR,Proposal,Open,2026-12-15,alice,Ana Souza,Souza Transportes,,
+42,Spare parts,900,USD,Qualified,Lost,2026-11-30,bob,bob@example.org,,price,
+43,Trucks,25000.50,EUR,Negotiation,Won,2026-11-10,alice,ana@example.com,Souza Transportes,,2026-11-12 14:00:00
+44,Old tender,300,EUR,Lead,Lost,2026-10-01,bob,,,timing,
+EOF
+printf 'columns:\n  ID: custom.pipedrive_id\n' >pipedrive.yaml
+
+test_expect_success 'Pipedrive: ids kept in a custom field, a missing company created once' '
+	crm-import deals --map pipedrive.yaml --key custom.pipedrive_id pipedrive.csv 2>err &&
+	echo "crm-import: read 4, created 4, updated 0, unchanged 0, skipped 0, rejected 0; 1 new company; batch 1" >expect &&
+	test_cmp expect err &&
+	crm-deal list -f id,title,amount,stage,status,expected_close,owner,contact,company,lost_reason,custom.pipedrive_id -H >out &&
+	cat >expect <<-\EOF &&
+	1	Fleet renewal	15000.00 EUR	proposal	open	2026-12-15	alice	ana@example.com	Souza Transportes		41
+	2	Spare parts	900.00 USD	qualified	lost	2026-11-30	bob	bob@example.org		price	42
+	3	Trucks	25000.50 EUR	negotiation	won	2026-11-10	alice	ana@example.com	Souza Transportes		43
+	4	Old tender	300.00 EUR	lead	lost	2026-10-01	bob			timing	44
+	EOF
+	test_cmp expect out &&
+	crm-company list -f name -H | grep -c "^Souza Transportes$" >out && echo 1 >expect && test_cmp expect out
+'
+test_expect_success 'Pipedrive: the closing time, given or not; probabilities from the stages' '
+	crm-deal list -f id,closed_at,probability,probability_source -H >out &&
+	printf "1\t\t50\tstage\n2\t2026-11-22T09:30:00Z\t25\tstage\n3\t2026-11-12T14:00:00Z\t75\tstage\n4\t2026-10-01\t10\tstage\n" >expect &&
+	test_cmp expect out &&
+	crm-deal history 3 -f stage,entered -H >out && printf "won\t2026-11-12T14:00:00Z\n" >expect && test_cmp expect out
+'
+test_expect_success 'Pipedrive: the same file again with --on-conflict update changes nothing' '
+	snapshot before &&
+	crm-import deals --map pipedrive.yaml --key custom.pipedrive_id --on-conflict update pipedrive.csv 2>err &&
+	echo "crm-import: read 4, created 0, updated 0, unchanged 4, skipped 0, rejected 0; nothing changed" >expect &&
+	test_cmp expect err &&
+	snapshot after && test_cmp before after
+'
+test_expect_success 'Pipedrive: a changed value updates that deal only, audited old to new' '
+	sed "s/^41,Fleet renewal,15000,EUR,Proposal/41,Fleet renewal,16000,EUR,Negotiation/" pipedrive.csv >changed.csv &&
+	crm-import deals --map pipedrive.yaml --key custom.pipedrive_id --on-conflict update changed.csv 2>err &&
+	grep -E -q "^crm-import: read 4, created 0, updated 1, unchanged 3, skipped 0, rejected 0; batch [0-9]+$" err &&
+	crm-deal show 1 -f amount,stage,probability -H >out && printf "16000.00 EUR\tnegotiation\t75\n" >expect && test_cmp expect out &&
+	crm-db audit -e deal -i 1 -f action,changes -H | tail -1 >out &&
+	grep -q "^set	stage: proposal → negotiation; amount: 15000.00 EUR → 16000.00 EUR" out
+'
+test_expect_success 'Pipedrive: without --on-conflict update, matches are skipped' '
+	crm-import deals --map pipedrive.yaml --key custom.pipedrive_id pipedrive.csv 2>err &&
+	grep -q "created 0, updated 0, unchanged 0, skipped 4, rejected 0; nothing changed" err &&
+	crm-deal show 1 -f amount -H >out && echo "16000.00 EUR" >expect && test_cmp expect out
+'
+test_expect_success 'the forecast counts the imported deals' '
+	crm-deal forecast --from 2026-10 --to 2026-12 -f period,open,amount,won -H >out &&
+	printf "2026-11\t0\t0.00\t25000.50\n2026-12\t1\t16000.00\t0.00\ntotal\t1\t16000.00\t25000.50\n" >expect &&
+	test_cmp expect out
+'
+
+cat >hubspot.csv <<\EOF
+Deal Name,Deal Stage,Amount,Close Date,Pipeline,Deal owner,Associated Company,Associated Contact,Closed Lost Reason
+Globex expansion,Closed Won,12000,2026-11-05,default,carol,globex.example,Chen Wei (chen@globex.example),
+Globex pilot,Proposal,3000,2027-01-15,Default,carol,globex.example,Chen Wei (chen@globex.example),
+Globex audit,Closed Lost,500,2026-12-20,default,carol,globex.example,Chen Wei <chen@globex.example>,too expensive
+EOF
+test_expect_success 'HubSpot: outcomes as stages, the company by domain, the person as "Name (email)"' '
+	crm-import deals hubspot.csv 2>err &&
+	grep -E -q "^crm-import: read 3, created 3, updated 0, unchanged 0, skipped 0, rejected 0; batch [0-9]+$" err &&
+	crm-deal list --owner carol -f id,title,amount,stage,status,expected_close,closed_at,pipeline,company,contact,lost_reason -H >out &&
+	cat >expect <<-\EOF &&
+	5	Globex expansion	12000.00 EUR	negotiation	won	2026-11-05	2026-11-05	default	Globex	chen@globex.example	
+	6	Globex pilot	3000.00 EUR	proposal	open	2027-01-15		default	Globex	chen@globex.example	
+	7	Globex audit	500.00 EUR	negotiation	lost	2026-12-20	2026-11-22T09:30:00Z	default	Globex	chen@globex.example	too expensive
+	EOF
+	test_cmp expect out
+'
+test_expect_success 'HubSpot: a deal imported won on a past close date entered its outcome that day' '
+	crm-deal history 5 -f stage,entered -H >out &&
+	test "$(wc -l <out)" -eq 1 && grep -q "^won	2026-11-05" out
+'
+test_expect_success 'HubSpot: a deal imported won in October counts as won in October, as of any day since' '
+	printf "Deal Name,Deal Stage,Amount,Close Date,Deal owner\nOctober win,Closed Won,1000,2026-10-05,dora\n" >oct.csv &&
+	crm-import deals -q oct.csv &&
+	crm-deal forecast --owner dora --from 2026-10 --to 2026-11 -f period,won -H >now &&
+	printf "2026-10\t1000.00\ntotal\t1000.00\n" >expect && test_cmp expect now &&
+	crm-deal forecast --owner dora --as-of 2026-11-22 --from 2026-10 --to 2026-11 -f period,won -H >out &&
+	test_cmp now out &&
+	crm-deal forecast --owner dora --as-of 2026-10-31 --from 2026-10 --to 2026-11 -f period,won -H >out &&
+	test_cmp now out
+'
+
+# Rejected rows: the line, the field and the value named; the other rows
+# are imported.
+test_expect_success 'an unknown pipeline is rejected, naming the field and the value' '
+	printf "Deal Name,Pipeline,Amount\nP1,Enterprise,100\nP2,default,50\n" >pipe.csv &&
+	expect_exit 3 crm-import deals pipe.csv 2>err &&
+	grep -q "pipe.csv:2: pipeline: no pipeline .Enterprise. (pipelines: default)" err &&
+	grep -q "read 2, created 1, updated 0, unchanged 0, skipped 0, rejected 1" err &&
+	expect_exit 1 crm-deal list --search P1 -H >out && test ! -s out &&
+	crm-deal list --search P2 -f amount -H >out && echo "50.00 EUR" >expect && test_cmp expect out
+'
+test_expect_success 'an unknown stage is rejected, naming it' '
+	printf "Deal Name,Stage\nS1,Signed\n" >stage.csv &&
+	expect_exit 3 crm-import deals stage.csv 2>err &&
+	grep -q "stage.csv:2: stage: no stage .Signed. in pipeline .default." err
+'
+test_expect_success 'rows with a bad amount are rejected while the others load; rejects keep line, field, reason' '
+	printf "Deal Name,Amount,Currency\nA1,12.345,EUR\nA2,10,EUR\nA3,lots,EUR\nA4,99999999999999999999,EUR\nA5,7,XYZ\nA6,1500.5,JPY\nA7,1500,JPY\n" >amounts.csv &&
+	expect_exit 3 crm-import deals --reject rej.csv amounts.csv 2>err &&
+	grep -q "amounts.csv:2: amount: .12.345 EUR. has more decimals than EUR.s 2" err &&
+	grep -q "amounts.csv:4: amount: invalid amount .lots EUR." err &&
+	grep -q "amounts.csv:5: amount: amount out of range" err &&
+	grep -q "amounts.csv:6: amount: unknown currency .XYZ." err &&
+	grep -q "amounts.csv:7: amount: .1500.5 JPY. has more decimals than JPY.s 0" err &&
+	grep -q "read 7, created 2, updated 0, unchanged 0, skipped 0, rejected 5" err &&
+	crm-deal list --where "title~A" -f title,amount -H | grep -E "^A[0-9]" >out &&
+	printf "A2\t10.00 EUR\nA7\t1500 JPY\n" >expect && test_cmp expect out &&
+	tr -d "\r" <rej.csv | cut -d, -f1,4,5 >out &&
+	printf "Deal Name,_line,_field\nA1,2,amount\nA3,4,amount\nA4,5,amount\n" >expect && head -4 out | test_cmp expect -
+'
+test_expect_success 'an amount whose code contradicts the currency column is rejected' '
+	printf "Deal Name,Amount,Currency\nC1,10 USD,EUR\n" >contra.csv &&
+	expect_exit 3 crm-import deals contra.csv 2>err && grep -q "contra.csv:2: " err &&
+	expect_exit 1 crm-deal list --search C1 -H >out && test ! -s out
+'
+test_expect_success 'a lost deal without a reason is rejected' '
+	printf "Deal Name,Deal Stage\nNo reason,Closed Lost\n" >noreason.csv &&
+	expect_exit 3 crm-import deals noreason.csv 2>err &&
+	grep -q "noreason.csv:2: lost_reason: a lost deal needs a reason" err
+'
+test_expect_success 'a deal naming a missing person is rejected' '
+	printf "Deal Name,Contact person\nGhost,ghost@example.org\n" >ghost.csv &&
+	expect_exit 3 crm-import deals ghost.csv 2>err &&
+	grep -q "ghost.csv:2: contact: no contact .ghost@example.org." err
+'
+test_expect_success '--dry-run counts and writes nothing; undo removes a batch' '
+	snapshot before &&
+	printf "Deal Name,Amount\nDry,5\n" >dry.csv &&
+	crm-import deals -n dry.csv 2>err && grep -q "created 1.*dry run, nothing written" err &&
+	snapshot after && test_cmp before after &&
+	crm-import deals dry.csv 2>err && batch=$(sed -n "s/.*batch \([0-9]*\)$/\1/p" err) &&
+	crm-deal list --search Dry -f title -H >out && echo Dry >expect && test_cmp expect out &&
+	crm-import undo "$batch" 2>err && grep -q "removed 1" err &&
+	expect_exit 1 crm-deal list --search Dry -H >out && test ! -s out
+'
+for f in csv tsv jsonl json yaml; do
+	test_expect_success "deals round-trip through $f with no change" "
+		snapshot before &&
+		crm-deal list --all --format $f | crm-import deals --format $f --key id --on-conflict update 2>err &&
+		grep -q 'created 0, updated 0, unchanged [1-9][0-9]*, skipped 0, rejected 0; nothing changed' err &&
+		snapshot after && test_cmp before after
+	"
+done
+
+# --- tasks
+cat >tasks.csv <<\EOF
+Subject,Due date,Assigned to,Deal,Contact person,Priority
+Call about the fleet,2026-11-25,alice,Fleet renewal,ana@example.com,high
+Send the quote,2026-11-26 14:00,bob,1,,normal
+Orphan,2026-11-27,bob,No such deal,,low
+Bad date,2026-02-30,bob,,,low
+EOF
+test_expect_success 'tasks: Subject, Due date, Assigned to and Deal; a missing deal or bad date rejected' '
+	expect_exit 3 crm-import tasks tasks.csv 2>err &&
+	grep -q "tasks.csv:4: deal: no deal .No such deal. (give its id or exact title)" err &&
+	grep -q "tasks.csv:5: due: invalid date .2026-02-30." err &&
+	grep -q "read 4, created 2, updated 0, unchanged 0, skipped 0, rejected 2" err &&
+	crm-task list -f id,title,due,owner,deal,deal_id,contact,priority -H >out &&
+	printf "1\tCall about the fleet\t2026-11-25\talice\tFleet renewal\t1\tana@example.com\thigh\n" >expect &&
+	printf "2\tSend the quote\t2026-11-26T14:00:00Z\tbob\tFleet renewal\t1\t\tnormal\n" >>expect &&
+	test_cmp expect out
+'
+test_expect_success 'tasks: the deal'"'"'s timeline and --no-next-step see them' '
+	crm-deal timeline 1 -f text -H | grep -q "^task 1: created: title=Call about the fleet" &&
+	expect_exit 1 crm-deal list --no-next-step --where "title~Fleet" -H >out && test ! -s out
+'
+test_expect_success 'tasks: an empty priority cell is the default, normal' '
+	printf "Subject,Due date,Priority\nNo priority,2026-12-01,\n" >noprio.csv &&
+	crm-import tasks noprio.csv 2>err &&
+	grep -q "read 1, created 1" err &&
+	crm-task list --search "No priority" -f title,priority -H >out && printf "No priority\tnormal\n" >expect &&
+	test_cmp expect out
+'
+test_expect_success 'tasks: Todoist-style columns, a repeat, labels' '
+	printf "Content,Deadline,Recurrence,Labels\nWeekly call,2026-11-16,weekly,team\n" >todo.csv &&
+	crm-import tasks -q todo.csv &&
+	crm-task list --search "Weekly call" -f due,repeat,repeat_from,status,tags -H >out &&
+	printf "2026-11-16\tweekly\tdue\topen\tteam\n" >expect && test_cmp expect out
+'
+test_expect_success 'tasks: a status and a done time are kept' '
+	printf "Subject,Due date,Status,Done time\nFiled,2026-11-16,done,2026-11-16 10:00\n" >status.csv &&
+	crm-import tasks -q status.csv &&
+	crm-task list --search Filed -f status,done_at -H >out && printf "done\t2026-11-16T10:00:00Z\n" >expect &&
+	test_cmp expect out
+'
+test_expect_success 'tasks: a completion time without a status means the task was done' '
+	printf "Content,Deadline,Completed At\nCompleted call,2026-11-16,2026-11-16 10:00\n" >completed.csv &&
+	crm-import tasks -q completed.csv &&
+	crm-task list --search "Completed call" -f status,done_at -H >out && printf "done\t2026-11-16T10:00:00Z\n" >expect &&
+	test_cmp expect out
+'
+test_expect_success 'tasks: a repeat without a due date is rejected' '
+	printf "Subject,Recurrence\nNo date,weekly\n" >nodue.csv &&
+	expect_exit 3 crm-import tasks nodue.csv 2>err &&
+	grep -q "nodue.csv:2: repeat: a repeating task needs a due date" err
+'
+for f in csv jsonl; do
+	test_expect_success "tasks round-trip through $f with no change" "
+		snapshot before &&
+		crm-task list --all --format $f | crm-import tasks --format $f --key id --on-conflict update 2>err &&
+		grep -q 'created 0, updated 0, unchanged [1-9][0-9]*, skipped 0, rejected 0; nothing changed' err &&
+		snapshot after && test_cmp before after
+	"
+done
+test_done
