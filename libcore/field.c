@@ -223,27 +223,32 @@ static int word_lower(crm_db *db, const struct crm_fielddef *d, const char *v, c
 	return rc;
 }
 
+/* Fields not named are zero: no derived column, no import key, no
+ * uniqueness, no fold; compare NULL means the output expression.  ~
+ * compares match keys, and a name's folds scripts too. */
+#define TYPE(n, fn, cmp) .name = n, .value = fn, .compare = cmp, .match = crm_text_key
+
 static const struct crm_type types[] = {
-	[CRM_FT_ID] = { "id", id_value, { { NULL, NULL } }, "", NULL, crm_text_key, 0 },
-	[CRM_FT_TEXT] = { "text", text_value, { { NULL, NULL } }, NULL, NULL, crm_text_key, 0 },
-	[CRM_FT_NAME] = { "name", text_value, { { NULL, NULL } }, NULL, "name_key", crm_text_fold, 0 },
-	[CRM_FT_EMAIL] = { "email", text_value, { { "_norm", email_norm }, { "_key", email_key } },
-			   "_norm", "_norm", crm_text_key, 1 },
-	[CRM_FT_PHONE] = { "phone", text_value, { { "_e164", phone_e164 } }, "_e164", "_e164",
-			   crm_text_key, 0 },
-	[CRM_FT_COUNTRY] = { "country", country_value, { { NULL, NULL } }, "", NULL, crm_text_key, 0 },
-	[CRM_FT_DATE] = { "date", date_value, { { NULL, NULL } }, "", NULL, crm_text_key, 0 },
-	[CRM_FT_TIME] = { "time", time_value, { { NULL, NULL } }, "", NULL, crm_text_key, 0 },
-	[CRM_FT_ENUM] = { "enum", enum_value, { { NULL, NULL } }, "", NULL, crm_text_key, 0 },
-	[CRM_FT_REF] = { "reference", ref_value, { { NULL, NULL } }, "", NULL, crm_text_key, 0 },
-	[CRM_FT_DOMAIN] = { "domain", domain_value, { { NULL, NULL } }, "", "", crm_text_key, 0 },
-	[CRM_FT_TAGS] = { "tags", text_value, { { NULL, NULL } }, NULL, NULL, crm_text_key, 0 },
-	[CRM_FT_MONEY] = { "money", money_minor, { { "_currency", money_currency } }, "", NULL,
-			   crm_text_key, 0, money_minor },
-	[CRM_FT_PERCENT] = { "percent", percent_value, { { NULL, NULL } }, "", NULL, crm_text_key, 0 },
-	[CRM_FT_WHEN] = { "date or time", when_either, { { NULL, NULL } }, "", NULL, crm_text_key, 0 },
-	[CRM_FT_WORD] = { "word", text_value, { { NULL, NULL } }, "", NULL, crm_text_key, 0, word_lower,
-			  "lower" },
+	[CRM_FT_ID] = { TYPE("id", id_value, "") },
+	[CRM_FT_TEXT] = { TYPE("text", text_value, NULL) },
+	[CRM_FT_NAME] = { .name = "name", .value = text_value, .key = "name_key",
+			  .match = crm_text_fold },
+	[CRM_FT_EMAIL] = { TYPE("email", text_value, "_norm"), .key = "_norm", .unique = 1,
+			   .derived = { { "_norm", email_norm }, { "_key", email_key } } },
+	[CRM_FT_PHONE] = { TYPE("phone", text_value, "_e164"), .key = "_e164",
+			   .derived = { { "_e164", phone_e164 } } },
+	[CRM_FT_COUNTRY] = { TYPE("country", country_value, "") },
+	[CRM_FT_DATE] = { TYPE("date", date_value, "") },
+	[CRM_FT_TIME] = { TYPE("time", time_value, "") },
+	[CRM_FT_ENUM] = { TYPE("enum", enum_value, "") },
+	[CRM_FT_REF] = { TYPE("reference", ref_value, "") },
+	[CRM_FT_DOMAIN] = { TYPE("domain", domain_value, ""), .key = "" },
+	[CRM_FT_TAGS] = { TYPE("tags", text_value, NULL) },
+	[CRM_FT_MONEY] = { TYPE("money", money_minor, ""), .normal = money_minor,
+			   .derived = { { "_currency", money_currency } } },
+	[CRM_FT_PERCENT] = { TYPE("percent", percent_value, "") },
+	[CRM_FT_WHEN] = { TYPE("date or time", when_either, "") },
+	[CRM_FT_WORD] = { TYPE("word", text_value, ""), .normal = word_lower, .fold = "lower" },
 };
 
 const struct crm_type *crm_type_of(const struct crm_fielddef *d)

@@ -166,8 +166,10 @@ static int set_audited(crm_db *db, const char *day, const char *code, const stru
 	if ((rc = crm_stmt_step(st)) == CRM_ROW && !(old = strdup(crm_stmt_text(st, 0))))
 		rc = crm_error_nomem();
 	crm_stmt_reset(st);
-	if (rc < 0)
+	if (rc < 0) {
+		free(old);
 		return rc;
+	}
 	crm_buf_printf(&name, "%s %s", code, day);
 	if (!(rc = crm_rate_format(text, sizeof text, r)) && !(rc = crm_rates_put(db, day, code, r)))
 		rc = crm_audit_change(db, "rate", 0, "set", crm_buf_str(&name), old, text);
