@@ -333,21 +333,23 @@ size_t crm_config_pipelines(const crm_config *c, const struct crm_pipeline **out
 	return c ? c->sales.npipelines : 1;
 }
 
+/* Whether name means configured: exactly, or in any case and spacing
+ * ("Closed Won" is closedwon), as column names are matched. */
+static int names(const char *configured, const char *name)
+{
+	char a[128], b[128];
+
+	return !strcmp(configured, name) ||
+	       !strcmp(crm_column_key(a, sizeof a, configured), crm_column_key(b, sizeof b, name));
+}
+
 const struct crm_pipeline *crm_config_pipeline(const crm_config *c, const char *name)
 {
 	const struct crm_pipeline *p;
 	size_t n = crm_config_pipelines(c, &p);
-	char key[128], k[128];
 
-	if (!name)
-		return p;
 	for (size_t i = 0; i < n; i++)
-		if (!strcmp(p[i].name, name))
-			return &p[i];
-	/* Else in any case and spacing, as stages are matched. */
-	crm_column_key(key, sizeof key, name);
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(crm_column_key(k, sizeof k, p[i].name), key))
+		if (!name || names(p[i].name, name))
 			return &p[i];
 	return NULL;
 }
@@ -355,8 +357,18 @@ const struct crm_pipeline *crm_config_pipeline(const crm_config *c, const char *
 const struct crm_stage *crm_pipeline_stage(const struct crm_pipeline *p, const char *name)
 {
 	for (size_t i = 0; i < p->nstages; i++)
-		if (!strcmp(p->stages[i].name, name))
+		if (names(p->stages[i].name, name))
 			return &p->stages[i];
+	return NULL;
+}
+
+const char *crm_config_lost_reason(const crm_config *c, const char *text)
+{
+	const char *const *r = crm_config_lost_reasons(c);
+
+	for (size_t i = 0; r && r[i]; i++)
+		if (names(r[i], text))
+			return r[i];
 	return NULL;
 }
 

@@ -147,7 +147,7 @@ struct deal {
 
 /* The deal's history row still open: where it stood before this write. */
 struct was {
-	char *pipeline, *stage, *status, *closed_at, *state;
+	char *pipeline, *stage, *status, *closed_at;
 	int found;
 };
 
@@ -155,7 +155,7 @@ static void deal_free(struct deal *d, struct was *w)
 {
 	free(d->pipeline), free(d->stage), free(d->status), free(d->source);
 	free(d->reason), free(d->closed_at), free(d->stage_at), free(d->expected);
-	free(w->pipeline), free(w->stage), free(w->status), free(w->closed_at), free(w->state);
+	free(w->pipeline), free(w->stage), free(w->status), free(w->closed_at);
 }
 
 static char *dup_col(crm_stmt *st, int i)
@@ -188,15 +188,14 @@ static int load(crm_db *db, int64_t id, struct deal *d, struct was *w)
 		d->probability = crm_stmt_kind(st, 7) == CRM_KIND_NULL ? -1 : crm_stmt_int(st, 7);
 	}
 	crm_stmt_reset(st);
-	if (rc < 0 || (rc = crm_db_stmt(db, &st, "SELECT pipeline, stage, status, closed_at, "
-	                                STATE_SQL("") " FROM deal_history"
-	                                " WHERE deal_id = ?1 AND left_at IS NULL")))
+	if (rc < 0 || (rc = crm_db_stmt(db, &st, "SELECT pipeline, stage, status, closed_at"
+	                                " FROM deal_history WHERE deal_id = ?1 AND left_at IS NULL")))
 		return rc;
 	crm_stmt_bind_int(st, 1, id);
 	if ((rc = crm_stmt_step(st)) == CRM_ROW) {
 		w->found = 1;
 		w->pipeline = dup_col(st, 0), w->stage = dup_col(st, 1), w->status = dup_col(st, 2);
-		w->closed_at = dup_col(st, 3), w->state = dup_col(st, 4);
+		w->closed_at = dup_col(st, 3);
 	}
 	crm_stmt_reset(st);
 	return rc < 0 ? rc : CRM_OK;
@@ -212,15 +211,6 @@ static int put(char **slot, const char *s)
 	free(*slot);
 	*slot = c;
 	return CRM_OK;
-}
-
-/* Whether the key of a (crm_column_key form: letters and digits, lower
- * case) is key. */
-static int same_key(const char *a, const char *key)
-{
-	char k[64];
-
-	return !strcmp(crm_column_key(k, sizeof k, a), key);
 }
 
 /* Lists the names of the n items of size `size` at base (name first) as
@@ -246,18 +236,6 @@ static int find_pipeline(crm_db *db, const char *name, const struct crm_pipeline
 	                   crm_buf_str(&b));
 	crm_buf_free(&b);
 	return rc;
-}
-
-/* The stage of p that name means, in any case or spacing. */
-static const struct crm_stage *find_stage(const struct crm_pipeline *p, const char *name)
-{
-	char key[128];
-
-	crm_column_key(key, sizeof key, name);
-	for (size_t i = 0; i < p->nstages; i++)
-		if (same_key(p->stages[i].name, key))
-			return &p->stages[i];
-	return NULL;
 }
 
 /* Exports write outcomes as stages ("Closed Won"): returns the status a
@@ -314,7 +292,7 @@ static int settle_stage(crm_db *db, struct deal *d, const struct was *w, const c
 		return rc;
 	if (!d->stage)
 		return put(&d->stage, p->stages[0].name);
-	if ((s = find_stage(p, d->stage)))
+	if ((s = crm_pipeline_stage(p, d->stage)))
 		return put(&d->stage, s->name);
 	if (!crm_record_has(r, "stage") && crm_record_has(r, "pipeline"))
 		return put(&d->stage, p->stages[0].name);
@@ -331,8 +309,9 @@ static int settle_stage(crm_db *db, struct deal *d, const struct was *w, const c
 static int settle_reason(crm_db *db, struct deal *d)
 {
 	const char *const *reasons = crm_config_lost_reasons(db->cfg);
+	const char *reason;
 	crm_buf b = CRM_BUF_INIT;
-	char key[128];
+	size_t n;
 	int rc;
 
 	if (strcmp(d->status, "lost"))
@@ -342,12 +321,11 @@ static int settle_reason(crm_db *db, struct deal *d)
 		                     " (crm-deal lost ID --reason TEXT)");
 	if (!reasons)
 		return CRM_OK;
-	crm_column_key(key, sizeof key, d->reason);
-	for (size_t i = 0; reasons[i]; i++)
-		if (same_key(reasons[i], key))
-			return put(&d->reason, reasons[i]);
-	for (size_t i = 0; reasons[i]; i++)
-		crm_buf_printf(&b, "%s%s", i ? ", " : "", reasons[i]);
+	if ((reason = crm_config_lost_reason(db->cfg, d->reason)))
+		return put(&d->reason, reason);
+	for (n = 0; reasons[n]; n++)
+		;
+	names_of(&b, reasons, n, sizeof *reasons);
 	rc = crm_error_set(CRM_EDATA, "lost_reason: '%s' is not one of the reasons configured"
 	                   " (%s)", d->reason, crm_buf_str(&b));
 	crm_buf_free(&b);
@@ -399,7 +377,7 @@ static int settle(crm_db *db, struct deal *d, const struct was *w, const crm_rec
 	if (crm_record_has(r, "probability") && !crm_record_has(r, "probability_source"))
 		rc = put(&d->source, crm_record_value(r, "probability") ? "manual" : "stage");
 	/* A stage the configuration no longer names keeps its probability. */
-	if (!rc && !strcmp(d->source, "stage") && p && (st = find_stage(p, d->stage)))
+	if (!rc && !strcmp(d->source, "stage") && p && (st = crm_pipeline_stage(p, d->stage)))
 		d->probability = st->probability;
 	moved = !w->found || strcmp(w->pipeline, d->pipeline) || strcmp(w->stage, d->stage) ||
 	        strcmp(w->status, d->status);
@@ -425,40 +403,33 @@ static int store(crm_db *db, int64_t id, const struct deal *d)
 	crm_stmt_bind_text(st, 6, d->reason);
 	crm_stmt_bind_text(st, 7, d->closed_at);
 	crm_stmt_bind_text(st, 8, d->stage_at);
-	crm_stmt_bind_int(st, 9, d->probability);
+	if (d->probability >= 0)
+		crm_stmt_bind_int(st, 9, d->probability);
+	else
+		crm_stmt_bind_null(st, 9);
 	return crm_stmt_done(st);
 }
 
 /* Ends the open history row and starts another when what a forecast
- * reads of the deal changed. */
-static int record_history(crm_db *db, int64_t id, const struct was *w, const char *entered)
+ * reads of the deal changed (or it has none yet). */
+static int record_history(crm_db *db, int64_t id, const char *entered)
 {
 	crm_stmt *st;
-	int rc, same = 0;
+	int rc;
 
-	if (w->found) {
-		if ((rc = crm_db_stmt(db, &st, "SELECT " STATE_SQL("") " = ?2 FROM deals"
-		                      " WHERE id = ?1")))
-			return rc;
-		crm_stmt_bind_int(st, 1, id);
-		crm_stmt_bind_text(st, 2, w->state);
-		same = crm_stmt_step(st) == CRM_ROW && crm_stmt_int(st, 0);
-		crm_stmt_reset(st);
-		if (same)
-			return CRM_OK;
-		if ((rc = crm_db_stmt(db, &st, "UPDATE deal_history SET left_at = ?2"
-		                      " WHERE deal_id = ?1 AND left_at IS NULL")))
-			return rc;
-		crm_stmt_bind_int(st, 1, id);
-		crm_stmt_bind_text(st, 2, entered);
-		if ((rc = crm_stmt_done(st)))
-			return rc;
-	}
-	if ((rc = crm_db_stmt(db, &st, "INSERT INTO deal_history(deal_id, pipeline, stage, status,"
+	if ((rc = crm_db_stmt(db, &st, "UPDATE deal_history SET left_at = ?2"
+	                      " WHERE deal_id = ?1 AND left_at IS NULL AND " STATE_SQL("")
+	                      " IS NOT (SELECT " STATE_SQL("d.") " FROM deals d WHERE d.id = ?1)")))
+		return rc;
+	crm_stmt_bind_int(st, 1, id);
+	crm_stmt_bind_text(st, 2, entered);
+	if ((rc = crm_stmt_done(st)) ||
+	    (rc = crm_db_stmt(db, &st, "INSERT INTO deal_history(deal_id, pipeline, stage, status,"
 	                      " amount, amount_currency, probability, expected_close, owner,"
 	                      " closed_at, entered_at, user) SELECT id, pipeline, stage, status,"
 	                      " amount, amount_currency, probability, expected_close, owner,"
-	                      " closed_at, ?2, ?3 FROM deals WHERE id = ?1")))
+	                      " closed_at, ?2, ?3 FROM deals WHERE id = ?1 AND NOT EXISTS"
+	                      " (SELECT 1 FROM deal_history WHERE deal_id = ?1 AND left_at IS NULL)")))
 		return rc;
 	crm_stmt_bind_int(st, 1, id);
 	crm_stmt_bind_text(st, 2, entered);
@@ -483,7 +454,7 @@ static int deal_after_write(crm_db *db, int64_t id, const crm_record *r)
 	if (!rc)
 		rc = store(db, id, &d);
 	if (!rc)
-		rc = record_history(db, id, &w, entered);
+		rc = record_history(db, id, entered);
 	if (!rc)
 		rc = crm_deal_reindex(db, "id = ?1", id);
 	deal_free(&d, &w);

@@ -59,12 +59,17 @@ size_t crm_config_pipelines(const crm_config *c, const struct crm_pipeline **out
  * spacing -- (the first one for NULL), or NULL. */
 const struct crm_pipeline *crm_config_pipeline(const crm_config *c, const char *name);
 
-/* Returns the stage of p called name, or NULL. */
+/* Returns the stage of p called name -- exactly, else in any case and
+ * spacing ("Closed Won", "closed_won") -- or NULL. */
 const struct crm_stage *crm_pipeline_stage(const struct crm_pipeline *p, const char *name);
 
 /* Returns the reasons a lost deal may give (NULL-terminated), or NULL when
  * any text will do. */
 const char *const *crm_config_lost_reasons(const crm_config *c);
+
+/* Returns the configured reason text means (matched as stage names are),
+ * or NULL. */
+const char *crm_config_lost_reason(const crm_config *c, const char *text);
 
 /* A sales target: the amount to win in a period ("2026-Q4", "2026-11",
  * "2026"), by everyone (owner NULL) or by one owner. */
