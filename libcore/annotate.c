@@ -316,23 +316,19 @@ int crm_entity_note_once(crm_db *db, const struct crm_entity *e, int64_t id, con
 static int timeline_sql(crm_buf *b, const struct crm_entity *e)
 {
 	const struct crm_entity *from;
+	const struct crm_fielddef *d;
 
 	if (e->note_table)
 		crm_buf_printf(b, "SELECT at, kind, owner, body, NULL, (SELECT seq FROM audit"
 		               " WHERE entity = ?2 AND entity_id = ?1 AND action = 'note'"
 		               " AND json_extract(changes, '$.interaction[1]') = CAST(i.id AS TEXT)),"
 		               " NULL FROM %s i WHERE %s = ?1 UNION ALL ", e->note_table, e->custom_fk);
-	for (size_t k = 0; (from = crm_entity_at(k)); k++)
-		for (size_t i = 0; i < from->nfields && from != e; i++) {
-			const struct crm_fielddef *d = &from->defs[i];
-
-			if (d->f.type != CRM_FT_REF || !d->column || strcmp(d->f.ref, e->name))
-				continue;
+	for (size_t k = 0; crm_entity_referrer(e, k, &from, &d); k++)
+		if (from != e)
 			crm_buf_printf(b, "SELECT at, action, user, NULL, changes, seq, '%s ' || entity_id"
 			               " FROM audit WHERE entity = '%s' AND entity_id IN (SELECT id FROM %s"
 			               " WHERE %s = ?1) UNION ALL ", from->name, from->name, from->table,
 			               d->column);
-		}
 	return crm_buf_puts(b, "SELECT at, action, user, NULL, changes, seq, NULL FROM audit"
 	                    " WHERE entity = ?2 AND entity_id = ?1 AND action <> 'note'"
 	                    " ORDER BY 1 DESC, 6 DESC");

@@ -82,6 +82,7 @@ static int find_conflicts(crm_db *db, int64_t batch, int64_t last, crm_buf *b, l
 {
 	crm_buf sql = CRM_BUF_INIT;
 	const struct crm_entity *from;
+	const struct crm_fielddef *d;
 	crm_stmt *st;
 	int rc;
 
@@ -89,10 +90,8 @@ static int find_conflicts(crm_db *db, int64_t batch, int64_t last, crm_buf *b, l
 	             " WHERE l.seq > ?2 AND EXISTS (SELECT 1 FROM audit a WHERE a.batch = ?1"
 	             "  AND a.entity = l.entity AND a.entity_id = l.entity_id)"
 	             " GROUP BY l.entity, l.entity_id");
-	for (size_t k = 0; (from = crm_entity_at(k)); k++)
-		for (size_t i = 0; i < from->nfields; i++)
-			if (from->defs[i].f.type == CRM_FT_REF && from->defs[i].column)
-				referrers_sql(&sql, from, &from->defs[i]);
+	for (size_t k = 0; crm_entity_referrer(NULL, k, &from, &d); k++)
+		referrers_sql(&sql, from, d);
 	rc = crm_db_stmt(db, &st, crm_buf_str(&sql));
 	crm_buf_free(&sql);
 	if (rc)

@@ -217,34 +217,30 @@ static const char *const erase_sql[] = {
 
 /* The records that refer to the person (deals, tasks) keep their own
  * data -- amounts and dates -- but their history named the person by
- * email: that goes, and so do their search entries' copies of the name. */
+ * email: that goes, and so do their search entries' copies of the name
+ * (rebuilt, then merged so that no old segment keeps the terms). */
 static int erase_references(crm_db *db, int64_t id)
 {
 	const struct crm_entity *from;
+	const struct crm_fielddef *d;
 	crm_buf sql = CRM_BUF_INIT;
 	int rc = CRM_OK;
 
-	for (size_t k = 0; !rc && (from = crm_entity_at(k)); k++)
-		for (size_t i = 0; i < from->nfields && !rc; i++) {
-			const struct crm_fielddef *d = &from->defs[i];
-
-			if (d->f.type != CRM_FT_REF || !d->column || strcmp(d->f.ref, "contact"))
-				continue;
-			crm_buf_clear(&sql);
-			crm_buf_printf(&sql, "UPDATE audit SET changes = json_remove(changes, '$.%s')"
-			               " WHERE entity = '%s' AND entity_id IN (SELECT id FROM %s"
-			               " WHERE %s = ?1) AND json_type(changes, '$.%s') IS NOT NULL",
-			               d->f.name, from->name, from->table, d->column, d->f.name);
-			if ((rc = crm_db_exec_id(db, crm_buf_str(&sql), id)))
-				break;
-			crm_buf_clear(&sql);
-			crm_buf_printf(&sql, "%s = ?1", d->column);
-			if ((rc = from->reindex(db, crm_buf_str(&sql), id)))
-				break;
-			crm_buf_clear(&sql);
-			crm_buf_printf(&sql, "INSERT INTO %s(%s) VALUES ('optimize')", from->fts, from->fts);
-			rc = crm_db_exec(db, crm_buf_str(&sql));
-		}
+	for (size_t k = 0; !rc && crm_entity_referrer(&crm_contact_entity, k, &from, &d); k++) {
+		crm_buf_clear(&sql);
+		crm_buf_printf(&sql, "UPDATE audit SET changes = json_remove(changes, '$.%s')"
+		               " WHERE entity = '%s' AND entity_id IN (SELECT id FROM %s"
+		               " WHERE %s = ?1) AND json_type(changes, '$.%s') IS NOT NULL",
+		               d->f.name, from->name, from->table, d->column, d->f.name);
+		rc = crm_db_exec_id(db, crm_buf_str(&sql), id);
+	}
+	if (!rc)
+		rc = crm_entity_reindex_referrers(db, &crm_contact_entity, "= ?1", id);
+	for (size_t k = 0; !rc && crm_entity_referrer(&crm_contact_entity, k, &from, &d); k++) {
+		crm_buf_clear(&sql);
+		crm_buf_printf(&sql, "INSERT INTO %s(%s) VALUES ('optimize')", from->fts, from->fts);
+		rc = crm_db_exec(db, crm_buf_str(&sql));
+	}
 	crm_buf_free(&sql);
 	return rc;
 }

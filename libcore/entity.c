@@ -183,18 +183,33 @@ static int detach(crm_db *db, const struct crm_entity *from, const struct crm_fi
 	return rc;
 }
 
+int crm_entity_reindex_referrers(crm_db *db, const struct crm_entity *e, const char *ids,
+                                 int64_t arg)
+{
+	const struct crm_entity *from;
+	const struct crm_fielddef *d;
+	crm_buf where = CRM_BUF_INIT;
+	int rc = CRM_OK;
+
+	for (size_t k = 0; !rc && crm_entity_referrer(e, k, &from, &d); k++) {
+		crm_buf_clear(&where);
+		crm_buf_printf(&where, "%s %s", d->column, ids);
+		rc = from->reindex(db, crm_buf_str(&where), arg);
+	}
+	crm_buf_free(&where);
+	return rc;
+}
+
 /* Detaches every record of any entity that refers to record id of e (a
  * company's members, a person's deals ...). */
 static int detach_referrers(crm_db *db, const struct crm_entity *e, int64_t id)
 {
 	const struct crm_entity *from;
+	const struct crm_fielddef *d;
 	int rc = CRM_OK;
 
-	for (size_t k = 0; !rc && (from = crm_entity_at(k)); k++)
-		for (size_t i = 0; i < from->nfields && !rc; i++)
-			if (from->defs[i].f.type == CRM_FT_REF && from->defs[i].column &&
-			    !strcmp(from->defs[i].f.ref, e->name))
-				rc = detach(db, from, &from->defs[i], id);
+	for (size_t k = 0; !rc && crm_entity_referrer(e, k, &from, &d); k++)
+		rc = detach(db, from, d, id);
 	return rc;
 }
 

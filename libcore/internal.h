@@ -304,6 +304,18 @@ int crm_entity_delete(crm_db *db, const struct crm_entity *e, int64_t id);
 int crm_field_value(crm_db *db, const struct crm_fielddef *d, const char *v, const char *region,
                     char **out);
 
+/* Stores in *from and *d the k-th stored reference field, of any entity,
+ * naming a record of e (of any entity when e is NULL); 0 past the last.
+ * Delete, merge, erase, undo and the timeline follow references by it. */
+int crm_entity_referrer(const struct crm_entity *e, size_t k, const struct crm_entity **from,
+                        const struct crm_fielddef **d);
+
+/* Rebuilds the search entries of the records that refer to the records
+ * of e whose id is ids ("= ?1", "IN (SELECT ... ?1)"; ?1 bound to arg):
+ * they hold their names (a person's deals, a company's members). */
+int crm_entity_reindex_referrers(crm_db *db, const struct crm_entity *e, const char *ids,
+                                 int64_t arg);
+
 /* Returns the definition behind a registry field. */
 static inline const struct crm_fielddef *crm_fielddef_of(const struct crm_field *f)
 {

@@ -63,6 +63,7 @@ static void ref_add(struct ref *r, const char *name, const char *table, const ch
 static size_t ref_tables(const struct crm_entity *e, struct ref *r)
 {
 	const struct crm_entity *from;
+	const struct crm_fielddef *d;
 	char name[128], where[64];
 	size_t n = 0;
 
@@ -70,15 +71,9 @@ static size_t ref_tables(const struct crm_entity *e, struct ref *r)
 		ref_add(&r[n++], e->note_table, e->note_table, "id", e->custom_fk, "1");
 	snprintf(where, sizeof where, "entity = '%s'", e->name);
 	ref_add(&r[n++], "audit", "audit", "seq", "entity_id", where);
-	for (size_t k = 0; (from = crm_entity_at(k)); k++) {
-		for (size_t i = 0; i < from->nfields && n < TABLES_MAX; i++) {
-			const struct crm_fielddef *d = &from->defs[i];
-
-			if (d->f.type != CRM_FT_REF || !d->column || strcmp(d->f.ref, e->name))
-				continue;
-			snprintf(name, sizeof name, "%s.%s", from->table, d->column);
-			ref_add(&r[n++], name, from->table, "id", d->column, "1");
-		}
+	for (size_t k = 0; n < TABLES_MAX && crm_entity_referrer(e, k, &from, &d); k++) {
+		snprintf(name, sizeof name, "%s.%s", from->table, d->column);
+		ref_add(&r[n++], name, from->table, "id", d->column, "1");
 	}
 	return n;
 }
@@ -792,12 +787,25 @@ int crm_merge_run_begin(crm_db *db)
 	return rc;
 }
 
+/* Rebuilds the search entries of the people ids names (?1 = arg) and of
+ * the records that refer to them, whose entries hold their names. */
+static int reindex_people(crm_db *db, const char *ids, int64_t arg)
+{
+	crm_buf where = CRM_BUF_INIT;
+	int rc;
+
+	crm_buf_printf(&where, "id %s", ids);
+	rc = crm_contact_reindex(db, crm_buf_str(&where), arg);
+	crm_buf_free(&where);
+	return rc ? rc : crm_entity_reindex_referrers(db, &crm_contact_entity, ids, arg);
+}
+
 int crm_merge_run_end(crm_db *db, int64_t first)
 {
 	db->defer_index = 0;
 	if (!first)
 		return CRM_OK;
-	return crm_contact_reindex(db, "id IN (SELECT survivor FROM merges WHERE id >= ?1)", first);
+	return reindex_people(db, "IN (SELECT survivor FROM merges WHERE id >= ?1)", first);
 }
 
 /* Reads merge's survivor, journal and last audit entry, checking it can
@@ -905,11 +913,11 @@ int crm_unmerge(crm_db *db, int64_t merge, int force)
 		id = json_integer_value(json_object_get(snap, "id"));
 		if ((rc = restore(db, snap, 0)) ||
 		    (rc = unmove_refs(db, id, json_object_get(snap, "moved"))) ||
-		    (rc = crm_contact_reindex(db, "id = ?1", id)) || (rc = audit_unmerge(db, id, merge)))
+		    (rc = reindex_people(db, "= ?1", id)) || (rc = audit_unmerge(db, id, merge)))
 			goto out;
 	}
 	/* The survivor's search entry last: its notes have moved back. */
-	if (!(rc = crm_contact_reindex(db, "id = ?1", survivor)))
+	if (!(rc = reindex_people(db, "= ?1", survivor)))
 		rc = mark_undone(db, merge);
 out:
 	json_decref(journal);

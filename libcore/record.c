@@ -469,6 +469,9 @@ static int write_steps(crm_db *db, const struct watch *w, int64_t *id, int addin
 		rc = write_custom(db, r, *id);
 	if (!rc)
 		rc = r->e->after_write(db, *id, r);
+	/* A new record has no referrers yet. */
+	if (!rc && !adding)
+		rc = crm_entity_reindex_referrers(db, r->e, "= ?1", *id);
 	if (!rc)
 		rc = read_values(db, w, *id, new);
 	if (!rc)

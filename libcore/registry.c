@@ -132,9 +132,6 @@ static int company_after_write(crm_db *db, int64_t id, const crm_record *r)
 	rc = crm_db_exec_id(db, "UPDATE companies SET name_key = crm_key(name) WHERE id = ?1", id);
 	if (!rc)
 		rc = crm_company_reindex(db, "id = ?1", id);
-	/* Members are found by their company's name too. */
-	if (!rc)
-		rc = crm_contact_reindex(db, "company_id = ?1", id);
 	return rc;
 }
 
@@ -346,6 +343,24 @@ int crm_entity_option(const struct crm_entity *e, size_t i, const char **name, c
 	*arg = e->options[k].arg;
 	*help = e->options[k].help;
 	return 1;
+}
+
+int crm_entity_referrer(const struct crm_entity *e, size_t k, const struct crm_entity **from,
+                        const struct crm_fielddef **d)
+{
+	for (size_t j = 0; j < NFIELDS(entities); j++)
+		for (size_t i = 0; i < entities[j]->nfields; i++) {
+			const struct crm_fielddef *f = &entities[j]->defs[i];
+
+			if (f->f.type != CRM_FT_REF || !f->column || (e && strcmp(f->f.ref, e->name)))
+				continue;
+			if (k-- == 0) {
+				*from = entities[j];
+				*d = f;
+				return 1;
+			}
+		}
+	return 0;
 }
 
 int crm_entity_has_money(const struct crm_entity *e)

@@ -708,5 +708,19 @@ test_expect_success 'purging a company detaches its deals' '
 	crm-deal list --all -f id,company -H >out &&
 	printf "1\t\n2\t\n3\t\n4\t\n5\t\n" >expect && test_cmp expect out
 '
+export CRM_DB="$SCRATCH/renames.db"
+test_expect_success 'renaming a person or a company keeps their deals and tasks found by the new name' '
+	crm-contact add --first-name Grace --last-name Hopper --email grace@navy.example >/dev/null &&
+	crm-company add --name "Navy Labs" >/dev/null &&
+	crm-deal add --title Compiler --contact 1 --company 1 >/dev/null &&
+	crm-task add --title "Call back" --contact 1 >/dev/null &&
+	crm-contact set -q 1 --last-name Murray &&
+	crm-company set -q 1 --name "Fleet Computing" &&
+	crm-deal list --search murray -f id -H >out && echo 1 >expect && test_cmp expect out &&
+	crm-deal list --search fleet -f id -H >out && test_cmp expect out &&
+	crm-task list --search murray -f id -H >out && test_cmp expect out &&
+	expect_exit 1 crm-deal list --search hopper -f id -H &&
+	expect_exit 1 crm-task list --search hopper -f id -H
+'
 
 test_done
