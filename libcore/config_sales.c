@@ -45,17 +45,21 @@ void crm_config_sales_defaults(crm_config *c)
 	c->sales.urgency = (struct crm_urgency){ 1.0, 6.0, 0.0, -2.0, 1.0 };
 }
 
+/* Frees the pipelines read from the file, never the built-in one, and
+ * leaves none, so that a failed read is freed once. */
 static void free_pipelines(struct crm_sales *s)
 {
-	if (s->builtin)
-		return;
-	for (size_t i = 0; i < s->npipelines; i++) {
+	for (size_t i = 0; !s->builtin && i < s->npipelines; i++) {
 		for (size_t k = 0; k < s->pipelines[i].nstages; k++)
 			free((char *)s->pipelines[i].stages[k].name);
 		free((struct crm_stage *)s->pipelines[i].stages);
 		free((char *)s->pipelines[i].name);
 	}
-	free(s->pipelines);
+	if (!s->builtin)
+		free(s->pipelines);
+	s->pipelines = NULL;
+	s->npipelines = 0;
+	s->builtin = 0;
 }
 
 void crm_config_sales_free(crm_config *c)
@@ -161,12 +165,10 @@ int crm_config_set_pipelines(const struct loader *ld, const struct cfg_key *key,
 	yaml_node_t *k, *v;
 	int rc = CRM_OK;
 
-	(void)dst;
+	(void)key, (void)dst;
 	free_pipelines(s);
-	s->builtin = 0;
-	s->npipelines = 0;
 	if (!n)
-		return crm_config_wrong(ld, key, node);
+		return crm_ydoc_fail(ld->yd, node->start_mark, "'pipelines' names no pipeline");
 	if (!(s->pipelines = calloc(n, sizeof *s->pipelines)))
 		return crm_error_nomem();
 	for (p = node->data.mapping.pairs.start; p < node->data.mapping.pairs.top && !rc; p++) {

@@ -191,6 +191,8 @@ START_TEST(test_sales_errors)
 {
 	load_fails("pipelines:\n  sales: lead\n",
 		   "2:10: expected the stages of pipeline 'sales' (a sequence)");
+	load_fails("pipelines:\n {  }\n", "2:2: 'pipelines' names no pipeline");
+	load_fails("pipelines: {}\n", "1:12: 'pipelines' names no pipeline");
 	load_fails("pipelines:\n  sales:\n    - { stage: lead }\n",
 		   "3:7: a stage needs a stage name and a probability");
 	load_fails("pipelines:\n  sales:\n    - { stage: lead, probability: 120 }\n",
