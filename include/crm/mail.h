@@ -1,0 +1,126 @@
+/* mail.h - mail in and out for the service desk (crm-ticket(1)): one
+ * RFC 5322 message read into plain fields, the messages of a file, an mbox
+ * or a Maildir walked one by one, and replies composed and handed to a
+ * sendmail-like command.
+ *
+ * Everything that comes out is UTF-8, whatever the message declared: text
+ * in other charsets is converted, and text whose declared charset is
+ * wrong or unknown is read as UTF-8 when it is that, else as Windows-1252.
+ * Times are UTC "YYYY-MM-DDTHH:MM:SSZ".  Message-IDs are written without
+ * their angle brackets everywhere.
+ */
+#ifndef CRM_MAIL_H
+#define CRM_MAIL_H
+
+#include <stddef.h>
+
+struct crm_mail_attachment {
+	char *name;          /* file name as sent (RFC 2231 decoded), NULL if none */
+	char *type;          /* "application/pdf", lower case */
+	size_t size;         /* decoded size in bytes */
+	unsigned char *data; /* the decoded bytes, NULL when size is over the cap */
+};
+
+struct crm_mail {
+	char *message_id;            /* NULL if none */
+	char *in_reply_to;           /* the first id of In-Reply-To, or NULL */
+	char **references;           /* the ids of References, oldest first */
+	size_t nreferences;
+	char *from_name;             /* display name, NULL if none */
+	char *from_addr;             /* never NULL; domain in lower case */
+	char *to;                    /* address of the first To mailbox, or NULL */
+	char *subject;               /* RFC 2047 decoded, NULL if none */
+	char *date;                  /* the Date in UTC, NULL if absent or unreadable */
+	char *text;                  /* the body as text, never NULL ("" if none) */
+	struct crm_mail_attachment *attachments;
+	size_t nattachments;
+	int automatic;               /* sent by a machine: never answer it */
+	int report;                  /* a delivery status report (RFC 3464) */
+};
+
+/* Parses the len bytes of one message at data into *out, which the caller
+ * frees with crm_mail_free.
+ *
+ * text is the message's inline text/plain parts, joined by a blank line
+ * (format=flowed lines unwrapped, CRLF turned into LF); when there are
+ * none, its text/html turned into plain text (tags, scripts and styles
+ * dropped, entities decoded, paragraphs and line breaks kept).  Every other
+ * leaf part, and any text part with a file name or an attachment
+ * disposition, is an attachment; an attached message (message/rfc822) is
+ * one too, its bytes as data.  The content of attachments larger than
+ * attachment_cap bytes is not kept.
+ *
+ * automatic is set for a delivery report, "Auto-Submitted" other than
+ * "no", "Precedence" bulk, junk or list, an "X-Autoreply" or
+ * "X-Autorespond" header, and an empty return path ("Return-Path: <>",
+ * which RFC 3834 responders and bounces use).  "List-Id" alone does not
+ * count: a support address that is itself a group or list relays people's
+ * mail with it.
+ *
+ * CRM_EDATA when data is not a message or has no From address. */
+int crm_mail_parse(struct crm_mail **out, const char *data, size_t len, size_t attachment_cap);
+
+/* Frees m and everything in it; NULL-safe. */
+void crm_mail_free(struct crm_mail *m);
+
+/* Called with each message of a source: label names it in messages
+ * ("FILE", "MBOX:message 3", "DIR/cur/NAME"), raw and len are its bytes,
+ * valid during the call.  Returning non-zero stops the walk. */
+typedef int (*crm_mail_fn)(void *arg, const char *label, const char *raw, size_t len);
+
+/* Calls fn once with the whole of file path ("-": standard input, labelled
+ * "stdin").  Returns CRM_OK, CRM_EIO when it cannot be read, or what fn
+ * returned when not zero. */
+int crm_mail_each_file(const char *path, crm_mail_fn fn, void *arg);
+
+/* Calls fn with each message of the mbox file path, without its "From "
+ * line and with one ">" taken off ">From " lines (mboxrd).  A "From " line
+ * starts a message at the top of the file or after an empty line.  Returns
+ * like crm_mail_each_file; CRM_EDATA when the file is not empty and does
+ * not start with a "From " line. */
+int crm_mail_each_mbox(const char *path, crm_mail_fn fn, void *arg);
+
+/* Calls fn with each message file of Maildir dir, those of new/ and cur/
+ * together in the order of their names (which start with the time of
+ * delivery); dot files are skipped.  Returns like crm_mail_each_file;
+ * CRM_EIO when dir has neither new/ nor cur/. */
+int crm_mail_each_maildir(const char *dir, crm_mail_fn fn, void *arg);
+
+/* Delivers the len bytes of raw into Maildir dir, creating dir and its
+ * tmp/, new/ and cur/ (mode 0700) when missing: written to tmp/, synced,
+ * then moved to new/ under a unique name, stored in *name (malloc'd, the
+ * caller frees; the file is dir/new/NAME).  CRM_EIO on failure. */
+int crm_maildir_deliver(const char *dir, const char *raw, size_t len, char **name);
+
+struct crm_mail_out {
+	const char *from;           /* "Support <support@example.org>" or an address */
+	const char *to;             /* "Name <addr>" or addr */
+	const char *subject;        /* UTF-8, may be NULL */
+	const char *message_id;     /* without brackets */
+	const char *in_reply_to;    /* may be NULL */
+	const char *references;     /* ids separated by spaces, may be NULL */
+	const char *date;           /* UTC timestamp; NULL: now ($CRM_NOW honoured) */
+	const char *body;           /* UTF-8 */
+	const char *auto_submitted; /* NULL, or "auto-replied", "auto-generated" */
+};
+
+/* Stores in *out (malloc'd, NUL-terminated, the caller frees) and *len a
+ * message of o: one text/plain part in UTF-8, quoted-printable or base64
+ * when it is not plain ASCII, non-ASCII headers RFC 2047 encoded, LF line
+ * ends (as sendmail -t expects).  CRM_EDATA for an address that does not
+ * parse, a bad date, an id with brackets or blanks, or text that is not
+ * UTF-8. */
+int crm_mail_compose(char **out, size_t *len, const struct crm_mail_out *o);
+
+/* Stores in *out (malloc'd) a new Message-ID "SECONDS.HEX@DOMAIN" without
+ * brackets: the time now, 16 random hex digits, and the domain of the
+ * address from.  CRM_EDATA when from has no domain. */
+int crm_mail_new_id(char **out, const char *from);
+
+/* Runs command with /bin/sh -c, the len bytes of msg on its standard
+ * input.  CRM_EIO when it cannot be started, does not read the whole
+ * message, or does not exit with status 0 (the message says how it
+ * ended). */
+int crm_mail_send(const char *command, const char *msg, size_t len);
+
+#endif
