@@ -451,3 +451,31 @@ int crm_period_of(char out[CRM_PERIOD_LEN], const char *date, const char *by)
 		                     " or year)", by);
 	return CRM_OK;
 }
+
+int crm_span_parse(const char *s, int64_t *seconds)
+{
+	static const struct {
+		char unit;
+		int64_t secs;
+	} units[] = { { 'm', 60 }, { 'h', 3600 }, { 'd', DAY }, { 'w', 7 * DAY } };
+	int64_t total = 0;
+
+	if (!s || !*s)
+		return crm_error_set(CRM_EDATA, "invalid span '' (e.g. 30m, 2h, 1h30m, 3d, 1w)");
+	while (*s) {
+		int64_t n = 0;
+		size_t i = 0, u = 0;
+
+		for (; s[i] >= '0' && s[i] <= '9' && i <= OFFSET_DIGITS; i++)
+			n = n * 10 + (s[i] - '0');
+		while (u < sizeof units / sizeof units[0] && units[u].unit != s[i])
+			u++;
+		if (!i || i > OFFSET_DIGITS || u == sizeof units / sizeof units[0])
+			return crm_error_set(CRM_EDATA, "invalid span '%s' (e.g. 30m, 2h, 1h30m, 3d,"
+			                     " 1w)", s);
+		total += n * units[u].secs;
+		s += i + 1;
+	}
+	*seconds = total;
+	return CRM_OK;
+}

@@ -425,36 +425,18 @@ static int take_column(crm_import *imp, crm_record *r, const char *name, const c
 	}
 }
 
-/* Splits a full name into the first and last name the row lacks: "Last,
- * First" at the comma, else the last word is the family name. */
+/* Splits a full name into the first and last name the row lacks. */
 static int split_name(crm_import *imp, const char *full)
 {
 	struct rowstate *rs = &imp->rs;
 	size_t fi = field_index(imp, "first_name"), li = field_index(imp, "last_name");
-	const char *comma, *end, *sp;
 	char *first, *last;
+	int rc;
 
 	if (!is_blank(rs->val[fi]) || !is_blank(rs->val[li]) || is_blank(full))
 		return CRM_OK;
-	full += strspn(full, " \t");
-	end = full + strlen(full);
-	while (end > full && isspace((unsigned char)end[-1]))
-		end--;
-	if ((comma = memchr(full, ',', (size_t)(end - full)))) {
-		last = strndup(full, (size_t)(comma - full));
-		first = strndup(comma + 1, (size_t)(end - comma - 1));
-	} else {
-		for (sp = end; sp > full && !isspace((unsigned char)sp[-1]); sp--)
-			;
-		last = strndup(sp, (size_t)(end - sp));
-		first = strndup(full, (size_t)(sp - full));
-	}
-	/* A single word is a given name ("Madonna"). */
-	if (first && last && is_blank(first)) {
-		char *t = first;
-		first = last;
-		last = t;
-	}
+	if ((rc = crm_name_split(full, &first, &last)))
+		return rc;
 	rs->val[fi] = own(rs, first);
 	rs->val[li] = own(rs, last);
 	return rs->val[fi] && rs->val[li] ? CRM_OK : crm_error_nomem();

@@ -67,6 +67,7 @@ void crm_stmt_bind_int(crm_stmt *st, int i, int64_t v);
 void crm_stmt_bind_double(crm_stmt *st, int i, double v);
 void crm_stmt_bind_text(crm_stmt *st, int i, const char *s);
 void crm_stmt_bind_textn(crm_stmt *st, int i, const char *s, size_t n);
+void crm_stmt_bind_blob(crm_stmt *st, int i, const void *data, size_t n);
 void crm_stmt_bind_null(crm_stmt *st, int i);
 
 /* Returns how many parameters st takes. */

@@ -278,6 +278,15 @@ int crm_query_option(crm_query *q, const char *name, const char *value)
 			return crm_error_set(CRM_EUSAGE, "--%s: invalid date '%s'", name,
 			                     value ? value : "");
 		value = date;
+	} else if (!strcmp(o->arg, "SPAN")) {
+		char stamp[CRM_TIME_LEN];
+		int64_t secs;
+
+		if (!value || crm_span_parse(value, &secs))
+			return crm_error_set(CRM_EUSAGE, "--%s: invalid span '%s' (e.g. 30m, 2h, 1d)",
+			                     name, value ? value : "");
+		crm_time_format(stamp, q->db->now + secs);
+		return part_param(&q->where, stamp, 0, 0);
 	}
 	return part_param(&q->where, value, 0, 0);
 }

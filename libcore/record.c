@@ -250,7 +250,9 @@ static int insert_row(crm_db *db, const crm_record *r, const struct rowvals *rv,
 	crm_buf sql = CRM_BUF_INIT, vals = CRM_BUF_INIT;
 	crm_stmt *st;
 	char now[CRM_TIME_LEN];
-	int rc, next = 1, owner = !crm_record_has(r, "owner");
+	int rc, next = 1;
+	/* Records of entities with an owner are the acting user's by default. */
+	int owner = crm_entity_field_find(r->e, "owner") && !crm_record_has(r, "owner");
 
 	crm_buf_printf(&sql, "INSERT INTO %s (created_at, updated_at%s", r->e->table,
 	               owner ? ", owner" : "");

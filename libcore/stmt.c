@@ -48,6 +48,11 @@ void crm_stmt_bind_textn(crm_stmt *st, int i, const char *s, size_t n)
 	sqlite3_bind_text(S(st), i, s, (int)n, SQLITE_TRANSIENT);
 }
 
+void crm_stmt_bind_blob(crm_stmt *st, int i, const void *data, size_t n)
+{
+	sqlite3_bind_blob64(S(st), i, data, n, SQLITE_TRANSIENT);
+}
+
 void crm_stmt_bind_null(crm_stmt *st, int i)
 {
 	sqlite3_bind_null(S(st), i);

@@ -583,11 +583,13 @@ static int finish(struct cli *c, int status)
 	int rc;
 
 	if (c->db) {
+		int keep = status == 0 || (c->keep && status == 3);
+
 		if (status == 0 && c->rollback)
 			crm_db_rollback(c->db);
-		else if (status == 0 && (rc = crm_db_commit(c->db)))
+		else if (keep && (rc = crm_db_commit(c->db)))
 			status = cli_error(c, rc);
-		else if (status != 0)
+		else if (!keep)
 			crm_db_rollback(c->db);
 	}
 	if ((fflush(stdout) == EOF || ferror(stdout)) && status == 0)

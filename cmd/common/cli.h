@@ -66,6 +66,9 @@ struct cli {
 	int no_header, null_term, csv_safe, quiet, read_only;
 	size_t *proj, nproj; /* -f applied by cli_output_fields: columns kept */
 	int rollback; /* set by a verb: undo its writes even on success (--dry-run) */
+	/* set by a verb: keep its writes when it exits 3, having rejected some
+	 * input whole and written the rest (mail-in) */
+	int keep;
 	/* the verb's own options, in command-line order */
 	struct cli_value *vals;
 	size_t nvals;

@@ -53,4 +53,8 @@ int crm_period_parse(char from[CRM_DATE_LEN], char to[CRM_DATE_LEN], const char 
  * for a malformed date, CRM_EUSAGE for another kind. */
 int crm_period_of(char out[CRM_PERIOD_LEN], const char *date, const char *by);
 
+/* Parses a span of time -- a number and a unit m (minutes), h, d or w,
+ * or several ("1h30m") -- into *seconds.  CRM_EDATA otherwise. */
+int crm_span_parse(const char *s, int64_t *seconds);
+
 #endif

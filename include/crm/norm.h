@@ -76,4 +76,9 @@ int crm_country_normalize(char **out, const char *s);
  * one too large for long long, which strtoll alone would clamp. */
 bool crm_int_parse(const char *s, long long min, long long max, long long *out);
 
+/* Splits a full name into *first and *last (malloc'd): "Last, First" at
+ * the comma, else the last word is the family name; a single word is a
+ * given name ("Madonna"), the family name then "". */
+int crm_name_split(const char *full, char **first, char **last);
+
 #endif
