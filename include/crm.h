@@ -4,6 +4,7 @@
 
 #include "crm/audit.h"
 #include "crm/buf.h"
+#include "crm/calendar.h"
 #include "crm/config.h"
 #include "crm/contact.h"
 #include "crm/date.h"
@@ -26,5 +27,6 @@
 #include "crm/recur.h"
 #include "crm/simil.h"
 #include "crm/task.h"
+#include "crm/ticket.h"
 
 #endif

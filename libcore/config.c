@@ -53,6 +53,12 @@ static const struct cfg_key keys[] = {
 	{ "targets", CRM_Y_SEQUENCE, crm_config_set_targets, 0, 0, "a list of targets" },
 	{ "task_urgency", CRM_Y_MAPPING, crm_config_set_urgency, 0, 0,
 	  "a mapping of urgency coefficients" },
+	{ "queues", CRM_Y_SEQUENCE, crm_config_set_queues, 0, 0, "a list of queue names" },
+	{ "mail", CRM_Y_MAPPING, crm_config_set_mail, 0, 0,
+	  "a mapping of from, send, reject and attachment_cap" },
+	{ "calendars", CRM_Y_MAPPING, crm_config_set_calendars, 0, 0,
+	  "a mapping of calendar names to calendars" },
+	{ "sla", CRM_Y_SEQUENCE, crm_config_set_sla, 0, 0, "a list of SLA policies" },
 };
 
 int crm_config_wrong(const struct loader *ld, const struct cfg_key *key,
@@ -215,6 +221,8 @@ static int load_path(crm_config *cfg, const char *path, int optional)
 		rc = apply_root(&ld);
 	if (!rc)
 		rc = crm_config_check_sales(&ld);
+	if (!rc)
+		rc = crm_config_check_desk(&ld);
 	crm_ydoc_free(&yd);
 	if (rc)
 		return rc;
@@ -266,6 +274,7 @@ int crm_config_load(crm_config **out, const char *path)
 	memcpy(cfg->currency, DEFAULT_CURRENCY, sizeof cfg->currency);
 	cfg->busy_timeout = -1;
 	crm_config_sales_defaults(cfg);
+	crm_config_desk_defaults(cfg);
 	rc = path ? load_path(cfg, path, 0) : load_default(cfg);
 	if (rc) {
 		crm_config_free(cfg);
@@ -307,5 +316,6 @@ void crm_config_free(crm_config *c)
 	free(c->path);
 	free(c->database);
 	crm_config_sales_free(c);
+	crm_config_desk_free(c);
 	free(c);
 }

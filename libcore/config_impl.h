@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 
+#include "crm/calendar.h"
 #include "crm/config.h"
 #include "ydoc.h"
 
@@ -26,6 +27,27 @@ struct crm_sales {
 	struct crm_urgency urgency;
 };
 
+/* What a policy names, resolved once the whole file is read. */
+struct crm_policy_text {
+	char *calendar;
+	yaml_mark_t calendar_mark, queue_mark;
+};
+
+struct crm_named_calendar {
+	char *name;
+	crm_calendar *cal;
+};
+
+struct crm_desk {
+	char **queues; /* NULL-terminated, or NULL: the default */
+	struct crm_mail_config mail;
+	struct crm_named_calendar *calendars;
+	size_t ncalendars;
+	struct crm_sla_policy *policies;
+	struct crm_policy_text *policy_text;
+	size_t npolicies;
+};
+
 struct crm_config {
 	char *path;
 	char *database;
@@ -33,6 +55,7 @@ struct crm_config {
 	char currency[4];
 	long busy_timeout;
 	struct crm_sales sales;
+	struct crm_desk desk;
 };
 
 struct loader {
@@ -66,6 +89,16 @@ cfg_setter crm_config_set_pipelines, crm_config_set_lost, crm_config_set_targets
 /* Sets the built-in sales defaults; frees what the sales keys hold. */
 void crm_config_sales_defaults(crm_config *c);
 void crm_config_sales_free(crm_config *c);
+
+cfg_setter crm_config_set_queues, crm_config_set_mail, crm_config_set_calendars,
+	crm_config_set_sla;
+
+/* Frees a NULL-terminated list of words (NULL-safe). */
+void crm_config_free_words(char **w);
+
+void crm_config_desk_defaults(crm_config *c);
+void crm_config_desk_free(crm_config *c);
+int crm_config_check_desk(const struct loader *ld);
 
 /* Reads what needs the whole file (target amounts in the base currency). */
 int crm_config_check_sales(const struct loader *ld);

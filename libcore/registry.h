@@ -57,5 +57,8 @@ int crm_registry_reindex(crm_db *db, const char *fts, const char *table, const c
 
 extern const struct crm_entity crm_deal_entity;
 extern const struct crm_entity crm_task_entity;
+extern const struct crm_entity crm_ticket_entity;
+
+int crm_ticket_reindex(crm_db *db, const char *where, int64_t arg);
 
 #endif

@@ -221,10 +221,94 @@ static const char step5[] =
 	"CREATE VIRTUAL TABLE tasks_fts USING fts5("
 	" title, contact, deal, notes, tokenize = 'unicode61 remove_diacritics 2');";
 
+/* The service desk: tickets, their messages (the customer's mail, the
+ * agents' public replies and internal comments, in one sequence), the
+ * status changes the SLA clocks are computed from, and links. */
+static const char step6[] =
+	"CREATE TABLE tickets ("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" subject TEXT NOT NULL,"
+	" requester_id INTEGER REFERENCES contacts(id) ON DELETE SET NULL,"
+	" company_id INTEGER REFERENCES companies(id) ON DELETE SET NULL,"
+	" queue TEXT,"
+	" status TEXT NOT NULL DEFAULT 'new'"
+	"  CHECK (status IN ('new','open','pending','on_hold','solved','closed')),"
+	" priority TEXT NOT NULL DEFAULT 'normal'"
+	"  CHECK (priority IN ('low','normal','high','urgent')),"
+	" assignee TEXT,"
+	" channel TEXT NOT NULL DEFAULT 'cli'"
+	"  CHECK (channel IN ('email','phone','chat','web','cli')),"
+	" merged_into INTEGER REFERENCES tickets(id) ON DELETE SET NULL,"
+	" solved_at TEXT, closed_at TEXT, tags TEXT,"
+	/* What the SLA clocks said at the last write (crm-ticket(1)): the
+	 * policy, the earliest due time of a running target, and whether a
+	 * target was missed; lists and breaches read them, sla recomputes. */
+	" sla_policy TEXT, sla_due TEXT, sla_missed INTEGER NOT NULL DEFAULT 0,"
+	" archived_at TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);"
+	"CREATE INDEX tickets_status ON tickets(status, queue);"
+	"CREATE INDEX tickets_sla ON tickets(sla_due) WHERE sla_due IS NOT NULL;"
+	"CREATE INDEX tickets_missed ON tickets(sla_missed) WHERE sla_missed = 1;"
+	"CREATE INDEX tickets_requester ON tickets(requester_id);"
+	"CREATE INDEX tickets_company ON tickets(company_id);"
+	"CREATE INDEX tickets_assignee ON tickets(assignee, status);"
+	"CREATE TABLE ticket_custom ("
+	" ticket_id INTEGER NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,"
+	" key TEXT NOT NULL, value TEXT NOT NULL,"
+	" PRIMARY KEY (ticket_id, key)) WITHOUT ROWID;"
+	"CREATE INDEX ticket_custom_value ON ticket_custom(key, value);"
+	"CREATE TABLE ticket_tags ("
+	" ticket_id INTEGER NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,"
+	" tag TEXT NOT NULL,"
+	" PRIMARY KEY (ticket_id, tag)) WITHOUT ROWID;"
+	"CREATE INDEX ticket_tags_tag ON ticket_tags(tag, ticket_id);"
+	"CREATE TABLE ticket_notes ("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" ticket_id INTEGER NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,"
+	" kind TEXT NOT NULL CHECK (kind IN ('call','email','meeting','note','sms','chat')),"
+	" at TEXT NOT NULL, body TEXT NOT NULL, owner TEXT, created_at TEXT NOT NULL);"
+	"CREATE INDEX ticket_notes_ticket ON ticket_notes(ticket_id, at);"
+	/* origin: the ticket a message was written on, kept when a merge
+	 * moves it, so that unmerge can move it back. */
+	"CREATE TABLE ticket_messages ("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" ticket_id INTEGER NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,"
+	" origin INTEGER NOT NULL,"
+	" kind TEXT NOT NULL CHECK (kind IN ('customer','reply','comment')),"
+	" author TEXT, contact_id INTEGER REFERENCES contacts(id) ON DELETE SET NULL,"
+	" subject TEXT, body TEXT NOT NULL,"
+	" message_id TEXT, in_reply_to TEXT, date TEXT, sent INTEGER NOT NULL DEFAULT 0,"
+	" at TEXT NOT NULL);"
+	"CREATE INDEX ticket_messages_ticket ON ticket_messages(ticket_id, at);"
+	"CREATE UNIQUE INDEX ticket_messages_mid ON ticket_messages(message_id)"
+	" WHERE message_id IS NOT NULL;"
+	"CREATE TABLE ticket_attachments ("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" message INTEGER NOT NULL REFERENCES ticket_messages(id) ON DELETE CASCADE,"
+	" name TEXT, type TEXT, size INTEGER NOT NULL, data BLOB);"
+	"CREATE INDEX ticket_attachments_message ON ticket_attachments(message);"
+	/* Every status a ticket entered, and when: the SLA clocks pause in
+	 * pending and on_hold and stop in solved and closed. */
+	"CREATE TABLE ticket_status ("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" ticket_id INTEGER NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,"
+	" status TEXT NOT NULL, at TEXT NOT NULL);"
+	"CREATE INDEX ticket_status_ticket ON ticket_status(ticket_id, at);"
+	"CREATE TABLE ticket_links ("
+	" ticket_id INTEGER NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,"
+	" kind TEXT NOT NULL CHECK (kind IN ('kb','deal','ticket')),"
+	" target INTEGER NOT NULL,"
+	" PRIMARY KEY (ticket_id, kind, target)) WITHOUT ROWID;"
+	/* Message-IDs of mail read but kept on no ticket (auto-replies, bulk
+	 * mail): reading a mailbox again skips them as it skips the rest. */
+	"CREATE TABLE mail_seen (message_id TEXT PRIMARY KEY, at TEXT NOT NULL) WITHOUT ROWID;"
+	"CREATE VIRTUAL TABLE tickets_fts USING fts5("
+	" subject, requester, messages, notes, tokenize = 'unicode61 remove_diacritics 2');";
+
 const char *const crm_schema_steps[CRM_SCHEMA_VERSION] = {
 	step1,
 	step2,
 	step3,
 	step4,
 	step5,
+	step6,
 };

@@ -92,6 +92,46 @@ struct crm_urgency {
 /* Returns the urgency coefficients (defaults 1, 6, 0, -2, 1). */
 const struct crm_urgency *crm_config_urgency(const crm_config *c);
 
+/* Returns the queues tickets are filed in (NULL-terminated), by default
+ * the one queue "support". */
+const char *const *crm_config_queues(const crm_config *c);
+
+/* Returns the configured queue called name in any case, or NULL. */
+const char *crm_config_queue(const crm_config *c, const char *name);
+
+/* How mail goes out and where unreadable incoming mail is put aside. */
+struct crm_mail_config {
+	const char *from;    /* the From of replies, or NULL: replies cannot be sent */
+	const char *send;    /* the command a message is piped to (sendmail -t -oi) */
+	const char *reject;  /* the Maildir unreadable mail is moved to, or NULL */
+	long attachment_cap; /* bytes; a larger attachment is listed, not kept (10 MiB) */
+};
+
+/* Returns the mail settings (defaults when c is NULL). */
+const struct crm_mail_config *crm_config_mail(const crm_config *c);
+
+struct crm_calendar;
+
+/* Returns the calendar called name, or NULL. */
+const struct crm_calendar *crm_config_calendar(const crm_config *c, const char *name);
+
+/* A service-level policy: the tickets it applies to (any of the queues,
+ * any of the priorities, and a tag of the requester or the company; NULL:
+ * any), its calendar (NULL: around the clock, UTC) and its targets in
+ * business seconds (0: none). */
+struct crm_sla_policy {
+	const char *name;
+	const char *const *queues;
+	const char *const *priorities;
+	const char *const *tags;
+	const struct crm_calendar *calendar;
+	long first_response, next_response, resolution;
+};
+
+/* Stores in *out the SLA policies in the order they are tried; returns
+ * how many. */
+size_t crm_config_sla(const crm_config *c, const struct crm_sla_policy **out);
+
 /* Frees a configuration; NULL-safe. */
 void crm_config_free(crm_config *c);
 

@@ -101,6 +101,39 @@ while IFS= read -r v; do
 	'
 done <values
 
+# Each hostile value as a ticket's subject, message, reply and comment,
+# and as the Subject and text of mail read in; and as a queue, status,
+# priority or span, which are refused.
+i=0
+while IFS= read -r v; do
+	i=$((i + 1))
+	export V="$v"
+	test_expect_success "value $i as a ticket's subject and messages is stored exactly" '
+		id=$(printf "%s\n" "$V" | crm-ticket add --subject "$V" --requester "h$i@example.org") &&
+		crm-ticket show "$id" --format jsonl -f subject | jq -j .subject >got &&
+		printf "%s" "$V" >want && cmp want got &&
+		crm-ticket reply -q "$id" -- "$V" >/dev/null && crm-ticket comment -q "$id" -- "$V" >/dev/null &&
+		crm-ticket thread "$id" --format jsonl -f text | jq -j .text >got &&
+		printf "%s%s%s" "$V" "$V" "$V" >want && cmp want got
+	'
+	test_expect_success "value $i as a mail header and text is read exactly" '
+		printf "From: m$i@example.org\nSubject: %s\nMessage-ID: <h$i@example.org>\n\n%s\n" "$V" "$V" >m.eml &&
+		id=$(crm-ticket mail-in m.eml | cut -f3) &&
+		crm-ticket show "$id" --format jsonl -f subject | jq -j .subject >got &&
+		printf "%s" "$V" >want && cmp want got &&
+		crm-ticket thread "$id" --format jsonl -f text | jq -j .text >got &&
+		printf "%s" "$V" >want && cmp want got
+	'
+	test_expect_success "value $i as a queue, status, priority or span is refused, nothing written" '
+		snapshot before &&
+		expect_exit 3 crm-ticket add --subject x --queue "$V" </dev/null 2>err && grep -q "queue" err &&
+		expect_exit 3 crm-ticket add --subject x --status "$V" </dev/null 2>err && grep -q "status" err &&
+		expect_exit 3 crm-ticket add --subject x --priority "$V" </dev/null 2>err && grep -q "priority" err &&
+		expect_exit 2 crm-ticket breaches --within "$V" 2>err && grep -q "span" err &&
+		snapshot after && test_cmp before after
+	'
+done <values
+
 for amount in '99999999999999999999 EUR' '-9223372036854775809 JPY' '92233720368547758.08 EUR' \
 	'1e9 EUR' '1,000.00 EUR' '12,50 EUR' 'EUR' '.5 EUR' '5. EUR' '1 EUR USD' '12.345 EUR' \
 	'1.5 JPY' '0.0001 KWD' '12EUR' '+ 5 EUR' 'NaN EUR' 'inf USD'; do
@@ -127,7 +160,8 @@ test_expect_success 'sums that overflow are an error, not a wrong figure' '
 test_expect_success 'the tables are all there, the data intact, crm-db check passes' '
 	crm-db check >/dev/null &&
 	test ! -e pwned &&
-	test "$(crm-contact list -H -f id | wc -l)" -eq $(($(wc -l <values) + 1)) &&
+	test "$(crm-contact list -H -f id --where "source != service desk" | wc -l)" -eq $(($(wc -l <values) + 1)) &&
+	test "$(crm-ticket list -H -f id | wc -l)" -eq $((2 * $(wc -l <values))) &&
 	test "$(crm-deal list -H -f id --where "title != max" --where "title != min" --where "title != a" --where "title != b" | wc -l)" -eq "$(wc -l <values)" &&
 	test "$(sqlite3 "$CRM_DB" "select count(*) from audit")" -gt 0
 '

@@ -1,0 +1,450 @@
+/* sla.c - the service-level clocks of tickets (crm-ticket(1)).
+ *
+ * Nothing about a clock is stored as it runs: each is computed from the
+ * ticket's status log and messages under the policy and calendar of the
+ * configuration, so that pausing, reopening or a changed calendar all
+ * come out right.  A clock runs while the ticket is new or open, pauses
+ * while it is pending or on hold, and stops while it is solved or closed.
+ * What lists need -- the earliest running due time, whether a target was
+ * missed -- is kept with the ticket at each write.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "crm/calendar.h"
+#include "crm/config.h"
+#include "crm/date.h"
+#include "crm/ticket.h"
+#include "internal.h"
+
+#define FOREVER INT64_MAX
+
+/* A stretch of time in which the clocks ran. */
+struct span {
+	int64_t from, to;
+};
+
+/* What a ticket's clocks are computed from. */
+struct clocks {
+	const struct crm_calendar *cal;
+	struct span *spans;
+	size_t nspans;
+	int64_t created, now, end; /* end: when it was solved or closed, or 0 */
+	int64_t *replies, *customer; /* times of agents' replies and customer messages */
+	size_t nreplies, ncustomer;
+};
+
+static void clocks_free(struct clocks *k)
+{
+	free(k->spans);
+	free(k->replies);
+	free(k->customer);
+}
+
+static int64_t business(const struct clocks *k, int64_t a, int64_t b)
+{
+	if (!k->cal)
+		return b > a ? b - a : 0;
+	return crm_calendar_elapsed(k->cal, a, b);
+}
+
+/* Business seconds from a to b during which the clocks ran. */
+static int64_t running(const struct clocks *k, int64_t a, int64_t b)
+{
+	int64_t sum = 0;
+
+	for (size_t i = 0; i < k->nspans; i++) {
+		int64_t x = k->spans[i].from > a ? k->spans[i].from : a;
+		int64_t y = k->spans[i].to < b ? k->spans[i].to : b;
+
+		if (y > x)
+			sum += business(k, x, y);
+	}
+	return sum;
+}
+
+/* Stores in *due when goal business seconds of running time have passed
+ * since a; 0 when the clocks stopped before they did. */
+static int due_after(const struct clocks *k, int64_t a, int64_t goal, int64_t *due)
+{
+	int64_t acc = 0, e;
+
+	*due = 0;
+	for (size_t i = 0; i < k->nspans; i++) {
+		int64_t x = k->spans[i].from > a ? k->spans[i].from : a;
+
+		if (k->spans[i].to <= x)
+			continue;
+		e = k->spans[i].to == FOREVER ? FOREVER : business(k, x, k->spans[i].to);
+		if (e == FOREVER || acc + e >= goal) {
+			if (!k->cal) {
+				*due = x + (goal - acc);
+				return CRM_OK;
+			}
+			return crm_calendar_due(k->cal, x, goal - acc, due);
+		}
+		acc += e;
+	}
+	return CRM_OK;
+}
+
+/* Stores in *due when a clock that stopped at stop was due: as its time
+ * stood then, had it kept running. */
+static int due_then(const struct clocks *k, int64_t start, int64_t stop, long goal,
+                    int64_t *due)
+{
+	struct clocks then = *k;
+	struct span *s = malloc((k->nspans + 1) * sizeof *s);
+	int rc;
+
+	if (!s)
+		return crm_error_nomem();
+	then.spans = s;
+	then.nspans = 0;
+	for (size_t i = 0; i < k->nspans && k->spans[i].from < stop; i++) {
+		s[then.nspans] = k->spans[i];
+		if (s[then.nspans].to > stop)
+			s[then.nspans].to = stop;
+		then.nspans++;
+	}
+	s[then.nspans++] = (struct span){ stop, FOREVER };
+	rc = due_after(&then, start, goal, due);
+	free(s);
+	return rc;
+}
+
+/* Measures one clock from start to stop (0: still going) against goal. */
+static int measure(const struct clocks *k, int64_t start, int64_t stop, long goal,
+                   struct crm_sla_row *row)
+{
+	int rc = stop ? due_then(k, start, stop, goal, &row->due)
+	              : due_after(k, start, goal, &row->due);
+
+	row->goal = goal;
+	row->elapsed = running(k, start, stop ? stop : k->now);
+	if (rc)
+		return rc;
+	if (stop)
+		row->state = row->elapsed <= goal ? "met" : "missed";
+	else if (row->due && row->due <= k->now)
+		row->state = "breached";
+	else if (row->due)
+		row->state = "running";
+	else
+		row->state = k->end ? "stopped" : "paused";
+	return CRM_OK;
+}
+
+/* First response: from creation to the first reply. */
+static int first_response(const struct clocks *k, long goal, struct crm_sla_row *row)
+{
+	row->target = "first_response";
+	return measure(k, k->created, k->nreplies ? k->replies[0] : 0, goal, row);
+}
+
+/* Next response: from each customer message that follows a reply to the
+ * reply after it; the row is the latest such wait, *missed tells whether
+ * an earlier one missed. */
+static int next_response(const struct clocks *k, long goal, struct crm_sla_row *row, int *missed)
+{
+	size_t r = 0, c = 0;
+	int rc = CRM_OK, after_reply = 0, any = 0;
+
+	row->target = "next_response";
+	row->state = "none";
+	row->elapsed = row->due = 0;
+	row->goal = goal;
+	while (c < k->ncustomer && !rc) {
+		if (r < k->nreplies && k->replies[r] <= k->customer[c]) {
+			after_reply = 1;
+			r++;
+			continue;
+		}
+		/* The first customer message after a reply starts a wait. */
+		if (after_reply) {
+			if (any && !strcmp(row->state, "missed"))
+				*missed = 1;
+			any = 1;
+			rc = measure(k, k->customer[c], r < k->nreplies ? k->replies[r] : 0, goal, row);
+		}
+		after_reply = 0;
+		c++;
+	}
+	return rc;
+}
+
+/* Resolution: all the running time until it was solved. */
+static int resolution(const struct clocks *k, long goal, struct crm_sla_row *row)
+{
+	row->target = "resolution";
+	return measure(k, k->created, k->end, goal, row);
+}
+
+/* Reads the times the SQL returns (one column, ?1 the ticket) into *out. */
+static int read_times(crm_db *db, const char *sql, int64_t id, int64_t **out, size_t *n,
+                      char ***status)
+{
+	crm_stmt *st;
+	size_t cap = 0;
+	int rc = crm_db_stmt(db, &st, sql);
+
+	*n = 0;
+	if (rc)
+		return rc;
+	crm_stmt_bind_int(st, 1, id);
+	while ((rc = crm_stmt_step(st)) == CRM_ROW) {
+		if (*n == cap) {
+			size_t c = cap ? cap * 2 : 8;
+			int64_t *t = realloc(*out, c * sizeof *t);
+			char **s = status ? realloc(*status, c * sizeof *s) : NULL;
+
+			if (t)
+				*out = t;
+			if (s)
+				*status = s;
+			if (!t || (status && !s)) {
+				rc = crm_error_nomem();
+				break;
+			}
+			cap = c;
+		}
+		if (crm_time_parse_epoch(&(*out)[*n], crm_stmt_text(st, 0), 0)) {
+			rc = crm_error_set(CRM_EDATA, "ticket %lld: unreadable time '%s'",
+			                   (long long)id, crm_stmt_text(st, 0));
+			break;
+		}
+		if (status && !((*status)[*n] = strdup(crm_stmt_text(st, 1)))) {
+			rc = crm_error_nomem();
+			break;
+		}
+		(*n)++;
+	}
+	crm_stmt_reset(st);
+	return rc < 0 ? rc : CRM_OK;
+}
+
+static int waiting(const char *status)
+{
+	return !strcmp(status, "new") || !strcmp(status, "open");
+}
+
+/* The stretches in which the ticket was new or open, from its status log. */
+static int read_spans(crm_db *db, int64_t id, struct clocks *k)
+{
+	int64_t *at = NULL;
+	char **status = NULL;
+	size_t n = 0;
+	int rc = read_times(db, "SELECT at, status FROM ticket_status WHERE ticket_id = ?1"
+	                    " ORDER BY id", id, &at, &n, &status);
+
+	if (!rc && n && !(k->spans = calloc(n, sizeof *k->spans)))
+		rc = crm_error_nomem();
+	for (size_t i = 0; !rc && i < n; i++) {
+		if (waiting(status[i]) && (i == 0 || !waiting(status[i - 1])))
+			k->spans[k->nspans++] = (struct span){ at[i], FOREVER };
+		else if (!waiting(status[i]) && k->nspans && k->spans[k->nspans - 1].to == FOREVER)
+			k->spans[k->nspans - 1].to = at[i];
+		k->end = !strcmp(status[i], "solved") || !strcmp(status[i], "closed") ? at[i] : 0;
+	}
+	for (size_t i = 0; i < n && status; i++)
+		free(status[i]);
+	free(status);
+	free(at);
+	return rc;
+}
+
+/* Whether the ticket's own or its requester's tags hold one of tags. */
+static int tagged(crm_db *db, int64_t id, const char *const *tags, int *yes)
+{
+	crm_stmt *st;
+	int rc = CRM_OK;
+
+	*yes = 0;
+	for (size_t i = 0; tags[i] && !*yes && !rc; i++) {
+		if ((rc = crm_db_stmt(db, &st, "SELECT 1 FROM tickets t WHERE t.id = ?1 AND ("
+		                      " EXISTS (SELECT 1 FROM ticket_tags WHERE ticket_id = t.id"
+		                      " AND tag = ?2) OR EXISTS (SELECT 1 FROM contact_tags"
+		                      " WHERE contact_id = t.requester_id AND tag = ?2))")))
+			break;
+		crm_stmt_bind_int(st, 1, id);
+		crm_stmt_bind_text(st, 2, tags[i]);
+		rc = crm_stmt_step(st);
+		*yes = rc == CRM_ROW;
+		crm_stmt_reset(st);
+		rc = rc < 0 ? rc : CRM_OK;
+	}
+	return rc;
+}
+
+static int listed(const char *const *words, const char *w)
+{
+	if (!words)
+		return 1;
+	for (size_t i = 0; words[i]; i++)
+		if (!strcasecmp(words[i], w))
+			return 1;
+	return 0;
+}
+
+/* Stores in *out the first policy that applies to ticket id, or NULL. */
+static int find_policy(crm_db *db, int64_t id, const char *queue, const char *priority,
+                       const struct crm_sla_policy **out)
+{
+	const struct crm_sla_policy *p;
+	size_t n = crm_config_sla(db->cfg, &p);
+	int rc = CRM_OK, yes;
+
+	*out = NULL;
+	for (size_t i = 0; i < n && !rc; i++) {
+		if (!listed(p[i].queues, queue ? queue : "") || !listed(p[i].priorities, priority))
+			continue;
+		if (p[i].tags && ((rc = tagged(db, id, p[i].tags, &yes)) || !yes))
+			continue;
+		*out = &p[i];
+		return CRM_OK;
+	}
+	return rc;
+}
+
+/* Reads the ticket's queue, priority and creation time; finds its policy. */
+static int read_ticket(crm_db *db, int64_t id, struct clocks *k,
+                       const struct crm_sla_policy **pol)
+{
+	crm_stmt *st;
+	int rc = crm_db_stmt(db, &st, "SELECT queue, priority, created_at FROM tickets"
+	                     " WHERE id = ?1");
+	char *queue = NULL, *priority = NULL;
+
+	if (rc)
+		return rc;
+	crm_stmt_bind_int(st, 1, id);
+	if ((rc = crm_stmt_step(st)) == CRM_ROW) {
+		queue = crm_stmt_text(st, 0) ? strdup(crm_stmt_text(st, 0)) : NULL;
+		priority = strdup(crm_stmt_text(st, 1));
+		rc = crm_time_parse_epoch(&k->created, crm_stmt_text(st, 2), 0) ? CRM_EDATA : CRM_OK;
+	} else if (rc == CRM_DONE) {
+		rc = crm_error_set(CRM_ENOTFOUND, "no ticket %lld", (long long)id);
+	}
+	crm_stmt_reset(st);
+	if (!rc && !priority)
+		rc = crm_error_nomem();
+	if (!rc)
+		rc = find_policy(db, id, queue, priority, pol);
+	free(queue);
+	free(priority);
+	return rc;
+}
+
+static int load_clocks(crm_db *db, int64_t id, struct clocks *k,
+                       const struct crm_sla_policy **pol)
+{
+	char now[CRM_TIME_LEN];
+	int rc;
+
+	memset(k, 0, sizeof *k);
+	crm_db_now(db, now);
+	if ((rc = read_ticket(db, id, k, pol)) || !*pol)
+		return rc;
+	k->cal = (*pol)->calendar;
+	if (crm_time_parse_epoch(&k->now, now, 0))
+		return crm_error_set(CRM_EDATA, "unreadable time '%s'", now);
+	if (!(rc = read_spans(db, id, k)) &&
+	    !(rc = read_times(db, "SELECT at FROM ticket_messages WHERE ticket_id = ?1"
+	                      " AND kind = 'reply' ORDER BY at, id", id, &k->replies,
+	                      &k->nreplies, NULL)))
+		rc = read_times(db, "SELECT at FROM ticket_messages WHERE ticket_id = ?1"
+		                " AND kind = 'customer' ORDER BY at, id", id, &k->customer,
+		                &k->ncustomer, NULL);
+	return rc;
+}
+
+int crm_ticket_sla(crm_db *db, int64_t id, const char **policy, struct crm_sla_row rows[3],
+                   int *n, int *missed)
+{
+	const struct crm_sla_policy *pol = NULL;
+	struct clocks k;
+	int rc;
+
+	*n = 0;
+	*missed = 0;
+	*policy = NULL;
+	if ((rc = load_clocks(db, id, &k, &pol)) || !pol) {
+		clocks_free(&k);
+		return rc;
+	}
+	*policy = pol->name;
+	if (pol->first_response && !(rc = first_response(&k, pol->first_response, &rows[*n])))
+		(*n)++;
+	if (!rc && pol->next_response &&
+	    !(rc = next_response(&k, pol->next_response, &rows[*n], missed)))
+		(*n)++;
+	if (!rc && pol->resolution && !(rc = resolution(&k, pol->resolution, &rows[*n])))
+		(*n)++;
+	for (int i = 0; i < *n; i++)
+		*missed |= !strcmp(rows[i].state, "missed");
+	clocks_free(&k);
+	return rc;
+}
+
+/* Keeps with ticket id its policy, earliest running due time and misses. */
+static int refresh_one(crm_db *db, int64_t id)
+{
+	struct crm_sla_row rows[3];
+	const char *policy;
+	char due[CRM_TIME_LEN];
+	int64_t first = 0;
+	int n, missed, rc = crm_ticket_sla(db, id, &policy, rows, &n, &missed);
+	crm_stmt *st;
+
+	if (rc)
+		return rc;
+	for (int i = 0; i < n; i++)
+		if ((!strcmp(rows[i].state, "running") || !strcmp(rows[i].state, "breached")) &&
+		    (!first || rows[i].due < first))
+			first = rows[i].due;
+	if ((rc = crm_db_stmt(db, &st, "UPDATE tickets SET sla_policy = ?2, sla_due = ?3,"
+	                      " sla_missed = ?4 WHERE id = ?1")))
+		return rc;
+	crm_stmt_bind_int(st, 1, id);
+	crm_stmt_bind_text(st, 2, policy);
+	if (first) {
+		crm_time_format(due, first);
+		crm_stmt_bind_text(st, 3, due);
+	}
+	crm_stmt_bind_int(st, 4, missed);
+	return crm_stmt_done(st);
+}
+
+int crm_ticket_sla_refresh(crm_db *db, const char *where, int64_t arg)
+{
+	crm_buf sql = CRM_BUF_INIT;
+	int64_t *ids = NULL;
+	size_t n = 0, cap = 0;
+	crm_stmt *st;
+	int rc;
+
+	crm_buf_printf(&sql, "SELECT id FROM tickets WHERE %s", where);
+	rc = crm_db_stmt(db, &st, crm_buf_str(&sql));
+	crm_buf_free(&sql);
+	if (rc)
+		return rc;
+	crm_stmt_bind_int(st, 1, arg);
+	while ((rc = crm_stmt_step(st)) == CRM_ROW) {
+		if (n == cap) {
+			int64_t *t = realloc(ids, (cap = cap ? cap * 2 : 16) * sizeof *t);
+
+			if (!t) {
+				rc = crm_error_nomem();
+				break;
+			}
+			ids = t;
+		}
+		ids[n++] = crm_stmt_int(st, 0);
+	}
+	crm_stmt_reset(st);
+	rc = rc < 0 ? rc : CRM_OK;
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = refresh_one(db, ids[i]);
+	free(ids);
+	return rc;
+}

@@ -1,0 +1,473 @@
+/* ticket.c - the ticket entity of the service desk: its fields, list
+ * options and write rules, and what happens to a ticket besides field
+ * writes -- messages in and out, status changes, links, merges
+ * (crm-ticket(1)).  Internal comments are the ticket's notes. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "crm/config.h"
+#include "crm/date.h"
+#include "crm/norm.h"
+#include "crm/ticket.h"
+#include "registry.h"
+
+static const char *const ticket_status[] = { "new", "open", "pending", "on_hold", "solved",
+	                                     "closed", NULL };
+static const char *const ticket_priority[] = { "low", "normal", "high", "urgent", NULL };
+static const char *const ticket_channel[] = { "email", "phone", "chat", "web", "cli", NULL };
+
+/* Waiting on the desk or the customer: not solved or closed. */
+#define OPEN_SQL "t.status IN ('new','open','pending','on_hold')"
+
+static const struct crm_fielddef ticket_fields[] = {
+	FIELD("id", CRM_FT_ID, RO, "record id", "id", NULL),
+	FIELD("subject", CRM_FT_TEXT, REQUIRED, "what it is about", "subject", NULL),
+	REF("requester", 0, "the person who asked: id, email or name (an unknown email is"
+	    " added as a person)", "contact", "requester_id", NULL),
+	REF("company", 0, "the company (default: the requester's): id, name or domain", "company",
+	    "company_id", NULL),
+	FIELD("queue", CRM_FT_WORD, 0, "queue (crm-config(5) queues; default: the first)", "queue",
+	      NULL),
+	CHOICE("status", CRM_FIELD_NOTEMPTY, "new, open, pending, on_hold, solved or closed",
+	       ticket_status, "status"),
+	CHOICE("priority", CRM_FIELD_NOTEMPTY, "low, normal, high or urgent", ticket_priority,
+	       "priority"),
+	FIELD("assignee", CRM_FT_TEXT, 0, "the agent working on it", "assignee", NULL),
+	CHOICE("channel", CRM_FIELD_NOTEMPTY, "email, phone, chat, web or cli", ticket_channel,
+	       "channel"),
+	FIELD("tags", CRM_FT_TAGS, RO, "tags, comma-separated", NULL, "t.tags"),
+	FIELD("sla_policy", CRM_FT_TEXT, RO | HIDDEN, "the SLA policy that applies", "sla_policy",
+	      NULL),
+	FIELD("sla_due", CRM_FT_TIME, RO, "the earliest due time of a running SLA target",
+	      "sla_due", NULL),
+	FIELD("breached", CRM_FT_ID, RO | HIDDEN, "1 when an SLA target is missed", NULL,
+	      "(t.sla_missed OR t.sla_due < crm_now())"),
+	FIELD("sla_rank", CRM_FT_ID, RO | HIDDEN, "0 with a running SLA target, else 1", NULL,
+	      "(t.sla_due IS NULL)"),
+	FIELD("requester_name", CRM_FT_TEXT, RO | HIDDEN, "the requester's name", NULL,
+	      CONTACT_NAME("t.requester_id")),
+	FIELD("requester_email", CRM_FT_TEXT, RO | HIDDEN, "the requester's email", NULL,
+	      "(SELECT email FROM contacts WHERE id = t.requester_id)"),
+	FIELD("messages", CRM_FT_ID, RO | HIDDEN, "number of messages", NULL,
+	      "(SELECT count(*) FROM ticket_messages WHERE ticket_id = t.id)"),
+	FIELD("merged_into", CRM_FT_ID, RO | HIDDEN, "the ticket it was merged into", "merged_into",
+	      NULL),
+	FIELD("solved_at", CRM_FT_TIME, RO | HIDDEN, "when it was solved", "solved_at", NULL),
+	FIELD("closed_at", CRM_FT_TIME, RO | HIDDEN, "when it was closed", "closed_at", NULL),
+	FIELD("requester_id", CRM_FT_ID, RO | HIDDEN, "requester record id", "requester_id", NULL),
+	FIELD("company_id", CRM_FT_ID, RO | HIDDEN, "company record id", "company_id", NULL),
+	BOOKKEEPING,
+};
+
+static const struct crm_option ticket_options[] = {
+	{ "open", NULL, "only tickets not solved or closed", OPEN_SQL },
+	{ "unassigned", NULL, "only tickets nobody is assigned to", "t.assignee IS NULL" },
+	{ "breached", NULL, "only tickets that missed an SLA target",
+	  "t.sla_missed = 1 OR t.sla_due < crm_now()" },
+	{ "due-within", "SPAN", "only tickets with an SLA target due within SPAN (2h, 30m, 1d)",
+	  "t.sla_due < ?" },
+	{ "breaching", "SPAN", "only open tickets breached or due within SPAN",
+	  OPEN_SQL " AND (t.sla_missed = 1 OR t.sla_due < ?)" },
+	{ NULL, NULL, NULL, NULL }
+};
+
+static const char *const ticket_filters[] = { "queue", "status", "priority", "assignee",
+	                                      "requester", "company", "channel", NULL };
+
+/* Headers of ticket exports (Zendesk, Freshdesk, osTicket, Jira Service
+ * Management), crm_column_key() form. */
+static const struct crm_synonym ticket_synonyms[] = {
+	{ "title", "subject" }, { "summary", "subject" }, { "issue", "subject" },
+	{ "requesteremail", "requester" }, { "requestor", "requester" }, { "contact", "requester" },
+	{ "customer", "requester" }, { "email", "requester" }, { "reporter", "requester" },
+	{ "organization", "company" }, { "organisation", "company" }, { "account", "company" },
+	{ "group", "queue" }, { "department", "queue" }, { "helptopic", "queue" },
+	{ "ticketstatus", "status" }, { "state", "status" }, { "ticketpriority", "priority" },
+	{ "urgency", "priority" }, { "agent", "assignee" }, { "assignedto", "assignee" },
+	{ "owner", "assignee" }, { "source", "channel" }, { "via", "channel" },
+	{ "tag", "tags" }, { "labels", "tags" },
+	{ "description", "@note" }, { "body", "@note" }, { "comment", "@note" },
+	{ "createdat", "@ignore" }, { "updatedat", "@ignore" }, { "ticketid", "@ignore" },
+	{ NULL, NULL }
+};
+
+int crm_ticket_reindex(crm_db *db, const char *where, int64_t arg)
+{
+	return crm_registry_reindex(db, "tickets_fts", "tickets",
+		"INSERT INTO tickets_fts(rowid, subject, requester, messages, notes)"
+		" SELECT k.id, k.subject,"
+		" (SELECT trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '')"
+		" || ' ' || coalesce(c.email, '')) FROM contacts c WHERE c.id = k.requester_id),"
+		" (SELECT group_concat(body, ' ') FROM ticket_messages WHERE ticket_id = k.id),"
+		" (SELECT group_concat(body, ' ') FROM ticket_notes WHERE ticket_id = k.id)"
+		" FROM tickets k WHERE %s", where, arg);
+}
+
+/* The queue is one of the configured ones, in their spelling; a ticket
+ * whose queue the configuration no longer names keeps it until it is
+ * written. */
+static int settle_queue(crm_db *db, int64_t id, const crm_record *r)
+{
+	const char *want = crm_record_value(r, "queue"), *q;
+	crm_stmt *st;
+
+	char *stored = NULL;
+	int rc;
+
+	if (!want && crm_record_has(r, "queue"))
+		return crm_error_set(CRM_EDATA, "queue: a ticket needs a queue");
+	if (!want && (rc = crm_db_text_of(db, "SELECT queue FROM tickets WHERE id = ?1", id,
+	                                  &stored)))
+		return rc;
+	q = want ? crm_config_queue(db->cfg, want)
+	         : stored ? crm_config_queue(db->cfg, stored) : crm_config_queues(db->cfg)[0];
+	if (!want && stored && !q) {
+		free(stored);
+		return CRM_OK;
+	}
+	free(stored);
+	if (!q) {
+		const char *const *all = crm_config_queues(db->cfg);
+		crm_buf list = CRM_BUF_INIT;
+
+		for (size_t i = 0; all[i]; i++)
+			crm_buf_printf(&list, "%s%s", i ? ", " : "", all[i]);
+		rc = crm_error_set(CRM_EDATA, "queue: unknown queue '%s' (configured: %s)", want,
+		                   crm_buf_str(&list));
+		crm_buf_free(&list);
+		return rc;
+	}
+	if ((rc = crm_db_stmt(db, &st, "UPDATE tickets SET queue = ?2 WHERE id = ?1")))
+		return rc;
+	crm_stmt_bind_int(st, 1, id);
+	crm_stmt_bind_text(st, 2, q);
+	return crm_stmt_done(st);
+}
+
+static int ticket_after_write(crm_db *db, int64_t id, const crm_record *r)
+{
+	int rc = settle_queue(db, id, r);
+
+	/* A ticket is the requester's company's unless told otherwise. */
+	if (!rc)
+		rc = crm_db_exec_id(db, "UPDATE tickets SET company_id = (SELECT company_id FROM"
+		                    " contacts WHERE id = requester_id) WHERE id = ?1"
+		                    " AND company_id IS NULL AND requester_id IS NOT NULL", id);
+	/* The status log the SLA clocks read: a row when the status changed. */
+	if (!rc)
+		rc = crm_db_exec_id(db, "INSERT INTO ticket_status(ticket_id, status, at)"
+		                    " SELECT id, status, crm_now() FROM tickets t WHERE id = ?1"
+		                    " AND status IS NOT (SELECT status FROM ticket_status"
+		                    " WHERE ticket_id = ?1 ORDER BY id DESC LIMIT 1)", id);
+	if (!rc)
+		rc = crm_db_exec_id(db, "UPDATE tickets SET"
+		                    " solved_at = CASE WHEN status IN ('solved','closed')"
+		                    " THEN coalesce(solved_at, crm_now()) END,"
+		                    " closed_at = CASE WHEN status = 'closed'"
+		                    " THEN coalesce(closed_at, crm_now()) END WHERE id = ?1", id);
+	if (!rc)
+		rc = crm_ticket_sla_refresh(db, "id = ?1", id);
+	if (!rc)
+		rc = crm_ticket_reindex(db, "id = ?1", id);
+	return rc;
+}
+
+/* "Name <addr>" or a bare address: the name part, or NULL. */
+static char *display_name(const char *who)
+{
+	const char *lt = strchr(who, '<');
+	size_t n;
+
+	if (!lt)
+		return NULL;
+	n = (size_t)(lt - who);
+	while (n && (who[n - 1] == ' ' || who[n - 1] == '"'))
+		n--;
+	while (n && (*who == ' ' || *who == '"'))
+		who++, n--;
+	return n ? strndup(who, n) : NULL;
+}
+
+int crm_ticket_requester(crm_db *db, const char *who, const char *name, int64_t *id)
+{
+	const char *lt = strchr(who, '<'), *gt;
+	char *addr, *guess = NULL, *first = NULL, *last = NULL;
+	crm_record *r = NULL;
+	int rc = crm_entity_resolve(db, &crm_contact_entity, who, id);
+
+	/* A ticket naming no one who exists is bad input, not a search. */
+	if (rc == CRM_ENOTFOUND && !strchr(who, '@')) {
+		crm_error_prefix("requester");
+		return crm_error_recode(CRM_EDATA);
+	}
+	if (rc != CRM_ENOTFOUND)
+		return rc;
+	crm_error_clear();
+	if (lt && (gt = strchr(lt, '>')))
+		addr = strndup(lt + 1, (size_t)(gt - lt - 1));
+	else
+		addr = strdup(who);
+	if (!name)
+		name = guess = display_name(who);
+	if (!addr)
+		rc = crm_error_nomem();
+	else if (!(rc = crm_record_new(&r, &crm_contact_entity)) &&
+	         !(rc = crm_record_set(r, "email", addr)) &&
+	         !(rc = name ? crm_name_split(name, &first, &last) : CRM_OK) &&
+	         !(rc = first && *first ? crm_record_set(r, "first_name", first) : CRM_OK) &&
+	         !(rc = last && *last ? crm_record_set(r, "last_name", last) : CRM_OK) &&
+	         !(rc = crm_record_set(r, "source", "service desk")))
+		rc = crm_entity_add(db, r, id);
+	crm_record_free(r);
+	free(addr);
+	free(guess);
+	free(first);
+	free(last);
+	return rc ? crm_error_prefix("requester") : CRM_OK;
+}
+
+int crm_ticket_post(crm_db *db, int64_t id, const struct crm_ticket_msg *m, int64_t *msg)
+{
+	char now[CRM_TIME_LEN];
+	crm_stmt *st;
+	int rc;
+
+	if ((rc = crm_entity_editable(db, &crm_ticket_entity, id)))
+		return rc;
+	if (!m->body || !*m->body)
+		return crm_error_set(CRM_EDATA, "a message needs a text");
+	crm_db_now(db, now);
+	if ((rc = crm_db_stmt(db, &st, "INSERT INTO ticket_messages(ticket_id, origin, kind,"
+	                      " author, contact_id, subject, body, message_id, in_reply_to, date,"
+	                      " sent, at) VALUES (?1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)")))
+		return rc;
+	crm_stmt_bind_int(st, 1, id);
+	crm_stmt_bind_text(st, 2, m->kind);
+	crm_stmt_bind_text(st, 3, m->author);
+	if (m->contact)
+		crm_stmt_bind_int(st, 4, m->contact);
+	crm_stmt_bind_text(st, 5, m->subject);
+	crm_stmt_bind_text(st, 6, m->body);
+	crm_stmt_bind_text(st, 7, m->message_id);
+	crm_stmt_bind_text(st, 8, m->in_reply_to);
+	crm_stmt_bind_text(st, 9, m->date);
+	crm_stmt_bind_int(st, 10, m->sent);
+	crm_stmt_bind_text(st, 11, now);
+	if ((rc = crm_stmt_done(st)))
+		return rc;
+	*msg = crm_db_last_id(db);
+	if (!rc)
+		rc = crm_db_exec_id(db, "UPDATE tickets SET updated_at = crm_now() WHERE id = ?1", id);
+	return rc;
+}
+
+/* Sets the status of ticket id (or leaves it when status is NULL) and
+ * refreshes what follows from it. */
+static int set_status(crm_db *db, int64_t id, const char *status, int *changed)
+{
+	crm_record *r = NULL;
+	int rc, ch = 0;
+
+	if (!(rc = crm_record_new(&r, &crm_ticket_entity)) && status)
+		rc = crm_record_set(r, "status", status);
+	if (!rc)
+		rc = crm_entity_update(db, r, id, &ch);
+	crm_record_free(r);
+	if (changed)
+		*changed = ch;
+	return rc;
+}
+
+int crm_ticket_reply(crm_db *db, int64_t id, const struct crm_ticket_msg *m, const char *status,
+                     int64_t *msg)
+{
+	int rc = crm_ticket_post(db, id, m, msg);
+
+	if (!rc)
+		rc = set_status(db, id, status ? status : "pending", NULL);
+	return rc;
+}
+
+int crm_ticket_customer(crm_db *db, int64_t id, const struct crm_ticket_msg *m, int64_t *msg)
+{
+	char *status = NULL;
+	int rc = crm_ticket_post(db, id, m, msg);
+
+	if (!rc)
+		rc = crm_db_text_of(db, "SELECT status FROM tickets WHERE id = ?1", id, &status);
+	/* The customer wrote back: the ticket waits on the desk again. */
+	if (!rc && status && strcmp(status, "new") && strcmp(status, "open"))
+		rc = set_status(db, id, "open", NULL);
+	else if (!rc)
+		rc = set_status(db, id, NULL, NULL);
+	free(status);
+	return rc;
+}
+
+int crm_ticket_status(crm_db *db, int64_t id, const char *verb, int *changed)
+{
+	char *status = NULL;
+	const char *to = !strcmp(verb, "reopen") ? "open" : verb;
+	int rc;
+
+	*changed = 0;
+	if ((rc = crm_entity_editable(db, &crm_ticket_entity, id)) ||
+	    (rc = crm_db_text_of(db, "SELECT status FROM tickets WHERE id = ?1", id, &status)))
+		return rc;
+	if (!strcmp(verb, "reopen") && strcmp(status, "solved") && strcmp(status, "closed"))
+		rc = crm_error_set(CRM_EDATA, "ticket %lld is %s, not solved or closed",
+		                   (long long)id, status);
+	else if (!strcmp(verb, "solved") && !strcmp(status, "closed"))
+		rc = crm_error_set(CRM_EDATA, "ticket %lld is closed; reopen it first", (long long)id);
+	else if (strcmp(status, to))
+		rc = set_status(db, id, to, changed);
+	free(status);
+	return rc;
+}
+
+static const char *const link_kinds[] = { "kb", "deal", "ticket", NULL };
+
+int crm_ticket_link(crm_db *db, int64_t id, const char *kind, int64_t target, int *changed)
+{
+	static const char *const tables[] = { "kb_articles", "deals", "tickets" };
+	crm_buf sql = CRM_BUF_INIT;
+	crm_stmt *st;
+	size_t k = 0;
+	int rc;
+
+	*changed = 0;
+	while (link_kinds[k] && strcmp(link_kinds[k], kind))
+		k++;
+	if (!link_kinds[k])
+		return crm_error_set(CRM_EUSAGE, "cannot link a ticket to a '%s'", kind);
+	if (k == 2 && target == id)
+		return crm_error_set(CRM_EDATA, "a ticket cannot be linked to itself");
+	if ((rc = crm_entity_editable(db, &crm_ticket_entity, id)))
+		return rc;
+	crm_buf_printf(&sql, "SELECT 1 FROM %s WHERE id = ?1", tables[k]);
+	if ((rc = crm_db_stmt(db, &st, crm_buf_str(&sql))) == CRM_OK) {
+		crm_stmt_bind_int(st, 1, target);
+		rc = crm_stmt_step(st);
+		crm_stmt_reset(st);
+		rc = rc == CRM_ROW ? CRM_OK : rc == CRM_DONE ? crm_error_set(CRM_ENOTFOUND,
+		        "no %s %lld", k == 0 ? "article" : kind, (long long)target) : rc;
+	}
+	crm_buf_free(&sql);
+	if (!rc && !(rc = crm_db_stmt(db, &st, "INSERT OR IGNORE INTO ticket_links(ticket_id, kind,"
+	                              " target) VALUES (?1, ?2, ?3)"))) {
+		crm_stmt_bind_int(st, 1, id);
+		crm_stmt_bind_text(st, 2, kind);
+		crm_stmt_bind_int(st, 3, target);
+		if (!(rc = crm_stmt_done(st)))
+			*changed = crm_db_changes(db) > 0;
+	}
+	return rc;
+}
+
+int crm_ticket_thread(crm_db *db, int64_t id, int (*fn)(void *arg, const char *const *vals),
+                      void *arg)
+{
+	int rc = crm_entity_exists(db, &crm_ticket_entity, id);
+
+	if (rc)
+		return rc;
+	return crm_db_each(db, "SELECT at, kind, coalesce(author, (SELECT email FROM contacts"
+	                   " WHERE id = m.contact_id)), body FROM ticket_messages m"
+	                   " WHERE ticket_id = ?1 ORDER BY at, id", id, fn, arg);
+}
+
+/* Moves what is ticket from's -- messages, comments, links -- onto into,
+ * and marks from merged and closed. */
+int crm_ticket_merge(crm_db *db, int64_t from, int64_t into)
+{
+	crm_stmt *st;
+	char *merged = NULL;
+	int rc;
+
+	if (from == into)
+		return crm_error_set(CRM_EDATA, "ticket %lld cannot be merged into itself",
+		                     (long long)from);
+	if ((rc = crm_entity_editable(db, &crm_ticket_entity, from)) ||
+	    (rc = crm_entity_editable(db, &crm_ticket_entity, into)) ||
+	    (rc = crm_db_text_of(db, "SELECT merged_into FROM tickets WHERE id = ?1", into, &merged)))
+		return rc;
+	free(merged);
+	if (merged)
+		return crm_error_set(CRM_EDATA, "ticket %lld is merged into another", (long long)into);
+	if ((rc = crm_db_text_of(db, "SELECT merged_into FROM tickets WHERE id = ?1", from, &merged)))
+		return rc;
+	free(merged);
+	if (merged)
+		return crm_error_set(CRM_EDATA, "ticket %lld is merged already", (long long)from);
+	static const char *const moves[] = {
+		"UPDATE ticket_messages SET ticket_id = ?2 WHERE ticket_id = ?1",
+		"UPDATE tickets SET merged_into = ?2 WHERE id = ?1",
+	};
+	for (size_t i = 0; !rc && i < sizeof moves / sizeof moves[0]; i++)
+		if (!(rc = crm_db_stmt(db, &st, moves[i]))) {
+			crm_stmt_bind_int(st, 1, from);
+			crm_stmt_bind_int(st, 2, into);
+			rc = crm_stmt_done(st);
+		}
+	if (!rc)
+		rc = crm_audit_change(db, "ticket", from, "merge", "merged_into", NULL, NULL);
+	if (!rc)
+		rc = set_status(db, from, "closed", NULL);
+	if (!rc)
+		rc = set_status(db, into, NULL, NULL);
+	return rc;
+}
+
+int crm_ticket_unmerge(crm_db *db, int64_t id)
+{
+	char *into = NULL;
+	int rc;
+
+	if ((rc = crm_entity_exists(db, &crm_ticket_entity, id)) ||
+	    (rc = crm_db_text_of(db, "SELECT merged_into FROM tickets WHERE id = ?1", id, &into)))
+		return rc;
+	if (!into)
+		return crm_error_set(CRM_EDATA, "ticket %lld is not merged", (long long)id);
+	int64_t target = strtoll(into, NULL, 10);
+	free(into);
+	static const char *const moves[] = {
+		"UPDATE ticket_messages SET ticket_id = origin WHERE origin = ?1",
+		"UPDATE tickets SET merged_into = NULL WHERE id = ?1",
+	};
+	for (size_t i = 0; !rc && i < sizeof moves / sizeof moves[0]; i++)
+		rc = crm_db_exec_id(db, moves[i], id);
+	if (!rc)
+		rc = crm_audit_change(db, "ticket", id, "unmerge", "merged_into", NULL, NULL);
+	if (!rc)
+		rc = set_status(db, id, "open", NULL);
+	if (!rc)
+		rc = set_status(db, target, NULL, NULL);
+	return rc;
+}
+
+int64_t crm_ticket_live(crm_db *db, int64_t id)
+{
+	crm_stmt *st;
+
+	/* Merges chain at most as deep as tickets merged into merged ones,
+	 * which merge refuses; one step is enough. */
+	if (crm_db_stmt(db, &st, "SELECT coalesce(merged_into, id) FROM tickets WHERE id = ?1"))
+		return 0;
+	crm_stmt_bind_int(st, 1, id);
+	if (crm_stmt_step(st) == CRM_ROW)
+		id = crm_stmt_int(st, 0);
+	else
+		id = 0;
+	crm_stmt_reset(st);
+	return id;
+}
+
+const struct crm_entity crm_ticket_entity = {
+	.name = "ticket", .table = "tickets", .custom_table = "ticket_custom",
+	.custom_fk = "ticket_id", .fts = "tickets_fts", .join = "",
+	.defs = ticket_fields, .nfields = NFIELDS(ticket_fields),
+	.after_write = ticket_after_write, .synonyms = ticket_synonyms,
+	.reindex = crm_ticket_reindex, .tag_table = "ticket_tags", .note_table = "ticket_notes",
+	.default_key = "id", .filters = ticket_filters, .options = ticket_options,
+	.label = "r.subject",
+};

@@ -1,0 +1,255 @@
+#!/bin/bash
+# crm-ticket: every verb and its bad input; the thread; status rules
+# (a reply waits on the customer, the customer's next message opens the
+# ticket again); merges and links; and the SLA clocks against times worked
+# out by hand on a business calendar: nights, weekends, a holiday, pauses,
+# and a calendar whose zone changes to summer time.
+. "$(dirname "$0")/lib.sh"
+
+snapshot() {
+	sqlite3 "$CRM_DB" .dump >"$1"
+}
+
+# bad TITLE CODE PATTERN COMMAND...: COMMAND must exit CODE, say PATTERN
+# (grep -E) on standard error, and change nothing.
+bad() {
+	title=$1 code=$2 pattern=$3
+	shift 3
+	test_expect_success "$title" "
+		snapshot before &&
+		expect_exit $code $* 2>err && grep -E -q -- \"$pattern\" err &&
+		snapshot after && test_cmp before after
+	"
+}
+
+test_expect_success 'add: the first message from stdin; an unknown email adds the person' '
+	echo "The invoice shows the wrong address." |
+		crm-ticket add --subject "Wrong address" --requester "Ann Lee <ann@example.org>" >out &&
+	echo 1 >expect && test_cmp expect out &&
+	crm-contact list -f first_name,last_name,email,source -H >out &&
+	printf "Ann\tLee\tann@example.org\tservice desk\n" >expect && test_cmp expect out &&
+	crm-ticket show 1 -f subject,requester,queue,status,priority,channel,messages -H >out &&
+	printf "Wrong address\tann@example.org\tsupport\tnew\tnormal\tcli\t1\n" >expect &&
+	test_cmp expect out
+'
+test_expect_success 'add: the message as an operand or --file; a known email is that person' '
+	crm-ticket add --subject "Login fails" --requester ann@example.org "I cannot log in." >out &&
+	echo 2 >expect && test_cmp expect out &&
+	printf "Line one\nLine two\n" >msg.txt &&
+	crm-ticket add --subject "Two lines" --requester 1 --file msg.txt </dev/null >out &&
+	echo 3 >expect && test_cmp expect out &&
+	crm-ticket thread 3 -f text -H >out && printf "%s\n" "Line one\\nLine two" >expect &&
+	test_cmp expect out && test "$(crm-contact list -H | wc -l)" = 1
+'
+test_expect_success 'add: no message at all is a ticket without a thread' '
+	crm-ticket add --subject "Call me" --requester 1 --channel phone </dev/null >out &&
+	echo 4 >expect && test_cmp expect out &&
+	crm-ticket show 4 -f messages,channel -H >out && printf "0\tphone\n" >expect &&
+	test_cmp expect out
+'
+test_expect_success 'a ticket is filed under its requester'"'"'s company unless told' '
+	crm-company add --name Globex --domain globex.example >/dev/null &&
+	crm-contact add --first-name Hank --last-name Scorpio --email hank@globex.example \
+		--company Globex >/dev/null &&
+	crm-ticket add --subject Volcano --requester hank@globex.example </dev/null >/dev/null &&
+	crm-ticket show 5 -f company,requester_name -H >out &&
+	printf "Globex\tHank Scorpio\n" >expect && test_cmp expect out
+'
+bad 'an unknown requester id is bad input' 3 "requester: no contact 99" \
+	crm-ticket add --subject X --requester 99
+bad 'an unknown queue names the configured ones' 3 \
+	"queue: unknown queue 'billing' \\(configured: support\\)" \
+	crm-ticket add --subject X --queue billing
+bad 'an unknown status' 3 "status" crm-ticket set 1 --status waiting
+bad 'an unknown priority' 3 "priority" crm-ticket add --subject X --priority critical
+bad 'a subject is required' 3 "subject" crm-ticket add --requester 1
+bad 'a message that is not UTF-8' 3 "not valid UTF-8" \
+	"crm-ticket add --subject X --file $TOP/tests/cli/data/latin1.txt"
+bad 'a missing file' 3 "nope.txt" crm-ticket add --subject X --file nope.txt
+bad 'a reply to no ticket' 1 "no ticket 42" crm-ticket reply 42 "Hello"
+bad 'an empty reply' 2 "empty" "crm-ticket reply 1 </dev/null"
+
+test_expect_success 'reply: public, waits on the customer; comment: internal' '
+	crm-ticket reply 1 "Fixed, please check." >out && test -s out &&
+	crm-ticket comment 1 "Billing address came from the old import." >/dev/null &&
+	crm-ticket show 1 -f status -H >out && echo pending >expect && test_cmp expect out &&
+	crm-ticket thread 1 -f kind,from,text -H >out &&
+	printf "customer\tann@example.org\tThe invoice shows the wrong address.\n" >expect &&
+	printf "reply\ttester\tFixed, please check.\n" >>expect &&
+	printf "comment\ttester\tBilling address came from the old import.\n" >>expect &&
+	test_cmp expect out
+'
+test_expect_success 'reply --status keeps the ticket open' '
+	echo "Looking into it" | crm-ticket reply 2 --status open >/dev/null &&
+	crm-ticket show 2 -f status -H >out && echo open >expect && test_cmp expect out
+'
+test_expect_success 'solve, close, reopen, and their rules' '
+	crm-ticket solve 1 2>err && grep -q "solved 1 of 1 ticket" err &&
+	crm-ticket show 1 -f status,solved_at -H >out &&
+	printf "solved\t2026-11-22T09:30:00Z\n" >expect && test_cmp expect out &&
+	crm-ticket reopen 1 && crm-ticket show 1 -f status,solved_at -H >out &&
+	printf "open\t\n" >expect && test_cmp expect out &&
+	crm-ticket close 1 && expect_exit 3 crm-ticket solve 1 2>err &&
+	grep -q "ticket 1 is closed; reopen it first" err &&
+	expect_exit 3 crm-ticket reopen 2 2>err && grep -q "ticket 2 is open, not solved or closed" err &&
+	crm-ticket reopen 1
+'
+test_expect_success 'assign: to the acting user, to someone, to no one' '
+	crm-ticket assign 1 2 && crm-ticket list -f id,assignee -H --assignee tester >out &&
+	printf "1\ttester\n2\ttester\n" >expect && test_cmp expect out &&
+	crm-ticket assign --to grace 2 && crm-ticket assign --to "" 1 &&
+	crm-ticket list --unassigned -f id -H >out && printf "1\n3\n4\n5\n" >expect &&
+	test_cmp expect out
+'
+test_expect_success 'list filters: --open, --status, --priority, --requester, --queue' '
+	crm-ticket set 3 --priority high && crm-ticket solve 4 &&
+	crm-ticket list --open -f id -H | paste -sd " " >out && echo "1 2 3 5" >expect &&
+	test_cmp expect out &&
+	crm-ticket list --status solved -f id -H >out && echo 4 >expect && test_cmp expect out &&
+	crm-ticket list --priority high -f id -H >out && echo 3 >expect && test_cmp expect out &&
+	crm-ticket list --requester hank@globex.example -f id -H >out && echo 5 >expect &&
+	test_cmp expect out && crm-ticket list --queue support -H | wc -l >out &&
+	echo 5 >expect && test_cmp expect out
+'
+test_expect_success 'list --search finds subjects, messages and requesters' '
+	crm-ticket list --search invoice -f id -H >out && echo 1 >expect && test_cmp expect out &&
+	crm-ticket list --search scorpio -f id -H >out && echo 5 >expect && test_cmp expect out &&
+	expect_exit 1 crm-ticket list --search nothingatall -H
+'
+test_expect_success 'link: an article is checked, a deal and a ticket are linked' '
+	crm-deal add --title Upsell >/dev/null &&
+	crm-ticket link 1 --deal 1 && crm-ticket link 1 --ticket 2 &&
+	expect_exit 1 crm-ticket link 1 --deal 7 2>err && grep -q "no deal 7" err &&
+	expect_exit 3 crm-ticket link 1 --ticket 1 2>err && grep -q "itself" err &&
+	expect_exit 2 crm-ticket link 1 2>err && grep -q "needs --kb" err
+'
+test_expect_success 'merge moves the thread and closes the merged ticket; unmerge undoes it' '
+	crm-ticket merge 3 --into 2 2>err && grep -q "merged 1 of 1 ticket" err &&
+	crm-ticket thread 2 -f text -H >out &&
+	printf "%s\n" "I cannot log in." "Line one\\nLine two" "Looking into it" >expect &&
+	test_cmp expect out &&
+	crm-ticket show 3 -f status,merged_into,messages -H >out && printf "closed\t2\t0\n" >expect &&
+	test_cmp expect out &&
+	expect_exit 3 crm-ticket merge 4 --into 3 2>err && grep -q "merged into another" err &&
+	crm-ticket unmerge 3 && crm-ticket thread 3 -f text -H >out &&
+	printf "%s\n" "Line one\\nLine two" >expect && test_cmp expect out &&
+	crm-ticket show 3 -f status,merged_into -H >out && printf "open\t\n" >expect &&
+	test_cmp expect out && expect_exit 3 crm-ticket unmerge 3
+'
+test_expect_success 'tags, rm and restore work as on any record' '
+	crm-ticket tag add vip 2 && crm-ticket list --tag vip -f id -H >out && echo 2 >expect &&
+	test_cmp expect out && crm-ticket rm 5 && expect_exit 1 crm-ticket list --requester 5 -H &&
+	crm-ticket restore 5
+'
+
+# The SLA: an office in Berlin, open 09:00-17:00 on weekdays, closed on
+# Christmas Day.  Urgent tickets are answered within an hour and solved
+# within a working day; the rest are answered within 4 business hours,
+# answered again within 8, and solved within 40.
+export CRM_DB="$SCRATCH/sla.db" CRM_CONFIG="$SCRATCH/desk.yaml"
+cat >"$CRM_CONFIG" <<'EOF'
+queues: [support, billing]
+calendars:
+  office:
+    timezone: Europe/Berlin
+    hours: { weekdays: "09:00-17:00" }
+    holidays: [2026-12-25]
+sla:
+  - { name: urgent, priority: urgent, calendar: office, first_response: 1h, resolution: 8h }
+  - { name: standard, calendar: office, first_response: 4h, next_response: 8h, resolution: 40h }
+EOF
+
+# at TIME COMMAND...: COMMAND with the clock at TIME (UTC).
+at() {
+	CRM_NOW=$1 "${@:2}"
+}
+
+test_expect_success 'SLA: a ticket of Friday 16:30 in Berlin is due to be answered Monday 12:30' '
+	at 2026-11-20T15:30:00Z crm-ticket add --subject Slow --requester a@example.org </dev/null &&
+	at 2026-11-23T10:00:00Z crm-ticket sla 1 -H >out &&
+	# first response: Fri 16:30-17:00 (30m) + Mon 09:00-11:00 (2h) = 2h30m spent;
+	# 4h runs out Mon 12:30 Berlin (11:30 UTC).  Resolution: 40h = 30m Fri +
+	# Mon-Thu 32h + 7h30m Fri 27th: Fri 16:30 Berlin (15:30 UTC).
+	printf "first_response\tstandard\t4h\t2h30m\t2026-11-23T11:30:00Z\trunning\n" >expect &&
+	printf "next_response\tstandard\t8h\t0m\t\tnone\n" >>expect &&
+	printf "resolution\tstandard\t40h\t2h30m\t2026-11-27T15:30:00Z\trunning\n" >>expect &&
+	test_cmp expect out
+'
+test_expect_success 'SLA: an urgent ticket past its hour is breached, and breaches says so' '
+	at 2026-11-23T08:30:00Z crm-ticket add --subject Down --priority urgent \
+		--requester b@example.org </dev/null &&
+	at 2026-11-23T10:00:00Z crm-ticket sla 2 -H >out &&
+	# Mon 09:30 Berlin + 1h = 10:30 Berlin (09:30 UTC); at 11:00 Berlin 1h30m spent.
+	# Resolution: 7h30m on Monday, 30m on Tuesday: 09:30 Berlin (08:30 UTC).
+	printf "first_response\turgent\t1h\t1h30m\t2026-11-23T09:30:00Z\tbreached\n" >expect &&
+	printf "resolution\turgent\t8h\t1h30m\t2026-11-24T08:30:00Z\trunning\n" >>expect &&
+	test_cmp expect out &&
+	at 2026-11-23T10:00:00Z crm-ticket breaches -f id -H >out && echo 2 >expect &&
+	test_cmp expect out &&
+	at 2026-11-23T10:00:00Z crm-ticket breaches --within 2h -f id -H >out &&
+	printf "2\n1\n" >expect && test_cmp expect out &&
+	at 2026-11-23T10:00:00Z crm-ticket list --breached -f id -H >out && echo 2 >expect &&
+	test_cmp expect out && at 2026-11-23T09:00:00Z expect_exit 1 crm-ticket breaches -H &&
+	at 2026-11-23T09:00:00Z crm-ticket list --due-within 1h -f id -H >out && test_cmp expect out
+'
+test_expect_success 'SLA: a late reply is a missed target; on time is met' '
+	at 2026-11-23T10:15:00Z crm-ticket reply 2 "Restarted it" --status open >/dev/null &&
+	at 2026-11-23T10:20:00Z crm-ticket reply 1 "Looking" >/dev/null &&
+	at 2026-11-23T10:30:00Z crm-ticket sla 2 -H >out &&
+	printf "first_response\turgent\t1h\t1h45m\t2026-11-23T09:30:00Z\tmissed\n" >expect &&
+	printf "resolution\turgent\t8h\t2h\t2026-11-24T08:30:00Z\trunning\n" >>expect &&
+	test_cmp expect out &&
+	at 2026-11-23T10:30:00Z crm-ticket sla 1 -H -f target,elapsed,state >out &&
+	printf "first_response\t2h50m\tmet\n" >expect &&
+	printf "next_response\t0m\tnone\n" >>expect &&
+	# pending since the reply: the resolution clock stopped at 2h50m.
+	printf "resolution\t2h50m\tpaused\n" >>expect && test_cmp expect out
+'
+test_expect_success 'SLA: pending pauses, the customer'"'"'s mail starts the next-response clock' '
+	# Pending from Mon 11:20 to Wed 09:00 Berlin, when the customer writes back.
+	cat >reply.eml <<-EOF &&
+	From: a@example.org
+	To: support@example.org
+	Subject: Re: [#1] Slow
+	Message-ID: <back-1@example.org>
+	Date: Wed, 25 Nov 2026 09:00:00 +0100
+
+	Still slow.
+	EOF
+	at 2026-11-25T08:00:00Z crm-ticket mail-in reply.eml &&
+	at 2026-11-25T12:00:00Z crm-ticket sla 1 -H -f target,elapsed,due,state >out &&
+	# next response: Wed 09:00 + 8h = Wed 17:00 Berlin (16:00 UTC), 4h spent.
+	# Resolution: 2h50m before the pause + 4h = 6h50m; 37h10m were left at
+	# Wed 09:00: Wed 8h, Thu 8h, Fri 8h, Mon 30th 8h = 32h, 5h10m on Tue 1
+	# Dec: 14:10 Berlin (13:10 UTC).  The first response stays as it was
+	# when it was met: due Mon 12:30 Berlin.
+	printf "first_response\t2h50m\t2026-11-23T11:30:00Z\tmet\n" >expect &&
+	printf "next_response\t4h\t2026-11-25T16:00:00Z\trunning\n" >>expect &&
+	printf "resolution\t6h50m\t2026-12-01T13:10:00Z\trunning\n" >>expect &&
+	test_cmp expect out
+'
+test_expect_success 'SLA: Christmas Day is not counted' '
+	at 2026-12-24T15:00:00Z crm-ticket add --subject Xmas --requester c@example.org </dev/null &&
+	at 2026-12-24T15:00:00Z crm-ticket sla 3 -H -f target,due >out &&
+	# Thu 24th 16:00 Berlin: 1h that day; Fri 25th is off; 3h on Mon 28th:
+	# 12:00 Berlin (11:00 UTC).
+	printf "first_response\t2026-12-28T11:00:00Z\n" >expect &&
+	sed -n 1p out >got && test_cmp expect got
+'
+test_expect_success 'SLA: Berlin moves to summer time; the office hours stay local' '
+	# Fri 26 March 2027 16:00 CET (15:00 UTC): 1h on Friday, 3h on Monday
+	# 29 March from 09:00 CEST: due 12:00 CEST = 10:00 UTC.
+	at 2027-03-26T15:00:00Z crm-ticket add --subject Spring --requester d@example.org </dev/null &&
+	at 2027-03-26T15:00:00Z crm-ticket sla 4 -H -f target,due >out &&
+	printf "first_response\t2027-03-29T10:00:00Z\n" >expect &&
+	sed -n 1p out >got && test_cmp expect got
+'
+test_expect_success 'SLA: no policy applies without a configuration' '
+	CRM_CONFIG=/dev/null crm-ticket add --subject Plain </dev/null >/dev/null &&
+	CRM_CONFIG=/dev/null expect_exit 1 crm-ticket sla 5 -H
+'
+bad 'SLA: a calendar with overlapping hours' 2 \
+	"overlapping hours on Monday" \
+	env CRM_CONFIG=$TOP/tests/cli/data/overlap.yaml crm-ticket list
+
+test_done

@@ -1,0 +1,263 @@
+#!/bin/bash
+# crm-ticket by mail: mail-in from a file, stdin, an mbox and a Maildir;
+# threading by [#ID], In-Reply-To and References; charsets and
+# attachments; machines' mail that never opens a ticket; reading twice;
+# unreadable mail put aside; and replies mailed through a real SMTP client
+# (msmtp) to a local SMTP server (aiosmtpd) and read back in.
+. "$(dirname "$0")/lib.sh"
+
+export CRM_CONFIG="$SCRATCH/desk.yaml"
+cat >"$CRM_CONFIG" <<EOF
+mail:
+  from: "Acme Support <support@acme.example>"
+  send: cat >>"$SCRATCH/sent.mbox"
+  reject: $SCRATCH/rejected
+  attachment_cap: 1K
+EOF
+
+# A customer's first message: Latin-1, quoted-printable, encoded words.
+cat >first.eml <<'EOF'
+From: =?ISO-8859-1?Q?Jos=E9_Mu=F1oz?= <Jose.Munoz@Example.ORG>
+To: support@acme.example
+Subject: =?ISO-8859-1?Q?Factura_err=F3nea?=
+Message-ID: <m1@example.org>
+Date: Fri, 20 Nov 2026 17:05:00 +0100
+MIME-Version: 1.0
+Content-Type: text/plain; charset=ISO-8859-1
+Content-Transfer-Encoding: quoted-printable
+
+La factura tiene la direcci=F3n antigua.
+EOF
+
+test_expect_success 'mail-in: a new message opens a ticket and adds its sender' '
+	crm-ticket mail-in first.eml >out &&
+	printf "first.eml\tnew\t1\n" >expect && test_cmp expect out &&
+	crm-ticket show 1 -f subject,requester,requester_name,channel,status -H >out &&
+	printf "Factura errónea\tJose.Munoz@example.org\tJosé Muñoz\temail\tnew\n" >expect &&
+	test_cmp expect out &&
+	crm-ticket thread 1 -f kind,text -H >out &&
+	printf "customer\tLa factura tiene la dirección antigua.\n" >expect && test_cmp expect out
+'
+test_expect_success 'mail-in: the same message again is seen, not added' '
+	crm-ticket mail-in <first.eml >out && printf "stdin\tseen\t\n" >expect &&
+	test_cmp expect out && crm-ticket show 1 -f messages -H >out && echo 1 >expect &&
+	test_cmp expect out
+'
+test_expect_success 'reply --send: an RFC 5322 message that threads back' '
+	echo "Corregida, le enviamos otra." | crm-ticket reply --send 1 >/dev/null &&
+	grep -q "^To: .*<Jose.Munoz@example.org>" sent.mbox &&
+	grep -q "^From: Acme Support <support@acme.example>" sent.mbox &&
+	grep -q "^In-Reply-To: <m1@example.org>" sent.mbox &&
+	grep -q "^References: <m1@example.org>" sent.mbox &&
+	grep -q "^Subject: .*\[#1\]" sent.mbox &&
+	crm-ticket show 1 -f status -H >out && echo pending >expect && test_cmp expect out &&
+	crm-ticket mail-in sent.mbox >out && printf "sent.mbox\tseen\t\n" >expect &&
+	test_cmp expect out
+'
+test_expect_success 'mail-in: an answer threads by References and opens the ticket again' '
+	mid=$(sed -n "s/^Message-I[Dd]: <\(.*\)>/\1/p" sent.mbox) && test -n "$mid" &&
+	cat >answer.eml <<-EOF &&
+	From: jose.munoz@example.org
+	To: support@acme.example
+	Subject: Re: gracias
+	Message-ID: <m2@example.org>
+	References: <m1@example.org> <$mid>
+	Content-Type: text/plain; charset=utf-8
+
+	Gracias, ya está bien.
+	EOF
+	crm-ticket mail-in answer.eml >out && printf "answer.eml\tadded\t1\n" >expect &&
+	test_cmp expect out && crm-ticket show 1 -f status,messages -H >out &&
+	printf "open\t3\n" >expect && test_cmp expect out &&
+	test "$(crm-contact list -H | wc -l)" = 1
+'
+
+# An mbox: a windows-1251 message with an attachment over the cap and a
+# small one, an auto-reply about ticket 1, a bulk message, a delivery
+# report, and a message to closed ticket 1 tagged in its subject.
+cat >box.mbox <<'EOF'
+From someone@example.net Mon Nov 23 09:00:00 2026
+From: =?windows-1251?B?yOLg7SDP5fLw7uI=?= <ivan@example.ru>
+To: support@acme.example
+Subject: =?windows-1251?B?z/Du4evl7OA=?=
+Message-ID: <r1@example.ru>
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="b1"
+
+--b1
+Content-Type: text/plain; charset=windows-1251
+Content-Transfer-Encoding: base64
+
+z/Do4uXyLCDy6Orl8iDt5SDw4OHu8uDl8i4=
+--b1
+Content-Type: application/octet-stream; name="big.bin"
+Content-Disposition: attachment; filename="big.bin"
+Content-Transfer-Encoding: base64
+
+QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB
+QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB
+QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB
+QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB
+QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB
+QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB
+QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB
+QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB
+QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB
+QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB
+QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB
+QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB
+QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB
+QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB
+QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB
+QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB
+QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB
+QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB
+--b1
+Content-Type: text/csv; name="small.csv"
+Content-Disposition: attachment; filename="small.csv"
+
+a,b
+1,2
+--b1--
+
+From mailer-daemon@example.org Mon Nov 23 09:01:00 2026
+From: Jose Munoz <jose.munoz@example.org>
+To: support@acme.example
+Subject: Out of office: Re: [#1] Factura
+Message-ID: <ooo1@example.org>
+Auto-Submitted: auto-replied
+
+I am away until Monday.
+
+From news@example.com Mon Nov 23 09:02:00 2026
+From: news@example.com
+To: support@acme.example
+Subject: Our newsletter
+Message-ID: <news1@example.com>
+Precedence: bulk
+
+Big sale.
+
+From MAILER-DAEMON Mon Nov 23 09:03:00 2026
+From: Mail Delivery System <MAILER-DAEMON@mx.acme.example>
+To: support@acme.example
+Subject: Undelivered Mail Returned to Sender
+Message-ID: <dsn1@mx.acme.example>
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="r"
+
+--r
+Content-Type: text/plain
+
+The mail could not be delivered.
+--r
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mx.acme.example
+
+Final-Recipient: rfc822; nobody@example.net
+Action: failed
+Status: 5.1.1
+--r--
+EOF
+
+test_expect_success 'mail-in --mbox: charsets, attachments, and machines that never open tickets' '
+	crm-ticket mail-in --mbox box.mbox >out &&
+	printf "%s\n" "box.mbox:message 1	new	2" "box.mbox:message 2	comment	1" \
+		"box.mbox:message 3	ignored	" "box.mbox:message 4	ignored	" >expect &&
+	test_cmp expect out &&
+	crm-ticket show 2 -f subject,requester_name -H >out &&
+	printf "Проблема\tИван Петров\n" >expect && test_cmp expect out &&
+	crm-ticket thread 2 -f text -H >out && echo "Привет, тикет не работает." >expect &&
+	test_cmp expect out &&
+	sqlite3 "$CRM_DB" "SELECT name, type, size, data IS NULL FROM ticket_attachments ORDER BY id" >out &&
+	printf "big.bin|application/octet-stream|1026|1\nsmall.csv|text/csv|7|0\n" >expect &&
+	test_cmp expect out &&
+	crm-ticket thread 1 -f kind,text -H | grep -q "^comment	Automatic reply from jose.munoz@example.org" &&
+	test "$(crm-ticket list -H | wc -l)" = 2
+'
+test_expect_success 'mail-in: reading the mailbox again adds nothing' '
+	crm-ticket mail-in --mbox box.mbox | cut -f2 | sort | uniq -c | tr -s " " >out &&
+	echo " 4 seen" >expect && test_cmp expect out
+'
+test_expect_success 'mail-in: mail to a closed ticket opens a new one, linked' '
+	crm-ticket close 1 &&
+	printf "From: jose.munoz@example.org\nSubject: Re: [#1] Factura\nMessage-ID: <m3@example.org>\n\nOtra pregunta.\n" >again.eml &&
+	crm-ticket mail-in again.eml >out && printf "again.eml\tnew\t3\n" >expect &&
+	test_cmp expect out &&
+	sqlite3 "$CRM_DB" "SELECT ticket_id, kind, target FROM ticket_links" >out &&
+	echo "3|ticket|1" >expect && test_cmp expect out
+'
+test_expect_success 'mail-in: mail to a merged ticket goes to the one it was merged into' '
+	crm-ticket merge 3 --into 2 2>/dev/null &&
+	printf "From: jose.munoz@example.org\nSubject: [#3] more\nMessage-ID: <m4@example.org>\n\nAnd more.\n" >merged.eml &&
+	crm-ticket mail-in merged.eml >out && printf "merged.eml\tadded\t2\n" >expect &&
+	test_cmp expect out
+'
+test_expect_success 'mail-in --maildir reads new/ and cur/' '
+	mkdir -p md/new md/cur md/tmp &&
+	printf "From: a@example.com\nSubject: one\nMessage-ID: <md1@example.com>\n\nOne.\n" >md/new/1700000001.a &&
+	printf "From: b@example.com\nSubject: two\nMessage-ID: <md2@example.com>\n\nTwo.\n" >md/cur/1700000002.b:2,S &&
+	crm-ticket mail-in --maildir md | cut -f2,3 >out &&
+	printf "new\t4\nnew\t5\n" >expect && test_cmp expect out
+'
+test_expect_success 'mail-in: unreadable mail is put aside, named, and the rest is kept' '
+	printf "Subject: no sender\n\nWho am I?\n" >nofrom.eml &&
+	printf "From: c@example.com\nSubject: fine\nMessage-ID: <ok1@example.com>\n\nFine.\n" >ok.eml &&
+	expect_exit 3 crm-ticket mail-in nofrom.eml ok.eml >out 2>err &&
+	grep -q "nofrom.eml: .*From" err && grep -q "moved to $SCRATCH/rejected/new/" err &&
+	test "$(ls rejected/new | wc -l)" = 1 && cmp nofrom.eml rejected/new/* &&
+	printf "ok.eml\tnew\t6\n" >expect && test_cmp expect out &&
+	crm-ticket show 6 -f subject -H >out && echo fine >expect && test_cmp expect out
+'
+test_expect_success 'reply --send: no From configured, a failing command: nothing kept' '
+	n=$(crm-ticket show 2 -f messages -H) &&
+	printf "mail:\n  send: exit 3\n" >nofrom.yaml &&
+	CRM_CONFIG=nofrom.yaml expect_exit 3 crm-ticket reply --send 2 "x" 2>err &&
+	grep -q "no .from. address" err &&
+	printf "mail:\n  from: s@acme.example\n  send: exit 3\n" >fail.yaml &&
+	CRM_CONFIG=fail.yaml expect_exit 3 crm-ticket reply --send 2 "x" 2>err &&
+	grep -q "exit" err && test "$(crm-ticket show 2 -f messages -H)" = "$n"
+'
+
+# A real SMTP round trip: msmtp hands the reply to aiosmtpd on 127.0.0.1,
+# which delivers it into a Maildir; mail-in reads it back.
+free_port() {
+	/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+port=$(free_port)
+/usr/bin/python3 -m aiosmtpd -n -l "127.0.0.1:$port" -c aiosmtpd.handlers.Mailbox "$SCRATCH/smtp" \
+	>"$SCRATCH/smtp.log" 2>&1 &
+smtp_pid=$!
+trap 'kill $smtp_pid 2>/dev/null' EXIT
+
+# Waits until the server accepts connections (at most 10 s).
+smtp_ready() {
+	for _ in $(seq 100); do
+		/usr/bin/python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 0.1)" \
+			2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+test_expect_success 'reply --send through msmtp to a local SMTP server, and back in' '
+	smtp_ready &&
+	cat >smtp.yaml <<-EOF &&
+	mail:
+	  from: "Acme Support <support@acme.example>"
+	  send: msmtp --host=127.0.0.1 --port=$port --auth=off --tls=off --from=support@acme.example -t
+	EOF
+	CRM_CONFIG=smtp.yaml crm-ticket reply --send 2 "Проверьте ещё раз, пожалуйста." >/dev/null &&
+	test "$(ls smtp/new | wc -l)" = 1 &&
+	grep -q "^To: .*<ivan@example.ru>" smtp/new/* &&
+	CRM_CONFIG=smtp.yaml crm-ticket mail-in --maildir smtp | cut -f2 >out &&
+	echo seen >expect && test_cmp expect out &&
+	mid=$(sed -n "s/^Message-I[Dd]: <\(.*\)>\r*$/\1/p" smtp/new/*) && test -n "$mid" &&
+	printf "From: ivan@example.ru\nSubject: Re: thanks\nIn-Reply-To: <%s>\nMessage-ID: <r2@example.ru>\n\nРаботает!\n" "$mid" >back.eml &&
+	crm-ticket mail-in back.eml >out && printf "back.eml\tadded\t2\n" >expect &&
+	test_cmp expect out && crm-ticket thread 2 -f text -H | tail -2 >out &&
+	printf "%s\n" "Проверьте ещё раз, пожалуйста." "Работает!" >expect && test_cmp expect out
+'
+
+test_done
