@@ -33,6 +33,8 @@ struct crm_config {
 	char currency[4];
 	long busy_timeout;
 	struct crm_sales sales;
+	char **locales; /* the knowledge base's, in order; NULL: the built-in "en" */
+	size_t nlocales;
 };
 
 struct loader {

@@ -57,5 +57,6 @@ int crm_registry_reindex(crm_db *db, const char *fts, const char *table, const c
 
 extern const struct crm_entity crm_deal_entity;
 extern const struct crm_entity crm_task_entity;
+extern const struct crm_entity crm_article_entity;
 
 #endif

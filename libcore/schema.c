@@ -221,10 +221,53 @@ static const char step5[] =
 	"CREATE VIRTUAL TABLE tasks_fts USING fts5("
 	" title, contact, deal, notes, tokenize = 'unicode61 remove_diacritics 2');";
 
+/* The knowledge base: articles (an entity with custom fields, tags and
+ * notes), every version of their text as a numbered revision, and a
+ * search index whose tokenizer drops case and accents.  Self-contained:
+ * it names no table of another step. */
+static const char step6[] =
+	"CREATE TABLE articles ("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" title TEXT NOT NULL, body TEXT, category TEXT,"
+	/* NULL only inside the write that sets the default (kb.c). */
+	" locale TEXT,"
+	" status TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft','published')),"
+	" owner TEXT, tags TEXT,"
+	" archived_at TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);"
+	"CREATE INDEX articles_locale ON articles(locale, status, category);"
+	"CREATE INDEX articles_title ON articles(title, locale);"
+	"CREATE TABLE article_custom ("
+	" article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,"
+	" key TEXT NOT NULL, value TEXT NOT NULL,"
+	" PRIMARY KEY (article_id, key)) WITHOUT ROWID;"
+	"CREATE INDEX article_custom_value ON article_custom(key, value);"
+	"CREATE TABLE article_tags ("
+	" article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,"
+	" tag TEXT NOT NULL,"
+	" PRIMARY KEY (article_id, tag)) WITHOUT ROWID;"
+	"CREATE INDEX article_tags_tag ON article_tags(tag, article_id);"
+	"CREATE TABLE article_notes ("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,"
+	" kind TEXT NOT NULL CHECK (kind IN ('call','email','meeting','note','sms','chat')),"
+	" at TEXT NOT NULL, body TEXT NOT NULL, owner TEXT, created_at TEXT NOT NULL);"
+	"CREATE INDEX article_notes_article ON article_notes(article_id, at);"
+	/* The whole text of each version, so that any two can be compared
+	 * and any one restored without replaying the others. */
+	"CREATE TABLE article_revisions ("
+	" article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,"
+	" rev INTEGER NOT NULL,"
+	" title TEXT NOT NULL, body TEXT, category TEXT, locale TEXT NOT NULL, status TEXT NOT NULL,"
+	" author TEXT NOT NULL, at TEXT NOT NULL,"
+	" PRIMARY KEY (article_id, rev)) WITHOUT ROWID;"
+	"CREATE VIRTUAL TABLE articles_fts USING fts5("
+	" title, body, tokenize = 'unicode61 remove_diacritics 2');";
+
 const char *const crm_schema_steps[CRM_SCHEMA_VERSION] = {
 	step1,
 	step2,
 	step3,
 	step4,
 	step5,
+	step6,
 };

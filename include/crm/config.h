@@ -92,6 +92,15 @@ struct crm_urgency {
 /* Returns the urgency coefficients (defaults 1, 6, 0, -2, 1). */
 const struct crm_urgency *crm_config_urgency(const crm_config *c);
 
+/* Stores in *out the locales of knowledge-base articles (language codes
+ * such as "uz", "pt-BR"), in the configured order, or the built-in "en"
+ * alone; returns how many.  The first is the default. */
+size_t crm_config_locales(const crm_config *c, const char *const **out);
+
+/* Returns the configured spelling of locale name, matched in any case
+ * ("EN" is "en"), the default locale for NULL, or NULL when not configured. */
+const char *crm_config_locale(const crm_config *c, const char *name);
+
 /* Frees a configuration; NULL-safe. */
 void crm_config_free(crm_config *c);
 
