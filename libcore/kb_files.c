@@ -477,17 +477,12 @@ int crm_kb_import(crm_db *db, const char *dir, struct crm_kb_counts *n)
 
 /* ---- export */
 
-/* Appends to b a file name made of s: its cross-script fold in lower-case
- * letters and digits, other runs as one '-', at most 60 bytes; fallback
- * when nothing is left. */
-static int slug(crm_buf *b, const char *s, const char *fallback)
+/* Appends to b the lower-case ASCII letters and digits of f, other runs
+ * as one '-', at most 60 bytes. */
+static void slug_of(crm_buf *b, const char *f)
 {
-	char *f = NULL;
-	size_t start = b->len, n = 0;
-	int rc = crm_text_fold(&f, s ? s : "");
+	size_t n = 0;
 
-	if (rc)
-		return rc;
 	for (const char *p = f; *p && n < 60; p++) {
 		char c = *p;
 		if (c >= 'A' && c <= 'Z')
@@ -497,9 +492,28 @@ static int slug(crm_buf *b, const char *s, const char *fallback)
 		else if (n && b->ptr[b->len - 1] != '-')
 			crm_buf_putc(b, '-'), n++;
 	}
-	while (b->len > start && b->ptr[b->len - 1] == '-')
-		b->ptr[--b->len] = '\0';
+	while (n && b->ptr[b->len - 1] == '-')
+		b->ptr[--b->len] = '\0', n--;
+}
+
+/* Appends to b a file name made of s: its case- and accent-free form, or
+ * for another script its transliteration (crm_text_fold), as slug_of
+ * writes it; fallback when nothing is left. */
+static int slug(crm_buf *b, const char *s, const char *fallback)
+{
+	size_t start = b->len;
+	char *f = NULL;
+	int rc = crm_text_key(&f, s ? s : "");
+
+	if (!rc)
+		slug_of(b, f);
 	free(f);
+	f = NULL;
+	if (!rc && b->len == start && !(rc = crm_text_fold(&f, s ? s : "")))
+		slug_of(b, f);
+	free(f);
+	if (rc)
+		return rc;
 	return b->len > start ? CRM_OK : crm_buf_puts(b, fallback);
 }
 
