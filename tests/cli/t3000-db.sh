@@ -29,7 +29,7 @@ test_expect_success 'a bad config names file, line and column' '
 test_expect_success 'info reports schema version and row counts' '
 	crm-contact add --first-name Ada >/dev/null &&
 	crm-db info >out &&
-	grep -q "^schema_version	5$" out && grep -q "^rows.contacts	1$" out
+	grep -q "^schema_version	6$" out && grep -q "^rows.contacts	1$" out
 '
 test_expect_success 'check passes on a good database' '
 	crm-db check >out && echo ok >expect && test_cmp expect out
