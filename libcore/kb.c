@@ -452,7 +452,7 @@ int crm_kb_search(crm_db *db, const char *text, const struct crm_kb_search *o,
 static const char *const stop_words[] = {
 	"about", "after", "again", "all", "also", "and", "any", "are", "bir", "bizga", "bo'lsa",
 	"but", "can", "cannot", "could", "did", "does", "dont", "for", "from", "get", "got",
-	"had", "has", "have", "hello", "her", "here", "his", "how", "ili", "ishlamayapti",
+	"had", "has", "have", "hello", "help", "her", "here", "his", "how", "ili", "ishlamayapti",
 	"its", "just", "kak", "menga", "meni", "mening", "not", "now", "our", "please", "she",
 	"should", "still", "than", "thank", "thanks", "that", "the", "their", "them", "then",
 	"there", "they", "this", "uchun", "very", "was", "way", "were", "what", "when",
