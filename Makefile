@@ -173,6 +173,7 @@ bench: all
 	CRM_BIN=$(CURDIR)/$(BIN) bench/import
 	CRM_BIN=$(CURDIR)/$(BIN) bench/dedup
 	CRM_BIN=$(CURDIR)/$(BIN) bench/sales
+	CRM_BIN=$(CURDIR)/$(BIN) bench/kb
 
 demo: deps
 	@$(MAKE) --no-print-directory all

@@ -25,7 +25,7 @@ static const struct cli_opt set_opts[] = {
 static const struct cli_opt search_opts[] = {
 	{ "locale", 'l', CLI_ARG, "LOCALE", "only articles in this locale" },
 	{ "all", 'a', CLI_NOARG, NULL, "drafts too, not only published articles" },
-	{ "limit", 0, CLI_ARG, "N", "print at most N articles" },
+	{ "limit", 0, CLI_ARG, "N", "print at most N articles (default 20)" },
 	{ NULL, 0, 0, NULL, NULL }
 };
 
@@ -204,9 +204,13 @@ static int kb_search(struct cli *c, int argc, char **argv)
 
 	if (argc < 1)
 		return cli_usage_error(c, "missing search text");
+	/* The snippets of the best twenty are what a person reads; more is
+	 * for --limit to ask. */
 	o.limit = limit_of(c, &status);
 	if (status)
 		return status;
+	if (!o.limit)
+		o.limit = 20;
 	/* Bold on a terminal; elsewhere the Markdown of bold, which reads as
 	 * emphasis wherever the snippet is pasted. */
 	if (isatty(STDOUT_FILENO) && !(nc && *nc))
