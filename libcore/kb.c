@@ -94,7 +94,7 @@ static int find_locale(crm_db *db, const char *name, int code, const char **out)
  * configuration no longer names keeps it until the locale is written. */
 static int settle_locale(crm_db *db, int64_t id, const crm_record *r)
 {
-	const char *given = crm_record_value(r, "locale"), *canon;
+	const char *given = crm_record_value(r, "locale"), *canon = NULL;
 	char *now = NULL;
 	crm_stmt *st;
 	int rc = crm_db_text_of(db, "SELECT locale FROM articles WHERE id = ?1", id, &now);
