@@ -174,6 +174,7 @@ bench: all
 	CRM_BIN=$(CURDIR)/$(BIN) bench/dedup
 	CRM_BIN=$(CURDIR)/$(BIN) bench/sales
 	CRM_BIN=$(CURDIR)/$(BIN) bench/desk
+	CRM_BIN=$(CURDIR)/$(BIN) bench/kb
 
 demo: deps
 	@$(MAKE) --no-print-directory all

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <yaml.h>
 
 #include "crm/buf.h"
@@ -34,6 +35,8 @@ static int set_code(const struct loader *ld, const struct cfg_key *key,
 		    yaml_node_t *node, void *dst);
 static int set_millis(const struct loader *ld, const struct cfg_key *key,
 		      yaml_node_t *node, void *dst);
+static int set_locales(const struct loader *ld, const struct cfg_key *key,
+		       yaml_node_t *node, void *dst);
 
 static const struct cfg_key keys[] = {
 	{ "database", CRM_Y_SCALAR, set_path,
@@ -59,6 +62,7 @@ static const struct cfg_key keys[] = {
 	{ "calendars", CRM_Y_MAPPING, crm_config_set_calendars, 0, 0,
 	  "a mapping of calendar names to calendars" },
 	{ "sla", CRM_Y_SEQUENCE, crm_config_set_sla, 0, 0, "a list of SLA policies" },
+	{ "locales", CRM_Y_SEQUENCE, set_locales, 0, 0, "a list of locale codes" },
 };
 
 int crm_config_wrong(const struct loader *ld, const struct cfg_key *key,
@@ -157,6 +161,83 @@ static int set_millis(const struct loader *ld, const struct cfg_key *key,
 			       s, key->name);
 	*slot = v;
 	return CRM_OK;
+}
+
+/* A language tag as BCP 47 writes the common ones: two or three letters,
+ * then subtags of letters and digits after '-' ("uz", "pt-BR", "uz-Cyrl"). */
+static int locale_code_p(const char *s)
+{
+	size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ");
+
+	if (n < 2 || n > 3)
+		return 0;
+	for (s += n; *s == '-'; s += n) {
+		n = strspn(++s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
+		if (n < 1 || n > 8)
+			return 0;
+	}
+	return *s == '\0';
+}
+
+static void free_locales(crm_config *c)
+{
+	for (size_t i = 0; i < c->nlocales; i++)
+		free(c->locales[i]);
+	free(c->locales);
+	c->locales = NULL;
+	c->nlocales = 0;
+}
+
+static int set_locales(const struct loader *ld, const struct cfg_key *key,
+		       yaml_node_t *node, void *dst)
+{
+	crm_config *c = ld->cfg;
+	size_t cap = (size_t)(node->data.sequence.items.top - node->data.sequence.items.start);
+	yaml_node_item_t *it;
+
+	(void)dst;
+	free_locales(c);
+	if (!cap)
+		return crm_ydoc_fail(ld->yd, node->start_mark, "'locales' names no locale");
+	if (!(c->locales = calloc(cap, sizeof *c->locales)))
+		return crm_error_nomem();
+	for (it = node->data.sequence.items.start; it < node->data.sequence.items.top; it++) {
+		yaml_node_t *v = crm_ydoc_node(ld->yd, *it);
+
+		if (crm_ydoc_kind(v) != CRM_Y_SCALAR || !locale_code_p(crm_ydoc_text(v)))
+			return crm_config_wrong(ld, key, v);
+		for (size_t i = 0; i < c->nlocales; i++)
+			if (!strcasecmp(c->locales[i], crm_ydoc_text(v)))
+				return crm_ydoc_fail(ld->yd, v->start_mark,
+						     "locale '%s' twice in 'locales'", crm_ydoc_text(v));
+		if (!(c->locales[c->nlocales] = strdup(crm_ydoc_text(v))))
+			return crm_error_nomem();
+		c->nlocales++;
+	}
+	return CRM_OK;
+}
+
+size_t crm_config_locales(const crm_config *c, const char *const **out)
+{
+	static const char *const builtin[] = { "en" };
+
+	if (!c || !c->nlocales) {
+		*out = builtin;
+		return 1;
+	}
+	*out = (const char *const *)c->locales;
+	return c->nlocales;
+}
+
+const char *crm_config_locale(const crm_config *c, const char *name)
+{
+	const char *const *l;
+	size_t n = crm_config_locales(c, &l);
+
+	for (size_t i = 0; i < n; i++)
+		if (!name || !strcasecmp(l[i], name))
+			return l[i];
+	return NULL;
 }
 
 static const struct cfg_key *find_key(const yaml_node_t *k)
@@ -317,5 +398,6 @@ void crm_config_free(crm_config *c)
 	free(c->database);
 	crm_config_sales_free(c);
 	crm_config_desk_free(c);
+	free_locales(c);
 	free(c);
 }

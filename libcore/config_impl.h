@@ -56,6 +56,8 @@ struct crm_config {
 	long busy_timeout;
 	struct crm_sales sales;
 	struct crm_desk desk;
+	char **locales; /* the knowledge base's, in order; NULL: the built-in "en" */
+	size_t nlocales;
 };
 
 struct loader {

@@ -329,6 +329,7 @@ static inline const struct crm_fielddef *crm_fielddef_of(const struct crm_field 
 int crm_contact_reindex(crm_db *db, const char *where, int64_t arg);
 int crm_deal_reindex(crm_db *db, const char *where, int64_t arg);
 int crm_task_reindex(crm_db *db, const char *where, int64_t arg);
+int crm_article_reindex(crm_db *db, const char *where, int64_t arg);
 int crm_company_reindex(crm_db *db, const char *where, int64_t arg);
 
 /* Registers the SQL functions crm_key(text) (match key) and crm_fold(text)

@@ -60,5 +60,6 @@ extern const struct crm_entity crm_task_entity;
 extern const struct crm_entity crm_ticket_entity;
 
 int crm_ticket_reindex(crm_db *db, const char *where, int64_t arg);
+extern const struct crm_entity crm_article_entity;
 
 #endif

@@ -303,6 +303,50 @@ static const char step6[] =
 	"CREATE TABLE mail_seen (message_id TEXT PRIMARY KEY, at TEXT NOT NULL) WITHOUT ROWID;"
 	"CREATE VIRTUAL TABLE tickets_fts USING fts5("
 	" subject, requester, messages, notes, tokenize = 'unicode61 remove_diacritics 2');";
+/* The knowledge base: articles (an entity with custom fields, tags and
+ * notes), every version of their text as a numbered revision, and a
+ * search index whose tokenizer drops case and accents.  Self-contained:
+ * it names no table of another step. */
+static const char step7[] =
+	"CREATE TABLE articles ("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" title TEXT NOT NULL, body TEXT, category TEXT,"
+	/* NULL only inside the write that sets the default (kb.c). */
+	" locale TEXT,"
+	" status TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft','published')),"
+	" owner TEXT, tags TEXT,"
+	" archived_at TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);"
+	"CREATE INDEX articles_locale ON articles(locale, status, category);"
+	"CREATE INDEX articles_title ON articles(title, locale);"
+	/* What search filters the matches by, narrow: ranking thousands of
+	 * matches reads it instead of the rows with their bodies. */
+	"CREATE INDEX articles_search ON articles(id, status, locale, archived_at);"
+	"CREATE TABLE article_custom ("
+	" article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,"
+	" key TEXT NOT NULL, value TEXT NOT NULL,"
+	" PRIMARY KEY (article_id, key)) WITHOUT ROWID;"
+	"CREATE INDEX article_custom_value ON article_custom(key, value);"
+	"CREATE TABLE article_tags ("
+	" article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,"
+	" tag TEXT NOT NULL,"
+	" PRIMARY KEY (article_id, tag)) WITHOUT ROWID;"
+	"CREATE INDEX article_tags_tag ON article_tags(tag, article_id);"
+	"CREATE TABLE article_notes ("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,"
+	" kind TEXT NOT NULL CHECK (kind IN ('call','email','meeting','note','sms','chat')),"
+	" at TEXT NOT NULL, body TEXT NOT NULL, owner TEXT, created_at TEXT NOT NULL);"
+	"CREATE INDEX article_notes_article ON article_notes(article_id, at);"
+	/* The whole text of each version, so that any two can be compared
+	 * and any one restored without replaying the others. */
+	"CREATE TABLE article_revisions ("
+	" article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,"
+	" rev INTEGER NOT NULL,"
+	" title TEXT NOT NULL, body TEXT, category TEXT, locale TEXT NOT NULL, status TEXT NOT NULL,"
+	" author TEXT NOT NULL, at TEXT NOT NULL,"
+	" PRIMARY KEY (article_id, rev)) WITHOUT ROWID;"
+	"CREATE VIRTUAL TABLE articles_fts USING fts5("
+	" title, body, tokenize = 'unicode61 remove_diacritics 2');";
 
 const char *const crm_schema_steps[CRM_SCHEMA_VERSION] = {
 	step1,
@@ -311,4 +355,5 @@ const char *const crm_schema_steps[CRM_SCHEMA_VERSION] = {
 	step4,
 	step5,
 	step6,
+	step7,
 };

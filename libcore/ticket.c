@@ -325,11 +325,48 @@ int crm_ticket_status(crm_db *db, int64_t id, const char *verb, int *changed)
 	return rc;
 }
 
+int crm_ticket_text(crm_db *db, int64_t id, char **out)
+{
+	int rc = crm_entity_exists(db, &crm_ticket_entity, id);
+
+	if (!rc)
+		rc = crm_db_text_of(db, "SELECT subject || coalesce(char(10) || (SELECT"
+		                    " group_concat(body, char(10)) FROM ticket_messages WHERE"
+		                    " ticket_id = t.id AND kind = 'customer'), '')"
+		                    " FROM tickets t WHERE id = ?1", id, out);
+	if (!rc && !*out)
+		rc = crm_error_nomem();
+	return rc;
+}
+
+int crm_ticket_quote(crm_db *db, int64_t id, int64_t n, const char *text, char **out)
+{
+	char *article = NULL;
+	int rc, changed;
+
+	*out = NULL;
+	if ((rc = crm_db_text_of(db, "SELECT title || char(10) || char(10) || coalesce(body, '')"
+	                         " FROM articles WHERE id = ?1 AND status = 'published'"
+	                         " AND archived_at IS NULL", n, &article)))
+		return rc;
+	if (!article)
+		return crm_error_set(CRM_ENOTFOUND, "no published article %lld", (long long)n);
+	if (!(rc = crm_ticket_link(db, id, "kb", n, &changed))) {
+		crm_buf b = CRM_BUF_INIT;
+
+		crm_buf_printf(&b, "%s\n\n%s", text, article);
+		if (!(*out = crm_buf_detach(&b)))
+			rc = crm_error_nomem();
+	}
+	free(article);
+	return rc;
+}
+
 static const char *const link_kinds[] = { "kb", "deal", "ticket", NULL };
 
 int crm_ticket_link(crm_db *db, int64_t id, const char *kind, int64_t target, int *changed)
 {
-	static const char *const tables[] = { "kb_articles", "deals", "tickets" };
+	static const char *const tables[] = { "articles", "deals", "tickets" };
 	crm_buf sql = CRM_BUF_INIT;
 	crm_stmt *st;
 	size_t k = 0;

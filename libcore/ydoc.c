@@ -9,9 +9,11 @@
 #include "crm/error.h"
 #include "ydoc.h"
 
-static unsigned long line_of(yaml_mark_t m)
+/* Lines count from the first of the file, which is d->line0 lines before
+ * the text parsed when that is a part of it (front matter). */
+static unsigned long line_of(const struct crm_ydoc *d, yaml_mark_t m)
 {
-	return (unsigned long)m.line + 1;
+	return (unsigned long)m.line + 1 + (d ? d->line0 : 0);
 }
 
 static unsigned long column_of(yaml_mark_t m)
@@ -27,7 +29,7 @@ int crm_ydoc_fail(const struct crm_ydoc *d, yaml_mark_t m, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(reason, sizeof reason, fmt, ap);
 	va_end(ap);
-	return crm_error_set(CRM_EUSAGE, "%s:%lu:%lu: %s", d->file, line_of(m), column_of(m),
+	return crm_error_set(CRM_EUSAGE, "%s:%lu:%lu: %s", d->file, line_of(d, m), column_of(m),
 	                     reason);
 }
 
@@ -145,25 +147,28 @@ static yaml_mark_t mark_at(const char *text, size_t len, size_t offset)
 	return m;
 }
 
-static int syntax_error(const char *file, const yaml_parser_t *p, const crm_buf *text)
+static int syntax_error(const struct crm_ydoc *d, const yaml_parser_t *p, const char *text,
+                        size_t len)
 {
+	const char *file = d->file;
 	yaml_mark_t m = p->problem_mark;
 	const char *problem = p->problem ? p->problem : "invalid YAML";
 
 	if (p->error == YAML_MEMORY_ERROR)
 		return crm_error_nomem();
 	if (p->error == YAML_READER_ERROR)
-		m = mark_at(crm_buf_str(text), text->len, p->problem_offset);
+		m = mark_at(text, len, p->problem_offset);
 	if (p->context)
 		return crm_error_set(CRM_EUSAGE, "%s:%lu:%lu: %s (%s at line %lu column %lu)",
-		                     file, line_of(m), column_of(m), problem, p->context,
-		                     line_of(p->context_mark), column_of(p->context_mark));
-	return crm_error_set(CRM_EUSAGE, "%s:%lu:%lu: %s", file, line_of(m), column_of(m),
+		                     file, line_of(d, m), column_of(m), problem, p->context,
+		                     line_of(d, p->context_mark), column_of(p->context_mark));
+	return crm_error_set(CRM_EUSAGE, "%s:%lu:%lu: %s", file, line_of(d, m), column_of(m),
 	                     problem);
 }
 
 /* A second document would be ignored without a word; refuse it instead. */
-static int check_single(const struct crm_ydoc *d, yaml_parser_t *parser, const crm_buf *text)
+static int check_single(const struct crm_ydoc *d, yaml_parser_t *parser, const char *text,
+                        size_t len)
 {
 	yaml_document_t next;
 	int rc = CRM_OK;
@@ -171,7 +176,7 @@ static int check_single(const struct crm_ydoc *d, yaml_parser_t *parser, const c
 	if (!crm_ydoc_root(d))
 		return CRM_OK;
 	if (!yaml_parser_load(parser, &next))
-		return syntax_error(d->file, parser, text);
+		return syntax_error(d, parser, text, len);
 	if (yaml_document_get_root_node(&next))
 		rc = crm_ydoc_fail(d, next.start_mark, "expected a single document");
 	yaml_document_delete(&next);
@@ -209,29 +214,38 @@ static int read_all(const char *path, crm_buf *b, int optional)
 	return CRM_OK;
 }
 
+int crm_ydoc_parse(struct crm_ydoc *d, const char *file, const char *text, size_t len,
+                   unsigned long line0)
+{
+	yaml_parser_t parser;
+	int rc;
+
+	d->file = file;
+	d->loaded = 0;
+	d->line0 = line0;
+	if (!yaml_parser_initialize(&parser))
+		return crm_error_nomem();
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+	if (!yaml_parser_load(&parser, &d->doc)) {
+		rc = syntax_error(d, &parser, text, len);
+	} else {
+		d->loaded = 1;
+		rc = check_single(d, &parser, text, len);
+	}
+	yaml_parser_delete(&parser);
+	return rc;
+}
+
 int crm_ydoc_load(struct crm_ydoc *d, const char *path, int optional)
 {
 	crm_buf text = CRM_BUF_INIT;
-	yaml_parser_t parser;
 	int rc;
 
 	d->file = path;
 	d->loaded = 0;
-	if ((rc = read_all(path, &text, optional)))
-		goto out;
-	if (!yaml_parser_initialize(&parser)) {
-		rc = crm_error_nomem();
-		goto out;
-	}
-	yaml_parser_set_input_string(&parser, (const unsigned char *)crm_buf_str(&text), text.len);
-	if (!yaml_parser_load(&parser, &d->doc)) {
-		rc = syntax_error(path, &parser, &text);
-	} else {
-		d->loaded = 1;
-		rc = check_single(d, &parser, &text);
-	}
-	yaml_parser_delete(&parser);
-out:
+	d->line0 = 0;
+	if (!(rc = read_all(path, &text, optional)))
+		rc = crm_ydoc_parse(d, path, crm_buf_str(&text), text.len, 0);
 	crm_buf_free(&text);
 	return rc;
 }

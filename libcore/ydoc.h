@@ -19,12 +19,19 @@ struct crm_ydoc {
 	const char *file; /* the name messages report */
 	yaml_document_t doc;
 	int loaded;
+	unsigned long line0; /* lines of the file before the text parsed */
 };
 
 /* Loads the single YAML document of file path.  CRM_ENOTFOUND, recording
  * nothing, when optional and the file is absent; CRM_EIO when unreadable;
  * CRM_EUSAGE "path:line:col: problem" for bad YAML or a second document. */
 int crm_ydoc_load(struct crm_ydoc *d, const char *path, int optional);
+
+/* Loads the single YAML document of the len bytes at text, a part of file
+ * that starts line0 lines into it (messages count lines from the top of
+ * file); errors as for crm_ydoc_load. */
+int crm_ydoc_parse(struct crm_ydoc *d, const char *file, const char *text, size_t len,
+                   unsigned long line0);
 
 /* Frees the document; safe on one that failed to load. */
 void crm_ydoc_free(struct crm_ydoc *d);

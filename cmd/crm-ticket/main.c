@@ -217,8 +217,16 @@ static int post(struct cli *c, int argc, char **argv, const char *kind)
 	if (!body)
 		return cli_fail(c, 2, "the %s is empty", kind);
 	if (cli_has(c, "kb")) {
+		char *quoted = NULL;
+		int64_t n;
+
+		if ((rc = cli_id(cli_get(c, "kb"), &n)) ||
+		    (rc = crm_ticket_quote(c->db, id, n, body, &quoted))) {
+			free(body);
+			return cli_error(c, rc);
+		}
 		free(body);
-		return cli_fail(c, 2, "--kb needs crm-kb, not available in this build");
+		body = quoted;
 	}
 	m.author = crm_db_user(c->db);
 	m.body = body;

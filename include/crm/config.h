@@ -131,6 +131,14 @@ struct crm_sla_policy {
 /* Stores in *out the SLA policies in the order they are tried; returns
  * how many. */
 size_t crm_config_sla(const crm_config *c, const struct crm_sla_policy **out);
+/* Stores in *out the locales of knowledge-base articles (language codes
+ * such as "uz", "pt-BR"), in the configured order, or the built-in "en"
+ * alone; returns how many.  The first is the default. */
+size_t crm_config_locales(const crm_config *c, const char *const **out);
+
+/* Returns the configured spelling of locale name, matched in any case
+ * ("EN" is "en"), the default locale for NULL, or NULL when not configured. */
+const char *crm_config_locale(const crm_config *c, const char *name);
 
 /* Frees a configuration; NULL-safe. */
 void crm_config_free(crm_config *c);

@@ -48,6 +48,16 @@ int crm_ticket_customer(crm_db *db, int64_t id, const struct crm_ticket_msg *m, 
  * neither solved nor closed, or solving a closed one. */
 int crm_ticket_status(crm_db *db, int64_t id, const char *verb, int *changed);
 
+/* Stores in *out (malloc'd) what ticket id asks: its subject and the
+ * customer's messages, for matching articles against (crm-kb suggest). */
+int crm_ticket_text(crm_db *db, int64_t id, char **out);
+
+/* Stores in *out (malloc'd) text followed by published article n of the
+ * knowledge base, its title and body, and links the article to ticket id:
+ * a reply that quotes it.  CRM_ENOTFOUND when there is no such published
+ * article. */
+int crm_ticket_quote(crm_db *db, int64_t id, int64_t n, const char *text, char **out);
+
 /* Links ticket id to an article (kind "kb"), a deal or another ticket. */
 int crm_ticket_link(crm_db *db, int64_t id, const char *kind, int64_t target, int *changed);
 

@@ -123,6 +123,23 @@ test_expect_success 'link: an article is checked, a deal and a ticket are linked
 	expect_exit 3 crm-ticket link 1 --ticket 1 2>err && grep -q "itself" err &&
 	expect_exit 2 crm-ticket link 1 2>err && grep -q "needs --kb" err
 '
+test_expect_success 'reply --kb quotes a published article and links it; suggest finds it' '
+	crm-kb add --title "Change the invoice address" --status published \
+		--body "Open Settings, then Billing, and edit the address." </dev/null >/dev/null &&
+	crm-kb add --title "Draft on invoices" </dev/null >/dev/null &&
+	crm-kb suggest 1 -f id,title -H >out &&
+	printf "1\tChange the invoice address\n" >expect && test_cmp expect out &&
+	crm-ticket reply 1 --kb 1 --status open "This should help:" >/dev/null &&
+	crm-ticket thread 1 --format jsonl -f text | tail -1 | jq -r .text >out &&
+	printf "%s\n" "This should help:" "" "Change the invoice address" "" \
+		"Open Settings, then Billing, and edit the address." >expect && test_cmp expect out &&
+	sqlite3 "$CRM_DB" "SELECT kind, target FROM ticket_links WHERE ticket_id = 1 AND kind = '"'"'kb'"'"'" >out &&
+	echo "kb|1" >expect && test_cmp expect out &&
+	n=$(crm-ticket show 1 -f messages -H) &&
+	expect_exit 1 crm-ticket reply 1 --kb 2 "draft" 2>err && grep -q "no published article 2" err &&
+	test "$(crm-ticket show 1 -f messages -H)" = "$n" &&
+	expect_exit 1 crm-kb suggest 99 2>err && grep -q "no ticket 99" err
+'
 test_expect_success 'merge moves the thread and closes the merged ticket; unmerge undoes it' '
 	crm-ticket merge 3 --into 2 2>err && grep -q "merged 1 of 1 ticket" err &&
 	crm-ticket thread 2 -f text -H >out &&

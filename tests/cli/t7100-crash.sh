@@ -72,11 +72,11 @@ test_expect_success "crm-dedup merge killed $ROUNDS times: the run all or nothin
 	report "crm-dedup merge of $groups clusters killed $ROUNDS times: $((ROUNDS - whole)) left nothing, $whole had committed; crm-db check passed each time"
 '
 
-# A filesystem of 1 MB (tmpfs when this user may mount one; otherwise a
+# A filesystem of 2 MB (tmpfs when this user may mount one; otherwise a
 # file-size limit, under which writes fail with EFBIG the same way).
 small_disk() {
 	mkdir -p small &&
-	if mount -t tmpfs -o size=1m tmpfs small 2>/dev/null; then
+	if mount -t tmpfs -o size=2m tmpfs small 2>/dev/null; then
 		echo tmpfs >small-kind
 	else
 		echo ulimit >small-kind
@@ -90,7 +90,7 @@ test_expect_success 'a disk that fills mid-import: clean error, database intact 
 	if [ "$(cat small-kind)" = tmpfs ]; then
 		crm-import contacts -q people.csv 2>err; s=$?
 	else
-		(trap "" XFSZ; ulimit -f 600; crm-import contacts -q people.csv) 2>err; s=$?
+		(trap "" XFSZ; ulimit -f 1200; crm-import contacts -q people.csv) 2>err; s=$?
 	fi
 	cat err &&
 	test $s -ne 0 && grep -qiE "full|too large|disk|write" err &&

@@ -134,6 +134,31 @@ while IFS= read -r v; do
 	'
 done <values
 
+# Each hostile value as an article's title, category, body and tag: stored
+# exactly, searched and suggested without error, and through export and
+# import unchanged (the front matter quotes it); as a locale or status it
+# is refused.
+i=0
+while IFS= read -r v; do
+	i=$((i + 1))
+	export V="$v"
+	test_expect_success "value $i as an article round-trips through its Markdown file" '
+		id=$(crm-kb add --title "$V" --category "$V" --body "$V" --status published --tag "t$i" </dev/null) &&
+		crm-kb show "$id" --format jsonl -f title | jq -j .title >got && printf "%s" "$V" >want && cmp want got &&
+		{ crm-kb search -- "$V" >/dev/null; s=$?; test $s -le 2; } &&
+		{ crm-kb suggest --text "$V" >/dev/null; s=$?; test $s -le 1; } &&
+		rm -rf kb && crm-kb export -q kb && snapshot before &&
+		crm-kb import kb 2>err && grep -q " 0 created, 0 updated" err &&
+		snapshot after && test_cmp before after
+	'
+	test_expect_success "value $i as the locale or status of an article is refused, nothing written" '
+		snapshot before &&
+		expect_exit 3 crm-kb add --title x --locale "$V" </dev/null 2>err && grep -q "locale" err &&
+		expect_exit 3 crm-kb add --title x --status "$V" </dev/null 2>err && grep -q "status" err &&
+		snapshot after && test_cmp before after
+	'
+done <values
+
 for amount in '99999999999999999999 EUR' '-9223372036854775809 JPY' '92233720368547758.08 EUR' \
 	'1e9 EUR' '1,000.00 EUR' '12,50 EUR' 'EUR' '.5 EUR' '5. EUR' '1 EUR USD' '12.345 EUR' \
 	'1.5 JPY' '0.0001 KWD' '12EUR' '+ 5 EUR' 'NaN EUR' 'inf USD'; do
