@@ -504,17 +504,27 @@ static int add_event(crm_calendar *cal, const char *path, icalcomponent *comp)
 	return ev.rc;
 }
 
+/* Holiday calendars are small; a file larger than this is not one (and
+ * a device such as /dev/zero would never end). */
+#define ICS_MAX (4L << 20)
+
 static int read_file(const char *path, crm_buf *b)
 {
 	char chunk[8192];
-	size_t n;
+	size_t n, total = 0;
 	int rc = CRM_OK;
 	FILE *f = fopen(path, "r");
 
 	if (!f)
 		return crm_error_set(CRM_EIO, "cannot open '%s': %s", path, strerror(errno));
-	while (!rc && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
+	while (!rc && (n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+		if ((total += n) > ICS_MAX) {
+			rc = crm_error_set(CRM_EDATA, "'%s' is larger than 4 MiB: not a holiday"
+			                   " calendar", path);
+			break;
+		}
 		rc = crm_buf_put(b, chunk, n);
+	}
 	if (!rc && ferror(f))
 		rc = crm_error_set(CRM_EIO, "cannot read '%s': %s", path, strerror(errno));
 	fclose(f);

@@ -53,6 +53,7 @@ static const struct crm_fielddef company_fields[] = {
 	FIELD("city", CRM_FT_TEXT, 0, "city", "city", NULL),
 	FIELD("country", CRM_FT_COUNTRY, 0, "ISO 3166-1 alpha-2 country code", "country", NULL),
 	FIELD("owner", CRM_FT_TEXT, 0, "responsible user (default: the acting user)", "owner", NULL),
+	FIELD("tags", CRM_FT_TAGS, RO, "tags, comma-separated", NULL, "t.tags"),
 	FIELD("members", CRM_FT_ID, RO | HIDDEN, "number of live contacts", NULL,
 	      "(SELECT count(*) FROM contacts WHERE company_id = t.id AND archived_at IS NULL)"),
 	FIELD("phone_e164", CRM_FT_TEXT, RO | HIDDEN, "phone number in E.164", "phone_e164", NULL),
@@ -312,7 +313,7 @@ const struct crm_entity crm_company_entity = {
 	.custom_fk = "company_id", .fts = "companies_fts", .join = "",
 	.defs = company_fields, .nfields = NFIELDS(company_fields),
 	.after_write = company_after_write, .synonyms = company_synonyms,
-	.reindex = crm_company_reindex,
+	.reindex = crm_company_reindex, .tag_table = "company_tags",
 	.default_key = "domain,name", .resolve = company_resolve, .create_from = "name",
 	.label = "r.name",
 };

@@ -225,6 +225,13 @@ static const char step5[] =
  * agents' public replies and internal comments, in one sequence), the
  * status changes the SLA clocks are computed from, and links. */
 static const char step6[] =
+	/* Companies get tags, for SLA policies among other things. */
+	"ALTER TABLE companies ADD COLUMN tags TEXT;"
+	"CREATE TABLE company_tags ("
+	" company_id INTEGER NOT NULL REFERENCES companies(id) ON DELETE CASCADE,"
+	" tag TEXT NOT NULL,"
+	" PRIMARY KEY (company_id, tag)) WITHOUT ROWID;"
+	"CREATE INDEX company_tags_tag ON company_tags(tag, company_id);"
 	"CREATE TABLE tickets ("
 	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
 	" subject TEXT NOT NULL,"

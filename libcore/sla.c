@@ -253,7 +253,7 @@ static int read_spans(crm_db *db, int64_t id, struct clocks *k)
 	return rc;
 }
 
-/* Whether the ticket's own or its requester's tags hold one of tags. */
+/* Whether the ticket, its requester or its company has one of tags. */
 static int tagged(crm_db *db, int64_t id, const char *const *tags, int *yes)
 {
 	crm_stmt *st;
@@ -264,7 +264,9 @@ static int tagged(crm_db *db, int64_t id, const char *const *tags, int *yes)
 		if ((rc = crm_db_stmt(db, &st, "SELECT 1 FROM tickets t WHERE t.id = ?1 AND ("
 		                      " EXISTS (SELECT 1 FROM ticket_tags WHERE ticket_id = t.id"
 		                      " AND tag = ?2) OR EXISTS (SELECT 1 FROM contact_tags"
-		                      " WHERE contact_id = t.requester_id AND tag = ?2))")))
+		                      " WHERE contact_id = t.requester_id AND tag = ?2)"
+		                      " OR EXISTS (SELECT 1 FROM company_tags"
+		                      " WHERE company_id = t.company_id AND tag = ?2))")))
 			break;
 		crm_stmt_bind_int(st, 1, id);
 		crm_stmt_bind_text(st, 2, tags[i]);

@@ -446,8 +446,12 @@ int crm_ticket_merge(crm_db *db, int64_t from, int64_t into)
 			crm_stmt_bind_int(st, 2, into);
 			rc = crm_stmt_done(st);
 		}
-	if (!rc)
-		rc = crm_audit_change(db, "ticket", from, "merge", "merged_into", NULL, NULL);
+	if (!rc) {
+		char to[24];
+
+		snprintf(to, sizeof to, "%lld", (long long)into);
+		rc = crm_audit_change(db, "ticket", from, "merge", "merged_into", NULL, to);
+	}
 	if (!rc)
 		rc = set_status(db, from, "closed", NULL);
 	if (!rc)
@@ -466,7 +470,6 @@ int crm_ticket_unmerge(crm_db *db, int64_t id)
 	if (!into)
 		return crm_error_set(CRM_EDATA, "ticket %lld is not merged", (long long)id);
 	int64_t target = strtoll(into, NULL, 10);
-	free(into);
 	static const char *const moves[] = {
 		"UPDATE ticket_messages SET ticket_id = origin WHERE origin = ?1",
 		"UPDATE tickets SET merged_into = NULL WHERE id = ?1",
@@ -474,7 +477,8 @@ int crm_ticket_unmerge(crm_db *db, int64_t id)
 	for (size_t i = 0; !rc && i < sizeof moves / sizeof moves[0]; i++)
 		rc = crm_db_exec_id(db, moves[i], id);
 	if (!rc)
-		rc = crm_audit_change(db, "ticket", id, "unmerge", "merged_into", NULL, NULL);
+		rc = crm_audit_change(db, "ticket", id, "unmerge", "merged_into", into, NULL);
+	free(into);
 	if (!rc)
 		rc = set_status(db, id, "open", NULL);
 	if (!rc)

@@ -310,6 +310,15 @@ int verb_one_id(struct cli *c, int argc, char **argv, int64_t *id)
 	return 0;
 }
 
+int verb_only_id(struct cli *c, int argc, char **argv, int64_t *id)
+{
+	int status = verb_one_id(c, argc, argv, id);
+
+	if (!status && argc > 1)
+		status = cli_usage_error(c, "unexpected operand '%s'", argv[1]);
+	return status;
+}
+
 int verb_tag(struct cli *c, int argc, char **argv)
 {
 	int64_t *ids;
@@ -371,7 +380,7 @@ int verb_timeline(struct cli *c, int argc, char **argv)
 	int64_t id;
 	int rc, status;
 
-	if ((status = verb_one_id(c, argc, argv, &id)))
+	if ((status = verb_only_id(c, argc, argv, &id)))
 		return status;
 	if ((rc = cli_output_fields(c, cols, CRM_TIMELINE_COLUMNS, &p.w)))
 		return cli_error(c, rc);

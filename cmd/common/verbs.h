@@ -38,6 +38,9 @@ extern const struct cli_opt verb_note_opts[];
  * (0 to go on). */
 int verb_one_id(struct cli *c, int argc, char **argv, int64_t *id);
 
+/* Like verb_one_id, for verbs whose only operand is the id. */
+int verb_only_id(struct cli *c, int argc, char **argv, int64_t *id);
+
 /* tag add|rm TAG ID...|-: adds or removes a tag. */
 int verb_tag(struct cli *c, int argc, char **argv);
 

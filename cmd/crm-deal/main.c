@@ -79,10 +79,8 @@ static int deal_history(struct cli *c, int argc, char **argv)
 	int64_t id;
 	int status;
 
-	if ((status = verb_one_id(c, argc, argv, &id)))
+	if ((status = verb_only_id(c, argc, argv, &id)))
 		return status;
-	if (argc > 1)
-		return cli_usage_error(c, "unexpected operand '%s'", argv[1]);
 	return cli_print_list(c, cols, CRM_HISTORY_COLUMNS, id, crm_deal_history);
 }
 

@@ -192,10 +192,8 @@ static int ticket_thread(struct cli *c, int argc, char **argv)
 	int64_t id;
 	int status;
 
-	if ((status = verb_one_id(c, argc, argv, &id)))
+	if ((status = verb_only_id(c, argc, argv, &id)))
 		return status;
-	if (argc > 1)
-		return cli_usage_error(c, "unexpected operand '%s'", argv[1]);
 	return cli_print_list(c, cols, sizeof cols / sizeof cols[0], id, crm_ticket_thread);
 }
 
@@ -338,10 +336,8 @@ static int ticket_unmerge(struct cli *c, int argc, char **argv)
 	int64_t id;
 	int rc, status;
 
-	if ((status = verb_one_id(c, argc, argv, &id)))
+	if ((status = verb_only_id(c, argc, argv, &id)))
 		return status;
-	if (argc > 1)
-		return cli_usage_error(c, "unexpected operand '%s'", argv[1]);
 	return (rc = crm_ticket_unmerge(c->db, id)) ? cli_error(c, rc) : 0;
 }
 
@@ -351,10 +347,8 @@ static int ticket_link(struct cli *c, int argc, char **argv)
 	int64_t id, target;
 	int rc = CRM_OK, status, changed, given = 0;
 
-	if ((status = verb_one_id(c, argc, argv, &id)))
+	if ((status = verb_only_id(c, argc, argv, &id)))
 		return status;
-	if (argc > 1)
-		return cli_usage_error(c, "unexpected operand '%s'", argv[1]);
 	for (size_t k = 0; k < 3 && !rc; k++) {
 		const char *v = cli_get(c, kinds[k]);
 
@@ -393,10 +387,8 @@ static int ticket_sla(struct cli *c, int argc, char **argv)
 	int64_t id;
 	int n, missed, rc, status;
 
-	if ((status = verb_one_id(c, argc, argv, &id)))
+	if ((status = verb_only_id(c, argc, argv, &id)))
 		return status;
-	if (argc > 1)
-		return cli_usage_error(c, "unexpected operand '%s'", argv[1]);
 	if ((rc = crm_entity_exists(c->db, c->entity, id)) ||
 	    (rc = crm_ticket_sla(c->db, id, &policy, rows, &n, &missed)))
 		return cli_error(c, rc);

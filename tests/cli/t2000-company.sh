@@ -53,4 +53,12 @@ test_expect_success 'rm archives, --purge detaches members' '
 	crm-contact show 1 -f company_id -H >out && echo >expect && test_cmp expect out &&
 	crm-db check -q
 '
+test_expect_success 'tags: add, list --tag, rm' '
+	id=$(crm-company add --name "Tagged Oy" --domain tagged.example) &&
+	crm-company tag add vip "$id" && crm-company tag add gold "$id" &&
+	crm-company show "$id" -f tags -H >out && echo "gold,vip" >expect && test_cmp expect out &&
+	crm-company list --tag vip -f name -H >out && echo "Tagged Oy" >expect && test_cmp expect out &&
+	crm-company tag rm vip "$id" && expect_exit 1 crm-company list --tag vip -H &&
+	expect_exit 3 crm-company tag add "a,b" "$id"
+'
 test_done

@@ -151,7 +151,11 @@ test_expect_success 'merge moves the thread and closes the merged ticket; unmerg
 	crm-ticket unmerge 3 && crm-ticket thread 3 -f text -H >out &&
 	printf "%s\n" "Line one\\nLine two" >expect && test_cmp expect out &&
 	crm-ticket show 3 -f status,merged_into -H >out && printf "open\t\n" >expect &&
-	test_cmp expect out && expect_exit 3 crm-ticket unmerge 3
+	test_cmp expect out && expect_exit 3 crm-ticket unmerge 3 &&
+	crm-db audit -f entity,id,action,changes -H | grep -E "^ticket	3	(merge|unmerge)	" >out &&
+	printf "%s\n" "ticket	3	merge	merged_into: → 2" "ticket	3	unmerge	merged_into: 2 →" >expect &&
+	test_cmp expect out &&
+	expect_exit 2 crm-ticket thread 1 2 2>err && grep -q "unexpected operand .2." err
 '
 test_expect_success 'tags, rm and restore work as on any record' '
 	crm-ticket tag add vip 2 && crm-ticket list --tag vip -f id -H >out && echo 2 >expect &&
@@ -253,6 +257,15 @@ test_expect_success 'SLA: Christmas Day is not counted' '
 	printf "first_response\t2026-12-28T11:00:00Z\n" >expect &&
 	sed -n 1p out >got && test_cmp expect got
 '
+test_expect_success 'SLA: days off from an iCalendar file count as the list does' '
+	printf "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\nUID:xmas\r\nSUMMARY:Christmas Day\r\nDTSTART;VALUE=DATE:20201225\r\nRRULE:FREQ=YEARLY\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n" >holidays.ics &&
+	sed "s|holidays: \[2026-12-25\]|holiday_file: $PWD/holidays.ics|" "$CRM_CONFIG" >ics.yaml &&
+	grep -q holiday_file ics.yaml && printf "first_response\t2026-12-28T11:00:00Z\n" >expect &&
+	CRM_CONFIG=ics.yaml at 2026-12-24T15:00:00Z crm-ticket sla 3 -H -f target,due | sed -n 1p >got &&
+	test_cmp expect got &&
+	sed "s|holidays: \[2026-12-25\]|holiday_file: $PWD/nowhere.ics|" "$CRM_CONFIG" >bad.yaml &&
+	CRM_CONFIG=bad.yaml expect_exit 2 crm-ticket sla 3 2>err && grep -q "nowhere.ics" err
+'
 test_expect_success 'SLA: Berlin moves to summer time; the office hours stay local' '
 	# Fri 26 March 2027 16:00 CET (15:00 UTC): 1h on Friday, 3h on Monday
 	# 29 March from 09:00 CEST: due 12:00 CEST = 10:00 UTC.
@@ -261,9 +274,24 @@ test_expect_success 'SLA: Berlin moves to summer time; the office hours stay loc
 	printf "first_response\t2027-03-29T10:00:00Z\n" >expect &&
 	sed -n 1p out >got && test_cmp expect got
 '
+test_expect_success 'SLA: a policy for a company'"'"'s tag, the requester'"'"'s or the ticket'"'"'s' '
+	cat >tags.yaml <<-EOF &&
+	sla:
+	  - { name: gold, tag: gold, first_response: 30m }
+	  - { name: rest, first_response: 8h }
+	EOF
+	crm-company add --name Goldco >/dev/null && crm-company tag add gold 1 &&
+	crm-contact add --email g@goldco.example --company Goldco >/dev/null &&
+	CRM_CONFIG=tags.yaml crm-ticket add --subject A --requester g@goldco.example </dev/null >/dev/null &&
+	CRM_CONFIG=tags.yaml crm-ticket add --subject B --requester z@example.org </dev/null >/dev/null &&
+	CRM_CONFIG=tags.yaml crm-ticket sla 5 -H -f policy >out && echo gold >expect && test_cmp expect out &&
+	CRM_CONFIG=tags.yaml crm-ticket sla 6 -H -f policy >out && echo rest >expect && test_cmp expect out &&
+	CRM_CONFIG=tags.yaml crm-ticket tag add gold 6 &&
+	CRM_CONFIG=tags.yaml crm-ticket sla 6 -H -f policy >out && echo gold >expect && test_cmp expect out
+'
 test_expect_success 'SLA: no policy applies without a configuration' '
 	CRM_CONFIG=/dev/null crm-ticket add --subject Plain </dev/null >/dev/null &&
-	CRM_CONFIG=/dev/null expect_exit 1 crm-ticket sla 5 -H
+	CRM_CONFIG=/dev/null expect_exit 1 crm-ticket sla 7 -H
 '
 bad 'SLA: a calendar with overlapping hours' 2 \
 	"overlapping hours on Monday" \

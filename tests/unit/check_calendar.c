@@ -465,6 +465,10 @@ START_TEST(test_ics_errors)
 	ck_assert_int_eq(crm_calendar_holidays_ics(cal, path), CRM_EDATA);
 	snprintf(want, sizeof want, "'%s': event 'Ping' repeats more often than daily", path);
 	ck_assert_str_eq(crm_error_message(), want);
+	/* A device that never ends is refused, not read forever. */
+	ck_assert_int_eq(crm_calendar_holidays_ics(cal, "/dev/zero"), CRM_EDATA);
+	ck_assert_str_eq(crm_error_message(),
+	                 "'/dev/zero' is larger than 4 MiB: not a holiday calendar");
 	/* Nothing of the refused files was kept: 5 x 8 h. */
 	elapsed_is(cal, "2026-11-16T00:00:00+01:00", "2026-11-23T00:00:00+01:00", 40 * H);
 	crm_calendar_free(cal);
