@@ -1,0 +1,30 @@
+/* mail_impl.h - what the files of the mail module share (mail.c,
+ * mail_html.c, mail_out.c).  Internal to libcore. */
+#ifndef CRM_MAIL_IMPL_H
+#define CRM_MAIL_IMPL_H
+
+#include <stddef.h>
+
+#include <gmime/gmime.h>
+
+/* Starts GMime once per process (thread-safe). */
+void crm_mail_init(void);
+
+/* Returns the parser options every message is read with. */
+GMimeParserOptions *crm_mail_options(void);
+
+/* Returns the first mailbox of list (groups opened), or NULL. */
+InternetAddressMailbox *crm_mail_first_mailbox(InternetAddressList *list);
+
+/* Writes the len bytes of s to fd whole; CRM_EIO otherwise. */
+int crm_mail_write_all(int fd, const char *s, size_t len);
+
+/* Returns the readable text of an HTML document (malloc'd), or NULL when
+ * out of memory. */
+char *crm_mail_html_text(const char *s);
+
+/* Stores in out the charset a <meta> of the first n bytes of HTML s
+ * declares, or "" when none does. */
+void crm_mail_html_charset(char out[40], const char *s, size_t n);
+
+#endif
