@@ -92,11 +92,11 @@ static int check_score(crm_db *db, int64_t id)
 	char *v = NULL;
 	int rc = crm_db_text_of(db, "SELECT kind || ' ' || score FROM responses WHERE id = ?1", id,
 	                        &v);
-	int score = v && strchr(v, ' ') ? atoi(strchr(v, ' ') + 1) : 0;
+	long score = v && strchr(v, ' ') ? strtol(strchr(v, ' ') + 1, NULL, 10) : 0;
 
 	if (!rc && v && !strncmp(v, "csat", 4) && (score < 1 || score > 5))
 		rc = crm_error_set(CRM_EDATA, "score: a csat score is a whole number from 1 to 5,"
-		                   " not %d", score);
+		                   " not %ld", score);
 	free(v);
 	return rc;
 }
@@ -136,8 +136,8 @@ static int leading_score(const char *p, const char **rest)
 	score = *p++ - '0';
 	if (isdigit((unsigned char)*p) || ((*p == '.' || *p == ',') && isdigit((unsigned char)p[1])))
 		return 0; /* 10, 4.5 and 4,5 are not scores of 1-5 */
-	if (*p == '/') {
-		for (p++; *p == ' '; p++)
+	if (p[strspn(p, " ")] == '/') {
+		for (p += strspn(p, " ") + 1; *p == ' '; p++)
 			;
 		if (*p != '5' || isdigit((unsigned char)p[1]))
 			return 0;
@@ -164,10 +164,11 @@ static int quote_start(const char *p)
 	return !strncmp(p, "On ", 3) && end - p >= 6 && !strncmp(end - 6, "wrote:", 6);
 }
 
-/* Appends to b the comment from p: lines up to the quoted original. */
+/* Appends to b the comment from p: lines up to the quoted original,
+ * from the first that is not blank. */
 static void comment_from(crm_buf *b, const char *p)
 {
-	for (int first = 1; *p && (first || !quote_start(p)); first = 0) {
+	for (p += strspn(p, " \t\r\n"); *p && !quote_start(p);) {
 		const char *nl = strchr(p, '\n');
 		size_t n = nl ? (size_t)(nl - p) : strlen(p);
 
@@ -290,7 +291,8 @@ static int emit(struct report *rp, const char *group, const struct crm_feedback_
 static int report_row(void *arg, const char *const *vals)
 {
 	struct report *rp = arg;
-	int rc = 0;
+	int rc = 0, score;
+	int64_t n;
 
 	if (rp->started && (vals[0] ? !rp->group || strcmp(vals[0], rp->group) : !!rp->group)) {
 		rc = emit(rp, rp->group, &rp->cur);
@@ -303,8 +305,10 @@ static int report_row(void *arg, const char *const *vals)
 			return crm_error_nomem();
 	}
 	rp->started = 1;
-	crm_feedback_count(&rp->cur, rp->kind, atoi(vals[1]), strtoll(vals[2], NULL, 10));
-	crm_feedback_count(&rp->all, rp->kind, atoi(vals[1]), strtoll(vals[2], NULL, 10));
+	score = (int)strtol(vals[1], NULL, 10);
+	n = strtoll(vals[2], NULL, 10);
+	crm_feedback_count(&rp->cur, rp->kind, score, n);
+	crm_feedback_count(&rp->all, rp->kind, score, n);
 	return rc;
 }
 
