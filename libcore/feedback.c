@@ -571,13 +571,14 @@ int crm_feedback_survey(crm_db *db, const struct crm_survey_opts *o,
 	return rc;
 }
 
-/* The unanswered survey one of the ids m answers names, if any. */
+/* The survey one of the ids m answers names, if any, and whether it was
+ * answered before. */
 static int answered_survey(crm_db *db, const struct crm_mail *m, int64_t *survey,
-                           int64_t *ticket, int64_t *contact)
+                           int64_t *ticket, int64_t *contact, int *answered)
 {
 	crm_stmt *st;
-	int rc = crm_db_stmt(db, &st, "SELECT id, ticket_id, coalesce(contact_id, 0) FROM surveys"
-	                     " WHERE message_id = ?1 AND response_id IS NULL");
+	int rc = crm_db_stmt(db, &st, "SELECT id, ticket_id, coalesce(contact_id, 0),"
+	                     " response_id IS NOT NULL FROM surveys WHERE message_id = ?1");
 
 	*survey = 0;
 	for (size_t i = 0; !rc && !*survey && i <= m->nreferences; i++) {
@@ -590,6 +591,7 @@ static int answered_survey(crm_db *db, const struct crm_mail *m, int64_t *survey
 			*survey = crm_stmt_int(st, 0);
 			*ticket = crm_stmt_int(st, 1);
 			*contact = crm_stmt_int(st, 2);
+			*answered = (int)crm_stmt_int(st, 3);
 		}
 		crm_stmt_reset(st);
 		rc = rc < 0 ? rc : CRM_OK;
@@ -623,11 +625,11 @@ int crm_feedback_mail_in(crm_db *db, const struct crm_mail *m, int64_t *ticket)
 {
 	int64_t survey = 0, contact = 0, id = 0;
 	char *comment = NULL;
-	int rc, score;
+	int rc, score, answered = 0;
 
-	if (m->automatic)
-		return 0; /* an auto-reply is nobody's opinion */
-	if ((rc = answered_survey(db, m, &survey, ticket, &contact)) || !survey)
+	*ticket = 0;
+	if ((rc = answered_survey(db, m, &survey, ticket, &contact, &answered)) || !survey ||
+	    answered || m->automatic) /* an auto-reply is nobody's opinion */
 		return rc;
 	if ((rc = crm_feedback_answer(m->text, &score, &comment)) <= 0)
 		return rc;

@@ -194,6 +194,9 @@ static int mail_in(crm_db *db, struct crm_mail *m, struct crm_mail_in *res)
 		res->action = "feedback";
 		return remember(db, m->message_id);
 	}
+	/* Else it belongs to the survey's ticket, unless it names another. */
+	if (!id && res->ticket)
+		id = crm_ticket_live(db, res->ticket);
 	res->ticket = 0;
 	if (!id)
 		rc = reference_ticket(db, m, &id);

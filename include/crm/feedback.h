@@ -96,8 +96,9 @@ struct crm_mail;
 
 /* Records m as the CSAT response to the survey its In-Reply-To or
  * References name, when it answers an unanswered one with a score.
- * Stores in *ticket the survey's ticket and returns 1 when it recorded
- * a response, 0 when m is no such answer (robots' mail never is). */
+ * Stores in *ticket the ticket of the survey m names (0: none), and
+ * returns 1 when it recorded a response, 0 when m is no such answer
+ * (robots' mail never is). */
 int crm_feedback_mail_in(crm_db *db, const struct crm_mail *m, int64_t *ticket);
 
 #endif
