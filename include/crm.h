@@ -14,6 +14,7 @@
 #include "crm/diff.h"
 #include "crm/entity.h"
 #include "crm/error.h"
+#include "crm/feedback.h"
 #include "crm/field.h"
 #include "crm/import.h"
 #include "crm/mail.h"

@@ -197,6 +197,10 @@ static const char *const erase_sql[] = {
 	"DELETE FROM contact_custom WHERE contact_id = ?1",
 	"DELETE FROM contact_tags WHERE contact_id = ?1",
 	"DELETE FROM interactions WHERE contact_id = ?1",
+	/* Scores stay, anonymous, so that NPS and CSAT still add up. */
+	"UPDATE responses SET comment = NULL WHERE contact_id = ?1",
+	("UPDATE audit SET changes = json_remove(changes, '$.comment') WHERE entity = 'response'"
+	 " AND entity_id IN (SELECT id FROM responses WHERE contact_id = ?1)"),
 	"UPDATE consents SET source = NULL WHERE contact_id = ?1",
 	"UPDATE audit SET changes = NULL WHERE entity = 'contact' AND entity_id = ?1",
 	/* A merge that took the person in (undone since, or they would not

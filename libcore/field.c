@@ -200,6 +200,20 @@ static int percent_value(crm_db *db, const struct crm_fielddef *d, const char *v
 	return (*out = strdup(v + strspn(v, " \t"))) ? CRM_OK : crm_error_nomem();
 }
 
+/* What a survey asks for, whatever its scale: 0-10 (an NPS question)
+ * holds every narrower one (CSAT's 1-5), which its entity checks. */
+static int score_value(crm_db *db, const struct crm_fielddef *d, const char *v,
+                       const char *region, char **out)
+{
+	long long n;
+
+	(void)db, (void)region;
+	if (!crm_int_parse(v, 0, 10, &n))
+		return crm_error_set(CRM_EDATA, "invalid %s '%s' (expected a whole number from 0"
+		                     " to 10)", d->f.name, v);
+	return (*out = strdup(v + strspn(v, " \t"))) ? CRM_OK : crm_error_nomem();
+}
+
 /* A date ("2026-12-01", "tomorrow", "+3d"), or a date and time when the
  * text gives a time ("2026-12-01T09:30", "2026-12-01 09:30"). */
 static int when_either(crm_db *db, const struct crm_fielddef *d, const char *v,
@@ -249,6 +263,7 @@ static const struct crm_type types[] = {
 	[CRM_FT_PERCENT] = { TYPE("percent", percent_value, "") },
 	[CRM_FT_WHEN] = { TYPE("date or time", when_either, "") },
 	[CRM_FT_WORD] = { TYPE("word", text_value, ""), .normal = word_lower, .fold = "lower" },
+	[CRM_FT_SCORE] = { TYPE("score", score_value, "") },
 };
 
 const struct crm_type *crm_type_of(const struct crm_fielddef *d)

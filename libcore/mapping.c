@@ -70,9 +70,13 @@ void crm_column_target(const struct crm_entity *e, const char *column, struct cr
 			return;
 		break;
 	}
-	for (const struct crm_synonym *s = e->synonyms; s && s->key; s++)
-		if (!strcmp(s->key, key)) {
+	/* A synonym ending in "*" is a question's start ("howlikely*"). */
+	for (const struct crm_synonym *s = e->synonyms; s && s->key; s++) {
+		size_t n = strlen(s->key);
+
+		if (n && s->key[n - 1] == '*' ? !strncmp(s->key, key, n - 1) : !strcmp(s->key, key)) {
 			target(t, s->field, column);
 			return;
 		}
+	}
 }

@@ -459,7 +459,8 @@ static int add_column(crm_query *q, const char *name)
 	if (!(nn[q->ncols] = strdup(name)))
 		return crm_error_nomem();
 	nc[q->ncols].name = nn[q->ncols];
-	nc[q->ncols].type = d && (d->f.type == CRM_FT_ID || d->f.type == CRM_FT_PERCENT)
+	nc[q->ncols].type = d && (d->f.type == CRM_FT_ID || d->f.type == CRM_FT_PERCENT ||
+	                         d->f.type == CRM_FT_SCORE)
 	                    ? CRM_COL_INT : CRM_COL_TEXT;
 	q->ncols++;
 	return CRM_OK;

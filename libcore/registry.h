@@ -61,5 +61,8 @@ extern const struct crm_entity crm_ticket_entity;
 
 int crm_ticket_reindex(crm_db *db, const char *where, int64_t arg);
 extern const struct crm_entity crm_article_entity;
+extern const struct crm_entity crm_response_entity;
+
+int crm_response_reindex(crm_db *db, const char *where, int64_t arg);
 
 #endif

@@ -355,6 +355,54 @@ static const char step7[] =
 	"CREATE VIRTUAL TABLE articles_fts USING fts5("
 	" title, body, tokenize = 'unicode61 remove_diacritics 2');";
 
+/* Feedback: NPS and CSAT responses (an entity with custom fields, tags
+ * and notes), and the CSAT surveys mailed about solved tickets -- one per
+ * ticket ever, the unique constraint being the send log that keeps a
+ * survey from going out twice. */
+static const char step8[] =
+	"CREATE TABLE responses ("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" contact_id INTEGER REFERENCES contacts(id) ON DELETE SET NULL,"
+	" kind TEXT NOT NULL CHECK (kind IN ('nps','csat')),"
+	/* 0-10 for nps, 1-5 for csat: the kind's range is checked with a
+	 * message naming it (feedback.c). */
+	" score INTEGER NOT NULL CHECK (score BETWEEN 0 AND 10),"
+	" comment TEXT,"
+	/* NULL only inside the write that sets the default (feedback.c). */
+	" at TEXT,"
+	" ticket_id INTEGER REFERENCES tickets(id) ON DELETE SET NULL,"
+	" channel TEXT, tags TEXT,"
+	" archived_at TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);"
+	"CREATE INDEX responses_kind_at ON responses(kind, at);"
+	"CREATE INDEX responses_contact ON responses(contact_id);"
+	"CREATE INDEX responses_ticket ON responses(ticket_id);"
+	"CREATE TABLE response_custom ("
+	" response_id INTEGER NOT NULL REFERENCES responses(id) ON DELETE CASCADE,"
+	" key TEXT NOT NULL, value TEXT NOT NULL,"
+	" PRIMARY KEY (response_id, key)) WITHOUT ROWID;"
+	"CREATE INDEX response_custom_value ON response_custom(key, value);"
+	"CREATE TABLE response_tags ("
+	" response_id INTEGER NOT NULL REFERENCES responses(id) ON DELETE CASCADE,"
+	" tag TEXT NOT NULL,"
+	" PRIMARY KEY (response_id, tag)) WITHOUT ROWID;"
+	"CREATE INDEX response_tags_tag ON response_tags(tag, response_id);"
+	"CREATE TABLE response_notes ("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" response_id INTEGER NOT NULL REFERENCES responses(id) ON DELETE CASCADE,"
+	" kind TEXT NOT NULL CHECK (kind IN ('call','email','meeting','note','sms','chat')),"
+	" at TEXT NOT NULL, body TEXT NOT NULL, owner TEXT, created_at TEXT NOT NULL);"
+	"CREATE INDEX response_notes_response ON response_notes(response_id, at);"
+	/* response_id: the answer that was recorded, once there is one. */
+	"CREATE TABLE surveys ("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" ticket_id INTEGER NOT NULL UNIQUE REFERENCES tickets(id) ON DELETE CASCADE,"
+	" contact_id INTEGER REFERENCES contacts(id) ON DELETE SET NULL,"
+	" message_id TEXT NOT NULL UNIQUE, sent_at TEXT NOT NULL,"
+	" response_id INTEGER REFERENCES responses(id) ON DELETE SET NULL);"
+	"CREATE INDEX surveys_contact ON surveys(contact_id, sent_at);"
+	"CREATE VIRTUAL TABLE responses_fts USING fts5("
+	" comment, person, tokenize = 'unicode61 remove_diacritics 2');";
+
 const char *const crm_schema_steps[CRM_SCHEMA_VERSION] = {
 	step1,
 	step2,
@@ -363,4 +411,5 @@ const char *const crm_schema_steps[CRM_SCHEMA_VERSION] = {
 	step5,
 	step6,
 	step7,
+	step8,
 };

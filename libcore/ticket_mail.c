@@ -6,6 +6,7 @@
 
 #include "crm/config.h"
 #include "crm/date.h"
+#include "crm/feedback.h"
 #include "crm/mail.h"
 #include "crm/ticket.h"
 #include "registry.h"
@@ -185,6 +186,18 @@ static int mail_in(crm_db *db, struct crm_mail *m, struct crm_mail_in *res)
 	/* The blank lines a client leaves at the end are not the message. */
 	for (size_t n = strlen(m->text); n && strchr("\n\r \t", m->text[n - 1]); n--)
 		m->text[n - 1] = '\0';
+	/* An answer to a survey with a score is feedback, not a message; one
+	 * without is filed on its ticket like any other. */
+	if ((rc = crm_feedback_mail_in(db, m, &res->ticket)) < 0)
+		return rc;
+	if (rc == 1) {
+		res->action = "feedback";
+		return remember(db, m->message_id);
+	}
+	/* Else it belongs to the survey's ticket, unless it names another. */
+	if (!id && res->ticket)
+		id = crm_ticket_live(db, res->ticket);
+	res->ticket = 0;
 	if (!id)
 		rc = reference_ticket(db, m, &id);
 	if (!rc && m->automatic) {

@@ -69,6 +69,9 @@ struct cli {
 	/* set by a verb: keep its writes when it exits 3, having rejected some
 	 * input whole and written the rest (mail-in) */
 	int keep;
+	/* set by a verb: the field list's --since and --until compare, when
+	 * not updated_at (a response's time) */
+	const char *list_time;
 	/* the verb's own options, in command-line order */
 	struct cli_value *vals;
 	size_t nvals;

@@ -157,7 +157,8 @@ int verb_show(struct cli *c, int argc, char **argv)
 /* Applies the list options to q; returns a libcore status. */
 static int list_filters(struct cli *c, crm_query *q)
 {
-	const char *on = cli_has(c, "created") ? "created_at" : "updated_at";
+	const char *on = cli_has(c, "created") ? "created_at"
+	               : c->list_time ? c->list_time : "updated_at";
 	const char *v;
 	size_t pos = 0;
 	int rc = CRM_OK;

@@ -22,7 +22,7 @@ static const struct cli_opt import_opts[] = {
 	{ "map", 'm', CLI_ARG, "FILE", "mapping file: columns, constants, tags, ignored columns (crm-config(5))" },
 	{ "keep-unknown", 0, CLI_NOARG, NULL, "store columns that mean no field as custom fields" },
 	{ "ignore-unknown", 0, CLI_NOARG, NULL, "leave out columns that mean no field" },
-	{ "key", 'k', CLI_ARG, "FIELD[,FIELD...]", "match existing records on these fields or custom.KEY, in turn (default: email; companies: domain,name; deals, tasks: id)" },
+	{ "key", 'k', CLI_ARG, "FIELD[,FIELD...]", "match existing records on these fields or custom.KEY, in turn (default: email; companies: domain,name; deals, tasks, responses: id)" },
 	{ "on-conflict", 0, CLI_ARG, "ACTION", "skip (default), update or error for records that match" },
 	{ "reject", 'r', CLI_ARG, "FILE", "write rejected records to FILE, in the input's format" },
 	{ "max-errors", 0, CLI_ARG, "N", "roll everything back once more than N records are rejected" },
@@ -272,7 +272,7 @@ static enum crm_format reject_format(const struct run *run, int argc, char **arg
 	return guess >= 0 ? (enum crm_format)guess : CRM_FORMAT_CSV;
 }
 
-/* contacts, companies, deals, tasks: the entity is the one the verb is
+/* contacts, companies, deals, tasks, responses: the entity is the one the verb is
  * the plural of. */
 static const struct crm_entity *entity_of(const char *plural)
 {
@@ -362,6 +362,7 @@ static const struct cli_verb verbs[] = {
 	{ "companies", import_entity, "[FILE...]", "import companies (no FILE or -: stdin)", CLI_WRITE, import_opts },
 	{ "deals", import_entity, "[FILE...]", "import deals (no FILE or -: stdin)", CLI_WRITE, import_opts },
 	{ "tasks", import_entity, "[FILE...]", "import tasks (no FILE or -: stdin)", CLI_WRITE, import_opts },
+	{ "responses", import_entity, "[FILE...]", "import NPS and CSAT survey responses (no FILE or -: stdin)", CLI_WRITE, import_opts },
 	{ "list", import_list, NULL, "list the import batches", CLI_OUTPUT, NULL },
 	{ "undo", import_undo, "BATCH", "remove what a batch created, restore what it updated", CLI_WRITE, undo_opts },
 	{ NULL, NULL, NULL, NULL, 0, NULL }

@@ -27,7 +27,8 @@ enum crm_ftype {
 	CRM_FT_MONEY,   /* an amount: minor units, its ISO 4217 code beside it */
 	CRM_FT_PERCENT, /* a whole number from 0 to 100 */
 	CRM_FT_WHEN,    /* a date, or a date and time when a time is given */
-	CRM_FT_WORD     /* a name from the configuration, matched in any case */
+	CRM_FT_WORD,    /* a name from the configuration, matched in any case */
+	CRM_FT_SCORE    /* a survey score: a whole number from 0 to 10 */
 };
 
 enum crm_field_flags {

@@ -134,6 +134,27 @@ while IFS= read -r v; do
 	'
 done <values
 
+# Each hostile value as a response's comment and channel, stored exactly;
+# as its kind, score or time it is refused.
+i=0
+while IFS= read -r v; do
+	i=$((i + 1))
+	export V="$v"
+	test_expect_success "value $i as a response's comment and channel is stored exactly" '
+		id=$(crm-feedback add --kind nps --score 7 --comment "$V" --channel "$V") &&
+		crm-feedback show "$id" --format jsonl -f comment,channel | jq -j ".comment, .channel" >got &&
+		printf "%s%s" "$V" "$V" >want && cmp want got &&
+		crm-feedback nps -H >/dev/null
+	'
+	test_expect_success "value $i as the kind, score or time of a response is refused, nothing written" '
+		snapshot before &&
+		expect_exit 3 crm-feedback add --kind "$V" --score 3 2>err && grep -q "kind" err &&
+		expect_exit 3 crm-feedback add --kind nps --score "$V" 2>err && grep -q "score" err &&
+		expect_exit 3 crm-feedback add --kind nps --score 3 --at "$V" 2>err && grep -q "at" err &&
+		snapshot after && test_cmp before after
+	'
+done <values
+
 # Each hostile value as an article's title, category, body and tag: stored
 # exactly, searched and suggested without error, and through export and
 # import unchanged (the front matter quotes it); as a locale or status it

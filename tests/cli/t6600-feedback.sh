@@ -1,0 +1,244 @@
+#!/bin/bash
+# crm-feedback: responses and their generic verbs, bad input, import from
+# a survey tool's export, NPS and CSAT figures (worked by hand below) per
+# queue, assignee and month over periods, surveys (once per ticket, the
+# cooldown, the sample, the dry run) and answers read back by
+# crm-ticket mail-in.
+. "$(dirname "$0")/lib.sh"
+
+snapshot() {
+	sqlite3 "$CRM_DB" "select * from responses; select * from surveys; select count(*) from audit" >"$1"
+}
+
+test_expect_success 'people and tickets to answer about' '
+	crm-contact add -q --email ann@example.org --first-name Ann >/dev/null &&
+	crm-contact add -q --email bo@example.org >/dev/null &&
+	crm-contact add -q --email cy@example.org >/dev/null &&
+	printf "queues: [support, billing]\n" >q.yaml &&
+	CRM_CONFIG=q.yaml crm-ticket add -q --subject "Login fails" --requester ann@example.org --assignee dee </dev/null &&
+	CRM_CONFIG=q.yaml crm-ticket add -q --subject "Invoice" --requester bo@example.org --queue billing --assignee eve </dev/null
+'
+test_expect_success 'add prints the id; the time defaults to now, the person to the requester' '
+	crm-feedback add --kind nps --score 9 --person ann@example.org --comment "Great" >out &&
+	echo 1 >expect && test_cmp expect out &&
+	crm-feedback add --kind csat --score 4 --ticket 2 --channel web >out &&
+	echo 2 >expect && test_cmp expect out &&
+	crm-feedback show 2 -f kind,score,person,ticket,channel,at,queue,assignee -H >out &&
+	printf "csat\t4\tbo@example.org\t2\tweb\t2026-11-22T09:30:00Z\tbilling\teve\n" >expect &&
+	test_cmp expect out
+'
+test_expect_success 'bad input is refused with exit 3 naming the field, nothing written' '
+	snapshot before &&
+	expect_exit 3 crm-feedback add --kind csat --score 6 2>err && grep -q "score: a csat score is a whole number from 1 to 5, not 6" err &&
+	expect_exit 3 crm-feedback add --kind csat --score 0 2>err && grep -q "score" err &&
+	expect_exit 3 crm-feedback add --kind nps --score 11 2>err && grep -q "invalid score .11." err &&
+	expect_exit 3 crm-feedback add --kind nps --score -1 2>err && grep -q "score" err &&
+	expect_exit 3 crm-feedback add --kind nps --score 7.5 2>err && grep -q "score" err &&
+	expect_exit 3 crm-feedback add --kind ces --score 3 2>err && grep -q "invalid kind .ces. (expected nps or csat)" err &&
+	expect_exit 3 crm-feedback add --score 3 2>err && grep -q "kind" err &&
+	expect_exit 3 crm-feedback add --kind nps --score 3 --person 99 2>err && grep -q "person: no contact 99" err &&
+	expect_exit 3 crm-feedback add --kind nps --score 3 --person nobody@example.org 2>err && grep -q "person" err &&
+	expect_exit 3 crm-feedback add --kind nps --score 3 --ticket 99 2>err && grep -q "ticket: no ticket 99" err &&
+	expect_exit 3 crm-feedback add --kind nps --score 3 --at yesteryear 2>err && grep -q "at" err &&
+	expect_exit 3 crm-feedback set 2 --kind nps --score 11 2>err &&
+	expect_exit 3 crm-feedback set 1 --kind csat 2>err && grep -q "not 9" err &&
+	snapshot after && test_cmp before after
+'
+test_expect_success 'set, tag, note, timeline, rm and restore' '
+	crm-feedback set -q 1 --comment "Great, fast" &&
+	crm-feedback tag -q add vip 1 && crm-feedback note -q 1 "called back" >/dev/null &&
+	crm-feedback show 1 -f comment,tags -H >out && printf "Great, fast\tvip\n" >expect && test_cmp expect out &&
+	crm-feedback timeline 1 -H | grep -q "called back" &&
+	crm-feedback rm -q 2 && expect_exit 1 crm-feedback list --kind csat &&
+	crm-feedback restore -q 2 && crm-feedback list --kind csat -f id -H >out && echo 2 >expect && test_cmp expect out
+'
+test_expect_success 'import: a survey export with its own headers, a mapping for the kind' '
+	cat >survey.csv <<-\EOF &&
+	Respondent email,How likely are you to recommend us to a friend?,Comments,Submitted at,Name
+	ann@example.org,10,Quick,2026-10-02T10:00:00Z,Ann
+	bo@example.org,8,,2026-10-15,Bo
+	cy@example.org,6,Slow,2026-11-03,Cy
+	cy@example.org,0,Rude,2026-11-04,Cy
+	bo@example.org,9,,2026-11-20,Bo
+	EOF
+	printf "set: { kind: nps }\n" >nps.yaml &&
+	crm-import responses -q --map nps.yaml survey.csv &&
+	crm-feedback list --kind nps -f id,at,score,person,comment -H >out &&
+	cat >expect <<-\EOF &&
+	3	2026-10-02T10:00:00Z	10	ann@example.org	Quick
+	4	2026-10-15T00:00:00Z	8	bo@example.org	
+	5	2026-11-03T00:00:00Z	6	cy@example.org	Slow
+	6	2026-11-04T00:00:00Z	0	cy@example.org	Rude
+	7	2026-11-20T00:00:00Z	9	bo@example.org	
+	1	2026-11-22T09:30:00Z	9	ann@example.org	Great, fast
+	EOF
+	test_cmp expect out
+'
+test_expect_success 'import: a score out of the scale and an unknown respondent are rejected' '
+	printf "Email,Rating,Type\nann@example.org,7,csat\nzed@example.org,4,csat\nbo@example.org,5,CSAT\n" >bad.csv &&
+	expect_exit 3 crm-import responses bad.csv 2>err &&
+	grep -q "bad.csv:2: score" err && grep -q "bad.csv:3: person" err &&
+	crm-feedback list --kind csat -f id,score,person -H >out &&
+	printf "2\t4\tbo@example.org\n8\t5\tbo@example.org\n" >expect && test_cmp expect out
+'
+test_expect_success 'list and import round-trip' '
+	crm-feedback list --format csv >all.csv && snapshot before &&
+	crm-import responses --format csv all.csv 2>err && grep -q "created 0, updated 0" err &&
+	snapshot after && test_cmp before after
+'
+test_expect_success 'list filters: --since/--until on the response time, --person, --ticket, --detractors' '
+	crm-feedback list --kind nps --since 2026-11-01 --until 2026-11-20 -f id -H >out &&
+	printf "5\n6\n" >expect && test_cmp expect out &&
+	crm-feedback list --person cy@example.org -f id -H >out && printf "5\n6\n" >expect && test_cmp expect out &&
+	crm-feedback list --ticket 2 -f id -H >out && printf "2\n" >expect && test_cmp expect out &&
+	crm-feedback list --detractors -f id -H >out && printf "5\n6\n" >expect && test_cmp expect out &&
+	expect_exit 1 crm-feedback list --person ann@example.org --kind csat
+'
+# NPS responses: 10 (Oct), 8 (Oct), 6 (Nov), 0 (Nov), 9 (Nov), 9 (Nov, now).
+#   promoters 10 9 9 = 3, passives 8 = 1, detractors 6 0 = 2, of 6:
+#   (3 - 2) / 6 x 100 = 16.666... = 16.7
+#   October: 1 promoter, 1 passive of 2: (1 - 0) / 2 x 100 = 50.0
+#   November: 2 promoters, 2 detractors of 4: 0.0
+test_expect_success 'nps: the figure and its counts, in total and per month' '
+	crm-feedback nps >out &&
+	printf "group\tresponses\tpromoters\tpassives\tdetractors\tnps\ntotal\t6\t3\t1\t2\t16.7\n" >expect &&
+	test_cmp expect out &&
+	crm-feedback nps --by month -H >out &&
+	printf "2026-10\t2\t1\t1\t0\t50.0\n2026-11\t4\t2\t0\t2\t0.0\ntotal\t6\t3\t1\t2\t16.7\n" >expect &&
+	test_cmp expect out
+'
+test_expect_success 'nps --period: the same periods as crm-deal forecast' '
+	crm-feedback nps --period 2026-10 -f nps -H >out && echo 50.0 >expect && test_cmp expect out &&
+	crm-feedback nps --period this-month -f responses,nps -H >out && printf "4\t0.0\n" >expect && test_cmp expect out &&
+	crm-feedback nps --period 2026-Q4 -f responses -H >out && echo 6 >expect && test_cmp expect out &&
+	crm-feedback nps --period 2026 -f responses -H >out && echo 6 >expect && test_cmp expect out &&
+	expect_exit 1 crm-feedback nps --period 2025 >out 2>err && test ! -s out &&
+	grep -q "no nps responses in 2025" err &&
+	expect_exit 2 crm-feedback nps --period someday 2>err && grep -q "invalid period" err &&
+	expect_exit 2 crm-feedback nps --by weekday 2>err
+'
+# CSAT: ticket 2 (billing, eve) 4; bo 5 without a ticket; ticket 1
+# (support, dee) 3 and 5, added now.
+#   satisfied 4 5 5 = 3 of 4 = 75.0
+#   billing 1 of 1 = 100.0; support 1 of 2 = 50.0; no ticket 1 of 1 = 100.0
+test_expect_success 'csat: per queue and per assignee of the ticket, no ticket last' '
+	crm-feedback add -q --kind csat --score 3 --ticket 1 >/dev/null &&
+	crm-feedback add -q --kind csat --score 5 --ticket 1 >/dev/null &&
+	crm-feedback csat -H >out && printf "total\t4\t3\t75.0\n" >expect && test_cmp expect out &&
+	crm-feedback csat --by queue -H >out &&
+	printf "billing\t1\t1\t100.0\nsupport\t2\t1\t50.0\n\t1\t1\t100.0\ntotal\t4\t3\t75.0\n" >expect &&
+	test_cmp expect out &&
+	crm-feedback csat --by assignee --format jsonl >out &&
+	cat >expect <<-\EOF &&
+	{"group":"dee","responses":2,"satisfied":1,"csat":50.0}
+	{"group":"eve","responses":1,"satisfied":1,"csat":100.0}
+	{"group":null,"responses":1,"satisfied":1,"csat":100.0}
+	{"group":"total","responses":4,"satisfied":3,"csat":75.0}
+	EOF
+	test_cmp expect out
+'
+test_expect_success 'archived responses do not count' '
+	crm-feedback rm -q 2 && crm-feedback csat -H >out && printf "total\t3\t2\t66.7\n" >expect &&
+	test_cmp expect out && crm-feedback restore -q 2
+'
+
+# Surveys: mail goes to a file.
+export CRM_CONFIG="$SCRATCH/desk.yaml"
+cat >"$CRM_CONFIG" <<EOF
+queues: [support, billing]
+mail:
+  from: "Acme Support <support@acme.example>"
+  send: cat >>"$SCRATCH/sent.mbox"
+EOF
+
+test_expect_success 'survey: nothing solved, nothing due (exit 1)' '
+	expect_exit 1 crm-feedback survey --solved-since 1d >out && test ! -s out &&
+	expect_exit 2 crm-feedback survey 2>err && grep -q "solved-since" err &&
+	expect_exit 2 crm-feedback survey --solved-since 1d --sample 101 2>err &&
+	expect_exit 2 crm-feedback survey --solved-since soon 2>err &&
+	expect_exit 2 crm-feedback survey --solved-since 1d --cooldown ever 2>err
+'
+test_expect_success 'survey --dry-run prints what is due, sends and records nothing' '
+	crm-ticket solve -q 1 2 &&
+	crm-ticket add -q --subject "Third" --requester ann@example.org </dev/null >/dev/null &&
+	crm-ticket close -q 3 &&
+	snapshot before &&
+	crm-feedback survey --solved-since 1d -n -f ticket,person -H >out 2>err &&
+	printf "1\tann@example.org\n2\tbo@example.org\n" >expect && test_cmp expect out &&
+	grep -q "would have sent 2 surveys" err &&
+	test ! -e sent.mbox && snapshot after && test_cmp before after
+'
+test_expect_success 'survey: one mail per ticket, nobody twice within the cooldown' '
+	crm-feedback survey --solved-since 1d >out &&
+	cut -f1,2 out >got && printf "ticket\tperson\n1\tann@example.org\n2\tbo@example.org\n" >expect &&
+	test_cmp expect got &&
+	test "$(grep -c "^Subject: How did we do? \[#" sent.mbox)" = 2 &&
+	grep -q "^Subject: How did we do? \[#1\] Login fails" sent.mbox &&
+	grep -q "^To: Ann <ann@example.org>" sent.mbox &&
+	grep -q "^From: Acme Support <support@acme.example>" sent.mbox &&
+	grep -q "^Auto-Submitted: auto-generated" sent.mbox &&
+	grep -q "reply with a number from 1 to 5" sent.mbox &&
+	test "$(sqlite3 "$CRM_DB" "select ticket_id, contact_id from surveys order by id" | tr "\n" " ")" = "1|1 2|2 " &&
+	expect_exit 1 crm-feedback survey --solved-since 1d >out && test ! -s out
+'
+test_expect_success 'survey: after the cooldown the other ticket is due; never a ticket twice' '
+	CRM_NOW=2026-12-23T09:30:00Z crm-feedback survey --solved-since 40d -f ticket -H >out &&
+	echo 3 >expect && test_cmp expect out &&
+	CRM_NOW=2027-06-01T09:30:00Z expect_exit 1 crm-feedback survey --solved-since 400d
+'
+test_expect_success 'survey --cooldown 0d surveys the same person twice in a run' '
+	crm-contact add -q --email dan@example.org >/dev/null &&
+	for s in A B; do crm-ticket add -q --subject "$s" --requester dan@example.org </dev/null >/dev/null; done &&
+	crm-ticket solve -q 4 5 &&
+	crm-feedback survey --solved-since 1d -n -f ticket -H >out && echo 4 >expect && test_cmp expect out &&
+	crm-feedback survey --solved-since 1d --cooldown 0d -n -f ticket -H >out 2>/dev/null &&
+	printf "4\n5\n" >expect && test_cmp expect out
+'
+test_expect_success 'survey --sample: the same tickets every run, none at 0' '
+	expect_exit 1 crm-feedback survey --solved-since 1d --cooldown 0d --sample 0 -n 2>/dev/null &&
+	crm-feedback survey --solved-since 1d --cooldown 0d --sample 50 -n -f ticket -H >a 2>/dev/null;
+	crm-feedback survey --solved-since 1d --cooldown 0d --sample 50 -n -f ticket -H >b 2>/dev/null;
+	test_cmp a b && test "$(wc -l <a)" -le 2
+'
+test_expect_success 'survey: a person who withdrew email consent is not surveyed' '
+	crm-contact consent -q set 4 email withdrawn &&
+	expect_exit 1 crm-feedback survey --solved-since 1d --cooldown 0d -n 2>/dev/null
+'
+test_expect_success 'survey: mail that cannot be sent records nothing' '
+	crm-contact consent -q set 4 email granted &&
+	sed "s/^  send: .*/  send: exit 1/" "$CRM_CONFIG" >fail.yaml && snapshot before &&
+	CRM_CONFIG=fail.yaml expect_exit 1 crm-feedback survey --solved-since 1d 2>err &&
+	snapshot after && test_cmp before after
+'
+
+# An answer to the survey of ticket 1 (Ann), built from the mail sent.
+mid=$(sed -n "/^Subject: How did we do? \[#1\]/,/^$/s/^Message-I[Dd]: <\(.*\)>/\1/p" sent.mbox)
+export MID="$mid"
+test_expect_success 'mail-in: an answer with a score is a csat response, not a message' '
+	test -n "$MID" &&
+	printf "From: Ann <ann@example.org>\nSubject: Re: How did we do? [#1] Login fails\nMessage-ID: <ans1@example.org>\nIn-Reply-To: <%s>\n\n4 - quick, thanks\nthe second mail was late\n\nOn Sun, Acme Support wrote:\n> Please reply with a number from 1 to 5\n" "$MID" >ans.eml &&
+	crm-ticket mail-in ans.eml >out && printf "ans.eml\tfeedback\t1\n" >expect && test_cmp expect out &&
+	crm-feedback list --ticket 1 --channel email -f kind,score,person,comment --format jsonl >out &&
+	echo "{\"kind\":\"csat\",\"score\":4,\"person\":\"ann@example.org\",\"comment\":\"quick, thanks\\nthe second mail was late\"}" >expect &&
+	test_cmp expect out &&
+	crm-ticket show 1 -f status,messages -H >out && printf "solved\t0\n" >expect && test_cmp expect out &&
+	crm-ticket mail-in ans.eml >out && printf "ans.eml\tseen\t\n" >expect && test_cmp expect out
+'
+test_expect_success 'mail-in: a second answer to the same survey is filed on the ticket' '
+	printf "From: ann@example.org\nSubject: Re: How did we do?\nMessage-ID: <ans2@example.org>\nReferences: <%s>\n\n5, sorry, I meant 5\n" "$MID" >ans2.eml &&
+	crm-ticket mail-in ans2.eml >out && printf "ans2.eml\tadded\t1\n" >expect && test_cmp expect out &&
+	test "$(crm-feedback list --ticket 1 --channel email -H | wc -l)" = 1
+'
+test_expect_success 'mail-in: an answer without a score, and an auto-reply (kept as a comment), are no feedback' '
+	mid2=$(sed -n "/^Subject: How did we do? \[#2\]/,/^$/s/^Message-I[Dd]: <\(.*\)>/\1/p" sent.mbox) &&
+	printf "From: bo@example.org\nAuto-Submitted: auto-replied\nSubject: Away\nMessage-ID: <auto@example.org>\nIn-Reply-To: <%s>\n\n5\n" "$mid2" >auto.eml &&
+	crm-ticket mail-in auto.eml >out && printf "auto.eml\tcomment\t2\n" >expect && test_cmp expect out &&
+	printf "From: bo@example.org\nSubject: Re: How did we do? [#2] Invoice\nMessage-ID: <ans3@example.org>\nIn-Reply-To: <%s>\n\n10!\n" "$mid2" >ans3.eml &&
+	crm-ticket mail-in ans3.eml >out && printf "ans3.eml\tadded\t2\n" >expect && test_cmp expect out &&
+	test "$(crm-feedback list --ticket 2 --channel email -H | wc -l)" = 0
+'
+test_expect_success 'erasing a person keeps the scores, drops the comments' '
+	crm-contact erase -q 3 &&
+	crm-feedback show 5 -f score,comment -H >out && printf "6\t\n" >expect && test_cmp expect out
+'
+test_done
