@@ -417,7 +417,7 @@ static int refresh_one(crm_db *db, int64_t id)
 	return crm_stmt_done(st);
 }
 
-int crm_ticket_sla_refresh(crm_db *db, const char *where, int64_t arg)
+static int refresh(crm_db *db, const char *where, int64_t arg, size_t *count)
 {
 	crm_buf sql = CRM_BUF_INIT;
 	int64_t *ids = NULL;
@@ -448,5 +448,19 @@ int crm_ticket_sla_refresh(crm_db *db, const char *where, int64_t arg)
 	for (size_t i = 0; i < n && !rc; i++)
 		rc = refresh_one(db, ids[i]);
 	free(ids);
+	*count = n;
 	return rc;
+}
+
+int crm_ticket_sla_refresh(crm_db *db, const char *where, int64_t arg)
+{
+	size_t n;
+
+	return refresh(db, where, arg, &n);
+}
+
+int crm_ticket_sla_recompute(crm_db *db, size_t *n)
+{
+	return refresh(db, "status IN ('new','open','pending','on_hold') AND archived_at IS NULL",
+	               0, n);
 }

@@ -5,6 +5,7 @@
 #ifndef CRM_TICKET_H
 #define CRM_TICKET_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "crm/db.h"
@@ -120,6 +121,11 @@ struct crm_sla_row {
  * target, or an earlier wait for a next response, was missed. */
 int crm_ticket_sla(crm_db *db, int64_t id, const char **policy, struct crm_sla_row rows[3],
                    int *n, int *missed);
+
+/* Recomputes the SLA state kept with every live ticket not solved or
+ * closed, as after a change of policies or calendars; stores how many in
+ * *n. */
+int crm_ticket_sla_recompute(crm_db *db, size_t *n);
 
 /* Recomputes the SLA state kept with the tickets matching the SQL
  * condition where (?1 bound to arg). */

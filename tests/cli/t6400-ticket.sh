@@ -289,9 +289,19 @@ test_expect_success 'SLA: a policy for a company'"'"'s tag, the requester'"'"'s 
 	CRM_CONFIG=tags.yaml crm-ticket tag add gold 6 &&
 	CRM_CONFIG=tags.yaml crm-ticket sla 6 -H -f policy >out && echo gold >expect && test_cmp expect out
 '
+test_expect_success 'SLA: recompute applies a changed policy to the open tickets' '
+	# Mon 09:00 Berlin (08:00 UTC): 4h to a first response is 13:00 Berlin;
+	# with 8h it is 17:00 Berlin (16:00 UTC).
+	id=$(at 2026-11-23T08:00:00Z crm-ticket add --subject Policy --requester p@example.org </dev/null) &&
+	crm-ticket show "$id" -f sla_due -H >out && echo 2026-11-23T12:00:00Z >expect && test_cmp expect out &&
+	sed "s/first_response: 4h,/first_response: 8h,/" "$CRM_CONFIG" >slower.yaml &&
+	CRM_CONFIG=slower.yaml at 2026-11-23T08:00:00Z crm-ticket recompute 2>err &&
+	grep -q "recomputed [0-9]* of [0-9]* tickets" err &&
+	crm-ticket show "$id" -f sla_due -H >out && echo 2026-11-23T16:00:00Z >expect && test_cmp expect out
+'
 test_expect_success 'SLA: no policy applies without a configuration' '
-	CRM_CONFIG=/dev/null crm-ticket add --subject Plain </dev/null >/dev/null &&
-	CRM_CONFIG=/dev/null expect_exit 1 crm-ticket sla 7 -H
+	id=$(CRM_CONFIG=/dev/null crm-ticket add --subject Plain </dev/null) &&
+	CRM_CONFIG=/dev/null expect_exit 1 crm-ticket sla "$id" -H
 '
 bad 'SLA: a calendar with overlapping hours' 2 \
 	"overlapping hours on Monday" \
