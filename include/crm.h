@@ -16,6 +16,7 @@
 #include "crm/error.h"
 #include "crm/feedback.h"
 #include "crm/field.h"
+#include "crm/purchase.h"
 #include "crm/import.h"
 #include "crm/mail.h"
 #include "crm/kb.h"

@@ -266,6 +266,11 @@ static int erase_rows(crm_db *db, int64_t id)
 	}
 	if (!rc)
 		rc = erase_references(db, id);
+	/* Purchases keep their amounts, dates and lines for the figures, but
+	 * no longer say whose they were: what someone bought is personal. */
+	if (!rc)
+		rc = crm_db_exec_id(db, "UPDATE purchases SET contact_id = NULL WHERE contact_id = ?1",
+		                    id);
 	/* Merge the index segments so no old segment still lists the terms. */
 	if (!rc)
 		rc = crm_db_exec(db, "INSERT INTO contacts_fts(contacts_fts) VALUES ('optimize')");

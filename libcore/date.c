@@ -127,12 +127,16 @@ static bool parse_clock(const char **p, int64_t *secs)
 	return true;
 }
 
-/* Reads the zone suffix: nothing or Z (UTC), +HH:MM, -HH:MM, +HHMM, -HHMM. */
+/* Reads the zone suffix: nothing or Z (UTC), +HH:MM, -HH:MM, +HHMM, -HHMM;
+ * one space may come before an offset, as shops' exports write it
+ * ("2026-10-05 14:02:11 +0200"). */
 static bool parse_zone(const char **p, int64_t *offset)
 {
 	int sign, h, m;
 
 	*offset = 0;
+	if (**p == ' ' && ((*p)[1] == '+' || (*p)[1] == '-'))
+		(*p)++;
 	if (**p == 'Z' || **p == 'z') {
 		(*p)++;
 		return true;

@@ -121,6 +121,27 @@ static void sql_base_or_null(sqlite3_context *ctx, int argc, sqlite3_value **arg
 	crm_error_clear();
 }
 
+/* crm_base_money(minor): minor units of the base currency as text,
+ * "1234.50 EUR"; NULL stays NULL. */
+static void sql_base_money(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	crm_db *db = sqlite3_user_data(ctx);
+	struct crm_money m = { 0, "" };
+	char text[CRM_MONEY_TEXT];
+
+	(void)argc;
+	if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	m.minor = sqlite3_value_int64(argv[0]);
+	snprintf(m.cur, sizeof m.cur, "%s", db->cfg ? crm_config_currency(db->cfg) : "EUR");
+	if (crm_money_format(text, sizeof text, &m))
+		sqlite3_result_error(ctx, crm_error_message(), -1);
+	else
+		sqlite3_result_text(ctx, text, -1, SQLITE_TRANSIENT);
+}
+
 /* crm_urgency(due, priority, open): how urgent a task is, with the
  * coefficients of the configuration (crm-config(5)): per day overdue,
  * for its priority, and per 1,000 units of the base currency open in its
@@ -191,6 +212,7 @@ int crm_db_register_functions(crm_db *db)
 		{ "crm_money", 2, SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, sql_money },
 		{ "crm_base", 3, 0, sql_base },
 		{ "crm_base_or_null", 3, 0, sql_base_or_null },
+		{ "crm_base_money", 1, 0, sql_base_money },
 		{ "crm_urgency", 3, 0, sql_urgency },
 		{ "crm_now", 0, 0, sql_now },
 		{ "crm_stage", 3, 0, sql_stage },

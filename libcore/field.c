@@ -264,6 +264,8 @@ static const struct crm_type types[] = {
 	[CRM_FT_WHEN] = { TYPE("date or time", when_either, "") },
 	[CRM_FT_WORD] = { TYPE("word", text_value, ""), .normal = word_lower, .fold = "lower" },
 	[CRM_FT_SCORE] = { TYPE("score", score_value, "") },
+	/* Imports match on it as typed: re-running a shop's export finds its orders. */
+	[CRM_FT_EXTREF] = { TYPE("text", text_value, ""), .key = "" },
 };
 
 const struct crm_type *crm_type_of(const struct crm_fielddef *d)

@@ -22,6 +22,9 @@
 
 #define MAX_KEYS 8
 
+const char *const crm_line_parts[CRM_LINE_PARTS] = { "sku", "name", "category", "quantity",
+	                                             "price" };
+
 /* What an input column means, decided once per column name. */
 struct column {
 	char *name;
@@ -35,6 +38,8 @@ struct column {
 struct rowstate {
 	const char **val;
 	const char *id, *tags, *split, *currency;
+	const char *line[CRM_LINE_PARTS]; /* the row's line item (crm_line_parts) */
+	int has_line;
 	const char *custom_keys[MAX_KEYS]; /* the row's values of custom keys */
 	int has_tags;
 	int64_t new_company; /* the company this row created, or 0 */
@@ -63,6 +68,7 @@ struct crm_import {
 	struct idset seen;      /* records written or matched by this import */
 	struct idset written;   /* records whose search entries need rebuilding */
 	struct idset companies; /* records created for references naming them */
+	struct idset grouped;   /* records created with a line: later rows add theirs */
 	const struct crm_entity *created; /* their entity (a contact's company) */
 	struct crm_import_counts n;
 	crm_buf reason;
@@ -331,6 +337,8 @@ static void rowstate_clear(struct rowstate *rs, size_t nfields)
 	rs->id = rs->tags = rs->split = rs->currency = NULL;
 	memset(rs->custom_keys, 0, sizeof rs->custom_keys);
 	rs->has_tags = 0;
+	memset(rs->line, 0, sizeof rs->line);
+	rs->has_line = 0;
 	rs->new_company = 0;
 	crm_buf_clear(&rs->note);
 }
@@ -418,6 +426,13 @@ static int take_column(crm_import *imp, crm_record *r, const char *name, const c
 			crm_buf_printf(&imp->rs.note, "%s%s", imp->rs.note.len ? "\n" : "", v);
 		return CRM_OK;
 	case CRM_TO_IGNORE:
+		return CRM_OK;
+	case CRM_TO_LINE:
+		for (size_t k = 0; k < CRM_LINE_PARTS; k++)
+			if (!strcmp(crm_line_parts[k], c->t.name) && !is_blank(v)) {
+				imp->rs.line[k] = v;
+				imp->rs.has_line = imp->e->import_line != NULL;
+			}
 		return CRM_OK;
 	default:
 		/* Formats without a header show new columns row by row. */
@@ -685,11 +700,14 @@ static int ref_target(crm_import *imp, const struct crm_fielddef *d, const char 
 	int64_t id;
 	char num[24];
 	int rc = crm_entity_resolve(imp->db, target, v, &id);
+	/* A buyer named by an email nobody has is a new person. */
+	const char *from = target->create_from ? target->create_from
+	                 : (d->f.flags & CRM_FIELD_CREATE) ? target->default_key : NULL;
 
 	*out = v;
-	if (rc == CRM_ENOTFOUND && target->create_from && strspn(v, "0123456789") != strlen(v)) {
+	if (rc == CRM_ENOTFOUND && from && strspn(v, "0123456789") != strlen(v)) {
 		crm_error_clear();
-		if (!(rc = crm_record_new(&r, target)) && !(rc = crm_record_set(r, target->create_from, v)) &&
+		if (!(rc = crm_record_new(&r, target)) && !(rc = crm_record_set(r, from, v)) &&
 		    !(rc = crm_entity_add(imp->db, r, &id))) {
 			imp->n.companies++;
 			imp->rs.new_company = id;
@@ -779,12 +797,19 @@ static int write_extras(crm_import *imp, int64_t id, int *changed)
  * path rejects the row. */
 static int write_row(crm_import *imp, crm_record *r, int64_t id, struct crm_import_result *res)
 {
-	int rc, changed = 0, adding = !id;
+	int rc, changed = 0, adding = !id, derived = 0;
+	int line = adding && imp->rs.has_line;
 
 	rc = fill_record(imp, r);
+	if (!rc && line && (derived = imp->e->import_line(imp->db, r, 0, imp->rs.line,
+	                                                  imp->rs.currency, 0)) < 0)
+		rc = derived;
 	if (!rc)
 		rc = adding ? crm_entity_add(imp->db, r, &id)
 		            : crm_entity_update(imp->db, r, id, &changed);
+	if (!rc && line && !(rc = imp->e->import_line(imp->db, NULL, id, imp->rs.line,
+	                                             imp->rs.currency, derived)))
+		rc = idset_add(&imp->grouped, id);
 	if (!rc)
 		rc = write_extras(imp, id, &changed);
 	if (rc == CRM_EDATA || rc == CRM_ENOTFOUND)
@@ -824,6 +849,24 @@ static int on_match(crm_import *imp, crm_record *r, int64_t id, size_t key,
 	return write_row(imp, r, id, res);
 }
 
+/* A row of a record an earlier row of this import matched: its line goes
+ * to the record when this import created it, else (a re-run) it is left
+ * alone like the record. */
+static int group_row(crm_import *imp, int64_t id, struct crm_import_result *res)
+{
+	int rc = CRM_OK;
+
+	res->id = id;
+	res->outcome = CRM_IMPORT_SKIPPED;
+	if (!idset_has(&imp->grouped, id))
+		return CRM_OK;
+	rc = imp->e->import_line(imp->db, NULL, id, imp->rs.line, imp->rs.currency, 0);
+	if (rc == CRM_EDATA || rc == CRM_ENOTFOUND)
+		return reject_error(imp, res);
+	res->outcome = CRM_IMPORT_UPDATED;
+	return rc ? rc : idset_add(&imp->written, id);
+}
+
 static void count(crm_import *imp, enum crm_outcome o)
 {
 	switch (o) {
@@ -847,7 +890,10 @@ static int import_record(crm_import *imp, crm_record *r, struct crm_import_resul
 	if ((rc = crm_db_savepoint(imp->db, "crm_import_row")))
 		return rc;
 	rc = find_match(imp, res, &id, &key);
-	if (!rc && res->outcome != CRM_IMPORT_REJECTED)
+	if (!rc && res->outcome != CRM_IMPORT_REJECTED && id && imp->rs.has_line &&
+	    idset_has(&imp->seen, id))
+		rc = group_row(imp, id, res);
+	else if (!rc && res->outcome != CRM_IMPORT_REJECTED)
 		rc = id ? on_match(imp, r, id, key, res) : write_row(imp, r, 0, res);
 	if (rc || res->outcome == CRM_IMPORT_REJECTED)
 		imp->n.companies = companies;
@@ -941,5 +987,6 @@ void crm_import_free(crm_import *imp)
 	free(imp->seen.bits);
 	free(imp->written.bits);
 	free(imp->companies.bits);
+	free(imp->grouped.bits);
 	free(imp);
 }

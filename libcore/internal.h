@@ -216,7 +216,23 @@ struct crm_entity {
 	/* SQL naming a record of row alias r as references print it: what
 	 * resolve reads back (a company's name, a person's email or id). */
 	const char *label;
+	/* The grouping step of imports whose exports have one row per line
+	 * item (a shop's orders): rows matching one key are one record and
+	 * its lines, which the generic importer (a row, a record) cannot
+	 * build.  Called with id 0 before a row creates record r: completes r
+	 * from the line (a total from it) and returns 1 when it did; then
+	 * with the new record's id (derived: what the first call returned),
+	 * and with the id of a record an earlier row of this import created,
+	 * to add the row's line.  parts are sku, name, category, quantity and
+	 * price (NULL: absent), prices in currency cur (NULL: the record's).
+	 * NULL when the entity has no lines. */
+	int (*import_line)(crm_db *db, crm_record *r, int64_t id, const char *const *parts,
+	                   const char *cur, int derived);
 };
+
+/* The parts of an import row's line item, in the order import_line takes. */
+#define CRM_LINE_PARTS 5
+extern const char *const crm_line_parts[CRM_LINE_PARTS];
 
 /* How many columns a field type derives from its value, at most. */
 #define CRM_DERIVED_MAX 2

@@ -36,9 +36,11 @@ static void target(struct crm_target *t, const char *field, const char *column)
 		t->kind = CRM_TO_IGNORE;
 	else if (!strcmp(field, "@currency"))
 		t->kind = CRM_TO_CURRENCY;
+	else if (!strncmp(field, "@line_", 6))
+		t->kind = CRM_TO_LINE;
 	else
 		t->kind = CRM_TO_FIELD;
-	t->name = t->kind == CRM_TO_FIELD ? field : column;
+	t->name = t->kind == CRM_TO_FIELD ? field : t->kind == CRM_TO_LINE ? field + 6 : column;
 }
 
 void crm_column_target(const struct crm_entity *e, const char *column, struct crm_target *t)

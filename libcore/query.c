@@ -13,6 +13,7 @@
 #include "crm/entity.h"
 #include "crm/money.h"
 #include "crm/norm.h"
+#include "crm/rates.h"
 #include "internal.h"
 
 struct param {
@@ -278,6 +279,20 @@ int crm_query_option(crm_query *q, const char *name, const char *value)
 			return crm_error_set(CRM_EUSAGE, "--%s: invalid date '%s'", name,
 			                     value ? value : "");
 		value = date;
+	} else if (!strcmp(o->arg, "AMOUNT")) {
+		/* An amount in the base currency (or converted to it at today's
+		 * rate), compared as minor units. */
+		struct crm_money m, b;
+		char now[CRM_TIME_LEN];
+
+		if (!value || crm_money_parse(&m, value, q->db->cfg ? crm_config_currency(q->db->cfg)
+		                                                    : "EUR"))
+			return crm_error_set(CRM_EUSAGE, "--%s: invalid amount '%s'", name,
+			                     value ? value : "");
+		crm_db_now(q->db, now);
+		if (crm_money_base(q->db, &m, now, &b))
+			return crm_error_code();
+		return part_param(&q->where, NULL, 1, b.minor);
 	} else if (!strcmp(o->arg, "SPAN")) {
 		char stamp[CRM_TIME_LEN];
 		int64_t secs;

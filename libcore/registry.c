@@ -39,6 +39,7 @@ static const struct crm_fielddef contact_fields[] = {
 	FIELD("phone_e164", CRM_FT_TEXT, RO | HIDDEN, "phone number in E.164", "phone_e164", NULL),
 	FIELD("company_id", CRM_FT_ID, RO | HIDDEN, "company record id", "company_id", NULL),
 	DEAL_FIELDS("contact_id"),
+	PURCHASE_FIELDS("contact_id"),
 	BOOKKEEPING,
 };
 
@@ -321,7 +322,7 @@ const struct crm_entity crm_company_entity = {
 static const struct crm_entity *const entities[] = {
 	&crm_contact_entity, &crm_company_entity, &crm_deal_entity, &crm_task_entity,
 	&crm_ticket_entity,
-	&crm_article_entity, &crm_response_entity
+	&crm_article_entity, &crm_response_entity, &crm_purchase_entity
 };
 
 const char *crm_entity_filter(const struct crm_entity *e, size_t i)

@@ -43,6 +43,22 @@
 	      " amount_currency c FROM deals WHERE " col " = t.id AND status = 'open'" \
 	      " AND archived_at IS NULL AND amount IS NOT NULL GROUP BY c ORDER BY c))")
 
+/* The purchases of a person (column col names them): how many were made
+ * (refunds and cancelled ones left out), the revenue net of refunds in
+ * the base currency (each at its day's rate; one without a rate is left
+ * out), and the time of the last. */
+#define PURCHASE_FIELDS(col) \
+	FIELD("purchases", CRM_FT_ID, RO | HIDDEN, "number of purchases", NULL, \
+	      "(SELECT count(*) FROM purchases WHERE " col " = t.id AND archived_at IS NULL" \
+	      " AND refund_of IS NULL AND status <> 'cancelled')"), \
+	FIELD("revenue", CRM_FT_TEXT, RO | HIDDEN, "what their purchases brought, net of refunds," \
+	      " in the base currency", NULL, "(SELECT crm_base_money(sum(crm_base_or_null(total," \
+	      " total_currency, at))) FROM purchases WHERE " col " = t.id AND archived_at IS NULL" \
+	      " AND status <> 'cancelled')"), \
+	FIELD("last_purchase", CRM_FT_TIME, RO | HIDDEN, "when they last bought", NULL, \
+	      "(SELECT max(at) FROM purchases WHERE " col " = t.id AND archived_at IS NULL" \
+	      " AND refund_of IS NULL AND status <> 'cancelled')")
+
 #define NFIELDS(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Runs sql (?1 = ref) and counts the rows it returns in *n, keeping the
@@ -62,6 +78,9 @@ extern const struct crm_entity crm_ticket_entity;
 int crm_ticket_reindex(crm_db *db, const char *where, int64_t arg);
 extern const struct crm_entity crm_article_entity;
 extern const struct crm_entity crm_response_entity;
+extern const struct crm_entity crm_purchase_entity;
+
+int crm_purchase_reindex(crm_db *db, const char *where, int64_t arg);
 
 int crm_response_reindex(crm_db *db, const char *where, int64_t arg);
 

@@ -403,6 +403,56 @@ static const char step8[] =
 	"CREATE VIRTUAL TABLE responses_fts USING fts5("
 	" comment, person, tokenize = 'unicode61 remove_diacritics 2');";
 
+/* Purchases: what people bought (an entity with custom fields, tags and
+ * notes) and its lines.  A refund is a purchase of its own with a
+ * negative total and refund_of naming what it refunds; its lines count
+ * the quantities given back as negative.  order_ref is the order number
+ * of the shop it came from, one live purchase per number and source: the
+ * key re-imports match on. */
+static const char step9[] =
+	"CREATE TABLE purchases ("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" contact_id INTEGER REFERENCES contacts(id) ON DELETE SET NULL,"
+	" company_id INTEGER REFERENCES companies(id) ON DELETE SET NULL,"
+	/* NULL only inside the write that sets the default (purchase.c). */
+	" at TEXT, order_ref TEXT, source TEXT, channel TEXT,"
+	" total INTEGER, total_currency TEXT,"
+	" status TEXT CHECK (status IN ('paid','refunded','cancelled')),"
+	" refund_of INTEGER REFERENCES purchases(id) ON DELETE SET NULL,"
+	/* 1: the total is the sum of the lines, kept so as lines are added. */
+	" lines_total INTEGER NOT NULL DEFAULT 0, tags TEXT,"
+	" archived_at TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);"
+	"CREATE INDEX purchases_contact ON purchases(contact_id, at);"
+	"CREATE INDEX purchases_company ON purchases(company_id);"
+	"CREATE INDEX purchases_at ON purchases(at);"
+	"CREATE INDEX purchases_order ON purchases(order_ref, source);"
+	"CREATE INDEX purchases_refund ON purchases(refund_of);"
+	"CREATE TABLE purchase_lines ("
+	" purchase_id INTEGER NOT NULL REFERENCES purchases(id) ON DELETE CASCADE,"
+	" line INTEGER NOT NULL, sku TEXT, name TEXT, category TEXT,"
+	" quantity INTEGER NOT NULL, unit_price INTEGER NOT NULL CHECK (unit_price >= 0),"
+	" PRIMARY KEY (purchase_id, line)) WITHOUT ROWID;"
+	"CREATE INDEX purchase_lines_sku ON purchase_lines(sku);"
+	"CREATE INDEX purchase_lines_category ON purchase_lines(category);"
+	"CREATE TABLE purchase_custom ("
+	" purchase_id INTEGER NOT NULL REFERENCES purchases(id) ON DELETE CASCADE,"
+	" key TEXT NOT NULL, value TEXT NOT NULL,"
+	" PRIMARY KEY (purchase_id, key)) WITHOUT ROWID;"
+	"CREATE INDEX purchase_custom_value ON purchase_custom(key, value);"
+	"CREATE TABLE purchase_tags ("
+	" purchase_id INTEGER NOT NULL REFERENCES purchases(id) ON DELETE CASCADE,"
+	" tag TEXT NOT NULL,"
+	" PRIMARY KEY (purchase_id, tag)) WITHOUT ROWID;"
+	"CREATE INDEX purchase_tags_tag ON purchase_tags(tag, purchase_id);"
+	"CREATE TABLE purchase_notes ("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" purchase_id INTEGER NOT NULL REFERENCES purchases(id) ON DELETE CASCADE,"
+	" kind TEXT NOT NULL CHECK (kind IN ('call','email','meeting','note','sms','chat')),"
+	" at TEXT NOT NULL, body TEXT NOT NULL, owner TEXT, created_at TEXT NOT NULL);"
+	"CREATE INDEX purchase_notes_purchase ON purchase_notes(purchase_id, at);"
+	"CREATE VIRTUAL TABLE purchases_fts USING fts5("
+	" order_ref, person, items, tokenize = 'unicode61 remove_diacritics 2');";
+
 const char *const crm_schema_steps[CRM_SCHEMA_VERSION] = {
 	step1,
 	step2,
@@ -412,4 +462,5 @@ const char *const crm_schema_steps[CRM_SCHEMA_VERSION] = {
 	step6,
 	step7,
 	step8,
+	step9,
 };

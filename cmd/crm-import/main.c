@@ -22,7 +22,7 @@ static const struct cli_opt import_opts[] = {
 	{ "map", 'm', CLI_ARG, "FILE", "mapping file: columns, constants, tags, ignored columns (crm-config(5))" },
 	{ "keep-unknown", 0, CLI_NOARG, NULL, "store columns that mean no field as custom fields" },
 	{ "ignore-unknown", 0, CLI_NOARG, NULL, "leave out columns that mean no field" },
-	{ "key", 'k', CLI_ARG, "FIELD[,FIELD...]", "match existing records on these fields or custom.KEY, in turn (default: email; companies: domain,name; deals, tasks, responses: id)" },
+	{ "key", 'k', CLI_ARG, "FIELD[,FIELD...]", "match existing records on these fields or custom.KEY, in turn (default: email; companies: domain,name; deals, tasks, responses: id; purchases: order_ref)" },
 	{ "on-conflict", 0, CLI_ARG, "ACTION", "skip (default), update or error for records that match" },
 	{ "reject", 'r', CLI_ARG, "FILE", "write rejected records to FILE, in the input's format" },
 	{ "max-errors", 0, CLI_ARG, "N", "roll everything back once more than N records are rejected" },
@@ -175,7 +175,9 @@ static void summary(const struct run *run, int64_t batch, int dry)
 	fprintf(stderr, "%s: read %ld, created %ld, updated %ld, unchanged %ld, skipped %ld,"
 	        " rejected %ld", run->c->prog->name, n->read, n->created, n->updated,
 	        n->unchanged, n->skipped, n->rejected);
-	if (n->companies)
+	if (n->companies && !strcmp(run->c->verb->name, "purchases"))
+		fprintf(stderr, "; %ld new %s", n->companies, n->companies > 1 ? "people" : "person");
+	else if (n->companies)
 		fprintf(stderr, "; %ld new compan%s", n->companies, n->companies > 1 ? "ies" : "y");
 	if (dry)
 		fputs("; dry run, nothing written\n", stderr);
@@ -272,7 +274,7 @@ static enum crm_format reject_format(const struct run *run, int argc, char **arg
 	return guess >= 0 ? (enum crm_format)guess : CRM_FORMAT_CSV;
 }
 
-/* contacts, companies, deals, tasks, responses: the entity is the one the verb is
+/* contacts, companies, deals, tasks, responses, purchases: the entity is the one the verb is
  * the plural of. */
 static const struct crm_entity *entity_of(const char *plural)
 {
@@ -363,6 +365,7 @@ static const struct cli_verb verbs[] = {
 	{ "deals", import_entity, "[FILE...]", "import deals (no FILE or -: stdin)", CLI_WRITE, import_opts },
 	{ "tasks", import_entity, "[FILE...]", "import tasks (no FILE or -: stdin)", CLI_WRITE, import_opts },
 	{ "responses", import_entity, "[FILE...]", "import NPS and CSAT survey responses (no FILE or -: stdin)", CLI_WRITE, import_opts },
+	{ "purchases", import_entity, "[FILE...]", "import purchases from shops' order exports, one row per line item (no FILE or -: stdin)", CLI_WRITE, import_opts },
 	{ "list", import_list, NULL, "list the import batches", CLI_OUTPUT, NULL },
 	{ "undo", import_undo, "BATCH", "remove what a batch created, restore what it updated", CLI_WRITE, undo_opts },
 	{ NULL, NULL, NULL, NULL, 0, NULL }

@@ -28,14 +28,18 @@ enum crm_ftype {
 	CRM_FT_PERCENT, /* a whole number from 0 to 100 */
 	CRM_FT_WHEN,    /* a date, or a date and time when a time is given */
 	CRM_FT_WORD,    /* a name from the configuration, matched in any case */
-	CRM_FT_SCORE    /* a survey score: a whole number from 0 to 10 */
+	CRM_FT_SCORE,   /* a survey score: a whole number from 0 to 10 */
+	CRM_FT_EXTREF   /* another system's identifier (an order number): text, matched exactly */
 };
 
 enum crm_field_flags {
 	CRM_FIELD_RO = 1 << 0,       /* not settable by add/set */
 	CRM_FIELD_HIDDEN = 1 << 1,   /* not among the default list columns */
 	CRM_FIELD_REQUIRED = 1 << 2,
-	CRM_FIELD_NOTEMPTY = 1 << 3  /* has a default and cannot be cleared */
+	CRM_FIELD_NOTEMPTY = 1 << 3, /* has a default and cannot be cleared */
+	/* a reference an import fills by creating the record it names when
+	 * none matches, from the target's import key (a buyer's email) */
+	CRM_FIELD_CREATE = 1 << 4
 };
 
 struct crm_field {

@@ -18,7 +18,9 @@ enum crm_target_kind {
 	CRM_TO_SPLIT,   /* a full name, split into first_name and last_name */
 	CRM_TO_NOTE,    /* text logged as a note on the record */
 	CRM_TO_CURRENCY, /* the currency of the row's amounts that name none */
-	CRM_TO_IGNORE   /* bookkeeping of the toolkit's own output (created_at ...) */
+	CRM_TO_IGNORE,  /* bookkeeping of the toolkit's own output (created_at ...) */
+	CRM_TO_LINE     /* a part of the row's line item (name: sku, name, category,
+	                 * quantity or price), for entities with lines */
 };
 
 struct crm_target {

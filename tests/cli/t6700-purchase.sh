@@ -1,0 +1,211 @@
+#!/bin/bash
+# crm-purchase: purchases with lines, their totals, refunds whole and in
+# part, the list filters, the summary (worked by hand below), import of
+# Shopify and WooCommerce order exports, and what people show, merge and
+# erasure do to purchases.
+. "$(dirname "$0")/lib.sh"
+
+snapshot() {
+	sqlite3 "$CRM_DB" "select * from purchases; select * from purchase_lines; select count(*) from contacts; select count(*) from audit" >"$1"
+}
+
+test_expect_success 'people, and a rate for dollars' '
+	crm-contact add -q --email ann@example.org --first-name Ann >/dev/null &&
+	crm-contact add -q --email bo@example.org >/dev/null &&
+	crm-contact add -q --email cy@example.org >/dev/null &&
+	crm-db rates set 2026-10-01 USD 1.25 2>/dev/null
+'
+test_expect_success 'add with --line: the total is the sum of the lines' '
+	crm-purchase add --person ann@example.org --line "MUG 2 9.95 Blue mug" --line "POS 1 24.90 Poster" \
+		--at 2026-10-05 --order-ref 1001 --source web >out &&
+	echo 1 >expect && test_cmp expect out &&
+	crm-purchase show 1 -f person,at,order_ref,source,total,status -H >out &&
+	printf "ann@example.org\t2026-10-05T00:00:00Z\t1001\tweb\t44.80 EUR\tpaid\n" >expect &&
+	test_cmp expect out &&
+	crm-purchase lines 1 >out &&
+	printf "line\tsku\tname\tcategory\tquantity\tunit_price\tamount\n1\tMUG\tBlue mug\t\t2\t9.95\t19.90\n2\tPOS\tPoster\t\t1\t24.90\t24.90\n" >expect &&
+	test_cmp expect out
+'
+test_expect_success 'a total in another currency that agrees with the lines' '
+	crm-purchase add --person 2 --total "30.00 USD" --line "STK 3 10 Stickers" --at 2026-11-02 --source shop >out &&
+	echo 2 >expect && test_cmp expect out &&
+	crm-purchase lines 2 -f unit_price,amount -H >out && printf "10.00\t30.00\n" >expect && test_cmp expect out
+'
+test_expect_success 'lines as JSON on stdin, with categories; numbers and strings as prices' '
+	echo "[{\"sku\":\"TEA\",\"quantity\":3,\"price\":\"12.00\",\"category\":\"tea\"},{\"sku\":\"POT\",\"name\":\"Teapot\",\"quantity\":1,\"unit_price\":21,\"category\":\"ware\"}]" |
+		crm-purchase add --person ann@example.org --lines-json - --at 2026-11-10 --order-ref 501 --source web >out &&
+	echo 3 >expect && test_cmp expect out &&
+	crm-purchase show 3 -f total,lines -H >out && printf "57.00 EUR\t2\n" >expect && test_cmp expect out &&
+	echo "[{\"sku\":\"X\",\"quantity\":2,\"price\":1.5}]" | crm-purchase add --lines-json - --currency usd >out &&
+	crm-purchase show 4 -f total -H >out && echo "3.00 USD" >expect && test_cmp expect out &&
+	crm-purchase rm -q 4
+'
+test_expect_success 'bad input is refused with exit 3 naming what is wrong, nothing written' '
+	snapshot before &&
+	expect_exit 3 crm-purchase add --person 99 --total 5 2>err && grep -q "person: no contact 99" err &&
+	expect_exit 3 crm-purchase add --total "30.00 EUR" --line "A 2 9.95" 2>err &&
+	grep -q "total: 30.00 EUR is not the sum of the lines, 19.90 EUR" err &&
+	expect_exit 3 crm-purchase add --total "19.90 USD" --currency EUR --line "A 2 9.95" 2>err && grep -q "total" err &&
+	expect_exit 3 crm-purchase add --line "A -1 2" 2>err && grep -q "quantity: invalid quantity .-1." err &&
+	expect_exit 3 crm-purchase add --line "A 0 2" 2>err && grep -q "quantity" err &&
+	expect_exit 3 crm-purchase add --line "A 1.5 2" 2>err && grep -q "quantity" err &&
+	expect_exit 3 crm-purchase add --line "A x 2" 2>err && grep -q "quantity" err &&
+	expect_exit 3 crm-purchase add --line "A 99999999999 2" 2>err && grep -q "quantity" err &&
+	expect_exit 3 crm-purchase add --line "A 1 -2" 2>err && grep -q "price: .-2. is negative" err &&
+	expect_exit 3 crm-purchase add --line "A 1 9,99" 2>err && grep -q "price: invalid price" err &&
+	expect_exit 3 crm-purchase add --line "A 1 9.999" 2>err && grep -q "price" err &&
+	expect_exit 3 crm-purchase add --line "A 1 1e3" 2>err && grep -q "price" err &&
+	expect_exit 3 crm-purchase add --line "A 1" 2>err && grep -q "line: .A 1. is not .SKU QTY PRICE \[NAME\]." err &&
+	expect_exit 3 crm-purchase add --line "A 1 99999999999999999999" 2>err && grep -q "price" err &&
+	expect_exit 3 crm-purchase add --line "A 1000000000 9000000000" 2>err && grep -q "out of range" err &&
+	echo "{}" | expect_exit 3 crm-purchase add --lines-json - 2>err && grep -q "JSON array" err &&
+	echo "[{\"sku\":\"A\",\"price\":1}]" | expect_exit 3 crm-purchase add --lines-json - 2>err &&
+	grep -q "line 1: quantity: missing" err &&
+	echo "[{\"sku\":\"A\",\"quantity\":1,\"price\":1},{\"quantity\":1,\"price\":9.999}]" |
+		expect_exit 3 crm-purchase add --lines-json - 2>err && grep -q "line 2: price" err &&
+	echo "[{\"quantity\":-2,\"price\":1}]" | expect_exit 3 crm-purchase add --lines-json - 2>err && grep -q "quantity" err &&
+	echo "[{\"quantity\":1,\"price\":-1}]" | expect_exit 3 crm-purchase add --lines-json - 2>err && grep -q "price" err &&
+	echo "[oops" | expect_exit 3 crm-purchase add --lines-json - 2>err && grep -q "invalid JSON" err &&
+	expect_exit 3 crm-purchase add --total "-5 EUR" 2>err && grep -q "not negative" err &&
+	expect_exit 3 crm-purchase add --total "5 XYZ" 2>err && grep -q "total" err &&
+	expect_exit 3 crm-purchase add --person 1 2>err && grep -q "total: a purchase needs a total or lines" err &&
+	expect_exit 3 crm-purchase add --total 5 --order-ref 1001 --source web 2>err &&
+	grep -q "order_ref: another purchase (1) has this order number from this source" err &&
+	expect_exit 3 crm-purchase add --total 5 --status gone 2>err && grep -q "status" err &&
+	expect_exit 3 crm-purchase add --total 5 --at yesteryear 2>err && grep -q "at" err &&
+	snapshot after && test_cmp before after
+'
+test_expect_success 'the same order number from another store is another purchase' '
+	crm-purchase add -q --total 5 --order-ref 1001 --source shop >out && echo 5 >expect && test_cmp expect out &&
+	crm-purchase rm -q --purge 5
+'
+test_expect_success 'list filters: person, since/until on the time bought, sku, category, min/max in the base currency' '
+	crm-purchase list --person ann@example.org -f id -H >out && printf "1\n3\n" >expect && test_cmp expect out &&
+	crm-purchase list --since 2026-11-01 --until 2026-11-05 -f id -H >out && echo 2 >expect && test_cmp expect out &&
+	crm-purchase list --sku TEA -f id -H >out && echo 3 >expect && test_cmp expect out &&
+	crm-purchase list --category ware -f id -H >out && echo 3 >expect && test_cmp expect out &&
+	crm-purchase list --min 44.80 -f id -H >out && printf "1\n3\n" >expect && test_cmp expect out &&
+	crm-purchase list --max 24 -f id -H >out && echo 2 >expect && test_cmp expect out &&
+	crm-purchase list --min "30 USD" --max 44.79 -f id -H >out && echo 2 >expect && test_cmp expect out &&
+	crm-purchase list --search mug -f id -H >out && echo 1 >expect && test_cmp expect out &&
+	expect_exit 1 crm-purchase list --sku NOPE &&
+	expect_exit 2 crm-purchase list --min lots
+'
+test_expect_success 'a partial refund: a linked negative purchase; the original stays paid' '
+	crm-purchase refund 3 --line TEA --qty 1 >out && echo 6 >expect && test_cmp expect out &&
+	crm-purchase show 6 -f person,total,refund_of,source,status -H >out &&
+	printf "ann@example.org\t-12.00 EUR\t3\tweb\tpaid\n" >expect && test_cmp expect out &&
+	crm-purchase lines 6 -f sku,quantity,amount -H >out && printf "TEA\t-1\t-12.00\n" >expect && test_cmp expect out &&
+	crm-purchase show 3 -f status -H >out && echo paid >expect && test_cmp expect out
+'
+test_expect_success 'never more than was bought, per line or in total; nothing written' '
+	snapshot before &&
+	expect_exit 3 crm-purchase refund 3 --line TEA --qty 3 2>err &&
+	grep -q "qty: 3 is more than the 2 left to refund of 3 bought" err &&
+	expect_exit 3 crm-purchase refund 3 --line NOPE 2>err && grep -q "no line of sku .NOPE." err &&
+	expect_exit 3 crm-purchase refund 3 --line TEA --qty 0 2>err && grep -q "qty" err &&
+	expect_exit 3 crm-purchase refund 3 --line TEA --qty -1 2>err && grep -q "qty" err &&
+	expect_exit 3 crm-purchase refund 6 2>err && grep -q "purchase 6 is a refund" err &&
+	expect_exit 3 crm-purchase add --refund-of 3 --total "-45.01 EUR" 2>err &&
+	grep -q "refund: more than was bought: 45.00 EUR remains of purchase 3" err &&
+	expect_exit 3 crm-purchase add --refund-of 3 --total "-1.00 USD" 2>err && grep -q "in EUR, not USD" err &&
+	expect_exit 2 crm-purchase refund 3 --qty 1 &&
+	expect_exit 1 crm-purchase refund 99 &&
+	snapshot after && test_cmp before after
+'
+test_expect_success 'summary: count, revenue net of refunds in the base currency, average, first and last' '
+	# 44.80 + 30.00 USD / 1.25 (24.00) + 57.00 - 12.00 = 113.80 EUR over 3 purchases: 37.9333 -> 37.93
+	crm-purchase summary >out &&
+	printf "group\tpurchases\trevenue\taverage\tfirst\tlast\ntotal\t3\t113.80\t37.93\t2026-10-05T00:00:00Z\t2026-11-10T00:00:00Z\n" >expect &&
+	test_cmp expect out
+'
+test_expect_success 'summary by person, month, category and store' '
+	crm-purchase summary --by person -f group,purchases,revenue,average -H >out &&
+	printf "ann@example.org\t2\t89.80\t44.90\nbo@example.org\t1\t24.00\t24.00\ntotal\t3\t113.80\t37.93\n" >expect &&
+	test_cmp expect out &&
+	crm-purchase summary --by month -f group,purchases,revenue,average -H >out &&
+	printf "2026-10\t1\t44.80\t44.80\n2026-11\t2\t69.00\t34.50\ntotal\t3\t113.80\t37.93\n" >expect &&
+	test_cmp expect out &&
+	crm-purchase summary --by category -f group,purchases,revenue -H >out &&
+	printf "tea\t1\t24.00\nware\t1\t21.00\n\t2\t68.80\ntotal\t3\t113.80\n" >expect &&
+	test_cmp expect out &&
+	crm-purchase summary --by store -f group,purchases,revenue -H >out &&
+	printf "shop\t1\t24.00\nweb\t2\t89.80\ntotal\t3\t113.80\n" >expect &&
+	test_cmp expect out &&
+	crm-purchase summary --period 2026-10 -f purchases,revenue -H >out && printf "1\t44.80\n" >expect && test_cmp expect out &&
+	expect_exit 1 crm-purchase summary --period 2026-12 2>err && grep -q "no purchases in 2026-12" err &&
+	expect_exit 2 crm-purchase summary --by colour
+'
+test_expect_success 'a currency without a rate for its date is an error naming it' '
+	crm-purchase add -q --total "10 GBP" --at 2026-11-01 >/dev/null &&
+	expect_exit 3 crm-purchase summary 2>err && grep -q "no rate for GBP on or before 2026-11-01" err &&
+	crm-purchase rm -q 7 && crm-purchase summary >/dev/null
+'
+test_expect_success 'people show their purchases, revenue and last purchase' '
+	crm-contact show 1 -f purchases,revenue,last_purchase -H >out &&
+	printf "2\t89.80 EUR\t2026-11-10T00:00:00Z\n" >expect && test_cmp expect out &&
+	crm-contact timeline 1 | grep -q "purchase 3: created"
+'
+test_expect_success 'a whole refund gives back what remains; the purchase is refunded' '
+	crm-purchase refund 3 >out && echo 8 >expect && test_cmp expect out &&
+	crm-purchase show 8 -f total -H >out && echo "-45.00 EUR" >expect && test_cmp expect out &&
+	crm-purchase lines 8 -f sku,quantity -H >out && printf "TEA\t-2\nPOT\t-1\n" >expect && test_cmp expect out &&
+	crm-purchase show 3 -f status -H >out && echo refunded >expect && test_cmp expect out &&
+	expect_exit 3 crm-purchase refund 3 2>err && grep -q "refunded wholly already" err &&
+	crm-purchase summary -f revenue -H >out && echo 68.80 >expect && test_cmp expect out
+'
+test_expect_success 'a cancelled purchase is left out and cannot be refunded' '
+	crm-purchase set -q 2 --status cancelled &&
+	expect_exit 3 crm-purchase refund 2 2>err && grep -q "cancelled" err &&
+	crm-purchase summary -f purchases,revenue -H >out && printf "2\t44.80\n" >expect && test_cmp expect out &&
+	crm-purchase set -q 2 --status paid
+'
+test_expect_success 'tag, note, timeline' '
+	crm-purchase tag -q add gift 1 && crm-purchase note -q 1 "wrapped" >/dev/null &&
+	crm-purchase list --tag gift -f id -H >out && echo 1 >expect && test_cmp expect out &&
+	crm-purchase timeline 1 -H | grep -q wrapped
+'
+test_expect_success 'merging people moves their purchases' '
+	crm-purchase add -q --person cy@example.org --total 10 --at 2026-11-15 >out && echo 9 >expect && test_cmp expect out &&
+	crm-contact merge 2 3 >/dev/null &&
+	crm-purchase show 9 -f contact_id -H >out && echo 2 >expect && test_cmp expect out &&
+	crm-contact show 2 -f purchases -H >out && echo 2 >expect && test_cmp expect out
+'
+test_expect_success 'erasing a person keeps amounts, dates and lines, not who bought' '
+	crm-purchase summary -f revenue -H >before &&
+	crm-contact erase 2 2>/dev/null &&
+	crm-purchase show 2 -f person,total,at -H >out && printf "\t30.00 USD\t2026-11-02T00:00:00Z\n" >expect && test_cmp expect out &&
+	crm-purchase lines 2 -f sku -H >out && echo STK >expect && test_cmp expect out &&
+	test "$(sqlite3 "$CRM_DB" "select count(*) from purchases where contact_id = 2")" = 0 &&
+	crm-purchase summary -f revenue -H >after && test_cmp before after &&
+	! crm-purchase list --search cy -f id -H | grep -q . &&
+	! sqlite3 "$CRM_DB" "select changes from audit where entity = '\''purchase'\''" | grep -q "bo@example.org\|cy@example.org"
+'
+test_expect_success 'import: a Shopify export, one row per line item, grouped by order; buyers created' '
+	crm-import purchases "$TOP/tests/cli/data/shopify-orders.csv" 2>err &&
+	grep -q "read 3, created 2, updated 1, unchanged 0, skipped 0, rejected 0; 1 new person" err &&
+	crm-purchase list --order-ref "#1001" -f id,person,at,total,lines -H >out &&
+	printf "10\tann@example.org\t2026-10-05T12:02:11Z\t44.80 EUR\t2\n" >expect && test_cmp expect out &&
+	crm-purchase list --order-ref "#1002" -f person,total,lines -H >out &&
+	printf "new@example.org\t30.00 USD\t1\n" >expect && test_cmp expect out
+'
+test_expect_success 'import: a WooCommerce export; the total of rows without one is their lines'"'"' sum' '
+	crm-import purchases "$TOP/tests/cli/data/woocommerce-orders.csv" 2>err &&
+	grep -q "read 5, created 3, updated 2, unchanged 0, skipped 0, rejected 0; 1 new person" err &&
+	crm-purchase list -w "order_ref ~ W" -f order_ref,person,at,total,lines -H >out &&
+	printf "W501\tdee@example.org\t2026-11-10T10:30:00Z\t57.00 EUR\t2\nW502\tann@example.org\t2026-11-12T16:45:00Z\t8.50 EUR\t1\nW503\tann@example.org\t2026-11-14T08:00:00Z\t27.00 EUR\t2\n" >expect &&
+	test_cmp expect out
+'
+test_expect_success 'import: a re-run changes nothing' '
+	snapshot before &&
+	crm-import purchases "$TOP/tests/cli/data/shopify-orders.csv" 2>err && grep -q "skipped 3, rejected 0; nothing changed" err &&
+	crm-import purchases "$TOP/tests/cli/data/woocommerce-orders.csv" 2>err && grep -q "nothing changed" err &&
+	snapshot after && test_cmp before after
+'
+test_expect_success 'import: a bad line item rejects its row' '
+	printf "Order Number,Billing Email,Order Currency,Item SKU,Quantity,Item Cost\n900,ann@example.org,EUR,A,-1,2.00\n" >bad.csv &&
+	expect_exit 3 crm-import purchases bad.csv 2>err && grep -q "quantity" err &&
+	expect_exit 1 crm-purchase list --order-ref 900
+'
+
+test_done
