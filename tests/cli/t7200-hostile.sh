@@ -191,6 +191,44 @@ for amount in '99999999999999999999 EUR' '-9223372036854775809 JPY' '92233720368
 		snapshot after && test_cmp before after
 	'
 done
+# The same amounts as a purchase's total; and as a line's price, the
+# numbers that are no price of the currency, a negative one among them.
+for amount in '99999999999999999999 EUR' '-9223372036854775809 JPY' '92233720368547758.08 EUR' \
+	'1e9 EUR' '1,000.00 EUR' '12,50 EUR' 'EUR' '.5 EUR' '5. EUR' '1 EUR USD' '12.345 EUR' \
+	'1.5 JPY' '0.0001 KWD' '12EUR' '+ 5 EUR' 'NaN EUR' 'inf USD'; do
+	export A="$amount"
+	test_expect_success "the amount '$amount' as a purchase's total is refused with exit 3 naming it" '
+		snapshot before &&
+		expect_exit 3 crm-purchase add --total "$A" 2>err &&
+		grep -qF "total: " err && grep -qF -- "$A" err &&
+		snapshot after && test_cmp before after
+	'
+done
+for price in '99999999999999999999 EUR' '92233720368547758.08 EUR' '1e9 EUR' '1,000.00 EUR' \
+	'12,50 EUR' '.5 EUR' '5. EUR' '12.345 EUR' '1.5 JPY' '0.0001 KWD' '-1 EUR' '-0.01 USD' \
+	'+5 EUR' 'NaN EUR' 'inf USD' '0x10 EUR' 'ï¼ï¼ EUR'; do
+	export P="$(printf -- "$price")"
+	test_expect_success "the price '$price' of a line is refused with exit 3 naming it" '
+		snapshot before &&
+		expect_exit 3 crm-purchase add --currency "${P##* }" --line "X 1 ${P% *}" 2>err &&
+		grep -qF "price: " err && grep -qF -- "${P% *}" err &&
+		printf "[{\"quantity\":1,\"price\":\"%s\"}]" "${P% *}" >lines.json &&
+		expect_exit 3 crm-purchase add --currency "${P##* }" --lines-json lines.json 2>err &&
+		grep -qF "price: " err &&
+		snapshot after && test_cmp before after
+	'
+done
+test_expect_success 'the largest purchase totals and prices are stored exactly; sums that overflow are an error' '
+	id=$(crm-purchase add --total "92233720368547758.07 EUR") &&
+	crm-purchase show "$id" -f total -H >got && echo "92233720368547758.07 EUR" >want && test_cmp want got &&
+	id=$(crm-purchase add --line "X 1 92233720368547758.07") &&
+	crm-purchase lines "$id" -f unit_price -H >got && echo "92233720368547758.07" >want && test_cmp want got &&
+	snapshot before &&
+	expect_exit 3 crm-purchase add --line "X 2 92233720368547758.07" 2>err && grep -q "out of range" err &&
+	snapshot after && test_cmp before after &&
+	expect_exit 3 crm-purchase summary 2>err && grep -q "range" err &&
+	crm-purchase rm -q --purge $(crm-purchase list -f id -H)
+'
 test_expect_success 'the largest amounts are stored and printed back exactly' '
 	id=$(crm-deal add --title max --amount "92233720368547758.07 EUR") &&
 	crm-deal show "$id" -f amount -H >got && echo "92233720368547758.07 EUR" >want && test_cmp want got &&
