@@ -69,6 +69,10 @@ struct crm_import {
 	struct idset written;   /* records whose search entries need rebuilding */
 	struct idset companies; /* records created for references naming them */
 	struct idset grouped;   /* records created with a line: later rows add theirs */
+	/* Keys of grouped records whose row was rejected: the rest of their
+	 * rows are, so that an order never comes in without one of its lines.
+	 * NUL-separated. */
+	crm_buf dropped;
 	const struct crm_entity *created; /* their entity (a contact's company) */
 	struct crm_import_counts n;
 	crm_buf reason;
@@ -878,15 +882,33 @@ static void count(crm_import *imp, enum crm_outcome o)
 	}
 }
 
+/* Whether the grouped record that key v names had a row rejected. */
+static int dropped(const crm_import *imp, const char *v)
+{
+	const char *p = crm_buf_str(&imp->dropped), *end = p + imp->dropped.len;
+
+	for (; p < end; p += strlen(p) + 1)
+		if (!strcmp(p, v))
+			return 1;
+	return 0;
+}
+
 /* Everything a row does happens inside one savepoint, so that a row
  * rejected half-way (its company created, its tags not) leaves nothing. */
 static int import_record(crm_import *imp, crm_record *r, struct crm_import_result *res)
 {
+	const char *group = imp->rs.has_line && imp->nkeys ? row_key(imp, 0) : NULL;
 	size_t key = 0;
 	long companies = imp->n.companies;
 	int64_t id;
+	char name[160];
 	int rc;
 
+	if (is_blank(group))
+		group = NULL;
+	if (group && dropped(imp, group))
+		return reject(imp, res, key_name(imp, 0, name, sizeof name), "%s '%s': an earlier"
+		              " row of it was rejected", key_name(imp, 0, name, sizeof name), group);
 	if ((rc = crm_db_savepoint(imp->db, "crm_import_row")))
 		return rc;
 	rc = find_match(imp, res, &id, &key);
@@ -898,6 +920,11 @@ static int import_record(crm_import *imp, crm_record *r, struct crm_import_resul
 	if (rc || res->outcome == CRM_IMPORT_REJECTED)
 		imp->n.companies = companies;
 	rc = crm_db_savepoint_end(imp->db, "crm_import_row", res->outcome == CRM_IMPORT_REJECTED, rc);
+	/* Only the first row of a record can be dropped whole: later ones
+	 * join a record already written. */
+	if (!rc && group && res->outcome == CRM_IMPORT_REJECTED && !idset_has(&imp->seen, id) &&
+	    (crm_buf_puts(&imp->dropped, group) || crm_buf_put(&imp->dropped, "", 1)))
+		rc = CRM_ENOMEM;
 	if (!rc)
 		count(imp, res->outcome);
 	return rc;
@@ -988,5 +1015,6 @@ void crm_import_free(crm_import *imp)
 	free(imp->written.bits);
 	free(imp->companies.bits);
 	free(imp->grouped.bits);
+	crm_buf_free(&imp->dropped);
 	free(imp);
 }

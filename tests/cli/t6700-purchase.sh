@@ -208,4 +208,11 @@ test_expect_success 'import: a bad line item rejects its row' '
 	expect_exit 1 crm-purchase list --order-ref 900
 '
 
+test_expect_success 'import: an order whose first row is rejected is rejected whole' '
+	printf "Order Number,Billing Email,Order Currency,Item SKU,Quantity,Item Cost\n901,ann@example.org,EUR,A,-1,2.00\n901,ann@example.org,EUR,B,1,3.00\n902,ann@example.org,EUR,C,1,4.00\n" >part.csv &&
+	expect_exit 3 crm-import purchases part.csv 2>err &&
+	grep -q "part.csv:3: .*901.*an earlier row of it was rejected" err &&
+	expect_exit 1 crm-purchase list --order-ref 901 &&
+	crm-purchase list --order-ref 902 -f total -H >out && echo "4.00 EUR" >expect && test_cmp expect out
+'
 test_done
