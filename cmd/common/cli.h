@@ -41,11 +41,21 @@ struct cli_verb {
 	const struct cli_opt *opts; /* ends with a zeroed entry; may be NULL */
 };
 
+/* What list does when not told: the time --since and --until compare
+ * (NULL: updated_at), the order (NULL: by id) and the columns (NULL: every
+ * field not hidden). */
+struct cli_list {
+	const char *time;
+	const char *sort;
+	const char *fields;
+};
+
 struct cli_program {
 	const char *name;    /* "crm-contact" */
 	const char *summary; /* one line, shown by crm help */
 	const char *entity;  /* registry entity of CLI_FIELDS verbs, or NULL */
 	const struct cli_verb *verbs; /* ends with a zeroed entry */
+	const struct cli_list *list;  /* list's defaults, or NULL */
 };
 
 struct cli_value {
@@ -69,9 +79,6 @@ struct cli {
 	/* set by a verb: keep its writes when it exits 3, having rejected some
 	 * input whole and written the rest (mail-in) */
 	int keep;
-	/* set by a verb: the field list's --since and --until compare, when
-	 * not updated_at (a response's time) */
-	const char *list_time;
 	/* the verb's own options, in command-line order */
 	struct cli_value *vals;
 	size_t nvals;

@@ -12,8 +12,8 @@
  * (CLI_LIST). */
 const struct cli_opt verb_list_opts[] = {
 	{ "where", 'w', CLI_ARG, "FIELD OP VALUE", "filter; OP is = != < > <= >= or ~ (contains); repeatable, ANDed" },
-	{ "since", 0, CLI_ARG, "TIME", "only records updated at or after TIME" },
-	{ "until", 0, CLI_ARG, "TIME", "only records updated before TIME" },
+	{ "since", 0, CLI_ARG, "TIME", "only records whose time (updated_at, or the one the manual names) is TIME or later" },
+	{ "until", 0, CLI_ARG, "TIME", "only records whose time is before TIME" },
 	{ "created", 0, CLI_NOARG, NULL, "make --since/--until apply to the creation time" },
 	{ "search", 's', CLI_ARG, "TEXT", "full-text search: every word, as a prefix (repeatable)" },
 	{ "sort", 0, CLI_ARG, "FIELDS", "sort by fields, '-' before one for descending" },
@@ -157,8 +157,9 @@ int verb_show(struct cli *c, int argc, char **argv)
 /* Applies the list options to q; returns a libcore status. */
 static int list_filters(struct cli *c, crm_query *q)
 {
+	const struct cli_list *l = c->prog->list;
 	const char *on = cli_has(c, "created") ? "created_at"
-	               : c->list_time ? c->list_time : "updated_at";
+	               : l && l->time ? l->time : "updated_at";
 	const char *v;
 	size_t pos = 0;
 	int rc = CRM_OK;
@@ -178,7 +179,7 @@ static int list_filters(struct cli *c, crm_query *q)
 		rc = crm_query_filter(q, on, "<", v);
 	for (pos = 0; !rc && (v = cli_next(c, "search", &pos));)
 		rc = crm_query_search(q, v);
-	if (!rc && (v = cli_get(c, "sort")))
+	if (!rc && ((v = cli_get(c, "sort")) || (l && (v = l->sort))))
 		rc = crm_query_sort(q, v);
 	if (!rc && (v = cli_get(c, "limit"))) {
 		long long n;
@@ -214,6 +215,8 @@ int verb_list(struct cli *c, int argc, char **argv)
 
 	if ((status = verb_list_query(c, argc, argv, &q)))
 		return status;
+	if (!c->fields && c->prog->list)
+		c->fields = c->prog->list->fields;
 	status = verb_print_query(c, q, &count);
 	crm_query_free(q);
 	return status ? status : count ? 0 : 1;

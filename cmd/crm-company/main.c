@@ -38,7 +38,7 @@ static const struct cli_verb verbs[] = {
 };
 
 static const struct cli_program program = {
-	"crm-company", "organisations and who works there", "company", verbs
+	"crm-company", "organisations and who works there", "company", verbs, NULL
 };
 
 int main(int argc, char **argv)

@@ -20,7 +20,7 @@ static const struct cli_verb verbs[] = {
 
 static const struct cli_program program = {
 	"crm-contact", "people: fields, tags, notes, timeline, consent, personal data",
-	"contact", verbs
+	"contact", verbs, NULL
 };
 
 int main(int argc, char **argv)

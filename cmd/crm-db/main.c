@@ -154,7 +154,7 @@ static const struct cli_verb verbs[] = {
 };
 
 static const struct cli_program program = {
-	"crm-db", "create, migrate, inspect, check and back up the database", NULL, verbs
+	"crm-db", "create, migrate, inspect, check and back up the database", NULL, verbs, NULL
 };
 
 int main(int argc, char **argv)

@@ -114,7 +114,7 @@ static const struct cli_verb verbs[] = {
 };
 
 static const struct cli_program program = {
-	"crm-deal", "the sales pipeline: deals, stages, board and forecast", "deal", verbs
+	"crm-deal", "the sales pipeline: deals, stages, board and forecast", "deal", verbs, NULL
 };
 
 int main(int argc, char **argv)

@@ -461,7 +461,7 @@ static const struct cli_verb verbs[] = {
 };
 
 static const struct cli_program program = {
-	"crm-dedup", "find, merge and unmerge duplicate people", NULL, verbs
+	"crm-dedup", "find, merge and unmerge duplicate people", NULL, verbs, NULL
 };
 
 int main(int argc, char **argv)

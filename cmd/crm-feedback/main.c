@@ -9,19 +9,6 @@
 #include "crm/feedback.h"
 #include "verbs.h"
 
-/* list's options, with --since and --until on the response time. */
-static const struct cli_opt list_opts[] = {
-	{ "where", 'w', CLI_ARG, "FIELD OP VALUE", "filter; OP is = != < > <= >= or ~ (contains); repeatable, ANDed" },
-	{ "since", 0, CLI_ARG, "TIME", "only responses given at or after TIME" },
-	{ "until", 0, CLI_ARG, "TIME", "only responses given before TIME" },
-	{ "search", 's', CLI_ARG, "TEXT", "full-text search of comments and names (repeatable)" },
-	{ "sort", 0, CLI_ARG, "FIELDS", "sort by fields, '-' before one for descending (default: at,id)" },
-	{ "limit", 0, CLI_ARG, "N", "print at most N records" },
-	{ "archived", 0, CLI_NOARG, NULL, "list archived records instead of live ones" },
-	{ "all", 'a', CLI_NOARG, NULL, "list live and archived records" },
-	{ NULL, 0, 0, NULL, NULL }
-};
-
 static const struct cli_opt report_opts[] = {
 	{ "period", 'p', CLI_ARG, "PERIOD", "only responses in PERIOD: 2026, 2026-Q4, 2026-11, this-month, last-quarter, ytd ... (default: all)" },
 	{ "by", 0, CLI_ARG, "GROUP", "one row per queue, assignee (of the response's ticket) or month" },
@@ -35,27 +22,6 @@ static const struct cli_opt survey_opts[] = {
 	{ "dry-run", 'n', CLI_NOARG, NULL, "print the surveys due, send and record nothing" },
 	{ NULL, 0, 0, NULL, NULL }
 };
-
-/* list: oldest response first unless --sort says otherwise. */
-static int feedback_list(struct cli *c, int argc, char **argv)
-{
-	crm_query *q;
-	long count = 0;
-	int rc, status;
-
-	c->list_time = "at";
-	if ((status = verb_list_query(c, argc, argv, &q)))
-		return status;
-	if (!cli_has(c, "sort") && (rc = crm_query_sort(q, "at,id"))) {
-		crm_query_free(q);
-		return cli_error(c, rc);
-	}
-	if (!c->fields)
-		c->fields = "id,at,kind,score,person,ticket,channel,comment";
-	status = verb_print_query(c, q, &count);
-	crm_query_free(q);
-	return status ? status : count ? 0 : 1;
-}
 
 /* nps and csat: the figure per group and in total; exit 1 when there
  * are no responses. */
@@ -189,8 +155,8 @@ static int feedback_survey(struct cli *c, int argc, char **argv)
 static const struct cli_verb verbs[] = {
 	{ "add", verb_add, NULL, "record a response and print its id", CLI_FIELDS | CLI_WRITE, NULL },
 	{ "show", verb_show, "ID...", "print every field of responses", CLI_OUTPUT, NULL },
-	{ "list", feedback_list, NULL, "list responses, oldest first (--since/--until: response time)",
-	  CLI_OUTPUT | CLI_LIST, list_opts },
+	{ "list", verb_list, NULL, "list responses, oldest first (--since/--until: response time)",
+	  CLI_OUTPUT | CLI_LIST, verb_list_opts },
 	{ "nps", feedback_nps, NULL, "Net Promoter Score with its counts, per group and in total"
 	  " (exit 1: no responses)", CLI_OUTPUT, report_opts },
 	{ "csat", feedback_csat, NULL, "customer satisfaction with its counts, per group and in"
@@ -209,9 +175,14 @@ static const struct cli_verb verbs[] = {
 	{ NULL, NULL, NULL, NULL, 0, NULL }
 };
 
+/* Oldest response first; --since and --until on the response time. */
+static const struct cli_list list = {
+	"at", "at,id", "id,at,kind,score,person,ticket,channel,comment"
+};
+
 static const struct cli_program program = {
 	"crm-feedback", "NPS and CSAT: responses, figures and surveys after solved tickets",
-	"response", verbs
+	"response", verbs, &list
 };
 
 int main(int argc, char **argv)

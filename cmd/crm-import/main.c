@@ -372,7 +372,7 @@ static const struct cli_verb verbs[] = {
 };
 
 static const struct cli_program program = {
-	"crm-import", "bulk load of records from other systems' exports", NULL, verbs
+	"crm-import", "bulk load of records from other systems' exports", NULL, verbs, NULL
 };
 
 int main(int argc, char **argv)

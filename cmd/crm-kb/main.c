@@ -327,7 +327,7 @@ static const struct cli_verb verbs[] = {
 };
 
 static const struct cli_program program = {
-	"crm-kb", "knowledge base: articles, revisions, search, help centre", "article", verbs
+	"crm-kb", "knowledge base: articles, revisions, search, help centre", "article", verbs, NULL
 };
 
 int main(int argc, char **argv)

@@ -18,18 +18,6 @@ static const struct cli_opt add_opts[] = {
 	{ NULL, 0, 0, NULL, NULL }
 };
 
-static const struct cli_opt list_opts[] = {
-	{ "where", 'w', CLI_ARG, "FIELD OP VALUE", "filter; OP is = != < > <= >= or ~ (contains); repeatable, ANDed" },
-	{ "since", 0, CLI_ARG, "TIME", "only purchases made at or after TIME" },
-	{ "until", 0, CLI_ARG, "TIME", "only purchases made before TIME" },
-	{ "search", 's', CLI_ARG, "TEXT", "full-text search of order numbers, people and items (repeatable)" },
-	{ "sort", 0, CLI_ARG, "FIELDS", "sort by fields, '-' before one for descending (default: at,id)" },
-	{ "limit", 0, CLI_ARG, "N", "print at most N records" },
-	{ "archived", 0, CLI_NOARG, NULL, "list archived records instead of live ones" },
-	{ "all", 'a', CLI_NOARG, NULL, "list live and archived records" },
-	{ NULL, 0, 0, NULL, NULL }
-};
-
 static const struct cli_opt refund_opts[] = {
 	{ "line", 'l', CLI_ARG, "SKU", "refund only the line of SKU" },
 	{ "qty", 0, CLI_ARG, "N", "how many of the line (default: all not refunded yet)" },
@@ -124,27 +112,6 @@ static int purchase_add(struct cli *c, int argc, char **argv)
 	return 0;
 }
 
-/* list: oldest purchase first unless --sort says otherwise. */
-static int purchase_list(struct cli *c, int argc, char **argv)
-{
-	crm_query *q;
-	long count = 0;
-	int rc, status;
-
-	c->list_time = "at";
-	if ((status = verb_list_query(c, argc, argv, &q)))
-		return status;
-	if (!cli_has(c, "sort") && (rc = crm_query_sort(q, "at,id"))) {
-		crm_query_free(q);
-		return cli_error(c, rc);
-	}
-	if (!c->fields)
-		c->fields = "id,at,person,order_ref,source,total,status";
-	status = verb_print_query(c, q, &count);
-	crm_query_free(q);
-	return status ? status : count ? 0 : 1;
-}
-
 static int purchase_lines(struct cli *c, int argc, char **argv)
 {
 	static const struct crm_column cols[CRM_LINE_COLUMNS] = {
@@ -221,8 +188,8 @@ static const struct cli_verb verbs[] = {
 	  CLI_FIELDS | CLI_WRITE, add_opts },
 	{ "show", verb_show, "ID...", "print every field of purchases", CLI_OUTPUT, NULL },
 	{ "lines", purchase_lines, "ID", "print the lines of a purchase", CLI_OUTPUT, NULL },
-	{ "list", purchase_list, NULL, "list purchases, oldest first (--since/--until: when bought)",
-	  CLI_OUTPUT | CLI_LIST, list_opts },
+	{ "list", verb_list, NULL, "list purchases, oldest first (--since/--until: when bought)",
+	  CLI_OUTPUT | CLI_LIST, verb_list_opts },
 	{ "refund", purchase_refund, "ID", "give money back for a purchase, wholly or a line's;"
 	  " print the refund's id", CLI_WRITE, refund_opts },
 	{ "summary", purchase_summary, NULL, "purchases, revenue net of refunds, average order,"
@@ -239,8 +206,14 @@ static const struct cli_verb verbs[] = {
 	{ NULL, NULL, NULL, NULL, 0, NULL }
 };
 
+/* Oldest purchase first; --since and --until on when it was made. */
+static const struct cli_list list = {
+	"at", "at,id", "id,at,person,order_ref,source,total,status"
+};
+
 static const struct cli_program program = {
-	"crm-purchase", "purchase history: purchases, lines, refunds and revenue", "purchase", verbs
+	"crm-purchase", "purchase history: purchases, lines, refunds and revenue", "purchase", verbs,
+	&list
 };
 
 int main(int argc, char **argv)

@@ -168,7 +168,7 @@ static const struct cli_verb verbs[] = {
 };
 
 static const struct cli_program program = {
-	"crm-task", "follow-ups: tasks, due lists and repeating series", "task", verbs
+	"crm-task", "follow-ups: tasks, due lists and repeating series", "task", verbs, NULL
 };
 
 int main(int argc, char **argv)

@@ -163,26 +163,6 @@ static int ticket_set(struct cli *c, int argc, char **argv)
 	return status ? status : verb_set(c, argc, argv);
 }
 
-/* list: soonest SLA target first unless --sort says otherwise. */
-static int ticket_list(struct cli *c, int argc, char **argv)
-{
-	crm_query *q;
-	long count = 0;
-	int rc, status;
-
-	if ((status = verb_list_query(c, argc, argv, &q)))
-		return status;
-	if (!cli_has(c, "sort") && (rc = crm_query_sort(q, "sla_rank,sla_due,id"))) {
-		crm_query_free(q);
-		return cli_error(c, rc);
-	}
-	if (!c->fields)
-		c->fields = "id,status,priority,queue,assignee,sla_due,requester,subject";
-	status = verb_print_query(c, q, &count);
-	crm_query_free(q);
-	return status ? status : count ? 0 : 1;
-}
-
 static int ticket_thread(struct cli *c, int argc, char **argv)
 {
 	static const struct crm_column cols[] = {
@@ -534,7 +514,7 @@ static const struct cli_verb verbs[] = {
 	  CLI_OUTPUT, NULL },
 	{ "thread", ticket_thread, "ID", "every message and comment, oldest first", CLI_OUTPUT,
 	  NULL },
-	{ "list", ticket_list, NULL, "list tickets, soonest SLA target first", CLI_OUTPUT | CLI_LIST,
+	{ "list", verb_list, NULL, "list tickets, soonest SLA target first", CLI_OUTPUT | CLI_LIST,
 	  verb_list_opts },
 	{ "set", ticket_set, "ID...|-", "change fields of tickets", CLI_FIELDS | CLI_WRITE,
 	  verb_set_opts },
@@ -567,9 +547,14 @@ static const struct cli_verb verbs[] = {
 	{ NULL, NULL, NULL, NULL, 0, NULL }
 };
 
+/* Soonest SLA target first. */
+static const struct cli_list list = {
+	NULL, "sla_rank,sla_due,id", "id,status,priority,queue,assignee,sla_due,requester,subject"
+};
+
 static const struct cli_program program = {
 	"crm-ticket", "the service desk: tickets, replies, comments and SLA targets", "ticket",
-	verbs
+	verbs, &list
 };
 
 int main(int argc, char **argv)
