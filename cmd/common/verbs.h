@@ -58,6 +58,21 @@ int verb_print_query(struct cli *c, crm_query *q, long *count);
  * "crm-contact: updated 2 of 3 contacts". */
 void verb_report(const struct cli *c, const char *what, size_t changed, size_t total);
 
+/* The rows of a program's verb table for the verbs above that every
+ * entity program has: archiving (plural names the records: "tasks"),
+ * tags, and notes with the timeline. */
+#define VERBS_ARCHIVE(plural) \
+	{ "rm", verb_rm, "ID...|-", "archive " plural " (--purge deletes)", CLI_WRITE, \
+	  verb_rm_opts }, \
+	{ "restore", verb_restore, "ID...|-", "bring archived " plural " back", CLI_WRITE, \
+	  verb_set_opts }
+#define VERB_TAG \
+	{ "tag", verb_tag, "add|rm TAG ID...|-", "add or remove a tag", CLI_WRITE, verb_set_opts }
+#define VERBS_NOTES \
+	{ "note", verb_note, "ID [TEXT]", "log a note (text from stdin without TEXT)", CLI_WRITE, \
+	  verb_note_opts }, \
+	{ "timeline", verb_timeline, "ID", "notes and changes, newest first", CLI_OUTPUT, NULL }
+
 /* The survivorship options of merges (--survivor, --fields), shared by
  * crm-dedup merge and crm-contact merge. */
 #define VERB_MERGE_OPTS \

@@ -30,9 +30,8 @@ static const struct cli_verb verbs[] = {
 	{ "list", verb_list, NULL, "list companies, filtered and sorted", CLI_OUTPUT | CLI_LIST,
 	  verb_list_opts },
 	{ "set", verb_set, "ID...|-", "change fields of companies", CLI_FIELDS | CLI_WRITE, verb_set_opts },
-	{ "rm", verb_rm, "ID...|-", "archive companies (--purge deletes)", CLI_WRITE, verb_rm_opts },
-	{ "restore", verb_restore, "ID...|-", "bring archived companies back", CLI_WRITE, verb_set_opts },
-	{ "tag", verb_tag, "add|rm TAG ID...|-", "add or remove a tag", CLI_WRITE, verb_set_opts },
+	VERBS_ARCHIVE("companies"),
+	VERB_TAG,
 	{ "members", company_members, "ID|NAME", "list the contacts of a company", CLI_OUTPUT, NULL },
 	{ NULL, NULL, NULL, NULL, 0, NULL }
 };

@@ -165,13 +165,9 @@ static const struct cli_verb verbs[] = {
 	  " (exit 1: none due)", CLI_OUTPUT | CLI_WRITE, survey_opts },
 	{ "set", verb_set, "ID...|-", "change fields of responses", CLI_FIELDS | CLI_WRITE,
 	  verb_set_opts },
-	{ "rm", verb_rm, "ID...|-", "archive responses (--purge deletes)", CLI_WRITE, verb_rm_opts },
-	{ "restore", verb_restore, "ID...|-", "bring archived responses back", CLI_WRITE,
-	  verb_set_opts },
-	{ "tag", verb_tag, "add|rm TAG ID...|-", "add or remove a tag", CLI_WRITE, verb_set_opts },
-	{ "note", verb_note, "ID [TEXT]", "log a note (text from stdin without TEXT)", CLI_WRITE,
-	  verb_note_opts },
-	{ "timeline", verb_timeline, "ID", "notes and changes, newest first", CLI_OUTPUT, NULL },
+	VERBS_ARCHIVE("responses"),
+	VERB_TAG,
+	VERBS_NOTES,
 	{ NULL, NULL, NULL, NULL, 0, NULL }
 };
 

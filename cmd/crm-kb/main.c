@@ -316,13 +316,9 @@ static const struct cli_verb verbs[] = {
 	  CLI_WRITE, import_opts },
 	{ "export", kb_export, "DIR", "write articles as Markdown files (--html: a help centre)",
 	  0, export_opts },
-	{ "rm", verb_rm, "ID...|-", "archive articles (--purge deletes)", CLI_WRITE, verb_rm_opts },
-	{ "restore", verb_restore, "ID...|-", "bring archived articles back", CLI_WRITE,
-	  verb_set_opts },
-	{ "tag", verb_tag, "add|rm TAG ID...|-", "add or remove a tag", CLI_WRITE, verb_set_opts },
-	{ "note", verb_note, "ID [TEXT]", "log a note (text from stdin without TEXT)", CLI_WRITE,
-	  verb_note_opts },
-	{ "timeline", verb_timeline, "ID", "notes and changes, newest first", CLI_OUTPUT, NULL },
+	VERBS_ARCHIVE("articles"),
+	VERB_TAG,
+	VERBS_NOTES,
 	{ NULL, NULL, NULL, NULL, 0, NULL }
 };
 

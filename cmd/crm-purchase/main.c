@@ -196,13 +196,9 @@ static const struct cli_verb verbs[] = {
 	  " first and last, per group and in total (exit 1: none)", CLI_OUTPUT, summary_opts },
 	{ "set", verb_set, "ID...|-", "change fields of purchases", CLI_FIELDS | CLI_WRITE,
 	  verb_set_opts },
-	{ "rm", verb_rm, "ID...|-", "archive purchases (--purge deletes)", CLI_WRITE, verb_rm_opts },
-	{ "restore", verb_restore, "ID...|-", "bring archived purchases back", CLI_WRITE,
-	  verb_set_opts },
-	{ "tag", verb_tag, "add|rm TAG ID...|-", "add or remove a tag", CLI_WRITE, verb_set_opts },
-	{ "note", verb_note, "ID [TEXT]", "log a note (text from stdin without TEXT)", CLI_WRITE,
-	  verb_note_opts },
-	{ "timeline", verb_timeline, "ID", "notes and changes, newest first", CLI_OUTPUT, NULL },
+	VERBS_ARCHIVE("purchases"),
+	VERB_TAG,
+	VERBS_NOTES,
 	{ NULL, NULL, NULL, NULL, 0, NULL }
 };
 

@@ -158,12 +158,9 @@ static const struct cli_verb verbs[] = {
 	{ "cancel", task_cancel, "ID...|-", "mark tasks cancelled", CLI_WRITE, verb_set_opts },
 	{ "snooze", task_snooze, "ID...|-", "hide tasks from the due list until a date or time",
 	  CLI_WRITE, snooze_opts },
-	{ "rm", verb_rm, "ID...|-", "archive tasks (--purge deletes)", CLI_WRITE, verb_rm_opts },
-	{ "restore", verb_restore, "ID...|-", "bring archived tasks back", CLI_WRITE, verb_set_opts },
-	{ "tag", verb_tag, "add|rm TAG ID...|-", "add or remove a tag", CLI_WRITE, verb_set_opts },
-	{ "note", verb_note, "ID [TEXT]", "log a note (text from stdin without TEXT)", CLI_WRITE,
-	  verb_note_opts },
-	{ "timeline", verb_timeline, "ID", "notes and changes, newest first", CLI_OUTPUT, NULL },
+	VERBS_ARCHIVE("tasks"),
+	VERB_TAG,
+	VERBS_NOTES,
 	{ NULL, NULL, NULL, NULL, 0, NULL }
 };
 

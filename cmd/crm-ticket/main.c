@@ -539,10 +539,8 @@ static const struct cli_verb verbs[] = {
 	  " (exit 1 when none)", CLI_OUTPUT, breaches_opts },
 	{ "mail-in", ticket_mail_in, "[FILE...|-]", "read mail onto tickets (--mbox, --maildir);"
 	  " print what became of each message", CLI_WRITE, mailin_opts },
-	{ "rm", verb_rm, "ID...|-", "archive tickets (--purge deletes)", CLI_WRITE, verb_rm_opts },
-	{ "restore", verb_restore, "ID...|-", "bring archived tickets back", CLI_WRITE,
-	  verb_set_opts },
-	{ "tag", verb_tag, "add|rm TAG ID...|-", "add or remove a tag", CLI_WRITE, verb_set_opts },
+	VERBS_ARCHIVE("tickets"),
+	VERB_TAG,
 	{ "timeline", verb_timeline, "ID", "changes, newest first", CLI_OUTPUT, NULL },
 	{ NULL, NULL, NULL, NULL, 0, NULL }
 };
