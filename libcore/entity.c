@@ -141,25 +141,11 @@ static int referrers(crm_db *db, const char *table, const char *column, int64_t 
                      int64_t **ids, size_t *n)
 {
 	crm_buf sql = CRM_BUF_INIT;
-	crm_stmt *st;
-	int64_t *p;
 	int rc;
 
-	*ids = NULL;
-	*n = 0;
 	crm_buf_printf(&sql, "SELECT id FROM %s WHERE %s = ?1", table, column);
-	rc = crm_db_prepare(db, &st, crm_buf_str(&sql));
+	rc = crm_db_ids(db, crm_buf_str(&sql), id, ids, n);
 	crm_buf_free(&sql);
-	if (rc)
-		return rc;
-	crm_stmt_bind_int(st, 1, id);
-	while (!rc && crm_stmt_step(st) == CRM_ROW) {
-		if (!(p = realloc(*ids, (*n + 1) * sizeof **ids)))
-			rc = crm_error_nomem();
-		else
-			(*ids = p)[(*n)++] = crm_stmt_int(st, 0);
-	}
-	crm_stmt_finalize(st);
 	return rc;
 }
 

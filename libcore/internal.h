@@ -113,6 +113,11 @@ int crm_db_changes(crm_db *db);
  * sql, run (cached) with ?1 bound to id. */
 int crm_db_text_of(crm_db *db, const char *sql, int64_t id, char **out);
 
+/* Stores in *ids (malloc'd, the caller frees) and *n the first column of
+ * each row of sql, run (not cached: sql may be built) with ?1 bound to
+ * arg; the rows are read whole before the caller writes. */
+int crm_db_ids(crm_db *db, const char *sql, int64_t arg, int64_t **ids, size_t *n);
+
 /* Calls fn(arg, vals) with the columns of each row of sql (cached), run
  * with ?1 bound to id, as text; stops and returns fn's value when it is
  * non-zero. */

@@ -180,47 +180,20 @@ static int resolution(const struct clocks *k, long goal, struct crm_sla_row *row
 	return measure(k, k->created, k->end, goal, row);
 }
 
-/* Reads the times the SQL returns (one column, ?1 the ticket) into *out. */
-static int read_times(crm_db *db, const char *sql, int64_t id, int64_t **out, size_t *n,
-                      char ***status)
+/* Returns v (of *cap elements of size bytes) with room for element n:
+ * moved when it had to grow; v itself, with *rc set, when out of memory. */
+static void *grow(void *v, size_t *cap, size_t n, size_t size, int *rc)
 {
-	crm_stmt *st;
-	size_t cap = 0;
-	int rc = crm_db_stmt(db, &st, sql);
+	void *p;
 
-	*n = 0;
-	if (rc)
-		return rc;
-	crm_stmt_bind_int(st, 1, id);
-	while ((rc = crm_stmt_step(st)) == CRM_ROW) {
-		if (*n == cap) {
-			size_t c = cap ? cap * 2 : 8;
-			int64_t *t = realloc(*out, c * sizeof *t);
-			char **s = status ? realloc(*status, c * sizeof *s) : NULL;
-
-			if (t)
-				*out = t;
-			if (s)
-				*status = s;
-			if (!t || (status && !s)) {
-				rc = crm_error_nomem();
-				break;
-			}
-			cap = c;
-		}
-		if (crm_time_parse_epoch(&(*out)[*n], crm_stmt_text(st, 0), 0)) {
-			rc = crm_error_set(CRM_EDATA, "ticket %lld: unreadable time '%s'",
-			                   (long long)id, crm_stmt_text(st, 0));
-			break;
-		}
-		if (status && !((*status)[*n] = strdup(crm_stmt_text(st, 1)))) {
-			rc = crm_error_nomem();
-			break;
-		}
-		(*n)++;
+	if (n < *cap)
+		return v;
+	if (!(p = realloc(v, (*cap ? 2 * *cap : 8) * size))) {
+		*rc = crm_error_nomem();
+		return v;
 	}
-	crm_stmt_reset(st);
-	return rc < 0 ? rc : CRM_OK;
+	*cap = *cap ? 2 * *cap : 8;
+	return p;
 }
 
 static int waiting(const char *status)
@@ -228,29 +201,57 @@ static int waiting(const char *status)
 	return !strcmp(status, "new") || !strcmp(status, "open");
 }
 
-/* The stretches in which the ticket was new or open, from its status log. */
-static int read_spans(crm_db *db, int64_t id, struct clocks *k)
-{
-	int64_t *at = NULL;
-	char **status = NULL;
-	size_t n = 0;
-	int rc = read_times(db, "SELECT at, status FROM ticket_status WHERE ticket_id = ?1"
-	                    " ORDER BY id", id, &at, &n, &status);
+/* What the rows of a ticket's status log and messages are read into. */
+struct reader {
+	struct clocks *k;
+	int64_t id;
+	size_t spans_cap, replies_cap, customer_cap;
+	int waiting; /* the status before this row was new or open */
+};
 
-	if (!rc && n && !(k->spans = calloc(n, sizeof *k->spans)))
-		rc = crm_error_nomem();
-	for (size_t i = 0; !rc && i < n; i++) {
-		if (waiting(status[i]) && (i == 0 || !waiting(status[i - 1])))
-			k->spans[k->nspans++] = (struct span){ at[i], FOREVER };
-		else if (!waiting(status[i]) && k->nspans && k->spans[k->nspans - 1].to == FOREVER)
-			k->spans[k->nspans - 1].to = at[i];
-		k->end = !strcmp(status[i], "solved") || !strcmp(status[i], "closed") ? at[i] : 0;
+static int read_time(const struct reader *r, const char *text, int64_t *t)
+{
+	if (crm_time_parse_epoch(t, text, 0))
+		return crm_error_set(CRM_EDATA, "ticket %lld: unreadable time '%s'",
+		                     (long long)r->id, text);
+	return CRM_OK;
+}
+
+/* A status entered (at, status): a stretch in which the clocks run starts
+ * when the ticket becomes new or open, and ends when it stops being so. */
+static int status_row(void *arg, const char *const *vals)
+{
+	struct reader *r = arg;
+	struct clocks *k = r->k;
+	int64_t at;
+	int rc, now = waiting(vals[1]);
+
+	if ((rc = read_time(r, vals[0], &at)))
+		return rc;
+	if (now && !r->waiting) {
+		k->spans = grow(k->spans, &r->spans_cap, k->nspans, sizeof *k->spans, &rc);
+		if (rc)
+			return rc;
+		k->spans[k->nspans++] = (struct span){ at, FOREVER };
+	} else if (!now && r->waiting) {
+		k->spans[k->nspans - 1].to = at;
 	}
-	for (size_t i = 0; i < n && status; i++)
-		free(status[i]);
-	free(status);
-	free(at);
-	return rc;
+	r->waiting = now;
+	k->end = !strcmp(vals[1], "solved") || !strcmp(vals[1], "closed") ? at : 0;
+	return CRM_OK;
+}
+
+/* A message (at, kind): the times of replies and of customer messages. */
+static int message_row(void *arg, const char *const *vals)
+{
+	struct reader *r = arg;
+	struct clocks *k = r->k;
+	int reply = !strcmp(vals[1], "reply"), rc = CRM_OK;
+	int64_t **v = reply ? &k->replies : &k->customer;
+	size_t *n = reply ? &k->nreplies : &k->ncustomer;
+
+	*v = grow(*v, reply ? &r->replies_cap : &r->customer_cap, *n, sizeof **v, &rc);
+	return rc ? rc : read_time(r, vals[0], &(*v)[(*n)++]);
 }
 
 /* Whether the ticket, its requester or its company has one of tags. */
@@ -350,13 +351,13 @@ static int load_clocks(crm_db *db, int64_t id, struct clocks *k,
 	k->cal = (*pol)->calendar;
 	if (crm_time_parse_epoch(&k->now, now, 0))
 		return crm_error_set(CRM_EDATA, "unreadable time '%s'", now);
-	if (!(rc = read_spans(db, id, k)) &&
-	    !(rc = read_times(db, "SELECT at FROM ticket_messages WHERE ticket_id = ?1"
-	                      " AND kind = 'reply' ORDER BY at, id", id, &k->replies,
-	                      &k->nreplies, NULL)))
-		rc = read_times(db, "SELECT at FROM ticket_messages WHERE ticket_id = ?1"
-		                " AND kind = 'customer' ORDER BY at, id", id, &k->customer,
-		                &k->ncustomer, NULL);
+	struct reader r = { k, id, 0, 0, 0, 0 };
+
+	if (!(rc = crm_db_each(db, "SELECT at, status FROM ticket_status WHERE ticket_id = ?1"
+	                       " ORDER BY id", id, status_row, &r)))
+		rc = crm_db_each(db, "SELECT at, kind FROM ticket_messages WHERE ticket_id = ?1"
+		                 " AND kind IN ('reply','customer') ORDER BY at, id", id,
+		                 message_row, &r);
 	return rc;
 }
 
@@ -388,8 +389,7 @@ int crm_ticket_sla(crm_db *db, int64_t id, const char **policy, struct crm_sla_r
 	return rc;
 }
 
-/* Keeps with ticket id its policy, earliest running due time and misses. */
-static int refresh_one(crm_db *db, int64_t id)
+int crm_ticket_sla_refresh(crm_db *db, int64_t id)
 {
 	struct crm_sla_row rows[3];
 	const char *policy;
@@ -417,50 +417,15 @@ static int refresh_one(crm_db *db, int64_t id)
 	return crm_stmt_done(st);
 }
 
-static int refresh(crm_db *db, const char *where, int64_t arg, size_t *count)
-{
-	crm_buf sql = CRM_BUF_INIT;
-	int64_t *ids = NULL;
-	size_t n = 0, cap = 0;
-	crm_stmt *st;
-	int rc;
-
-	crm_buf_printf(&sql, "SELECT id FROM tickets WHERE %s", where);
-	rc = crm_db_stmt(db, &st, crm_buf_str(&sql));
-	crm_buf_free(&sql);
-	if (rc)
-		return rc;
-	crm_stmt_bind_int(st, 1, arg);
-	while ((rc = crm_stmt_step(st)) == CRM_ROW) {
-		if (n == cap) {
-			int64_t *t = realloc(ids, (cap = cap ? cap * 2 : 16) * sizeof *t);
-
-			if (!t) {
-				rc = crm_error_nomem();
-				break;
-			}
-			ids = t;
-		}
-		ids[n++] = crm_stmt_int(st, 0);
-	}
-	crm_stmt_reset(st);
-	rc = rc < 0 ? rc : CRM_OK;
-	for (size_t i = 0; i < n && !rc; i++)
-		rc = refresh_one(db, ids[i]);
-	free(ids);
-	*count = n;
-	return rc;
-}
-
-int crm_ticket_sla_refresh(crm_db *db, const char *where, int64_t arg)
-{
-	size_t n;
-
-	return refresh(db, where, arg, &n);
-}
-
 int crm_ticket_sla_recompute(crm_db *db, size_t *n)
 {
-	return refresh(db, "status IN ('new','open','pending','on_hold') AND archived_at IS NULL",
-	               0, n);
+	int64_t *ids;
+	int rc = crm_db_ids(db, "SELECT id FROM tickets WHERE status IN"
+	                    " ('new','open','pending','on_hold') AND archived_at IS NULL", 0,
+	                    &ids, n);
+
+	for (size_t i = 0; i < *n && !rc; i++)
+		rc = crm_ticket_sla_refresh(db, ids[i]);
+	free(ids);
+	return rc;
 }

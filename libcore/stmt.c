@@ -158,6 +158,39 @@ int crm_db_text_of(crm_db *db, const char *sql, int64_t id, char **out)
 	return rc < 0 ? rc : CRM_OK;
 }
 
+int crm_db_ids(crm_db *db, const char *sql, int64_t arg, int64_t **ids, size_t *n)
+{
+	crm_stmt *st;
+	size_t cap = 0;
+	int rc = crm_db_prepare(db, &st, sql);
+
+	*ids = NULL;
+	*n = 0;
+	if (rc)
+		return rc;
+	crm_stmt_bind_int(st, 1, arg);
+	while ((rc = crm_stmt_step(st)) == CRM_ROW) {
+		if (*n == cap) {
+			int64_t *p = realloc(*ids, (cap = cap ? 2 * cap : 16) * sizeof *p);
+
+			if (!p) {
+				rc = crm_error_nomem();
+				break;
+			}
+			*ids = p;
+		}
+		(*ids)[(*n)++] = crm_stmt_int(st, 0);
+	}
+	crm_stmt_finalize(st);
+	if (rc < 0) {
+		free(*ids);
+		*ids = NULL;
+		*n = 0;
+		return rc;
+	}
+	return CRM_OK;
+}
+
 int crm_db_each(crm_db *db, const char *sql, int64_t id,
                 int (*fn)(void *arg, const char *const *vals), void *arg)
 {

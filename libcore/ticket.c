@@ -166,7 +166,7 @@ static int ticket_after_write(crm_db *db, int64_t id, const crm_record *r)
 		                    " closed_at = CASE WHEN status = 'closed'"
 		                    " THEN coalesce(closed_at, crm_now()) END WHERE id = ?1", id);
 	if (!rc)
-		rc = crm_ticket_sla_refresh(db, "id = ?1", id);
+		rc = crm_ticket_sla_refresh(db, id);
 	if (!rc)
 		rc = crm_ticket_reindex(db, "id = ?1", id);
 	return rc;

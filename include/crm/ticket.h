@@ -127,8 +127,8 @@ int crm_ticket_sla(crm_db *db, int64_t id, const char **policy, struct crm_sla_r
  * *n. */
 int crm_ticket_sla_recompute(crm_db *db, size_t *n);
 
-/* Recomputes the SLA state kept with the tickets matching the SQL
- * condition where (?1 bound to arg). */
-int crm_ticket_sla_refresh(crm_db *db, const char *where, int64_t arg);
+/* Keeps with ticket id what its SLA clocks say now: its policy, the
+ * earliest due time of a running target, and whether one was missed. */
+int crm_ticket_sla_refresh(crm_db *db, int64_t id);
 
 #endif
