@@ -559,21 +559,35 @@ int cli_print_list(struct cli *c, const struct crm_column *cols, size_t n, int64
 	return rc ? cli_error(c, rc) : 0;
 }
 
-int cli_read_stdin(char **out)
+int cli_read_file(const char *path, char **out)
 {
+	int is_stdin = !strcmp(path, "-");
+	const char *name = is_stdin ? "stdin" : path;
+	FILE *f = is_stdin ? stdin : fopen(path, "rb");
 	crm_buf b = CRM_BUF_INIT;
 	char chunk[8192];
 	size_t got;
+	int rc = CRM_OK;
 
-	while ((got = fread(chunk, 1, sizeof chunk, stdin)) > 0)
-		if (crm_buf_put(&b, chunk, got))
-			return CRM_ENOMEM;
-	if (ferror(stdin)) {
-		crm_buf_free(&b);
-		return crm_error_set(CRM_EIO, "cannot read stdin: %s", strerror(errno));
-	}
-	*out = crm_buf_detach(&b);
-	return CRM_OK;
+	*out = NULL;
+	if (!f)
+		return crm_error_set(CRM_EIO, "cannot open '%s': %s", path, strerror(errno));
+	while (!rc && (got = fread(chunk, 1, sizeof chunk, f)) > 0)
+		rc = crm_buf_put(&b, chunk, got);
+	if (!rc && ferror(f))
+		rc = crm_error_set(CRM_EIO, is_stdin ? "cannot read %s: %s" : "cannot read '%s': %s",
+		                   name, strerror(errno));
+	if (!is_stdin)
+		fclose(f);
+	if (!rc && !(*out = crm_buf_detach(&b)))
+		rc = crm_error_nomem();
+	crm_buf_free(&b);
+	return rc;
+}
+
+int cli_read_stdin(char **out)
+{
+	return cli_read_file("-", out);
 }
 
 /* Ends the command: commits on success, and turns a failed write of stdout

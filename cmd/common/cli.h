@@ -156,4 +156,8 @@ int cli_print_list(struct cli *c, const struct crm_column *cols, size_t n, int64
 /* Reads all of stdin into a malloc'd string in *out. */
 int cli_read_stdin(char **out);
 
+/* Reads all of file path ("-": stdin) into a malloc'd string in *out;
+ * CRM_EIO "cannot open 'path': reason" when it cannot. */
+int cli_read_file(const char *path, char **out);
+
 #endif

@@ -49,30 +49,9 @@ static const struct cli_opt export_opts[] = {
 
 int kb_read(const struct cli *c, const char *path, char **out)
 {
-	crm_buf b = CRM_BUF_INIT;
-	char chunk[8192];
-	size_t got;
-	FILE *f;
-	int e;
+	int rc = cli_read_file(path, out);
 
-	if (!strcmp(path, "-"))
-		return cli_read_stdin(out) ? cli_error(c, CRM_EIO) : 0;
-	if (!(f = fopen(path, "rb")))
-		return cli_fail(c, 1, "cannot open '%s': %s", path, strerror(errno));
-	while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
-		if (crm_buf_put(&b, chunk, got)) {
-			fclose(f);
-			crm_buf_free(&b);
-			return cli_fail(c, 1, "out of memory");
-		}
-	e = ferror(f) ? errno : 0;
-	fclose(f);
-	if (e) {
-		crm_buf_free(&b);
-		return cli_fail(c, 1, "cannot read '%s': %s", path, strerror(e));
-	}
-	*out = b.ptr ? crm_buf_detach(&b) : strdup("");
-	return *out ? 0 : cli_fail(c, 1, "out of memory");
+	return rc ? cli_error(c, rc) : 0;
 }
 
 /* The body of add and set: --file, else for add standard input when it

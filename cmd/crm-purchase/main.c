@@ -53,28 +53,6 @@ static int lines_currency(struct cli *c, char cur[4])
 	return CRM_OK;
 }
 
-static int read_json(const char *path, char **out)
-{
-	FILE *fp;
-	crm_buf b = CRM_BUF_INIT;
-	char chunk[8192];
-	size_t got;
-
-	if (!strcmp(path, "-"))
-		return cli_read_stdin(out);
-	if (!(fp = fopen(path, "r")))
-		return crm_error_set(CRM_EIO, "cannot open '%s': %s", path, strerror(errno));
-	while ((got = fread(chunk, 1, sizeof chunk, fp)) > 0)
-		if (crm_buf_put(&b, chunk, got)) {
-			fclose(fp);
-			crm_buf_free(&b);
-			return crm_error_nomem();
-		}
-	fclose(fp);
-	*out = crm_buf_detach(&b);
-	return *out ? CRM_OK : crm_error_nomem();
-}
-
 static int read_lines(struct cli *c, const char *cur, struct crm_purchase_lines *ls)
 {
 	const char *v, *json = cli_get(c, "lines-json");
@@ -84,7 +62,7 @@ static int read_lines(struct cli *c, const char *cur, struct crm_purchase_lines 
 
 	while (!rc && (v = cli_next(c, "line", &pos)))
 		rc = crm_purchase_line_parse(ls, v, cur);
-	if (!rc && json && !(rc = read_json(json, &text)))
+	if (!rc && json && !(rc = cli_read_file(json, &text)))
 		rc = crm_purchase_lines_json(ls, text ? text : "", text ? strlen(text) : 0, cur);
 	free(text);
 	return rc;

@@ -50,29 +50,13 @@ static const struct cli_opt link_opts[] = {
 	{ NULL, 0, 0, NULL, NULL }
 };
 
-/* Reads a file, or stdin for "-", whole into *out. */
+/* Reads a file, or stdin for "-", whole into *out; a file that cannot
+ * be read is bad input. */
 static int read_file(struct cli *c, const char *path, char **out)
 {
-	crm_buf b = CRM_BUF_INIT;
-	char chunk[8192];
-	size_t got;
-	FILE *f;
+	int rc = cli_read_file(path, out);
 
-	if (!strcmp(path, "-"))
-		return cli_read_stdin(out) ? cli_error(c, CRM_EIO) : 0;
-	if (!(f = fopen(path, "rb")))
-		return cli_fail(c, 3, "%s: %s", path, strerror(errno));
-	while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
-		if (crm_buf_put(&b, chunk, got))
-			break;
-	if (ferror(f) || got) {
-		fclose(f);
-		crm_buf_free(&b);
-		return cli_fail(c, 3, "%s: cannot read: %s", path, strerror(errno));
-	}
-	fclose(f);
-	*out = crm_buf_detach(&b);
-	return *out ? 0 : cli_fail(c, 1, "out of memory");
+	return rc ? cli_error(c, strcmp(path, "-") ? crm_error_recode(CRM_EDATA) : rc) : 0;
 }
 
 /* The text of a message: the operand text, --file, or stdin when it is
