@@ -413,12 +413,60 @@ int crm_ticket_thread(crm_db *db, int64_t id, int (*fn)(void *arg, const char *c
 	                   " WHERE ticket_id = ?1 ORDER BY at, id", id, fn, arg);
 }
 
-/* Moves what is ticket from's -- messages, comments, links -- onto into,
+/* Stores in *into the ticket id was merged into, 0 when none;
+ * CRM_ENOTFOUND when there is no ticket id. */
+static int merged_into(crm_db *db, int64_t id, int64_t *into)
+{
+	crm_stmt *st;
+	int rc = crm_db_stmt(db, &st, "SELECT coalesce(merged_into, 0) FROM tickets WHERE id = ?1");
+
+	if (rc)
+		return rc;
+	crm_stmt_bind_int(st, 1, id);
+	if ((rc = crm_stmt_step(st)) == CRM_ROW)
+		*into = crm_stmt_int(st, 0);
+	crm_stmt_reset(st);
+	if (rc == CRM_DONE)
+		return crm_error_set(CRM_ENOTFOUND, "no ticket %lld", (long long)id);
+	return rc < 0 ? rc : CRM_OK;
+}
+
+/* Points ticket id at into (0: at none), audited, moving the messages
+ * that were written on id (moves) or the ones merged away back. */
+static int point(crm_db *db, int64_t id, int64_t into, int64_t was)
+{
+	char to[24], from[24];
+	crm_stmt *st;
+	int rc = crm_db_stmt(db, &st, into ? "UPDATE ticket_messages SET ticket_id = ?2"
+	                                     " WHERE ticket_id = ?1"
+	                                   : "UPDATE ticket_messages SET ticket_id = origin"
+	                                     " WHERE origin = ?1");
+
+	if (!rc) {
+		crm_stmt_bind_int(st, 1, id);
+		if (into)
+			crm_stmt_bind_int(st, 2, into);
+		rc = crm_stmt_done(st);
+	}
+	if (!rc && !(rc = crm_db_stmt(db, &st, "UPDATE tickets SET merged_into = ?2 WHERE id = ?1"))) {
+		crm_stmt_bind_int(st, 1, id);
+		if (into)
+			crm_stmt_bind_int(st, 2, into);
+		rc = crm_stmt_done(st);
+	}
+	snprintf(to, sizeof to, "%lld", (long long)into);
+	snprintf(from, sizeof from, "%lld", (long long)was);
+	if (!rc)
+		rc = crm_audit_change(db, "ticket", id, into ? "merge" : "unmerge", "merged_into",
+		                      was ? from : NULL, into ? to : NULL);
+	return rc;
+}
+
+/* Moves what is ticket from's -- its messages and comments -- onto into,
  * and marks from merged and closed. */
 int crm_ticket_merge(crm_db *db, int64_t from, int64_t into)
 {
-	crm_stmt *st;
-	char *merged = NULL;
+	int64_t a, b;
 	int rc;
 
 	if (from == into)
@@ -426,81 +474,42 @@ int crm_ticket_merge(crm_db *db, int64_t from, int64_t into)
 		                     (long long)from);
 	if ((rc = crm_entity_editable(db, &crm_ticket_entity, from)) ||
 	    (rc = crm_entity_editable(db, &crm_ticket_entity, into)) ||
-	    (rc = crm_db_text_of(db, "SELECT merged_into FROM tickets WHERE id = ?1", into, &merged)))
+	    (rc = merged_into(db, into, &b)) || (rc = merged_into(db, from, &a)))
 		return rc;
-	free(merged);
-	if (merged)
+	if (b)
 		return crm_error_set(CRM_EDATA, "ticket %lld is merged into another", (long long)into);
-	if ((rc = crm_db_text_of(db, "SELECT merged_into FROM tickets WHERE id = ?1", from, &merged)))
-		return rc;
-	free(merged);
-	if (merged)
+	if (a)
 		return crm_error_set(CRM_EDATA, "ticket %lld is merged already", (long long)from);
-	static const char *const moves[] = {
-		"UPDATE ticket_messages SET ticket_id = ?2 WHERE ticket_id = ?1",
-		"UPDATE tickets SET merged_into = ?2 WHERE id = ?1",
-	};
-	for (size_t i = 0; !rc && i < sizeof moves / sizeof moves[0]; i++)
-		if (!(rc = crm_db_stmt(db, &st, moves[i]))) {
-			crm_stmt_bind_int(st, 1, from);
-			crm_stmt_bind_int(st, 2, into);
-			rc = crm_stmt_done(st);
-		}
-	if (!rc) {
-		char to[24];
-
-		snprintf(to, sizeof to, "%lld", (long long)into);
-		rc = crm_audit_change(db, "ticket", from, "merge", "merged_into", NULL, to);
-	}
-	if (!rc)
-		rc = set_status(db, from, "closed", NULL);
-	if (!rc)
+	if (!(rc = point(db, from, into, 0)) && !(rc = set_status(db, from, "closed", NULL)))
 		rc = set_status(db, into, NULL, NULL);
 	return rc;
 }
 
 int crm_ticket_unmerge(crm_db *db, int64_t id)
 {
-	char *into = NULL;
+	int64_t into;
 	int rc;
 
-	if ((rc = crm_entity_exists(db, &crm_ticket_entity, id)) ||
-	    (rc = crm_db_text_of(db, "SELECT merged_into FROM tickets WHERE id = ?1", id, &into)))
+	if ((rc = merged_into(db, id, &into)))
 		return rc;
 	if (!into)
 		return crm_error_set(CRM_EDATA, "ticket %lld is not merged", (long long)id);
-	int64_t target = strtoll(into, NULL, 10);
-	static const char *const moves[] = {
-		"UPDATE ticket_messages SET ticket_id = origin WHERE origin = ?1",
-		"UPDATE tickets SET merged_into = NULL WHERE id = ?1",
-	};
-	for (size_t i = 0; !rc && i < sizeof moves / sizeof moves[0]; i++)
-		rc = crm_db_exec_id(db, moves[i], id);
-	if (!rc)
-		rc = crm_audit_change(db, "ticket", id, "unmerge", "merged_into", into, NULL);
-	free(into);
-	if (!rc)
-		rc = set_status(db, id, "open", NULL);
-	if (!rc)
-		rc = set_status(db, target, NULL, NULL);
+	if (!(rc = point(db, id, 0, into)) && !(rc = set_status(db, id, "open", NULL)))
+		rc = set_status(db, into, NULL, NULL);
 	return rc;
 }
 
 int64_t crm_ticket_live(crm_db *db, int64_t id)
 {
-	crm_stmt *st;
+	int64_t into;
 
-	/* Merges chain at most as deep as tickets merged into merged ones,
-	 * which merge refuses; one step is enough. */
-	if (crm_db_stmt(db, &st, "SELECT coalesce(merged_into, id) FROM tickets WHERE id = ?1"))
+	/* Merges chain at most one step: merge refuses to merge into a
+	 * merged ticket. */
+	if (merged_into(db, id, &into)) {
+		crm_error_clear();
 		return 0;
-	crm_stmt_bind_int(st, 1, id);
-	if (crm_stmt_step(st) == CRM_ROW)
-		id = crm_stmt_int(st, 0);
-	else
-		id = 0;
-	crm_stmt_reset(st);
-	return id;
+	}
+	return into ? into : id;
 }
 
 const struct crm_entity crm_ticket_entity = {
