@@ -226,6 +226,19 @@ int crm_ticket_requester(crm_db *db, const char *who, const char *name, int64_t 
 	return rc ? crm_error_prefix("requester") : CRM_OK;
 }
 
+/* What a change of ticket id's thread changes: its time, its SLA clocks
+ * and its search entry. */
+static int touch(crm_db *db, int64_t id)
+{
+	int rc = crm_db_exec_id(db, "UPDATE tickets SET updated_at = crm_now() WHERE id = ?1", id);
+
+	if (!rc)
+		rc = crm_ticket_sla_refresh(db, id);
+	if (!rc)
+		rc = crm_ticket_reindex(db, "id = ?1", id);
+	return rc;
+}
+
 int crm_ticket_post(crm_db *db, int64_t id, const struct crm_ticket_msg *m, int64_t *msg)
 {
 	char now[CRM_TIME_LEN];
@@ -256,19 +269,16 @@ int crm_ticket_post(crm_db *db, int64_t id, const struct crm_ticket_msg *m, int6
 	if ((rc = crm_stmt_done(st)))
 		return rc;
 	*msg = crm_db_last_id(db);
-	if (!rc)
-		rc = crm_db_exec_id(db, "UPDATE tickets SET updated_at = crm_now() WHERE id = ?1", id);
-	return rc;
+	return touch(db, id);
 }
 
-/* Sets the status of ticket id (or leaves it when status is NULL) and
- * refreshes what follows from it. */
+/* Sets the status of ticket id, through the audited write path. */
 static int set_status(crm_db *db, int64_t id, const char *status, int *changed)
 {
 	crm_record *r = NULL;
 	int rc, ch = 0;
 
-	if (!(rc = crm_record_new(&r, &crm_ticket_entity)) && status)
+	if (!(rc = crm_record_new(&r, &crm_ticket_entity)))
 		rc = crm_record_set(r, "status", status);
 	if (!rc)
 		rc = crm_entity_update(db, r, id, &ch);
@@ -298,8 +308,6 @@ int crm_ticket_customer(crm_db *db, int64_t id, const struct crm_ticket_msg *m, 
 	/* The customer wrote back: the ticket waits on the desk again. */
 	if (!rc && status && strcmp(status, "new") && strcmp(status, "open"))
 		rc = set_status(db, id, "open", NULL);
-	else if (!rc)
-		rc = set_status(db, id, NULL, NULL);
 	free(status);
 	return rc;
 }
@@ -481,7 +489,7 @@ int crm_ticket_merge(crm_db *db, int64_t from, int64_t into)
 	if (a)
 		return crm_error_set(CRM_EDATA, "ticket %lld is merged already", (long long)from);
 	if (!(rc = point(db, from, into, 0)) && !(rc = set_status(db, from, "closed", NULL)))
-		rc = set_status(db, into, NULL, NULL);
+		rc = touch(db, into);
 	return rc;
 }
 
@@ -495,7 +503,7 @@ int crm_ticket_unmerge(crm_db *db, int64_t id)
 	if (!into)
 		return crm_error_set(CRM_EDATA, "ticket %lld is not merged", (long long)id);
 	if (!(rc = point(db, id, 0, into)) && !(rc = set_status(db, id, "open", NULL)))
-		rc = set_status(db, into, NULL, NULL);
+		rc = touch(db, into);
 	return rc;
 }
 

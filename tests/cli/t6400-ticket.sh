@@ -72,6 +72,7 @@ bad 'an empty reply' 2 "empty" "crm-ticket reply 1 </dev/null"
 test_expect_success 'reply: public, waits on the customer; comment: internal' '
 	crm-ticket reply 1 "Fixed, please check." >out && test -s out &&
 	crm-ticket comment 1 "Billing address came from the old import." >/dev/null &&
+	crm-ticket list --search "billing import" -f id -H >out && echo 1 >expect && test_cmp expect out &&
 	crm-ticket show 1 -f status -H >out && echo pending >expect && test_cmp expect out &&
 	crm-ticket thread 1 -f kind,from,text -H >out &&
 	printf "customer\tann@example.org\tThe invoice shows the wrong address.\n" >expect &&
