@@ -210,42 +210,57 @@ const struct crm_mail_config *crm_config_mail(const crm_config *c)
 
 static const char *const weekdays[] = { "mon", "tue", "wed", "thu", "fri", "sat", "sun" };
 
-/* Reads the spans of one day key ("09:00-12:00, 13:00-17:00", or a list
- * of spans) into cal for weekdays first..last. */
+/* Adds one span of hours ("09:00-12:00", len bytes at p) of node n to
+ * weekdays first..last of cal. */
+static int add_span(const struct loader *ld, const yaml_node_t *n, const char *day,
+                    const char *p, size_t len, crm_calendar *cal, int first, int last)
+{
+	char span[32];
+	int a, b;
+
+	while (len && p[len - 1] == ' ')
+		len--;
+	if (len >= sizeof span)
+		len = sizeof span - 1;
+	memcpy(span, p, len);
+	span[len] = '\0';
+	if (crm_calendar_span_parse(span, &a, &b))
+		return crm_ydoc_fail(ld->yd, n->start_mark, "invalid hours '%s' for '%s' (expected"
+		                     " HH:MM-HH:MM, e.g. 09:00-17:30)", span, day);
+	for (int d = first; d <= last; d++)
+		if (crm_calendar_hours(cal, d, a, b))
+			return crm_ydoc_fail(ld->yd, n->start_mark, "%s: %s", day, crm_error_message());
+	return CRM_OK;
+}
+
+/* Reads one scalar of a day key: spans separated by commas. */
+static int read_spans(const struct loader *ld, const yaml_node_t *n, const char *day,
+                      crm_calendar *cal, int first, int last)
+{
+	const char *text, *p;
+	int rc = crm_ydoc_string(ld->yd, n, day, "spans of hours (09:00-17:00)", &text);
+
+	for (p = text; !rc && *p; p += strspn(p, ", ")) {
+		size_t len = strcspn(p, ",");
+
+		rc = add_span(ld, n, day, p, len, cal, first, last);
+		p += len;
+	}
+	return rc;
+}
+
+/* Reads a day key ("09:00-12:00, 13:00-17:00", or a list of such) into
+ * cal for weekdays first..last. */
 static int read_day(const struct loader *ld, yaml_node_t *v, const char *day, crm_calendar *cal,
                     int first, int last)
 {
-	yaml_node_item_t *it = NULL;
-	const char *text;
-	char span[32];
-	int rc = CRM_OK, a, b, seq = crm_ydoc_kind(v) == CRM_Y_SEQUENCE;
+	int rc = CRM_OK;
 
-	if (seq)
-		it = v->data.sequence.items.start;
-	while (!rc && (seq ? it < v->data.sequence.items.top : v != NULL)) {
-		yaml_node_t *n = seq ? crm_ydoc_node(ld->yd, *it++) : v;
-		const char *p;
-
-		v = seq ? v : NULL;
-		if ((rc = crm_ydoc_string(ld->yd, n, day, "spans of hours (09:00-17:00)", &text)))
-			break;
-		for (p = text; !rc && *p; p += strspn(p, ", ")) {
-			size_t len = strcspn(p, ",");
-
-			while (len && p[len - 1] == ' ')
-				len--;
-			if (len >= sizeof span || (memcpy(span, p, len), span[len] = '\0',
-			                           crm_calendar_span_parse(span, &a, &b)))
-				rc = crm_ydoc_fail(ld->yd, n->start_mark, "invalid hours '%.*s' for '%s'"
-				                   " (expected HH:MM-HH:MM, e.g. 09:00-17:30)", (int)len,
-				                   p, day);
-			for (int d = first; !rc && d <= last; d++)
-				if (crm_calendar_hours(cal, d, a, b))
-					rc = crm_ydoc_fail(ld->yd, n->start_mark, "%s: %s", day,
-					                   crm_error_message());
-			p += strcspn(p, ",");
-		}
-	}
+	if (crm_ydoc_kind(v) != CRM_Y_SEQUENCE)
+		return read_spans(ld, v, day, cal, first, last);
+	for (yaml_node_item_t *it = v->data.sequence.items.start;
+	     it < v->data.sequence.items.top && !rc; it++)
+		rc = read_spans(ld, crm_ydoc_node(ld->yd, *it), day, cal, first, last);
 	return rc;
 }
 
