@@ -59,10 +59,10 @@ static int read_file(struct cli *c, const char *path, char **out)
 	return rc ? cli_error(c, strcmp(path, "-") ? crm_error_recode(CRM_EDATA) : rc) : 0;
 }
 
-/* The text of a message: the operand text, --file, or stdin when it is
- * not a terminal; NULL in *out when there is none.  Trailing newlines go;
+/* The text of a message: the operand text ("-": stdin), --file, or stdin
+ * when from_stdin; NULL in *out when there is none.  Trailing newlines go;
  * the text must be UTF-8.  Returns an exit status. */
-static int message_text(struct cli *c, const char *text, char **out)
+static int message_text(struct cli *c, const char *text, int from_stdin, char **out)
 {
 	const char *file = cli_get(c, "file");
 	int status = 0;
@@ -74,7 +74,7 @@ static int message_text(struct cli *c, const char *text, char **out)
 		*out = strdup(text);
 	else if (file)
 		status = read_file(c, file, out);
-	else if (text || !isatty(STDIN_FILENO))
+	else if (text || from_stdin)
 		status = read_file(c, "-", out);
 	if (status || !*out)
 		return status;
@@ -120,7 +120,7 @@ static int ticket_add(struct cli *c, int argc, char **argv)
 
 	if (argc > 1)
 		return cli_usage_error(c, "quote the message as one operand");
-	if ((status = message_text(c, argc ? argv[0] : NULL, &body)) ||
+	if ((status = message_text(c, argc ? argv[0] : NULL, !isatty(STDIN_FILENO), &body)) ||
 	    (status = settle_requester(c, &m.contact)))
 		goto done;
 	rc = crm_entity_add(c->db, c->rec, &id);
@@ -174,7 +174,7 @@ static int post(struct cli *c, int argc, char **argv, const char *kind)
 		return status;
 	if (argc > 2)
 		return cli_usage_error(c, "quote the text as one operand");
-	if ((status = message_text(c, argc == 2 ? argv[1] : "-", &body)))
+	if ((status = message_text(c, argc == 2 ? argv[1] : NULL, 1, &body)))
 		return status;
 	if (!body)
 		return cli_fail(c, 2, "the %s is empty", kind);
@@ -410,7 +410,7 @@ static int ticket_breaches(struct cli *c, int argc, char **argv)
 	    (rc = crm_query_option(q, "breaching", within ? within : "0m")) ||
 	    (rc = crm_query_sort(q, "sla_rank,sla_due,id"))) {
 		crm_query_free(q);
-		return cli_error(c, rc == CRM_EUSAGE ? CRM_EUSAGE : rc);
+		return cli_error(c, rc);
 	}
 	if (!c->fields)
 		c->fields = "id,sla_due,breached,priority,queue,assignee,subject";

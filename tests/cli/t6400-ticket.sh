@@ -80,6 +80,14 @@ test_expect_success 'reply: public, waits on the customer; comment: internal' '
 	printf "comment\ttester\tBilling address came from the old import.\n" >>expect &&
 	test_cmp expect out
 '
+test_expect_success 'reply and comment take their text from --file too' '
+	printf "From a file.\n" >reply.txt &&
+	crm-ticket reply 4 --status open --file reply.txt </dev/null >/dev/null &&
+	crm-ticket comment 4 --file reply.txt </dev/null >/dev/null &&
+	crm-ticket thread 4 -f kind,text -H >out &&
+	printf "reply\tFrom a file.\ncomment\tFrom a file.\n" >expect && test_cmp expect out &&
+	expect_exit 2 crm-ticket reply 4 "both" --file reply.txt 2>err && grep -q "not both" err
+'
 test_expect_success 'reply --status keeps the ticket open' '
 	echo "Looking into it" | crm-ticket reply 2 --status open >/dev/null &&
 	crm-ticket show 2 -f status -H >out && echo open >expect && test_cmp expect out
