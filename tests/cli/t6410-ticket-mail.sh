@@ -36,7 +36,12 @@ test_expect_success 'mail-in: a new message opens a ticket and adds its sender' 
 	printf "Factura errónea\tJose.Munoz@example.org\tJosé Muñoz\temail\tnew\n" >expect &&
 	test_cmp expect out &&
 	crm-ticket thread 1 -f kind,text -H >out &&
-	printf "customer\tLa factura tiene la dirección antigua.\n" >expect && test_cmp expect out
+	printf "customer\tLa factura tiene la dirección antigua.\n" >expect && test_cmp expect out &&
+	# Received now (the clock), the Date header (17:05 +0100) kept beside it.
+	crm-ticket show 1 -f created_at -H >out && echo 2026-11-22T09:30:00Z >expect &&
+	test_cmp expect out &&
+	sqlite3 "$CRM_DB" "SELECT at, date FROM ticket_messages WHERE message_id = '"'"'m1@example.org'"'"'" >out &&
+	echo "2026-11-22T09:30:00Z|2026-11-20T16:05:00Z" >expect && test_cmp expect out
 '
 test_expect_success 'mail-in: the same message again is seen, not added' '
 	crm-ticket mail-in <first.eml >out && printf "stdin\tseen\t\n" >expect &&
