@@ -1,7 +1,10 @@
 /* buf.c - growable byte buffer. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "crm/buf.h"
 #include "crm/error.h"
@@ -104,4 +107,39 @@ char *crm_buf_detach(crm_buf *b)
 	b->ptr = NULL;
 	b->len = b->cap = 0;
 	return p;
+}
+
+int crm_buf_read_fd(crm_buf *b, int fd, const char *name, size_t max)
+{
+	for (;;) {
+		ssize_t got;
+
+		if (crm_buf_grow(b, 65536))
+			return CRM_ENOMEM;
+		got = read(fd, b->ptr + b->len, b->cap - b->len - 1);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			return crm_error_set(CRM_EIO, "cannot read '%s': %s", name, strerror(errno));
+		if (!got)
+			return CRM_OK;
+		b->len += (size_t)got;
+		b->ptr[b->len] = '\0';
+		if (max && b->len > max)
+			return crm_error_set(CRM_EDATA, "'%s' is larger than %zu bytes", name, max);
+	}
+}
+
+int crm_buf_read_file(crm_buf *b, const char *path, size_t max)
+{
+	int is_stdin = !strcmp(path, "-");
+	int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+	int rc;
+
+	if (fd < 0)
+		return crm_error_set(CRM_EIO, "cannot open '%s': %s", path, strerror(errno));
+	rc = crm_buf_read_fd(b, fd, is_stdin ? "stdin" : path, max);
+	if (!is_stdin)
+		close(fd);
+	return rc;
 }

@@ -510,24 +510,11 @@ static int add_event(crm_calendar *cal, const char *path, icalcomponent *comp)
 
 static int read_file(const char *path, crm_buf *b)
 {
-	char chunk[8192];
-	size_t n, total = 0;
-	int rc = CRM_OK;
-	FILE *f = fopen(path, "r");
+	int rc = crm_buf_read_file(b, path, ICS_MAX);
 
-	if (!f)
-		return crm_error_set(CRM_EIO, "cannot open '%s': %s", path, strerror(errno));
-	while (!rc && (n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-		if ((total += n) > ICS_MAX) {
-			rc = crm_error_set(CRM_EDATA, "'%s' is larger than 4 MiB: not a holiday"
-			                   " calendar", path);
-			break;
-		}
-		rc = crm_buf_put(b, chunk, n);
-	}
-	if (!rc && ferror(f))
-		rc = crm_error_set(CRM_EIO, "cannot read '%s': %s", path, strerror(errno));
-	fclose(f);
+	if (rc == CRM_EDATA)
+		rc = crm_error_set(CRM_EDATA, "'%s' is larger than 4 MiB: not a holiday calendar",
+		                   path);
 	return rc;
 }
 

@@ -376,23 +376,14 @@ int crm_kb_apply(crm_db *db, int64_t id, const char *file, const char *text,
 static int read_file(const char *path, char **out)
 {
 	crm_buf b = CRM_BUF_INIT;
-	FILE *f = fopen(path, "rb");
-	char chunk[8192];
-	size_t got;
-	int rc = CRM_OK;
+	int rc = crm_buf_read_file(&b, path, MAX_FILE);
 
 	*out = NULL;
-	if (!f)
-		return crm_error_set(CRM_EIO, "cannot open '%s': %s", path, strerror(errno));
-	while (!rc && (got = fread(chunk, 1, sizeof chunk, f)) > 0)
-		if ((rc = crm_buf_put(&b, chunk, got)) == CRM_OK && b.len > (size_t)MAX_FILE)
-			rc = crm_error_set(CRM_EDATA, "%s: larger than %ld bytes", path, MAX_FILE);
-	if (!rc && ferror(f))
-		rc = crm_error_set(CRM_EIO, "cannot read '%s': %s", path, strerror(errno));
+	if (rc == CRM_EDATA)
+		rc = crm_error_set(CRM_EDATA, "%s: larger than %ld bytes", path, MAX_FILE);
 	if (!rc && memchr(crm_buf_str(&b), '\0', b.len))
 		rc = crm_error_set(CRM_EDATA, "%s: a NUL byte: not a text file", path);
-	fclose(f);
-	if (!rc && !(*out = b.ptr ? crm_buf_detach(&b) : strdup("")))
+	if (!rc && !(*out = crm_buf_detach(&b)))
 		rc = crm_error_nomem();
 	crm_buf_free(&b);
 	return rc;

@@ -27,47 +27,10 @@ static int io_error(const char *what, const char *path)
 	return crm_error_set(CRM_EIO, "cannot %s '%s': %s", what, path, strerror(errno));
 }
 
-static int read_fd(crm_buf *b, int fd)
-{
-	for (;;) {
-		ssize_t got;
-
-		if (crm_buf_grow(b, 65536))
-			return CRM_ENOMEM;
-		got = read(fd, b->ptr + b->len, b->cap - b->len - 1);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0)
-			return CRM_EIO;
-		if (!got)
-			return CRM_OK;
-		b->len += (size_t)got;
-		b->ptr[b->len] = '\0';
-	}
-}
-
-/* Reads the whole of path ("-": standard input) into b. */
-static int slurp(crm_buf *b, const char *path)
-{
-	int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : 0;
-	int rc;
-
-	if (fd < 0)
-		return io_error("open", path);
-	rc = read_fd(b, fd);
-	if (rc == CRM_EIO)
-		io_error("read", path);
-	else if (rc)
-		crm_error_nomem();
-	if (fd)
-		close(fd);
-	return rc;
-}
-
 int crm_mail_each_file(const char *path, crm_mail_fn fn, void *arg)
 {
 	crm_buf b = CRM_BUF_INIT;
-	int rc = slurp(&b, path);
+	int rc = crm_buf_read_file(&b, path, 0);
 
 	if (!rc)
 		rc = fn(arg, strcmp(path, "-") ? path : "stdin", crm_buf_str(&b), b.len);
@@ -154,10 +117,8 @@ int crm_mail_each_mbox(const char *path, crm_mail_fn fn, void *arg)
 	if (map != MAP_FAILED) {
 		rc = mbox_walk(path, map, (size_t)st.st_size, fn, arg);
 		munmap(map, (size_t)st.st_size);
-	} else if (!(rc = read_fd(&b, fd))) {
+	} else if (!(rc = crm_buf_read_fd(&b, fd, path, 0))) {
 		rc = mbox_walk(path, crm_buf_str(&b), b.len, fn, arg);
-	} else {
-		rc = rc == CRM_EIO ? io_error("read", path) : crm_error_nomem();
 	}
 	crm_buf_free(&b);
 	close(fd);
@@ -217,7 +178,7 @@ static int maildir_walk(const char *dir, struct entry *list, size_t n, crm_mail_
 		crm_buf_clear(&path);
 		crm_buf_printf(&path, "%s/%s/%s", dir, list[i].sub, list[i].name);
 		crm_buf_clear(&b);
-		rc = slurp(&b, crm_buf_str(&path));
+		rc = crm_buf_read_file(&b, crm_buf_str(&path), 0);
 		/* Another reader of the Maildir took it meanwhile. */
 		if (rc == CRM_EIO && errno == ENOENT) {
 			rc = CRM_OK;

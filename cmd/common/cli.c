@@ -561,24 +561,10 @@ int cli_print_list(struct cli *c, const struct crm_column *cols, size_t n, int64
 
 int cli_read_file(const char *path, char **out)
 {
-	int is_stdin = !strcmp(path, "-");
-	const char *name = is_stdin ? "stdin" : path;
-	FILE *f = is_stdin ? stdin : fopen(path, "rb");
 	crm_buf b = CRM_BUF_INIT;
-	char chunk[8192];
-	size_t got;
-	int rc = CRM_OK;
+	int rc = crm_buf_read_file(&b, path, 0);
 
 	*out = NULL;
-	if (!f)
-		return crm_error_set(CRM_EIO, "cannot open '%s': %s", path, strerror(errno));
-	while (!rc && (got = fread(chunk, 1, sizeof chunk, f)) > 0)
-		rc = crm_buf_put(&b, chunk, got);
-	if (!rc && ferror(f))
-		rc = crm_error_set(CRM_EIO, is_stdin ? "cannot read %s: %s" : "cannot read '%s': %s",
-		                   name, strerror(errno));
-	if (!is_stdin)
-		fclose(f);
 	if (!rc && !(*out = crm_buf_detach(&b)))
 		rc = crm_error_nomem();
 	crm_buf_free(&b);

@@ -44,4 +44,13 @@ void crm_buf_free(crm_buf *b);
 /* Returns the contents as a malloc'd string the caller frees, and empties b. */
 char *crm_buf_detach(crm_buf *b);
 
+/* Appends what is left to read of fd to b; name is the file for
+ * messages.  As crm_buf_read_file. */
+int crm_buf_read_fd(crm_buf *b, int fd, const char *name, size_t max);
+
+/* Appends the whole of file path ("-": standard input) to b.  CRM_EIO
+ * "cannot open 'path': reason" (or read); CRM_EDATA when it holds more than
+ * max bytes (0: no limit), as a device such as /dev/zero would. */
+int crm_buf_read_file(crm_buf *b, const char *path, size_t max);
+
 #endif
