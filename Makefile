@@ -24,7 +24,7 @@ ifeq ($(findstring clang,$(CC)),clang)
 CXX = clang++
 endif
 
-PKGS     = sqlite3 yaml-0.1 libutf8proc jansson libical gmime-3.0 libcmark
+PKGS     = sqlite3 yaml-0.1 libutf8proc jansson libical gmime-3.0 libcmark libqrencode
 CPPFLAGS += -Iinclude -D_GNU_SOURCE -DCRM_VERSION='"$(VERSION)"'
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \

@@ -63,6 +63,8 @@ static const struct cfg_key keys[] = {
 	  "a mapping of calendar names to calendars" },
 	{ "sla", CRM_Y_SEQUENCE, crm_config_set_sla, 0, 0, "a list of SLA policies" },
 	{ "locales", CRM_Y_SEQUENCE, set_locales, 0, 0, "a list of locale codes" },
+	{ "loyalty", CRM_Y_MAPPING, crm_config_set_loyalty, 0, 0,
+	  "a mapping of earn rules, tiers, expiry, rewards and cards" },
 };
 
 int crm_config_wrong(const struct loader *ld, const struct cfg_key *key,
@@ -304,6 +306,8 @@ static int load_path(crm_config *cfg, const char *path, int optional)
 		rc = crm_config_check_sales(&ld);
 	if (!rc)
 		rc = crm_config_check_desk(&ld);
+	if (!rc)
+		rc = crm_config_check_loyalty(&ld);
 	crm_ydoc_free(&yd);
 	if (rc)
 		return rc;
@@ -398,6 +402,7 @@ void crm_config_free(crm_config *c)
 	free(c->database);
 	crm_config_sales_free(c);
 	crm_config_desk_free(c);
+	crm_config_loyalty_free(c);
 	free_locales(c);
 	free(c);
 }

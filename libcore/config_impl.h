@@ -5,6 +5,7 @@
 #define CRM_CONFIG_IMPL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "crm/calendar.h"
 #include "crm/config.h"
@@ -48,6 +49,21 @@ struct crm_desk {
 	size_t npolicies;
 };
 
+struct crm_loyalty_programme;
+
+/* An amount of the programme, read once the base currency is known. */
+struct crm_loyalty_amount {
+	char *text;
+	yaml_mark_t mark;
+	int64_t *dst;
+};
+
+struct crm_loyalty_text {
+	struct crm_loyalty_programme *programme; /* NULL: none configured */
+	struct crm_loyalty_amount *amounts;
+	size_t namounts;
+};
+
 struct crm_config {
 	char *path;
 	char *database;
@@ -58,6 +74,7 @@ struct crm_config {
 	struct crm_desk desk;
 	char **locales; /* the knowledge base's, in order; NULL: the built-in "en" */
 	size_t nlocales;
+	struct crm_loyalty_text loyalty;
 };
 
 struct loader {
@@ -101,6 +118,11 @@ void crm_config_free_words(char **w);
 void crm_config_desk_defaults(crm_config *c);
 void crm_config_desk_free(crm_config *c);
 int crm_config_check_desk(const struct loader *ld);
+
+/* The loyalty programme (config_loyalty.c). */
+cfg_setter crm_config_set_loyalty;
+int crm_config_check_loyalty(const struct loader *ld);
+void crm_config_loyalty_free(crm_config *c);
 
 /* Reads what needs the whole file (target amounts in the base currency). */
 int crm_config_check_sales(const struct loader *ld);

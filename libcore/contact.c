@@ -217,6 +217,13 @@ static const char *const erase_sql[] = {
 	 * and what is left says who was erased (the merge cannot be undone). */
 	("UPDATE merges SET journal = json_object('erased', ?1) WHERE survivor = ?1"
 	 " OR instr(',' || merged || ',', ',' || ?1 || ',') > 0"),
+	/* The points ledger keeps its entries for the programme's figures, as
+	 * purchases do, but not whose they were; points, tier and cards go. */
+	"DELETE FROM loyalty_lots WHERE contact_id = ?1",
+	"DELETE FROM loyalty_owed WHERE contact_id = ?1",
+	"DELETE FROM loyalty_tiers WHERE contact_id = ?1",
+	"DELETE FROM loyalty_cards WHERE contact_id = ?1",
+	"UPDATE loyalty_ledger SET contact_id = NULL, reason = NULL WHERE contact_id = ?1",
 };
 
 /* The records that refer to the person (deals, tasks) keep their own

@@ -133,6 +133,8 @@ int crm_entity_archive(crm_db *db, const struct crm_entity *e, int64_t id, int a
 	*changed = crm_db_changes(db) > 0;
 	if (!*changed)
 		return CRM_OK;
+	if (e->after_archive && (rc = e->after_archive(db, id)))
+		return rc;
 	return crm_audit_add(db, e->name, id, archive ? "archive" : "restore", NULL);
 }
 

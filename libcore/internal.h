@@ -190,6 +190,9 @@ struct crm_entity {
 	 * written with r, and checks rules that span fields; CRM_EDATA when
 	 * they fail. */
 	int (*after_write)(crm_db *db, int64_t id, const crm_record *r);
+	/* Called after record id was archived or restored, for what depends
+	 * on whether it is live; may be NULL. */
+	int (*after_archive)(crm_db *db, int64_t id);
 	/* Rebuilds the search entries of the records matching the SQL
 	 * condition where, in which ?1 is bound to arg. */
 	int (*reindex)(crm_db *db, const char *where, int64_t arg);

@@ -57,6 +57,12 @@ static void ref_add(struct ref *r, const char *name, const char *table, const ch
 	r->column = column;
 }
 
+/* The loyalty tables (not entities) that name a person, and their keys. */
+static const char *const loyalty[][2] = {
+	{ "loyalty_ledger", "id" }, { "loyalty_lots", "entry_id" }, { "loyalty_owed", "entry_id" },
+	{ "loyalty_tiers", "id" }, { "loyalty_cards", "id" },
+};
+
 /* Fills r with what points at a record of e: its notes, its audit history,
  * and every reference field of the registry naming an e; returns how
  * many.  The journal keys of the first two are their table names. */
@@ -75,6 +81,11 @@ static size_t ref_tables(const struct crm_entity *e, struct ref *r)
 		snprintf(name, sizeof name, "%s.%s", from->table, d->column);
 		ref_add(&r[n++], name, from->table, "id", d->column, "1");
 	}
+	/* A person's loyalty points, tiers and cards go with them: the
+	 * survivor's balance is the sum of both. */
+	for (size_t k = 0; e == &crm_contact_entity && k < sizeof loyalty / sizeof loyalty[0] &&
+	                   n < TABLES_MAX; k++)
+		ref_add(&r[n++], loyalty[k][0], loyalty[k][0], loyalty[k][1], "contact_id", "1");
 	return n;
 }
 

@@ -15,6 +15,7 @@
 
 #include "crm/config.h"
 #include "crm/date.h"
+#include "crm/loyalty.h"
 #include "crm/money.h"
 #include "crm/norm.h"
 #include "crm/purchase.h"
@@ -234,7 +235,25 @@ static int purchase_after_write(crm_db *db, int64_t id, const crm_record *r)
 		rc = check_order(db, id);
 	if (!rc)
 		rc = crm_purchase_reindex(db, "id = ?1", id);
+	if (!rc)
+		rc = crm_loyalty_purchase(db, s.refund_of ? s.refund_of : id, 0);
 	return rc;
+}
+
+/* A purchase archived or restored earns or gives back its points; a
+ * refund archived or restored gives its money back or takes it again. */
+static int purchase_after_archive(crm_db *db, int64_t id)
+{
+	struct state s;
+	int rc;
+
+	if ((rc = load_state(db, id, &s)))
+		return rc;
+	if (s.refund_of && !s.archived && (rc = check_refund(db, &s)))
+		return rc;
+	if (s.refund_of && (rc = settle_status(db, s.refund_of)))
+		return rc;
+	return crm_loyalty_purchase(db, s.refund_of ? s.refund_of : id, 0);
 }
 
 /* Lines */
@@ -547,6 +566,8 @@ int crm_purchase_add(crm_db *db, crm_record *r, const struct crm_purchase_lines 
 		rc = crm_db_exec_id(db, "UPDATE purchases SET lines_total = 1 WHERE id = ?1", *id);
 	if (!rc)
 		rc = insert_lines(db, *id, ls);
+	if (!rc)
+		rc = crm_loyalty_purchase(db, *id, 1);
 	return rc;
 }
 
@@ -560,6 +581,8 @@ int crm_purchase_add_line(crm_db *db, int64_t id, const struct crm_purchase_line
 		                    " AND lines_total = 1", id);
 	if (!rc)
 		rc = crm_purchase_reindex(db, "id = ?1", id);
+	if (!rc)
+		rc = crm_loyalty_purchase(db, id, 1);
 	return rc;
 }
 
@@ -949,7 +972,8 @@ const struct crm_entity crm_purchase_entity = {
 	.name = "purchase", .table = "purchases", .custom_table = "purchase_custom",
 	.custom_fk = "purchase_id", .fts = "purchases_fts", .join = "",
 	.defs = purchase_fields, .nfields = NFIELDS(purchase_fields),
-	.after_write = purchase_after_write, .synonyms = purchase_synonyms,
+	.after_write = purchase_after_write, .after_archive = purchase_after_archive,
+	.synonyms = purchase_synonyms,
 	.reindex = crm_purchase_reindex, .tag_table = "purchase_tags",
 	.note_table = "purchase_notes", .default_key = "order_ref", .filters = purchase_filters,
 	.options = purchase_options, .label = "r.id", .import_line = purchase_import_line,

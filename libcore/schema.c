@@ -453,6 +453,53 @@ static const char step9[] =
 	"CREATE VIRTUAL TABLE purchases_fts USING fts5("
 	" order_ref, person, items, tokenize = 'unicode61 remove_diacritics 2');";
 
+/* The loyalty programme (loyalty.c).  The ledger is append-only: each
+ * entry moves points (kind, signed points) for a person.  An entry that
+ * adds points opens a lot, what is left of it to spend, until its expiry
+ * day; entries that take points record which lots they used, and points
+ * taken that no lot had are owed until the next points added.  Both lots
+ * and owed are working sets: a lot is deleted once used up or expired.
+ * A person's tier is their latest tier change. */
+static const char step10[] =
+	"ALTER TABLE purchases ADD COLUMN earns INTEGER NOT NULL DEFAULT 1;"
+	"CREATE TABLE loyalty_ledger ("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" contact_id INTEGER REFERENCES contacts(id) ON DELETE SET NULL,"
+	" at TEXT NOT NULL,"
+	" kind TEXT NOT NULL CHECK (kind IN ('earn','redeem','expire','adjust','reverse')),"
+	" points INTEGER NOT NULL, expires TEXT,"
+	" purchase_id INTEGER REFERENCES purchases(id) ON DELETE SET NULL,"
+	" rule TEXT, reward TEXT, reason TEXT, user TEXT, created_at TEXT NOT NULL);"
+	"CREATE INDEX loyalty_ledger_contact ON loyalty_ledger(contact_id, at, points);"
+	"CREATE INDEX loyalty_ledger_purchase ON loyalty_ledger(purchase_id)"
+	" WHERE purchase_id IS NOT NULL;"
+	"CREATE TABLE loyalty_lots ("
+	" entry_id INTEGER PRIMARY KEY REFERENCES loyalty_ledger(id),"
+	" contact_id INTEGER, expires TEXT, remaining INTEGER NOT NULL CHECK (remaining > 0));"
+	"CREATE INDEX loyalty_lots_contact ON loyalty_lots(contact_id, expires);"
+	"CREATE INDEX loyalty_lots_expires ON loyalty_lots(expires) WHERE expires IS NOT NULL;"
+	"CREATE TABLE loyalty_owed ("
+	" entry_id INTEGER PRIMARY KEY REFERENCES loyalty_ledger(id),"
+	" contact_id INTEGER, points INTEGER NOT NULL CHECK (points > 0));"
+	"CREATE INDEX loyalty_owed_contact ON loyalty_owed(contact_id);"
+	"CREATE TABLE loyalty_uses ("
+	" entry_id INTEGER NOT NULL REFERENCES loyalty_ledger(id),"
+	" lot_id INTEGER NOT NULL REFERENCES loyalty_ledger(id),"
+	" points INTEGER NOT NULL CHECK (points > 0));"
+	"CREATE INDEX loyalty_uses_lot ON loyalty_uses(lot_id);"
+	"CREATE INDEX loyalty_uses_entry ON loyalty_uses(entry_id);"
+	"CREATE TABLE loyalty_tiers ("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" contact_id INTEGER REFERENCES contacts(id) ON DELETE CASCADE,"
+	" at TEXT NOT NULL, tier TEXT NOT NULL, reason TEXT NOT NULL);"
+	"CREATE INDEX loyalty_tiers_contact ON loyalty_tiers(contact_id, at);"
+	"CREATE TABLE loyalty_cards ("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT, number TEXT NOT NULL UNIQUE,"
+	" contact_id INTEGER REFERENCES contacts(id) ON DELETE CASCADE,"
+	" status TEXT NOT NULL CHECK (status IN ('active','blocked','replaced')),"
+	" replaced_by TEXT, issued_at TEXT NOT NULL, changed_at TEXT NOT NULL);"
+	"CREATE INDEX loyalty_cards_contact ON loyalty_cards(contact_id);";
+
 const char *const crm_schema_steps[CRM_SCHEMA_VERSION] = {
 	step1,
 	step2,
@@ -463,4 +510,5 @@ const char *const crm_schema_steps[CRM_SCHEMA_VERSION] = {
 	step7,
 	step8,
 	step9,
+	step10,
 };

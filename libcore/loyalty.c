@@ -1,0 +1,499 @@
+/* loyalty.c - the points ledger (loyalty.h): entries, lots and what is
+ * owed; earning from purchases and reversing on refunds; redemptions,
+ * adjustments, expiry and the statements.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crm/date.h"
+#include "crm/loyalty.h"
+#include "crm/money.h"
+#include "crm/rates.h"
+#include "loyalty_impl.h"
+
+/* Dates */
+
+static int leap(int y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static int month_days(int y, int m)
+{
+	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+
+	return m == 2 && leap(y) ? 29 : days[m - 1];
+}
+
+/* The day months after date (before it when negative); a day the month
+ * lacks becomes its last (31 January + 1 month is 28 or 29 February). */
+void crm_loyalty_add_months(char out[CRM_DATE_LEN], const char *date, int months)
+{
+	int y = 0, m = 0, d = 0, t;
+
+	if (sscanf(date, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12)
+		y = 1970, m = 1, d = 1;
+	t = y * 12 + (m - 1) + months;
+	y = t / 12;
+	m = t % 12 + 1;
+	if (d > month_days(y, m))
+		d = month_days(y, m);
+	snprintf(out, CRM_DATE_LEN, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u,
+	         (unsigned)d % 100u);
+}
+
+void crm_loyalty_money_text(crm_db *db, int64_t minor, char *out, size_t n)
+{
+	struct crm_money m = { minor, "" };
+
+	snprintf(m.cur, sizeof m.cur, "%s", crm_config_currency(crm_db_config(db)));
+	if (crm_money_format(out, n, &m))
+		snprintf(out, n, "%lld", (long long)minor);
+	crm_error_clear();
+}
+
+void crm_loyalty_today(crm_db *db, char out[CRM_DATE_LEN])
+{
+	char now[CRM_TIME_LEN];
+
+	crm_db_now(db, now);
+	snprintf(out, CRM_DATE_LEN, "%.10s", now);
+}
+
+/* Entries */
+
+int crm_loyalty_entry(crm_db *db, const struct crm_loyalty_entry *e, int64_t *id)
+{
+	char now[CRM_TIME_LEN];
+	crm_stmt *st;
+	int rc = crm_db_stmt(db, &st, "INSERT INTO loyalty_ledger(contact_id, at, kind, points,"
+	                     " expires, purchase_id, rule, reward, reason, user, created_at)"
+	                     " VALUES (?1, ?2, ?3, ?4, ?5, nullif(?6, 0), ?7, ?8, ?9, ?10, ?11)");
+
+	if (rc)
+		return rc;
+	crm_db_now(db, now);
+	crm_stmt_bind_int(st, 1, e->person);
+	crm_stmt_bind_text(st, 2, e->at ? e->at : now);
+	crm_stmt_bind_text(st, 3, e->kind);
+	crm_stmt_bind_int(st, 4, e->points);
+	crm_stmt_bind_text(st, 5, e->points > 0 ? e->expires : NULL);
+	crm_stmt_bind_int(st, 6, e->purchase);
+	crm_stmt_bind_text(st, 7, e->rule);
+	crm_stmt_bind_text(st, 8, e->reward);
+	crm_stmt_bind_text(st, 9, e->reason);
+	crm_stmt_bind_text(st, 10, crm_db_user(db));
+	crm_stmt_bind_text(st, 11, now);
+	if ((rc = crm_stmt_done(st)))
+		return rc;
+	*id = crm_db_last_id(db);
+	return e->points > 0 ? crm_loyalty_give(db, e->person, *id, e->points, e->expires)
+	                     : crm_loyalty_take(db, e->person, *id, -e->points, e->purchase, e->rule);
+}
+
+static int use(crm_db *db, int64_t entry, int64_t lot, int64_t points)
+{
+	crm_stmt *st;
+	int rc = crm_db_stmt(db, &st, "INSERT INTO loyalty_uses(entry_id, lot_id, points)"
+	                     " VALUES (?1, ?2, ?3)");
+
+	if (rc)
+		return rc;
+	crm_stmt_bind_int(st, 1, entry);
+	crm_stmt_bind_int(st, 2, lot);
+	crm_stmt_bind_int(st, 3, points);
+	return crm_stmt_done(st);
+}
+
+/* Takes n (> 0) from the row of table keyed entry_id = id: deleting it
+ * when that leaves nothing.  column is what it holds. */
+static int shrink(crm_db *db, const char *table, const char *column, int64_t id, int64_t n)
+{
+	char sql[160];
+	crm_stmt *st;
+	int rc;
+
+	snprintf(sql, sizeof sql, "UPDATE %s SET %s = %s - ?2 WHERE entry_id = ?1 AND %s > ?2",
+	         table, column, column, column);
+	if ((rc = crm_db_stmt(db, &st, sql)))
+		return rc;
+	crm_stmt_bind_int(st, 1, id);
+	crm_stmt_bind_int(st, 2, n);
+	if ((rc = crm_stmt_done(st)) || crm_db_changes(db))
+		return rc;
+	snprintf(sql, sizeof sql, "DELETE FROM %s WHERE entry_id = ?1", table);
+	return crm_db_exec_id(db, sql, id);
+}
+
+/* A row of lots or owed: its entry and how many points. */
+struct part {
+	int64_t entry, points;
+};
+
+/* Reads the rows sql returns (entry, points; ?1 person, ?2 and ?3 the
+ * lots preferred) into *v. */
+static int parts(crm_db *db, const char *sql, int64_t person, int64_t purchase, const char *rule,
+                 struct part **v, size_t *n)
+{
+	size_t cap = 0;
+	crm_stmt *st;
+	int rc = crm_db_stmt(db, &st, sql);
+
+	*v = NULL;
+	*n = 0;
+	if (rc)
+		return rc;
+	crm_stmt_bind_int(st, 1, person);
+	if (crm_stmt_params(st) > 1) {
+		crm_stmt_bind_int(st, 2, purchase);
+		crm_stmt_bind_text(st, 3, rule);
+	}
+	while ((rc = crm_stmt_step(st)) == CRM_ROW) {
+		if (*n == cap) {
+			struct part *p = realloc(*v, (cap = cap ? 2 * cap : 8) * sizeof *p);
+
+			if (!p) {
+				rc = crm_error_nomem();
+				break;
+			}
+			*v = p;
+		}
+		(*v)[(*n)++] = (struct part){ crm_stmt_int(st, 0), crm_stmt_int(st, 1) };
+	}
+	crm_stmt_reset(st);
+	return rc < 0 ? rc : CRM_OK;
+}
+
+/* Points added: they settle what is owed, oldest first; the rest is a lot. */
+int crm_loyalty_give(crm_db *db, int64_t person, int64_t entry, int64_t points,
+                     const char *expires)
+{
+	struct part *owed;
+	size_t n;
+	crm_stmt *st;
+	int rc = parts(db, "SELECT entry_id, points FROM loyalty_owed WHERE contact_id = ?1"
+	               " ORDER BY entry_id", person, 0, NULL, &owed, &n);
+
+	for (size_t i = 0; i < n && points > 0 && !rc; i++) {
+		int64_t k = owed[i].points < points ? owed[i].points : points;
+
+		if (!(rc = use(db, owed[i].entry, entry, k)))
+			rc = shrink(db, "loyalty_owed", "points", owed[i].entry, k);
+		points -= k;
+	}
+	free(owed);
+	if (rc || points <= 0)
+		return rc;
+	if ((rc = crm_db_stmt(db, &st, "INSERT INTO loyalty_lots(entry_id, contact_id, expires,"
+	                      " remaining) VALUES (?1, ?2, ?3, ?4)")))
+		return rc;
+	crm_stmt_bind_int(st, 1, entry);
+	crm_stmt_bind_int(st, 2, person);
+	crm_stmt_bind_text(st, 3, expires);
+	crm_stmt_bind_int(st, 4, points);
+	return crm_stmt_done(st);
+}
+
+/* Points taken: from the lots of purchase's rule first (a reversal), then
+ * soonest-expiring first; what no lot has is owed. */
+int crm_loyalty_take(crm_db *db, int64_t person, int64_t entry, int64_t points,
+                     int64_t purchase, const char *rule)
+{
+	struct part *lots;
+	size_t n;
+	crm_stmt *st;
+	int rc = parts(db, "SELECT l.entry_id, l.remaining FROM loyalty_lots l"
+	               " JOIN loyalty_ledger e ON e.id = l.entry_id WHERE l.contact_id = ?1"
+	               " ORDER BY (e.purchase_id IS ?2 AND e.rule IS ?3) DESC,"
+	               " l.expires IS NULL, l.expires, l.entry_id", person, purchase ? purchase : -1,
+	               rule, &lots, &n);
+
+	for (size_t i = 0; i < n && points > 0 && !rc; i++) {
+		int64_t k = lots[i].points < points ? lots[i].points : points;
+
+		if (!(rc = use(db, entry, lots[i].entry, k)))
+			rc = shrink(db, "loyalty_lots", "remaining", lots[i].entry, k);
+		points -= k;
+	}
+	free(lots);
+	if (rc || points <= 0)
+		return rc;
+	if ((rc = crm_db_stmt(db, &st, "INSERT INTO loyalty_owed(entry_id, contact_id, points)"
+	                      " VALUES (?1, ?2, ?3)")))
+		return rc;
+	crm_stmt_bind_int(st, 1, entry);
+	crm_stmt_bind_int(st, 2, person);
+	crm_stmt_bind_int(st, 3, points);
+	return crm_stmt_done(st);
+}
+
+/* Balance, redemption, adjustment */
+
+static int sum_of(crm_db *db, const char *sql, int64_t person, const char *date, int64_t *out)
+{
+	crm_stmt *st;
+	int rc = crm_db_stmt(db, &st, sql);
+
+	if (rc)
+		return rc;
+	crm_stmt_bind_int(st, 1, person);
+	if (crm_stmt_params(st) > 1)
+		crm_stmt_bind_text(st, 2, date);
+	rc = crm_stmt_step(st);
+	*out = rc == CRM_ROW ? crm_stmt_int(st, 0) : 0;
+	crm_stmt_reset(st);
+	return rc < 0 ? rc : CRM_OK;
+}
+
+int crm_loyalty_balance(crm_db *db, int64_t person, int64_t *points)
+{
+	char today[CRM_DATE_LEN];
+	int64_t sum, gone;
+	int rc;
+
+	crm_loyalty_today(db, today);
+	if ((rc = sum_of(db, "SELECT coalesce(sum(points), 0) FROM loyalty_ledger"
+	                 " WHERE contact_id = ?1", person, NULL, &sum)) ||
+	    (rc = sum_of(db, "SELECT coalesce(sum(remaining), 0) FROM loyalty_lots"
+	                 " WHERE contact_id = ?1 AND expires <= ?2", person, today, &gone)))
+		return rc;
+	*points = sum - gone;
+	return CRM_OK;
+}
+
+/* Writes off the person's lots expired by today before points are spent. */
+static int expire_person(crm_db *db, int64_t person)
+{
+	char today[CRM_DATE_LEN];
+
+	crm_loyalty_today(db, today);
+	return crm_loyalty_expire_where(db, today, person, NULL, NULL, NULL);
+}
+
+static int check_points(int64_t points)
+{
+	if (points <= 0 || points > CRM_POINTS_MAX)
+		return crm_error_set(CRM_EDATA, "points: %lld is not from 1 to %lld",
+		                     (long long)points, CRM_POINTS_MAX);
+	return CRM_OK;
+}
+
+int crm_loyalty_redeem(crm_db *db, int64_t person, int64_t points, const char *reward,
+                       int64_t *entry)
+{
+	struct crm_loyalty_entry e = { .person = person, .kind = "redeem", .points = -points,
+		                       .reward = reward };
+	int64_t balance;
+	int rc;
+
+	if ((rc = check_points(points)) || (rc = expire_person(db, person)) ||
+	    (rc = crm_loyalty_balance(db, person, &balance)))
+		return rc;
+	if (balance < points)
+		return crm_error_set(CRM_EDATA, "points: the balance is %lld, short of %lld",
+		                     (long long)balance, (long long)points);
+	return crm_loyalty_entry(db, &e, entry);
+}
+
+int crm_loyalty_adjust(crm_db *db, int64_t person, int64_t points, const char *reason,
+                       int64_t *entry)
+{
+	const struct crm_loyalty_programme *p = crm_config_loyalty(crm_db_config(db));
+	struct crm_loyalty_entry e = { .person = person, .kind = "adjust", .points = points,
+		                       .reason = reason };
+	char today[CRM_DATE_LEN], expires[CRM_DATE_LEN];
+	int rc;
+
+	if ((rc = check_points(points < 0 ? -points : points)))
+		return rc;
+	if (!reason || !*reason)
+		return crm_error_set(CRM_EUSAGE, "an adjustment needs a reason");
+	crm_loyalty_today(db, today);
+	if (p && p->expiry_months) {
+		crm_loyalty_add_months(expires, today, p->expiry_months);
+		e.expires = expires;
+	}
+	if (points < 0 && (rc = expire_person(db, person)))
+		return rc;
+	return crm_loyalty_entry(db, &e, entry);
+}
+
+/* Expiry */
+
+/* A lot to write off. */
+struct lapse {
+	int64_t entry, person, points;
+	char expires[CRM_DATE_LEN];
+};
+
+static int lapses(crm_db *db, const char *date, int64_t person, struct lapse **v, size_t *n)
+{
+	size_t cap = 0;
+	crm_stmt *st;
+	int rc = crm_db_stmt(db, &st, person
+	                     ? "SELECT entry_id, contact_id, remaining, expires FROM loyalty_lots"
+	                       " WHERE contact_id = ?2 AND expires <= ?1 ORDER BY expires, entry_id"
+	                     : "SELECT entry_id, contact_id, remaining, expires FROM loyalty_lots"
+	                       " WHERE expires <= ?1 ORDER BY expires, entry_id");
+
+	*v = NULL;
+	*n = 0;
+	if (rc)
+		return rc;
+	crm_stmt_bind_text(st, 1, date);
+	if (person)
+		crm_stmt_bind_int(st, 2, person);
+	while ((rc = crm_stmt_step(st)) == CRM_ROW) {
+		if (*n == cap) {
+			struct lapse *p = realloc(*v, (cap = cap ? 2 * cap : 64) * sizeof *p);
+
+			if (!p) {
+				rc = crm_error_nomem();
+				break;
+			}
+			*v = p;
+		}
+		(*v)[*n].entry = crm_stmt_int(st, 0);
+		(*v)[*n].person = crm_stmt_int(st, 1);
+		(*v)[*n].points = crm_stmt_int(st, 2);
+		snprintf((*v)[*n].expires, CRM_DATE_LEN, "%s", crm_stmt_text(st, 3));
+		++*n;
+	}
+	crm_stmt_reset(st);
+	return rc < 0 ? rc : CRM_OK;
+}
+
+/* An expire entry takes exactly its lot, nothing else. */
+static int write_off(crm_db *db, const struct lapse *l, int64_t *entry)
+{
+	char at[CRM_TIME_LEN];
+	crm_stmt *st;
+	int rc = crm_db_stmt(db, &st, "INSERT INTO loyalty_ledger(contact_id, at, kind, points,"
+	                     " user, created_at) VALUES (?1, ?2, 'expire', ?3, ?4, crm_now())");
+
+	if (rc)
+		return rc;
+	snprintf(at, sizeof at, "%sT00:00:00Z", l->expires);
+	crm_stmt_bind_int(st, 1, l->person);
+	crm_stmt_bind_text(st, 2, at);
+	crm_stmt_bind_int(st, 3, -l->points);
+	crm_stmt_bind_text(st, 4, crm_db_user(db));
+	if ((rc = crm_stmt_done(st)))
+		return rc;
+	*entry = crm_db_last_id(db);
+	if (!(rc = use(db, *entry, l->entry, l->points)))
+		rc = crm_db_exec_id(db, "DELETE FROM loyalty_lots WHERE entry_id = ?1", l->entry);
+	return rc;
+}
+
+int crm_loyalty_expire_where(crm_db *db, const char *date, int64_t person,
+                             int (*fn)(void *arg, const char *const *vals), void *arg,
+                             int64_t *count)
+{
+	struct lapse *v;
+	size_t n;
+	int64_t entry;
+	int rc = lapses(db, date, person, &v, &n);
+
+	for (size_t i = 0; i < n && !rc; i++) {
+		char id[24], who[24], pts[24], at[CRM_TIME_LEN];
+		const char *row[] = { id, who, pts, at };
+
+		if ((rc = write_off(db, &v[i], &entry)) || !fn)
+			continue;
+		snprintf(id, sizeof id, "%lld", (long long)entry);
+		snprintf(who, sizeof who, "%lld", (long long)v[i].person);
+		snprintf(pts, sizeof pts, "%lld", (long long)-v[i].points);
+		snprintf(at, sizeof at, "%sT00:00:00Z", v[i].expires);
+		rc = fn(arg, row);
+	}
+	free(v);
+	if (count)
+		*count = (int64_t)n;
+	return rc;
+}
+
+int crm_loyalty_expire(crm_db *db, const char *date,
+                       int (*fn)(void *arg, const char *const *vals), void *arg, int64_t *n)
+{
+	return crm_loyalty_expire_where(db, date, 0, fn, arg, n);
+}
+
+/* Statements */
+
+struct running {
+	int (*fn)(void *arg, const char *const *vals);
+	void *arg;
+	int64_t balance;
+};
+
+static int statement_row(void *arg, const char *const *vals)
+{
+	struct running *r = arg;
+	char bal[24];
+	const char *row[CRM_STATEMENT_COLUMNS] = { vals[0], vals[1], vals[2], vals[3], bal, vals[4],
+		                                   vals[5] };
+
+	r->balance += strtoll(vals[3], NULL, 10);
+	snprintf(bal, sizeof bal, "%lld", (long long)r->balance);
+	return r->fn(r->arg, row);
+}
+
+int crm_loyalty_statement(crm_db *db, int64_t person, const char *since,
+                          int (*fn)(void *arg, const char *const *vals), void *arg)
+{
+	struct running r = { fn, arg, 0 };
+	crm_stmt *st;
+	char from[CRM_DATE_LEN + 1];
+	int rc;
+
+	snprintf(from, sizeof from, "%s", since ? since : "");
+	if ((rc = sum_of(db, "SELECT coalesce(sum(points), 0) FROM loyalty_ledger"
+	                 " WHERE contact_id = ?1 AND at < ?2", person, from, &r.balance)))
+		return rc;
+	if ((rc = crm_db_stmt(db, &st, "SELECT id, at, kind, points, expires,"
+	                      " coalesce(CASE WHEN purchase_id IS NOT NULL THEN 'purchase '"
+	                      " || purchase_id || coalesce(' ' || rule, '') END, reward, reason, '')"
+	                      " FROM loyalty_ledger WHERE contact_id = ?1 AND at >= ?2"
+	                      " ORDER BY at, id")))
+		return rc;
+	crm_stmt_bind_int(st, 1, person);
+	crm_stmt_bind_text(st, 2, from);
+	return crm_loyalty_rows(st, statement_row, &r);
+}
+
+int crm_loyalty_rows(crm_stmt *st, int (*fn)(void *arg, const char *const *vals), void *arg)
+{
+	const char *vals[16];
+	int rc, n = crm_stmt_columns(st);
+
+	while ((rc = crm_stmt_step(st)) == CRM_ROW) {
+		for (int i = 0; i < n && i < 16; i++)
+			vals[i] = crm_stmt_kind(st, i) == CRM_KIND_NULL ? NULL : crm_stmt_text(st, i);
+		if ((rc = fn(arg, vals)))
+			break;
+	}
+	crm_stmt_reset(st);
+	return rc < 0 ? rc : CRM_OK;
+}
+
+int crm_loyalty_explain(crm_db *db, int64_t person,
+                        int (*fn)(void *arg, const char *const *vals), void *arg)
+{
+	crm_stmt *st;
+	int rc = crm_db_stmt(db, &st, "SELECT e.id, e.at, e.kind, coalesce(e.rule, e.reason),"
+	                     " e.purchase_id, e.points,"
+	                     " coalesce((SELECT sum(u.points) FROM loyalty_uses u JOIN loyalty_ledger x"
+	                     " ON x.id = u.entry_id WHERE u.lot_id = e.id AND x.kind <> 'expire'), 0),"
+	                     " coalesce((SELECT sum(u.points) FROM loyalty_uses u JOIN loyalty_ledger x"
+	                     " ON x.id = u.entry_id WHERE u.lot_id = e.id AND x.kind = 'expire'), 0),"
+	                     " coalesce((SELECT remaining FROM loyalty_lots WHERE entry_id = e.id), 0),"
+	                     " e.expires FROM loyalty_ledger e WHERE e.contact_id = ?1 AND e.points > 0"
+	                     " ORDER BY e.at, e.id");
+
+	if (rc)
+		return rc;
+	crm_stmt_bind_int(st, 1, person);
+	return crm_loyalty_rows(st, fn, arg);
+}
