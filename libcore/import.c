@@ -805,6 +805,9 @@ static int write_row(crm_import *imp, crm_record *r, int64_t id, struct crm_impo
 	int line = adding && imp->rs.has_line;
 
 	rc = fill_record(imp, r);
+	/* History loaded with --no-earn never earns loyalty points. */
+	if (!rc && adding && imp->o.no_earn && crm_entity_field_find(imp->e, "earns"))
+		rc = crm_record_set(r, "earns", "no");
 	if (!rc && line && (derived = imp->e->import_line(imp->db, r, 0, imp->rs.line,
 	                                                  imp->rs.currency, 0)) < 0)
 		rc = derived;

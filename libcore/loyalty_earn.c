@@ -70,7 +70,8 @@ static int load(crm_db *db, int64_t id, struct bought *b, int *found)
 	int rc = crm_db_stmt(db, &st, "SELECT coalesce(p.contact_id, 0), p.total,"
 	                     " (SELECT coalesce(sum(r.total), 0) FROM purchases r"
 	                     " WHERE r.refund_of = p.id AND r.archived_at IS NULL),"
-	                     " p.total_currency, p.at, p.status, p.archived_at IS NOT NULL, p.earns,"
+	                     " p.total_currency, p.at, p.status, p.archived_at IS NOT NULL,"
+	                     " p.earns = 'yes',"
 	                     " coalesce(substr(c.birth_date, -5, 2) = substr(p.at, 6, 2), 0)"
 	                     " FROM purchases p LEFT JOIN contacts c ON c.id = p.contact_id"
 	                     " WHERE p.id = ?1 AND p.refund_of IS NULL AND p.total IS NOT NULL");
@@ -206,7 +207,7 @@ static int64_t kept(const struct bought *b, int64_t gross)
 {
 	__int128 back;
 
-	if (!strcmp(b->status, "cancelled") || b->archived || b->total <= 0)
+	if (!strcmp(b->status, "cancelled") || b->archived || !b->earns || b->total <= 0)
 		return 0;
 	back = ((__int128)gross * -b->refunded * 2 + b->total) / (2 * (__int128)b->total);
 	return back >= gross ? 0 : gross - (int64_t)back;
@@ -305,8 +306,8 @@ int crm_loyalty_purchase(crm_db *db, int64_t id, int score)
 	if (!crm_config_loyalty(crm_db_config(db)))
 		return CRM_OK;
 	rc = load(db, id, &b, &found);
-	if (!rc && found && b.earns && b.person)
-		rc = settle(db, id, &b, score);
+	if (!rc && found && b.person)
+		rc = settle(db, id, &b, score && b.earns);
 	if (!rc && found && b.earns && b.person && score)
 		rc = crm_loyalty_upgrade(db, b.person, b.at);
 	bought_free(&b);

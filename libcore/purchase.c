@@ -23,6 +23,7 @@
 #include "registry.h"
 
 static const char *const purchase_status[] = { "paid", "refunded", "cancelled", NULL };
+static const char *const yes_no[] = { "yes", "no", NULL };
 
 static const struct crm_fielddef purchase_fields[] = {
 	FIELD("id", CRM_FT_ID, RO, "record id", "id", NULL),
@@ -39,6 +40,8 @@ static const struct crm_fielddef purchase_fields[] = {
 	      "total", NULL),
 	CHOICE("status", CRM_FIELD_NOTEMPTY, "paid (default), refunded or cancelled",
 	       purchase_status, "status"),
+	CHOICE("earns", CRM_FIELD_NOTEMPTY | HIDDEN, "yes (default): it earns loyalty points; no:"
+	       " it does not, and gives back what it earned", yes_no, "earns"),
 	FIELD("tags", CRM_FT_TAGS, RO, "tags, comma-separated", NULL, "t.tags"),
 	REF("refund_of", HIDDEN, "the purchase a refund gives money back for: its id", "purchase",
 	    "refund_of", "t.refund_of"),

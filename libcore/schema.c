@@ -461,7 +461,8 @@ static const char step9[] =
  * and owed are working sets: a lot is deleted once used up or expired.
  * A person's tier is their latest tier change. */
 static const char step10[] =
-	"ALTER TABLE purchases ADD COLUMN earns INTEGER NOT NULL DEFAULT 1;"
+	"ALTER TABLE purchases ADD COLUMN earns TEXT NOT NULL DEFAULT 'yes'"
+	" CHECK (earns IN ('yes','no'));"
 	"CREATE TABLE loyalty_ledger ("
 	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
 	" contact_id INTEGER REFERENCES contacts(id) ON DELETE SET NULL,"

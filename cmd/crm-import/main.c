@@ -27,6 +27,7 @@ static const struct cli_opt import_opts[] = {
 	{ "reject", 'r', CLI_ARG, "FILE", "write rejected records to FILE, in the input's format" },
 	{ "max-errors", 0, CLI_ARG, "N", "roll everything back once more than N records are rejected" },
 	{ "dry-run", 'n', CLI_NOARG, NULL, "check everything and print the summary, write nothing" },
+	{ "no-earn", 0, CLI_NOARG, NULL, "purchases: the purchases created earn no loyalty points (history)" },
 	{ NULL, 0, 0, NULL, NULL }
 };
 
@@ -194,6 +195,8 @@ static int parse(struct cli *c, struct run *run, struct crm_import_opts *o)
 	const char *v;
 
 	run->ropts.format = (enum crm_format)-1;
+	if (cli_has(c, "no-earn") && strcmp(c->verb->name, "purchases"))
+		return cli_usage_error(c, "--no-earn is for purchases only");
 	if ((v = cli_get(c, "format")) && crm_reader_format(&run->ropts.format, v))
 		return cli_error(c, CRM_EUSAGE);
 	if ((v = cli_get(c, "delimiter"))) {
@@ -301,6 +304,7 @@ static int import_entity(struct cli *c, int argc, char **argv)
 		return cli_error(c, rc);
 	o.map = map;
 	o.source = src = sources(argc, argv);
+	o.no_earn = cli_has(c, "no-earn");
 	run.progress = !c->quiet && isatty(STDERR_FILENO);
 	clock_gettime(CLOCK_MONOTONIC, &run.start);
 	run.shown = run.start;

@@ -46,6 +46,7 @@ struct crm_import_opts {
 	enum crm_unknown unknown;
 	const crm_import_map *map;  /* may be NULL */
 	const char *source;         /* what was read, for the batch list */
+	int no_earn;                /* purchases created earn no loyalty points */
 };
 
 enum crm_outcome {
