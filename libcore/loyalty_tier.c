@@ -4,9 +4,9 @@
  *
  * A tier change is a row of loyalty_tiers; a person's tier as of a time
  * is their latest change at or before it.  The window's figures are the
- * points earned from purchases (net of their reversals) or the spend
- * (purchases net of refunds, in the base currency) dated in the window
- * months up to and including the day.
+ * points earned from the purchases dated in it, net of what refunds took
+ * back by the day, or the spend on them (net of refunds, in the base
+ * currency); the window is the months up to and including the day.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -107,10 +107,11 @@ int crm_loyalty_standing(crm_db *db, int64_t person, const char *date,
 		return CRM_EUSAGE;
 	crm_loyalty_add_months(from, date, -p->window_months);
 	snprintf(end, sizeof end, "%.10sT99", date);
-	if ((rc = window_sum(db, "SELECT coalesce(sum(points), 0) FROM loyalty_ledger"
-	                     " WHERE contact_id = ?1 AND purchase_id IS NOT NULL"
-	                     " AND kind IN ('earn', 'reverse') AND at > ?2 || 'T99' AND at < ?3",
-	                     person, from, end, &out->points)) ||
+	if ((rc = window_sum(db, "SELECT coalesce(sum(e.points), 0) FROM loyalty_ledger e"
+	                     " JOIN purchases p ON p.id = e.purchase_id WHERE e.contact_id = ?1"
+	                     " AND e.kind IN ('earn', 'reverse') AND e.at < ?3"
+	                     " AND p.at > ?2 || 'T99' AND p.at < ?3", person, from, end,
+	                     &out->points)) ||
 	    (rc = window_sum(db, "SELECT coalesce(sum(crm_base(total, total_currency, at)), 0)"
 	                     " FROM purchases WHERE contact_id = ?1 AND archived_at IS NULL"
 	                     " AND status <> 'cancelled' AND at > ?2 || 'T99' AND at < ?3",

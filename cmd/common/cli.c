@@ -334,6 +334,17 @@ static int getopt_tables(const struct table *t, struct option **lo, char *shorto
 	return 0;
 }
 
+/* A negative number ("-4", "-2.5") is an operand, not options: its dash
+ * is swapped for a byte getopt takes for text while it parses, and back.
+ * "-0" stays the option it is. */
+static void negatives(int argc, char **argv, char from, char to)
+{
+	for (int i = 1; i < argc; i++)
+		if (argv[i][0] == from && argv[i][1] >= '1' && argv[i][1] <= '9' &&
+		    strspn(argv[i] + 1, "0123456789.") == strlen(argv[i] + 1))
+			argv[i][0] = to;
+}
+
 /* Parses the verb's command line; returns -1 to go on, else an exit status. */
 static int parse_options(struct cli *c, const struct table *t, int argc, char **argv)
 {
@@ -345,6 +356,7 @@ static int parse_options(struct cli *c, const struct table *t, int argc, char **
 		return cli_fail(c, 1, "out of memory");
 	opterr = 0;
 	optind = 1;
+	negatives(argc, argv, '-', '\001');
 	while (!rc && (ch = getopt_long(argc, argv, shortopts, lo, NULL)) != -1) {
 		const struct entry *e = ch >= 256 ? &t->e[ch - 256] : find_short(t, ch);
 		if (ch == '?' || ch == ':' || !e) {
@@ -356,6 +368,7 @@ static int parse_options(struct cli *c, const struct table *t, int argc, char **
 		rc = take_option(c, t, e, optarg);
 	}
 	free(lo);
+	negatives(argc, argv, '\001', '-');
 	if (rc == -1) {
 		verb_help(c, t);
 		return 0;
