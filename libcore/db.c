@@ -31,6 +31,8 @@ int crm_db_fail_handle(sqlite3 *h, int rc, const char *what)
 	if (!path || !*path)
 		path = "database";
 
+	if (rc == SQLITE_CONSTRAINT_FUNCTION)
+		return crm_error_set(CRM_EDATA, "%s", msg);
 	switch (rc & 0xff) {
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:

@@ -91,6 +91,14 @@ static int base_of(sqlite3_context *ctx, sqlite3_value **argv, int64_t *out)
 	return 1;
 }
 
+/* Fails the statement with the recorded message as bad data (an amount
+ * with no rate to convert it), which crm_db_fail reports as CRM_EDATA. */
+static void data_error(sqlite3_context *ctx)
+{
+	sqlite3_result_error(ctx, crm_error_message(), -1);
+	sqlite3_result_error_code(ctx, SQLITE_CONSTRAINT_FUNCTION);
+}
+
 /* crm_base(minor, currency, date): the amount in minor units of the base
  * currency; an error when no rate converts it. */
 static void sql_base(sqlite3_context *ctx, int argc, sqlite3_value **argv)
@@ -102,7 +110,7 @@ static void sql_base(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	if (rc > 0)
 		sqlite3_result_int64(ctx, v);
 	else if (rc < 0)
-		sqlite3_result_error(ctx, crm_error_message(), -1);
+		data_error(ctx);
 	else
 		sqlite3_result_null(ctx);
 }

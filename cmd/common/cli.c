@@ -334,15 +334,39 @@ static int getopt_tables(const struct table *t, struct option **lo, char *shorto
 	return 0;
 }
 
+/* Whether arg is an option whose value is the next argument. */
+static int wants_value(const struct table *t, const char *arg)
+{
+	size_t n = strlen(arg);
+	const struct entry *e = NULL;
+
+	if (arg[0] != '-' || n < 2)
+		return 0;
+	if (arg[1] != '-')
+		e = find_short(t, (unsigned char)arg[n - 1]);
+	for (size_t i = 0; arg[1] == '-' && !strchr(arg, '=') && i < t->n && !e; i++)
+		if (!strcmp(t->e[i].opt.name, arg + 2))
+			e = &t->e[i];
+	return e && e->opt.arg;
+}
+
 /* A negative number ("-4", "-2.5") is an operand, not options: its dash
  * is swapped for a byte getopt takes for text while it parses, and back.
- * "-0" stays the option it is. */
-static void negatives(int argc, char **argv, char from, char to)
+ * "-0" stays the option it is; an option's value is left as it is. */
+static void hide_negatives(const struct table *t, int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++)
-		if (argv[i][0] == from && argv[i][1] >= '1' && argv[i][1] <= '9' &&
-		    strspn(argv[i] + 1, "0123456789.") == strlen(argv[i] + 1))
-			argv[i][0] = to;
+		if (argv[i][0] == '-' && argv[i][1] >= '1' && argv[i][1] <= '9' &&
+		    strspn(argv[i] + 1, "0123456789.") == strlen(argv[i] + 1) &&
+		    !wants_value(t, argv[i - 1]))
+			argv[i][0] = '\001';
+}
+
+static void show_negatives(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (argv[i][0] == '\001')
+			argv[i][0] = '-';
 }
 
 /* Parses the verb's command line; returns -1 to go on, else an exit status. */
@@ -356,7 +380,7 @@ static int parse_options(struct cli *c, const struct table *t, int argc, char **
 		return cli_fail(c, 1, "out of memory");
 	opterr = 0;
 	optind = 1;
-	negatives(argc, argv, '-', '\001');
+	hide_negatives(t, argc, argv);
 	while (!rc && (ch = getopt_long(argc, argv, shortopts, lo, NULL)) != -1) {
 		const struct entry *e = ch >= 256 ? &t->e[ch - 256] : find_short(t, ch);
 		if (ch == '?' || ch == ':' || !e) {
@@ -368,7 +392,7 @@ static int parse_options(struct cli *c, const struct table *t, int argc, char **
 		rc = take_option(c, t, e, optarg);
 	}
 	free(lo);
-	negatives(argc, argv, '\001', '-');
+	show_negatives(argc, argv);
 	if (rc == -1) {
 		verb_help(c, t);
 		return 0;
