@@ -40,6 +40,7 @@ static const struct crm_fielddef contact_fields[] = {
 	FIELD("company_id", CRM_FT_ID, RO | HIDDEN, "company record id", "company_id", NULL),
 	DEAL_FIELDS("contact_id"),
 	PURCHASE_FIELDS("contact_id"),
+	LOYALTY_FIELDS,
 	BOOKKEEPING,
 };
 

@@ -59,6 +59,15 @@
 	      "(SELECT max(at) FROM purchases WHERE " col " = t.id AND archived_at IS NULL" \
 	      " AND refund_of IS NULL AND status <> 'cancelled')")
 
+/* A person's loyalty points (the ledger's sum; crm-loyalty balance also
+ * leaves out points past their expiry not yet written off) and tier. */
+#define LOYALTY_FIELDS \
+	FIELD("points", CRM_FT_ID, RO | HIDDEN, "loyalty points (crm-loyalty(1))", NULL, \
+	      "(SELECT coalesce(sum(points), 0) FROM loyalty_ledger WHERE contact_id = t.id)"), \
+	FIELD("tier", CRM_FT_TEXT, RO | HIDDEN, "loyalty tier", NULL, \
+	      "(SELECT nullif(tier, '') FROM loyalty_tiers WHERE contact_id = t.id" \
+	      " ORDER BY at DESC, id DESC LIMIT 1)")
+
 #define NFIELDS(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Runs sql (?1 = ref) and counts the rows it returns in *n, keeping the

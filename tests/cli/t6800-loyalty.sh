@@ -95,6 +95,11 @@ test_expect_success 'crossing a tier threshold upgrades at once; the next purcha
 	crm-purchase add --person 1 --total "10 EUR" --at 2026-11-15T08:00:00Z >/dev/null &&
 	balance_is 1 463
 '
+test_expect_success 'people show their points and tier, and can be chosen by them' '
+	crm-contact show 1 -f points,tier -H >out && printf "463\tsilver\n" >expect && test_cmp expect out &&
+	crm-contact list --where "tier = silver" -f id -H >out && echo 1 >expect && test_cmp expect out &&
+	crm-contact list --where "points >= 24" -f id -H >out && printf "1\n2\n" >expect && test_cmp expect out
+'
 # One tea of 12.00 back from 57.00: each rule of purchase 2 gives back
 # round(points x 12/57): spend 57 -> 12, tea 15 -> 3 (3.16), birthday
 # 57 -> 12; 27 in all.
