@@ -165,6 +165,25 @@ static int parts(crm_db *db, const char *sql, int64_t person, int64_t purchase, 
 	return rc < 0 ? rc : CRM_OK;
 }
 
+/* Moves *points (> 0) through the rows v in order, each share recorded
+ * as a use and taken off its row: v are what is owed, settled by entry
+ * (settle), or lots, used by entry.  Leaves in *points what none took. */
+static int spread(crm_db *db, const struct part *v, size_t n, int64_t entry, int settle,
+                  int64_t *points)
+{
+	int rc = CRM_OK;
+
+	for (size_t i = 0; i < n && *points > 0 && !rc; i++) {
+		int64_t k = v[i].points < *points ? v[i].points : *points;
+
+		if (!(rc = settle ? use(db, v[i].entry, entry, k) : use(db, entry, v[i].entry, k)))
+			rc = settle ? shrink(db, "loyalty_owed", "points", v[i].entry, k)
+			            : shrink(db, "loyalty_lots", "remaining", v[i].entry, k);
+		*points -= k;
+	}
+	return rc;
+}
+
 /* Points added: they settle what is owed, oldest first; the rest is a lot. */
 int crm_loyalty_give(crm_db *db, int64_t person, int64_t entry, int64_t points,
                      const char *expires)
@@ -175,13 +194,8 @@ int crm_loyalty_give(crm_db *db, int64_t person, int64_t entry, int64_t points,
 	int rc = parts(db, "SELECT entry_id, points FROM loyalty_owed WHERE contact_id = ?1"
 	               " ORDER BY entry_id", person, 0, NULL, &owed, &n);
 
-	for (size_t i = 0; i < n && points > 0 && !rc; i++) {
-		int64_t k = owed[i].points < points ? owed[i].points : points;
-
-		if (!(rc = use(db, owed[i].entry, entry, k)))
-			rc = shrink(db, "loyalty_owed", "points", owed[i].entry, k);
-		points -= k;
-	}
+	if (!rc)
+		rc = spread(db, owed, n, entry, 1, &points);
 	free(owed);
 	if (rc || points <= 0)
 		return rc;
@@ -209,13 +223,8 @@ int crm_loyalty_take(crm_db *db, int64_t person, int64_t entry, int64_t points,
 	               " l.expires IS NULL, l.expires, l.entry_id", person, purchase ? purchase : -1,
 	               rule, &lots, &n);
 
-	for (size_t i = 0; i < n && points > 0 && !rc; i++) {
-		int64_t k = lots[i].points < points ? lots[i].points : points;
-
-		if (!(rc = use(db, entry, lots[i].entry, k)))
-			rc = shrink(db, "loyalty_lots", "remaining", lots[i].entry, k);
-		points -= k;
-	}
+	if (!rc)
+		rc = spread(db, lots, n, entry, 0, &points);
 	free(lots);
 	if (rc || points <= 0)
 		return rc;
@@ -230,7 +239,8 @@ int crm_loyalty_take(crm_db *db, int64_t person, int64_t entry, int64_t points,
 
 /* Balance, redemption, adjustment */
 
-static int sum_of(crm_db *db, const char *sql, int64_t person, const char *date, int64_t *out)
+int crm_loyalty_number(crm_db *db, const char *sql, int64_t person, const char *a,
+                       const char *b, int64_t *out)
 {
 	crm_stmt *st;
 	int rc = crm_db_stmt(db, &st, sql);
@@ -239,7 +249,9 @@ static int sum_of(crm_db *db, const char *sql, int64_t person, const char *date,
 		return rc;
 	crm_stmt_bind_int(st, 1, person);
 	if (crm_stmt_params(st) > 1)
-		crm_stmt_bind_text(st, 2, date);
+		crm_stmt_bind_text(st, 2, a);
+	if (crm_stmt_params(st) > 2)
+		crm_stmt_bind_text(st, 3, b);
 	rc = crm_stmt_step(st);
 	*out = rc == CRM_ROW ? crm_stmt_int(st, 0) : 0;
 	crm_stmt_reset(st);
@@ -253,10 +265,11 @@ int crm_loyalty_balance(crm_db *db, int64_t person, int64_t *points)
 	int rc;
 
 	crm_loyalty_today(db, today);
-	if ((rc = sum_of(db, "SELECT coalesce(sum(points), 0) FROM loyalty_ledger"
-	                 " WHERE contact_id = ?1", person, NULL, &sum)) ||
-	    (rc = sum_of(db, "SELECT coalesce(sum(remaining), 0) FROM loyalty_lots"
-	                 " WHERE contact_id = ?1 AND expires <= ?2", person, today, &gone)))
+	if ((rc = crm_loyalty_number(db, "SELECT coalesce(sum(points), 0) FROM loyalty_ledger"
+	                             " WHERE contact_id = ?1", person, NULL, NULL, &sum)) ||
+	    (rc = crm_loyalty_number(db, "SELECT coalesce(sum(remaining), 0) FROM loyalty_lots"
+	                             " WHERE contact_id = ?1 AND expires <= ?2", person, today, NULL,
+	                             &gone)))
 		return rc;
 	*points = sum - gone;
 	return CRM_OK;
@@ -449,8 +462,9 @@ int crm_loyalty_statement(crm_db *db, int64_t person, const char *since,
 	int rc;
 
 	snprintf(from, sizeof from, "%s", since ? since : "");
-	if ((rc = sum_of(db, "SELECT coalesce(sum(points), 0) FROM loyalty_ledger"
-	                 " WHERE contact_id = ?1 AND at < ?2", person, from, &r.balance)))
+	if ((rc = crm_loyalty_number(db, "SELECT coalesce(sum(points), 0) FROM loyalty_ledger"
+	                             " WHERE contact_id = ?1 AND at < ?2", person, from, NULL,
+	                             &r.balance)))
 		return rc;
 	if ((rc = crm_db_stmt(db, &st, "SELECT id, at, kind, points, expires,"
 	                      " coalesce(CASE WHEN purchase_id IS NOT NULL THEN 'purchase '"

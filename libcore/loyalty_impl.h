@@ -33,6 +33,11 @@ int crm_loyalty_expire_where(crm_db *db, const char *date, int64_t person,
                              int (*fn)(void *arg, const char *const *vals), void *arg,
                              int64_t *count);
 
+/* Stores in *out the number sql returns, with ?1 bound to person and ?2,
+ * ?3 (when sql has them) to a and b; 0 when it returns no row. */
+int crm_loyalty_number(crm_db *db, const char *sql, int64_t person, const char *a,
+                       const char *b, int64_t *out);
+
 /* Calls fn with each row of st (bound), NULL for NULL columns. */
 int crm_loyalty_rows(crm_stmt *st, int (*fn)(void *arg, const char *const *vals), void *arg);
 

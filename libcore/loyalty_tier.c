@@ -15,38 +15,31 @@
 #include "loyalty_impl.h"
 #include "registry.h"
 
-int crm_loyalty_tier_at(crm_db *db, int64_t person, const char *at, char out[64])
+/* The text of column col of person's latest tier change before at
+ * (op "<=": at or before it); "" when none. */
+static int latest(crm_db *db, int64_t person, const char *col, const char *op, const char *at,
+                  char *out, size_t n)
 {
+	char sql[160];
 	crm_stmt *st;
-	int rc = crm_db_stmt(db, &st, "SELECT tier FROM loyalty_tiers WHERE contact_id = ?1"
-	                     " AND at <= ?2 ORDER BY at DESC, id DESC LIMIT 1");
+	int rc;
 
+	snprintf(sql, sizeof sql, "SELECT %s FROM loyalty_tiers WHERE contact_id = ?1 AND at %s ?2"
+	         " ORDER BY at DESC, id DESC LIMIT 1", col, op);
 	out[0] = 0;
-	if (rc)
+	if ((rc = crm_db_stmt(db, &st, sql)))
 		return rc;
 	crm_stmt_bind_int(st, 1, person);
 	crm_stmt_bind_text(st, 2, at);
 	if ((rc = crm_stmt_step(st)) == CRM_ROW)
-		snprintf(out, 64, "%s", crm_stmt_text(st, 0));
+		snprintf(out, n, "%s", crm_stmt_text(st, 0));
 	crm_stmt_reset(st);
 	return rc < 0 ? rc : CRM_OK;
 }
 
-static int window_sum(crm_db *db, const char *sql, int64_t person, const char *from,
-                      const char *to, int64_t *out)
+int crm_loyalty_tier_at(crm_db *db, int64_t person, const char *at, char out[64])
 {
-	crm_stmt *st;
-	int rc = crm_db_stmt(db, &st, sql);
-
-	if (rc)
-		return rc;
-	crm_stmt_bind_int(st, 1, person);
-	crm_stmt_bind_text(st, 2, from);
-	crm_stmt_bind_text(st, 3, to);
-	rc = crm_stmt_step(st);
-	*out = rc == CRM_ROW ? crm_stmt_int(st, 0) : 0;
-	crm_stmt_reset(st);
-	return rc < 0 ? rc : CRM_OK;
+	return latest(db, person, "tier", "<=", at, out, 64);
 }
 
 /* The index of the highest tier points and spend reach, -1 for none. */
@@ -77,24 +70,6 @@ static const struct crm_loyalty_programme *programme(crm_db *db)
 	return p;
 }
 
-/* When person reached the tier they had at end. */
-static int since(crm_db *db, int64_t person, const char *end, char out[CRM_TIME_LEN])
-{
-	crm_stmt *st;
-	int rc = crm_db_stmt(db, &st, "SELECT at FROM loyalty_tiers WHERE contact_id = ?1"
-	                     " AND at < ?2 ORDER BY at DESC, id DESC LIMIT 1");
-
-	out[0] = 0;
-	if (rc)
-		return rc;
-	crm_stmt_bind_int(st, 1, person);
-	crm_stmt_bind_text(st, 2, end);
-	if ((rc = crm_stmt_step(st)) == CRM_ROW)
-		snprintf(out, CRM_TIME_LEN, "%s", crm_stmt_text(st, 0));
-	crm_stmt_reset(st);
-	return rc < 0 ? rc : CRM_OK;
-}
-
 int crm_loyalty_standing(crm_db *db, int64_t person, const char *date,
                          struct crm_loyalty_standing *out)
 {
@@ -107,15 +82,16 @@ int crm_loyalty_standing(crm_db *db, int64_t person, const char *date,
 		return CRM_EUSAGE;
 	crm_loyalty_add_months(from, date, -p->window_months);
 	snprintf(end, sizeof end, "%.10sT99", date);
-	if ((rc = window_sum(db, "SELECT coalesce(sum(e.points), 0) FROM loyalty_ledger e"
-	                     " JOIN purchases p ON p.id = e.purchase_id WHERE e.contact_id = ?1"
-	                     " AND e.kind IN ('earn', 'reverse') AND e.at < ?3"
-	                     " AND p.at > ?2 || 'T99' AND p.at < ?3", person, from, end,
-	                     &out->points)) ||
-	    (rc = window_sum(db, "SELECT coalesce(sum(crm_base(total, total_currency, at)), 0)"
-	                     " FROM purchases WHERE contact_id = ?1 AND archived_at IS NULL"
-	                     " AND status <> 'cancelled' AND at > ?2 || 'T99' AND at < ?3",
-	                     person, from, end, &out->spend)) ||
+	if ((rc = crm_loyalty_number(db, "SELECT coalesce(sum(e.points), 0) FROM loyalty_ledger e"
+	                             " JOIN purchases p ON p.id = e.purchase_id"
+	                             " WHERE e.contact_id = ?1 AND e.kind IN ('earn', 'reverse')"
+	                             " AND e.at < ?3 AND p.at > ?2 || 'T99' AND p.at < ?3",
+	                             person, from, end, &out->points)) ||
+	    (rc = crm_loyalty_number(db, "SELECT coalesce(sum(crm_base(total, total_currency,"
+	                             " at)), 0) FROM purchases WHERE contact_id = ?1"
+	                             " AND archived_at IS NULL AND status <> 'cancelled'"
+	                             " AND at > ?2 || 'T99' AND at < ?3", person, from, end,
+	                             &out->spend)) ||
 	    (rc = crm_loyalty_tier_at(db, person, end, out->tier)))
 		return rc;
 	if ((q = reached(p, out->points, out->spend)) >= 0)
@@ -123,7 +99,7 @@ int crm_loyalty_standing(crm_db *db, int64_t person, const char *date,
 	q = tier_index(p, out->tier);
 	if ((size_t)(q + 1) < p->ntiers)
 		snprintf(out->next, sizeof out->next, "%s", p->tiers[q + 1].name);
-	return since(db, person, end, out->since);
+	return latest(db, person, "at", "<", end, out->since, sizeof out->since);
 }
 
 static int change(crm_db *db, int64_t person, const char *at, const char *tier,
