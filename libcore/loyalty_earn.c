@@ -170,6 +170,8 @@ static int rule_points(crm_db *db, const struct crm_loyalty_rule *r, const struc
 	} else {
 		v = (__int128)(r->per == CRM_EARN_ITEM ? items : 1) * r->milli;
 	}
+	/* Capped before the multiplier, so that the product fits. */
+	v = v > CRM_POINTS_MAX * (__int128)1000 ? CRM_POINTS_MAX * (__int128)1000 : v;
 	*points = capped(v * mult / 1000000);
 	return CRM_OK;
 }

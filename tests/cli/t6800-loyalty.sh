@@ -263,6 +263,17 @@ test_expect_success 'the ledger adds up: balance = lots left - owed, no lot used
 	test "$(sqlite3 "$CRM_DB" "select count(*) from loyalty_ledger e join (select lot_id, sum(points) s
 		from loyalty_uses group by 1) u on u.lot_id = e.id where u.s > e.points")" = 0
 '
+# The spend rule gives at most 10^12 points in one entry; big adds 20.
+test_expect_success 'hostile numbers: the largest purchase earns the most one entry holds; huge points are refused' '
+	crm-contact add -q --email max@example.org >/dev/null &&
+	crm-purchase add --person max@example.org --total "92233720368547758.07 EUR" --at 2026-11-20 >/dev/null &&
+	balance_is max@example.org 1000000000020 &&
+	expect_exit 3 crm-loyalty redeem max@example.org 1000000000001 2>err &&
+	expect_exit 3 crm-loyalty redeem max@example.org 99999999999999999999 2>err &&
+	expect_exit 3 crm-loyalty adjust max@example.org +1000000000001 --reason x 2>err &&
+	expect_exit 3 crm-loyalty adjust max@example.org -1.5 --reason x 2>err &&
+	expect_exit 3 crm-loyalty redeem max@example.org 1e3 2>err
+'
 test_expect_success 'without a programme, redeem and review are usage errors; balance is 0' '
 	mv .config/crm/config.yaml cfg.keep &&
 	expect_exit 2 crm-loyalty redeem 2 5 2>err && grep -q "no loyalty programme" err &&
