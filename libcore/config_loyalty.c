@@ -149,9 +149,10 @@ static int words_value(const struct loader *ld, const yaml_node_t *v, const char
 	return rc;
 }
 
-static int rule_key(const struct loader *ld, const char *key, yaml_node_t *v,
+static int rule_key(const struct loader *ld, const yaml_node_t *k, yaml_node_t *v,
                     struct crm_loyalty_rule *r)
 {
+	const char *key = crm_ydoc_text(k);
 	static const char *const per[] = { "amount", "item", "order" };
 	const char *text;
 	int rc;
@@ -177,13 +178,14 @@ static int rule_key(const struct loader *ld, const char *key, yaml_node_t *v,
 		return crm_ydoc_fail(ld->yd, v->start_mark, "unknown %s '%s' (expected %s)", key, text,
 		                     !strcmp(key, "per") ? "amount, item or order" : "birthday-month");
 	}
-	return crm_ydoc_fail(ld->yd, v->start_mark, "unknown key '%s' (an earn rule has name, per,"
+	return crm_ydoc_fail(ld->yd, k->start_mark, "unknown key '%s' (an earn rule has name, per,"
 	                     " points, min_amount, category, sku and when)", key);
 }
 
-static int tier_key(const struct loader *ld, const char *key, yaml_node_t *v,
+static int tier_key(const struct loader *ld, const yaml_node_t *k, yaml_node_t *v,
                     struct crm_loyalty_tier *t)
 {
+	const char *key = crm_ydoc_text(k);
 	if (!strcmp(key, "name"))
 		return name_value(ld, v, key, &t->name);
 	if (!strcmp(key, "points"))
@@ -192,14 +194,14 @@ static int tier_key(const struct loader *ld, const char *key, yaml_node_t *v,
 		return amount_later(ld, v, key, &t->spend);
 	if (!strcmp(key, "multiplier"))
 		return points_value(ld, v, key, &t->multiplier);
-	return crm_ydoc_fail(ld->yd, v->start_mark, "unknown key '%s' (a tier has name, points or"
+	return crm_ydoc_fail(ld->yd, k->start_mark, "unknown key '%s' (a tier has name, points or"
 	                     " spend, and multiplier)", key);
 }
 
 /* Reads each mapping of sequence node with fn into items of size bytes. */
 static int read_list(const struct loader *ld, yaml_node_t *node, const char *what, void **items,
                      size_t *n, size_t size,
-                     int (*fn)(const struct loader *, const char *, yaml_node_t *, void *))
+                     int (*fn)(const struct loader *, const yaml_node_t *, yaml_node_t *, void *))
 {
 	size_t count;
 	yaml_node_pair_t *p;
@@ -217,13 +219,13 @@ static int read_list(const struct loader *ld, yaml_node_t *node, const char *wha
 
 		*n = i + 1;
 		if (crm_ydoc_kind(m) != CRM_Y_MAPPING)
-			return crm_ydoc_fail(ld->yd, m->start_mark, "expected a %s (a mapping)", what);
+			return crm_ydoc_fail(ld->yd, m->start_mark, "each %s is a mapping", what);
 		fn(ld, NULL, NULL, item); /* the defaults */
 		for (p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top && !rc; p++)
 			if (!(rc = crm_ydoc_key(ld->yd, m, p, &k)))
-				rc = fn(ld, crm_ydoc_text(k), crm_ydoc_node(ld->yd, p->value), item);
+				rc = fn(ld, k, crm_ydoc_node(ld->yd, p->value), item);
 		if (!rc && !*(char **)item) /* each item's name comes first in its struct */
-			rc = crm_ydoc_fail(ld->yd, m->start_mark, "a %s needs a name", what);
+			rc = crm_ydoc_fail(ld->yd, m->start_mark, "each %s needs a name", what);
 		for (size_t j = 0; j < i && !rc; j++)
 			if (!strcmp(*(char **)((char *)*items + j * size), *(char **)item))
 				rc = crm_ydoc_fail(ld->yd, m->start_mark, "%s '%s' twice", what,
@@ -232,7 +234,7 @@ static int read_list(const struct loader *ld, yaml_node_t *node, const char *wha
 	return rc;
 }
 
-static int rule_item(const struct loader *ld, const char *key, yaml_node_t *v, void *item)
+static int rule_item(const struct loader *ld, const yaml_node_t *key, yaml_node_t *v, void *item)
 {
 	struct crm_loyalty_rule *r = item;
 
@@ -241,7 +243,7 @@ static int rule_item(const struct loader *ld, const char *key, yaml_node_t *v, v
 	return rule_key(ld, key, v, r);
 }
 
-static int tier_item(const struct loader *ld, const char *key, yaml_node_t *v, void *item)
+static int tier_item(const struct loader *ld, const yaml_node_t *key, yaml_node_t *v, void *item)
 {
 	struct crm_loyalty_tier *t = item;
 
@@ -296,6 +298,7 @@ static int read_cards(const struct loader *ld, yaml_node_t *node, struct crm_loy
 			if (!(rc = whole_value(ld, v, "length", 8, CRM_CARD_LEN - 1, &len)))
 				p->card_length = (int)len;
 		} else if (!strcmp(crm_ydoc_text(k), "prefix")) {
+			ld->cfg->loyalty.prefix_mark = v->start_mark;
 			if (!(rc = name_value(ld, v, "prefix", &p->card_prefix)) &&
 			    strspn(p->card_prefix, "0123456789") != strlen(p->card_prefix))
 				rc = crm_ydoc_fail(ld->yd, v->start_mark, "a card prefix is digits");
@@ -307,18 +310,21 @@ static int read_cards(const struct loader *ld, yaml_node_t *node, struct crm_loy
 	return rc;
 }
 
-static int programme_key(const struct loader *ld, const char *key, yaml_node_t *v,
+static int programme_key(const struct loader *ld, const yaml_node_t *k, yaml_node_t *v,
                          struct crm_loyalty_programme *p)
 {
+	const char *key = crm_ydoc_text(k);
 	int64_t n;
 	int rc;
 
 	if (!strcmp(key, "earn"))
 		return read_list(ld, v, "earn rule", (void **)&p->rules, &p->nrules, sizeof *p->rules,
 		                 rule_item);
-	if (!strcmp(key, "tiers"))
+	if (!strcmp(key, "tiers")) {
+		ld->cfg->loyalty.tiers_mark = v->start_mark;
 		return read_list(ld, v, "tier", (void **)&p->tiers, &p->ntiers, sizeof *p->tiers,
 		                 tier_item);
+	}
 	if (!strcmp(key, "rewards"))
 		return read_rewards(ld, v, p);
 	if (!strcmp(key, "cards"))
@@ -329,7 +335,7 @@ static int programme_key(const struct loader *ld, const char *key, yaml_node_t *
 		*(key[0] == 'e' ? &p->expiry_months : &p->window_months) = (int)n;
 		return CRM_OK;
 	}
-	return crm_ydoc_fail(ld->yd, v->start_mark, "unknown key '%s' (the programme has earn,"
+	return crm_ydoc_fail(ld->yd, k->start_mark, "unknown key '%s' (the programme has earn,"
 	                     " tiers, tier_window_months, expiry_months, rewards and cards)", key);
 }
 
@@ -350,9 +356,9 @@ int crm_config_set_loyalty(const struct loader *ld, const struct cfg_key *key, y
 	for (pair = node->data.mapping.pairs.start; pair < node->data.mapping.pairs.top && !rc;
 	     pair++)
 		if (!(rc = crm_ydoc_key(ld->yd, node, pair, &k)))
-			rc = programme_key(ld, crm_ydoc_text(k), crm_ydoc_node(ld->yd, pair->value), p);
+			rc = programme_key(ld, k, crm_ydoc_node(ld->yd, pair->value), p);
 	if (!rc && p->card_prefix && (int)strlen(p->card_prefix) > p->card_length - 5)
-		rc = crm_ydoc_fail(ld->yd, node->start_mark, "the card prefix leaves fewer than four"
+		rc = crm_ydoc_fail(ld->yd, ld->cfg->loyalty.prefix_mark, "the card prefix leaves fewer than four"
 		                   " digits of the %d for the number", p->card_length);
 	return rc;
 }
@@ -391,6 +397,5 @@ int crm_config_check_loyalty(const struct loader *ld)
 			                     t->amounts[i].text);
 		*t->amounts[i].dst = m.minor;
 	}
-	return t->programme ? check_tiers(ld, crm_ydoc_root(ld->yd)->start_mark, t->programme)
-	                    : CRM_OK;
+	return t->programme ? check_tiers(ld, t->tiers_mark, t->programme) : CRM_OK;
 }

@@ -41,6 +41,9 @@ struct crm_db {
 	 * up to date itself, once at the end: FTS5 flushes its pending terms
 	 * at every savepoint, and a bulk write has one per record. */
 	int defer_index;
+	/* Set while a purchase is created whose lines are written after it:
+	 * it earns its loyalty points once they are in (purchase.c). */
+	int lines_follow;
 	struct crm_rates *rates; /* the rates in memory, loaded when first needed */
 };
 

@@ -63,6 +63,7 @@ void crm_loyalty_today(crm_db *db, char out[CRM_DATE_LEN])
 
 /* Entries */
 
+
 int crm_loyalty_entry(crm_db *db, const struct crm_loyalty_entry *e, int64_t *id)
 {
 	char now[CRM_TIME_LEN];
@@ -88,8 +89,12 @@ int crm_loyalty_entry(crm_db *db, const struct crm_loyalty_entry *e, int64_t *id
 	if ((rc = crm_stmt_done(st)))
 		return rc;
 	*id = crm_db_last_id(db);
-	return e->points > 0 ? crm_loyalty_give(db, e->person, *id, e->points, e->expires)
-	                     : crm_loyalty_take(db, e->person, *id, -e->points, e->purchase, e->rule);
+	if (e->points > 0)
+		return crm_loyalty_give(db, e->person, *id, e->points, e->expires);
+	/* Points past their expiry are gone before anything is taken. */
+	if ((rc = crm_loyalty_expire_person(db, e->person)))
+		return rc;
+	return crm_loyalty_take(db, e->person, *id, -e->points, e->purchase, e->rule);
 }
 
 static int use(crm_db *db, int64_t entry, int64_t lot, int64_t points)
@@ -275,15 +280,6 @@ int crm_loyalty_balance(crm_db *db, int64_t person, int64_t *points)
 	return CRM_OK;
 }
 
-/* Writes off the person's lots expired by today before points are spent. */
-static int expire_person(crm_db *db, int64_t person)
-{
-	char today[CRM_DATE_LEN];
-
-	crm_loyalty_today(db, today);
-	return crm_loyalty_expire_where(db, today, person, NULL, NULL, NULL);
-}
-
 static int check_points(int64_t points)
 {
 	if (points <= 0 || points > CRM_POINTS_MAX)
@@ -292,20 +288,27 @@ static int check_points(int64_t points)
 	return CRM_OK;
 }
 
+/* Only a refund of points already spent takes a balance below zero. */
+static int affordable(crm_db *db, int64_t person, int64_t points)
+{
+	int64_t balance;
+	int rc = crm_loyalty_balance(db, person, &balance);
+
+	if (!rc && balance < points)
+		rc = crm_error_set(CRM_EDATA, "points: the balance is %lld, short of %lld",
+		                   (long long)balance, (long long)points);
+	return rc;
+}
+
 int crm_loyalty_redeem(crm_db *db, int64_t person, int64_t points, const char *reward,
                        int64_t *entry)
 {
 	struct crm_loyalty_entry e = { .person = person, .kind = "redeem", .points = -points,
 		                       .reward = reward };
-	int64_t balance;
 	int rc;
 
-	if ((rc = check_points(points)) || (rc = expire_person(db, person)) ||
-	    (rc = crm_loyalty_balance(db, person, &balance)))
+	if ((rc = check_points(points)) || (rc = affordable(db, person, points)))
 		return rc;
-	if (balance < points)
-		return crm_error_set(CRM_EDATA, "points: the balance is %lld, short of %lld",
-		                     (long long)balance, (long long)points);
 	return crm_loyalty_entry(db, &e, entry);
 }
 
@@ -327,7 +330,7 @@ int crm_loyalty_adjust(crm_db *db, int64_t person, int64_t points, const char *r
 		crm_loyalty_add_months(expires, today, p->expiry_months);
 		e.expires = expires;
 	}
-	if (points < 0 && (rc = expire_person(db, person)))
+	if (points < 0 && (rc = affordable(db, person, -points)))
 		return rc;
 	return crm_loyalty_entry(db, &e, entry);
 }
@@ -425,6 +428,14 @@ int crm_loyalty_expire_where(crm_db *db, const char *date, int64_t person,
 	if (count)
 		*count = (int64_t)n;
 	return rc;
+}
+
+int crm_loyalty_expire_person(crm_db *db, int64_t person)
+{
+	char today[CRM_DATE_LEN];
+
+	crm_loyalty_today(db, today);
+	return crm_loyalty_expire_where(db, today, person, NULL, NULL, NULL);
 }
 
 int crm_loyalty_expire(crm_db *db, const char *date,

@@ -166,13 +166,15 @@ static int rule_points(crm_db *db, const struct crm_loyalty_rule *r, const struc
 			return rc;
 		for (int e = crm_currency_exponent(base); e > 0; e--)
 			scale *= 10;
-		v = (__int128)amount * r->milli / scale;
+		v = (__int128)amount * r->milli;
 	} else {
 		v = (__int128)(r->per == CRM_EARN_ITEM ? items : 1) * r->milli;
 	}
-	/* Capped before the multiplier, so that the product fits. */
-	v = v > CRM_POINTS_MAX * (__int128)1000 ? CRM_POINTS_MAX * (__int128)1000 : v;
-	*points = capped(v * mult / 1000000);
+	/* One rounding, down, of amount x points x multiplier; capped first so
+	 * that the product fits. */
+	if (v > (__int128)CRM_POINTS_MAX * scale * 1000)
+		v = (__int128)CRM_POINTS_MAX * scale * 1000;
+	*points = capped(v * mult / ((__int128)scale * 1000000));
 	return CRM_OK;
 }
 
@@ -184,21 +186,31 @@ static int64_t multiplier(const struct crm_loyalty_programme *p, const char *tie
 	return 1000;
 }
 
-/* What the ledger holds of purchase id for rule: earned (gross) and now. */
-static int held(crm_db *db, int64_t id, const char *rule, int64_t *earned, int64_t *now)
+/* What person holds of purchase id for rule: earned (gross), now, and
+ * how much of it expired unused. */
+struct held {
+	int64_t earned, now, expired;
+};
+
+static int held(crm_db *db, int64_t id, int64_t person, const char *rule, struct held *h)
 {
 	crm_stmt *st;
 	int rc = crm_db_stmt(db, &st, "SELECT coalesce(sum(points) FILTER (WHERE kind = 'earn'), 0),"
-	                     " coalesce(sum(points), 0) FROM loyalty_ledger"
-	                     " WHERE purchase_id = ?1 AND rule = ?2");
+	                     " coalesce(sum(points), 0), (SELECT coalesce(sum(u.points), 0)"
+	                     " FROM loyalty_ledger l JOIN loyalty_uses u ON u.lot_id = l.id"
+	                     " JOIN loyalty_ledger x ON x.id = u.entry_id AND x.kind = 'expire'"
+	                     " WHERE l.purchase_id = ?1 AND l.rule = ?2 AND l.contact_id = ?3)"
+	                     " FROM loyalty_ledger WHERE purchase_id = ?1 AND rule = ?2"
+	                     " AND contact_id = ?3");
 
+	memset(h, 0, sizeof *h);
 	if (rc)
 		return rc;
 	crm_stmt_bind_int(st, 1, id);
 	crm_stmt_bind_text(st, 2, rule);
-	rc = crm_stmt_step(st);
-	*earned = rc == CRM_ROW ? crm_stmt_int(st, 0) : 0;
-	*now = rc == CRM_ROW ? crm_stmt_int(st, 1) : 0;
+	crm_stmt_bind_int(st, 3, person);
+	if ((rc = crm_stmt_step(st)) == CRM_ROW)
+		*h = (struct held){ crm_stmt_int(st, 0), crm_stmt_int(st, 1), crm_stmt_int(st, 2) };
 	crm_stmt_reset(st);
 	return rc < 0 ? rc : CRM_OK;
 }
@@ -215,28 +227,75 @@ static int64_t kept(const struct bought *b, int64_t gross)
 	return back >= gross ? 0 : gross - (int64_t)back;
 }
 
+/* What purchase id gave for rule to people it is no longer of (it was
+ * moved to someone else, or to nobody) goes back. */
+static int reverse_others(crm_db *db, int64_t id, const struct bought *b, const char *rule)
+{
+	struct crm_loyalty_entry e = { .kind = "reverse", .purchase = id, .rule = rule };
+	crm_stmt *st;
+	int64_t (*v)[2] = NULL, entry;
+	size_t n = 0;
+	int rc = crm_db_stmt(db, &st, "SELECT contact_id, sum(points) FROM loyalty_ledger"
+	                     " WHERE purchase_id = ?1 AND rule = ?2 AND contact_id IS NOT NULL"
+	                     " AND contact_id <> ?3 GROUP BY contact_id HAVING sum(points) <> 0");
+
+	if (rc)
+		return rc;
+	crm_stmt_bind_int(st, 1, id);
+	crm_stmt_bind_text(st, 2, rule);
+	crm_stmt_bind_int(st, 3, b->person);
+	while ((rc = crm_stmt_step(st)) == CRM_ROW) {
+		int64_t (*w)[2] = realloc(v, (n + 1) * sizeof *v);
+
+		if (!w) {
+			rc = crm_error_nomem();
+			break;
+		}
+		v = w;
+		v[n][0] = crm_stmt_int(st, 0);
+		v[n++][1] = crm_stmt_int(st, 1);
+	}
+	crm_stmt_reset(st);
+	for (size_t i = 0; i < n && rc >= 0; i++) {
+		e.person = v[i][0];
+		e.points = -v[i][1];
+		rc = crm_loyalty_entry(db, &e, &entry);
+	}
+	free(v);
+	return rc < 0 ? rc : CRM_OK;
+}
+
+/* Earns what the rules give beyond what was earned (score), then
+ * reverses down to what the purchase keeps.  Points of it that expired
+ * unused were lost already: what a refund undoes is taken from them
+ * first, and only the rest from the balance. */
 static int settle_rule(crm_db *db, int64_t id, const struct bought *b, const char *rule,
                        int64_t score, const char *expires)
 {
 	struct crm_loyalty_entry e = { .person = b->person, .at = b->at, .kind = "earn",
 		                       .expires = expires, .purchase = id, .rule = rule };
-	int64_t earned, now, entry;
+	struct held h;
+	int64_t entry, keep;
 	int rc;
 
-	if ((rc = held(db, id, rule, &earned, &now)))
+	if ((rc = reverse_others(db, id, b, rule)) || !b->person ||
+	    (rc = held(db, id, b->person, rule, &h)))
 		return rc;
-	if (score > earned && kept(b, score) > 0) {
-		e.points = score - earned;
+	if (score > h.earned && kept(b, score) > 0) {
+		e.points = score - h.earned;
 		if ((rc = crm_loyalty_entry(db, &e, &entry)))
 			return rc;
-		now += score - earned;
-		earned = score;
+		h.now += score - h.earned;
+		h.earned = score;
 	}
-	if (now == kept(b, earned))
+	keep = kept(b, h.earned) + h.expired;
+	if (keep > h.earned)
+		keep = h.earned;
+	if (h.now == keep)
 		return CRM_OK;
 	e.at = NULL;
 	e.kind = "reverse";
-	e.points = kept(b, earned) - now;
+	e.points = keep - h.now;
 	return crm_loyalty_entry(db, &e, &entry);
 }
 
@@ -287,7 +346,8 @@ static int settle(crm_db *db, int64_t id, const struct bought *b, int score)
 	int64_t mult, points = 0;
 	int rc;
 
-	if ((rc = crm_loyalty_tier_at(db, b->person, b->at, tier)))
+	/* The tier before the purchase: one that lifts them earns at the old. */
+	if ((rc = crm_loyalty_tier_before(db, b->person, b->at, tier)))
 		return rc;
 	mult = multiplier(p, tier);
 	crm_loyalty_add_months(expires, b->at, p->expiry_months);
@@ -308,8 +368,12 @@ int crm_loyalty_purchase(crm_db *db, int64_t id, int score)
 	if (!crm_config_loyalty(crm_db_config(db)))
 		return CRM_OK;
 	rc = load(db, id, &b, &found);
+	/* What expired by today is written off first, so that a reversal
+	 * knows what of the purchase was lost already. */
 	if (!rc && found && b.person)
-		rc = settle(db, id, &b, score && b.earns);
+		rc = crm_loyalty_expire_person(db, b.person);
+	if (!rc && found)
+		rc = settle(db, id, &b, score && b.earns && b.person);
 	if (!rc && found && b.earns && b.person && score)
 		rc = crm_loyalty_upgrade(db, b.person, b.at);
 	bought_free(&b);

@@ -38,6 +38,9 @@ int crm_loyalty_expire_where(crm_db *db, const char *date, int64_t person,
 int crm_loyalty_number(crm_db *db, const char *sql, int64_t person, const char *a,
                        const char *b, int64_t *out);
 
+/* Writes off person's lots expired by today. */
+int crm_loyalty_expire_person(crm_db *db, int64_t person);
+
 /* Calls fn with each row of st (bound), NULL for NULL columns. */
 int crm_loyalty_rows(crm_stmt *st, int (*fn)(void *arg, const char *const *vals), void *arg);
 
@@ -47,8 +50,10 @@ void crm_loyalty_today(crm_db *db, char out[CRM_DATE_LEN]);
 /* Minor units of the base currency as text, "1234.50 EUR". */
 void crm_loyalty_money_text(crm_db *db, int64_t minor, char *out, size_t n);
 
-/* The tier of person as of at (a date or time; "" below every tier). */
+/* The tier of person as of at (a date or time; "" below every tier), and
+ * just before it. */
 int crm_loyalty_tier_at(crm_db *db, int64_t person, const char *at, char out[64]);
+int crm_loyalty_tier_before(crm_db *db, int64_t person, const char *at, char out[64]);
 
 /* Raises person's tier, as of at (a time), to what their window ending
  * that day qualifies for, when that is above their tier now. */

@@ -42,6 +42,11 @@ int crm_loyalty_tier_at(crm_db *db, int64_t person, const char *at, char out[64]
 	return latest(db, person, "tier", "<=", at, out, 64);
 }
 
+int crm_loyalty_tier_before(crm_db *db, int64_t person, const char *at, char out[64])
+{
+	return latest(db, person, "tier", "<", at, out, 64);
+}
+
 /* The index of the highest tier points and spend reach, -1 for none. */
 static int reached(const struct crm_loyalty_programme *p, int64_t points, int64_t spend)
 {
@@ -145,13 +150,15 @@ static int review_one(crm_db *db, int64_t person, const char *name, const char *
 	const char *to;
 	int rc, q;
 
-	if ((rc = crm_loyalty_standing(db, person, date, &s)) ||
-	    (rc = crm_loyalty_tier_at(db, person, "9999", now)))
+	/* s.tier is theirs as of the day: a review of a past day that a later
+	 * change overtook changes nothing. */
+	if ((rc = crm_loyalty_standing(db, person, date, &s)))
 		return rc;
 	q = reached(p, s.points, s.spend);
 	to = q < 0 ? "" : p->tiers[q].name;
-	if (!strcmp(to, now))
+	if (!strcmp(to, s.tier))
 		return CRM_OK;
+	snprintf(now, sizeof now, "%s", s.tier);
 	snprintf(at, sizeof at, "%sT00:00:00Z", date);
 	if ((rc = change(db, person, at, to, "review")))
 		return rc;

@@ -211,13 +211,24 @@ static int check_order(crm_db *db, int64_t id)
 	return rc;
 }
 
+/* Whether a write changes what a purchase earns by the rules: earning
+ * again, a new amount or buyer.  Other writes only settle refunds. */
+static int scored(const crm_record *r)
+{
+	static const char *const fields[] = { "earns", "total", "person", "at" };
+
+	for (size_t i = 0; r && i < sizeof fields / sizeof fields[0]; i++)
+		if (crm_record_value(r, fields[i]))
+			return 1;
+	return 0;
+}
+
 static int purchase_after_write(crm_db *db, int64_t id, const crm_record *r)
 {
 	struct state s;
 	char left[CRM_MONEY_TEXT];
 	int rc;
 
-	(void)r;
 	if ((rc = crm_db_exec_id(db, "UPDATE purchases SET at = coalesce(at, crm_now()),"
 	                         " status = coalesce(status, 'paid') WHERE id = ?1", id)) ||
 	    (rc = load_state(db, id, &s)))
@@ -238,8 +249,9 @@ static int purchase_after_write(crm_db *db, int64_t id, const crm_record *r)
 		rc = check_order(db, id);
 	if (!rc)
 		rc = crm_purchase_reindex(db, "id = ?1", id);
-	if (!rc)
-		rc = crm_loyalty_purchase(db, s.refund_of ? s.refund_of : id, 0);
+	if (!rc && !db->lines_follow)
+		rc = crm_loyalty_purchase(db, s.refund_of ? s.refund_of : id, !s.refund_of && scored(r));
+	db->lines_follow = 0;
 	return rc;
 }
 
@@ -563,8 +575,10 @@ int crm_purchase_add(crm_db *db, crm_record *r, const struct crm_purchase_lines 
 {
 	int rc, derived = 0;
 
+	db->lines_follow = ls->n > 0;
 	if (!(rc = settle_total(db, r, ls, cur, &derived)))
 		rc = crm_entity_add(db, r, id);
+	db->lines_follow = 0;
 	if (!rc && derived)
 		rc = crm_db_exec_id(db, "UPDATE purchases SET lines_total = 1 WHERE id = ?1", *id);
 	if (!rc)
@@ -937,6 +951,10 @@ static int purchase_import_line(crm_db *db, crm_record *r, int64_t id, const cha
 	char code[4], *stored = NULL, total[CRM_MONEY_TEXT];
 	int64_t amount;
 	int rc;
+
+	/* Called before the record of a new order is written (id 0), whose
+	 * line comes next; and for each line of it. */
+	db->lines_follow = !id;
 
 	snprintf(code, sizeof code, "%s", base);
 	if (cur && crm_currency_normalize(code, cur))

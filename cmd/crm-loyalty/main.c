@@ -68,6 +68,16 @@ static int need_programme(struct cli *c)
 	return cli_usage_error(c, "no loyalty programme is configured (see crm-config(5), loyalty)");
 }
 
+static int as_of_today(struct cli *c, char out[CRM_DATE_LEN])
+{
+	int64_t now;
+	int rc;
+
+	if ((rc = crm_now(&now)) || (rc = crm_date_parse(out, "today", now)))
+		return cli_error(c, rc);
+	return 0;
+}
+
 /* --as-of as a date, or today. */
 static int as_of(struct cli *c, char out[CRM_DATE_LEN])
 {
@@ -82,27 +92,50 @@ static int as_of(struct cli *c, char out[CRM_DATE_LEN])
 	return 0;
 }
 
-/* What a listing verb passes to the libcore call that makes its rows. */
+/* --as-of for a job that writes: a missed day caught up, never a day to
+ * come, whose points are not gone yet. */
+static int as_of_past(struct cli *c, char out[CRM_DATE_LEN])
+{
+	char today[CRM_DATE_LEN];
+	int status = as_of(c, out);
+
+	if (!status && (status = as_of_today(c, today)) == 0 && strcmp(out, today) > 0)
+		return cli_usage_error(c, "--as-of: %s is after today, %s", out, today);
+	return status;
+}
+
+/* What a listing verb passes to the libcore call that makes its rows,
+ * and the rows printed. */
 struct job {
 	int64_t person, count;
 	char date[CRM_DATE_LEN];
 	int days;
+	struct cli_printer p;
+	long rows;
 };
 
-static int print_rows(struct cli *c, const struct crm_column *cols, size_t n,
-                      int (*run)(struct cli *c, struct job *j, struct cli_printer *p),
-                      struct job *j)
+static int job_row(void *arg, const char *const *vals)
 {
-	struct cli_printer p = { c, NULL };
+	struct job *j = arg;
+
+	j->rows++;
+	return cli_print_row(&j->p, vals);
+}
+
+/* Prints what run makes; exit 1 when that is nothing, as grep does. */
+static int print_rows(struct cli *c, const struct crm_column *cols, size_t n,
+                      int (*run)(struct cli *c, struct job *j), struct job *j)
+{
 	int rc;
 
-	if ((rc = cli_output_fields(c, cols, n, &p.w)) || (rc = run(c, j, &p)) ||
-	    (rc = crm_out_finish(p.w))) {
-		crm_out_free(p.w);
+	j->p.c = c;
+	if ((rc = cli_output_fields(c, cols, n, &j->p.w)) || (rc = run(c, j)) ||
+	    (rc = crm_out_finish(j->p.w))) {
+		crm_out_free(j->p.w);
 		return cli_error(c, rc);
 	}
-	crm_out_free(p.w);
-	return 0;
+	crm_out_free(j->p.w);
+	return j->rows ? 0 : 1;
 }
 
 static int loyalty_balance(struct cli *c, int argc, char **argv)
@@ -118,10 +151,10 @@ static int loyalty_balance(struct cli *c, int argc, char **argv)
 	return 0;
 }
 
-static int run_statement(struct cli *c, struct job *j, struct cli_printer *p)
+static int run_statement(struct cli *c, struct job *j)
 {
 	return crm_loyalty_statement(c->db, j->person, cli_get(c, "since") ? j->date : NULL,
-	                             cli_print_row, p);
+	                             job_row, j);
 }
 
 static int loyalty_statement(struct cli *c, int argc, char **argv)
@@ -192,9 +225,9 @@ static int loyalty_adjust(struct cli *c, int argc, char **argv)
 	return 0;
 }
 
-static int run_explain(struct cli *c, struct job *j, struct cli_printer *p)
+static int run_explain(struct cli *c, struct job *j)
 {
-	return crm_loyalty_explain(c->db, j->person, cli_print_row, p);
+	return crm_loyalty_explain(c->db, j->person, job_row, j);
 }
 
 static int loyalty_explain(struct cli *c, int argc, char **argv)
@@ -245,16 +278,15 @@ static int loyalty_tier(struct cli *c, int argc, char **argv)
 	return rc ? cli_error(c, rc) : 0;
 }
 
-static int run_members(struct cli *c, struct job *j, struct cli_printer *p)
+static int run_members(struct cli *c, struct job *j)
 {
-	(void)j;
-	return crm_loyalty_members(c->db, cli_get(c, "tier"), cli_print_row, p);
+	return crm_loyalty_members(c->db, cli_get(c, "tier"), job_row, j);
 }
 
 static int loyalty_members(struct cli *c, int argc, char **argv)
 {
 	static const struct crm_column cols[CRM_MEMBER_COLUMNS] = {
-		{ "person", CRM_COL_INT }, { "name", CRM_COL_TEXT }, { "email", CRM_COL_TEXT },
+		{ "id", CRM_COL_INT }, { "name", CRM_COL_TEXT }, { "email", CRM_COL_TEXT },
 		{ "tier", CRM_COL_TEXT }, { "balance", CRM_COL_INT }, { "card", CRM_COL_TEXT },
 	};
 	struct job j = { 0 };
@@ -265,9 +297,9 @@ static int loyalty_members(struct cli *c, int argc, char **argv)
 	return print_rows(c, cols, CRM_MEMBER_COLUMNS, run_members, &j);
 }
 
-static int run_expire(struct cli *c, struct job *j, struct cli_printer *p)
+static int run_expire(struct cli *c, struct job *j)
 {
-	return crm_loyalty_expire(c->db, j->date, cli_print_row, p, &j->count);
+	return crm_loyalty_expire(c->db, j->date, job_row, j, &j->count);
 }
 
 static int loyalty_expire(struct cli *c, int argc, char **argv)
@@ -281,14 +313,14 @@ static int loyalty_expire(struct cli *c, int argc, char **argv)
 
 	if (argc > 0)
 		return cli_usage_error(c, "unexpected operand '%s'", argv[0]);
-	if ((status = as_of(c, j.date)))
+	if ((status = as_of_past(c, j.date)))
 		return status;
 	return print_rows(c, cols, 4, run_expire, &j);
 }
 
-static int run_review(struct cli *c, struct job *j, struct cli_printer *p)
+static int run_review(struct cli *c, struct job *j)
 {
-	return crm_loyalty_review(c->db, j->date, cli_print_row, p, &j->count);
+	return crm_loyalty_review(c->db, j->date, job_row, j, &j->count);
 }
 
 static int loyalty_review(struct cli *c, int argc, char **argv)
@@ -302,20 +334,20 @@ static int loyalty_review(struct cli *c, int argc, char **argv)
 
 	if (argc > 0)
 		return cli_usage_error(c, "unexpected operand '%s'", argv[0]);
-	if ((status = need_programme(c)) || (status = as_of(c, j.date)))
+	if ((status = need_programme(c)) || (status = as_of_past(c, j.date)))
 		return status;
 	return print_rows(c, cols, CRM_REVIEW_COLUMNS, run_review, &j);
 }
 
-static int run_remind(struct cli *c, struct job *j, struct cli_printer *p)
+static int run_remind(struct cli *c, struct job *j)
 {
-	return crm_loyalty_remind(c->db, j->date, j->days, cli_print_row, p);
+	return crm_loyalty_remind(c->db, j->date, j->days, job_row, j);
 }
 
 static int loyalty_remind(struct cli *c, int argc, char **argv)
 {
 	static const struct crm_column cols[CRM_REMIND_COLUMNS] = {
-		{ "person", CRM_COL_INT }, { "name", CRM_COL_TEXT }, { "email", CRM_COL_TEXT },
+		{ "id", CRM_COL_INT }, { "name", CRM_COL_TEXT }, { "email", CRM_COL_TEXT },
 		{ "points", CRM_COL_INT }, { "expires", CRM_COL_TEXT },
 	};
 	struct job j = { 0 };

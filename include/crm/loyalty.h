@@ -75,11 +75,11 @@ struct crm_loyalty_programme {
 const struct crm_loyalty_programme *crm_config_loyalty(const crm_config *c);
 
 /* Brings the points purchase id earned in line with what it is now: with
- * score, the rules are applied to it (its tier as of its date) and what
- * they give beyond what it earned is earned; then what it earned is
- * reversed pro rata to what was refunded of it, wholly when it is
- * cancelled, archived or nobody's.  Nothing without a programme or for a
- * purchase that earns nothing (crm-import --no-earn).  Raises the
+ * score, the rules are applied to it (at the tier they had before it)
+ * and what they give beyond what it earned is earned; then what it
+ * earned is reversed pro rata to what was refunded of it, wholly when it
+ * is cancelled, archived or set not to earn; what it gave someone it is
+ * no longer of goes back.  Nothing without a programme.  Raises the
  * person's tier when the purchase makes them qualify. */
 int crm_loyalty_purchase(crm_db *db, int64_t id, int score);
 
@@ -138,14 +138,14 @@ int crm_loyalty_standing(crm_db *db, int64_t person, const char *date,
 int crm_loyalty_review(crm_db *db, const char *date,
                        int (*fn)(void *arg, const char *const *vals), void *arg, int64_t *n);
 
-#define CRM_MEMBER_COLUMNS 6 /* person, name, email, tier, balance, card */
+#define CRM_MEMBER_COLUMNS 6 /* id (the person's), name, email, tier, balance, card */
 
 /* Calls fn for each person with points, a tier or a card (tier: only
  * those in it). */
 int crm_loyalty_members(crm_db *db, const char *tier,
                         int (*fn)(void *arg, const char *const *vals), void *arg);
 
-#define CRM_REMIND_COLUMNS 5 /* person, name, email, points, expires */
+#define CRM_REMIND_COLUMNS 5 /* id (the person's), name, email, points, expires */
 
 /* Calls fn for each person with points expiring after date and no later
  * than days after it: how many and the first day they go. */
