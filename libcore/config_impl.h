@@ -62,7 +62,7 @@ struct crm_loyalty_text {
 	struct crm_loyalty_programme *programme; /* NULL: none configured */
 	struct crm_loyalty_amount *amounts;
 	size_t namounts;
-	yaml_mark_t tiers_mark, prefix_mark; /* where checks of the whole name them */
+	yaml_mark_t *tier_marks, prefix_mark; /* where checks of the whole name them */
 };
 
 struct crm_config {

@@ -46,6 +46,7 @@ void crm_config_loyalty_free(crm_config *c)
 	for (size_t i = 0; i < t->namounts; i++)
 		free(t->amounts[i].text);
 	free(t->amounts);
+	free(t->tier_marks);
 	memset(t, 0, sizeof *t);
 }
 
@@ -310,6 +311,22 @@ static int read_cards(const struct loader *ld, yaml_node_t *node, struct crm_loy
 	return rc;
 }
 
+/* The tiers, and where each is for the checks of them all. */
+static int read_tiers(const struct loader *ld, yaml_node_t *v, struct crm_loyalty_programme *p)
+{
+	struct crm_loyalty_text *t = &ld->cfg->loyalty;
+	int rc = read_list(ld, v, "tier", (void **)&p->tiers, &p->ntiers, sizeof *p->tiers,
+	                   tier_item);
+
+	if (rc || !p->ntiers)
+		return rc;
+	if (!(t->tier_marks = calloc(p->ntiers, sizeof *t->tier_marks)))
+		return crm_error_nomem();
+	for (size_t i = 0; i < p->ntiers; i++)
+		t->tier_marks[i] = crm_ydoc_node(ld->yd, v->data.sequence.items.start[i])->start_mark;
+	return CRM_OK;
+}
+
 static int programme_key(const struct loader *ld, const yaml_node_t *k, yaml_node_t *v,
                          struct crm_loyalty_programme *p)
 {
@@ -320,11 +337,8 @@ static int programme_key(const struct loader *ld, const yaml_node_t *k, yaml_nod
 	if (!strcmp(key, "earn"))
 		return read_list(ld, v, "earn rule", (void **)&p->rules, &p->nrules, sizeof *p->rules,
 		                 rule_item);
-	if (!strcmp(key, "tiers")) {
-		ld->cfg->loyalty.tiers_mark = v->start_mark;
-		return read_list(ld, v, "tier", (void **)&p->tiers, &p->ntiers, sizeof *p->tiers,
-		                 tier_item);
-	}
+	if (!strcmp(key, "tiers"))
+		return read_tiers(ld, v, p);
 	if (!strcmp(key, "rewards"))
 		return read_rewards(ld, v, p);
 	if (!strcmp(key, "cards"))
@@ -364,20 +378,21 @@ int crm_config_set_loyalty(const struct loader *ld, const struct cfg_key *key, y
 }
 
 /* Tiers go up: each needs more than the one before it. */
-static int check_tiers(const struct loader *ld, yaml_mark_t m, const struct crm_loyalty_programme *p)
+static int check_tiers(const struct loader *ld, const yaml_mark_t *m,
+                       const struct crm_loyalty_programme *p)
 {
 	for (size_t i = 0; i < p->ntiers; i++)
 		if (p->tiers[i].spend >= 0 && p->tiers[i].points)
-			return crm_ydoc_fail(ld->yd, m, "tier '%s' is reached by points or by spend,"
+			return crm_ydoc_fail(ld->yd, m[i], "tier '%s' is reached by points or by spend,"
 			                     " not both", p->tiers[i].name);
 	for (size_t i = 1; i < p->ntiers; i++) {
 		const struct crm_loyalty_tier *a = &p->tiers[i - 1], *b = &p->tiers[i];
 
 		if ((a->spend < 0) != (b->spend < 0))
-			return crm_ydoc_fail(ld->yd, m, "tiers '%s' and '%s': all tiers are reached by"
+			return crm_ydoc_fail(ld->yd, m[i], "tiers '%s' and '%s': all tiers are reached by"
 			                     " points or all by spend", a->name, b->name);
 		if (a->spend < 0 ? b->points <= a->points : b->spend <= a->spend)
-			return crm_ydoc_fail(ld->yd, m, "tier '%s' needs more than '%s' before it",
+			return crm_ydoc_fail(ld->yd, m[i], "tier '%s' needs more than '%s' before it",
 			                     b->name, a->name);
 	}
 	return CRM_OK;
@@ -397,5 +412,6 @@ int crm_config_check_loyalty(const struct loader *ld)
 			                     t->amounts[i].text);
 		*t->amounts[i].dst = m.minor;
 	}
-	return t->programme ? check_tiers(ld, t->tiers_mark, t->programme) : CRM_OK;
+	return t->programme && t->programme->ntiers ? check_tiers(ld, t->tier_marks, t->programme)
+	                                            : CRM_OK;
 }
