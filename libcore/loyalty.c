@@ -506,19 +506,29 @@ int crm_loyalty_rows(crm_stmt *st, int (*fn)(void *arg, const char *const *vals)
 int crm_loyalty_explain(crm_db *db, int64_t person,
                         int (*fn)(void *arg, const char *const *vals), void *arg)
 {
+	char today[CRM_DATE_LEN];
 	crm_stmt *st;
-	int rc = crm_db_stmt(db, &st, "SELECT e.id, e.at, e.kind, coalesce(e.rule, e.reason),"
-	                     " e.purchase_id, e.points,"
+	/* What is left past its expiry day counts as expired, as in the
+	 * balance, before the nightly run writes it off. */
+	int rc = crm_db_stmt(db, &st, "SELECT id, at, kind, what, purchase_id, points, spent,"
+	                     " expired + CASE WHEN expires <= ?2 THEN left ELSE 0 END,"
+	                     " CASE WHEN expires <= ?2 THEN 0 ELSE left END, expires FROM"
+	                     " (SELECT e.id, e.at, e.kind, coalesce(e.rule, e.reason) AS what,"
+	                     " e.purchase_id, e.points, e.expires,"
 	                     " coalesce((SELECT sum(u.points) FROM loyalty_uses u JOIN loyalty_ledger x"
-	                     " ON x.id = u.entry_id WHERE u.lot_id = e.id AND x.kind <> 'expire'), 0),"
+	                     " ON x.id = u.entry_id WHERE u.lot_id = e.id AND x.kind <> 'expire'), 0)"
+	                     " AS spent,"
 	                     " coalesce((SELECT sum(u.points) FROM loyalty_uses u JOIN loyalty_ledger x"
-	                     " ON x.id = u.entry_id WHERE u.lot_id = e.id AND x.kind = 'expire'), 0),"
-	                     " coalesce((SELECT remaining FROM loyalty_lots WHERE entry_id = e.id), 0),"
-	                     " e.expires FROM loyalty_ledger e WHERE e.contact_id = ?1 AND e.points > 0"
-	                     " ORDER BY e.at, e.id");
+	                     " ON x.id = u.entry_id WHERE u.lot_id = e.id AND x.kind = 'expire'), 0)"
+	                     " AS expired,"
+	                     " coalesce((SELECT remaining FROM loyalty_lots WHERE entry_id = e.id), 0)"
+	                     " AS left FROM loyalty_ledger e WHERE e.contact_id = ?1 AND e.points > 0)"
+	                     " ORDER BY at, id");
 
 	if (rc)
 		return rc;
+	crm_loyalty_today(db, today);
 	crm_stmt_bind_int(st, 1, person);
+	crm_stmt_bind_text(st, 2, today);
 	return crm_loyalty_rows(st, fn, arg);
 }
