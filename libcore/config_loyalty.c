@@ -356,15 +356,15 @@ static int programme_key(const struct loader *ld, const yaml_node_t *k, yaml_nod
 int crm_config_set_loyalty(const struct loader *ld, const struct cfg_key *key, yaml_node_t *node,
                            void *dst)
 {
-	struct crm_loyalty_programme *p = calloc(1, sizeof *p);
+	struct crm_loyalty_programme *p;
 	yaml_node_pair_t *pair;
 	yaml_node_t *k;
-	int rc = p ? CRM_OK : crm_error_nomem();
+	int rc = CRM_OK;
 
 	(void)key, (void)dst;
-	if (rc)
-		return rc;
-	ld->cfg->loyalty.programme = p;
+	/* Held by the configuration at once, which frees it on any failure. */
+	if (!(p = ld->cfg->loyalty.programme = calloc(1, sizeof *p)))
+		return crm_error_nomem();
 	p->window_months = 12;
 	p->card_length = 16;
 	for (pair = node->data.mapping.pairs.start; pair < node->data.mapping.pairs.top && !rc;
