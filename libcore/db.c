@@ -462,7 +462,7 @@ int crm_db_migrate(crm_db *db, int *from)
 
 int crm_db_bulk(crm_db *db)
 {
-	return crm_db_exec(db, "PRAGMA cache_size = -32768");
+	return crm_db_exec(db, "PRAGMA cache_size = -262144");
 }
 
 /* Copies every page, retrying while writers hold locks. */

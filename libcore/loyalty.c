@@ -252,7 +252,8 @@ int crm_loyalty_number(crm_db *db, const char *sql, int64_t person, const char *
 
 	if (rc)
 		return rc;
-	crm_stmt_bind_int(st, 1, person);
+	if (crm_stmt_params(st) > 0)
+		crm_stmt_bind_int(st, 1, person);
 	if (crm_stmt_params(st) > 1)
 		crm_stmt_bind_text(st, 2, a);
 	if (crm_stmt_params(st) > 2)
@@ -335,71 +336,70 @@ int crm_loyalty_adjust(crm_db *db, int64_t person, int64_t points, const char *r
 	return crm_loyalty_entry(db, &e, entry);
 }
 
-/* Expiry */
+/* Expiry
+ *
+ * Written set by set, for the nightly run over the whole ledger: the lots
+ * due go into a temporary table, whose rowids number their expire
+ * entries, given out one after another by one INSERT (which is checked,
+ * not assumed); then their uses and the lots' deletion, each one
+ * statement.  The whole run takes them person by person, the order of
+ * the ledger's index, so that its pages are written one after another. */
 
-/* A lot to write off. */
-struct lapse {
-	int64_t entry, person, points;
-	char expires[CRM_DATE_LEN];
-};
-
-static int lapses(crm_db *db, const char *date, int64_t person, struct lapse **v, size_t *n)
+static int due_lots(crm_db *db, const char *date, int64_t person, int64_t *n)
 {
-	size_t cap = 0;
 	crm_stmt *st;
-	int rc = crm_db_stmt(db, &st, person
-	                     ? "SELECT entry_id, contact_id, remaining, expires FROM loyalty_lots"
-	                       " WHERE contact_id = ?2 AND expires <= ?1 ORDER BY expires, entry_id"
-	                     : "SELECT entry_id, contact_id, remaining, expires FROM loyalty_lots"
-	                       " WHERE expires <= ?1 ORDER BY expires, entry_id");
+	int rc = crm_db_exec(db, "CREATE TEMP TABLE IF NOT EXISTS loyalty_due(lot INTEGER,"
+	                     " person INTEGER, points INTEGER, day TEXT); DELETE FROM temp.loyalty_due");
 
-	*v = NULL;
-	*n = 0;
-	if (rc)
+	if (rc || (rc = crm_db_stmt(db, &st, person
+	                            ? "INSERT INTO temp.loyalty_due SELECT entry_id, contact_id,"
+	                              " remaining, expires FROM loyalty_lots WHERE contact_id = ?2"
+	                              " AND expires <= ?1 ORDER BY expires, entry_id"
+	                            : "INSERT INTO temp.loyalty_due SELECT entry_id, contact_id,"
+	                              " remaining, expires FROM loyalty_lots WHERE expires <= ?1"
+	                              " ORDER BY contact_id, expires, entry_id")))
 		return rc;
 	crm_stmt_bind_text(st, 1, date);
 	if (person)
 		crm_stmt_bind_int(st, 2, person);
-	while ((rc = crm_stmt_step(st)) == CRM_ROW) {
-		if (*n == cap) {
-			struct lapse *p = realloc(*v, (cap = cap ? 2 * cap : 64) * sizeof *p);
-
-			if (!p) {
-				rc = crm_error_nomem();
-				break;
-			}
-			*v = p;
-		}
-		(*v)[*n].entry = crm_stmt_int(st, 0);
-		(*v)[*n].person = crm_stmt_int(st, 1);
-		(*v)[*n].points = crm_stmt_int(st, 2);
-		snprintf((*v)[*n].expires, CRM_DATE_LEN, "%s", crm_stmt_text(st, 3));
-		++*n;
-	}
-	crm_stmt_reset(st);
-	return rc < 0 ? rc : CRM_OK;
+	if (!(rc = crm_stmt_done(st)))
+		*n = crm_db_changes(db);
+	return rc;
 }
 
-/* An expire entry takes exactly its lot, nothing else. */
-static int write_off(crm_db *db, const struct lapse *l, int64_t *entry)
+/* The expire entries of the due lots, numbered from base + 1. */
+static int write_offs(crm_db *db, int64_t n, int64_t *base)
 {
-	char at[CRM_TIME_LEN];
 	crm_stmt *st;
-	int rc = crm_db_stmt(db, &st, "INSERT INTO loyalty_ledger(contact_id, at, kind, points,"
-	                     " user, created_at) VALUES (?1, ?2, 'expire', ?3, ?4, crm_now())");
+	int64_t check[3] = { 0, 0, 0 };
+	int rc = crm_loyalty_number(db, "SELECT max(coalesce((SELECT seq FROM sqlite_sequence"
+	                            " WHERE name = 'loyalty_ledger'), 0), coalesce((SELECT max(id)"
+	                            " FROM loyalty_ledger), 0))", 0, NULL, NULL, base);
 
-	if (rc)
+	if (rc || (rc = crm_db_stmt(db, &st, "INSERT INTO loyalty_ledger(contact_id, at, kind,"
+	                            " points, user, created_at) SELECT person, day || 'T00:00:00Z',"
+	                            " 'expire', -points, ?1, crm_now() FROM temp.loyalty_due"
+	                            " ORDER BY rowid")))
 		return rc;
-	snprintf(at, sizeof at, "%sT00:00:00Z", l->expires);
-	crm_stmt_bind_int(st, 1, l->person);
-	crm_stmt_bind_text(st, 2, at);
-	crm_stmt_bind_int(st, 3, -l->points);
-	crm_stmt_bind_text(st, 4, crm_db_user(db));
-	if ((rc = crm_stmt_done(st)))
+	crm_stmt_bind_text(st, 1, crm_db_user(db));
+	if ((rc = crm_stmt_done(st)) ||
+	    (rc = crm_loyalty_number(db, "SELECT min(id) FROM loyalty_ledger WHERE id > ?1", *base,
+	                             NULL, NULL, &check[0])) ||
+	    (rc = crm_loyalty_number(db, "SELECT max(id) FROM loyalty_ledger WHERE id > ?1", *base,
+	                             NULL, NULL, &check[1])) ||
+	    (rc = crm_loyalty_number(db, "SELECT count(*) FROM loyalty_ledger WHERE id > ?1", *base,
+	                             NULL, NULL, &check[2])))
 		return rc;
-	*entry = crm_db_last_id(db);
-	if (!(rc = use(db, *entry, l->entry, l->points)))
-		rc = crm_db_exec_id(db, "DELETE FROM loyalty_lots WHERE entry_id = ?1", l->entry);
+	if (check[0] != *base + 1 || check[1] != *base + n || check[2] != n)
+		return crm_error_set(CRM_EFAIL, "expire: the entries were not numbered in order;"
+		                     " nothing written");
+	if ((rc = crm_db_stmt(db, &st, "INSERT INTO loyalty_uses(entry_id, lot_id, points)"
+	                      " SELECT ?1 + rowid, lot, points FROM temp.loyalty_due")))
+		return rc;
+	crm_stmt_bind_int(st, 1, *base);
+	if (!(rc = crm_stmt_done(st)))
+		rc = crm_db_exec(db, "DELETE FROM loyalty_lots WHERE entry_id IN"
+		                 " (SELECT lot FROM temp.loyalty_due)");
 	return rc;
 }
 
@@ -407,41 +407,41 @@ int crm_loyalty_expire_where(crm_db *db, const char *date, int64_t person,
                              int (*fn)(void *arg, const char *const *vals), void *arg,
                              int64_t *count)
 {
-	struct lapse *v;
-	size_t n;
-	int64_t entry;
-	int rc = lapses(db, date, person, &v, &n);
+	crm_stmt *st;
+	int64_t n = 0, base = 0;
+	int rc = due_lots(db, date, person, &n);
 
-	for (size_t i = 0; i < n && !rc; i++) {
-		char id[24], who[24], pts[24], at[CRM_TIME_LEN];
-		const char *row[] = { id, who, pts, at };
-
-		if ((rc = write_off(db, &v[i], &entry)) || !fn)
-			continue;
-		snprintf(id, sizeof id, "%lld", (long long)entry);
-		snprintf(who, sizeof who, "%lld", (long long)v[i].person);
-		snprintf(pts, sizeof pts, "%lld", (long long)-v[i].points);
-		snprintf(at, sizeof at, "%sT00:00:00Z", v[i].expires);
-		rc = fn(arg, row);
-	}
-	free(v);
 	if (count)
-		*count = (int64_t)n;
-	return rc;
+		*count = n;
+	if (rc || !n || (rc = write_offs(db, n, &base)) || !fn)
+		return rc;
+	if ((rc = crm_db_stmt(db, &st, "SELECT ?1 + rowid, person, -points, day || 'T00:00:00Z'"
+	                      " FROM temp.loyalty_due ORDER BY rowid")))
+		return rc;
+	crm_stmt_bind_int(st, 1, base);
+	return crm_loyalty_rows(st, fn, arg);
 }
 
 int crm_loyalty_expire_person(crm_db *db, int64_t person)
 {
 	char today[CRM_DATE_LEN];
+	int64_t due;
+	int rc;
 
 	crm_loyalty_today(db, today);
+	if ((rc = crm_loyalty_number(db, "SELECT EXISTS (SELECT 1 FROM loyalty_lots"
+	                             " WHERE contact_id = ?1 AND expires <= ?2)", person, today, NULL,
+	                             &due)) || !due)
+		return rc;
 	return crm_loyalty_expire_where(db, today, person, NULL, NULL, NULL);
 }
 
 int crm_loyalty_expire(crm_db *db, const char *date,
                        int (*fn)(void *arg, const char *const *vals), void *arg, int64_t *n)
 {
-	return crm_loyalty_expire_where(db, date, 0, fn, arg, n);
+	int rc = crm_db_bulk(db); /* the run touches indexes all over the file */
+
+	return rc ? rc : crm_loyalty_expire_where(db, date, 0, fn, arg, n);
 }
 
 /* Statements */

@@ -33,8 +33,8 @@ int crm_loyalty_expire_where(crm_db *db, const char *date, int64_t person,
                              int (*fn)(void *arg, const char *const *vals), void *arg,
                              int64_t *count);
 
-/* Stores in *out the number sql returns, with ?1 bound to person and ?2,
- * ?3 (when sql has them) to a and b; 0 when it returns no row. */
+/* Stores in *out the number sql returns, with ?1, ?2 and ?3 (those sql
+ * has) bound to person, a and b; 0 when it returns no row. */
 int crm_loyalty_number(crm_db *db, const char *sql, int64_t person, const char *a,
                        const char *b, int64_t *out);
 

@@ -61,8 +61,9 @@ int crm_db_begin(crm_db *db, bool write);
 int crm_db_commit(crm_db *db);
 
 /* Prepares the connection for a write touching many records (an import,
- * a merge run): a 32 MB page cache keeps the indexes they update in
- * memory instead of re-reading them from the file. */
+ * a merge run, the nightly expiry): a page cache of up to 256 MB, filled
+ * only as pages are read, keeps the indexes they update in memory
+ * instead of re-reading them from the file. */
 int crm_db_bulk(crm_db *db);
 
 /* Rolls back the open transaction, if any. */
