@@ -175,6 +175,7 @@ bench: all
 	CRM_BIN=$(CURDIR)/$(BIN) bench/sales
 	CRM_BIN=$(CURDIR)/$(BIN) bench/desk
 	CRM_BIN=$(CURDIR)/$(BIN) bench/kb
+	CRM_BIN=$(CURDIR)/$(BIN) bench/loyalty
 
 demo: deps
 	@$(MAKE) --no-print-directory all
