@@ -63,7 +63,8 @@ int crm_db_commit(crm_db *db);
 /* Prepares the connection for a write touching many records (an import,
  * a merge run, the nightly expiry): a page cache of up to 256 MB, filled
  * only as pages are read, keeps the indexes they update in memory
- * instead of re-reading them from the file. */
+ * instead of re-reading them from the file, and the file is read through
+ * a memory map. */
 int crm_db_bulk(crm_db *db);
 
 /* Rolls back the open transaction, if any. */
