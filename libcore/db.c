@@ -463,7 +463,14 @@ int crm_db_migrate(crm_db *db, int *from)
 int crm_db_bulk(crm_db *db)
 {
 	/* Pages read through a map of the file, not a system call each. */
-	return crm_db_exec(db, "PRAGMA cache_size = -262144; PRAGMA mmap_size = 4294967296");
+	return crm_db_exec(db, "PRAGMA cache_size = -32768; PRAGMA mmap_size = 4294967296");
+}
+
+int crm_db_bulk_wide(crm_db *db)
+{
+	int rc = crm_db_bulk(db);
+
+	return rc ? rc : crm_db_exec(db, "PRAGMA cache_size = -262144");
 }
 
 /* Copies every page, retrying while writers hold locks. */

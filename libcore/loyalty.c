@@ -439,7 +439,7 @@ int crm_loyalty_expire_person(crm_db *db, int64_t person)
 int crm_loyalty_expire(crm_db *db, const char *date,
                        int (*fn)(void *arg, const char *const *vals), void *arg, int64_t *n)
 {
-	int rc = crm_db_bulk(db); /* the run touches indexes all over the file */
+	int rc = crm_db_bulk_wide(db); /* the run touches indexes all over the file */
 
 	return rc ? rc : crm_loyalty_expire_where(db, date, 0, fn, arg, n);
 }

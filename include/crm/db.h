@@ -61,11 +61,15 @@ int crm_db_begin(crm_db *db, bool write);
 int crm_db_commit(crm_db *db);
 
 /* Prepares the connection for a write touching many records (an import,
- * a merge run, the nightly expiry): a page cache of up to 256 MB, filled
- * only as pages are read, keeps the indexes they update in memory
- * instead of re-reading them from the file, and the file is read through
- * a memory map. */
+ * a merge run): a 32 MB page cache keeps the indexes they update in
+ * memory instead of re-reading them from the file, and the file is read
+ * through a memory map. */
 int crm_db_bulk(crm_db *db);
+
+/* The same for one statement's worth of writes all over a large file
+ * (the nightly expiry): a page cache of up to 256 MB, filled only as
+ * pages are read. */
+int crm_db_bulk_wide(crm_db *db);
 
 /* Rolls back the open transaction, if any. */
 void crm_db_rollback(crm_db *db);
