@@ -68,40 +68,23 @@ static int need_programme(struct cli *c)
 	return cli_usage_error(c, "no loyalty programme is configured (see crm-config(5), loyalty)");
 }
 
-static int as_of_today(struct cli *c, char out[CRM_DATE_LEN])
-{
-	int64_t now;
-	int rc;
-
-	if ((rc = crm_now(&now)) || (rc = crm_date_parse(out, "today", now)))
-		return cli_error(c, rc);
-	return 0;
-}
-
-/* --as-of as a date, or today. */
-static int as_of(struct cli *c, char out[CRM_DATE_LEN])
+/* --as-of as a date, or today; for a job that writes (past_only), a
+ * missed day caught up, never a day to come, whose points are not gone
+ * yet. */
+static int as_of_day(struct cli *c, char out[CRM_DATE_LEN], int past_only)
 {
 	const char *v = cli_get(c, "as-of");
+	char today[CRM_DATE_LEN];
 	int64_t now;
 	int rc;
 
-	if ((rc = crm_now(&now)))
+	if ((rc = crm_now(&now)) || (rc = crm_date_parse(today, "today", now)))
 		return cli_error(c, rc);
 	if (crm_date_parse(out, v ? v : "today", now))
 		return cli_usage_error(c, "--as-of: invalid date '%s'", v);
-	return 0;
-}
-
-/* --as-of for a job that writes: a missed day caught up, never a day to
- * come, whose points are not gone yet. */
-static int as_of_past(struct cli *c, char out[CRM_DATE_LEN])
-{
-	char today[CRM_DATE_LEN];
-	int status = as_of(c, out);
-
-	if (!status && (status = as_of_today(c, today)) == 0 && strcmp(out, today) > 0)
+	if (past_only && strcmp(out, today) > 0)
 		return cli_usage_error(c, "--as-of: %s is after today, %s", out, today);
-	return status;
+	return 0;
 }
 
 /* What a listing verb passes to the libcore call that makes its rows,
@@ -260,7 +243,7 @@ static int loyalty_tier(struct cli *c, int argc, char **argv)
 	int rc, status;
 
 	if ((status = need_programme(c)) || (status = person_arg(c, argc, argv, 0, &id)) ||
-	    (status = as_of(c, j.date)))
+	    (status = as_of_day(c, j.date, 0)))
 		return status;
 	if ((rc = crm_loyalty_standing(c->db, id, j.date, &s)))
 		return cli_error(c, rc);
@@ -313,7 +296,7 @@ static int loyalty_expire(struct cli *c, int argc, char **argv)
 
 	if (argc > 0)
 		return cli_usage_error(c, "unexpected operand '%s'", argv[0]);
-	if ((status = as_of_past(c, j.date)))
+	if ((status = as_of_day(c, j.date, 1)))
 		return status;
 	return print_rows(c, cols, 4, run_expire, &j);
 }
@@ -334,7 +317,7 @@ static int loyalty_review(struct cli *c, int argc, char **argv)
 
 	if (argc > 0)
 		return cli_usage_error(c, "unexpected operand '%s'", argv[0]);
-	if ((status = need_programme(c)) || (status = as_of_past(c, j.date)))
+	if ((status = need_programme(c)) || (status = as_of_day(c, j.date, 1)))
 		return status;
 	return print_rows(c, cols, CRM_REVIEW_COLUMNS, run_review, &j);
 }
@@ -363,7 +346,7 @@ static int loyalty_remind(struct cli *c, int argc, char **argv)
 		return cli_usage_error(c, "--expiring-within: invalid span '%s' (whole days: 30d, 2w)",
 		                       within);
 	j.days = (int)(secs / 86400);
-	if ((status = as_of(c, j.date)))
+	if ((status = as_of_day(c, j.date, 0)))
 		return status;
 	return print_rows(c, cols, CRM_REMIND_COLUMNS, run_remind, &j);
 }
@@ -383,7 +366,7 @@ static int card_show(struct cli *c, const char *number)
 	struct cli_printer p = { c, NULL };
 	int rc;
 
-	if ((rc = as_of(c, today)))
+	if ((rc = as_of_day(c, today, 0)))
 		return rc;
 	if ((rc = crm_card_find(c->db, number, &card)) ||
 	    (rc = crm_loyalty_balance(c->db, card.person, &points)) ||
