@@ -37,6 +37,8 @@ static int set_millis(const struct loader *ld, const struct cfg_key *key,
 		      yaml_node_t *node, void *dst);
 static int set_locales(const struct loader *ld, const struct cfg_key *key,
 		       yaml_node_t *node, void *dst);
+static int set_report(const struct loader *ld, const struct cfg_key *key,
+		      yaml_node_t *node, void *dst);
 
 static const struct cfg_key keys[] = {
 	{ "database", CRM_Y_SCALAR, set_path,
@@ -65,6 +67,8 @@ static const struct cfg_key keys[] = {
 	{ "locales", CRM_Y_SEQUENCE, set_locales, 0, 0, "a list of locale codes" },
 	{ "loyalty", CRM_Y_MAPPING, crm_config_set_loyalty, 0, 0,
 	  "a mapping of earn rules, tiers, expiry, rewards and cards" },
+	{ "report", CRM_Y_MAPPING, set_report, offsetof(struct crm_config, report), 0,
+	  "a mapping of customer_definition and active_window" },
 };
 
 int crm_config_wrong(const struct loader *ld, const struct cfg_key *key,
@@ -188,6 +192,53 @@ static void free_locales(crm_config *c)
 	free(c->locales);
 	c->locales = NULL;
 	c->nlocales = 0;
+}
+
+static const struct crm_report_config report_defaults = { CRM_CUSTOMER_PURCHASE, 365 };
+
+/* report: customer_definition (purchase or status) and active_window (a
+ * whole number of days, 1 to 36500). */
+static int set_report(const struct loader *ld, const struct cfg_key *key,
+		      yaml_node_t *node, void *dst)
+{
+	struct crm_report_config *r = dst;
+	const yaml_node_pair_t *p;
+	yaml_node_t *k, *v;
+	const char *name, *text;
+	char *end;
+	int rc = CRM_OK;
+
+	(void)key;
+	for (p = node->data.mapping.pairs.start; p < node->data.mapping.pairs.top && !rc; p++) {
+		if ((rc = crm_ydoc_key(ld->yd, node, p, &k)))
+			break;
+		name = crm_ydoc_text(k);
+		v = crm_ydoc_node(ld->yd, p->value);
+		text = crm_ydoc_kind(v) == CRM_Y_SCALAR ? crm_ydoc_text(v) : "";
+		if (!strcmp(name, "customer_definition")) {
+			if (!strcmp(text, "purchase") || !strcmp(text, "status"))
+				r->rule = *text == 'p' ? CRM_CUSTOMER_PURCHASE : CRM_CUSTOMER_STATUS;
+			else
+				rc = crm_ydoc_fail(ld->yd, v->start_mark, "customer_definition: expected"
+				                   " purchase or status, found '%s'", text);
+		} else if (!strcmp(name, "active_window")) {
+			errno = 0;
+			r->active_window = strtol(text, &end, 10);
+			if (*text < '0' || *text > '9' || errno || (*end && strcmp(end, "d")) ||
+			    r->active_window < 1 || r->active_window > 36500)
+				rc = crm_ydoc_fail(ld->yd, v->start_mark, "active_window: expected a"
+				                   " number of days from 1 to 36500, found '%s'", text);
+		} else {
+			rc = crm_ydoc_fail(ld->yd, k->start_mark, "unknown key '%s' (expected"
+			                   " customer_definition or active_window)", name);
+		}
+	}
+	return rc;
+}
+
+const struct crm_report_config *crm_config_report(const crm_config *c)
+{
+	return c ? &c->report : &report_defaults;
 }
 
 static int set_locales(const struct loader *ld, const struct cfg_key *key,
@@ -360,6 +411,7 @@ int crm_config_load(crm_config **out, const char *path)
 	cfg->busy_timeout = -1;
 	crm_config_sales_defaults(cfg);
 	crm_config_desk_defaults(cfg);
+	cfg->report = report_defaults;
 	rc = path ? load_path(cfg, path, 0) : load_default(cfg);
 	if (rc) {
 		crm_config_free(cfg);

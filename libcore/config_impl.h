@@ -9,6 +9,7 @@
 
 #include "crm/calendar.h"
 #include "crm/config.h"
+#include "crm/report.h"
 #include "ydoc.h"
 
 /* A target as the file states it, read once the base currency is known. */
@@ -76,6 +77,7 @@ struct crm_config {
 	char **locales; /* the knowledge base's, in order; NULL: the built-in "en" */
 	size_t nlocales;
 	struct crm_loyalty_text loyalty;
+	struct crm_report_config report;
 };
 
 struct loader {

@@ -140,6 +140,10 @@ size_t crm_config_locales(const crm_config *c, const char *const **out);
  * ("EN" is "en"), the default locale for NULL, or NULL when not configured. */
 const char *crm_config_locale(const crm_config *c, const char *name);
 
+struct crm_report_config;
+/* Returns how reports decide who is a customer (report.h; defaults --
+ * a purchase within 365 days -- when c is NULL or names none). */
+const struct crm_report_config *crm_config_report(const crm_config *c);
 /* Frees a configuration; NULL-safe. */
 void crm_config_free(crm_config *c);
 

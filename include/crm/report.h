@@ -1,0 +1,87 @@
+/* report.h - the measures of crm-report(1): who is a customer on a day,
+ * and the KPIs of a period with the counts behind each figure.
+ *
+ * A period is the days [from, to); "as of" a day means as the report
+ * would have printed at the end of that day: nothing that happened after
+ * it counts, and a period still running ends with it.  Everything here
+ * reads the database only, so the same database and the same days give
+ * the same figures.
+ */
+#ifndef CRM_REPORT_H
+#define CRM_REPORT_H
+#include <stddef.h>
+#include <stdint.h>
+#include "crm/db.h"
+
+/* How "customer at day D" is decided (crm-config(5), report:). */
+enum crm_customer_rule {
+	CRM_CUSTOMER_PURCHASE, /* a paid purchase in the active window before D (default) */
+	CRM_CUSTOMER_STATUS    /* status "customer" at D, from the audit log */
+};
+
+struct crm_report_config {
+	enum crm_customer_rule rule;
+	long active_window; /* days; default 365 */
+};
+
+/* Creates (replacing it) the temporary table temp.NAME(id INTEGER PRIMARY
+ * KEY) of the people who were customers at the start of day ("YYYY-MM-DD"),
+ * by the configured rule: with a paid purchase (not a refund, not
+ * cancelled or archived) in [day - active_window, day), or whose status
+ * was "customer" by the last change the audit log holds before day.
+ * Erased and merged-away people are never customers.  name is one of
+ * the toolkit's own identifiers, never user text. */
+int crm_report_customers(crm_db *db, const char *name, const char *day);
+
+/* The families of measures crm_report_kpi computes. */
+enum {
+	CRM_KPI_CUSTOMERS = 1 << 0, /* customers, new, lost, CRR, churn, revenue, CLTV */
+	CRM_KPI_FEEDBACK = 1 << 1,  /* NPS, CSAT */
+	CRM_KPI_SALES = 1 << 2,     /* win rate, sales cycle, pipeline */
+	CRM_KPI_SERVICE = 1 << 3,   /* response and resolution times, SLA, backlog */
+	CRM_KPI_ALL = 0xf
+};
+
+/* One figure: the value as printed ("91.7", "1234.50", empty when it
+ * cannot be computed), what it was computed from and how. */
+struct crm_measure {
+	const char *group;       /* the --by group, "" when none */
+	const char *name;        /* "churn", "nps", ... (crm-report(1)) */
+	const char *value;
+	const char *numerator;   /* "" when the measure is a count or an input */
+	const char *denominator;
+	const char *unit;        /* "%", "EUR", "days", "hours", "" for counts */
+	const char *note;        /* why it is empty, or how it was computed */
+};
+
+struct crm_kpi_opts {
+	const char *from, *to; /* the days [from, to) */
+	const char *by;        /* owner, source, tag or queue; NULL: no groups */
+	unsigned families;     /* CRM_KPI_* (0: all) */
+	/* The period's length in years for annualising: whole months / 12
+	 * when the period is whole calendar months, else days / 365. */
+};
+
+/* The figures of a period, in the order crm-report(1) lists them. */
+struct crm_kpi {
+	struct crm_measure *v;
+	size_t n, cap;
+	int64_t events; /* purchases, responses, closed deals, tickets in the period */
+	char *strings;  /* private */
+	size_t slen, scap;
+};
+
+/* Computes the measures of the families asked for over o's period into
+ * *k (start it zeroed; free with crm_kpi_free).  CRM_EUSAGE for a bad
+ * option, CRM_EDATA naming the currency when an amount has no rate. */
+int crm_report_kpi(crm_db *db, const struct crm_kpi_opts *o, struct crm_kpi *k);
+void crm_kpi_free(struct crm_kpi *k);
+
+/* Returns the measure of group and name in k, or NULL. */
+const struct crm_measure *crm_kpi_find(const struct crm_kpi *k, const char *group,
+                                       const char *name);
+
+/* Returns whether name is a measure crm_report_kpi can produce. */
+int crm_kpi_known(const char *name);
+
+#endif
