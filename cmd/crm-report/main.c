@@ -72,7 +72,266 @@ int report_period(struct cli *c, const char *as_of, int64_t now, const char *dfl
 	return -1;
 }
 
+/* Stores in out the day months months after day (negative: before), the
+ * day of the month kept where the month has it, else its last. */
+static void add_months(char out[CRM_DATE_LEN], const char *day, int months)
+{
+	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	char buf[40];
+	int y, m, d, last;
+
+	if (sscanf(day, "%d-%d-%d", &y, &m, &d) != 3)
+		return;
+	m = y * 12 + (m - 1) + months;
+	y = m / 12, m = m % 12 + 1;
+	last = mdays[m - 1] + (m == 2 && ((y % 4 == 0 && y % 100) || y % 400 == 0));
+	snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d < last ? d : last);
+	snprintf(out, CRM_DATE_LEN, "%.10s", buf);
+}
+
+/* The days between two dates. */
+static int64_t days_between(const char *a, const char *b)
+{
+	char x[CRM_TIME_LEN], y[CRM_TIME_LEN];
+	int64_t s = 0, t = 0;
+
+	snprintf(x, sizeof x, "%sT00:00:00Z", a), snprintf(y, sizeof y, "%sT00:00:00Z", b);
+	crm_time_parse_epoch(&s, x, 0), crm_time_parse_epoch(&t, y, 0);
+	return (t - s) / 86400;
+}
+
+/* Stores in q the period to compare p with: the year before (how
+ * "year"), or the one before it (how "previous"): as many whole months
+ * back when p starts a month, else as many days, and as long as p. */
+static void compare_period(const struct report_period *p, const char *how,
+                           struct report_period *q)
+{
+	int64_t len = days_between(p->from, p->to), back;
+	int y, m, d, ty, tm, td;
+	char t[CRM_TIME_LEN];
+	int64_t e;
+
+	if (!strcmp(how, "year")) {
+		add_months(q->from, p->from, -12), add_months(q->to, p->to, -12);
+	} else if (sscanf(p->from, "%d-%d-%d", &y, &m, &d) == 3 && d == 1 &&
+	           sscanf(p->to, "%d-%d-%d", &ty, &tm, &td) == 3) {
+		back = (ty - y) * 12 + (tm - m) + (td > 1);
+		add_months(q->from, p->from, -(int)(back ? back : 1));
+		snprintf(t, sizeof t, "%sT00:00:00Z", q->from);
+		crm_time_parse_epoch(&e, t, 0);
+		crm_time_format(t, e + len * 86400);
+		snprintf(q->to, CRM_DATE_LEN, "%.10s", t);
+		if (strcmp(q->to, p->from) > 0)
+			memcpy(q->to, p->from, CRM_DATE_LEN);
+	} else {
+		snprintf(t, sizeof t, "%sT00:00:00Z", p->from);
+		crm_time_parse_epoch(&e, t, 0);
+		crm_time_format(t, e - len * 86400);
+		snprintf(q->from, CRM_DATE_LEN, "%.10s", t);
+		memcpy(q->to, p->from, CRM_DATE_LEN);
+	}
+	snprintf(q->name, sizeof q->name, "%s..%s", q->from, q->to);
+}
+
+/* The number of decimals of a figure as printed. */
+static int decimals(const char *v)
+{
+	const char *dot = strchr(v, '.');
+
+	return dot ? (int)strlen(dot + 1) : 0;
+}
+
+/* Stores in out the change from was to now, with now's decimals; empty
+ * when either is. */
+static void change(char *out, size_t n, const char *now, const char *was)
+{
+	if (!*now || !*was) {
+		*out = '\0';
+		return;
+	}
+	snprintf(out, n, "%+.*f", decimals(now), strtod(now, NULL) - strtod(was, NULL));
+	if (!strncmp(out, "-0", 2) && strspn(out + 2, ".0") == strlen(out + 2))
+		out[0] = '+';
+}
+
+/* A threshold of --fail-if: a measure, a comparison and a number. */
+struct threshold {
+	char name[32];
+	char op[3];
+	double limit;
+};
+
+static int parse_threshold(const char *s, struct threshold *t)
+{
+	size_t n = strcspn(s, "<>=!");
+	char *end;
+
+	if (!n || n >= sizeof t->name)
+		return 0;
+	memcpy(t->name, s, n), t->name[n] = '\0';
+	while (n && t->name[n - 1] == ' ')
+		t->name[--n] = '\0';
+	s += strcspn(s, "<>=!");
+	n = strspn(s, "<>=!");
+	if (n < 1 || n > 2)
+		return 0;
+	memcpy(t->op, s, n), t->op[n] = '\0';
+	if (strcmp(t->op, "<") && strcmp(t->op, ">") && strcmp(t->op, "<=") && strcmp(t->op, ">=") &&
+	    strcmp(t->op, "=") && strcmp(t->op, "==") && strcmp(t->op, "!="))
+		return 0;
+	t->limit = strtod(s + n, &end);
+	return end != s + n && *end == '\0' && crm_kpi_known(t->name);
+}
+
+static int crossed(const struct threshold *t, double v)
+{
+	switch (t->op[0]) {
+	case '<': return t->op[1] ? v <= t->limit : v < t->limit;
+	case '>': return t->op[1] ? v >= t->limit : v > t->limit;
+	case '=': return v == t->limit;
+	default: return v != t->limit;
+	}
+}
+
+/* Checks every --fail-if against k, telling stderr which are crossed;
+ * returns how many. */
+static int check_thresholds(struct cli *c, const struct crm_kpi *k)
+{
+	struct threshold t;
+	size_t pos = 0;
+	const char *s;
+	int n = 0;
+
+	while ((s = cli_next(c, "fail-if", &pos))) {
+		parse_threshold(s, &t);
+		for (size_t i = 0; i < k->n; i++) {
+			const struct crm_measure *m = &k->v[i];
+
+			if (strcmp(m->name, t.name) || !*m->value || !crossed(&t, strtod(m->value, NULL)))
+				continue;
+			fprintf(stderr, "%s: %s%s%s %s %s %s\n", c->prog->name, m->name, *m->group ? " of " : "",
+			        m->group, m->value, t.op, s + strcspn(s, "<>=!") + strlen(t.op));
+			n++;
+		}
+	}
+	return n;
+}
+
+/* Reads the --fail-if thresholds; returns an exit status, -1 to go on. */
+static int read_thresholds(struct cli *c)
+{
+	struct threshold t;
+	size_t pos = 0;
+	const char *s;
+
+	while ((s = cli_next(c, "fail-if", &pos)))
+		if (!parse_threshold(s, &t))
+			return cli_usage_error(c, "--fail-if: expected MEASURE<NUMBER (or >, <=, >=, =, !=)"
+			                       " with a measure of crm-report(1), not '%s'", s);
+	return -1;
+}
+
+static const struct crm_column kpi_cols[] = {
+	{ "period", CRM_COL_TEXT }, { "group", CRM_COL_TEXT }, { "measure", CRM_COL_TEXT },
+	{ "value", CRM_COL_NUMBER }, { "numerator", CRM_COL_NUMBER },
+	{ "denominator", CRM_COL_NUMBER }, { "unit", CRM_COL_TEXT }, { "note", CRM_COL_TEXT },
+	{ "previous", CRM_COL_NUMBER }, { "change", CRM_COL_NUMBER },
+};
+
+static int print_kpi(struct cli *c, const char *period, const struct crm_kpi *k,
+                     const struct crm_kpi *was)
+{
+	struct cli_printer p = { c, NULL };
+	int rc = cli_output_fields(c, kpi_cols, was ? 10 : 8, &p.w);
+
+	for (size_t i = 0; i < k->n && !rc; i++) {
+		const struct crm_measure *m = &k->v[i], *o;
+		char delta[64];
+		const char *vals[10] = { period, m->group, m->name, m->value, m->numerator,
+			                 m->denominator, m->unit, m->note, "", delta };
+
+		delta[0] = '\0';
+		if (was && (o = crm_kpi_find(was, m->group, m->name)))
+			vals[8] = o->value, change(delta, sizeof delta, m->value, o->value);
+		rc = cli_print_row(&p, vals);
+	}
+	if (!rc)
+		rc = crm_out_finish(p.w);
+	crm_out_free(p.w);
+	return rc ? cli_error(c, rc) : 0;
+}
+
+static const struct cli_opt kpi_opts[] = {
+	REPORT_PERIOD_OPTS,
+	REPORT_AS_OF_OPT,
+	{ "by", 0, CLI_ARG, "GROUP", "month, quarter, owner, source, tag or queue" },
+	{ "compare", 0, CLI_ARG, "WHEN", "previous (the period before) or year (a year before): adds previous and change" },
+	{ "fail-if", 0, CLI_ARG, "MEASURE<N", "exit 1 when a figure crosses the threshold (repeatable): churn>5, nps<30" },
+	{ "html", 0, CLI_NOARG, NULL, "print the whole report as one HTML page" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+
+/* kpi, sales and service: the measures of families over the period. */
+static int kpi_families(struct cli *c, int argc, char **argv, unsigned families)
+{
+	struct crm_kpi k = { 0 }, was = { 0 };
+	struct crm_kpi_opts o = { NULL, NULL, cli_get(c, "by"), families };
+	struct report_period p, q;
+	const char *cmp = cli_get(c, "compare");
+	char day[CRM_DATE_LEN];
+	int64_t now;
+	int rc, st;
+
+	if (argc > 0)
+		return cli_usage_error(c, "unexpected operand '%s'", argv[0]);
+	if ((st = report_as_of(c, day, &now)) >= 0 ||
+	    (st = report_period(c, day, now, "this-month", &p)) >= 0 || (st = read_thresholds(c)) >= 0)
+		return st;
+	if (cmp && strcmp(cmp, "previous") && strcmp(cmp, "year"))
+		return cli_usage_error(c, "--compare takes previous or year, not '%s'", cmp);
+	if (cli_has(c, "html"))
+		return report_html(c, day, &p);
+	o.from = p.from, o.to = p.to;
+	rc = crm_report_kpi(c->db, &o, &k);
+	if (!rc && cmp) {
+		compare_period(&p, cmp, &q);
+		o.from = q.from, o.to = q.to;
+		rc = crm_report_kpi(c->db, &o, &was);
+	}
+	if (rc) {
+		crm_kpi_free(&k), crm_kpi_free(&was);
+		return cli_error(c, rc);
+	}
+	st = k.events ? print_kpi(c, p.name, &k, cmp ? &was : NULL)
+	              : cli_fail(c, 1, "nothing to report in %s", p.name);
+	if (!st && check_thresholds(c, &k))
+		st = 1;
+	crm_kpi_free(&k), crm_kpi_free(&was);
+	return st;
+}
+
+static int report_kpi(struct cli *c, int argc, char **argv)
+{
+	return kpi_families(c, argc, argv, CRM_KPI_ALL);
+}
+
+static int report_sales(struct cli *c, int argc, char **argv)
+{
+	return kpi_families(c, argc, argv, CRM_KPI_SALES);
+}
+
+static int report_service(struct cli *c, int argc, char **argv)
+{
+	return kpi_families(c, argc, argv, CRM_KPI_SERVICE);
+}
+
 static const struct cli_verb verbs[] = {
+	{ "kpi", report_kpi, NULL, "every measure of a period, with what it is computed from",
+	  CLI_OUTPUT, kpi_opts },
+	{ "sales", report_sales, NULL, "win rate, sales cycle and pipeline of a period", CLI_OUTPUT,
+	  kpi_opts },
+	{ "service", report_service, NULL, "response and resolution times, SLA, backlog", CLI_OUTPUT,
+	  kpi_opts },
 	{ "rfm", report_rfm, NULL, "recency, frequency and monetary scores and segments",
 	  CLI_OUTPUT, rfm_opts },
 	{ "cohorts", report_cohorts, NULL, "who bought again, by month of first purchase",

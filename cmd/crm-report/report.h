@@ -34,6 +34,9 @@ struct report_period {
 int report_period(struct cli *c, const char *as_of, int64_t now, const char *dflt,
                   struct report_period *p);
 
+/* html.c: the whole report of period p as one page on stdout. */
+int report_html(struct cli *c, const char *as_of, const struct report_period *p);
+
 /* rfm.c */
 extern const struct cli_opt rfm_opts[], cohorts_opts[];
 int report_rfm(struct cli *c, int argc, char **argv);

@@ -56,19 +56,17 @@ struct crm_measure {
 
 struct crm_kpi_opts {
 	const char *from, *to; /* the days [from, to) */
-	const char *by;        /* owner, source, tag or queue; NULL: no groups */
-	unsigned families;     /* CRM_KPI_* (0: all) */
-	/* The period's length in years for annualising: whole months / 12
-	 * when the period is whole calendar months, else days / 365. */
+	/* month or quarter (one group per one within the period), owner,
+	 * source, tag or queue; NULL: no groups */
+	const char *by;
+	unsigned families; /* CRM_KPI_* (0: all) */
 };
 
 /* The figures of a period, in the order crm-report(1) lists them. */
 struct crm_kpi {
 	struct crm_measure *v;
 	size_t n, cap;
-	int64_t events; /* purchases, responses, closed deals, tickets in the period */
-	char *strings;  /* private */
-	size_t slen, scap;
+	int64_t events; /* customers, purchases, responses, closed deals, tickets */
 };
 
 /* Computes the measures of the families asked for over o's period into

@@ -1,0 +1,599 @@
+/* kpi.c - the measures of a period (report.h, crm-report(1)): the frame
+ * that collects figures and splits a period by month or quarter, the
+ * customer measures (CRR, churn, revenue, CLTV) and NPS and CSAT.  Sales
+ * and service are in kpi_desk.c.
+ *
+ * Every figure keeps what it was computed from: ratios are exact integer
+ * arithmetic rounded once; only CLTV, a product of ratios, goes through
+ * floating point.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crm/config.h"
+#include "crm/error.h"
+#include "crm/feedback.h"
+#include "crm/money.h"
+#include "crm/purchase.h"
+#include "kpi_impl.h"
+
+/* The measures in the order they are printed. */
+static const char *const names[] = {
+	"customers_start", "customers_end", "new_customers", "lost_customers", "crr", "churn",
+	"revenue", "purchases", "buyers", "purchase_value", "purchase_frequency", "lifespan",
+	"cltv", "nps", "csat", "deals_won", "deals_lost", "win_rate", "won_value",
+	"sales_cycle_avg", "sales_cycle_median", "pipeline_deals", "pipeline_value",
+	"pipeline_weighted", "tickets", "first_response_median", "resolution_median",
+	"sla_attainment", "backlog", NULL
+};
+
+static int rank(const char *name)
+{
+	int i;
+
+	for (i = 0; names[i] && strcmp(names[i], name); i++)
+		;
+	return i;
+}
+
+int crm_kpi_known(const char *name)
+{
+	return names[rank(name)] != NULL;
+}
+
+static char *dup0(const char *s)
+{
+	return strdup(s ? s : "");
+}
+
+int kpi_add(struct kpi_run *r, const char *group, const char *name, const char *value,
+            const char *num, const char *den, const char *unit, const char *note)
+{
+	struct crm_kpi *k = r->k;
+	struct crm_measure *m;
+
+	if (k->n == k->cap) {
+		size_t cap = k->cap ? 2 * k->cap : 32;
+		void *v = realloc(k->v, cap * sizeof *k->v);
+
+		if (!v)
+			return crm_error_nomem();
+		k->v = v, k->cap = cap;
+	}
+	m = &k->v[k->n];
+	m->group = dup0(r->label ? r->label : group), m->name = dup0(name);
+	m->value = dup0(value), m->numerator = dup0(num), m->denominator = dup0(den);
+	m->unit = dup0(unit), m->note = dup0(note);
+	k->n++;
+	if (!m->group || !m->name || !m->value || !m->numerator || !m->denominator || !m->unit ||
+	    !m->note)
+		return crm_error_nomem();
+	return CRM_OK;
+}
+
+void crm_kpi_free(struct crm_kpi *k)
+{
+	for (size_t i = 0; i < k->n; i++) {
+		struct crm_measure *m = &k->v[i];
+
+		free((char *)m->group), free((char *)m->name), free((char *)m->value);
+		free((char *)m->numerator), free((char *)m->denominator);
+		free((char *)m->unit), free((char *)m->note);
+	}
+	free(k->v);
+	memset(k, 0, sizeof *k);
+}
+
+const struct crm_measure *crm_kpi_find(const struct crm_kpi *k, const char *group,
+                                       const char *name)
+{
+	for (size_t i = 0; i < k->n; i++)
+		if (!strcmp(k->v[i].group, group) && !strcmp(k->v[i].name, name))
+			return &k->v[i];
+	return NULL;
+}
+
+const char *kpi_int(char *out, size_t size, int64_t n)
+{
+	snprintf(out, size, "%lld", (long long)n);
+	return out;
+}
+
+void kpi_decimal(char *out, size_t size, int64_t num, int64_t den)
+{
+	int64_t a = num < 0 ? -num : num, tenths;
+
+	if (den <= 0) {
+		*out = '\0';
+		return;
+	}
+	tenths = (2 * a * 10 + den) / (2 * den);
+	snprintf(out, size, "%s%lld.%lld", num < 0 && tenths ? "-" : "",
+	         (long long)(tenths / 10), (long long)(tenths % 10));
+}
+
+void kpi_money(struct kpi_run *r, char *out, size_t size, int64_t minor)
+{
+	struct crm_money m = { minor, "" };
+
+	snprintf(m.cur, sizeof m.cur, "%s", crm_config_currency(crm_db_config(r->db)));
+	if (crm_money_format_amount(out, size, &m))
+		snprintf(out, size, "%lld", (long long)minor);
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+int64_t kpi_median2(int64_t *v, size_t n)
+{
+	qsort(v, n, sizeof *v, cmp_i64);
+	return n % 2 ? 2 * v[n / 2] : v[n / 2 - 1] + v[n / 2];
+}
+
+/* The groupings of each family: the people's owner, source or tags for
+ * the customer and feedback measures (feedback also by its ticket's
+ * queue), the deals' for sales, the tickets' assignee, channel, tags and
+ * queue for service. */
+static const struct grouping {
+	unsigned family;
+	const char *by;
+	struct kpi_group g;
+} groupings[] = {
+	{ CRM_KPI_CUSTOMERS | CRM_KPI_FEEDBACK, NULL, { "", "''" } },
+	{ CRM_KPI_CUSTOMERS | CRM_KPI_FEEDBACK, "owner", { "", "coalesce(c.owner, '')" } },
+	{ CRM_KPI_CUSTOMERS | CRM_KPI_FEEDBACK, "source", { "", "coalesce(c.source, '')" } },
+	{ CRM_KPI_CUSTOMERS | CRM_KPI_FEEDBACK, "tag",
+	  { "LEFT JOIN contact_tags g ON g.contact_id = c.id", "coalesce(g.tag, '')" } },
+	{ CRM_KPI_FEEDBACK, "queue", { "", "coalesce(t.queue, '')" } },
+	{ CRM_KPI_SALES, NULL, { "", "''" } },
+	{ CRM_KPI_SALES, "owner", { "", "coalesce(d.owner, '')" } },
+	{ CRM_KPI_SALES, "source", { "", "coalesce(d.source, '')" } },
+	{ CRM_KPI_SALES, "tag", { "LEFT JOIN deal_tags g ON g.deal_id = d.id", "coalesce(g.tag, '')" } },
+	{ CRM_KPI_SERVICE, NULL, { "", "''" } },
+	{ CRM_KPI_SERVICE, "owner", { "", "coalesce(t.assignee, '')" } },
+	{ CRM_KPI_SERVICE, "source", { "", "t.channel" } },
+	{ CRM_KPI_SERVICE, "tag",
+	  { "LEFT JOIN ticket_tags g ON g.ticket_id = t.id", "coalesce(g.tag, '')" } },
+	{ CRM_KPI_SERVICE, "queue", { "", "coalesce(t.queue, '')" } },
+};
+
+static const struct kpi_group *grouping(unsigned family, const char *by)
+{
+	for (size_t i = 0; i < sizeof groupings / sizeof *groupings; i++)
+		if ((groupings[i].family & family) &&
+		    (by ? groupings[i].by && !strcmp(by, groupings[i].by) : !groupings[i].by))
+			return &groupings[i].g;
+	return NULL;
+}
+
+int kpi_prepare(struct kpi_run *r, unsigned family, const char *sql, crm_stmt **st, int *skip)
+{
+	const struct kpi_group *g = grouping(family, r->by);
+	char text[4096];
+	int rc;
+
+	*skip = !g;
+	if (!g)
+		return CRM_OK;
+	snprintf(text, sizeof text, sql, g->join, g->expr);
+	if ((rc = crm_db_prepare(r->db, st, text)))
+		return rc;
+	for (int i = 1; i <= crm_stmt_params(*st); i++)
+		crm_stmt_bind_text(*st, i, i == 1 ? r->from : i == 2 ? r->to : r->last);
+	return CRM_OK;
+}
+
+/* One group of the customer measures. */
+struct cust {
+	char *group;
+	int64_t start, end, lost, fresh;
+	int64_t revenue, purchases, buyers;
+	int64_t spans, span_days; /* lost customers with a first and last purchase */
+};
+
+struct custs {
+	struct cust *v;
+	size_t n, cap;
+};
+
+/* The entry of group, added when create is set; NULL when it is not
+ * there (or memory runs out: *nomem). */
+static struct cust *cust_of(struct custs *cs, const char *group, int create, int *nomem)
+{
+	for (size_t i = 0; i < cs->n; i++)
+		if (!strcmp(cs->v[i].group, group))
+			return &cs->v[i];
+	*nomem = create;
+	if (!create)
+		return NULL;
+	if (cs->n == cs->cap) {
+		size_t cap = cs->cap ? 2 * cs->cap : 16;
+		void *v = realloc(cs->v, cap * sizeof *cs->v);
+
+		if (!v)
+			return NULL;
+		cs->v = v, cs->cap = cap;
+	}
+	memset(&cs->v[cs->n], 0, sizeof *cs->v);
+	if (!(cs->v[cs->n].group = strdup(group)))
+		return NULL;
+	return &cs->v[cs->n++];
+}
+
+/* Runs sql (a kpi_prepare format) and hands each row to take with the
+ * group's entry, adding groups not seen before when create is set. */
+static int cust_rows(struct kpi_run *r, struct custs *cs, const char *sql,
+                     void (*take)(struct cust *, crm_stmt *), int create)
+{
+	crm_stmt *st;
+	struct cust *c;
+	int rc, skip, nomem;
+
+	if ((rc = kpi_prepare(r, CRM_KPI_CUSTOMERS, sql, &st, &skip)) || skip)
+		return rc;
+	while ((rc = crm_stmt_step(st)) == CRM_ROW) {
+		if ((c = cust_of(cs, crm_stmt_text(st, 0), create, &nomem)))
+			take(c, st);
+		else if (nomem) {
+			rc = crm_error_nomem();
+			break;
+		}
+	}
+	crm_stmt_finalize(st);
+	return rc < 0 ? rc : CRM_OK;
+}
+
+static void take_counts(struct cust *c, crm_stmt *st)
+{
+	c->start += crm_stmt_int(st, 1), c->end += crm_stmt_int(st, 2);
+	c->lost += crm_stmt_int(st, 3), c->fresh += crm_stmt_int(st, 4);
+}
+
+static void take_sales(struct cust *c, crm_stmt *st)
+{
+	c->revenue += crm_stmt_int(st, 1), c->purchases += crm_stmt_int(st, 2);
+	c->buyers += crm_stmt_int(st, 3);
+}
+
+static void take_spans(struct cust *c, crm_stmt *st)
+{
+	c->spans += crm_stmt_int(st, 1), c->span_days += crm_stmt_int(st, 2);
+}
+
+/* Who was a customer at the start, at the end, both or one. */
+static const char counts_sql[] =
+	"SELECT %2$s, sum(u.s), sum(u.e), sum(u.s AND NOT u.e), sum(u.e AND NOT u.s)"
+	" FROM (SELECT id, id IN temp.kpi_start AS s, id IN temp.kpi_end AS e"
+	"  FROM (SELECT id FROM temp.kpi_start UNION SELECT id FROM temp.kpi_end)) u"
+	" JOIN contacts c ON c.id = u.id %1$s GROUP BY 1";
+
+/* Net revenue (refunds count on their own day), purchases and buyers. */
+static const char sales_sql[] =
+	"SELECT %2$s, coalesce(sum(crm_base(p.total, p.total_currency, p.at)), 0),"
+	" count(*) FILTER (WHERE p.refund_of IS NULL),"
+	" count(DISTINCT p.contact_id) FILTER (WHERE p.refund_of IS NULL)"
+	" FROM purchases p LEFT JOIN contacts c ON c.id = p.contact_id %1$s"
+	" WHERE p.at >= ?1 AND p.at < ?2 AND p.status <> 'cancelled' AND p.archived_at IS NULL"
+	" GROUP BY 1";
+
+/* The days from first to last purchase of everyone who bought before the
+ * end but is no customer at it. */
+static const char spans_sql[] =
+	"SELECT %2$s, count(*), sum(x.days) FROM (SELECT p.contact_id AS id,"
+	"  CAST(julianday(substr(max(p.at), 1, 10)) - julianday(substr(min(p.at), 1, 10)) AS INTEGER)"
+	"  AS days FROM purchases p WHERE p.at < ?2 AND p.refund_of IS NULL"
+	"  AND p.status <> 'cancelled' AND p.archived_at IS NULL AND p.contact_id IS NOT NULL"
+	"  AND p.contact_id NOT IN temp.kpi_end GROUP BY p.contact_id) x"
+	" JOIN contacts c ON c.id = x.id %1$s GROUP BY 1";
+
+/* The lifespan in years CLTV uses: 1 / annual churn, or when nobody was
+ * lost in the period the mean first-to-last purchase span of everyone
+ * lost before its end; *life < 0 when there is neither.  note says which. */
+static void lifespan(const struct kpi_run *r, const struct cust *c, double *life,
+                     char *note, size_t size)
+{
+	*life = -1;
+	if (c->lost > 0) {
+		*life = r->years * (double)c->start / (double)c->lost;
+		snprintf(note, size, "1 / annual churn");
+	} else if (c->spans > 0) {
+		*life = (double)c->span_days / (double)c->spans / 365.0;
+		snprintf(note, size, "mean first-to-last purchase span of %lld lost customers",
+		         (long long)c->spans);
+	} else {
+		snprintf(note, size, "no customer lost yet");
+	}
+}
+
+/* CLTV = purchase value x purchase frequency x lifespan, each printed
+ * beside it. */
+static int cltv(struct kpi_run *r, const struct cust *c)
+{
+	const char *cur = crm_config_currency(crm_db_config(r->db));
+	char v[64], n[64], d[32], note[96];
+	double value = 0, freq = 0, life;
+	int rc, have = c->purchases > 0 && c->buyers > 0 && r->years > 0;
+
+	v[0] = '\0';
+	if (have) {
+		kpi_money(r, v, sizeof v, crm_purchase_average(c->revenue, c->purchases));
+		value = (double)c->revenue / (double)c->purchases;
+		freq = (double)c->purchases / (double)c->buyers / r->years;
+	}
+	if ((rc = kpi_add(r, c->group, "purchase_value", v, have ? (kpi_money(r, n, sizeof n, c->revenue), n) : NULL,
+	                  have ? kpi_int(d, sizeof d, c->purchases) : NULL, cur,
+	                  have ? "revenue / purchases" : "no purchases")))
+		return rc;
+	snprintf(v, sizeof v, "%.2f", freq);
+	if ((rc = kpi_add(r, c->group, "purchase_frequency", have ? v : NULL,
+	                  have ? kpi_int(n, sizeof n, c->purchases) : NULL,
+	                  have ? kpi_int(d, sizeof d, c->buyers) : NULL, "per year",
+	                  have ? "purchases / buyers, annualised" : "no purchases")))
+		return rc;
+	lifespan(r, c, &life, note, sizeof note);
+	snprintf(v, sizeof v, "%.2f", life);
+	if ((rc = kpi_add(r, c->group, "lifespan", life >= 0 ? v : NULL, NULL, NULL, "years",
+	                  note)))
+		return rc;
+	if (have && life >= 0)
+		kpi_money(r, v, sizeof v, (int64_t)nearbyint(value * freq * life));
+	return kpi_add(r, c->group, "cltv", have && life >= 0 ? v : NULL, NULL, NULL, cur,
+	               !have ? "no purchases" : life < 0 ? note
+	                     : "purchase_value x purchase_frequency x lifespan");
+}
+
+/* Customers at start and end, new and lost, CRR and churn. */
+static int retention(struct kpi_run *r, const struct cust *c)
+{
+	char a[32], b[32], v[32];
+	const char *why = c->start ? "" : "no customers at start";
+	int rc;
+
+	if ((rc = kpi_add(r, c->group, "customers_start", kpi_int(v, sizeof v, c->start), NULL,
+	                  NULL, "", "")) ||
+	    (rc = kpi_add(r, c->group, "customers_end", kpi_int(v, sizeof v, c->end), NULL, NULL,
+	                  "", "")) ||
+	    (rc = kpi_add(r, c->group, "new_customers", kpi_int(v, sizeof v, c->fresh), NULL,
+	                  NULL, "", "")) ||
+	    (rc = kpi_add(r, c->group, "lost_customers", kpi_int(v, sizeof v, c->lost), NULL,
+	                  NULL, "", "")))
+		return rc;
+	crm_feedback_percent(v, sizeof v, c->end - c->fresh, c->start);
+	if ((rc = kpi_add(r, c->group, "crr", v, kpi_int(a, sizeof a, c->end - c->fresh),
+	                  kpi_int(b, sizeof b, c->start), "%",
+	                  c->start ? "(customers_end - new_customers) / customers_start" : why)))
+		return rc;
+	crm_feedback_percent(v, sizeof v, c->lost, c->start);
+	return kpi_add(r, c->group, "churn", v, kpi_int(a, sizeof a, c->lost),
+	               kpi_int(b, sizeof b, c->start), "%",
+	               c->start ? "lost_customers / customers_start" : why);
+}
+
+static int revenue(struct kpi_run *r, const struct cust *c)
+{
+	char v[64];
+	int rc;
+
+	kpi_money(r, v, sizeof v, c->revenue);
+	if ((rc = kpi_add(r, c->group, "revenue", v, NULL, NULL,
+	                  crm_config_currency(crm_db_config(r->db)), "net of refunds")) ||
+	    (rc = kpi_add(r, c->group, "purchases", kpi_int(v, sizeof v, c->purchases), NULL, NULL,
+	                  "", "")) ||
+	    (rc = kpi_add(r, c->group, "buyers", kpi_int(v, sizeof v, c->buyers), NULL, NULL, "",
+	                  "")))
+		return rc;
+	return cltv(r, c);
+}
+
+/* Whether some group lost nobody: its lifespan needs the spans. */
+static int lost_none(const struct custs *cs)
+{
+	for (size_t i = 0; i < cs->n; i++)
+		if (!cs->v[i].lost)
+			return 1;
+	return 0;
+}
+
+static int customers(struct kpi_run *r)
+{
+	struct custs cs = { NULL, 0, 0 };
+	int rc;
+
+	if ((rc = crm_report_customers(r->db, "kpi_start", r->from)) ||
+	    (rc = crm_report_customers(r->db, "kpi_end", r->to)) ||
+	    (rc = cust_rows(r, &cs, counts_sql, take_counts, 1)) ||
+	    (rc = cust_rows(r, &cs, sales_sql, take_sales, 1)) ||
+	    (lost_none(&cs) && (rc = cust_rows(r, &cs, spans_sql, take_spans, 0))))
+		goto out;
+	for (size_t i = 0; i < cs.n && !rc; i++) {
+		r->k->events += cs.v[i].start + cs.v[i].end + cs.v[i].purchases;
+		if (!(rc = retention(r, &cs.v[i])))
+			rc = revenue(r, &cs.v[i]);
+	}
+out:
+	for (size_t i = 0; i < cs.n; i++)
+		free(cs.v[i].group);
+	free(cs.v);
+	return rc;
+}
+
+/* NPS and CSAT of the responses given in the period. */
+static const char feedback_sql[] =
+	"SELECT %2$s, f.kind, f.score, count(*) FROM responses f"
+	" LEFT JOIN contacts c ON c.id = f.contact_id LEFT JOIN tickets t ON t.id = f.ticket_id %1$s"
+	" WHERE f.at >= ?1 AND f.at < ?2 AND f.archived_at IS NULL GROUP BY 1, 2, 3 ORDER BY 1";
+
+/* The figures of one group's tallies. */
+static int feedback_group(struct kpi_run *r, const char *group,
+                          const struct crm_feedback_tally *nps,
+                          const struct crm_feedback_tally *csat)
+{
+	char v[32], n[32], d[32], note[128];
+	int rc;
+
+	crm_feedback_nps(v, sizeof v, nps);
+	snprintf(note, sizeof note, nps->responses ? "%lld promoters, %lld passives, %lld detractors"
+	                                           : "no responses",
+	         (long long)nps->promoters, (long long)nps->passives, (long long)nps->detractors);
+	if ((rc = kpi_add(r, group, "nps", v, kpi_int(n, sizeof n, nps->promoters - nps->detractors),
+	                  kpi_int(d, sizeof d, nps->responses), "%", note)))
+		return rc;
+	crm_feedback_csat(v, sizeof v, csat);
+	return kpi_add(r, group, "csat", v, kpi_int(n, sizeof n, csat->satisfied),
+	               kpi_int(d, sizeof d, csat->responses), "%",
+	               csat->responses ? "responses of 4 or 5 / responses" : "no responses");
+}
+
+static int feedback(struct kpi_run *r)
+{
+	struct crm_feedback_tally t[2];
+	char *group = NULL;
+	crm_stmt *st;
+	int rc, skip, any = 0;
+
+	if ((rc = kpi_prepare(r, CRM_KPI_FEEDBACK, feedback_sql, &st, &skip)) || skip)
+		return rc;
+	memset(t, 0, sizeof t);
+	while ((rc = crm_stmt_step(st)) == CRM_ROW) {
+		const char *g = crm_stmt_text(st, 0), *kind = crm_stmt_text(st, 1);
+
+		if (group && strcmp(group, g)) {
+			if ((rc = feedback_group(r, group, &t[0], &t[1])))
+				break;
+			memset(t, 0, sizeof t);
+		}
+		if (!group || strcmp(group, g)) {
+			free(group);
+			if (!(group = strdup(g))) {
+				rc = crm_error_nomem();
+				break;
+			}
+		}
+		crm_feedback_count(&t[strcmp(kind, "nps") != 0], kind, (int)crm_stmt_int(st, 2),
+		                   crm_stmt_int(st, 3));
+		r->k->events += crm_stmt_int(st, 3);
+		any = 1;
+	}
+	crm_stmt_finalize(st);
+	/* Without groups the figures are there, empty, even with no responses. */
+	if (rc == CRM_DONE && (any || !r->by))
+		rc = feedback_group(r, group ? group : "", &t[0], &t[1]);
+	free(group);
+	return rc < 0 ? rc : rc;
+}
+
+/* Whether the period [from, to) is whole calendar months, and how many. */
+static int whole_months(const char *from, const char *to, int *months)
+{
+	int fy, fm, fd, ty, tm, td;
+
+	if (sscanf(from, "%d-%d-%d", &fy, &fm, &fd) != 3 || sscanf(to, "%d-%d-%d", &ty, &tm, &td) != 3)
+		return 0;
+	*months = (ty - fy) * 12 + (tm - fm);
+	return fd == 1 && td == 1 && *months > 0;
+}
+
+/* The period's length in years: whole months / 12, else days / 365. */
+static double years_of(const char *from, const char *to)
+{
+	char a[CRM_TIME_LEN], b[CRM_TIME_LEN];
+	int64_t x, y;
+	int months;
+
+	if (whole_months(from, to, &months))
+		return months / 12.0;
+	snprintf(a, sizeof a, "%sT00:00:00Z", from), snprintf(b, sizeof b, "%sT00:00:00Z", to);
+	if (crm_time_parse_epoch(&x, a, 0) || crm_time_parse_epoch(&y, b, 0))
+		return 0;
+	return (double)(y - x) / 86400.0 / 365.0;
+}
+
+static int measure(struct kpi_run *r, unsigned families)
+{
+	char t[CRM_TIME_LEN];
+	int64_t e;
+	int rc = CRM_OK;
+
+	r->years = years_of(r->from, r->to);
+	snprintf(t, sizeof t, "%sT00:00:00Z", r->to);
+	if ((rc = crm_time_parse_epoch(&e, t, 0)))
+		return rc;
+	crm_time_format(t, e - 86400);
+	snprintf(r->last, sizeof r->last, "%.10s", t);
+	if ((families & CRM_KPI_CUSTOMERS) && (rc = customers(r)))
+		return rc;
+	if ((families & CRM_KPI_FEEDBACK) && (rc = feedback(r)))
+		return rc;
+	if ((families & CRM_KPI_SALES) && (rc = kpi_sales(r)))
+		return rc;
+	if ((families & CRM_KPI_SERVICE) && (rc = kpi_service(r)))
+		return rc;
+	return CRM_OK;
+}
+
+/* Measures each month or quarter of the period in turn, as its group. */
+static int by_period(struct kpi_run *r, const struct crm_kpi_opts *o, unsigned families)
+{
+	char name[CRM_PERIOD_LEN], a[CRM_DATE_LEN], b[CRM_DATE_LEN], cur[CRM_DATE_LEN];
+	int rc;
+
+	memcpy(cur, o->from, CRM_DATE_LEN);
+	r->by = NULL;
+	while (strcmp(cur, o->to) < 0) {
+		if ((rc = crm_period_of(name, cur, o->by)) || (rc = crm_period_parse(a, b, name, 0)))
+			return rc;
+		memcpy(r->from, cur, CRM_DATE_LEN);
+		memcpy(r->to, strcmp(b, o->to) < 0 ? b : o->to, CRM_DATE_LEN);
+		r->label = name;
+		if ((rc = measure(r, families)))
+			return rc;
+		memcpy(cur, b, CRM_DATE_LEN);
+	}
+	return CRM_OK;
+}
+
+static int cmp_measure(const void *a, const void *b)
+{
+	const struct crm_measure *x = a, *y = b;
+	int c = strcmp(x->group, y->group);
+
+	return c ? c : rank(x->name) - rank(y->name);
+}
+
+static int valid_by(const char *by)
+{
+	static const char *const ok[] = { "month", "quarter", "owner", "source", "tag", "queue" };
+
+	for (size_t i = 0; i < sizeof ok / sizeof *ok; i++)
+		if (!strcmp(by, ok[i]))
+			return 1;
+	return 0;
+}
+
+int crm_report_kpi(crm_db *db, const struct crm_kpi_opts *o, struct crm_kpi *k)
+{
+	struct kpi_run r = { db, k, NULL, o->by, "", "", "", 0 };
+	unsigned families = o->families ? o->families : CRM_KPI_ALL;
+	int rc;
+
+	if (o->by && !valid_by(o->by))
+		return crm_error_set(CRM_EUSAGE, "--by takes month, quarter, owner, source, tag or"
+		                     " queue, not '%s'", o->by);
+	if (strlen(o->from) != 10 || strlen(o->to) != 10)
+		return crm_error_set(CRM_EUSAGE, "a period is two dates");
+	if (o->by && (!strcmp(o->by, "month") || !strcmp(o->by, "quarter")))
+		rc = by_period(&r, o, families);
+	else {
+		memcpy(r.from, o->from, CRM_DATE_LEN), memcpy(r.to, o->to, CRM_DATE_LEN);
+		rc = measure(&r, families);
+	}
+	if (!rc)
+		qsort(k->v, k->n, sizeof *k->v, cmp_measure);
+	return rc;
+}

@@ -1,0 +1,60 @@
+/* kpi_impl.h - what the files of the KPIs share (kpi.c: the frame, the
+ * customers and the feedback; kpi_desk.c: sales and service).  Internal
+ * to libcore. */
+#ifndef CRM_KPI_IMPL_H
+#define CRM_KPI_IMPL_H
+
+#include <stdint.h>
+
+#include "crm/date.h"
+#include "crm/report.h"
+#include "internal.h"
+
+/* How the rows of one family are grouped: a join that brings the group's
+ * table in, and the expression of the group over it.  Built from fixed
+ * texts only. */
+struct kpi_group {
+	const char *join;
+	const char *expr;
+};
+
+/* One period being measured. */
+struct kpi_run {
+	crm_db *db;
+	struct crm_kpi *k;
+	const char *label;              /* the group of every figure (by month/quarter), or NULL */
+	const char *by;                 /* owner, source, tag or queue, or NULL */
+	char from[CRM_DATE_LEN], to[CRM_DATE_LEN];
+	char last[CRM_DATE_LEN];        /* the period's last day: the rate of open amounts */
+	double years;                   /* its length, for annualising */
+};
+
+/* Adds a figure to r's report; value, numerator and denominator may be
+ * NULL (empty).  The strings are copied. */
+int kpi_add(struct kpi_run *r, const char *group, const char *name, const char *value,
+            const char *num, const char *den, const char *unit, const char *note);
+
+/* Prints n into out as a decimal ("" for none). */
+const char *kpi_int(char *out, size_t size, int64_t n);
+
+/* Formats num / den with one decimal, halves away from zero, exactly
+ * ("" when den is 0). */
+void kpi_decimal(char *out, size_t size, int64_t num, int64_t den);
+
+/* Formats minor units of the base currency as a decimal without code. */
+void kpi_money(struct kpi_run *r, char *out, size_t size, int64_t minor);
+
+/* Prepares sql, a format with two %s -- the group's join and expression
+ * -- for family's grouping (CRM_KPI_*); *skip is set when the family has
+ * no such grouping.  ?1 and ?2 are bound to from and to, ?3 to last. */
+int kpi_prepare(struct kpi_run *r, unsigned family, const char *sql, crm_stmt **st,
+                int *skip);
+
+/* The median of the n values of v (sorted here), as twice its value so
+ * that the mean of the middle two stays whole. */
+int64_t kpi_median2(int64_t *v, size_t n);
+
+int kpi_sales(struct kpi_run *r);
+int kpi_service(struct kpi_run *r);
+
+#endif
