@@ -149,6 +149,7 @@ static int pipeline_flush(struct kpi_run *r, struct vals *s)
 	char v[64];
 	int rc;
 
+	r->k->events += s->a;
 	if ((rc = kpi_add(r, s->group, "pipeline_deals", kpi_int(v, sizeof v, s->a), NULL, NULL,
 	                  "", "open at the end of the period")))
 		return rc;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "crm/deal.h"
 #include "crm/report.h"
 #include "report.h"
 
@@ -325,6 +326,94 @@ static int report_service(struct cli *c, int argc, char **argv)
 	return kpi_families(c, argc, argv, CRM_KPI_SERVICE);
 }
 
+static const struct cli_opt pipeline_opts[] = {
+	REPORT_AS_OF_OPT,
+	{ NULL, 0, 0, NULL, NULL }
+};
+
+/* pipeline: the open deals by stage as they stood; exit 1 when none. */
+static int report_pipeline(struct cli *c, int argc, char **argv)
+{
+	static const struct crm_column cols[CRM_PIPELINE_COLUMNS] = {
+		{ "pipeline", CRM_COL_TEXT }, { "stage", CRM_COL_TEXT }, { "deals", CRM_COL_INT },
+		{ "amount", CRM_COL_NUMBER }, { "weighted", CRM_COL_NUMBER }
+	};
+	struct cli_printer p = { c, NULL };
+	char day[CRM_DATE_LEN];
+	int64_t now, n = 0;
+	int rc, st;
+
+	if (argc > 0)
+		return cli_usage_error(c, "unexpected operand '%s'", argv[0]);
+	if ((st = report_as_of(c, day, &now)) >= 0)
+		return st;
+	if (!(rc = cli_output_fields(c, cols, CRM_PIPELINE_COLUMNS, &p.w)) &&
+	    !(rc = crm_report_pipeline(c->db, day, cli_print_row, &p, &n)) && n)
+		rc = crm_out_finish(p.w);
+	crm_out_free(p.w);
+	if (rc)
+		return cli_error(c, rc);
+	return n ? 0 : cli_fail(c, 1, "no open deals at the end of %s", day);
+}
+
+static const struct cli_opt forecast_opts[] = {
+	REPORT_PERIOD_OPTS,
+	REPORT_AS_OF_OPT,
+	{ "by", 0, CLI_ARG, "GROUP", "month (default), quarter, year, owner or pipeline" },
+	{ "owner", 0, CLI_ARG, "NAME", "only this owner's deals and targets" },
+	{ "pipeline", 0, CLI_ARG, "NAME", "only this pipeline's deals (and no targets)" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+
+/* forecast: crm-deal's forecast over a report's period, as of its day. */
+static int report_forecast(struct cli *c, int argc, char **argv)
+{
+	static const struct crm_column cols[CRM_FORECAST_COLUMNS] = {
+		{ "group", CRM_COL_TEXT }, { "open", CRM_COL_INT }, { "amount", CRM_COL_NUMBER },
+		{ "weighted", CRM_COL_NUMBER }, { "won", CRM_COL_NUMBER }, { "target", CRM_COL_NUMBER },
+		{ "attainment", CRM_COL_NUMBER }, { "coverage", CRM_COL_NUMBER }
+	};
+	struct crm_forecast_opts o = { 0 };
+	struct cli_printer p = { c, NULL };
+	struct report_period per;
+	char day[CRM_DATE_LEN];
+	int64_t now;
+	long unconverted = 0;
+	int rc, st;
+
+	if (argc > 0)
+		return cli_usage_error(c, "unexpected operand '%s'", argv[0]);
+	/* A forecast looks ahead: its period does not end with the as-of day. */
+	if ((st = report_as_of(c, day, &now)) >= 0 ||
+	    (st = report_period(c, "9999-12-30", now, "this-year", &per)) >= 0)
+		return st;
+	o.by = cli_get(c, "by"), o.from = per.from, o.to = per.to, o.as_of = day;
+	o.owner = cli_get(c, "owner"), o.pipeline = cli_get(c, "pipeline");
+	if (!strcmp(per.from, per.to))
+		return cli_fail(c, 1, "nothing to forecast in %s", per.name);
+	if (!(rc = cli_output_fields(c, cols, CRM_FORECAST_COLUMNS, &p.w)) &&
+	    !(rc = crm_deal_forecast(c->db, &o, cli_print_row, &p, &unconverted)))
+		rc = crm_out_finish(p.w);
+	crm_out_free(p.w);
+	return rc ? cli_error(c, rc) : 0;
+}
+
+static const struct cli_opt campaigns_opts[] = {
+	REPORT_PERIOD_OPTS,
+	REPORT_AS_OF_OPT,
+	{ NULL, 0, 0, NULL, NULL }
+};
+
+/* campaigns: sent, delivered, bounced, replied and unsubscribed, once
+ * the database keeps campaigns. */
+static int report_campaigns(struct cli *c, int argc, char **argv)
+{
+	(void)argv;
+	if (argc > 0)
+		return cli_usage_error(c, "unexpected operand '%s'", argv[0]);
+	return cli_fail(c, 1, "no campaigns: the database keeps none yet");
+}
+
 static const struct cli_verb verbs[] = {
 	{ "kpi", report_kpi, NULL, "every measure of a period, with what it is computed from",
 	  CLI_OUTPUT, kpi_opts },
@@ -332,6 +421,12 @@ static const struct cli_verb verbs[] = {
 	  kpi_opts },
 	{ "service", report_service, NULL, "response and resolution times, SLA, backlog", CLI_OUTPUT,
 	  kpi_opts },
+	{ "pipeline", report_pipeline, NULL, "open deals by stage, as they stood", CLI_OUTPUT,
+	  pipeline_opts },
+	{ "forecast", report_forecast, NULL, "weighted open deals, won and targets by period",
+	  CLI_OUTPUT, forecast_opts },
+	{ "campaigns", report_campaigns, NULL, "what campaigns sent and what came back", CLI_OUTPUT,
+	  campaigns_opts },
 	{ "rfm", report_rfm, NULL, "recency, frequency and monetary scores and segments",
 	  CLI_OUTPUT, rfm_opts },
 	{ "cohorts", report_cohorts, NULL, "who bought again, by month of first purchase",

@@ -82,4 +82,17 @@ const struct crm_measure *crm_kpi_find(const struct crm_kpi *k, const char *grou
 /* Returns whether name is a measure crm_report_kpi can produce. */
 int crm_kpi_known(const char *name);
 
+/* The columns crm_report_pipeline passes: pipeline, stage, deals,
+ * amount and weighted (decimals of the base currency). */
+#define CRM_PIPELINE_COLUMNS 5
+
+/* Calls fn with one row per stage of the deals open at the end of day
+ * (as they stood then, amounts at that day's rate), the configured
+ * pipelines and stages in their order, stages no longer configured
+ * after them; then a row "total".  Stores in *deals how many there are
+ * (no row at all when 0). */
+int crm_report_pipeline(crm_db *db, const char *day,
+                        int (*fn)(void *arg, const char *const *vals), void *arg,
+                        int64_t *deals);
+
 #endif

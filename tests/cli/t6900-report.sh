@@ -1,0 +1,288 @@
+#!/bin/bash
+# crm-report kpi, sales, service, pipeline and forecast on a small history
+# whose figures are worked out by hand below: customers at the start and
+# end of October 2026 by purchase (and by status), CRR, churn, revenue in
+# two currencies net of a refund, CLTV and its inputs, NPS and CSAT, win
+# rate and the sales cycle (a median of an even count), the pipeline as it
+# stood, response and resolution times in business hours, the backlog;
+# periods, --by, --compare, --fail-if, --as-of, and bad input.
+. "$(dirname "$0")/lib.sh"
+
+at() { CRM_NOW="$1" "${@:2}"; }
+
+test_expect_success 'people and what they bought' '
+	crm-db rates set 2026-01-01 USD 1.25 2>/dev/null &&
+	for p in p1 p2 p3 p4 p5 p6 p7; do crm-contact add -q --email $p@example.org >/dev/null || return 1; done &&
+	# p1: bought once, 2025-10-15: a customer on 1 October, lost by 1 November
+	crm-purchase add -q --person 1 --total "100 EUR" --at 2025-10-15 >/dev/null &&
+	# p2: bought in March: a customer throughout; 20 EUR refunded in October
+	crm-purchase add -q --person 2 --total "200 EUR" --at 2026-03-01 >/dev/null &&
+	# p3: first bought in October, twice: new
+	crm-purchase add -q --person 3 --total "50 EUR" --at 2026-10-05 >/dev/null &&
+	crm-purchase add -q --person 3 --total "70 EUR" --at 2026-10-20 >/dev/null &&
+	# p4: bought before the window of either day
+	crm-purchase add -q --person 4 --total "1000 EUR" --at 2025-09-01 >/dev/null &&
+	# p5: a customer throughout, in dollars (1 EUR = 1.25 USD)
+	crm-purchase add -q --person 5 --total "110 USD" --at 2026-06-01 >/dev/null &&
+	crm-purchase add -q --person 5 --total "100 USD" --at 2026-10-10 >/dev/null &&
+	# p6: refunded whole before October: no customer; p7: cancelled
+	crm-purchase add -q --person 6 --total "30 EUR" --at 2026-02-01 >/dev/null &&
+	crm-purchase add -q --person 7 --total "40 EUR" --at 2026-05-01 --status cancelled >/dev/null &&
+	at 2026-09-15T10:00:00Z crm-purchase refund -q 8 >/dev/null &&
+	crm-purchase add -q --person 2 --refund-of 2 --total "-20 EUR" --at 2026-10-25 >/dev/null
+'
+
+# Customers on 2026-10-01 (a paid purchase in [2025-10-01, 2026-10-01)):
+# p1, p2, p5 = 3.  On 2026-11-01 ([2025-11-01, 2026-11-01)): p2, p3, p5 = 3.
+# New: p3 (1); lost: p1 (1).  CRR = (3 - 1) / 3 = 66.7 %; churn = 1/3 = 33.3 %.
+# Revenue in October: 50 + 70 + 100 USD (80.00 EUR) - 20 = 180.00 EUR over
+# 3 purchases (the refund is none) by 2 buyers: value 60.00; frequency
+# 3 / 2 per month = 18.00 a year; lifespan = 1 / (12 x 1/3) = 0.25 years;
+# CLTV = 60 x 18 x 0.25 = 270.00.
+test_expect_success 'kpi: customers, CRR, churn, revenue and CLTV of October' '
+	crm-report kpi --period 2026-10 -f measure,value,numerator,denominator >out &&
+	sed -n "2,14p" out >got &&
+	cat >expect <<-\EOF &&
+	customers_start	3		
+	customers_end	3		
+	new_customers	1		
+	lost_customers	1		
+	crr	66.7	2	3
+	churn	33.3	1	3
+	revenue	180.00		
+	purchases	3		
+	buyers	2		
+	purchase_value	60.00	180.00	3
+	purchase_frequency	18.00	3	2
+	lifespan	0.25		
+	cltv	270.00		
+	EOF
+	test_cmp expect got &&
+	grep "^lifespan" out | cut -f2 >/dev/null &&
+	crm-report kpi --period 2026-10 -f measure,note -H | grep -qx "lifespan	1 / annual churn"
+'
+
+test_expect_success 'NPS and CSAT of the responses in the period' '
+	for s in 10 9 9 7 0; do crm-feedback add -q --kind nps --score $s --at 2026-10-12 >/dev/null || return 1; done &&
+	crm-feedback add -q --kind nps --score 0 --at 2026-11-02 >/dev/null &&
+	for s in 5 4 3; do crm-feedback add -q --kind csat --score $s --at 2026-10-13 >/dev/null || return 1; done &&
+	# NPS: 3 promoters, 1 passive, 1 detractor of 5: (3 - 1) / 5 = 40.0
+	# CSAT: 2 of 3 gave 4 or 5: 66.7
+	crm-report kpi --period 2026-10 -f measure,value,numerator,denominator,note -H >out &&
+	grep "^nps	" out >got && grep "^csat	" out >>got &&
+	printf "nps\t40.0\t2\t5\t3 promoters, 1 passives, 1 detractors\ncsat\t66.7\t2\t3\tresponses of 4 or 5 / responses\n" >expect &&
+	test_cmp expect got
+'
+
+test_expect_success 'deals closed in October and the pipeline at its end' '
+	at 2026-09-21T10:00:00Z crm-deal add -q --title d1 --amount "1000 EUR" >/dev/null &&
+	at 2026-10-01T10:00:00Z crm-deal add -q --title d2 --amount "300 EUR" >/dev/null &&
+	at 2026-10-02T10:00:00Z crm-deal add -q --title d3 --amount "400 USD" >/dev/null &&
+	at 2026-10-03T10:00:00Z crm-deal add -q --title d4 --amount "100 EUR" >/dev/null &&
+	at 2026-10-04T10:00:00Z crm-deal add -q --title d5 --amount "200 EUR" --stage proposal >/dev/null &&
+	at 2026-08-01T10:00:00Z crm-deal add -q --title d6 --amount "400 EUR" >/dev/null &&
+	at 2026-10-11T10:00:00Z crm-deal won -q 1 &&
+	at 2026-10-05T10:00:00Z crm-deal lost -q 2 --reason price &&
+	at 2026-10-12T10:00:00Z crm-deal won -q 3 &&
+	at 2026-10-09T10:00:00Z crm-deal lost -q 4 --reason price &&
+	at 2026-10-20T10:00:00Z crm-deal won -q 5 &&
+	at 2026-10-25T10:00:00Z crm-deal reopen -q 5 &&
+	at 2026-11-05T10:00:00Z crm-deal won -q 6 &&
+	# Closed in October, as they stood at its end: d1 won (20 days),
+	# d2 lost (4), d3 won (10), d4 lost (6); d5 was open again, d6 open.
+	# Win rate 2 / 4 = 50.0; cycle 40 / 4 = 10.0 days; median of 4 6 10 20
+	# = (6 + 10) / 2 = 8.0; won 1000 + 400 USD (320.00) = 1320.00.
+	# Open at the end: d5 200 at 50 % and d6 400 at 10 %: 600.00, 140.00.
+	crm-report sales --period 2026-10 -f measure,value,numerator,denominator >out &&
+	cat >expect <<-\EOF &&
+	measure	value	numerator	denominator
+	deals_won	2		
+	deals_lost	2		
+	win_rate	50.0	2	4
+	won_value	1320.00		
+	sales_cycle_avg	10.0	40	4
+	sales_cycle_median	8.0		4
+	pipeline_deals	2		
+	pipeline_value	600.00		
+	pipeline_weighted	140.00		
+	EOF
+	test_cmp expect out
+'
+
+test_expect_success 'pipeline as it stood at the end of a day, and today' '
+	crm-report pipeline --as-of 2026-10-31 >out &&
+	printf "pipeline\tstage\tdeals\tamount\tweighted\ndefault\tlead\t1\t400.00\t40.00\ndefault\tproposal\t1\t200.00\t100.00\ntotal\t\t2\t600.00\t140.00\n" >expect &&
+	test_cmp expect out &&
+	crm-report pipeline -H >out &&
+	printf "default\tproposal\t1\t200.00\t100.00\ntotal\t\t1\t200.00\t100.00\n" >expect &&
+	test_cmp expect out &&
+	expect_exit 1 crm-report pipeline --as-of 2026-07-01 2>err &&
+	grep -q "no open deals at the end of 2026-07-01" err
+'
+
+test_expect_success 'service: business hours, SLA attainment, backlog' '
+	cat >desk.yaml <<-\EOF &&
+	calendars:
+	  office:
+	    timezone: UTC
+	    hours:
+	      weekdays: "09:00-17:00"
+	sla:
+	  - name: standard
+	    calendar: office
+	    first_response: 4h
+	    resolution: 16h
+	EOF
+	export CRM_CONFIG=$PWD/desk.yaml &&
+	# t1: opened Monday 5 October 09:00, answered 11:00 (2 business
+	# hours), solved Tuesday 09:00 (8 hours): within both targets.
+	at 2026-10-05T09:00:00Z crm-ticket add -q --subject t1 --requester p1@example.org </dev/null >/dev/null &&
+	at 2026-10-05T11:00:00Z crm-ticket reply -q 1 "on it" >/dev/null &&
+	at 2026-10-06T09:00:00Z crm-ticket solve -q 1 &&
+	# t2: opened Friday 9 October 10:00, answered Monday 12 at 10:00
+	# (7 + 1 = 8 hours: the first-response target missed), solved
+	# Wednesday 14 at 17:00 (7 + 8 + 8 + 8 = 31 hours).
+	at 2026-10-09T10:00:00Z crm-ticket add -q --subject t2 --requester p2@example.org </dev/null >/dev/null &&
+	at 2026-10-12T10:00:00Z crm-ticket reply -q 2 "looking" >/dev/null &&
+	at 2026-10-14T17:00:00Z crm-ticket solve -q 2 &&
+	# t3: opened Friday 30 October, answered in November: the backlog.
+	at 2026-10-30T10:00:00Z crm-ticket add -q --subject t3 --requester p3@example.org </dev/null >/dev/null &&
+	at 2026-11-02T10:00:00Z crm-ticket reply -q 3 "later" >/dev/null &&
+	# t4: opened Wednesday 30 September 16:00, answered Thursday 1
+	# October 10:00 (1 + 1 = 2 hours), solved Friday 2 October 12:00
+	# (1 + 8 + 3 = 12 hours).
+	at 2026-09-30T16:00:00Z crm-ticket add -q --subject t4 --requester p4@example.org </dev/null >/dev/null &&
+	at 2026-10-01T10:00:00Z crm-ticket reply -q 4 "yes" >/dev/null &&
+	at 2026-10-02T12:00:00Z crm-ticket solve -q 4 &&
+	# Opened in October: t1 t2 t3.  First replies in October: 2, 8, 2 h:
+	# median 2.0.  Solved: 8, 31, 12 h: median 12.0; every target met by
+	# t1 and t4: 2 / 3.
+	crm-report service --period 2026-10 -f measure,value,numerator,denominator >out &&
+	cat >expect <<-\EOF &&
+	measure	value	numerator	denominator
+	tickets	3		
+	first_response_median	2.0		3
+	resolution_median	12.0		3
+	sla_attainment	66.7	2	3
+	backlog	1		
+	EOF
+	test_cmp expect out &&
+	crm-report service --period 2026-10 --by queue -f group,measure,value -H >out &&
+	grep -qx "support	tickets	3" out
+'
+unset CRM_CONFIG
+
+test_expect_success '--by month: each month its own start and end' '
+	# On 1 September ([2025-09-01, 2026-09-01)): p1 p2 p4 (bought on
+	# 2025-09-01 itself) p5 p6 (refunded only on 15 September) = 5; on 1
+	# October p1 p2 p5 = 3: p4 and p6 lost, none new.
+	crm-report kpi --from 2026-09-01 --to 2026-10-31 --by month -f group,measure,value -H >out &&
+	grep -E "	(customers_start|customers_end|lost_customers|new_customers)	" out >got &&
+	cat >expect <<-\EOF &&
+	2026-09	customers_start	5
+	2026-09	customers_end	3
+	2026-09	new_customers	0
+	2026-09	lost_customers	2
+	2026-10	customers_start	3
+	2026-10	customers_end	3
+	2026-10	new_customers	1
+	2026-10	lost_customers	1
+	EOF
+	test_cmp expect got
+'
+
+test_expect_success '--compare previous adds the figure before and the change' '
+	crm-report kpi --period 2026-10 --compare previous -f measure,value,previous,change -H >out &&
+	grep -x "churn	33.3	40.0	-6.7" out &&
+	grep -x "customers_start	3	5	-2" out
+'
+
+test_expect_success '--fail-if: exit 1 naming what crossed, 0 when nothing did' '
+	expect_exit 1 crm-report kpi --period 2026-10 --fail-if "churn>5" --fail-if "nps<30" >/dev/null 2>err &&
+	grep -qx "crm-report: churn 33.3 > 5" err && ! grep -q nps err &&
+	crm-report kpi --period 2026-10 --fail-if "churn>50" --fail-if "nps<30" >/dev/null 2>err &&
+	test ! -s err
+'
+
+test_expect_success 'no customers at start: CRR and churn empty, saying why' '
+	crm-report kpi --period 2025-09 -f measure,value,note -H >out &&
+	grep -qx "crr		no customers at start" out &&
+	grep -qx "churn		no customers at start" out &&
+	grep -qx "customers_end	1	" out
+'
+
+test_expect_success 'a period with no data at all exits 1' '
+	expect_exit 1 crm-report kpi --period 2020-03 >out 2>err &&
+	grep -q "nothing to report in 2020-03" err && test ! -s out
+'
+
+test_expect_success 'customers by status history, from the audit log' '
+	printf "report:\n  customer_definition: status\n" >status.yaml &&
+	at 2026-09-10T10:00:00Z crm-contact add -q --email s1@example.org --status customer >/dev/null &&
+	at 2026-09-12T10:00:00Z crm-contact add -q --email s2@example.org --status customer >/dev/null &&
+	at 2026-10-15T10:00:00Z crm-contact set -q 9 --status inactive &&
+	at 2026-10-20T10:00:00Z crm-contact add -q --email s3@example.org --status customer >/dev/null &&
+	at 2026-10-21T10:00:00Z crm-contact set -q 1 --status customer &&
+	# 1 October: s1 s2; 1 November: s1 s3 p1: new s3 p1, lost s2.
+	CRM_CONFIG=status.yaml crm-report kpi --period 2026-10 -f measure,value,numerator,denominator -H >out &&
+	sed -n "1,6p" out >got &&
+	printf "customers_start\t2\t\t\ncustomers_end\t3\t\t\nnew_customers\t2\t\t\nlost_customers\t1\t\t\ncrr\t50.0\t1\t2\nchurn\t50.0\t1\t2\n" >expect &&
+	test_cmp expect got
+'
+
+test_expect_success 'a leap February: 29 days, one twelfth of a year' '
+	crm-contact add -q --email leap@example.org >/dev/null &&
+	crm-purchase add -q --person 11 --total "29 EUR" --at 2024-02-29T23:00:00Z >/dev/null &&
+	crm-report kpi --period 2024-02 -f measure,value -H >out &&
+	grep -qx "revenue	29.00" out && grep -qx "purchase_frequency	12.00" out &&
+	crm-report kpi --period 2024-03 -f measure,value -H >out &&
+	grep -qx "customers_start	1" out
+'
+
+test_expect_success '--as-of: a running period up to that day; the same bytes twice' '
+	crm-report kpi --period this-month --as-of 2026-10-10 -f measure,value -H >out &&
+	# October 1-10: p5 bought on the 10th, p3 on the 5th.
+	grep -qx "purchases	2" out &&
+	crm-report kpi --as-of 2026-10-31 --compare year >a &&
+	crm-report kpi --as-of 2026-10-31 --compare year >b &&
+	test_cmp a b && test -s a
+'
+
+test_expect_success 'forecast: crm-deal forecast over a period' '
+	at 2026-11-10T10:00:00Z crm-deal set -q 5 --expected-close 2026-12-15 &&
+	crm-report forecast --period 2026-Q4 --by quarter -f group,open,amount,weighted -H >out &&
+	printf "2026-Q4\t1\t200.00\t100.00\ntotal\t1\t200.00\t100.00\n" >expect && test_cmp expect out
+'
+
+test_expect_success 'bad input exits 2 naming it' '
+	expect_exit 2 crm-report kpi --period 2026-13 2>err && grep -q "invalid period .2026-13." err &&
+	expect_exit 2 crm-report kpi --period someday 2>err && grep -q "someday" err &&
+	expect_exit 2 crm-report kpi --from 2026-10-05 --to 2026-10-01 2>err &&
+	grep -q "from 2026-10-05 is after --to 2026-10-01" err &&
+	expect_exit 2 crm-report kpi --from 2026-10-05 2>err && grep -q "go together" err &&
+	expect_exit 2 crm-report kpi --by planet 2>err && grep -q "planet" err &&
+	expect_exit 2 crm-report kpi --fail-if "churn>>5" 2>err && grep -q "churn>>5" err &&
+	expect_exit 2 crm-report kpi --fail-if "happiness>5" 2>err && grep -q "happiness" err &&
+	expect_exit 2 crm-report kpi --fail-if "churn>" 2>err &&
+	expect_exit 2 crm-report kpi --compare never 2>err && grep -q "never" err &&
+	expect_exit 2 crm-report kpi --as-of soon 2>err && grep -q "soon" err &&
+	expect_exit 2 crm-report kpi extra 2>err
+'
+
+test_expect_success 'a bad report: key names file and line' '
+	printf "report:\n  active_window: forever\n" >bad.yaml &&
+	expect_exit 2 env CRM_CONFIG=bad.yaml crm-report kpi 2>err && grep -q "bad.yaml:2:.*active_window" err &&
+	printf "report:\n  customer_definition: vibes\n" >bad.yaml &&
+	expect_exit 2 env CRM_CONFIG=bad.yaml crm-report kpi 2>err && grep -q "purchase or status" err
+'
+
+test_expect_success 'JSON output: every figure with its parts' '
+	crm-report kpi --period 2026-10 --format jsonl | grep "\"measure\":\"churn\"" >got &&
+	grep -q "\"value\":33.3" got && grep -q "\"numerator\":1" got
+'
+
+test_expect_success 'campaigns: none kept yet, exit 1' '
+	expect_exit 1 crm-report campaigns 2>err && grep -q "no campaigns" err
+'
+
+test_done
