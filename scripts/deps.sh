@@ -3,7 +3,8 @@
 set -eu
 pkgs="build-essential pkg-config libsqlite3-dev sqlite3 libyaml-dev check
 libutf8proc-dev libphonenumber-dev libjansson-dev libcsv-dev libical-dev jq
-libgmime-3.0-dev libcmark-dev libqrencode-dev tzdata msmtp python3-aiosmtpd chromium"
+libgmime-3.0-dev libcmark-dev libqrencode-dev tzdata msmtp python3-aiosmtpd chromium
+fonts-dejavu-core python3-html5lib python3-pil"
 # CI and make fuzz: clang (with libFuzzer) and cppcheck.
 [ "${WITH_CLANG:-0}" = 1 ] && pkgs="$pkgs clang cppcheck"
 missing=
