@@ -403,12 +403,14 @@ static int lost_none(const struct custs *cs)
 static int customers(struct kpi_run *r)
 {
 	struct custs cs = { NULL, 0, 0 };
-	int rc;
+	int rc, nomem;
 
 	if ((rc = crm_report_customers(r->db, "kpi_start", r->from)) ||
 	    (rc = crm_report_customers(r->db, "kpi_end", r->to)) ||
 	    (rc = cust_rows(r, &cs, counts_sql, take_counts, 1)) ||
 	    (rc = cust_rows(r, &cs, sales_sql, take_sales, 1)) ||
+	    /* Without groups the figures are there, zero, even with no one. */
+	    (!r->by && !cust_of(&cs, "", 1, &nomem) && (rc = crm_error_nomem())) ||
 	    (lost_none(&cs) && (rc = cust_rows(r, &cs, spans_sql, take_spans, 0))))
 		goto out;
 	for (size_t i = 0; i < cs.n && !rc; i++) {

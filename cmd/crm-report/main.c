@@ -104,8 +104,7 @@ static int64_t days_between(const char *a, const char *b)
 /* Stores in q the period to compare p with: the year before (how
  * "year"), or the one before it (how "previous"): as many whole months
  * back when p starts a month, else as many days, and as long as p. */
-static void compare_period(const struct report_period *p, const char *how,
-                           struct report_period *q)
+void compare_period(const struct report_period *p, const char *how, struct report_period *q)
 {
 	int64_t len = days_between(p->from, p->to), back;
 	int y, m, d, ty, tm, td;
@@ -151,8 +150,9 @@ static void change(char *out, size_t n, const char *now, const char *was)
 		return;
 	}
 	snprintf(out, n, "%+.*f", decimals(now), strtod(now, NULL) - strtod(was, NULL));
-	if (!strncmp(out, "-0", 2) && strspn(out + 2, ".0") == strlen(out + 2))
-		out[0] = '+';
+	/* No change has no sign. */
+	if (strspn(out + 1, ".0") == strlen(out + 1))
+		memmove(out, out + 1, strlen(out));
 }
 
 /* A threshold of --fail-if: a measure, a comparison and a number. */
@@ -290,12 +290,12 @@ static int kpi_families(struct cli *c, int argc, char **argv, unsigned families)
 		return st;
 	if (cmp && strcmp(cmp, "previous") && strcmp(cmp, "year"))
 		return cli_usage_error(c, "--compare takes previous or year, not '%s'", cmp);
-	if (cli_has(c, "html"))
-		return report_html(c, day, &p);
+	if (cli_has(c, "html") && o.by)
+		return cli_usage_error(c, "--html shows the whole report: it takes no --by");
 	o.from = p.from, o.to = p.to;
 	rc = crm_report_kpi(c->db, &o, &k);
-	if (!rc && cmp) {
-		compare_period(&p, cmp, &q);
+	if (!rc && (cmp || cli_has(c, "html"))) {
+		compare_period(&p, cmp ? cmp : "previous", &q);
 		o.from = q.from, o.to = q.to;
 		rc = crm_report_kpi(c->db, &o, &was);
 	}
@@ -303,8 +303,11 @@ static int kpi_families(struct cli *c, int argc, char **argv, unsigned families)
 		crm_kpi_free(&k), crm_kpi_free(&was);
 		return cli_error(c, rc);
 	}
-	st = k.events ? print_kpi(c, p.name, &k, cmp ? &was : NULL)
-	              : cli_fail(c, 1, "nothing to report in %s", p.name);
+	if (cli_has(c, "html"))
+		st = report_html(c, day, &p, &q, &k, &was);
+	else
+		st = k.events ? print_kpi(c, p.name, &k, cmp ? &was : NULL)
+		              : cli_fail(c, 1, "nothing to report in %s", p.name);
 	if (!st && check_thresholds(c, &k))
 		st = 1;
 	crm_kpi_free(&k), crm_kpi_free(&was);

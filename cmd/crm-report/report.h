@@ -34,8 +34,16 @@ struct report_period {
 int report_period(struct cli *c, const char *as_of, int64_t now, const char *dflt,
                   struct report_period *p);
 
-/* html.c: the whole report of period p as one page on stdout. */
-int report_html(struct cli *c, const char *as_of, const struct report_period *p);
+/* Stores in q the period to compare p with: "previous" or "year". */
+void compare_period(const struct report_period *p, const char *how, struct report_period *q);
+
+struct crm_kpi;
+
+/* html.c: the whole report of period p, with the changes from q, as one
+ * page on stdout.  Returns an exit status. */
+int report_html(struct cli *c, const char *as_of, const struct report_period *p,
+                const struct report_period *q, const struct crm_kpi *k,
+                const struct crm_kpi *was);
 
 /* rfm.c */
 extern const struct cli_opt rfm_opts[], cohorts_opts[];

@@ -95,4 +95,19 @@ int crm_report_pipeline(crm_db *db, const char *day,
                         int (*fn)(void *arg, const char *const *vals), void *arg,
                         int64_t *deals);
 
+/* What the page of a period shows. */
+struct crm_report_page {
+	const char *name;                /* the period as given ("2026-11") */
+	const char *from, *to;           /* its days [from, to) */
+	const char *prev_from, *prev_to; /* the period its changes are from */
+	const char *as_of;               /* the day it is as of */
+	const struct crm_kpi *k, *was;   /* the measures of both periods */
+};
+
+struct crm_buf;
+
+/* Appends to out the whole report of p as one self-contained HTML page
+ * (crm-report(1), THE PAGE).  Errors as crm_report_kpi. */
+int crm_report_html(crm_db *db, const struct crm_report_page *p, struct crm_buf *out);
+
 #endif

@@ -281,6 +281,19 @@ test_expect_success 'JSON output: every figure with its parts' '
 	grep -q "\"value\":33.3" got && grep -q "\"numerator\":1" got
 '
 
+test_expect_success '--html: one page that validates and renders in Chromium' '
+	crm-report kpi --period 2026-10 --as-of 2026-11-20 --html >page.html &&
+	"$TOP/tests/cli/html-check" page.html &&
+	grep -q "<h1>Report for 2026-10</h1>" page.html &&
+	grep -c "<svg" page.html >n && test "$(cat n)" -ge 6 &&
+	# the headline of churn, with the change from September (40.0)
+	grep -q "<h3>Churn</h3><p class=\"v\">33.3 %</p><p class=\"d\">was 40.0: -6.7</p>" page.html &&
+	"$TOP/tests/cli/chromium-shot" page.html page.png &&
+	crm-report kpi --period 2026-10 --as-of 2026-11-20 --html >again.html &&
+	test_cmp page.html again.html &&
+	expect_exit 2 crm-report kpi --html --by owner 2>err && grep -q "no --by" err
+'
+
 test_expect_success 'campaigns: none kept yet, exit 1' '
 	expect_exit 1 crm-report campaigns 2>err && grep -q "no campaigns" err
 '
