@@ -595,7 +595,7 @@ int crm_report_kpi(crm_db *db, const struct crm_kpi_opts *o, struct crm_kpi *k)
 		memcpy(r.from, o->from, CRM_DATE_LEN), memcpy(r.to, o->to, CRM_DATE_LEN);
 		rc = measure(&r, families);
 	}
-	if (!rc)
+	if (!rc && k->n)
 		qsort(k->v, k->n, sizeof *k->v, cmp_measure);
 	return rc;
 }

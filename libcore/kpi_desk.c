@@ -234,12 +234,20 @@ static int first_flush(struct kpi_run *r, struct vals *s)
 	return median_hours(r, s, "first_response_median", "no first replies");
 }
 
-/* The tickets solved (or closed unsolved) in the period. */
+/* The tickets solved (or closed unsolved) in the period and still so at
+ * its end, by the status log: the moment each was last resolved is the
+ * first solved or closed status after the last other one before the end. */
 static const char solved_sql[] =
-	"SELECT %2$s, t.sla_policy, t.created_at, coalesce(t.solved_at, t.closed_at), t.sla_missed"
-	" FROM tickets t %1$s WHERE coalesce(t.solved_at, t.closed_at) >= ?1"
-	" AND coalesce(t.solved_at, t.closed_at) < ?2 AND t.archived_at IS NULL"
-	" AND t.merged_into IS NULL ORDER BY 1";
+	"SELECT %2$s, t.sla_policy, t.created_at, x.at, t.sla_missed FROM"
+	" (SELECT s.ticket_id AS id, min(s.at) AS at FROM ticket_status s"
+	"  WHERE s.status IN ('solved', 'closed') AND s.at < ?2 AND s.ticket_id IN"
+	"   (SELECT ticket_id FROM ticket_status WHERE at >= ?1 AND at < ?2"
+	"    AND status IN ('solved', 'closed'))"
+	"  AND s.at > coalesce((SELECT max(o.at) FROM ticket_status o WHERE o.ticket_id = s.ticket_id"
+	"   AND o.at < ?2 AND o.status NOT IN ('solved', 'closed')), '')"
+	"  GROUP BY s.ticket_id HAVING min(s.at) >= ?1) x"
+	" JOIN tickets t ON t.id = x.id %1$s WHERE t.archived_at IS NULL AND t.merged_into IS NULL"
+	" ORDER BY 1";
 
 static int solved_flush(struct kpi_run *r, struct vals *s)
 {

@@ -12,11 +12,12 @@
 #include "internal.h"
 
 /* A purchase counts from its day unless it was cancelled, is archived, is
- * a refund, or had been refunded whole by the day asked about. */
+ * a refund, or had been refunded whole by the day asked about: its
+ * refunds dated before then add up to its total. */
 #define PAID_BEFORE(day) \
 	"p.status <> 'cancelled' AND p.refund_of IS NULL AND p.archived_at IS NULL" \
-	" AND NOT (p.status = 'refunded' AND EXISTS (SELECT 1 FROM purchases r" \
-	"  WHERE r.refund_of = p.id AND r.archived_at IS NULL AND r.at < " day "))"
+	" AND NOT (p.status = 'refunded' AND (SELECT -coalesce(sum(r.total), 0) FROM purchases r" \
+	"  WHERE r.refund_of = p.id AND r.archived_at IS NULL AND r.at < " day ") >= p.total)"
 
 /* Live at the start of the day: not erased, not archived (or merged away)
  * before it. */
@@ -169,7 +170,7 @@ int crm_report_pipeline(crm_db *db, const char *day,
 	size_t n = 0;
 	int rc = read_stages(db, day, &v, &n);
 
-	if (!rc)
+	if (!rc && n)
 		qsort(v, n, sizeof *v, cmp_stage);
 	for (size_t i = 0; i < n && !rc; i++) {
 		total.deals += v[i].deals, total.amount += v[i].amount;
