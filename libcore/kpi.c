@@ -114,6 +114,17 @@ void kpi_decimal(char *out, size_t size, int64_t num, int64_t den)
 	         (long long)(tenths / 10), (long long)(tenths % 10));
 }
 
+void kpi_days_before(char out[CRM_DATE_LEN], const char *day, long n)
+{
+	char t[CRM_TIME_LEN];
+	int64_t e = 0;
+
+	snprintf(t, sizeof t, "%.10sT00:00:00Z", day);
+	crm_time_parse_epoch(&e, t, 0);
+	crm_time_format(t, e - (int64_t)n * 86400);
+	snprintf(out, CRM_DATE_LEN, "%.10s", t);
+}
+
 void kpi_money(struct kpi_run *r, char *out, size_t size, int64_t minor)
 {
 	struct crm_money m = { minor, "" };
@@ -137,7 +148,8 @@ int64_t kpi_median2(int64_t *v, size_t n)
 }
 
 /* The groupings of each family: the people's owner, source or tags for
- * the customer and feedback measures (feedback also by its ticket's
+ * the customer and feedback measures (joined to the person's id, %s, only
+ * when grouped by them: the joins cost more than the rest) (feedback also by its ticket's
  * queue), the deals' for sales, the tickets' assignee, channel, tags and
  * queue for service. */
 static const struct grouping {
@@ -146,10 +158,12 @@ static const struct grouping {
 	struct kpi_group g;
 } groupings[] = {
 	{ CRM_KPI_CUSTOMERS | CRM_KPI_FEEDBACK, NULL, { "", "''" } },
-	{ CRM_KPI_CUSTOMERS | CRM_KPI_FEEDBACK, "owner", { "", "coalesce(c.owner, '')" } },
-	{ CRM_KPI_CUSTOMERS | CRM_KPI_FEEDBACK, "source", { "", "coalesce(c.source, '')" } },
+	{ CRM_KPI_CUSTOMERS | CRM_KPI_FEEDBACK, "owner",
+	  { "LEFT JOIN contacts c ON c.id = %s", "coalesce(c.owner, '')" } },
+	{ CRM_KPI_CUSTOMERS | CRM_KPI_FEEDBACK, "source",
+	  { "LEFT JOIN contacts c ON c.id = %s", "coalesce(c.source, '')" } },
 	{ CRM_KPI_CUSTOMERS | CRM_KPI_FEEDBACK, "tag",
-	  { "LEFT JOIN contact_tags g ON g.contact_id = c.id", "coalesce(g.tag, '')" } },
+	  { "LEFT JOIN contact_tags g ON g.contact_id = %s", "coalesce(g.tag, '')" } },
 	{ CRM_KPI_FEEDBACK, "queue", { "", "coalesce(t.queue, '')" } },
 	{ CRM_KPI_SALES, NULL, { "", "''" } },
 	{ CRM_KPI_SALES, "owner", { "", "coalesce(d.owner, '')" } },
@@ -172,16 +186,18 @@ static const struct kpi_group *grouping(unsigned family, const char *by)
 	return NULL;
 }
 
-int kpi_prepare(struct kpi_run *r, unsigned family, const char *sql, crm_stmt **st, int *skip)
+int kpi_prepare(struct kpi_run *r, unsigned family, const char *sql, const char *id,
+                crm_stmt **st, int *skip)
 {
 	const struct kpi_group *g = grouping(family, r->by);
-	char text[4096];
+	char text[4096], join[256];
 	int rc;
 
 	*skip = !g;
 	if (!g)
 		return CRM_OK;
-	snprintf(text, sizeof text, sql, g->join, g->expr);
+	snprintf(join, sizeof join, g->join, id ? id : "");
+	snprintf(text, sizeof text, sql, join, g->expr);
 	if ((rc = crm_db_prepare(r->db, st, text)))
 		return rc;
 	for (int i = 1; i <= crm_stmt_params(*st); i++)
@@ -228,14 +244,14 @@ static struct cust *cust_of(struct custs *cs, const char *group, int create, int
 
 /* Runs sql (a kpi_prepare format) and hands each row to take with the
  * group's entry, adding groups not seen before when create is set. */
-static int cust_rows(struct kpi_run *r, struct custs *cs, const char *sql,
+static int cust_rows(struct kpi_run *r, struct custs *cs, const char *sql, const char *id,
                      void (*take)(struct cust *, crm_stmt *), int create)
 {
 	crm_stmt *st;
 	struct cust *c;
 	int rc, skip, nomem;
 
-	if ((rc = kpi_prepare(r, CRM_KPI_CUSTOMERS, sql, &st, &skip)) || skip)
+	if ((rc = kpi_prepare(r, CRM_KPI_CUSTOMERS, sql, id, &st, &skip)) || skip)
 		return rc;
 	while ((rc = crm_stmt_step(st)) == CRM_ROW) {
 		if ((c = cust_of(cs, crm_stmt_text(st, 0), create, &nomem)))
@@ -266,19 +282,81 @@ static void take_spans(struct cust *c, crm_stmt *st)
 	c->spans += crm_stmt_int(st, 1), c->span_days += crm_stmt_int(st, 2);
 }
 
-/* Who was a customer at the start, at the end, both or one. */
+/* Who was a customer at the start (s) and at the end (e) of the period,
+ * by purchase: one pass over the purchases of both windows; ?1 and ?2
+ * the period's days, ?3 and ?4 the first days of their windows. */
+static const char flags_sql[] =
+	"INSERT INTO temp.kpi_cust SELECT p.contact_id, max(p.at < ?1), max(p.at >= ?4)"
+	" FROM " UNREFUNDED " AND p.at >= ?3 AND p.at < ?2 GROUP BY p.contact_id;"
+	"INSERT INTO temp.kpi_cust SELECT p.contact_id, max(p.at < ?1 AND w.at >= ?1),"
+	" max(p.at >= ?4 AND w.at >= ?2) FROM " WHOLE " AND p.at >= ?3 AND p.at < ?2"
+	" GROUP BY p.contact_id ON CONFLICT (id) DO UPDATE SET s = s OR excluded.s,"
+	" e = e OR excluded.e;"
+	"UPDATE temp.kpi_cust SET s = s AND id NOT IN " GONE("?1") ","
+	" e = e AND id NOT IN " GONE("?2") ";"
+	"DELETE FROM temp.kpi_cust WHERE NOT s AND NOT e";
+/* The same by status, from the two days' customers. */
+static const char status_sql[] =
+	"INSERT INTO temp.kpi_cust SELECT id, id IN temp.kpi_start, id IN temp.kpi_end"
+	" FROM (SELECT id FROM temp.kpi_start UNION SELECT id FROM temp.kpi_end)";
+
+/* Runs each statement of sql with ?1 and ?2 the period's days, ?3 and
+ * ?4 the first days of the active windows before them. */
+static int run_period(struct kpi_run *r, const char *sql)
+{
+	long w = crm_config_report(crm_db_config(r->db))->active_window;
+	char a[CRM_DATE_LEN], b[CRM_DATE_LEN];
+	const char *next;
+	crm_stmt *st;
+	char *one;
+	int rc = CRM_OK;
+
+	kpi_days_before(a, r->from, w), kpi_days_before(b, r->to, w);
+	for (; *sql && !rc; sql = next) {
+		next = strchr(sql, ';');
+		next = next ? next + 1 : sql + strlen(sql);
+		if (!(one = strndup(sql, (size_t)(next - sql))))
+			return crm_error_nomem();
+		rc = crm_db_prepare(r->db, &st, one);
+		free(one);
+		if (rc)
+			break;
+		for (int i = 1; i <= crm_stmt_params(st); i++)
+			crm_stmt_bind_text(st, i, i == 1 ? r->from : i == 2 ? r->to : i == 3 ? a : b);
+		rc = crm_stmt_done(st);
+		crm_stmt_finalize(st);
+	}
+	return rc;
+}
+
+/* Fills temp.kpi_cust(id, s, e) with everyone who was a customer at the
+ * start or the end of the period. */
+static int flags(struct kpi_run *r)
+{
+	int rc;
+
+	if ((rc = crm_db_exec(r->db, "DROP TABLE IF EXISTS temp.kpi_cust")) ||
+	    (rc = crm_db_exec(r->db, "CREATE TEMP TABLE kpi_cust (id INTEGER PRIMARY KEY,"
+	                             " s INTEGER NOT NULL, e INTEGER NOT NULL)")))
+		return rc;
+	if (crm_config_report(crm_db_config(r->db))->rule == CRM_CUSTOMER_STATUS)
+		return (rc = crm_report_customers(r->db, "kpi_start", r->from)) ||
+		               (rc = crm_report_customers(r->db, "kpi_end", r->to))
+		           ? rc
+		           : run_period(r, status_sql);
+	return run_period(r, flags_sql);
+}
+
 static const char counts_sql[] =
 	"SELECT %2$s, sum(u.s), sum(u.e), sum(u.s AND NOT u.e), sum(u.e AND NOT u.s)"
-	" FROM (SELECT id, id IN temp.kpi_start AS s, id IN temp.kpi_end AS e"
-	"  FROM (SELECT id FROM temp.kpi_start UNION SELECT id FROM temp.kpi_end)) u"
-	" JOIN contacts c ON c.id = u.id %1$s GROUP BY 1";
+	" FROM temp.kpi_cust u %1$s GROUP BY 1";
 
 /* Net revenue (refunds count on their own day), purchases and buyers. */
 static const char sales_sql[] =
 	"SELECT %2$s, coalesce(sum(crm_base(p.total, p.total_currency, p.at)), 0),"
 	" count(*) FILTER (WHERE p.refund_of IS NULL),"
 	" count(DISTINCT p.contact_id) FILTER (WHERE p.refund_of IS NULL)"
-	" FROM purchases p LEFT JOIN contacts c ON c.id = p.contact_id %1$s"
+	" FROM purchases p %1$s"
 	" WHERE p.at >= ?1 AND p.at < ?2 AND p.status <> 'cancelled' AND p.archived_at IS NULL"
 	" GROUP BY 1";
 
@@ -287,10 +365,9 @@ static const char sales_sql[] =
 static const char spans_sql[] =
 	"SELECT %2$s, count(*), sum(x.days) FROM (SELECT p.contact_id AS id,"
 	"  CAST(julianday(substr(max(p.at), 1, 10)) - julianday(substr(min(p.at), 1, 10)) AS INTEGER)"
-	"  AS days FROM purchases p WHERE p.at < ?2 AND p.refund_of IS NULL"
-	"  AND p.status <> 'cancelled' AND p.archived_at IS NULL AND p.contact_id IS NOT NULL"
-	"  AND p.contact_id NOT IN temp.kpi_end GROUP BY p.contact_id) x"
-	" JOIN contacts c ON c.id = x.id %1$s GROUP BY 1";
+	"  AS days FROM purchases p INDEXED BY purchases_paid WHERE" PAID " AND p.at < ?2"
+	"  GROUP BY p.contact_id) x"
+	" %1$s WHERE x.id NOT IN (SELECT id FROM temp.kpi_cust WHERE e) GROUP BY 1";
 
 /* The lifespan in years CLTV uses: 1 / annual churn, or when nobody was
  * lost in the period the mean first-to-last purchase span of everyone
@@ -405,13 +482,11 @@ static int customers(struct kpi_run *r)
 	struct custs cs = { NULL, 0, 0 };
 	int rc, nomem;
 
-	if ((rc = crm_report_customers(r->db, "kpi_start", r->from)) ||
-	    (rc = crm_report_customers(r->db, "kpi_end", r->to)) ||
-	    (rc = cust_rows(r, &cs, counts_sql, take_counts, 1)) ||
-	    (rc = cust_rows(r, &cs, sales_sql, take_sales, 1)) ||
+	if ((rc = flags(r)) || (rc = cust_rows(r, &cs, counts_sql, "u.id", take_counts, 1)) ||
+	    (rc = cust_rows(r, &cs, sales_sql, "p.contact_id", take_sales, 1)) ||
 	    /* Without groups the figures are there, zero, even with no one. */
 	    (!r->by && !cust_of(&cs, "", 1, &nomem) && (rc = crm_error_nomem())) ||
-	    (lost_none(&cs) && (rc = cust_rows(r, &cs, spans_sql, take_spans, 0))))
+	    (lost_none(&cs) && (rc = cust_rows(r, &cs, spans_sql, "x.id", take_spans, 0))))
 		goto out;
 	for (size_t i = 0; i < cs.n && !rc; i++) {
 		r->k->events += cs.v[i].start + cs.v[i].end + cs.v[i].purchases;
@@ -428,7 +503,7 @@ out:
 /* NPS and CSAT of the responses given in the period. */
 static const char feedback_sql[] =
 	"SELECT %2$s, f.kind, f.score, count(*) FROM responses f"
-	" LEFT JOIN contacts c ON c.id = f.contact_id LEFT JOIN tickets t ON t.id = f.ticket_id %1$s"
+	" LEFT JOIN tickets t ON t.id = f.ticket_id %1$s"
 	" WHERE f.at >= ?1 AND f.at < ?2 AND f.archived_at IS NULL GROUP BY 1, 2, 3 ORDER BY 1";
 
 /* The figures of one group's tallies. */
@@ -459,7 +534,7 @@ static int feedback(struct kpi_run *r)
 	crm_stmt *st;
 	int rc, skip, any = 0;
 
-	if ((rc = kpi_prepare(r, CRM_KPI_FEEDBACK, feedback_sql, &st, &skip)) || skip)
+	if ((rc = kpi_prepare(r, CRM_KPI_FEEDBACK, feedback_sql, "f.contact_id", &st, &skip)) || skip)
 		return rc;
 	memset(t, 0, sizeof t);
 	while ((rc = crm_stmt_step(st)) == CRM_ROW) {

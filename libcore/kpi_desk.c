@@ -82,8 +82,8 @@ static const char closed_sql[] =
 	" CASE WHEN h.status = 'won' THEN crm_base(h.amount, h.amount_currency, h.closed_at) END"
 	" FROM deal_history h JOIN deals d ON d.id = h.deal_id %1$s"
 	" WHERE h.status IN ('won', 'lost') AND h.closed_at >= ?1 AND h.closed_at < ?2"
-	" AND d.archived_at IS NULL AND h.id = (SELECT max(x.id) FROM deal_history x"
-	"  WHERE x.deal_id = h.deal_id AND x.entered_at < ?2) ORDER BY 1";
+	" AND h.entered_at < ?2 AND (h.left_at IS NULL OR h.left_at >= ?2)"
+	" AND d.archived_at IS NULL ORDER BY 1";
 
 static int closed_row(struct kpi_run *r, struct vals *s, crm_stmt *st)
 {
@@ -169,10 +169,10 @@ int kpi_sales(struct kpi_run *r)
 	crm_stmt *st;
 	int rc, skip;
 
-	if ((rc = kpi_prepare(r, CRM_KPI_SALES, closed_sql, &st, &skip)) || skip ||
+	if ((rc = kpi_prepare(r, CRM_KPI_SALES, closed_sql, NULL, &st, &skip)) || skip ||
 	    (rc = grouped(r, st, &s, closed_row, closed_flush)))
 		return rc;
-	if ((rc = kpi_prepare(r, CRM_KPI_SALES, pipeline_sql, &st, &skip)))
+	if ((rc = kpi_prepare(r, CRM_KPI_SALES, pipeline_sql, NULL, &st, &skip)))
 		return rc;
 	return grouped(r, st, &s, pipeline_row, pipeline_flush);
 }
@@ -197,12 +197,14 @@ static int business(struct kpi_run *r, const char *policy, const char *a, const 
 	return CRM_OK;
 }
 
-/* Each ticket's first reply made in the period. */
+/* The replies made in the period that were their ticket's first. */
 static const char first_sql[] =
-	"SELECT %2$s, t.sla_policy, t.created_at, f.at FROM (SELECT m.ticket_id AS id,"
-	"  min(m.at) AS at FROM ticket_messages m WHERE m.kind = 'reply' GROUP BY m.ticket_id"
-	"  HAVING min(m.at) >= ?1 AND min(m.at) < ?2) f"
-	" JOIN tickets t ON t.id = f.id %1$s WHERE t.archived_at IS NULL ORDER BY 1";
+	"SELECT %2$s, t.sla_policy, t.created_at, m.at"
+	" FROM ticket_messages m INDEXED BY ticket_messages_replies JOIN tickets t ON t.id = m.ticket_id %1$s"
+	" WHERE m.kind = 'reply' AND m.at >= ?1 AND m.at < ?2 AND t.archived_at IS NULL"
+	" AND NOT EXISTS (SELECT 1 FROM ticket_messages e WHERE e.ticket_id = m.ticket_id"
+	"  AND e.kind = 'reply' AND (e.at < m.at OR (e.at = m.at AND e.id < m.id)))"
+	" ORDER BY 1";
 
 static int time_row(struct kpi_run *r, struct vals *s, crm_stmt *st)
 {
@@ -268,12 +270,17 @@ static int solved_flush(struct kpi_run *r, struct vals *s)
 static const char opened_sql[] =
 	"SELECT %2$s, count(*) FROM tickets t %1$s WHERE t.created_at >= ?1 AND t.created_at < ?2"
 	" AND t.archived_at IS NULL AND t.merged_into IS NULL GROUP BY 1 ORDER BY 1";
+/* A ticket's status at the end of the period is the one it has now unless
+ * it changed since; only those that did are looked up in the log. */
 static const char backlog_sql[] =
-	"SELECT %2$s, count(*) FROM tickets t %1$s WHERE t.created_at < ?2"
-	" AND t.archived_at IS NULL AND t.merged_into IS NULL"
-	" AND coalesce((SELECT s.status FROM ticket_status s WHERE s.ticket_id = t.id"
-	"  AND s.at < ?2 ORDER BY s.at DESC, s.id DESC LIMIT 1), t.status)"
-	" NOT IN ('solved', 'closed') GROUP BY 1 ORDER BY 1";
+	"SELECT %2$s, count(*) FROM (SELECT id FROM tickets"
+	"  WHERE status IN ('new', 'open', 'pending', 'on_hold')"
+	"  AND id NOT IN (SELECT ticket_id FROM ticket_status WHERE at >= ?2)"
+	" UNION ALL SELECT s.ticket_id FROM ticket_status s WHERE s.at >= ?2 GROUP BY s.ticket_id"
+	"  HAVING coalesce((SELECT o.status FROM ticket_status o WHERE o.ticket_id = s.ticket_id"
+	"   AND o.at < ?2 ORDER BY o.at DESC, o.id DESC LIMIT 1), 'new') NOT IN ('solved', 'closed')) b"
+	" JOIN tickets t ON t.id = b.id %1$s WHERE t.created_at < ?2 AND t.archived_at IS NULL"
+	" AND t.merged_into IS NULL GROUP BY 1 ORDER BY 1";
 
 static int count_row(struct kpi_run *r, struct vals *s, crm_stmt *st)
 {
@@ -316,7 +323,7 @@ int kpi_service(struct kpi_run *r)
 	int rc = CRM_OK, skip;
 
 	for (size_t i = 0; i < sizeof parts / sizeof *parts && !rc; i++)
-		if (!(rc = kpi_prepare(r, CRM_KPI_SERVICE, parts[i].sql, &st, &skip)) && !skip)
+		if (!(rc = kpi_prepare(r, CRM_KPI_SERVICE, parts[i].sql, NULL, &st, &skip)) && !skip)
 			rc = grouped(r, st, &s, parts[i].row, parts[i].flush);
 	return rc;
 }

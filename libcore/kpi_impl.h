@@ -10,6 +10,26 @@
 #include "crm/report.h"
 #include "internal.h"
 
+/* The purchases that can make a customer -- not cancelled, archived or a
+ * refund -- read through their index (schema step 11) in person order.
+ * Those refunded whole count only before their last refund: the
+ * purchases not refunded are read first, those refunded joined with
+ * WHOLE, the day each was refunded whole, after. */
+#define PAID \
+	" p.contact_id IS NOT NULL AND p.refund_of IS NULL AND p.archived_at IS NULL" \
+	" AND p.status <> 'cancelled'"
+#define UNREFUNDED "purchases p INDEXED BY purchases_paid WHERE p.status <> 'refunded' AND" PAID
+#define WHOLE \
+	"(SELECT r.refund_of AS id, max(r.at) AS at FROM purchases r INDEXED BY purchases_refunds" \
+	" WHERE r.refund_of IS NOT NULL AND r.archived_at IS NULL GROUP BY r.refund_of) w" \
+	" JOIN purchases p ON p.id = w.id WHERE p.status = 'refunded' AND" PAID
+
+/* The people erased, or archived (merged away) before the day. */
+#define GONE(day) \
+	"(SELECT id FROM contacts INDEXED BY contacts_gone" \
+	" WHERE (archived_at IS NOT NULL OR erased_at IS NOT NULL)" \
+	" AND (erased_at IS NOT NULL OR archived_at < " day "))"
+
 /* How the rows of one family are grouped: a join that brings the group's
  * table in, and the expression of the group over it.  Built from fixed
  * texts only. */
@@ -34,6 +54,9 @@ struct kpi_run {
 int kpi_add(struct kpi_run *r, const char *group, const char *name, const char *value,
             const char *num, const char *den, const char *unit, const char *note);
 
+/* Stores in out the day n days before day. */
+void kpi_days_before(char out[CRM_DATE_LEN], const char *day, long n);
+
 /* Prints n into out as a decimal ("" for none). */
 const char *kpi_int(char *out, size_t size, int64_t n);
 
@@ -45,10 +68,12 @@ void kpi_decimal(char *out, size_t size, int64_t num, int64_t den);
 void kpi_money(struct kpi_run *r, char *out, size_t size, int64_t minor);
 
 /* Prepares sql, a format with two %s -- the group's join and expression
- * -- for family's grouping (CRM_KPI_*); *skip is set when the family has
- * no such grouping.  ?1 and ?2 are bound to from and to, ?3 to last. */
-int kpi_prepare(struct kpi_run *r, unsigned family, const char *sql, crm_stmt **st,
-                int *skip);
+ * -- for family's grouping (CRM_KPI_*), id the person's id in sql for
+ * the joins of the customer and feedback groupings; *skip is set when
+ * the family has no such grouping.  ?1 and ?2 are bound to from and to,
+ * ?3 to last. */
+int kpi_prepare(struct kpi_run *r, unsigned family, const char *sql, const char *id,
+                crm_stmt **st, int *skip);
 
 /* The median of the n values of v (sorted here), as twice its value so
  * that the mean of the middle two stays whole. */

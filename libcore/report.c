@@ -9,43 +9,57 @@
 #include "crm/money.h"
 #include "crm/purchase.h"
 #include "crm/report.h"
-#include "internal.h"
+#include "kpi_impl.h"
 
-/* A purchase counts from its day unless it was cancelled, is archived, is
- * a refund, or had been refunded whole by the day asked about: its
- * refunds dated before then add up to its total. */
-#define PAID_BEFORE(day) \
-	"p.status <> 'cancelled' AND p.refund_of IS NULL AND p.archived_at IS NULL" \
-	" AND NOT (p.status = 'refunded' AND (SELECT -coalesce(sum(r.total), 0) FROM purchases r" \
-	"  WHERE r.refund_of = p.id AND r.archived_at IS NULL AND r.at < " day ") >= p.total)"
-
-/* Live at the start of the day: not erased, not archived (or merged away)
- * before it. */
-#define LIVE_AT(c, day) \
-	c ".erased_at IS NULL AND (" c ".archived_at IS NULL OR " c ".archived_at >= " day ")"
-
+/* ?1 the day, ?2 the first day of the window before it. */
 static const char by_purchase[] =
-	"INSERT INTO temp.%s SELECT DISTINCT p.contact_id FROM purchases p"
-	" JOIN contacts c ON c.id = p.contact_id"
-	" WHERE p.at >= date(?1, '-' || ?2 || ' days') AND p.at < ?1 AND " PAID_BEFORE("?1")
-	" AND " LIVE_AT("c", "?1");
+	"INSERT INTO temp.%1$s SELECT p.contact_id FROM " UNREFUNDED
+	" AND p.at >= ?2 AND p.at < ?1 GROUP BY p.contact_id;"
+	"INSERT OR IGNORE INTO temp.%1$s SELECT p.contact_id FROM " WHOLE
+	" AND p.at >= ?2 AND p.at < ?1 AND w.at >= ?1;"
+	"DELETE FROM temp.%1$s WHERE id IN " GONE("?1");
 
 /* The status each person had last before the day, from the changes the
  * audit log keeps of it (adds, sets, imports and merges alike). */
 static const char by_status[] =
 	"INSERT INTO temp.%s SELECT a.entity_id FROM audit a"
-	" JOIN contacts c ON c.id = a.entity_id"
 	" WHERE a.seq IN (SELECT max(seq) FROM audit WHERE entity = 'contact' AND at < ?1"
 	"  AND changes LIKE '%%\"status\"%%' AND json_extract(changes, '$.status') IS NOT NULL"
 	"  GROUP BY entity_id)"
-	" AND json_extract(a.changes, '$.status[1]') = 'customer' AND " LIVE_AT("c", "?1")
-	" AND ?2 = ?2";
+	" AND json_extract(a.changes, '$.status[1]') = 'customer'"
+	" AND EXISTS (SELECT 1 FROM contacts c WHERE c.id = a.entity_id)"
+	" AND a.entity_id NOT IN " GONE("?1");
+
+/* Runs each statement of sql with ?1 bound to day and ?2 to from. */
+static int run_each(crm_db *db, const char *sql, const char *day, const char *from)
+{
+	const char *next;
+	crm_stmt *st;
+	char *one;
+	int rc = CRM_OK;
+
+	for (; *sql && !rc; sql = next) {
+		next = strchr(sql, ';');
+		next = next ? next + 1 : sql + strlen(sql);
+		if (!(one = strndup(sql, (size_t)(next - sql))))
+			return crm_error_nomem();
+		rc = crm_db_prepare(db, &st, one);
+		free(one);
+		if (rc)
+			break;
+		crm_stmt_bind_text(st, 1, day);
+		if (crm_stmt_params(st) > 1)
+			crm_stmt_bind_text(st, 2, from);
+		rc = crm_stmt_done(st);
+		crm_stmt_finalize(st);
+	}
+	return rc;
+}
 
 int crm_report_customers(crm_db *db, const char *name, const char *day)
 {
 	const struct crm_report_config *rc = crm_config_report(crm_db_config(db));
-	char sql[1024];
-	crm_stmt *st;
+	char sql[2048], from[CRM_DATE_LEN];
 	int r;
 
 	snprintf(sql, sizeof sql, "DROP TABLE IF EXISTS temp.%s", name);
@@ -55,13 +69,8 @@ int crm_report_customers(crm_db *db, const char *name, const char *day)
 	if ((r = crm_db_exec(db, sql)))
 		return r;
 	snprintf(sql, sizeof sql, rc->rule == CRM_CUSTOMER_STATUS ? by_status : by_purchase, name);
-	if ((r = crm_db_prepare(db, &st, sql)))
-		return r;
-	crm_stmt_bind_text(st, 1, day);
-	crm_stmt_bind_int(st, 2, rc->active_window);
-	r = crm_stmt_done(st);
-	crm_stmt_finalize(st);
-	return r;
+	kpi_days_before(from, day, rc->active_window);
+	return run_each(db, sql, day, from);
 }
 
 /* One stage of the pipeline report. */
