@@ -272,35 +272,19 @@ static void year_back(char from[CRM_DATE_LEN], const char *to)
 /* Revenue and churn of each month of the year up to the period's end. */
 static int monthly(crm_db *db, crm_buf *b, const struct crm_report_page *p, const char *cur)
 {
-	static const char *const head[] = { "month", "revenue", "churn %", "customers at start",
-		                            "lost" };
+	static const char *const head[] = { "month", "customers at start", "lost", "churn %",
+		                            "revenue" };
 	static const char *const names[] = { "revenue", "churn" };
-	static const char *const want[] = { "revenue", "churn", "customers_start",
-		                            "lost_customers" };
-	static const size_t rev[] = { 1 }, churn[] = { 2 };
+	static const size_t rev[] = { 4 }, churn[] = { 3 };
 	char from[CRM_DATE_LEN] = "";
-	struct crm_kpi_opts o = { from, p->to, "month", CRM_KPI_CUSTOMERS };
-	struct crm_kpi k = { 0 };
-	struct rows r = { 5, 0, 0, NULL };
+	struct rows r = { CRM_MONTHS_COLUMNS, 0, 0, NULL };
 	struct figure f = { "revenue", "Revenue by month", "Net revenue of each month", cur, 0, rev,
 		            names, 1, crm_svg_line, head, "lrrrr" };
 	int rc;
 
 	year_back(from, p->to);
-	if ((rc = crm_report_kpi(db, &o, &k)))
-		return rc;
-	for (size_t i = 0; i < k.n && !rc; i += 1) {
-		const char *vals[5] = { k.v[i].group, "", "", "", "" };
-		const struct crm_measure *m;
-
-		if (i && !strcmp(k.v[i].group, k.v[i - 1].group))
-			continue;
-		for (size_t j = 0; j < 4; j++)
-			if ((m = crm_kpi_find(&k, k.v[i].group, want[j])))
-				vals[j + 1] = m->value;
-		rc = collect(&r, vals);
-	}
-	if (rc || (rc = section(b, "Revenue and churn by month")) ||
+	if ((rc = crm_report_months(db, from, p->to, collect, &r)) ||
+	    (rc = section(b, "Revenue and churn by month")) ||
 	    (rc = crm_buf_puts(b, "<div class=\"fig\">\n") ? CRM_ENOMEM : CRM_OK) ||
 	    (rc = chart(b, &f, &r, r.n)))
 		goto out;
@@ -311,7 +295,6 @@ static int monthly(crm_db *db, crm_buf *b, const struct crm_report_page *p, cons
 	    !(rc = crm_buf_puts(b, "</div>\n") ? CRM_ENOMEM : CRM_OK))
 		rc = section_end(b);
 out:
-	crm_kpi_free(&k);
 	rows_free(&r);
 	return rc;
 }

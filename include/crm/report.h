@@ -95,6 +95,17 @@ int crm_report_pipeline(crm_db *db, const char *day,
                         int (*fn)(void *arg, const char *const *vals), void *arg,
                         int64_t *deals);
 
+/* The columns crm_report_months passes: month ("2026-11"),
+ * customers_start, lost_customers, churn and revenue, as crm_report_kpi
+ * gives them for each month. */
+#define CRM_MONTHS_COLUMNS 5
+
+/* Calls fn with one row per month of [from, to) (at most 36; a first or
+ * last month cut short is measured as it is cut), the customers at each
+ * month's start found in one pass for all of them. */
+int crm_report_months(crm_db *db, const char *from, const char *to,
+                      int (*fn)(void *arg, const char *const *vals), void *arg);
+
 /* What the page of a period shows. */
 struct crm_report_page {
 	const char *name;                /* the period as given ("2026-11") */
