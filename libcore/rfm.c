@@ -9,7 +9,7 @@
 #include "crm/feedback.h"
 #include "crm/money.h"
 #include "crm/rfm.h"
-#include "internal.h"
+#include "kpi_impl.h"
 
 static const char *const segment_names[CRM_RFM_SEGMENTS] = {
 	"champions", "loyal", "potential-loyalists", "new-customers", "promising",
@@ -33,25 +33,52 @@ static const signed char grid[5][5] = {
 	            CRM_RFM_POTENTIAL_LOYALISTS, CRM_RFM_CHAMPIONS, CRM_RFM_CHAMPIONS },
 };
 
-/* The purchases that count as of a day, ?1 being the day after it.  One
- * refunded in full counts until its last refund: a day before that, it
- * was still paid (and the refunds dated after the day do not count). */
+/* The purchases that count as of a day, ?1 being the day after it, read
+ * through their index in person order (kpi_impl.h).  One refunded in
+ * full counts until its last refund: a day before that, it was still
+ * paid. */
 #define COUNTED \
-	" FROM purchases p JOIN contacts c ON c.id = p.contact_id" \
-	" WHERE p.at < ?1 AND p.refund_of IS NULL AND p.archived_at IS NULL" \
-	" AND p.status <> 'cancelled'" \
-	" AND NOT (p.status = 'refunded' AND NOT EXISTS (SELECT 1 FROM purchases r" \
-	"  WHERE r.refund_of = p.id AND r.archived_at IS NULL AND r.at >= ?1))" \
-	" AND c.erased_at IS NULL AND (c.archived_at IS NULL OR c.archived_at >= ?1)"
+	" FROM purchases p INDEXED BY purchases_paid WHERE" PAID " AND p.at < ?1" \
+	" AND (p.status <> 'refunded' OR (SELECT max(r.at) FROM purchases r" \
+	"  INDEXED BY purchases_refunds WHERE r.refund_of = p.id AND r.refund_of IS NOT NULL" \
+	"  AND r.archived_at IS NULL) >= ?1)" \
+	" AND p.contact_id NOT IN " GONE("?1")
 
-/* Each person's figures; ?2 is the as-of day. */
+/* Each person's figures; ?2 is the as-of day.  Money is the purchases'
+ * less their refunds dated before ?1, from temp.rfm_refunds. */
 static const char people_sql[] =
-	"SELECT c.id, trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '')),"
+	"SELECT p.contact_id, (SELECT trim(coalesce(c.first_name, '') || ' ' ||"
+	"  coalesce(c.last_name, '')) FROM contacts c WHERE c.id = p.contact_id),"
 	" CAST(julianday(?2) - julianday(substr(max(p.at), 1, 10)) AS INTEGER), count(*),"
-	" sum(coalesce(crm_base(p.total, p.total_currency, p.at), 0)"
-	"  + (SELECT coalesce(sum(crm_base(r.total, r.total_currency, r.at)), 0)"
-	"   FROM purchases r WHERE r.refund_of = p.id AND r.archived_at IS NULL AND r.at < ?1))"
-	COUNTED " GROUP BY c.id ORDER BY c.id";
+	" sum(coalesce(crm_base(p.total, p.total_currency, p.at), 0))"
+	"  + coalesce((SELECT f.money FROM temp.rfm_refunds f WHERE f.id = p.contact_id), 0)"
+	COUNTED " GROUP BY p.contact_id ORDER BY p.contact_id";
+
+/* The refunds dated before ?1 of the purchases that count, by person. */
+static const char refunds_sql[] =
+	"INSERT INTO temp.rfm_refunds SELECT p.contact_id,"
+	" sum(crm_base(r.total, r.total_currency, r.at))"
+	" FROM purchases r INDEXED BY purchases_refunds JOIN purchases p ON p.id = r.refund_of"
+	" WHERE r.refund_of IS NOT NULL AND r.archived_at IS NULL AND r.at < ?1 AND" PAID
+	" AND p.at < ?1 AND (p.status <> 'refunded' OR (SELECT max(x.at) FROM purchases x"
+	"  INDEXED BY purchases_refunds WHERE x.refund_of = p.id AND x.refund_of IS NOT NULL"
+	"  AND x.archived_at IS NULL) >= ?1)"
+	" AND p.contact_id NOT IN " GONE("?1") " GROUP BY p.contact_id";
+
+/* Fills temp.rfm_refunds(id, money) as of the day before end. */
+static int refunds_load(crm_db *db, const char *end)
+{
+	crm_stmt *st;
+	int rc;
+
+	if ((rc = crm_db_exec(db, "DROP TABLE IF EXISTS temp.rfm_refunds")) ||
+	    (rc = crm_db_exec(db, "CREATE TEMP TABLE rfm_refunds (id INTEGER PRIMARY KEY,"
+	                          " money INTEGER NOT NULL)")) ||
+	    (rc = crm_db_stmt(db, &st, refunds_sql)))
+		return rc;
+	crm_stmt_bind_text(st, 1, end);
+	return crm_stmt_done(st);
+}
 
 /* Buyers per cohort and month: ?2 and ?3 bound the first purchases. */
 static const char cohorts_sql[] =
@@ -218,7 +245,8 @@ static int people_load(crm_db *db, const char *day, struct people *ps)
 	int rc, stop = 0;
 
 	memset(ps, 0, sizeof *ps);
-	if ((rc = day_after(end, day)) || (rc = crm_db_stmt(db, &st, people_sql)))
+	if ((rc = day_after(end, day)) || (rc = refunds_load(db, end)) ||
+	    (rc = crm_db_stmt(db, &st, people_sql)))
 		return rc;
 	crm_stmt_bind_text(st, 1, end);
 	crm_stmt_bind_text(st, 2, day);

@@ -507,7 +507,7 @@ static const char step10[] =
  * without the table; the few people gone; tickets by when they were
  * opened, changed status and were first answered. */
 static const char step11[] =
-	"CREATE INDEX purchases_paid ON purchases(contact_id, at, status, total)"
+	"CREATE INDEX purchases_paid ON purchases(contact_id, at, status, total, total_currency)"
 	" WHERE refund_of IS NULL AND archived_at IS NULL AND status <> 'cancelled';"
 	"CREATE INDEX contacts_gone ON contacts(id, archived_at, erased_at)"
 	" WHERE archived_at IS NOT NULL OR erased_at IS NOT NULL;"
