@@ -80,4 +80,43 @@ struct crm_churn_bin {
 int crm_churn_calibrate(struct crm_churn_bin *bins, size_t nbins, size_t *nout,
                         const double *p, const unsigned char *y, size_t n);
 
+/* ---- The features of a snapshot ---- */
+
+/* Returns the name of feature f ("recency", "open_tickets" ...), or NULL
+ * past the last (static). */
+const char *crm_churn_feature_name(int f);
+
+/* One customer's features as defined above (not yet transformed), and
+ * whether they churned: 1, 0, or -1 when no outcome was asked for. */
+struct crm_churn_row {
+	int64_t id;
+	double value[CRM_CHURN_NFEATURES];
+	int churned;
+};
+
+typedef struct crm_churn_history crm_churn_history;
+
+/* Reads into *out (free with crm_churn_history_free), in one pass over
+ * each table, what the features of the snapshots from first to last
+ * ("YYYY-MM-DD") are made of: the purchases made in the 24 months before
+ * first and up to last, not cancelled or archived, in minor units of the
+ * base currency at the rate of their day; the live tickets and NPS
+ * answers before last; and the consents withdrawn before last.
+ * CRM_EDATA naming the currency when an amount has no rate. */
+int crm_churn_history_load(crm_churn_history **out, crm_db *db, const char *first,
+                           const char *last);
+
+void crm_churn_history_free(crm_churn_history *h);
+
+/* Calls fn for each customer at the start of day (from first to last of
+ * h) in the temporary table customers (as crm_report_customers filled
+ * it), by id, with the features read from what happened before day.
+ * next names the table of the customers a period later, whose absence is
+ * churn (NULL: no outcome).  Stops and returns fn's value when it is
+ * non-zero.  Table names are the toolkit's own identifiers, never user
+ * text. */
+int crm_churn_features(const crm_churn_history *h, crm_db *db, const char *day,
+                       const char *customers, const char *next,
+                       int (*fn)(void *arg, const struct crm_churn_row *r), void *arg);
+
 #endif

@@ -152,6 +152,175 @@ START_TEST(test_fit_penalised)
 }
 END_TEST
 
+/* ---- Features of a hand-built database ---- */
+
+/* The snapshot is 2026-06-01: a year before is 2025-06-01, six months
+ * 2025-12-01, two years 2024-06-01; the next snapshot is 2026-09-01.
+ * Customers have a paid purchase in the 365 days before (from
+ * 2025-06-01).  Amounts in EUR, the base currency; USD at 1.25 a euro. */
+static const char people[] =
+	"INSERT INTO contacts(id, first_name, email, created_at, updated_at, archived_at) VALUES"
+	" (1, 'Ann', 'ann@example.org', '2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z', NULL),"
+	" (2, 'Bo', 'bo@example.org', '2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z', NULL),"
+	" (3, 'Cy', 'cy@example.org', '2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z', NULL),"
+	" (4, 'Di', 'di@example.org', '2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z',"
+	"  '2026-03-01T00:00:00Z'),"
+	" (5, 'Ed', 'ed@example.org', '2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z', NULL);";
+
+#define BUY(id, who, at, total, cur, status, refund_of) \
+	" (" #id ", " #who ", '" at "', " #total ", '" cur "', '" status "', " #refund_of \
+	", '2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z')"
+
+static const char purchases[] =
+	"INSERT INTO purchases(id, contact_id, at, total, total_currency, status, refund_of,"
+	" created_at, updated_at) VALUES"
+	/* Ann: before the two years (ignored), in them, in the year's first
+	 * half, in its second half with a 20.00 refund, cancelled, and on
+	 * the snapshot's day itself (after its start: ignored, but it keeps
+	 * her a customer at 2026-09-01). */
+	BUY(1, 1, "2024-05-01T10:00:00Z", 10000, "EUR", "paid", NULL) ","
+	BUY(2, 1, "2025-03-10T10:00:00Z", 5000, "EUR", "paid", NULL) ","
+	BUY(3, 1, "2025-07-15T10:00:00Z", 8000, "EUR", "paid", NULL) ","
+	BUY(4, 1, "2026-02-20T10:00:00Z", 12000, "EUR", "paid", NULL) ","
+	BUY(5, 1, "2026-03-01T10:00:00Z", -2000, "EUR", "paid", 4) ","
+	BUY(6, 1, "2026-05-31T23:00:00Z", 3000, "EUR", "cancelled", NULL) ","
+	BUY(7, 1, "2026-06-01T08:00:00Z", 20000, "EUR", "paid", NULL) ","
+	/* Bo: 40.00 USD on the first day of the window. */
+	BUY(8, 2, "2025-06-01T00:00:00Z", 4000, "USD", "paid", NULL) ","
+	/* Cy: 60.00 refunded whole before the snapshot, and 25.00 paid. */
+	BUY(9, 3, "2026-01-10T10:00:00Z", 6000, "EUR", "refunded", NULL) ","
+	BUY(10, 3, "2026-01-20T10:00:00Z", -6000, "EUR", "paid", 9) ","
+	BUY(11, 3, "2025-12-01T10:00:00Z", 2500, "EUR", "paid", NULL) ","
+	/* Di was archived before the snapshot; Ed bought a day too early. */
+	BUY(12, 4, "2026-02-01T10:00:00Z", 9900, "EUR", "paid", NULL) ","
+	BUY(13, 5, "2025-05-31T10:00:00Z", 9900, "EUR", "paid", NULL) ";";
+
+static const char desk[] =
+	"INSERT INTO tickets(id, subject, requester_id, status, sla_missed, solved_at, created_at,"
+	" updated_at) VALUES"
+	/* Ann: solved before the snapshot with a missed target; solved only
+	 * after it (open then, its miss not counted); opened after it. */
+	" (1, 'a', 1, 'solved', 1, '2026-05-03T09:00:00Z', '2026-05-01T09:00:00Z', '2026-05-03T09:00:00Z'),"
+	" (2, 'b', 1, 'solved', 1, '2026-06-10T09:00:00Z', '2026-05-20T09:00:00Z', '2026-06-10T09:00:00Z'),"
+	" (3, 'c', 1, 'new', 0, NULL, '2026-06-05T09:00:00Z', '2026-06-05T09:00:00Z'),"
+	/* Bo: imported closed, with a missed target, from before the year. */
+	" (4, 'd', 2, 'closed', 1, NULL, '2025-01-01T09:00:00Z', '2026-11-20T00:00:00Z'),"
+	/* Cy: solved, reopened before the snapshot, solved again after it;
+	 * and one closed after it that came without its solving time. */
+	" (5, 'e', 3, 'solved', 0, '2026-07-01T09:00:00Z', '2026-04-01T09:00:00Z', '2026-07-01T09:00:00Z'),"
+	" (6, 'f', 3, 'closed', 1, NULL, '2026-05-15T09:00:00Z', '2026-06-20T09:00:00Z');"
+	"INSERT INTO ticket_status(ticket_id, status, at) VALUES"
+	" (1, 'new', '2026-05-01T09:00:00Z'), (1, 'solved', '2026-05-03T09:00:00Z'),"
+	" (2, 'new', '2026-05-20T09:00:00Z'), (2, 'solved', '2026-06-10T09:00:00Z'),"
+	" (3, 'new', '2026-06-05T09:00:00Z'),"
+	" (4, 'closed', '2026-11-20T00:00:00Z'),"
+	" (5, 'new', '2026-04-01T09:00:00Z'), (5, 'solved', '2026-04-05T09:00:00Z'),"
+	" (5, 'open', '2026-05-10T09:00:00Z'), (5, 'solved', '2026-07-01T09:00:00Z'),"
+	" (6, 'new', '2026-05-15T09:00:00Z'), (6, 'closed', '2026-06-20T09:00:00Z');";
+
+static const char said[] =
+	"INSERT INTO responses(contact_id, kind, score, at, created_at, updated_at) VALUES"
+	" (1, 'nps', 9, '2026-01-10T12:00:00Z', '2026-01-10T12:00:00Z', '2026-01-10T12:00:00Z'),"
+	" (1, 'nps', 3, '2026-04-02T12:00:00Z', '2026-04-02T12:00:00Z', '2026-04-02T12:00:00Z'),"
+	" (1, 'nps', 10, '2026-06-15T12:00:00Z', '2026-06-15T12:00:00Z', '2026-06-15T12:00:00Z'),"
+	" (1, 'csat', 5, '2026-05-01T12:00:00Z', '2026-05-01T12:00:00Z', '2026-05-01T12:00:00Z'),"
+	" (3, 'nps', 7, '2025-03-01T12:00:00Z', '2025-03-01T12:00:00Z', '2025-03-01T12:00:00Z');"
+	"INSERT INTO consents(contact_id, channel, status, at) VALUES"
+	" (1, 'email', 'withdrawn', '2026-07-01T00:00:00Z'),"
+	" (2, 'sms', 'withdrawn', '2026-01-05T00:00:00Z'),"
+	" (3, 'email', 'granted', '2026-01-05T00:00:00Z');";
+
+struct rows {
+	struct crm_churn_row r[8];
+	size_t n;
+};
+
+static int collect(void *arg, const struct crm_churn_row *r)
+{
+	struct rows *rows = arg;
+
+	ck_assert_uint_lt(rows->n, 8);
+	rows->r[rows->n++] = *r;
+	return 0;
+}
+
+/* Checks the values of one row against the expected ones (NAN: none). */
+static void row_is(const struct crm_churn_row *r, int64_t id, const double *want, int churned)
+{
+	ck_assert_int_eq(r->id, id);
+	for (int f = 0; f < CRM_CHURN_NFEATURES; f++)
+		if (isnan(want[f]))
+			ck_assert_msg(isnan(r->value[f]), "%lld %s = %g, expected none", (long long)id,
+			              crm_churn_feature_name(f), r->value[f]);
+		else
+			ck_assert_msg(fabs(r->value[f] - want[f]) < 1e-9, "%lld %s = %g, expected %g",
+			              (long long)id, crm_churn_feature_name(f), r->value[f], want[f]);
+	ck_assert_int_eq(r->churned, churned);
+}
+
+START_TEST(test_features_by_hand)
+{
+	crm_db *db = fx_open(true);
+	crm_churn_history *h = NULL;
+	struct rows rows = { .n = 0 };
+	/* recency, frequency, monetary, trend, open, breached, nps, nps missing, withdrawn */
+	/* Ann: last paid 2026-02-20, 8 + 1 + 31 + 30 + 31 = 101 days before;
+	 * paid in the year: 2025-07-15, 2026-02-20; spend 80 + 120 - 20 = 180,
+	 * of it 100 in the last six months against 80 before: trend +20;
+	 * ticket 2 open at the snapshot, ticket 1 resolved with a miss; NPS 3
+	 * (the 10 came later); her withdrawal came after the snapshot. */
+	const double ann[] = { 101, 2, 180, 20, 1, 1, 3, 0, 0 };
+	/* Bo: 365 days; 40 USD / 1.25 = 32 EUR, all in the year's first half:
+	 * trend 0 - 32; his ticket came in closed (the log's first entry, from
+	 * after the snapshot) and is from before the year; no NPS; consent
+	 * withdrawn for sms.  No purchase from 2025-09-01: churned. */
+	const double bo[] = { 365, 1, 32, -32, 0, 0, NAN, 1, 1 };
+	/* Cy: last paid 2025-12-01, 31 + 31 + 28 + 31 + 30 + 31 = 182 days;
+	 * the refunded purchase is not paid, so one purchase, and 60 - 60 +
+	 * 25 = 25 spent, all of it from 2025-12-01 on: trend +25; the ticket
+	 * reopened on 2026-05-10 was open, and so was the one closed on
+	 * 2026-06-20 (its miss not counted); NPS 7. */
+	const double cy[] = { 182, 1, 25, 25, 2, 0, 7, 0, 0 };
+
+	ck_assert_int_eq(crm_db_exec(db, people), CRM_OK);
+	ck_assert_msg(crm_db_exec(db, purchases) == CRM_OK, "%s", crm_error_message());
+	ck_assert_msg(crm_db_exec(db, desk) == CRM_OK, "%s", crm_error_message());
+	ck_assert_msg(crm_db_exec(db, said) == CRM_OK, "%s", crm_error_message());
+	ck_assert_int_eq(crm_rates_set(db, "2025-01-01", "USD", "1.25"), CRM_OK);
+	ck_assert_int_eq(crm_report_customers(db, "t_now", "2026-06-01"), CRM_OK);
+	ck_assert_int_eq(crm_report_customers(db, "t_next", "2026-09-01"), CRM_OK);
+	ck_assert_msg(crm_churn_history_load(&h, db, "2026-06-01", "2026-09-01") == CRM_OK, "%s",
+	              crm_error_message());
+	ck_assert_int_eq(crm_churn_features(h, db, "2026-06-01", "t_now", "t_next", collect, &rows),
+	                 CRM_OK);
+	ck_assert_uint_eq(rows.n, 3); /* Di archived, Ed's purchase too early */
+	row_is(&rows.r[0], 1, ann, 0);
+	row_is(&rows.r[1], 2, bo, 1);
+	row_is(&rows.r[2], 3, cy, 0);
+	/* Without a next snapshot there is no outcome. */
+	rows.n = 0;
+	ck_assert_int_eq(crm_churn_features(h, db, "2026-06-01", "t_now", NULL, collect, &rows),
+	                 CRM_OK);
+	ck_assert_int_eq(rows.r[0].churned, -1);
+	crm_churn_history_free(h);
+	fx_close(db);
+}
+END_TEST
+
+START_TEST(test_amount_without_rate)
+{
+	crm_db *db = fx_open(true);
+	crm_churn_history *h = NULL;
+
+	ck_assert_int_eq(crm_db_exec(db, people), CRM_OK);
+	ck_assert_int_eq(crm_db_exec(db, purchases), CRM_OK);
+	ck_assert_int_eq(crm_churn_history_load(&h, db, "2026-06-01", "2026-09-01"), CRM_EDATA);
+	ck_assert_msg(strstr(crm_error_message(), "USD"), "%s", crm_error_message());
+	ck_assert_ptr_null(h);
+	fx_close(db);
+}
+END_TEST
+
 Suite *churn_suite(void)
 {
 	Suite *s = suite_create("churn");
@@ -163,6 +332,8 @@ Suite *churn_suite(void)
 	tcase_add_test(tc, test_calibration_bins);
 	tcase_add_test(tc, test_fit_by_hand);
 	tcase_add_test(tc, test_fit_penalised);
+	tcase_add_test(tc, test_features_by_hand);
+	tcase_add_test(tc, test_amount_without_rate);
 	suite_add_tcase(s, tc);
 	return s;
 }
