@@ -119,4 +119,88 @@ int crm_churn_features(const crm_churn_history *h, crm_db *db, const char *day,
                        const char *customers, const char *next,
                        int (*fn)(void *arg, const struct crm_churn_row *r), void *arg);
 
+/* ---- The report ---- */
+
+struct crm_churn_opts {
+	const char *as_of; /* "YYYY-MM-DD": the model sees what happened by its end */
+	int period_months; /* the period P (1 to CRM_CHURN_MAX_MONTHS) */
+	int snapshots;     /* training snapshots K (1 to CRM_CHURN_MAX_SNAPSHOTS) */
+	int64_t explain;   /* the customer crm_churn_explain explains, or 0 */
+};
+
+enum crm_churn_role { CRM_CHURN_SCORE, CRM_CHURN_EVALUATE, CRM_CHURN_TRAIN };
+
+struct crm_churn_snapshot {
+	char day[CRM_DATE_LEN];
+	enum crm_churn_role role;
+	size_t customers, churned; /* churned: 0 for the scored snapshot */
+};
+
+/* The fitted model and how it did on the evaluation snapshot. */
+struct crm_churn_model {
+	double beta[CRM_CHURN_NFEATURES + 1]; /* intercept, then per standardised feature */
+	double mean[CRM_CHURN_NFEATURES], sd[CRM_CHURN_NFEATURES]; /* of the training inputs */
+	double lambda;
+	int iterations;
+	size_t train, train_churned, eval, eval_churned;
+	double auc, brier;     /* on the evaluation snapshot */
+	double predicted, observed; /* its mean predicted probability and churn rate */
+	struct crm_churn_bin bins[CRM_CHURN_BINS];
+	size_t nbins;
+};
+
+/* One scored customer: the probability of churning within a period of
+ * the as-of day, and the feature that raises it most (-1: none does). */
+struct crm_churn_score {
+	int64_t id;
+	double probability;
+	int top;
+};
+
+typedef struct crm_churn crm_churn;
+
+/* Builds the snapshots of o, reads their features, fits the model on the
+ * training snapshots, evaluates it on the next and scores the customers
+ * at the end of o->as_of, into *out (free with crm_churn_free).
+ * CRM_EDATA "history too short: ..." saying which snapshot lacks
+ * customers, churners or customers who stayed; CRM_EDATA naming a
+ * currency without a rate; CRM_EUSAGE for options out of bounds. */
+int crm_churn_run(crm_churn **out, crm_db *db, const struct crm_churn_opts *o);
+
+void crm_churn_free(crm_churn *m);
+
+/* Returns the snapshots (S0 first) and stores their number in *n
+ * (borrowed). */
+const struct crm_churn_snapshot *crm_churn_snapshots(const crm_churn *m, size_t *n);
+
+/* Returns the model (borrowed). */
+const struct crm_churn_model *crm_churn_model_of(const crm_churn *m);
+
+/* Returns the scored customers, by probability rounded to thousandths
+ * descending, then by id, and stores their number in *n (borrowed). */
+const struct crm_churn_score *crm_churn_scores(const crm_churn *m, size_t *n);
+
+/* Returns the risk band of probability p: "high" from 0.5, "medium" from
+ * 0.25, else "low" (static). */
+const char *crm_churn_band(double p);
+
+/* Stores in *out the name of contact id as people read it (malloc'd; the
+ * email when the name is empty). */
+int crm_churn_name(crm_churn *m, int64_t id, char **out);
+
+/* One term of a customer's log-odds: a feature's value as defined, its
+ * standardised model input, coefficient and contribution (coefficient x
+ * input); feature -1 is the intercept, whose value and input are 0. */
+struct crm_churn_term {
+	int feature;
+	double value, input, coefficient, contribution;
+};
+
+/* Stores the intercept and each feature's term for the customer o->explain
+ * in terms (CRM_CHURN_NFEATURES + 1 of them), and the log-odds and
+ * probability.  CRM_ENOTFOUND when that contact is not a customer at the
+ * end of the as-of day. */
+int crm_churn_explain(const crm_churn *m, struct crm_churn_term *terms, double *logit,
+                      double *probability);
+
 #endif

@@ -321,6 +321,173 @@ START_TEST(test_amount_without_rate)
 }
 END_TEST
 
+/* ---- Whole runs ---- */
+
+/* Person i buys from day s = 37i mod 700 after 2024-01-01, every g/2 to
+ * 3g/2 days (g = 60 + 13i mod 200), until day e; day 1056 is 2026-11-22.
+ * Every fifth has a ticket, every third an NPS answer. */
+static const char history[] =
+	"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300)"
+	" INSERT INTO contacts(id, first_name, email, created_at, updated_at)"
+	" SELECT i, 'P' || i, 'p' || i || '@example.org', '2024-01-01T00:00:00Z',"
+	" '2024-01-01T00:00:00Z' FROM n;"
+	"CREATE TEMP TABLE life AS SELECT id AS i, (id * 37) % 700 AS s, 60 + (id * 13) % 200 AS g,"
+	" min((id * 37) % 700 + 60 + (id * 53) % 900, 1056) AS e FROM contacts;"
+	"WITH RECURSIVE p(i, d, g, e) AS (SELECT i, s, g, e FROM life UNION ALL"
+	" SELECT i, d + g / 2 + (i * 7919 + d * 104729) % g, g, e FROM p"
+	" WHERE d + g / 2 + (i * 7919 + d * 104729) % g < e)"
+	" INSERT INTO purchases(contact_id, at, total, total_currency, status, created_at, updated_at)"
+	" SELECT i, strftime('%Y-%m-%dT10:00:00Z', '2024-01-01', '+' || d || ' days'),"
+	" 2000 + (i * 700 + d) % 20000, 'EUR', 'paid', '2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z'"
+	" FROM p;"
+	"INSERT INTO tickets(subject, requester_id, status, sla_missed, created_at, updated_at)"
+	" SELECT 'help', i, 'open', i % 2, strftime('%Y-%m-%dT09:00:00Z', '2024-01-01', '+' ||"
+	" min(s + 90, 1050) || ' days'), '2024-01-01T00:00:00Z' FROM life WHERE i % 5 = 0;"
+	"INSERT INTO responses(contact_id, kind, score, at, created_at, updated_at)"
+	" SELECT i, 'nps', (i * 7) % 11, strftime('%Y-%m-%dT12:00:00Z', '2024-01-01', '+' ||"
+	" (s + 40) || ' days'), '2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z' FROM life"
+	" WHERE i % 3 = 0;";
+
+static crm_churn *run(crm_db *db, int64_t explain)
+{
+	struct crm_churn_opts o = { "2026-11-22", 3, 4, explain };
+	crm_churn *m = NULL;
+
+	ck_assert_msg(crm_churn_run(&m, db, &o) == CRM_OK, "%s", crm_error_message());
+	return m;
+}
+
+START_TEST(test_explain_adds_up)
+{
+	crm_db *db = fx_open(true);
+	struct crm_churn_term t[CRM_CHURN_NFEATURES + 1];
+	const struct crm_churn_score *s;
+	crm_churn *m;
+	double logit, p, sum = 0, want;
+	int64_t id;
+	size_t n;
+
+	ck_assert_msg(crm_db_exec(db, history) == CRM_OK, "%s", crm_error_message());
+	m = run(db, 0);
+	s = crm_churn_scores(m, &n);
+	ck_assert_uint_gt(n, 10);
+	id = s[n / 2].id, want = s[n / 2].probability;
+	ck_assert_int_eq(crm_churn_explain(m, t, &logit, &p), CRM_ENOTFOUND);
+	crm_churn_free(m);
+	m = run(db, id);
+	ck_assert_int_eq(crm_churn_explain(m, t, &logit, &p), CRM_OK);
+	ck_assert_int_eq(t[0].feature, -1);
+	for (int f = 0; f <= CRM_CHURN_NFEATURES; f++) {
+		CLOSE(t[f].contribution, t[f].coefficient * (f ? t[f].input : 1), 1e-12);
+		sum += t[f].contribution;
+	}
+	CLOSE(sum, logit, 1e-9);
+	CLOSE(p, 1 / (1 + exp(-logit)), 1e-12);
+	CLOSE(p, want, 1e-12);
+	crm_churn_free(m);
+	fx_close(db);
+}
+END_TEST
+
+START_TEST(test_same_twice_and_ordered)
+{
+	crm_db *db = fx_open(true);
+	const struct crm_churn_score *s1, *s2;
+	const struct crm_churn_model *a, *b;
+	crm_churn *m1, *m2;
+	size_t n1, n2;
+
+	ck_assert_msg(crm_db_exec(db, history) == CRM_OK, "%s", crm_error_message());
+	m1 = run(db, 0), m2 = run(db, 0);
+	a = crm_churn_model_of(m1), b = crm_churn_model_of(m2);
+	ck_assert(!memcmp(a->beta, b->beta, sizeof a->beta));
+	ck_assert(a->auc == b->auc && a->brier == b->brier);
+	ck_assert(a->auc > 0.5 && a->auc <= 1);
+	s1 = crm_churn_scores(m1, &n1), s2 = crm_churn_scores(m2, &n2);
+	ck_assert_uint_eq(n1, n2);
+	for (size_t i = 0; i < n1; i++)
+		ck_assert(s1[i].id == s2[i].id && s1[i].probability == s2[i].probability &&
+		          s1[i].top == s2[i].top);
+	/* Riskiest first by the printed thousandths, then by id. */
+	for (size_t i = 1; i < n1; i++) {
+		long p = lround(s1[i - 1].probability * 1000), q = lround(s1[i].probability * 1000);
+		ck_assert_msg(p > q || (p == q && s1[i - 1].id < s1[i].id), "rows %zu and %zu", i - 1, i);
+	}
+	crm_churn_free(m1);
+	crm_churn_free(m2);
+	fx_close(db);
+}
+END_TEST
+
+/* Checks that a run as of 2026-11-22 refuses with message. */
+static void refuses(crm_db *db, const char *message)
+{
+	struct crm_churn_opts o = { "2026-11-22", 3, 4, 0 };
+	crm_churn *m = NULL;
+
+	ck_assert_int_eq(crm_churn_run(&m, db, &o), CRM_EDATA);
+	ck_assert_str_eq(crm_error_message(), message);
+	ck_assert_ptr_null(m);
+}
+
+START_TEST(test_history_too_short)
+{
+	crm_db *db = fx_open(true);
+
+	/* Snapshots: 2026-11-23 (scored), 2026-08-23 (evaluated on), then
+	 * 2026-05-23, 2026-02-23, 2025-11-23 and 2025-08-23 (trained on). */
+	refuses(db, "history too short: no customers at 2026-08-23 (the snapshot the model is"
+	        " evaluated on)");
+	/* Three people buy on the first of every month from 2024-01 to
+	 * 2026-11 and never churn.  Person 4 bought once, on 2025-10-01: a
+	 * customer at 2025-11-23 to 2026-08-23, gone by 2026-11-23.  So the
+	 * evaluation has 4 customers, 1 churned, and training 3 x 4 + 3 = 15
+	 * customers, none churned. */
+	ck_assert_int_eq(crm_db_exec(db,
+		"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 4)"
+		" INSERT INTO contacts(id, email, created_at, updated_at) SELECT i, 'p' || i ||"
+		" '@example.org', '2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z' FROM n;"
+		"WITH RECURSIVE k(m) AS (SELECT 0 UNION ALL SELECT m + 1 FROM k WHERE m < 34)"
+		" INSERT INTO purchases(contact_id, at, total, total_currency, status, created_at,"
+		" updated_at) SELECT c.id, strftime('%Y-%m-%dT10:00:00Z', '2024-01-01', '+' || m ||"
+		" ' months'), 1000, 'EUR', 'paid', '2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z'"
+		" FROM k, contacts c WHERE c.id <= 3;"
+		"INSERT INTO purchases(contact_id, at, total, total_currency, status, created_at,"
+		" updated_at) VALUES (4, '2025-10-01T10:00:00Z', 1000, 'EUR', 'paid',"
+		" '2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z');"), CRM_OK);
+	refuses(db, "history too short: none of the 15 customers at the training snapshots"
+	        " 2025-08-23 to 2026-05-23 churned");
+	/* Person 4 gone, none of the 3 left at 2026-08-23 churns. */
+	ck_assert_int_eq(crm_db_exec(db, "DELETE FROM purchases WHERE contact_id = 4"), CRM_OK);
+	refuses(db, "history too short: none of the 3 customers at 2026-08-23 (the snapshot the"
+	        " model is evaluated on) churned");
+	fx_close(db);
+}
+END_TEST
+
+START_TEST(test_options_and_bands)
+{
+	crm_db *db = fx_open(true);
+	struct crm_churn_opts o = { "2026-11-22", 0, 4, 0 };
+	crm_churn *m = NULL;
+
+	ck_assert_int_eq(crm_churn_run(&m, db, &o), CRM_EUSAGE);
+	o.period_months = 13;
+	ck_assert_int_eq(crm_churn_run(&m, db, &o), CRM_EUSAGE);
+	o.period_months = 3, o.snapshots = 0;
+	ck_assert_int_eq(crm_churn_run(&m, db, &o), CRM_EUSAGE);
+	ck_assert_ptr_null(m);
+	ck_assert_str_eq(crm_churn_band(0.5), "high");
+	ck_assert_str_eq(crm_churn_band(0.4999), "medium");
+	ck_assert_str_eq(crm_churn_band(0.25), "medium");
+	ck_assert_str_eq(crm_churn_band(0.2499), "low");
+	ck_assert_str_eq(crm_churn_feature_name(0), "recency");
+	ck_assert_str_eq(crm_churn_feature_name(CRM_CHURN_NFEATURES - 1), "consent_withdrawn");
+	ck_assert_ptr_null(crm_churn_feature_name(CRM_CHURN_NFEATURES));
+	fx_close(db);
+}
+END_TEST
+
 Suite *churn_suite(void)
 {
 	Suite *s = suite_create("churn");
@@ -334,6 +501,10 @@ Suite *churn_suite(void)
 	tcase_add_test(tc, test_fit_penalised);
 	tcase_add_test(tc, test_features_by_hand);
 	tcase_add_test(tc, test_amount_without_rate);
+	tcase_add_test(tc, test_explain_adds_up);
+	tcase_add_test(tc, test_same_twice_and_ordered);
+	tcase_add_test(tc, test_history_too_short);
+	tcase_add_test(tc, test_options_and_bands);
 	suite_add_tcase(s, tc);
 	return s;
 }
