@@ -434,7 +434,7 @@ static const struct cli_verb verbs[] = {
 	  CLI_OUTPUT, rfm_opts },
 	{ "cohorts", report_cohorts, NULL, "who bought again, by month of first purchase",
 	  CLI_OUTPUT, cohorts_opts },
-	{ "churn-risk", report_churn_risk, "[ID]", "each customer's chance of churning next period",
+	{ "churn-risk", report_churn_risk, "[ID...|-]", "each customer's chance of churning next period",
 	  CLI_OUTPUT, churn_opts },
 	{ NULL, NULL, NULL, NULL, 0, NULL }
 };
