@@ -213,12 +213,15 @@ static int pipeline(crm_db *db, crm_buf *b, const char *day, const char *cur)
 	static const char *const head[] = { "pipeline", "stage", "deals", "amount", "weighted" };
 	static const size_t cols[] = { 3, 4 };
 	static const char *const names[] = { "amount", "weighted" };
-	struct figure f = { "pipeline", "Open deals by stage", NULL, cur, 1, cols, names, 2,
-		            crm_svg_bar, head, "llrrr" };
+	char title[64];
+	struct figure f = { "pipeline", title, NULL, cur, 1, cols, names, 2, crm_svg_bar, head,
+		            "llrrr" };
 	struct rows r = { CRM_PIPELINE_COLUMNS, 0, 0, NULL };
 	int64_t deals;
 	int rc = crm_report_pipeline(db, day, collect, &r, &deals);
 
+	/* Today's pipeline, where the headline is the period's end's. */
+	snprintf(title, sizeof title, "Open deals by stage at the end of %s", day);
 	if (!rc && !(rc = section(b, "Pipeline")) && !(rc = figure(b, &f, &r, r.n ? r.n - 1 : 0)))
 		rc = section_end(b);
 	rows_free(&r);
