@@ -300,33 +300,51 @@ static const char status_sql[] =
 	"INSERT INTO temp.kpi_cust SELECT id, id IN temp.kpi_start, id IN temp.kpi_end"
 	" FROM (SELECT id FROM temp.kpi_start UNION SELECT id FROM temp.kpi_end)";
 
-/* Runs each statement of sql with ?1 and ?2 the period's days, ?3 and
- * ?4 the first days of the active windows before them. */
-static int run_period(struct kpi_run *r, const char *sql)
+int kpi_exec(crm_db *db, const char *sql, void (*bind)(crm_stmt *st, void *arg), void *arg)
 {
-	long w = crm_config_report(crm_db_config(r->db))->active_window;
-	char a[CRM_DATE_LEN], b[CRM_DATE_LEN];
 	const char *next;
 	crm_stmt *st;
 	char *one;
 	int rc = CRM_OK;
 
-	kpi_days_before(a, r->from, w), kpi_days_before(b, r->to, w);
 	for (; *sql && !rc; sql = next) {
 		next = strchr(sql, ';');
 		next = next ? next + 1 : sql + strlen(sql);
 		if (!(one = strndup(sql, (size_t)(next - sql))))
 			return crm_error_nomem();
-		rc = crm_db_prepare(r->db, &st, one);
+		rc = crm_db_prepare(db, &st, one);
 		free(one);
 		if (rc)
 			break;
-		for (int i = 1; i <= crm_stmt_params(st); i++)
-			crm_stmt_bind_text(st, i, i == 1 ? r->from : i == 2 ? r->to : i == 3 ? a : b);
+		bind(st, arg);
 		rc = crm_stmt_done(st);
 		crm_stmt_finalize(st);
 	}
 	return rc;
+}
+
+/* The days a period's statements are bound to: ?1 and ?2 the period's,
+ * ?3 and ?4 the first days of the active windows before them. */
+struct period_days {
+	const char *day[4];
+};
+
+static void bind_period(crm_stmt *st, void *arg)
+{
+	const struct period_days *d = arg;
+
+	for (int i = 1; i <= crm_stmt_params(st) && i <= 4; i++)
+		crm_stmt_bind_text(st, i, d->day[i - 1]);
+}
+
+static int run_period(struct kpi_run *r, const char *sql)
+{
+	long w = crm_config_report(crm_db_config(r->db))->active_window;
+	char a[CRM_DATE_LEN], b[CRM_DATE_LEN];
+	struct period_days d = { { r->from, r->to, a, b } };
+
+	kpi_days_before(a, r->from, w), kpi_days_before(b, r->to, w);
+	return kpi_exec(r->db, sql, bind_period, &d);
 }
 
 /* Fills temp.kpi_cust(id, s, e) with everyone who was a customer at the

@@ -54,6 +54,10 @@ struct kpi_run {
 int kpi_add(struct kpi_run *r, const char *group, const char *name, const char *value,
             const char *num, const char *den, const char *unit, const char *note);
 
+/* Runs each statement of sql (statements end with ';'), binding its
+ * parameters with bind(st, arg) first. */
+int kpi_exec(crm_db *db, const char *sql, void (*bind)(crm_stmt *st, void *arg), void *arg);
+
 /* Stores in out the day n days before day. */
 void kpi_days_before(char out[CRM_DATE_LEN], const char *day, long n);
 

@@ -72,31 +72,16 @@ static int fill_sql(crm_buf *b, size_t n)
 	return rc ? CRM_ENOMEM : CRM_OK;
 }
 
-/* Runs the statements of sql, binding the days and window starts of m. */
-static int run(crm_db *db, const char *sql, const struct months *m)
+/* Binds the days of the months (?1 ...) and their windows' starts
+ * (?101 ...). */
+static void bind_months(crm_stmt *st, void *arg)
 {
-	const char *next;
-	crm_stmt *st;
-	char *one;
-	int rc = CRM_OK;
+	const struct months *m = arg;
 
-	for (; *sql && !rc; sql = next) {
-		next = strchr(sql, ';');
-		next = next ? next + 1 : sql + strlen(sql);
-		if (!(one = strndup(sql, (size_t)(next - sql))))
-			return crm_error_nomem();
-		rc = crm_db_prepare(db, &st, one);
-		free(one);
-		if (rc)
-			break;
-		for (size_t i = 0; i <= m->n; i++) {
-			crm_stmt_bind_text(st, (int)i + 1, m->day[i]);
-			crm_stmt_bind_text(st, (int)i + 101, m->lo[i]);
-		}
-		rc = crm_stmt_done(st);
-		crm_stmt_finalize(st);
+	for (size_t i = 0; i <= m->n; i++) {
+		crm_stmt_bind_text(st, (int)i + 1, m->day[i]);
+		crm_stmt_bind_text(st, (int)i + 101, m->lo[i]);
 	}
-	return rc;
 }
 
 /* Stores in start[i] and lost[i] the customers at the start of month i
@@ -170,7 +155,8 @@ static int customers(crm_db *db, const struct months *m, int64_t *start, int64_t
 	if (crm_config_report(crm_db_config(db))->rule == CRM_CUSTOMER_STATUS)
 		return by_kpi(db, m, start, lost);
 	if (!(rc = crm_db_exec(db, "DROP TABLE IF EXISTS temp.kpi_months")) &&
-	    !(rc = fill_sql(&b, m->n)) && !(rc = run(db, b.ptr, m)))
+	    !(rc = fill_sql(&b, m->n)) &&
+	    !(rc = kpi_exec(db, b.ptr, bind_months, (void *)m)))
 		rc = count(db, m, start, lost);
 	crm_buf_free(&b);
 	return rc;

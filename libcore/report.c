@@ -30,30 +30,14 @@ static const char by_status[] =
 	" AND EXISTS (SELECT 1 FROM contacts c WHERE c.id = a.entity_id)"
 	" AND a.entity_id NOT IN " GONE("?1");
 
-/* Runs each statement of sql with ?1 bound to day and ?2 to from. */
-static int run_each(crm_db *db, const char *sql, const char *day, const char *from)
+/* Binds ?1 to the day and ?2 to the first day of its window. */
+static void bind_day(crm_stmt *st, void *arg)
 {
-	const char *next;
-	crm_stmt *st;
-	char *one;
-	int rc = CRM_OK;
+	const char *const *d = arg;
 
-	for (; *sql && !rc; sql = next) {
-		next = strchr(sql, ';');
-		next = next ? next + 1 : sql + strlen(sql);
-		if (!(one = strndup(sql, (size_t)(next - sql))))
-			return crm_error_nomem();
-		rc = crm_db_prepare(db, &st, one);
-		free(one);
-		if (rc)
-			break;
-		crm_stmt_bind_text(st, 1, day);
-		if (crm_stmt_params(st) > 1)
-			crm_stmt_bind_text(st, 2, from);
-		rc = crm_stmt_done(st);
-		crm_stmt_finalize(st);
-	}
-	return rc;
+	crm_stmt_bind_text(st, 1, d[0]);
+	if (crm_stmt_params(st) > 1)
+		crm_stmt_bind_text(st, 2, d[1]);
 }
 
 int crm_report_customers(crm_db *db, const char *name, const char *day)
@@ -70,7 +54,7 @@ int crm_report_customers(crm_db *db, const char *name, const char *day)
 		return r;
 	snprintf(sql, sizeof sql, rc->rule == CRM_CUSTOMER_STATUS ? by_status : by_purchase, name);
 	kpi_days_before(from, day, rc->active_window);
-	return run_each(db, sql, day, from);
+	return kpi_exec(db, sql, bind_day, (const char *[]){ day, from });
 }
 
 /* One stage of the pipeline report. */
