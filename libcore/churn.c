@@ -122,18 +122,6 @@ static int load(struct crm_churn *m, size_t k, struct set *s)
 	                          load_row, &l);
 }
 
-/* Stores in out the day months calendar months before day. */
-static int months_before(char out[CRM_DATE_LEN], const char *day, int months)
-{
-	char off[16];
-	int64_t t;
-	int rc;
-
-	snprintf(off, sizeof off, "-%dm", months);
-	if ((rc = crm_time_parse_epoch(&t, day, 0)))
-		return rc;
-	return crm_date_parse(out, off, t);
-}
 
 /* Lays out the snapshots: S0 is the day after the as-of day (its start
  * is the end of the as-of day), Sk is k periods before it. */
@@ -152,7 +140,7 @@ static int plan(struct crm_churn *m)
 		struct crm_churn_snapshot *s = &m->snap[k];
 
 		snprintf(s->day, CRM_DATE_LEN, "%.10s", t);
-		if (k && (rc = months_before(s->day, s->day, (int)k * m->o.period_months)))
+		if (k && (rc = crm_date_add_months(s->day, s->day, -((int)k * m->o.period_months))))
 			return rc;
 		s->role = k == 0 ? CRM_CHURN_SCORE : k == 1 ? CRM_CHURN_EVALUATE : CRM_CHURN_TRAIN;
 	}

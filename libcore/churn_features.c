@@ -305,18 +305,6 @@ static void link_changes(struct crm_churn_history *h)
 	qsort(h->tickets.v, h->tickets.n, sizeof *h->tickets.v, ticket_order);
 }
 
-/* Stores in out the day months calendar months before day. */
-static int months_before(char out[CRM_DATE_LEN], const char *day, int months)
-{
-	char off[16];
-	int64_t t;
-	int rc;
-
-	snprintf(off, sizeof off, "-%dm", months);
-	if ((rc = crm_time_parse_epoch(&t, day, 0)))
-		return rc;
-	return crm_date_parse(out, off, t);
-}
 
 int crm_churn_history_load(crm_churn_history **out, crm_db *db, const char *first, const char *last)
 {
@@ -328,7 +316,7 @@ int crm_churn_history_load(crm_churn_history **out, crm_db *db, const char *firs
 	*out = NULL;
 	if (!h)
 		return crm_error_nomem();
-	if (!(rc = months_before(from, first, 24)) &&
+	if (!(rc = crm_date_add_months(from, first, -24)) &&
 	    !(rc = each(db, buys_sql, buy_days, 2, buy_row, h)) &&
 	    !(rc = each(db, tickets_sql, days, 2, ticket_row, h)) &&
 	    !(rc = each(db, changes_sql, days, 2, change_row, h)) &&
@@ -367,13 +355,13 @@ static int window_of(struct window *w, const char *day)
 	int rc;
 
 	w->day = day_of(day);
-	if ((rc = months_before(d, day, 12)))
+	if ((rc = crm_date_add_months(d, day, -12)))
 		return rc;
 	w->year = day_of(d);
-	if ((rc = months_before(d, day, 6)))
+	if ((rc = crm_date_add_months(d, day, -6)))
 		return rc;
 	w->half = day_of(d);
-	if ((rc = months_before(d, day, 24)))
+	if ((rc = crm_date_add_months(d, day, -24)))
 		return rc;
 	w->two_years = day_of(d);
 	return 0;

@@ -483,3 +483,16 @@ int crm_span_parse(const char *s, int64_t *seconds)
 	*seconds = total;
 	return CRM_OK;
 }
+
+int crm_date_add_months(char out[CRM_DATE_LEN], const char *day, int months)
+{
+	char off[16];
+	int64_t t;
+	int rc;
+
+	/* The offsets crm_date_parse reads are exactly this, from a time. */
+	snprintf(off, sizeof off, "%+dm", months);
+	if ((rc = crm_time_parse_epoch(&t, day, 0)))
+		return rc;
+	return crm_date_parse(out, off, t);
+}

@@ -73,23 +73,6 @@ int report_period(struct cli *c, const char *as_of, int64_t now, const char *dfl
 	return -1;
 }
 
-/* Stores in out the day months months after day (negative: before), the
- * day of the month kept where the month has it, else its last. */
-static void add_months(char out[CRM_DATE_LEN], const char *day, int months)
-{
-	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	char buf[40];
-	int y, m, d, last;
-
-	if (sscanf(day, "%d-%d-%d", &y, &m, &d) != 3)
-		return;
-	m = y * 12 + (m - 1) + months;
-	y = m / 12, m = m % 12 + 1;
-	last = mdays[m - 1] + (m == 2 && ((y % 4 == 0 && y % 100) || y % 400 == 0));
-	snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d < last ? d : last);
-	snprintf(out, CRM_DATE_LEN, "%.10s", buf);
-}
-
 /* The days between two dates. */
 static int64_t days_between(const char *a, const char *b)
 {
@@ -112,11 +95,11 @@ void compare_period(const struct report_period *p, const char *how, struct repor
 	int64_t e;
 
 	if (!strcmp(how, "year")) {
-		add_months(q->from, p->from, -12), add_months(q->to, p->to, -12);
+		crm_date_add_months(q->from, p->from, -12), crm_date_add_months(q->to, p->to, -12);
 	} else if (sscanf(p->from, "%d-%d-%d", &y, &m, &d) == 3 && d == 1 &&
 	           sscanf(p->to, "%d-%d-%d", &ty, &tm, &td) == 3) {
 		back = (ty - y) * 12 + (tm - m) + (td > 1);
-		add_months(q->from, p->from, -(int)(back ? back : 1));
+		crm_date_add_months(q->from, p->from, -(int)(back ? back : 1));
 		snprintf(t, sizeof t, "%sT00:00:00Z", q->from);
 		crm_time_parse_epoch(&e, t, 0);
 		crm_time_format(t, e + len * 86400);

@@ -37,6 +37,11 @@ int crm_time_parse_epoch(int64_t *t, const char *s, int64_t now);
 /* Formats epoch seconds t as "YYYY-MM-DDTHH:MM:SSZ" into out. */
 void crm_time_format(char out[CRM_TIME_LEN], int64_t t);
 
+/* Stores in out the date months calendar months after day ("YYYY-MM-DD";
+ * negative: before), the day of the month kept, clamped to the month's
+ * last day (2024-03-31 less one month is 2024-02-29).  CRM_EDATA for a
+ * malformed day. */
+int crm_date_add_months(char out[CRM_DATE_LEN], const char *day, int months);
 #define CRM_PERIOD_LEN 12 /* buffer size for a period's name ("2026-Q3") */
 
 /* Reads a period as people write it into the days [from, to) ("YYYY-MM-DD",

@@ -296,6 +296,24 @@ START_TEST(test_now_env)
 }
 END_TEST
 
+/* Months added keep the day, clamped to the month's last (by hand). */
+START_TEST(test_add_months)
+{
+	static const struct { const char *day; int months; const char *want; } cases[] = {
+		{ "2024-03-31", -1, "2024-02-29" }, { "2026-01-31", 1, "2026-02-28" },
+		{ "2025-12-15", 1, "2026-01-15" },  { "2024-02-29", -12, "2023-02-28" },
+		{ "2026-11-01", -23, "2024-12-01" }, { "2026-05-20", 0, "2026-05-20" },
+	};
+	char out[CRM_DATE_LEN];
+
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		ck_assert_int_eq(crm_date_add_months(out, cases[i].day, cases[i].months), CRM_OK);
+		ck_assert_str_eq(out, cases[i].want);
+	}
+	ck_assert_int_eq(crm_date_add_months(out, "2026-13-01", 1), CRM_EDATA);
+}
+END_TEST
+
 Suite *date_suite(void)
 {
 	Suite *s = suite_create("date");
@@ -313,6 +331,7 @@ Suite *date_suite(void)
 	tcase_add_test(tc, test_agrees_with_gmtime);
 	tcase_add_test(tc, test_now_env);
 	tcase_add_test(tc, test_periods);
+	tcase_add_test(tc, test_add_months);
 	suite_add_tcase(s, tc);
 	return s;
 }
