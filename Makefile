@@ -176,6 +176,7 @@ bench: all
 	CRM_BIN=$(CURDIR)/$(BIN) bench/desk
 	CRM_BIN=$(CURDIR)/$(BIN) bench/kb
 	CRM_BIN=$(CURDIR)/$(BIN) bench/loyalty
+	CRM_BIN=$(CURDIR)/$(BIN) bench/report
 
 demo: deps
 	@$(MAKE) --no-print-directory all
