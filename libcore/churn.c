@@ -127,14 +127,11 @@ static int load(struct crm_churn *m, size_t k, struct set *s)
  * is the end of the as-of day), Sk is k periods before it. */
 static int plan(struct crm_churn *m)
 {
-	char t[CRM_TIME_LEN];
-	int64_t e;
+	char t[CRM_DATE_LEN];
 	int rc;
 
-	snprintf(t, sizeof t, "%sT00:00:00Z", m->o.as_of);
-	if ((rc = crm_time_parse_epoch(&e, t, 0)))
+	if (crm_date_add_days(t, m->o.as_of, 1))
 		return crm_error_recode(CRM_EUSAGE);
-	crm_time_format(t, e + 86400);
 	m->nsnap = (size_t)m->o.snapshots + 2;
 	for (size_t k = 0; k < m->nsnap; k++) {
 		struct crm_churn_snapshot *s = &m->snap[k];

@@ -496,3 +496,36 @@ int crm_date_add_months(char out[CRM_DATE_LEN], const char *day, int months)
 		return rc;
 	return crm_date_parse(out, off, t);
 }
+
+/* Midnight UTC of date day, in epoch seconds. */
+static int day_epoch(const char *day, int64_t *t)
+{
+	char buf[CRM_TIME_LEN];
+
+	if (!day || strlen(day) != 10)
+		return crm_error_set(CRM_EDATA, "invalid date '%s'", day ? day : "");
+	snprintf(buf, sizeof buf, "%sT00:00:00Z", day);
+	return crm_time_parse_epoch(t, buf, 0);
+}
+
+int crm_date_add_days(char out[CRM_DATE_LEN], const char *day, int64_t n)
+{
+	char buf[CRM_TIME_LEN];
+	int64_t t;
+	int rc = day_epoch(day, &t);
+
+	if (rc)
+		return rc;
+	crm_time_format(buf, t + n * DAY);
+	snprintf(out, CRM_DATE_LEN, "%.10s", buf);
+	return CRM_OK;
+}
+
+int64_t crm_date_diff(const char *a, const char *b)
+{
+	int64_t x, y;
+
+	if (day_epoch(a, &x) || day_epoch(b, &y))
+		return 0;
+	return (y - x) / DAY;
+}

@@ -114,17 +114,6 @@ void kpi_decimal(char *out, size_t size, int64_t num, int64_t den)
 	         (long long)(tenths / 10), (long long)(tenths % 10));
 }
 
-void kpi_days_before(char out[CRM_DATE_LEN], const char *day, long n)
-{
-	char t[CRM_TIME_LEN];
-	int64_t e = 0;
-
-	snprintf(t, sizeof t, "%.10sT00:00:00Z", day);
-	crm_time_parse_epoch(&e, t, 0);
-	crm_time_format(t, e - (int64_t)n * 86400);
-	snprintf(out, CRM_DATE_LEN, "%.10s", t);
-}
-
 void kpi_money(struct kpi_run *r, char *out, size_t size, int64_t minor)
 {
 	struct crm_money m = { minor, "" };
@@ -343,7 +332,7 @@ static int run_period(struct kpi_run *r, const char *sql)
 	char a[CRM_DATE_LEN], b[CRM_DATE_LEN];
 	struct period_days d = { { r->from, r->to, a, b } };
 
-	kpi_days_before(a, r->from, w), kpi_days_before(b, r->to, w);
+	crm_date_add_days(a, r->from, -w), crm_date_add_days(b, r->to, -w);
 	return kpi_exec(r->db, sql, bind_period, &d);
 }
 
@@ -597,30 +586,19 @@ static int whole_months(const char *from, const char *to, int *months)
 /* The period's length in years: whole months / 12, else days / 365. */
 static double years_of(const char *from, const char *to)
 {
-	char a[CRM_TIME_LEN], b[CRM_TIME_LEN];
-	int64_t x, y;
 	int months;
 
-	if (whole_months(from, to, &months))
-		return months / 12.0;
-	snprintf(a, sizeof a, "%sT00:00:00Z", from), snprintf(b, sizeof b, "%sT00:00:00Z", to);
-	if (crm_time_parse_epoch(&x, a, 0) || crm_time_parse_epoch(&y, b, 0))
-		return 0;
-	return (double)(y - x) / 86400.0 / 365.0;
+	return whole_months(from, to, &months) ? months / 12.0
+	                                       : (double)crm_date_diff(from, to) / 365.0;
 }
 
 static int measure(struct kpi_run *r, unsigned families)
 {
-	char t[CRM_TIME_LEN];
-	int64_t e;
-	int rc = CRM_OK;
+	int rc;
 
 	r->years = years_of(r->from, r->to);
-	snprintf(t, sizeof t, "%sT00:00:00Z", r->to);
-	if ((rc = crm_time_parse_epoch(&e, t, 0)))
+	if ((rc = crm_date_add_days(r->last, r->to, -1)))
 		return rc;
-	crm_time_format(t, e - 86400);
-	snprintf(r->last, sizeof r->last, "%.10s", t);
 	if ((families & CRM_KPI_CUSTOMERS) && (rc = customers(r)))
 		return rc;
 	if ((families & CRM_KPI_FEEDBACK) && (rc = feedback(r)))

@@ -58,9 +58,6 @@ int kpi_add(struct kpi_run *r, const char *group, const char *name, const char *
  * parameters with bind(st, arg) first. */
 int kpi_exec(crm_db *db, const char *sql, void (*bind)(crm_stmt *st, void *arg), void *arg);
 
-/* Stores in out the day n days before day. */
-void kpi_days_before(char out[CRM_DATE_LEN], const char *day, long n);
-
 /* Prints n into out as a decimal ("" for none). */
 const char *kpi_int(char *out, size_t size, int64_t n);
 

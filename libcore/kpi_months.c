@@ -39,7 +39,7 @@ static int split(struct months *m, const char *from, const char *to, long window
 		memcpy(m->day[m->n], strcmp(b, to) < 0 ? b : to, CRM_DATE_LEN);
 	}
 	for (size_t i = 0; i <= m->n; i++)
-		kpi_days_before(m->lo[i], m->day[i], window);
+		crm_date_add_days(m->lo[i], m->day[i], -window);
 	return CRM_OK;
 }
 

@@ -53,7 +53,7 @@ int crm_report_customers(crm_db *db, const char *name, const char *day)
 	if ((r = crm_db_exec(db, sql)))
 		return r;
 	snprintf(sql, sizeof sql, rc->rule == CRM_CUSTOMER_STATUS ? by_status : by_purchase, name);
-	kpi_days_before(from, day, rc->active_window);
+	crm_date_add_days(from, day, -rc->active_window);
 	return kpi_exec(db, sql, bind_day, (const char *[]){ day, from });
 }
 

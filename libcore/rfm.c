@@ -123,17 +123,7 @@ int crm_rfm_score(int64_t worse, int64_t n)
  * is no such date. */
 static int day_after(char next[CRM_DATE_LEN], const char *day)
 {
-	char t[CRM_TIME_LEN];
-	int64_t e;
-
-	if (!day || strlen(day) != 10)
-		return crm_error_set(CRM_EUSAGE, "invalid day '%s'", day ? day : "");
-	snprintf(t, sizeof t, "%sT00:00:00Z", day);
-	if (crm_time_parse_epoch(&e, t, 0))
-		return crm_error_set(CRM_EUSAGE, "invalid day '%s'", day);
-	crm_time_format(t, e + 86400);
-	snprintf(next, CRM_DATE_LEN, "%.10s", t);
-	return CRM_OK;
+	return crm_date_add_days(next, day, 1) ? crm_error_recode(CRM_EUSAGE) : CRM_OK;
 }
 
 /* RFM */

@@ -27,19 +27,6 @@ int report_as_of(struct cli *c, char day[CRM_DATE_LEN], int64_t *now)
 	return -1;
 }
 
-/* Stores in next the day after day. */
-static void day_after(char next[CRM_DATE_LEN], const char *day)
-{
-	char t[CRM_TIME_LEN];
-	int64_t e;
-
-	snprintf(t, sizeof t, "%sT00:00:00Z", day);
-	if (crm_time_parse_epoch(&e, t, 0) == CRM_OK) {
-		crm_time_format(t, e + 86400);
-		snprintf(next, CRM_DATE_LEN, "%.10s", t);
-	}
-}
-
 int report_period(struct cli *c, const char *as_of, int64_t now, const char *dflt,
                   struct report_period *p)
 {
@@ -57,7 +44,7 @@ int report_period(struct cli *c, const char *as_of, int64_t now, const char *dfl
 			return cli_usage_error(c, "--to: invalid date '%s'", t);
 		if (strcmp(p->from, end) > 0)
 			return cli_usage_error(c, "--from %s is after --to %s", p->from, end);
-		day_after(p->to, end);
+		crm_date_add_days(p->to, end, 1);
 		snprintf(p->name, sizeof p->name, "%s..%s", p->from, end);
 	} else {
 		per = per ? per : dflt;
@@ -65,7 +52,7 @@ int report_period(struct cli *c, const char *as_of, int64_t now, const char *dfl
 			return cli_usage_error(c, "--period: invalid period '%s'", per);
 		snprintf(p->name, sizeof p->name, "%s", per);
 	}
-	day_after(end, as_of);
+	crm_date_add_days(end, as_of, 1);
 	if (strcmp(p->to, end) > 0)
 		memcpy(p->to, end, CRM_DATE_LEN);
 	if (strcmp(p->from, p->to) > 0)
@@ -73,26 +60,13 @@ int report_period(struct cli *c, const char *as_of, int64_t now, const char *dfl
 	return -1;
 }
 
-/* The days between two dates. */
-static int64_t days_between(const char *a, const char *b)
-{
-	char x[CRM_TIME_LEN], y[CRM_TIME_LEN];
-	int64_t s = 0, t = 0;
-
-	snprintf(x, sizeof x, "%sT00:00:00Z", a), snprintf(y, sizeof y, "%sT00:00:00Z", b);
-	crm_time_parse_epoch(&s, x, 0), crm_time_parse_epoch(&t, y, 0);
-	return (t - s) / 86400;
-}
-
 /* Stores in q the period to compare p with: the year before (how
  * "year"), or the one before it (how "previous"): as many whole months
  * back when p starts a month, else as many days, and as long as p. */
 void compare_period(const struct report_period *p, const char *how, struct report_period *q)
 {
-	int64_t len = days_between(p->from, p->to), back;
+	int64_t len = crm_date_diff(p->from, p->to), back;
 	int y, m, d, ty, tm, td;
-	char t[CRM_TIME_LEN];
-	int64_t e;
 
 	if (!strcmp(how, "year")) {
 		crm_date_add_months(q->from, p->from, -12), crm_date_add_months(q->to, p->to, -12);
@@ -100,17 +74,11 @@ void compare_period(const struct report_period *p, const char *how, struct repor
 	           sscanf(p->to, "%d-%d-%d", &ty, &tm, &td) == 3) {
 		back = (ty - y) * 12 + (tm - m) + (td > 1);
 		crm_date_add_months(q->from, p->from, -(int)(back ? back : 1));
-		snprintf(t, sizeof t, "%sT00:00:00Z", q->from);
-		crm_time_parse_epoch(&e, t, 0);
-		crm_time_format(t, e + len * 86400);
-		snprintf(q->to, CRM_DATE_LEN, "%.10s", t);
+		crm_date_add_days(q->to, q->from, len);
 		if (strcmp(q->to, p->from) > 0)
 			memcpy(q->to, p->from, CRM_DATE_LEN);
 	} else {
-		snprintf(t, sizeof t, "%sT00:00:00Z", p->from);
-		crm_time_parse_epoch(&e, t, 0);
-		crm_time_format(t, e - len * 86400);
-		snprintf(q->from, CRM_DATE_LEN, "%.10s", t);
+		crm_date_add_days(q->from, p->from, -len);
 		memcpy(q->to, p->from, CRM_DATE_LEN);
 	}
 	snprintf(q->name, sizeof q->name, "%s..%s", q->from, q->to);

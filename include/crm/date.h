@@ -42,6 +42,12 @@ void crm_time_format(char out[CRM_TIME_LEN], int64_t t);
  * last day (2024-03-31 less one month is 2024-02-29).  CRM_EDATA for a
  * malformed day. */
 int crm_date_add_months(char out[CRM_DATE_LEN], const char *day, int months);
+/* Stores in out the date n days after day ("YYYY-MM-DD"; n negative:
+ * before).  CRM_EDATA for a malformed day. */
+int crm_date_add_days(char out[CRM_DATE_LEN], const char *day, int64_t n);
+/* Returns the days from date a to date b (negative when b is earlier);
+ * 0 when either is malformed. */
+int64_t crm_date_diff(const char *a, const char *b);
 #define CRM_PERIOD_LEN 12 /* buffer size for a period's name ("2026-Q3") */
 
 /* Reads a period as people write it into the days [from, to) ("YYYY-MM-DD",

@@ -314,6 +314,24 @@ START_TEST(test_add_months)
 }
 END_TEST
 
+/* Days across month, year and leap-day edges (by hand). */
+START_TEST(test_add_days)
+{
+	char out[CRM_DATE_LEN];
+
+	ck_assert_int_eq(crm_date_add_days(out, "2024-02-28", 1), CRM_OK);
+	ck_assert_str_eq(out, "2024-02-29");
+	ck_assert_int_eq(crm_date_add_days(out, "2026-01-01", -1), CRM_OK);
+	ck_assert_str_eq(out, "2025-12-31");
+	ck_assert_int_eq(crm_date_add_days(out, "2026-11-01", -365), CRM_OK);
+	ck_assert_str_eq(out, "2025-11-01");
+	ck_assert_int_eq(crm_date_add_days(out, "2026-11", 1), CRM_EDATA);
+	ck_assert_int_eq(crm_date_diff("2024-02-01", "2024-03-01"), 29);
+	ck_assert_int_eq(crm_date_diff("2026-10-31", "2026-10-01"), -30);
+	ck_assert_int_eq(crm_date_diff("2026-10-01", "x"), 0);
+}
+END_TEST
+
 Suite *date_suite(void)
 {
 	Suite *s = suite_create("date");
@@ -332,6 +350,7 @@ Suite *date_suite(void)
 	tcase_add_test(tc, test_now_env);
 	tcase_add_test(tc, test_periods);
 	tcase_add_test(tc, test_add_months);
+	tcase_add_test(tc, test_add_days);
 	suite_add_tcase(s, tc);
 	return s;
 }
