@@ -95,6 +95,21 @@ const struct crm_measure *crm_kpi_find(const struct crm_kpi *k, const char *grou
 	return NULL;
 }
 
+void crm_kpi_change(char *out, size_t n, const char *now, const char *was)
+{
+	const char *dot = strchr(now, '.');
+
+	if (!*now || !*was) {
+		*out = '\0';
+		return;
+	}
+	snprintf(out, n, "%+.*f", dot ? (int)strlen(dot + 1) : 0,
+	         strtod(now, NULL) - strtod(was, NULL));
+	/* No change has no sign. */
+	if (strspn(out + 1, ".0") == strlen(out + 1))
+		memmove(out, out + 1, strlen(out));
+}
+
 const char *kpi_int(char *out, size_t size, int64_t n)
 {
 	snprintf(out, size, "%lld", (long long)n);

@@ -109,12 +109,13 @@ static const char *const headline[][2] = {
 static int kpi_box(crm_buf *b, const char *label, const struct crm_measure *m,
                    const struct crm_measure *o)
 {
-	char d[96] = "no earlier figure";
-	int rc = 0, dec = strchr(m->value, '.') ? (int)strlen(strchr(m->value, '.') + 1) : 0;
+	char d[96] = "no earlier figure", delta[64];
+	int rc = 0;
 
-	if (*m->value && o && *o->value)
-		snprintf(d, sizeof d, "was %s: %+.*f", o->value, dec,
-		         strtod(m->value, NULL) - strtod(o->value, NULL));
+	if (*m->value && o && *o->value) {
+		crm_kpi_change(delta, sizeof delta, m->value, o->value);
+		snprintf(d, sizeof d, "was %s: %s", o->value, delta);
+	}
 	rc |= crm_buf_puts(b, "<div class=\"kpi\"><h3>") || crm_html_escape(b, label);
 	rc |= crm_buf_puts(b, "</h3><p class=\"v\">") ||
 	      crm_html_escape(b, *m->value ? m->value : "\u2014");

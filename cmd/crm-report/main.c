@@ -84,28 +84,6 @@ void compare_period(const struct report_period *p, const char *how, struct repor
 	snprintf(q->name, sizeof q->name, "%s..%s", q->from, q->to);
 }
 
-/* The number of decimals of a figure as printed. */
-static int decimals(const char *v)
-{
-	const char *dot = strchr(v, '.');
-
-	return dot ? (int)strlen(dot + 1) : 0;
-}
-
-/* Stores in out the change from was to now, with now's decimals; empty
- * when either is. */
-static void change(char *out, size_t n, const char *now, const char *was)
-{
-	if (!*now || !*was) {
-		*out = '\0';
-		return;
-	}
-	snprintf(out, n, "%+.*f", decimals(now), strtod(now, NULL) - strtod(was, NULL));
-	/* No change has no sign. */
-	if (strspn(out + 1, ".0") == strlen(out + 1))
-		memmove(out, out + 1, strlen(out));
-}
-
 /* A threshold of --fail-if: a measure, a comparison and a number. */
 struct threshold {
 	char name[32];
@@ -204,7 +182,7 @@ static int print_kpi(struct cli *c, const char *period, const struct crm_kpi *k,
 
 		delta[0] = '\0';
 		if (was && (o = crm_kpi_find(was, m->group, m->name)))
-			vals[8] = o->value, change(delta, sizeof delta, m->value, o->value);
+			vals[8] = o->value, crm_kpi_change(delta, sizeof delta, m->value, o->value);
 		rc = cli_print_row(&p, vals);
 	}
 	if (!rc)

@@ -79,6 +79,11 @@ void crm_kpi_free(struct crm_kpi *k);
 const struct crm_measure *crm_kpi_find(const struct crm_kpi *k, const char *group,
                                        const char *name);
 
+/* Formats into out the change from figure was to figure now ("-6.7",
+ * "+12.00", "0.0": with now's decimals, no sign when there is none); an
+ * empty string when either is empty. */
+void crm_kpi_change(char *out, size_t n, const char *now, const char *was);
+
 /* Returns whether name is a measure crm_report_kpi can produce. */
 int crm_kpi_known(const char *name);
 
