@@ -44,11 +44,12 @@ static const signed char grid[5][5] = {
 	"  AND r.archived_at IS NULL) >= ?1)" \
 	" AND p.contact_id NOT IN " GONE("?1")
 
-/* Each person's figures; ?2 is the as-of day.  Money is the purchases'
+/* Each person's figures; ?2 is the as-of day, ?3 whether to read names
+ * (the grid and the summary need none).  Money is the purchases'
  * less their refunds dated before ?1, from temp.rfm_refunds. */
 static const char people_sql[] =
-	"SELECT p.contact_id, (SELECT trim(coalesce(c.first_name, '') || ' ' ||"
-	"  coalesce(c.last_name, '')) FROM contacts c WHERE c.id = p.contact_id),"
+	"SELECT p.contact_id, CASE WHEN ?3 THEN (SELECT trim(coalesce(c.first_name, '') || ' ' ||"
+	"  coalesce(c.last_name, '')) FROM contacts c WHERE c.id = p.contact_id) END,"
 	" CAST(julianday(?2) - julianday(substr(max(p.at), 1, 10)) AS INTEGER), count(*),"
 	" sum(coalesce(crm_base(p.total, p.total_currency, p.at), 0))"
 	"  + coalesce((SELECT f.money FROM temp.rfm_refunds f WHERE f.id = p.contact_id), 0)"
@@ -165,7 +166,7 @@ static int people_add(struct people *ps, crm_stmt *st)
 	}
 	p = &ps->v[ps->n];
 	memset(p, 0, sizeof *p);
-	if (!(p->name = strdup(name ? name : "")))
+	if (name && !(p->name = strdup(name)))
 		return crm_error_nomem();
 	ps->n++;
 	p->id = crm_stmt_int(st, 0);
@@ -227,8 +228,9 @@ static int score_people(struct people *ps)
 	return CRM_OK;
 }
 
-/* Loads and scores everybody with a purchase that counts as of day. */
-static int people_load(crm_db *db, const char *day, struct people *ps)
+/* Loads and scores everybody with a purchase that counts as of day, with
+ * their names when names is set. */
+static int people_load(crm_db *db, const char *day, int names, struct people *ps)
 {
 	char end[CRM_DATE_LEN];
 	crm_stmt *st;
@@ -240,6 +242,7 @@ static int people_load(crm_db *db, const char *day, struct people *ps)
 		return rc;
 	crm_stmt_bind_text(st, 1, end);
 	crm_stmt_bind_text(st, 2, day);
+	crm_stmt_bind_int(st, 3, names);
 	while (!stop && (rc = crm_stmt_step(st)) == CRM_ROW)
 		stop = people_add(ps, st);
 	crm_stmt_reset(st);
@@ -270,7 +273,7 @@ static int person_row(const struct person *p, const char *base,
                       int (*fn)(void *arg, const char *const *vals), void *arg)
 {
 	char id[24], rec[24], freq[24], mon[CRM_MONEY_TEXT], s[3][2], score[4];
-	const char *vals[CRM_RFM_COLUMNS] = { id, p->name, rec, freq, mon, s[0], s[1], s[2],
+	const char *vals[CRM_RFM_COLUMNS] = { id, p->name ? p->name : "", rec, freq, mon, s[0], s[1], s[2],
 	                                      score, segment_names[p->segment] };
 	int rc;
 
@@ -293,7 +296,7 @@ int crm_rfm_each(crm_db *db, const char *day, int segment,
 	int rc;
 
 	*people = *rows = 0;
-	if ((rc = people_load(db, day, &ps)))
+	if ((rc = people_load(db, day, 1, &ps)))
 		return rc;
 	*people = (int64_t)ps.n;
 	for (size_t i = 0; i < ps.n && !rc; i++) {
@@ -312,7 +315,7 @@ int crm_rfm_grid(crm_db *db, const char *day, struct crm_rfm_grid *g)
 	int rc;
 
 	memset(g, 0, sizeof *g);
-	if ((rc = people_load(db, day, &ps)))
+	if ((rc = people_load(db, day, 0, &ps)))
 		return rc;
 	g->people = (int64_t)ps.n;
 	for (size_t i = 0; i < ps.n && !rc; i++) {
