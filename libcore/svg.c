@@ -401,3 +401,18 @@ void svg_legend(struct svg *s, const struct crm_chart *c, double x, double y, bo
 		x += svg_textw(name) + 20;
 	}
 }
+
+int svg_scale(struct svg *s, const struct crm_chart *c, struct crm_ticks *t, bool *drawn)
+{
+	double lo, hi;
+	int rc = svg_check(c);
+
+	*drawn = false;
+	if (rc)
+		return rc;
+	if (!svg_range(c, &lo, &hi)) {
+		*drawn = true;
+		return svg_nodata(s, c->title);
+	}
+	return crm_svg_ticks(t, lo, hi, c->decimals <= 0);
+}

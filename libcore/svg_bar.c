@@ -85,14 +85,10 @@ int crm_svg_bar(crm_buf *b, const struct crm_chart *c)
 	struct svg s = { b, CRM_OK, c->id, 0, 0, 0, 0 };
 	crm_buf desc = CRM_BUF_INIT;
 	struct crm_ticks t;
-	double lo, hi;
-	int rc = svg_check(c);
+	bool drawn;
+	int rc = svg_scale(&s, c, &t, &drawn);
 
-	if (rc)
-		return rc;
-	if (!svg_range(c, &lo, &hi))
-		return svg_nodata(&s, c->title);
-	if ((rc = crm_svg_ticks(&t, lo, hi, c->decimals <= 0)))
+	if (rc || drawn)
 		return rc;
 	layout(&s, c);
 	svg_open(&s, SVG_W, s.y1 + 44, c->title, svg_desc(&desc, c, "Horizontal bar chart"));

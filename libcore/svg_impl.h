@@ -61,6 +61,11 @@ int svg_check(const struct crm_chart *c);
  * NaN; returns false when there are none. */
 bool svg_range(const struct crm_chart *c, double *lo, double *hi);
 
+/* Checks chart c and chooses the ticks of its value axis into *t; a
+ * chart with no value gets the "no data" frame instead, and *drawn is
+ * set.  Returns a status. */
+int svg_scale(struct svg *s, const struct crm_chart *c, struct crm_ticks *t, bool *drawn);
+
 /* Returns the description of chart c: its own, else one made in tmp
  * from kind ("Line chart"), its size, unit and series; borrowed. */
 const char *svg_desc(crm_buf *tmp, const struct crm_chart *c, const char *kind);

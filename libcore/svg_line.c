@@ -79,14 +79,10 @@ int crm_svg_line(crm_buf *b, const struct crm_chart *c)
 	struct svg s = { b, CRM_OK, c->id, 0, 0, 0, 0 };
 	crm_buf desc = CRM_BUF_INIT;
 	struct crm_ticks t;
-	double lo, hi;
-	int rc = svg_check(c);
+	bool drawn;
+	int rc = svg_scale(&s, c, &t, &drawn);
 
-	if (rc)
-		return rc;
-	if (!svg_range(c, &lo, &hi))
-		return svg_nodata(&s, c->title);
-	if ((rc = crm_svg_ticks(&t, lo, hi, c->decimals <= 0)))
+	if (rc || drawn)
 		return rc;
 	s.x0 = fmax(fmax(svg_numw(t.lo, t.decimals), svg_numw(t.hi, t.decimals)) + 12, 40);
 	s.x1 = SVG_W - 20;
