@@ -191,12 +191,17 @@ static int print_kpi(struct cli *c, const char *period, const struct crm_kpi *k,
 	return rc ? cli_error(c, rc) : 0;
 }
 
+#define KPI_OPTS \
+	REPORT_PERIOD_OPTS, \
+	REPORT_AS_OF_OPT, \
+	{ "by", 0, CLI_ARG, "GROUP", "month, quarter, owner, source, tag or queue" }, \
+	{ "compare", 0, CLI_ARG, "WHEN", "previous (the period before) or year (a year before): adds previous and change" }, \
+	{ "fail-if", 0, CLI_ARG, "MEASURE<N", "exit 1 when a figure crosses the threshold (repeatable): churn>5, nps<30" }
+
+/* sales and service; kpi also prints the whole report as a page. */
+static const struct cli_opt family_opts[] = { KPI_OPTS, { NULL, 0, 0, NULL, NULL } };
 static const struct cli_opt kpi_opts[] = {
-	REPORT_PERIOD_OPTS,
-	REPORT_AS_OF_OPT,
-	{ "by", 0, CLI_ARG, "GROUP", "month, quarter, owner, source, tag or queue" },
-	{ "compare", 0, CLI_ARG, "WHEN", "previous (the period before) or year (a year before): adds previous and change" },
-	{ "fail-if", 0, CLI_ARG, "MEASURE<N", "exit 1 when a figure crosses the threshold (repeatable): churn>5, nps<30" },
+	KPI_OPTS,
 	{ "html", 0, CLI_NOARG, NULL, "print the whole report as one HTML page" },
 	{ NULL, 0, 0, NULL, NULL }
 };
@@ -330,12 +335,6 @@ static int report_forecast(struct cli *c, int argc, char **argv)
 	return rc ? cli_error(c, rc) : 0;
 }
 
-static const struct cli_opt campaigns_opts[] = {
-	REPORT_PERIOD_OPTS,
-	REPORT_AS_OF_OPT,
-	{ NULL, 0, 0, NULL, NULL }
-};
-
 /* campaigns: sent, delivered, bounced, replied and unsubscribed, once
  * the database keeps campaigns. */
 static int report_campaigns(struct cli *c, int argc, char **argv)
@@ -350,15 +349,15 @@ static const struct cli_verb verbs[] = {
 	{ "kpi", report_kpi, NULL, "every measure of a period, with what it is computed from",
 	  CLI_OUTPUT, kpi_opts },
 	{ "sales", report_sales, NULL, "win rate, sales cycle and pipeline of a period", CLI_OUTPUT,
-	  kpi_opts },
+	  family_opts },
 	{ "service", report_service, NULL, "response and resolution times, SLA, backlog", CLI_OUTPUT,
-	  kpi_opts },
+	  family_opts },
 	{ "pipeline", report_pipeline, NULL, "open deals by stage, as they stood", CLI_OUTPUT,
 	  pipeline_opts },
 	{ "forecast", report_forecast, NULL, "weighted open deals, won and targets by period",
 	  CLI_OUTPUT, forecast_opts },
 	{ "campaigns", report_campaigns, NULL, "what campaigns sent and what came back", CLI_OUTPUT,
-	  campaigns_opts },
+	  NULL },
 	{ "rfm", report_rfm, NULL, "recency, frequency and monetary scores and segments",
 	  CLI_OUTPUT, rfm_opts },
 	{ "cohorts", report_cohorts, NULL, "who bought again, by month of first purchase",
