@@ -61,7 +61,8 @@ int crm_db_begin(crm_db *db, bool write);
 int crm_db_commit(crm_db *db);
 
 /* Prepares the connection for a write touching many records (an import,
- * a merge run): a 32 MB page cache keeps the indexes they update in
+ * a merge run), or a read going over the same tables several times
+ * (churn-risk's snapshots): a 32 MB page cache keeps the indexes in
  * memory instead of re-reading them from the file, and the file is read
  * through a memory map. */
 int crm_db_bulk(crm_db *db);
