@@ -37,6 +37,7 @@
 #include "crm/recur.h"
 #include "crm/simil.h"
 #include "crm/task.h"
+#include "crm/template.h"
 #include "crm/ticket.h"
 
 #endif
