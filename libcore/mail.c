@@ -453,6 +453,26 @@ static int read_ids(char ***ids, size_t *n, const char *value, size_t most)
 	return rc;
 }
 
+/* Puts s on one line: each run of blanks with a line break in it
+ * becomes one space.  GMime keeps the folding of a long display name
+ * ("\n\t" where the writer broke the line), which is no part of it. */
+static void unfold(char *s)
+{
+	char *w = s, *start = s;
+
+	while (*s) {
+		if (*s != '\r' && *s != '\n') {
+			*w++ = *s++;
+			continue;
+		}
+		while (w > start && (w[-1] == ' ' || w[-1] == '\t'))
+			w--;
+		s += strspn(s, "\r\n \t");
+		*w++ = ' ';
+	}
+	*w = '\0';
+}
+
 static int read_from(struct crm_mail *m, GMimeMessage *msg)
 {
 	InternetAddressMailbox *mb = crm_mail_first_mailbox(g_mime_message_get_from(msg));
@@ -464,6 +484,8 @@ static int read_from(struct crm_mail *m, GMimeMessage *msg)
 	m->from_addr = field(internet_address_mailbox_get_addr(mb));
 	if (!m->from_addr)
 		return crm_error_nomem();
+	if (m->from_name)
+		unfold(m->from_name);
 	/* Domains are case-blind; the local part is the receiver's business. */
 	if ((at = strrchr(m->from_addr, '@')))
 		for (; *at; at++)

@@ -1,7 +1,7 @@
-/* mail.h - mail in and out for the service desk (crm-ticket(1)): one
- * RFC 5322 message read into plain fields, the messages of a file, an mbox
- * or a Maildir walked one by one, and replies composed and handed to a
- * sendmail-like command.
+/* mail.h - mail in and out for the service desk (crm-ticket(1)) and
+ * campaigns: one RFC 5322 message read into plain fields, the messages of
+ * a file, an mbox or a Maildir walked one by one, and replies and
+ * campaign mail composed and handed to a sendmail-like command.
  *
  * Everything that comes out is UTF-8, whatever the message declared: text
  * in other charsets is converted, and text whose declared charset is
@@ -26,7 +26,7 @@ struct crm_mail {
 	char *in_reply_to;           /* the first id of In-Reply-To, or NULL */
 	char **references;           /* the ids of References, oldest first */
 	size_t nreferences;
-	char *from_name;             /* display name, NULL if none */
+	char *from_name;             /* display name on one line, NULL if none */
 	char *from_addr;             /* never NULL; domain in lower case */
 	char *to;                    /* address of the first To mailbox, or NULL */
 	char *subject;               /* RFC 2047 decoded, NULL if none */
@@ -93,23 +93,54 @@ int crm_mail_each_maildir(const char *dir, crm_mail_fn fn, void *arg);
 int crm_maildir_deliver(const char *dir, const char *raw, size_t len, char **name);
 
 struct crm_mail_out {
-	const char *from;           /* "Support <support@example.org>" or an address */
-	const char *to;             /* "Name <addr>" or addr */
-	const char *subject;        /* UTF-8, may be NULL */
-	const char *message_id;     /* without brackets */
-	const char *in_reply_to;    /* may be NULL */
-	const char *references;     /* ids separated by spaces, may be NULL */
-	const char *date;           /* UTC timestamp; NULL: now ($CRM_NOW honoured) */
-	const char *body;           /* UTF-8 */
-	const char *auto_submitted; /* NULL, or "auto-replied", "auto-generated" */
+	const char *from;             /* "Support <support@example.org>" or an address;
+	                                 a bare address when from_name is set */
+	const char *from_name;        /* display name of from, or NULL */
+	const char *to;               /* "Name <addr>" or addr; bare when to_name is set */
+	const char *to_name;          /* display name of to, or NULL */
+	const char *subject;          /* UTF-8, may be NULL */
+	const char *message_id;       /* without brackets */
+	const char *in_reply_to;      /* may be NULL */
+	const char *references;       /* ids separated by spaces, may be NULL */
+	const char *date;             /* UTC timestamp; NULL: now ($CRM_NOW honoured) */
+	const char *body;             /* UTF-8 */
+	const char *html;             /* UTF-8 HTML alternative to body, or NULL */
+	const char *auto_submitted;   /* NULL, or "auto-replied", "auto-generated" */
+	const char *precedence;       /* NULL, or "bulk", "list" */
+	const char *list_unsubscribe; /* NULL, or "<https://...>, <mailto:...>" */
+	int one_click;                /* RFC 8058 one-click unsubscribing */
+	const char *extra_name;       /* one more header ("X-CRM-Campaign"), or NULL */
+	const char *extra_value;      /* its value ("12") */
 };
 
 /* Stores in *out (malloc'd, NUL-terminated, the caller frees) and *len a
- * message of o: one text/plain part in UTF-8, quoted-printable or base64
- * when it is not plain ASCII, non-ASCII headers RFC 2047 encoded, LF line
- * ends (as sendmail -t expects).  CRM_EDATA for an address that does not
- * parse, a bad date, an id with brackets or blanks, or text that is not
- * UTF-8. */
+ * message of o, LF line ends (as sendmail -t expects), lines of at most
+ * 998 octets.  An optional field left NULL (or 0) adds nothing.
+ *
+ * The body is one text/plain part in UTF-8; with html, a
+ * multipart/alternative of that part and a text/html one.  A part that
+ * is not ASCII in lines of 998 octets at most is quoted-printable, or
+ * base64 when a sixth of its bytes or more are not ASCII (GMime's
+ * choice: Cyrillic or CJK text).
+ *
+ * A display name (from_name, to_name) and the subject are written on one
+ * line whatever they hold: each run of control characters (CR, LF, TAB,
+ * ...) and line separators, with the blanks around it, becomes one space.
+ * Names are quoted as needed and, like every non-ASCII header, RFC 2047
+ * encoded, so no name or subject can add a header or a recipient.  With
+ * a name, the address beside it must be bare: "user@example.org".
+ *
+ * precedence, list_unsubscribe and extra_value are written as given
+ * (folded at their blanks); one_click adds "List-Unsubscribe-Post:
+ * List-Unsubscribe=One-Click" and needs an https URI in
+ * list_unsubscribe.  extra_name cannot be a field the message has
+ * already or one that names people (Reply-To, Cc, Bcc, Resent-*...).
+ *
+ * CRM_EDATA for an address that does not parse, a bare address with
+ * blanks, controls or no '@', a bad date, an id with brackets or blanks,
+ * text that is not UTF-8, a header value with controls or non-ASCII or a
+ * word too long for a line, or a field given without the one it needs.
+ * The message says which field. */
 int crm_mail_compose(char **out, size_t *len, const struct crm_mail_out *o);
 
 /* Stores in *out (malloc'd) a new Message-ID "SECONDS.HEX@DOMAIN" without
