@@ -1,7 +1,8 @@
 /* mail.h - mail in and out for the service desk (crm-ticket(1)) and
  * campaigns: one RFC 5322 message read into plain fields, the messages of
- * a file, an mbox or a Maildir walked one by one, and replies and
- * campaign mail composed and handed to a sendmail-like command.
+ * a file, an mbox or a Maildir walked one by one, replies and campaign
+ * mail composed and handed to a sendmail-like command, and delivery
+ * status reports read.
  *
  * Everything that comes out is UTF-8, whatever the message declared: text
  * in other charsets is converted, and text whose declared charset is
@@ -35,7 +36,7 @@ struct crm_mail {
 	struct crm_mail_attachment *attachments;
 	size_t nattachments;
 	int automatic;               /* sent by a machine: never answer it */
-	int report;                  /* a delivery status report (RFC 3464) */
+	int report;                  /* a delivery status report (RFC 3464, 6533) */
 };
 
 /* Parses the len bytes of one message at data into *out, which the caller
@@ -153,5 +154,39 @@ int crm_mail_new_id(char **out, const char *from);
  * message, or does not exit with status 0 (the message says how it
  * ended). */
 int crm_mail_send(const char *command, const char *msg, size_t len);
+
+struct crm_dsn_rcpt {
+	char *recipient;  /* the Final-Recipient address (Original-Recipient when
+	                     there is none), no brackets, domain in lower case */
+	char *action;     /* "failed", "delayed", "delivered", "relayed" or
+	                     "expanded" (any other word as written, lower case),
+	                     NULL if absent */
+	char *status;     /* "5.1.1" (class.subject.detail), NULL if absent or
+	                     malformed */
+	char *diagnostic; /* the Diagnostic-Code text after its type ("550 5.1.1
+	                     ..."), NULL if none */
+};
+
+struct crm_dsn {
+	char *original_id;   /* Message-ID of the message reported on, from the
+	                        returned message or headers; NULL when absent */
+	char *reporting_mta; /* the host name after "dns;", or NULL */
+	struct crm_dsn_rcpt *rcpts;
+	size_t nrcpts;       /* at least 1 */
+};
+
+/* Reads the len bytes of raw as a delivery status notification (RFC
+ * 3464): a multipart/report of report-type delivery-status (or
+ * global-delivery-status, RFC 6533) whose message/delivery-status (or
+ * message/global-delivery-status) part gives a block of fields for each
+ * recipient.  Field names are read case-blind, folded fields unfolded,
+ * comments in Status dropped; a recipient block without an address is
+ * left out.  Returns 1 and stores the report in *out (the caller frees
+ * it with crm_dsn_free), 0 when raw is no such report (*out NULL),
+ * CRM_EDATA when it is one but names no recipient, CRM_ENOMEM. */
+int crm_mail_dsn(struct crm_dsn **out, const char *raw, size_t len);
+
+/* Frees d and everything in it; NULL-safe. */
+void crm_dsn_free(struct crm_dsn *d);
 
 #endif

@@ -1257,11 +1257,477 @@ START_TEST(test_send)
 }
 END_TEST
 
+/* ---- delivery status notifications ---- */
+
+/* A Postfix hard bounce: the returned headers alone (text/rfc822-headers),
+ * the Diagnostic-Code folded as Postfix folds it. */
+static const char postfix_bounce[] =
+	"Return-Path: <>\n"
+	"Received: by mx1.example.org (Postfix)\n\tid 3F2A11C0042; Tue, 24 Nov 2026 08:15:02 +0000 (UTC)\n"
+	"Date: Tue, 24 Nov 2026 08:15:02 +0000 (UTC)\n"
+	"From: MAILER-DAEMON@mx1.example.org (Mail Delivery System)\n"
+	"Subject: Undelivered Mail Returned to Sender\n"
+	"To: news@example.org\n"
+	"Auto-Submitted: auto-replied\n"
+	"MIME-Version: 1.0\n"
+	"Content-Type: multipart/report; report-type=delivery-status;\n"
+	"\tboundary=\"3F2A11C0042.1795590902/mx1.example.org\"\n"
+	"Content-Transfer-Encoding: 7bit\n"
+	"Message-Id: <20261124081502.3F2A11C0042@mx1.example.org>\n"
+	"\n"
+	"This is a MIME-encapsulated message.\n"
+	"\n"
+	"--3F2A11C0042.1795590902/mx1.example.org\n"
+	"Content-Description: Notification\n"
+	"Content-Type: text/plain; charset=us-ascii\n"
+	"\n"
+	"This is the mail system at host mx1.example.org.\n"
+	"\n"
+	"I'm sorry to have to inform you that your message could not\n"
+	"be delivered to one or more recipients. It's attached below.\n"
+	"\n"
+	"<olga@example.ru>: host mx.example.ru[198.51.100.7] said: 550 5.1.1\n"
+	"    <olga@example.ru>: Recipient address rejected: User unknown in virtual\n"
+	"    mailbox table (in reply to RCPT TO command)\n"
+	"\n"
+	"--3F2A11C0042.1795590902/mx1.example.org\n"
+	"Content-Description: Delivery report\n"
+	"Content-Type: message/delivery-status\n"
+	"\n"
+	"Reporting-MTA: dns; mx1.example.org\n"
+	"X-Postfix-Queue-ID: 3F2A11C0042\n"
+	"X-Postfix-Sender: rfc822; news@example.org\n"
+	"Arrival-Date: Tue, 24 Nov 2026 08:15:01 +0000 (UTC)\n"
+	"\n"
+	"Final-Recipient: rfc822; olga@Example.RU\n"
+	"Original-Recipient: rfc822;olga@example.ru\n"
+	"Action: failed\n"
+	"Status: 5.1.1\n"
+	"Remote-MTA: dns; mx.example.ru\n"
+	"Diagnostic-Code: smtp; 550 5.1.1 <olga@example.ru>: Recipient address\n"
+	"    rejected: User unknown in virtual mailbox table\n"
+	"\n"
+	"--3F2A11C0042.1795590902/mx1.example.org\n"
+	"Content-Description: Undelivered Message Headers\n"
+	"Content-Type: text/rfc822-headers\n"
+	"\n"
+	"Return-Path: <news@example.org>\n"
+	"Received: by mail.example.org (Postfix, from userid 1000)\n"
+	"\tid 9C1D2E3F40; Sun, 22 Nov 2026 09:30:00 +0000 (UTC)\n"
+	"From: Example Shop <news@example.org>\n"
+	"To: =?UTF-8?b?0J7Qu9GM0LPQsCDQodC80LjRgNC90L7QstCw?= <olga@example.ru>\n"
+	"Subject: Winter sale\n"
+	"Message-Id: <1795339800.00000000000000c0@example.org>\n"
+	"Date: Sun, 22 Nov 2026 09:30:00 +0000\n"
+	"Precedence: bulk\n"
+	"\n"
+	"--3F2A11C0042.1795590902/mx1.example.org--\n";
+
+/* An Exim bounce: lower-case "Content-type", the per-recipient fields in
+ * Exim's order, the whole message returned as message/rfc822. */
+static const char exim_bounce[] =
+	"Return-path: <>\n"
+	"Envelope-to: news@example.org\n"
+	"Received: from Debian-exim by mail.example.com with local (Exim 4.96)\n"
+	"\tid 1tAbCd-000123-4X\n\tfor news@example.org; Tue, 24 Nov 2026 10:01:12 +0100\n"
+	"X-Failed-Recipients: bob@example.net\n"
+	"Auto-Submitted: auto-replied\n"
+	"From: Mail Delivery System <Mailer-Daemon@mail.example.com>\n"
+	"To: news@example.org\n"
+	"Content-Type: multipart/report; report-type=delivery-status; boundary=1795594872-eximdsn-1804289383\n"
+	"MIME-Version: 1.0\n"
+	"Subject: Mail delivery failed: returning message to sender\n"
+	"Message-Id: <E1tAbCd-000123-4X@mail.example.com>\n"
+	"Date: Tue, 24 Nov 2026 10:01:12 +0100\n"
+	"\n"
+	"--1795594872-eximdsn-1804289383\n"
+	"Content-type: text/plain; charset=us-ascii\n"
+	"\n"
+	"This message was created automatically by mail delivery software.\n"
+	"\n"
+	"A message that you sent could not be delivered to one or more of its\n"
+	"recipients. This is a permanent error. The following address(es) failed:\n"
+	"\n"
+	"  bob@example.net\n"
+	"    host mx.example.net [203.0.113.9]\n"
+	"    SMTP error from remote mail server after RCPT TO:<bob@example.net>:\n"
+	"    550 5.7.1 Mailbox disabled for this recipient\n"
+	"\n"
+	"--1795594872-eximdsn-1804289383\n"
+	"Content-type: message/delivery-status\n"
+	"\n"
+	"Reporting-MTA: dns; mail.example.com\n"
+	"\n"
+	"Action: failed\n"
+	"Final-Recipient: rfc822;bob@example.net\n"
+	"Status: 5.0.0\n"
+	"Remote-MTA: dns; mx.example.net\n"
+	"Diagnostic-Code: smtp; 550 5.7.1 Mailbox disabled for this recipient\n"
+	"\n"
+	"--1795594872-eximdsn-1804289383\n"
+	"Content-type: message/rfc822\n"
+	"\n"
+	"Return-path: <news@example.org>\n"
+	"From: Example Shop <news@example.org>\n"
+	"To: bob@example.net\n"
+	"Subject: Winter sale\n"
+	"Message-ID: <campaign.12.4817@example.org>\n"
+	"Date: Sun, 22 Nov 2026 09:30:00 +0000\n"
+	"MIME-Version: 1.0\n"
+	"Content-Type: text/plain; charset=utf-8\n"
+	"\n"
+	"This weekend only: 30% off everything in the shop.\n"
+	"\n"
+	"--1795594872-eximdsn-1804289383--\n";
+
+/* A Postfix delay warning: mailbox full, still being retried; the status
+ * with a comment after it, the action capitalised. */
+static const char delayed[] =
+	"From: MAILER-DAEMON@mx1.example.org (Mail Delivery System)\n"
+	"To: news@example.org\n"
+	"Subject: Delayed Mail (still being retried)\n"
+	"Auto-Submitted: auto-replied\n"
+	"MIME-Version: 1.0\n"
+	"Content-Type: multipart/report; report-type=\"delivery-status\"; boundary=\"B.1\"\n"
+	"\n"
+	"--B.1\n"
+	"Content-Type: text/plain; charset=us-ascii\n"
+	"\n"
+	"This is the mail system at host mx1.example.org.\n\n"
+	"####################################################################\n"
+	"# THIS IS A WARNING ONLY.  YOU DO NOT NEED TO RESEND YOUR MESSAGE. #\n"
+	"####################################################################\n"
+	"\n"
+	"--B.1\n"
+	"Content-Type: message/delivery-status\n"
+	"\n"
+	"Reporting-MTA: dns; mx1.example.org\n"
+	"Arrival-Date: Tue, 24 Nov 2026 08:15:01 +0000 (UTC)\n"
+	"\n"
+	"Final-Recipient: rfc822; carol@example.com\n"
+	"Original-Recipient: rfc822;carol@example.com\n"
+	"Action: Delayed\n"
+	"Status: 4.2.2 (mailbox full)\n"
+	"Remote-MTA: dns; mx.example.com\n"
+	"Diagnostic-Code: smtp; 452 4.2.2 <carol@example.com>: Mailbox full\n"
+	"Will-Retry-Until: Sun, 29 Nov 2026 08:15:01 +0000 (UTC)\n"
+	"\n"
+	"--B.1\n"
+	"Content-Type: text/rfc822-headers\n"
+	"\n"
+	"From: Example Shop <news@example.org>\n"
+	"To: carol@example.com\n"
+	"Message-ID: <1795339800.00000000000000c1@example.org>\n"
+	"\n"
+	"--B.1--\n";
+
+/* A Sendmail report asked for success and failure (NOTIFY=SUCCESS,FAILURE):
+ * one recipient failed, one delivered; upper-case types, an address in
+ * brackets with a comment, no returned message. */
+static const char two_rcpts[] =
+	"From: Mail Delivery Subsystem <MAILER-DAEMON@relay.example.net>\n"
+	"To: <news@example.org>\n"
+	"Subject: Return receipt\n"
+	"Auto-Submitted: auto-generated (return-receipt)\n"
+	"MIME-Version: 1.0\n"
+	"Content-Type: multipart/report; report-type=delivery-status;\n"
+	"\tboundary=\"2AOKq1ab012345.1795590000/relay.example.net\"\n"
+	"\n"
+	"--2AOKq1ab012345.1795590000/relay.example.net\n"
+	"\n"
+	"The original message was received at Tue, 24 Nov 2026 07:00:00 GMT\n"
+	"\n"
+	"--2AOKq1ab012345.1795590000/relay.example.net\n"
+	"Content-Type: message/delivery-status\n"
+	"\n"
+	"Reporting-MTA: dns; relay.example.net\n"
+	"Received-From-MTA: DNS; client.example.org\n"
+	"Arrival-Date: Tue, 24 Nov 2026 07:00:00 GMT\n"
+	"\n"
+	"Original-Recipient: rfc822;dave@example.net\n"
+	"Final-Recipient: RFC822; dave@example.net\n"
+	"Action: failed\n"
+	"Status: 5.2.1\n"
+	"Remote-MTA: DNS; mx.example.net\n"
+	"Diagnostic-Code: SMTP; 550 5.2.1 Mailbox disabled\n"
+	"Last-Attempt-Date: Tue, 24 Nov 2026 07:00:02 GMT\n"
+	"\n"
+	"Final-Recipient: RFC822; <erin@Example.NET> (Erin)\n"
+	"Action: delivered (to mailbox)\n"
+	"Status: 2.0.0\n"
+	"Remote-MTA: DNS; mx.example.net\n"
+	"Diagnostic-Code: SMTP; 250 2.0.0 OK\n"
+	"\n"
+	"--2AOKq1ab012345.1795590000/relay.example.net--\n";
+
+/* An Exchange report: CRLF line ends, field names in any case, the
+ * obsolete blank before a colon, a Diagnostic-Code folded three times. */
+static const char exchange_crlf[] =
+	"From: postmaster@example.com\r\n"
+	"To: news@example.org\r\n"
+	"Subject: Undeliverable: Winter sale\r\n"
+	"Content-Type: multipart/report; report-type=delivery-status;\r\n"
+	"\tboundary=\"_000_report_\"\r\n"
+	"MIME-Version: 1.0\r\n"
+	"\r\n"
+	"--_000_report_\r\n"
+	"Content-Type: text/plain; charset=\"us-ascii\"\r\n"
+	"\r\n"
+	"Delivery has failed to these recipients or groups:\r\n"
+	"\r\n"
+	"--_000_report_\r\n"
+	"Content-Type: message/delivery-status\r\n"
+	"\r\n"
+	"reporting-mta: dns;EX01.example.com\r\n"
+	"\r\n"
+	"FINAL-RECIPIENT: rfc822;Frank@Example.COM\r\n"
+	"action : failed\r\n"
+	"status: 5.1.10\r\n"
+	"diagnostic-code: smtp;550 5.1.10 RESOLVER.ADR.RecipientNotFound;\r\n"
+	" Recipient not found\r\n"
+	"\tby SMTP address\r\n"
+	"   lookup\r\n"
+	"x-display-name: Frank\r\n"
+	"\r\n"
+	"--_000_report_\r\n"
+	"Content-Type: text/rfc822-headers\r\n"
+	"\r\n"
+	"From: Example Shop <news@example.org>\r\n"
+	"Message-ID:\r\n"
+	" <1795339800.00000000000000c2@example.org>\r\n"
+	"\r\n"
+	"--_000_report_--\r\n";
+
+/* A report of RFC 6533: the global status part in base64, one block with
+ * only an Original-Recipient and a status cut short, one with a UTF-8
+ * address; the returned headers as message/global-headers.  The status
+ * part says (CRLF lines):
+ *   Reporting-MTA: dns; mx.example.net
+ *
+ *   Original-Recipient: utf-8; josé@Example.ORG
+ *   Action: failed
+ *   Status: 5.1
+ *
+ *   Final-Recipient: utf-8; 用户@example.cn
+ *   Action: failed
+ *   Status: (unknown user) 5.1.1
+ *   Diagnostic-Code: smtp; 550 5.1.1 用户不存在 */
+static const char global_dsn[] =
+	"From: MAILER-DAEMON@mx.example.net\n"
+	"To: news@example.org\n"
+	"Subject: Undelivered Mail Returned to Sender\n"
+	"MIME-Version: 1.0\n"
+	"Content-Type: multipart/report; report-type=global-delivery-status; boundary=g\n"
+	"\n"
+	"--g\n"
+	"Content-Type: text/plain; charset=utf-8\n"
+	"\n"
+	"Your message could not be delivered.\n"
+	"--g\n"
+	"Content-Type: message/global-delivery-status\n"
+	"Content-Transfer-Encoding: base64\n"
+	"\n"
+	"UmVwb3J0aW5nLU1UQTogZG5zOyBteC5leGFtcGxlLm5ldA0KDQpPcmlnaW5hbC1SZWNpcGllbnQ6\n"
+	"IHV0Zi04OyBqb3PDqUBFeGFtcGxlLk9SRw0KQWN0aW9uOiBmYWlsZWQNClN0YXR1czogNS4xDQoN\n"
+	"CkZpbmFsLVJlY2lwaWVudDogdXRmLTg7IOeUqOaIt0BleGFtcGxlLmNuDQpBY3Rpb246IGZhaWxl\n"
+	"ZA0KU3RhdHVzOiAodW5rbm93biB1c2VyKSA1LjEuMQ0KRGlhZ25vc3RpYy1Db2RlOiBzbXRwOyA1\n"
+	"NTAgNS4xLjEg55So5oi35LiN5a2Y5ZyoDQo=\n"
+	"--g\n"
+	"Content-Type: message/global-headers\n"
+	"\n"
+	"From: Example Shop <news@example.org>\n"
+	"To: =?UTF-8?q?jos=C3=A9?= <jos\u00e9@example.org>\n"
+	"Message-ID: <1795339800.00000000000000c3@example.org>\n"
+	"--g--\n";
+
+/* raw read as a DSN, which it must be. */
+static struct crm_dsn *dsn_of(const char *raw, size_t len)
+{
+	struct crm_dsn *d = NULL;
+
+	ck_assert_msg(crm_mail_dsn(&d, raw, len) == 1, "%s", crm_error_message());
+	ck_assert_ptr_nonnull(d);
+	ck_assert_uint_ge(d->nrcpts, 1);
+	return d;
+}
+
+static void rcpt_is(const struct crm_dsn_rcpt *r, const char *recipient, const char *action,
+		    const char *status, const char *diagnostic)
+{
+	same(r->recipient, recipient);
+	same(r->action, action);
+	same(r->status, status);
+	same(r->diagnostic, diagnostic);
+}
+
+START_TEST(test_dsn_postfix)
+{
+	struct crm_dsn *d = dsn_of(postfix_bounce, sizeof postfix_bounce - 1);
+	struct crm_mail *m = NULL;
+
+	same(d->original_id, "1795339800.00000000000000c0@example.org");
+	same(d->reporting_mta, "mx1.example.org");
+	ck_assert_uint_eq(d->nrcpts, 1);
+	rcpt_is(&d->rcpts[0], "olga@example.ru", "failed", "5.1.1",
+		"550 5.1.1 <olga@example.ru>: Recipient address rejected: User unknown in"
+		" virtual mailbox table");
+	crm_dsn_free(d);
+	/* The same message as crm_mail_parse sees it. */
+	ck_assert_int_eq(crm_mail_parse(&m, postfix_bounce, sizeof postfix_bounce - 1, CAP), CRM_OK);
+	ck_assert_int_eq(m->report, 1);
+	ck_assert_int_eq(m->automatic, 1);
+	crm_mail_free(m);
+}
+END_TEST
+
+START_TEST(test_dsn_exim)
+{
+	struct crm_dsn *d = dsn_of(exim_bounce, sizeof exim_bounce - 1);
+
+	same(d->original_id, "campaign.12.4817@example.org");
+	same(d->reporting_mta, "mail.example.com");
+	ck_assert_uint_eq(d->nrcpts, 1);
+	rcpt_is(&d->rcpts[0], "bob@example.net", "failed", "5.0.0",
+		"550 5.7.1 Mailbox disabled for this recipient");
+	crm_dsn_free(d);
+}
+END_TEST
+
+START_TEST(test_dsn_delayed)
+{
+	struct crm_dsn *d = dsn_of(delayed, sizeof delayed - 1);
+
+	same(d->original_id, "1795339800.00000000000000c1@example.org");
+	ck_assert_uint_eq(d->nrcpts, 1);
+	rcpt_is(&d->rcpts[0], "carol@example.com", "delayed", "4.2.2",
+		"452 4.2.2 <carol@example.com>: Mailbox full");
+	crm_dsn_free(d);
+}
+END_TEST
+
+START_TEST(test_dsn_two_recipients)
+{
+	struct crm_dsn *d = dsn_of(two_rcpts, sizeof two_rcpts - 1);
+
+	same(d->original_id, NULL);
+	same(d->reporting_mta, "relay.example.net");
+	ck_assert_uint_eq(d->nrcpts, 2);
+	rcpt_is(&d->rcpts[0], "dave@example.net", "failed", "5.2.1", "550 5.2.1 Mailbox disabled");
+	rcpt_is(&d->rcpts[1], "erin@example.net", "delivered", "2.0.0", "250 2.0.0 OK");
+	crm_dsn_free(d);
+}
+END_TEST
+
+START_TEST(test_dsn_crlf_folded)
+{
+	struct crm_dsn *d = dsn_of(exchange_crlf, sizeof exchange_crlf - 1);
+
+	same(d->original_id, "1795339800.00000000000000c2@example.org");
+	same(d->reporting_mta, "EX01.example.com");
+	ck_assert_uint_eq(d->nrcpts, 1);
+	/* The local part is the receiving host's business: kept as written. */
+	rcpt_is(&d->rcpts[0], "Frank@example.com", "failed", "5.1.10",
+		"550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address"
+		" lookup");
+	crm_dsn_free(d);
+}
+END_TEST
+
+START_TEST(test_dsn_global)
+{
+	struct crm_dsn *d = dsn_of(global_dsn, sizeof global_dsn - 1);
+	struct crm_mail *m = NULL;
+
+	same(d->original_id, "1795339800.00000000000000c3@example.org");
+	same(d->reporting_mta, "mx.example.net");
+	ck_assert_uint_eq(d->nrcpts, 2);
+	rcpt_is(&d->rcpts[0], "jos\u00e9@example.org", "failed", NULL, NULL); /* "5.1" */
+	rcpt_is(&d->rcpts[1], "\u7528\u6237@example.cn", "failed", "5.1.1",
+		"550 5.1.1 \u7528\u6237\u4e0d\u5b58\u5728");
+	crm_dsn_free(d);
+	ck_assert_int_eq(crm_mail_parse(&m, global_dsn, sizeof global_dsn - 1, CAP), CRM_OK);
+	ck_assert_int_eq(m->report, 1);
+	crm_mail_free(m);
+}
+END_TEST
+
+START_TEST(test_dsn_fixture)
+{
+	size_t len;
+	char *raw = load("dsn.eml", &len);
+	struct crm_dsn *d = dsn_of(raw, len);
+
+	same(d->original_id, "1763867564.0123456789abcdef@example.org");
+	same(d->reporting_mta, "mail.example.org");
+	ck_assert_uint_eq(d->nrcpts, 1);
+	rcpt_is(&d->rcpts[0], "nobody@example.com", "failed", "5.1.1",
+		"550 5.1.1 <nobody@example.com>: Recipient address rejected: User unknown");
+	crm_dsn_free(d);
+	free(raw);
+}
+END_TEST
+
+static void not_dsn(const char *raw)
+{
+	struct crm_dsn *d = (struct crm_dsn *)&d;
+
+	ck_assert_int_eq(crm_mail_dsn(&d, raw, strlen(raw)), 0);
+	ck_assert_ptr_null(d);
+}
+
+static void bad_dsn(const char *raw, const char *want)
+{
+	struct crm_dsn *d = (struct crm_dsn *)&d;
+
+	ck_assert_int_eq(crm_mail_dsn(&d, raw, strlen(raw)), CRM_EDATA);
+	ck_assert_ptr_null(d);
+	ck_assert_str_eq(crm_error_message(), want);
+}
+
+START_TEST(test_dsn_not_one)
+{
+	size_t len;
+	char *raw = load("reply.eml", &len);
+	const char *missing = strstr(postfix_bounce, "--3F2A11C0042.1795590902/mx1.example.org\n"
+				     "Content-Description: Delivery report");
+	const char *notes = strstr(postfix_bounce, "\nFinal-Recipient:");
+	char cut[sizeof postfix_bounce];
+
+	not_dsn(raw);
+	free(raw);
+	raw = load("autoreply.eml", &len);
+	not_dsn(raw);
+	free(raw);
+	not_dsn("");
+	not_dsn("just some words\n");
+	not_dsn("From: a@example.com\nContent-Type: multipart/report;"
+		" report-type=disposition-notification; boundary=b\n\n--b\n"
+		"Content-Type: message/disposition-notification\n\n"
+		"Final-Recipient: rfc822; a@example.com\n--b--\n");
+	/* Says it is a delivery report, and is not one. */
+	snprintf(cut, sizeof cut, "%.*s%s", (int)(missing - postfix_bounce), postfix_bounce,
+		 strstr(missing, "--3F2A11C0042.1795590902/mx1.example.org\n"
+			"Content-Description: Undelivered"));
+	bad_dsn(cut, "delivery report without a delivery-status part");
+	snprintf(cut, sizeof cut, "%.*s\n%s", (int)(notes - postfix_bounce), postfix_bounce,
+		 strstr(notes, "--3F2A11C0042"));
+	bad_dsn(cut, "delivery report about no recipient");
+	bad_dsn("Content-Type: multipart/report; report-type=delivery-status; boundary=b\n\n"
+		"--b\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; x\n\n"
+		"Final-Recipient: rfc822;\nAction: failed\n--b--\n",
+		"delivery report about no recipient");
+	/* An empty status part (an empty array of bytes has no buffer). */
+	bad_dsn("Content-Type: multipart/report; report-type=delivery-status; boundary=b\n\n"
+		"--b\nContent-Type: message/delivery-status\n\n--b--\n",
+		"delivery report about no recipient");
+}
+END_TEST
+
 Suite *mail_suite(void)
 {
 	Suite *s = suite_create("mail");
 	TCase *in = tcase_create("parse"), *src = tcase_create("sources");
-	TCase *out = tcase_create("compose");
+	TCase *out = tcase_create("compose"), *dsn = tcase_create("dsn");
 
 	tcase_add_checked_fixture(in, setup, NULL);
 	tcase_add_test(in, test_thunderbird_alternative);
@@ -1302,5 +1768,15 @@ Suite *mail_suite(void)
 	tcase_add_test(out, test_new_id);
 	tcase_add_test(out, test_send);
 	suite_add_tcase(s, out);
+	tcase_add_checked_fixture(dsn, setup, NULL);
+	tcase_add_test(dsn, test_dsn_postfix);
+	tcase_add_test(dsn, test_dsn_exim);
+	tcase_add_test(dsn, test_dsn_delayed);
+	tcase_add_test(dsn, test_dsn_two_recipients);
+	tcase_add_test(dsn, test_dsn_crlf_folded);
+	tcase_add_test(dsn, test_dsn_global);
+	tcase_add_test(dsn, test_dsn_fixture);
+	tcase_add_test(dsn, test_dsn_not_one);
+	suite_add_tcase(s, dsn);
 	return s;
 }
