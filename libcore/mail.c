@@ -51,9 +51,7 @@ GMimeParserOptions *crm_mail_options(void)
 
 /* ---- text ---- */
 
-/* A malloc'd copy of the n bytes at s that is valid UTF-8 without NULs:
- * each byte that is not part of a well-formed sequence becomes U+FFFD. */
-static char *utf8_copy(const char *s, size_t n)
+char *crm_mail_utf8(const char *s, size_t n)
 {
 	crm_buf b = CRM_BUF_INIT;
 	const char *end = s + n, *bad;
@@ -76,7 +74,7 @@ static char *utf8_copy(const char *s, size_t n)
 /* The header value s as a malloc'd UTF-8 string, NULL for NULL or "". */
 static char *field(const char *s)
 {
-	return s && *s ? utf8_copy(s, strlen(s)) : NULL;
+	return s && *s ? crm_mail_utf8(s, strlen(s)) : NULL;
 }
 
 /* Counts the well-formed multi-byte UTF-8 sequences and the stray bytes
@@ -168,11 +166,11 @@ static char *to_utf8(const char *s, size_t n, const char *charset)
 		goto done;
 	crm_buf_free(&b);
 	if (!stray || multi > stray)
-		return utf8_copy(s, n);
+		return crm_mail_utf8(s, n);
 	convert(&b, s, n, "windows-1252", &bad);
 done:
 	/* iconv's output is UTF-8, but may hold the NULs of UTF-16. */
-	text = utf8_copy(crm_buf_str(&b), b.len);
+	text = crm_mail_utf8(crm_buf_str(&b), b.len);
 	crm_buf_free(&b);
 	return text;
 }
@@ -242,9 +240,7 @@ struct walk {
 	int rc;
 };
 
-/* The decoded content of part as a byte array the caller frees with
- * g_byte_array_free(bytes, TRUE). */
-static GByteArray *content(GMimePart *part)
+GByteArray *crm_mail_content(GMimePart *part)
 {
 	GMimeDataWrapper *w = g_mime_part_get_content(part);
 	GMimeStream *st = g_mime_stream_mem_new();
@@ -289,7 +285,7 @@ static int attach_part(struct walk *w, GMimePart *part)
 	GMimeContentType *ct = g_mime_object_get_content_type(GMIME_OBJECT(part));
 	char *mime = ct ? g_mime_content_type_get_mime_type(ct) : NULL;
 	char *type = g_ascii_strdown(mime ? mime : "application/octet-stream", -1);
-	GByteArray *bytes = content(part);
+	GByteArray *bytes = crm_mail_content(part);
 	int rc;
 
 	rc = add_attachment(w, g_mime_part_get_filename(part), type, bytes->data, bytes->len);
@@ -323,7 +319,7 @@ static int add_text(struct walk *w, GMimePart *part, int html)
 	const char *charset = g_mime_object_get_content_type_parameter(o, "charset");
 	const char *format = g_mime_object_get_content_type_parameter(o, "format");
 	const char *delsp = g_mime_object_get_content_type_parameter(o, "delsp");
-	GByteArray *bytes = content(part);
+	GByteArray *bytes = crm_mail_content(part);
 	char meta[40], *text;
 
 	if (html && !charset) {
@@ -453,6 +449,26 @@ static int read_ids(char ***ids, size_t *n, const char *value, size_t most)
 	return rc;
 }
 
+/* Puts s on one line: each run of blanks with a line break in it
+ * becomes one space.  GMime keeps the folding of a long display name
+ * ("\n\t" where the writer broke the line), which is no part of it. */
+static void unfold(char *s)
+{
+	char *w = s, *start = s;
+
+	while (*s) {
+		if (*s != '\r' && *s != '\n') {
+			*w++ = *s++;
+			continue;
+		}
+		while (w > start && (w[-1] == ' ' || w[-1] == '\t'))
+			w--;
+		s += strspn(s, "\r\n \t");
+		*w++ = ' ';
+	}
+	*w = '\0';
+}
+
 static int read_from(struct crm_mail *m, GMimeMessage *msg)
 {
 	InternetAddressMailbox *mb = crm_mail_first_mailbox(g_mime_message_get_from(msg));
@@ -464,6 +480,8 @@ static int read_from(struct crm_mail *m, GMimeMessage *msg)
 	m->from_addr = field(internet_address_mailbox_get_addr(mb));
 	if (!m->from_addr)
 		return crm_error_nomem();
+	if (m->from_name)
+		unfold(m->from_name);
 	/* Domains are case-blind; the local part is the receiver's business. */
 	if ((at = strrchr(m->from_addr, '@')))
 		for (; *at; at++)
@@ -508,7 +526,8 @@ static void read_kind(struct crm_mail *m, GMimeMessage *msg)
 	char w[32];
 
 	if (ct && g_mime_content_type_is_type(ct, "multipart", "report") && report) {
-		m->report = !g_ascii_strcasecmp(report, "delivery-status");
+		m->report = !g_ascii_strcasecmp(report, "delivery-status") ||
+		            !g_ascii_strcasecmp(report, "global-delivery-status");
 		/* Read receipts (RFC 8098) are machines talking too. */
 		m->automatic = m->report || !g_ascii_strcasecmp(report, "disposition-notification");
 	}

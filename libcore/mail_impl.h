@@ -1,5 +1,5 @@
 /* mail_impl.h - what the files of the mail module share (mail.c,
- * mail_html.c, mail_out.c).  Internal to libcore. */
+ * mail_dsn.c, mail_html.c, mail_out.c).  Internal to libcore. */
 #ifndef CRM_MAIL_IMPL_H
 #define CRM_MAIL_IMPL_H
 
@@ -15,6 +15,15 @@ GMimeParserOptions *crm_mail_options(void);
 
 /* Returns the first mailbox of list (groups opened), or NULL. */
 InternetAddressMailbox *crm_mail_first_mailbox(InternetAddressList *list);
+
+/* Returns a malloc'd copy of the n bytes at s that is valid UTF-8 without
+ * NULs (each byte that is not part of a well-formed sequence becomes
+ * U+FFFD), or NULL when out of memory. */
+char *crm_mail_utf8(const char *s, size_t n);
+
+/* Returns the decoded content of part as a byte array the caller frees
+ * with g_byte_array_free(bytes, TRUE). */
+GByteArray *crm_mail_content(GMimePart *part);
 
 /* Writes the len bytes of s to fd whole; CRM_EIO otherwise. */
 int crm_mail_write_all(int fd, const char *s, size_t len);

@@ -1,5 +1,5 @@
-/* mail_out.c - replies composed through GMime and handed to a
- * sendmail-like command (see mail.h). */
+/* mail_out.c - replies and campaign mail composed through GMime and
+ * handed to a sendmail-like command (see mail.h). */
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -24,7 +24,12 @@
 
 extern char **environ;
 
-/* ---- composing and sending ---- */
+/* ---- composing ---- */
+
+/* Header lines stay within 78 octets where the words allow, and never
+ * pass 998 (RFC 5322 2.1.1). */
+#define FOLD_AT 78
+#define LINE_MAX_OCTETS 998
 
 /* An id as it goes between brackets: printable ASCII, no blanks or
  * brackets. */
@@ -43,22 +48,56 @@ static int bad_field(const char *what, const char *value)
 	return crm_error_set(CRM_EDATA, "invalid %s '%s'", what, value ? value : "");
 }
 
+/* A control character (C0, DEL, C1) or a Unicode line or paragraph
+ * separator: what some reader somewhere takes for the end of a line. */
+static int breaks_line(gunichar c)
+{
+	return g_unichar_iscntrl(c) || c == 0x2028 || c == 0x2029;
+}
+
+/* A malloc'd copy of the UTF-8 text s on one line: each run of
+ * characters that break lines, with the blanks around it, becomes one
+ * space (none at the ends).  Names and subjects come from templates and
+ * people's records; GMime would encode a line break safely, but the
+ * reader would decode it back into the name. */
+static char *one_line(const char *s)
+{
+	crm_buf b = CRM_BUF_INIT;
+	int gap = 0;
+
+	for (; *s; s = g_utf8_next_char(s)) {
+		gunichar c = g_utf8_get_char(s);
+
+		if (breaks_line(c)) {
+			while (b.len && b.ptr[b.len - 1] == ' ')
+				b.ptr[--b.len] = '\0';
+			gap = 1;
+		} else if (!gap || c != ' ') {
+			if (gap && b.len)
+				crm_buf_putc(&b, ' ');
+			gap = 0;
+			crm_buf_put(&b, s, g_utf8_next_char(s) - s);
+		}
+	}
+	return crm_buf_detach(&b);
+}
+
 /* Adds the mailboxes of text to the list of kind; CRM_EDATA unless it
  * holds a mailbox with an address. */
-static int add_address(GMimeMessage *msg, GMimeAddressType kind, const char *what,
+static int add_address(GMimeMessage *msg, GMimeAddressType kind, const char *field,
                        const char *text)
 {
 	InternetAddressList *list;
 	InternetAddressMailbox *mb;
 
 	if (!text || !g_utf8_validate(text, -1, NULL) || strpbrk(text, "\r\n"))
-		return bad_field(what, text);
+		return crm_error_set(CRM_EDATA, "invalid %s address '%s'", field, text ? text : "");
 	list = internet_address_list_parse(crm_mail_options(), text);
 	mb = crm_mail_first_mailbox(list);
 	if (!mb || !strchr(internet_address_mailbox_get_addr(mb), '@')) {
 		if (list)
 			g_object_unref(list);
-		return bad_field(what, text);
+		return crm_error_set(CRM_EDATA, "invalid %s address '%s'", field, text);
 	}
 	/* Names are encoded as UTF-8, not in the smallest charset that fits. */
 	for (int i = 0; i < internet_address_list_length(list); i++)
@@ -66,6 +105,76 @@ static int add_address(GMimeMessage *msg, GMimeAddressType kind, const char *wha
 	internet_address_list_append(g_mime_message_get_addresses(msg, kind), list);
 	g_object_unref(list);
 	return CRM_OK;
+}
+
+/* An address alone: one '@' with text either side, and nothing that
+ * would read as more than one address or as a name (blanks, controls,
+ * brackets, commas, quotes...). */
+static int bare_address(const char *s)
+{
+	const char *at;
+
+	if (!s || !g_utf8_validate(s, -1, NULL) || !(at = strchr(s, '@')) || at == s || !at[1] ||
+	    strchr(at + 1, '@'))
+		return 0;
+	for (; *s; s = g_utf8_next_char(s)) {
+		gunichar c = g_utf8_get_char(s);
+
+		if (c <= ' ' || breaks_line(c) || g_unichar_isspace(c) ||
+		    (c < 128 && strchr("<>()[],;:\"\\", (int)c)))
+			return 0;
+	}
+	return 1;
+}
+
+/* Whether mailbox mb, written out, reads back as one mailbox of the same
+ * address: the proof that its name added no one. */
+static int reads_back(InternetAddressMailbox *mb)
+{
+	char *text = internet_address_to_string(INTERNET_ADDRESS(mb), NULL, TRUE);
+	InternetAddressList *list = internet_address_list_parse(crm_mail_options(), text);
+	InternetAddress *a = list && internet_address_list_length(list) == 1 ?
+	                     internet_address_list_get_address(list, 0) : NULL;
+	int same = a && INTERNET_ADDRESS_IS_MAILBOX(a) &&
+	           !strcmp(internet_address_mailbox_get_idn_addr(INTERNET_ADDRESS_MAILBOX(a)),
+	                   internet_address_mailbox_get_idn_addr(mb));
+
+	if (list)
+		g_object_unref(list);
+	g_free(text);
+	return same;
+}
+
+/* Adds the mailbox "name <addr>" to the list of kind, the name on one
+ * line; GMime quotes and encodes it. */
+static int add_named(GMimeMessage *msg, GMimeAddressType kind, const char *field,
+                     const char *addr, const char *name)
+{
+	InternetAddress *mb;
+	char *clean;
+	int rc = CRM_OK;
+
+	if (!bare_address(addr))
+		return crm_error_set(CRM_EDATA, "invalid %s address '%s'", field, addr ? addr : "");
+	if (!g_utf8_validate(name, -1, NULL))
+		return crm_error_set(CRM_EDATA, "the %s name is not UTF-8", field);
+	if (!(clean = one_line(name)))
+		return crm_error_nomem();
+	mb = internet_address_mailbox_new(*clean ? clean : NULL, addr);
+	free(clean);
+	internet_address_set_charset(mb, "utf-8");
+	if (!reads_back(INTERNET_ADDRESS_MAILBOX(mb)))
+		rc = crm_error_set(CRM_EDATA, "invalid %s address '%s'", field, addr);
+	else
+		internet_address_list_add(g_mime_message_get_addresses(msg, kind), mb);
+	g_object_unref(mb);
+	return rc;
+}
+
+static int set_address(GMimeMessage *msg, GMimeAddressType kind, const char *field,
+                       const char *addr, const char *name)
+{
+	return name ? add_named(msg, kind, field, addr, name) : add_address(msg, kind, field, addr);
 }
 
 /* "<a> <b>" of the ids in the space-separated list s. */
@@ -116,7 +225,6 @@ static int set_date(GMimeMessage *msg, const char *date)
 	return CRM_OK;
 }
 
-/* The subject on one line: a line break in it would end the header. */
 static int set_subject(GMimeMessage *msg, const char *subject)
 {
 	char *s;
@@ -125,58 +233,184 @@ static int set_subject(GMimeMessage *msg, const char *subject)
 		return CRM_OK;
 	if (!g_utf8_validate(subject, -1, NULL))
 		return crm_error_set(CRM_EDATA, "the subject is not UTF-8");
-	if (!(s = strdup(subject)))
+	if (!(s = one_line(subject)))
 		return crm_error_nomem();
-	for (char *p = s; *p; p++)
-		if (*p == '\r' || *p == '\n' || *p == '\t')
-			*p = ' ';
 	g_mime_message_set_subject(msg, s, "utf-8");
 	free(s);
 	return CRM_OK;
 }
 
-static int set_body(GMimeMessage *msg, const char *body)
+/* A header value that goes out as written: printable ASCII and spaces. */
+static int plain_value(const char *s)
 {
-	GMimeTextPart *part;
-	GMimeStream *st;
-	GMimeDataWrapper *w;
+	if (!s || !s[strspn(s, " ")])
+		return 0;
+	for (; *s; s++)
+		if ((unsigned char)*s < ' ' || (unsigned char)*s > '~')
+			return 0;
+	return 1;
+}
+
+/* value as the raw text of header name: a space, the words of value
+ * with a line break before the blanks where the next word would pass
+ * FOLD_AT, a line break.  CRM_EDATA for a word that does not fit in a
+ * line. */
+static int fold(crm_buf *b, const char *name, const char *value)
+{
+	size_t col = strlen(name) + 2, blanks, word;
+
+	crm_buf_putc(b, ' ');
+	for (const char *p = value + strspn(value, " "); *p; p += blanks + word) {
+		blanks = strspn(p, " ");
+		if (!(word = strcspn(p + blanks, " ")))
+			break;
+		if (blanks && col + blanks + word > FOLD_AT) {
+			crm_buf_putc(b, '\n');
+			col = 0;
+		}
+		crm_buf_put(b, p, blanks + word);
+		if ((col += blanks + word) > LINE_MAX_OCTETS)
+			return crm_error_set(CRM_EDATA, "%s has a word too long for a line of %d octets",
+			                     name, LINE_MAX_OCTETS);
+	}
+	return crm_buf_putc(b, '\n');
+}
+
+/* Adds header name with value as written.  GMime's own formatting would
+ * RFC 2047 encode a long word, such as the URI of List-Unsubscribe,
+ * which no reader of that header decodes; so the raw text is ours. */
+static int add_raw(GMimeMessage *msg, const char *name, const char *value)
+{
+	GMimeHeaderList *list = g_mime_object_get_header_list(GMIME_OBJECT(msg));
+	crm_buf b = CRM_BUF_INIT;
+	int rc;
+
+	if (!plain_value(value))
+		return crm_error_set(CRM_EDATA, "%s must be printable ASCII, not empty", name);
+	if (!(rc = fold(&b, name, value))) {
+		g_mime_header_list_append(list, name, value, NULL);
+		g_mime_header_set_raw_value(
+			g_mime_header_list_get_header_at(list, g_mime_header_list_get_count(list) - 1),
+			b.ptr);
+	}
+	crm_buf_free(&b);
+	return rc;
+}
+
+/* Fields the message has already, and those that name people: a second
+ * From, or a Bcc, would change who sends or who receives (sendmail -t
+ * reads To, Cc and Bcc); Content-* would change what the body is. */
+static const char *const reserved[] = {
+	"Auto-Submitted", "Bcc", "Cc", "Date", "Disposition-Notification-To", "From",
+	"In-Reply-To", "List-Unsubscribe", "List-Unsubscribe-Post", "Message-ID", "MIME-Version",
+	"Precedence", "Received", "References", "Reply-To", "Return-Path", "Sender", "Subject",
+	"To",
+};
+
+/* A field name (RFC 5322 ftext) that is free for the caller's use. */
+static int free_name(const char *name)
+{
+	size_t n = name ? strlen(name) : 0;
+
+	if (!n || n > FOLD_AT - 2 || !g_ascii_strncasecmp(name, "Content-", 8) ||
+	    !g_ascii_strncasecmp(name, "Resent-", 7))
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)name[i] <= ' ' || (unsigned char)name[i] > '~' || name[i] == ':')
+			return 0;
+	for (size_t i = 0; i < sizeof reserved / sizeof *reserved; i++)
+		if (!g_ascii_strcasecmp(name, reserved[i]))
+			return 0;
+	return 1;
+}
+
+/* The headers of mail sent to many: Precedence, List-Unsubscribe (RFC
+ * 2369) with its one-click POST (RFC 8058), and the caller's own. */
+static int set_bulk(GMimeMessage *msg, const struct crm_mail_out *o)
+{
+	int rc = CRM_OK;
+
+	if (!o->extra_name != !o->extra_value)
+		return crm_error_set(CRM_EDATA, "an extra header needs both a name and a value");
+	if (o->extra_name && !free_name(o->extra_name))
+		return bad_field("extra header name", o->extra_name);
+	if (o->precedence)
+		rc = add_raw(msg, "Precedence", o->precedence);
+	if (!rc && o->list_unsubscribe)
+		rc = add_raw(msg, "List-Unsubscribe", o->list_unsubscribe);
+	if (!rc && o->one_click)
+		rc = o->list_unsubscribe && strcasestr(o->list_unsubscribe, "<https://") ?
+		     add_raw(msg, "List-Unsubscribe-Post", "List-Unsubscribe=One-Click") :
+		     crm_error_set(CRM_EDATA, "one-click unsubscribing needs an https URI"
+		                   " in List-Unsubscribe");
+	if (!rc && o->extra_name)
+		rc = add_raw(msg, o->extra_name, o->extra_value);
+	return rc;
+}
+
+/* A text/subtype part of UTF-8 text, in the transfer encoding GMime
+ * finds best for 7-bit transport. */
+static GMimeObject *text_part(const char *subtype, const char *text)
+{
+	GMimeTextPart *part = g_mime_text_part_new_with_subtype(subtype);
+	GMimeStream *st = g_mime_stream_mem_new_with_buffer(text, strlen(text));
+	GMimeDataWrapper *w = g_mime_data_wrapper_new_with_stream(st, GMIME_CONTENT_ENCODING_DEFAULT);
+
+	/* Not g_mime_text_part_set_text: it would pick Latin-1 for text
+	 * that fits, and mail from here is UTF-8 throughout. */
+	g_mime_text_part_set_charset(part, "utf-8");
+	g_mime_part_set_content(GMIME_PART(part), w);
+	g_mime_part_set_content_encoding(GMIME_PART(part),
+		g_mime_part_get_best_content_encoding(GMIME_PART(part),
+		                                      GMIME_ENCODING_CONSTRAINT_7BIT));
+	g_object_unref(w);
+	g_object_unref(st);
+	return GMIME_OBJECT(part);
+}
+
+static int set_body(GMimeMessage *msg, const char *body, const char *html)
+{
+	GMimeMultipart *alt;
+	GMimeObject *part;
 
 	if (!body)
 		body = "";
 	if (!g_utf8_validate(body, -1, NULL))
 		return crm_error_set(CRM_EDATA, "the message text is not UTF-8");
-	/* Not g_mime_text_part_set_text: it would pick Latin-1 for text
-	 * that fits, and replies are UTF-8 throughout. */
-	part = g_mime_text_part_new_with_subtype("plain");
-	g_mime_text_part_set_charset(part, "utf-8");
-	st = g_mime_stream_mem_new_with_buffer(body, strlen(body));
-	w = g_mime_data_wrapper_new_with_stream(st, GMIME_CONTENT_ENCODING_DEFAULT);
-	g_mime_part_set_content(GMIME_PART(part), w);
-	g_mime_part_set_content_encoding(GMIME_PART(part),
-		g_mime_part_get_best_content_encoding(GMIME_PART(part),
-		                                      GMIME_ENCODING_CONSTRAINT_7BIT));
-	g_mime_message_set_mime_part(msg, GMIME_OBJECT(part));
-	g_object_unref(w);
-	g_object_unref(st);
+	if (html && !g_utf8_validate(html, -1, NULL))
+		return crm_error_set(CRM_EDATA, "the HTML text is not UTF-8");
+	part = text_part("plain", body);
+	if (!html) {
+		g_mime_message_set_mime_part(msg, part);
+		g_object_unref(part);
+		return CRM_OK;
+	}
+	/* RFC 2046: the plainest alternative first, the richest last. */
+	alt = g_mime_multipart_new_with_subtype("alternative");
+	g_mime_multipart_add(alt, part);
 	g_object_unref(part);
+	part = text_part("html", html);
+	g_mime_multipart_add(alt, part);
+	g_object_unref(part);
+	g_mime_message_set_mime_part(msg, GMIME_OBJECT(alt));
+	g_object_unref(alt);
 	return CRM_OK;
 }
 
 static int build(GMimeMessage *msg, const struct crm_mail_out *o)
 {
-	const char *as = o->auto_submitted;
 	int rc;
 
-	if ((rc = add_address(msg, GMIME_ADDRESS_TYPE_FROM, "From address", o->from)) ||
-	    (rc = add_address(msg, GMIME_ADDRESS_TYPE_TO, "To address", o->to)) ||
+	if ((rc = set_address(msg, GMIME_ADDRESS_TYPE_FROM, "From", o->from, o->from_name)) ||
+	    (rc = set_address(msg, GMIME_ADDRESS_TYPE_TO, "To", o->to, o->to_name)) ||
 	    (rc = set_subject(msg, o->subject)) || (rc = set_date(msg, o->date)) ||
 	    (rc = set_threading(msg, o)))
 		return rc;
-	if (as && (!*as || as[strcspn(as, "\r\n")] || !g_str_is_ascii(as)))
-		return bad_field("Auto-Submitted", as);
-	if (as)
-		g_mime_object_set_header(GMIME_OBJECT(msg), "Auto-Submitted", as, NULL);
-	return set_body(msg, o->body);
+	if (o->auto_submitted && (rc = add_raw(msg, "Auto-Submitted", o->auto_submitted)))
+		return rc;
+	if ((rc = set_bulk(msg, o)))
+		return rc;
+	return set_body(msg, o->body, o->html);
 }
 
 int crm_mail_compose(char **out, size_t *len, const struct crm_mail_out *o)
@@ -200,6 +434,8 @@ int crm_mail_compose(char **out, size_t *len, const struct crm_mail_out *o)
 	g_object_unref(msg);
 	return rc;
 }
+
+/* ---- ids and sending ---- */
 
 int crm_mail_new_id(char **out, const char *from)
 {

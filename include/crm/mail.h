@@ -1,7 +1,8 @@
-/* mail.h - mail in and out for the service desk (crm-ticket(1)): one
- * RFC 5322 message read into plain fields, the messages of a file, an mbox
- * or a Maildir walked one by one, and replies composed and handed to a
- * sendmail-like command.
+/* mail.h - mail in and out for the service desk (crm-ticket(1)) and
+ * campaigns: one RFC 5322 message read into plain fields, the messages of
+ * a file, an mbox or a Maildir walked one by one, replies and campaign
+ * mail composed and handed to a sendmail-like command, and delivery
+ * status reports read.
  *
  * Everything that comes out is UTF-8, whatever the message declared: text
  * in other charsets is converted, and text whose declared charset is
@@ -26,7 +27,7 @@ struct crm_mail {
 	char *in_reply_to;           /* the first id of In-Reply-To, or NULL */
 	char **references;           /* the ids of References, oldest first */
 	size_t nreferences;
-	char *from_name;             /* display name, NULL if none */
+	char *from_name;             /* display name on one line, NULL if none */
 	char *from_addr;             /* never NULL; domain in lower case */
 	char *to;                    /* address of the first To mailbox, or NULL */
 	char *subject;               /* RFC 2047 decoded, NULL if none */
@@ -35,7 +36,7 @@ struct crm_mail {
 	struct crm_mail_attachment *attachments;
 	size_t nattachments;
 	int automatic;               /* sent by a machine: never answer it */
-	int report;                  /* a delivery status report (RFC 3464) */
+	int report;                  /* a delivery status report (RFC 3464, 6533) */
 };
 
 /* Parses the len bytes of one message at data into *out, which the caller
@@ -93,23 +94,54 @@ int crm_mail_each_maildir(const char *dir, crm_mail_fn fn, void *arg);
 int crm_maildir_deliver(const char *dir, const char *raw, size_t len, char **name);
 
 struct crm_mail_out {
-	const char *from;           /* "Support <support@example.org>" or an address */
-	const char *to;             /* "Name <addr>" or addr */
-	const char *subject;        /* UTF-8, may be NULL */
-	const char *message_id;     /* without brackets */
-	const char *in_reply_to;    /* may be NULL */
-	const char *references;     /* ids separated by spaces, may be NULL */
-	const char *date;           /* UTC timestamp; NULL: now ($CRM_NOW honoured) */
-	const char *body;           /* UTF-8 */
-	const char *auto_submitted; /* NULL, or "auto-replied", "auto-generated" */
+	const char *from;             /* "Support <support@example.org>" or an address;
+	                                 a bare address when from_name is set */
+	const char *from_name;        /* display name of from, or NULL */
+	const char *to;               /* "Name <addr>" or addr; bare when to_name is set */
+	const char *to_name;          /* display name of to, or NULL */
+	const char *subject;          /* UTF-8, may be NULL */
+	const char *message_id;       /* without brackets */
+	const char *in_reply_to;      /* may be NULL */
+	const char *references;       /* ids separated by spaces, may be NULL */
+	const char *date;             /* UTC timestamp; NULL: now ($CRM_NOW honoured) */
+	const char *body;             /* UTF-8 */
+	const char *html;             /* UTF-8 HTML alternative to body, or NULL */
+	const char *auto_submitted;   /* NULL, or "auto-replied", "auto-generated" */
+	const char *precedence;       /* NULL, or "bulk", "list" */
+	const char *list_unsubscribe; /* NULL, or "<https://...>, <mailto:...>" */
+	int one_click;                /* RFC 8058 one-click unsubscribing */
+	const char *extra_name;       /* one more header ("X-CRM-Campaign"), or NULL */
+	const char *extra_value;      /* its value ("12") */
 };
 
 /* Stores in *out (malloc'd, NUL-terminated, the caller frees) and *len a
- * message of o: one text/plain part in UTF-8, quoted-printable or base64
- * when it is not plain ASCII, non-ASCII headers RFC 2047 encoded, LF line
- * ends (as sendmail -t expects).  CRM_EDATA for an address that does not
- * parse, a bad date, an id with brackets or blanks, or text that is not
- * UTF-8. */
+ * message of o, LF line ends (as sendmail -t expects), lines of at most
+ * 998 octets.  An optional field left NULL (or 0) adds nothing.
+ *
+ * The body is one text/plain part in UTF-8; with html, a
+ * multipart/alternative of that part and a text/html one.  A part that
+ * is not ASCII in lines of 998 octets at most is quoted-printable, or
+ * base64 when a sixth of its bytes or more are not ASCII (GMime's
+ * choice: Cyrillic or CJK text).
+ *
+ * A display name (from_name, to_name) and the subject are written on one
+ * line whatever they hold: each run of control characters (CR, LF, TAB,
+ * ...) and line separators, with the blanks around it, becomes one space.
+ * Names are quoted as needed and, like every non-ASCII header, RFC 2047
+ * encoded, so no name or subject can add a header or a recipient.  With
+ * a name, the address beside it must be bare: "user@example.org".
+ *
+ * precedence, list_unsubscribe and extra_value are written as given
+ * (folded at their blanks); one_click adds "List-Unsubscribe-Post:
+ * List-Unsubscribe=One-Click" and needs an https URI in
+ * list_unsubscribe.  extra_name cannot be a field the message has
+ * already or one that names people (Reply-To, Cc, Bcc, Resent-*...).
+ *
+ * CRM_EDATA for an address that does not parse, a bare address with
+ * blanks, controls or no '@', a bad date, an id with brackets or blanks,
+ * text that is not UTF-8, a header value with controls or non-ASCII or a
+ * word too long for a line, or a field given without the one it needs.
+ * The message says which field. */
 int crm_mail_compose(char **out, size_t *len, const struct crm_mail_out *o);
 
 /* Stores in *out (malloc'd) a new Message-ID "SECONDS.HEX@DOMAIN" without
@@ -122,5 +154,39 @@ int crm_mail_new_id(char **out, const char *from);
  * message, or does not exit with status 0 (the message says how it
  * ended). */
 int crm_mail_send(const char *command, const char *msg, size_t len);
+
+struct crm_dsn_rcpt {
+	char *recipient;  /* the Final-Recipient address (Original-Recipient when
+	                     there is none), no brackets, domain in lower case */
+	char *action;     /* "failed", "delayed", "delivered", "relayed" or
+	                     "expanded" (any other word as written, lower case),
+	                     NULL if absent */
+	char *status;     /* "5.1.1" (class.subject.detail), NULL if absent or
+	                     malformed */
+	char *diagnostic; /* the Diagnostic-Code text after its type ("550 5.1.1
+	                     ..."), NULL if none */
+};
+
+struct crm_dsn {
+	char *original_id;   /* Message-ID of the message reported on, from the
+	                        returned message or headers; NULL when absent */
+	char *reporting_mta; /* the host name after "dns;", or NULL */
+	struct crm_dsn_rcpt *rcpts;
+	size_t nrcpts;       /* at least 1 */
+};
+
+/* Reads the len bytes of raw as a delivery status notification (RFC
+ * 3464): a multipart/report of report-type delivery-status (or
+ * global-delivery-status, RFC 6533) whose message/delivery-status (or
+ * message/global-delivery-status) part gives a block of fields for each
+ * recipient.  Field names are read case-blind, folded fields unfolded,
+ * comments in Status dropped; a recipient block without an address is
+ * left out.  Returns 1 and stores the report in *out (the caller frees
+ * it with crm_dsn_free), 0 when raw is no such report (*out NULL),
+ * CRM_EDATA when it is one but names no recipient, CRM_ENOMEM. */
+int crm_mail_dsn(struct crm_dsn **out, const char *raw, size_t len);
+
+/* Frees d and everything in it; NULL-safe. */
+void crm_dsn_free(struct crm_dsn *d);
 
 #endif

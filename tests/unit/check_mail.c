@@ -13,6 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <gmime/gmime.h>
+
 #include "crm/error.h"
 #include "crm/mail.h"
 #include "fixture.h"
@@ -721,6 +723,487 @@ START_TEST(test_compose_refused)
 }
 END_TEST
 
+/* ---- campaign mail: read back by crm_mail_parse and by GMime itself ---- */
+
+/* The message composed of o, which must compose. */
+static char *composed(const struct crm_mail_out *o, size_t *len)
+{
+	char *out = NULL;
+
+	ck_assert_msg(crm_mail_compose(&out, len, o) == CRM_OK, "%s", crm_error_message());
+	ck_assert_uint_eq(*len, strlen(out));
+	return out;
+}
+
+/* What goes to sendmail -t: ASCII, LF line ends, lines of 998 octets at
+ * most; and the number of header fields (lines before the first blank
+ * one that do not go on a field). */
+static int wire(const char *out)
+{
+	size_t line = 0;
+	int fields = 0, head = 1;
+
+	for (const char *p = out; *p; p++) {
+		ck_assert_msg((unsigned char)*p < 128 && *p != '\r', "byte %02x at %zu",
+			      (unsigned char)*p, (size_t)(p - out));
+		if (*p == '\n') {
+			head &= line > 0;
+			line = 0;
+			continue;
+		}
+		if (head && !line && *p != ' ' && *p != '\t')
+			fields++;
+		ck_assert_msg(++line <= 998, "line over 998 octets at %zu", (size_t)(p - out));
+	}
+	return fields;
+}
+
+static GMimeMessage *gmime_read(const char *raw, size_t len)
+{
+	GMimeStream *st;
+	GMimeParser *parser;
+	GMimeMessage *msg;
+
+	g_mime_init(); /* counted: the library's own start is not undone */
+	st = g_mime_stream_mem_new_with_buffer(raw, len);
+	parser = g_mime_parser_new_with_stream(st);
+	msg = g_mime_parser_construct_message(parser, NULL);
+	ck_assert_ptr_nonnull(msg);
+	g_object_unref(parser);
+	g_object_unref(st);
+	return msg;
+}
+
+/* The name GMime read, its line breaks unfolded: GMime keeps the "\n\t"
+ * where a long name was folded, which crm_mail_parse takes out. */
+static char *unfolded(const char *name)
+{
+	char *s = strdup(name ? name : ""), *w = s;
+
+	for (const char *r = s; *r;) {
+		if (*r == '\n') {
+			r += strspn(r, "\n \t");
+			*w++ = ' ';
+		} else {
+			*w++ = *r++;
+		}
+	}
+	*w = '\0';
+	return s;
+}
+
+/* The one mailbox of header kind of msg: its address, and its name when
+ * name is not NULL. */
+static void one_mailbox(GMimeMessage *msg, GMimeAddressType kind, const char *addr,
+			const char *name)
+{
+	InternetAddressList *list = g_mime_message_get_addresses(msg, kind);
+	InternetAddress *a;
+	char *got;
+
+	ck_assert_int_eq(internet_address_list_length(list), 1);
+	a = internet_address_list_get_address(list, 0);
+	ck_assert(INTERNET_ADDRESS_IS_MAILBOX(a));
+	same(internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(a)), addr);
+	if (name) {
+		got = unfolded(internet_address_get_name(a));
+		same(got, name);
+		free(got);
+	}
+}
+
+/* No one but the To mailbox receives msg. */
+static void no_one_else(GMimeMessage *msg)
+{
+	GMimeObject *o = GMIME_OBJECT(msg);
+
+	ck_assert_int_eq(internet_address_list_length(g_mime_message_get_cc(msg)), 0);
+	ck_assert_int_eq(internet_address_list_length(g_mime_message_get_bcc(msg)), 0);
+	ck_assert_ptr_null(g_mime_object_get_header(o, "Bcc"));
+	ck_assert_ptr_null(g_mime_object_get_header(o, "Cc"));
+	ck_assert_ptr_null(g_mime_object_get_header(o, "Resent-To"));
+}
+
+/* The decoded text of leaf part. */
+static char *part_text(GMimeObject *part)
+{
+	GMimeStream *st = g_mime_stream_mem_new();
+	GByteArray *a = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(st));
+	char *text;
+
+	ck_assert(GMIME_IS_PART(part));
+	g_mime_data_wrapper_write_to_stream(g_mime_part_get_content(GMIME_PART(part)), st);
+	text = strndup(a->data ? (const char *)a->data : "", a->len);
+	g_object_unref(st);
+	return text;
+}
+
+static void text_part_is(GMimeObject *part, const char *subtype, const char *text,
+			 GMimeContentEncoding encoding)
+{
+	GMimeContentType *ct = g_mime_object_get_content_type(part);
+	char *got = part_text(part);
+
+	ck_assert(g_mime_content_type_is_type(ct, "text", subtype));
+	same(g_mime_content_type_get_parameter(ct, "charset"), "utf-8");
+	ck_assert_int_eq(g_mime_part_get_content_encoding(GMIME_PART(part)), encoding);
+	same(got, text);
+	free(got);
+}
+
+#define UNSUBSCRIBE "<https://example.org/u/" \
+	"eyJjYW1wYWlnbiI6MTIsImNvbnRhY3QiOjQ4MTc2LCJzaWciOiI3ZjNhOWIyYyJ9>, " \
+	"<mailto:unsubscribe@example.org?subject=eyJjYW1wYWlnbiI6MTIsImNvbnRhY3QiOjQ4MTc2fQ>"
+
+static const struct crm_mail_out campaign = {
+	.from = "news@example.org",
+	.from_name = "Example Shop",
+	.to = "olga@example.ru",
+	.to_name = "\u041e\u043b\u044c\u0433\u0430 \u0421\u043c\u0438\u0440\u043d\u043e\u0432\u0430",
+	.subject = "Winter sale: 30% off \u2014 this weekend only",
+	.message_id = "1795339800.00000000000000c0@example.org",
+	.date = "2026-11-22T09:30:00Z",
+	.body = "Hello,\n\nthis weekend everything in the shop is 30% off, K\u00fcchenger\u00e4te"
+		" included.\n\nUnsubscribe: https://example.org/u/x\n",
+	.html = "<p>\u041f\u0440\u0438\u0432\u0435\u0442! \u0412 \u044d\u0442\u0438"
+		" \u0432\u044b\u0445\u043e\u0434\u043d\u044b\u0435 \u0432\u0441\u0451"
+		" \u0434\u0435\u0448\u0435\u0432\u043b\u0435 \u043d\u0430 30%.</p>\n",
+	.precedence = "bulk",
+	.list_unsubscribe = UNSUBSCRIBE,
+	.one_click = 1,
+	.extra_name = "X-CRM-Campaign",
+	.extra_value = "12",
+};
+
+START_TEST(test_compose_campaign)
+{
+	size_t len;
+	char *out = composed(&campaign, &len);
+	struct crm_mail *m = NULL;
+	GMimeMessage *msg;
+	GMimeObject *o, *body;
+	GMimeMultipart *alt;
+
+	/* Date, From, To, Subject, Message-Id, Precedence, List-Unsubscribe,
+	 * List-Unsubscribe-Post, X-CRM-Campaign, MIME-Version, Content-Type. */
+	ck_assert_int_eq(wire(out), 11);
+	/* Folded before the second URI, never inside one. */
+	ck_assert_ptr_nonnull(strstr(out, "\nList-Unsubscribe: <https://example.org/u/"
+				      "eyJjYW1wYWlnbiI6MTIsImNvbnRhY3QiOjQ4MTc2LCJzaWciOiI3ZjNhOWIyYyJ9>,\n"
+				      " <mailto:unsubscribe@example.org?subject="));
+	ck_assert_ptr_nonnull(strstr(out, "\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\n"));
+	ck_assert_ptr_null(strstr(out, "Auto-Submitted"));
+
+	ck_assert_int_eq(crm_mail_parse(&m, out, len, CAP), CRM_OK);
+	same(m->from_name, "Example Shop");
+	same(m->from_addr, "news@example.org");
+	same(m->to, "olga@example.ru");
+	same(m->subject, campaign.subject);
+	same(m->message_id, campaign.message_id);
+	same(m->date, "2026-11-22T09:30:00Z");
+	same(m->text, campaign.body); /* the plain alternative */
+	ck_assert_uint_eq(m->nattachments, 0);
+	ck_assert_int_eq(m->automatic, 1); /* Precedence: bulk */
+	crm_mail_free(m);
+
+	msg = gmime_read(out, len);
+	o = GMIME_OBJECT(msg);
+	one_mailbox(msg, GMIME_ADDRESS_TYPE_FROM, "news@example.org", "Example Shop");
+	one_mailbox(msg, GMIME_ADDRESS_TYPE_TO, "olga@example.ru", campaign.to_name);
+	no_one_else(msg);
+	same(g_mime_object_get_header(o, "List-Unsubscribe"), UNSUBSCRIBE);
+	same(g_mime_object_get_header(o, "List-Unsubscribe-Post"), "List-Unsubscribe=One-Click");
+	same(g_mime_object_get_header(o, "Precedence"), "bulk");
+	same(g_mime_object_get_header(o, "X-CRM-Campaign"), "12");
+	body = g_mime_message_get_mime_part(msg);
+	ck_assert(GMIME_IS_MULTIPART(body));
+	ck_assert(g_mime_content_type_is_type(g_mime_object_get_content_type(body), "multipart",
+					      "alternative"));
+	alt = GMIME_MULTIPART(body);
+	ck_assert_int_eq(g_mime_multipart_get_count(alt), 2);
+	/* Two umlauts in ASCII: quoted-printable; Cyrillic throughout: base64. */
+	text_part_is(g_mime_multipart_get_part(alt, 0), "plain", campaign.body,
+		     GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE);
+	text_part_is(g_mime_multipart_get_part(alt, 1), "html", campaign.html,
+		     GMIME_CONTENT_ENCODING_BASE64);
+	g_object_unref(msg);
+	free(out);
+}
+END_TEST
+
+START_TEST(test_compose_html_ascii)
+{
+	struct crm_mail_out o = campaign;
+	char html[3200], *out;
+	size_t len;
+	GMimeMessage *msg;
+	GMimeMultipart *alt;
+
+	/* One line of 3000 ASCII bytes, as HTML editors write: it must be
+	 * wrapped, and quoted-printable does it. */
+	memset(html, 'x', sizeof html);
+	memcpy(html, "<p>", 3);
+	memcpy(html + 2996, "</p>", 5);
+	o.body = "Plain ASCII.\n";
+	o.html = html;
+	o.list_unsubscribe = NULL;
+	o.one_click = 0;
+	o.precedence = NULL;
+	o.extra_name = o.extra_value = NULL;
+	o.to_name = "Ada Lovelace";
+	out = composed(&o, &len);
+	/* Date, From, To, Subject, Message-Id, MIME-Version, Content-Type. */
+	ck_assert_int_eq(wire(out), 7);
+	msg = gmime_read(out, len);
+	alt = GMIME_MULTIPART(g_mime_message_get_mime_part(msg));
+	ck_assert_int_eq(g_mime_multipart_get_count(alt), 2);
+	text_part_is(g_mime_multipart_get_part(alt, 0), "plain", "Plain ASCII.\n",
+		     GMIME_CONTENT_ENCODING_DEFAULT);
+	text_part_is(g_mime_multipart_get_part(alt, 1), "html", html,
+		     GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE);
+	ck_assert_ptr_null(g_mime_object_get_header(GMIME_OBJECT(msg), "Precedence"));
+	ck_assert_ptr_null(g_mime_object_get_header(GMIME_OBJECT(msg), "List-Unsubscribe"));
+	g_object_unref(msg);
+	free(out);
+}
+END_TEST
+
+/* Names in other scripts: RFC 2047 encoded on the wire, the same when
+ * read back, whether short or long enough to be folded. */
+START_TEST(test_compose_names_scripts)
+{
+	static const char *names[] = {
+		"\u041e\u043b\u044c\u0433\u0430 \u0421\u043c\u0438\u0440\u043d\u043e\u0432\u0430",
+		"O\u02bbg\u02bbiloy Xo\u02bbjayeva",            /* Uzbek, Latin */
+		"\u040e\u0493\u0438\u043b\u043e\u0439 \u0425\u045e\u0436\u0430\u0435\u0432\u0430",
+		"\u4f50\u85e4 \u82b1\u5b50",                      /* 佐藤 花子 */
+		"\u5c71\u7530\u592a\u90ce\u5546\u4e8b\u682a\u5f0f\u4f1a\u793e\u3000\u55b6\u696d"
+		"\u90e8\u3000\u9867\u5ba2\u30b5\u30fc\u30d3\u30b9\u30bb\u30f3\u30bf\u30fc",
+		"J\u00fcrgen M\u00fcller, Gesch\u00e4ftsf\u00fchrer der M\u00fcller & S\u00f6hne"
+		" Feinkost GmbH aus K\u00f6ln-Ehrenfeld",
+	};
+	struct crm_mail_out o = campaign;
+
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+		struct crm_mail *m = NULL;
+		GMimeMessage *msg;
+		size_t len;
+		char *out;
+
+		o.to_name = names[i];
+		o.from_name = names[(i + 1) % (sizeof names / sizeof *names)];
+		out = composed(&o, &len);
+		ck_assert_int_eq(wire(out), 11);
+		ck_assert_ptr_nonnull(strstr(out, "=?UTF-8?"));
+		ck_assert_int_eq(crm_mail_parse(&m, out, len, CAP), CRM_OK);
+		same(m->from_name, o.from_name);
+		same(m->to, "olga@example.ru");
+		crm_mail_free(m);
+		msg = gmime_read(out, len);
+		one_mailbox(msg, GMIME_ADDRESS_TYPE_TO, "olga@example.ru", names[i]);
+		one_mailbox(msg, GMIME_ADDRESS_TYPE_FROM, "news@example.org", o.from_name);
+		g_object_unref(msg);
+		free(out);
+	}
+}
+END_TEST
+
+/* Names and subjects from templates and people's records, written to
+ * add a header or a recipient, and what must come of them. */
+static const struct {
+	const char *given, *read; /* read NULL: not checked */
+} hostile[] = {
+	{ "Eve\r\nBcc: victim@example.org", "Eve Bcc: victim@example.org" },
+	{ "Eve\nCc: a@example.net\n\nthe body starts here", "Eve Cc: a@example.net the body starts here" },
+	{ "A, B <x@y>", "A, B <x@y>" },
+	{ "\"Quoted\" <evil@x>", "\"Quoted\" <evil@x>" },
+	{ "\\\"; Bcc: evil@x; \"", "\\\"; Bcc: evil@x; \"" },
+	{ "undisclosed: a@x, b@y;", "undisclosed: a@x, b@y;" },
+	{ "x\tTo: evil@x", "x To: evil@x" },
+	{ "  Mallory \r\n \x0b\x0c\x1b[31m red", "Mallory [31m red" },
+	{ "N\xc2\x85" "Bcc: evil@x", "N Bcc: evil@x" },       /* NEL, a C1 control */
+	{ "L\u2028Bcc: evil@x\u2029", "L Bcc: evil@x" },    /* line, paragraph separators */
+	{ "\r\n", NULL },
+	{ "=?utf-8?q?Eve=0D=0ABcc=3A_evil=40x?=", NULL },   /* decoded by the reader alone */
+	{ "<evil@x>", "<evil@x>" },
+};
+
+START_TEST(test_compose_hostile_names)
+{
+	struct crm_mail_out o = reply;
+
+	o.from = "support@example.org";
+	o.to = "ada@example.com";
+	o.in_reply_to = o.references = NULL;
+	o.body = "Hello\n";
+	for (size_t i = 0; i < sizeof hostile / sizeof *hostile; i++) {
+		struct crm_mail *m = NULL;
+		GMimeMessage *msg;
+		size_t len;
+		char *out;
+
+		o.to_name = o.from_name = o.subject = hostile[i].given;
+		out = composed(&o, &len);
+		/* Date, From, To, Subject, Message-Id, MIME-Version, Content-Type. */
+		ck_assert_msg(wire(out) == 7, "%zu: %s", i, out);
+		msg = gmime_read(out, len);
+		one_mailbox(msg, GMIME_ADDRESS_TYPE_TO, "ada@example.com", hostile[i].read);
+		one_mailbox(msg, GMIME_ADDRESS_TYPE_FROM, "support@example.org", hostile[i].read);
+		no_one_else(msg);
+		g_object_unref(msg);
+		ck_assert_int_eq(crm_mail_parse(&m, out, len, CAP), CRM_OK);
+		same(m->to, "ada@example.com");
+		same(m->text, "Hello\n");
+		ck_assert_ptr_null(m->from_name ? strpbrk(m->from_name, "\r\n") : NULL);
+		if (hostile[i].read) {
+			same(m->from_name, hostile[i].read);
+			same(m->subject, hostile[i].read);
+		}
+		crm_mail_free(m);
+		free(out);
+	}
+}
+END_TEST
+
+START_TEST(test_compose_one_line)
+{
+	static const struct {
+		const char *given, *read;
+	} subjects[] = {
+		{ "Your order\r\n  has shipped", "Your order has shipped" },
+		{ "\nLeading and trailing\t\r\n", "Leading and trailing" },
+		{ "Two  spaces stay", "Two  spaces stay" },
+		{ "tab\there", "tab here" },
+	};
+	struct crm_mail_out o = reply;
+
+	o.in_reply_to = o.references = NULL;
+	for (size_t i = 0; i < sizeof subjects / sizeof *subjects; i++) {
+		struct crm_mail *m = NULL;
+		size_t len;
+		char *out;
+
+		o.subject = subjects[i].given;
+		out = composed(&o, &len);
+		ck_assert_int_eq(crm_mail_parse(&m, out, len, CAP), CRM_OK);
+		same(m->subject, subjects[i].read);
+		crm_mail_free(m);
+		free(out);
+	}
+}
+END_TEST
+
+/* Words longer than a line: GMime folds names and subjects as encoded
+ * words, so no line passes 998 octets and the text reads back whole. */
+START_TEST(test_compose_long_words)
+{
+	struct crm_mail_out o = campaign;
+	char name[1201], subject[2101], *out;
+	struct crm_mail *m = NULL;
+	size_t len;
+
+	memset(name, 'n', sizeof name - 1);
+	name[sizeof name - 1] = '\0';
+	memset(subject, 's', sizeof subject - 1);
+	subject[sizeof subject - 1] = '\0';
+	o.to_name = name;
+	o.subject = subject;
+	out = composed(&o, &len);
+	ck_assert_int_eq(wire(out), 11);
+	ck_assert_int_eq(crm_mail_parse(&m, out, len, CAP), CRM_OK);
+	same(m->subject, subject);
+	crm_mail_free(m);
+	free(out);
+}
+END_TEST
+
+/* The compose of o fails with CRM_EDATA and message want. */
+static void compose_says(struct crm_mail_out o, const char *want)
+{
+	char *out = (char *)&out;
+	size_t len;
+
+	ck_assert_int_eq(crm_mail_compose(&out, &len, &o), CRM_EDATA);
+	ck_assert_ptr_null(out);
+	ck_assert_str_eq(crm_error_message(), want);
+}
+
+START_TEST(test_compose_campaign_refused)
+{
+	struct crm_mail_out o = campaign;
+	char word[1001];
+
+	o.to = "Olga <olga@example.ru>";
+	compose_says(o, "invalid To address 'Olga <olga@example.ru>'");
+	o = campaign, o.to = "olga@example.ru, evil@x";
+	compose_says(o, "invalid To address 'olga@example.ru, evil@x'");
+	o = campaign, o.to = "olga@example.ru,evil@x";
+	compose_says(o, "invalid To address 'olga@example.ru,evil@x'");
+	o = campaign, o.to = "olga smirnova@example.ru";
+	compose_says(o, "invalid To address 'olga smirnova@example.ru'");
+	o = campaign, o.to = "olga@example.ru\n";
+	compose_says(o, "invalid To address 'olga@example.ru\n'");
+	o = campaign, o.from = "news";
+	compose_says(o, "invalid From address 'news'");
+	o = campaign, o.from = "news@";
+	compose_says(o, "invalid From address 'news@'");
+	o = campaign, o.from = "a@b@example.org";
+	compose_says(o, "invalid From address 'a@b@example.org'");
+	o = campaign, o.to = NULL;
+	compose_says(o, "invalid To address ''");
+	o = campaign, o.to_name = "Ol\xe9ga";
+	compose_says(o, "the To name is not UTF-8");
+	o = campaign, o.html = "<p>caf\xe9</p>";
+	compose_says(o, "the HTML text is not UTF-8");
+	o = campaign, o.list_unsubscribe = "<https://example.org/u/1>\r\nBcc: evil@x";
+	compose_says(o, "List-Unsubscribe must be printable ASCII, not empty");
+	o = campaign, o.list_unsubscribe = "<https://example.org/u/\u00fc>";
+	compose_says(o, "List-Unsubscribe must be printable ASCII, not empty");
+	o = campaign, o.list_unsubscribe = " ";
+	compose_says(o, "List-Unsubscribe must be printable ASCII, not empty");
+	memset(word, 'u', sizeof word - 1);
+	word[sizeof word - 1] = '\0';
+	o = campaign, o.list_unsubscribe = word;
+	compose_says(o, "List-Unsubscribe has a word too long for a line of 998 octets");
+	o = campaign, o.list_unsubscribe = NULL;
+	compose_says(o, "one-click unsubscribing needs an https URI in List-Unsubscribe");
+	o = campaign, o.list_unsubscribe = "<mailto:unsubscribe@example.org>";
+	compose_says(o, "one-click unsubscribing needs an https URI in List-Unsubscribe");
+	o = campaign, o.precedence = "bulk\nBcc: evil@x";
+	compose_says(o, "Precedence must be printable ASCII, not empty");
+	o = campaign, o.extra_value = NULL;
+	compose_says(o, "an extra header needs both a name and a value");
+	o = campaign, o.extra_name = NULL;
+	compose_says(o, "an extra header needs both a name and a value");
+	o = campaign, o.extra_value = "12\tBcc: evil@x";
+	compose_says(o, "X-CRM-Campaign must be printable ASCII, not empty");
+	o = campaign, o.extra_name = "bcc";
+	compose_says(o, "invalid extra header name 'bcc'");
+	o = campaign, o.extra_name = "Content-Type";
+	compose_says(o, "invalid extra header name 'Content-Type'");
+	o = campaign, o.extra_name = "Resent-To";
+	compose_says(o, "invalid extra header name 'Resent-To'");
+	o = campaign, o.extra_name = "Reply-To";
+	compose_says(o, "invalid extra header name 'Reply-To'");
+	o = campaign, o.extra_name = "X-Campaign: 12\nBcc";
+	compose_says(o, "invalid extra header name 'X-Campaign: 12\nBcc'");
+	o = campaign, o.extra_name = "X Campaign";
+	compose_says(o, "invalid extra header name 'X Campaign'");
+	o = campaign, o.extra_name = "";
+	compose_says(o, "invalid extra header name ''");
+	/* One-click alone, a Feedback-ID for the big mailbox providers. */
+	o = campaign, o.extra_name = "Feedback-ID", o.extra_value = "12:campaign:crm";
+	o.list_unsubscribe = "<mailto:u@example.org>, <HTTPS://example.org/u/1>";
+	{
+		size_t len;
+		char *out = composed(&o, &len);
+
+		ck_assert_ptr_nonnull(strstr(out, "\nFeedback-ID: 12:campaign:crm\n"));
+		free(out);
+	}
+}
+END_TEST
+
 START_TEST(test_new_id)
 {
 	char *a = NULL, *b = NULL;
@@ -774,11 +1257,477 @@ START_TEST(test_send)
 }
 END_TEST
 
+/* ---- delivery status notifications ---- */
+
+/* A Postfix hard bounce: the returned headers alone (text/rfc822-headers),
+ * the Diagnostic-Code folded as Postfix folds it. */
+static const char postfix_bounce[] =
+	"Return-Path: <>\n"
+	"Received: by mx1.example.org (Postfix)\n\tid 3F2A11C0042; Tue, 24 Nov 2026 08:15:02 +0000 (UTC)\n"
+	"Date: Tue, 24 Nov 2026 08:15:02 +0000 (UTC)\n"
+	"From: MAILER-DAEMON@mx1.example.org (Mail Delivery System)\n"
+	"Subject: Undelivered Mail Returned to Sender\n"
+	"To: news@example.org\n"
+	"Auto-Submitted: auto-replied\n"
+	"MIME-Version: 1.0\n"
+	"Content-Type: multipart/report; report-type=delivery-status;\n"
+	"\tboundary=\"3F2A11C0042.1795590902/mx1.example.org\"\n"
+	"Content-Transfer-Encoding: 7bit\n"
+	"Message-Id: <20261124081502.3F2A11C0042@mx1.example.org>\n"
+	"\n"
+	"This is a MIME-encapsulated message.\n"
+	"\n"
+	"--3F2A11C0042.1795590902/mx1.example.org\n"
+	"Content-Description: Notification\n"
+	"Content-Type: text/plain; charset=us-ascii\n"
+	"\n"
+	"This is the mail system at host mx1.example.org.\n"
+	"\n"
+	"I'm sorry to have to inform you that your message could not\n"
+	"be delivered to one or more recipients. It's attached below.\n"
+	"\n"
+	"<olga@example.ru>: host mx.example.ru[198.51.100.7] said: 550 5.1.1\n"
+	"    <olga@example.ru>: Recipient address rejected: User unknown in virtual\n"
+	"    mailbox table (in reply to RCPT TO command)\n"
+	"\n"
+	"--3F2A11C0042.1795590902/mx1.example.org\n"
+	"Content-Description: Delivery report\n"
+	"Content-Type: message/delivery-status\n"
+	"\n"
+	"Reporting-MTA: dns; mx1.example.org\n"
+	"X-Postfix-Queue-ID: 3F2A11C0042\n"
+	"X-Postfix-Sender: rfc822; news@example.org\n"
+	"Arrival-Date: Tue, 24 Nov 2026 08:15:01 +0000 (UTC)\n"
+	"\n"
+	"Final-Recipient: rfc822; olga@Example.RU\n"
+	"Original-Recipient: rfc822;olga@example.ru\n"
+	"Action: failed\n"
+	"Status: 5.1.1\n"
+	"Remote-MTA: dns; mx.example.ru\n"
+	"Diagnostic-Code: smtp; 550 5.1.1 <olga@example.ru>: Recipient address\n"
+	"    rejected: User unknown in virtual mailbox table\n"
+	"\n"
+	"--3F2A11C0042.1795590902/mx1.example.org\n"
+	"Content-Description: Undelivered Message Headers\n"
+	"Content-Type: text/rfc822-headers\n"
+	"\n"
+	"Return-Path: <news@example.org>\n"
+	"Received: by mail.example.org (Postfix, from userid 1000)\n"
+	"\tid 9C1D2E3F40; Sun, 22 Nov 2026 09:30:00 +0000 (UTC)\n"
+	"From: Example Shop <news@example.org>\n"
+	"To: =?UTF-8?b?0J7Qu9GM0LPQsCDQodC80LjRgNC90L7QstCw?= <olga@example.ru>\n"
+	"Subject: Winter sale\n"
+	"Message-Id: <1795339800.00000000000000c0@example.org>\n"
+	"Date: Sun, 22 Nov 2026 09:30:00 +0000\n"
+	"Precedence: bulk\n"
+	"\n"
+	"--3F2A11C0042.1795590902/mx1.example.org--\n";
+
+/* An Exim bounce: lower-case "Content-type", the per-recipient fields in
+ * Exim's order, the whole message returned as message/rfc822. */
+static const char exim_bounce[] =
+	"Return-path: <>\n"
+	"Envelope-to: news@example.org\n"
+	"Received: from Debian-exim by mail.example.com with local (Exim 4.96)\n"
+	"\tid 1tAbCd-000123-4X\n\tfor news@example.org; Tue, 24 Nov 2026 10:01:12 +0100\n"
+	"X-Failed-Recipients: bob@example.net\n"
+	"Auto-Submitted: auto-replied\n"
+	"From: Mail Delivery System <Mailer-Daemon@mail.example.com>\n"
+	"To: news@example.org\n"
+	"Content-Type: multipart/report; report-type=delivery-status; boundary=1795594872-eximdsn-1804289383\n"
+	"MIME-Version: 1.0\n"
+	"Subject: Mail delivery failed: returning message to sender\n"
+	"Message-Id: <E1tAbCd-000123-4X@mail.example.com>\n"
+	"Date: Tue, 24 Nov 2026 10:01:12 +0100\n"
+	"\n"
+	"--1795594872-eximdsn-1804289383\n"
+	"Content-type: text/plain; charset=us-ascii\n"
+	"\n"
+	"This message was created automatically by mail delivery software.\n"
+	"\n"
+	"A message that you sent could not be delivered to one or more of its\n"
+	"recipients. This is a permanent error. The following address(es) failed:\n"
+	"\n"
+	"  bob@example.net\n"
+	"    host mx.example.net [203.0.113.9]\n"
+	"    SMTP error from remote mail server after RCPT TO:<bob@example.net>:\n"
+	"    550 5.7.1 Mailbox disabled for this recipient\n"
+	"\n"
+	"--1795594872-eximdsn-1804289383\n"
+	"Content-type: message/delivery-status\n"
+	"\n"
+	"Reporting-MTA: dns; mail.example.com\n"
+	"\n"
+	"Action: failed\n"
+	"Final-Recipient: rfc822;bob@example.net\n"
+	"Status: 5.0.0\n"
+	"Remote-MTA: dns; mx.example.net\n"
+	"Diagnostic-Code: smtp; 550 5.7.1 Mailbox disabled for this recipient\n"
+	"\n"
+	"--1795594872-eximdsn-1804289383\n"
+	"Content-type: message/rfc822\n"
+	"\n"
+	"Return-path: <news@example.org>\n"
+	"From: Example Shop <news@example.org>\n"
+	"To: bob@example.net\n"
+	"Subject: Winter sale\n"
+	"Message-ID: <campaign.12.4817@example.org>\n"
+	"Date: Sun, 22 Nov 2026 09:30:00 +0000\n"
+	"MIME-Version: 1.0\n"
+	"Content-Type: text/plain; charset=utf-8\n"
+	"\n"
+	"This weekend only: 30% off everything in the shop.\n"
+	"\n"
+	"--1795594872-eximdsn-1804289383--\n";
+
+/* A Postfix delay warning: mailbox full, still being retried; the status
+ * with a comment after it, the action capitalised. */
+static const char delayed[] =
+	"From: MAILER-DAEMON@mx1.example.org (Mail Delivery System)\n"
+	"To: news@example.org\n"
+	"Subject: Delayed Mail (still being retried)\n"
+	"Auto-Submitted: auto-replied\n"
+	"MIME-Version: 1.0\n"
+	"Content-Type: multipart/report; report-type=\"delivery-status\"; boundary=\"B.1\"\n"
+	"\n"
+	"--B.1\n"
+	"Content-Type: text/plain; charset=us-ascii\n"
+	"\n"
+	"This is the mail system at host mx1.example.org.\n\n"
+	"####################################################################\n"
+	"# THIS IS A WARNING ONLY.  YOU DO NOT NEED TO RESEND YOUR MESSAGE. #\n"
+	"####################################################################\n"
+	"\n"
+	"--B.1\n"
+	"Content-Type: message/delivery-status\n"
+	"\n"
+	"Reporting-MTA: dns; mx1.example.org\n"
+	"Arrival-Date: Tue, 24 Nov 2026 08:15:01 +0000 (UTC)\n"
+	"\n"
+	"Final-Recipient: rfc822; carol@example.com\n"
+	"Original-Recipient: rfc822;carol@example.com\n"
+	"Action: Delayed\n"
+	"Status: 4.2.2 (mailbox full)\n"
+	"Remote-MTA: dns; mx.example.com\n"
+	"Diagnostic-Code: smtp; 452 4.2.2 <carol@example.com>: Mailbox full\n"
+	"Will-Retry-Until: Sun, 29 Nov 2026 08:15:01 +0000 (UTC)\n"
+	"\n"
+	"--B.1\n"
+	"Content-Type: text/rfc822-headers\n"
+	"\n"
+	"From: Example Shop <news@example.org>\n"
+	"To: carol@example.com\n"
+	"Message-ID: <1795339800.00000000000000c1@example.org>\n"
+	"\n"
+	"--B.1--\n";
+
+/* A Sendmail report asked for success and failure (NOTIFY=SUCCESS,FAILURE):
+ * one recipient failed, one delivered; upper-case types, an address in
+ * brackets with a comment, no returned message. */
+static const char two_rcpts[] =
+	"From: Mail Delivery Subsystem <MAILER-DAEMON@relay.example.net>\n"
+	"To: <news@example.org>\n"
+	"Subject: Return receipt\n"
+	"Auto-Submitted: auto-generated (return-receipt)\n"
+	"MIME-Version: 1.0\n"
+	"Content-Type: multipart/report; report-type=delivery-status;\n"
+	"\tboundary=\"2AOKq1ab012345.1795590000/relay.example.net\"\n"
+	"\n"
+	"--2AOKq1ab012345.1795590000/relay.example.net\n"
+	"\n"
+	"The original message was received at Tue, 24 Nov 2026 07:00:00 GMT\n"
+	"\n"
+	"--2AOKq1ab012345.1795590000/relay.example.net\n"
+	"Content-Type: message/delivery-status\n"
+	"\n"
+	"Reporting-MTA: dns; relay.example.net\n"
+	"Received-From-MTA: DNS; client.example.org\n"
+	"Arrival-Date: Tue, 24 Nov 2026 07:00:00 GMT\n"
+	"\n"
+	"Original-Recipient: rfc822;dave@example.net\n"
+	"Final-Recipient: RFC822; dave@example.net\n"
+	"Action: failed\n"
+	"Status: 5.2.1\n"
+	"Remote-MTA: DNS; mx.example.net\n"
+	"Diagnostic-Code: SMTP; 550 5.2.1 Mailbox disabled\n"
+	"Last-Attempt-Date: Tue, 24 Nov 2026 07:00:02 GMT\n"
+	"\n"
+	"Final-Recipient: RFC822; <erin@Example.NET> (Erin)\n"
+	"Action: delivered (to mailbox)\n"
+	"Status: 2.0.0\n"
+	"Remote-MTA: DNS; mx.example.net\n"
+	"Diagnostic-Code: SMTP; 250 2.0.0 OK\n"
+	"\n"
+	"--2AOKq1ab012345.1795590000/relay.example.net--\n";
+
+/* An Exchange report: CRLF line ends, field names in any case, the
+ * obsolete blank before a colon, a Diagnostic-Code folded three times. */
+static const char exchange_crlf[] =
+	"From: postmaster@example.com\r\n"
+	"To: news@example.org\r\n"
+	"Subject: Undeliverable: Winter sale\r\n"
+	"Content-Type: multipart/report; report-type=delivery-status;\r\n"
+	"\tboundary=\"_000_report_\"\r\n"
+	"MIME-Version: 1.0\r\n"
+	"\r\n"
+	"--_000_report_\r\n"
+	"Content-Type: text/plain; charset=\"us-ascii\"\r\n"
+	"\r\n"
+	"Delivery has failed to these recipients or groups:\r\n"
+	"\r\n"
+	"--_000_report_\r\n"
+	"Content-Type: message/delivery-status\r\n"
+	"\r\n"
+	"reporting-mta: dns;EX01.example.com\r\n"
+	"\r\n"
+	"FINAL-RECIPIENT: rfc822;Frank@Example.COM\r\n"
+	"action : failed\r\n"
+	"status: 5.1.10\r\n"
+	"diagnostic-code: smtp;550 5.1.10 RESOLVER.ADR.RecipientNotFound;\r\n"
+	" Recipient not found\r\n"
+	"\tby SMTP address\r\n"
+	"   lookup\r\n"
+	"x-display-name: Frank\r\n"
+	"\r\n"
+	"--_000_report_\r\n"
+	"Content-Type: text/rfc822-headers\r\n"
+	"\r\n"
+	"From: Example Shop <news@example.org>\r\n"
+	"Message-ID:\r\n"
+	" <1795339800.00000000000000c2@example.org>\r\n"
+	"\r\n"
+	"--_000_report_--\r\n";
+
+/* A report of RFC 6533: the global status part in base64, one block with
+ * only an Original-Recipient and a status cut short, one with a UTF-8
+ * address; the returned headers as message/global-headers.  The status
+ * part says (CRLF lines):
+ *   Reporting-MTA: dns; mx.example.net
+ *
+ *   Original-Recipient: utf-8; josé@Example.ORG
+ *   Action: failed
+ *   Status: 5.1
+ *
+ *   Final-Recipient: utf-8; 用户@example.cn
+ *   Action: failed
+ *   Status: (unknown user) 5.1.1
+ *   Diagnostic-Code: smtp; 550 5.1.1 用户不存在 */
+static const char global_dsn[] =
+	"From: MAILER-DAEMON@mx.example.net\n"
+	"To: news@example.org\n"
+	"Subject: Undelivered Mail Returned to Sender\n"
+	"MIME-Version: 1.0\n"
+	"Content-Type: multipart/report; report-type=global-delivery-status; boundary=g\n"
+	"\n"
+	"--g\n"
+	"Content-Type: text/plain; charset=utf-8\n"
+	"\n"
+	"Your message could not be delivered.\n"
+	"--g\n"
+	"Content-Type: message/global-delivery-status\n"
+	"Content-Transfer-Encoding: base64\n"
+	"\n"
+	"UmVwb3J0aW5nLU1UQTogZG5zOyBteC5leGFtcGxlLm5ldA0KDQpPcmlnaW5hbC1SZWNpcGllbnQ6\n"
+	"IHV0Zi04OyBqb3PDqUBFeGFtcGxlLk9SRw0KQWN0aW9uOiBmYWlsZWQNClN0YXR1czogNS4xDQoN\n"
+	"CkZpbmFsLVJlY2lwaWVudDogdXRmLTg7IOeUqOaIt0BleGFtcGxlLmNuDQpBY3Rpb246IGZhaWxl\n"
+	"ZA0KU3RhdHVzOiAodW5rbm93biB1c2VyKSA1LjEuMQ0KRGlhZ25vc3RpYy1Db2RlOiBzbXRwOyA1\n"
+	"NTAgNS4xLjEg55So5oi35LiN5a2Y5ZyoDQo=\n"
+	"--g\n"
+	"Content-Type: message/global-headers\n"
+	"\n"
+	"From: Example Shop <news@example.org>\n"
+	"To: =?UTF-8?q?jos=C3=A9?= <jos\u00e9@example.org>\n"
+	"Message-ID: <1795339800.00000000000000c3@example.org>\n"
+	"--g--\n";
+
+/* raw read as a DSN, which it must be. */
+static struct crm_dsn *dsn_of(const char *raw, size_t len)
+{
+	struct crm_dsn *d = NULL;
+
+	ck_assert_msg(crm_mail_dsn(&d, raw, len) == 1, "%s", crm_error_message());
+	ck_assert_ptr_nonnull(d);
+	ck_assert_uint_ge(d->nrcpts, 1);
+	return d;
+}
+
+static void rcpt_is(const struct crm_dsn_rcpt *r, const char *recipient, const char *action,
+		    const char *status, const char *diagnostic)
+{
+	same(r->recipient, recipient);
+	same(r->action, action);
+	same(r->status, status);
+	same(r->diagnostic, diagnostic);
+}
+
+START_TEST(test_dsn_postfix)
+{
+	struct crm_dsn *d = dsn_of(postfix_bounce, sizeof postfix_bounce - 1);
+	struct crm_mail *m = NULL;
+
+	same(d->original_id, "1795339800.00000000000000c0@example.org");
+	same(d->reporting_mta, "mx1.example.org");
+	ck_assert_uint_eq(d->nrcpts, 1);
+	rcpt_is(&d->rcpts[0], "olga@example.ru", "failed", "5.1.1",
+		"550 5.1.1 <olga@example.ru>: Recipient address rejected: User unknown in"
+		" virtual mailbox table");
+	crm_dsn_free(d);
+	/* The same message as crm_mail_parse sees it. */
+	ck_assert_int_eq(crm_mail_parse(&m, postfix_bounce, sizeof postfix_bounce - 1, CAP), CRM_OK);
+	ck_assert_int_eq(m->report, 1);
+	ck_assert_int_eq(m->automatic, 1);
+	crm_mail_free(m);
+}
+END_TEST
+
+START_TEST(test_dsn_exim)
+{
+	struct crm_dsn *d = dsn_of(exim_bounce, sizeof exim_bounce - 1);
+
+	same(d->original_id, "campaign.12.4817@example.org");
+	same(d->reporting_mta, "mail.example.com");
+	ck_assert_uint_eq(d->nrcpts, 1);
+	rcpt_is(&d->rcpts[0], "bob@example.net", "failed", "5.0.0",
+		"550 5.7.1 Mailbox disabled for this recipient");
+	crm_dsn_free(d);
+}
+END_TEST
+
+START_TEST(test_dsn_delayed)
+{
+	struct crm_dsn *d = dsn_of(delayed, sizeof delayed - 1);
+
+	same(d->original_id, "1795339800.00000000000000c1@example.org");
+	ck_assert_uint_eq(d->nrcpts, 1);
+	rcpt_is(&d->rcpts[0], "carol@example.com", "delayed", "4.2.2",
+		"452 4.2.2 <carol@example.com>: Mailbox full");
+	crm_dsn_free(d);
+}
+END_TEST
+
+START_TEST(test_dsn_two_recipients)
+{
+	struct crm_dsn *d = dsn_of(two_rcpts, sizeof two_rcpts - 1);
+
+	same(d->original_id, NULL);
+	same(d->reporting_mta, "relay.example.net");
+	ck_assert_uint_eq(d->nrcpts, 2);
+	rcpt_is(&d->rcpts[0], "dave@example.net", "failed", "5.2.1", "550 5.2.1 Mailbox disabled");
+	rcpt_is(&d->rcpts[1], "erin@example.net", "delivered", "2.0.0", "250 2.0.0 OK");
+	crm_dsn_free(d);
+}
+END_TEST
+
+START_TEST(test_dsn_crlf_folded)
+{
+	struct crm_dsn *d = dsn_of(exchange_crlf, sizeof exchange_crlf - 1);
+
+	same(d->original_id, "1795339800.00000000000000c2@example.org");
+	same(d->reporting_mta, "EX01.example.com");
+	ck_assert_uint_eq(d->nrcpts, 1);
+	/* The local part is the receiving host's business: kept as written. */
+	rcpt_is(&d->rcpts[0], "Frank@example.com", "failed", "5.1.10",
+		"550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address"
+		" lookup");
+	crm_dsn_free(d);
+}
+END_TEST
+
+START_TEST(test_dsn_global)
+{
+	struct crm_dsn *d = dsn_of(global_dsn, sizeof global_dsn - 1);
+	struct crm_mail *m = NULL;
+
+	same(d->original_id, "1795339800.00000000000000c3@example.org");
+	same(d->reporting_mta, "mx.example.net");
+	ck_assert_uint_eq(d->nrcpts, 2);
+	rcpt_is(&d->rcpts[0], "jos\u00e9@example.org", "failed", NULL, NULL); /* "5.1" */
+	rcpt_is(&d->rcpts[1], "\u7528\u6237@example.cn", "failed", "5.1.1",
+		"550 5.1.1 \u7528\u6237\u4e0d\u5b58\u5728");
+	crm_dsn_free(d);
+	ck_assert_int_eq(crm_mail_parse(&m, global_dsn, sizeof global_dsn - 1, CAP), CRM_OK);
+	ck_assert_int_eq(m->report, 1);
+	crm_mail_free(m);
+}
+END_TEST
+
+START_TEST(test_dsn_fixture)
+{
+	size_t len;
+	char *raw = load("dsn.eml", &len);
+	struct crm_dsn *d = dsn_of(raw, len);
+
+	same(d->original_id, "1763867564.0123456789abcdef@example.org");
+	same(d->reporting_mta, "mail.example.org");
+	ck_assert_uint_eq(d->nrcpts, 1);
+	rcpt_is(&d->rcpts[0], "nobody@example.com", "failed", "5.1.1",
+		"550 5.1.1 <nobody@example.com>: Recipient address rejected: User unknown");
+	crm_dsn_free(d);
+	free(raw);
+}
+END_TEST
+
+static void not_dsn(const char *raw)
+{
+	struct crm_dsn *d = (struct crm_dsn *)&d;
+
+	ck_assert_int_eq(crm_mail_dsn(&d, raw, strlen(raw)), 0);
+	ck_assert_ptr_null(d);
+}
+
+static void bad_dsn(const char *raw, const char *want)
+{
+	struct crm_dsn *d = (struct crm_dsn *)&d;
+
+	ck_assert_int_eq(crm_mail_dsn(&d, raw, strlen(raw)), CRM_EDATA);
+	ck_assert_ptr_null(d);
+	ck_assert_str_eq(crm_error_message(), want);
+}
+
+START_TEST(test_dsn_not_one)
+{
+	size_t len;
+	char *raw = load("reply.eml", &len);
+	const char *missing = strstr(postfix_bounce, "--3F2A11C0042.1795590902/mx1.example.org\n"
+				     "Content-Description: Delivery report");
+	const char *notes = strstr(postfix_bounce, "\nFinal-Recipient:");
+	char cut[sizeof postfix_bounce];
+
+	not_dsn(raw);
+	free(raw);
+	raw = load("autoreply.eml", &len);
+	not_dsn(raw);
+	free(raw);
+	not_dsn("");
+	not_dsn("just some words\n");
+	not_dsn("From: a@example.com\nContent-Type: multipart/report;"
+		" report-type=disposition-notification; boundary=b\n\n--b\n"
+		"Content-Type: message/disposition-notification\n\n"
+		"Final-Recipient: rfc822; a@example.com\n--b--\n");
+	/* Says it is a delivery report, and is not one. */
+	snprintf(cut, sizeof cut, "%.*s%s", (int)(missing - postfix_bounce), postfix_bounce,
+		 strstr(missing, "--3F2A11C0042.1795590902/mx1.example.org\n"
+			"Content-Description: Undelivered"));
+	bad_dsn(cut, "delivery report without a delivery-status part");
+	snprintf(cut, sizeof cut, "%.*s\n%s", (int)(notes - postfix_bounce), postfix_bounce,
+		 strstr(notes, "--3F2A11C0042"));
+	bad_dsn(cut, "delivery report about no recipient");
+	bad_dsn("Content-Type: multipart/report; report-type=delivery-status; boundary=b\n\n"
+		"--b\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; x\n\n"
+		"Final-Recipient: rfc822;\nAction: failed\n--b--\n",
+		"delivery report about no recipient");
+	/* An empty status part (an empty array of bytes has no buffer). */
+	bad_dsn("Content-Type: multipart/report; report-type=delivery-status; boundary=b\n\n"
+		"--b\nContent-Type: message/delivery-status\n\n--b--\n",
+		"delivery report about no recipient");
+}
+END_TEST
+
 Suite *mail_suite(void)
 {
 	Suite *s = suite_create("mail");
 	TCase *in = tcase_create("parse"), *src = tcase_create("sources");
-	TCase *out = tcase_create("compose");
+	TCase *out = tcase_create("compose"), *dsn = tcase_create("dsn");
 
 	tcase_add_checked_fixture(in, setup, NULL);
 	tcase_add_test(in, test_thunderbird_alternative);
@@ -809,8 +1758,25 @@ Suite *mail_suite(void)
 	tcase_add_test(out, test_compose_round_trip);
 	tcase_add_test(out, test_compose_automatic_and_names);
 	tcase_add_test(out, test_compose_refused);
+	tcase_add_test(out, test_compose_campaign);
+	tcase_add_test(out, test_compose_html_ascii);
+	tcase_add_test(out, test_compose_names_scripts);
+	tcase_add_test(out, test_compose_hostile_names);
+	tcase_add_test(out, test_compose_one_line);
+	tcase_add_test(out, test_compose_long_words);
+	tcase_add_test(out, test_compose_campaign_refused);
 	tcase_add_test(out, test_new_id);
 	tcase_add_test(out, test_send);
 	suite_add_tcase(s, out);
+	tcase_add_checked_fixture(dsn, setup, NULL);
+	tcase_add_test(dsn, test_dsn_postfix);
+	tcase_add_test(dsn, test_dsn_exim);
+	tcase_add_test(dsn, test_dsn_delayed);
+	tcase_add_test(dsn, test_dsn_two_recipients);
+	tcase_add_test(dsn, test_dsn_crlf_folded);
+	tcase_add_test(dsn, test_dsn_global);
+	tcase_add_test(dsn, test_dsn_fixture);
+	tcase_add_test(dsn, test_dsn_not_one);
+	suite_add_tcase(s, dsn);
 	return s;
 }
