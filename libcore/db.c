@@ -473,6 +473,11 @@ int crm_db_bulk_wide(crm_db *db)
 	return rc ? rc : crm_db_exec(db, "PRAGMA cache_size = -262144");
 }
 
+int crm_db_durable(crm_db *db, bool durable)
+{
+	return crm_db_run(db, durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+}
+
 /* Copies every page, retrying while writers hold locks. */
 static int copy_pages(crm_db *db, sqlite3 *dst)
 {

@@ -165,6 +165,13 @@ void crm_db_now(crm_db *db, char out[21]);
 /* Fails with CRM_EREADONLY when the database was opened read-only. */
 int crm_db_writable(crm_db *db);
 
+struct crm_query;
+
+/* Keeps only the records of a query for which the SQL condition sql
+ * (row alias t, no parameters) holds: libcore's own conditions, never
+ * user text. */
+int crm_query_sql(struct crm_query *q, const char *sql);
+
 /* Appends an audit entry (entity, id, action, changes JSON or NULL). */
 int crm_audit_add(crm_db *db, const char *entity, int64_t id, const char *action,
                   const char *changes);

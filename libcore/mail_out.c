@@ -348,21 +348,23 @@ static int set_bulk(GMimeMessage *msg, const struct crm_mail_out *o)
 	return rc;
 }
 
-/* A text/subtype part of UTF-8 text, in the transfer encoding GMime
- * finds best for 7-bit transport. */
+/* A text/subtype part of UTF-8 text: 7bit when it can be, else
+ * quoted-printable (GMime would take base64 for mostly non-ASCII text). */
 static GMimeObject *text_part(const char *subtype, const char *text)
 {
 	GMimeTextPart *part = g_mime_text_part_new_with_subtype(subtype);
 	GMimeStream *st = g_mime_stream_mem_new_with_buffer(text, strlen(text));
 	GMimeDataWrapper *w = g_mime_data_wrapper_new_with_stream(st, GMIME_CONTENT_ENCODING_DEFAULT);
+	GMimeContentEncoding enc;
 
 	/* Not g_mime_text_part_set_text: it would pick Latin-1 for text
 	 * that fits, and mail from here is UTF-8 throughout. */
 	g_mime_text_part_set_charset(part, "utf-8");
 	g_mime_part_set_content(GMIME_PART(part), w);
+	enc = g_mime_part_get_best_content_encoding(GMIME_PART(part),
+	                                            GMIME_ENCODING_CONSTRAINT_7BIT);
 	g_mime_part_set_content_encoding(GMIME_PART(part),
-		g_mime_part_get_best_content_encoding(GMIME_PART(part),
-		                                      GMIME_ENCODING_CONSTRAINT_7BIT));
+		enc == GMIME_CONTENT_ENCODING_BASE64 ? GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE : enc);
 	g_object_unref(w);
 	g_object_unref(st);
 	return GMIME_OBJECT(part);

@@ -311,3 +311,48 @@ int crm_maildir_deliver(const char *dir, const char *raw, size_t len, char **nam
 	return (*name = strdup(file)) ? CRM_OK : crm_error_nomem();
 }
 
+
+/* ---- writing an mbox ---- */
+
+/* Whether the line at p (n bytes) is ">*From ": quoted on the way in. */
+static int from_line(const char *p, size_t n)
+{
+	size_t k = 0;
+
+	while (k < n && p[k] == '>')
+		k++;
+	return n - k >= 5 && !memcmp(p + k, "From ", 5);
+}
+
+int crm_mail_mbox_entry(struct crm_buf *b, const char *raw, size_t len, const char *now)
+{
+	static const char *const days[] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
+	static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul",
+		                              "Aug", "Sep", "Oct", "Nov", "Dec" };
+	struct tm tm = { 0 };
+	int rc;
+
+	/* The asctime form mbox readers expect, from the UTC timestamp. */
+	if (sscanf(now, "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+	           &tm.tm_hour, &tm.tm_min, &tm.tm_sec) == 6) {
+		tm.tm_year -= 1900;
+		tm.tm_mon -= 1;
+		timegm(&tm);
+	}
+	rc = crm_buf_printf(b, "From MAILER-DAEMON %s %s %2d %02d:%02d:%02d %d\n",
+	                    days[tm.tm_wday % 7], months[tm.tm_mon % 12], tm.tm_mday, tm.tm_hour,
+	                    tm.tm_min, tm.tm_sec, tm.tm_year + 1900);
+	for (size_t i = 0; !rc && i < len;) {
+		const char *nl = memchr(raw + i, '\n', len - i);
+		size_t n = nl ? (size_t)(nl - (raw + i)) + 1 : len - i;
+
+		if (from_line(raw + i, n))
+			rc = crm_buf_putc(b, '>');
+		if (!rc)
+			rc = crm_buf_put(b, raw + i, n);
+		i += n;
+	}
+	if (!rc && len && raw[len - 1] != '\n')
+		rc = crm_buf_putc(b, '\n');
+	return rc ? rc : crm_buf_putc(b, '\n');
+}

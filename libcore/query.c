@@ -262,6 +262,22 @@ int crm_query_where(crm_query *q, const char *text)
 	return rc;
 }
 
+/* Whether value is one of the words of choices ("a|b|c"). */
+static int choice_of(const char *choices, const char *value)
+{
+	size_t n = value ? strlen(value) : 0;
+
+	for (const char *p = choices; n && *p; p += strcspn(p, "|"), p += *p == '|')
+		if (strcspn(p, "|") == n && !strncmp(p, value, n))
+			return 1;
+	return 0;
+}
+
+int crm_query_sql(crm_query *q, const char *sql)
+{
+	return crm_buf_printf(&q->where.sql, " AND (%s)", sql);
+}
+
 int crm_query_option(crm_query *q, const char *name, const char *value)
 {
 	const struct crm_option *o = q->e->options;
@@ -271,6 +287,9 @@ int crm_query_option(crm_query *q, const char *name, const char *value)
 		o++;
 	if (!o || !o->name)
 		return crm_error_set(CRM_EUSAGE, "a %s has no option '%s'", q->e->name, name);
+	if (o->arg && strchr(o->arg, '|') && !choice_of(o->arg, value))
+		return crm_error_set(CRM_EUSAGE, "--%s: expected %s, not '%s'", name, o->arg,
+		                     value ? value : "");
 	crm_buf_printf(&q->where.sql, " AND (%s)", o->sql);
 	if (!o->arg)
 		return CRM_OK;

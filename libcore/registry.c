@@ -295,6 +295,24 @@ static int contact_resolve(crm_db *db, const char *ref, int64_t *id)
 }
 
 static const char *const contact_filters[] = { "company", "status", NULL };
+
+/* The latest NPS answer of a person, as the word of its band. */
+#define NPS_BAND \
+	"(SELECT CASE WHEN score >= 9 THEN 'promoter' WHEN score >= 7 THEN 'passive'" \
+	" ELSE 'detractor' END FROM responses WHERE contact_id = t.id AND kind = 'nps'" \
+	" AND archived_at IS NULL ORDER BY at DESC, id DESC LIMIT 1)"
+
+static const struct crm_option contact_options[] = {
+	{ "purchased-since", "DATE", "only people with a purchase (not cancelled or a refund)"
+	  " on or after DATE", "EXISTS (SELECT 1 FROM purchases p WHERE p.contact_id = t.id"
+	  " AND p.refund_of IS NULL AND p.archived_at IS NULL AND p.status <> 'cancelled'"
+	  " AND p.at >= ?)" },
+	{ "tier", "TIER", "only people in loyalty tier TIER", "(SELECT nullif(tier, '')"
+	  " FROM loyalty_tiers WHERE contact_id = t.id ORDER BY at DESC, id DESC LIMIT 1) = ?" },
+	{ "nps", "promoter|passive|detractor", "only people whose latest NPS answer was in"
+	  " that band (9-10, 7-8, 0-6)", NPS_BAND " = ?" },
+	{ NULL, NULL, NULL, NULL }
+};
 static const char *const contact_sides[] = { "consents", NULL };
 
 const struct crm_entity crm_contact_entity = {
@@ -306,7 +324,8 @@ const struct crm_entity crm_contact_entity = {
 	.after_write = contact_after_write, .erasable = 1, .synonyms = contact_synonyms,
 	.reindex = crm_contact_reindex,
 	.tag_table = "contact_tags", .note_table = "interactions", .side_tables = contact_sides,
-	.default_key = "email", .filters = contact_filters, .resolve = contact_resolve,
+	.default_key = "email", .filters = contact_filters, .options = contact_options,
+	.resolve = contact_resolve,
 	.label = "coalesce(r.email, r.id)",
 };
 

@@ -11,7 +11,7 @@ static const struct cli_verb verbs[] = {
 	{ "tag", verb_tag, "add|rm TAG ID...|-", "add or remove a tag", CLI_WRITE, verb_set_opts },
 	{ "note", verb_note, "ID [TEXT]", "log an interaction (text from stdin without TEXT)", CLI_WRITE, verb_note_opts },
 	{ "timeline", verb_timeline, "ID", "interactions and changes, newest first", CLI_OUTPUT, NULL },
-	{ "consent", people_consent, "set ID CHANNEL STATUS | show ID", "record or show consent per channel", CLI_OUTPUT | CLI_NODB, people_consent_opts },
+	{ "consent", people_consent, "set ID|- CHANNEL STATUS | show ID", "record or show consent per channel", CLI_OUTPUT | CLI_NODB, people_consent_opts },
 	{ "export-data", people_export, "ID", "print everything stored about a person as JSON", 0, NULL },
 	{ "merge", people_merge, "ID ID...|-", "merge records of one person into one (crm-dedup unmerge undoes)", CLI_WRITE, people_merge_opts },
 	{ "erase", people_erase, "ID", "erase a person's personal data (GDPR)", CLI_NODB, NULL },

@@ -11,19 +11,24 @@ const struct cli_opt people_consent_opts[] = {
 	{ NULL, 0, 0, NULL, NULL }
 };
 
+/* consent set ID|- CHANNEL STATUS: "-" records it for every id on
+ * stdin (a list piped from crm-contact list -f id), all or none. */
 static int consent_set(struct cli *c, int argc, char **argv)
 {
-	int64_t id;
-	int rc, status;
+	int64_t *ids = NULL;
+	size_t n = 0;
+	int rc;
 
 	if (argc != 3)
-		return cli_usage_error(c, "expected: consent set ID CHANNEL STATUS");
-	if ((status = verb_one_id(c, argc, argv, &id)))
-		return status;
-	if ((rc = cli_open(c, 1)) ||
-	    (rc = crm_contact_consent_set(c->db, id, argv[1], argv[2], cli_get(c, "source"))))
+		return cli_usage_error(c, "expected: consent set ID|- CHANNEL STATUS");
+	if ((rc = cli_ids(c, 1, argv, &ids, &n)) || (rc = cli_open(c, 1))) {
+		free(ids);
 		return cli_error(c, rc);
-	return 0;
+	}
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = crm_contact_consent_set(c->db, ids[i], argv[1], argv[2], cli_get(c, "source"));
+	free(ids);
+	return rc ? cli_error(c, rc) : 0;
 }
 
 int people_consent(struct cli *c, int argc, char **argv)

@@ -72,6 +72,14 @@ int crm_db_bulk(crm_db *db);
  * pages are read. */
 int crm_db_bulk_wide(crm_db *db);
 
+/* Chooses what the next commits wait for: durable (the default), the
+ * disk, so that a commit survives a power cut; not durable, only the
+ * operating system, so that it survives the program being killed, and
+ * the next durable commit makes it durable too.  A send log marks a
+ * message as sent this way, many times a second, where losing the mark
+ * leaves it in doubt, never sent twice. */
+int crm_db_durable(crm_db *db, bool durable);
+
 /* Rolls back the open transaction, if any. */
 void crm_db_rollback(crm_db *db);
 

@@ -120,9 +120,9 @@ struct crm_mail_out {
  *
  * The body is one text/plain part in UTF-8; with html, a
  * multipart/alternative of that part and a text/html one.  A part that
- * is not ASCII in lines of 998 octets at most is quoted-printable, or
- * base64 when a sixth of its bytes or more are not ASCII (GMime's
- * choice: Cyrillic or CJK text).
+ * is not ASCII in lines of 998 octets at most is quoted-printable, in
+ * every script: what is ASCII in it (links, tags, numbers) stays
+ * readable to filters and people reading the source.
  *
  * A display name (from_name, to_name) and the subject are written on one
  * line whatever they hold: each run of control characters (CR, LF, TAB,
@@ -188,5 +188,14 @@ int crm_mail_dsn(struct crm_dsn **out, const char *raw, size_t len);
 
 /* Frees d and everything in it; NULL-safe. */
 void crm_dsn_free(struct crm_dsn *d);
+
+struct crm_buf;
+
+/* Appends to b the len bytes of message raw as one mbox entry: a "From "
+ * line dated now (a UTC timestamp), the message with every line that
+ * starts with ">*From " given one more '>' (mboxrd, as
+ * crm_mail_each_mbox reads it back), ending in a blank line.  Returns
+ * CRM_OK or CRM_ENOMEM. */
+int crm_mail_mbox_entry(struct crm_buf *b, const char *raw, size_t len, const char *now);
 
 #endif
