@@ -5,6 +5,7 @@
 #include "crm/audit.h"
 #include "crm/buf.h"
 #include "crm/calendar.h"
+#include "crm/campaign.h"
 #include "crm/config.h"
 #include "crm/contact.h"
 #include "crm/date.h"

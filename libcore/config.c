@@ -69,6 +69,9 @@ static const struct cfg_key keys[] = {
 	  "a mapping of earn rules, tiers, expiry, rewards and cards" },
 	{ "report", CRM_Y_MAPPING, set_report, offsetof(struct crm_config, report), 0,
 	  "a mapping of customer_definition and active_window" },
+	{ "campaign", CRM_Y_MAPPING, crm_config_set_campaign, 0, 0,
+	  "a mapping of unsubscribe_url, unsubscribe_mailto, soft_bounces, soft_bounce_window"
+	  " and results_window" },
 };
 
 int crm_config_wrong(const struct loader *ld, const struct cfg_key *key,
@@ -412,6 +415,7 @@ int crm_config_load(crm_config **out, const char *path)
 	crm_config_sales_defaults(cfg);
 	crm_config_desk_defaults(cfg);
 	cfg->report = report_defaults;
+	crm_config_campaign_defaults(cfg);
 	rc = path ? load_path(cfg, path, 0) : load_default(cfg);
 	if (rc) {
 		crm_config_free(cfg);
@@ -455,6 +459,7 @@ void crm_config_free(crm_config *c)
 	crm_config_sales_free(c);
 	crm_config_desk_free(c);
 	crm_config_loyalty_free(c);
+	crm_config_campaign_free(c);
 	free_locales(c);
 	free(c);
 }

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "crm/calendar.h"
+#include "crm/campaign.h"
 #include "crm/config.h"
 #include "crm/report.h"
 #include "ydoc.h"
@@ -78,6 +79,7 @@ struct crm_config {
 	size_t nlocales;
 	struct crm_loyalty_text loyalty;
 	struct crm_report_config report;
+	struct crm_campaign_config campaign;
 };
 
 struct loader {
@@ -111,6 +113,11 @@ cfg_setter crm_config_set_pipelines, crm_config_set_lost, crm_config_set_targets
 /* Sets the built-in sales defaults; frees what the sales keys hold. */
 void crm_config_sales_defaults(crm_config *c);
 void crm_config_sales_free(crm_config *c);
+
+/* The campaign key (config_campaign.c). */
+cfg_setter crm_config_set_campaign;
+void crm_config_campaign_defaults(crm_config *c);
+void crm_config_campaign_free(crm_config *c);
 
 cfg_setter crm_config_set_queues, crm_config_set_mail, crm_config_set_calendars,
 	crm_config_set_sla;

@@ -151,6 +151,11 @@ static int export_sections(crm_db *db, int64_t id, json_t *doc)
 		           " WHERE contact_id = ?1 ORDER BY id" },
 		{ "tasks", "SELECT id, title, due, status, done_at, owner, created_at FROM tasks"
 		           " WHERE contact_id = ?1 ORDER BY id" },
+		{ "campaign_mail", "SELECT s.campaign_id AS campaign, c.name, s.occurrence, s.state,"
+		                   " s.reason, s.email, s.message_id, s.at, s.sent_at, s.bounced_at,"
+		                   " s.replied_at, s.unsubscribed_at FROM campaign_sends s"
+		                   " JOIN campaigns c ON c.id = s.campaign_id WHERE s.contact_id = ?1"
+		                   " ORDER BY s.id" },
 	};
 	int rc = CRM_OK;
 
@@ -188,6 +193,13 @@ int crm_contact_export(crm_db *db, int64_t id, char **out)
 
 /* The statements that erase one person's data, ?1 being the contact id. */
 static const char *const erase_sql[] = {
+	/* Bounces are kept by address: the person's go before it does. */
+	("DELETE FROM mail_bounces WHERE email = (SELECT email_norm FROM contacts WHERE id = ?1)"
+	 " OR send_id IN (SELECT id FROM campaign_sends WHERE contact_id = ?1)"),
+	"DELETE FROM mail_bounced WHERE email = (SELECT email_norm FROM contacts WHERE id = ?1)",
+	/* The send log keeps that a message went, not where. */
+	"UPDATE campaign_sends SET email = NULL WHERE contact_id = ?1",
+	"DELETE FROM segment_members WHERE contact_id = ?1",
 	"UPDATE contacts SET first_name = NULL, last_name = NULL, name_key = NULL,"
 	" email = NULL, email_norm = NULL, email_key = NULL, phone = NULL,"
 	" phone_e164 = NULL, tags = NULL, title = NULL, street = NULL, city = NULL, region = NULL,"

@@ -342,7 +342,7 @@ const struct crm_entity crm_company_entity = {
 static const struct crm_entity *const entities[] = {
 	&crm_contact_entity, &crm_company_entity, &crm_deal_entity, &crm_task_entity,
 	&crm_ticket_entity,
-	&crm_article_entity, &crm_response_entity, &crm_purchase_entity
+	&crm_article_entity, &crm_response_entity, &crm_purchase_entity, &crm_campaign_entity
 };
 
 const char *crm_entity_filter(const struct crm_entity *e, size_t i)

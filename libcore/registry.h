@@ -88,6 +88,9 @@ int crm_ticket_reindex(crm_db *db, const char *where, int64_t arg);
 extern const struct crm_entity crm_article_entity;
 extern const struct crm_entity crm_response_entity;
 extern const struct crm_entity crm_purchase_entity;
+extern const struct crm_entity crm_campaign_entity;
+
+int crm_campaign_reindex(crm_db *db, const char *where, int64_t arg);
 
 int crm_purchase_reindex(crm_db *db, const char *where, int64_t arg);
 

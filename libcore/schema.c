@@ -517,6 +517,83 @@ static const char step11[] =
 	"CREATE INDEX ticket_status_at ON ticket_status(at, status, ticket_id);"
 	"CREATE INDEX ticket_messages_replies ON ticket_messages(at) WHERE kind = 'reply';";
 
+/* Marketing (crm-campaign(1)): saved segments of people (a snapshot keeps
+ * its members), mail templates in language variants, campaigns and
+ * triggers (an entity with custom fields, tags and notes), and the send
+ * log: one row per campaign, person and occurrence (a trigger's year)
+ * under a unique constraint, written before each hand-off, so that no
+ * run -- repeated, resumed or concurrent -- mails anyone twice.  Bounced
+ * addresses are kept apart from people: an address is what bounces. */
+static const char step12[] =
+	"CREATE TABLE segments ("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL UNIQUE,"
+	" filter TEXT NOT NULL, snapshot_at TEXT,"
+	" created_at TEXT NOT NULL, updated_at TEXT NOT NULL);"
+	"CREATE TABLE segment_members ("
+	" segment_id INTEGER NOT NULL REFERENCES segments(id) ON DELETE CASCADE,"
+	" contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,"
+	" PRIMARY KEY (segment_id, contact_id)) WITHOUT ROWID;"
+	"CREATE TABLE templates ("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL,"
+	" language TEXT NOT NULL DEFAULT '',"
+	" subject TEXT NOT NULL, from_name TEXT, text TEXT NOT NULL, html TEXT,"
+	" created_at TEXT NOT NULL, updated_at TEXT NOT NULL,"
+	" UNIQUE (name, language));"
+	"CREATE TABLE campaigns ("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL,"
+	" kind TEXT NOT NULL DEFAULT 'campaign' CHECK (kind IN ('campaign','trigger')),"
+	" segment TEXT, template TEXT NOT NULL,"
+	" from_addr TEXT, from_name TEXT, subject TEXT, deliver TEXT,"
+	" trigger_on TEXT, days_before INTEGER, points INTEGER,"
+	" status TEXT NOT NULL DEFAULT 'draft'"
+	"  CHECK (status IN ('draft','sending','sent','active','paused')),"
+	" tags TEXT, archived_at TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);"
+	"CREATE TABLE campaign_custom ("
+	" campaign_id INTEGER NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,"
+	" key TEXT NOT NULL, value TEXT NOT NULL,"
+	" PRIMARY KEY (campaign_id, key)) WITHOUT ROWID;"
+	"CREATE INDEX campaign_custom_value ON campaign_custom(key, value);"
+	"CREATE TABLE campaign_tags ("
+	" campaign_id INTEGER NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,"
+	" tag TEXT NOT NULL,"
+	" PRIMARY KEY (campaign_id, tag)) WITHOUT ROWID;"
+	"CREATE INDEX campaign_tags_tag ON campaign_tags(tag, campaign_id);"
+	"CREATE TABLE campaign_notes ("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" campaign_id INTEGER NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,"
+	" kind TEXT NOT NULL CHECK (kind IN ('call','email','meeting','note','sms','chat')),"
+	" at TEXT NOT NULL, body TEXT NOT NULL, owner TEXT, created_at TEXT NOT NULL);"
+	"CREATE INDEX campaign_notes_campaign ON campaign_notes(campaign_id, at);"
+	"CREATE VIRTUAL TABLE campaigns_fts USING fts5("
+	" name, subject, tokenize = 'unicode61 remove_diacritics 2');"
+	/* state: excluded (reason says why), sending (committed before the
+	 * hand-off), sent (after it).  A row left sending is in doubt. */
+	"CREATE TABLE campaign_sends ("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" campaign_id INTEGER NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,"
+	" contact_id INTEGER REFERENCES contacts(id) ON DELETE SET NULL,"
+	" occurrence TEXT NOT NULL DEFAULT '',"
+	" state TEXT NOT NULL CHECK (state IN ('excluded','sending','sent')),"
+	" reason TEXT, email TEXT, message_id TEXT UNIQUE,"
+	" at TEXT NOT NULL, sent_at TEXT,"
+	" bounced_at TEXT, bounce TEXT, replied_at TEXT, unsubscribed_at TEXT,"
+	" UNIQUE (campaign_id, contact_id, occurrence));"
+	"CREATE INDEX campaign_sends_contact ON campaign_sends(contact_id, sent_at);"
+	/* Every bounce read, once per report and address; addresses that are
+	 * not to be written to again. */
+	"CREATE TABLE mail_bounces ("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT, email TEXT NOT NULL,"
+	" kind TEXT NOT NULL CHECK (kind IN ('hard','soft')), status TEXT, diagnostic TEXT,"
+	" at TEXT NOT NULL, report TEXT NOT NULL,"
+	" send_id INTEGER REFERENCES campaign_sends(id) ON DELETE SET NULL,"
+	" UNIQUE (report, email));"
+	"CREATE INDEX mail_bounces_email ON mail_bounces(email, at);"
+	"CREATE TABLE mail_bounced ("
+	" email TEXT PRIMARY KEY, at TEXT NOT NULL, status TEXT, reason TEXT) WITHOUT ROWID;"
+	/* The key unsubscribe tokens are signed with, made here once. */
+	"CREATE TABLE secrets (name TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;"
+	"INSERT INTO secrets(name, value) VALUES ('unsubscribe', randomblob(32));";
+
 const char *const crm_schema_steps[CRM_SCHEMA_VERSION] = {
 	step1,
 	step2,
@@ -529,4 +606,5 @@ const char *const crm_schema_steps[CRM_SCHEMA_VERSION] = {
 	step9,
 	step10,
 	step11,
+	step12,
 };

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "crm/campaign.h"
 #include "crm/config.h"
 #include "crm/date.h"
 #include "crm/feedback.h"
@@ -212,6 +213,29 @@ static int mail_in(crm_db *db, struct crm_mail *m, struct crm_mail_in *res)
 	return rc ? rc : file_message(db, m, id, res);
 }
 
+/* What mail about campaigns says, before it is filed like any other: a
+ * delivery report marks the addresses that bounced, a reply is the
+ * campaign's response.  Both are idempotent, as a message read twice. */
+static int campaign_mail(crm_db *db, const char *raw, size_t len, const struct crm_mail *m)
+{
+	struct crm_bounce_tally t = { 0 };
+	struct crm_dsn *d = NULL;
+	char now[CRM_TIME_LEN];
+	int64_t send;
+	int rc;
+
+	if (!m->report)
+		return (rc = crm_campaign_reply(db, m, &send)) < 0 ? rc : CRM_OK;
+	if ((rc = crm_mail_dsn(&d, raw, len)) == 1) {
+		crm_db_now(db, now);
+		rc = crm_campaign_bounce(db, d, m->message_id ? m->message_id : now,
+		                         m->date ? m->date : now, &t);
+	}
+	crm_dsn_free(d);
+	/* A report that names no recipient is still filed as a robot's mail. */
+	return rc < 0 && rc != CRM_EDATA ? rc : CRM_OK;
+}
+
 int crm_ticket_mail_in(crm_db *db, const char *raw, size_t len, struct crm_mail_in *res)
 {
 	const struct crm_mail_config *mc = crm_config_mail(db->cfg);
@@ -222,8 +246,11 @@ int crm_ticket_mail_in(crm_db *db, const char *raw, size_t len, struct crm_mail_
 	res->ticket = 0;
 	if ((rc = crm_mail_parse(&m, raw, len, (size_t)mc->attachment_cap)))
 		return rc;
-	if (!(rc = crm_db_savepoint(db, "mail_in")))
-		rc = crm_db_savepoint_end(db, "mail_in", 0, mail_in(db, m, res));
+	if (!(rc = crm_db_savepoint(db, "mail_in"))) {
+		if (!(rc = campaign_mail(db, raw, len, m)))
+			rc = mail_in(db, m, res);
+		rc = crm_db_savepoint_end(db, "mail_in", 0, rc);
+	}
 	crm_mail_free(m);
 	return rc;
 }

@@ -218,6 +218,30 @@ for price in '99999999999999999999 EUR' '92233720368547758.08 EUR' '1e9 EUR' '1,
 		snapshot after && test_cmp before after
 	'
 done
+# Each value as a person's name and in a campaign's subject and From name:
+# the message still has its one recipient and its own headers, no more,
+# and no line longer than 998 octets.
+printf 'Hi {{first_name}}\n' >campaign.txt
+printf 'mail:\n  from: news@example.org\n' >campaign.yaml
+CRM_CONFIG=campaign.yaml crm-campaign template add -q hostile --subject 'Hi {{first_name}}' \
+	--from-name '{{first_name}}' --text campaign.txt 2>/dev/null
+i=0
+while IFS= read -r v; do
+	i=$((i + 1))
+	export V="$v"
+	test_expect_success "value $i as a name in a campaign message adds no header or recipient" '
+		id=$(crm-contact add -q --first-name "$V" --email "camp$i@example.org" --tag "camp$i") &&
+		crm-contact consent set "$id" email granted &&
+		crm-campaign segment add "camp$i" --tag "camp$i" >/dev/null &&
+		c=$(CRM_CONFIG=campaign.yaml crm-campaign add --name "$V" --segment "camp$i" --template hostile) &&
+		CRM_CONFIG=campaign.yaml crm-campaign send "$c" -n -q >m.mbox &&
+		"$TOP/tests/cli/mail-fields" mbox:m.mbox to,to_count,lines_ok,headers |
+			sed "s/,Content-Transfer-Encoding$//" >got &&
+		printf "camp$i@example.org\t1\t1\tDate,From,Subject,To,Message-Id,Precedence,List-Unsubscribe,X-CRM-Campaign,MIME-Version,Content-Type\n" >want &&
+		test_cmp want got
+	'
+done <values
+
 test_expect_success 'the largest purchase totals and prices are stored exactly; sums that overflow are an error' '
 	id=$(crm-purchase add --total "92233720368547758.07 EUR") &&
 	crm-purchase show "$id" -f total -H >got && echo "92233720368547758.07 EUR" >want && test_cmp want got &&
@@ -244,7 +268,7 @@ test_expect_success 'sums that overflow are an error, not a wrong figure' '
 test_expect_success 'the tables are all there, the data intact, crm-db check passes' '
 	crm-db check >/dev/null &&
 	test ! -e pwned &&
-	test "$(crm-contact list -H -f id --where "source != service desk" | wc -l)" -eq $(($(wc -l <values) + 1)) &&
+	test "$(crm-contact list -H -f id --where "source != service desk" | wc -l)" -eq $((2 * $(wc -l <values) + 1)) &&
 	test "$(crm-ticket list -H -f id | wc -l)" -eq $((2 * $(wc -l <values))) &&
 	test "$(crm-deal list -H -f id --where "title != max" --where "title != min" --where "title != a" --where "title != b" | wc -l)" -eq "$(wc -l <values)" &&
 	test "$(sqlite3 "$CRM_DB" "select count(*) from audit")" -gt 0

@@ -1,0 +1,188 @@
+/* campaign_results.c - what a campaign did: its send log counted, and the
+ * purchases and won deals of its recipients within the results window
+ * after their message (crm-campaign results, crm-report campaigns). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "campaign_impl.h"
+
+/* The figures of campaign ?1 (window ?2, "+30 days"): sent, in doubt,
+ * excluded, bounced, unsubscribed, replied, buyers, purchases, revenue,
+ * won deals and their value.  A purchase or deal counts once however
+ * many messages of the campaign its person got before it. */
+#define FIGURES \
+	"SELECT count(*) FILTER (WHERE state = 'sent'), count(*) FILTER (WHERE state = 'sending')," \
+	" count(*) FILTER (WHERE state = 'excluded'), count(bounced_at), count(unsubscribed_at)," \
+	" count(replied_at)," \
+	" (SELECT count(DISTINCT p.contact_id) || ' ' || count(*) || ' ' ||" \
+	"  coalesce(crm_base_money(sum(crm_base_or_null(p.total, p.total_currency, p.at))), '')" \
+	"  FROM purchases p WHERE p.refund_of IS NULL AND p.archived_at IS NULL" \
+	"  AND p.status <> 'cancelled' AND EXISTS (SELECT 1 FROM campaign_sends s" \
+	"  WHERE s.campaign_id = ?1 AND s.state = 'sent' AND s.contact_id = p.contact_id" \
+	"  AND p.at >= s.sent_at AND p.at < strftime('%Y-%m-%dT%H:%M:%SZ', s.sent_at, ?2)))," \
+	" (SELECT count(*) || ' ' ||" \
+	"  coalesce(crm_base_money(sum(crm_base_or_null(d.amount, d.amount_currency," \
+	"  d.closed_at))), '') FROM deals d WHERE d.status = 'won' AND d.archived_at IS NULL" \
+	"  AND EXISTS (SELECT 1 FROM campaign_sends s WHERE s.campaign_id = ?1" \
+	"  AND s.state = 'sent' AND s.contact_id = d.contact_id AND d.closed_at >= s.sent_at" \
+	"  AND d.closed_at < strftime('%Y-%m-%dT%H:%M:%SZ', s.sent_at, ?2)))" \
+	" FROM campaign_sends WHERE campaign_id = ?1"
+
+struct figures {
+	int64_t sent, in_doubt, excluded, bounced, unsubscribed, replied, buyers, purchases, won;
+	char revenue[40], won_value[40];
+};
+
+static int figures_of(crm_db *db, int64_t id, struct figures *f)
+{
+	char window[32];
+	crm_stmt *st;
+	int rc = crm_db_stmt(db, &st, FIGURES);
+
+	memset(f, 0, sizeof *f);
+	if (rc)
+		return rc;
+	snprintf(window, sizeof window, "+%ld days", crm_config_campaign(db->cfg)->results_window);
+	crm_stmt_bind_int(st, 1, id);
+	crm_stmt_bind_text(st, 2, window);
+	if ((rc = crm_stmt_step(st)) == CRM_ROW) {
+		int64_t *v[] = { &f->sent, &f->in_doubt, &f->excluded, &f->bounced, &f->unsubscribed,
+			         &f->replied };
+		long long a = 0, b = 0, w = 0;
+
+		for (int i = 0; i < 6; i++)
+			*v[i] = crm_stmt_int(st, i);
+		sscanf(crm_stmt_text(st, 6), "%lld %lld %39s", &a, &b, f->revenue);
+		sscanf(crm_stmt_text(st, 7), "%lld %39s", &w, f->won_value);
+		f->buyers = a;
+		f->purchases = b;
+		f->won = w;
+		rc = CRM_OK;
+	}
+	crm_stmt_reset(st);
+	return rc < 0 ? rc : CRM_OK;
+}
+
+struct emit {
+	int (*fn)(void *arg, const char *const *vals);
+	void *arg;
+	const char *id, *name;
+};
+
+static int row(struct emit *e, const char *measure, int64_t n, const char *text,
+               const char *note)
+{
+	char num[24];
+	const char *vals[CRM_RESULTS_COLUMNS] = { e->id, e->name, measure, text, note };
+
+	if (!text) {
+		snprintf(num, sizeof num, "%lld", (long long)n);
+		vals[3] = num;
+	}
+	return e->fn(e->arg, vals);
+}
+
+/* The exclusions by reason, every reason listed. */
+static int exclusions(crm_db *db, int64_t id, struct emit *e)
+{
+	crm_stmt *st;
+	char measure[40];
+	int rc = CRM_OK;
+
+	for (int r = 0; r < CRM_EXCLUSIONS && !rc; r++) {
+		int64_t n = 0;
+
+		if ((rc = crm_db_stmt(db, &st, "SELECT count(*) FROM campaign_sends WHERE"
+		                      " campaign_id = ?1 AND state = 'excluded' AND reason = ?2")))
+			break;
+		crm_stmt_bind_int(st, 1, id);
+		crm_stmt_bind_text(st, 2, crm_exclusion_name(r));
+		if ((rc = crm_stmt_step(st)) == CRM_ROW)
+			n = crm_stmt_int(st, 0);
+		crm_stmt_reset(st);
+		snprintf(measure, sizeof measure, "excluded:%s", crm_exclusion_name(r));
+		rc = rc < 0 ? rc : row(e, measure, n, NULL, NULL);
+	}
+	return rc;
+}
+
+int crm_campaign_results(crm_db *db, int64_t id,
+                         int (*fn)(void *arg, const char *const *vals), void *arg)
+{
+	struct campaign c;
+	struct figures f;
+	struct emit e = { fn, arg, NULL, NULL };
+	char sid[24], note[64];
+	int rc;
+
+	if ((rc = campaign_read(db, id, &c)) || (rc = figures_of(db, id, &f))) {
+		campaign_free(&c);
+		return rc;
+	}
+	snprintf(sid, sizeof sid, "%lld", (long long)id);
+	snprintf(note, sizeof note, "within %ld days of their message",
+	         crm_config_campaign(db->cfg)->results_window);
+	e.id = sid;
+	e.name = c.name;
+	if (!(rc = row(&e, "sent", f.sent, NULL, NULL)) &&
+	    !(rc = row(&e, "in_doubt", f.in_doubt, NULL, "handed off by a run that stopped:"
+	               " send --retry-in-doubt")) &&
+	    !(rc = row(&e, "excluded", f.excluded, NULL, NULL)) && !(rc = exclusions(db, id, &e)) &&
+	    !(rc = row(&e, "bounced", f.bounced, NULL, NULL)) &&
+	    !(rc = row(&e, "unsubscribed", f.unsubscribed, NULL, NULL)) &&
+	    !(rc = row(&e, "replied", f.replied, NULL, NULL)) &&
+	    !(rc = row(&e, "buyers", f.buyers, NULL, note)) &&
+	    !(rc = row(&e, "purchases", f.purchases, NULL, note)) &&
+	    !(rc = row(&e, "revenue", 0, f.revenue, note)) &&
+	    !(rc = row(&e, "won_deals", f.won, NULL, note)))
+		rc = row(&e, "won_value", 0, f.won_value, note);
+	campaign_free(&c);
+	return rc;
+}
+
+int crm_campaign_summary(crm_db *db, const char *from, const char *to,
+                         int (*fn)(void *arg, const char *const *vals), void *arg,
+                         int64_t *count)
+{
+	crm_stmt *st;
+	int rc, stop = 0;
+
+	*count = 0;
+	if ((rc = crm_db_stmt(db, &st, "SELECT c.id, c.name, c.kind FROM campaigns c WHERE EXISTS"
+	                      " (SELECT 1 FROM campaign_sends s WHERE s.campaign_id = c.id"
+	                      " AND s.state = 'sent' AND (?1 IS NULL OR s.sent_at >= ?1)"
+	                      " AND (?2 IS NULL OR s.sent_at < ?2)) ORDER BY c.id")))
+		return rc;
+	crm_stmt_bind_text(st, 1, from);
+	crm_stmt_bind_text(st, 2, to);
+	while (!stop && (rc = crm_stmt_step(st)) == CRM_ROW) {
+		struct figures f;
+		char num[8][24];
+		char *id = strdup(crm_stmt_text(st, 0)), *name = strdup(crm_stmt_text(st, 1));
+		char *kind = strdup(crm_stmt_text(st, 2));
+		const char *vals[CRM_CAMPAIGN_SUMMARY_COLUMNS];
+		int64_t v[8];
+
+		if (!id || !name || !kind)
+			stop = crm_error_nomem();
+		else if (!(stop = figures_of(db, strtoll(id, NULL, 10), &f))) {
+			v[0] = f.sent, v[1] = f.excluded, v[2] = f.bounced, v[3] = f.unsubscribed;
+			v[4] = f.replied, v[5] = f.buyers, v[6] = f.won;
+			for (int i = 0; i < 7; i++)
+				snprintf(num[i], sizeof num[i], "%lld", (long long)v[i]);
+			vals[0] = id, vals[1] = name, vals[2] = kind;
+			for (int i = 0; i < 6; i++)
+				vals[3 + i] = num[i];
+			vals[9] = f.revenue;
+			vals[10] = num[6];
+			++*count;
+			stop = fn(arg, vals);
+		}
+		free(id);
+		free(name);
+		free(kind);
+	}
+	crm_stmt_reset(st);
+	return crm_walk_end(stop, rc);
+}
