@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "crm/buf.h"
+#include "crm/campaign.h"
 #include "crm/date.h"
 #include "crm/config.h"
 #include "crm/deal.h"
@@ -431,6 +432,26 @@ static int cohorts(crm_db *db, crm_buf *b, const struct crm_report_page *p)
 	return rc;
 }
 
+/* The campaigns that sent in the period and what came back
+ * (crm-campaign(1) results); no section when none did. */
+static int campaigns(crm_db *db, crm_buf *b, const struct crm_report_page *p)
+{
+	static const char *const head[CRM_CAMPAIGN_SUMMARY_COLUMNS] = {
+		"Id", "Campaign", "Kind", "Sent", "Excluded", "Bounced", "Unsubscribed", "Replied",
+		"Buyers", "Revenue", "Won deals"
+	};
+	struct rows r = { CRM_CAMPAIGN_SUMMARY_COLUMNS, 0, 0, NULL };
+	int64_t n = 0;
+	int rc = crm_campaign_summary(db, p->from, p->to, collect, &r, &n);
+
+	if (!rc && n && !(rc = section(b, "Campaigns")) &&
+	    !(rc = rows_table(b, "Campaigns that sent in the period, and what came back", &r,
+	                      head, "rllrrrrrrrr")))
+		rc = section_end(b);
+	rows_free(&r);
+	return rc;
+}
+
 static int heading(crm_buf *b, const struct crm_report_page *p)
 {
 	int rc = crm_buf_puts(b, "<header><h1>Report for ") || crm_html_escape(b, p->name) ||
@@ -455,7 +476,7 @@ int crm_report_html(crm_db *db, const struct crm_report_page *p, crm_buf *b)
 	    !(rc = headlines(b, p->k, p->was)) && !(rc = pipeline(db, b, p->as_of, cur)) &&
 	    !(rc = forecast(db, b, p->as_of, cur)) && !(rc = monthly(db, b, p, cur)) &&
 	    !(rc = nps(db, b, p)) && !(rc = rfm(db, b, p->as_of, cur)) &&
-	    !(rc = cohorts(db, b, p)) && !(rc = measures(b, p->k)) &&
+	    !(rc = cohorts(db, b, p)) && !(rc = campaigns(db, b, p)) && !(rc = measures(b, p->k)) &&
 	    !(rc = crm_buf_puts(b, "</main>\n") ? CRM_ENOMEM : CRM_OK))
 		rc = crm_html_page_end(b);
 	return rc;

@@ -335,14 +335,41 @@ static int report_forecast(struct cli *c, int argc, char **argv)
 	return rc ? cli_error(c, rc) : 0;
 }
 
-/* campaigns: sent, delivered, bounced, replied and unsubscribed, once
- * the database keeps campaigns. */
+static const struct cli_opt campaigns_opts[] = {
+	REPORT_PERIOD_OPTS,
+	REPORT_AS_OF_OPT,
+	{ NULL, 0, 0, NULL, NULL }
+};
+
+/* campaigns: each campaign or trigger that sent in the period, with what
+ * came back (crm-campaign results has one campaign's in full). */
 static int report_campaigns(struct cli *c, int argc, char **argv)
 {
-	(void)argv;
+	static const struct crm_column cols[CRM_CAMPAIGN_SUMMARY_COLUMNS] = {
+		{ "id", CRM_COL_INT }, { "name", CRM_COL_TEXT }, { "kind", CRM_COL_TEXT },
+		{ "sent", CRM_COL_INT }, { "excluded", CRM_COL_INT }, { "bounced", CRM_COL_INT },
+		{ "unsubscribed", CRM_COL_INT }, { "replied", CRM_COL_INT },
+		{ "buyers", CRM_COL_INT }, { "revenue", CRM_COL_NUMBER },
+		{ "won_deals", CRM_COL_INT },
+	};
+	struct cli_printer p = { c, NULL };
+	struct report_period per;
+	char day[CRM_DATE_LEN];
+	int64_t now, n = 0;
+	int rc, st;
+
 	if (argc > 0)
 		return cli_usage_error(c, "unexpected operand '%s'", argv[0]);
-	return cli_fail(c, 1, "no campaigns: the database keeps none yet");
+	if ((st = report_as_of(c, day, &now)) >= 0 ||
+	    (st = report_period(c, day, now, "this-year", &per)) >= 0)
+		return st;
+	if (!(rc = cli_output_fields(c, cols, CRM_CAMPAIGN_SUMMARY_COLUMNS, &p.w)) &&
+	    !(rc = crm_campaign_summary(c->db, per.from, per.to, cli_print_row, &p, &n)) && n)
+		rc = crm_out_finish(p.w);
+	crm_out_free(p.w);
+	if (rc)
+		return cli_error(c, rc);
+	return n ? 0 : cli_fail(c, 1, "no campaign sent anything in %s", per.name);
 }
 
 static const struct cli_verb verbs[] = {
@@ -357,7 +384,7 @@ static const struct cli_verb verbs[] = {
 	{ "forecast", report_forecast, NULL, "weighted open deals, won and targets by period",
 	  CLI_OUTPUT, forecast_opts },
 	{ "campaigns", report_campaigns, NULL, "what campaigns sent and what came back", CLI_OUTPUT,
-	  NULL },
+	  campaigns_opts },
 	{ "rfm", report_rfm, NULL, "recency, frequency and monetary scores and segments",
 	  CLI_OUTPUT, rfm_opts },
 	{ "cohorts", report_cohorts, NULL, "who bought again, by month of first purchase",

@@ -294,8 +294,9 @@ test_expect_success '--html: one page that validates and renders in Chromium' '
 	expect_exit 2 crm-report kpi --html --by owner 2>err && grep -q "no --by" err
 '
 
-test_expect_success 'campaigns: none kept yet, exit 1' '
-	expect_exit 1 crm-report campaigns 2>err && grep -q "no campaigns" err
+test_expect_success 'campaigns: exit 1 when no campaign sent in the period' '
+	expect_exit 1 crm-report campaigns --period 2026-11 2>err &&
+	grep -q "no campaign sent anything in 2026-11" err
 '
 
 test_done
