@@ -177,6 +177,7 @@ bench: all
 	CRM_BIN=$(CURDIR)/$(BIN) bench/kb
 	CRM_BIN=$(CURDIR)/$(BIN) bench/loyalty
 	CRM_BIN=$(CURDIR)/$(BIN) bench/report
+	CRM_BIN=$(CURDIR)/$(BIN) bench/campaign
 
 demo: deps
 	@$(MAKE) --no-print-directory all
