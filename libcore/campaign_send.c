@@ -241,12 +241,17 @@ static int dry_one(struct run *u, size_t i, int64_t person, const struct standin
 	size_t len = 0;
 	int rc;
 
-	if (s->reason >= 0) {
-		u->t->excluded[s->reason]++;
-		return CRM_OK;
-	}
 	if (!strcmp(s->state, "sent")) {
 		u->t->already++;
+		return CRM_OK;
+	}
+	if (!strcmp(s->state, "sending")) {
+		u->t->in_doubt++;
+		if (!u->o->retry_in_doubt || s->reason >= 0)
+			return CRM_OK;
+		u->t->retried++;
+	} else if (s->reason >= 0) {
+		u->t->excluded[s->reason]++;
 		return CRM_OK;
 	}
 	if (u->o->limit && u->t->sent >= u->o->limit) {
@@ -275,8 +280,10 @@ static int decide(struct run *u, size_t i, int64_t person, struct standing *s, c
 		return 0;
 	}
 	if (!strcmp(s->state, "sending")) {
+		/* Sent again only when told, and only to someone who still
+		 * may be written to. */
 		u->t->in_doubt++;
-		if (!u->o->retry_in_doubt)
+		if (!u->o->retry_in_doubt || s->reason >= 0)
 			return tell(u, person, s->send, s->email, s->message_id, NULL, 0, 1);
 		u->t->retried++;
 		*send = s->send;

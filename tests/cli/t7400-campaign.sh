@@ -259,6 +259,16 @@ test_expect_success 'a failed hand-off leaves its message in doubt: reported, se
 	fields mbox:late.mbox to >out && printf "jo@example.org\nivy@example.org\n" >expect && test_cmp expect out &&
 	crm-campaign send 5 --to mbox:late.mbox 2>/dev/null >/dev/null && test "$(grep -c "^From " late.mbox)" = 2
 '
+test_expect_success 'a message in doubt is not sent again to someone who withdrew since' '
+	crm-campaign add -q --name late2 --segment late --template news >/dev/null &&
+	CRM_CONFIG=fail.yaml expect_exit 1 crm-campaign send 6 2>/dev/null &&
+	crm-contact consent set 12 email withdrawn &&
+	expect_exit 1 crm-campaign send 6 --retry-in-doubt --to mbox:late2.mbox 2>err >/dev/null &&
+	grep -q "in doubt 1" err &&
+	fields mbox:late2.mbox to >out && echo jo@example.org >expect && test_cmp expect out &&
+	expect_exit 1 crm-campaign send 6 -n --retry-in-doubt 2>/dev/null >dry.mbox && test ! -s dry.mbox &&
+	crm-contact consent set 12 email granted
+'
 test_expect_success '--limit hands off that many; the next run goes on (exit 1 while some are left)' '
 	crm-contact add -q --first-name K1 --email k1@example.org --tag lim >/dev/null &&
 	crm-contact add -q --first-name K2 --email k2@example.org --tag lim >/dev/null &&
@@ -266,9 +276,9 @@ test_expect_success '--limit hands off that many; the next run goes on (exit 1 w
 	printf "14\n15\n16\n" | crm-contact consent set - email granted &&
 	crm-campaign segment add lim --tag lim >/dev/null &&
 	crm-campaign add -q --name lim --segment lim --template news >/dev/null &&
-	expect_exit 1 crm-campaign send 6 --limit 2 --rate 6000/min --to maildir:md 2>err >/dev/null &&
+	expect_exit 1 crm-campaign send 7 --limit 2 --rate 6000/min --to maildir:md 2>err >/dev/null &&
 	grep -q "left for the next run 1" err &&
-	crm-campaign send 6 --limit 2 --to maildir:md 2>/dev/null >/dev/null &&
+	crm-campaign send 7 --limit 2 --to maildir:md 2>/dev/null >/dev/null &&
 	fields maildir:md to | sort >out && printf "k1@example.org\nk2@example.org\nk3@example.org\n" >expect && test_cmp expect out
 '
 test_done
