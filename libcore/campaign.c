@@ -432,6 +432,74 @@ int crm_segment_list(crm_db *db, const char *name,
 	return crm_walk_end(stop, rc);
 }
 
+/* ---- a campaign's own recipients ---- */
+
+/* Stores in *seg the snapshot segment campaign id sends to, made (empty,
+ * named campaign-ID) when it names none; CRM_EDATA when it names a live
+ * one, whose members its filters decide. */
+static int own_snapshot(crm_db *db, int64_t id, int64_t *seg)
+{
+	char name[40], *segment = NULL, *snap = NULL;
+	crm_stmt *st;
+	int rc;
+
+	*seg = 0;
+	if ((rc = crm_entity_exists(db, &crm_campaign_entity, id)) ||
+	    (rc = crm_db_text_of(db, "SELECT segment FROM campaigns WHERE id = ?1 AND kind ="
+	                         " 'campaign' AND archived_at IS NULL", id, &segment)))
+		return rc;
+	snprintf(name, sizeof name, "campaign-%lld", (long long)id);
+	if (segment && !(rc = crm_db_stmt(db, &st, "SELECT id, snapshot_at FROM segments"
+	                                  " WHERE name = ?1"))) {
+		crm_stmt_bind_text(st, 1, segment);
+		if ((rc = crm_stmt_step(st)) == CRM_ROW) {
+			*seg = crm_stmt_int(st, 0);
+			snap = crm_stmt_text(st, 1) ? strdup(crm_stmt_text(st, 1)) : NULL;
+		}
+		crm_stmt_reset(st);
+		rc = rc < 0 ? rc : !snap ? crm_error_set(CRM_EDATA, "campaign %lld goes to the live"
+		                                         " segment '%s': its filters choose its people",
+		                                         (long long)id, segment) : CRM_OK;
+	} else if (!segment && !(rc = crm_db_stmt(db, &st, "INSERT INTO segments(name, filter,"
+	                                          " snapshot_at, created_at, updated_at)"
+	                                          " VALUES (?1, '[]', crm_now(), crm_now(),"
+	                                          " crm_now())"))) {
+		crm_stmt_bind_text(st, 1, name);
+		if (!(rc = crm_stmt_done(st)) && (*seg = crm_db_last_id(db)) &&
+		    !(rc = crm_db_stmt(db, &st, "UPDATE campaigns SET segment = ?2,"
+		                       " updated_at = crm_now() WHERE id = ?1"))) {
+			crm_stmt_bind_int(st, 1, id);
+			crm_stmt_bind_text(st, 2, name);
+			if (!(rc = crm_stmt_done(st)))
+				rc = crm_audit_change(db, "campaign", id, "set", "segment", NULL, name);
+		}
+	}
+	free(segment);
+	free(snap);
+	return rc;
+}
+
+int crm_campaign_add_recipients(crm_db *db, int64_t id, const int64_t *people, size_t n,
+                                int64_t *added)
+{
+	int64_t seg;
+	crm_stmt *st;
+	int rc = own_snapshot(db, id, &seg);
+
+	*added = 0;
+	for (size_t i = 0; i < n && !rc; i++) {
+		if ((rc = crm_entity_exists(db, &crm_contact_entity, people[i])) ||
+		    (rc = crm_db_stmt(db, &st, "INSERT OR IGNORE INTO segment_members(segment_id,"
+		                      " contact_id) VALUES (?1, ?2)")))
+			break;
+		crm_stmt_bind_int(st, 1, seg);
+		crm_stmt_bind_int(st, 2, people[i]);
+		if (!(rc = crm_stmt_done(st)))
+			*added += crm_db_changes(db);
+	}
+	return rc;
+}
+
 /* ---- templates ---- */
 
 static const char *const specials[] = { "campaign", "unsubscribe_url", "occasion", "years", ".",

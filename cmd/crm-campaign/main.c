@@ -266,6 +266,27 @@ static int campaign_results(struct cli *c, int argc, char **argv)
 	return 0;
 }
 
+/* add-recipients ID PERSON...|-: people chosen elsewhere, piped in. */
+static int campaign_add_recipients(struct cli *c, int argc, char **argv)
+{
+	int64_t id, *ids = NULL, added = 0;
+	size_t n = 0;
+	int rc;
+
+	if (argc < 2)
+		return cli_usage_error(c, "expected a campaign id and people (ids, or - for stdin)");
+	if ((rc = cli_id(argv[0], &id)) || (rc = cli_ids(c, argc - 1, argv + 1, &ids, &n)) ||
+	    (rc = crm_campaign_add_recipients(c->db, id, ids, n, &added))) {
+		free(ids);
+		return cli_error(c, rc);
+	}
+	free(ids);
+	if (!c->quiet)
+		fprintf(stderr, "%s: added %lld of %zu people to campaign %lld\n", c->prog->name,
+		        (long long)added, n, (long long)id);
+	return 0;
+}
+
 /* ---- the program ---- */
 
 static const struct cli_verb verbs[] = {
@@ -284,6 +305,8 @@ static const struct cli_verb verbs[] = {
 	  segment_opts },
 	{ "template", campaign_template, "add|list|show|rm [NAME]", "message templates and their"
 	  " language variants", CLI_OUTPUT | CLI_NODB, template_opts },
+	{ "add-recipients", campaign_add_recipients, "ID PERSON...|-", "add people (ids; - reads"
+	  " them from stdin) to a campaign's own list of recipients", CLI_WRITE, NULL },
 	{ "preview", campaign_preview, "ID", "print the message a person would get", 0,
 	  preview_opts },
 	{ "send", campaign_send, "ID", "mail a campaign to its segment's eligible members;"

@@ -67,6 +67,13 @@ int crm_segment_rm(crm_db *db, const char *name);
 int crm_segment_list(crm_db *db, const char *name,
                      int (*fn)(void *arg, const char *const *vals), void *arg, int64_t *count);
 
+/* Adds people to the recipients of campaign id: to the snapshot segment
+ * it sends to, made (named campaign-ID) when it has none; *added gets how
+ * many were not there.  CRM_ENOTFOUND for no such campaign or person,
+ * CRM_EDATA when its segment is a live one or it is a trigger. */
+int crm_campaign_add_recipients(crm_db *db, int64_t id, const int64_t *people, size_t n,
+                                int64_t *added);
+
 /* ---- templates ---- */
 
 /* A template variant: its texts and the names messages give them. */

@@ -281,4 +281,15 @@ test_expect_success '--limit hands off that many; the next run goes on (exit 1 w
 	crm-campaign send 7 --limit 2 --to maildir:md 2>/dev/null >/dev/null &&
 	fields maildir:md to | sort >out && printf "k1@example.org\nk2@example.org\nk3@example.org\n" >expect && test_cmp expect out
 '
+test_expect_success 'add-recipients: people piped in become the campaign'"'"'s own list' '
+	crm-campaign add -q --name picked --template news >/dev/null &&
+	printf "14\n15\n" | crm-campaign add-recipients 8 - 2>err && grep -q "added 2 of 2 people" err &&
+	crm-campaign add-recipients 8 15 16 2>err && grep -q "added 1 of 2 people" err &&
+	crm-campaign show 8 -f segment -H >out && echo campaign-8 >expect && test_cmp expect out &&
+	crm-campaign segment count campaign-8 >out && echo 3 >expect && test_cmp expect out &&
+	snapshot before &&
+	expect_exit 3 crm-campaign add-recipients 1 2 2>err && grep -q "live segment .vips." err &&
+	expect_exit 1 crm-campaign add-recipients 8 999 2>err && grep -q "no contact 999" err &&
+	snapshot after && test_cmp before after
+'
 test_done
