@@ -34,7 +34,7 @@ struct figures {
 	char revenue[40], won_value[40];
 };
 
-static int figures_of(crm_db *db, int64_t id, struct figures *f)
+static int figures_of(crm_db *db, int64_t id, long days, struct figures *f)
 {
 	char window[32];
 	crm_stmt *st;
@@ -43,7 +43,7 @@ static int figures_of(crm_db *db, int64_t id, struct figures *f)
 	memset(f, 0, sizeof *f);
 	if (rc)
 		return rc;
-	snprintf(window, sizeof window, "+%ld days", crm_config_campaign(db->cfg)->results_window);
+	snprintf(window, sizeof window, "+%ld days", days);
 	crm_stmt_bind_int(st, 1, id);
 	crm_stmt_bind_text(st, 2, window);
 	if ((rc = crm_stmt_step(st)) == CRM_ROW) {
@@ -107,7 +107,7 @@ static int exclusions(crm_db *db, int64_t id, struct emit *e)
 	return rc;
 }
 
-int crm_campaign_results(crm_db *db, int64_t id,
+int crm_campaign_results(crm_db *db, int64_t id, long days,
                          int (*fn)(void *arg, const char *const *vals), void *arg)
 {
 	struct campaign c;
@@ -116,13 +116,14 @@ int crm_campaign_results(crm_db *db, int64_t id,
 	char sid[24], note[64];
 	int rc;
 
-	if ((rc = campaign_read(db, id, &c)) || (rc = figures_of(db, id, &f))) {
+	if (days <= 0)
+		days = crm_config_campaign(db->cfg)->results_window;
+	if ((rc = campaign_read(db, id, &c)) || (rc = figures_of(db, id, days, &f))) {
 		campaign_free(&c);
 		return rc;
 	}
 	snprintf(sid, sizeof sid, "%lld", (long long)id);
-	snprintf(note, sizeof note, "within %ld days of their message",
-	         crm_config_campaign(db->cfg)->results_window);
+	snprintf(note, sizeof note, "within %ld days of their message", days);
 	e.id = sid;
 	e.name = c.name;
 	if (!(rc = row(&e, "sent", f.sent, NULL, NULL)) &&
@@ -166,7 +167,8 @@ int crm_campaign_summary(crm_db *db, const char *from, const char *to,
 
 		if (!id || !name || !kind)
 			stop = crm_error_nomem();
-		else if (!(stop = figures_of(db, strtoll(id, NULL, 10), &f))) {
+		else if (!(stop = figures_of(db, strtoll(id, NULL, 10),
+		                             crm_config_campaign(db->cfg)->results_window, &f))) {
 			v[0] = f.sent, v[1] = f.excluded, v[2] = f.bounced, v[3] = f.unsubscribed;
 			v[4] = f.replied, v[5] = f.buyers, v[6] = f.won;
 			for (int i = 0; i < 7; i++)

@@ -17,7 +17,7 @@ static const char *const filter_opts[] = {
 	NULL
 };
 
-const struct cli_opt segment_opts[] = {
+static const struct cli_opt segment_opts[] = {
 	{ "where", 'w', CLI_ARG, "FIELD OP VALUE", "segment add: people whose field compares so (repeatable, ANDed)" },
 	{ "tag", 't', CLI_ARG, "TAG", "segment add: people carrying TAG (repeatable)" },
 	{ "search", 's', CLI_ARG, "TEXT", "segment add: full-text search (repeatable)" },
@@ -138,7 +138,7 @@ static int campaign_segment(struct cli *c, int argc, char **argv)
 
 /* ---- templates ---- */
 
-const struct cli_opt template_opts[] = {
+static const struct cli_opt template_opts[] = {
 	{ "language", 'l', CLI_ARG, "LANG", "the variant for people of language LANG (uz, ru, pt-BR ...); without it, the default" },
 	{ "subject", 0, CLI_ARG, "TEXT", "template add: the subject (a template)" },
 	{ "text", 0, CLI_ARG, "FILE", "template add: the plain-text body (a template; - for stdin)" },
@@ -219,7 +219,7 @@ static int campaign_template(struct cli *c, int argc, char **argv)
 
 /* ---- preview and results ---- */
 
-const struct cli_opt preview_opts[] = {
+static const struct cli_opt preview_opts[] = {
 	{ "person", 'p', CLI_ARG, "PERSON", "whose message to show: an id or an email" },
 	{ NULL, 0, 0, NULL, NULL }
 };
@@ -244,6 +244,11 @@ static int campaign_preview(struct cli *c, int argc, char **argv)
 	return 0;
 }
 
+static const struct cli_opt results_opts[] = {
+	{ "days", 0, CLI_ARG, "N", "count purchases and won deals within N days of each message (default: results_window, 30)" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+
 static int campaign_results(struct cli *c, int argc, char **argv)
 {
 	static const struct crm_column cols[CRM_RESULTS_COLUMNS] = {
@@ -251,13 +256,17 @@ static int campaign_results(struct cli *c, int argc, char **argv)
 		{ "value", CRM_COL_TEXT }, { "note", CRM_COL_TEXT },
 	};
 	struct cli_printer p = { c, NULL };
+	const char *v = cli_get(c, "days");
+	long long days = 0;
 	int64_t id;
 	int rc, status;
 
 	if ((status = verb_only_id(c, argc, argv, &id)))
 		return status;
+	if (v && !crm_int_parse(v, 1, 3650, &days))
+		return cli_usage_error(c, "--days: expected 1 to 3650, not '%s'", v);
 	if ((rc = cli_output_fields(c, cols, CRM_RESULTS_COLUMNS, &p.w)) ||
-	    (rc = crm_campaign_results(c->db, id, cli_print_row, &p)) ||
+	    (rc = crm_campaign_results(c->db, id, (long)days, cli_print_row, &p)) ||
 	    (rc = crm_out_finish(p.w))) {
 		crm_out_free(p.w);
 		return cli_error(c, rc);
@@ -323,7 +332,7 @@ static const struct cli_verb verbs[] = {
 	{ "mail-in", campaign_mail_in, "[FILE...|-]", "read replies and reports to campaign mail"
 	  " (--mbox, --maildir)", CLI_WRITE, mailbox_opts },
 	{ "results", campaign_results, "ID", "what a campaign did: sent, excluded, bounced,"
-	  " replied, bought", CLI_OUTPUT, NULL },
+	  " replied, bought", CLI_OUTPUT, results_opts },
 	{ NULL, NULL, NULL, NULL, 0, NULL }
 };
 

@@ -235,9 +235,10 @@ int crm_campaign_reply(crm_db *db, const struct crm_mail *m, int64_t *send);
  * value, note; measures: members, sent, in_doubt, excluded, excluded:
  * REASON (one each), bounced, unsubscribed, replied, buyers, purchases,
  * revenue (base currency), won_deals, won_value -- the last five by
- * recipients within the results window after their message. */
+ * recipients within days (0: the configured results window) after their
+ * message. */
 #define CRM_RESULTS_COLUMNS 5
-int crm_campaign_results(crm_db *db, int64_t id,
+int crm_campaign_results(crm_db *db, int64_t id, long days,
                          int (*fn)(void *arg, const char *const *vals), void *arg);
 
 /* The columns crm_campaign_summary passes, one row per campaign that sent

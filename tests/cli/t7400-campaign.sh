@@ -229,6 +229,9 @@ test_expect_success 'results: purchases and won deals of recipients within the w
 	crm-campaign results 1 -f measure,value -H >out &&
 	grep -q "^sent	4$" out && grep -q "^buyers	1$" out && grep -q "^purchases	1$" out && grep -q "^revenue	50.00$" out &&
 	grep -q "^excluded:consent-denied	1$" out &&
+	crm-campaign results 1 --days 90 -f measure,value,note -H >out &&
+	grep -q "^purchases	2	within 90 days of their message$" out && grep -q "^revenue	149.00	" out &&
+	expect_exit 2 crm-campaign results 1 --days 0 2>err && grep -q "expected 1 to 3650" err &&
 	crm-report campaigns -f id,sent,replied,buyers,revenue -H >out && grep -q "^1	4	2	1	50.00$" out
 '
 test_expect_success 'an empty segment is an error; nothing is sent' '
