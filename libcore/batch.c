@@ -66,10 +66,13 @@ static int batch_state(crm_db *db, int64_t batch, int64_t *last)
  * refer, through field d, to a record the batch ?1 created. */
 static void referrers_sql(crm_buf *sql, const struct crm_entity *from, const struct crm_fielddef *d)
 {
+	/* +m.batch: the record's own entries are found by its index, not by
+	 * going over the whole batch for each record (which made undo grow
+	 * with the square of the batch). */
 	crm_buf_printf(sql, " UNION ALL SELECT '%s', r.id, NULL, 'refers to %s ' || r.%s, NULL"
 	               " FROM audit a JOIN %s r ON r.%s = a.entity_id"
 	               " WHERE a.batch = ?1 AND a.entity = '%s' AND a.action = 'add'"
-	               "  AND NOT EXISTS (SELECT 1 FROM audit m WHERE m.batch = ?1"
+	               "  AND NOT EXISTS (SELECT 1 FROM audit m WHERE +m.batch = ?1"
 	               "   AND m.entity = '%s' AND m.entity_id = r.id)",
 	               from->name, d->f.ref, d->column, from->table, d->column, d->f.ref,
 	               from->name);
@@ -87,7 +90,7 @@ static int find_conflicts(crm_db *db, int64_t batch, int64_t last, crm_buf *b, l
 	int rc;
 
 	crm_buf_puts(&sql, "SELECT l.entity, l.entity_id, min(l.seq), l.action, l.user FROM audit l"
-	             " WHERE l.seq > ?2 AND EXISTS (SELECT 1 FROM audit a WHERE a.batch = ?1"
+	             " WHERE l.seq > ?2 AND EXISTS (SELECT 1 FROM audit a WHERE +a.batch = ?1"
 	             "  AND a.entity = l.entity AND a.entity_id = l.entity_id)"
 	             " GROUP BY l.entity, l.entity_id");
 	for (size_t k = 0; crm_entity_referrer(NULL, k, &from, &d); k++)
