@@ -154,24 +154,31 @@ static int mark_bounced(crm_db *db, const char *email, const char *at, const cha
 	return crm_stmt_done(st);
 }
 
-/* Records one failed or delayed recipient. */
-static int bounce_one(crm_db *db, const struct crm_dsn *d, const struct crm_dsn_rcpt *rc_,
+/* Records one failed or delayed recipient: by its status class, else by
+ * its action (a report may leave either out). */
+static int bounce_one(crm_db *db, const struct crm_dsn *d, const struct crm_dsn_rcpt *rcpt,
                       const char *report, const char *at, struct crm_bounce_tally *t)
 {
-	const char *status = rc_->status;
-	int hard = status ? status[0] == '5' : !strcmp(rc_->action, "failed");
+	const char *status = rcpt->status, *action = rcpt->action;
+	int cls = status ? status[0] : 0;
+	int hard = cls ? cls == '5' : action && !strcmp(action, "failed");
 	char *email = NULL;
 	int64_t send, soft;
 	crm_stmt *st;
 	int rc;
 
-	if ((strcmp(rc_->action, "failed") && strcmp(rc_->action, "delayed")) ||
-	    (status && status[0] != '4' && status[0] != '5') || !rc_->recipient) {
+	if (!rcpt->recipient || (cls && cls != '4' && cls != '5') || (!cls && !action) ||
+	    (action && strcmp(action, "failed") && strcmp(action, "delayed"))) {
 		t->ignored++;
 		return CRM_OK;
 	}
-	if ((rc = crm_email_normalize(&email, rc_->recipient)))
-		return rc == CRM_ENOMEM ? rc : (t->ignored++, CRM_OK);
+	if ((rc = crm_email_normalize(&email, rcpt->recipient))) {
+		if (rc == CRM_ENOMEM)
+			return rc;
+		crm_error_clear(); /* an address that is none is no one's bounce */
+		t->ignored++;
+		return CRM_OK;
+	}
 	send = send_of(db, d->original_id, email);
 	if (!(rc = crm_db_stmt(db, &st, "INSERT OR IGNORE INTO mail_bounces(email, kind, status,"
 	                       " diagnostic, at, report, send_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
@@ -179,7 +186,7 @@ static int bounce_one(crm_db *db, const struct crm_dsn *d, const struct crm_dsn_
 		crm_stmt_bind_text(st, 1, email);
 		crm_stmt_bind_text(st, 2, hard ? "hard" : "soft");
 		crm_stmt_bind_text(st, 3, status);
-		crm_stmt_bind_text(st, 4, rc_->diagnostic);
+		crm_stmt_bind_text(st, 4, rcpt->diagnostic);
 		crm_stmt_bind_text(st, 5, at);
 		crm_stmt_bind_text(st, 6, report);
 		crm_stmt_bind_int(st, 7, send);

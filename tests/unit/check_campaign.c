@@ -187,6 +187,36 @@ START_TEST(test_trigger_days)
 }
 END_TEST
 
+/* Reports that leave out the action or the status are read by what they
+ * give; a delivered recipient is no bounce. */
+START_TEST(test_bounce_fields)
+{
+	crm_db *db = setup();
+	struct crm_dsn_rcpt r[] = {
+		{ "a@example.org", NULL, "5.1.1", NULL },      /* hard by its status */
+		{ "b@example.org", "failed", NULL, NULL },     /* hard by its action */
+		{ "c@example.org", "delayed", NULL, NULL },    /* soft */
+		{ "e@example.org", "delivered", "2.0.0", NULL },
+		{ NULL, "failed", "5.0.0", NULL },
+		{ "f@example.org", NULL, NULL, NULL },
+	};
+	struct crm_dsn d = { NULL, NULL, r, sizeof r / sizeof r[0] };
+	struct crm_bounce_tally t = { 0 };
+
+	ck_assert_int_eq(crm_db_begin(db, true), CRM_OK);
+	ck_assert_int_eq(crm_campaign_bounce(db, &d, "r1", "2026-11-22T09:00:00Z", &t), CRM_OK);
+	ck_assert_int_eq(t.hard, 2);
+	ck_assert_int_eq(t.soft, 1);
+	ck_assert_int_eq(t.marked, 2);
+	ck_assert_int_eq(t.ignored, 3);
+	/* The same report again changes nothing. */
+	ck_assert_int_eq(crm_campaign_bounce(db, &d, "r1", "2026-11-22T09:00:00Z", &t), CRM_OK);
+	ck_assert_int_eq(t.hard, 2);
+	ck_assert_int_eq(t.marked, 2);
+	fx_close(db);
+}
+END_TEST
+
 START_TEST(test_exclusion_names)
 {
 	ck_assert_str_eq(crm_exclusion_name(CRM_EXCL_NO_CONSENT), "no-consent");
@@ -212,6 +242,7 @@ Suite *campaign_suite(void)
 	tcase_add_test(tc, test_send_parse_back);
 	tcase_add_test(tc, test_tokens);
 	tcase_add_test(tc, test_trigger_days);
+	tcase_add_test(tc, test_bounce_fields);
 	tcase_add_test(tc, test_exclusion_names);
 	suite_add_tcase(s, tc);
 	return s;
