@@ -541,6 +541,30 @@ static void read_kind(struct crm_mail *m, GMimeMessage *msg)
 	m->automatic |= !strcmp(w, "<>");
 }
 
+/* The Subject: one with encoded-words decoded here (mail_words.c), its
+ * folding undone; any other as GMime reads it (raw 8-bit text too). */
+static char *read_subject(GMimeMessage *msg)
+{
+	GMimeHeaderList *hl = g_mime_object_get_header_list(GMIME_OBJECT(msg));
+	GMimeHeader *h = hl ? g_mime_header_list_get_header(hl, "Subject") : NULL;
+	const char *raw = h ? g_mime_header_get_raw_value(h) : NULL;
+	char *text, *s;
+	size_t n;
+
+	if (!raw || !strstr(raw, "=?"))
+		return field(g_mime_message_get_subject(msg));
+	if (!(text = crm_mail_decode_words(raw)))
+		return NULL;
+	unfold(text);
+	s = text + strspn(text, " \t");
+	for (n = strlen(s); n && (s[n - 1] == ' ' || s[n - 1] == '\t'); n--)
+		;
+	s[n] = '\0';
+	s = field(s);
+	free(text);
+	return s;
+}
+
 static int read_headers(struct crm_mail *m, GMimeMessage *msg)
 {
 	GMimeObject *o = GMIME_OBJECT(msg);
@@ -551,7 +575,7 @@ static int read_headers(struct crm_mail *m, GMimeMessage *msg)
 	if ((rc = read_from(m, msg)))
 		return rc;
 	m->message_id = field(g_mime_message_get_message_id(msg));
-	m->subject = field(g_mime_message_get_subject(msg));
+	m->subject = read_subject(msg);
 	if ((rc = read_ids(&ids, &n, g_mime_object_get_header(o, "In-Reply-To"), 1)))
 		return rc;
 	m->in_reply_to = n ? ids[0] : NULL;

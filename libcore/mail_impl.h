@@ -36,4 +36,9 @@ char *crm_mail_html_text(const char *s);
  * declares, or "" when none does. */
 void crm_mail_html_charset(char out[40], const char *s, size_t n);
 
+/* Returns the text of an unstructured header's raw value with its
+ * RFC 2047 encoded-words decoded to UTF-8 (malloc'd), or NULL when out
+ * of memory.  Bytes no charset converter reads are left as they are. */
+char *crm_mail_decode_words(const char *raw);
+
 #endif
