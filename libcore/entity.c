@@ -146,7 +146,7 @@ static int referrers(crm_db *db, const char *table, const char *column, int64_t 
 	int rc;
 
 	crm_buf_printf(&sql, "SELECT id FROM %s WHERE %s = ?1", table, column);
-	rc = crm_db_ids(db, crm_buf_str(&sql), id, ids, n);
+	rc = crm_db_ids_cached(db, crm_buf_str(&sql), id, ids, n);
 	crm_buf_free(&sql);
 	return rc;
 }

@@ -121,6 +121,10 @@ int crm_db_text_of(crm_db *db, const char *sql, int64_t id, char **out);
  * arg; the rows are read whole before the caller writes. */
 int crm_db_ids(crm_db *db, const char *sql, int64_t arg, int64_t **ids, size_t *n);
 
+/* The same from the statement cache, for SQL of a known few shapes that
+ * runs once per record (the referrers of each record a batch deletes). */
+int crm_db_ids_cached(crm_db *db, const char *sql, int64_t arg, int64_t **ids, size_t *n);
+
 /* Calls fn(arg, vals) with the columns of each row of sql (cached), run
  * with ?1 bound to id, as text; stops and returns fn's value when it is
  * non-zero. */

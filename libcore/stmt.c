@@ -158,16 +158,14 @@ int crm_db_text_of(crm_db *db, const char *sql, int64_t id, char **out)
 	return rc < 0 ? rc : CRM_OK;
 }
 
-int crm_db_ids(crm_db *db, const char *sql, int64_t arg, int64_t **ids, size_t *n)
+/* Reads the first column of every row of st, run with ?1 bound to arg. */
+static int ids_of(crm_stmt *st, int64_t arg, int64_t **ids, size_t *n)
 {
-	crm_stmt *st;
 	size_t cap = 0;
-	int rc = crm_db_prepare(db, &st, sql);
+	int rc;
 
 	*ids = NULL;
 	*n = 0;
-	if (rc)
-		return rc;
 	crm_stmt_bind_int(st, 1, arg);
 	while ((rc = crm_stmt_step(st)) == CRM_ROW) {
 		if (*n == cap) {
@@ -181,7 +179,6 @@ int crm_db_ids(crm_db *db, const char *sql, int64_t arg, int64_t **ids, size_t *
 		}
 		(*ids)[(*n)++] = crm_stmt_int(st, 0);
 	}
-	crm_stmt_finalize(st);
 	if (rc < 0) {
 		free(*ids);
 		*ids = NULL;
@@ -189,6 +186,34 @@ int crm_db_ids(crm_db *db, const char *sql, int64_t arg, int64_t **ids, size_t *
 		return rc;
 	}
 	return CRM_OK;
+}
+
+int crm_db_ids(crm_db *db, const char *sql, int64_t arg, int64_t **ids, size_t *n)
+{
+	crm_stmt *st;
+	int rc = crm_db_prepare(db, &st, sql);
+
+	*ids = NULL;
+	*n = 0;
+	if (rc)
+		return rc;
+	rc = ids_of(st, arg, ids, n);
+	crm_stmt_finalize(st);
+	return rc;
+}
+
+int crm_db_ids_cached(crm_db *db, const char *sql, int64_t arg, int64_t **ids, size_t *n)
+{
+	crm_stmt *st;
+	int rc = crm_db_stmt(db, &st, sql);
+
+	*ids = NULL;
+	*n = 0;
+	if (rc)
+		return rc;
+	rc = ids_of(st, arg, ids, n);
+	crm_stmt_reset(st);
+	return rc;
 }
 
 int crm_db_each(crm_db *db, const char *sql, int64_t id,
