@@ -533,6 +533,8 @@ static const char step12[] =
 	" segment_id INTEGER NOT NULL REFERENCES segments(id) ON DELETE CASCADE,"
 	" contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,"
 	" PRIMARY KEY (segment_id, contact_id)) WITHOUT ROWID;"
+	/* Deleting or erasing a person finds their memberships by it. */
+	"CREATE INDEX segment_members_contact ON segment_members(contact_id);"
 	"CREATE TABLE templates ("
 	" id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL,"
 	" language TEXT NOT NULL DEFAULT '',"
@@ -588,8 +590,13 @@ static const char step12[] =
 	" send_id INTEGER REFERENCES campaign_sends(id) ON DELETE SET NULL,"
 	" UNIQUE (report, email));"
 	"CREATE INDEX mail_bounces_email ON mail_bounces(email, at);"
+	"CREATE INDEX mail_bounces_send ON mail_bounces(send_id) WHERE send_id IS NOT NULL;"
 	"CREATE TABLE mail_bounced ("
 	" email TEXT PRIMARY KEY, at TEXT NOT NULL, status TEXT, reason TEXT) WITHOUT ROWID;"
+	/* A reference that had no index, so that deleting a person (one
+	 * undone with an import batch) went through every message. */
+	"CREATE INDEX ticket_messages_contact ON ticket_messages(contact_id)"
+	" WHERE contact_id IS NOT NULL;"
 	/* The key unsubscribe tokens are signed with, made here once. */
 	"CREATE TABLE secrets (name TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;"
 	"INSERT INTO secrets(name, value) VALUES ('unsubscribe', randomblob(32));";
