@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "crm/contact.h"
 #include "crm/date.h"
@@ -82,6 +83,28 @@ int crm_campaign_unsubscribe(crm_db *db, const char *token, int64_t *person, int
 		}
 	}
 	return rc;
+}
+
+int crm_campaign_mail_unsubscribe(crm_db *db, const struct crm_mail *m, int64_t *person,
+                                  int *already)
+{
+	const char *s = m->subject ? m->subject + strspn(m->subject, " \t") : "";
+	char token[CRM_TOKEN_MAX];
+	size_t n;
+	int rc;
+
+	*person = 0;
+	*already = 0;
+	if (strncasecmp(s, "unsubscribe", 11) || !strchr(" \t:", s[11]))
+		return 0;
+	s += 11;
+	s += strspn(s, " \t:");
+	if (!(n = strcspn(s, " \t\r\n")) || n >= sizeof token)
+		return crm_error_set(CRM_EDATA, "invalid unsubscribe token '%.*s'", (int)(n > 80 ? 80 : n),
+		                     s);
+	memcpy(token, s, n);
+	token[n] = '\0';
+	return (rc = crm_campaign_unsubscribe(db, token, person, already)) ? rc : 1;
 }
 
 /* ---- bounces ---- */

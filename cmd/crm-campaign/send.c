@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "send.h"
 
@@ -257,30 +256,15 @@ int campaign_trigger(struct cli *c, int argc, char **argv)
 
 /* ---- what comes back ---- */
 
-/* The token in the subject of a message the mailto: link sent:
- * "unsubscribe TOKEN", or TOKEN alone. */
-static int token_of_mail(const char *path, char **token)
+/* The message of file path ("-": stdin), parsed. */
+static int read_message(const char *path, struct crm_mail **m)
 {
-	struct crm_mail *m = NULL;
 	char *raw = NULL;
-	const char *s;
 	int rc;
 
-	*token = NULL;
-	if ((rc = cli_read_file(path, &raw)) ||
-	    (rc = crm_mail_parse(&m, raw, strlen(raw), 0))) {
-		free(raw);
-		return rc;
-	}
-	/* "unsubscribe TOKEN", or the token alone. */
-	s = m->subject ? m->subject + strspn(m->subject, " \t") : NULL;
-	if (s && !strncasecmp(s, "unsubscribe", 11))
-		s += 11 + strspn(s + 11, " \t:");
-	if (!s || !*s)
-		rc = crm_error_set(CRM_EDATA, "%s: no unsubscribe token in the subject", path);
-	else if (!(*token = strndup(s, strcspn(s, " \t\r\n"))))
-		rc = crm_error_nomem();
-	crm_mail_free(m);
+	*m = NULL;
+	if (!(rc = cli_read_file(path, &raw)))
+		rc = crm_mail_parse(m, raw, strlen(raw), 0);
 	free(raw);
 	return rc;
 }
@@ -288,17 +272,19 @@ static int token_of_mail(const char *path, char **token)
 int campaign_unsubscribe(struct cli *c, int argc, char **argv)
 {
 	const char *mail = cli_get(c, "mail");
-	char *token = NULL;
+	struct crm_mail *m = NULL;
 	int64_t person;
 	int rc, already;
 
 	if ((mail && argc) || (!mail && argc != 1))
 		return cli_usage_error(c, "expected a TOKEN or --mail FILE");
-	if (mail && (rc = token_of_mail(mail, &token)))
-		return cli_error(c, rc);
-	rc = crm_campaign_unsubscribe(c->db, mail ? token : argv[0], &person, &already);
-	free(token);
-	if (rc)
+	if (!mail)
+		rc = crm_campaign_unsubscribe(c->db, argv[0], &person, &already);
+	else if (!(rc = read_message(mail, &m)) &&
+	         !(rc = crm_campaign_mail_unsubscribe(c->db, m, &person, &already)))
+		rc = crm_error_set(CRM_EDATA, "%s: no unsubscribe token in the subject", mail);
+	crm_mail_free(m);
+	if (rc < 0)
 		return cli_error(c, rc);
 	if (!c->quiet)
 		fprintf(stderr, "%s: contact %lld %s\n", c->prog->name, (long long)person,
@@ -311,7 +297,7 @@ struct reading {
 	struct cli *c;
 	int bounces_only;
 	struct crm_bounce_tally t;
-	long replies, other, bad;
+	long replies, unsubscribed, other, bad;
 };
 
 /* A delivery report: its recipients' bounces, under its own id. */
@@ -341,7 +327,7 @@ static int take(void *arg, const char *label, const char *raw, size_t len)
 	struct reading *r = arg;
 	struct crm_mail *m = NULL;
 	int64_t send;
-	int rc = take_report(r, label, raw, len);
+	int already, rc = take_report(r, label, raw, len);
 
 	if (rc == 1)
 		return 0;
@@ -361,19 +347,25 @@ static int take(void *arg, const char *label, const char *raw, size_t len)
 		cli_fail(r->c, 3, "%s: %s", label, crm_error_message());
 		return 0;
 	}
-	if (!rc && (rc = crm_campaign_reply(r->c->db, m, &send)) >= 0) {
-		r->replies += rc;
-		r->other += !rc;
+	/* An unsubscribe request by the mailto: link, else perhaps a reply. */
+	if (!rc && (rc = crm_campaign_mail_unsubscribe(r->c->db, m, &send, &already)) == CRM_EDATA) {
+		crm_error_clear(); /* "unsubscribe" in a subject is no token of ours */
 		rc = 0;
 	}
+	if (rc == 1)
+		r->unsubscribed++;
+	else if (!rc && (rc = crm_campaign_reply(r->c->db, m, &send)) >= 0) {
+		r->replies += rc;
+		r->other += !rc;
+	}
 	crm_mail_free(m);
-	return rc;
+	return rc < 0 ? rc : 0;
 }
 
 static int read_mail(struct cli *c, int argc, char **argv, int bounces_only)
 {
 	const char *mbox = cli_get(c, "mbox"), *dir = cli_get(c, "maildir");
-	struct reading r = { c, bounces_only, { 0 }, 0, 0, 0 };
+	struct reading r = { c, bounces_only, { 0 }, 0, 0, 0, 0 };
 	int rc = CRM_OK;
 
 	if (!argc && !mbox && !dir)
@@ -388,14 +380,14 @@ static int read_mail(struct cli *c, int argc, char **argv, int bounces_only)
 		return cli_error(c, rc);
 	if (!c->quiet)
 		fprintf(stderr, "%s: %lld report(s): %lld hard and %lld soft bounce(s), %lld"
-		        " address(es) marked bounced; %ld repl%s; %ld other message(s)\n",
-		        c->prog->name, (long long)r.t.reports, (long long)r.t.hard,
-		        (long long)r.t.soft, (long long)r.t.marked, r.replies,
-		        r.replies == 1 ? "y" : "ies", r.other);
+		        " address(es) marked bounced; %ld repl%s; %ld unsubscribe(s);"
+		        " %ld other message(s)\n", c->prog->name, (long long)r.t.reports,
+		        (long long)r.t.hard, (long long)r.t.soft, (long long)r.t.marked, r.replies,
+		        r.replies == 1 ? "y" : "ies", r.unsubscribed, r.other);
 	c->keep = 1; /* what was read stays when some message was bad */
 	if (r.bad)
 		return 3;
-	return r.t.reports || r.replies ? 0 : 1;
+	return r.t.reports || r.replies || r.unsubscribed ? 0 : 1;
 }
 
 int campaign_bounces(struct cli *c, int argc, char **argv)

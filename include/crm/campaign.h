@@ -213,6 +213,13 @@ int crm_campaign_unsubscribe(crm_db *db, const char *token, int64_t *person, int
 struct crm_mail;
 struct crm_dsn;
 
+/* Unsubscribes as message m asks, when its Subject is "unsubscribe
+ * TOKEN" (what the mailto: link of List-Unsubscribe writes): returns 1
+ * with *person and *already as crm_campaign_unsubscribe sets them, 0 when
+ * m asks nothing of the kind, CRM_EDATA for a token not made here. */
+int crm_campaign_mail_unsubscribe(crm_db *db, const struct crm_mail *m, int64_t *person,
+                                  int *already);
+
 /* What a delivery status report did. */
 struct crm_bounce_tally {
 	int64_t reports, hard, soft, marked, ignored;

@@ -177,7 +177,18 @@ test_expect_success 'unsubscribe by mail: the token in the subject the mailto: l
 	printf "From: d@example.uz\nTo: news@example.org\nSubject: unsubscribe %s\n\n" "$token" >u.eml &&
 	crm-campaign unsubscribe --mail u.eml 2>err && grep -q "contact 2 unsubscribed" err &&
 	printf "From: d@example.uz\nSubject: please stop\n\n" >u2.eml &&
-	expect_exit 3 crm-campaign unsubscribe --mail u2.eml 2>err && grep -q "invalid unsubscribe token" err
+	expect_exit 3 crm-campaign unsubscribe --mail u2.eml 2>err && grep -q "no unsubscribe token in the subject" err &&
+	printf "From: d@example.uz\nSubject: unsubscribe 1.2.000000000000000000000000\n\n" >u3.eml &&
+	expect_exit 3 crm-campaign unsubscribe --mail u3.eml 2>err && grep -q "invalid unsubscribe token" err
+'
+test_expect_success 'mail-in: an unsubscribe request by the mailto: link is carried out' '
+	token=$(fields mbox:sent.mbox list_unsubscribe | sed -n 3p | sed "s/.*subject=unsubscribe%20\([^>]*\)>.*/\1/") &&
+	printf "From: gil@example.org\nTo: news@example.org\nSubject: unsubscribe %s\n\n" "$token" >u4.eml &&
+	crm-campaign mail-in u4.eml 2>err && grep -q "1 unsubscribe(s)" err &&
+	crm-contact consent show 8 -f status,source -H >out && printf "withdrawn\tunsubscribe: campaign 1\n" >expect && test_cmp expect out &&
+	printf "From: x@example.org\nSubject: Unsubscribe me please\n\nthanks\n" >u5.eml &&
+	expect_exit 1 crm-campaign mail-in u5.eml 2>err && grep -q "0 unsubscribe(s); 1 other message" err &&
+	crm-contact consent set 8 email granted
 '
 dsn() { # dsn FILE ID RECIPIENT STATUS ACTION [RETURNED-MESSAGE-ID]
 	printf "From: MAILER-DAEMON@mx.example.net\nTo: news@example.org\nMessage-ID: <%s@mx.example.net>\nDate: Sun, 22 Nov 2026 08:00:00 +0000\nSubject: Undelivered Mail\nMIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary=B\n\n--B\nContent-Type: text/plain\n\nSorry.\n--B\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.net\n\nFinal-Recipient: rfc822; %s\nAction: %s\nStatus: %s\n\n--B\nContent-Type: text/rfc822-headers\n\nMessage-ID: <%s>\n\n--B--\n" "$2" "$3" "$5" "$4" "${6:-none@x}" >"$1"
