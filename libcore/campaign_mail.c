@@ -5,6 +5,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <glib.h>
+
 #include "crm/contact.h"
 #include "crm/date.h"
 #include "crm/entity.h"
@@ -238,6 +240,29 @@ int crm_campaign_bounce(crm_db *db, const struct crm_dsn *d, const char *report_
 	for (size_t i = 0; i < d->nrcpts && !rc; i++)
 		rc = bounce_one(db, d, &d->rcpts[i], report_id, at, t);
 	return rc;
+}
+
+int crm_campaign_report(crm_db *db, const struct crm_mail *m, const char *raw, size_t len,
+                        struct crm_bounce_tally *t)
+{
+	struct crm_dsn *d = NULL;
+	char now[CRM_TIME_LEN], *sum = NULL;
+	int rc = crm_mail_dsn(&d, raw, len);
+
+	if (rc != 1)
+		return rc;
+	/* A report without a Message-ID is known by its bytes, so that reading
+	 * it again still counts it once. */
+	if (!(m && m->message_id) &&
+	    !(sum = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)raw, len)))
+		rc = crm_error_nomem();
+	crm_db_now(db, now);
+	if (rc == 1)
+		rc = crm_campaign_bounce(db, d, sum ? sum : m->message_id, m && m->date ? m->date : now,
+		                         t);
+	g_free(sum);
+	crm_dsn_free(d);
+	return rc ? rc : 1;
 }
 
 /* ---- replies ---- */

@@ -219,19 +219,10 @@ static int mail_in(crm_db *db, struct crm_mail *m, struct crm_mail_in *res)
 static int campaign_mail(crm_db *db, const char *raw, size_t len, const struct crm_mail *m)
 {
 	struct crm_bounce_tally t = { 0 };
-	struct crm_dsn *d = NULL;
-	char now[CRM_TIME_LEN];
 	int64_t send;
-	int rc;
+	int rc = m->report ? crm_campaign_report(db, m, raw, len, &t)
+	                   : crm_campaign_reply(db, m, &send);
 
-	if (!m->report)
-		return (rc = crm_campaign_reply(db, m, &send)) < 0 ? rc : CRM_OK;
-	if ((rc = crm_mail_dsn(&d, raw, len)) == 1) {
-		crm_db_now(db, now);
-		rc = crm_campaign_bounce(db, d, m->message_id ? m->message_id : now,
-		                         m->date ? m->date : now, &t);
-	}
-	crm_dsn_free(d);
 	/* A report that names no recipient is still filed as a robot's mail. */
 	return rc < 0 && rc != CRM_EDATA ? rc : CRM_OK;
 }

@@ -300,66 +300,54 @@ struct reading {
 	long replies, unsubscribed, other, bad;
 };
 
-/* A delivery report: its recipients' bounces, under its own id. */
-static int take_report(struct reading *r, const char *label, const char *raw, size_t len)
+/* An unsubscribe request by the mailto: link, else perhaps a reply. */
+static int answer(struct reading *r, const struct crm_mail *m)
 {
-	struct crm_dsn *d = NULL;
-	struct crm_mail *m = NULL;
-	char now[CRM_TIME_LEN];
-	int64_t t;
-	int rc = crm_mail_dsn(&d, raw, len);
+	int64_t who;
+	int already, rc = crm_campaign_mail_unsubscribe(r->c->db, m, &who, &already);
 
-	if (rc <= 0 || (rc = crm_now(&t))) {
-		crm_dsn_free(d);
-		return rc;
+	if (rc == 1) {
+		r->unsubscribed++;
+		return CRM_OK;
 	}
-	crm_time_format(now, t);
-	if (!(rc = crm_mail_parse(&m, raw, len, 0)) || rc == CRM_EDATA)
-		rc = crm_campaign_bounce(r->c->db, d, m && m->message_id ? m->message_id : label,
-		                         m && m->date ? m->date : now, &r->t);
-	crm_mail_free(m);
-	crm_dsn_free(d);
-	return rc ? rc : 1;
+	if (rc == CRM_EDATA)
+		crm_error_clear(); /* "unsubscribe" in a subject is no token of ours */
+	else if (rc || (rc = crm_campaign_reply(r->c->db, m, &who)) < 0)
+		return rc;
+	r->replies += rc == 1;
+	r->other += rc != 1;
+	return CRM_OK;
 }
 
+/* Reads one message: a delivery report's bounces; else, for mail-in, an
+ * answer.  A message that cannot be read is named and counted. */
 static int take(void *arg, const char *label, const char *raw, size_t len)
 {
 	struct reading *r = arg;
 	struct crm_mail *m = NULL;
-	int64_t send;
-	int already, rc = take_report(r, label, raw, len);
+	char why[256] = "";
+	int rc = crm_mail_parse(&m, raw, len, 0);
 
-	if (rc == 1)
-		return 0;
-	if (rc == CRM_EDATA) { /* a report that holds no recipient */
-		r->bad++;
-		cli_fail(r->c, 3, "%s: %s", label, crm_error_message());
-		return 0;
-	}
-	if (rc)
+	/* A report may come without a From the parser takes: it is read from
+	 * its bytes all the same. */
+	if (rc == CRM_EDATA)
+		snprintf(why, sizeof why, "%s", crm_error_message());
+	else if (rc)
 		return rc;
-	if (r->bounces_only) {
+	if (!m || m->report)
+		rc = crm_campaign_report(r->c->db, m, raw, len, &r->t);
+	if (rc == 0 && !m)
+		rc = crm_error_set(CRM_EDATA, "%s", why);
+	if (rc == 0 && r->bounces_only)
 		r->other++;
-		return 0;
-	}
-	if ((rc = crm_mail_parse(&m, raw, len, 0)) == CRM_EDATA) {
+	else if (rc == 0)
+		rc = answer(r, m);
+	crm_mail_free(m);
+	if (rc == CRM_EDATA) {
 		r->bad++;
 		cli_fail(r->c, 3, "%s: %s", label, crm_error_message());
-		return 0;
 	}
-	/* An unsubscribe request by the mailto: link, else perhaps a reply. */
-	if (!rc && (rc = crm_campaign_mail_unsubscribe(r->c->db, m, &send, &already)) == CRM_EDATA) {
-		crm_error_clear(); /* "unsubscribe" in a subject is no token of ours */
-		rc = 0;
-	}
-	if (rc == 1)
-		r->unsubscribed++;
-	else if (!rc && (rc = crm_campaign_reply(r->c->db, m, &send)) >= 0) {
-		r->replies += rc;
-		r->other += !rc;
-	}
-	crm_mail_free(m);
-	return rc < 0 ? rc : 0;
+	return rc < 0 && rc != CRM_EDATA ? rc : 0;
 }
 
 static int read_mail(struct cli *c, int argc, char **argv, int bounces_only)

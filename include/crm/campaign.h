@@ -232,6 +232,14 @@ struct crm_bounce_tally {
 int crm_campaign_bounce(crm_db *db, const struct crm_dsn *d, const char *report_id,
                         const char *at, struct crm_bounce_tally *t);
 
+/* Records the bounces of delivery report raw (len bytes; m, when not NULL,
+ * is it parsed: its Message-ID names the report, else a hash of its
+ * bytes; its Date dates it, else now).  Returns 1 when raw is a report,
+ * 0 when it is none, CRM_EDATA when it claims to be one and names no
+ * recipient. */
+int crm_campaign_report(crm_db *db, const struct crm_mail *m, const char *raw, size_t len,
+                        struct crm_bounce_tally *t);
+
 /* Records m as a reply to the campaign message its In-Reply-To or
  * References name (not robots' mail): the send's replied_at and a note
  * of kind email on the person.  Stores the send in *send (0: none);
