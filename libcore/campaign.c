@@ -10,6 +10,7 @@
 
 #include "crm/campaign.h"
 #include "crm/date.h"
+#include "crm/norm.h"
 #include "crm/rfm.h"
 #include "crm/template.h"
 #include "registry.h"
@@ -55,31 +56,49 @@ int crm_campaign_reindex(crm_db *db, const char *where, int64_t arg)
 		" FROM campaigns WHERE %s", where, arg);
 }
 
-/* Whether a live row of sql (?1 = text) exists. */
+/* Whether sql (?1 = text) finds a row. */
 static int exists(crm_db *db, const char *sql, const char *text, int *yes)
 {
-	crm_stmt *st;
-	int rc = crm_db_stmt(db, &st, sql);
+	int64_t id;
 
-	*yes = 0;
-	if (rc)
-		return rc;
-	crm_stmt_bind_text(st, 1, text);
-	rc = crm_stmt_step(st);
-	*yes = rc == CRM_ROW;
-	crm_stmt_reset(st);
-	return rc < 0 ? rc : CRM_OK;
+	return crm_registry_lookup(db, sql, text, &id, yes);
 }
 
-/* An address as a From: an '@' between something, no blanks or controls. */
+/* Refuses to let go of what a live campaign uses: sql (?1 = name) finds
+ * the campaigns that name it, what says what it is. */
+static int in_use(crm_db *db, const char *sql, const char *what, const char *name)
+{
+	int64_t id;
+	int n, rc = crm_registry_lookup(db, sql, name, &id, &n);
+
+	return rc ? rc : n ? crm_error_set(CRM_EDATA, "%s '%s' is used by campaign %lld", what,
+	                                   name, (long long)id) : CRM_OK;
+}
+
+/* An address as a From: local@domain.tld, as a person's email. */
 static int good_address(const char *a)
 {
-	const char *at = strchr(a, '@');
+	char *norm = NULL;
+	int rc = crm_email_normalize(&norm, a);
 
-	for (const char *p = a; *p; p++)
-		if ((unsigned char)*p <= ' ' || strchr("<>\",;()[]\\", *p))
-			return 0;
-	return at && at > a && at[1] && !strchr(at + 1, '@');
+	free(norm);
+	if (rc == CRM_EDATA)
+		crm_error_clear();
+	return rc == CRM_OK;
+}
+
+/* Parses one part of a template and checks its variables. */
+static int check_part(const char *text, const char *label)
+{
+	crm_template *t = NULL;
+	int rc;
+
+	if (!text)
+		return CRM_OK;
+	if (!(rc = crm_template_parse(&t, text, label)))
+		rc = crm_template_check(t, crm_template_known, NULL);
+	crm_template_free(t);
+	return rc;
 }
 
 /* The segment and template named exist; the From parses; the subject and
@@ -97,14 +116,8 @@ static int campaign_after_write(crm_db *db, int64_t id, const crm_record *r)
 		rc = crm_error_set(CRM_EDATA, "template: no template '%s'", v);
 	if (!rc && (v = crm_record_value(r, "from")) && *v && !good_address(v))
 		rc = crm_error_set(CRM_EDATA, "from: invalid address '%s'", v);
-	for (int k = 0; !rc && k < 2; k++) {
-		crm_template *t = NULL;
-
-		v = crm_record_value(r, k ? "subject" : "from_name");
-		if (v && *v && !(rc = crm_template_parse(&t, v, k ? "subject" : "from_name")))
-			rc = crm_template_check(t, crm_template_known, NULL);
-		crm_template_free(t);
-	}
+	if (!rc && !(rc = check_part(crm_record_value(r, "subject"), "subject")))
+		rc = check_part(crm_record_value(r, "from_name"), "from_name");
 	return rc ? rc : crm_campaign_reindex(db, "id = ?1", id);
 }
 
@@ -347,32 +360,17 @@ int crm_segment_count(crm_db *db, const char *name, int64_t *n)
 
 int crm_segment_rm(crm_db *db, const char *name)
 {
-	crm_stmt *st;
 	int64_t id = 0;
-	char *user = NULL;
-	int rc = crm_db_stmt(db, &st, "SELECT s.id, (SELECT min(c.id) FROM campaigns c"
-	                     " WHERE c.segment = s.name AND c.archived_at IS NULL)"
-	                     " FROM segments s WHERE s.name = ?1");
+	int n, rc = crm_registry_lookup(db, "SELECT id FROM segments WHERE name = ?1", name, &id, &n);
 
-	if (rc)
-		return rc;
-	crm_stmt_bind_text(st, 1, name);
-	if ((rc = crm_stmt_step(st)) == CRM_ROW) {
-		id = crm_stmt_int(st, 0);
-		user = crm_stmt_text(st, 1) ? strdup(crm_stmt_text(st, 1)) : NULL;
-		rc = CRM_OK;
-	} else if (rc == CRM_DONE) {
+	if (!rc && !n)
 		rc = crm_error_set(CRM_ENOTFOUND, "no segment '%s'", name);
-	}
-	crm_stmt_reset(st);
-	if (!rc && user)
-		rc = crm_error_set(CRM_EDATA, "segment '%s' is used by campaign %s", name, user);
+	if (!rc)
+		rc = in_use(db, "SELECT id FROM campaigns WHERE segment = ?1 AND archived_at IS NULL"
+		            " ORDER BY id DESC", "segment", name);
 	if (!rc)
 		rc = crm_db_exec_id(db, "DELETE FROM segments WHERE id = ?1", id);
-	if (!rc)
-		rc = crm_audit_add(db, "segment", id, "delete", NULL);
-	free(user);
-	return rc;
+	return rc ? rc : crm_audit_add(db, "segment", id, "delete", NULL);
 }
 
 /* The filters of doc as a command line would give them. */
@@ -434,48 +432,60 @@ int crm_segment_list(crm_db *db, const char *name,
 
 /* ---- a campaign's own recipients ---- */
 
-/* Stores in *seg the snapshot segment campaign id sends to, made (empty,
- * named campaign-ID) when it names none; CRM_EDATA when it names a live
- * one, whose members its filters decide. */
-static int own_snapshot(crm_db *db, int64_t id, int64_t *seg)
+/* Stores in *seg the id of snapshot segment name campaign id sends to;
+ * CRM_EDATA when it is a live one, whose members its filters decide. */
+static int snapshot_of(crm_db *db, int64_t id, const char *name, int64_t *seg)
 {
-	char name[40], *segment = NULL, *snap = NULL;
+	int n, rc = crm_registry_lookup(db, "SELECT id FROM segments WHERE name = ?1"
+	                                " AND snapshot_at IS NOT NULL", name, seg, &n);
+
+	return rc ? rc : n ? CRM_OK : crm_error_set(CRM_EDATA, "campaign %lld goes to the live"
+	                                            " segment '%s': its filters choose its people",
+	                                            (long long)id, name);
+}
+
+/* Makes an empty snapshot segment, campaign-ID, campaign id's own. */
+static int new_snapshot(crm_db *db, int64_t id, int64_t *seg)
+{
+	char name[40];
 	crm_stmt *st;
 	int rc;
 
-	*seg = 0;
-	if ((rc = crm_entity_exists(db, &crm_campaign_entity, id)) ||
-	    (rc = crm_db_text_of(db, "SELECT segment FROM campaigns WHERE id = ?1 AND kind ="
-	                         " 'campaign' AND archived_at IS NULL", id, &segment)))
-		return rc;
 	snprintf(name, sizeof name, "campaign-%lld", (long long)id);
-	if (segment && !(rc = crm_db_stmt(db, &st, "SELECT id, snapshot_at FROM segments"
-	                                  " WHERE name = ?1"))) {
-		crm_stmt_bind_text(st, 1, segment);
-		if ((rc = crm_stmt_step(st)) == CRM_ROW) {
-			*seg = crm_stmt_int(st, 0);
-			snap = crm_stmt_text(st, 1) ? strdup(crm_stmt_text(st, 1)) : NULL;
-		}
-		crm_stmt_reset(st);
-		rc = rc < 0 ? rc : !snap ? crm_error_set(CRM_EDATA, "campaign %lld goes to the live"
-		                                         " segment '%s': its filters choose its people",
-		                                         (long long)id, segment) : CRM_OK;
-	} else if (!segment && !(rc = crm_db_stmt(db, &st, "INSERT INTO segments(name, filter,"
-	                                          " snapshot_at, created_at, updated_at)"
-	                                          " VALUES (?1, '[]', crm_now(), crm_now(),"
-	                                          " crm_now())"))) {
-		crm_stmt_bind_text(st, 1, name);
-		if (!(rc = crm_stmt_done(st)) && (*seg = crm_db_last_id(db)) &&
-		    !(rc = crm_db_stmt(db, &st, "UPDATE campaigns SET segment = ?2,"
-		                       " updated_at = crm_now() WHERE id = ?1"))) {
-			crm_stmt_bind_int(st, 1, id);
-			crm_stmt_bind_text(st, 2, name);
-			if (!(rc = crm_stmt_done(st)))
-				rc = crm_audit_change(db, "campaign", id, "set", "segment", NULL, name);
-		}
-	}
+	if ((rc = crm_db_stmt(db, &st, "INSERT INTO segments(name, filter, snapshot_at, created_at,"
+	                      " updated_at) VALUES (?1, '[]', crm_now(), crm_now(), crm_now())")))
+		return rc;
+	crm_stmt_bind_text(st, 1, name);
+	if ((rc = crm_stmt_done(st)))
+		return rc;
+	*seg = crm_db_last_id(db);
+	if ((rc = crm_db_stmt(db, &st, "UPDATE campaigns SET segment = ?2, updated_at = crm_now()"
+	                      " WHERE id = ?1")))
+		return rc;
+	crm_stmt_bind_int(st, 1, id);
+	crm_stmt_bind_text(st, 2, name);
+	if ((rc = crm_stmt_done(st)))
+		return rc;
+	return crm_audit_change(db, "campaign", id, "set", "segment", NULL, name);
+}
+
+/* Stores in *seg the snapshot segment campaign id sends to, made when it
+ * names none.  A trigger's people are those of its day: it takes none. */
+static int own_snapshot(crm_db *db, int64_t id, int64_t *seg)
+{
+	char *kind = NULL, *segment = NULL;
+	int rc;
+
+	*seg = 0;
+	if (!(rc = crm_entity_exists(db, &crm_campaign_entity, id)) &&
+	    !(rc = crm_db_text_of(db, "SELECT kind FROM campaigns WHERE id = ?1", id, &kind)) &&
+	    !(rc = crm_db_text_of(db, "SELECT segment FROM campaigns WHERE id = ?1", id, &segment)))
+		rc = kind && !strcmp(kind, "trigger")
+		   ? crm_error_set(CRM_EDATA, "campaign %lld is a trigger: the people of its day are"
+		                   " its recipients", (long long)id)
+		   : segment ? snapshot_of(db, id, segment, seg) : new_snapshot(db, id, seg);
+	free(kind);
 	free(segment);
-	free(snap);
 	return rc;
 }
 
@@ -516,20 +526,6 @@ int crm_template_known(void *unused, const char *name)
 	if (!strncmp(name, "company.", 8))
 		return crm_entity_field_find(&crm_company_entity, name + 8) != NULL;
 	return crm_entity_field_find(&crm_contact_entity, name) != NULL;
-}
-
-/* Parses one part of a template and checks its variables. */
-static int check_part(const char *text, const char *label)
-{
-	crm_template *t = NULL;
-	int rc;
-
-	if (!text)
-		return CRM_OK;
-	if (!(rc = crm_template_parse(&t, text, label)))
-		rc = crm_template_check(t, crm_template_known, NULL);
-	crm_template_free(t);
-	return rc;
 }
 
 int crm_template_store(crm_db *db, const struct crm_template_text *t, int replace)
@@ -581,22 +577,12 @@ int crm_template_store(crm_db *db, const struct crm_template_text *t, int replac
 int crm_template_rm(crm_db *db, const char *name, const char *language)
 {
 	crm_stmt *st;
-	char *user = NULL;
 	int rc;
 
 	/* A campaign's template goes only with its last variant kept. */
-	if (!language && !(rc = crm_db_stmt(db, &st, "SELECT min(id) FROM campaigns WHERE"
-	                                    " template = ?1 AND archived_at IS NULL"))) {
-		crm_stmt_bind_text(st, 1, name);
-		if ((rc = crm_stmt_step(st)) == CRM_ROW && crm_stmt_text(st, 0))
-			user = strdup(crm_stmt_text(st, 0));
-		crm_stmt_reset(st);
-		if (rc >= 0 && user)
-			rc = crm_error_set(CRM_EDATA, "template '%s' is used by campaign %s", name, user);
-		free(user);
-		if (rc < 0)
-			return rc;
-	}
+	if (!language && (rc = in_use(db, "SELECT id FROM campaigns WHERE template = ?1"
+	                              " AND archived_at IS NULL ORDER BY id DESC", "template", name)))
+		return rc;
 	if ((rc = crm_db_stmt(db, &st, "DELETE FROM templates WHERE name = ?1"
 	                      " AND (?2 IS NULL OR language = ?2)")))
 		return rc;

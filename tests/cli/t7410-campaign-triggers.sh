@@ -102,6 +102,7 @@ test_expect_success 'trigger bad input: nothing is created' '
 	expect_exit 2 crm-campaign trigger add --on birthday --points -5 --template bday 2>err &&
 	expect_exit 3 crm-campaign trigger add --on birthday --template nosuch 2>err && grep -q "no template .nosuch." err &&
 	expect_exit 2 crm-campaign send 1 2>err && grep -q "is a trigger" err &&
+	expect_exit 3 crm-campaign add-recipients 1 2 2>err && grep -q "campaign 1 is a trigger" err &&
 	test "$(sqlite3 "$CRM_DB" "select count(*) from campaigns")" = "$n"
 '
 test_done
