@@ -59,6 +59,39 @@ static int segment_add(struct cli *c, const char *name)
 	return 0;
 }
 
+/* A listing of fixed columns: run calls the libcore lister for name
+ * (NULL: every one), printing through p and counting the rows. */
+struct listing {
+	const char *what; /* "segment": what a name that finds nothing was */
+	const char *name;
+	int (*run)(struct cli *c, const char *name, struct cli_printer *p, int64_t *count);
+};
+
+/* Prints a listing; exit 1 when it has no row. */
+static int print_listing(struct cli *c, const struct crm_column *cols, size_t n,
+                         const struct listing *l)
+{
+	struct cli_printer p = { c, NULL };
+	int64_t count = 0;
+	int rc;
+
+	if ((rc = cli_output_fields(c, cols, n, &p.w)) || (rc = l->run(c, l->name, &p, &count)) ||
+	    (rc = crm_out_finish(p.w))) {
+		crm_out_free(p.w);
+		return cli_error(c, rc);
+	}
+	crm_out_free(p.w);
+	if (!count && l->name)
+		return cli_fail(c, 1, "no %s '%s'", l->what, l->name);
+	return count ? 0 : 1;
+}
+
+static int list_segments(struct cli *c, const char *name, struct cli_printer *p,
+                         int64_t *count)
+{
+	return crm_segment_list(c->db, name, cli_print_row, p, count);
+}
+
 static int print_segments(struct cli *c, const char *name)
 {
 	static const struct crm_column cols[CRM_SEGMENT_COLUMNS] = {
@@ -66,20 +99,9 @@ static int print_segments(struct cli *c, const char *name)
 		{ "snapshot_at", CRM_COL_TEXT }, { "members", CRM_COL_INT },
 		{ "created_at", CRM_COL_TEXT },
 	};
-	struct cli_printer p = { c, NULL };
-	int64_t count = 0;
-	int rc;
+	struct listing l = { "segment", name, list_segments };
 
-	if ((rc = cli_output_fields(c, cols, CRM_SEGMENT_COLUMNS, &p.w)) ||
-	    (rc = crm_segment_list(c->db, name, cli_print_row, &p, &count)) ||
-	    (rc = crm_out_finish(p.w))) {
-		crm_out_free(p.w);
-		return cli_error(c, rc);
-	}
-	crm_out_free(p.w);
-	if (!count && name)
-		return cli_fail(c, 1, "no segment '%s'", name);
-	return count ? 0 : 1;
+	return print_listing(c, cols, CRM_SEGMENT_COLUMNS, &l);
 }
 
 static int segment_members(struct cli *c, const char *name)
@@ -169,6 +191,12 @@ static int template_add(struct cli *c, const char *name)
 	return rc ? cli_error(c, rc) : 0;
 }
 
+static int list_templates(struct cli *c, const char *name, struct cli_printer *p,
+                          int64_t *count)
+{
+	return crm_template_list(c->db, name, cli_get(c, "language"), cli_print_row, p, count);
+}
+
 static int print_templates(struct cli *c, const char *name, int full)
 {
 	static const struct crm_column cols[CRM_TEMPLATE_COLUMNS] = {
@@ -176,24 +204,12 @@ static int print_templates(struct cli *c, const char *name, int full)
 		{ "from_name", CRM_COL_TEXT }, { "text", CRM_COL_TEXT }, { "html", CRM_COL_TEXT },
 		{ "updated_at", CRM_COL_TEXT },
 	};
-	struct cli_printer p = { c, NULL };
-	int64_t count = 0;
-	int rc;
+	struct listing l = { "template", name, list_templates };
 
 	/* A list shows the variants; show, what they say. */
 	if (!full && !c->fields)
 		c->fields = "name,language,subject,updated_at";
-	if ((rc = cli_output_fields(c, cols, CRM_TEMPLATE_COLUMNS, &p.w)) ||
-	    (rc = crm_template_list(c->db, name, cli_get(c, "language"), cli_print_row, &p,
-	                            &count)) ||
-	    (rc = crm_out_finish(p.w))) {
-		crm_out_free(p.w);
-		return cli_error(c, rc);
-	}
-	crm_out_free(p.w);
-	if (!count && name)
-		return cli_fail(c, 1, "no template '%s'", name);
-	return count ? 0 : 1;
+	return print_listing(c, cols, CRM_TEMPLATE_COLUMNS, &l);
 }
 
 /* template add|list|show|rm [NAME] */
@@ -249,30 +265,39 @@ static const struct cli_opt results_opts[] = {
 	{ NULL, 0, 0, NULL, NULL }
 };
 
+/* The results of campaign name (its id as text), within --days. */
+static int list_results(struct cli *c, const char *name, struct cli_printer *p, int64_t *count)
+{
+	const char *v = cli_get(c, "days");
+	long long days = 0;
+	int64_t id;
+	int rc;
+
+	if ((rc = cli_id(name, &id)))
+		return rc;
+	if (v)
+		crm_int_parse(v, 1, 3650, &days); /* checked by campaign_results */
+	*count = 1; /* a campaign there has every measure */
+	return crm_campaign_results(c->db, id, (long)days, cli_print_row, p);
+}
+
 static int campaign_results(struct cli *c, int argc, char **argv)
 {
 	static const struct crm_column cols[CRM_RESULTS_COLUMNS] = {
 		{ "campaign", CRM_COL_INT }, { "name", CRM_COL_TEXT }, { "measure", CRM_COL_TEXT },
 		{ "value", CRM_COL_TEXT }, { "note", CRM_COL_TEXT },
 	};
-	struct cli_printer p = { c, NULL };
+	struct listing l = { "campaign", argc ? argv[0] : NULL, list_results };
 	const char *v = cli_get(c, "days");
-	long long days = 0;
+	long long days;
 	int64_t id;
-	int rc, status;
+	int status;
 
 	if ((status = verb_only_id(c, argc, argv, &id)))
 		return status;
 	if (v && !crm_int_parse(v, 1, 3650, &days))
 		return cli_usage_error(c, "--days: expected 1 to 3650, not '%s'", v);
-	if ((rc = cli_output_fields(c, cols, CRM_RESULTS_COLUMNS, &p.w)) ||
-	    (rc = crm_campaign_results(c->db, id, (long)days, cli_print_row, &p)) ||
-	    (rc = crm_out_finish(p.w))) {
-		crm_out_free(p.w);
-		return cli_error(c, rc);
-	}
-	crm_out_free(p.w);
-	return 0;
+	return print_listing(c, cols, CRM_RESULTS_COLUMNS, &l);
 }
 
 /* add-recipients ID PERSON...|-: people chosen elsewhere, piped in. */
