@@ -188,32 +188,34 @@ static int ids_of(crm_stmt *st, int64_t arg, int64_t **ids, size_t *n)
 	return CRM_OK;
 }
 
-int crm_db_ids(crm_db *db, const char *sql, int64_t arg, int64_t **ids, size_t *n)
+/* crm_db_ids and crm_db_ids_cached: the statement prepared for the call,
+ * or the cache's. */
+static int ids_run(crm_db *db, const char *sql, int64_t arg, int64_t **ids, size_t *n,
+                   int cached)
 {
 	crm_stmt *st;
-	int rc = crm_db_prepare(db, &st, sql);
+	int rc = cached ? crm_db_stmt(db, &st, sql) : crm_db_prepare(db, &st, sql);
 
 	*ids = NULL;
 	*n = 0;
 	if (rc)
 		return rc;
 	rc = ids_of(st, arg, ids, n);
-	crm_stmt_finalize(st);
+	if (cached)
+		crm_stmt_reset(st);
+	else
+		crm_stmt_finalize(st);
 	return rc;
+}
+
+int crm_db_ids(crm_db *db, const char *sql, int64_t arg, int64_t **ids, size_t *n)
+{
+	return ids_run(db, sql, arg, ids, n, 0);
 }
 
 int crm_db_ids_cached(crm_db *db, const char *sql, int64_t arg, int64_t **ids, size_t *n)
 {
-	crm_stmt *st;
-	int rc = crm_db_stmt(db, &st, sql);
-
-	*ids = NULL;
-	*n = 0;
-	if (rc)
-		return rc;
-	rc = ids_of(st, arg, ids, n);
-	crm_stmt_reset(st);
-	return rc;
+	return ids_run(db, sql, arg, ids, n, 1);
 }
 
 int crm_db_each(crm_db *db, const char *sql, int64_t id,
