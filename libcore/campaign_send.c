@@ -234,46 +234,13 @@ static int tell(struct run *u, int64_t person, int64_t send, const char *email, 
 	return u->fn ? u->fn(u->arg, &e) : CRM_OK;
 }
 
-/* A dry run: the message the person would get, nothing written. */
-static int dry_one(struct run *u, size_t i, int64_t person, const struct standing *s)
-{
-	char *mid = NULL, *raw = NULL;
-	size_t len = 0;
-	int rc;
-
-	if (!strcmp(s->state, "sent")) {
-		u->t->already++;
-		return CRM_OK;
-	}
-	if (!strcmp(s->state, "sending")) {
-		u->t->in_doubt++;
-		if (!u->o->retry_in_doubt || s->reason >= 0)
-			return CRM_OK;
-		u->t->retried++;
-	} else if (s->reason >= 0) {
-		u->t->excluded[s->reason]++;
-		return CRM_OK;
-	}
-	if (u->o->limit && u->t->sent >= u->o->limit) {
-		u->t->left++;
-		return CRM_OK;
-	}
-	if (!(rc = crm_mail_new_id(&mid, u->r->c->from)) &&
-	    !(rc = renderer_message(u->r, i, s->email, mid, &raw, &len))) {
-		u->t->sent++;
-		rc = tell(u, person, 0, s->email, mid, raw, len, 0);
-	}
-	free(mid);
-	free(raw);
-	return rc;
-}
-
 /* Decides, in the open transaction, what to do for the person: 1 to hand
- * a message off (*mid, *send set), 0 to go on to the next. */
+ * a message off (*mid, *send and *raw set), 0 to go on to the next.  A
+ * dry run decides alike and writes nothing. */
 static int decide(struct run *u, size_t i, int64_t person, struct standing *s, char **mid,
                   int64_t *send, char **raw, size_t *len)
 {
-	int rc;
+	int dry = u->o->dry_run, rc;
 
 	if (!strcmp(s->state, "sent")) {
 		u->t->already++;
@@ -284,7 +251,7 @@ static int decide(struct run *u, size_t i, int64_t person, struct standing *s, c
 		 * may be written to. */
 		u->t->in_doubt++;
 		if (!u->o->retry_in_doubt || s->reason >= 0)
-			return tell(u, person, s->send, s->email, s->message_id, NULL, 0, 1);
+			return dry ? 0 : tell(u, person, s->send, s->email, s->message_id, NULL, 0, 1);
 		u->t->retried++;
 		*send = s->send;
 		if (!(*mid = strdup(s->message_id ? s->message_id : "")))
@@ -293,8 +260,8 @@ static int decide(struct run *u, size_t i, int64_t person, struct standing *s, c
 	}
 	if (s->reason >= 0) {
 		u->t->excluded[s->reason]++;
-		if (s->gone || !strcmp(s->logged, crm_exclusion_name(s->reason)))
-			return 0; /* logged so already */
+		if (dry || s->gone || !strcmp(s->logged, crm_exclusion_name(s->reason)))
+			return 0; /* nothing to write, or logged so already */
 		return log_row(u, person, s, "excluded", NULL, send);
 	}
 	if (u->o->limit && u->t->sent >= u->o->limit) {
@@ -306,7 +273,7 @@ static int decide(struct run *u, size_t i, int64_t person, struct standing *s, c
 	if ((rc = crm_mail_new_id(mid, u->r->c->from)) ||
 	    (rc = renderer_message(u->r, i, s->email, *mid, raw, len)))
 		return rc;
-	return (rc = log_row(u, person, s, "sending", *mid, send)) ? rc : 1;
+	return dry ? 1 : (rc = log_row(u, person, s, "sending", *mid, send)) ? rc : 1;
 }
 
 /* Waits out the rate between two hand-offs. */
@@ -334,9 +301,17 @@ static int send_one(struct run *u, size_t i)
 	int rc, go;
 
 	if (u->o->dry_run) {
-		if (!(rc = standing_of(db, u->r->c->id, person, u->occ, &s)))
-			rc = dry_one(u, i, person, &s);
+		/* The message the person would get, nothing written. */
+		if (!(rc = standing_of(db, u->r->c->id, person, u->occ, &s)) &&
+		    (go = decide(u, i, person, &s, &mid, &send, &raw, &len)) < 0)
+			rc = go;
+		if (!rc && raw) {
+			u->t->sent++;
+			rc = tell(u, person, 0, s.email, mid, raw, len, 0);
+		}
 		standing_free(&s);
+		free(mid);
+		free(raw);
 		return rc;
 	}
 	if ((rc = crm_db_begin(db, true)))
