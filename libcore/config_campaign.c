@@ -7,12 +7,12 @@
  *     soft_bounce_window: 30    # ... within these days mark it bounced
  *     results_window: 30        # days after a send a purchase or won deal counts
  */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "crm/campaign.h"
 #include "crm/error.h"
+#include "crm/norm.h"
 #include "config_impl.h"
 
 static const struct crm_campaign_config campaign_defaults = { NULL, NULL, 3, 30, 30 };
@@ -28,15 +28,24 @@ void crm_config_campaign_free(crm_config *c)
 	free((char *)c->campaign.unsubscribe_mailto);
 }
 
-/* A whole number from lo to hi, optionally followed by "d" when days. */
+/* A whole number from lo to hi (digits only), optionally followed by
+ * "d" when days. */
 static int number(const char *text, long lo, long hi, int days, long *out)
 {
-	char *end;
+	char digits[24];
+	size_t n = strlen(text);
+	long long v;
 
-	errno = 0;
-	*out = strtol(text, &end, 10);
-	return *text >= '0' && *text <= '9' && !errno && (!*end || (days && !strcmp(end, "d"))) &&
-	       *out >= lo && *out <= hi;
+	if (days && n && text[n - 1] == 'd')
+		n--;
+	if (!n || n >= sizeof digits || strspn(text, "0123456789") < n)
+		return 0;
+	memcpy(digits, text, n);
+	digits[n] = '\0';
+	if (!crm_int_parse(digits, lo, hi, &v))
+		return 0;
+	*out = (long)v;
+	return 1;
 }
 
 /* The URL must hold {token} once and be http(s); the address an '@'. */
