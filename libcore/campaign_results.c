@@ -142,6 +142,27 @@ int crm_campaign_results(crm_db *db, int64_t id, long days,
 	return rc;
 }
 
+/* Passes fn the summary row of the campaign st is on (id, name, kind);
+ * the texts of st stay while figures_of runs statements of its own. */
+static int summary_row(crm_db *db, crm_stmt *st, int (*fn)(void *arg, const char *const *vals),
+                       void *arg)
+{
+	struct figures f;
+	char num[7][24];
+	int rc = figures_of(db, crm_stmt_int(st, 0), crm_config_campaign(db->cfg)->results_window,
+	                    &f);
+	const int64_t v[7] = { f.sent, f.excluded, f.bounced, f.unsubscribed, f.replied, f.buyers,
+		               f.won };
+
+	if (rc)
+		return rc;
+	for (int i = 0; i < 7; i++)
+		snprintf(num[i], sizeof num[i], "%lld", (long long)v[i]);
+	return fn(arg, (const char *const[CRM_CAMPAIGN_SUMMARY_COLUMNS]){
+		crm_stmt_text(st, 0), crm_stmt_text(st, 1), crm_stmt_text(st, 2), num[0], num[1],
+		num[2], num[3], num[4], num[5], f.revenue, num[6] });
+}
+
 int crm_campaign_summary(crm_db *db, const char *from, const char *to,
                          int (*fn)(void *arg, const char *const *vals), void *arg,
                          int64_t *count)
@@ -158,32 +179,8 @@ int crm_campaign_summary(crm_db *db, const char *from, const char *to,
 	crm_stmt_bind_text(st, 1, from);
 	crm_stmt_bind_text(st, 2, to);
 	while (!stop && (rc = crm_stmt_step(st)) == CRM_ROW) {
-		struct figures f;
-		char num[8][24];
-		char *id = strdup(crm_stmt_text(st, 0)), *name = strdup(crm_stmt_text(st, 1));
-		char *kind = strdup(crm_stmt_text(st, 2));
-		const char *vals[CRM_CAMPAIGN_SUMMARY_COLUMNS];
-		int64_t v[8];
-
-		if (!id || !name || !kind)
-			stop = crm_error_nomem();
-		else if (!(stop = figures_of(db, strtoll(id, NULL, 10),
-		                             crm_config_campaign(db->cfg)->results_window, &f))) {
-			v[0] = f.sent, v[1] = f.excluded, v[2] = f.bounced, v[3] = f.unsubscribed;
-			v[4] = f.replied, v[5] = f.buyers, v[6] = f.won;
-			for (int i = 0; i < 7; i++)
-				snprintf(num[i], sizeof num[i], "%lld", (long long)v[i]);
-			vals[0] = id, vals[1] = name, vals[2] = kind;
-			for (int i = 0; i < 6; i++)
-				vals[3 + i] = num[i];
-			vals[9] = f.revenue;
-			vals[10] = num[6];
-			++*count;
-			stop = fn(arg, vals);
-		}
-		free(id);
-		free(name);
-		free(kind);
+		++*count;
+		stop = summary_row(db, st, fn, arg);
 	}
 	crm_stmt_reset(st);
 	return crm_walk_end(stop, rc);
