@@ -43,6 +43,8 @@ test_expect_success 'segment add saves filters; list shows them as typed; count 
 	crm-campaign segment list -f name,filter -H >out &&
 	printf "ru\t--tag vip --where '\''language = ru'\''\nvips\t--tag vip\n" >expect && test_cmp expect out &&
 	crm-campaign segment count vips >out && echo 7 >expect && test_cmp expect out &&
+	crm-campaign segment show ru -f name,filter -H >out &&
+	printf "ru\t--tag vip --where '\''language = ru'\''\n" >expect && test_cmp expect out &&
 	crm-campaign segment members ru -f id,name -H >out && printf "2\tДиляра Каримова\n" >expect && test_cmp expect out
 '
 test_expect_success 'a live segment is evaluated when used; a snapshot keeps its members' '
@@ -208,6 +210,12 @@ test_expect_success 'bounces: 4.x.x marks the address after soft_bounces within 
 	sqlite3 "$CRM_DB" "select email, reason from mail_bounced order by email" >out &&
 	printf "fay@example.org|soft\ngil@example.org|hard\n" >expect && test_cmp expect out
 '
+test_expect_success 'bounces --mbox and mail-in --maildir read the same reports, counted once' '
+	{ echo "From MAILER-DAEMON Sun Nov 22 08:00:00 2026"; cat hard.eml; echo; } >reports.mbox &&
+	crm-campaign bounces --mbox reports.mbox 2>err && grep -q "1 report(s): 0 hard" err &&
+	mkdir -p rd/new rd/cur rd/tmp && cp s2.eml rd/new/1.eml &&
+	crm-campaign mail-in --maildir rd 2>err && grep -q "1 report(s): 0 hard and 0 soft" err
+'
 test_expect_success 'bounces: a message that is not a report is counted, not an error; exit 1 with none' '
 	printf "From: a@example.org\nSubject: hi\n\nhello\n" >plain.eml &&
 	expect_exit 1 crm-campaign bounces plain.eml 2>err && grep -q "1 other message" err
@@ -243,7 +251,10 @@ test_expect_success 'results: purchases and won deals of recipients within the w
 	crm-campaign results 1 --days 90 -f measure,value,note -H >out &&
 	grep -q "^purchases	2	within 90 days of their message$" out && grep -q "^revenue	149.00	" out &&
 	expect_exit 2 crm-campaign results 1 --days 0 2>err && grep -q "expected 1 to 3650" err &&
-	crm-report campaigns -f id,sent,replied,buyers,revenue -H >out && grep -q "^1	4	2	1	50.00$" out
+	crm-report campaigns -f id,sent,replied,buyers,revenue -H >out && grep -q "^1	4	2	1	50.00$" out &&
+	crm-report kpi --period 2026-11 --html >page.html &&
+	grep -q "<h2>Campaigns</h2>" page.html && grep -q "Winter news" page.html &&
+	"$TOP/tests/cli/html-check" page.html
 '
 test_expect_success 'an empty segment is an error; nothing is sent' '
 	crm-campaign segment add nobody --where "city = Atlantis" >/dev/null &&
