@@ -176,9 +176,19 @@ static void trim(char *s)
 	s[end - start] = '\0';
 }
 
+/* Whether s is ASCII, which is its own normal form. */
+static int ascii_p(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s >= 0x80)
+			return 0;
+	return 1;
+}
+
 int crm_text_nfc(char **out, const char *s)
 {
-	int rc = map(out, s, NFC_OPTIONS);
+	int rc = ascii_p(s) ? ((*out = strdup(s)) ? CRM_OK : crm_error_nomem())
+	                    : map(out, s, NFC_OPTIONS);
 
 	if (!rc)
 		trim(*out);

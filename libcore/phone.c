@@ -14,6 +14,7 @@
 
 #include "crm/error.h"
 #include "crm/norm.h"
+#include "memo.h"
 #include "phone_module.h"
 
 #ifndef CRM_MODULE_DIR
@@ -21,7 +22,15 @@
 #endif
 #define MODULE_NAME "crm-phone.so"
 
+/* Numbers already read, by region and number ("" for an invalid one).
+ * Exports repeat numbers (a company's switchboard on every employee), and
+ * an import reads each row's numbers ahead on a second thread
+ * (crm_rowpipe) so that its write path finds them here. */
+#define MEMO_SLOTS 65536
+
 static pthread_once_t once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static crm_memo *memo;
 static crm_phone_module_e164_fn *e164_fn;
 static char load_error[512];
 
@@ -65,6 +74,38 @@ static void load(void)
 	try_load(CRM_MODULE_DIR "/" MODULE_NAME);
 }
 
+/* Reads number s in region through the table: the module only for a pair
+ * not seen yet, and outside the lock (libphonenumber is thread-safe).
+ * Failures other than an invalid number are not kept. */
+static int e164_memo(const char *s, const char *region, char *buf, size_t size)
+{
+	char *key = NULL;
+	const char *v = NULL;
+	int status;
+
+	pthread_mutex_lock(&lock);
+	if (!memo)
+		memo = crm_memo_new(MEMO_SLOTS);
+	if (memo && asprintf(&key, "%s\x1f%s", region ? region : "", s) < 0)
+		key = NULL;
+	if (key && (v = crm_memo_get(memo, key)))
+		snprintf(buf, size, "%s", v);
+	pthread_mutex_unlock(&lock);
+	if (v) {
+		free(key);
+		return *buf ? CRM_PHONE_OK : CRM_PHONE_INVALID;
+	}
+	status = e164_fn(s, region, buf, size);
+	if (key && (status == CRM_PHONE_OK || status == CRM_PHONE_INVALID)) {
+		pthread_mutex_lock(&lock);
+		/* Out of memory only loses the shortcut. */
+		crm_memo_put(memo, key, status == CRM_PHONE_OK ? buf : "");
+		pthread_mutex_unlock(&lock);
+	}
+	free(key);
+	return status;
+}
+
 int crm_phone_e164(char **out, const char *s, const char *region)
 {
 	char buf[CRM_PHONE_E164_SIZE];
@@ -73,7 +114,7 @@ int crm_phone_e164(char **out, const char *s, const char *region)
 	pthread_once(&once, load);
 	if (!e164_fn)
 		return crm_error_set(CRM_EFAIL, "cannot load the phone-number module: %s", load_error);
-	switch (e164_fn(s, region, buf, sizeof buf)) {
+	switch (e164_memo(s, region, buf, sizeof buf)) {
 	case CRM_PHONE_OK:
 		*out = strdup(buf);
 		return *out ? CRM_OK : crm_error_nomem();

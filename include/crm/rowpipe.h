@@ -1,0 +1,54 @@
+/* rowpipe.h - reading rows on a second thread, ahead of their use.
+ *
+ * A bulk import spends most of its time writing, one row after another,
+ * while parsing the next rows and reading their phone numbers need no
+ * database at all.  A row pipe runs a reader on a thread of its own, with
+ * a preparation step per row (an import reads the row's phone numbers
+ * there, so that the writing thread finds them done), and hands the rows
+ * over in input order.  At most CRM_ROWPIPE_ROWS rows wait, so memory stays
+ * flat whatever the size of the input.
+ *
+ * The reader must not block for ever (a regular file, not a terminal or a
+ * pipe whose writer waits on us): closing the pipe waits for the row being
+ * read.
+ */
+#ifndef CRM_ROWPIPE_H
+#define CRM_ROWPIPE_H
+
+#include <stddef.h>
+
+#include "crm/reader.h"
+
+#define CRM_ROWPIPE_ROWS 512
+
+typedef struct crm_rowpipe crm_rowpipe;
+
+/* Called on the pipe's thread for each row read: must touch nothing the
+ * caller's thread uses, and report no errors (it only prepares). */
+typedef void crm_rowpipe_prep(void *arg, const struct crm_row *row);
+
+/* Starts reading r (owned by the caller, closed after the pipe) on a
+ * second thread, preparing each row with prep (may be NULL).  Unless
+ * ahead, the pipe only passes the reader's rows on, unprepared: for a
+ * reader that may block. */
+int crm_rowpipe_open(crm_rowpipe **out, crm_reader *r, int ahead, crm_rowpipe_prep *prep,
+                     void *arg);
+
+/* As crm_reader_next: 1 and the next row (valid until the next call), 0
+ * at the end, or the reader's error with its message. */
+int crm_rowpipe_next(crm_rowpipe *p, struct crm_row *row);
+
+/* The reader's offset after the row last returned. */
+long long crm_rowpipe_offset(const crm_rowpipe *p);
+
+/* The reader's header once a row (or the end) has been returned: as
+ * crm_reader_header. */
+const char *const *crm_rowpipe_header(const crm_rowpipe *p, size_t *n);
+
+/* Seconds the pipe's thread (0 without one) spent reading rows and preparing them. */
+void crm_rowpipe_times(const crm_rowpipe *p, double *read, double *prep);
+
+/* Stops the thread and frees the pipe; NULL-safe. */
+void crm_rowpipe_close(crm_rowpipe *p);
+
+#endif

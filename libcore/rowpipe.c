@@ -1,0 +1,265 @@
+/* rowpipe.c - reading rows on a second thread; see rowpipe.h.
+ *
+ * A ring of CRM_ROWPIPE_ROWS slots: the thread fills the slot after the
+ * last one filled while one is free, the caller empties them in order.
+ * Each slot owns a copy of its row in one buffer, so the reader may go on
+ * to the next while the caller writes this one.
+ */
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "crm/buf.h"
+#include "crm/error.h"
+#include "crm/rowpipe.h"
+
+struct slot {
+	int rc;            /* what crm_reader_next returned */
+	int code;          /* rc < 0: the error and its message */
+	crm_buf msg;
+	long long offset;
+	struct crm_row row;
+	const char **names, **values;
+	size_t *lens, *noff, *voff, cap;
+	crm_buf data;      /* names and values, each ending in a NUL */
+};
+
+struct crm_rowpipe {
+	crm_reader *r;
+	crm_rowpipe_prep *prep;
+	void *arg;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t filled, freed;
+	struct slot slot[CRM_ROWPIPE_ROWS];
+	size_t head, count;   /* the oldest slot filled, and how many are */
+	int reader_waits, caller_waits; /* who sleeps on freed, on filled */
+	int current, ended;   /* the caller holds slot head; it has had the end */
+	int stop, started;
+	const char *const *header;
+	size_t nheader;
+	long long offset;
+	double read_s, prep_s;
+};
+
+static double now_s(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static int reserve(struct slot *s, size_t n)
+{
+	const char **names, **values;
+	size_t *lens, *noff, *voff;
+
+	if (n <= s->cap)
+		return CRM_OK;
+	names = realloc(s->names, n * sizeof *names);
+	s->names = names ? names : s->names;
+	values = realloc(s->values, n * sizeof *values);
+	s->values = values ? values : s->values;
+	lens = realloc(s->lens, n * sizeof *lens);
+	s->lens = lens ? lens : s->lens;
+	noff = realloc(s->noff, n * sizeof *noff);
+	s->noff = noff ? noff : s->noff;
+	voff = realloc(s->voff, n * sizeof *voff);
+	s->voff = voff ? voff : s->voff;
+	if (!names || !values || !lens || !noff || !voff)
+		return crm_error_nomem();
+	s->cap = n;
+	return CRM_OK;
+}
+
+/* Copies row into slot s: offsets first, pointers once the buffer stops
+ * moving. */
+static int copy_row(struct slot *s, const struct crm_row *row)
+{
+	size_t eoff = SIZE_MAX;
+	int rc = reserve(s, row->n);
+
+	crm_buf_clear(&s->data);
+	for (size_t i = 0; i < row->n && !rc; i++) {
+		s->noff[i] = s->data.len;
+		rc = crm_buf_put(&s->data, row->names[i], strlen(row->names[i]) + 1);
+		s->voff[i] = row->values[i] ? s->data.len : SIZE_MAX;
+		s->lens[i] = row->lens[i];
+		if (!rc && row->values[i] && !(rc = crm_buf_put(&s->data, row->values[i], row->lens[i])))
+			rc = crm_buf_putc(&s->data, '\0');
+	}
+	if (!rc && row->error) {
+		eoff = s->data.len;
+		rc = crm_buf_put(&s->data, row->error, strlen(row->error) + 1);
+	}
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < row->n; i++) {
+		s->names[i] = s->data.ptr + s->noff[i];
+		s->values[i] = s->voff[i] == SIZE_MAX ? NULL : s->data.ptr + s->voff[i];
+	}
+	s->row = (struct crm_row){ row->n, s->names, s->values, s->lens, row->line,
+	                           eoff == SIZE_MAX ? NULL : s->data.ptr + eoff };
+	return CRM_OK;
+}
+
+/* Reads one row into slot s and prepares it; returns what the reader did. */
+static int fill(crm_rowpipe *p, struct slot *s)
+{
+	struct crm_row row;
+	double t0 = now_s(), t1;
+	int rc = crm_reader_next(p->r, &row);
+
+	if (rc > 0 && (rc = copy_row(s, &row)) == CRM_OK)
+		rc = 1;
+	s->rc = rc;
+	s->offset = crm_reader_offset(p->r);
+	if (rc < 0) {
+		s->code = crm_error_code();
+		crm_buf_clear(&s->msg);
+		crm_buf_puts(&s->msg, crm_error_message());
+	}
+	t1 = now_s();
+	if (rc > 0 && p->prep)
+		p->prep(p->arg, &s->row);
+	p->read_s += t1 - t0;
+	p->prep_s += now_s() - t1;
+	return rc;
+}
+
+static void *run(void *arg)
+{
+	crm_rowpipe *p = arg;
+	int rc = 1;
+
+	while (rc > 0) {
+		size_t tail;
+		int stop;
+
+		pthread_mutex_lock(&p->lock);
+		while (p->count == CRM_ROWPIPE_ROWS && !p->stop) {
+			p->reader_waits = 1;
+			pthread_cond_wait(&p->freed, &p->lock);
+		}
+		p->reader_waits = 0;
+		tail = (p->head + p->count) % CRM_ROWPIPE_ROWS;
+		stop = p->stop;
+		pthread_mutex_unlock(&p->lock);
+		if (stop)
+			break;
+		rc = fill(p, &p->slot[tail]);
+		pthread_mutex_lock(&p->lock);
+		/* The header is the reader's and stays put once read. */
+		if (!p->header)
+			p->header = crm_reader_header(p->r, &p->nheader);
+		p->count++;
+		if (p->caller_waits)
+			pthread_cond_signal(&p->filled);
+		pthread_mutex_unlock(&p->lock);
+	}
+	return NULL;
+}
+
+int crm_rowpipe_open(crm_rowpipe **out, crm_reader *r, int ahead, crm_rowpipe_prep *prep,
+                     void *arg)
+{
+	crm_rowpipe *p = calloc(1, sizeof *p);
+
+	*out = NULL;
+	if (!p)
+		return crm_error_nomem();
+	p->r = r;
+	p->prep = prep;
+	p->arg = arg;
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->filled, NULL);
+	pthread_cond_init(&p->freed, NULL);
+	if (ahead && pthread_create(&p->thread, NULL, run, p)) {
+		crm_rowpipe_close(p);
+		return crm_error_set(CRM_EFAIL, "cannot start a thread to read with");
+	}
+	p->started = ahead;
+	*out = p;
+	return CRM_OK;
+}
+
+int crm_rowpipe_next(crm_rowpipe *p, struct crm_row *row)
+{
+	struct slot *s;
+
+	if (!p->started)
+		return crm_reader_next(p->r, row);
+	pthread_mutex_lock(&p->lock);
+	if (p->current && !p->ended) {
+		p->head = (p->head + 1) % CRM_ROWPIPE_ROWS;
+		p->count--;
+		/* A full ring wakes the reader once half of it is free, not for
+		 * every row: each wake-up is a system call. */
+		if (p->reader_waits && p->count <= CRM_ROWPIPE_ROWS / 2)
+			pthread_cond_signal(&p->freed);
+	}
+	while (!p->count) {
+		p->caller_waits = 1;
+		pthread_cond_wait(&p->filled, &p->lock);
+	}
+	p->caller_waits = 0;
+	p->current = 1;
+	s = &p->slot[p->head];
+	p->offset = s->offset;
+	p->ended = s->rc <= 0;
+	pthread_mutex_unlock(&p->lock);
+	if (s->rc < 0)
+		return crm_error_set(s->code, "%s", crm_buf_str(&s->msg));
+	if (s->rc > 0)
+		*row = s->row;
+	return s->rc;
+}
+
+long long crm_rowpipe_offset(const crm_rowpipe *p)
+{
+	return p->started ? p->offset : crm_reader_offset(p->r);
+}
+
+const char *const *crm_rowpipe_header(const crm_rowpipe *p, size_t *n)
+{
+	if (!p->started)
+		return crm_reader_header(p->r, n);
+	*n = p->nheader;
+	return p->header;
+}
+
+void crm_rowpipe_times(const crm_rowpipe *p, double *read, double *prep)
+{
+	*read = p->read_s;
+	*prep = p->prep_s;
+}
+
+void crm_rowpipe_close(crm_rowpipe *p)
+{
+	if (!p)
+		return;
+	pthread_mutex_lock(&p->lock);
+	p->stop = 1;
+	pthread_cond_signal(&p->freed);
+	pthread_mutex_unlock(&p->lock);
+	if (p->started)
+		pthread_join(p->thread, NULL);
+	for (size_t i = 0; i < CRM_ROWPIPE_ROWS; i++) {
+		struct slot *s = &p->slot[i];
+
+		free(s->names);
+		free(s->values);
+		free(s->lens);
+		free(s->noff);
+		free(s->voff);
+		crm_buf_free(&s->data);
+		crm_buf_free(&s->msg);
+	}
+	pthread_cond_destroy(&p->filled);
+	pthread_cond_destroy(&p->freed);
+	pthread_mutex_destroy(&p->lock);
+	free(p);
+}

@@ -1,0 +1,188 @@
+/* check_rowpipe.c - rows read ahead on a second thread, and the bounded
+ * tables that keep what was worked out once. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../libcore/memo.h"
+#include "crm.h"
+#include "crm/norm.h"
+#include "crm/rowpipe.h"
+
+/* A CSV of n rows "i,value i" after a header. */
+static char *numbered_csv(int n, size_t *len)
+{
+	crm_buf b = CRM_BUF_INIT;
+
+	crm_buf_puts(&b, "n,v\n");
+	for (int i = 1; i <= n; i++)
+		crm_buf_printf(&b, "%d,value %d\n", i, i);
+	*len = b.len;
+	return crm_buf_detach(&b);
+}
+
+static crm_reader *csv_reader(FILE *f)
+{
+	struct crm_reader_opts o = { .format = CRM_FORMAT_CSV };
+	crm_reader *r;
+
+	ck_assert_int_eq(crm_reader_open(&r, f, "in", &o), CRM_OK);
+	return r;
+}
+
+/* The preparation step: counts the rows it saw, on the pipe's thread. */
+static void count_rows(void *arg, const struct crm_row *row)
+{
+	(void)row;
+	++*(int *)arg;
+}
+
+/* Many more rows than the ring holds come back whole and in order, with
+ * their lines, whether read ahead or not. */
+static void check_order(int ahead)
+{
+	size_t len;
+	char *text = numbered_csv(5 * CRM_ROWPIPE_ROWS + 7, &len), want[64];
+	FILE *f = fmemopen(text, len, "r");
+	crm_reader *r = csv_reader(f);
+	crm_rowpipe *p;
+	struct crm_row row;
+	int n = 0, prepared = 0, rc;
+	size_t nh;
+
+	ck_assert_int_eq(crm_rowpipe_open(&p, r, ahead, count_rows, &prepared), CRM_OK);
+	while ((rc = crm_rowpipe_next(p, &row)) == 1) {
+		n++;
+		snprintf(want, sizeof want, "value %d", n);
+		ck_assert_uint_eq(row.n, 2);
+		ck_assert_str_eq(row.names[1], "v");
+		ck_assert_str_eq(row.values[1], want);
+		ck_assert_uint_eq(row.lens[1], strlen(want));
+		ck_assert_int_eq(row.line, n + 1);
+		ck_assert_ptr_null(row.error);
+		ck_assert_ptr_nonnull(crm_rowpipe_header(p, &nh));
+		ck_assert_uint_eq(nh, 2);
+	}
+	ck_assert_int_eq(rc, 0);
+	ck_assert_int_eq(crm_rowpipe_next(p, &row), 0); /* the end stays the end */
+	ck_assert_int_eq(n, 5 * CRM_ROWPIPE_ROWS + 7);
+	ck_assert_int_eq(prepared, ahead ? n : 0);
+	ck_assert_int_eq(crm_rowpipe_offset(p), (long long)len);
+	crm_rowpipe_close(p);
+	crm_reader_close(r);
+	fclose(f);
+	free(text);
+}
+
+START_TEST(test_rows_in_order)
+{
+	check_order(1);
+	check_order(0);
+}
+END_TEST
+
+/* A malformed record stays a row with its reason; a malformed stream
+ * ends with the reader's error and message, after the rows before it. */
+START_TEST(test_errors_pass_through)
+{
+	static const char text[] = "a,b\n1,2\n1,2,3\nx\0y,2\n5,\"never closed\n";
+	FILE *f = fmemopen((void *)text, sizeof text - 1, "r");
+	crm_reader *r = csv_reader(f);
+	crm_rowpipe *p;
+	struct crm_row row;
+	char seen[256] = "";
+	int rc;
+
+	ck_assert_int_eq(crm_rowpipe_open(&p, r, 1, NULL, NULL), CRM_OK);
+	while ((rc = crm_rowpipe_next(p, &row)) == 1) {
+		size_t n = strlen(seen);
+		snprintf(seen + n, sizeof seen - n, "%ld:%s|", row.line,
+		         row.error ? row.error : row.values[0]);
+	}
+	ck_assert_str_eq(seen, "2:1|3:3 fields where the header has 2|4:field 1 holds a NUL byte|");
+	ck_assert_int_eq(rc, CRM_EDATA);
+	ck_assert_ptr_nonnull(strstr(crm_error_message(), "in:5"));
+	crm_rowpipe_close(p);
+	crm_reader_close(r);
+	fclose(f);
+}
+END_TEST
+
+/* Closing a pipe whose ring is full (the caller stopped early) ends its
+ * thread. */
+START_TEST(test_close_early)
+{
+	size_t len;
+	char *text = numbered_csv(4 * CRM_ROWPIPE_ROWS, &len);
+	FILE *f = fmemopen(text, len, "r");
+	crm_reader *r = csv_reader(f);
+	crm_rowpipe *p;
+	struct crm_row row;
+
+	ck_assert_int_eq(crm_rowpipe_open(&p, r, 1, NULL, NULL), CRM_OK);
+	ck_assert_int_eq(crm_rowpipe_next(p, &row), 1);
+	ck_assert_str_eq(row.values[0], "1");
+	crm_rowpipe_close(p);
+	crm_reader_close(r);
+	fclose(f);
+	free(text);
+}
+END_TEST
+
+START_TEST(test_memo)
+{
+	crm_memo *m = crm_memo_new(16);
+	char key[16];
+
+	ck_assert_ptr_null(crm_memo_get(m, "a"));
+	ck_assert_int_eq(crm_memo_put(m, "a", "1"), CRM_OK);
+	ck_assert_int_eq(crm_memo_put(m, "a", "2"), CRM_OK); /* the first stays */
+	ck_assert_int_eq(crm_memo_put(m, "", ""), CRM_OK);
+	ck_assert_str_eq(crm_memo_get(m, "a"), "1");
+	ck_assert_str_eq(crm_memo_get(m, ""), "");
+	/* Past three quarters of its slots the table starts again, so it
+	 * never fills: the newest key is always there. */
+	for (int i = 0; i < 100; i++) {
+		snprintf(key, sizeof key, "k%d", i);
+		ck_assert_int_eq(crm_memo_put(m, key, key + 1), CRM_OK);
+		ck_assert_str_eq(crm_memo_get(m, key), key + 1);
+	}
+	ck_assert_ptr_null(crm_memo_get(m, "a"));
+	crm_memo_clear(m);
+	ck_assert_ptr_null(crm_memo_get(m, "k99"));
+	crm_memo_free(m);
+}
+END_TEST
+
+/* A number read a second time, valid or not, gives the same answer as
+ * the first (the second comes from the table). */
+START_TEST(test_phone_memo)
+{
+	char *a = NULL, *b = NULL;
+
+	for (int i = 0; i < 2; i++) {
+		ck_assert_int_eq(crm_phone_e164(&a, "030 901820", "DE"), CRM_OK);
+		ck_assert_str_eq(a, "+4930901820");
+		free(a);
+		ck_assert_int_eq(crm_phone_e164(&a, "030 901820", "FR"), CRM_EDATA);
+		ck_assert_ptr_null(a);
+		ck_assert_int_eq(crm_phone_e164(&b, "12", "US"), CRM_EDATA);
+		ck_assert_ptr_nonnull(strstr(crm_error_message(), "'12'"));
+	}
+}
+END_TEST
+
+Suite *rowpipe_suite(void)
+{
+	Suite *s = suite_create("rowpipe");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, test_rows_in_order);
+	tcase_add_test(tc, test_errors_pass_through);
+	tcase_add_test(tc, test_close_early);
+	tcase_add_test(tc, test_memo);
+	tcase_add_test(tc, test_phone_memo);
+	suite_add_tcase(s, tc);
+	return s;
+}
