@@ -466,6 +466,11 @@ int crm_db_bulk(crm_db *db)
 	return crm_db_exec(db, "PRAGMA cache_size = -32768; PRAGMA mmap_size = 4294967296");
 }
 
+int crm_db_memory_journal(crm_db *db)
+{
+	return crm_db_exec(db, "PRAGMA temp_store = MEMORY");
+}
+
 int crm_db_bulk_wide(crm_db *db)
 {
 	int rc = crm_db_bulk(db);

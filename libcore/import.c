@@ -19,8 +19,10 @@
 #include "crm/norm.h"
 #include "importmap.h"
 #include "internal.h"
+#include "memo.h"
 
 #define MAX_KEYS 8
+#define REF_SLOTS 16384
 
 const char *const crm_line_parts[CRM_LINE_PARTS] = { "sku", "name", "category", "quantity",
 	                                             "price" };
@@ -43,6 +45,7 @@ struct rowstate {
 	const char *custom_keys[MAX_KEYS]; /* the row's values of custom keys */
 	int has_tags;
 	int64_t new_company; /* the company this row created, or 0 */
+	crm_buf refs;        /* references it resolved: "key\0id\0"... */
 	crm_buf note;
 	char **owned;
 	size_t nowned;
@@ -52,6 +55,14 @@ struct rowstate {
  * records take 125 kB. */
 struct idset {
 	unsigned char *bits;
+	size_t n;
+};
+
+/* What the reading-ahead thread knows of the columns (crm_import_ahead):
+ * its own table, as the import's grows on the writing thread. */
+struct ahead {
+	char **names;
+	int *field; /* the entity's field the column fills, or -1 */
 	size_t n;
 };
 
@@ -75,6 +86,10 @@ struct crm_import {
 	crm_buf dropped;
 	const struct crm_entity *created; /* their entity (a contact's company) */
 	struct crm_import_counts n;
+	struct ahead ahead;
+	/* References resolved by rows that were imported, by entity and text:
+	 * a file names its few companies on every row. */
+	crm_memo *refs;
 	crm_buf reason;
 	char field[128];
 	struct rowstate rs;
@@ -181,7 +196,8 @@ int crm_import_begin(crm_import **out, crm_db *db, const struct crm_import_opts 
 	imp->e = o->entity;
 	imp->o = *o;
 	imp->rs.val = calloc(imp->e->nfields, sizeof *imp->rs.val);
-	if (!imp->rs.val)
+	imp->refs = crm_memo_new(REF_SLOTS);
+	if (!imp->rs.val || !imp->refs)
 		rc = crm_error_nomem();
 	else if (!(rc = crm_db_writable(db)) && !(rc = parse_keys(imp, o->key ? o->key : default_key(imp->e))))
 		rc = next_batch(db, &db->batch);
@@ -345,6 +361,7 @@ static void rowstate_clear(struct rowstate *rs, size_t nfields)
 	rs->has_line = 0;
 	rs->new_company = 0;
 	crm_buf_clear(&rs->note);
+	crm_buf_clear(&rs->refs);
 }
 
 /* Reads a date written in the column's own format as YYYY-MM-DD; NULL
@@ -703,12 +720,22 @@ static int ref_target(crm_import *imp, const struct crm_fielddef *d, const char 
 	crm_record *r;
 	int64_t id;
 	char num[24];
-	int rc = crm_entity_resolve(imp->db, target, v, &id);
+	const char *known;
+	int rc;
 	/* A buyer named by an email nobody has is a new person. */
 	const char *from = target->create_from ? target->create_from
 	                 : (d->f.flags & CRM_FIELD_CREATE) ? target->default_key : NULL;
+	size_t mark = imp->rs.refs.len;
 
 	*out = v;
+	if (crm_buf_printf(&imp->rs.refs, "%s\x1f%s", target->name, v) ||
+	    crm_buf_putc(&imp->rs.refs, '\0'))
+		return crm_error_nomem();
+	if ((known = crm_memo_get(imp->refs, imp->rs.refs.ptr + mark))) {
+		imp->rs.refs.len = mark;
+		return (*out = own(&imp->rs, strdup(known))) ? CRM_OK : crm_error_nomem();
+	}
+	rc = crm_entity_resolve(imp->db, target, v, &id);
 	if (rc == CRM_ENOTFOUND && from && strspn(v, "0123456789") != strlen(v)) {
 		crm_error_clear();
 		if (!(rc = crm_record_new(&r, target)) && !(rc = crm_record_set(r, from, v)) &&
@@ -719,6 +746,8 @@ static int ref_target(crm_import *imp, const struct crm_fielddef *d, const char 
 		}
 		crm_record_free(r);
 	}
+	if (rc)
+		imp->rs.refs.len = mark;
 	if (rc == CRM_ENOTFOUND) {
 		crm_error_clear();
 		return CRM_OK; /* a missing record: the write names it */
@@ -726,8 +755,26 @@ static int ref_target(crm_import *imp, const struct crm_fielddef *d, const char 
 	if (rc)
 		return rc;
 	snprintf(num, sizeof num, "%lld", (long long)id);
+	if (crm_buf_put(&imp->rs.refs, num, strlen(num) + 1))
+		return crm_error_nomem();
 	*out = own(&imp->rs, strdup(num));
 	return *out ? CRM_OK : crm_error_nomem();
+}
+
+/* Remembers the references of a row that was imported; those of a row
+ * rolled back may name records no longer there. */
+static int keep_refs(crm_import *imp)
+{
+	const char *p = imp->rs.refs.ptr, *end = p + imp->rs.refs.len;
+	int rc = CRM_OK;
+
+	while (p && p < end && !rc) {
+		const char *id = p + strlen(p) + 1;
+
+		rc = crm_memo_put(imp->refs, p, id);
+		p = id + strlen(id) + 1;
+	}
+	return rc;
 }
 
 /* An amount in a row whose currency stands in a column of its own
@@ -928,6 +975,8 @@ static int import_record(crm_import *imp, crm_record *r, struct crm_import_resul
 	if (!rc && group && res->outcome == CRM_IMPORT_REJECTED && !idset_has(&imp->seen, id) &&
 	    (crm_buf_puts(&imp->dropped, group) || crm_buf_put(&imp->dropped, "", 1)))
 		rc = CRM_ENOMEM;
+	if (!rc && res->outcome != CRM_IMPORT_REJECTED)
+		rc = keep_refs(imp);
 	if (!rc)
 		count(imp, res->outcome);
 	return rc;
@@ -951,6 +1000,59 @@ int crm_import_row(crm_import *imp, const struct crm_row *row, struct crm_import
 		rc = import_record(imp, r, res);
 	crm_record_free(r);
 	return rc;
+}
+
+/* The field column name fills, as the reading-ahead thread sees it: the
+ * mapping file, else the names and synonyms; -1 for none. */
+static int ahead_field(crm_import *imp, const char *name)
+{
+	struct ahead *a = &imp->ahead;
+	const struct crm_map_column *m;
+	struct crm_target t;
+	char **names;
+	int *field;
+
+	for (size_t i = 0; i < a->n; i++)
+		if (!strcmp(a->names[i], name))
+			return a->field[i];
+	names = realloc(a->names, (a->n + 1) * sizeof *names);
+	a->names = names ? names : a->names;
+	field = realloc(a->field, (a->n + 1) * sizeof *field);
+	a->field = field ? field : a->field;
+	if (!names || !field || !(a->names[a->n] = strdup(name)))
+		return -1;
+	if ((m = crm_import_map_find(imp->o.map, name)))
+		t = m->t;
+	else
+		crm_column_target(imp->e, name, &t);
+	a->field[a->n] = t.kind == CRM_TO_FIELD ? (int)field_index(imp, t.name) : -1;
+	return a->field[a->n++];
+}
+
+void crm_import_ahead(void *arg, const struct crm_row *row)
+{
+	crm_import *imp = arg;
+	const struct crm_fielddef *defs = imp->e->defs;
+	const char *phone[4], *region;
+	size_t nphone = 0;
+	char *cc = NULL, *out;
+
+	for (size_t i = 0; i < row->n && !row->error; i++) {
+		int f = ahead_field(imp, row->names[i]);
+		const char *v = row->values[i];
+
+		if (f < 0 || is_blank(v) || !crm_utf8_valid_p(v, row->lens[i]))
+			continue;
+		if (defs[f].f.type == CRM_FT_COUNTRY && !cc && crm_country_normalize(&cc, v))
+			cc = NULL;
+		else if (defs[f].f.type == CRM_FT_PHONE && nphone < 4)
+			phone[nphone++] = v;
+	}
+	region = cc ? cc : imp->db->cfg ? crm_config_region(imp->db->cfg) : "US";
+	for (size_t i = 0; i < nphone; i++)
+		if (!crm_phone_e164(&out, phone[i], region))
+			free(out);
+	free(cc);
 }
 
 const struct crm_import_counts *crm_import_counts(const crm_import *imp)
@@ -1013,11 +1115,17 @@ void crm_import_free(crm_import *imp)
 	free(imp->rs.val);
 	free(imp->rs.owned);
 	crm_buf_free(&imp->rs.note);
+	crm_buf_free(&imp->rs.refs);
+	crm_memo_free(imp->refs);
 	crm_buf_free(&imp->reason);
 	free(imp->seen.bits);
 	free(imp->written.bits);
 	free(imp->companies.bits);
 	free(imp->grouped.bits);
 	crm_buf_free(&imp->dropped);
+	for (size_t i = 0; i < imp->ahead.n; i++)
+		free(imp->ahead.names[i]);
+	free(imp->ahead.names);
+	free(imp->ahead.field);
 	free(imp);
 }

@@ -427,6 +427,8 @@ int cli_open(struct cli *c, int write)
 	free(path);
 	if (!rc)
 		rc = crm_db_set_actor(c->db, c->prog->name, NULL);
+	if (!rc && write && (c->verb->flags & CLI_ROWS))
+		rc = crm_db_memory_journal(c->db);
 	if (!rc)
 		rc = crm_db_begin(c->db, write);
 	return rc;

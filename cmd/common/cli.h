@@ -27,7 +27,8 @@ enum cli_verb_flags {
 	CLI_FIELDS = 1 << 1, /* takes one option per writable field, and --set */
 	CLI_WRITE = 1 << 2,  /* writes: the command is one write transaction */
 	CLI_NODB = 1 << 3,   /* does not open the database itself */
-	CLI_LIST = 1 << 4    /* takes the entity's filters (--FIELD VALUE, --tag) */
+	CLI_LIST = 1 << 4,   /* takes the entity's filters (--FIELD VALUE, --tag) */
+	CLI_ROWS = 1 << 5    /* writes row by row in savepoints: journals kept in memory */
 };
 
 struct cli;

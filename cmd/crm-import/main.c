@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "crm/import.h"
 #include "crm/reader.h"
+#include "crm/rowpipe.h"
 #include "reject.h"
 
 static const struct cli_opt import_opts[] = {
@@ -28,6 +29,7 @@ static const struct cli_opt import_opts[] = {
 	{ "max-errors", 0, CLI_ARG, "N", "roll everything back once more than N records are rejected" },
 	{ "dry-run", 'n', CLI_NOARG, NULL, "check everything and print the summary, write nothing" },
 	{ "no-earn", 0, CLI_NOARG, NULL, "purchases: the purchases created earn no loyalty points (history)" },
+	{ "timings", 0, CLI_NOARG, NULL, "print the seconds each phase took on stderr" },
 	{ NULL, 0, 0, NULL, NULL }
 };
 
@@ -46,6 +48,9 @@ struct run {
 	long max_errors;      /* -1: no limit */
 	int progress;         /* stderr is a terminal and not -q */
 	struct timespec start, shown;
+	/* Seconds spent (--timings): reading and reading ahead (on the
+	 * pipe's thread), the rows, the search index and batch, the commit. */
+	double read, ahead, rows, end, commit;
 };
 
 static double seconds_since(const struct timespec *t)
@@ -57,7 +62,7 @@ static double seconds_since(const struct timespec *t)
 }
 
 /* Redraws the progress line at most every quarter second. */
-static void show_progress(struct run *run, const char *name, crm_reader *r, long long size)
+static void show_progress(struct run *run, const char *name, crm_rowpipe *r, long long size)
 {
 	long n = crm_import_counts(run->imp)->read;
 	double t;
@@ -69,7 +74,7 @@ static void show_progress(struct run *run, const char *name, crm_reader *r, long
 	fprintf(stderr, "\r%s: %s: %ld records, %.0f/s", run->c->prog->name, name, n,
 	        t > 0 ? (double)n / t : 0.0);
 	if (size > 0)
-		fprintf(stderr, ", %d%%", (int)(100 * crm_reader_offset(r) / size));
+		fprintf(stderr, ", %d%%", (int)(100 * crm_rowpipe_offset(r) / size));
 	fputs("\033[K", stderr);
 }
 
@@ -93,25 +98,25 @@ static int rejected(struct run *run, const char *name, const struct crm_row *row
 
 /* Checks the columns of a CSV or TSV header, known once the first record
  * is read (or the input ends). */
-static int check_header(struct run *run, crm_reader *r, const char *name)
+static int check_header(struct run *run, crm_rowpipe *r, const char *name)
 {
 	const char *const *header;
 	size_t n;
 	int rc;
 
-	if ((header = crm_reader_header(r, &n)) && (rc = crm_import_header(run->imp, header, n)))
+	if ((header = crm_rowpipe_header(r, &n)) && (rc = crm_import_header(run->imp, header, n)))
 		return cli_fail(run->c, crm_exit_status(rc), "%s:1: %s", name, crm_error_message());
 	return 0;
 }
 
 /* Imports every record of one open reader; returns an exit status. */
-static int import_stream(struct run *run, crm_reader *r, const char *name, long long size)
+static int import_stream(struct run *run, crm_rowpipe *r, const char *name, long long size)
 {
 	struct crm_import_result res;
 	struct crm_row row;
 	int rc, status = 0, first = 1;
 
-	while (!status && (rc = crm_reader_next(r, &row)) > 0) {
+	while (!status && (rc = crm_rowpipe_next(r, &row)) > 0) {
 		if (first && (status = check_header(run, r, name)))
 			return status;
 		first = 0;
@@ -130,6 +135,28 @@ static int import_stream(struct run *run, crm_reader *r, const char *name, long 
 		status = cli_fail(run->c, 2, "%s", crm_error_message());
 	else if (!status && rc < 0)
 		status = cli_error(run->c, rc);
+	return status;
+}
+
+/* Imports the rows of reader r, read ahead on a second thread when the
+ * input is a regular file of size bytes (one never blocks), else as they
+ * come (size -1). */
+static int import_reader(struct run *run, crm_reader *r, const char *name, long long size)
+{
+	crm_rowpipe *pipe;
+	struct timespec t0;
+	double read, ahead;
+	int status, rc = crm_rowpipe_open(&pipe, r, size >= 0, crm_import_ahead, run->imp);
+
+	if (rc)
+		return cli_error(run->c, rc);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	status = import_stream(run, pipe, name, size);
+	run->rows += seconds_since(&t0);
+	crm_rowpipe_times(pipe, &read, &ahead);
+	run->read += read;
+	run->ahead += ahead;
+	crm_rowpipe_close(pipe);
 	return status;
 }
 
@@ -157,8 +184,8 @@ static int import_file(struct run *run, const char *path)
 	if ((rc = crm_reader_open(&r, fp, name, &o)))
 		status = cli_error(run->c, rc);
 	else
-		status = import_stream(run, r, name,
-		                       !fstat(fileno(fp), &sb) && S_ISREG(sb.st_mode) ? sb.st_size : 0);
+		status = import_reader(run, r, name, !fstat(fileno(fp), &sb) && S_ISREG(sb.st_mode)
+		                                     ? sb.st_size : -1);
 	crm_reader_close(r);
 	if (!is_stdin)
 		fclose(fp);
@@ -250,20 +277,28 @@ static int import_all(struct run *run, int argc, char **argv)
 	struct cli *c = run->c;
 	int status = 0, dry = cli_has(c, "dry-run"), rc;
 	int64_t batch = 0;
+	struct timespec t;
 
 	for (int i = 0; i < (argc ? argc : 1) && !status; i++)
 		status = import_file(run, argc ? argv[i] : "-");
+	clock_gettime(CLOCK_MONOTONIC, &t);
 	if (!status && !dry && (rc = crm_import_end(run->imp, &batch)))
 		status = cli_error(c, rc);
+	run->end = seconds_since(&t);
 	if (status)
 		return status;
 	summary(run, batch, dry);
-	if (!crm_import_counts(run->imp)->rejected)
-		return (c->rollback = dry), 0;
 	/* Rejections are exit 3, yet the records that were valid stay. */
+	clock_gettime(CLOCK_MONOTONIC, &t);
 	if (!dry && (rc = crm_db_commit(c->db)))
 		return cli_error(c, rc);
-	return 3;
+	run->commit = seconds_since(&t);
+	c->rollback = dry;
+	if (cli_has(c, "timings"))
+		fprintf(stderr, "%s: seconds: read %.2f, read ahead %.2f (second thread);"
+		        " rows %.2f, search index and batch %.2f, commit %.2f\n", c->prog->name,
+		        run->read, run->ahead, run->rows, run->end, run->commit);
+	return crm_import_counts(run->imp)->rejected ? 3 : 0;
 }
 
 /* Rejects are written in the input's format: --format, else the first
@@ -364,12 +399,12 @@ static int import_undo(struct cli *c, int argc, char **argv)
 }
 
 static const struct cli_verb verbs[] = {
-	{ "contacts", import_entity, "[FILE...]", "import people (no FILE or -: stdin)", CLI_WRITE, import_opts },
-	{ "companies", import_entity, "[FILE...]", "import companies (no FILE or -: stdin)", CLI_WRITE, import_opts },
-	{ "deals", import_entity, "[FILE...]", "import deals (no FILE or -: stdin)", CLI_WRITE, import_opts },
-	{ "tasks", import_entity, "[FILE...]", "import tasks (no FILE or -: stdin)", CLI_WRITE, import_opts },
-	{ "responses", import_entity, "[FILE...]", "import NPS and CSAT survey responses (no FILE or -: stdin)", CLI_WRITE, import_opts },
-	{ "purchases", import_entity, "[FILE...]", "import purchases from shops' order exports, one row per line item (no FILE or -: stdin)", CLI_WRITE, import_opts },
+	{ "contacts", import_entity, "[FILE...]", "import people (no FILE or -: stdin)", CLI_WRITE | CLI_ROWS, import_opts },
+	{ "companies", import_entity, "[FILE...]", "import companies (no FILE or -: stdin)", CLI_WRITE | CLI_ROWS, import_opts },
+	{ "deals", import_entity, "[FILE...]", "import deals (no FILE or -: stdin)", CLI_WRITE | CLI_ROWS, import_opts },
+	{ "tasks", import_entity, "[FILE...]", "import tasks (no FILE or -: stdin)", CLI_WRITE | CLI_ROWS, import_opts },
+	{ "responses", import_entity, "[FILE...]", "import NPS and CSAT survey responses (no FILE or -: stdin)", CLI_WRITE | CLI_ROWS, import_opts },
+	{ "purchases", import_entity, "[FILE...]", "import purchases from shops' order exports, one row per line item (no FILE or -: stdin)", CLI_WRITE | CLI_ROWS, import_opts },
 	{ "list", import_list, NULL, "list the import batches", CLI_OUTPUT, NULL },
 	{ "undo", import_undo, "BATCH", "remove what a batch created, restore what it updated", CLI_WRITE, undo_opts },
 	{ NULL, NULL, NULL, NULL, 0, NULL }

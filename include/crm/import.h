@@ -85,6 +85,11 @@ int crm_import_header(crm_import *imp, const char *const *names, size_t n);
  * whole import (an unknown column, a database error) returns its status. */
 int crm_import_row(crm_import *imp, const struct crm_row *row, struct crm_import_result *res);
 
+/* Reads ahead what row will need, on another thread than the import's:
+ * its phone numbers, into the table crm_phone_e164 keeps.  Touches
+ * nothing the import's thread uses; a crm_rowpipe_prep for the import. */
+void crm_import_ahead(void *arg, const struct crm_row *row);
+
 /* Returns the counts so far. */
 const struct crm_import_counts *crm_import_counts(const crm_import *imp);
 

@@ -34,6 +34,21 @@ test_expect_success 'a two-letter code under Country/Region Code, Country Code o
 test_expect_success 'a contact naming a missing company creates it once' '
 	crm-company list -f name -H >out && printf "Acme\nGlobex\n" >expect && test_cmp expect out
 '
+test_expect_success 'a company made by a rejected row is made again by the next row naming it' '
+	printf "first_name,email,company\nRia,bad-address,Umbrella\nSam,sam@umbrella.example,Umbrella\nTeo,teo@umbrella.example,Umbrella\n" >umb.csv &&
+	expect_exit 3 crm-import contacts --db umb.db umb.csv 2>err &&
+	grep -q "umb.csv:2: email:" err && grep -q "created 2, .* rejected 1; 1 new company" err &&
+	crm-contact list --db umb.db -f first_name,company -H >out &&
+	printf "Sam\tUmbrella\nTeo\tUmbrella\n" >expect.umb && test_cmp expect.umb out &&
+	crm-company list --db umb.db -f name -H >out && echo Umbrella >expect && test_cmp expect out &&
+	crm-db check --db umb.db
+'
+test_expect_success '--timings prints the seconds of each phase, and changes nothing else' '
+	expect_exit 3 crm-import contacts --db umb2.db --timings umb.csv 2>err &&
+	grep -q "created 2, .* rejected 1" err &&
+	grep -Eq "^crm-import: seconds: read [0-9.]+, read ahead [0-9.]+ \(second thread\); rows [0-9.]+, search index and batch [0-9.]+, commit [0-9.]+$" err &&
+	crm-contact list --db umb2.db -f first_name,company -H >out && test_cmp expect.umb out
+'
 test_expect_success 'the summary counts and names the batch' '
 	printf "email,first_name\nnew@example.org,New\nana@example.com,Ana\n" >two.csv &&
 	crm-import contacts two.csv 2>err &&
