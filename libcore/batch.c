@@ -190,6 +190,28 @@ static int reverse(crm_db *db, const struct crm_entity *e, int64_t id, const cha
 	return rc;
 }
 
+/* Removes the search entries of the records of batch that are gone: one
+ * statement per entity, after the undo deleted them all. */
+static int unindex_removed(crm_db *db, int64_t batch)
+{
+	const struct crm_entity *e;
+	crm_buf sql = CRM_BUF_INIT;
+	int rc = CRM_OK;
+
+	for (size_t k = 0; !rc && (e = crm_entity_at(k)); k++) {
+		if (!e->fts)
+			continue;
+		crm_buf_clear(&sql);
+		crm_buf_printf(&sql, "DELETE FROM %s WHERE rowid IN (SELECT entity_id FROM audit"
+		               " WHERE batch = ?1 AND action = 'add' AND entity = '%s'"
+		               " AND entity_id NOT IN (SELECT id FROM %s WHERE id = entity_id))",
+		               e->fts, e->name, e->table);
+		rc = crm_db_exec_id(db, crm_buf_str(&sql), batch);
+	}
+	crm_buf_free(&sql);
+	return rc;
+}
+
 static int reverse_all(crm_db *db, int64_t batch, long *removed, long *restored)
 {
 	crm_stmt *st;
@@ -235,7 +257,10 @@ int crm_import_undo(crm_db *db, int64_t batch, int force, long *removed, long *r
 		                   crm_buf_str(&why));
 		goto out;
 	}
-	if ((rc = reverse_all(db, batch, removed, restored)) ||
+	db->defer_unindex = 1;
+	rc = reverse_all(db, batch, removed, restored);
+	db->defer_unindex = 0;
+	if (rc || (rc = unindex_removed(db, batch)) ||
 	    (rc = crm_db_stmt(db, &st, "UPDATE import_batches SET undone_at = ?2 WHERE id = ?1")))
 		goto out;
 	crm_db_now(db, now);

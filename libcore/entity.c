@@ -210,9 +210,11 @@ int crm_entity_delete(crm_db *db, const struct crm_entity *e, int64_t id)
 		return rc;
 	if ((rc = detach_referrers(db, e, id)))
 		return rc;
-	crm_buf_printf(&sql, "DELETE FROM %s WHERE rowid = ?1", e->fts);
-	rc = crm_db_exec_id(db, crm_buf_str(&sql), id);
-	crm_buf_clear(&sql);
+	if (!db->defer_unindex) {
+		crm_buf_printf(&sql, "DELETE FROM %s WHERE rowid = ?1", e->fts);
+		rc = crm_db_exec_id(db, crm_buf_str(&sql), id);
+		crm_buf_clear(&sql);
+	}
 	crm_buf_printf(&sql, "DELETE FROM %s WHERE id = ?1", e->table);
 	if (!rc)
 		rc = crm_db_exec_id(db, crm_buf_str(&sql), id);

@@ -41,6 +41,10 @@ struct crm_db {
 	 * up to date itself, once at the end: FTS5 flushes its pending terms
 	 * at every savepoint, and a bulk write has one per record. */
 	int defer_index;
+	/* Set by a bulk remover (an undo) that removes the search entries of
+	 * the records it deleted itself, once at the end (crm_entity_delete
+	 * leaves them), for the same reason. */
+	int defer_unindex;
 	/* Set while a purchase is created whose lines are written after it:
 	 * it earns its loyalty points once they are in (purchase.c). */
 	int lines_follow;
