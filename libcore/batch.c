@@ -15,6 +15,8 @@
 #include "crm/import.h"
 #include "internal.h"
 
+#define UNINDEX_CHUNK 8192
+
 int crm_import_batches(crm_db *db, int (*fn)(void *arg, const char *const *vals), void *arg)
 {
 	crm_stmt *st;
@@ -190,24 +192,42 @@ static int reverse(crm_db *db, const struct crm_entity *e, int64_t id, const cha
 	return rc;
 }
 
-/* Removes the search entries of the records of batch that are gone: one
- * statement per entity, after the undo deleted them all. */
-static int unindex_removed(crm_db *db, int64_t batch)
+/* Removes the search entries of the records of batch that are gone, after
+ * the undo deleted them all: UNINDEX_CHUNK ids a statement, as one
+ * statement over all of them would keep every page it changes in its
+ * journal. */
+static int unindex_removed(crm_db *db, const struct crm_entity *e, int64_t batch)
 {
-	const struct crm_entity *e;
 	crm_buf sql = CRM_BUF_INIT;
-	int rc = CRM_OK;
+	crm_stmt *st;
+	int64_t lo = 0, hi = -1;
+	int rc;
 
-	for (size_t k = 0; !rc && (e = crm_entity_at(k)); k++) {
-		if (!e->fts)
-			continue;
-		crm_buf_clear(&sql);
-		crm_buf_printf(&sql, "DELETE FROM %s WHERE rowid IN (SELECT entity_id FROM audit"
-		               " WHERE batch = ?1 AND action = 'add' AND entity = '%s'"
-		               " AND entity_id NOT IN (SELECT id FROM %s WHERE id = entity_id))",
-		               e->fts, e->name, e->table);
-		rc = crm_db_exec_id(db, crm_buf_str(&sql), batch);
+	crm_buf_printf(&sql, "SELECT min(entity_id), max(entity_id) FROM audit WHERE batch = ?1"
+	               " AND entity = '%s' AND action = 'add'", e->name);
+	if ((rc = crm_db_stmt(db, &st, crm_buf_str(&sql))))
+		goto out;
+	crm_stmt_bind_int(st, 1, batch);
+	if (crm_stmt_step(st) == CRM_ROW && crm_stmt_kind(st, 0) != CRM_KIND_NULL) {
+		lo = crm_stmt_int(st, 0);
+		hi = crm_stmt_int(st, 1);
 	}
+	crm_stmt_reset(st);
+	crm_buf_clear(&sql);
+	crm_buf_printf(&sql, "DELETE FROM %s WHERE rowid IN (SELECT entity_id FROM audit"
+	               " WHERE batch = ?1 AND action = 'add' AND entity = '%s'"
+	               " AND entity_id BETWEEN ?2 AND ?3"
+	               " AND entity_id NOT IN (SELECT id FROM %s WHERE id = entity_id))",
+	               e->fts, e->name, e->table);
+	for (; lo <= hi && !rc; lo += UNINDEX_CHUNK) {
+		if (!(rc = crm_db_stmt(db, &st, crm_buf_str(&sql)))) {
+			crm_stmt_bind_int(st, 1, batch);
+			crm_stmt_bind_int(st, 2, lo);
+			crm_stmt_bind_int(st, 3, lo + UNINDEX_CHUNK - 1);
+			rc = crm_stmt_done(st);
+		}
+	}
+out:
 	crm_buf_free(&sql);
 	return rc;
 }
@@ -243,11 +263,13 @@ int crm_import_undo(crm_db *db, int64_t batch, int force, long *removed, long *r
 	char now[CRM_TIME_LEN];
 	crm_stmt *st;
 	int64_t last = 0;
+	const struct crm_entity *e;
 	long conflicts = 0;
 	int rc;
 
 	*removed = *restored = 0;
-	if ((rc = crm_db_writable(db)) || (rc = batch_state(db, batch, &last)) ||
+	if ((rc = crm_db_writable(db)) || (rc = crm_db_bulk_cache(db)) ||
+	    (rc = batch_state(db, batch, &last)) ||
 	    (rc = find_conflicts(db, batch, last, &why, &conflicts)))
 		goto out;
 	if (conflicts && !force) {
@@ -260,8 +282,9 @@ int crm_import_undo(crm_db *db, int64_t batch, int force, long *removed, long *r
 	db->defer_unindex = 1;
 	rc = reverse_all(db, batch, removed, restored);
 	db->defer_unindex = 0;
-	if (rc || (rc = unindex_removed(db, batch)) ||
-	    (rc = crm_db_stmt(db, &st, "UPDATE import_batches SET undone_at = ?2 WHERE id = ?1")))
+	for (size_t k = 0; !rc && (e = crm_entity_at(k)); k++)
+		rc = e->fts ? unindex_removed(db, e, batch) : CRM_OK;
+	if (rc || (rc = crm_db_stmt(db, &st, "UPDATE import_batches SET undone_at = ?2 WHERE id = ?1")))
 		goto out;
 	crm_db_now(db, now);
 	crm_stmt_bind_int(st, 1, batch);

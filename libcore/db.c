@@ -460,10 +460,17 @@ int crm_db_migrate(crm_db *db, int *from)
 	return crm_db_commit(db);
 }
 
+int crm_db_bulk_cache(crm_db *db)
+{
+	return crm_db_exec(db, "PRAGMA cache_size = -32768");
+}
+
 int crm_db_bulk(crm_db *db)
 {
+	int rc = crm_db_bulk_cache(db);
+
 	/* Pages read through a map of the file, not a system call each. */
-	return crm_db_exec(db, "PRAGMA cache_size = -32768; PRAGMA mmap_size = 4294967296");
+	return rc ? rc : crm_db_exec(db, "PRAGMA mmap_size = 4294967296");
 }
 
 int crm_db_memory_journal(crm_db *db)

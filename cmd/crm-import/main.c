@@ -215,6 +215,13 @@ static void summary(const struct run *run, int64_t batch, int dry)
 		fputs("; nothing changed\n", stderr);
 }
 
+static void print_timings(const struct run *run)
+{
+	fprintf(stderr, "%s: seconds: read %.2f, read ahead %.2f (second thread); rows %.2f,"
+	        " search index and batch %.2f, commit %.2f\n", run->c->prog->name, run->read,
+	        run->ahead, run->rows, run->end, run->commit);
+}
+
 /* Parses the options into the run and the import options; returns an
  * exit status, or -1 to go on. */
 static int parse(struct cli *c, struct run *run, struct crm_import_opts *o)
@@ -295,9 +302,7 @@ static int import_all(struct run *run, int argc, char **argv)
 	run->commit = seconds_since(&t);
 	c->rollback = dry;
 	if (cli_has(c, "timings"))
-		fprintf(stderr, "%s: seconds: read %.2f, read ahead %.2f (second thread);"
-		        " rows %.2f, search index and batch %.2f, commit %.2f\n", c->prog->name,
-		        run->read, run->ahead, run->rows, run->end, run->commit);
+		print_timings(run);
 	return crm_import_counts(run->imp)->rejected ? 3 : 0;
 }
 
@@ -406,7 +411,7 @@ static const struct cli_verb verbs[] = {
 	{ "responses", import_entity, "[FILE...]", "import NPS and CSAT survey responses (no FILE or -: stdin)", CLI_WRITE | CLI_ROWS, import_opts },
 	{ "purchases", import_entity, "[FILE...]", "import purchases from shops' order exports, one row per line item (no FILE or -: stdin)", CLI_WRITE | CLI_ROWS, import_opts },
 	{ "list", import_list, NULL, "list the import batches", CLI_OUTPUT, NULL },
-	{ "undo", import_undo, "BATCH", "remove what a batch created, restore what it updated", CLI_WRITE, undo_opts },
+	{ "undo", import_undo, "BATCH", "remove what a batch created, restore what it updated", CLI_WRITE | CLI_ROWS, undo_opts },
 	{ NULL, NULL, NULL, NULL, 0, NULL }
 };
 

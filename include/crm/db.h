@@ -67,6 +67,11 @@ int crm_db_commit(crm_db *db);
  * through a memory map. */
 int crm_db_bulk(crm_db *db);
 
+/* Its page cache alone, without the memory map: for a write over every
+ * record of a batch (an import, an undo), where the map made rewriting
+ * pages slower and counted the whole file in the resident memory. */
+int crm_db_bulk_cache(crm_db *db);
+
 /* Keeps statement journals (what a savepoint rolls back to) and temporary
  * tables in memory.  For a write made of many small savepoints (an
  * import's rows): each journal is emptied when its savepoint ends, and
