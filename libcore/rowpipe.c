@@ -52,25 +52,22 @@ static double now_s(void)
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
+/* Makes room for n columns: the five arrays in one block, carved up;
+ * their contents need not survive (copy_row fills them afresh). */
 static int reserve(struct slot *s, size_t n)
 {
-	const char **names, **values;
-	size_t *lens, *noff, *voff;
+	void *block;
 
 	if (n <= s->cap)
 		return CRM_OK;
-	names = realloc(s->names, n * sizeof *names);
-	s->names = names ? names : s->names;
-	values = realloc(s->values, n * sizeof *values);
-	s->values = values ? values : s->values;
-	lens = realloc(s->lens, n * sizeof *lens);
-	s->lens = lens ? lens : s->lens;
-	noff = realloc(s->noff, n * sizeof *noff);
-	s->noff = noff ? noff : s->noff;
-	voff = realloc(s->voff, n * sizeof *voff);
-	s->voff = voff ? voff : s->voff;
-	if (!names || !values || !lens || !noff || !voff)
+	if (!(block = malloc(n * (2 * sizeof(char *) + 3 * sizeof(size_t)))))
 		return crm_error_nomem();
+	free(s->names);
+	s->names = block;
+	s->values = s->names + n;
+	s->lens = (size_t *)(s->values + n);
+	s->noff = s->lens + n;
+	s->voff = s->noff + n;
 	s->cap = n;
 	return CRM_OK;
 }
@@ -250,11 +247,7 @@ void crm_rowpipe_close(crm_rowpipe *p)
 	for (size_t i = 0; i < CRM_ROWPIPE_ROWS; i++) {
 		struct slot *s = &p->slot[i];
 
-		free(s->names);
-		free(s->values);
-		free(s->lens);
-		free(s->noff);
-		free(s->voff);
+		free(s->names); /* the block of all five arrays */
 		crm_buf_free(&s->data);
 		crm_buf_free(&s->msg);
 	}
