@@ -135,11 +135,12 @@ test_expect_success 'undo removes what a batch created and restores what it upda
 	expect_exit 3 crm-import undo "$batch" 2>err && grep -q "already undone" err
 '
 # Every table's rows and the search entries, leaving out the log of what
-# was done (audit, batches, id counters) and the index's own storage.
+# was done (audit, batches, id counters), the index's own storage and the
+# random key each file is made with (secrets).
 content() {
 	for t in $(sqlite3 "$1" "SELECT name FROM sqlite_master WHERE type = 'table'
 		AND name NOT LIKE '%fts%' AND name NOT LIKE 'sqlite_%'
-		AND name NOT IN ('audit', 'import_batches') ORDER BY name"); do
+		AND name NOT IN ('audit', 'import_batches', 'secrets') ORDER BY name"); do
 		echo "== $t" && sqlite3 "$1" "SELECT * FROM \"$t\" ORDER BY 1" || return 1
 	done
 	for t in $(sqlite3 "$1" "SELECT name FROM sqlite_master WHERE sql LIKE 'CREATE VIRTUAL TABLE%'"); do
@@ -160,6 +161,29 @@ test_expect_success 'undo of a batch that created people, companies, tags and no
 	content undo.db >after && test_cmp before after &&
 	expect_exit 1 crm-contact list --db undo.db --search P150 -f email -H >out && test ! -s out &&
 	crm-db check --db undo.db
+'
+test_expect_success 'a file read ahead on a second thread and the same rows from a pipe give the same database, rejects and summary' '
+	{ echo "first_name,last_name,email,phone,country,company,tags,notes,Shoe Size" &&
+	  for i in $(seq 1 1500); do
+		case $((i % 9)) in
+		0) echo "Bad$i,X,bad-$i@,,,,,," ;;
+		1) echo "Ph$i,Y,ph$i@example.org,+1 212 555 01$((i % 100)),US,Acme $((i % 4)),a,n$i,$i" ;;
+		2) echo "Dup$i,Z,ph$((i - 1))@example.org,,,,,," ;;
+		3) echo "Nat$i,Ü,nat$i@example.org,030 901820$((i % 10)),DE,,b,," ;;
+		4) echo "BadPhone$i,Q,bp$i@example.org,12,GB,New Co $i,,," ;;
+		5) printf "Bytes$i,\377,b$i@example.org,,,,,,\n" ;;
+		6) echo "Short$i,only" ;;
+		*) echo "Ok$i,Öz,ok$i@example.org,01 42 68 53 0$((i % 10)),FR,Acme $((i % 4)),,,$i" ;;
+		esac
+	  done; } >mixed.csv &&
+	expect_exit 3 crm-import contacts --db file.db --keep-unknown --reject file-rej.csv mixed.csv 2>file.err &&
+	expect_exit 3 crm-import contacts --db pipe.db --keep-unknown --format csv --reject pipe-rej.csv <mixed.csv 2>pipe.err &&
+	grep -q "rejected [1-9]" file.err && sed "s/<stdin>/mixed.csv/" pipe.err >pipe.err2 && test_cmp file.err pipe.err2 &&
+	test_cmp file-rej.csv pipe-rej.csv &&
+	content file.db >file.content && content pipe.db >pipe.content && test_cmp file.content pipe.content &&
+	sqlite3 file.db "SELECT entity, entity_id, action, changes FROM audit ORDER BY seq" >file.audit &&
+	sqlite3 pipe.db "SELECT entity, entity_id, action, changes FROM audit ORDER BY seq" >pipe.audit &&
+	test_cmp file.audit pipe.audit
 '
 test_expect_success 'undo refuses after later changes, unless --force' '
 	printf "email,city\nana@example.com,Faro\n" >f.csv &&
