@@ -20,6 +20,7 @@ struct slot {
 	int code;          /* rc < 0: the error and its message */
 	crm_buf msg;
 	long long offset;
+	double read_s, prep_s; /* the thread's time on this row */
 	struct crm_row row;
 	const char **names, **values;
 	size_t *lens, *noff, *voff, cap;
@@ -41,7 +42,7 @@ struct crm_rowpipe {
 	const char *const *header;
 	size_t nheader;
 	long long offset;
-	double read_s, prep_s;
+	double read_s, prep_s; /* summed by the caller as it takes the rows */
 };
 
 static double now_s(void)
@@ -122,8 +123,8 @@ static int fill(crm_rowpipe *p, struct slot *s)
 	t1 = now_s();
 	if (rc > 0 && p->prep)
 		p->prep(p->arg, &s->row);
-	p->read_s += t1 - t0;
-	p->prep_s += now_s() - t1;
+	s->read_s = t1 - t0;
+	s->prep_s = now_s() - t1;
 	return rc;
 }
 
@@ -206,6 +207,8 @@ int crm_rowpipe_next(crm_rowpipe *p, struct crm_row *row)
 	p->current = 1;
 	s = &p->slot[p->head];
 	p->offset = s->offset;
+	p->read_s += s->read_s;
+	p->prep_s += s->prep_s;
 	p->ended = s->rc <= 0;
 	pthread_mutex_unlock(&p->lock);
 	if (s->rc < 0)

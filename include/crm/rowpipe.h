@@ -45,7 +45,8 @@ long long crm_rowpipe_offset(const crm_rowpipe *p);
  * crm_reader_header. */
 const char *const *crm_rowpipe_header(const crm_rowpipe *p, size_t *n);
 
-/* Seconds the pipe's thread (0 without one) spent reading rows and preparing them. */
+/* Seconds the pipe's thread (0 without one) spent reading and preparing the
+ * rows returned so far. */
 void crm_rowpipe_times(const crm_rowpipe *p, double *read, double *prep);
 
 /* Stops the thread and frees the pipe; NULL-safe. */
