@@ -245,9 +245,24 @@ done:
 
 /* Stores in *c what column name means: the mapping file first, then the
  * field names and synonyms, then the unknown-column rule. */
-static int column_of(crm_import *imp, const char *name, const struct column **c)
+/* Stores in *t what column name means by the mapping file, else by the
+ * field names and synonyms; returns its mapping entry, if any.  Reads
+ * nothing that changes: the reading-ahead thread calls it too. */
+static const struct crm_map_column *target_of(const crm_import *imp, const char *name,
+                                              struct crm_target *t)
 {
 	const struct crm_map_column *m = crm_import_map_find(imp->o.map, name);
+
+	if (m)
+		*t = m->t;
+	else
+		crm_column_target(imp->e, name, t);
+	return m;
+}
+
+static int column_of(crm_import *imp, const char *name, const struct column **c)
+{
+	const struct crm_map_column *m;
 	struct column *p, *col;
 
 	for (size_t i = 0; i < imp->ncols; i++)
@@ -260,12 +275,8 @@ static int column_of(crm_import *imp, const char *name, const struct column **c)
 	if (!(col->name = strdup(name)))
 		return crm_error_nomem();
 	imp->ncols++;
-	if (m) {
-		col->t = m->t;
+	if ((m = target_of(imp, col->name, &col->t)))
 		col->date_format = m->date_format;
-	} else {
-		crm_column_target(imp->e, col->name, &col->t);
-	}
 	if (col->t.kind == CRM_TO_UNKNOWN && imp->o.unknown == CRM_UNKNOWN_IGNORE)
 		col->t.kind = CRM_TO_IGNORE;
 	if (col->t.kind == CRM_TO_UNKNOWN && imp->o.unknown == CRM_UNKNOWN_KEEP) {
@@ -1023,7 +1034,6 @@ int crm_import_row(crm_import *imp, const struct crm_row *row, struct crm_import
 static int ahead_field(crm_import *imp, const char *name)
 {
 	struct ahead *a = &imp->ahead;
-	const struct crm_map_column *m;
 	struct crm_target t;
 	char **names;
 	int *field;
@@ -1037,10 +1047,7 @@ static int ahead_field(crm_import *imp, const char *name)
 	a->field = field ? field : a->field;
 	if (!names || !field || !(a->names[a->n] = strdup(name)))
 		return -1;
-	if ((m = crm_import_map_find(imp->o.map, name)))
-		t = m->t;
-	else
-		crm_column_target(imp->e, name, &t);
+	target_of(imp, name, &t);
 	a->field[a->n] = t.kind == CRM_TO_FIELD ? (int)field_index(imp, t.name) : -1;
 	return a->field[a->n++];
 }
@@ -1048,8 +1055,8 @@ static int ahead_field(crm_import *imp, const char *name)
 void crm_import_ahead(void *arg, const struct crm_row *row)
 {
 	crm_import *imp = arg;
-	const struct crm_fielddef *defs = imp->e->defs;
-	const char *phone[4], *region;
+	const struct crm_fielddef *defs = imp->e->defs, *phone[4];
+	const char *number[4];
 	size_t nphone = 0;
 	char *cc = NULL, *out;
 
@@ -1061,12 +1068,14 @@ void crm_import_ahead(void *arg, const struct crm_row *row)
 			continue;
 		if (defs[f].f.type == CRM_FT_COUNTRY && !cc && crm_country_normalize(&cc, v))
 			cc = NULL;
-		else if (defs[f].f.type == CRM_FT_PHONE && nphone < 4)
-			phone[nphone++] = v;
+		else if (defs[f].f.type == CRM_FT_PHONE && nphone < 4) {
+			phone[nphone] = &defs[f];
+			number[nphone++] = v;
+		}
 	}
-	region = cc ? cc : imp->db->cfg ? crm_config_region(imp->db->cfg) : "US";
+	/* As the write will read them: the row's country, else the default. */
 	for (size_t i = 0; i < nphone; i++)
-		if (!crm_phone_e164(&out, phone[i], region))
+		if (!crm_field_value(imp->db, phone[i], number[i], cc, &out))
 			free(out);
 	free(cc);
 }
