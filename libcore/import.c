@@ -59,6 +59,33 @@ struct idset {
 	size_t n;
 };
 
+/* A bit set in one of the import's idsets while a chunk is open, so that
+ * rolling the chunk back can clear it. */
+struct mark {
+	struct idset *set;
+	int64_t id;
+};
+
+/* A row of the open chunk, kept to be written again, and what became of
+ * it. */
+struct kept {
+	struct crm_row row;
+	void *block; /* the copy's memory, all of it */
+	enum crm_outcome outcome;
+};
+
+/* The chunk of rows written in one savepoint in bulk mode (import.h), and
+ * what the import knew when it opened. */
+struct chunk {
+	int open;
+	struct crm_import_counts n;
+	size_t dropped; /* the length of crm_import.dropped */
+	struct mark *marks;
+	size_t nmarks, cap;
+	struct kept rows[CRM_IMPORT_CHUNK];
+	size_t nrows;
+};
+
 /* What the reading-ahead thread knows of the columns (crm_import_ahead):
  * its own table, as the import's grows on the writing thread. */
 struct ahead {
@@ -94,6 +121,7 @@ struct crm_import {
 	crm_buf reason;
 	char field[128];
 	struct rowstate rs;
+	struct chunk *chunk; /* bulk mode only */
 };
 
 /* The column an import key compares: for a name, the entity's name key. */
@@ -198,7 +226,8 @@ int crm_import_begin(crm_import **out, crm_db *db, const struct crm_import_opts 
 	imp->o = *o;
 	imp->rs.val = calloc(imp->e->nfields, sizeof *imp->rs.val);
 	imp->refs = crm_memo_new(REF_SLOTS);
-	if (!imp->rs.val || !imp->refs)
+	imp->chunk = o->bulk ? calloc(1, sizeof *imp->chunk) : NULL;
+	if (!imp->rs.val || !imp->refs || (o->bulk && !imp->chunk))
 		rc = crm_error_nomem();
 	else if (!(rc = crm_db_writable(db)) && !(rc = parse_keys(imp, o->key ? o->key : default_key(imp->e))))
 		rc = next_batch(db, &db->batch);
@@ -543,6 +572,25 @@ static int idset_has(const struct idset *s, int64_t id)
 	size_t byte = (size_t)id / 8;
 
 	return byte < s->n && (s->bits[byte] >> (id % 8) & 1);
+}
+
+/* Adds id to set s of the import, noting it while a chunk is open. */
+static int mark(crm_import *imp, struct idset *s, int64_t id)
+{
+	struct chunk *c = imp->chunk;
+
+	if (c && c->open && !idset_has(s, id)) {
+		if (c->nmarks == c->cap) {
+			size_t cap = c->cap ? c->cap * 2 : 1024;
+			struct mark *p = realloc(c->marks, cap * sizeof *p);
+			if (!p)
+				return crm_error_nomem();
+			c->marks = p;
+			c->cap = cap;
+		}
+		c->marks[c->nmarks++] = (struct mark){ s, id };
+	}
+	return idset_add(s, id);
 }
 
 /* Rebuilds the search entries of the records in temp.crm_reindex. */
@@ -890,7 +938,7 @@ static int write_row(crm_import *imp, crm_record *r, int64_t id, struct crm_impo
 		            : crm_entity_update(imp->db, r, id, &changed);
 	if (!rc && line && !(rc = imp->e->import_line(imp->db, NULL, id, imp->rs.line,
 	                                             imp->rs.currency, derived)))
-		rc = idset_add(&imp->grouped, id);
+		rc = mark(imp, &imp->grouped, id);
 	if (!rc)
 		rc = write_extras(imp, id, &changed);
 	if (rc == CRM_EDATA || rc == CRM_ENOTFOUND)
@@ -900,11 +948,11 @@ static int write_row(crm_import *imp, crm_record *r, int64_t id, struct crm_impo
 	res->id = id;
 	res->outcome = adding ? CRM_IMPORT_CREATED : changed ? CRM_IMPORT_UPDATED
 	                                                       : CRM_IMPORT_UNCHANGED;
-	if ((rc = idset_add(&imp->seen, id)) || res->outcome == CRM_IMPORT_UNCHANGED)
+	if ((rc = mark(imp, &imp->seen, id)) || res->outcome == CRM_IMPORT_UNCHANGED)
 		return rc;
-	if (imp->rs.new_company && (rc = idset_add(&imp->companies, imp->rs.new_company)))
+	if (imp->rs.new_company && (rc = mark(imp, &imp->companies, imp->rs.new_company)))
 		return rc;
-	return idset_add(&imp->written, id);
+	return mark(imp, &imp->written, id);
 }
 
 /* Decides what a row that matched record id by key does. */
@@ -925,7 +973,7 @@ static int on_match(crm_import *imp, crm_record *r, int64_t id, size_t key,
 		              name, v, imp->e->name, (long long)id);
 	if (imp->o.conflict == CRM_CONFLICT_SKIP) {
 		res->outcome = CRM_IMPORT_SKIPPED;
-		return idset_add(&imp->seen, id);
+		return mark(imp, &imp->seen, id);
 	}
 	return write_row(imp, r, id, res);
 }
@@ -945,7 +993,7 @@ static int group_row(crm_import *imp, int64_t id, struct crm_import_result *res)
 	if (rc == CRM_EDATA || rc == CRM_ENOTFOUND)
 		return reject_error(imp, res);
 	res->outcome = CRM_IMPORT_UPDATED;
-	return rc ? rc : idset_add(&imp->written, id);
+	return rc ? rc : mark(imp, &imp->written, id);
 }
 
 static void count(crm_import *imp, enum crm_outcome o)
@@ -971,8 +1019,10 @@ static int dropped(const crm_import *imp, const char *v)
 }
 
 /* Everything a row does happens inside one savepoint, so that a row
- * rejected half-way (its company created, its tags not) leaves nothing. */
-static int import_record(crm_import *imp, crm_record *r, struct crm_import_result *res)
+ * rejected half-way (its company created, its tags not) leaves nothing;
+ * in bulk mode (own_savepoint 0) its chunk's savepoint does that. */
+static int import_record(crm_import *imp, crm_record *r, struct crm_import_result *res,
+                         int own_savepoint)
 {
 	const char *group = imp->rs.has_line && imp->nkeys ? row_key(imp, 0) : NULL;
 	size_t key = 0;
@@ -986,7 +1036,7 @@ static int import_record(crm_import *imp, crm_record *r, struct crm_import_resul
 	if (group && dropped(imp, group))
 		return reject(imp, res, key_name(imp, 0, name, sizeof name), "%s '%s': an earlier"
 		              " row of it was rejected", key_name(imp, 0, name, sizeof name), group);
-	if ((rc = crm_db_savepoint(imp->db, "crm_import_row")))
+	if (own_savepoint && (rc = crm_db_savepoint(imp->db, "crm_import_row")))
 		return rc;
 	rc = find_match(imp, res, &id, &key);
 	if (!rc && res->outcome != CRM_IMPORT_REJECTED && id && imp->rs.has_line &&
@@ -996,7 +1046,9 @@ static int import_record(crm_import *imp, crm_record *r, struct crm_import_resul
 		rc = id ? on_match(imp, r, id, key, res) : write_row(imp, r, 0, res);
 	if (rc || res->outcome == CRM_IMPORT_REJECTED)
 		imp->n.companies = companies;
-	rc = crm_db_savepoint_end(imp->db, "crm_import_row", res->outcome == CRM_IMPORT_REJECTED, rc);
+	if (own_savepoint)
+		rc = crm_db_savepoint_end(imp->db, "crm_import_row",
+		                          res->outcome == CRM_IMPORT_REJECTED, rc);
 	/* Only the first row of a record can be dropped whole: later ones
 	 * join a record already written. */
 	if (!rc && group && res->outcome == CRM_IMPORT_REJECTED && !idset_has(&imp->seen, id) &&
@@ -1009,7 +1061,8 @@ static int import_record(crm_import *imp, crm_record *r, struct crm_import_resul
 	return rc;
 }
 
-int crm_import_row(crm_import *imp, const struct crm_row *row, struct crm_import_result *res)
+static int import_one(crm_import *imp, const struct crm_row *row, struct crm_import_result *res,
+                      int own_savepoint)
 {
 	crm_record *r = NULL;
 	int rc;
@@ -1024,9 +1077,128 @@ int crm_import_row(crm_import *imp, const struct crm_row *row, struct crm_import
 		return rc;
 	rc = read_row(imp, row, r, res);
 	if (!rc && res->outcome != CRM_IMPORT_REJECTED)
-		rc = import_record(imp, r, res);
+		rc = import_record(imp, r, res, own_savepoint);
 	crm_record_free(r);
 	return rc;
+}
+
+/* Copies row into k, in one block of memory. */
+static int keep_row(struct kept *k, const struct crm_row *row, enum crm_outcome outcome)
+{
+	size_t n = row->n, size = n * (sizeof(size_t) + 2 * sizeof(char *)) + 1;
+	const char **names, **values;
+	size_t *lens;
+	char *p;
+
+	for (size_t i = 0; i < n; i++)
+		size += strlen(row->names[i]) + 1 + (row->values[i] ? row->lens[i] + 1 : 0);
+	size += row->error ? strlen(row->error) + 1 : 0;
+	if (!(k->block = malloc(size)))
+		return crm_error_nomem();
+	lens = k->block;
+	names = (const char **)(lens + n);
+	values = names + n;
+	p = (char *)(values + n);
+	for (size_t i = 0; i < n; i++) {
+		names[i] = memcpy(p, row->names[i], strlen(row->names[i]) + 1);
+		p += strlen(p) + 1;
+		lens[i] = row->lens[i];
+		values[i] = NULL;
+		if (row->values[i]) {
+			values[i] = memcpy(p, row->values[i], lens[i]);
+			p[lens[i]] = '\0';
+			p += lens[i] + 1;
+		}
+	}
+	k->row = *row;
+	k->row.names = names;
+	k->row.values = values;
+	k->row.lens = lens;
+	k->row.error = row->error ? memcpy(p, row->error, strlen(row->error) + 1) : NULL;
+	k->outcome = outcome;
+	return CRM_OK;
+}
+
+static void chunk_forget(struct chunk *c)
+{
+	for (size_t i = 0; i < c->nrows; i++)
+		free(c->rows[i].block);
+	c->nrows = 0;
+	c->nmarks = 0;
+	c->open = 0;
+}
+
+static int chunk_open(crm_import *imp)
+{
+	struct chunk *c = imp->chunk;
+	int rc = crm_db_savepoint(imp->db, "crm_import_chunk");
+
+	c->open = !rc;
+	c->n = imp->n;
+	c->dropped = imp->dropped.len;
+	return rc;
+}
+
+static int chunk_close(crm_import *imp)
+{
+	struct chunk *c = imp->chunk;
+	int rc = c->open ? crm_db_savepoint_end(imp->db, "crm_import_chunk", 0, CRM_OK) : CRM_OK;
+
+	chunk_forget(c);
+	return rc;
+}
+
+/* Row was rejected after it wrote something: rolls the chunk back, writes
+ * its earlier rows again (the same way, to the same result) and then the
+ * row alone in a savepoint of its own. */
+static int chunk_retry(crm_import *imp, const struct crm_row *row, struct crm_import_result *res)
+{
+	struct chunk *c = imp->chunk;
+	int rc = crm_db_savepoint_end(imp->db, "crm_import_chunk", 1, CRM_OK);
+
+	c->open = 0;
+	imp->n = c->n;
+	imp->dropped.len = c->dropped;
+	for (size_t i = c->nmarks; i-- > 0;)
+		c->marks[i].set->bits[c->marks[i].id / 8] &= (unsigned char)~(1u << (c->marks[i].id % 8));
+	/* It may name records the rollback removed. */
+	crm_memo_clear(imp->refs);
+	imp->db->bulk = 1;
+	for (size_t i = 0; i < c->nrows && !rc; i++)
+		if (!(rc = import_one(imp, &c->rows[i].row, res, 0)) &&
+		    res->outcome != c->rows[i].outcome)
+			rc = crm_error_set(CRM_EFAIL, "line %ld: written again, the row came out"
+			                   " differently", c->rows[i].row.line);
+	imp->db->bulk = 0;
+	chunk_forget(c);
+	return rc ? rc : import_one(imp, row, res, 1);
+}
+
+/* A row in bulk mode: written without a savepoint of its own. */
+static int bulk_row(crm_import *imp, const struct crm_row *row, struct crm_import_result *res)
+{
+	struct chunk *c = imp->chunk;
+	int64_t before;
+	int rc;
+
+	if (!c->open && (rc = chunk_open(imp)))
+		return rc;
+	before = crm_db_total_changes(imp->db);
+	imp->db->bulk = 1;
+	rc = import_one(imp, row, res, 0);
+	imp->db->bulk = 0;
+	if (rc)
+		return rc;
+	if (res->outcome == CRM_IMPORT_REJECTED && crm_db_total_changes(imp->db) != before)
+		return chunk_retry(imp, row, res);
+	if ((rc = keep_row(&c->rows[c->nrows], row, res->outcome)))
+		return rc;
+	return ++c->nrows == CRM_IMPORT_CHUNK ? chunk_close(imp) : CRM_OK;
+}
+
+int crm_import_row(crm_import *imp, const struct crm_row *row, struct crm_import_result *res)
+{
+	return imp->chunk ? bulk_row(imp, row, res) : import_one(imp, row, res, 1);
 }
 
 /* The field column name fills, as the reading-ahead thread sees it: the
@@ -1094,6 +1266,8 @@ int crm_import_end(crm_import *imp, int64_t *batch)
 
 	*batch = 0;
 	imp->db->defer_index = 0;
+	if (imp->chunk && (rc = chunk_close(imp)))
+		return rc;
 	if ((rc = idset_reindex(imp->db, imp->e, &imp->written)) ||
 	    (imp->created && (rc = idset_reindex(imp->db, imp->created, &imp->companies))))
 		return rc;
@@ -1129,6 +1303,12 @@ void crm_import_free(crm_import *imp)
 		return;
 	imp->db->batch = 0;
 	imp->db->defer_index = 0;
+	imp->db->bulk = 0;
+	if (imp->chunk) {
+		chunk_forget(imp->chunk);
+		free(imp->chunk->marks);
+		free(imp->chunk);
+	}
 	for (size_t i = 0; i < imp->ncols; i++) {
 		free(imp->cols[i].name);
 		free(imp->cols[i].custom);

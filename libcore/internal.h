@@ -45,6 +45,10 @@ struct crm_db {
 	 * the records it deleted itself, once at the end (crm_entity_delete
 	 * leaves them), for the same reason. */
 	int defer_unindex;
+	/* Set by a bulk writer that undoes a failed record itself (an import in
+	 * bulk mode rolls back its chunk): a new record is then written
+	 * without a savepoint of its own. */
+	int bulk;
 	/* Set while a purchase is created whose lines are written after it:
 	 * it earns its loyalty points once they are in (purchase.c). */
 	int lines_follow;
@@ -115,6 +119,9 @@ static inline int crm_walk_end(int stop, int rc)
 /* The id the last insert gave its row; the rows the last write changed. */
 int64_t crm_db_last_id(crm_db *db);
 int crm_db_changes(crm_db *db);
+/* The rows written since the connection opened: a write that changed
+ * nothing leaves it as it was. */
+int64_t crm_db_total_changes(crm_db *db);
 
 /* Stores in *out (malloc'd, or NULL) the first column of the first row of
  * sql, run (cached) with ?1 bound to id. */

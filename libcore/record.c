@@ -494,9 +494,11 @@ static int write_record(crm_db *db, const crm_record *r, int64_t *id, int adding
 	if (!old || !new)
 		rc = crm_error_nomem();
 	else if (!(rc = watch_init(&w, r, adding)) && !(rc = crm_db_writable(db)) &&
-	         (adding || !(rc = read_values(db, &w, *id, old))))
+	         (adding || !(rc = read_values(db, &w, *id, old))) && !(adding && db->bulk))
 		rc = crm_db_savepoint(db, "crm_write");
-	if (!rc) {
+	if (!rc && adding && db->bulk) {
+		rc = write_steps(db, &w, id, adding, old, new, &n);
+	} else if (!rc) {
 		rc = write_steps(db, &w, id, adding, old, new, &n);
 		/* Setting an erased record to what it holds changes nothing, so a
 		 * round trip of a list passes; any real change is refused. */

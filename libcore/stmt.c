@@ -142,6 +142,11 @@ int crm_db_changes(crm_db *db)
 	return sqlite3_changes(db->h);
 }
 
+int64_t crm_db_total_changes(crm_db *db)
+{
+	return sqlite3_total_changes64(db->h);
+}
+
 int crm_db_text_of(crm_db *db, const char *sql, int64_t id, char **out)
 {
 	crm_stmt *st;

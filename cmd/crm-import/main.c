@@ -30,8 +30,12 @@ static const struct cli_opt import_opts[] = {
 	{ "dry-run", 'n', CLI_NOARG, NULL, "check everything and print the summary, write nothing" },
 	{ "no-earn", 0, CLI_NOARG, NULL, "purchases: the purchases created earn no loyalty points (history)" },
 	{ "timings", 0, CLI_NOARG, NULL, "print the seconds each phase took on stderr" },
+	{ "mode", 0, CLI_ARG, "MODE", "row (a savepoint per record), bulk (per chunk of records) or auto (default: bulk for 1 MiB of input or more, and for stdin)" },
 	{ NULL, 0, 0, NULL, NULL }
 };
+
+/* Inputs of at least this many bytes are imported in bulk mode by default. */
+#define BULK_BYTES (1L << 20)
 
 static const struct cli_opt undo_opts[] = {
 	{ "force", 0, CLI_NOARG, NULL, "undo even records changed since the import, overwriting those changes" },
@@ -47,6 +51,7 @@ struct run {
 	struct rejects *rej;
 	long max_errors;      /* -1: no limit */
 	int progress;         /* stderr is a terminal and not -q */
+	int bulk;             /* the import's mode (--mode) */
 	struct timespec start, shown;
 	/* Seconds spent (--timings): reading and reading ahead (on the
 	 * pipe's thread), the rows, the search index and batch, the commit. */
@@ -217,14 +222,36 @@ static void summary(const struct run *run, int64_t batch, int dry)
 
 static void print_timings(const struct run *run)
 {
-	fprintf(stderr, "%s: seconds: read %.2f, read ahead %.2f (second thread); rows %.2f,"
-	        " search index and batch %.2f, commit %.2f\n", run->c->prog->name, run->read,
+	fprintf(stderr, "%s: %s mode; seconds: read %.2f, read ahead %.2f (second thread); rows %.2f,"
+	        " search index and batch %.2f, commit %.2f\n", run->c->prog->name,
+	        run->bulk ? "bulk" : "row", run->read,
 	        run->ahead, run->rows, run->end, run->commit);
+}
+
+/* Whether --mode auto imports the operands in bulk: when they hold
+ * BULK_BYTES or more, or one is a pipe or stdin, whose size is unknown
+ * (an export piped in is as likely to be large). */
+static int auto_bulk(int argc, char **argv)
+{
+	struct stat sb;
+	long long size = 0;
+
+	for (int i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "-"))
+			return 1;
+		if (stat(argv[i], &sb))
+			continue; /* opening it says what is wrong */
+		if (!S_ISREG(sb.st_mode))
+			return 1;
+		size += sb.st_size;
+	}
+	return !argc || size >= BULK_BYTES;
 }
 
 /* Parses the options into the run and the import options; returns an
  * exit status, or -1 to go on. */
-static int parse(struct cli *c, struct run *run, struct crm_import_opts *o)
+static int parse(struct cli *c, struct run *run, struct crm_import_opts *o, int argc,
+                 char **argv)
 {
 	const char *v;
 
@@ -255,6 +282,12 @@ static int parse(struct cli *c, struct run *run, struct crm_import_opts *o)
 		o->conflict = CRM_CONFLICT_ERROR;
 	else
 		return cli_usage_error(c, "--on-conflict takes skip, update or error, not '%s'", v);
+	if (!(v = cli_get(c, "mode")) || !strcmp(v, "auto"))
+		o->bulk = auto_bulk(argc, argv);
+	else if (!strcmp(v, "row") || !strcmp(v, "bulk"))
+		o->bulk = !strcmp(v, "bulk");
+	else
+		return cli_usage_error(c, "--mode takes row, bulk or auto, not '%s'", v);
 	run->max_errors = -1;
 	if ((v = cli_get(c, "max-errors"))) {
 		long long n;
@@ -338,16 +371,19 @@ static int import_entity(struct cli *c, int argc, char **argv)
 	char *src = NULL;
 	int status, rc;
 
-	if ((status = parse(c, &run, &o)) >= 0)
+	if ((status = parse(c, &run, &o, argc, argv)) >= 0)
 		return status;
 	if ((v = cli_get(c, "map")) && (rc = crm_import_map_load(&map, v, o.entity)))
 		return cli_error(c, rc);
 	o.map = map;
 	o.source = src = sources(argc, argv);
 	o.no_earn = cli_has(c, "no-earn");
+	run.bulk = o.bulk;
 	run.progress = !c->quiet && isatty(STDERR_FILENO);
 	clock_gettime(CLOCK_MONOTONIC, &run.start);
+	/* The first line is drawn at once. */
 	run.shown = run.start;
+	run.shown.tv_sec--;
 	if ((rc = crm_import_begin(&run.imp, c->db, &o)))
 		status = cli_error(c, rc);
 	else if ((v = cli_get(c, "reject")) &&

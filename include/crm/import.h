@@ -47,7 +47,15 @@ struct crm_import_opts {
 	const crm_import_map *map;  /* may be NULL */
 	const char *source;         /* what was read, for the batch list */
 	int no_earn;                /* purchases created earn no loyalty points */
+	/* Bulk mode: rows are written in chunks of CRM_IMPORT_CHUNK, each in
+	 * one savepoint rather than one per row; a row rejected after it wrote
+	 * something rolls its chunk back, and the chunk's earlier rows are
+	 * written again before it is tried alone.  Every result is the same
+	 * as row by row. */
+	int bulk;
 };
+
+#define CRM_IMPORT_CHUNK 512
 
 enum crm_outcome {
 	CRM_IMPORT_CREATED,

@@ -46,7 +46,7 @@ test_expect_success 'a company made by a rejected row is made again by the next 
 test_expect_success '--timings prints the seconds of each phase, and changes nothing else' '
 	expect_exit 3 crm-import contacts --db umb2.db --timings umb.csv 2>err &&
 	grep -q "created 2, .* rejected 1" err &&
-	grep -Eq "^crm-import: seconds: read [0-9.]+, read ahead [0-9.]+ \(second thread\); rows [0-9.]+, search index and batch [0-9.]+, commit [0-9.]+$" err &&
+	grep -Eq "^crm-import: (row|bulk) mode; seconds: read [0-9.]+, read ahead [0-9.]+ \(second thread\); rows [0-9.]+, search index and batch [0-9.]+, commit [0-9.]+$" err &&
 	crm-contact list --db umb2.db -f first_name,company -H >out && test_cmp expect.umb out
 '
 test_expect_success 'the summary counts and names the batch' '

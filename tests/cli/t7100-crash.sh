@@ -26,22 +26,24 @@ test_expect_success 'setup: a database and a file of 3000 people' '
 	"$TOP/bench/gen-people" 3000 >people.csv &&
 	cp "$CRM_DB" base.db
 '
-test_expect_success "crm-import killed $ROUNDS times: each time all or nothing, check passes" '
-	for ((i = 1; i <= ROUNDS; i++)); do
-		# (Not "cp ... && crm-import ... &": that would background, and
-		# kill, a subshell, not crm-import.)
-		rm -f kill.db kill.db-wal kill.db-shm && cp base.db kill.db || exit 1
-		crm-import contacts -q --db kill.db people.csv & pid=$!
-		sleep "0.$((RANDOM % 10))$((RANDOM % 10))"
-		kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
-		crm-db check --db kill.db >/dev/null || { echo "round $i: check failed"; exit 1; }
-		n=$(present people.csv kill.db)
-		test "$n" -eq 0 || test "$n" -eq 3000 || { echo "round $i: $n of 3000 imported"; exit 1; }
-		echo "round $i: $n"
-		whole=$((${whole:-0} + (n > 0)))
-	done &&
-	report "crm-import of 3000 rows killed $ROUNDS times: $((ROUNDS - whole)) left nothing, $whole had committed; crm-db check passed each time"
-'
+for mode in row bulk; do
+	test_expect_success "crm-import --mode $mode killed $ROUNDS times: each time all or nothing, check passes" '
+		for ((i = 1; i <= ROUNDS; i++)); do
+			# (Not "cp ... && crm-import ... &": that would background, and
+			# kill, a subshell, not crm-import.)
+			rm -f kill.db kill.db-wal kill.db-shm && cp base.db kill.db || exit 1
+			crm-import contacts -q --mode $mode --db kill.db people.csv & pid=$!
+			sleep "0.$((RANDOM % 10))$((RANDOM % 10))"
+			kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
+			crm-db check --db kill.db >/dev/null || { echo "round $i: check failed"; exit 1; }
+			n=$(present people.csv kill.db)
+			test "$n" -eq 0 || test "$n" -eq 3000 || { echo "round $i: $n of 3000 imported"; exit 1; }
+			echo "round $i: $n"
+			whole=$((${whole:-0} + (n > 0)))
+		done &&
+		report "crm-import --mode $mode of 3000 rows killed $ROUNDS times: $((ROUNDS - whole)) left nothing, $whole had committed; crm-db check passed each time"
+	'
+done
 test_expect_success 'setup: a database with duplicates to merge' '
 	export CRM_DB="$SCRATCH/dups.db" &&
 	crm-db init >/dev/null &&
@@ -83,37 +85,39 @@ small_disk() {
 	fi
 }
 test_expect_success 'setup: a small disk' 'small_disk'
-test_expect_success 'a disk that fills mid-import: clean error, database intact and usable' '
-	export CRM_DB="$SCRATCH/small/full.db" &&
-	crm-db init >/dev/null &&
-	crm-contact add -q --first-name Ada --email ada@example.org >/dev/null &&
-	if [ "$(cat small-kind)" = tmpfs ]; then
-		crm-import contacts -q people.csv 2>err; s=$?
-	else
-		(trap "" XFSZ; ulimit -f 1200; crm-import contacts -q people.csv) 2>err; s=$?
-	fi
-	cat err &&
-	test $s -ne 0 && grep -qiE "full|too large|disk|write" err &&
-	crm-db check >/dev/null &&
-	test "$(present people.csv "$CRM_DB")" -eq 0 &&
-	crm-contact add -q --first-name Grace --email grace@example.org >/dev/null &&
-	test "$(crm-contact list -H -f id | wc -l)" -eq 2 &&
-	report "disk full mid-import ($(cat small-kind)): exit $s, \"$(tail -n 1 err)\"; database intact and usable"
-'
-test_expect_success 'a disk that fills in the middle of a row says so, naming the file' '
-	export CRM_DB="$SCRATCH/small/row.db" &&
-	rm -f "$CRM_DB"* && crm-db init >/dev/null &&
-	"$TOP/bench/gen-people" 40000 >many.csv &&
-	if [ "$(cat small-kind)" = tmpfs ]; then
-		rm -f small/full.db* && crm-import contacts -q many.csv 2>err; s=$?
-		want="cannot write .$CRM_DB.: the disk is full"
-	else
-		(trap "" XFSZ; ulimit -f 4096; crm-import contacts -q many.csv) 2>err; s=$?
-		want="I/O error on .$CRM_DB.: File too large"
-	fi
-	cat err && test $s = 1 && grep -q "many.csv:[0-9]*: $want" err &&
-	crm-db check >/dev/null && test "$(crm-contact list -H -f id | wc -l)" -eq 0
-'
+for mode in row bulk; do
+	test_expect_success "--mode $mode: a disk that fills mid-import: clean error, database intact and usable" '
+		export CRM_DB="$SCRATCH/small/full.db" &&
+		rm -f small/*.db* && crm-db init >/dev/null &&
+		crm-contact add -q --first-name Ada --email ada@example.org >/dev/null &&
+		if [ "$(cat small-kind)" = tmpfs ]; then
+			crm-import contacts -q --mode $mode people.csv 2>err; s=$?
+		else
+			(trap "" XFSZ; ulimit -f 1200; crm-import contacts -q --mode $mode people.csv) 2>err; s=$?
+		fi
+		cat err &&
+		test $s -ne 0 && grep -qiE "full|too large|disk|write" err &&
+		crm-db check >/dev/null &&
+		test "$(present people.csv "$CRM_DB")" -eq 0 &&
+		crm-contact add -q --first-name Grace --email grace@example.org >/dev/null &&
+		test "$(crm-contact list -H -f id | wc -l)" -eq 2 &&
+		report "disk full mid-import, --mode $mode ($(cat small-kind)): exit $s, \"$(tail -n 1 err)\"; database intact and usable"
+	'
+	test_expect_success "--mode $mode: a disk that fills in the middle of a row says so, naming the file" '
+		export CRM_DB="$SCRATCH/small/row.db" &&
+		rm -f small/*.db* && crm-db init >/dev/null &&
+		{ [ -s many.csv ] || "$TOP/bench/gen-people" 40000 >many.csv; } &&
+		if [ "$(cat small-kind)" = tmpfs ]; then
+			crm-import contacts -q --mode $mode many.csv 2>err; s=$?
+			want="cannot write .$CRM_DB.: the disk is full"
+		else
+			(trap "" XFSZ; ulimit -f 4096; crm-import contacts -q --mode $mode many.csv) 2>err; s=$?
+			want="I/O error on .$CRM_DB.: File too large"
+		fi
+		cat err && test $s = 1 && grep -q "many.csv:[0-9]*: $want" err &&
+		crm-db check >/dev/null && test "$(crm-contact list -H -f id | wc -l)" -eq 0
+	'
+done
 umount "$SCRATCH/small" 2>/dev/null
 
 test_expect_success 'output to a full device fails with a message, for every program' '

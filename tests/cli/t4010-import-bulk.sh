@@ -1,0 +1,102 @@
+#!/bin/bash
+# crm-import --mode bulk against --mode row: every import the import tests
+# run (their bad inputs too) goes through both, with identical exit
+# status, summary, rejects, reject files and database content; chunks
+# rolled back and written again on inputs larger than a chunk; undo of a
+# bulk batch.
+. "$(dirname "$0")/lib.sh"
+
+# The database's tables, search entries and audit, but not the random key
+# nor the batch's clock-free fields that differ by design (none do).
+content() {
+	sqlite3 "$1" .dump | grep -v "^INSERT INTO secrets VALUES"
+}
+
+test_expect_success 'setup: crm-import replaced by a stand-in that runs each import both ways' '
+	mkdir bin equiv &&
+	for p in "$CRM_BIN"/crm*; do ln -s "$p" bin/; done &&
+	rm bin/crm-import && cp "$TOP/tests/cli/import-twice" bin/crm-import
+'
+for t in t4000-import t6300-import-sales t6600-feedback t6700-purchase t7200-hostile; do
+	test_expect_success "$t: every import the same row by row and in bulk" '
+		REAL_BIN=$CRM_BIN EQUIV_DIR=$SCRATCH/equiv CRM_BIN=$SCRATCH/bin \
+			bash "$TOP/tests/cli/$t.sh" >out 2>&1 </dev/null
+		s=$?
+		grep -v "^ok " out | head -40
+		test $s = 0 && ! grep -q "^not ok" out &&
+		if [ -s equiv/mismatches ]; then cat equiv/mismatches; exit 1; fi
+	'
+done
+test_expect_success 'the stand-in compared many imports' '
+	cat equiv/count && test "$(cat equiv/count)" -ge 100
+'
+
+# A file of several chunks: good rows, rows rejected before they write
+# (bad email, repeated key), rows rejected after they wrote (a new company
+# made, then no name to keep the person), and records that match.
+test_expect_success 'setup: 2,000 rows, rejects of every kind scattered over four chunks' '
+	{
+		echo "first_name,email,company,tags,notes,phone,country"
+		for i in $(seq 1 2000); do
+			case $((i % 97)) in
+			5) echo ",,Ghost $i,,,," ;;
+			11) echo "Bad$i,not-an-address,Co $((i % 9)),,,," ;;
+			17) echo "Dup$i,p$((i - 1))@example.org,Co 1,,,," ;;
+			23) echo "Pho$i,pho$i@example.org,New $i,t1,n,12,XX" ;;
+			*) echo "P$i,p$i@example.org,Co $((i % 13)),t$((i % 3)),note $i,030 9018$((2000 + i % 5000)),DE" ;;
+			esac
+		done
+	} >big.csv &&
+	test $(wc -c <big.csv) -lt 1048576 &&
+	crm-contact add -q --first-name Pre --email p40@example.org
+'
+test_expect_success 'the file imported in bulk and row by row gives the same everything' '
+	cp "$CRM_DB" start.db &&
+	for m in row bulk; do
+		cp start.db $m.db &&
+		{ crm-import contacts --db $m.db --mode $m --on-conflict update --reject rej.$m.csv \
+			big.csv 2>err.$m; echo "exit $?" >>err.$m; } &&
+		content $m.db >dump.$m || return 1
+	done &&
+	test_cmp err.row err.bulk && test_cmp rej.row.csv rej.bulk.csv && test_cmp dump.row dump.bulk &&
+	grep -q "exit 3" err.bulk && grep -q "updated 1," err.bulk &&
+	test $(grep -c "needs a first name" err.bulk) -ge 20 &&
+	test $(grep -c "repeats an earlier" err.bulk) -ge 20
+'
+test_expect_success 'by default a file of 1 MiB or more and stdin take the bulk mode, a smaller file rows' '
+	head -n 5 big.csv >small.csv &&
+	{ echo "first_name,padding" && printf "Pad,%01048576d\n" 0; } >large.csv &&
+	crm-import contacts --db auto.db --timings --ignore-unknown -n small.csv 2>err &&
+	grep -q "^crm-import: row mode; seconds: " err &&
+	crm-import contacts --db auto.db --timings --ignore-unknown -n large.csv 2>err &&
+	grep -q "^crm-import: bulk mode; seconds: " err &&
+	crm-import contacts --db auto.db --timings --ignore-unknown -n --format csv <small.csv 2>err &&
+	grep -q "^crm-import: bulk mode; seconds: " err &&
+	crm-import contacts --db auto.db --timings --ignore-unknown -n --mode row --format csv <small.csv 2>err &&
+	grep -q "^crm-import: row mode; seconds: " err
+'
+test_expect_success '--mode takes row, bulk or auto' '
+	expect_exit 2 crm-import contacts --mode fast small.csv 2>err &&
+	grep -q "mode takes row, bulk or auto, not .fast." err
+'
+# The rows of every table and search index (not the audit, which records
+# the undo, nor the batch list).
+tables() {
+	for t in $(sqlite3 "$1" "SELECT name FROM sqlite_master WHERE type = 'table'
+		AND name NOT LIKE '%fts%' AND name NOT LIKE 'sqlite_%'
+		AND name NOT IN ('audit', 'import_batches', 'secrets') ORDER BY name"); do
+		echo "== $t" && sqlite3 "$1" "SELECT * FROM \"$t\" ORDER BY 1" || return 1
+	done
+	for t in $(sqlite3 "$1" "SELECT name FROM sqlite_master WHERE sql LIKE 'CREATE VIRTUAL TABLE%'"); do
+		echo "== $t" && sqlite3 "$1" "SELECT rowid, * FROM \"$t\" ORDER BY rowid" || return 1
+	done
+}
+test_expect_success 'undo of a bulk batch leaves the database exactly as it was' '
+	cp start.db undo.db && tables undo.db >before &&
+	expect_exit 3 crm-import contacts -q --db undo.db --mode bulk --keep-unknown big.csv &&
+	test "$(crm-contact list --db undo.db -H -f id | wc -l)" -gt 1800 &&
+	crm-import undo --db undo.db 1 2>err && grep -q "removed" err &&
+	tables undo.db >after && test_cmp before after &&
+	crm-db check --db undo.db
+'
+test_done
