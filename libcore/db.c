@@ -4,6 +4,7 @@
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -103,6 +104,25 @@ int crm_db_run(crm_db *db, const char *sql)
 	int rc = crm_db_stmt(db, &st, sql);
 
 	return rc ? rc : crm_stmt_done(st);
+}
+
+enum crm_phase crm_phase_enter(crm_db *db, enum crm_phase ph)
+{
+	struct crm_phases *p = db->phases;
+	enum crm_phase was;
+	struct timespec t;
+	double now;
+
+	if (!p)
+		return ph;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	now = (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+	if (p->since > 0)
+		p->sum[p->now] += now - p->since;
+	p->since = now;
+	was = p->now;
+	p->now = ph;
+	return was;
 }
 
 int crm_db_savepoint(crm_db *db, const char *name)

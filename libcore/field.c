@@ -288,7 +288,8 @@ int crm_field_value(crm_db *db, const struct crm_fielddef *d, const char *v, con
 
 int crm_field_column(crm_buf *b, const struct crm_fielddef *d, const char *suffix)
 {
-	return crm_buf_printf(b, "%s%s", d->column, suffix);
+	/* Not printf: an import builds several column names per record. */
+	return crm_buf_puts(b, d->column) || crm_buf_puts(b, suffix) ? crm_error_nomem() : CRM_OK;
 }
 
 int crm_field_compare_sql(crm_buf *b, const struct crm_fielddef *d)

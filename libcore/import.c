@@ -227,7 +227,8 @@ int crm_import_begin(crm_import **out, crm_db *db, const struct crm_import_opts 
 	imp->rs.val = calloc(imp->e->nfields, sizeof *imp->rs.val);
 	imp->refs = crm_memo_new(REF_SLOTS);
 	imp->chunk = o->bulk ? calloc(1, sizeof *imp->chunk) : NULL;
-	if (!imp->rs.val || !imp->refs || (o->bulk && !imp->chunk))
+	db->phases = o->timed ? calloc(1, sizeof *db->phases) : NULL;
+	if (!imp->rs.val || !imp->refs || (o->bulk && !imp->chunk) || (o->timed && !db->phases))
 		rc = crm_error_nomem();
 	else if (!(rc = crm_db_writable(db)) && !(rc = parse_keys(imp, o->key ? o->key : default_key(imp->e))))
 		rc = next_batch(db, &db->batch);
@@ -756,10 +757,12 @@ static int custom_lookup(crm_import *imp, const char *key, const char *value, in
  * the index of the key that matched. */
 static int find_match(crm_import *imp, struct crm_import_result *res, int64_t *id, size_t *key)
 {
+	enum crm_phase was;
 	char name[160];
 	int rc = CRM_OK, n = 0;
 
 	*id = 0;
+	was = crm_phase_enter(imp->db, CRM_PHASE_MATCH);
 	for (size_t k = 0; k < imp->nkeys && !*id && !rc; k++) {
 		const struct crm_fielddef *d = imp->keys[k];
 		const char *v = row_key(imp, k);
@@ -769,8 +772,10 @@ static int find_match(crm_import *imp, struct crm_import_result *res, int64_t *i
 			continue;
 		if (!d)
 			rc = custom_lookup(imp, imp->custom_keys[k], v, id, &n);
-		else if ((rc = key_value(imp, d, v, &norm)) == CRM_EDATA)
+		else if ((rc = key_value(imp, d, v, &norm)) == CRM_EDATA) {
+			crm_phase_enter(imp->db, was);
 			return reject(imp, res, d->f.name, "%s", crm_error_message());
+		}
 		else if (!rc && norm)
 			rc = key_lookup(imp, d, norm, id, &n);
 		if (!rc && n > 1)
@@ -782,6 +787,7 @@ static int find_match(crm_import *imp, struct crm_import_result *res, int64_t *i
 	}
 	if (res->outcome == CRM_IMPORT_REJECTED)
 		*id = 0;
+	crm_phase_enter(imp->db, was);
 	return rc;
 }
 
@@ -889,8 +895,11 @@ static int fill_record(crm_import *imp, crm_record *r)
 		/* A blank cell leaves a field that has a default alone. */
 		if (!v || (is_blank(v) && (d->f.flags & CRM_FIELD_NOTEMPTY)))
 			continue;
-		if (d->f.type == CRM_FT_REF && !is_blank(v))
+		if (d->f.type == CRM_FT_REF && !is_blank(v)) {
+			enum crm_phase was = crm_phase_enter(imp->db, CRM_PHASE_REFS);
 			rc = ref_target(imp, d, v, &v);
+			crm_phase_enter(imp->db, was);
+		}
 		if (!rc && d->f.type == CRM_FT_MONEY)
 			rc = with_currency(imp, v, &v);
 		if (!rc)
@@ -1252,6 +1261,17 @@ void crm_import_ahead(void *arg, const struct crm_row *row)
 	free(cc);
 }
 
+const char *const crm_phase_names[CRM_PHASES] = { "other", "match", "references",
+                                                   "normalise", "write", "audit" };
+
+void crm_import_phases(const crm_import *imp, double secs[CRM_PHASES])
+{
+	const struct crm_phases *p = imp->db->phases;
+
+	for (int i = 0; i < CRM_PHASES; i++)
+		secs[i] = p ? p->sum[i] : 0;
+}
+
 const struct crm_import_counts *crm_import_counts(const crm_import *imp)
 {
 	return &imp->n;
@@ -1304,6 +1324,8 @@ void crm_import_free(crm_import *imp)
 	imp->db->batch = 0;
 	imp->db->defer_index = 0;
 	imp->db->bulk = 0;
+	free(imp->db->phases);
+	imp->db->phases = NULL;
 	if (imp->chunk) {
 		chunk_forget(imp->chunk);
 		free(imp->chunk->marks);

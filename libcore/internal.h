@@ -11,6 +11,7 @@
 
 #include "crm/buf.h"
 #include "crm/db.h"
+#include "crm/import.h"
 #include "crm/entity.h"
 #include "crm/error.h"
 #include "text.h"
@@ -49,11 +50,24 @@ struct crm_db {
 	 * bulk mode rolls back its chunk): a new record is then written
 	 * without a savepoint of its own. */
 	int bulk;
+	/* Where a timed import's seconds went (crm_import_phases): the phase
+	 * running, since when, and the sums; NULL when not timed. */
+	struct crm_phases *phases;
 	/* Set while a purchase is created whose lines are written after it:
 	 * it earns its loyalty points once they are in (purchase.c). */
 	int lines_follow;
 	struct crm_rates *rates; /* the rates in memory, loaded when first needed */
 };
+
+struct crm_phases {
+	enum crm_phase now;
+	double since;
+	double sum[CRM_PHASES];
+};
+
+/* Ends the phase running, if db is timed, and starts ph; returns the phase
+ * that was running, to go back to when ph's work is done. */
+enum crm_phase crm_phase_enter(crm_db *db, enum crm_phase ph);
 
 /* Maps a SQLite result code to a libcore status, recording the message
  * (db.c and stmt.c only: the engine's codes stay there). */

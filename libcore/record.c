@@ -259,7 +259,8 @@ static int insert_row(crm_db *db, const crm_record *r, const struct rowvals *rv,
 	crm_buf_printf(&vals, "?, ?%s", owner ? ", ?" : "");
 	for (size_t i = 0; i < rv->n; i++)
 		for (int j = 0; j < rv->cv[i].n; j++) {
-			crm_buf_printf(&sql, ", %s", rv->cv[i].col[j]);
+			crm_buf_puts(&sql, ", ");
+			crm_buf_puts(&sql, rv->cv[i].col[j]);
 			crm_buf_puts(&vals, ", ?");
 		}
 	crm_buf_printf(&sql, ") VALUES (%s)", crm_buf_str(&vals));
@@ -385,14 +386,16 @@ static int write_custom(crm_db *db, const crm_record *r, int64_t id)
 	crm_stmt *st;
 	int rc = CRM_OK;
 
-	crm_buf_printf(&del, "DELETE FROM %s WHERE %s = ?1 AND key = ?2", r->e->custom_table,
-	               r->e->custom_fk);
-	crm_buf_printf(&put, "INSERT OR REPLACE INTO %s (%s, key, value) VALUES (?1, ?2, ?3)",
-	               r->e->custom_table, r->e->custom_fk);
 	for (size_t i = 0; i < r->n && !rc; i++) {
 		char *v = NULL;
 		if (r->a[i].def)
 			continue;
+		if (!put.len) {
+			crm_buf_printf(&del, "DELETE FROM %s WHERE %s = ?1 AND key = ?2",
+			               r->e->custom_table, r->e->custom_fk);
+			crm_buf_printf(&put, "INSERT OR REPLACE INTO %s (%s, key, value)"
+			               " VALUES (?1, ?2, ?3)", r->e->custom_table, r->e->custom_fk);
+		}
 		if (r->a[i].value && (rc = crm_text_nfc(&v, r->a[i].value)))
 			break;
 		rc = crm_db_stmt(db, &st, crm_buf_str(v ? &put : &del));
@@ -461,9 +464,11 @@ static int write_steps(crm_db *db, const struct watch *w, int64_t *id, int addin
 	const crm_record *r = w->r;
 	struct rowvals rv = { NULL, 0 };
 	crm_buf json = CRM_BUF_INIT;
+	enum crm_phase was = crm_phase_enter(db, CRM_PHASE_NORMALISE);
 	int rc;
 
 	rc = record_columns(db, r, adding ? 0 : *id, &rv);
+	crm_phase_enter(db, CRM_PHASE_WRITE);
 	if (!rc)
 		rc = adding ? insert_row(db, r, &rv, id) : update_row(db, r, &rv, *id);
 	rowvals_free(&rv);
@@ -474,6 +479,7 @@ static int write_steps(crm_db *db, const struct watch *w, int64_t *id, int addin
 	/* A new record has no referrers yet. */
 	if (!rc && !adding)
 		rc = crm_entity_reindex_referrers(db, r->e, "= ?1", *id);
+	crm_phase_enter(db, CRM_PHASE_AUDIT);
 	if (!rc)
 		rc = read_values(db, w, *id, new);
 	if (!rc)
@@ -481,6 +487,7 @@ static int write_steps(crm_db *db, const struct watch *w, int64_t *id, int addin
 	if (!rc && (*n || adding))
 		rc = crm_audit_add(db, r->e->name, *id, adding ? "add" : "set", crm_buf_str(&json));
 	crm_buf_free(&json);
+	crm_phase_enter(db, was);
 	return rc;
 }
 

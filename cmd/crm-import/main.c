@@ -222,10 +222,17 @@ static void summary(const struct run *run, int64_t batch, int dry)
 
 static void print_timings(const struct run *run)
 {
-	fprintf(stderr, "%s: %s mode; seconds: read %.2f, read ahead %.2f (second thread); rows %.2f,"
-	        " search index and batch %.2f, commit %.2f\n", run->c->prog->name,
-	        run->bulk ? "bulk" : "row", run->read,
-	        run->ahead, run->rows, run->end, run->commit);
+	double phase[CRM_PHASES], other = run->rows;
+
+	crm_import_phases(run->imp, phase);
+	fprintf(stderr, "%s: %s mode; seconds: read %.2f, read ahead %.2f (second thread); rows %.2f (",
+	        run->c->prog->name, run->bulk ? "bulk" : "row", run->read, run->ahead, run->rows);
+	for (int i = CRM_PHASE_OTHER + 1; i < CRM_PHASES; i++) {
+		fprintf(stderr, "%s %.2f, ", crm_phase_names[i], phase[i]);
+		other -= phase[i];
+	}
+	fprintf(stderr, "other %.2f), search index and batch %.2f, commit %.2f\n",
+	        other > 0 ? other : 0, run->end, run->commit);
 }
 
 /* Whether --mode auto imports the operands in bulk: when they hold
@@ -378,6 +385,7 @@ static int import_entity(struct cli *c, int argc, char **argv)
 	o.map = map;
 	o.source = src = sources(argc, argv);
 	o.no_earn = cli_has(c, "no-earn");
+	o.timed = cli_has(c, "timings");
 	run.bulk = o.bulk;
 	run.progress = !c->quiet && isatty(STDERR_FILENO);
 	clock_gettime(CLOCK_MONOTONIC, &run.start);

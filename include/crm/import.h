@@ -53,7 +53,22 @@ struct crm_import_opts {
 	 * written again before it is tried alone.  Every result is the same
 	 * as row by row. */
 	int bulk;
+	int timed; /* sum the seconds of each phase (crm_import_phases) */
 };
+
+/* The phases of a timed import's rows. */
+enum crm_phase {
+	CRM_PHASE_OTHER,     /* none of these (not summed) */
+	CRM_PHASE_MATCH,     /* looking up the keys */
+	CRM_PHASE_REFS,      /* finding the records a row names */
+	CRM_PHASE_NORMALISE, /* validating and normalising the values */
+	CRM_PHASE_WRITE,     /* storing them, and what follows from them */
+	CRM_PHASE_AUDIT,     /* reading them back into the audit log */
+	CRM_PHASES
+};
+
+/* "other", "match", "references", "normalise", "write", "audit". */
+extern const char *const crm_phase_names[CRM_PHASES];
 
 #define CRM_IMPORT_CHUNK 512
 
@@ -97,6 +112,11 @@ int crm_import_row(crm_import *imp, const struct crm_row *row, struct crm_import
  * its phone numbers, into the table crm_phone_e164 keeps.  Touches
  * nothing the import's thread uses; a crm_rowpipe_prep for the import. */
 void crm_import_ahead(void *arg, const struct crm_row *row);
+
+/* Stores in secs the seconds each phase of the rows took, when timed;
+ * zeros otherwise.  A record a row creates for a reference (a contact's
+ * company) is normalised, written and audited in those phases. */
+void crm_import_phases(const crm_import *imp, double secs[CRM_PHASES]);
 
 /* Returns the counts so far. */
 const struct crm_import_counts *crm_import_counts(const crm_import *imp);
