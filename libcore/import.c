@@ -78,8 +78,8 @@ struct kept {
  * what the import knew when it opened. */
 struct chunk {
 	int open;
-	struct crm_import_counts n;
-	size_t dropped; /* the length of crm_import.dropped */
+	struct crm_import_counts n, row_n; /* when it opened; before this row */
+	size_t dropped, row_dropped;       /* the length of crm_import.dropped */
 	struct mark *marks;
 	size_t nmarks, cap;
 	struct kept rows[CRM_IMPORT_CHUNK];
@@ -122,6 +122,10 @@ struct crm_import {
 	char field[128];
 	struct rowstate rs;
 	struct chunk *chunk; /* bulk mode only */
+	/* How rows are written now: each in a savepoint of its own, in a
+	 * chunk's (new records in bulk mode), or again after a chunk was
+	 * rolled back (chunk_retry), in none. */
+	enum { HOW_ROW, HOW_CHUNK, HOW_REPLAY } how;
 };
 
 /* The column an import key compares: for a name, the entity's name key. */
@@ -227,6 +231,7 @@ int crm_import_begin(crm_import **out, crm_db *db, const struct crm_import_opts 
 	imp->rs.val = calloc(imp->e->nfields, sizeof *imp->rs.val);
 	imp->refs = crm_memo_new(REF_SLOTS);
 	imp->chunk = o->bulk ? calloc(1, sizeof *imp->chunk) : NULL;
+	imp->how = o->bulk ? HOW_CHUNK : HOW_ROW;
 	db->phases = o->timed ? calloc(1, sizeof *db->phases) : NULL;
 	if (!imp->rs.val || !imp->refs || (o->bulk && !imp->chunk) || (o->timed && !db->phases))
 		rc = crm_error_nomem();
@@ -1027,27 +1032,43 @@ static int dropped(const crm_import *imp, const char *v)
 	return 0;
 }
 
-/* Everything a row does happens inside one savepoint, so that a row
- * rejected half-way (its company created, its tags not) leaves nothing;
- * in bulk mode (own_savepoint 0) its chunk's savepoint does that. */
-static int import_record(crm_import *imp, crm_record *r, struct crm_import_result *res,
-                         int own_savepoint)
+static int chunk_open(crm_import *imp);
+static int chunk_close(crm_import *imp);
+
+/* Opens what undoes a row rejected half-way (its company created, its
+ * tags not), so that it leaves nothing: a savepoint of its own (*own), or
+ * in bulk mode, for a new record, its chunk's.  A row that matches a
+ * record is written on its own: rolling an unchanged update back inside
+ * a chunk costs more than the chunk saves. */
+static int row_savepoint(crm_import *imp, int64_t id, int *own)
+{
+	int rc = CRM_OK;
+
+	*own = imp->how == HOW_ROW || (imp->how == HOW_CHUNK && id);
+	if (imp->how == HOW_CHUNK)
+		rc = id ? chunk_close(imp) : chunk_open(imp);
+	/* A new record needs no savepoint of its own either. */
+	imp->db->bulk = !*own;
+	return rc ? rc : *own ? crm_db_savepoint(imp->db, "crm_import_row") : CRM_OK;
+}
+
+static int import_record(crm_import *imp, crm_record *r, struct crm_import_result *res)
 {
 	const char *group = imp->rs.has_line && imp->nkeys ? row_key(imp, 0) : NULL;
 	size_t key = 0;
 	long companies = imp->n.companies;
 	int64_t id;
 	char name[160];
-	int rc;
+	int rc, own = 0;
 
 	if (is_blank(group))
 		group = NULL;
 	if (group && dropped(imp, group))
 		return reject(imp, res, key_name(imp, 0, name, sizeof name), "%s '%s': an earlier"
 		              " row of it was rejected", key_name(imp, 0, name, sizeof name), group);
-	if (own_savepoint && (rc = crm_db_savepoint(imp->db, "crm_import_row")))
-		return rc;
 	rc = find_match(imp, res, &id, &key);
+	if (!rc && res->outcome != CRM_IMPORT_REJECTED && (rc = row_savepoint(imp, id, &own)))
+		return rc;
 	if (!rc && res->outcome != CRM_IMPORT_REJECTED && id && imp->rs.has_line &&
 	    idset_has(&imp->seen, id))
 		rc = group_row(imp, id, res);
@@ -1055,7 +1076,8 @@ static int import_record(crm_import *imp, crm_record *r, struct crm_import_resul
 		rc = id ? on_match(imp, r, id, key, res) : write_row(imp, r, 0, res);
 	if (rc || res->outcome == CRM_IMPORT_REJECTED)
 		imp->n.companies = companies;
-	if (own_savepoint)
+	imp->db->bulk = 0;
+	if (own)
 		rc = crm_db_savepoint_end(imp->db, "crm_import_row",
 		                          res->outcome == CRM_IMPORT_REJECTED, rc);
 	/* Only the first row of a record can be dropped whole: later ones
@@ -1070,8 +1092,7 @@ static int import_record(crm_import *imp, crm_record *r, struct crm_import_resul
 	return rc;
 }
 
-static int import_one(crm_import *imp, const struct crm_row *row, struct crm_import_result *res,
-                      int own_savepoint)
+static int import_one(crm_import *imp, const struct crm_row *row, struct crm_import_result *res)
 {
 	crm_record *r = NULL;
 	int rc;
@@ -1086,7 +1107,7 @@ static int import_one(crm_import *imp, const struct crm_row *row, struct crm_imp
 		return rc;
 	rc = read_row(imp, row, r, res);
 	if (!rc && res->outcome != CRM_IMPORT_REJECTED)
-		rc = import_record(imp, r, res, own_savepoint);
+		rc = import_record(imp, r, res);
 	crm_record_free(r);
 	return rc;
 }
@@ -1137,14 +1158,19 @@ static void chunk_forget(struct chunk *c)
 	c->open = 0;
 }
 
+/* Opens a chunk, if none is, from the row being written: what the import
+ * knew before it is in c->row_n and c->row_dropped. */
 static int chunk_open(crm_import *imp)
 {
 	struct chunk *c = imp->chunk;
-	int rc = crm_db_savepoint(imp->db, "crm_import_chunk");
+	int rc;
 
+	if (c->open)
+		return CRM_OK;
+	rc = crm_db_savepoint(imp->db, "crm_import_chunk");
 	c->open = !rc;
-	c->n = imp->n;
-	c->dropped = imp->dropped.len;
+	c->n = c->row_n;
+	c->dropped = c->row_dropped;
 	return rc;
 }
 
@@ -1172,31 +1198,31 @@ static int chunk_retry(crm_import *imp, const struct crm_row *row, struct crm_im
 		c->marks[i].set->bits[c->marks[i].id / 8] &= (unsigned char)~(1u << (c->marks[i].id % 8));
 	/* It may name records the rollback removed. */
 	crm_memo_clear(imp->refs);
-	imp->db->bulk = 1;
+	imp->how = HOW_REPLAY;
 	for (size_t i = 0; i < c->nrows && !rc; i++)
-		if (!(rc = import_one(imp, &c->rows[i].row, res, 0)) &&
+		if (!(rc = import_one(imp, &c->rows[i].row, res)) &&
 		    res->outcome != c->rows[i].outcome)
 			rc = crm_error_set(CRM_EFAIL, "line %ld: written again, the row came out"
 			                   " differently", c->rows[i].row.line);
-	imp->db->bulk = 0;
 	chunk_forget(c);
-	return rc ? rc : import_one(imp, row, res, 1);
+	imp->how = HOW_ROW;
+	if (!rc)
+		rc = import_one(imp, row, res);
+	imp->how = HOW_CHUNK;
+	return rc;
 }
 
-/* A row in bulk mode: written without a savepoint of its own. */
+/* A row in bulk mode.  Those of the open chunk are kept, to be written
+ * again should a later one roll it back. */
 static int bulk_row(crm_import *imp, const struct crm_row *row, struct crm_import_result *res)
 {
 	struct chunk *c = imp->chunk;
-	int64_t before;
+	int64_t before = crm_db_total_changes(imp->db);
 	int rc;
 
-	if (!c->open && (rc = chunk_open(imp)))
-		return rc;
-	before = crm_db_total_changes(imp->db);
-	imp->db->bulk = 1;
-	rc = import_one(imp, row, res, 0);
-	imp->db->bulk = 0;
-	if (rc)
+	c->row_n = imp->n;
+	c->row_dropped = imp->dropped.len;
+	if ((rc = import_one(imp, row, res)) || !c->open)
 		return rc;
 	if (res->outcome == CRM_IMPORT_REJECTED && crm_db_total_changes(imp->db) != before)
 		return chunk_retry(imp, row, res);
@@ -1207,7 +1233,7 @@ static int bulk_row(crm_import *imp, const struct crm_row *row, struct crm_impor
 
 int crm_import_row(crm_import *imp, const struct crm_row *row, struct crm_import_result *res)
 {
-	return imp->chunk ? bulk_row(imp, row, res) : import_one(imp, row, res, 1);
+	return imp->chunk ? bulk_row(imp, row, res) : import_one(imp, row, res);
 }
 
 /* The field column name fills, as the reading-ahead thread sees it: the
