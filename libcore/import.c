@@ -59,33 +59,6 @@ struct idset {
 	size_t n;
 };
 
-/* A bit set in one of the import's idsets while a chunk is open, so that
- * rolling the chunk back can clear it. */
-struct mark {
-	struct idset *set;
-	int64_t id;
-};
-
-/* A row of the open chunk, kept to be written again, and what became of
- * it. */
-struct kept {
-	struct crm_row row;
-	void *block; /* the copy's memory, all of it */
-	enum crm_outcome outcome;
-};
-
-/* The chunk of rows written in one savepoint in bulk mode (import.h), and
- * what the import knew when it opened. */
-struct chunk {
-	int open;
-	struct crm_import_counts n, row_n; /* when it opened; before this row */
-	size_t dropped, row_dropped;       /* the length of crm_import.dropped */
-	struct mark *marks;
-	size_t nmarks, cap;
-	struct kept rows[CRM_IMPORT_CHUNK];
-	size_t nrows;
-};
-
 /* What the reading-ahead thread knows of the columns (crm_import_ahead):
  * its own table, as the import's grows on the writing thread. */
 struct ahead {
@@ -121,11 +94,9 @@ struct crm_import {
 	crm_buf reason;
 	char field[128];
 	struct rowstate rs;
-	struct chunk *chunk; /* bulk mode only */
-	/* How rows are written now: each in a savepoint of its own, in a
-	 * chunk's (new records in bulk mode), or again after a chunk was
-	 * rolled back (chunk_retry), in none. */
-	enum { HOW_ROW, HOW_CHUNK, HOW_REPLAY } how;
+	/* Bulk mode: a row rejected after it wrote something; the import is
+	 * to be done again row by row (CRM_IMPORT_AGAIN). */
+	int spoilt;
 };
 
 /* The column an import key compares: for a name, the entity's name key. */
@@ -230,10 +201,8 @@ int crm_import_begin(crm_import **out, crm_db *db, const struct crm_import_opts 
 	imp->o = *o;
 	imp->rs.val = calloc(imp->e->nfields, sizeof *imp->rs.val);
 	imp->refs = crm_memo_new(REF_SLOTS);
-	imp->chunk = o->bulk ? calloc(1, sizeof *imp->chunk) : NULL;
-	imp->how = o->bulk ? HOW_CHUNK : HOW_ROW;
 	db->phases = o->timed ? calloc(1, sizeof *db->phases) : NULL;
-	if (!imp->rs.val || !imp->refs || (o->bulk && !imp->chunk) || (o->timed && !db->phases))
+	if (!imp->rs.val || !imp->refs || (o->timed && !db->phases))
 		rc = crm_error_nomem();
 	else if (!(rc = crm_db_writable(db)) && !(rc = parse_keys(imp, o->key ? o->key : default_key(imp->e))))
 		rc = next_batch(db, &db->batch);
@@ -578,25 +547,6 @@ static int idset_has(const struct idset *s, int64_t id)
 	size_t byte = (size_t)id / 8;
 
 	return byte < s->n && (s->bits[byte] >> (id % 8) & 1);
-}
-
-/* Adds id to set s of the import, noting it while a chunk is open. */
-static int mark(crm_import *imp, struct idset *s, int64_t id)
-{
-	struct chunk *c = imp->chunk;
-
-	if (c && c->open && !idset_has(s, id)) {
-		if (c->nmarks == c->cap) {
-			size_t cap = c->cap ? c->cap * 2 : 1024;
-			struct mark *p = realloc(c->marks, cap * sizeof *p);
-			if (!p)
-				return crm_error_nomem();
-			c->marks = p;
-			c->cap = cap;
-		}
-		c->marks[c->nmarks++] = (struct mark){ s, id };
-	}
-	return idset_add(s, id);
 }
 
 /* Rebuilds the search entries of the records in temp.crm_reindex. */
@@ -952,7 +902,7 @@ static int write_row(crm_import *imp, crm_record *r, int64_t id, struct crm_impo
 		            : crm_entity_update(imp->db, r, id, &changed);
 	if (!rc && line && !(rc = imp->e->import_line(imp->db, NULL, id, imp->rs.line,
 	                                             imp->rs.currency, derived)))
-		rc = mark(imp, &imp->grouped, id);
+		rc = idset_add(&imp->grouped, id);
 	if (!rc)
 		rc = write_extras(imp, id, &changed);
 	if (rc == CRM_EDATA || rc == CRM_ENOTFOUND)
@@ -962,11 +912,11 @@ static int write_row(crm_import *imp, crm_record *r, int64_t id, struct crm_impo
 	res->id = id;
 	res->outcome = adding ? CRM_IMPORT_CREATED : changed ? CRM_IMPORT_UPDATED
 	                                                       : CRM_IMPORT_UNCHANGED;
-	if ((rc = mark(imp, &imp->seen, id)) || res->outcome == CRM_IMPORT_UNCHANGED)
+	if ((rc = idset_add(&imp->seen, id)) || res->outcome == CRM_IMPORT_UNCHANGED)
 		return rc;
-	if (imp->rs.new_company && (rc = mark(imp, &imp->companies, imp->rs.new_company)))
+	if (imp->rs.new_company && (rc = idset_add(&imp->companies, imp->rs.new_company)))
 		return rc;
-	return mark(imp, &imp->written, id);
+	return idset_add(&imp->written, id);
 }
 
 /* Decides what a row that matched record id by key does. */
@@ -987,7 +937,7 @@ static int on_match(crm_import *imp, crm_record *r, int64_t id, size_t key,
 		              name, v, imp->e->name, (long long)id);
 	if (imp->o.conflict == CRM_CONFLICT_SKIP) {
 		res->outcome = CRM_IMPORT_SKIPPED;
-		return mark(imp, &imp->seen, id);
+		return idset_add(&imp->seen, id);
 	}
 	return write_row(imp, r, id, res);
 }
@@ -1007,7 +957,7 @@ static int group_row(crm_import *imp, int64_t id, struct crm_import_result *res)
 	if (rc == CRM_EDATA || rc == CRM_ENOTFOUND)
 		return reject_error(imp, res);
 	res->outcome = CRM_IMPORT_UPDATED;
-	return rc ? rc : mark(imp, &imp->written, id);
+	return rc ? rc : idset_add(&imp->written, id);
 }
 
 static void count(crm_import *imp, enum crm_outcome o)
@@ -1032,24 +982,17 @@ static int dropped(const crm_import *imp, const char *v)
 	return 0;
 }
 
-static int chunk_open(crm_import *imp);
-static int chunk_close(crm_import *imp);
-
 /* Opens what undoes a row rejected half-way (its company created, its
- * tags not), so that it leaves nothing: a savepoint of its own (*own), or
- * in bulk mode, for a new record, its chunk's.  A row that matches a
- * record is written on its own: rolling an unchanged update back inside
- * a chunk costs more than the chunk saves. */
-static int row_savepoint(crm_import *imp, int64_t id, int *own)
+ * tags not), so that it leaves nothing: a savepoint of its own (*own).  In
+ * bulk mode a row that adds (a record, or a line to one this import made)
+ * has none, nor has its record: the import is done again row by row if
+ * such a row is rejected after it wrote something.  A row that matches a
+ * record has one still, as an unchanged update is rolled back. */
+static int row_savepoint(crm_import *imp, int matched, int *own)
 {
-	int rc = CRM_OK;
-
-	*own = imp->how == HOW_ROW || (imp->how == HOW_CHUNK && id);
-	if (imp->how == HOW_CHUNK)
-		rc = id ? chunk_close(imp) : chunk_open(imp);
-	/* A new record needs no savepoint of its own either. */
+	*own = !imp->o.bulk || matched;
 	imp->db->bulk = !*own;
-	return rc ? rc : *own ? crm_db_savepoint(imp->db, "crm_import_row") : CRM_OK;
+	return *own ? crm_db_savepoint(imp->db, "crm_import_row") : CRM_OK;
 }
 
 static int import_record(crm_import *imp, crm_record *r, struct crm_import_result *res)
@@ -1059,7 +1002,7 @@ static int import_record(crm_import *imp, crm_record *r, struct crm_import_resul
 	long companies = imp->n.companies;
 	int64_t id;
 	char name[160];
-	int rc, own = 0;
+	int rc, own = 0, grouped;
 
 	if (is_blank(group))
 		group = NULL;
@@ -1067,10 +1010,11 @@ static int import_record(crm_import *imp, crm_record *r, struct crm_import_resul
 		return reject(imp, res, key_name(imp, 0, name, sizeof name), "%s '%s': an earlier"
 		              " row of it was rejected", key_name(imp, 0, name, sizeof name), group);
 	rc = find_match(imp, res, &id, &key);
-	if (!rc && res->outcome != CRM_IMPORT_REJECTED && (rc = row_savepoint(imp, id, &own)))
+	grouped = id && imp->rs.has_line && idset_has(&imp->seen, id);
+	if (!rc && res->outcome != CRM_IMPORT_REJECTED &&
+	    (rc = row_savepoint(imp, id && !grouped, &own)))
 		return rc;
-	if (!rc && res->outcome != CRM_IMPORT_REJECTED && id && imp->rs.has_line &&
-	    idset_has(&imp->seen, id))
+	if (!rc && res->outcome != CRM_IMPORT_REJECTED && grouped)
 		rc = group_row(imp, id, res);
 	else if (!rc && res->outcome != CRM_IMPORT_REJECTED)
 		rc = id ? on_match(imp, r, id, key, res) : write_row(imp, r, 0, res);
@@ -1112,128 +1056,19 @@ static int import_one(crm_import *imp, const struct crm_row *row, struct crm_imp
 	return rc;
 }
 
-/* Copies row into k, in one block of memory. */
-static int keep_row(struct kept *k, const struct crm_row *row, enum crm_outcome outcome)
+int crm_import_row(crm_import *imp, const struct crm_row *row, struct crm_import_result *res)
 {
-	size_t n = row->n, size = n * (sizeof(size_t) + 2 * sizeof(char *)) + 1;
-	const char **names, **values;
-	size_t *lens;
-	char *p;
-
-	for (size_t i = 0; i < n; i++)
-		size += strlen(row->names[i]) + 1 + (row->values[i] ? row->lens[i] + 1 : 0);
-	size += row->error ? strlen(row->error) + 1 : 0;
-	if (!(k->block = malloc(size)))
-		return crm_error_nomem();
-	lens = k->block;
-	names = (const char **)(lens + n);
-	values = names + n;
-	p = (char *)(values + n);
-	for (size_t i = 0; i < n; i++) {
-		names[i] = memcpy(p, row->names[i], strlen(row->names[i]) + 1);
-		p += strlen(p) + 1;
-		lens[i] = row->lens[i];
-		values[i] = NULL;
-		if (row->values[i]) {
-			values[i] = memcpy(p, row->values[i], lens[i]);
-			p[lens[i]] = '\0';
-			p += lens[i] + 1;
-		}
-	}
-	k->row = *row;
-	k->row.names = names;
-	k->row.values = values;
-	k->row.lens = lens;
-	k->row.error = row->error ? memcpy(p, row->error, strlen(row->error) + 1) : NULL;
-	k->outcome = outcome;
-	return CRM_OK;
-}
-
-static void chunk_forget(struct chunk *c)
-{
-	for (size_t i = 0; i < c->nrows; i++)
-		free(c->rows[i].block);
-	c->nrows = 0;
-	c->nmarks = 0;
-	c->open = 0;
-}
-
-/* Opens a chunk, if none is, from the row being written: what the import
- * knew before it is in c->row_n and c->row_dropped. */
-static int chunk_open(crm_import *imp)
-{
-	struct chunk *c = imp->chunk;
-	int rc;
-
-	if (c->open)
-		return CRM_OK;
-	rc = crm_db_savepoint(imp->db, "crm_import_chunk");
-	c->open = !rc;
-	c->n = c->row_n;
-	c->dropped = c->row_dropped;
-	return rc;
-}
-
-static int chunk_close(crm_import *imp)
-{
-	struct chunk *c = imp->chunk;
-	int rc = c->open ? crm_db_savepoint_end(imp->db, "crm_import_chunk", 0, CRM_OK) : CRM_OK;
-
-	chunk_forget(c);
-	return rc;
-}
-
-/* Row was rejected after it wrote something: rolls the chunk back, writes
- * its earlier rows again (the same way, to the same result) and then the
- * row alone in a savepoint of its own. */
-static int chunk_retry(crm_import *imp, const struct crm_row *row, struct crm_import_result *res)
-{
-	struct chunk *c = imp->chunk;
-	int rc = crm_db_savepoint_end(imp->db, "crm_import_chunk", 1, CRM_OK);
-
-	c->open = 0;
-	imp->n = c->n;
-	imp->dropped.len = c->dropped;
-	for (size_t i = c->nmarks; i-- > 0;)
-		c->marks[i].set->bits[c->marks[i].id / 8] &= (unsigned char)~(1u << (c->marks[i].id % 8));
-	/* It may name records the rollback removed. */
-	crm_memo_clear(imp->refs);
-	imp->how = HOW_REPLAY;
-	for (size_t i = 0; i < c->nrows && !rc; i++)
-		if (!(rc = import_one(imp, &c->rows[i].row, res)) &&
-		    res->outcome != c->rows[i].outcome)
-			rc = crm_error_set(CRM_EFAIL, "line %ld: written again, the row came out"
-			                   " differently", c->rows[i].row.line);
-	chunk_forget(c);
-	imp->how = HOW_ROW;
-	if (!rc)
-		rc = import_one(imp, row, res);
-	imp->how = HOW_CHUNK;
-	return rc;
-}
-
-/* A row in bulk mode.  Those of the open chunk are kept, to be written
- * again should a later one roll it back. */
-static int bulk_row(crm_import *imp, const struct crm_row *row, struct crm_import_result *res)
-{
-	struct chunk *c = imp->chunk;
 	int64_t before = crm_db_total_changes(imp->db);
 	int rc;
 
-	c->row_n = imp->n;
-	c->row_dropped = imp->dropped.len;
-	if ((rc = import_one(imp, row, res)) || !c->open)
+	if (imp->spoilt)
+		return crm_error_set(CRM_EFAIL, "a bulk import was continued after CRM_IMPORT_AGAIN");
+	if ((rc = import_one(imp, row, res)) || !imp->o.bulk)
 		return rc;
+	/* A row that has no savepoint of its own cannot be undone alone. */
 	if (res->outcome == CRM_IMPORT_REJECTED && crm_db_total_changes(imp->db) != before)
-		return chunk_retry(imp, row, res);
-	if ((rc = keep_row(&c->rows[c->nrows], row, res->outcome)))
-		return rc;
-	return ++c->nrows == CRM_IMPORT_CHUNK ? chunk_close(imp) : CRM_OK;
-}
-
-int crm_import_row(crm_import *imp, const struct crm_row *row, struct crm_import_result *res)
-{
-	return imp->chunk ? bulk_row(imp, row, res) : import_one(imp, row, res);
+		imp->spoilt = 1;
+	return imp->spoilt ? CRM_IMPORT_AGAIN : CRM_OK;
 }
 
 /* The field column name fills, as the reading-ahead thread sees it: the
@@ -1311,9 +1146,9 @@ int crm_import_end(crm_import *imp, int64_t *batch)
 	int rc;
 
 	*batch = 0;
+	if (imp->spoilt)
+		return crm_error_set(CRM_EFAIL, "a bulk import was ended after CRM_IMPORT_AGAIN");
 	imp->db->defer_index = 0;
-	if (imp->chunk && (rc = chunk_close(imp)))
-		return rc;
 	if ((rc = idset_reindex(imp->db, imp->e, &imp->written)) ||
 	    (imp->created && (rc = idset_reindex(imp->db, imp->created, &imp->companies))))
 		return rc;
@@ -1352,11 +1187,6 @@ void crm_import_free(crm_import *imp)
 	imp->db->bulk = 0;
 	free(imp->db->phases);
 	imp->db->phases = NULL;
-	if (imp->chunk) {
-		chunk_forget(imp->chunk);
-		free(imp->chunk->marks);
-		free(imp->chunk);
-	}
 	for (size_t i = 0; i < imp->ncols; i++) {
 		free(imp->cols[i].name);
 		free(imp->cols[i].custom);

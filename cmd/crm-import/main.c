@@ -30,12 +30,15 @@ static const struct cli_opt import_opts[] = {
 	{ "dry-run", 'n', CLI_NOARG, NULL, "check everything and print the summary, write nothing" },
 	{ "no-earn", 0, CLI_NOARG, NULL, "purchases: the purchases created earn no loyalty points (history)" },
 	{ "timings", 0, CLI_NOARG, NULL, "print the seconds each phase took on stderr" },
-	{ "mode", 0, CLI_ARG, "MODE", "row (a savepoint per record), bulk (per chunk of records) or auto (default: bulk for 1 MiB of input or more, and for stdin)" },
+	{ "mode", 0, CLI_ARG, "MODE", "row (a savepoint per record), bulk (none; again by row if one is rejected half-way) or auto (default: bulk for files of 1 MiB or more)" },
 	{ NULL, 0, 0, NULL, NULL }
 };
 
-/* Inputs of at least this many bytes are imported in bulk mode by default. */
+/* Files of at least this many bytes are imported in bulk mode by default. */
 #define BULK_BYTES (1L << 20)
+
+/* import_stream's status when a bulk import must be done again by row. */
+#define AGAIN 256
 
 static const struct cli_opt undo_opts[] = {
 	{ "force", 0, CLI_NOARG, NULL, "undo even records changed since the import, overwriting those changes" },
@@ -51,7 +54,11 @@ struct run {
 	struct rejects *rej;
 	long max_errors;      /* -1: no limit */
 	int progress;         /* stderr is a terminal and not -q */
-	int bulk;             /* the import's mode (--mode) */
+	struct crm_import_opts o;
+	const char *mode;     /* "row", "bulk", "bulk, then row" */
+	long reported;        /* rows whose results were reported */
+	long skip;            /* rows read again, whose results were */
+	FILE *spool;          /* standard input, kept for a second reading */
 	struct timespec start, shown;
 	/* Seconds spent (--timings): reading and reading ahead (on the
 	 * pipe's thread), the rows, the search index and batch, the commit. */
@@ -125,10 +132,14 @@ static int import_stream(struct run *run, crm_rowpipe *r, const char *name, long
 		if (first && (status = check_header(run, r, name)))
 			return status;
 		first = 0;
-		if ((rc = crm_import_row(run->imp, &row, &res)) < 0)
+		if ((rc = crm_import_row(run->imp, &row, &res)) == CRM_IMPORT_AGAIN)
+			return AGAIN;
+		if (rc < 0)
 			return cli_fail(run->c, crm_exit_status(rc), "%s:%ld: %s", name, row.line,
 			                crm_error_message());
-		if (res.outcome == CRM_IMPORT_REJECTED)
+		if (run->skip > 0)
+			run->skip--;
+		else if (run->reported++, res.outcome == CRM_IMPORT_REJECTED)
 			status = rejected(run, name, &row, &res);
 		show_progress(run, name, r, size);
 	}
@@ -165,16 +176,41 @@ static int import_reader(struct run *run, crm_reader *r, const char *name, long 
 	return status;
 }
 
+/* Standard input for a bulk import, which may have to read it twice: a
+ * temporary copy, rewound; NULL when it cannot be made. */
+static FILE *spooled_stdin(struct run *run)
+{
+	char buf[65536];
+	size_t n;
+
+	if (!run->spool && (run->spool = tmpfile())) {
+		while ((n = fread(buf, 1, sizeof buf, stdin)) > 0)
+			if (fwrite(buf, 1, n, run->spool) != n)
+				break;
+		if (ferror(stdin) || ferror(run->spool) || fflush(run->spool)) {
+			fclose(run->spool);
+			run->spool = NULL;
+		}
+	}
+	if (run->spool)
+		rewind(run->spool);
+	return run->spool;
+}
+
 /* Opens one operand ("-" for stdin) and imports it. */
 static int import_file(struct run *run, const char *path)
 {
 	struct crm_reader_opts o = run->ropts;
 	int is_stdin = !strcmp(path, "-"), status, rc, guess;
 	const char *name = is_stdin ? "<stdin>" : path;
-	FILE *fp = is_stdin ? stdin : fopen(path, "rb");
+	FILE *fp = !is_stdin ? fopen(path, "rb")
+	         : run->o.bulk || run->spool ? spooled_stdin(run) : stdin;
 	struct stat sb;
 	crm_reader *r;
 
+	if (!fp && is_stdin)
+		return cli_fail(run->c, 1, "cannot keep standard input in a temporary file: %s",
+		                strerror(errno));
 	if (!fp)
 		return cli_fail(run->c, 2, "cannot open '%s': %s", path, strerror(errno));
 	if ((int)o.format < 0) {
@@ -195,6 +231,35 @@ static int import_file(struct run *run, const char *path)
 	if (!is_stdin)
 		fclose(fp);
 	return status;
+}
+
+static int import_files(struct run *run, int argc, char **argv)
+{
+	int status = 0;
+
+	for (int i = 0; i < (argc ? argc : 1) && !status; i++)
+		status = import_file(run, argc ? argv[i] : "-");
+	return status;
+}
+
+/* A bulk import met a row rejected after it wrote something: rolls the
+ * whole import back and does it again row by row, reporting only the rows
+ * from that one on (those before it come out the same).  Another writer
+ * may take its turn in between; the import is then of what it left. */
+static int import_again(struct run *run, int argc, char **argv)
+{
+	int rc;
+
+	crm_import_free(run->imp);
+	run->imp = NULL;
+	crm_db_rollback(run->c->db);
+	run->o.bulk = 0;
+	run->mode = "bulk, then row";
+	run->skip = run->reported;
+	if ((rc = crm_db_begin(run->c->db, true)) ||
+	    (rc = crm_import_begin(&run->imp, run->c->db, &run->o)))
+		return cli_error(run->c, rc);
+	return import_files(run, argc, argv);
 }
 
 static void summary(const struct run *run, int64_t batch, int dry)
@@ -226,7 +291,7 @@ static void print_timings(const struct run *run)
 
 	crm_import_phases(run->imp, phase);
 	fprintf(stderr, "%s: %s mode; seconds: read %.2f, read ahead %.2f (second thread); rows %.2f (",
-	        run->c->prog->name, run->bulk ? "bulk" : "row", run->read, run->ahead, run->rows);
+	        run->c->prog->name, run->mode, run->read, run->ahead, run->rows);
 	for (int i = CRM_PHASE_OTHER + 1; i < CRM_PHASES; i++) {
 		fprintf(stderr, "%s %.2f, ", crm_phase_names[i], phase[i]);
 		other -= phase[i];
@@ -235,24 +300,20 @@ static void print_timings(const struct run *run)
 	        other > 0 ? other : 0, run->end, run->commit);
 }
 
-/* Whether --mode auto imports the operands in bulk: when they hold
- * BULK_BYTES or more, or one is a pipe or stdin, whose size is unknown
- * (an export piped in is as likely to be large). */
+/* Whether --mode auto imports the operands in bulk: when they are files
+ * of BULK_BYTES or more in all.  Not standard input nor a pipe, which a
+ * bulk import would first copy, in case it has to read it again. */
 static int auto_bulk(int argc, char **argv)
 {
 	struct stat sb;
 	long long size = 0;
 
 	for (int i = 0; i < argc; i++) {
-		if (!strcmp(argv[i], "-"))
-			return 1;
-		if (stat(argv[i], &sb))
-			continue; /* opening it says what is wrong */
-		if (!S_ISREG(sb.st_mode))
-			return 1;
-		size += sb.st_size;
+		if (!strcmp(argv[i], "-") || (!stat(argv[i], &sb) && !S_ISREG(sb.st_mode)))
+			return 0;
+		size += !stat(argv[i], &sb) ? sb.st_size : 0;
 	}
-	return !argc || size >= BULK_BYTES;
+	return size >= BULK_BYTES;
 }
 
 /* Parses the options into the run and the import options; returns an
@@ -326,8 +387,8 @@ static int import_all(struct run *run, int argc, char **argv)
 	int64_t batch = 0;
 	struct timespec t;
 
-	for (int i = 0; i < (argc ? argc : 1) && !status; i++)
-		status = import_file(run, argc ? argv[i] : "-");
+	if ((status = import_files(run, argc, argv)) == AGAIN)
+		status = import_again(run, argc, argv);
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	if (!status && !dry && (rc = crm_import_end(run->imp, &batch)))
 		status = cli_error(c, rc);
@@ -371,28 +432,27 @@ static const struct crm_entity *entity_of(const char *plural)
 
 static int import_entity(struct cli *c, int argc, char **argv)
 {
-	struct crm_import_opts o = { .entity = entity_of(c->verb->name) };
-	struct run run = { .c = c };
+	struct run run = { .c = c, .o = { .entity = entity_of(c->verb->name) } };
 	crm_import_map *map = NULL;
 	const char *v;
 	char *src = NULL;
 	int status, rc;
 
-	if ((status = parse(c, &run, &o, argc, argv)) >= 0)
+	if ((status = parse(c, &run, &run.o, argc, argv)) >= 0)
 		return status;
-	if ((v = cli_get(c, "map")) && (rc = crm_import_map_load(&map, v, o.entity)))
+	if ((v = cli_get(c, "map")) && (rc = crm_import_map_load(&map, v, run.o.entity)))
 		return cli_error(c, rc);
-	o.map = map;
-	o.source = src = sources(argc, argv);
-	o.no_earn = cli_has(c, "no-earn");
-	o.timed = cli_has(c, "timings");
-	run.bulk = o.bulk;
+	run.o.map = map;
+	run.o.source = src = sources(argc, argv);
+	run.o.no_earn = cli_has(c, "no-earn");
+	run.o.timed = cli_has(c, "timings");
+	run.mode = run.o.bulk ? "bulk" : "row";
 	run.progress = !c->quiet && isatty(STDERR_FILENO);
 	clock_gettime(CLOCK_MONOTONIC, &run.start);
 	/* The first line is drawn at once. */
 	run.shown = run.start;
 	run.shown.tv_sec--;
-	if ((rc = crm_import_begin(&run.imp, c->db, &o)))
+	if ((rc = crm_import_begin(&run.imp, c->db, &run.o)))
 		status = cli_error(c, rc);
 	else if ((v = cli_get(c, "reject")) &&
 	         (rc = rejects_open(&run.rej, v, reject_format(&run, argc, argv))))
@@ -402,6 +462,8 @@ static int import_entity(struct cli *c, int argc, char **argv)
 	if ((rc = rejects_close(run.rej)) && !status)
 		status = cli_error(c, rc);
 	crm_import_free(run.imp);
+	if (run.spool)
+		fclose(run.spool);
 	crm_import_map_free(map);
 	free(src);
 	return status;

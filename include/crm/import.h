@@ -47,11 +47,11 @@ struct crm_import_opts {
 	const crm_import_map *map;  /* may be NULL */
 	const char *source;         /* what was read, for the batch list */
 	int no_earn;                /* purchases created earn no loyalty points */
-	/* Bulk mode: rows are written in chunks of CRM_IMPORT_CHUNK, each in
-	 * one savepoint rather than one per row; a row rejected after it wrote
-	 * something rolls its chunk back, and the chunk's earlier rows are
-	 * written again before it is tried alone.  Every result is the same
-	 * as row by row. */
+	/* Bulk mode: a row that adds a record is written without a savepoint
+	 * of its own (SQLite copies every page a savepoint's writes touch).
+	 * Should one be rejected after it wrote something, crm_import_row
+	 * returns CRM_IMPORT_AGAIN and the import must be done again, row by
+	 * row: the results are then the ones row mode gives. */
 	int bulk;
 	int timed; /* sum the seconds of each phase (crm_import_phases) */
 };
@@ -69,8 +69,6 @@ enum crm_phase {
 
 /* "other", "match", "references", "normalise", "write", "audit". */
 extern const char *const crm_phase_names[CRM_PHASES];
-
-#define CRM_IMPORT_CHUNK 512
 
 enum crm_outcome {
 	CRM_IMPORT_CREATED,
@@ -105,8 +103,13 @@ int crm_import_header(crm_import *imp, const char *const *names, size_t n);
 
 /* Imports one row and stores what became of it in *res (strings valid until
  * the next call).  A rejected row is CRM_OK; a failure that must stop the
- * whole import (an unknown column, a database error) returns its status. */
+ * whole import (an unknown column, a database error) returns its status.
+ * In bulk mode CRM_IMPORT_AGAIN says the row was rejected half-way: roll
+ * the transaction back and import everything again with bulk unset (the
+ * rows before it come out as they did). */
 int crm_import_row(crm_import *imp, const struct crm_row *row, struct crm_import_result *res);
+
+#define CRM_IMPORT_AGAIN 1
 
 /* Reads ahead what row will need, on another thread than the import's:
  * its phone numbers, into the table crm_phone_e164 keeps.  Touches
