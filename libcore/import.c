@@ -984,13 +984,12 @@ static int dropped(const crm_import *imp, const char *v)
 
 /* Opens what undoes a row rejected half-way (its company created, its
  * tags not), so that it leaves nothing: a savepoint of its own (*own).  In
- * bulk mode a row that adds (a record, or a line to one this import made)
- * has none, nor has its record: the import is done again row by row if
- * such a row is rejected after it wrote something.  A row that matches a
- * record has one still, as an unchanged update is rolled back. */
-static int row_savepoint(crm_import *imp, int matched, int *own)
+ * bulk mode a row has none, nor has a record it adds: the import is done
+ * again row by row if a row is rejected after it wrote something.  (An
+ * update still has its own, which undoes it when it changes nothing.) */
+static int row_savepoint(crm_import *imp, int *own)
 {
-	*own = !imp->o.bulk || matched;
+	*own = !imp->o.bulk;
 	imp->db->bulk = !*own;
 	return *own ? crm_db_savepoint(imp->db, "crm_import_row") : CRM_OK;
 }
@@ -1002,7 +1001,7 @@ static int import_record(crm_import *imp, crm_record *r, struct crm_import_resul
 	long companies = imp->n.companies;
 	int64_t id;
 	char name[160];
-	int rc, own = 0, grouped;
+	int rc, own = 0;
 
 	if (is_blank(group))
 		group = NULL;
@@ -1010,11 +1009,10 @@ static int import_record(crm_import *imp, crm_record *r, struct crm_import_resul
 		return reject(imp, res, key_name(imp, 0, name, sizeof name), "%s '%s': an earlier"
 		              " row of it was rejected", key_name(imp, 0, name, sizeof name), group);
 	rc = find_match(imp, res, &id, &key);
-	grouped = id && imp->rs.has_line && idset_has(&imp->seen, id);
-	if (!rc && res->outcome != CRM_IMPORT_REJECTED &&
-	    (rc = row_savepoint(imp, id && !grouped, &own)))
+	if (!rc && res->outcome != CRM_IMPORT_REJECTED && (rc = row_savepoint(imp, &own)))
 		return rc;
-	if (!rc && res->outcome != CRM_IMPORT_REJECTED && grouped)
+	if (!rc && res->outcome != CRM_IMPORT_REJECTED && id && imp->rs.has_line &&
+	    idset_has(&imp->seen, id))
 		rc = group_row(imp, id, res);
 	else if (!rc && res->outcome != CRM_IMPORT_REJECTED)
 		rc = id ? on_match(imp, r, id, key, res) : write_row(imp, r, 0, res);

@@ -47,7 +47,7 @@ struct crm_db {
 	 * leaves them), for the same reason. */
 	int defer_unindex;
 	/* Set by a bulk writer that undoes a failed record itself (an import in
-	 * bulk mode rolls back its chunk): a new record is then written
+	 * bulk mode is done again row by row): a new record is then written
 	 * without a savepoint of its own. */
 	int bulk;
 	/* Where a timed import's seconds went (crm_import_phases): the phase
