@@ -232,6 +232,113 @@ out:
 	return rc;
 }
 
+/* Whether every audit entry of the batch is an "add" (no update, tag or
+ * note to reverse): such a batch, unless forced over records changed
+ * since (whose referrers must be detached one by one), is undone set by
+ * set (remove_all). */
+static int adds_only(crm_db *db, int64_t batch, int *only)
+{
+	crm_stmt *st;
+	int rc = crm_db_stmt(db, &st, "SELECT NOT EXISTS (SELECT 1 FROM audit"
+	                     " WHERE batch = ?1 AND action <> 'add')");
+
+	if (rc)
+		return rc;
+	crm_stmt_bind_int(st, 1, batch);
+	rc = crm_stmt_step(st);
+	*only = rc == CRM_ROW && (int)crm_stmt_int(st, 0);
+	crm_stmt_reset(st);
+	return rc < 0 ? rc : CRM_OK;
+}
+
+/* Appends to sql the condition that the record audit entry a names is
+ * there to be removed: not deleted since, nor erased (reverse()). */
+static void removable_sql(crm_buf *sql)
+{
+	const struct crm_entity *e;
+
+	crm_buf_puts(sql, "(0");
+	for (size_t k = 0; (e = crm_entity_at(k)); k++)
+		crm_buf_printf(sql, " OR (a.entity = '%s' AND EXISTS (SELECT 1 FROM %s r"
+		               " WHERE r.id = a.entity_id%s))", e->name, e->table,
+		               e->erasable ? " AND r.erased_at IS NULL" : "");
+	crm_buf_putc(sql, ')');
+}
+
+/* Deletes the records of entity e the batch created and are removable,
+ * UNINDEX_CHUNK ids a statement. */
+static int remove_records(crm_db *db, const struct crm_entity *e, int64_t batch, long *removed)
+{
+	crm_buf sql = CRM_BUF_INIT;
+	crm_stmt *st;
+	int64_t top = 0;
+	int rc;
+
+	crm_buf_printf(&sql, "SELECT coalesce(max(entity_id), 0) FROM audit WHERE batch = ?1"
+	               " AND entity = '%s' AND action = 'add'", e->name);
+	if ((rc = crm_db_stmt(db, &st, crm_buf_str(&sql))))
+		goto out;
+	crm_stmt_bind_int(st, 1, batch);
+	if (crm_stmt_step(st) == CRM_ROW)
+		top = crm_stmt_int(st, 0);
+	crm_stmt_reset(st);
+	crm_buf_clear(&sql);
+	crm_buf_printf(&sql, "DELETE FROM %s WHERE id IN (SELECT entity_id FROM audit WHERE"
+	               " batch = ?1 AND entity = '%s' AND action = 'add' AND entity_id > ?2"
+	               " AND entity_id <= ?3)%s", e->table, e->name,
+	               e->erasable ? " AND erased_at IS NULL" : "");
+	for (int64_t lo = 0; lo < top && !rc; lo += UNINDEX_CHUNK) {
+		if (!(rc = crm_db_stmt(db, &st, crm_buf_str(&sql)))) {
+			crm_stmt_bind_int(st, 1, batch);
+			crm_stmt_bind_int(st, 2, lo);
+			crm_stmt_bind_int(st, 3, lo + UNINDEX_CHUNK);
+			if (!(rc = crm_stmt_done(st)))
+				*removed += crm_db_changes(db);
+		}
+	}
+out:
+	crm_buf_free(&sql);
+	return rc;
+}
+
+/* Undoes a batch of "add" entries only, nothing outside it referring to
+ * its records: the "undo" entries reverse_all would log, newest first, in
+ * one statement, then each entity's records deleted by the thousand.  One
+ * DELETE a record spent most of an undo in SQLite starting the
+ * foreign-key actions of every table that can refer to it; one statement
+ * starts them once.  The order of the deletes does not matter: what
+ * refers to a record of the batch is of the batch too, and goes as well. */
+static int remove_all(crm_db *db, int64_t batch, long *removed)
+{
+	const struct crm_entity *e;
+	crm_buf sql = CRM_BUF_INIT;
+	char now[CRM_TIME_LEN];
+	crm_stmt *st;
+	int rc;
+
+	crm_buf_puts(&sql, "INSERT INTO audit(at, user, program, entity, entity_id, action)"
+	             " SELECT ?2, ?3, ?4, a.entity, a.entity_id, 'undo' FROM audit a"
+	             " WHERE a.batch = ?1 AND a.action = 'add' AND ");
+	removable_sql(&sql);
+	crm_buf_puts(&sql, " ORDER BY a.seq DESC");
+	rc = crm_db_prepare(db, &st, crm_buf_str(&sql));
+	crm_buf_free(&sql);
+	if (rc)
+		return rc;
+	crm_db_now(db, now);
+	crm_stmt_bind_int(st, 1, batch);
+	crm_stmt_bind_text(st, 2, now);
+	crm_stmt_bind_text(st, 3, db->user);
+	crm_stmt_bind_text(st, 4, db->program);
+	rc = crm_stmt_step(st);
+	crm_stmt_finalize(st);
+	if (rc < 0)
+		return rc;
+	for (size_t k = 0; !rc && (e = crm_entity_at(k)); k++)
+		rc = remove_records(db, e, batch, removed);
+	return rc;
+}
+
 static int reverse_all(crm_db *db, int64_t batch, long *removed, long *restored)
 {
 	crm_stmt *st;
@@ -265,7 +372,7 @@ int crm_import_undo(crm_db *db, int64_t batch, int force, long *removed, long *r
 	int64_t last = 0;
 	const struct crm_entity *e;
 	long conflicts = 0;
-	int rc;
+	int rc, only;
 
 	*removed = *restored = 0;
 	if ((rc = crm_db_writable(db)) || (rc = crm_db_bulk_cache(db)) ||
@@ -279,8 +386,11 @@ int crm_import_undo(crm_db *db, int64_t batch, int force, long *removed, long *r
 		                   crm_buf_str(&why));
 		goto out;
 	}
+	if ((rc = adds_only(db, batch, &only)))
+		goto out;
 	db->defer_unindex = 1;
-	rc = reverse_all(db, batch, removed, restored);
+	rc = only && !force ? remove_all(db, batch, removed)
+	                        : reverse_all(db, batch, removed, restored);
 	db->defer_unindex = 0;
 	for (size_t k = 0; !rc && (e = crm_entity_at(k)); k++)
 		rc = e->fts ? unindex_removed(db, e, batch) : CRM_OK;

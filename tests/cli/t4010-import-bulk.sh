@@ -111,4 +111,15 @@ test_expect_success 'undo of a bulk batch leaves the database exactly as it was'
 	tables undo.db >after && test_cmp before after &&
 	crm-db check --db undo.db
 '
+test_expect_success 'undo of a batch of new records only: set by set, the same as record by record' '
+	cut -d, -f1-3 big.csv | grep -v "^,,\|^Pho\|^Bad\|^Dup\|^Early" >new.csv &&
+	cp start.db set.db &&
+	crm-import contacts -q --db set.db new.csv && cp set.db one.db &&
+	test "$(crm-company list --db set.db -H -f id | wc -l)" -ge 13 &&
+	crm-import undo --db set.db 1 2>err.set && crm-import undo --db one.db --force 1 2>err.one &&
+	test_cmp err.one err.set && grep -q "removed 19[0-9][0-9], restored 0" err.set &&
+	content one.db >dump.one && content set.db >dump.set && test_cmp dump.one dump.set &&
+	tables set.db >after && tables start.db >before && test_cmp before after &&
+	test "$(sqlite3 set.db "SELECT count(*) FROM audit WHERE action = \"undo\"")" -ge 1900
+'
 test_done
