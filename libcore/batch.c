@@ -16,6 +16,11 @@
 #include "internal.h"
 
 #define UNINDEX_CHUNK 8192
+/* Records a DELETE removes in bulk: its statement journal keeps every page
+ * it changes, and the ids of new records are scattered over the indexes,
+ * so 8,192 of them took 150 MB of a million-record undo; 1,024 still
+ * start the foreign-key actions once for many. */
+#define REMOVE_CHUNK 1024
 
 int crm_import_batches(crm_db *db, int (*fn)(void *arg, const char *const *vals), void *arg)
 {
@@ -266,7 +271,7 @@ static void removable_sql(crm_buf *sql)
 }
 
 /* Deletes the records of entity e the batch created and are removable,
- * UNINDEX_CHUNK ids a statement. */
+ * REMOVE_CHUNK ids a statement. */
 static int remove_records(crm_db *db, const struct crm_entity *e, int64_t batch, long *removed)
 {
 	crm_buf sql = CRM_BUF_INIT;
@@ -287,11 +292,11 @@ static int remove_records(crm_db *db, const struct crm_entity *e, int64_t batch,
 	               " batch = ?1 AND entity = '%s' AND action = 'add' AND entity_id > ?2"
 	               " AND entity_id <= ?3)%s", e->table, e->name,
 	               e->erasable ? " AND erased_at IS NULL" : "");
-	for (int64_t lo = 0; lo < top && !rc; lo += UNINDEX_CHUNK) {
+	for (int64_t lo = 0; lo < top && !rc; lo += REMOVE_CHUNK) {
 		if (!(rc = crm_db_stmt(db, &st, crm_buf_str(&sql)))) {
 			crm_stmt_bind_int(st, 1, batch);
 			crm_stmt_bind_int(st, 2, lo);
-			crm_stmt_bind_int(st, 3, lo + UNINDEX_CHUNK);
+			crm_stmt_bind_int(st, 3, lo + REMOVE_CHUNK);
 			if (!(rc = crm_stmt_done(st)))
 				*removed += crm_db_changes(db);
 		}
@@ -301,16 +306,10 @@ out:
 	return rc;
 }
 
-/* Undoes a batch of "add" entries only, nothing outside it referring to
- * its records: the "undo" entries reverse_all would log, newest first, in
- * one statement, then each entity's records deleted by the thousand.  One
- * DELETE a record spent most of an undo in SQLite starting the
- * foreign-key actions of every table that can refer to it; one statement
- * starts them once.  The order of the deletes does not matter: what
- * refers to a record of the batch is of the batch too, and goes as well. */
-static int remove_all(crm_db *db, int64_t batch, long *removed)
+/* Logs the "undo" entries reverse_all would, newest first, for the
+ * removable records of the batch's "add" entries with seq in (lo, hi]. */
+static int log_undone(crm_db *db, int64_t batch, int64_t lo, int64_t hi)
 {
-	const struct crm_entity *e;
 	crm_buf sql = CRM_BUF_INIT;
 	char now[CRM_TIME_LEN];
 	crm_stmt *st;
@@ -318,10 +317,10 @@ static int remove_all(crm_db *db, int64_t batch, long *removed)
 
 	crm_buf_puts(&sql, "INSERT INTO audit(at, user, program, entity, entity_id, action)"
 	             " SELECT ?2, ?3, ?4, a.entity, a.entity_id, 'undo' FROM audit a"
-	             " WHERE a.batch = ?1 AND a.action = 'add' AND ");
+	             " WHERE a.batch = ?1 AND a.action = 'add' AND a.seq > ?5 AND a.seq <= ?6 AND ");
 	removable_sql(&sql);
 	crm_buf_puts(&sql, " ORDER BY a.seq DESC");
-	rc = crm_db_prepare(db, &st, crm_buf_str(&sql));
+	rc = crm_db_stmt(db, &st, crm_buf_str(&sql));
 	crm_buf_free(&sql);
 	if (rc)
 		return rc;
@@ -330,10 +329,36 @@ static int remove_all(crm_db *db, int64_t batch, long *removed)
 	crm_stmt_bind_text(st, 2, now);
 	crm_stmt_bind_text(st, 3, db->user);
 	crm_stmt_bind_text(st, 4, db->program);
-	rc = crm_stmt_step(st);
-	crm_stmt_finalize(st);
-	if (rc < 0)
+	crm_stmt_bind_int(st, 5, lo);
+	crm_stmt_bind_int(st, 6, hi);
+	return crm_stmt_done(st);
+}
+
+/* Undoes a batch of "add" entries only, nothing outside it referring to
+ * its records: the "undo" entries reverse_all would log, then each
+ * entity's records deleted, a chunk at a time (one statement over the
+ * whole batch would hold every page it changes in its journal).  One
+ * DELETE a record spent most of an undo in SQLite starting the
+ * foreign-key actions of every table that can refer to it; one statement
+ * starts them once.  The order of the deletes does not matter: what
+ * refers to a record of the batch is of the batch too, and goes as well. */
+static int remove_all(crm_db *db, int64_t batch, long *removed)
+{
+	const struct crm_entity *e;
+	crm_stmt *st;
+	int64_t first = 0, last = -1;
+	int rc = crm_db_stmt(db, &st, "SELECT min(seq), max(seq) FROM audit WHERE batch = ?1");
+
+	if (rc)
 		return rc;
+	crm_stmt_bind_int(st, 1, batch);
+	if (crm_stmt_step(st) == CRM_ROW && crm_stmt_kind(st, 0) != CRM_KIND_NULL) {
+		first = crm_stmt_int(st, 0);
+		last = crm_stmt_int(st, 1);
+	}
+	crm_stmt_reset(st);
+	for (int64_t hi = last; hi >= first && !rc; hi -= UNINDEX_CHUNK)
+		rc = log_undone(db, batch, hi - UNINDEX_CHUNK, hi);
 	for (size_t k = 0; !rc && (e = crm_entity_at(k)); k++)
 		rc = remove_records(db, e, batch, removed);
 	return rc;

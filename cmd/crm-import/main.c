@@ -137,10 +137,13 @@ static int import_stream(struct run *run, crm_rowpipe *r, const char *name, long
 		if (rc < 0)
 			return cli_fail(run->c, crm_exit_status(rc), "%s:%ld: %s", name, row.line,
 			                crm_error_message());
-		if (run->skip > 0)
+		if (run->skip > 0) {
 			run->skip--;
-		else if (run->reported++, res.outcome == CRM_IMPORT_REJECTED)
-			status = rejected(run, name, &row, &res);
+		} else {
+			run->reported++;
+			if (res.outcome == CRM_IMPORT_REJECTED)
+				status = rejected(run, name, &row, &res);
+		}
 		show_progress(run, name, r, size);
 	}
 	/* A header without records still has to name known columns. */
@@ -318,9 +321,9 @@ static int auto_bulk(int argc, char **argv)
 
 /* Parses the options into the run and the import options; returns an
  * exit status, or -1 to go on. */
-static int parse(struct cli *c, struct run *run, struct crm_import_opts *o, int argc,
-                 char **argv)
+static int parse(struct cli *c, struct run *run, int argc, char **argv)
 {
+	struct crm_import_opts *o = &run->o;
 	const char *v;
 
 	run->ropts.format = (enum crm_format)-1;
@@ -438,7 +441,7 @@ static int import_entity(struct cli *c, int argc, char **argv)
 	char *src = NULL;
 	int status, rc;
 
-	if ((status = parse(c, &run, &run.o, argc, argv)) >= 0)
+	if ((status = parse(c, &run, argc, argv)) >= 0)
 		return status;
 	if ((v = cli_get(c, "map")) && (rc = crm_import_map_load(&map, v, run.o.entity)))
 		return cli_error(c, rc);
