@@ -3,11 +3,11 @@
 # run (their bad inputs too) goes through both, with identical exit
 # status, summary, rejects, reject files and database content; a bulk
 # import done again row by row when a row is rejected half-way; undo of a
-# bulk batch.
+# bulk batch, set by set and record by record.
 . "$(dirname "$0")/lib.sh"
 
-# The database's tables, search entries and audit, but not the random key
-# nor the batch's clock-free fields that differ by design (none do).
+# The whole database (tables, search index, audit log) but for the key
+# made at random when it was created.
 content() {
 	sqlite3 "$1" .dump | grep -v "^INSERT INTO secrets VALUES"
 }
