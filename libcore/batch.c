@@ -22,6 +22,38 @@
  * start the foreign-key actions once for many. */
 #define REMOVE_CHUNK 1024
 
+/* Stores in *lo and *hi the two numbers sql (cached, ?1 the batch) gives,
+ * or leaves them when it gives NULL: a range of ids or entries. */
+static int batch_range(crm_db *db, const char *sql, int64_t batch, int64_t *lo, int64_t *hi)
+{
+	crm_stmt *st;
+	int rc = crm_db_stmt(db, &st, sql);
+
+	if (rc)
+		return rc;
+	crm_stmt_bind_int(st, 1, batch);
+	if ((rc = crm_stmt_step(st)) == CRM_ROW && crm_stmt_kind(st, 0) != CRM_KIND_NULL) {
+		*lo = crm_stmt_int(st, 0);
+		*hi = crm_stmt_int(st, 1);
+	}
+	crm_stmt_reset(st);
+	return rc < 0 ? rc : CRM_OK;
+}
+
+/* The same for the ids of the records of entity e the batch created. */
+static int added_range(crm_db *db, const struct crm_entity *e, int64_t batch, int64_t *lo,
+                       int64_t *hi)
+{
+	crm_buf sql = CRM_BUF_INIT;
+	int rc;
+
+	crm_buf_printf(&sql, "SELECT min(entity_id), max(entity_id) FROM audit WHERE batch = ?1"
+	               " AND entity = '%s' AND action = 'add'", e->name);
+	rc = batch_range(db, crm_buf_str(&sql), batch, lo, hi);
+	crm_buf_free(&sql);
+	return rc;
+}
+
 int crm_import_batches(crm_db *db, int (*fn)(void *arg, const char *const *vals), void *arg)
 {
 	crm_stmt *st;
@@ -208,17 +240,8 @@ static int unindex_removed(crm_db *db, const struct crm_entity *e, int64_t batch
 	int64_t lo = 0, hi = -1;
 	int rc;
 
-	crm_buf_printf(&sql, "SELECT min(entity_id), max(entity_id) FROM audit WHERE batch = ?1"
-	               " AND entity = '%s' AND action = 'add'", e->name);
-	if ((rc = crm_db_stmt(db, &st, crm_buf_str(&sql))))
-		goto out;
-	crm_stmt_bind_int(st, 1, batch);
-	if (crm_stmt_step(st) == CRM_ROW && crm_stmt_kind(st, 0) != CRM_KIND_NULL) {
-		lo = crm_stmt_int(st, 0);
-		hi = crm_stmt_int(st, 1);
-	}
-	crm_stmt_reset(st);
-	crm_buf_clear(&sql);
+	if ((rc = added_range(db, e, batch, &lo, &hi)))
+		return rc;
 	crm_buf_printf(&sql, "DELETE FROM %s WHERE rowid IN (SELECT entity_id FROM audit"
 	               " WHERE batch = ?1 AND action = 'add' AND entity = '%s'"
 	               " AND entity_id BETWEEN ?2 AND ?3"
@@ -232,7 +255,6 @@ static int unindex_removed(crm_db *db, const struct crm_entity *e, int64_t batch
 			rc = crm_stmt_done(st);
 		}
 	}
-out:
 	crm_buf_free(&sql);
 	return rc;
 }
@@ -276,32 +298,24 @@ static int remove_records(crm_db *db, const struct crm_entity *e, int64_t batch,
 {
 	crm_buf sql = CRM_BUF_INIT;
 	crm_stmt *st;
-	int64_t top = 0;
+	int64_t lo = 0, hi = -1;
 	int rc;
 
-	crm_buf_printf(&sql, "SELECT coalesce(max(entity_id), 0) FROM audit WHERE batch = ?1"
-	               " AND entity = '%s' AND action = 'add'", e->name);
-	if ((rc = crm_db_stmt(db, &st, crm_buf_str(&sql))))
-		goto out;
-	crm_stmt_bind_int(st, 1, batch);
-	if (crm_stmt_step(st) == CRM_ROW)
-		top = crm_stmt_int(st, 0);
-	crm_stmt_reset(st);
-	crm_buf_clear(&sql);
+	if ((rc = added_range(db, e, batch, &lo, &hi)))
+		return rc;
 	crm_buf_printf(&sql, "DELETE FROM %s WHERE id IN (SELECT entity_id FROM audit WHERE"
-	               " batch = ?1 AND entity = '%s' AND action = 'add' AND entity_id > ?2"
-	               " AND entity_id <= ?3)%s", e->table, e->name,
+	               " batch = ?1 AND entity = '%s' AND action = 'add' AND entity_id BETWEEN"
+	               " ?2 AND ?3)%s", e->table, e->name,
 	               e->erasable ? " AND erased_at IS NULL" : "");
-	for (int64_t lo = 0; lo < top && !rc; lo += REMOVE_CHUNK) {
+	for (; lo <= hi && !rc; lo += REMOVE_CHUNK) {
 		if (!(rc = crm_db_stmt(db, &st, crm_buf_str(&sql)))) {
 			crm_stmt_bind_int(st, 1, batch);
 			crm_stmt_bind_int(st, 2, lo);
-			crm_stmt_bind_int(st, 3, lo + REMOVE_CHUNK);
+			crm_stmt_bind_int(st, 3, lo + REMOVE_CHUNK - 1);
 			if (!(rc = crm_stmt_done(st)))
 				*removed += crm_db_changes(db);
 		}
 	}
-out:
 	crm_buf_free(&sql);
 	return rc;
 }
@@ -345,18 +359,10 @@ static int log_undone(crm_db *db, int64_t batch, int64_t lo, int64_t hi)
 static int remove_all(crm_db *db, int64_t batch, long *removed)
 {
 	const struct crm_entity *e;
-	crm_stmt *st;
 	int64_t first = 0, last = -1;
-	int rc = crm_db_stmt(db, &st, "SELECT min(seq), max(seq) FROM audit WHERE batch = ?1");
+	int rc = batch_range(db, "SELECT min(seq), max(seq) FROM audit WHERE batch = ?1", batch,
+	                     &first, &last);
 
-	if (rc)
-		return rc;
-	crm_stmt_bind_int(st, 1, batch);
-	if (crm_stmt_step(st) == CRM_ROW && crm_stmt_kind(st, 0) != CRM_KIND_NULL) {
-		first = crm_stmt_int(st, 0);
-		last = crm_stmt_int(st, 1);
-	}
-	crm_stmt_reset(st);
 	for (int64_t hi = last; hi >= first && !rc; hi -= UNINDEX_CHUNK)
 		rc = log_undone(db, batch, hi - UNINDEX_CHUNK, hi);
 	for (size_t k = 0; !rc && (e = crm_entity_at(k)); k++)
@@ -414,8 +420,7 @@ int crm_import_undo(crm_db *db, int64_t batch, int force, long *removed, long *r
 	if ((rc = adds_only(db, batch, &only)))
 		goto out;
 	db->defer_unindex = 1;
-	rc = only && !force ? remove_all(db, batch, removed)
-	                        : reverse_all(db, batch, removed, restored);
+	rc = only && !force ? remove_all(db, batch, removed) : reverse_all(db, batch, removed, restored);
 	db->defer_unindex = 0;
 	for (size_t k = 0; !rc && (e = crm_entity_at(k)); k++)
 		rc = e->fts ? unindex_removed(db, e, batch) : CRM_OK;

@@ -208,6 +208,7 @@ int crm_import_begin(crm_import **out, crm_db *db, const struct crm_import_opts 
 		rc = next_batch(db, &db->batch);
 	/* Search entries are written once at the end (crm_import_end). */
 	db->defer_index = 1;
+	db->bulk = o->bulk;
 	/* No memory map: it made a re-import of 100,000 unchanged rows twice
 	 * as slow. */
 	if (!rc)
@@ -247,8 +248,6 @@ done:
 	return out;
 }
 
-/* Stores in *c what column name means: the mapping file first, then the
- * field names and synonyms, then the unknown-column rule. */
 /* Stores in *t what column name means by the mapping file, else by the
  * field names and synonyms; returns its mapping entry, if any.  Reads
  * nothing that changes: the reading-ahead thread calls it too. */
@@ -264,6 +263,8 @@ static const struct crm_map_column *target_of(const crm_import *imp, const char 
 	return m;
 }
 
+/* Stores in *c what column name means: the mapping file first, then the
+ * field names and synonyms, then the unknown-column rule. */
 static int column_of(crm_import *imp, const char *name, const struct column **c)
 {
 	const struct crm_map_column *m;
@@ -710,14 +711,12 @@ static int custom_lookup(crm_import *imp, const char *key, const char *value, in
 /* Finds the existing record the row means: the keys in turn, the first
  * one the row has a value for and that matches decides.  *key receives
  * the index of the key that matched. */
-static int find_match(crm_import *imp, struct crm_import_result *res, int64_t *id, size_t *key)
+static int match_keys(crm_import *imp, struct crm_import_result *res, int64_t *id, size_t *key)
 {
-	enum crm_phase was;
 	char name[160];
 	int rc = CRM_OK, n = 0;
 
 	*id = 0;
-	was = crm_phase_enter(imp->db, CRM_PHASE_MATCH);
 	for (size_t k = 0; k < imp->nkeys && !*id && !rc; k++) {
 		const struct crm_fielddef *d = imp->keys[k];
 		const char *v = row_key(imp, k);
@@ -727,10 +726,8 @@ static int find_match(crm_import *imp, struct crm_import_result *res, int64_t *i
 			continue;
 		if (!d)
 			rc = custom_lookup(imp, imp->custom_keys[k], v, id, &n);
-		else if ((rc = key_value(imp, d, v, &norm)) == CRM_EDATA) {
-			crm_phase_enter(imp->db, was);
+		else if ((rc = key_value(imp, d, v, &norm)) == CRM_EDATA)
 			return reject(imp, res, d->f.name, "%s", crm_error_message());
-		}
 		else if (!rc && norm)
 			rc = key_lookup(imp, d, norm, id, &n);
 		if (!rc && n > 1)
@@ -742,6 +739,15 @@ static int find_match(crm_import *imp, struct crm_import_result *res, int64_t *i
 	}
 	if (res->outcome == CRM_IMPORT_REJECTED)
 		*id = 0;
+	return rc;
+}
+
+/* match_keys, timed as the match phase. */
+static int find_match(crm_import *imp, struct crm_import_result *res, int64_t *id, size_t *key)
+{
+	enum crm_phase was = crm_phase_enter(imp->db, CRM_PHASE_MATCH);
+	int rc = match_keys(imp, res, id, key);
+
 	crm_phase_enter(imp->db, was);
 	return rc;
 }
@@ -982,18 +988,12 @@ static int dropped(const crm_import *imp, const char *v)
 	return 0;
 }
 
-/* Opens what undoes a row rejected half-way (its company created, its
- * tags not), so that it leaves nothing: a savepoint of its own (*own).  In
- * bulk mode a row has none, nor has a record it adds: the import is done
- * again row by row if a row is rejected after it wrote something.  (An
- * update still has its own, which undoes it when it changes nothing.) */
-static int row_savepoint(crm_import *imp, int *own)
-{
-	*own = !imp->o.bulk;
-	imp->db->bulk = !*own;
-	return *own ? crm_db_savepoint(imp->db, "crm_import_row") : CRM_OK;
-}
-
+/* Everything a row does happens inside one savepoint, so that a row
+ * rejected half-way (its company created, its tags not) leaves nothing.
+ * In bulk mode a row has none, nor has a record it adds (db->bulk): the
+ * import is done again row by row if a row is rejected after it wrote
+ * something.  (An update still has its own, which undoes it when it
+ * changes nothing.) */
 static int import_record(crm_import *imp, crm_record *r, struct crm_import_result *res)
 {
 	const char *group = imp->rs.has_line && imp->nkeys ? row_key(imp, 0) : NULL;
@@ -1001,16 +1001,16 @@ static int import_record(crm_import *imp, crm_record *r, struct crm_import_resul
 	long companies = imp->n.companies;
 	int64_t id;
 	char name[160];
-	int rc, own = 0;
+	int rc;
 
 	if (is_blank(group))
 		group = NULL;
 	if (group && dropped(imp, group))
 		return reject(imp, res, key_name(imp, 0, name, sizeof name), "%s '%s': an earlier"
 		              " row of it was rejected", key_name(imp, 0, name, sizeof name), group);
-	rc = find_match(imp, res, &id, &key);
-	if (!rc && res->outcome != CRM_IMPORT_REJECTED && (rc = row_savepoint(imp, &own)))
+	if (!imp->o.bulk && (rc = crm_db_savepoint(imp->db, "crm_import_row")))
 		return rc;
+	rc = find_match(imp, res, &id, &key);
 	if (!rc && res->outcome != CRM_IMPORT_REJECTED && id && imp->rs.has_line &&
 	    idset_has(&imp->seen, id))
 		rc = group_row(imp, id, res);
@@ -1018,8 +1018,7 @@ static int import_record(crm_import *imp, crm_record *r, struct crm_import_resul
 		rc = id ? on_match(imp, r, id, key, res) : write_row(imp, r, 0, res);
 	if (rc || res->outcome == CRM_IMPORT_REJECTED)
 		imp->n.companies = companies;
-	imp->db->bulk = 0;
-	if (own)
+	if (!imp->o.bulk)
 		rc = crm_db_savepoint_end(imp->db, "crm_import_row",
 		                          res->outcome == CRM_IMPORT_REJECTED, rc);
 	/* Only the first row of a record can be dropped whole: later ones

@@ -11,9 +11,9 @@
 
 #include "crm/buf.h"
 #include "crm/db.h"
-#include "crm/import.h"
 #include "crm/entity.h"
 #include "crm/error.h"
+#include "crm/import.h"
 #include "text.h"
 
 #define CRM_STMT_CACHE 64

@@ -496,22 +496,21 @@ static int write_record(crm_db *db, const crm_record *r, int64_t *id, int adding
 	struct watch w = { r, NULL, 0 };
 	size_t nw = r->n + r->e->nfields + 1;
 	char **old = calloc(nw, sizeof *old), **new = calloc(nw, sizeof *new);
-	int rc, n = 0;
+	int rc, n = 0, own = !(adding && db->bulk); /* a savepoint of its own */
 
 	if (!old || !new)
 		rc = crm_error_nomem();
 	else if (!(rc = watch_init(&w, r, adding)) && !(rc = crm_db_writable(db)) &&
-	         (adding || !(rc = read_values(db, &w, *id, old))) && !(adding && db->bulk))
+	         (adding || !(rc = read_values(db, &w, *id, old))) && own)
 		rc = crm_db_savepoint(db, "crm_write");
-	if (!rc && adding && db->bulk) {
-		rc = write_steps(db, &w, id, adding, old, new, &n);
-	} else if (!rc) {
+	if (!rc) {
 		rc = write_steps(db, &w, id, adding, old, new, &n);
 		/* Setting an erased record to what it holds changes nothing, so a
 		 * round trip of a list passes; any real change is refused. */
 		if (!rc && n && !adding)
 			rc = crm_entity_editable(db, r->e, *id);
-		rc = crm_db_savepoint_end(db, "crm_write", !n && !adding, rc);
+		if (own)
+			rc = crm_db_savepoint_end(db, "crm_write", !n && !adding, rc);
 	}
 	if (changed)
 		*changed = !rc && (adding || n > 0);

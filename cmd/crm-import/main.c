@@ -312,9 +312,13 @@ static int auto_bulk(int argc, char **argv)
 	long long size = 0;
 
 	for (int i = 0; i < argc; i++) {
-		if (!strcmp(argv[i], "-") || (!stat(argv[i], &sb) && !S_ISREG(sb.st_mode)))
+		if (!strcmp(argv[i], "-"))
 			return 0;
-		size += !stat(argv[i], &sb) ? sb.st_size : 0;
+		if (stat(argv[i], &sb))
+			continue; /* opening it says what is wrong */
+		if (!S_ISREG(sb.st_mode))
+			return 0;
+		size += sb.st_size;
 	}
 	return size >= BULK_BYTES;
 }
