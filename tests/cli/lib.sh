@@ -85,6 +85,20 @@ run_examples() {
 	done
 }
 
+# db_rows DB: every table's rows and the search entries, leaving out the log of what
+# was done (audit, batches, id counters), the index's own storage and the
+# random key each file is made with (secrets).
+db_rows() {
+	for t in $(sqlite3 "$1" "SELECT name FROM sqlite_master WHERE type = 'table'
+		AND name NOT LIKE '%fts%' AND name NOT LIKE 'sqlite_%'
+		AND name NOT IN ('audit', 'import_batches', 'secrets') ORDER BY name"); do
+		echo "== $t" && sqlite3 "$1" "SELECT * FROM \"$t\" ORDER BY 1" || return 1
+	done
+	for t in $(sqlite3 "$1" "SELECT name FROM sqlite_master WHERE sql LIKE 'CREATE VIRTUAL TABLE%'"); do
+		echo "== $t" && sqlite3 "$1" "SELECT rowid, * FROM \"$t\" ORDER BY rowid" || return 1
+	done
+}
+
 test_done() {
 	printf '# %s: %d tests, %d failed\n' "$TEST_NAME" "$test_count" "$test_failed"
 	echo "$test_count $test_failed" >"${RESULTS:-/dev/null}"

@@ -137,23 +137,10 @@ test_expect_success 'undo removes what a batch created and restores what it upda
 	crm-contact list -f email -H >out && ! grep -q fresh out &&
 	expect_exit 3 crm-import undo "$batch" 2>err && grep -q "already undone" err
 '
-# Every table's rows and the search entries, leaving out the log of what
-# was done (audit, batches, id counters), the index's own storage and the
-# random key each file is made with (secrets).
-content() {
-	for t in $(sqlite3 "$1" "SELECT name FROM sqlite_master WHERE type = 'table'
-		AND name NOT LIKE '%fts%' AND name NOT LIKE 'sqlite_%'
-		AND name NOT IN ('audit', 'import_batches', 'secrets') ORDER BY name"); do
-		echo "== $t" && sqlite3 "$1" "SELECT * FROM \"$t\" ORDER BY 1" || return 1
-	done
-	for t in $(sqlite3 "$1" "SELECT name FROM sqlite_master WHERE sql LIKE 'CREATE VIRTUAL TABLE%'"); do
-		echo "== $t" && sqlite3 "$1" "SELECT rowid, * FROM \"$t\" ORDER BY rowid" || return 1
-	done
-}
 test_expect_success 'undo of a batch that created people, companies, tags and notes leaves the database as it was' '
 	printf "first_name,email,company,tags,notes,Shoe Size\nOld,old@example.org,Oldco,a,n1,40\n" >seed.csv &&
 	crm-import contacts --db undo.db --keep-unknown seed.csv 2>/dev/null &&
-	content undo.db >before &&
+	db_rows undo.db >before &&
 	{ echo "first_name,last_name,email,company,tags,notes,Shoe Size,phone,country" &&
 	  for i in $(seq 1 300); do echo "P$i,Ł$i,p$i@example.org,Co $((i % 7)),t$((i % 3)),note $i,$i,030 9018$((2000 + i)),DE"; done &&
 	  echo "Late,Comer,late@example.org,Oldco,,,,,"; } >many.csv &&
@@ -161,7 +148,7 @@ test_expect_success 'undo of a batch that created people, companies, tags and no
 	grep -q "created 301, .*; 7 new companies; batch 2" err &&
 	crm-contact list --db undo.db --search P150 -f email -H >out && echo p150@example.org >expect && test_cmp expect out &&
 	crm-import undo --db undo.db 2 2>err && grep -q "removed 308, restored 0" err &&
-	content undo.db >after && test_cmp before after &&
+	db_rows undo.db >after && test_cmp before after &&
 	expect_exit 1 crm-contact list --db undo.db --search P150 -f email -H >out && test ! -s out &&
 	crm-db check --db undo.db
 '
@@ -183,7 +170,7 @@ test_expect_success 'a file read ahead on a second thread and the same rows from
 	expect_exit 3 crm-import contacts --db pipe.db --keep-unknown --format csv --reject pipe-rej.csv <mixed.csv 2>pipe.err &&
 	grep -q "rejected [1-9]" file.err && sed "s/<stdin>/mixed.csv/" pipe.err >pipe.err2 && test_cmp file.err pipe.err2 &&
 	test_cmp file-rej.csv pipe-rej.csv &&
-	content file.db >file.content && content pipe.db >pipe.content && test_cmp file.content pipe.content &&
+	db_rows file.db >file.content && db_rows pipe.db >pipe.content && test_cmp file.content pipe.content &&
 	sqlite3 file.db "SELECT entity, entity_id, action, changes FROM audit ORDER BY seq" >file.audit &&
 	sqlite3 pipe.db "SELECT entity, entity_id, action, changes FROM audit ORDER BY seq" >pipe.audit &&
 	test_cmp file.audit pipe.audit

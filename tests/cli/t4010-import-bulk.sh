@@ -91,24 +91,12 @@ test_expect_success '--mode takes row, bulk or auto' '
 	expect_exit 2 crm-import contacts --mode fast small.csv 2>err &&
 	grep -q "mode takes row, bulk or auto, not .fast." err
 '
-# The rows of every table and search index (not the audit, which records
-# the undo, nor the batch list).
-tables() {
-	for t in $(sqlite3 "$1" "SELECT name FROM sqlite_master WHERE type = 'table'
-		AND name NOT LIKE '%fts%' AND name NOT LIKE 'sqlite_%'
-		AND name NOT IN ('audit', 'import_batches', 'secrets') ORDER BY name"); do
-		echo "== $t" && sqlite3 "$1" "SELECT * FROM \"$t\" ORDER BY 1" || return 1
-	done
-	for t in $(sqlite3 "$1" "SELECT name FROM sqlite_master WHERE sql LIKE 'CREATE VIRTUAL TABLE%'"); do
-		echo "== $t" && sqlite3 "$1" "SELECT rowid, * FROM \"$t\" ORDER BY rowid" || return 1
-	done
-}
 test_expect_success 'undo of a bulk batch leaves the database exactly as it was' '
-	cp start.db undo.db && tables undo.db >before &&
+	cp start.db undo.db && db_rows undo.db >before &&
 	expect_exit 3 crm-import contacts -q --db undo.db --mode bulk --keep-unknown big.csv &&
 	test "$(crm-contact list --db undo.db -H -f id | wc -l)" -gt 1800 &&
 	crm-import undo --db undo.db 1 2>err && grep -q "removed" err &&
-	tables undo.db >after && test_cmp before after &&
+	db_rows undo.db >after && test_cmp before after &&
 	crm-db check --db undo.db
 '
 test_expect_success 'undo of a batch of new records only: set by set, the same as record by record' '
@@ -119,7 +107,7 @@ test_expect_success 'undo of a batch of new records only: set by set, the same a
 	crm-import undo --db set.db 1 2>err.set && crm-import undo --db one.db --force 1 2>err.one &&
 	test_cmp err.one err.set && grep -q "removed 19[0-9][0-9], restored 0" err.set &&
 	content one.db >dump.one && content set.db >dump.set && test_cmp dump.one dump.set &&
-	tables set.db >after && tables start.db >before && test_cmp before after &&
+	db_rows set.db >after && db_rows start.db >before && test_cmp before after &&
 	test "$(sqlite3 set.db "SELECT count(*) FROM audit WHERE action = \"undo\"")" -ge 1900
 '
 test_done
