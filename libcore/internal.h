@@ -236,6 +236,10 @@ struct crm_entity {
 	 * condition where, in which ?1 is bound to arg. */
 	int (*reindex)(crm_db *db, const char *where, int64_t arg);
 	int erasable; /* has erased_at: erased records refuse every change */
+	/* after_write derives only hidden columns from the record's own and
+	 * checks rules on them, so storing what a record holds changes
+	 * nothing: an update that would is not written at all. */
+	int self_derived;
 	/* Column names of other systems' exports that mean a field, as
 	 * crm_column_key() forms; NULL-terminated. */
 	const struct crm_synonym *synonyms;

@@ -456,22 +456,62 @@ static void free_values(char **v, size_t n)
 	free(v);
 }
 
+/* Whether record id already holds every value r assigns, byte for byte:
+ * rv's columns and r's custom fields.  Stored and bound values meet under
+ * the column's affinity, as the UPDATE would store them. */
+static int holds_already(crm_db *db, const crm_record *r, const struct rowvals *rv, int64_t id,
+                         int *same)
+{
+	crm_buf sql = CRM_BUF_INIT;
+	crm_stmt *st;
+	char **nfc = calloc(r->n + 1, sizeof *nfc);
+	int rc = nfc ? CRM_OK : crm_error_nomem(), next = 1;
+
+	crm_buf_puts(&sql, "SELECT 1");
+	for (size_t i = 0; i < rv->n; i++)
+		for (int j = 0; j < rv->cv[i].n; j++)
+			crm_buf_printf(&sql, " AND %s IS ?%d COLLATE BINARY", rv->cv[i].col[j], next++);
+	for (size_t i = 0; i < r->n && !rc; i++) {
+		if (r->a[i].def)
+			continue;
+		if (r->a[i].value)
+			rc = crm_text_nfc(&nfc[i], r->a[i].value);
+		crm_buf_printf(&sql, " AND (SELECT value FROM %s WHERE %s = t.id AND key = ?%d)"
+		               " IS ?%d COLLATE BINARY", r->e->custom_table, r->e->custom_fk,
+		               next, next + 1);
+		next += 2;
+	}
+	crm_buf_printf(&sql, " FROM %s t WHERE t.id = ?%d", r->e->table, next);
+	if (!rc)
+		rc = crm_db_stmt(db, &st, crm_buf_str(&sql));
+	crm_buf_free(&sql);
+	if (!rc) {
+		next = 1;
+		bind_rowvals(st, rv, &next);
+		for (size_t i = 0; i < r->n; i++)
+			if (!r->a[i].def) {
+				crm_stmt_bind_text(st, next++, r->a[i].key);
+				crm_stmt_bind_text(st, next++, nfc[i]);
+			}
+		crm_stmt_bind_int(st, next, id);
+		*same = crm_stmt_step(st) == CRM_ROW && crm_stmt_int(st, 0) == 1;
+		crm_stmt_reset(st);
+	}
+	free_values(nfc, r->n + 1);
+	return rc;
+}
+
 /* Stores the record's columns, then audits what changed.  An update that
  * changes nothing is undone, so updated_at and the audit log stay quiet. */
-static int write_steps(crm_db *db, const struct watch *w, int64_t *id, int adding,
-                       char **old, char **new, int *n)
+static int write_steps(crm_db *db, const struct watch *w, const struct rowvals *rv, int64_t *id,
+                       int adding, char **old, char **new, int *n)
 {
 	const crm_record *r = w->r;
-	struct rowvals rv = { NULL, 0 };
 	crm_buf json = CRM_BUF_INIT;
-	enum crm_phase was = crm_phase_enter(db, CRM_PHASE_NORMALISE);
+	enum crm_phase was = crm_phase_enter(db, CRM_PHASE_WRITE);
 	int rc;
 
-	rc = record_columns(db, r, adding ? 0 : *id, &rv);
-	crm_phase_enter(db, CRM_PHASE_WRITE);
-	if (!rc)
-		rc = adding ? insert_row(db, r, &rv, id) : update_row(db, r, &rv, *id);
-	rowvals_free(&rv);
+	rc = adding ? insert_row(db, r, rv, id) : update_row(db, r, rv, *id);
 	if (!rc)
 		rc = write_custom(db, r, *id);
 	if (!rc)
@@ -491,20 +531,39 @@ static int write_steps(crm_db *db, const struct watch *w, int64_t *id, int addin
 	return rc;
 }
 
+/* Validates and normalises r's values into rv; for an update of an entity
+ * whose rules derive only from its own columns, *same tells whether the
+ * record holds them already, so that nothing needs writing (a re-import
+ * of rows that did not change). */
+static int prepare(crm_db *db, const crm_record *r, int64_t id, struct rowvals *rv, int *same)
+{
+	enum crm_phase was = crm_phase_enter(db, CRM_PHASE_NORMALISE);
+	int rc = record_columns(db, r, id, rv);
+
+	*same = 0;
+	crm_phase_enter(db, CRM_PHASE_WRITE);
+	if (!rc && id && r->e->self_derived)
+		rc = holds_already(db, r, rv, id, same);
+	crm_phase_enter(db, was);
+	return rc;
+}
+
 static int write_record(crm_db *db, const crm_record *r, int64_t *id, int adding, int *changed)
 {
 	struct watch w = { r, NULL, 0 };
+	struct rowvals rv = { NULL, 0 };
 	size_t nw = r->n + r->e->nfields + 1;
 	char **old = calloc(nw, sizeof *old), **new = calloc(nw, sizeof *new);
-	int rc, n = 0, own = !(adding && db->bulk); /* a savepoint of its own */
+	int rc, n = 0, held = 0, own = !(adding && db->bulk); /* a savepoint of its own */
 
 	if (!old || !new)
 		rc = crm_error_nomem();
 	else if (!(rc = watch_init(&w, r, adding)) && !(rc = crm_db_writable(db)) &&
+	         !(rc = prepare(db, r, adding ? 0 : *id, &rv, &held)) && !held &&
 	         (adding || !(rc = read_values(db, &w, *id, old))) && own)
 		rc = crm_db_savepoint(db, "crm_write");
-	if (!rc) {
-		rc = write_steps(db, &w, id, adding, old, new, &n);
+	if (!rc && !held) {
+		rc = write_steps(db, &w, &rv, id, adding, old, new, &n);
 		/* Setting an erased record to what it holds changes nothing, so a
 		 * round trip of a list passes; any real change is refused. */
 		if (!rc && n && !adding)
@@ -514,6 +573,7 @@ static int write_record(crm_db *db, const crm_record *r, int64_t *id, int adding
 	}
 	if (changed)
 		*changed = !rc && (adding || n > 0);
+	rowvals_free(&rv);
 	free_values(old, nw);
 	free_values(new, nw);
 	free(w.extra);

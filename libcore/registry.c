@@ -321,7 +321,7 @@ const struct crm_entity crm_contact_entity = {
 	/* A join on a unique key that no column uses costs nothing: SQLite drops it. */
 	.join = "LEFT JOIN companies co ON co.id = t.company_id",
 	.defs = contact_fields, .nfields = NFIELDS(contact_fields),
-	.after_write = contact_after_write, .erasable = 1, .synonyms = contact_synonyms,
+	.after_write = contact_after_write, .erasable = 1, .self_derived = 1, .synonyms = contact_synonyms,
 	.reindex = crm_contact_reindex,
 	.tag_table = "contact_tags", .note_table = "interactions", .side_tables = contact_sides,
 	.default_key = "email", .filters = contact_filters, .options = contact_options,
@@ -333,7 +333,7 @@ const struct crm_entity crm_company_entity = {
 	.name = "company", .table = "companies", .custom_table = "company_custom",
 	.custom_fk = "company_id", .fts = "companies_fts", .join = "",
 	.defs = company_fields, .nfields = NFIELDS(company_fields),
-	.after_write = company_after_write, .synonyms = company_synonyms,
+	.after_write = company_after_write, .self_derived = 1, .synonyms = company_synonyms,
 	.reindex = crm_company_reindex, .tag_table = "company_tags",
 	.default_key = "domain,name", .resolve = company_resolve, .create_from = "name",
 	.label = "r.name",

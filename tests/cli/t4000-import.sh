@@ -205,6 +205,31 @@ for f in csv tsv jsonl json yaml; do
 	"
 done
 
+test_expect_success 'a re-import writes only the rows that differ, however little' '
+	printf "email,first_name,last_name,phone,country,Favourite Colour\n" >same.csv &&
+	cp same.csv moved.csv &&
+	printf "r1@example.org,Ana,Souza,+55 11 91234-5678,BR,red\nr2@example.org,Bob,Stone,,,blue\n" >>same.csv &&
+	printf "r3@example.org,Chen,Wei,,,\nr4@example.org,Dana,Ruiz,,,green\nr5@example.org,Eve,Lund,,SE,\n" >>same.csv &&
+	crm-import contacts -q --db same.db --keep-unknown same.csv &&
+	sqlite3 same.db .dump >before &&
+	crm-import contacts --db same.db --keep-unknown --key email --on-conflict update same.csv 2>err &&
+	grep -q "updated 0, unchanged 5, skipped 0, rejected 0; nothing changed" err &&
+	sqlite3 same.db .dump >after && test_cmp before after &&
+	# The number as typed, a letter'"'"'s case, a custom field given or
+	# cleared: each is a change.  A country in lower case is not.
+	printf "r1@example.org,Ana,Souza,+55 (11) 91234-5678,BR,red\nr2@example.org,BOB,Stone,,,blue\n" >>moved.csv &&
+	printf "r3@example.org,Chen,Wei,,,pink\nr4@example.org,Dana,Ruiz,,,\nr5@example.org,Eve,Lund,,se,\n" >>moved.csv &&
+	crm-import contacts --db same.db --keep-unknown --key email --on-conflict update moved.csv 2>err &&
+	grep -q "updated 4, unchanged 1, skipped 0, rejected 0" err &&
+	sqlite3 same.db "SELECT entity_id, changes FROM audit WHERE action = '"'"'set'"'"' ORDER BY seq" >out &&
+	cat >expect <<-\EOF &&
+	1|{"phone":["+55 11 91234-5678","+55 (11) 91234-5678"]}
+	2|{"first_name":["Bob","BOB"]}
+	3|{"custom.favourite_colour":[null,"pink"]}
+	4|{"custom.favourite_colour":["green",null]}
+	EOF
+	test_cmp expect out
+'
 test_expect_success 'archived and erased records round-trip too; changing an erased one is refused' '
 	crm-contact rm 2 2>/dev/null && crm-contact erase 3 2>/dev/null &&
 	snapshot before &&
