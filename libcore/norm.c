@@ -239,12 +239,44 @@ static int fold_and_collapse(crm_buf *b, const char *s)
 	return CRM_OK;
 }
 
+/* The key of ASCII text s, as utf8proc's mapping and the collapsing
+ * below make it (check_norm holds the two equal for every ASCII byte),
+ * without utf8proc's two passes and allocations: a person's import takes
+ * several keys a row.  Letters go to lower case; tab, line ends, vertical
+ * tab and form feed are white space, other control characters go; white
+ * space is one space between words. */
+static int ascii_key(char **out, const char *s)
+{
+	char *k = malloc(strlen(s) + 1), *p = k;
+	bool gap = false;
+
+	if (!(*out = k))
+		return crm_error_nomem();
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == ' ' || (c >= '\t' && c <= '\r')) {
+			gap = p > k;
+		} else if (c >= 0x20 && c != 0x7F) {
+			if (gap)
+				*p++ = ' ';
+			gap = false;
+			*p++ = (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+		}
+	}
+	*p = '\0';
+	return CRM_OK;
+}
+
 int crm_text_key(char **out, const char *s)
 {
 	crm_buf b = CRM_BUF_INIT;
 	char *mapped;
-	int rc = map(&mapped, s, KEY_OPTIONS);
+	int rc;
 
+	if (ascii_p(s))
+		return ascii_key(out, s);
+	rc = map(&mapped, s, KEY_OPTIONS);
 	*out = NULL;
 	if (rc)
 		return rc;

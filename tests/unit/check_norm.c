@@ -144,6 +144,31 @@ START_TEST(test_key_folds_case_and_accents)
 }
 END_TEST
 
+/* ASCII text takes a shorter way to its key: every byte, alone and
+ * between letters, keys as it does beside a letter that needs utf8proc. */
+START_TEST(test_key_of_ascii_is_utf8procs)
+{
+	static const char *const shapes[] = { "%c", "a%cb", "%c%cX", " %c a%c" };
+
+	for (int c = 1; c < 0x80; c++)
+		for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
+			char ascii[16], mixed[24], *fast = NULL, *slow = NULL;
+
+			snprintf(ascii, sizeof ascii, shapes[i], c, c);
+			/* é keys as e, and takes the text through utf8proc. */
+			snprintf(mixed, sizeof mixed, "%s z\xc3\xa9", ascii);
+			ck_assert_int_eq(crm_text_key(&fast, ascii), CRM_OK);
+			ck_assert_int_eq(crm_text_key(&slow, mixed), CRM_OK);
+			ck_assert_msg(!strncmp(slow, fast, strlen(fast)) &&
+			              !strcmp(slow + strlen(fast), *fast ? " ze" : "ze"),
+			              "byte 0x%02x in '%s': '%s' alone, '%s' beside a letter", c,
+			              shapes[i], fast, slow);
+			free(fast);
+			free(slow);
+		}
+}
+END_TEST
+
 START_TEST(test_key_folds_letters_without_decomposition)
 {
 	norm_is(crm_text_key, "\xc3\x98ster", "oster");              /* Øster */
@@ -397,6 +422,7 @@ Suite *norm_suite(void)
 	tcase_add_test(text, test_nfc_composes_and_trims);
 	tcase_add_test(text, test_nfc_rejects_invalid_utf8);
 	tcase_add_test(text, test_key_folds_case_and_accents);
+	tcase_add_test(text, test_key_of_ascii_is_utf8procs);
 	tcase_add_test(text, test_key_folds_letters_without_decomposition);
 	tcase_add_test(text, test_key_other_scripts);
 	tcase_add_test(text, test_key_collapses_space_and_invisibles);
