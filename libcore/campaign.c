@@ -103,11 +103,13 @@ static int check_part(const char *text, const char *label)
 
 /* The segment and template named exist; the From parses; the subject and
  * From name are templates that parse and name known variables. */
-static int campaign_after_write(crm_db *db, int64_t id, const crm_record *r)
+static int campaign_after_write(crm_db *db, int64_t id, const crm_record *r,
+                                int adding)
 {
 	const char *v;
 	int rc = CRM_OK, yes;
 
+	(void)adding;
 	if ((v = crm_record_value(r, "segment")) && *v &&
 	    !(rc = exists(db, "SELECT 1 FROM segments WHERE name = ?1", v, &yes)) && !yes)
 		rc = crm_error_set(CRM_EDATA, "segment: no segment '%s'", v);

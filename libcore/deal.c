@@ -437,7 +437,8 @@ static int record_history(crm_db *db, int64_t id, const char *entered)
 	return crm_stmt_done(st);
 }
 
-static int deal_after_write(crm_db *db, int64_t id, const crm_record *r)
+static int deal_after_write(crm_db *db, int64_t id, const crm_record *r,
+                            int adding)
 {
 	struct deal d = { 0 };
 	struct was w = { 0 };
@@ -445,6 +446,7 @@ static int deal_after_write(crm_db *db, int64_t id, const crm_record *r)
 	char entered[CRM_TIME_LEN];
 	int rc = load(db, id, &d, &w);
 
+	(void)adding;
 	if (!rc && (!d.status || !d.source))
 		rc = crm_error_nomem();
 	if (!rc)

@@ -101,11 +101,12 @@ static int check_score(crm_db *db, int64_t id)
 	return rc;
 }
 
-static int response_after_write(crm_db *db, int64_t id, const crm_record *r)
+static int response_after_write(crm_db *db, int64_t id, const crm_record *r,
+                                int adding)
 {
 	int rc;
 
-	(void)r;
+	(void)r, (void)adding;
 	if ((rc = check_score(db, id)))
 		return rc;
 	rc = crm_db_exec_id(db, "UPDATE responses SET at = coalesce(at, crm_now()),"

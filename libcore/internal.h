@@ -226,9 +226,15 @@ struct crm_entity {
 	const struct crm_fielddef *defs;
 	size_t nfields;
 	/* Refreshes derived columns and the search index after record id was
-	 * written with r, and checks rules that span fields; CRM_EDATA when
-	 * they fail. */
-	int (*after_write)(crm_db *db, int64_t id, const crm_record *r);
+	 * written with r (a new record when adding), and checks rules that
+	 * span fields; CRM_EDATA when they fail. */
+	int (*after_write)(crm_db *db, int64_t id, const crm_record *r, int adding);
+	/* A hidden column the INSERT of a new record computes, and the SQL it
+	 * computes it with, in which :column is the value given for that
+	 * column (NULL when none): after_write then need not rewrite the row
+	 * it just wrote, which cost an import of people 5% of its time.
+	 * after_write keeps it for updates.  NULL when none. */
+	const char *derive_column, *derive_sql;
 	/* Called after record id was archived or restored, for what depends
 	 * on whether it is live; may be NULL. */
 	int (*after_archive)(crm_db *db, int64_t id);

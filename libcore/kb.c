@@ -137,10 +137,12 @@ static int add_revision(crm_db *db, int64_t id)
 	return crm_stmt_done(st);
 }
 
-static int article_after_write(crm_db *db, int64_t id, const crm_record *r)
+static int article_after_write(crm_db *db, int64_t id, const crm_record *r,
+                               int adding)
 {
 	int rc = settle_locale(db, id, r);
 
+	(void)adding;
 	if (!rc)
 		rc = add_revision(db, id);
 	if (!rc)

@@ -223,12 +223,14 @@ static int scored(const crm_record *r)
 	return 0;
 }
 
-static int purchase_after_write(crm_db *db, int64_t id, const crm_record *r)
+static int purchase_after_write(crm_db *db, int64_t id, const crm_record *r,
+                                int adding)
 {
 	struct state s;
 	char left[CRM_MONEY_TEXT];
 	int rc;
 
+	(void)adding;
 	if ((rc = crm_db_exec_id(db, "UPDATE purchases SET at = coalesce(at, crm_now()),"
 	                         " status = coalesce(status, 'paid') WHERE id = ?1", id)) ||
 	    (rc = load_state(db, id, &s)))

@@ -257,12 +257,19 @@ static int insert_row(crm_db *db, const crm_record *r, const struct rowvals *rv,
 	crm_buf_printf(&sql, "INSERT INTO %s (created_at, updated_at%s", r->e->table,
 	               owner ? ", owner" : "");
 	crm_buf_printf(&vals, "?, ?%s", owner ? ", ?" : "");
+	/* Named, so that the derived column's SQL can use them too; numbered
+	 * in order all the same. */
 	for (size_t i = 0; i < rv->n; i++)
 		for (int j = 0; j < rv->cv[i].n; j++) {
 			crm_buf_puts(&sql, ", ");
 			crm_buf_puts(&sql, rv->cv[i].col[j]);
-			crm_buf_puts(&vals, ", ?");
+			crm_buf_puts(&vals, ", :");
+			crm_buf_puts(&vals, rv->cv[i].col[j]);
 		}
+	if (r->e->derive_column) {
+		crm_buf_printf(&sql, ", %s", r->e->derive_column);
+		crm_buf_printf(&vals, ", %s", r->e->derive_sql);
+	}
 	crm_buf_printf(&sql, ") VALUES (%s)", crm_buf_str(&vals));
 	rc = crm_db_stmt(db, &st, crm_buf_str(&sql));
 	crm_buf_free(&sql);
@@ -515,7 +522,7 @@ static int write_steps(crm_db *db, const struct watch *w, const struct rowvals *
 	if (!rc)
 		rc = write_custom(db, r, *id);
 	if (!rc)
-		rc = r->e->after_write(db, *id, r);
+		rc = r->e->after_write(db, *id, r, adding);
 	/* A new record has no referrers yet. */
 	if (!rc && !adding)
 		rc = crm_entity_reindex_referrers(db, r->e, "= ?1", *id);

@@ -98,22 +98,41 @@ int crm_contact_reindex(crm_db *db, const char *where, int64_t arg)
 		" FROM contacts c WHERE c.erased_at IS NULL AND (%s)", where, arg);
 }
 
-static int contact_after_write(crm_db *db, int64_t id, const crm_record *r)
+/* The name key of a person from first_name and last_name, as SQL over
+ * prefix: "" for the row's columns, ":" for the values of an INSERT. */
+#define NAME_KEY(p) "crm_key(trim(coalesce(" p "first_name, '') || ' ' || coalesce(" \
+	p "last_name, '')))"
+
+/* Whether r gives a person a first name, a last name or an email. */
+static int named(const crm_record *r)
+{
+	return crm_record_value(r, "first_name") || crm_record_value(r, "last_name") ||
+	       crm_record_value(r, "email");
+}
+
+static int contact_after_write(crm_db *db, int64_t id, const crm_record *r, int adding)
 {
 	crm_stmt *st;
-	int rc, empty;
+	int rc = CRM_OK, empty = 0;
 
-	(void)r;
-	rc = crm_db_exec_id(db, "UPDATE contacts SET name_key = crm_key(trim(coalesce(first_name, '')"
-	                 " || ' ' || coalesce(last_name, ''))) WHERE id = ?1", id);
-	/* An erased contact is nameless by law; only writes that change it are
-	 * refused (crm_entity_editable). */
-	if (rc || (rc = crm_db_stmt(db, &st, "SELECT coalesce(first_name, last_name, email)"
-	                            " IS NULL AND erased_at IS NULL FROM contacts WHERE id = ?1")))
-		return rc;
-	crm_stmt_bind_int(st, 1, id);
-	empty = crm_stmt_step(st) == CRM_ROW && (int)crm_stmt_int(st, 0);
-	crm_stmt_reset(st);
+	/* A new person's name key came with the INSERT (derive_sql), and what
+	 * it was given says whether it has a name.  An update that touches
+	 * none of the three changes neither. */
+	if (adding)
+		empty = !named(r);
+	else if (crm_record_has(r, "first_name") || crm_record_has(r, "last_name") ||
+	         crm_record_has(r, "email")) {
+		rc = crm_db_exec_id(db, "UPDATE contacts SET name_key = " NAME_KEY("")
+		                    " WHERE id = ?1", id);
+		/* An erased contact is nameless by law; only writes that change
+		 * it are refused (crm_entity_editable). */
+		if (rc || (rc = crm_db_stmt(db, &st, "SELECT coalesce(first_name, last_name, email)"
+		                            " IS NULL AND erased_at IS NULL FROM contacts WHERE id = ?1")))
+			return rc;
+		crm_stmt_bind_int(st, 1, id);
+		empty = crm_stmt_step(st) == CRM_ROW && (int)crm_stmt_int(st, 0);
+		crm_stmt_reset(st);
+	}
 	if (empty)
 		return crm_error_set(CRM_EDATA, "a contact needs a first name, a last name or an email");
 	return crm_contact_reindex(db, "id = ?1", id);
@@ -127,12 +146,13 @@ int crm_company_reindex(crm_db *db, const char *where, int64_t arg)
 		where, arg);
 }
 
-static int company_after_write(crm_db *db, int64_t id, const crm_record *r)
+static int company_after_write(crm_db *db, int64_t id, const crm_record *r, int adding)
 {
-	int rc;
+	int rc = CRM_OK;
 
-	(void)r;
-	rc = crm_db_exec_id(db, "UPDATE companies SET name_key = crm_key(name) WHERE id = ?1", id);
+	/* A new company's name key came with the INSERT (derive_sql). */
+	if (!adding && crm_record_has(r, "name"))
+		rc = crm_db_exec_id(db, "UPDATE companies SET name_key = crm_key(name) WHERE id = ?1", id);
 	if (!rc)
 		rc = crm_company_reindex(db, "id = ?1", id);
 	return rc;
@@ -321,7 +341,8 @@ const struct crm_entity crm_contact_entity = {
 	/* A join on a unique key that no column uses costs nothing: SQLite drops it. */
 	.join = "LEFT JOIN companies co ON co.id = t.company_id",
 	.defs = contact_fields, .nfields = NFIELDS(contact_fields),
-	.after_write = contact_after_write, .erasable = 1, .self_derived = 1, .synonyms = contact_synonyms,
+	.after_write = contact_after_write, .erasable = 1, .self_derived = 1,
+	.derive_column = "name_key", .derive_sql = NAME_KEY(":"), .synonyms = contact_synonyms,
 	.reindex = crm_contact_reindex,
 	.tag_table = "contact_tags", .note_table = "interactions", .side_tables = contact_sides,
 	.default_key = "email", .filters = contact_filters, .options = contact_options,
@@ -333,7 +354,8 @@ const struct crm_entity crm_company_entity = {
 	.name = "company", .table = "companies", .custom_table = "company_custom",
 	.custom_fk = "company_id", .fts = "companies_fts", .join = "",
 	.defs = company_fields, .nfields = NFIELDS(company_fields),
-	.after_write = company_after_write, .self_derived = 1, .synonyms = company_synonyms,
+	.after_write = company_after_write, .self_derived = 1,
+	.derive_column = "name_key", .derive_sql = "crm_key(:name)", .synonyms = company_synonyms,
 	.reindex = crm_company_reindex, .tag_table = "company_tags",
 	.default_key = "domain,name", .resolve = company_resolve, .create_from = "name",
 	.label = "r.name",

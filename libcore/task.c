@@ -154,11 +154,13 @@ static int settle_repeat(crm_db *db, int64_t id, const char *repeat, const char 
 	return rc;
 }
 
-static int task_after_write(crm_db *db, int64_t id, const crm_record *r)
+static int task_after_write(crm_db *db, int64_t id, const crm_record *r,
+                            int adding)
 {
 	char *v[2] = { NULL, NULL };
 	int rc;
 
+	(void)adding;
 	rc = read_task(db, "SELECT repeat, due FROM tasks WHERE id = ?1", id, v, 2);
 	if (!rc)
 		rc = settle_repeat(db, id, v[0], v[1]);

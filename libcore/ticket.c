@@ -144,10 +144,12 @@ static int settle_queue(crm_db *db, int64_t id, const crm_record *r)
 	return crm_stmt_done(st);
 }
 
-static int ticket_after_write(crm_db *db, int64_t id, const crm_record *r)
+static int ticket_after_write(crm_db *db, int64_t id, const crm_record *r,
+                              int adding)
 {
 	int rc = settle_queue(db, id, r);
 
+	(void)adding;
 	/* A ticket is the requester's company's unless told otherwise. */
 	if (!rc)
 		rc = crm_db_exec_id(db, "UPDATE tickets SET company_id = (SELECT company_id FROM"
