@@ -10,6 +10,15 @@ test_expect_success 'set changes several fields at once' '
 	crm-contact show 1 -f city,title -H >out && printf "Paris\tCTO\n" >expect && test_cmp expect out &&
 	grep -q "^crm-contact: updated 1 of 1 contact$" err
 '
+test_expect_success 'a person renamed is found by the new name, not the old' '
+	crm-contact add --db rn.db --first-name Ann --last-name Lee >/dev/null &&
+	crm-contact set --db rn.db 1 --first-name Zoë 2>/dev/null &&
+	crm-contact set --db rn.db 1 --city Oslo 2>/dev/null &&
+	crm-deal add --db rn.db --title Renewal --contact "ZOE lee" >/dev/null &&
+	crm-deal list --db rn.db -f contact_name -H >out && echo "Zoë Lee" >expect && test_cmp expect out &&
+	expect_exit 3 crm-deal add --db rn.db --title Other --contact "Ann Lee" 2>err &&
+	grep -q "no contact .Ann Lee." err
+'
 test_expect_success 'the summary counts in the plural' '
 	crm-contact set 2 3 --language fr 2>err && grep -q "^crm-contact: updated 2 of 2 contacts$" err
 '

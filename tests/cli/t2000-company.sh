@@ -35,6 +35,16 @@ test_expect_success 'renaming a company updates member search' '
 	crm-company set 1 --name "Acme Group" 2>/dev/null &&
 	crm-contact list --search "acme group" -f first_name -H >out && printf "Ann\nCat\n" >expect && test_cmp expect out
 '
+test_expect_success 'a renamed company is known by its new name, in any case' '
+	crm-company add --db rn.db --name "Old Name" >/dev/null &&
+	crm-contact add --db rn.db --first-name Eve --company "old name" >/dev/null &&
+	crm-company set --db rn.db 1 --name "Nouveau Nom" 2>/dev/null &&
+	crm-company set --db rn.db 1 --industry tools 2>/dev/null &&
+	crm-contact add --db rn.db --first-name Fay --company "NOUVEAU  nom" >/dev/null &&
+	crm-company members --db rn.db "nouveau nom" -f first_name -H >out &&
+	printf "Eve\nFay\n" >expect && test_cmp expect out &&
+	expect_exit 1 crm-company members --db rn.db "old name" 2>/dev/null
+'
 test_expect_success 'members of a missing company exits 1' '
 	expect_exit 1 crm-company members 99 2>err && grep -q "no company 99" err &&
 	expect_exit 1 crm-company members Nowhere 2>err && grep -q "no company .Nowhere." err &&
