@@ -501,8 +501,10 @@ static int holds_already(crm_db *db, const crm_record *r, const struct rowvals *
 				crm_stmt_bind_text(st, next++, nfc[i]);
 			}
 		crm_stmt_bind_int(st, next, id);
-		*same = crm_stmt_step(st) == CRM_ROW && crm_stmt_int(st, 0) == 1;
+		rc = crm_stmt_step(st);
+		*same = rc == CRM_ROW && crm_stmt_int(st, 0) == 1;
 		crm_stmt_reset(st);
+		rc = rc < 0 ? rc : CRM_OK;
 	}
 	free_values(nfc, r->n + 1);
 	return rc;
@@ -566,6 +568,7 @@ static int write_record(crm_db *db, const crm_record *r, int64_t *id, int adding
 	if (!old || !new)
 		rc = crm_error_nomem();
 	else if (!(rc = watch_init(&w, r, adding)) && !(rc = crm_db_writable(db)) &&
+	         (adding || !(rc = crm_entity_exists(db, r->e, *id))) &&
 	         !(rc = prepare(db, r, adding ? 0 : *id, &rv, &held)) && !held &&
 	         (adding || !(rc = read_values(db, &w, *id, old))) && own)
 		rc = crm_db_savepoint(db, "crm_write");

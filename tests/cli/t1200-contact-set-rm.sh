@@ -48,6 +48,8 @@ test_expect_success 'an empty value clears a field' '
 test_expect_success 'set of a missing id exits 1 and changes nothing' '
 	expect_exit 1 crm-contact set 1 99 --city Rome 2>err &&
 	grep -q "no contact 99" err &&
+	expect_exit 1 crm-contact set 99 --email not-an-address 2>err &&
+	grep -q "no contact 99" err &&
 	crm-contact show 1 -f city -H >out && echo Lyon >expect && test_cmp expect out
 '
 test_expect_success 'one bad id in stdin changes nothing' '
