@@ -368,6 +368,7 @@ void crm_db_close(crm_db *db)
 		free(db->cache[i].sql);
 	}
 	crm_rates_forget(db);
+	crm_shapes_free(db);
 	sqlite3_close_v2(db->h);
 	free(db->path);
 	free(db->user);

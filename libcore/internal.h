@@ -30,6 +30,10 @@ struct crm_db {
 		crm_stmt *st;
 	} cache[CRM_STMT_CACHE]; /* prepared once per command, reused per record */
 	int cache_next;
+	/* The text of the write path's statements by the shape of the record
+	 * they were built for (record.c). */
+	struct crm_shape *shapes;
+	unsigned shapes_next;
 	char *path;
 	char *user;
 	char *program;
@@ -183,6 +187,9 @@ int crm_rates_put(crm_db *db, const char *date, const char *currency, const stru
 
 /* Drops the rates held in memory (they are read again when next needed). */
 void crm_rates_forget(crm_db *db);
+
+/* Drops the statement texts the write path keeps by record shape. */
+void crm_shapes_free(crm_db *db);
 
 /* Copies the write-ahead log into the file and truncates it (erasure
  * must leave no old page behind). */

@@ -159,6 +159,83 @@ int crm_record_set_pair(crm_record *r, const char *pair)
 	return rc;
 }
 
+/* The text of a statement the write path built for records of one shape:
+ * their entity and the fields they assign, in order (a custom field as
+ * NULL: its key is bound, not written in).  An import's rows all have the
+ * file's columns, so each text is built once for the import, not once a
+ * row: building it again took 8% of a bulk import's time. */
+enum shape_use { SHAPE_INSERT, SHAPE_READ_NEW, SHAPE_READ_OLD };
+
+#define SHAPES 8 /* a person's, a company's made for it, and room */
+
+struct crm_shape {
+	const struct crm_entity *e;
+	enum shape_use use;
+	size_t n;
+	const struct crm_fielddef **defs;
+	char *sql;
+};
+
+static int shape_of(const struct crm_shape *s, const crm_record *r, enum shape_use use)
+{
+	if (!s->sql || s->e != r->e || s->use != use || s->n != r->n)
+		return 0;
+	for (size_t i = 0; i < r->n; i++)
+		if (s->defs[i] != r->a[i].def)
+			return 0;
+	return 1;
+}
+
+/* The text kept for records shaped as r, or NULL. */
+static const char *shape_sql(crm_db *db, const crm_record *r, enum shape_use use)
+{
+	for (size_t i = 0; db->shapes && i < SHAPES; i++)
+		if (shape_of(&db->shapes[i], r, use))
+			return db->shapes[i].sql;
+	return NULL;
+}
+
+static void shape_clear(struct crm_shape *s)
+{
+	free(s->defs);
+	free(s->sql);
+	memset(s, 0, sizeof *s);
+}
+
+/* Keeps sql for records shaped as r in place of the oldest kept, and
+ * returns the copy kept, or sql itself when out of memory (which only
+ * loses the shortcut). */
+static const char *shape_keep(crm_db *db, const crm_record *r, enum shape_use use,
+                              const char *sql)
+{
+	struct crm_shape *s;
+
+	if (!db->shapes && !(db->shapes = calloc(SHAPES, sizeof *db->shapes)))
+		return sql;
+	s = &db->shapes[db->shapes_next++ % SHAPES];
+	shape_clear(s);
+	s->defs = malloc((r->n ? r->n : 1) * sizeof *s->defs);
+	s->sql = strdup(sql);
+	if (!s->defs || !s->sql) {
+		shape_clear(s);
+		return sql;
+	}
+	for (size_t i = 0; i < r->n; i++)
+		s->defs[i] = r->a[i].def;
+	s->e = r->e;
+	s->use = use;
+	s->n = r->n;
+	return s->sql;
+}
+
+void crm_shapes_free(crm_db *db)
+{
+	for (size_t i = 0; db->shapes && i < SHAPES; i++)
+		shape_clear(&db->shapes[i]);
+	free(db->shapes);
+	db->shapes = NULL;
+}
+
 /* The column assignments of a whole record; standard fields only. */
 struct rowvals {
 	struct crm_colvals *cv;
@@ -245,35 +322,49 @@ static void bind_rowvals(crm_stmt *st, const struct rowvals *rv, int *next)
 			crm_stmt_bind_text(st, (*next)++, rv->cv[i].val[j]);
 }
 
-static int insert_row(crm_db *db, const crm_record *r, const struct rowvals *rv, int64_t *id)
+/* Appends to sql the INSERT of a record r of columns rv; CRM_ENOMEM when
+ * it could not. */
+static int insert_sql(crm_buf *sql, const crm_record *r, const struct rowvals *rv, int owner)
 {
-	crm_buf sql = CRM_BUF_INIT, vals = CRM_BUF_INIT;
-	crm_stmt *st;
-	char now[CRM_TIME_LEN];
-	int rc, next = 1;
-	/* Records of entities with an owner are the acting user's by default. */
-	int owner = crm_entity_field_find(r->e, "owner") && !crm_record_has(r, "owner");
+	crm_buf vals = CRM_BUF_INIT;
+	int bad = 0;
 
-	crm_buf_printf(&sql, "INSERT INTO %s (created_at, updated_at%s", r->e->table,
-	               owner ? ", owner" : "");
-	crm_buf_printf(&vals, "?, ?%s", owner ? ", ?" : "");
+	bad |= crm_buf_printf(sql, "INSERT INTO %s (created_at, updated_at%s", r->e->table,
+	                      owner ? ", owner" : "");
+	bad |= crm_buf_printf(&vals, "?, ?%s", owner ? ", ?" : "");
 	/* Named, so that the derived column's SQL can use them too; numbered
 	 * in order all the same. */
 	for (size_t i = 0; i < rv->n; i++)
 		for (int j = 0; j < rv->cv[i].n; j++) {
-			crm_buf_puts(&sql, ", ");
-			crm_buf_puts(&sql, rv->cv[i].col[j]);
-			crm_buf_puts(&vals, ", :");
-			crm_buf_puts(&vals, rv->cv[i].col[j]);
+			bad |= crm_buf_puts(sql, ", ");
+			bad |= crm_buf_puts(sql, rv->cv[i].col[j]);
+			bad |= crm_buf_puts(&vals, ", :");
+			bad |= crm_buf_puts(&vals, rv->cv[i].col[j]);
 		}
 	if (r->e->derive_column) {
-		crm_buf_printf(&sql, ", %s", r->e->derive_column);
-		crm_buf_printf(&vals, ", %s", r->e->derive_sql);
+		bad |= crm_buf_printf(sql, ", %s", r->e->derive_column);
+		bad |= crm_buf_printf(&vals, ", %s", r->e->derive_sql);
 	}
-	crm_buf_printf(&sql, ") VALUES (%s)", crm_buf_str(&vals));
-	rc = crm_db_stmt(db, &st, crm_buf_str(&sql));
-	crm_buf_free(&sql);
+	bad |= crm_buf_printf(sql, ") VALUES (%s)", crm_buf_str(&vals));
 	crm_buf_free(&vals);
+	return bad ? crm_error_nomem() : CRM_OK;
+}
+
+static int insert_row(crm_db *db, const crm_record *r, const struct rowvals *rv, int64_t *id)
+{
+	crm_buf sql = CRM_BUF_INIT;
+	crm_stmt *st;
+	char now[CRM_TIME_LEN];
+	const char *text = shape_sql(db, r, SHAPE_INSERT);
+	int rc = CRM_OK, next = 1;
+	/* Records of entities with an owner are the acting user's by default. */
+	int owner = crm_entity_field_find(r->e, "owner") && !crm_record_has(r, "owner");
+
+	if (!text && !(rc = insert_sql(&sql, r, rv, owner)))
+		text = shape_keep(db, r, SHAPE_INSERT, crm_buf_str(&sql));
+	if (!rc)
+		rc = crm_db_stmt(db, &st, text);
+	crm_buf_free(&sql);
 	if (rc)
 		return rc;
 	crm_db_now(db, now);
@@ -318,12 +409,14 @@ struct watch {
 	const crm_record *r;
 	const struct crm_fielddef **extra;
 	size_t nextra;
+	int adding; /* no extra fields: a new record's are all r's */
 };
 
 static int watch_init(struct watch *w, const crm_record *r, int adding)
 {
 	w->r = r;
 	w->nextra = 0;
+	w->adding = adding;
 	if (!(w->extra = calloc(r->e->nfields + 1, sizeof *w->extra)))
 		return crm_error_nomem();
 	for (size_t i = 0; i < r->e->nfields && !adding; i++) {
@@ -348,24 +441,38 @@ static const struct crm_fielddef *watch_def(const struct watch *w, size_t i)
 
 /* Reads the output value of every watched field into vals, malloc'd
  * strings or NULL. */
+/* Appends to sql the SELECT of the output values of w's fields. */
+static int read_sql(crm_buf *sql, const struct watch *w)
+{
+	const struct crm_entity *e = w->r->e;
+	int bad = 0, param = 1;
+
+	bad |= crm_buf_puts(sql, "SELECT 0");
+	for (size_t i = 0; i < watch_count(w); i++) {
+		bad |= crm_buf_puts(sql, ", ");
+		if (watch_def(w, i))
+			bad |= crm_field_sql(sql, watch_def(w, i));
+		else
+			bad |= crm_buf_printf(sql, "(SELECT value FROM %s WHERE %s = t.id AND key = ?%d)",
+			                      e->custom_table, e->custom_fk, param++);
+	}
+	bad |= crm_buf_printf(sql, " FROM %s t %s WHERE t.id = ?%d", e->table, e->join, param);
+	return bad ? crm_error_nomem() : CRM_OK;
+}
+
 static int read_values(crm_db *db, const struct watch *w, int64_t id, char **vals)
 {
 	const crm_record *r = w->r;
+	enum shape_use use = w->adding ? SHAPE_READ_NEW : SHAPE_READ_OLD;
+	const char *text = shape_sql(db, r, use);
 	crm_buf sql = CRM_BUF_INIT;
 	crm_stmt *st;
-	int rc, param = 1;
+	int rc = CRM_OK, param;
 
-	crm_buf_puts(&sql, "SELECT 0");
-	for (size_t i = 0; i < watch_count(w); i++) {
-		crm_buf_puts(&sql, ", ");
-		if (watch_def(w, i))
-			crm_field_sql(&sql, watch_def(w, i));
-		else
-			crm_buf_printf(&sql, "(SELECT value FROM %s WHERE %s = t.id AND key = ?%d)",
-			               r->e->custom_table, r->e->custom_fk, param++);
-	}
-	crm_buf_printf(&sql, " FROM %s t %s WHERE t.id = ?%d", r->e->table, r->e->join, param);
-	rc = crm_db_stmt(db, &st, crm_buf_str(&sql));
+	if (!text && !(rc = read_sql(&sql, w)))
+		text = shape_keep(db, r, use, crm_buf_str(&sql));
+	if (!rc)
+		rc = crm_db_stmt(db, &st, text);
 	crm_buf_free(&sql);
 	if (rc)
 		return rc;
@@ -559,7 +666,7 @@ static int prepare(crm_db *db, const crm_record *r, int64_t id, struct rowvals *
 
 static int write_record(crm_db *db, const crm_record *r, int64_t *id, int adding, int *changed)
 {
-	struct watch w = { r, NULL, 0 };
+	struct watch w = { r, NULL, 0, adding };
 	struct rowvals rv = { NULL, 0 };
 	size_t nw = r->n + r->e->nfields + 1;
 	char **old = calloc(nw, sizeof *old), **new = calloc(nw, sizeof *new);
