@@ -286,9 +286,8 @@ static void memstatus_off(void)
 
 /* SQLite counts every allocation under a global mutex to report its
  * memory use, which the toolkit never asks for: turning it off makes an
- * import of 200,000 rows 7% faster.  Configuring only works
- * before SQLite starts, so a process that started it already keeps the
- * count. */
+ * import of 200,000 rows 7% faster.  Configuring only works before SQLite
+ * starts, so a process that started it already keeps the count. */
 static void quiet_memstatus(void)
 {
 	static pthread_once_t once = PTHREAD_ONCE_INIT;

@@ -190,9 +190,12 @@ static int reduce(crm_buf *b, const char *k)
 	int rc = CRM_OK;
 
 	while (*p && !rc) {
-		for (i = 0; i < COUNT(spellings); i++)
-			if (!strncmp(p, spellings[i].from, n = strlen(spellings[i].from)))
-				break;
+		i = COUNT(spellings);
+		/* Most letters start no variant spelling. */
+		if (strchr("ksczgptxqwy", *p))
+			for (i = 0; i < COUNT(spellings); i++)
+				if (!strncmp(p, spellings[i].from, n = strlen(spellings[i].from)))
+					break;
 		if (i == COUNT(spellings)) {
 			n = 1;
 			if (*p == ' ')
@@ -222,14 +225,16 @@ int crm_text_fold(char **out, const char *s)
 {
 	crm_buf latin = CRM_BUF_INIT, b = CRM_BUF_INIT;
 	char *lower = NULL, *key = NULL;
-	int rc = ascii_p(s) ? CRM_OK : crm_text_casefold(&lower, s);
+	int ascii = ascii_p(s), rc = ascii ? CRM_OK : crm_text_casefold(&lower, s);
+	/* ASCII without apostrophes is what romanising would make of it. */
+	int latin_already = ascii && !strpbrk(s, "'`");
 
 	*out = NULL;
-	if (!rc && romanise(&latin, lower ? lower : s))
+	if (!rc && !latin_already && romanise(&latin, lower ? lower : s))
 		rc = crm_error_nomem();
 	free(lower);
 	if (!rc)
-		rc = crm_text_key(&key, crm_buf_str(&latin));
+		rc = crm_text_key(&key, latin_already ? s : crm_buf_str(&latin));
 	crm_buf_free(&latin);
 	if (!rc && reduce(&b, key))
 		rc = crm_error_nomem();
