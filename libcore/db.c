@@ -512,6 +512,26 @@ int crm_db_bulk(crm_db *db)
 	return rc ? rc : crm_db_exec(db, "PRAGMA mmap_size = 4294967296");
 }
 
+int crm_db_foreign_keys(crm_db *db, bool on)
+{
+	crm_stmt *st;
+	int rc, now = -1;
+
+	/* The pragma does nothing inside a transaction: say so, not nothing. */
+	if (db->in_tx)
+		return crm_error_set(CRM_EFAIL, "foreign keys cannot change inside a transaction");
+	if ((rc = crm_db_exec(db, on ? "PRAGMA foreign_keys = ON" : "PRAGMA foreign_keys = OFF")) ||
+	    (rc = crm_db_stmt(db, &st, "PRAGMA foreign_keys")))
+		return rc;
+	if (crm_stmt_step(st) == CRM_ROW)
+		now = (int)crm_stmt_int(st, 0);
+	crm_stmt_reset(st);
+	if (now != on)
+		return crm_error_set(CRM_EFAIL, "cannot turn foreign keys %s", on ? "on" : "off");
+	db->fk_off = !on;
+	return CRM_OK;
+}
+
 int crm_db_memory_journal(crm_db *db)
 {
 	return crm_db_exec(db, "PRAGMA temp_store = MEMORY");

@@ -54,6 +54,9 @@ struct crm_db {
 	 * bulk mode is done again row by row): a new record is then written
 	 * without a savepoint of its own. */
 	int bulk;
+	/* Foreign keys are off (crm_db_foreign_keys): a writer that deletes
+	 * does the referring tables' actions itself. */
+	int fk_off;
 	/* Where a timed import's seconds went (crm_import_phases): the phase
 	 * running, since when, and the sums; NULL when not timed. */
 	struct crm_phases *phases;

@@ -502,12 +502,22 @@ static int import_undo(struct cli *c, int argc, char **argv)
 {
 	int64_t batch;
 	long removed, restored;
-	int rc;
+	int rc, setwise = 0, force = cli_has(c, "force");
 
 	if (argc != 1)
 		return cli_usage_error(c, "expected one batch id");
+	/* A batch of new records is undone in a transaction of its own with
+	 * foreign keys off: the undo does the referring tables' actions a
+	 * table at a time, which SQLite does a row at a time. */
 	if ((rc = cli_id(argv[0], &batch)) ||
-	    (rc = crm_import_undo(c->db, batch, cli_has(c, "force"), &removed, &restored)))
+	    (rc = crm_import_undo_setwise(c->db, batch, force, &setwise)))
+		return cli_error(c, rc);
+	if (setwise) {
+		crm_db_rollback(c->db);
+		if ((rc = crm_db_foreign_keys(c->db, false)) || (rc = crm_db_begin(c->db, true)))
+			return cli_error(c, rc);
+	}
+	if ((rc = crm_import_undo(c->db, batch, force, &removed, &restored)))
 		return cli_error(c, rc);
 	c->rollback = cli_has(c, "dry-run");
 	if (!c->quiet)

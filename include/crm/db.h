@@ -72,6 +72,13 @@ int crm_db_bulk(crm_db *db);
  * pages slower and counted the whole file in the resident memory. */
 int crm_db_bulk_cache(crm_db *db);
 
+/* Turns the checking of references, and the actions that keep them
+ * (cascades, setting to NULL), on or off for the transactions that follow;
+ * only outside one.  Off is for a writer that does those actions itself, a
+ * table at a time (an undo set by set, crm_import_undo_setwise): SQLite
+ * runs them once per row otherwise. */
+int crm_db_foreign_keys(crm_db *db, bool on);
+
 /* Keeps statement journals (what a savepoint rolls back to) and temporary
  * tables in memory.  For a write made of many small savepoints (an
  * import's rows): each journal is emptied when its savepoint ends, and

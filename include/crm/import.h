@@ -148,4 +148,14 @@ int crm_import_batches(crm_db *db, int (*fn)(void *arg, const char *const *vals)
  * the number of records removed and restored. */
 int crm_import_undo(crm_db *db, int64_t batch, int force, long *removed, long *restored);
 
+/* Stores in *setwise whether crm_import_undo can undo batch set by set with
+ * foreign keys off (crm_db_foreign_keys), doing the referring tables'
+ * actions itself a chunk of records at a time: without force, the batch
+ * only created records and nothing outside it refers to them, and every
+ * table referring to them cascades or sets NULL with no referrers of its
+ * own.  Inside a transaction; the caller then begins the undo's own with
+ * foreign keys off.  An undo with them off refuses with CRM_EFAIL a batch
+ * that does not qualify (changed since this call). */
+int crm_import_undo_setwise(crm_db *db, int64_t batch, int force, int *setwise);
+
 #endif

@@ -110,4 +110,18 @@ test_expect_success 'undo of a batch of new records only: set by set, the same a
 	db_rows set.db >after && db_rows start.db >before && test_cmp before after &&
 	test "$(sqlite3 set.db "SELECT count(*) FROM audit WHERE action = \"undo\"")" -ge 1900
 '
+test_expect_success 'set by set, foreign keys off: custom fields and companies go as with them on' '
+	{
+		echo "first_name,email,company,Shoe Size"
+		for i in $(seq 1 300); do echo "S$i,s$i@example.org,Shoe Co $((i % 7)),$((30 + i % 15))"; done
+	} >shoes.csv &&
+	cp start.db fk.db &&
+	crm-import contacts -q --db fk.db --keep-unknown shoes.csv && cp fk.db fk1.db &&
+	test "$(sqlite3 fk.db "SELECT count(*) FROM contact_custom")" -eq 300 &&
+	crm-import undo --db fk.db 1 2>err.fk && crm-import undo --db fk1.db --force 1 2>err.fk1 &&
+	test_cmp err.fk1 err.fk && grep -q "removed 307, restored 0" err.fk &&
+	content fk1.db >dump.fk1 && content fk.db >dump.fk && test_cmp dump.fk1 dump.fk &&
+	test -z "$(sqlite3 fk.db "PRAGMA foreign_key_check")" &&
+	db_rows fk.db >after && db_rows start.db >before && test_cmp before after
+'
 test_done

@@ -240,6 +240,41 @@ START_TEST(test_undo_restores_and_removes)
 }
 END_TEST
 
+/* A batch of new records is undone set by set with foreign keys off, the
+ * undo doing what they would; foreign keys change only between
+ * transactions, and an undo that needs them refuses while they are off. */
+START_TEST(test_undo_with_foreign_keys_off)
+{
+	int64_t batch;
+	long removed, restored;
+	int setwise = -1;
+
+	begin("contact", NULL, CRM_CONFLICT_SKIP);
+	ck_assert_int_eq(row("email=a@example.org|company=Acme"), CRM_IMPORT_CREATED);
+	ck_assert_int_eq(row("email=b@example.org|company=Acme"), CRM_IMPORT_CREATED);
+	ck_assert_int_eq(crm_import_end(imp, &batch), CRM_OK);
+	ck_assert_int_eq(crm_import_undo_setwise(db, batch, 0, &setwise), CRM_OK);
+	ck_assert_int_eq(setwise, 1);
+	ck_assert_int_eq(crm_import_undo_setwise(db, batch, 1, &setwise), CRM_OK);
+	ck_assert_int_eq(setwise, 0);
+	ck_assert_int_eq(crm_import_undo_setwise(db, 9, 0, &setwise), CRM_ENOTFOUND);
+	ck_assert_int_eq(crm_db_commit(db), CRM_OK);
+	ck_assert_int_eq(crm_db_begin(db, true), CRM_OK);
+	ck_assert_int_eq(crm_db_foreign_keys(db, false), CRM_EFAIL);
+	crm_db_rollback(db);
+	ck_assert_int_eq(crm_db_foreign_keys(db, false), CRM_OK);
+	ck_assert_int_eq(crm_db_begin(db, true), CRM_OK);
+	ck_assert_int_eq(crm_import_undo(db, batch, 1, &removed, &restored), CRM_EFAIL);
+	ck_assert_ptr_nonnull(strstr(crm_error_message(), "changed while it was being undone"));
+	ck_assert_int_eq(crm_import_undo(db, batch, 0, &removed, &restored), CRM_OK);
+	ck_assert_int_eq(removed, 3);
+	ck_assert_int_eq(crm_db_commit(db), CRM_OK);
+	ck_assert_int_eq(count_of("select count(*) from contacts"), 0);
+	ck_assert_int_eq(count_of("select count(*) from companies"), 0);
+	ck_assert_int_eq(count_of("select count(*) from pragma_foreign_key_check"), 0);
+}
+END_TEST
+
 START_TEST(test_nothing_changed_records_no_batch)
 {
 	int64_t batch = -1;
@@ -267,6 +302,7 @@ Suite *import_suite(void)
 	tcase_add_test(tc, test_split_and_unknown_columns);
 	tcase_add_test(tc, test_map_file_errors_name_line_and_column);
 	tcase_add_test(tc, test_undo_restores_and_removes);
+	tcase_add_test(tc, test_undo_with_foreign_keys_off);
 	tcase_add_test(tc, test_nothing_changed_records_no_batch);
 	suite_add_tcase(s, tc);
 	return s;
