@@ -255,7 +255,7 @@ static int ascii_key(char **out, const char *s)
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
 
-		if (c == ' ' || (c >= '\t' && c <= '\r')) {
+		if (space_p(c)) {
 			gap = p > k;
 		} else if (c >= 0x20 && c != 0x7F) {
 			if (gap)
