@@ -354,25 +354,33 @@ static int plain_parent(crm_db *db, const char *table, int *plain)
 	return rc;
 }
 
-int crm_import_undo_setwise(crm_db *db, int64_t batch, int force, int *setwise)
+/* Whether every entity the batch created records of is a plain_parent. */
+static int plain_batch(crm_db *db, int64_t batch, int *plain)
 {
 	const struct crm_entity *e;
-	int64_t last = 0, lo, hi;
-	int rc, only = 0, plain = 1;
+	int64_t lo, hi;
+	int rc = CRM_OK;
+
+	*plain = 1;
+	for (size_t k = 0; *plain && !rc && (e = crm_entity_at(k)); k++) {
+		lo = 0, hi = -1;
+		if (!(rc = added_range(db, e, batch, &lo, &hi)) && lo <= hi)
+			rc = plain_parent(db, e->table, plain);
+	}
+	return rc;
+}
+
+int crm_import_undo_setwise(crm_db *db, int64_t batch, int force, int *setwise)
+{
+	int64_t last = 0;
+	int rc, only = 0;
 
 	*setwise = 0;
-	if (force || (rc = batch_state(db, batch, &last)) || (rc = adds_only(db, batch, &only)) ||
-	    !only)
-		return force ? CRM_OK : rc;
-	for (size_t k = 0; plain && (e = crm_entity_at(k)); k++) {
-		lo = 0, hi = -1;
-		if ((rc = added_range(db, e, batch, &lo, &hi)))
-			return rc;
-		if (lo <= hi && (rc = plain_parent(db, e->table, &plain)))
-			return rc;
-	}
-	*setwise = plain;
-	return CRM_OK;
+	if (force)
+		return CRM_OK;
+	if ((rc = batch_state(db, batch, &last)) || (rc = adds_only(db, batch, &only)) || !only)
+		return rc;
+	return plain_batch(db, batch, setwise);
 }
 
 /* Does to the rows referring to the records of e the batch created with
@@ -543,15 +551,17 @@ int crm_import_undo(crm_db *db, int64_t batch, int force, long *removed, long *r
 	}
 	if ((rc = adds_only(db, batch, &only)))
 		goto out;
-	/* Set-wise with foreign keys off only for a batch that still qualifies. */
-	if (db->fk_off && (rc = crm_import_undo_setwise(db, batch, force, &setwise)) == CRM_OK &&
-	    !setwise)
+	/* With foreign keys off, only a batch that still qualifies. */
+	setwise = only && !force;
+	if (db->fk_off && setwise && (rc = plain_batch(db, batch, &setwise)))
+		goto out;
+	if (db->fk_off && !setwise) {
 		rc = crm_error_set(CRM_EFAIL, "import batch %lld changed while it was being undone;"
 		                   " undo it again", (long long)batch);
-	if (rc)
 		goto out;
+	}
 	db->defer_unindex = 1;
-	rc = only && !force ? remove_all(db, batch, removed) : reverse_all(db, batch, removed, restored);
+	rc = setwise ? remove_all(db, batch, removed) : reverse_all(db, batch, removed, restored);
 	db->defer_unindex = 0;
 	for (size_t k = 0; !rc && (e = crm_entity_at(k)); k++)
 		rc = e->fts ? unindex_removed(db, e, batch) : CRM_OK;
