@@ -164,7 +164,7 @@ int crm_record_set_pair(crm_record *r, const char *pair)
  * NULL: its key is bound, not written in).  An import's rows all have the
  * file's columns, so each text is built once for the import, not once a
  * row: building it again took 8% of a bulk import's time. */
-enum shape_use { SHAPE_INSERT, SHAPE_READ_NEW, SHAPE_READ_OLD };
+enum shape_use { SHAPE_INSERT, SHAPE_READ_NEW, SHAPE_READ_OLD, SHAPE_HELD };
 
 #define SHAPES 8 /* a person's, a company's made for it, and room */
 
@@ -439,8 +439,6 @@ static const struct crm_fielddef *watch_def(const struct watch *w, size_t i)
 	return i < w->r->n ? w->r->a[i].def : w->extra[i - w->r->n];
 }
 
-/* Reads the output value of every watched field into vals, malloc'd
- * strings or NULL. */
 /* Appends to sql the SELECT of the output values of w's fields. */
 static int read_sql(crm_buf *sql, const struct watch *w)
 {
@@ -460,6 +458,8 @@ static int read_sql(crm_buf *sql, const struct watch *w)
 	return bad ? crm_error_nomem() : CRM_OK;
 }
 
+/* Reads the output value of every watched field into vals, malloc'd
+ * strings or NULL. */
 static int read_values(crm_db *db, const struct watch *w, int64_t id, char **vals)
 {
 	const crm_record *r = w->r;
@@ -570,51 +570,67 @@ static void free_values(char **v, size_t n)
 	free(v);
 }
 
-/* Whether record id already holds every value r assigns, byte for byte:
- * rv's columns and r's custom fields.  Stored and bound values meet under
- * the column's affinity, as the UPDATE would store them. */
+/* Appends to sql the SELECT of whether a record holds rv's columns and
+ * r's custom fields, byte for byte (the parameters: rv's values, then a
+ * key and a value for each custom field, then the id). */
+static int held_sql(crm_buf *sql, const crm_record *r, const struct rowvals *rv)
+{
+	int bad = 0, next = 1;
+
+	bad |= crm_buf_puts(sql, "SELECT 1");
+	for (size_t i = 0; i < rv->n; i++)
+		for (int j = 0; j < rv->cv[i].n; j++)
+			bad |= crm_buf_printf(sql, " AND %s IS ?%d COLLATE BINARY", rv->cv[i].col[j],
+			                      next++);
+	for (size_t i = 0; i < r->n; i++) {
+		if (r->a[i].def)
+			continue;
+		bad |= crm_buf_printf(sql, " AND (SELECT value FROM %s WHERE %s = t.id AND key = ?%d)"
+		                      " IS ?%d COLLATE BINARY", r->e->custom_table, r->e->custom_fk,
+		                      next, next + 1);
+		next += 2;
+	}
+	bad |= crm_buf_printf(sql, " FROM %s t WHERE t.id = ?%d", r->e->table, next);
+	return bad ? crm_error_nomem() : CRM_OK;
+}
+
+/* Whether record id already holds every value r assigns (held_sql).
+ * Stored and bound values meet under the column's affinity, as the
+ * UPDATE would store them; custom values are compared as write_custom
+ * stores them, in NFC. */
 static int holds_already(crm_db *db, const crm_record *r, const struct rowvals *rv, int64_t id,
                          int *same)
 {
+	const char *text = shape_sql(db, r, SHAPE_HELD);
 	crm_buf sql = CRM_BUF_INIT;
 	crm_stmt *st;
-	char **nfc = calloc(r->n + 1, sizeof *nfc);
-	int rc = nfc ? CRM_OK : crm_error_nomem(), next = 1;
+	char *nfc = NULL;
+	int rc = CRM_OK, next = 1;
 
-	crm_buf_puts(&sql, "SELECT 1");
-	for (size_t i = 0; i < rv->n; i++)
-		for (int j = 0; j < rv->cv[i].n; j++)
-			crm_buf_printf(&sql, " AND %s IS ?%d COLLATE BINARY", rv->cv[i].col[j], next++);
+	*same = 0;
+	if (!text && !(rc = held_sql(&sql, r, rv)))
+		text = shape_keep(db, r, SHAPE_HELD, crm_buf_str(&sql));
+	if (!rc)
+		rc = crm_db_stmt(db, &st, text);
+	crm_buf_free(&sql);
+	if (rc)
+		return rc;
+	bind_rowvals(st, rv, &next);
 	for (size_t i = 0; i < r->n && !rc; i++) {
 		if (r->a[i].def)
 			continue;
-		if (r->a[i].value)
-			rc = crm_text_nfc(&nfc[i], r->a[i].value);
-		crm_buf_printf(&sql, " AND (SELECT value FROM %s WHERE %s = t.id AND key = ?%d)"
-		               " IS ?%d COLLATE BINARY", r->e->custom_table, r->e->custom_fk,
-		               next, next + 1);
-		next += 2;
+		if (r->a[i].value && (rc = crm_text_nfc(&nfc, r->a[i].value)))
+			break;
+		crm_stmt_bind_text(st, next++, r->a[i].key);
+		crm_stmt_bind_text(st, next++, nfc);
+		free(nfc);
+		nfc = NULL;
 	}
-	crm_buf_printf(&sql, " FROM %s t WHERE t.id = ?%d", r->e->table, next);
-	if (!rc)
-		rc = crm_db_stmt(db, &st, crm_buf_str(&sql));
-	crm_buf_free(&sql);
-	if (!rc) {
-		next = 1;
-		bind_rowvals(st, rv, &next);
-		for (size_t i = 0; i < r->n; i++)
-			if (!r->a[i].def) {
-				crm_stmt_bind_text(st, next++, r->a[i].key);
-				crm_stmt_bind_text(st, next++, nfc[i]);
-			}
-		crm_stmt_bind_int(st, next, id);
-		rc = crm_stmt_step(st);
-		*same = rc == CRM_ROW && crm_stmt_int(st, 0) == 1;
-		crm_stmt_reset(st);
-		rc = rc < 0 ? rc : CRM_OK;
-	}
-	free_values(nfc, r->n + 1);
-	return rc;
+	crm_stmt_bind_int(st, next, id);
+	if (!rc && (rc = crm_stmt_step(st)) == CRM_ROW)
+		*same = crm_stmt_int(st, 0) == 1;
+	crm_stmt_reset(st);
+	return rc < 0 ? rc : CRM_OK;
 }
 
 /* Stores the record's columns, then audits what changed.  An update that
