@@ -11,20 +11,21 @@
 #include "crm/norm.h"
 #include "internal.h"
 
+static int unique_sql(crm_buf *sql, const struct crm_entity *e, const struct crm_fielddef *d)
+{
+	return crm_buf_printf(sql, "SELECT id FROM %s WHERE ", e->table) ||
+	       crm_field_column(sql, d, crm_type_of(d)->derived[0].suffix) ||
+	       crm_buf_puts(sql, " = ?1 AND archived_at IS NULL AND id <> ?2");
+}
+
 int crm_entity_check_unique(crm_db *db, const struct crm_entity *e,
                             const struct crm_fielddef *d, const char *norm, int64_t self)
 {
 	crm_stmt *st;
-	crm_buf sql = CRM_BUF_INIT;
 	int rc;
 	long long other = 0;
 
-	crm_buf_printf(&sql, "SELECT id FROM %s WHERE ", e->table);
-	crm_field_column(&sql, d, crm_type_of(d)->derived[0].suffix);
-	crm_buf_puts(&sql, " = ?1 AND archived_at IS NULL AND id <> ?2");
-	rc = crm_db_stmt(db, &st, crm_buf_str(&sql));
-	crm_buf_free(&sql);
-	if (rc)
+	if ((rc = crm_db_stmt_built(db, &st, unique_sql, e, d)))
 		return rc;
 	crm_stmt_bind_text(st, 1, norm);
 	crm_stmt_bind_int(st, 2, self);
@@ -37,16 +38,18 @@ int crm_entity_check_unique(crm_db *db, const struct crm_entity *e,
 	return CRM_OK;
 }
 
+static int exists_sql(crm_buf *sql, const struct crm_entity *e, const struct crm_fielddef *d)
+{
+	(void)d;
+	return crm_buf_printf(sql, "SELECT 1 FROM %s WHERE id = ?1", e->table);
+}
+
 int crm_entity_exists(crm_db *db, const struct crm_entity *e, int64_t id)
 {
-	crm_buf sql = CRM_BUF_INIT;
 	crm_stmt *st;
 	int rc, found;
 
-	crm_buf_printf(&sql, "SELECT 1 FROM %s WHERE id = ?1", e->table);
-	rc = crm_db_stmt(db, &st, crm_buf_str(&sql));
-	crm_buf_free(&sql);
-	if (rc)
+	if ((rc = crm_db_stmt_built(db, &st, exists_sql, e, NULL)))
 		return rc;
 	crm_stmt_bind_int(st, 1, id);
 	found = crm_stmt_step(st) == CRM_ROW;
@@ -54,18 +57,20 @@ int crm_entity_exists(crm_db *db, const struct crm_entity *e, int64_t id)
 	return found ? CRM_OK : crm_error_set(CRM_ENOTFOUND, "no %s %lld", e->name, (long long)id);
 }
 
+static int erased_sql(crm_buf *sql, const struct crm_entity *e, const struct crm_fielddef *d)
+{
+	(void)d;
+	return crm_buf_printf(sql, "SELECT erased_at IS NOT NULL FROM %s WHERE id = ?1", e->table);
+}
+
 int crm_entity_editable(crm_db *db, const struct crm_entity *e, int64_t id)
 {
 	crm_stmt *st;
-	crm_buf sql = CRM_BUF_INIT;
 	int rc, erased;
 
 	if ((rc = crm_db_writable(db)) || (rc = crm_entity_exists(db, e, id)) || !e->erasable)
 		return rc;
-	crm_buf_printf(&sql, "SELECT erased_at IS NOT NULL FROM %s WHERE id = ?1", e->table);
-	rc = crm_db_stmt(db, &st, crm_buf_str(&sql));
-	crm_buf_free(&sql);
-	if (rc)
+	if ((rc = crm_db_stmt_built(db, &st, erased_sql, e, NULL)))
 		return rc;
 	crm_stmt_bind_int(st, 1, id);
 	erased = crm_stmt_step(st) == CRM_ROW && (int)crm_stmt_int(st, 0);

@@ -320,25 +320,21 @@ int crm_field_sql(crm_buf *b, const struct crm_fielddef *d)
 
 void crm_colvals_free(struct crm_colvals *cv)
 {
-	for (int i = 0; i < cv->n; i++) {
-		free(cv->col[i]);
+	for (int i = 0; i < cv->n; i++)
 		free(cv->val[i]);
-	}
 	cv->n = 0;
 }
 
-/* Adds column d->column + suffix with value val (taken over). */
-static int colvals_add(struct crm_colvals *cv, const struct crm_fielddef *d, const char *suffix,
-                       char *val)
+int crm_colvals_column(crm_buf *b, const struct crm_colvals *cv, int j)
 {
-	crm_buf name = CRM_BUF_INIT;
+	return crm_field_column(b, cv->def, cv->suffix[j]);
+}
 
-	if (crm_field_column(&name, d, suffix) || !(cv->col[cv->n] = crm_buf_detach(&name))) {
-		free(val);
-		return crm_error_nomem();
-	}
+/* Adds column d->column + suffix with value val (taken over). */
+static void colvals_add(struct crm_colvals *cv, const char *suffix, char *val)
+{
+	cv->suffix[cv->n] = suffix;
 	cv->val[cv->n++] = val;
-	return CRM_OK;
 }
 
 int crm_field_columns(crm_db *db, const struct crm_fielddef *d, const char *v, const char *region,
@@ -348,17 +344,18 @@ int crm_field_columns(crm_db *db, const struct crm_fielddef *d, const char *v, c
 	char *val;
 	int rc = CRM_OK, i;
 
+	cv->def = d;
 	/* Derived columns come first: the uniqueness check reads the first. */
 	for (i = 0; i < CRM_DERIVED_MAX && t->derived[i].suffix && !rc; i++) {
 		val = NULL;
 		if (v && (rc = t->derived[i].make(db, d, v, region, &val)))
 			break;
-		rc = colvals_add(cv, d, t->derived[i].suffix, val);
+		colvals_add(cv, t->derived[i].suffix, val);
 	}
 	val = NULL;
 	if (!rc && v)
 		rc = t->value(db, d, v, region, &val);
 	if (!rc)
-		rc = colvals_add(cv, d, "", val);
+		colvals_add(cv, "", val);
 	return field_error(d, rc);
 }

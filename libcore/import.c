@@ -632,19 +632,21 @@ static int key_value(crm_import *imp, const struct crm_fielddef *d, const char *
 
 /* Looks up the live records whose key d equals the row's value; stores
  * the match in *id and their number (0, 1 or 2 for several) in *n. */
+static int key_lookup_sql(crm_buf *sql, const struct crm_entity *e,
+                          const struct crm_fielddef *d)
+{
+	return crm_buf_printf(sql, "SELECT id FROM %s WHERE ", e->table) || key_sql(sql, d) ||
+	       crm_buf_printf(sql, " = ?1%s LIMIT 2",
+	                      d->f.type == CRM_FT_ID ? "" : " AND archived_at IS NULL");
+}
+
 static int key_lookup(crm_import *imp, const struct crm_fielddef *d, const char *norm,
                       int64_t *id, int *n)
 {
-	crm_buf sql = CRM_BUF_INIT;
 	crm_stmt *st;
 	int rc;
 
-	crm_buf_printf(&sql, "SELECT id FROM %s WHERE ", imp->e->table);
-	key_sql(&sql, d);
-	crm_buf_printf(&sql, " = ?1%s LIMIT 2", d->f.type == CRM_FT_ID ? "" : " AND archived_at IS NULL");
-	rc = crm_db_stmt(imp->db, &st, crm_buf_str(&sql));
-	crm_buf_free(&sql);
-	if (rc)
+	if ((rc = crm_db_stmt_built(imp->db, &st, key_lookup_sql, imp->e, d)))
 		return rc;
 	if (d->f.type == CRM_FT_ID)
 		crm_stmt_bind_int(st, 1, strtoll(norm, NULL, 10));
@@ -678,22 +680,26 @@ static const char *row_key(const crm_import *imp, size_t k)
 	return d->f.type == CRM_FT_ID ? imp->rs.id : imp->rs.val[d - imp->e->defs];
 }
 
+static int custom_lookup_sql(crm_buf *sql, const struct crm_entity *e,
+                             const struct crm_fielddef *d)
+{
+	(void)d;
+	return crm_buf_printf(sql, "SELECT t.id FROM %s t JOIN %s c ON c.%s = t.id"
+	                      " WHERE c.key = ?1 AND c.value = ?2 AND t.archived_at IS NULL LIMIT 2",
+	                      e->table, e->custom_table, e->custom_fk);
+}
+
 /* Looks up the live records whose custom field key holds value (NFC, as
  * custom fields are stored). */
 static int custom_lookup(crm_import *imp, const char *key, const char *value, int64_t *id,
                          int *n)
 {
-	crm_buf sql = CRM_BUF_INIT;
 	crm_stmt *st;
 	char *v = NULL;
 	int rc = crm_text_nfc(&v, value);
 
-	crm_buf_printf(&sql, "SELECT t.id FROM %s t JOIN %s c ON c.%s = t.id WHERE c.key = ?1"
-	               " AND c.value = ?2 AND t.archived_at IS NULL LIMIT 2", imp->e->table,
-	               imp->e->custom_table, imp->e->custom_fk);
 	if (!rc)
-		rc = crm_db_stmt(imp->db, &st, crm_buf_str(&sql));
-	crm_buf_free(&sql);
+		rc = crm_db_stmt_built(imp->db, &st, custom_lookup_sql, imp->e, NULL);
 	*n = 0;
 	if (!rc) {
 		crm_stmt_bind_text(st, 1, key);

@@ -102,6 +102,10 @@ void crm_stmt_bind_textn(crm_stmt *st, int i, const char *s, size_t n);
 void crm_stmt_bind_blob(crm_stmt *st, int i, const void *data, size_t n);
 void crm_stmt_bind_null(crm_stmt *st, int i);
 
+/* Binds text without SQLite's copy of it, for a row's many values: s
+ * must stay as it is until st is next reset. */
+void crm_stmt_bind_kept(crm_stmt *st, int i, const char *s);
+
 /* Returns how many parameters st takes. */
 int crm_stmt_params(crm_stmt *st);
 
@@ -193,6 +197,18 @@ void crm_rates_forget(crm_db *db);
 
 /* Drops the statement texts the write path keeps by record shape. */
 void crm_shapes_free(crm_db *db);
+
+struct crm_fielddef;
+
+/* Appends to sql the text of a statement made from entity e's schema and
+ * field d (or none) alone; nonzero when out of memory. */
+typedef int crm_sql_build(crm_buf *sql, const struct crm_entity *e,
+                          const struct crm_fielddef *d);
+
+/* crm_db_stmt for the text build makes for e and d, built only the first
+ * time: for statements run once a record, such as a uniqueness check. */
+int crm_db_stmt_built(crm_db *db, crm_stmt **st, crm_sql_build *build,
+                      const struct crm_entity *e, const struct crm_fielddef *d);
 
 /* Copies the write-ahead log into the file and truncates it (erasure
  * must leave no old page behind). */
@@ -328,12 +344,18 @@ struct crm_type {
 const struct crm_type *crm_type_of(const struct crm_fielddef *d);
 
 /* The columns one field assignment writes, with their values (malloc'd;
- * a NULL value clears). */
+ * a NULL value clears).  Column j is def's column followed by suffix[j]
+ * (crm_colvals_column): kept as parts, since an import makes several a
+ * row and needs their names only once, for its statements' text. */
 struct crm_colvals {
-	char *col[CRM_DERIVED_MAX + 1];
+	const struct crm_fielddef *def;
+	const char *suffix[CRM_DERIVED_MAX + 1];
 	char *val[CRM_DERIVED_MAX + 1];
 	int n;
 };
+
+/* Appends to b the name of cv's column j. */
+int crm_colvals_column(crm_buf *b, const struct crm_colvals *cv, int j);
 
 /* Adds to cv the columns field d stores for value v (NULL clears them),
  * reading national phone numbers as region's; CRM_EDATA naming the field

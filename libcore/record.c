@@ -161,36 +161,60 @@ int crm_record_set_pair(crm_record *r, const char *pair)
 
 /* The text of a statement the write path built for records of one shape:
  * their entity and the fields they assign, in order (a custom field as
- * NULL: its key is bound, not written in).  An import's rows all have the
+ * NULL: its key is bound, not written in); or, for the statements a
+ * write runs beside (a uniqueness check, a key lookup), the function
+ * that built it, an entity and one field.  An import's rows all have the
  * file's columns, so each text is built once for the import, not once a
  * row: building it again took 8% of a bulk import's time. */
-enum shape_use { SHAPE_INSERT, SHAPE_READ_NEW, SHAPE_READ_OLD, SHAPE_HELD };
+enum shape_use { SHAPE_INSERT, SHAPE_READ_NEW, SHAPE_READ_OLD, SHAPE_HELD, SHAPE_UPDATE,
+                 SHAPE_BUILT };
 
-#define SHAPES 8 /* a person's, a company's made for it, and room */
+#define SHAPES 32 /* a person's, a company's made for it, their checks, and room */
 
 struct crm_shape {
 	const struct crm_entity *e;
 	enum shape_use use;
+	crm_sql_build *build; /* SHAPE_BUILT's */
 	size_t n;
 	const struct crm_fielddef **defs;
 	char *sql;
 };
 
-static int shape_of(const struct crm_shape *s, const crm_record *r, enum shape_use use)
+/* What a text is kept by: a record's shape (r), or a builder and d. */
+struct shape_key {
+	const struct crm_entity *e;
+	enum shape_use use;
+	const crm_record *r;
+	crm_sql_build *build;
+	const struct crm_fielddef *d;
+};
+
+static size_t key_fields(const struct shape_key *k)
 {
-	if (!s->sql || s->e != r->e || s->use != use || s->n != r->n)
+	return k->r ? k->r->n : 1;
+}
+
+static const struct crm_fielddef *key_field(const struct shape_key *k, size_t i)
+{
+	return k->r ? k->r->a[i].def : k->d;
+}
+
+static int shape_of(const struct crm_shape *s, const struct shape_key *k)
+{
+	if (!s->sql || s->e != k->e || s->use != k->use || s->build != k->build ||
+	    s->n != key_fields(k))
 		return 0;
-	for (size_t i = 0; i < r->n; i++)
-		if (s->defs[i] != r->a[i].def)
+	for (size_t i = 0; i < s->n; i++)
+		if (s->defs[i] != key_field(k, i))
 			return 0;
 	return 1;
 }
 
-/* The text kept for records shaped as r, or NULL. */
-static const char *shape_sql(crm_db *db, const crm_record *r, enum shape_use use)
+/* The text kept for k, or NULL. */
+static const char *shape_find(crm_db *db, const struct shape_key *k)
 {
 	for (size_t i = 0; db->shapes && i < SHAPES; i++)
-		if (shape_of(&db->shapes[i], r, use))
+		if (shape_of(&db->shapes[i], k))
 			return db->shapes[i].sql;
 	return NULL;
 }
@@ -202,11 +226,10 @@ static void shape_clear(struct crm_shape *s)
 	memset(s, 0, sizeof *s);
 }
 
-/* Keeps sql for records shaped as r in place of the oldest kept, and
- * returns the copy kept, or sql itself when out of memory (which only
- * loses the shortcut). */
-static const char *shape_keep(crm_db *db, const crm_record *r, enum shape_use use,
-                              const char *sql)
+/* Keeps sql for k in place of the oldest kept, and returns the copy
+ * kept, or sql itself when out of memory (which only loses the
+ * shortcut). */
+static const char *shape_put(crm_db *db, const struct shape_key *k, const char *sql)
 {
 	struct crm_shape *s;
 
@@ -214,18 +237,52 @@ static const char *shape_keep(crm_db *db, const crm_record *r, enum shape_use us
 		return sql;
 	s = &db->shapes[db->shapes_next++ % SHAPES];
 	shape_clear(s);
-	s->defs = malloc((r->n ? r->n : 1) * sizeof *s->defs);
+	s->n = key_fields(k);
+	s->defs = malloc((s->n ? s->n : 1) * sizeof *s->defs);
 	s->sql = strdup(sql);
 	if (!s->defs || !s->sql) {
 		shape_clear(s);
 		return sql;
 	}
-	for (size_t i = 0; i < r->n; i++)
-		s->defs[i] = r->a[i].def;
-	s->e = r->e;
-	s->use = use;
-	s->n = r->n;
+	for (size_t i = 0; i < s->n; i++)
+		s->defs[i] = key_field(k, i);
+	s->e = k->e;
+	s->use = k->use;
+	s->build = k->build;
 	return s->sql;
+}
+
+/* The text kept for records shaped as r, or NULL. */
+static const char *shape_sql(crm_db *db, const crm_record *r, enum shape_use use)
+{
+	struct shape_key k = { r->e, use, r, NULL, NULL };
+
+	return shape_find(db, &k);
+}
+
+/* Keeps sql for records shaped as r (shape_put). */
+static const char *shape_keep(crm_db *db, const crm_record *r, enum shape_use use,
+                              const char *sql)
+{
+	struct shape_key k = { r->e, use, r, NULL, NULL };
+
+	return shape_put(db, &k, sql);
+}
+
+int crm_db_stmt_built(crm_db *db, crm_stmt **st, crm_sql_build *build,
+                      const struct crm_entity *e, const struct crm_fielddef *d)
+{
+	struct shape_key k = { e, SHAPE_BUILT, NULL, build, d };
+	const char *text = shape_find(db, &k);
+	crm_buf sql = CRM_BUF_INIT;
+	int rc = CRM_OK;
+
+	if (!text && !(rc = build(&sql, e, d) ? crm_error_nomem() : CRM_OK))
+		text = shape_put(db, &k, crm_buf_str(&sql));
+	if (!rc)
+		rc = crm_db_stmt(db, st, text);
+	crm_buf_free(&sql);
+	return rc;
 }
 
 void crm_shapes_free(crm_db *db)
@@ -251,10 +308,16 @@ static void rowvals_free(struct rowvals *rv)
 
 /* Stores in *out the country a record has or is given (NULL if none), so
  * that its national phone numbers are read as that country's. */
+static int country_sql(crm_buf *sql, const struct crm_entity *e, const struct crm_fielddef *d)
+{
+	return crm_buf_printf(sql, "SELECT %s FROM %s WHERE id = ?1", d->column, e->table);
+}
+
+/* Stores in *out the country a record has or is given (NULL if none), so
+ * that its national phone numbers are read as that country's. */
 static int record_country(crm_db *db, const crm_record *r, int64_t self, char **out)
 {
 	const struct crm_fielddef *d = NULL;
-	crm_buf sql = CRM_BUF_INIT;
 	crm_stmt *st;
 	int rc;
 
@@ -272,10 +335,7 @@ static int record_country(crm_db *db, const crm_record *r, int64_t self, char **
 	}
 	if (!d || !self)
 		return CRM_OK;
-	crm_buf_printf(&sql, "SELECT %s FROM %s WHERE id = ?1", d->column, r->e->table);
-	rc = crm_db_stmt(db, &st, crm_buf_str(&sql));
-	crm_buf_free(&sql);
-	if (rc)
+	if ((rc = crm_db_stmt_built(db, &st, country_sql, r->e, d)))
 		return rc;
 	crm_stmt_bind_int(st, 1, self);
 	if (crm_stmt_step(st) == CRM_ROW && crm_stmt_text(st, 0) &&
@@ -314,12 +374,13 @@ static int record_columns(crm_db *db, const crm_record *r, int64_t self, struct 
 	return rc;
 }
 
-/* Binds every column value of rv from parameter *next on. */
+/* Binds every column value of rv from parameter *next on, without copies:
+ * rv outlives the statement's step. */
 static void bind_rowvals(crm_stmt *st, const struct rowvals *rv, int *next)
 {
 	for (size_t i = 0; i < rv->n; i++)
 		for (int j = 0; j < rv->cv[i].n; j++)
-			crm_stmt_bind_text(st, (*next)++, rv->cv[i].val[j]);
+			crm_stmt_bind_kept(st, (*next)++, rv->cv[i].val[j]);
 }
 
 /* Appends to sql the INSERT of a record r of columns rv; CRM_ENOMEM when
@@ -337,9 +398,9 @@ static int insert_sql(crm_buf *sql, const crm_record *r, const struct rowvals *r
 	for (size_t i = 0; i < rv->n; i++)
 		for (int j = 0; j < rv->cv[i].n; j++) {
 			bad |= crm_buf_puts(sql, ", ");
-			bad |= crm_buf_puts(sql, rv->cv[i].col[j]);
+			bad |= crm_colvals_column(sql, &rv->cv[i], j);
 			bad |= crm_buf_puts(&vals, ", :");
-			bad |= crm_buf_puts(&vals, rv->cv[i].col[j]);
+			bad |= crm_colvals_column(&vals, &rv->cv[i], j);
 		}
 	if (r->e->derive_column) {
 		bad |= crm_buf_printf(sql, ", %s", r->e->derive_column);
@@ -379,19 +440,34 @@ static int insert_row(crm_db *db, const crm_record *r, const struct rowvals *rv,
 	return CRM_OK;
 }
 
+/* Appends to sql the UPDATE of record r's columns rv. */
+static int update_sql(crm_buf *sql, const crm_record *r, const struct rowvals *rv)
+{
+	int bad = 0;
+
+	bad |= crm_buf_printf(sql, "UPDATE %s SET updated_at = ?", r->e->table);
+	for (size_t i = 0; i < rv->n; i++)
+		for (int j = 0; j < rv->cv[i].n; j++) {
+			bad |= crm_buf_puts(sql, ", ");
+			bad |= crm_colvals_column(sql, &rv->cv[i], j);
+			bad |= crm_buf_puts(sql, " = ?");
+		}
+	bad |= crm_buf_puts(sql, " WHERE id = ?");
+	return bad ? crm_error_nomem() : CRM_OK;
+}
+
 static int update_row(crm_db *db, const crm_record *r, const struct rowvals *rv, int64_t id)
 {
 	crm_buf sql = CRM_BUF_INIT;
 	crm_stmt *st;
 	char now[CRM_TIME_LEN];
-	int rc, next = 1;
+	const char *text = shape_sql(db, r, SHAPE_UPDATE);
+	int rc = CRM_OK, next = 1;
 
-	crm_buf_printf(&sql, "UPDATE %s SET updated_at = ?", r->e->table);
-	for (size_t i = 0; i < rv->n; i++)
-		for (int j = 0; j < rv->cv[i].n; j++)
-			crm_buf_printf(&sql, ", %s = ?", rv->cv[i].col[j]);
-	crm_buf_puts(&sql, " WHERE id = ?");
-	rc = crm_db_stmt(db, &st, crm_buf_str(&sql));
+	if (!text && !(rc = update_sql(&sql, r, rv)))
+		text = shape_keep(db, r, SHAPE_UPDATE, crm_buf_str(&sql));
+	if (!rc)
+		rc = crm_db_stmt(db, &st, text);
 	crm_buf_free(&sql);
 	if (rc)
 		return rc;
@@ -494,9 +570,24 @@ static int read_values(crm_db *db, const struct watch *w, int64_t id, char **val
 	return CRM_OK;
 }
 
+static int custom_put_sql(crm_buf *sql, const struct crm_entity *e,
+                          const struct crm_fielddef *d)
+{
+	(void)d;
+	return crm_buf_printf(sql, "INSERT OR REPLACE INTO %s (%s, key, value) VALUES (?1, ?2, ?3)",
+	                      e->custom_table, e->custom_fk);
+}
+
+static int custom_del_sql(crm_buf *sql, const struct crm_entity *e,
+                          const struct crm_fielddef *d)
+{
+	(void)d;
+	return crm_buf_printf(sql, "DELETE FROM %s WHERE %s = ?1 AND key = ?2", e->custom_table,
+	                      e->custom_fk);
+}
+
 static int write_custom(crm_db *db, const crm_record *r, int64_t id)
 {
-	crm_buf del = CRM_BUF_INIT, put = CRM_BUF_INIT;
 	crm_stmt *st;
 	int rc = CRM_OK;
 
@@ -504,15 +595,9 @@ static int write_custom(crm_db *db, const crm_record *r, int64_t id)
 		char *v = NULL;
 		if (r->a[i].def)
 			continue;
-		if (!put.len) {
-			crm_buf_printf(&del, "DELETE FROM %s WHERE %s = ?1 AND key = ?2",
-			               r->e->custom_table, r->e->custom_fk);
-			crm_buf_printf(&put, "INSERT OR REPLACE INTO %s (%s, key, value)"
-			               " VALUES (?1, ?2, ?3)", r->e->custom_table, r->e->custom_fk);
-		}
 		if (r->a[i].value && (rc = crm_text_nfc(&v, r->a[i].value)))
 			break;
-		rc = crm_db_stmt(db, &st, crm_buf_str(v ? &put : &del));
+		rc = crm_db_stmt_built(db, &st, v ? custom_put_sql : custom_del_sql, r->e, NULL);
 		if (!rc) {
 			crm_stmt_bind_int(st, 1, id);
 			crm_stmt_bind_text(st, 2, r->a[i].key);
@@ -522,8 +607,6 @@ static int write_custom(crm_db *db, const crm_record *r, int64_t id)
 		}
 		free(v);
 	}
-	crm_buf_free(&del);
-	crm_buf_free(&put);
 	return rc;
 }
 
@@ -579,9 +662,11 @@ static int held_sql(crm_buf *sql, const crm_record *r, const struct rowvals *rv)
 
 	bad |= crm_buf_puts(sql, "SELECT 1");
 	for (size_t i = 0; i < rv->n; i++)
-		for (int j = 0; j < rv->cv[i].n; j++)
-			bad |= crm_buf_printf(sql, " AND %s IS ?%d COLLATE BINARY", rv->cv[i].col[j],
-			                      next++);
+		for (int j = 0; j < rv->cv[i].n; j++) {
+			bad |= crm_buf_puts(sql, " AND ");
+			bad |= crm_colvals_column(sql, &rv->cv[i], j);
+			bad |= crm_buf_printf(sql, " IS ?%d COLLATE BINARY", next++);
+		}
 	for (size_t i = 0; i < r->n; i++) {
 		if (r->a[i].def)
 			continue;

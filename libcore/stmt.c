@@ -43,6 +43,14 @@ void crm_stmt_bind_text(crm_stmt *st, int i, const char *s)
 		sqlite3_bind_null(S(st), i);
 }
 
+void crm_stmt_bind_kept(crm_stmt *st, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(S(st), i, s, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(S(st), i);
+}
+
 void crm_stmt_bind_textn(crm_stmt *st, int i, const char *s, size_t n)
 {
 	sqlite3_bind_text(S(st), i, s, (int)n, SQLITE_TRANSIENT);
