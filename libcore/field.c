@@ -244,11 +244,11 @@ static int word_lower(crm_db *db, const struct crm_fielddef *d, const char *v, c
 
 static const struct crm_type types[] = {
 	[CRM_FT_ID] = { TYPE("id", id_value, "") },
-	[CRM_FT_TEXT] = { TYPE("text", text_value, NULL) },
+	[CRM_FT_TEXT] = { TYPE("text", text_value, NULL), .pure = 1 },
 	[CRM_FT_NAME] = { .name = "name", .value = text_value, .key = "name_key",
-			  .match = crm_text_fold },
+			  .match = crm_text_fold, .pure = 1 },
 	[CRM_FT_EMAIL] = { TYPE("email", text_value, "_norm"), .key = "_norm", .unique = 1,
-			   .derived = { { "_norm", email_norm }, { "_key", email_key } } },
+			   .derived = { { "_norm", email_norm }, { "_key", email_key } }, .pure = 1 },
 	[CRM_FT_PHONE] = { TYPE("phone", text_value, "_e164"), .key = "_e164",
 			   .derived = { { "_e164", phone_e164 } } },
 	[CRM_FT_COUNTRY] = { TYPE("country", country_value, "") },
@@ -265,7 +265,7 @@ static const struct crm_type types[] = {
 	[CRM_FT_WORD] = { TYPE("word", text_value, ""), .normal = word_lower, .fold = "lower" },
 	[CRM_FT_SCORE] = { TYPE("score", score_value, "") },
 	/* Imports match on it as typed: re-running a shop's export finds its orders. */
-	[CRM_FT_EXTREF] = { TYPE("text", text_value, ""), .key = "" },
+	[CRM_FT_EXTREF] = { TYPE("text", text_value, ""), .key = "", .pure = 1 },
 };
 
 const struct crm_type *crm_type_of(const struct crm_fielddef *d)
@@ -335,6 +335,54 @@ static void colvals_add(struct crm_colvals *cv, const char *suffix, char *val)
 {
 	cv->suffix[cv->n] = suffix;
 	cv->val[cv->n++] = val;
+}
+
+const struct crm_ready *crm_ready_find(const struct crm_ready *list, size_t n,
+                                       const struct crm_fielddef *d, const char *src)
+{
+	for (size_t i = 0; src && i < n; i++)
+		if (list[i].d == d && !strcmp(list[i].src, src))
+			return &list[i];
+	return NULL;
+}
+
+/* The number of columns field d writes: its derived ones, then its own. */
+static int column_count(const struct crm_type *t)
+{
+	int n = 0;
+
+	while (n < CRM_DERIVED_MAX && t->derived[n].suffix)
+		n++;
+	return n + 1;
+}
+
+int crm_field_columns_ready(const struct crm_ready *rd, struct crm_colvals *cv)
+{
+	const struct crm_type *t = crm_type_of(rd->d);
+	int last = column_count(t) - 1;
+
+	if (!t->pure || rd->n != last + 1)
+		return CRM_EDATA;
+	cv->def = rd->d;
+	cv->n = 0;
+	for (int i = 0; i <= last; i++) {
+		char *v = rd->val[i] ? strdup(rd->val[i]) : NULL;
+
+		if (rd->val[i] && !v) {
+			crm_colvals_free(cv);
+			return crm_error_nomem();
+		}
+		colvals_add(cv, i < last ? t->derived[i].suffix : "", v);
+	}
+	return CRM_OK;
+}
+
+const char *crm_ready_normal(const struct crm_ready *rd)
+{
+	const struct crm_type *t = crm_type_of(rd->d);
+
+	/* Derived columns come first, and the first is the normal form. */
+	return t->pure && !t->normal && rd->n == column_count(t) ? rd->val[0] : NULL;
 }
 
 int crm_field_columns(crm_db *db, const struct crm_fielddef *d, const char *v, const char *region,

@@ -50,6 +50,8 @@ struct rowstate {
 	crm_buf note;
 	char **owned;
 	size_t nowned;
+	struct crm_ready *ready; /* columns made ahead (crm_import_ahead), one a field */
+	size_t nready;
 };
 
 /* A set of record ids as a bitmap: ids are dense from 1, so a million
@@ -200,9 +202,10 @@ int crm_import_begin(crm_import **out, crm_db *db, const struct crm_import_opts 
 	imp->e = o->entity;
 	imp->o = *o;
 	imp->rs.val = calloc(imp->e->nfields, sizeof *imp->rs.val);
+	imp->rs.ready = calloc(imp->e->nfields, sizeof *imp->rs.ready);
 	imp->refs = crm_memo_new(REF_SLOTS);
 	db->phases = o->timed ? calloc(1, sizeof *db->phases) : NULL;
-	if (!imp->rs.val || !imp->refs || (o->timed && !db->phases))
+	if (!imp->rs.val || !imp->rs.ready || !imp->refs || (o->timed && !db->phases))
 		rc = crm_error_nomem();
 	else if (!(rc = crm_db_writable(db)) && !(rc = parse_keys(imp, o->key ? o->key : default_key(imp->e))))
 		rc = next_batch(db, &db->batch);
@@ -379,6 +382,7 @@ static void rowstate_clear(struct rowstate *rs, size_t nfields)
 	memset(rs->line, 0, sizeof rs->line);
 	rs->has_line = 0;
 	rs->new_company = 0;
+	rs->nready = 0;
 	crm_buf_clear(&rs->note);
 	crm_buf_clear(&rs->refs);
 }
@@ -605,6 +609,7 @@ static char *row_region(crm_import *imp)
 static int key_value(crm_import *imp, const struct crm_fielddef *d, const char *value,
                      char **norm)
 {
+	const struct crm_ready *rd;
 	char *region = NULL;
 	int rc;
 
@@ -616,8 +621,11 @@ static int key_value(crm_import *imp, const struct crm_fielddef *d, const char *
 			return crm_error_set(CRM_EDATA, "invalid id '%s'", value);
 		return (*norm = strdup(value)) ? CRM_OK : crm_error_nomem();
 	}
+	rd = crm_ready_find(imp->rs.ready, imp->rs.nready, d, value);
 	if (d->f.type == CRM_FT_NAME)
 		rc = crm_text_key(norm, value);
+	else if (rd && crm_ready_normal(rd))
+		rc = (*norm = strdup(crm_ready_normal(rd))) ? CRM_OK : crm_error_nomem();
 	else {
 		region = d->f.type == CRM_FT_PHONE ? row_region(imp) : NULL;
 		rc = crm_field_value(imp->db, d, value, region, norm);
@@ -1039,6 +1047,44 @@ static int import_record(crm_import *imp, crm_record *r, struct crm_import_resul
 	return rc;
 }
 
+/* Reads the NUL-terminated string at *p, before end, and moves past it;
+ * NULL when there is none. */
+static const char *ahead_text(const char **p, const char *end)
+{
+	const char *s = *p, *nul = s < end ? memchr(s, '\0', (size_t)(end - s)) : NULL;
+
+	*p = nul ? nul + 1 : end;
+	return nul ? s : NULL;
+}
+
+/* Lists in the row state the columns put_ahead made for row, one entry
+ * a field; an entry cut short ends the list. */
+static void take_ahead(crm_import *imp, const struct crm_row *row)
+{
+	const char *p = row->ahead, *end = p + row->nahead;
+	int f;
+
+	while (p && end - p > (ptrdiff_t)sizeof f && imp->rs.nready < imp->e->nfields) {
+		struct crm_ready *rd = &imp->rs.ready[imp->rs.nready];
+
+		memcpy(&f, p, sizeof f);
+		p += sizeof f;
+		if (f < 0 || (size_t)f >= imp->e->nfields || !(rd->src = ahead_text(&p, end)) ||
+		    p >= end || (rd->n = (unsigned char)*p++) > CRM_DERIVED_MAX + 1)
+			return;
+		rd->d = &imp->e->defs[f];
+		for (int j = 0; j < rd->n; j++) {
+			if (p >= end)
+				return;
+			if (!*p++)
+				rd->val[j] = NULL;
+			else if (!(rd->val[j] = ahead_text(&p, end)))
+				return;
+		}
+		imp->rs.nready++;
+	}
+}
+
 static int import_one(crm_import *imp, const struct crm_row *row, struct crm_import_result *res)
 {
 	crm_record *r = NULL;
@@ -1052,6 +1098,8 @@ static int import_one(crm_import *imp, const struct crm_row *row, struct crm_imp
 		return reject(imp, res, NULL, "%s", row->error);
 	if ((rc = crm_record_new(&r, imp->e)))
 		return rc;
+	take_ahead(imp, row);
+	crm_record_ready(r, imp->rs.ready, imp->rs.nready);
 	rc = read_row(imp, row, r, res);
 	if (!rc && res->outcome != CRM_IMPORT_REJECTED)
 		rc = import_record(imp, r, res);
@@ -1097,13 +1145,38 @@ static int ahead_field(crm_import *imp, const char *name)
 	return a->field[a->n++];
 }
 
-void crm_import_ahead(void *arg, const struct crm_row *row)
+/* Appends to out the columns field f stores for value v, when they come
+ * from the value alone: the field's number, v, the number of columns,
+ * then each column's value after a byte saying whether it has one. */
+static void put_ahead(crm_import *imp, crm_buf *out, int f, const char *v)
+{
+	const struct crm_fielddef *d = &imp->e->defs[f];
+	struct crm_colvals cv = { 0 };
+
+	if (!crm_type_of(d)->pure)
+		return;
+	if (crm_field_columns(NULL, d, v, NULL, &cv)) {
+		crm_error_clear(); /* the write says what is wrong with it */
+		return;
+	}
+	crm_buf_put(out, (const char *)&f, sizeof f);
+	crm_buf_put(out, v, strlen(v) + 1);
+	crm_buf_putc(out, (char)cv.n);
+	for (int j = 0; j < cv.n; j++) {
+		crm_buf_putc(out, cv.val[j] != NULL);
+		if (cv.val[j])
+			crm_buf_put(out, cv.val[j], strlen(cv.val[j]) + 1);
+	}
+	crm_colvals_free(&cv);
+}
+
+void crm_import_ahead(void *arg, const struct crm_row *row, crm_buf *out)
 {
 	crm_import *imp = arg;
 	const struct crm_fielddef *defs = imp->e->defs, *phone[4];
 	const char *number[4];
 	size_t nphone = 0;
-	char *cc = NULL, *out;
+	char *cc = NULL, *e164;
 
 	for (size_t i = 0; i < row->n && !row->error; i++) {
 		int f = ahead_field(imp, row->names[i]);
@@ -1117,11 +1190,12 @@ void crm_import_ahead(void *arg, const struct crm_row *row)
 			phone[nphone] = &defs[f];
 			number[nphone++] = v;
 		}
+		put_ahead(imp, out, f, v);
 	}
 	/* As the write will read them: the row's country, else the default. */
 	for (size_t i = 0; i < nphone; i++)
-		if (!crm_field_value(imp->db, phone[i], number[i], cc, &out))
-			free(out);
+		if (!crm_field_value(imp->db, phone[i], number[i], cc, &e164))
+			free(e164);
 	free(cc);
 }
 
@@ -1199,6 +1273,7 @@ void crm_import_free(crm_import *imp)
 		free(imp->custom_keys[k]);
 	rowstate_clear(&imp->rs, imp->rs.val ? imp->e->nfields : 0);
 	free(imp->rs.val);
+	free(imp->rs.ready);
 	free(imp->rs.owned);
 	crm_buf_free(&imp->rs.note);
 	crm_buf_free(&imp->rs.refs);

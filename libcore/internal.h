@@ -338,6 +338,7 @@ struct crm_type {
 	int unique;          /* one live record per normalised value */
 	crm_value_fn normal; /* the form = compares (NULL: the first derived column's, else value's) */
 	const char *fold;    /* SQL function = applies to the column first ("lower"), or NULL */
+	int pure;            /* its columns come from the value alone: no handle, no region */
 };
 
 /* Returns the descriptor of field d's type. */
@@ -357,9 +358,36 @@ struct crm_colvals {
 /* Appends to b the name of cv's column j. */
 int crm_colvals_column(crm_buf *b, const struct crm_colvals *cv, int j);
 
+/* The column values of field d for value src, made on another thread
+ * than the write's (crm_import_ahead), in crm_colvals order; borrowed.  A
+ * record keeps a list of them (crm_record_ready), and a write takes the
+ * one for a field while the record still gives it src. */
+struct crm_ready {
+	const struct crm_fielddef *d;
+	const char *src;
+	const char *val[CRM_DERIVED_MAX + 1];
+	int n;
+};
+
+/* The entry of list for field d and value src, or NULL. */
+const struct crm_ready *crm_ready_find(const struct crm_ready *list, size_t n,
+                                       const struct crm_fielddef *d, const char *src);
+
+/* Fills cv with copies of rd's values; CRM_EDATA when rd is not what
+ * crm_field_columns makes for its field (the caller then makes them). */
+int crm_field_columns_ready(const struct crm_ready *rd, struct crm_colvals *cv);
+
+/* rd's value in the form = compares (crm_field_value's), or NULL when
+ * its type needs the handle for it. */
+const char *crm_ready_normal(const struct crm_ready *rd);
+
+/* Lends r the columns made ahead for its values (n of them), until it is
+ * written or freed. */
+void crm_record_ready(crm_record *r, const struct crm_ready *ready, size_t n);
+
 /* Adds to cv the columns field d stores for value v (NULL clears them),
  * reading national phone numbers as region's; CRM_EDATA naming the field
- * when v is invalid. */
+ * when v is invalid.  db may be NULL for a pure type (crm_type's pure). */
 int crm_field_columns(crm_db *db, const struct crm_fielddef *d, const char *v, const char *region,
                       struct crm_colvals *cv);
 

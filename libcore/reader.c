@@ -247,6 +247,8 @@ int crm_rd_row_done(struct crm_reader *r, struct crm_row *row)
 	row->lens = r->lens;
 	row->line = r->row_line;
 	row->error = r->error;
+	row->ahead = NULL;
+	row->nahead = 0;
 	return 1;
 }
 

@@ -24,7 +24,15 @@ struct crm_record {
 	const struct crm_entity *e;
 	struct assign *a;
 	size_t n, cap;
+	const struct crm_ready *ready; /* columns made ahead (crm_record_ready) */
+	size_t nready;
 };
+
+void crm_record_ready(crm_record *r, const struct crm_ready *ready, size_t n)
+{
+	r->ready = ready;
+	r->nready = n;
+}
 
 int crm_record_new(crm_record **out, const struct crm_entity *e)
 {
@@ -345,6 +353,17 @@ static int record_country(crm_db *db, const crm_record *r, int64_t self, char **
 	return rc;
 }
 
+/* The columns of r's assignment i: those made ahead, if any, else made. */
+static int field_columns(crm_db *db, const crm_record *r, size_t i, const char *country,
+                         struct crm_colvals *cv)
+{
+	const struct assign *a = &r->a[i];
+	const struct crm_ready *rd = crm_ready_find(r->ready, r->nready, a->def, a->value);
+	int rc = rd ? crm_field_columns_ready(rd, cv) : CRM_EDATA;
+
+	return rc == CRM_EDATA ? crm_field_columns(db, a->def, a->value, country, cv) : rc;
+}
+
 static int record_columns(crm_db *db, const crm_record *r, int64_t self, struct rowvals *rv)
 {
 	char *country = NULL;
@@ -366,7 +385,7 @@ static int record_columns(crm_db *db, const crm_record *r, int64_t self, struct 
 			rc = crm_error_set(CRM_EDATA, "%s: cannot be empty (%s)", d->f.name,
 			                   d->f.help);
 		else
-			rc = crm_field_columns(db, d, r->a[i].value, country, &rv->cv[rv->n++]);
+			rc = field_columns(db, r, i, country, &rv->cv[rv->n++]);
 		if (!rc && crm_type_of(d)->unique && r->a[i].value)
 			rc = crm_entity_check_unique(db, r->e, d, rv->cv[rv->n - 1].val[0], self);
 	}

@@ -25,6 +25,7 @@ struct slot {
 	const char **names, **values;
 	size_t *lens, *noff, *voff, cap;
 	crm_buf data;      /* names and values, each ending in a NUL */
+	crm_buf ahead;     /* what the preparation made of the row */
 };
 
 struct crm_rowpipe {
@@ -100,7 +101,7 @@ static int copy_row(struct slot *s, const struct crm_row *row)
 		s->values[i] = s->voff[i] == SIZE_MAX ? NULL : s->data.ptr + s->voff[i];
 	}
 	s->row = (struct crm_row){ row->n, s->names, s->values, s->lens, row->line,
-	                           eoff == SIZE_MAX ? NULL : s->data.ptr + eoff };
+	                           eoff == SIZE_MAX ? NULL : s->data.ptr + eoff, NULL, 0 };
 	return CRM_OK;
 }
 
@@ -121,8 +122,11 @@ static int fill(crm_rowpipe *p, struct slot *s)
 		crm_buf_puts(&s->msg, crm_error_message());
 	}
 	t1 = now_s();
+	crm_buf_clear(&s->ahead);
 	if (rc > 0 && p->prep)
-		p->prep(p->arg, &s->row);
+		p->prep(p->arg, &s->row, &s->ahead);
+	s->row.ahead = s->ahead.len ? s->ahead.ptr : NULL;
+	s->row.nahead = s->ahead.len;
 	s->read_s = t1 - t0;
 	s->prep_s = now_s() - t1;
 	return rc;
@@ -252,6 +256,7 @@ void crm_rowpipe_close(crm_rowpipe *p)
 
 		free(s->names); /* the block of all five arrays */
 		crm_buf_free(&s->data);
+		crm_buf_free(&s->ahead);
 		crm_buf_free(&s->msg);
 	}
 	pthread_cond_destroy(&p->filled);

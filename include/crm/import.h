@@ -12,6 +12,7 @@
 
 #include <stdint.h>
 
+#include "crm/buf.h"
 #include "crm/db.h"
 #include "crm/entity.h"
 #include "crm/reader.h"
@@ -111,10 +112,13 @@ int crm_import_row(crm_import *imp, const struct crm_row *row, struct crm_import
 
 #define CRM_IMPORT_AGAIN 1
 
-/* Reads ahead what row will need, on another thread than the import's:
- * its phone numbers, into the table crm_phone_e164 keeps.  Touches
- * nothing the import's thread uses; a crm_rowpipe_prep for the import. */
-void crm_import_ahead(void *arg, const struct crm_row *row);
+/* Works out ahead what row will need, on another thread than the
+ * import's: its phone numbers, into the table crm_phone_e164 keeps, and
+ * the stored forms of its text, names and email addresses (NFC, the
+ * address's normal form and key), appended to out for crm_import_row to
+ * take.  Touches nothing the import's thread uses; a crm_rowpipe_prep
+ * for the import. */
+void crm_import_ahead(void *arg, const struct crm_row *row, crm_buf *out);
 
 /* Stores in secs the seconds each phase of the rows took, when timed;
  * zeros otherwise.  A record a row creates for a reference (a contact's

@@ -38,6 +38,8 @@ struct crm_row {
 	const size_t *lens;        /* byte length of each value (NULs included) */
 	long line;                 /* line the record starts on, from 1 */
 	const char *error;         /* set when the record itself is malformed */
+	const void *ahead;         /* what a row pipe's preparation made of it, or NULL */
+	size_t nahead;             /* its size in bytes */
 };
 
 typedef struct crm_reader crm_reader;

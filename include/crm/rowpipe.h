@@ -1,11 +1,12 @@
 /* rowpipe.h - reading rows on a second thread, ahead of their use.
  *
  * A bulk import spends most of its time writing, one row after another,
- * while parsing the next rows and reading their phone numbers need no
- * database at all.  A row pipe runs a reader on a thread of its own, with
- * a preparation step per row (an import reads the row's phone numbers
- * there, so that the writing thread finds them done), and hands the rows
- * over in input order.  At most CRM_ROWPIPE_ROWS rows wait, so memory stays
+ * while parsing the next rows and normalising much of their values need
+ * no database at all.  A row pipe runs a reader on a thread of its own,
+ * with a preparation step per row (an import parses the row's phone
+ * numbers there and puts its text and addresses in their stored forms, so
+ * that the writing thread finds them done), and hands the rows over in
+ * input order, each with what its preparation made.  At most CRM_ROWPIPE_ROWS rows wait, so memory stays
  * flat whatever the size of the input.
  *
  * The reader must not block for ever (a regular file, not a terminal or a
@@ -17,6 +18,7 @@
 
 #include <stddef.h>
 
+#include "crm/buf.h"
 #include "crm/reader.h"
 
 #define CRM_ROWPIPE_ROWS 512
@@ -24,8 +26,9 @@
 typedef struct crm_rowpipe crm_rowpipe;
 
 /* Called on the pipe's thread for each row read: must touch nothing the
- * caller's thread uses, and report no errors (it only prepares). */
-typedef void crm_rowpipe_prep(void *arg, const struct crm_row *row);
+ * caller's thread uses, and report no errors (it only prepares).  What it
+ * appends to out comes with the row (its ahead and nahead). */
+typedef void crm_rowpipe_prep(void *arg, const struct crm_row *row, crm_buf *out);
 
 /* Starts reading r (owned by the caller, closed after the pipe) on a
  * second thread, preparing each row with prep (may be NULL).  Unless

@@ -31,11 +31,12 @@ static crm_reader *csv_reader(FILE *f)
 	return r;
 }
 
-/* The preparation step: counts the rows it saw, on the pipe's thread. */
-static void count_rows(void *arg, const struct crm_row *row)
+/* The preparation step: counts the rows it saw, on the pipe's thread,
+ * and passes on "n=" and the row's first value. */
+static void count_rows(void *arg, const struct crm_row *row, crm_buf *out)
 {
-	(void)row;
 	++*(int *)arg;
+	crm_buf_printf(out, "n=%s", row->values[0]);
 }
 
 /* Many more rows than the ring holds come back whole and in order, with
@@ -61,6 +62,14 @@ static void check_order(int ahead)
 		ck_assert_uint_eq(row.lens[1], strlen(want));
 		ck_assert_int_eq(row.line, n + 1);
 		ck_assert_ptr_null(row.error);
+		/* What the preparation made comes with its own row. */
+		snprintf(want, sizeof want, "n=%d", n);
+		if (ahead) {
+			ck_assert_uint_eq(row.nahead, strlen(want));
+			ck_assert_mem_eq(row.ahead, want, row.nahead);
+		} else {
+			ck_assert_ptr_null(row.ahead);
+		}
 		ck_assert_ptr_nonnull(crm_rowpipe_header(p, &nh));
 		ck_assert_uint_eq(nh, 2);
 	}
