@@ -250,7 +250,7 @@ static const struct crm_type types[] = {
 	[CRM_FT_EMAIL] = { TYPE("email", text_value, "_norm"), .key = "_norm", .unique = 1,
 			   .derived = { { "_norm", email_norm }, { "_key", email_key } }, .pure = 1 },
 	[CRM_FT_PHONE] = { TYPE("phone", text_value, "_e164"), .key = "_e164",
-			   .derived = { { "_e164", phone_e164 } } },
+			   .derived = { { "_e164", phone_e164 } }, .pure = 2 },
 	[CRM_FT_COUNTRY] = { TYPE("country", country_value, "") },
 	[CRM_FT_DATE] = { TYPE("date", date_value, "") },
 	[CRM_FT_TIME] = { TYPE("time", time_value, "") },
@@ -356,12 +356,25 @@ static int column_count(const struct crm_type *t)
 	return n + 1;
 }
 
-int crm_field_columns_ready(const struct crm_ready *rd, struct crm_colvals *cv)
+/* Whether rd holds what crm_field_columns makes for its field with region. */
+static int ready_for(const struct crm_ready *rd, const char *region)
+{
+	const struct crm_type *t = crm_type_of(rd->d);
+
+	if (rd->n != column_count(t))
+		return 0;
+	if (t->pure == 2)
+		return rd->region && region ? !strcmp(rd->region, region) : rd->region == region;
+	return t->pure == 1;
+}
+
+int crm_field_columns_ready(const struct crm_ready *rd, const char *region,
+                            struct crm_colvals *cv)
 {
 	const struct crm_type *t = crm_type_of(rd->d);
 	int last = column_count(t) - 1;
 
-	if (!t->pure || rd->n != last + 1)
+	if (!ready_for(rd, region))
 		return CRM_EDATA;
 	cv->def = rd->d;
 	cv->n = 0;
@@ -377,12 +390,10 @@ int crm_field_columns_ready(const struct crm_ready *rd, struct crm_colvals *cv)
 	return CRM_OK;
 }
 
-const char *crm_ready_normal(const struct crm_ready *rd)
+const char *crm_ready_normal(const struct crm_ready *rd, const char *region)
 {
-	const struct crm_type *t = crm_type_of(rd->d);
-
 	/* Derived columns come first, and the first is the normal form. */
-	return t->pure && !t->normal && rd->n == column_count(t) ? rd->val[0] : NULL;
+	return ready_for(rd, region) && !crm_type_of(rd->d)->normal ? rd->val[0] : NULL;
 }
 
 int crm_field_columns(crm_db *db, const struct crm_fielddef *d, const char *v, const char *region,

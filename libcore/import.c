@@ -622,14 +622,13 @@ static int key_value(crm_import *imp, const struct crm_fielddef *d, const char *
 		return (*norm = strdup(value)) ? CRM_OK : crm_error_nomem();
 	}
 	rd = crm_ready_find(imp->rs.ready, imp->rs.nready, d, value);
+	region = d->f.type == CRM_FT_PHONE ? row_region(imp) : NULL;
 	if (d->f.type == CRM_FT_NAME)
 		rc = crm_text_key(norm, value);
-	else if (rd && crm_ready_normal(rd))
-		rc = (*norm = strdup(crm_ready_normal(rd))) ? CRM_OK : crm_error_nomem();
-	else {
-		region = d->f.type == CRM_FT_PHONE ? row_region(imp) : NULL;
+	else if (rd && crm_ready_normal(rd, region))
+		rc = (*norm = strdup(crm_ready_normal(rd, region))) ? CRM_OK : crm_error_nomem();
+	else
 		rc = crm_field_value(imp->db, d, value, region, norm);
-	}
 	free(region);
 	if (rc == CRM_EDATA) {
 		crm_error_clear();
@@ -1057,6 +1056,15 @@ static const char *ahead_text(const char **p, const char *end)
 	return nul ? s : NULL;
 }
 
+/* Reads what put_maybe wrote at *p into *s; 0 when cut short. */
+static int ahead_maybe(const char **p, const char *end, const char **s)
+{
+	if (*p >= end)
+		return 0;
+	*s = NULL;
+	return !*(*p)++ || (*s = ahead_text(p, end));
+}
+
 /* Lists in the row state the columns put_ahead made for row, one entry
  * a field; an entry cut short ends the list. */
 static void take_ahead(crm_import *imp, const struct crm_row *row)
@@ -1070,17 +1078,13 @@ static void take_ahead(crm_import *imp, const struct crm_row *row)
 		memcpy(&f, p, sizeof f);
 		p += sizeof f;
 		if (f < 0 || (size_t)f >= imp->e->nfields || !(rd->src = ahead_text(&p, end)) ||
-		    p >= end || (rd->n = (unsigned char)*p++) > CRM_DERIVED_MAX + 1)
+		    !ahead_maybe(&p, end, &rd->region) || p >= end ||
+		    (rd->n = (unsigned char)*p++) > CRM_DERIVED_MAX + 1)
 			return;
 		rd->d = &imp->e->defs[f];
-		for (int j = 0; j < rd->n; j++) {
-			if (p >= end)
+		for (int j = 0; j < rd->n; j++)
+			if (!ahead_maybe(&p, end, &rd->val[j]))
 				return;
-			if (!*p++)
-				rd->val[j] = NULL;
-			else if (!(rd->val[j] = ahead_text(&p, end)))
-				return;
-		}
 		imp->rs.nready++;
 	}
 }
@@ -1145,38 +1149,47 @@ static int ahead_field(crm_import *imp, const char *name)
 	return a->field[a->n++];
 }
 
-/* Appends to out the columns field f stores for value v, when they come
- * from the value alone: the field's number, v, the number of columns,
- * then each column's value after a byte saying whether it has one. */
-static void put_ahead(crm_import *imp, crm_buf *out, int f, const char *v)
+/* Appends s to out, after a byte saying whether there is one. */
+static void put_maybe(crm_buf *out, const char *s)
+{
+	crm_buf_putc(out, s != NULL);
+	if (s)
+		crm_buf_put(out, s, strlen(s) + 1);
+}
+
+/* Appends to out the columns field f stores for value v with region, when
+ * they need no database: the field's number, v, region, the number of
+ * columns, then each column's value. */
+static void put_ahead(crm_import *imp, crm_buf *out, int f, const char *v, const char *region)
 {
 	const struct crm_fielddef *d = &imp->e->defs[f];
+	int pure = crm_type_of(d)->pure;
 	struct crm_colvals cv = { 0 };
 
-	if (!crm_type_of(d)->pure)
+	if (!pure)
 		return;
-	if (crm_field_columns(NULL, d, v, NULL, &cv)) {
+	/* The handle for the default region only, which is configuration. */
+	if (crm_field_columns(pure == 2 ? imp->db : NULL, d, v, region, &cv)) {
 		crm_error_clear(); /* the write says what is wrong with it */
 		return;
 	}
 	crm_buf_put(out, (const char *)&f, sizeof f);
 	crm_buf_put(out, v, strlen(v) + 1);
+	put_maybe(out, pure == 2 ? region : NULL);
 	crm_buf_putc(out, (char)cv.n);
-	for (int j = 0; j < cv.n; j++) {
-		crm_buf_putc(out, cv.val[j] != NULL);
-		if (cv.val[j])
-			crm_buf_put(out, cv.val[j], strlen(cv.val[j]) + 1);
-	}
+	for (int j = 0; j < cv.n; j++)
+		put_maybe(out, cv.val[j]);
 	crm_colvals_free(&cv);
 }
 
 void crm_import_ahead(void *arg, const struct crm_row *row, crm_buf *out)
 {
 	crm_import *imp = arg;
-	const struct crm_fielddef *defs = imp->e->defs, *phone[4];
+	const struct crm_fielddef *defs = imp->e->defs;
 	const char *number[4];
+	int phone[4];
 	size_t nphone = 0;
-	char *cc = NULL, *e164;
+	char *cc = NULL;
 
 	for (size_t i = 0; i < row->n && !row->error; i++) {
 		int f = ahead_field(imp, row->names[i]);
@@ -1187,15 +1200,14 @@ void crm_import_ahead(void *arg, const struct crm_row *row, crm_buf *out)
 		if (defs[f].f.type == CRM_FT_COUNTRY && !cc && crm_country_normalize(&cc, v))
 			cc = NULL;
 		else if (defs[f].f.type == CRM_FT_PHONE && nphone < 4) {
-			phone[nphone] = &defs[f];
+			phone[nphone] = f;
 			number[nphone++] = v;
-		}
-		put_ahead(imp, out, f, v);
+		} else
+			put_ahead(imp, out, f, v, NULL);
 	}
 	/* As the write will read them: the row's country, else the default. */
 	for (size_t i = 0; i < nphone; i++)
-		if (!crm_field_value(imp->db, phone[i], number[i], cc, &e164))
-			free(e164);
+		put_ahead(imp, out, phone[i], number[i], cc);
 	free(cc);
 }
 

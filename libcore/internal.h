@@ -338,7 +338,10 @@ struct crm_type {
 	int unique;          /* one live record per normalised value */
 	crm_value_fn normal; /* the form = compares (NULL: the first derived column's, else value's) */
 	const char *fold;    /* SQL function = applies to the column first ("lower"), or NULL */
-	int pure;            /* its columns come from the value alone: no handle, no region */
+	/* What its columns come from: 0 needs the handle; 1 the value alone
+	 * (no handle, no region); 2 the value and the region (a phone
+	 * number's), the configuration's default region when none is given. */
+	int pure;
 };
 
 /* Returns the descriptor of field d's type. */
@@ -365,6 +368,7 @@ int crm_colvals_column(crm_buf *b, const struct crm_colvals *cv, int j);
 struct crm_ready {
 	const struct crm_fielddef *d;
 	const char *src;
+	const char *region; /* what they were made for (pure 2), or NULL */
 	const char *val[CRM_DERIVED_MAX + 1];
 	int n;
 };
@@ -374,12 +378,14 @@ const struct crm_ready *crm_ready_find(const struct crm_ready *list, size_t n,
                                        const struct crm_fielddef *d, const char *src);
 
 /* Fills cv with copies of rd's values; CRM_EDATA when rd is not what
- * crm_field_columns makes for its field (the caller then makes them). */
-int crm_field_columns_ready(const struct crm_ready *rd, struct crm_colvals *cv);
+ * crm_field_columns makes for its field with region (the caller then
+ * makes them). */
+int crm_field_columns_ready(const struct crm_ready *rd, const char *region,
+                            struct crm_colvals *cv);
 
-/* rd's value in the form = compares (crm_field_value's), or NULL when
- * its type needs the handle for it. */
-const char *crm_ready_normal(const struct crm_ready *rd);
+/* rd's value in the form = compares (crm_field_value's with region), or
+ * NULL when rd cannot tell. */
+const char *crm_ready_normal(const struct crm_ready *rd, const char *region);
 
 /* Lends r the columns made ahead for its values (n of them), until it is
  * written or freed. */
@@ -387,7 +393,7 @@ void crm_record_ready(crm_record *r, const struct crm_ready *ready, size_t n);
 
 /* Adds to cv the columns field d stores for value v (NULL clears them),
  * reading national phone numbers as region's; CRM_EDATA naming the field
- * when v is invalid.  db may be NULL for a pure type (crm_type's pure). */
+ * when v is invalid.  db may be NULL for a type of pure 1 (crm_type). */
 int crm_field_columns(crm_db *db, const struct crm_fielddef *d, const char *v, const char *region,
                       struct crm_colvals *cv);
 

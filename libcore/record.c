@@ -359,7 +359,7 @@ static int field_columns(crm_db *db, const crm_record *r, size_t i, const char *
 {
 	const struct assign *a = &r->a[i];
 	const struct crm_ready *rd = crm_ready_find(r->ready, r->nready, a->def, a->value);
-	int rc = rd ? crm_field_columns_ready(rd, cv) : CRM_EDATA;
+	int rc = rd ? crm_field_columns_ready(rd, country, cv) : CRM_EDATA;
 
 	return rc == CRM_EDATA ? crm_field_columns(db, a->def, a->value, country, cv) : rc;
 }

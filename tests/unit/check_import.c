@@ -304,9 +304,12 @@ START_TEST(test_undo_with_foreign_keys_off)
 END_TEST
 
 /* Text that needs NFC, spaces to trim, addresses in capitals and in other
- * scripts, a bad address, and a row that updates an earlier one by the
- * normal form of its address. */
+ * scripts, a bad address, a row that updates an earlier one by the normal
+ * form of its address, and national phone numbers: of the row's country
+ * (given after them), or of the stored record's when the row gives none. */
 static const char *const people[] = {
+	"phone=0151 23456789|country=de|first_name=Jo|email=jo@example.org",
+	"first_name=Lee|email=lee@example.org|phone=207 946 0018",
 	"first_name=  Zoe\xcc\x88 |last_name=Cafe\xcc\x81|email= Emile.Dupont@EXAMPLE.org |city=Krako\xcc\x81w",
 	"first_name=Ana|last_name=Bad|email=not-an-address|city=Lund",
 	"first_name=\xef\xac\x81ona|last_name=Ng|email=FIONA+news@Example.COM|city=\xe2\x84\xab",
@@ -382,16 +385,17 @@ START_TEST(test_columns_made_ahead_are_the_writes)
 	crm_buf made = CRM_BUF_INIT;
 
 	fx_close(db);
-	check_made_ahead("contact", "email", "first_name=Lee|email=LEE@example.org", people,
-	                 sizeof people / sizeof people[0], "emile.dupont@example.org");
 	check_made_ahead("company", "name", "name=Init\xc3\xa9\x63h|industry=software", companies,
 	                 sizeof companies / sizeof companies[0], "'consulting'");
+	check_made_ahead("contact", "email", "first_name=Lee|email=LEE@example.org|country=GB", people,
+	                 sizeof people / sizeof people[0], "'+442079460018'");
 	/* Something is made ahead for them, or the comparison shows nothing. */
 	db = fx_open(true);
 	begin("contact", "email", CRM_CONFLICT_UPDATE);
 	test_row_make(&t, people[0]);
 	crm_import_ahead(imp, &t.r, &made);
-	ck_assert_ptr_nonnull(memmem(made.ptr, made.len, "emile.dupont@example.org", 24));
+	ck_assert_ptr_nonnull(memmem(made.ptr, made.len, "jo@example.org", 14));
+	ck_assert_ptr_nonnull(memmem(made.ptr, made.len, "+4915123456789", 14));
 	crm_buf_free(&made);
 	free(t.copy);
 }
