@@ -20,13 +20,14 @@ int crm_audit_add(crm_db *db, const char *entity, int64_t id, const char *action
 	if ((rc = crm_db_stmt(db, &st, sql)))
 		return rc;
 	crm_db_now(db, now);
-	crm_stmt_bind_text(st, 1, now);
-	crm_stmt_bind_text(st, 2, db->user);
-	crm_stmt_bind_text(st, 3, db->program);
-	crm_stmt_bind_text(st, 4, entity);
+	/* Bound without copies: all of them outlive the statement's step. */
+	crm_stmt_bind_kept(st, 1, now);
+	crm_stmt_bind_kept(st, 2, db->user);
+	crm_stmt_bind_kept(st, 3, db->program);
+	crm_stmt_bind_kept(st, 4, entity);
 	crm_stmt_bind_int(st, 5, id);
-	crm_stmt_bind_text(st, 6, action);
-	crm_stmt_bind_text(st, 7, changes);
+	crm_stmt_bind_kept(st, 6, action);
+	crm_stmt_bind_kept(st, 7, changes);
 	if (db->batch)
 		crm_stmt_bind_int(st, 8, db->batch);
 	return crm_stmt_done(st);
