@@ -637,8 +637,6 @@ static int key_value(crm_import *imp, const struct crm_fielddef *d, const char *
 	return rc;
 }
 
-/* Looks up the live records whose key d equals the row's value; stores
- * the match in *id and their number (0, 1 or 2 for several) in *n. */
 static int key_lookup_sql(crm_buf *sql, const struct crm_entity *e,
                           const struct crm_fielddef *d)
 {
@@ -647,6 +645,8 @@ static int key_lookup_sql(crm_buf *sql, const struct crm_entity *e,
 	                      d->f.type == CRM_FT_ID ? "" : " AND archived_at IS NULL");
 }
 
+/* Looks up the live records whose key d equals the row's value; stores
+ * the match in *id and their number (0, 1 or 2 for several) in *n. */
 static int key_lookup(crm_import *imp, const struct crm_fielddef *d, const char *norm,
                       int64_t *id, int *n)
 {

@@ -314,8 +314,7 @@ static void rowvals_free(struct rowvals *rv)
 	free(rv->cv);
 }
 
-/* Stores in *out the country a record has or is given (NULL if none), so
- * that its national phone numbers are read as that country's. */
+/* The SELECT of a record's country, field d. */
 static int country_sql(crm_buf *sql, const struct crm_entity *e, const struct crm_fielddef *d)
 {
 	return crm_buf_printf(sql, "SELECT %s FROM %s WHERE id = ?1", d->column, e->table);

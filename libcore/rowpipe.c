@@ -158,7 +158,9 @@ static void *run(void *arg)
 		if (!p->header)
 			p->header = crm_reader_header(p->r, &p->nheader);
 		p->count++;
-		if (p->caller_waits)
+		/* A caller faster than the reader is woken for a batch of rows,
+		 * not for each: each wake-up is a system call and a switch. */
+		if (p->caller_waits && (p->count >= CRM_ROWPIPE_ROWS / 8 || rc <= 0))
 			pthread_cond_signal(&p->filled);
 		pthread_mutex_unlock(&p->lock);
 	}
