@@ -63,13 +63,13 @@ static int erased_sql(crm_buf *sql, const struct crm_entity *e, const struct crm
 	return crm_buf_printf(sql, "SELECT erased_at IS NOT NULL FROM %s WHERE id = ?1", e->table);
 }
 
-int crm_entity_editable(crm_db *db, const struct crm_entity *e, int64_t id)
+int crm_entity_not_erased(crm_db *db, const struct crm_entity *e, int64_t id)
 {
 	crm_stmt *st;
 	int rc, erased;
 
-	if ((rc = crm_db_writable(db)) || (rc = crm_entity_exists(db, e, id)) || !e->erasable)
-		return rc;
+	if (!e->erasable)
+		return CRM_OK;
 	if ((rc = crm_db_stmt_built(db, &st, erased_sql, e, NULL)))
 		return rc;
 	crm_stmt_bind_int(st, 1, id);
@@ -77,6 +77,15 @@ int crm_entity_editable(crm_db *db, const struct crm_entity *e, int64_t id)
 	crm_stmt_reset(st);
 	return erased ? crm_error_set(CRM_EDATA, "%s %lld was erased and cannot be changed",
 	                              e->name, (long long)id) : CRM_OK;
+}
+
+int crm_entity_editable(crm_db *db, const struct crm_entity *e, int64_t id)
+{
+	int rc;
+
+	if ((rc = crm_db_writable(db)) || (rc = crm_entity_exists(db, e, id)))
+		return rc;
+	return crm_entity_not_erased(db, e, id);
 }
 
 /* Reads the normalised value of unique field d of record id (malloc'd,

@@ -432,6 +432,10 @@ int crm_entity_check_unique(crm_db *db, const struct crm_entity *e,
  * erased (an erased person must not come back through a later change). */
 int crm_entity_editable(crm_db *db, const struct crm_entity *e, int64_t id);
 
+/* The last part of that: fails unless record id, known to exist, was not
+ * erased. */
+int crm_entity_not_erased(crm_db *db, const struct crm_entity *e, int64_t id);
+
 /* Deletes record id, its search entry and what hangs off it; the records
  * referring to it are detached first (audited).  The caller audits the
  * deletion. */

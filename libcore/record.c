@@ -801,9 +801,10 @@ static int write_record(crm_db *db, const crm_record *r, int64_t *id, int adding
 	if (!rc && !held) {
 		rc = write_steps(db, &w, &rv, id, adding, old, new, &n);
 		/* Setting an erased record to what it holds changes nothing, so a
-		 * round trip of a list passes; any real change is refused. */
+		 * round trip of a list passes; any real change is refused.  That it
+		 * exists and may be written was checked above. */
 		if (!rc && n && !adding)
-			rc = crm_entity_editable(db, r->e, *id);
+			rc = crm_entity_not_erased(db, r->e, *id);
 		if (own)
 			rc = crm_db_savepoint_end(db, "crm_write", !n && !adding, rc);
 	}
