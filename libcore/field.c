@@ -244,13 +244,13 @@ static int word_lower(crm_db *db, const struct crm_fielddef *d, const char *v, c
 
 static const struct crm_type types[] = {
 	[CRM_FT_ID] = { TYPE("id", id_value, "") },
-	[CRM_FT_TEXT] = { TYPE("text", text_value, NULL), .pure = 1 },
+	[CRM_FT_TEXT] = { TYPE("text", text_value, NULL), .made_from = CRM_FROM_VALUE },
 	[CRM_FT_NAME] = { .name = "name", .value = text_value, .key = "name_key",
-			  .match = crm_text_fold, .pure = 1 },
+			  .match = crm_text_fold, .made_from = CRM_FROM_VALUE },
 	[CRM_FT_EMAIL] = { TYPE("email", text_value, "_norm"), .key = "_norm", .unique = 1,
-			   .derived = { { "_norm", email_norm }, { "_key", email_key } }, .pure = 1 },
+			   .derived = { { "_norm", email_norm }, { "_key", email_key } }, .made_from = CRM_FROM_VALUE },
 	[CRM_FT_PHONE] = { TYPE("phone", text_value, "_e164"), .key = "_e164",
-			   .derived = { { "_e164", phone_e164 } }, .pure = 2 },
+			   .derived = { { "_e164", phone_e164 } }, .made_from = CRM_FROM_REGION },
 	[CRM_FT_COUNTRY] = { TYPE("country", country_value, "") },
 	[CRM_FT_DATE] = { TYPE("date", date_value, "") },
 	[CRM_FT_TIME] = { TYPE("time", time_value, "") },
@@ -265,7 +265,7 @@ static const struct crm_type types[] = {
 	[CRM_FT_WORD] = { TYPE("word", text_value, ""), .normal = word_lower, .fold = "lower" },
 	[CRM_FT_SCORE] = { TYPE("score", score_value, "") },
 	/* Imports match on it as typed: re-running a shop's export finds its orders. */
-	[CRM_FT_EXTREF] = { TYPE("text", text_value, ""), .key = "", .pure = 1 },
+	[CRM_FT_EXTREF] = { TYPE("text", text_value, ""), .key = "", .made_from = CRM_FROM_VALUE },
 };
 
 const struct crm_type *crm_type_of(const struct crm_fielddef *d)
@@ -363,9 +363,9 @@ static int ready_for(const struct crm_ready *rd, const char *region)
 
 	if (rd->n != column_count(t))
 		return 0;
-	if (t->pure == 2)
+	if (t->made_from == CRM_FROM_REGION)
 		return rd->region && region ? !strcmp(rd->region, region) : rd->region == region;
-	return t->pure == 1;
+	return t->made_from == CRM_FROM_VALUE;
 }
 
 int crm_field_columns_ready(const struct crm_ready *rd, const char *region,

@@ -1163,19 +1163,19 @@ static void put_maybe(crm_buf *out, const char *s)
 static void put_ahead(crm_import *imp, crm_buf *out, int f, const char *v, const char *region)
 {
 	const struct crm_fielddef *d = &imp->e->defs[f];
-	int pure = crm_type_of(d)->pure;
+	enum crm_made_from from = crm_type_of(d)->made_from;
 	struct crm_colvals cv = { 0 };
 
-	if (!pure)
+	if (from == CRM_FROM_DATABASE)
 		return;
 	/* The handle for the default region only, which is configuration. */
-	if (crm_field_columns(pure == 2 ? imp->db : NULL, d, v, region, &cv)) {
+	if (crm_field_columns(from == CRM_FROM_REGION ? imp->db : NULL, d, v, region, &cv)) {
 		crm_error_clear(); /* the write says what is wrong with it */
 		return;
 	}
 	crm_buf_put(out, (const char *)&f, sizeof f);
 	crm_buf_put(out, v, strlen(v) + 1);
-	put_maybe(out, pure == 2 ? region : NULL);
+	put_maybe(out, from == CRM_FROM_REGION ? region : NULL);
 	crm_buf_putc(out, (char)cv.n);
 	for (int j = 0; j < cv.n; j++)
 		put_maybe(out, cv.val[j]);

@@ -325,6 +325,15 @@ typedef int (*crm_value_fn)(crm_db *db, const struct crm_fielddef *d, const char
                             const char *region, char **out);
 
 /* What a field type accepts and how it is stored and compared. */
+/* What a type's columns are made from (crm_type): another thread than
+ * the write's can make them unless they need the database. */
+enum crm_made_from {
+	CRM_FROM_DATABASE, /* the handle (a reference, a date, an amount) */
+	CRM_FROM_VALUE,    /* the value alone: no handle, no region */
+	CRM_FROM_REGION,   /* the value and the region (a phone number's), the
+	                    * configuration's default when none is given */
+};
+
 struct crm_type {
 	const char *name;
 	crm_value_fn value; /* the field's own column: the typed text or its canonical form */
@@ -338,10 +347,7 @@ struct crm_type {
 	int unique;          /* one live record per normalised value */
 	crm_value_fn normal; /* the form = compares (NULL: the first derived column's, else value's) */
 	const char *fold;    /* SQL function = applies to the column first ("lower"), or NULL */
-	/* What its columns come from: 0 needs the handle; 1 the value alone
-	 * (no handle, no region); 2 the value and the region (a phone
-	 * number's), the configuration's default region when none is given. */
-	int pure;
+	enum crm_made_from made_from; /* what its columns need, besides the value */
 };
 
 /* Returns the descriptor of field d's type. */
@@ -368,7 +374,7 @@ int crm_colvals_column(crm_buf *b, const struct crm_colvals *cv, int j);
 struct crm_ready {
 	const struct crm_fielddef *d;
 	const char *src;
-	const char *region; /* what they were made for (pure 2), or NULL */
+	const char *region; /* what they were made for (CRM_FROM_REGION), or NULL */
 	const char *val[CRM_DERIVED_MAX + 1];
 	int n;
 };
@@ -393,7 +399,7 @@ void crm_record_ready(crm_record *r, const struct crm_ready *ready, size_t n);
 
 /* Adds to cv the columns field d stores for value v (NULL clears them),
  * reading national phone numbers as region's; CRM_EDATA naming the field
- * when v is invalid.  db may be NULL for a type of pure 1 (crm_type). */
+ * when v is invalid.  db may be NULL for a type made CRM_FROM_VALUE. */
 int crm_field_columns(crm_db *db, const struct crm_fielddef *d, const char *v, const char *region,
                       struct crm_colvals *cv);
 
