@@ -1046,6 +1046,43 @@ static int import_record(crm_import *imp, crm_record *r, struct crm_import_resul
 	return rc;
 }
 
+/* The columns made ahead of a row (crm_import_ahead) travel with it as
+ * bytes: put_ahead writes a field's, take_ahead lists them for the
+ * write (struct crm_ready), pointing into those bytes. */
+
+/* Appends s to out, after a byte saying whether there is one. */
+static void put_maybe(crm_buf *out, const char *s)
+{
+	crm_buf_putc(out, s != NULL);
+	if (s)
+		crm_buf_put(out, s, strlen(s) + 1);
+}
+
+/* Appends to out the columns field f stores for value v with region, when
+ * they need no database: the field's number, v, region, the number of
+ * columns, then each column's value. */
+static void put_ahead(crm_import *imp, crm_buf *out, int f, const char *v, const char *region)
+{
+	const struct crm_fielddef *d = &imp->e->defs[f];
+	enum crm_made_from from = crm_type_of(d)->made_from;
+	struct crm_colvals cv = { 0 };
+
+	if (from == CRM_FROM_DATABASE)
+		return;
+	/* The handle for the default region only, which is configuration. */
+	if (crm_field_columns(from == CRM_FROM_REGION ? imp->db : NULL, d, v, region, &cv)) {
+		crm_error_clear(); /* the write says what is wrong with it */
+		return;
+	}
+	crm_buf_put(out, (const char *)&f, sizeof f);
+	crm_buf_put(out, v, strlen(v) + 1);
+	put_maybe(out, from == CRM_FROM_REGION ? region : NULL);
+	crm_buf_putc(out, (char)cv.n);
+	for (int j = 0; j < cv.n; j++)
+		put_maybe(out, cv.val[j]);
+	crm_colvals_free(&cv);
+}
+
 /* Reads the NUL-terminated string at *p, before end, and moves past it;
  * NULL when there is none. */
 static const char *ahead_text(const char **p, const char *end)
@@ -1147,39 +1184,6 @@ static int ahead_field(crm_import *imp, const char *name)
 	target_of(imp, name, &t);
 	a->field[a->n] = t.kind == CRM_TO_FIELD ? (int)field_index(imp, t.name) : -1;
 	return a->field[a->n++];
-}
-
-/* Appends s to out, after a byte saying whether there is one. */
-static void put_maybe(crm_buf *out, const char *s)
-{
-	crm_buf_putc(out, s != NULL);
-	if (s)
-		crm_buf_put(out, s, strlen(s) + 1);
-}
-
-/* Appends to out the columns field f stores for value v with region, when
- * they need no database: the field's number, v, region, the number of
- * columns, then each column's value. */
-static void put_ahead(crm_import *imp, crm_buf *out, int f, const char *v, const char *region)
-{
-	const struct crm_fielddef *d = &imp->e->defs[f];
-	enum crm_made_from from = crm_type_of(d)->made_from;
-	struct crm_colvals cv = { 0 };
-
-	if (from == CRM_FROM_DATABASE)
-		return;
-	/* The handle for the default region only, which is configuration. */
-	if (crm_field_columns(from == CRM_FROM_REGION ? imp->db : NULL, d, v, region, &cv)) {
-		crm_error_clear(); /* the write says what is wrong with it */
-		return;
-	}
-	crm_buf_put(out, (const char *)&f, sizeof f);
-	crm_buf_put(out, v, strlen(v) + 1);
-	put_maybe(out, from == CRM_FROM_REGION ? region : NULL);
-	crm_buf_putc(out, (char)cv.n);
-	for (int j = 0; j < cv.n; j++)
-		put_maybe(out, cv.val[j]);
-	crm_colvals_free(&cv);
 }
 
 void crm_import_ahead(void *arg, const struct crm_row *row, crm_buf *out)
