@@ -103,11 +103,16 @@ int crm_contact_reindex(crm_db *db, const char *where, int64_t arg)
 #define NAME_KEY(p) "crm_key(trim(coalesce(" p "first_name, '') || ' ' || coalesce(" \
 	p "last_name, '')))"
 
-/* Whether r gives a person a first name, a last name or an email. */
-static int named(const crm_record *r)
+/* Whether r gives a person a first name, a last name or an email (a
+ * value, when given; else a value or a clearing). */
+static int names(const crm_record *r, int given)
 {
-	return crm_record_value(r, "first_name") || crm_record_value(r, "last_name") ||
-	       crm_record_value(r, "email");
+	static const char *const fields[] = { "first_name", "last_name", "email" };
+
+	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+		if (given ? crm_record_value(r, fields[i]) != NULL : crm_record_has(r, fields[i]))
+			return 1;
+	return 0;
 }
 
 static int contact_after_write(crm_db *db, int64_t id, const crm_record *r, int adding)
@@ -119,9 +124,8 @@ static int contact_after_write(crm_db *db, int64_t id, const crm_record *r, int 
 	 * it was given says whether it has a name.  An update that touches
 	 * none of the three changes neither. */
 	if (adding)
-		empty = !named(r);
-	else if (crm_record_has(r, "first_name") || crm_record_has(r, "last_name") ||
-	         crm_record_has(r, "email")) {
+		empty = !names(r, 1);
+	else if (names(r, 0)) {
 		rc = crm_db_exec_id(db, "UPDATE contacts SET name_key = " NAME_KEY("")
 		                    " WHERE id = ?1", id);
 		/* An erased contact is nameless by law; only writes that change
