@@ -1,11 +1,54 @@
 /* audit.c - the audit log: who changed what, when, through which program. */
 #include <jansson.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "crm/audit.h"
 #include "crm/date.h"
 #include "internal.h"
+
+void crm_audit_forget(crm_db *db)
+{
+	struct crm_audit_run *run = &db->added;
+
+	for (size_t i = 0; i < run->nkeys; i++)
+		free(run->keys[i]);
+	free(run->keys);
+	free(run->defs);
+	free(run->sql);
+	memset(run, 0, sizeof *run);
+}
+
+int crm_audit_flush(crm_db *db)
+{
+	const struct crm_audit_run *run = &db->added;
+	enum crm_phase was;
+	crm_stmt *st;
+	char now[21];
+	int rc, p = 1;
+
+	if (!run->sql)
+		return CRM_OK;
+	was = crm_phase_enter(db, CRM_PHASE_AUDIT);
+	if (!(rc = crm_db_stmt(db, &st, run->sql))) {
+		for (size_t i = 0; i < run->nkeys; i++)
+			crm_stmt_bind_text(st, p++, run->keys[i]);
+		crm_stmt_bind_int(st, p++, run->lo);
+		crm_stmt_bind_int(st, p++, run->hi);
+		crm_db_now(db, now);
+		crm_stmt_bind_text(st, p++, now);
+		crm_stmt_bind_text(st, p++, db->user);
+		crm_stmt_bind_text(st, p++, db->program);
+		crm_stmt_bind_text(st, p++, run->e->name);
+		if (run->batch)
+			crm_stmt_bind_int(st, p, run->batch);
+		rc = crm_stmt_done(st);
+	}
+	crm_audit_forget(db);
+	crm_phase_enter(db, was);
+	return rc;
+}
 
 int crm_audit_add(crm_db *db, const char *entity, int64_t id, const char *action,
                   const char *changes)
@@ -17,7 +60,7 @@ int crm_audit_add(crm_db *db, const char *entity, int64_t id, const char *action
 	char now[21];
 	int rc;
 
-	if ((rc = crm_db_stmt(db, &st, sql)))
+	if ((rc = crm_audit_flush(db)) || (rc = crm_db_stmt(db, &st, sql)))
 		return rc;
 	crm_db_now(db, now);
 	/* Bound without copies: all of them outlive the statement's step. */
@@ -33,20 +76,29 @@ int crm_audit_add(crm_db *db, const char *entity, int64_t id, const char *action
 	return crm_stmt_done(st);
 }
 
+int crm_audit_json_change(crm_buf *b, const char *name, const char *old, const char *new)
+{
+	int bad = crm_json_quote(b, name);
+
+	bad |= crm_buf_puts(b, ":[");
+	bad |= old ? crm_json_quote(b, old) : crm_buf_puts(b, "null");
+	bad |= crm_buf_putc(b, ',');
+	bad |= new ? crm_json_quote(b, new) : crm_buf_puts(b, "null");
+	bad |= crm_buf_putc(b, ']');
+	return bad ? CRM_ENOMEM : CRM_OK;
+}
+
 int crm_audit_change(crm_db *db, const char *entity, int64_t id, const char *action,
                      const char *name, const char *old, const char *new)
 {
 	crm_buf j = CRM_BUF_INIT;
 	int rc;
 
-	crm_buf_putc(&j, '{');
-	crm_json_quote(&j, name);
-	crm_buf_puts(&j, ":[");
-	old ? crm_json_quote(&j, old) : crm_buf_puts(&j, "null");
-	crm_buf_putc(&j, ',');
-	new ? crm_json_quote(&j, new) : crm_buf_puts(&j, "null");
-	crm_buf_puts(&j, "]}");
-	rc = j.len ? crm_audit_add(db, entity, id, action, crm_buf_str(&j)) : crm_error_nomem();
+	if (crm_buf_putc(&j, '{') || crm_audit_json_change(&j, name, old, new) ||
+	    crm_buf_putc(&j, '}'))
+		rc = crm_error_nomem();
+	else
+		rc = crm_audit_add(db, entity, id, action, crm_buf_str(&j));
 	crm_buf_free(&j);
 	return rc;
 }

@@ -129,9 +129,12 @@ enum crm_phase crm_phase_enter(crm_db *db, enum crm_phase ph)
 int crm_db_savepoint(crm_db *db, const char *name)
 {
 	char sql[64];
+	/* A rollback to the savepoint must not take back the audit entries
+	 * of records written before it, which it keeps. */
+	int rc = crm_audit_flush(db);
 
 	snprintf(sql, sizeof sql, "SAVEPOINT %s", name);
-	return crm_db_run(db, sql);
+	return rc ? rc : crm_db_run(db, sql);
 }
 
 int crm_db_savepoint_end(crm_db *db, const char *name, int undo, int rc)
@@ -367,6 +370,7 @@ void crm_db_close(crm_db *db)
 		free(db->cache[i].sql);
 	}
 	crm_rates_forget(db);
+	crm_audit_forget(db);
 	crm_shapes_free(db);
 	sqlite3_close_v2(db->h);
 	free(db->path);
@@ -437,7 +441,8 @@ int crm_db_commit(crm_db *db)
 
 	if (!db->in_tx)
 		return CRM_OK;
-	rc = crm_db_exec(db, "COMMIT");
+	if (!(rc = crm_audit_flush(db)))
+		rc = crm_db_exec(db, "COMMIT");
 
 	if (rc)
 		crm_db_rollback(db);
@@ -450,6 +455,7 @@ void crm_db_rollback(crm_db *db)
 	if (!sqlite3_get_autocommit(db->h))
 		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
 	db->in_tx = 0;
+	crm_audit_forget(db);
 	crm_rates_forget(db); /* they may hold what was rolled back */
 }
 

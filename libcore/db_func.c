@@ -1,7 +1,8 @@
 /* db_func.c - the SQL functions libcore registers on every connection:
  * match keys and folds, money as text, conversion to the base currency,
- * the command's time, and what the configuration says of stages and
- * tasks.  With db.c and stmt.c, the only file that speaks SQLite's API. */
+ * the command's time, what the configuration says of stages and tasks,
+ * and the audit JSON of new records.  With db.c and stmt.c, the only file
+ * that speaks SQLite's API. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -208,6 +209,35 @@ static void sql_stage(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		sqlite3_result_int(ctx, !strcmp(what, "rot_days") ? st->rot_days : st->probability);
 }
 
+/* crm_added(name, value, ...): the audit JSON of a new record,
+ * {"name":[null,"value"],...} without the NULL values, byte for byte as
+ * the write path builds it a record at a time (crm_audit_json_change),
+ * for the creations whose entries are written together (crm_audit_flush). */
+static void sql_added(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	crm_buf b = CRM_BUF_INIT;
+	int bad = crm_buf_putc(&b, '{'), n = 0;
+
+	for (int i = 0; i + 1 < argc && !bad; i += 2) {
+		const char *name = (const char *)sqlite3_value_text(argv[i]);
+		const char *v = (const char *)sqlite3_value_text(argv[i + 1]);
+
+		if (!v || !name)
+			continue;
+		if (n++)
+			bad |= crm_buf_putc(&b, ',');
+		bad |= crm_audit_json_change(&b, name, NULL, v);
+	}
+	bad |= crm_buf_putc(&b, '}');
+	if (bad) {
+		crm_buf_free(&b);
+		sqlite3_result_error_nomem(ctx);
+		return;
+	}
+	n = (int)b.len;
+	sqlite3_result_text(ctx, crm_buf_detach(&b), n, free);
+}
+
 int crm_db_register_functions(crm_db *db)
 {
 	static const struct {
@@ -224,6 +254,7 @@ int crm_db_register_functions(crm_db *db)
 		{ "crm_urgency", 3, 0, sql_urgency },
 		{ "crm_now", 0, 0, sql_now },
 		{ "crm_stage", 3, 0, sql_stage },
+		{ "crm_added", -1, SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, sql_added },
 	};
 	int rc = SQLITE_OK;
 

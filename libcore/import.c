@@ -1242,7 +1242,7 @@ int crm_import_end(crm_import *imp, int64_t *batch)
 	if (imp->spoilt)
 		return crm_error_set(CRM_EFAIL, "a bulk import was ended after CRM_IMPORT_AGAIN");
 	imp->db->defer_index = 0;
-	if ((rc = idset_reindex(imp->db, imp->e, &imp->written)) ||
+	if ((rc = crm_audit_flush(imp->db)) || (rc = idset_reindex(imp->db, imp->e, &imp->written)) ||
 	    (imp->created && (rc = idset_reindex(imp->db, imp->created, &imp->companies))))
 		return rc;
 	/* A batch that wrote nothing has nothing to undo, and recording it

@@ -23,6 +23,21 @@ typedef struct crm_stmt crm_stmt;
 
 struct sqlite3;
 
+/* The creations whose audit entries are written later, together, by one
+ * INSERT ... SELECT (crm_audit_flush): records lo..hi of entity e, all of
+ * one shape, the fields defs[0..n) (NULL for a custom field, whose keys
+ * are keys[0..nkeys)).  sql binds the keys, then lo, hi, the time, user,
+ * program, entity name and batch.  Empty while sql is NULL. */
+struct crm_audit_run {
+	const struct crm_entity *e;
+	char *sql;
+	const struct crm_fielddef **defs;
+	size_t n;
+	char **keys;
+	size_t nkeys;
+	int64_t lo, hi, batch;
+};
+
 struct crm_db {
 	struct sqlite3 *h; /* used by db.c and stmt.c only */
 	struct {
@@ -64,6 +79,7 @@ struct crm_db {
 	 * it earns its loyalty points once they are in (purchase.c). */
 	int lines_follow;
 	struct crm_rates *rates; /* the rates in memory, loaded when first needed */
+	struct crm_audit_run added; /* creations whose audit entries wait */
 };
 
 struct crm_phases {
@@ -230,6 +246,17 @@ int crm_query_sql(struct crm_query *q, const char *sql);
 /* Appends an audit entry (entity, id, action, changes JSON or NULL). */
 int crm_audit_add(crm_db *db, const char *entity, int64_t id, const char *action,
                   const char *changes);
+
+/* Writes the audit entries of the creations that wait (struct
+ * crm_audit_run); crm_audit_add, crm_import_end and crm_db_commit call it
+ * first, so entries keep the order of their writes.  crm_audit_forget
+ * drops them, for a rollback. */
+int crm_audit_flush(crm_db *db);
+void crm_audit_forget(crm_db *db);
+
+/* Appends one change of an audit entry's JSON, "name":[old,new] (NULL:
+ * null), as every writer of the audit spells it. */
+int crm_audit_json_change(crm_buf *b, const char *name, const char *old, const char *new);
 
 /* Appends an audit entry of one change, {"name":[old,new]} (NULL: null). */
 int crm_audit_change(crm_db *db, const char *entity, int64_t id, const char *action,

@@ -3,7 +3,8 @@
  * Every write validates and normalises each value by its field type (see
  * field.c), keeps what the user typed beside the normalised form, and
  * audits the output values old -> new, read back through the same
- * expressions `list` uses.
+ * expressions `list` uses; a bulk import's new records are read back and
+ * audited many at a time (audit_later).
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -175,7 +176,7 @@ int crm_record_set_pair(crm_record *r, const char *pair)
  * file's columns, so each text is built once for the import, not once a
  * row: building it again took 8% of a bulk import's time. */
 enum shape_use { SHAPE_INSERT, SHAPE_READ_NEW, SHAPE_READ_OLD, SHAPE_HELD, SHAPE_UPDATE,
-                 SHAPE_BUILT };
+                 SHAPE_AUDIT_RUN, SHAPE_BUILT };
 
 #define SHAPES 32 /* a person's, a company's made for it, their checks, and room */
 
@@ -533,6 +534,18 @@ static const struct crm_fielddef *watch_def(const struct watch *w, size_t i)
 	return i < w->r->n ? w->r->a[i].def : w->extra[i - w->r->n];
 }
 
+/* Appends to sql the output value of w's field i; a custom field's key is
+ * parameter *param, which moves on. */
+static int watch_sql(crm_buf *sql, const struct watch *w, size_t i, int *param)
+{
+	const struct crm_entity *e = w->r->e;
+
+	if (watch_def(w, i))
+		return crm_field_sql(sql, watch_def(w, i));
+	return crm_buf_printf(sql, "(SELECT value FROM %s WHERE %s = t.id AND key = ?%d)",
+	                      e->custom_table, e->custom_fk, (*param)++);
+}
+
 /* Appends to sql the SELECT of the output values of w's fields. */
 static int read_sql(crm_buf *sql, const struct watch *w)
 {
@@ -542,13 +555,34 @@ static int read_sql(crm_buf *sql, const struct watch *w)
 	bad |= crm_buf_puts(sql, "SELECT 0");
 	for (size_t i = 0; i < watch_count(w); i++) {
 		bad |= crm_buf_puts(sql, ", ");
-		if (watch_def(w, i))
-			bad |= crm_field_sql(sql, watch_def(w, i));
-		else
-			bad |= crm_buf_printf(sql, "(SELECT value FROM %s WHERE %s = t.id AND key = ?%d)",
-			                      e->custom_table, e->custom_fk, param++);
+		bad |= watch_sql(sql, w, i, &param);
 	}
 	bad |= crm_buf_printf(sql, " FROM %s t %s WHERE t.id = ?%d", e->table, e->join, param);
+	return bad ? crm_error_nomem() : CRM_OK;
+}
+
+/* Appends to sql the INSERT of the audit entries of new records lo..hi,
+ * all shaped as w's (struct crm_audit_run says what it binds): what
+ * read_sql and changes_json make of one record, for all of them. */
+static int audit_run_sql(crm_buf *sql, const struct watch *w)
+{
+	const struct crm_entity *e = w->r->e;
+	int bad = 0, param = 1, k = 1;
+
+	for (size_t i = 0; i < watch_count(w); i++)
+		k += !watch_def(w, i);
+	bad |= crm_buf_printf(sql, "INSERT INTO audit(at, user, program, entity, entity_id, action,"
+	                      " changes, batch) SELECT ?%d, ?%d, ?%d, ?%d, t.id, 'add', crm_added(",
+	                      k + 2, k + 3, k + 4, k + 5);
+	for (size_t i = 0; i < watch_count(w); i++) {
+		if (watch_def(w, i))
+			bad |= crm_buf_printf(sql, "%s'%s', ", i ? ", " : "", watch_def(w, i)->f.name);
+		else
+			bad |= crm_buf_printf(sql, "%s'custom.' || ?%d, ", i ? ", " : "", param);
+		bad |= watch_sql(sql, w, i, &param);
+	}
+	bad |= crm_buf_printf(sql, "), ?%d FROM %s t %s WHERE t.id BETWEEN ?%d AND ?%d ORDER BY t.id",
+	                      k + 6, e->table, e->join, k, k + 1);
 	return bad ? crm_error_nomem() : CRM_OK;
 }
 
@@ -637,29 +671,25 @@ static int same(const char *a, const char *b)
  * *n receives their number. */
 static int changes_json(crm_buf *b, const struct watch *w, char **old, char **new, int *n)
 {
+	int bad = crm_buf_putc(b, '{');
+
 	*n = 0;
-	crm_buf_putc(b, '{');
 	for (size_t i = 0; i < watch_count(w); i++) {
 		if (same(old[i], new[i]))
 			continue;
 		if ((*n)++)
-			crm_buf_putc(b, ',');
+			bad |= crm_buf_putc(b, ',');
 		if (watch_def(w, i)) {
-			crm_json_quote(b, watch_def(w, i)->f.name);
+			bad |= crm_audit_json_change(b, watch_def(w, i)->f.name, old[i], new[i]);
 		} else {
-			crm_buf clean = CRM_BUF_INIT;
-			crm_buf_printf(&clean, "custom.%s", w->r->a[i].key);
-			crm_json_quote(b, crm_buf_str(&clean));
-			crm_buf_free(&clean);
+			crm_buf custom = CRM_BUF_INIT;
+			bad |= crm_buf_printf(&custom, "custom.%s", w->r->a[i].key);
+			bad |= crm_audit_json_change(b, crm_buf_str(&custom), old[i], new[i]);
+			crm_buf_free(&custom);
 		}
-		crm_buf_putc(b, ':');
-		crm_buf_putc(b, '[');
-		old[i] ? crm_json_quote(b, old[i]) : crm_buf_puts(b, "null");
-		crm_buf_putc(b, ',');
-		new[i] ? crm_json_quote(b, new[i]) : crm_buf_puts(b, "null");
-		crm_buf_putc(b, ']');
 	}
-	return crm_buf_putc(b, '}');
+	bad |= crm_buf_putc(b, '}');
+	return bad ? crm_error_nomem() : CRM_OK;
 }
 
 static void free_values(char **v, size_t n)
@@ -736,6 +766,71 @@ static int holds_already(crm_db *db, const crm_record *r, const struct rowvals *
 	return rc < 0 ? rc : CRM_OK;
 }
 
+#define AUDIT_RUN 8192 /* entries a statement: its journal stays small */
+
+/* Whether new records shaped as w's join the creations that wait. */
+static int same_run(const struct crm_audit_run *run, const struct watch *w)
+{
+	size_t k = 0;
+
+	if (run->e != w->r->e || run->n != watch_count(w))
+		return 0;
+	for (size_t i = 0; i < run->n; i++)
+		if (run->defs[i] != watch_def(w, i) ||
+		    (!run->defs[i] && strcmp(run->keys[k++], w->r->a[i].key)))
+			return 0;
+	return 1;
+}
+
+/* Starts a run of creations that wait with new record id, shaped as w's. */
+static int run_start(crm_db *db, const struct watch *w, int64_t id)
+{
+	struct crm_audit_run *run = &db->added;
+	const char *text = shape_sql(db, w->r, SHAPE_AUDIT_RUN);
+	crm_buf sql = CRM_BUF_INIT;
+	int rc = CRM_OK;
+
+	if (!text && !(rc = audit_run_sql(&sql, w)))
+		text = shape_keep(db, w->r, SHAPE_AUDIT_RUN, crm_buf_str(&sql));
+	run->n = watch_count(w);
+	if (!rc && (!(run->sql = strdup(text)) || !(run->defs = calloc(run->n + 1, sizeof *run->defs)) ||
+	            !(run->keys = calloc(run->n + 1, sizeof *run->keys))))
+		rc = crm_error_nomem();
+	for (size_t i = 0; i < run->n && !rc; i++)
+		if (!(run->defs[i] = watch_def(w, i)) &&
+		    !(run->keys[run->nkeys++] = strdup(w->r->a[i].key)))
+			rc = crm_error_nomem();
+	crm_buf_free(&sql);
+	if (rc) {
+		crm_audit_forget(db);
+		return rc;
+	}
+	run->e = w->r->e;
+	run->lo = run->hi = id;
+	run->batch = db->batch;
+	return CRM_OK;
+}
+
+/* Leaves the audit entry of new record id to crm_audit_flush, which
+ * writes a run of them in one statement, for a bulk import of an entity
+ * whose rules touch nothing but the record itself (self_derived): then
+ * no later write of the import changes what the entry would have read
+ * now.  Any other audit entry writes the run first, so the entries keep
+ * the order a row at a time gives them. */
+static int audit_later(crm_db *db, const struct watch *w, int64_t id)
+{
+	struct crm_audit_run *run = &db->added;
+	int rc;
+
+	if (run->sql && (!same_run(run, w) || id != run->hi + 1 || run->hi - run->lo + 1 >= AUDIT_RUN) &&
+	    (rc = crm_audit_flush(db)))
+		return rc;
+	if (!run->sql)
+		return run_start(db, w, id);
+	run->hi = id;
+	return CRM_OK;
+}
+
 /* Stores the record's columns, then audits what changed.  An update that
  * changes nothing is undone, so updated_at and the audit log stay quiet. */
 static int write_steps(crm_db *db, const struct watch *w, const struct rowvals *rv, int64_t *id,
@@ -755,11 +850,10 @@ static int write_steps(crm_db *db, const struct watch *w, const struct rowvals *
 	if (!rc && !adding)
 		rc = crm_entity_reindex_referrers(db, r->e, "= ?1", *id);
 	crm_phase_enter(db, CRM_PHASE_AUDIT);
-	if (!rc)
-		rc = read_values(db, w, *id, new);
-	if (!rc)
-		rc = changes_json(&json, w, old, new, n);
-	if (!rc && (*n || adding))
+	if (!rc && adding && db->bulk && r->e->self_derived)
+		rc = audit_later(db, w, *id);
+	else if (!rc && !(rc = read_values(db, w, *id, new)) &&
+	         !(rc = changes_json(&json, w, old, new, n)) && (*n || adding))
 		rc = crm_audit_add(db, r->e->name, *id, adding ? "add" : "set", crm_buf_str(&json));
 	crm_buf_free(&json);
 	crm_phase_enter(db, was);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "crm.h"
 #include "fixture.h"
@@ -444,6 +445,72 @@ START_TEST(test_search_entries_of_every_record_written)
 }
 END_TEST
 
+/* Imports 20,000 people into a new database, in bulk or row by row, and
+ * writes its audit log to file out, an entry a line.  The first 10,000
+ * are alike, so a bulk import writes their entries 8,192 at a time; then
+ * their shapes vary (a custom field, a blank name, a new company, tags),
+ * so that what it writes together is cut short and interleaved. */
+static void audit_of_import(int bulk, const char *out)
+{
+	struct crm_import_opts o = { .entity = crm_entity_find("contact"), .source = "test",
+	                             .unknown = CRM_UNKNOWN_KEEP, .bulk = bulk };
+	char pairs[160], cmd[512];
+	int64_t batch;
+
+	fx_close(db);
+	db = fx_open(true);
+	ck_assert_int_eq(crm_import_begin(&imp, db, &o), CRM_OK);
+	for (int i = 1; i <= 20000; i++) {
+		int n = snprintf(pairs, sizeof pairs, "first_name=Ann|email=a%d@example.org", i);
+
+		if (i <= 10000 || i % 9)
+			n += snprintf(pairs + n, sizeof pairs - (size_t)n, "|last_name=Mo%d", i);
+		if (i > 10000 && !(i % 7))
+			n += snprintf(pairs + n, sizeof pairs - (size_t)n, "|Shoe=4\"2");
+		if (i > 10000 && !(i % 50))
+			n += snprintf(pairs + n, sizeof pairs - (size_t)n, "|company=Firm %d", i);
+		if (i > 10000 && !(i % 11))
+			snprintf(pairs + n, sizeof pairs - (size_t)n, "|tags=vip");
+		ck_assert_int_eq(row(pairs), CRM_IMPORT_CREATED);
+	}
+	ck_assert_int_eq(crm_import_end(imp, &batch), CRM_OK);
+	crm_import_free(imp);
+	imp = NULL;
+	ck_assert_int_eq(crm_db_commit(db), CRM_OK);
+	snprintf(cmd, sizeof cmd, "sqlite3 '%s' 'select seq, at, user, program, entity, entity_id,"
+	         " action, changes, batch from audit order by seq' >'%s'", fx_path, out);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+/* The audit entries of the people a bulk import creates, written 8,192 a
+ * statement, are the ones a row at a time writes, in the same order. */
+START_TEST(test_bulk_audit_is_the_row_by_row_audit)
+{
+	char row_log[64], bulk_log[64], cmd[160];
+
+	snprintf(row_log, sizeof row_log, "/tmp/crm-check-audit-%d.row", (int)getpid());
+	snprintf(bulk_log, sizeof bulk_log, "/tmp/crm-check-audit-%d.bulk", (int)getpid());
+	audit_of_import(0, row_log);
+	audit_of_import(1, bulk_log);
+	/* Every kind of entry is there: new people (with the custom field, and
+	 * without a last name), new companies, tags. */
+	ck_assert_int_eq(count_of("select count(*) from audit where entity = 'contact'"
+	                          " and action = 'add'"), 20000);
+	ck_assert_int_eq(count_of("select count(*) from audit where json_extract(changes, '$.'"
+	                          " || char(34) || 'custom.shoe' || char(34) || '[1]')"
+	                          " = '4' || char(34) || '2'"), 1429);
+	ck_assert_int_eq(count_of("select count(*) from audit where action = 'add' and"
+	                          " entity = 'contact' and json_extract(changes, '$.last_name')"
+	                          " is null"), 1111);
+	ck_assert_int_eq(count_of("select count(*) from audit where entity = 'company'"), 200);
+	ck_assert_int_eq(count_of("select count(*) from audit where action = 'tag'"), 909);
+	snprintf(cmd, sizeof cmd, "cmp %s %s", row_log, bulk_log);
+	ck_assert_int_eq(system(cmd), 0);
+	unlink(row_log);
+	unlink(bulk_log);
+}
+END_TEST
+
 Suite *import_suite(void)
 {
 	Suite *s = suite_create("import");
@@ -464,6 +531,7 @@ Suite *import_suite(void)
 	tcase_add_test(tc, test_nothing_changed_records_no_batch);
 	tcase_add_test(tc, test_columns_made_ahead_are_the_writes);
 	tcase_add_test(tc, test_search_entries_of_every_record_written);
+	tcase_add_test(tc, test_bulk_audit_is_the_row_by_row_audit);
 	suite_add_tcase(s, tc);
 	return s;
 }
