@@ -23,14 +23,12 @@ void crm_audit_forget(crm_db *db)
 int crm_audit_flush(crm_db *db)
 {
 	const struct crm_audit_run *run = &db->added;
-	enum crm_phase was;
 	crm_stmt *st;
 	char now[21];
 	int rc, p = 1;
 
 	if (!run->sql)
 		return CRM_OK;
-	was = crm_phase_enter(db, CRM_PHASE_AUDIT);
 	if (!(rc = crm_db_stmt(db, &st, run->sql))) {
 		for (size_t i = 0; i < run->nkeys; i++)
 			crm_stmt_bind_text(st, p++, run->keys[i]);
@@ -46,16 +44,17 @@ int crm_audit_flush(crm_db *db)
 		rc = crm_stmt_done(st);
 	}
 	crm_audit_forget(db);
-	crm_phase_enter(db, was);
+	/* Whatever write it comes before, the failure is not that write's
+	 * bad data: an import must not take it for a row to reject. */
+	if (rc == CRM_EDATA)
+		rc = crm_error_set(CRM_EFAIL, "cannot write the audit log: %s", crm_error_message());
 	return rc;
 }
 
 int crm_audit_add(crm_db *db, const char *entity, int64_t id, const char *action,
                   const char *changes)
 {
-	static const char sql[] =
-		"INSERT INTO audit(at, user, program, entity, entity_id, action, changes, batch)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+	static const char sql[] = CRM_AUDIT_INSERT " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 	crm_stmt *st;
 	char now[21];
 	int rc;

@@ -148,8 +148,12 @@ int crm_db_savepoint_end(crm_db *db, const char *name, int undo, int rc)
 	snprintf(msg, sizeof msg, "%s", crm_error_message());
 	snprintf(sql, sizeof sql, "ROLLBACK TO %s", name);
 	end = undo || rc ? crm_db_run(db, sql) : CRM_OK;
-	if (undo || rc)
+	/* What waits was written after the savepoint (crm_db_savepoint wrote
+	 * the rest), so it went with it. */
+	if (undo || rc) {
+		crm_audit_forget(db);
 		crm_rates_forget(db);
+	}
 	snprintf(sql, sizeof sql, "RELEASE %s", name);
 	if (!end)
 		end = crm_db_run(db, sql);
@@ -394,8 +398,14 @@ static const char *login_name(void)
 
 int crm_db_set_actor(crm_db *db, const char *program, const char *user)
 {
-	char *p = strdup(program), *u = strdup(user ? user : login_name());
+	char *p, *u;
+	/* The audit entries that wait are the old actor's. */
+	int rc = crm_audit_flush(db);
 
+	if (rc)
+		return rc;
+	p = strdup(program);
+	u = strdup(user ? user : login_name());
 	if (!p || !u) {
 		free(p);
 		free(u);

@@ -247,10 +247,14 @@ int crm_query_sql(struct crm_query *q, const char *sql);
 int crm_audit_add(crm_db *db, const char *entity, int64_t id, const char *action,
                   const char *changes);
 
+/* The start of every INSERT of audit entries. */
+#define CRM_AUDIT_INSERT \
+	"INSERT INTO audit(at, user, program, entity, entity_id, action, changes, batch)"
+
 /* Writes the audit entries of the creations that wait (struct
- * crm_audit_run); crm_audit_add, crm_import_end and crm_db_commit call it
- * first, so entries keep the order of their writes.  crm_audit_forget
- * drops them, for a rollback. */
+ * crm_audit_run); crm_audit_add, crm_db_savepoint, crm_db_set_actor,
+ * crm_import_end and crm_db_commit call it first, so entries keep the
+ * order of their writes.  crm_audit_forget drops them, for a rollback. */
 int crm_audit_flush(crm_db *db);
 void crm_audit_forget(crm_db *db);
 

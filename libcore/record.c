@@ -571,9 +571,8 @@ static int audit_run_sql(crm_buf *sql, const struct watch *w)
 
 	for (size_t i = 0; i < watch_count(w); i++)
 		k += !watch_def(w, i);
-	bad |= crm_buf_printf(sql, "INSERT INTO audit(at, user, program, entity, entity_id, action,"
-	                      " changes, batch) SELECT ?%d, ?%d, ?%d, ?%d, t.id, 'add', crm_added(",
-	                      k + 2, k + 3, k + 4, k + 5);
+	bad |= crm_buf_printf(sql, CRM_AUDIT_INSERT " SELECT ?%d, ?%d, ?%d, ?%d, t.id, 'add',"
+	                      " crm_added(", k + 2, k + 3, k + 4, k + 5);
 	for (size_t i = 0; i < watch_count(w); i++) {
 		if (watch_def(w, i))
 			bad |= crm_buf_printf(sql, "%s'%s', ", i ? ", " : "", watch_def(w, i)->f.name);
@@ -811,24 +810,50 @@ static int run_start(crm_db *db, const struct watch *w, int64_t id)
 	return CRM_OK;
 }
 
+/* Whether the audit log has given a seq yet: its first entry is written
+ * at once, so that sqlite_sequence lists the tables in the order a row
+ * at a time fills them. */
+static int audit_begun(crm_db *db, int *begun)
+{
+	crm_stmt *st;
+	int rc = crm_db_stmt(db, &st, "SELECT 1 FROM sqlite_sequence WHERE name = 'audit'");
+
+	if (rc)
+		return rc;
+	rc = crm_stmt_step(st);
+	*begun = rc == CRM_ROW;
+	crm_stmt_reset(st);
+	return rc < 0 ? rc : CRM_OK;
+}
+
 /* Leaves the audit entry of new record id to crm_audit_flush, which
- * writes a run of them in one statement, for a bulk import of an entity
- * whose rules touch nothing but the record itself (self_derived): then
- * no later write of the import changes what the entry would have read
- * now.  Any other audit entry writes the run first, so the entries keep
- * the order a row at a time gives them. */
-static int audit_later(crm_db *db, const struct watch *w, int64_t id)
+ * writes a run of them in one statement (*later 1), or says to write it
+ * now.  It waits only in a bulk import's transaction, and only for an
+ * entity whose rules write nothing but the record itself
+ * (self_derived).  Nothing then changes what the entry would have read
+ * now before the run is written: a later row that names the record is
+ * refused as a repeated key, an update has a savepoint, and any other
+ * audited write (a company made, tags) writes the run first, which also
+ * keeps the entries in the order of the writes. */
+static int audit_later(crm_db *db, const struct watch *w, int64_t id, int *later)
 {
 	struct crm_audit_run *run = &db->added;
 	int rc;
 
+	*later = 0;
+	if (!db->bulk || !db->in_tx || !w->r->e->self_derived)
+		return CRM_OK;
 	if (run->sql && (!same_run(run, w) || id != run->hi + 1 || run->hi - run->lo + 1 >= AUDIT_RUN) &&
 	    (rc = crm_audit_flush(db)))
 		return rc;
-	if (!run->sql)
-		return run_start(db, w, id);
-	run->hi = id;
-	return CRM_OK;
+	if (run->sql) {
+		run->hi = id;
+		*later = 1;
+		return CRM_OK;
+	}
+	if ((rc = audit_begun(db, later)) || !*later)
+		return rc;
+	return run_start(db, w, id);
 }
 
 /* Stores the record's columns, then audits what changed.  An update that
@@ -839,7 +864,7 @@ static int write_steps(crm_db *db, const struct watch *w, const struct rowvals *
 	const crm_record *r = w->r;
 	crm_buf json = CRM_BUF_INIT;
 	enum crm_phase was = crm_phase_enter(db, CRM_PHASE_WRITE);
-	int rc;
+	int rc, later = 0;
 
 	rc = adding ? insert_row(db, r, rv, id) : update_row(db, r, rv, *id);
 	if (!rc)
@@ -850,10 +875,10 @@ static int write_steps(crm_db *db, const struct watch *w, const struct rowvals *
 	if (!rc && !adding)
 		rc = crm_entity_reindex_referrers(db, r->e, "= ?1", *id);
 	crm_phase_enter(db, CRM_PHASE_AUDIT);
-	if (!rc && adding && db->bulk && r->e->self_derived)
-		rc = audit_later(db, w, *id);
-	else if (!rc && !(rc = read_values(db, w, *id, new)) &&
-	         !(rc = changes_json(&json, w, old, new, n)) && (*n || adding))
+	if (!rc && adding)
+		rc = audit_later(db, w, *id, &later);
+	if (!rc && !later && !(rc = read_values(db, w, *id, new)) &&
+	    !(rc = changes_json(&json, w, old, new, n)) && (*n || adding))
 		rc = crm_audit_add(db, r->e->name, *id, adding ? "add" : "set", crm_buf_str(&json));
 	crm_buf_free(&json);
 	crm_phase_enter(db, was);

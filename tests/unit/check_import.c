@@ -8,6 +8,7 @@
 
 #include "crm.h"
 #include "fixture.h"
+#include "../../libcore/internal.h"
 
 static crm_db *db;
 static crm_import *imp;
@@ -511,6 +512,29 @@ START_TEST(test_bulk_audit_is_the_row_by_row_audit)
 }
 END_TEST
 
+/* New people whose audit entries wait are dropped with a savepoint rolled
+ * back, and the ids given again are audited once, with their own values. */
+START_TEST(test_audit_that_waits_goes_with_a_savepoint)
+{
+	struct crm_import_opts o = { .entity = crm_entity_find("contact"), .source = "test",
+	                             .bulk = 1 };
+	int64_t batch;
+
+	ck_assert_int_eq(crm_import_begin(&imp, db, &o), CRM_OK);
+	ck_assert_int_eq(row("first_name=Ann|email=ann@example.org"), CRM_IMPORT_CREATED);
+	ck_assert_int_eq(row("first_name=Bo|email=bo@example.org"), CRM_IMPORT_CREATED);
+	ck_assert_int_eq(crm_db_savepoint(db, "t"), CRM_OK);
+	ck_assert_int_eq(row("first_name=Gone|email=gone@example.org"), CRM_IMPORT_CREATED);
+	ck_assert_int_eq(crm_db_savepoint_end(db, "t", 1, CRM_OK), CRM_OK);
+	ck_assert_int_eq(row("first_name=Cy|email=cy@example.org"), CRM_IMPORT_CREATED);
+	ck_assert_int_eq(res.id, 3);
+	ck_assert_int_eq(crm_import_end(imp, &batch), CRM_OK);
+	ck_assert_int_eq(count_of("select count(*) from audit where action = 'add'"), 3);
+	ck_assert_int_eq(count_of("select count(*) from audit a join contacts c on c.id = a.entity_id"
+	                          " where json_extract(a.changes, '$.email[1]') = c.email"), 3);
+}
+END_TEST
+
 Suite *import_suite(void)
 {
 	Suite *s = suite_create("import");
@@ -532,6 +556,7 @@ Suite *import_suite(void)
 	tcase_add_test(tc, test_columns_made_ahead_are_the_writes);
 	tcase_add_test(tc, test_search_entries_of_every_record_written);
 	tcase_add_test(tc, test_bulk_audit_is_the_row_by_row_audit);
+	tcase_add_test(tc, test_audit_that_waits_goes_with_a_savepoint);
 	suite_add_tcase(s, tc);
 	return s;
 }
