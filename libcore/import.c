@@ -81,6 +81,7 @@ struct crm_import {
 	size_t ncols;
 	struct idset seen;      /* records written or matched by this import */
 	struct idset written;   /* records whose search entries need rebuilding */
+	struct idset updated;   /* and whose referrers' entries name them */
 	struct idset companies; /* records created for references naming them */
 	struct idset grouped;   /* records created with a line: later rows add theirs */
 	/* Keys of grouped records whose row was rejected: the rest of their
@@ -554,22 +555,30 @@ static int idset_has(const struct idset *s, int64_t id)
 	return byte < s->n && (s->bits[byte] >> (id % 8) & 1);
 }
 
-/* Rebuilds the search entries of the records in temp.crm_reindex. */
+/* Rebuilds the search entries of the records in temp.crm_reindex, or
+ * those of the records that refer to them (a person's deals hold the
+ * person's name). */
+typedef int reindex_fn(crm_db *db, const struct crm_entity *e);
+
 static int reindex_listed(crm_db *db, const struct crm_entity *e)
 {
-	int rc = e->reindex(db, "id IN (SELECT id FROM temp.crm_reindex) AND ?1", 1);
-
-	return rc ? rc : crm_db_exec(db, "DELETE FROM temp.crm_reindex");
+	return e->reindex(db, "id IN (SELECT id FROM temp.crm_reindex) AND ?1", 1);
 }
 
-/* Rebuilds the search entries of every record in s, REINDEX_CHUNK records
+static int referrers_listed(crm_db *db, const struct crm_entity *e)
+{
+	return crm_entity_reindex_referrers(db, e, "IN (SELECT id FROM temp.crm_reindex) AND ?1", 1);
+}
+
+/* Rebuilds what fn rebuilds for every record in s, REINDEX_CHUNK records
  * a statement: FTS5 indexes the rows of one statement in bulk, many times
  * faster than one statement per record, while a statement over all of
  * them would hold every page it changes in its journal (in memory for an
  * import).  The ids go through a temporary table, made only now: creating
  * it earlier would make every later ROLLBACK TO (one per unchanged or
  * rejected row) discard all prepared statements. */
-static int idset_reindex(crm_db *db, const struct crm_entity *e, const struct idset *s)
+static int idset_reindex(crm_db *db, const struct crm_entity *e, const struct idset *s,
+                         reindex_fn *fn)
 {
 	crm_stmt *st;
 	size_t listed = 0;
@@ -586,10 +595,10 @@ static int idset_reindex(crm_db *db, const struct crm_entity *e, const struct id
 				crm_stmt_bind_int(st, 1, (int64_t)(i * 8 + (size_t)b));
 				rc = crm_stmt_done(st);
 			}
-			if (!rc && ++listed % REINDEX_CHUNK == 0)
-				rc = reindex_listed(db, e);
+			if (!rc && ++listed % REINDEX_CHUNK == 0 && !(rc = fn(db, e)))
+				rc = crm_db_exec(db, "DELETE FROM temp.crm_reindex");
 		}
-	return rc ? rc : reindex_listed(db, e);
+	return rc ? rc : fn(db, e);
 }
 
 /* The region national phone numbers of the row are read in: its country. */
@@ -933,6 +942,8 @@ static int write_row(crm_import *imp, crm_record *r, int64_t id, struct crm_impo
 	                                                       : CRM_IMPORT_UNCHANGED;
 	if ((rc = idset_add(&imp->seen, id)) || res->outcome == CRM_IMPORT_UNCHANGED)
 		return rc;
+	if (!adding && (rc = idset_add(&imp->updated, id)))
+		return rc;
 	if (imp->rs.new_company && (rc = idset_add(&imp->companies, imp->rs.new_company)))
 		return rc;
 	return idset_add(&imp->written, id);
@@ -1242,8 +1253,11 @@ int crm_import_end(crm_import *imp, int64_t *batch)
 	if (imp->spoilt)
 		return crm_error_set(CRM_EFAIL, "a bulk import was ended after CRM_IMPORT_AGAIN");
 	imp->db->defer_index = 0;
-	if ((rc = crm_audit_flush(imp->db)) || (rc = idset_reindex(imp->db, imp->e, &imp->written)) ||
-	    (imp->created && (rc = idset_reindex(imp->db, imp->created, &imp->companies))))
+	if ((rc = crm_audit_flush(imp->db)) ||
+	    (rc = idset_reindex(imp->db, imp->e, &imp->written, reindex_listed)) ||
+	    (rc = idset_reindex(imp->db, imp->e, &imp->updated, referrers_listed)) ||
+	    (imp->created &&
+	     (rc = idset_reindex(imp->db, imp->created, &imp->companies, reindex_listed))))
 		return rc;
 	/* A batch that wrote nothing has nothing to undo, and recording it
 	 * would make a no-op import change the file. */
@@ -1297,6 +1311,7 @@ void crm_import_free(crm_import *imp)
 	crm_buf_free(&imp->reason);
 	free(imp->seen.bits);
 	free(imp->written.bits);
+	free(imp->updated.bits);
 	free(imp->companies.bits);
 	free(imp->grouped.bits);
 	crm_buf_free(&imp->dropped);

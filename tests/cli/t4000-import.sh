@@ -290,6 +290,25 @@ test_expect_success '--keep-unknown stores custom fields, --ignore-unknown drops
 	grep -q k2@example.org out && ! grep -q blue out
 '
 
+# A deal's search entry holds its person's name, a person's their
+# company's: an import that changes a name changes them too.
+test_expect_success 'an import that renames people and companies brings the entries naming them up to date' '
+	db="$SCRATCH/names.db" &&
+	CRM_DB=$db crm-company add --name "Acme Old" --domain acme.example >/dev/null &&
+	CRM_DB=$db crm-contact add --first-name Ann --last-name Oldname --email ann@names.example \
+		--company "Acme Old" >/dev/null &&
+	CRM_DB=$db crm-deal add --title Big --contact ann@names.example >/dev/null &&
+	printf "email,last_name\nann@names.example,Newname\n" >rename.csv &&
+	CRM_DB=$db crm-import contacts -q --key email --on-conflict update rename.csv &&
+	echo Big >expect &&
+	CRM_DB=$db crm-deal list -s Newname -f title -H >out && test_cmp expect out &&
+	expect_exit 1 env CRM_DB=$db crm-deal list -s Oldname -f title -H &&
+	printf "domain,name\nacme.example,Zenith\n" >rename-co.csv &&
+	CRM_DB=$db crm-import companies -q --key domain --on-conflict update rename-co.csv &&
+	echo ann@names.example >expect &&
+	CRM_DB=$db crm-contact list -s Zenith -f email -H >out && test_cmp expect out
+'
+
 # Bad input: a clear message with file and line, exit 2 or 3, and the
 # database as it was.
 bad_input() {
