@@ -193,6 +193,9 @@ int crm_entity_reindex_referrers(crm_db *db, const struct crm_entity *e, const c
 	crm_buf where = CRM_BUF_INIT;
 	int rc = CRM_OK;
 
+	/* Their writer rebuilds them at its end (crm_import_end, a merge's). */
+	if (db->defer_index)
+		return CRM_OK;
 	for (size_t k = 0; !rc && crm_entity_referrer(e, k, &from, &d); k++) {
 		crm_buf_clear(&where);
 		crm_buf_printf(&where, "%s %s", d->column, ids);

@@ -493,7 +493,8 @@ int crm_entity_referrer(const struct crm_entity *e, size_t k, const struct crm_e
 
 /* Rebuilds the search entries of the records that refer to the records
  * of e whose id is ids ("= ?1", "IN (SELECT ... ?1)"; ?1 bound to arg):
- * they hold their names (a person's deals, a company's members). */
+ * they hold their names (a person's deals, a company's members).  Like
+ * every rebuild, nothing while db->defer_index is set. */
 int crm_entity_reindex_referrers(crm_db *db, const struct crm_entity *e, const char *ids,
                                  int64_t arg);
 
