@@ -35,6 +35,16 @@ static void begin(const char *entity, const char *key, enum crm_conflict conflic
 	ck_assert_int_eq(crm_import_begin(&imp, db, &o), CRM_OK);
 }
 
+/* Begins a bulk import of people. */
+static void begin_bulk(void)
+{
+	struct crm_import_opts o = { .entity = crm_entity_find("contact"), .source = "test",
+	                             .bulk = 1 };
+
+	crm_import_free(imp);
+	ck_assert_int_eq(crm_import_begin(&imp, db, &o), CRM_OK);
+}
+
 /* A row made of "name=value" pairs separated by '|'. */
 struct test_row {
 	char *copy;
@@ -191,11 +201,9 @@ END_TEST
  * asks for the import to be done again, and the import refuses to go on. */
 START_TEST(test_bulk_asks_again_after_a_half_way_reject)
 {
-	struct crm_import_opts o = { .entity = crm_entity_find("contact"), .source = "test",
-	                             .bulk = 1 };
 	int64_t batch;
 
-	ck_assert_int_eq(crm_import_begin(&imp, db, &o), CRM_OK);
+	begin_bulk();
 	ck_assert_int_eq(row("first_name=Ann|email=ann@example.org"), CRM_IMPORT_CREATED);
 	ck_assert_int_eq(row("first_name=Bad|email=nope"), CRM_IMPORT_REJECTED);
 	ck_assert_int_eq(put("email=bad|company=Ghost Ltd"), CRM_IMPORT_AGAIN);
@@ -428,12 +436,10 @@ END_TEST
  * statement, cover every record it wrote: 20,000 people take three. */
 START_TEST(test_search_entries_of_every_record_written)
 {
-	struct crm_import_opts o = { .entity = crm_entity_find("contact"), .source = "test",
-	                             .bulk = 1 };
 	char pairs[64];
 	int64_t batch;
 
-	ck_assert_int_eq(crm_import_begin(&imp, db, &o), CRM_OK);
+	begin_bulk();
 	for (int i = 1; i <= 20000; i++) {
 		snprintf(pairs, sizeof pairs, "first_name=Ann|last_name=Mo%d", i);
 		ck_assert_int_eq(row(pairs), CRM_IMPORT_CREATED);
@@ -516,11 +522,9 @@ END_TEST
  * back, and the ids given again are audited once, with their own values. */
 START_TEST(test_audit_that_waits_goes_with_a_savepoint)
 {
-	struct crm_import_opts o = { .entity = crm_entity_find("contact"), .source = "test",
-	                             .bulk = 1 };
 	int64_t batch;
 
-	ck_assert_int_eq(crm_import_begin(&imp, db, &o), CRM_OK);
+	begin_bulk();
 	ck_assert_int_eq(row("first_name=Ann|email=ann@example.org"), CRM_IMPORT_CREATED);
 	ck_assert_int_eq(row("first_name=Bo|email=bo@example.org"), CRM_IMPORT_CREATED);
 	ck_assert_int_eq(crm_db_savepoint(db, "t"), CRM_OK);
