@@ -815,15 +815,13 @@ static int run_start(crm_db *db, const struct watch *w, int64_t id)
  * at a time fills them. */
 static int audit_begun(crm_db *db, int *begun)
 {
-	crm_stmt *st;
-	int rc = crm_db_stmt(db, &st, "SELECT 1 FROM sqlite_sequence WHERE name = 'audit'");
+	char *name;
+	int rc = crm_db_text_of(db, "SELECT name FROM sqlite_sequence WHERE name = 'audit' AND ?1",
+	                        1, &name);
 
-	if (rc)
-		return rc;
-	rc = crm_stmt_step(st);
-	*begun = rc == CRM_ROW;
-	crm_stmt_reset(st);
-	return rc < 0 ? rc : CRM_OK;
+	*begun = name != NULL;
+	free(name);
+	return rc;
 }
 
 /* Leaves the audit entry of new record id to crm_audit_flush, which
