@@ -216,7 +216,7 @@ static void sql_stage(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 static void sql_added(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	crm_buf b = CRM_BUF_INIT;
-	int bad = crm_buf_putc(&b, '{'), n = 0;
+	int bad = crm_buf_putc(&b, '{'), n = 0, len;
 
 	for (int i = 0; i + 1 < argc && !bad; i += 2) {
 		const char *name = (const char *)sqlite3_value_text(argv[i]);
@@ -234,8 +234,8 @@ static void sql_added(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		sqlite3_result_error_nomem(ctx);
 		return;
 	}
-	n = (int)b.len;
-	sqlite3_result_text(ctx, crm_buf_detach(&b), n, free);
+	len = (int)b.len;
+	sqlite3_result_text(ctx, crm_buf_detach(&b), len, free);
 }
 
 int crm_db_register_functions(crm_db *db)
