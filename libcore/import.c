@@ -80,7 +80,8 @@ struct crm_import {
 	struct column *cols;
 	size_t ncols;
 	struct idset seen;      /* records written or matched by this import */
-	struct idset written;   /* records whose search entries need rebuilding */
+	struct idset added;     /* records created, whose search entries need adding */
+	struct idset written;   /* other records whose search entries need rebuilding */
 	struct idset updated;   /* and whose referrers' entries name them */
 	struct idset companies; /* records created for references naming them */
 	struct idset grouped;   /* records created with a line: later rows add theirs */
@@ -565,6 +566,18 @@ static int reindex_listed(crm_db *db, const struct crm_entity *e)
 	return e->reindex(db, "id IN (SELECT id FROM temp.crm_reindex) AND ?1", 1);
 }
 
+/* The same for records this import created: they have none yet, so
+ * nothing is deleted first (a lookup of every id in the index). */
+static int fresh_listed(crm_db *db, const struct crm_entity *e)
+{
+	int rc;
+
+	db->index_fresh = 1;
+	rc = reindex_listed(db, e);
+	db->index_fresh = 0;
+	return rc;
+}
+
 static int referrers_listed(crm_db *db, const struct crm_entity *e)
 {
 	return crm_entity_reindex_referrers(db, e, "IN (SELECT id FROM temp.crm_reindex) AND ?1", 1);
@@ -946,7 +959,7 @@ static int write_row(crm_import *imp, crm_record *r, int64_t id, struct crm_impo
 		return rc;
 	if (imp->rs.new_company && (rc = idset_add(&imp->companies, imp->rs.new_company)))
 		return rc;
-	return idset_add(&imp->written, id);
+	return idset_add(adding ? &imp->added : &imp->written, id);
 }
 
 /* Decides what a row that matched record id by key does. */
@@ -987,7 +1000,7 @@ static int group_row(crm_import *imp, int64_t id, struct crm_import_result *res)
 	if (rc == CRM_EDATA || rc == CRM_ENOTFOUND)
 		return reject_error(imp, res);
 	res->outcome = CRM_IMPORT_UPDATED;
-	return rc ? rc : idset_add(&imp->written, id);
+	return rc || idset_has(&imp->added, id) ? rc : idset_add(&imp->written, id);
 }
 
 static void count(crm_import *imp, enum crm_outcome o)
@@ -1254,10 +1267,13 @@ int crm_import_end(crm_import *imp, int64_t *batch)
 		return crm_error_set(CRM_EFAIL, "a bulk import was ended after CRM_IMPORT_AGAIN");
 	imp->db->defer_index = 0;
 	if ((rc = crm_audit_flush(imp->db)) ||
+	    (rc = idset_reindex(imp->db, imp->e, &imp->added, fresh_listed)) ||
 	    (rc = idset_reindex(imp->db, imp->e, &imp->written, reindex_listed)) ||
 	    (rc = idset_reindex(imp->db, imp->e, &imp->updated, referrers_listed)) ||
 	    (imp->created &&
-	     (rc = idset_reindex(imp->db, imp->created, &imp->companies, reindex_listed))))
+	     (rc = idset_reindex(imp->db, imp->created, &imp->companies,
+	                         /* A later row may have updated one of its own. */
+	                         imp->created == imp->e ? reindex_listed : fresh_listed))))
 		return rc;
 	/* A batch that wrote nothing has nothing to undo, and recording it
 	 * would make a no-op import change the file. */
@@ -1310,6 +1326,7 @@ void crm_import_free(crm_import *imp)
 	crm_memo_free(imp->refs);
 	crm_buf_free(&imp->reason);
 	free(imp->seen.bits);
+	free(imp->added.bits);
 	free(imp->written.bits);
 	free(imp->updated.bits);
 	free(imp->companies.bits);

@@ -61,6 +61,9 @@ struct crm_db {
 	 * up to date itself, once at the end: FTS5 flushes its pending terms
 	 * at every savepoint, and a bulk write has one per record. */
 	int defer_index;
+	/* Set by that writer while it indexes records it created: they have
+	 * no search entries yet, so a rebuild only adds theirs. */
+	int index_fresh;
 	/* Set by a bulk remover (an undo) that removes the search entries of
 	 * the records it deleted itself, once at the end (crm_entity_delete
 	 * leaves them), for the same reason. */

@@ -79,7 +79,7 @@ int crm_registry_reindex(crm_db *db, const char *fts, const char *table, const c
 	crm_buf_printf(&del, "DELETE FROM %s WHERE rowid IN (SELECT id FROM %s WHERE %s)", fts,
 	               table, where);
 	crm_buf_printf(&ins, select, where);
-	rc = crm_db_exec_id(db, crm_buf_str(&del), arg);
+	rc = db->index_fresh ? CRM_OK : crm_db_exec_id(db, crm_buf_str(&del), arg);
 	if (!rc)
 		rc = crm_db_exec_id(db, crm_buf_str(&ins), arg);
 	crm_buf_free(&del);
