@@ -999,8 +999,10 @@ static int group_row(crm_import *imp, int64_t id, struct crm_import_result *res)
 	rc = imp->e->import_line(imp->db, NULL, id, imp->rs.line, imp->rs.currency, 0);
 	if (rc == CRM_EDATA || rc == CRM_ENOTFOUND)
 		return reject_error(imp, res);
+	/* The record is among those the import created (added): its search
+	 * entry is made at the end with its lines. */
 	res->outcome = CRM_IMPORT_UPDATED;
-	return rc || idset_has(&imp->added, id) ? rc : idset_add(&imp->written, id);
+	return rc;
 }
 
 static void count(crm_import *imp, enum crm_outcome o)
@@ -1266,14 +1268,14 @@ int crm_import_end(crm_import *imp, int64_t *batch)
 	if (imp->spoilt)
 		return crm_error_set(CRM_EFAIL, "a bulk import was ended after CRM_IMPORT_AGAIN");
 	imp->db->defer_index = 0;
+	/* Records created first, then those updated: a record made for a
+	 * reference that a later row updated is in both. */
 	if ((rc = crm_audit_flush(imp->db)) ||
 	    (rc = idset_reindex(imp->db, imp->e, &imp->added, fresh_listed)) ||
-	    (rc = idset_reindex(imp->db, imp->e, &imp->written, reindex_listed)) ||
-	    (rc = idset_reindex(imp->db, imp->e, &imp->updated, referrers_listed)) ||
 	    (imp->created &&
-	     (rc = idset_reindex(imp->db, imp->created, &imp->companies,
-	                         /* A later row may have updated one of its own. */
-	                         imp->created == imp->e ? reindex_listed : fresh_listed))))
+	     (rc = idset_reindex(imp->db, imp->created, &imp->companies, fresh_listed))) ||
+	    (rc = idset_reindex(imp->db, imp->e, &imp->written, reindex_listed)) ||
+	    (rc = idset_reindex(imp->db, imp->e, &imp->updated, referrers_listed)))
 		return rc;
 	/* A batch that wrote nothing has nothing to undo, and recording it
 	 * would make a no-op import change the file. */

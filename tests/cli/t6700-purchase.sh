@@ -188,7 +188,10 @@ test_expect_success 'import: a Shopify export, one row per line item, grouped by
 	crm-purchase list --order-ref "#1001" -f id,person,at,total,lines -H >out &&
 	printf "10\tann@example.org\t2026-10-05T12:02:11Z\t44.80 EUR\t2\n" >expect && test_cmp expect out &&
 	crm-purchase list --order-ref "#1002" -f person,total,lines -H >out &&
-	printf "new@example.org\t30.00 USD\t1\n" >expect && test_cmp expect out
+	printf "new@example.org\t30.00 USD\t1\n" >expect && test_cmp expect out &&
+	# The order'"'"'s second row adds its line: search finds the order by it.
+	crm-purchase list --search poster --order-ref "#1001" -f id -H >out &&
+	echo 10 >expect && test_cmp expect out
 '
 test_expect_success 'import: a WooCommerce export; the total of rows without one is their lines'"'"' sum' '
 	crm-import purchases "$TOP/tests/cli/data/woocommerce-orders.csv" 2>err &&
