@@ -26,13 +26,19 @@ static void teardown(void)
 	fx_close(db);
 }
 
+/* Begins an import with options o, ending any before it. */
+static void begin_with(const struct crm_import_opts *o)
+{
+	crm_import_free(imp);
+	ck_assert_int_eq(crm_import_begin(&imp, db, o), CRM_OK);
+}
+
 static void begin(const char *entity, const char *key, enum crm_conflict conflict)
 {
 	struct crm_import_opts o = { .entity = crm_entity_find(entity), .key = key,
 	                             .conflict = conflict, .source = "test" };
 
-	crm_import_free(imp);
-	ck_assert_int_eq(crm_import_begin(&imp, db, &o), CRM_OK);
+	begin_with(&o);
 }
 
 /* Begins a bulk import of people. */
@@ -41,8 +47,7 @@ static void begin_bulk(void)
 	struct crm_import_opts o = { .entity = crm_entity_find("contact"), .source = "test",
 	                             .bulk = 1 };
 
-	crm_import_free(imp);
-	ck_assert_int_eq(crm_import_begin(&imp, db, &o), CRM_OK);
+	begin_with(&o);
 }
 
 /* A row made of "name=value" pairs separated by '|'. */
