@@ -71,19 +71,21 @@ static const struct crm_fielddef company_fields[] = {
 int crm_registry_reindex(crm_db *db, const char *fts, const char *table, const char *select,
                    const char *where, int64_t arg)
 {
-	crm_buf del = CRM_BUF_INIT, ins = CRM_BUF_INIT;
-	int rc;
+	crm_buf sql = CRM_BUF_INIT;
+	int rc = CRM_OK;
 
 	if (db->defer_index)
 		return CRM_OK;
-	crm_buf_printf(&del, "DELETE FROM %s WHERE rowid IN (SELECT id FROM %s WHERE %s)", fts,
-	               table, where);
-	crm_buf_printf(&ins, select, where);
-	rc = db->index_fresh ? CRM_OK : crm_db_exec_id(db, crm_buf_str(&del), arg);
+	/* Records with no entries yet (db->index_fresh) have none to delete. */
+	if (!db->index_fresh)
+		rc = crm_buf_printf(&sql, "DELETE FROM %s WHERE rowid IN (SELECT id FROM %s WHERE %s)",
+		                    fts, table, where) ? crm_error_nomem()
+		                                       : crm_db_exec_id(db, crm_buf_str(&sql), arg);
+	crm_buf_clear(&sql);
 	if (!rc)
-		rc = crm_db_exec_id(db, crm_buf_str(&ins), arg);
-	crm_buf_free(&del);
-	crm_buf_free(&ins);
+		rc = crm_buf_printf(&sql, select, where) ? crm_error_nomem()
+		                                         : crm_db_exec_id(db, crm_buf_str(&sql), arg);
+	crm_buf_free(&sql);
 	return rc;
 }
 
