@@ -23,7 +23,7 @@
 
 #define MAX_KEYS 8
 #define REF_SLOTS 16384
-#define REINDEX_CHUNK 8192
+#define REINDEX_CHUNK 2048
 
 const char *const crm_line_parts[CRM_LINE_PARTS] = { "sku", "name", "category", "quantity",
 	                                             "price" };
@@ -587,9 +587,11 @@ static int referrers_listed(crm_db *db, const struct crm_entity *e)
  * a statement: FTS5 indexes the rows of one statement in bulk, many times
  * faster than one statement per record, while a statement over all of
  * them would hold every page it changes in its journal (in memory for an
- * import).  The ids go through a temporary table, made only now: creating
- * it earlier would make every later ROLLBACK TO (one per unchanged or
- * rejected row) discard all prepared statements. */
+ * import): at 8,192 records that journal reached 24 MB adding 1,000,000
+ * people to a database of as many, and 2,048 index them as fast.  The ids go
+ * through a temporary table, made only now: creating it earlier would make
+ * every later ROLLBACK TO (one per unchanged or rejected row) discard all
+ * prepared statements. */
 static int idset_reindex(crm_db *db, const struct crm_entity *e, const struct idset *s,
                          reindex_fn *fn)
 {

@@ -67,9 +67,10 @@ int crm_db_commit(crm_db *db);
  * through a memory map. */
 int crm_db_bulk(crm_db *db);
 
-/* Its page cache alone, without the memory map: for a write over every
- * record of a batch (an import, an undo), where the map made rewriting
- * pages slower and counted the whole file in the resident memory. */
+/* A larger page cache (56 MB), without the memory map: for a write over
+ * every record of a batch (an import, an undo), where the map made
+ * rewriting pages slower and counted the whole file in the resident
+ * memory. */
 int crm_db_bulk_cache(crm_db *db);
 
 /* Turns the checking of references, and the actions that keep them
