@@ -52,6 +52,10 @@ struct rowstate {
 	size_t nowned;
 	struct crm_ready *ready; /* columns made ahead (crm_import_ahead), one a field */
 	size_t nready;
+	/* A unique key the row was looked up by, in vain: the stored form no
+	 * live record has (crm_record_absent). */
+	const struct crm_fielddef *absent_def;
+	const char *absent;
 };
 
 /* A set of record ids as a bitmap: ids are dense from 1, so a million
@@ -385,6 +389,8 @@ static void rowstate_clear(struct rowstate *rs, size_t nfields)
 	rs->has_line = 0;
 	rs->new_company = 0;
 	rs->nready = 0;
+	rs->absent_def = NULL;
+	rs->absent = NULL;
 	crm_buf_clear(&rs->note);
 	crm_buf_clear(&rs->refs);
 }
@@ -745,6 +751,16 @@ static int custom_lookup(crm_import *imp, const char *key, const char *value, in
 	return rc < 0 ? rc : CRM_OK;
 }
 
+/* Whether key d compares the column uniqueness is kept on (an email's
+ * normal form), so that a lookup finding no record is the check a new
+ * record's write would make. */
+static int unique_key(const struct crm_fielddef *d)
+{
+	const struct crm_type *t = crm_type_of(d);
+
+	return t->unique && t->key && !strcmp(t->key, t->derived[0].suffix);
+}
+
 /* Finds the existing record the row means: the keys in turn, the first
  * one the row has a value for and that matches decides.  *key receives
  * the index of the key that matched. */
@@ -771,6 +787,11 @@ static int match_keys(crm_import *imp, struct crm_import_result *res, int64_t *i
 			rc = reject(imp, res, key_name(imp, k, name, sizeof name), "%s '%s' matches"
 			            " several %s; choose another --key", key_name(imp, k, name,
 			            sizeof name), v, imp->e->table);
+		if (!rc && norm && !n && unique_key(d)) {
+			imp->rs.absent_def = d;
+			imp->rs.absent = own(&imp->rs, norm);
+			norm = NULL;
+		}
 		free(norm);
 		*key = k;
 	}
@@ -822,6 +843,9 @@ static int ref_target(crm_import *imp, const struct crm_fielddef *d, const char 
 			imp->n.companies++;
 			imp->rs.new_company = id;
 			imp->created = target;
+			/* A record like the row's own: what was free may not be. */
+			if (target == imp->e)
+				imp->rs.absent = NULL;
 		}
 		crm_record_free(r);
 	}
@@ -940,6 +964,8 @@ static int write_row(crm_import *imp, crm_record *r, int64_t id, struct crm_impo
 	if (!rc && line && (derived = imp->e->import_line(imp->db, r, 0, imp->rs.line,
 	                                                  imp->rs.currency, 0)) < 0)
 		rc = derived;
+	if (!rc && adding)
+		crm_record_absent(r, imp->rs.absent_def, imp->rs.absent);
 	if (!rc)
 		rc = adding ? crm_entity_add(imp->db, r, &id)
 		            : crm_entity_update(imp->db, r, id, &changed);

@@ -431,6 +431,12 @@ const char *crm_ready_normal(const struct crm_ready *rd, const char *region);
  * written or freed. */
 void crm_record_ready(crm_record *r, const struct crm_ready *ready, size_t n);
 
+/* Tells the write of new record r that no live record of its entity has
+ * norm as unique field d's stored form: its caller has just looked (an
+ * import matching on d), and the write need not look again.  norm is
+ * borrowed until r is written or freed. */
+void crm_record_absent(crm_record *r, const struct crm_fielddef *d, const char *norm);
+
 /* Adds to cv the columns field d stores for value v (NULL clears them),
  * reading national phone numbers as region's; CRM_EDATA naming the field
  * when v is invalid.  db may be NULL for a type made CRM_FROM_VALUE. */

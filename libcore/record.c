@@ -27,12 +27,20 @@ struct crm_record {
 	size_t n, cap;
 	const struct crm_ready *ready; /* columns made ahead (crm_record_ready) */
 	size_t nready;
+	const struct crm_fielddef *absent_def; /* crm_record_absent */
+	const char *absent;
 };
 
 void crm_record_ready(crm_record *r, const struct crm_ready *ready, size_t n)
 {
 	r->ready = ready;
 	r->nready = n;
+}
+
+void crm_record_absent(crm_record *r, const struct crm_fielddef *d, const char *norm)
+{
+	r->absent_def = d;
+	r->absent = norm;
 }
 
 int crm_record_new(crm_record **out, const struct crm_entity *e)
@@ -364,6 +372,14 @@ static int field_columns(crm_db *db, const crm_record *r, size_t i, const char *
 	return rc == CRM_EDATA ? crm_field_columns(db, a->def, a->value, country, cv) : rc;
 }
 
+/* Whether a new record's unique value cv is known to be free
+ * (crm_record_absent). */
+static int known_absent(const crm_record *r, int64_t self, const struct crm_colvals *cv)
+{
+	return !self && r->absent && cv->def == r->absent_def && cv->val[0] &&
+	       !strcmp(cv->val[0], r->absent);
+}
+
 static int record_columns(crm_db *db, const crm_record *r, int64_t self, struct rowvals *rv)
 {
 	char *country = NULL;
@@ -386,7 +402,8 @@ static int record_columns(crm_db *db, const crm_record *r, int64_t self, struct 
 			                   d->f.help);
 		else
 			rc = field_columns(db, r, i, country, &rv->cv[rv->n++]);
-		if (!rc && crm_type_of(d)->unique && r->a[i].value)
+		if (!rc && crm_type_of(d)->unique && r->a[i].value &&
+		    !known_absent(r, self, &rv->cv[rv->n - 1]))
 			rc = crm_entity_check_unique(db, r->e, d, rv->cv[rv->n - 1].val[0], self);
 	}
 	free(country);

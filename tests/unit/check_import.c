@@ -166,6 +166,26 @@ START_TEST(test_outcomes_by_conflict_mode)
 }
 END_TEST
 
+/* A row matched on email and found nowhere is known to have a free email;
+ * matched on anything else, its email is still checked, before and after
+ * another row takes it. */
+START_TEST(test_unique_email_whatever_the_key)
+{
+	begin("contact", "phone", CRM_CONFLICT_UPDATE);
+	ck_assert_int_eq(row("email=ana@example.org|phone=+12125550100"), CRM_IMPORT_CREATED);
+	ck_assert_int_eq(row("email=ANA@example.org|phone=+12125550199"), CRM_IMPORT_REJECTED);
+	ck_assert_str_eq(res.reason, "email 'ana@example.org' already belongs to contact 1");
+	begin("contact", "email,phone", CRM_CONFLICT_UPDATE);
+	ck_assert_int_eq(row("email=bo@example.org|phone=+12125550100"), CRM_IMPORT_UPDATED);
+	ck_assert_int_eq(res.id, 1);
+	ck_assert_int_eq(row("email=ana@example.org|phone=+12125550177"), CRM_IMPORT_CREATED);
+	ck_assert_int_eq(res.id, 2);
+	begin("contact", "phone", CRM_CONFLICT_UPDATE);
+	ck_assert_int_eq(row("email=ana@example.org|phone=+12125550133"), CRM_IMPORT_REJECTED);
+	ck_assert_str_eq(res.reason, "email 'ana@example.org' already belongs to contact 2");
+}
+END_TEST
+
 START_TEST(test_duplicate_key_in_one_input)
 {
 	begin("contact", NULL, CRM_CONFLICT_UPDATE);
@@ -553,6 +573,7 @@ Suite *import_suite(void)
 	tcase_set_timeout(tc, 30); /* 20,000 rows: 1 s here, 2 under the sanitizers */
 	tcase_add_test(tc, test_key_must_be_indexed);
 	tcase_add_test(tc, test_outcomes_by_conflict_mode);
+	tcase_add_test(tc, test_unique_email_whatever_the_key);
 	tcase_add_test(tc, test_duplicate_key_in_one_input);
 	tcase_add_test(tc, test_fallback_keys_for_companies);
 	tcase_add_test(tc, test_rejected_row_leaves_nothing);
