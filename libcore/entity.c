@@ -33,7 +33,7 @@ int crm_entity_check_unique(crm_db *db, const struct crm_entity *e,
 		other = crm_stmt_int(st, 0);
 	crm_stmt_reset(st);
 	if (other)
-		return crm_error_set(CRM_EDATA, "%s '%s' already belongs to %s %lld", d->f.name,
+		return crm_error_set(CRM_EDATA, "%s: '%s' already belongs to %s %lld", d->f.name,
 		                     norm, e->name, other);
 	return CRM_OK;
 }

@@ -1004,8 +1004,8 @@ static int on_match(crm_import *imp, crm_record *r, int64_t id, size_t key,
 		              (long long)id);
 	res->id = id;
 	if (imp->o.conflict == CRM_CONFLICT_ERROR)
-		return reject(imp, res, name, "%s '%s' already belongs to %s %lld",
-		              name, v, imp->e->name, (long long)id);
+		return reject(imp, res, name, "'%s' already belongs to %s %lld", v,
+		              imp->e->name, (long long)id);
 	if (imp->o.conflict == CRM_CONFLICT_SKIP) {
 		res->outcome = CRM_IMPORT_SKIPPED;
 		return idset_add(&imp->seen, id);

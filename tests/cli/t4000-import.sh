@@ -72,7 +72,7 @@ test_expect_success 'keys match normalised: upper-case email, phone in another f
 '
 test_expect_success '--on-conflict error rejects a record that matches' '
 	expect_exit 3 crm-import contacts --on-conflict error two.csv 2>err &&
-	grep -q "two.csv:2: email: email .new@example.org. already belongs to contact 5" err
+	grep -q "two.csv:2: email: .new@example.org. already belongs to contact 5" err
 '
 test_expect_success 'a key repeated inside one file is reported, not doubled' '
 	printf "email,first_name\ndup@example.org,One\nDUP@example.org,Two\n" >dup.csv &&
