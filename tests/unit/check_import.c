@@ -458,8 +458,8 @@ START_TEST(test_nothing_changed_records_no_batch)
 }
 END_TEST
 
-/* The search entries an import writes at its end, 8,192 records a
- * statement, cover every record it wrote: 20,000 people take three. */
+/* The search entries an import writes at its end, 2,048 records a
+ * statement, cover every record it wrote: 20,000 people take ten. */
 START_TEST(test_search_entries_of_every_record_written)
 {
 	char pairs[64];
