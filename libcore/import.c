@@ -52,10 +52,6 @@ struct rowstate {
 	size_t nowned;
 	struct crm_ready *ready; /* columns made ahead (crm_import_ahead), one a field */
 	size_t nready;
-	/* A unique key the row was looked up by, in vain: the stored form no
-	 * live record has (crm_record_absent). */
-	const struct crm_fielddef *absent_def;
-	const char *absent;
 };
 
 /* A set of record ids as a bitmap: ids are dense from 1, so a million
@@ -389,8 +385,6 @@ static void rowstate_clear(struct rowstate *rs, size_t nfields)
 	rs->has_line = 0;
 	rs->new_company = 0;
 	rs->nready = 0;
-	rs->absent_def = NULL;
-	rs->absent = NULL;
 	crm_buf_clear(&rs->note);
 	crm_buf_clear(&rs->refs);
 }
@@ -753,7 +747,9 @@ static int custom_lookup(crm_import *imp, const char *key, const char *value, in
 
 /* Whether key d compares the column uniqueness is kept on (an email's
  * normal form), so that a lookup finding no record is the check a new
- * record's write would make. */
+ * record's write would make.  The answer holds until that write: what a
+ * row creates on the way is for its references (companies; people for a
+ * purchase), never a record of its own entity. */
 static int unique_key(const struct crm_fielddef *d)
 {
 	const struct crm_type *t = crm_type_of(d);
@@ -763,8 +759,10 @@ static int unique_key(const struct crm_fielddef *d)
 
 /* Finds the existing record the row means: the keys in turn, the first
  * one the row has a value for and that matches decides.  *key receives
- * the index of the key that matched. */
-static int match_keys(crm_import *imp, struct crm_import_result *res, int64_t *id, size_t *key)
+ * the index of the key that matched; r, the row's record, learns of a
+ * unique key found nowhere (crm_record_absent). */
+static int match_keys(crm_import *imp, crm_record *r, struct crm_import_result *res,
+                      int64_t *id, size_t *key)
 {
 	char name[160];
 	int rc = CRM_OK, n = 0;
@@ -788,8 +786,7 @@ static int match_keys(crm_import *imp, struct crm_import_result *res, int64_t *i
 			            " several %s; choose another --key", key_name(imp, k, name,
 			            sizeof name), v, imp->e->table);
 		if (!rc && norm && !n && unique_key(d)) {
-			imp->rs.absent_def = d;
-			imp->rs.absent = own(&imp->rs, norm);
+			crm_record_absent(r, d, own(&imp->rs, norm));
 			norm = NULL;
 		}
 		free(norm);
@@ -801,10 +798,11 @@ static int match_keys(crm_import *imp, struct crm_import_result *res, int64_t *i
 }
 
 /* match_keys, timed as the match phase. */
-static int find_match(crm_import *imp, struct crm_import_result *res, int64_t *id, size_t *key)
+static int find_match(crm_import *imp, crm_record *r, struct crm_import_result *res,
+                      int64_t *id, size_t *key)
 {
 	enum crm_phase was = crm_phase_enter(imp->db, CRM_PHASE_MATCH);
-	int rc = match_keys(imp, res, id, key);
+	int rc = match_keys(imp, r, res, id, key);
 
 	crm_phase_enter(imp->db, was);
 	return rc;
@@ -843,9 +841,6 @@ static int ref_target(crm_import *imp, const struct crm_fielddef *d, const char 
 			imp->n.companies++;
 			imp->rs.new_company = id;
 			imp->created = target;
-			/* A record like the row's own: what was free may not be. */
-			if (target == imp->e)
-				imp->rs.absent = NULL;
 		}
 		crm_record_free(r);
 	}
@@ -964,8 +959,6 @@ static int write_row(crm_import *imp, crm_record *r, int64_t id, struct crm_impo
 	if (!rc && line && (derived = imp->e->import_line(imp->db, r, 0, imp->rs.line,
 	                                                  imp->rs.currency, 0)) < 0)
 		rc = derived;
-	if (!rc && adding)
-		crm_record_absent(r, imp->rs.absent_def, imp->rs.absent);
 	if (!rc)
 		rc = adding ? crm_entity_add(imp->db, r, &id)
 		            : crm_entity_update(imp->db, r, id, &changed);
@@ -1077,7 +1070,7 @@ static int import_record(crm_import *imp, crm_record *r, struct crm_import_resul
 		              " row of it was rejected", key_name(imp, 0, name, sizeof name), group);
 	if (!imp->o.bulk && (rc = crm_db_savepoint(imp->db, "crm_import_row")))
 		return rc;
-	rc = find_match(imp, res, &id, &key);
+	rc = find_match(imp, r, res, &id, &key);
 	if (!rc && res->outcome != CRM_IMPORT_REJECTED && id && imp->rs.has_line &&
 	    idset_has(&imp->seen, id))
 		rc = group_row(imp, id, res);
