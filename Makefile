@@ -26,6 +26,9 @@ endif
 
 PKGS     = sqlite3 yaml-0.1 libutf8proc jansson libical gmime-3.0 libcmark libqrencode
 CPPFLAGS += -Iinclude -D_GNU_SOURCE -DCRM_VERSION='"$(VERSION)"'
+# Where Debian's iso-codes keeps the names of the countries.
+ISO_CODES = $(or $(shell pkg-config --variable=prefix iso-codes 2>/dev/null),/usr)
+CPPFLAGS += -DCRM_ISO_CODES_PREFIX='"$(ISO_CODES)"'
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
             $(shell pkg-config --cflags $(PKGS))

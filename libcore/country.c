@@ -1,9 +1,10 @@
-/* country.c - ISO 3166-1 alpha-2 country codes. */
+/* country.c - ISO 3166-1 alpha-2 country codes; names are country_names.c's. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "crm/error.h"
 #include "crm/norm.h"
+#include "internal.h"
 
 /* Every officially assigned code, sorted for bsearch.  Reserved codes such
  * as UK and EU are left out: they name no country in the standard. */
@@ -54,6 +55,7 @@ int crm_country_normalize(char **out, const char *s)
 {
 	const char *end;
 	char code[3];
+	int rc;
 
 	*out = NULL;
 	s += strspn(s, " \t\n\r\f\v");
@@ -69,6 +71,10 @@ int crm_country_normalize(char **out, const char *s)
 			return *out ? CRM_OK : crm_error_nomem();
 		}
 	}
-	return crm_error_set(CRM_EDATA, "unknown country code '%.*s'",
-			     (int)(end - s), s);
+	if ((rc = crm_country_by_name(code, s)) == CRM_OK) {
+		*out = strdup(code);
+		return *out ? CRM_OK : crm_error_nomem();
+	}
+	return rc == CRM_ENOMEM ? rc : crm_error_set(CRM_EDATA, "unknown country '%.*s'",
+	                                              (int)(end - s), s);
 }

@@ -2,7 +2,7 @@
 # Installs the build and test dependencies of crm that are missing (Debian).
 set -eu
 pkgs="build-essential pkg-config libsqlite3-dev sqlite3 libyaml-dev check
-libutf8proc-dev libphonenumber-dev libjansson-dev libcsv-dev libical-dev jq
+libutf8proc-dev libphonenumber-dev libjansson-dev libcsv-dev libical-dev jq iso-codes
 libgmime-3.0-dev libcmark-dev libqrencode-dev tzdata msmtp python3-aiosmtpd chromium
 fonts-dejavu-core python3-html5lib python3-pil"
 # CI and make fuzz: clang (with libFuzzer) and cppcheck.

@@ -280,6 +280,30 @@ test_expect_success 'mapping file: columns, split, date format, constants, tags,
 	crm-contact list --tag fair2026 -f first_name,last_name,birth_date,source,custom.shoe -H >out &&
 	printf "Maria\tSilva\t1990-12-31\tfair\t42\nJohn\tSmith\t1985-02-01\tfair\t44\n" >expect && test_cmp expect out
 '
+# Exports from other systems name countries, in English or the language
+# of whoever typed them; a national phone number is read in the country
+# the row names.
+test_expect_success 'country names and alpha-3 codes are stored as codes' '
+	cat >countries.csv <<-\EOF &&
+	First Name,Last Name,Email,Phone Number,Country/Region
+	Hans,Meier,hans@countries.example,0171 1234567,Germany
+	Ewa,Nowak,ewa@countries.example,512 345 678,Polska
+	Ana,Souza,ana@countries.example,,BRA
+	Jo,Bloggs,jo@countries.example,020 7946 0018,UK
+	Kim,Lee,kim@countries.example,,Korea
+	EOF
+	expect_exit 3 crm-import contacts countries.csv 2>err &&
+	grep -q "countries.csv:6: country: unknown country .Korea." err &&
+	grep -q "created 4," err &&
+	crm-contact list --where "email~countries.example" -f email,country,phone_e164 -H >out &&
+	cat >expect <<-\EOF &&
+	hans@countries.example	DE	+491711234567
+	ewa@countries.example	PL	+48512345678
+	ana@countries.example	BR	
+	jo@countries.example	GB	+442079460018
+	EOF
+	test_cmp expect out
+'
 test_expect_success '--keep-unknown stores custom fields, --ignore-unknown drops them' '
 	printf "email,Favourite Colour\nk1@example.org,red\n" >k.csv &&
 	crm-import contacts -q --keep-unknown k.csv &&

@@ -376,11 +376,62 @@ START_TEST(test_country_normalize)
 	norm_is(crm_country_normalize, " de ", "DE");
 	norm_is(crm_country_normalize, "Gb", "GB");
 	norm_is(crm_country_normalize, "\tus\n", "US");
-	norm_fails(crm_country_normalize, "XX", "unknown country code 'XX'");
-	norm_fails(crm_country_normalize, "UK", "unknown country code 'UK'");
-	norm_fails(crm_country_normalize, " fra ", "unknown country code 'fra'");
-	norm_fails(crm_country_normalize, "", "unknown country code ''");
+	norm_fails(crm_country_normalize, "XX", "unknown country 'XX'");
+	norm_fails(crm_country_normalize, " EU ", "unknown country 'EU'");
+	norm_fails(crm_country_normalize, "", "unknown country ''");
 	norm_fails(crm_country_normalize, "f", "'f'");
+}
+END_TEST
+
+/* Names as other systems' exports hold them: the standard's English
+ * names, short, official and common, and alpha-3 codes (Debian's
+ * iso-codes), everyday English names, and translations. */
+START_TEST(test_country_names)
+{
+	norm_is(crm_country_normalize, "France", "FR");
+	norm_is(crm_country_normalize, " fra ", "FR");
+	norm_is(crm_country_normalize, "DEU", "DE");
+	norm_is(crm_country_normalize, "GERMANY", "DE");
+	norm_is(crm_country_normalize, "Federal Republic of Germany", "DE");
+	norm_is(crm_country_normalize, "Viet Nam", "VN");
+	norm_is(crm_country_normalize, "Vietnam", "VN");
+	norm_is(crm_country_normalize, "United States of America", "US");
+	norm_is(crm_country_normalize, "U.S.A.", "US");
+	norm_is(crm_country_normalize, "UK", "GB");
+	norm_is(crm_country_normalize, "Russia", "RU");
+	norm_is(crm_country_normalize, "Turkey", "TR");
+	norm_is(crm_country_normalize, "Ivory Coast", "CI");
+	/* Accents, punctuation, "the", "St", "&" and hyphens as people type. */
+	norm_is(crm_country_normalize, "Cote d'Ivoire", "CI");
+	norm_is(crm_country_normalize, "C\xc3\xb4te d\xe2\x80\x99Ivoire", "CI");
+	norm_is(crm_country_normalize, "the Netherlands", "NL");
+	norm_is(crm_country_normalize, "St. Lucia", "LC");
+	norm_is(crm_country_normalize, "Bosnia & Herzegovina", "BA");
+	norm_is(crm_country_normalize, "Guinea Bissau", "GW");
+	norm_is(crm_country_normalize, "Curacao", "CW");
+	/* "Moldova, Republic of" and "Falkland Islands (Malvinas)" shortened. */
+	norm_is(crm_country_normalize, "Moldova", "MD");
+	norm_is(crm_country_normalize, "Falkland Islands", "FK");
+	/* A short name outranks another country's name shortened. */
+	norm_is(crm_country_normalize, "Congo", "CG");
+	/* Translations: German, French, Spanish, Polish, Russian, Chinese,
+	 * Japanese. */
+	norm_is(crm_country_normalize, "Deutschland", "DE");
+	norm_is(crm_country_normalize, "Allemagne", "DE");
+	norm_is(crm_country_normalize, "Espa\xc3\xb1" "a", "ES");
+	norm_is(crm_country_normalize, "Niemcy", "DE");
+	norm_is(crm_country_normalize, "\xd0\xa0\xd0\xbe\xd1\x81\xd1\x81\xd0\xb8\xd0\xb9\xd1\x81\xd0\xba"
+	        "\xd0\xb0\xd1\x8f \xd0\xa4\xd0\xb5\xd0\xb4\xd0\xb5\xd1\x80\xd0\xb0\xd1\x86\xd0\xb8\xd1\x8f",
+	        "RU"); /* Российская Федерация */
+	norm_is(crm_country_normalize, "\xe5\xbe\xb7\xe5\x9b\xbd", "DE");             /* 德国 */
+	norm_is(crm_country_normalize, "\xe3\x83\x89\xe3\x82\xa4\xe3\x83\x84", "DE"); /* ドイツ */
+	/* A name of two countries names neither. */
+	norm_fails(crm_country_normalize, "Korea", "unknown country 'Korea'");
+	norm_fails(crm_country_normalize, "Virgin Islands", "unknown country 'Virgin Islands'");
+	norm_fails(crm_country_normalize, "Atlantis", "unknown country 'Atlantis'");
+	norm_fails(crm_country_normalize, "the", "unknown country 'the'");
+	norm_fails(crm_country_normalize, "...", "unknown country '...'");
+	norm_fails(crm_country_normalize, "\xff", "unknown country");
 }
 END_TEST
 
@@ -441,6 +492,7 @@ Suite *norm_suite(void)
 	tcase_add_checked_fixture(country, setup, NULL);
 	tcase_add_test(country, test_country_valid);
 	tcase_add_test(country, test_country_normalize);
+	tcase_add_test(country, test_country_names);
 	suite_add_tcase(s, country);
 	tcase_add_test(number, test_int_parse);
 	suite_add_tcase(s, number);
