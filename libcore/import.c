@@ -407,6 +407,20 @@ static int is_blank(const char *v)
 	return !v || !v[strspn(v, " \t\r\n")];
 }
 
+/* Whether v is a date of zeros alone ("0/0/00", "0000-00-00 00:00:00"):
+ * Outlook and MySQL write those for no date. */
+static int zero_date_p(const char *v)
+{
+	int zero = 0;
+
+	for (; *v; v++)
+		if (*v == '0')
+			zero = 1;
+		else if (!strchr("/-.: T", *v))
+			return 0;
+	return zero;
+}
+
 static size_t field_index(const crm_import *imp, const char *name)
 {
 	return (size_t)(crm_fielddef_of(crm_entity_field_find(imp->e, name)) - imp->e->defs);
@@ -420,6 +434,8 @@ static int take_field(crm_import *imp, crm_record *r, const struct column *c, co
 	const struct crm_field *f = crm_entity_field_find(imp->e, c->t.name);
 	size_t i = field_index(imp, c->t.name);
 
+	if ((f->type == CRM_FT_DATE || f->type == CRM_FT_TIME) && v && zero_date_p(v))
+		v = "";
 	if (c->date_format && !is_blank(v)) {
 		const char *d = own(rs, reformat_date(c->date_format, v));
 		if (!d)

@@ -304,6 +304,19 @@ test_expect_success 'country names and alpha-3 codes are stored as codes' '
 	EOF
 	test_cmp expect out
 '
+test_expect_success 'a date of zeros is no date, and clears one on update' '
+	printf "First Name,E-mail Address,Birthday\nZed,zed@zero.example,0/0/00\n" >zero.csv &&
+	printf "Zoe,zoe@zero.example,0000-00-00\nZia,zia@zero.example,1990-02-03\n" >>zero.csv &&
+	crm-import contacts -q zero.csv &&
+	crm-contact list --where "email~zero.example" -f first_name,birth_date -H >out &&
+	printf "Zed\t\nZoe\t\nZia\t1990-02-03\n" >expect && test_cmp expect out &&
+	printf "E-mail Address,Birthday\nzia@zero.example,00.00.0000\n" >zero2.csv &&
+	crm-import contacts -q --on-conflict update zero2.csv &&
+	test -z "$(crm-contact list --where email=zia@zero.example -f birth_date -H)" &&
+	printf "E-mail Address,Birthday\nzed@zero.example,0/0/01\n" >zero3.csv &&
+	expect_exit 3 crm-import contacts --on-conflict update zero3.csv 2>err &&
+	grep -q "zero3.csv:2: birth_date: invalid date .0/0/01." err
+'
 test_expect_success '--keep-unknown stores custom fields, --ignore-unknown drops them' '
 	printf "email,Favourite Colour\nk1@example.org,red\n" >k.csv &&
 	crm-import contacts -q --keep-unknown k.csv &&
