@@ -8,7 +8,8 @@
  * their translations in every language iso-codes has a catalogue for.
  * Both are read once per process and kept.  The few everyday English
  * names the standard does not use ("Russia", "UK", "Holland") are listed
- * here.  Without iso-codes installed, those alone are known.
+ * here, with a few in other languages.  Without iso-codes installed,
+ * those alone are known.
  *
  * A name and the name asked for meet by their match key (crm_text_key)
  * with punctuation dropped, hyphens read as spaces, "&" as "and", "St" as
@@ -38,7 +39,7 @@
 #define ISO_MO CRM_ISO_CODES_PREFIX "/share/locale/*/LC_MESSAGES/iso_3166-1.mo"
 #define MO_MAX (4 << 20) /* a catalogue is some 30 kB; anything far larger is not one */
 
-/* Everyday English names that are not the standard's. */
+/* Everyday names that are not the standard's, nor its translations. */
 static const struct {
 	const char *name, *code;
 } aliases[] = {
@@ -58,6 +59,13 @@ static const struct {
 	{ "Vatican City", "VA" },     { "UAE", "AE" },
 	{ "DR Congo", "CD" },         { "Democratic Republic of the Congo", "CD" },
 	{ "Republic of the Congo", "CG" },
+	/* and the everyday names of two countries whose translations are
+	 * their official ones. */
+	{ "\xd0\xa0\xd0\xbe\xd1\x81\xd1\x81\xd0\xb8\xd1\x8f", "RU" }, /* Россия */
+	{ "Russland", "RU" },         { "Rusia", "RU" },
+	{ "R\xc3\xbassia", "RU" },     { "Rosja", "RU" },
+	{ "Gro\xc3\x9f" "britannien", "GB" }, { "Grande-Bretagne", "GB" },
+	{ "Gran Breta\xc3\xb1" "a", "GB" }, { "Gran Bretagna", "GB" },
 };
 
 enum rank { EXACT, SHORTENED };

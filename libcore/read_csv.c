@@ -51,6 +51,32 @@ static void on_record(int c, void *data)
 	((struct csv_state *)r->state)->done = true;
 }
 
+/* The separator of a CSV input that gives none: Excel's "sep=;" line, in
+ * which case the line is no record (*skip), else the first line's commas,
+ * then semicolons (Excel's own in the many countries where the comma is
+ * the decimal mark), then tabs; else a comma. */
+static char sniff(const char *line, size_t len, bool *skip)
+{
+	size_t n[3] = { 0, 0, 0 };
+	bool quoted = false;
+
+	*skip = len >= 5 && !memcmp(line, "sep=", 4) && !strchr("\"\r\n", line[4]) &&
+	        (len == 5 || line[5] == '\n' || (line[5] == '\r' && len >= 7 && line[6] == '\n'));
+	if (*skip)
+		return line[4];
+	for (size_t i = 0; i < len; i++) {
+		if (line[i] == '"')
+			quoted = !quoted;
+		else if (!quoted && line[i] == ',')
+			n[0]++;
+		else if (!quoted && line[i] == ';')
+			n[1]++;
+		else if (!quoted && line[i] == '\t')
+			n[2]++;
+	}
+	return n[0] ? ',' : n[1] ? ';' : n[2] ? '\t' : ',';
+}
+
 static bool blank(const char *line, size_t len)
 {
 	return len == 0 || (len == 1 && line[0] == '\n') ||
@@ -94,6 +120,13 @@ static int csv_next(struct crm_reader *r, struct crm_row *row)
 			if (!st->in_record) {
 				if (blank(line, len))
 					continue;
+				if (!r->delimiter) {
+					bool skip;
+					r->delimiter = sniff(line, len, &skip);
+					csv_set_delim(&st->p, (unsigned char)r->delimiter);
+					if (skip)
+						continue;
+				}
 				crm_rd_row_start(r, r->line);
 				st->in_record = true;
 			}
@@ -134,7 +167,8 @@ int crm_rd_csv_open(struct crm_reader *r)
 	 * default): big steps keep a megabyte-long field from costing
 	 * thousands of copies. */
 	csv_set_blk_size(&st->p, 256 * 1024);
-	csv_set_delim(&st->p, (unsigned char)r->delimiter);
+	if (r->delimiter)
+		csv_set_delim(&st->p, (unsigned char)r->delimiter);
 	csv_set_space_func(&st->p, no_space);
 	r->state = st;
 	r->free = csv_state_free;

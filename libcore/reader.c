@@ -278,6 +278,7 @@ static int store_header(struct crm_reader *r, const char *const *names, size_t n
 	free_header(r);
 	if (!(r->header = calloc(n ? n : 1, sizeof *r->header)))
 		return crm_error_nomem();
+	r->header_line = line;
 	/* A header ending in a delimiter (the ECB's rates, some spreadsheets)
 	 * names no last column: its rows end in one too (read_csv.c). */
 	r->trailing = n > 1 && !*names[n - 1];
@@ -360,7 +361,7 @@ int crm_reader_open(crm_reader **out, FILE *in, const char *name,
 	r->f = in;
 	r->cd = (iconv_t)-1;
 	r->format = o->format;
-	r->delimiter = o->delimiter ? o->delimiter : ',';
+	r->delimiter = o->delimiter;
 	if (!(r->name = strdup(name)))
 		rc = crm_error_nomem();
 	else
@@ -387,6 +388,11 @@ const char *const *crm_reader_header(const crm_reader *r, size_t *n)
 {
 	*n = r->nheader;
 	return (const char *const *)r->header;
+}
+
+long crm_reader_header_line(const crm_reader *r)
+{
+	return r->header_line;
 }
 
 void crm_reader_close(crm_reader *r)

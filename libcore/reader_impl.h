@@ -17,7 +17,7 @@ struct crm_reader {
 	FILE *f;
 	char *name;               /* file name for messages */
 	enum crm_format format;
-	char delimiter;
+	char delimiter;           /* CSV: 0 until the first line shows it */
 	iconv_t cd;               /* (iconv_t)-1 when the input is UTF-8 */
 	char *encoding;
 	/* The decoded input: buf[pos, len) is not consumed yet. */
@@ -40,6 +40,7 @@ struct crm_reader {
 	/* CSV/TSV header, or --columns. */
 	char **header;
 	size_t nheader;
+	long header_line;         /* 0 for --columns */
 	bool trailing;            /* the header ended in a delimiter */
 	void *state;              /* the format's own */
 	int (*next)(struct crm_reader *r, struct crm_row *row);

@@ -237,6 +237,12 @@ const char *const *crm_rowpipe_header(const crm_rowpipe *p, size_t *n)
 	return p->header;
 }
 
+long crm_rowpipe_header_line(const crm_rowpipe *p)
+{
+	/* Set before the header, which a row returned has handed over. */
+	return crm_reader_header_line(p->r);
+}
+
 void crm_rowpipe_times(const crm_rowpipe *p, double *read, double *prep)
 {
 	*read = p->read_s;

@@ -114,11 +114,14 @@ static int check_header(struct run *run, crm_rowpipe *r, const char *name)
 {
 	const char *const *header;
 	size_t n;
+	long line;
 	int rc;
 
-	if ((header = crm_rowpipe_header(r, &n)) && (rc = crm_import_header(run->imp, header, n)))
-		return cli_fail(run->c, crm_exit_status(rc), "%s:1: %s", name, crm_error_message());
-	return 0;
+	if (!(header = crm_rowpipe_header(r, &n)) || !(rc = crm_import_header(run->imp, header, n)))
+		return 0;
+	if (!(line = crm_rowpipe_header_line(r)))
+		return cli_fail(run->c, crm_exit_status(rc), "--columns: %s", crm_error_message());
+	return cli_fail(run->c, crm_exit_status(rc), "%s:%ld: %s", name, line, crm_error_message());
 }
 
 /* Imports every record of one open reader; returns an exit status. */

@@ -61,6 +61,9 @@ long long crm_reader_offset(const crm_reader *r);
  * and stores their number in *n; valid until the reader is closed. */
 const char *const *crm_reader_header(const crm_reader *r, size_t *n);
 
+/* Returns the line the header was read from (0 when --columns gave it). */
+long crm_reader_header_line(const crm_reader *r);
+
 /* Frees the reader; NULL-safe. */
 void crm_reader_close(crm_reader *r);
 

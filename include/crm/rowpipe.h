@@ -48,6 +48,9 @@ long long crm_rowpipe_offset(const crm_rowpipe *p);
  * crm_reader_header. */
 const char *const *crm_rowpipe_header(const crm_rowpipe *p, size_t *n);
 
+/* The line the header was read from: as crm_reader_header_line. */
+long crm_rowpipe_header_line(const crm_rowpipe *p);
+
 /* Seconds the pipe's thread (0 without one) spent reading and preparing the
  * rows returned so far. */
 void crm_rowpipe_times(const crm_rowpipe *p, double *read, double *prep);

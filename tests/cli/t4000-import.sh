@@ -304,6 +304,30 @@ test_expect_success 'country names and alpha-3 codes are stored as codes' '
 	EOF
 	test_cmp expect out
 '
+# Excel writes semicolons where the comma is the decimal mark, and the
+# headers of a German, French or Russian export are in its language.
+test_expect_success 'a semicolon file with German headers, a French and a Russian export' '
+	printf "sep=;\r\nVorname;Nachname;E-Mail-Adresse;Mobiltelefon;Firma;Ort;PLZ;Land;Geburtstag\r\n" >de.csv &&
+	printf "J\303\274rgen;Wei\303\237;juergen@lang.example;0171 1234567;Wei\303\237 GmbH;Berlin;10115;Deutschland;1970-01-02\r\n" >>de.csv &&
+	printf "Pr\303\251nom,Nom de famille,Adresse de messagerie,T\303\251l\303\251phone mobile,Soci\303\251t\303\251,Ville,Code postal,Pays/R\303\251gion\n" >fr.csv &&
+	printf "\303\211milie,Durand,emilie@lang.example,06 12 34 56 78,ACME SA,Lyon,69001,France\n" >>fr.csv &&
+	printf "\320\230\320\274\321\217,\320\244\320\260\320\274\320\270\320\273\320\270\321\217,E-mail,\320\242\320\265\320\273\320\265\321\204\320\276\320\275,\320\241\321\202\321\200\320\260\320\275\320\260\n" >ru.csv &&
+	printf "\320\236\320\273\321\214\320\263\320\260,\320\237\320\265\321\202\321\200\320\276\320\262\320\260,olga@lang.example,8 912 345-67-89,\320\240\320\276\321\201\321\201\320\270\321\217\n" >>ru.csv &&
+	for f in de fr ru; do crm-import contacts -q $f.csv || return 1; done &&
+	crm-contact list --where "email~lang.example" \
+		-f last_name,phone_e164,company,city,postal_code,country,birth_date -H >out &&
+	printf "Wei\303\237\t+491711234567\tWei\303\237 GmbH\tBerlin\t10115\tDE\t1970-01-02\n" >expect &&
+	printf "Durand\t+33612345678\tACME SA\tLyon\t69001\tFR\t\n" >>expect &&
+	printf "\320\237\320\265\321\202\321\200\320\276\320\262\320\260\t+79123456789\t\t\t\tRU\t\n" >>expect &&
+	test_cmp expect out
+'
+test_expect_success 'an unknown column of a file with sep= is named on the header line' '
+	printf "sep=;\nVorname;Schuhgroesse\nAda;42\n" >shoe.csv &&
+	expect_exit 3 crm-import contacts shoe.csv 2>err &&
+	grep -q "^crm-import: shoe.csv:2: unknown column .Schuhgroesse." err &&
+	expect_exit 3 crm-import contacts --no-header --columns first_name,shoe shoe.csv 2>err &&
+	grep -q "^crm-import: --columns: unknown column .shoe." err
+'
 test_expect_success 'a date of zeros is no date, and clears one on update' '
 	printf "First Name,E-mail Address,Birthday\nZed,zed@zero.example,0/0/00\n" >zero.csv &&
 	printf "Zoe,zoe@zero.example,0000-00-00\nZia,zia@zero.example,1990-02-03\n" >>zero.csv &&

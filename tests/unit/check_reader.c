@@ -70,6 +70,30 @@ START_TEST(test_csv_bom_spaces_and_delimiter)
 }
 END_TEST
 
+/* Without a delimiter given, the first line shows it: Excel's "sep=;"
+ * line, else commas, then semicolons, then tabs outside quotes. */
+START_TEST(test_csv_delimiter_from_the_first_line)
+{
+	ck_assert_int_eq(READ("csv", "a;b\n1,5;2\n"), 0);
+	ck_assert_str_eq(out, "2:a=1,5,b=2|");
+	ck_assert_int_eq(READ("csv", "sep=;\r\na;b\r\n1;2\r\n"), 0);
+	ck_assert_str_eq(out, "3:a=1,b=2|");
+	ck_assert_int_eq(READ("csv", "\"a;x\",b\n1,2\n"), 0);
+	ck_assert_str_eq(out, "2:a;x=1,b=2|");
+	ck_assert_int_eq(READ("csv", "\"a,x\";b\n1;2\n"), 0);
+	ck_assert_str_eq(out, "2:a,x=1,b=2|");
+	ck_assert_int_eq(READ("csv", "a\tb\n1\t2\n"), 0);
+	ck_assert_str_eq(out, "2:a=1,b=2|");
+	ck_assert_int_eq(READ("csv", "\n\nsep=|\na|b\n1|2\n"), 0);
+	ck_assert_str_eq(out, "5:a=1,b=2|");
+	ck_assert_int_eq(READ("csv", "a\n1;2\n"), 0);
+	ck_assert_str_eq(out, "2:a=1;2|");
+	/* A delimiter given is the delimiter. */
+	ck_assert_int_eq(read_as("csv", "a,b;c\n1,2;3\n", 12, ";", NULL), 0);
+	ck_assert_str_eq(out, "2:a,b=1,2,c=3|");
+}
+END_TEST
+
 START_TEST(test_csv_field_count_and_nul)
 {
 	static const char text[] = "a,b\n1\n1,2,3\nx\0y,2\n5,6\n";
@@ -243,6 +267,7 @@ Suite *reader_suite(void)
 	tcase_add_test(tc, test_csv_basics);
 	tcase_add_test(tc, test_csv_multiline_field_keeps_start_line);
 	tcase_add_test(tc, test_csv_bom_spaces_and_delimiter);
+	tcase_add_test(tc, test_csv_delimiter_from_the_first_line);
 	tcase_add_test(tc, test_csv_field_count_and_nul);
 	tcase_add_test(tc, test_csv_stream_errors);
 	tcase_add_test(tc, test_csv_huge_field_is_a_bad_record);
