@@ -83,13 +83,25 @@ static bool blank(const char *line, size_t len)
 	       (len == 2 && line[0] == '\r' && line[1] == '\n');
 }
 
-/* Hands out a finished row (1), or takes it as the header (0). */
+static bool empty_row(const struct crm_reader *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (r->lens[i])
+			return false;
+	return true;
+}
+
+/* Hands out a finished row (1), or takes it as the header (0), or drops
+ * a row of separators alone (0): the empty rows a spreadsheet leaves
+ * under its data are blank lines, not records. */
 static int finish_row(struct crm_reader *r, struct crm_row *row)
 {
 	if (!r->header) {
 		crm_rd_row_done(r, row);
 		return crm_rd_set_header(r, row);
 	}
+	if (empty_row(r) && !r->error)
+		return 0;
 	if (r->trailing && r->n == r->nheader + 1 && r->lens[r->n - 1] == 0)
 		r->n--;
 	if (r->n != r->nheader)

@@ -94,6 +94,21 @@ START_TEST(test_csv_delimiter_from_the_first_line)
 }
 END_TEST
 
+/* A spreadsheet's empty rows under its data: separators alone, as many
+ * as its widest row had, are blank lines. */
+START_TEST(test_empty_rows_are_blank_lines)
+{
+	ck_assert_int_eq(READ("csv", "a,b\n1,2\n,\n,,,,\n\"\",\n3,4\n,\n"), 0);
+	ck_assert_str_eq(out, "2:a=1,b=2|6:a=3,b=4|");
+	ck_assert_int_eq(READ("tsv", "a\tb\n\t\n1\t2\n"), 0);
+	ck_assert_str_eq(out, "3:a=1,b=2|");
+	ck_assert_int_eq(READ("csv", "a,b\n,x\n"), 0);
+	ck_assert_str_eq(out, "2:a=,b=x|");
+	ck_assert_int_eq(READ("csv", ",\n"), CRM_EDATA);
+	ck_assert_str_eq(crm_error_message(), "in:1: column 1 of the header has no name");
+}
+END_TEST
+
 START_TEST(test_csv_field_count_and_nul)
 {
 	static const char text[] = "a,b\n1\n1,2,3\nx\0y,2\n5,6\n";
@@ -268,6 +283,7 @@ Suite *reader_suite(void)
 	tcase_add_test(tc, test_csv_multiline_field_keeps_start_line);
 	tcase_add_test(tc, test_csv_bom_spaces_and_delimiter);
 	tcase_add_test(tc, test_csv_delimiter_from_the_first_line);
+	tcase_add_test(tc, test_empty_rows_are_blank_lines);
 	tcase_add_test(tc, test_csv_field_count_and_nul);
 	tcase_add_test(tc, test_csv_stream_errors);
 	tcase_add_test(tc, test_csv_huge_field_is_a_bad_record);
