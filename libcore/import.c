@@ -273,6 +273,7 @@ static const struct crm_map_column *target_of(const crm_import *imp, const char 
 static int column_of(crm_import *imp, const char *name, const struct column **c)
 {
 	const struct crm_map_column *m;
+	const struct crm_field *f;
 	struct column *p, *col;
 
 	for (size_t i = 0; i < imp->ncols; i++)
@@ -287,6 +288,9 @@ static int column_of(crm_import *imp, const char *name, const struct column **c)
 	imp->ncols++;
 	if ((m = target_of(imp, col->name, &col->t)))
 		col->date_format = m->date_format;
+	if (!col->date_format && col->t.kind == CRM_TO_FIELD && (f = crm_entity_field_find(imp->e,
+	    col->t.name)) && f->type == CRM_FT_DATE)
+		col->date_format = imp->o.date_format;
 	if (col->t.kind == CRM_TO_UNKNOWN && imp->o.unknown == CRM_UNKNOWN_IGNORE)
 		col->t.kind = CRM_TO_IGNORE;
 	if (col->t.kind == CRM_TO_UNKNOWN && imp->o.unknown == CRM_UNKNOWN_KEEP) {
@@ -389,14 +393,19 @@ static void rowstate_clear(struct rowstate *rs, size_t nfields)
 	crm_buf_clear(&rs->refs);
 }
 
-/* Reads a date written in the column's own format as YYYY-MM-DD; NULL
- * when it does not fit. */
+/* Reads a date written in the column's own format, or already as
+ * YYYY-MM-DD, which no other format can mean, as YYYY-MM-DD; NULL when it
+ * fits neither. */
 static char *reformat_date(const char *fmt, const char *v)
 {
 	struct tm tm = { 0 };
 	const char *end = strptime(v, fmt, &tm);
 	char out[16];
 
+	if (!end || end[strspn(end, " \t")]) {
+		memset(&tm, 0, sizeof tm);
+		end = strptime(v, "%Y-%m-%d", &tm);
+	}
 	if (!end || end[strspn(end, " \t")] || !strftime(out, sizeof out, "%Y-%m-%d", &tm))
 		return NULL;
 	return strdup(out);

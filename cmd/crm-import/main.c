@@ -21,6 +21,7 @@ static const struct cli_opt import_opts[] = {
 	{ "columns", 0, CLI_ARG, "LIST", "the comma-separated column names of a headerless input" },
 	{ "encoding", 'e', CLI_ARG, "ENC", "the input's character set (latin1, cp1252, utf-16 ...; default UTF-8)" },
 	{ "map", 'm', CLI_ARG, "FILE", "mapping file: columns, constants, tags, ignored columns (crm-config(5))" },
+	{ "date-format", 0, CLI_ARG, "FMT", "how the dates are written, as strptime(3) reads them (%m/%d/%Y for 3/14/1985); a mapping file's date_format of a column comes first" },
 	{ "keep-unknown", 0, CLI_NOARG, NULL, "store columns that mean no field as custom fields" },
 	{ "ignore-unknown", 0, CLI_NOARG, NULL, "leave out columns that mean no field" },
 	{ "key", 'k', CLI_ARG, "FIELD[,FIELD...]", "match existing records on these fields or custom.KEY, in turn (default: email; companies: domain,name; deals, tasks, responses: id; purchases: order_ref)" },
@@ -347,6 +348,9 @@ static int parse(struct cli *c, struct run *run, int argc, char **argv)
 	if (cli_has(c, "no-header") != !!run->ropts.columns)
 		return cli_usage_error(c, "--no-header and --columns go together");
 	run->ropts.encoding = cli_get(c, "encoding");
+	if ((o->date_format = cli_get(c, "date-format")) && !strchr(o->date_format, '%'))
+		return cli_usage_error(c, "--date-format takes a strptime format such as %%d.%%m.%%Y,"
+		                       " not '%s'", o->date_format);
 	if (cli_has(c, "keep-unknown") && cli_has(c, "ignore-unknown"))
 		return cli_usage_error(c, "--keep-unknown and --ignore-unknown exclude each other");
 	o->unknown = cli_has(c, "keep-unknown") ? CRM_UNKNOWN_KEEP

@@ -46,6 +46,7 @@ struct crm_import_opts {
 	enum crm_conflict conflict;
 	enum crm_unknown unknown;
 	const crm_import_map *map;  /* may be NULL */
+	const char *date_format;    /* strptime format of the date columns the map gives none */
 	const char *source;         /* what was read, for the batch list */
 	int no_earn;                /* purchases created earn no loyalty points */
 	/* Bulk mode: a row that adds a record is written without a savepoint

@@ -328,6 +328,20 @@ test_expect_success 'an unknown column of a file with sep= is named on the heade
 	expect_exit 3 crm-import contacts --no-header --columns first_name,shoe shoe.csv 2>err &&
 	grep -q "^crm-import: --columns: unknown column .shoe." err
 '
+test_expect_success '--date-format reads the dates of every date column a map gives none' '
+	printf "First Name,E-mail Address,Birthday\nAmy,amy@us.example,3/14/1985\n" >us.csv &&
+	printf "Ben,ben@us.example,1986-07-01\nCal,cal@us.example,14/3/1985\n" >>us.csv &&
+	expect_exit 3 crm-import contacts --date-format %m/%d/%Y us.csv 2>err &&
+	grep -q "us.csv:4: birth_date: .14/3/1985. does not match date format .%m/%d/%Y." err &&
+	crm-contact list --where "email~us.example" -f first_name,birth_date -H >out &&
+	printf "Amy\t1985-03-14\nBen\t1986-07-01\n" >expect && test_cmp expect out &&
+	printf "columns:\n  Birthday: { field: birth_date, date_format: \"%%d/%%m/%%Y\" }\n" >us.yaml &&
+	printf "First Name,E-mail Address,Birthday\nDot,dot@eu.example,14/3/1985\n" >eu.csv &&
+	crm-import contacts -q --map us.yaml --date-format %m/%d/%Y eu.csv &&
+	test "$(crm-contact list --where email=dot@eu.example -f birth_date -H)" = 1985-03-14 &&
+	expect_exit 2 crm-import contacts --date-format mdy us.csv 2>err &&
+	grep -q "date-format takes a strptime format" err
+'
 test_expect_success 'a date of zeros is no date, and clears one on update' '
 	printf "First Name,E-mail Address,Birthday\nZed,zed@zero.example,0/0/00\n" >zero.csv &&
 	printf "Zoe,zoe@zero.example,0000-00-00\nZia,zia@zero.example,1990-02-03\n" >>zero.csv &&
@@ -416,7 +430,7 @@ bad_input 'a bad --on-conflict' 2 "takes skip, update or error" crm-import conta
 test_expect_success '--help and the man page name every option' '
 	crm-import contacts --help >out &&
 	sed "s/\\\\-/-/g" "$TOP/man/man1/crm-import.1" >man &&
-	for o in format delimiter no-header columns encoding map keep-unknown ignore-unknown key on-conflict reject max-errors dry-run; do
+	for o in format delimiter no-header columns encoding map date-format keep-unknown ignore-unknown key on-conflict reject max-errors dry-run; do
 		grep -q -- "--$o" out && grep -q -- "--$o" man ||
 			{ echo "missing $o"; exit 1; }
 	done
