@@ -435,6 +435,45 @@ static size_t field_index(const crm_import *imp, const char *name)
 	return (size_t)(crm_fielddef_of(crm_entity_field_find(imp->e, name)) - imp->e->defs);
 }
 
+#define MORE_VALUES " ::: "
+
+/* Keeps the values after the first of field name's column as custom
+ * fields: "b ::: c" as name2 and name3, the names a merge keeps a
+ * person's other emails and phones by. */
+static int keep_more(crm_record *r, const char *name, const char *more)
+{
+	char key[64];
+	int k = 2, rc = CRM_OK;
+
+	while (more && !rc) {
+		const char *end = strstr(more, MORE_VALUES);
+		size_t n = end ? (size_t)(end - more) : strlen(more);
+		char *v = strndup(more, n);
+
+		snprintf(key, sizeof key, "%s%d", name, k);
+		rc = !v ? crm_error_nomem() : is_blank(v) ? CRM_OK : crm_record_set_custom(r, key, v);
+		k += v && !is_blank(v);
+		free(v);
+		more = end ? end + strlen(MORE_VALUES) : NULL;
+	}
+	return rc;
+}
+
+/* Google Contacts writes a field's several values in one column, "a :::
+ * b": *v becomes the first, the others custom fields (keep_more). */
+static int first_value(crm_import *imp, crm_record *r, const struct crm_field *f, const char **v)
+{
+	const char *more = *v ? strstr(*v, MORE_VALUES) : NULL;
+	int rc;
+
+	if (!more || f->type == CRM_FT_TAGS || f->type == CRM_FT_ID)
+		return CRM_OK;
+	if ((rc = keep_more(r, f->name, more + strlen(MORE_VALUES))))
+		return rc;
+	*v = own(&imp->rs, strndup(*v, (size_t)(more - *v)));
+	return *v ? CRM_OK : crm_error_nomem();
+}
+
 /* Puts one column's value where its meaning says. */
 static int take_field(crm_import *imp, crm_record *r, const struct column *c, const char *v,
                       struct crm_import_result *res)
@@ -442,7 +481,10 @@ static int take_field(crm_import *imp, crm_record *r, const struct column *c, co
 	struct rowstate *rs = &imp->rs;
 	const struct crm_field *f = crm_entity_field_find(imp->e, c->t.name);
 	size_t i = field_index(imp, c->t.name);
+	int rc = first_value(imp, r, f, &v);
 
+	if (rc)
+		return rc;
 	if ((f->type == CRM_FT_DATE || f->type == CRM_FT_TIME) && v && zero_date_p(v))
 		v = "";
 	if (c->date_format && !is_blank(v)) {
@@ -460,7 +502,7 @@ static int take_field(crm_import *imp, crm_record *r, const struct column *c, co
 	 * phones): the first value fills it, the others stay as custom fields. */
 	else if (!is_blank(rs->val[i]) && !is_blank(v)) {
 		char *key = custom_key_of(c->name);
-		int rc = key ? crm_record_set_custom(r, key, v) : crm_error_nomem();
+		rc = key ? crm_record_set_custom(r, key, v) : crm_error_nomem();
 		free(key);
 		return rc;
 	} else if (!rs->val[i] || !is_blank(v)) {

@@ -342,6 +342,14 @@ test_expect_success '--date-format reads the dates of every date column a map gi
 	expect_exit 2 crm-import contacts --date-format mdy us.csv 2>err &&
 	grep -q "date-format takes a strptime format" err
 '
+test_expect_success 'Google Contacts: the values after the first of a column are custom fields' '
+	printf "Given Name,Family Name,E-mail 1 - Value,Phone 1 - Value\n" >multi.csv &&
+	printf "Ann,Lee,ann@home.example ::: ann@work.example ::: ann@old.example,+1 212 555 0101 ::: +1 212 555 0102\n" >>multi.csv &&
+	crm-import contacts -q multi.csv &&
+	crm-contact list --where email=ann@home.example -f phone_e164,custom.email2,custom.email3,custom.phone2 -H >out &&
+	printf "+12125550101\tann@work.example\tann@old.example\t+1 212 555 0102\n" >expect &&
+	test_cmp expect out
+'
 test_expect_success 'a date of zeros is no date, and clears one on update' '
 	printf "First Name,E-mail Address,Birthday\nZed,zed@zero.example,0/0/00\n" >zero.csv &&
 	printf "Zoe,zoe@zero.example,0000-00-00\nZia,zia@zero.example,1990-02-03\n" >>zero.csv &&
