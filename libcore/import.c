@@ -442,19 +442,21 @@ static size_t field_index(const crm_import *imp, const char *name)
  * person's other emails and phones by. */
 static int keep_more(crm_record *r, const char *name, const char *more)
 {
+	const char *end;
 	char key[64];
 	int k = 2, rc = CRM_OK;
 
-	while (more && !rc) {
-		const char *end = strstr(more, MORE_VALUES);
-		size_t n = end ? (size_t)(end - more) : strlen(more);
-		char *v = strndup(more, n);
+	for (; more && !rc; more = end ? end + strlen(MORE_VALUES) : NULL) {
+		char *v;
 
-		snprintf(key, sizeof key, "%s%d", name, k);
-		rc = !v ? crm_error_nomem() : is_blank(v) ? CRM_OK : crm_record_set_custom(r, key, v);
-		k += v && !is_blank(v);
+		end = strstr(more, MORE_VALUES);
+		if (!(v = strndup(more, end ? (size_t)(end - more) : strlen(more)))) {
+			rc = crm_error_nomem();
+		} else if (!is_blank(v)) {
+			snprintf(key, sizeof key, "%s%d", name, k++);
+			rc = crm_record_set_custom(r, key, v);
+		}
 		free(v);
-		more = end ? end + strlen(MORE_VALUES) : NULL;
 	}
 	return rc;
 }
