@@ -364,11 +364,15 @@ static int reject_error(crm_import *imp, struct crm_import_result *res)
 	return reject(imp, res, NULL, "%s", msg);
 }
 
+/* Keeps s (malloc'd) until the row is done and returns it; NULL for a
+ * NULL s (a value that did not convert) and when out of memory. */
 static const char *own(struct rowstate *rs, char *s)
 {
-	char **p = realloc(rs->owned, (rs->nowned + 1) * sizeof *p);
+	char **p;
 
-	if (!p || !s) {
+	if (!s)
+		return NULL;
+	if (!(p = realloc(rs->owned, (rs->nowned + 1) * sizeof *p))) {
 		free(s);
 		return NULL;
 	}

@@ -244,7 +244,7 @@ static const struct crm_synonym contact_synonyms[] = {
 	{ "entreprise", "company" }, { "empresa", "company" }, { "organizacion", "company" },
 	{ "azienda", "company" }, { "societa", "company" }, { "bedrijf", "company" },
 	{ "организация", "company" }, { "компания", "company" },
-	{ "berufsbezeichnung", "title" }, { "fonction", "title" }, { "poste", "title" },
+	{ "berufsbezeichnung", "title" }, { "fonction", "title" },
 	{ "cargo", "title" }, { "puesto", "title" }, { "ruolo", "title" },
 	{ "functie", "title" }, { "stanowisko", "title" }, { "должность", "title" },
 	{ "strasse", "street" }, { "strassegeschaftlich", "street" },
