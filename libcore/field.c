@@ -251,7 +251,7 @@ static const struct crm_type types[] = {
 			   .derived = { { "_norm", email_norm }, { "_key", email_key } }, .made_from = CRM_FROM_VALUE },
 	[CRM_FT_PHONE] = { TYPE("phone", text_value, "_e164"), .key = "_e164",
 			   .derived = { { "_e164", phone_e164 } }, .made_from = CRM_FROM_REGION },
-	[CRM_FT_COUNTRY] = { TYPE("country", country_value, "") },
+	[CRM_FT_COUNTRY] = { TYPE("country", country_value, ""), .made_from = CRM_FROM_VALUE },
 	[CRM_FT_DATE] = { TYPE("date", date_value, "") },
 	[CRM_FT_TIME] = { TYPE("time", time_value, "") },
 	[CRM_FT_ENUM] = { TYPE("enum", enum_value, "") },

@@ -1323,7 +1323,7 @@ void crm_import_ahead(void *arg, const struct crm_row *row, crm_buf *out)
 			continue;
 		if (defs[f].f.type == CRM_FT_COUNTRY && !cc && crm_country_normalize(&cc, v))
 			cc = NULL;
-		else if (defs[f].f.type == CRM_FT_PHONE && nphone < 4) {
+		if (defs[f].f.type == CRM_FT_PHONE && nphone < 4) {
 			phone[nphone] = f;
 			number[nphone++] = v;
 		} else

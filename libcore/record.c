@@ -329,6 +329,17 @@ static int country_sql(crm_buf *sql, const struct crm_entity *e, const struct cr
 	return crm_buf_printf(sql, "SELECT %s FROM %s WHERE id = ?1", d->column, e->table);
 }
 
+/* The columns of r's assignment i: those made ahead, if any, else made. */
+static int field_columns(crm_db *db, const crm_record *r, size_t i, const char *country,
+                         struct crm_colvals *cv)
+{
+	const struct assign *a = &r->a[i];
+	const struct crm_ready *rd = crm_ready_find(r->ready, r->nready, a->def, a->value);
+	int rc = rd ? crm_field_columns_ready(rd, country, cv) : CRM_EDATA;
+
+	return rc == CRM_EDATA ? crm_field_columns(db, a->def, a->value, country, cv) : rc;
+}
+
 /* Stores in *out the country a record has or is given (NULL if none), so
  * that its national phone numbers are read as that country's. */
 static int record_country(crm_db *db, const crm_record *r, int64_t self, char **out)
@@ -342,12 +353,19 @@ static int record_country(crm_db *db, const crm_record *r, int64_t self, char **
 		if (r->e->defs[i].f.type == CRM_FT_COUNTRY)
 			d = &r->e->defs[i];
 	for (size_t i = 0; d && i < r->n; i++) {
+		struct crm_colvals cv = { 0 };
+
 		if (r->a[i].def != d)
 			continue;
-		/* An invalid country is reported by its own field, later. */
-		if (r->a[i].value && crm_country_normalize(out, r->a[i].value) == CRM_ENOMEM)
-			return CRM_ENOMEM;
-		return CRM_OK;
+		if (!r->a[i].value)
+			return CRM_OK;
+		/* Made ahead by an import; an invalid country is reported by its
+		 * own field, later. */
+		rc = field_columns(db, r, i, NULL, &cv);
+		if (!rc && cv.n && cv.val[0] && !(*out = strdup(cv.val[0])))
+			rc = crm_error_nomem();
+		crm_colvals_free(&cv);
+		return rc == CRM_ENOMEM ? rc : CRM_OK;
 	}
 	if (!d || !self)
 		return CRM_OK;
@@ -359,17 +377,6 @@ static int record_country(crm_db *db, const crm_record *r, int64_t self, char **
 		rc = crm_error_nomem();
 	crm_stmt_reset(st);
 	return rc;
-}
-
-/* The columns of r's assignment i: those made ahead, if any, else made. */
-static int field_columns(crm_db *db, const crm_record *r, size_t i, const char *country,
-                         struct crm_colvals *cv)
-{
-	const struct assign *a = &r->a[i];
-	const struct crm_ready *rd = crm_ready_find(r->ready, r->nready, a->def, a->value);
-	int rc = rd ? crm_field_columns_ready(rd, country, cv) : CRM_EDATA;
-
-	return rc == CRM_EDATA ? crm_field_columns(db, a->def, a->value, country, cv) : rc;
 }
 
 /* Whether a new record's unique value cv is known to be free
