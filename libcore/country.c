@@ -62,19 +62,13 @@ int crm_country_normalize(char **out, const char *s)
 	end = s + strlen(s);
 	while (end > s && strchr(" \t\n\r\f\v", end[-1]))
 		end--;
-	if (end - s == 2) {
-		code[0] = ascii_upper(s[0]);
-		code[1] = ascii_upper(s[1]);
-		code[2] = '\0';
-		if (crm_country_valid_p(code)) {
-			*out = strdup(code);
-			return *out ? CRM_OK : crm_error_nomem();
-		}
-	}
-	if ((rc = crm_country_by_name(code, s)) == CRM_OK) {
-		*out = strdup(code);
-		return *out ? CRM_OK : crm_error_nomem();
-	}
-	return rc == CRM_ENOMEM ? rc : crm_error_set(CRM_EDATA, "unknown country '%.*s'",
-	                                              (int)(end - s), s);
+	code[0] = end - s == 2 ? ascii_upper(s[0]) : '\0';
+	code[1] = end - s == 2 ? ascii_upper(s[1]) : '\0';
+	code[2] = '\0';
+	/* Not a code: a name (country_names.c). */
+	if (!crm_country_valid_p(code) && (rc = crm_country_by_name(code, s)))
+		return rc == CRM_ENOMEM ? rc : crm_error_set(CRM_EDATA, "unknown country '%.*s'",
+		                                             (int)(end - s), s);
+	*out = strdup(code);
+	return *out ? CRM_OK : crm_error_nomem();
 }
