@@ -1,5 +1,6 @@
 /* mapping.c - what an input column means; see mapping.h. */
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,6 +44,22 @@ static void target(struct crm_target *t, const char *field, const char *column)
 	t->name = t->kind == CRM_TO_FIELD ? field : t->kind == CRM_TO_LINE ? field + 6 : column;
 }
 
+/* A synonym in a table is written in key form, but the words of other
+ * scripts as they are spelt: the key folds them further ("Мобильный"
+ * loses the breve of its й), so they are folded here the same way.  The
+ * "*" of a question's start goes with the folding; the caller keeps it. */
+static const char *synonym_key(char *buf, size_t size, const char *syn)
+{
+	for (const char *p = syn; *p; p++)
+		if ((unsigned char)*p >= 0x80)
+			return crm_column_key(buf, size, syn);
+	if (syn[0] && syn[strlen(syn) - 1] == '*') {
+		snprintf(buf, size, "%.*s", (int)(strlen(syn) - 1), syn);
+		return buf;
+	}
+	return syn;
+}
+
 void crm_column_target(const struct crm_entity *e, const char *column, struct crm_target *t)
 {
 	char key[128], fkey[128];
@@ -74,9 +91,11 @@ void crm_column_target(const struct crm_entity *e, const char *column, struct cr
 	}
 	/* A synonym ending in "*" is a question's start ("howlikely*"). */
 	for (const struct crm_synonym *s = e->synonyms; s && s->key; s++) {
-		size_t n = strlen(s->key);
+		const char *skey = synonym_key(fkey, sizeof fkey, s->key);
+		size_t n = strlen(skey);
 
-		if (n && s->key[n - 1] == '*' ? !strncmp(s->key, key, n - 1) : !strcmp(s->key, key)) {
+		if (n && s->key[strlen(s->key) - 1] == '*' ? !strncmp(skey, key, n)
+		                                           : !strcmp(skey, key)) {
 			target(t, s->field, column);
 			return;
 		}

@@ -321,6 +321,21 @@ test_expect_success 'a semicolon file with German headers, a French and a Russia
 	printf "\320\237\320\265\321\202\321\200\320\276\320\262\320\260\t+79123456789\t\t\t\tRU\t\n" >>expect &&
 	test_cmp expect out
 '
+test_expect_success 'companies from German and Russian exports' '
+	printf "Firmenname;Branche;Anzahl der Mitarbeiter;Webseite;Telefonnummer;Ort;Land\r\n" >firmen.csv &&
+	printf "Lang Werke AG;Maschinenbau;51-200;lang.example;030 1234567;Berlin;Deutschland\r\n" >>firmen.csv &&
+	printf "\320\235\320\260\320\267\320\262\320\260\320\275\320\270\320\265 \320\272\320\276\320\274\320\277\320\260\320\275\320\270\320\270," >ru-co.csv &&
+	printf "\320\240\320\260\320\261\320\276\321\207\320\270\320\271 \321\202\320\265\320\273\320\265\321\204\320\276\320\275,\320\241\321\202\321\200\320\260\320\275\320\260\n" >>ru-co.csv &&
+	printf "\320\240\320\276\320\263\320\260 \320\270 \320\272\320\276\320\277\321\213\321\202\320\260,8 495 123-45-67,\320\240\320\276\321\201\321\201\320\270\321\217\n" >>ru-co.csv &&
+	crm-import companies -q firmen.csv &&
+	crm-import companies -q ru-co.csv &&
+	crm-company list --where "country=DE" -f name,industry,size,website,phone_e164,city -H >out &&
+	printf "Lang Werke AG\tMaschinenbau\t51-200\tlang.example\t+49301234567\tBerlin\n" >expect &&
+	test_cmp expect out &&
+	crm-company list --where "country=RU" -f name,phone_e164 -H >out &&
+	printf "\320\240\320\276\320\263\320\260 \320\270 \320\272\320\276\320\277\321\213\321\202\320\260\t+74951234567\n" >expect &&
+	test_cmp expect out
+'
 test_expect_success 'an unknown column of a file with sep= is named on the header line' '
 	printf "sep=;\nVorname;Schuhgroesse\nAda;42\n" >shoe.csv &&
 	expect_exit 3 crm-import contacts shoe.csv 2>err &&

@@ -93,6 +93,53 @@ START_TEST(test_hubspot_and_salesforce)
 }
 END_TEST
 
+/* Exports in other languages: Outlook's German, a French and a Russian
+ * (Bitrix24) list of people; German, French, Spanish, Polish and Russian
+ * lists of companies, where a bare "name" can only be the company's. */
+START_TEST(test_other_languages)
+{
+	ck_assert_str_eq(targets("contact", "Vorname|Nachname|E-Mail-Adresse|Mobiltelefon|Firma|"
+	                         "Stra\u00dfe gesch\u00e4ftlich|Ort gesch\u00e4ftlich|"
+	                         "Postleitzahl gesch\u00e4ftlich|Land/Region gesch\u00e4ftlich"),
+	                 "first_name;last_name;email;phone;company;street;city;postal_code;"
+	                 "country;");
+	ck_assert_str_eq(targets("contact", "Pr\u00e9nom|Nom de famille|Soci\u00e9t\u00e9|"
+	                         "Pays/R\u00e9gion|Nom"),
+	                 "first_name;last_name;company;country;?;");
+	ck_assert_str_eq(targets("contact", "\u0418\u043c\u044f|\u0424\u0430\u043c\u0438"
+	                         "\u043b\u0438\u044f|\u041c\u043e\u0431\u0438\u043b\u044c"
+	                         "\u043d\u044b\u0439 \u0442\u0435\u043b\u0435\u0444\u043e"
+	                         "\u043d"),
+	                 "first_name;last_name;phone;");
+	ck_assert_str_eq(targets("company", "Firmenname|Branche|Anzahl der Mitarbeiter|Webseite|"
+	                         "Telefonnummer|Ort|Land|Firmeninhaber"),
+	                 "name;industry;size;website;phone;city;country;owner;");
+	ck_assert_str_eq(targets("company", "Nom de l\u2019entreprise|Secteur d\u2019activit\u00e9|"
+	                         "Nombre d\u2019employ\u00e9s|Site web|Ville|Pays/R\u00e9gion"),
+	                 "name;industry;size;website;city;country;");
+	ck_assert_str_eq(targets("company", "Nombre|Sector|Empleados|Sitio web|Ciudad|Pa\u00eds"),
+	                 "name;industry;size;website;city;country;");
+	ck_assert_str_eq(targets("company", "Nazwa firmy|Bran\u017ca|Liczba pracownik\u00f3w|"
+	                         "Strona WWW|Miejscowo\u015b\u0107|Kraj"),
+	                 "name;industry;size;website;city;country;");
+	ck_assert_str_eq(targets("company", "\u041d\u0430\u0437\u0432\u0430\u043d\u0438"
+	                         "\u0435 \u043a\u043e\u043c\u043f\u0430\u043d\u0438\u0438|"
+	                         "\u0421\u0444\u0435\u0440\u0430 \u0434\u0435\u044f\u0442"
+	                         "\u0435\u043b\u044c\u043d\u043e\u0441\u0442\u0438|\u041a"
+	                         "\u043e\u043b-\u0432\u043e \u0441\u043e\u0442\u0440\u0443"
+	                         "\u0434\u043d\u0438\u043a\u043e\u0432|\u0420\u0430\u0431"
+	                         "\u043e\u0447\u0438\u0439 \u0442\u0435\u043b\u0435\u0444"
+	                         "\u043e\u043d|\u041a\u043e\u0440\u043f\u043e\u0440\u0430"
+	                         "\u0442\u0438\u0432\u043d\u044b\u0439 \u0441\u0430\u0439"
+	                         "\u0442|\u041e\u0442\u0432\u0435\u0442\u0441\u0442\u0432"
+	                         "\u0435\u043d\u043d\u044b\u0439"),
+	                 "name;industry;size;phone;website;owner;");
+	ck_assert_str_eq(targets("company", "Account Name|Account Owner|Billing City|"
+	                         "Billing Country|Employees"),
+	                 "name;owner;city;country;size;");
+}
+END_TEST
+
 START_TEST(test_own_output_round_trips)
 {
 	ck_assert_str_eq(targets("contact", "id|first_name|email|company|tags|status|"
@@ -114,6 +161,7 @@ Suite *mapping_suite(void)
 	tcase_add_test(tc, test_country_code_columns);
 	tcase_add_test(tc, test_outlook);
 	tcase_add_test(tc, test_hubspot_and_salesforce);
+	tcase_add_test(tc, test_other_languages);
 	tcase_add_test(tc, test_own_output_round_trips);
 	suite_add_tcase(s, tc);
 	return s;
