@@ -336,6 +336,18 @@ test_expect_success 'companies from German and Russian exports' '
 	printf "\320\240\320\276\320\263\320\260 \320\270 \320\272\320\276\320\277\321\213\321\202\320\260\t+74951234567\n" >expect &&
 	test_cmp expect out
 '
+# HubSpot leaves Lead Status empty for most people.
+test_expect_success 'an empty status takes the default on create and keeps the value on update' '
+	printf "Email,Lead Status\nst1@hs-lead.example,customer\nst2@hs-lead.example,\n" >status.csv &&
+	crm-import contacts -q status.csv &&
+	printf "Email,Lead Status\nst1@hs-lead.example,\n" >status2.csv &&
+	crm-import contacts -q --key email --on-conflict update status2.csv &&
+	crm-contact list --where "email~hs-lead.example" -f email,status -H >out &&
+	printf "st1@hs-lead.example\tcustomer\nst2@hs-lead.example\tlead\n" >expect &&
+	test_cmp expect out &&
+	expect_exit 3 crm-contact add --first-name X --status "" 2>err &&
+	grep -q "^crm-contact: status: cannot be empty" err
+'
 test_expect_success 'an unknown column of a file with sep= is named on the header line' '
 	printf "sep=;\nVorname;Schuhgroesse\nAda;42\n" >shoe.csv &&
 	expect_exit 3 crm-import contacts shoe.csv 2>err &&
