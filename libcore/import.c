@@ -41,6 +41,7 @@ struct column {
 struct rowstate {
 	const char **val;
 	const char *id, *tags, *split, *currency;
+	const char *part, *part_column; /* a CRM_TO_PART column's value and name */
 	const char *line[CRM_LINE_PARTS]; /* the row's line item (crm_line_parts) */
 	int has_line;
 	const char *custom_keys[MAX_KEYS]; /* the row's values of custom keys */
@@ -303,16 +304,33 @@ static int column_of(crm_import *imp, const char *name, const struct column **c)
 	return CRM_OK;
 }
 
-/* Fails naming the columns among names that mean no field. */
+/* Whether a header of n names has a column of field. */
+static int has_field_column(crm_import *imp, const char *const *names, size_t n,
+                            const char *field)
+{
+	const struct column *c;
+
+	for (size_t i = 0; i < n; i++)
+		if (!column_of(imp, names[i], &c) && c->t.kind == CRM_TO_FIELD &&
+		    !strcmp(c->t.name, field))
+			return 1;
+	return 0;
+}
+
+/* Fails naming the columns among names that mean no field: in a header,
+ * a bare "Nom" (CRM_TO_PART) too, unless one name column beside it says
+ * which part it is. */
 static int check_unknown(crm_import *imp, const char *const *names, size_t n)
 {
 	const struct column *c;
 	crm_buf b = CRM_BUF_INIT;
 	size_t bad = 0;
-	int rc = CRM_OK;
+	int rc = CRM_OK, told = n > 1 && has_field_column(imp, names, n, "first_name") !=
+	                                 has_field_column(imp, names, n, "last_name");
 
 	for (size_t i = 0; i < n && !rc; i++)
-		if (!(rc = column_of(imp, names[i], &c)) && c->t.kind == CRM_TO_UNKNOWN)
+		if (!(rc = column_of(imp, names[i], &c)) && (c->t.kind == CRM_TO_UNKNOWN ||
+		                                             (c->t.kind == CRM_TO_PART && n > 1 && !told)))
 			crm_buf_printf(&b, "%s'%s'", bad++ ? ", " : "", names[i]);
 	if (!rc && bad)
 		rc = crm_error_set(CRM_EDATA, "unknown %s %s (map %s with --map, or use"
@@ -387,6 +405,7 @@ static void rowstate_clear(struct rowstate *rs, size_t nfields)
 	rs->nowned = 0;
 	memset(rs->val, 0, nfields * sizeof *rs->val);
 	rs->id = rs->tags = rs->split = rs->currency = NULL;
+	rs->part = rs->part_column = NULL;
 	memset(rs->custom_keys, 0, sizeof rs->custom_keys);
 	rs->has_tags = 0;
 	memset(rs->line, 0, sizeof rs->line);
@@ -537,6 +556,10 @@ static int take_column(crm_import *imp, crm_record *r, const char *name, const c
 	case CRM_TO_SPLIT:
 		imp->rs.split = v;
 		return CRM_OK;
+	case CRM_TO_PART:
+		imp->rs.part = v;
+		imp->rs.part_column = c->name;
+		return CRM_OK;
 	case CRM_TO_CURRENCY:
 		imp->rs.currency = is_blank(v) ? NULL : v;
 		return CRM_OK;
@@ -559,21 +582,77 @@ static int take_column(crm_import *imp, crm_record *r, const char *name, const c
 	}
 }
 
-/* Splits a full name into the first and last name the row lacks. */
+/* What is left of full around the word part ("Lovelace" of "Ada Lovelace"
+ * around "Ada"): the text after it, or when there is none the text before
+ * it (prefer_before the other way round), without the spaces and comma
+ * between; all of full when part is not a word of it. */
+static char *name_rest(const char *full, const char *part, int prefer_before)
+{
+	static const char sep[] = " \t,";
+	size_t n = strlen(part), len;
+	const char *at = full, *a, *b;
+
+	while ((at = n ? strstr(at, part) : NULL) &&
+	       ((at > full && !strchr(sep, at[-1])) || (at[n] && !strchr(sep, at[n]))))
+		at++;
+	if (!at)
+		a = full, b = full + strlen(full);
+	else if ((prefer_before && at > full) || !at[n + strspn(at + n, sep)])
+		a = full, b = at;
+	else
+		a = at + n, b = full + strlen(full);
+	a += strspn(a, sep);
+	while (b > a && strchr(sep, b[-1]))
+		b--;
+	len = (size_t)(b - a);
+	return strndup(a, len);
+}
+
+/* Fills the first and last name the row lacks from a full name.  When
+ * the row gives one of them, the full name supplies the other: what is
+ * left of it around the name given, else the whole of it (a German
+ * "Name" beside "Vorname" is the family name alone). */
 static int split_name(crm_import *imp, const char *full)
 {
 	struct rowstate *rs = &imp->rs;
 	size_t fi = field_index(imp, "first_name"), li = field_index(imp, "last_name");
+	int has_first = !is_blank(rs->val[fi]), has_last = !is_blank(rs->val[li]);
 	char *first, *last;
 	int rc;
 
-	if (!is_blank(rs->val[fi]) || !is_blank(rs->val[li]) || is_blank(full))
+	if ((has_first && has_last) || is_blank(full))
 		return CRM_OK;
+	if (has_first || has_last) {
+		size_t to = has_first ? li : fi;
+		char *rest = name_rest(full, rs->val[has_first ? fi : li], has_last);
+		if (rest && *rest)
+			rs->val[to] = own(rs, rest);
+		else
+			free(rest);
+		return rest ? CRM_OK : crm_error_nomem();
+	}
 	if ((rc = crm_name_split(full, &first, &last)))
 		return rc;
 	rs->val[fi] = own(rs, first);
 	rs->val[li] = own(rs, last);
 	return rs->val[fi] && rs->val[li] ? CRM_OK : crm_error_nomem();
+}
+
+/* Puts a bare "Nom" or "Nombre" (CRM_TO_PART) where the row's other name
+ * column says: the family name beside a given-name column, the given name
+ * beside a family-name column.  With neither, or both, it cannot be told. */
+static int name_part(crm_import *imp, struct crm_import_result *res)
+{
+	struct rowstate *rs = &imp->rs;
+	size_t fi = field_index(imp, "first_name"), li = field_index(imp, "last_name");
+	size_t to = rs->val[fi] ? li : fi;
+
+	if (!rs->val[fi] == !rs->val[li])
+		return reject(imp, res, rs->part_column, "'%s' is the given name in some languages"
+		              " and the family name in others: map it with --map", rs->part_column);
+	if (is_blank(rs->val[to]))
+		rs->val[to] = rs->part;
+	return CRM_OK;
 }
 
 /* Reads the row into the record and the row state; rejects what cannot
@@ -594,6 +673,8 @@ static int read_row(crm_import *imp, const struct crm_row *row, crm_record *r,
 	for (size_t i = 0; i < row->n && !rc && res->outcome != CRM_IMPORT_REJECTED; i++)
 		rc = take_column(imp, r, row->names[i], row->values[i], res);
 	if (rc || res->outcome == CRM_IMPORT_REJECTED)
+		return rc;
+	if (imp->rs.part && ((rc = name_part(imp, res)) || res->outcome == CRM_IMPORT_REJECTED))
 		return rc;
 	if (imp->rs.split)
 		rc = split_name(imp, imp->rs.split);

@@ -31,6 +31,8 @@ static void target(struct crm_target *t, const char *field, const char *column)
 {
 	if (!strcmp(field, "@split"))
 		t->kind = CRM_TO_SPLIT;
+	else if (!strcmp(field, "@part"))
+		t->kind = CRM_TO_PART;
 	else if (!strcmp(field, "@note"))
 		t->kind = CRM_TO_NOTE;
 	else if (!strcmp(field, "@ignore"))

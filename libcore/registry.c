@@ -218,7 +218,9 @@ static const struct crm_synonym contact_synonyms[] = {
 	 * Italian, Dutch, Polish and Russian (Outlook's and Bitrix24's among
 	 * them), as crm_column_key folds them.  A bare "name" in another
 	 * language (Nom, Nombre, Nome, Naam) means the given name in some and
-	 * the family name in others: it stays a column to map. */
+	 * the family name in others: it is the part the row's other name
+	 * column lacks, and a column to map when there is no such column. */
+	{ "nom", "@part" }, { "nombre", "@part" }, { "nome", "@part" }, { "naam", "@part" },
 	{ "vorname", "first_name" }, { "prenom", "first_name" },
 	{ "nombredepila", "first_name" }, { "primeironome", "first_name" },
 	{ "voornaam", "first_name" }, { "imie", "first_name" }, { "имя", "first_name" },

@@ -16,6 +16,8 @@ enum crm_target_kind {
 	CRM_TO_FIELD,   /* a field of the entity (name) */
 	CRM_TO_CUSTOM,  /* a custom field (name is the key) */
 	CRM_TO_SPLIT,   /* a full name, split into first_name and last_name */
+	CRM_TO_PART,    /* the part of a name the row's other name column lacks
+	                 * (a bare "Nom" beside "Prénom", "Nombre" beside "Apellidos") */
 	CRM_TO_NOTE,    /* text logged as a note on the record */
 	CRM_TO_CURRENCY, /* the currency of the row's amounts that name none */
 	CRM_TO_IGNORE,  /* bookkeeping of the toolkit's own output (created_at ...) */

@@ -336,6 +336,36 @@ test_expect_success 'companies from German and Russian exports' '
 	printf "\320\240\320\276\320\263\320\260 \320\270 \320\272\320\276\320\277\321\213\321\202\320\260\t+74951234567\n" >expect &&
 	test_cmp expect out
 '
+# A German "Name" beside "Vorname" is the family name; an English "Full
+# Name" beside "First Name" gives what the first name leaves; a French
+# "Nom" is the family name beside "Prénom", a Spanish "Nombre" the given
+# name beside "Apellidos", and alone either cannot be told.
+test_expect_success 'a name column beside one part of the name gives the other part' '
+	printf "Vorname;Name;E-Mail\nRichard;von Weizs\303\244cker;rw@parts.example\n" >de-name.csv &&
+	printf "First Name,Full Name,Email\nAda,Ada Lovelace,al@parts.example\n" >en-full.csv &&
+	printf "Grace,\"Hopper, Grace\",gh@parts.example\n,Edsger Dijkstra,ed@parts.example\n" >>en-full.csv &&
+	printf "Last Name,Display Name,Email\nTuring,Alan Turing,at@parts.example\n" >en-last.csv &&
+	printf "Pr\303\251nom,Nom,Courriel\n\303\211milie,Durand,emd@parts.example\n" >fr-nom.csv &&
+	printf "Nombre,Apellidos,Correo electr\303\263nico\nJuan Carlos,Garc\303\255a L\303\263pez,jc@parts.example\n" >es-nombre.csv &&
+	for f in de-name en-full en-last fr-nom es-nombre; do crm-import contacts -q $f.csv || return 1; done &&
+	crm-contact list --where "email~parts.example" -f first_name,last_name -H >out &&
+	cat >expect <<-\EOF &&
+	Richard	von Weizsäcker
+	Ada	Lovelace
+	Grace	Hopper
+	Edsger	Dijkstra
+	Alan	Turing
+	Émilie	Durand
+	Juan Carlos	García López
+	EOF
+	test_cmp expect out &&
+	printf "Nom,Courriel\nDurand,d2@parts.example\n" >nom-alone.csv &&
+	expect_exit 3 crm-import contacts nom-alone.csv 2>err &&
+	grep -q "nom-alone.csv:1: unknown column .Nom." err &&
+	printf "{\"nom\":\"Curie\",\"email\":\"mc@parts.example\"}\n" >nom.jsonl &&
+	expect_exit 3 crm-import contacts nom.jsonl 2>err &&
+	grep -q "nom.jsonl:1: nom: .nom. is the given name in some languages and the family name in others" err
+'
 # HubSpot leaves Lead Status empty for most people.
 test_expect_success 'an empty status takes the default on create and keeps the value on update' '
 	printf "Email,Lead Status\nst1@hs-lead.example,customer\nst2@hs-lead.example,\n" >status.csv &&

@@ -6,7 +6,7 @@
 #include "crm/mapping.h"
 
 /* Renders what each '|'-separated column of header means, as
- * "field;custom:key;split;note;ignore;?;". */
+ * "field;custom:key;split;part;note;ignore;?;". */
 static const char *targets(const char *entity, const char *header)
 {
 	static char out[1024];
@@ -23,6 +23,7 @@ static const char *targets(const char *entity, const char *header)
 		case CRM_TO_FIELD: snprintf(out + n, sizeof out - n, "%s;", t.name); break;
 		case CRM_TO_CUSTOM: snprintf(out + n, sizeof out - n, "custom:%s;", t.name); break;
 		case CRM_TO_SPLIT: snprintf(out + n, sizeof out - n, "split;"); break;
+		case CRM_TO_PART: snprintf(out + n, sizeof out - n, "part;"); break;
 		case CRM_TO_NOTE: snprintf(out + n, sizeof out - n, "note;"); break;
 		case CRM_TO_IGNORE: snprintf(out + n, sizeof out - n, "ignore;"); break;
 		default: snprintf(out + n, sizeof out - n, "?;"); break;
@@ -104,8 +105,8 @@ START_TEST(test_other_languages)
 	                 "first_name;last_name;email;phone;company;street;city;postal_code;"
 	                 "country;");
 	ck_assert_str_eq(targets("contact", "Pr\u00e9nom|Nom de famille|Soci\u00e9t\u00e9|"
-	                         "Pays/R\u00e9gion|Nom"),
-	                 "first_name;last_name;company;country;?;");
+	                         "Pays/R\u00e9gion|Nom|Nombre|Nome|Naam"),
+	                 "first_name;last_name;company;country;part;part;part;part;");
 	ck_assert_str_eq(targets("contact", "\u0418\u043c\u044f|\u0424\u0430\u043c\u0438"
 	                         "\u043b\u0438\u044f|\u041c\u043e\u0431\u0438\u043b\u044c"
 	                         "\u043d\u044b\u0439 \u0442\u0435\u043b\u0435\u0444\u043e"
