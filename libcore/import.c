@@ -41,6 +41,7 @@ struct column {
 struct rowstate {
 	const char **val;
 	const char *id, *tags, *split, *currency;
+	const char *split_column;       /* the CRM_TO_SPLIT column's name */
 	const char *part, *part_column; /* a CRM_TO_PART column's value and name */
 	const char *line[CRM_LINE_PARTS]; /* the row's line item (crm_line_parts) */
 	int has_line;
@@ -405,7 +406,7 @@ static void rowstate_clear(struct rowstate *rs, size_t nfields)
 	rs->nowned = 0;
 	memset(rs->val, 0, nfields * sizeof *rs->val);
 	rs->id = rs->tags = rs->split = rs->currency = NULL;
-	rs->part = rs->part_column = NULL;
+	rs->split_column = rs->part = rs->part_column = NULL;
 	memset(rs->custom_keys, 0, sizeof rs->custom_keys);
 	rs->has_tags = 0;
 	memset(rs->line, 0, sizeof rs->line);
@@ -555,6 +556,7 @@ static int take_column(crm_import *imp, crm_record *r, const char *name, const c
 		return rc == CRM_EUSAGE ? reject(imp, res, name, "%s", crm_error_message()) : rc;
 	case CRM_TO_SPLIT:
 		imp->rs.split = v;
+		imp->rs.split_column = c->name;
 		return CRM_OK;
 	case CRM_TO_PART:
 		imp->rs.part = v;
@@ -585,33 +587,47 @@ static int take_column(crm_import *imp, crm_record *r, const char *name, const c
 /* What is left of full around the word part ("Lovelace" of "Ada Lovelace"
  * around "Ada"): the text after it, or when there is none the text before
  * it (prefer_before the other way round), without the spaces and comma
- * between; all of full when part is not a word of it. */
+ * between; NULL when part is not a word of full. */
 static char *name_rest(const char *full, const char *part, int prefer_before)
 {
 	static const char sep[] = " \t,";
-	size_t n = strlen(part), len;
+	size_t n = strlen(part);
 	const char *at = full, *a, *b;
 
 	while ((at = n ? strstr(at, part) : NULL) &&
 	       ((at > full && !strchr(sep, at[-1])) || (at[n] && !strchr(sep, at[n]))))
 		at++;
 	if (!at)
-		a = full, b = full + strlen(full);
-	else if ((prefer_before && at > full) || !at[n + strspn(at + n, sep)])
+		return NULL;
+	if ((prefer_before && at > full) || !at[n + strspn(at + n, sep)])
 		a = full, b = at;
 	else
 		a = at + n, b = full + strlen(full);
 	a += strspn(a, sep);
 	while (b > a && strchr(sep, b[-1]))
 		b--;
-	len = (size_t)(b - a);
-	return strndup(a, len);
+	return strndup(a, (size_t)(b - a));
 }
 
-/* Fills the first and last name the row lacks from a full name.  When
- * the row gives one of them, the full name supplies the other: what is
- * left of it around the name given, else the whole of it (a German
- * "Name" beside "Vorname" is the family name alone). */
+/* The part of full a row lacks (the family name when has_first) beside
+ * the part it gives: what is left around that part; else, from a column
+ * called just "name" (a German "Name" beside "Vorname"), all of it; else
+ * the part a split gives ("Gates" of "William Gates" beside "Bill"). */
+static char *name_other(const char *column, const char *full, const char *given, int has_first)
+{
+	char key[16], *rest = name_rest(full, given, !has_first), *first, *last;
+
+	if (rest || !strcmp(crm_column_key(key, sizeof key, column), "name"))
+		return rest ? rest : strdup(full);
+	if (crm_name_split(full, &first, &last))
+		return NULL;
+	free(has_first ? first : last);
+	return has_first ? last : first;
+}
+
+/* Fills the first and last name the row lacks from a full name; when
+ * the row gives one of them, the full name supplies the other
+ * (name_other). */
 static int split_name(crm_import *imp, const char *full)
 {
 	struct rowstate *rs = &imp->rs;
@@ -624,7 +640,8 @@ static int split_name(crm_import *imp, const char *full)
 		return CRM_OK;
 	if (has_first || has_last) {
 		size_t to = has_first ? li : fi;
-		char *rest = name_rest(full, rs->val[has_first ? fi : li], has_last);
+		char *rest = name_other(rs->split_column, full, rs->val[has_first ? fi : li],
+		                        has_first);
 		if (rest && *rest)
 			rs->val[to] = own(rs, rest);
 		else

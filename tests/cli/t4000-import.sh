@@ -344,6 +344,7 @@ test_expect_success 'a name column beside one part of the name gives the other p
 	printf "Vorname;Name;E-Mail\nRichard;von Weizs\303\244cker;rw@parts.example\n" >de-name.csv &&
 	printf "First Name,Full Name,Email\nAda,Ada Lovelace,al@parts.example\n" >en-full.csv &&
 	printf "Grace,\"Hopper, Grace\",gh@parts.example\n,Edsger Dijkstra,ed@parts.example\n" >>en-full.csv &&
+	printf "Bill,William Gates,wg@parts.example\n" >>en-full.csv &&
 	printf "Last Name,Display Name,Email\nTuring,Alan Turing,at@parts.example\n" >en-last.csv &&
 	printf "Pr\303\251nom,Nom,Courriel\n\303\211milie,Durand,emd@parts.example\n" >fr-nom.csv &&
 	printf "Nombre,Apellidos,Correo electr\303\263nico\nJuan Carlos,Garc\303\255a L\303\263pez,jc@parts.example\n" >es-nombre.csv &&
@@ -354,6 +355,7 @@ test_expect_success 'a name column beside one part of the name gives the other p
 	Ada	Lovelace
 	Grace	Hopper
 	Edsger	Dijkstra
+	Bill	Gates
 	Alan	Turing
 	Émilie	Durand
 	Juan Carlos	García López
