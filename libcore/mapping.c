@@ -68,6 +68,12 @@ void crm_column_target(const struct crm_entity *e, const char *column, struct cr
 
 	t->kind = CRM_TO_UNKNOWN;
 	t->name = column;
+	/* A reject file (crm-import --reject) adds these: it is imported
+	 * again once fixed. */
+	if (!strcmp(column, "_line") || !strcmp(column, "_field") || !strcmp(column, "_error")) {
+		t->kind = CRM_TO_IGNORE;
+		return;
+	}
 	/* The toolkit's own output names custom fields "custom.KEY". */
 	if (!strncmp(column, "custom.", 7) && column[7]) {
 		t->kind = CRM_TO_CUSTOM;

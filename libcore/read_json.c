@@ -13,6 +13,20 @@
 #include "crm/error.h"
 #include "reader_impl.h"
 
+/* Writes x in the fewest digits that read back as x: 19.99 as "19.99",
+ * not the "19.989999999999998" all seventeen give, which an amount's
+ * decimals would refuse.  A number written with up to 15 significant
+ * digits comes back as written. */
+static void shortest_real(char *out, size_t size, double x)
+{
+	/* Decimals, not significant digits: "100", never "1e+02". */
+	for (int decimals = 0; decimals <= 17; decimals++)
+		if ((size_t)snprintf(out, size, "%.*f", decimals, x) < size &&
+		    strtod(out, NULL) == x)
+			return;
+	snprintf(out, size, "%.17g", x);
+}
+
 /* Appends the text of a scalar; false for an object or an array. */
 static bool scalar_text(crm_buf *b, json_t *v)
 {
@@ -25,7 +39,7 @@ static bool scalar_text(crm_buf *b, json_t *v)
 		snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
 		return !crm_buf_puts(b, num);
 	case JSON_REAL:
-		snprintf(num, sizeof num, "%.17g", json_real_value(v));
+		shortest_real(num, sizeof num, json_real_value(v));
 		return !crm_buf_puts(b, num);
 	case JSON_TRUE:
 		return !crm_buf_puts(b, "true");

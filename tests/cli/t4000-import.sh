@@ -107,6 +107,16 @@ test_expect_success 'rejects of JSON Lines are JSON Lines' '
 	expect_exit 3 crm-import contacts -q -r rej-out.jsonl rej.jsonl &&
 	jq -r "[.email, ._line, ._field] | @tsv" rej-out.jsonl >out && printf "x\t1\temail\n" >expect && test_cmp expect out
 '
+test_expect_success 'a reject file, fixed, imports again' '
+	sed "s/^bad,B,/fixed@example.org,B,/; s/31\.02\.1990/1990-02-28/" rejects.csv >fixed.csv &&
+	crm-import contacts -q fixed.csv &&
+	crm-contact list -f email,birth_date -H | grep -E "^(fixed|ok2)@" >out &&
+	printf "fixed@example.org\t\nok2@example.org\t1990-02-28\n" >expect && test_cmp expect out &&
+	jq -c ".email = \"fixed2@example.org\"" rej-out.jsonl >fixed.jsonl &&
+	crm-import contacts -q fixed.jsonl &&
+	crm-contact list -f first_name -H --where email=fixed2@example.org >out &&
+	echo X >expect && test_cmp expect out
+'
 test_expect_success '--max-errors rolls everything back past the limit' '
 	snapshot before &&
 	printf "email\nm1@example.org\nbad1\nbad2\n" >max.csv &&

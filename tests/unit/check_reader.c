@@ -173,6 +173,16 @@ START_TEST(test_jsonl_types_and_bad_lines)
 }
 END_TEST
 
+/* Amounts and prices written as JSON numbers come back as written, not
+ * as the nearest double's seventeen digits. */
+START_TEST(test_json_numbers_as_written)
+{
+	ck_assert_int_eq(READ("jsonl", "{\"a\":19.99,\"b\":1234.56,\"c\":0.29,\"d\":9.9900,"
+	                               "\"e\":100.0,\"f\":-0.5,\"g\":123456789.12}\n"), 0);
+	ck_assert_str_eq(out, "1:a=19.99,b=1234.56,c=0.29,d=9.99,e=100,f=-0.5,g=123456789.12|");
+}
+END_TEST
+
 START_TEST(test_json_array)
 {
 	ck_assert_int_eq(READ("json", "[\n  {\"a\": 1},\n\n  {\"a\": \"x\\ny\",\n   \"b\": 2}\n]\n"), 0);
@@ -290,6 +300,7 @@ Suite *reader_suite(void)
 	tcase_add_test(tc, test_columns_instead_of_header);
 	tcase_add_test(tc, test_tsv_escapes);
 	tcase_add_test(tc, test_jsonl_types_and_bad_lines);
+	tcase_add_test(tc, test_json_numbers_as_written);
 	tcase_add_test(tc, test_json_array);
 	tcase_add_test(tc, test_json_stream_errors);
 	tcase_add_test(tc, test_yaml);
