@@ -435,6 +435,30 @@ static int put_lower(crm_buf *b, const char *s, size_t n)
 	return CRM_OK;
 }
 
+/* Removes from s, in place, the invisible format characters (Unicode's
+ * Cf: the right-to-left mark, the zero-width space, a BOM) that text
+ * copied from Hebrew and Arabic spreadsheets brings along: no address
+ * holds one, and one kept would make the same address a second one. */
+static void strip_format_chars(char *s)
+{
+	size_t n = strlen(s), i = 0, j = 0, k;
+	int32_t c;
+
+	while (i < n) {
+		k = utf8_decode(s + i, n - i, &c);
+		if (!k)
+			k = 1;
+		else if (utf8proc_category(c) == UTF8PROC_CATEGORY_CF) {
+			i += k;
+			continue;
+		}
+		memmove(s + j, s + i, k);
+		i += k;
+		j += k;
+	}
+	s[j] = '\0';
+}
+
 int crm_email_normalize(char **out, const char *s)
 {
 	crm_buf b = CRM_BUF_INIT;
@@ -445,6 +469,7 @@ int crm_email_normalize(char **out, const char *s)
 	*out = NULL;
 	if (rc)
 		return crm_error_prefix("invalid email address");
+	strip_format_chars(nfc);
 	why = email_problem(nfc);
 	if (why) {
 		rc = crm_error_set(CRM_EDATA, "invalid email address '%s': %s", nfc, why);

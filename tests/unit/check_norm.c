@@ -237,6 +237,10 @@ START_TEST(test_email_normalize)
 	norm_is(crm_email_normalize, "J\xc3\x96RG@B\xc3\x9c" "CHER.DE", "j\xc3\xb6rg@b\xc3\xbc" "cher.de");
 	norm_is(crm_email_normalize, "jo\xcc\x88rg@example.de", "j\xc3\xb6rg@example.de");
 	norm_is(crm_email_normalize, "a@xn--bcher-kva.example", "a@xn--bcher-kva.example");
+	/* A right-to-left mark, a zero-width space and a BOM are dropped. */
+	norm_is(crm_email_normalize, "\xe2\x80\x8f" "david@example.co.il", "david@example.co.il");
+	norm_is(crm_email_normalize, "da\xe2\x80\x8bvid@example.co.il\xef\xbb\xbf",
+	        "david@example.co.il");
 }
 END_TEST
 
