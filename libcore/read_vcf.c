@@ -168,7 +168,11 @@ static int property(struct crm_reader *r, const char *name, const char *v, size_
 	size_t plen;
 
 	if (!strcasecmp(name, "N")) {
-		st->have_n = true;
+		/* Apple writes N:;;;; for a card named by FN alone. */
+		for (int i = 0; i < 2 && !st->have_n; i++) {
+			component(v, len, i, &p, &plen);
+			st->have_n = plen > 0;
+		}
 		return add_parts(r, v, len, n_parts, 2);
 	}
 	if (!strcasecmp(name, "FN")) {

@@ -241,6 +241,10 @@ START_TEST(test_vcard)
 		"street=1 Main St,city=London,postal_code=N1 9GU,country=GB,birth_date=1815-12-10,"
 		"note=Met at a conference,tags=vip,math|"
 		"17:birth_date=1906-12-09,first_name=Grace Brewster,last_name=Hopper|");
+	/* Apple's N:;;;; names nobody: FN does. */
+	ck_assert_int_eq(READ("vcf", "BEGIN:VCARD\r\nVERSION:3.0\r\nN:;;;;\r\nFN:Ada Lovelace\r\n"
+	                              "END:VCARD\r\n"), 0);
+	ck_assert_str_eq(out, "1:first_name=Ada,last_name=Lovelace|");
 }
 END_TEST
 
