@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <utf8proc.h>
 
 #include "crm/date.h"
 #include "crm/import.h"
@@ -228,8 +229,9 @@ int crm_import_begin(crm_import **out, crm_db *db, const struct crm_import_opts 
 	return CRM_OK;
 }
 
-/* A kept unknown column becomes custom field "shoe_size" from "Shoe Size":
- * the match key's letters and digits, other runs joined by one '_'. */
+/* A kept unknown column becomes custom field "shoe_size" from "Shoe Size",
+ * "会社メモ" from "会社メモ": the match key's letters and digits, of any
+ * script, other runs joined by one '_'. */
 static char *custom_key_of(const char *column)
 {
 	char *key = NULL, *out, *p;
@@ -239,11 +241,21 @@ static char *custom_key_of(const char *column)
 		return NULL;
 	if (!(out = p = malloc(strlen(key) + 2)))
 		goto done;
-	for (s = key; *s; s++) {
-		if (isalnum((unsigned char)*s) && !((unsigned char)*s & 0x80))
-			*p++ = *s;
-		else if (p > out && p[-1] != '_')
+	for (s = key; *s;) {
+		utf8proc_int32_t c;
+		utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s, -1, &c);
+		utf8proc_category_t cat = n > 0 ? utf8proc_category(c) : UTF8PROC_CATEGORY_CN;
+
+		if (n <= 0)
+			n = 1;
+		if ((cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
+		    (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO)) {
+			memcpy(p, s, (size_t)n);
+			p += n;
+		} else if (p > out && p[-1] != '_') {
 			*p++ = '_';
+		}
+		s += n;
 	}
 	while (p > out && p[-1] == '_')
 		p--;
@@ -300,12 +312,20 @@ static int column_of(crm_import *imp, const char *name, const struct column **c)
 			return crm_error_nomem();
 		col->t.kind = CRM_TO_CUSTOM;
 		col->t.name = col->custom;
+		/* "Größe" and "Grösse" have one key: the one kept would lose the
+		 * other's values without a word. */
+		for (size_t i = 0; i + 1 < imp->ncols; i++)
+			if (imp->cols[i].t.kind == CRM_TO_CUSTOM && !strcmp(imp->cols[i].t.name, col->custom))
+				return crm_error_set(CRM_EDATA, "columns '%s' and '%s' would both be kept"
+				                     " as custom.%s (map one with --map)",
+				                     imp->cols[i].name, name, col->custom);
 	}
 	*c = col;
 	return CRM_OK;
 }
 
-/* Whether a header of n names has a column of field. */
+/* Whether a header of n names, each with its column made, has a column
+ * of field. */
 static int has_field_column(crm_import *imp, const char *const *names, size_t n,
                             const char *field)
 {
@@ -326,12 +346,15 @@ static int check_unknown(crm_import *imp, const char *const *names, size_t n)
 	const struct column *c;
 	crm_buf b = CRM_BUF_INIT;
 	size_t bad = 0;
-	int rc = CRM_OK, told = n > 1 && has_field_column(imp, names, n, "first_name") !=
-	                                 has_field_column(imp, names, n, "last_name");
+	int rc = CRM_OK, told;
 
 	for (size_t i = 0; i < n && !rc; i++)
-		if (!(rc = column_of(imp, names[i], &c)) && (c->t.kind == CRM_TO_UNKNOWN ||
-		                                             (c->t.kind == CRM_TO_PART && n > 1 && !told)))
+		if (!(rc = column_of(imp, names[i], &c)) && c->t.kind == CRM_TO_UNKNOWN)
+			crm_buf_printf(&b, "%s'%s'", bad++ ? ", " : "", names[i]);
+	told = !rc && n > 1 && has_field_column(imp, names, n, "first_name") !=
+	                       has_field_column(imp, names, n, "last_name");
+	for (size_t i = 0; i < n && !rc && n > 1 && !told; i++)
+		if (!(rc = column_of(imp, names[i], &c)) && c->t.kind == CRM_TO_PART)
 			crm_buf_printf(&b, "%s'%s'", bad++ ? ", " : "", names[i]);
 	if (!rc && bad)
 		rc = crm_error_set(CRM_EDATA, "unknown %s %s (map %s with --map, or use"

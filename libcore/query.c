@@ -239,8 +239,15 @@ int crm_query_filter(crm_query *q, const char *field, const char *op, const char
 
 int crm_query_where(crm_query *q, const char *text)
 {
-	size_t n = strspn(text, "abcdefghijklmnopqrstuvwxyz0123456789_.-ABCDEFGHIJKLMNOPQRSTUVWXYZ");
-	const char *p = text + n;
+	static const char name_chars[] = "abcdefghijklmnopqrstuvwxyz0123456789_.-"
+	                                 "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+	size_t n = 0;
+	const char *p;
+
+	/* A custom key may be in any script: its bytes past ASCII count too. */
+	while (text[n] && (((unsigned char)text[n] & 0x80) || strchr(name_chars, text[n])))
+		n++;
+	p = text + n;
 	char *field, op[3] = "";
 	int rc, i;
 

@@ -142,13 +142,14 @@ int crm_record_set(crm_record *r, const char *field, const char *value)
 	return record_put(r, crm_fielddef_of(f), NULL, value);
 }
 
-/* Custom keys become output column names: keep them to a safe alphabet. */
+/* Custom keys become output column names: keep them to a safe alphabet,
+ * letters of other scripts (valid UTF-8) included. */
 static int custom_key_ok(const char *k)
 {
-	if (!*k)
+	if (!*k || !crm_utf8_valid_p(k, strlen(k)))
 		return 0;
 	for (; *k; k++)
-		if (!isalnum((unsigned char)*k) && !strchr("_-.", *k))
+		if (!((unsigned char)*k & 0x80) && !isalnum((unsigned char)*k) && !strchr("_-.", *k))
 			return 0;
 	return 1;
 }

@@ -441,6 +441,19 @@ test_expect_success '--keep-unknown stores custom fields, --ignore-unknown drops
 	crm-contact list --where email=k2@example.org -f all --format jsonl >out &&
 	grep -q k2@example.org out && ! grep -q blue out
 '
+test_expect_success '--keep-unknown keeps headers in any script, and refuses two that would share a key' '
+	printf "email,\344\274\232\347\244\276\343\203\241\343\203\242,\347\264\271\344\273\213\350\200\205\nk3@example.org,m1,t1\n" >jp.csv &&
+	crm-import contacts -q --keep-unknown jp.csv &&
+	memo=$(printf "\344\274\232\347\244\276\343\203\241\343\203\242") &&
+	referrer=$(printf "\347\264\271\344\273\213\350\200\205") &&
+	crm-contact list --where "custom.$memo=m1" -f "email,custom.$referrer" -H >out &&
+	printf "k3@example.org\tt1\n" >expect && test_cmp expect out &&
+	printf "email,Gr\303\266\303\237e,Gr\303\266sse\nk4@example.org,1,2\n" >gr.csv &&
+	snapshot before &&
+	expect_exit 3 crm-import contacts --keep-unknown gr.csv 2>err &&
+	grep -q "^crm-import: gr.csv:1: columns .Gr.*e. and .Gr.*sse. would both be kept as custom.grosse" err &&
+	snapshot after && test_cmp before after
+'
 
 # A deal's search entry holds its person's name, a person's their
 # company's: an import that changes a name changes them too.
