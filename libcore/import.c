@@ -82,6 +82,7 @@ struct crm_import {
 	size_t nkeys;
 	struct column *cols;
 	size_t ncols;
+	char *salutation;       /* Outlook's "Title" column beside "Job Title" */
 	struct idset seen;      /* records written or matched by this import */
 	struct idset added;     /* records created, whose search entries need adding */
 	struct idset written;   /* other records whose search entries need rebuilding */
@@ -302,6 +303,8 @@ static int column_of(crm_import *imp, const char *name, const struct column **c)
 	imp->ncols++;
 	if ((m = target_of(imp, col->name, &col->t)))
 		col->date_format = m->date_format;
+	else if (imp->salutation && !strcmp(name, imp->salutation))
+		col->t = (struct crm_target){ CRM_TO_CUSTOM, "salutation" };
 	if (!col->date_format && col->t.kind == CRM_TO_FIELD && (f = crm_entity_field_find(imp->e,
 	    col->t.name)) && f->type == CRM_FT_DATE)
 		col->date_format = imp->o.date_format;
@@ -365,9 +368,33 @@ static int check_unknown(crm_import *imp, const char *const *names, size_t n)
 	return rc;
 }
 
+/* Outlook writes a person's salutation (Mr., Dr.) under "Title" and
+ * their position under "Job Title": beside a "Job Title", a people's
+ * "Title" column is kept as custom.salutation. */
+static int find_salutation(crm_import *imp, const char *const *names, size_t n)
+{
+	char key[32];
+	const char *title = NULL;
+	int job = 0;
+
+	if (strcmp(imp->e->name, "contact"))
+		return CRM_OK;
+	for (size_t i = 0; i < n; i++) {
+		crm_column_key(key, sizeof key, names[i]);
+		if (!strcmp(key, "title"))
+			title = names[i];
+		job |= !strcmp(key, "jobtitle");
+	}
+	if (!title || !job || imp->salutation)
+		return CRM_OK;
+	return (imp->salutation = strdup(title)) ? CRM_OK : crm_error_nomem();
+}
+
 int crm_import_header(crm_import *imp, const char *const *names, size_t n)
 {
-	return check_unknown(imp, names, n);
+	int rc = find_salutation(imp, names, n);
+
+	return rc ? rc : check_unknown(imp, names, n);
 }
 
 /* Rejects the row: stores the field at fault and the reason. */
@@ -523,6 +550,42 @@ static int first_value(crm_import *imp, crm_record *r, const struct crm_field *f
 	return *v ? CRM_OK : crm_error_nomem();
 }
 
+/* Rewrites a tags cell as other systems write it into the toolkit's
+ * comma-separated list: Outlook separates categories with ';', Google
+ * labels with " ::: " and marks its own ("* starred") with "* ", dropping
+ * "* myContacts", which every contact has; Mailchimp quotes each tag. */
+static char *import_tags(const char *v)
+{
+	crm_buf b = CRM_BUF_INIT;
+	const char *p = v;
+
+	while (*p) {
+		const char *more = strstr(p, MORE_VALUES);
+		size_t n = strcspn(p, ",;"), m;
+		int google;
+
+		if (more && (size_t)(more - p) < n)
+			n = (size_t)(more - p);
+		m = n;
+		while (m && isspace((unsigned char)p[m - 1]))
+			m--;
+		for (; m && isspace((unsigned char)*p); m--, n--)
+			p++;
+		if (m >= 2 && p[0] == '"' && p[m - 1] == '"')
+			p++, n--, m -= 2;
+		google = m >= 2 && p[0] == '*' && p[1] == ' ';
+		if (google)
+			p += 2, n -= 2, m -= 2;
+		if (m && !(google && m == 10 && !strncmp(p, "myContacts", 10)))
+			crm_buf_printf(&b, "%s%.*s", b.len ? "," : "", (int)m, p);
+		p += n;
+		p += !strncmp(p, MORE_VALUES, strlen(MORE_VALUES)) ? strlen(MORE_VALUES) : *p != '\0';
+	}
+	if (!b.len && crm_buf_puts(&b, ""))
+		return NULL;
+	return crm_buf_detach(&b);
+}
+
 /* Puts one column's value where its meaning says. */
 static int take_field(crm_import *imp, crm_record *r, const struct column *c, const char *v,
                       struct crm_import_result *res)
@@ -545,8 +608,13 @@ static int take_field(crm_import *imp, crm_record *r, const struct column *c, co
 	}
 	if (f->type == CRM_FT_ID)
 		rs->id = v;
-	else if (f->type == CRM_FT_TAGS)
-		rs->tags = v, rs->has_tags = 1;
+	else if (f->type == CRM_FT_TAGS) {
+		rs->has_tags = 1;
+		if (v && !(rs->tags = own(rs, import_tags(v))))
+			return crm_error_nomem();
+		if (!v)
+			rs->tags = NULL;
+	}
 	/* Several columns for one field (Outlook's home, business and mobile
 	 * phones): the first value fills it, the others stay as custom fields. */
 	else if (!is_blank(rs->val[i]) && !is_blank(v)) {
@@ -1543,6 +1611,7 @@ void crm_import_free(crm_import *imp)
 	crm_memo_free(imp->refs);
 	crm_buf_free(&imp->reason);
 	free(imp->seen.bits);
+	free(imp->salutation);
 	free(imp->added.bits);
 	free(imp->written.bits);
 	free(imp->updated.bits);

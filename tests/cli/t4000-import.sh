@@ -378,6 +378,27 @@ test_expect_success 'a name column beside one part of the name gives the other p
 	expect_exit 3 crm-import contacts nom.jsonl 2>err &&
 	grep -q "nom.jsonl:1: nom: .nom. is the given name in some languages and the family name in others" err
 '
+# Outlook writes the salutation under Title beside Job Title, and
+# categories separated by ';'; Google writes labels as "a ::: b" and marks
+# its own with "* "; Mailchimp quotes each tag.
+test_expect_success 'Outlook titles and categories, Google labels, Mailchimp tags' '
+	printf "First Name,Last Name,Title,Job Title,E-mail Address,Categories\r\n" >ol.csv &&
+	printf "John,Doe,Mr.,Purchasing Manager,john@tags.example,Customers; VIP\r\n" >>ol.csv &&
+	printf "First Name,E-mail 1 - Value,Labels\nAnn,ann@tags.example,* myContacts ::: Friends ::: Work\n" >gl.csv &&
+	printf "Bo,bo@tags.example,* starred\n" >>gl.csv &&
+	printf "Email Address,TAGS\nmc@tags.example,\"\"\"Customer\"\",\"\"VIP\"\"\"\n" >mc.csv &&
+	for f in ol gl mc; do crm-import contacts -q $f.csv || return 1; done &&
+	crm-contact list --where "email~tags.example" -f email,title,custom.salutation,tags -H >out &&
+	cat >expect <<-\EOF &&
+	john@tags.example	Purchasing Manager	Mr.	Customers,VIP
+	ann@tags.example			Friends,Work
+	bo@tags.example			starred
+	mc@tags.example			Customer,VIP
+	EOF
+	test_cmp expect out &&
+	crm-contact list --tag Friends -f email -H >out &&
+	echo ann@tags.example >expect && test_cmp expect out
+'
 # HubSpot leaves Lead Status empty for most people.
 test_expect_success 'an empty status takes the default on create and keeps the value on update' '
 	printf "Email,Lead Status\nst1@hs-lead.example,customer\nst2@hs-lead.example,\n" >status.csv &&
