@@ -59,6 +59,9 @@ static const struct {
 	{ "Vatican City", "VA" },     { "UAE", "AE" },
 	{ "DR Congo", "CD" },         { "Democratic Republic of the Congo", "CD" },
 	{ "Republic of the Congo", "CG" },
+	{ "Republic of Ireland", "IE" }, { "Eire", "IE" },
+	{ "Hong Kong SAR", "HK" },    { "Macao SAR", "MO" },
+	{ "Macau SAR", "MO" },
 	/* and the everyday names of two countries whose translations are
 	 * their official ones. */
 	{ "\xd0\xa0\xd0\xbe\xd1\x81\xd1\x81\xd0\xb8\xd1\x8f", "RU" }, /* Россия */

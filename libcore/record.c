@@ -360,13 +360,13 @@ static int record_country(crm_db *db, const crm_record *r, int64_t self, char **
 			continue;
 		if (!r->a[i].value)
 			return CRM_OK;
-		/* Made ahead by an import; an invalid country is reported by its
-		 * own field, later. */
+		/* Made ahead by an import.  An invalid country is the row's fault
+		 * before its phone number, which cannot be read without it. */
 		rc = field_columns(db, r, i, NULL, &cv);
 		if (!rc && cv.n && cv.val[0] && !(*out = strdup(cv.val[0])))
 			rc = crm_error_nomem();
 		crm_colvals_free(&cv);
-		return rc == CRM_ENOMEM ? rc : CRM_OK;
+		return rc;
 	}
 	if (!d || !self)
 		return CRM_OK;

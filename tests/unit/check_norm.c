@@ -405,6 +405,8 @@ START_TEST(test_country_names)
 	norm_is(crm_country_normalize, "Russia", "RU");
 	norm_is(crm_country_normalize, "Turkey", "TR");
 	norm_is(crm_country_normalize, "Ivory Coast", "CI");
+	norm_is(crm_country_normalize, "Republic of Ireland", "IE");
+	norm_is(crm_country_normalize, "Hong Kong SAR", "HK");
 	/* Accents, punctuation, "the", "St", "&" and hyphens as people type. */
 	norm_is(crm_country_normalize, "Cote d'Ivoire", "CI");
 	norm_is(crm_country_normalize, "C\xc3\xb4te d\xe2\x80\x99Ivoire", "CI");
