@@ -469,19 +469,29 @@ static void rowstate_clear(struct rowstate *rs, size_t nfields)
 
 /* Reads a date written in the column's own format, or already as
  * YYYY-MM-DD, which no other format can mean, as YYYY-MM-DD; NULL when it
- * fits neither. */
-static char *reformat_date(const char *fmt, const char *v)
+ * fits neither or is no date (2/29/2023, a year of two digits for %Y).
+ * A two-digit year (%y) that would put a date of birth (past_only) after
+ * today (3/14/55 as 2055) is of the century before. */
+static char *reformat_date(const char *fmt, const char *v, int past_only, int64_t now)
 {
 	struct tm tm = { 0 };
 	const char *end = strptime(v, fmt, &tm);
-	char out[16];
+	char out[16], today[CRM_DATE_LEN], check[CRM_DATE_LEN];
 
 	if (!end || end[strspn(end, " \t")]) {
 		memset(&tm, 0, sizeof tm);
 		end = strptime(v, "%Y-%m-%d", &tm);
 	}
-	if (!end || end[strspn(end, " \t")] || !strftime(out, sizeof out, "%Y-%m-%d", &tm))
+	if (!end || end[strspn(end, " \t")] || !strftime(out, sizeof out, "%Y-%m-%d", &tm) ||
+	    strlen(out) != 10 || crm_date_parse(check, out, now)) {
+		crm_error_clear();
 		return NULL;
+	}
+	if (past_only && strstr(fmt, "%y") && !crm_date_parse(today, "today", now) &&
+	    strcmp(out, today) > 0) {
+		tm.tm_year -= 100;
+		strftime(out, sizeof out, "%Y-%m-%d", &tm);
+	}
 	return strdup(out);
 }
 
@@ -600,9 +610,10 @@ static int take_field(crm_import *imp, crm_record *r, const struct column *c, co
 	if ((f->type == CRM_FT_DATE || f->type == CRM_FT_TIME) && v && zero_date_p(v))
 		v = "";
 	if (c->date_format && !is_blank(v)) {
-		const char *d = own(rs, reformat_date(c->date_format, v));
+		const char *d = own(rs, reformat_date(c->date_format, v,
+		                                      !strcmp(f->name, "birth_date"), imp->db->now));
 		if (!d)
-			return reject(imp, res, f->name, "'%s' does not match date format '%s'", v,
+			return reject(imp, res, f->name, "'%s' is not a date in format '%s'", v,
 			              c->date_format);
 		v = d;
 	}

@@ -300,7 +300,7 @@ test_expect_success 'country names and alpha-3 codes are stored as codes' '
 	Ewa,Nowak,ewa@countries.example,512 345 678,Polska
 	Ana,Souza,ana@countries.example,,BRA
 	Jo,Bloggs,jo@countries.example,020 7946 0018,UK
-	Kim,Lee,kim@countries.example,,Korea
+	Kim,Lee,kim@countries.example,02 312 3456,Korea
 	EOF
 	expect_exit 3 crm-import contacts countries.csv 2>err &&
 	grep -q "countries.csv:6: country: unknown country .Korea." err &&
@@ -422,7 +422,7 @@ test_expect_success '--date-format reads the dates of every date column a map gi
 	printf "First Name,E-mail Address,Birthday\nAmy,amy@us.example,3/14/1985\n" >us.csv &&
 	printf "Ben,ben@us.example,1986-07-01\nCal,cal@us.example,14/3/1985\n" >>us.csv &&
 	expect_exit 3 crm-import contacts --date-format %m/%d/%Y us.csv 2>err &&
-	grep -q "us.csv:4: birth_date: .14/3/1985. does not match date format .%m/%d/%Y." err &&
+	grep -q "us.csv:4: birth_date: .14/3/1985. is not a date in format .%m/%d/%Y." err &&
 	crm-contact list --where "email~us.example" -f first_name,birth_date -H >out &&
 	printf "Amy\t1985-03-14\nBen\t1986-07-01\n" >expect && test_cmp expect out &&
 	printf "columns:\n  Birthday: { field: birth_date, date_format: \"%%d/%%m/%%Y\" }\n" >us.yaml &&
@@ -431,6 +431,16 @@ test_expect_success '--date-format reads the dates of every date column a map gi
 	test "$(crm-contact list --where email=dot@eu.example -f birth_date -H)" = 1985-03-14 &&
 	expect_exit 2 crm-import contacts --date-format mdy us.csv 2>err &&
 	grep -q "date-format takes a strptime format" err
+'
+test_expect_success 'a two-digit year puts no birthday in the future; a day that is not is refused' '
+	printf "First Name,E-mail Address,Birthday\nEd,ed@yy.example,3/14/55\nFay,fay@yy.example,1/2/05\n" >yy.csv &&
+	crm-import contacts -q --date-format %m/%d/%y yy.csv &&
+	crm-contact list --where "email~yy.example" -f first_name,birth_date -H >out &&
+	printf "Ed\t1955-03-14\nFay\t2005-01-02\n" >expect && test_cmp expect out &&
+	printf "First Name,E-mail Address,Birthday\nGus,gus@yy.example,2/29/2023\nHal,hal@yy.example,3/14/55\n" >bad.csv &&
+	expect_exit 3 crm-import contacts --date-format %m/%d/%Y bad.csv 2>err &&
+	grep -q "bad.csv:2: birth_date: .2/29/2023. is not a date in format .%m/%d/%Y." err &&
+	grep -q "bad.csv:3: birth_date: .3/14/55. is not a date in format .%m/%d/%Y." err
 '
 test_expect_success 'Google Contacts: the values after the first of a column are custom fields' '
 	printf "Given Name,Family Name,E-mail 1 - Value,Phone 1 - Value\n" >multi.csv &&
