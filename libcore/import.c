@@ -596,6 +596,21 @@ static char *import_tags(const char *v)
 	return crm_buf_detach(&b);
 }
 
+/* A choice field's value as another system writes it ("In Progress",
+ * "voided"), in this toolkit's words; v itself when it has none. */
+static const char *choice_value(const crm_import *imp, const struct crm_field *f, const char *v)
+{
+	char key[64];
+
+	if (f->type != CRM_FT_ENUM || !imp->e->value_synonyms || is_blank(v))
+		return v;
+	crm_column_key(key, sizeof key, v);
+	for (const struct crm_value_synonym *s = imp->e->value_synonyms; s->field; s++)
+		if (!strcmp(s->field, f->name) && !strcmp(s->key, key))
+			return s->value;
+	return v;
+}
+
 /* Puts one column's value where its meaning says. */
 static int take_field(crm_import *imp, crm_record *r, const struct column *c, const char *v,
                       struct crm_import_result *res)
@@ -609,6 +624,7 @@ static int take_field(crm_import *imp, crm_record *r, const struct column *c, co
 		return rc;
 	if ((f->type == CRM_FT_DATE || f->type == CRM_FT_TIME) && v && zero_date_p(v))
 		v = "";
+	v = choice_value(imp, f, v);
 	if (c->date_format && !is_blank(v)) {
 		const char *d = own(rs, reformat_date(c->date_format, v,
 		                                      !strcmp(f->name, "birth_date"), imp->db->now));

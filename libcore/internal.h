@@ -309,6 +309,9 @@ struct crm_entity {
 	/* Column names of other systems' exports that mean a field, as
 	 * crm_column_key() forms; NULL-terminated. */
 	const struct crm_synonym *synonyms;
+	/* Values of its choice fields as other systems' exports write them;
+	 * NULL-terminated, or NULL. */
+	const struct crm_value_synonym *value_synonyms;
 	/* The side tables of tags (tag) and notes (kind, at, body, owner,
 	 * created_at) keyed by custom_fk; NULL when the entity has none.  With
 	 * tags, the main table keeps the sorted list in its column tags. */
@@ -463,6 +466,14 @@ struct crm_option {
 struct crm_synonym {
 	const char *key;
 	const char *field;
+};
+
+/* A value other systems write for one of a choice field's values:
+ * HubSpot's lead status "In Progress", Shopify's "voided". */
+struct crm_value_synonym {
+	const char *field;
+	const char *key; /* the value in crm_column_key() form */
+	const char *value;
 };
 
 extern const struct crm_entity crm_contact_entity;

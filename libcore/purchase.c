@@ -89,10 +89,22 @@ static const struct crm_synonym purchase_synonyms[] = {
 	{ "price", "@line_price" }, { "unitprice", "@line_price" },
 	{ "category", "@line_category" }, { "lineitemcategory", "@line_category" },
 	{ "itemcategory", "@line_category" },
-	{ "financialstatus", "@ignore" }, { "orderstatus", "@ignore" }, { "subtotal", "@ignore" },
+	{ "financialstatus", "status" }, { "orderstatus", "status" }, { "subtotal", "@ignore" },
 	{ "ordersubtotalamount", "@ignore" }, { "shipping", "@ignore" }, { "taxes", "@ignore" },
 	{ "tag", "tags" }, { "labels", "tags" },
 	{ NULL, NULL }
+};
+
+/* Shopify's financial statuses and WooCommerce's order statuses.  An
+ * order not paid yet (pending, on hold) has none: it is rejected, not
+ * counted as revenue. */
+static const struct crm_value_synonym purchase_values[] = {
+	{ "status", "authorized", "paid" }, { "status", "partiallypaid", "paid" },
+	{ "status", "partiallyrefunded", "paid" }, { "status", "completed", "paid" },
+	{ "status", "processing", "paid" }, { "status", "voided", "cancelled" },
+	{ "status", "expired", "cancelled" }, { "status", "failed", "cancelled" },
+	{ "status", "canceled", "cancelled" },
+	{ NULL, NULL, NULL }
 };
 
 int crm_purchase_reindex(crm_db *db, const char *where, int64_t arg)
@@ -997,6 +1009,7 @@ const struct crm_entity crm_purchase_entity = {
 	.defs = purchase_fields, .nfields = NFIELDS(purchase_fields),
 	.after_write = purchase_after_write, .after_archive = purchase_after_archive,
 	.synonyms = purchase_synonyms,
+	.value_synonyms = purchase_values,
 	.reindex = crm_purchase_reindex, .tag_table = "purchase_tags",
 	.note_table = "purchase_notes", .default_key = "order_ref", .filters = purchase_filters,
 	.options = purchase_options, .label = "r.id", .import_line = purchase_import_line,

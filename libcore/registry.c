@@ -293,6 +293,19 @@ static const struct crm_synonym contact_synonyms[] = {
 	{ NULL, NULL }
 };
 
+/* The lead statuses of HubSpot (New, In Progress, ...) and Salesforce
+ * ("Working - Contacted"), as this toolkit's four. */
+static const struct crm_value_synonym contact_values[] = {
+	{ "status", "new", "lead" }, { "status", "open", "lead" },
+	{ "status", "attemptedtocontact", "lead" }, { "status", "opennotcontacted", "lead" },
+	{ "status", "inprogress", "prospect" }, { "status", "connected", "prospect" },
+	{ "status", "opendeal", "prospect" }, { "status", "workingcontacted", "prospect" },
+	{ "status", "closedconverted", "prospect" }, { "status", "qualified", "prospect" },
+	{ "status", "unqualified", "inactive" }, { "status", "badtiming", "inactive" },
+	{ "status", "closednotconverted", "inactive" },
+	{ NULL, NULL, NULL }
+};
+
 static const struct crm_synonym company_synonyms[] = {
 	{ "companyname", "name" }, { "company", "name" }, { "organization", "name" },
 	{ "organisation", "name" }, { "accountname", "name" }, { "account", "name" },
@@ -477,6 +490,7 @@ const struct crm_entity crm_contact_entity = {
 	.defs = contact_fields, .nfields = NFIELDS(contact_fields),
 	.after_write = contact_after_write, .erasable = 1, .self_derived = 1,
 	.derive_column = "name_key", .derive_sql = NAME_KEY(":"), .synonyms = contact_synonyms,
+	.value_synonyms = contact_values,
 	.reindex = crm_contact_reindex,
 	.tag_table = "contact_tags", .note_table = "interactions", .side_tables = contact_sides,
 	.default_key = "email", .filters = contact_filters, .options = contact_options,

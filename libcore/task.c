@@ -68,6 +68,17 @@ static const struct crm_option task_options[] = {
 static const char *const task_filters[] = { "owner", "priority", "contact", "company", "deal",
 	                                    NULL };
 
+/* Statuses and priorities as Outlook, HubSpot and Salesforce write them. */
+static const struct crm_value_synonym task_values[] = {
+	{ "status", "completed", "done" }, { "status", "complete", "done" },
+	{ "status", "notstarted", "open" }, { "status", "inprogress", "open" },
+	{ "status", "waiting", "open" }, { "status", "waitingonsomeoneelse", "open" },
+	{ "status", "deferred", "open" }, { "status", "canceled", "cancelled" },
+	{ "priority", "medium", "normal" }, { "priority", "urgent", "high" },
+	{ "priority", "highest", "high" }, { "priority", "lowest", "low" },
+	{ NULL, NULL, NULL }
+};
+
 /* Headers of task exports (Pipedrive activities, HubSpot tasks, Todoist,
  * spreadsheets), crm_column_key() form. */
 static const struct crm_synonym task_synonyms[] = {
@@ -321,7 +332,8 @@ const struct crm_entity crm_task_entity = {
 	.name = "task", .table = "tasks", .custom_table = "task_custom", .custom_fk = "task_id",
 	.fts = "tasks_fts", .join = "",
 	.defs = task_fields, .nfields = NFIELDS(task_fields),
-	.after_write = task_after_write, .synonyms = task_synonyms, .reindex = crm_task_reindex,
+	.after_write = task_after_write, .synonyms = task_synonyms,
+	.value_synonyms = task_values, .reindex = crm_task_reindex,
 	.tag_table = "task_tags", .note_table = "task_notes",
 	.default_key = "id", .filters = task_filters, .options = task_options,
 	.label = "r.title",

@@ -408,6 +408,10 @@ test_expect_success 'an empty status takes the default on create and keeps the v
 	crm-contact list --where "email~hs-lead.example" -f email,status -H >out &&
 	printf "st1@hs-lead.example\tcustomer\nst2@hs-lead.example\tlead\n" >expect &&
 	test_cmp expect out &&
+	printf "Email,Lead Status\nst3@hs-lead.example,New\nst4@hs-lead.example,In Progress\nst5@hs-lead.example,Unqualified\n" >status3.csv &&
+	crm-import contacts -q status3.csv &&
+	crm-contact list --where "email~hs-lead.example" -f status -H >out &&
+	printf "customer\nlead\nlead\nprospect\ninactive\n" >expect && test_cmp expect out &&
 	expect_exit 3 crm-contact add --first-name X --status "" 2>err &&
 	grep -q "^crm-contact: status: cannot be empty" err
 '

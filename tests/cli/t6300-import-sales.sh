@@ -208,6 +208,13 @@ test_expect_success 'tasks: a status and a done time are kept' '
 	crm-task list --search Filed -f status,done_at -H >out && printf "done\t2026-11-16T10:00:00Z\n" >expect &&
 	test_cmp expect out
 '
+test_expect_success 'tasks: statuses and priorities as Outlook and HubSpot write them' '
+	printf "Subject,Status,Priority\nOut call,Completed,Medium\nOut mail,Not Started,High\nOut visit,Canceled,Low\n" >ol-tasks.csv &&
+	crm-import tasks -q ol-tasks.csv &&
+	crm-task list --search Out -f title,status,priority -H | sort >out &&
+	printf "Out call\tdone\tnormal\nOut mail\topen\thigh\nOut visit\tcancelled\tlow\n" >expect &&
+	test_cmp expect out
+'
 test_expect_success 'tasks: a completion time without a status means the task was done' '
 	printf "Content,Deadline,Completed At\nCompleted call,2026-11-16,2026-11-16 10:00\n" >completed.csv &&
 	crm-import tasks -q completed.csv &&

@@ -206,6 +206,22 @@ test_expect_success 'import: a re-run changes nothing' '
 	crm-import purchases "$TOP/tests/cli/data/woocommerce-orders.csv" 2>err && grep -q "nothing changed" err &&
 	snapshot after && test_cmp before after
 '
+# A voided or failed order is no revenue; one not paid yet is no purchase.
+test_expect_success 'import: Shopify and WooCommerce statuses; an order not paid yet is rejected' '
+	printf "Name,Email,Financial Status,Currency,Total,Lineitem quantity,Lineitem price,Lineitem sku\n" >st.csv &&
+	printf "#2001,ann@example.org,voided,EUR,10.00,1,10.00,A\n#2002,ann@example.org,partially_refunded,EUR,10.00,1,10.00,A\n" >>st.csv &&
+	printf "#2003,ann@example.org,pending,EUR,10.00,1,10.00,A\n#2004,ann@example.org,refunded,EUR,10.00,1,10.00,A\n" >>st.csv &&
+	printf "Order Number,Order Status,Billing Email,Order Currency,Item SKU,Quantity,Item Cost\n" >wst.csv &&
+	printf "W601,Completed,ann@example.org,EUR,A,1,2.00\nW602,Failed,ann@example.org,EUR,A,1,2.00\nW603,On hold,ann@example.org,EUR,A,1,2.00\n" >>wst.csv &&
+	expect_exit 3 crm-import purchases st.csv 2>err &&
+	grep -q "st.csv:4: status: invalid status .pending." err &&
+	expect_exit 3 crm-import purchases wst.csv 2>err &&
+	grep -q "wst.csv:4: status: invalid status .On hold." err &&
+	crm-purchase list -w "order_ref ~ 200" -f order_ref,status -H >out &&
+	crm-purchase list -w "order_ref ~ W60" -f order_ref,status -H >>out &&
+	printf "#2001\tcancelled\n#2002\tpaid\n#2004\tpaid\nW601\tpaid\nW602\tcancelled\n" >expect &&
+	test_cmp expect out
+'
 test_expect_success 'import: a bad line item rejects its row' '
 	printf "Order Number,Billing Email,Order Currency,Item SKU,Quantity,Item Cost\n900,ann@example.org,EUR,A,-1,2.00\n" >bad.csv &&
 	expect_exit 3 crm-import purchases bad.csv 2>err && grep -q "quantity" err &&
