@@ -102,9 +102,12 @@ static int finish_row(struct crm_reader *r, struct crm_row *row)
 	}
 	if (empty_row(r) && !r->error)
 		return 0;
-	if (r->trailing && r->n == r->nheader + 1 && r->lens[r->n - 1] == 0)
+	while (r->n > r->nheader && r->n <= r->nheader + r->trailing && r->lens[r->n - 1] == 0)
 		r->n--;
-	if (r->n != r->nheader)
+	if (r->n > r->nheader && r->n <= r->nheader + r->trailing)
+		crm_rd_row_error(r, "a value under column %zu, which the header does not name",
+		                 r->n);
+	else if (r->n != r->nheader)
 		crm_rd_row_error(r, "%zu field%s where the header has %zu", r->n, r->n == 1 ? "" : "s",
 		                 r->nheader);
 	return crm_rd_row_done(r, row);

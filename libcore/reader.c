@@ -92,6 +92,29 @@ static int decode(struct crm_reader *r)
 	return CRM_OK;
 }
 
+/* A file that begins with a UTF-16 byte-order mark (Excel's "Unicode
+ * Text", Outlook's exports) is UTF-16 whatever no --encoding said: the
+ * bytes read so far go back to be decoded as such.  Called before the
+ * first fill ends, when they fit in r->raw. */
+static int sniff_utf16(struct crm_reader *r)
+{
+	const unsigned char *b = (const unsigned char *)r->buf + r->pos;
+	size_t n = r->len - r->pos;
+
+	if (r->started || r->cd != (iconv_t)-1 || n < 2 || n > sizeof r->raw ||
+	    !((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF)))
+		return CRM_OK;
+	if ((r->cd = iconv_open("UTF-8", "UTF-16")) == (iconv_t)-1)
+		return crm_error_set(CRM_EFAIL, "cannot decode UTF-16: %s", strerror(errno));
+	free(r->encoding);
+	if (!(r->encoding = strdup("UTF-16")))
+		return crm_error_nomem();
+	memcpy(r->raw, r->buf + r->pos, n);
+	r->raw_len = n;
+	r->len = r->pos;
+	return decode(r);
+}
+
 bool crm_rd_fill(struct crm_reader *r, int *rc)
 {
 	size_t before = r->len - r->pos, n;
@@ -114,7 +137,7 @@ bool crm_rd_fill(struct crm_reader *r, int *rc)
 			return false;
 		}
 		r->eof = n == 0;
-		if (r->cd != (iconv_t)-1 && (*rc = decode(r)))
+		if ((*rc = r->cd == (iconv_t)-1 ? sniff_utf16(r) : decode(r)))
 			return false;
 		if (r->eof && r->raw_len) {
 			*rc = crm_rd_fail(r, r->line + 1, "incomplete %s character at the end",
@@ -279,9 +302,11 @@ static int store_header(struct crm_reader *r, const char *const *names, size_t n
 	if (!(r->header = calloc(n ? n : 1, sizeof *r->header)))
 		return crm_error_nomem();
 	r->header_line = line;
-	/* A header ending in a delimiter (the ECB's rates, some spreadsheets)
-	 * names no last column: its rows end in one too (read_csv.c). */
-	r->trailing = n > 1 && !*names[n - 1];
+	/* A header ending in delimiters (the ECB's rates, spreadsheets whose
+	 * empty columns were once used) names no last columns: its rows end
+	 * in empty fields too (read_csv.c). */
+	for (r->trailing = 0; n - r->trailing > 1 && !*names[n - r->trailing - 1];)
+		r->trailing++;
 	n -= r->trailing;
 	for (size_t i = 0; i < n; i++) {
 		if (!*names[i])

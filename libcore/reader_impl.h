@@ -41,7 +41,7 @@ struct crm_reader {
 	char **header;
 	size_t nheader;
 	long header_line;         /* 0 for --columns */
-	bool trailing;            /* the header ended in a delimiter */
+	size_t trailing;          /* the header's unnamed last columns */
 	void *state;              /* the format's own */
 	int (*next)(struct crm_reader *r, struct crm_row *row);
 	void (*free)(struct crm_reader *r);

@@ -119,6 +119,15 @@ START_TEST(test_csv_field_count_and_nul)
 }
 END_TEST
 
+/* A spreadsheet's unnamed last columns: empty, they are no fields. */
+START_TEST(test_csv_unnamed_last_columns)
+{
+	ck_assert_int_eq(READ("csv", "a,b,,\r\n1,2,,\r\n3,4\r\n5,6,,x\r\n7,8,,,\r\n"), 0);
+	ck_assert_str_eq(out, "2:a=1,b=2|3:a=3,b=4|4:!a value under column 4, which the header"
+	                      " does not name|5:!5 fields where the header has 2|");
+}
+END_TEST
+
 START_TEST(test_csv_stream_errors)
 {
 	ck_assert_int_eq(READ("csv", "a,b\n1,2\n3,\"open\nstill open\n"), CRM_EDATA);
@@ -266,6 +275,11 @@ START_TEST(test_encodings)
 	/* UTF-16 with its byte-order mark: "n\n\u00e9\n". */
 	ck_assert_int_eq(read_as("csv", "\xff\xfen\0\n\0\xe9\0\n\0", 10, "UTF-16", NULL), 0);
 	ck_assert_str_eq(out, "2:n=\xc3\xa9|");
+	/* The mark alone says UTF-16, little- or big-endian, with no --encoding. */
+	ck_assert_int_eq(read_as("csv", "\xff\xfen\0\n\0\xe9\0\n\0", 10, NULL, NULL), 0);
+	ck_assert_str_eq(out, "2:n=\xc3\xa9|");
+	ck_assert_int_eq(read_as("csv", "\xfe\xff\0n\0\n\0\xe9\0\n", 10, NULL, NULL), 0);
+	ck_assert_str_eq(out, "2:n=\xc3\xa9|");
 	ck_assert_int_eq(read_as("csv", "n\n\x81\n", 4, "cp1252", NULL), CRM_EDATA);
 	ck_assert_str_eq(crm_error_message(), "in:1: not valid cp1252 text (byte 2)");
 	ck_assert_int_eq(read_as("csv", "n\n", 2, "klingon", NULL), CRM_EUSAGE);
@@ -299,6 +313,7 @@ Suite *reader_suite(void)
 	tcase_add_test(tc, test_csv_delimiter_from_the_first_line);
 	tcase_add_test(tc, test_empty_rows_are_blank_lines);
 	tcase_add_test(tc, test_csv_field_count_and_nul);
+	tcase_add_test(tc, test_csv_unnamed_last_columns);
 	tcase_add_test(tc, test_csv_stream_errors);
 	tcase_add_test(tc, test_csv_huge_field_is_a_bad_record);
 	tcase_add_test(tc, test_columns_instead_of_header);
