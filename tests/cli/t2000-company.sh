@@ -15,6 +15,11 @@ test_expect_success 'a company needs a name' '
 test_expect_success 'a bad domain exits 3' '
 	expect_exit 3 crm-company add --name X --domain "not a domain" 2>err && grep -q "domain" err
 '
+test_expect_success 'a web address given as the domain keeps its host' '
+	export CRM_DB="$PWD/web.db" &&
+	id=$(crm-company add --name "Web Co" --domain "https://Web.Example/about/") &&
+	crm-company show $id -f domain -H >out && echo web.example >expect && test_cmp expect out
+'
 test_expect_success 'contacts join by exact or accent-free name, members lists them' '
 	crm-company add --name "Société Générale" >/dev/null &&
 	crm-contact add --first-name Ann --company "Acme Ltd" >/dev/null &&
