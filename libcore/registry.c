@@ -214,6 +214,18 @@ static const struct crm_synonym contact_synonyms[] = {
 	{ "note", "@note" }, { "notes", "@note" }, { "description", "@note" },
 	{ "comments", "@note" },
 	{ "createdat", "@ignore" }, { "updatedat", "@ignore" }, { "archivedat", "@ignore" },
+	/* Pipedrive's people ("Person - Email - Work"), Zoho's and older
+	 * Outlooks' addresses. */
+	{ "personname", "@split" }, { "personfirstname", "first_name" },
+	{ "personlastname", "last_name" }, { "personemail", "email" },
+	{ "personemailwork", "email" }, { "personemailhome", "email" },
+	{ "personemailother", "email" }, { "personphone", "phone" },
+	{ "personphonework", "phone" }, { "personphonemobile", "phone" },
+	{ "personphonehome", "phone" }, { "personphoneother", "phone" },
+	{ "personorganization", "company" }, { "personjobtitle", "title" },
+	{ "personlabel", "tags" }, { "personowner", "owner" },
+	{ "mailingzip", "postal_code" }, { "otherzip", "postal_code" },
+	{ "homecountry", "country" }, { "businesscountry", "country" },
 	/* The headers of exports in German, French, Spanish, Portuguese,
 	 * Italian, Dutch, Polish and Russian (Outlook's and Bitrix24's among
 	 * them), as crm_column_key folds them.  A bare "name" in another

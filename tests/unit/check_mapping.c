@@ -88,6 +88,13 @@ START_TEST(test_hubspot_and_salesforce)
 	ck_assert_str_eq(targets("contact", "Account Name|Mailing Street|Mailing State/Province|"
 	                         "Mailing Zip/Postal Code|Mailing Country|Lead Source|Birthdate"),
 	                 "company;street;region;postal_code;country;source;birth_date;");
+	ck_assert_str_eq(targets("contact", "Person - Name|Person - Email - Work|"
+	                         "Person - Phone - Mobile|Person - Organization|Person - Label|"
+	                         "Mailing Zip|Home Country"),
+	                 "split;email;phone;company;tags;postal_code;country;");
+	ck_assert_str_eq(targets("deal", "Deal - Title|Deal - Value|Deal - Currency of Value|"
+	                         "Deal - Organization|Deal - Contact person"),
+	                 "title;amount;?;company;contact;");
 	ck_assert_str_eq(targets("company", "Company name|Company Domain Name|Industry|"
 	                         "Number of Employees|Website URL|Phone Number"),
 	                 "name;domain;industry;size;website;phone;");
