@@ -535,37 +535,3 @@ bool crm_int_parse(const char *s, long long min, long long max, long long *out)
 	*out = v;
 	return true;
 }
-
-int crm_name_split(const char *full, char **first, char **last)
-{
-	const char *comma, *end, *sp;
-
-	full += strspn(full, " \t");
-	end = full + strlen(full);
-	while (end > full && isspace((unsigned char)end[-1]))
-		end--;
-	if ((comma = memchr(full, ',', (size_t)(end - full)))) {
-		*last = strndup(full, (size_t)(comma - full));
-		*first = strndup(comma + 1 + strspn(comma + 1, " \t"),
-		                 (size_t)(end - comma - 1 - strspn(comma + 1, " \t")));
-	} else {
-		for (sp = end; sp > full && !isspace((unsigned char)sp[-1]); sp--)
-			;
-		*last = strndup(sp, (size_t)(end - sp));
-		for (end = sp; end > full && isspace((unsigned char)end[-1]); end--)
-			;
-		*first = strndup(full, (size_t)(end - full));
-	}
-	/* A single word is a given name ("Madonna"). */
-	if (*first && *last && !**first) {
-		char *t = *first;
-		*first = *last;
-		*last = t;
-	}
-	if (*first && *last)
-		return CRM_OK;
-	free(*first);
-	free(*last);
-	*first = *last = NULL;
-	return crm_error_nomem();
-}

@@ -76,9 +76,13 @@ int crm_country_normalize(char **out, const char *s);
  * one too large for long long, which strtoll alone would clamp. */
 bool crm_int_parse(const char *s, long long min, long long max, long long *out);
 
-/* Splits a full name into *first and *last (malloc'd): "Last, First" at
- * the comma, else the last word is the family name; a single word is a
- * given name ("Madonna"), the family name then "". */
+/* Splits a full name into *first and *last (malloc'd; name.c): "Last,
+ * First" at the comma, else the last word is the family name, with the
+ * suffixes after it ("King Jr."); a salutation before it goes ("Dr.");
+ * a name in Han, kana or Hangul alone puts the family name first; an
+ * address in angle brackets is no part of it.  A single word is a given
+ * name ("Madonna"), the family name then "" -- unless a salutation came
+ * before it ("Mr Smith"). */
 int crm_name_split(const char *full, char **first, char **last);
 
 #endif

@@ -229,6 +229,44 @@ START_TEST(test_width_counts_columns)
 }
 END_TEST
 
+/* Renders crm_name_split(full) as "first|last". */
+static const char *split(const char *full)
+{
+	static char out[256];
+	char *first, *last;
+
+	ck_assert_int_eq(crm_name_split(full, &first, &last), CRM_OK);
+	snprintf(out, sizeof out, "%s|%s", first, last);
+	free(first);
+	free(last);
+	return out;
+}
+
+START_TEST(test_name_split)
+{
+	ck_assert_str_eq(split("Ada Lovelace"), "Ada|Lovelace");
+	ck_assert_str_eq(split("  Grace Brewster Hopper "), "Grace Brewster|Hopper");
+	ck_assert_str_eq(split("Lovelace, Ada"), "Ada|Lovelace");
+	ck_assert_str_eq(split("Madonna"), "Madonna|");
+	ck_assert_str_eq(split(""), "|");
+	/* Salutations go; suffixes stay with the family name. */
+	ck_assert_str_eq(split("Dr. Jane Smith"), "Jane|Smith");
+	ck_assert_str_eq(split("Mr Smith"), "|Smith");
+	ck_assert_str_eq(split("Martin Luther King, Jr."), "Martin Luther|King Jr.");
+	ck_assert_str_eq(split("John Smith Jr."), "John|Smith Jr.");
+	ck_assert_str_eq(split("Henry Ford III"), "Henry|Ford III");
+	/* An address after the name is no part of it. */
+	ck_assert_str_eq(split("\"Ann Lee\" <ann2@example.com>"), "Ann|Lee");
+	/* Chinese, Japanese and Korean names put the family name first. */
+	ck_assert_str_eq(split("\xe5\xb1\xb1\xe7\x94\xb0 \xe5\xa4\xaa\xe9\x83\x8e"),
+	                 "\xe5\xa4\xaa\xe9\x83\x8e|\xe5\xb1\xb1\xe7\x94\xb0"); /* 山田 太郎 */
+	ck_assert_str_eq(split("\xea\xb9\x80 \xeb\xaf\xbc\xec\xa4\x80"),
+	                 "\xeb\xaf\xbc\xec\xa4\x80|\xea\xb9\x80"); /* 김 민준 */
+	ck_assert_str_eq(split("\xd0\x90\xd0\xbd\xd0\xbd\xd0\xb0 \xd0\x9f\xd0\xb5\xd1\x82\xd1\x80\xd0\xbe\xd0\xb2\xd0\xb0"),
+	                 "\xd0\x90\xd0\xbd\xd0\xbd\xd0\xb0|\xd0\x9f\xd0\xb5\xd1\x82\xd1\x80\xd0\xbe\xd0\xb2\xd0\xb0");
+}
+END_TEST
+
 START_TEST(test_email_normalize)
 {
 	norm_is(crm_email_normalize, " Ada.Lovelace@Example.ORG ", "ada.lovelace@example.org");
@@ -478,6 +516,7 @@ Suite *norm_suite(void)
 	tcase_add_test(text, test_utf8_rejects_malformed);
 	tcase_add_test(text, test_nfc_composes_and_trims);
 	tcase_add_test(text, test_nfc_rejects_invalid_utf8);
+	tcase_add_test(text, test_name_split);
 	tcase_add_test(text, test_key_folds_case_and_accents);
 	tcase_add_test(text, test_key_of_ascii_is_utf8procs);
 	tcase_add_test(text, test_key_folds_letters_without_decomposition);
