@@ -61,6 +61,7 @@ static const struct crm_synonym response_synonyms[] = {
 	{ "respondent", "person" }, { "contact", "person" }, { "personemail", "person" },
 	{ "submittedat", "at" }, { "submitted", "at" }, { "submissiondate", "at" },
 	{ "timestamp", "at" }, { "date", "at" }, { "responsedate", "at" },
+	{ "submitdateutc", "at" }, { "submitdate", "at" }, { "startdateutc", "@ignore" },
 	{ "recordeddate", "at" }, { "enddate", "at" }, { "completedat", "at" },
 	{ "respondedat", "at" }, { "answeredat", "at" }, { "time", "at" },
 	{ "comments", "comment" }, { "feedback", "comment" }, { "reason", "comment" },

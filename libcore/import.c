@@ -306,7 +306,7 @@ static int column_of(crm_import *imp, const char *name, const struct column **c)
 	else if (imp->salutation && !strcmp(name, imp->salutation))
 		col->t = (struct crm_target){ CRM_TO_CUSTOM, "salutation" };
 	if (!col->date_format && col->t.kind == CRM_TO_FIELD && (f = crm_entity_field_find(imp->e,
-	    col->t.name)) && f->type == CRM_FT_DATE)
+	    col->t.name)) && (f->type == CRM_FT_DATE || f->type == CRM_FT_TIME))
 		col->date_format = imp->o.date_format;
 	if (col->t.kind == CRM_TO_UNKNOWN && imp->o.unknown == CRM_UNKNOWN_IGNORE)
 		col->t.kind = CRM_TO_IGNORE;
@@ -495,6 +495,37 @@ static char *reformat_date(const char *fmt, const char *v, int past_only, int64_
 	return strdup(out);
 }
 
+/* Reads a time whose date is written in the column's own format, its
+ * time of day after it as surveys write it ("5/1/2023 14:22:05",
+ * "05/01/2023 02:22:05 PM"), as "YYYY-MM-DD HH:MM:SS", which the field
+ * reads as UTC; a time in ISO 8601 is left to the field.  NULL when the
+ * date does not fit, or what follows it is no time of day. */
+static char *reformat_time(const char *fmt, const char *v, int64_t now)
+{
+	static const char *const clocks[] = { " %H:%M:%S", " %H:%M", " %I:%M:%S %p", " %I:%M %p" };
+	struct tm tm = { 0 };
+	const char *end = strptime(v, fmt, &tm), *rest;
+	char out[32], check[CRM_DATE_LEN];
+
+	if (strlen(v) >= 10 && isdigit((unsigned char)v[0]) && v[4] == '-')
+		return strdup(v);
+	if (!end || !strftime(out, sizeof out, "%Y-%m-%d", &tm) || strlen(out) != 10 ||
+	    crm_date_parse(check, out, now)) {
+		crm_error_clear();
+		return NULL;
+	}
+	for (size_t i = 0; *(end + strspn(end, " \t")) && i < sizeof clocks / sizeof *clocks; i++) {
+		struct tm t = tm;
+		if ((rest = strptime(end, clocks[i], &t)) && !rest[strspn(rest, " \t")]) {
+			tm = t;
+			end = rest;
+		}
+	}
+	if (end[strspn(end, " \t")] || !strftime(out, sizeof out, "%Y-%m-%d %H:%M:%S", &tm))
+		return NULL;
+	return strdup(out);
+}
+
 static int is_blank(const char *v)
 {
 	return !v || !v[strspn(v, " \t\r\n")];
@@ -626,8 +657,10 @@ static int take_field(crm_import *imp, crm_record *r, const struct column *c, co
 		v = "";
 	v = choice_value(imp, f, v);
 	if (c->date_format && !is_blank(v)) {
-		const char *d = own(rs, reformat_date(c->date_format, v,
-		                                      !strcmp(f->name, "birth_date"), imp->db->now));
+		const char *d = own(rs, f->type == CRM_FT_TIME
+		                        ? reformat_time(c->date_format, v, imp->db->now)
+		                        : reformat_date(c->date_format, v,
+		                                        !strcmp(f->name, "birth_date"), imp->db->now));
 		if (!d)
 			return reject(imp, res, f->name, "'%s' is not a date in format '%s'", v,
 			              c->date_format);

@@ -241,4 +241,30 @@ test_expect_success 'erasing a person keeps the scores, drops the comments' '
 	crm-contact erase -q 3 &&
 	crm-feedback show 5 -f score,comment -H >out && printf "6\t\n" >expect && test_cmp expect out
 '
+# Google Forms writes "5/1/2023 14:22:05", SurveyMonkey "05/01/2023
+# 02:22:05 PM", Typeform a "Submit Date (UTC)": --date-format or a map's
+# date_format reads the date, and the time of day after it is read too.
+test_expect_success 'import: survey times in the tools'"'"' own formats' '
+	export CRM_DB="$PWD/forms.db" &&
+	for p in ann bo cy; do crm-contact add -q --email $p@forms.example >/dev/null || return 1; done &&
+	printf "set: { kind: nps }\n" >nps.yaml &&
+	printf "Timestamp,Email Address,How likely are you to recommend us to a friend?\n" >gf.csv &&
+	printf "5/1/2023 14:22:05,ann@forms.example,10\n5/2/2023,bo@forms.example,7\n" >>gf.csv &&
+	printf "13/1/2023 09:00,cy@forms.example,9\n" >>gf.csv &&
+	expect_exit 3 crm-import responses --map nps.yaml --date-format %m/%d/%Y gf.csv 2>err &&
+	grep -q "gf.csv:4: at: .13/1/2023 09:00. is not a date in format .%m/%d/%Y." err &&
+	printf "Respondent Email,Date,NPS\ncy@forms.example,05/03/2023 02:22:05 PM,9\n" >sm.csv &&
+	crm-import responses -q --map nps.yaml --date-format %m/%d/%Y sm.csv &&
+	printf "columns:\n  Submit Date (UTC): { field: at, date_format: \"%%d.%%m.%%Y\" }\nset: { kind: nps }\n" >tf.yaml &&
+	printf "Submit Date (UTC),Email,NPS\n04.05.2023 10:00:00,ann@forms.example,5\n" >tf.csv &&
+	crm-import responses -q --map tf.yaml tf.csv &&
+	crm-feedback list -f person,at,score -H >out &&
+	cat >expect <<-\EOF &&
+	ann@forms.example	2023-05-01T14:22:05Z	10
+	bo@forms.example	2023-05-02T00:00:00Z	7
+	cy@forms.example	2023-05-03T14:22:05Z	9
+	ann@forms.example	2023-05-04T10:00:00Z	5
+	EOF
+	test_cmp expect out
+'
 test_done

@@ -273,7 +273,8 @@ START_TEST(test_map_file_errors_name_line_and_column)
 	fclose(f);
 	ck_assert_int_eq(crm_import_map_load(&m, path, crm_entity_find("contact")), CRM_EUSAGE);
 	ck_assert_ptr_nonnull(strstr(crm_error_message(), "map.yaml:2:"));
-	ck_assert_ptr_nonnull(strstr(crm_error_message(), "date_format needs a date field"));
+	ck_assert_ptr_nonnull(strstr(crm_error_message(),
+	                             "date_format needs a date or time field, not 'city'"));
 	ck_assert_ptr_nonnull(f = fopen(path, "w"));
 	fputs("tags: a\n", f);
 	fclose(f);
