@@ -1,4 +1,4 @@
-/* read_vcf.c - vCard 3.0 and 4.0 (RFC 2426, RFC 6350).
+/* read_vcf.c - vCard 2.1, 3.0 and 4.0 (RFC 2426, RFC 6350).
  *
  * Debian has no C library for vCard, and the subset a contact import needs
  * is small: unfold lines, split "GROUP.NAME;PARAMS:VALUE", undo the
@@ -20,6 +20,7 @@ struct vcf_state {
 	crm_buf line;  /* the current logical (unfolded) line */
 	crm_buf value; /* a value with its escapes undone */
 	crm_buf fn;    /* FN, used for the names only when N is missing */
+	crm_buf qp;    /* a quoted-printable value decoded (vCard 2.1) */
 	int emails, phones;
 	bool have_n;
 };
@@ -127,11 +128,45 @@ static int add_repeated(struct crm_reader *r, const char *field, int *count,
 	return add(r, name, v, len);
 }
 
+/* Whether the parameters params[0..plen) hold one starting with want
+ * ("ENCODING=QUOTED-PRINTABLE", or 2.1's bare "QUOTED-PRINTABLE"). */
+static bool has_param(const char *params, size_t plen, const char *want)
+{
+	size_t n = strlen(want);
+
+	for (const char *p = params; p + n <= params + plen; p++)
+		if ((p == params || p[-1] == ';') && !strncasecmp(p, want, n))
+			return true;
+	return false;
+}
+
+/* Whether a property's parameters say its value is quoted-printable. */
+static bool quoted_printable_p(const char *params, size_t plen)
+{
+	return has_param(params, plen, "ENCODING=QUOTED-PRINTABLE") ||
+	       has_param(params, plen, "QUOTED-PRINTABLE");
+}
+
 /* BDAY as 19850412 or 1985-04-12 becomes a date; other forms pass as
- * written for validation to judge. */
-static int add_bday(struct crm_reader *r, const char *v, size_t len)
+ * written for validation to judge.  A birthday without its year (the
+ * standard --05-20, or Apple's year 1604 with X-APPLE-OMIT-YEAR) has no
+ * date to be: it is kept as the custom field birthday, --MM-DD. */
+static int add_bday(struct crm_reader *r, const char *params, size_t plen, const char *v,
+                    size_t len)
 {
 	char d[11];
+
+	if (has_param(params, plen, "X-APPLE-OMIT-YEAR") && len >= 10 && v[4] == '-') {
+		snprintf(d, sizeof d, "--%.2s-%.2s", v + 5, v + 8);
+		return add(r, "custom.birthday", d, 7);
+	}
+	if (len >= 6 && v[0] == '-' && v[1] == '-') {
+		const char *md = v + 2 + (v[2] == '-');
+		if (strspn(md, "0123456789") == 4 || (md[2] == '-' && strspn(md + 3, "0123456789") >= 2)) {
+			snprintf(d, sizeof d, "--%.2s-%.2s", md, md + (md[2] == '-' ? 3 : 2));
+			return add(r, "custom.birthday", d, 7);
+		}
+	}
 
 	if (len >= 8 && strspn(v, "0123456789") >= 8 && (len == 8 || v[8] == 'T')) {
 		snprintf(d, sizeof d, "%.4s-%.2s-%.2s", v, v + 4, v + 6);
@@ -157,7 +192,32 @@ static int add_fn(struct crm_reader *r, const char *v, size_t len)
 	return add(r, "last_name", sp + 1, len - (size_t)(sp - v) - 1);
 }
 
-static int property(struct crm_reader *r, const char *name, const char *v, size_t len)
+/* A TEL as a URI (tel:+1-418-656-9254;ext=102) is its number, the
+ * extension written the way numbers are typed. */
+static int add_tel(struct crm_reader *r, const char *v, size_t len)
+{
+	struct vcf_state *st = r->state;
+	crm_buf b = CRM_BUF_INIT;
+	const char *ext;
+	int rc;
+
+	if (len < 4 || strncasecmp(v, "tel:", 4))
+		return add_repeated(r, "phone", &st->phones, v, len);
+	v += 4, len -= 4;
+	ext = memchr(v, ';', len);
+	if (crm_buf_put(&b, v, ext ? (size_t)(ext - v) : len))
+		return crm_error_nomem();
+	if (ext && (size_t)(v + len - ext) > 5 && !strncasecmp(ext, ";ext=", 5) &&
+	    crm_buf_printf(&b, " ext. %.*s", (int)(v + len - ext - 5), ext + 5))
+		rc = crm_error_nomem();
+	else
+		rc = add_repeated(r, "phone", &st->phones, b.ptr, b.len);
+	crm_buf_free(&b);
+	return rc;
+}
+
+static int property(struct crm_reader *r, const char *name, const char *params,
+                    size_t nparams, const char *v, size_t len)
 {
 	static const char *const n_parts[] = { "last_name", "first_name" };
 	static const char *const adr_parts[] = {
@@ -182,7 +242,7 @@ static int property(struct crm_reader *r, const char *name, const char *v, size_
 	if (!strcasecmp(name, "EMAIL"))
 		return add_repeated(r, "email", &st->emails, v, len);
 	if (!strcasecmp(name, "TEL"))
-		return add_repeated(r, "phone", &st->phones, v, len);
+		return add_tel(r, v, len);
 	if (!strcasecmp(name, "ORG")) {
 		component(v, len, 0, &p, &plen);
 		return add(r, "company", p, plen);
@@ -192,7 +252,7 @@ static int property(struct crm_reader *r, const char *name, const char *v, size_
 	if (!strcasecmp(name, "ADR"))
 		return add_parts(r, v, len, adr_parts, 7);
 	if (!strcasecmp(name, "BDAY"))
-		return add_bday(r, v, len);
+		return add_bday(r, params, nparams, v, len);
 	if (!strcasecmp(name, "NOTE"))
 		return add(r, "note", v, len);
 	if (!strcasecmp(name, "CATEGORIES"))
@@ -200,11 +260,37 @@ static int property(struct crm_reader *r, const char *name, const char *v, size_
 	return CRM_OK;
 }
 
+/* Decodes the quoted-printable v[0..len) (=C3=BC) into b. */
+static int unquote_printable(crm_buf *b, const char *v, size_t len)
+{
+	crm_buf_clear(b);
+	for (size_t i = 0; i < len; i++) {
+		unsigned hi, lo;
+		char c = v[i];
+
+		if (c == '=' && i + 2 < len && isxdigit((unsigned char)v[i + 1]) &&
+		    isxdigit((unsigned char)v[i + 2])) {
+			hi = (unsigned)(isdigit((unsigned char)v[i + 1]) ? v[i + 1] - '0'
+			                                                  : (tolower(v[i + 1]) - 'a' + 10));
+			lo = (unsigned)(isdigit((unsigned char)v[i + 2]) ? v[i + 2] - '0'
+			                                                  : (tolower(v[i + 2]) - 'a' + 10));
+			c = (char)(hi << 4 | lo);
+			i += 2;
+		}
+		if (crm_buf_putc(b, c))
+			return crm_error_nomem();
+	}
+	return CRM_OK;
+}
+
 /* Splits "group.NAME;params:value" and handles the property. */
 static int content_line(struct crm_reader *r, const char *s, size_t len)
 {
-	const char *colon = memchr(s, ':', len), *name = s, *end, *dot;
+	struct vcf_state *st = r->state;
+	const char *colon = memchr(s, ':', len), *name = s, *end, *dot, *v;
+	size_t vlen, plen;
 	char key[32];
+	int rc;
 
 	if (!colon) {
 		crm_rd_row_error(r, "line %ld is not NAME:VALUE", r->line);
@@ -218,7 +304,37 @@ static int content_line(struct crm_reader *r, const char *s, size_t len)
 		return CRM_OK; /* no property we know has so long a name */
 	memcpy(key, name, (size_t)(end - name));
 	key[end - name] = '\0';
-	return property(r, key, colon + 1, len - (size_t)(colon + 1 - s));
+	v = colon + 1;
+	vlen = len - (size_t)(colon + 1 - s);
+	plen = end < colon ? (size_t)(colon - end - 1) : 0;
+	if (quoted_printable_p(end + 1, plen)) {
+		if ((rc = unquote_printable(&st->qp, v, vlen)))
+			return rc;
+		v = st->qp.ptr ? st->qp.ptr : "";
+		vlen = st->qp.len;
+	}
+	return property(r, key, end + 1, plen, v, vlen);
+}
+
+/* A quoted-printable value (vCard 2.1) continues on the next line when
+ * its line ends in '=' (a soft line break): joins them into line. */
+static int qp_join(struct crm_reader *r, crm_buf *line)
+{
+	const char *colon = line->len ? memchr(line->ptr, ':', line->len) : NULL;
+	crm_buf next = CRM_BUF_INIT;
+	int rc = CRM_OK;
+
+	if (!colon || !quoted_printable_p(line->ptr, (size_t)(colon - line->ptr)))
+		return CRM_OK;
+	while (line->len && line->ptr[line->len - 1] == '=' && (rc = logical_line(r, &next)) > 0) {
+		line->len--;
+		if (crm_buf_put(line, next.ptr ? next.ptr : "", next.len)) {
+			rc = crm_error_nomem();
+			break;
+		}
+	}
+	crm_buf_free(&next);
+	return rc < 0 ? rc : CRM_OK;
 }
 
 /* True when the logical line is want, case-insensitively. */
@@ -247,6 +363,8 @@ static int vcf_card(struct crm_reader *r, struct crm_row *row)
 				return rc;
 			return crm_rd_row_done(r, row);
 		}
+		if ((rc = qp_join(r, &st->line)))
+			return rc;
 		if (st->line.len && (rc = content_line(r, st->line.ptr, st->line.len)))
 			return rc;
 	}
@@ -276,6 +394,7 @@ static void vcf_state_free(struct crm_reader *r)
 	crm_buf_free(&st->line);
 	crm_buf_free(&st->value);
 	crm_buf_free(&st->fn);
+	crm_buf_free(&st->qp);
 	free(st);
 }
 

@@ -254,6 +254,18 @@ START_TEST(test_vcard)
 	ck_assert_int_eq(READ("vcf", "BEGIN:VCARD\r\nVERSION:3.0\r\nN:;;;;\r\nFN:Ada Lovelace\r\n"
 	                              "END:VCARD\r\n"), 0);
 	ck_assert_str_eq(out, "1:first_name=Ada,last_name=Lovelace|");
+	/* Android's vCard 2.1: quoted-printable, soft line breaks included. */
+	ck_assert_int_eq(READ("vcf", "BEGIN:VCARD\r\nVERSION:2.1\r\n"
+	                              "N;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:=4D=C3=BC=6C=6C=65=72;"
+	                              "=4A=C3=BC=72=67=65=6E;;;\r\n"
+	                              "NOTE;QUOTED-PRINTABLE:one =\r\ntwo\r\nEND:VCARD\r\n"), 0);
+	ck_assert_str_eq(out, "1:last_name=M\xc3\xbcller,first_name=J\xc3\xbcrgen,note=one two|");
+	/* A birthday without its year; a telephone as a URI. */
+	ck_assert_int_eq(READ("vcf", "BEGIN:VCARD\r\nFN:Ada\r\nBDAY;X-APPLE-OMIT-YEAR=1604:1604-05-20\r\n"
+	                              "TEL;VALUE=uri:tel:+1-418-656-9254;ext=102\r\nEND:VCARD\r\n"
+	                              "BEGIN:VCARD\r\nFN:Bo\r\nBDAY:--0203\r\nEND:VCARD\r\n"), 0);
+	ck_assert_str_eq(out, "1:custom.birthday=--05-20,phone=+1-418-656-9254 ext. 102,first_name=Ada|"
+	                      "6:custom.birthday=--02-03,first_name=Bo|");
 }
 END_TEST
 
