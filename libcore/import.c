@@ -420,14 +420,30 @@ static int reject(crm_import *imp, struct crm_import_result *res, const char *fi
 
 /* Rejects the row with the message of a failed write; "field: reason"
  * messages name their field. */
+/* Whether the value quoted in msg ('...') starts as an ISO date does. */
+static int iso_quoted_p(const char *msg)
+{
+	const char *q = strchr(msg, '\'');
+
+	return q && strspn(q + 1, "0123456789") == 4 && q[5] == '-';
+}
+
 static int reject_error(crm_import *imp, struct crm_import_result *res)
 {
 	const char *msg = crm_error_message(), *colon = strstr(msg, ": ");
 	char field[64];
 
 	if (colon && (size_t)(colon - msg) < sizeof field) {
+		const struct crm_field *f;
+
 		snprintf(field, sizeof field, "%.*s", (int)(colon - msg), msg);
-		if (crm_entity_field_find(imp->e, field) || !strncmp(field, "custom.", 7))
+		/* A date written the local way (14.03.1985), not as an impossible
+		 * ISO date (2026-02-30), has a format to name. */
+		if ((f = crm_entity_field_find(imp->e, field)) && !imp->o.date_format &&
+		    (f->type == CRM_FT_DATE || f->type == CRM_FT_TIME) && !iso_quoted_p(colon + 2))
+			return reject(imp, res, field, "%s (--date-format reads dates written"
+			              " another way)", colon + 2);
+		if (f || !strncmp(field, "custom.", 7))
 			return reject(imp, res, field, "%s", colon + 2);
 	}
 	return reject(imp, res, NULL, "%s", msg);

@@ -436,6 +436,12 @@ test_expect_success '--date-format reads the dates of every date column a map gi
 	expect_exit 2 crm-import contacts --date-format mdy us.csv 2>err &&
 	grep -q "date-format takes a strptime format" err
 '
+test_expect_success 'a date written another way names --date-format; an impossible ISO date does not' '
+	printf "email,birth_date\nhint1@x.example,14.03.1985\nhint2@x.example,2026-02-30\n" >hint.csv &&
+	expect_exit 3 crm-import contacts hint.csv 2>err &&
+	grep -q "hint.csv:2: birth_date: invalid date .14.03.1985. (--date-format reads dates written another way)" err &&
+	grep -q "hint.csv:3: birth_date: invalid date .2026-02-30.$" err
+'
 test_expect_success 'a two-digit year puts no birthday in the future; a day that is not is refused' '
 	printf "First Name,E-mail Address,Birthday\nEd,ed@yy.example,3/14/55\nFay,fay@yy.example,1/2/05\n" >yy.csv &&
 	crm-import contacts -q --date-format %m/%d/%y yy.csv &&
