@@ -245,7 +245,7 @@ static void csv_value(crm_out *w, const char *v, enum crm_coltype type)
 
 	quote = len && (csv_blank_p(v[0]) || csv_blank_p(v[len - 1]));
 	for (size_t i = 0; i < len && !quote; i++)
-		quote = csv_special[s[i]];
+		quote = csv_special[s[i]] || (w->opts.delimiter && s[i] == (unsigned char)w->opts.delimiter);
 	if (!quote) {
 		if (prefix)
 			put_c(w, '\'');
@@ -377,7 +377,7 @@ static void line_record(crm_out *w, const char *const *vals, bool header)
 		put_c(w, '{');
 	for (size_t i = 0; i < w->ncols; i++) {
 		if (i)
-			put_c(w, m->sep);
+			put_c(w, w->opts.delimiter && m->value == csv_value ? w->opts.delimiter : m->sep);
 		if (m->keys)
 			put(w, w->keys.ptr + w->keyoff[i], w->keyoff[i + 1] - w->keyoff[i]);
 		if (!vals[i])
@@ -798,6 +798,8 @@ int crm_out_new(crm_out **out, FILE *fp, const struct crm_out_opts *opts,
 		crm_out_free(w);
 		return rc;
 	}
+	if (opts->bom && opts->format == CRM_FORMAT_CSV)
+		put_str(w, "\xef\xbb\xbf");
 	*out = w;
 	return CRM_OK;
 }

@@ -146,8 +146,10 @@ bool crm_rd_fill(struct crm_reader *r, int *rc)
 		}
 	}
 	/* A byte-order mark is not part of the first value. */
-	if (!r->started && r->len - r->pos >= 3 && !memcmp(r->buf + r->pos, "\xef\xbb\xbf", 3))
+	if (!r->started && r->len - r->pos >= 3 && !memcmp(r->buf + r->pos, "\xef\xbb\xbf", 3)) {
 		r->pos += 3;
+		r->bom = true;
+	}
 	r->started = true;
 	return r->len - r->pos > before;
 }
@@ -418,6 +420,12 @@ const char *const *crm_reader_header(const crm_reader *r, size_t *n)
 long crm_reader_header_line(const crm_reader *r)
 {
 	return r->header_line;
+}
+
+void crm_reader_style(const crm_reader *r, char *delimiter, bool *bom)
+{
+	*delimiter = r->format == CRM_FORMAT_CSV ? (r->delimiter ? r->delimiter : ',') : 0;
+	*bom = r->bom;
 }
 
 void crm_reader_close(crm_reader *r)

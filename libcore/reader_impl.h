@@ -26,6 +26,7 @@ struct crm_reader {
 	char raw[16384];          /* undecoded bytes waiting for iconv */
 	size_t raw_len;
 	bool eof, started;
+	bool bom;                 /* the input began with a UTF-8 byte-order mark */
 	long long offset;         /* input bytes read from f */
 	long line;                /* lines consumed */
 	/* The current row: names and values as offsets into text. */

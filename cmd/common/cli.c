@@ -518,7 +518,8 @@ int cli_format(const struct cli *c, enum crm_format *f)
 
 int cli_output(const struct cli *c, const struct crm_column *cols, size_t n, crm_out **w)
 {
-	struct crm_out_opts o = { CRM_FORMAT_TSV, !c->no_header, c->null_term, 0, c->csv_safe };
+	struct crm_out_opts o = { .format = CRM_FORMAT_TSV, .header = !c->no_header,
+	                          .null_term = c->null_term, .csv_safe = c->csv_safe };
 	int tty = isatty(STDOUT_FILENO);
 	int rc;
 

@@ -118,6 +118,13 @@ static int check_header(struct run *run, crm_rowpipe *r, const char *name)
 	long line;
 	int rc;
 
+	if (run->rej) {
+		char delimiter;
+		bool bom;
+
+		crm_rowpipe_style(r, &delimiter, &bom);
+		rejects_style(run->rej, delimiter, bom);
+	}
 	if (!(header = crm_rowpipe_header(r, &n)) || !(rc = crm_import_header(run->imp, header, n)))
 		return 0;
 	if (!(line = crm_rowpipe_header_line(r)))

@@ -23,6 +23,8 @@ struct rejects {
 	enum crm_format f;
 	long n;
 	crm_out *w;                /* csv, tsv: one writer for the whole file */
+	char delimiter;            /* csv: the input's separator and byte-order mark */
+	bool bom;
 	struct crm_column *cols;   /* its columns: the first rejected row's names */
 	size_t ncols;
 };
@@ -56,6 +58,14 @@ int rejects_open(struct rejects **out, const char *path, enum crm_format f)
 	return CRM_OK;
 }
 
+void rejects_style(struct rejects *rj, char delimiter, bool bom)
+{
+	if (rj->w || rj->f != CRM_FORMAT_CSV)
+		return;
+	rj->delimiter = delimiter == ',' ? 0 : delimiter;
+	rj->bom = bom;
+}
+
 static const char *value_of(const struct crm_row *row, const char *name)
 {
 	for (size_t i = 0; i < row->n; i++)
@@ -68,7 +78,8 @@ static const char *value_of(const struct crm_row *row, const char *name)
  * written under it by column name. */
 static int add_table(struct rejects *rj, const struct crm_row *row, const char *const *extra)
 {
-	struct crm_out_opts o = { .format = rj->f, .header = true };
+	struct crm_out_opts o = { .format = rj->f, .header = true, .delimiter = rj->delimiter,
+	                          .bom = rj->bom };
 	const char **vals;
 	int rc;
 

@@ -11,6 +11,12 @@ struct rejects;
 /* Creates (truncating) path for rejects written in format f. */
 int rejects_open(struct rejects **out, const char *path, enum crm_format f);
 
+/* Writes CSV rejects with the input's separator and, when it had one,
+ * its byte-order mark, so that the spreadsheet it came from reads them
+ * back (Excel in a European locale separates with ';').  Takes effect
+ * until the first reject is written. */
+void rejects_style(struct rejects *rj, char delimiter, bool bom);
+
 /* Writes the record of row with the line it came from, the field at fault
  * (NULL when none) and the reason. */
 int rejects_add(struct rejects *rj, const struct crm_row *row, const char *field,

@@ -39,6 +39,8 @@ struct crm_out_opts {
 	bool null_term; /* end records with NUL instead of newline (tsv, csv, jsonl) */
 	bool color;     /* bold table header; callers decide from isatty/NO_COLOR */
 	bool csv_safe;  /* prefix csv cells starting with = + - @ with a quote (') */
+	char delimiter; /* csv: the field separator, 0 for ',' */
+	bool bom;       /* csv: begin with a UTF-8 byte-order mark, as Excel reads */
 };
 
 typedef struct crm_out crm_out;

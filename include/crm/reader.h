@@ -64,6 +64,12 @@ const char *const *crm_reader_header(const crm_reader *r, size_t *n);
 /* Returns the line the header was read from (0 when --columns gave it). */
 long crm_reader_header_line(const crm_reader *r);
 
+/* Stores how the input is written, once its header is read: a CSV's
+ * field separator (0 for other formats) and whether it began with a
+ * UTF-8 byte-order mark -- what a file written back for its user (the
+ * reject file) should keep. */
+void crm_reader_style(const crm_reader *r, char *delimiter, bool *bom);
+
 /* Frees the reader; NULL-safe. */
 void crm_reader_close(crm_reader *r);
 

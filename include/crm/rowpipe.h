@@ -51,6 +51,10 @@ const char *const *crm_rowpipe_header(const crm_rowpipe *p, size_t *n);
 /* The line the header was read from: as crm_reader_header_line. */
 long crm_rowpipe_header_line(const crm_rowpipe *p);
 
+/* How the input is written, once a row has been returned: as
+ * crm_reader_style. */
+void crm_rowpipe_style(const crm_rowpipe *p, char *delimiter, bool *bom);
+
 /* Seconds the pipe's thread (0 without one) spent reading and preparing the
  * rows returned so far. */
 void crm_rowpipe_times(const crm_rowpipe *p, double *read, double *prep);

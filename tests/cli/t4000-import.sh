@@ -107,6 +107,13 @@ test_expect_success 'rejects of JSON Lines are JSON Lines' '
 	expect_exit 3 crm-import contacts -q -r rej-out.jsonl rej.jsonl &&
 	jq -r "[.email, ._line, ._field] | @tsv" rej-out.jsonl >out && printf "x\t1\temail\n" >expect && test_cmp expect out
 '
+test_expect_success 'rejects of a semicolon file with a BOM keep both, for the spreadsheet' '
+	printf "\357\273\277Vorname;Nachname;E-Mail-Adresse\r\nJ\303\274rgen;Wei\303\237;bad@\r\n" >semi.csv &&
+	expect_exit 3 crm-import contacts -q -r semi-rej.csv semi.csv &&
+	printf "\357\273\277Vorname;Nachname;E-Mail-Adresse;_line;_field;_error\r\n" >expect &&
+	printf "J\303\274rgen;Wei\303\237;bad@;2;email;invalid email address %s: empty domain\r\n" "'"'bad@'"'" >>expect &&
+	test_cmp expect semi-rej.csv
+'
 test_expect_success 'a reject file, fixed, imports again' '
 	sed "s/^bad,B,/fixed@example.org,B,/; s/31\.02\.1990/1990-02-28/" rejects.csv >fixed.csv &&
 	crm-import contacts -q fixed.csv &&

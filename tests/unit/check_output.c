@@ -22,7 +22,7 @@ static const char *const rows3[] = {
 
 static struct crm_out_opts opts(enum crm_format f, bool header)
 {
-	struct crm_out_opts o = { f, header, false, false, false };
+	struct crm_out_opts o = { .format = f, .header = header };
 
 	return o;
 }
@@ -173,6 +173,25 @@ START_TEST(test_csv)
 	EXPECT(&o, cols, 1, vals, 6, "\" lead\"\r\n\"trail \"\r\n\r\n\r\nin side\r\n\"cr\rx\"\r\n");
 	o.null_term = true;
 	EXPECT(&o, cols, 1, vals, 2, "\" lead\"\0\"trail \"\0");
+}
+END_TEST
+
+/* As the spreadsheet it came from reads: ';' between, the mark first. */
+START_TEST(test_csv_delimiter_and_bom)
+{
+	static const struct crm_column cols[] = { { "v", CRM_COL_TEXT } };
+	static const char *const vals[] = { "a;b" };
+	struct crm_out_opts o = opts(CRM_FORMAT_CSV, true);
+
+	o.delimiter = ';';
+	o.bom = true;
+	EXPECT(&o, cols3, 3, rows3, 2,
+	       "\xef\xbb\xbfid;name;note\r\n"
+	       "1;Ada Lovelace;tab\there\r\n"
+	       "2;\"a,b \"\"q\"\"\";\r\n");
+	o.header = false;
+	o.bom = false;
+	EXPECT(&o, cols, 1, vals, 1, "\"a;b\"\r\n");
 }
 END_TEST
 
@@ -489,6 +508,7 @@ Suite *output_suite(void)
 	tcase_add_test(tc, test_tsv_long_values);
 	tcase_add_test(tc, test_header_without_rows);
 	tcase_add_test(tc, test_csv);
+	tcase_add_test(tc, test_csv_delimiter_and_bom);
 	tcase_add_test(tc, test_csv_safe);
 	tcase_add_test(tc, test_jsonl);
 	tcase_add_test(tc, test_json);
