@@ -418,8 +418,6 @@ static int reject(crm_import *imp, struct crm_import_result *res, const char *fi
 	return CRM_OK;
 }
 
-/* Rejects the row with the message of a failed write; "field: reason"
- * messages name their field. */
 /* Whether the value quoted in msg ('...') starts as an ISO date does. */
 static int iso_quoted_p(const char *msg)
 {
@@ -428,6 +426,8 @@ static int iso_quoted_p(const char *msg)
 	return q && strspn(q + 1, "0123456789") == 4 && q[5] == '-';
 }
 
+/* Rejects the row with the message of a failed write; "field: reason"
+ * messages name their field. */
 static int reject_error(crm_import *imp, struct crm_import_result *res)
 {
 	const char *msg = crm_error_message(), *colon = strstr(msg, ": ");
