@@ -145,6 +145,14 @@ bool crm_rd_fill(struct crm_reader *r, int *rc)
 			return false;
 		}
 	}
+	/* Lines ended by CR alone (Excel for Mac's "CSV (Macintosh)"): the
+	 * first bytes read tell, and every CR read is then a line's end. */
+	if (!r->started)
+		r->cr_only = memchr(r->buf + r->pos, '\r', r->len - r->pos) &&
+		             !memchr(r->buf + r->pos, '\n', r->len - r->pos);
+	for (char *p = r->buf + r->pos + before; r->cr_only && p < r->buf + r->len; p++)
+		if (*p == '\r')
+			*p = '\n';
 	/* A byte-order mark is not part of the first value. */
 	if (!r->started && r->len - r->pos >= 3 && !memcmp(r->buf + r->pos, "\xef\xbb\xbf", 3)) {
 		r->pos += 3;

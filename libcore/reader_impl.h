@@ -27,6 +27,7 @@ struct crm_reader {
 	size_t raw_len;
 	bool eof, started;
 	bool bom;                 /* the input began with a UTF-8 byte-order mark */
+	bool cr_only;             /* its lines end in CR alone (old Macs) */
 	long long offset;         /* input bytes read from f */
 	long line;                /* lines consumed */
 	/* The current row: names and values as offsets into text. */

@@ -107,6 +107,12 @@ test_expect_success 'rejects of JSON Lines are JSON Lines' '
 	expect_exit 3 crm-import contacts -q -r rej-out.jsonl rej.jsonl &&
 	jq -r "[.email, ._line, ._field] | @tsv" rej-out.jsonl >out && printf "x\t1\temail\n" >expect && test_cmp expect out
 '
+test_expect_success 'a file whose lines end in CR alone (Excel for Mac) is read line by line' '
+	printf "First Name,Email\rMac,mac@cr.example\rOld,old@cr.example\r" >mac.csv &&
+	crm-import contacts -q mac.csv &&
+	crm-contact list --where "email~cr.example" -f first_name -H >out &&
+	printf "Mac\nOld\n" >expect && test_cmp expect out
+'
 test_expect_success 'rejects of a semicolon file with a BOM keep both, for the spreadsheet' '
 	printf "\357\273\277Vorname;Nachname;E-Mail-Adresse\r\nJ\303\274rgen;Wei\303\237;bad@\r\n" >semi.csv &&
 	expect_exit 3 crm-import contacts -q -r semi-rej.csv semi.csv &&

@@ -119,6 +119,16 @@ START_TEST(test_csv_field_count_and_nul)
 }
 END_TEST
 
+/* Excel for Mac's "CSV (Macintosh)" ends its lines in CR alone. */
+START_TEST(test_csv_cr_line_ends)
+{
+	ck_assert_int_eq(READ("csv", "a,b\r1,2\r\"x\ry\",3\r"), 0);
+	ck_assert_str_eq(out, "2:a=1,b=2|3:a=x\ny,b=3|");
+	ck_assert_int_eq(READ("csv", "a,b\r\n1,\"x\ry\"\r\n"), 0);
+	ck_assert_str_eq(out, "2:a=1,b=x\ry|");
+}
+END_TEST
+
 /* A spreadsheet's unnamed last columns: empty, they are no fields. */
 START_TEST(test_csv_unnamed_last_columns)
 {
@@ -326,6 +336,7 @@ Suite *reader_suite(void)
 	tcase_add_test(tc, test_empty_rows_are_blank_lines);
 	tcase_add_test(tc, test_csv_field_count_and_nul);
 	tcase_add_test(tc, test_csv_unnamed_last_columns);
+	tcase_add_test(tc, test_csv_cr_line_ends);
 	tcase_add_test(tc, test_csv_stream_errors);
 	tcase_add_test(tc, test_csv_huge_field_is_a_bad_record);
 	tcase_add_test(tc, test_columns_instead_of_header);
