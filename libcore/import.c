@@ -418,12 +418,29 @@ static int reject(crm_import *imp, struct crm_import_result *res, const char *fi
 	return CRM_OK;
 }
 
-/* Whether the value quoted in msg ('...') starts as an ISO date does. */
-static int iso_quoted_p(const char *msg)
+/* Whether v is a date of zeros alone ("0/0/00", "0000-00-00 00:00:00"):
+ * Outlook and MySQL write those for no date. */
+static int zero_date_p(const char *v)
 {
-	const char *q = strchr(msg, '\'');
+	int zero = 0;
 
-	return q && strspn(q + 1, "0123456789") == 4 && q[5] == '-';
+	for (; *v; v++)
+		if (*v == '0')
+			zero = 1;
+		else if (!strchr("/-.: T", *v))
+			return 0;
+	return zero;
+}
+
+static size_t field_index(const crm_import *imp, const char *name)
+{
+	return (size_t)(crm_fielddef_of(crm_entity_field_find(imp->e, name)) - imp->e->defs);
+}
+
+/* Whether v starts as an ISO date does (2026-02-30). */
+static int iso_date_p(const char *v)
+{
+	return v && strspn(v, "0123456789") == 4 && v[4] == '-';
 }
 
 /* Rejects the row with the message of a failed write; "field: reason"
@@ -440,7 +457,8 @@ static int reject_error(crm_import *imp, struct crm_import_result *res)
 		/* A date written the local way (14.03.1985), not as an impossible
 		 * ISO date (2026-02-30), has a format to name. */
 		if ((f = crm_entity_field_find(imp->e, field)) && !imp->o.date_format &&
-		    (f->type == CRM_FT_DATE || f->type == CRM_FT_TIME) && !iso_quoted_p(colon + 2))
+		    (f->type == CRM_FT_DATE || f->type == CRM_FT_TIME) &&
+		    !iso_date_p(imp->rs.val[field_index(imp, field)]))
 			return reject(imp, res, field, "%s (--date-format reads dates written"
 			              " another way)", colon + 2);
 		if (f || !strncmp(field, "custom.", 7))
@@ -483,6 +501,23 @@ static void rowstate_clear(struct rowstate *rs, size_t nfields)
 	crm_buf_clear(&rs->refs);
 }
 
+/* Reads the date at the start of v, written in format fmt, into *tm;
+ * returns what follows it, or NULL when it does not fit or is no day
+ * (2/29/2023, a year of two digits read with %Y). */
+static const char *date_in(const char *fmt, const char *v, int64_t now, struct tm *tm)
+{
+	char out[16], check[CRM_DATE_LEN];
+	const char *end;
+
+	memset(tm, 0, sizeof *tm);
+	if (!(end = strptime(v, fmt, tm)) || !strftime(out, sizeof out, "%Y-%m-%d", tm) ||
+	    strlen(out) != 10 || crm_date_parse(check, out, now)) {
+		crm_error_clear();
+		return NULL;
+	}
+	return end;
+}
+
 /* Reads a date written in the column's own format, or already as
  * YYYY-MM-DD, which no other format can mean, as YYYY-MM-DD; NULL when it
  * fits neither or is no date (2/29/2023, a year of two digits for %Y).
@@ -490,19 +525,14 @@ static void rowstate_clear(struct rowstate *rs, size_t nfields)
  * today (3/14/55 as 2055) is of the century before. */
 static char *reformat_date(const char *fmt, const char *v, int past_only, int64_t now)
 {
-	struct tm tm = { 0 };
-	const char *end = strptime(v, fmt, &tm);
-	char out[16], today[CRM_DATE_LEN], check[CRM_DATE_LEN];
+	struct tm tm;
+	const char *end = date_in(fmt, v, now, &tm);
+	char out[16], today[CRM_DATE_LEN];
 
-	if (!end || end[strspn(end, " \t")]) {
-		memset(&tm, 0, sizeof tm);
-		end = strptime(v, "%Y-%m-%d", &tm);
-	}
-	if (!end || end[strspn(end, " \t")] || !strftime(out, sizeof out, "%Y-%m-%d", &tm) ||
-	    strlen(out) != 10 || crm_date_parse(check, out, now)) {
-		crm_error_clear();
+	if (!end || end[strspn(end, " \t")])
+		end = date_in("%Y-%m-%d", v, now, &tm);
+	if (!end || end[strspn(end, " \t")] || !strftime(out, sizeof out, "%Y-%m-%d", &tm))
 		return NULL;
-	}
 	if (past_only && strstr(fmt, "%y") && !crm_date_parse(today, "today", now) &&
 	    strcmp(out, today) > 0) {
 		tm.tm_year -= 100;
@@ -519,17 +549,14 @@ static char *reformat_date(const char *fmt, const char *v, int past_only, int64_
 static char *reformat_time(const char *fmt, const char *v, int64_t now)
 {
 	static const char *const clocks[] = { " %H:%M:%S", " %H:%M", " %I:%M:%S %p", " %I:%M %p" };
-	struct tm tm = { 0 };
-	const char *end = strptime(v, fmt, &tm), *rest;
-	char out[32], check[CRM_DATE_LEN];
+	struct tm tm;
+	const char *end, *rest;
+	char out[32];
 
-	if (strlen(v) >= 10 && isdigit((unsigned char)v[0]) && v[4] == '-')
+	if (strlen(v) >= 10 && iso_date_p(v))
 		return strdup(v);
-	if (!end || !strftime(out, sizeof out, "%Y-%m-%d", &tm) || strlen(out) != 10 ||
-	    crm_date_parse(check, out, now)) {
-		crm_error_clear();
+	if (!(end = date_in(fmt, v, now, &tm)))
 		return NULL;
-	}
 	for (size_t i = 0; *(end + strspn(end, " \t")) && i < sizeof clocks / sizeof *clocks; i++) {
 		struct tm t = tm;
 		if ((rest = strptime(end, clocks[i], &t)) && !rest[strspn(rest, " \t")]) {
@@ -547,24 +574,6 @@ static int is_blank(const char *v)
 	return !v || !v[strspn(v, " \t\r\n")];
 }
 
-/* Whether v is a date of zeros alone ("0/0/00", "0000-00-00 00:00:00"):
- * Outlook and MySQL write those for no date. */
-static int zero_date_p(const char *v)
-{
-	int zero = 0;
-
-	for (; *v; v++)
-		if (*v == '0')
-			zero = 1;
-		else if (!strchr("/-.: T", *v))
-			return 0;
-	return zero;
-}
-
-static size_t field_index(const crm_import *imp, const char *name)
-{
-	return (size_t)(crm_fielddef_of(crm_entity_field_find(imp->e, name)) - imp->e->defs);
-}
 
 #define MORE_VALUES " ::: "
 
@@ -651,6 +660,10 @@ static const char *choice_value(const crm_import *imp, const struct crm_field *f
 
 	if (f->type != CRM_FT_ENUM || !imp->e->value_synonyms || is_blank(v))
 		return v;
+	/* Most rows give the toolkit's own words: no key to fold. */
+	for (const char *const *c = f->choices; *c; c++)
+		if (!strcasecmp(*c, v))
+			return v;
 	crm_column_key(key, sizeof key, v);
 	for (const struct crm_value_synonym *s = imp->e->value_synonyms; s->field; s++)
 		if (!strcmp(s->field, f->name) && !strcmp(s->key, key))
