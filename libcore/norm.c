@@ -444,6 +444,10 @@ static void strip_format_chars(char *s)
 	size_t n = strlen(s), i = 0, j = 0, k;
 	int32_t c;
 
+	/* Every format character is past ASCII, as most addresses are not. */
+	while (i < n && !((unsigned char)s[i] & 0x80))
+		i++;
+	j = i;
 	while (i < n) {
 		k = utf8_decode(s + i, n - i, &c);
 		if (!k)
