@@ -60,6 +60,7 @@ struct crm_out {
 	FILE *fp;
 	const struct mode *m;
 	struct crm_out_opts opts;
+	char sep;                /* between values: the format's, or csv's own delimiter */
 	struct crm_column *cols; /* names point into namebuf */
 	const char **names;
 	char *namebuf;
@@ -245,7 +246,7 @@ static void csv_value(crm_out *w, const char *v, enum crm_coltype type)
 
 	quote = len && (csv_blank_p(v[0]) || csv_blank_p(v[len - 1]));
 	for (size_t i = 0; i < len && !quote; i++)
-		quote = csv_special[s[i]] || (w->opts.delimiter && s[i] == (unsigned char)w->opts.delimiter);
+		quote = csv_special[s[i]] || s[i] == (unsigned char)w->sep;
 	if (!quote) {
 		if (prefix)
 			put_c(w, '\'');
@@ -377,7 +378,7 @@ static void line_record(crm_out *w, const char *const *vals, bool header)
 		put_c(w, '{');
 	for (size_t i = 0; i < w->ncols; i++) {
 		if (i)
-			put_c(w, w->opts.delimiter && m->value == csv_value ? w->opts.delimiter : m->sep);
+			put_c(w, w->sep);
 		if (m->keys)
 			put(w, w->keys.ptr + w->keyoff[i], w->keyoff[i + 1] - w->keyoff[i]);
 		if (!vals[i])
@@ -789,6 +790,7 @@ int crm_out_new(crm_out **out, FILE *fp, const struct crm_out_opts *opts,
 	w->fp = fp;
 	w->m = &modes[opts->format];
 	w->opts = *opts;
+	w->sep = opts->delimiter && opts->format == CRM_FORMAT_CSV ? opts->delimiter : w->m->sep;
 	rc = copy_columns(w, cols, ncols);
 	if (!rc && w->m->keys)
 		rc = json_keys(w);

@@ -62,7 +62,7 @@ void rejects_style(struct rejects *rj, char delimiter, bool bom)
 {
 	if (rj->w || rj->f != CRM_FORMAT_CSV)
 		return;
-	rj->delimiter = delimiter == ',' ? 0 : delimiter;
+	rj->delimiter = delimiter;
 	rj->bom = bom;
 }
 
