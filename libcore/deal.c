@@ -112,8 +112,9 @@ static const struct crm_synonym deal_synonyms[] = {
 	{ "label", "tags" }, { "labels", "tags" }, { "tag", "tags" },
 	{ "note", "@note" }, { "notes", "@note" }, { "description", "@note" },
 	{ "dealdescription", "@note" },
-	{ "createdat", "@ignore" }, { "updatedat", "@ignore" }, { "archivedat", "@ignore" },
-	{ "dealcreated", "@ignore" }, { "createdate", "@ignore" }, { "updatetime", "@ignore" },
+	CREATED_SYNONYMS, { "updatedat", "@ignore" }, { "archivedat", "@ignore" },
+	{ "dealcreated", "created_at" }, { "dealdealcreated", "created_at" },
+	{ "updatetime", "@ignore" },
 	{ NULL, NULL }
 };
 
@@ -145,6 +146,7 @@ static int deal_resolve(crm_db *db, const char *ref, int64_t *id)
 /* What the rules of a write read and settle of a deal; strings owned. */
 struct deal {
 	char *pipeline, *stage, *status, *source, *reason, *closed_at, *stage_at, *expected;
+	char *created;
 	int64_t probability; /* -1: none */
 };
 
@@ -158,6 +160,7 @@ static void deal_free(struct deal *d, struct was *w)
 {
 	free(d->pipeline), free(d->stage), free(d->status), free(d->source);
 	free(d->reason), free(d->closed_at), free(d->stage_at), free(d->expected);
+	free(d->created);
 	free(w->pipeline), free(w->stage), free(w->status), free(w->closed_at);
 }
 
@@ -179,8 +182,8 @@ static int load(crm_db *db, int64_t id, struct deal *d, struct was *w)
 	int rc;
 
 	if ((rc = crm_db_stmt(db, &st, "SELECT pipeline, stage, status, probability_source,"
-	                      " lost_reason, closed_at, stage_at, probability, expected_close"
-	                      " FROM deals"
+	                      " lost_reason, closed_at, stage_at, probability, expected_close,"
+	                      " created_at FROM deals"
 	                      " WHERE id = ?1")))
 		return rc;
 	crm_stmt_bind_int(st, 1, id);
@@ -188,6 +191,7 @@ static int load(crm_db *db, int64_t id, struct deal *d, struct was *w)
 		d->pipeline = dup_col(st, 0), d->stage = dup_col(st, 1), d->status = dup_col(st, 2);
 		d->source = dup_col(st, 3), d->reason = dup_col(st, 4), d->closed_at = dup_col(st, 5);
 		d->stage_at = dup_col(st, 6), d->expected = dup_col(st, 8);
+		d->created = dup_col(st, 9);
 		d->probability = crm_stmt_kind(st, 7) == CRM_KIND_NULL ? -1 : crm_stmt_int(st, 7);
 	}
 	crm_stmt_reset(st);
@@ -375,6 +379,9 @@ static int settle(crm_db *db, struct deal *d, const struct was *w, const crm_rec
 		rc = settle_closed(d, w, closed, entered);
 	if (rc)
 		return rc;
+	/* A deal another system made earlier (an import) was open since. */
+	if (!closed && !w->found && d->created && strcmp(d->created, entered) < 0)
+		snprintf(entered, CRM_TIME_LEN, "%s", d->created);
 	/* A probability given makes it manual, unless the source is given too
 	 * (as in the toolkit's own output, imported back). */
 	if (crm_record_has(r, "probability") && !crm_record_has(r, "probability_source"))

@@ -1252,17 +1252,25 @@ static int with_currency(crm_import *imp, const char *v, const char **out)
 	return *out ? CRM_OK : crm_error_nomem();
 }
 
-/* Copies the row's field values into the record. */
-static int fill_record(crm_import *imp, crm_record *r)
+/* Copies the row's field values into the record, a new one (adding) or
+ * one that exists. */
+static int fill_record(crm_import *imp, crm_record *r, int adding)
 {
 	int rc = CRM_OK;
 
 	for (size_t i = 0; i < imp->e->nfields && !rc; i++) {
 		const struct crm_fielddef *d = &imp->e->defs[i];
 		const char *v = imp->rs.val[i];
-		/* A blank cell leaves a field that has a default alone. */
-		if (!v || (is_blank(v) && (d->f.flags & CRM_FIELD_NOTEMPTY)))
+		/* A blank cell leaves a field that has a default alone: a new
+		 * record's owner is the acting user's. */
+		if (!v || (is_blank(v) && ((d->f.flags & CRM_FIELD_NOTEMPTY) ||
+		                           (adding && !strcmp(d->f.name, "owner")))))
 			continue;
+		/* When another system made the record; one that exists keeps its own. */
+		if (d->f.flags & CRM_FIELD_ORIGIN) {
+			rc = adding ? crm_record_set_created(r, v) : CRM_OK;
+			continue;
+		}
 		if (d->f.type == CRM_FT_REF && !is_blank(v)) {
 			enum crm_phase was = crm_phase_enter(imp->db, CRM_PHASE_REFS);
 			rc = ref_target(imp, d, v, &v);
@@ -1303,7 +1311,7 @@ static int write_row(crm_import *imp, crm_record *r, int64_t id, struct crm_impo
 	int rc, changed = 0, adding = !id, derived = 0;
 	int line = adding && imp->rs.has_line;
 
-	rc = fill_record(imp, r);
+	rc = fill_record(imp, r, adding);
 	/* History loaded with --no-earn never earns loyalty points. */
 	if (!rc && adding && imp->o.no_earn && crm_entity_field_find(imp->e, "earns"))
 		rc = crm_record_set(r, "earns", "no");

@@ -84,6 +84,7 @@ static int parse_target(const struct maploader *ld, const yaml_node_t *node, con
 	}
 	*f = crm_entity_field_find(e, text);
 	if (*f && (!((*f)->flags & CRM_FIELD_RO) || !strcmp(text, "id") ||
+	           ((*f)->flags & CRM_FIELD_ORIGIN) ||
 	           ((*f)->type == CRM_FT_TAGS && e->tag_table)))
 		return *k = CRM_TO_FIELD, CRM_OK;
 	return crm_ydoc_fail(ld->yd, node->start_mark, "unknown %s field '%s'", e->name, text);

@@ -65,6 +65,7 @@ static const char *synonym_key(char *buf, size_t size, const char *syn)
 void crm_column_target(const struct crm_entity *e, const char *column, struct crm_target *t)
 {
 	char key[128], fkey[128];
+	const char *origin = NULL;
 
 	t->kind = CRM_TO_UNKNOWN;
 	t->name = column;
@@ -88,13 +89,16 @@ void crm_column_target(const struct crm_entity *e, const char *column, struct cr
 		/* Read-only fields other than the id and the tags are the
 		 * toolkit's bookkeeping: accepted, never written -- unless
 		 * other systems' exports mean something by the name too (a
-		 * contact's "Name" is a full name to split). */
-		if ((f->flags & CRM_FIELD_RO) && strcmp(f->name, "id") && f->type != CRM_FT_TAGS)
+		 * contact's "Name" is a full name to split, a shop's "Created
+		 * at" is when it sold), or it is when a record was made. */
+		if (f->flags & CRM_FIELD_ORIGIN)
+			origin = f->name;
+		else if ((f->flags & CRM_FIELD_RO) && strcmp(f->name, "id") && f->type != CRM_FT_TAGS)
 			target(t, "@ignore", column);
-		else
+		else {
 			target(t, f->name, column);
-		if (t->kind != CRM_TO_IGNORE)
 			return;
+		}
 		break;
 	}
 	/* A synonym ending in "*" is a question's start ("howlikely*"). */
@@ -108,4 +112,6 @@ void crm_column_target(const struct crm_entity *e, const char *column, struct cr
 			return;
 		}
 	}
+	if (origin)
+		target(t, origin, column);
 }

@@ -29,6 +29,7 @@ struct crm_record {
 	size_t nready;
 	const struct crm_fielddef *absent_def; /* crm_record_absent */
 	const char *absent;
+	char *created; /* crm_record_set_created; NULL: now */
 };
 
 void crm_record_ready(crm_record *r, const struct crm_ready *ready, size_t n)
@@ -61,7 +62,19 @@ void crm_record_free(crm_record *r)
 		free(r->a[i].value);
 	}
 	free(r->a);
+	free(r->created);
 	free(r);
+}
+
+int crm_record_set_created(crm_record *r, const char *when)
+{
+	char *v = when && when[strspn(when, " \t\r\n")] ? strdup(when) : NULL;
+
+	if (v == NULL && when && when[strspn(when, " \t\r\n")])
+		return crm_error_nomem();
+	free(r->created);
+	r->created = v;
+	return CRM_OK;
 }
 
 static const struct assign *assignment(const crm_record *r, const char *field)
@@ -455,25 +468,42 @@ static int insert_sql(crm_buf *sql, const crm_record *r, const struct rowvals *r
 	return bad ? crm_error_nomem() : CRM_OK;
 }
 
+/* When new record r was made: now, or the time another system made it
+ * (crm_record_set_created), which cannot be later than now. */
+static int created_time(crm_db *db, const crm_record *r, const char *now, char out[CRM_TIME_LEN])
+{
+	int64_t t;
+
+	memcpy(out, now, CRM_TIME_LEN);
+	if (!r->created)
+		return CRM_OK;
+	if (crm_time_parse_epoch(&t, r->created, db->now))
+		return crm_error_prefix("created_at");
+	if (t > db->now)
+		return crm_error_set(CRM_EDATA, "created_at: '%s' is later than now", r->created);
+	crm_time_format(out, t);
+	return CRM_OK;
+}
+
 static int insert_row(crm_db *db, const crm_record *r, const struct rowvals *rv, int64_t *id)
 {
 	crm_buf sql = CRM_BUF_INIT;
 	crm_stmt *st;
-	char now[CRM_TIME_LEN];
+	char now[CRM_TIME_LEN], created[CRM_TIME_LEN];
 	const char *text = shape_sql(db, r, SHAPE_INSERT);
-	int rc = CRM_OK, next = 1;
+	int rc, next = 1;
 	/* Records of entities with an owner are the acting user's by default. */
 	int owner = crm_entity_field_find(r->e, "owner") && !crm_record_has(r, "owner");
 
-	if (!text && !(rc = insert_sql(&sql, r, rv, owner)))
+	crm_db_now(db, now);
+	if (!(rc = created_time(db, r, now, created)) && !text && !(rc = insert_sql(&sql, r, rv, owner)))
 		text = shape_keep(db, r, SHAPE_INSERT, crm_buf_str(&sql));
 	if (!rc)
 		rc = crm_db_stmt(db, &st, text);
 	crm_buf_free(&sql);
 	if (rc)
 		return rc;
-	crm_db_now(db, now);
-	crm_stmt_bind_text(st, next++, now);
+	crm_stmt_bind_text(st, next++, created);
 	crm_stmt_bind_text(st, next++, now);
 	if (owner)
 		crm_stmt_bind_text(st, next++, db->user);

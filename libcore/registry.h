@@ -22,10 +22,20 @@
 
 /* The bookkeeping fields every entity ends with. */
 #define BOOKKEEPING \
-	FIELD("created_at", CRM_FT_TIME, RO, "when the record was created", "created_at", NULL), \
+	FIELD("created_at", CRM_FT_TIME, RO | CRM_FIELD_ORIGIN, "when the record was created", \
+	      "created_at", NULL), \
 	FIELD("updated_at", CRM_FT_TIME, RO, "when the record last changed", "updated_at", NULL), \
 	FIELD("archived_at", CRM_FT_TIME, RO | HIDDEN, "when the record was archived", \
 	      "archived_at", NULL)
+
+/* Other systems' names for when they made a record (HubSpot's Create
+ * Date, Salesforce's Created Date, Zoho's Created Time): its created_at,
+ * kept by an import that creates it. */
+#define CREATED_SYNONYMS \
+	{ "createdat", "created_at" }, { "createdate", "created_at" }, \
+	{ "createddate", "created_at" }, { "createdtime", "created_at" }, \
+	{ "datecreated", "created_at" }, { "createdon", "created_at" }, \
+	{ "creationdate", "created_at" }
 
 /* SQL reading the name of the person whose id the SQL id gives. */
 #define CONTACT_NAME(id) \

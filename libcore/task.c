@@ -100,7 +100,7 @@ static const struct crm_synonym task_synonyms[] = {
 	{ "label", "tags" }, { "labels", "tags" }, { "tag", "tags" },
 	{ "note", "@note" }, { "notes", "@note" }, { "description", "@note" },
 	{ "taskbody", "@note" },
-	{ "createdat", "@ignore" }, { "updatedat", "@ignore" }, { "archivedat", "@ignore" },
+	CREATED_SYNONYMS, { "updatedat", "@ignore" }, { "archivedat", "@ignore" },
 	{ NULL, NULL }
 };
 

@@ -87,7 +87,7 @@ static const struct crm_synonym ticket_synonyms[] = {
 	{ "owner", "assignee" }, { "source", "channel" }, { "via", "channel" },
 	{ "tag", "tags" }, { "labels", "tags" },
 	{ "description", "@note" }, { "body", "@note" }, { "comment", "@note" },
-	{ "createdat", "@ignore" }, { "updatedat", "@ignore" }, { "ticketid", "@ignore" },
+	CREATED_SYNONYMS, { "updatedat", "@ignore" }, { "ticketid", "@ignore" },
 	{ NULL, NULL }
 };
 

@@ -39,7 +39,10 @@ enum crm_field_flags {
 	CRM_FIELD_NOTEMPTY = 1 << 3, /* has a default and cannot be cleared */
 	/* a reference an import fills by creating the record it names when
 	 * none matches, from the target's import key (a buyer's email) */
-	CRM_FIELD_CREATE = 1 << 4
+	CRM_FIELD_CREATE = 1 << 4,
+	/* read-only, but an import gives it for the records it creates: when
+	 * another system made them (crm_record_set_created) */
+	CRM_FIELD_ORIGIN = 1 << 5
 };
 
 struct crm_field {

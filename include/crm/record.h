@@ -23,6 +23,12 @@ int crm_record_set(crm_record *r, const char *field, const char *value);
  * empty key or one with characters other than letters, digits, _ - . */
 int crm_record_set_custom(crm_record *r, const char *key, const char *value);
 
+/* Records when another system made the record (an ISO 8601 date or time,
+ * as crm_time_parse reads it; NULL or blank: now), for a new record only:
+ * an update ignores it.  Adding fails with CRM_EDATA, nothing written, for
+ * a time that cannot be read or is later than now. */
+int crm_record_set_created(crm_record *r, const char *when);
+
 /* Parses "key=value" (the --set option) into the record. */
 int crm_record_set_pair(crm_record *r, const char *pair);
 

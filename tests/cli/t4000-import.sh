@@ -579,6 +579,22 @@ test_expect_success '--help and the man page name every option' '
 			{ echo "missing $o"; exit 1; }
 	done
 '
+test_expect_success 'a Create Date is when the person was made; a blank owner is the importer' '
+	export CRM_DB="$SCRATCH/created.db" &&
+	printf "First Name,Email,Create Date,Contact owner\nAnn,ann@created.example,2021-05-01 10:00,\nBo,bo@created.example,,dora\n" >created.csv &&
+	crm-import contacts -q created.csv &&
+	crm-contact list -f first_name,owner,created_at -H >out &&
+	printf "Ann\ttester\t2021-05-01T10:00:00Z\nBo\tdora\t2026-11-22T09:30:00Z\n" >expect &&
+	test_cmp expect out
+'
+test_expect_success 'the toolkit s own list keeps each creation when loaded into another database' '
+	export CRM_DB="$SCRATCH/created.db" &&
+	crm-contact list --format csv >list.csv &&
+	CRM_DB="$SCRATCH/copy.db" crm-import contacts -q list.csv &&
+	CRM_DB="$SCRATCH/copy.db" crm-contact list -f email,created_at -H >out &&
+	crm-contact list -f email,created_at -H >expect &&
+	test_cmp expect out
+'
 # script(1) runs the import on a pseudo-terminal, where progress shows.
 test_expect_success 'progress line on a terminal, none with -q or off a terminal' '
 	export CRM_DB="$SCRATCH/progress.db" &&

@@ -226,6 +226,49 @@ test_expect_success 'tasks: a repeat without a due date is rejected' '
 	expect_exit 3 crm-import tasks nodue.csv 2>err &&
 	grep -q "nodue.csv:2: repeat: a repeating task needs a due date" err
 '
+# History from another system: when each deal was made, so that a sales
+# cycle counts from it, not from the day of the import.
+cat >history.csv <<\EOF
+Deal Name,Deal Stage,Amount,Close Date,Create Date,Deal owner
+Won early,closedwon,1000,2026-03-05,2026-01-10,
+Won late,closedwon,500,2026-04-20,2026-03-01 08:30,carol
+Still open,proposal,200,,2025-12-01,carol
+EOF
+test_expect_success 'history: Create Date is when the deal was made; a blank owner is the importer' '
+	CRM_DB=hist.db crm-import deals -q history.csv &&
+	CRM_DB=hist.db crm-deal list -f title,owner,status,created_at,closed_at -H >out &&
+	cat >expect <<-\EOF &&
+	Won early	tester	won	2026-01-10T00:00:00Z	2026-03-05
+	Won late	carol	won	2026-03-01T08:30:00Z	2026-04-20
+	Still open	carol	open	2025-12-01T00:00:00Z	
+	EOF
+	test_cmp expect out
+'
+test_expect_success 'history: the sales cycle counts from the creation (54 and 50 days)' '
+	CRM_DB=hist.db crm-report sales --from 2026-01-01 --to 2026-06-30 -f measure,value -H |
+		grep "^sales_cycle" >out &&
+	printf "sales_cycle_avg\t52.0\nsales_cycle_median\t52.0\n" >expect && test_cmp expect out
+'
+test_expect_success 'history: an open deal made earlier was open since then' '
+	id=$(CRM_DB=hist.db crm-deal list --search "Still open" -f id -H) &&
+	CRM_DB=hist.db crm-deal history "$id" -f stage,entered -H >out &&
+	printf "proposal\t2025-12-01T00:00:00Z\n" >expect && test_cmp expect out &&
+	CRM_DB=hist.db crm-report pipeline --as-of 2026-02-01 -f stage,deals -H | grep "^proposal" >out &&
+	printf "proposal\t1\n" >expect && test_cmp expect out
+'
+test_expect_success 'history: a creation later than now is rejected; an update keeps the creation' '
+	printf "Deal Name,Create Date\nFuture,2027-01-01\n" >future.csv &&
+	expect_exit 3 crm-import deals future.csv 2>err &&
+	grep -q "future.csv:2: created_at: .2027-01-01. is later than now" err &&
+	printf "Deal Name,Create Date\nBad day,2026-02-30\n" >badday.csv &&
+	expect_exit 3 crm-import deals badday.csv 2>err &&
+	grep -q "badday.csv:2: created_at: invalid date .2026-02-30." err &&
+	id=$(CRM_DB=hist.db crm-deal list --search "Still open" -f id -H) &&
+	printf "id,Deal Name,Amount,Create Date\n$id,Still open,300,2020-01-01\n" >again.csv &&
+	CRM_DB=hist.db crm-import deals -q --key id --on-conflict update again.csv &&
+	CRM_DB=hist.db crm-deal list --search "Still open" -f amount,created_at -H >out &&
+	printf "300.00 EUR\t2025-12-01T00:00:00Z\n" >expect && test_cmp expect out
+'
 for f in csv jsonl; do
 	test_expect_success "tasks round-trip through $f with no change" "
 		snapshot before &&

@@ -152,10 +152,21 @@ START_TEST(test_own_output_round_trips)
 {
 	ck_assert_str_eq(targets("contact", "id|first_name|email|company|tags|status|"
 	                         "created_at|updated_at|custom.tier|phone_e164"),
-	                 "id;first_name;email;company;tags;status;ignore;ignore;custom:tier;ignore;");
+	                 "id;first_name;email;company;tags;status;created_at;ignore;custom:tier;ignore;");
 	ck_assert_str_eq(targets("company", "id|name|domain|created_at|custom.x|tags"),
-	                 "id;name;domain;ignore;custom:x;tags;");
+	                 "id;name;domain;created_at;custom:x;tags;");
 	ck_assert_str_eq(targets("contact", "custom.|Shoe size"), "?;?;");
+}
+END_TEST
+
+/* When other systems made a record; a shop's Created at is its order's time. */
+START_TEST(test_creation_times)
+{
+	ck_assert_str_eq(targets("contact", "Create Date|Created Time|Date Created|Updated At"),
+	                 "created_at;created_at;created_at;ignore;");
+	ck_assert_str_eq(targets("deal", "Deal created|Deal - Deal created|Created Date"),
+	                 "created_at;created_at;created_at;");
+	ck_assert_str_eq(targets("purchase", "Created at|created_at"), "at;at;");
 }
 END_TEST
 
@@ -171,6 +182,7 @@ Suite *mapping_suite(void)
 	tcase_add_test(tc, test_hubspot_and_salesforce);
 	tcase_add_test(tc, test_other_languages);
 	tcase_add_test(tc, test_own_output_round_trips);
+	tcase_add_test(tc, test_creation_times);
 	suite_add_tcase(s, tc);
 	return s;
 }
