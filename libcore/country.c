@@ -6,8 +6,10 @@
 #include "crm/norm.h"
 #include "internal.h"
 
-/* Every officially assigned code, sorted for bsearch.  Reserved codes such
- * as UK and EU are left out: they name no country in the standard. */
+/* Every officially assigned code, sorted for bsearch, and XK, Kosovo's:
+ * a user-assigned code, but the one shops, banks, the EU and phone
+ * numbering (+383) use for it.  Reserved codes such as UK and EU are left
+ * out: they name no country in the standard. */
 static const char codes[][3] = {
 	"AD", "AE", "AF", "AG", "AI", "AL", "AM", "AO", "AQ", "AR", "AS", "AT",
 	"AU", "AW", "AX", "AZ", "BA", "BB", "BD", "BE", "BF", "BG", "BH", "BI",
@@ -29,7 +31,7 @@ static const char codes[][3] = {
 	"SN", "SO", "SR", "SS", "ST", "SV", "SX", "SY", "SZ", "TC", "TD", "TF",
 	"TG", "TH", "TJ", "TK", "TL", "TM", "TN", "TO", "TR", "TT", "TV", "TW",
 	"TZ", "UA", "UG", "UM", "US", "UY", "UZ", "VA", "VC", "VE", "VG", "VI",
-	"VN", "VU", "WF", "WS", "YE", "YT", "ZA", "ZM", "ZW",
+	"VN", "VU", "WF", "WS", "XK", "YE", "YT", "ZA", "ZM", "ZW",
 };
 
 static int code_cmp(const void *key, const void *elem)

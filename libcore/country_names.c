@@ -62,6 +62,9 @@ static const struct {
 	{ "Republic of Ireland", "IE" }, { "Eire", "IE" },
 	{ "Hong Kong SAR", "HK" },    { "Macao SAR", "MO" },
 	{ "Macau SAR", "MO" },
+	/* XK is not in the standard, so neither are its names. */
+	{ "Kosovo", "XK" },           { "Kosova", "XK" },
+	{ "\xd0\x9a\xd0\xbe\xd1\x81\xd0\xbe\xd0\xb2\xd0\xbe", "XK" }, /* Косово */
 	/* and the everyday names of two countries whose translations are
 	 * their official ones. */
 	{ "\xd0\xa0\xd0\xbe\xd1\x81\xd1\x81\xd0\xb8\xd1\x8f", "RU" }, /* Россия */

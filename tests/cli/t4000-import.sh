@@ -314,16 +314,18 @@ test_expect_success 'country names and alpha-3 codes are stored as codes' '
 	Ana,Souza,ana@countries.example,,BRA
 	Jo,Bloggs,jo@countries.example,020 7946 0018,UK
 	Kim,Lee,kim@countries.example,02 312 3456,Korea
+	Arta,Krasniqi,arta@countries.example,044 123 456,Kosovo
 	EOF
 	expect_exit 3 crm-import contacts countries.csv 2>err &&
 	grep -q "countries.csv:6: country: unknown country .Korea." err &&
-	grep -q "created 4," err &&
+	grep -q "created 5," err &&
 	crm-contact list --where "email~countries.example" -f email,country,phone_e164 -H >out &&
 	cat >expect <<-\EOF &&
 	hans@countries.example	DE	+491711234567
 	ewa@countries.example	PL	+48512345678
 	ana@countries.example	BR	
 	jo@countries.example	GB	+442079460018
+	arta@countries.example	XK	+38344123456
 	EOF
 	test_cmp expect out
 '
