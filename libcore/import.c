@@ -8,6 +8,8 @@
  * the ids this import wrote tells a key repeated inside the input.
  */
 #include <ctype.h>
+#include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -652,6 +654,24 @@ static char *import_tags(const char *v)
 	return crm_buf_detach(&b);
 }
 
+/* A percentage as HubSpot writes a deal's probability, a fraction of one
+ * ("0.2", "1.0"), as the whole percent it is ("20"); v itself when it has
+ * no decimal point or is no number from 0 to 1 (its field judges it). */
+static const char *percent_value(crm_import *imp, const struct crm_field *f, const char *v)
+{
+	char *end, buf[8];
+	double x;
+
+	if (f->type != CRM_FT_PERCENT || !strchr(v, '.'))
+		return v;
+	errno = 0;
+	x = strtod(v, &end);
+	if (errno || end == v || end[strspn(end, " \t")] || !(x >= 0 && x <= 1))
+		return v;
+	snprintf(buf, sizeof buf, "%ld", lround(x * 100));
+	return own(&imp->rs, strdup(buf));
+}
+
 /* A choice field's value as another system writes it ("In Progress",
  * "voided"), in this toolkit's words; v itself when it has none. */
 static const char *choice_value(const crm_import *imp, const struct crm_field *f, const char *v)
@@ -685,6 +705,8 @@ static int take_field(crm_import *imp, crm_record *r, const struct column *c, co
 	if ((f->type == CRM_FT_DATE || f->type == CRM_FT_TIME) && v && zero_date_p(v))
 		v = "";
 	v = choice_value(imp, f, v);
+	if (v && !(v = percent_value(imp, f, v)))
+		return crm_error_nomem();
 	if (c->date_format && !is_blank(v)) {
 		const char *d = own(rs, f->type == CRM_FT_TIME
 		                        ? reformat_time(c->date_format, v, imp->db->now)

@@ -226,6 +226,14 @@ test_expect_success 'tasks: a repeat without a due date is rejected' '
 	expect_exit 3 crm-import tasks nodue.csv 2>err &&
 	grep -q "nodue.csv:2: repeat: a repeating task needs a due date" err
 '
+test_expect_success 'HubSpot: a probability written as a fraction of one is that percentage' '
+	printf "Deal Name,Deal probability\nFrac low,0.2\nFrac dot,.35\nFrac all,1.0\nWhole,40\nHalf,12.5\n" >fraction.csv &&
+	expect_exit 3 crm-import deals fraction.csv 2>err &&
+	grep -q "fraction.csv:6: probability: invalid probability .12.5." err &&
+	crm-deal list --search Frac -f title,probability -H | sort >out &&
+	printf "Frac all\t100\nFrac dot\t35\nFrac low\t20\n" >expect && test_cmp expect out &&
+	crm-deal list --search Whole -f probability -H >out && echo 40 >expect && test_cmp expect out
+'
 # History from another system: when each deal was made, so that a sales
 # cycle counts from it, not from the day of the import.
 cat >history.csv <<\EOF
