@@ -46,6 +46,7 @@ struct rowstate {
 	const char *id, *tags, *split, *currency;
 	const char *split_column;       /* the CRM_TO_SPLIT column's name */
 	const char *part, *part_column; /* a CRM_TO_PART column's value and name */
+	const char *who;                /* the names column's value (find_names_column) */
 	const char *line[CRM_LINE_PARTS]; /* the row's line item (crm_line_parts) */
 	int has_line;
 	const char *custom_keys[MAX_KEYS]; /* the row's values of custom keys */
@@ -85,6 +86,7 @@ struct crm_import {
 	struct column *cols;
 	size_t ncols;
 	char *salutation;       /* Outlook's "Title" column beside "Job Title" */
+	char *names_column;     /* Zendesk's "Requester" beside "Requester email" */
 	struct idset seen;      /* records written or matched by this import */
 	struct idset added;     /* records created, whose search entries need adding */
 	struct idset written;   /* other records whose search entries need rebuilding */
@@ -307,6 +309,8 @@ static int column_of(crm_import *imp, const char *name, const struct column **c)
 		col->date_format = m->date_format;
 	else if (imp->salutation && !strcmp(name, imp->salutation))
 		col->t = (struct crm_target){ CRM_TO_CUSTOM, "salutation" };
+	else if (imp->names_column && !strcmp(name, imp->names_column))
+		col->t = (struct crm_target){ CRM_TO_IGNORE, col->name };
 	if (!col->date_format && col->t.kind == CRM_TO_FIELD && (f = crm_entity_field_find(imp->e,
 	    col->t.name)) && (f->type == CRM_FT_DATE || f->type == CRM_FT_TIME))
 		col->date_format = imp->o.date_format;
@@ -392,10 +396,42 @@ static int find_salutation(crm_import *imp, const char *const *names, size_t n)
 	return (imp->salutation = strdup(title)) ? CRM_OK : crm_error_nomem();
 }
 
+/* Help desks write who asked twice, by name ("Requester") and by
+ * address ("Requester email"): for a reference the import creates from
+ * an address, the column of addresses fills it (an unknown name would
+ * refuse the row) and the other names the people it creates (new_person). */
+static int find_names_column(crm_import *imp, const char *const *names, size_t n)
+{
+	const char *plain = NULL, *field = NULL;
+	int email = 0;
+	char key[64];
+
+	for (size_t i = 0; i < n && !imp->names_column; i++) {
+		const struct crm_field *f;
+		struct crm_target t;
+
+		target_of(imp, names[i], &t);
+		if (t.kind != CRM_TO_FIELD || !(f = crm_entity_field_find(imp->e, t.name)) ||
+		    f->type != CRM_FT_REF || !(f->flags & CRM_FIELD_CREATE) ||
+		    (field && strcmp(field, f->name)))
+			continue;
+		field = f->name;
+		if (strstr(crm_column_key(key, sizeof key, names[i]), "email"))
+			email = 1;
+		else if (!plain)
+			plain = names[i];
+	}
+	if (!plain || !email || imp->names_column)
+		return CRM_OK;
+	return (imp->names_column = strdup(plain)) ? CRM_OK : crm_error_nomem();
+}
+
 int crm_import_header(crm_import *imp, const char *const *names, size_t n)
 {
 	int rc = find_salutation(imp, names, n);
 
+	if (!rc)
+		rc = find_names_column(imp, names, n);
 	return rc ? rc : check_unknown(imp, names, n);
 }
 
@@ -492,7 +528,7 @@ static void rowstate_clear(struct rowstate *rs, size_t nfields)
 	rs->nowned = 0;
 	memset(rs->val, 0, nfields * sizeof *rs->val);
 	rs->id = rs->tags = rs->split = rs->currency = NULL;
-	rs->split_column = rs->part = rs->part_column = NULL;
+	rs->split_column = rs->part = rs->part_column = rs->who = NULL;
 	memset(rs->custom_keys, 0, sizeof rs->custom_keys);
 	rs->has_tags = 0;
 	memset(rs->line, 0, sizeof rs->line);
@@ -657,7 +693,7 @@ static char *import_tags(const char *v)
 /* A percentage as HubSpot writes a deal's probability, a fraction of one
  * ("0.2", "1.0"), as the whole percent it is ("20"); v itself when it has
  * no decimal point or is no number from 0 to 1 (its field judges it). */
-static const char *percent_value(crm_import *imp, const struct crm_field *f, const char *v)
+static const char *fraction_percent(crm_import *imp, const struct crm_field *f, const char *v)
 {
 	char *end, buf[8];
 	double x;
@@ -705,7 +741,7 @@ static int take_field(crm_import *imp, crm_record *r, const struct column *c, co
 	if ((f->type == CRM_FT_DATE || f->type == CRM_FT_TIME) && v && zero_date_p(v))
 		v = "";
 	v = choice_value(imp, f, v);
-	if (v && !(v = percent_value(imp, f, v)))
+	if (v && !(v = fraction_percent(imp, f, v)))
 		return crm_error_nomem();
 	if (c->date_format && !is_blank(v)) {
 		const char *d = own(rs, f->type == CRM_FT_TIME
@@ -772,6 +808,8 @@ static int take_column(crm_import *imp, crm_record *r, const char *name, const c
 			crm_buf_printf(&imp->rs.note, "%s%s", imp->rs.note.len ? "\n" : "", v);
 		return CRM_OK;
 	case CRM_TO_IGNORE:
+		if (imp->names_column && !strcmp(c->name, imp->names_column))
+			imp->rs.who = is_blank(v) ? NULL : v;
 		return CRM_OK;
 	case CRM_TO_LINE:
 		for (size_t k = 0; k < CRM_LINE_PARTS; k++)
@@ -1181,6 +1219,25 @@ static int find_match(crm_import *imp, crm_record *r, struct crm_import_result *
 	return rc;
 }
 
+/* Names a person a reference creates by the row's column of names
+ * (find_names_column), when it has one. */
+static int new_person(const crm_import *imp, const struct crm_entity *e, crm_record *r)
+{
+	char *first = NULL, *last = NULL;
+	int rc;
+
+	if (!imp->rs.who || !crm_entity_field_find(e, "first_name"))
+		return CRM_OK;
+	rc = crm_name_split(imp->rs.who, &first, &last);
+	if (!rc && first && *first)
+		rc = crm_record_set(r, "first_name", first);
+	if (!rc && last && *last)
+		rc = crm_record_set(r, "last_name", last);
+	free(first);
+	free(last);
+	return rc;
+}
+
 /* Resolves the record reference field d names, creating it when none has
  * that name and its entity can be made from one: exports name companies,
  * and the importer builds them. */
@@ -1210,10 +1267,11 @@ static int ref_target(crm_import *imp, const struct crm_fielddef *d, const char 
 	if (rc == CRM_ENOTFOUND && from && strspn(v, "0123456789") != strlen(v)) {
 		crm_error_clear();
 		if (!(rc = crm_record_new(&r, target)) && !(rc = crm_record_set(r, from, v)) &&
-		    !(rc = crm_entity_add(imp->db, r, &id))) {
+		    !(rc = new_person(imp, target, r)) && !(rc = crm_entity_add(imp->db, r, &id))) {
 			imp->n.companies++;
 			imp->rs.new_company = id;
 			imp->created = target;
+			imp->n.made = target->name;
 		}
 		crm_record_free(r);
 	}
@@ -1290,7 +1348,7 @@ static int fill_record(crm_import *imp, crm_record *r, int adding)
 			continue;
 		/* When another system made the record; one that exists keeps its own. */
 		if (d->f.flags & CRM_FIELD_ORIGIN) {
-			rc = adding ? crm_record_set_created(r, v) : CRM_OK;
+			rc = adding ? crm_record_set_origin(r, d->f.name, v) : CRM_OK;
 			continue;
 		}
 		if (d->f.type == CRM_FT_REF && !is_blank(v)) {
@@ -1731,6 +1789,7 @@ void crm_import_free(crm_import *imp)
 	crm_buf_free(&imp->reason);
 	free(imp->seen.bits);
 	free(imp->salutation);
+	free(imp->names_column);
 	free(imp->added.bits);
 	free(imp->written.bits);
 	free(imp->updated.bits);

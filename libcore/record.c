@@ -21,6 +21,8 @@ struct assign {
 	char *value;                    /* NULL clears */
 };
 
+#define ORIGINS 4 /* times of origin a record may have: created, solved, closed */
+
 struct crm_record {
 	const struct crm_entity *e;
 	struct assign *a;
@@ -29,7 +31,9 @@ struct crm_record {
 	size_t nready;
 	const struct crm_fielddef *absent_def; /* crm_record_absent */
 	const char *absent;
-	char *created; /* crm_record_set_created; NULL: now */
+	/* crm_record_set_origin: when another system made the record */
+	struct origin { const struct crm_fielddef *def; char *when; } origin[ORIGINS];
+	size_t norigin;
 };
 
 void crm_record_ready(crm_record *r, const struct crm_ready *ready, size_t n)
@@ -62,18 +66,34 @@ void crm_record_free(crm_record *r)
 		free(r->a[i].value);
 	}
 	free(r->a);
-	free(r->created);
+	for (size_t i = 0; i < r->norigin; i++)
+		free(r->origin[i].when);
 	free(r);
 }
 
-int crm_record_set_created(crm_record *r, const char *when)
+int crm_record_set_origin(crm_record *r, const char *field, const char *when)
 {
-	char *v = when && when[strspn(when, " \t\r\n")] ? strdup(when) : NULL;
+	const struct crm_field *f = crm_entity_field_find(r->e, field);
+	struct origin *o = NULL;
+	char *v = NULL;
 
-	if (v == NULL && when && when[strspn(when, " \t\r\n")])
+	if (!f || !(f->flags & CRM_FIELD_ORIGIN))
+		return crm_error_set(CRM_EUSAGE, "%s field '%s' is no time another system gives",
+		                     r->e->name, field);
+	for (size_t i = 0; i < r->norigin && !o; i++)
+		if (&r->origin[i].def->f == f)
+			o = &r->origin[i];
+	if (!o && r->norigin == ORIGINS)
+		return crm_error_set(CRM_EUSAGE, "too many times of origin");
+	if (when && when[strspn(when, " \t\r\n")] && !(v = strdup(when)))
 		return crm_error_nomem();
-	free(r->created);
-	r->created = v;
+	if (!o) {
+		o = &r->origin[r->norigin++];
+		o->def = crm_fielddef_of(f);
+		o->when = NULL;
+	}
+	free(o->when);
+	o->when = v;
 	return CRM_OK;
 }
 
@@ -468,35 +488,69 @@ static int insert_sql(crm_buf *sql, const crm_record *r, const struct rowvals *r
 	return bad ? crm_error_nomem() : CRM_OK;
 }
 
-/* When new record r was made: now, or the time another system made it
- * (crm_record_set_created), which cannot be later than now. */
-static int created_time(crm_db *db, const crm_record *r, const char *now, char out[CRM_TIME_LEN])
+/* Reads the times another system gives for new record r
+ * (crm_record_set_origin) into when[i]: none can be later than now.
+ * *created is when r was made, now when the system gives no time. */
+static int origin_times(crm_db *db, const crm_record *r, char when[][CRM_TIME_LEN],
+                        const char **created)
 {
 	int64_t t;
 
-	memcpy(out, now, CRM_TIME_LEN);
-	if (!r->created)
-		return CRM_OK;
-	if (crm_time_parse_epoch(&t, r->created, db->now))
-		return crm_error_prefix("created_at");
-	if (t > db->now)
-		return crm_error_set(CRM_EDATA, "created_at: '%s' is later than now", r->created);
-	crm_time_format(out, t);
+	for (size_t i = 0; i < r->norigin; i++) {
+		const char *name = r->origin[i].def->f.name, *v = r->origin[i].when;
+
+		when[i][0] = '\0';
+		if (!v)
+			continue;
+		if (crm_time_parse_epoch(&t, v, db->now))
+			return crm_error_prefix(name);
+		if (t > db->now)
+			return crm_error_set(CRM_EDATA, "%s: '%s' is later than now", name, v);
+		crm_time_format(when[i], t);
+		if (!strcmp(r->origin[i].def->column, "created_at"))
+			*created = when[i];
+	}
 	return CRM_OK;
+}
+
+/* Stores the times of origin of new record id but its creation, which
+ * the INSERT wrote. */
+static int write_origins(crm_db *db, const crm_record *r, char when[][CRM_TIME_LEN], int64_t id)
+{
+	crm_buf sql = CRM_BUF_INIT;
+	crm_stmt *st;
+	int rc = CRM_OK;
+
+	for (size_t i = 0; i < r->norigin && !rc; i++) {
+		const char *col = r->origin[i].def->column;
+
+		if (!when[i][0] || !strcmp(col, "created_at"))
+			continue;
+		crm_buf_clear(&sql);
+		if (crm_buf_printf(&sql, "UPDATE %s SET %s = ?2 WHERE id = ?1", r->e->table, col))
+			rc = crm_error_nomem();
+		else if (!(rc = crm_db_stmt(db, &st, crm_buf_str(&sql)))) {
+			crm_stmt_bind_int(st, 1, id);
+			crm_stmt_bind_text(st, 2, when[i]);
+			rc = crm_stmt_done(st);
+		}
+	}
+	crm_buf_free(&sql);
+	return rc;
 }
 
 static int insert_row(crm_db *db, const crm_record *r, const struct rowvals *rv, int64_t *id)
 {
 	crm_buf sql = CRM_BUF_INIT;
 	crm_stmt *st;
-	char now[CRM_TIME_LEN], created[CRM_TIME_LEN];
-	const char *text = shape_sql(db, r, SHAPE_INSERT);
+	char now[CRM_TIME_LEN], when[ORIGINS][CRM_TIME_LEN];
+	const char *text = shape_sql(db, r, SHAPE_INSERT), *created = now;
 	int rc, next = 1;
 	/* Records of entities with an owner are the acting user's by default. */
 	int owner = crm_entity_field_find(r->e, "owner") && !crm_record_has(r, "owner");
 
 	crm_db_now(db, now);
-	if (!(rc = created_time(db, r, now, created)) && !text && !(rc = insert_sql(&sql, r, rv, owner)))
+	if (!(rc = origin_times(db, r, when, &created)) && !text && !(rc = insert_sql(&sql, r, rv, owner)))
 		text = shape_keep(db, r, SHAPE_INSERT, crm_buf_str(&sql));
 	if (!rc)
 		rc = crm_db_stmt(db, &st, text);
@@ -511,7 +565,7 @@ static int insert_row(crm_db *db, const crm_record *r, const struct rowvals *rv,
 	if ((rc = crm_stmt_done(st)))
 		return rc;
 	*id = crm_db_last_id(db);
-	return CRM_OK;
+	return write_origins(db, r, when, *id);
 }
 
 /* Appends to sql the UPDATE of record r's columns rv. */

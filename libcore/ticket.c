@@ -22,12 +22,12 @@ static const char *const ticket_channel[] = { "email", "phone", "chat", "web", "
 static const struct crm_fielddef ticket_fields[] = {
 	FIELD("id", CRM_FT_ID, RO, "record id", "id", NULL),
 	FIELD("subject", CRM_FT_TEXT, REQUIRED, "what it is about", "subject", NULL),
-	REF("requester", 0, "the person who asked: id, email or name (an unknown email is"
-	    " added as a person)", "contact", "requester_id", NULL),
+	REF("requester", CRM_FIELD_CREATE, "the person who asked: id, email or name (an unknown"
+	    " email is added as a person)", "contact", "requester_id", NULL),
 	REF("company", 0, "the company (default: the requester's): id, name or domain", "company",
 	    "company_id", NULL),
-	FIELD("queue", CRM_FT_WORD, 0, "queue (crm-config(5) queues; default: the first)", "queue",
-	      NULL),
+	FIELD("queue", CRM_FT_WORD, CRM_FIELD_NOTEMPTY, "queue (crm-config(5) queues; default: the"
+	      " first)", "queue", NULL),
 	CHOICE("status", CRM_FIELD_NOTEMPTY, "new, open, pending, on_hold, solved or closed",
 	       ticket_status, "status"),
 	CHOICE("priority", CRM_FIELD_NOTEMPTY, "low, normal, high or urgent", ticket_priority,
@@ -52,8 +52,10 @@ static const struct crm_fielddef ticket_fields[] = {
 	      "(SELECT count(*) FROM ticket_messages WHERE ticket_id = t.id)"),
 	FIELD("merged_into", CRM_FT_ID, RO | HIDDEN, "the ticket it was merged into", "merged_into",
 	      NULL),
-	FIELD("solved_at", CRM_FT_TIME, RO | HIDDEN, "when it was solved", "solved_at", NULL),
-	FIELD("closed_at", CRM_FT_TIME, RO | HIDDEN, "when it was closed", "closed_at", NULL),
+	FIELD("solved_at", CRM_FT_TIME, RO | HIDDEN | CRM_FIELD_ORIGIN, "when it was solved",
+	      "solved_at", NULL),
+	FIELD("closed_at", CRM_FT_TIME, RO | HIDDEN | CRM_FIELD_ORIGIN, "when it was closed",
+	      "closed_at", NULL),
 	FIELD("requester_id", CRM_FT_ID, RO | HIDDEN, "requester record id", "requester_id", NULL),
 	FIELD("company_id", CRM_FT_ID, RO | HIDDEN, "company record id", "company_id", NULL),
 	BOOKKEEPING,
@@ -74,13 +76,30 @@ static const struct crm_option ticket_options[] = {
 static const char *const ticket_filters[] = { "queue", "status", "priority", "assignee",
 	                                      "requester", "company", "channel", NULL };
 
+/* Statuses, priorities and channels as Zendesk and Freshdesk write them,
+ * crm_column_key() form. */
+static const struct crm_value_synonym ticket_values[] = {
+	{ "status", "hold", "on_hold" }, { "status", "onhold", "on_hold" },
+	{ "status", "waitingonthirdparty", "on_hold" }, { "status", "waitingoncustomer", "pending" },
+	{ "status", "resolved", "solved" }, { "status", "inprogress", "open" },
+	{ "priority", "medium", "normal" },
+	{ "channel", "mail", "email" }, { "channel", "outboundemail", "email" },
+	{ "channel", "webform", "web" }, { "channel", "webwidget", "web" },
+	{ "channel", "portal", "web" }, { "channel", "feedbackwidget", "web" },
+	{ "channel", "phonecall", "phone" }, { "channel", "phonecallincoming", "phone" },
+	{ "channel", "phonecalloutgoing", "phone" }, { "channel", "voice", "phone" },
+	{ NULL, NULL, NULL }
+};
+
 /* Headers of ticket exports (Zendesk, Freshdesk, osTicket, Jira Service
  * Management), crm_column_key() form. */
 static const struct crm_synonym ticket_synonyms[] = {
 	{ "title", "subject" }, { "summary", "subject" }, { "issue", "subject" },
 	{ "requesteremail", "requester" }, { "requestor", "requester" }, { "contact", "requester" },
 	{ "customer", "requester" }, { "email", "requester" }, { "reporter", "requester" },
+	{ "requestername", "requester" }, { "fullname", "requester" },
 	{ "organization", "company" }, { "organisation", "company" }, { "account", "company" },
+	{ "companyname", "company" },
 	{ "group", "queue" }, { "department", "queue" }, { "helptopic", "queue" },
 	{ "ticketstatus", "status" }, { "state", "status" }, { "ticketpriority", "priority" },
 	{ "urgency", "priority" }, { "agent", "assignee" }, { "assignedto", "assignee" },
@@ -88,6 +107,8 @@ static const struct crm_synonym ticket_synonyms[] = {
 	{ "tag", "tags" }, { "labels", "tags" },
 	{ "description", "@note" }, { "body", "@note" }, { "comment", "@note" },
 	CREATED_SYNONYMS, { "updatedat", "@ignore" }, { "ticketid", "@ignore" },
+	{ "resolvedtime", "solved_at" }, { "resolvedat", "solved_at" },
+	{ "closedtime", "closed_at" }, { "lastupdatetime", "@ignore" },
 	{ NULL, NULL }
 };
 
@@ -149,24 +170,39 @@ static int ticket_after_write(crm_db *db, int64_t id, const crm_record *r,
 {
 	int rc = settle_queue(db, id, r);
 
-	(void)adding;
 	/* A ticket is the requester's company's unless told otherwise. */
 	if (!rc)
 		rc = crm_db_exec_id(db, "UPDATE tickets SET company_id = (SELECT company_id FROM"
 		                    " contacts WHERE id = requester_id) WHERE id = ?1"
 		                    " AND company_id IS NULL AND requester_id IS NOT NULL", id);
-	/* The status log the SLA clocks read: a row when the status changed. */
+	/* Solved and closed now, unless another system said when (an import
+	 * of history: a ticket it made closed was solved then too, and one
+	 * it made solved and closed was closed when solved, as far as
+	 * anyone knows). */
 	if (!rc)
-		rc = crm_db_exec_id(db, "INSERT INTO ticket_status(ticket_id, status, at)"
-		                    " SELECT id, status, crm_now() FROM tickets t WHERE id = ?1"
-		                    " AND status IS NOT (SELECT status FROM ticket_status"
-		                    " WHERE ticket_id = ?1 ORDER BY id DESC LIMIT 1)", id);
+		rc = crm_db_exec_id(db, adding
+		                    ? "UPDATE tickets SET"
+		                      " solved_at = CASE WHEN status IN ('solved','closed')"
+		                      " THEN coalesce(solved_at, closed_at, crm_now()) END,"
+		                      " closed_at = CASE WHEN status = 'closed'"
+		                      " THEN coalesce(closed_at, solved_at, crm_now()) END WHERE id = ?1"
+		                    : "UPDATE tickets SET"
+		                      " solved_at = CASE WHEN status IN ('solved','closed')"
+		                      " THEN coalesce(solved_at, crm_now()) END,"
+		                      " closed_at = CASE WHEN status = 'closed'"
+		                      " THEN coalesce(closed_at, crm_now()) END WHERE id = ?1", id);
+	/* The status log the SLA clocks read: a row when the status changed;
+	 * a new ticket's first at its creation, or its solving, which an
+	 * import may put in the past. */
 	if (!rc)
-		rc = crm_db_exec_id(db, "UPDATE tickets SET"
-		                    " solved_at = CASE WHEN status IN ('solved','closed')"
-		                    " THEN coalesce(solved_at, crm_now()) END,"
-		                    " closed_at = CASE WHEN status = 'closed'"
-		                    " THEN coalesce(closed_at, crm_now()) END WHERE id = ?1", id);
+		rc = crm_db_exec_id(db, adding
+		                    ? "INSERT INTO ticket_status(ticket_id, status, at)"
+		                      " SELECT id, status, CASE WHEN status IN ('solved','closed')"
+		                      " THEN solved_at ELSE created_at END FROM tickets WHERE id = ?1"
+		                    : "INSERT INTO ticket_status(ticket_id, status, at)"
+		                      " SELECT id, status, crm_now() FROM tickets t WHERE id = ?1"
+		                      " AND status IS NOT (SELECT status FROM ticket_status"
+		                      " WHERE ticket_id = ?1 ORDER BY id DESC LIMIT 1)", id);
 	if (!rc)
 		rc = crm_ticket_sla_refresh(db, id);
 	if (!rc)
@@ -527,6 +563,7 @@ const struct crm_entity crm_ticket_entity = {
 	.custom_fk = "ticket_id", .fts = "tickets_fts", .join = "",
 	.defs = ticket_fields, .nfields = NFIELDS(ticket_fields),
 	.after_write = ticket_after_write, .synonyms = ticket_synonyms,
+	.value_synonyms = ticket_values,
 	.reindex = crm_ticket_reindex, .tag_table = "ticket_tags", .note_table = "ticket_notes",
 	.default_key = "id", .filters = ticket_filters, .options = ticket_options,
 	.label = "r.subject",

@@ -24,7 +24,7 @@ static const struct cli_opt import_opts[] = {
 	{ "date-format", 0, CLI_ARG, "FMT", "how the dates are written, as strptime(3) reads them (%m/%d/%Y for 3/14/1985); a mapping file's date_format of a column comes first" },
 	{ "keep-unknown", 0, CLI_NOARG, NULL, "store columns that mean no field as custom fields" },
 	{ "ignore-unknown", 0, CLI_NOARG, NULL, "leave out columns that mean no field" },
-	{ "key", 'k', CLI_ARG, "FIELD[,FIELD...]", "match existing records on these fields or custom.KEY, in turn (default: email; companies: domain,name; deals, tasks, responses: id; purchases: order_ref)" },
+	{ "key", 'k', CLI_ARG, "FIELD[,FIELD...]", "match existing records on these fields or custom.KEY, in turn (default: email; companies: domain,name; deals, tasks, tickets, responses: id; purchases: order_ref)" },
 	{ "on-conflict", 0, CLI_ARG, "ACTION", "skip (default), update or error for records that match" },
 	{ "reject", 'r', CLI_ARG, "FILE", "write rejected records to FILE, in the input's format" },
 	{ "max-errors", 0, CLI_ARG, "N", "roll everything back once more than N records are rejected" },
@@ -287,7 +287,7 @@ static void summary(const struct run *run, int64_t batch, int dry)
 	fprintf(stderr, "%s: read %ld, created %ld, updated %ld, unchanged %ld, skipped %ld,"
 	        " rejected %ld", run->c->prog->name, n->read, n->created, n->updated,
 	        n->unchanged, n->skipped, n->rejected);
-	if (n->companies && !strcmp(run->c->verb->name, "purchases"))
+	if (n->companies && n->made && !strcmp(n->made, "contact"))
 		fprintf(stderr, "; %ld new %s", n->companies, n->companies > 1 ? "people" : "person");
 	else if (n->companies)
 		fprintf(stderr, "; %ld new compan%s", n->companies, n->companies > 1 ? "ies" : "y");
@@ -439,7 +439,7 @@ static enum crm_format reject_format(const struct run *run, int argc, char **arg
 	return guess >= 0 ? (enum crm_format)guess : CRM_FORMAT_CSV;
 }
 
-/* contacts, companies, deals, tasks, responses, purchases: the entity is the one the verb is
+/* contacts, companies, deals, tasks, tickets, responses, purchases: the entity is the one the verb is
  * the plural of. */
 static const struct crm_entity *entity_of(const char *plural)
 {
@@ -545,6 +545,7 @@ static const struct cli_verb verbs[] = {
 	{ "companies", import_entity, "[FILE...]", "import companies (no FILE or -: stdin)", CLI_WRITE | CLI_ROWS, import_opts },
 	{ "deals", import_entity, "[FILE...]", "import deals (no FILE or -: stdin)", CLI_WRITE | CLI_ROWS, import_opts },
 	{ "tasks", import_entity, "[FILE...]", "import tasks (no FILE or -: stdin)", CLI_WRITE | CLI_ROWS, import_opts },
+	{ "tickets", import_entity, "[FILE...]", "import tickets from help desks' exports (no FILE or -: stdin)", CLI_WRITE | CLI_ROWS, import_opts },
 	{ "responses", import_entity, "[FILE...]", "import NPS and CSAT survey responses (no FILE or -: stdin)", CLI_WRITE | CLI_ROWS, import_opts },
 	{ "purchases", import_entity, "[FILE...]", "import purchases from shops' order exports, one row per line item (no FILE or -: stdin)", CLI_WRITE | CLI_ROWS, import_opts },
 	{ "list", import_list, NULL, "list the import batches", CLI_OUTPUT, NULL },

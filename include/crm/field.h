@@ -40,8 +40,8 @@ enum crm_field_flags {
 	/* a reference an import fills by creating the record it names when
 	 * none matches, from the target's import key (a buyer's email) */
 	CRM_FIELD_CREATE = 1 << 4,
-	/* read-only, but an import gives it for the records it creates: when
-	 * another system made them (crm_record_set_created) */
+	/* a read-only time an import gives for the records it creates: when
+	 * another system made them, or solved them (crm_record_set_origin) */
 	CRM_FIELD_ORIGIN = 1 << 5
 };
 

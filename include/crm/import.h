@@ -90,7 +90,8 @@ struct crm_import_result {
 
 struct crm_import_counts {
 	long read, created, updated, unchanged, skipped, rejected;
-	long companies; /* companies created for the contacts naming them */
+	long companies;   /* records created for the rows naming them: companies, */
+	const char *made; /* or people (made: "contact") a purchase or ticket names */
 };
 
 typedef struct crm_import crm_import;

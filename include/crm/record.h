@@ -23,11 +23,13 @@ int crm_record_set(crm_record *r, const char *field, const char *value);
  * empty key or one with characters other than letters, digits, _ - . */
 int crm_record_set_custom(crm_record *r, const char *key, const char *value);
 
-/* Records when another system made the record (an ISO 8601 date or time,
- * as crm_time_parse reads it; NULL or blank: now), for a new record only:
- * an update ignores it.  Adding fails with CRM_EDATA, nothing written, for
- * a time that cannot be read or is later than now. */
-int crm_record_set_created(crm_record *r, const char *when);
+/* Records when another system made the record, or solved it (field: a
+ * read-only time flagged CRM_FIELD_ORIGIN, such as created_at; when: an
+ * ISO 8601 date or time as crm_time_parse reads it, NULL or blank for
+ * none), for a new record only: an update ignores it.  CRM_EUSAGE for
+ * another field; adding fails with CRM_EDATA, nothing written, for a time
+ * that cannot be read or is later than now. */
+int crm_record_set_origin(crm_record *r, const char *field, const char *when);
 
 /* Parses "key=value" (the --set option) into the record. */
 int crm_record_set_pair(crm_record *r, const char *pair);

@@ -17,7 +17,7 @@ test_expect_success 'setup: crm-import replaced by a stand-in that runs each imp
 	for p in "$CRM_BIN"/crm*; do ln -s "$p" bin/; done &&
 	rm bin/crm-import && cp "$TOP/tests/cli/import-twice" bin/crm-import
 '
-for t in t4000-import t6300-import-sales t6600-feedback t6700-purchase t7200-hostile; do
+for t in t4000-import t6300-import-sales t6420-import-tickets t6600-feedback t6700-purchase t7200-hostile; do
 	test_expect_success "$t: every import the same row by row and in bulk" '
 		REAL_BIN=$CRM_BIN EQUIV_DIR=$SCRATCH/equiv CRM_BIN=$SCRATCH/bin \
 			bash "$TOP/tests/cli/$t.sh" >out 2>&1 </dev/null

@@ -1,0 +1,109 @@
+#!/bin/bash
+# crm-import tickets: Zendesk's and Freshdesk's exports, the people who
+# asked made from their addresses and named from the column of names,
+# the help desks' words for statuses, priorities and channels, and the
+# history's own times, so that resolution times come out as worked by
+# hand.
+. "$(dirname "$0")/lib.sh"
+
+snapshot() {
+	sqlite3 "$CRM_DB" .dump >"$1"
+}
+
+export CRM_CONFIG="$SCRATCH/desk.yaml"
+printf 'queues: [support, billing]\n' >"$CRM_CONFIG"
+
+cat >zendesk.csv <<\EOF
+Id,Requester,Requester email,Subject,Status,Priority,Via,Group,Created at,Solved at,Tags
+101,Ann Lee,ann@example.org,Cannot log in,Solved,Normal,Mail,,2026-11-02 09:00,2026-11-02 15:00,login
+102,Bo Chen,bo@example.org,Refund please,Hold,High,Web Form,billing,2026-11-10 08:00,,refund
+103,Ann Lee,ann@example.org,Invoice copy,Closed,Low,Phone call (incoming),Billing,2026-11-03 10:00,2026-11-04 10:00,
+EOF
+printf 'columns:\n  Id: custom.zendesk_id\n' >zendesk.yaml
+
+test_expect_success 'Zendesk: the tickets, and the people who asked, by address and named' '
+	crm-import tickets --map zendesk.yaml --key custom.zendesk_id zendesk.csv 2>err &&
+	echo "crm-import: read 3, created 3, updated 0, unchanged 0, skipped 0, rejected 0; 2 new people; batch 1" >expect &&
+	test_cmp expect err &&
+	crm-ticket list -f subject,requester,queue,status,priority,channel,tags,custom.zendesk_id -H >out &&
+	cat >expect <<-\EOF &&
+	Cannot log in	ann@example.org	support	solved	normal	email	login	101
+	Refund please	bo@example.org	billing	on_hold	high	web	refund	102
+	Invoice copy	ann@example.org	billing	closed	low	phone		103
+	EOF
+	test_cmp expect out &&
+	crm-contact list -f first_name,last_name,email -H >out &&
+	printf "Ann\tLee\tann@example.org\nBo\tChen\tbo@example.org\n" >expect && test_cmp expect out
+'
+test_expect_success 'Zendesk: made, solved and closed when the help desk says' '
+	crm-ticket list -f custom.zendesk_id,created_at,solved_at,closed_at -H >out &&
+	cat >expect <<-\EOF &&
+	101	2026-11-02T09:00:00Z	2026-11-02T15:00:00Z	
+	102	2026-11-10T08:00:00Z		
+	103	2026-11-03T10:00:00Z	2026-11-04T10:00:00Z	2026-11-04T10:00:00Z
+	EOF
+	test_cmp expect out
+'
+# Solved after 6 and 24 hours round the clock (no calendar configured):
+# the median of the two is 15.
+test_expect_success 'Zendesk: resolution times from the history (6 h and 24 h: median 15)' '
+	crm-report service --from 2026-11-01 --to 2026-11-30 -f measure,value,denominator -H |
+		grep -E "^(tickets|resolution_median|backlog)" >out &&
+	printf "tickets\t3\t\nresolution_median\t15.0\t2\nbacklog\t1\t\n" >expect &&
+	test_cmp expect out
+'
+test_expect_success 'Zendesk: the same export again changes nothing' '
+	snapshot before &&
+	crm-import tickets --map zendesk.yaml --key custom.zendesk_id --on-conflict update zendesk.csv 2>err &&
+	echo "crm-import: read 3, created 0, updated 0, unchanged 3, skipped 0, rejected 0; nothing changed" >expect &&
+	test_cmp expect err &&
+	snapshot after && test_cmp before after
+'
+test_expect_success 'Freshdesk: its headers and words' '
+	cat >freshdesk.csv <<-\EOF &&
+	Ticket ID,Subject,Status,Priority,Source,Full name,Email,Created time,Resolved time,Closed time
+	7,Broken charger,Resolved,Medium,Portal,Chen Wei,chen@example.com,2026-11-05 12:00:00,2026-11-06 12:00:00,
+	8,Where is my order,Waiting on Customer,Urgent,Phone,Dana Ode,dana@example.com,2026-11-20 16:30:00,,
+	EOF
+	crm-import tickets -q freshdesk.csv &&
+	crm-ticket list --requester chen@example.com -f status,priority,channel,created_at,solved_at -H >out &&
+	printf "solved\tnormal\tweb\t2026-11-05T12:00:00Z\t2026-11-06T12:00:00Z\n" >expect && test_cmp expect out &&
+	crm-ticket list --requester dana@example.com -f status,priority,channel,queue -H >out &&
+	printf "pending\turgent\tphone\tsupport\n" >expect && test_cmp expect out &&
+	crm-contact list --where email=chen@example.com -f first_name,last_name -H >out &&
+	printf "Chen\tWei\n" >expect && test_cmp expect out
+'
+test_expect_success 'a requester who exists is found, not made again' '
+	printf "Subject,Requester email\nAgain,ANN@example.org\n" >again.csv &&
+	crm-import tickets again.csv 2>err &&
+	grep -q "created 1, updated 0, unchanged 0, skipped 0, rejected 0; batch" err &&
+	crm-contact list --where email=ann@example.org -f id -H | wc -l >out && echo 1 >expect &&
+	test_cmp expect out
+'
+test_expect_success 'bad rows are rejected with line, field and value; the others load' '
+	cat >bad.csv <<-\EOF &&
+	Subject,Requester email,Group,Status,Created at,Solved at
+	No queue,eve@example.org,Sales,open,2026-11-01,
+	Future,eve@example.org,,open,2027-01-01,
+	Bad status,eve@example.org,,escalated,,
+	,eve@example.org,,,,
+	Good,eve@example.org,,solved,2026-11-01 08:00,2026-11-01 09:00
+	EOF
+	expect_exit 3 crm-import tickets bad.csv 2>err &&
+	grep -q "bad.csv:2: queue: unknown queue .Sales. (configured: support, billing)" err &&
+	grep -q "bad.csv:3: created_at: .2027-01-01. is later than now" err &&
+	grep -q "bad.csv:4: status: " err &&
+	grep -q "bad.csv:5: subject: " err &&
+	grep -q "read 5, created 1, updated 0, unchanged 0, skipped 0, rejected 4; 1 new person; batch" err &&
+	crm-ticket list --requester eve@example.org -f subject,solved_at -H >out &&
+	printf "Good\t2026-11-01T09:00:00Z\n" >expect && test_cmp expect out
+'
+test_expect_success 'undo takes the batch back, tickets and the people it made' '
+	printf "Subject,Requester,Requester email\nTemp,Tom Tee,tom@example.org\n" >undo.csv &&
+	crm-import tickets undo.csv 2>err &&
+	batch=$(sed -n "s/.*batch \([0-9]*\)$/\1/p" err) &&
+	crm-import undo "$batch" 2>/dev/null &&
+	expect_exit 1 crm-ticket list --search Temp -H >out && test ! -s out &&
+	expect_exit 1 crm-contact list --where email=tom@example.org -H >out && test ! -s out
+'
+test_done
