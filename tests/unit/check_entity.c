@@ -94,6 +94,45 @@ START_TEST(test_record_rejects_unknown_and_read_only)
 }
 END_TEST
 
+/* When another system made a record: for a new one only, never later
+ * than now (the clock is 2026-11-22T09:30:00Z). */
+START_TEST(test_origin_of_records_from_other_systems)
+{
+	crm_record *r;
+	int64_t id;
+	int changed;
+
+	ck_assert_int_eq(crm_record_new(&r, contact), CRM_OK);
+	crm_record_set(r, "first_name", "Ada");
+	ck_assert_int_eq(crm_record_set_origin(r, "first_name", "2020-01-01"), CRM_EUSAGE);
+	ck_assert_int_eq(crm_record_set_origin(r, "updated_at", "2020-01-01"), CRM_EUSAGE);
+	ck_assert_int_eq(crm_record_set_origin(r, "created_at", "2026-11-22T09:30:01Z"), CRM_OK);
+	ck_assert_int_eq(crm_entity_add(db, r, &id), CRM_EDATA);
+	ck_assert_str_eq(crm_error_message(),
+	                 "created_at: '2026-11-22T09:30:01Z' is later than now");
+	ck_assert_int_eq(crm_record_set_origin(r, "created_at", "2026-02-30"), CRM_OK);
+	ck_assert_int_eq(crm_entity_add(db, r, &id), CRM_EDATA);
+	ck_assert_str_eq(crm_error_message(), "created_at: invalid date '2026-02-30'");
+	ck_assert_str_eq(ids_where(NULL), "");
+	ck_assert_int_eq(crm_record_set_origin(r, "created_at", "2020-05-01 10:00"), CRM_OK);
+	ck_assert_int_eq(crm_entity_add(db, r, &id), CRM_OK);
+	ck_assert_str_eq(ids_where("created_at=2020-05-01T10:00:00Z"), "1;");
+	/* Blank: now again. */
+	ck_assert_int_eq(crm_record_set_origin(r, "created_at", " "), CRM_OK);
+	ck_assert_int_eq(crm_entity_add(db, r, &id), CRM_OK);
+	ck_assert_str_eq(ids_where("created_at=2026-11-22T09:30:00Z"), "2;");
+	crm_record_free(r);
+	/* An update keeps the record's own. */
+	ck_assert_int_eq(crm_record_new(&r, contact), CRM_OK);
+	crm_record_set(r, "city", "Paris");
+	ck_assert_int_eq(crm_record_set_origin(r, "created_at", "2019-01-01"), CRM_OK);
+	ck_assert_int_eq(crm_entity_update(db, r, 1, &changed), CRM_OK);
+	ck_assert_int_eq(changed, 1);
+	ck_assert_str_eq(ids_where("created_at=2020-05-01T10:00:00Z"), "1;");
+	crm_record_free(r);
+}
+END_TEST
+
 START_TEST(test_add_validates_and_normalises)
 {
 	crm_record *r;
@@ -298,6 +337,7 @@ Suite *entity_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_registry);
 	tcase_add_test(tc, test_record_rejects_unknown_and_read_only);
+	tcase_add_test(tc, test_origin_of_records_from_other_systems);
 	tcase_add_test(tc, test_add_validates_and_normalises);
 	tcase_add_test(tc, test_records_of_other_shapes_store_their_own);
 	tcase_add_test(tc, test_email_unique_among_live);
