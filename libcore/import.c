@@ -41,6 +41,8 @@ struct column {
 
 /* The values of one row, by field index; pointers borrow from the row or
  * from strings the row state owns. */
+#define MADE 2 /* kinds of records an import makes for references */
+
 struct rowstate {
 	const char **val;
 	const char *id, *tags, *split, *currency;
@@ -51,7 +53,7 @@ struct rowstate {
 	int has_line;
 	const char *custom_keys[MAX_KEYS]; /* the row's values of custom keys */
 	int has_tags;
-	int64_t new_company; /* the company this row created, or 0 */
+	int64_t made[MADE];  /* the records this row created for its references, or 0 */
 	crm_buf refs;        /* references it resolved: "key\0id\0"... */
 	crm_buf note;
 	char **owned;
@@ -91,13 +93,14 @@ struct crm_import {
 	struct idset added;     /* records created, whose search entries need adding */
 	struct idset written;   /* other records whose search entries need rebuilding */
 	struct idset updated;   /* and whose referrers' entries name them */
-	struct idset companies; /* records created for references naming them */
+	/* Records created for the references rows name, by entity: companies,
+	 * and people for a purchase or ticket. */
+	struct made { const struct crm_entity *e; struct idset ids; } made[MADE];
 	struct idset grouped;   /* records created with a line: later rows add theirs */
 	/* Keys of grouped records whose row was rejected: the rest of their
 	 * rows are, so that an order never comes in without one of its lines.
 	 * NUL-separated. */
 	crm_buf dropped;
-	const struct crm_entity *created; /* their entity (a contact's company) */
 	struct crm_import_counts n;
 	struct ahead ahead;
 	/* References resolved by rows that were imported, by entity and text:
@@ -533,7 +536,7 @@ static void rowstate_clear(struct rowstate *rs, size_t nfields)
 	rs->has_tags = 0;
 	memset(rs->line, 0, sizeof rs->line);
 	rs->has_line = 0;
-	rs->new_company = 0;
+	memset(rs->made, 0, sizeof rs->made);
 	rs->nready = 0;
 	crm_buf_clear(&rs->note);
 	crm_buf_clear(&rs->refs);
@@ -657,15 +660,17 @@ static int first_value(crm_import *imp, crm_record *r, const struct crm_field *f
 /* Rewrites a tags cell as other systems write it into the toolkit's
  * comma-separated list: Outlook separates categories with ';', Google
  * labels with " ::: " and marks its own ("* starred") with "* ", dropping
- * "* myContacts", which every contact has; Mailchimp quotes each tag. */
-static char *import_tags(const char *v)
+ * "* myContacts", which every contact has; Mailchimp quotes each tag;
+ * Zendesk separates them by spaces (words: the entity's tag_words). */
+static char *import_tags(const char *v, int words)
 {
 	crm_buf b = CRM_BUF_INIT;
 	const char *p = v;
+	const char *seps = words && !strpbrk(v, ",;") ? ",; \t" : ",;";
 
 	while (*p) {
 		const char *more = strstr(p, MORE_VALUES);
-		size_t n = strcspn(p, ",;"), m;
+		size_t n = strcspn(p, seps), m;
 		int google;
 
 		if (more && (size_t)(more - p) < n)
@@ -757,7 +762,7 @@ static int take_field(crm_import *imp, crm_record *r, const struct column *c, co
 		rs->id = v;
 	else if (f->type == CRM_FT_TAGS) {
 		rs->has_tags = 1;
-		if (v && !(rs->tags = own(rs, import_tags(v))))
+		if (v && !(rs->tags = own(rs, import_tags(v, imp->e->tag_words))))
 			return crm_error_nomem();
 		if (!v)
 			rs->tags = NULL;
@@ -1219,6 +1224,24 @@ static int find_match(crm_import *imp, crm_record *r, struct crm_import_result *
 	return rc;
 }
 
+/* Counts record id of entity e, made for a reference of the row. */
+static int made_one(crm_import *imp, const struct crm_entity *e, int64_t id)
+{
+	size_t i = 0;
+
+	while (i < MADE && imp->made[i].e && imp->made[i].e != e)
+		i++;
+	if (i == MADE)
+		return crm_error_set(CRM_EFAIL, "a row made records of more than %d kinds", MADE);
+	imp->made[i].e = e;
+	imp->rs.made[i] = id;
+	if (e == &crm_contact_entity)
+		imp->n.people++;
+	else
+		imp->n.companies++;
+	return CRM_OK;
+}
+
 /* Names a person a reference creates by the row's column of names
  * (find_names_column), when it has one. */
 static int new_person(const crm_import *imp, const struct crm_entity *e, crm_record *r)
@@ -1268,10 +1291,7 @@ static int ref_target(crm_import *imp, const struct crm_fielddef *d, const char 
 		crm_error_clear();
 		if (!(rc = crm_record_new(&r, target)) && !(rc = crm_record_set(r, from, v)) &&
 		    !(rc = new_person(imp, target, r)) && !(rc = crm_entity_add(imp->db, r, &id))) {
-			imp->n.companies++;
-			imp->rs.new_company = id;
-			imp->created = target;
-			imp->n.made = target->name;
+			rc = made_one(imp, target, id);
 		}
 		crm_record_free(r);
 	}
@@ -1417,7 +1437,10 @@ static int write_row(crm_import *imp, crm_record *r, int64_t id, struct crm_impo
 		return rc;
 	if (!adding && (rc = idset_add(&imp->updated, id)))
 		return rc;
-	if (imp->rs.new_company && (rc = idset_add(&imp->companies, imp->rs.new_company)))
+	for (size_t i = 0; i < MADE && !rc; i++)
+		if (imp->rs.made[i])
+			rc = idset_add(&imp->made[i].ids, imp->rs.made[i]);
+	if (rc)
 		return rc;
 	return idset_add(adding ? &imp->added : &imp->written, id);
 }
@@ -1497,7 +1520,7 @@ static int import_record(crm_import *imp, crm_record *r, struct crm_import_resul
 {
 	const char *group = imp->rs.has_line && imp->nkeys ? row_key(imp, 0) : NULL;
 	size_t key = 0;
-	long companies = imp->n.companies;
+	long companies = imp->n.companies, people = imp->n.people;
 	int64_t id;
 	char name[160];
 	int rc;
@@ -1516,7 +1539,7 @@ static int import_record(crm_import *imp, crm_record *r, struct crm_import_resul
 	else if (!rc && res->outcome != CRM_IMPORT_REJECTED)
 		rc = id ? on_match(imp, r, id, key, res) : write_row(imp, r, 0, res);
 	if (rc || res->outcome == CRM_IMPORT_REJECTED)
-		imp->n.companies = companies;
+		imp->n.companies = companies, imp->n.people = people;
 	if (!imp->o.bulk)
 		rc = crm_db_savepoint_end(imp->db, "crm_import_row",
 		                          res->outcome == CRM_IMPORT_REJECTED, rc);
@@ -1730,16 +1753,17 @@ int crm_import_end(crm_import *imp, int64_t *batch)
 	imp->db->defer_index = 0;
 	/* Records created first, then those updated: a record made for a
 	 * reference that a later row updated is in both. */
-	if ((rc = crm_audit_flush(imp->db)) ||
-	    (rc = idset_reindex(imp->db, imp->e, &imp->added, fresh_listed)) ||
-	    (imp->created &&
-	     (rc = idset_reindex(imp->db, imp->created, &imp->companies, fresh_listed))) ||
-	    (rc = idset_reindex(imp->db, imp->e, &imp->written, reindex_listed)) ||
+	if (!(rc = crm_audit_flush(imp->db)))
+		rc = idset_reindex(imp->db, imp->e, &imp->added, fresh_listed);
+	for (size_t i = 0; i < MADE && !rc; i++)
+		if (imp->made[i].e)
+			rc = idset_reindex(imp->db, imp->made[i].e, &imp->made[i].ids, fresh_listed);
+	if (rc || (rc = idset_reindex(imp->db, imp->e, &imp->written, reindex_listed)) ||
 	    (rc = idset_reindex(imp->db, imp->e, &imp->updated, referrers_listed)))
 		return rc;
 	/* A batch that wrote nothing has nothing to undo, and recording it
 	 * would make a no-op import change the file. */
-	if (!n->created && !n->updated && !n->companies)
+	if (!n->created && !n->updated && !n->companies && !n->people)
 		return CRM_OK;
 	rc = crm_db_stmt(imp->db, &st, "INSERT INTO import_batches(id, at, user, entity, source,"
 	                 " read, created, updated, unchanged, skipped, rejected)"
@@ -1793,7 +1817,8 @@ void crm_import_free(crm_import *imp)
 	free(imp->added.bits);
 	free(imp->written.bits);
 	free(imp->updated.bits);
-	free(imp->companies.bits);
+	for (size_t i = 0; i < MADE; i++)
+		free(imp->made[i].ids.bits);
 	free(imp->grouped.bits);
 	crm_buf_free(&imp->dropped);
 	for (size_t i = 0; i < imp->ahead.n; i++)

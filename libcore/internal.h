@@ -317,6 +317,9 @@ struct crm_entity {
 	 * tags, the main table keeps the sorted list in its column tags. */
 	const char *tag_table;
 	const char *note_table;
+	/* Other systems separate its tags by white space too (Zendesk: a
+	 * ticket's tags are words), when a cell has no comma or semicolon. */
+	int tag_words;
 	/* Further side tables keyed by custom_fk that belong to the record
 	 * (a person's consents): merges keep and restore them; NULL-terminated. */
 	const char *const *side_tables;

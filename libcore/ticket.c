@@ -565,6 +565,7 @@ const struct crm_entity crm_ticket_entity = {
 	.after_write = ticket_after_write, .synonyms = ticket_synonyms,
 	.value_synonyms = ticket_values,
 	.reindex = crm_ticket_reindex, .tag_table = "ticket_tags", .note_table = "ticket_notes",
+	.tag_words = 1,
 	.default_key = "id", .filters = ticket_filters, .options = ticket_options,
 	.label = "r.subject",
 };

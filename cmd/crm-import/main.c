@@ -287,9 +287,9 @@ static void summary(const struct run *run, int64_t batch, int dry)
 	fprintf(stderr, "%s: read %ld, created %ld, updated %ld, unchanged %ld, skipped %ld,"
 	        " rejected %ld", run->c->prog->name, n->read, n->created, n->updated,
 	        n->unchanged, n->skipped, n->rejected);
-	if (n->companies && n->made && !strcmp(n->made, "contact"))
-		fprintf(stderr, "; %ld new %s", n->companies, n->companies > 1 ? "people" : "person");
-	else if (n->companies)
+	if (n->people)
+		fprintf(stderr, "; %ld new %s", n->people, n->people > 1 ? "people" : "person");
+	if (n->companies)
 		fprintf(stderr, "; %ld new compan%s", n->companies, n->companies > 1 ? "ies" : "y");
 	if (dry)
 		fputs("; dry run, nothing written\n", stderr);

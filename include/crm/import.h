@@ -90,8 +90,8 @@ struct crm_import_result {
 
 struct crm_import_counts {
 	long read, created, updated, unchanged, skipped, rejected;
-	long companies;   /* records created for the rows naming them: companies, */
-	const char *made; /* or people (made: "contact") a purchase or ticket names */
+	long companies; /* companies created for the rows naming them */
+	long people;    /* people created for the purchases and tickets naming them */
 };
 
 typedef struct crm_import crm_import;

@@ -16,7 +16,7 @@ printf 'queues: [support, billing]\n' >"$CRM_CONFIG"
 cat >zendesk.csv <<\EOF
 Id,Requester,Requester email,Subject,Status,Priority,Via,Group,Created at,Solved at,Tags
 101,Ann Lee,ann@example.org,Cannot log in,Solved,Normal,Mail,,2026-11-02 09:00,2026-11-02 15:00,login
-102,Bo Chen,bo@example.org,Refund please,Hold,High,Web Form,billing,2026-11-10 08:00,,refund
+102,Bo Chen,bo@example.org,Refund please,Hold,High,Web Form,billing,2026-11-10 08:00,,refund vip_customer
 103,Ann Lee,ann@example.org,Invoice copy,Closed,Low,Phone call (incoming),Billing,2026-11-03 10:00,2026-11-04 10:00,
 EOF
 printf 'columns:\n  Id: custom.zendesk_id\n' >zendesk.yaml
@@ -28,7 +28,7 @@ test_expect_success 'Zendesk: the tickets, and the people who asked, by address 
 	crm-ticket list -f subject,requester,queue,status,priority,channel,tags,custom.zendesk_id -H >out &&
 	cat >expect <<-\EOF &&
 	Cannot log in	ann@example.org	support	solved	normal	email	login	101
-	Refund please	bo@example.org	billing	on_hold	high	web	refund	102
+	Refund please	bo@example.org	billing	on_hold	high	web	refund,vip_customer	102
 	Invoice copy	ann@example.org	billing	closed	low	phone		103
 	EOF
 	test_cmp expect out &&
@@ -97,6 +97,14 @@ test_expect_success 'bad rows are rejected with line, field and value; the other
 	grep -q "read 5, created 1, updated 0, unchanged 0, skipped 0, rejected 4; 1 new person; batch" err &&
 	crm-ticket list --requester eve@example.org -f subject,solved_at -H >out &&
 	printf "Good\t2026-11-01T09:00:00Z\n" >expect && test_cmp expect out
+'
+test_expect_success 'a row that makes a person and a company: both counted, both found' '
+	printf "Requester,Requester email,Organization,Subject\nMaría García,maria@ejemplo.es,Ejemplo SL,No puedo pagar\n" >org.csv &&
+	crm-import tickets org.csv 2>err &&
+	grep -q "created 1, updated 0, unchanged 0, skipped 0, rejected 0; 1 new person; 1 new company; batch" err &&
+	crm-contact list --search garcia -f email -H >out && echo maria@ejemplo.es >expect && test_cmp expect out &&
+	crm-company list --search ejemplo -f name -H >out && echo "Ejemplo SL" >expect && test_cmp expect out &&
+	crm-ticket list --search pagar -f company -H >out && test_cmp expect out
 '
 test_expect_success 'undo takes the batch back, tickets and the people it made' '
 	printf "Subject,Requester,Requester email\nTemp,Tom Tee,tom@example.org\n" >undo.csv &&
