@@ -601,6 +601,14 @@ static const char step12[] =
 	"CREATE TABLE secrets (name TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;"
 	"INSERT INTO secrets(name, value) VALUES ('unsubscribe', randomblob(32));";
 
+/* Two references without an index, so that deleting a ticket (one undone
+ * with an import batch) went through every ticket for those merged into
+ * it, and deleting a response through every survey: undoing an import of
+ * 50,000 tickets took minutes. */
+static const char step13[] =
+	"CREATE INDEX tickets_merged ON tickets(merged_into) WHERE merged_into IS NOT NULL;"
+	"CREATE INDEX surveys_response ON surveys(response_id) WHERE response_id IS NOT NULL;";
+
 const char *const crm_schema_steps[CRM_SCHEMA_VERSION] = {
 	step1,
 	step2,
@@ -614,4 +622,5 @@ const char *const crm_schema_steps[CRM_SCHEMA_VERSION] = {
 	step10,
 	step11,
 	step12,
+	step13,
 };
