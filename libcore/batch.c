@@ -400,8 +400,10 @@ static int referrers_act(crm_db *db, const struct crm_entity *e, const struct re
 			crm_buf_printf(&sql, "DELETE FROM %s WHERE", r[i].table);
 		else
 			crm_buf_printf(&sql, "UPDATE %s SET %s = NULL WHERE", r[i].table, r[i].column);
+		/* +a.batch: the record's own entries, found by its index, not
+		 * the whole batch's for each referring row. */
 		crm_buf_printf(&sql, " %s BETWEEN ?2 AND ?3 AND EXISTS (SELECT 1 FROM audit a"
-		               " WHERE a.entity = '%s' AND a.entity_id = %s.%s AND a.batch = ?1"
+		               " WHERE a.entity = '%s' AND a.entity_id = %s.%s AND +a.batch = ?1"
 		               " AND a.action = 'add') AND NOT EXISTS (SELECT 1 FROM %s p"
 		               " WHERE p.id = %s.%s)", r[i].column, e->name, r[i].table, r[i].column,
 		               e->table, r[i].table, r[i].column);
