@@ -74,13 +74,29 @@ static const char *value_of(const struct crm_row *row, const char *name)
 	return NULL;
 }
 
+/* A column of row that the reject file's header lacks, or NULL. */
+static const char *column_lacking(const struct rejects *rj, const struct crm_row *row)
+{
+	for (size_t i = 0; i < row->n; i++) {
+		size_t j = 0;
+
+		while (j + EXTRA < rj->ncols && (!rj->cols[j].name ||
+		                                 strcmp(rj->cols[j].name, row->names[i])))
+			j++;
+		if (j + EXTRA == rj->ncols)
+			return row->names[i];
+	}
+	return NULL;
+}
+
 /* CSV and TSV: the header is the first rejected row's; later rows are
- * written under it by column name. */
+ * written under it by column name.  A row of another input with a column
+ * the header lacks would lose its value there: the import stops. */
 static int add_table(struct rejects *rj, const struct crm_row *row, const char *const *extra)
 {
 	struct crm_out_opts o = { .format = rj->f, .header = true, .delimiter = rj->delimiter,
 	                          .bom = rj->bom };
-	const char **vals;
+	const char **vals, *lacking;
 	int rc;
 
 	if (!rj->w) {
@@ -101,6 +117,10 @@ static int add_table(struct rejects *rj, const struct crm_row *row, const char *
 		for (size_t i = 0; i < row->n; i++)
 			rj->cols[i].name = strdup(row->names[i]);
 	}
+	if ((lacking = column_lacking(rj, row)))
+		return crm_error_set(CRM_EUSAGE, "--reject: a rejected row has column '%s', which"
+		                     " the header it took from the first input's lacks: import"
+		                     " inputs of other columns apart", lacking);
 	if (!(vals = calloc(rj->ncols, sizeof *vals)))
 		return crm_error_nomem();
 	for (size_t i = 0; i + EXTRA < rj->ncols; i++)

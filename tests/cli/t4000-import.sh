@@ -102,6 +102,18 @@ test_expect_success 'rejects go to a file in the input format with line, field a
 test_expect_success 'the reject file is readable by its owner only' '
 	test "$(stat -c %a rejects.csv)" = 600
 '
+test_expect_success 'inputs of other columns: rejects under one header by name, or a stop' '
+	printf "First Name,Email\nA,bad-one\n" >cols1.csv &&
+	printf "Email,First Name\nbad-two,B\n" >cols2.csv &&
+	printf "Email,Last Name\nbad-three,Lee\nc3@example.org,Cho\n" >cols3.csv &&
+	expect_exit 3 crm-import contacts -q --reject cols.csv cols1.csv cols2.csv &&
+	tr -d "\r" <cols.csv | cut -d, -f1-3 >out &&
+	printf "First Name,Email,_line\nA,bad-one,2\nB,bad-two,2\n" >expect && test_cmp expect out &&
+	snapshot before &&
+	expect_exit 2 crm-import contacts --reject cols.csv cols1.csv cols3.csv 2>err &&
+	grep -q "reject: a rejected row has column .Last Name., which the header" err &&
+	snapshot after && test_cmp before after
+'
 test_expect_success 'rejects of JSON Lines are JSON Lines' '
 	printf "{\"email\":\"x\",\"first_name\":\"X\"}\n" >rej.jsonl &&
 	expect_exit 3 crm-import contacts -q -r rej-out.jsonl rej.jsonl &&
