@@ -119,6 +119,16 @@ test_expect_success 'an unknown stage is rejected, naming it' '
 	expect_exit 3 crm-import deals stage.csv 2>err &&
 	grep -q "stage.csv:2: stage: no stage .Signed. in pipeline .default." err
 '
+test_expect_success 'lost deals without a reason: rejected, or given one by a mapping file' '
+	printf "Deal Name,Status,Lost Reason\nNo reason,lost,\nWon one,won,\nPriced out,lost,price\n" >lost.csv &&
+	CRM_DB=lost0.db expect_exit 3 crm-import deals lost.csv 2>err &&
+	grep -q "lost.csv:2: lost_reason: a lost deal needs a reason" err &&
+	printf "set:\n  lost_reason: not recorded\n" >lost.yaml &&
+	CRM_DB=lost.db crm-import deals -q --map lost.yaml lost.csv &&
+	CRM_DB=lost.db crm-deal list -f title,status,lost_reason -H >out &&
+	printf "No reason\tlost\tnot recorded\nWon one\twon\t\nPriced out\tlost\tprice\n" >expect &&
+	test_cmp expect out
+'
 test_expect_success 'rows with a bad amount are rejected while the others load; rejects keep line, field, reason' '
 	printf "Deal Name,Amount,Currency\nA1,12.345,EUR\nA2,10,EUR\nA3,lots,EUR\nA4,99999999999999999999,EUR\nA5,7,XYZ\nA6,1500.5,JPY\nA7,1500,JPY\n" >amounts.csv &&
 	expect_exit 3 crm-import deals --reject rej.csv amounts.csv 2>err &&
