@@ -191,14 +191,20 @@ static int ticket_after_write(crm_db *db, int64_t id, const crm_record *r,
 		                      " THEN coalesce(solved_at, crm_now()) END,"
 		                      " closed_at = CASE WHEN status = 'closed'"
 		                      " THEN coalesce(closed_at, crm_now()) END WHERE id = ?1", id);
-	/* The status log the SLA clocks read: a row when the status changed;
-	 * a new ticket's first at its creation, or its solving, which an
-	 * import may put in the past. */
+	/* The status log the SLA clocks read: a row when the status changed.
+	 * A new ticket's starts at its creation; one an import brings solved
+	 * or closed (created, solved and closed in the past) was open until
+	 * it was solved, and solved until it was closed. */
 	if (!rc)
 		rc = crm_db_exec_id(db, adding
 		                    ? "INSERT INTO ticket_status(ticket_id, status, at)"
-		                      " SELECT id, status, CASE WHEN status IN ('solved','closed')"
-		                      " THEN solved_at ELSE created_at END FROM tickets WHERE id = ?1"
+		                      " SELECT id, 'open', created_at FROM tickets WHERE id = ?1"
+		                      " AND status IN ('solved','closed') AND solved_at > created_at"
+		                      " UNION ALL SELECT id, 'solved', solved_at FROM tickets"
+		                      " WHERE id = ?1 AND status = 'closed' AND closed_at > solved_at"
+		                      " UNION ALL SELECT id, status, CASE status"
+		                      " WHEN 'solved' THEN solved_at WHEN 'closed' THEN closed_at"
+		                      " ELSE created_at END FROM tickets WHERE id = ?1"
 		                    : "INSERT INTO ticket_status(ticket_id, status, at)"
 		                      " SELECT id, status, crm_now() FROM tickets t WHERE id = ?1"
 		                      " AND status IS NOT (SELECT status FROM ticket_status"

@@ -52,6 +52,22 @@ test_expect_success 'Zendesk: resolution times from the history (6 h and 24 h: m
 	printf "tickets\t3\t\nresolution_median\t15.0\t2\nbacklog\t1\t\n" >expect &&
 	test_cmp expect out
 '
+# Solved after 3 hours, and after 5 days (closed 2 days later): against
+# a policy of 48 hours round the clock, one met and one missed.
+test_expect_success 'SLA targets of the history: met and missed as the times say' '
+	printf "queues: [support]\nsla:\n  - { name: standard, first_response: 4h, resolution: 48h }\n" >sla.yaml &&
+	printf "Requester email,Subject,Status,Created at,Solved at,Closed time\n" >sla.csv &&
+	printf "ann@example.org,Quick,Solved,2026-10-01 09:00,2026-10-01 12:00,\n" >>sla.csv &&
+	printf "bo@example.org,Slow,Closed,2026-10-01 09:00,2026-10-06 09:00,2026-10-08 09:00\n" >>sla.csv &&
+	CRM_DB=sla.db CRM_CONFIG=sla.yaml crm-import tickets -q sla.csv &&
+	CRM_DB=sla.db CRM_CONFIG=sla.yaml crm-ticket sla 1 -f target,elapsed,state -H | grep resolution >out &&
+	printf "resolution\t3h\tmet\n" >expect && test_cmp expect out &&
+	CRM_DB=sla.db CRM_CONFIG=sla.yaml crm-ticket sla 2 -f target,elapsed,state -H | grep resolution >out &&
+	printf "resolution\t120h\tmissed\n" >expect && test_cmp expect out &&
+	CRM_DB=sla.db CRM_CONFIG=sla.yaml crm-report service --from 2026-10-01 --to 2026-10-31 \
+		-f measure,value,numerator,denominator -H | grep -E "^(resolution_median|sla_attainment)" >out &&
+	printf "resolution_median\t61.5\t\t2\nsla_attainment\t50.0\t1\t2\n" >expect && test_cmp expect out
+'
 test_expect_success 'Zendesk: the same export again changes nothing' '
 	snapshot before &&
 	crm-import tickets --map zendesk.yaml --key custom.zendesk_id --on-conflict update zendesk.csv 2>err &&
