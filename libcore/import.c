@@ -1397,7 +1397,10 @@ static int write_extras(crm_import *imp, int64_t id, int *changed)
 		rc = crm_entity_tag(imp->db, imp->e, id, m->tags[i], 1, &c);
 		*changed |= c;
 	}
-	if (!rc && imp->rs.note.len && imp->e->note_table) {
+	if (!rc && imp->rs.note.len && imp->e->import_note) {
+		rc = imp->e->import_note(imp->db, id, crm_buf_str(&imp->rs.note), &c);
+		*changed |= c;
+	} else if (!rc && imp->rs.note.len && imp->e->note_table) {
 		rc = crm_entity_note_once(imp->db, imp->e, id, crm_buf_str(&imp->rs.note), &c);
 		*changed |= c;
 	}

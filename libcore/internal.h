@@ -351,6 +351,10 @@ struct crm_entity {
 	 * NULL when the entity has no lines. */
 	int (*import_line)(crm_db *db, crm_record *r, int64_t id, const char *const *parts,
 	                   const char *cur, int derived);
+	/* Writes what an import's note columns give record id (a ticket's
+	 * description: the customer's first message), once: *changed tells
+	 * whether it wrote it.  NULL: a note (crm_entity_note_once). */
+	int (*import_note)(crm_db *db, int64_t id, const char *text, int *changed);
 };
 
 /* The parts of an import row's line item, in the order import_line takes. */

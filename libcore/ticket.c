@@ -309,11 +309,42 @@ int crm_ticket_post(crm_db *db, int64_t id, const struct crm_ticket_msg *m, int6
 	crm_stmt_bind_text(st, 8, m->in_reply_to);
 	crm_stmt_bind_text(st, 9, m->date);
 	crm_stmt_bind_int(st, 10, m->sent);
-	crm_stmt_bind_text(st, 11, now);
+	crm_stmt_bind_text(st, 11, m->at ? m->at : now);
 	if ((rc = crm_stmt_done(st)))
 		return rc;
 	*msg = crm_db_last_id(db);
 	return touch(db, id);
+}
+
+/* An import's description of ticket id: the requester's first message,
+ * received when the ticket was made, unless the thread has it already (a
+ * re-run of the export). */
+static int ticket_import_note(crm_db *db, int64_t id, const char *text, int *changed)
+{
+	struct crm_ticket_msg m = { .kind = "customer" };
+	crm_stmt *st;
+	int64_t msg;
+	int rc;
+
+	*changed = 0;
+	if ((rc = crm_db_stmt(db, &st, "SELECT requester_id, created_at, EXISTS (SELECT 1 FROM"
+	                      " ticket_messages WHERE ticket_id = ?1 AND kind = 'customer'"
+	                      " AND body = ?2) FROM tickets WHERE id = ?1")))
+		return rc;
+	crm_stmt_bind_int(st, 1, id);
+	crm_stmt_bind_text(st, 2, text);
+	if ((rc = crm_stmt_step(st)) != CRM_ROW) {
+		crm_stmt_reset(st);
+		return rc == CRM_DONE ? crm_error_set(CRM_ENOTFOUND, "no ticket %lld", (long long)id)
+		                      : rc;
+	}
+	m.contact = crm_stmt_int(st, 0);
+	m.at = crm_stmt_text(st, 1);
+	m.body = text;
+	rc = crm_stmt_int(st, 2) ? CRM_OK : crm_ticket_post(db, id, &m, &msg);
+	*changed = !rc && !crm_stmt_int(st, 2);
+	crm_stmt_reset(st);
+	return rc;
 }
 
 /* Sets the status of ticket id, through the audited write path. */
@@ -571,7 +602,7 @@ const struct crm_entity crm_ticket_entity = {
 	.after_write = ticket_after_write, .synonyms = ticket_synonyms,
 	.value_synonyms = ticket_values,
 	.reindex = crm_ticket_reindex, .tag_table = "ticket_tags", .note_table = "ticket_notes",
-	.tag_words = 1,
+	.tag_words = 1, .import_note = ticket_import_note,
 	.default_key = "id", .filters = ticket_filters, .options = ticket_options,
 	.label = "r.subject",
 };

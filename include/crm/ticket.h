@@ -29,6 +29,7 @@ struct crm_ticket_msg {
 	const char *in_reply_to;
 	const char *date;        /* the Date header, UTC, or NULL */
 	int sent;                /* mailed by the toolkit */
+	const char *at;          /* when the desk got it (UTC, ISO 8601), or NULL: now */
 };
 
 /* Adds message m to ticket id's thread and stores its id in *msg; the

@@ -14,10 +14,10 @@ export CRM_CONFIG="$SCRATCH/desk.yaml"
 printf 'queues: [support, billing]\n' >"$CRM_CONFIG"
 
 cat >zendesk.csv <<\EOF
-Id,Requester,Requester email,Subject,Status,Priority,Via,Group,Created at,Solved at,Tags
-101,Ann Lee,ann@example.org,Cannot log in,Solved,Normal,Mail,,2026-11-02 09:00,2026-11-02 15:00,login
-102,Bo Chen,bo@example.org,Refund please,Hold,High,Web Form,billing,2026-11-10 08:00,,refund vip_customer
-103,Ann Lee,ann@example.org,Invoice copy,Closed,Low,Phone call (incoming),Billing,2026-11-03 10:00,2026-11-04 10:00,
+Id,Requester,Requester email,Subject,Status,Priority,Via,Group,Created at,Solved at,Tags,Description
+101,Ann Lee,ann@example.org,Cannot log in,Solved,Normal,Mail,,2026-11-02 09:00,2026-11-02 15:00,login,"Locked out since Monday, the reset mail never comes."
+102,Bo Chen,bo@example.org,Refund please,Hold,High,Web Form,billing,2026-11-10 08:00,,refund vip_customer,
+103,Ann Lee,ann@example.org,Invoice copy,Closed,Low,Phone call (incoming),Billing,2026-11-03 10:00,2026-11-04 10:00,,
 EOF
 printf 'columns:\n  Id: custom.zendesk_id\n' >zendesk.yaml
 
@@ -34,6 +34,12 @@ test_expect_success 'Zendesk: the tickets, and the people who asked, by address 
 	test_cmp expect out &&
 	crm-contact list -f first_name,last_name,email -H >out &&
 	printf "Ann\tLee\tann@example.org\nBo\tChen\tbo@example.org\n" >expect && test_cmp expect out
+'
+test_expect_success 'Zendesk: the description is the first message, received when the ticket was made' '
+	id=$(crm-ticket list --search "Cannot log in" -f id -H) &&
+	crm-ticket thread "$id" -f at,kind,from,text -H >out &&
+	printf "2026-11-02T09:00:00Z\tcustomer\tann@example.org\tLocked out since Monday, the reset mail never comes.\n" >expect &&
+	test_cmp expect out
 '
 test_expect_success 'Zendesk: made, solved and closed when the help desk says' '
 	crm-ticket list -f custom.zendesk_id,created_at,solved_at,closed_at -H >out &&
