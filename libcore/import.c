@@ -42,6 +42,7 @@ struct column {
 /* The values of one row, by field index; pointers borrow from the row or
  * from strings the row state owns. */
 #define MADE 2 /* kinds of records an import makes for references */
+#define MAX_BESIDE 8 /* columns a header keeps beside others */
 
 struct rowstate {
 	const char **val;
@@ -87,7 +88,10 @@ struct crm_import {
 	size_t nkeys;
 	struct column *cols;
 	size_t ncols;
-	char *salutation;       /* Outlook's "Title" column beside "Job Title" */
+	/* Columns kept as custom fields beside others (find_beside): the
+	 * column's name and the entity's entry. */
+	struct { char *column; const struct crm_beside *b; } beside[MAX_BESIDE];
+	size_t nbeside;
 	char *names_column;     /* Zendesk's "Requester" beside "Requester email" */
 	struct idset seen;      /* records written or matched by this import */
 	struct idset added;     /* records created, whose search entries need adding */
@@ -290,11 +294,21 @@ static const struct crm_map_column *target_of(const crm_import *imp, const char 
 	return m;
 }
 
+/* The entry of the beside table column name is kept by, or NULL. */
+static const struct crm_beside *beside_of(const crm_import *imp, const char *name)
+{
+	for (size_t i = 0; i < imp->nbeside; i++)
+		if (!strcmp(imp->beside[i].column, name))
+			return imp->beside[i].b;
+	return NULL;
+}
+
 /* Stores in *c what column name means: the mapping file first, then the
  * field names and synonyms, then the unknown-column rule. */
 static int column_of(crm_import *imp, const char *name, const struct column **c)
 {
 	const struct crm_map_column *m;
+	const struct crm_beside *b;
 	const struct crm_field *f;
 	struct column *p, *col;
 
@@ -310,8 +324,8 @@ static int column_of(crm_import *imp, const char *name, const struct column **c)
 	imp->ncols++;
 	if ((m = target_of(imp, col->name, &col->t)))
 		col->date_format = m->date_format;
-	else if (imp->salutation && !strcmp(name, imp->salutation))
-		col->t = (struct crm_target){ CRM_TO_CUSTOM, "salutation" };
+	else if ((b = beside_of(imp, name)))
+		col->t = (struct crm_target){ CRM_TO_CUSTOM, b->custom };
 	else if (imp->names_column && !strcmp(name, imp->names_column))
 		col->t = (struct crm_target){ CRM_TO_IGNORE, col->name };
 	if (!col->date_format && col->t.kind == CRM_TO_FIELD && (f = crm_entity_field_find(imp->e,
@@ -377,26 +391,29 @@ static int check_unknown(crm_import *imp, const char *const *names, size_t n)
 	return rc;
 }
 
-/* Outlook writes a person's salutation (Mr., Dr.) under "Title" and
- * their position under "Job Title": beside a "Job Title", a people's
- * "Title" column is kept as custom.salutation. */
-static int find_salutation(crm_import *imp, const char *const *names, size_t n)
+/* Finds the columns of a header that mean something else beside
+ * another (the entity's beside table): Outlook's Title beside Job Title. */
+static int find_beside(crm_import *imp, const char *const *names, size_t n)
 {
-	char key[32];
-	const char *title = NULL;
-	int job = 0;
+	char key[64], other[64];
 
-	if (strcmp(imp->e->name, "contact"))
-		return CRM_OK;
-	for (size_t i = 0; i < n; i++) {
-		crm_column_key(key, sizeof key, names[i]);
-		if (!strcmp(key, "title"))
-			title = names[i];
-		job |= !strcmp(key, "jobtitle");
-	}
-	if (!title || !job || imp->salutation)
-		return CRM_OK;
-	return (imp->salutation = strdup(title)) ? CRM_OK : crm_error_nomem();
+	for (const struct crm_beside *b = imp->e->beside; b && b->key; b++)
+		for (size_t i = 0; i < n; i++) {
+			if (strcmp(crm_column_key(key, sizeof key, names[i]), b->key) ||
+			    beside_of(imp, names[i]))
+				continue;
+			for (size_t j = 0; j < n; j++) {
+				if (strcmp(crm_column_key(other, sizeof other, names[j]), b->beside))
+					continue;
+				if (imp->nbeside == MAX_BESIDE)
+					return crm_error_set(CRM_EDATA, "too many columns beside others");
+				if (!(imp->beside[imp->nbeside].column = strdup(names[i])))
+					return crm_error_nomem();
+				imp->beside[imp->nbeside++].b = b;
+				break;
+			}
+		}
+	return CRM_OK;
 }
 
 /* Help desks write who asked twice, by name ("Requester") and by
@@ -431,7 +448,7 @@ static int find_names_column(crm_import *imp, const char *const *names, size_t n
 
 int crm_import_header(crm_import *imp, const char *const *names, size_t n)
 {
-	int rc = find_salutation(imp, names, n);
+	int rc = find_beside(imp, names, n);
 
 	if (!rc)
 		rc = find_names_column(imp, names, n);
@@ -1815,7 +1832,8 @@ void crm_import_free(crm_import *imp)
 	crm_memo_free(imp->refs);
 	crm_buf_free(&imp->reason);
 	free(imp->seen.bits);
-	free(imp->salutation);
+	for (size_t i = 0; i < imp->nbeside; i++)
+		free(imp->beside[i].column);
 	free(imp->names_column);
 	free(imp->added.bits);
 	free(imp->written.bits);

@@ -312,6 +312,9 @@ struct crm_entity {
 	/* Values of its choice fields as other systems' exports write them;
 	 * NULL-terminated, or NULL. */
 	const struct crm_value_synonym *value_synonyms;
+	/* Columns that mean something else beside another: kept as custom
+	 * fields then; NULL-terminated, or NULL. */
+	const struct crm_beside *beside;
 	/* The side tables of tags (tag) and notes (kind, at, body, owner,
 	 * created_at) keyed by custom_fk; NULL when the entity has none.  With
 	 * tags, the main table keeps the sorted list in its column tags. */
@@ -477,6 +480,13 @@ struct crm_synonym {
 
 /* A value other systems write for one of a choice field's values:
  * HubSpot's lead status "In Progress", Shopify's "voided". */
+/* A column (key, crm_column_key() form) that beside column beside is kept
+ * as custom field custom: Outlook's Title (a salutation) beside Job
+ * Title, HubSpot's Lead Status beside its Lifecycle Stage. */
+struct crm_beside {
+	const char *key, *beside, *custom;
+};
+
 struct crm_value_synonym {
 	const char *field;
 	const char *key; /* the value in crm_column_key() form */

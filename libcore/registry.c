@@ -208,6 +208,7 @@ static const struct crm_synonym contact_synonyms[] = {
 	{ "dateofbirth", "birth_date" }, { "dob", "birth_date" },
 	{ "preferredlanguage", "language" }, { "leadsource", "source" },
 	{ "contactowner", "owner" }, { "leadowner", "owner" }, { "leadstatus", "status" },
+	{ "lifecyclestage", "status" },
 	{ "tag", "tags" }, { "labels", "tags" }, { "categories", "tags" },
 	{ "name", "@split" }, { "fullname", "@split" }, { "displayname", "@split" },
 	{ "contactname", "@split" },
@@ -315,6 +316,19 @@ static const struct crm_value_synonym contact_values[] = {
 	{ "status", "closedconverted", "prospect" }, { "status", "qualified", "prospect" },
 	{ "status", "unqualified", "inactive" }, { "status", "badtiming", "inactive" },
 	{ "status", "closednotconverted", "inactive" },
+	/* HubSpot's lifecycle stages: a customer is one, whatever came before. */
+	{ "status", "subscriber", "lead" }, { "status", "marketingqualifiedlead", "lead" },
+	{ "status", "salesqualifiedlead", "prospect" }, { "status", "opportunity", "prospect" },
+	{ "status", "evangelist", "customer" }, { "status", "other", "lead" },
+	{ NULL, NULL, NULL }
+};
+
+/* Outlook writes a person's salutation (Mr., Dr.) under Title and their
+ * position under Job Title; HubSpot's Lead Status says how far a sale
+ * to someone is, its Lifecycle Stage whether they bought (the status). */
+static const struct crm_beside contact_beside[] = {
+	{ "title", "jobtitle", "salutation" },
+	{ "leadstatus", "lifecyclestage", "lead_status" },
 	{ NULL, NULL, NULL }
 };
 
@@ -502,7 +516,7 @@ const struct crm_entity crm_contact_entity = {
 	.defs = contact_fields, .nfields = NFIELDS(contact_fields),
 	.after_write = contact_after_write, .erasable = 1, .self_derived = 1,
 	.derive_column = "name_key", .derive_sql = NAME_KEY(":"), .synonyms = contact_synonyms,
-	.value_synonyms = contact_values,
+	.value_synonyms = contact_values, .beside = contact_beside,
 	.reindex = crm_contact_reindex,
 	.tag_table = "contact_tags", .note_table = "interactions", .side_tables = contact_sides,
 	.default_key = "email", .filters = contact_filters, .options = contact_options,

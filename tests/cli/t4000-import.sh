@@ -405,6 +405,17 @@ test_expect_success 'a name column beside one part of the name gives the other p
 	expect_exit 3 crm-import contacts nom.jsonl 2>err &&
 	grep -q "nom.jsonl:1: nom: .nom. is the given name in some languages and the family name in others" err
 '
+# HubSpot's Lifecycle Stage says whether someone bought; beside it, its
+# Lead Status (how far a sale has gone) is kept as a custom field.
+test_expect_success 'HubSpot: the lifecycle stage is the status, the lead status beside it kept' '
+	printf "First Name,Email,Lead Status,Lifecycle Stage\n" >hs-life.csv &&
+	printf "Ann,ann@life.example,In Progress,Customer\nBo,bo@life.example,,Subscriber\n" >>hs-life.csv &&
+	printf "Cy,cy@life.example,Connected,Opportunity\nDi,di@life.example,New,Marketing Qualified Lead\n" >>hs-life.csv &&
+	crm-import contacts -q hs-life.csv &&
+	crm-contact list --where "email~life.example" -f first_name,status,custom.lead_status -H >out &&
+	printf "Ann\tcustomer\tIn Progress\nBo\tlead\t\nCy\tprospect\tConnected\nDi\tlead\tNew\n" >expect &&
+	test_cmp expect out
+'
 # Outlook writes the salutation under Title beside Job Title, and
 # categories separated by ';'; Google writes labels as "a ::: b" and marks
 # its own with "* "; Mailchimp quotes each tag.
