@@ -423,9 +423,11 @@ static int find_beside(crm_import *imp, const char *const *names, size_t n)
 static int find_names_column(crm_import *imp, const char *const *names, size_t n)
 {
 	const char *plain = NULL, *field = NULL;
-	int email = 0;
+	int email = 0, named = 0;
 	char key[64];
 
+	/* The toolkit's own list has requester, requester_name and
+	 * requester_email: the names are in the column called so. */
 	for (size_t i = 0; i < n && !imp->names_column; i++) {
 		const struct crm_field *f;
 		struct crm_target t;
@@ -438,8 +440,8 @@ static int find_names_column(crm_import *imp, const char *const *names, size_t n
 		field = f->name;
 		if (strstr(crm_column_key(key, sizeof key, names[i]), "email"))
 			email = 1;
-		else if (!plain)
-			plain = names[i];
+		else if (!plain || (strstr(key, "name") && !named))
+			plain = names[i], named = strstr(key, "name") != NULL;
 	}
 	if (!plain || !email || imp->names_column)
 		return CRM_OK;
@@ -1266,7 +1268,8 @@ static int new_person(const crm_import *imp, const struct crm_entity *e, crm_rec
 	char *first = NULL, *last = NULL;
 	int rc;
 
-	if (!imp->rs.who || !crm_entity_field_find(e, "first_name"))
+	/* An address where a name should be names no one. */
+	if (!imp->rs.who || strchr(imp->rs.who, '@') || !crm_entity_field_find(e, "first_name"))
 		return CRM_OK;
 	rc = crm_name_split(imp->rs.who, &first, &last);
 	if (!rc && first && *first)

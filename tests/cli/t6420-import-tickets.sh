@@ -81,6 +81,14 @@ test_expect_success 'Zendesk: the same export again changes nothing' '
 	test_cmp expect err &&
 	snapshot after && test_cmp before after
 '
+test_expect_success 'the toolkit s own list loads into another database, names from requester_name' '
+	crm-ticket list --requester bo@example.org -f all --format csv >own.csv &&
+	CRM_DB=copy.db crm-import tickets -q own.csv &&
+	CRM_DB=copy.db crm-contact list -f first_name,last_name,email -H >out &&
+	printf "Bo\tChen\tbo@example.org\n" >expect && test_cmp expect out &&
+	CRM_DB=copy.db crm-ticket list -f subject,requester,status,created_at -H >out &&
+	printf "Refund please\tbo@example.org\ton_hold\t2026-11-10T08:00:00Z\n" >expect && test_cmp expect out
+'
 test_expect_success 'Freshdesk: its headers and words' '
 	cat >freshdesk.csv <<-\EOF &&
 	Ticket ID,Subject,Status,Priority,Source,Full name,Email,Created time,Resolved time,Closed time
