@@ -39,11 +39,11 @@ struct column {
 	const char *date_format; /* from the mapping file */
 };
 
-/* The values of one row, by field index; pointers borrow from the row or
- * from strings the row state owns. */
 #define MADE 2 /* kinds of records an import makes for references */
 #define MAX_BESIDE 8 /* columns a header keeps beside others */
 
+/* The values of one row, by field index; pointers borrow from the row or
+ * from strings the row state owns. */
 struct rowstate {
 	const char **val;
 	const char *id, *tags, *split, *currency;
@@ -633,7 +633,6 @@ static int is_blank(const char *v)
 {
 	return !v || !v[strspn(v, " \t\r\n")];
 }
-
 
 #define MORE_VALUES " ::: "
 

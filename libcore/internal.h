@@ -478,8 +478,6 @@ struct crm_synonym {
 	const char *field;
 };
 
-/* A value other systems write for one of a choice field's values:
- * HubSpot's lead status "In Progress", Shopify's "voided". */
 /* A column (key, crm_column_key() form) that beside column beside is kept
  * as custom field custom: Outlook's Title (a salutation) beside Job
  * Title, HubSpot's Lead Status beside its Lifecycle Stage. */
@@ -487,6 +485,8 @@ struct crm_beside {
 	const char *key, *beside, *custom;
 };
 
+/* A value other systems write for one of a choice field's values:
+ * HubSpot's lead status "In Progress", Shopify's "voided". */
 struct crm_value_synonym {
 	const char *field;
 	const char *key; /* the value in crm_column_key() form */
