@@ -1264,20 +1264,10 @@ static int made_one(crm_import *imp, const struct crm_entity *e, int64_t id)
  * (find_names_column), when it has one. */
 static int new_person(const crm_import *imp, const struct crm_entity *e, crm_record *r)
 {
-	char *first = NULL, *last = NULL;
-	int rc;
-
 	/* An address where a name should be names no one. */
 	if (!imp->rs.who || strchr(imp->rs.who, '@') || !crm_entity_field_find(e, "first_name"))
 		return CRM_OK;
-	rc = crm_name_split(imp->rs.who, &first, &last);
-	if (!rc && first && *first)
-		rc = crm_record_set(r, "first_name", first);
-	if (!rc && last && *last)
-		rc = crm_record_set(r, "last_name", last);
-	free(first);
-	free(last);
-	return rc;
+	return crm_record_set_name(r, imp->rs.who);
 }
 
 /* Resolves the record reference field d names, creating it when none has

@@ -478,6 +478,10 @@ struct crm_synonym {
 	const char *field;
 };
 
+/* Sets person record r's first and last names from the full name
+ * (crm_name_split); a part the name lacks is left unset. */
+int crm_record_set_name(crm_record *r, const char *full);
+
 /* A column (key, crm_column_key() form) that beside column beside is kept
  * as custom field custom: Outlook's Title (a salutation) beside Job
  * Title, HubSpot's Lead Status beside its Lifecycle Stage. */

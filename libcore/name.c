@@ -17,6 +17,7 @@
 #include "crm/buf.h"
 #include "crm/error.h"
 #include "crm/norm.h"
+#include "crm/record.h"
 
 #define MAX_WORDS 32
 
@@ -168,4 +169,18 @@ done:
 	free(*last);
 	*first = *last = NULL;
 	return crm_error_nomem();
+}
+
+int crm_record_set_name(crm_record *r, const char *full)
+{
+	char *first = NULL, *last = NULL;
+	int rc = crm_name_split(full, &first, &last);
+
+	if (!rc && first && *first)
+		rc = crm_record_set(r, "first_name", first);
+	if (!rc && last && *last)
+		rc = crm_record_set(r, "last_name", last);
+	free(first);
+	free(last);
+	return rc;
 }

@@ -235,7 +235,7 @@ static char *display_name(const char *who)
 int crm_ticket_requester(crm_db *db, const char *who, const char *name, int64_t *id)
 {
 	const char *lt = strchr(who, '<'), *gt;
-	char *addr, *guess = NULL, *first = NULL, *last = NULL;
+	char *addr, *guess = NULL;
 	crm_record *r = NULL;
 	int rc = crm_entity_resolve(db, &crm_contact_entity, who, id);
 
@@ -257,16 +257,12 @@ int crm_ticket_requester(crm_db *db, const char *who, const char *name, int64_t 
 		rc = crm_error_nomem();
 	else if (!(rc = crm_record_new(&r, &crm_contact_entity)) &&
 	         !(rc = crm_record_set(r, "email", addr)) &&
-	         !(rc = name ? crm_name_split(name, &first, &last) : CRM_OK) &&
-	         !(rc = first && *first ? crm_record_set(r, "first_name", first) : CRM_OK) &&
-	         !(rc = last && *last ? crm_record_set(r, "last_name", last) : CRM_OK) &&
+	         !(rc = name ? crm_record_set_name(r, name) : CRM_OK) &&
 	         !(rc = crm_record_set(r, "source", "service desk")))
 		rc = crm_entity_add(db, r, id);
 	crm_record_free(r);
 	free(addr);
 	free(guess);
-	free(first);
-	free(last);
 	return rc ? crm_error_prefix("requester") : CRM_OK;
 }
 
