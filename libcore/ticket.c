@@ -175,22 +175,22 @@ static int ticket_after_write(crm_db *db, int64_t id, const crm_record *r,
 		rc = crm_db_exec_id(db, "UPDATE tickets SET company_id = (SELECT company_id FROM"
 		                    " contacts WHERE id = requester_id) WHERE id = ?1"
 		                    " AND company_id IS NULL AND requester_id IS NOT NULL", id);
-	/* Solved and closed now, unless another system said when (an import
-	 * of history: a ticket it made closed was solved then too, and one
-	 * it made solved and closed was closed when solved, as far as
-	 * anyone knows). */
+	/* A new ticket another system solved or closed (an import of
+	 * history) without saying both when: closed, it was solved then
+	 * too, and solved and closed, it was closed when solved, as far as
+	 * anyone knows. */
+	if (!rc && adding)
+		rc = crm_db_exec_id(db, "UPDATE tickets SET solved_at = coalesce(solved_at, closed_at),"
+		                    " closed_at = CASE WHEN status = 'closed'"
+		                    " THEN coalesce(closed_at, solved_at) ELSE closed_at END"
+		                    " WHERE id = ?1 AND status IN ('solved','closed')", id);
+	/* Solved and closed now, unless it says when. */
 	if (!rc)
-		rc = crm_db_exec_id(db, adding
-		                    ? "UPDATE tickets SET"
-		                      " solved_at = CASE WHEN status IN ('solved','closed')"
-		                      " THEN coalesce(solved_at, closed_at, crm_now()) END,"
-		                      " closed_at = CASE WHEN status = 'closed'"
-		                      " THEN coalesce(closed_at, solved_at, crm_now()) END WHERE id = ?1"
-		                    : "UPDATE tickets SET"
-		                      " solved_at = CASE WHEN status IN ('solved','closed')"
-		                      " THEN coalesce(solved_at, crm_now()) END,"
-		                      " closed_at = CASE WHEN status = 'closed'"
-		                      " THEN coalesce(closed_at, crm_now()) END WHERE id = ?1", id);
+		rc = crm_db_exec_id(db, "UPDATE tickets SET"
+		                    " solved_at = CASE WHEN status IN ('solved','closed')"
+		                    " THEN coalesce(solved_at, crm_now()) END,"
+		                    " closed_at = CASE WHEN status = 'closed'"
+		                    " THEN coalesce(closed_at, crm_now()) END WHERE id = ?1", id);
 	/* The status log the SLA clocks read: a row when the status changed.
 	 * A new ticket's starts at its creation; one an import brings solved
 	 * or closed (created, solved and closed in the past) was open until
@@ -337,10 +337,10 @@ static int ticket_import_note(crm_db *db, int64_t id, const char *text, int *cha
 	m.contact = crm_stmt_int(st, 0);
 	m.at = crm_stmt_text(st, 1);
 	m.body = text;
-	rc = crm_stmt_int(st, 2) ? CRM_OK : crm_ticket_post(db, id, &m, &msg);
-	*changed = !rc && !crm_stmt_int(st, 2);
+	if (!crm_stmt_int(st, 2) && !(rc = crm_ticket_post(db, id, &m, &msg)))
+		*changed = 1;
 	crm_stmt_reset(st);
-	return rc;
+	return rc < 0 ? rc : CRM_OK;
 }
 
 /* Sets the status of ticket id, through the audited write path. */
