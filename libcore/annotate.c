@@ -325,11 +325,13 @@ static int timeline_sql(crm_buf *b, const struct crm_entity *e)
 		               " NULL FROM %s i WHERE %s = ?1 UNION ALL ", e->note_table, e->custom_fk);
 	for (size_t k = 0; crm_entity_referrer(e, k, &from, &d); k++)
 		if (from != e)
-			crm_buf_printf(b, "SELECT at, action, user, NULL, changes, seq, '%s ' || entity_id"
+			crm_buf_printf(b, "SELECT at, action, user, NULL, " CRM_AUDIT_CHANGES ", seq,"
+			               " '%s ' || entity_id"
 			               " FROM audit WHERE entity = '%s' AND entity_id IN (SELECT id FROM %s"
 			               " WHERE %s = ?1) UNION ALL ", from->name, from->name, from->table,
 			               d->column);
-	return crm_buf_puts(b, "SELECT at, action, user, NULL, changes, seq, NULL FROM audit"
+	return crm_buf_puts(b, "SELECT at, action, user, NULL, " CRM_AUDIT_CHANGES ", seq, NULL"
+	                    " FROM audit"
 	                    " WHERE entity = ?2 AND entity_id = ?1 AND action <> 'note'"
 	                    " ORDER BY 1 DESC, 6 DESC");
 }

@@ -10,40 +10,38 @@
 
 void crm_audit_forget(crm_db *db)
 {
-	struct crm_audit_run *run = &db->added;
-
-	for (size_t i = 0; i < run->nkeys; i++)
-		free(run->keys[i]);
-	free(run->keys);
-	free(run->defs);
-	free(run->sql);
-	memset(run, 0, sizeof *run);
+	memset(&db->added, 0, sizeof db->added);
 }
 
 int crm_audit_flush(crm_db *db)
 {
-	const struct crm_audit_run *run = &db->added;
+	/* The ids of a run are consecutive: the records' own rows list them. */
+	static const char sql[] = CRM_AUDIT_INSERT
+		" SELECT ?3, ?4, ?5, ?6, id, 'add', NULL, ?7 FROM %s WHERE id BETWEEN ?1 AND ?2"
+		" ORDER BY id";
+	const struct crm_audit_run run = db->added;
+	crm_buf text = CRM_BUF_INIT;
 	crm_stmt *st;
 	char now[21];
-	int rc, p = 1;
+	int rc;
 
-	if (!run->sql)
+	if (!run.e)
 		return CRM_OK;
-	if (!(rc = crm_db_stmt(db, &st, run->sql))) {
-		for (size_t i = 0; i < run->nkeys; i++)
-			crm_stmt_bind_text(st, p++, run->keys[i]);
-		crm_stmt_bind_int(st, p++, run->lo);
-		crm_stmt_bind_int(st, p++, run->hi);
+	crm_audit_forget(db);
+	if (crm_buf_printf(&text, sql, run.e->table))
+		rc = crm_error_nomem();
+	else if (!(rc = crm_db_stmt(db, &st, crm_buf_str(&text)))) {
+		crm_stmt_bind_int(st, 1, run.lo);
+		crm_stmt_bind_int(st, 2, run.hi);
 		crm_db_now(db, now);
-		crm_stmt_bind_text(st, p++, now);
-		crm_stmt_bind_text(st, p++, db->user);
-		crm_stmt_bind_text(st, p++, db->program);
-		crm_stmt_bind_text(st, p++, run->e->name);
-		if (run->batch)
-			crm_stmt_bind_int(st, p, run->batch);
+		crm_stmt_bind_text(st, 3, now);
+		crm_stmt_bind_text(st, 4, db->user);
+		crm_stmt_bind_text(st, 5, db->program);
+		crm_stmt_bind_text(st, 6, run.e->name);
+		crm_stmt_bind_int(st, 7, run.batch);
 		rc = crm_stmt_done(st);
 	}
-	crm_audit_forget(db);
+	crm_buf_free(&text);
 	/* Whatever write it comes before, the failure is not that write's
 	 * bad data: an import must not take it for a row to reject. */
 	if (rc == CRM_EDATA)
@@ -157,7 +155,7 @@ int crm_audit_list(crm_db *db, const struct crm_audit_filter *f,
                    int (*fn)(void *arg, const char *const *vals), void *arg)
 {
 	static const char sql[] =
-		"SELECT seq, at, user, program, entity, entity_id, action, changes FROM audit"
+		"SELECT seq, at, user, program, entity, entity_id, action, " CRM_AUDIT_CHANGES " FROM audit"
 		" WHERE (?1 IS NULL OR entity = ?1) AND (?2 = 0 OR entity_id = ?2)"
 		" AND (?3 IS NULL OR at >= ?3) ORDER BY seq";
 	char since[CRM_TIME_LEN];
@@ -184,4 +182,161 @@ int crm_audit_list(crm_db *db, const struct crm_audit_filter *f,
 	crm_stmt_reset(st);
 	crm_buf_free(&text);
 	return crm_walk_end(stop, rc);
+}
+
+/* The fields an import's small "add" entry stands for: those a user sets,
+ * which a record's "add" entry lists when written with its values. */
+static bool created_field(const struct crm_fielddef *d)
+{
+	return !(d->f.flags & CRM_FIELD_RO);
+}
+
+void crm_audit_reads_free(crm_db *db)
+{
+	struct crm_audit_reads *r = &db->reads;
+
+	crm_stmt_finalize(r->rec);
+	crm_stmt_finalize(r->custom);
+	crm_stmt_finalize(r->later);
+	memset(r, 0, sizeof *r);
+}
+
+/* Prepares the reads of a record of entity e, unless they are e's. */
+static int reads_prepare(crm_db *db, const struct crm_entity *e)
+{
+	struct crm_audit_reads *r = &db->reads;
+	crm_buf sql = CRM_BUF_INIT;
+	int rc = CRM_OK, bad = 0;
+
+	if (r->e == e)
+		return CRM_OK;
+	crm_stmt_finalize(r->rec);
+	crm_stmt_finalize(r->custom);
+	*r = (struct crm_audit_reads){ .later = r->later };
+	bad |= crm_buf_puts(&sql, "SELECT 0");
+	for (size_t i = 0; i < e->nfields; i++)
+		if (created_field(&e->defs[i])) {
+			bad |= crm_buf_puts(&sql, ", ");
+			bad |= crm_field_sql(&sql, &e->defs[i]);
+		}
+	bad |= crm_buf_printf(&sql, " FROM %s t %s WHERE t.id = ?1%s", e->table, e->join,
+	                      e->erasable ? " AND t.erased_at IS NULL" : "");
+	if (bad)
+		rc = crm_error_nomem();
+	if (!rc)
+		rc = crm_db_prepare(db, &r->rec, crm_buf_str(&sql));
+	crm_buf_clear(&sql);
+	if (!rc && crm_buf_printf(&sql, "SELECT 'custom.' || key, value FROM %s WHERE %s = ?1"
+	                          " ORDER BY key", e->custom_table, e->custom_fk))
+		rc = crm_error_nomem();
+	if (!rc)
+		rc = crm_db_prepare(db, &r->custom, crm_buf_str(&sql));
+	if (!rc && !r->later)
+		rc = crm_db_prepare(db, &r->later, "SELECT changes FROM audit WHERE entity = ?1"
+		                    " AND entity_id = ?2 AND seq > ?3 ORDER BY seq");
+	crm_buf_free(&sql);
+	if (rc)
+		crm_audit_reads_free(db);
+	else
+		r->e = e;
+	return rc;
+}
+
+/* Sets field name of vals to the text v (JSON null for NULL). */
+static int put(json_t *vals, const char *name, const char *v)
+{
+	return json_object_set_new(vals, name, v ? json_string(v) : json_null()) ? crm_error_nomem()
+	                                                                        : CRM_OK;
+}
+
+/* Reads record id's created fields as they are now into *vals, an object
+ * of name to value; NULL when the record is gone or erased. */
+static int read_now(crm_db *db, int64_t id, json_t **vals)
+{
+	const struct crm_audit_reads *r = &db->reads;
+	int rc, k = 1;
+
+	*vals = NULL;
+	crm_stmt_bind_int(r->rec, 1, id);
+	if ((rc = crm_stmt_step(r->rec)) == CRM_ROW) {
+		rc = (*vals = json_object()) ? CRM_OK : crm_error_nomem();
+		for (size_t i = 0; !rc && i < r->e->nfields; i++)
+			if (created_field(&r->e->defs[i]))
+				rc = put(*vals, r->e->defs[i].f.name, crm_stmt_text(r->rec, k++));
+	}
+	crm_stmt_reset(r->rec);
+	if (rc || !*vals)
+		return rc < 0 ? rc : CRM_OK;
+	crm_stmt_bind_int(r->custom, 1, id);
+	while ((rc = crm_stmt_step(r->custom)) == CRM_ROW &&
+	       !(rc = put(*vals, crm_stmt_text(r->custom, 0), crm_stmt_text(r->custom, 1))))
+		;
+	crm_stmt_reset(r->custom);
+	return rc < 0 ? rc : CRM_OK;
+}
+
+/* Takes each field of vals back to the old value of the first entry after
+ * seq that changed it. */
+static int roll_back(crm_db *db, int64_t id, int64_t seq, json_t *vals)
+{
+	const struct crm_audit_reads *r = &db->reads;
+	json_t *seen = json_object(), *changes, *v;
+	const char *key;
+	int rc;
+
+	if (!seen)
+		return crm_error_nomem();
+	crm_stmt_bind_text(r->later, 1, r->e->name);
+	crm_stmt_bind_int(r->later, 2, id);
+	crm_stmt_bind_int(r->later, 3, seq);
+	while ((rc = crm_stmt_step(r->later)) == CRM_ROW) {
+		const char *text = crm_stmt_text(r->later, 0);
+
+		changes = text ? json_loads(text, 0, NULL) : NULL;
+		json_object_foreach(changes, key, v) {
+			const struct crm_field *f = crm_entity_field_find(r->e, key);
+			bool custom = !strncmp(key, "custom.", 7);
+
+			if (!change_p(v) || json_object_get(seen, key) ||
+			    (!custom && (!f || !created_field((const struct crm_fielddef *)f))))
+				continue;
+			json_object_set(seen, key, json_true());
+			json_object_set(vals, key, json_array_get(v, 0));
+		}
+		json_decref(changes);
+	}
+	crm_stmt_reset(r->later);
+	json_decref(seen);
+	return rc < 0 ? rc : CRM_OK;
+}
+
+int crm_audit_created(crm_db *db, const char *entity, int64_t id, int64_t seq, char **json)
+{
+	const struct crm_entity *e = crm_entity_find(entity);
+	crm_buf b = CRM_BUF_INIT;
+	json_t *vals = NULL, *v;
+	const char *key;
+	int rc = CRM_OK, bad, n = 0;
+
+	*json = NULL;
+	if (!e || (rc = reads_prepare(db, e)) || (rc = read_now(db, id, &vals)) || !vals ||
+	    (rc = roll_back(db, id, seq, vals))) {
+		json_decref(vals);
+		return rc;
+	}
+	bad = crm_buf_putc(&b, '{');
+	json_object_foreach(vals, key, v) {
+		if (!json_is_string(v))
+			continue;
+		bad |= n++ ? crm_buf_putc(&b, ',') : 0;
+		bad |= crm_audit_json_change(&b, key, NULL, json_string_value(v));
+	}
+	bad |= crm_buf_putc(&b, '}');
+	json_decref(vals);
+	if (bad) {
+		crm_buf_free(&b);
+		return crm_error_nomem();
+	}
+	*json = crm_buf_detach(&b);
+	return CRM_OK;
 }

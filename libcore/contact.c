@@ -144,7 +144,8 @@ static int export_sections(crm_db *db, int64_t id, json_t *doc)
 		                  " WHERE contact_id = ?1 ORDER BY at, id" },
 		{ "consent", "SELECT channel, status, source, at FROM consents WHERE contact_id = ?1"
 		             " ORDER BY channel" },
-		{ "audit", "SELECT seq, at, user, program, action, changes FROM audit"
+		{ "audit", "SELECT seq, at, user, program, action, " CRM_AUDIT_CHANGES " AS changes"
+		           " FROM audit"
 		           " WHERE entity = 'contact' AND entity_id = ?1 ORDER BY seq" },
 		{ "deals", "SELECT id, title, crm_money(amount, amount_currency) AS amount, pipeline,"
 		           " stage, status, expected_close, closed_at, owner, created_at FROM deals"

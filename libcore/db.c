@@ -375,6 +375,7 @@ void crm_db_close(crm_db *db)
 	}
 	crm_rates_forget(db);
 	crm_audit_forget(db);
+	crm_audit_reads_free(db);
 	crm_shapes_free(db);
 	sqlite3_close_v2(db->h);
 	free(db->path);

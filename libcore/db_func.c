@@ -209,33 +209,20 @@ static void sql_stage(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		sqlite3_result_int(ctx, !strcmp(what, "rot_days") ? st->rot_days : st->probability);
 }
 
-/* crm_added(name, value, ...): the audit JSON of a new record,
- * {"name":[null,"value"],...} without the NULL values, byte for byte as
- * the write path builds it a record at a time (crm_audit_json_change),
- * for the creations whose entries are written together (crm_audit_flush). */
-static void sql_added(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+/* crm_created(entity, id, seq): what an import's small "add" entry stands
+ * for (crm_audit_created), or NULL. */
+static void sql_created(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-	crm_buf b = CRM_BUF_INIT;
-	int bad = crm_buf_putc(&b, '{'), n = 0, len;
+	char *json;
 
-	for (int i = 0; i + 1 < argc && !bad; i += 2) {
-		const char *name = (const char *)sqlite3_value_text(argv[i]);
-		const char *v = (const char *)sqlite3_value_text(argv[i + 1]);
-
-		if (!v || !name)
-			continue;
-		if (n++)
-			bad |= crm_buf_putc(&b, ',');
-		bad |= crm_audit_json_change(&b, name, NULL, v);
-	}
-	bad |= crm_buf_putc(&b, '}');
-	if (bad) {
-		crm_buf_free(&b);
-		sqlite3_result_error_nomem(ctx);
-		return;
-	}
-	len = (int)b.len;
-	sqlite3_result_text(ctx, crm_buf_detach(&b), len, free);
+	(void)argc;
+	if (crm_audit_created(sqlite3_user_data(ctx), (const char *)sqlite3_value_text(argv[0]),
+	                      sqlite3_value_int64(argv[1]), sqlite3_value_int64(argv[2]), &json))
+		sqlite3_result_error(ctx, crm_error_message(), -1);
+	else if (json)
+		sqlite3_result_text(ctx, json, -1, free);
+	else
+		sqlite3_result_null(ctx);
 }
 
 int crm_db_register_functions(crm_db *db)
@@ -254,7 +241,7 @@ int crm_db_register_functions(crm_db *db)
 		{ "crm_urgency", 3, 0, sql_urgency },
 		{ "crm_now", 0, 0, sql_now },
 		{ "crm_stage", 3, 0, sql_stage },
-		{ "crm_added", -1, SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, sql_added },
+		{ "crm_created", 3, 0, sql_created },
 	};
 	int rc = SQLITE_OK;
 

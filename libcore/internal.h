@@ -24,18 +24,20 @@ typedef struct crm_stmt crm_stmt;
 struct sqlite3;
 
 /* The creations whose audit entries are written later, together, by one
- * INSERT ... SELECT (crm_audit_flush): records lo..hi of entity e, all of
- * one shape, the fields defs[0..n) (NULL for a custom field, whose keys
- * are keys[0..nkeys)).  sql binds the keys, then lo, hi, the time, user,
- * program, entity name and batch.  Empty while sql is NULL. */
+ * INSERT ... SELECT (crm_audit_flush): records lo..hi of entity e, made
+ * by import batch batch.  Empty while e is NULL. */
 struct crm_audit_run {
 	const struct crm_entity *e;
-	char *sql;
-	const struct crm_fielddef **defs;
-	size_t n;
-	char **keys;
-	size_t nkeys;
 	int64_t lo, hi, batch;
+};
+
+/* The statements crm_audit_created reads with, kept between its calls.
+ * It runs inside another statement (SQL function crm_created), so it
+ * cannot take them from the statement cache, which may finalize that
+ * statement to make room.  rec and custom read a record of entity e. */
+struct crm_audit_reads {
+	const struct crm_entity *e;
+	crm_stmt *rec, *custom, *later;
 };
 
 struct crm_db {
@@ -83,6 +85,7 @@ struct crm_db {
 	int lines_follow;
 	struct crm_rates *rates; /* the rates in memory, loaded when first needed */
 	struct crm_audit_run added; /* creations whose audit entries wait */
+	struct crm_audit_reads reads;
 };
 
 struct crm_phases {
@@ -260,6 +263,20 @@ int crm_audit_add(crm_db *db, const char *entity, int64_t id, const char *action
  * order of their writes.  crm_audit_forget drops them, for a rollback. */
 int crm_audit_flush(crm_db *db);
 void crm_audit_forget(crm_db *db);
+
+/* An import's creations are audited small: who made the record, when, in
+ * which batch, with changes NULL -- the values are the record's own.
+ * crm_audit_created gives back in *json what such an entry of record id
+ * at seq would have held, {"field":[null,"value"],...}: the record's
+ * settable fields and custom fields now, each taken back to the old value
+ * of the first later entry that changed it.  *json is NULL (malloc'd
+ * otherwise) when the record is gone or erased: then there is nothing to
+ * show, as for a purged entry.  SQL function crm_created(entity, id, seq)
+ * calls it; CRM_AUDIT_CHANGES is the changes column as readers show it. */
+int crm_audit_created(crm_db *db, const char *entity, int64_t id, int64_t seq, char **json);
+void crm_audit_reads_free(crm_db *db);
+#define CRM_AUDIT_CHANGES \
+	"coalesce(changes, iif(action = 'add', crm_created(entity, entity_id, seq), NULL))"
 
 /* Appends one change of an audit entry's JSON, "name":[old,new] (NULL:
  * null), as every writer of the audit spells it. */

@@ -218,7 +218,7 @@ int crm_record_set_pair(crm_record *r, const char *pair)
  * file's columns, so each text is built once for the import, not once a
  * row: building it again took 8% of a bulk import's time. */
 enum shape_use { SHAPE_INSERT, SHAPE_READ_NEW, SHAPE_READ_OLD, SHAPE_HELD, SHAPE_UPDATE,
-                 SHAPE_AUDIT_RUN, SHAPE_BUILT };
+                 SHAPE_BUILT };
 
 #define SHAPES 32 /* a person's, a company's made for it, their checks, and room */
 
@@ -670,30 +670,6 @@ static int read_sql(crm_buf *sql, const struct watch *w)
 	return bad ? crm_error_nomem() : CRM_OK;
 }
 
-/* Appends to sql the INSERT of the audit entries of new records lo..hi,
- * all shaped as w's (struct crm_audit_run says what it binds): what
- * read_sql and changes_json make of one record, for all of them. */
-static int audit_run_sql(crm_buf *sql, const struct watch *w)
-{
-	const struct crm_entity *e = w->r->e;
-	int bad = 0, param = 1, k = 1;
-
-	for (size_t i = 0; i < watch_count(w); i++)
-		k += !watch_def(w, i);
-	bad |= crm_buf_printf(sql, CRM_AUDIT_INSERT " SELECT ?%d, ?%d, ?%d, ?%d, t.id, 'add',"
-	                      " crm_added(", k + 2, k + 3, k + 4, k + 5);
-	for (size_t i = 0; i < watch_count(w); i++) {
-		if (watch_def(w, i))
-			bad |= crm_buf_printf(sql, "%s'%s', ", i ? ", " : "", watch_def(w, i)->f.name);
-		else
-			bad |= crm_buf_printf(sql, "%s'custom.' || ?%d, ", i ? ", " : "", param);
-		bad |= watch_sql(sql, w, i, &param);
-	}
-	bad |= crm_buf_printf(sql, "), ?%d FROM %s t %s WHERE t.id BETWEEN ?%d AND ?%d ORDER BY t.id",
-	                      k + 6, e->table, e->join, k, k + 1);
-	return bad ? crm_error_nomem() : CRM_OK;
-}
-
 /* Reads the output value of every watched field into vals, malloc'd
  * strings or NULL. */
 static int read_values(crm_db *db, const struct watch *w, int64_t id, char **vals)
@@ -876,49 +852,6 @@ static int holds_already(crm_db *db, const crm_record *r, const struct rowvals *
 
 #define AUDIT_RUN 8192 /* entries a statement: its journal stays small */
 
-/* Whether new records shaped as w's join the creations that wait. */
-static int same_run(const struct crm_audit_run *run, const struct watch *w)
-{
-	size_t k = 0;
-
-	if (run->e != w->r->e || run->n != watch_count(w))
-		return 0;
-	for (size_t i = 0; i < run->n; i++)
-		if (run->defs[i] != watch_def(w, i) ||
-		    (!run->defs[i] && strcmp(run->keys[k++], w->r->a[i].key)))
-			return 0;
-	return 1;
-}
-
-/* Starts a run of creations that wait with new record id, shaped as w's. */
-static int run_start(crm_db *db, const struct watch *w, int64_t id)
-{
-	struct crm_audit_run *run = &db->added;
-	const char *text = shape_sql(db, w->r, SHAPE_AUDIT_RUN);
-	crm_buf sql = CRM_BUF_INIT;
-	int rc = CRM_OK;
-
-	if (!text && !(rc = audit_run_sql(&sql, w)))
-		text = shape_keep(db, w->r, SHAPE_AUDIT_RUN, crm_buf_str(&sql));
-	run->n = watch_count(w);
-	if (!rc && (!(run->sql = strdup(text)) || !(run->defs = calloc(run->n + 1, sizeof *run->defs)) ||
-	            !(run->keys = calloc(run->n + 1, sizeof *run->keys))))
-		rc = crm_error_nomem();
-	for (size_t i = 0; i < run->n && !rc; i++)
-		if (!(run->defs[i] = watch_def(w, i)) &&
-		    !(run->keys[run->nkeys++] = strdup(w->r->a[i].key)))
-			rc = crm_error_nomem();
-	crm_buf_free(&sql);
-	if (rc) {
-		crm_audit_forget(db);
-		return rc;
-	}
-	run->e = w->r->e;
-	run->lo = run->hi = id;
-	run->batch = db->batch;
-	return CRM_OK;
-}
-
 /* Whether the audit log has given a seq yet: its first entry is written
  * at once, so that sqlite_sequence lists the tables in the order a row
  * at a time fills them. */
@@ -933,34 +866,50 @@ static int audit_begun(crm_db *db, int *begun)
 	return rc;
 }
 
-/* Leaves the audit entry of new record id to crm_audit_flush, which
- * writes a run of them in one statement (*later 1), or says to write it
- * now.  It waits only in a bulk import's transaction, and only for an
- * entity whose rules write nothing but the record itself
- * (self_derived).  Nothing then changes what the entry would have read
- * now before the run is written: a later row that names the record is
- * refused as a repeated key, an update has a savepoint, and any other
- * audited write (a company made, tags) writes the run first, which also
- * keeps the entries in the order of the writes. */
-static int audit_later(crm_db *db, const struct watch *w, int64_t id, int *later)
+/* Leaves the audit entry of new record id of entity e to crm_audit_flush,
+ * which writes a run of them in one statement (*later 1), or says to
+ * write it now.  It waits only in a bulk import's transaction, and only
+ * for an entity whose rules write nothing but the record itself
+ * (self_derived): any other audited write (a company made, tags) writes
+ * the run first, which keeps the entries in the order of the writes. */
+static int audit_later(crm_db *db, const struct crm_entity *e, int64_t id, int *later)
 {
 	struct crm_audit_run *run = &db->added;
 	int rc;
 
 	*later = 0;
-	if (!db->bulk || !db->in_tx || !w->r->e->self_derived)
+	if (!db->bulk || !db->in_tx || !e->self_derived)
 		return CRM_OK;
-	if (run->sql && (!same_run(run, w) || id != run->hi + 1 || run->hi - run->lo + 1 >= AUDIT_RUN) &&
+	if (run->e && (run->e != e || id != run->hi + 1 || run->hi - run->lo + 1 >= AUDIT_RUN) &&
 	    (rc = crm_audit_flush(db)))
 		return rc;
-	if (run->sql) {
+	if (run->e) {
 		run->hi = id;
 		*later = 1;
 		return CRM_OK;
 	}
 	if ((rc = audit_begun(db, later)) || !*later)
 		return rc;
-	return run_start(db, w, id);
+	*run = (struct crm_audit_run){ e, id, id, db->batch };
+	return CRM_OK;
+}
+
+/* Audits new record id: an import's creation is audited small (see
+ * crm_audit_created), alone or in a run; any other with its values. */
+static int audit_add(crm_db *db, const struct watch *w, int64_t id, char **old, char **new)
+{
+	crm_buf json = CRM_BUF_INIT;
+	int rc, later, n = 0;
+
+	if (db->batch) {
+		if ((rc = audit_later(db, w->r->e, id, &later)) || later)
+			return rc;
+		return crm_audit_add(db, w->r->e->name, id, "add", NULL);
+	}
+	if (!(rc = read_values(db, w, id, new)) && !(rc = changes_json(&json, w, old, new, &n)))
+		rc = crm_audit_add(db, w->r->e->name, id, "add", crm_buf_str(&json));
+	crm_buf_free(&json);
+	return rc;
 }
 
 /* Stores the record's columns, then audits what changed.  An update that
@@ -971,7 +920,7 @@ static int write_steps(crm_db *db, const struct watch *w, const struct rowvals *
 	const crm_record *r = w->r;
 	crm_buf json = CRM_BUF_INIT;
 	enum crm_phase was = crm_phase_enter(db, CRM_PHASE_WRITE);
-	int rc, later = 0;
+	int rc;
 
 	rc = adding ? insert_row(db, r, rv, id) : update_row(db, r, rv, *id);
 	if (!rc)
@@ -983,10 +932,10 @@ static int write_steps(crm_db *db, const struct watch *w, const struct rowvals *
 		rc = crm_entity_reindex_referrers(db, r->e, "= ?1", *id);
 	crm_phase_enter(db, CRM_PHASE_AUDIT);
 	if (!rc && adding)
-		rc = audit_later(db, w, *id, &later);
-	if (!rc && !later && !(rc = read_values(db, w, *id, new)) &&
-	    !(rc = changes_json(&json, w, old, new, n)) && (*n || adding))
-		rc = crm_audit_add(db, r->e->name, *id, adding ? "add" : "set", crm_buf_str(&json));
+		rc = audit_add(db, w, *id, old, new);
+	else if (!rc && !(rc = read_values(db, w, *id, new)) &&
+	         !(rc = changes_json(&json, w, old, new, n)) && *n)
+		rc = crm_audit_add(db, r->e->name, *id, "set", crm_buf_str(&json));
 	crm_buf_free(&json);
 	crm_phase_enter(db, was);
 	return rc;

@@ -20,13 +20,21 @@ static const char by_purchase[] =
 	"DELETE FROM temp.%1$s WHERE id IN " GONE("?1");
 
 /* The status each person had last before the day, from the changes the
- * audit log keeps of it (adds, sets, imports and merges alike). */
+ * audit log keeps of it (adds, sets, imports and merges alike).  An
+ * import's "add" keeps no values (crm_audit_created): the status it made
+ * is the old one of the first later change of status, else the status
+ * now -- crm_created's rule for this one field, in SQL, as a report reads
+ * every person. */
 static const char by_status[] =
 	"INSERT INTO temp.%s SELECT a.entity_id FROM audit a"
 	" WHERE a.seq IN (SELECT max(seq) FROM audit WHERE entity = 'contact' AND at < ?1"
-	"  AND changes LIKE '%%\"status\"%%' AND json_extract(changes, '$.status') IS NOT NULL"
-	"  GROUP BY entity_id)"
-	" AND json_extract(a.changes, '$.status[1]') = 'customer'"
+	"  AND (changes IS NULL AND action = 'add' OR changes LIKE '%%\"status\"%%'"
+	"  AND json_extract(changes, '$.status') IS NOT NULL) GROUP BY entity_id)"
+	" AND coalesce(json_extract(a.changes, '$.status[1]'), iif(a.changes IS NULL,"
+	"  coalesce((SELECT json_extract(l.changes, '$.status[0]') FROM audit l"
+	"  WHERE l.entity = 'contact' AND l.entity_id = a.entity_id AND l.seq > a.seq"
+	"  AND json_type(l.changes, '$.status') = 'array' ORDER BY l.seq LIMIT 1),"
+	"  (SELECT status FROM contacts c WHERE c.id = a.entity_id)), NULL)) = 'customer'"
 	" AND EXISTS (SELECT 1 FROM contacts c WHERE c.id = a.entity_id)"
 	" AND a.entity_id NOT IN " GONE("?1");
 

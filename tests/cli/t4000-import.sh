@@ -630,4 +630,27 @@ test_expect_success 'progress line on a terminal, none with -q or off a terminal
 	! grep -q "records," tty &&
 	crm-import contacts -n many.csv 2>err && ! grep -q "records," err
 '
+# An import's "add" entries keep who, when and which batch, not the
+# values: those are the record's own, taken back through later changes.
+test_expect_success 'an import audits its creations small; their history shows the values made' '
+	printf "name,email,city,custom.size,company\nBob Ray,bob@small.example,Oslo,XL,Small Co\n" >small.csv &&
+	CRM_DB=small.db crm-import contacts -q small.csv &&
+	test "$(sqlite3 small.db "SELECT count(*) FROM audit WHERE changes IS NOT NULL")" = 0 &&
+	CRM_DB=small.db crm-contact set -q 1 --city Bergen --status customer &&
+	CRM_DB=small.db crm-contact set -q 1 --city Tromsø --set size=M &&
+	CRM_DB=small.db crm-db audit -f entity,action,changes -H >out &&
+	{
+		printf "company\tadd\tcreated: name=Small Co; owner=tester\n"
+		printf "contact\tadd\tcreated: first_name=Bob; last_name=Ray; email=bob@small.example;"
+		printf " company=Small Co; city=Oslo; owner=tester; status=lead; custom.size=XL\n"
+		printf "contact\tset\tcity: Oslo → Bergen; status: lead → customer\n"
+		printf "contact\tset\tcity: Bergen → Tromsø; custom.size: XL → M\n"
+	} >expect &&
+	test_cmp expect out &&
+	CRM_DB=small.db crm-contact export-data 1 >data.json &&
+	jq -r ".audit[0].changes | .city[1], .status[1], .[\"custom.size\"][1]" data.json >out &&
+	printf "Oslo\nlead\nXL\n" >expect && test_cmp expect out &&
+	CRM_DB=small.db crm-contact timeline 1 -f kind,text -H | tail -1 >out &&
+	grep -q "^add	created: first_name=Bob;.*city=Oslo;" out
+'
 test_done

@@ -69,6 +69,23 @@ test_expect_success 'erase after an unmerge: the undone merge keeps nothing of t
 	done &&
 	crm-contact show "$a" -f email -H | grep -q ysolde@example.org
 '
+# An import audits its creations without their values, which the history
+# reads from the records: once a person is erased, neither their own
+# history nor that of their deals shows anything of them.
+test_expect_success 'erase of an imported person: no history shows their values' '
+	printf "name,email,phone\nYsolde Importé,ysolde@imp.example,+47 22 33 44 55\n" >imp.csv &&
+	printf "title,contact,amount\nHarbour deal,ysolde@imp.example,100 EUR\n" >impdeal.csv &&
+	CRM_DB=imp.db crm-import contacts -q imp.csv &&
+	CRM_DB=imp.db crm-import deals -q impdeal.csv &&
+	CRM_DB=imp.db crm-db audit -f changes -H >before &&
+	grep -q "email=ysolde@imp.example" before && grep -q "contact=ysolde@imp.example" before &&
+	CRM_DB=imp.db crm-contact erase 1 2>/dev/null &&
+	CRM_DB=imp.db crm-db audit -f changes -H >after &&
+	! grep -q "Ysolde\|ysolde\|Importé\|22 33" after &&
+	CRM_DB=imp.db crm-deal timeline 1 -f text -H >after &&
+	! grep -q "ysolde" after
+'
+
 test_expect_success '--csv-safe neutralises cells that a spreadsheet would run' '
 	crm-contact add -q --first-name "=HYPERLINK(\"http://x\")" --last-name "+1" --title "-2" --city "@SUM(A1)" >/dev/null &&
 	crm-contact list --format csv --csv-safe -f first_name,last_name,title,city -H --where "last_name = +1" |

@@ -516,11 +516,23 @@ static void audit_of_import(int bulk, const char *out)
 	ck_assert_int_eq(system(cmd), 0);
 }
 
+/* What the audit log shows that person id was created with (NULL when
+ * nothing), through the readers' expression: an import keeps no values. */
+static char *created_of(int64_t id)
+{
+	char *text;
+
+	ck_assert_int_eq(crm_db_text_of(db, "SELECT " CRM_AUDIT_CHANGES " FROM audit"
+	                                " WHERE entity = 'contact' AND entity_id = ?1 AND action = 'add'",
+	                                id, &text), CRM_OK);
+	return text;
+}
+
 /* The audit entries of the people a bulk import creates, written 8,192 a
  * statement, are the ones a row at a time writes, in the same order. */
 START_TEST(test_bulk_audit_is_the_row_by_row_audit)
 {
-	char row_log[64], bulk_log[64], cmd[160];
+	char row_log[64], bulk_log[64], cmd[160], *text;
 
 	snprintf(row_log, sizeof row_log, "/tmp/crm-check-audit-%d.row", (int)getpid());
 	snprintf(bulk_log, sizeof bulk_log, "/tmp/crm-check-audit-%d.bulk", (int)getpid());
@@ -530,13 +542,16 @@ START_TEST(test_bulk_audit_is_the_row_by_row_audit)
 	 * without a last name), new companies, tags. */
 	ck_assert_int_eq(count_of("select count(*) from audit where entity = 'contact'"
 	                          " and action = 'add'"), 20000);
-	ck_assert_int_eq(count_of("select count(*) from audit where json_extract(changes, '$.'"
-	                          " || char(34) || 'custom.shoe' || char(34) || '[1]')"
-	                          " = '4' || char(34) || '2'"), 1429);
-	ck_assert_int_eq(count_of("select count(*) from audit where action = 'add' and"
-	                          " entity = 'contact' and json_extract(changes, '$.last_name')"
-	                          " is null"), 1111);
 	ck_assert_int_eq(count_of("select count(*) from audit where entity = 'company'"), 200);
+	/* Small: no entry of a creation keeps values, yet each shows its own;
+	 * person 10017 has the custom field and no last name. */
+	ck_assert_int_eq(count_of("select count(*) from audit where action = 'add'"
+	                          " and changes is not null"), 0);
+	text = created_of(10017);
+	ck_assert_str_eq(text, "{\"first_name\":[null,\"Ann\"],\"email\":[null,\"a10017@example.org\"],"
+	                 "\"owner\":[null,\"tester\"],\"status\":[null,\"lead\"],"
+	                 "\"custom.shoe\":[null,\"4\\\"2\"]}");
+	free(text);
 	ck_assert_int_eq(count_of("select count(*) from audit where action = 'tag'"), 909);
 	snprintf(cmd, sizeof cmd, "cmp %s %s", row_log, bulk_log);
 	ck_assert_int_eq(system(cmd), 0);
@@ -561,8 +576,16 @@ START_TEST(test_audit_that_waits_goes_with_a_savepoint)
 	ck_assert_int_eq(res.id, 3);
 	ck_assert_int_eq(crm_import_end(imp, &batch), CRM_OK);
 	ck_assert_int_eq(count_of("select count(*) from audit where action = 'add'"), 3);
-	ck_assert_int_eq(count_of("select count(*) from audit a join contacts c on c.id = a.entity_id"
-	                          " where json_extract(a.changes, '$.email[1]') = c.email"), 3);
+	for (int64_t id = 1; id <= 3; id++) {
+		char *text = created_of(id), *email = NULL;
+
+		ck_assert_int_eq(crm_db_text_of(db, "SELECT email FROM contacts WHERE id = ?1", id,
+		                                &email), CRM_OK);
+		ck_assert_ptr_nonnull(text);
+		ck_assert_ptr_nonnull(strstr(text, email));
+		free(text);
+		free(email);
+	}
 }
 END_TEST
 
