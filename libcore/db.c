@@ -470,10 +470,11 @@ void crm_db_rollback(crm_db *db)
 	crm_rates_forget(db); /* they may hold what was rolled back */
 }
 
-int crm_db_schema_version(crm_db *db, int *out)
+/* Stores in *out the number a PRAGMA reads. */
+static int pragma_int(crm_db *db, const char *pragma, int *out)
 {
 	crm_stmt *st;
-	int rc = crm_db_prepare(db, &st, "PRAGMA user_version");
+	int rc = crm_db_prepare(db, &st, pragma);
 
 	if (rc)
 		return rc;
@@ -483,15 +484,28 @@ int crm_db_schema_version(crm_db *db, int *out)
 	return rc < 0 ? rc : CRM_OK;
 }
 
-/* Runs the steps from version from to the current one; inside a transaction. */
+int crm_db_schema_version(crm_db *db, int *out)
+{
+	return pragma_int(db, "PRAGMA user_version", out);
+}
+
+/* Runs the steps from version from to the current one; inside a
+ * transaction.  A step may edit the schema's text itself (step 14), so
+ * the schema cookie then moves on: every other connection reads the
+ * schema again. */
 static int apply_steps(crm_db *db, int from)
 {
 	char sql[64];
-	int v, rc;
+	int v, rc, cookie;
 
 	for (v = from; v < CRM_SCHEMA_VERSION; v++)
 		if ((rc = crm_db_exec(db, crm_schema_steps[v])))
 			return rc;
+	if ((rc = pragma_int(db, "PRAGMA schema_version", &cookie)))
+		return rc;
+	snprintf(sql, sizeof sql, "PRAGMA schema_version=%d", cookie + 1);
+	if ((rc = crm_db_exec(db, sql)))
+		return rc;
 	snprintf(sql, sizeof sql, "PRAGMA user_version=%d", CRM_SCHEMA_VERSION);
 	return crm_db_exec(db, sql);
 }

@@ -225,6 +225,21 @@ static void sql_created(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		sqlite3_result_null(ctx);
 }
 
+/* crm_check_lists(sql): crm_schema_check_lists, for schema step 14. */
+static void sql_check_lists(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const char *sql = (const char *)sqlite3_value_text(argv[0]);
+	char *out;
+
+	(void)argc;
+	if (!sql)
+		sqlite3_result_null(ctx);
+	else if (!(out = crm_schema_check_lists(sql)))
+		sqlite3_result_error_nomem(ctx);
+	else
+		sqlite3_result_text(ctx, out, -1, free);
+}
+
 int crm_db_register_functions(crm_db *db)
 {
 	static const struct {
@@ -242,6 +257,7 @@ int crm_db_register_functions(crm_db *db)
 		{ "crm_now", 0, 0, sql_now },
 		{ "crm_stage", 3, 0, sql_stage },
 		{ "crm_created", 3, 0, sql_created },
+		{ "crm_check_lists", 1, SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, sql_check_lists },
 	};
 	int rc = SQLITE_OK;
 

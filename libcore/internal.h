@@ -592,4 +592,9 @@ int crm_country_by_name(char code[3], const char *s);
 /* The schema: SQL of each migration step, step i taking version i to i+1. */
 extern const char *const crm_schema_steps[];
 
+/* A copy of the schema text sql (malloc'd; NULL when out of memory) with
+ * each "col IN ('a','b',...)" written "(col = 'a' OR col = 'b' OR ...)":
+ * SQL function crm_check_lists of schema step 14. */
+char *crm_schema_check_lists(const char *sql);
+
 #endif

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "crm.h"
+#include "../../libcore/internal.h"
 
 static char dir[64];
 static char path[128];
@@ -185,6 +186,76 @@ START_TEST(test_busy_timeout_from_environment)
 }
 END_TEST
 
+/* Schema step 14's rewrite: each IN list of words becomes comparisons;
+ * text that is not such a list stays as it was. */
+START_TEST(test_check_lists_become_comparisons)
+{
+	static const char *const cases[][2] = {
+		{ "x TEXT CHECK (status IN ('a','b','c')), y INT",
+		  "x TEXT CHECK ((status = 'a' OR status = 'b' OR status = 'c')), y INT" },
+		{ "CHECK (kind IN ('one', 'two')) CHECK (is_on IN ('yes','no'))",
+		  "CHECK ((kind = 'one' OR kind = 'two')) CHECK ((is_on = 'yes' OR is_on = 'no'))" },
+		/* A quote inside a word, a list of numbers, no list at all. */
+		{ "CHECK (s IN ('it''s','b'))", "CHECK (s IN ('it''s','b'))" },
+		{ "CHECK (n IN (1, 2, 3))", "CHECK (n IN (1, 2, 3))" },
+		{ "CHECK (s IN ('a',", "CHECK (s IN ('a'," },
+		{ "CREATE TABLE t (a)", "CREATE TABLE t (a)" },
+	};
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *got = crm_schema_check_lists(cases[i][0]);
+
+		ck_assert_str_eq(got, cases[i][1]);
+		free(got);
+	}
+}
+END_TEST
+
+/* Whether the statement sql, as db would run it, builds a temporary
+ * b-tree (EXPLAIN's OpenEphemeral). */
+static int builds_ephemeral(crm_db *db, const char *sql)
+{
+	char explain[256];
+	crm_stmt *st;
+	int found = 0;
+
+	snprintf(explain, sizeof explain, "EXPLAIN %s", sql);
+	ck_assert_int_eq(crm_db_prepare(db, &st, explain), CRM_OK);
+	while (crm_stmt_step(st) == CRM_ROW)
+		found |= !strcmp(crm_stmt_text(st, 1), "OpenEphemeral");
+	crm_stmt_finalize(st);
+	return found;
+}
+
+/* The connection that migrates to version 14 writes with the new CHECKs
+ * at once: the schema cookie moved on, so it read the schema again. */
+START_TEST(test_migration_to_14_is_read_at_once)
+{
+	static const char insert[] =
+		"INSERT INTO contacts (created_at, updated_at) VALUES ('a', 'b')";
+	crm_db *db;
+	sqlite3 *h;
+
+	ck_assert_int_eq(crm_db_open(&db, path, 0, NULL), CRM_OK);
+	ck_assert(!builds_ephemeral(db, insert));
+	crm_db_close(db);
+	ck_assert_int_eq(sqlite3_open(path, &h), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(h, "PRAGMA writable_schema = ON;"
+	                              "UPDATE sqlite_schema SET sql = replace(sql, '(status = ''lead''"
+	                              " OR status = ''prospect'' OR status = ''customer'' OR status ="
+	                              " ''inactive'')', 'status IN (''lead'', ''prospect'', ''customer'',"
+	                              " ''inactive'')') WHERE name = 'contacts';"
+	                              "PRAGMA schema_version = 1000; PRAGMA writable_schema = OFF;"
+	                              "PRAGMA user_version = 13", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+	ck_assert_int_eq(crm_db_open(&db, path, CRM_DB_NOMIGRATE, NULL), CRM_OK);
+	ck_assert(builds_ephemeral(db, insert));
+	ck_assert_int_eq(crm_db_migrate(db, &(int){ 0 }), CRM_OK);
+	ck_assert(!builds_ephemeral(db, insert));
+	crm_db_close(db);
+}
+END_TEST
+
 Suite *db_suite(void)
 {
 	Suite *s = suite_create("db");
@@ -199,6 +270,8 @@ Suite *db_suite(void)
 	tcase_add_test(tc, test_resolve_path_order);
 	tcase_add_test(tc, test_check_and_backup);
 	tcase_add_test(tc, test_busy_timeout_from_environment);
+	tcase_add_test(tc, test_check_lists_become_comparisons);
+	tcase_add_test(tc, test_migration_to_14_is_read_at_once);
 	suite_add_tcase(s, tc);
 	return s;
 }
