@@ -27,6 +27,18 @@ static const char *const honorifics[] = {
 	"mme", "mlle", "sr", "sra", "srta", "dott", NULL
 };
 
+/* Words a family name opens with, never a given name: Dutch, German,
+ * Romance and Arabic particles, and the Irish and Scottish patronymic
+ * prefixes written apart ("Ludwig van Beethoven", "Ursula von der Leyen",
+ * "Maria da Silva", "Oisín Ó Briain").  Matched from the second word on:
+ * "Van Morrison" keeps Van as his given name. */
+static const char *const particles[] = {
+	"van", "von", "vom", "der", "den", "ter", "ten", "zu", "de", "del", "della", "dei",
+	"degli", "di", "da", "das", "do", "dos", "du", "des", "la", "le", "af", "av",
+	"bin", "binti", "bint", "ibn", "al", "el", "\xc3\xb3", "\xc3\x93", "n\xc3\xad",
+	"N\xc3\xad", "nic", "mac", "u\xc3\xad", "U\xc3\xad", "ua", NULL
+};
+
 /* Words that close a name: they stay with the family name. */
 static const char *const suffixes[] = { "jr", "sr", "ii", "iii", "iv", "phd", "md", "esq", NULL };
 
@@ -152,8 +164,12 @@ int crm_name_split(const char *full, char **first, char **last)
 		bad |= join(&l, w, from, from + 1);
 		bad |= join(&f, w, from + 1, to);
 	} else {
-		bad |= join(&f, w, from, to - 1);
-		bad |= join(&l, w, to - 1, nw);
+		size_t k = from + 1;
+
+		while (k < to - 1 && !word_in(&w[k], particles))
+			k++;
+		bad |= join(&f, w, from, k);
+		bad |= join(&l, w, k, nw);
 	}
 done:
 	bad |= crm_buf_puts(&f, "") | crm_buf_puts(&l, "");

@@ -255,6 +255,16 @@ START_TEST(test_name_split)
 	ck_assert_str_eq(split("Martin Luther King, Jr."), "Martin Luther|King Jr.");
 	ck_assert_str_eq(split("John Smith Jr."), "John|Smith Jr.");
 	ck_assert_str_eq(split("Henry Ford III"), "Henry|Ford III");
+	/* A family name's particle opens it, from the second word on. */
+	ck_assert_str_eq(split("Ludwig van Beethoven"), "Ludwig|van Beethoven");
+	ck_assert_str_eq(split("Ursula von der Leyen"), "Ursula|von der Leyen");
+	ck_assert_str_eq(split("Ana Maria da Silva"), "Ana Maria|da Silva");
+	ck_assert_str_eq(split("Charles De Gaulle"), "Charles|De Gaulle");
+	ck_assert_str_eq(split("Mohammed bin Rashid"), "Mohammed|bin Rashid");
+	ck_assert_str_eq(split("O\xc3\xads\xc3\xadn \xc3\x93 Briain"), "O\xc3\xads\xc3\xadn|\xc3\x93 Briain");
+	ck_assert_str_eq(split("Van Morrison"), "Van|Morrison");
+	ck_assert_str_eq(split("Dr. Jan van Dijk Jr."), "Jan|van Dijk Jr.");
+	ck_assert_str_eq(split("van Dijk, Jan"), "Jan|van Dijk");
 	/* An address after the name is no part of it. */
 	ck_assert_str_eq(split("\"Ann Lee\" <ann2@example.com>"), "Ann|Lee");
 	/* Chinese, Japanese and Korean names put the family name first. */
