@@ -79,6 +79,9 @@ static const struct crm_synonym purchase_synonyms[] = {
 	{ "name", "order_ref" }, { "ordernumber", "order_ref" }, { "orderid", "order_ref" },
 	{ "order", "order_ref" }, { "orderref", "order_ref" },
 	{ "email", "person" }, { "billingemail", "person" }, { "customeremail", "person" },
+	/* Beside the address, the buyer's name: it names a buyer the import
+	 * creates (find_names_column in import.c). */
+	{ "billingname", "person" },
 	{ "createdat", "at" }, { "orderdate", "at" }, { "paidat", "at" }, { "date", "at" },
 	{ "currency", "@currency" }, { "ordercurrency", "@currency" },
 	{ "ordertotal", "total" }, { "store", "source" }, { "shop", "source" },

@@ -193,6 +193,22 @@ test_expect_success 'import: a Shopify export, one row per line item, grouped by
 	crm-purchase list --search poster --order-ref "#1001" -f id -H >out &&
 	echo 10 >expect && test_cmp expect out
 '
+# Shopify's whole export: 79 columns, most of them of no field here; the
+# buyers the import creates are named by Billing Name.
+test_expect_success 'import: Shopify'"'"'s whole export, buyers named by Billing Name' '
+	full=$TOP/tests/cli/data/shopify-orders-full.csv &&
+	expect_exit 3 env CRM_DB=full.db crm-import purchases "$full" 2>err &&
+	grep -q "unknown columns .Fulfillment Status., .Fulfilled at." err &&
+	CRM_DB=full.db crm-import purchases --ignore-unknown "$full" 2>err &&
+	grep -q "read 3, created 2, updated 1, unchanged 0, skipped 0, rejected 0; 2 new people" err &&
+	CRM_DB=full.db crm-contact list -f first_name,last_name,email -H >out &&
+	printf "Jana\tNováková\tjana.novakova@example.cz\nOisín\tÓ Briain\toisin@example.ie\n" >expect &&
+	test_cmp expect out &&
+	CRM_DB=full.db crm-purchase list -f order_ref,person,at,total,status,lines -H >out &&
+	printf "#3001\tjana.novakova@example.cz\t2026-10-05T12:02:15Z\t49.70 EUR\tpaid\t2\n" >expect &&
+	printf "#3002\toisin@example.ie\t2026-10-07T08:15:00Z\t30.00 EUR\tpaid\t1\n" >>expect &&
+	test_cmp expect out
+'
 test_expect_success 'import: a WooCommerce export; the total of rows without one is their lines'"'"' sum' '
 	crm-import purchases "$TOP/tests/cli/data/woocommerce-orders.csv" 2>err &&
 	grep -q "read 5, created 3, updated 2, unchanged 0, skipped 0, rejected 0; 1 new person" err &&
