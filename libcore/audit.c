@@ -294,11 +294,11 @@ static int roll_back(crm_db *db, int64_t id, int64_t seq, json_t *vals)
 
 		changes = text ? json_loads(text, 0, NULL) : NULL;
 		json_object_foreach(changes, key, v) {
-			const struct crm_field *f = crm_entity_field_find(r->e, key);
+			const struct crm_fielddef *d = crm_fielddef_of(crm_entity_field_find(r->e, key));
 			bool custom = !strncmp(key, "custom.", 7);
 
 			if (!change_p(v) || json_object_get(seen, key) ||
-			    (!custom && (!f || !created_field((const struct crm_fielddef *)f))))
+			    (!custom && (!d || !created_field(d))))
 				continue;
 			json_object_set(seen, key, json_true());
 			json_object_set(vals, key, json_array_get(v, 0));
