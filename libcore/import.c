@@ -492,6 +492,44 @@ static int zero_date_p(const char *v)
 	return zero;
 }
 
+/* The number the k digits at v write. */
+static int number_of(const char *v, size_t k)
+{
+	int n = 0;
+
+	while (k--)
+		n = n * 10 + *v++ - '0';
+	return n;
+}
+
+/* Whether v is a day and month without a year, either way round:
+ * Mailchimp's birthdays (03/14), vCard's (--03-14, --0314). */
+static int yearless_p(const char *v)
+{
+	int dashes, a, b;
+	size_t k;
+
+	v += strspn(v, " ");
+	dashes = !strncmp(v, "--", 2);
+	v += 2 * dashes;
+	k = strspn(v, "0123456789");
+	if (k == 4 && dashes) {
+		a = number_of(v, 2);
+		b = number_of(v + 2, 2);
+	} else if (k >= 1 && k <= 2 && v[k] && strchr("/.-", v[k])) {
+		a = number_of(v, k);
+		v += k + 1;
+		if ((k = strspn(v, "0123456789")) < 1 || k > 2)
+			return 0;
+		b = number_of(v, k);
+	} else {
+		return 0;
+	}
+	v += k;
+	return !v[strspn(v, " ")] && a >= 1 && b >= 1 &&
+	       ((a <= 12 && b <= 31) || (a <= 31 && b <= 12));
+}
+
 static size_t field_index(const crm_import *imp, const char *name)
 {
 	return (size_t)(crm_fielddef_of(crm_entity_field_find(imp->e, name)) - imp->e->defs);
@@ -763,6 +801,15 @@ static int take_field(crm_import *imp, crm_record *r, const struct column *c, co
 		return rc;
 	if ((f->type == CRM_FT_DATE || f->type == CRM_FT_TIME) && v && zero_date_p(v))
 		v = "";
+	/* A birthday without its year is no date of birth: it stays, as a
+	 * custom field named after its column, and the row comes in. */
+	if (f->type == CRM_FT_DATE && v && yearless_p(v)) {
+		char *key = custom_key_of(c->name);
+
+		rc = key ? crm_record_set_custom(r, key, v) : crm_error_nomem();
+		free(key);
+		return rc;
+	}
 	v = choice_value(imp, f, v);
 	if (v && !(v = fraction_percent(imp, f, v)))
 		return crm_error_nomem();

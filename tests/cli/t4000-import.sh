@@ -653,4 +653,24 @@ test_expect_success 'an import audits its creations small; their history shows t
 	CRM_DB=small.db crm-contact timeline 1 -f kind,text -H | tail -1 >out &&
 	grep -q "^add	created: first_name=Bob;.*city=Oslo;" out
 '
+# Mailchimp's audience export: its Birthday has no year, which is no
+# date of birth; it stays as a custom field, as vCard's --MM-DD does, and
+# the row comes in.  A whole date is still a birth date.
+test_expect_success 'Mailchimp: a birthday without a year is kept, not a reason to reject' '
+	{
+		echo "Email Address,First Name,Last Name,Address,Phone Number,Birthday,MEMBER_RATING,OPTIN_TIME,OPTIN_IP,CONFIRM_TIME,CONFIRM_IP,LATITUDE,LONGITUDE,GMTOFF,DSTOFF,TIMEZONE,CC,REGION,LAST_CHANGED,LEID,EUID,NOTES,TAGS"
+		echo "jana@mc.example,Jana,Nováková,,+420 601 123 456,03/14,2,2025-03-01 10:00:00,,2025-03-01 10:05:00,198.51.100.7,50.08,14.43,1,2,Europe/Prague,CZ,,2025-03-01 10:05:00,123456,abc123,,"
+		echo "oisin@mc.example,Oisín,Ó Briain,,,--12-10,3,,,,,,,,,,IE,,,1,a,,"
+		echo "ada@mc.example,Ada,Lovelace,,,1815-12-10,5,,,,,,,,,,GB,,,2,b,,"
+	} >mailchimp.csv &&
+	CRM_DB=mc.db crm-import contacts --ignore-unknown mailchimp.csv 2>err &&
+	grep -q "read 3, created 3, updated 0, unchanged 0, skipped 0, rejected 0" err &&
+	CRM_DB=mc.db crm-contact list -f email,birth_date,custom.birthday -H >out &&
+	printf "jana@mc.example\t\t03/14\noisin@mc.example\t\t--12-10\nada@mc.example\t1815-12-10\t\n" >expect &&
+	test_cmp expect out &&
+	printf "name,email,birth_date\nBad,bad@mc.example,14/14/2020\nNo,no@mc.example,13/45\n" >bad-birth.csv &&
+	CRM_DB=mc.db crm-import contacts bad-birth.csv 2>err; test $? = 3 &&
+	grep -q "birth_date: invalid date .14/14/2020." err &&
+	grep -q "birth_date: invalid date .13/45." err && grep -q "rejected 2" err
+'
 test_done
