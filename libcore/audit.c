@@ -233,7 +233,7 @@ static int reads_prepare(crm_db *db, const struct crm_entity *e)
 		rc = crm_db_prepare(db, &r->custom, crm_buf_str(&sql));
 	if (!rc && !r->later)
 		rc = crm_db_prepare(db, &r->later, "SELECT changes FROM audit WHERE entity = ?1"
-		                    " AND entity_id = ?2 AND seq > ?3 ORDER BY seq");
+		                    " AND entity_id = ?2 AND seq > ?3 AND action <> 'add' ORDER BY seq");
 	crm_buf_free(&sql);
 	if (rc)
 		crm_audit_reads_free(db);

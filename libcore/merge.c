@@ -683,13 +683,26 @@ static int merge_row(crm_db *db, struct group *g, int64_t *merge)
 	return rc;
 }
 
+/* An import's "add" entry keeps no values: they are read from the record
+ * it names, back through the changes after it (crm_audit_created).  A
+ * merge mixes two histories, so first each entry of the people it joins
+ * takes the values it stands for: a merged person's would show the
+ * survivor's, and the survivor's would be taken back through the merged
+ * person's changes. */
+static int keep_created(crm_db *db, int64_t id)
+{
+	return crm_db_exec_id(db, "UPDATE audit SET changes = crm_created(entity, entity_id, seq)"
+	                      " WHERE entity = 'contact' AND entity_id = ?1 AND action = 'add'"
+	                      " AND changes IS NULL", id);
+}
+
 /* Moves, audits and deletes each merged contact. */
 static int absorb(crm_db *db, struct group *g, int64_t merge)
 {
 	int64_t s = json_integer_value(json_object_get(g->snap[g->surv], "id"));
 	char changes[96];
 	size_t i;
-	int rc = CRM_OK;
+	int rc = keep_created(db, s);
 
 	for (i = 0; !rc && i < g->n; i++) {
 		int64_t m = json_integer_value(json_object_get(g->snap[i], "id"));
@@ -701,7 +714,8 @@ static int absorb(crm_db *db, struct group *g, int64_t merge)
 			return crm_error_nomem();
 		snprintf(changes, sizeof changes, "{\"into\":%lld,\"merge\":%lld}", (long long)s,
 		         (long long)merge);
-		if (!(rc = unite_consents(db, m, s)) && !(rc = move_refs(db, m, s, moved)) &&
+		if (!(rc = unite_consents(db, m, s)) && !(rc = keep_created(db, m)) &&
+		    !(rc = move_refs(db, m, s, moved)) &&
 		    !(rc = crm_audit_add(db, "contact", m, "merged", changes)))
 			rc = crm_entity_delete(db, &crm_contact_entity, m);
 	}

@@ -673,4 +673,25 @@ test_expect_success 'Mailchimp: a birthday without a year is kept, not a reason 
 	grep -q "birth_date: invalid date .14/14/2020." err &&
 	grep -q "birth_date: invalid date .13/45." err && grep -q "rejected 2" err
 '
+# A merge mixes two histories: the small "add" entries of the people it
+# joins keep, from then on, the values each was made with, or the merged
+# person's would read the survivor's and the survivor's be taken back
+# through the merged person's changes.
+test_expect_success 'merged imported people: each one'"'"'s history still shows how it was made' '
+	printf "name,email,phone,city\nAnn Lee,ann@merge.example,+4722334455,Oslo\nAnn Lee,ann.lee@merge.example,+4722334455,\n" >merge.csv &&
+	CRM_DB=merge.db crm-import contacts -q merge.csv &&
+	CRM_DB=merge.db crm-contact set -q 2 --city Trondheim &&
+	CRM_DB=merge.db crm-contact merge 1 2 >/dev/null &&
+	CRM_DB=merge.db crm-db audit --id 1 -f action,changes -H | grep "^add" >out &&
+	{
+		printf "add\tcreated: first_name=Ann; last_name=Lee; email=ann@merge.example;"
+		printf " phone=+4722334455; city=Oslo; owner=tester; status=lead\n"
+		printf "add\tcreated: first_name=Ann; last_name=Lee; email=ann.lee@merge.example;"
+		printf " phone=+4722334455; owner=tester; status=lead\n"
+	} >expect &&
+	test_cmp expect out &&
+	CRM_DB=merge.db crm-dedup unmerge 1 2>/dev/null &&
+	CRM_DB=merge.db crm-db audit --id 2 -f action,changes -H | head -1 >out &&
+	sed -n 2p expect >expect2 && test_cmp expect2 out
+'
 test_done
