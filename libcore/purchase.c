@@ -179,6 +179,23 @@ static int settle_status(crm_db *db, int64_t id)
 	                      " WHERE id = ?1 AND status <> 'cancelled' AND refund_of IS NULL", id);
 }
 
+/* Settles the status of purchase id after a write of one of its refunds,
+ * and audits the change: it is the purchase's own, made by another
+ * record's write, and its history reads its values back through it. */
+static int settle_refunded(crm_db *db, int64_t id)
+{
+	static const char status[] = "SELECT status FROM purchases WHERE id = ?1";
+	char *old = NULL, *new = NULL;
+	int rc;
+
+	if (!(rc = crm_db_text_of(db, status, id, &old)) && !(rc = settle_status(db, id)) &&
+	    !(rc = crm_db_text_of(db, status, id, &new)) && old && new && strcmp(old, new))
+		rc = crm_audit_change(db, "purchase", id, "set", "status", old, new);
+	free(old);
+	free(new);
+	return rc;
+}
+
 /* The rules of a refund: of a purchase that is none, in its currency,
  * never more than remains of it. */
 static int check_refund(crm_db *db, const struct state *s)
@@ -207,7 +224,7 @@ static int check_refund(crm_db *db, const struct state *s)
 		return crm_error_set(CRM_EDATA, "refund: more than was bought: %s remains of"
 		                     " purchase %lld", left, (long long)s->refund_of);
 	}
-	return settle_status(db, s->refund_of);
+	return settle_refunded(db, s->refund_of);
 }
 
 /* One live purchase per order number and source. */
@@ -283,7 +300,7 @@ static int purchase_after_archive(crm_db *db, int64_t id)
 		return rc;
 	if (s.refund_of && !s.archived && (rc = check_refund(db, &s)))
 		return rc;
-	if (s.refund_of && (rc = settle_status(db, s.refund_of)))
+	if (s.refund_of && (rc = settle_refunded(db, s.refund_of)))
 		return rc;
 	return crm_loyalty_purchase(db, s.refund_of ? s.refund_of : id, 0);
 }

@@ -209,6 +209,16 @@ test_expect_success 'import: Shopify'"'"'s whole export, buyers named by Billing
 	printf "#3002\toisin@example.ie\t2026-10-07T08:15:00Z\t30.00 EUR\tpaid\t1\n" >>expect &&
 	test_cmp expect out
 '
+# A refund settles its purchase's status: a change of the purchase made
+# by another record's write, audited as the purchase's own, so that its
+# history (an import's, read back from the record) says it was paid.
+test_expect_success 'a refund audits the status it gives its purchase' '
+	id=$(CRM_DB=full.db crm-purchase list --order-ref "#3002" -f id -H) &&
+	CRM_DB=full.db crm-purchase refund -q "$id" >/dev/null &&
+	CRM_DB=full.db crm-db audit -e purchase --id "$id" -f action,changes -H >out &&
+	grep -q "^add	created: .*status=paid" out &&
+	grep -qx "set	status: paid → refunded" out
+'
 test_expect_success 'import: a WooCommerce export; the total of rows without one is their lines'"'"' sum' '
 	crm-import purchases "$TOP/tests/cli/data/woocommerce-orders.csv" 2>err &&
 	grep -q "read 5, created 3, updated 2, unchanged 0, skipped 0, rejected 0; 1 new person" err &&
