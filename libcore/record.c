@@ -894,22 +894,15 @@ static int audit_later(crm_db *db, const struct crm_entity *e, int64_t id, int *
 	return CRM_OK;
 }
 
-/* Audits new record id: an import's creation is audited small (see
- * crm_audit_created), alone or in a run; any other with its values. */
-static int audit_add(crm_db *db, const struct watch *w, int64_t id, char **old, char **new)
+/* Audits new record id of entity e an import made: small (see
+ * crm_audit_created), alone or in a run. */
+static int audit_small(crm_db *db, const struct crm_entity *e, int64_t id)
 {
-	crm_buf json = CRM_BUF_INIT;
-	int rc, later, n = 0;
+	int rc, later;
 
-	if (db->batch) {
-		if ((rc = audit_later(db, w->r->e, id, &later)) || later)
-			return rc;
-		return crm_audit_add(db, w->r->e->name, id, "add", NULL);
-	}
-	if (!(rc = read_values(db, w, id, new)) && !(rc = changes_json(&json, w, old, new, &n)))
-		rc = crm_audit_add(db, w->r->e->name, id, "add", crm_buf_str(&json));
-	crm_buf_free(&json);
-	return rc;
+	if ((rc = audit_later(db, e, id, &later)) || later)
+		return rc;
+	return crm_audit_add(db, e->name, id, "add", NULL);
 }
 
 /* Stores the record's columns, then audits what changed.  An update that
@@ -931,11 +924,11 @@ static int write_steps(crm_db *db, const struct watch *w, const struct rowvals *
 	if (!rc && !adding)
 		rc = crm_entity_reindex_referrers(db, r->e, "= ?1", *id);
 	crm_phase_enter(db, CRM_PHASE_AUDIT);
-	if (!rc && adding)
-		rc = audit_add(db, w, *id, old, new);
+	if (!rc && adding && db->batch)
+		rc = audit_small(db, r->e, *id);
 	else if (!rc && !(rc = read_values(db, w, *id, new)) &&
-	         !(rc = changes_json(&json, w, old, new, n)) && *n)
-		rc = crm_audit_add(db, r->e->name, *id, "set", crm_buf_str(&json));
+	         !(rc = changes_json(&json, w, old, new, n)) && (*n || adding))
+		rc = crm_audit_add(db, r->e->name, *id, adding ? "add" : "set", crm_buf_str(&json));
 	crm_buf_free(&json);
 	crm_phase_enter(db, was);
 	return rc;
