@@ -391,27 +391,33 @@ static int check_unknown(crm_import *imp, const char *const *names, size_t n)
 	return rc;
 }
 
+/* Whether a column of names[0..n) has key key (crm_column_key() form). */
+static int has_column_key(const char *const *names, size_t n, const char *key)
+{
+	char k[64];
+
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(crm_column_key(k, sizeof k, names[i]), key))
+			return 1;
+	return 0;
+}
+
 /* Finds the columns of a header that mean something else beside
  * another (the entity's beside table): Outlook's Title beside Job Title. */
 static int find_beside(crm_import *imp, const char *const *names, size_t n)
 {
-	char key[64], other[64];
+	char key[64];
 
 	for (const struct crm_beside *b = imp->e->beside; b && b->key; b++)
 		for (size_t i = 0; i < n; i++) {
 			if (strcmp(crm_column_key(key, sizeof key, names[i]), b->key) ||
-			    beside_of(imp, names[i]))
+			    beside_of(imp, names[i]) || !has_column_key(names, n, b->beside))
 				continue;
-			for (size_t j = 0; j < n; j++) {
-				if (strcmp(crm_column_key(other, sizeof other, names[j]), b->beside))
-					continue;
-				if (imp->nbeside == MAX_BESIDE)
-					return crm_error_set(CRM_EDATA, "too many columns beside others");
-				if (!(imp->beside[imp->nbeside].column = strdup(names[i])))
-					return crm_error_nomem();
-				imp->beside[imp->nbeside++].b = b;
-				break;
-			}
+			if (imp->nbeside == MAX_BESIDE)
+				return crm_error_set(CRM_EDATA, "too many columns beside others");
+			if (!(imp->beside[imp->nbeside].column = strdup(names[i])))
+				return crm_error_nomem();
+			imp->beside[imp->nbeside++].b = b;
 		}
 	return CRM_OK;
 }
@@ -788,6 +794,16 @@ static const char *choice_value(const crm_import *imp, const struct crm_field *f
 	return v;
 }
 
+/* Keeps value v of column c as a custom field named after the column. */
+static int keep_as_custom(crm_record *r, const struct column *c, const char *v)
+{
+	char *key = custom_key_of(c->name);
+	int rc = key ? crm_record_set_custom(r, key, v) : crm_error_nomem();
+
+	free(key);
+	return rc;
+}
+
 /* Puts one column's value where its meaning says. */
 static int take_field(crm_import *imp, crm_record *r, const struct column *c, const char *v,
                       struct crm_import_result *res)
@@ -803,13 +819,8 @@ static int take_field(crm_import *imp, crm_record *r, const struct column *c, co
 		v = "";
 	/* A birthday without its year is no date of birth: it stays, as a
 	 * custom field named after its column, and the row comes in. */
-	if (f->type == CRM_FT_DATE && v && yearless_p(v)) {
-		char *key = custom_key_of(c->name);
-
-		rc = key ? crm_record_set_custom(r, key, v) : crm_error_nomem();
-		free(key);
-		return rc;
-	}
+	if (f->type == CRM_FT_DATE && v && yearless_p(v))
+		return keep_as_custom(r, c, v);
 	v = choice_value(imp, f, v);
 	if (v && !(v = fraction_percent(imp, f, v)))
 		return crm_error_nomem();
@@ -834,12 +845,9 @@ static int take_field(crm_import *imp, crm_record *r, const struct column *c, co
 	}
 	/* Several columns for one field (Outlook's home, business and mobile
 	 * phones): the first value fills it, the others stay as custom fields. */
-	else if (!is_blank(rs->val[i]) && !is_blank(v)) {
-		char *key = custom_key_of(c->name);
-		rc = key ? crm_record_set_custom(r, key, v) : crm_error_nomem();
-		free(key);
-		return rc;
-	} else if (!rs->val[i] || !is_blank(v)) {
+	else if (!is_blank(rs->val[i]) && !is_blank(v))
+		return keep_as_custom(r, c, v);
+	else if (!rs->val[i] || !is_blank(v)) {
 		rs->val[i] = v ? v : "";
 	}
 	return CRM_OK;
