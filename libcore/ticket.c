@@ -317,10 +317,11 @@ int crm_ticket_post(crm_db *db, int64_t id, const struct crm_ticket_msg *m, int6
  * re-run of the export). */
 static int ticket_import_note(crm_db *db, int64_t id, const char *text, int *changed)
 {
-	struct crm_ticket_msg m = { .kind = "customer" };
+	struct crm_ticket_msg m = { .kind = "customer", .body = text };
+	char made[CRM_TIME_LEN];
 	crm_stmt *st;
 	int64_t msg;
-	int rc;
+	int rc, posted = 0;
 
 	*changed = 0;
 	if ((rc = crm_db_stmt(db, &st, "SELECT requester_id, created_at, EXISTS (SELECT 1 FROM"
@@ -329,18 +330,22 @@ static int ticket_import_note(crm_db *db, int64_t id, const char *text, int *cha
 		return rc;
 	crm_stmt_bind_int(st, 1, id);
 	crm_stmt_bind_text(st, 2, text);
-	if ((rc = crm_stmt_step(st)) != CRM_ROW) {
-		crm_stmt_reset(st);
+	/* Read out and reset before posting, which runs statements of its own. */
+	if ((rc = crm_stmt_step(st)) == CRM_ROW) {
+		m.contact = crm_stmt_int(st, 0);
+		snprintf(made, sizeof made, "%s", crm_stmt_text(st, 1));
+		m.at = made;
+		posted = (int)crm_stmt_int(st, 2);
+	}
+	crm_stmt_reset(st);
+	if (rc != CRM_ROW)
 		return rc == CRM_DONE ? crm_error_set(CRM_ENOTFOUND, "no ticket %lld", (long long)id)
 		                      : rc;
-	}
-	m.contact = crm_stmt_int(st, 0);
-	m.at = crm_stmt_text(st, 1);
-	m.body = text;
-	if (!crm_stmt_int(st, 2) && !(rc = crm_ticket_post(db, id, &m, &msg)))
+	if (posted)
+		return CRM_OK;
+	if (!(rc = crm_ticket_post(db, id, &m, &msg)))
 		*changed = 1;
-	crm_stmt_reset(st);
-	return rc < 0 ? rc : CRM_OK;
+	return rc;
 }
 
 /* Sets the status of ticket id, through the audited write path. */
