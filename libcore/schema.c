@@ -628,14 +628,16 @@ static const char step14[] =
 	"PRAGMA writable_schema = RESET;";
 
 /* Appends the IN list at *q ("'a','b')") as "col = 'a' OR col = 'b'" and
- * moves *q past its ")"; 0 when *q is not such a list. */
+ * moves *q past its ")": 1, or 0 when *q is not such a list, or -1 when
+ * out of memory. */
 static int list_as_or(crm_buf *b, const char *col, int len, const char **q)
 {
 	const char *p = *q, *end;
-	int n = 0;
+	int n = 0, bad = 0;
 
 	while (*p == '\'' && (end = strchr(p + 1, '\'')) && end[1] != '\'') {
-		crm_buf_printf(b, "%s%.*s = %.*s", n++ ? " OR " : "", len, col, (int)(end + 1 - p), p);
+		bad |= crm_buf_printf(b, "%s%.*s = %.*s", n++ ? " OR " : "", len, col,
+		                      (int)(end + 1 - p), p);
 		p = end + 1;
 		if (*p == ',')
 			for (p++; *p == ' '; p++)
@@ -643,6 +645,8 @@ static int list_as_or(crm_buf *b, const char *col, int len, const char **q)
 		else if (*p == ')')
 			break;
 	}
+	if (bad)
+		return -1;
 	if (!n || *p != ')')
 		return 0;
 	*q = p + 1;
@@ -653,21 +657,23 @@ char *crm_schema_check_lists(const char *sql)
 {
 	crm_buf b = CRM_BUF_INIT, or = CRM_BUF_INIT;
 	const char *p = sql, *in, *col, *q;
-	int bad = 0;
+	int bad = 0, list;
 
-	while ((in = strstr(p, " IN ('"))) {
+	while (!bad && (in = strstr(p, " IN ('"))) {
 		for (col = in; col > p && (isalnum((unsigned char)col[-1]) || col[-1] == '_'); col--)
 			;
 		q = in + 5;
 		crm_buf_clear(&or);
-		if (col == in || !list_as_or(&or, col, (int)(in - col), &q)) {
+		list = col == in ? 0 : list_as_or(&or, col, (int)(in - col), &q);
+		bad |= list < 0;
+		if (!list) {
 			bad |= crm_buf_put(&b, p, (size_t)(in + 5 - p));
 			p = in + 5;
-			continue;
+		} else if (list > 0) {
+			bad |= crm_buf_put(&b, p, (size_t)(col - p));
+			bad |= crm_buf_printf(&b, "(%s)", crm_buf_str(&or));
+			p = q;
 		}
-		bad |= crm_buf_put(&b, p, (size_t)(col - p));
-		bad |= crm_buf_printf(&b, "(%s)", crm_buf_str(&or));
-		p = q;
 	}
 	bad |= crm_buf_puts(&b, p);
 	crm_buf_free(&or);
