@@ -33,6 +33,7 @@ static const char by_status[] =
 	" AND coalesce(json_extract(a.changes, '$.status[1]'), iif(a.changes IS NULL,"
 	"  coalesce((SELECT json_extract(l.changes, '$.status[0]') FROM audit l"
 	"  WHERE l.entity = 'contact' AND l.entity_id = a.entity_id AND l.seq > a.seq"
+	"  AND l.action <> 'add'"
 	"  AND json_type(l.changes, '$.status') = 'array' ORDER BY l.seq LIMIT 1),"
 	"  (SELECT status FROM contacts c WHERE c.id = a.entity_id)), NULL)) = 'customer'"
 	" AND EXISTS (SELECT 1 FROM contacts c WHERE c.id = a.entity_id)"
