@@ -95,6 +95,10 @@ struct crm_import {
 	char *names_column;     /* Zendesk's "Requester" beside "Requester email" */
 	struct idset seen;      /* records written or matched by this import */
 	struct idset added;     /* records created, whose search entries need adding */
+	/* Records above this id were created by the import and have no search
+	 * entry yet; made_since of them (index_created). */
+	int64_t index_to;
+	size_t made_since;
 	struct idset written;   /* other records whose search entries need rebuilding */
 	struct idset updated;   /* and whose referrers' entries name them */
 	/* Records created for the references rows name, by entity: companies,
@@ -207,6 +211,25 @@ static int next_batch(crm_db *db, int64_t *id)
 	return rc < 0 ? rc : CRM_OK;
 }
 
+/* The highest id the import's entity holds, 0 for none: the records the
+ * import creates come above it. */
+static int top_id(crm_import *imp, int64_t *id)
+{
+	crm_buf sql = CRM_BUF_INIT;
+	crm_stmt *st;
+	int rc;
+
+	if (crm_buf_printf(&sql, "SELECT coalesce(max(id), 0) FROM %s", imp->e->table))
+		return crm_error_nomem();
+	if (!(rc = crm_db_stmt(imp->db, &st, crm_buf_str(&sql)))) {
+		rc = crm_stmt_step(st);
+		*id = crm_stmt_int(st, 0);
+		crm_stmt_reset(st);
+	}
+	crm_buf_free(&sql);
+	return rc < 0 ? rc : CRM_OK;
+}
+
 int crm_import_begin(crm_import **out, crm_db *db, const struct crm_import_opts *o)
 {
 	crm_import *imp = calloc(1, sizeof *imp);
@@ -226,7 +249,10 @@ int crm_import_begin(crm_import **out, crm_db *db, const struct crm_import_opts 
 		rc = crm_error_nomem();
 	else if (!(rc = crm_db_writable(db)) && !(rc = parse_keys(imp, o->key ? o->key : default_key(imp->e))))
 		rc = next_batch(db, &db->batch);
-	/* Search entries are written once at the end (crm_import_end). */
+	if (!rc)
+		rc = top_id(imp, &imp->index_to);
+	/* Search entries are written in chunks as records come
+	 * (index_created), and for the rest at the end (crm_import_end). */
 	db->defer_index = 1;
 	db->bulk = o->bulk;
 	/* No memory map: it made a re-import of 100,000 unchanged rows twice
@@ -1038,6 +1064,19 @@ static int idset_add(struct idset *s, int64_t id)
 	return CRM_OK;
 }
 
+/* Takes every id up to id out of s. */
+static void idset_clear_upto(struct idset *s, int64_t id)
+{
+	size_t byte = (size_t)id / 8;
+
+	if (byte >= s->n) {
+		memset(s->bits, 0, s->n);
+		return;
+	}
+	memset(s->bits, 0, byte);
+	s->bits[byte] &= (unsigned char)(0xffu << (id % 8 + 1));
+}
+
 static int idset_has(const struct idset *s, int64_t id)
 {
 	size_t byte = (size_t)id / 8;
@@ -1509,6 +1548,7 @@ static int write_row(crm_import *imp, crm_record *r, int64_t id, struct crm_impo
 			rc = idset_add(&imp->made[i].ids, imp->rs.made[i]);
 	if (rc)
 		return rc;
+	imp->made_since += adding;
 	return idset_add(adding ? &imp->added : &imp->written, id);
 }
 
@@ -1549,10 +1589,10 @@ static int group_row(crm_import *imp, int64_t id, struct crm_import_result *res)
 	rc = imp->e->import_line(imp->db, NULL, id, imp->rs.line, imp->rs.currency, 0);
 	if (rc == CRM_EDATA || rc == CRM_ENOTFOUND)
 		return reject_error(imp, res);
-	/* The record is among those the import created (added): its search
-	 * entry is made at the end with its lines. */
+	/* The record is among those the import created: its search entry is
+	 * made with its lines at the end, or made again if it has one. */
 	res->outcome = CRM_IMPORT_UPDATED;
-	return rc;
+	return !rc && id <= imp->index_to ? idset_add(&imp->written, id) : rc;
 }
 
 static void count(crm_import *imp, enum crm_outcome o)
@@ -1724,6 +1764,40 @@ static int import_one(crm_import *imp, const struct crm_row *row, struct crm_imp
 	return rc;
 }
 
+/* Writes the search entries of the records created since the last time,
+ * REINDEX_CHUNK at a time while the rows still come.  The main thread
+ * waits for the reading-ahead one now and then; the index done here fills
+ * that time, where at the end it would run alone.  Called outside every
+ * row's savepoint, so that a row rolled back takes no entries with it.
+ * Their ids are those above index_to: no one else writes while the import
+ * does, and ids only grow.  Records made for references of the entity's
+ * own kind would be among them, so then all are left to the end. */
+static int index_created(crm_import *imp)
+{
+	crm_db *db = imp->db;
+	int64_t from = imp->index_to;
+	enum crm_phase was;
+	int rc;
+
+	if (imp->made_since < REINDEX_CHUNK)
+		return CRM_OK;
+	for (size_t i = 0; i < MADE; i++)
+		if (imp->made[i].e == imp->e)
+			return CRM_OK;
+	was = crm_phase_enter(db, CRM_PHASE_INDEX);
+	if (!(rc = top_id(imp, &imp->index_to))) {
+		db->defer_index = 0;
+		db->index_fresh = 1;
+		rc = imp->e->reindex(db, "id > ?1", from);
+		db->index_fresh = 0;
+		db->defer_index = 1;
+		idset_clear_upto(&imp->added, imp->index_to);
+		imp->made_since = 0;
+	}
+	crm_phase_enter(db, was);
+	return rc;
+}
+
 int crm_import_row(crm_import *imp, const struct crm_row *row, struct crm_import_result *res)
 {
 	int64_t before = crm_db_total_changes(imp->db);
@@ -1731,12 +1805,15 @@ int crm_import_row(crm_import *imp, const struct crm_row *row, struct crm_import
 
 	if (imp->spoilt)
 		return crm_error_set(CRM_EFAIL, "a bulk import was continued after CRM_IMPORT_AGAIN");
-	if ((rc = import_one(imp, row, res)) || !imp->o.bulk)
+	if ((rc = import_one(imp, row, res)))
 		return rc;
 	/* A row that has no savepoint of its own cannot be undone alone. */
-	if (res->outcome == CRM_IMPORT_REJECTED && crm_db_total_changes(imp->db) != before)
+	if (imp->o.bulk && res->outcome == CRM_IMPORT_REJECTED &&
+	    crm_db_total_changes(imp->db) != before)
 		imp->spoilt = 1;
-	return imp->spoilt ? CRM_IMPORT_AGAIN : CRM_OK;
+	if (imp->spoilt)
+		return CRM_IMPORT_AGAIN;
+	return index_created(imp);
 }
 
 /* The field column name fills, as the reading-ahead thread sees it: the
@@ -1792,7 +1869,8 @@ void crm_import_ahead(void *arg, const struct crm_row *row, crm_buf *out)
 }
 
 const char *const crm_phase_names[CRM_PHASES] = { "other", "match", "references",
-                                                   "normalise", "write", "audit" };
+                                                   "normalise", "write", "audit",
+                                                   "search index" };
 
 void crm_import_phases(const crm_import *imp, double secs[CRM_PHASES])
 {
