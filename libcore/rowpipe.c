@@ -44,6 +44,7 @@ struct crm_rowpipe {
 	size_t nheader;
 	long long offset;
 	double read_s, prep_s; /* summed by the caller as it takes the rows */
+	double wait_s;         /* the caller's time waiting for rows */
 };
 
 static double now_s(void)
@@ -205,9 +206,14 @@ int crm_rowpipe_next(crm_rowpipe *p, struct crm_row *row)
 		if (p->reader_waits && p->count <= CRM_ROWPIPE_ROWS / 2)
 			pthread_cond_signal(&p->freed);
 	}
-	while (!p->count) {
-		p->caller_waits = 1;
-		pthread_cond_wait(&p->filled, &p->lock);
+	if (!p->count) {
+		double t = now_s();
+
+		while (!p->count) {
+			p->caller_waits = 1;
+			pthread_cond_wait(&p->filled, &p->lock);
+		}
+		p->wait_s += now_s() - t;
 	}
 	p->caller_waits = 0;
 	p->current = 1;
@@ -249,10 +255,11 @@ void crm_rowpipe_style(const crm_rowpipe *p, char *delimiter, bool *bom)
 	crm_reader_style(p->r, delimiter, bom);
 }
 
-void crm_rowpipe_times(const crm_rowpipe *p, double *read, double *prep)
+void crm_rowpipe_times(const crm_rowpipe *p, double *read, double *prep, double *wait)
 {
 	*read = p->read_s;
 	*prep = p->prep_s;
+	*wait = p->wait_s;
 }
 
 void crm_rowpipe_close(crm_rowpipe *p)

@@ -63,7 +63,7 @@ struct run {
 	struct timespec start, shown;
 	/* Seconds spent (--timings): reading and reading ahead (on the
 	 * pipe's thread), the rows, the search index and batch, the commit. */
-	double read, ahead, rows, end, commit;
+	double read, ahead, wait, rows, end, commit;
 };
 
 static double seconds_since(const struct timespec *t)
@@ -175,7 +175,7 @@ static int import_reader(struct run *run, crm_reader *r, const char *name, long 
 {
 	crm_rowpipe *pipe;
 	struct timespec t0;
-	double read, ahead;
+	double read, ahead, wait;
 	int status, rc = crm_rowpipe_open(&pipe, r, size >= 0, crm_import_ahead, run->imp);
 
 	if (rc)
@@ -183,9 +183,10 @@ static int import_reader(struct run *run, crm_reader *r, const char *name, long 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	status = import_stream(run, pipe, name, size);
 	run->rows += seconds_since(&t0);
-	crm_rowpipe_times(pipe, &read, &ahead);
+	crm_rowpipe_times(pipe, &read, &ahead, &wait);
 	run->read += read;
 	run->ahead += ahead;
+	run->wait += wait;
 	crm_rowpipe_close(pipe);
 	return status;
 }
@@ -301,7 +302,7 @@ static void summary(const struct run *run, int64_t batch, int dry)
 
 static void print_timings(const struct run *run)
 {
-	double phase[CRM_PHASES], other = run->rows;
+	double phase[CRM_PHASES], other = run->rows - run->wait;
 
 	crm_import_phases(run->imp, phase);
 	fprintf(stderr, "%s: %s mode; seconds: read %.2f, read ahead %.2f (second thread); rows %.2f (",
@@ -310,8 +311,8 @@ static void print_timings(const struct run *run)
 		fprintf(stderr, "%s %.2f, ", crm_phase_names[i], phase[i]);
 		other -= phase[i];
 	}
-	fprintf(stderr, "other %.2f), search index and batch %.2f, commit %.2f\n",
-	        other > 0 ? other : 0, run->end, run->commit);
+	fprintf(stderr, "waiting for rows %.2f, other %.2f), search index and batch %.2f,"
+	        " commit %.2f\n", run->wait, other > 0 ? other : 0, run->end, run->commit);
 }
 
 /* Whether --mode auto imports the operands in bulk: when they are files

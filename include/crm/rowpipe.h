@@ -56,8 +56,8 @@ long crm_rowpipe_header_line(const crm_rowpipe *p);
 void crm_rowpipe_style(const crm_rowpipe *p, char *delimiter, bool *bom);
 
 /* Seconds the pipe's thread (0 without one) spent reading and preparing the
- * rows returned so far. */
-void crm_rowpipe_times(const crm_rowpipe *p, double *read, double *prep);
+ * rows returned so far, and the caller spent waiting for them. */
+void crm_rowpipe_times(const crm_rowpipe *p, double *read, double *prep, double *wait);
 
 /* Stops the thread and frees the pipe; NULL-safe. */
 void crm_rowpipe_close(crm_rowpipe *p);
