@@ -35,6 +35,7 @@ const char *const crm_line_parts[CRM_LINE_PARTS] = { "sku", "name", "category", 
 struct column {
 	char *name;
 	struct crm_target t;
+	size_t field;            /* CRM_TO_FIELD: the index of t.name */
 	char *custom;            /* the key of a kept unknown column */
 	const char *date_format; /* from the mapping file */
 };
@@ -87,7 +88,7 @@ struct crm_import {
 	char *custom_keys[MAX_KEYS];
 	size_t nkeys;
 	struct column *cols;
-	size_t ncols;
+	size_t ncols, col_next;
 	/* Columns kept as custom fields beside others (find_beside): the
 	 * column's name and the entity's entry. */
 	struct { char *column; const struct crm_beside *b; } beside[MAX_BESIDE];
@@ -305,6 +306,11 @@ done:
 	return out;
 }
 
+static size_t field_index(const crm_import *imp, const char *name)
+{
+	return (size_t)(crm_fielddef_of(crm_entity_field_find(imp->e, name)) - imp->e->defs);
+}
+
 /* Stores in *t what column name means by the mapping file, else by the
  * field names and synonyms; returns its mapping entry, if any.  Reads
  * nothing that changes: the reading-ahead thread calls it too. */
@@ -338,16 +344,20 @@ static int column_of(crm_import *imp, const char *name, const struct column **c)
 	const struct crm_field *f;
 	struct column *p, *col;
 
+	/* Rows name their columns in the header's order: the one after the
+	 * last is tried first. */
+	if (imp->col_next < imp->ncols && !strcmp(imp->cols[imp->col_next].name, name))
+		return *c = &imp->cols[imp->col_next++], CRM_OK;
 	for (size_t i = 0; i < imp->ncols; i++)
 		if (!strcmp(imp->cols[i].name, name))
-			return *c = &imp->cols[i], CRM_OK;
+			return imp->col_next = i + 1, *c = &imp->cols[i], CRM_OK;
 	if (!(p = realloc(imp->cols, (imp->ncols + 1) * sizeof *p)))
 		return crm_error_nomem();
 	imp->cols = p;
 	col = memset(&p[imp->ncols], 0, sizeof *col);
 	if (!(col->name = strdup(name)))
 		return crm_error_nomem();
-	imp->ncols++;
+	imp->col_next = ++imp->ncols;
 	if ((m = target_of(imp, col->name, &col->t)))
 		col->date_format = m->date_format;
 	else if ((b = beside_of(imp, name)))
@@ -372,6 +382,8 @@ static int column_of(crm_import *imp, const char *name, const struct column **c)
 				                     " as custom.%s (map one with --map)",
 				                     imp->cols[i].name, name, col->custom);
 	}
+	if (col->t.kind == CRM_TO_FIELD)
+		col->field = field_index(imp, col->t.name);
 	*c = col;
 	return CRM_OK;
 }
@@ -560,11 +572,6 @@ static int yearless_p(const char *v)
 	v += k;
 	return !v[strspn(v, " ")] && a >= 1 && b >= 1 &&
 	       ((a <= 12 && b <= 31) || (a <= 31 && b <= 12));
-}
-
-static size_t field_index(const crm_import *imp, const char *name)
-{
-	return (size_t)(crm_fielddef_of(crm_entity_field_find(imp->e, name)) - imp->e->defs);
 }
 
 /* Whether v starts as an ISO date does (2026-02-30). */
@@ -835,8 +842,8 @@ static int take_field(crm_import *imp, crm_record *r, const struct column *c, co
                       struct crm_import_result *res)
 {
 	struct rowstate *rs = &imp->rs;
-	const struct crm_field *f = crm_entity_field_find(imp->e, c->t.name);
-	size_t i = field_index(imp, c->t.name);
+	size_t i = c->field;
+	const struct crm_field *f = &imp->e->defs[i].f;
 	int rc = first_value(imp, r, f, &v);
 
 	if (rc)
