@@ -97,9 +97,9 @@ struct crm_import {
 	struct idset seen;      /* records written or matched by this import */
 	struct idset added;     /* records created, whose search entries need adding */
 	/* Records above this id were created by the import and have no search
-	 * entry yet; made_since of them (index_created). */
+	 * entry yet; created_since of them (index_created). */
 	int64_t index_to;
-	size_t made_since;
+	size_t created_since;
 	struct idset written;   /* other records whose search entries need rebuilding */
 	struct idset updated;   /* and whose referrers' entries name them */
 	/* Records created for the references rows name, by entity: companies,
@@ -1101,16 +1101,26 @@ static int reindex_listed(crm_db *db, const struct crm_entity *e)
 	return e->reindex(db, "id IN (SELECT id FROM temp.crm_reindex) AND ?1", 1);
 }
 
-/* The same for records this import created: they have none yet, so
- * nothing is deleted first (a lookup of every id in the index). */
+/* Adds the search entries of the records of e where (with ?1 bound to
+ * arg) picks, which this import created: they have none yet, so nothing
+ * is deleted first (a lookup of every id in the index).  Also while the
+ * rows still come, when the rest of the index waits (defer_index). */
+static int index_fresh(crm_db *db, const struct crm_entity *e, const char *where, int64_t arg)
+{
+	int deferred = db->defer_index, rc;
+
+	db->defer_index = 0;
+	db->index_fresh = 1;
+	rc = e->reindex(db, where, arg);
+	db->index_fresh = 0;
+	db->defer_index = deferred;
+	return rc;
+}
+
+/* The same as reindex_listed for records this import created. */
 static int fresh_listed(crm_db *db, const struct crm_entity *e)
 {
-	int rc;
-
-	db->index_fresh = 1;
-	rc = reindex_listed(db, e);
-	db->index_fresh = 0;
-	return rc;
+	return index_fresh(db, e, "id IN (SELECT id FROM temp.crm_reindex) AND ?1", 1);
 }
 
 static int referrers_listed(crm_db *db, const struct crm_entity *e)
@@ -1555,7 +1565,7 @@ static int write_row(crm_import *imp, crm_record *r, int64_t id, struct crm_impo
 			rc = idset_add(&imp->made[i].ids, imp->rs.made[i]);
 	if (rc)
 		return rc;
-	imp->made_since += adding;
+	imp->created_since += adding;
 	return idset_add(adding ? &imp->added : &imp->written, id);
 }
 
@@ -1786,20 +1796,15 @@ static int index_created(crm_import *imp)
 	enum crm_phase was;
 	int rc;
 
-	if (imp->made_since < REINDEX_CHUNK)
+	if (imp->created_since < REINDEX_CHUNK)
 		return CRM_OK;
 	for (size_t i = 0; i < MADE; i++)
 		if (imp->made[i].e == imp->e)
 			return CRM_OK;
 	was = crm_phase_enter(db, CRM_PHASE_INDEX);
-	if (!(rc = top_id(imp, &imp->index_to))) {
-		db->defer_index = 0;
-		db->index_fresh = 1;
-		rc = imp->e->reindex(db, "id > ?1", from);
-		db->index_fresh = 0;
-		db->defer_index = 1;
+	if (!(rc = top_id(imp, &imp->index_to)) && !(rc = index_fresh(db, imp->e, "id > ?1", from))) {
 		idset_clear_upto(&imp->added, imp->index_to);
-		imp->made_since = 0;
+		imp->created_since = 0;
 	}
 	crm_phase_enter(db, was);
 	return rc;
