@@ -1,9 +1,10 @@
 /* rowpipe.c - reading rows on a second thread; see rowpipe.h.
  *
  * A ring of CRM_ROWPIPE_ROWS slots: the thread fills the slot after the
- * last one filled while one is free, the caller empties them in order.
- * Each slot owns a copy of its row in one buffer, so the reader may go on
- * to the next while the caller writes this one.
+ * last one filled while one is free, and the rows waiting hold less than
+ * CRM_ROWPIPE_BYTES; the caller empties them in order.  Each slot owns a
+ * copy of its row in one buffer, so the reader may go on to the next
+ * while the caller writes this one.
  */
 #include <pthread.h>
 #include <stdint.h>
@@ -14,6 +15,10 @@
 #include "crm/buf.h"
 #include "crm/error.h"
 #include "crm/rowpipe.h"
+
+/* What a slot keeps for its next row: buffers grown past this for a wide
+ * row go, so that idle slots hold CRM_ROWPIPE_ROWS times this at most. */
+#define SLOT_KEEP 4096
 
 struct slot {
 	int rc;            /* what crm_reader_next returned */
@@ -26,6 +31,7 @@ struct slot {
 	size_t *lens, *noff, *voff, cap;
 	crm_buf data;      /* names and values, each ending in a NUL */
 	crm_buf ahead;     /* what the preparation made of the row */
+	size_t bytes;      /* what the slot holds for the row */
 };
 
 struct crm_rowpipe {
@@ -37,6 +43,7 @@ struct crm_rowpipe {
 	pthread_cond_t filled, freed;
 	struct slot slot[CRM_ROWPIPE_ROWS];
 	size_t head, count;   /* the oldest slot filled, and how many are */
+	size_t held;          /* the bytes those hold */
 	int reader_waits, caller_waits; /* who sleeps on freed, on filled */
 	int current, ended;   /* the caller holds slot head; it has had the end */
 	int stop, started;
@@ -106,6 +113,24 @@ static int copy_row(struct slot *s, const struct crm_row *row)
 	return CRM_OK;
 }
 
+/* The bytes slot s holds: its buffers and its arrays. */
+static size_t slot_bytes(const struct slot *s)
+{
+	return s->data.cap + s->ahead.cap + s->cap * (2 * sizeof(char *) + 3 * sizeof(size_t));
+}
+
+/* Lets go of what slot s grew for a wide row. */
+static void slot_trim(struct slot *s)
+{
+	if (slot_bytes(s) <= SLOT_KEEP)
+		return;
+	free(s->names);
+	s->names = NULL;
+	s->cap = 0;
+	crm_buf_free(&s->data);
+	crm_buf_free(&s->ahead);
+}
+
 /* Reads one row into slot s and prepares it; returns what the reader did. */
 static int fill(crm_rowpipe *p, struct slot *s)
 {
@@ -128,6 +153,7 @@ static int fill(crm_rowpipe *p, struct slot *s)
 		p->prep(p->arg, &s->row, &s->ahead);
 	s->row.ahead = s->ahead.len ? s->ahead.ptr : NULL;
 	s->row.nahead = s->ahead.len;
+	s->bytes = slot_bytes(s);
 	s->read_s = t1 - t0;
 	s->prep_s = now_s() - t1;
 	return rc;
@@ -143,7 +169,8 @@ static void *run(void *arg)
 		int stop;
 
 		pthread_mutex_lock(&p->lock);
-		while (p->count == CRM_ROWPIPE_ROWS && !p->stop) {
+		while ((p->count == CRM_ROWPIPE_ROWS || (p->count && p->held >= CRM_ROWPIPE_BYTES)) &&
+		       !p->stop) {
 			p->reader_waits = 1;
 			pthread_cond_wait(&p->freed, &p->lock);
 		}
@@ -153,15 +180,20 @@ static void *run(void *arg)
 		pthread_mutex_unlock(&p->lock);
 		if (stop)
 			break;
+		slot_trim(&p->slot[tail]);
 		rc = fill(p, &p->slot[tail]);
 		pthread_mutex_lock(&p->lock);
+		p->held += p->slot[tail].bytes;
 		/* The header is the reader's and stays put once read. */
 		if (!p->header)
 			p->header = crm_reader_header(p->r, &p->nheader);
 		p->count++;
 		/* A caller faster than the reader is woken for a batch of rows,
-		 * not for each: each wake-up is a system call and a switch. */
-		if (p->caller_waits && (p->count >= CRM_ROWPIPE_ROWS / 8 || rc <= 0))
+		 * not for each: each wake-up is a system call and a switch.  A
+		 * batch is smaller when the rows are wide: the reader stops at
+		 * CRM_ROWPIPE_BYTES. */
+		if (p->caller_waits && (p->count >= CRM_ROWPIPE_ROWS / 8 ||
+		                        p->held >= CRM_ROWPIPE_BYTES || rc <= 0))
 			pthread_cond_signal(&p->filled);
 		pthread_mutex_unlock(&p->lock);
 	}
@@ -199,11 +231,13 @@ int crm_rowpipe_next(crm_rowpipe *p, struct crm_row *row)
 		return crm_reader_next(p->r, row);
 	pthread_mutex_lock(&p->lock);
 	if (p->current && !p->ended) {
+		p->held -= p->slot[p->head].bytes;
 		p->head = (p->head + 1) % CRM_ROWPIPE_ROWS;
 		p->count--;
 		/* A full ring wakes the reader once half of it is free, not for
 		 * every row: each wake-up is a system call. */
-		if (p->reader_waits && p->count <= CRM_ROWPIPE_ROWS / 2)
+		if (p->reader_waits && p->count <= CRM_ROWPIPE_ROWS / 2 &&
+		    p->held <= CRM_ROWPIPE_BYTES / 2)
 			pthread_cond_signal(&p->freed);
 	}
 	if (!p->count) {

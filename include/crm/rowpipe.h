@@ -6,8 +6,10 @@
  * with a preparation step per row (an import parses the row's phone
  * numbers there and puts its text and addresses in their stored forms, so
  * that the writing thread finds them done), and hands the rows over in
- * input order, each with what its preparation made.  At most CRM_ROWPIPE_ROWS rows wait, so memory stays
- * flat whatever the size of the input.
+ * input order, each with what its preparation made.  At most
+ * CRM_ROWPIPE_ROWS rows, and CRM_ROWPIPE_BYTES of text past the first,
+ * wait: memory stays flat whatever the size of the input and the width
+ * of its rows.
  *
  * The reader must not block for ever (a regular file, not a terminal or a
  * pipe whose writer waits on us): closing the pipe waits for the row being
@@ -21,7 +23,12 @@
 #include "crm/buf.h"
 #include "crm/reader.h"
 
-#define CRM_ROWPIPE_ROWS 512
+/* Enough rows to cover the caller's pauses: an import stops taking rows
+ * while it writes a chunk of search entries (2,048 records), and with a
+ * ring of 512 the reader then filled it and stopped, and the import
+ * waited for it after.  A row the size of this bench's holds about 2 kB. */
+#define CRM_ROWPIPE_ROWS 2048
+#define CRM_ROWPIPE_BYTES (8u << 20)
 
 typedef struct crm_rowpipe crm_rowpipe;
 

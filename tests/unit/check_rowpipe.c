@@ -1,6 +1,7 @@
 /* check_rowpipe.c - rows read ahead on a second thread, and the bounded
  * tables that keep what was worked out once. */
 #include <check.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -139,6 +140,69 @@ START_TEST(test_close_early)
 }
 END_TEST
 
+/* Rows of WIDE bytes: the ring holds CRM_ROWPIPE_BYTES of them, not
+ * CRM_ROWPIPE_ROWS. */
+#define WIDE 65536
+#define NWIDE 300
+
+struct lead {
+	atomic_int prepared, taken, most;
+};
+
+/* Notes how many rows the pipe's thread is ahead of the caller. */
+static void note_lead(void *arg, const struct crm_row *row, crm_buf *out)
+{
+	struct lead *l = arg;
+	int ahead = ++l->prepared - l->taken;
+
+	(void)row;
+	(void)out;
+	if (ahead > l->most)
+		l->most = ahead;
+}
+
+/* A caller slower than the reader (it hashes each row twenty times, the
+ * reader copies it once) finds it ahead by the byte limit, not the row
+ * limit, and every row whole. */
+START_TEST(test_wide_rows)
+{
+	crm_buf b = CRM_BUF_INIT;
+	char *cell = malloc(WIDE + 1);
+	struct lead l = { 0 };
+	struct crm_row row;
+	crm_rowpipe *p;
+	unsigned h = 0;
+	FILE *f;
+	crm_reader *r;
+	int rc;
+
+	memset(cell, 'x', WIDE);
+	cell[WIDE] = '\0';
+	crm_buf_puts(&b, "n,v\n");
+	for (int i = 1; i <= NWIDE; i++)
+		crm_buf_printf(&b, "%d,%s\n", i, cell);
+	f = fmemopen(b.ptr, b.len, "r");
+	r = csv_reader(f);
+	ck_assert_int_eq(crm_rowpipe_open(&p, r, 1, note_lead, &l), CRM_OK);
+	while ((rc = crm_rowpipe_next(p, &row)) == 1) {
+		ck_assert_int_eq(atoi(row.values[0]), ++l.taken);
+		ck_assert_uint_eq(strlen(row.values[1]), WIDE);
+		for (int k = 0; k < 20; k++)
+			for (const char *c = row.values[1]; *c; c++)
+				h = (h ^ (unsigned char)*c) * 16777619u;
+	}
+	ck_assert_int_eq(rc, 0);
+	ck_assert_int_eq(l.taken, NWIDE);
+	ck_assert_uint_ne(h, 0);
+	ck_assert_int_le(l.most, CRM_ROWPIPE_BYTES / WIDE + 2);
+	crm_rowpipe_close(p);
+	crm_reader_close(r);
+	fclose(f);
+	crm_buf_free(&b);
+	free(cell);
+}
+END_TEST
+
 START_TEST(test_memo)
 {
 	crm_memo *m = crm_memo_new(16);
@@ -190,6 +254,7 @@ Suite *rowpipe_suite(void)
 	tcase_add_test(tc, test_rows_in_order);
 	tcase_add_test(tc, test_errors_pass_through);
 	tcase_add_test(tc, test_close_early);
+	tcase_add_test(tc, test_wide_rows);
 	tcase_add_test(tc, test_memo);
 	tcase_add_test(tc, test_phone_memo);
 	suite_add_tcase(s, tc);
