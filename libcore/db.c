@@ -17,6 +17,7 @@
 #include "crm/norm.h"
 #include "crm/rates.h"
 #include "internal.h"
+#include "memo.h"
 
 #define DEFAULT_BUSY_MS 5000
 
@@ -377,6 +378,8 @@ void crm_db_close(crm_db *db)
 	crm_audit_forget(db);
 	crm_audit_reads_free(db);
 	crm_shapes_free(db);
+	crm_memo_free(db->name_keys);
+	crm_memo_free(db->name_folds);
 	sqlite3_close_v2(db->h);
 	free(db->path);
 	free(db->user);

@@ -16,16 +16,28 @@
 #include "crm/norm.h"
 #include "crm/rates.h"
 #include "internal.h"
+#include "memo.h"
+
+/* Names remembered at once: an import forgets them after every chunk of
+ * search entries it writes (REINDEX_CHUNK records), well below the
+ * three quarters of these at which the table empties itself. */
+#define NAME_SLOTS 8192
 
 /* crm_key(text) and crm_fold(text): the match key and its cross-script
- * fold, so SQL can compare the way search and dedup do. */
-static void sql_text(sqlite3_context *ctx, sqlite3_value **argv, int (*fn)(char **, const char *))
+ * fold, so SQL can compare the way search and dedup do; from memo when
+ * the text was worked out ahead. */
+static void sql_text(sqlite3_context *ctx, sqlite3_value **argv, int (*fn)(char **, const char *),
+                     const crm_memo *memo)
 {
-	const char *s = (const char *)sqlite3_value_text(argv[0]);
+	const char *s = (const char *)sqlite3_value_text(argv[0]), *known;
 	char *k = NULL;
 
 	if (!s) {
 		sqlite3_result_null(ctx);
+		return;
+	}
+	if (memo && (known = crm_memo_get(memo, s))) {
+		sqlite3_result_text(ctx, known, -1, SQLITE_TRANSIENT);
 		return;
 	}
 	if (fn(&k, s)) {
@@ -37,14 +49,36 @@ static void sql_text(sqlite3_context *ctx, sqlite3_value **argv, int (*fn)(char 
 
 static void sql_key(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
+	const crm_db *db = sqlite3_user_data(ctx);
+
 	(void)argc;
-	sql_text(ctx, argv, crm_text_key);
+	sql_text(ctx, argv, crm_text_key, db->name_keys);
 }
 
 static void sql_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
+	const crm_db *db = sqlite3_user_data(ctx);
+
 	(void)argc;
-	sql_text(ctx, argv, crm_text_fold);
+	sql_text(ctx, argv, crm_text_fold, db->name_folds);
+}
+
+int crm_db_remember_name(crm_db *db, const char *text, const char *key, const char *fold)
+{
+	if (!db->name_keys && !(db->name_keys = crm_memo_new(NAME_SLOTS)))
+		return crm_error_nomem();
+	if (!db->name_folds && !(db->name_folds = crm_memo_new(NAME_SLOTS)))
+		return crm_error_nomem();
+	return crm_memo_put(db->name_keys, text, key) || crm_memo_put(db->name_folds, text, fold)
+	       ? crm_error_nomem() : CRM_OK;
+}
+
+void crm_db_forget_names(crm_db *db)
+{
+	if (db->name_keys)
+		crm_memo_clear(db->name_keys);
+	if (db->name_folds)
+		crm_memo_clear(db->name_folds);
 }
 
 /* crm_money(minor, currency): an amount as text, "1234.50 EUR". */

@@ -27,6 +27,9 @@
 #define MAX_KEYS 8
 #define REF_SLOTS 16384
 #define REINDEX_CHUNK 2048
+#define NAME_PARTS 4
+/* Marks the name in what the reading-ahead thread made of a row (put_name). */
+#define NAME_AHEAD (-1)
 
 const char *const crm_line_parts[CRM_LINE_PARTS] = { "sku", "name", "category", "quantity",
 	                                             "price" };
@@ -77,6 +80,8 @@ struct ahead {
 	char **names;
 	int *field; /* the entity's field the column fills, or -1 */
 	size_t n;
+	int name_field[NAME_PARTS]; /* the entity's name_parts */
+	size_t nname;
 };
 
 struct crm_import {
@@ -231,6 +236,11 @@ static int top_id(crm_import *imp, int64_t *id)
 	return rc < 0 ? rc : CRM_OK;
 }
 
+static size_t field_index(const crm_import *imp, const char *name)
+{
+	return (size_t)(crm_fielddef_of(crm_entity_field_find(imp->e, name)) - imp->e->defs);
+}
+
 int crm_import_begin(crm_import **out, crm_db *db, const struct crm_import_opts *o)
 {
 	crm_import *imp = calloc(1, sizeof *imp);
@@ -245,6 +255,8 @@ int crm_import_begin(crm_import **out, crm_db *db, const struct crm_import_opts 
 	imp->rs.val = calloc(imp->e->nfields, sizeof *imp->rs.val);
 	imp->rs.ready = calloc(imp->e->nfields, sizeof *imp->rs.ready);
 	imp->refs = crm_memo_new(REF_SLOTS);
+	for (const char *const *p = imp->e->name_parts; p && *p && imp->ahead.nname < NAME_PARTS; p++)
+		imp->ahead.name_field[imp->ahead.nname++] = (int)field_index(imp, *p);
 	db->phases = o->timed ? calloc(1, sizeof *db->phases) : NULL;
 	if (!imp->rs.val || !imp->rs.ready || !imp->refs || (o->timed && !db->phases))
 		rc = crm_error_nomem();
@@ -304,11 +316,6 @@ static char *custom_key_of(const char *column)
 done:
 	free(key);
 	return out;
-}
-
-static size_t field_index(const crm_import *imp, const char *name)
-{
-	return (size_t)(crm_fielddef_of(crm_entity_field_find(imp->e, name)) - imp->e->defs);
 }
 
 /* Stores in *t what column name means by the mapping file, else by the
@@ -1693,27 +1700,68 @@ static void put_maybe(crm_buf *out, const char *s)
 
 /* Appends to out the columns field f stores for value v with region, when
  * they need no database: the field's number, v, region, the number of
- * columns, then each column's value. */
-static void put_ahead(crm_import *imp, crm_buf *out, int f, const char *v, const char *region)
+ * columns, then each column's value.  Returns where in out the stored
+ * value (the last column) is, 0 when there is none. */
+static size_t put_ahead(crm_import *imp, crm_buf *out, int f, const char *v, const char *region)
 {
 	const struct crm_fielddef *d = &imp->e->defs[f];
 	enum crm_made_from from = crm_type_of(d)->made_from;
 	struct crm_colvals cv = { 0 };
+	size_t stored = 0;
 
 	if (from == CRM_FROM_DATABASE)
-		return;
+		return 0;
 	/* The handle for the default region only, which is configuration. */
 	if (crm_field_columns(from == CRM_FROM_REGION ? imp->db : NULL, d, v, region, &cv)) {
 		crm_error_clear(); /* the write says what is wrong with it */
-		return;
+		return 0;
 	}
 	crm_buf_put(out, (const char *)&f, sizeof f);
 	crm_buf_put(out, v, strlen(v) + 1);
 	put_maybe(out, from == CRM_FROM_REGION ? region : NULL);
 	crm_buf_putc(out, (char)cv.n);
-	for (int j = 0; j < cv.n; j++)
+	for (int j = 0; j < cv.n; j++) {
+		if (j == cv.n - 1 && cv.val[j])
+			stored = out->len + 1;
 		put_maybe(out, cv.val[j]);
+	}
 	crm_colvals_free(&cv);
+	return stored;
+}
+
+/* Appends to out the row's name as the entity's derive_sql and search
+ * entry see it (name_parts), with its match key and its fold: NAME_AHEAD,
+ * then the three texts.  at[i] is where put_ahead wrote name part i (0:
+ * empty).  A name taken apart from another column is not known here: the
+ * text is then not the one SQL asks for, and is worked out again there. */
+static void put_name(const crm_import *imp, crm_buf *out, const size_t *at)
+{
+	crm_buf b = CRM_BUF_INIT;
+	const char *text;
+	char *key = NULL, *fold = NULL;
+	const int f = NAME_AHEAD;
+
+	for (size_t i = 0; i < imp->ahead.nname; i++) {
+		if (i)
+			crm_buf_putc(&b, ' ');
+		if (at[i])
+			crm_buf_puts(&b, out->ptr + at[i]);
+	}
+	/* As SQL's trim(): spaces only. */
+	while (b.len && b.ptr[b.len - 1] == ' ')
+		b.ptr[--b.len] = '\0';
+	for (text = crm_buf_str(&b); *text == ' '; text++)
+		;
+	if (*text && !crm_text_key(&key, text) && !crm_text_fold(&fold, text)) {
+		crm_buf_put(out, (const char *)&f, sizeof f);
+		crm_buf_put(out, text, strlen(text) + 1);
+		crm_buf_put(out, key, strlen(key) + 1);
+		crm_buf_put(out, fold, strlen(fold) + 1);
+	}
+	crm_error_clear();
+	free(key);
+	free(fold);
+	crm_buf_free(&b);
 }
 
 /* Reads the NUL-terminated string at *p, before end, and moves past it;
@@ -1735,8 +1783,23 @@ static int ahead_maybe(const char **p, const char *end, const char **s)
 	return !*(*p)++ || (*s = ahead_text(p, end));
 }
 
+/* Hands the name put_name wrote at *p to the database's SQL functions;
+ * 0 when cut short. */
+static int take_name(crm_import *imp, const char **p, const char *end)
+{
+	const char *text = ahead_text(p, end), *key = ahead_text(p, end);
+	const char *fold = ahead_text(p, end);
+
+	if (!fold)
+		return 0;
+	if (crm_db_remember_name(imp->db, text, key, fold))
+		crm_error_clear(); /* then SQL works it out */
+	return 1;
+}
+
 /* Lists in the row state the columns put_ahead made for row, one entry
- * a field; an entry cut short ends the list. */
+ * a field, and remembers its name (put_name); an entry cut short ends
+ * the list. */
 static void take_ahead(crm_import *imp, const struct crm_row *row)
 {
 	const char *p = row->ahead, *end = p + row->nahead;
@@ -1747,6 +1810,11 @@ static void take_ahead(crm_import *imp, const struct crm_row *row)
 
 		memcpy(&f, p, sizeof f);
 		p += sizeof f;
+		if (f == NAME_AHEAD) {
+			if (!take_name(imp, &p, end))
+				return;
+			continue;
+		}
 		if (f < 0 || (size_t)f >= imp->e->nfields || !(rd->src = ahead_text(&p, end)) ||
 		    !ahead_maybe(&p, end, &rd->region) || p >= end ||
 		    (rd->n = (unsigned char)*p++) > CRM_DERIVED_MAX + 1)
@@ -1805,6 +1873,7 @@ static int index_created(crm_import *imp)
 	if (!(rc = top_id(imp, &imp->index_to)) && !(rc = index_fresh(db, imp->e, "id > ?1", from))) {
 		idset_clear_upto(&imp->added, imp->index_to);
 		imp->created_since = 0;
+		crm_db_forget_names(db); /* their records are written and indexed */
 	}
 	crm_phase_enter(db, was);
 	return rc;
@@ -1857,7 +1926,7 @@ void crm_import_ahead(void *arg, const struct crm_row *row, crm_buf *out)
 	const struct crm_fielddef *defs = imp->e->defs;
 	const char *number[4];
 	int phone[4];
-	size_t nphone = 0;
+	size_t nphone = 0, at[NAME_PARTS] = { 0 };
 	char *cc = NULL;
 
 	for (size_t i = 0; i < row->n && !row->error; i++) {
@@ -1871,13 +1940,20 @@ void crm_import_ahead(void *arg, const struct crm_row *row, crm_buf *out)
 		if (defs[f].f.type == CRM_FT_PHONE && nphone < 4) {
 			phone[nphone] = f;
 			number[nphone++] = v;
-		} else
-			put_ahead(imp, out, f, v, NULL);
+		} else {
+			size_t stored = put_ahead(imp, out, f, v, NULL);
+
+			for (size_t j = 0; j < imp->ahead.nname; j++)
+				if (imp->ahead.name_field[j] == f)
+					at[j] = stored;
+		}
 	}
 	/* As the write will read them: the row's country, else the default. */
 	for (size_t i = 0; i < nphone; i++)
 		put_ahead(imp, out, phone[i], number[i], cc);
 	free(cc);
+	if (imp->ahead.nname)
+		put_name(imp, out, at);
 }
 
 const char *const crm_phase_names[CRM_PHASES] = { "other", "match", "references",
@@ -1951,6 +2027,7 @@ void crm_import_free(crm_import *imp)
 	imp->db->batch = 0;
 	imp->db->defer_index = 0;
 	imp->db->bulk = 0;
+	crm_db_forget_names(imp->db);
 	free(imp->db->phases);
 	imp->db->phases = NULL;
 	for (size_t i = 0; i < imp->ncols; i++) {

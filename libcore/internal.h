@@ -86,7 +86,22 @@ struct crm_db {
 	struct crm_rates *rates; /* the rates in memory, loaded when first needed */
 	struct crm_audit_run added; /* creations whose audit entries wait */
 	struct crm_audit_reads reads;
+	/* Names whose keys and folds were worked out ahead, by text
+	 * (crm_db_remember_name); NULL until one is. */
+	struct crm_memo *name_keys, *name_folds;
 };
+
+/* Remembers that crm_key(text) is key and crm_fold(text) is fold, so
+ * that the SQL functions return them without working them out: an
+ * import works out the names of its rows on its reading-ahead thread,
+ * where the writing thread would spend 10% of its time on them.  The
+ * table is bounded (memo.h); a text it has lost is worked out again.
+ * CRM_ENOMEM. */
+int crm_db_remember_name(crm_db *db, const char *text, const char *key, const char *fold);
+
+/* Forgets the names remembered: the import has written their records
+ * and search entries. */
+void crm_db_forget_names(crm_db *db);
 
 struct crm_phases {
 	enum crm_phase now;
@@ -312,6 +327,11 @@ struct crm_entity {
 	 * it just wrote, which cost an import of people 5% of its time.
 	 * after_write keeps it for updates.  NULL when none. */
 	const char *derive_column, *derive_sql;
+	/* The fields whose stored values, joined by a space and trimmed of
+	 * spaces, are the text derive_sql keys and a search entry folds: an
+	 * import works both out on its reading-ahead thread for each row
+	 * (crm_db_remember_name).  NULL-terminated, or NULL. */
+	const char *const *name_parts;
 	/* Called after record id was archived or restored, for what depends
 	 * on whether it is live; may be NULL. */
 	int (*after_archive)(crm_db *db, int64_t id);

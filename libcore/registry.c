@@ -507,6 +507,9 @@ static const struct crm_option contact_options[] = {
 	{ NULL, NULL, NULL, NULL }
 };
 static const char *const contact_sides[] = { "consents", NULL };
+/* What NAME_KEY and PERSON_NAME join. */
+static const char *const contact_name[] = { "first_name", "last_name", NULL };
+static const char *const company_name[] = { "name", NULL };
 
 const struct crm_entity crm_contact_entity = {
 	.name = "contact", .table = "contacts", .custom_table = "contact_custom",
@@ -515,7 +518,8 @@ const struct crm_entity crm_contact_entity = {
 	.join = "LEFT JOIN companies co ON co.id = t.company_id",
 	.defs = contact_fields, .nfields = NFIELDS(contact_fields),
 	.after_write = contact_after_write, .erasable = 1, .self_derived = 1,
-	.derive_column = "name_key", .derive_sql = NAME_KEY(":"), .synonyms = contact_synonyms,
+	.derive_column = "name_key", .derive_sql = NAME_KEY(":"), .name_parts = contact_name,
+	.synonyms = contact_synonyms,
 	.value_synonyms = contact_values, .beside = contact_beside,
 	.reindex = crm_contact_reindex,
 	.tag_table = "contact_tags", .note_table = "interactions", .side_tables = contact_sides,
@@ -529,7 +533,8 @@ const struct crm_entity crm_company_entity = {
 	.custom_fk = "company_id", .fts = "companies_fts", .join = "",
 	.defs = company_fields, .nfields = NFIELDS(company_fields),
 	.after_write = company_after_write, .self_derived = 1,
-	.derive_column = "name_key", .derive_sql = "crm_key(:name)", .synonyms = company_synonyms,
+	.derive_column = "name_key", .derive_sql = "crm_key(:name)", .name_parts = company_name,
+	.synonyms = company_synonyms,
 	.reindex = crm_company_reindex, .tag_table = "company_tags",
 	.default_key = "domain,name", .resolve = company_resolve, .create_from = "name",
 	.label = "r.name",

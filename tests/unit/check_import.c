@@ -442,8 +442,40 @@ START_TEST(test_columns_made_ahead_are_the_writes)
 	crm_import_ahead(imp, &t.r, &made);
 	ck_assert_ptr_nonnull(memmem(made.ptr, made.len, "jo@example.org", 14));
 	ck_assert_ptr_nonnull(memmem(made.ptr, made.len, "+4915123456789", 14));
+	crm_buf_clear(&made);
+	free(t.copy);
+	/* A person's name too, with its key, in the stored form: the write
+	 * asks for the key of "Zoë Café", which then comes from what was made. */
+	test_row_make(&t, people[2]);
+	crm_import_ahead(imp, &t.r, &made);
+	ck_assert_ptr_nonnull(memmem(made.ptr, made.len, "Zo\xc3\xab Caf\xc3\xa9", 11));
+	ck_assert_ptr_nonnull(memmem(made.ptr, made.len, "zoe cafe", 9));
 	crm_buf_free(&made);
 	free(t.copy);
+}
+END_TEST
+
+/* Checks that sql gives want through the import's connection. */
+static void assert_text(const char *sql, const char *want)
+{
+	char *out = NULL;
+
+	ck_assert_int_eq(crm_db_text_of(db, sql, 0, &out), CRM_OK);
+	ck_assert_str_eq(out, want);
+	free(out);
+}
+
+/* The SQL functions answer for a name remembered with what was
+ * remembered, and work out any other, and the name once forgotten. */
+START_TEST(test_names_remembered)
+{
+	ck_assert_int_eq(crm_db_remember_name(db, "Zoë Café", "remembered key", "remembered fold"),
+	                 CRM_OK);
+	assert_text("select crm_key('Zoë Café')", "remembered key");
+	assert_text("select crm_fold('Zoë Café')", "remembered fold");
+	assert_text("select crm_key('Zoë Cafe')", "zoe cafe");
+	crm_db_forget_names(db);
+	assert_text("select crm_key('Zoë Café')", "zoe cafe");
 }
 END_TEST
 
@@ -609,6 +641,7 @@ Suite *import_suite(void)
 	tcase_add_test(tc, test_undo_with_foreign_keys_off);
 	tcase_add_test(tc, test_nothing_changed_records_no_batch);
 	tcase_add_test(tc, test_columns_made_ahead_are_the_writes);
+	tcase_add_test(tc, test_names_remembered);
 	tcase_add_test(tc, test_search_entries_of_every_record_written);
 	tcase_add_test(tc, test_bulk_audit_is_the_row_by_row_audit);
 	tcase_add_test(tc, test_audit_that_waits_goes_with_a_savepoint);
