@@ -1721,9 +1721,11 @@ static size_t put_ahead(crm_import *imp, crm_buf *out, int f, const char *v, con
 	put_maybe(out, from == CRM_FROM_REGION ? region : NULL);
 	crm_buf_putc(out, (char)cv.n);
 	for (int j = 0; j < cv.n; j++) {
-		if (j == cv.n - 1 && cv.val[j])
-			stored = out->len + 1;
+		size_t at = out->len + 1;
+
 		put_maybe(out, cv.val[j]);
+		if (j == cv.n - 1 && cv.val[j] && out->len > at)
+			stored = at;
 	}
 	crm_colvals_free(&cv);
 	return stored;
@@ -1732,7 +1734,7 @@ static size_t put_ahead(crm_import *imp, crm_buf *out, int f, const char *v, con
 /* Appends to out the row's name as the entity's derive_sql and search
  * entry see it (name_parts), with its match key and its fold: NAME_AHEAD,
  * then the three texts.  at[i] is where put_ahead wrote name part i (0:
- * empty).  A name taken apart from another column is not known here: the
+ * nowhere).  A name taken apart from another column is not known here: the
  * text is then not the one SQL asks for, and is worked out again there. */
 static void put_name(const crm_import *imp, crm_buf *out, const size_t *at)
 {
