@@ -26,7 +26,8 @@
 /* Enough rows to cover the caller's pauses: an import stops taking rows
  * while it writes a chunk of search entries (2,048 records), and with a
  * ring of 512 the reader then filled it and stopped, and the import
- * waited for it after.  A row the size of this bench's holds about 2 kB. */
+ * waited for it after.  A row of a dozen short columns (bench/gen-people)
+ * holds about 2 kB in its slot, so a full ring of them takes 4 MB. */
 #define CRM_ROWPIPE_ROWS 2048
 #define CRM_ROWPIPE_BYTES (8u << 20)
 
