@@ -374,7 +374,9 @@ static int ready_for(const struct crm_ready *rd, const char *region)
 		return 0;
 	if (t->made_from == CRM_FROM_REGION)
 		return rd->region && region ? !strcmp(rd->region, region) : rd->region == region;
-	return t->made_from == CRM_FROM_VALUE;
+	/* A reference's entry is its caller's, who has just found the record
+	 * it names (the reading-ahead thread has no handle to look with). */
+	return t->made_from == CRM_FROM_VALUE || rd->d->f.type == CRM_FT_REF;
 }
 
 int crm_field_columns_ready(const struct crm_ready *rd, const char *region,

@@ -1390,7 +1390,8 @@ static int new_person(const crm_import *imp, const struct crm_entity *e, crm_rec
 
 /* Resolves the record reference field d names, creating it when none has
  * that name and its entity can be made from one: exports name companies,
- * and the importer builds them. */
+ * and the importer builds them.  *out is the record's id, or v itself
+ * when there is none (the write then says so). */
 static int ref_target(crm_import *imp, const struct crm_fielddef *d, const char *v,
                       const char **out)
 {
@@ -1479,6 +1480,18 @@ static int with_currency(crm_import *imp, const char *v, const char **out)
 	return *out ? CRM_OK : crm_error_nomem();
 }
 
+/* Lends the write of r the id ref_target found for reference d, so that
+ * it does not look for the record again (struct crm_ready). */
+static void ref_found(crm_import *imp, crm_record *r, const struct crm_fielddef *d,
+                      const char *id)
+{
+	if (imp->rs.nready == imp->e->nfields)
+		return;
+	imp->rs.ready[imp->rs.nready++] = (struct crm_ready){ .d = d, .src = id, .val = { id },
+	                                                      .n = 1 };
+	crm_record_ready(r, imp->rs.ready, imp->rs.nready);
+}
+
 /* Copies the row's field values into the record, a new one (adding) or
  * one that exists. */
 static int fill_record(crm_import *imp, crm_record *r, int adding)
@@ -1500,7 +1513,10 @@ static int fill_record(crm_import *imp, crm_record *r, int adding)
 		}
 		if (d->f.type == CRM_FT_REF && !is_blank(v)) {
 			enum crm_phase was = crm_phase_enter(imp->db, CRM_PHASE_REFS);
-			rc = ref_target(imp, d, v, &v);
+			const char *named = v;
+
+			if (!(rc = ref_target(imp, d, named, &v)) && v != named)
+				ref_found(imp, r, d, v);
 			crm_phase_enter(imp->db, was);
 		}
 		if (!rc && d->f.type == CRM_FT_MONEY)

@@ -454,7 +454,10 @@ int crm_colvals_column(crm_buf *b, const struct crm_colvals *cv, int j);
 /* The column values of field d for value src, made on another thread
  * than the write's (crm_import_ahead), in crm_colvals order; borrowed.  A
  * record keeps a list of them (crm_record_ready), and a write takes the
- * one for a field while the record still gives it src. */
+ * one for a field while the record still gives it src.  For a reference,
+ * src and its one value are the id of a record the caller has just found
+ * or made in the write's transaction, which the write then takes as it
+ * is. */
 struct crm_ready {
 	const struct crm_fielddef *d;
 	const char *src;

@@ -479,6 +479,33 @@ START_TEST(test_names_remembered)
 }
 END_TEST
 
+/* A reference's ready entry is the id of a record its caller has just
+ * found: the write takes it as it is, where a value alone is looked up.
+ * The database's own foreign key still refuses a wrong one. */
+START_TEST(test_found_reference_taken_as_it_is)
+{
+	const struct crm_entity *e = crm_entity_find("contact");
+	const struct crm_fielddef *d = crm_fielddef_of(crm_entity_field_find(e, "company"));
+	struct crm_ready rd = { .d = d, .src = "7", .val = { "7" }, .n = 1 };
+	crm_record *r;
+	int64_t id;
+
+	ck_assert_int_eq(crm_record_new(&r, e), CRM_OK);
+	ck_assert_int_eq(crm_record_set(r, "first_name", "Ada"), CRM_OK);
+	ck_assert_int_eq(crm_record_set(r, "company", "7"), CRM_OK);
+	ck_assert_int_eq(crm_entity_add(db, r, &id), CRM_EDATA);
+	ck_assert_ptr_nonnull(strstr(crm_error_message(), "no company 7"));
+	crm_record_ready(r, &rd, 1);
+	ck_assert_int_ne(crm_entity_add(db, r, &id), CRM_OK);
+	ck_assert_int_eq(crm_db_commit(db), CRM_OK);
+	ck_assert_int_eq(crm_db_foreign_keys(db, false), CRM_OK);
+	ck_assert_int_eq(crm_db_begin(db, true), CRM_OK);
+	ck_assert_int_eq(crm_entity_add(db, r, &id), CRM_OK);
+	crm_record_free(r);
+	ck_assert_int_eq(count_of("select count(*) from contacts where company_id = 7"), 1);
+}
+END_TEST
+
 START_TEST(test_nothing_changed_records_no_batch)
 {
 	int64_t batch = -1;
@@ -642,6 +669,7 @@ Suite *import_suite(void)
 	tcase_add_test(tc, test_nothing_changed_records_no_batch);
 	tcase_add_test(tc, test_columns_made_ahead_are_the_writes);
 	tcase_add_test(tc, test_names_remembered);
+	tcase_add_test(tc, test_found_reference_taken_as_it_is);
 	tcase_add_test(tc, test_search_entries_of_every_record_written);
 	tcase_add_test(tc, test_bulk_audit_is_the_row_by_row_audit);
 	tcase_add_test(tc, test_audit_that_waits_goes_with_a_savepoint);
