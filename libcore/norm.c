@@ -95,6 +95,11 @@ bool crm_utf8_valid_p(const char *s, size_t len)
 	int32_t c;
 
 	while (i < len) {
+		/* An import checks every value it reads, and most are ASCII. */
+		if ((unsigned char)s[i] < 0x80) {
+			i++;
+			continue;
+		}
 		n = utf8_decode(s + i, len - i, &c);
 		if (!n)
 			return false;
