@@ -455,6 +455,23 @@ START_TEST(test_columns_made_ahead_are_the_writes)
 }
 END_TEST
 
+/* The name parts an entity declares are its own writable fields: the
+ * reading-ahead thread finds them by name (crm_import_begin). */
+START_TEST(test_name_parts_are_fields)
+{
+	const struct crm_entity *e;
+	const struct crm_field *f;
+
+	for (size_t k = 0; (e = crm_entity_at(k)); k++)
+		for (const char *const *p = e->name_parts; p && *p; p++) {
+			f = crm_entity_field_find(e, *p);
+			ck_assert_msg(f != NULL, "%s: name part %s is no field", e->name, *p);
+			ck_assert_msg(!(crm_fielddef_of(f)->f.flags & CRM_FIELD_RO),
+			              "%s: name part %s is read-only", e->name, *p);
+		}
+}
+END_TEST
+
 /* Checks that sql gives want through the import's connection. */
 static void assert_text(const char *sql, const char *want)
 {
@@ -668,6 +685,7 @@ Suite *import_suite(void)
 	tcase_add_test(tc, test_undo_with_foreign_keys_off);
 	tcase_add_test(tc, test_nothing_changed_records_no_batch);
 	tcase_add_test(tc, test_columns_made_ahead_are_the_writes);
+	tcase_add_test(tc, test_name_parts_are_fields);
 	tcase_add_test(tc, test_names_remembered);
 	tcase_add_test(tc, test_found_reference_taken_as_it_is);
 	tcase_add_test(tc, test_search_entries_of_every_record_written);
