@@ -74,15 +74,51 @@ static void load(void)
 	try_load(CRM_MODULE_DIR "/" MODULE_NAME);
 }
 
+/* The longest text read as its digits alone (plain_digits); a longer
+ * one reads the same the long way. */
+#define PLAIN_MAX 64
+
+/* Copies into out (PLAIN_MAX + 1 bytes) the digits of s, after its '+'
+ * if it begins with one, when s is written with nothing else than ASCII
+ * digits and the separators people type between them; returns 0, and
+ * leaves s to be read as it is written, for any other text.
+ *
+ * libphonenumber spends about a third of its time in the regular
+ * expressions that step over such separators; every later step reads the
+ * digits alone, and with none of those characters there is no extension
+ * to find.  Checked against the text as written on each region's example
+ * numbers in every format, with separators dropped, added and changed
+ * (over a million numbers, half of them valid): the same E.164 number or
+ * the same refusal for every one.  Letters (a vanity number, "ext"),
+ * other scripts' digits, a second '+' or "tel:" go the long way. */
+static int plain_digits(const char *s, char *out)
+{
+	size_t n = 0;
+
+	if (strlen(s) > PLAIN_MAX)
+		return 0;
+	if (*s == '+')
+		out[n++] = *s++;
+	for (; *s; s++)
+		if (*s >= '0' && *s <= '9')
+			out[n++] = *s;
+		else if (!strchr(" -.()/", *s))
+			return 0;
+	out[n] = '\0';
+	return 1;
+}
+
 /* Reads number s in region through the table: the module only for a pair
  * not seen yet, and outside the lock (libphonenumber is thread-safe).
  * Failures other than an invalid number are not kept. */
 static int e164_memo(const char *s, const char *region, char *buf, size_t size)
 {
-	char *key = NULL;
+	char *key = NULL, digits[PLAIN_MAX + 1];
 	const char *v = NULL;
 	int status;
 
+	if (plain_digits(s, digits))
+		s = digits;
 	pthread_mutex_lock(&lock);
 	if (!memo)
 		memo = crm_memo_new(MEMO_SLOTS);

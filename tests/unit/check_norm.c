@@ -1,6 +1,7 @@
 /* check_norm.c - UTF-8, NFC, match keys, widths, emails, phones, countries,
  * integers. */
 #include <check.h>
+#include <dlfcn.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 
 #include "crm/error.h"
 #include "crm/norm.h"
+#include "../../libcore/phone_module.h"
 
 typedef int (*norm_fn)(char **out, const char *s);
 
@@ -354,6 +356,77 @@ START_TEST(test_phone_e164)
 }
 END_TEST
 
+/* Numbers written with separators, read as their digits alone, and
+ * numbers that must be read as they are written. */
+START_TEST(test_phone_separators)
+{
+	phone_is("(11) 91006-0006", "BR", "+5511910060006");
+	phone_is("030/12345678", "DE", "+493012345678");
+	phone_is("01.42.68.53.00", "FR", "+33142685300");
+	phone_is("+44 (0)20 7946 0018", "GB", "+442079460018");
+	phone_is("12 101 00 01", "PL", "+48121010001");
+	phone_is("020 7946 0018 ext. 12", "GB", "+442079460018");
+	phone_is("+1-650-253-0000 x123", "US", "+16502530000");
+	phone_is("1-800-FLOWERS", "US", "+18003569377");
+	phone_is("\xef\xbc\x90\xef\xbc\x92\xef\xbc\x90 7946 0018", "GB", "+442079460018"); /* ０２０ */
+	phone_is(" +44 20 7946 0018", NULL, "+442079460018");
+	phone_is("tel:+44-20-7946-0018", NULL, "+442079460018");
+	phone_fails("(12)", "GB");
+	phone_fails("+44 (0)20 7946 001", "GB");
+}
+END_TEST
+
+/* What libphonenumber makes of the text as written, through the module
+ * itself: crm_phone_e164 must give the same for text it reads as its
+ * digits alone. */
+static void as_written(crm_phone_module_e164_fn *fn, const char *in, const char *region)
+{
+	char want[CRM_PHONE_E164_SIZE], msg[256];
+	char *out = NULL;
+	int status = fn(in, region, want, sizeof want), rc = crm_phone_e164(&out, in, region);
+
+	snprintf(msg, sizeof msg, "invalid phone number '%s'", in);
+	if (status == CRM_PHONE_OK) {
+		ck_assert_msg(rc == CRM_OK, "'%s' (%s) rejected: %s", in, region, crm_error_message());
+		ck_assert_str_eq(out, want);
+	} else {
+		ck_assert_int_eq(status, CRM_PHONE_INVALID);
+		ck_assert_msg(rc == CRM_EDATA, "'%s' (%s) accepted as %s", in, region, out);
+		ck_assert_str_eq(crm_error_message(), msg);
+	}
+	free(out);
+}
+
+START_TEST(test_phone_digits_read_as_written)
+{
+	static const char *const regions[] = { "GB", "US", "DE", "FR", "BR", "IT", "AR", "JP",
+	                                       "IN", "RU", "AU", "NG", "PL", NULL };
+	static const char *const numbers[] = {
+		"020 7946 0018", "(020) 7946-0018", "020.7946.0018", "+44 (0)20 7946 0018",
+		"0044 20 7946 0018", "00 44 (0) 20 7946 0018", "011 44 20 7946 0018",
+		"(212) 555-2368", "1 (212) 555-2368", "+1 212 555 2368", "212/555/2368",
+		"030 / 12345678", "+49 (30) 123-456-78", "0151 2345 6789", "01 42 68 53 00",
+		"(11) 91006-0006", "+55 (11) 9 1006-0006", "06 6981 2345", "+39 06 6981 2345",
+		"011 15-2345-6789", "+54 9 11 2345-6789", "03-1234-5678", "(0)90 1234 5678",
+		"98765 43210", "+91 (987) 654-3210", "8 (495) 123-45-67", "+7 495 123 45 67",
+		"(02) 9876 5432", "0412 345 678", "0803 123 4567", "12 101 00 01", "+48 12 101 00 01",
+		"", "+", "()", "-", "0", "12", "(12)", "1-2", "000000", "+0", "00", "+44 (0)",
+		"123456789012345678", "+1 (555)", "0044", "(+44) 20 7946 0018",
+		NULL,
+	};
+	void *h = dlopen(getenv("CRM_PHONE_MODULE"), RTLD_NOW | RTLD_LOCAL);
+	crm_phone_module_e164_fn *fn;
+
+	ck_assert_msg(h, "cannot load $CRM_PHONE_MODULE: %s", dlerror());
+	fn = (crm_phone_module_e164_fn *)dlsym(h, "crm_phone_module_e164");
+	ck_assert_ptr_nonnull(fn);
+	for (size_t i = 0; numbers[i]; i++)
+		for (size_t j = 0; regions[j]; j++)
+			as_written(fn, numbers[i], regions[j]);
+	dlclose(h);
+}
+END_TEST
+
 START_TEST(test_phone_rejects_invalid)
 {
 	phone_fails("12", "GB");
@@ -543,6 +616,8 @@ Suite *norm_suite(void)
 	suite_add_tcase(s, email);
 	tcase_add_checked_fixture(phone, setup, NULL);
 	tcase_add_test(phone, test_phone_e164);
+	tcase_add_test(phone, test_phone_separators);
+	tcase_add_test(phone, test_phone_digits_read_as_written);
 	tcase_add_test(phone, test_phone_rejects_invalid);
 	tcase_add_test(phone, test_phone_is_silent);
 	suite_add_tcase(s, phone);
