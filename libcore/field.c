@@ -330,8 +330,10 @@ int crm_field_sql(crm_buf *b, const struct crm_fielddef *d)
 void crm_colvals_free(struct crm_colvals *cv)
 {
 	for (int i = 0; i < cv->n; i++)
-		free(cv->val[i]);
+		if (!(cv->lent >> i & 1))
+			free((char *)cv->val[i]);
 	cv->n = 0;
+	cv->lent = 0;
 }
 
 int crm_colvals_column(crm_buf *b, const struct crm_colvals *cv, int j)
@@ -343,6 +345,7 @@ int crm_colvals_column(crm_buf *b, const struct crm_colvals *cv, int j)
 static void colvals_add(struct crm_colvals *cv, const char *suffix, char *val)
 {
 	cv->suffix[cv->n] = suffix;
+	cv->lent &= ~(1u << cv->n);
 	cv->val[cv->n++] = val;
 }
 
@@ -387,17 +390,17 @@ int crm_field_columns_ready(const struct crm_ready *rd, const char *region,
 
 	if (!ready_for(rd, region))
 		return CRM_EDATA;
+	/* Lent, not copied: the ready list outlives the write that reads cv,
+	 * and a copy of every value of every row costs the write path. */
 	cv->def = rd->d;
 	cv->n = 0;
+	cv->lent = 0;
 	for (int i = 0; i <= last; i++) {
-		char *v = rd->val[i] ? strdup(rd->val[i]) : NULL;
-
-		if (rd->val[i] && !v) {
-			crm_colvals_free(cv);
-			return crm_error_nomem();
-		}
-		colvals_add(cv, i < last ? t->derived[i].suffix : "", v);
+		cv->suffix[i] = i < last ? t->derived[i].suffix : "";
+		cv->val[i] = rd->val[i];
+		cv->lent |= 1u << i;
 	}
+	cv->n = last + 1;
 	return CRM_OK;
 }
 

@@ -1407,8 +1407,9 @@ static int ref_target(crm_import *imp, const struct crm_fielddef *d, const char 
 	size_t mark = imp->rs.refs.len;
 
 	*out = v;
-	if (crm_buf_printf(&imp->rs.refs, "%s\x1f%s", target->name, v) ||
-	    crm_buf_putc(&imp->rs.refs, '\0'))
+	/* Put together piece by piece: a format for every row costs. */
+	if (crm_buf_puts(&imp->rs.refs, target->name) || crm_buf_putc(&imp->rs.refs, '\x1f') ||
+	    crm_buf_put(&imp->rs.refs, v, strlen(v) + 1))
 		return crm_error_nomem();
 	if ((known = crm_memo_get(imp->refs, imp->rs.refs.ptr + mark))) {
 		imp->rs.refs.len = mark;
@@ -1522,7 +1523,7 @@ static int fill_record(crm_import *imp, crm_record *r, int adding)
 		if (!rc && d->f.type == CRM_FT_MONEY)
 			rc = with_currency(imp, v, &v);
 		if (!rc)
-			rc = crm_record_set(r, d->f.name, v);
+			rc = crm_record_set_def(r, d, v);
 	}
 	return rc;
 }

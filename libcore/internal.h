@@ -444,7 +444,8 @@ const struct crm_type *crm_type_of(const struct crm_fielddef *d);
 struct crm_colvals {
 	const struct crm_fielddef *def;
 	const char *suffix[CRM_DERIVED_MAX + 1];
-	char *val[CRM_DERIVED_MAX + 1];
+	const char *val[CRM_DERIVED_MAX + 1];
+	unsigned lent; /* bit j: val[j] is borrowed (crm_field_columns_ready), not owned */
 	int n;
 };
 
@@ -470,7 +471,7 @@ struct crm_ready {
 const struct crm_ready *crm_ready_find(const struct crm_ready *list, size_t n,
                                        const struct crm_fielddef *d, const char *src);
 
-/* Fills cv with copies of rd's values; CRM_EDATA when rd is not what
+/* Fills cv with rd's values, lent; CRM_EDATA when rd is not what
  * crm_field_columns makes for its field with region (the caller then
  * makes them). */
 int crm_field_columns_ready(const struct crm_ready *rd, const char *region,
@@ -517,6 +518,10 @@ struct crm_synonym {
 	const char *key;
 	const char *field;
 };
+
+/* crm_record_set for field d of r's entity, which the caller holds: an
+ * import sets every field of every row, and need not find each by name. */
+int crm_record_set_def(crm_record *r, const struct crm_fielddef *d, const char *value);
 
 /* Sets person record r's first and last names from the full name
  * (crm_name_split); a part the name lacks is left unset. */

@@ -170,9 +170,14 @@ int crm_record_set(crm_record *r, const char *field, const char *value)
 		return crm_record_set_custom(r, field + 7, value);
 	if (!f)
 		return crm_error_set(CRM_EUSAGE, "unknown %s field '%s'", r->e->name, field);
-	if (f->flags & CRM_FIELD_RO)
-		return crm_error_set(CRM_EUSAGE, "field '%s' cannot be set", field);
-	return record_put(r, crm_fielddef_of(f), NULL, value);
+	return crm_record_set_def(r, crm_fielddef_of(f), value);
+}
+
+int crm_record_set_def(crm_record *r, const struct crm_fielddef *d, const char *value)
+{
+	if (d->f.flags & CRM_FIELD_RO)
+		return crm_error_set(CRM_EUSAGE, "field '%s' cannot be set", d->f.name);
+	return record_put(r, d, NULL, value);
 }
 
 /* Custom keys become output column names: keep them to a safe alphabet,
