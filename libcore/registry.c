@@ -90,15 +90,18 @@ int crm_registry_reindex(crm_db *db, const char *fts, const char *table, const c
 	return rc;
 }
 
+/* The company's name by a join, which costs an import's search index less
+ * than a subquery a row; where stays inside a subquery of contacts alone,
+ * so that its "id" cannot be the company's. */
 int crm_contact_reindex(crm_db *db, const char *where, int64_t arg)
 {
 	return crm_registry_reindex(db, "contacts_fts", "contacts",
 		"INSERT INTO contacts_fts(rowid, name, email, phone, company, notes)"
 		" SELECT c.id, " PERSON_NAME_FTS ", c.email,"
-		" trim(coalesce(c.phone, '') || ' ' || coalesce(c.phone_e164, '')),"
-		" (SELECT name FROM companies WHERE id = c.company_id),"
+		" trim(coalesce(c.phone, '') || ' ' || coalesce(c.phone_e164, '')), co.name,"
 		" (SELECT group_concat(body, ' ') FROM interactions WHERE contact_id = c.id)"
-		" FROM contacts c WHERE c.erased_at IS NULL AND (%s)", where, arg);
+		" FROM (SELECT * FROM contacts WHERE erased_at IS NULL AND (%s)) c"
+		" LEFT JOIN companies co ON co.id = c.company_id", where, arg);
 }
 
 /* The name key of a person from first_name and last_name, as SQL over
