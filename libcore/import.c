@@ -30,6 +30,7 @@
 #define NAME_PARTS 4
 /* Marks the name in what the reading-ahead thread made of a row (put_name). */
 #define NAME_AHEAD (-1)
+#define UTF8_AHEAD (-2) /* every name and value of the row is UTF-8 */
 
 const char *const crm_line_parts[CRM_LINE_PARTS] = { "sku", "name", "category", "quantity",
 	                                             "price" };
@@ -65,6 +66,7 @@ struct rowstate {
 	size_t nowned;
 	struct crm_ready *ready; /* columns made ahead (crm_import_ahead), one a field */
 	size_t nready;
+	int utf8;                /* the reading thread found the row all UTF-8 */
 };
 
 /* A set of record ids as a bitmap: ids are dense from 1, so a million
@@ -641,6 +643,7 @@ static void rowstate_clear(struct rowstate *rs, size_t nfields)
 	rs->has_line = 0;
 	memset(rs->made, 0, sizeof rs->made);
 	rs->nready = 0;
+	rs->utf8 = 0;
 	crm_buf_clear(&rs->note);
 	crm_buf_clear(&rs->refs);
 }
@@ -1038,7 +1041,7 @@ static int read_row(crm_import *imp, const struct crm_row *row, crm_record *r,
 	const crm_import_map *m = imp->o.map;
 	int rc = CRM_OK;
 
-	for (size_t i = 0; i < row->n; i++) {
+	for (size_t i = 0; i < row->n && !imp->rs.utf8; i++) {
 		if (row->values[i] && !crm_utf8_valid_p(row->values[i], row->lens[i]))
 			return reject(imp, res, row->names[i], "invalid UTF-8 in column '%s'",
 			              row->names[i]);
@@ -1817,18 +1820,22 @@ static int take_name(crm_import *imp, const char **p, const char *end)
 }
 
 /* Lists in the row state the columns put_ahead made for row, one entry
- * a field, and remembers its name (put_name); an entry cut short ends
- * the list. */
+ * a field, remembers its name (put_name) and whether it is all UTF-8; an
+ * entry cut short ends the list. */
 static void take_ahead(crm_import *imp, const struct crm_row *row)
 {
 	const char *p = row->ahead, *end = p + row->nahead;
 	int f;
 
-	while (p && end - p > (ptrdiff_t)sizeof f && imp->rs.nready < imp->e->nfields) {
+	while (p && end - p >= (ptrdiff_t)sizeof f && imp->rs.nready < imp->e->nfields) {
 		struct crm_ready *rd = &imp->rs.ready[imp->rs.nready];
 
 		memcpy(&f, p, sizeof f);
 		p += sizeof f;
+		if (f == UTF8_AHEAD) {
+			imp->rs.utf8 = 1;
+			continue;
+		}
 		if (f == NAME_AHEAD) {
 			if (!take_name(imp, &p, end))
 				return;
@@ -1939,6 +1946,17 @@ static int ahead_field(crm_import *imp, const char *name)
 	return a->field[a->n++];
 }
 
+/* Whether every name and value of row is UTF-8, which the writing thread
+ * need not check again (UTF8_AHEAD). */
+static int row_utf8(const struct crm_row *row)
+{
+	for (size_t i = 0; i < row->n; i++)
+		if ((row->values[i] && !crm_utf8_valid_p(row->values[i], row->lens[i])) ||
+		    !crm_utf8_valid_p(row->names[i], strlen(row->names[i])))
+			return 0;
+	return 1;
+}
+
 void crm_import_ahead(void *arg, const struct crm_row *row, crm_buf *out)
 {
 	crm_import *imp = arg;
@@ -1947,12 +1965,15 @@ void crm_import_ahead(void *arg, const struct crm_row *row, crm_buf *out)
 	int phone[4];
 	size_t nphone = 0, at[NAME_PARTS] = { 0 };
 	char *cc = NULL;
+	const int utf8 = !row->error && row_utf8(row), mark = UTF8_AHEAD;
 
+	if (utf8)
+		crm_buf_put(out, (const char *)&mark, sizeof mark);
 	for (size_t i = 0; i < row->n && !row->error; i++) {
 		int f = ahead_field(imp, row->names[i]);
 		const char *v = row->values[i];
 
-		if (f < 0 || is_blank(v) || !crm_utf8_valid_p(v, row->lens[i]))
+		if (f < 0 || is_blank(v) || (!utf8 && !crm_utf8_valid_p(v, row->lens[i])))
 			continue;
 		if (defs[f].f.type == CRM_FT_COUNTRY && !cc && crm_country_normalize(&cc, v))
 			cc = NULL;

@@ -64,6 +64,19 @@ test_expect_success 'the file imported in bulk and row by row gives the same eve
 	test $(grep -c "needs a first name" err.bulk) -ge 20 &&
 	test $(grep -c "repeats an earlier" err.bulk) -ge 20
 '
+# The reading thread checks a row's UTF-8 for the writing one: a column
+# that no field reads is checked all the same.
+test_expect_success 'invalid UTF-8 in a column nothing reads is refused in bulk as row by row' '
+	printf "email,first_name,fax\nok@example.org,Ok,1\nbad@example.org,Bad,\377\n" >u8.csv &&
+	for m in row bulk; do
+		cp start.db u8.$m.db &&
+		{ crm-import contacts --db u8.$m.db --mode $m --ignore-unknown u8.csv 2>u8err.$m
+		  echo "exit $?" >>u8err.$m; } || return 1
+	done &&
+	test_cmp u8err.row u8err.bulk &&
+	grep -q "^crm-import: u8.csv:3: fax: invalid UTF-8 in column .fax.$" u8err.bulk &&
+	grep -q "exit 3" u8err.bulk
+'
 test_expect_success 'a row rejected half-way makes a bulk import start again row by row' '
 	cp start.db again.db &&
 	expect_exit 3 crm-import contacts --db again.db --mode bulk --timings --on-conflict update big.csv 2>err &&
