@@ -48,8 +48,24 @@ struct added {
 	struct added_ids { const struct crm_entity *e; int64_t lo, hi; } *r;
 };
 
+/* Appends to sql the query of added_read: a minimum and a maximum for
+ * each entity in one row.  Not GROUP BY entity, which would sort every
+ * entry of the batch first (30 MB for a million). */
+static void added_sql(crm_buf *sql)
+{
+	const struct crm_entity *e;
+
+	crm_buf_puts(sql, "SELECT 0");
+	for (size_t k = 0; (e = crm_entity_at(k)); k++)
+		crm_buf_printf(sql, ", min(CASE entity WHEN '%s' THEN entity_id END),"
+		               " max(CASE entity WHEN '%s' THEN entity_id END)", e->name, e->name);
+	crm_buf_puts(sql, " FROM audit WHERE batch = ?1 AND action = 'add'");
+}
+
 static int added_read(crm_db *db, int64_t batch, struct added *a)
 {
+	const struct crm_entity *e;
+	crm_buf sql = CRM_BUF_INIT;
 	crm_stmt *st;
 	size_t max = 0;
 	int rc;
@@ -59,18 +75,19 @@ static int added_read(crm_db *db, int64_t batch, struct added *a)
 	a->n = 0;
 	if (!(a->r = calloc(max, sizeof *a->r)))
 		return crm_error_nomem();
-	if ((rc = crm_db_stmt(db, &st, "SELECT entity, min(entity_id), max(entity_id) FROM audit"
-	                      " WHERE batch = ?1 AND action = 'add' GROUP BY entity")))
+	added_sql(&sql);
+	rc = crm_db_stmt(db, &st, crm_buf_str(&sql));
+	crm_buf_free(&sql);
+	if (rc)
 		return rc;
 	crm_stmt_bind_int(st, 1, batch);
-	while ((rc = crm_stmt_step(st)) == CRM_ROW) {
-		const struct crm_entity *e = crm_entity_find(crm_stmt_text(st, 0));
-
-		if (e && a->n < max)
-			a->r[a->n++] = (struct added_ids){ e, crm_stmt_int(st, 1), crm_stmt_int(st, 2) };
-	}
+	if ((rc = crm_stmt_step(st)) == CRM_ROW)
+		for (size_t k = 0; (e = crm_entity_at(k)); k++)
+			if (crm_stmt_kind(st, (int)(2 * k + 1)) != CRM_KIND_NULL)
+				a->r[a->n++] = (struct added_ids){ e, crm_stmt_int(st, (int)(2 * k + 1)),
+				                                   crm_stmt_int(st, (int)(2 * k + 2)) };
 	crm_stmt_reset(st);
-	return crm_walk_end(0, rc);
+	return rc < 0 ? rc : CRM_OK;
 }
 
 /* Stores in *lo and *hi the ids of the records of entity e the batch of
