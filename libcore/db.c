@@ -61,6 +61,8 @@ int crm_db_prepare(crm_db *db, crm_stmt **st, const char *sql)
 {
 	int rc = sqlite3_prepare_v2(db->h, sql, -1, (sqlite3_stmt **)st, NULL);
 
+	db->compiled++;
+
 	return rc == SQLITE_OK ? CRM_OK : crm_db_fail(db, rc, "cannot prepare statement");
 }
 
@@ -82,6 +84,7 @@ int crm_db_stmt(crm_db *db, crm_stmt **st, const char *sql)
 	db->cache[slot].st = NULL;
 	db->cache[slot].sql = NULL;
 	rc = sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, (sqlite3_stmt **)st, NULL);
+	db->compiled++;
 	if (rc != SQLITE_OK)
 		return crm_db_fail(db, rc, "cannot prepare statement");
 	db->cache[slot].sql = strdup(sql);
@@ -96,6 +99,8 @@ int crm_db_stmt(crm_db *db, crm_stmt **st, const char *sql)
 int crm_db_exec(crm_db *db, const char *sql)
 {
 	int rc = sqlite3_exec(db->h, sql, NULL, NULL, NULL);
+
+	db->compiled++; /* at least one */
 
 	return rc == SQLITE_OK ? CRM_OK : crm_db_fail(db, rc, "cannot run statement");
 }

@@ -47,6 +47,9 @@ struct crm_db {
 		crm_stmt *st;
 	} cache[CRM_STMT_CACHE]; /* prepared once per command, reused per record */
 	int cache_next;
+	/* Statements compiled so far, cached or not: an import's rows after
+	 * its first ones compile none (check_import). */
+	unsigned long compiled;
 	/* The text of the write path's statements by the shape of the record
 	 * they were built for (record.c). */
 	struct crm_shape *shapes;

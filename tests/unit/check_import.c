@@ -555,6 +555,34 @@ START_TEST(test_search_entries_of_every_record_written)
 }
 END_TEST
 
+/* An import compiles its statements once: past its first rows, rows of
+ * the shapes seen (a new company or an existing one, tags, a note, a
+ * phone number), across chunks of search entries, compile none, however
+ * many they are. */
+START_TEST(test_statements_compiled_once)
+{
+	char pairs[256];
+	unsigned long warm = 0;
+
+	for (int bulk = 0; bulk <= 1; bulk++) {
+		struct crm_import_opts o = { .entity = crm_entity_find("contact"), .source = "test",
+		                             .bulk = bulk };
+
+		begin_with(&o);
+		for (int i = 1; i <= 7000; i++) {
+			snprintf(pairs, sizeof pairs, "first_name=Ann|last_name=Mo%d|email=a%d.%d@example.org"
+			         "|company=Firm %d|phone=030 1234%04d|country=DE|tags=t%d|notes=n%d",
+			         i, bulk, i, i % 4000, i, i % 3, i);
+			if (i == 2500)
+				warm = db->compiled;
+			ck_assert_int_eq(row(pairs), CRM_IMPORT_CREATED);
+		}
+		ck_assert_msg(db->compiled == warm, "%s: %lu statements compiled for rows 2500-7000",
+		              bulk ? "bulk" : "row by row", db->compiled - warm);
+	}
+}
+END_TEST
+
 /* Imports 20,000 people into a new database, in bulk or row by row, and
  * writes its audit log to file out, an entry a line.  The first 10,000
  * are alike, so a bulk import writes their entries 8,192 at a time; then
@@ -679,6 +707,7 @@ Suite *import_suite(void)
 	tcase_add_test(tc, test_fallback_keys_for_companies);
 	tcase_add_test(tc, test_rejected_row_leaves_nothing);
 	tcase_add_test(tc, test_bulk_asks_again_after_a_half_way_reject);
+	tcase_add_test(tc, test_statements_compiled_once);
 	tcase_add_test(tc, test_split_and_unknown_columns);
 	tcase_add_test(tc, test_map_file_errors_name_line_and_column);
 	tcase_add_test(tc, test_undo_restores_and_removes);
