@@ -1033,21 +1033,37 @@ static int name_part(crm_import *imp, struct crm_import_result *res)
 	return CRM_OK;
 }
 
+/* The first column of row whose value (*name 0) or name (*name 1) is not
+ * UTF-8, or row->n when all are: the reading thread's check of a row and
+ * the writing thread's are this one. */
+static size_t bad_utf8(const struct crm_row *row, int *name)
+{
+	size_t i;
+
+	for (i = 0; i < row->n; i++) {
+		*name = 0;
+		if (row->values[i] && !crm_utf8_valid_p(row->values[i], row->lens[i]))
+			break;
+		*name = 1;
+		if (!crm_utf8_valid_p(row->names[i], strlen(row->names[i])))
+			break;
+	}
+	return i;
+}
+
 /* Reads the row into the record and the row state; rejects what cannot
  * be read. */
 static int read_row(crm_import *imp, const struct crm_row *row, crm_record *r,
                     struct crm_import_result *res)
 {
 	const crm_import_map *m = imp->o.map;
-	int rc = CRM_OK;
+	int rc = CRM_OK, name;
+	size_t bad = imp->rs.utf8 ? row->n : bad_utf8(row, &name);
 
-	for (size_t i = 0; i < row->n && !imp->rs.utf8; i++) {
-		if (row->values[i] && !crm_utf8_valid_p(row->values[i], row->lens[i]))
-			return reject(imp, res, row->names[i], "invalid UTF-8 in column '%s'",
-			              row->names[i]);
-		if (!crm_utf8_valid_p(row->names[i], strlen(row->names[i])))
-			return reject(imp, res, NULL, "invalid UTF-8 in a column name");
-	}
+	if (bad < row->n)
+		return name ? reject(imp, res, NULL, "invalid UTF-8 in a column name")
+		            : reject(imp, res, row->names[bad], "invalid UTF-8 in column '%s'",
+		                     row->names[bad]);
 	for (size_t i = 0; i < row->n && !rc && res->outcome != CRM_IMPORT_REJECTED; i++)
 		rc = take_column(imp, r, row->names[i], row->values[i], res);
 	if (rc || res->outcome == CRM_IMPORT_REJECTED)
@@ -1946,17 +1962,6 @@ static int ahead_field(crm_import *imp, const char *name)
 	return a->field[a->n++];
 }
 
-/* Whether every name and value of row is UTF-8, which the writing thread
- * need not check again (UTF8_AHEAD). */
-static int row_utf8(const struct crm_row *row)
-{
-	for (size_t i = 0; i < row->n; i++)
-		if ((row->values[i] && !crm_utf8_valid_p(row->values[i], row->lens[i])) ||
-		    !crm_utf8_valid_p(row->names[i], strlen(row->names[i])))
-			return 0;
-	return 1;
-}
-
 void crm_import_ahead(void *arg, const struct crm_row *row, crm_buf *out)
 {
 	crm_import *imp = arg;
@@ -1965,7 +1970,9 @@ void crm_import_ahead(void *arg, const struct crm_row *row, crm_buf *out)
 	int phone[4];
 	size_t nphone = 0, at[NAME_PARTS] = { 0 };
 	char *cc = NULL;
-	const int utf8 = !row->error && row_utf8(row), mark = UTF8_AHEAD;
+	int name;
+	/* All UTF-8: the writing thread need not check again (UTF8_AHEAD). */
+	const int utf8 = !row->error && bad_utf8(row, &name) == row->n, mark = UTF8_AHEAD;
 
 	if (utf8)
 		crm_buf_put(out, (const char *)&mark, sizeof mark);

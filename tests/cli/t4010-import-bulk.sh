@@ -77,6 +77,17 @@ test_expect_success 'invalid UTF-8 in a column nothing reads is refused in bulk 
 	grep -q "^crm-import: u8.csv:3: fax: invalid UTF-8 in column .fax.$" u8err.bulk &&
 	grep -q "exit 3" u8err.bulk
 '
+test_expect_success 'invalid UTF-8 in a column name is refused in bulk as row by row' '
+	printf "email,f\377x\nok@example.org,1\n" >u8name.csv &&
+	for m in row bulk; do
+		cp start.db u8name.$m.db &&
+		{ crm-import contacts --db u8name.$m.db --mode $m --ignore-unknown u8name.csv \
+			2>u8nerr.$m; echo "exit $?" >>u8nerr.$m; } || return 1
+	done &&
+	test_cmp u8nerr.row u8nerr.bulk &&
+	grep -q "^crm-import: u8name.csv:2: invalid UTF-8 in a column name$" u8nerr.bulk &&
+	grep -q "exit 3" u8nerr.bulk
+'
 test_expect_success 'a row rejected half-way makes a bulk import start again row by row' '
 	cp start.db again.db &&
 	expect_exit 3 crm-import contacts --db again.db --mode bulk --timings --on-conflict update big.csv 2>err &&
