@@ -49,8 +49,9 @@ struct added {
 };
 
 /* Appends to sql the query of added_read: a minimum and a maximum for
- * each entity in one row.  Not GROUP BY entity, which would sort every
- * entry of the batch first (30 MB for a million). */
+ * each entity in one row, entity k's in columns 2k + 1 and 2k + 2 after
+ * a placeholder.  Not GROUP BY entity, which would sort every entry of
+ * the batch first (30 MB for a million). */
 static void added_sql(crm_buf *sql)
 {
 	const struct crm_entity *e;

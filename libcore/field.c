@@ -341,11 +341,15 @@ int crm_colvals_column(crm_buf *b, const struct crm_colvals *cv, int j)
 	return crm_field_column(b, cv->def, cv->suffix[j]);
 }
 
-/* Adds column d->column + suffix with value val (taken over). */
-static void colvals_add(struct crm_colvals *cv, const char *suffix, char *val)
+/* Adds column d->column + suffix with value val, lent (borrowed) or
+ * taken over. */
+static void colvals_put(struct crm_colvals *cv, const char *suffix, const char *val, int lent)
 {
 	cv->suffix[cv->n] = suffix;
-	cv->lent &= ~(1u << cv->n);
+	if (lent)
+		cv->lent |= 1u << cv->n;
+	else
+		cv->lent &= ~(1u << cv->n);
 	cv->val[cv->n++] = val;
 }
 
@@ -394,13 +398,8 @@ int crm_field_columns_ready(const struct crm_ready *rd, const char *region,
 	 * and a copy of every value of every row costs the write path. */
 	cv->def = rd->d;
 	cv->n = 0;
-	cv->lent = 0;
-	for (int i = 0; i <= last; i++) {
-		cv->suffix[i] = i < last ? t->derived[i].suffix : "";
-		cv->val[i] = rd->val[i];
-		cv->lent |= 1u << i;
-	}
-	cv->n = last + 1;
+	for (int i = 0; i <= last; i++)
+		colvals_put(cv, i < last ? t->derived[i].suffix : "", rd->val[i], 1);
 	return CRM_OK;
 }
 
@@ -423,12 +422,12 @@ int crm_field_columns(crm_db *db, const struct crm_fielddef *d, const char *v, c
 		val = NULL;
 		if (v && (rc = t->derived[i].make(db, d, v, region, &val)))
 			break;
-		colvals_add(cv, t->derived[i].suffix, val);
+		colvals_put(cv, t->derived[i].suffix, val, 0);
 	}
 	val = NULL;
 	if (!rc && v)
 		rc = t->value(db, d, v, region, &val);
 	if (!rc)
-		colvals_add(cv, "", val);
+		colvals_put(cv, "", val, 0);
 	return field_error(d, rc);
 }
