@@ -548,6 +548,28 @@ int crm_db_bulk_cache(crm_db *db)
 	return crm_db_exec(db, "PRAGMA cache_size = -57344");
 }
 
+int crm_db_cache_mb(crm_db *db, int mb)
+{
+	char sql[48];
+
+	snprintf(sql, sizeof sql, "PRAGMA cache_size = -%d", mb * 1024);
+	return crm_db_exec(db, sql);
+}
+
+int crm_db_temp_store(crm_db *db, int store, int *was)
+{
+	char sql[32];
+	int rc = pragma_int(db, "PRAGMA temp_store", was);
+
+	if (rc || *was == store)
+		return rc;
+	snprintf(sql, sizeof sql, "PRAGMA temp_store = %d", store);
+	/* Refused inside a transaction once a temporary table exists. */
+	if (sqlite3_exec(db->h, sql, NULL, NULL, NULL) != SQLITE_OK)
+		*was = store;
+	return CRM_OK;
+}
+
 int crm_db_bulk(crm_db *db)
 {
 	int rc = crm_db_exec(db, "PRAGMA cache_size = -32768");

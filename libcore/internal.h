@@ -250,6 +250,15 @@ typedef int crm_sql_build(crm_buf *sql, const struct crm_entity *e,
 int crm_db_stmt_built(crm_db *db, crm_stmt **st, crm_sql_build *build,
                       const struct crm_entity *e, const struct crm_fielddef *d);
 
+/* Sets the page cache to mb megabytes. */
+int crm_db_cache_mb(crm_db *db, int mb);
+
+/* Moves temporary files (statement journals, sorts, temporary tables)
+ * to store (0 default, 1 files, 2 memory), keeping in *was where they
+ * were.  SQLite refuses inside a transaction once a temporary table
+ * exists: they then stay, and *was says store. */
+int crm_db_temp_store(crm_db *db, int store, int *was);
+
 /* Copies the write-ahead log into the file and truncates it (erasure
  * must leave no old page behind). */
 int crm_db_checkpoint(crm_db *db);

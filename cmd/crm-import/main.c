@@ -307,12 +307,13 @@ static void print_timings(const struct run *run)
 	crm_import_phases(run->imp, phase);
 	fprintf(stderr, "%s: %s mode; seconds: read %.2f, read ahead %.2f (second thread); rows %.2f (",
 	        run->c->prog->name, run->mode, run->read, run->ahead, run->rows);
-	for (int i = CRM_PHASE_OTHER + 1; i < CRM_PHASES; i++) {
+	for (int i = CRM_PHASE_OTHER + 1; i < CRM_PHASE_BUILD; i++) {
 		fprintf(stderr, "%s %.2f, ", crm_phase_names[i], phase[i]);
 		other -= phase[i];
 	}
-	fprintf(stderr, "waiting for rows %.2f, other %.2f), search index and batch %.2f,"
-	        " commit %.2f\n", run->wait, other > 0 ? other : 0, run->end, run->commit);
+	fprintf(stderr, "waiting for rows %.2f, other %.2f), %s %.2f, search index and batch %.2f,"
+	        " commit %.2f\n", run->wait, other > 0 ? other : 0, crm_phase_names[CRM_PHASE_BUILD],
+	        phase[CRM_PHASE_BUILD], run->end - phase[CRM_PHASE_BUILD], run->commit);
 }
 
 /* Whether --mode auto imports the operands in bulk: when they are files

@@ -67,11 +67,12 @@ enum crm_phase {
 	CRM_PHASE_WRITE,     /* storing them, and what follows from them */
 	CRM_PHASE_AUDIT,     /* reading them back into the audit log */
 	CRM_PHASE_INDEX,     /* the search entries of the records created */
+	CRM_PHASE_BUILD,     /* after the rows: the indexes built then (bulk, empty table) */
 	CRM_PHASES
 };
 
 /* "other", "match", "references", "normalise", "write", "audit",
- * "search index". */
+ * "search index", "indexes". */
 extern const char *const crm_phase_names[CRM_PHASES];
 
 enum crm_outcome {

@@ -114,6 +114,43 @@ START_TEST(test_readonly_refuses_writes)
 }
 END_TEST
 
+/* The temporary store as the connection has it. */
+static int temp_store(crm_db *db)
+{
+	crm_stmt *st;
+	int n;
+
+	ck_assert_int_eq(crm_db_stmt(db, &st, "PRAGMA temp_store"), CRM_OK);
+	ck_assert_int_eq(crm_stmt_step(st), CRM_ROW);
+	n = (int)crm_stmt_int(st, 0);
+	crm_stmt_reset(st);
+	return n;
+}
+
+/* The temporary store moves inside a transaction and back; once a
+ * temporary table exists SQLite refuses, and it stays, with nothing to
+ * move back. */
+START_TEST(test_temp_store_moves_unless_refused)
+{
+	crm_db *db;
+	int was = -1;
+
+	ck_assert_int_eq(crm_db_open(&db, path, 0, NULL), CRM_OK);
+	ck_assert_int_eq(crm_db_begin(db, true), CRM_OK);
+	ck_assert_int_eq(crm_db_temp_store(db, 1, &was), CRM_OK);
+	ck_assert_int_eq(was, 0);
+	ck_assert_int_eq(temp_store(db), 1);
+	ck_assert_int_eq(crm_db_temp_store(db, was, &was), CRM_OK);
+	ck_assert_int_eq(temp_store(db), 0);
+	ck_assert_int_eq(crm_db_exec(db, "CREATE TEMP TABLE t(x); INSERT INTO t VALUES (1)"), CRM_OK);
+	ck_assert_int_eq(crm_db_temp_store(db, 2, &was), CRM_OK);
+	ck_assert_int_eq(was, 2);
+	ck_assert_int_eq(temp_store(db), 0);
+	crm_db_rollback(db);
+	crm_db_close(db);
+}
+END_TEST
+
 START_TEST(test_resolve_path_order)
 {
 	char *p;
@@ -267,6 +304,7 @@ Suite *db_suite(void)
 	tcase_add_test(tc, test_newer_schema_is_refused);
 	tcase_add_test(tc, test_older_schema_is_migrated);
 	tcase_add_test(tc, test_readonly_refuses_writes);
+	tcase_add_test(tc, test_temp_store_moves_unless_refused);
 	tcase_add_test(tc, test_resolve_path_order);
 	tcase_add_test(tc, test_check_and_backup);
 	tcase_add_test(tc, test_busy_timeout_from_environment);

@@ -583,6 +583,95 @@ START_TEST(test_statements_compiled_once)
 }
 END_TEST
 
+/* The CREATE INDEX statements of table, in name order, as the import's
+ * own connection sees them (inside its transaction). */
+static char *index_sql(const char *table)
+{
+	crm_stmt *st;
+	char *sql;
+
+	ck_assert_int_eq(crm_db_stmt(db, &st, "SELECT coalesce(group_concat(sql, ';'), '') FROM"
+	                             " (SELECT sql FROM sqlite_master WHERE type = 'index'"
+	                             " AND tbl_name = ?1 AND sql IS NOT NULL ORDER BY name)"), CRM_OK);
+	crm_stmt_bind_text(st, 1, table);
+	ck_assert_int_eq(crm_stmt_step(st), CRM_ROW);
+	sql = strdup(crm_stmt_text(st, 0));
+	crm_stmt_reset(st);
+	return sql;
+}
+
+static int has_index(const char *name)
+{
+	crm_stmt *st;
+	int n;
+
+	ck_assert_int_eq(crm_db_stmt(db, &st, "SELECT count(*) FROM sqlite_master"
+	                             " WHERE type = 'index' AND name = ?1"), CRM_OK);
+	crm_stmt_bind_text(st, 1, name);
+	ck_assert_int_eq(crm_stmt_step(st), CRM_ROW);
+	n = (int)crm_stmt_int(st, 0);
+	crm_stmt_reset(st);
+	return n;
+}
+
+/* Into an empty table a bulk import leaves the indexes that are neither
+ * unique, partial nor a key's to the end, then builds them as they were,
+ * holding every record; the others check and find the rows meanwhile. */
+START_TEST(test_bulk_builds_indexes_after_the_rows)
+{
+	char *before = index_sql("contacts"), *after, pairs[128];
+	int64_t batch;
+
+	begin_bulk();
+	ck_assert(!has_index("contacts_phone") && !has_index("contacts_name_key") &&
+	          !has_index("contacts_created"));
+	ck_assert(has_index("contacts_email_live") && has_index("contacts_gone"));
+	for (int i = 1; i <= 300; i++) {
+		snprintf(pairs, sizeof pairs, "first_name=Ann|last_name=Mo%d|email=a%d@example.org"
+		         "|phone=+49 30 1234%04d", i, i, i);
+		ck_assert_int_eq(row(pairs), CRM_IMPORT_CREATED);
+	}
+	ck_assert_int_eq(row("first_name=Bo|email=A7@Example.org"), CRM_IMPORT_REJECTED);
+	ck_assert_int_eq(crm_import_end(imp, &batch), CRM_OK);
+	after = index_sql("contacts");
+	ck_assert_str_eq(after, before);
+	ck_assert_int_eq(count_of("select count(*) from contacts indexed by contacts_phone"
+	                          " where phone_e164 like '+4930%'"), 300);
+	ck_assert_int_eq(count_of("select count(*) from contacts indexed by contacts_name_key"
+	                          " where name_key > ''"), 300);
+	ck_assert_int_eq(count_of("select count(*) from pragma_integrity_check('contacts')"
+	                          " where integrity_check = 'ok'"), 1);
+	free(before);
+	free(after);
+}
+END_TEST
+
+/* The indexes stay where the rows are looked up by them (a key's), where
+ * building them again would cost more than it saves (a table with
+ * records), in row mode, and after an import rolled back. */
+START_TEST(test_indexes_kept_when_not_empty_or_a_key)
+{
+	struct crm_import_opts by_phone = { .entity = crm_entity_find("contact"), .source = "test",
+	                                    .key = "phone", .bulk = 1 };
+	int64_t batch;
+
+	begin("contact", NULL, CRM_CONFLICT_UPDATE);
+	ck_assert(has_index("contacts_phone") && has_index("contacts_name_key"));
+	begin_with(&by_phone);
+	ck_assert(has_index("contacts_phone") && !has_index("contacts_name_key"));
+	crm_import_free(imp);
+	imp = NULL;
+	crm_db_rollback(db);
+	ck_assert_int_eq(crm_db_begin(db, true), CRM_OK);
+	ck_assert(has_index("contacts_phone") && has_index("contacts_name_key"));
+	begin_bulk();
+	ck_assert_int_eq(row("first_name=Ann|email=ann@example.org"), CRM_IMPORT_CREATED);
+	ck_assert_int_eq(crm_import_end(imp, &batch), CRM_OK);
+	begin_bulk();
+	ck_assert(has_index("contacts_phone") && has_index("contacts_name_key"));
+}
+END_TEST
+
 /* Imports 20,000 people into a new database, in bulk or row by row, and
  * writes its audit log to file out, an entry a line.  The first 10,000
  * are alike, so a bulk import writes their entries 8,192 at a time; then
@@ -708,6 +797,8 @@ Suite *import_suite(void)
 	tcase_add_test(tc, test_rejected_row_leaves_nothing);
 	tcase_add_test(tc, test_bulk_asks_again_after_a_half_way_reject);
 	tcase_add_test(tc, test_statements_compiled_once);
+	tcase_add_test(tc, test_bulk_builds_indexes_after_the_rows);
+	tcase_add_test(tc, test_indexes_kept_when_not_empty_or_a_key);
 	tcase_add_test(tc, test_split_and_unknown_columns);
 	tcase_add_test(tc, test_map_file_errors_name_line_and_column);
 	tcase_add_test(tc, test_undo_restores_and_removes);
