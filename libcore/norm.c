@@ -484,7 +484,15 @@ int crm_email_normalize(char **out, const char *s)
 		rc = crm_error_set(CRM_EDATA, "invalid email address '%s': %s", nfc, why);
 		goto done;
 	}
-	/* Everything past the '@' is lowered with the rest: '@' has no case. */
+	/* Everything past the '@' is lowered with the rest: '@' has no case.
+	 * An address in ASCII, as most are, is lowered where it is. */
+	if (ascii_p(nfc)) {
+		for (char *p = nfc; *p; p++)
+			if (*p >= 'A' && *p <= 'Z')
+				*p = (char)(*p + ('a' - 'A'));
+		*out = nfc;
+		return CRM_OK;
+	}
 	rc = put_lower(&b, nfc, strlen(nfc));
 	if (!rc)
 		*out = crm_buf_detach(&b);

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <utf8proc.h>
+
 #include "crm/error.h"
 #include "crm/norm.h"
 #include "../../libcore/phone_module.h"
@@ -291,6 +293,26 @@ START_TEST(test_email_normalize)
 	norm_is(crm_email_normalize, "\xe2\x80\x8f" "david@example.co.il", "david@example.co.il");
 	norm_is(crm_email_normalize, "da\xe2\x80\x8bvid@example.co.il\xef\xbb\xbf",
 	        "david@example.co.il");
+}
+END_TEST
+
+/* An address in ASCII is lowered as Unicode lowers each of its
+ * characters (utf8proc_tolower), whatever the printable character in it. */
+START_TEST(test_email_ascii_lowered_as_unicode)
+{
+	char in[32], want[32], *out;
+
+	for (int c = 0x21; c < 0x7F; c++) {
+		snprintf(in, sizeof in, "Ab%cZ@Mail.Example.ORG", c);
+		if (crm_email_normalize(&out, in) != CRM_OK) {
+			crm_error_clear();
+			continue;
+		}
+		for (size_t i = 0; i <= strlen(in); i++)
+			want[i] = (char)utf8proc_tolower((unsigned char)in[i]);
+		ck_assert_str_eq(out, want);
+		free(out);
+	}
 }
 END_TEST
 
@@ -606,6 +628,7 @@ Suite *norm_suite(void)
 	suite_add_tcase(s, text);
 	tcase_add_checked_fixture(email, setup, NULL);
 	tcase_add_test(email, test_email_normalize);
+	tcase_add_test(email, test_email_ascii_lowered_as_unicode);
 	tcase_add_test(email, test_email_rejects_malformed);
 	tcase_add_test(email, test_email_key);
 	suite_add_tcase(s, email);
