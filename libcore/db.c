@@ -478,8 +478,7 @@ void crm_db_rollback(crm_db *db)
 	crm_rates_forget(db); /* they may hold what was rolled back */
 }
 
-/* Stores in *out the number a PRAGMA reads. */
-static int pragma_int(crm_db *db, const char *pragma, int *out)
+int crm_db_pragma_int(crm_db *db, const char *pragma, int *out)
 {
 	crm_stmt *st;
 	int rc = crm_db_prepare(db, &st, pragma);
@@ -494,7 +493,7 @@ static int pragma_int(crm_db *db, const char *pragma, int *out)
 
 int crm_db_schema_version(crm_db *db, int *out)
 {
-	return pragma_int(db, "PRAGMA user_version", out);
+	return crm_db_pragma_int(db, "PRAGMA user_version", out);
 }
 
 /* Runs the steps from version from to the current one; inside a
@@ -509,7 +508,7 @@ static int apply_steps(crm_db *db, int from)
 	for (v = from; v < CRM_SCHEMA_VERSION; v++)
 		if ((rc = crm_db_exec(db, crm_schema_steps[v])))
 			return rc;
-	if ((rc = pragma_int(db, "PRAGMA schema_version", &cookie)))
+	if ((rc = crm_db_pragma_int(db, "PRAGMA schema_version", &cookie)))
 		return rc;
 	snprintf(sql, sizeof sql, "PRAGMA schema_version=%d", cookie + 1);
 	if ((rc = crm_db_exec(db, sql)))
@@ -538,16 +537,6 @@ int crm_db_migrate(crm_db *db, int *from)
 	return crm_db_commit(db);
 }
 
-/* 56 MB: the pages a million people's randomly ordered keys (email,
- * phone, name key) touch stay in memory, and writing them took 16-21%
- * less time than with 32 MB, while crm-import's peak stays below 100 MB
- * (89 MB loading 1,000,000 rows, into an empty database and into one of
- * 1,000,000 people). */
-int crm_db_bulk_cache(crm_db *db)
-{
-	return crm_db_exec(db, "PRAGMA cache_size = -57344");
-}
-
 int crm_db_cache_mb(crm_db *db, int mb)
 {
 	char sql[48];
@@ -556,10 +545,19 @@ int crm_db_cache_mb(crm_db *db, int mb)
 	return crm_db_exec(db, sql);
 }
 
+/* 56 MB: the pages a million people's randomly ordered keys (email,
+ * phone, name key) touch stay in memory, and writing them took 16-21%
+ * less time than with 32 MB, while crm-import's peak stays below 100 MB
+ * (89 MB loading 1,000,000 rows into a database of 1,000,000 people). */
+int crm_db_bulk_cache(crm_db *db)
+{
+	return crm_db_cache_mb(db, 56);
+}
+
 int crm_db_temp_store(crm_db *db, int store, int *was)
 {
 	char sql[32];
-	int rc = pragma_int(db, "PRAGMA temp_store", was);
+	int rc = crm_db_pragma_int(db, "PRAGMA temp_store", was);
 
 	if (rc || *was == store)
 		return rc;
@@ -572,7 +570,7 @@ int crm_db_temp_store(crm_db *db, int store, int *was)
 
 int crm_db_bulk(crm_db *db)
 {
-	int rc = crm_db_exec(db, "PRAGMA cache_size = -32768");
+	int rc = crm_db_cache_mb(db, 32);
 
 	/* Pages read through a map of the file, not a system call each. */
 	return rc ? rc : crm_db_exec(db, "PRAGMA mmap_size = 4294967296");
@@ -607,7 +605,7 @@ int crm_db_bulk_wide(crm_db *db)
 {
 	int rc = crm_db_bulk(db);
 
-	return rc ? rc : crm_db_exec(db, "PRAGMA cache_size = -262144");
+	return rc ? rc : crm_db_cache_mb(db, 256);
 }
 
 int crm_db_durable(crm_db *db, bool durable)

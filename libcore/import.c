@@ -31,9 +31,8 @@
 /* Page cache of a bulk import whose indexes on random keys wait for the
  * end (defer_indexes): 32 MB wrote a million people as fast as the 56 MB
  * crm_db_bulk_cache gives for them, and the import's peak went from 92 to
- * 74 MB; while those indexes are built, 8 MB. */
+ * 83 MB. */
 #define ROWS_CACHE_MB 32
-#define SORT_CACHE_MB 8
 /* Marks the name in what the reading-ahead thread made of a row (put_name). */
 #define NAME_AHEAD (-1)
 #define UTF8_AHEAD (-2) /* every name and value of the row is UTF-8 */
@@ -273,89 +272,33 @@ static int key_columns(const crm_import *imp, crm_buf *json)
 	return rc || crm_buf_putc(json, ']') ? crm_error_nomem() : CRM_OK;
 }
 
-/* Appends "name\0sql\0" to imp->deferred for each index defer_indexes
- * leaves to the end. */
-static int list_deferred(crm_import *imp)
-{
-	crm_buf keys = CRM_BUF_INIT;
-	crm_stmt *st;
-	int rc = key_columns(imp, &keys);
-
-	if (!rc)
-		rc = crm_db_stmt(imp->db, &st, "SELECT m.name, m.sql FROM sqlite_master m"
-		                 " JOIN pragma_index_list(?1) l ON l.name = m.name"
-		                 " WHERE m.sql IS NOT NULL AND NOT l.\"unique\" AND NOT l.partial"
-		                 " AND NOT EXISTS (SELECT 1 FROM pragma_index_info(m.name) i"
-		                 " WHERE i.name IN (SELECT value FROM json_each(?2)))");
-	if (!rc) {
-		crm_stmt_bind_text(st, 1, imp->e->table);
-		crm_stmt_bind_text(st, 2, crm_buf_str(&keys));
-		while ((rc = crm_stmt_step(st)) == CRM_ROW)
-			for (int c = 0; c < 2 && rc == CRM_ROW; c++)
-				if (crm_buf_put(&imp->deferred, crm_stmt_text(st, c),
-				                strlen(crm_stmt_text(st, c)) + 1))
-					rc = crm_error_nomem();
-		crm_stmt_reset(st);
-	}
-	crm_buf_free(&keys);
-	return rc < 0 ? rc : CRM_OK;
-}
-
-/* Into an empty table, a bulk import builds the table's other indexes
- * once, after its rows, from their sorted keys: entry by entry, in the
- * random order of emails, phone numbers and names, they took 10-12 s of
- * the 23 s SQLite alone takes to write a million people; built after
- * them, 5 s.  (Into a table of a million, building them again costs
- * more than it saves.)  Kept are the unique indexes (they check the
- * rows), the partial ones (they hold few) and those on a key's column
- * (the rows are looked up by them).  Dropped inside the import's
- * transaction (never outside one): a rollback brings them back. */
+/* Into an empty table, a bulk import builds the table's indexes that no
+ * row is looked up by once, after the rows (dbindex.c): kept are the
+ * unique ones (they check the rows), the partial ones (they hold few) and
+ * those on a key's column.  Into a table of a million, building them
+ * again costs more than it saves. */
 static int defer_indexes(crm_import *imp)
 {
-	crm_buf sql = CRM_BUF_INIT;
+	crm_buf keys = CRM_BUF_INIT;
 	int64_t empty = 0;
 	int rc;
 
 	if (!imp->o.bulk || !imp->db->in_tx || refers_to_itself(imp->e))
 		return CRM_OK;
 	if ((rc = table_number(imp, "SELECT NOT EXISTS (SELECT 1 FROM %s)", &empty)) || !empty ||
-	    (rc = list_deferred(imp)))
+	    (rc = key_columns(imp, &keys)))
 		return rc;
-	for (const char *p = imp->deferred.ptr, *end = p + imp->deferred.len; !rc && p < end;
-	     p += strlen(p) + 1, p += strlen(p) + 1) {
-		crm_buf_clear(&sql);
-		rc = crm_buf_printf(&sql, "DROP INDEX \"%s\"", p) ? crm_error_nomem()
-		     : crm_db_exec(imp->db, crm_buf_str(&sql));
-	}
-	crm_buf_free(&sql);
+	rc = crm_indexes_drop(imp->db, imp->e->table, crm_buf_str(&keys), &imp->deferred);
+	crm_buf_free(&keys);
 	return rc;
 }
 
-/* Builds the indexes defer_indexes dropped, timed as their phase.
- * SQLite sorts their keys in as much memory as the page cache may hold,
- * and its temporary files are in memory for an import (see
- * crm_db_memory_journal): a million people's email keys took 40 MB more
- * than the cache.  The sort goes to a temporary file instead, past the
- * SORT_CACHE_MB the cache is cut to meanwhile.  The reading thread has
- * ended by now: SQLite may sort on a thread of its own beside this one
- * (a fifth less time for a million keys). */
+/* Builds the indexes defer_indexes dropped, timed as their phase. */
 static int build_indexes(crm_import *imp)
 {
-	enum crm_phase was;
-	int rc, store = 0;
+	enum crm_phase was = crm_phase_enter(imp->db, CRM_PHASE_BUILD);
+	int rc = crm_indexes_build(imp->db, &imp->deferred);
 
-	if (!imp->deferred.len)
-		return CRM_OK;
-	was = crm_phase_enter(imp->db, CRM_PHASE_BUILD);
-	if (!(rc = crm_db_temp_store(imp->db, 1, &store)) &&
-	    !(rc = crm_db_cache_mb(imp->db, SORT_CACHE_MB)))
-		rc = crm_db_exec(imp->db, "PRAGMA threads = 1");
-	for (const char *p = imp->deferred.ptr, *end = p + imp->deferred.len; !rc && p < end;
-	     p += strlen(p) + 1, p += strlen(p) + 1)
-		rc = crm_db_exec(imp->db, p + strlen(p) + 1);
-	if (!rc && !(rc = crm_db_exec(imp->db, "PRAGMA threads = 0")) &&
-	    !(rc = crm_db_temp_store(imp->db, store, &store)))
-		rc = crm_db_cache_mb(imp->db, ROWS_CACHE_MB);
 	crm_phase_enter(imp->db, was);
 	return rc;
 }

@@ -250,6 +250,9 @@ typedef int crm_sql_build(crm_buf *sql, const struct crm_entity *e,
 int crm_db_stmt_built(crm_db *db, crm_stmt **st, crm_sql_build *build,
                       const struct crm_entity *e, const struct crm_fielddef *d);
 
+/* Stores in *out the number PRAGMA pragma gives (0 for none). */
+int crm_db_pragma_int(crm_db *db, const char *pragma, int *out);
+
 /* Sets the page cache to mb megabytes. */
 int crm_db_cache_mb(crm_db *db, int mb);
 
@@ -258,6 +261,15 @@ int crm_db_cache_mb(crm_db *db, int mb);
  * were.  SQLite refuses inside a transaction once a temporary table
  * exists: they then stay, and *was says store. */
 int crm_db_temp_store(crm_db *db, int store, int *was);
+
+/* Drops the indexes of table that are neither unique, partial nor on a
+ * column keep (a JSON array of names) lists, appending "name\0sql\0" of
+ * each to *saved for crm_indexes_build; only inside a transaction, whose
+ * rollback brings them back (dbindex.c). */
+int crm_indexes_drop(crm_db *db, const char *table, const char *keep, crm_buf *saved);
+
+/* Builds the indexes crm_indexes_drop saved, from sorted keys. */
+int crm_indexes_build(crm_db *db, const crm_buf *saved);
 
 /* Copies the write-ahead log into the file and truncates it (erasure
  * must leave no old page behind). */

@@ -621,6 +621,7 @@ START_TEST(test_bulk_builds_indexes_after_the_rows)
 {
 	char *before = index_sql("contacts"), *after, pairs[128];
 	int64_t batch;
+	long removed, restored;
 
 	begin_bulk();
 	ck_assert(!has_index("contacts_phone") && !has_index("contacts_name_key") &&
@@ -639,6 +640,15 @@ START_TEST(test_bulk_builds_indexes_after_the_rows)
 	                          " where phone_e164 like '+4930%'"), 300);
 	ck_assert_int_eq(count_of("select count(*) from contacts indexed by contacts_name_key"
 	                          " where name_key > ''"), 300);
+	ck_assert_int_eq(count_of("select count(*) from pragma_integrity_check('contacts')"
+	                          " where integrity_check = 'ok'"), 1);
+	free(after);
+	/* Its undo leaves them as they were. */
+	ck_assert_int_eq(crm_import_undo(db, batch, 0, &removed, &restored), CRM_OK);
+	ck_assert_int_eq(removed, 300);
+	after = index_sql("contacts");
+	ck_assert_str_eq(after, before);
+	ck_assert_int_eq(count_of("select count(*) from contacts"), 0);
 	ck_assert_int_eq(count_of("select count(*) from pragma_integrity_check('contacts')"
 	                          " where integrity_check = 'ok'"), 1);
 	free(before);
