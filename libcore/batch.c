@@ -155,14 +155,16 @@ static void referrers_sql(crm_buf *sql, const struct crm_entity *from, const str
 {
 	/* +m.batch: the record's own entries are found by its index, not by
 	 * going over the whole batch for each record (which made undo grow
-	 * with the square of the batch). */
+	 * with the square of the batch).  The first EXISTS, on no row of the
+	 * loop, is tested once before it: a table with no record (most, after
+	 * a first import) is not joined with every entry of the batch. */
 	crm_buf_printf(sql, " UNION ALL SELECT '%s', r.id, NULL, 'refers to %s ' || r.%s, NULL"
 	               " FROM audit a JOIN %s r ON r.%s = a.entity_id"
-	               " WHERE a.batch = ?1 AND a.entity = '%s' AND a.action = 'add'"
-	               "  AND NOT EXISTS (SELECT 1 FROM audit m WHERE +m.batch = ?1"
-	               "   AND m.entity = '%s' AND m.entity_id = r.id)",
-	               from->name, d->f.ref, d->column, from->table, d->column, d->f.ref,
-	               from->name);
+	               " WHERE EXISTS (SELECT 1 FROM %s) AND a.batch = ?1 AND a.entity = '%s'"
+	               "  AND a.action = 'add' AND NOT EXISTS (SELECT 1 FROM audit m"
+	               "   WHERE +m.batch = ?1 AND m.entity = '%s' AND m.entity_id = r.id)",
+	               from->name, d->f.ref, d->column, from->table, d->column, from->table,
+	               d->f.ref, from->name);
 }
 
 /* Appends to b the records of the batch changed after it: later audit

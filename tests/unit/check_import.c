@@ -309,6 +309,26 @@ START_TEST(test_undo_restores_and_removes)
 }
 END_TEST
 
+/* A record outside the batch that came to name one of its records (a
+ * deal for a person it created) holds the undo back, whether or not its
+ * table held anything at the import. */
+START_TEST(test_undo_refused_by_a_record_that_refers)
+{
+	int64_t batch;
+	long removed, restored;
+
+	begin("contact", NULL, CRM_CONFLICT_SKIP);
+	ck_assert_int_eq(row("email=a@example.org"), CRM_IMPORT_CREATED);
+	ck_assert_int_eq(row("email=b@example.org"), CRM_IMPORT_CREATED);
+	ck_assert_int_eq(crm_import_end(imp, &batch), CRM_OK);
+	ck_assert_int_eq(crm_db_exec(db, "INSERT INTO deals(title, contact_id, created_at, updated_at)"
+	                             " VALUES ('Big one', 2, 'now', 'now')"), CRM_OK);
+	ck_assert_int_eq(crm_import_undo(db, batch, 0, &removed, &restored), CRM_EDATA);
+	ck_assert_ptr_nonnull(strstr(crm_error_message(), "deal 1: refers to contact 2"));
+	ck_assert_int_eq(count_of("select count(*) from contacts"), 2);
+}
+END_TEST
+
 /* A batch of new records is undone set by set with foreign keys off, the
  * undo doing what they would; foreign keys change only between
  * transactions, and an undo that needs them refuses while they are off. */
@@ -812,6 +832,7 @@ Suite *import_suite(void)
 	tcase_add_test(tc, test_split_and_unknown_columns);
 	tcase_add_test(tc, test_map_file_errors_name_line_and_column);
 	tcase_add_test(tc, test_undo_restores_and_removes);
+	tcase_add_test(tc, test_undo_refused_by_a_record_that_refers);
 	tcase_add_test(tc, test_undo_with_foreign_keys_off);
 	tcase_add_test(tc, test_nothing_changed_records_no_batch);
 	tcase_add_test(tc, test_columns_made_ahead_are_the_writes);
