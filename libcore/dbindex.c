@@ -74,19 +74,21 @@ int crm_indexes_drop(crm_db *db, const char *table, const char *keep, crm_buf *s
 
 int crm_indexes_build(crm_db *db, const crm_buf *saved)
 {
-	char sql[48];
-	int rc, store = 0, cache = 0;
+	char restore[64];
+	int rc, end, store = 0, cache = 0;
 
 	if (!saved->len)
 		return CRM_OK;
-	if (!(rc = crm_db_pragma_int(db, "PRAGMA cache_size", &cache)) &&
-	    !(rc = crm_db_temp_store(db, 1, &store)) && !(rc = crm_db_cache_mb(db, SORT_MB)))
-		rc = crm_db_exec(db, "PRAGMA threads = 1");
-	for (const char *p = saved->ptr, *end = p + saved->len; !rc && p < end; p = next(next(p)))
-		rc = crm_db_exec(db, next(p));
-	snprintf(sql, sizeof sql, "PRAGMA cache_size = %d", cache);
-	if (!rc && !(rc = crm_db_exec(db, "PRAGMA threads = 0")) &&
-	    !(rc = crm_db_temp_store(db, store, &store)))
-		rc = crm_db_exec(db, sql);
-	return rc;
+	if ((rc = crm_db_pragma_int(db, "PRAGMA cache_size", &cache)) ||
+	    (rc = crm_db_temp_store(db, 1, &store)))
+		return rc;
+	if (!(rc = crm_db_cache_mb(db, SORT_MB)) && !(rc = crm_db_exec(db, "PRAGMA threads = 1")))
+		for (const char *p = saved->ptr, *e = p + saved->len; !rc && p < e; p = next(next(p)))
+			rc = crm_db_exec(db, next(p));
+	/* Put back whether or not the build went through: the connection
+	 * outlives a failed import. */
+	snprintf(restore, sizeof restore, "PRAGMA threads = 0; PRAGMA cache_size = %d", cache);
+	if (!(end = crm_db_exec(db, restore)))
+		end = crm_db_temp_store(db, store, &store);
+	return rc ? rc : end;
 }

@@ -114,16 +114,12 @@ START_TEST(test_readonly_refuses_writes)
 }
 END_TEST
 
-/* The temporary store as the connection has it. */
-static int temp_store(crm_db *db)
+/* The number a PRAGMA gives, as the connection has it. */
+static int pragma(crm_db *db, const char *sql)
 {
-	crm_stmt *st;
-	int n;
+	int n = -1;
 
-	ck_assert_int_eq(crm_db_stmt(db, &st, "PRAGMA temp_store"), CRM_OK);
-	ck_assert_int_eq(crm_stmt_step(st), CRM_ROW);
-	n = (int)crm_stmt_int(st, 0);
-	crm_stmt_reset(st);
+	ck_assert_int_eq(crm_db_pragma_int(db, sql, &n), CRM_OK);
 	return n;
 }
 
@@ -139,13 +135,43 @@ START_TEST(test_temp_store_moves_unless_refused)
 	ck_assert_int_eq(crm_db_begin(db, true), CRM_OK);
 	ck_assert_int_eq(crm_db_temp_store(db, 1, &was), CRM_OK);
 	ck_assert_int_eq(was, 0);
-	ck_assert_int_eq(temp_store(db), 1);
+	ck_assert_int_eq(pragma(db, "PRAGMA temp_store"), 1);
 	ck_assert_int_eq(crm_db_temp_store(db, was, &was), CRM_OK);
-	ck_assert_int_eq(temp_store(db), 0);
+	ck_assert_int_eq(pragma(db, "PRAGMA temp_store"), 0);
 	ck_assert_int_eq(crm_db_exec(db, "CREATE TEMP TABLE t(x); INSERT INTO t VALUES (1)"), CRM_OK);
 	ck_assert_int_eq(crm_db_temp_store(db, 2, &was), CRM_OK);
 	ck_assert_int_eq(was, 2);
-	ck_assert_int_eq(temp_store(db), 0);
+	ck_assert_int_eq(pragma(db, "PRAGMA temp_store"), 0);
+	crm_db_rollback(db);
+	crm_db_close(db);
+}
+END_TEST
+
+/* A table's indexes dropped and built again come back as they were; a
+ * build that fails puts the page cache, the temporary store and the
+ * sorter's threads back as it found them all the same. */
+START_TEST(test_indexes_dropped_and_built_again)
+{
+	crm_db *db;
+	crm_buf saved = CRM_BUF_INIT, bad = CRM_BUF_INIT;
+
+	ck_assert_int_eq(crm_db_open(&db, path, 0, NULL), CRM_OK);
+	ck_assert_int_eq(crm_db_begin(db, true), CRM_OK);
+	ck_assert_int_eq(crm_db_cache_mb(db, 20), CRM_OK);
+	ck_assert_int_eq(crm_indexes_drop(db, "contacts", "[\"phone_e164\"]", &saved), CRM_OK);
+	ck_assert_ptr_nonnull(memmem(saved.ptr, saved.len, "contacts_name_key", 18));
+	ck_assert_ptr_null(memmem(saved.ptr, saved.len, "contacts_phone", 15));
+	ck_assert_ptr_null(memmem(saved.ptr, saved.len, "contacts_email_live", 20));
+	ck_assert_int_eq(pragma(db, "SELECT count(*) FROM sqlite_master WHERE name = 'contacts_name_key'"), 0);
+	ck_assert_int_eq(crm_indexes_build(db, &saved), CRM_OK);
+	ck_assert_int_eq(pragma(db, "SELECT count(*) FROM sqlite_master WHERE name = 'contacts_name_key'"), 1);
+	crm_buf_put(&bad, "nope\0CREATE INDEX nope ON no_such_table(x)", 44);
+	ck_assert_int_ne(crm_indexes_build(db, &bad), CRM_OK);
+	ck_assert_int_eq(pragma(db, "PRAGMA cache_size"), -20480);
+	ck_assert_int_eq(pragma(db, "PRAGMA temp_store"), 0);
+	ck_assert_int_eq(pragma(db, "PRAGMA threads"), 0);
+	crm_buf_free(&saved);
+	crm_buf_free(&bad);
 	crm_db_rollback(db);
 	crm_db_close(db);
 }
@@ -305,6 +331,7 @@ Suite *db_suite(void)
 	tcase_add_test(tc, test_older_schema_is_migrated);
 	tcase_add_test(tc, test_readonly_refuses_writes);
 	tcase_add_test(tc, test_temp_store_moves_unless_refused);
+	tcase_add_test(tc, test_indexes_dropped_and_built_again);
 	tcase_add_test(tc, test_resolve_path_order);
 	tcase_add_test(tc, test_check_and_backup);
 	tcase_add_test(tc, test_busy_timeout_from_environment);
