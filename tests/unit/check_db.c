@@ -147,25 +147,31 @@ START_TEST(test_temp_store_moves_unless_refused)
 }
 END_TEST
 
+/* Whether index name is among those a drop saved ("name\0sql\0"...). */
+static int saved_has(const crm_buf *saved, const char *name)
+{
+	return memmem(saved->ptr, saved->len, name, strlen(name) + 1) != NULL;
+}
+
 /* A table's indexes dropped and built again come back as they were; a
  * build that fails puts the page cache, the temporary store and the
  * sorter's threads back as it found them all the same. */
 START_TEST(test_indexes_dropped_and_built_again)
 {
 	crm_db *db;
+	static const char bad_sql[] = "nope\0CREATE INDEX nope ON no_such_table(x)";
 	crm_buf saved = CRM_BUF_INIT, bad = CRM_BUF_INIT;
 
 	ck_assert_int_eq(crm_db_open(&db, path, 0, NULL), CRM_OK);
 	ck_assert_int_eq(crm_db_begin(db, true), CRM_OK);
 	ck_assert_int_eq(crm_db_cache_mb(db, 20), CRM_OK);
 	ck_assert_int_eq(crm_indexes_drop(db, "contacts", "[\"phone_e164\"]", &saved), CRM_OK);
-	ck_assert_ptr_nonnull(memmem(saved.ptr, saved.len, "contacts_name_key", 18));
-	ck_assert_ptr_null(memmem(saved.ptr, saved.len, "contacts_phone", 15));
-	ck_assert_ptr_null(memmem(saved.ptr, saved.len, "contacts_email_live", 20));
+	ck_assert(saved_has(&saved, "contacts_name_key"));
+	ck_assert(!saved_has(&saved, "contacts_phone") && !saved_has(&saved, "contacts_email_live"));
 	ck_assert_int_eq(pragma(db, "SELECT count(*) FROM sqlite_master WHERE name = 'contacts_name_key'"), 0);
 	ck_assert_int_eq(crm_indexes_build(db, &saved), CRM_OK);
 	ck_assert_int_eq(pragma(db, "SELECT count(*) FROM sqlite_master WHERE name = 'contacts_name_key'"), 1);
-	crm_buf_put(&bad, "nope\0CREATE INDEX nope ON no_such_table(x)", 44);
+	crm_buf_put(&bad, bad_sql, sizeof bad_sql);
 	ck_assert_int_ne(crm_indexes_build(db, &bad), CRM_OK);
 	ck_assert_int_eq(pragma(db, "PRAGMA cache_size"), -20480);
 	ck_assert_int_eq(pragma(db, "PRAGMA temp_store"), 0);
