@@ -112,6 +112,9 @@ struct crm_import {
 	 * entry yet; created_since of them (index_created). */
 	int64_t index_to;
 	size_t created_since;
+	/* Bulk, into a table that held records: their search entries wait for
+	 * the end (index_created). */
+	int index_late;
 	struct idset written;   /* other records whose search entries need rebuilding */
 	struct idset updated;   /* and whose referrers' entries name them */
 	/* Records created for the references rows name, by entity: companies,
@@ -280,12 +283,9 @@ static int key_columns(const crm_import *imp, crm_buf *json)
 static int defer_indexes(crm_import *imp)
 {
 	crm_buf keys = CRM_BUF_INIT;
-	int64_t empty = 0;
-	int rc;
+	int rc = CRM_OK;
 
-	if (!imp->o.bulk || !imp->db->in_tx || refers_to_itself(imp->e))
-		return CRM_OK;
-	if ((rc = table_number(imp, "SELECT NOT EXISTS (SELECT 1 FROM %s)", &empty)) || !empty ||
+	if (!imp->o.bulk || !imp->db->in_tx || refers_to_itself(imp->e) || imp->index_to ||
 	    (rc = key_columns(imp, &keys)))
 		return rc;
 	rc = crm_indexes_drop(imp->db, imp->e->table, crm_buf_str(&keys), &imp->deferred);
@@ -331,6 +331,7 @@ int crm_import_begin(crm_import **out, crm_db *db, const struct crm_import_opts 
 		rc = next_batch(db, &db->batch);
 	if (!rc)
 		rc = top_id(imp, &imp->index_to);
+	imp->index_late = o->bulk && imp->index_to; /* the table held records */
 	if (!rc)
 		rc = defer_indexes(imp);
 	/* Search entries are written in chunks as records come
@@ -1961,7 +1962,11 @@ static int import_one(crm_import *imp, const struct crm_row *row, struct crm_imp
 /* Writes the search entries of the records created since the last time,
  * REINDEX_CHUNK at a time while the rows still come.  The main thread
  * waits for the reading-ahead one now and then; the index done here fills
- * that time, where at the end it would run alone.  Called outside every
+ * that time, where at the end it would run alone.  Not into a table that
+ * held records (index_late): there the writes are what the import waits
+ * for, and the search entries' pages, written between them, pushed the
+ * indexes' out of the page cache (200,000 people into 1,000,000: writes
+ * 3.3 s, against 3.0 s with the entries all at the end).  Called outside every
  * row's savepoint, so that a row rolled back takes no entries with it.
  * Their ids are those above index_to: no one else writes while the import
  * does, and ids only grow.  Records made for references of the entity's
@@ -1973,7 +1978,7 @@ static int index_created(crm_import *imp)
 	enum crm_phase was;
 	int rc;
 
-	if (imp->created_since < REINDEX_CHUNK)
+	if (imp->created_since < REINDEX_CHUNK || imp->index_late)
 		return CRM_OK;
 	for (size_t i = 0; i < MADE; i++)
 		if (imp->made[i].e == imp->e)

@@ -115,11 +115,12 @@ test_expect_success '--mode takes row, bulk or auto' '
 	expect_exit 2 crm-import contacts --mode fast small.csv 2>err &&
 	grep -q "mode takes row, bulk or auto, not .fast." err
 '
-# Search entries are written 2,048 created records at a time as rows come:
+# Search entries are written 2,048 created records at a time as rows come
+# into an empty table, and all at the end into one that held records:
 # records on both sides of each chunk are found, an order whose last line
 # comes after its entry was written is found by that line, and the two
 # modes still write the same everything.
-test_expect_success 'search entries written in chunks: every record found, a late line too' '
+test_expect_success 'search entries written in chunks or at the end: every record found, a late line too' '
 	{
 		echo "first_name,email"
 		for i in $(seq 1 5000); do echo "Chunk$i,chunk$i@example.org"; done
@@ -130,24 +131,27 @@ test_expect_success 'search entries written in chunks: every record found, a lat
 		for i in $(seq 2 2100); do echo "#$i,buyer@example.org,paid,EUR,1.00,1,1.00,SKU$i"; done
 		echo "#1,buyer@example.org,,EUR,,1,2.00,LATE"
 	} >orders.csv &&
-	for m in row bulk; do
-		cp start.db chunk.$m.db &&
-		crm-import contacts -q --db chunk.$m.db --mode $m chunk.csv &&
-		crm-import purchases -q --db chunk.$m.db --mode $m orders.csv &&
-		content chunk.$m.db >chunk.$m.dump || return 1
-	done &&
-	test_cmp chunk.row.dump chunk.bulk.dump &&
-	for i in 1 2048 2049 4096 4097 5000; do
-		crm-contact list --db chunk.bulk.db -s "chunk$i@" -f first_name -H || return 1
-	done >out &&
-	printf "Chunk%s\n" 1 2048 2049 4096 4097 5000 >expect && test_cmp expect out &&
-	test "$(sqlite3 chunk.bulk.db "SELECT count(*) FROM contacts_fts")" = \
-	     "$(sqlite3 chunk.bulk.db "SELECT count(*) FROM contacts")" &&
-	sqlite3 chunk.bulk.db "INSERT INTO contacts_fts(contacts_fts, rank) VALUES (\"integrity-check\", 1)" &&
-	crm-purchase list --db chunk.bulk.db -s LATE -f order_ref,total -H >out &&
-	printf "#1\t3.00 EUR\n" >expect && test_cmp expect out &&
-	crm-purchase list --db chunk.bulk.db -s SKU2100 -f order_ref -H >out &&
-	echo "#2100" >expect && test_cmp expect out
+	crm-db init -q --db empty.db &&
+	for base in start empty; do
+		for m in row bulk; do
+			cp $base.db chunk.$m.db &&
+			crm-import contacts -q --db chunk.$m.db --mode $m chunk.csv &&
+			crm-import purchases -q --db chunk.$m.db --mode $m orders.csv &&
+			content chunk.$m.db >chunk.$m.dump || return 1
+		done &&
+		test_cmp chunk.row.dump chunk.bulk.dump &&
+		for i in 1 2048 2049 4096 4097 5000; do
+			crm-contact list --db chunk.bulk.db -s "chunk$i@" -f first_name -H || return 1
+		done >out &&
+		printf "Chunk%s\n" 1 2048 2049 4096 4097 5000 >expect && test_cmp expect out &&
+		test "$(sqlite3 chunk.bulk.db "SELECT count(*) FROM contacts_fts")" = \
+		     "$(sqlite3 chunk.bulk.db "SELECT count(*) FROM contacts")" &&
+		sqlite3 chunk.bulk.db "INSERT INTO contacts_fts(contacts_fts, rank) VALUES (\"integrity-check\", 1)" &&
+		crm-purchase list --db chunk.bulk.db -s LATE -f order_ref,total -H >out &&
+		printf "#1\t3.00 EUR\n" >expect && test_cmp expect out &&
+		crm-purchase list --db chunk.bulk.db -s SKU2100 -f order_ref -H >out &&
+		echo "#2100" >expect && test_cmp expect out || return 1
+	done
 '
 test_expect_success 'undo of a bulk batch leaves the database exactly as it was' '
 	cp start.db undo.db && db_rows undo.db >before &&

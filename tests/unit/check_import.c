@@ -133,6 +133,20 @@ static long count_of(const char *sql)
 	return atol(buf);
 }
 
+/* The people's search entries, as the import's own connection sees them
+ * (inside its transaction, which count_of would end). */
+static long search_entries(void)
+{
+	crm_stmt *st;
+	long n;
+
+	ck_assert_int_eq(crm_db_stmt(db, &st, "SELECT count(*) FROM contacts_fts"), CRM_OK);
+	ck_assert_int_eq(crm_stmt_step(st), CRM_ROW);
+	n = (long)crm_stmt_int(st, 0);
+	crm_stmt_reset(st);
+	return n;
+}
+
 START_TEST(test_key_must_be_indexed)
 {
 	struct crm_import_opts o = { .entity = crm_entity_find("contact"), .key = "city" };
@@ -575,6 +589,30 @@ START_TEST(test_search_entries_of_every_record_written)
 }
 END_TEST
 
+/* Into an empty table, a bulk import writes the search entries of the
+ * records it creates 2,048 at a time as the rows come; into one that held
+ * records, all at its end: the same entries, later. */
+START_TEST(test_search_entries_wait_when_the_table_held_records)
+{
+	char pairs[64];
+	int64_t batch;
+
+	for (int held = 0; held <= 1; held++) {
+		begin_bulk();
+		for (int i = 1; i <= 2100; i++) {
+			snprintf(pairs, sizeof pairs, "first_name=Ann|last_name=Mo%d", held * 2100 + i);
+			ck_assert_int_eq(row(pairs), CRM_IMPORT_CREATED);
+		}
+		ck_assert_int_eq(search_entries(), held ? 2100 : 2048);
+		ck_assert_int_eq(crm_import_end(imp, &batch), CRM_OK);
+		ck_assert_int_eq(search_entries(), 2100 * (held + 1));
+	}
+	ck_assert_int_eq(count_of("select count(*) from contacts c join contacts_fts f"
+	                          " on f.rowid = c.id where f.name = 'Ann Mo' || c.id"
+	                          " || ' ann mo' || c.id"), 4200);
+}
+END_TEST
+
 /* An import compiles its statements once: past its first rows, rows of
  * the shapes seen (a new company or an existing one, tags, a note, a
  * phone number), across chunks of search entries, compile none, however
@@ -826,6 +864,7 @@ Suite *import_suite(void)
 	tcase_add_test(tc, test_fallback_keys_for_companies);
 	tcase_add_test(tc, test_rejected_row_leaves_nothing);
 	tcase_add_test(tc, test_bulk_asks_again_after_a_half_way_reject);
+	tcase_add_test(tc, test_search_entries_wait_when_the_table_held_records);
 	tcase_add_test(tc, test_statements_compiled_once);
 	tcase_add_test(tc, test_bulk_builds_indexes_after_the_rows);
 	tcase_add_test(tc, test_indexes_kept_when_not_empty_or_a_key);
