@@ -54,6 +54,9 @@ struct crm_db {
 	 * they were built for (record.c). */
 	struct crm_shape *shapes;
 	unsigned shapes_next;
+	/* Statement texts composed for a shape not kept: an import's rows
+	 * after its first ones compose none (check_import). */
+	unsigned long composed;
 	char *path;
 	char *user;
 	char *program;

@@ -291,6 +291,7 @@ static const char *shape_put(crm_db *db, const struct shape_key *k, const char *
 
 	if (!db->shapes && !(db->shapes = calloc(SHAPES, sizeof *db->shapes)))
 		return sql;
+	db->composed++;
 	s = &db->shapes[db->shapes_next++ % SHAPES];
 	shape_clear(s);
 	s->n = key_fields(k);

@@ -613,14 +613,14 @@ START_TEST(test_search_entries_wait_when_the_table_held_records)
 }
 END_TEST
 
-/* An import compiles its statements once: past its first rows, rows of
- * the shapes seen (a new company or an existing one, tags, a note, a
- * phone number), across chunks of search entries, compile none, however
- * many they are. */
+/* An import composes and compiles its statements once: past its first
+ * rows, rows of the shapes seen (a new company or an existing one, tags,
+ * a note, a phone number), across chunks of search entries, compose no
+ * SQL text and compile none, however many they are. */
 START_TEST(test_statements_compiled_once)
 {
 	char pairs[256];
-	unsigned long warm = 0;
+	unsigned long warm = 0, composed = 0;
 
 	for (int bulk = 0; bulk <= 1; bulk++) {
 		struct crm_import_opts o = { .entity = crm_entity_find("contact"), .source = "test",
@@ -631,12 +631,16 @@ START_TEST(test_statements_compiled_once)
 			snprintf(pairs, sizeof pairs, "first_name=Ann|last_name=Mo%d|email=a%d.%d@example.org"
 			         "|company=Firm %d|phone=030 1234%04d|country=DE|tags=t%d|notes=n%d",
 			         i, bulk, i, i % 4000, i, i % 3, i);
-			if (i == 2500)
+			if (i == 2500) {
 				warm = db->compiled;
+				composed = db->composed;
+			}
 			ck_assert_int_eq(row(pairs), CRM_IMPORT_CREATED);
 		}
 		ck_assert_msg(db->compiled == warm, "%s: %lu statements compiled for rows 2500-7000",
 		              bulk ? "bulk" : "row by row", db->compiled - warm);
+		ck_assert_msg(db->composed == composed, "%s: %lu statement texts composed for rows"
+		              " 2500-7000", bulk ? "bulk" : "row by row", db->composed - composed);
 	}
 }
 END_TEST
