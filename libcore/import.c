@@ -285,6 +285,7 @@ static int defer_indexes(crm_import *imp)
 	crm_buf keys = CRM_BUF_INIT;
 	int rc = CRM_OK;
 
+	/* index_to, the table's top id, is 0 when it holds no record. */
 	if (!imp->o.bulk || !imp->db->in_tx || refers_to_itself(imp->e) || imp->index_to ||
 	    (rc = key_columns(imp, &keys)))
 		return rc;
@@ -1966,8 +1967,9 @@ static int import_one(crm_import *imp, const struct crm_row *row, struct crm_imp
  * held records (index_late): there the writes are what the import waits
  * for, and the search entries' pages, written between them, pushed the
  * indexes' out of the page cache (200,000 people into 1,000,000: writes
- * 3.3 s, against 3.0 s with the entries all at the end).  Called outside every
- * row's savepoint, so that a row rolled back takes no entries with it.
+ * 3.3 s, against 3.0 s with the entries all at the end).  Called outside
+ * every row's savepoint, so that a row rolled back takes no entries with
+ * it.
  * Their ids are those above index_to: no one else writes while the import
  * does, and ids only grow.  Records made for references of the entity's
  * own kind would be among them, so then all are left to the end. */
