@@ -478,10 +478,10 @@ void crm_db_rollback(crm_db *db)
 	crm_rates_forget(db); /* they may hold what was rolled back */
 }
 
-int crm_db_pragma_int(crm_db *db, const char *pragma, int *out)
+int crm_db_int(crm_db *db, const char *sql, int *out)
 {
 	crm_stmt *st;
-	int rc = crm_db_prepare(db, &st, pragma);
+	int rc = crm_db_prepare(db, &st, sql);
 
 	if (rc)
 		return rc;
@@ -493,7 +493,7 @@ int crm_db_pragma_int(crm_db *db, const char *pragma, int *out)
 
 int crm_db_schema_version(crm_db *db, int *out)
 {
-	return crm_db_pragma_int(db, "PRAGMA user_version", out);
+	return crm_db_int(db, "PRAGMA user_version", out);
 }
 
 /* Runs the steps from version from to the current one; inside a
@@ -508,7 +508,7 @@ static int apply_steps(crm_db *db, int from)
 	for (v = from; v < CRM_SCHEMA_VERSION; v++)
 		if ((rc = crm_db_exec(db, crm_schema_steps[v])))
 			return rc;
-	if ((rc = crm_db_pragma_int(db, "PRAGMA schema_version", &cookie)))
+	if ((rc = crm_db_int(db, "PRAGMA schema_version", &cookie)))
 		return rc;
 	snprintf(sql, sizeof sql, "PRAGMA schema_version=%d", cookie + 1);
 	if ((rc = crm_db_exec(db, sql)))
@@ -557,7 +557,7 @@ int crm_db_bulk_cache(crm_db *db)
 int crm_db_temp_store(crm_db *db, int store, int *was)
 {
 	char sql[32];
-	int rc = crm_db_pragma_int(db, "PRAGMA temp_store", was);
+	int rc = crm_db_int(db, "PRAGMA temp_store", was);
 
 	if (rc || *was == store)
 		return rc;

@@ -79,7 +79,7 @@ int crm_indexes_build(crm_db *db, const crm_buf *saved)
 
 	if (!saved->len)
 		return CRM_OK;
-	if ((rc = crm_db_pragma_int(db, "PRAGMA cache_size", &cache)) ||
+	if ((rc = crm_db_int(db, "PRAGMA cache_size", &cache)) ||
 	    (rc = crm_db_temp_store(db, 1, &store)))
 		return rc;
 	if (!(rc = crm_db_cache_mb(db, SORT_MB)) && !(rc = crm_db_exec(db, "PRAGMA threads = 1")))

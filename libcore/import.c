@@ -228,29 +228,24 @@ static int next_batch(crm_db *db, int64_t *id)
 	return rc < 0 ? rc : CRM_OK;
 }
 
-/* The number query (a format naming the import's table once) gives. */
-static int table_number(crm_import *imp, const char *query, int64_t *n)
+/* The highest id the import's entity holds, 0 for none: the records the
+ * import creates come above it.  Cached: index_created asks again after
+ * every chunk. */
+static int top_id(crm_import *imp, int64_t *id)
 {
 	crm_buf sql = CRM_BUF_INIT;
 	crm_stmt *st;
 	int rc;
 
-	if (crm_buf_printf(&sql, query, imp->e->table))
+	if (crm_buf_printf(&sql, "SELECT coalesce(max(id), 0) FROM %s", imp->e->table))
 		return crm_error_nomem();
 	if (!(rc = crm_db_stmt(imp->db, &st, crm_buf_str(&sql)))) {
 		rc = crm_stmt_step(st);
-		*n = crm_stmt_int(st, 0);
+		*id = crm_stmt_int(st, 0);
 		crm_stmt_reset(st);
 	}
 	crm_buf_free(&sql);
 	return rc < 0 ? rc : CRM_OK;
-}
-
-/* The highest id the import's entity holds, 0 for none: the records the
- * import creates come above it. */
-static int top_id(crm_import *imp, int64_t *id)
-{
-	return table_number(imp, "SELECT coalesce(max(id), 0) FROM %s", id);
 }
 
 /* Whether a field of e refers to records of e itself: its rows would

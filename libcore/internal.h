@@ -253,8 +253,9 @@ typedef int crm_sql_build(crm_buf *sql, const struct crm_entity *e,
 int crm_db_stmt_built(crm_db *db, crm_stmt **st, crm_sql_build *build,
                       const struct crm_entity *e, const struct crm_fielddef *d);
 
-/* Stores in *out the number PRAGMA pragma gives (0 for none). */
-int crm_db_pragma_int(crm_db *db, const char *pragma, int *out);
+/* Stores in *out the number statement sql gives (0 for no row): a
+ * PRAGMA's, a count.  Compiled each time, not cached. */
+int crm_db_int(crm_db *db, const char *sql, int *out);
 
 /* Sets the page cache to mb megabytes. */
 int crm_db_cache_mb(crm_db *db, int mb);

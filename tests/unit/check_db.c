@@ -114,12 +114,12 @@ START_TEST(test_readonly_refuses_writes)
 }
 END_TEST
 
-/* The number a PRAGMA gives, as the connection has it. */
-static int pragma(crm_db *db, const char *sql)
+/* The number a PRAGMA or count gives, as the connection sees it. */
+static int number(crm_db *db, const char *sql)
 {
 	int n = -1;
 
-	ck_assert_int_eq(crm_db_pragma_int(db, sql, &n), CRM_OK);
+	ck_assert_int_eq(crm_db_int(db, sql, &n), CRM_OK);
 	return n;
 }
 
@@ -135,13 +135,13 @@ START_TEST(test_temp_store_moves_unless_refused)
 	ck_assert_int_eq(crm_db_begin(db, true), CRM_OK);
 	ck_assert_int_eq(crm_db_temp_store(db, 1, &was), CRM_OK);
 	ck_assert_int_eq(was, 0);
-	ck_assert_int_eq(pragma(db, "PRAGMA temp_store"), 1);
+	ck_assert_int_eq(number(db, "PRAGMA temp_store"), 1);
 	ck_assert_int_eq(crm_db_temp_store(db, was, &was), CRM_OK);
-	ck_assert_int_eq(pragma(db, "PRAGMA temp_store"), 0);
+	ck_assert_int_eq(number(db, "PRAGMA temp_store"), 0);
 	ck_assert_int_eq(crm_db_exec(db, "CREATE TEMP TABLE t(x); INSERT INTO t VALUES (1)"), CRM_OK);
 	ck_assert_int_eq(crm_db_temp_store(db, 2, &was), CRM_OK);
 	ck_assert_int_eq(was, 2);
-	ck_assert_int_eq(pragma(db, "PRAGMA temp_store"), 0);
+	ck_assert_int_eq(number(db, "PRAGMA temp_store"), 0);
 	crm_db_rollback(db);
 	crm_db_close(db);
 }
@@ -168,14 +168,14 @@ START_TEST(test_indexes_dropped_and_built_again)
 	ck_assert_int_eq(crm_indexes_drop(db, "contacts", "[\"phone_e164\"]", &saved), CRM_OK);
 	ck_assert(saved_has(&saved, "contacts_name_key"));
 	ck_assert(!saved_has(&saved, "contacts_phone") && !saved_has(&saved, "contacts_email_live"));
-	ck_assert_int_eq(pragma(db, "SELECT count(*) FROM sqlite_master WHERE name = 'contacts_name_key'"), 0);
+	ck_assert_int_eq(number(db, "SELECT count(*) FROM sqlite_master WHERE name = 'contacts_name_key'"), 0);
 	ck_assert_int_eq(crm_indexes_build(db, &saved), CRM_OK);
-	ck_assert_int_eq(pragma(db, "SELECT count(*) FROM sqlite_master WHERE name = 'contacts_name_key'"), 1);
+	ck_assert_int_eq(number(db, "SELECT count(*) FROM sqlite_master WHERE name = 'contacts_name_key'"), 1);
 	crm_buf_put(&bad, bad_sql, sizeof bad_sql);
 	ck_assert_int_ne(crm_indexes_build(db, &bad), CRM_OK);
-	ck_assert_int_eq(pragma(db, "PRAGMA cache_size"), -20480);
-	ck_assert_int_eq(pragma(db, "PRAGMA temp_store"), 0);
-	ck_assert_int_eq(pragma(db, "PRAGMA threads"), 0);
+	ck_assert_int_eq(number(db, "PRAGMA cache_size"), -20480);
+	ck_assert_int_eq(number(db, "PRAGMA temp_store"), 0);
+	ck_assert_int_eq(number(db, "PRAGMA threads"), 0);
 	crm_buf_free(&saved);
 	crm_buf_free(&bad);
 	crm_db_rollback(db);
