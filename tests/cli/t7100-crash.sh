@@ -24,24 +24,43 @@ test_expect_success 'setup: a database and a file of 3000 people' '
 	crm-db init >/dev/null &&
 	crm-contact add -q --first-name Ada --email ada@example.org >/dev/null &&
 	"$TOP/bench/gen-people" 3000 >people.csv &&
-	cp "$CRM_DB" base.db
+	cp "$CRM_DB" base.db &&
+	crm-db init -q --db empty.db >/dev/null
 '
-for mode in row bulk; do
-	test_expect_success "crm-import --mode $mode killed $ROUNDS times: each time all or nothing, check passes" '
+# indexes DB: the names and statements of DB's indexes.
+indexes() {
+	sqlite3 "$1" "SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name"
+}
+# Into base.db (one person) and, in bulk mode, into empty.db: there the
+# import drops the indexes the rows are not looked up by and builds them
+# after the rows, which a kill must not leave half done.  The kills fall
+# at random over the time one whole import takes here, and a little
+# after it, so that they come in the rows, the build and the commit.
+for run in "row base" "bulk base" "bulk empty"; do
+	set -- $run
+	mode=$1 base=$2
+	test_expect_success "crm-import --mode $mode into $base.db killed $ROUNDS times: each time all or nothing, check passes" '
+		indexes $base.db >indexes.before &&
+		rm -f kill.db kill.db-wal kill.db-shm && cp $base.db kill.db &&
+		t0=$(date +%s%N) &&
+		crm-import contacts -q --mode $mode --db kill.db people.csv &&
+		ms=$((($(date +%s%N) - t0) / 1000000 * 6 / 5 + 1)) &&
 		for ((i = 1; i <= ROUNDS; i++)); do
 			# (Not "cp ... && crm-import ... &": that would background, and
 			# kill, a subshell, not crm-import.)
-			rm -f kill.db kill.db-wal kill.db-shm && cp base.db kill.db || exit 1
+			rm -f kill.db kill.db-wal kill.db-shm && cp $base.db kill.db || exit 1
 			crm-import contacts -q --mode $mode --db kill.db people.csv & pid=$!
-			sleep "0.$((RANDOM % 10))$((RANDOM % 10))"
+			r=$(((RANDOM * 32768 + RANDOM) % ms))
+			sleep "$((r / 1000)).$(printf %03d $((r % 1000)))"
 			kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
 			crm-db check --db kill.db >/dev/null || { echo "round $i: check failed"; exit 1; }
+			indexes kill.db | cmp -s indexes.before - || { echo "round $i: indexes differ"; exit 1; }
 			n=$(present people.csv kill.db)
 			test "$n" -eq 0 || test "$n" -eq 3000 || { echo "round $i: $n of 3000 imported"; exit 1; }
 			echo "round $i: $n"
 			whole=$((${whole:-0} + (n > 0)))
 		done &&
-		report "crm-import --mode $mode of 3000 rows killed $ROUNDS times: $((ROUNDS - whole)) left nothing, $whole had committed; crm-db check passed each time"
+		report "crm-import --mode $mode of 3000 rows into $base.db killed $ROUNDS times: $((ROUNDS - whole)) left nothing, $whole had committed; crm-db check passed and the indexes were as before each time"
 	'
 done
 test_expect_success 'setup: a database with duplicates to merge' '
