@@ -29,7 +29,7 @@ test_expect_success 'a bad config names file, line and column' '
 test_expect_success 'info reports schema version and row counts' '
 	crm-contact add --first-name Ada >/dev/null &&
 	crm-db info >out &&
-	grep -q "^schema_version	14$" out && grep -q "^rows.contacts	1$" out
+	grep -q "^schema_version	15$" out && grep -q "^rows.contacts	1$" out
 '
 # SQLite finds the rows that refer to a deleted record through an index
 # on the referring column, or by reading the whole table: a record
@@ -67,11 +67,11 @@ test_expect_success 'audit shows who changed what' '
 test_expect_code 2 'audit rejects an unknown entity' 'crm-db audit --entity ghost'
 test_expect_success 'an older schema is migrated automatically' '
 	rm -f old.db && sqlite3 old.db "pragma user_version=0" &&
-	crm-contact list --db old.db -H; test "$(sqlite3 old.db "pragma user_version")" = 14
+	crm-contact list --db old.db -H; test "$(sqlite3 old.db "pragma user_version")" = 15
 '
 test_expect_success 'migrating from version 3 indexes names in their fold' '
 	rm -f v3.db* && sqlite3 v3.db <"$TOP/tests/cli/data/schema-v3.sql" &&
-	crm-db migrate --db v3.db 2>err && grep -q "migrated schema version 3 to 14" err &&
+	crm-db migrate --db v3.db 2>err && grep -q "migrated schema version 3 to 15" err &&
 	crm-contact list --db v3.db --search karimova -f id -H >out && echo 1 >expect && test_cmp expect out &&
 	crm-db check --db v3.db >/dev/null
 '
@@ -90,11 +90,24 @@ for db in crm.db v3.db; do
 		test \"\$(sqlite3 $db 'PRAGMA integrity_check')\" = ok
 	"
 done
+# Schema step 15 has every search index merge its segments sixteen at a
+# time, in a new file and in one migrated.
+for db in crm.db v3.db; do
+	test_expect_success "$db: every search index merges sixteen segments at a time" "
+		sqlite3 $db \"SELECT name FROM sqlite_schema WHERE sql LIKE 'CREATE VIRTUAL TABLE%fts5%'\" >tables &&
+		test \$(wc -l <tables) = 9 &&
+		while read -r t; do
+			echo \"\$t 16\" >expect &&
+			sqlite3 $db \"SELECT '\$t', v FROM \${t}_config WHERE k = 'automerge'\" | tr '|' ' ' >out &&
+			test_cmp expect out || return 1
+		done <tables
+	"
+done
 test_expect_success 'migrate refuses --read-only' '
 	expect_exit 2 crm-db migrate --read-only 2>err && grep -q "drop --read-only" err
 '
 test_expect_success 'migrate reports a current schema' '
-	crm-db migrate 2>err && grep -q "schema version 14 is current" err
+	crm-db migrate 2>err && grep -q "schema version 15 is current" err
 '
 test_expect_success 'a newer schema is a clear error' '
 	cp "$CRM_DB" new.db && sqlite3 new.db "pragma user_version=99" &&
