@@ -684,24 +684,36 @@ char *crm_schema_check_lists(const char *sql)
 	return crm_buf_detach(&b);
 }
 
-/* FTS5 merges the segments of a search index four at a time by default;
- * an import writes its entries a chunk of 2,048 records at a time, each
- * chunk a segment, and a million people's entries took 12.5-14.7 s to
- * write.  Sixteen at a time (FTS5's most) merges each entry fewer times:
- * 11.5-11.7 s, close to the 9.5 s of one statement writing them all;
- * 200,000 people's, 2.2-2.9 s before and 2.0-2.2 s after.  A search then
- * reads more segments (at most fifteen a level): among a million people,
- * still under 10 ms. */
+/* FTS5 merges the segments of a search index four at a time by default,
+ * and all of a level at once (crisismerge) when it holds sixteen.  An
+ * import writes its entries a chunk of 2,048 records at a time, each chunk
+ * a segment: writing 200,000 people's entries so took 12.5 billion
+ * instructions (callgrind), and 9.4 billion merging sixteen at a time
+ * (FTS5's most), all at once only at 64.  With all at once at 16, every
+ * merge was whole, inside the statement that set it off: 9.6 billion, but
+ * an undo of a million people, whose statement journals are kept in
+ * memory, peaked at 166 MB rather than 84.  A search reads more segments
+ * (at most fifteen a level, as a rule): among a million people, still
+ * under 10 ms. */
 static const char step15[] =
 	"INSERT INTO contacts_fts(contacts_fts, rank) VALUES ('automerge', 16);"
+	"INSERT INTO contacts_fts(contacts_fts, rank) VALUES ('crisismerge', 64);"
 	"INSERT INTO companies_fts(companies_fts, rank) VALUES ('automerge', 16);"
+	"INSERT INTO companies_fts(companies_fts, rank) VALUES ('crisismerge', 64);"
 	"INSERT INTO deals_fts(deals_fts, rank) VALUES ('automerge', 16);"
+	"INSERT INTO deals_fts(deals_fts, rank) VALUES ('crisismerge', 64);"
 	"INSERT INTO tasks_fts(tasks_fts, rank) VALUES ('automerge', 16);"
+	"INSERT INTO tasks_fts(tasks_fts, rank) VALUES ('crisismerge', 64);"
 	"INSERT INTO tickets_fts(tickets_fts, rank) VALUES ('automerge', 16);"
+	"INSERT INTO tickets_fts(tickets_fts, rank) VALUES ('crisismerge', 64);"
 	"INSERT INTO articles_fts(articles_fts, rank) VALUES ('automerge', 16);"
+	"INSERT INTO articles_fts(articles_fts, rank) VALUES ('crisismerge', 64);"
 	"INSERT INTO responses_fts(responses_fts, rank) VALUES ('automerge', 16);"
+	"INSERT INTO responses_fts(responses_fts, rank) VALUES ('crisismerge', 64);"
 	"INSERT INTO purchases_fts(purchases_fts, rank) VALUES ('automerge', 16);"
-	"INSERT INTO campaigns_fts(campaigns_fts, rank) VALUES ('automerge', 16);";
+	"INSERT INTO purchases_fts(purchases_fts, rank) VALUES ('crisismerge', 64);"
+	"INSERT INTO campaigns_fts(campaigns_fts, rank) VALUES ('automerge', 16);"
+	"INSERT INTO campaigns_fts(campaigns_fts, rank) VALUES ('crisismerge', 64);";
 
 const char *const crm_schema_steps[CRM_SCHEMA_VERSION] = {
 	step1,
