@@ -694,7 +694,9 @@ char *crm_schema_check_lists(const char *sql)
  * an undo of a million people, whose statement journals are kept in
  * memory, peaked at 166 MB rather than 84.  A search reads more segments
  * (at most fifteen a level, as a rule): among a million people, still
- * under 10 ms. */
+ * under 10 ms.  FTS5 takes these settings only after its table is made,
+ * so a search index a later step makes sets them too (t3000 checks that
+ * every one has them). */
 static const char step15[] =
 	"INSERT INTO contacts_fts(contacts_fts, rank) VALUES ('automerge', 16);"
 	"INSERT INTO contacts_fts(contacts_fts, rank) VALUES ('crisismerge', 64);"

@@ -94,7 +94,7 @@ done
 # time, and all of a level at once only at 64, in a new file and in one
 # migrated.
 for db in crm.db v3.db; do
-	test_expect_success "$db: every search index merges sixteen segments at a time" "
+	test_expect_success "$db: every search index merges sixteen segments at a time, a whole level at 64" "
 		sqlite3 $db \"SELECT name FROM sqlite_schema WHERE sql LIKE 'CREATE VIRTUAL TABLE%fts5%'\" >tables &&
 		test \$(wc -l <tables) = 9 &&
 		while read -r t; do
