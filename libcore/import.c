@@ -10,6 +10,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,9 +82,12 @@ struct idset {
 	size_t n;
 };
 
-/* What the reading-ahead thread knows of the columns (crm_import_ahead):
- * its own table, as the import's grows on the writing thread. */
+/* What the reading-ahead threads know of the columns (crm_import_ahead):
+ * their own table, as the import's grows on the writing thread, and
+ * theirs grows as they meet columns (a JSON Lines row may bring new ones),
+ * under the lock. */
 struct ahead {
+	pthread_mutex_t lock;
 	char **names;
 	int *field; /* the entity's field the column fills, or -1 */
 	size_t n;
@@ -318,6 +322,7 @@ int crm_import_begin(crm_import **out, crm_db *db, const struct crm_import_opts 
 	imp->rs.val = calloc(imp->e->nfields, sizeof *imp->rs.val);
 	imp->rs.ready = calloc(imp->e->nfields, sizeof *imp->rs.ready);
 	imp->refs = crm_memo_new(REF_SLOTS);
+	pthread_mutex_init(&imp->ahead.lock, NULL);
 	for (const char *const *p = imp->e->name_parts; p && *p && imp->ahead.nname < NAME_PARTS; p++)
 		imp->ahead.name_field[imp->ahead.nname++] = (int)field_index(imp, *p);
 	db->phases = o->timed ? calloc(1, sizeof *db->phases) : NULL;
@@ -2008,9 +2013,10 @@ int crm_import_row(crm_import *imp, const struct crm_row *row, struct crm_import
 	return index_created(imp);
 }
 
-/* The field column name fills, as the reading-ahead thread sees it: the
- * mapping file, else the names and synonyms; -1 for none. */
-static int ahead_field(crm_import *imp, const char *name)
+/* The field column name fills, as the reading-ahead threads see it
+ * (a->lock held): the mapping file, else the names and synonyms; -1 for
+ * none. */
+static int find_ahead_field(crm_import *imp, const char *name)
 {
 	struct ahead *a = &imp->ahead;
 	struct crm_target t;
@@ -2029,6 +2035,16 @@ static int ahead_field(crm_import *imp, const char *name)
 	target_of(imp, name, &t);
 	a->field[a->n] = t.kind == CRM_TO_FIELD ? (int)field_index(imp, t.name) : -1;
 	return a->field[a->n++];
+}
+
+static int ahead_field(crm_import *imp, const char *name)
+{
+	int f;
+
+	pthread_mutex_lock(&imp->ahead.lock);
+	f = find_ahead_field(imp, name);
+	pthread_mutex_unlock(&imp->ahead.lock);
+	return f;
 }
 
 void crm_import_ahead(void *arg, const struct crm_row *row, crm_buf *out)
@@ -2179,5 +2195,6 @@ void crm_import_free(crm_import *imp)
 		free(imp->ahead.names[i]);
 	free(imp->ahead.names);
 	free(imp->ahead.field);
+	pthread_mutex_destroy(&imp->ahead.lock);
 	free(imp);
 }

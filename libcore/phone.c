@@ -119,12 +119,13 @@ static int e164_memo(const char *s, const char *region, char *buf, size_t size)
 
 	if (plain_digits(s, digits))
 		s = digits;
+	/* The key is made outside the lock: several threads read ahead. */
+	if (asprintf(&key, "%s\x1f%s", region ? region : "", s) < 0)
+		key = NULL;
 	pthread_mutex_lock(&lock);
 	if (!memo)
 		memo = crm_memo_new(MEMO_SLOTS);
-	if (memo && asprintf(&key, "%s\x1f%s", region ? region : "", s) < 0)
-		key = NULL;
-	if (key && (v = crm_memo_get(memo, key)))
+	if (key && memo && (v = crm_memo_get(memo, key)))
 		snprintf(buf, size, "%s", v);
 	pthread_mutex_unlock(&lock);
 	if (v) {
@@ -135,7 +136,8 @@ static int e164_memo(const char *s, const char *region, char *buf, size_t size)
 	if (key && (status == CRM_PHONE_OK || status == CRM_PHONE_INVALID)) {
 		pthread_mutex_lock(&lock);
 		/* Out of memory only loses the shortcut. */
-		crm_memo_put(memo, key, status == CRM_PHONE_OK ? buf : "");
+		if (memo)
+			crm_memo_put(memo, key, status == CRM_PHONE_OK ? buf : "");
 		pthread_mutex_unlock(&lock);
 	}
 	free(key);

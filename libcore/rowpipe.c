@@ -1,10 +1,13 @@
-/* rowpipe.c - reading rows on a second thread; see rowpipe.h.
+/* rowpipe.c - reading rows on threads of their own; see rowpipe.h.
  *
- * A ring of CRM_ROWPIPE_ROWS slots: the thread fills the slot after the
- * last one filled while one is free, and the rows waiting hold less than
- * CRM_ROWPIPE_BYTES; the caller empties them in order.  Each slot owns a
- * copy of its row in one buffer, so the reader may go on to the next
- * while the caller writes this one.
+ * A ring of CRM_ROWPIPE_ROWS slots.  A thread takes the slot after the
+ * last one taken while one is free and the rows ready hold less than
+ * CRM_ROWPIPE_BYTES, reads the next row into it, and prepares it.  Reading
+ * is one thread at a time (the reader is a stream, and the slots must
+ * follow it); preparing, the costly part, is not.  The caller empties the
+ * slots in order, each once it is ready.  Each slot owns a copy of its row
+ * in one buffer, so the threads may go on to the next while the caller
+ * writes this one.
  */
 #include <pthread.h>
 #include <stdint.h>
@@ -32,23 +35,27 @@ struct slot {
 	crm_buf data;      /* names and values, each ending in a NUL */
 	crm_buf ahead;     /* what the preparation made of the row */
 	size_t bytes;      /* what the slot holds for the row */
+	int ready;         /* read and prepared; the caller may take it */
 };
 
 struct crm_rowpipe {
 	crm_reader *r;
 	crm_rowpipe_prep *prep;
 	void *arg;
-	pthread_t thread;
-	pthread_mutex_t lock;
+	pthread_t thread[CRM_ROWPIPE_THREADS];
+	int nthreads;         /* started; 0: the caller reads */
+	pthread_mutex_t read_lock; /* the reader, and taking the next slot */
+	pthread_mutex_t lock;      /* everything below */
 	pthread_cond_t filled, freed;
 	struct slot slot[CRM_ROWPIPE_ROWS];
-	size_t head, count;   /* the oldest slot filled, and how many are */
-	size_t held;          /* the bytes those hold */
+	size_t head, count;   /* the oldest slot taken, and how many are */
+	size_t nready, held;  /* how many of those are ready, and their bytes */
 	int reader_waits, caller_waits; /* who sleeps on freed, on filled */
 	int current, ended;   /* the caller holds slot head; it has had the end */
-	int stop, started;
+	int stop, eof;        /* close was called; a thread read the end */
 	const char *const *header;
 	size_t nheader;
+	int have_header;      /* header and nheader are set */
 	long long offset;
 	double read_s, prep_s; /* summed by the caller as it takes the rows */
 	double wait_s;         /* the caller's time waiting for rows */
@@ -131,11 +138,11 @@ static void slot_trim(struct slot *s)
 	crm_buf_free(&s->ahead);
 }
 
-/* Reads one row into slot s and prepares it; returns what the reader did. */
+/* Reads one row into slot s; returns what the reader did. */
 static int fill(crm_rowpipe *p, struct slot *s)
 {
 	struct crm_row row;
-	double t0 = now_s(), t1;
+	double t0 = now_s();
 	int rc = crm_reader_next(p->r, &row);
 
 	if (rc > 0 && (rc = copy_row(s, &row)) == CRM_OK)
@@ -147,60 +154,93 @@ static int fill(crm_rowpipe *p, struct slot *s)
 		crm_buf_clear(&s->msg);
 		crm_buf_puts(&s->msg, crm_error_message());
 	}
-	t1 = now_s();
+	s->read_s = now_s() - t0;
+	return rc;
+}
+
+/* Prepares the row in slot s, which this thread alone holds. */
+static void prepare(crm_rowpipe *p, struct slot *s)
+{
+	double t0 = now_s();
+
 	crm_buf_clear(&s->ahead);
-	if (rc > 0 && p->prep)
+	if (s->rc > 0 && p->prep)
 		p->prep(p->arg, &s->row, &s->ahead);
 	s->row.ahead = s->ahead.len ? s->ahead.ptr : NULL;
 	s->row.nahead = s->ahead.len;
 	s->bytes = slot_bytes(s);
-	s->read_s = t1 - t0;
-	s->prep_s = now_s() - t1;
-	return rc;
+	s->prep_s = now_s() - t0;
+}
+
+/* Whether the threads must wait for the caller to take rows. */
+static int ring_full(const crm_rowpipe *p)
+{
+	return p->count == CRM_ROWPIPE_ROWS || (p->count && p->held >= CRM_ROWPIPE_BYTES);
+}
+
+/* Takes the next slot and reads a row into it, under the read lock so
+ * that slots follow the input; returns the slot, or NULL once the input
+ * has ended or the pipe is closing. */
+static struct slot *take_and_read(crm_rowpipe *p)
+{
+	struct slot *s = NULL;
+	int rc;
+
+	pthread_mutex_lock(&p->read_lock);
+	pthread_mutex_lock(&p->lock);
+	while (ring_full(p) && !p->stop && !p->eof) {
+		p->reader_waits = 1;
+		pthread_cond_wait(&p->freed, &p->lock);
+	}
+	p->reader_waits = 0;
+	if (!p->stop && !p->eof) {
+		s = &p->slot[(p->head + p->count) % CRM_ROWPIPE_ROWS];
+		p->count++;
+	}
+	pthread_mutex_unlock(&p->lock);
+	if (s) {
+		slot_trim(s);
+		rc = fill(p, s);
+		pthread_mutex_lock(&p->lock);
+		/* The header is the reader's and stays put once read. */
+		if (!p->have_header) {
+			p->header = crm_reader_header(p->r, &p->nheader);
+			p->have_header = 1;
+		}
+		if (rc <= 0)
+			p->eof = 1; /* the other threads end */
+		pthread_mutex_unlock(&p->lock);
+	}
+	pthread_mutex_unlock(&p->read_lock);
+	return s;
 }
 
 static void *run(void *arg)
 {
 	crm_rowpipe *p = arg;
-	int rc = 1;
+	struct slot *s;
 
-	while (rc > 0) {
-		size_t tail;
-		int stop;
-
+	while ((s = take_and_read(p))) {
+		prepare(p, s);
 		pthread_mutex_lock(&p->lock);
-		while ((p->count == CRM_ROWPIPE_ROWS || (p->count && p->held >= CRM_ROWPIPE_BYTES)) &&
-		       !p->stop) {
-			p->reader_waits = 1;
-			pthread_cond_wait(&p->freed, &p->lock);
-		}
-		p->reader_waits = 0;
-		tail = (p->head + p->count) % CRM_ROWPIPE_ROWS;
-		stop = p->stop;
-		pthread_mutex_unlock(&p->lock);
-		if (stop)
-			break;
-		slot_trim(&p->slot[tail]);
-		rc = fill(p, &p->slot[tail]);
-		pthread_mutex_lock(&p->lock);
-		p->held += p->slot[tail].bytes;
-		/* The header is the reader's and stays put once read. */
-		if (!p->header)
-			p->header = crm_reader_header(p->r, &p->nheader);
-		p->count++;
-		/* A caller faster than the reader is woken for a batch of rows,
-		 * not for each: each wake-up is a system call and a switch.  A
-		 * batch is smaller when the rows are wide: the reader stops at
-		 * CRM_ROWPIPE_BYTES. */
-		if (p->caller_waits && (p->count >= CRM_ROWPIPE_ROWS / 8 ||
-		                        p->held >= CRM_ROWPIPE_BYTES || rc <= 0))
+		s->ready = 1;
+		p->nready++;
+		p->held += s->bytes;
+		/* A caller faster than the threads is woken for a batch of
+		 * rows, not for each: each wake-up is a system call and a
+		 * switch.  A batch is smaller when the rows are wide (the
+		 * threads stop at CRM_ROWPIPE_BYTES), and the last one is what
+		 * is left. */
+		if (p->caller_waits && p->slot[p->head].ready &&
+		    (p->nready >= CRM_ROWPIPE_ROWS / 8 || p->held >= CRM_ROWPIPE_BYTES ||
+		     (p->eof && p->nready == p->count)))
 			pthread_cond_signal(&p->filled);
 		pthread_mutex_unlock(&p->lock);
 	}
 	return NULL;
 }
 
-int crm_rowpipe_open(crm_rowpipe **out, crm_reader *r, int ahead, crm_rowpipe_prep *prep,
+int crm_rowpipe_open(crm_rowpipe **out, crm_reader *r, int threads, crm_rowpipe_prep *prep,
                      void *arg)
 {
 	crm_rowpipe *p = calloc(1, sizeof *p);
@@ -211,14 +251,19 @@ int crm_rowpipe_open(crm_rowpipe **out, crm_reader *r, int ahead, crm_rowpipe_pr
 	p->r = r;
 	p->prep = prep;
 	p->arg = arg;
+	pthread_mutex_init(&p->read_lock, NULL);
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->filled, NULL);
 	pthread_cond_init(&p->freed, NULL);
-	if (ahead && pthread_create(&p->thread, NULL, run, p)) {
+	if (threads > CRM_ROWPIPE_THREADS)
+		threads = CRM_ROWPIPE_THREADS;
+	for (; p->nthreads < threads; p->nthreads++)
+		if (pthread_create(&p->thread[p->nthreads], NULL, run, p))
+			break;
+	if (p->nthreads < threads) {
 		crm_rowpipe_close(p);
 		return crm_error_set(CRM_EFAIL, "cannot start a thread to read with");
 	}
-	p->started = ahead;
 	*out = p;
 	return CRM_OK;
 }
@@ -227,23 +272,25 @@ int crm_rowpipe_next(crm_rowpipe *p, struct crm_row *row)
 {
 	struct slot *s;
 
-	if (!p->started)
+	if (!p->nthreads)
 		return crm_reader_next(p->r, row);
 	pthread_mutex_lock(&p->lock);
 	if (p->current && !p->ended) {
 		p->held -= p->slot[p->head].bytes;
+		p->slot[p->head].ready = 0;
 		p->head = (p->head + 1) % CRM_ROWPIPE_ROWS;
 		p->count--;
-		/* A full ring wakes the reader once half of it is free, not for
+		p->nready--;
+		/* A full ring wakes the threads once half of it is free, not for
 		 * every row: each wake-up is a system call. */
 		if (p->reader_waits && p->count <= CRM_ROWPIPE_ROWS / 2 &&
 		    p->held <= CRM_ROWPIPE_BYTES / 2)
 			pthread_cond_signal(&p->freed);
 	}
-	if (!p->count) {
+	if (!p->slot[p->head].ready) {
 		double t = now_s();
 
-		while (!p->count) {
+		while (!p->slot[p->head].ready) {
 			p->caller_waits = 1;
 			pthread_cond_wait(&p->filled, &p->lock);
 		}
@@ -266,12 +313,12 @@ int crm_rowpipe_next(crm_rowpipe *p, struct crm_row *row)
 
 long long crm_rowpipe_offset(const crm_rowpipe *p)
 {
-	return p->started ? p->offset : crm_reader_offset(p->r);
+	return p->nthreads ? p->offset : crm_reader_offset(p->r);
 }
 
 const char *const *crm_rowpipe_header(const crm_rowpipe *p, size_t *n)
 {
-	if (!p->started)
+	if (!p->nthreads)
 		return crm_reader_header(p->r, n);
 	*n = p->nheader;
 	return p->header;
@@ -302,10 +349,10 @@ void crm_rowpipe_close(crm_rowpipe *p)
 		return;
 	pthread_mutex_lock(&p->lock);
 	p->stop = 1;
-	pthread_cond_signal(&p->freed);
+	pthread_cond_broadcast(&p->freed);
 	pthread_mutex_unlock(&p->lock);
-	if (p->started)
-		pthread_join(p->thread, NULL);
+	for (int i = 0; i < p->nthreads; i++)
+		pthread_join(p->thread[i], NULL);
 	for (size_t i = 0; i < CRM_ROWPIPE_ROWS; i++) {
 		struct slot *s = &p->slot[i];
 
@@ -317,5 +364,6 @@ void crm_rowpipe_close(crm_rowpipe *p)
 	pthread_cond_destroy(&p->filled);
 	pthread_cond_destroy(&p->freed);
 	pthread_mutex_destroy(&p->lock);
+	pthread_mutex_destroy(&p->read_lock);
 	free(p);
 }

@@ -1,6 +1,7 @@
 /* crm-import - bulk load of records from other systems' exports. */
 #include <errno.h>
 #include <limits.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,8 +63,10 @@ struct run {
 	FILE *spool;          /* standard input, kept for a second reading */
 	struct timespec start, shown;
 	/* Seconds spent (--timings): reading and reading ahead (on the
-	 * pipe's thread), the rows, the search index and batch, the commit. */
+	 * pipe's threads, summed), the rows, the search index and batch, the
+	 * commit. */
 	double read, ahead, wait, rows, end, commit;
+	int threads;          /* the pipe's, for the last input */
 };
 
 static double seconds_since(const struct timespec *t)
@@ -168,17 +171,33 @@ static int import_stream(struct run *run, crm_rowpipe *r, const char *name, long
 	return status;
 }
 
-/* Imports the rows of reader r, read ahead on a second thread when the
- * input is a regular file of size bytes (one never blocks), else as they
- * come (size -1). */
+/* Threads to read ahead with: one for each processor the program may
+ * run on, up to CRM_ROWPIPE_THREADS.  They stop whenever the rows ready
+ * fill the ring, so where the writes are what the import waits for they
+ * take no more of the machine than one thread would; where the rows are,
+ * a second one shortens it (on two processors: 200,000 people into an
+ * empty database 8.76 s with one or two, re-imported unchanged 6.50 s
+ * with one, 5.32 s with two). */
+static int ahead_threads(void)
+{
+	cpu_set_t set;
+	int n = sched_getaffinity(0, sizeof set, &set) ? 1 : CPU_COUNT(&set);
+
+	return n < 1 ? 1 : n > CRM_ROWPIPE_THREADS ? CRM_ROWPIPE_THREADS : n;
+}
+
+/* Imports the rows of reader r, read ahead on threads of their own when
+ * the input is a regular file of size bytes (one never blocks), else as
+ * they come (size -1). */
 static int import_reader(struct run *run, crm_reader *r, const char *name, long long size)
 {
 	crm_rowpipe *pipe;
 	struct timespec t0;
 	double read, ahead, wait;
-	int status, rc = crm_rowpipe_open(&pipe, r, size >= 0, crm_import_ahead, run->imp);
+	int status, rc;
 
-	if (rc)
+	run->threads = size >= 0 ? ahead_threads() : 0;
+	if ((rc = crm_rowpipe_open(&pipe, r, run->threads, crm_import_ahead, run->imp)))
 		return cli_error(run->c, rc);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	status = import_stream(run, pipe, name, size);
@@ -305,8 +324,9 @@ static void print_timings(const struct run *run)
 	double phase[CRM_PHASES], other = run->rows - run->wait;
 
 	crm_import_phases(run->imp, phase);
-	fprintf(stderr, "%s: %s mode; seconds: read %.2f, read ahead %.2f (second thread); rows %.2f (",
-	        run->c->prog->name, run->mode, run->read, run->ahead, run->rows);
+	fprintf(stderr, "%s: %s mode; seconds: read %.2f, read ahead %.2f (%d thread%s); rows %.2f (",
+	        run->c->prog->name, run->mode, run->read, run->ahead, run->threads,
+	        run->threads == 1 ? "" : "s", run->rows);
 	for (int i = CRM_PHASE_OTHER + 1; i < CRM_PHASE_BUILD; i++) {
 		fprintf(stderr, "%s %.2f, ", crm_phase_names[i], phase[i]);
 		other -= phase[i];

@@ -121,8 +121,8 @@ int crm_import_row(crm_import *imp, const struct crm_row *row, struct crm_import
  * import's: the stored forms of its text, names, email addresses (NFC,
  * the address's normal form and key) and phone numbers (E.164, read as
  * the row's country's), appended to out for crm_import_row to take.
- * Touches nothing the import's thread uses; a crm_rowpipe_prep for the
- * import. */
+ * Touches nothing the import's thread uses, and may run on several
+ * threads at once; a crm_rowpipe_prep for the import. */
 void crm_import_ahead(void *arg, const struct crm_row *row, crm_buf *out);
 
 /* Stores in secs the seconds each phase of the rows took, when timed;

@@ -1,12 +1,13 @@
-/* rowpipe.h - reading rows on a second thread, ahead of their use.
+/* rowpipe.h - reading rows on threads of their own, ahead of their use.
  *
  * A bulk import spends most of its time writing, one row after another,
  * while parsing the next rows and normalising much of their values need
- * no database at all.  A row pipe runs a reader on a thread of its own,
+ * no database at all.  A row pipe runs a reader on threads of its own,
  * with a preparation step per row (an import parses the row's phone
  * numbers there and puts its text and addresses in their stored forms, so
  * that the writing thread finds them done), and hands the rows over in
- * input order, each with what its preparation made.  At most
+ * input order, each with what its preparation made.  The threads read one
+ * at a time and prepare side by side: the preparation is what costs.  At most
  * CRM_ROWPIPE_ROWS rows, and CRM_ROWPIPE_BYTES of text past the first,
  * wait: memory stays flat whatever the size of the input and the width
  * of its rows.
@@ -31,18 +32,24 @@
 #define CRM_ROWPIPE_ROWS 2048
 #define CRM_ROWPIPE_BYTES (8u << 20)
 
+/* The most threads a pipe runs: preparing past this many rows at once
+ * would leave none of the machine to the caller's writes. */
+#define CRM_ROWPIPE_THREADS 4
+
 typedef struct crm_rowpipe crm_rowpipe;
 
-/* Called on the pipe's thread for each row read: must touch nothing the
- * caller's thread uses, and report no errors (it only prepares).  What it
- * appends to out comes with the row (its ahead and nahead). */
+/* Called on one of the pipe's threads for each row read, while the others
+ * prepare other rows with the same arg: must touch nothing the caller's
+ * thread uses, nor anything of arg's another call changes without a
+ * lock, and report no errors (it only prepares).  What it appends to out
+ * comes with the row (its ahead and nahead). */
 typedef void crm_rowpipe_prep(void *arg, const struct crm_row *row, crm_buf *out);
 
-/* Starts reading r (owned by the caller, closed after the pipe) on a
- * second thread, preparing each row with prep (may be NULL).  Unless
- * ahead, the pipe only passes the reader's rows on, unprepared: for a
- * reader that may block. */
-int crm_rowpipe_open(crm_rowpipe **out, crm_reader *r, int ahead, crm_rowpipe_prep *prep,
+/* Starts reading r (owned by the caller, closed after the pipe) on
+ * threads threads of the pipe's own (at most CRM_ROWPIPE_THREADS),
+ * preparing each row with prep (may be NULL).  With none, the pipe only passes the reader's
+ * rows on, unprepared: for a reader that may block. */
+int crm_rowpipe_open(crm_rowpipe **out, crm_reader *r, int threads, crm_rowpipe_prep *prep,
                      void *arg);
 
 /* As crm_reader_next: 1 and the next row (valid until the next call), 0
@@ -63,8 +70,9 @@ long crm_rowpipe_header_line(const crm_rowpipe *p);
  * crm_reader_style. */
 void crm_rowpipe_style(const crm_rowpipe *p, char *delimiter, bool *bom);
 
-/* Seconds the pipe's thread (0 without one) spent reading and preparing the
- * rows returned so far, and the caller spent waiting for them. */
+/* Seconds the pipe's threads (0 without any) spent reading and preparing
+ * the rows returned so far, all threads' summed, and the caller spent
+ * waiting for them. */
 void crm_rowpipe_times(const crm_rowpipe *p, double *read, double *prep, double *wait);
 
 /* Stops the thread and frees the pipe; NULL-safe. */

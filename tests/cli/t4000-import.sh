@@ -46,7 +46,7 @@ test_expect_success 'a company made by a rejected row is made again by the next 
 test_expect_success '--timings prints the seconds of each phase, and changes nothing else' '
 	expect_exit 3 crm-import contacts --db umb2.db --timings umb.csv 2>err &&
 	grep -q "created 2, .* rejected 1" err &&
-	grep -Eq "^crm-import: (row|bulk|bulk, then row) mode; seconds: read [0-9.]+, read ahead [0-9.]+ \(second thread\); rows [0-9.]+ \(match [0-9.]+, references [0-9.]+, normalise [0-9.]+, write [0-9.]+, audit [0-9.]+, search index [0-9.]+, waiting for rows [0-9.]+, other [0-9.]+\), indexes [0-9.]+, search index and batch [0-9.]+, commit [0-9.]+$" err &&
+	grep -Eq "^crm-import: (row|bulk|bulk, then row) mode; seconds: read [0-9.]+, read ahead [0-9.]+ \([0-9]+ threads?\); rows [0-9.]+ \(match [0-9.]+, references [0-9.]+, normalise [0-9.]+, write [0-9.]+, audit [0-9.]+, search index [0-9.]+, waiting for rows [0-9.]+, other [0-9.]+\), indexes [0-9.]+, search index and batch [0-9.]+, commit [0-9.]+$" err &&
 	# The phases of the rows add up to the rows.
 	sed -n "s/.*; rows \([0-9.]*\) (match \([0-9.]*\), references \([0-9.]*\), normalise \([0-9.]*\), write \([0-9.]*\), audit \([0-9.]*\), search index \([0-9.]*\), waiting for rows \([0-9.]*\), other \([0-9.]*\)).*/\1 \2 \3 \4 \5 \6 \7 \8 \9/p" err |
 		awk "{ d = \$1 - (\$2 + \$3 + \$4 + \$5 + \$6 + \$7 + \$8 + \$9); exit !(d < 0.04 && d > -0.04) }" &&
@@ -187,7 +187,7 @@ test_expect_success 'undo of a batch that created people, companies, tags and no
 	expect_exit 1 crm-contact list --db undo.db --search P150 -f email -H >out && test ! -s out &&
 	crm-db check --db undo.db
 '
-test_expect_success 'a file read ahead on a second thread and the same rows from a pipe give the same database, rejects and summary' '
+test_expect_success 'a file read ahead on several threads, on one, and the same rows from a pipe give the same database, rejects and summary' '
 	{ echo "first_name,last_name,email,phone,country,company,tags,notes,Shoe Size" &&
 	  for i in $(seq 1 1500); do
 		case $((i % 9)) in
@@ -208,7 +208,10 @@ test_expect_success 'a file read ahead on a second thread and the same rows from
 	db_rows file.db >file.content && db_rows pipe.db >pipe.content && test_cmp file.content pipe.content &&
 	sqlite3 file.db "SELECT entity, entity_id, action, changes FROM audit ORDER BY seq" >file.audit &&
 	sqlite3 pipe.db "SELECT entity, entity_id, action, changes FROM audit ORDER BY seq" >pipe.audit &&
-	test_cmp file.audit pipe.audit
+	test_cmp file.audit pipe.audit &&
+	expect_exit 3 taskset -c 0 crm-import contacts --db one.db --keep-unknown --reject one-rej.csv --timings mixed.csv 2>one.err &&
+	grep -q "(1 thread)" one.err && sed "/ seconds: /d" one.err >one.err2 && test_cmp file.err one.err2 &&
+	test_cmp file-rej.csv one-rej.csv && db_rows one.db >one.content && test_cmp file.content one.content
 '
 test_expect_success 'undo refuses after later changes, unless --force' '
 	printf "email,city\nana@example.com,Faro\n" >f.csv &&

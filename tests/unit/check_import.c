@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "crm.h"
+#include "crm/rowpipe.h"
 #include "fixture.h"
 #include "../../libcore/internal.h"
 
@@ -850,6 +851,69 @@ START_TEST(test_audit_that_waits_goes_with_a_savepoint)
 }
 END_TEST
 
+/* JSON Lines of n people whose rows bring new columns as they go (a
+ * city from row 7, a job title from row 500), with numbers that recur. */
+static char *people_jsonl(int n, size_t *len)
+{
+	crm_buf b = CRM_BUF_INIT;
+
+	for (int i = 1; i <= n; i++) {
+		crm_buf_printf(&b, "{\"first_name\":\"Zoë %d\",\"last_name\":\"Øster\","
+		               "\"email\":\"P%d@Example.org\",\"phone\":\"030 9018%02d\","
+		               "\"country\":\"DE\"", i, i, i % 40);
+		if (i >= 7)
+			crm_buf_printf(&b, ",\"city\":\"Köln\"");
+		if (i >= 500)
+			crm_buf_printf(&b, ",\"job_title\":\"Lead %d\"", i % 3);
+		crm_buf_puts(&b, "}\n");
+	}
+	*len = b.len;
+	return crm_buf_detach(&b);
+}
+
+/* Rows prepared by crm_import_ahead on three threads at once come with
+ * what it makes of them alone, and import as they would. */
+START_TEST(test_ahead_on_threads)
+{
+	enum { N = 3000 };
+	struct crm_reader_opts o = { .format = CRM_FORMAT_JSONL };
+	size_t len;
+	char *text = people_jsonl(N, &len);
+	FILE *f = fmemopen(text, len, "r");
+	crm_reader *r;
+	crm_rowpipe *p;
+	struct crm_row row;
+	crm_buf alone = CRM_BUF_INIT;
+	int64_t batch;
+	int n = 0;
+
+	begin_bulk();
+	ck_assert_int_eq(crm_reader_open(&r, f, "in", &o), CRM_OK);
+	ck_assert_int_eq(crm_rowpipe_open(&p, r, 3, crm_import_ahead, imp), CRM_OK);
+	while (crm_rowpipe_next(p, &row) == 1) {
+		n++;
+		crm_buf_clear(&alone);
+		crm_import_ahead(imp, &row, &alone);
+		ck_assert_uint_eq(row.nahead, alone.len);
+		ck_assert_mem_eq(row.ahead, alone.ptr, alone.len);
+		ck_assert_int_eq(crm_import_row(imp, &row, &res), CRM_OK);
+		ck_assert_int_eq(res.outcome, CRM_IMPORT_CREATED);
+	}
+	ck_assert_int_eq(n, N);
+	crm_rowpipe_close(p);
+	crm_reader_close(r);
+	fclose(f);
+	ck_assert_int_eq(crm_import_end(imp, &batch), CRM_OK);
+	ck_assert_int_eq(count_of("SELECT count(*) FROM contacts WHERE phone_e164 = '+4930901807'"
+	                          " AND email_norm LIKE 'p%@example.org' AND city = 'Köln'"),
+	                 N / 40);
+	ck_assert_int_eq(count_of("SELECT count(*) FROM contacts WHERE title = 'Lead 1'"),
+	                 833); /* rows 502, 505, ..., 2998 */
+	crm_buf_free(&alone);
+	free(text);
+}
+END_TEST
+
 Suite *import_suite(void)
 {
 	Suite *s = suite_create("import");
@@ -881,6 +945,7 @@ Suite *import_suite(void)
 	tcase_add_test(tc, test_search_entries_of_every_record_written);
 	tcase_add_test(tc, test_bulk_audit_is_the_row_by_row_audit);
 	tcase_add_test(tc, test_audit_that_waits_goes_with_a_savepoint);
+	tcase_add_test(tc, test_ahead_on_threads);
 	suite_add_tcase(s, tc);
 	return s;
 }

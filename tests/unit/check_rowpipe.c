@@ -1,6 +1,8 @@
-/* check_rowpipe.c - rows read ahead on a second thread, and the bounded
- * tables that keep what was worked out once. */
+/* check_rowpipe.c - rows read ahead on threads of their own, and the
+ * bounded tables that keep what was worked out once. */
 #include <check.h>
+#include <errno.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,16 +34,16 @@ static crm_reader *csv_reader(FILE *f)
 	return r;
 }
 
-/* The preparation step: counts the rows it saw, on the pipe's thread,
+/* The preparation step: counts the rows it saw, on the pipe's threads,
  * and passes on "n=" and the row's first value. */
 static void count_rows(void *arg, const struct crm_row *row, crm_buf *out)
 {
-	++*(int *)arg;
+	atomic_fetch_add((atomic_int *)arg, 1);
 	crm_buf_printf(out, "n=%s", row->values[0]);
 }
 
 /* Many more rows than the ring holds come back whole and in order, with
- * their lines, whether read ahead or not. */
+ * their lines, whether read ahead (on one thread or several) or not. */
 static void check_order(int ahead)
 {
 	size_t len;
@@ -50,7 +52,8 @@ static void check_order(int ahead)
 	crm_reader *r = csv_reader(f);
 	crm_rowpipe *p;
 	struct crm_row row;
-	int n = 0, prepared = 0, rc;
+	atomic_int prepared = 0;
+	int n = 0, rc;
 	size_t nh;
 
 	ck_assert_int_eq(crm_rowpipe_open(&p, r, ahead, count_rows, &prepared), CRM_OK);
@@ -88,7 +91,61 @@ static void check_order(int ahead)
 START_TEST(test_rows_in_order)
 {
 	check_order(1);
+	check_order(3);
 	check_order(0);
+}
+END_TEST
+
+/* Two rows met in the preparation at once: the first of them waits
+ * there for the second. */
+struct meet {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int in, met;
+};
+
+static void wait_for_second(void *arg, const struct crm_row *row, crm_buf *out)
+{
+	struct meet *m = arg;
+	struct timespec until;
+
+	(void)out;
+	if (strcmp(row->values[0], "1") && strcmp(row->values[0], "2"))
+		return;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 60; /* a guard against a hang, not a measure */
+	pthread_mutex_lock(&m->lock);
+	if (++m->in == 2) {
+		m->met = 1;
+		pthread_cond_broadcast(&m->cond);
+	}
+	while (!m->met && pthread_cond_timedwait(&m->cond, &m->lock, &until) != ETIMEDOUT)
+		;
+	pthread_mutex_unlock(&m->lock);
+}
+
+/* With two threads, a row is prepared while the one before it still is:
+ * the preparation runs side by side, and its rows still come in order. */
+START_TEST(test_threads_prepare_together)
+{
+	size_t len;
+	char *text = numbered_csv(100, &len);
+	FILE *f = fmemopen(text, len, "r");
+	crm_reader *r = csv_reader(f);
+	struct meet m = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0 };
+	crm_rowpipe *p;
+	struct crm_row row;
+	int n = 0;
+
+	ck_assert_int_eq(crm_rowpipe_open(&p, r, 2, wait_for_second, &m), CRM_OK);
+	while (crm_rowpipe_next(p, &row) == 1)
+		ck_assert_int_eq(atoi(row.values[0]), ++n);
+	ck_assert_int_eq(n, 100);
+	ck_assert_int_eq(m.met, 1);
+	crm_rowpipe_close(p);
+	crm_reader_close(r);
+	fclose(f);
+	free(text);
 }
 END_TEST
 
@@ -130,7 +187,7 @@ START_TEST(test_close_early)
 	crm_rowpipe *p;
 	struct crm_row row;
 
-	ck_assert_int_eq(crm_rowpipe_open(&p, r, 1, NULL, NULL), CRM_OK);
+	ck_assert_int_eq(crm_rowpipe_open(&p, r, 3, NULL, NULL), CRM_OK);
 	ck_assert_int_eq(crm_rowpipe_next(p, &row), 1);
 	ck_assert_str_eq(row.values[0], "1");
 	crm_rowpipe_close(p);
@@ -149,22 +206,23 @@ struct lead {
 	atomic_int prepared, taken, most;
 };
 
-/* Notes how many rows the pipe's thread is ahead of the caller. */
+/* Notes how many rows the pipe's threads are ahead of the caller. */
 static void note_lead(void *arg, const struct crm_row *row, crm_buf *out)
 {
 	struct lead *l = arg;
-	int ahead = ++l->prepared - l->taken;
+	int ahead = ++l->prepared - l->taken, most = l->most;
 
 	(void)row;
 	(void)out;
-	if (ahead > l->most)
-		l->most = ahead;
+	while (ahead > most && !atomic_compare_exchange_weak(&l->most, &most, ahead))
+		;
 }
 
 /* A caller slower than the reader (it hashes each row twenty times, the
  * reader copies it once) finds it ahead by the byte limit, not the row
- * limit, and every row whole. */
-START_TEST(test_wide_rows)
+ * limit, and every row whole: one row more for each thread, which may
+ * be reading one when the limit is reached. */
+static void check_wide_rows(int threads)
 {
 	crm_buf b = CRM_BUF_INIT;
 	char *cell = malloc(WIDE + 1);
@@ -183,7 +241,7 @@ START_TEST(test_wide_rows)
 		crm_buf_printf(&b, "%d,%s\n", i, cell);
 	f = fmemopen(b.ptr, b.len, "r");
 	r = csv_reader(f);
-	ck_assert_int_eq(crm_rowpipe_open(&p, r, 1, note_lead, &l), CRM_OK);
+	ck_assert_int_eq(crm_rowpipe_open(&p, r, threads, note_lead, &l), CRM_OK);
 	while ((rc = crm_rowpipe_next(p, &row)) == 1) {
 		ck_assert_int_eq(atoi(row.values[0]), ++l.taken);
 		ck_assert_uint_eq(strlen(row.values[1]), WIDE);
@@ -194,12 +252,18 @@ START_TEST(test_wide_rows)
 	ck_assert_int_eq(rc, 0);
 	ck_assert_int_eq(l.taken, NWIDE);
 	ck_assert_uint_ne(h, 0);
-	ck_assert_int_le(l.most, CRM_ROWPIPE_BYTES / WIDE + 2);
+	ck_assert_int_le(l.most, CRM_ROWPIPE_BYTES / WIDE + 1 + threads);
 	crm_rowpipe_close(p);
 	crm_reader_close(r);
 	fclose(f);
 	crm_buf_free(&b);
 	free(cell);
+}
+
+START_TEST(test_wide_rows)
+{
+	check_wide_rows(1);
+	check_wide_rows(3);
 }
 END_TEST
 
@@ -252,6 +316,7 @@ Suite *rowpipe_suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, test_rows_in_order);
+	tcase_add_test(tc, test_threads_prepare_together);
 	tcase_add_test(tc, test_errors_pass_through);
 	tcase_add_test(tc, test_close_early);
 	tcase_add_test(tc, test_wide_rows);
