@@ -6,11 +6,11 @@
  * with a preparation step per row (an import parses the row's phone
  * numbers there and puts its text and addresses in their stored forms, so
  * that the writing thread finds them done), and hands the rows over in
- * input order, each with what its preparation made.  The threads read one
- * at a time and prepare side by side: the preparation is what costs.  At most
- * CRM_ROWPIPE_ROWS rows, and CRM_ROWPIPE_BYTES of text past the first,
- * wait: memory stays flat whatever the size of the input and the width
- * of its rows.
+ * input order, each with what its preparation made.  The threads read
+ * one at a time and prepare side by side: the preparation is what costs.
+ * At most CRM_ROWPIPE_ROWS rows wait, and of them CRM_ROWPIPE_BYTES of
+ * text past the first ready and one a thread being prepared: memory stays
+ * flat whatever the size of the input and the width of its rows.
  *
  * The reader must not block for ever (a regular file, not a terminal or a
  * pipe whose writer waits on us): closing the pipe waits for the row being
