@@ -197,24 +197,27 @@ static int ring_full(const crm_rowpipe *p)
 	return p->count == CRM_ROWPIPE_ROWS || (p->count && p->held >= CRM_ROWPIPE_BYTES);
 }
 
+/* Waits, as a helper, until fewer than LOW_WATER rows wait (or the
+ * input has ended, or the pipe is closing). */
+static void wait_to_help(crm_rowpipe *p)
+{
+	pthread_mutex_lock(&p->lock);
+	while (p->count >= LOW_WATER && !p->stop && !p->eof) {
+		p->helpers_wait++;
+		pthread_cond_wait(&p->low, &p->lock);
+		p->helpers_wait--;
+	}
+	pthread_mutex_unlock(&p->lock);
+}
+
 /* Takes the next slot and reads a row into it, under the read lock so
  * that slots follow the input; returns the slot, or NULL once the input
- * has ended or the pipe is closing.  A helper first waits until few rows
- * do. */
-static struct slot *take_and_read(crm_rowpipe *p, int helper)
+ * has ended or the pipe is closing. */
+static struct slot *take_and_read(crm_rowpipe *p)
 {
 	struct slot *s = NULL;
 	int rc;
 
-	if (helper) {
-		pthread_mutex_lock(&p->lock);
-		while (p->count >= LOW_WATER && !p->stop && !p->eof) {
-			p->helpers_wait++;
-			pthread_cond_wait(&p->low, &p->lock);
-			p->helpers_wait--;
-		}
-		pthread_mutex_unlock(&p->lock);
-	}
 	pthread_mutex_lock(&p->read_lock);
 	pthread_mutex_lock(&p->lock);
 	while (ring_full(p) && !p->stop && !p->eof) {
@@ -246,30 +249,37 @@ static struct slot *take_and_read(crm_rowpipe *p, int helper)
 	return s;
 }
 
+/* Hands slot s, prepared, to the caller. */
+static void hand_over(crm_rowpipe *p, struct slot *s)
+{
+	pthread_mutex_lock(&p->lock);
+	s->ready = 1;
+	p->nready++;
+	p->held += s->bytes;
+	/* A caller faster than the threads is woken for a batch of rows, not
+	 * for each: each wake-up is a system call and a switch.  A batch is
+	 * smaller when the rows are wide (the threads stop at
+	 * CRM_ROWPIPE_BYTES), and the last one is what is left. */
+	if (p->caller_waits && p->slot[p->head].ready &&
+	    (p->nready >= CRM_ROWPIPE_ROWS / 8 || p->held >= CRM_ROWPIPE_BYTES ||
+	     (p->eof && p->nready == p->count)))
+		pthread_cond_signal(&p->filled);
+	pthread_mutex_unlock(&p->lock);
+}
+
 static void *run(void *arg)
 {
 	const struct worker *w = arg;
-	crm_rowpipe *p = w->p;
 	struct slot *s;
 
-	while ((s = take_and_read(p, w->helper))) {
-		prepare(p, s);
-		pthread_mutex_lock(&p->lock);
-		s->ready = 1;
-		p->nready++;
-		p->held += s->bytes;
-		/* A caller faster than the threads is woken for a batch of
-		 * rows, not for each: each wake-up is a system call and a
-		 * switch.  A batch is smaller when the rows are wide (the
-		 * threads stop at CRM_ROWPIPE_BYTES), and the last one is what
-		 * is left. */
-		if (p->caller_waits && p->slot[p->head].ready &&
-		    (p->nready >= CRM_ROWPIPE_ROWS / 8 || p->held >= CRM_ROWPIPE_BYTES ||
-		     (p->eof && p->nready == p->count)))
-			pthread_cond_signal(&p->filled);
-		pthread_mutex_unlock(&p->lock);
+	for (;;) {
+		if (w->helper)
+			wait_to_help(w->p);
+		if (!(s = take_and_read(w->p)))
+			return NULL;
+		prepare(w->p, s);
+		hand_over(w->p, s);
 	}
-	return NULL;
 }
 
 int crm_rowpipe_open(crm_rowpipe **out, crm_reader *r, int threads, crm_rowpipe_prep *prep,
