@@ -8,6 +8,7 @@
 #include "crm/campaign.h"
 #include "crm/config.h"
 #include "crm/contact.h"
+#include "crm/cpu.h"
 #include "crm/date.h"
 #include "crm/db.h"
 #include "crm/deal.h"

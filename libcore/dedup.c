@@ -4,21 +4,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "crm/cpu.h"
 #include "crm/date.h"
 #include "dedup_impl.h"
 
 int crm_dedup_new(crm_dedup **out, crm_db *db)
 {
 	crm_dedup *d = calloc(1, sizeof *d);
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 
 	*out = NULL;
 	if (!d)
 		return crm_error_nomem();
 	d->db = db;
-	d->threads = cpus > 0 ? (int)cpus : 1;
+	d->threads = crm_processors();
 	d->stride = 1;
 	*out = d;
 	return CRM_OK;
@@ -26,9 +25,7 @@ int crm_dedup_new(crm_dedup **out, crm_db *db)
 
 void crm_dedup_threads(crm_dedup *d, int n)
 {
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-
-	d->threads = n > 0 ? n : cpus > 0 ? (int)cpus : 1;
+	d->threads = n > 0 ? n : crm_processors();
 }
 
 /* A growing sorted list of ids. */

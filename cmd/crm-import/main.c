@@ -1,7 +1,6 @@
 /* crm-import - bulk load of records from other systems' exports. */
 #include <errno.h>
 #include <limits.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "crm/cpu.h"
 #include "crm/import.h"
 #include "crm/reader.h"
 #include "crm/rowpipe.h"
@@ -181,10 +181,9 @@ static int import_stream(struct run *run, crm_rowpipe *r, const char *name, long
  * 6.76 s. */
 static int ahead_threads(void)
 {
-	cpu_set_t set;
-	int n = sched_getaffinity(0, sizeof set, &set) ? 1 : CPU_COUNT(&set);
+	int n = crm_processors();
 
-	return n < 1 ? 1 : n > CRM_ROWPIPE_THREADS ? CRM_ROWPIPE_THREADS : n;
+	return n > CRM_ROWPIPE_THREADS ? CRM_ROWPIPE_THREADS : n;
 }
 
 /* Imports the rows of reader r, read ahead on threads of their own when

@@ -37,7 +37,8 @@ int crm_dedup_restrict(crm_dedup *d, crm_query *q);
  * for a batch that does not exist.  Call before crm_dedup_run. */
 int crm_dedup_since(crm_dedup *d, const char *since);
 
-/* Uses n threads for comparing (0, the default: one per online CPU). */
+/* Uses n threads for comparing (0, the default: one per processor the
+ * program may run on, crm_processors). */
 void crm_dedup_threads(crm_dedup *d, int n);
 
 /* Has fn(arg, step) called as each step of crm_dedup_run starts ("loading

@@ -3,6 +3,7 @@
 #include <check.h>
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include "../../libcore/memo.h"
 #include "crm.h"
 #include "crm/norm.h"
+#include "crm/cpu.h"
 #include "crm/rowpipe.h"
 
 /* A CSV of n rows "i,value i" after a header. */
@@ -267,6 +269,25 @@ START_TEST(test_wide_rows)
 }
 END_TEST
 
+/* A process pinned to one processor counts one, however many the
+ * machine has (Check runs each test in a process of its own). */
+START_TEST(test_processors_follow_affinity)
+{
+	cpu_set_t all, one;
+
+	ck_assert_int_eq(sched_getaffinity(0, sizeof all, &all), 0);
+	ck_assert_int_eq(crm_processors(), CPU_COUNT(&all));
+	CPU_ZERO(&one);
+	for (int c = 0; c < CPU_SETSIZE; c++)
+		if (CPU_ISSET(c, &all)) {
+			CPU_SET(c, &one);
+			break;
+		}
+	ck_assert_int_eq(sched_setaffinity(0, sizeof one, &one), 0);
+	ck_assert_int_eq(crm_processors(), 1);
+}
+END_TEST
+
 START_TEST(test_memo)
 {
 	crm_memo *m = crm_memo_new(16);
@@ -320,6 +341,7 @@ Suite *rowpipe_suite(void)
 	tcase_add_test(tc, test_errors_pass_through);
 	tcase_add_test(tc, test_close_early);
 	tcase_add_test(tc, test_wide_rows);
+	tcase_add_test(tc, test_processors_follow_affinity);
 	tcase_add_test(tc, test_memo);
 	tcase_add_test(tc, test_phone_memo);
 	suite_add_tcase(s, tc);
