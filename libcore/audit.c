@@ -1,6 +1,7 @@
 /* audit.c - the audit log: who changed what, when, through which program. */
 #include <jansson.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,45 +9,86 @@
 #include "crm/date.h"
 #include "internal.h"
 
+#define AUDIT_RUN 8192 /* entries a statement: its journal stays small */
+
 void crm_audit_forget(crm_db *db)
 {
-	memset(&db->added, 0, sizeof db->added);
+	crm_buf_free(&db->added.made);
+	db->added.n = 0;
 }
 
 int crm_audit_flush(crm_db *db)
 {
-	/* The ids of a run are consecutive: the records' own rows list them. */
+	/* One statement for the whole run, whatever kinds of record it
+	 * mixes: a row that makes a company and a person would otherwise
+	 * cost a statement an entry, each keeping the sequence again. */
 	static const char sql[] = CRM_AUDIT_INSERT
-		" SELECT ?3, ?4, ?5, ?6, id, 'add', NULL, ?7 FROM %s WHERE id BETWEEN ?1 AND ?2"
-		" ORDER BY id";
-	const struct crm_audit_run run = db->added;
-	crm_buf text = CRM_BUF_INIT;
+		" SELECT ?1, ?2, ?3, CASE value % 4 WHEN 0 THEN ?4 WHEN 1 THEN ?5 WHEN 2 THEN ?6"
+		" ELSE ?7 END, value / 4, 'add', NULL, ?8 FROM json_each(?9) ORDER BY key";
+	struct crm_audit_run *run = &db->added;
 	crm_stmt *st;
 	char now[21];
 	int rc;
 
-	if (!run.e)
+	_Static_assert(CRM_AUDIT_KINDS == 4, "the statement names four kinds");
+	if (!run->n)
 		return CRM_OK;
-	crm_audit_forget(db);
-	if (crm_buf_printf(&text, sql, run.e->table))
+	if (crm_buf_putc(&run->made, ']'))
 		rc = crm_error_nomem();
-	else if (!(rc = crm_db_stmt(db, &st, crm_buf_str(&text)))) {
-		crm_stmt_bind_int(st, 1, run.lo);
-		crm_stmt_bind_int(st, 2, run.hi);
+	else if (!(rc = crm_db_stmt(db, &st, sql))) {
 		crm_db_now(db, now);
-		crm_stmt_bind_text(st, 3, now);
-		crm_stmt_bind_text(st, 4, db->user);
-		crm_stmt_bind_text(st, 5, db->program);
-		crm_stmt_bind_text(st, 6, run.e->name);
-		crm_stmt_bind_int(st, 7, run.batch);
+		crm_stmt_bind_text(st, 1, now);
+		crm_stmt_bind_kept(st, 2, db->user);
+		crm_stmt_bind_kept(st, 3, db->program);
+		for (int k = 0; k < CRM_AUDIT_KINDS && run->kind[k]; k++)
+			crm_stmt_bind_kept(st, 4 + k, run->kind[k]->name);
+		crm_stmt_bind_int(st, 8, run->batch);
+		crm_stmt_bind_kept(st, 9, crm_buf_str(&run->made));
 		rc = crm_stmt_done(st);
 	}
-	crm_buf_free(&text);
+	crm_buf_clear(&run->made);
+	memset(run->kind, 0, sizeof run->kind);
+	run->n = 0;
 	/* Whatever write it comes before, the failure is not that write's
 	 * bad data: an import must not take it for a row to reject. */
 	if (rc == CRM_EDATA)
 		rc = crm_error_set(CRM_EFAIL, "cannot write the audit log: %s", crm_error_message());
 	return rc;
+}
+
+/* The slot of entity e in the run, given one if it has none; -1 when all
+ * are taken by others. */
+static int run_kind(struct crm_audit_run *run, const struct crm_entity *e)
+{
+	for (int k = 0; k < CRM_AUDIT_KINDS; k++) {
+		if (!run->kind[k])
+			run->kind[k] = e;
+		if (run->kind[k] == e)
+			return k;
+	}
+	return -1;
+}
+
+int crm_audit_later(crm_db *db, const struct crm_entity *e, int64_t id)
+{
+	struct crm_audit_run *run = &db->added;
+	char num[24];
+	int rc, k, len;
+
+	if (run->n && (run->batch != db->batch || run->n >= AUDIT_RUN) && (rc = crm_audit_flush(db)))
+		return rc;
+	if ((k = run_kind(run, e)) < 0) {
+		if ((rc = crm_audit_flush(db)))
+			return rc;
+		k = run_kind(run, e);
+	}
+	len = snprintf(num, sizeof num, "%c%lld", run->n ? ',' : '[',
+	               (long long)id * CRM_AUDIT_KINDS + k);
+	if (crm_buf_put(&run->made, num, (size_t)len))
+		return crm_error_nomem();
+	run->batch = db->batch;
+	run->n++;
+	return CRM_OK;
 }
 
 int crm_audit_add(crm_db *db, const char *entity, int64_t id, const char *action,

@@ -23,12 +23,21 @@ typedef struct crm_stmt crm_stmt;
 
 struct sqlite3;
 
+/* The kinds of record one run of creations may mix: an import makes its
+ * own records and those they refer to (a company, a person). */
+#define CRM_AUDIT_KINDS 4
+
 /* The creations whose audit entries are written later, together, by one
- * INSERT ... SELECT (crm_audit_flush): records lo..hi of entity e, made
- * by import batch batch.  Empty while e is NULL. */
+ * INSERT ... SELECT (crm_audit_flush): n records made by import batch
+ * batch, in the order they were made.  made is the JSON text of the
+ * array of their id * CRM_AUDIT_KINDS + k, less its closing bracket, for
+ * a record of entity kind[k]: numbers, which SQLite reads faster than
+ * pairs.  Empty while n is 0. */
 struct crm_audit_run {
-	const struct crm_entity *e;
-	int64_t lo, hi, batch;
+	const struct crm_entity *kind[CRM_AUDIT_KINDS];
+	crm_buf made;
+	size_t n;
+	int64_t batch;
 };
 
 /* The statements crm_audit_created reads with, kept between its calls.
@@ -306,6 +315,11 @@ int crm_audit_add(crm_db *db, const char *entity, int64_t id, const char *action
  * order of their writes.  crm_audit_forget drops them, for a rollback. */
 int crm_audit_flush(crm_db *db);
 void crm_audit_forget(crm_db *db);
+
+/* Adds the creation of record id of entity e, by the import batch under
+ * way, to the run of entries that wait, writing the run first when it is
+ * full or cannot take it. */
+int crm_audit_later(crm_db *db, const struct crm_entity *e, int64_t id);
 
 /* An import's creations are audited small: who made the record, when, in
  * which batch, with changes NULL -- the values are the record's own.

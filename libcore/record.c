@@ -856,8 +856,6 @@ static int holds_already(crm_db *db, const crm_record *r, const struct rowvals *
 	return rc < 0 ? rc : CRM_OK;
 }
 
-#define AUDIT_RUN 8192 /* entries a statement: its journal stays small */
-
 /* Whether the audit log has given a seq yet: its first entry is written
  * at once, so that sqlite_sequence lists the tables in the order a row
  * at a time fills them. */
@@ -876,28 +874,19 @@ static int audit_begun(crm_db *db, int *begun)
  * which writes a run of them in one statement (*later 1), or says to
  * write it now.  It waits only in a bulk import's transaction, and only
  * for an entity whose rules write nothing but the record itself
- * (self_derived): any other audited write (a company made, tags) writes
- * the run first, which keeps the entries in the order of the writes. */
+ * (self_derived): any other audited write (tags, a change) writes the
+ * run first, which keeps the entries in the order of the writes. */
 static int audit_later(crm_db *db, const struct crm_entity *e, int64_t id, int *later)
 {
-	struct crm_audit_run *run = &db->added;
 	int rc;
 
 	*later = 0;
 	if (!db->bulk || !db->in_tx || !e->self_derived)
 		return CRM_OK;
-	if (run->e && (run->e != e || id != run->hi + 1 || run->hi - run->lo + 1 >= AUDIT_RUN) &&
-	    (rc = crm_audit_flush(db)))
+	if (!db->added.n && ((rc = audit_begun(db, later)) || !*later))
 		return rc;
-	if (run->e) {
-		run->hi = id;
-		*later = 1;
-		return CRM_OK;
-	}
-	if ((rc = audit_begun(db, later)) || !*later)
-		return rc;
-	*run = (struct crm_audit_run){ e, id, id, db->batch };
-	return CRM_OK;
+	*later = 1;
+	return crm_audit_later(db, e, id);
 }
 
 /* Audits new record id of entity e an import made: small (see
