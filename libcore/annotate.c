@@ -41,17 +41,64 @@ static int no_tags(const struct crm_entity *e)
 	return crm_error_set(CRM_EUSAGE, "a %s has no tags", e->name);
 }
 
+/* The statements of tags and notes, built once for each entity
+ * (crm_db_stmt_built): an import runs them for every row. */
+static int tags_read_sql(crm_buf *sql, const struct crm_entity *e, const struct crm_fielddef *d)
+{
+	(void)d;
+	return crm_buf_printf(sql, "SELECT group_concat(tag, ',') FROM (SELECT tag FROM %s"
+	                      " WHERE %s = ?1 ORDER BY tag)", e->tag_table, e->custom_fk);
+}
+
+static int tags_store_sql(crm_buf *sql, const struct crm_entity *e, const struct crm_fielddef *d)
+{
+	(void)d;
+	return crm_buf_printf(sql, "UPDATE %s SET updated_at = ?2, tags = ?3 WHERE id = ?1",
+	                      e->table);
+}
+
+static int tag_add_sql(crm_buf *sql, const struct crm_entity *e, const struct crm_fielddef *d)
+{
+	(void)d;
+	return crm_buf_printf(sql, "INSERT OR IGNORE INTO %s(%s, tag) VALUES (?1, ?2)",
+	                      e->tag_table, e->custom_fk);
+}
+
+static int tag_del_sql(crm_buf *sql, const struct crm_entity *e, const struct crm_fielddef *d)
+{
+	(void)d;
+	return crm_buf_printf(sql, "DELETE FROM %s WHERE %s = ?1 AND tag = ?2", e->tag_table,
+	                      e->custom_fk);
+}
+
+static int tags_clear_sql(crm_buf *sql, const struct crm_entity *e, const struct crm_fielddef *d)
+{
+	(void)d;
+	return crm_buf_printf(sql, "DELETE FROM %s WHERE %s = ?1", e->tag_table, e->custom_fk);
+}
+
+static int note_add_sql(crm_buf *sql, const struct crm_entity *e, const struct crm_fielddef *d)
+{
+	(void)d;
+	return crm_buf_printf(sql, "INSERT INTO %s(%s, kind, at, body, owner, created_at)"
+	                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6)", e->note_table, e->custom_fk);
+}
+
+static int note_same_sql(crm_buf *sql, const struct crm_entity *e, const struct crm_fielddef *d)
+{
+	(void)d;
+	return crm_buf_printf(sql, "SELECT 1 FROM %s WHERE %s = ?1 AND kind = 'note' AND body = ?2",
+	                      e->note_table, e->custom_fk);
+}
+
 /* Reads the record's tags as one comma-separated malloc'd string or NULL. */
 static char *tags_of(crm_db *db, const struct crm_entity *e, int64_t id)
 {
-	crm_buf sql = CRM_BUF_INIT;
+	crm_stmt *st;
 	char *v = NULL;
 
-	crm_buf_printf(&sql, "SELECT group_concat(tag, ',') FROM (SELECT tag FROM %s"
-	               " WHERE %s = ?1 ORDER BY tag)", e->tag_table, e->custom_fk);
-	if (crm_db_text_of(db, crm_buf_str(&sql), id, &v))
+	if (crm_db_stmt_built(db, &st, tags_read_sql, e, NULL) || crm_stmt_text_of(st, id, &v))
 		v = NULL;
-	crm_buf_free(&sql);
 	return v;
 }
 
@@ -59,14 +106,10 @@ static char *tags_of(crm_db *db, const struct crm_entity *e, int64_t id)
  * in its row and marks it changed now. */
 static int store_tags(crm_db *db, const struct crm_entity *e, int64_t id, const char *tags)
 {
-	crm_buf sql = CRM_BUF_INIT;
 	crm_stmt *st;
 	char now[CRM_TIME_LEN];
-	int rc;
+	int rc = crm_db_stmt_built(db, &st, tags_store_sql, e, NULL);
 
-	crm_buf_printf(&sql, "UPDATE %s SET updated_at = ?2, tags = ?3 WHERE id = ?1", e->table);
-	rc = crm_db_stmt(db, &st, crm_buf_str(&sql));
-	crm_buf_free(&sql);
 	if (rc)
 		return rc;
 	crm_db_now(db, now);
@@ -79,18 +122,9 @@ static int store_tags(crm_db *db, const struct crm_entity *e, int64_t id, const 
 static int tag_write(crm_db *db, const struct crm_entity *e, int64_t id, const char *tag, int add,
                      int *changed)
 {
-	crm_buf sql = CRM_BUF_INIT;
 	crm_stmt *st;
-	int rc;
+	int rc = crm_db_stmt_built(db, &st, add ? tag_add_sql : tag_del_sql, e, NULL);
 
-	if (add)
-		crm_buf_printf(&sql, "INSERT OR IGNORE INTO %s(%s, tag) VALUES (?1, ?2)", e->tag_table,
-		               e->custom_fk);
-	else
-		crm_buf_printf(&sql, "DELETE FROM %s WHERE %s = ?1 AND tag = ?2", e->tag_table,
-		               e->custom_fk);
-	rc = crm_db_stmt(db, &st, crm_buf_str(&sql));
-	crm_buf_free(&sql);
 	if (rc)
 		return rc;
 	crm_stmt_bind_int(st, 1, id);
@@ -174,15 +208,16 @@ static int canonical_tags(const char *list, char **out)
 /* Replaces the record's rows of the tag table with the canonical list. */
 static int tags_replace(crm_db *db, const struct crm_entity *e, int64_t id, const char *tags)
 {
-	crm_buf sql = CRM_BUF_INIT;
 	char *copy = strdup(tags ? tags : ""), *save = NULL, *t;
+	crm_stmt *st;
 	int rc, dummy;
 
 	if (!copy)
 		return crm_error_nomem();
-	crm_buf_printf(&sql, "DELETE FROM %s WHERE %s = ?1", e->tag_table, e->custom_fk);
-	rc = crm_db_exec_id(db, crm_buf_str(&sql), id);
-	crm_buf_free(&sql);
+	if (!(rc = crm_db_stmt_built(db, &st, tags_clear_sql, e, NULL))) {
+		crm_stmt_bind_int(st, 1, id);
+		rc = crm_stmt_done(st);
+	}
 	for (t = strtok_r(copy, ",", &save); t && !rc; t = strtok_r(NULL, ",", &save))
 		rc = tag_write(db, e, id, t, 1, &dummy);
 	free(copy);
@@ -220,15 +255,10 @@ int crm_entity_tags_set(crm_db *db, const struct crm_entity *e, int64_t id, cons
 static int insert_note(crm_db *db, const struct crm_entity *e, int64_t id, const char *kind,
                        const char *at, const char *body, int64_t *out)
 {
-	crm_buf sql = CRM_BUF_INIT;
 	crm_stmt *st;
 	char now[CRM_TIME_LEN];
-	int rc;
+	int rc = crm_db_stmt_built(db, &st, note_add_sql, e, NULL);
 
-	crm_buf_printf(&sql, "INSERT INTO %s(%s, kind, at, body, owner, created_at)"
-	               " VALUES (?1, ?2, ?3, ?4, ?5, ?6)", e->note_table, e->custom_fk);
-	rc = crm_db_stmt(db, &st, crm_buf_str(&sql));
-	crm_buf_free(&sql);
 	if (rc)
 		return rc;
 	crm_db_now(db, now);
@@ -281,7 +311,6 @@ int crm_entity_note(crm_db *db, const struct crm_entity *e, int64_t id, const ch
 int crm_entity_note_once(crm_db *db, const struct crm_entity *e, int64_t id, const char *text,
                          int *added)
 {
-	crm_buf sql = CRM_BUF_INIT;
 	crm_stmt *st;
 	char *body = NULL;
 	int64_t nid;
@@ -290,14 +319,11 @@ int crm_entity_note_once(crm_db *db, const struct crm_entity *e, int64_t id, con
 	*added = 0;
 	if (!e->note_table)
 		return crm_error_set(CRM_EUSAGE, "a %s takes no notes", e->name);
-	crm_buf_printf(&sql, "SELECT 1 FROM %s WHERE %s = ?1 AND kind = 'note' AND body = ?2",
-	               e->note_table, e->custom_fk);
-	if ((rc = crm_text_nfc(&body, text)) || (rc = crm_db_stmt(db, &st, crm_buf_str(&sql)))) {
-		crm_buf_free(&sql);
+	if ((rc = crm_text_nfc(&body, text)) ||
+	    (rc = crm_db_stmt_built(db, &st, note_same_sql, e, NULL))) {
 		free(body);
 		return rc;
 	}
-	crm_buf_free(&sql);
 	crm_stmt_bind_int(st, 1, id);
 	crm_stmt_bind_text(st, 2, body);
 	found = crm_stmt_step(st) == CRM_ROW;

@@ -7,6 +7,8 @@
 
 #include "crm/audit.h"
 #include "crm/date.h"
+#include "crm/field.h"
+#include "crm/output.h"
 #include "internal.h"
 
 #define AUDIT_RUN 8192 /* entries a statement: its journal stays small */
@@ -19,12 +21,16 @@ void crm_audit_forget(crm_db *db)
 
 int crm_audit_flush(crm_db *db)
 {
-	/* One statement for the whole run, whatever kinds of record it
-	 * mixes: a row that makes a company and a person would otherwise
+	/* One statement for the whole run, whatever it mixes: a row that
+	 * makes a company, a person, their tags and a note would otherwise
 	 * cost a statement an entry, each keeping the sequence again. */
 	static const char sql[] = CRM_AUDIT_INSERT
-		" SELECT ?1, ?2, ?3, CASE value % 4 WHEN 0 THEN ?4 WHEN 1 THEN ?5 WHEN 2 THEN ?6"
-		" ELSE ?7 END, value / 4, 'add', NULL, ?8 FROM json_each(?9) ORDER BY key";
+		" SELECT ?1, ?2, ?3, CASE n % 4 WHEN 0 THEN ?4 WHEN 1 THEN ?5 WHEN 2 THEN ?6"
+		" ELSE ?7 END, n / 4, action, changes, ?8"
+		" FROM (SELECT key, iif(type = 'integer', value, value ->> 0) AS n,"
+		"  iif(type = 'integer', 'add', value ->> 1) AS action,"
+		"  iif(type = 'integer', NULL, value ->> 2) AS changes FROM json_each(?9))"
+		" ORDER BY key";
 	struct crm_audit_run *run = &db->added;
 	crm_stmt *st;
 	char now[21];
@@ -56,6 +62,20 @@ int crm_audit_flush(crm_db *db)
 	return rc;
 }
 
+/* Whether the audit log has given a seq yet: its first entry is written
+ * at once, so that sqlite_sequence lists the tables in the order a row
+ * at a time fills them. */
+static int audit_begun(crm_db *db, int *begun)
+{
+	char *name;
+	int rc = crm_db_text_of(db, "SELECT name FROM sqlite_sequence WHERE name = 'audit' AND ?1",
+	                        1, &name);
+
+	*begun = name != NULL;
+	free(name);
+	return rc;
+}
+
 /* The slot of entity e in the run, given one if it has none; -1 when all
  * are taken by others. */
 static int run_kind(struct crm_audit_run *run, const struct crm_entity *e)
@@ -69,25 +89,51 @@ static int run_kind(struct crm_audit_run *run, const struct crm_entity *e)
 	return -1;
 }
 
-int crm_audit_later(crm_db *db, const struct crm_entity *e, int64_t id)
+/* Appends entry n (id * CRM_AUDIT_KINDS + kind) to the run's JSON: a
+ * small add as its number alone, any other entry as [n, action, changes]. */
+static int run_entry(crm_buf *b, int first, long long n, const char *action,
+                     const char *changes)
+{
+	char num[24];
+	int bad = crm_buf_putc(b, first ? '[' : ',');
+
+	snprintf(num, sizeof num, "%lld", n);
+	if (!strcmp(action, "add") && !changes)
+		return bad | crm_buf_puts(b, num);
+	bad |= crm_buf_putc(b, '[') | crm_buf_puts(b, num) | crm_buf_putc(b, ',');
+	bad |= crm_json_quote(b, action) | crm_buf_putc(b, ',');
+	bad |= changes ? crm_json_quote(b, changes) : crm_buf_puts(b, "null");
+	return bad | crm_buf_putc(b, ']');
+}
+
+/* Adds an entry to the run (*later 1), or says to write it now: entries
+ * wait only in a bulk import's transaction, where nothing reads the log
+ * before the run is written (at a savepoint, the import's end, the
+ * commit), and only once the log has its first entry. */
+static int audit_later(crm_db *db, const char *entity, int64_t id, const char *action,
+                       const char *changes, int *later)
 {
 	struct crm_audit_run *run = &db->added;
-	char num[24];
-	int rc, k, len;
+	const struct crm_entity *e = crm_entity_find(entity);
+	int rc, k;
 
+	*later = 0;
+	if (!db->bulk || !db->in_tx || !db->batch || !e)
+		return CRM_OK;
 	if (run->n && (run->batch != db->batch || run->n >= AUDIT_RUN) && (rc = crm_audit_flush(db)))
+		return rc;
+	if (!run->n && ((rc = audit_begun(db, later)) || !*later))
 		return rc;
 	if ((k = run_kind(run, e)) < 0) {
 		if ((rc = crm_audit_flush(db)))
 			return rc;
 		k = run_kind(run, e);
 	}
-	len = snprintf(num, sizeof num, "%c%lld", run->n ? ',' : '[',
-	               (long long)id * CRM_AUDIT_KINDS + k);
-	if (crm_buf_put(&run->made, num, (size_t)len))
+	if (run_entry(&run->made, !run->n, (long long)id * CRM_AUDIT_KINDS + k, action, changes))
 		return crm_error_nomem();
 	run->batch = db->batch;
 	run->n++;
+	*later = 1;
 	return CRM_OK;
 }
 
@@ -97,8 +143,10 @@ int crm_audit_add(crm_db *db, const char *entity, int64_t id, const char *action
 	static const char sql[] = CRM_AUDIT_INSERT " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 	crm_stmt *st;
 	char now[21];
-	int rc;
+	int rc, later;
 
+	if ((rc = audit_later(db, entity, id, action, changes, &later)) || later)
+		return rc;
 	if ((rc = crm_audit_flush(db)) || (rc = crm_db_stmt(db, &st, sql)))
 		return rc;
 	crm_db_now(db, now);

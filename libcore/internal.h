@@ -23,16 +23,17 @@ typedef struct crm_stmt crm_stmt;
 
 struct sqlite3;
 
-/* The kinds of record one run of creations may mix: an import makes its
- * own records and those they refer to (a company, a person). */
+/* The kinds of record one run of audit entries may mix: an import writes
+ * its own records and those they refer to (a company, a person). */
 #define CRM_AUDIT_KINDS 4
 
-/* The creations whose audit entries are written later, together, by one
- * INSERT ... SELECT (crm_audit_flush): n records made by import batch
- * batch, in the order they were made.  made is the JSON text of the
- * array of their id * CRM_AUDIT_KINDS + k, less its closing bracket, for
- * a record of entity kind[k]: numbers, which SQLite reads faster than
- * pairs.  Empty while n is 0. */
+/* The audit entries that wait to be written together by one INSERT ...
+ * SELECT (crm_audit_flush): n entries of import batch batch, in the order
+ * they were made.  made is the JSON text of their array, less its closing
+ * bracket, each entry of a record of entity kind[k] with id id as the
+ * number id * CRM_AUDIT_KINDS + k for a small add, else as [that number,
+ * action, changes]: numbers, which SQLite reads fastest, for the most
+ * common.  Empty while n is 0. */
 struct crm_audit_run {
 	const struct crm_entity *kind[CRM_AUDIT_KINDS];
 	crm_buf made;
@@ -203,6 +204,8 @@ int64_t crm_db_total_changes(crm_db *db);
 /* Stores in *out (malloc'd, or NULL) the first column of the first row of
  * sql, run (cached) with ?1 bound to id. */
 int crm_db_text_of(crm_db *db, const char *sql, int64_t id, char **out);
+/* The same for a statement at hand. */
+int crm_stmt_text_of(crm_stmt *st, int64_t id, char **out);
 
 /* Stores in *ids (malloc'd, the caller frees) and *n the first column of
  * each row of sql, run (not cached: sql may be built) with ?1 bound to
@@ -301,7 +304,9 @@ struct crm_query;
  * user text. */
 int crm_query_sql(struct crm_query *q, const char *sql);
 
-/* Appends an audit entry (entity, id, action, changes JSON or NULL). */
+/* Appends an audit entry (entity, id, action, changes JSON or NULL); in a
+ * bulk import's transaction it waits to be written with others (struct
+ * crm_audit_run), and nothing may read the log before crm_audit_flush. */
 int crm_audit_add(crm_db *db, const char *entity, int64_t id, const char *action,
                   const char *changes);
 
@@ -309,17 +314,12 @@ int crm_audit_add(crm_db *db, const char *entity, int64_t id, const char *action
 #define CRM_AUDIT_INSERT \
 	"INSERT INTO audit(at, user, program, entity, entity_id, action, changes, batch)"
 
-/* Writes the audit entries of the creations that wait (struct
- * crm_audit_run); crm_audit_add, crm_db_savepoint, crm_db_set_actor,
- * crm_import_end and crm_db_commit call it first, so entries keep the
- * order of their writes.  crm_audit_forget drops them, for a rollback. */
+/* Writes the audit entries that wait (struct crm_audit_run);
+ * crm_db_savepoint, crm_db_set_actor, crm_import_end and crm_db_commit
+ * call it first, so entries keep the order of their writes.
+ * crm_audit_forget drops them, for a rollback. */
 int crm_audit_flush(crm_db *db);
 void crm_audit_forget(crm_db *db);
-
-/* Adds the creation of record id of entity e, by the import batch under
- * way, to the run of entries that wait, writing the run first when it is
- * full or cannot take it. */
-int crm_audit_later(crm_db *db, const struct crm_entity *e, int64_t id);
 
 /* An import's creations are audited small: who made the record, when, in
  * which batch, with changes NULL -- the values are the record's own.

@@ -3,8 +3,8 @@
  * Every write validates and normalises each value by its field type (see
  * field.c), keeps what the user typed beside the normalised form, and
  * audits the output values old -> new, read back through the same
- * expressions `list` uses; a bulk import's new records are read back and
- * audited many at a time (audit_later).
+ * expressions `list` uses; a bulk import's new records are audited small
+ * and many at a time (crm_audit_add).
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -856,50 +856,6 @@ static int holds_already(crm_db *db, const crm_record *r, const struct rowvals *
 	return rc < 0 ? rc : CRM_OK;
 }
 
-/* Whether the audit log has given a seq yet: its first entry is written
- * at once, so that sqlite_sequence lists the tables in the order a row
- * at a time fills them. */
-static int audit_begun(crm_db *db, int *begun)
-{
-	char *name;
-	int rc = crm_db_text_of(db, "SELECT name FROM sqlite_sequence WHERE name = 'audit' AND ?1",
-	                        1, &name);
-
-	*begun = name != NULL;
-	free(name);
-	return rc;
-}
-
-/* Leaves the audit entry of new record id of entity e to crm_audit_flush,
- * which writes a run of them in one statement (*later 1), or says to
- * write it now.  It waits only in a bulk import's transaction, and only
- * for an entity whose rules write nothing but the record itself
- * (self_derived): any other audited write (tags, a change) writes the
- * run first, which keeps the entries in the order of the writes. */
-static int audit_later(crm_db *db, const struct crm_entity *e, int64_t id, int *later)
-{
-	int rc;
-
-	*later = 0;
-	if (!db->bulk || !db->in_tx || !e->self_derived)
-		return CRM_OK;
-	if (!db->added.n && ((rc = audit_begun(db, later)) || !*later))
-		return rc;
-	*later = 1;
-	return crm_audit_later(db, e, id);
-}
-
-/* Audits new record id of entity e an import made: small (see
- * crm_audit_created), alone or in a run. */
-static int audit_small(crm_db *db, const struct crm_entity *e, int64_t id)
-{
-	int rc, later;
-
-	if ((rc = audit_later(db, e, id, &later)) || later)
-		return rc;
-	return crm_audit_add(db, e->name, id, "add", NULL);
-}
-
 /* Stores the record's columns, then audits what changed.  An update that
  * changes nothing is undone, so updated_at and the audit log stay quiet. */
 static int write_steps(crm_db *db, const struct watch *w, const struct rowvals *rv, int64_t *id,
@@ -919,8 +875,9 @@ static int write_steps(crm_db *db, const struct watch *w, const struct rowvals *
 	if (!rc && !adding)
 		rc = crm_entity_reindex_referrers(db, r->e, "= ?1", *id);
 	crm_phase_enter(db, CRM_PHASE_AUDIT);
+	/* An import's new records are audited small (crm_audit_created). */
 	if (!rc && adding && db->batch)
-		rc = audit_small(db, r->e, *id);
+		rc = crm_audit_add(db, r->e->name, *id, "add", NULL);
 	else if (!rc && !(rc = read_values(db, w, *id, new)) &&
 	         !(rc = changes_json(&json, w, old, new, n)) && (*n || adding))
 		rc = crm_audit_add(db, r->e->name, *id, adding ? "add" : "set", crm_buf_str(&json));

@@ -161,8 +161,14 @@ int crm_db_text_of(crm_db *db, const char *sql, int64_t id, char **out)
 	int rc = crm_db_stmt(db, &st, sql);
 
 	*out = NULL;
-	if (rc)
-		return rc;
+	return rc ? rc : crm_stmt_text_of(st, id, out);
+}
+
+int crm_stmt_text_of(crm_stmt *st, int64_t id, char **out)
+{
+	int rc;
+
+	*out = NULL;
 	crm_stmt_bind_int(st, 1, id);
 	if ((rc = crm_stmt_step(st)) == CRM_ROW && crm_stmt_text(st, 0) &&
 	    !(*out = strdup(crm_stmt_text(st, 0))))

@@ -612,8 +612,9 @@ END_TEST
 
 /* An import composes and compiles its statements once: past its first
  * rows, rows of the shapes seen (a new company or an existing one, tags,
- * a note, a phone number), across chunks of search entries, compose no
- * SQL text and compile none, however many they are. */
+ * a note, a phone number), across chunks of search entries and runs of
+ * audit entries (the first written some 2,000 rows in), compose no SQL
+ * text and compile none, however many they are. */
 START_TEST(test_statements_compiled_once)
 {
 	char pairs[256];
@@ -624,20 +625,20 @@ START_TEST(test_statements_compiled_once)
 		                             .bulk = bulk };
 
 		begin_with(&o);
-		for (int i = 1; i <= 7000; i++) {
+		for (int i = 1; i <= 8000; i++) {
 			snprintf(pairs, sizeof pairs, "first_name=Ann|last_name=Mo%d|email=a%d.%d@example.org"
 			         "|company=Firm %d|phone=030 1234%04d|country=DE|tags=t%d|notes=n%d",
 			         i, bulk, i, i % 4000, i, i % 3, i);
-			if (i == 2500) {
+			if (i == 3500) {
 				warm = db->compiled;
 				composed = db->composed;
 			}
 			ck_assert_int_eq(row(pairs), CRM_IMPORT_CREATED);
 		}
-		ck_assert_msg(db->compiled == warm, "%s: %lu statements compiled for rows 2500-7000",
+		ck_assert_msg(db->compiled == warm, "%s: %lu statements compiled for rows 3500-8000",
 		              bulk ? "bulk" : "row by row", db->compiled - warm);
 		ck_assert_msg(db->composed == composed, "%s: %lu statement texts composed for rows"
-		              " 2500-7000", bulk ? "bulk" : "row by row", db->composed - composed);
+		              " 3500-8000", bulk ? "bulk" : "row by row", db->composed - composed);
 	}
 }
 END_TEST
@@ -744,13 +745,14 @@ END_TEST
 /* Imports 20,000 people into a new database, in bulk or row by row, and
  * writes its audit log to file out, an entry a line.  The first 10,000
  * are alike, so a bulk import writes their entries 8,192 at a time; then
- * their shapes vary (a custom field, a blank name, a new company, tags),
- * so that what it writes together is cut short and interleaved. */
+ * their shapes vary (a custom field, a blank name, a new company, tags,
+ * a note, text the log must quote), so that what it writes together is
+ * interleaved and cut short. */
 static void audit_of_import(int bulk, const char *out)
 {
 	struct crm_import_opts o = { .entity = crm_entity_find("contact"), .source = "test",
 	                             .unknown = CRM_UNKNOWN_KEEP, .bulk = bulk };
-	char pairs[160], cmd[512];
+	char pairs[256], cmd[512];
 	int64_t batch;
 
 	fx_close(db);
@@ -765,7 +767,11 @@ static void audit_of_import(int bulk, const char *out)
 			n += snprintf(pairs + n, sizeof pairs - (size_t)n, "|Shoe=4\"2");
 		if (i > 10000 && !(i % 50))
 			n += snprintf(pairs + n, sizeof pairs - (size_t)n, "|company=Firm %d", i);
-		if (i > 10000 && !(i % 11))
+		if (i > 10000 && !(i % 13))
+			n += snprintf(pairs + n, sizeof pairs - (size_t)n, "|notes=Met at \"Café\" %d", i);
+		if (i > 10000 && !(i % 22))
+			snprintf(pairs + n, sizeof pairs - (size_t)n, "|tags=vip,a\\b \"c\",日本\t語");
+		else if (i > 10000 && !(i % 11))
 			snprintf(pairs + n, sizeof pairs - (size_t)n, "|tags=vip");
 		ck_assert_int_eq(row(pairs), CRM_IMPORT_CREATED);
 	}
@@ -795,6 +801,7 @@ static char *created_of(int64_t id)
 START_TEST(test_bulk_audit_is_the_row_by_row_audit)
 {
 	char row_log[64], bulk_log[64], cmd[160], *text;
+	int n;
 
 	snprintf(row_log, sizeof row_log, "/tmp/crm-check-audit-%d.row", (int)getpid());
 	snprintf(bulk_log, sizeof bulk_log, "/tmp/crm-check-audit-%d.bulk", (int)getpid());
@@ -815,6 +822,11 @@ START_TEST(test_bulk_audit_is_the_row_by_row_audit)
 	                 "\"custom.shoe\":[null,\"4\\\"2\"]}");
 	free(text);
 	ck_assert_int_eq(count_of("select count(*) from audit where action = 'tag'"), 909);
+	ck_assert_int_eq(count_of("select count(*) from audit where action = 'note'"), 769);
+	/* Tags whose text the log quotes come back as they went in. */
+	ck_assert_int_eq(crm_db_int(db, "select count(*) from audit where changes ->> '$.tags[1]'"
+	                            " = 'a\\b \"c\",vip,日本\t語'", &n), CRM_OK);
+	ck_assert_int_eq(n, 455);
 	snprintf(cmd, sizeof cmd, "cmp %s %s", row_log, bulk_log);
 	ck_assert_int_eq(system(cmd), 0);
 	unlink(row_log);
