@@ -205,16 +205,18 @@ static int canonical_tags(const char *list, char **out)
 	return rc;
 }
 
-/* Replaces the record's rows of the tag table with the canonical list. */
-static int tags_replace(crm_db *db, const struct crm_entity *e, int64_t id, const char *tags)
+/* Replaces the record's rows of the tag table (none when !held) with the
+ * canonical list. */
+static int tags_replace(crm_db *db, const struct crm_entity *e, int64_t id, int held,
+                        const char *tags)
 {
 	char *copy = strdup(tags ? tags : ""), *save = NULL, *t;
 	crm_stmt *st;
-	int rc, dummy;
+	int rc = CRM_OK, dummy;
 
 	if (!copy)
 		return crm_error_nomem();
-	if (!(rc = crm_db_stmt_built(db, &st, tags_clear_sql, e, NULL))) {
+	if (held && !(rc = crm_db_stmt_built(db, &st, tags_clear_sql, e, NULL))) {
 		crm_stmt_bind_int(st, 1, id);
 		rc = crm_stmt_done(st);
 	}
@@ -224,8 +226,10 @@ static int tags_replace(crm_db *db, const struct crm_entity *e, int64_t id, cons
 	return rc;
 }
 
-int crm_entity_tags_set(crm_db *db, const struct crm_entity *e, int64_t id, const char *tags,
-                        int *changed)
+/* crm_entity_tags_set, and crm_entity_tags_fresh when fresh: then the
+ * record is known to be there and not erased. */
+static int tags_set(crm_db *db, const struct crm_entity *e, int64_t id, const char *tags,
+                    int fresh, int *changed)
 {
 	char *before = NULL, *after = NULL;
 	int rc;
@@ -233,15 +237,16 @@ int crm_entity_tags_set(crm_db *db, const struct crm_entity *e, int64_t id, cons
 	*changed = 0;
 	if (!e->tag_table)
 		return no_tags(e);
-	if ((rc = crm_db_writable(db)) || (rc = crm_entity_exists(db, e, id)) ||
+	if ((rc = crm_db_writable(db)) || (!fresh && (rc = crm_entity_exists(db, e, id))) ||
 	    (rc = canonical_tags(tags, &after)))
 		return rc;
 	before = tags_of(db, e, id);
 	if ((before || after) && (!before || !after || strcmp(before, after))) {
 		*changed = 1;
-		rc = crm_entity_editable(db, e, id);
+		if (!fresh)
+			rc = crm_entity_not_erased(db, e, id);
 		if (!rc)
-			rc = tags_replace(db, e, id, after);
+			rc = tags_replace(db, e, id, before != NULL, after);
 		if (!rc)
 			rc = crm_audit_change(db, e->name, id, "tag", "tags", before, after);
 		if (!rc)
@@ -250,6 +255,18 @@ int crm_entity_tags_set(crm_db *db, const struct crm_entity *e, int64_t id, cons
 	free(before);
 	free(after);
 	return rc;
+}
+
+int crm_entity_tags_set(crm_db *db, const struct crm_entity *e, int64_t id, const char *tags,
+                        int *changed)
+{
+	return tags_set(db, e, id, tags, 0, changed);
+}
+
+int crm_entity_tags_fresh(crm_db *db, const struct crm_entity *e, int64_t id, const char *tags,
+                          int *changed)
+{
+	return tags_set(db, e, id, tags, 1, changed);
 }
 
 static int insert_note(crm_db *db, const struct crm_entity *e, int64_t id, const char *kind,
@@ -274,8 +291,10 @@ static int insert_note(crm_db *db, const struct crm_entity *e, int64_t id, const
 	return CRM_OK;
 }
 
-int crm_entity_note(crm_db *db, const struct crm_entity *e, int64_t id, const char *kind,
-                    const char *at, const char *body, int64_t *out)
+/* crm_entity_note, on a record known to be there and not erased when
+ * fresh. */
+static int note_add(crm_db *db, const struct crm_entity *e, int64_t id, const char *kind,
+                    const char *at, const char *body, int fresh, int64_t *out)
 {
 	char when[CRM_TIME_LEN], *text = NULL, num[24];
 	int rc;
@@ -283,7 +302,7 @@ int crm_entity_note(crm_db *db, const struct crm_entity *e, int64_t id, const ch
 	*out = 0;
 	if (!e->note_table)
 		return crm_error_set(CRM_EUSAGE, "a %s takes no notes", e->name);
-	if ((rc = crm_entity_editable(db, e, id)))
+	if ((rc = fresh ? crm_db_writable(db) : crm_entity_editable(db, e, id)))
 		return rc;
 	if (!one_of(note_kinds, kind))
 		return crm_error_set(CRM_EDATA, "invalid kind '%s' (expected call, email, meeting,"
@@ -308,30 +327,51 @@ int crm_entity_note(crm_db *db, const struct crm_entity *e, int64_t id, const ch
 	return rc;
 }
 
-int crm_entity_note_once(crm_db *db, const struct crm_entity *e, int64_t id, const char *text,
-                         int *added)
+int crm_entity_note(crm_db *db, const struct crm_entity *e, int64_t id, const char *kind,
+                    const char *at, const char *body, int64_t *out)
+{
+	return note_add(db, e, id, kind, at, body, 0, out);
+}
+
+/* crm_entity_note_once; a fresh record has no note to be the same. */
+static int note_once(crm_db *db, const struct crm_entity *e, int64_t id, const char *text,
+                     int fresh, int *added)
 {
 	crm_stmt *st;
 	char *body = NULL;
 	int64_t nid;
-	int rc, found;
+	int rc, found = 0;
 
 	*added = 0;
 	if (!e->note_table)
 		return crm_error_set(CRM_EUSAGE, "a %s takes no notes", e->name);
 	if ((rc = crm_text_nfc(&body, text)) ||
-	    (rc = crm_db_stmt_built(db, &st, note_same_sql, e, NULL))) {
+	    (!fresh && (rc = crm_db_stmt_built(db, &st, note_same_sql, e, NULL)))) {
 		free(body);
 		return rc;
 	}
-	crm_stmt_bind_int(st, 1, id);
-	crm_stmt_bind_text(st, 2, body);
-	found = crm_stmt_step(st) == CRM_ROW;
-	crm_stmt_reset(st);
-	if (!found && !(rc = crm_entity_note(db, e, id, "note", NULL, body, &nid)))
+	if (!fresh) {
+		crm_stmt_bind_int(st, 1, id);
+		crm_stmt_bind_text(st, 2, body);
+		found = crm_stmt_step(st) == CRM_ROW;
+		crm_stmt_reset(st);
+	}
+	if (!found && !(rc = note_add(db, e, id, "note", NULL, body, fresh, &nid)))
 		*added = 1;
 	free(body);
 	return rc;
+}
+
+int crm_entity_note_once(crm_db *db, const struct crm_entity *e, int64_t id, const char *text,
+                         int *added)
+{
+	return note_once(db, e, id, text, 0, added);
+}
+
+int crm_entity_note_fresh(crm_db *db, const struct crm_entity *e, int64_t id, const char *text,
+                          int *added)
+{
+	return note_once(db, e, id, text, 1, added);
 }
 
 /* The timeline's statement: the record's notes and audit entries, and the

@@ -1616,14 +1616,16 @@ static int fill_record(crm_import *imp, crm_record *r, int adding)
 	return rc;
 }
 
-/* Writes the tags and the note of the row to record id. */
-static int write_extras(crm_import *imp, int64_t id, int *changed)
+/* Writes the tags and the note of the row to record id, which it has
+ * just made when adding. */
+static int write_extras(crm_import *imp, int64_t id, int adding, int *changed)
 {
 	const crm_import_map *m = imp->o.map;
 	int rc = CRM_OK, c = 0;
 
 	if (imp->rs.has_tags && imp->e->tag_table)
-		rc = crm_entity_tags_set(imp->db, imp->e, id, imp->rs.tags, &c);
+		rc = (adding ? crm_entity_tags_fresh : crm_entity_tags_set)(imp->db, imp->e, id,
+		                                                            imp->rs.tags, &c);
 	*changed |= c;
 	for (size_t i = 0; m && i < m->ntags && !rc; i++) {
 		rc = crm_entity_tag(imp->db, imp->e, id, m->tags[i], 1, &c);
@@ -1633,7 +1635,9 @@ static int write_extras(crm_import *imp, int64_t id, int *changed)
 		rc = imp->e->import_note(imp->db, id, crm_buf_str(&imp->rs.note), &c);
 		*changed |= c;
 	} else if (!rc && imp->rs.note.len && imp->e->note_table) {
-		rc = crm_entity_note_once(imp->db, imp->e, id, crm_buf_str(&imp->rs.note), &c);
+		rc = (adding ? crm_entity_note_fresh : crm_entity_note_once)(imp->db, imp->e, id,
+		                                                             crm_buf_str(&imp->rs.note),
+		                                                             &c);
 		*changed |= c;
 	}
 	return rc;
@@ -1660,7 +1664,7 @@ static int write_row(crm_import *imp, crm_record *r, int64_t id, struct crm_impo
 	                                             imp->rs.currency, derived)))
 		rc = idset_add(&imp->grouped, id);
 	if (!rc)
-		rc = write_extras(imp, id, &changed);
+		rc = write_extras(imp, id, adding, &changed);
 	if (rc == CRM_EDATA || rc == CRM_ENOTFOUND)
 		return reject_error(imp, res);
 	if (rc)

@@ -601,6 +601,15 @@ int crm_entity_editable(crm_db *db, const struct crm_entity *e, int64_t id);
  * erased. */
 int crm_entity_not_erased(crm_db *db, const struct crm_entity *e, int64_t id);
 
+/* crm_entity_tags_set for record id made in this transaction, which
+ * needs no check that it is there and may be changed: an import's. */
+int crm_entity_tags_fresh(crm_db *db, const struct crm_entity *e, int64_t id, const char *tags,
+                          int *changed);
+
+/* crm_entity_note_once for such a record, which has no notes yet. */
+int crm_entity_note_fresh(crm_db *db, const struct crm_entity *e, int64_t id, const char *text,
+                          int *added);
+
 /* Deletes record id, its search entry and what hangs off it; the records
  * referring to it are detached first (audited).  The caller audits the
  * deletion. */

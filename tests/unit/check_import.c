@@ -177,6 +177,44 @@ START_TEST(test_outcomes_by_conflict_mode)
 }
 END_TEST
 
+/* The tags and note of a new record are written without the checks an
+ * existing one needs; a matched record has its tags replaced and keeps
+ * one copy of a note it already holds; in both modes alike. */
+START_TEST(test_tags_and_notes_of_new_and_matched_records)
+{
+	for (int bulk = 0; bulk <= 1; bulk++) {
+		struct crm_import_opts o = { .entity = crm_entity_find("contact"), .source = "test",
+		                             .conflict = CRM_CONFLICT_UPDATE, .bulk = bulk };
+		char email[64], pairs[160], *tags;
+		int64_t id, batch;
+
+		snprintf(email, sizeof email, "ann%d@example.org", bulk);
+		snprintf(pairs, sizeof pairs, "email=%s|tags= b ,a,b|notes=Met at the fair", email);
+		begin_with(&o);
+		ck_assert_int_eq(row(pairs), CRM_IMPORT_CREATED);
+		id = res.id;
+		snprintf(pairs, sizeof pairs, "email=%s|tags=c|notes=Met at the fair", email);
+		begin_with(&o);
+		ck_assert_int_eq(row(pairs), CRM_IMPORT_UPDATED);
+		ck_assert_int_eq(crm_import_end(imp, &batch), CRM_OK);
+		ck_assert_int_eq(crm_db_text_of(db, "SELECT group_concat(tag) FROM contact_tags"
+		                                " WHERE contact_id = ?1", id, &tags), CRM_OK);
+		ck_assert_str_eq(tags, "c");
+		free(tags);
+		ck_assert_int_eq(crm_db_text_of(db, "SELECT tags || ' ' || (SELECT count(*)"
+		                                " FROM interactions WHERE contact_id = ?1)"
+		                                " FROM contacts WHERE id = ?1", id, &tags), CRM_OK);
+		ck_assert_str_eq(tags, "c 1");
+		free(tags);
+		ck_assert_int_eq(crm_db_text_of(db, "SELECT group_concat(changes, ' ') FROM audit"
+		                                " WHERE entity_id = ?1 AND action = 'tag'", id, &tags),
+		                 CRM_OK);
+		ck_assert_str_eq(tags, "{\"tags\":[null,\"a,b\"]} {\"tags\":[\"a,b\",\"c\"]}");
+		free(tags);
+	}
+}
+END_TEST
+
 /* A row matched on email and found nowhere is known to have a free email;
  * matched on anything else, its email is still checked, before and after
  * another row takes it. */
@@ -956,6 +994,7 @@ Suite *import_suite(void)
 	tcase_add_test(tc, test_found_reference_taken_as_it_is);
 	tcase_add_test(tc, test_search_entries_of_every_record_written);
 	tcase_add_test(tc, test_bulk_audit_is_the_row_by_row_audit);
+	tcase_add_test(tc, test_tags_and_notes_of_new_and_matched_records);
 	tcase_add_test(tc, test_audit_that_waits_goes_with_a_savepoint);
 	tcase_add_test(tc, test_ahead_on_threads);
 	suite_add_tcase(s, tc);
