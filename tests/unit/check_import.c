@@ -652,31 +652,37 @@ END_TEST
  * rows, rows of the shapes seen (a new company or an existing one, tags,
  * a note, a phone number), across chunks of search entries and runs of
  * audit entries (the first written some 2,000 rows in), compose no SQL
- * text and compile none, however many they are. */
+ * text and compile none, however many they are; nor do rows that update
+ * the records they match. */
 START_TEST(test_statements_compiled_once)
 {
 	char pairs[256];
 	unsigned long warm = 0, composed = 0;
 
-	for (int bulk = 0; bulk <= 1; bulk++) {
+	for (int run = 0; run < 4; run++) {
+		int bulk = run % 2, update = run / 2;
 		struct crm_import_opts o = { .entity = crm_entity_find("contact"), .source = "test",
-		                             .bulk = bulk };
+		                             .conflict = CRM_CONFLICT_UPDATE, .bulk = bulk };
+		const char *what = update ? (bulk ? "bulk update" : "update row by row")
+		                          : (bulk ? "bulk" : "row by row");
 
+		/* The second two runs change every record of the first two:
+		 * another last name, tags and note. */
 		begin_with(&o);
 		for (int i = 1; i <= 8000; i++) {
 			snprintf(pairs, sizeof pairs, "first_name=Ann|last_name=Mo%d|email=a%d.%d@example.org"
 			         "|company=Firm %d|phone=030 1234%04d|country=DE|tags=t%d|notes=n%d",
-			         i, bulk, i, i % 4000, i, i % 3, i);
+			         i + update, bulk, i, i % 4000, i, i % 3 + update, i + update);
 			if (i == 3500) {
 				warm = db->compiled;
 				composed = db->composed;
 			}
-			ck_assert_int_eq(row(pairs), CRM_IMPORT_CREATED);
+			ck_assert_int_eq(row(pairs), update ? CRM_IMPORT_UPDATED : CRM_IMPORT_CREATED);
 		}
 		ck_assert_msg(db->compiled == warm, "%s: %lu statements compiled for rows 3500-8000",
-		              bulk ? "bulk" : "row by row", db->compiled - warm);
+		              what, db->compiled - warm);
 		ck_assert_msg(db->composed == composed, "%s: %lu statement texts composed for rows"
-		              " 3500-8000", bulk ? "bulk" : "row by row", db->composed - composed);
+		              " 3500-8000", what, db->composed - composed);
 	}
 }
 END_TEST
