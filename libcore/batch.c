@@ -48,62 +48,52 @@ struct added {
 	struct added_ids { const struct crm_entity *e; int64_t lo, hi; } *r;
 };
 
-/* The registry's index of the entity named name, or -1; *last, the
- * previous answer, is tried first: a batch's entries come in runs of one
- * entity. */
-static long entity_index(const char *name, long *last)
+/* The range of a's ids of entity e, made for id if a has none yet. */
+static struct added_ids *added_of(struct added *a, const struct crm_entity *e, int64_t id)
 {
-	const struct crm_entity *e;
-
-	if (*last >= 0 && !strcmp(crm_entity_at((size_t)*last)->name, name))
-		return *last;
-	for (size_t k = 0; (e = crm_entity_at(k)); k++)
-		if (!strcmp(e->name, name))
-			return *last = (long)k;
-	return -1;
+	for (size_t i = 0; i < a->n; i++)
+		if (a->r[i].e == e)
+			return &a->r[i];
+	a->r[a->n] = (struct added_ids){ e, id, id };
+	return &a->r[a->n++];
 }
 
-/* Stores in a the range of ids of each entity the batch created, in the
- * registry's order.  The minimum and maximum are taken here, a row at a
- * time: in SQL, without a GROUP BY that would sort every entry of the
- * batch first (30 MB for a million), they took two CASEs per entity a
- * row, most of an undo's reading. */
+/* Stores in a the range of ids of each entity the batch created.  The
+ * minimum and maximum are taken here, a row at a time: in SQL, without a
+ * GROUP BY that would sort every entry of the batch first (30 MB for a
+ * million), they took two CASEs per entity a row, most of an undo's
+ * reading. */
 static int added_read(crm_db *db, int64_t batch, struct added *a)
 {
-	struct added_ids *by = NULL;
+	const struct crm_entity *e = NULL;
+	struct added_ids *r;
 	crm_stmt *st;
 	size_t max = 0;
-	long k, last = -1;
 	int rc;
 
 	while (crm_entity_at(max))
 		max++;
 	a->n = 0;
-	if (!(a->r = calloc(max, sizeof *a->r)) || !(by = calloc(max, sizeof *by))) {
-		free(by);
+	if (!(a->r = calloc(max, sizeof *a->r)))
 		return crm_error_nomem();
-	}
 	if ((rc = crm_db_stmt(db, &st, "SELECT entity, entity_id FROM audit"
-	                      " WHERE batch = ?1 AND action = 'add'"))) {
-		free(by);
+	                      " WHERE batch = ?1 AND action = 'add'")))
 		return rc;
-	}
 	crm_stmt_bind_int(st, 1, batch);
 	while ((rc = crm_stmt_step(st)) == CRM_ROW) {
+		const char *name = crm_stmt_text(st, 0);
 		int64_t id = crm_stmt_int(st, 1);
 
-		if ((k = entity_index(crm_stmt_text(st, 0), &last)) < 0)
+		/* A batch's entries come in runs of one entity. */
+		if (!e || strcmp(e->name, name))
+			e = crm_entity_find(name);
+		if (!e)
 			continue;
-		if (!by[k].e)
-			by[k] = (struct added_ids){ crm_entity_at((size_t)k), id, id };
-		by[k].lo = id < by[k].lo ? id : by[k].lo;
-		by[k].hi = id > by[k].hi ? id : by[k].hi;
+		r = added_of(a, e, id);
+		r->lo = id < r->lo ? id : r->lo;
+		r->hi = id > r->hi ? id : r->hi;
 	}
 	crm_stmt_reset(st);
-	for (size_t i = 0; i < max; i++)
-		if (by[i].e)
-			a->r[a->n++] = by[i];
-	free(by);
 	return rc < 0 ? rc : CRM_OK;
 }
 
