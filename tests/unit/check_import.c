@@ -878,6 +878,38 @@ START_TEST(test_bulk_audit_is_the_row_by_row_audit)
 }
 END_TEST
 
+/* Audit entries of more kinds of record than a run holds: the run is
+ * written when a fifth kind comes, and the log keeps every entry, small
+ * or not, in the order it was made. */
+START_TEST(test_audit_run_of_many_kinds)
+{
+	static const char *const kinds[] = { "contact", "company", "deal", "task", "ticket" };
+	char *log;
+
+	db->bulk = 1;
+	db->batch = 7;
+	ck_assert_int_eq(crm_audit_add(db, "contact", 1, "add", NULL), CRM_OK);
+	for (int i = 0; i < 5; i++)
+		ck_assert_int_eq(crm_audit_add(db, kinds[i], 10 + i, "add", NULL), CRM_OK);
+	ck_assert_int_eq(db->added.n, 1); /* the fifth kind wrote the first four */
+	ck_assert_int_eq(crm_audit_add(db, "deal", 20, "set", "{\"title\":[\"a\",\"b\"]}"), CRM_OK);
+	ck_assert_int_eq(crm_audit_add(db, "company", 21, "tag", NULL), CRM_OK);
+	ck_assert_int_eq(crm_audit_add(db, "nothing", 22, "add", NULL), CRM_OK); /* written now */
+	ck_assert_int_eq(db->added.n, 0);
+	ck_assert_int_eq(crm_db_text_of(db, "SELECT group_concat(entity || ' ' || entity_id || ' '"
+	                                " || action || coalesce(' ' || changes, '') || ' ' || batch,"
+	                                " '; ') FROM (SELECT * FROM audit WHERE ?1 ORDER BY seq)", 1,
+	                                &log), CRM_OK);
+	ck_assert_str_eq(log, "contact 1 add 7; contact 10 add 7; company 11 add 7; deal 12 add 7;"
+	                 " task 13 add 7; ticket 14 add 7; deal 20 set {\"title\":[\"a\",\"b\"]} 7;"
+	                 " company 21 tag 7; nothing 22 add 7");
+	free(log);
+	db->bulk = 0;
+	db->batch = 0;
+	crm_db_rollback(db);
+}
+END_TEST
+
 /* New people whose audit entries wait are dropped with a savepoint rolled
  * back, and the ids given again are audited once, with their own values. */
 START_TEST(test_audit_that_waits_goes_with_a_savepoint)
@@ -1001,6 +1033,7 @@ Suite *import_suite(void)
 	tcase_add_test(tc, test_search_entries_of_every_record_written);
 	tcase_add_test(tc, test_bulk_audit_is_the_row_by_row_audit);
 	tcase_add_test(tc, test_tags_and_notes_of_new_and_matched_records);
+	tcase_add_test(tc, test_audit_run_of_many_kinds);
 	tcase_add_test(tc, test_audit_that_waits_goes_with_a_savepoint);
 	tcase_add_test(tc, test_ahead_on_threads);
 	suite_add_tcase(s, tc);
