@@ -300,14 +300,13 @@ int crm_rowpipe_open(crm_rowpipe **out, crm_reader *r, int threads, crm_rowpipe_
 	pthread_cond_init(&p->low, NULL);
 	if (threads > CRM_ROWPIPE_THREADS)
 		threads = CRM_ROWPIPE_THREADS;
+	/* A thread the system will not start (at its limit of threads or of
+	 * memory) only costs speed: the pipe goes on with those it has, and
+	 * with none passes the rows on for the caller to prepare. */
 	for (; p->nthreads < threads; p->nthreads++) {
 		p->worker[p->nthreads] = (struct worker){ p, p->nthreads > 0 };
 		if (pthread_create(&p->thread[p->nthreads], NULL, run, &p->worker[p->nthreads]))
 			break;
-	}
-	if (p->nthreads < threads) {
-		crm_rowpipe_close(p);
-		return crm_error_set(CRM_EFAIL, "cannot start a thread to read with");
 	}
 	*out = p;
 	return CRM_OK;
@@ -356,6 +355,11 @@ int crm_rowpipe_next(crm_rowpipe *p, struct crm_row *row)
 	if (s->rc > 0)
 		*row = s->row;
 	return s->rc;
+}
+
+int crm_rowpipe_threads(const crm_rowpipe *p)
+{
+	return p->nthreads;
 }
 
 long long crm_rowpipe_offset(const crm_rowpipe *p)

@@ -199,6 +199,7 @@ static int import_reader(struct run *run, crm_reader *r, const char *name, long 
 	run->threads = size >= 0 ? ahead_threads() : 0;
 	if ((rc = crm_rowpipe_open(&pipe, r, run->threads, crm_import_ahead, run->imp)))
 		return cli_error(run->c, rc);
+	run->threads = crm_rowpipe_threads(pipe);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	status = import_stream(run, pipe, name, size);
 	run->rows += seconds_since(&t0);

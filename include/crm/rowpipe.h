@@ -47,10 +47,16 @@ typedef void crm_rowpipe_prep(void *arg, const struct crm_row *row, crm_buf *out
 
 /* Starts reading r (owned by the caller, closed after the pipe) on
  * threads threads of the pipe's own (at most CRM_ROWPIPE_THREADS),
- * preparing each row with prep (may be NULL).  With none, the pipe only passes the reader's
- * rows on, unprepared: for a reader that may block. */
+ * preparing each row with prep (may be NULL).  With none, the pipe only
+ * passes the reader's rows on, unprepared: for a reader that may block.
+ * Threads the system will not start are done without (fewer, or none:
+ * crm_rowpipe_threads); the only error is running out of memory. */
 int crm_rowpipe_open(crm_rowpipe **out, crm_reader *r, int threads, crm_rowpipe_prep *prep,
                      void *arg);
+
+/* How many threads the pipe runs: those asked for, or fewer when the
+ * system would not start them all. */
+int crm_rowpipe_threads(const crm_rowpipe *p);
 
 /* As crm_reader_next: 1 and the next row (valid until the next call), 0
  * at the end, or the reader's error with its message. */

@@ -2,8 +2,9 @@
 # crm-import --mode bulk against --mode row: every import the import tests
 # run (their bad inputs too) goes through both, with identical exit
 # status, summary, rejects, reject files and database content; a bulk
-# import done again row by row when a row is rejected half-way; undo of a
-# bulk batch, set by set and record by record.
+# import done again row by row when a row is rejected half-way, or done
+# without the threads that read ahead; undo of a bulk batch, set by set
+# and record by record.
 . "$(dirname "$0")/lib.sh"
 
 # The whole database but for its random key, indexes in name order.
@@ -63,6 +64,29 @@ test_expect_success 'the file imported in bulk and row by row gives the same eve
 	grep -q "exit 3" err.bulk && grep -q "updated 1," err.bulk &&
 	test $(grep -c "needs a first name" err.bulk) -ge 20 &&
 	test $(grep -c "repeats an earlier" err.bulk) -ge 20
+'
+# A stack past the address space for every thread (glibc gives new threads
+# the stack limit of the process): no thread can start, and the import
+# reads its rows itself, to the same end.
+test_expect_success 'a bulk import the system starts no thread for gives the same everything' '
+	cp start.db nothread.db &&
+	{ (ulimit -s $((1 << 38)) &&
+		crm-import contacts --db nothread.db --mode bulk --on-conflict update \
+			--reject rej.nothread.csv --timings big.csv 2>err.nothread); echo "exit $?" >>err.nothread; } &&
+	grep -q "^crm-import: bulk, then row mode; seconds: .*(0 threads)" err.nothread &&
+	grep -v "seconds:" err.nothread >err.nothread.summary &&
+	grep -v "seconds:" err.bulk >err.bulk.summary &&
+	test_cmp err.bulk.summary err.nothread.summary && test_cmp rej.bulk.csv rej.nothread.csv &&
+	content nothread.db >dump.nothread && test_cmp dump.bulk dump.nothread &&
+	grep -v "^,,Ghost\|^Pho\|^Bad\|^Dup\|^Early" big.csv >whole.csv &&
+	for t in "[1-4]" 0; do
+		cp start.db whole.db &&
+		(if [ "$t" = 0 ]; then ulimit -s $((1 << 38)); fi &&
+			crm-import contacts --db whole.db --mode bulk --timings whole.csv 2>err.whole) &&
+		grep -q "^crm-import: bulk mode; seconds: .*($t thread" err.whole &&
+		content whole.db >dump.whole$t || return 1
+	done &&
+	test_cmp "dump.whole[1-4]" dump.whole0
 '
 # The reading thread checks a row's UTF-8 for the writing one: a column
 # that no field reads is checked all the same.

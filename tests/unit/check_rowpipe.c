@@ -45,8 +45,9 @@ static void count_rows(void *arg, const struct crm_row *row, crm_buf *out)
 }
 
 /* Many more rows than the ring holds come back whole and in order, with
- * their lines, whether read ahead (on one thread or several) or not. */
-static void check_order(int ahead)
+ * their lines, whether read ahead (on one thread or several) or not:
+ * ask threads asked for, of which ahead start. */
+static void check_order(int ask, int ahead)
 {
 	size_t len;
 	char *text = numbered_csv(5 * CRM_ROWPIPE_ROWS + 7, &len), want[64];
@@ -58,7 +59,8 @@ static void check_order(int ahead)
 	int n = 0, rc;
 	size_t nh;
 
-	ck_assert_int_eq(crm_rowpipe_open(&p, r, ahead, count_rows, &prepared), CRM_OK);
+	ck_assert_int_eq(crm_rowpipe_open(&p, r, ask, count_rows, &prepared), CRM_OK);
+	ck_assert_int_eq(crm_rowpipe_threads(p), ahead);
 	while ((rc = crm_rowpipe_next(p, &row)) == 1) {
 		n++;
 		snprintf(want, sizeof want, "value %d", n);
@@ -92,9 +94,39 @@ static void check_order(int ahead)
 
 START_TEST(test_rows_in_order)
 {
-	check_order(1);
-	check_order(3);
-	check_order(0);
+	check_order(1, 1);
+	check_order(3, 3);
+	check_order(0, 0);
+}
+END_TEST
+
+static void *idle(void *arg)
+{
+	return arg;
+}
+
+/* When the system will not start a thread (here: none can have the stack
+ * it is given by default), the pipe goes on without: the caller reads the
+ * rows itself, and they come as they do from a pipe with no threads. */
+START_TEST(test_threads_not_started)
+{
+	pthread_attr_t huge, saved;
+	pthread_t t;
+
+	ck_assert_int_eq(pthread_getattr_default_np(&saved), 0);
+	ck_assert_int_eq(pthread_attr_init(&huge), 0);
+	/* Past the 128 TB of a process's addresses. */
+	ck_assert_int_eq(pthread_attr_setstacksize(&huge, (size_t)1 << 48), 0);
+	ck_assert_int_eq(pthread_setattr_default_np(&huge), 0);
+	if (!pthread_create(&t, NULL, idle, NULL)) {
+		pthread_join(t, NULL);
+		ck_abort_msg("a thread started with a stack past the address space");
+	}
+	check_order(1, 0);
+	check_order(3, 0);
+	ck_assert_int_eq(pthread_setattr_default_np(&saved), 0);
+	pthread_attr_destroy(&huge);
+	pthread_attr_destroy(&saved);
 }
 END_TEST
 
@@ -337,6 +369,7 @@ Suite *rowpipe_suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, test_rows_in_order);
+	tcase_add_test(tc, test_threads_not_started);
 	tcase_add_test(tc, test_threads_prepare_together);
 	tcase_add_test(tc, test_errors_pass_through);
 	tcase_add_test(tc, test_close_early);
