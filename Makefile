@@ -164,7 +164,8 @@ test: all $(O)/unit-tests fuzz-replay
 	@scripts/storage-seam
 	@u=0; c=0; \
 	CRM_PHONE_MODULE=$(CURDIR)/$(PHONE_MOD) $(O)/unit-tests || u=$$?; \
-	CRM_BIN=$(CURDIR)/$(BIN) CRM_FUZZ_BIN=$(CURDIR)/$(O)/fuzz tests/cli/run || c=$$?; \
+	CRM_BIN=$(CURDIR)/$(BIN) CRM_FUZZ_BIN=$(CURDIR)/$(O)/fuzz CRM_SANITIZE=$(SANITIZE) \
+		tests/cli/run || c=$$?; \
 	test $$u = 0 && test $$c = 0
 
 # The suites of the code that runs on several threads at once (rows read
