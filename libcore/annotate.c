@@ -240,7 +240,8 @@ static int tags_set(crm_db *db, const struct crm_entity *e, int64_t id, const ch
 	if ((rc = crm_db_writable(db)) || (!fresh && (rc = crm_entity_exists(db, e, id))) ||
 	    (rc = canonical_tags(tags, &after)))
 		return rc;
-	before = tags_of(db, e, id);
+	/* A record the caller has just made has no tags yet. */
+	before = fresh ? NULL : tags_of(db, e, id);
 	if ((before || after) && (!before || !after || strcmp(before, after))) {
 		*changed = 1;
 		if (!fresh)

@@ -601,8 +601,9 @@ int crm_entity_editable(crm_db *db, const struct crm_entity *e, int64_t id);
  * erased. */
 int crm_entity_not_erased(crm_db *db, const struct crm_entity *e, int64_t id);
 
-/* crm_entity_tags_set for record id made in this transaction, which
- * needs no check that it is there and may be changed: an import's. */
+/* crm_entity_tags_set for record id made in this transaction and given
+ * no tags yet, which needs no check that it is there and may be changed,
+ * nor a look for the tags it had: an import's. */
 int crm_entity_tags_fresh(crm_db *db, const struct crm_entity *e, int64_t id, const char *tags,
                           int *changed);
 
