@@ -64,8 +64,9 @@ struct run {
 	struct timespec start, shown;
 	/* Seconds spent (--timings): reading and reading ahead (on the
 	 * pipe's threads, summed), the rows, the search index and batch, the
-	 * commit. */
-	double read, ahead, wait, rows, end, commit;
+	 * commit; phones, the reading ahead of phone numbers by an import
+	 * since freed (import_again). */
+	double read, ahead, wait, rows, end, commit, phones;
 	int threads;          /* the pipe's, for the last input */
 };
 
@@ -285,6 +286,7 @@ static int import_again(struct run *run, int argc, char **argv)
 {
 	int rc;
 
+	run->phones += crm_import_ahead_phones(run->imp);
 	crm_import_free(run->imp);
 	run->imp = NULL;
 	crm_db_rollback(run->c->db);
@@ -325,9 +327,10 @@ static void print_timings(const struct run *run)
 	double phase[CRM_PHASES], other = run->rows - run->wait;
 
 	crm_import_phases(run->imp, phase);
-	fprintf(stderr, "%s: %s mode; seconds: read %.2f, read ahead %.2f (%d thread%s); rows %.2f (",
-	        run->c->prog->name, run->mode, run->read, run->ahead, run->threads,
-	        run->threads == 1 ? "" : "s", run->rows);
+	fprintf(stderr, "%s: %s mode; seconds: read %.2f, read ahead %.2f (%d thread%s; phone numbers"
+	        " %.2f); rows %.2f (", run->c->prog->name, run->mode, run->read, run->ahead,
+	        run->threads, run->threads == 1 ? "" : "s",
+	        run->phones + crm_import_ahead_phones(run->imp), run->rows);
 	for (int i = CRM_PHASE_OTHER + 1; i < CRM_PHASE_BUILD; i++) {
 		fprintf(stderr, "%s %.2f, ", crm_phase_names[i], phase[i]);
 		other -= phase[i];

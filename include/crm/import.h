@@ -130,6 +130,10 @@ void crm_import_ahead(void *arg, const struct crm_row *row, crm_buf *out);
  * company) is normalised, written and audited in those phases. */
 void crm_import_phases(const crm_import *imp, double secs[CRM_PHASES]);
 
+/* Seconds crm_import_ahead spent reading phone numbers, all threads'
+ * summed, when timed: part of what they spent on the rows. */
+double crm_import_ahead_phones(const crm_import *imp);
+
 /* Returns the counts so far. */
 const struct crm_import_counts *crm_import_counts(const crm_import *imp);
 

@@ -73,7 +73,7 @@ test_expect_success 'a bulk import the system starts no thread for gives the sam
 	{ (ulimit -s $((1 << 38)) &&
 		crm-import contacts --db nothread.db --mode bulk --on-conflict update \
 			--reject rej.nothread.csv --timings big.csv 2>err.nothread); echo "exit $?" >>err.nothread; } &&
-	grep -q "^crm-import: bulk, then row mode; seconds: .*(0 threads)" err.nothread &&
+	grep -q "^crm-import: bulk, then row mode; seconds: .*(0 threads; phone numbers 0.00)" err.nothread &&
 	grep -v "seconds:" err.nothread >err.nothread.summary &&
 	grep -v "seconds:" err.bulk >err.bulk.summary &&
 	test_cmp err.bulk.summary err.nothread.summary && test_cmp rej.bulk.csv rej.nothread.csv &&

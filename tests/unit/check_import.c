@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "crm.h"
@@ -1002,6 +1003,38 @@ START_TEST(test_ahead_on_threads)
 }
 END_TEST
 
+/* A timed import sums the time its threads spend reading phone numbers,
+ * a part of what they spend on the rows; an import not timed sums none. */
+static double ahead_phone_seconds(int timed, double *spent)
+{
+	struct crm_import_opts o = { .entity = crm_entity_find("contact"), .source = "test",
+	                             .bulk = 1, .timed = timed };
+	struct test_row t;
+	crm_buf made = CRM_BUF_INIT;
+	struct timespec t0, t1;
+
+	begin_with(&o);
+	test_row_make(&t, "first_name=Ana|email=ana@example.org|phone=030 901820|country=DE");
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	crm_import_ahead(imp, &t.r, &made);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	*spent = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	ck_assert_ptr_nonnull(memmem(made.ptr, made.len, "+4930901820", 11));
+	crm_buf_free(&made);
+	free(t.copy);
+	return crm_import_ahead_phones(imp);
+}
+
+START_TEST(test_ahead_times_phone_numbers)
+{
+	double spent, phones = ahead_phone_seconds(1, &spent);
+
+	ck_assert(phones > 0);
+	ck_assert(phones <= spent);
+	ck_assert(ahead_phone_seconds(0, &spent) == 0);
+}
+END_TEST
+
 Suite *import_suite(void)
 {
 	Suite *s = suite_create("import");
@@ -1036,6 +1069,7 @@ Suite *import_suite(void)
 	tcase_add_test(tc, test_audit_run_of_many_kinds);
 	tcase_add_test(tc, test_audit_that_waits_goes_with_a_savepoint);
 	tcase_add_test(tc, test_ahead_on_threads);
+	tcase_add_test(tc, test_ahead_times_phone_numbers);
 	suite_add_tcase(s, tc);
 	return s;
 }
