@@ -113,17 +113,23 @@ int crm_db_run(crm_db *db, const char *sql)
 	return rc ? rc : crm_stmt_done(st);
 }
 
+double crm_clock(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
 enum crm_phase crm_phase_enter(crm_db *db, enum crm_phase ph)
 {
 	struct crm_phases *p = db->phases;
 	enum crm_phase was;
-	struct timespec t;
 	double now;
 
 	if (!p)
 		return ph;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	now = (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+	now = crm_clock();
 	if (p->since > 0)
 		p->sum[p->now] += now - p->since;
 	p->since = now;

@@ -2057,14 +2057,6 @@ static int ahead_field(crm_import *imp, const char *name)
 	return f;
 }
 
-static long long now_ns(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (long long)t.tv_sec * 1000000000 + t.tv_nsec;
-}
-
 void crm_import_ahead(void *arg, const struct crm_row *row, crm_buf *out)
 {
 	crm_import *imp = arg;
@@ -2100,12 +2092,12 @@ void crm_import_ahead(void *arg, const struct crm_row *row, crm_buf *out)
 	}
 	/* As the write will read them: the row's country, else the default. */
 	if (nphone) {
-		long long t0 = imp->o.timed ? now_ns() : 0;
+		double t0 = imp->o.timed ? crm_clock() : 0;
 
 		for (size_t i = 0; i < nphone; i++)
 			put_ahead(imp, out, phone[i], number[i], cc);
 		if (imp->o.timed)
-			atomic_fetch_add(&imp->ahead.phone_ns, now_ns() - t0);
+			atomic_fetch_add(&imp->ahead.phone_ns, (long long)((crm_clock() - t0) * 1e9));
 	}
 	free(cc);
 	if (imp->ahead.nname)

@@ -119,6 +119,10 @@ int crm_db_remember_name(crm_db *db, const char *text, const char *key, const ch
  * and search entries. */
 void crm_db_forget_names(crm_db *db);
 
+/* Seconds on the monotonic clock: for timing work (phases, the threads
+ * that read ahead), never for a date. */
+double crm_clock(void);
+
 struct crm_phases {
 	enum crm_phase now;
 	double since;

@@ -21,11 +21,11 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "crm/buf.h"
 #include "crm/error.h"
 #include "crm/rowpipe.h"
+#include "internal.h"
 
 /* What a slot keeps for its next row: buffers grown past this for a wide
  * row go, so that idle slots hold CRM_ROWPIPE_ROWS times this at most. */
@@ -79,14 +79,6 @@ struct crm_rowpipe {
 	double read_s, prep_s; /* summed by the caller as it takes the rows */
 	double wait_s;         /* the caller's time waiting for rows */
 };
-
-static double now_s(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
 
 /* Makes room for n columns: the five arrays in one block, carved up;
  * their contents need not survive (copy_row fills them afresh). */
@@ -161,7 +153,7 @@ static void slot_trim(struct slot *s)
 static int fill(crm_rowpipe *p, struct slot *s)
 {
 	struct crm_row row;
-	double t0 = now_s();
+	double t0 = crm_clock();
 	int rc = crm_reader_next(p->r, &row);
 
 	if (rc > 0 && (rc = copy_row(s, &row)) == CRM_OK)
@@ -173,14 +165,14 @@ static int fill(crm_rowpipe *p, struct slot *s)
 		crm_buf_clear(&s->msg);
 		crm_buf_puts(&s->msg, crm_error_message());
 	}
-	s->read_s = now_s() - t0;
+	s->read_s = crm_clock() - t0;
 	return rc;
 }
 
 /* Prepares the row in slot s, which this thread alone holds. */
 static void prepare(crm_rowpipe *p, struct slot *s)
 {
-	double t0 = now_s();
+	double t0 = crm_clock();
 
 	crm_buf_clear(&s->ahead);
 	if (s->rc > 0 && p->prep)
@@ -188,7 +180,7 @@ static void prepare(crm_rowpipe *p, struct slot *s)
 	s->row.ahead = s->ahead.len ? s->ahead.ptr : NULL;
 	s->row.nahead = s->ahead.len;
 	s->bytes = slot_bytes(s);
-	s->prep_s = now_s() - t0;
+	s->prep_s = crm_clock() - t0;
 }
 
 /* Whether the threads must wait for the caller to take rows. */
@@ -334,13 +326,13 @@ int crm_rowpipe_next(crm_rowpipe *p, struct crm_row *row)
 			pthread_cond_broadcast(&p->low);
 	}
 	if (!p->slot[p->head].ready) {
-		double t = now_s();
+		double t = crm_clock();
 
 		while (!p->slot[p->head].ready) {
 			p->caller_waits = 1;
 			pthread_cond_wait(&p->filled, &p->lock);
 		}
-		p->wait_s += now_s() - t;
+		p->wait_s += crm_clock() - t;
 	}
 	p->caller_waits = 0;
 	p->current = 1;
