@@ -334,11 +334,26 @@ int crm_entity_note(crm_db *db, const struct crm_entity *e, int64_t id, const ch
 	return note_add(db, e, id, kind, at, body, 0, out);
 }
 
+/* Whether record id holds a note of text body already. */
+static int note_held(crm_db *db, const struct crm_entity *e, int64_t id, const char *body,
+                     int *found)
+{
+	crm_stmt *st;
+	int rc = crm_db_stmt_built(db, &st, note_same_sql, e, NULL);
+
+	if (rc)
+		return rc;
+	crm_stmt_bind_int(st, 1, id);
+	crm_stmt_bind_text(st, 2, body);
+	*found = crm_stmt_step(st) == CRM_ROW;
+	crm_stmt_reset(st);
+	return CRM_OK;
+}
+
 /* crm_entity_note_once; a fresh record has no note to be the same. */
 static int note_once(crm_db *db, const struct crm_entity *e, int64_t id, const char *text,
                      int fresh, int *added)
 {
-	crm_stmt *st;
 	char *body = NULL;
 	int64_t nid;
 	int rc, found = 0;
@@ -346,18 +361,9 @@ static int note_once(crm_db *db, const struct crm_entity *e, int64_t id, const c
 	*added = 0;
 	if (!e->note_table)
 		return crm_error_set(CRM_EUSAGE, "a %s takes no notes", e->name);
-	if ((rc = crm_text_nfc(&body, text)) ||
-	    (!fresh && (rc = crm_db_stmt_built(db, &st, note_same_sql, e, NULL)))) {
-		free(body);
-		return rc;
-	}
-	if (!fresh) {
-		crm_stmt_bind_int(st, 1, id);
-		crm_stmt_bind_text(st, 2, body);
-		found = crm_stmt_step(st) == CRM_ROW;
-		crm_stmt_reset(st);
-	}
-	if (!found && !(rc = note_add(db, e, id, "note", NULL, body, fresh, &nid)))
+	if (!(rc = crm_text_nfc(&body, text)) && !fresh)
+		rc = note_held(db, e, id, body, &found);
+	if (!rc && !found && !(rc = note_add(db, e, id, "note", NULL, body, fresh, &nid)))
 		*added = 1;
 	free(body);
 	return rc;
