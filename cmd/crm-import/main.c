@@ -197,8 +197,8 @@ static int import_reader(struct run *run, crm_reader *r, const char *name, long 
 	double read, ahead, wait;
 	int status, rc;
 
-	run->threads = size >= 0 ? ahead_threads() : 0;
-	if ((rc = crm_rowpipe_open(&pipe, r, run->threads, crm_import_ahead, run->imp)))
+	if ((rc = crm_rowpipe_open(&pipe, r, size >= 0 ? ahead_threads() : 0, crm_import_ahead,
+	                           run->imp)))
 		return cli_error(run->c, rc);
 	run->threads = crm_rowpipe_threads(pipe);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
