@@ -378,6 +378,28 @@ START_TEST(test_phone_e164)
 }
 END_TEST
 
+/* A calling code several regions share: numbers of the main region and
+ * of the others are valid whatever region they are read in, and numbers
+ * of none are refused (the answers are libphonenumber's own). */
+START_TEST(test_phone_shared_calling_codes)
+{
+	phone_is("(201) 555-0123", "US", "+12015550123");
+	phone_is("(506) 234-5678", "CA", "+15062345678");
+	phone_is("(506) 234-5678", "US", "+15062345678");
+	phone_is("+1 876 523 0123", "US", "+18765230123");
+	phone_is("01534 456789", "GB", "+441534456789");
+	phone_is("01534 456789", "JE", "+441534456789");
+	phone_is("+7 712 345 6789", "RU", "+77123456789");
+	phone_is("8 (71234) 5 67 89", "KZ", "+77123456789");
+	phone_is("018 1234567", "AX", "+358181234567");
+	phone_is("+358 18 1234567", "FI", "+358181234567");
+	phone_fails("+1 506 034 5678", "US");
+	phone_fails("+7 012 345 6789", "RU");
+	phone_fails("+358 18 123", "FI");
+	phone_fails("+44 1534 45678", "GB");
+}
+END_TEST
+
 /* Numbers written with separators, read as their digits alone, and
  * numbers that must be read as they are written. */
 START_TEST(test_phone_separators)
@@ -635,6 +657,7 @@ Suite *norm_suite(void)
 	tcase_add_checked_fixture(phone, setup, NULL);
 	tcase_add_test(phone, test_phone_e164);
 	tcase_add_test(phone, test_phone_separators);
+	tcase_add_test(phone, test_phone_shared_calling_codes);
 	tcase_add_test(phone, test_phone_digits_read_as_written);
 	tcase_add_test(phone, test_phone_rejects_invalid);
 	tcase_add_test(phone, test_phone_is_silent);
