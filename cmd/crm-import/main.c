@@ -575,7 +575,7 @@ static const struct cli_verb verbs[] = {
 	{ "responses", import_entity, "[FILE...]", "import NPS and CSAT survey responses (no FILE or -: stdin)", CLI_WRITE | CLI_ROWS, import_opts },
 	{ "purchases", import_entity, "[FILE...]", "import purchases from shops' order exports, one row per line item (no FILE or -: stdin)", CLI_WRITE | CLI_ROWS, import_opts },
 	{ "list", import_list, NULL, "list the import batches", CLI_OUTPUT, NULL },
-	{ "undo", import_undo, "BATCH", "remove what a batch created, restore what it updated", CLI_WRITE | CLI_ROWS, undo_opts },
+	{ "undo", import_undo, "BATCH", "remove what a batch created, restore what it updated", CLI_WRITE, undo_opts },
 	{ NULL, NULL, NULL, NULL, 0, NULL }
 };
 

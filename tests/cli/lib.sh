@@ -94,7 +94,7 @@ db_rows() {
 		AND name NOT IN ('audit', 'import_batches', 'secrets') ORDER BY name"); do
 		echo "== $t" && sqlite3 "$1" "SELECT * FROM \"$t\" ORDER BY 1" || return 1
 	done
-	for t in $(sqlite3 "$1" "SELECT name FROM sqlite_master WHERE sql LIKE 'CREATE VIRTUAL TABLE%'"); do
+	for t in $(sqlite3 "$1" "SELECT name FROM sqlite_master WHERE sql LIKE 'CREATE VIRTUAL TABLE%' ORDER BY name"); do
 		echo "== $t" && sqlite3 "$1" "SELECT rowid, * FROM \"$t\" ORDER BY rowid" || return 1
 	done
 }

@@ -187,6 +187,27 @@ test_expect_success 'undo of a batch that created people, companies, tags and no
 	expect_exit 1 crm-contact list --db undo.db --search P150 -f email -H >out && test ! -s out &&
 	crm-db check --db undo.db
 '
+# Fewer records left than the batch made: the undo wrote the search index
+# again from those left, keeping its settings.
+test_expect_success 'a search index written again by an undo keeps its settings and finds what is left' '
+	sqlite3 undo.db "SELECT k, v FROM contacts_fts_config WHERE k <> \"version\" ORDER BY k" >out &&
+	printf "automerge|16\ncrisismerge|64\n" >expect && test_cmp expect out &&
+	crm-contact list --db undo.db --search old -f email -H >out &&
+	echo old@example.org >expect && test_cmp expect out
+'
+# More left than the batch made: its entries are taken out one by one.
+test_expect_success 'undo of a small batch into many records takes out just its search entries' '
+	crm-import contacts --db undo.db --keep-unknown many.csv 2>/dev/null &&
+	db_rows undo.db >before &&
+	printf "first_name,email,company,notes\nNew,new@example.org,New Co,fresh\n" >one.csv &&
+	crm-import contacts --db undo.db one.csv 2>err && grep -q "batch 4" err &&
+	crm-import undo --db undo.db 4 2>err && grep -q "removed 2, restored 0" err &&
+	db_rows undo.db >after && test_cmp before after &&
+	expect_exit 1 crm-contact list --db undo.db --search fresh -f email -H >out &&
+	crm-contact list --db undo.db --search P150 -f email -H >out &&
+	echo p150@example.org >expect && test_cmp expect out &&
+	crm-db check --db undo.db
+'
 test_expect_success 'a file read ahead on several threads, on one, and the same rows from a pipe give the same database, rejects and summary' '
 	{ echo "first_name,last_name,email,phone,country,company,tags,notes,Shoe Size" &&
 	  for i in $(seq 1 1500); do
