@@ -389,15 +389,23 @@ static int unindex_removed(crm_db *db, const struct crm_entity *e, int64_t batch
 	return rc;
 }
 
-/* Whether every audit entry of the batch is an "add" (no update, tag or
- * note to reverse): such a batch, unless forced over records changed
- * since (whose referrers must be detached one by one), is undone set by
- * set (remove_all). */
+/* The condition that audit entry t (of batch ?1) is a tag or note entry
+ * of a record the batch created: the record goes, and its tags and notes
+ * with it, so there is nothing of its own to reverse. */
+#define OF_CREATED(t) "(" t ".action IN ('tag', 'note') AND EXISTS (SELECT 1 FROM audit a" \
+	" WHERE a.entity = " t ".entity AND a.entity_id = " t ".entity_id AND +a.batch = ?1" \
+	" AND a.action = 'add'))"
+
+/* Whether the batch only created records, with their tags and notes (no
+ * update, nor a tag or note of a record it did not create, to reverse):
+ * such a batch, unless forced over records changed since (whose
+ * referrers must be detached one by one), is undone set by set
+ * (remove_all). */
 static int adds_only(crm_db *db, int64_t batch, int *only)
 {
 	crm_stmt *st;
-	int rc = crm_db_stmt(db, &st, "SELECT NOT EXISTS (SELECT 1 FROM audit"
-	                     " WHERE batch = ?1 AND action <> 'add')");
+	int rc = crm_db_stmt(db, &st, "SELECT NOT EXISTS (SELECT 1 FROM audit t"
+	                     " WHERE t.batch = ?1 AND t.action <> 'add' AND NOT " OF_CREATED("t") ")");
 
 	if (rc)
 		return rc;
@@ -641,9 +649,12 @@ static int reverse_all(crm_db *db, int64_t batch, long *removed, long *restored)
 	crm_stmt *st;
 	int rc, step;
 
-	/* Not a cached statement: reversing runs other statements meanwhile. */
-	if ((rc = crm_db_prepare(db, &st, "SELECT entity, entity_id, action, changes FROM audit"
-	                         " WHERE batch = ?1 ORDER BY seq DESC")))
+	/* Not a cached statement: reversing runs other statements meanwhile.
+	 * The tags and notes of a record the batch created go with it, as in
+	 * remove_all, and log nothing of their own. */
+	if ((rc = crm_db_prepare(db, &st, "SELECT t.entity, t.entity_id, t.action, t.changes FROM"
+	                         " audit t WHERE t.batch = ?1 AND NOT " OF_CREATED("t")
+	                         " ORDER BY t.seq DESC")))
 		return rc;
 	crm_stmt_bind_int(st, 1, batch);
 	while (!rc && (step = crm_stmt_step(st)) == CRM_ROW) {

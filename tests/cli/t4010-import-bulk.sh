@@ -202,6 +202,20 @@ test_expect_success 'undo of a batch of new records only: set by set, the same a
 	db_rows set.db >after && db_rows start.db >before && test_cmp before after &&
 	test "$(sqlite3 set.db "SELECT count(*) FROM audit WHERE action = \"undo\"")" -ge 1900
 '
+test_expect_success 'undo of new records with tags and notes: set by set, the same as record by record' '
+	{
+		echo "first_name,email,company,tags,notes"
+		for i in $(seq 1 400); do echo "T$i,t$i@example.org,Tag Co $((i % 5)),t$((i % 3));vip,note $i"; done
+	} >tagged.csv &&
+	cp start.db tag.db &&
+	crm-import contacts -q --db tag.db tagged.csv &&
+	tags=$(sqlite3 tag.db "SELECT count(*) FROM audit WHERE action IN (\"tag\", \"note\")") &&
+	test "$tags" -ge 800 &&
+	undo_both_ways tag.db && grep -q "removed 405, restored 0" tag.db.err &&
+	db_rows tag.db >after && db_rows start.db >before && test_cmp before after &&
+	test "$(sqlite3 tag.db "SELECT count(*) FROM audit WHERE action IN (\"tag\", \"note\")")" = "$tags" &&
+	crm-db check --db tag.db
+'
 test_expect_success 'set by set, foreign keys off: custom fields and companies go as with them on' '
 	{
 		echo "first_name,email,company,Shoe Size"
