@@ -1627,6 +1627,7 @@ static int fill_record(crm_import *imp, crm_record *r, int adding)
 static int write_extras(crm_import *imp, int64_t id, int adding, int *changed)
 {
 	const crm_import_map *m = imp->o.map;
+	enum crm_phase was = crm_phase_enter(imp->db, CRM_PHASE_EXTRAS);
 	int rc = CRM_OK, c = 0;
 
 	if (imp->rs.has_tags && imp->e->tag_table)
@@ -1646,6 +1647,7 @@ static int write_extras(crm_import *imp, int64_t id, int adding, int *changed)
 		                                                             &c);
 		*changed |= c;
 	}
+	crm_phase_enter(imp->db, was);
 	return rc;
 }
 
@@ -2106,7 +2108,8 @@ void crm_import_ahead(void *arg, const struct crm_row *row, crm_buf *out)
 
 const char *const crm_phase_names[CRM_PHASES] = { "other", "match", "references",
                                                    "normalise", "write", "audit",
-                                                   "search index", "indexes" };
+                                                   "tags and notes", "search index",
+                                                   "indexes" };
 
 void crm_import_phases(const crm_import *imp, double secs[CRM_PHASES])
 {

@@ -66,13 +66,14 @@ enum crm_phase {
 	CRM_PHASE_NORMALISE, /* validating and normalising the values */
 	CRM_PHASE_WRITE,     /* storing them, and what follows from them */
 	CRM_PHASE_AUDIT,     /* reading them back into the audit log */
+	CRM_PHASE_EXTRAS,    /* the tags and notes the rows give */
 	CRM_PHASE_INDEX,     /* the search entries of the records created */
 	CRM_PHASE_BUILD,     /* after the rows: the indexes built then (bulk, empty table) */
 	CRM_PHASES
 };
 
 /* "other", "match", "references", "normalise", "write", "audit",
- * "search index", "indexes". */
+ * "tags and notes", "search index", "indexes". */
 extern const char *const crm_phase_names[CRM_PHASES];
 
 enum crm_outcome {
