@@ -16,17 +16,14 @@
 #include "internal.h"
 
 #define UNINDEX_CHUNK 8192
-/* Records whose search entries one statement writes, as an import does
- * (see import.c), picked by the ids ?1 to ?1 + REINDEX_CHUNK - 1. */
-#define REINDEX_CHUNK 2048
-#define REINDEX_WHERE "id BETWEEN ?1 AND ?1 + 2047"
 /* Records a DELETE removes in bulk: its statement journal keeps every page
  * it changes, and the ids of new records are scattered over the indexes,
  * so 8,192 of them took 150 MB of a million-record undo. */
 #define REMOVE_CHUNK 1024
 
-/* Stores in *lo and *hi the two numbers sql (cached, ?1 the batch) gives,
- * or leaves them when it gives NULL: a range of ids or entries. */
+/* Stores in *lo and *hi the two numbers sql (cached; ?1, if it has one,
+ * the batch) gives, or leaves them when it gives NULL: a range of ids or
+ * entries. */
 static int batch_range(crm_db *db, const char *sql, int64_t batch, int64_t *lo, int64_t *hi)
 {
 	crm_stmt *st;
@@ -292,9 +289,9 @@ static int reverse(crm_db *db, const struct crm_entity *e, int64_t id, const cha
 /* Makes e's search index again, empty: DROP TABLE, then its own CREATE
  * statement and its settings (automerge, crisismerge ...) but the
  * version, which FTS5 writes itself.  The statement's journal holds every
- * page the drop frees (secure_delete writes them over): an undo keeps its
- * journals in a file, not in memory as an import does (CLI_ROWS), or that
- * would be 80 MB more for 200,000 people. */
+ * page the drop frees (secure_delete writes them over): in memory
+ * (crm_db_memory_journal, as an import asks for) that was 80 MB more for
+ * 200,000 people, so an undo journals to a file. */
 static int index_emptied(crm_db *db, const struct crm_entity *e)
 {
 	crm_buf sql = CRM_BUF_INIT;
@@ -315,63 +312,47 @@ static int index_emptied(crm_db *db, const struct crm_entity *e)
 	return rc;
 }
 
-/* Writes the search index of e again, from the records it holds, ids lo
- * to hi: REINDEX_CHUNK of them a statement, as an import does. */
-static int index_anew(crm_db *db, const struct crm_entity *e, int64_t lo, int64_t hi)
+/* Writes the search index of e again, empty first, from the records it
+ * holds: CRM_REINDEX_CHUNK ids a statement, as an import does. */
+static int index_anew(crm_db *db, const struct crm_entity *e)
 {
-	int rc = index_emptied(db, e), fresh = db->index_fresh;
+	crm_buf sql = CRM_BUF_INIT, where = CRM_BUF_INIT;
+	int64_t lo = 0, hi = -1;
+	int rc;
 
-	db->index_fresh = 1; /* nothing to take out first */
-	for (; lo <= hi && !rc; lo += REINDEX_CHUNK)
-		rc = e->reindex(db, REINDEX_WHERE, lo);
-	db->index_fresh = fresh;
+	if (crm_buf_printf(&sql, "SELECT min(id), max(id) FROM %s", e->table) ||
+	    crm_buf_printf(&where, "id >= ?1 AND id < ?1 + %d", CRM_REINDEX_CHUNK))
+		rc = crm_error_nomem();
+	else if (!(rc = batch_range(db, crm_buf_str(&sql), 0, &lo, &hi)))
+		rc = index_emptied(db, e);
+	for (; lo <= hi && !rc; lo += CRM_REINDEX_CHUNK)
+		rc = crm_entity_index_fresh(db, e, crm_buf_str(&where), lo);
+	crm_buf_free(&sql);
+	crm_buf_free(&where);
 	return rc;
 }
 
-/* Stores in *n the number of records of e, and in *lo and *hi their
- * lowest and highest ids. */
-static int records_of(crm_db *db, const struct crm_entity *e, int64_t *n, int64_t *lo, int64_t *hi)
+/* Stores in *n the number of records of e. */
+static int records_of(crm_db *db, const struct crm_entity *e, int *n)
 {
 	crm_buf sql = CRM_BUF_INIT;
-	crm_stmt *st;
-	int rc;
+	int rc = crm_buf_printf(&sql, "SELECT count(*) FROM %s", e->table)
+	             ? crm_error_nomem() : crm_db_int(db, crm_buf_str(&sql), n);
 
-	if (crm_buf_printf(&sql, "SELECT count(*), coalesce(min(id), 0), coalesce(max(id), -1)"
-	                   " FROM %s", e->table))
-		return crm_error_nomem();
-	if (!(rc = crm_db_stmt(db, &st, crm_buf_str(&sql)))) {
-		if ((rc = crm_stmt_step(st)) == CRM_ROW) {
-			*n = crm_stmt_int(st, 0);
-			*lo = crm_stmt_int(st, 1);
-			*hi = crm_stmt_int(st, 2);
-		}
-		crm_stmt_reset(st);
-	}
 	crm_buf_free(&sql);
-	return rc < 0 ? rc : CRM_OK;
+	return rc;
 }
 
-/* Removes the search entries of the records of batch that are gone, after
- * the undo deleted them all: UNINDEX_CHUNK ids a statement, as one
- * statement over all of them would keep every page it changes in its
- * journal.  Taking an entry out costs about what putting it in does (FTS5
- * reads the record's text again to find its terms), so where fewer
- * records are left than went, the index is written again from them. */
-static int unindex_removed(crm_db *db, const struct crm_entity *e, int64_t batch,
-                           const struct added *a)
+/* Takes out the search entries of the records of batch with ids lo..hi
+ * that are gone: UNINDEX_CHUNK ids a statement, as one statement over all
+ * of them would keep every page it changes in its journal. */
+static int unindex_each(crm_db *db, const struct crm_entity *e, int64_t batch, int64_t lo,
+                        int64_t hi)
 {
 	crm_buf sql = CRM_BUF_INIT;
 	crm_stmt *st;
-	int64_t lo, hi, left = 0, first = 0, last = -1;
-	int rc;
+	int rc = CRM_OK;
 
-	added_range(a, e, &lo, &hi);
-	if (lo > hi)
-		return CRM_OK;
-	if ((rc = records_of(db, e, &left, &first, &last)))
-		return rc;
-	if (left < hi - lo + 1)
-		return index_anew(db, e, first, last);
 	crm_buf_printf(&sql, "DELETE FROM %s WHERE rowid IN (SELECT entity_id FROM audit"
 	               " WHERE batch = ?1 AND action = 'add' AND entity = '%s'"
 	               " AND entity_id BETWEEN ?2 AND ?3"
@@ -387,6 +368,25 @@ static int unindex_removed(crm_db *db, const struct crm_entity *e, int64_t batch
 	}
 	crm_buf_free(&sql);
 	return rc;
+}
+
+/* Removes the search entries of the records of batch that are gone, after
+ * the undo deleted them all.  Taking an entry out costs about what
+ * putting it in does (FTS5 reads the record's text again to find its
+ * terms), so where fewer records are left than went, the index is written
+ * again from them instead. */
+static int unindex_removed(crm_db *db, const struct crm_entity *e, int64_t batch,
+                           const struct added *a)
+{
+	int64_t lo, hi;
+	int rc, left = 0;
+
+	added_range(a, e, &lo, &hi);
+	if (lo > hi)
+		return CRM_OK;
+	if ((rc = records_of(db, e, &left)))
+		return rc;
+	return left < hi - lo + 1 ? index_anew(db, e) : unindex_each(db, e, batch, lo, hi);
 }
 
 /* The condition that audit entry t (of batch ?1) is a tag or note entry

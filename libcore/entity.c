@@ -185,6 +185,18 @@ static int detach(crm_db *db, const struct crm_entity *from, const struct crm_fi
 	return rc;
 }
 
+int crm_entity_index_fresh(crm_db *db, const struct crm_entity *e, const char *where, int64_t arg)
+{
+	int deferred = db->defer_index, fresh = db->index_fresh, rc;
+
+	db->defer_index = 0;
+	db->index_fresh = 1;
+	rc = e->reindex(db, where, arg);
+	db->index_fresh = fresh;
+	db->defer_index = deferred;
+	return rc;
+}
+
 int crm_entity_reindex_referrers(crm_db *db, const struct crm_entity *e, const char *ids,
                                  int64_t arg)
 {

@@ -28,7 +28,6 @@
 
 #define MAX_KEYS 8
 #define REF_SLOTS 16384
-#define REINDEX_CHUNK 2048
 #define NAME_PARTS 4
 /* Page cache of a bulk import whose indexes on random keys wait for the
  * end (defer_indexes): 32 MB wrote a million people as fast as the 56 MB
@@ -1202,26 +1201,10 @@ static int reindex_listed(crm_db *db, const struct crm_entity *e)
 	return e->reindex(db, "id IN (SELECT id FROM temp.crm_reindex) AND ?1", 1);
 }
 
-/* Adds the search entries of the records of e where (with ?1 bound to
- * arg) picks, which this import created: they have none yet, so nothing
- * is deleted first (a lookup of every id in the index).  Also while the
- * rows still come, when the rest of the index waits (defer_index). */
-static int index_fresh(crm_db *db, const struct crm_entity *e, const char *where, int64_t arg)
-{
-	int deferred = db->defer_index, rc;
-
-	db->defer_index = 0;
-	db->index_fresh = 1;
-	rc = e->reindex(db, where, arg);
-	db->index_fresh = 0;
-	db->defer_index = deferred;
-	return rc;
-}
-
 /* The same as reindex_listed for records this import created. */
 static int fresh_listed(crm_db *db, const struct crm_entity *e)
 {
-	return index_fresh(db, e, "id IN (SELECT id FROM temp.crm_reindex) AND ?1", 1);
+	return crm_entity_index_fresh(db, e, "id IN (SELECT id FROM temp.crm_reindex) AND ?1", 1);
 }
 
 static int referrers_listed(crm_db *db, const struct crm_entity *e)
@@ -1229,7 +1212,7 @@ static int referrers_listed(crm_db *db, const struct crm_entity *e)
 	return crm_entity_reindex_referrers(db, e, "IN (SELECT id FROM temp.crm_reindex) AND ?1", 1);
 }
 
-/* Rebuilds what fn rebuilds for every record in s, REINDEX_CHUNK records
+/* Rebuilds what fn rebuilds for every record in s, CRM_REINDEX_CHUNK records
  * a statement: FTS5 indexes the rows of one statement in bulk, many times
  * faster than one statement per record, while a statement over all of
  * them would hold every page it changes in its journal (in memory for an
@@ -1256,7 +1239,7 @@ static int idset_reindex(crm_db *db, const struct crm_entity *e, const struct id
 				crm_stmt_bind_int(st, 1, (int64_t)(i * 8 + (size_t)b));
 				rc = crm_stmt_done(st);
 			}
-			if (!rc && ++listed % REINDEX_CHUNK == 0 && !(rc = fn(db, e)))
+			if (!rc && ++listed % CRM_REINDEX_CHUNK == 0 && !(rc = fn(db, e)))
 				rc = crm_db_exec(db, "DELETE FROM temp.crm_reindex");
 		}
 	return rc ? rc : fn(db, e);
@@ -1973,7 +1956,7 @@ static int import_one(crm_import *imp, const struct crm_row *row, struct crm_imp
 }
 
 /* Writes the search entries of the records created since the last time,
- * REINDEX_CHUNK at a time while the rows still come.  The main thread
+ * CRM_REINDEX_CHUNK at a time while the rows still come.  The main thread
  * waits for the reading-ahead one now and then; the index done here fills
  * that time, where at the end it would run alone.  Not into a table that
  * held records (index_late): there the writes are what the import waits
@@ -1992,13 +1975,14 @@ static int index_created(crm_import *imp)
 	enum crm_phase was;
 	int rc;
 
-	if (imp->created_since < REINDEX_CHUNK || imp->index_late)
+	if (imp->created_since < CRM_REINDEX_CHUNK || imp->index_late)
 		return CRM_OK;
 	for (size_t i = 0; i < MADE; i++)
 		if (imp->made[i].e == imp->e)
 			return CRM_OK;
 	was = crm_phase_enter(db, CRM_PHASE_INDEX);
-	if (!(rc = top_id(imp, &imp->index_to)) && !(rc = index_fresh(db, imp->e, "id > ?1", from))) {
+	if (!(rc = top_id(imp, &imp->index_to)) &&
+	    !(rc = crm_entity_index_fresh(db, imp->e, "id > ?1", from))) {
 		idset_clear_upto(&imp->added, imp->index_to);
 		imp->created_since = 0;
 		crm_db_forget_names(db); /* their records are written and indexed */

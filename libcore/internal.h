@@ -633,6 +633,18 @@ int crm_field_value(crm_db *db, const struct crm_fielddef *d, const char *v, con
 int crm_entity_referrer(const struct crm_entity *e, size_t k, const struct crm_entity **from,
                         const struct crm_fielddef **d);
 
+/* Records whose search entries one statement writes when many are
+ * written (an import's, an undo's): FTS5 indexes the rows of a statement
+ * in bulk, and its journal keeps every page the statement changes, so
+ * neither one statement a record nor one for them all (see import.c). */
+#define CRM_REINDEX_CHUNK 2048
+
+/* Adds the search entries of the records of e where (with ?1 bound to
+ * arg) picks, which have none yet (made in this transaction, or an index
+ * made again empty): nothing is deleted first, a lookup of every id in
+ * the index.  Also while db->defer_index holds back the other rebuilds. */
+int crm_entity_index_fresh(crm_db *db, const struct crm_entity *e, const char *where, int64_t arg);
+
 /* Rebuilds the search entries of the records that refer to the records
  * of e whose id is ids ("= ?1", "IN (SELECT ... ?1)"; ?1 bound to arg):
  * they hold their names (a person's deals, a company's members).  Like
