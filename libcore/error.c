@@ -8,13 +8,18 @@
 static _Thread_local char message[1024];
 static _Thread_local int last_code;
 
+/* Formats into a buffer of its own, then copies: a caller may pass the
+ * recorded message itself (crm_error_message()) as an argument, and
+ * vsnprintf from a buffer into the same buffer is undefined. */
 int crm_error_set(int code, const char *fmt, ...)
 {
+	char text[sizeof message];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(message, sizeof message, fmt, ap);
+	vsnprintf(text, sizeof text, fmt, ap);
 	va_end(ap);
+	memcpy(message, text, sizeof message);
 	last_code = code;
 	return code;
 }
@@ -37,13 +42,7 @@ void crm_error_clear(void)
 
 int crm_error_prefix(const char *prefix)
 {
-	char copy[sizeof message];
-
-	/* The message is both source and destination: format from a copy. */
-	memcpy(copy, message, sizeof copy);
-	if (snprintf(message, sizeof message, "%s: %s", prefix, copy) >= (int)sizeof message)
-		message[sizeof message - 1] = '\0';
-	return last_code;
+	return crm_error_set(last_code, "%s: %s", prefix, message);
 }
 
 int crm_error_recode(int code)

@@ -45,6 +45,20 @@ START_TEST(test_prefix_truncates_long_messages)
 }
 END_TEST
 
+/* Callers put a field's name before a message made below them by passing
+ * the message itself: it must come out whole, not overwritten as it is
+ * read. */
+START_TEST(test_set_takes_its_own_message)
+{
+	crm_error_set(CRM_EDATA, "unknown currency 'XYZ'");
+	ck_assert_int_eq(crm_error_set(CRM_EDATA, "currency: %s", crm_error_message()), CRM_EDATA);
+	ck_assert_str_eq(crm_error_message(), "currency: unknown currency 'XYZ'");
+	crm_error_set(CRM_EFAIL, "%s, again: %s", crm_error_message(), crm_error_message());
+	ck_assert_str_eq(crm_error_message(),
+	                 "currency: unknown currency 'XYZ', again: currency: unknown currency 'XYZ'");
+}
+END_TEST
+
 START_TEST(test_recode_keeps_message)
 {
 	crm_error_set(CRM_EDATA, "invalid status 'vip'");
@@ -86,6 +100,7 @@ Suite *error_suite(void)
 	tcase_add_test(tc, test_clear_forgets_the_error);
 	tcase_add_test(tc, test_prefix_keeps_code_and_text);
 	tcase_add_test(tc, test_prefix_truncates_long_messages);
+	tcase_add_test(tc, test_set_takes_its_own_message);
 	tcase_add_test(tc, test_recode_keeps_message);
 	tcase_add_test(tc, test_nomem);
 	tcase_add_test(tc, test_exit_status);
