@@ -277,6 +277,11 @@ static const struct crm_type types[] = {
 	[CRM_FT_EXTREF] = { TYPE("text", text_value, ""), .key = "", .made_from = CRM_FROM_VALUE },
 };
 
+int crm_field_dated(const struct crm_field *f)
+{
+	return f->type == CRM_FT_DATE || f->type == CRM_FT_TIME || f->type == CRM_FT_WHEN;
+}
+
 const struct crm_type *crm_type_of(const struct crm_fielddef *d)
 {
 	return &types[d->f.type];

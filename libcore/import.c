@@ -448,7 +448,7 @@ static int column_of(crm_import *imp, const char *name, const struct column **c)
 	else if (imp->names_column && !strcmp(name, imp->names_column))
 		col->t = (struct crm_target){ CRM_TO_IGNORE, col->name };
 	if (!col->date_format && col->t.kind == CRM_TO_FIELD && (f = crm_entity_field_find(imp->e,
-	    col->t.name)) && (f->type == CRM_FT_DATE || f->type == CRM_FT_TIME))
+	    col->t.name)) && crm_field_dated(f))
 		col->date_format = imp->o.date_format;
 	if (col->t.kind == CRM_TO_UNKNOWN && imp->o.unknown == CRM_UNKNOWN_IGNORE)
 		col->t.kind = CRM_TO_IGNORE;
@@ -677,8 +677,7 @@ static int reject_error(crm_import *imp, struct crm_import_result *res)
 		/* A date written the local way (14.03.1985), not as an impossible
 		 * ISO date (2026-02-30), has a format to name. */
 		if ((f = crm_entity_field_find(imp->e, field)) && !imp->o.date_format &&
-		    (f->type == CRM_FT_DATE || f->type == CRM_FT_TIME) &&
-		    !iso_date_p(imp->rs.val[field_index(imp, field)]))
+		    crm_field_dated(f) && !iso_date_p(imp->rs.val[field_index(imp, field)]))
 			return reject(imp, res, field, "%s (--date-format reads dates written"
 			              " another way)", colon + 2);
 		if (f || !strncmp(field, "custom.", 7))
@@ -788,6 +787,22 @@ static char *reformat_time(const char *fmt, const char *v, int64_t now)
 	if (end[strspn(end, " \t")] || !strftime(out, sizeof out, "%Y-%m-%d %H:%M:%S", &tm))
 		return NULL;
 	return strdup(out);
+}
+
+/* Reads v, written in format fmt, as field f takes it: a date, a time,
+ * or for a date-or-time field (a task's due) a time when the format or
+ * the value brings a time of day, else a date. */
+static char *reformat(const char *fmt, const struct crm_field *f, const char *v, int64_t now)
+{
+	char *d;
+
+	if (f->type == CRM_FT_TIME ||
+	    (f->type == CRM_FT_WHEN && (strstr(fmt, "%H") || strstr(fmt, "%I") ||
+	                                strstr(fmt, "%R") || strstr(fmt, "%T"))))
+		return reformat_time(fmt, v, now);
+	if (f->type == CRM_FT_WHEN)
+		return (d = reformat_date(fmt, v, 0, now)) ? d : reformat_time(fmt, v, now);
+	return reformat_date(fmt, v, !strcmp(f->name, "birth_date"), now);
 }
 
 static int is_blank(const char *v)
@@ -932,7 +947,7 @@ static int take_field(crm_import *imp, crm_record *r, const struct column *c, co
 
 	if (rc)
 		return rc;
-	if ((f->type == CRM_FT_DATE || f->type == CRM_FT_TIME) && v && zero_date_p(v))
+	if (crm_field_dated(f) && v && zero_date_p(v))
 		v = "";
 	/* A birthday without its year is no date of birth: it stays, as a
 	 * custom field named after its column, and the row comes in. */
@@ -942,10 +957,8 @@ static int take_field(crm_import *imp, crm_record *r, const struct column *c, co
 	if (v && !(v = fraction_percent(imp, f, v)))
 		return crm_error_nomem();
 	if (c->date_format && !is_blank(v)) {
-		const char *d = own(rs, f->type == CRM_FT_TIME
-		                        ? reformat_time(c->date_format, v, imp->db->now)
-		                        : reformat_date(c->date_format, v,
-		                                        !strcmp(f->name, "birth_date"), imp->db->now));
+		const char *d = own(rs, reformat(c->date_format, f, v, imp->db->now));
+
 		if (!d)
 			return reject(imp, res, f->name, "'%s' is not a date in format '%s'", v,
 			              c->date_format);

@@ -121,7 +121,7 @@ static int load_column(const struct maploader *ld, const char *column, const yam
 		return rc;
 	if (dnode && (rc = crm_ydoc_string(ld->yd, dnode, "date_format", "a strptime format", &fmt)))
 		return rc;
-	if (fmt && (!f || (f->type != CRM_FT_DATE && f->type != CRM_FT_TIME)))
+	if (fmt && (!f || !crm_field_dated(f)))
 		return crm_ydoc_fail(ld->yd, dnode->start_mark, "date_format needs a date or time"
 		                     " field, not '%s'", text);
 	return add_column(ld->m, column, k, k == CRM_TO_CUSTOM ? text + 7 : text, fmt);

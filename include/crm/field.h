@@ -77,6 +77,10 @@ const struct crm_field *crm_entity_field(const struct crm_entity *e, size_t i);
 /* Returns the field of e called name, or NULL. */
 const struct crm_field *crm_entity_field_find(const struct crm_entity *e, const char *name);
 
+/* Whether f holds a date or a time (CRM_FT_DATE, _TIME, _WHEN): the fields
+ * an import reads in a --date-format. */
+int crm_field_dated(const struct crm_field *f);
+
 /* Returns the name of the i-th field list filters on (--status VALUE ...),
  * or NULL past the last. */
 const char *crm_entity_filter(const struct crm_entity *e, size_t i);

@@ -287,6 +287,24 @@ test_expect_success 'history: a creation later than now is rejected; an update k
 	CRM_DB=hist.db crm-deal list --search "Still open" -f amount,created_at -H >out &&
 	printf "300.00 EUR\t2025-12-01T00:00:00Z\n" >expect && test_cmp expect out
 '
+test_expect_success 'tasks: --date-format reads a due date, or a due time, written the US way' '
+	printf "Subject,Due Date\nUS call,12/01/2026\nUS visit,12/02/2026 14:30\nUS slip,13/02/2026\n" >us-tasks.csv &&
+	expect_exit 3 crm-import tasks --db us.db --date-format %m/%d/%Y us-tasks.csv 2>err &&
+	grep -q "us-tasks.csv:4: due: .13/02/2026. is not a date in format .%m/%d/%Y." err &&
+	crm-task list --db us.db -f title,due -H >out &&
+	printf "US call\t2026-12-01\nUS visit\t2026-12-02T14:30:00Z\n" >expect && test_cmp expect out
+'
+test_expect_success 'tasks and deals: a mapping file gives a date-or-time column its format' '
+	printf "columns:\n  Due Date: {field: due, date_format: \"%%d.%%m.%%Y %%H:%%M\"}\n" >de-tasks.yaml &&
+	printf "Subject,Due Date\nDE call,01.12.2026 09:15\n" >de-tasks.csv &&
+	crm-import tasks -q --db de.db --map de-tasks.yaml de-tasks.csv &&
+	crm-task list --db de.db -f title,due -H >out &&
+	printf "DE call\t2026-12-01T09:15:00Z\n" >expect && test_cmp expect out &&
+	printf "Deal Name,Status,Closed Time\nUS deal,Won,03/02/2026 10:00\n" >us-deals.csv &&
+	crm-import deals -q --db de.db --date-format %m/%d/%Y us-deals.csv &&
+	crm-deal list --db de.db -f title,closed_at -H >out &&
+	printf "US deal\t2026-03-02T10:00:00Z\n" >expect && test_cmp expect out
+'
 for f in csv jsonl; do
 	test_expect_success "tasks round-trip through $f with no change" "
 		snapshot before &&
