@@ -270,6 +270,20 @@ START_TEST(test_json_escapes_and_numbers)
 }
 END_TEST
 
+/* A figure that could not be had (an NPS of no responses) is null beside
+ * the numbers, in JSON as crm(7) writes an empty field; a text column's
+ * empty string stays a string, and TSV writes both empty. */
+START_TEST(test_empty_number_is_null)
+{
+	static const struct crm_column cols[] = { { "s", CRM_COL_TEXT }, { "n", CRM_COL_NUMBER } };
+	static const char *const vals[] = { "", "" };
+	struct crm_out_opts j = opts(CRM_FORMAT_JSONL, false), t = opts(CRM_FORMAT_TSV, false);
+
+	EXPECT(&j, cols, 2, vals, 1, "{\"s\":\"\",\"n\":null}\n");
+	EXPECT(&t, cols, 2, vals, 1, "\t\n");
+}
+END_TEST
+
 START_TEST(test_json_quote)
 {
 	crm_buf b = CRM_BUF_INIT;
@@ -403,9 +417,10 @@ START_TEST(test_yaml_numbers)
 	static const char *const vals[] = { "42", "-12.50", "007", "1e3", NULL, "" };
 	struct crm_out_opts o = opts(CRM_FORMAT_YAML, true);
 
-	/* "n" reads as false in YAML 1.1, so even that key is quoted. */
+	/* "n" reads as false in YAML 1.1, so even that key is quoted; an
+	 * empty number is no figure, null like a NULL. */
 	EXPECT(&o, cols, 2, vals, 3,
-	       "- i: 42\n  'n': -12.50\n- i: '007'\n  'n': '1e3'\n- i: null\n  'n': ''\n");
+	       "- i: 42\n  'n': -12.50\n- i: '007'\n  'n': '1e3'\n- i: null\n  'n': null\n");
 }
 END_TEST
 
@@ -513,6 +528,7 @@ Suite *output_suite(void)
 	tcase_add_test(tc, test_jsonl);
 	tcase_add_test(tc, test_json);
 	tcase_add_test(tc, test_json_escapes_and_numbers);
+	tcase_add_test(tc, test_empty_number_is_null);
 	tcase_add_test(tc, test_json_quote);
 	tcase_add_test(tc, test_yaml);
 	tcase_add_test(tc, test_yaml_round_trip);
