@@ -443,9 +443,13 @@ static int import_all(struct run *run, int argc, char **argv)
 	if (status)
 		return status;
 	summary(run, batch, dry);
-	/* Rejections are exit 3, yet the records that were valid stay. */
+	/* Rejections are exit 3, yet the records that were valid stay.  An
+	 * import that wrote no record leaves the file as it was: a bulk one
+	 * has dropped indexes and built them again. */
 	clock_gettime(CLOCK_MONOTONIC, &t);
-	if (!dry && (rc = crm_db_commit(c->db)))
+	if (!dry && !batch)
+		crm_db_rollback(c->db);
+	else if (!dry && (rc = crm_db_commit(c->db)))
 		return cli_error(c, rc);
 	run->commit = seconds_since(&t);
 	c->rollback = dry;

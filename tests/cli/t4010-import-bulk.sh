@@ -123,6 +123,16 @@ test_expect_success 'a row rejected half-way makes a bulk import start again row
 	expect_exit 3 crm-import contacts --db clean.db --mode bulk --timings clean.csv 2>err &&
 	grep -q "^crm-import: bulk mode; seconds:" err
 '
+test_expect_success 'a bulk import that writes no record leaves the file as it was' '
+	crm-db init --db none.db >/dev/null &&
+	sqlite3 none.db "PRAGMA schema_version" >version.before && sqlite3 none.db .dump >dump.before &&
+	printf "first_name,email\nAna,not-an-email\nBob,also bad\n" >allbad.csv &&
+	expect_exit 3 crm-import contacts --db none.db --mode bulk --timings allbad.csv 2>err &&
+	grep -q "^crm-import: bulk mode; seconds:" err &&
+	grep -q "created 0, updated 0, unchanged 0, skipped 0, rejected 2" err &&
+	sqlite3 none.db "PRAGMA schema_version" >version.after && test_cmp version.before version.after &&
+	sqlite3 none.db .dump >dump.after && test_cmp dump.before dump.after
+'
 test_expect_success 'by default a file of 1 MiB or more takes the bulk mode; a smaller one and stdin rows' '
 	{ head -n 1 big.csv && sed -n 3,6p big.csv; } >small.csv &&
 	{ echo "first_name,padding" && printf "Pad,%01048576d\n" 0; } >large.csv &&
