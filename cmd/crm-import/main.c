@@ -360,6 +360,24 @@ static int auto_bulk(int argc, char **argv)
 	return size >= BULK_BYTES;
 }
 
+/* Refuses a reject file that is one of the inputs, which opening it
+ * would empty before a record is read (fixing a reject file and
+ * importing it again, --reject naming it again); returns an exit
+ * status, -1 to go on. */
+static int reject_not_input(struct cli *c, const char *path, int argc, char **argv)
+{
+	struct stat rej, in;
+
+	if (stat(path, &rej) < 0)
+		return -1;
+	for (int i = 0; i < argc; i++)
+		if (strcmp(argv[i], "-") && !stat(argv[i], &in) && in.st_dev == rej.st_dev &&
+		    in.st_ino == rej.st_ino)
+			return cli_usage_error(c, "--reject: '%s' is the input '%s'; name another file",
+			                       path, argv[i]);
+	return -1;
+}
+
 /* Parses the options into the run and the import options; returns an
  * exit status, or -1 to go on. */
 static int parse(struct cli *c, struct run *run, int argc, char **argv)
@@ -411,7 +429,7 @@ static int parse(struct cli *c, struct run *run, int argc, char **argv)
 			return cli_usage_error(c, "--max-errors takes a number, not '%s'", v);
 		run->max_errors = (long)n;
 	}
-	return -1;
+	return (v = cli_get(c, "reject")) ? reject_not_input(c, v, argc, argv) : -1;
 }
 
 /* The operands as one string, for the batch list. */
@@ -440,7 +458,11 @@ static int import_all(struct run *run, int argc, char **argv)
 	if (!status && !dry && (rc = crm_import_end(run->imp, &batch)))
 		status = cli_error(c, rc);
 	run->end = seconds_since(&t);
-	if (status)
+	/* The reject file is whole before the records are committed: a
+	 * record rejected must not be lost to a full disk. */
+	rc = rejects_close(run->rej);
+	run->rej = NULL;
+	if (status || (status = rc ? cli_error(c, rc) : 0))
 		return status;
 	summary(run, batch, dry);
 	/* Rejections are exit 3, yet the records that were valid stay.  An

@@ -264,7 +264,8 @@ int rejects_add(struct rejects *rj, const struct crm_row *row, const char *field
 		break;
 	}
 	rj->n++;
-	return rc;
+	/* A write that failed names the file: the input is named by its line. */
+	return rc == CRM_EIO ? crm_error_prefix(rj->path) : rc;
 }
 
 int rejects_close(struct rejects *rj)
@@ -273,8 +274,8 @@ int rejects_close(struct rejects *rj)
 
 	if (!rj)
 		return CRM_OK;
-	if (rj->w)
-		rc = crm_out_finish(rj->w);
+	if (rj->w && (rc = crm_out_finish(rj->w)) == CRM_EIO)
+		rc = crm_error_prefix(rj->path);
 	if (rj->f == CRM_FORMAT_JSON)
 		fputs(rj->n ? "\n]\n" : "]\n", rj->fp);
 	if ((ferror(rj->fp) | fclose(rj->fp)) && !rc)

@@ -143,6 +143,22 @@ test_expect_success 'a reject file, fixed, imports again' '
 	crm-contact list -f first_name -H --where email=fixed2@example.org >out &&
 	echo X >expect && test_cmp expect out
 '
+test_expect_success 'a reject file that is also the input is refused before it is emptied' '
+	printf "email\nagain@example.org\nbad\n" >again.csv && cp again.csv again.keep &&
+	snapshot before &&
+	expect_exit 2 crm-import contacts --reject again.csv again.csv 2>err &&
+	grep -q "reject: .again.csv. is the input .again.csv.; name another file" err &&
+	ln -f again.csv again-link.csv &&
+	expect_exit 2 crm-import contacts --reject ./again-link.csv again.csv 2>err &&
+	test_cmp again.keep again.csv && snapshot after && test_cmp before after
+'
+test_expect_success 'a reject file that cannot be written fails the import, and nothing is imported' '
+	snapshot before &&
+	expect_exit 1 crm-import contacts --reject /dev/full again.csv 2>err &&
+	grep -q "^crm-import: /dev/full: write error: No space left on device" err &&
+	! grep -q "; batch" err &&
+	snapshot after && test_cmp before after
+'
 test_expect_success '--max-errors rolls everything back past the limit' '
 	snapshot before &&
 	printf "email\nm1@example.org\nbad1\nbad2\n" >max.csv &&
