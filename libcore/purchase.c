@@ -622,9 +622,37 @@ int crm_purchase_add(crm_db *db, crm_record *r, const struct crm_purchase_lines 
 	return rc;
 }
 
+/* Checks that purchase id's lines, with l added, sum to an amount: the
+ * total is their sum, and SQLite would carry one past the range of an
+ * integer on as a floating-point number. */
+static int sum_in_range(crm_db *db, int64_t id, const struct crm_purchase_line *l)
+{
+	crm_stmt *st;
+	int64_t sum, a;
+	int rc;
+
+	if (__builtin_mul_overflow(l->quantity, l->price, &sum))
+		return crm_error_set(CRM_EDATA, "line: the amount is out of range");
+	if ((rc = crm_db_stmt(db, &st, "SELECT quantity, unit_price FROM purchase_lines"
+	                      " WHERE purchase_id = ?1")))
+		return rc;
+	crm_stmt_bind_int(st, 1, id);
+	while ((rc = crm_stmt_step(st)) == CRM_ROW)
+		if (__builtin_mul_overflow(crm_stmt_int(st, 0), crm_stmt_int(st, 1), &a) ||
+		    __builtin_add_overflow(sum, a, &sum)) {
+			rc = crm_error_set(CRM_EDATA, "lines: the sum of the lines is out of range");
+			break;
+		}
+	crm_stmt_reset(st);
+	return rc < 0 ? rc : CRM_OK;
+}
+
 int crm_purchase_add_line(crm_db *db, int64_t id, const struct crm_purchase_line *l)
 {
-	int rc = insert_line(db, id, l);
+	int rc = sum_in_range(db, id, l);
+
+	if (!rc)
+		rc = insert_line(db, id, l);
 
 	if (!rc)
 		rc = crm_db_exec_id(db, "UPDATE purchases SET total = (SELECT sum(quantity * unit_price)"
@@ -984,7 +1012,7 @@ static int purchase_import_line(crm_db *db, crm_record *r, int64_t id, const cha
 	struct crm_purchase_line l = { 0 };
 	char code[4], *stored = NULL, total[CRM_MONEY_TEXT];
 	int64_t amount;
-	int rc;
+	int rc = CRM_OK;
 
 	/* Called before the record of a new order is written (id 0), whose
 	 * line comes next; and for each line of it. */
@@ -993,10 +1021,19 @@ static int purchase_import_line(crm_db *db, crm_record *r, int64_t id, const cha
 	snprintf(code, sizeof code, "%s", base);
 	if (cur && crm_currency_normalize(code, cur))
 		return crm_error_set(CRM_EDATA, "currency: %s", crm_error_message());
-	if (id && !(rc = crm_db_text_of(db, "SELECT total_currency FROM purchases WHERE id = ?1",
-	                                id, &stored)) && stored)
+	if (id && (rc = crm_db_text_of(db, "SELECT total_currency FROM purchases WHERE id = ?1",
+	                               id, &stored)))
+		return rc;
+	/* An order is in one currency: a line in another is no part of it
+	 * (two shops' orders of one number, a mistyped cell). */
+	if (stored && cur && *cur && strcmp(code, stored))
+		rc = crm_error_set(CRM_EDATA, "currency: the line is in %s, its order in %s", code,
+		                   stored);
+	else if (stored)
 		snprintf(code, sizeof code, "%s", stored);
 	free(stored);
+	if (rc)
+		return rc;
 	if (!parts[3] || !parts[4])
 		return crm_error_set(CRM_EDATA, "line: a line item needs a quantity and a price");
 	if ((rc = quantity_parse(parts[3], &l.quantity)) || (rc = price_parse(parts[4], code, &l.price)))

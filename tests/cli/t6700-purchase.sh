@@ -261,4 +261,20 @@ test_expect_success 'import: an order whose first row is rejected is rejected wh
 	expect_exit 1 crm-purchase list --order-ref 901 &&
 	crm-purchase list --order-ref 902 -f total -H >out && echo "4.00 EUR" >expect && test_cmp expect out
 '
+test_expect_success 'import: a later line in another currency than its order is rejected' '
+	printf "Order Number,Billing Email,Order Currency,Item SKU,Quantity,Item Cost\n903,ann@example.org,EUR,A,1,2.00\n903,ann@example.org,USD,B,1,3.00\n903,ann@example.org,,C,1,1.50\n" >cur.csv &&
+	expect_exit 3 crm-import purchases cur.csv 2>err &&
+	grep -q "cur.csv:3: currency: the line is in USD, its order in EUR" err &&
+	crm-purchase list --order-ref 903 -f total -H >out && echo "3.50 EUR" >expect && test_cmp expect out
+'
+test_expect_success 'import: lines whose sum is out of the range of an amount are rejected' '
+	printf "Order Number,Billing Email,Order Currency,Item SKU,Quantity,Item Cost\n904,ann@example.org,EUR,A,1,50000000000000000.00\n904,ann@example.org,EUR,B,1,50000000000000000.00\n" >big.csv &&
+	expect_exit 3 crm-import purchases big.csv 2>err &&
+	grep -q "big.csv:3: lines: the sum of the lines is out of range" err &&
+	crm-purchase list --order-ref 904 -f total -H >out &&
+	echo "50000000000000000.00 EUR" >expect && test_cmp expect out &&
+	echo integer >expect &&
+	sqlite3 "$CRM_DB" "SELECT typeof(total) FROM purchases WHERE order_ref = '"'"'904'"'"'" >out &&
+	test_cmp expect out
+'
 test_done
