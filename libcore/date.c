@@ -4,6 +4,7 @@
  * (Howard Hinnant's days_from_civil and civil_from_days), so results never
  * depend on the local time zone, on TZ, or on the range of time_t.
  */
+#include <ctype.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -266,6 +267,20 @@ int crm_time_parse(char out[CRM_TIME_LEN], const char *s, int64_t now)
 	return CRM_OK;
 }
 
+/* Whether s, which reads as a time, is written YYYY-MM-DD and then a time
+ * of day: parse_absolute's shape, whose day it has checked. */
+static bool day_then_time_p(const char *s)
+{
+	for (int i = 0; i < CRM_DATE_LEN - 1; i++)
+		if (i == 4 || i == 7 ? s[i] != '-' : !isdigit((unsigned char)s[i]))
+			return false;
+	return s[CRM_DATE_LEN - 1] == 'T' || s[CRM_DATE_LEN - 1] == 't' || s[CRM_DATE_LEN - 1] == ' ';
+}
+
+/* A date given with its time of day and an offset is the day written,
+ * not the day the moment falls on in UTC: a deal expected to close at
+ * 2026-03-31T23:00-05:00 closes in March, and a birth date exported as
+ * 1985-03-14T00:00:00+01:00 is the 14th. */
 int crm_date_parse(char out[CRM_DATE_LEN], const char *s, int64_t now)
 {
 	char stamp[CRM_TIME_LEN];
@@ -273,6 +288,8 @@ int crm_date_parse(char out[CRM_DATE_LEN], const char *s, int64_t now)
 
 	if (rc)
 		return rc;
+	if (day_then_time_p(s))
+		memcpy(stamp, s, CRM_DATE_LEN - 1);
 	memcpy(out, stamp, CRM_DATE_LEN - 1);
 	out[CRM_DATE_LEN - 1] = '\0';
 	return CRM_OK;

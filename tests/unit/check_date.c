@@ -126,8 +126,13 @@ START_TEST(test_zone_offsets)
 	time_is("2024-02-28T23:00-05:00", NOW, "2024-02-29T04:00:00Z");
 	time_is("2026-03-01T00:15+00:30", NOW, "2026-02-28T23:45:00Z");
 	time_is("2026-03-01T00:15-00:30", NOW, "2026-03-01T00:45:00Z");
-	date_is("2026-01-01T01:00:00+02:00", NOW, "2025-12-31");
-	date_is("2026-12-31T23:30:00-01:00", NOW, "2027-01-01");
+	/* As a date, the day written: a birth date exported at midnight in
+	 * its writer's zone, a deal closing late on the last day of March. */
+	date_is("2026-01-01T01:00:00+02:00", NOW, "2026-01-01");
+	date_is("2026-12-31T23:30:00-01:00", NOW, "2026-12-31");
+	date_is("1985-03-14T00:00:00+01:00", NOW, "1985-03-14");
+	date_is("2026-03-31 23:00-0500", NOW, "2026-03-31");
+	date_is("2026-03-31t23:00z", NOW, "2026-03-31");
 }
 END_TEST
 
