@@ -214,6 +214,7 @@ struct cust {
 	char *group;
 	int64_t start, end, lost, fresh;
 	int64_t revenue, purchases, buyers;
+	int64_t bought; /* purchases of a known buyer: a person not erased */
 	int64_t spans, span_days; /* lost customers with a first and last purchase */
 };
 
@@ -278,7 +279,7 @@ static void take_counts(struct cust *c, crm_stmt *st)
 static void take_sales(struct cust *c, crm_stmt *st)
 {
 	c->revenue += crm_stmt_int(st, 1), c->purchases += crm_stmt_int(st, 2);
-	c->buyers += crm_stmt_int(st, 3);
+	c->buyers += crm_stmt_int(st, 3), c->bought += crm_stmt_int(st, 4);
 }
 
 static void take_spans(struct cust *c, crm_stmt *st)
@@ -373,11 +374,13 @@ static const char counts_sql[] =
 	"SELECT %2$s, sum(u.s), sum(u.e), sum(u.s AND NOT u.e), sum(u.e AND NOT u.s)"
 	" FROM temp.kpi_cust u %1$s GROUP BY 1";
 
-/* Net revenue (refunds count on their own day), purchases and buyers. */
+/* Net revenue (refunds count on their own day), purchases and buyers,
+ * and the purchases of those buyers. */
 static const char sales_sql[] =
 	"SELECT %2$s, coalesce(sum(crm_base(p.total, p.total_currency, p.at)), 0),"
 	" count(*) FILTER (WHERE p.refund_of IS NULL),"
-	" count(DISTINCT p.contact_id) FILTER (WHERE p.refund_of IS NULL)"
+	" count(DISTINCT p.contact_id) FILTER (WHERE p.refund_of IS NULL),"
+	" count(p.contact_id) FILTER (WHERE p.refund_of IS NULL)"
 	" FROM purchases p %1$s"
 	" WHERE p.at >= ?1 AND p.at < ?2 AND p.status <> 'cancelled' AND p.archived_at IS NULL"
 	" GROUP BY 1";
@@ -423,7 +426,9 @@ static int cltv(struct kpi_run *r, const struct cust *c)
 	if (have) {
 		kpi_money(r, v, sizeof v, crm_purchase_average(c->revenue, c->purchases));
 		value = (double)c->revenue / (double)c->purchases;
-		freq = (double)c->purchases / (double)c->buyers / r->years;
+		/* Over the purchases whose buyer is known: one of a company
+		 * alone, or of a person since erased, has nobody to count. */
+		freq = (double)c->bought / (double)c->buyers / r->years;
 	}
 	if ((rc = kpi_add(r, c->group, "purchase_value", v, have ? (kpi_money(r, n, sizeof n, c->revenue), n) : NULL,
 	                  have ? kpi_int(d, sizeof d, c->purchases) : NULL, cur,
@@ -431,9 +436,9 @@ static int cltv(struct kpi_run *r, const struct cust *c)
 		return rc;
 	snprintf(v, sizeof v, "%.2f", freq);
 	if ((rc = kpi_add(r, c->group, "purchase_frequency", have ? v : NULL,
-	                  have ? kpi_int(n, sizeof n, c->purchases) : NULL,
+	                  have ? kpi_int(n, sizeof n, c->bought) : NULL,
 	                  have ? kpi_int(d, sizeof d, c->buyers) : NULL, "per year",
-	                  have ? "purchases / buyers, annualised" : "no purchases")))
+	                  have ? "their purchases / buyers, annualised" : "no purchases")))
 		return rc;
 	lifespan(r, c, &life, note, sizeof note);
 	snprintf(v, sizeof v, "%.2f", life);

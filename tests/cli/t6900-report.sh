@@ -172,6 +172,13 @@ test_expect_success 'service: business hours, SLA attainment, backlog' '
 '
 unset CRM_CONFIG
 
+test_expect_success 'service: a period whose only data is its backlog reports it' '
+	crm-report service --from 2026-11-10 --to 2026-11-20 -f measure,value -H >out &&
+	grep -qx "backlog	1" out &&
+	expect_exit 1 crm-report service --from 2026-11-10 --to 2026-11-20 --fail-if "backlog>0" >out 2>err &&
+	grep -qx "crm-report: backlog 1 > 0" err && grep -q "	backlog	1	" out
+'
+
 test_expect_success '--by month: each month its own start and end' '
 	# On 1 September ([2025-09-01, 2026-09-01)): p1 p2 p4 (bought on
 	# 2025-09-01 itself) p5 p6 (refunded only on 15 September) = 5; on 1
@@ -258,6 +265,22 @@ test_expect_success 'a leap February: 29 days, one twelfth of a year' '
 	grep -qx "revenue	29.00" out && grep -qx "purchase_frequency	12.00" out &&
 	crm-report kpi --period 2024-03 -f measure,value -H >out &&
 	grep -qx "customers_start	1" out
+'
+
+test_expect_success 'purchase frequency counts the purchases of known buyers only' '
+	# May 2023: one purchase of a company alone, one of a person, one of
+	# a person then erased: 3 purchases, 1 buyer, who bought once in a
+	# twelfth of a year: 12 a year, whatever the erasure.
+	crm-company add -q --name "Freq Co" >/dev/null &&
+	crm-contact add -q --email freq1@example.org >/dev/null &&
+	gone=$(crm-contact add -q --email freq2@example.org) &&
+	crm-purchase add -q --company "Freq Co" --total "100 EUR" --at 2023-05-10 >/dev/null &&
+	crm-purchase add -q --person freq1@example.org --total "100 EUR" --at 2023-05-11 >/dev/null &&
+	crm-purchase add -q --person freq2@example.org --total "100 EUR" --at 2023-05-12 >/dev/null &&
+	crm-contact erase "$gone" 2>/dev/null &&
+	crm-report kpi --period 2023-05 -f measure,value,numerator,denominator -H >out &&
+	grep -qx "purchases	3		" out && grep -qx "buyers	1		" out &&
+	grep -qx "purchase_frequency	12.00	1	1" out
 '
 
 test_expect_success '--as-of: a running period up to that day; the same bytes twice' '
