@@ -337,10 +337,17 @@ static int qp_join(struct crm_reader *r, crm_buf *line)
 	return rc < 0 ? rc : CRM_OK;
 }
 
-/* True when the logical line is want, case-insensitively. */
+/* True when the logical line is want, case-insensitively, blanks after it
+ * aside ("BEGIN:VCARD " as some exporters write it). */
 static bool is_line(const crm_buf *b, const char *want)
 {
-	return b->len == strlen(want) && !strncasecmp(b->ptr, want, b->len);
+	size_t n = strlen(want);
+
+	if (b->len < n || strncasecmp(b->ptr, want, n))
+		return false;
+	while (n < b->len && (b->ptr[n] == ' ' || b->ptr[n] == '\t'))
+		n++;
+	return n == b->len;
 }
 
 /* Reads the lines of a card up to END:VCARD.  FN is split into names only
@@ -363,6 +370,10 @@ static int vcf_card(struct crm_reader *r, struct crm_row *row)
 				return rc;
 			return crm_rd_row_done(r, row);
 		}
+		/* Read on, the next card's lines would be this one's. */
+		if (is_line(&st->line, "BEGIN:VCARD"))
+			return crm_rd_fail(r, r->line, "BEGIN:VCARD inside the card begun at line %ld"
+			                   " (no END:VCARD before it)", r->row_line);
 		if ((rc = qp_join(r, &st->line)))
 			return rc;
 		if (st->line.len && (rc = content_line(r, st->line.ptr, st->line.len)))

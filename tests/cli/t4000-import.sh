@@ -143,6 +143,12 @@ test_expect_success 'a reject file, fixed, imports again' '
 	crm-contact list -f first_name -H --where email=fixed2@example.org >out &&
 	echo X >expect && test_cmp expect out
 '
+test_expect_success 'a vCard line may have blanks after BEGIN:VCARD and END:VCARD' '
+	printf "BEGIN:VCARD \r\nVERSION:3.0\r\nN:Blank;Bea;;;\r\nEMAIL:bea@example.org\r\nEND:VCARD\t\r\n" >blank.vcf &&
+	crm-import contacts -q blank.vcf &&
+	crm-contact list -f first_name,last_name -H --where email=bea@example.org >out &&
+	printf "Bea\tBlank\n" >expect && test_cmp expect out
+'
 test_expect_success 'a reject file that is also the input is refused before it is emptied' '
 	printf "email\nagain@example.org\nbad\n" >again.csv && cp again.csv again.keep &&
 	snapshot before &&
@@ -628,6 +634,8 @@ printf '[{"email":"tr1@example.org"},{"email":"tr2@example.org",' >trunc.json
 bad_input 'a truncated JSON file rolls everything back' 3 'trunc.json:1: invalid JSON' crm-import contacts trunc.json
 printf 'BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Cut Off\r\n' >trunc.vcf
 bad_input 'a vCard without END:VCARD' 3 'trunc.vcf' crm-import contacts trunc.vcf
+printf 'BEGIN:VCARD\r\nVERSION:3.0\r\nFN:No End\r\nEMAIL:noend@example.org\r\nBEGIN:VCARD\r\nVERSION:3.0\r\nFN:Next One\r\nEND:VCARD\r\n' >noend.vcf
+bad_input 'a vCard whose END:VCARD is missing before the next card' 3 'noend.vcf:5: BEGIN:VCARD inside the card begun at line 1 (no END:VCARD before it)' crm-import contacts noend.vcf
 printf 'columns:\n  E-mail: emial\n' >badfield.yaml
 bad_input 'a mapping file with an unknown field' 2 'badfield.yaml:2:11: unknown contact field .emial.' crm-import contacts --map badfield.yaml unclosed.csv
 printf 'columns: [\n' >badyaml.yaml
