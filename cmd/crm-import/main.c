@@ -129,7 +129,10 @@ static int check_header(struct run *run, crm_rowpipe *r, const char *name)
 		crm_rowpipe_style(r, &delimiter, &bom);
 		rejects_style(run->rej, delimiter, bom);
 	}
-	if (!(header = crm_rowpipe_header(r, &n)) || !(rc = crm_import_header(run->imp, header, n)))
+	header = crm_rowpipe_header(r, &n);
+	if (header && run->rej && (rc = rejects_header(run->rej, header, n)))
+		return cli_error(run->c, rc);
+	if (!header || !(rc = crm_import_header(run->imp, header, n)))
 		return 0;
 	if (!(line = crm_rowpipe_header_line(r)))
 		return cli_fail(run->c, crm_exit_status(rc), "--columns: %s", crm_error_message());

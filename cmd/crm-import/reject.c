@@ -25,8 +25,11 @@ struct rejects {
 	crm_out *w;                /* csv, tsv: one writer for the whole file */
 	char delimiter;            /* csv: the input's separator and byte-order mark */
 	bool bom;
-	struct crm_column *cols;   /* its columns: the first rejected row's names */
+	struct crm_column *cols;   /* its columns: the input's header, else the
+	                            * first rejected row's names */
 	size_t ncols;
+	char **header;             /* csv, tsv: the header of the input being read */
+	size_t nheader;
 };
 
 int rejects_open(struct rejects **out, const char *path, enum crm_format f)
@@ -66,6 +69,28 @@ void rejects_style(struct rejects *rj, char delimiter, bool bom)
 	rj->bom = bom;
 }
 
+static void free_header(struct rejects *rj)
+{
+	for (size_t i = 0; i < rj->nheader; i++)
+		free(rj->header[i]);
+	free(rj->header);
+	rj->header = NULL;
+	rj->nheader = 0;
+}
+
+int rejects_header(struct rejects *rj, const char *const *names, size_t n)
+{
+	if (rj->w || (rj->f != CRM_FORMAT_CSV && rj->f != CRM_FORMAT_TSV))
+		return CRM_OK;
+	free_header(rj);
+	if (!(rj->header = calloc(n ? n : 1, sizeof *rj->header)))
+		return crm_error_nomem();
+	for (; rj->nheader < n; rj->nheader++)
+		if (!(rj->header[rj->nheader] = strdup(names[rj->nheader])))
+			return crm_error_nomem();
+	return CRM_OK;
+}
+
 static const char *value_of(const struct crm_row *row, const char *name)
 {
 	for (size_t i = 0; i < row->n; i++)
@@ -74,11 +99,16 @@ static const char *value_of(const struct crm_row *row, const char *name)
 	return NULL;
 }
 
-/* A column of row that the reject file's header lacks, or NULL. */
+/* A column of row that the reject file's header lacks, or NULL.  Values
+ * past the input's header (a row of too many fields) have no column: the
+ * row's line finds them in the input. */
 static const char *column_lacking(const struct rejects *rj, const struct crm_row *row)
 {
 	for (size_t i = 0; i < row->n; i++) {
 		size_t j = 0;
+
+		if (!*row->names[i])
+			continue;
 
 		while (j + EXTRA < rj->ncols && (!rj->cols[j].name ||
 		                                 strcmp(rj->cols[j].name, row->names[i])))
@@ -89,33 +119,37 @@ static const char *column_lacking(const struct rejects *rj, const struct crm_row
 	return NULL;
 }
 
-/* CSV and TSV: the header is the first rejected row's; later rows are
- * written under it by column name.  A row of another input with a column
- * the header lacks would lose its value there: the import stops. */
+/* CSV and TSV: the header is that of the input the first rejected row
+ * came from (a row of too few fields names only those it has), else the
+ * row's own names; later rows are written under it by column name.  A row
+ * of another input with a column the header lacks would lose its value
+ * there: the import stops. */
 static int add_table(struct rejects *rj, const struct crm_row *row, const char *const *extra)
 {
 	struct crm_out_opts o = { .format = rj->f, .header = true, .delimiter = rj->delimiter,
 	                          .bom = rj->bom };
+	const char *const *names = rj->nheader ? (const char *const *)rj->header : row->names;
+	size_t n = rj->nheader ? rj->nheader : row->n;
 	const char **vals, *lacking;
 	int rc;
 
 	if (!rj->w) {
-		if (!(rj->cols = calloc(row->n + EXTRA, sizeof *rj->cols)))
+		if (!(rj->cols = calloc(n + EXTRA, sizeof *rj->cols)))
 			return crm_error_nomem();
-		for (size_t i = 0; i < row->n; i++)
-			rj->cols[i].name = row->names[i];
-		rj->cols[row->n] = (struct crm_column){ "_line", CRM_COL_INT };
-		rj->cols[row->n + 1] = (struct crm_column){ "_field", CRM_COL_TEXT };
-		rj->cols[row->n + 2] = (struct crm_column){ "_error", CRM_COL_TEXT };
-		rj->ncols = row->n + EXTRA;
+		for (size_t i = 0; i < n; i++)
+			rj->cols[i].name = names[i];
+		rj->cols[n] = (struct crm_column){ "_line", CRM_COL_INT };
+		rj->cols[n + 1] = (struct crm_column){ "_field", CRM_COL_TEXT };
+		rj->cols[n + 2] = (struct crm_column){ "_error", CRM_COL_TEXT };
+		rj->ncols = n + EXTRA;
 		rc = crm_out_new(&rj->w, rj->fp, &o, rj->cols, rj->ncols);
 		/* The writer copied the names; the row's go away with the row. */
 		for (size_t i = 0; i < rj->ncols; i++)
 			rj->cols[i].name = NULL;
 		if (rc)
 			return rc;
-		for (size_t i = 0; i < row->n; i++)
-			rj->cols[i].name = strdup(row->names[i]);
+		for (size_t i = 0; i < n; i++)
+			rj->cols[i].name = strdup(names[i]);
 	}
 	if ((lacking = column_lacking(rj, row)))
 		return crm_error_set(CRM_EUSAGE, "--reject: a rejected row has column '%s', which"
@@ -282,6 +316,7 @@ int rejects_close(struct rejects *rj)
 		rc = crm_error_set(CRM_EIO, "cannot write '%s': %s", rj->path,
 		                   strerror(errno ? errno : EIO));
 	crm_out_free(rj->w);
+	free_header(rj);
 	for (size_t i = 0; i < rj->ncols; i++)
 		free((char *)rj->cols[i].name);
 	free(rj->cols);

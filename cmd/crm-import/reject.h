@@ -17,6 +17,12 @@ int rejects_open(struct rejects **out, const char *path, enum crm_format f);
  * until the first reject is written. */
 void rejects_style(struct rejects *rj, char delimiter, bool bom);
 
+/* Takes the header of the input now read (CSV, TSV) for the reject file's
+ * columns, so that a rejected row of too few fields does not leave the
+ * later ones without theirs.  Takes effect until the first reject is
+ * written. */
+int rejects_header(struct rejects *rj, const char *const *names, size_t n);
+
 /* Writes the record of row with the line it came from, the field at fault
  * (NULL when none) and the reason. */
 int rejects_add(struct rejects *rj, const struct crm_row *row, const char *field,

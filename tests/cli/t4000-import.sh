@@ -149,6 +149,21 @@ test_expect_success 'a vCard line may have blanks after BEGIN:VCARD and END:VCAR
 	crm-contact list -f first_name,last_name -H --where email=bea@example.org >out &&
 	printf "Bea\tBlank\n" >expect && test_cmp expect out
 '
+test_expect_success 'rows of too few and too many fields: rejects under the input'"'"'s header, fixed, import again' '
+	printf "first_name,last_name,email,Phone\nRa,Short,bad\nRb,Bad,also-bad,+44 20 7946 0958\nRc,Long,rl@example.org,,extra\n" >rag.csv &&
+	expect_exit 3 crm-import contacts -q --reject rag.rej.csv rag.csv &&
+	cat >expect <<-\EOF &&
+	first_name,last_name,email,Phone,_line,_field,_error
+	Ra,Short,bad,,2,,3 fields where the header has 4
+	Rb,Bad,also-bad,+44 20 7946 0958,3,email,invalid email address '"'"'also-bad'"'"': no '"'"'@'"'"'
+	Rc,Long,rl@example.org,,4,,5 fields where the header has 4
+	EOF
+	tr -d "\r" <rag.rej.csv >out && test_cmp expect out &&
+	sed "s/,bad,,2/,ra@example.org,,2/; s/also-bad/rb@example.org/" rag.rej.csv >rag.fix.csv &&
+	crm-import contacts -q rag.fix.csv &&
+	crm-contact list -f first_name,email -H --where "last_name=Short" >out &&
+	printf "Ra\tra@example.org\n" >expect && test_cmp expect out
+'
 test_expect_success 'a reject file that is also the input is refused before it is emptied' '
 	printf "email\nagain@example.org\nbad\n" >again.csv && cp again.csv again.keep &&
 	snapshot before &&
