@@ -168,20 +168,56 @@ static const struct crm_column kpi_cols[] = {
 	{ "previous", CRM_COL_NUMBER }, { "change", CRM_COL_NUMBER },
 };
 
+/* The months from period q's start to period p's when both start on the
+ * first of a month, else 0. */
+static int months_back(const struct report_period *p, const struct report_period *q)
+{
+	int py, pm, pd, qy, qm, qd;
+
+	if (sscanf(p->from, "%d-%d-%d", &py, &pm, &pd) != 3 || pd != 1 ||
+	    sscanf(q->from, "%d-%d-%d", &qy, &qm, &qd) != 3 || qd != 1)
+		return 0;
+	return (py - qy) * 12 + (pm - qm);
+}
+
+/* The group of the compared period that group g of a --by month or
+ * quarter report stands beside: the month (2026-01) or quarter (2026-Q1)
+ * back months earlier, in out; g itself for any other grouping. */
+static const char *group_before(const char *by, const char *g, int back, char *out, size_t size)
+{
+	int y, n;
+	char end;
+
+	if (!back || !by)
+		return g;
+	if (!strcmp(by, "month") && sscanf(g, "%d-%d%c", &y, &n, &end) == 2) {
+		n = y * 12 + n - 1 - back;
+		snprintf(out, size, "%04d-%02d", n / 12, n % 12 + 1);
+	} else if (!strcmp(by, "quarter") && back % 3 == 0 && sscanf(g, "%d-Q%d%c", &y, &n, &end) == 2) {
+		n = y * 4 + n - 1 - back / 3;
+		snprintf(out, size, "%04d-Q%d", n / 4, n % 4 + 1);
+	} else {
+		return g;
+	}
+	return out;
+}
+
+/* Prints the measures of k; with was, those of the compared period
+ * beside them, back months earlier for a report by month or quarter. */
 static int print_kpi(struct cli *c, const char *period, const struct crm_kpi *k,
-                     const struct crm_kpi *was)
+                     const struct crm_kpi *was, const char *by, int back)
 {
 	struct cli_printer p = { c, NULL };
 	int rc = cli_output_fields(c, kpi_cols, was ? 10 : 8, &p.w);
 
 	for (size_t i = 0; i < k->n && !rc; i++) {
 		const struct crm_measure *m = &k->v[i], *o;
-		char delta[64];
+		char delta[64], g[32];
 		const char *vals[10] = { period, m->group, m->name, m->value, m->numerator,
 			                 m->denominator, m->unit, m->note, "", delta };
 
 		delta[0] = '\0';
-		if (was && (o = crm_kpi_find(was, m->group, m->name)))
+		if (was && (o = crm_kpi_find(was, group_before(by, m->group, back, g, sizeof g), m->name)))
 			vals[8] = o->value, crm_kpi_change(delta, sizeof delta, m->value, o->value);
 		rc = cli_print_row(&p, vals);
 	}
@@ -240,7 +276,7 @@ static int kpi_families(struct cli *c, int argc, char **argv, unsigned families)
 	if (cli_has(c, "html"))
 		st = report_html(c, day, &p, &q, &k, &was);
 	else
-		st = k.events ? print_kpi(c, p.name, &k, cmp ? &was : NULL)
+		st = k.events ? print_kpi(c, p.name, &k, cmp ? &was : NULL, o.by, months_back(&p, &q))
 		              : cli_fail(c, 1, "nothing to report in %s", p.name);
 	if (!st && check_thresholds(c, &k))
 		st = 1;

@@ -204,6 +204,23 @@ test_expect_success '--compare previous adds the figure before and the change' '
 	grep -x "customers_start	3	5	-2" out
 '
 
+test_expect_success '--compare with --by month or quarter: each group beside the same one back' '
+	# September and October beside July and August (previous), and
+	# beside the same months of 2025 (year): each previous value is the
+	# one the earlier month reports on its own.
+	crm-report kpi --from 2026-09-01 --to 2026-10-31 --by month --compare previous \
+		-f group,measure,previous -H | grep -E "	(revenue|customers_end|purchases)	" >got &&
+	for m in 2026-07 2026-08; do
+		crm-report kpi --period $m -f measure,value -H |
+			grep -E "^(revenue|customers_end|purchases)	" | sed "s/^/$m	/" || return 1
+	done >want &&
+	sed "s/^2026-09/2026-07/; s/^2026-10/2026-08/" got | sort >got.back && sort want >want.s &&
+	test_cmp want.s got.back &&
+	crm-report kpi --period 2026-Q4 --by quarter --compare year -f group,measure,value,previous -H >out &&
+	crm-report kpi --period 2025-Q4 -f measure,value -H | grep "^revenue	" | cut -f2 >want &&
+	grep "^2026-Q4	revenue	" out | cut -f4 >got && test_cmp want got && test -s got
+'
+
 test_expect_success '--fail-if: exit 1 naming what crossed, 0 when nothing did' '
 	expect_exit 1 crm-report kpi --period 2026-10 --fail-if "churn>5" --fail-if "nps<30" >/dev/null 2>err &&
 	grep -qx "crm-report: churn 33.3 > 5" err && ! grep -q nps err &&
