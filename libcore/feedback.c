@@ -71,7 +71,10 @@ static const struct crm_synonym response_synonyms[] = {
 	{ "source", "channel" }, { "via", "channel" }, { "medium", "channel" },
 	{ "type", "kind" }, { "surveytype", "kind" }, { "questiontype", "kind" },
 	{ "tag", "tags" }, { "labels", "tags" },
-	{ "name", "@ignore" }, { "respondentname", "@ignore" }, { "responseid", "@ignore" },
+	/* The survey tool's own id of a response is kept, and matched on by
+	 * default: a nightly export imported again adds no response twice. */
+	{ "responseid", "custom.response_id" }, { "respondentid", "custom.response_id" },
+	{ "name", "@ignore" }, { "respondentname", "@ignore" },
 	{ "personid", "@ignore" }, { "updatedat", "@ignore" },
 	{ NULL, NULL }
 };
@@ -656,6 +659,6 @@ const struct crm_entity crm_response_entity = {
 	.defs = response_fields, .nfields = NFIELDS(response_fields),
 	.after_write = response_after_write, .synonyms = response_synonyms,
 	.reindex = crm_response_reindex, .tag_table = "response_tags",
-	.note_table = "response_notes", .default_key = "id", .filters = response_filters,
-	.options = response_options, .label = "r.id",
+	.note_table = "response_notes", .default_key = "id,custom.response_id",
+	.filters = response_filters, .options = response_options, .label = "r.id",
 };

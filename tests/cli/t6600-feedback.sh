@@ -86,6 +86,18 @@ test_expect_success 'list and import round-trip' '
 	crm-import responses --format csv all.csv 2>err && grep -q "created 0, updated 0" err &&
 	snapshot after && test_cmp before after
 '
+test_expect_success 'import: the survey tool'"'"'s response ids are kept; the export again adds nothing' '
+	CRM_DB=$PWD/rid.db crm-contact add -q --email rid@example.org >/dev/null &&
+	printf "Response ID,Email,Score,Type\nR_1a,rid@example.org,9,nps\nR_1b,rid@example.org,3,nps\n" >rid.csv &&
+	CRM_DB=$PWD/rid.db crm-import responses rid.csv 2>err &&
+	grep -q "created 2, updated 0, unchanged 0, skipped 0" err &&
+	CRM_DB=$PWD/rid.db crm-import responses rid.csv 2>err &&
+	grep -q "created 0, updated 0, unchanged 0, skipped 2, rejected 0; nothing changed" err &&
+	printf "Response ID,Email,Score,Type\nR_1b,rid@example.org,4,nps\n" >rid2.csv &&
+	CRM_DB=$PWD/rid.db crm-import responses -q --on-conflict update rid2.csv &&
+	CRM_DB=$PWD/rid.db crm-feedback list -f custom.response_id,score -H >out &&
+	printf "R_1a\t9\nR_1b\t4\n" >expect && test_cmp expect out
+'
 test_expect_success 'list filters: --since/--until on the response time, --person, --ticket, --detractors' '
 	crm-feedback list --kind nps --since 2026-11-01 --until 2026-11-20 -f id -H >out &&
 	printf "5\n6\n" >expect && test_cmp expect out &&
