@@ -1075,7 +1075,10 @@ static char *name_other(const char *column, const char *full, const char *given,
 
 /* Fills the first and last name the row lacks from a full name; when
  * the row gives one of them, the full name supplies the other
- * (name_other). */
+ * (name_other), unless the file has a column of its own for it, left
+ * blank: that person has none, and the full name's other words are a
+ * title or a suffix (Google's "Dr. Maria" beside a given name "Maria"
+ * and an empty family name). */
 static int split_name(crm_import *imp, const char *full)
 {
 	struct rowstate *rs = &imp->rs;
@@ -1088,8 +1091,11 @@ static int split_name(crm_import *imp, const char *full)
 		return CRM_OK;
 	if (has_first || has_last) {
 		size_t to = has_first ? li : fi;
-		char *rest = name_other(rs->split_column, full, rs->val[has_first ? fi : li],
-		                        has_first);
+		char *rest;
+
+		if (rs->val[to])
+			return CRM_OK;
+		rest = name_other(rs->split_column, full, rs->val[has_first ? fi : li], has_first);
 		if (rest && *rest)
 			rs->val[to] = own(rs, rest);
 		else

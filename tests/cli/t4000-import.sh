@@ -561,6 +561,18 @@ test_expect_success 'Google Contacts: the values after the first of a column are
 	printf "+12125550101\tann@work.example\tann@old.example\t+1 212 555 0102\n" >expect &&
 	test_cmp expect out
 '
+test_expect_success 'Google Contacts: a blank family name stays blank beside the full Name' '
+	printf "Name,Given Name,Family Name,E-mail 1 - Value\n" >gname.csv &&
+	printf "Dr. Maria,Maria,,gm1@example.org\nPeter Jr.,Peter,,gm2@example.org\n" >>gname.csv &&
+	printf "Ada Lovelace,Ada,Lovelace,gm3@example.org\nBob Stone,,,gm4@example.org\n" >>gname.csv &&
+	crm-import contacts -q gname.csv &&
+	crm-contact list --where "email~gm" -f first_name,last_name -H >out &&
+	printf "Maria\t\nPeter\t\nAda\tLovelace\nBob\tStone\n" >expect && test_cmp expect out &&
+	printf "Vorname,Name,E-Mail\nHans,Hans M\303\274ller,gm5@example.org\n" >gname2.csv &&
+	crm-import contacts -q gname2.csv &&
+	crm-contact list --where email=gm5@example.org -f first_name,last_name -H >out &&
+	printf "Hans\tM\303\274ller\n" >expect && test_cmp expect out
+'
 test_expect_success 'a date of zeros is no date, and clears one on update' '
 	printf "First Name,E-mail Address,Birthday\nZed,zed@zero.example,0/0/00\n" >zero.csv &&
 	printf "Zoe,zoe@zero.example,0000-00-00\nZia,zia@zero.example,1990-02-03\n" >>zero.csv &&
