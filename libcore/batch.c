@@ -493,12 +493,24 @@ static int plain_parent(crm_db *db, const char *table, int *plain)
 	return rc;
 }
 
-/* Whether every entity the batch created records of is a plain_parent. */
+/* Whether the batch created records of an entity whose deletes do more
+ * than SQL can (before_delete: a purchase gives back its points): those
+ * go a record at a time. */
+static int deletes_act(crm_db *db, const struct added *a)
+{
+	for (size_t i = 0; i < a->n; i++)
+		if (a->r[i].lo <= a->r[i].hi && a->r[i].e->delete_acts && a->r[i].e->delete_acts(db))
+			return 1;
+	return 0;
+}
+
+/* Whether every entity the batch created records of is a plain_parent,
+ * and none acts on its deletes. */
 static int plain_batch(crm_db *db, const struct added *a, int *plain)
 {
 	int rc = CRM_OK;
 
-	*plain = 1;
+	*plain = !deletes_act(db, a);
 	for (size_t i = 0; *plain && !rc && i < a->n; i++)
 		if (a->r[i].lo <= a->r[i].hi)
 			rc = plain_parent(db, a->r[i].e->table, plain);
@@ -698,7 +710,7 @@ int crm_import_undo(crm_db *db, int64_t batch, int force, long *removed, long *r
 	if ((rc = adds_only(db, batch, &only)) || (rc = added_read(db, batch, &a)))
 		goto out;
 	/* With foreign keys off, only a batch that still qualifies. */
-	setwise = only && !force;
+	setwise = only && !force && !deletes_act(db, &a);
 	if (db->fk_off && setwise && (rc = plain_batch(db, &a, &setwise)))
 		goto out;
 	if (db->fk_off && !setwise) {

@@ -237,6 +237,8 @@ int crm_entity_delete(crm_db *db, const struct crm_entity *e, int64_t id)
 
 	if ((rc = crm_db_writable(db)) || (rc = crm_entity_exists(db, e, id)))
 		return rc;
+	if (e->before_delete && (rc = e->before_delete(db, id)))
+		return rc;
 	if ((rc = detach_referrers(db, e, id)))
 		return rc;
 	if (!db->defer_unindex) {

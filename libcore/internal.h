@@ -381,6 +381,12 @@ struct crm_entity {
 	/* Called after record id was archived or restored, for what depends
 	 * on whether it is live; may be NULL. */
 	int (*after_archive)(crm_db *db, int64_t id);
+	/* Called before record id is deleted (an import's undo), for what it
+	 * set off elsewhere; may be NULL.  When delete_acts says it does
+	 * anything in db, an undo deletes that entity's records one at a
+	 * time. */
+	int (*before_delete)(crm_db *db, int64_t id);
+	bool (*delete_acts)(crm_db *db);
 	/* Rebuilds the search entries of the records matching the SQL
 	 * condition where, in which ?1 is bound to arg. */
 	int (*reindex)(crm_db *db, const char *where, int64_t arg);

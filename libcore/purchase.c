@@ -305,6 +305,34 @@ static int purchase_after_archive(crm_db *db, int64_t id)
 	return crm_loyalty_purchase(db, s.refund_of ? s.refund_of : id, 0);
 }
 
+/* Only a loyalty programme makes a purchase's delete more than SQL. */
+static bool purchase_delete_acts(crm_db *db)
+{
+	return crm_config_loyalty(crm_db_config(db)) != NULL;
+}
+
+/* A purchase deleted (an import undone) gives back the points it earned,
+ * as one archived does: the ledger keeps both entries, as it keeps every
+ * one.  Marked archived first, which is what the settling reads; the row
+ * goes next.  (A refund's purchase is not settled again here.) */
+static int purchase_before_delete(crm_db *db, int64_t id)
+{
+	char now[CRM_TIME_LEN];
+	struct state s;
+	crm_stmt *st;
+	int rc = CRM_OK;
+
+	if (!purchase_delete_acts(db) || (rc = load_state(db, id, &s)) || s.refund_of)
+		return rc;
+	if ((rc = crm_db_stmt(db, &st, "UPDATE purchases SET archived_at = coalesce(archived_at, ?2)"
+	                      " WHERE id = ?1")))
+		return rc;
+	crm_db_now(db, now);
+	crm_stmt_bind_int(st, 1, id);
+	crm_stmt_bind_text(st, 2, now);
+	return (rc = crm_stmt_done(st)) ? rc : crm_loyalty_purchase(db, id, 0);
+}
+
 /* Lines */
 
 void crm_purchase_lines_free(struct crm_purchase_lines *ls)
@@ -1065,6 +1093,7 @@ const struct crm_entity crm_purchase_entity = {
 	.custom_fk = "purchase_id", .fts = "purchases_fts", .join = "",
 	.defs = purchase_fields, .nfields = NFIELDS(purchase_fields),
 	.after_write = purchase_after_write, .after_archive = purchase_after_archive,
+	.before_delete = purchase_before_delete, .delete_acts = purchase_delete_acts,
 	.synonyms = purchase_synonyms,
 	.value_synonyms = purchase_values,
 	.reindex = crm_purchase_reindex, .tag_table = "purchase_tags",

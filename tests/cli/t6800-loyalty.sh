@@ -215,6 +215,19 @@ test_expect_success 'imported orders earn, line by line; importing again earns n
 	crm-import purchases orders.csv 2>/dev/null && balance_is cy@example.org 65 &&
 	crm-import purchases orders.csv 2>/dev/null && balance_is cy@example.org 65
 '
+test_expect_success 'undoing an import of orders gives their points back, and of a new buyer too' '
+	sed "s/#100/#300/" orders.csv >undo.csv &&
+	crm-import purchases undo.csv 2>err && balance_is cy@example.org 130 &&
+	batch=$(sed -n "s/.*; batch \([0-9]*\)$/\1/p" err) &&
+	crm-import undo "$batch" 2>/dev/null && balance_is cy@example.org 65 &&
+	printf "Name,Email,Lineitem quantity,Lineitem price,Currency\n#3100,newbuyer@example.org,1,30.00,EUR\n" >undo2.csv &&
+	crm-import purchases undo2.csv 2>err &&
+	batch=$(sed -n "s/.*; batch \([0-9]*\)$/\1/p" err) &&
+	crm-import undo "$batch" 2>/dev/null &&
+	sqlite3 "$CRM_DB" "SELECT count(*), coalesce(sum(points), 0) FROM loyalty_ledger WHERE contact_id IS NULL;
+	                   SELECT count(*) FROM loyalty_lots WHERE contact_id NOT IN (SELECT id FROM contacts)" >out &&
+	printf "2|0\n0\n" >expect && test_cmp expect out
+'
 test_expect_success 'crm-import purchases --no-earn loads history that earns nothing' '
 	sed "s/#100/#200/" orders.csv >old.csv &&
 	crm-import purchases --no-earn old.csv 2>/dev/null && balance_is cy@example.org 65 &&
