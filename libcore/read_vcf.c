@@ -14,6 +14,7 @@
 
 #include "crm/buf.h"
 #include "crm/error.h"
+#include "crm/norm.h"
 #include "reader_impl.h"
 
 struct vcf_state {
@@ -175,21 +176,25 @@ static int add_bday(struct crm_reader *r, const char *params, size_t plen, const
 	return add(r, "birth_date", v, len > 10 && v[10] == 'T' ? 10 : len);
 }
 
-/* Splits FN into first and last name at the last space, when the card has
- * no N property to say which is which. */
+/* Splits FN (unescaped) into first and last name as a column of full
+ * names is split (crm_name_split: "Smith, John", "Dr. Jane Smith",
+ * "Maria da Silva"), when the card has no N to say which is which. */
 static int add_fn(struct crm_reader *r, const char *v, size_t len)
 {
-	const char *sp = NULL;
+	char *full = strndup(v, len), *first = NULL, *last = NULL;
 	int rc;
 
-	for (size_t i = 0; i < len; i++)
-		if (v[i] == ' ')
-			sp = v + i;
-	if (!sp)
-		return add(r, "first_name", v, len);
-	if ((rc = add(r, "first_name", v, (size_t)(sp - v))))
-		return rc;
-	return add(r, "last_name", sp + 1, len - (size_t)(sp - v) - 1);
+	if (!full)
+		return crm_error_nomem();
+	rc = crm_name_split(full, &first, &last);
+	free(full);
+	if (!rc && *first)
+		rc = crm_rd_row_add(r, "first_name", strlen("first_name"), first, strlen(first));
+	if (!rc && *last)
+		rc = crm_rd_row_add(r, "last_name", strlen("last_name"), last, strlen(last));
+	free(first);
+	free(last);
+	return rc;
 }
 
 /* A TEL as a URI (tel:+1-418-656-9254;ext=102) is its number, the
@@ -235,10 +240,8 @@ static int property(struct crm_reader *r, const char *name, const char *params,
 		}
 		return add_parts(r, v, len, n_parts, 2);
 	}
-	if (!strcasecmp(name, "FN")) {
-		crm_buf_clear(&st->fn);
-		return crm_buf_put(&st->fn, v, len) ? crm_error_nomem() : CRM_OK;
-	}
+	if (!strcasecmp(name, "FN"))
+		return unescape(&st->fn, v, len);
 	if (!strcasecmp(name, "EMAIL"))
 		return add_repeated(r, "email", &st->emails, v, len);
 	if (!strcasecmp(name, "TEL"))

@@ -264,6 +264,13 @@ START_TEST(test_vcard)
 	ck_assert_int_eq(READ("vcf", "BEGIN:VCARD\r\nVERSION:3.0\r\nN:;;;;\r\nFN:Ada Lovelace\r\n"
 	                              "END:VCARD\r\n"), 0);
 	ck_assert_str_eq(out, "1:first_name=Ada,last_name=Lovelace|");
+	/* FN alone is split as a column of full names is: "Last, First" (its
+	 * comma escaped), a title, a particle. */
+	ck_assert_int_eq(READ("vcf", "BEGIN:VCARD\r\nFN:Smith\\, John\r\nEND:VCARD\r\n"
+	                              "BEGIN:VCARD\r\nFN:Dr. Jane Smith\r\nEND:VCARD\r\n"
+	                              "BEGIN:VCARD\r\nFN:Maria da Silva\r\nEND:VCARD\r\n"), 0);
+	ck_assert_str_eq(out, "1:first_name=John,last_name=Smith|4:first_name=Jane,last_name=Smith|"
+	                      "7:first_name=Maria,last_name=da Silva|");
 	/* Android's vCard 2.1: quoted-printable, soft line breaks included. */
 	ck_assert_int_eq(READ("vcf", "BEGIN:VCARD\r\nVERSION:2.1\r\n"
 	                              "N;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:=4D=C3=BC=6C=6C=65=72;"
@@ -283,6 +290,9 @@ START_TEST(test_vcard_errors)
 {
 	ck_assert_int_eq(READ("vcf", "BEGIN:VCARD\nFN:x\n"), CRM_EDATA);
 	ck_assert_str_eq(crm_error_message(), "in:1: vCard never ends (no END:VCARD)");
+	ck_assert_int_eq(READ("vcf", "BEGIN:VCARD\nFN:x\nBEGIN:VCARD\nFN:y\nEND:VCARD\n"), CRM_EDATA);
+	ck_assert_str_eq(crm_error_message(),
+	                 "in:3: BEGIN:VCARD inside the card begun at line 1 (no END:VCARD before it)");
 	ck_assert_int_eq(READ("vcf", "hello\n"), CRM_EDATA);
 	ck_assert_str_eq(crm_error_message(), "in:1: BEGIN:VCARD expected");
 	ck_assert_int_eq(READ("vcf", "BEGIN:VCARD\nno colon here\nEND:VCARD\n"), 0);
