@@ -223,7 +223,10 @@ int crm_feedback_answer(const char *text, int *score, char **comment)
 
 void crm_feedback_percent(char *out, size_t n, int64_t part, int64_t whole)
 {
-	int64_t tenths, num;
+	/* Amounts of money come here too (a forecast's attainment): in 128
+	 * bits, part x 2000 cannot overflow. */
+	__extension__ typedef __int128 i128;
+	i128 num, tenths;
 
 	if (whole <= 0) {
 		if (n)
@@ -231,8 +234,8 @@ void crm_feedback_percent(char *out, size_t n, int64_t part, int64_t whole)
 		return;
 	}
 	/* part x 1000 / whole in tenths of a percent, halves away from zero. */
-	num = (part < 0 ? -part : part) * 1000;
-	tenths = (2 * num + whole) / (2 * whole);
+	num = (i128)(part < 0 ? -(i128)part : part) * 1000;
+	tenths = (2 * num + whole) / (2 * (i128)whole);
 	snprintf(out, n, "%s%lld.%lld", part < 0 && tenths ? "-" : "", (long long)(tenths / 10),
 	         (long long)(tenths % 10));
 }

@@ -14,6 +14,7 @@
 #include "crm/config.h"
 #include "crm/date.h"
 #include "crm/deal.h"
+#include "crm/feedback.h"
 #include "crm/money.h"
 #include "crm/rates.h"
 #include "internal.h"
@@ -450,14 +451,6 @@ static int add_targets(struct forecast *f)
 	return rc;
 }
 
-static void percent(char *out, size_t size, int64_t part, int64_t whole)
-{
-	if (whole > 0)
-		snprintf(out, size, "%.1f", (double)part * 100.0 / (double)whole);
-	else
-		out[0] = '\0';
-}
-
 /* Passes one row: the group's figures as text. */
 static int emit(struct forecast *f, const struct group *g, int64_t weighted,
                 int (*fn)(void *arg, const char *const *vals), void *arg)
@@ -476,11 +469,11 @@ static int emit(struct forecast *f, const struct group *g, int64_t weighted,
 	m.minor = g->target, crm_money_format_amount(target, sizeof target, &m);
 	if (!g->has_target)
 		target[0] = '\0';
-	percent(att, sizeof att, g->won, g->has_target ? g->target : 0);
+	crm_feedback_percent(att, sizeof att, g->won, g->has_target ? g->target : 0);
 	/* Coverage: what is won and what the open deals are worth, weighted. */
 	if (add(f->db, &covered, weighted))
 		covered = INT64_MAX;
-	percent(cov, sizeof cov, covered, g->has_target ? g->target : 0);
+	crm_feedback_percent(cov, sizeof cov, covered, g->has_target ? g->target : 0);
 	return fn(arg, vals);
 }
 

@@ -116,17 +116,24 @@ const char *kpi_int(char *out, size_t size, int64_t n)
 	return out;
 }
 
-void kpi_decimal(char *out, size_t size, int64_t num, int64_t den)
+void kpi_fixed(char *out, size_t size, int64_t num, int64_t den, int places)
 {
-	int64_t a = num < 0 ? -num : num, tenths;
+	int64_t a = num < 0 ? -num : num, scale = 1, units;
 
 	if (den <= 0) {
 		*out = '\0';
 		return;
 	}
-	tenths = (2 * a * 10 + den) / (2 * den);
-	snprintf(out, size, "%s%lld.%lld", num < 0 && tenths ? "-" : "",
-	         (long long)(tenths / 10), (long long)(tenths % 10));
+	for (int i = 0; i < places; i++)
+		scale *= 10;
+	units = (2 * a * scale + den) / (2 * den);
+	snprintf(out, size, "%s%lld.%0*lld", num < 0 && units ? "-" : "",
+	         (long long)(units / scale), places, (long long)(units % scale));
+}
+
+void kpi_decimal(char *out, size_t size, int64_t num, int64_t den)
+{
+	kpi_fixed(out, size, num, den, 1);
 }
 
 void kpi_money(struct kpi_run *r, char *out, size_t size, int64_t minor)
@@ -394,18 +401,19 @@ static const char spans_sql[] =
 	"  GROUP BY p.contact_id) x"
 	" %1$s WHERE x.id NOT IN (SELECT id FROM temp.kpi_cust WHERE e) GROUP BY 1";
 
-/* The lifespan in years CLTV uses: 1 / annual churn, or when nobody was
- * lost in the period the mean first-to-last purchase span of everyone
- * lost before its end; *life < 0 when there is neither.  note says which. */
-static void lifespan(const struct kpi_run *r, const struct cust *c, double *life,
-                     char *note, size_t size)
+/* The lifespan in years CLTV uses, as num / den: 1 / annual churn, or
+ * when nobody was lost in the period the mean first-to-last purchase
+ * span of everyone lost before its end; *den 0 when there is neither.
+ * note says which. */
+static void lifespan(const struct kpi_run *r, const struct cust *c, int64_t *num,
+                     int64_t *den, char *note, size_t size)
 {
-	*life = -1;
+	*num = *den = 0;
 	if (c->lost > 0) {
-		*life = r->years * (double)c->start / (double)c->lost;
+		*num = r->year_num * c->start, *den = r->year_den * c->lost;
 		snprintf(note, size, "1 / annual churn");
 	} else if (c->spans > 0) {
-		*life = (double)c->span_days / (double)c->spans / 365.0;
+		*num = c->span_days, *den = c->spans * 365;
 		snprintf(note, size, "mean first-to-last purchase span of %lld lost customers",
 		         (long long)c->spans);
 	} else {
@@ -419,36 +427,36 @@ static int cltv(struct kpi_run *r, const struct cust *c)
 {
 	const char *cur = crm_config_currency(crm_db_config(r->db));
 	char v[64], n[64], d[32], note[96];
-	double value = 0, freq = 0, life;
-	int rc, have = c->purchases > 0 && c->buyers > 0 && r->years > 0;
+	int64_t fnum = 0, fden = 0, lnum, lden;
+	int rc, have = c->purchases > 0 && c->buyers > 0 && r->year_num > 0;
 
 	v[0] = '\0';
 	if (have) {
 		kpi_money(r, v, sizeof v, crm_purchase_average(c->revenue, c->purchases));
-		value = (double)c->revenue / (double)c->purchases;
 		/* Over the purchases whose buyer is known: one of a company
 		 * alone, or of a person since erased, has nobody to count. */
-		freq = (double)c->bought / (double)c->buyers / r->years;
+		fnum = c->bought * r->year_den, fden = c->buyers * r->year_num;
 	}
 	if ((rc = kpi_add(r, c->group, "purchase_value", v, have ? (kpi_money(r, n, sizeof n, c->revenue), n) : NULL,
 	                  have ? kpi_int(d, sizeof d, c->purchases) : NULL, cur,
 	                  have ? "revenue / purchases" : "no purchases")))
 		return rc;
-	snprintf(v, sizeof v, "%.2f", freq);
+	kpi_fixed(v, sizeof v, fnum, fden, 2);
 	if ((rc = kpi_add(r, c->group, "purchase_frequency", have ? v : NULL,
 	                  have ? kpi_int(n, sizeof n, c->bought) : NULL,
 	                  have ? kpi_int(d, sizeof d, c->buyers) : NULL, "per year",
 	                  have ? "their purchases / buyers, annualised" : "no purchases")))
 		return rc;
-	lifespan(r, c, &life, note, sizeof note);
-	snprintf(v, sizeof v, "%.2f", life);
-	if ((rc = kpi_add(r, c->group, "lifespan", life >= 0 ? v : NULL, NULL, NULL, "years",
-	                  note)))
+	lifespan(r, c, &lnum, &lden, note, sizeof note);
+	kpi_fixed(v, sizeof v, lnum, lden, 2);
+	if ((rc = kpi_add(r, c->group, "lifespan", lden ? v : NULL, NULL, NULL, "years", note)))
 		return rc;
-	if (have && life >= 0)
-		kpi_money(r, v, sizeof v, (int64_t)nearbyint(value * freq * life));
-	return kpi_add(r, c->group, "cltv", have && life >= 0 ? v : NULL, NULL, NULL, cur,
-	               !have ? "no purchases" : life < 0 ? note
+	if (have && lden)
+		kpi_money(r, v, sizeof v, (int64_t)nearbyint((double)c->revenue / (double)c->purchases *
+		                                             ((double)fnum / (double)fden) *
+		                                             ((double)lnum / (double)lden)));
+	return kpi_add(r, c->group, "cltv", have && lden ? v : NULL, NULL, NULL, cur,
+	               !have ? "no purchases" : !lden ? note
 	                     : "purchase_value x purchase_frequency x lifespan");
 }
 
@@ -603,20 +611,23 @@ static int whole_months(const char *from, const char *to, int *months)
 	return fd == 1 && td == 1 && *months > 0;
 }
 
-/* The period's length in years: whole months / 12, else days / 365. */
-static double years_of(const char *from, const char *to)
+/* The period's length in years, as num / den: whole months / 12, else
+ * days / 365. */
+static void years_of(const char *from, const char *to, int64_t *num, int64_t *den)
 {
 	int months;
 
-	return whole_months(from, to, &months) ? months / 12.0
-	                                       : (double)crm_date_diff(from, to) / 365.0;
+	if (whole_months(from, to, &months))
+		*num = months, *den = 12;
+	else
+		*num = crm_date_diff(from, to), *den = 365;
 }
 
 static int measure(struct kpi_run *r, unsigned families)
 {
 	int rc;
 
-	r->years = years_of(r->from, r->to);
+	years_of(r->from, r->to, &r->year_num, &r->year_den);
 	if ((rc = crm_date_add_days(r->last, r->to, -1)))
 		return rc;
 	if ((families & CRM_KPI_CUSTOMERS) && (rc = customers(r)))
@@ -671,7 +682,7 @@ static int valid_by(const char *by)
 
 int crm_report_kpi(crm_db *db, const struct crm_kpi_opts *o, struct crm_kpi *k)
 {
-	struct kpi_run r = { db, k, NULL, o->by, "", "", "", 0 };
+	struct kpi_run r = { db, k, NULL, o->by, "", "", "", 0, 0 };
 	unsigned families = o->families ? o->families : CRM_KPI_ALL;
 	int rc;
 

@@ -46,7 +46,8 @@ struct kpi_run {
 	const char *by;                 /* owner, source, tag or queue, or NULL */
 	char from[CRM_DATE_LEN], to[CRM_DATE_LEN];
 	char last[CRM_DATE_LEN];        /* the period's last day: the rate of open amounts */
-	double years;                   /* its length, for annualising */
+	int64_t year_num, year_den;     /* its length in years, for annualising:
+	                                 * whole months / 12, else days / 365 */
 };
 
 /* Adds a figure to r's report; value, numerator and denominator may be
@@ -61,8 +62,11 @@ int kpi_exec(crm_db *db, const char *sql, void (*bind)(crm_stmt *st, void *arg),
 /* Prints n into out as a decimal ("" for none). */
 const char *kpi_int(char *out, size_t size, int64_t n);
 
-/* Formats num / den with one decimal, halves away from zero, exactly
- * ("" when den is 0). */
+/* Formats num / den with places decimals (at most 6), halves away from
+ * zero, exactly ("" when den is 0). */
+void kpi_fixed(char *out, size_t size, int64_t num, int64_t den, int places);
+
+/* kpi_fixed with one decimal. */
 void kpi_decimal(char *out, size_t size, int64_t num, int64_t den);
 
 /* Formats minor units of the base currency as a decimal without code. */

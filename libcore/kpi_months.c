@@ -172,7 +172,7 @@ int crm_report_months(crm_db *db, const char *from, const char *to,
 	if (!rc && m.n && !(rc = customers(db, &m, start, lost)))
 		rc = revenue(db, &m, rev);
 	for (size_t i = 0; i < m.n && !rc; i++) {
-		struct kpi_run r = { db, NULL, NULL, NULL, "", "", "", 0 };
+		struct kpi_run r = { db, NULL, NULL, NULL, "", "", "", 0, 0 };
 		char name[CRM_PERIOD_LEN], s[24], l[24], c[16], v[64];
 		const char *vals[CRM_MONTHS_COLUMNS] = { name, s, l, c, v };
 

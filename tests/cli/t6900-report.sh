@@ -300,6 +300,24 @@ test_expect_success 'purchase frequency counts the purchases of known buyers onl
 	grep -qx "purchase_frequency	12.00	1	1" out
 '
 
+test_expect_success 'rates and percentages are rounded once, halves away from zero' '
+	# 9 purchases by 8 buyers in 2019, a year: 1.125 a year, 1.13.  A
+	# target of 36,800 and 2,300 won: 6.25%, 6.3.
+	for i in 1 2 3 4 5 6 7 8; do
+		crm-contact add -q --email round$i@example.org >/dev/null &&
+		crm-purchase add -q --person round$i@example.org --total "10 EUR" --at 2019-0$i-05 >/dev/null ||
+		return 1
+	done &&
+	crm-purchase add -q --person round1@example.org --total "10 EUR" --at 2019-09-09 >/dev/null &&
+	crm-report kpi --period 2019 -f measure,value,numerator,denominator -H >out &&
+	grep -qx "purchase_frequency	1.13	9	8" out &&
+	printf "base_currency: EUR\ntargets:\n  - { period: 2019-09, amount: 36800 EUR }\n" >round.yaml &&
+	id=$(at 2019-09-10T10:00:00Z crm-deal add -q --title Round --amount "2300 EUR") &&
+	at 2019-09-15T10:00:00Z crm-deal won -q "$id" &&
+	CRM_CONFIG=$PWD/round.yaml crm-report forecast --period 2019-09 -f group,won,target,attainment -H >out &&
+	printf "2019-09\t2300.00\t36800.00\t6.3\ntotal\t2300.00\t36800.00\t6.3\n" >expect && test_cmp expect out
+'
+
 test_expect_success '--as-of: a running period up to that day; the same bytes twice' '
 	crm-report kpi --period this-month --as-of 2026-10-10 -f measure,value -H >out &&
 	# October 1-10: p5 bought on the 10th, p3 on the 5th.
