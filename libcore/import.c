@@ -1603,9 +1603,11 @@ static int fill_record(crm_import *imp, crm_record *r, int adding)
 		if (!v || (is_blank(v) && ((d->f.flags & CRM_FIELD_NOTEMPTY) ||
 		                           (adding && !strcmp(d->f.name, "owner")))))
 			continue;
-		/* When another system made the record; one that exists keeps its own. */
+		/* When another system made the record (one that exists keeps its
+		 * own), and solved or closed it, news to an update too. */
 		if (d->f.flags & CRM_FIELD_ORIGIN) {
-			rc = adding ? crm_record_set_origin(r, d->f.name, v) : CRM_OK;
+			if (adding || strcmp(d->column, "created_at"))
+				rc = crm_record_set_origin(r, d->f.name, v);
 			continue;
 		}
 		if (d->f.type == CRM_FT_REF && !is_blank(v)) {

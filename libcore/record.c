@@ -494,7 +494,7 @@ static int insert_sql(crm_buf *sql, const crm_record *r, const struct rowvals *r
 	return bad ? crm_error_nomem() : CRM_OK;
 }
 
-/* Reads the times another system gives for new record r
+/* Reads the times another system gives for record r
  * (crm_record_set_origin) into when[i]: none can be later than now.
  * *created is when r was made, now when the system gives no time. */
 static int origin_times(crm_db *db, const crm_record *r, char when[][CRM_TIME_LEN],
@@ -519,8 +519,8 @@ static int origin_times(crm_db *db, const crm_record *r, char when[][CRM_TIME_LE
 	return CRM_OK;
 }
 
-/* Stores the times of origin of new record id but its creation, which
- * the INSERT wrote. */
+/* Stores the times of origin of record id but its creation, which an
+ * INSERT wrote and an update keeps. */
 static int write_origins(crm_db *db, const crm_record *r, char when[][CRM_TIME_LEN], int64_t id)
 {
 	crm_buf sql = CRM_BUF_INIT;
@@ -590,15 +590,18 @@ static int update_sql(crm_buf *sql, const crm_record *r, const struct rowvals *r
 	return bad ? crm_error_nomem() : CRM_OK;
 }
 
+/* Updates record id with r's values, and the times another system gives
+ * for it but its creation (when it was solved, as an export says), which
+ * the entity's rules then keep or clear (after_write). */
 static int update_row(crm_db *db, const crm_record *r, const struct rowvals *rv, int64_t id)
 {
 	crm_buf sql = CRM_BUF_INIT;
 	crm_stmt *st;
-	char now[CRM_TIME_LEN];
-	const char *text = shape_sql(db, r, SHAPE_UPDATE);
-	int rc = CRM_OK, next = 1;
+	char now[CRM_TIME_LEN], when[ORIGINS][CRM_TIME_LEN];
+	const char *text = shape_sql(db, r, SHAPE_UPDATE), *created = now;
+	int rc = origin_times(db, r, when, &created), next = 1;
 
-	if (!text && !(rc = update_sql(&sql, r, rv)))
+	if (!rc && !text && !(rc = update_sql(&sql, r, rv)))
 		text = shape_keep(db, r, SHAPE_UPDATE, crm_buf_str(&sql));
 	if (!rc)
 		rc = crm_db_stmt(db, &st, text);
@@ -609,7 +612,7 @@ static int update_row(crm_db *db, const crm_record *r, const struct rowvals *rv,
 	crm_stmt_bind_text(st, next++, now);
 	bind_rowvals(st, rv, &next);
 	crm_stmt_bind_int(st, next, id);
-	return crm_stmt_done(st);
+	return (rc = crm_stmt_done(st)) ? rc : write_origins(db, r, when, id);
 }
 
 /* What an update compares before and after: the fields r assigns (custom

@@ -206,7 +206,9 @@ static int ticket_after_write(crm_db *db, int64_t id, const crm_record *r,
 		                      " WHEN 'solved' THEN solved_at WHEN 'closed' THEN closed_at"
 		                      " ELSE created_at END FROM tickets WHERE id = ?1"
 		                    : "INSERT INTO ticket_status(ticket_id, status, at)"
-		                      " SELECT id, status, crm_now() FROM tickets t WHERE id = ?1"
+		                      " SELECT id, status, CASE status WHEN 'solved' THEN solved_at"
+		                      " WHEN 'closed' THEN closed_at ELSE crm_now() END"
+		                      " FROM tickets t WHERE id = ?1"
 		                      " AND status IS NOT (SELECT status FROM ticket_status"
 		                      " WHERE ticket_id = ?1 ORDER BY id DESC LIMIT 1)", id);
 	if (!rc)

@@ -136,6 +136,18 @@ test_expect_success 'a row that makes a person and a company: both counted, both
 	crm-company list --search ejemplo -f name -H >out && echo "Ejemplo SL" >expect && test_cmp expect out &&
 	crm-ticket list --search pagar -f company -H >out && test_cmp expect out
 '
+test_expect_success 'an update solving a ticket takes the export'"'"'s Solved at, its log too' '
+	printf "columns:\n  Id: custom.zendesk_id\n" >zsync.yaml &&
+	printf "Id,Requester email,Subject,Status,Created at,Solved at\n601,sync@example.org,Sync,Open,2026-11-02 09:00,\n" >zsync1.csv &&
+	printf "Id,Requester email,Subject,Status,Created at,Solved at\n601,sync@example.org,Sync,Solved,2026-11-01 08:00,2026-11-02 15:00\n" >zsync2.csv &&
+	crm-import tickets -q --map zsync.yaml --key custom.zendesk_id zsync1.csv &&
+	crm-import tickets -q --map zsync.yaml --key custom.zendesk_id --on-conflict update zsync2.csv &&
+	crm-ticket list --requester sync@example.org -f status,created_at,solved_at -H >out &&
+	printf "solved\t2026-11-02T09:00:00Z\t2026-11-02T15:00:00Z\n" >expect && test_cmp expect out &&
+	id=$(crm-ticket list --requester sync@example.org -f id -H) &&
+	sqlite3 "$CRM_DB" "SELECT status, at FROM ticket_status WHERE ticket_id = $id ORDER BY id" >out &&
+	printf "open|2026-11-02T09:00:00Z\nsolved|2026-11-02T15:00:00Z\n" >expect && test_cmp expect out
+'
 test_expect_success 'undo takes the batch back, tickets and the people it made' '
 	printf "Subject,Requester,Requester email\nTemp,Tom Tee,tom@example.org\n" >undo.csv &&
 	crm-import tickets undo.csv 2>err &&
