@@ -177,7 +177,8 @@ static const struct grouping {
 	  { "LEFT JOIN contact_tags g ON g.contact_id = %s", "coalesce(g.tag, '')" } },
 	{ CRM_KPI_FEEDBACK, "queue", { "", "coalesce(t.queue, '')" } },
 	{ CRM_KPI_SALES, NULL, { "", "''" } },
-	{ CRM_KPI_SALES, "owner", { "", "coalesce(d.owner, '')" } },
+	/* A deal's owner as it stood then (deal_history), as the forecast has it. */
+	{ CRM_KPI_SALES, "owner", { "", "coalesce(h.owner, '')" } },
 	{ CRM_KPI_SALES, "source", { "", "coalesce(d.source, '')" } },
 	{ CRM_KPI_SALES, "tag", { "LEFT JOIN deal_tags g ON g.deal_id = d.id", "coalesce(g.tag, '')" } },
 	{ CRM_KPI_SERVICE, NULL, { "", "''" } },

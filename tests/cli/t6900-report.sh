@@ -318,6 +318,21 @@ test_expect_success 'rates and percentages are rounded once, halves away from ze
 	printf "2019-09\t2300.00\t36800.00\t6.3\ntotal\t2300.00\t36800.00\t6.3\n" >expect && test_cmp expect out
 '
 
+test_expect_success 'sales --by owner: each deal under the owner it had at the end of the period' '
+	# Alice owns both through Q3 2018 (one won in July); both go to Bob
+	# in October: Q3 is all Alice'"'"'s, Q4 Bob'"'"'s.
+	a=$(at 2018-07-01T09:00:00Z crm-deal add -q --title OwnA --amount "1000 EUR" --owner alice) &&
+	b=$(at 2018-07-01T09:00:00Z crm-deal add -q --title OwnB --amount "500 EUR" --owner alice) &&
+	at 2018-07-10T09:00:00Z crm-deal won -q "$a" &&
+	at 2018-10-05T09:00:00Z crm-deal set -q --owner bob "$a" "$b" &&
+	crm-report sales --period 2018-Q3 --by owner -f group,measure,value -H |
+		grep -E "	(deals_won|pipeline_deals)	" >out &&
+	printf "alice\tdeals_won\t1\nalice\tpipeline_deals\t1\n" >expect && test_cmp expect out &&
+	crm-report sales --period 2018-Q4 --by owner -f group,measure,value -H |
+		grep -E "	pipeline_deals	" >out &&
+	printf "bob\tpipeline_deals\t1\n" >expect && test_cmp expect out
+'
+
 test_expect_success '--as-of: a running period up to that day; the same bytes twice' '
 	crm-report kpi --period this-month --as-of 2026-10-10 -f measure,value -H >out &&
 	# October 1-10: p5 bought on the 10th, p3 on the 5th.
