@@ -52,11 +52,18 @@ static int domain_value(crm_db *db, const struct crm_fielddef *d, const char *v,
 	(void)db, (void)d, (void)region;
 	/* A web address names its domain: https://example.org/about is
 	 * example.org.  (A "www." stays: stored domains have it, and a
-	 * match by domain must find them.) */
+	 * match by domain must find them.)  Blanks around it, as a cell may
+	 * have, and the dot of the root at its end (example.org.) are no
+	 * part of it. */
+	host += strspn(host, " \t");
 	for (size_t i = 0; i < sizeof schemes / sizeof schemes[0]; i++)
 		if (!strncasecmp(host, schemes[i], strlen(schemes[i])))
 			host += strlen(schemes[i]);
 	n = strcspn(host, "/");
+	while (n && (host[n - 1] == ' ' || host[n - 1] == '\t'))
+		n--;
+	if (n > 1 && host[n - 1] == '.')
+		n--;
 	if (!memchr(host, '.', n) || *host == '.' || *host == '-')
 		return crm_error_set(CRM_EDATA, "invalid domain '%s'", v);
 	for (p = host; p < host + n; p++)

@@ -20,6 +20,16 @@ test_expect_success 'a web address given as the domain keeps its host' '
 	id=$(crm-company add --name "Web Co" --domain "https://Web.Example/about/") &&
 	crm-company show $id -f domain -H >out && echo web.example >expect && test_cmp expect out
 '
+test_expect_success 'a domain with blanks around it or the root'"'"'s dot is the same domain' '
+	id=$(crm-company add --db dot.db --name "Dot Co" --domain " Dot.Example. ") &&
+	crm-company show --db dot.db $id -f domain -H >out && echo dot.example >expect &&
+	test_cmp expect out &&
+	printf "Company Name,Company Domain Name\nDot Company,dot.example.\n" >dot.csv &&
+	crm-import companies --db dot.db dot.csv 2>err &&
+	grep -q "created 0, updated 0, unchanged 0, skipped 1" err &&
+	expect_exit 3 crm-company add --db dot.db --name Root --domain "." 2>err &&
+	grep -q "invalid domain" err
+'
 test_expect_success 'contacts join by exact or accent-free name, members lists them' '
 	crm-company add --name "Société Générale" >/dev/null &&
 	crm-contact add --first-name Ann --company "Acme Ltd" >/dev/null &&
