@@ -52,11 +52,14 @@ int report_period(struct cli *c, const char *as_of, int64_t now, const char *dfl
 			return cli_usage_error(c, "--period: invalid period '%s'", per);
 		snprintf(p->name, sizeof p->name, "%s", per);
 	}
+	/* A period reaches the as-of day at most; one that begins after it
+	 * holds nothing yet, where its figures would all read as a quiet
+	 * period's (a CRR of 100). */
 	crm_date_add_days(end, as_of, 1);
 	if (strcmp(p->to, end) > 0)
 		memcpy(p->to, end, CRM_DATE_LEN);
-	if (strcmp(p->from, p->to) > 0)
-		memcpy(p->from, p->to, CRM_DATE_LEN);
+	if (strcmp(p->from, p->to) >= 0)
+		return cli_fail(c, 1, "nothing to report in %s: it begins after %s", p->name, as_of);
 	return -1;
 }
 

@@ -333,6 +333,14 @@ test_expect_success 'sales --by owner: each deal under the owner it had at the e
 	printf "bob\tpipeline_deals\t1\n" >expect && test_cmp expect out
 '
 
+test_expect_success 'a period that begins after the as-of day has nothing to report (exit 1)' '
+	expect_exit 1 crm-report kpi --period 2026-12 --as-of 2026-11-22 >out 2>err &&
+	grep -qx "crm-report: nothing to report in 2026-12: it begins after 2026-11-22" err &&
+	test ! -s out &&
+	expect_exit 1 crm-report service --from 2027-01-01 --to 2027-01-31 2>err &&
+	grep -q "nothing to report in 2027-01-01..2027-01-31: it begins after" err
+'
+
 test_expect_success '--as-of: a running period up to that day; the same bytes twice' '
 	crm-report kpi --period this-month --as-of 2026-10-10 -f measure,value -H >out &&
 	# October 1-10: p5 bought on the 10th, p3 on the 5th.
