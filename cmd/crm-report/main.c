@@ -279,8 +279,9 @@ static int kpi_families(struct cli *c, int argc, char **argv, unsigned families)
 	if (cli_has(c, "html"))
 		st = report_html(c, day, &p, &q, &k, &was);
 	else
-		st = k.events ? print_kpi(c, p.name, &k, cmp ? &was : NULL, o.by, months_back(&p, &q))
-		              : cli_fail(c, 1, "nothing to report in %s", p.name);
+		st = !k.events ? cli_fail(c, 1, "nothing to report in %s", p.name)
+		     : cmp ? print_kpi(c, p.name, &k, &was, o.by, months_back(&p, &q))
+		           : print_kpi(c, p.name, &k, NULL, NULL, 0);
 	if (!st && check_thresholds(c, &k))
 		st = 1;
 	crm_kpi_free(&k), crm_kpi_free(&was);
