@@ -650,16 +650,16 @@ int crm_purchase_add(crm_db *db, crm_record *r, const struct crm_purchase_lines 
 	return rc;
 }
 
-/* Checks that purchase id's lines, with l added, sum to an amount: the
- * total is their sum, and SQLite would carry one past the range of an
- * integer on as a floating-point number. */
-static int sum_in_range(crm_db *db, int64_t id, const struct crm_purchase_line *l)
+/* Stores in *sum what purchase id's lines come to with l added; an error
+ * when that is past the range of an amount, which SQLite would carry on
+ * as a floating-point number. */
+static int sum_with(crm_db *db, int64_t id, const struct crm_purchase_line *l, int64_t *sum)
 {
 	crm_stmt *st;
-	int64_t sum, a;
+	int64_t a;
 	int rc;
 
-	if (__builtin_mul_overflow(l->quantity, l->price, &sum))
+	if (__builtin_mul_overflow(l->quantity, l->price, sum))
 		return crm_error_set(CRM_EDATA, "line: the amount is out of range");
 	if ((rc = crm_db_stmt(db, &st, "SELECT quantity, unit_price FROM purchase_lines"
 	                      " WHERE purchase_id = ?1")))
@@ -667,7 +667,7 @@ static int sum_in_range(crm_db *db, int64_t id, const struct crm_purchase_line *
 	crm_stmt_bind_int(st, 1, id);
 	while ((rc = crm_stmt_step(st)) == CRM_ROW)
 		if (__builtin_mul_overflow(crm_stmt_int(st, 0), crm_stmt_int(st, 1), &a) ||
-		    __builtin_add_overflow(sum, a, &sum)) {
+		    __builtin_add_overflow(*sum, a, sum)) {
 			rc = crm_error_set(CRM_EDATA, "lines: the sum of the lines is out of range");
 			break;
 		}
@@ -677,15 +677,18 @@ static int sum_in_range(crm_db *db, int64_t id, const struct crm_purchase_line *
 
 int crm_purchase_add_line(crm_db *db, int64_t id, const struct crm_purchase_line *l)
 {
-	int rc = sum_in_range(db, id, l);
+	crm_stmt *st;
+	int64_t sum;
+	int rc = sum_with(db, id, l, &sum);
 
 	if (!rc)
 		rc = insert_line(db, id, l);
-
-	if (!rc)
-		rc = crm_db_exec_id(db, "UPDATE purchases SET total = (SELECT sum(quantity * unit_price)"
-		                    " FROM purchase_lines WHERE purchase_id = ?1) WHERE id = ?1"
-		                    " AND lines_total = 1", id);
+	if (!rc && !(rc = crm_db_stmt(db, &st, "UPDATE purchases SET total = ?2 WHERE id = ?1"
+	                              " AND lines_total = 1"))) {
+		crm_stmt_bind_int(st, 1, id);
+		crm_stmt_bind_int(st, 2, sum);
+		rc = crm_stmt_done(st);
+	}
 	if (!rc)
 		rc = crm_purchase_reindex(db, "id = ?1", id);
 	if (!rc)
