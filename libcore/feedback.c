@@ -221,23 +221,28 @@ int crm_feedback_answer(const char *text, int *score, char **comment)
 	return 1;
 }
 
-void crm_feedback_percent(char *out, size_t n, int64_t part, int64_t whole)
+void crm_fixed(char *out, size_t n, int64_t num, int64_t times, int64_t den, int places)
 {
 	/* Amounts of money come here too (a forecast's attainment): in 128
-	 * bits, part x 2000 cannot overflow. */
+	 * bits, num x times x 10^places x 2 cannot overflow. */
 	__extension__ typedef __int128 i128;
-	i128 num, tenths;
+	i128 scale = 1, units;
 
-	if (whole <= 0) {
+	if (den <= 0) {
 		if (n)
 			out[0] = '\0';
 		return;
 	}
-	/* part x 1000 / whole in tenths of a percent, halves away from zero. */
-	num = (i128)(part < 0 ? -(i128)part : part) * 1000;
-	tenths = (2 * num + whole) / (2 * (i128)whole);
-	snprintf(out, n, "%s%lld.%lld", part < 0 && tenths ? "-" : "", (long long)(tenths / 10),
-	         (long long)(tenths % 10));
+	for (int i = 0; i < places; i++)
+		scale *= 10;
+	units = (2 * (num < 0 ? -(i128)num : num) * times * scale + den) / (2 * (i128)den);
+	snprintf(out, n, "%s%lld.%0*lld", num < 0 && units ? "-" : "", (long long)(units / scale),
+	         places, (long long)(units % scale));
+}
+
+void crm_feedback_percent(char *out, size_t n, int64_t part, int64_t whole)
+{
+	crm_fixed(out, n, part, 100, whole, 1);
 }
 
 void crm_feedback_count(struct crm_feedback_tally *t, const char *kind, int score, int64_t n)

@@ -639,6 +639,11 @@ int crm_field_value(crm_db *db, const struct crm_fielddef *d, const char *v, con
 int crm_entity_referrer(const struct crm_entity *e, size_t k, const struct crm_entity **from,
                         const struct crm_fielddef **d);
 
+/* Writes num x times / den (times: 1, or 100 for a percentage) with
+ * places decimals (at most 6), exactly and rounded once, halves away
+ * from zero, as every ratio the toolkit prints; "" when den <= 0. */
+void crm_fixed(char *out, size_t n, int64_t num, int64_t times, int64_t den, int places);
+
 /* Records whose search entries one statement writes when many are
  * written (an import's, an undo's): FTS5 indexes the rows of a statement
  * in bulk, and its journal keeps every page the statement changes, so

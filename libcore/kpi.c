@@ -116,24 +116,9 @@ const char *kpi_int(char *out, size_t size, int64_t n)
 	return out;
 }
 
-void kpi_fixed(char *out, size_t size, int64_t num, int64_t den, int places)
-{
-	int64_t a = num < 0 ? -num : num, scale = 1, units;
-
-	if (den <= 0) {
-		*out = '\0';
-		return;
-	}
-	for (int i = 0; i < places; i++)
-		scale *= 10;
-	units = (2 * a * scale + den) / (2 * den);
-	snprintf(out, size, "%s%lld.%0*lld", num < 0 && units ? "-" : "",
-	         (long long)(units / scale), places, (long long)(units % scale));
-}
-
 void kpi_decimal(char *out, size_t size, int64_t num, int64_t den)
 {
-	kpi_fixed(out, size, num, den, 1);
+	crm_fixed(out, size, num, 1, den, 1);
 }
 
 void kpi_money(struct kpi_run *r, char *out, size_t size, int64_t minor)
@@ -442,14 +427,14 @@ static int cltv(struct kpi_run *r, const struct cust *c)
 	                  have ? kpi_int(d, sizeof d, c->purchases) : NULL, cur,
 	                  have ? "revenue / purchases" : "no purchases")))
 		return rc;
-	kpi_fixed(v, sizeof v, fnum, fden, 2);
+	crm_fixed(v, sizeof v, fnum, 1, fden, 2);
 	if ((rc = kpi_add(r, c->group, "purchase_frequency", have ? v : NULL,
 	                  have ? kpi_int(n, sizeof n, c->bought) : NULL,
 	                  have ? kpi_int(d, sizeof d, c->buyers) : NULL, "per year",
 	                  have ? "their purchases / buyers, annualised" : "no purchases")))
 		return rc;
 	lifespan(r, c, &lnum, &lden, note, sizeof note);
-	kpi_fixed(v, sizeof v, lnum, lden, 2);
+	crm_fixed(v, sizeof v, lnum, 1, lden, 2);
 	if ((rc = kpi_add(r, c->group, "lifespan", lden ? v : NULL, NULL, NULL, "years", note)))
 		return rc;
 	if (have && lden)

@@ -62,11 +62,8 @@ int kpi_exec(crm_db *db, const char *sql, void (*bind)(crm_stmt *st, void *arg),
 /* Prints n into out as a decimal ("" for none). */
 const char *kpi_int(char *out, size_t size, int64_t n);
 
-/* Formats num / den with places decimals (at most 6), halves away from
- * zero, exactly ("" when den is 0). */
-void kpi_fixed(char *out, size_t size, int64_t num, int64_t den, int places);
-
-/* kpi_fixed with one decimal. */
+/* Formats num / den with one decimal, halves away from zero, exactly
+ * ("" when den is 0): crm_fixed. */
 void kpi_decimal(char *out, size_t size, int64_t num, int64_t den);
 
 /* Formats minor units of the base currency as a decimal without code. */
