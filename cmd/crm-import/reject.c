@@ -25,11 +25,11 @@ struct rejects {
 	crm_out *w;                /* csv, tsv: one writer for the whole file */
 	char delimiter;            /* csv: the input's separator and byte-order mark */
 	bool bom;
-	struct crm_column *cols;   /* its columns: the input's header, else the
-	                            * first rejected row's names */
+	struct crm_column *cols;   /* its columns: the input's header (until the
+	                            * first reject, that of the input being read),
+	                            * else the first rejected row's names; then
+	                            * _line, _field and _error */
 	size_t ncols;
-	char **header;             /* csv, tsv: the header of the input being read */
-	size_t nheader;
 };
 
 int rejects_open(struct rejects **out, const char *path, enum crm_format f)
@@ -69,26 +69,36 @@ void rejects_style(struct rejects *rj, char delimiter, bool bom)
 	rj->bom = bom;
 }
 
-static void free_header(struct rejects *rj)
+static void free_columns(struct rejects *rj)
 {
-	for (size_t i = 0; i < rj->nheader; i++)
-		free(rj->header[i]);
-	free(rj->header);
-	rj->header = NULL;
-	rj->nheader = 0;
+	for (size_t i = 0; i + EXTRA < rj->ncols; i++)
+		free((char *)rj->cols[i].name);
+	free(rj->cols);
+	rj->cols = NULL;
+	rj->ncols = 0;
+}
+
+/* Makes the table's columns: names (copied), then the three added. */
+static int table_columns(struct rejects *rj, const char *const *names, size_t n)
+{
+	free_columns(rj);
+	if (!(rj->cols = calloc(n + EXTRA, sizeof *rj->cols)))
+		return crm_error_nomem();
+	rj->ncols = n + EXTRA;
+	rj->cols[n] = (struct crm_column){ "_line", CRM_COL_INT };
+	rj->cols[n + 1] = (struct crm_column){ "_field", CRM_COL_TEXT };
+	rj->cols[n + 2] = (struct crm_column){ "_error", CRM_COL_TEXT };
+	for (size_t i = 0; i < n; i++)
+		if (!(rj->cols[i].name = strdup(names[i])))
+			return crm_error_nomem();
+	return CRM_OK;
 }
 
 int rejects_header(struct rejects *rj, const char *const *names, size_t n)
 {
 	if (rj->w || (rj->f != CRM_FORMAT_CSV && rj->f != CRM_FORMAT_TSV))
 		return CRM_OK;
-	free_header(rj);
-	if (!(rj->header = calloc(n ? n : 1, sizeof *rj->header)))
-		return crm_error_nomem();
-	for (; rj->nheader < n; rj->nheader++)
-		if (!(rj->header[rj->nheader] = strdup(names[rj->nheader])))
-			return crm_error_nomem();
-	return CRM_OK;
+	return table_columns(rj, names, n);
 }
 
 static const char *value_of(const struct crm_row *row, const char *name)
@@ -109,7 +119,6 @@ static const char *column_lacking(const struct rejects *rj, const struct crm_row
 
 		if (!*row->names[i])
 			continue;
-
 		while (j + EXTRA < rj->ncols && (!rj->cols[j].name ||
 		                                 strcmp(rj->cols[j].name, row->names[i])))
 			j++;
@@ -128,29 +137,12 @@ static int add_table(struct rejects *rj, const struct crm_row *row, const char *
 {
 	struct crm_out_opts o = { .format = rj->f, .header = true, .delimiter = rj->delimiter,
 	                          .bom = rj->bom };
-	const char *const *names = rj->nheader ? (const char *const *)rj->header : row->names;
-	size_t n = rj->nheader ? rj->nheader : row->n;
 	const char **vals, *lacking;
 	int rc;
 
-	if (!rj->w) {
-		if (!(rj->cols = calloc(n + EXTRA, sizeof *rj->cols)))
-			return crm_error_nomem();
-		for (size_t i = 0; i < n; i++)
-			rj->cols[i].name = names[i];
-		rj->cols[n] = (struct crm_column){ "_line", CRM_COL_INT };
-		rj->cols[n + 1] = (struct crm_column){ "_field", CRM_COL_TEXT };
-		rj->cols[n + 2] = (struct crm_column){ "_error", CRM_COL_TEXT };
-		rj->ncols = n + EXTRA;
-		rc = crm_out_new(&rj->w, rj->fp, &o, rj->cols, rj->ncols);
-		/* The writer copied the names; the row's go away with the row. */
-		for (size_t i = 0; i < rj->ncols; i++)
-			rj->cols[i].name = NULL;
-		if (rc)
-			return rc;
-		for (size_t i = 0; i < n; i++)
-			rj->cols[i].name = strdup(names[i]);
-	}
+	if (!rj->w && ((!rj->cols && (rc = table_columns(rj, row->names, row->n))) ||
+	               (rc = crm_out_new(&rj->w, rj->fp, &o, rj->cols, rj->ncols))))
+		return rc;
 	if ((lacking = column_lacking(rj, row)))
 		return crm_error_set(CRM_EUSAGE, "--reject: a rejected row has column '%s', which"
 		                     " the header it took from the first input's lacks: import"
@@ -316,10 +308,7 @@ int rejects_close(struct rejects *rj)
 		rc = crm_error_set(CRM_EIO, "cannot write '%s': %s", rj->path,
 		                   strerror(errno ? errno : EIO));
 	crm_out_free(rj->w);
-	free_header(rj);
-	for (size_t i = 0; i < rj->ncols; i++)
-		free((char *)rj->cols[i].name);
-	free(rj->cols);
+	free_columns(rj);
 	free(rj->path);
 	free(rj);
 	return rc;
