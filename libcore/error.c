@@ -19,7 +19,7 @@ int crm_error_set(int code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof text, fmt, ap);
 	va_end(ap);
-	memcpy(message, text, sizeof message);
+	memcpy(message, text, strlen(text) + 1);
 	last_code = code;
 	return code;
 }

@@ -496,7 +496,8 @@ static int insert_sql(crm_buf *sql, const crm_record *r, const struct rowvals *r
 
 /* Reads the times another system gives for record r
  * (crm_record_set_origin) into when[i]: none can be later than now.
- * *created is when r was made, now when the system gives no time. */
+ * *created, unless created is NULL (an update), is when r was made, now
+ * when the system gives no time. */
 static int origin_times(crm_db *db, const crm_record *r, char when[][CRM_TIME_LEN],
                         const char **created)
 {
@@ -513,7 +514,7 @@ static int origin_times(crm_db *db, const crm_record *r, char when[][CRM_TIME_LE
 		if (t > db->now)
 			return crm_error_set(CRM_EDATA, "%s: '%s' is later than now", name, v);
 		crm_time_format(when[i], t);
-		if (!strcmp(r->origin[i].def->column, "created_at"))
+		if (created && !strcmp(r->origin[i].def->column, "created_at"))
 			*created = when[i];
 	}
 	return CRM_OK;
@@ -598,8 +599,8 @@ static int update_row(crm_db *db, const crm_record *r, const struct rowvals *rv,
 	crm_buf sql = CRM_BUF_INIT;
 	crm_stmt *st;
 	char now[CRM_TIME_LEN], when[ORIGINS][CRM_TIME_LEN];
-	const char *text = shape_sql(db, r, SHAPE_UPDATE), *created = now;
-	int rc = origin_times(db, r, when, &created), next = 1;
+	const char *text = shape_sql(db, r, SHAPE_UPDATE);
+	int rc = origin_times(db, r, when, NULL), next = 1;
 
 	if (!rc && !text && !(rc = update_sql(&sql, r, rv)))
 		text = shape_keep(db, r, SHAPE_UPDATE, crm_buf_str(&sql));
