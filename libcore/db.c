@@ -317,6 +317,7 @@ static void quiet_memstatus(void)
 /* Fills in the fields of a freshly allocated handle and opens the file. */
 static int open_handle(crm_db *db, const char *path, unsigned flags, const crm_config *cfg)
 {
+	const char *open_path = path;
 	int rc, ms, oflags;
 
 	db->readonly = !!(flags & CRM_DB_READONLY);
@@ -329,12 +330,14 @@ static int open_handle(crm_db *db, const char *path, unsigned flags, const crm_c
 	if (access(path, F_OK) < 0) {
 		if (flags & (CRM_DB_NOCREATE | CRM_DB_READONLY))
 			return crm_error_set(CRM_ENOTFOUND, "no database at '%s'", path);
-		if ((rc = create_file(path)))
+		if (flags & CRM_DB_SCRATCH)
+			open_path = ":memory:";
+		else if ((rc = create_file(path)))
 			return rc;
 	}
 	oflags = db->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
 	quiet_memstatus();
-	rc = sqlite3_open_v2(path, &db->h, oflags | SQLITE_OPEN_NOMUTEX, NULL);
+	rc = sqlite3_open_v2(open_path, &db->h, oflags | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK)
 		return crm_error_set(CRM_EIO, "cannot open '%s': %s", path,
 		                     db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));

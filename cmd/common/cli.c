@@ -419,6 +419,10 @@ int cli_open(struct cli *c, int write)
 			                     " '%s' writes", c->verb->name);
 		flags |= CRM_DB_READONLY;
 	}
+	/* A dry run writes nothing, not even the file a first write creates:
+	 * against a database not there yet it checks on an empty one. */
+	if (write && cli_has(c, "dry-run"))
+		flags |= CRM_DB_SCRATCH;
 	if ((rc = crm_config_load(&c->cfg, NULL)))
 		return rc;
 	if ((rc = crm_db_resolve_path(&path, c->db_path, c->cfg)))

@@ -21,7 +21,9 @@ typedef struct crm_db crm_db;
 enum crm_db_flags {
 	CRM_DB_READONLY = 1 << 0,  /* open read-only; writes fail with CRM_EREADONLY */
 	CRM_DB_NOCREATE = 1 << 1,  /* fail with CRM_ENOTFOUND when the file is missing */
-	CRM_DB_NOMIGRATE = 1 << 2  /* leave an older schema as it is */
+	CRM_DB_NOMIGRATE = 1 << 2, /* leave an older schema as it is */
+	CRM_DB_SCRATCH = 1 << 3    /* when the file is missing, work on an empty
+	                            * database in memory and create nothing */
 };
 
 /* Stores in *out the database path chosen by the rules of crm(7): explicit
@@ -31,7 +33,8 @@ enum crm_db_flags {
 int crm_db_resolve_path(char **out, const char *explicit, const crm_config *cfg);
 
 /* Opens (creating with mode 0600 and missing parent folders 0700 unless
- * CRM_DB_NOCREATE) the database at path and brings its schema up to date.
+ * CRM_DB_NOCREATE or CRM_DB_SCRATCH) the database at path and brings its
+ * schema up to date.
  * CRM_ESCHEMA when the file's schema is newer than this build; CRM_EBUSY
  * when locked past the busy timeout.  cfg may be NULL.  The caller closes
  * *out with crm_db_close. */

@@ -195,6 +195,16 @@ test_expect_success '--dry-run checks and counts but writes nothing' '
 	crm-import contacts -n dry.csv 2>err && grep -q "created 1.*dry run, nothing written" err &&
 	snapshot after && test_cmp before after
 '
+test_expect_success '--dry-run against a database not there yet creates nothing' '
+	printf "email\nfirst@example.org\nfirst@example.org\nbad\n" >first.csv &&
+	for mode in row bulk; do
+		expect_exit 3 crm-import contacts --db new/crm.db --mode $mode -n --key email first.csv 2>err &&
+		grep -q "created 1, .*rejected 2; dry run" err &&
+		! test -e new || return 1
+	done &&
+	expect_exit 1 crm-contact set --db new/crm.db -n 1 --city Porto 2>err &&
+	grep -q "no contact 1" err && ! test -e new
+'
 test_expect_success 'list shows the batches' '
 	crm-import list -f batch,entity,source,created -H --format csv | tr -d "\r" | head -2 >out &&
 	printf "1,contact,google.csv,1\n2,contact,outlook.csv,1\n" >expect && test_cmp expect out
