@@ -520,6 +520,40 @@ static int origin_times(crm_db *db, const crm_record *r, char when[][CRM_TIME_LE
 	return CRM_OK;
 }
 
+/* Checks that no time of origin in when[] (a solving, a closing) is
+ * earlier than the record's creation: created, or for an update (NULL)
+ * record id's stored one.  Times are all written alike, so they compare
+ * as text. */
+static int origins_after_creation(crm_db *db, const crm_record *r, char when[][CRM_TIME_LEN],
+                                  const char *created, int64_t id)
+{
+	char stored[CRM_TIME_LEN] = "", sql[160];
+	crm_stmt *st;
+	int rc;
+
+	for (size_t i = 0; i < r->norigin; i++) {
+		if (!when[i][0] || !strcmp(r->origin[i].def->column, "created_at"))
+			continue;
+		if (!created) {
+			snprintf(sql, sizeof sql, "SELECT created_at FROM %s WHERE id = ?1", r->e->table);
+			if ((rc = crm_db_stmt(db, &st, sql)))
+				return rc;
+			crm_stmt_bind_int(st, 1, id);
+			if ((rc = crm_stmt_step(st)) == CRM_ROW && crm_stmt_text(st, 0))
+				snprintf(stored, sizeof stored, "%s", crm_stmt_text(st, 0));
+			crm_stmt_reset(st);
+			if (rc < 0)
+				return rc;
+			created = stored;
+		}
+		if (strcmp(when[i], created) < 0)
+			return crm_error_set(CRM_EDATA, "%s: '%s' is earlier than the %s's creation (%s)",
+			                     r->origin[i].def->f.name, r->origin[i].when, r->e->name,
+			                     created);
+	}
+	return CRM_OK;
+}
+
 /* Stores the times of origin of record id but its creation, which an
  * INSERT wrote and an update keeps. */
 static int write_origins(crm_db *db, const crm_record *r, char when[][CRM_TIME_LEN], int64_t id)
@@ -557,7 +591,9 @@ static int insert_row(crm_db *db, const crm_record *r, const struct rowvals *rv,
 	int owner = crm_entity_field_find(r->e, "owner") && !crm_record_has(r, "owner");
 
 	crm_db_now(db, now);
-	if (!(rc = origin_times(db, r, when, &created)) && !text && !(rc = insert_sql(&sql, r, rv, owner)))
+	if (!(rc = origin_times(db, r, when, &created)))
+		rc = origins_after_creation(db, r, when, created, 0);
+	if (!rc && !text && !(rc = insert_sql(&sql, r, rv, owner)))
 		text = shape_keep(db, r, SHAPE_INSERT, crm_buf_str(&sql));
 	if (!rc)
 		rc = crm_db_stmt(db, &st, text);
@@ -602,6 +638,8 @@ static int update_row(crm_db *db, const crm_record *r, const struct rowvals *rv,
 	const char *text = shape_sql(db, r, SHAPE_UPDATE);
 	int rc = origin_times(db, r, when, NULL), next = 1;
 
+	if (!rc)
+		rc = origins_after_creation(db, r, when, NULL, id);
 	if (!rc && !text && !(rc = update_sql(&sql, r, rv)))
 		text = shape_keep(db, r, SHAPE_UPDATE, crm_buf_str(&sql));
 	if (!rc)

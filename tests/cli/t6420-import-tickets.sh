@@ -148,6 +148,26 @@ test_expect_success 'an update solving a ticket takes the export'"'"'s Solved at
 	sqlite3 "$CRM_DB" "SELECT status, at FROM ticket_status WHERE ticket_id = $id ORDER BY id" >out &&
 	printf "open|2026-11-02T09:00:00Z\nsolved|2026-11-02T15:00:00Z\n" >expect && test_cmp expect out
 '
+test_expect_success 'a ticket solved or closed before it was made is rejected, both modes' '
+	printf "Id,Requester email,Subject,Status,Created at,Solved at,Closed time\n" >early.csv &&
+	printf "701,e1@example.org,Fine,Solved,2026-11-03 09:00,2026-11-03 09:00,\n" >>early.csv &&
+	printf "702,e2@example.org,Early,Solved,2026-11-03 09:00,2026-11-02 17:00,\n" >>early.csv &&
+	printf "703,e3@example.org,Shut,Closed,2026-11-03 09:00,,2026-11-03 08:59\n" >>early.csv &&
+	for mode in row bulk; do
+		expect_exit 3 crm-import tickets --db early-$mode.db --mode $mode --map zsync.yaml early.csv 2>err &&
+		grep -q "^crm-import: early.csv:3: solved_at: .2026-11-02 17:00. is earlier than the ticket.s creation (2026-11-03T09:00:00Z)$" err &&
+		grep -q "^crm-import: early.csv:4: closed_at: .2026-11-03 08:59. is earlier than the ticket.s creation" err &&
+		crm-ticket list --db early-$mode.db -f custom.zendesk_id,solved_at -H >out &&
+		printf "701\t2026-11-03T09:00:00Z\n" >expect && test_cmp expect out || return 1
+	done
+'
+test_expect_success 'an update solving a ticket before its stored creation is rejected, nothing changed' '
+	snapshot before &&
+	printf "Id,Requester email,Subject,Status,Solved at\n601,sync@example.org,Sync,Solved,2026-11-02 08:00\n" >zsync3.csv &&
+	expect_exit 3 crm-import tickets --map zsync.yaml --key custom.zendesk_id --on-conflict update zsync3.csv 2>err &&
+	grep -q "zsync3.csv:2: solved_at: .2026-11-02 08:00. is earlier than the ticket.s creation (2026-11-02T09:00:00Z)" err &&
+	snapshot after && test_cmp before after
+'
 test_expect_success 'undo takes the batch back, tickets and the people it made' '
 	printf "Subject,Requester,Requester email\nTemp,Tom Tee,tom@example.org\n" >undo.csv &&
 	crm-import tickets undo.csv 2>err &&
