@@ -64,8 +64,11 @@ int report_period(struct cli *c, const char *as_of, int64_t now, const char *dfl
 }
 
 /* Stores in q the period to compare p with: the year before (how
- * "year"), or the one before it (how "previous"): as many whole months
- * back when p starts a month, else as many days, and as long as p. */
+ * "year"), or the one before it (how "previous"): when p starts a month,
+ * as many whole months back (November beside all of October, whatever
+ * their lengths), and as long as p when p stops short of a month's end
+ * (a month still running beside as many days of the one before); else as
+ * many days back. */
 void compare_period(const struct report_period *p, const char *how, struct report_period *q)
 {
 	int64_t len = crm_date_diff(p->from, p->to), back;
@@ -78,7 +81,7 @@ void compare_period(const struct report_period *p, const char *how, struct repor
 		back = (ty - y) * 12 + (tm - m) + (td > 1);
 		crm_date_add_months(q->from, p->from, -(int)(back ? back : 1));
 		crm_date_add_days(q->to, q->from, len);
-		if (strcmp(q->to, p->from) > 0)
+		if (td == 1 || strcmp(q->to, p->from) > 0)
 			memcpy(q->to, p->from, CRM_DATE_LEN);
 	} else {
 		crm_date_add_days(q->from, p->from, -len);

@@ -204,6 +204,22 @@ test_expect_success '--compare previous adds the figure before and the change' '
 	grep -x "customers_start	3	5	-2" out
 '
 
+# A month beside the whole month before, longer or not: 10 EUR on 31
+# October, 5 on 2 November, 7 on 20 November, 4 on 31 December 2025.
+test_expect_success '--compare previous: whole months beside whole months, a running one like for like' '
+	crm-contact add --db cmp.db -q --email c@example.org >/dev/null &&
+	crm-purchase add --db cmp.db -q --person c@example.org --total "4 EUR" --at 2025-12-31 >/dev/null &&
+	crm-purchase add --db cmp.db -q --person c@example.org --total "10 EUR" --at 2026-10-31 >/dev/null &&
+	crm-purchase add --db cmp.db -q --person c@example.org --total "5 EUR" --at 2026-11-02 >/dev/null &&
+	crm-purchase add --db cmp.db -q --person c@example.org --total "7 EUR" --at 2026-11-20 >/dev/null &&
+	crm-report kpi --db cmp.db --period 2026-11 --as-of 2026-11-30 --compare previous -f measure,value,previous -H >out &&
+	grep -x "revenue	12.00	10.00" out &&
+	crm-report kpi --db cmp.db --period 2026-Q1 --as-of 2026-11-30 --compare previous -f measure,value,previous -H >out &&
+	grep -x "revenue	0.00	4.00" out &&
+	crm-report kpi --db cmp.db --period this-month --as-of 2026-11-15 --compare previous -f measure,value,previous -H >out &&
+	grep -x "revenue	5.00	0.00" out
+'
+
 test_expect_success '--compare with --by month or quarter: each group beside the same one back' '
 	# September and October beside July and August (previous), and
 	# beside the same months of 2025 (year): each previous value is the
