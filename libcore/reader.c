@@ -430,10 +430,11 @@ long crm_reader_header_line(const crm_reader *r)
 	return r->header_line;
 }
 
-void crm_reader_style(const crm_reader *r, char *delimiter, bool *bom)
+void crm_reader_style(const crm_reader *r, struct crm_style *s)
 {
-	*delimiter = r->format == CRM_FORMAT_CSV ? (r->delimiter ? r->delimiter : ',') : 0;
-	*bom = r->bom;
+	s->delimiter = r->format == CRM_FORMAT_CSV ? (r->delimiter ? r->delimiter : ',') : 0;
+	s->bom = r->bom;
+	s->encoding = r->encoding;
 }
 
 void crm_reader_close(crm_reader *r)

@@ -373,10 +373,10 @@ long crm_rowpipe_header_line(const crm_rowpipe *p)
 	return crm_reader_header_line(p->r);
 }
 
-void crm_rowpipe_style(const crm_rowpipe *p, char *delimiter, bool *bom)
+void crm_rowpipe_style(const crm_rowpipe *p, struct crm_style *s)
 {
-	/* Both are set before the header, which a row returned has handed over. */
-	crm_reader_style(p->r, delimiter, bom);
+	/* All is set before the header, which a row returned has handed over. */
+	crm_reader_style(p->r, s);
 }
 
 void crm_rowpipe_times(const crm_rowpipe *p, double *read, double *prep, double *wait)

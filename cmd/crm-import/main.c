@@ -123,11 +123,11 @@ static int check_header(struct run *run, crm_rowpipe *r, const char *name)
 	int rc;
 
 	if (run->rej) {
-		char delimiter;
-		bool bom;
+		struct crm_style s;
 
-		crm_rowpipe_style(r, &delimiter, &bom);
-		rejects_style(run->rej, delimiter, bom);
+		crm_rowpipe_style(r, &s);
+		if ((rc = rejects_style(run->rej, &s)))
+			return cli_error(run->c, rc);
 	}
 	header = crm_rowpipe_header(r, &n);
 	if (header && run->rej && (rc = rejects_header(run->rej, header, n)))

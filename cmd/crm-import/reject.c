@@ -3,9 +3,12 @@
  * CSV and TSV keep the input's header and add the columns _line, _field and
  * _error; JSON, JSON Lines and YAML add them as keys of each record; vCard
  * adds them as the properties X-CRM-LINE, X-CRM-FIELD and X-CRM-ERROR.
+ * CSV and TSV are written in the input's character set; the others are
+ * UTF-8, as JSON, YAML and vCard 4.0 have it.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <iconv.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +28,7 @@ struct rejects {
 	crm_out *w;                /* csv, tsv: one writer for the whole file */
 	char delimiter;            /* csv: the input's separator and byte-order mark */
 	bool bom;
+	char *encoding;            /* csv, tsv: the input's character set; NULL: UTF-8 */
 	struct crm_column *cols;   /* its columns: the input's header (until the
 	                            * first reject, that of the input being read),
 	                            * else the first rejected row's names; then
@@ -61,12 +65,96 @@ int rejects_open(struct rejects **out, const char *path, enum crm_format f)
 	return CRM_OK;
 }
 
-void rejects_style(struct rejects *rj, char delimiter, bool bom)
+int rejects_style(struct rejects *rj, const struct crm_style *s)
 {
-	if (rj->w || rj->f != CRM_FORMAT_CSV)
-		return;
-	rj->delimiter = delimiter;
-	rj->bom = bom;
+	if (rj->w || (rj->f != CRM_FORMAT_CSV && rj->f != CRM_FORMAT_TSV))
+		return CRM_OK;
+	if (rj->f == CRM_FORMAT_CSV) {
+		rj->delimiter = s->delimiter;
+		rj->bom = s->bom;
+	}
+	free(rj->encoding);
+	rj->encoding = NULL;
+	if (s->encoding && !(rj->encoding = strdup(s->encoding)))
+		return crm_error_nomem();
+	return CRM_OK;
+}
+
+/* A stream that writes UTF-8 text to another in a character set of
+ * iconv's: what a reject file in the input's uses. */
+struct recode {
+	FILE *to;
+	iconv_t cd;
+	char held[8];  /* the start of a character the last write split */
+	size_t nheld;
+};
+
+static ssize_t recode_write(void *cookie, const char *buf, size_t size)
+{
+	struct recode *rc = cookie;
+	size_t n = rc->nheld + size, left = n;
+	char *text = malloc(n), *in = text, out[4096];
+
+	if (!text)
+		return -1;
+	memcpy(text, rc->held, rc->nheld);
+	memcpy(text + rc->nheld, buf, size);
+	rc->nheld = 0;
+	while (left) {
+		char *o = out;
+		size_t room = sizeof out;
+		int bad = iconv(rc->cd, &in, &left, &o, &room) == (size_t)-1 ? errno : 0;
+
+		if (fwrite(out, 1, (size_t)(o - out), rc->to) != (size_t)(o - out) ||
+		    (bad && bad != E2BIG && (bad != EINVAL || left > sizeof rc->held))) {
+			free(text);
+			return -1;
+		}
+		if (bad == EINVAL) {
+			memcpy(rc->held, in, left);
+			rc->nheld = left;
+			break;
+		}
+	}
+	free(text);
+	return (ssize_t)size;
+}
+
+static int recode_close(void *cookie)
+{
+	struct recode *rc = cookie;
+	int bad = ferror(rc->to) | fclose(rc->to);
+
+	iconv_close(rc->cd);
+	free(rc);
+	return bad ? EOF : 0;
+}
+
+/* Makes rj write in encoding from now on.  Unlike the input, where an
+ * invalid byte rejects its record, a character the character set lacks
+ * (in a reason, say) is written as near as iconv can. */
+static int recode_to(struct rejects *rj, const char *encoding)
+{
+	cookie_io_functions_t io = { .write = recode_write, .close = recode_close };
+	struct recode *rc = calloc(1, sizeof *rc);
+	char name[128];
+	FILE *fp;
+
+	snprintf(name, sizeof name, "%s//TRANSLIT", encoding);
+	if (!rc)
+		return crm_error_nomem();
+	if ((rc->cd = iconv_open(name, "UTF-8")) == (iconv_t)-1) {
+		free(rc);
+		return crm_error_set(CRM_EUSAGE, "--reject: cannot write '%s' text", encoding);
+	}
+	rc->to = rj->fp;
+	if (!(fp = fopencookie(rc, "w", io))) {
+		iconv_close(rc->cd);
+		free(rc);
+		return crm_error_nomem();
+	}
+	rj->fp = fp;
+	return CRM_OK;
 }
 
 static void free_columns(struct rejects *rj)
@@ -141,6 +229,7 @@ static int add_table(struct rejects *rj, const struct crm_row *row, const char *
 	int rc;
 
 	if (!rj->w && ((!rj->cols && (rc = table_columns(rj, row->names, row->n))) ||
+	               (rj->encoding && (rc = recode_to(rj, rj->encoding))) ||
 	               (rc = crm_out_new(&rj->w, rj->fp, &o, rj->cols, rj->ncols))))
 		return rc;
 	if ((lacking = column_lacking(rj, row)))
@@ -309,6 +398,7 @@ int rejects_close(struct rejects *rj)
 		                   strerror(errno ? errno : EIO));
 	crm_out_free(rj->w);
 	free_columns(rj);
+	free(rj->encoding);
 	free(rj->path);
 	free(rj);
 	return rc;

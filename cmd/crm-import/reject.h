@@ -12,10 +12,11 @@ struct rejects;
 int rejects_open(struct rejects **out, const char *path, enum crm_format f);
 
 /* Writes CSV rejects with the input's separator and, when it had one,
- * its byte-order mark, so that the spreadsheet it came from reads them
- * back (Excel in a European locale separates with ';').  Takes effect
- * until the first reject is written. */
-void rejects_style(struct rejects *rj, char delimiter, bool bom);
+ * its byte-order mark, and CSV and TSV ones in its character set, so that
+ * the spreadsheet it came from reads them back (Excel in a European
+ * locale separates with ';' and writes cp1252) and the same command
+ * imports them fixed.  Takes effect until the first reject is written. */
+int rejects_style(struct rejects *rj, const struct crm_style *s);
 
 /* Takes the header of the input now read (CSV, TSV) for the reject file's
  * columns, so that a rejected row of too few fields does not leave the

@@ -64,11 +64,18 @@ const char *const *crm_reader_header(const crm_reader *r, size_t *n);
 /* Returns the line the header was read from (0 when --columns gave it). */
 long crm_reader_header_line(const crm_reader *r);
 
-/* Stores how the input is written, once its header is read: a CSV's
- * field separator (0 for other formats) and whether it began with a
- * UTF-8 byte-order mark -- what a file written back for its user (the
+/* How an input is written -- what a file written back for its user (the
  * reject file) should keep. */
-void crm_reader_style(const crm_reader *r, char *delimiter, bool *bom);
+struct crm_style {
+	char delimiter;       /* a CSV's field separator; 0 for other formats */
+	bool bom;             /* whether it began with a UTF-8 byte-order mark */
+	const char *encoding; /* iconv name of its character set (--encoding,
+	                       * or UTF-16 a byte-order mark said); NULL: UTF-8.
+	                       * Valid while the reader is open. */
+};
+
+/* Stores in s how the input is written, once its header is read. */
+void crm_reader_style(const crm_reader *r, struct crm_style *s);
 
 /* Frees the reader; NULL-safe. */
 void crm_reader_close(crm_reader *r);

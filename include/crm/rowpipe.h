@@ -74,7 +74,7 @@ long crm_rowpipe_header_line(const crm_rowpipe *p);
 
 /* How the input is written, once a row has been returned: as
  * crm_reader_style. */
-void crm_rowpipe_style(const crm_rowpipe *p, char *delimiter, bool *bom);
+void crm_rowpipe_style(const crm_rowpipe *p, struct crm_style *s);
 
 /* Seconds the pipe's threads (0 without any) spent reading and preparing
  * the rows returned so far, all threads' summed, and the caller spent

@@ -381,6 +381,22 @@ test_expect_success '--encoding converts Latin-1 and UTF-16' '
 	crm-contact list --where "email~example.org" -f first_name -H | grep -q "^José$" &&
 	crm-contact list --where email=u16@example.org -f first_name -H | grep -q "^Zoë$"
 '
+# Excel on Windows writes cp1252 (or UTF-16 as Unicode Text) and reads its
+# rejects back the same way; fixed, they import with the same command.
+test_expect_success 'a CSV or TSV reject file is in the input'"'"'s character set' '
+	printf "name;email;city\nJos\xe9 Mu\xf1oz;bad;S\xe3o Paulo\n" >cp.csv &&
+	expect_exit 3 crm-import contacts --db enc.db -q -e cp1252 -r cp-rej.csv cp.csv &&
+	printf "name;email;city;_line;_field;_error\r\nJos\xe9 Mu\xf1oz;bad;S\xe3o Paulo;2;email;invalid email address \047bad\047: no \047@\047\r\n" >expect &&
+	test_cmp expect cp-rej.csv &&
+	sed -i "s/;bad;/;jose@example.org;/" cp-rej.csv &&
+	crm-import contacts --db enc.db -q -e cp1252 cp-rej.csv &&
+	crm-contact list --db enc.db -f name,city -H >out &&
+	printf "Jos\303\251 Mu\303\261oz\tS\303\243o Paulo\n" >expect && test_cmp expect out &&
+	printf "Name\tE-mail Address\nZo\303\253\tbad\n" | iconv -f UTF-8 -t UTF-16 >u16.tsv &&
+	expect_exit 3 crm-import contacts --db enc.db -q -r u16-rej.tsv u16.tsv &&
+	iconv -f UTF-16 -t UTF-8 u16-rej.tsv | head -2 | cut -f1,2 >out &&
+	printf "Name\tE-mail Address\nZo\303\253\tbad\n" >expect && test_cmp expect out
+'
 test_expect_success 'mapping file: columns, split, date format, constants, tags, ignore' '
 	printf "Full Name;Signup;Shoe Size;Row\nMaria Silva;31/12/1990;42;1\n\"Smith, John\";01/02/1985;44;2\n" >m.csv &&
 	printf "columns:\n  Full Name: split\n  Signup: { field: birth_date, date_format: \"%%d/%%m/%%Y\" }\n  Shoe Size: custom.shoe\nset:\n  source: fair\ntags: [fair2026]\nignore: [Row]\n" >m.yaml &&
