@@ -133,6 +133,15 @@ struct crm_import {
 	 * rows are, so that an order never comes in without one of its lines.
 	 * NUL-separated. */
 	crm_buf dropped;
+	/* The grouped record whose rows are being read (group_enter). */
+	struct group {
+		char *key;                   /* its key; NULL: none */
+		long rows;                   /* its rows imported so far */
+		struct crm_import_counts n;  /* the counts before them */
+		int open;                    /* savepoint crm_import_group is (row mode) */
+		char field[128];             /* the field and the reason its rows */
+		crm_buf reason;              /* were undone for */
+	} group;
 	crm_buf deferred;       /* indexes built after the rows (defer_indexes) */
 	struct crm_import_counts n;
 	struct ahead ahead;
@@ -1762,6 +1771,142 @@ static int dropped(const crm_import *imp, const char *v)
 	return 0;
 }
 
+/* The rows of one record (an order's line items, given together as
+ * shops export them) stand or fall together: in row mode they share a
+ * savepoint, crm_import_group, and a row rejected takes the rows of its
+ * record before it back with it and rejects those after it (dropped).
+ * In bulk mode, where nothing has a savepoint, the import is then done
+ * again row by row.  The rows of a record apart in the input are
+ * records apart here. */
+
+/* The key of the grouped record row belongs to, NULL for none: of a row
+ * with a line item, with a key.  A row rejected before its cells were
+ * all taken is read again for it, so it still names its record. */
+static int group_key(crm_import *imp, const struct crm_row *row,
+                     const struct crm_import_result *res, const char **key)
+{
+	const struct column *c;
+	size_t hint = imp->col_next;
+	int lines = 0, rc = CRM_OK;
+
+	*key = NULL;
+	if (!imp->e->import_line || !imp->nkeys)
+		return CRM_OK;
+	if (res->outcome != CRM_IMPORT_REJECTED) {
+		*key = imp->rs.has_line && !is_blank(row_key(imp, 0)) ? row_key(imp, 0) : NULL;
+		return CRM_OK;
+	}
+	for (size_t i = 0; i < row->n && !rc; i++) {
+		if (is_blank(row->values[i]) || (rc = column_of(imp, row->names[i], &c)))
+			continue;
+		if (c->t.kind == CRM_TO_LINE)
+			lines = 1;
+		else if (!*key && (imp->keys[0] ? c->t.kind == CRM_TO_FIELD &&
+		                                  &imp->e->defs[c->field] == imp->keys[0]
+		                                : c->t.kind == CRM_TO_CUSTOM &&
+		                                  !strcmp(c->t.name, imp->custom_keys[0])))
+			*key = row->values[i];
+	}
+	imp->col_next = hint;
+	if (!lines)
+		*key = NULL;
+	return rc;
+}
+
+/* Ends the record whose rows were being read: what they did stays. */
+static int group_close(crm_import *imp)
+{
+	int rc = CRM_OK;
+
+	if (imp->group.open)
+		rc = crm_db_savepoint_end(imp->db, "crm_import_group", 0, CRM_OK);
+	imp->group.open = 0;
+	free(imp->group.key);
+	imp->group.key = NULL;
+	return rc;
+}
+
+static int index_created(crm_import *imp);
+
+/* Called for each row before it writes, with the key of its record (or
+ * NULL): a row of another record ends the last (whose search entries can
+ * now be written), and the first row of a record begins it.  A row of a
+ * record dropped is rejected. */
+static int group_enter(crm_import *imp, const char *key, struct crm_import_result *res)
+{
+	char name[160];
+	int rc;
+
+	if (key && imp->group.key && !strcmp(key, imp->group.key))
+		return CRM_OK;
+	if (imp->group.key && ((rc = group_close(imp)) || (rc = index_created(imp))))
+		return rc;
+	if (!key)
+		return CRM_OK;
+	res->group_start = 1;
+	if (dropped(imp, key))
+		return reject(imp, res, key_name(imp, 0, name, sizeof name), "%s '%s': an earlier"
+		              " row of it was rejected", key_name(imp, 0, name, sizeof name), key);
+	if (!(imp->group.key = strdup(key)))
+		return crm_error_nomem();
+	imp->group.rows = 0;
+	imp->group.n = imp->n;
+	if (imp->o.bulk || res->outcome == CRM_IMPORT_REJECTED)
+		return CRM_OK;
+	imp->group.open = 1;
+	return crm_db_savepoint(imp->db, "crm_import_group");
+}
+
+/* Takes back the rows of the record before row, rejected: their writes
+ * and counts, and the references they resolved, which may name records
+ * no longer there. */
+static int group_undo(crm_import *imp, const struct crm_row *row, struct crm_import_result *res)
+{
+	struct crm_import_counts now = imp->n;
+	int rc;
+
+	if (imp->o.bulk) {
+		imp->spoilt = 1;
+		return CRM_OK;
+	}
+	imp->group.open = 0;
+	if ((rc = crm_db_savepoint_end(imp->db, "crm_import_group", 1, CRM_OK)))
+		return rc;
+	imp->n = imp->group.n;
+	imp->n.read = now.read;
+	imp->n.rejected = now.rejected + imp->group.rows;
+	crm_memo_clear(imp->refs);
+	res->undone = imp->group.rows;
+	res->undo_field = key_name(imp, 0, imp->group.field, sizeof imp->group.field);
+	crm_buf_clear(&imp->group.reason);
+	if (crm_buf_printf(&imp->group.reason, "%s '%s': rejected with the row on line %ld:"
+	                   " the rows of one %s stand or fall together", res->undo_field,
+	                   imp->group.key, row->line, imp->e->name))
+		return crm_error_nomem();
+	res->undo_reason = crm_buf_str(&imp->group.reason);
+	return CRM_OK;
+}
+
+/* Called for each row of a grouped record once it is done: a row
+ * rejected drops its record. */
+static int group_leave(crm_import *imp, const struct crm_row *row, struct crm_import_result *res)
+{
+	int rc = CRM_OK;
+
+	if (!imp->group.key)
+		return CRM_OK;
+	res->grouped = 1;
+	if (res->outcome != CRM_IMPORT_REJECTED) {
+		imp->group.rows++;
+		return CRM_OK;
+	}
+	if (crm_buf_puts(&imp->dropped, imp->group.key) || crm_buf_put(&imp->dropped, "", 1))
+		return crm_error_nomem();
+	if (imp->group.rows && (rc = group_undo(imp, row, res)))
+		return rc;
+	return group_close(imp);
+}
+
 /* Everything a row does happens inside one savepoint, so that a row
  * rejected half-way (its company created, its tags not) leaves nothing.
  * In bulk mode a row has none, nor has a record it adds (db->bulk): the
@@ -1770,18 +1915,11 @@ static int dropped(const crm_import *imp, const char *v)
  * changes nothing.) */
 static int import_record(crm_import *imp, crm_record *r, struct crm_import_result *res)
 {
-	const char *group = imp->rs.has_line && imp->nkeys ? row_key(imp, 0) : NULL;
 	size_t key = 0;
 	long companies = imp->n.companies, people = imp->n.people;
 	int64_t id;
-	char name[160];
 	int rc;
 
-	if (is_blank(group))
-		group = NULL;
-	if (group && dropped(imp, group))
-		return reject(imp, res, key_name(imp, 0, name, sizeof name), "%s '%s': an earlier"
-		              " row of it was rejected", key_name(imp, 0, name, sizeof name), group);
 	if (!imp->o.bulk && (rc = crm_db_savepoint(imp->db, "crm_import_row")))
 		return rc;
 	rc = find_match(imp, r, res, &id, &key);
@@ -1795,11 +1933,6 @@ static int import_record(crm_import *imp, crm_record *r, struct crm_import_resul
 	if (!imp->o.bulk)
 		rc = crm_db_savepoint_end(imp->db, "crm_import_row",
 		                          res->outcome == CRM_IMPORT_REJECTED, rc);
-	/* Only the first row of a record can be dropped whole: later ones
-	 * join a record already written. */
-	if (!rc && group && res->outcome == CRM_IMPORT_REJECTED && !idset_has(&imp->seen, id) &&
-	    (crm_buf_puts(&imp->dropped, group) || crm_buf_put(&imp->dropped, "", 1)))
-		rc = CRM_ENOMEM;
 	if (!rc && res->outcome != CRM_IMPORT_REJECTED)
 		rc = keep_refs(imp);
 	if (!rc)
@@ -1957,6 +2090,7 @@ static void take_ahead(crm_import *imp, const struct crm_row *row)
 static int import_one(crm_import *imp, const struct crm_row *row, struct crm_import_result *res)
 {
 	crm_record *r = NULL;
+	const char *key;
 	int rc;
 
 	memset(res, 0, sizeof *res);
@@ -1964,14 +2098,18 @@ static int import_one(crm_import *imp, const struct crm_row *row, struct crm_imp
 	imp->n.read++;
 	rowstate_clear(&imp->rs, imp->e->nfields);
 	if (row->error)
-		return reject(imp, res, NULL, "%s", row->error);
-	if ((rc = crm_record_new(&r, imp->e)))
-		return rc;
-	take_ahead(imp, row);
-	crm_record_ready(r, imp->rs.ready, imp->rs.nready);
-	rc = read_row(imp, row, r, res);
+		rc = reject(imp, res, NULL, "%s", row->error);
+	else if (!(rc = crm_record_new(&r, imp->e))) {
+		take_ahead(imp, row);
+		crm_record_ready(r, imp->rs.ready, imp->rs.nready);
+		rc = read_row(imp, row, r, res);
+	}
+	if (!rc && !(rc = group_key(imp, row, res, &key)))
+		rc = group_enter(imp, key, res);
 	if (!rc && res->outcome != CRM_IMPORT_REJECTED)
 		rc = import_record(imp, r, res);
+	if (!rc)
+		rc = group_leave(imp, row, res);
 	crm_record_free(r);
 	return rc;
 }
@@ -2027,7 +2165,8 @@ int crm_import_row(crm_import *imp, const struct crm_row *row, struct crm_import
 		imp->spoilt = 1;
 	if (imp->spoilt)
 		return CRM_IMPORT_AGAIN;
-	return index_created(imp);
+	/* Not while a later row may roll the record back (group_enter). */
+	return imp->group.key ? CRM_OK : index_created(imp);
 }
 
 /* The field column name fills, as the reading-ahead threads see it
@@ -2144,6 +2283,8 @@ int crm_import_end(crm_import *imp, int64_t *batch)
 	*batch = 0;
 	if (imp->spoilt)
 		return crm_error_set(CRM_EFAIL, "a bulk import was ended after CRM_IMPORT_AGAIN");
+	if ((rc = group_close(imp)))
+		return rc;
 	imp->db->defer_index = 0;
 	if ((rc = build_indexes(imp)))
 		return rc;
@@ -2219,6 +2360,8 @@ void crm_import_free(crm_import *imp)
 		free(imp->made[i].ids.bits);
 	free(imp->grouped.bits);
 	crm_buf_free(&imp->dropped);
+	free(imp->group.key);
+	crm_buf_free(&imp->group.reason);
 	crm_buf_free(&imp->deferred);
 	for (size_t i = 0; i < imp->ahead.n; i++)
 		free(imp->ahead.names[i]);

@@ -13,6 +13,7 @@
 #include "crm/import.h"
 #include "crm/reader.h"
 #include "crm/rowpipe.h"
+#include "held.h"
 #include "reject.h"
 
 static const struct cli_opt import_opts[] = {
@@ -54,6 +55,7 @@ struct run {
 	crm_import *imp;
 	struct crm_reader_opts ropts;
 	struct rejects *rej;
+	struct held held;     /* the rows of the record being read */
 	long max_errors;      /* -1: no limit */
 	int progress;         /* stderr is a terminal and not -q */
 	struct crm_import_opts o;
@@ -113,6 +115,32 @@ static int rejected(struct run *run, const char *name, const struct crm_row *row
 	return 0;
 }
 
+/* Reports the rows a rejected one took back with it (res->undone, the
+ * rows of its record held since it began), then the row itself. */
+static int undone(struct run *run, const char *name, const struct crm_row *row,
+                  const struct crm_import_result *res)
+{
+	struct crm_import_result r = { .outcome = CRM_IMPORT_REJECTED, .field = res->undo_field,
+	                               .reason = res->undo_reason };
+	int status = 0;
+
+	for (size_t i = 0; i < run->held.n && !status; i++)
+		status = rejected(run, run->held.files[i], &run->held.rows[i], &r);
+	held_clear(&run->held);
+	return status ? status : rejected(run, name, row, res);
+}
+
+/* Keeps the rows of the record being read, for undone. */
+static int hold(struct run *run, const char *name, const struct crm_row *row,
+                const struct crm_import_result *res)
+{
+	if (res->group_start || !res->grouped)
+		held_clear(&run->held);
+	if (!res->grouped || res->outcome == CRM_IMPORT_REJECTED)
+		return 0;
+	return held_add(&run->held, row, name) ? cli_error(run->c, CRM_ENOMEM) : 0;
+}
+
 /* Checks the columns of a CSV or TSV header, known once the first record
  * is read (or the input ends). */
 static int check_header(struct run *run, crm_rowpipe *r, const char *name)
@@ -159,9 +187,13 @@ static int import_stream(struct run *run, crm_rowpipe *r, const char *name, long
 			run->skip--;
 		} else {
 			run->reported++;
-			if (res.outcome == CRM_IMPORT_REJECTED)
+			if (res.undone)
+				status = undone(run, name, &row, &res);
+			else if (res.outcome == CRM_IMPORT_REJECTED)
 				status = rejected(run, name, &row, &res);
 		}
+		if (!status)
+			status = hold(run, name, &row, &res);
 		show_progress(run, name, r, size);
 	}
 	/* A header without records still has to name known columns. */
@@ -296,6 +328,7 @@ static int import_again(struct run *run, int argc, char **argv)
 	run->o.bulk = 0;
 	run->mode = "bulk, then row";
 	run->skip = run->reported;
+	held_clear(&run->held);
 	if ((rc = crm_db_begin(run->c->db, true)) ||
 	    (rc = crm_import_begin(&run->imp, run->c->db, &run->o)))
 		return cli_error(run->c, rc);
@@ -538,6 +571,7 @@ static int import_entity(struct cli *c, int argc, char **argv)
 	if ((rc = rejects_close(run.rej)) && !status)
 		status = cli_error(c, rc);
 	crm_import_free(run.imp);
+	held_free(&run.held);
 	if (run.spool)
 		fclose(run.spool);
 	crm_import_map_free(map);

@@ -93,7 +93,7 @@ static ssize_t recode_write(void *cookie, const char *buf, size_t size)
 {
 	struct recode *rc = cookie;
 	size_t n = rc->nheld + size, left = n;
-	char *text = malloc(n), *in = text, out[4096];
+	char *text = malloc(n + 1), *in = text, out[4096];
 
 	if (!text)
 		return -1;

@@ -90,6 +90,14 @@ struct crm_import_result {
 	int64_t id;         /* the record written or matched, else 0 */
 	const char *field;  /* rejected: the field or column at fault, or NULL */
 	const char *reason; /* rejected: why */
+	/* Rows that make one record together (an order's line items) stand or
+	 * fall together.  grouped: the row is one of them; group_start: the
+	 * first of its record here.  undone: rejected, the row took that many
+	 * rows of its record just before it (all since group_start) back with
+	 * it, which are rejected now too, for undo_field and undo_reason. */
+	int grouped, group_start;
+	long undone;
+	const char *undo_field, *undo_reason;
 };
 
 struct crm_import_counts {

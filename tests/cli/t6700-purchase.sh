@@ -261,20 +261,37 @@ test_expect_success 'import: an order whose first row is rejected is rejected wh
 	expect_exit 1 crm-purchase list --order-ref 901 &&
 	crm-purchase list --order-ref 902 -f total -H >out && echo "4.00 EUR" >expect && test_cmp expect out
 '
-test_expect_success 'import: a later line in another currency than its order is rejected' '
+test_expect_success 'import: a later line in another currency rejects its whole order' '
 	printf "Order Number,Billing Email,Order Currency,Item SKU,Quantity,Item Cost\n903,ann@example.org,EUR,A,1,2.00\n903,ann@example.org,USD,B,1,3.00\n903,ann@example.org,,C,1,1.50\n" >cur.csv &&
-	expect_exit 3 crm-import purchases cur.csv 2>err &&
-	grep -q "cur.csv:3: currency: the line is in USD, its order in EUR" err &&
-	crm-purchase list --order-ref 903 -f total -H >out && echo "3.50 EUR" >expect && test_cmp expect out
+	expect_exit 3 crm-import purchases -r cur-rej.csv cur.csv 2>err &&
+	cat >expect <<-\EOF &&
+	crm-import: cur.csv:2: order_ref: order_ref '"'"'903'"'"': rejected with the row on line 3: the rows of one purchase stand or fall together
+	crm-import: cur.csv:3: currency: the line is in USD, its order in EUR
+	crm-import: cur.csv:4: order_ref: order_ref '"'"'903'"'"': an earlier row of it was rejected
+	crm-import: read 3, created 0, updated 0, unchanged 0, skipped 0, rejected 3; nothing changed
+	EOF
+	test_cmp expect err &&
+	expect_exit 1 crm-purchase list --order-ref 903 -H >out && test ! -s out &&
+	cut -d, -f1,3,4,7 cur-rej.csv | tr -d "\r" >out &&
+	printf "Order Number,Order Currency,Item SKU,_line\n903,EUR,A,2\n903,USD,B,3\n903,,C,4\n" >expect &&
+	test_cmp expect out &&
+	sed -i "s/,USD,/,EUR,/" cur-rej.csv &&
+	crm-import purchases -q cur-rej.csv &&
+	crm-purchase list --order-ref 903 -f total -H >out && echo "6.50 EUR" >expect && test_cmp expect out
 '
-test_expect_success 'import: lines whose sum is out of the range of an amount are rejected' '
+test_expect_success 'import: lines whose sum is out of the range of an amount reject their order' '
+	db_rows "$CRM_DB" >before &&
 	printf "Order Number,Billing Email,Order Currency,Item SKU,Quantity,Item Cost\n904,ann@example.org,EUR,A,1,50000000000000000.00\n904,ann@example.org,EUR,B,1,50000000000000000.00\n" >big.csv &&
 	expect_exit 3 crm-import purchases big.csv 2>err &&
 	grep -q "big.csv:3: lines: the sum of the lines is out of range" err &&
-	crm-purchase list --order-ref 904 -f total -H >out &&
-	echo "50000000000000000.00 EUR" >expect && test_cmp expect out &&
-	echo integer >expect &&
-	sqlite3 "$CRM_DB" "SELECT typeof(total) FROM purchases WHERE order_ref = '"'"'904'"'"'" >out &&
-	test_cmp expect out
+	grep -q "big.csv:2: order_ref: order_ref .904.: rejected with the row on line 3" err &&
+	db_rows "$CRM_DB" >after && test_cmp before after
+'
+test_expect_success 'import: a row rejected before its order number was read still drops its order' '
+	printf "Billing Email,Order Number,Order Currency,Item SKU,Quantity,Item Cost\nnot-an-address,905,EUR,A,1,2.00\nann@example.org,905,EUR,B,1,3.00\nann@example.org,906,EUR,C,1,1.00\n" >early.csv &&
+	expect_exit 3 crm-import purchases early.csv 2>err &&
+	grep -q "early.csv:3: order_ref: order_ref .905.: an earlier row of it was rejected" err &&
+	expect_exit 1 crm-purchase list --order-ref 905 -H &&
+	crm-purchase list --order-ref 906 -f total -H >out && echo "1.00 EUR" >expect && test_cmp expect out
 '
 test_done
