@@ -289,6 +289,63 @@ START_TEST(test_bulk_asks_again_after_a_half_way_reject)
 }
 END_TEST
 
+/* An order's rows stand or fall together: a later row rejected takes
+ * the earlier back (undone), and drops the rows after it. */
+START_TEST(test_rows_of_an_order_stand_or_fall_together)
+{
+	const char *row903 = "Order Number=903|Billing Email=ann@example.org|Order Currency=";
+	const struct crm_import_counts *n;
+	char pairs[256];
+	int64_t batch;
+
+	begin("purchase", NULL, CRM_CONFLICT_SKIP);
+	snprintf(pairs, sizeof pairs, "%sEUR|Item SKU=A|Quantity=1|Item Cost=2.00", row903);
+	ck_assert_int_eq(row(pairs), CRM_IMPORT_CREATED);
+	ck_assert(res.grouped && res.group_start);
+	snprintf(pairs, sizeof pairs, "%sEUR|Item SKU=B|Quantity=1|Item Cost=3.00", row903);
+	ck_assert_int_eq(row(pairs), CRM_IMPORT_UPDATED);
+	ck_assert(res.grouped && !res.group_start);
+	snprintf(pairs, sizeof pairs, "%sUSD|Item SKU=C|Quantity=1|Item Cost=1.00", row903);
+	ck_assert_int_eq(row(pairs), CRM_IMPORT_REJECTED);
+	ck_assert_int_eq(res.undone, 2);
+	ck_assert_str_eq(res.undo_field, "order_ref");
+	ck_assert_ptr_nonnull(strstr(res.undo_reason, "'903': rejected with the row on line"));
+	snprintf(pairs, sizeof pairs, "%sEUR|Item SKU=D|Quantity=1|Item Cost=1.00", row903);
+	ck_assert_int_eq(row(pairs), CRM_IMPORT_REJECTED);
+	ck_assert_int_eq(res.undone, 0);
+	ck_assert_ptr_nonnull(strstr(res.reason, "an earlier row of it was rejected"));
+	ck_assert_int_eq(row("Order Number=904|Billing Email=ann@example.org|Order Currency=EUR"
+	                     "|Item SKU=A|Quantity=2|Item Cost=2.50"), CRM_IMPORT_CREATED);
+	ck_assert(res.group_start);
+	n = crm_import_counts(imp);
+	ck_assert_int_eq(n->read, 5);
+	ck_assert_int_eq(n->created, 1);
+	ck_assert_int_eq(n->updated, 0);
+	ck_assert_int_eq(n->rejected, 4);
+	ck_assert_int_eq(n->people, 1);
+	ck_assert_int_eq(crm_import_end(imp, &batch), CRM_OK);
+	ck_assert_int_eq(count_of("select count(*) from purchases"), 1);
+	ck_assert_int_eq(count_of("select count(*) from purchase_lines"), 1);
+	ck_assert_int_eq(count_of("select count(*) from contacts"), 1);
+	ck_assert_int_eq(count_of("select count(*) from purchases_fts where purchases_fts match '903'"), 0);
+	ck_assert_int_eq(count_of("select count(*) from purchases_fts where purchases_fts match '904'"), 1);
+}
+END_TEST
+
+/* In bulk mode, with no savepoints, the import is done again row by row. */
+START_TEST(test_bulk_asks_again_for_a_later_row_of_an_order)
+{
+	struct crm_import_opts o = { .entity = crm_entity_find("purchase"), .source = "test",
+	                             .bulk = 1 };
+
+	begin_with(&o);
+	ck_assert_int_eq(row("Order Number=903|Billing Email=ann@example.org|Order Currency=EUR"
+	                     "|Item SKU=A|Quantity=1|Item Cost=2.00"), CRM_IMPORT_CREATED);
+	ck_assert_int_eq(put("Order Number=903|Billing Email=ann@example.org|Order Currency=USD"
+	                     "|Item SKU=B|Quantity=1|Item Cost=2.00"), CRM_IMPORT_AGAIN);
+}
+END_TEST
+
 START_TEST(test_split_and_unknown_columns)
 {
 	struct crm_row r = { 0 };
@@ -1053,6 +1110,8 @@ Suite *import_suite(void)
 	tcase_add_test(tc, test_statements_compiled_once);
 	tcase_add_test(tc, test_bulk_builds_indexes_after_the_rows);
 	tcase_add_test(tc, test_indexes_kept_when_not_empty_or_a_key);
+	tcase_add_test(tc, test_rows_of_an_order_stand_or_fall_together);
+	tcase_add_test(tc, test_bulk_asks_again_for_a_later_row_of_an_order);
 	tcase_add_test(tc, test_split_and_unknown_columns);
 	tcase_add_test(tc, test_map_file_errors_name_line_and_column);
 	tcase_add_test(tc, test_undo_restores_and_removes);
