@@ -22,6 +22,7 @@ struct vcf_state {
 	crm_buf value; /* a value with its escapes undone */
 	crm_buf fn;    /* FN, used for the names only when N is missing */
 	crm_buf qp;    /* a quoted-printable value decoded (vCard 2.1) */
+	crm_buf utf8;  /* and converted from its CHARSET */
 	int emails, phones;
 	bool have_n;
 };
@@ -286,6 +287,47 @@ static int unquote_printable(crm_buf *b, const char *v, size_t len)
 	return CRM_OK;
 }
 
+/* Converts the decoded quoted-printable value in st->qp from the
+ * character set its CHARSET parameter names (2.1 phones wrote
+ * CHARSET=ISO-8859-1 or windows-1252) into st->utf8.  Bytes that are not
+ * of that set stay as they are, for the row's UTF-8 check to refuse;
+ * a set iconv does not know rejects the card. */
+static int from_charset(struct crm_reader *r, const char *params, size_t plen)
+{
+	struct vcf_state *st = r->state;
+	const char *p = NULL, *end = params + plen;
+	char name[40], *in, *out;
+	size_t n, inleft, outleft;
+	iconv_t cd;
+
+	for (const char *q = params; q + 8 <= end && !p; q++)
+		if ((q == params || q[-1] == ';') && !strncasecmp(q, "CHARSET=", 8))
+			p = q + 8;
+	n = p ? strcspn(p, ";:") : 0;
+	if (!p || n >= sizeof name || (n == 5 && !strncasecmp(p, "UTF-8", 5)) || !st->qp.len)
+		return 1;
+	memcpy(name, p, n);
+	name[n] = '\0';
+	if ((cd = iconv_open("UTF-8", name)) == (iconv_t)-1) {
+		crm_rd_row_error(r, "line %ld: unknown CHARSET '%s'", r->line, name);
+		return 0;
+	}
+	crm_buf_clear(&st->utf8);
+	if (crm_buf_grow(&st->utf8, st->qp.len * 4 + 1)) {
+		iconv_close(cd);
+		return crm_error_nomem();
+	}
+	in = st->qp.ptr, inleft = st->qp.len;
+	out = st->utf8.ptr, outleft = st->qp.len * 4;
+	n = iconv(cd, &in, &inleft, &out, &outleft);
+	iconv_close(cd);
+	if (n == (size_t)-1)
+		return 1; /* left as it was */
+	st->utf8.len = (size_t)(out - st->utf8.ptr);
+	st->utf8.ptr[st->utf8.len] = '\0';
+	return 2;
+}
+
 /* Splits "group.NAME;params:value" and handles the property. */
 static int content_line(struct crm_reader *r, const char *s, size_t len)
 {
@@ -313,8 +355,10 @@ static int content_line(struct crm_reader *r, const char *s, size_t len)
 	if (quoted_printable_p(end + 1, plen)) {
 		if ((rc = unquote_printable(&st->qp, v, vlen)))
 			return rc;
-		v = st->qp.ptr ? st->qp.ptr : "";
-		vlen = st->qp.len;
+		if ((rc = from_charset(r, end + 1, plen)) <= 0)
+			return rc;
+		v = rc == 2 ? st->utf8.ptr : st->qp.ptr ? st->qp.ptr : "";
+		vlen = rc == 2 ? st->utf8.len : st->qp.len;
 	}
 	return property(r, key, end + 1, plen, v, vlen);
 }
@@ -409,6 +453,7 @@ static void vcf_state_free(struct crm_reader *r)
 	crm_buf_free(&st->value);
 	crm_buf_free(&st->fn);
 	crm_buf_free(&st->qp);
+	crm_buf_free(&st->utf8);
 	free(st);
 }
 

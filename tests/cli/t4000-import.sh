@@ -373,6 +373,12 @@ test_expect_success 'vCard: folding, N, several EMAIL and TEL, ORG, CATEGORIES' 
 	crm-contact list --where email=jane@example.org -f first_name,last_name,company,tags,custom.email2 -H >out &&
 	printf "Jane\tDoe\tVcard Co\tfriends,ny\tjd@home.example\n" >expect && test_cmp expect out
 '
+test_expect_success 'vCard 2.1: quoted-printable Latin-1 is read as its CHARSET says' '
+	printf "BEGIN:VCARD\r\nVERSION:2.1\r\nN;CHARSET=ISO-8859-1;ENCODING=QUOTED-PRINTABLE:M=FCller;J=FCrgen\r\nEMAIL:jm@old.example\r\nEND:VCARD\r\n" >old.vcf &&
+	crm-import contacts -q old.vcf &&
+	crm-contact list --where email=jm@old.example -f first_name,last_name -H >out &&
+	printf "J\303\274rgen\tM\303\274ller\n" >expect && test_cmp expect out
+'
 test_expect_success '--encoding converts Latin-1 and UTF-16' '
 	printf "email,first_name\nl1@example.org,Jos\xe9\n" >l1.csv &&
 	crm-import contacts -q --encoding latin1 l1.csv &&

@@ -277,6 +277,16 @@ START_TEST(test_vcard)
 	                              "=4A=C3=BC=72=67=65=6E;;;\r\n"
 	                              "NOTE;QUOTED-PRINTABLE:one =\r\ntwo\r\nEND:VCARD\r\n"), 0);
 	ck_assert_str_eq(out, "1:last_name=M\xc3\xbcller,first_name=J\xc3\xbcrgen,note=one two|");
+	/* Older phones' 2.1: quoted-printable Latin-1 or cp1252; a set no one
+	 * knows rejects its card, naming the line. */
+	ck_assert_int_eq(READ("vcf", "BEGIN:VCARD\r\nVERSION:2.1\r\n"
+	                              "N;CHARSET=ISO-8859-1;ENCODING=QUOTED-PRINTABLE:M=FCller;J=FCrgen\r\n"
+	                              "NOTE;CHARSET=windows-1252;QUOTED-PRINTABLE:=80 5 =96 cash\r\n"
+	                              "END:VCARD\r\n"
+	                              "BEGIN:VCARD\r\nN;CHARSET=X-NONE;QUOTED-PRINTABLE:=FC\r\n"
+	                              "END:VCARD\r\n"), 0);
+	ck_assert_str_eq(out, "1:last_name=M\xc3\xbcller,first_name=J\xc3\xbcrgen,"
+	                      "note=\xe2\x82\xac 5 \xe2\x80\x93 cash|6:!line 7: unknown CHARSET 'X-NONE'|");
 	/* A birthday without its year; a telephone as a URI. */
 	ck_assert_int_eq(READ("vcf", "BEGIN:VCARD\r\nFN:Ada\r\nBDAY;X-APPLE-OMIT-YEAR=1604:1604-05-20\r\n"
 	                              "TEL;VALUE=uri:tel:+1-418-656-9254;ext=102\r\nEND:VCARD\r\n"
