@@ -821,25 +821,36 @@ static int is_blank(const char *v)
 
 #define MORE_VALUES " ::: "
 
-/* Keeps the values after the first of field name's column as custom
- * fields: "b ::: c" as name2 and name3, the names a merge keeps a
+/* Keeps v, another value of field name, as the first of the custom
+ * fields name2, name3 ... that r has not got: the names a merge keeps a
  * person's other emails and phones by. */
+static int add_more(crm_record *r, const char *name, const char *v)
+{
+	char key[72];
+
+	for (int k = 2; k < 100; k++) {
+		snprintf(key, sizeof key, "custom.%s%d", name, k);
+		if (!crm_record_value(r, key))
+			return crm_record_set_custom(r, key + 7, v);
+	}
+	return CRM_OK; /* a hundred values of one field: the rest go */
+}
+
+/* Keeps the values after the first of field name's column as custom
+ * fields (add_more): "b ::: c" as name2 and name3. */
 static int keep_more(crm_record *r, const char *name, const char *more)
 {
 	const char *end;
-	char key[64];
-	int k = 2, rc = CRM_OK;
+	int rc = CRM_OK;
 
 	for (; more && !rc; more = end ? end + strlen(MORE_VALUES) : NULL) {
 		char *v;
 
 		end = strstr(more, MORE_VALUES);
-		if (!(v = strndup(more, end ? (size_t)(end - more) : strlen(more)))) {
+		if (!(v = strndup(more, end ? (size_t)(end - more) : strlen(more))))
 			rc = crm_error_nomem();
-		} else if (!is_blank(v)) {
-			snprintf(key, sizeof key, "%s%d", name, k++);
-			rc = crm_record_set_custom(r, key, v);
-		}
+		else if (!is_blank(v))
+			rc = add_more(r, name, v);
 		free(v);
 	}
 	return rc;
@@ -1028,6 +1039,8 @@ static int take_column(crm_import *imp, crm_record *r, const char *name, const c
 		if (imp->names_column && !strcmp(c->name, imp->names_column))
 			imp->rs.who = is_blank(v) ? NULL : v;
 		return CRM_OK;
+	case CRM_TO_MORE:
+		return is_blank(v) ? CRM_OK : keep_more(r, c->t.name, v);
 	case CRM_TO_LINE:
 		for (size_t k = 0; k < CRM_LINE_PARTS; k++)
 			if (!strcmp(crm_line_parts[k], c->t.name) && !is_blank(v)) {

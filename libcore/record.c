@@ -99,8 +99,11 @@ int crm_record_set_origin(crm_record *r, const char *field, const char *when)
 
 static const struct assign *assignment(const crm_record *r, const char *field)
 {
+	int custom = !strncmp(field, "custom.", 7);
+
 	for (size_t i = 0; i < r->n; i++)
-		if (r->a[i].def && !strcmp(r->a[i].def->f.name, field))
+		if (custom ? !r->a[i].def && !strcmp(r->a[i].key, field + 7)
+		           : r->a[i].def && !strcmp(r->a[i].def->f.name, field))
 			return &r->a[i];
 	return NULL;
 }

@@ -326,8 +326,7 @@ static void vcf_prop(FILE *fp, const char *name, const char *v)
 static int add_vcf(struct rejects *rj, const struct crm_row *row, const char *const *extra)
 {
 	static const char *const simple[][2] = {
-		{ "email", "EMAIL" }, { "custom.email2", "EMAIL" }, { "phone", "TEL" },
-		{ "custom.phone2", "TEL" }, { "company", "ORG" }, { "title", "TITLE" },
+		{ "email", "EMAIL" }, { "phone", "TEL" }, { "company", "ORG" }, { "title", "TITLE" },
 		{ "birth_date", "BDAY" }, { "note", "NOTE" }, { "tags", "CATEGORIES" },
 	};
 	const char *first = value_of(row, "first_name"), *last = value_of(row, "last_name");
@@ -338,6 +337,16 @@ static int add_vcf(struct rejects *rj, const struct crm_row *row, const char *co
 	fprintf(fp, "N:%s;%s;;;\r\n", last ? last : "", first ? first : "");
 	for (size_t i = 0; i < sizeof simple / sizeof simple[0]; i++)
 		vcf_prop(fp, simple[i][1], value_of(row, simple[i][0]));
+	/* The card's other addresses and numbers, as the reader names them. */
+	for (size_t i = 0; i < row->n; i++) {
+		int k;
+		char end;
+
+		if (sscanf(row->names[i], "custom.email%d%c", &k, &end) == 1)
+			vcf_prop(fp, "EMAIL", row->values[i]);
+		else if (sscanf(row->names[i], "custom.phone%d%c", &k, &end) == 1)
+			vcf_prop(fp, "TEL", row->values[i]);
+	}
 	if (value_of(row, "street") || value_of(row, "city") || value_of(row, "country")) {
 		const char *parts[] = { "street", "city", "region", "postal_code", "country" };
 		fputs("ADR:;;", fp);

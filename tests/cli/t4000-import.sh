@@ -593,6 +593,26 @@ test_expect_success 'Google Contacts: the values after the first of a column are
 	printf "+12125550101\tann@work.example\tann@old.example\t+1 212 555 0102\n" >expect &&
 	test_cmp expect out
 '
+test_expect_success 'numbered email and phone columns: the next free email2, email3, phone2' '
+	printf "Given Name,E-mail 1 - Value,E-mail 2 - Value,Phone 1 - Value,Phone 2 - Value\n" >g2.csv &&
+	printf "Gil,gil@home.example ::: gil@other.example,gil@work.example,+1 212 555 0111,+1 212 555 0112\n" >>g2.csv &&
+	printf "First Name,E-mail Address,E-mail 2 Address,E-mail 3 Address\nOlga,olga@one.example,,olga@three.example\n" >ol2.csv &&
+	crm-import contacts -q g2.csv && crm-import contacts -q ol2.csv &&
+	crm-contact list --where email=gil@home.example -f custom.email2,custom.email3,custom.phone2 -H >out &&
+	printf "gil@other.example\tgil@work.example\t+1 212 555 0112\n" >expect && test_cmp expect out &&
+	crm-contact list --where email=olga@one.example -f custom.email2,custom.email3 -H >out &&
+	printf "olga@three.example\t\n" >expect && test_cmp expect out
+'
+test_expect_success 'a vCard reject keeps every address and number the card had' '
+	printf "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Vic Vee\r\nEMAIL:v1@example.org\r\nEMAIL:v2@example.org\r\nEMAIL:v3@example.org\r\nTEL:+1 212 555 0121\r\nTEL:+1 212 555 0122\r\nTEL:+1 212 555 0123\r\nBDAY:not a day\r\nEND:VCARD\r\n" >three.vcf &&
+	expect_exit 3 crm-import contacts --db vrej.db -q -r three-rej.vcf three.vcf &&
+	grep -c "^EMAIL:" three-rej.vcf >out && echo 3 >expect && test_cmp expect out &&
+	grep -c "^TEL:" three-rej.vcf >out && test_cmp expect out &&
+	sed -i "/^BDAY/d" three-rej.vcf &&
+	crm-import contacts --db vrej.db -q three-rej.vcf &&
+	crm-contact list --db vrej.db -f email,custom.email2,custom.email3,custom.phone3 -H >out &&
+	printf "v1@example.org\tv2@example.org\tv3@example.org\t+1 212 555 0123\n" >expect && test_cmp expect out
+'
 test_expect_success 'Google Contacts: a blank family name stays blank beside the full Name' '
 	printf "Name,Given Name,Family Name,E-mail 1 - Value\n" >gname.csv &&
 	printf "Dr. Maria,Maria,,gm1@example.org\nPeter Jr.,Peter,,gm2@example.org\n" >>gname.csv &&
