@@ -689,6 +689,12 @@ static int reject_error(crm_import *imp, struct crm_import_result *res)
 		    crm_field_dated(f) && !iso_date_p(imp->rs.val[field_index(imp, field)]))
 			return reject(imp, res, field, "%s (--date-format reads dates written"
 			              " another way)", colon + 2);
+		/* So is an amount written with a decimal comma (19,99). */
+		if (f && f->type == CRM_FT_MONEY && !imp->o.decimal_comma &&
+		    imp->rs.val[field_index(imp, field)] &&
+		    strchr(imp->rs.val[field_index(imp, field)], ','))
+			return reject(imp, res, field, "%s (--decimal-comma reads amounts written"
+			              " 1.234,56)", colon + 2);
 		if (f || !strncmp(field, "custom.", 7))
 			return reject(imp, res, field, "%s", colon + 2);
 	}
@@ -927,6 +933,55 @@ static const char *fraction_percent(crm_import *imp, const struct crm_field *f, 
 	return own(&imp->rs, strdup(buf));
 }
 
+/* Whether p starts a group separator of a number: a point, a space, or a
+ * no-break space (U+00A0, U+202F) followed by exactly three digits; its
+ * length, else 0. */
+static size_t group_separator(const char *p)
+{
+	size_t n = *p == '.' || *p == ' ' ? 1 : !strncmp(p, "\xc2\xa0", 2) ? 2
+	         : !strncmp(p, "\xe2\x80\xaf", 3) ? 3 : 0;
+
+	for (size_t i = n; n && i < n + 3; i++)
+		if (!isdigit((unsigned char)p[i]))
+			return 0;
+	return n && !isdigit((unsigned char)p[n + 3]) ? n : 0;
+}
+
+/* A number written with a decimal comma (--decimal-comma) as the
+ * toolkit reads numbers: "1.234,56 EUR" becomes "1234.56 EUR", "19,5 %"
+ * "19.5 %".  The first number in v is rewritten: its separators of
+ * digit groups go and its comma becomes the point.  A point that
+ * separates no group of three ("0.5") leaves v as it is, to be read
+ * (or refused) as written. */
+static const char *decimal_comma(crm_import *imp, const char *v)
+{
+	crm_buf b = CRM_BUF_INIT;
+	const char *p;
+	size_t n;
+	int frac = 0;
+
+	if (!imp->o.decimal_comma || !v || !(p = strpbrk(v, "0123456789")))
+		return v;
+	crm_buf_put(&b, v, (size_t)(p - v));
+	for (; *p; p++) {
+		if (isdigit((unsigned char)*p)) {
+			crm_buf_putc(&b, *p);
+		} else if (!frac && *p == ',' && isdigit((unsigned char)p[1])) {
+			crm_buf_putc(&b, '.');
+			frac = 1;
+		} else if (!frac && (n = group_separator(p))) {
+			p += n - 1;
+		} else if (*p == '.') {
+			crm_buf_free(&b);
+			return v;
+		} else {
+			break;
+		}
+	}
+	crm_buf_puts(&b, p);
+	return own(&imp->rs, crm_buf_detach(&b));
+}
+
 /* A choice field's value as another system writes it ("In Progress",
  * "voided"), in this toolkit's words; v itself when it has none. */
 static const char *choice_value(const crm_import *imp, const struct crm_field *f, const char *v)
@@ -974,6 +1029,9 @@ static int take_field(crm_import *imp, crm_record *r, const struct column *c, co
 	if (f->type == CRM_FT_DATE && v && yearless_p(v))
 		return keep_as_custom(r, c, v);
 	v = choice_value(imp, f, v);
+	if ((f->type == CRM_FT_MONEY || f->type == CRM_FT_PERCENT) && v &&
+	    !(v = decimal_comma(imp, v)))
+		return crm_error_nomem();
 	if (v && !(v = fraction_percent(imp, f, v)))
 		return crm_error_nomem();
 	if (c->date_format && !is_blank(v)) {
@@ -1044,6 +1102,9 @@ static int take_column(crm_import *imp, crm_record *r, const char *name, const c
 	case CRM_TO_LINE:
 		for (size_t k = 0; k < CRM_LINE_PARTS; k++)
 			if (!strcmp(crm_line_parts[k], c->t.name) && !is_blank(v)) {
+				/* the quantity and the price */
+				if (k >= 3 && !(v = decimal_comma(imp, v)))
+					return crm_error_nomem();
 				imp->rs.line[k] = v;
 				imp->rs.has_line = imp->e->import_line != NULL;
 			}

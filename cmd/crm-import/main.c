@@ -23,6 +23,7 @@ static const struct cli_opt import_opts[] = {
 	{ "columns", 0, CLI_ARG, "LIST", "the comma-separated column names of a headerless input" },
 	{ "encoding", 'e', CLI_ARG, "ENC", "the input's character set (latin1, cp1252, utf-16 ...; default UTF-8)" },
 	{ "map", 'm', CLI_ARG, "FILE", "mapping file: columns, constants, tags, ignored columns (crm-config(5))" },
+	{ "decimal-comma", 0, CLI_NOARG, NULL, "amounts, percentages and quantities are written 1.234,56 (European spreadsheets)" },
 	{ "date-format", 0, CLI_ARG, "FMT", "how the dates are written, as strptime(3) reads them (%m/%d/%Y for 3/14/1985); a mapping file's date_format of a column comes first" },
 	{ "keep-unknown", 0, CLI_NOARG, NULL, "store columns that mean no field as custom fields" },
 	{ "ignore-unknown", 0, CLI_NOARG, NULL, "leave out columns that mean no field" },
@@ -435,6 +436,7 @@ static int parse(struct cli *c, struct run *run, int argc, char **argv)
 	if (cli_has(c, "no-header") != !!run->ropts.columns)
 		return cli_usage_error(c, "--no-header and --columns go together");
 	run->ropts.encoding = cli_get(c, "encoding");
+	o->decimal_comma = cli_has(c, "decimal-comma");
 	if ((o->date_format = cli_get(c, "date-format")) && !strchr(o->date_format, '%'))
 		return cli_usage_error(c, "--date-format takes a strptime format such as %%d.%%m.%%Y,"
 		                       " not '%s'", o->date_format);

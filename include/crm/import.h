@@ -49,6 +49,9 @@ struct crm_import_opts {
 	const char *date_format;    /* strptime format of the date columns the map gives none */
 	const char *source;         /* what was read, for the batch list */
 	int no_earn;                /* purchases created earn no loyalty points */
+	/* Amounts, percentages and line quantities are written with a
+	 * decimal comma, as European spreadsheets write them: "1.234,56". */
+	int decimal_comma;
 	/* Bulk mode: a row that adds a record is written without a savepoint
 	 * of its own (SQLite copies every page a savepoint's writes touch).
 	 * Should one be rejected after it wrote something, crm_import_row

@@ -728,7 +728,7 @@ bad_input 'a bad --on-conflict' 2 "takes skip, update or error" crm-import conta
 test_expect_success '--help and the man page name every option' '
 	crm-import contacts --help >out &&
 	sed "s/\\\\-/-/g" "$TOP/man/man1/crm-import.1" >man &&
-	for o in format delimiter no-header columns encoding map date-format keep-unknown ignore-unknown key on-conflict reject max-errors dry-run; do
+	for o in format delimiter no-header columns encoding map date-format decimal-comma keep-unknown ignore-unknown key on-conflict reject max-errors dry-run; do
 		grep -q -- "--$o" out && grep -q -- "--$o" man ||
 			{ echo "missing $o"; exit 1; }
 	done

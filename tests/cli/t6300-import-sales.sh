@@ -313,4 +313,21 @@ for f in csv jsonl; do
 		snapshot after && test_cmp before after
 	"
 done
+# A German spreadsheet's deals and a shop's prices with decimal commas:
+# 1.234,56 is 1234.56, 1 234,5 (a space between groups) 1234.5, 0,25 a
+# quarter; a point that separates no group of three is no such number.
+test_expect_success '--decimal-comma reads amounts, percentages and prices written 1.234,56' '
+	printf "Deal Name;Amount;Probability\nBig;1.234,56 EUR;0,25\nSmall;19,9 EUR;40\nSwiss;1 234,5 CHF;10\nOdd;1.23,4 EUR;5\n" >dc.csv &&
+	expect_exit 3 crm-import deals --db dc.db -d ";" dc.csv 2>err &&
+	grep -q "dc.csv:2: amount: invalid amount .1.234,56 EUR. (--decimal-comma reads amounts written 1.234,56)" err &&
+	expect_exit 3 crm-import deals --db dc.db -d ";" --decimal-comma dc.csv 2>err &&
+	grep -q "dc.csv:5: amount: invalid amount .1.23,4 EUR." err &&
+	crm-deal list --db dc.db -f title,amount,probability -H >out &&
+	printf "Big\t1234.56 EUR\t25\nSmall\t19.90 EUR\t40\nSwiss\t1234.50 CHF\t10\n" >expect &&
+	test_cmp expect out &&
+	printf "Order Number,Billing Email,Order Currency,Item SKU,Quantity,Item Cost\n7,dc@example.org,EUR,A,2,\"9,95\"\n" >dco.csv &&
+	crm-import purchases --db dc.db -q --decimal-comma dco.csv &&
+	crm-purchase list --db dc.db -f order_ref,total -H >out &&
+	printf "7\t19.90 EUR\n" >expect && test_cmp expect out
+'
 test_done
