@@ -223,6 +223,7 @@ static int restore_fields(crm_db *db, const struct crm_entity *e, int64_t id, js
 
 	if ((rc = crm_record_new(&r, e)))
 		return rc;
+	crm_record_restoring(r);
 	json_object_foreach(changes, field, v) {
 		const char *old = json_string_value(json_array_get(v, 0));
 		if ((rc = crm_record_set(r, field, old ? old : "")))

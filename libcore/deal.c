@@ -367,11 +367,18 @@ static int settle_closed(struct deal *d, const struct was *w, int closed,
 
 /* Settles the outcome, the probability and when the deal entered its
  * stage; *entered receives the time the new state began. */
+/* Whether the deal is new or in another pipeline, stage or status now. */
+static int moved_p(const struct deal *d, const struct was *w)
+{
+	return !w->found || strcmp(w->pipeline, d->pipeline) || strcmp(w->stage, d->stage) ||
+	       strcmp(w->status, d->status);
+}
+
 static int settle(crm_db *db, struct deal *d, const struct was *w, const crm_record *r,
                   const struct crm_pipeline *p, char entered[CRM_TIME_LEN])
 {
 	const struct crm_stage *st;
-	int closed = strcmp(d->status, "open") != 0, moved;
+	int closed = strcmp(d->status, "open") != 0;
 	int rc = settle_reason(db, d);
 
 	crm_db_now(db, entered);
@@ -383,15 +390,15 @@ static int settle(crm_db *db, struct deal *d, const struct was *w, const crm_rec
 	if (!closed && !w->found && d->created && strcmp(d->created, entered) < 0)
 		snprintf(entered, CRM_TIME_LEN, "%s", d->created);
 	/* A probability given makes it manual, unless the source is given too
-	 * (as in the toolkit's own output, imported back). */
-	if (crm_record_has(r, "probability") && !crm_record_has(r, "probability_source"))
+	 * (as in the toolkit's own output, imported back) or it is put back
+	 * (an undo, whose source, unchanged, is not among the changes). */
+	if (crm_record_has(r, "probability") && !crm_record_has(r, "probability_source") &&
+	    !crm_record_is_restoring(r))
 		rc = put(&d->source, crm_record_value(r, "probability") ? "manual" : "stage");
 	/* A stage the configuration no longer names keeps its probability. */
 	if (!rc && !strcmp(d->source, "stage") && p && (st = crm_pipeline_stage(p, d->stage)))
 		d->probability = st->probability;
-	moved = !w->found || strcmp(w->pipeline, d->pipeline) || strcmp(w->stage, d->stage) ||
-	        strcmp(w->status, d->status);
-	if (!rc && moved)
+	if (!rc && moved_p(d, w))
 		rc = put(&d->stage_at, entered);
 	return rc;
 }
@@ -447,6 +454,48 @@ static int record_history(crm_db *db, int64_t id, const char *entered)
 	return crm_stmt_done(st);
 }
 
+/* An undo putting back what an import's update changed: the history row
+ * the update opened goes and the one it closed is open again, when that
+ * one's state is the deal's again; a move undone puts stage_at back to
+ * when the deal entered that stage.  *done says whether it did (else
+ * the history goes on as for any change). */
+static int unwind_history(crm_db *db, int64_t id, int moved, int *done)
+{
+	crm_stmt *st;
+	int64_t open = 0, before = 0;
+	int rc = crm_db_stmt(db, &st, "SELECT l.id, p.id FROM deal_history l JOIN deal_history p"
+	                     " ON p.id = (SELECT max(id) FROM deal_history WHERE deal_id = ?1"
+	                     " AND id < l.id) WHERE l.deal_id = ?1 AND l.left_at IS NULL"
+	                     " AND p.left_at = l.entered_at AND " STATE_SQL("p.")
+	                     " = (SELECT " STATE_SQL("d.") " FROM deals d WHERE d.id = ?1)");
+
+	*done = 0;
+	if (rc)
+		return rc;
+	crm_stmt_bind_int(st, 1, id);
+	if ((rc = crm_stmt_step(st)) == CRM_ROW)
+		open = crm_stmt_int(st, 0), before = crm_stmt_int(st, 1);
+	crm_stmt_reset(st);
+	if (rc < 0 || !open)
+		return rc < 0 ? rc : CRM_OK;
+	if ((rc = crm_db_exec_id(db, "DELETE FROM deal_history WHERE id = ?1", open)) ||
+	    (rc = crm_db_exec_id(db, "UPDATE deal_history SET left_at = NULL WHERE id = ?1", before)))
+		return rc;
+	*done = 1;
+	/* The first row of the stretch in this pipeline, stage and status. */
+	if (!moved || (rc = crm_db_stmt(db, &st, "UPDATE deals SET stage_at = (SELECT"
+	                                " min(h.entered_at) FROM deal_history h, deal_history p"
+	                                " WHERE p.id = ?2 AND h.deal_id = ?1 AND h.id <= p.id"
+	                                " AND h.id > coalesce((SELECT max(x.id) FROM deal_history x"
+	                                " WHERE x.deal_id = ?1 AND x.id < p.id AND (x.pipeline,"
+	                                " x.stage, x.status) IS NOT (p.pipeline, p.stage, p.status)),"
+	                                " 0)) WHERE id = ?1")))
+		return rc;
+	crm_stmt_bind_int(st, 1, id);
+	crm_stmt_bind_int(st, 2, before);
+	return crm_stmt_done(st);
+}
+
 static int deal_after_write(crm_db *db, int64_t id, const crm_record *r,
                             int adding)
 {
@@ -454,9 +503,8 @@ static int deal_after_write(crm_db *db, int64_t id, const crm_record *r,
 	struct was w = { 0 };
 	const struct crm_pipeline *p = NULL;
 	char entered[CRM_TIME_LEN];
-	int rc = load(db, id, &d, &w);
+	int rc = load(db, id, &d, &w), unwound = 0;
 
-	(void)adding;
 	if (!rc && (!d.status || !d.source))
 		rc = crm_error_nomem();
 	if (!rc)
@@ -465,7 +513,9 @@ static int deal_after_write(crm_db *db, int64_t id, const crm_record *r,
 		rc = settle(db, &d, &w, r, p, entered);
 	if (!rc)
 		rc = store(db, id, &d);
-	if (!rc)
+	if (!rc && !adding && crm_record_is_restoring(r))
+		rc = unwind_history(db, id, moved_p(&d, &w), &unwound);
+	if (!rc && !unwound)
 		rc = record_history(db, id, entered);
 	if (!rc)
 		rc = crm_deal_reindex(db, "id = ?1", id);

@@ -537,6 +537,13 @@ const char *crm_ready_normal(const struct crm_ready *rd, const char *region);
  * written or freed. */
 void crm_record_ready(crm_record *r, const struct crm_ready *ready, size_t n);
 
+/* Marks r as putting back the values an import's update changed (its
+ * undo): the entity's rules then restore what followed from the change
+ * (a deal's history, a ticket's status log) rather than take the values
+ * for a change of their own. */
+void crm_record_restoring(crm_record *r);
+int crm_record_is_restoring(const crm_record *r);
+
 /* Tells the write of new record r that no live record of its entity has
  * norm as unique field d's stored form: its caller has just looked (an
  * import matching on d), and the write need not look again.  norm is

@@ -34,7 +34,18 @@ struct crm_record {
 	/* crm_record_set_origin: when another system made the record */
 	struct origin { const struct crm_fielddef *def; char *when; } origin[ORIGINS];
 	size_t norigin;
+	int restoring; /* crm_record_restoring */
 };
+
+void crm_record_restoring(crm_record *r)
+{
+	r->restoring = 1;
+}
+
+int crm_record_is_restoring(const crm_record *r)
+{
+	return r->restoring;
+}
 
 void crm_record_ready(crm_record *r, const struct crm_ready *ready, size_t n)
 {

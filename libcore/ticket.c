@@ -191,6 +191,14 @@ static int ticket_after_write(crm_db *db, int64_t id, const crm_record *r,
 		                    " THEN coalesce(solved_at, crm_now()) END,"
 		                    " closed_at = CASE WHEN status = 'closed'"
 		                    " THEN coalesce(closed_at, crm_now()) END WHERE id = ?1", id);
+	/* An undo putting a status back takes back the row the change logged,
+	 * when the row before it has the status restored. */
+	if (!rc && !adding && crm_record_is_restoring(r))
+		rc = crm_db_exec_id(db, "DELETE FROM ticket_status WHERE id = (SELECT id FROM"
+		                    " ticket_status WHERE ticket_id = ?1 ORDER BY id DESC LIMIT 1)"
+		                    " AND (SELECT status FROM ticket_status WHERE ticket_id = ?1"
+		                    " ORDER BY id DESC LIMIT 1 OFFSET 1) = (SELECT status FROM tickets"
+		                    " WHERE id = ?1)", id);
 	/* The status log the SLA clocks read: a row when the status changed.
 	 * A new ticket's starts at its creation; one an import brings solved
 	 * or closed (created, solved and closed in the past) was open until

@@ -330,4 +330,22 @@ test_expect_success '--decimal-comma reads amounts, percentages and prices writt
 	crm-purchase list --db dc.db -f order_ref,total -H >out &&
 	printf "7\t19.90 EUR\n" >expect && test_cmp expect out
 '
+# An undo puts a deal back as it was, not as a change of its own: its
+# probability still follows its stage, its stage_at is when it entered
+# the stage, and its history is what it was (a move undone leaves none).
+test_expect_success 'undo of an update that moved a deal and won another restores both' '
+	export CRM_DB="$SCRATCH/undo-deals.db" &&
+	CRM_NOW=2026-11-01T10:00:00Z crm-deal add -q --title Fleet --amount "100 EUR" >/dev/null &&
+	CRM_NOW=2026-11-01T10:00:00Z crm-deal add -q --title Parts --amount "50 EUR" >/dev/null &&
+	CRM_NOW=2026-11-02T10:00:00Z crm-deal move -q 2 proposal &&
+	q="SELECT id, stage, status, probability, probability_source, stage_at, closed_at, amount FROM deals;
+	   SELECT * FROM deal_history ORDER BY id" &&
+	sqlite3 "$CRM_DB" "$q" >before &&
+	printf "id,title,stage,amount,status\n1,Fleet,proposal,120 EUR,open\n2,Parts,proposal,50 EUR,won\n" >upd.csv &&
+	CRM_NOW=2026-11-05T10:00:00Z crm-import deals --on-conflict update upd.csv 2>err &&
+	grep -q "updated 2" err &&
+	batch=$(sed -n "s/.*batch \([0-9]*\)$/\1/p" err) &&
+	CRM_NOW=2026-11-06T10:00:00Z crm-import undo "$batch" 2>err && grep -q "restored 2" err &&
+	sqlite3 "$CRM_DB" "$q" >after && test_cmp before after
+'
 test_done

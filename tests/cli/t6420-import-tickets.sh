@@ -168,6 +168,19 @@ test_expect_success 'an update solving a ticket before its stored creation is re
 	grep -q "zsync3.csv:2: solved_at: .2026-11-02 08:00. is earlier than the ticket.s creation (2026-11-02T09:00:00Z)" err &&
 	snapshot after && test_cmp before after
 '
+test_expect_success 'undo of an update that solved a ticket leaves its status log as it was' '
+	export CRM_DB="$SCRATCH/undo-tickets.db" &&
+	printf "Id,Requester email,Subject,Status,Created at\n801,u@example.org,Undo,Open,2026-11-02 09:00\n" >u1.csv &&
+	printf "Id,Requester email,Subject,Status,Solved at\n801,u@example.org,Undo,Solved,2026-11-03 15:00\n" >u2.csv &&
+	CRM_NOW=2026-11-04T10:00:00Z crm-import tickets -q --map zsync.yaml --key custom.zendesk_id u1.csv &&
+	q="SELECT id, status, solved_at, closed_at FROM tickets; SELECT * FROM ticket_status ORDER BY id" &&
+	sqlite3 "$CRM_DB" "$q" >before &&
+	CRM_NOW=2026-11-04T11:00:00Z crm-import tickets --map zsync.yaml --key custom.zendesk_id \
+		--on-conflict update u2.csv 2>err &&
+	batch=$(sed -n "s/.*batch \([0-9]*\)$/\1/p" err) &&
+	CRM_NOW=2026-11-04T12:00:00Z crm-import undo "$batch" 2>/dev/null &&
+	sqlite3 "$CRM_DB" "$q" >after && test_cmp before after
+'
 test_expect_success 'undo takes the batch back, tickets and the people it made' '
 	printf "Subject,Requester,Requester email\nTemp,Tom Tee,tom@example.org\n" >undo.csv &&
 	crm-import tickets undo.csv 2>err &&
