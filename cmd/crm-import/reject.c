@@ -123,7 +123,14 @@ static ssize_t recode_write(void *cookie, const char *buf, size_t size)
 static int recode_close(void *cookie)
 {
 	struct recode *rc = cookie;
-	int bad = ferror(rc->to) | fclose(rc->to);
+	char out[64], *o = out;
+	size_t room = sizeof out;
+	int bad;
+
+	/* A character set with shift states (ISO-2022-JP) ends in its first. */
+	if (iconv(rc->cd, NULL, NULL, &o, &room) != (size_t)-1)
+		fwrite(out, 1, (size_t)(o - out), rc->to);
+	bad = ferror(rc->to) | fclose(rc->to);
 
 	iconv_close(rc->cd);
 	free(rc);
