@@ -257,6 +257,31 @@ static int remove_note(crm_db *db, const struct crm_entity *e, int64_t id, json_
 	return rc;
 }
 
+/* Puts back the consent an import's "consent" entry changed: the old
+ * status (none: the entry goes), with its time and source. */
+static int restore_consent(crm_db *db, int64_t id, json_t *changes)
+{
+	const char *key, *at = json_string_value(json_array_get(json_object_get(changes, "at"), 0));
+	const char *source = json_string_value(json_array_get(json_object_get(changes, "source"), 0));
+	json_t *v;
+	char *j;
+	int rc = CRM_OK;
+
+	json_object_foreach(changes, key, v) {
+		if (strncmp(key, "consent.", 8))
+			continue;
+		rc = crm_contact_consent_restore(db, id, key + 8, json_string_value(json_array_get(v, 0)),
+		                                 at, source);
+		break;
+	}
+	if (!rc) {
+		j = json_dumps(changes, JSON_COMPACT);
+		rc = j ? crm_audit_add(db, "contact", id, "undo", j) : crm_error_nomem();
+		free(j);
+	}
+	return rc;
+}
+
 /* Reverses one audit entry of the batch.  A record deleted or erased
  * since is left as it is: there is nothing to restore, or nothing may be. */
 static int reverse(crm_db *db, const struct crm_entity *e, int64_t id, const char *action,
@@ -283,6 +308,9 @@ static int reverse(crm_db *db, const struct crm_entity *e, int64_t id, const cha
 		rc = crm_entity_tags_set(db, e, id, old, &changed);
 	} else if (!strcmp(action, "note")) {
 		rc = remove_note(db, e, id, changes);
+	} else if (!strcmp(action, "consent")) {
+		rc = restore_consent(db, id, changes);
+		*restored += !rc;
 	}
 	return rc;
 }
@@ -393,7 +421,7 @@ static int unindex_removed(crm_db *db, const struct crm_entity *e, int64_t batch
 /* The condition that audit entry t (of batch ?1) is a tag or note entry
  * of a record the batch created: the record goes, and its tags and notes
  * with it, so there is nothing of its own to reverse. */
-#define OF_CREATED(t) "(" t ".action IN ('tag', 'note') AND EXISTS (SELECT 1 FROM audit a" \
+#define OF_CREATED(t) "(" t ".action IN ('tag', 'note', 'consent') AND EXISTS (SELECT 1 FROM audit a" \
 	" WHERE a.entity = " t ".entity AND a.entity_id = " t ".entity_id AND +a.batch = ?1" \
 	" AND a.action = 'add'))"
 

@@ -73,6 +73,108 @@ int crm_contact_consent_set(crm_db *db, int64_t id, const char *channel,
 	return rc;
 }
 
+int crm_contact_channel_p(const char *channel)
+{
+	return one_of(channels, channel);
+}
+
+/* Writes person id's consent on channel: status at time at, from source;
+ * a NULL status removes it. */
+static int consent_put(crm_db *db, int64_t id, const char *channel, const char *status,
+                       const char *at, const char *source)
+{
+	crm_stmt *st;
+	int rc = crm_db_stmt(db, &st, status ? "INSERT OR REPLACE INTO consents(contact_id,"
+	                     " channel, status, source, at) VALUES (?1, ?2, ?3, ?4, ?5)"
+	                     : "DELETE FROM consents WHERE contact_id = ?1 AND channel = ?2");
+
+	if (rc)
+		return rc;
+	crm_stmt_bind_int(st, 1, id);
+	crm_stmt_bind_text(st, 2, channel);
+	if (status) {
+		crm_stmt_bind_text(st, 3, status);
+		crm_stmt_bind_text(st, 4, source);
+		crm_stmt_bind_text(st, 5, at);
+	}
+	return crm_stmt_done(st);
+}
+
+/* The audit entry of a consent changed from old (status, at, source; each
+ * may be NULL) to new: enough to put the old back. */
+static int consent_audit(crm_db *db, int64_t id, const char *channel, const char *const old[3],
+                         const char *const new[3])
+{
+	static const char *const keys[3] = { NULL, "at", "source" };
+	json_t *o = json_object();
+	char name[64], *text = NULL;
+	int rc;
+
+	snprintf(name, sizeof name, "consent.%s", channel);
+	for (int i = 0; o && i < 3; i++)
+		json_object_set_new(o, i ? keys[i] : name,
+		                    json_pack("[s?s?]", old[i], new[i]));
+	if (!o || !(text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER)))
+		rc = crm_error_nomem();
+	else
+		rc = crm_audit_add(db, "contact", id, "consent", text);
+	free(text);
+	json_decref(o);
+	return rc;
+}
+
+int crm_contact_consent_import(crm_db *db, int64_t id, const char *channel, const char *status,
+                               const char *at, const char *source, int *changed)
+{
+	crm_stmt *st;
+	char now[CRM_TIME_LEN], *old[3] = { NULL, NULL, NULL };
+	const char *new[3] = { status, at, source };
+	int rc = crm_db_stmt(db, &st, "SELECT status, at, source FROM consents"
+	                     " WHERE contact_id = ?1 AND channel = ?2");
+
+	*changed = 0;
+	if (rc)
+		return rc;
+	crm_stmt_bind_int(st, 1, id);
+	crm_stmt_bind_text(st, 2, channel);
+	if ((rc = crm_stmt_step(st)) == CRM_ROW)
+		for (int i = 0; i < 3; i++)
+			if (crm_stmt_text(st, i) && !(old[i] = strdup(crm_stmt_text(st, i))))
+				rc = crm_error_nomem();
+	crm_stmt_reset(st);
+	if (rc < 0)
+		goto out;
+	rc = CRM_OK;
+	/* Consent is evidence: what was recorded stays unless the import's is
+	 * news, and a grant of no known time does not undo a refusal. */
+	if (old[0] && (!strcmp(old[0], status) ||
+	               (at ? strcmp(at, old[1]) <= 0 : !strcmp(status, "granted"))))
+		goto out;
+	if (!at) {
+		crm_db_now(db, now);
+		new[1] = at = now;
+	}
+	if (!(rc = consent_put(db, id, channel, status, at, source)) &&
+	    !(rc = consent_audit(db, id, channel, (const char *const *)old, new)))
+		*changed = 1;
+out:
+	for (int i = 0; i < 3; i++)
+		free(old[i]);
+	return rc;
+}
+
+int crm_contact_consent_restore(crm_db *db, int64_t id, const char *channel, const char *status,
+                                const char *at, const char *source)
+{
+	char now[CRM_TIME_LEN];
+
+	if (status && !at) {
+		crm_db_now(db, now);
+		at = now;
+	}
+	return consent_put(db, id, channel, status, at, source);
+}
+
 int crm_contact_consent_list(crm_db *db, int64_t id,
                              int (*fn)(void *arg, const char *const *vals), void *arg)
 {

@@ -51,6 +51,7 @@ struct column {
 };
 
 #define MADE 2 /* kinds of records an import makes for references */
+#define CONSENTS 5 /* channels of consent a row may give */
 #define MAX_BESIDE 8 /* columns a header keeps beside others */
 
 /* The values of one row, by field index; pointers borrow from the row or
@@ -73,6 +74,10 @@ struct rowstate {
 	struct crm_ready *ready; /* columns made ahead (crm_import_ahead), one a field */
 	size_t nready;
 	int utf8;                /* the reading thread found the row all UTF-8 */
+	/* A person's consent the row gives, by channel: the status, when
+	 * (NULL: not said) and the column that said it. */
+	struct row_consent { const char *channel, *status, *at, *column; } consent[CONSENTS];
+	size_t nconsent;
 };
 
 /* A set of record ids as a bitmap: ids are dense from 1, so a million
@@ -732,6 +737,7 @@ static void rowstate_clear(struct rowstate *rs, size_t nfields)
 	memset(rs->made, 0, sizeof rs->made);
 	rs->nready = 0;
 	rs->utf8 = 0;
+	rs->nconsent = 0;
 	crm_buf_clear(&rs->note);
 	crm_buf_clear(&rs->refs);
 }
@@ -1061,6 +1067,66 @@ static int take_field(crm_import *imp, crm_record *r, const struct column *c, co
 	return CRM_OK;
 }
 
+/* Reads a consent column's value v (take_consent): a word, or a time,
+ * which means given then, or withdrawn then for a column of withdrawals;
+ * *status NULL for a value that says nothing (no, in such a column). */
+static int consent_value(crm_import *imp, const struct column *c, const char *v,
+                         const char **status, const char **at)
+{
+	static const char *const words[][2] = {
+		{ "granted", "granted" }, { "denied", "denied" }, { "withdrawn", "withdrawn" },
+		{ "yes", "granted" }, { "y", "granted" }, { "true", "granted" }, { "1", "granted" },
+		{ "no", "denied" }, { "n", "denied" }, { "false", "denied" }, { "0", "denied" },
+		{ "subscribed", "granted" }, { "unsubscribed", "withdrawn" },
+	};
+	int withdrawal = c->t.kind == CRM_TO_WITHDRAWN;
+	char when[CRM_TIME_LEN];
+	int64_t t;
+
+	*status = *at = NULL;
+	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+		if (!strcasecmp(v, words[i][0])) {
+			if (!withdrawal)
+				*status = words[i][1];
+			else if (!strcmp(words[i][1], "granted"))
+				*status = "withdrawn";
+			return CRM_OK;
+		}
+	if (crm_time_parse_epoch(&t, v, imp->db->now))
+		return crm_error_set(CRM_EDATA, "consent.%s: '%s' is not %s or a time", c->t.name, v,
+		                     withdrawal ? "yes, no" : "granted, denied, withdrawn, yes, no");
+	if (t > imp->db->now)
+		return crm_error_set(CRM_EDATA, "consent.%s: '%s' is later than now", c->t.name, v);
+	crm_time_format(when, t);
+	*status = withdrawal ? "withdrawn" : "granted";
+	*at = own(&imp->rs, strdup(when));
+	return *at ? CRM_OK : crm_error_nomem();
+}
+
+/* Takes a column of consent on a channel: a later column of the same
+ * channel says more (Mailchimp's CONFIRM_TIME after its OPTIN_TIME). */
+static int take_consent(crm_import *imp, const struct column *c, const char *v,
+                        struct crm_import_result *res)
+{
+	struct rowstate *rs = &imp->rs;
+	const char *status, *at;
+	size_t i = 0;
+
+	if (is_blank(v))
+		return CRM_OK;
+	if (consent_value(imp, c, v, &status, &at))
+		return crm_error_code() == CRM_EDATA ? reject_error(imp, res) : crm_error_code();
+	if (!status)
+		return CRM_OK;
+	while (i < rs->nconsent && strcmp(rs->consent[i].channel, c->t.name))
+		i++;
+	if (i == CONSENTS)
+		return CRM_OK; /* no more channels than that */
+	rs->nconsent += i == rs->nconsent;
+	rs->consent[i] = (struct row_consent){ c->t.name, status, at, c->name };
+	return CRM_OK;
+}
+
 static int take_column(crm_import *imp, crm_record *r, const char *name, const char *v,
                        struct crm_import_result *res)
 {
@@ -1099,6 +1165,9 @@ static int take_column(crm_import *imp, crm_record *r, const char *name, const c
 		return CRM_OK;
 	case CRM_TO_MORE:
 		return is_blank(v) ? CRM_OK : keep_more(r, c->t.name, v);
+	case CRM_TO_CONSENT:
+	case CRM_TO_WITHDRAWN:
+		return take_consent(imp, c, v, res);
 	case CRM_TO_LINE:
 		for (size_t k = 0; k < CRM_LINE_PARTS; k++)
 			if (!strcmp(crm_line_parts[k], c->t.name) && !is_blank(v)) {
@@ -1716,6 +1785,16 @@ static int write_extras(crm_import *imp, int64_t id, int adding, int *changed)
 	const crm_import_map *m = imp->o.map;
 	enum crm_phase was = crm_phase_enter(imp->db, CRM_PHASE_EXTRAS);
 	int rc = CRM_OK, c = 0;
+
+	for (size_t i = 0; i < imp->rs.nconsent && !rc; i++) {
+		const struct row_consent *k = &imp->rs.consent[i];
+		char source[256];
+
+		snprintf(source, sizeof source, "import of %s (%s)",
+		         imp->o.source ? imp->o.source : "-", k->column);
+		rc = crm_contact_consent_import(imp->db, id, k->channel, k->status, k->at, source, &c);
+		*changed |= c;
+	}
 
 	if (imp->rs.has_tags && imp->e->tag_table)
 		rc = (adding ? crm_entity_tags_fresh : crm_entity_tags_set)(imp->db, imp->e, id,

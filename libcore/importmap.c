@@ -72,6 +72,12 @@ static int parse_target(const struct maploader *ld, const yaml_node_t *node, con
 		return *k = CRM_TO_NOTE, CRM_OK;
 	if (!strcmp(text, "currency") && crm_entity_has_money(e))
 		return *k = CRM_TO_CURRENCY, CRM_OK;
+	if (e == &crm_contact_entity && !strncmp(text, "consent.", 8)) {
+		if (!crm_contact_channel_p(text + 8))
+			return crm_ydoc_fail(ld->yd, node->start_mark, "unknown channel '%s' (expected"
+			                     " email, phone, sms, post or chat)", text + 8);
+		return *k = CRM_TO_CONSENT, CRM_OK;
+	}
 	if (!strncmp(text, "custom.", 7)) {
 		crm_record *r;
 		int rc = crm_record_new(&r, e);
@@ -124,7 +130,8 @@ static int load_column(const struct maploader *ld, const char *column, const yam
 	if (fmt && (!f || !crm_field_dated(f)))
 		return crm_ydoc_fail(ld->yd, dnode->start_mark, "date_format needs a date or time"
 		                     " field, not '%s'", text);
-	return add_column(ld->m, column, k, k == CRM_TO_CUSTOM ? text + 7 : text, fmt);
+	return add_column(ld->m, column, k, k == CRM_TO_CUSTOM ? text + 7
+	                                    : k == CRM_TO_CONSENT ? text + 8 : text, fmt);
 }
 
 static int load_columns(const struct maploader *ld, const yaml_node_t *map)

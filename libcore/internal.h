@@ -602,6 +602,24 @@ struct crm_value_synonym {
 };
 
 extern const struct crm_entity crm_contact_entity;
+
+/* Whether channel is one consent is kept for (email, phone, sms, post,
+ * chat). */
+int crm_contact_channel_p(const char *channel);
+
+/* Records what an import says of person id's consent on channel: status
+ * at time at (NULL: now), from source.  A stored consent stays when it
+ * says the same, or is as recent as at or more; a grant without a time
+ * never replaces a refusal or a withdrawal.  The audit entry keeps the
+ * time and source replaced for an undo (crm_contact_consent_restore).
+ * *changed says whether it wrote. */
+int crm_contact_consent_import(crm_db *db, int64_t id, const char *channel, const char *status,
+                               const char *at, const char *source, int *changed);
+
+/* Puts person id's consent on channel back as it was: status (NULL: none
+ * recorded) at time at, from source. */
+int crm_contact_consent_restore(crm_db *db, int64_t id, const char *channel, const char *status,
+                                const char *at, const char *source);
 extern const struct crm_entity crm_company_entity;
 
 

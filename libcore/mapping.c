@@ -43,12 +43,17 @@ static void target(struct crm_target *t, const char *field, const char *column)
 		t->kind = CRM_TO_LINE;
 	else if (!strncmp(field, "@more_", 6))
 		t->kind = CRM_TO_MORE;
+	else if (!strncmp(field, "@consent_", 9))
+		t->kind = CRM_TO_CONSENT;
+	else if (!strncmp(field, "@withdrawn_", 11))
+		t->kind = CRM_TO_WITHDRAWN;
 	else if (!strncmp(field, "custom.", 7))
 		t->kind = CRM_TO_CUSTOM;
 	else
 		t->kind = CRM_TO_FIELD;
 	t->name = t->kind == CRM_TO_FIELD ? field
 	        : t->kind == CRM_TO_LINE || t->kind == CRM_TO_MORE ? field + 6
+	        : t->kind == CRM_TO_CONSENT ? field + 9 : t->kind == CRM_TO_WITHDRAWN ? field + 11
 	        : t->kind == CRM_TO_CUSTOM ? field + 7 : column;
 }
 

@@ -189,6 +189,17 @@ static const struct crm_synonym contact_synonyms[] = {
 	{ "workphone", "phone" }, { "phone1value", "phone" }, { "primaryphone", "phone" },
 	{ "phone2value", "@more_phone" }, { "phone3value", "@more_phone" },
 	{ "phone4value", "@more_phone" }, { "phone2", "@more_phone" },
+	/* Consent, as the toolkit names it (consent.email), as shops ask for
+	 * it (Shopify's Accepts Email Marketing) and as Mailchimp's exports
+	 * date it: confirmed (double opt-in), else opted in; unsubscribed. */
+	{ "consentemail", "@consent_email" }, { "consentphone", "@consent_phone" },
+	{ "consentsms", "@consent_sms" }, { "consentpost", "@consent_post" },
+	{ "consentchat", "@consent_chat" }, { "emailconsent", "@consent_email" },
+	{ "smsconsent", "@consent_sms" }, { "emailoptin", "@consent_email" },
+	{ "acceptsemailmarketing", "@consent_email" },
+	{ "acceptssmsmarketing", "@consent_sms" },
+	{ "optintime", "@consent_email" }, { "confirmtime", "@consent_email" },
+	{ "unsubtime", "@withdrawn_email" }, { "emailoptout", "@withdrawn_email" },
 	{ "companyname", "company" }, { "organization", "company" },
 	{ "organisation", "company" }, { "organizationname", "company" },
 	{ "organization1name", "company" }, { "accountname", "company" },

@@ -23,9 +23,14 @@ enum crm_target_kind {
 	CRM_TO_IGNORE,  /* bookkeeping of the toolkit's own output (created_at ...) */
 	CRM_TO_LINE,    /* a part of the row's line item (name: sku, name, category,
 	                 * quantity or price), for entities with lines */
-	CRM_TO_MORE     /* another value of field name, kept as the next custom
+	CRM_TO_MORE,    /* another value of field name, kept as the next custom
 	                 * field name2, name3 ... the record has not got (Google's
 	                 * "E-mail 2 - Value", Outlook's "E-mail 2 Address") */
+	CRM_TO_CONSENT, /* a person's consent on channel name: granted, denied,
+	                 * withdrawn, yes or no, or the time it was given
+	                 * (Mailchimp's CONFIRM_TIME) */
+	CRM_TO_WITHDRAWN /* the time consent on channel name was withdrawn
+	                 * (Mailchimp's UNSUB_TIME), or yes */
 };
 
 struct crm_target {

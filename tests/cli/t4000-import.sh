@@ -802,6 +802,47 @@ test_expect_success 'Mailchimp: a birthday without a year is kept, not a reason 
 	grep -q "birth_date: invalid date .14/14/2020." err &&
 	grep -q "birth_date: invalid date .13/45." err && grep -q "rejected 2" err
 '
+# Consent comes with the people: Mailchimp dates it (confirmed, else opted
+# in; unsubscribed), Shopify asks Accepts Email Marketing, a mapping file
+# names any column consent.CHANNEL.  What was recorded stays unless the
+# import's is news: an old opt-in never overrides a later withdrawal.
+test_expect_success 'consent: Mailchimp'"'"'s times, a later withdrawal kept, undo puts it back' '
+	export CRM_DB="$SCRATCH/consent.db" &&
+	printf "Email Address,First Name,OPTIN_TIME,OPTIN_IP,CONFIRM_TIME,CONFIRM_IP\n" >sub.csv &&
+	printf "jana@mc.example,Jana,2025-03-01 10:00:00,,2025-03-01 10:05:00,198.51.100.7\n" >>sub.csv &&
+	printf "ola@mc.example,Ola,2025-04-01 09:00:00,,,\n" >>sub.csv &&
+	printf "Email Address,First Name,UNSUB_TIME,UNSUB_REASON\nola@mc.example,Ola,2026-02-01 12:00:00,No longer interested\n" >unsub.csv &&
+	crm-import contacts -q --ignore-unknown sub.csv &&
+	crm-contact consent show 1 -H >out &&
+	printf "email\tgranted\timport of sub.csv (CONFIRM_TIME)\t2025-03-01T10:05:00Z\n" >expect && test_cmp expect out &&
+	crm-import contacts --ignore-unknown --on-conflict update unsub.csv 2>err && grep -q "updated 1" err &&
+	batch=$(sed -n "s/.*batch \([0-9]*\)$/\1/p" err) &&
+	crm-import contacts --ignore-unknown --on-conflict update sub.csv 2>err &&
+	grep -q "unchanged 2, skipped 0, rejected 0; nothing changed" err &&
+	crm-contact consent show 2 -H >out &&
+	printf "email\twithdrawn\timport of unsub.csv (UNSUB_TIME)\t2026-02-01T12:00:00Z\n" >expect && test_cmp expect out &&
+	crm-import undo "$batch" 2>err && grep -q "restored 1" err &&
+	crm-contact consent show 2 -H >out &&
+	printf "email\tgranted\timport of sub.csv (OPTIN_TIME)\t2025-04-01T09:00:00Z\n" >expect && test_cmp expect out
+'
+test_expect_success 'consent: yes and no, a mapped column, and a bad value rejected' '
+	export CRM_DB="$SCRATCH/consent2.db" &&
+	crm-contact add -q --email kept@shop.example >/dev/null &&
+	CRM_NOW=2026-11-01T10:00:00Z crm-contact consent set -q 1 email withdrawn --source "phone call" &&
+	printf "Email,First Name,Accepts Email Marketing,Accepts SMS Marketing,Newsletter\n" >shop.csv &&
+	printf "kept@shop.example,Kim,yes,no,\nnew@shop.example,Nia,yes,,\nbad@shop.example,Bo,maybe,,\n" >>shop.csv &&
+	printf "columns:\n  Newsletter: consent.post\n" >consent.yaml &&
+	expect_exit 3 crm-import contacts --map consent.yaml --on-conflict update shop.csv 2>err &&
+	grep -q "shop.csv:4: consent.email: .maybe. is not granted, denied, withdrawn, yes, no or a time" err &&
+	crm-contact consent show 1 -f channel,status,source -H >out &&
+	printf "email\twithdrawn\tphone call\nsms\tdenied\timport of shop.csv (Accepts SMS Marketing)\n" >expect &&
+	test_cmp expect out &&
+	crm-contact consent show 2 -f channel,status -H >out &&
+	printf "email\tgranted\n" >expect && test_cmp expect out &&
+	printf "columns:\n  Newsletter: consent.pigeon\n" >bad.yaml &&
+	expect_exit 2 crm-import contacts --map bad.yaml shop.csv 2>err &&
+	grep -q "unknown channel .pigeon." err
+'
 # A merge mixes two histories: the small "add" entries of the people it
 # joins keep, from then on, the values each was made with, or the merged
 # person's would read the survivor's and the survivor's be taken back
