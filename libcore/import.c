@@ -700,7 +700,7 @@ static int reject_error(crm_import *imp, struct crm_import_result *res)
 		    strchr(imp->rs.val[field_index(imp, field)], ','))
 			return reject(imp, res, field, "%s (--decimal-comma reads amounts written"
 			              " 1.234,56)", colon + 2);
-		if (f || !strncmp(field, "custom.", 7))
+		if (f || !strncmp(field, "custom.", 7) || !strncmp(field, "consent.", 8))
 			return reject(imp, res, field, "%s", colon + 2);
 	}
 	return reject(imp, res, NULL, "%s", msg);
@@ -1795,8 +1795,7 @@ static int write_extras(crm_import *imp, int64_t id, int adding, int *changed)
 		rc = crm_contact_consent_import(imp->db, id, k->channel, k->status, k->at, source, &c);
 		*changed |= c;
 	}
-
-	if (imp->rs.has_tags && imp->e->tag_table)
+	if (!rc && imp->rs.has_tags && imp->e->tag_table)
 		rc = (adding ? crm_entity_tags_fresh : crm_entity_tags_set)(imp->db, imp->e, id,
 		                                                            imp->rs.tags, &c);
 	*changed |= c;

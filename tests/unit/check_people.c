@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "fixture.h"
+#include "../../libcore/internal.h"
 
 static crm_db *db;
 static const struct crm_entity *contact;
@@ -170,6 +171,49 @@ START_TEST(test_consent_errors)
 }
 END_TEST
 
+/* What an import says of consent replaces what was recorded only when it
+ * is news: a later time, or a refusal of no known time. */
+START_TEST(test_consent_import_keeps_evidence)
+{
+	static struct collect c = { 0, "" };
+	int64_t id = add("Ada", "Lovelace", "ada@example.org");
+	int changed;
+
+	ck_assert_int_eq(crm_contact_consent_import(db, id, "email", "withdrawn",
+	                                            "2026-02-01T12:00:00Z", "a", &changed), CRM_OK);
+	ck_assert_int_eq(changed, 1);
+	/* Older, as old, without a time, the same status: all stay out. */
+	ck_assert_int_eq(crm_contact_consent_import(db, id, "email", "granted",
+	                                            "2025-04-01T09:00:00Z", "b", &changed), CRM_OK);
+	ck_assert_int_eq(changed, 0);
+	ck_assert_int_eq(crm_contact_consent_import(db, id, "email", "granted",
+	                                            "2026-02-01T12:00:00Z", "b", &changed), CRM_OK);
+	ck_assert_int_eq(changed, 0);
+	ck_assert_int_eq(crm_contact_consent_import(db, id, "email", "granted", NULL, "b",
+	                                            &changed), CRM_OK);
+	ck_assert_int_eq(changed, 0);
+	ck_assert_int_eq(crm_contact_consent_import(db, id, "email", "withdrawn",
+	                                            "2026-03-01T12:00:00Z", "b", &changed), CRM_OK);
+	ck_assert_int_eq(changed, 0);
+	/* A grant dated after the withdrawal is news; a refusal of no time
+	 * always is. */
+	ck_assert_int_eq(crm_contact_consent_import(db, id, "email", "granted",
+	                                            "2026-03-01T12:00:00Z", "c", &changed), CRM_OK);
+	ck_assert_int_eq(changed, 1);
+	c.col = 2;
+	ck_assert_int_eq(crm_contact_consent_list(db, id, collect, &c), CRM_OK);
+	ck_assert_str_eq(c.out, "c;");
+	ck_assert_int_eq(crm_contact_consent_import(db, id, "email", "denied", NULL, "d",
+	                                            &changed), CRM_OK);
+	ck_assert_int_eq(changed, 1);
+	/* Put back as it was: no consent at all. */
+	ck_assert_int_eq(crm_contact_consent_restore(db, id, "email", NULL, NULL, NULL), CRM_OK);
+	c.out[0] = '\0';
+	ck_assert_int_eq(crm_contact_consent_list(db, id, collect, &c), CRM_OK);
+	ck_assert_str_eq(c.out, "");
+}
+END_TEST
+
 /* Exports contact id and parses the document. */
 static json_t *export(int64_t id)
 {
@@ -325,6 +369,7 @@ Suite *people_suite(void)
 	tcase_add_test(tc, test_timeline_newest_first);
 	tcase_add_test(tc, test_consent_set_and_list);
 	tcase_add_test(tc, test_consent_errors);
+	tcase_add_test(tc, test_consent_import_keeps_evidence);
 	tcase_add_test(tc, test_export_holds_everything);
 	tcase_add_test(tc, test_erase_leaves_no_trace);
 	tcase_add_test(tc, test_erased_contact_cannot_change);
