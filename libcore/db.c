@@ -348,6 +348,46 @@ static int open_handle(crm_db *db, const char *path, unsigned flags, const crm_c
 	return crm_db_set_actor(db, "crm", NULL);
 }
 
+/* Finalizes the statements db keeps prepared. */
+static void forget_statements(crm_db *db)
+{
+	for (int i = 0; i < CRM_STMT_CACHE; i++) {
+		crm_stmt_finalize(db->cache[i].st);
+		free(db->cache[i].sql);
+		db->cache[i].st = NULL;
+		db->cache[i].sql = NULL;
+	}
+}
+
+/* Swaps db's file for a copy of it in memory (CRM_DB_SCRATCH): a dry run
+ * against an older schema migrates the copy, and the file stays as it
+ * was. */
+static int into_memory(crm_db *db)
+{
+	sqlite3 *mem = NULL;
+	sqlite3_backup *b;
+	int rc = sqlite3_open_v2(":memory:", &mem, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+	                         NULL);
+
+	if (rc == SQLITE_OK && !(b = sqlite3_backup_init(mem, "main", db->h, "main")))
+		rc = sqlite3_errcode(mem);
+	else if (rc == SQLITE_OK) {
+		sqlite3_backup_step(b, -1);
+		rc = sqlite3_backup_finish(b);
+	}
+	if (rc != SQLITE_OK) {
+		rc = crm_error_set(CRM_EIO, "cannot copy '%s' for a dry run: %s", db->path,
+		                   mem ? sqlite3_errmsg(mem) : sqlite3_errstr(rc));
+		sqlite3_close_v2(mem);
+		return rc;
+	}
+	forget_statements(db);
+	sqlite3_close_v2(db->h);
+	db->h = mem;
+	sqlite3_extended_result_codes(db->h, 1);
+	return (rc = set_pragmas(db)) ? rc : crm_db_register_functions(db);
+}
+
 int crm_db_open(crm_db **out, const char *path, unsigned flags, const crm_config *cfg)
 {
 	crm_db *db = calloc(1, sizeof *db);
@@ -363,6 +403,8 @@ int crm_db_open(crm_db **out, const char *path, unsigned flags, const crm_config
 		rc = crm_error_set(CRM_ESCHEMA,
 		                   "database '%s' has schema version %d, newer than this crm understands (%d)",
 		                   path, version, CRM_SCHEMA_VERSION);
+	if (!rc && version < CRM_SCHEMA_VERSION && !db->readonly && (flags & CRM_DB_SCRATCH))
+		rc = into_memory(db);
 	if (!rc && version < CRM_SCHEMA_VERSION && !(flags & CRM_DB_NOMIGRATE)) {
 		if (db->readonly)
 			rc = crm_error_set(CRM_ESCHEMA, "database '%s' needs migrating (schema %d) and is open read-only",
@@ -384,10 +426,7 @@ void crm_db_close(crm_db *db)
 		return;
 	if (db->in_tx)
 		crm_db_rollback(db);
-	for (int i = 0; i < CRM_STMT_CACHE; i++) {
-		crm_stmt_finalize(db->cache[i].st);
-		free(db->cache[i].sql);
-	}
+	forget_statements(db);
 	crm_rates_forget(db);
 	crm_audit_forget(db);
 	crm_audit_reads_free(db);

@@ -23,7 +23,8 @@ enum crm_db_flags {
 	CRM_DB_NOCREATE = 1 << 1,  /* fail with CRM_ENOTFOUND when the file is missing */
 	CRM_DB_NOMIGRATE = 1 << 2, /* leave an older schema as it is */
 	CRM_DB_SCRATCH = 1 << 3    /* when the file is missing, work on an empty
-	                            * database in memory and create nothing */
+	                            * database in memory and create nothing; when
+	                            * its schema is older, on a copy in memory */
 };
 
 /* Stores in *out the database path chosen by the rules of crm(7): explicit

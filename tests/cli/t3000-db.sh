@@ -75,6 +75,17 @@ test_expect_success 'migrating from version 3 indexes names in their fold' '
 	crm-contact list --db v3.db --search karimova -f id -H >out && echo 1 >expect && test_cmp expect out &&
 	crm-db check --db v3.db >/dev/null
 '
+test_expect_success 'a dry run against an older schema migrates a copy, not the file' '
+	rm -f v3dry.db* && sqlite3 v3dry.db <"$TOP/tests/cli/data/schema-v3.sql" &&
+	sqlite3 v3dry.db "pragma journal_mode=wal" >/dev/null &&
+	cksum v3dry.db >before &&
+	printf "email,first_name\nnew@v3.example,New\n" >v3.csv &&
+	crm-import contacts --db v3dry.db -n v3.csv 2>err &&
+	grep -q "created 1, .*dry run, nothing written" err &&
+	crm-contact set --db v3dry.db -n 1 --city Oslo 2>err && grep -q "would have updated 1" err &&
+	cksum v3dry.db >after && test_cmp before after &&
+	test "$(sqlite3 v3dry.db "pragma user_version")" = 3
+'
 # A CHECK of an IN list of more than two words made SQLite build a b-tree
 # of the list for every row written; schema step 14 writes each list as
 # comparisons, in a new file and in one migrated, and they still refuse
