@@ -27,34 +27,33 @@ char *crm_column_key(char *out, size_t size, const char *column)
 	return out;
 }
 
+/* The meaning a table's field names: a field, "@word" for the column
+ * itself (split, note ...), or a prefix before what it names (a line
+ * item's part, a custom key, a channel of consent). */
 static void target(struct crm_target *t, const char *field, const char *column)
 {
-	if (!strcmp(field, "@split"))
-		t->kind = CRM_TO_SPLIT;
-	else if (!strcmp(field, "@part"))
-		t->kind = CRM_TO_PART;
-	else if (!strcmp(field, "@note"))
-		t->kind = CRM_TO_NOTE;
-	else if (!strcmp(field, "@ignore"))
-		t->kind = CRM_TO_IGNORE;
-	else if (!strcmp(field, "@currency"))
-		t->kind = CRM_TO_CURRENCY;
-	else if (!strncmp(field, "@line_", 6))
-		t->kind = CRM_TO_LINE;
-	else if (!strncmp(field, "@more_", 6))
-		t->kind = CRM_TO_MORE;
-	else if (!strncmp(field, "@consent_", 9))
-		t->kind = CRM_TO_CONSENT;
-	else if (!strncmp(field, "@withdrawn_", 11))
-		t->kind = CRM_TO_WITHDRAWN;
-	else if (!strncmp(field, "custom.", 7))
-		t->kind = CRM_TO_CUSTOM;
-	else
-		t->kind = CRM_TO_FIELD;
-	t->name = t->kind == CRM_TO_FIELD ? field
-	        : t->kind == CRM_TO_LINE || t->kind == CRM_TO_MORE ? field + 6
-	        : t->kind == CRM_TO_CONSENT ? field + 9 : t->kind == CRM_TO_WITHDRAWN ? field + 11
-	        : t->kind == CRM_TO_CUSTOM ? field + 7 : column;
+	static const struct { const char *word; enum crm_target_kind kind; } whole[] = {
+		{ "@split", CRM_TO_SPLIT }, { "@part", CRM_TO_PART }, { "@note", CRM_TO_NOTE },
+		{ "@ignore", CRM_TO_IGNORE }, { "@currency", CRM_TO_CURRENCY },
+	}, prefixed[] = {
+		{ "@line_", CRM_TO_LINE }, { "@more_", CRM_TO_MORE }, { "@consent_", CRM_TO_CONSENT },
+		{ "@withdrawn_", CRM_TO_WITHDRAWN }, { "custom.", CRM_TO_CUSTOM },
+	};
+
+	for (size_t i = 0; i < sizeof whole / sizeof whole[0]; i++)
+		if (!strcmp(field, whole[i].word)) {
+			*t = (struct crm_target){ whole[i].kind, column };
+			return;
+		}
+	for (size_t i = 0; i < sizeof prefixed / sizeof prefixed[0]; i++) {
+		size_t n = strlen(prefixed[i].word);
+
+		if (!strncmp(field, prefixed[i].word, n)) {
+			*t = (struct crm_target){ prefixed[i].kind, field + n };
+			return;
+		}
+	}
+	*t = (struct crm_target){ CRM_TO_FIELD, field };
 }
 
 /* A synonym in a table is written in key form, but the words of other
