@@ -687,6 +687,8 @@ static int remove_all(crm_db *db, int64_t batch, const struct added *a, long *re
 
 static int reverse_all(crm_db *db, int64_t batch, long *removed, long *restored)
 {
+	const struct crm_entity *last_e = NULL;
+	int64_t last_id = 0;
 	crm_stmt *st;
 	int rc, step;
 
@@ -702,9 +704,17 @@ static int reverse_all(crm_db *db, int64_t batch, long *removed, long *restored)
 		const struct crm_entity *e = crm_entity_find(crm_stmt_text(st, 0));
 		const char *text = crm_stmt_text(st, 3);
 		json_t *changes = text ? json_loads(text, 0, NULL) : NULL;
+		int64_t id = crm_stmt_int(st, 1);
+		long before = *restored;
+
 		if (e)
-			rc = reverse(db, e, crm_stmt_int(st, 1),
-			             crm_stmt_text(st, 2), changes, removed, restored);
+			rc = reverse(db, e, id, crm_stmt_text(st, 2), changes, removed, restored);
+		/* A record's entries of one row are together: a record whose
+		 * fields and consent were both put back is restored once. */
+		if (*restored > before && e == last_e && id == last_id)
+			*restored = before;
+		else if (*restored > before)
+			last_e = e, last_id = id;
 		json_decref(changes);
 	}
 	if (!rc && step < 0)

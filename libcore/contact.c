@@ -111,9 +111,16 @@ static int consent_audit(crm_db *db, int64_t id, const char *channel, const char
 	int rc;
 
 	snprintf(name, sizeof name, "consent.%s", channel);
-	for (int i = 0; o && i < 3; i++)
-		json_object_set_new(o, i ? keys[i] : name,
-		                    json_pack("[s?s?]", old[i], new[i]));
+	for (int i = 0; o && i < 3; i++) {
+		json_t *pair = json_pack("[s?s?]", old[i], new[i]);
+
+		/* jansson takes only UTF-8: a value it refuses is no entry. */
+		if (!pair || json_object_set_new(o, i ? keys[i] : name, pair)) {
+			json_decref(o);
+			return crm_error_set(CRM_EDATA, "consent.%s: its source is not valid UTF-8",
+			                     channel);
+		}
+	}
 	if (!o || !(text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER)))
 		rc = crm_error_nomem();
 	else

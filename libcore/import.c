@@ -1788,11 +1788,16 @@ static int write_extras(crm_import *imp, int64_t id, int adding, int *changed)
 
 	for (size_t i = 0; i < imp->rs.nconsent && !rc; i++) {
 		const struct row_consent *k = &imp->rs.consent[i];
-		char source[256];
+		const char *file = imp->o.source && crm_utf8_valid_p(imp->o.source,
+		                   strlen(imp->o.source)) ? imp->o.source : "-";
+		crm_buf source = CRM_BUF_INIT;
 
-		snprintf(source, sizeof source, "import of %s (%s)",
-		         imp->o.source ? imp->o.source : "-", k->column);
-		rc = crm_contact_consent_import(imp->db, id, k->channel, k->status, k->at, source, &c);
+		if (crm_buf_printf(&source, "import of %s (%s)", file, k->column))
+			rc = crm_error_nomem();
+		else
+			rc = crm_contact_consent_import(imp->db, id, k->channel, k->status, k->at,
+			                                crm_buf_str(&source), &c);
+		crm_buf_free(&source);
 		*changed |= c;
 	}
 	if (!rc && imp->rs.has_tags && imp->e->tag_table)
@@ -1996,9 +2001,12 @@ static int group_enter(crm_import *imp, const char *key, struct crm_import_resul
 	if (!key)
 		return CRM_OK;
 	res->group_start = 1;
-	if (dropped(imp, key))
+	/* (A row rejected already keeps its own reason.) */
+	if (dropped(imp, key) && res->outcome != CRM_IMPORT_REJECTED)
 		return reject(imp, res, key_name(imp, 0, name, sizeof name), "%s '%s': an earlier"
 		              " row of it was rejected", key_name(imp, 0, name, sizeof name), key);
+	if (dropped(imp, key))
+		return CRM_OK;
 	if (!(imp->group.key = strdup(key)))
 		return crm_error_nomem();
 	imp->group.rows = 0;

@@ -605,7 +605,9 @@ static int insert_row(crm_db *db, const crm_record *r, const struct rowvals *rv,
 	int owner = crm_entity_field_find(r->e, "owner") && !crm_record_has(r, "owner");
 
 	crm_db_now(db, now);
-	if (!(rc = origin_times(db, r, when, &created)))
+	/* Without a creation time given, the record's is unknown (now is only
+	 * when it is written), so there is nothing to compare with. */
+	if (!(rc = origin_times(db, r, when, &created)) && created != now)
 		rc = origins_after_creation(db, r, when, created, 0);
 	if (!rc && !text && !(rc = insert_sql(&sql, r, rv, owner)))
 		text = shape_keep(db, r, SHAPE_INSERT, crm_buf_str(&sql));

@@ -24,7 +24,7 @@ enum crm_target_kind {
 	CRM_TO_LINE,    /* a part of the row's line item (name: sku, name, category,
 	                 * quantity or price), for entities with lines */
 	CRM_TO_MORE,    /* another value of field name, kept as the next custom
-	                 * field name2, name3 ... the record has not got (Google's
+	                 * field name2, name3 ... the row has not filled (Google's
 	                 * "E-mail 2 - Value", Outlook's "E-mail 2 Address") */
 	CRM_TO_CONSENT, /* a person's consent on channel name: granted, denied,
 	                 * withdrawn, yes or no, or the time it was given

@@ -811,7 +811,7 @@ test_expect_success 'consent: Mailchimp'"'"'s times, a later withdrawal kept, un
 	printf "Email Address,First Name,OPTIN_TIME,OPTIN_IP,CONFIRM_TIME,CONFIRM_IP\n" >sub.csv &&
 	printf "jana@mc.example,Jana,2025-03-01 10:00:00,,2025-03-01 10:05:00,198.51.100.7\n" >>sub.csv &&
 	printf "ola@mc.example,Ola,2025-04-01 09:00:00,,,\n" >>sub.csv &&
-	printf "Email Address,First Name,UNSUB_TIME,UNSUB_REASON\nola@mc.example,Ola,2026-02-01 12:00:00,No longer interested\n" >unsub.csv &&
+	printf "Email Address,Last Name,UNSUB_TIME,UNSUB_REASON\nola@mc.example,Nordmann,2026-02-01 12:00:00,No longer interested\n" >unsub.csv &&
 	crm-import contacts -q --ignore-unknown sub.csv &&
 	crm-contact consent show 1 -H >out &&
 	printf "email\tgranted\timport of sub.csv (CONFIRM_TIME)\t2025-03-01T10:05:00Z\n" >expect && test_cmp expect out &&

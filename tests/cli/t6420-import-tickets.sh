@@ -161,6 +161,12 @@ test_expect_success 'a ticket solved or closed before it was made is rejected, b
 		printf "701\t2026-11-03T09:00:00Z\n" >expect && test_cmp expect out || return 1
 	done
 '
+test_expect_success 'a ticket solved in the past with no creation time given still comes in' '
+	printf "Requester email,Subject,Status,Solved at\nnc@example.org,No created,Solved,2026-10-01 10:00\n" >nocreated.csv &&
+	crm-import tickets --db nocreated.db -q nocreated.csv &&
+	crm-ticket list --db nocreated.db -f status,solved_at -H >out &&
+	printf "solved\t2026-10-01T10:00:00Z\n" >expect && test_cmp expect out
+'
 test_expect_success 'an update solving a ticket before its stored creation is rejected, nothing changed' '
 	snapshot before &&
 	printf "Id,Requester email,Subject,Status,Solved at\n601,sync@example.org,Sync,Solved,2026-11-02 08:00\n" >zsync3.csv &&

@@ -294,4 +294,11 @@ test_expect_success 'import: a row rejected before its order number was read sti
 	expect_exit 1 crm-purchase list --order-ref 905 -H &&
 	crm-purchase list --order-ref 906 -f total -H >out && echo "1.00 EUR" >expect && test_cmp expect out
 '
+test_expect_success 'import: a later row of a dropped order, bad itself, is counted once' '
+	printf "Order Number,Billing Email,Order Currency,Item SKU,Quantity,Item Cost,Created at\n" >twice.csv &&
+	printf "911,ann@example.org,EUR,A,1,2.00,01.01.2026\n911,ann@example.org,USD,B,1,3.00,01.01.2026\n" >>twice.csv &&
+	printf "911,ann@example.org,EUR,C,1,1.00,not a day\n" >>twice.csv &&
+	expect_exit 3 crm-import purchases --date-format %d.%m.%Y twice.csv 2>err &&
+	grep -q "read 3, created 0, updated 0, unchanged 0, skipped 0, rejected 3" err
+'
 test_done
