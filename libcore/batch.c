@@ -235,6 +235,16 @@ static int restore_fields(crm_db *db, const struct crm_entity *e, int64_t id, js
 	return rc;
 }
 
+/* Logs the undo of an entry whose changes were reversed by hand. */
+static int audit_undo(crm_db *db, const char *entity, int64_t id, json_t *changes)
+{
+	char *j = json_dumps(changes, JSON_COMPACT);
+	int rc = j ? crm_audit_add(db, entity, id, "undo", j) : crm_error_nomem();
+
+	free(j);
+	return rc;
+}
+
 static int remove_note(crm_db *db, const struct crm_entity *e, int64_t id, json_t *changes)
 {
 	const char *nid = json_string_value(json_array_get(json_object_get(changes,
@@ -249,12 +259,7 @@ static int remove_note(crm_db *db, const struct crm_entity *e, int64_t id, json_
 	crm_buf_free(&sql);
 	if (!rc)
 		rc = e->reindex(db, "id = ?1", id);
-	if (!rc) {
-		char *j = json_dumps(changes, JSON_COMPACT);
-		rc = j ? crm_audit_add(db, e->name, id, "undo", j) : crm_error_nomem();
-		free(j);
-	}
-	return rc;
+	return rc ? rc : audit_undo(db, e->name, id, changes);
 }
 
 /* Puts back the consent an import's "consent" entry changed: the old
@@ -264,7 +269,6 @@ static int restore_consent(crm_db *db, int64_t id, json_t *changes)
 	const char *key, *at = json_string_value(json_array_get(json_object_get(changes, "at"), 0));
 	const char *source = json_string_value(json_array_get(json_object_get(changes, "source"), 0));
 	json_t *v;
-	char *j;
 	int rc = CRM_OK;
 
 	json_object_foreach(changes, key, v) {
@@ -274,12 +278,7 @@ static int restore_consent(crm_db *db, int64_t id, json_t *changes)
 		                                 at, source);
 		break;
 	}
-	if (!rc) {
-		j = json_dumps(changes, JSON_COMPACT);
-		rc = j ? crm_audit_add(db, "contact", id, "undo", j) : crm_error_nomem();
-		free(j);
-	}
-	return rc;
+	return rc ? rc : audit_undo(db, "contact", id, changes);
 }
 
 /* Reverses one audit entry of the batch.  A record deleted or erased

@@ -37,11 +37,35 @@ static char *consent_of(crm_db *db, int64_t id, const char *channel)
 	return v;
 }
 
+/* Writes person id's consent on channel: status at time at (NULL: now),
+ * from source; a NULL status removes it. */
+static int consent_put(crm_db *db, int64_t id, const char *channel, const char *status,
+                       const char *at, const char *source)
+{
+	char now[CRM_TIME_LEN];
+	crm_stmt *st;
+	int rc = crm_db_stmt(db, &st, status ? "INSERT OR REPLACE INTO consents(contact_id,"
+	                     " channel, status, source, at) VALUES (?1, ?2, ?3, ?4, ?5)"
+	                     : "DELETE FROM consents WHERE contact_id = ?1 AND channel = ?2");
+
+	if (rc)
+		return rc;
+	crm_stmt_bind_int(st, 1, id);
+	crm_stmt_bind_text(st, 2, channel);
+	if (status) {
+		crm_stmt_bind_text(st, 3, status);
+		if (!at)
+			crm_db_now(db, now);
+		crm_stmt_bind_text(st, 4, source);
+		crm_stmt_bind_text(st, 5, at ? at : now);
+	}
+	return crm_stmt_done(st);
+}
+
 int crm_contact_consent_set(crm_db *db, int64_t id, const char *channel,
                             const char *status, const char *source)
 {
-	crm_stmt *st;
-	char now[CRM_TIME_LEN], name[64], *old;
+	char name[64], *old;
 	int rc;
 
 	if ((rc = crm_entity_editable(db, &crm_contact_entity, id)))
@@ -55,17 +79,7 @@ int crm_contact_consent_set(crm_db *db, int64_t id, const char *channel,
 	if (source && !crm_utf8_valid_p(source, strlen(source)))
 		return crm_error_set(CRM_EDATA, "source is not valid UTF-8");
 	old = consent_of(db, id, channel);
-	rc = crm_db_stmt(db, &st, "INSERT OR REPLACE INTO consents(contact_id, channel, status,"
-	                 " source, at) VALUES (?1, ?2, ?3, ?4, ?5)");
-	if (!rc) {
-		crm_db_now(db, now);
-		crm_stmt_bind_int(st, 1, id);
-		crm_stmt_bind_text(st, 2, channel);
-		crm_stmt_bind_text(st, 3, status);
-		crm_stmt_bind_text(st, 4, source);
-		crm_stmt_bind_text(st, 5, now);
-		rc = crm_stmt_done(st);
-	}
+	rc = consent_put(db, id, channel, status, NULL, source);
 	snprintf(name, sizeof name, "consent.%s", channel);
 	if (!rc)
 		rc = crm_audit_change(db, "contact", id, "consent", name, old, status);
@@ -76,28 +90,6 @@ int crm_contact_consent_set(crm_db *db, int64_t id, const char *channel,
 int crm_contact_channel_p(const char *channel)
 {
 	return one_of(channels, channel);
-}
-
-/* Writes person id's consent on channel: status at time at, from source;
- * a NULL status removes it. */
-static int consent_put(crm_db *db, int64_t id, const char *channel, const char *status,
-                       const char *at, const char *source)
-{
-	crm_stmt *st;
-	int rc = crm_db_stmt(db, &st, status ? "INSERT OR REPLACE INTO consents(contact_id,"
-	                     " channel, status, source, at) VALUES (?1, ?2, ?3, ?4, ?5)"
-	                     : "DELETE FROM consents WHERE contact_id = ?1 AND channel = ?2");
-
-	if (rc)
-		return rc;
-	crm_stmt_bind_int(st, 1, id);
-	crm_stmt_bind_text(st, 2, channel);
-	if (status) {
-		crm_stmt_bind_text(st, 3, status);
-		crm_stmt_bind_text(st, 4, source);
-		crm_stmt_bind_text(st, 5, at);
-	}
-	return crm_stmt_done(st);
 }
 
 /* The audit entry of a consent changed from old (status, at, source; each
@@ -173,12 +165,6 @@ out:
 int crm_contact_consent_restore(crm_db *db, int64_t id, const char *channel, const char *status,
                                 const char *at, const char *source)
 {
-	char now[CRM_TIME_LEN];
-
-	if (status && !at) {
-		crm_db_now(db, now);
-		at = now;
-	}
 	return consent_put(db, id, channel, status, at, source);
 }
 

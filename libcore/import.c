@@ -2001,12 +2001,11 @@ static int group_enter(crm_import *imp, const char *key, struct crm_import_resul
 	if (!key)
 		return CRM_OK;
 	res->group_start = 1;
-	/* (A row rejected already keeps its own reason.) */
-	if (dropped(imp, key) && res->outcome != CRM_IMPORT_REJECTED)
-		return reject(imp, res, key_name(imp, 0, name, sizeof name), "%s '%s': an earlier"
-		              " row of it was rejected", key_name(imp, 0, name, sizeof name), key);
+	/* A row rejected already keeps its own reason. */
 	if (dropped(imp, key))
-		return CRM_OK;
+		return res->outcome == CRM_IMPORT_REJECTED ? CRM_OK
+		       : reject(imp, res, key_name(imp, 0, name, sizeof name), "%s '%s': an earlier"
+		                " row of it was rejected", key_name(imp, 0, name, sizeof name), key);
 	if (!(imp->group.key = strdup(key)))
 		return crm_error_nomem();
 	imp->group.rows = 0;

@@ -171,41 +171,37 @@ START_TEST(test_consent_errors)
 }
 END_TEST
 
+/* Whether an import saying status at time at (NULL: none) from source
+ * changed person id's email consent. */
+static int consent_news(int64_t id, const char *status, const char *at, const char *source)
+{
+	int changed = -1;
+
+	ck_assert_int_eq(crm_contact_consent_import(db, id, "email", status, at, source, &changed),
+	                 CRM_OK);
+	return changed;
+}
+
 /* What an import says of consent replaces what was recorded only when it
  * is news: a later time, or a refusal of no known time. */
 START_TEST(test_consent_import_keeps_evidence)
 {
 	static struct collect c = { 0, "" };
 	int64_t id = add("Ada", "Lovelace", "ada@example.org");
-	int changed;
 
-	ck_assert_int_eq(crm_contact_consent_import(db, id, "email", "withdrawn",
-	                                            "2026-02-01T12:00:00Z", "a", &changed), CRM_OK);
-	ck_assert_int_eq(changed, 1);
+	ck_assert_int_eq(consent_news(id, "withdrawn", "2026-02-01T12:00:00Z", "a"), 1);
 	/* Older, as old, without a time, the same status: all stay out. */
-	ck_assert_int_eq(crm_contact_consent_import(db, id, "email", "granted",
-	                                            "2025-04-01T09:00:00Z", "b", &changed), CRM_OK);
-	ck_assert_int_eq(changed, 0);
-	ck_assert_int_eq(crm_contact_consent_import(db, id, "email", "granted",
-	                                            "2026-02-01T12:00:00Z", "b", &changed), CRM_OK);
-	ck_assert_int_eq(changed, 0);
-	ck_assert_int_eq(crm_contact_consent_import(db, id, "email", "granted", NULL, "b",
-	                                            &changed), CRM_OK);
-	ck_assert_int_eq(changed, 0);
-	ck_assert_int_eq(crm_contact_consent_import(db, id, "email", "withdrawn",
-	                                            "2026-03-01T12:00:00Z", "b", &changed), CRM_OK);
-	ck_assert_int_eq(changed, 0);
+	ck_assert_int_eq(consent_news(id, "granted", "2025-04-01T09:00:00Z", "b"), 0);
+	ck_assert_int_eq(consent_news(id, "granted", "2026-02-01T12:00:00Z", "b"), 0);
+	ck_assert_int_eq(consent_news(id, "granted", NULL, "b"), 0);
+	ck_assert_int_eq(consent_news(id, "withdrawn", "2026-03-01T12:00:00Z", "b"), 0);
 	/* A grant dated after the withdrawal is news; a refusal of no time
 	 * always is. */
-	ck_assert_int_eq(crm_contact_consent_import(db, id, "email", "granted",
-	                                            "2026-03-01T12:00:00Z", "c", &changed), CRM_OK);
-	ck_assert_int_eq(changed, 1);
+	ck_assert_int_eq(consent_news(id, "granted", "2026-03-01T12:00:00Z", "c"), 1);
 	c.col = 2;
 	ck_assert_int_eq(crm_contact_consent_list(db, id, collect, &c), CRM_OK);
 	ck_assert_str_eq(c.out, "c;");
-	ck_assert_int_eq(crm_contact_consent_import(db, id, "email", "denied", NULL, "d",
-	                                            &changed), CRM_OK);
-	ck_assert_int_eq(changed, 1);
+	ck_assert_int_eq(consent_news(id, "denied", NULL, "d"), 1);
 	/* Put back as it was: no consent at all. */
 	ck_assert_int_eq(crm_contact_consent_restore(db, id, "email", NULL, NULL, NULL), CRM_OK);
 	c.out[0] = '\0';
