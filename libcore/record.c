@@ -541,31 +541,25 @@ static int origin_times(crm_db *db, const crm_record *r, char when[][CRM_TIME_LE
 static int origins_after_creation(crm_db *db, const crm_record *r, char when[][CRM_TIME_LEN],
                                   const char *created, int64_t id)
 {
-	char stored[CRM_TIME_LEN] = "", sql[160];
-	crm_stmt *st;
-	int rc;
+	char *stored = NULL, sql[160];
+	int rc = CRM_OK;
 
-	for (size_t i = 0; i < r->norigin; i++) {
+	for (size_t i = 0; i < r->norigin && !rc; i++) {
 		if (!when[i][0] || !strcmp(r->origin[i].def->column, "created_at"))
 			continue;
 		if (!created) {
 			snprintf(sql, sizeof sql, "SELECT created_at FROM %s WHERE id = ?1", r->e->table);
-			if ((rc = crm_db_stmt(db, &st, sql)))
-				return rc;
-			crm_stmt_bind_int(st, 1, id);
-			if ((rc = crm_stmt_step(st)) == CRM_ROW && crm_stmt_text(st, 0))
-				snprintf(stored, sizeof stored, "%s", crm_stmt_text(st, 0));
-			crm_stmt_reset(st);
-			if (rc < 0)
-				return rc;
-			created = stored;
+			if ((rc = crm_db_text_of(db, sql, id, &stored)))
+				break;
+			created = stored ? stored : "";
 		}
 		if (strcmp(when[i], created) < 0)
-			return crm_error_set(CRM_EDATA, "%s: '%s' is earlier than the %s's creation (%s)",
-			                     r->origin[i].def->f.name, r->origin[i].when, r->e->name,
-			                     created);
+			rc = crm_error_set(CRM_EDATA, "%s: '%s' is earlier than the %s's creation (%s)",
+			                   r->origin[i].def->f.name, r->origin[i].when, r->e->name,
+			                   created);
 	}
-	return CRM_OK;
+	free(stored);
+	return rc;
 }
 
 /* Stores the times of origin of record id but its creation, which an
