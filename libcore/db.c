@@ -287,13 +287,16 @@ static int busy_timeout(const crm_config *cfg, int *ms)
 	return CRM_OK;
 }
 
-static int set_pragmas(crm_db *db)
+/* A dry run (CRM_DB_SCRATCH) leaves the journal mode as it is: switching
+ * to WAL is a write that stays, and a file another program keeps in
+ * rollback mode is its to keep. */
+static int set_pragmas(crm_db *db, unsigned flags)
 {
 	int rc = crm_db_exec(db, "PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;");
 
 	if (rc)
 		return rc;
-	if (!db->readonly)
+	if (!db->readonly && !(flags & CRM_DB_SCRATCH))
 		rc = crm_db_exec(db, "PRAGMA journal_mode=WAL;");
 	return rc;
 }
@@ -343,7 +346,7 @@ static int open_handle(crm_db *db, const char *path, unsigned flags, const crm_c
 		                     db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
 	sqlite3_extended_result_codes(db->h, 1);
 	sqlite3_busy_timeout(db->h, ms);
-	if ((rc = set_pragmas(db)) || (rc = crm_db_register_functions(db)))
+	if ((rc = set_pragmas(db, flags)) || (rc = crm_db_register_functions(db)))
 		return rc;
 	return crm_db_set_actor(db, "crm", NULL);
 }
@@ -385,7 +388,7 @@ static int into_memory(crm_db *db)
 	sqlite3_close_v2(db->h);
 	db->h = mem;
 	sqlite3_extended_result_codes(db->h, 1);
-	return (rc = set_pragmas(db)) ? rc : crm_db_register_functions(db);
+	return (rc = set_pragmas(db, CRM_DB_SCRATCH)) ? rc : crm_db_register_functions(db);
 }
 
 int crm_db_open(crm_db **out, const char *path, unsigned flags, const crm_config *cfg)

@@ -111,6 +111,8 @@ struct crm_import {
 	/* Match keys in turn: a field, or (field NULL) a custom field. */
 	const struct crm_fielddef *keys[MAX_KEYS];
 	char *custom_keys[MAX_KEYS];
+	/* The field each key is unique within (key_within), or NULL. */
+	const struct crm_fielddef *within[MAX_KEYS];
 	size_t nkeys;
 	struct column *cols;
 	size_t ncols, col_next;
@@ -136,11 +138,13 @@ struct crm_import {
 	struct idset grouped;   /* records created with a line: later rows add theirs */
 	/* Keys of grouped records whose row was rejected: the rest of their
 	 * rows are, so that an order never comes in without one of its lines.
-	 * NUL-separated. */
+	 * NUL-separated, each followed by the value the key is unique within
+	 * ("" for none). */
 	crm_buf dropped;
 	/* The grouped record whose rows are being read (group_enter). */
 	struct group {
 		char *key;                   /* its key; NULL: none */
+		char *within;                /* the value key is unique within, or NULL */
 		long rows;                   /* its rows imported so far */
 		struct crm_import_counts n;  /* the counts before them */
 		int open;                    /* savepoint crm_import_group is (row mode) */
@@ -203,6 +207,18 @@ static int key_fail(const struct crm_entity *e, const char *name)
 	return rc;
 }
 
+/* The field key d is unique within (an entity's key_within), or NULL. */
+static const struct crm_fielddef *key_within(const struct crm_entity *e,
+                                             const struct crm_fielddef *d)
+{
+	const struct crm_field *f;
+
+	if (!d || !e->key_within[0] || strcmp(d->f.name, e->key_within[0]))
+		return NULL;
+	f = crm_entity_field_find(e, e->key_within[1]);
+	return f ? crm_fielddef_of(f) : NULL;
+}
+
 static int parse_keys(crm_import *imp, const char *spec)
 {
 	char *copy = strdup(spec), *save = NULL, *k;
@@ -218,8 +234,11 @@ static int parse_keys(crm_import *imp, const char *spec)
 			rc = crm_error_nomem();
 		else if (!custom && (!f || !keyable(imp->e, crm_fielddef_of(f))))
 			rc = key_fail(imp->e, k);
-		else if (!custom)
-			imp->keys[imp->nkeys++] = crm_fielddef_of(f);
+		else if (!custom) {
+			imp->keys[imp->nkeys] = crm_fielddef_of(f);
+			imp->within[imp->nkeys] = key_within(imp->e, imp->keys[imp->nkeys]);
+			imp->nkeys++;
+		}
 	}
 	if (!rc && !imp->nkeys)
 		rc = key_fail(imp->e, spec);
@@ -1469,20 +1488,33 @@ static int key_lookup_sql(crm_buf *sql, const struct crm_entity *e,
 	                      d->f.type == CRM_FT_ID ? "" : " AND archived_at IS NULL");
 }
 
-/* Looks up the live records whose key d equals the row's value; stores
- * the match in *id and their number (0, 1 or 2 for several) in *n. */
+/* key_lookup_sql within the value ?2 of the field d is unique within. */
+static int key_within_sql(crm_buf *sql, const struct crm_entity *e,
+                          const struct crm_fielddef *d)
+{
+	return crm_buf_printf(sql, "SELECT id FROM %s WHERE %s = ?2 AND ", e->table,
+	                      key_within(e, d)->column) || key_sql(sql, d) ||
+	       crm_buf_puts(sql, " = ?1 AND archived_at IS NULL LIMIT 2");
+}
+
+/* Looks up the live records whose key d equals the row's value (within
+ * the value of the field it is unique within, when not NULL); stores the
+ * match in *id and their number (0, 1 or 2 for several) in *n. */
 static int key_lookup(crm_import *imp, const struct crm_fielddef *d, const char *norm,
-                      int64_t *id, int *n)
+                      const char *within, int64_t *id, int *n)
 {
 	crm_stmt *st;
-	int rc;
+	int rc = crm_db_stmt_built(imp->db, &st, within ? key_within_sql : key_lookup_sql,
+	                           imp->e, d);
 
-	if ((rc = crm_db_stmt_built(imp->db, &st, key_lookup_sql, imp->e, d)))
+	if (rc)
 		return rc;
 	if (d->f.type == CRM_FT_ID)
 		crm_stmt_bind_int(st, 1, strtoll(norm, NULL, 10));
 	else
 		crm_stmt_bind_text(st, 1, norm);
+	if (within)
+		crm_stmt_bind_text(st, 2, within);
 	*n = 0;
 	while ((rc = crm_stmt_step(st)) == CRM_ROW) {
 		*id = crm_stmt_int(st, 0);
@@ -1518,6 +1550,42 @@ static int custom_lookup_sql(crm_buf *sql, const struct crm_entity *e,
 	return crm_buf_printf(sql, "SELECT t.id FROM %s t JOIN %s c ON c.%s = t.id"
 	                      " WHERE c.key = ?1 AND c.value = ?2 AND t.archived_at IS NULL LIMIT 2",
 	                      e->table, e->custom_table, e->custom_fk);
+}
+
+/* Stores in *out the row's value of the field key k is unique within, as
+ * stored; NULL when the key has none, or the row gives none (or one the
+ * write will reject). */
+static int row_within(crm_import *imp, size_t k, char **out)
+{
+	const struct crm_fielddef *w = imp->within[k];
+	const char *v = w ? imp->rs.val[w - imp->e->defs] : NULL;
+	int rc;
+
+	*out = NULL;
+	if (is_blank(v))
+		return CRM_OK;
+	if ((rc = crm_field_value(imp->db, w, v, NULL, out)) == CRM_EDATA) {
+		crm_error_clear();
+		rc = CRM_OK;
+	}
+	return rc;
+}
+
+/* Rejects a row whose key k, value v, matched several records: within no
+ * value of the field the key is unique within, that field tells them
+ * apart. */
+static int several(crm_import *imp, struct crm_import_result *res, size_t k, const char *v,
+                   const char *within)
+{
+	char buf[160];
+	const char *name = key_name(imp, k, buf, sizeof buf);
+
+	if (imp->within[k] && !within)
+		return reject(imp, res, name, "%s '%s' matches several %s of different %s;"
+		              " give the %s column", name, v, imp->e->table,
+		              imp->within[k]->f.name, imp->within[k]->f.name);
+	return reject(imp, res, name, "%s '%s' matches several %s; choose another --key",
+	              name, v, imp->e->table);
 }
 
 /* Looks up the live records whose custom field key holds value (NFC, as
@@ -1564,14 +1632,13 @@ static int unique_key(const struct crm_fielddef *d)
 static int match_keys(crm_import *imp, crm_record *r, struct crm_import_result *res,
                       int64_t *id, size_t *key)
 {
-	char name[160];
 	int rc = CRM_OK, n = 0;
 
 	*id = 0;
 	for (size_t k = 0; k < imp->nkeys && !*id && !rc; k++) {
 		const struct crm_fielddef *d = imp->keys[k];
 		const char *v = row_key(imp, k);
-		char *norm = NULL;
+		char *norm = NULL, *within = NULL;
 
 		if (is_blank(v))
 			continue;
@@ -1579,17 +1646,16 @@ static int match_keys(crm_import *imp, crm_record *r, struct crm_import_result *
 			rc = custom_lookup(imp, imp->custom_keys[k], v, id, &n);
 		else if ((rc = key_value(imp, d, v, &norm)) == CRM_EDATA)
 			return reject(imp, res, d->f.name, "%s", crm_error_message());
-		else if (!rc && norm)
-			rc = key_lookup(imp, d, norm, id, &n);
+		else if (!rc && norm && !(rc = row_within(imp, k, &within)))
+			rc = key_lookup(imp, d, norm, within, id, &n);
 		if (!rc && n > 1)
-			rc = reject(imp, res, key_name(imp, k, name, sizeof name), "%s '%s' matches"
-			            " several %s; choose another --key", key_name(imp, k, name,
-			            sizeof name), v, imp->e->table);
+			rc = several(imp, res, k, v, within);
 		if (!rc && norm && !n && unique_key(d)) {
 			crm_record_absent(r, d, own(&imp->rs, norm));
 			norm = NULL;
 		}
 		free(norm);
+		free(within);
 		*key = k;
 	}
 	if (res->outcome == CRM_IMPORT_REJECTED)
@@ -1917,14 +1983,26 @@ static void count(crm_import *imp, enum crm_outcome o)
 	}
 }
 
-/* Whether the grouped record that key v names had a row rejected. */
-static int dropped(const crm_import *imp, const char *v)
+/* Whether a and b, values a key is unique within, are the same: none
+ * (NULL or blank) is one value. */
+static int same_within(const char *a, const char *b)
+{
+	return is_blank(a) ? is_blank(b) : !is_blank(b) && !strcmp(a, b);
+}
+
+/* Whether the grouped record that key v names (within value w) had a row
+ * rejected. */
+static int dropped(const crm_import *imp, const char *v, const char *w)
 {
 	const char *p = crm_buf_str(&imp->dropped), *end = p + imp->dropped.len;
 
-	for (; p < end; p += strlen(p) + 1)
-		if (!strcmp(p, v))
+	for (; p < end; p += strlen(p) + 1) {
+		const char *pw = p + strlen(p) + 1;
+
+		if (!strcmp(p, v) && same_within(pw, w))
 			return 1;
+		p = pw;
+	}
 	return 0;
 }
 
@@ -1936,21 +2014,44 @@ static int dropped(const crm_import *imp, const char *v)
  * again row by row.  The rows of a record apart in the input are
  * records apart here. */
 
-/* The key of the grouped record row belongs to, NULL for none: of a row
- * with a line item, with a key.  A row rejected before its cells were
- * all taken is read again for it, so it still names its record. */
-static int group_key(crm_import *imp, const struct crm_row *row,
-                     const struct crm_import_result *res, const char **key)
+/* Whether column c fills field d. */
+static int fills(const struct column *c, const struct crm_import *imp,
+                 const struct crm_fielddef *d)
 {
+	return d && c->t.kind == CRM_TO_FIELD && &imp->e->defs[c->field] == d;
+}
+
+/* The constant the mapping sets field d to, or NULL. */
+static const char *set_value(const crm_import *imp, const struct crm_fielddef *d)
+{
+	const crm_import_map *m = imp->o.map;
+
+	for (size_t i = 0; m && d && i < m->nset; i++)
+		if (field_index(imp, m->set_field[i]) == (size_t)(d - imp->e->defs))
+			return m->set_value[i];
+	return NULL;
+}
+
+/* The key of the grouped record row belongs to, NULL for none: of a row
+ * with a line item, with a key; and in *within the value the key is
+ * unique within (an order's source), NULL for none.  A row rejected
+ * before its cells were all taken is read again for them, so it still
+ * names its record. */
+static int group_key(crm_import *imp, const struct crm_row *row,
+                     const struct crm_import_result *res, const char **key,
+                     const char **within)
+{
+	const struct crm_fielddef *w = imp->within[0];
 	const struct column *c;
 	size_t hint = imp->col_next;
 	int lines = 0, rc = CRM_OK;
 
-	*key = NULL;
+	*key = *within = NULL;
 	if (!imp->e->import_line || !imp->nkeys)
 		return CRM_OK;
 	if (res->outcome != CRM_IMPORT_REJECTED) {
 		*key = imp->rs.has_line && !is_blank(row_key(imp, 0)) ? row_key(imp, 0) : NULL;
+		*within = w ? imp->rs.val[w - imp->e->defs] : NULL;
 		return CRM_OK;
 	}
 	for (size_t i = 0; i < row->n && !rc; i++) {
@@ -1958,15 +2059,18 @@ static int group_key(crm_import *imp, const struct crm_row *row,
 			continue;
 		if (c->t.kind == CRM_TO_LINE)
 			lines = 1;
-		else if (!*key && (imp->keys[0] ? c->t.kind == CRM_TO_FIELD &&
-		                                  &imp->e->defs[c->field] == imp->keys[0]
+		else if (!*key && (imp->keys[0] ? fills(c, imp, imp->keys[0])
 		                                : c->t.kind == CRM_TO_CUSTOM &&
 		                                  !strcmp(c->t.name, imp->custom_keys[0])))
 			*key = row->values[i];
+		else if (!*within && fills(c, imp, w))
+			*within = row->values[i];
 	}
 	imp->col_next = hint;
 	if (!lines)
 		*key = NULL;
+	if (!*within)
+		*within = set_value(imp, w);
 	return rc;
 }
 
@@ -1979,7 +2083,8 @@ static int group_close(crm_import *imp)
 		rc = crm_db_savepoint_end(imp->db, "crm_import_group", 0, CRM_OK);
 	imp->group.open = 0;
 	free(imp->group.key);
-	imp->group.key = NULL;
+	free(imp->group.within);
+	imp->group.key = imp->group.within = NULL;
 	return rc;
 }
 
@@ -1989,12 +2094,14 @@ static int index_created(crm_import *imp);
  * NULL): a row of another record ends the last (whose search entries can
  * now be written), and the first row of a record begins it.  A row of a
  * record dropped is rejected. */
-static int group_enter(crm_import *imp, const char *key, struct crm_import_result *res)
+static int group_enter(crm_import *imp, const char *key, const char *within,
+                       struct crm_import_result *res)
 {
 	char name[160];
 	int rc;
 
-	if (key && imp->group.key && !strcmp(key, imp->group.key))
+	if (key && imp->group.key && !strcmp(key, imp->group.key) &&
+	    same_within(within, imp->group.within))
 		return CRM_OK;
 	if (imp->group.key && ((rc = group_close(imp)) || (rc = index_created(imp))))
 		return rc;
@@ -2002,11 +2109,12 @@ static int group_enter(crm_import *imp, const char *key, struct crm_import_resul
 		return CRM_OK;
 	res->group_start = 1;
 	/* A row rejected already keeps its own reason. */
-	if (dropped(imp, key))
+	if (dropped(imp, key, within))
 		return res->outcome == CRM_IMPORT_REJECTED ? CRM_OK
 		       : reject(imp, res, key_name(imp, 0, name, sizeof name), "%s '%s': an earlier"
 		                " row of it was rejected", key_name(imp, 0, name, sizeof name), key);
-	if (!(imp->group.key = strdup(key)))
+	if (!(imp->group.key = strdup(key)) ||
+	    (!is_blank(within) && !(imp->group.within = strdup(within))))
 		return crm_error_nomem();
 	imp->group.rows = 0;
 	imp->group.n = imp->n;
@@ -2059,7 +2167,9 @@ static int group_leave(crm_import *imp, const struct crm_row *row, struct crm_im
 		imp->group.rows++;
 		return CRM_OK;
 	}
-	if (crm_buf_puts(&imp->dropped, imp->group.key) || crm_buf_put(&imp->dropped, "", 1))
+	if (crm_buf_put(&imp->dropped, imp->group.key, strlen(imp->group.key) + 1) ||
+	    crm_buf_puts(&imp->dropped, imp->group.within ? imp->group.within : "") ||
+	    crm_buf_put(&imp->dropped, "", 1))
 		return crm_error_nomem();
 	if (imp->group.rows && (rc = group_undo(imp, row, res)))
 		return rc;
@@ -2249,7 +2359,7 @@ static void take_ahead(crm_import *imp, const struct crm_row *row)
 static int import_one(crm_import *imp, const struct crm_row *row, struct crm_import_result *res)
 {
 	crm_record *r = NULL;
-	const char *key;
+	const char *key, *within;
 	int rc;
 
 	memset(res, 0, sizeof *res);
@@ -2263,8 +2373,8 @@ static int import_one(crm_import *imp, const struct crm_row *row, struct crm_imp
 		crm_record_ready(r, imp->rs.ready, imp->rs.nready);
 		rc = read_row(imp, row, r, res);
 	}
-	if (!rc && !(rc = group_key(imp, row, res, &key)))
-		rc = group_enter(imp, key, res);
+	if (!rc && !(rc = group_key(imp, row, res, &key, &within)))
+		rc = group_enter(imp, key, within, res);
 	if (!rc && res->outcome != CRM_IMPORT_REJECTED)
 		rc = import_record(imp, r, res);
 	if (!rc)
@@ -2520,6 +2630,7 @@ void crm_import_free(crm_import *imp)
 	free(imp->grouped.bits);
 	crm_buf_free(&imp->dropped);
 	free(imp->group.key);
+	free(imp->group.within);
 	crm_buf_free(&imp->group.reason);
 	crm_buf_free(&imp->deferred);
 	for (size_t i = 0; i < imp->ahead.n; i++)

@@ -417,6 +417,11 @@ struct crm_entity {
 	const char *const *side_tables;
 	/* The key fields crm-import matches records on by default ("email"). */
 	const char *default_key;
+	/* A key field unique only within another, as the schema keeps it,
+	 * and that other: { "order_ref", "source" }, an order number within
+	 * its shop.  A row giving the second matches records of its value
+	 * only.  { NULL } when none. */
+	const char *key_within[2];
 	/* The fields list takes as options (--status VALUE); NULL-terminated. */
 	const char *const *filters;
 	/* list's further options (--stale, --closing-before DATE); ends with

@@ -1100,6 +1100,7 @@ const struct crm_entity crm_purchase_entity = {
 	.synonyms = purchase_synonyms,
 	.value_synonyms = purchase_values,
 	.reindex = crm_purchase_reindex, .tag_table = "purchase_tags",
-	.note_table = "purchase_notes", .default_key = "order_ref", .filters = purchase_filters,
+	.note_table = "purchase_notes", .default_key = "order_ref",
+	.key_within = { "order_ref", "source" }, .filters = purchase_filters,
 	.options = purchase_options, .label = "r.id", .import_line = purchase_import_line,
 };

@@ -86,6 +86,16 @@ test_expect_success 'a dry run against an older schema migrates a copy, not the 
 	cksum v3dry.db >after && test_cmp before after &&
 	test "$(sqlite3 v3dry.db "pragma user_version")" = 3
 '
+test_expect_success 'a dry run leaves a rollback-mode file in rollback mode' '
+	rm -f v3del.db* && sqlite3 v3del.db <"$TOP/tests/cli/data/schema-v3.sql" &&
+	cp v3del.db v3cur.db && crm-db migrate --db v3cur.db 2>/dev/null &&
+	sqlite3 v3cur.db "pragma journal_mode=delete" >/dev/null &&
+	for f in v3del.db v3cur.db; do
+		crm-import contacts --db $f -n v3.csv 2>err &&
+		grep -q "dry run, nothing written" err &&
+		test "$(sqlite3 $f "pragma journal_mode")" = delete || return 1
+	done
+'
 # A CHECK of an IN list of more than two words made SQLite build a b-tree
 # of the list for every row written; schema step 14 writes each list as
 # comparisons, in a new file and in one migrated, and they still refuse

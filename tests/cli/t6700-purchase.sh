@@ -301,4 +301,50 @@ test_expect_success 'import: a later row of a dropped order, bad itself, is coun
 	expect_exit 3 crm-import purchases --date-format %d.%m.%Y twice.csv 2>err &&
 	grep -q "read 3, created 0, updated 0, unchanged 0, skipped 0, rejected 3" err
 '
+# Two shops number their orders alike: an order number is one order
+# within its store, as the schema keeps it, when the rows name the store.
+test_expect_success 'import: the same order numbers from two stores are two orders' '
+	printf "Store,Order Number,Billing Email,Order Currency,Item SKU,Quantity,Item Cost\n" >two.csv &&
+	printf "north,921,ann@example.org,EUR,A,1,2.00\nnorth,921,ann@example.org,EUR,B,1,3.00\n" >>two.csv &&
+	printf "south,921,ann@example.org,EUR,C,1,7.00\nsouth,922,ann@example.org,EUR,D,1,1.00\n" >>two.csv &&
+	crm-import purchases two.csv 2>err &&
+	grep -q "read 4, created 3, updated 1, unchanged 0, skipped 0" err &&
+	crm-purchase list --order-ref 921 -f source,total,lines -H >out &&
+	printf "north\t5.00 EUR\t2\nsouth\t7.00 EUR\t1\n" >expect && test_cmp expect out &&
+	printf "Store,Order Number,Billing Email,Order Currency,Item SKU,Quantity,Item Cost\nnorth,922,ann@example.org,EUR,E,1,4.00\n" >north.csv &&
+	crm-import purchases north.csv 2>err && grep -q "created 1, .*skipped 0" err &&
+	crm-import purchases two.csv 2>err && grep -q "skipped 4, rejected 0; nothing changed" err &&
+	crm-purchase list --order-ref 922 -f source,total -H >out &&
+	printf "south\t1.00 EUR\nnorth\t4.00 EUR\n" >expect && test_cmp expect out
+'
+test_expect_success 'import: an order number of two stores, given without its store, is rejected' '
+	printf "Order Number,Billing Email,Order Currency,Item SKU,Quantity,Item Cost\n921,ann@example.org,EUR,A,1,2.00\n" >nostore.csv &&
+	expect_exit 3 crm-import purchases --on-conflict update nostore.csv 2>err &&
+	grep -q "nostore.csv:2: order_ref: order_ref .921. matches several purchases of different source; give the source column" err
+'
+test_expect_success 'import: a rejected order of one store leaves the same number of another' '
+	printf "Store,Order Number,Billing Email,Order Currency,Item SKU,Quantity,Item Cost\n" >drop.csv &&
+	printf "east,931,ann@example.org,EUR,A,-1,2.00\nwest,931,ann@example.org,EUR,B,1,3.00\n" >>drop.csv &&
+	printf "east,931,ann@example.org,EUR,C,1,1.00\nwest,931,ann@example.org,EUR,D,1,1.00\n" >>drop.csv &&
+	expect_exit 3 crm-import purchases drop.csv 2>err &&
+	grep -q "drop.csv:4: order_ref: order_ref .931.: an earlier row of it was rejected" err &&
+	! grep -q "drop.csv:[35]:" err &&
+	crm-purchase list --order-ref 931 -f source,total,lines -H >out &&
+	printf "west\t4.00 EUR\t2\n" >expect && test_cmp expect out
+'
+test_expect_success 'import: a store the mapping sets keys and groups orders like a column' '
+	printf "set:\n  source: east\n" >east.yaml &&
+	printf "Order Number,Created at,Billing Email,Order Currency,Item SKU,Quantity,Item Cost\n" >east.csv &&
+	printf "941,not a day,ann@example.org,EUR,A,1,2.00\n941,01.02.2026,ann@example.org,EUR,B,1,3.00\n" >>east.csv &&
+	printf "942,01.02.2026,ann@example.org,EUR,C,1,1.00\n" >>east.csv &&
+	expect_exit 3 crm-import purchases -m east.yaml --date-format %d.%m.%Y east.csv 2>err &&
+	grep -q "east.csv:3: order_ref: order_ref .941.: an earlier row of it was rejected" err &&
+	expect_exit 1 crm-purchase list --order-ref 941 &&
+	printf "Store,Order Number,Billing Email,Order Currency,Item SKU,Quantity,Item Cost\nwest,942,ann@example.org,EUR,D,1,6.00\n" >west.csv &&
+	crm-import purchases west.csv 2>err && grep -q "created 1," err &&
+	expect_exit 3 crm-import purchases -m east.yaml --date-format %d.%m.%Y east.csv 2>err &&
+	grep -q "read 3, created 0, updated 0, unchanged 0, skipped 1, rejected 2" err &&
+	crm-purchase list --order-ref 942 -f source,total -H >out &&
+	printf "east\t1.00 EUR\nwest\t6.00 EUR\n" >expect && test_cmp expect out
+'
 test_done
