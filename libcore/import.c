@@ -852,6 +852,21 @@ static int is_blank(const char *v)
 
 #define MORE_VALUES " ::: "
 
+/* v without the apostrophe a spreadsheet's text begins with, where the
+ * cell would otherwise read as a number or a formula: Shopify writes
+ * '+1 613 555 0123 and '02108, --csv-safe '=... and '-5.  Text that
+ * merely begins with one ('90s) keeps it. */
+static const char *unmarked(const char *v)
+{
+	if (!v || v[0] != '\'')
+		return v;
+	if (v[1] && strchr("=+-@", v[1]))
+		return v + 1;
+	if (!isdigit((unsigned char)v[1]) || v[1 + strspn(v + 1, "0123456789 +-()./")])
+		return v;
+	return v + 1;
+}
+
 /* Keeps v, another value of field name, as the first of the custom
  * fields name2, name3 ... that r has not got: the names a merge keeps a
  * person's other emails and phones by. */
@@ -1077,9 +1092,11 @@ static int take_field(crm_import *imp, crm_record *r, const struct column *c, co
 			rs->tags = NULL;
 	}
 	/* Several columns for one field (Outlook's home, business and mobile
-	 * phones): the first value fills it, the others stay as custom fields. */
+	 * phones): the first value fills it, the others stay as custom fields,
+	 * but for one that repeats it (WooCommerce's Billing Email beside the
+	 * Email). */
 	else if (!is_blank(rs->val[i]) && !is_blank(v))
-		return keep_as_custom(r, c, v);
+		return strcmp(rs->val[i], v) ? keep_as_custom(r, c, v) : CRM_OK;
 	else if (!rs->val[i] || !is_blank(v)) {
 		rs->val[i] = v ? v : "";
 	}
@@ -1329,7 +1346,7 @@ static int read_row(crm_import *imp, const struct crm_row *row, crm_record *r,
 		            : reject(imp, res, row->names[bad], "invalid UTF-8 in column '%s'",
 		                     row->names[bad]);
 	for (size_t i = 0; i < row->n && !rc && res->outcome != CRM_IMPORT_REJECTED; i++)
-		rc = take_column(imp, r, row->names[i], row->values[i], res);
+		rc = take_column(imp, r, row->names[i], unmarked(row->values[i]), res);
 	if (rc || res->outcome == CRM_IMPORT_REJECTED)
 		return rc;
 	if (imp->rs.part && ((rc = name_part(imp, res)) || res->outcome == CRM_IMPORT_REJECTED))
@@ -2062,9 +2079,9 @@ static int group_key(crm_import *imp, const struct crm_row *row,
 		else if (!*key && (imp->keys[0] ? fills(c, imp, imp->keys[0])
 		                                : c->t.kind == CRM_TO_CUSTOM &&
 		                                  !strcmp(c->t.name, imp->custom_keys[0])))
-			*key = row->values[i];
+			*key = unmarked(row->values[i]);
 		else if (!*within && fills(c, imp, w))
-			*within = row->values[i];
+			*within = unmarked(row->values[i]);
 	}
 	imp->col_next = hint;
 	if (!lines)
@@ -2492,6 +2509,7 @@ void crm_import_ahead(void *arg, const struct crm_row *row, crm_buf *out)
 
 		if (f < 0 || is_blank(v) || (!utf8 && !crm_utf8_valid_p(v, row->lens[i])))
 			continue;
+		v = unmarked(v);
 		if (defs[f].f.type == CRM_FT_COUNTRY && !cc && crm_country_normalize(&cc, v))
 			cc = NULL;
 		if (defs[f].f.type == CRM_FT_PHONE && nphone < 4) {

@@ -247,6 +247,22 @@ static const struct crm_synonym contact_synonyms[] = {
 	{ "personlabel", "tags" }, { "personowner", "owner" },
 	{ "mailingzip", "postal_code" }, { "otherzip", "postal_code" },
 	{ "homecountry", "country" }, { "businesscountry", "country" },
+	/* Shops' customers: Shopify's default address ("Default Address
+	 * City"; Address1, Province Code and Country Code in older exports),
+	 * WooCommerce's billing address ("Billing Postcode").  Shopify's
+	 * Default Address Phone is the address's: its Phone is the person's. */
+	{ "defaultaddresscompany", "company" }, { "defaultaddressaddress1", "street" },
+	{ "defaultaddresscity", "city" }, { "defaultaddressprovince", "region" },
+	{ "defaultaddressprovincecode", "region" }, { "defaultaddresszip", "postal_code" },
+	{ "defaultaddresscountry", "country" }, { "defaultaddresscountrycode", "country" },
+	{ "address1", "street" },
+	{ "provincecode", "region" },
+	{ "billingfirstname", "first_name" }, { "billinglastname", "last_name" },
+	{ "billingemail", "email" }, { "billingphone", "phone" },
+	{ "billingcompany", "company" }, { "billingaddress1", "street" },
+	{ "billingcity", "city" }, { "billingstate", "region" },
+	{ "billingpostcode", "postal_code" }, { "billingcountry", "country" },
+	{ "dateregistered", "created_at" },
 	/* The headers of exports in German, French, Spanish, Portuguese,
 	 * Italian, Dutch, Polish and Russian (Outlook's and Bitrix24's among
 	 * them), as crm_column_key folds them.  A bare "name" in another

@@ -93,4 +93,13 @@ test_expect_success '--csv-safe neutralises cells that a spreadsheet would run' 
 	grep -q "^\"'\''=HYPERLINK" out && grep -q ",'\''+1,'\''-2,'\''@SUM(A1)$" out &&
 	crm-contact list --format csv -f city -H --where "last_name = +1" | tr -d "\r" | grep -qx "@SUM(A1)"
 '
+# What --csv-safe wrote imports as it was: the apostrophe marks text for
+# a spreadsheet and is no part of the value.
+test_expect_success 'a --csv-safe export imports again as it was' '
+	crm-contact list --format csv --csv-safe -f first_name,last_name,title,city --where "last_name = +1" >safe.csv &&
+	crm-import contacts --db safe.db -q safe.csv &&
+	crm-contact list --db safe.db --format csv -f first_name,last_name,title,city >back.csv &&
+	crm-contact list --format csv -f first_name,last_name,title,city --where "last_name = +1" >orig.csv &&
+	test_cmp orig.csv back.csv
+'
 test_done
