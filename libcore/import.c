@@ -1052,6 +1052,45 @@ static int keep_as_custom(crm_record *r, const struct column *c, const char *v)
 }
 
 /* Puts one column's value where its meaning says. */
+/* Copies the n bytes at s without the blanks around them and one pair of
+ * double quotes round what is left. */
+static char *trimmed(const char *s, size_t n)
+{
+	while (n && isspace((unsigned char)*s))
+		s++, n--;
+	while (n && isspace((unsigned char)s[n - 1]))
+		n--;
+	if (n >= 2 && s[0] == '"' && s[n - 1] == '"')
+		s++, n -= 2;
+	return strndup(s, n);
+}
+
+/* An address written with its owner's name, as mail programs copy it
+ * ("Ann Lee <ann@example.org>"): *v becomes the address, and the name
+ * fills the names the row lacks, as a column of full names would (one
+ * the row has wins). */
+static int mailbox(crm_import *imp, const struct column *c, const char **v)
+{
+	struct rowstate *rs = &imp->rs;
+	const char *lt = strrchr(*v, '<');
+	size_t n = strlen(*v);
+	char *name;
+
+	while (n && isspace((unsigned char)(*v)[n - 1]))
+		n--;
+	if (!lt || (*v)[n - 1] != '>' || !memchr(lt, '@', (size_t)(*v + n - lt)))
+		return CRM_OK;
+	if (!(name = trimmed(*v, (size_t)(lt - *v))) ||
+	    !(*v = own(rs, trimmed(lt + 1, (size_t)(*v + n - 1 - (lt + 1))))))
+		return free(name), crm_error_nomem();
+	if (rs->split || !*name || !crm_entity_field_find(imp->e, "first_name")) {
+		free(name);
+		return CRM_OK;
+	}
+	rs->split_column = c->name;
+	return (rs->split = own(rs, name)) ? CRM_OK : crm_error_nomem();
+}
+
 static int take_field(crm_import *imp, crm_record *r, const struct column *c, const char *v,
                       struct crm_import_result *res)
 {
@@ -1060,6 +1099,8 @@ static int take_field(crm_import *imp, crm_record *r, const struct column *c, co
 	const struct crm_field *f = &imp->e->defs[i].f;
 	int rc = first_value(imp, r, f, &v);
 
+	if (!rc && f->type == CRM_FT_EMAIL && v)
+		rc = mailbox(imp, c, &v);
 	if (rc)
 		return rc;
 	if (crm_field_dated(f) && v && zero_date_p(v))

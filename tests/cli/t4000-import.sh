@@ -47,6 +47,18 @@ test_expect_success 'Shopify'"'"'s and WooCommerce'"'"'s customer exports: the a
 	echo "'"'"'90s fan" >expect && test_cmp expect out &&
 	crm-contact consent show --db shops.db 1 -f channel,status -H >out && grep -qx "email	granted" out
 '
+test_expect_success 'an address with its owner'"'"'s name is the address; the name fills what the row lacks' '
+	printf "first_name,last_name,email\n,,Ann Lee <ann@example.org>\n" >mbox.csv &&
+	printf "Di,Ng,Someone Else <di@example.org>\n,,\"\"\"Lee, Kim\"\" <kim@example.org>\"\n,,<cy@example.org>\n" >>mbox.csv &&
+	printf ",,Ed <not-an-address>\n" >>mbox.csv &&
+	printf "Email,Name\nAnn Lee <ann2@example.org>,Annie Leigh\n" >mbox2.csv &&
+	expect_exit 3 crm-import contacts --db mbox.db mbox.csv 2>err &&
+	grep -q "mbox.csv:6: email: invalid email address .Ed <not-an-address>." err &&
+	crm-import contacts --db mbox.db -q mbox2.csv &&
+	crm-contact list --db mbox.db -f first_name,last_name,email -H >out &&
+	printf "Ann\tLee\tann@example.org\nDi\tNg\tdi@example.org\nKim\tLee\tkim@example.org\n\t\tcy@example.org\nAnnie\tLeigh\tann2@example.org\n" >expect &&
+	test_cmp expect out
+'
 test_expect_success 'a two-letter code under Country/Region Code, Country Code or CountryCode is the country' '
 	printf "First Name,Country/Region Code,Phone\nAda,GB,020 7946 0001\n" >cc1.csv &&
 	printf "First Name,Country Code,Phone\nBea,fr,01 42 68 53 00\n" >cc2.csv &&
