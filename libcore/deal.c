@@ -115,6 +115,15 @@ static const struct crm_synonym deal_synonyms[] = {
 	CREATED_SYNONYMS, { "updatedat", "@ignore" }, { "archivedat", "@ignore" },
 	{ "dealcreated", "created_at" }, { "dealdealcreated", "created_at" },
 	{ "updatetime", "@ignore" },
+	/* Pipedrive's closing times under "Deal - "; Salesforce's and
+	 * Zoho's opportunities and deals ("Opportunity Name", "Closing
+	 * Date"). */
+	{ "dealwontime", "closed_at" }, { "deallosttime", "closed_at" },
+	{ "dealclosetime", "closed_at" }, { "opportunityname", "title" },
+	{ "opportunityowner", "owner" }, { "amountcurrency", "@currency" },
+	{ "opportunitycurrency", "@currency" }, { "closingdate", "expected_close" },
+	{ "contactname", "contact" }, { "lossreason", "lost_reason" },
+	{ "probabilitypercent", "probability" },
 	{ NULL, NULL }
 };
 

@@ -718,7 +718,8 @@ static int reject_error(crm_import *imp, struct crm_import_result *res)
 		    imp->rs.val[field_index(imp, field)] &&
 		    strchr(imp->rs.val[field_index(imp, field)], ','))
 			return reject(imp, res, field, "%s (--decimal-comma reads amounts written"
-			              " 1.234,56)", colon + 2);
+			              " 1.234,56; commas between thousands are read with a"
+			              " decimal point: 1,234.00)", colon + 2);
 		if (f || !strncmp(field, "custom.", 7) || !strncmp(field, "consent.", 8))
 			return reject(imp, res, field, "%s", colon + 2);
 	}
@@ -1000,7 +1001,7 @@ static const char *decimal_comma(crm_import *imp, const char *v)
 	size_t n;
 	int frac = 0;
 
-	if (!imp->o.decimal_comma || !v || !(p = strpbrk(v, "0123456789")))
+	if (!v || !(p = strpbrk(v, "0123456789")))
 		return v;
 	crm_buf_put(&b, v, (size_t)(p - v));
 	for (; *p; p++) {
@@ -1020,6 +1021,40 @@ static const char *decimal_comma(crm_import *imp, const char *v)
 	}
 	crm_buf_puts(&b, p);
 	return own(&imp->rs, crm_buf_detach(&b));
+}
+
+/* A number written with commas between its groups of digits and a
+ * decimal point, as American and British spreadsheets write them:
+ * "12,500.00 USD" becomes "12500.00 USD", "1,234,567" "1234567".  A
+ * single group without a point ("1,200") is left as it is, to be
+ * refused: with a decimal comma it is 1.2. */
+static const char *comma_groups(crm_import *imp, const char *v)
+{
+	const char *p = v ? strpbrk(v, "0123456789") : NULL, *q;
+	crm_buf b = CRM_BUF_INIT;
+	int groups = 0;
+
+	if (!p)
+		return v;
+	for (q = p + strspn(p, "0123456789"); *q == ',' && strspn(q + 1, "0123456789") == 3;
+	     q += 4)
+		groups++;
+	if (!groups || (groups < 2 && !(*q == '.' && isdigit((unsigned char)q[1]))))
+		return v;
+	crm_buf_put(&b, v, (size_t)(p - v));
+	for (; p < q; p++)
+		if (*p != ',')
+			crm_buf_putc(&b, *p);
+	crm_buf_puts(&b, q);
+	return own(&imp->rs, crm_buf_detach(&b));
+}
+
+/* A number as the toolkit reads numbers, from the way the file writes
+ * them: with a decimal comma (--decimal-comma), else with commas between
+ * groups of digits. */
+static const char *local_number(crm_import *imp, const char *v)
+{
+	return imp->o.decimal_comma ? decimal_comma(imp, v) : comma_groups(imp, v);
 }
 
 /* A choice field's value as another system writes it ("In Progress",
@@ -1111,7 +1146,7 @@ static int take_field(crm_import *imp, crm_record *r, const struct column *c, co
 		return keep_as_custom(r, c, v);
 	v = choice_value(imp, f, v);
 	if ((f->type == CRM_FT_MONEY || f->type == CRM_FT_PERCENT) && v &&
-	    !(v = decimal_comma(imp, v)))
+	    !(v = local_number(imp, v)))
 		return crm_error_nomem();
 	if (v && !(v = fraction_percent(imp, f, v)))
 		return crm_error_nomem();
@@ -1249,7 +1284,7 @@ static int take_column(crm_import *imp, crm_record *r, const char *name, const c
 		for (size_t k = 0; k < CRM_LINE_PARTS; k++)
 			if (!strcmp(crm_line_parts[k], c->t.name) && !is_blank(v)) {
 				/* the quantity and the price */
-				if (k >= 3 && !(v = decimal_comma(imp, v)))
+				if (k >= 3 && !(v = local_number(imp, v)))
 					return crm_error_nomem();
 				imp->rs.line[k] = v;
 				imp->rs.has_line = imp->e->import_line != NULL;

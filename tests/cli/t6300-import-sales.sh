@@ -319,7 +319,7 @@ done
 test_expect_success '--decimal-comma reads amounts, percentages and prices written 1.234,56' '
 	printf "Deal Name;Amount;Probability\nBig;1.234,56 EUR;0,25\nSmall;19,9 EUR;40\nSwiss;1 234,5 CHF;10\nOdd;1.23,4 EUR;5\n" >dc.csv &&
 	expect_exit 3 crm-import deals --db dc.db -d ";" dc.csv 2>err &&
-	grep -q "dc.csv:2: amount: invalid amount .1.234,56 EUR. (--decimal-comma reads amounts written 1.234,56)" err &&
+	grep -q "dc.csv:2: amount: invalid amount .1.234,56 EUR. (--decimal-comma reads amounts written 1.234,56; commas between thousands are read with a decimal point: 1,234.00)" err &&
 	expect_exit 3 crm-import deals --db dc.db -d ";" --decimal-comma dc.csv 2>err &&
 	grep -q "dc.csv:5: amount: invalid amount .1.23,4 EUR." err &&
 	crm-deal list --db dc.db -f title,amount,probability -H >out &&
@@ -329,6 +329,27 @@ test_expect_success '--decimal-comma reads amounts, percentages and prices writt
 	crm-import purchases --db dc.db -q --decimal-comma dco.csv &&
 	crm-purchase list --db dc.db -f order_ref,total -H >out &&
 	printf "7\t19.90 EUR\n" >expect && test_cmp expect out
+'
+# Salesforce's opportunities as a spreadsheet saves them: amounts with
+# commas between thousands, the currency beside; Pipedrive's closing time
+# under "Deal - ".
+test_expect_success 'Salesforce opportunities: 12,500.00 is twelve and a half thousand; 1,200 is refused' '
+	cat >opp.csv <<-\EOF &&
+	Opportunity Name,Account Name,Amount,Amount Currency,Close Date,Stage,Probability (%),Opportunity Owner,Created Date
+	Fleet renewal,Navy,"12,500.00",USD,3/31/2026,Closed Won,100,Admin User,1/15/2026
+	Fleet lease,Navy,"1,234,567",USD,6/30/2026,Proposal,50,Admin User,2/1/2026
+	New parts,Navy,"1,200",USD,6/30/2026,Proposal,10,Admin User,2/1/2026
+	EOF
+	expect_exit 3 crm-import deals --db opp.db --date-format %m/%d/%Y opp.csv 2>err &&
+	grep -q "opp.csv:4: amount: invalid amount .1,200 USD. (--decimal-comma" err &&
+	crm-deal list --db opp.db -f title,amount,status,probability,owner,company,closed_at -H >out &&
+	printf "Fleet renewal\t12500.00 USD\twon\t100\tAdmin User\tNavy\t2026-03-31\n" >expect &&
+	printf "Fleet lease\t1234567.00 USD\topen\t50\tAdmin User\tNavy\t\n" >>expect &&
+	test_cmp expect out &&
+	printf "Deal - Title,Deal - Value,Deal - Currency of Value,Deal - Stage,Deal - Status,Deal - Won time\nTrucks,900,EUR,Proposal,Won,2026-11-12 14:00:00\n" >pdw.csv &&
+	crm-import deals --db opp.db -q pdw.csv &&
+	crm-deal list --db opp.db --where "status = won" -f title,closed_at -H >out &&
+	printf "Fleet renewal\t2026-03-31\nTrucks\t2026-11-12T14:00:00Z\n" >expect && test_cmp expect out
 '
 # An undo puts a deal back as it was, not as a change of its own: its
 # probability still follows its stage, its stage_at is when it entered
