@@ -124,6 +124,7 @@ static const struct crm_synonym deal_synonyms[] = {
 	{ "opportunitycurrency", "@currency" }, { "closingdate", "expected_close" },
 	{ "contactname", "contact" }, { "lossreason", "lost_reason" },
 	{ "probabilitypercent", "probability" },
+	{ "recordid", SOURCE_ID }, { "dealid", SOURCE_ID }, { "opportunityid", SOURCE_ID },
 	{ NULL, NULL }
 };
 
@@ -538,7 +539,7 @@ const struct crm_entity crm_deal_entity = {
 	.defs = deal_fields, .nfields = NFIELDS(deal_fields),
 	.after_write = deal_after_write, .synonyms = deal_synonyms, .reindex = crm_deal_reindex,
 	.tag_table = "deal_tags", .note_table = "deal_notes",
-	.default_key = "id", .filters = deal_filters, .options = deal_options,
+	.default_key = "id," SOURCE_ID, .filters = deal_filters, .options = deal_options,
 	.resolve = deal_resolve, .label = "r.title",
 };
 

@@ -354,6 +354,13 @@ struct crm_fielddef {
 	const char *expr;   /* SQL reading the output value from row alias t */
 };
 
+/* The custom field an import keeps another system's id of a record in
+ * (its "ID", HubSpot's "Record ID"), so that its export imported again
+ * matches: a default key of the records such exports give with no other
+ * (deals, tasks, tickets, articles). */
+#define CRM_SOURCE_ID "source_id"
+#define SOURCE_ID "custom." CRM_SOURCE_ID
+
 struct crm_entity {
 	const char *name;         /* "contact" */
 	const char *table;        /* "contacts" */

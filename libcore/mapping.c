@@ -92,6 +92,15 @@ void crm_column_target(const struct crm_entity *e, const char *column, struct cr
 		return;
 	}
 	crm_column_key(key, sizeof key, column);
+	/* The toolkit's own output spells its id "id"; another system's
+	 * export names its own ids "ID" or "Id" (Zendesk, Pipedrive), which
+	 * must never match a record of this one.  They are kept as custom
+	 * field source_id, a key like the entities' synonyms of it (HubSpot's
+	 * Record ID). */
+	if (!strcmp(key, "id") && strcmp(column, "id")) {
+		target(t, SOURCE_ID, column);
+		return;
+	}
 	for (size_t i = 0; i < e->nfields; i++) {
 		const struct crm_field *f = &e->defs[i].f;
 		if (strcmp(crm_column_key(fkey, sizeof fkey, f->name), key))

@@ -263,6 +263,9 @@ static const struct crm_synonym contact_synonyms[] = {
 	{ "billingcity", "city" }, { "billingstate", "region" },
 	{ "billingpostcode", "postal_code" }, { "billingcountry", "country" },
 	{ "dateregistered", "created_at" },
+	/* Other systems' ids of the person (see CRM_SOURCE_ID). */
+	{ "recordid", SOURCE_ID }, { "contactid", SOURCE_ID }, { "customerid", SOURCE_ID },
+	{ "personid", SOURCE_ID }, { "leadid", SOURCE_ID },
 	/* The headers of exports in German, French, Spanish, Portuguese,
 	 * Italian, Dutch, Polish and Russian (Outlook's and Bitrix24's among
 	 * them), as crm_column_key folds them.  A bare "name" in another
@@ -389,6 +392,8 @@ static const struct crm_synonym company_synonyms[] = {
 	{ "billingcountry", "country" }, { "companyphone", "phone" }, { "mainphone", "phone" },
 	{ "companywebsite", "website" }, { "noofemployees", "size" },
 	{ "employeecount", "size" },
+	{ "recordid", SOURCE_ID }, { "accountid", SOURCE_ID }, { "organizationid", SOURCE_ID },
+	{ "companyid", SOURCE_ID },
 	/* The same in German, French, Spanish, Portuguese, Italian, Dutch,
 	 * Polish and Russian (HubSpot's and Bitrix24's among them).  In a
 	 * file of companies a bare "name" can only be the company's. */

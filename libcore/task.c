@@ -98,6 +98,7 @@ static const struct crm_synonym task_synonyms[] = {
 	{ "donetime", "done_at" }, { "markedasdonetime", "done_at" }, { "completedat", "done_at" },
 	{ "completeddate", "done_at" }, { "completed", "done_at" },
 	{ "label", "tags" }, { "labels", "tags" }, { "tag", "tags" },
+	{ "recordid", SOURCE_ID }, { "taskid", SOURCE_ID }, { "activityid", SOURCE_ID },
 	{ "note", "@note" }, { "notes", "@note" }, { "description", "@note" },
 	{ "taskbody", "@note" },
 	CREATED_SYNONYMS, { "updatedat", "@ignore" }, { "archivedat", "@ignore" },
@@ -335,6 +336,6 @@ const struct crm_entity crm_task_entity = {
 	.after_write = task_after_write, .synonyms = task_synonyms,
 	.value_synonyms = task_values, .reindex = crm_task_reindex,
 	.tag_table = "task_tags", .note_table = "task_notes",
-	.default_key = "id", .filters = task_filters, .options = task_options,
+	.default_key = "id," SOURCE_ID, .filters = task_filters, .options = task_options,
 	.label = "r.title",
 };

@@ -106,7 +106,8 @@ static const struct crm_synonym ticket_synonyms[] = {
 	{ "owner", "assignee" }, { "source", "channel" }, { "via", "channel" },
 	{ "tag", "tags" }, { "labels", "tags" },
 	{ "description", "@note" }, { "body", "@note" }, { "comment", "@note" },
-	CREATED_SYNONYMS, { "updatedat", "@ignore" }, { "ticketid", "@ignore" },
+	CREATED_SYNONYMS, { "updatedat", "@ignore" }, { "ticketid", SOURCE_ID },
+	{ "recordid", SOURCE_ID },
 	{ "resolvedtime", "solved_at" }, { "resolvedat", "solved_at" },
 	{ "closedtime", "closed_at" }, { "lastupdatetime", "@ignore" },
 	{ NULL, NULL }
@@ -614,6 +615,6 @@ const struct crm_entity crm_ticket_entity = {
 	.value_synonyms = ticket_values,
 	.reindex = crm_ticket_reindex, .tag_table = "ticket_tags", .note_table = "ticket_notes",
 	.tag_words = 1, .import_note = ticket_import_note,
-	.default_key = "id", .filters = ticket_filters, .options = ticket_options,
+	.default_key = "id," SOURCE_ID, .filters = ticket_filters, .options = ticket_options,
 	.label = "r.subject",
 };

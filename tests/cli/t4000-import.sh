@@ -38,7 +38,7 @@ test_expect_success 'Shopify'"'"'s and WooCommerce'"'"'s customer exports: the a
 	printf "Zoë\tzoe@example.se\t+46701234567\tÅngström AB\tStorgatan 1\tUppsala\tC\t753 20\tSE\tnordic,vip\t%s\n" "$(sqlite3 shops.db "select created_at from contacts where id = 1")" >expect &&
 	printf "Mario\tmario@example.it\t+390212345678\tRossi SRL\tVia Roma 1\tMilano\tMI\t20121\tIT\t\t2024-01-01T10:00:00Z\n" >>expect &&
 	test_cmp expect out &&
-	crm-contact show --db shops.db 1 -f custom.default_address_phone,custom.customer_id,custom.total_spent -H >out &&
+	crm-contact show --db shops.db 1 -f custom.default_address_phone,custom.source_id,custom.total_spent -H >out &&
 	printf "018-12 34 56\t7012345678901\t123.45\n" >expect && test_cmp expect out &&
 	crm-contact show --db shops.db 2 --format jsonl >out &&
 	! grep -q billing_email out && ! grep -q billing_first_name out &&
@@ -58,6 +58,23 @@ test_expect_success 'an address with its owner'"'"'s name is the address; the na
 	crm-contact list --db mbox.db -f first_name,last_name,email -H >out &&
 	printf "Ann\tLee\tann@example.org\nDi\tNg\tdi@example.org\nKim\tLee\tkim@example.org\n\t\tcy@example.org\nAnnie\tLeigh\tann2@example.org\n" >expect &&
 	test_cmp expect out
+'
+# Only the toolkit's own output spells the id "id": a file's ID is
+# another system's, kept to match on when asked, never this toolkit's.
+test_expect_success 'an ID column is another system'"'"'s: kept as custom.source_id, a key when asked' '
+	crm-contact add --db idk.db -q --first-name Own --email own@example.org >/dev/null &&
+	printf "ID,First Name\n1,Uma\n" >ids.csv &&
+	crm-import contacts --db idk.db -q --key id ids.csv &&
+	crm-import contacts --db idk.db --key custom.source_id ids.csv 2>err &&
+	grep -q "skipped 1, rejected 0; nothing changed" err &&
+	printf "Record ID,First Name\n1,Uma Lee\n" >rid.csv &&
+	crm-import contacts --db idk.db -q --key custom.source_id --on-conflict update rid.csv &&
+	crm-contact list --db idk.db -f id,first_name,custom.source_id -H >out &&
+	printf "1\tOwn\t\n2\tUma Lee\t1\n" >expect && test_cmp expect out &&
+	crm-contact list --db idk.db -f id,first_name --format csv >own.csv &&
+	sed -i "s/,Own/,Owen/" own.csv &&
+	crm-import contacts --db idk.db -q --key id --on-conflict update own.csv &&
+	crm-contact list --db idk.db -f first_name -H >out && printf "Owen\nUma Lee\n" >expect && test_cmp expect out
 '
 test_expect_success 'a two-letter code under Country/Region Code, Country Code or CountryCode is the country' '
 	printf "First Name,Country/Region Code,Phone\nAda,GB,020 7946 0001\n" >cc1.csv &&

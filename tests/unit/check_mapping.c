@@ -80,11 +80,24 @@ START_TEST(test_outlook)
 }
 END_TEST
 
+/* Only the toolkit's own output spells its id "id"; other systems' ids
+ * are kept, never matched as this toolkit's. */
+START_TEST(test_other_systems_ids)
+{
+	ck_assert_str_eq(targets("ticket", "id|ID|Id|Ticket ID"),
+	                 "id;custom:source_id;custom:source_id;custom:source_id;");
+	ck_assert_str_eq(targets("deal", "Deal - ID|Opportunity ID|Record ID|Contact ID"),
+	                 "custom:source_id;custom:source_id;custom:source_id;ignore;");
+	ck_assert_str_eq(targets("company", "Account ID|Organization - ID"),
+	                 "custom:source_id;custom:source_id;");
+}
+END_TEST
+
 START_TEST(test_hubspot_and_salesforce)
 {
 	ck_assert_str_eq(targets("contact", "Email|Phone Number|Company Name|State/Region|"
 	                         "Country/Region|Contact owner|Lead Status|Record ID"),
-	                 "email;phone;company;region;country;owner;status;?;");
+	                 "email;phone;company;region;country;owner;status;custom:source_id;");
 	ck_assert_str_eq(targets("contact", "Account Name|Mailing Street|Mailing State/Province|"
 	                         "Mailing Zip/Postal Code|Mailing Country|Lead Source|Birthdate"),
 	                 "company;street;region;postal_code;country;source;birth_date;");
@@ -180,6 +193,7 @@ Suite *mapping_suite(void)
 	tcase_add_test(tc, test_country_code_columns);
 	tcase_add_test(tc, test_outlook);
 	tcase_add_test(tc, test_hubspot_and_salesforce);
+	tcase_add_test(tc, test_other_systems_ids);
 	tcase_add_test(tc, test_other_languages);
 	tcase_add_test(tc, test_own_output_round_trips);
 	tcase_add_test(tc, test_creation_times);
