@@ -1086,7 +1086,6 @@ static int keep_as_custom(crm_record *r, const struct column *c, const char *v)
 	return rc;
 }
 
-/* Puts one column's value where its meaning says. */
 /* Copies the n bytes at s without the blanks around them and one pair of
  * double quotes round what is left. */
 static char *trimmed(const char *s, size_t n)
@@ -1126,6 +1125,7 @@ static int mailbox(crm_import *imp, const struct column *c, const char **v)
 	return (rs->split = own(rs, name)) ? CRM_OK : crm_error_nomem();
 }
 
+/* Puts one column's value where its meaning says. */
 static int take_field(crm_import *imp, crm_record *r, const struct column *c, const char *v,
                       struct crm_import_result *res)
 {
@@ -1408,6 +1408,9 @@ static size_t bad_utf8(const struct crm_row *row, int *name)
 	return i;
 }
 
+/* Bytes that are no UTF-8 are most often a file in a Windows code page. */
+#define ENCODING_HINT " (--encoding names the input's character set: cp1252 ...)"
+
 /* Reads the row into the record and the row state; rejects what cannot
  * be read. */
 static int read_row(crm_import *imp, const struct crm_row *row, crm_record *r,
@@ -1418,9 +1421,9 @@ static int read_row(crm_import *imp, const struct crm_row *row, crm_record *r,
 	size_t bad = imp->rs.utf8 ? row->n : bad_utf8(row, &name);
 
 	if (bad < row->n)
-		return name ? reject(imp, res, NULL, "invalid UTF-8 in a column name")
-		            : reject(imp, res, row->names[bad], "invalid UTF-8 in column '%s'",
-		                     row->names[bad]);
+		return name ? reject(imp, res, NULL, "invalid UTF-8 in a column name" ENCODING_HINT)
+		            : reject(imp, res, row->names[bad], "invalid UTF-8 in column '%s'"
+		                     ENCODING_HINT, row->names[bad]);
 	for (size_t i = 0; i < row->n && !rc && res->outcome != CRM_IMPORT_REJECTED; i++)
 		rc = take_column(imp, r, row->names[i], unmarked(row->values[i]), res);
 	if (rc || res->outcome == CRM_IMPORT_REJECTED)
