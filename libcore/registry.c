@@ -200,6 +200,7 @@ static const struct crm_synonym contact_synonyms[] = {
 	{ "acceptssmsmarketing", "@consent_sms" },
 	{ "optintime", "@consent_email" }, { "confirmtime", "@consent_email" },
 	{ "unsubtime", "@withdrawn_email" }, { "emailoptout", "@withdrawn_email" },
+	{ "donotcall", "@withdrawn_phone" },
 	{ "companyname", "company" }, { "organization", "company" },
 	{ "organisation", "company" }, { "organizationname", "company" },
 	{ "organization1name", "company" }, { "accountname", "company" },
@@ -263,6 +264,25 @@ static const struct crm_synonym contact_synonyms[] = {
 	{ "billingcity", "city" }, { "billingstate", "region" },
 	{ "billingpostcode", "postal_code" }, { "billingcountry", "country" },
 	{ "dateregistered", "created_at" },
+	/* Google Contacts' export: what has no field is kept (the name's other
+	 * parts, as Outlook's salutation is), what repeats others goes (the
+	 * kind of each address and number, the address formatted, File As,
+	 * the photo's address). */
+	{ "middlename", "custom.middle_name" }, { "nameprefix", "custom.salutation" },
+	{ "namesuffix", "custom.name_suffix" }, { "suffix", "custom.name_suffix" },
+	{ "nickname", "custom.nickname" },
+	{ "phoneticfirstname", "custom.phonetic_first_name" },
+	{ "phoneticmiddlename", "custom.phonetic_middle_name" },
+	{ "phoneticlastname", "custom.phonetic_last_name" },
+	{ "organizationdepartment", "custom.department" }, { "department", "custom.department" },
+	{ "website1value", "custom.website" }, { "website", "custom.website" },
+	{ "salutation", "custom.salutation" }, { "address1pobox", "custom.po_box" },
+	{ "address1extendedaddress", "custom.address_extended" },
+	{ "fileas", "@ignore" }, { "photo", "@ignore" }, { "address1formatted", "@ignore" },
+	{ "email1label", "@ignore" }, { "email2label", "@ignore" }, { "email3label", "@ignore" },
+	{ "email4label", "@ignore" }, { "phone1label", "@ignore" }, { "phone2label", "@ignore" },
+	{ "phone3label", "@ignore" }, { "phone4label", "@ignore" },
+	{ "address1label", "@ignore" }, { "website1label", "@ignore" },
 	/* Other systems' ids of the person (see CRM_SOURCE_ID). */
 	{ "recordid", SOURCE_ID }, { "contactid", SOURCE_ID }, { "customerid", SOURCE_ID },
 	{ "personid", SOURCE_ID }, { "leadid", SOURCE_ID },

@@ -76,6 +76,32 @@ test_expect_success 'an ID column is another system'"'"'s: kept as custom.source
 	crm-import contacts --db idk.db -q --key id --on-conflict update own.csv &&
 	crm-contact list --db idk.db -f first_name -H >out && printf "Owen\nUma Lee\n" >expect && test_cmp expect out
 '
+# Google Contacts' export as it is today: every column known, what has no
+# field kept under a stable name, what repeats another left out.
+test_expect_success 'Google Contacts'"'"' whole export imports as it is' '
+	printf "%s\n" "First Name,Middle Name,Last Name,Phonetic First Name,Phonetic Middle Name,Phonetic Last Name,Name Prefix,Name Suffix,Nickname,File As,Organization Name,Organization Title,Organization Department,Birthday,Notes,Photo,Labels,E-mail 1 - Label,E-mail 1 - Value,E-mail 2 - Label,E-mail 2 - Value,Phone 1 - Label,Phone 1 - Value,Address 1 - Label,Address 1 - Formatted,Address 1 - Street,Address 1 - City,Address 1 - PO Box,Address 1 - Region,Address 1 - Postal Code,Address 1 - Country,Address 1 - Extended Address,Website 1 - Label,Website 1 - Value" >gnew.csv &&
+	printf "%s\n" "太郎,,山田,タロウ,,ヤマダ,Dr.,Jr.,Taro,Yamada Taro,Acme,CTO,R&D,1985-03-14,Met at the fair,https://photo.example/1,* myContacts ::: Work,* Work,taro@example.jp,Home,taro@home.example,Mobile,090-1234-5678,Work,\"1-2-3 Chiyoda" "Tokyo\",1-2-3 Chiyoda,Tokyo,PO 9,Tokyo,100-0001,Japan,Bldg 4,Profile,https://taro.example" >>gnew.csv &&
+	crm-import contacts --db gnew.db -q gnew.csv &&
+	crm-contact list --db gnew.db -f first_name,last_name,email,phone_e164,company,title,street,city,postal_code,country,birth_date,tags -H >out &&
+	printf "太郎\t山田\ttaro@example.jp\t+819012345678\tAcme\tCTO\t1-2-3 Chiyoda\tTokyo\t100-0001\tJP\t1985-03-14\tWork\n" >expect &&
+	test_cmp expect out &&
+	crm-contact show --db gnew.db 1 -f custom.salutation,custom.name_suffix,custom.nickname,custom.phonetic_first_name,custom.phonetic_last_name,custom.department,custom.email2,custom.website,custom.po_box,custom.address_extended -H >out &&
+	printf "Dr.\tJr.\tTaro\tタロウ\tヤマダ\tR&D\ttaro@home.example\thttps://taro.example\tPO 9\tBldg 4\n" >expect &&
+	test_cmp expect out &&
+	sqlite3 gnew.db "select count(*) from contact_custom where value like '"'"'%photo%'"'"' or value like '"'"'%Yamada Taro%'"'"'" >out &&
+	echo 0 >expect && test_cmp expect out
+'
+test_expect_success 'Salesforce leads: the salutation, the web site and the id kept, Do Not Call withdraws calls' '
+	printf "Lead ID,Salutation,First Name,Last Name,Company,Country,Phone,Email,Website,Lead Status,Email Opt Out,Do Not Call\n" >leads.csv &&
+	printf "00Q1,Ms.,Ngozi,Okafor,Lagos Foods,Nigeria,01 234 5678,ngozi@example.ng,lagosfoods.example,Open - Not Contacted,0,1\n" >>leads.csv &&
+	printf "00Q2,Mr.,Tunde,Bello,Lagos Foods,Nigeria,,tunde@example.ng,,Working - Contacted,1,0\n" >>leads.csv &&
+	crm-import contacts --db leads.db -q leads.csv &&
+	crm-contact list --db leads.db -f first_name,status,phone_e164,custom.salutation,custom.website,custom.source_id -H >out &&
+	printf "Ngozi\tlead\t+23412345678\tMs.\tlagosfoods.example\t00Q1\nTunde\tprospect\t\tMr.\t\t00Q2\n" >expect &&
+	test_cmp expect out &&
+	for i in 1 2; do crm-contact consent show --db leads.db $i -f channel,status -H || return 1; done >out &&
+	printf "phone\twithdrawn\nemail\twithdrawn\n" >expect && test_cmp expect out
+'
 test_expect_success 'a two-letter code under Country/Region Code, Country Code or CountryCode is the country' '
 	printf "First Name,Country/Region Code,Phone\nAda,GB,020 7946 0001\n" >cc1.csv &&
 	printf "First Name,Country Code,Phone\nBea,fr,01 42 68 53 00\n" >cc2.csv &&

@@ -53,7 +53,11 @@ START_TEST(test_google_contacts)
 	                         "Address 1 - Postal Code|Address 1 - Country|Birthday|Notes|"
 	                         "Labels|E-mail 1 - Label"),
 	                 "first_name;last_name;email;phone;company;title;street;city;region;"
-	                 "postal_code;country;birth_date;note;tags;?;");
+	                 "postal_code;country;birth_date;note;tags;ignore;");
+	ck_assert_str_eq(targets("contact", "Middle Name|Name Prefix|Nickname|Website 1 - Value|"
+	                         "Address 1 - Formatted|File As|Photo|Relation 1 - Value"),
+	                 "custom:middle_name;custom:salutation;custom:nickname;custom:website;"
+	                 "ignore;ignore;ignore;?;");
 	ck_assert_str_eq(targets("contact", "Given Name|Family Name|Name|Organization 1 - Name"),
 	                 "first_name;last_name;split;company;");
 }
