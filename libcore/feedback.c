@@ -54,6 +54,7 @@ static const struct crm_option response_options[] = {
  * matches the headers it starts, as survey questions are. */
 static const struct crm_synonym response_synonyms[] = {
 	{ "howlikely*", "score" }, { "howsatisfied*", "score" }, { "howwouldyourate*", "score" },
+	{ "netpromoterscore", "score" },
 	{ "rating", "score" }, { "nps", "score" }, { "npsscore", "score" }, { "csat", "score" },
 	{ "csatscore", "score" }, { "satisfaction", "score" }, { "satisfactionscore", "score" },
 	{ "respondentemail", "person" }, { "email", "person" }, { "emailaddress", "person" },
@@ -77,6 +78,17 @@ static const struct crm_synonym response_synonyms[] = {
 	{ "name", "@ignore" }, { "respondentname", "@ignore" },
 	{ "personid", "@ignore" }, { "updatedat", "@ignore" },
 	{ NULL, NULL }
+};
+
+/* The questions that name their scale: "How likely are you to recommend
+ * us to a friend?" is the Net Promoter question, asked 0 to 10; "How
+ * satisfied were you ...?" a CSAT one, 1 to 5.  A rating or a score
+ * alone says neither. */
+static const struct crm_implied response_implied[] = {
+	{ "howlikely*", "kind", "nps" }, { "nps", "kind", "nps" }, { "npsscore", "kind", "nps" },
+	{ "netpromoterscore", "kind", "nps" }, { "howsatisfied*", "kind", "csat" },
+	{ "csat", "kind", "csat" }, { "csatscore", "kind", "csat" },
+	{ NULL, NULL, NULL }
 };
 
 int crm_response_reindex(crm_db *db, const char *where, int64_t arg)
@@ -666,7 +678,7 @@ const struct crm_entity crm_response_entity = {
 	.custom_fk = "response_id", .fts = "responses_fts", .join = "",
 	.defs = response_fields, .nfields = NFIELDS(response_fields),
 	.after_write = response_after_write, .synonyms = response_synonyms,
-	.reindex = crm_response_reindex, .tag_table = "response_tags",
+	.implied = response_implied, .reindex = crm_response_reindex, .tag_table = "response_tags",
 	.note_table = "response_notes", .default_key = "id,custom.response_id",
 	.filters = response_filters, .options = response_options, .label = "r.id",
 };

@@ -48,6 +48,7 @@ struct column {
 	size_t field;            /* CRM_TO_FIELD: the index of t.name */
 	char *custom;            /* the key of a kept unknown column */
 	const char *date_format; /* from the mapping file */
+	const struct crm_implied *implies; /* what its name says of a field */
 };
 
 #define MADE 2 /* kinds of records an import makes for references */
@@ -62,6 +63,7 @@ struct rowstate {
 	const char *split_column;       /* the CRM_TO_SPLIT column's name */
 	const char *part, *part_column; /* a CRM_TO_PART column's value and name */
 	const char *who;                /* the names column's value (find_names_column) */
+	const struct crm_implied *implied; /* what a column's name says (read_row) */
 	const char *line[CRM_LINE_PARTS]; /* the row's line item (crm_line_parts) */
 	int has_line;
 	const char *custom_keys[MAX_KEYS]; /* the row's values of custom keys */
@@ -500,6 +502,7 @@ static int column_of(crm_import *imp, const char *name, const struct column **c)
 	}
 	if (col->t.kind == CRM_TO_FIELD)
 		col->field = field_index(imp, col->t.name);
+	col->implies = crm_column_implies(imp->e, name);
 	*c = col;
 	return CRM_OK;
 }
@@ -752,6 +755,7 @@ static void rowstate_clear(struct rowstate *rs, size_t nfields)
 	rs->split_column = rs->part = rs->part_column = rs->who = NULL;
 	memset(rs->custom_keys, 0, sizeof rs->custom_keys);
 	rs->has_tags = 0;
+	rs->implied = NULL;
 	memset(rs->line, 0, sizeof rs->line);
 	rs->has_line = 0;
 	memset(rs->made, 0, sizeof rs->made);
@@ -1247,6 +1251,8 @@ static int take_column(crm_import *imp, crm_record *r, const char *name, const c
 
 	if (rc)
 		return rc;
+	if (c->implies && !is_blank(v))
+		imp->rs.implied = c->implies;
 	switch (c->t.kind) {
 	case CRM_TO_FIELD:
 		return take_field(imp, r, c, v, res);
@@ -1436,6 +1442,14 @@ static int read_row(crm_import *imp, const struct crm_row *row, crm_record *r,
 		size_t k = field_index(imp, m->set_field[i]);
 		if (is_blank(imp->rs.val[k]))
 			imp->rs.val[k] = m->set_value[i];
+	}
+	/* What a column's name says comes last: the row's and the mapping's
+	 * own values say more. */
+	if (imp->rs.implied) {
+		size_t k = field_index(imp, imp->rs.implied->field);
+
+		if (is_blank(imp->rs.val[k]))
+			imp->rs.val[k] = imp->rs.implied->value;
 	}
 	return rc;
 }

@@ -405,6 +405,9 @@ struct crm_entity {
 	/* Column names of other systems' exports that mean a field, as
 	 * crm_column_key() forms; NULL-terminated. */
 	const struct crm_synonym *synonyms;
+	/* Columns whose names say what a field is (struct crm_implied);
+	 * NULL-terminated, or NULL. */
+	const struct crm_implied *implied;
 	/* Values of its choice fields as other systems' exports write them;
 	 * NULL-terminated, or NULL. */
 	const struct crm_value_synonym *value_synonyms;
@@ -589,6 +592,18 @@ struct crm_synonym {
 	const char *key;
 	const char *field;
 };
+
+/* A column whose name says what a field is, when the row gives it no
+ * value: a survey tool's "How likely are you to recommend ..." is an NPS
+ * score.  key in crm_column_key() form; "*" at its end matches the names
+ * it starts. */
+struct crm_implied {
+	const char *key;
+	const char *field, *value;
+};
+
+/* The entry of e's implied table column's name matches, or NULL. */
+const struct crm_implied *crm_column_implies(const struct crm_entity *e, const char *column);
 
 /* crm_record_set for field d of r's entity, which the caller holds: an
  * import sets every field of every row, and need not find each by name. */

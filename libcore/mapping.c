@@ -72,6 +72,28 @@ static const char *synonym_key(char *buf, size_t size, const char *syn)
 	return syn;
 }
 
+/* Whether key, a column name's crm_column_key() form, is what a table's
+ * key names (buf: size bytes to fold it in): that key, or with "*" at its
+ * end, a name it starts. */
+static bool key_matches(char *buf, size_t size, const char *entry, const char *key)
+{
+	const char *skey = synonym_key(buf, size, entry);
+	size_t n = strlen(skey);
+
+	return n && entry[strlen(entry) - 1] == '*' ? !strncmp(skey, key, n) : !strcmp(skey, key);
+}
+
+const struct crm_implied *crm_column_implies(const struct crm_entity *e, const char *column)
+{
+	char key[128], buf[128];
+
+	crm_column_key(key, sizeof key, column);
+	for (const struct crm_implied *m = e->implied; m && m->key; m++)
+		if (key_matches(buf, sizeof buf, m->key, key))
+			return m;
+	return NULL;
+}
+
 void crm_column_target(const struct crm_entity *e, const char *column, struct crm_target *t)
 {
 	char key[128], fkey[128];
@@ -121,16 +143,11 @@ void crm_column_target(const struct crm_entity *e, const char *column, struct cr
 		break;
 	}
 	/* A synonym ending in "*" is a question's start ("howlikely*"). */
-	for (const struct crm_synonym *s = e->synonyms; s && s->key; s++) {
-		const char *skey = synonym_key(fkey, sizeof fkey, s->key);
-		size_t n = strlen(skey);
-
-		if (n && s->key[strlen(s->key) - 1] == '*' ? !strncmp(skey, key, n)
-		                                           : !strcmp(skey, key)) {
+	for (const struct crm_synonym *s = e->synonyms; s && s->key; s++)
+		if (key_matches(fkey, sizeof fkey, s->key, key)) {
 			target(t, s->field, column);
 			return;
 		}
-	}
 	if (origin)
 		target(t, origin, column);
 }

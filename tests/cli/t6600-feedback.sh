@@ -74,6 +74,30 @@ test_expect_success 'import: a survey export with its own headers, a mapping for
 	EOF
 	test_cmp expect out
 '
+# The Net Promoter question names its scale, and so does a CSAT one: no
+# kind column or mapping is needed; the row's kind, or a mapping's, wins.
+test_expect_success 'import: the question says the kind; the row'"'"'s or a mapping'"'"'s wins' '
+	export CRM_DB="$PWD/implied.db" &&
+	for p in ann bo cy; do crm-contact add -q --email $p@implied.example >/dev/null || return 1; done &&
+	printf "Email,How likely are you to recommend us to a friend?\nann@implied.example,10\nbo@implied.example,6\n" >q1.csv &&
+	printf "Email,How satisfied were you with our support?,Type\nann@implied.example,5,\ncy@implied.example,9,nps\n" >q2.csv &&
+	printf "Email,Net Promoter Score\ncy@implied.example,3\n" >q3.csv &&
+	printf "set: { kind: csat }\n" >csat.yaml &&
+	printf "Email,Rating\nbo@implied.example,4\n" >q4.csv &&
+	crm-import responses -q q1.csv && crm-import responses -q q2.csv &&
+	crm-import responses -q --map csat.yaml q3.csv &&
+	expect_exit 3 crm-import responses q4.csv 2>err &&
+	grep -q "q4.csv:2: kind: a response needs a kind" err &&
+	crm-feedback list -f person,kind,score -H >out &&
+	cat >expect <<-\EOF &&
+	ann@implied.example	nps	10
+	bo@implied.example	nps	6
+	ann@implied.example	csat	5
+	cy@implied.example	nps	9
+	cy@implied.example	csat	3
+	EOF
+	test_cmp expect out
+'
 test_expect_success 'import: a score out of the scale and an unknown respondent are rejected' '
 	printf "Email,Rating,Type\nann@example.org,7,csat\nzed@example.org,4,csat\nbo@example.org,5,CSAT\n" >bad.csv &&
 	expect_exit 3 crm-import responses bad.csv 2>err &&

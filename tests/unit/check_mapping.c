@@ -4,6 +4,7 @@
 
 #include "crm.h"
 #include "crm/mapping.h"
+#include "../../libcore/internal.h"
 
 /* Renders what each '|'-separated column of header means, as
  * "field;custom:key;split;part;note;ignore;?;". */
@@ -81,6 +82,23 @@ START_TEST(test_outlook)
 	                         "E-mail Address|Categories|E-mail 2 Address"),
 	                 "first_name;last_name;company;title;street;city;region;postal_code;"
 	                 "country;phone;email;tags;?;");
+}
+END_TEST
+
+/* A survey question names its scale; a rating alone names none. */
+START_TEST(test_question_implies_kind)
+{
+	const struct crm_entity *e = crm_entity_find("response");
+	const struct crm_implied *m;
+
+	ck_assert_ptr_nonnull(m = crm_column_implies(e, "How likely are you to recommend us?"));
+	ck_assert_str_eq(m->field, "kind");
+	ck_assert_str_eq(m->value, "nps");
+	ck_assert_str_eq(crm_column_implies(e, "NPS Score")->value, "nps");
+	ck_assert_str_eq(crm_column_implies(e, "How satisfied were you?")->value, "csat");
+	ck_assert_ptr_null(crm_column_implies(e, "Rating"));
+	ck_assert_ptr_null(crm_column_implies(e, "How would you rate us?"));
+	ck_assert_ptr_null(crm_column_implies(crm_entity_find("contact"), "NPS"));
 }
 END_TEST
 
@@ -198,6 +216,7 @@ Suite *mapping_suite(void)
 	tcase_add_test(tc, test_outlook);
 	tcase_add_test(tc, test_hubspot_and_salesforce);
 	tcase_add_test(tc, test_other_systems_ids);
+	tcase_add_test(tc, test_question_implies_kind);
 	tcase_add_test(tc, test_other_languages);
 	tcase_add_test(tc, test_own_output_round_trips);
 	tcase_add_test(tc, test_creation_times);
