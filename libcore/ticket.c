@@ -108,6 +108,9 @@ static const struct crm_synonym ticket_synonyms[] = {
 	{ "description", "@note" }, { "body", "@note" }, { "comment", "@note" },
 	CREATED_SYNONYMS, { "updatedat", "@ignore" }, { "ticketid", SOURCE_ID },
 	{ "recordid", SOURCE_ID },
+	/* Zendesk's and Freshdesk's kind of ticket (question, incident,
+	 * refund ...), which no field here holds. */
+	{ "type", "custom.type" }, { "tickettype", "custom.type" },
 	{ "resolvedtime", "solved_at" }, { "resolvedat", "solved_at" },
 	{ "closedtime", "closed_at" }, { "lastupdatetime", "@ignore" },
 	{ NULL, NULL }

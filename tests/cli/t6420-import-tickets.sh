@@ -199,13 +199,13 @@ test_expect_success 'undo takes the batch back, tickets and the people it made' 
 # must not match ticket 1 here, and the export run again adds nothing.
 test_expect_success 'a help desk'"'"'s Id is kept as custom.source_id, never matched as the toolkit'"'"'s id' '
 	crm-ticket add --db ids.db -q --subject "Printer on fire" --requester x@example.org >/dev/null &&
-	printf "Id,Requester email,Subject,Status\n1,zed@example.org,Cannot log in,Open\n2,zed@example.org,Slow,Open\n" >zid.csv &&
+	printf "Id,Requester email,Subject,Status,Type\n1,zed@example.org,Cannot log in,Open,incident\n2,zed@example.org,Slow,Open,question\n" >zid.csv &&
 	crm-import tickets --db ids.db zid.csv 2>ids.err &&
 	grep -q "read 2, created 2, updated 0, unchanged 0, skipped 0, rejected 0" ids.err &&
 	crm-import tickets --db ids.db --on-conflict update zid.csv 2>ids.err &&
 	grep -q "read 2, created 0, updated 0, unchanged 2, skipped 0, rejected 0; nothing changed" ids.err &&
-	crm-ticket list --db ids.db -f id,subject,custom.source_id -H >out &&
-	printf "1\tPrinter on fire\t\n2\tCannot log in\t1\n3\tSlow\t2\n" >expect && test_cmp expect out &&
+	crm-ticket list --db ids.db -f id,subject,custom.source_id,custom.type -H >out &&
+	printf "1\tPrinter on fire\t\t\n2\tCannot log in\t1\tincident\n3\tSlow\t2\tquestion\n" >expect && test_cmp expect out &&
 	printf "Ticket ID,Email,Subject,Status\n7,fred@example.org,Broken,Open\n" >fid.csv &&
 	crm-import tickets --db fid.db -q fid.csv && crm-import tickets --db fid.db fid.csv 2>ids.err &&
 	grep -q "skipped 1, rejected 0; nothing changed" ids.err &&
