@@ -867,7 +867,7 @@ static const char *unmarked(const char *v)
 		return v;
 	if (v[1] && strchr("=+-@", v[1]))
 		return v + 1;
-	if (!isdigit((unsigned char)v[1]) || v[1 + strspn(v + 1, "0123456789 +-()./")])
+	if (!isdigit((unsigned char)v[1]) || v[1 + strspn(v + 1, "0123456789 +-()./,")])
 		return v;
 	return v + 1;
 }
@@ -1091,14 +1091,14 @@ static int keep_as_custom(crm_record *r, const struct column *c, const char *v)
 }
 
 /* Copies the n bytes at s without the blanks around them and one pair of
- * double quotes round what is left. */
+ * quotes, double or single, round what is left. */
 static char *trimmed(const char *s, size_t n)
 {
 	while (n && isspace((unsigned char)*s))
 		s++, n--;
 	while (n && isspace((unsigned char)s[n - 1]))
 		n--;
-	if (n >= 2 && s[0] == '"' && s[n - 1] == '"')
+	if (n >= 2 && (s[0] == '"' || s[0] == '\'') && s[n - 1] == s[0])
 		s++, n -= 2;
 	return strndup(s, n);
 }
@@ -1121,7 +1121,9 @@ static int mailbox(crm_import *imp, const struct column *c, const char **v)
 	if (!(name = trimmed(*v, (size_t)(lt - *v))) ||
 	    !(*v = own(rs, trimmed(lt + 1, (size_t)(*v + n - 1 - (lt + 1))))))
 		return free(name), crm_error_nomem();
-	if (rs->split || !*name || !crm_entity_field_find(imp->e, "first_name")) {
+	/* Mail programs write the address again where they know no name. */
+	if (!is_blank(rs->split) || !*name || strchr(name, '@') ||
+	    !crm_entity_field_find(imp->e, "first_name")) {
 		free(name);
 		return CRM_OK;
 	}
@@ -1179,6 +1181,9 @@ static int take_field(crm_import *imp, crm_record *r, const struct column *c, co
 		return strcmp(rs->val[i], v) ? keep_as_custom(r, c, v) : CRM_OK;
 	else if (!rs->val[i] || !is_blank(v)) {
 		rs->val[i] = v ? v : "";
+		/* What its name says goes with the column that fills the field. */
+		if (c->implies && !is_blank(v))
+			rs->implied = c->implies;
 	}
 	return CRM_OK;
 }
@@ -1251,8 +1256,6 @@ static int take_column(crm_import *imp, crm_record *r, const char *name, const c
 
 	if (rc)
 		return rc;
-	if (c->implies && !is_blank(v))
-		imp->rs.implied = c->implies;
 	switch (c->t.kind) {
 	case CRM_TO_FIELD:
 		return take_field(imp, r, c, v, res);
@@ -1263,6 +1266,9 @@ static int take_column(crm_import *imp, crm_record *r, const char *name, const c
 		rc = crm_record_set_custom(r, c->t.name, v ? v : "");
 		return rc == CRM_EUSAGE ? reject(imp, res, name, "%s", crm_error_message()) : rc;
 	case CRM_TO_SPLIT:
+		/* A blank one leaves the name an address came with (mailbox). */
+		if (is_blank(v) && imp->rs.split)
+			return CRM_OK;
 		imp->rs.split = v;
 		imp->rs.split_column = c->name;
 		return CRM_OK;
@@ -2109,7 +2115,8 @@ static int dropped(const crm_import *imp, const char *v, const char *w)
 	for (; p < end; p += strlen(p) + 1) {
 		const char *pw = p + strlen(p) + 1;
 
-		if (!strcmp(p, v) && same_within(pw, w))
+		/* A row that names no store is its number's order in any. */
+		if (!strcmp(p, v) && (is_blank(w) || same_within(pw, w)))
 			return 1;
 		p = pw;
 	}
@@ -2200,6 +2207,17 @@ static int group_close(crm_import *imp)
 
 static int index_created(crm_import *imp);
 
+/* A row of the open grouped record that names no value its key is
+ * unique within takes the record's, as it matches and is dropped by. */
+static int group_within(crm_import *imp)
+{
+	const struct crm_fielddef *w = imp->within[0];
+
+	if (w && imp->group.within && is_blank(imp->rs.val[w - imp->e->defs]))
+		imp->rs.val[w - imp->e->defs] = imp->group.within;
+	return CRM_OK;
+}
+
 /* Called for each row before it writes, with the key of its record (or
  * NULL): a row of another record ends the last (whose search entries can
  * now be written), and the first row of a record begins it.  A row of a
@@ -2210,9 +2228,11 @@ static int group_enter(crm_import *imp, const char *key, const char *within,
 	char name[160];
 	int rc;
 
+	/* Shops give an order's store on its first row only (Shopify): a
+	 * later row that names none is the open order's. */
 	if (key && imp->group.key && !strcmp(key, imp->group.key) &&
-	    same_within(within, imp->group.within))
-		return CRM_OK;
+	    (is_blank(within) || same_within(within, imp->group.within)))
+		return group_within(imp);
 	if (imp->group.key && ((rc = group_close(imp)) || (rc = index_created(imp))))
 		return rc;
 	if (!key)

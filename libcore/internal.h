@@ -357,7 +357,7 @@ struct crm_fielddef {
 /* The custom field an import keeps another system's id of a record in
  * (its "ID", HubSpot's "Record ID"), so that its export imported again
  * matches: a default key of the records such exports give with no other
- * (deals, tasks, tickets, articles). */
+ * (deals, tasks, tickets). */
 #define CRM_SOURCE_ID "source_id"
 #define SOURCE_ID "custom." CRM_SOURCE_ID
 
@@ -405,6 +405,11 @@ struct crm_entity {
 	/* Column names of other systems' exports that mean a field, as
 	 * crm_column_key() forms; NULL-terminated. */
 	const struct crm_synonym *synonyms;
+	/* Fields a column means only when spelt as the toolkit writes them
+	 * ("source"): other spellings are other systems' words, read by the
+	 * synonyms (Shopify's "Source" is a purchase's channel).
+	 * NULL-terminated, or NULL. */
+	const char *const *spelt;
 	/* Columns whose names say what a field is (struct crm_implied);
 	 * NULL-terminated, or NULL. */
 	const struct crm_implied *implied;

@@ -94,6 +94,26 @@ const struct crm_implied *crm_column_implies(const struct crm_entity *e, const c
 	return NULL;
 }
 
+/* Whether column is name, as the toolkit writes it, but for blanks around
+ * it ("email, id"). */
+static bool spelt(const char *column, const char *name)
+{
+	size_t n = strlen(name);
+
+	column += strspn(column, " \t");
+	return !strncmp(column, name, n) && !column[n + strspn(column + n, " \t")];
+}
+
+/* Whether field name of e, which column's key names, is meant by it: a
+ * field e keeps to its own spelling only when spelt so. */
+static bool field_meant(const struct crm_entity *e, const char *name, const char *column)
+{
+	for (const char *const *s = e->spelt; s && *s; s++)
+		if (!strcmp(*s, name))
+			return spelt(column, name);
+	return true;
+}
+
 void crm_column_target(const struct crm_entity *e, const char *column, struct crm_target *t)
 {
 	char key[128], fkey[128];
@@ -119,13 +139,14 @@ void crm_column_target(const struct crm_entity *e, const char *column, struct cr
 	 * must never match a record of this one.  They are kept as custom
 	 * field source_id, a key like the entities' synonyms of it (HubSpot's
 	 * Record ID). */
-	if (!strcmp(key, "id") && strcmp(column, "id")) {
+	if (!strcmp(key, "id") && !spelt(column, "id")) {
 		target(t, SOURCE_ID, column);
 		return;
 	}
 	for (size_t i = 0; i < e->nfields; i++) {
 		const struct crm_field *f = &e->defs[i].f;
-		if (strcmp(crm_column_key(fkey, sizeof fkey, f->name), key))
+		if (strcmp(crm_column_key(fkey, sizeof fkey, f->name), key) ||
+		    !field_meant(e, f->name, column))
 			continue;
 		/* Read-only fields other than the id and the tags are the
 		 * toolkit's bookkeeping: accepted, never written -- unless

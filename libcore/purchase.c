@@ -95,8 +95,13 @@ static const struct crm_synonym purchase_synonyms[] = {
 	{ "financialstatus", "status" }, { "orderstatus", "status" }, { "subtotal", "@ignore" },
 	{ "ordersubtotalamount", "@ignore" }, { "shipping", "@ignore" }, { "taxes", "@ignore" },
 	{ "tag", "tags" }, { "labels", "tags" },
+	/* Shopify's Source is how the order came (web, pos, iphone), this
+	 * toolkit's source the store: its own output alone spells it so. */
+	{ "source", "channel" },
 	{ NULL, NULL }
 };
+
+static const char *const purchase_spelt[] = { "source", NULL };
 
 /* Shopify's financial statuses and WooCommerce's order statuses.  An
  * order not paid yet (pending, on hold) has none: it is rejected, not
@@ -1101,6 +1106,6 @@ const struct crm_entity crm_purchase_entity = {
 	.value_synonyms = purchase_values,
 	.reindex = crm_purchase_reindex, .tag_table = "purchase_tags",
 	.note_table = "purchase_notes", .default_key = "order_ref",
-	.key_within = { "order_ref", "source" }, .filters = purchase_filters,
+	.key_within = { "order_ref", "source" }, .spelt = purchase_spelt, .filters = purchase_filters,
 	.options = purchase_options, .label = "r.id", .import_line = purchase_import_line,
 };

@@ -24,7 +24,8 @@ test_expect_success 'export headers of Google, Outlook, HubSpot and Salesforce m
 	test_cmp expect out
 '
 # The stock customer exports of Shopify and WooCommerce: the address in
-# its fields, the shop's own figures and ids kept with --keep-unknown, a
+# its fields, the shop's id kept as custom.source_id and its own figures
+# with --keep-unknown, a
 # column repeating another's value (Billing Email beside Email) not kept
 # twice.  Shopify marks numbers as text for spreadsheets ('+46 ...,
 # '753 20): the apostrophe goes, but not from text that begins with one.
@@ -57,6 +58,12 @@ test_expect_success 'an address with its owner'"'"'s name is the address; the na
 	crm-import contacts --db mbox.db -q mbox2.csv &&
 	crm-contact list --db mbox.db -f first_name,last_name,email -H >out &&
 	printf "Ann\tLee\tann@example.org\nDi\tNg\tdi@example.org\nKim\tLee\tkim@example.org\n\t\tcy@example.org\nAnnie\tLeigh\tann2@example.org\n" >expect &&
+	test_cmp expect out &&
+	printf "Email,Name\nEva Holm <eva@example.org>,\nfi@example.org <fi@example.org>,\n" >mbox3.csv &&
+	printf "Name,Email\n,Gus Berg <gus@example.org>\n,'"'"'Hal Moe'"'"' <hal@example.org>\n" >mbox4.csv &&
+	crm-import contacts --db mbox2.db -q mbox3.csv && crm-import contacts --db mbox2.db -q mbox4.csv &&
+	crm-contact list --db mbox2.db -f first_name,last_name,email -H >out &&
+	printf "Eva\tHolm\teva@example.org\n\t\tfi@example.org\nGus\tBerg\tgus@example.org\nHal\tMoe\thal@example.org\n" >expect &&
 	test_cmp expect out
 '
 # Only the toolkit's own output spells the id "id": a file's ID is

@@ -98,6 +98,17 @@ test_expect_success 'import: the question says the kind; the row'"'"'s or a mapp
 	EOF
 	test_cmp expect out
 '
+test_expect_success 'import: the kind goes with the column that gives the score' '
+	export CRM_DB="$PWD/implied.db" &&
+	printf "Email,How likely are you to recommend us?,How satisfied were you with support?\nann@implied.example,9,4\n" >two.csv &&
+	crm-import responses -q two.csv &&
+	crm-feedback list --person ann@implied.example -f kind,score,custom.how_satisfied_were_you_with_support -H | tail -1 >out &&
+	printf "nps\t9\t4\n" >expect && test_cmp expect out &&
+	printf "columns: { NPS: custom.old_nps, Rating: score }\n" >old.yaml &&
+	printf "Email,NPS,Rating\nbo@implied.example,8,3\n" >old.csv &&
+	expect_exit 3 crm-import responses --map old.yaml old.csv 2>err &&
+	grep -q "old.csv:2: kind: a response needs a kind" err
+'
 test_expect_success 'import: a score out of the scale and an unknown respondent are rejected' '
 	printf "Email,Rating,Type\nann@example.org,7,csat\nzed@example.org,4,csat\nbo@example.org,5,CSAT\n" >bad.csv &&
 	expect_exit 3 crm-import responses bad.csv 2>err &&

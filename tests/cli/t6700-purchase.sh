@@ -347,4 +347,25 @@ test_expect_success 'import: a store the mapping sets keys and groups orders lik
 	crm-purchase list --order-ref 942 -f source,total -H >out &&
 	printf "east\t1.00 EUR\nwest\t6.00 EUR\n" >expect && test_cmp expect out
 '
+# Shops name an order's store on its first row only: the later rows are
+# the same order's, stand or fall with it, and match in its store.
+test_expect_success 'import: rows of an order naming no store are the store'"'"'s of its first row' '
+	printf "Store,Order Number,Billing Email,Order Currency,Item SKU,Quantity,Item Cost\n" >first.csv &&
+	printf "north,951,ann@example.org,EUR,A,1,2.00\n,951,ann@example.org,EUR,B,x,3.00\n" >>first.csv &&
+	printf "north,952,ann@example.org,EUR,A,1,2.00\n,952,ann@example.org,EUR,B,1,3.00\n" >>first.csv &&
+	printf "south,952,ann@example.org,EUR,C,1,9.00\n" >>first.csv &&
+	expect_exit 3 crm-import purchases first.csv 2>err &&
+	grep -q "first.csv:2: order_ref: order_ref .951.: rejected with the row on line 3" err &&
+	expect_exit 1 crm-purchase list --order-ref 951 &&
+	crm-purchase list --order-ref 952 -f source,total,lines -H >out &&
+	printf "north\t5.00 EUR\t2\nsouth\t9.00 EUR\t1\n" >expect && test_cmp expect out &&
+	sed -i "s/,x,/,1,/" first.csv &&
+	crm-import purchases first.csv 2>err && grep -q "created 1, updated 1, unchanged 0, skipped 3, rejected 0" err &&
+	crm-purchase list --order-ref 951 -f source,total,lines -H >out &&
+	printf "north\t5.00 EUR\t2\n" >expect && test_cmp expect out
+'
+test_expect_success 'import: Shopify'"'"'s Source is the channel the order came by' '
+	CRM_DB=full.db crm-purchase list --no-refunds -f order_ref,source,channel -H >out &&
+	printf "#3001\t\tweb\n#3002\t\tweb\n" >expect && test_cmp expect out
+'
 test_done
