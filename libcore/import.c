@@ -115,6 +115,9 @@ struct crm_import {
 	char *custom_keys[MAX_KEYS];
 	/* The field each key is unique within (key_within), or NULL. */
 	const struct crm_fielddef *within[MAX_KEYS];
+	/* The input a consent's source names: o.source, "-" when it is no
+	 * UTF-8 (a file name's bytes), which the audit cannot hold. */
+	const char *consent_file;
 	size_t nkeys;
 	struct column *cols;
 	size_t ncols, col_next;
@@ -358,6 +361,8 @@ int crm_import_begin(crm_import **out, crm_db *db, const struct crm_import_opts 
 	imp->db = db;
 	imp->e = o->entity;
 	imp->o = *o;
+	imp->consent_file = o->source && crm_utf8_valid_p(o->source, strlen(o->source))
+	                    ? o->source : "-";
 	imp->rs.val = calloc(imp->e->nfields, sizeof *imp->rs.val);
 	imp->rs.ready = calloc(imp->e->nfields, sizeof *imp->rs.ready);
 	imp->refs = crm_memo_new(REF_SLOTS);
@@ -1090,19 +1095,6 @@ static int keep_as_custom(crm_record *r, const struct column *c, const char *v)
 	return rc;
 }
 
-/* Copies the n bytes at s without the blanks around them and one pair of
- * quotes, double or single, round what is left. */
-static char *trimmed(const char *s, size_t n)
-{
-	while (n && isspace((unsigned char)*s))
-		s++, n--;
-	while (n && isspace((unsigned char)s[n - 1]))
-		n--;
-	if (n >= 2 && (s[0] == '"' || s[0] == '\'') && s[n - 1] == s[0])
-		s++, n -= 2;
-	return strndup(s, n);
-}
-
 /* An address written with its owner's name, as mail programs copy it
  * ("Ann Lee <ann@example.org>"): *v becomes the address, and the name
  * fills the names the row lacks, as a column of full names would (one
@@ -1110,19 +1102,17 @@ static char *trimmed(const char *s, size_t n)
 static int mailbox(crm_import *imp, const struct column *c, const char **v)
 {
 	struct rowstate *rs = &imp->rs;
-	const char *lt = strrchr(*v, '<');
-	size_t n = strlen(*v);
-	char *name;
+	char *addr, *name;
+	int rc = crm_mailbox_parse(*v, &addr, &name);
 
-	while (n && isspace((unsigned char)(*v)[n - 1]))
-		n--;
-	if (!lt || (*v)[n - 1] != '>' || !memchr(lt, '@', (size_t)(*v + n - lt)))
-		return CRM_OK;
-	if (!(name = trimmed(*v, (size_t)(lt - *v))) ||
-	    !(*v = own(rs, trimmed(lt + 1, (size_t)(*v + n - 1 - (lt + 1))))))
-		return free(name), crm_error_nomem();
+	if (rc || !addr)
+		return rc;
+	if (!(*v = own(rs, addr))) {
+		free(name);
+		return crm_error_nomem();
+	}
 	/* Mail programs write the address again where they know no name. */
-	if (!is_blank(rs->split) || !*name || strchr(name, '@') ||
+	if (!name || strchr(name, '@') || !is_blank(rs->split) ||
 	    !crm_entity_field_find(imp->e, "first_name")) {
 		free(name);
 		return CRM_OK;
@@ -1970,11 +1960,9 @@ static int write_extras(crm_import *imp, int64_t id, int adding, int *changed)
 
 	for (size_t i = 0; i < imp->rs.nconsent && !rc; i++) {
 		const struct row_consent *k = &imp->rs.consent[i];
-		const char *file = imp->o.source && crm_utf8_valid_p(imp->o.source,
-		                   strlen(imp->o.source)) ? imp->o.source : "-";
 		crm_buf source = CRM_BUF_INIT;
 
-		if (crm_buf_printf(&source, "import of %s (%s)", file, k->column))
+		if (crm_buf_printf(&source, "import of %s (%s)", imp->consent_file, k->column))
 			rc = crm_error_nomem();
 		else
 			rc = crm_contact_consent_import(imp->db, id, k->channel, k->status, k->at,
@@ -2209,13 +2197,12 @@ static int index_created(crm_import *imp);
 
 /* A row of the open grouped record that names no value its key is
  * unique within takes the record's, as it matches and is dropped by. */
-static int group_within(crm_import *imp)
+static void group_within(crm_import *imp)
 {
 	const struct crm_fielddef *w = imp->within[0];
 
 	if (w && imp->group.within && is_blank(imp->rs.val[w - imp->e->defs]))
 		imp->rs.val[w - imp->e->defs] = imp->group.within;
-	return CRM_OK;
 }
 
 /* Called for each row before it writes, with the key of its record (or
@@ -2231,8 +2218,10 @@ static int group_enter(crm_import *imp, const char *key, const char *within,
 	/* Shops give an order's store on its first row only (Shopify): a
 	 * later row that names none is the open order's. */
 	if (key && imp->group.key && !strcmp(key, imp->group.key) &&
-	    (is_blank(within) || same_within(within, imp->group.within)))
-		return group_within(imp);
+	    (is_blank(within) || same_within(within, imp->group.within))) {
+		group_within(imp);
+		return CRM_OK;
+	}
 	if (imp->group.key && ((rc = group_close(imp)) || (rc = index_created(imp))))
 		return rc;
 	if (!key)

@@ -115,7 +115,8 @@ static int join(crm_buf *b, const struct word *w, size_t from, size_t to)
 }
 
 /* The part of s (n bytes) before an address in angle brackets, and
- * without the quotes round it ("\"Ann Lee\" <ann@example.org>"). */
+ * without the quotes round it ("\"Ann Lee\" <ann@example.org>", 'Ann
+ * Lee' as a pair: one alone may be a name's own, 'Ali). */
 static size_t name_part(const char **s, size_t n)
 {
 	const char *lt = memchr(*s, '<', n);
@@ -126,7 +127,32 @@ static size_t name_part(const char **s, size_t n)
 		(*s)++, n--;
 	while (n && (isspace((unsigned char)(*s)[n - 1]) || (*s)[n - 1] == '"'))
 		n--;
+	if (n >= 2 && **s == '\'' && (*s)[n - 1] == '\'')
+		(*s)++, n -= 2;
 	return n;
+}
+
+int crm_mailbox_parse(const char *text, char **addr, char **name)
+{
+	const char *open = strrchr(text, '<'), *end, *s = text;
+	size_t n;
+
+	*addr = NULL;
+	if (name)
+		*name = NULL;
+	if (!open)
+		open = strrchr(text, '(');
+	if (!open || !(end = strchr(open, *open == '<' ? '>' : ')')) ||
+	    !memchr(open, '@', (size_t)(end - open)))
+		return CRM_OK;
+	if (!(*addr = strndup(open + 1, (size_t)(end - open - 1))))
+		return crm_error_nomem();
+	if (name && (n = name_part(&s, (size_t)(open - text))) && !(*name = strndup(s, n))) {
+		free(*addr);
+		*addr = NULL;
+		return crm_error_nomem();
+	}
+	return CRM_OK;
 }
 
 int crm_name_split(const char *full, char **first, char **last)

@@ -506,26 +506,16 @@ static int company_resolve(crm_db *db, const char *ref, int64_t *id)
 	return CRM_OK;
 }
 
-/* The address in "Name <email>" or "Name (email)", as exports write a
- * person; a copy of text itself otherwise. */
-static char *address_in(const char *text)
-{
-	const char *open = strrchr(text, '<'), *end;
-
-	if (!open)
-		open = strrchr(text, '(');
-	if (open && (end = strchr(open, *open == '<' ? '>' : ')')) &&
-	    memchr(open, '@', (size_t)(end - open)))
-		return strndup(open + 1, (size_t)(end - open - 1));
-	return strdup(text);
-}
-
 /* A person by email address, alone or beside a name, else by a name no
  * one else has (the name as a whole, in any case and accents). */
 static int contact_resolve(crm_db *db, const char *ref, int64_t *id)
 {
-	char *addr = address_in(ref), *norm = NULL, *key = NULL;
-	int rc = addr ? CRM_OK : crm_error_nomem(), n = 0;
+	char *addr = NULL, *norm = NULL, *key = NULL;
+	int rc = crm_mailbox_parse(ref, &addr, NULL), n = 0;
+
+	/* An address beside a name, else ref as it is. */
+	if (!rc && !addr && !(addr = strdup(ref)))
+		rc = crm_error_nomem();
 
 	if (!rc && strchr(addr, '@')) {
 		if (crm_email_normalize(&norm, addr) == CRM_OK)

@@ -85,4 +85,12 @@ bool crm_int_parse(const char *s, long long min, long long max, long long *out);
  * before it ("Mr Smith"). */
 int crm_name_split(const char *full, char **first, char **last);
 
+/* A person as mail programs and exports write one: "Ann Lee
+ * <ann@example.org>", "Ann Lee (ann@example.org)".  Stores in *addr a
+ * copy of the address in brackets, NULL when text has none; and, when
+ * name is not NULL, in *name a copy of what comes before the brackets
+ * without blanks and quotes, NULL when nothing does.  CRM_ENOMEM or
+ * CRM_OK. */
+int crm_mailbox_parse(const char *text, char **addr, char **name);
+
 #endif

@@ -281,6 +281,35 @@ START_TEST(test_name_split)
 }
 END_TEST
 
+/* addr|name of text, "-" for none. */
+static const char *mailbox(const char *text)
+{
+	static char out[256];
+	char *addr, *name;
+
+	ck_assert_int_eq(crm_mailbox_parse(text, &addr, &name), CRM_OK);
+	snprintf(out, sizeof out, "%s|%s", addr ? addr : "-", name ? name : "-");
+	free(addr);
+	free(name);
+	return out;
+}
+
+START_TEST(test_mailbox_parse)
+{
+	ck_assert_str_eq(mailbox("Ann Lee <ann@example.org>"), "ann@example.org|Ann Lee");
+	ck_assert_str_eq(mailbox(" \"Lee, Kim\" <kim@example.org> "), "kim@example.org|Lee, Kim");
+	ck_assert_str_eq(mailbox("'Hal Moe' <hal@example.org>"), "hal@example.org|Hal Moe");
+	ck_assert_str_eq(mailbox("Bo Ng (bo@example.org)"), "bo@example.org|Bo Ng");
+	ck_assert_str_eq(mailbox("<cy@example.org>"), "cy@example.org|-");
+	ck_assert_str_eq(mailbox("Ed <not-an-address>"), "-|-");
+	ck_assert_str_eq(mailbox("ann@example.org"), "-|-");
+	ck_assert_str_eq(mailbox("Ann <ann@example.org"), "-|-");
+	/* One quote alone is a name's own. */
+	ck_assert_str_eq(split("'Ali Khan <ali@example.org>"), "'Ali|Khan");
+	ck_assert_str_eq(split("'Hal Moe' <hal@example.org>"), "Hal|Moe");
+}
+END_TEST
+
 START_TEST(test_email_normalize)
 {
 	norm_is(crm_email_normalize, " Ada.Lovelace@Example.ORG ", "ada.lovelace@example.org");
@@ -641,6 +670,7 @@ Suite *norm_suite(void)
 	tcase_add_test(text, test_nfc_composes_and_trims);
 	tcase_add_test(text, test_nfc_rejects_invalid_utf8);
 	tcase_add_test(text, test_name_split);
+	tcase_add_test(text, test_mailbox_parse);
 	tcase_add_test(text, test_key_folds_case_and_accents);
 	tcase_add_test(text, test_key_of_ascii_is_utf8procs);
 	tcase_add_test(text, test_key_folds_letters_without_decomposition);
