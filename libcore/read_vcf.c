@@ -130,16 +130,23 @@ static int add_repeated(struct crm_reader *r, const char *field, int *count,
 	return add(r, name, v, len);
 }
 
-/* Whether the parameters params[0..plen) hold one starting with want
- * ("ENCODING=QUOTED-PRINTABLE", or 2.1's bare "QUOTED-PRINTABLE"). */
-static bool has_param(const char *params, size_t plen, const char *want)
+/* Where in the parameters params[0..plen) one starting with want ends
+ * ("CHARSET=" of "CHARSET=ISO-8859-1"), or NULL when none does. */
+static const char *param_after(const char *params, size_t plen, const char *want)
 {
 	size_t n = strlen(want);
 
 	for (const char *p = params; p + n <= params + plen; p++)
 		if ((p == params || p[-1] == ';') && !strncasecmp(p, want, n))
-			return true;
-	return false;
+			return p + n;
+	return NULL;
+}
+
+/* Whether the parameters hold one starting with want
+ * ("ENCODING=QUOTED-PRINTABLE", or 2.1's bare "QUOTED-PRINTABLE"). */
+static bool has_param(const char *params, size_t plen, const char *want)
+{
+	return param_after(params, plen, want) != NULL;
 }
 
 /* Whether a property's parameters say its value is quoted-printable. */
@@ -295,14 +302,11 @@ static int unquote_printable(crm_buf *b, const char *v, size_t len)
 static int from_charset(struct crm_reader *r, const char *params, size_t plen)
 {
 	struct vcf_state *st = r->state;
-	const char *p = NULL, *end = params + plen;
+	const char *p = param_after(params, plen, "CHARSET=");
 	char name[40], *in, *out;
 	size_t n, inleft, outleft;
 	iconv_t cd;
 
-	for (const char *q = params; q + 8 <= end && !p; q++)
-		if ((q == params || q[-1] == ';') && !strncasecmp(q, "CHARSET=", 8))
-			p = q + 8;
 	n = p ? strcspn(p, ";:") : 0;
 	if (!p || n >= sizeof name || (n == 5 && !strncasecmp(p, "UTF-8", 5)) || !st->qp.len)
 		return 1;
