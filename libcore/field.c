@@ -44,37 +44,8 @@ static int enum_value(crm_db *db, const struct crm_fielddef *d, const char *v, c
 static int domain_value(crm_db *db, const struct crm_fielddef *d, const char *v,
                         const char *region, char **out)
 {
-	static const char *const schemes[] = { "https://", "http://" };
-	const char *host = v, *p;
-	size_t n;
-	char *s;
-
 	(void)db, (void)d, (void)region;
-	/* A web address names its domain: https://example.org/about is
-	 * example.org.  (A "www." stays: stored domains have it, and a
-	 * match by domain must find them.)  Blanks around it, as a cell may
-	 * have, and the dot of the root at its end (example.org.) are no
-	 * part of it. */
-	host += strspn(host, " \t");
-	for (size_t i = 0; i < sizeof schemes / sizeof schemes[0]; i++)
-		if (!strncasecmp(host, schemes[i], strlen(schemes[i])))
-			host += strlen(schemes[i]);
-	n = strcspn(host, "/");
-	while (n && (host[n - 1] == ' ' || host[n - 1] == '\t'))
-		n--;
-	if (n > 1 && host[n - 1] == '.')
-		n--;
-	if (!memchr(host, '.', n) || *host == '.' || *host == '-')
-		return crm_error_set(CRM_EDATA, "invalid domain '%s'", v);
-	for (p = host; p < host + n; p++)
-		if (!isalnum((unsigned char)*p) && *p != '.' && *p != '-')
-			return crm_error_set(CRM_EDATA, "invalid domain '%s'", v);
-	if (!(s = strndup(host, n)))
-		return crm_error_nomem();
-	for (char *q = s; *q; q++)
-		*q = (char)tolower((unsigned char)*q);
-	*out = s;
-	return CRM_OK;
+	return crm_domain_normalize(out, v);
 }
 
 /* Parses a date or a time with parse, relative to the command's clock. */

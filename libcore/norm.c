@@ -504,6 +504,46 @@ done:
 	return rc;
 }
 
+int crm_domain_normalize(char **out, const char *s)
+{
+	static const char *const schemes[] = { "https://", "http://" };
+	const char *host = s, *p;
+	size_t n;
+	char *d;
+
+	/* A web address names its domain: https://example.org/about is
+	 * example.org.  Blanks around it, as a cell may have, and the dot
+	 * of the root at its end (example.org.) are no part of it; nor is
+	 * the "www." of the web server's name, or www.example.org and
+	 * example.org would be two companies (schema 16 took it from the
+	 * domains stored before).  www.com keeps it: the rest is no domain. */
+	*out = NULL;
+	host += strspn(host, " \t");
+	for (size_t i = 0; i < sizeof schemes / sizeof schemes[0]; i++)
+		if (!strncasecmp(host, schemes[i], strlen(schemes[i])))
+			host += strlen(schemes[i]);
+	n = strcspn(host, "/");
+	while (n && (host[n - 1] == ' ' || host[n - 1] == '\t'))
+		n--;
+	if (n > 1 && host[n - 1] == '.')
+		n--;
+	if (n > 4 && !strncasecmp(host, "www.", 4) && memchr(host + 4, '.', n - 4)) {
+		host += 4;
+		n -= 4;
+	}
+	if (!memchr(host, '.', n) || *host == '.' || *host == '-')
+		return crm_error_set(CRM_EDATA, "invalid domain '%s'", s);
+	for (p = host; p < host + n; p++)
+		if (!isalnum((unsigned char)*p) && *p != '.' && *p != '-')
+			return crm_error_set(CRM_EDATA, "invalid domain '%s'", s);
+	if (!(d = strndup(host, n)))
+		return crm_error_nomem();
+	for (char *q = d; *q; q++)
+		*q = (char)tolower((unsigned char)*q);
+	*out = d;
+	return CRM_OK;
+}
+
 static bool gmail_p(const char *domain)
 {
 	return !strcmp(domain, "gmail.com") || !strcmp(domain, "googlemail.com");

@@ -483,7 +483,7 @@ int crm_registry_lookup(crm_db *db, const char *sql, const char *ref, int64_t *i
  * match -- or by its domain. */
 static int company_resolve(crm_db *db, const char *ref, int64_t *id)
 {
-	char *key = NULL;
+	char *key = NULL, *domain = NULL;
 	int rc, n;
 
 	/* Equal names have equal keys: the key finds them through its index. */
@@ -493,10 +493,16 @@ static int company_resolve(crm_db *db, const char *ref, int64_t *id)
 	if (!rc && n == 0 && !(rc = crm_text_key(&key, ref)))
 		rc = crm_registry_lookup(db, "SELECT id FROM companies WHERE name_key = ?1"
 		            " AND archived_at IS NULL", key, id, &n);
-	if (!rc && n == 0 && strchr(ref, '.'))
-		rc = crm_registry_lookup(db, "SELECT id FROM companies WHERE domain = lower(?1)"
-		            " AND archived_at IS NULL", ref, id, &n);
+	/* A domain as it is stored: www.Example.org is example.org. */
+	if (!rc && n == 0 && strchr(ref, '.')) {
+		if (crm_domain_normalize(&domain, ref) == CRM_OK)
+			rc = crm_registry_lookup(db, "SELECT id FROM companies WHERE domain = ?1"
+			            " AND archived_at IS NULL", domain, id, &n);
+		else
+			crm_error_clear(); /* a name with a dot in it */
+	}
 	free(key);
+	free(domain);
 	if (rc)
 		return rc;
 	if (n == 0)

@@ -717,6 +717,17 @@ static const char step15[] =
 	"INSERT INTO campaigns_fts(campaigns_fts, rank) VALUES ('automerge', 16);"
 	"INSERT INTO campaigns_fts(campaigns_fts, rank) VALUES ('crisismerge', 64);";
 
+/* A company's domain is stored without the "www." of its web server's
+ * name (domain_value in field.c), so that www.example.org and
+ * example.org find one company.  The domains stored before are spelt
+ * so too, in the search index as well; the same domain spelt anew is no
+ * change to a record, so neither its time nor the audit log moves. */
+#define WWW_DOMAIN " domain LIKE 'www.%' AND instr(substr(domain, 5), '.') > 0"
+static const char step16[] =
+	"UPDATE companies_fts SET domain = substr(domain, 5) WHERE" WWW_DOMAIN ";"
+	"UPDATE companies SET domain = substr(domain, 5) WHERE" WWW_DOMAIN ";";
+#undef WWW_DOMAIN
+
 const char *const crm_schema_steps[CRM_SCHEMA_VERSION] = {
 	step1,
 	step2,
@@ -733,4 +744,5 @@ const char *const crm_schema_steps[CRM_SCHEMA_VERSION] = {
 	step13,
 	step14,
 	step15,
+	step16,
 };

@@ -30,6 +30,27 @@ test_expect_success 'a domain with blanks around it or the root'"'"'s dot is the
 	expect_exit 3 crm-company add --db dot.db --name Root --domain "." 2>err &&
 	grep -q "invalid domain" err
 '
+test_expect_success 'the www. of a web server is no part of a domain' '
+	id=$(crm-company add --db www.db --name "Www Co" --domain "https://WWW.Www-Co.Example/") &&
+	crm-company show --db www.db $id -f domain -H >out && echo www-co.example >expect &&
+	test_cmp expect out &&
+	crm-contact add --db www.db --first-name Ann --company www.www-co.example >/dev/null &&
+	crm-contact add --db www.db --first-name Bo --company www-co.example >/dev/null &&
+	crm-company members --db www.db $id -f first_name -H >out &&
+	printf "Ann\nBo\n" >expect && test_cmp expect out &&
+	printf "Company Domain Name,Company Name,Industry\nwww.www-co.example,Www Company,tools\n" >www.csv &&
+	crm-import companies --db www.db --on-conflict update www.csv 2>err &&
+	grep -q "created 0, updated 1" err &&
+	crm-company list --db www.db -f id,industry -H >out &&
+	printf "%s\ttools\n" $id >expect && test_cmp expect out
+'
+test_expect_success 'a domain that is nothing but www. and a top-level domain keeps it' '
+	id=$(crm-company add --db www.db --name "Www Com" --domain www.com) &&
+	crm-company show --db www.db $id -f domain -H >out && echo www.com >expect &&
+	test_cmp expect out &&
+	expect_exit 3 crm-company add --db www.db --name Bad --domain www..example 2>err &&
+	grep -q "invalid domain .www..example." err
+'
 test_expect_success 'contacts join by exact or accent-free name, members lists them' '
 	crm-company add --name "Société Générale" >/dev/null &&
 	crm-contact add --first-name Ann --company "Acme Ltd" >/dev/null &&

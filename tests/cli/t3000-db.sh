@@ -29,7 +29,7 @@ test_expect_success 'a bad config names file, line and column' '
 test_expect_success 'info reports schema version and row counts' '
 	crm-contact add --first-name Ada >/dev/null &&
 	crm-db info >out &&
-	grep -q "^schema_version	15$" out && grep -q "^rows.contacts	1$" out
+	grep -q "^schema_version	16$" out && grep -q "^rows.contacts	1$" out
 '
 # SQLite finds the rows that refer to a deleted record through an index
 # on the referring column, or by reading the whole table: a record
@@ -67,11 +67,11 @@ test_expect_success 'audit shows who changed what' '
 test_expect_code 2 'audit rejects an unknown entity' 'crm-db audit --entity ghost'
 test_expect_success 'an older schema is migrated automatically' '
 	rm -f old.db && sqlite3 old.db "pragma user_version=0" &&
-	crm-contact list --db old.db -H; test "$(sqlite3 old.db "pragma user_version")" = 15
+	crm-contact list --db old.db -H; test "$(sqlite3 old.db "pragma user_version")" = 16
 '
 test_expect_success 'migrating from version 3 indexes names in their fold' '
 	rm -f v3.db* && sqlite3 v3.db <"$TOP/tests/cli/data/schema-v3.sql" &&
-	crm-db migrate --db v3.db 2>err && grep -q "migrated schema version 3 to 15" err &&
+	crm-db migrate --db v3.db 2>err && grep -q "migrated schema version 3 to 16" err &&
 	crm-contact list --db v3.db --search karimova -f id -H >out && echo 1 >expect && test_cmp expect out &&
 	crm-db check --db v3.db >/dev/null
 '
@@ -126,11 +126,30 @@ for db in crm.db v3.db; do
 		done <tables
 	"
 done
+# Schema step 16 drops the www. from stored domains, in the search index
+# too, and leaves each company's time and the audit log alone.
+test_expect_success 'migrating to version 16 drops the www. of stored domains' '
+	rm -f www.db* &&
+	crm-company add --db www.db --name "Old Web" --domain old-web.example >/dev/null &&
+	crm-company add --db www.db --name "Www Com" --domain www.com >/dev/null &&
+	sqlite3 www.db "UPDATE companies SET domain = '"'www.old-web.example'"' WHERE id = 1;
+		UPDATE companies_fts SET domain = '"'www.old-web.example'"' WHERE rowid = 1;
+		PRAGMA user_version = 15" &&
+	sqlite3 www.db "SELECT updated_at FROM companies; SELECT count(*) FROM audit" >before &&
+	crm-db migrate --db www.db 2>err && grep -q "migrated schema version 15 to 16" err &&
+	crm-company list --db www.db -f domain -H >out &&
+	printf "old-web.example\nwww.com\n" >expect && test_cmp expect out &&
+	sqlite3 www.db "SELECT rowid FROM companies_fts WHERE companies_fts MATCH '"'domain:www'"'" >out &&
+	echo 2 >expect && test_cmp expect out &&
+	sqlite3 www.db "SELECT updated_at FROM companies; SELECT count(*) FROM audit" >after &&
+	test_cmp before after &&
+	crm-db check --db www.db >/dev/null
+'
 test_expect_success 'migrate refuses --read-only' '
 	expect_exit 2 crm-db migrate --read-only 2>err && grep -q "drop --read-only" err
 '
 test_expect_success 'migrate reports a current schema' '
-	crm-db migrate 2>err && grep -q "schema version 15 is current" err
+	crm-db migrate 2>err && grep -q "schema version 16 is current" err
 '
 test_expect_success 'a newer schema is a clear error' '
 	cp "$CRM_DB" new.db && sqlite3 new.db "pragma user_version=99" &&

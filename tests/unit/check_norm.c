@@ -576,6 +576,25 @@ START_TEST(test_country_normalize)
 }
 END_TEST
 
+/* What users put in a domain column: a bare domain, a web address, the
+ * web server's name; each the same company's domain. */
+START_TEST(test_domain_normalize)
+{
+	norm_is(crm_domain_normalize, "Example.ORG", "example.org");
+	norm_is(crm_domain_normalize, "https://Example.org/about", "example.org");
+	norm_is(crm_domain_normalize, " http://www.Example.org./ ", "example.org");
+	norm_is(crm_domain_normalize, "WWW.example.co.uk", "example.co.uk");
+	norm_is(crm_domain_normalize, "www-shop.example", "www-shop.example");
+	norm_is(crm_domain_normalize, "wwwexample.org", "wwwexample.org");
+	norm_is(crm_domain_normalize, "www.com", "www.com");
+	norm_is(crm_domain_normalize, "www.com.", "www.com");
+	norm_fails(crm_domain_normalize, "www..example", "invalid domain 'www..example'");
+	norm_fails(crm_domain_normalize, "example", "invalid domain 'example'");
+	norm_fails(crm_domain_normalize, "exa mple.org", "invalid domain 'exa mple.org'");
+	norm_fails(crm_domain_normalize, "-example.org", "invalid domain '-example.org'");
+}
+END_TEST
+
 /* Names as other systems' exports hold them: the standard's English
  * names, short, official and common, and alpha-3 codes (Debian's
  * iso-codes), everyday English names, and translations. */
@@ -695,6 +714,7 @@ Suite *norm_suite(void)
 	tcase_add_checked_fixture(country, setup, NULL);
 	tcase_add_test(country, test_country_valid);
 	tcase_add_test(country, test_country_normalize);
+	tcase_add_test(country, test_domain_normalize);
 	tcase_add_test(country, test_country_names);
 	suite_add_tcase(s, country);
 	tcase_add_test(number, test_int_parse);
