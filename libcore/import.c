@@ -1121,6 +1121,39 @@ static int mailbox(crm_import *imp, const struct column *c, const char **v)
 	return (rs->split = own(rs, name)) ? CRM_OK : crm_error_nomem();
 }
 
+/* Value v of column name as custom field key, and as the row's value of
+ * an import key custom.key. */
+static int take_custom(crm_import *imp, crm_record *r, const char *name, const char *key,
+                       const char *v, struct crm_import_result *res)
+{
+	int rc;
+
+	for (size_t k = 0; k < imp->nkeys; k++)
+		if (imp->custom_keys[k] && !strcmp(imp->custom_keys[k], key))
+			imp->rs.custom_keys[k] = v;
+	rc = crm_record_set_custom(r, key, v ? v : "");
+	return rc == CRM_EUSAGE ? reject(imp, res, name, "%s", crm_error_message()) : rc;
+}
+
+/* Whether v, in the column of this toolkit's ids, is another system's id
+ * (Stripe's cus_NffrFeUf, Airtable's recX2f): this toolkit's are whole
+ * numbers.  It is kept as custom source_id, as a column of another
+ * system's ids is, unless the import matches on this toolkit's id and not
+ * on that: then it is an id that matches nothing, and is rejected. */
+static int foreign_id(const crm_import *imp, const char *v)
+{
+	int ours = 0, theirs = 0;
+	long long n;
+
+	if (is_blank(v) || crm_int_parse(v, 1, INT64_MAX, &n))
+		return 0;
+	for (size_t k = 0; k < imp->nkeys; k++) {
+		ours |= imp->keys[k] && imp->keys[k]->f.type == CRM_FT_ID;
+		theirs |= imp->custom_keys[k] && !strcmp(imp->custom_keys[k], CRM_SOURCE_ID);
+	}
+	return !ours || theirs;
+}
+
 /* Puts one column's value where its meaning says. */
 static int take_field(crm_import *imp, crm_record *r, const struct column *c, const char *v,
                       struct crm_import_result *res)
@@ -1154,6 +1187,8 @@ static int take_field(crm_import *imp, crm_record *r, const struct column *c, co
 			              c->date_format);
 		v = d;
 	}
+	if (f->type == CRM_FT_ID && foreign_id(imp, v))
+		return take_custom(imp, r, c->name, CRM_SOURCE_ID, v, res);
 	if (f->type == CRM_FT_ID)
 		rs->id = v;
 	else if (f->type == CRM_FT_TAGS) {
@@ -1250,11 +1285,7 @@ static int take_column(crm_import *imp, crm_record *r, const char *name, const c
 	case CRM_TO_FIELD:
 		return take_field(imp, r, c, v, res);
 	case CRM_TO_CUSTOM:
-		for (size_t k = 0; k < imp->nkeys; k++)
-			if (imp->custom_keys[k] && !strcmp(imp->custom_keys[k], c->t.name))
-				imp->rs.custom_keys[k] = v;
-		rc = crm_record_set_custom(r, c->t.name, v ? v : "");
-		return rc == CRM_EUSAGE ? reject(imp, res, name, "%s", crm_error_message()) : rc;
+		return take_custom(imp, r, name, c->t.name, v, res);
 	case CRM_TO_SPLIT:
 		/* A blank one leaves the name an address came with (mailbox). */
 		if (is_blank(v) && imp->rs.split)

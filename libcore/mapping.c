@@ -138,7 +138,8 @@ void crm_column_target(const struct crm_entity *e, const char *column, struct cr
 	 * export names its own ids "ID" or "Id" (Zendesk, Pipedrive), which
 	 * must never match a record of this one.  They are kept as custom
 	 * field source_id, a key like the entities' synonyms of it (HubSpot's
-	 * Record ID). */
+	 * Record ID).  A value under "id" that is no id of this toolkit's is
+	 * another system's too; the import tells it by the value (foreign_id). */
 	if (!strcmp(key, "id") && !spelt(column, "id")) {
 		target(t, SOURCE_ID, column);
 		return;

@@ -258,6 +258,10 @@ static const struct crm_synonym contact_synonyms[] = {
 	{ "defaultaddresscountry", "country" }, { "defaultaddresscountrycode", "country" },
 	{ "address1", "street" },
 	{ "provincecode", "region" },
+	/* Stripe's customers ("Address City"). */
+	{ "addresscity", "city" }, { "addressstate", "region" },
+	{ "addresszip", "postal_code" }, { "addresspostalcode", "postal_code" },
+	{ "addresscountry", "country" },
 	{ "billingfirstname", "first_name" }, { "billinglastname", "last_name" },
 	{ "billingemail", "email" }, { "billingphone", "phone" },
 	{ "billingcompany", "company" }, { "billingaddress1", "street" },
@@ -285,7 +289,7 @@ static const struct crm_synonym contact_synonyms[] = {
 	{ "address1label", "@ignore" }, { "website1label", "@ignore" },
 	/* Other systems' ids of the person (see CRM_SOURCE_ID). */
 	{ "recordid", SOURCE_ID }, { "contactid", SOURCE_ID }, { "customerid", SOURCE_ID },
-	{ "personid", SOURCE_ID }, { "leadid", SOURCE_ID },
+	{ "personid", SOURCE_ID }, { "leadid", SOURCE_ID }, { "userid", SOURCE_ID },
 	/* The headers of exports in German, French, Spanish, Portuguese,
 	 * Italian, Dutch, Polish and Russian (Outlook's and Bitrix24's among
 	 * them), as crm_column_key folds them.  A bare "name" in another

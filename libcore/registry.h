@@ -29,13 +29,13 @@
 	      "archived_at", NULL)
 
 /* Other systems' names for when they made a record (HubSpot's Create
- * Date, Salesforce's Created Date, Zoho's Created Time): its created_at,
- * kept by an import that creates it. */
+ * Date, Salesforce's Created Date, Zoho's Created Time, Stripe's Created
+ * (UTC)): its created_at, kept by an import that creates it. */
 #define CREATED_SYNONYMS \
 	{ "createdat", "created_at" }, { "createdate", "created_at" }, \
 	{ "createddate", "created_at" }, { "createdtime", "created_at" }, \
 	{ "datecreated", "created_at" }, { "createdon", "created_at" }, \
-	{ "creationdate", "created_at" }
+	{ "creationdate", "created_at" }, { "createdutc", "created_at" }
 
 /* SQL reading the name of the person whose id the SQL id gives. */
 #define CONTACT_NAME(id) \

@@ -83,6 +83,26 @@ test_expect_success 'an ID column is another system'"'"'s: kept as custom.source
 	crm-import contacts --db idk.db -q --key id --on-conflict update own.csv &&
 	crm-contact list --db idk.db -f first_name -H >out && printf "Owen\nUma Lee\n" >expect && test_cmp expect out
 '
+# Stripe's customers export spells its ids "id" too, but no id of this
+# toolkit's looks like cus_...: such a value is another system's, kept as
+# custom.source_id and matched on when asked.  Its addresses are "Address
+# City" and the like.
+test_expect_success 'an id that is no id of this toolkit'"'"'s is another system'"'"'s: Stripe'"'"'s customers' '
+	printf "%s\n" "id,Description,Email,Name,Created (UTC),Phone,Address Line1,Address Line2,Address City,Address State,Address Country,Address Zip" >stripe.csv &&
+	printf "%s\n" "cus_NffrFeUfNV2Hib,VIP,jenny.rosen@example.com,Jenny Rosen,2023-04-12 17:28,+1 415-555-0100,510 Townsend St,Floor 2,San Francisco,CA,US,94103" >>stripe.csv &&
+	crm-import contacts --db stripe.db --keep-unknown stripe.csv 2>err &&
+	grep -q "created 1," err &&
+	crm-contact list --db stripe.db -f id,name,street,city,region,country,postal_code,created_at,custom.source_id,custom.address_line2 -H >out &&
+	printf "1\tJenny Rosen\t510 Townsend St\tSan Francisco\tCA\tUS\t94103\t2023-04-12T17:28:00Z\tcus_NffrFeUfNV2Hib\tFloor 2\n" >expect &&
+	test_cmp expect out &&
+	sed "s/Jenny Rosen/Jenny Rosen-Lee/; s/jenny.rosen@/jenny@/" stripe.csv >stripe2.csv &&
+	crm-import contacts --db stripe.db --keep-unknown --key custom.source_id --on-conflict update stripe2.csv 2>err &&
+	grep -q "created 0, updated 1" err &&
+	crm-contact list --db stripe.db -f id,last_name,email -H >out &&
+	printf "1\tRosen-Lee\tjenny@example.com\n" >expect && test_cmp expect out &&
+	expect_exit 3 crm-import contacts --db stripe.db --keep-unknown --key id stripe2.csv 2>err &&
+	grep -q "stripe2.csv:2: id: invalid id .cus_NffrFeUfNV2Hib." err
+'
 # Google Contacts' export as it is today: every column known, what has no
 # field kept under a stable name, what repeats another left out.
 test_expect_success 'Google Contacts'"'"' whole export imports as it is' '

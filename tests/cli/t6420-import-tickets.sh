@@ -212,4 +212,16 @@ test_expect_success 'a help desk'"'"'s Id is kept as custom.source_id, never mat
 	crm-ticket list --db fid.db -f subject,custom.source_id -H >out &&
 	printf "Broken\t7\n" >expect && test_cmp expect out
 '
+# An API's records spell their id "id" as this toolkit does; one that is
+# no whole number (Help Scout's, a chat tool's) is another system's, kept
+# and matched on as custom.source_id: the export run again adds nothing.
+test_expect_success 'a JSON id that is no id of this toolkit'"'"'s is kept as custom.source_id' '
+	printf "%s\n" "{\"id\":\"conv_8fA2\",\"subject\":\"Refund please\",\"requester\":\"ola@example.org\",\"status\":\"open\"}" >api.jsonl &&
+	printf "%s\n" "{\"id\":\"conv_9xQ7\",\"subject\":\"Where is my parcel\",\"requester\":\"ola@example.org\",\"status\":\"open\"}" >>api.jsonl &&
+	crm-import tickets --db api.db -q api.jsonl &&
+	crm-import tickets --db api.db api.jsonl 2>err &&
+	grep -q "read 2, created 0, updated 0, unchanged 0, skipped 2, rejected 0; nothing changed" err &&
+	crm-ticket list --db api.db -f id,subject,custom.source_id -H >out &&
+	printf "1\tRefund please\tconv_8fA2\n2\tWhere is my parcel\tconv_9xQ7\n" >expect && test_cmp expect out
+'
 test_done
