@@ -74,7 +74,7 @@ static const struct crm_option purchase_options[] = {
 };
 
 /* Headers of Shopify's and WooCommerce's order exports (one row per
- * line item), crm_column_key() form. */
+ * line item) and of Stripe's payments, crm_column_key() form. */
 static const struct crm_synonym purchase_synonyms[] = {
 	{ "name", "order_ref" }, { "ordernumber", "order_ref" }, { "orderid", "order_ref" },
 	{ "order", "order_ref" }, { "orderref", "order_ref" },
@@ -98,6 +98,10 @@ static const struct crm_synonym purchase_synonyms[] = {
 	/* Shopify's Source is how the order came (web, pos, iphone), this
 	 * toolkit's source the store: its own output alone spells it so. */
 	{ "source", "channel" },
+	/* Stripe's payments: each a purchase, its id (ch_3MxA...) kept as
+	 * custom source_id, a default key. */
+	{ "amount", "total" }, { "createdutc", "at" }, { "createddateutc", "at" },
+	{ "description", "@note" },
 	{ NULL, NULL }
 };
 
@@ -1105,7 +1109,7 @@ const struct crm_entity crm_purchase_entity = {
 	.synonyms = purchase_synonyms,
 	.value_synonyms = purchase_values,
 	.reindex = crm_purchase_reindex, .tag_table = "purchase_tags",
-	.note_table = "purchase_notes", .default_key = "order_ref",
+	.note_table = "purchase_notes", .default_key = "order_ref," SOURCE_ID,
 	.key_within = { "order_ref", "source" }, .spelt = purchase_spelt, .filters = purchase_filters,
 	.options = purchase_options, .label = "r.id", .import_line = purchase_import_line,
 };

@@ -209,6 +209,27 @@ test_expect_success 'import: Shopify'"'"'s whole export, buyers named by Billing
 	printf "#3002\toisin@example.ie\t2026-10-07T08:15:00Z\t30.00 EUR\tpaid\t1\n" >>expect &&
 	test_cmp expect out
 '
+# Stripe's payments export: a purchase each, its amount the total, its
+# description a note, its id (no id of this toolkit's) kept as
+# custom.source_id, which purchases match on by default; a failed payment
+# is no revenue.
+test_expect_success 'import: Stripe'"'"'s payments, matched again on their ids' '
+	printf "%s\n" "id,Description,Created (UTC),Amount,Amount Refunded,Currency,Status,Customer ID,Customer Email,Card ID" >stripe.csv &&
+	printf "%s\n" "ch_3MxA,Order 1001,2026-11-03 10:15,49.90,0.00,eur,Paid,cus_Q1,jenny@example.com,card_1" >>stripe.csv &&
+	printf "%s\n" "ch_3MxB,,2026-11-05 12:00,\"1,200.00\",0.00,usd,Paid,cus_Q2,bo@example.org,card_2" >>stripe.csv &&
+	printf "%s\n" "ch_3MxC,,2026-11-06 08:00,10.00,0.00,eur,Failed,,cy@example.org,card_3" >>stripe.csv &&
+	crm-import purchases --db stripe.db --ignore-unknown stripe.csv 2>err &&
+	grep -q "read 3, created 3, updated 0, unchanged 0, skipped 0, rejected 0; 3 new people" err &&
+	crm-purchase list --db stripe.db -f at,person,total,status,custom.source_id -H >out &&
+	printf "2026-11-03T10:15:00Z\tjenny@example.com\t49.90 EUR\tpaid\tch_3MxA\n" >expect &&
+	printf "2026-11-05T12:00:00Z\tbo@example.org\t1200.00 USD\tpaid\tch_3MxB\n" >>expect &&
+	printf "2026-11-06T08:00:00Z\tcy@example.org\t10.00 EUR\tcancelled\tch_3MxC\n" >>expect &&
+	test_cmp expect out &&
+	sqlite3 stripe.db "SELECT purchase_id, body FROM purchase_notes" >out &&
+	echo "1|Order 1001" >expect && test_cmp expect out &&
+	crm-import purchases --db stripe.db --ignore-unknown stripe.csv 2>err &&
+	grep -q "read 3, created 0, updated 0, unchanged 0, skipped 3, rejected 0; nothing changed" err
+'
 # A refund settles its purchase's status: a change of the purchase made
 # by another record's write, audited as the purchase's own, so that its
 # history (an import's, read back from the record) says it was paid.
