@@ -125,6 +125,10 @@ static const struct crm_synonym deal_synonyms[] = {
 	{ "contactname", "contact" }, { "lossreason", "lost_reason" },
 	{ "probabilitypercent", "probability" },
 	{ "recordid", SOURCE_ID }, { "dealid", SOURCE_ID }, { "opportunityid", SOURCE_ID },
+	/* Dynamics 365's opportunities ("Est. Revenue"). */
+	DYNAMICS_SYNONYMS, { "donotmodifyopportunity", SOURCE_ID }, { "topic", "title" },
+	{ "estrevenue", "amount" }, { "estclosedate", "expected_close" },
+	{ "estimatedrevenue", "amount" }, { "estimatedclosedate", "expected_close" },
 	{ NULL, NULL }
 };
 

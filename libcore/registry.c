@@ -258,6 +258,11 @@ static const struct crm_synonym contact_synonyms[] = {
 	{ "defaultaddresscountry", "country" }, { "defaultaddresscountrycode", "country" },
 	{ "address1", "street" },
 	{ "provincecode", "region" },
+	/* Dynamics 365's addresses ("Address 1: ZIP/Postal Code"). */
+	{ "address1street1", "street" }, { "address1street2", "custom.address_line2" },
+	{ "address1stateprovince", "region" }, { "address1zippostalcode", "postal_code" },
+	{ "address1countryregion", "country" },
+	DYNAMICS_SYNONYMS, { "donotmodifycontact", SOURCE_ID }, { "donotmodifylead", SOURCE_ID },
 	/* Stripe's customers ("Address City"). */
 	{ "addresscity", "city" }, { "addressstate", "region" },
 	{ "addresszip", "postal_code" }, { "addresspostalcode", "postal_code" },
@@ -418,6 +423,9 @@ static const struct crm_synonym company_synonyms[] = {
 	{ "employeecount", "size" },
 	{ "recordid", SOURCE_ID }, { "accountid", SOURCE_ID }, { "organizationid", SOURCE_ID },
 	{ "companyid", SOURCE_ID },
+	/* Dynamics 365's accounts. */
+	DYNAMICS_SYNONYMS, { "donotmodifyaccount", SOURCE_ID }, { "address1city", "city" },
+	{ "address1countryregion", "country" },
 	/* The same in German, French, Spanish, Portuguese, Italian, Dutch,
 	 * Polish and Russian (HubSpot's and Bitrix24's among them).  In a
 	 * file of companies a bare "name" can only be the company's. */

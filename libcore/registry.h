@@ -37,6 +37,12 @@
 	{ "datecreated", "created_at" }, { "createdon", "created_at" }, \
 	{ "creationdate", "created_at" }, { "createdutc", "created_at" }
 
+/* Microsoft Dynamics 365 exports to spreadsheets with columns for its
+ * own way back ("(Do Not Modify) Row Checksum"); the one of the record's
+ * id ("(Do Not Modify) Contact") each entity names. */
+#define DYNAMICS_SYNONYMS \
+	{ "donotmodifyrowchecksum", "@ignore" }, { "donotmodifymodifiedon", "@ignore" }
+
 /* SQL reading the name of the person whose id the SQL id gives. */
 #define CONTACT_NAME(id) \
 	"(SELECT trim(coalesce(first_name, '') || ' ' || coalesce(last_name, ''))" \

@@ -103,6 +103,25 @@ test_expect_success 'an id that is no id of this toolkit'"'"'s is another system
 	expect_exit 3 crm-import contacts --db stripe.db --keep-unknown --key id stripe2.csv 2>err &&
 	grep -q "stripe2.csv:2: id: invalid id .cus_NffrFeUfNV2Hib." err
 '
+# Microsoft Dynamics 365's spreadsheets: its own columns for the way back
+# ("(Do Not Modify) Row Checksum") left out, the record's id kept as
+# custom.source_id, the addresses ("Address 1: ZIP/Postal Code") in
+# their fields.
+test_expect_success 'Dynamics 365'"'"'s contacts and accounts import as they are' '
+	printf "%s\n" "(Do Not Modify) Contact,(Do Not Modify) Row Checksum,(Do Not Modify) Modified On,Full Name,Company Name,Email,Business Phone,Address 1: Street 1,Address 1: Street 2,Address 1: City,Address 1: State/Province,Address 1: ZIP/Postal Code,Address 1: Country/Region,Job Title,Created On" >dyn.csv &&
+	printf "%s\n" "7a1b2c3d-0000-4e5f-8a9b-0c1d2e3f4a5b,abc==,2026-10-01 09:00,Søren Kierkegaard,Fabrikam,soren@fabrikam.example,+45 33 12 34 56,Nørregade 1,2. sal,København,Hovedstaden,1165,Denmark,Philosopher,2025-01-02 08:00" >>dyn.csv &&
+	printf "%s\n" "(Do Not Modify) Account,(Do Not Modify) Row Checksum,(Do Not Modify) Modified On,Account Name,Main Phone,Address 1: City,Address 1: Country/Region,Website" >dyn-acc.csv &&
+	printf "%s\n" "5e6f7a8b-0000-4e5f-8a9b-0c1d2e3f4a5b,def==,2026-10-01 09:00,Fabrikam,+45 70 10 20 30,Aarhus,Denmark,https://www.fabrikam.example" >>dyn-acc.csv &&
+	crm-import contacts --db dyn.db dyn.csv 2>err && grep -q "created 1,.* 1 new company" err &&
+	crm-import companies --db dyn.db --on-conflict update dyn-acc.csv 2>err &&
+	grep -q "created 0, updated 1" err &&
+	crm-contact list --db dyn.db -f name,company,phone_e164,street,city,region,postal_code,country,created_at,custom.source_id,custom.address_line2 -H >out &&
+	printf "Søren Kierkegaard\tFabrikam\t+4533123456\tNørregade 1\tKøbenhavn\tHovedstaden\t1165\tDK\t2025-01-02T08:00:00Z\t7a1b2c3d-0000-4e5f-8a9b-0c1d2e3f4a5b\t2. sal\n" >expect &&
+	test_cmp expect out &&
+	crm-company list --db dyn.db -f name,phone_e164,city,country,website,custom.source_id -H >out &&
+	printf "Fabrikam\t+4570102030\tAarhus\tDK\thttps://www.fabrikam.example\t5e6f7a8b-0000-4e5f-8a9b-0c1d2e3f4a5b\n" >expect &&
+	test_cmp expect out
+'
 # Google Contacts' export as it is today: every column known, what has no
 # field kept under a stable name, what repeats another left out.
 test_expect_success 'Google Contacts'"'"' whole export imports as it is' '

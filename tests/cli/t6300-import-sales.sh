@@ -351,6 +351,25 @@ test_expect_success 'Salesforce opportunities: 12,500.00 is twelve and a half th
 	crm-deal list --db opp.db --where "status = won" -f title,closed_at -H >out &&
 	printf "Fleet renewal\t2026-03-31\nTrucks\t2026-11-12T14:00:00Z\n" >expect && test_cmp expect out
 '
+# Dynamics 365's opportunities: Topic, Est. Revenue and Est. Close Date,
+# its id kept and matched on, its own columns for the way back left out.
+test_expect_success 'Dynamics 365 opportunities: matched again on their ids' '
+	cat >dyn-opp.csv <<-\EOF &&
+	(Do Not Modify) Opportunity,(Do Not Modify) Row Checksum,(Do Not Modify) Modified On,Topic,Est. Close Date,Est. Revenue,Probability,Status,Created On
+	0b9c8d7e-1111-4f00-9e8d-7c6b5a4f3e2d,xyz==,2026-10-02 10:00,50 licences,2026-12-31,"12,500.00",60,Open,2026-09-01 08:00
+	1c0d9e8f-2222-4f00-9e8d-7c6b5a4f3e2d,uvw==,2026-10-02 10:00,Renewal,2026-10-15,3000,100,Won,2026-08-01 08:00
+	EOF
+	crm-import deals --db dyn.db dyn-opp.csv 2>err && grep -q "created 2," err &&
+	crm-deal list --db dyn.db -f title,amount,expected_close,probability,status,created_at,custom.source_id -H >out &&
+	printf "50 licences\t12500.00 EUR\t2026-12-31\t60\topen\t2026-09-01T08:00:00Z\t0b9c8d7e-1111-4f00-9e8d-7c6b5a4f3e2d\n" >expect &&
+	printf "Renewal\t3000.00 EUR\t2026-10-15\t100\twon\t2026-08-01T08:00:00Z\t1c0d9e8f-2222-4f00-9e8d-7c6b5a4f3e2d\n" >>expect &&
+	test_cmp expect out &&
+	sed -i "s/,60,Open,/,80,Open,/" dyn-opp.csv &&
+	crm-import deals --db dyn.db --on-conflict update dyn-opp.csv 2>err &&
+	grep -q "created 0, updated 1, unchanged 1" err &&
+	crm-deal list --db dyn.db -f title,probability -H >out &&
+	printf "50 licences\t80\nRenewal\t100\n" >expect && test_cmp expect out
+'
 # An undo puts a deal back as it was, not as a change of its own: its
 # probability still follows its stage, its stage_at is when it entered
 # the stage, and its history is what it was (a move undone leaves none).
