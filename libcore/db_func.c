@@ -1,5 +1,5 @@
 /* db_func.c - the SQL functions libcore registers on every connection:
- * match keys and folds, money as text, conversion to the base currency,
+ * match keys and folds, domains, money as text, conversion to the base currency,
  * the command's time, what the configuration says of stages and tasks,
  * and the audit JSON of new records.  With db.c and stmt.c, the only file
  * that speaks SQLite's API. */
@@ -61,6 +61,14 @@ static void sql_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 
 	(void)argc;
 	sql_text(ctx, argv, crm_text_fold, db->name_folds);
+}
+
+/* crm_domain(text): a company's domain as it is stored (the migration to
+ * schema 16); text that is no domain stays as it is. */
+static void sql_domain(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	sql_text(ctx, argv, crm_domain_normalize, NULL);
 }
 
 int crm_db_remember_name(crm_db *db, const char *text, const char *key, const char *fold)
@@ -283,6 +291,7 @@ int crm_db_register_functions(crm_db *db)
 	} fns[] = {
 		{ "crm_key", 1, SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, sql_key },
 		{ "crm_fold", 1, SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, sql_fold },
+		{ "crm_domain", 1, SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, sql_domain },
 		{ "crm_money", 2, SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, sql_money },
 		{ "crm_base", 3, 0, sql_base },
 		{ "crm_base_or_null", 3, 0, sql_base_or_null },

@@ -516,7 +516,8 @@ int crm_domain_normalize(char **out, const char *s)
 	 * of the root at its end (example.org.) are no part of it; nor is
 	 * the "www." of the web server's name, or www.example.org and
 	 * example.org would be two companies (schema 16 took it from the
-	 * domains stored before).  www.com keeps it: the rest is no domain. */
+	 * domains stored before).  www.com keeps it: the rest is no domain.
+	 * What this gives it gives again (the migration relies on that). */
 	*out = NULL;
 	host += strspn(host, " \t");
 	for (size_t i = 0; i < sizeof schemes / sizeof schemes[0]; i++)
@@ -525,9 +526,9 @@ int crm_domain_normalize(char **out, const char *s)
 	n = strcspn(host, "/");
 	while (n && (host[n - 1] == ' ' || host[n - 1] == '\t'))
 		n--;
-	if (n > 1 && host[n - 1] == '.')
+	while (n > 1 && host[n - 1] == '.')
 		n--;
-	if (n > 4 && !strncasecmp(host, "www.", 4) && memchr(host + 4, '.', n - 4)) {
+	while (n > 4 && !strncasecmp(host, "www.", 4) && memchr(host + 4, '.', n - 4)) {
 		host += 4;
 		n -= 4;
 	}

@@ -718,15 +718,20 @@ static const char step15[] =
 	"INSERT INTO campaigns_fts(campaigns_fts, rank) VALUES ('crisismerge', 64);";
 
 /* A company's domain is stored without the "www." of its web server's
- * name (domain_value in field.c), so that www.example.org and
- * example.org find one company.  The domains stored before are spelt
- * so too, in the search index as well; the same domain spelt anew is no
- * change to a record, so neither its time nor the audit log moves. */
-#define WWW_DOMAIN " domain LIKE 'www.%' AND instr(substr(domain, 5), '.') > 0"
+ * name (crm_domain_normalize), so that www.example.org and example.org
+ * find one company.  The domains stored before are spelt so too, in the
+ * search index as well -- but for one whose new spelling another live
+ * company has: made the same, the two would be one ambiguous domain, and
+ * references and imports that found each would find neither (the manual
+ * tells how to list them).  The same domain spelt anew is no change to a
+ * record: neither its time nor the audit log moves. */
+#define RESPELT "SELECT id FROM companies c WHERE crm_domain(domain) <> domain" \
+	" AND NOT EXISTS (SELECT 1 FROM companies o WHERE o.domain = crm_domain(c.domain)" \
+	" AND o.archived_at IS NULL)"
 static const char step16[] =
-	"UPDATE companies_fts SET domain = substr(domain, 5) WHERE" WWW_DOMAIN ";"
-	"UPDATE companies SET domain = substr(domain, 5) WHERE" WWW_DOMAIN ";";
-#undef WWW_DOMAIN
+	"UPDATE companies_fts SET domain = crm_domain(domain) WHERE rowid IN (" RESPELT ");"
+	"UPDATE companies SET domain = crm_domain(domain) WHERE id IN (" RESPELT ");";
+#undef RESPELT
 
 const char *const crm_schema_steps[CRM_SCHEMA_VERSION] = {
 	step1,

@@ -127,22 +127,32 @@ for db in crm.db v3.db; do
 	"
 done
 # Schema step 16 drops the www. from stored domains, in the search index
-# too, and leaves each company's time and the audit log alone.
+# too, and leaves each company's time and the audit log alone; a domain
+# whose new spelling another live company has stays as it was, so that
+# the references that found each still do.
 test_expect_success 'migrating to version 16 drops the www. of stored domains' '
 	rm -f www.db* &&
 	crm-company add --db www.db --name "Old Web" --domain old-web.example >/dev/null &&
 	crm-company add --db www.db --name "Www Com" --domain www.com >/dev/null &&
+	crm-company add --db www.db --name "Acme Web" --domain acme-web.example >/dev/null &&
+	crm-company add --db www.db --name "Acme" --domain acme.example >/dev/null &&
 	sqlite3 www.db "UPDATE companies SET domain = '"'www.old-web.example'"' WHERE id = 1;
 		UPDATE companies_fts SET domain = '"'www.old-web.example'"' WHERE rowid = 1;
+		UPDATE companies SET domain = '"'www.acme.example'"' WHERE id = 3;
+		UPDATE companies_fts SET domain = '"'www.acme.example'"' WHERE rowid = 3;
 		PRAGMA user_version = 15" &&
 	sqlite3 www.db "SELECT updated_at FROM companies; SELECT count(*) FROM audit" >before &&
 	crm-db migrate --db www.db 2>err && grep -q "migrated schema version 15 to 16" err &&
 	crm-company list --db www.db -f domain -H >out &&
-	printf "old-web.example\nwww.com\n" >expect && test_cmp expect out &&
+	printf "old-web.example\nwww.com\nwww.acme.example\nacme.example\n" >expect && test_cmp expect out &&
 	sqlite3 www.db "SELECT rowid FROM companies_fts WHERE companies_fts MATCH '"'domain:www'"'" >out &&
-	echo 2 >expect && test_cmp expect out &&
+	printf "2\n3\n" >expect && test_cmp expect out &&
 	sqlite3 www.db "SELECT updated_at FROM companies; SELECT count(*) FROM audit" >after &&
 	test_cmp before after &&
+	crm-contact add --db www.db --first-name Amy --company acme.example >/dev/null &&
+	crm-contact add --db www.db --first-name Ola --company www.old-web.example >/dev/null &&
+	crm-contact list --db www.db -f first_name,company_id -H >out &&
+	printf "Amy\t4\nOla\t1\n" >expect && test_cmp expect out &&
 	crm-db check --db www.db >/dev/null
 '
 test_expect_success 'migrate refuses --read-only' '

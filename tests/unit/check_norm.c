@@ -588,6 +588,9 @@ START_TEST(test_domain_normalize)
 	norm_is(crm_domain_normalize, "wwwexample.org", "wwwexample.org");
 	norm_is(crm_domain_normalize, "www.com", "www.com");
 	norm_is(crm_domain_normalize, "www.com.", "www.com");
+	/* Twice is once: what it gives, it gives again. */
+	norm_is(crm_domain_normalize, "www.www.example.org", "example.org");
+	norm_is(crm_domain_normalize, "example.org..", "example.org");
 	norm_fails(crm_domain_normalize, "www..example", "invalid domain 'www..example'");
 	norm_fails(crm_domain_normalize, "example", "invalid domain 'example'");
 	norm_fails(crm_domain_normalize, "exa mple.org", "invalid domain 'exa mple.org'");
