@@ -126,6 +126,7 @@ struct crm_import {
 	struct { char *column; const struct crm_beside *b; } beside[MAX_BESIDE];
 	size_t nbeside;
 	char *names_column;     /* Zendesk's "Requester" beside "Requester email" */
+	int ids_theirs;         /* the id column's ids: unknown (-1), ours, theirs */
 	struct idset seen;      /* records written or matched by this import */
 	struct idset added;     /* records created, whose search entries need adding */
 	/* Records above this id were created by the import and have no search
@@ -363,6 +364,7 @@ int crm_import_begin(crm_import **out, crm_db *db, const struct crm_import_opts 
 	imp->o = *o;
 	imp->consent_file = o->source && crm_utf8_valid_p(o->source, strlen(o->source))
 	                    ? o->source : "-";
+	imp->ids_theirs = -1;
 	imp->rs.val = calloc(imp->e->nfields, sizeof *imp->rs.val);
 	imp->rs.ready = calloc(imp->e->nfields, sizeof *imp->rs.ready);
 	imp->refs = crm_memo_new(REF_SLOTS);
@@ -1121,37 +1123,67 @@ static int mailbox(crm_import *imp, const struct column *c, const char **v)
 	return (rs->split = own(rs, name)) ? CRM_OK : crm_error_nomem();
 }
 
-/* Value v of column name as custom field key, and as the row's value of
- * an import key custom.key. */
-static int take_custom(crm_import *imp, crm_record *r, const char *name, const char *key,
+/* Value v of column c as custom field key, and as the row's value of an
+ * import key custom.key.  As with a field, the first column with a value
+ * fills it (a blank one never empties it), and another's different value
+ * is kept under its own column's name: a file of both "ID" and "Record
+ * ID", or of "id" and "ID", loses neither. */
+static int take_custom(crm_import *imp, crm_record *r, const struct column *c, const char *key,
                        const char *v, struct crm_import_result *res)
 {
+	crm_buf field = CRM_BUF_INIT;
+	const char *had;
 	int rc;
 
+	if (crm_buf_printf(&field, "custom.%s", key))
+		return crm_error_nomem();
+	had = crm_record_value(r, crm_buf_str(&field));
+	crm_buf_free(&field);
+	if (had && !is_blank(had))
+		return is_blank(v) || !strcmp(had, v) ? CRM_OK : keep_as_custom(r, c, v);
 	for (size_t k = 0; k < imp->nkeys; k++)
 		if (imp->custom_keys[k] && !strcmp(imp->custom_keys[k], key))
 			imp->rs.custom_keys[k] = v;
 	rc = crm_record_set_custom(r, key, v ? v : "");
-	return rc == CRM_EUSAGE ? reject(imp, res, name, "%s", crm_error_message()) : rc;
+	return rc == CRM_EUSAGE ? reject(imp, res, c->name, "%s", crm_error_message()) : rc;
 }
 
-/* Whether v, in the column of this toolkit's ids, is another system's id
- * (Stripe's cus_NffrFeUf, Airtable's recX2f): this toolkit's are whole
- * numbers.  It is kept as custom source_id, as a column of another
- * system's ids is, unless the import matches on this toolkit's id and not
- * on that: then it is an id that matches nothing, and is rejected. */
-static int foreign_id(const crm_import *imp, const char *v)
+/* Whether v looks like one of this toolkit's ids, whole numbers, written
+ * well or not (" 7", "7.0", "-3"): the id column then holds them. */
+static int ours_p(const char *v)
+{
+	v += strspn(v, " \t");
+	v += *v == '+' || *v == '-';
+	if (!isdigit((unsigned char)*v))
+		return 0;
+	v += strspn(v, "0123456789");
+	if (*v == '.')
+		v += 1 + strspn(v + 1, "0");
+	return !v[strspn(v, " \t")];
+}
+
+/* Whether the id column holds another system's ids (Stripe's
+ * cus_NffrFeUf, Airtable's recX2f), which are kept as custom source_id as
+ * a column of another system's ids is.  Its first value decides for the
+ * whole import, so that a re-run of a column that mixes both (hex ids, a
+ * few all digits) matches as the first run did: any one of this toolkit's
+ * ids says the column holds them, and a value that is none then is
+ * rejected as an invalid id.  So is every such value of an import that
+ * matches on this toolkit's id and not on source_id. */
+static int foreign_id(crm_import *imp, const char *v)
 {
 	int ours = 0, theirs = 0;
-	long long n;
 
-	if (is_blank(v) || crm_int_parse(v, 1, INT64_MAX, &n))
+	if (is_blank(v))
 		return 0;
-	for (size_t k = 0; k < imp->nkeys; k++) {
-		ours |= imp->keys[k] && imp->keys[k]->f.type == CRM_FT_ID;
-		theirs |= imp->custom_keys[k] && !strcmp(imp->custom_keys[k], CRM_SOURCE_ID);
+	if (imp->ids_theirs < 0) {
+		for (size_t k = 0; k < imp->nkeys; k++) {
+			ours |= imp->keys[k] && imp->keys[k]->f.type == CRM_FT_ID;
+			theirs |= imp->custom_keys[k] && !strcmp(imp->custom_keys[k], CRM_SOURCE_ID);
+		}
+		imp->ids_theirs = !ours_p(v) && (!ours || theirs);
 	}
-	return !ours || theirs;
+	return imp->ids_theirs;
 }
 
 /* Puts one column's value where its meaning says. */
@@ -1188,7 +1220,7 @@ static int take_field(crm_import *imp, crm_record *r, const struct column *c, co
 		v = d;
 	}
 	if (f->type == CRM_FT_ID && foreign_id(imp, v))
-		return take_custom(imp, r, c->name, CRM_SOURCE_ID, v, res);
+		return take_custom(imp, r, c, CRM_SOURCE_ID, v, res);
 	if (f->type == CRM_FT_ID)
 		rs->id = v;
 	else if (f->type == CRM_FT_TAGS) {
@@ -1285,7 +1317,7 @@ static int take_column(crm_import *imp, crm_record *r, const char *name, const c
 	case CRM_TO_FIELD:
 		return take_field(imp, r, c, v, res);
 	case CRM_TO_CUSTOM:
-		return take_custom(imp, r, name, c->t.name, v, res);
+		return take_custom(imp, r, c, c->t.name, v, res);
 	case CRM_TO_SPLIT:
 		/* A blank one leaves the name an address came with (mailbox). */
 		if (is_blank(v) && imp->rs.split)

@@ -107,15 +107,16 @@ static const struct crm_synonym purchase_synonyms[] = {
 
 static const char *const purchase_spelt[] = { "source", NULL };
 
-/* Shopify's financial statuses and WooCommerce's order statuses.  An
- * order not paid yet (pending, on hold) has none: it is rejected, not
+/* Shopify's financial statuses, WooCommerce's order statuses and
+ * Stripe's payments' (a disputed payment was paid).  An order not paid
+ * yet (pending, on hold, uncaptured) has none: it is rejected, not
  * counted as revenue. */
 static const struct crm_value_synonym purchase_values[] = {
 	{ "status", "authorized", "paid" }, { "status", "partiallypaid", "paid" },
 	{ "status", "partiallyrefunded", "paid" }, { "status", "completed", "paid" },
 	{ "status", "processing", "paid" }, { "status", "voided", "cancelled" },
 	{ "status", "expired", "cancelled" }, { "status", "failed", "cancelled" },
-	{ "status", "canceled", "cancelled" },
+	{ "status", "canceled", "cancelled" }, { "status", "disputed", "paid" },
 	{ NULL, NULL, NULL }
 };
 

@@ -224,4 +224,26 @@ test_expect_success 'a JSON id that is no id of this toolkit'"'"'s is kept as cu
 	crm-ticket list --db api.db -f id,subject,custom.source_id -H >out &&
 	printf "1\tRefund please\tconv_8fA2\n2\tWhere is my parcel\tconv_9xQ7\n" >expect && test_cmp expect out
 '
+# The id column holds one kind of id, as its first value says: a later
+# value of another system's that is all digits is still that system's,
+# and a slip in one of this toolkit's ("1 ", "2.0") is an invalid id, not
+# another system's.  A blank "ID" beside an "id" empties nothing.
+test_expect_success 'the id column'"'"'s first value says whose ids it holds' '
+	printf "%s\n" "{\"id\":\"a1f0\",\"subject\":\"Printer on fire\",\"requester\":\"b@example.org\"}" >hex.jsonl &&
+	printf "%s\n" "{\"id\":\"5\",\"subject\":\"Cannot log in\",\"requester\":\"b@example.org\"}" >>hex.jsonl &&
+	crm-ticket add --db hex.db -q --subject Mine --requester a@example.org >/dev/null &&
+	crm-import tickets --db hex.db -q hex.jsonl &&
+	crm-import tickets --db hex.db --on-conflict update hex.jsonl 2>err &&
+	grep -q "read 2, created 0, updated 0, unchanged 2" err &&
+	crm-ticket list --db hex.db -f id,subject,custom.source_id -H >out &&
+	printf "1\tMine\t\n2\tPrinter on fire\ta1f0\n3\tCannot log in\t5\n" >expect && test_cmp expect out &&
+	printf "id,subject,requester\n\"1 \",Renamed,a@example.org\n2.0,Other,a@example.org\n" >slip.csv &&
+	expect_exit 3 crm-import tickets --db hex.db --on-conflict update slip.csv 2>err &&
+	grep -q "slip.csv:2: id: invalid id .1 ." err && grep -q "slip.csv:3: id: invalid id .2.0." err &&
+	printf "id,ID,subject,requester\ncus_1,,Hello,a@example.org\ncus_2,Z9,Bye,a@example.org\n" >two.csv &&
+	crm-import tickets --db two.db -q two.csv && crm-import tickets --db two.db two.csv 2>err &&
+	grep -q "skipped 2, rejected 0; nothing changed" err &&
+	crm-ticket list --db two.db -f subject,custom.source_id,custom.id -H >out &&
+	printf "Hello\tcus_1\t\nBye\tcus_2\tZ9\n" >expect && test_cmp expect out
+'
 test_done

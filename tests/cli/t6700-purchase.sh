@@ -228,7 +228,14 @@ test_expect_success 'import: Stripe'"'"'s payments, matched again on their ids' 
 	sqlite3 stripe.db "SELECT purchase_id, body FROM purchase_notes" >out &&
 	echo "1|Order 1001" >expect && test_cmp expect out &&
 	crm-import purchases --db stripe.db --ignore-unknown stripe.csv 2>err &&
-	grep -q "read 3, created 0, updated 0, unchanged 0, skipped 3, rejected 0; nothing changed" err
+	grep -q "read 3, created 0, updated 0, unchanged 0, skipped 3, rejected 0; nothing changed" err &&
+	printf "id,Created (UTC),Amount,Currency,Status,Customer Email\n" >stripe-st.csv &&
+	printf "ch_4,2026-11-07 09:00,5.00,eur,Disputed,jenny@example.com\n" >>stripe-st.csv &&
+	printf "ch_5,2026-11-07 09:00,6.00,eur,Uncaptured,jenny@example.com\n" >>stripe-st.csv &&
+	expect_exit 3 crm-import purchases --db stripe.db stripe-st.csv 2>err &&
+	grep -q "stripe-st.csv:3: status: invalid status .Uncaptured." err &&
+	crm-purchase list --db stripe.db --where custom.source_id=ch_4 -f total,status -H >out &&
+	printf "5.00 EUR\tpaid\n" >expect && test_cmp expect out
 '
 # A refund settles its purchase's status: a change of the purchase made
 # by another record's write, audited as the purchase's own, so that its
