@@ -1165,11 +1165,11 @@ static int ours_p(const char *v)
 /* Whether the id column holds another system's ids (Stripe's
  * cus_NffrFeUf, Airtable's recX2f), which are kept as custom source_id as
  * a column of another system's ids is.  Its first value decides for the
- * whole import, so that a re-run of a column that mixes both (hex ids, a
- * few all digits) matches as the first run did: any one of this toolkit's
- * ids says the column holds them, and a value that is none then is
- * rejected as an invalid id.  So is every such value of an import that
- * matches on this toolkit's id and not on source_id. */
+ * whole import, so that a column of hex ids with a few all digits is
+ * read alike on every run: a first value that looks like one of this
+ * toolkit's ids says the column holds them, and a later value that is
+ * none is then rejected as an invalid id.  So is every value of an
+ * import that matches on this toolkit's id and not on source_id. */
 static int foreign_id(crm_import *imp, const char *v)
 {
 	int ours = 0, theirs = 0;

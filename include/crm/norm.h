@@ -58,10 +58,10 @@ int crm_email_key(char **out, const char *s);
 
 /* Stores in *out the internet domain s names, in lower case: the host of
  * a web address (https://Example.org/about is example.org), without
- * blanks around it, the root's dot after it or a "www." before it (unless
- * what follows is no domain, as in www.com).  CRM_EDATA (naming the value)
- * when it is not ASCII letters, digits, dots and hyphens with a dot.  The
- * caller frees *out. */
+ * blanks around it, the root's dots after it or a "www." before it (unless
+ * what follows is no domain, as in www.com); normalising *out again
+ * gives *out.  CRM_EDATA (naming the value) when it is not ASCII letters,
+ * digits, dots and hyphens with a dot.  The caller frees *out. */
 int crm_domain_normalize(char **out, const char *s);
 
 /* Stores in *out the E.164 form ("+33142685300") of phone number s, read
