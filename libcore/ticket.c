@@ -76,16 +76,20 @@ static const struct crm_option ticket_options[] = {
 static const char *const ticket_filters[] = { "queue", "status", "priority", "assignee",
 	                                      "requester", "company", "channel", NULL };
 
-/* Statuses, priorities and channels as Zendesk and Freshdesk write them,
+/* Statuses, priorities and channels as Zendesk, Freshdesk, Salesforce
+ * (Working, Escalated) and HubSpot (Waiting on contact, Form) write them,
  * crm_column_key() form. */
 static const struct crm_value_synonym ticket_values[] = {
 	{ "status", "hold", "on_hold" }, { "status", "onhold", "on_hold" },
 	{ "status", "waitingonthirdparty", "on_hold" }, { "status", "waitingoncustomer", "pending" },
 	{ "status", "resolved", "solved" }, { "status", "inprogress", "open" },
+	{ "status", "working", "open" }, { "status", "escalated", "open" },
+	{ "status", "waitingoncontact", "pending" }, { "status", "waitingonus", "open" },
 	{ "priority", "medium", "normal" },
 	{ "channel", "mail", "email" }, { "channel", "outboundemail", "email" },
 	{ "channel", "webform", "web" }, { "channel", "webwidget", "web" },
 	{ "channel", "portal", "web" }, { "channel", "feedbackwidget", "web" },
+	{ "channel", "form", "web" },
 	{ "channel", "phonecall", "phone" }, { "channel", "phonecallincoming", "phone" },
 	{ "channel", "phonecalloutgoing", "phone" }, { "channel", "voice", "phone" },
 	{ NULL, NULL, NULL }
@@ -113,6 +117,19 @@ static const struct crm_synonym ticket_synonyms[] = {
 	{ "type", "custom.type" }, { "tickettype", "custom.type" },
 	{ "resolvedtime", "solved_at" }, { "resolvedat", "solved_at" },
 	{ "closedtime", "closed_at" }, { "lastupdatetime", "@ignore" },
+	/* Salesforce's cases ("Date/Time Opened", "Case Origin"), HubSpot's
+	 * tickets ("Ticket name", "Close date") and Zoho Desk's ("Request
+	 * Id", "Classification"): the person by name beside the email, as
+	 * Zendesk's Requester (find_names_column). */
+	{ "caseid", SOURCE_ID }, { "casenumber", SOURCE_ID }, { "requestid", SOURCE_ID },
+	{ "contactname", "requester" }, { "contactemail", "requester" },
+	{ "accountname", "company" }, { "associatedcontact", "requester" },
+	{ "associatedcompany", "company" }, { "caseorigin", "channel" },
+	{ "caseowner", "assignee" }, { "ticketowner", "assignee" },
+	{ "ticketname", "subject" }, { "ticketdescription", "@note" },
+	{ "datetimeopened", "created_at" }, { "datetimeclosed", "closed_at" },
+	{ "closedate", "closed_at" }, { "classification", "custom.type" },
+	{ "category", "custom.category" }, { "pipeline", "custom.pipeline" },
 	{ NULL, NULL }
 };
 

@@ -115,7 +115,7 @@ test_expect_success 'bad rows are rejected with line, field and value; the other
 	Subject,Requester email,Group,Status,Created at,Solved at
 	No queue,eve@example.org,Sales,open,2026-11-01,
 	Future,eve@example.org,,open,2027-01-01,
-	Bad status,eve@example.org,,escalated,,
+	Bad status,eve@example.org,,frozen,,
 	,eve@example.org,,,,
 	Good,eve@example.org,,solved,2026-11-01 08:00,2026-11-01 09:00
 	EOF
@@ -245,5 +245,42 @@ test_expect_success 'the id column'"'"'s first value says whose ids it holds' '
 	grep -q "skipped 2, rejected 0; nothing changed" err &&
 	crm-ticket list --db two.db -f subject,custom.source_id,custom.id -H >out &&
 	printf "Hello\tcus_1\t\nBye\tcus_2\tZ9\n" >expect && test_cmp expect out
+'
+# Salesforce's cases, HubSpot's tickets and Zoho Desk's, as their exports
+# write them: who asked by name beside the email, the case's record id
+# kept and matched on (its number kept beside it), the desks' statuses
+# and channels in the toolkit's words.
+test_expect_success 'Salesforce cases, HubSpot and Zoho Desk tickets import as they are, once' '
+	cat >sf-cases.csv <<-\EOF &&
+	Case ID,Case Number,Subject,Status,Priority,Case Origin,Contact Name,Contact Email,Account Name,Date/Time Opened,Date/Time Closed,Case Owner,Description,Type
+	5003000000D8cuI,00001026,Cannot log in,Closed,High,Email,Jane Doe,jane@acme.example,Acme,11/1/2026 9:15 AM,11/1/2026 3:40 PM,Admin User,User locked out,Problem
+	5003000000D8cuJ,00001027,Invoice copy,Escalated,Medium,Web,Raj Patel,raj@globex.example,Globex,11/20/2026 10:00 AM,,Admin User,,Question
+	EOF
+	crm-import tickets --db desks.db --date-format "%m/%d/%Y %I:%M %p" sf-cases.csv 2>err &&
+	grep -q "created 2,.* 2 new people; 2 new companies" err &&
+	crm-import tickets --db desks.db --date-format "%m/%d/%Y %I:%M %p" sf-cases.csv 2>err &&
+	grep -q "skipped 2, rejected 0; nothing changed" err &&
+	crm-ticket list --db desks.db -f subject,status,priority,channel,requester_name,company,assignee,created_at,closed_at,custom.source_id,custom.case_number -H >out &&
+	printf "Cannot log in\tclosed\thigh\temail\tJane Doe\tAcme\tAdmin User\t2026-11-01T09:15:00Z\t2026-11-01T15:40:00Z\t5003000000D8cuI\t00001026\n" >expect &&
+	printf "Invoice copy\topen\tnormal\tweb\tRaj Patel\tGlobex\tAdmin User\t2026-11-20T10:00:00Z\t\t5003000000D8cuJ\t00001027\n" >>expect &&
+	test_cmp expect out &&
+	cat >hs-tickets.csv <<-\EOF &&
+	Ticket ID,Ticket name,Pipeline,Ticket status,Priority,Create date,Close date,Ticket owner,Source,Ticket description,Associated Contact,Associated Company,Category
+	1234567,Refund request,Support Pipeline,Closed,High,2026-11-20 10:00,2026-11-21 16:30,Kim Lee,Email,Wants money back,ola@example.no,Fjord AS,Billing issue
+	1234568,Login broken,Support Pipeline,Waiting on contact,Medium,2026-11-22 08:00,,Kim Lee,Form,,per@example.se,,Product issue
+	EOF
+	crm-import tickets --db hs.db hs-tickets.csv 2>err && grep -q "created 2," err &&
+	crm-ticket list --db hs.db -f subject,status,channel,requester,company,assignee,closed_at,custom.source_id,custom.category,custom.pipeline -H >out &&
+	printf "Refund request\tclosed\temail\tola@example.no\tFjord AS\tKim Lee\t2026-11-21T16:30:00Z\t1234567\tBilling issue\tSupport Pipeline\n" >expect &&
+	printf "Login broken\tpending\tweb\tper@example.se\t\tKim Lee\t\t1234568\tProduct issue\tSupport Pipeline\n" >>expect &&
+	test_cmp expect out &&
+	cat >zoho-desk.csv <<-\EOF &&
+	Request Id,Subject,Status,Priority,Channel,Contact Name,Email,Account Name,Ticket Owner,Created Time,Classification
+	ZD-100,Printer jam,Open,Low,Phone,Åsa Berg,asa@example.se,Nordic AB,Lars,2026-11-21 09:00,Problem
+	EOF
+	crm-import tickets --db zd.db zoho-desk.csv 2>err && grep -q "created 1," err &&
+	crm-ticket list --db zd.db -f subject,priority,channel,requester_name,company,assignee,custom.source_id,custom.type -H >out &&
+	printf "Printer jam\tlow\tphone\tÅsa Berg\tNordic AB\tLars\tZD-100\tProblem\n" >expect &&
+	test_cmp expect out
 '
 test_done
