@@ -263,6 +263,9 @@ static const struct crm_synonym contact_synonyms[] = {
 	{ "address1stateprovince", "region" }, { "address1zippostalcode", "postal_code" },
 	{ "address1countryregion", "country" },
 	DYNAMICS_SYNONYMS, { "donotmodifycontact", SOURCE_ID }, { "donotmodifylead", SOURCE_ID },
+	/* Intercom's people: when they signed up, and whether they
+	 * unsubscribed from its mail. */
+	{ "signedup", "created_at" }, { "unsubscribedfromemails", "@withdrawn_email" },
 	/* Stripe's customers ("Address City"). */
 	{ "addresscity", "city" }, { "addressstate", "region" },
 	{ "addresszip", "postal_code" }, { "addresspostalcode", "postal_code" },

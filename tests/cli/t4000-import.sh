@@ -122,6 +122,24 @@ test_expect_success 'Dynamics 365'"'"'s contacts and accounts import as they are
 	printf "Fabrikam\t+4570102030\tAarhus\tDK\thttps://www.fabrikam.example\t5e6f7a8b-0000-4e5f-8a9b-0c1d2e3f4a5b\n" >expect &&
 	test_cmp expect out
 '
+# Intercom's people and Copper's: when they signed up or were added, the
+# user's id kept, an unsubscription from mail a withdrawal of consent.
+test_expect_success 'Intercom'"'"'s and Copper'"'"'s people import as they are' '
+	printf "%s\n" "Name,Email,Phone,User ID,Company name,Signed up,City,Country,Tags,Unsubscribed from emails" >intercom.csv &&
+	printf "%s\n" "Mia Wong,mia@example.com,+1 604 555 0199,u-1001,Maple Ltd,2025-06-01 12:00,Vancouver,Canada,beta,true" >>intercom.csv &&
+	printf "%s\n" "Tom Fox,tom@example.com,,u-1002,,2025-07-01 08:00,London,United Kingdom,,false" >>intercom.csv &&
+	printf "%s\n" "Name,Title,Company,Email,Phone Number,Street,City,State,Postal Code,Country,Tags,Owner,Date Added" >copper.csv &&
+	printf "%s\n" "Lea Roth,CFO,Alpen GmbH,lea@alpen.example,+41 44 123 45 67,Bahnhofstrasse 1,Zürich,ZH,8001,Switzerland,vip,Sam,2024-03-02" >>copper.csv &&
+	crm-import contacts --db ic.db -q intercom.csv && crm-import contacts --db ic.db -q copper.csv &&
+	crm-contact list --db ic.db -f name,phone_e164,company,country,tags,created_at,custom.source_id -H >out &&
+	printf "Mia Wong\t+16045550199\tMaple Ltd\tCA\tbeta\t2025-06-01T12:00:00Z\tu-1001\n" >expect &&
+	printf "Tom Fox\t\t\tGB\t\t2025-07-01T08:00:00Z\tu-1002\n" >>expect &&
+	printf "Lea Roth\t+41441234567\tAlpen GmbH\tCH\tvip\t2024-03-02T00:00:00Z\t\n" >>expect &&
+	test_cmp expect out &&
+	crm-contact consent show --db ic.db 1 -f channel,status -H >out &&
+	printf "email\twithdrawn\n" >expect && test_cmp expect out &&
+	crm-contact consent show --db ic.db 2 -f channel,status -H >out && test ! -s out
+'
 # Google Contacts' export as it is today: every column known, what has no
 # field kept under a stable name, what repeats another left out.
 test_expect_success 'Google Contacts'"'"' whole export imports as it is' '
