@@ -1256,6 +1256,8 @@ static int consent_value(crm_import *imp, const struct column *c, const char *v,
 		{ "yes", "granted" }, { "y", "granted" }, { "true", "granted" }, { "1", "granted" },
 		{ "no", "denied" }, { "n", "denied" }, { "false", "denied" }, { "0", "denied" },
 		{ "subscribed", "granted" }, { "unsubscribed", "withdrawn" },
+		/* Klaviyo's: asked never, so neither given nor refused. */
+		{ "never_subscribed", NULL },
 	};
 	int withdrawal = c->t.kind == CRM_TO_WITHDRAWN;
 	char when[CRM_TIME_LEN];
@@ -1266,7 +1268,7 @@ static int consent_value(crm_import *imp, const struct column *c, const char *v,
 		if (!strcasecmp(v, words[i][0])) {
 			if (!withdrawal)
 				*status = words[i][1];
-			else if (!strcmp(words[i][1], "granted"))
+			else if (words[i][1] && !strcmp(words[i][1], "granted"))
 				*status = "withdrawn";
 			return CRM_OK;
 		}

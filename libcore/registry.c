@@ -266,6 +266,9 @@ static const struct crm_synonym contact_synonyms[] = {
 	/* Intercom's people: when they signed up, and whether they
 	 * unsubscribed from its mail. */
 	{ "signedup", "created_at" }, { "unsubscribedfromemails", "@withdrawn_email" },
+	/* Klaviyo's profiles: consent as SUBSCRIBED, UNSUBSCRIBED or
+	 * NEVER_SUBSCRIBED. */
+	{ "emailmarketingconsent", "@consent_email" }, { "smsmarketingconsent", "@consent_sms" },
 	/* Stripe's customers ("Address City"). */
 	{ "addresscity", "city" }, { "addressstate", "region" },
 	{ "addresszip", "postal_code" }, { "addresspostalcode", "postal_code" },

@@ -30,14 +30,14 @@
 
 /* Other systems' names for when they made a record (HubSpot's Create
  * Date, Salesforce's Created Date, Zoho's Created Time, Stripe's Created
- * (UTC), Copper's Date Added): its created_at, kept by an import that
- * creates it. */
+ * (UTC), Copper's Date Added, Klaviyo's Created): its created_at, kept by
+ * an import that creates it. */
 #define CREATED_SYNONYMS \
 	{ "createdat", "created_at" }, { "createdate", "created_at" }, \
 	{ "createddate", "created_at" }, { "createdtime", "created_at" }, \
 	{ "datecreated", "created_at" }, { "createdon", "created_at" }, \
 	{ "creationdate", "created_at" }, { "createdutc", "created_at" }, \
-	{ "dateadded", "created_at" }
+	{ "dateadded", "created_at" }, { "created", "created_at" }
 
 /* Microsoft Dynamics 365 exports to spreadsheets with columns for its
  * own way back ("(Do Not Modify) Row Checksum"); the one of the record's
