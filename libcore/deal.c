@@ -112,7 +112,7 @@ static const struct crm_synonym deal_synonyms[] = {
 	{ "label", "tags" }, { "labels", "tags" }, { "tag", "tags" },
 	{ "note", "@note" }, { "notes", "@note" }, { "description", "@note" },
 	{ "dealdescription", "@note" },
-	CREATED_SYNONYMS, { "updatedat", "@ignore" }, { "archivedat", "@ignore" },
+	CREATED_SYNONYMS, UPDATED_SYNONYMS, { "archivedat", "@ignore" },
 	{ "dealcreated", "created_at" }, { "dealdealcreated", "created_at" },
 	{ "updatetime", "@ignore" },
 	/* Pipedrive's closing times under "Deal - "; Salesforce's and

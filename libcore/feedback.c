@@ -76,7 +76,7 @@ static const struct crm_synonym response_synonyms[] = {
 	 * default: a nightly export imported again adds no response twice. */
 	{ "responseid", "custom.response_id" }, { "respondentid", "custom.response_id" },
 	{ "name", "@ignore" }, { "respondentname", "@ignore" },
-	{ "personid", "@ignore" }, { "updatedat", "@ignore" },
+	{ "personid", "@ignore" }, UPDATED_SYNONYMS,
 	{ NULL, NULL }
 };
 

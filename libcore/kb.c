@@ -52,7 +52,7 @@ static const struct crm_synonym article_synonyms[] = {
 	{ "state", "status" }, { "author", "owner" },
 	{ "label", "tags" }, { "labels", "tags" }, { "tag", "tags" },
 	{ "note", "@note" }, { "notes", "@note" },
-	CREATED_SYNONYMS, { "updatedat", "@ignore" }, { "archivedat", "@ignore" },
+	CREATED_SYNONYMS, UPDATED_SYNONYMS, { "archivedat", "@ignore" },
 	{ NULL, NULL }
 };
 

@@ -235,7 +235,7 @@ static const struct crm_synonym contact_synonyms[] = {
 	{ "contactname", "@split" },
 	{ "note", "@note" }, { "notes", "@note" }, { "description", "@note" },
 	{ "comments", "@note" },
-	CREATED_SYNONYMS, { "updatedat", "@ignore" }, { "archivedat", "@ignore" },
+	CREATED_SYNONYMS, UPDATED_SYNONYMS, { "archivedat", "@ignore" },
 	/* Pipedrive's people ("Person - Email - Work"), Zoho's and older
 	 * Outlooks' addresses. */
 	{ "personname", "@split" }, { "personfirstname", "first_name" },
@@ -420,7 +420,7 @@ static const struct crm_synonym company_synonyms[] = {
 	{ "countryregioncode", "country" }, { "isocountrycode", "country" },
 	{ "countryisocode", "country" }, { "countryiso", "country" },
 	{ "companyowner", "owner" },
-	CREATED_SYNONYMS, { "updatedat", "@ignore" }, { "archivedat", "@ignore" },
+	CREATED_SYNONYMS, UPDATED_SYNONYMS, { "archivedat", "@ignore" },
 	/* Salesforce's and Zoho's accounts, Pipedrive's organizations. */
 	{ "organizationname", "name" }, { "accountowner", "owner" },
 	{ "organizationowner", "owner" }, { "billingcity", "city" },

@@ -39,6 +39,15 @@
 	{ "creationdate", "created_at" }, { "createdutc", "created_at" }, \
 	{ "dateadded", "created_at" }, { "created", "created_at" }
 
+/* When another system last changed a record (HubSpot's and Salesforce's
+ * Last Modified Date, Zoho's Modified Time, Asana's Last Modified): its
+ * own bookkeeping, as this toolkit's updated_at is. */
+#define UPDATED_SYNONYMS \
+	{ "updatedat", "@ignore" }, { "lastmodified", "@ignore" }, \
+	{ "lastmodifieddate", "@ignore" }, { "lastmodifiedtime", "@ignore" }, \
+	{ "modifiedtime", "@ignore" }, { "modifiedon", "@ignore" }, \
+	{ "modifieddate", "@ignore" }
+
 /* Microsoft Dynamics 365 exports to spreadsheets with columns for its
  * own way back ("(Do Not Modify) Row Checksum"); the one of the record's
  * id ("(Do Not Modify) Contact") each entity names. */

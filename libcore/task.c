@@ -101,7 +101,7 @@ static const struct crm_synonym task_synonyms[] = {
 	{ "recordid", SOURCE_ID }, { "taskid", SOURCE_ID }, { "activityid", SOURCE_ID },
 	{ "note", "@note" }, { "notes", "@note" }, { "description", "@note" },
 	{ "taskbody", "@note" },
-	CREATED_SYNONYMS, { "updatedat", "@ignore" }, { "archivedat", "@ignore" },
+	CREATED_SYNONYMS, UPDATED_SYNONYMS, { "archivedat", "@ignore" },
 	{ NULL, NULL }
 };
 

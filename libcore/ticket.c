@@ -110,7 +110,7 @@ static const struct crm_synonym ticket_synonyms[] = {
 	{ "owner", "assignee" }, { "source", "channel" }, { "via", "channel" },
 	{ "tag", "tags" }, { "labels", "tags" },
 	{ "description", "@note" }, { "body", "@note" }, { "comment", "@note" },
-	CREATED_SYNONYMS, { "updatedat", "@ignore" }, { "ticketid", SOURCE_ID },
+	CREATED_SYNONYMS, UPDATED_SYNONYMS, { "ticketid", SOURCE_ID },
 	{ "recordid", SOURCE_ID },
 	/* Zendesk's and Freshdesk's kind of ticket (question, incident,
 	 * refund ...), which no field here holds. */

@@ -212,6 +212,18 @@ test_expect_success 'tasks: Todoist-style columns, a repeat, labels' '
 	crm-task list --search "Weekly call" -f due,repeat,repeat_from,status,tags -H >out &&
 	printf "2026-11-16\tweekly\tdue\topen\tteam\n" >expect && test_cmp expect out
 '
+# When the other system last changed a record is its own bookkeeping:
+# Asana's Last Modified, Zoho's Modified Time, Salesforce's Last Modified
+# Date are left out without a word.
+test_expect_success 'tasks and deals: the other system'"'"'s modification times are left out' '
+	printf "Task ID,Created At,Completed At,Last Modified,Name,Assignee,Due Date,Tags,Notes\n" >asana.csv &&
+	printf "1203456789012346,2026-11-02,2026-11-05,2026-11-05,Send proposal,Kim Lee,2026-11-04,,\n" >>asana.csv &&
+	crm-import tasks --db mod.db asana.csv 2>err && grep -q "created 1," err &&
+	crm-task list --db mod.db -f title,status,owner,done_at,custom.source_id -H >out &&
+	printf "Send proposal\tdone\tKim Lee\t2026-11-05\t1203456789012346\n" >expect && test_cmp expect out &&
+	printf "Deal Name,Amount,Stage,Modified Time,Last Modified Date\nFleet,100,Lead,2026-11-05 10:00,2026-11-05\n" >zmod.csv &&
+	crm-import deals --db mod.db zmod.csv 2>err && grep -q "created 1," err
+'
 test_expect_success 'tasks: a status and a done time are kept' '
 	printf "Subject,Due date,Status,Done time\nFiled,2026-11-16,done,2026-11-16 10:00\n" >status.csv &&
 	crm-import tasks -q status.csv &&
