@@ -1865,12 +1865,38 @@ static int made_one(crm_import *imp, const struct crm_entity *e, int64_t id)
 
 /* Names a person a reference creates by the row's column of names
  * (find_names_column), when it has one. */
-static int new_person(const crm_import *imp, const struct crm_entity *e, crm_record *r)
+static int new_person(const crm_import *imp, const struct crm_entity *e, crm_record *r,
+                      const char *named)
 {
+	const char *who = is_blank(imp->rs.who) ? named : imp->rs.who;
+
 	/* An address where a name should be names no one. */
-	if (!imp->rs.who || strchr(imp->rs.who, '@') || !crm_entity_field_find(e, "first_name"))
+	if (!who || strchr(who, '@') || !crm_entity_field_find(e, "first_name"))
 		return CRM_OK;
-	return crm_record_set_name(r, imp->rs.who);
+	return crm_record_set_name(r, who);
+}
+
+/* Makes the record of target that v names by its field from (a new
+ * person by email, a company by name) and stores its id in *id.  A person
+ * written as mail programs and HubSpot write one, "Ola Nordmann
+ * (ola@example.no)", is the address, named by the name beside it when
+ * the row has no column of names. */
+static int make_target(crm_import *imp, const struct crm_entity *target, const char *from,
+                       const char *v, int64_t *id)
+{
+	const struct crm_field *f = crm_entity_field_find(target, from);
+	char *addr = NULL, *name = NULL;
+	crm_record *r = NULL;
+	int rc = f && f->type == CRM_FT_EMAIL ? crm_mailbox_parse(v, &addr, &name) : CRM_OK;
+
+	if (!rc && !(rc = crm_record_new(&r, target)) &&
+	    !(rc = crm_record_set(r, from, addr ? addr : v)) &&
+	    !(rc = new_person(imp, target, r, name)) && !(rc = crm_entity_add(imp->db, r, id)))
+		rc = made_one(imp, target, *id);
+	crm_record_free(r);
+	free(addr);
+	free(name);
+	return rc;
 }
 
 /* Resolves the record reference field d names, creating it when none has
@@ -1881,7 +1907,6 @@ static int ref_target(crm_import *imp, const struct crm_fielddef *d, const char 
                       const char **out)
 {
 	const struct crm_entity *target = crm_entity_find(d->f.ref);
-	crm_record *r;
 	int64_t id;
 	char num[24];
 	const char *known;
@@ -1903,11 +1928,7 @@ static int ref_target(crm_import *imp, const struct crm_fielddef *d, const char 
 	rc = crm_entity_resolve(imp->db, target, v, &id);
 	if (rc == CRM_ENOTFOUND && from && strspn(v, "0123456789") != strlen(v)) {
 		crm_error_clear();
-		if (!(rc = crm_record_new(&r, target)) && !(rc = crm_record_set(r, from, v)) &&
-		    !(rc = new_person(imp, target, r)) && !(rc = crm_entity_add(imp->db, r, &id))) {
-			rc = made_one(imp, target, id);
-		}
-		crm_record_free(r);
+		rc = make_target(imp, target, from, v, &id);
 	}
 	if (rc)
 		imp->rs.refs.len = mark;

@@ -30,14 +30,15 @@
 
 /* Other systems' names for when they made a record (HubSpot's Create
  * Date, Salesforce's Created Date, Zoho's Created Time, Stripe's Created
- * (UTC), Copper's Date Added, Klaviyo's Created): its created_at, kept by
- * an import that creates it. */
+ * (UTC), Copper's Date Added): its created_at, kept by an import that
+ * creates it.  A bare "Created" is not among them: Jira's and Stripe's
+ * API's are times in forms of their own. */
 #define CREATED_SYNONYMS \
 	{ "createdat", "created_at" }, { "createdate", "created_at" }, \
 	{ "createddate", "created_at" }, { "createdtime", "created_at" }, \
 	{ "datecreated", "created_at" }, { "createdon", "created_at" }, \
 	{ "creationdate", "created_at" }, { "createdutc", "created_at" }, \
-	{ "dateadded", "created_at" }, { "created", "created_at" }
+	{ "dateadded", "created_at" }
 
 /* When another system last changed a record (HubSpot's and Salesforce's
  * Last Modified Date, Zoho's Modified Time, Asana's Last Modified): its

@@ -121,7 +121,8 @@ static const struct crm_synonym ticket_synonyms[] = {
 	 * tickets ("Ticket name", "Close date") and Zoho Desk's ("Request
 	 * Id", "Classification"): the person by name beside the email, as
 	 * Zendesk's Requester (find_names_column). */
-	{ "caseid", SOURCE_ID }, { "casenumber", SOURCE_ID }, { "requestid", SOURCE_ID },
+	{ "caseid", SOURCE_ID }, { "casenumber", "custom.case_number" },
+	{ "requestid", SOURCE_ID },
 	{ "contactname", "requester" }, { "contactemail", "requester" },
 	{ "accountname", "company" }, { "associatedcontact", "requester" },
 	{ "associatedcompany", "company" }, { "caseorigin", "channel" },
@@ -635,6 +636,8 @@ const struct crm_entity crm_ticket_entity = {
 	.value_synonyms = ticket_values,
 	.reindex = crm_ticket_reindex, .tag_table = "ticket_tags", .note_table = "ticket_notes",
 	.tag_words = 1, .import_note = ticket_import_note,
-	.default_key = "id," SOURCE_ID, .filters = ticket_filters, .options = ticket_options,
-	.label = "r.subject",
+	/* Salesforce's reports give a case its number, its data export its
+	 * record id as well: the number finds a case either brought. */
+	.default_key = "id," SOURCE_ID ",custom.case_number",
+	.filters = ticket_filters, .options = ticket_options, .label = "r.subject",
 };

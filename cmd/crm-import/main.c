@@ -27,7 +27,7 @@ static const struct cli_opt import_opts[] = {
 	{ "date-format", 0, CLI_ARG, "FMT", "how the dates are written, as strptime(3) reads them (%m/%d/%Y for 3/14/1985); a mapping file's date_format of a column comes first" },
 	{ "keep-unknown", 0, CLI_NOARG, NULL, "store columns that mean no field as custom fields" },
 	{ "ignore-unknown", 0, CLI_NOARG, NULL, "leave out columns that mean no field" },
-	{ "key", 'k', CLI_ARG, "FIELD[,FIELD...]", "match existing records on these fields or custom.KEY, in turn (default: email; companies: domain,name; deals, tasks, tickets: id,custom.source_id; responses: id,custom.response_id; purchases: order_ref,custom.source_id)" },
+	{ "key", 'k', CLI_ARG, "FIELD[,FIELD...]", "match existing records on these fields or custom.KEY, in turn (default: email; companies: domain,name; deals, tasks: id,custom.source_id; tickets: id,custom.source_id,custom.case_number; responses: id,custom.response_id; purchases: order_ref,custom.source_id)" },
 	{ "on-conflict", 0, CLI_ARG, "ACTION", "skip (default), update or error for records that match" },
 	{ "reject", 'r', CLI_ARG, "FILE", "write rejected records to FILE, in the input's format" },
 	{ "max-errors", 0, CLI_ARG, "N", "roll everything back once more than N records are rejected" },

@@ -264,12 +264,23 @@ test_expect_success 'Salesforce cases, HubSpot and Zoho Desk tickets import as t
 	printf "Cannot log in\tclosed\thigh\temail\tJane Doe\tAcme\tAdmin User\t2026-11-01T09:15:00Z\t2026-11-01T15:40:00Z\t5003000000D8cuI\t00001026\n" >expect &&
 	printf "Invoice copy\topen\tnormal\tweb\tRaj Patel\tGlobex\tAdmin User\t2026-11-20T10:00:00Z\t\t5003000000D8cuJ\t00001027\n" >>expect &&
 	test_cmp expect out &&
+	printf "Case Number,Subject,Status,Contact Email\n00001028,Refund,New,jane@acme.example\n" >sf-report.csv &&
+	printf "Case ID,Case Number,Subject,Status,Contact Email\n5003000000D8cuK,00001028,Refund,Working,jane@acme.example\n" >sf-export.csv &&
+	crm-import tickets --db desks.db -q sf-report.csv &&
+	crm-import tickets --db desks.db --on-conflict update sf-export.csv 2>err &&
+	grep -q "created 0, updated 1" err &&
+	crm-ticket list --db desks.db --search Refund -f status,custom.source_id,custom.case_number -H >out &&
+	printf "open\t5003000000D8cuK\t00001028\n" >expect && test_cmp expect out &&
 	cat >hs-tickets.csv <<-\EOF &&
 	Ticket ID,Ticket name,Pipeline,Ticket status,Priority,Create date,Close date,Ticket owner,Source,Ticket description,Associated Contact,Associated Company,Category
 	1234567,Refund request,Support Pipeline,Closed,High,2026-11-20 10:00,2026-11-21 16:30,Kim Lee,Email,Wants money back,ola@example.no,Fjord AS,Billing issue
 	1234568,Login broken,Support Pipeline,Waiting on contact,Medium,2026-11-22 08:00,,Kim Lee,Form,,per@example.se,,Product issue
 	EOF
 	crm-import tickets --db hs.db hs-tickets.csv 2>err && grep -q "created 2," err &&
+	printf "Ticket ID,Ticket name,Ticket status,Associated Contact\n1234569,Address change,New,Ola Nordmann (ola2@example.no)\n" >hs-named.csv &&
+	crm-import tickets --db hsn.db hs-named.csv 2>err && grep -q "created 1,.* 1 new person" err &&
+	crm-contact list --db hsn.db -w email=ola2@example.no -f first_name,last_name -H >out &&
+	printf "Ola\tNordmann\n" >expect && test_cmp expect out &&
 	crm-ticket list --db hs.db -f subject,status,channel,requester,company,assignee,closed_at,custom.source_id,custom.category,custom.pipeline -H >out &&
 	printf "Refund request\tclosed\temail\tola@example.no\tFjord AS\tKim Lee\t2026-11-21T16:30:00Z\t1234567\tBilling issue\tSupport Pipeline\n" >expect &&
 	printf "Login broken\tpending\tweb\tper@example.se\t\tKim Lee\t\t1234568\tProduct issue\tSupport Pipeline\n" >>expect &&
