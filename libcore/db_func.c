@@ -1,8 +1,8 @@
 /* db_func.c - the SQL functions libcore registers on every connection:
  * match keys and folds, domains, money as text, conversion to the base
  * currency, the command's time, what the configuration says of stages and
- * tasks, and the audit JSON of new records.  With db.c and stmt.c, the only file
- * that speaks SQLite's API. */
+ * tasks, and the audit JSON of new records.  With db.c and stmt.c, the
+ * only file that speaks SQLite's API. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>

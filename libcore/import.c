@@ -1131,14 +1131,9 @@ static int mailbox(crm_import *imp, const struct column *c, const char **v)
 static int take_custom(crm_import *imp, crm_record *r, const struct column *c, const char *key,
                        const char *v, struct crm_import_result *res)
 {
-	crm_buf field = CRM_BUF_INIT;
-	const char *had;
+	const char *had = crm_record_custom(r, key);
 	int rc;
 
-	if (crm_buf_printf(&field, "custom.%s", key))
-		return crm_error_nomem();
-	had = crm_record_value(r, crm_buf_str(&field));
-	crm_buf_free(&field);
 	if (had && !is_blank(had))
 		return is_blank(v) || !strcmp(had, v) ? CRM_OK : keep_as_custom(r, c, v);
 	for (size_t k = 0; k < imp->nkeys; k++)

@@ -108,13 +108,21 @@ int crm_record_set_origin(crm_record *r, const char *field, const char *when)
 	return CRM_OK;
 }
 
+/* The assignment of custom field key, or NULL. */
+static const struct assign *custom_assignment(const crm_record *r, const char *key)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (!r->a[i].def && !strcmp(r->a[i].key, key))
+			return &r->a[i];
+	return NULL;
+}
+
 static const struct assign *assignment(const crm_record *r, const char *field)
 {
-	int custom = !strncmp(field, "custom.", 7);
-
+	if (!strncmp(field, "custom.", 7))
+		return custom_assignment(r, field + 7);
 	for (size_t i = 0; i < r->n; i++)
-		if (custom ? !r->a[i].def && !strcmp(r->a[i].key, field + 7)
-		           : r->a[i].def && !strcmp(r->a[i].def->f.name, field))
+		if (r->a[i].def && !strcmp(r->a[i].def->f.name, field))
 			return &r->a[i];
 	return NULL;
 }
@@ -127,6 +135,13 @@ int crm_record_has(const crm_record *r, const char *field)
 const char *crm_record_value(const crm_record *r, const char *field)
 {
 	const struct assign *a = assignment(r, field);
+
+	return a ? a->value : NULL;
+}
+
+const char *crm_record_custom(const crm_record *r, const char *key)
+{
+	const struct assign *a = custom_assignment(r, key);
 
 	return a ? a->value : NULL;
 }

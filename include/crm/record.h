@@ -41,6 +41,9 @@ int crm_record_has(const crm_record *r, const char *field);
  * assign it or clears it. */
 const char *crm_record_value(const crm_record *r, const char *field);
 
+/* crm_record_value of custom field key, named without its "custom.". */
+const char *crm_record_custom(const crm_record *r, const char *key);
+
 /* Returns the number of assignments in r. */
 size_t crm_record_count(const crm_record *r);
 

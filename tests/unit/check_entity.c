@@ -94,6 +94,24 @@ START_TEST(test_record_rejects_unknown_and_read_only)
 }
 END_TEST
 
+/* A custom field's value is found by its key alone, and a field of the
+ * same name is another thing. */
+START_TEST(test_record_custom_value)
+{
+	crm_record *r;
+
+	ck_assert_int_eq(crm_record_new(&r, contact), CRM_OK);
+	ck_assert_int_eq(crm_record_set(r, "city", "Oslo"), CRM_OK);
+	ck_assert_int_eq(crm_record_set_custom(r, "source_id", "cus_1"), CRM_OK);
+	ck_assert_str_eq(crm_record_custom(r, "source_id"), "cus_1");
+	ck_assert_str_eq(crm_record_value(r, "custom.source_id"), "cus_1");
+	ck_assert_ptr_null(crm_record_custom(r, "city"));
+	ck_assert_int_eq(crm_record_set_custom(r, "source_id", ""), CRM_OK);
+	ck_assert_ptr_null(crm_record_custom(r, "source_id"));
+	crm_record_free(r);
+}
+END_TEST
+
 /* When another system made a record: for a new one only, never later
  * than now (the clock is 2026-11-22T09:30:00Z). */
 START_TEST(test_origin_of_records_from_other_systems)
@@ -337,6 +355,7 @@ Suite *entity_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_registry);
 	tcase_add_test(tc, test_record_rejects_unknown_and_read_only);
+	tcase_add_test(tc, test_record_custom_value);
 	tcase_add_test(tc, test_origin_of_records_from_other_systems);
 	tcase_add_test(tc, test_add_validates_and_normalises);
 	tcase_add_test(tc, test_records_of_other_shapes_store_their_own);
