@@ -20,6 +20,8 @@
  * it changes, and the ids of new records are scattered over the indexes,
  * so 8,192 of them took 150 MB of a million-record undo. */
 #define REMOVE_CHUNK 1024
+/* Records read at a time whose deletes act (acts_before). */
+#define ACTS_CHUNK 1024
 
 /* Stores in *lo and *hi the two numbers sql (cached; ?1, if it has one,
  * the batch) gives, or leaves them when it gives NULL: a range of ids or
@@ -522,8 +524,7 @@ static int plain_parent(crm_db *db, const char *table, int *plain)
 }
 
 /* Whether the batch created records of an entity whose deletes do more
- * than SQL can (before_delete: a purchase gives back its points): those
- * go a record at a time. */
+ * than SQL can (before_delete: a purchase gives back its points). */
 static int deletes_act(crm_db *db, const struct added *a)
 {
 	for (size_t i = 0; i < a->n; i++)
@@ -532,13 +533,12 @@ static int deletes_act(crm_db *db, const struct added *a)
 	return 0;
 }
 
-/* Whether every entity the batch created records of is a plain_parent,
- * and none acts on its deletes. */
+/* Whether every entity the batch created records of is a plain_parent. */
 static int plain_batch(crm_db *db, const struct added *a, int *plain)
 {
 	int rc = CRM_OK;
 
-	*plain = !deletes_act(db, a);
+	*plain = 1;
 	for (size_t i = 0; *plain && !rc && i < a->n; i++)
 		if (a->r[i].lo <= a->r[i].hi)
 			rc = plain_parent(db, a->r[i].e->table, plain);
@@ -660,6 +660,69 @@ static int log_undone(crm_db *db, int64_t batch, int64_t lo, int64_t hi)
 	return crm_stmt_done(st);
 }
 
+/* An entity and record id, of an "add" entry before_delete is called for. */
+struct acting {
+	const struct crm_entity *e;
+	int64_t id;
+};
+
+/* Reads into v up to ACTS_CHUNK records the batch created whose entity
+ * acts on its deletes, removable, newest first from below entry seq
+ * *below (then set to the last one's); *n of them. */
+static int acting_next(crm_db *db, int64_t batch, int64_t *below, struct acting *v, size_t *n)
+{
+	crm_buf sql = CRM_BUF_INIT;
+	crm_stmt *st;
+	int rc;
+
+	crm_buf_puts(&sql, "SELECT a.entity, a.entity_id, a.seq FROM audit a WHERE a.batch = ?1"
+	             " AND a.action = 'add' AND a.seq < ?2 AND ");
+	removable_sql(&sql);
+	crm_buf_printf(&sql, " ORDER BY a.seq DESC LIMIT %d", ACTS_CHUNK);
+	rc = crm_db_stmt(db, &st, crm_buf_str(&sql));
+	crm_buf_free(&sql);
+	if (rc)
+		return rc;
+	crm_stmt_bind_int(st, 1, batch);
+	crm_stmt_bind_int(st, 2, *below);
+	for (*n = 0; (rc = crm_stmt_step(st)) == CRM_ROW;) {
+		const struct crm_entity *e = crm_entity_find(crm_stmt_text(st, 0));
+
+		*below = crm_stmt_int(st, 2);
+		if (e && e->before_delete && e->delete_acts && e->delete_acts(db))
+			v[(*n)++] = (struct acting){ e, crm_stmt_int(st, 1) };
+	}
+	crm_stmt_reset(st);
+	return rc < 0 ? rc : CRM_OK;
+}
+
+/* Does for each removable record the batch created whose entity acts on
+ * its deletes what reverse_all does before deleting it (a purchase gives
+ * back its points), newest first as there, so that remove_all deletes
+ * them with the rest.  Nothing of the batch is gone yet, as in
+ * reverse_all when it reaches the record: what a record refers to was
+ * created before it, and goes after it.  The records are read a chunk at
+ * a time, and no read is left open while before_delete runs (a person's
+ * first expiry makes its temporary table, and SQLite then aborted the
+ * read). */
+static int acts_before(crm_db *db, int64_t batch, const struct added *a)
+{
+	struct acting v[ACTS_CHUNK];
+	int64_t below = INT64_MAX, was;
+	size_t n = 0;
+	int rc = CRM_OK;
+
+	if (!deletes_act(db, a))
+		return CRM_OK;
+	do {
+		was = below;
+		rc = acting_next(db, batch, &below, v, &n);
+		for (size_t i = 0; i < n && !rc; i++)
+			rc = v[i].e->before_delete(db, v[i].id);
+	} while (!rc && below != was);
+	return rc;
+}
+
 /* Undoes a batch of "add" entries only, nothing outside it referring to
  * its records: the "undo" entries reverse_all would log, then each
  * entity's records deleted, a chunk at a time (one statement over the
@@ -677,6 +740,8 @@ static int remove_all(crm_db *db, int64_t batch, const struct added *a, long *re
 	int rc = batch_range(db, "SELECT min(seq), max(seq) FROM audit WHERE batch = ?1", batch,
 	                     &first, &last);
 
+	if (!rc)
+		rc = acts_before(db, batch, a);
 	for (int64_t hi = last; hi >= first && !rc; hi -= UNINDEX_CHUNK)
 		rc = log_undone(db, batch, hi - UNINDEX_CHUNK, hi);
 	for (size_t k = 0; !rc && (e = crm_entity_at(k)); k++)
@@ -748,7 +813,7 @@ int crm_import_undo(crm_db *db, int64_t batch, int force, long *removed, long *r
 	if ((rc = adds_only(db, batch, &only)) || (rc = added_read(db, batch, &a)))
 		goto out;
 	/* With foreign keys off, only a batch that still qualifies. */
-	setwise = only && !force && !deletes_act(db, &a);
+	setwise = only && !force;
 	if (db->fk_off && setwise && (rc = plain_batch(db, &a, &setwise)))
 		goto out;
 	if (db->fk_off && !setwise) {

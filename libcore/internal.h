@@ -389,9 +389,9 @@ struct crm_entity {
 	 * on whether it is live; may be NULL. */
 	int (*after_archive)(crm_db *db, int64_t id);
 	/* Called before record id is deleted (an import's undo), for what it
-	 * set off elsewhere; may be NULL.  When delete_acts says it does
-	 * anything in db, an undo deletes that entity's records one at a
-	 * time. */
+	 * set off elsewhere; may be NULL.  delete_acts says whether it does
+	 * anything in db: an undo set by set calls it only then, for each
+	 * record before any goes. */
 	int (*before_delete)(crm_db *db, int64_t id);
 	bool (*delete_acts)(crm_db *db);
 	/* Rebuilds the search entries of the records matching the SQL

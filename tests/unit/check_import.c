@@ -471,6 +471,52 @@ START_TEST(test_undo_with_foreign_keys_off)
 }
 END_TEST
 
+/* Purchases under a loyalty programme give their points back as a batch
+ * of them is undone, and still set by set: each gives back before any
+ * record goes. */
+START_TEST(test_undo_loyalty_purchases_setwise)
+{
+	char path[192];
+	crm_config *cfg = NULL;
+	FILE *f;
+	int64_t batch;
+	long removed, restored;
+	int setwise = -1;
+
+	snprintf(path, sizeof path, "%s/config.yaml", fx_dir);
+	ck_assert_ptr_nonnull(f = fopen(path, "w"));
+	fputs("base_currency: EUR\nloyalty:\n  earn: [{ name: spend, points: 1 }]\n", f);
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_int_eq(crm_config_load(&cfg, path), CRM_OK);
+	ck_assert_int_eq(crm_db_commit(db), CRM_OK);
+	crm_db_close(db);
+	ck_assert_int_eq(crm_db_open(&db, fx_path, 0, cfg), CRM_OK);
+	ck_assert_int_eq(crm_db_begin(db, true), CRM_OK);
+	begin("purchase", NULL, CRM_CONFLICT_SKIP);
+	ck_assert_int_eq(row("order_ref=1|email=a@example.org|total=12.50|currency=EUR"),
+	                 CRM_IMPORT_CREATED);
+	ck_assert_int_eq(row("order_ref=2|email=a@example.org|total=30.00|currency=EUR"),
+	                 CRM_IMPORT_CREATED);
+	ck_assert_int_eq(crm_import_end(imp, &batch), CRM_OK);
+	ck_assert_int_eq(count_of("select sum(points) from loyalty_ledger"), 42);
+	ck_assert_int_eq(crm_import_undo_setwise(db, batch, 0, &setwise), CRM_OK);
+	ck_assert_int_eq(setwise, 1);
+	crm_db_rollback(db);
+	ck_assert_int_eq(crm_db_foreign_keys(db, false), CRM_OK);
+	ck_assert_int_eq(crm_db_begin(db, true), CRM_OK);
+	ck_assert_msg(crm_import_undo(db, batch, 0, &removed, &restored) == CRM_OK, "%s",
+	              crm_error_message());
+	ck_assert_int_eq(removed, 3);
+	ck_assert_int_eq(count_of("select count(*) from purchases"), 0);
+	ck_assert_int_eq(count_of("select count(*) from loyalty_ledger where kind = 'reverse'"), 2);
+	ck_assert_int_eq(count_of("select sum(points) from loyalty_ledger"), 0);
+	ck_assert_int_eq(count_of("select count(*) from loyalty_ledger where purchase_id"
+	                          " is not null or contact_id is not null"), 0);
+	ck_assert_int_eq(count_of("select count(*) from pragma_foreign_key_check"), 0);
+	crm_config_free(cfg);
+}
+END_TEST
+
 /* Text that needs NFC, spaces to trim, addresses in capitals and in other
  * scripts, a bad address, a row that updates an earlier one by the normal
  * form of its address, and national phone numbers: of the row's country
@@ -1117,6 +1163,7 @@ Suite *import_suite(void)
 	tcase_add_test(tc, test_undo_restores_and_removes);
 	tcase_add_test(tc, test_undo_refused_by_a_record_that_refers);
 	tcase_add_test(tc, test_undo_with_foreign_keys_off);
+	tcase_add_test(tc, test_undo_loyalty_purchases_setwise);
 	tcase_add_test(tc, test_nothing_changed_records_no_batch);
 	tcase_add_test(tc, test_columns_made_ahead_are_the_writes);
 	tcase_add_test(tc, test_name_parts_are_fields);
