@@ -773,6 +773,24 @@ static void rowstate_clear(struct rowstate *rs, size_t nfields)
 	crm_buf_clear(&rs->refs);
 }
 
+/* Reads the seconds since 1970 at the start of v (the format "%s", as
+ * services' APIs and JSON exports write times) into *tm, in UTC: glibc's
+ * strptime reads %s in the local zone, which would move every time by
+ * the importing machine's offset.  Returns what follows, or NULL. */
+static const char *epoch_in(const char *v, struct tm *tm)
+{
+	char *end;
+	long long s;
+	time_t t;
+
+	if (!isdigit((unsigned char)v[v[0] == '-']))
+		return NULL;
+	errno = 0;
+	s = strtoll(v, &end, 10);
+	t = (time_t)s;
+	return errno || t != s || !gmtime_r(&t, tm) ? NULL : end;
+}
+
 /* Reads the date at the start of v, written in format fmt, into *tm;
  * returns what follows it, or NULL when it does not fit or is no day
  * (2/29/2023, a year of two digits read with %Y). */
@@ -782,7 +800,8 @@ static const char *date_in(const char *fmt, const char *v, int64_t now, struct t
 	const char *end;
 
 	memset(tm, 0, sizeof *tm);
-	if (!(end = strptime(v, fmt, tm)) || !strftime(out, sizeof out, "%Y-%m-%d", tm) ||
+	end = strcmp(fmt, "%s") ? strptime(v, fmt, tm) : epoch_in(v, tm);
+	if (!end || !strftime(out, sizeof out, "%Y-%m-%d", tm) ||
 	    strlen(out) != 10 || crm_date_parse(check, out, now)) {
 		crm_error_clear();
 		return NULL;
@@ -850,7 +869,8 @@ static char *reformat(const char *fmt, const struct crm_field *f, const char *v,
 
 	if (f->type == CRM_FT_TIME ||
 	    (f->type == CRM_FT_WHEN && (strstr(fmt, "%H") || strstr(fmt, "%I") ||
-	                                strstr(fmt, "%R") || strstr(fmt, "%T"))))
+	                                strstr(fmt, "%R") || strstr(fmt, "%T") ||
+	                                !strcmp(fmt, "%s"))))
 		return reformat_time(fmt, v, now);
 	if (f->type == CRM_FT_WHEN)
 		return (d = reformat_date(fmt, v, 0, now)) ? d : reformat_time(fmt, v, now);

@@ -306,6 +306,12 @@ test_expect_success 'tasks: --date-format reads a due date, or a due time, writt
 	crm-task list --db us.db -f title,due -H >out &&
 	printf "US call\t2026-12-01\nUS visit\t2026-12-02T14:30:00Z\n" >expect && test_cmp expect out
 '
+test_expect_success 'tasks: a due time in seconds since 1970 is a time, in UTC whatever TZ' '
+	printf "Subject,Due Date\nAPI call,1700000000\nEarly,-86400\n" >secs-tasks.csv &&
+	TZ=EST5 crm-import tasks -q --db secs.db --date-format %s secs-tasks.csv &&
+	crm-task list --db secs.db -f title,due -H >out &&
+	printf "API call\t2023-11-14T22:13:20Z\nEarly\t1969-12-31T00:00:00Z\n" >expect && test_cmp expect out
+'
 test_expect_success 'tasks and deals: a mapping file gives a date-or-time column its format' '
 	printf "columns:\n  Due Date: {field: due, date_format: \"%%d.%%m.%%Y %%H:%%M\"}\n" >de-tasks.yaml &&
 	printf "Subject,Due Date\nDE call,01.12.2026 09:15\n" >de-tasks.csv &&

@@ -329,6 +329,17 @@ test_expect_success 'import: a later row of a dropped order, bad itself, is coun
 	expect_exit 3 crm-import purchases --date-format %d.%m.%Y twice.csv 2>err &&
 	grep -q "read 3, created 0, updated 0, unchanged 0, skipped 0, rejected 3" err
 '
+# Services' APIs and JSON exports write times as seconds since 1970:
+# 1,700,000,000 s is 2023-11-14 22:13:20 UTC (19,675 days and 80,000 s),
+# whatever zone the importing machine is in (JST-9 needs no zone files).
+test_expect_success 'import: --date-format %s reads seconds since 1970 as UTC, whatever TZ' '
+	printf "{\"Name\":\"S1\",\"Email\":\"sec@example.org\",\"Currency\":\"EUR\",\"Total\":\"9.50\",\"Created at\":1700000000}\n" >secs.jsonl &&
+	printf "{\"Name\":\"S2\",\"Email\":\"sec@example.org\",\"Currency\":\"EUR\",\"Total\":\"1.00\",\"Created at\":\"17000x\"}\n" >>secs.jsonl &&
+	(export TZ=JST-9 && expect_exit 3 crm-import purchases --date-format %s secs.jsonl 2>err) &&
+	grep -q "secs.jsonl:2: at: .17000x. is not a date in format .%s." err &&
+	crm-purchase list --order-ref S1 -f at -H >out &&
+	echo 2023-11-14T22:13:20Z >expect && test_cmp expect out
+'
 # Two shops number their orders alike: an order number is one order
 # within its store, as the schema keeps it, when the rows name the store.
 test_expect_success 'import: the same order numbers from two stores are two orders' '
