@@ -154,6 +154,7 @@ struct crm_import {
 		long rows;                   /* its rows imported so far */
 		struct crm_import_counts n;  /* the counts before them */
 		int open;                    /* savepoint crm_import_group is (row mode) */
+		int64_t lined;               /* the record its rows gave lines, or 0 */
 		char field[128];             /* the field and the reason its rows */
 		crm_buf reason;              /* were undone for */
 	} group;
@@ -2092,6 +2093,17 @@ static int write_extras(crm_import *imp, int64_t id, int adding, int *changed)
 	return rc;
 }
 
+/* A row gave record id a line: the record has them all now when the row
+ * is no group's (it has no key), else when its group ends (group_close). */
+static int lined(crm_import *imp, int64_t id)
+{
+	if (imp->group.key) {
+		imp->group.lined = id;
+		return CRM_OK;
+	}
+	return imp->e->import_done(imp->db, id);
+}
+
 /* Creates or updates (id != 0) the record; a CRM_EDATA from the write
  * path rejects the row. */
 static int write_row(crm_import *imp, crm_record *r, int64_t id, struct crm_import_result *res)
@@ -2110,8 +2122,9 @@ static int write_row(crm_import *imp, crm_record *r, int64_t id, struct crm_impo
 		rc = adding ? crm_entity_add(imp->db, r, &id)
 		            : crm_entity_update(imp->db, r, id, &changed);
 	if (!rc && line && !(rc = imp->e->import_line(imp->db, NULL, id, imp->rs.line,
-	                                             imp->rs.currency, derived)))
-		rc = idset_add(&imp->grouped, id);
+	                                             imp->rs.currency, derived)) &&
+	    !(rc = idset_add(&imp->grouped, id)))
+		rc = lined(imp, id);
 	if (!rc)
 		rc = write_extras(imp, id, adding, &changed);
 	if (rc == CRM_EDATA || rc == CRM_ENOTFOUND)
@@ -2169,6 +2182,8 @@ static int group_row(crm_import *imp, int64_t id, struct crm_import_result *res)
 	if (!idset_has(&imp->grouped, id))
 		return CRM_OK;
 	rc = imp->e->import_line(imp->db, NULL, id, imp->rs.line, imp->rs.currency, 0);
+	if (!rc)
+		rc = lined(imp, id);
 	if (rc == CRM_EDATA || rc == CRM_ENOTFOUND)
 		return reject_error(imp, res);
 	/* The record is among those the import created: its search entry is
@@ -2280,13 +2295,15 @@ static int group_key(crm_import *imp, const struct crm_row *row,
 	return rc;
 }
 
-/* Ends the record whose rows were being read: what they did stays. */
+/* Ends the record whose rows were being read: what they did stays, and
+ * the record they gave lines has them all. */
 static int group_close(crm_import *imp)
 {
-	int rc = CRM_OK;
+	int rc = imp->group.lined ? imp->e->import_done(imp->db, imp->group.lined) : CRM_OK;
 
+	imp->group.lined = 0;
 	if (imp->group.open)
-		rc = crm_db_savepoint_end(imp->db, "crm_import_group", 0, CRM_OK);
+		rc = crm_db_savepoint_end(imp->db, "crm_import_group", 0, rc);
 	imp->group.open = 0;
 	free(imp->group.key);
 	free(imp->group.within);
@@ -2387,6 +2404,7 @@ static int group_leave(crm_import *imp, const struct crm_row *row, struct crm_im
 		imp->group.rows++;
 		return CRM_OK;
 	}
+	imp->group.lined = 0; /* its rows are undone, or all done again */
 	if (crm_buf_put(&imp->dropped, imp->group.key, strlen(imp->group.key) + 1) ||
 	    crm_buf_puts(&imp->dropped, imp->group.within ? imp->group.within : "") ||
 	    crm_buf_put(&imp->dropped, "", 1))

@@ -463,6 +463,11 @@ struct crm_entity {
 	 * NULL when the entity has no lines. */
 	int (*import_line)(crm_db *db, crm_record *r, int64_t id, const char *const *parts,
 	                   const char *cur, int derived);
+	/* Called once record id has all the lines an import gives it (the
+	 * last row of its key, or its only row): a purchase earns its points
+	 * once for the whole order, as one added with its lines does.  NULL
+	 * when the entity has no lines. */
+	int (*import_done)(crm_db *db, int64_t id);
 	/* Writes what an import's note columns give record id (a ticket's
 	 * description: the customer's first message), once: *changed tells
 	 * whether it wrote it.  NULL: a note (crm_entity_note_once). */

@@ -382,3 +382,18 @@ int crm_loyalty_purchase(crm_db *db, int64_t id, int score)
 	bought_free(&b);
 	return rc;
 }
+
+int crm_loyalty_purchase_check(crm_db *db, int64_t id)
+{
+	struct bought b;
+	int64_t base;
+	int rc, found;
+
+	if (!crm_config_loyalty(crm_db_config(db)))
+		return CRM_OK;
+	rc = load(db, id, &b, &found);
+	if (!rc && found && b.earns && b.person)
+		rc = base_of(db, &b, b.total, &base);
+	bought_free(&b);
+	return rc;
+}

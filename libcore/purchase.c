@@ -295,6 +295,8 @@ static int purchase_after_write(crm_db *db, int64_t id, const crm_record *r,
 		rc = crm_purchase_reindex(db, "id = ?1", id);
 	if (!rc && !db->lines_follow)
 		rc = crm_loyalty_purchase(db, s.refund_of ? s.refund_of : id, !s.refund_of && scored(r));
+	else if (!rc)
+		rc = crm_loyalty_purchase_check(db, id);
 	db->lines_follow = 0;
 	return rc;
 }
@@ -685,7 +687,9 @@ static int sum_with(crm_db *db, int64_t id, const struct crm_purchase_line *l, i
 	return rc < 0 ? rc : CRM_OK;
 }
 
-int crm_purchase_add_line(crm_db *db, int64_t id, const struct crm_purchase_line *l)
+/* Adds line l to purchase id, and to its total when the lines make it;
+ * the points are the caller's. */
+static int add_line(crm_db *db, int64_t id, const struct crm_purchase_line *l)
 {
 	crm_stmt *st;
 	int64_t sum;
@@ -699,11 +703,14 @@ int crm_purchase_add_line(crm_db *db, int64_t id, const struct crm_purchase_line
 		crm_stmt_bind_int(st, 2, sum);
 		rc = crm_stmt_done(st);
 	}
-	if (!rc)
-		rc = crm_purchase_reindex(db, "id = ?1", id);
-	if (!rc)
-		rc = crm_loyalty_purchase(db, id, 1);
-	return rc;
+	return rc ? rc : crm_purchase_reindex(db, "id = ?1", id);
+}
+
+int crm_purchase_add_line(crm_db *db, int64_t id, const struct crm_purchase_line *l)
+{
+	int rc = add_line(db, id, l);
+
+	return rc ? rc : crm_loyalty_purchase(db, id, 1);
 }
 
 /* One line as text, its prices in currency cur. */
@@ -1095,9 +1102,15 @@ static int purchase_import_line(crm_db *db, crm_record *r, int64_t id, const cha
 	if (!(rc = text_part(&l.sku, parts[0], parts[0] ? strlen(parts[0]) : 0, "sku")) &&
 	    !(rc = text_part(&l.name, parts[1], parts[1] ? strlen(parts[1]) : 0, "name")) &&
 	    !(rc = text_part(&l.category, parts[2], parts[2] ? strlen(parts[2]) : 0, "category")))
-		rc = crm_purchase_add_line(db, id, &l);
+		rc = add_line(db, id, &l);
 	free(l.sku), free(l.name), free(l.category);
 	return rc;
+}
+
+/* An imported order earns once all its lines are in. */
+static int purchase_import_done(crm_db *db, int64_t id)
+{
+	return crm_loyalty_purchase(db, id, 1);
 }
 
 /* A purchase is named by its id only. */
@@ -1113,4 +1126,5 @@ const struct crm_entity crm_purchase_entity = {
 	.note_table = "purchase_notes", .default_key = "order_ref," SOURCE_ID,
 	.key_within = { "order_ref", "source" }, .spelt = purchase_spelt, .filters = purchase_filters,
 	.options = purchase_options, .label = "r.id", .import_line = purchase_import_line,
+	.import_done = purchase_import_done,
 };

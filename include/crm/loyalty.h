@@ -83,6 +83,12 @@ const struct crm_loyalty_programme *crm_config_loyalty(const crm_config *c);
  * person's tier when the purchase makes them qualify. */
 int crm_loyalty_purchase(crm_db *db, int64_t id, int score);
 
+/* Checks, writing nothing, that crm_loyalty_purchase can work out the
+ * points of purchase id: its currency has a rate for its day.  For a
+ * purchase whose lines are still coming (an import's order), so that
+ * the row that made it is the one refused. */
+int crm_loyalty_purchase_check(crm_db *db, int64_t id);
+
 /* Stores in *points the balance of person as of today: the ledger's sum
  * less the points past their expiry not yet written off. */
 int crm_loyalty_balance(crm_db *db, int64_t person, int64_t *points);

@@ -211,9 +211,27 @@ Name,Email,Created at,Lineitem sku,Lineitem name,Lineitem quantity,Lineitem pric
 #1001,cy@example.org,2026-09-01 10:00,S2,Socks,1,5.00,EUR
 #1002,cy@example.org,2026-09-03 10:00,S1,Shirt,1,20.00,EUR
 EOF
-test_expect_success 'imported orders earn, line by line; importing again earns nothing more' '
+# #1001: 2 x 20.00 + 5.00 = 45 points, #1002: 20; 65 in all.  An order
+# earns once its lines are all in: one entry, as crm-purchase add writes.
+test_expect_success 'imported orders earn once each, on all their lines; importing again earns nothing more' '
 	crm-import purchases orders.csv 2>/dev/null && balance_is cy@example.org 65 &&
+	crm-loyalty statement cy@example.org -H | cut -f3,4,7 >out &&
+	printf "earn\t45\tpurchase %s spend\nearn\t20\tpurchase %s spend\n" \
+		"$(crm-purchase list --order-ref "#1001" -f id -H)" \
+		"$(crm-purchase list --order-ref "#1002" -f id -H)" >expect && test_cmp expect out &&
 	crm-import purchases orders.csv 2>/dev/null && balance_is cy@example.org 65
+'
+# The first row of an order in a currency with no rate for its day is
+# refused, with its line, before the rest of the order comes.
+test_expect_success 'an imported order in a currency with no rate for its day is refused at its first row' '
+	ledger before &&
+	printf "Name,Email,Created at,Lineitem quantity,Lineitem price,Currency\n" >gbp.csv &&
+	printf "#4001,cy@example.org,2026-09-02 10:00,1,10.00,GBP\n#4001,cy@example.org,2026-09-02 10:00,1,5.00,GBP\n" >>gbp.csv &&
+	expect_exit 3 crm-import purchases gbp.csv 2>err &&
+	grep -q "^crm-import: gbp.csv:2: .*GBP" err &&
+	grep -q "gbp.csv:3: order_ref: .*an earlier row of it was rejected" err &&
+	ledger after && test_cmp before after &&
+	expect_exit 1 crm-purchase list --order-ref "#4001" -H
 '
 test_expect_success 'undoing an import of orders gives their points back, and of a new buyer too' '
 	sed "s/#100/#300/" orders.csv >undo.csv &&
