@@ -342,17 +342,15 @@ static int settle_dropped(crm_db *db, int64_t id, const struct bought *b,
 static int settle(crm_db *db, int64_t id, const struct bought *b, int score)
 {
 	const struct crm_loyalty_programme *p = crm_config_loyalty(crm_db_config(db));
-	char tier[64], expires[CRM_DATE_LEN];
-	int64_t mult = 1000, points = 0;
+	char tier[64] = "", expires[CRM_DATE_LEN];
+	int64_t mult, points = 0;
 	int rc = CRM_OK;
 
 	/* The tier before the purchase: one that lifts them earns at the old.
 	 * Only a purchase that scores asks; a reversal needs no multiplier. */
-	if (score) {
-		if ((rc = crm_loyalty_tier_before(db, b->person, b->at, tier)))
-			return rc;
-		mult = multiplier(p, tier);
-	}
+	if (score && (rc = crm_loyalty_tier_before(db, b->person, b->at, tier)))
+		return rc;
+	mult = multiplier(p, tier);
 	crm_loyalty_add_months(expires, b->at, p->expiry_months);
 	for (size_t i = 0; i < p->nrules && !rc; i++) {
 		if (score && (rc = rule_points(db, &p->rules[i], b, mult, &points)))
