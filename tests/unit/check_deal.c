@@ -48,18 +48,13 @@ static void clock_to_as(const char *now, const char *user)
 /* Reopens the database with the configuration yaml, clock unchanged. */
 static void configure(const char *yaml)
 {
-	char path[192], now[64];
-	FILE *f;
+	char now[64];
 
 	snprintf(now, sizeof now, "%s", getenv("CRM_NOW"));
 	ck_assert_int_eq(crm_db_commit(db), CRM_OK);
 	crm_db_close(db);
 	db = NULL;
-	snprintf(path, sizeof path, "%s/config.yaml", fx_dir);
-	ck_assert_ptr_nonnull(f = fopen(path, "w"));
-	ck_assert_int_ge(fputs(yaml, f), 0);
-	ck_assert_int_eq(fclose(f), 0);
-	ck_assert_msg(crm_config_load(&cfg, path) == CRM_OK, "%s", crm_error_message());
+	cfg = fx_config(yaml);
 	open_at(now);
 }
 

@@ -476,18 +476,12 @@ END_TEST
  * record goes. */
 START_TEST(test_undo_loyalty_purchases_setwise)
 {
-	char path[192];
-	crm_config *cfg = NULL;
-	FILE *f;
+	crm_config *cfg = fx_config("base_currency: EUR\nloyalty:\n"
+	                            "  earn: [{ name: spend, points: 1 }]\n");
 	int64_t batch;
 	long removed, restored;
 	int setwise = -1;
 
-	snprintf(path, sizeof path, "%s/config.yaml", fx_dir);
-	ck_assert_ptr_nonnull(f = fopen(path, "w"));
-	fputs("base_currency: EUR\nloyalty:\n  earn: [{ name: spend, points: 1 }]\n", f);
-	ck_assert_int_eq(fclose(f), 0);
-	ck_assert_int_eq(crm_config_load(&cfg, path), CRM_OK);
 	ck_assert_int_eq(crm_db_commit(db), CRM_OK);
 	crm_db_close(db);
 	ck_assert_int_eq(crm_db_open(&db, fx_path, 0, cfg), CRM_OK);
@@ -513,6 +507,11 @@ START_TEST(test_undo_loyalty_purchases_setwise)
 	ck_assert_int_eq(count_of("select count(*) from loyalty_ledger where purchase_id"
 	                          " is not null or contact_id is not null"), 0);
 	ck_assert_int_eq(count_of("select count(*) from pragma_foreign_key_check"), 0);
+	/* The import and the database go before the configuration they read. */
+	crm_import_free(imp);
+	imp = NULL;
+	crm_db_close(db);
+	db = NULL;
 	crm_config_free(cfg);
 }
 END_TEST

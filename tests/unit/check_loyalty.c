@@ -72,7 +72,7 @@ static void write_file(const char *path, const char *text)
  * clock unchanged. */
 static void configure(const char *yaml)
 {
-	char path[192], now[64];
+	char now[64];
 
 	snprintf(now, sizeof now, "%s", getenv("CRM_NOW"));
 	if (db) {
@@ -81,9 +81,7 @@ static void configure(const char *yaml)
 		db = NULL;
 	}
 	crm_config_free(cfg);
-	snprintf(path, sizeof path, "%s/config.yaml", fx_dir);
-	write_file(path, yaml);
-	ck_assert_msg(crm_config_load(&cfg, path) == CRM_OK, "%s", crm_error_message());
+	cfg = fx_config(yaml);
 	open_at(now);
 }
 

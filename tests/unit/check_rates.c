@@ -31,15 +31,8 @@ static void teardown(void)
  * write transaction. */
 static void configure(const char *yaml)
 {
-	char path[192];
-	FILE *f;
-
 	crm_db_close(db);
-	snprintf(path, sizeof path, "%s/config.yaml", fx_dir);
-	ck_assert_ptr_nonnull(f = fopen(path, "w"));
-	ck_assert_int_ge(fputs(yaml, f), 0);
-	ck_assert_int_eq(fclose(f), 0);
-	ck_assert_msg(crm_config_load(&cfg, path) == CRM_OK, "%s", crm_error_message());
+	cfg = fx_config(yaml);
 	ck_assert_int_eq(crm_db_open(&db, fx_path, 0, cfg), CRM_OK);
 	ck_assert_int_eq(crm_db_begin(db, true), CRM_OK);
 }

@@ -44,18 +44,11 @@ static void open_db(void)
 /* Loads yaml as the configuration and reopens the database with it. */
 static void configure(const char *yaml)
 {
-	char path[192];
-	FILE *f;
-
 	ck_assert_int_eq(crm_db_commit(db), CRM_OK);
 	crm_db_close(db);
 	db = NULL;
-	snprintf(path, sizeof path, "%s/config.yaml", fx_dir);
-	ck_assert_ptr_nonnull(f = fopen(path, "w"));
-	ck_assert_int_ge(fputs(yaml, f), 0);
-	ck_assert_int_eq(fclose(f), 0);
 	crm_config_free(cfg);
-	ck_assert_msg(crm_config_load(&cfg, path) == CRM_OK, "%s", crm_error_message());
+	cfg = fx_config(yaml);
 	open_db();
 }
 

@@ -28,6 +28,20 @@ crm_db *fx_open(bool write)
 	return db;
 }
 
+crm_config *fx_config(const char *yaml)
+{
+	char path[192];
+	crm_config *cfg = NULL;
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/config.yaml", fx_dir);
+	ck_assert_ptr_nonnull(f = fopen(path, "w"));
+	ck_assert_int_ge(fputs(yaml, f), 0);
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_msg(crm_config_load(&cfg, path) == CRM_OK, "%s", crm_error_message());
+	return cfg;
+}
+
 void fx_close(crm_db *db)
 {
 	char cmd[128];

@@ -19,6 +19,10 @@ void fx_scratch(void);
  * when write is true. */
 crm_db *fx_open(bool write);
 
+/* Writes yaml to fx_dir/config.yaml and returns the configuration read
+ * from it, which the caller frees. */
+crm_config *fx_config(const char *yaml);
+
 /* Closes db (NULL-safe) and removes the scratch directory. */
 void fx_close(crm_db *db);
 
