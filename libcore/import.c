@@ -9,6 +9,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -76,6 +77,7 @@ struct rowstate {
 	struct crm_ready *ready; /* columns made ahead (crm_import_ahead), one a field */
 	size_t nready;
 	int utf8;                /* the reading thread found the row all UTF-8 */
+	int minor;               /* a payment API's object: amounts in minor units */
 	/* A person's consent the row gives, by channel: the status, when
 	 * (NULL: not said) and the column that said it. */
 	struct row_consent { const char *channel, *status, *at, *column; } consent[CONSENTS];
@@ -768,7 +770,7 @@ static void rowstate_clear(struct rowstate *rs, size_t nfields)
 	rs->has_line = 0;
 	memset(rs->made, 0, sizeof rs->made);
 	rs->nready = 0;
-	rs->utf8 = 0;
+	rs->utf8 = rs->minor = 0;
 	rs->nconsent = 0;
 	crm_buf_clear(&rs->note);
 	crm_buf_clear(&rs->refs);
@@ -1202,6 +1204,25 @@ static int foreign_id(crm_import *imp, const char *v)
 	return imp->ids_theirs;
 }
 
+/* A whole number where a date or time belongs, of nine or ten digits,
+ * is seconds since 1970, and of thirteen, milliseconds: services' APIs
+ * write times so (Stripe's created, Intercom's created_at, HubSpot's in
+ * milliseconds), and no date is written otherwise in so many bare digits
+ * (20231114 has eight).  Returns the time or date v means, else v. */
+static const char *api_time(crm_import *imp, const struct crm_field *f, const char *v)
+{
+	size_t n = strspn(v, "0123456789");
+	char secs[11], *d;
+
+	if (v[n] || (n != 9 && n != 10 && n != 13))
+		return v;
+	n = n == 13 ? 10 : n;
+	memcpy(secs, v, n);
+	secs[n] = '\0';
+	d = reformat("%s", f, secs, imp->db->now);
+	return d ? own(&imp->rs, d) : v;
+}
+
 /* Puts one column's value where its meaning says. */
 static int take_field(crm_import *imp, crm_record *r, const struct column *c, const char *v,
                       struct crm_import_result *res)
@@ -1234,6 +1255,8 @@ static int take_field(crm_import *imp, crm_record *r, const struct column *c, co
 			return reject(imp, res, f->name, "'%s' is not a date in format '%s'", v,
 			              c->date_format);
 		v = d;
+	} else if (crm_field_dated(f) && v && !(v = api_time(imp, f, v))) {
+		return crm_error_nomem();
 	}
 	if (f->type == CRM_FT_ID && foreign_id(imp, v))
 		return take_custom(imp, r, c, CRM_SOURCE_ID, v, res);
@@ -1323,6 +1346,26 @@ static int take_consent(crm_import *imp, const struct column *c, const char *v,
 	return CRM_OK;
 }
 
+/* Reads the kind of API object a row is (Stripe's "object"): a payment,
+ * whose amounts are then counts of the currency's smallest unit
+ * (minor_units), or a row refused, naming what it is. */
+static int take_object(crm_import *imp, const struct column *c, const char *v,
+                       struct crm_import_result *res)
+{
+	static const char *const payments[] = { "charge", "payment_intent", "invoice", NULL };
+
+	if (is_blank(v))
+		return CRM_OK;
+	for (size_t i = 0; payments[i]; i++)
+		if (!strcmp(v, payments[i]))
+			return imp->rs.minor = 1, CRM_OK;
+	if (!strcmp(v, "list"))
+		return reject(imp, res, c->name, "a list of API objects: import its data"
+		              " (jq -c '.data[]')");
+	return reject(imp, res, c->name, "'%s' is no payment (expected charge, payment_intent"
+	              " or invoice)", v);
+}
+
 static int take_column(crm_import *imp, crm_record *r, const char *name, const char *v,
                        struct crm_import_result *res)
 {
@@ -1363,6 +1406,8 @@ static int take_column(crm_import *imp, crm_record *r, const char *name, const c
 	case CRM_TO_CONSENT:
 	case CRM_TO_WITHDRAWN:
 		return take_consent(imp, c, v, res);
+	case CRM_TO_OBJECT:
+		return take_object(imp, c, v, res);
 	case CRM_TO_LINE:
 		for (size_t k = 0; k < CRM_LINE_PARTS; k++)
 			if (!strcmp(crm_line_parts[k], c->t.name) && !is_blank(v)) {
@@ -1977,23 +2022,70 @@ static int keep_refs(crm_import *imp)
 	return rc;
 }
 
+/* The decimals Stripe's API counts an amount of currency cur in: none
+ * for its zero-decimal currencies, three for the five that have three,
+ * else two, even where ISO 4217 has none (ISK: two for the integrations
+ * written before it had none), so its own table, not ISO's exponents. */
+static int stripe_decimals(const char *cur)
+{
+	static const char zero[] = "BIF CLP DJF GNF JPY KMF KRW MGA PYG RWF UGX VND VUV XAF XOF XPF",
+	                  three[] = "BHD JOD KWD OMR TND";
+
+	return strstr(zero, cur) ? 0 : strstr(three, cur) ? 3 : 2;
+}
+
+/* An amount of a payment API's object (rs.minor), a whole count of the
+ * currency's smallest unit, as an amount in that currency: Stripe's
+ * 1000 in usd is 10.00 USD, 1000 in jpy 1000 JPY. */
+static int minor_units(crm_import *imp, const struct crm_field *f, const char *v,
+                       const char **out)
+{
+	long long n, unit = 1;
+	crm_buf b = CRM_BUF_INIT;
+	char cur[4];
+	int dec;
+
+	if (!imp->rs.currency)
+		return crm_error_set(CRM_EDATA, "%s: '%s' counts the smallest unit of a currency the"
+		                     " row does not name", f->name, v);
+	if (crm_currency_normalize(cur, imp->rs.currency))
+		return crm_error_set(CRM_EDATA, "%s: '%s' counts the smallest unit of '%s', no"
+		                     " currency", f->name, v, imp->rs.currency);
+	if (!crm_int_parse(v, -LLONG_MAX, LLONG_MAX, &n))
+		return crm_error_set(CRM_EDATA, "%s: '%s' is no whole number of the currency's"
+		                     " smallest unit", f->name, v);
+	dec = stripe_decimals(cur);
+	for (int i = 0; i < dec; i++)
+		unit *= 10;
+	if (dec)
+		crm_buf_printf(&b, "%s%lld.%0*lld %s", n < 0 ? "-" : "", llabs(n) / unit, dec,
+		               llabs(n) % unit, cur);
+	else
+		crm_buf_printf(&b, "%lld %s", n, cur);
+	*out = own(&imp->rs, crm_buf_detach(&b));
+	return *out ? CRM_OK : crm_error_nomem();
+}
+
 /* An amount in a row whose currency stands in a column of its own
  * (Pipedrive's Value and Currency): the amount with that code, unless it
  * names one itself. */
-static int with_currency(crm_import *imp, const char *v, const char **out)
+static int with_currency(crm_import *imp, const struct crm_field *f, const char *v,
+                         const char **out)
 {
 	struct crm_money m;
 	crm_buf b = CRM_BUF_INIT;
 
 	*out = v;
+	if (imp->rs.minor && !is_blank(v))
+		return minor_units(imp, f, v, out);
 	if (!imp->rs.currency || is_blank(v))
 		return CRM_OK;
 	if (crm_money_parse(&m, v, NULL) == CRM_OK) {
 		char cur[4];
 
 		if (crm_currency_normalize(cur, imp->rs.currency) == CRM_OK && strcmp(cur, m.cur))
-			return crm_error_set(CRM_EDATA, "amount: '%s' is not in the row's currency %s", v,
-			                     cur);
+			return crm_error_set(CRM_EDATA, "%s: '%s' is not in the row's currency %s",
+			                     f->name, v, cur);
 		crm_error_clear();
 		return CRM_OK;
 	}
@@ -2045,7 +2137,7 @@ static int fill_record(crm_import *imp, crm_record *r, int adding)
 			crm_phase_enter(imp->db, was);
 		}
 		if (!rc && d->f.type == CRM_FT_MONEY)
-			rc = with_currency(imp, v, &v);
+			rc = with_currency(imp, &d->f, v, &v);
 		if (!rc)
 			rc = crm_record_set_def(r, d, v);
 	}
@@ -2604,6 +2696,10 @@ static int import_one(crm_import *imp, const struct crm_row *row, struct crm_imp
 	res->outcome = CRM_IMPORT_UNCHANGED;
 	imp->n.read++;
 	rowstate_clear(&imp->rs, imp->e->nfields);
+	/* JSON names the columns in each row: the first row's names say which
+	 * holds the buyer's or requester's name, as a header's would. */
+	if (imp->n.read == 1 && !row->error && (rc = find_names_column(imp, row->names, row->n)))
+		return rc;
 	if (row->error)
 		rc = reject(imp, res, NULL, "%s", row->error);
 	else if (!(rc = crm_record_new(&r, imp->e))) {

@@ -102,6 +102,12 @@ static const struct crm_synonym purchase_synonyms[] = {
 	 * custom source_id, a default key. */
 	{ "amount", "total" }, { "createdutc", "at" }, { "createddateutc", "at" },
 	{ "description", "@note" },
+	/* Stripe's API (a charge, a payment intent, an invoice as JSON): its
+	 * object says the amounts are in minor units, created is seconds since
+	 * 1970 (import.c); the buyer's address stands in one of three places. */
+	{ "object", "@object" }, { "created", "at" }, { "receiptemail", "person" },
+	{ "billingdetailsemail", "person" }, { "billingdetailsname", "person" },
+	{ "customername", "person" },
 	{ NULL, NULL }
 };
 
@@ -117,6 +123,7 @@ static const struct crm_value_synonym purchase_values[] = {
 	{ "status", "processing", "paid" }, { "status", "voided", "cancelled" },
 	{ "status", "expired", "cancelled" }, { "status", "failed", "cancelled" },
 	{ "status", "canceled", "cancelled" }, { "status", "disputed", "paid" },
+	{ "status", "succeeded", "paid" }, { "status", "void", "cancelled" },
 	{ NULL, NULL, NULL }
 };
 

@@ -50,44 +50,77 @@ static bool scalar_text(crm_buf *b, json_t *v)
 	}
 }
 
-/* Adds one member: scalars as text, null as null, an array of scalars as a
- * comma-separated list (tags); anything deeper makes the record malformed. */
-static int add_member(struct crm_reader *r, const char *key, json_t *v)
+/* Appends array a's members as a comma-separated list (tags); false when
+ * one is no scalar. */
+static bool scalar_list(crm_buf *b, json_t *a)
+{
+	size_t i;
+	json_t *e;
+
+	json_array_foreach(a, i, e)
+		if ((i && crm_buf_putc(b, ',')) || !scalar_text(b, e))
+			return false;
+	return true;
+}
+
+/* Adds member v under the name in *name: a scalar as text, null as null,
+ * an array of scalars as a comma-separated list (tags), an object as its
+ * members named "name.member", as services' APIs nest them (Stripe's
+ * billing_details.email) and as this toolkit's own output names a custom
+ * field (custom.KEY); any other array, which no column can mean, as its
+ * JSON text. */
+static int add_member(struct crm_reader *r, crm_buf *name, json_t *v)
 {
 	crm_buf b = CRM_BUF_INIT;
-	size_t i;
-	json_t *e = NULL;
-	int rc, ok = 1;
+	size_t len = name->len;
+	const char *key;
+	json_t *m;
+	char *text;
+	int rc = CRM_OK;
 
 	if (json_is_null(v))
-		return crm_rd_row_add(r, key, strlen(key), NULL, 0);
-	if (json_is_array(v)) {
-		json_array_foreach(v, i, e)
-			if (!(ok = (!i || !crm_buf_putc(&b, ',')) && scalar_text(&b, e)))
+		return crm_rd_row_add(r, crm_buf_str(name), name->len, NULL, 0);
+	if (json_is_object(v)) {
+		json_object_foreach(v, key, m) {
+			name->len = len;
+			if ((rc = crm_buf_putc(name, '.')) || (rc = crm_buf_puts(name, key)) ||
+			    (rc = add_member(r, name, m)))
 				break;
-	} else {
-		ok = scalar_text(&b, v);
+		}
+		name->len = len;
+		return rc;
 	}
-	if (!ok)
-		crm_rd_row_error(r, "field '%s' holds a nested %s", key,
-		                 json_is_object(v) || json_is_object(e) ? "object" : "array");
-	rc = crm_rd_row_add(r, key, strlen(key), b.ptr ? b.ptr : "", ok ? b.len : 0);
+	if (json_is_array(v) && !scalar_list(&b, v)) {
+		crm_buf_clear(&b);
+		if (!(text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY)))
+			return crm_error_nomem();
+		rc = crm_buf_puts(&b, text);
+		free(text);
+	} else if (!json_is_array(v) && !scalar_text(&b, v)) {
+		rc = crm_error_nomem();
+	}
+	if (!rc)
+		rc = crm_rd_row_add(r, crm_buf_str(name), name->len, crm_buf_str(&b), b.len);
 	crm_buf_free(&b);
 	return rc;
 }
 
 static int object_row(struct crm_reader *r, json_t *o, struct crm_row *row)
 {
+	crm_buf name = CRM_BUF_INIT;
 	const char *key;
 	json_t *v;
-	int rc;
+	int rc = CRM_OK;
 
 	if (!json_is_object(o))
 		crm_rd_row_error(r, "a JSON object expected");
-	json_object_foreach(o, key, v)
-		if ((rc = add_member(r, key, v)))
-			return rc;
-	return crm_rd_row_done(r, row);
+	json_object_foreach(o, key, v) {
+		crm_buf_clear(&name);
+		if ((rc = crm_buf_puts(&name, key)) || (rc = add_member(r, &name, v)))
+			break;
+	}
+	crm_buf_free(&name);
+	return rc ? rc : crm_rd_row_done(r, row);
 }
 
 static int jsonl_next(struct crm_reader *r, struct crm_row *row)

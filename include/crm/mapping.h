@@ -29,8 +29,11 @@ enum crm_target_kind {
 	CRM_TO_CONSENT, /* a person's consent on channel name: granted, denied,
 	                 * withdrawn, yes or no, or the time it was given
 	                 * (Mailchimp's CONFIRM_TIME) */
-	CRM_TO_WITHDRAWN /* the time consent on channel name was withdrawn
+	CRM_TO_WITHDRAWN, /* the time consent on channel name was withdrawn
 	                 * (Mailchimp's UNSUB_TIME), or yes */
+	CRM_TO_OBJECT   /* the kind of a payment service's API object the row is
+	                 * (Stripe's object: charge): its amounts are counts of the
+	                 * currency's smallest unit */
 };
 
 struct crm_target {

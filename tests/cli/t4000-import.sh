@@ -276,6 +276,21 @@ test_expect_success 'rejects of JSON Lines are JSON Lines' '
 	expect_exit 3 crm-import contacts -q -r rej-out.jsonl rej.jsonl &&
 	jq -r "[.email, ._line, ._field] | @tsv" rej-out.jsonl >out && printf "x\t1\temail\n" >expect && test_cmp expect out
 '
+# An API's nested members are columns named by their path, as the
+# toolkit's own lists name custom fields; one that means nothing is named
+# so in the error, and a rejected row's file says it flat.
+test_expect_success 'nested JSON members are columns named by their path' '
+	printf "%s\n" "{\"email\":\"nest@example.org\",\"custom\":{\"tier\":\"gold\",\"ids\":{\"erp\":17}},\"tags\":[\"a\",\"b\"]}" >nest.jsonl &&
+	crm-import contacts -q nest.jsonl &&
+	crm-contact list --where email=nest@example.org -f custom.tier,custom.ids.erp,tags -H >out &&
+	printf "gold\t17\ta,b\n" >expect && test_cmp expect out &&
+	printf "%s\n" "{\"email\":\"bad\",\"name\":{\"first\":\"Ada\"}}" >nest-bad.jsonl &&
+	expect_exit 3 crm-import contacts nest-bad.jsonl 2>err &&
+	grep -q "nest-bad.jsonl:1: unknown column .name\.first. (map it with --map" err &&
+	expect_exit 3 crm-import contacts -q --ignore-unknown -r nest-rej.jsonl nest-bad.jsonl &&
+	jq -r "[.email, .\"name.first\", ._field] | @tsv" nest-rej.jsonl >out &&
+	printf "bad\tAda\temail\n" >expect && test_cmp expect out
+'
 test_expect_success 'a file whose lines end in CR alone (Excel for Mac) is read line by line' '
 	printf "First Name,Email\rMac,mac@cr.example\rOld,old@cr.example\r" >mac.csv &&
 	crm-import contacts -q mac.csv &&

@@ -312,6 +312,20 @@ test_expect_success 'tasks: a due time in seconds since 1970 is a time, in UTC w
 	crm-task list --db secs.db -f title,due -H >out &&
 	printf "API call\t2023-11-14T22:13:20Z\nEarly\t1969-12-31T00:00:00Z\n" >expect && test_cmp expect out
 '
+# Without a format, a whole number of nine or ten digits is seconds, of
+# thirteen milliseconds (HubSpot's API); other runs of digits stay what
+# they were, dates no format reads.
+test_expect_success 'tasks: a due time as an API writes it, seconds or milliseconds' '
+	printf "%s\n" "{\"title\":\"Secs\",\"due\":1700000000}" "{\"title\":\"Millis\",\"due\":\"1700000000999\"}" \
+		"{\"title\":\"Nine\",\"due\":999999999}" "{\"title\":\"Twelve\",\"due\":170000000012}" \
+		"{\"title\":\"Compact\",\"due\":20231114}" >api-tasks.jsonl &&
+	expect_exit 3 env TZ=JST-9 crm-import tasks --db api.db api-tasks.jsonl 2>err &&
+	grep -q "api-tasks.jsonl:4: due: invalid date .170000000012." err &&
+	grep -q "api-tasks.jsonl:5: due: invalid date .20231114." err &&
+	crm-task list --db api.db -f title,due -H >out &&
+	printf "Secs\t2023-11-14T22:13:20Z\nMillis\t2023-11-14T22:13:20Z\nNine\t2001-09-09T01:46:39Z\n" >expect &&
+	test_cmp expect out
+'
 test_expect_success 'tasks and deals: a mapping file gives a date-or-time column its format' '
 	printf "columns:\n  Due Date: {field: due, date_format: \"%%d.%%m.%%Y %%H:%%M\"}\n" >de-tasks.yaml &&
 	printf "Subject,Due Date\nDE call,01.12.2026 09:15\n" >de-tasks.csv &&

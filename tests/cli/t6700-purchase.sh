@@ -237,6 +237,53 @@ test_expect_success 'import: Stripe'"'"'s payments, matched again on their ids' 
 	crm-purchase list --db stripe.db --where custom.source_id=ch_4 -f total,status -H >out &&
 	printf "5.00 EUR\tpaid\n" >expect && test_cmp expect out
 '
+# Stripe's API as JSON: charges and payment intents, their members nested
+# (billing_details.email), amounts in the currency's smallest unit by
+# Stripe's own count (usd cents; jpy none; kwd three decimals; isk two,
+# though ISO 4217 has none), created in seconds since 1970.
+test_expect_success 'import: Stripe'"'"'s API objects, amounts in minor units' '
+	crm-import purchases --db stripe-api.db --ignore-unknown "$TOP/tests/cli/data/stripe-charges.jsonl" 2>err &&
+	grep -q "read 4, created 4, updated 0, unchanged 0, skipped 0, rejected 0; 4 new people" err &&
+	crm-purchase list --db stripe-api.db -f at,person,total,status,custom.source_id -H >out &&
+	printf "2025-12-01T09:06:40Z\tjenny.rosen@example.com\t10.99 USD\tpaid\tch_3QaB1cLkdIwHu7ix0snN0B15\n" >expect &&
+	printf "2025-12-01T10:06:40Z\tken.sato@example.jp\t5000 JPY\tpaid\tpi_3QaC2dLkdIwHu7ix1aZ9kT3m\n" >>expect &&
+	printf "2025-12-01T11:06:40Z\tali@example.com\t12.340 KWD\tcancelled\tch_3QaD3eLkdIwHu7ix2Pq8rS7t\n" >>expect &&
+	printf "2025-12-01T12:06:40Z\tsigga@example.is\t1500 ISK\tpaid\tch_3QaE4fLkdIwHu7ix3Lm7nO6p\n" >>expect &&
+	test_cmp expect out &&
+	crm-contact list --db stripe-api.db -f first_name,last_name,email -H >out &&
+	printf "Jenny\tRosen\tjenny.rosen@example.com\n\t\tken.sato@example.jp\nعلي\tالصباح\tali@example.com\n\t\tsigga@example.is\n" >expect &&
+	test_cmp expect out &&
+	sqlite3 stripe-api.db "SELECT body FROM purchase_notes ORDER BY purchase_id" >out &&
+	printf "Order 1001\nGjafabréf\n" >expect && test_cmp expect out &&
+	crm-import purchases --db stripe-api.db --ignore-unknown "$TOP/tests/cli/data/stripe-charges.jsonl" 2>err &&
+	grep -q "read 4, created 0, updated 0, unchanged 0, skipped 4, rejected 0; nothing changed" err
+'
+test_expect_success 'import: Stripe'"'"'s list as a JSON array, through jq' '
+	printf "{\"object\":\"list\",\"data\":[{\"id\":\"in_1Qb\",\"object\":\"invoice\",\"total\":2000,\"currency\":\"eur\",\"created\":1764580000123,\"customer_email\":\"ola@example.no\",\"customer_name\":\"Ola Nordmann\",\"lines\":{\"object\":\"list\",\"data\":[{\"id\":\"il_1\",\"amount\":2000}]},\"status\":\"paid\"}],\"has_more\":false}\n" >list.json &&
+	jq ".data" list.json >invoices.json &&
+	crm-import purchases --db stripe-inv.db --ignore-unknown invoices.json 2>err &&
+	grep -q "read 1, created 1, .* 1 new person" err &&
+	crm-purchase list --db stripe-inv.db -f at,person,total,custom.source_id -H >out &&
+	printf "2025-12-01T09:06:40Z\tola@example.no\t20.00 EUR\tin_1Qb\n" >expect && test_cmp expect out &&
+	crm-contact list --db stripe-inv.db -f first_name,last_name -H >out &&
+	printf "Ola\tNordmann\n" >expect && test_cmp expect out
+'
+test_expect_success 'import: what is no payment of Stripe'"'"'s, or no whole count of its unit, is refused' '
+	printf "%s\n" "{\"object\":\"list\",\"data\":[],\"has_more\":false}" >bad.jsonl &&
+	printf "%s\n" "{\"id\":\"re_1\",\"object\":\"refund\",\"amount\":100,\"currency\":\"usd\",\"created\":1764580000,\"status\":\"succeeded\"}" >>bad.jsonl &&
+	printf "%s\n" "{\"id\":\"ch_7\",\"object\":\"charge\",\"amount\":10.5,\"currency\":\"usd\",\"created\":1764580000,\"receipt_email\":\"x@example.org\",\"status\":\"succeeded\"}" >>bad.jsonl &&
+	printf "%s\n" "{\"id\":\"ch_8\",\"object\":\"charge\",\"amount\":1050,\"created\":1764580000,\"receipt_email\":\"x@example.org\",\"status\":\"succeeded\"}" >>bad.jsonl &&
+	printf "%s\n" "{\"id\":\"ch_9\",\"object\":\"charge\",\"amount\":1050,\"currency\":\"xyz\",\"created\":1764580000,\"receipt_email\":\"x@example.org\",\"status\":\"succeeded\"}" >>bad.jsonl &&
+	snapshot before &&
+	expect_exit 3 crm-import purchases --ignore-unknown bad.jsonl 2>err &&
+	grep -qF "crm-import: bad.jsonl:1: object: a list of API objects: import its data (jq -c '"'"'.data[]'"'"')" err &&
+	grep -q "^crm-import: bad.jsonl:2: object: .refund. is no payment (expected charge, payment_intent or invoice)$" err &&
+	grep -q "^crm-import: bad.jsonl:3: total: .10\.5. is no whole number of the currency.s smallest unit$" err &&
+	grep -q "^crm-import: bad.jsonl:4: total: .1050. counts the smallest unit of a currency the row does not name$" err &&
+	grep -q "^crm-import: bad.jsonl:5: total: .1050. counts the smallest unit of .xyz., no currency$" err &&
+	grep -q "read 5, created 0, .* rejected 5; nothing changed" err &&
+	snapshot after && test_cmp before after
+'
 # A refund settles its purchase's status: a change of the purchase made
 # by another record's write, audited as the purchase's own, so that its
 # history (an import's, read back from the record) says it was paid.

@@ -187,8 +187,24 @@ START_TEST(test_jsonl_types_and_bad_lines)
 	                               "\n{oops\n[1]\n{\"o\":{\"x\":1}}\n{\"s\":\"ok\"}\n"), 0);
 	ck_assert_str_eq(out, "1:i=7,r=1.5,t=true,n=~,l=a,b|"
 	                      "3:!invalid JSON at column 5: string or '}' expected near 'oops'|"
-	                      "4:!a JSON object expected|5:!field 'o' holds a nested object|"
+	                      "4:!a JSON object expected|5:o.x=1|"
 	                      "6:s=ok|");
+}
+END_TEST
+
+/* Services' APIs nest their objects: members of an object are columns
+ * named by their path, as the toolkit's own output names custom.KEY; an
+ * array no column can mean stays its JSON text. */
+START_TEST(test_json_nested_objects)
+{
+	ck_assert_int_eq(READ("jsonl", "{\"id\":\"ch_1\",\"billing_details\":{\"address\":"
+	                               "{\"city\":\"Zürich\",\"line1\":null},\"email\":\"a@b.ch\"},"
+	                               "\"metadata\":{},\"custom\":{\"tier\":2},"
+	                               "\"lines\":[{\"sku\":\"A\"},{\"sku\":\"B\"}],"
+	                               "\"m\":[1,[2]],\"t\":[\"x\",\"y\"]}\n"), 0);
+	ck_assert_str_eq(out, "1:id=ch_1,billing_details.address.city=Zürich,"
+	                      "billing_details.address.line1=~,billing_details.email=a@b.ch,"
+	                      "custom.tier=2,lines=[{\"sku\":\"A\"},{\"sku\":\"B\"}],m=[1,[2]],t=x,y|");
 }
 END_TEST
 
@@ -362,6 +378,7 @@ Suite *reader_suite(void)
 	tcase_add_test(tc, test_columns_instead_of_header);
 	tcase_add_test(tc, test_tsv_escapes);
 	tcase_add_test(tc, test_jsonl_types_and_bad_lines);
+	tcase_add_test(tc, test_json_nested_objects);
 	tcase_add_test(tc, test_json_numbers_as_written);
 	tcase_add_test(tc, test_json_array);
 	tcase_add_test(tc, test_json_stream_errors);
