@@ -269,8 +269,9 @@ static const struct crm_synonym contact_synonyms[] = {
 	/* Klaviyo's profiles: consent as SUBSCRIBED, UNSUBSCRIBED or
 	 * NEVER_SUBSCRIBED. */
 	{ "emailmarketingconsent", "@consent_email" }, { "smsmarketingconsent", "@consent_sms" },
-	/* Stripe's customers ("Address City"). */
-	{ "addresscity", "city" }, { "addressstate", "region" },
+	/* Stripe's customers ("Address City"; its API's created, seconds
+	 * since 1970). */
+	{ "created", "created_at" }, { "addresscity", "city" }, { "addressstate", "region" },
 	{ "addresszip", "postal_code" }, { "addresspostalcode", "postal_code" },
 	{ "addresscountry", "country" },
 	{ "billingfirstname", "first_name" }, { "billinglastname", "last_name" },

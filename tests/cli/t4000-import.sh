@@ -103,6 +103,13 @@ test_expect_success 'an id that is no id of this toolkit'"'"'s is another system
 	expect_exit 3 crm-import contacts --db stripe.db --keep-unknown --key id stripe2.csv 2>err &&
 	grep -q "stripe2.csv:2: id: invalid id .cus_NffrFeUfNV2Hib." err
 '
+test_expect_success 'Stripe'"'"'s customers as its API lists them' '
+	printf "%s\n" "{\"id\":\"cus_Q9\",\"object\":\"customer\",\"address\":{\"city\":\"Berlin\",\"country\":\"DE\",\"line1\":\"Unter den Linden 1\",\"line2\":null,\"postal_code\":\"10117\",\"state\":null},\"balance\":0,\"created\":1680893993,\"email\":\"hans@example.de\",\"invoice_settings\":{\"footer\":null},\"metadata\":{},\"name\":\"Hans Müller\",\"phone\":\"030 1234567\",\"preferred_locales\":[]}" >stripe-api.jsonl &&
+	crm-import contacts -q --db stripe-api.db --ignore-unknown stripe-api.jsonl &&
+	crm-contact list --db stripe-api.db -f name,email,phone_e164,street,city,postal_code,country,created_at,custom.source_id -H >out &&
+	printf "Hans Müller\thans@example.de\t+49301234567\tUnter den Linden 1\tBerlin\t10117\tDE\t2023-04-07T18:59:53Z\tcus_Q9\n" >expect &&
+	test_cmp expect out
+'
 # Microsoft Dynamics 365's spreadsheets: its own columns for the way back
 # ("(Do Not Modify) Row Checksum") left out, the record's id kept as
 # custom.source_id, the addresses ("Address 1: ZIP/Postal Code") in
