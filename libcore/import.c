@@ -78,6 +78,9 @@ struct rowstate {
 	size_t nready;
 	int utf8;                /* the reading thread found the row all UTF-8 */
 	int minor;               /* a payment API's object: amounts in minor units */
+	int refund;              /* a payment API's refund (take_object) */
+	const char *payment[2];  /* the service's ids of the payment it refunds */
+	const char *payment_column;
 	/* A person's consent the row gives, by channel: the status, when
 	 * (NULL: not said) and the column that said it. */
 	struct row_consent { const char *channel, *status, *at, *column; } consent[CONSENTS];
@@ -770,7 +773,8 @@ static void rowstate_clear(struct rowstate *rs, size_t nfields)
 	rs->has_line = 0;
 	memset(rs->made, 0, sizeof rs->made);
 	rs->nready = 0;
-	rs->utf8 = rs->minor = 0;
+	rs->utf8 = rs->minor = rs->refund = 0;
+	rs->payment[0] = rs->payment[1] = rs->payment_column = NULL;
 	rs->nconsent = 0;
 	crm_buf_clear(&rs->note);
 	crm_buf_clear(&rs->refs);
@@ -1347,8 +1351,8 @@ static int take_consent(crm_import *imp, const struct column *c, const char *v,
 }
 
 /* Reads the kind of API object a row is (Stripe's "object"): a payment,
- * whose amounts are then counts of the currency's smallest unit
- * (minor_units), or a row refused, naming what it is. */
+ * or a refund of one, whose amounts are then counts of the currency's
+ * smallest unit (minor_units), or a row refused, naming what it is. */
 static int take_object(crm_import *imp, const struct column *c, const char *v,
                        struct crm_import_result *res)
 {
@@ -1359,11 +1363,26 @@ static int take_object(crm_import *imp, const struct column *c, const char *v,
 	for (size_t i = 0; payments[i]; i++)
 		if (!strcmp(v, payments[i]))
 			return imp->rs.minor = 1, CRM_OK;
+	if (!strcmp(v, "refund") && imp->e->import_refund)
+		return imp->rs.minor = imp->rs.refund = 1, CRM_OK;
 	if (!strcmp(v, "list"))
 		return reject(imp, res, c->name, "a list of API objects: import its data"
 		              " (jq -c '.data[]')");
-	return reject(imp, res, c->name, "'%s' is no payment (expected charge, payment_intent"
-	              " or invoice)", v);
+	return reject(imp, res, c->name, "'%s' is no payment (expected charge, payment_intent,"
+	              " invoice or refund)", v);
+}
+
+/* Keeps the ids a refund row gives of the payment it refunds (Stripe's
+ * charge and payment_intent), read only when the row is a refund. */
+static void take_payment(crm_import *imp, const struct column *c, const char *v)
+{
+	struct rowstate *rs = &imp->rs;
+
+	if (is_blank(v) || rs->payment[1])
+		return;
+	rs->payment[rs->payment[0] != NULL] = v;
+	if (!rs->payment_column)
+		rs->payment_column = c->name;
 }
 
 static int take_column(crm_import *imp, crm_record *r, const char *name, const char *v,
@@ -1408,6 +1427,9 @@ static int take_column(crm_import *imp, crm_record *r, const char *name, const c
 		return take_consent(imp, c, v, res);
 	case CRM_TO_OBJECT:
 		return take_object(imp, c, v, res);
+	case CRM_TO_PAYMENT:
+		take_payment(imp, c, v);
+		return CRM_OK;
 	case CRM_TO_LINE:
 		for (size_t k = 0; k < CRM_LINE_PARTS; k++)
 			if (!strcmp(crm_line_parts[k], c->t.name) && !is_blank(v)) {
@@ -2054,6 +2076,8 @@ static int minor_units(crm_import *imp, const struct crm_field *f, const char *v
 	if (!crm_int_parse(v, -LLONG_MAX, LLONG_MAX, &n))
 		return crm_error_set(CRM_EDATA, "%s: '%s' is no whole number of the currency's"
 		                     " smallest unit", f->name, v);
+	/* A refund's amount is what it gives back: a negative total. */
+	n = imp->rs.refund ? -n : n;
 	dec = stripe_decimals(cur);
 	for (int i = 0; i < dec; i++)
 		unit *= 10;
@@ -2107,6 +2131,27 @@ static void ref_found(crm_import *imp, crm_record *r, const struct crm_fielddef 
 	crm_record_ready(r, imp->rs.ready, imp->rs.nready);
 }
 
+/* Makes r, a refund row's record (rs.refund), the refund of the purchase
+ * an earlier import kept the refunded payment's id of (Stripe's charge or
+ * payment intent) as its source_id. */
+static int refund_target(crm_import *imp, crm_record *r)
+{
+	const char *const *pay = imp->rs.payment;
+	int64_t id = 0;
+	int n = 0, rc = CRM_OK;
+
+	if (!pay[0])
+		return crm_error_set(CRM_EDATA, "object: a refund that names no payment (charge"
+		                     " or payment_intent)");
+	for (size_t i = 0; i < 2 && pay[i] && !rc && n != 1; i++)
+		rc = custom_lookup(imp, CRM_SOURCE_ID, pay[i], &id, &n);
+	if (!rc && n != 1)
+		rc = crm_error_set(CRM_EDATA, "%s: '%s' is the payment of no purchase here (import"
+		                   " the payments before their refunds)", imp->rs.payment_column,
+		                   pay[0]);
+	return rc ? rc : imp->e->import_refund(imp->db, r, id);
+}
+
 /* Copies the row's field values into the record, a new one (adding) or
  * one that exists. */
 static int fill_record(crm_import *imp, crm_record *r, int adding)
@@ -2141,7 +2186,7 @@ static int fill_record(crm_import *imp, crm_record *r, int adding)
 		if (!rc)
 			rc = crm_record_set_def(r, d, v);
 	}
-	return rc;
+	return !rc && imp->rs.refund ? refund_target(imp, r) : rc;
 }
 
 /* Writes the tags and the note of the row to record id, which it has

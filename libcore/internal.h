@@ -468,6 +468,10 @@ struct crm_entity {
 	 * once for the whole order, as one added with its lines does.  NULL
 	 * when the entity has no lines. */
 	int (*import_done)(crm_db *db, int64_t id);
+	/* Completes r, which an import's refund row makes (a payment
+	 * service's refund), as a refund of record of: the purchase it gives
+	 * money back for, and its buyer's.  NULL when the entity has none. */
+	int (*import_refund)(crm_db *db, crm_record *r, int64_t of);
 	/* Writes what an import's note columns give record id (a ticket's
 	 * description: the customer's first message), once: *changed tells
 	 * whether it wrote it.  NULL: a note (crm_entity_note_once). */

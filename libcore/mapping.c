@@ -35,7 +35,7 @@ static void target(struct crm_target *t, const char *field, const char *column)
 	static const struct { const char *word; enum crm_target_kind kind; } whole[] = {
 		{ "@split", CRM_TO_SPLIT }, { "@part", CRM_TO_PART }, { "@note", CRM_TO_NOTE },
 		{ "@ignore", CRM_TO_IGNORE }, { "@currency", CRM_TO_CURRENCY },
-		{ "@object", CRM_TO_OBJECT },
+		{ "@object", CRM_TO_OBJECT }, { "@payment", CRM_TO_PAYMENT },
 	}, prefixed[] = {
 		{ "@line_", CRM_TO_LINE }, { "@more_", CRM_TO_MORE }, { "@consent_", CRM_TO_CONSENT },
 		{ "@withdrawn_", CRM_TO_WITHDRAWN }, { "custom.", CRM_TO_CUSTOM },

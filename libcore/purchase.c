@@ -102,12 +102,13 @@ static const struct crm_synonym purchase_synonyms[] = {
 	 * custom source_id, a default key. */
 	{ "amount", "total" }, { "createdutc", "at" }, { "createddateutc", "at" },
 	{ "description", "@note" },
-	/* Stripe's API (a charge, a payment intent, an invoice as JSON): its
-	 * object says the amounts are in minor units, created is seconds since
-	 * 1970 (import.c); the buyer's address stands in one of three places. */
+	/* Stripe's API (a charge, a payment intent, an invoice, a refund as
+	 * JSON): its object says the amounts are in minor units, created is
+	 * seconds since 1970 (import.c); the buyer's address stands in one of
+	 * three places; a refund names the payment it gives money back for. */
 	{ "object", "@object" }, { "created", "at" }, { "receiptemail", "person" },
 	{ "billingdetailsemail", "person" }, { "billingdetailsname", "person" },
-	{ "customername", "person" },
+	{ "customername", "person" }, { "charge", "@payment" }, { "paymentintent", "@payment" },
 	{ NULL, NULL }
 };
 
@@ -848,28 +849,44 @@ static int refund_lines(crm_db *db, int64_t id, const char *sku, int64_t qty,
 }
 
 /* The refund's record: the purchase's person, company, store and channel. */
-static int refund_record(crm_db *db, int64_t id, const char *total, crm_record **r)
+/* Makes r a refund of purchase id, the buyer's, the company's, the
+ * store's and the channel's of it: each refund a purchase's buyer is
+ * given, typed in or imported (the import_refund of a payment service's
+ * refund row, which a refund that failed or was canceled is not: it
+ * gives nothing back). */
+static int refund_of(crm_db *db, crm_record *r, int64_t id)
 {
 	static const char *const copied[][2] = {
 		{ "person", "contact_id" }, { "company", "company_id" }, { "source", "source" },
 		{ "channel", "channel" },
 	};
+	const char *status = crm_record_value(r, "status");
 	char num[24], sql[96];
 	int rc;
 
+	if (status && !strcmp(status, "cancelled"))
+		return crm_error_set(CRM_EDATA, "status: a refund that failed or was canceled gives"
+		                     " nothing back");
 	snprintf(num, sizeof num, "%lld", (long long)id);
-	if ((rc = crm_record_new(r, &crm_purchase_entity)) ||
-	    (rc = crm_record_set(*r, "refund_of", num)) || (rc = crm_record_set(*r, "total", total)))
-		return rc;
+	rc = crm_record_set(r, "refund_of", num);
 	for (size_t i = 0; i < sizeof copied / sizeof copied[0] && !rc; i++) {
 		char *v = NULL;
 
 		snprintf(sql, sizeof sql, "SELECT %s FROM purchases WHERE id = ?1", copied[i][1]);
 		if (!(rc = crm_db_text_of(db, sql, id, &v)) && v)
-			rc = crm_record_set(*r, copied[i][0], v);
+			rc = crm_record_set(r, copied[i][0], v);
 		free(v);
 	}
 	return rc;
+}
+
+static int refund_record(crm_db *db, int64_t id, const char *total, crm_record **r)
+{
+	int rc;
+
+	if ((rc = crm_record_new(r, &crm_purchase_entity)) || (rc = crm_record_set(*r, "total", total)))
+		return rc;
+	return refund_of(db, *r, id);
 }
 
 int crm_purchase_refund(crm_db *db, int64_t id, const char *sku, int64_t qty, int64_t *refund)
@@ -1133,5 +1150,5 @@ const struct crm_entity crm_purchase_entity = {
 	.note_table = "purchase_notes", .default_key = "order_ref," SOURCE_ID,
 	.key_within = { "order_ref", "source" }, .spelt = purchase_spelt, .filters = purchase_filters,
 	.options = purchase_options, .label = "r.id", .import_line = purchase_import_line,
-	.import_done = purchase_import_done,
+	.import_done = purchase_import_done, .import_refund = refund_of,
 };

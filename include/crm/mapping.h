@@ -31,9 +31,11 @@ enum crm_target_kind {
 	                 * (Mailchimp's CONFIRM_TIME) */
 	CRM_TO_WITHDRAWN, /* the time consent on channel name was withdrawn
 	                 * (Mailchimp's UNSUB_TIME), or yes */
-	CRM_TO_OBJECT   /* the kind of a payment service's API object the row is
+	CRM_TO_OBJECT,  /* the kind of a payment service's API object the row is
 	                 * (Stripe's object: charge): its amounts are counts of the
 	                 * currency's smallest unit */
+	CRM_TO_PAYMENT  /* the service's id of the payment a refund row gives
+	                 * money back for (Stripe's charge, payment_intent) */
 };
 
 struct crm_target {

@@ -258,6 +258,29 @@ test_expect_success 'import: Stripe'"'"'s API objects, amounts in minor units' '
 	crm-import purchases --db stripe-api.db --ignore-unknown "$TOP/tests/cli/data/stripe-charges.jsonl" 2>err &&
 	grep -q "read 4, created 0, updated 0, unchanged 0, skipped 4, rejected 0; nothing changed" err
 '
+# Its refunds, after the payments: each the refund of the purchase whose
+# source_id is its charge, or else its payment intent (the second's charge
+# was never imported); one of no purchase here, one that failed and one
+# of more than is left are refused.
+test_expect_success 'import: Stripe'"'"'s refunds are refunds of the payments they name' '
+	expect_exit 3 crm-import purchases --db stripe-api.db --ignore-unknown "$TOP/tests/cli/data/stripe-refunds.jsonl" 2>err &&
+	grep -q "read 5, created 2, updated 0, unchanged 0, skipped 0, rejected 3" err &&
+	grep -q "stripe-refunds.jsonl:3: charge: .ch_nothere. is the payment of no purchase here (import the payments before their refunds)$" err &&
+	grep -q "stripe-refunds.jsonl:4: status: a refund that failed or was canceled gives nothing back$" err &&
+	grep -q "stripe-refunds.jsonl:5: refund: more than was bought: 3000 JPY remains of purchase 2$" err &&
+	crm-purchase list --db stripe-api.db --refunds -f at,person,total,custom.source_id -H >out &&
+	printf "2025-12-02T10:00:00Z\tjenny.rosen@example.com\t-10.99 USD\tre_1\n" >expect &&
+	printf "2025-12-02T11:00:00Z\tken.sato@example.jp\t-2000 JPY\tre_2\n" >>expect &&
+	test_cmp expect out &&
+	sqlite3 stripe-api.db "SELECT r.refund_of, p.status FROM purchases r JOIN purchases p ON p.id = r.refund_of ORDER BY r.id" >out &&
+	printf "1|refunded\n2|paid\n" >expect && test_cmp expect out &&
+	expect_exit 3 crm-import purchases --db stripe-api.db --ignore-unknown "$TOP/tests/cli/data/stripe-refunds.jsonl" 2>err &&
+	grep -q "read 5, created 0, updated 0, unchanged 0, skipped 2, rejected 3" err &&
+	batch=$(crm-import list --db stripe-api.db -f batch -H | sed -n 2p) &&
+	crm-import undo --db stripe-api.db "$batch" 2>/dev/null &&
+	crm-purchase list --db stripe-api.db --all -f status -H | head -1 >out &&
+	echo paid >expect && test_cmp expect out
+'
 test_expect_success 'import: Stripe'"'"'s list as a JSON array, through jq' '
 	printf "{\"object\":\"list\",\"data\":[{\"id\":\"in_1Qb\",\"object\":\"invoice\",\"total\":2000,\"currency\":\"eur\",\"created\":1764580000123,\"customer_email\":\"ola@example.no\",\"customer_name\":\"Ola Nordmann\",\"lines\":{\"object\":\"list\",\"data\":[{\"id\":\"il_1\",\"amount\":2000}]},\"status\":\"paid\"}],\"has_more\":false}\n" >list.json &&
 	jq ".data" list.json >invoices.json &&
@@ -277,7 +300,7 @@ test_expect_success 'import: what is no payment of Stripe'"'"'s, or no whole cou
 	snapshot before &&
 	expect_exit 3 crm-import purchases --ignore-unknown bad.jsonl 2>err &&
 	grep -qF "crm-import: bad.jsonl:1: object: a list of API objects: import its data (jq -c '"'"'.data[]'"'"')" err &&
-	grep -q "^crm-import: bad.jsonl:2: object: .refund. is no payment (expected charge, payment_intent or invoice)$" err &&
+	grep -q "^crm-import: bad.jsonl:2: object: a refund that names no payment (charge or payment_intent)$" err &&
 	grep -q "^crm-import: bad.jsonl:3: total: .10\.5. is no whole number of the currency.s smallest unit$" err &&
 	grep -q "^crm-import: bad.jsonl:4: total: .1050. counts the smallest unit of a currency the row does not name$" err &&
 	grep -q "^crm-import: bad.jsonl:5: total: .1050. counts the smallest unit of .xyz., no currency$" err &&
