@@ -2143,9 +2143,12 @@ static int refund_target(crm_import *imp, crm_record *r)
 	if (!pay[0])
 		return crm_error_set(CRM_EDATA, "object: a refund that names no payment (charge"
 		                     " or payment_intent)");
-	for (size_t i = 0; i < 2 && pay[i] && !rc && n != 1; i++)
+	for (size_t i = 0; i < 2 && pay[i] && !rc && !n; i++)
 		rc = custom_lookup(imp, CRM_SOURCE_ID, pay[i], &id, &n);
-	if (!rc && n != 1)
+	if (!rc && n > 1)
+		rc = crm_error_set(CRM_EDATA, "%s: '%s' is the payment of several purchases",
+		                   imp->rs.payment_column, pay[0]);
+	else if (!rc && !n)
 		rc = crm_error_set(CRM_EDATA, "%s: '%s' is the payment of no purchase here (import"
 		                   " the payments before their refunds)", imp->rs.payment_column,
 		                   pay[0]);

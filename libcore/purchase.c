@@ -848,12 +848,10 @@ static int refund_lines(crm_db *db, int64_t id, const char *sku, int64_t qty,
 	return rc < 0 ? rc : CRM_OK;
 }
 
-/* The refund's record: the purchase's person, company, store and channel. */
-/* Makes r a refund of purchase id, the buyer's, the company's, the
- * store's and the channel's of it: each refund a purchase's buyer is
- * given, typed in or imported (the import_refund of a payment service's
- * refund row, which a refund that failed or was canceled is not: it
- * gives nothing back). */
+/* Makes r the refund of purchase id, with its buyer, company, store and
+ * channel, as crm-purchase refund and an import's refund rows make one
+ * (import_refund); a refund that failed or was canceled gives nothing
+ * back, and is refused. */
 static int refund_of(crm_db *db, crm_record *r, int64_t id)
 {
 	static const char *const copied[][2] = {
@@ -880,6 +878,7 @@ static int refund_of(crm_db *db, crm_record *r, int64_t id)
 	return rc;
 }
 
+/* The refund's record: its total, and what refund_of gives it. */
 static int refund_record(crm_db *db, int64_t id, const char *total, crm_record **r)
 {
 	int rc;

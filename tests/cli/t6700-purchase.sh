@@ -281,6 +281,14 @@ test_expect_success 'import: Stripe'"'"'s refunds are refunds of the payments th
 	crm-purchase list --db stripe-api.db --all -f status -H | head -1 >out &&
 	echo paid >expect && test_cmp expect out
 '
+test_expect_success 'import: a refund of a payment two purchases claim is refused' '
+	crm-contact add -q --db dup.db --email ann@example.org >/dev/null &&
+	crm-purchase add -q --db dup.db --person ann@example.org --total "5.00 EUR" --set source_id=ch_dup &&
+	crm-purchase add -q --db dup.db --person ann@example.org --total "6.00 EUR" --set source_id=ch_dup &&
+	printf "%s\n" "{\"id\":\"re_9\",\"object\":\"refund\",\"amount\":100,\"charge\":\"ch_dup\",\"currency\":\"eur\",\"created\":1764669600,\"status\":\"succeeded\"}" >dup.jsonl &&
+	expect_exit 3 crm-import purchases --db dup.db --ignore-unknown dup.jsonl 2>err &&
+	grep -q "dup.jsonl:1: charge: .ch_dup. is the payment of several purchases$" err
+'
 test_expect_success 'import: Stripe'"'"'s list as a JSON array, through jq' '
 	printf "{\"object\":\"list\",\"data\":[{\"id\":\"in_1Qb\",\"object\":\"invoice\",\"total\":2000,\"currency\":\"eur\",\"created\":1764580000123,\"customer_email\":\"ola@example.no\",\"customer_name\":\"Ola Nordmann\",\"lines\":{\"object\":\"list\",\"data\":[{\"id\":\"il_1\",\"amount\":2000}]},\"status\":\"paid\"}],\"has_more\":false}\n" >list.json &&
 	jq ".data" list.json >invoices.json &&
