@@ -289,6 +289,17 @@ test_expect_success 'import: a refund of a payment two purchases claim is refuse
 	expect_exit 3 crm-import purchases --db dup.db --ignore-unknown dup.jsonl 2>err &&
 	grep -q "dup.jsonl:1: charge: .ch_dup. is the payment of several purchases$" err
 '
+# Shopify's Admin API: an order a JSON object, its buyer also nested under
+# customer, its line items an array of objects (no column: the order
+# comes in with its total, without lines).
+test_expect_success 'import: Shopify'"'"'s API orders, by their total' '
+	printf "%s\n" "{\"id\":450789469,\"email\":\"bob.norman@mail.example.com\",\"created_at\":\"2008-01-10T11:00:00-05:00\",\"total_price\":\"598.94\",\"subtotal_price\":\"597.00\",\"currency\":\"USD\",\"financial_status\":\"paid\",\"name\":\"#1001\",\"customer\":{\"id\":207119551,\"email\":\"bob.norman@mail.example.com\"},\"line_items\":[{\"id\":466157049,\"sku\":\"IPOD2008GREEN\",\"quantity\":1,\"price\":\"199.00\"}]}" >shopify-api.jsonl &&
+	crm-import purchases --db shopify-api.db --ignore-unknown shopify-api.jsonl 2>err &&
+	grep -q "read 1, created 1, .* 1 new person" err &&
+	crm-purchase list --db shopify-api.db -f order_ref,person,at,total,status,lines -H >out &&
+	printf "#1001\tbob.norman@mail.example.com\t2008-01-10T16:00:00Z\t598.94 USD\tpaid\t0\n" >expect &&
+	test_cmp expect out
+'
 test_expect_success 'import: Stripe'"'"'s list as a JSON array, through jq' '
 	printf "{\"object\":\"list\",\"data\":[{\"id\":\"in_1Qb\",\"object\":\"invoice\",\"total\":2000,\"currency\":\"eur\",\"created\":1764580000123,\"customer_email\":\"ola@example.no\",\"customer_name\":\"Ola Nordmann\",\"lines\":{\"object\":\"list\",\"data\":[{\"id\":\"il_1\",\"amount\":2000}]},\"status\":\"paid\"}],\"has_more\":false}\n" >list.json &&
 	jq ".data" list.json >invoices.json &&
