@@ -216,7 +216,9 @@ static int settle_refunded(crm_db *db, int64_t id)
 }
 
 /* The rules of a refund: of a purchase that is none, in its currency,
- * never more than remains of it. */
+ * never more than remains of it, and never cancelled: a refund that
+ * failed gives nothing back, and one cancelled would still count
+ * against what remains (load_state sums every live refund). */
 static int check_refund(crm_db *db, const struct state *s)
 {
 	struct state o;
@@ -225,6 +227,9 @@ static int check_refund(crm_db *db, const struct state *s)
 
 	if (rc)
 		return rc;
+	if (!strcmp(s->status, "cancelled"))
+		return crm_error_set(CRM_EDATA, "status: a refund that failed or was canceled gives"
+		                     " nothing back");
 	if (!o.found)
 		return crm_error_set(CRM_EDATA, "refund_of: no purchase %lld", (long long)s->refund_of);
 	if (o.refund_of)
@@ -851,21 +856,16 @@ static int refund_lines(crm_db *db, int64_t id, const char *sku, int64_t qty,
 
 /* Makes r the refund of purchase id, with its buyer, company, store and
  * channel, as crm-purchase refund and an import's refund rows make one
- * (import_refund); a refund that failed or was canceled gives nothing
- * back, and is refused. */
+ * (import_refund). */
 static int refund_of(crm_db *db, crm_record *r, int64_t id)
 {
 	static const char *const copied[][2] = {
 		{ "person", "contact_id" }, { "company", "company_id" }, { "source", "source" },
 		{ "channel", "channel" },
 	};
-	const char *status = crm_record_value(r, "status");
 	char num[24], sql[96];
 	int rc;
 
-	if (status && !strcmp(status, "cancelled"))
-		return crm_error_set(CRM_EDATA, "status: a refund that failed or was canceled gives"
-		                     " nothing back");
 	snprintf(num, sizeof num, "%lld", (long long)id);
 	rc = crm_record_set(r, "refund_of", num);
 	for (size_t i = 0; i < sizeof copied / sizeof copied[0] && !rc; i++) {

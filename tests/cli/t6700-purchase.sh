@@ -281,6 +281,15 @@ test_expect_success 'import: Stripe'"'"'s refunds are refunds of the payments th
 	crm-purchase list --db stripe-api.db --all -f status -H | head -1 >out &&
 	echo paid >expect && test_cmp expect out
 '
+test_expect_success 'a refund is never cancelled: it would count against what is left' '
+	crm-contact add -q --db cancel.db --email ann@example.org >/dev/null &&
+	p=$(crm-purchase add --db cancel.db --person ann@example.org --total "10.00 EUR") &&
+	r=$(crm-purchase refund --db cancel.db "$p") &&
+	sqlite3 cancel.db "SELECT id, status FROM purchases" >before &&
+	expect_exit 3 crm-purchase set --db cancel.db "$r" --status cancelled 2>err &&
+	grep -q "status: a refund that failed or was canceled gives nothing back" err &&
+	sqlite3 cancel.db "SELECT id, status FROM purchases" >after && test_cmp before after
+'
 test_expect_success 'import: a refund of a payment two purchases claim is refused' '
 	crm-contact add -q --db dup.db --email ann@example.org >/dev/null &&
 	crm-purchase add -q --db dup.db --person ann@example.org --total "5.00 EUR" --set source_id=ch_dup &&
