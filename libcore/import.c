@@ -77,8 +77,9 @@ struct rowstate {
 	struct crm_ready *ready; /* columns made ahead (crm_import_ahead), one a field */
 	size_t nready;
 	int utf8;                /* the reading thread found the row all UTF-8 */
-	int minor;               /* a payment API's object: amounts in minor units */
-	int refund;              /* a payment API's refund (take_object) */
+	/* The payment API's object the row is (take_object): its amounts
+	 * count the currency's smallest unit (minor_units). */
+	enum { NO_OBJECT, PAYMENT, REFUND } object;
 	const char *payment[2];  /* the service's ids of the payment it refunds */
 	const char *payment_column;
 	/* A person's consent the row gives, by channel: the status, when
@@ -773,7 +774,8 @@ static void rowstate_clear(struct rowstate *rs, size_t nfields)
 	rs->has_line = 0;
 	memset(rs->made, 0, sizeof rs->made);
 	rs->nready = 0;
-	rs->utf8 = rs->minor = rs->refund = 0;
+	rs->utf8 = 0;
+	rs->object = NO_OBJECT;
 	rs->payment[0] = rs->payment[1] = rs->payment_column = NULL;
 	rs->nconsent = 0;
 	crm_buf_clear(&rs->note);
@@ -1362,9 +1364,9 @@ static int take_object(crm_import *imp, const struct column *c, const char *v,
 		return CRM_OK;
 	for (size_t i = 0; payments[i]; i++)
 		if (!strcmp(v, payments[i]))
-			return imp->rs.minor = 1, CRM_OK;
+			return imp->rs.object = PAYMENT, CRM_OK;
 	if (!strcmp(v, "refund") && imp->e->import_refund)
-		return imp->rs.minor = imp->rs.refund = 1, CRM_OK;
+		return imp->rs.object = REFUND, CRM_OK;
 	if (!strcmp(v, "list"))
 		return reject(imp, res, c->name, "a list of API objects: import its data"
 		              " (jq -c '.data[]')");
@@ -2056,7 +2058,7 @@ static int stripe_decimals(const char *cur)
 	return strstr(zero, cur) ? 0 : strstr(three, cur) ? 3 : 2;
 }
 
-/* An amount of a payment API's object (rs.minor), a whole count of the
+/* An amount of a payment API's object (rs.object), a whole count of the
  * currency's smallest unit, as an amount in that currency: Stripe's
  * 1000 in usd is 10.00 USD, 1000 in jpy 1000 JPY. */
 static int minor_units(crm_import *imp, const struct crm_field *f, const char *v,
@@ -2077,7 +2079,7 @@ static int minor_units(crm_import *imp, const struct crm_field *f, const char *v
 		return crm_error_set(CRM_EDATA, "%s: '%s' is no whole number of the currency's"
 		                     " smallest unit", f->name, v);
 	/* A refund's amount is what it gives back: a negative total. */
-	n = imp->rs.refund ? -n : n;
+	n = imp->rs.object == REFUND ? -n : n;
 	dec = stripe_decimals(cur);
 	for (int i = 0; i < dec; i++)
 		unit *= 10;
@@ -2100,7 +2102,7 @@ static int with_currency(crm_import *imp, const struct crm_field *f, const char 
 	crm_buf b = CRM_BUF_INIT;
 
 	*out = v;
-	if (imp->rs.minor && !is_blank(v))
+	if (imp->rs.object != NO_OBJECT && !is_blank(v))
 		return minor_units(imp, f, v, out);
 	if (!imp->rs.currency || is_blank(v))
 		return CRM_OK;
@@ -2131,7 +2133,7 @@ static void ref_found(crm_import *imp, crm_record *r, const struct crm_fielddef 
 	crm_record_ready(r, imp->rs.ready, imp->rs.nready);
 }
 
-/* Makes r, a refund row's record (rs.refund), the refund of the purchase
+/* Makes r, a refund row's record (rs.object), the refund of the purchase
  * an earlier import kept the refunded payment's id of (Stripe's charge or
  * payment intent) as its source_id. */
 static int refund_target(crm_import *imp, crm_record *r)
@@ -2189,7 +2191,7 @@ static int fill_record(crm_import *imp, crm_record *r, int adding)
 		if (!rc)
 			rc = crm_record_set_def(r, d, v);
 	}
-	return !rc && imp->rs.refund ? refund_target(imp, r) : rc;
+	return !rc && imp->rs.object == REFUND ? refund_target(imp, r) : rc;
 }
 
 /* Writes the tags and the note of the row to record id, which it has
