@@ -64,6 +64,7 @@ struct rowstate {
 	const char *split_column;       /* the CRM_TO_SPLIT column's name */
 	const char *part, *part_column; /* a CRM_TO_PART column's value and name */
 	const char *who;                /* the names column's value (find_names_column) */
+	const char *named[2];           /* else the first and last name (CRM_TO_NAMED) */
 	const struct crm_implied *implied; /* what a column's name says (read_row) */
 	const char *line[CRM_LINE_PARTS]; /* the row's line item (crm_line_parts) */
 	int has_line;
@@ -493,7 +494,8 @@ static int column_of(crm_import *imp, const char *name, const struct column **c)
 	if ((m = target_of(imp, col->name, &col->t)))
 		col->date_format = m->date_format;
 	else if ((b = beside_of(imp, name)))
-		col->t = (struct crm_target){ CRM_TO_CUSTOM, b->custom };
+		col->t = (struct crm_target){ b->custom ? CRM_TO_CUSTOM : CRM_TO_IGNORE,
+		                              b->custom ? b->custom : col->name };
 	else if (imp->names_column && !strcmp(name, imp->names_column))
 		col->t = (struct crm_target){ CRM_TO_IGNORE, col->name };
 	if (!col->date_format && col->t.kind == CRM_TO_FIELD && (f = crm_entity_field_find(imp->e,
@@ -767,6 +769,7 @@ static void rowstate_clear(struct rowstate *rs, size_t nfields)
 	memset(rs->val, 0, nfields * sizeof *rs->val);
 	rs->id = rs->tags = rs->split = rs->currency = NULL;
 	rs->split_column = rs->part = rs->part_column = rs->who = NULL;
+	rs->named[0] = rs->named[1] = NULL;
 	memset(rs->custom_keys, 0, sizeof rs->custom_keys);
 	rs->has_tags = 0;
 	rs->implied = NULL;
@@ -1432,6 +1435,9 @@ static int take_column(crm_import *imp, crm_record *r, const char *name, const c
 	case CRM_TO_PAYMENT:
 		take_payment(imp, c, v);
 		return CRM_OK;
+	case CRM_TO_NAMED:
+		imp->rs.named[strcmp(c->t.name, "first") != 0] = is_blank(v) ? NULL : v;
+		return CRM_OK;
 	case CRM_TO_LINE:
 		for (size_t k = 0; k < CRM_LINE_PARTS; k++)
 			if (!strcmp(crm_line_parts[k], c->t.name) && !is_blank(v)) {
@@ -1954,11 +1960,18 @@ static int new_person(const crm_import *imp, const struct crm_entity *e, crm_rec
                       const char *named)
 {
 	const char *who = is_blank(imp->rs.who) ? named : imp->rs.who;
+	const char *const *part = imp->rs.named;
+	int rc = CRM_OK;
 
-	/* An address where a name should be names no one. */
-	if (!who || strchr(who, '@') || !crm_entity_field_find(e, "first_name"))
+	if (!crm_entity_field_find(e, "first_name"))
 		return CRM_OK;
-	return crm_record_set_name(r, who);
+	if (!who && (part[0] || part[1])) {
+		if (part[0])
+			rc = crm_record_set(r, "first_name", part[0]);
+		return !rc && part[1] ? crm_record_set(r, "last_name", part[1]) : rc;
+	}
+	/* An address where a name should be names no one. */
+	return !who || strchr(who, '@') ? CRM_OK : crm_record_set_name(r, who);
 }
 
 /* Makes the record of target that v names by its field from (a new
@@ -2747,8 +2760,11 @@ static int import_one(crm_import *imp, const struct crm_row *row, struct crm_imp
 	imp->n.read++;
 	rowstate_clear(&imp->rs, imp->e->nfields);
 	/* JSON names the columns in each row: the first row's names say which
-	 * holds the buyer's or requester's name, as a header's would. */
-	if (imp->n.read == 1 && !row->error && (rc = find_names_column(imp, row->names, row->n)))
+	 * holds the buyer's or requester's name, and which mean something
+	 * else beside another, as a header's would. */
+	if (imp->n.read == 1 && !row->error &&
+	    ((rc = find_beside(imp, row->names, row->n)) ||
+	     (rc = find_names_column(imp, row->names, row->n))))
 		return rc;
 	if (row->error)
 		rc = reject(imp, res, NULL, "%s", row->error);
@@ -2920,6 +2936,11 @@ void crm_import_phases(const crm_import *imp, double secs[CRM_PHASES])
 double crm_import_ahead_phones(const crm_import *imp)
 {
 	return (double)atomic_load(&imp->ahead.phone_ns) / 1e9;
+}
+
+const char *const *crm_import_each(const struct crm_entity *e)
+{
+	return e->line_lists;
 }
 
 const struct crm_import_counts *crm_import_counts(const crm_import *imp)

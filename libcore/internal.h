@@ -417,7 +417,7 @@ struct crm_entity {
 	 * NULL-terminated, or NULL. */
 	const struct crm_value_synonym *value_synonyms;
 	/* Columns that mean something else beside another: kept as custom
-	 * fields then; NULL-terminated, or NULL. */
+	 * fields then, or left out; NULL-terminated, or NULL. */
 	const struct crm_beside *beside;
 	/* The side tables of tags (tag) and notes (kind, at, body, owner,
 	 * created_at) keyed by custom_fk; NULL when the entity has none.  With
@@ -463,6 +463,11 @@ struct crm_entity {
 	 * NULL when the entity has no lines. */
 	int (*import_line)(crm_db *db, crm_record *r, int64_t id, const char *const *parts,
 	                   const char *cur, int derived);
+	/* The members of a JSON record that list its lines, an array of
+	 * objects (Shopify's and WooCommerce's API orders' line_items): the
+	 * reader makes a row of each, as the CSV exports write them.
+	 * NULL-terminated, or NULL. */
+	const char *const *line_lists;
 	/* Called once record id has all the lines an import gives it (the
 	 * last row of its key, or its only row): a purchase earns its points
 	 * once for the whole order, as one added with its lines does.  NULL
@@ -629,7 +634,8 @@ int crm_record_set_name(crm_record *r, const char *full);
 
 /* A column (key, crm_column_key() form) that beside column beside is kept
  * as custom field custom: Outlook's Title (a salutation) beside Job
- * Title, HubSpot's Lead Status beside its Lifecycle Stage. */
+ * Title, HubSpot's Lead Status beside its Lifecycle Stage; or left out
+ * (custom NULL): WooCommerce's local date_created beside its UTC one. */
 struct crm_beside {
 	const char *key, *beside, *custom;
 };

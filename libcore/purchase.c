@@ -110,8 +110,27 @@ static const struct crm_synonym purchase_synonyms[] = {
 	{ "object", "@object" }, { "created", "at" }, { "receiptemail", "person" },
 	{ "billingdetailsemail", "person" }, { "billingdetailsname", "person" },
 	{ "customername", "person" }, { "charge", "@payment" }, { "paymentintent", "@payment" },
+	/* Shopify's and WooCommerce's API orders (JSON): each of line_items is
+	 * a row (purchase_lists), its members named after it; the buyer is
+	 * named in parts beside the address; WooCommerce numbers an order
+	 * and writes when in UTC beside the shop's local time
+	 * (WOOCOMMERCE_BESIDE). */
+	{ "lineitemssku", "@line_sku" }, { "lineitemsname", "@line_name" },
+	{ "lineitemsquantity", "@line_quantity" }, { "lineitemsprice", "@line_price" },
+	{ "billingaddressname", "person" }, { "number", "order_ref" },
+	{ "billingfirstname", "@named_first" }, { "billinglastname", "@named_last" },
+	{ "billingaddressfirstname", "@named_first" }, { "billingaddresslastname", "@named_last" },
+	{ "customerfirstname", "@named_first" }, { "customerlastname", "@named_last" },
+	{ "datecreatedgmt", "at" },
 	{ NULL, NULL }
 };
+
+static const struct crm_beside purchase_beside[] = {
+	WOOCOMMERCE_BESIDE,
+	{ NULL, NULL, NULL }
+};
+
+static const char *const purchase_lists[] = { "line_items", NULL };
 
 static const char *const purchase_spelt[] = { "source", NULL };
 
@@ -1151,4 +1170,5 @@ const struct crm_entity crm_purchase_entity = {
 	.key_within = { "order_ref", "source" }, .spelt = purchase_spelt, .filters = purchase_filters,
 	.options = purchase_options, .label = "r.id", .import_line = purchase_import_line,
 	.import_done = purchase_import_done, .import_refund = refund_of,
+	.line_lists = purchase_lists, .beside = purchase_beside,
 };

@@ -2,7 +2,9 @@
  *
  * An array is read one element at a time (jansson stops after a value when
  * told not to look for the end of input), so a file of a million objects
- * never sits in memory whole.
+ * never sits in memory whole.  A record may make several rows, one for
+ * each object of a member the reader is told of (an order's line items,
+ * as a shop's CSV export writes them, a row each).
  */
 #include <inttypes.h>
 #include <jansson.h>
@@ -105,58 +107,122 @@ static int add_member(struct crm_reader *r, crm_buf *name, json_t *v)
 	return rc;
 }
 
-static int object_row(struct crm_reader *r, json_t *o, struct crm_row *row)
+/* What both formats keep between rows: a record that makes several
+ * (crm_reader_opts.each) and which of them comes next. */
+struct json_state {
+	bool begun, need_comma, ended; /* a JSON array's progress */
+	json_t *record;                /* the record whose rows are being read */
+	const char *each;              /* its member each of whose objects is a row */
+	size_t next;                   /* the index of that row's object */
+	long line;                     /* the line the record starts on */
+};
+
+/* The member of o that makes a row of each of its objects: one the reader
+ * was told of whose value is an array of objects alone; NULL for none. */
+static const char *each_member(const struct crm_reader *r, json_t *o)
 {
+	size_t i;
+	json_t *a, *e;
+
+	for (const char *const *name = r->each; name && *name; name++) {
+		if (!json_is_array(a = json_object_get(o, *name)) || !json_array_size(a))
+			continue;
+		json_array_foreach(a, i, e)
+			if (!json_is_object(e))
+				break;
+		if (i == json_array_size(a))
+			return *name;
+	}
+	return NULL;
+}
+
+/* Makes the next row of the record: its members, the one each names
+ * giving the members of its next object instead of its whole array. */
+static int record_row(struct crm_reader *r, struct crm_row *row)
+{
+	struct json_state *st = r->state;
+	json_t *o = st->record, *v;
 	crm_buf name = CRM_BUF_INIT;
 	const char *key;
-	json_t *v;
 	int rc = CRM_OK;
 
+	crm_rd_row_start(r, st->line);
 	if (!json_is_object(o))
 		crm_rd_row_error(r, "a JSON object expected");
 	json_object_foreach(o, key, v) {
+		if (st->each && !strcmp(key, st->each))
+			v = json_array_get(v, st->next);
 		crm_buf_clear(&name);
 		if ((rc = crm_buf_puts(&name, key)) || (rc = add_member(r, &name, v)))
 			break;
 	}
 	crm_buf_free(&name);
+	if (!st->each || ++st->next == json_array_size(json_object_get(o, st->each))) {
+		json_decref(st->record);
+		st->record = NULL;
+	}
 	return rc ? rc : crm_rd_row_done(r, row);
+}
+
+/* Takes record o, which began on line, and makes its first row. */
+static int record_begin(struct crm_reader *r, json_t *o, long line, struct crm_row *row)
+{
+	struct json_state *st = r->state;
+
+	st->record = o;
+	st->each = json_is_object(o) ? each_member(r, o) : NULL;
+	st->next = 0;
+	st->line = line;
+	return record_row(r, row);
 }
 
 static int jsonl_next(struct crm_reader *r, struct crm_row *row)
 {
+	struct json_state *st = r->state;
 	json_error_t err;
 	const char *line;
 	size_t len;
 	json_t *o;
 	int rc;
 
+	if (st->record)
+		return record_row(r, row);
 	do
 		if ((rc = crm_rd_line(r, &line, &len)) <= 0)
 			return rc;
 	while (strspn(line, " \t\r\n") >= len);
-	crm_rd_row_start(r, r->line);
 	o = json_loadb(line, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &err);
-	if (!o) {
-		crm_rd_row_error(r, "invalid JSON at column %d: %s", err.column, err.text);
-		return crm_rd_row_done(r, row);
-	}
-	rc = object_row(r, o, row);
-	json_decref(o);
-	return rc;
+	if (o)
+		return record_begin(r, o, r->line, row);
+	crm_rd_row_start(r, r->line);
+	crm_rd_row_error(r, "invalid JSON at column %d: %s", err.column, err.text);
+	return crm_rd_row_done(r, row);
+}
+
+static void json_free(struct crm_reader *r)
+{
+	struct json_state *st = r->state;
+
+	if (st)
+		json_decref(st->record);
+	free(st);
+}
+
+static int json_state_open(struct crm_reader *r)
+{
+	if (!(r->state = calloc(1, sizeof(struct json_state))))
+		return crm_error_nomem();
+	r->free = json_free;
+	return CRM_OK;
 }
 
 int crm_rd_jsonl_open(struct crm_reader *r)
 {
 	r->next = jsonl_next;
-	return CRM_OK;
+	return json_state_open(r);
 }
 
 /* ---- a JSON array ---- */
-
-struct json_state {
-	bool begun, need_comma, ended;
-};
 
 /* Skips white space, counting lines; returns the next byte or -1 at the end
  * (*rc set on a read error). */
@@ -203,8 +269,11 @@ static int json_next(struct crm_reader *r, struct crm_row *row)
 {
 	struct json_state *st = r->state;
 	json_t *o;
+	long line;
 	int c, rc;
 
+	if (st->record)
+		return record_row(r, row);
 	while (!st->ended) {
 		c = peek(r, &rc);
 		if (rc)
@@ -226,13 +295,11 @@ static int json_next(struct crm_reader *r, struct crm_row *row)
 		}
 		if (st->need_comma)
 			return crm_rd_fail(r, r->line + 1, "',' or ']' expected in the JSON array");
-		crm_rd_row_start(r, r->line + 1);
+		line = r->line + 1;
 		if ((rc = element(r, &o)))
 			return rc;
 		st->need_comma = true;
-		rc = object_row(r, o, row);
-		json_decref(o);
-		return rc;
+		return record_begin(r, o, line, row);
 	}
 	c = peek(r, &rc);
 	if (rc)
@@ -242,8 +309,6 @@ static int json_next(struct crm_reader *r, struct crm_row *row)
 
 int crm_rd_json_open(struct crm_reader *r)
 {
-	if (!(r->state = calloc(1, sizeof(struct json_state))))
-		return crm_error_nomem();
 	r->next = json_next;
-	return CRM_OK;
+	return json_state_open(r);
 }

@@ -397,6 +397,7 @@ int crm_reader_open(crm_reader **out, FILE *in, const char *name,
 	r->cd = (iconv_t)-1;
 	r->format = o->format;
 	r->delimiter = o->delimiter;
+	r->each = o->each;
 	if (!(r->name = strdup(name)))
 		rc = crm_error_nomem();
 	else

@@ -44,6 +44,7 @@ struct crm_reader {
 	size_t nheader;
 	long header_line;         /* 0 for --columns */
 	size_t trailing;          /* the header's unnamed last columns */
+	const char *const *each;  /* crm_reader_opts.each */
 	void *state;              /* the format's own */
 	int (*next)(struct crm_reader *r, struct crm_row *row);
 	void (*free)(struct crm_reader *r);

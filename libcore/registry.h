@@ -30,7 +30,7 @@
 
 /* Other systems' names for when they made a record (HubSpot's Create
  * Date, Salesforce's Created Date, Zoho's Created Time, Stripe's Created
- * (UTC), Copper's Date Added): its created_at, kept by an import that
+ * (UTC), Copper's Date Added, WooCommerce's date_created_gmt): its created_at, kept by an import that
  * creates it.  A bare "Created" is not among them: Jira's and Stripe's
  * API's are times in forms of their own. */
 #define CREATED_SYNONYMS \
@@ -38,16 +38,23 @@
 	{ "createddate", "created_at" }, { "createdtime", "created_at" }, \
 	{ "datecreated", "created_at" }, { "createdon", "created_at" }, \
 	{ "creationdate", "created_at" }, { "createdutc", "created_at" }, \
-	{ "dateadded", "created_at" }
+	{ "dateadded", "created_at" }, { "datecreatedgmt", "created_at" }
+
+/* WooCommerce's API writes each time twice: in the shop's zone, without
+ * an offset (date_created), and in UTC (date_created_gmt), which alone is
+ * read (struct crm_beside). */
+#define WOOCOMMERCE_BESIDE { "datecreated", "datecreatedgmt", NULL }
 
 /* When another system last changed a record (HubSpot's and Salesforce's
- * Last Modified Date, Zoho's Modified Time, Asana's Last Modified): its
+ * Last Modified Date, Zoho's Modified Time, Asana's Last Modified,
+ * WooCommerce's date_modified): its
  * own bookkeeping, as this toolkit's updated_at is. */
 #define UPDATED_SYNONYMS \
 	{ "updatedat", "@ignore" }, { "lastmodified", "@ignore" }, \
 	{ "lastmodifieddate", "@ignore" }, { "lastmodifiedtime", "@ignore" }, \
 	{ "modifiedtime", "@ignore" }, { "modifiedon", "@ignore" }, \
-	{ "modifieddate", "@ignore" }
+	{ "modifieddate", "@ignore" }, { "datemodified", "@ignore" }, \
+	{ "datemodifiedgmt", "@ignore" }
 
 /* Microsoft Dynamics 365 exports to spreadsheets with columns for its
  * own way back ("(Do Not Modify) Row Checksum"); the one of the record's

@@ -436,6 +436,7 @@ static int parse(struct cli *c, struct run *run, int argc, char **argv)
 	if (cli_has(c, "no-header") != !!run->ropts.columns)
 		return cli_usage_error(c, "--no-header and --columns go together");
 	run->ropts.encoding = cli_get(c, "encoding");
+	run->ropts.each = crm_import_each(run->o.entity);
 	o->decimal_comma = cli_has(c, "decimal-comma");
 	if ((o->date_format = cli_get(c, "date-format")) && !strchr(o->date_format, '%'))
 		return cli_usage_error(c, "--date-format takes a strptime format such as %%d.%%m.%%Y,"

@@ -111,6 +111,10 @@ struct crm_import_counts {
 
 typedef struct crm_import crm_import;
 
+/* The members of a JSON record of entity e that list its lines (a shop's
+ * API orders' line_items), for crm_reader_opts.each; NULL for none. */
+const char *const *crm_import_each(const struct crm_entity *e);
+
 /* Starts an import into db (inside its write transaction).  CRM_EUSAGE for
  * a key that is not a field the entity can be matched on. */
 int crm_import_begin(crm_import **out, crm_db *db, const struct crm_import_opts *o);

@@ -34,8 +34,11 @@ enum crm_target_kind {
 	CRM_TO_OBJECT,  /* the kind of a payment service's API object the row is
 	                 * (Stripe's object: charge): its amounts are counts of the
 	                 * currency's smallest unit */
-	CRM_TO_PAYMENT  /* the service's id of the payment a refund row gives
+	CRM_TO_PAYMENT, /* the service's id of the payment a refund row gives
 	                 * money back for (Stripe's charge, payment_intent) */
+	CRM_TO_NAMED    /* the first or last name (name: first, last) of the
+	                 * person the row's reference makes, when no column holds
+	                 * the whole name (WooCommerce's billing.first_name) */
 };
 
 struct crm_target {

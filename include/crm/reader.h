@@ -29,6 +29,10 @@ struct crm_reader_opts {
 	char delimiter;          /* CSV field separator; 0 means ',' */
 	const char *columns;     /* CSV/TSV without a header row: "a,b,c" */
 	const char *encoding;    /* iconv name of the input's encoding, NULL: UTF-8 */
+	/* JSON: the members whose array of objects makes a row of each of
+	 * them, the record's other members repeated on every one (an order's
+	 * line_items); NULL-terminated, or NULL. */
+	const char *const *each;
 };
 
 struct crm_row {

@@ -110,6 +110,16 @@ test_expect_success 'Stripe'"'"'s customers as its API lists them' '
 	printf "Hans Müller\thans@example.de\t+49301234567\tUnter den Linden 1\tBerlin\t10117\tDE\t2023-04-07T18:59:53Z\tcus_Q9\n" >expect &&
 	test_cmp expect out
 '
+# WooCommerce's REST API: a customer made when date_created_gmt says (its
+# date_created is the shop's local time, without an offset), the address
+# under billing, date_modified its own bookkeeping.
+test_expect_success 'WooCommerce'"'"'s customers as its API lists them' '
+	printf "%s\n" "[{\"id\":25,\"date_created\":\"2017-03-21T16:09:28\",\"date_created_gmt\":\"2017-03-21T19:09:28\",\"date_modified\":\"2017-03-21T16:09:30\",\"date_modified_gmt\":\"2017-03-21T19:09:30\",\"email\":\"john.doe@example.com\",\"first_name\":\"John\",\"last_name\":\"Doe\",\"billing\":{\"city\":\"San Francisco\",\"state\":\"CA\",\"postcode\":\"94103\",\"country\":\"US\",\"phone\":\"(415) 555-2671\"}}]" >woo-customers.json &&
+	crm-import contacts -q --db woo.db woo-customers.json &&
+	crm-contact list --db woo.db -f name,email,phone_e164,city,region,postal_code,country,created_at,custom.source_id -H >out &&
+	printf "John Doe\tjohn.doe@example.com\t+14155552671\tSan Francisco\tCA\t94103\tUS\t2017-03-21T19:09:28Z\t\n" >expect &&
+	test_cmp expect out
+'
 # Microsoft Dynamics 365's spreadsheets: its own columns for the way back
 # ("(Do Not Modify) Row Checksum") left out, the record's id kept as
 # custom.source_id, the addresses ("Address 1: ZIP/Postal Code") in

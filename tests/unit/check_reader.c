@@ -12,10 +12,12 @@ static char out[4096];
 /* Reads text (len bytes) as format fmt and renders the rows as
  * "LINE:name=value,name=value|" ("!reason" for a malformed record, "~"
  * for null); returns the status of the last read. */
+static const char *const *each; /* crm_reader_opts.each of read_as */
+
 static int read_as(const char *fmt, const char *text, size_t len, const char *enc,
                    const char *columns)
 {
-	struct crm_reader_opts o = { .encoding = enc, .columns = columns };
+	struct crm_reader_opts o = { .encoding = enc, .columns = columns, .each = each };
 	FILE *f = fmemopen((void *)text, len, "r");
 	struct crm_row row;
 	crm_reader *r;
@@ -208,6 +210,33 @@ START_TEST(test_json_nested_objects)
 }
 END_TEST
 
+/* An order's line items, an array of objects, are a row each, the
+ * order's members repeated on every one as a shop's CSV export writes
+ * them; an array that is empty, or holds anything but objects, is one row
+ * as before, and so is a member the reader was not told of. */
+START_TEST(test_json_rows_of_each_object)
+{
+	static const char *const lines[] = { "items", "line_items", NULL };
+
+	each = lines;
+	ck_assert_int_eq(READ("jsonl", "{\"id\":7,\"line_items\":[{\"sku\":\"A\",\"q\":2},"
+	                               "{\"sku\":\"B\",\"p\":{\"x\":1}}],\"total\":\"9.00\"}\n"
+	                               "{\"id\":8,\"line_items\":[]}\n"
+	                               "{\"id\":9,\"line_items\":[{\"sku\":\"C\"},3],\"notes\":[{\"a\":1}]}\n"
+	                               "[{\"line_items\":[{\"sku\":\"D\"}]}]\n"
+	                               "{\"id\":10,\"line_items\":[{\"sku\":\"E\"}]}\n"), 0);
+	ck_assert_str_eq(out, "1:id=7,line_items.sku=A,line_items.q=2,total=9.00|"
+	                      "1:id=7,line_items.sku=B,line_items.p.x=1,total=9.00|"
+	                      "2:id=8,line_items=|"
+	                      "3:id=9,line_items=[{\"sku\":\"C\"},3],notes=[{\"a\":1}]|"
+	                      "4:!a JSON object expected|5:id=10,line_items.sku=E|");
+	ck_assert_int_eq(READ("json", "[{\"n\":1,\"items\":[{\"s\":\"a\"},\n{\"s\":\"b\"}]},\n"
+	                              " {\"n\":2}]"), 0);
+	ck_assert_str_eq(out, "1:n=1,items.s=a|1:n=1,items.s=b|3:n=2|");
+	each = NULL;
+}
+END_TEST
+
 /* Amounts and prices written as JSON numbers come back as written, not
  * as the nearest double's seventeen digits. */
 START_TEST(test_json_numbers_as_written)
@@ -379,6 +408,7 @@ Suite *reader_suite(void)
 	tcase_add_test(tc, test_tsv_escapes);
 	tcase_add_test(tc, test_jsonl_types_and_bad_lines);
 	tcase_add_test(tc, test_json_nested_objects);
+	tcase_add_test(tc, test_json_rows_of_each_object);
 	tcase_add_test(tc, test_json_numbers_as_written);
 	tcase_add_test(tc, test_json_array);
 	tcase_add_test(tc, test_json_stream_errors);
