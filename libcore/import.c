@@ -83,9 +83,13 @@ struct rowstate {
 	enum { NO_OBJECT, PAYMENT, REFUND } object;
 	const char *payment[2];  /* the service's ids of the payment it refunds */
 	const char *payment_column;
-	/* A person's consent the row gives, by channel: the status, when
-	 * (NULL: not said) and the column that said it. */
-	struct row_consent { const char *channel, *status, *at, *column; } consent[CONSENTS];
+	/* A person's consent the row gives, by channel: the status (NULL:
+	 * none yet), when (NULL: not said), the column that said it, and
+	 * when a column of its own says the status was set (Shopify's
+	 * consent_updated_at; CRM_TO_CONSENT_AT). */
+	struct row_consent {
+		const char *channel, *status, *at, *column, *set_at;
+	} consent[CONSENTS];
 	size_t nconsent;
 };
 
@@ -1304,8 +1308,11 @@ static int consent_value(crm_import *imp, const struct column *c, const char *v,
 		{ "yes", "granted" }, { "y", "granted" }, { "true", "granted" }, { "1", "granted" },
 		{ "no", "denied" }, { "n", "denied" }, { "false", "denied" }, { "0", "denied" },
 		{ "subscribed", "granted" }, { "unsubscribed", "withdrawn" },
-		/* Klaviyo's: asked never, so neither given nor refused. */
-		{ "never_subscribed", NULL },
+		/* Klaviyo's and Shopify's: asked never, so neither given nor
+		 * refused; Shopify's: a double opt-in not confirmed yet, and
+		 * states that say nothing of the person's wish. */
+		{ "never_subscribed", NULL }, { "not_subscribed", NULL }, { "pending", NULL },
+		{ "redacted", NULL }, { "invalid", NULL },
 	};
 	int withdrawal = c->t.kind == CRM_TO_WITHDRAWN;
 	char when[CRM_TIME_LEN];
@@ -1331,27 +1338,57 @@ static int consent_value(crm_import *imp, const struct column *c, const char *v,
 	return *at ? CRM_OK : crm_error_nomem();
 }
 
+/* The row's consent on channel, made empty when it has none yet; NULL
+ * when it gives as many channels as it may. */
+static struct row_consent *row_consent(struct rowstate *rs, const char *channel)
+{
+	size_t i = 0;
+
+	while (i < rs->nconsent && strcmp(rs->consent[i].channel, channel))
+		i++;
+	if (i == CONSENTS)
+		return NULL;
+	if (i == rs->nconsent)
+		rs->consent[rs->nconsent++] = (struct row_consent){ .channel = channel };
+	return &rs->consent[i];
+}
+
 /* Takes a column of consent on a channel: a later column of the same
  * channel says more (Mailchimp's CONFIRM_TIME after its OPTIN_TIME). */
 static int take_consent(crm_import *imp, const struct column *c, const char *v,
                         struct crm_import_result *res)
 {
-	struct rowstate *rs = &imp->rs;
+	struct row_consent *k;
 	const char *status, *at;
-	size_t i = 0;
 
 	if (is_blank(v))
 		return CRM_OK;
 	if (consent_value(imp, c, v, &status, &at))
 		return crm_error_code() == CRM_EDATA ? reject_error(imp, res) : crm_error_code();
-	if (!status)
+	if (status && (k = row_consent(&imp->rs, c->t.name)))
+		k->status = status, k->at = at, k->column = c->name;
+	return CRM_OK;
+}
+
+/* Takes a column saying when a channel's consent was set as another
+ * column states it (Shopify's email_marketing_consent.consent_updated_at
+ * beside its state). */
+static int take_consent_at(crm_import *imp, const struct column *c, const char *v,
+                           struct crm_import_result *res)
+{
+	char when[CRM_TIME_LEN];
+	struct row_consent *k;
+	int64_t t;
+
+	if (is_blank(v))
 		return CRM_OK;
-	while (i < rs->nconsent && strcmp(rs->consent[i].channel, c->t.name))
-		i++;
-	if (i == CONSENTS)
-		return CRM_OK; /* no more channels than that */
-	rs->nconsent += i == rs->nconsent;
-	rs->consent[i] = (struct row_consent){ c->t.name, status, at, c->name };
+	if (crm_time_parse_epoch(&t, v, imp->db->now))
+		return reject(imp, res, c->name, "'%s' is no time", v);
+	if (t > imp->db->now)
+		return reject(imp, res, c->name, "'%s' is later than now", v);
+	crm_time_format(when, t);
+	if ((k = row_consent(&imp->rs, c->t.name)) && !(k->set_at = own(&imp->rs, strdup(when))))
+		return crm_error_nomem();
 	return CRM_OK;
 }
 
@@ -1430,6 +1467,8 @@ static int take_column(crm_import *imp, crm_record *r, const char *name, const c
 	case CRM_TO_CONSENT:
 	case CRM_TO_WITHDRAWN:
 		return take_consent(imp, c, v, res);
+	case CRM_TO_CONSENT_AT:
+		return take_consent_at(imp, c, v, res);
 	case CRM_TO_OBJECT:
 		return take_object(imp, c, v, res);
 	case CRM_TO_PAYMENT:
@@ -2219,10 +2258,13 @@ static int write_extras(crm_import *imp, int64_t id, int adding, int *changed)
 		const struct row_consent *k = &imp->rs.consent[i];
 		crm_buf source = CRM_BUF_INIT;
 
+		if (!k->status)
+			continue; /* only when, of nothing the row says */
 		if (crm_buf_printf(&source, "import of %s (%s)", imp->consent_file, k->column))
 			rc = crm_error_nomem();
 		else
-			rc = crm_contact_consent_import(imp->db, id, k->channel, k->status, k->at,
+			rc = crm_contact_consent_import(imp->db, id, k->channel, k->status,
+			                                k->at ? k->at : k->set_at,
 			                                crm_buf_str(&source), &c);
 		crm_buf_free(&source);
 		*changed |= c;

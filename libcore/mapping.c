@@ -38,7 +38,8 @@ static void target(struct crm_target *t, const char *field, const char *column)
 		{ "@object", CRM_TO_OBJECT }, { "@payment", CRM_TO_PAYMENT },
 	}, prefixed[] = {
 		{ "@line_", CRM_TO_LINE }, { "@more_", CRM_TO_MORE }, { "@consent_", CRM_TO_CONSENT },
-		{ "@withdrawn_", CRM_TO_WITHDRAWN }, { "@named_", CRM_TO_NAMED },
+		{ "@withdrawn_", CRM_TO_WITHDRAWN }, { "@consentat_", CRM_TO_CONSENT_AT },
+		{ "@named_", CRM_TO_NAMED },
 		{ "custom.", CRM_TO_CUSTOM },
 	};
 

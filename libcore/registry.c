@@ -269,6 +269,15 @@ static const struct crm_synonym contact_synonyms[] = {
 	/* Klaviyo's profiles: consent as SUBSCRIBED, UNSUBSCRIBED or
 	 * NEVER_SUBSCRIBED. */
 	{ "emailmarketingconsent", "@consent_email" }, { "smsmarketingconsent", "@consent_sms" },
+	/* Shopify's API's customers: the same as objects of a state and when
+	 * it was set. */
+	{ "emailmarketingconsentstate", "@consent_email" },
+	{ "smsmarketingconsentstate", "@consent_sms" },
+	{ "emailmarketingconsentconsentupdatedat", "@consentat_email" },
+	{ "smsmarketingconsentconsentupdatedat", "@consentat_sms" },
+	{ "emailmarketingconsentoptinlevel", "@ignore" },
+	{ "smsmarketingconsentoptinlevel", "@ignore" },
+	{ "smsmarketingconsentconsentcollectedfrom", "@ignore" },
 	/* Stripe's customers ("Address City"; its API's created, seconds
 	 * since 1970). */
 	{ "created", "created_at" }, { "addresscity", "city" }, { "addressstate", "region" },
@@ -401,11 +410,14 @@ static const struct crm_value_synonym contact_values[] = {
 /* Outlook writes a person's salutation (Mr., Dr.) under Title and their
  * position under Job Title; HubSpot's Lead Status says how far a sale
  * to someone is, its Lifecycle Stage whether they bought (the status);
- * WooCommerce's customers were made when their date_created_gmt says. */
+ * WooCommerce's customers were made when their date_created_gmt says;
+ * a Shopify customer's state, beside verified_email, is of their
+ * account (enabled, disabled), not of their address. */
 static const struct crm_beside contact_beside[] = {
 	{ "title", "jobtitle", "salutation" },
 	{ "leadstatus", "lifecyclestage", "lead_status" },
 	WOOCOMMERCE_BESIDE,
+	{ "state", "verifiedemail", NULL },
 	{ NULL, NULL, NULL }
 };
 

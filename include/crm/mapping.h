@@ -31,6 +31,8 @@ enum crm_target_kind {
 	                 * (Mailchimp's CONFIRM_TIME) */
 	CRM_TO_WITHDRAWN, /* the time consent on channel name was withdrawn
 	                 * (Mailchimp's UNSUB_TIME), or yes */
+	CRM_TO_CONSENT_AT, /* the time the consent on channel name another column
+	                 * states was set (Shopify's consent_updated_at) */
 	CRM_TO_OBJECT,  /* the kind of a payment service's API object the row is
 	                 * (Stripe's object: charge): its amounts are counts of the
 	                 * currency's smallest unit */

@@ -170,6 +170,27 @@ test_expect_success 'Klaviyo'"'"'s profiles: consent as SUBSCRIBED, UNSUBSCRIBED
 	for i in 1 2; do crm-contact consent show --db kl.db $i -f channel,status -H || return 1; done >out &&
 	printf "email\tgranted\nemail\twithdrawn\nsms\tgranted\n" >expect && test_cmp expect out
 '
+# Shopify's Admin API's customers: the region of the default address,
+# not the account's state (enabled, disabled); consent as an object of a
+# state and when it was set: subscribed is given then, unsubscribed
+# withdrawn then, not_subscribed and pending say nothing.
+test_expect_success 'Shopify'"'"'s customers as its API lists them: region and consent' '
+	cat >shop-customers.jsonl <<-\EOF &&
+	{"id":207119551,"email":"bob@example.com","created_at":"2024-01-01T14:14:14-05:00","first_name":"Bob","last_name":"Norman","state":"disabled","verified_email":true,"tags":"VIP","phone":"+16136120707","email_marketing_consent":{"state":"subscribed","opt_in_level":"single_opt_in","consent_updated_at":"2024-06-13T11:57:11-04:00"},"sms_marketing_consent":{"state":"not_subscribed","opt_in_level":"single_opt_in","consent_updated_at":null,"consent_collected_from":"OTHER"},"default_address":{"address1":"Chestnut Street 92","city":"Louisville","province":"Kentucky","country":"United States","zip":"40202","country_code":"US"}}
+	{"id":207119552,"email":"eva@example.de","created_at":"2024-02-01T10:00:00+01:00","first_name":"Eva","last_name":"Weiß","state":"enabled","verified_email":true,"email_marketing_consent":{"state":"unsubscribed","opt_in_level":null,"consent_updated_at":"2025-01-02T08:00:00+01:00"},"sms_marketing_consent":{"state":"pending","consent_updated_at":"2025-01-03T08:00:00Z"},"default_address":null}
+	EOF
+	crm-import contacts --db shop-api.db --ignore-unknown shop-customers.jsonl 2>err &&
+	grep -q "read 2, created 2" err &&
+	crm-contact list --db shop-api.db -f name,street,city,region,postal_code,country,tags,created_at -H >out &&
+	printf "Bob Norman\tChestnut Street 92\tLouisville\tKentucky\t40202\tUS\tVIP\t2024-01-01T19:14:14Z\nEva Weiß\t\t\t\t\t\t\t2024-02-01T09:00:00Z\n" >expect &&
+	test_cmp expect out &&
+	for i in 1 2; do crm-contact consent show --db shop-api.db $i -f channel,status,at -H || return 1; done >out &&
+	printf "email\tgranted\t2024-06-13T15:57:11Z\nemail\twithdrawn\t2025-01-02T07:00:00Z\n" >expect &&
+	test_cmp expect out &&
+	sed "s/2024-06-13T11:57:11-04:00/last June/" shop-customers.jsonl >bad.jsonl &&
+	expect_exit 3 crm-import contacts --db shop-bad.db --ignore-unknown bad.jsonl 2>err &&
+	grep -q "^crm-import: bad.jsonl:1: email_marketing_consent.consent_updated_at: .last June. is no time$" err
+'
 # Google Contacts' export as it is today: every column known, what has no
 # field kept under a stable name, what repeats another left out.
 test_expect_success 'Google Contacts'"'"' whole export imports as it is' '
