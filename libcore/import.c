@@ -1297,6 +1297,22 @@ static int take_field(crm_import *imp, crm_record *r, const struct column *c, co
 	return CRM_OK;
 }
 
+/* Reads v, when consent was given, withdrawn or set, into *at, kept with
+ * the row: 0, or 1 when it is no time, 2 when it is later than now (no
+ * one consents in the future), -1 out of memory. */
+static int consent_time(crm_import *imp, const char *v, const char **at)
+{
+	char when[CRM_TIME_LEN];
+	int64_t t;
+
+	if (crm_time_parse_epoch(&t, v, imp->db->now))
+		return 1;
+	if (t > imp->db->now)
+		return 2;
+	crm_time_format(when, t);
+	return (*at = own(&imp->rs, strdup(when))) ? 0 : -1;
+}
+
 /* Reads a consent column's value v (take_consent): a word, or a time,
  * which means given then, or withdrawn then for a column of withdrawals;
  * *status NULL for a value that says nothing (no, in such a column). */
@@ -1314,9 +1330,7 @@ static int consent_value(crm_import *imp, const struct column *c, const char *v,
 		{ "never_subscribed", NULL }, { "not_subscribed", NULL }, { "pending", NULL },
 		{ "redacted", NULL }, { "invalid", NULL },
 	};
-	int withdrawal = c->t.kind == CRM_TO_WITHDRAWN;
-	char when[CRM_TIME_LEN];
-	int64_t t;
+	int withdrawal = c->t.kind == CRM_TO_WITHDRAWN, bad;
 
 	*status = *at = NULL;
 	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
@@ -1327,15 +1341,13 @@ static int consent_value(crm_import *imp, const struct column *c, const char *v,
 				*status = "withdrawn";
 			return CRM_OK;
 		}
-	if (crm_time_parse_epoch(&t, v, imp->db->now))
+	if ((bad = consent_time(imp, v, at)) == 1)
 		return crm_error_set(CRM_EDATA, "consent.%s: '%s' is not %s or a time", c->t.name, v,
 		                     withdrawal ? "yes, no" : "granted, denied, withdrawn, yes, no");
-	if (t > imp->db->now)
+	if (bad == 2)
 		return crm_error_set(CRM_EDATA, "consent.%s: '%s' is later than now", c->t.name, v);
-	crm_time_format(when, t);
 	*status = withdrawal ? "withdrawn" : "granted";
-	*at = own(&imp->rs, strdup(when));
-	return *at ? CRM_OK : crm_error_nomem();
+	return bad ? crm_error_nomem() : CRM_OK;
 }
 
 /* The row's consent on channel, made empty when it has none yet; NULL
@@ -1376,19 +1388,19 @@ static int take_consent(crm_import *imp, const struct column *c, const char *v,
 static int take_consent_at(crm_import *imp, const struct column *c, const char *v,
                            struct crm_import_result *res)
 {
-	char when[CRM_TIME_LEN];
 	struct row_consent *k;
-	int64_t t;
+	const char *at = NULL;
+	int bad;
 
 	if (is_blank(v))
 		return CRM_OK;
-	if (crm_time_parse_epoch(&t, v, imp->db->now))
-		return reject(imp, res, c->name, "'%s' is no time", v);
-	if (t > imp->db->now)
-		return reject(imp, res, c->name, "'%s' is later than now", v);
-	crm_time_format(when, t);
-	if ((k = row_consent(&imp->rs, c->t.name)) && !(k->set_at = own(&imp->rs, strdup(when))))
+	if ((bad = consent_time(imp, v, &at)) > 0)
+		return reject(imp, res, c->name, bad == 1 ? "'%s' is no time"
+		                                          : "'%s' is later than now", v);
+	if (bad)
 		return crm_error_nomem();
+	if ((k = row_consent(&imp->rs, c->t.name)))
+		k->set_at = at;
 	return CRM_OK;
 }
 
