@@ -137,6 +137,7 @@ struct crm_import {
 	struct { char *column; const struct crm_beside *b; } beside[MAX_BESIDE];
 	size_t nbeside;
 	char *names_column;     /* Zendesk's "Requester" beside "Requester email" */
+	int columns_found;      /* a header said what the columns are (find_columns) */
 	int ids_theirs;         /* the id column's ids: unknown (-1), ours, theirs */
 	struct idset seen;      /* records written or matched by this import */
 	struct idset added;     /* records created, whose search entries need adding */
@@ -497,9 +498,10 @@ static int column_of(crm_import *imp, const char *name, const struct column **c)
 	imp->col_next = ++imp->ncols;
 	if ((m = target_of(imp, col->name, &col->t)))
 		col->date_format = m->date_format;
-	else if ((b = beside_of(imp, name)))
-		col->t = (struct crm_target){ b->custom ? CRM_TO_CUSTOM : CRM_TO_IGNORE,
-		                              b->custom ? b->custom : col->name };
+	else if ((b = beside_of(imp, name)) && b->custom)
+		col->t = (struct crm_target){ CRM_TO_CUSTOM, b->custom };
+	else if (b)
+		col->t = (struct crm_target){ CRM_TO_IGNORE, col->name };
 	else if (imp->names_column && !strcmp(name, imp->names_column))
 		col->t = (struct crm_target){ CRM_TO_IGNORE, col->name };
 	if (!col->date_format && col->t.kind == CRM_TO_FIELD && (f = crm_entity_field_find(imp->e,
@@ -579,13 +581,23 @@ static int has_column_key(const char *const *names, size_t n, const char *key)
 	return 0;
 }
 
+/* Columns beside others whatever the entity: WooCommerce's API writes
+ * each time twice, in the shop's zone without an offset (date_created)
+ * and in UTC (date_created_gmt), which alone is read. */
+static const struct crm_beside every_beside[] = {
+	{ "datecreated", "datecreatedgmt", NULL },
+	{ NULL, NULL, NULL }
+};
+
 /* Finds the columns of a header that mean something else beside
- * another (the entity's beside table): Outlook's Title beside Job Title. */
-static int find_beside(crm_import *imp, const char *const *names, size_t n)
+ * another (table: the entity's, or every_beside): Outlook's Title
+ * beside Job Title. */
+static int find_beside(crm_import *imp, const struct crm_beside *table,
+                       const char *const *names, size_t n)
 {
 	char key[64];
 
-	for (const struct crm_beside *b = imp->e->beside; b && b->key; b++)
+	for (const struct crm_beside *b = table; b && b->key; b++)
 		for (size_t i = 0; i < n; i++) {
 			if (strcmp(crm_column_key(key, sizeof key, names[i]), b->key) ||
 			    beside_of(imp, names[i]) || !has_column_key(names, n, b->beside))
@@ -631,12 +643,22 @@ static int find_names_column(crm_import *imp, const char *const *names, size_t n
 	return (imp->names_column = strdup(plain)) ? CRM_OK : crm_error_nomem();
 }
 
+/* What the names of the columns say of them: which mean something else
+ * beside another, which names the people the import creates. */
+static int find_columns(crm_import *imp, const char *const *names, size_t n)
+{
+	int rc = find_beside(imp, every_beside, names, n);
+
+	imp->columns_found = 1;
+	if (!rc)
+		rc = find_beside(imp, imp->e->beside, names, n);
+	return rc ? rc : find_names_column(imp, names, n);
+}
+
 int crm_import_header(crm_import *imp, const char *const *names, size_t n)
 {
-	int rc = find_beside(imp, names, n);
+	int rc = find_columns(imp, names, n);
 
-	if (!rc)
-		rc = find_names_column(imp, names, n);
 	return rc ? rc : check_unknown(imp, names, n);
 }
 
@@ -2813,12 +2835,10 @@ static int import_one(crm_import *imp, const struct crm_row *row, struct crm_imp
 	res->outcome = CRM_IMPORT_UNCHANGED;
 	imp->n.read++;
 	rowstate_clear(&imp->rs, imp->e->nfields);
-	/* JSON names the columns in each row: the first row's names say which
-	 * holds the buyer's or requester's name, and which mean something
-	 * else beside another, as a header's would. */
-	if (imp->n.read == 1 && !row->error &&
-	    ((rc = find_beside(imp, row->names, row->n)) ||
-	     (rc = find_names_column(imp, row->names, row->n))))
+	/* JSON names the columns in each row: without a header, the first
+	 * row's names say what a header's would. */
+	if (imp->n.read == 1 && !imp->columns_found && !row->error &&
+	    (rc = find_columns(imp, row->names, row->n)))
 		return rc;
 	if (row->error)
 		rc = reject(imp, res, NULL, "%s", row->error);

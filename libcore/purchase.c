@@ -113,8 +113,8 @@ static const struct crm_synonym purchase_synonyms[] = {
 	/* Shopify's and WooCommerce's API orders (JSON): each of line_items is
 	 * a row (purchase_lists), its members named after it; the buyer is
 	 * named in parts beside the address; WooCommerce numbers an order
-	 * and writes when in UTC beside the shop's local time
-	 * (WOOCOMMERCE_BESIDE). */
+	 * and writes when in UTC beside the shop's local time (import.c's
+	 * every_beside leaves that out). */
 	{ "lineitemssku", "@line_sku" }, { "lineitemsname", "@line_name" },
 	{ "lineitemsquantity", "@line_quantity" }, { "lineitemsprice", "@line_price" },
 	{ "billingaddressname", "person" }, { "number", "order_ref" },
@@ -123,11 +123,6 @@ static const struct crm_synonym purchase_synonyms[] = {
 	{ "customerfirstname", "@named_first" }, { "customerlastname", "@named_last" },
 	{ "datecreatedgmt", "at" },
 	{ NULL, NULL }
-};
-
-static const struct crm_beside purchase_beside[] = {
-	WOOCOMMERCE_BESIDE,
-	{ NULL, NULL, NULL }
 };
 
 static const char *const purchase_lists[] = { "line_items", NULL };
@@ -1170,5 +1165,5 @@ const struct crm_entity crm_purchase_entity = {
 	.key_within = { "order_ref", "source" }, .spelt = purchase_spelt, .filters = purchase_filters,
 	.options = purchase_options, .label = "r.id", .import_line = purchase_import_line,
 	.import_done = purchase_import_done, .import_refund = refund_of,
-	.line_lists = purchase_lists, .beside = purchase_beside,
+	.line_lists = purchase_lists,
 };

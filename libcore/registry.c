@@ -410,13 +410,11 @@ static const struct crm_value_synonym contact_values[] = {
 /* Outlook writes a person's salutation (Mr., Dr.) under Title and their
  * position under Job Title; HubSpot's Lead Status says how far a sale
  * to someone is, its Lifecycle Stage whether they bought (the status);
- * WooCommerce's customers were made when their date_created_gmt says;
  * a Shopify customer's state, beside verified_email, is of their
  * account (enabled, disabled), not of their address. */
 static const struct crm_beside contact_beside[] = {
 	{ "title", "jobtitle", "salutation" },
 	{ "leadstatus", "lifecyclestage", "lead_status" },
-	WOOCOMMERCE_BESIDE,
 	{ "state", "verifiedemail", NULL },
 	{ NULL, NULL, NULL }
 };

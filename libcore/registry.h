@@ -30,9 +30,11 @@
 
 /* Other systems' names for when they made a record (HubSpot's Create
  * Date, Salesforce's Created Date, Zoho's Created Time, Stripe's Created
- * (UTC), Copper's Date Added, WooCommerce's date_created_gmt): its created_at, kept by an import that
- * creates it.  A bare "Created" is not among them: Jira's and Stripe's
- * API's are times in forms of their own. */
+ * (UTC), Copper's Date Added, WooCommerce's date_created_gmt, its UTC
+ * time, read alone beside its local date_created: import.c's
+ * every_beside): its created_at, kept by an import that creates it.  A
+ * bare "Created" is not among them: Jira's and Stripe's API's are times
+ * in forms of their own. */
 #define CREATED_SYNONYMS \
 	{ "createdat", "created_at" }, { "createdate", "created_at" }, \
 	{ "createddate", "created_at" }, { "createdtime", "created_at" }, \
@@ -40,15 +42,10 @@
 	{ "creationdate", "created_at" }, { "createdutc", "created_at" }, \
 	{ "dateadded", "created_at" }, { "datecreatedgmt", "created_at" }
 
-/* WooCommerce's API writes each time twice: in the shop's zone, without
- * an offset (date_created), and in UTC (date_created_gmt), which alone is
- * read (struct crm_beside). */
-#define WOOCOMMERCE_BESIDE { "datecreated", "datecreatedgmt", NULL }
-
 /* When another system last changed a record (HubSpot's and Salesforce's
  * Last Modified Date, Zoho's Modified Time, Asana's Last Modified,
- * WooCommerce's date_modified): its
- * own bookkeeping, as this toolkit's updated_at is. */
+ * WooCommerce's date_modified): its own bookkeeping, as this toolkit's
+ * updated_at is. */
 #define UPDATED_SYNONYMS \
 	{ "updatedat", "@ignore" }, { "lastmodified", "@ignore" }, \
 	{ "lastmodifieddate", "@ignore" }, { "lastmodifiedtime", "@ignore" }, \

@@ -170,6 +170,13 @@ test_expect_success 'Klaviyo'"'"'s profiles: consent as SUBSCRIBED, UNSUBSCRIBED
 	for i in 1 2; do crm-contact consent show --db kl.db $i -f channel,status -H || return 1; done >out &&
 	printf "email\tgranted\nemail\twithdrawn\nsms\tgranted\n" >expect && test_cmp expect out
 '
+# The same pair of times read alike for any entity: a company's.
+test_expect_success 'date_created beside date_created_gmt: the UTC one, for any entity' '
+	printf "name,date_created,date_created_gmt\nAcme,2020-01-01T10:00:00,2020-01-01T13:00:00\n" >woo-co.csv &&
+	crm-import companies -q --db woo.db woo-co.csv &&
+	crm-company list --db woo.db -f name,created_at,custom.date_created -H >out &&
+	printf "Acme\t2020-01-01T13:00:00Z\t\n" >expect && test_cmp expect out
+'
 # Shopify's Admin API's customers: the region of the default address,
 # not the account's state (enabled, disabled); consent as an object of a
 # state and when it was set: subscribed is given then, unsubscribed
