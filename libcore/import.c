@@ -583,9 +583,17 @@ static int has_column_key(const char *const *names, size_t n, const char *key)
 
 /* Columns beside others whatever the entity: WooCommerce's API writes
  * each time twice, in the shop's zone without an offset (date_created)
- * and in UTC (date_created_gmt), which alone is read. */
+ * and in UTC (date_created_gmt), which alone is read.  Shops' APIs
+ * number their records under "id", spelt as this toolkit spells its
+ * own, and in whole numbers as its own are: beside a column that only
+ * the shop writes (Shopify's admin_graphql_api_id, WooCommerce's
+ * date_created_gmt) the id is the shop's, kept as custom source_id like
+ * any other system's (crm_column_target), and never taken for a record
+ * here. */
 static const struct crm_beside every_beside[] = {
 	{ "datecreated", "datecreatedgmt", NULL },
+	{ "id", "admingraphqlapiid", CRM_SOURCE_ID },
+	{ "id", "datecreatedgmt", CRM_SOURCE_ID },
 	{ NULL, NULL, NULL }
 };
 

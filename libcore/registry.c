@@ -411,11 +411,13 @@ static const struct crm_value_synonym contact_values[] = {
  * position under Job Title; HubSpot's Lead Status says how far a sale
  * to someone is, its Lifecycle Stage whether they bought (the status);
  * a Shopify customer's state, beside verified_email, is of their
- * account (enabled, disabled), not of their address. */
+ * account (enabled, disabled), not of their address, and the id beside
+ * it Shopify's (as import.c's every_beside tells by other columns). */
 static const struct crm_beside contact_beside[] = {
 	{ "title", "jobtitle", "salutation" },
 	{ "leadstatus", "lifecyclestage", "lead_status" },
 	{ "state", "verifiedemail", NULL },
+	{ "id", "verifiedemail", CRM_SOURCE_ID },
 	{ NULL, NULL, NULL }
 };
 

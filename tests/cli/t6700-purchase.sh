@@ -302,11 +302,11 @@ test_expect_success 'import: a refund of a payment two purchases claim is refuse
 # customer, its line items an array of objects: a row each, as the CSV
 # export writes them; the buyer named by the parts of their name.
 test_expect_success 'import: Shopify'"'"'s API orders, with their line items' '
-	printf "%s\n" "{\"id\":450789469,\"email\":\"bob.norman@mail.example.com\",\"created_at\":\"2008-01-10T11:00:00-05:00\",\"total_price\":\"598.94\",\"subtotal_price\":\"597.00\",\"currency\":\"USD\",\"financial_status\":\"paid\",\"name\":\"#1001\",\"customer\":{\"id\":207119551,\"email\":\"bob.norman@mail.example.com\",\"first_name\":\"Bob\",\"last_name\":\"Norman\"},\"line_items\":[{\"id\":466157049,\"sku\":\"IPOD2008GREEN\",\"name\":\"IPod Nano - 8gb - green\",\"quantity\":1,\"price\":\"199.00\",\"tax_lines\":[{\"price\":\"3.98\"}]},{\"id\":518995019,\"sku\":\"IPOD2008RED\",\"name\":\"IPod Nano - 8gb - red\",\"quantity\":2,\"price\":\"199.00\",\"tax_lines\":[]}]}" >shopify-api.jsonl &&
+	printf "%s\n" "{\"id\":450789469,\"admin_graphql_api_id\":\"gid://shopify/Order/450789469\",\"email\":\"bob.norman@mail.example.com\",\"created_at\":\"2008-01-10T11:00:00-05:00\",\"total_price\":\"598.94\",\"subtotal_price\":\"597.00\",\"currency\":\"USD\",\"financial_status\":\"paid\",\"name\":\"#1001\",\"customer\":{\"id\":207119551,\"email\":\"bob.norman@mail.example.com\",\"first_name\":\"Bob\",\"last_name\":\"Norman\"},\"line_items\":[{\"id\":466157049,\"sku\":\"IPOD2008GREEN\",\"name\":\"IPod Nano - 8gb - green\",\"quantity\":1,\"price\":\"199.00\",\"tax_lines\":[{\"price\":\"3.98\"}]},{\"id\":518995019,\"sku\":\"IPOD2008RED\",\"name\":\"IPod Nano - 8gb - red\",\"quantity\":2,\"price\":\"199.00\",\"tax_lines\":[]}]}" >shopify-api.jsonl &&
 	crm-import purchases --db shopify-api.db --ignore-unknown shopify-api.jsonl 2>err &&
 	grep -q "read 2, created 1, updated 1, .* 1 new person" err &&
-	crm-purchase list --db shopify-api.db -f order_ref,person,at,total,status,lines -H >out &&
-	printf "#1001\tbob.norman@mail.example.com\t2008-01-10T16:00:00Z\t598.94 USD\tpaid\t2\n" >expect &&
+	crm-purchase list --db shopify-api.db -f order_ref,person,at,total,status,lines,custom.source_id -H >out &&
+	printf "#1001\tbob.norman@mail.example.com\t2008-01-10T16:00:00Z\t598.94 USD\tpaid\t2\t450789469\n" >expect &&
 	test_cmp expect out &&
 	crm-purchase lines --db shopify-api.db 1 -H >out &&
 	printf "1\tIPOD2008GREEN\tIPod Nano - 8gb - green\t\t1\t199.00\t199.00\n2\tIPOD2008RED\tIPod Nano - 8gb - red\t\t2\t199.00\t398.00\n" >expect &&
@@ -335,8 +335,8 @@ test_expect_success 'import: WooCommerce'"'"'s API orders, with their line items
 	EOF
 	crm-import purchases --db woo-api.db --ignore-unknown woo-api.json 2>err &&
 	grep -q "read 3, created 2, updated 1, .* 2 new people" err &&
-	crm-purchase list --db woo-api.db -f order_ref,person,at,total,status,lines -H >out &&
-	printf "727\tjohn.doe@example.com\t2017-03-22T19:28:02Z\t29.35 USD\tpaid\t2\n728\tana@example.com.br\t2017-03-23T12:00:00Z\t12.00 USD\tpaid\t1\n" >expect &&
+	crm-purchase list --db woo-api.db -f order_ref,person,at,total,status,lines,custom.source_id -H >out &&
+	printf "727\tjohn.doe@example.com\t2017-03-22T19:28:02Z\t29.35 USD\tpaid\t2\t727\n728\tana@example.com.br\t2017-03-23T12:00:00Z\t12.00 USD\tpaid\t1\t728\n" >expect &&
 	test_cmp expect out &&
 	crm-purchase lines --db woo-api.db 1 -H -f sku,name,quantity,unit_price,amount >out &&
 	printf "\tWoo Single #1\t2\t3.00\t6.00\nBlue\tShip Your Idea\t1\t12.00\t12.00\n" >expect &&
