@@ -114,7 +114,7 @@ static const struct crm_synonym deal_synonyms[] = {
 	{ "dealdescription", "@note" },
 	CREATED_SYNONYMS, UPDATED_SYNONYMS, { "archivedat", "@ignore" },
 	{ "dealcreated", "created_at" }, { "dealdealcreated", "created_at" },
-	{ "updatetime", "@ignore" },
+	{ "dealupdatetime", "@ignore" },
 	/* Pipedrive's closing times under "Deal - "; Salesforce's and
 	 * Zoho's opportunities and deals ("Opportunity Name", "Closing
 	 * Date"). */

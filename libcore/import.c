@@ -1356,9 +1356,10 @@ static int consent_value(crm_import *imp, const struct column *c, const char *v,
 		{ "subscribed", "granted" }, { "unsubscribed", "withdrawn" },
 		/* Klaviyo's and Shopify's: asked never, so neither given nor
 		 * refused; Shopify's: a double opt-in not confirmed yet, and
-		 * states that say nothing of the person's wish. */
+		 * states that say nothing of the person's wish; Square's
+		 * Unknown. */
 		{ "never_subscribed", NULL }, { "not_subscribed", NULL }, { "pending", NULL },
-		{ "redacted", NULL }, { "invalid", NULL },
+		{ "redacted", NULL }, { "invalid", NULL }, { "unknown", NULL },
 	};
 	int withdrawal = c->t.kind == CRM_TO_WITHDRAWN, bad;
 

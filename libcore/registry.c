@@ -263,6 +263,24 @@ static const struct crm_synonym contact_synonyms[] = {
 	{ "address1stateprovince", "region" }, { "address1zippostalcode", "postal_code" },
 	{ "address1countryregion", "country" },
 	DYNAMICS_SYNONYMS, { "donotmodifycontact", SOURCE_ID }, { "donotmodifylead", SOURCE_ID },
+	/* An address's second line, as shops, Stripe and Square name it
+	 * (Shopify's Default Address Address2, WooCommerce's Billing Address
+	 * 2, Stripe's Address Line2, Square's Street Address 2): kept as
+	 * Dynamics 365's is. */
+	{ "addressline2", "custom.address_line2" }, { "address2", "custom.address_line2" },
+	{ "streetaddress2", "custom.address_line2" },
+	{ "defaultaddressaddress2", "custom.address_line2" },
+	{ "billingaddress2", "custom.address_line2" },
+	/* Square's customers: the first line, the seller's memo, Square's id
+	 * and the seller's own reference, consent as Subscribed, Unsubscribed
+	 * or Unknown (older exports: Email Unsubscribed, true or false). */
+	{ "streetaddress1", "street" }, { "memo", "@note" },
+	{ "squarecustomerid", SOURCE_ID }, { "referenceid", "custom.reference_id" },
+	{ "emailsubscriptionstatus", "@consent_email" },
+	{ "emailunsubscribed", "@withdrawn_email" },
+	/* Pipedrive's people: when made, under "Person - " as the rest. */
+	{ "personpersoncreated", "created_at" }, { "personcreated", "created_at" },
+	{ "personupdatetime", "@ignore" },
 	/* Intercom's people: when they signed up, and whether they
 	 * unsubscribed from its mail. */
 	{ "signedup", "created_at" }, { "unsubscribedfromemails", "@withdrawn_email" },
@@ -443,7 +461,8 @@ static const struct crm_synonym company_synonyms[] = {
 	{ "companywebsite", "website" }, { "noofemployees", "size" },
 	{ "employeecount", "size" },
 	{ "recordid", SOURCE_ID }, { "accountid", SOURCE_ID }, { "organizationid", SOURCE_ID },
-	{ "companyid", SOURCE_ID },
+	{ "companyid", SOURCE_ID }, { "organizationorganizationcreated", "created_at" },
+	{ "organizationcreated", "created_at" }, { "organizationupdatetime", "@ignore" },
 	/* Dynamics 365's accounts. */
 	DYNAMICS_SYNONYMS, { "donotmodifyaccount", SOURCE_ID }, { "address1city", "city" },
 	{ "address1countryregion", "country" },

@@ -43,7 +43,7 @@ test_expect_success 'Shopify'"'"'s and WooCommerce'"'"'s customer exports: the a
 	printf "018-12 34 56\t7012345678901\t123.45\n" >expect && test_cmp expect out &&
 	crm-contact show --db shops.db 2 --format jsonl >out &&
 	! grep -q billing_email out && ! grep -q billing_first_name out &&
-	grep -q "\"custom.billing_address_2\":\"Scala B\"" out &&
+	grep -q "\"custom.address_line2\":\"Scala B\"" out &&
 	sqlite3 shops.db "select body from interactions where contact_id = 1" >out &&
 	echo "'"'"'90s fan" >expect && test_cmp expect out &&
 	crm-contact consent show --db shops.db 1 -f channel,status -H >out && grep -qx "email	granted" out
@@ -163,6 +163,53 @@ test_expect_success 'Dynamics 365'"'"'s contacts and accounts import as they are
 	crm-company list --db dyn.db -f name,phone_e164,city,country,website,custom.source_id -H >out &&
 	printf "Fabrikam\t+4570102030\tAarhus\tDK\thttps://www.fabrikam.example\t5e6f7a8b-0000-4e5f-8a9b-0c1d2e3f4a5b\n" >expect &&
 	test_cmp expect out
+'
+# Square's customers: the address in two lines, the seller's memo a
+# note, Square's id and the seller's reference kept, consent as
+# Subscribed, Unsubscribed or Unknown (which says nothing).
+test_expect_success 'Square'"'"'s customers import as they are' '
+	cat >square.csv <<-\EOF &&
+	Reference ID,First Name,Last Name,Email Address,Phone Number,Company Name,Street Address 1,Street Address 2,City,State,Postal Code,Memo,Square Customer ID,Email Subscription Status
+	,María,García,maria@example.es,+34 912 345 678,,Calle Mayor 1,2º izq.,Madrid,Madrid,28013,Likes oat milk,JDKYHBWT1D4F8MFH63DBMEN8Y4,Subscribed
+	R-2,Tom,Baker,tom@example.co.uk,+44 113 496 0000,Baker & Sons,1 High St,,Leeds,,LS1 1AA,,K9ZZ8TZ1RMFX4VZQ1Y1Y2W3E4R,Unsubscribed
+	,Lee,Chan,lee@example.hk,,,,,,,,,JQ8HHX1,Unknown
+	EOF
+	crm-import contacts --db square.db square.csv 2>err &&
+	grep -q "read 3, created 3, .* rejected 0" err &&
+	crm-contact list --db square.db -f name,phone_e164,company,street,custom.address_line2,city,postal_code,custom.source_id,custom.reference_id -H >out &&
+	printf "María García\t+34912345678\t\tCalle Mayor 1\t2º izq.\tMadrid\t28013\tJDKYHBWT1D4F8MFH63DBMEN8Y4\t\n" >expect &&
+	printf "Tom Baker\t+441134960000\tBaker & Sons\t1 High St\t\tLeeds\tLS1 1AA\tK9ZZ8TZ1RMFX4VZQ1Y1Y2W3E4R\tR-2\n" >>expect &&
+	printf "Lee Chan\t\t\t\t\t\t\tJQ8HHX1\t\n" >>expect &&
+	test_cmp expect out &&
+	for i in 1 2 3; do crm-contact consent show --db square.db $i -f channel,status -H || return 1; done >out &&
+	printf "email\tgranted\nemail\twithdrawn\n" >expect && test_cmp expect out &&
+	crm-contact timeline --db square.db 1 -f kind,text -H >out &&
+	grep -q "Likes oat milk" out
+'
+# An address's second line, as shops and payment services name it, is
+# kept beside the street (custom.address_line2), not lost to the unknown
+# columns.
+test_expect_success 'the second line of an address, as Shopify, WooCommerce and Stripe name it' '
+	printf "Customer ID,First Name,Last Name,Email,Default Address Address1,Default Address Address2,Default Address City,Default Address Country Code\n1,Ana,Lima,ana@example.br,Rua A 1,apto 2,São Paulo,BR\n" >line2-shop.csv &&
+	printf "Email,Billing First Name,Billing Last Name,Billing Address 1,Billing Address 2,Billing City\nbo@example.se,Bo,Ek,Storgatan 1,lgh 1101,Umeå\n" >line2-woo.csv &&
+	printf "id,Email,Name,Address Line1,Address Line2,Address City\ncus_X1,cy@example.fr,Cy Roux,1 rue de la Paix,Bât. B,Paris\n" >line2-stripe.csv &&
+	for f in line2-shop.csv line2-woo.csv line2-stripe.csv; do
+		crm-import contacts --db line2.db -q $f || return 1
+	done &&
+	crm-contact list --db line2.db -f email,street,custom.address_line2,city -H >out &&
+	printf "ana@example.br\tRua A 1\tapto 2\tSão Paulo\nbo@example.se\tStorgatan 1\tlgh 1101\tUmeå\ncy@example.fr\t1 rue de la Paix\tBât. B\tParis\n" >expect &&
+	test_cmp expect out
+'
+# Pipedrive's people and organizations: made when "Person created" and
+# "Organization created" say, its Update time its own bookkeeping.
+test_expect_success 'Pipedrive'"'"'s people and organizations keep when they were made' '
+	printf "Organization - ID,Organization - Name,Organization - Owner,Organization - Organization created,Organization - Update time\n5,Lagos Ltd,Sam,2024-02-03 10:00:00,2024-03-01 09:00:00\n" >pd-org.csv &&
+	printf "Person - ID,Person - Name,Person - Organization,Person - Email - Work,Person - Phone - Work,Person - Person created,Person - Update time\n17,Olu Ade,Lagos Ltd,olu@lagos.example,+234 1 234 5678,2024-02-04 11:00:00,2024-03-01 09:00:00\n" >pd-people.csv &&
+	crm-import companies --db pd.db -q pd-org.csv && crm-import contacts --db pd.db -q pd-people.csv &&
+	crm-company list --db pd.db -f name,owner,created_at,custom.source_id -H >out &&
+	printf "Lagos Ltd\tSam\t2024-02-03T10:00:00Z\t5\n" >expect && test_cmp expect out &&
+	crm-contact list --db pd.db -f name,company,created_at,custom.source_id -H >out &&
+	printf "Olu Ade\tLagos Ltd\t2024-02-04T11:00:00Z\t17\n" >expect && test_cmp expect out
 '
 # Intercom's people and Copper's: when they signed up or were added, the
 # user's id kept, an unsubscription from mail a withdrawal of consent.

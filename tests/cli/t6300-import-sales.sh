@@ -364,7 +364,7 @@ test_expect_success '--decimal-comma reads amounts, percentages and prices writt
 '
 # Salesforce's opportunities as a spreadsheet saves them: amounts with
 # commas between thousands, the currency beside; Pipedrive's closing time
-# under "Deal - ".
+# and when the deal was made under "Deal - ", its Update time left out.
 test_expect_success 'Salesforce opportunities: 12,500.00 is twelve and a half thousand; 1,200 is refused' '
 	cat >opp.csv <<-\EOF &&
 	Opportunity Name,Account Name,Amount,Amount Currency,Close Date,Stage,Probability (%),Opportunity Owner,Created Date
@@ -378,10 +378,10 @@ test_expect_success 'Salesforce opportunities: 12,500.00 is twelve and a half th
 	printf "Fleet renewal\t12500.00 USD\twon\t100\tAdmin User\tNavy\t2026-03-31\n" >expect &&
 	printf "Fleet lease\t1234567.00 USD\topen\t50\tAdmin User\tNavy\t\n" >>expect &&
 	test_cmp expect out &&
-	printf "Deal - Title,Deal - Value,Deal - Currency of Value,Deal - Stage,Deal - Status,Deal - Won time\nTrucks,900,EUR,Proposal,Won,2026-11-12 14:00:00\n" >pdw.csv &&
+	printf "Deal - Title,Deal - Value,Deal - Currency of Value,Deal - Stage,Deal - Status,Deal - Won time,Deal - Deal created,Deal - Update time\nTrucks,900,EUR,Proposal,Won,2026-11-12 14:00:00,2026-10-01 09:00:00,2026-11-12 14:00:05\n" >pdw.csv &&
 	crm-import deals --db opp.db -q pdw.csv &&
-	crm-deal list --db opp.db --where "status = won" -f title,closed_at -H >out &&
-	printf "Fleet renewal\t2026-03-31\nTrucks\t2026-11-12T14:00:00Z\n" >expect && test_cmp expect out
+	crm-deal list --db opp.db --where "status = won" -f title,created_at,closed_at -H >out &&
+	printf "Fleet renewal\t2026-01-15T00:00:00Z\t2026-03-31\nTrucks\t2026-10-01T09:00:00Z\t2026-11-12T14:00:00Z\n" >expect && test_cmp expect out
 '
 # Dynamics 365's opportunities: Topic, Est. Revenue and Est. Close Date,
 # its id kept and matched on, its own columns for the way back left out.
