@@ -15,6 +15,7 @@ struct csv_state {
 	struct csv_parser p;
 	bool in_record, done;
 	bool open_quote; /* a line ended inside the record: in a quoted field */
+	bool preamble;   /* in the notes above the header (notes_line) */
 	int rc; /* an allocation failure inside a callback */
 };
 
@@ -77,10 +78,29 @@ static char sniff(const char *line, size_t len, bool *skip)
 	return n[0] ? ',' : n[1] ? ';' : n[2] ? '\t' : ',';
 }
 
-static bool blank(const char *line, size_t len)
+/* Whether line, with its end, is exactly text. */
+static bool line_is(const char *line, size_t len, const char *text)
 {
+	size_t n = strlen(text);
+
+	if (len < n || memcmp(line, text, n))
+		return false;
+	line += n, len -= n;
 	return len == 0 || (len == 1 && line[0] == '\n') ||
 	       (len == 2 && line[0] == '\r' && line[1] == '\n');
+}
+
+static bool blank(const char *line, size_t len)
+{
+	return line_is(line, len, "");
+}
+
+/* LinkedIn's Connections.csv opens with a line "Notes:", a paragraph of
+ * them and a blank line above its header: a line "Notes:" above the
+ * header and the lines to the next blank one are no records (csv_next). */
+static bool notes_line(const char *line, size_t len)
+{
+	return line_is(line, len, "Notes:");
 }
 
 static bool empty_row(const struct crm_reader *r)
@@ -133,8 +153,16 @@ static int csv_next(struct crm_reader *r, struct crm_row *row)
 				return crm_rd_fail(r, r->row_line, "quoted field never closed");
 		} else {
 			if (!st->in_record) {
+				if (st->preamble) {
+					st->preamble = !blank(line, len);
+					continue;
+				}
 				if (blank(line, len))
 					continue;
+				if (!r->header && notes_line(line, len)) {
+					st->preamble = true;
+					continue;
+				}
 				if (!r->delimiter) {
 					bool skip;
 					r->delimiter = sniff(line, len, &skip);

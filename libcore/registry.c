@@ -278,6 +278,12 @@ static const struct crm_synonym contact_synonyms[] = {
 	{ "squarecustomerid", SOURCE_ID }, { "referenceid", "custom.reference_id" },
 	{ "emailsubscriptionstatus", "@consent_email" },
 	{ "emailunsubscribed", "@withdrawn_email" },
+	/* Brevo's contacts: its mobile (SMS), landline and WhatsApp numbers,
+	 * the first a row has its phone and the others kept beside it; the
+	 * id the seller gave them (EXT_ID), when they were added (its
+	 * MODIFIED_TIME is Zoho's Modified Time: UPDATED_SYNONYMS). */
+	{ "sms", "phone" }, { "landlinenumber", "phone" }, { "whatsapp", "phone" },
+	{ "extid", SOURCE_ID }, { "addedtime", "created_at" },
 	/* Pipedrive's people: when made, under "Person - " as the rest. */
 	{ "personpersoncreated", "created_at" }, { "personcreated", "created_at" },
 	{ "personupdatetime", "@ignore" },

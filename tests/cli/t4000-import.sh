@@ -186,6 +186,23 @@ test_expect_success 'Square'"'"'s customers import as they are' '
 	crm-contact timeline --db square.db 1 -f kind,text -H >out &&
 	grep -q "Likes oat milk" out
 '
+# Brevo's contacts, separated by semicolons: its mobile (SMS) the phone
+# when there is one, else the landline; another number kept beside, the
+# WhatsApp number that repeats the mobile dropped; EXT_ID the seller's
+# own id, ADDED_TIME when they were added.
+test_expect_success 'Brevo'"'"'s contacts import as they are' '
+	cat >brevo.csv <<-\EOF &&
+	EMAIL;FIRSTNAME;LASTNAME;SMS;LANDLINE_NUMBER;WHATSAPP;EXT_ID;ADDED_TIME;MODIFIED_TIME
+	ana@example.pt;Ana;Sousa;+351912345678;+351213456789;+351912345678;C-7;2024-01-02T10:00:00Z;2024-02-02T10:00:00Z
+	li@example.cn;Li;Wei;;+862161234567;;;2024-03-01 09:00:00;2024-03-02 09:00:00
+	EOF
+	crm-import contacts --db brevo.db brevo.csv 2>err &&
+	grep -q "read 2, created 2, .* rejected 0" err &&
+	crm-contact list --db brevo.db -f name,phone_e164,custom.landline_number,custom.whatsapp,custom.source_id,created_at -H >out &&
+	printf "Ana Sousa\t+351912345678\t+351213456789\t\tC-7\t2024-01-02T10:00:00Z\n" >expect &&
+	printf "Li Wei\t+862161234567\t\t\t\t2024-03-01T09:00:00Z\n" >>expect &&
+	test_cmp expect out
+'
 # An address's second line, as shops and payment services name it, is
 # kept beside the street (custom.address_line2), not lost to the unknown
 # columns.
@@ -210,6 +227,23 @@ test_expect_success 'Pipedrive'"'"'s people and organizations keep when they wer
 	printf "Lagos Ltd\tSam\t2024-02-03T10:00:00Z\t5\n" >expect && test_cmp expect out &&
 	crm-contact list --db pd.db -f name,company,created_at,custom.source_id -H >out &&
 	printf "Olu Ade\tLagos Ltd\t2024-02-04T11:00:00Z\t17\n" >expect && test_cmp expect out
+'
+# LinkedIn's Connections.csv: notes above the header, most people
+# without an email, so the profile's URL, kept, is the key a later
+# export matches on.
+test_expect_success 'LinkedIn'"'"'s connections: the notes above the header skipped, matched again on URL' '
+	printf "Notes:\r\n\"When exporting your connection data, you may notice that some of the email addresses are missing.\"\r\n\r\n" >Connections.csv &&
+	printf "First Name,Last Name,URL,Email Address,Company,Position,Connected On\r\n" >>Connections.csv &&
+	printf "Ana,Souza,https://www.linkedin.com/in/anasouza,,Souza Transportes,Head of Logistics,05 Dec 2026\r\n" >>Connections.csv &&
+	printf "Kenji,Tanaka,https://www.linkedin.com/in/kenji-tanaka,kenji@sakura.example,Sakura KK,CTO,14 Mar 2019\r\n" >>Connections.csv &&
+	crm-import contacts --db li.db --keep-unknown --key email,custom.url Connections.csv 2>err &&
+	grep -q "read 2, created 2, .* rejected 0" err &&
+	crm-contact list --db li.db -f name,email,company,title,custom.url,custom.connected_on -H >out &&
+	printf "Ana Souza\t\tSouza Transportes\tHead of Logistics\thttps://www.linkedin.com/in/anasouza\t05 Dec 2026\n" >expect &&
+	printf "Kenji Tanaka\tkenji@sakura.example\tSakura KK\tCTO\thttps://www.linkedin.com/in/kenji-tanaka\t14 Mar 2019\n" >>expect &&
+	test_cmp expect out &&
+	crm-import contacts --db li.db --keep-unknown --key email,custom.url Connections.csv 2>err &&
+	grep -q "created 0, updated 0, unchanged 0, skipped 2, rejected 0; nothing changed" err
 '
 # Intercom's people and Copper's: when they signed up or were added, the
 # user's id kept, an unsubscription from mail a withdrawal of consent.

@@ -96,6 +96,25 @@ START_TEST(test_csv_delimiter_from_the_first_line)
 }
 END_TEST
 
+/* LinkedIn's notes above its header ("Notes:", a paragraph, a blank
+ * line) are no records; below the header, "Notes:" is a value. */
+START_TEST(test_csv_notes_above_the_header)
+{
+	ck_assert_int_eq(READ("csv", "Notes:\r\n\"When exporting, some emails, ...\"\r\n\r\n"
+	                             "First Name,URL\r\nAna,https://x.example/in/ana\r\n"), 0);
+	ck_assert_str_eq(out, "5:First Name=Ana,URL=https://x.example/in/ana|");
+	ck_assert_int_eq(READ("csv", "\nNotes:\nsome; notes\n\na;b\n1;2\n"), 0);
+	ck_assert_str_eq(out, "6:a=1,b=2|");
+	ck_assert_int_eq(READ("csv", "Notes\nNotes:\n"), 0);
+	ck_assert_str_eq(out, "2:Notes=Notes:|");
+	ck_assert_int_eq(READ("csv", "Notes: none\n1\n"), 0);
+	ck_assert_str_eq(out, "2:Notes: none=1|");
+	/* Notes never followed by a header: an input of no records. */
+	ck_assert_int_eq(READ("csv", "Notes:\nonly notes\n"), 0);
+	ck_assert_str_eq(out, "");
+}
+END_TEST
+
 /* A spreadsheet's empty rows under its data: separators alone, as many
  * as its widest row had, are blank lines. */
 START_TEST(test_empty_rows_are_blank_lines)
@@ -398,6 +417,7 @@ Suite *reader_suite(void)
 	tcase_add_test(tc, test_csv_multiline_field_keeps_start_line);
 	tcase_add_test(tc, test_csv_bom_spaces_and_delimiter);
 	tcase_add_test(tc, test_csv_delimiter_from_the_first_line);
+	tcase_add_test(tc, test_csv_notes_above_the_header);
 	tcase_add_test(tc, test_empty_rows_are_blank_lines);
 	tcase_add_test(tc, test_csv_field_count_and_nul);
 	tcase_add_test(tc, test_csv_unnamed_last_columns);
