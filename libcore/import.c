@@ -589,11 +589,14 @@ static int has_column_key(const char *const *names, size_t n, const char *key)
  * the shop writes (Shopify's admin_graphql_api_id, WooCommerce's
  * date_created_gmt) the id is the shop's, kept as custom source_id like
  * any other system's (crm_column_target), and never taken for a record
- * here. */
+ * here.  So is HubSpot's API's, beside properties.hs_object_id, which
+ * repeats it. */
 static const struct crm_beside every_beside[] = {
 	{ "datecreated", "datecreatedgmt", NULL },
 	{ "id", "admingraphqlapiid", CRM_SOURCE_ID },
 	{ "id", "datecreatedgmt", CRM_SOURCE_ID },
+	{ "id", "propertieshsobjectid", CRM_SOURCE_ID },
+	{ "propertieshsobjectid", "id", NULL },
 	{ NULL, NULL, NULL }
 };
 

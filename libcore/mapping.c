@@ -175,4 +175,8 @@ void crm_column_target(const struct crm_entity *e, const char *column, struct cr
 		}
 	if (origin)
 		target(t, origin, column);
+	/* HubSpot's API writes a record's fields under "properties"
+	 * (properties.email): so named, they mean what they mean alone. */
+	else if (t->kind == CRM_TO_UNKNOWN && !strncmp(column, "properties.", 11) && column[11])
+		crm_column_target(e, column + 11, t);
 }

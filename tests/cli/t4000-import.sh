@@ -186,6 +186,28 @@ test_expect_success 'Square'"'"'s customers import as they are' '
 	crm-contact timeline --db square.db 1 -f kind,text -H >out &&
 	grep -q "Likes oat milk" out
 '
+# HubSpot's API: a contact's fields under properties, HubSpot's id beside
+# properties.hs_object_id kept as custom.source_id (never this toolkit's
+# id), its archived flag no field here; a run again keyed on the
+# source_id adds nothing, a person without an email included.
+test_expect_success 'HubSpot'"'"'s API contacts: the fields under properties, the id HubSpot'"'"'s' '
+	cat >hs.jsonl <<-\EOF &&
+	{"id":"1","properties":{"createdate":"2019-10-30T03:30:17.883Z","email":"bh@hubspot.example","firstname":"Brian","hs_object_id":"1","lastmodifieddate":"2019-12-07T16:50:06.678Z","lastname":"Halligan","phone":"+1 617 555 0100","lifecyclestage":"customer"},"createdAt":"2019-10-30T03:30:17.883Z","updatedAt":"2019-12-07T16:50:06.678Z","archived":false}
+	{"id":"2","properties":{"createdate":"2020-01-02T10:00:00Z","email":null,"firstname":"Dharmesh","hs_object_id":"2","lastname":"Shah","phone":"+1 617 555 0101"},"createdAt":"2020-01-02T10:00:00Z","updatedAt":"2020-01-02T10:00:00Z","archived":false}
+	EOF
+	crm-contact add --db hs.db -q --first-name Zoe --last-name Here --email zoe@example.org >/dev/null &&
+	expect_exit 3 crm-import contacts --db hs.db hs.jsonl 2>err &&
+	grep -q "^crm-import: hs.jsonl:1: unknown column .archived." err &&
+	crm-import contacts --db hs.db --ignore-unknown hs.jsonl 2>err &&
+	grep -q "read 2, created 2, .* rejected 0" err &&
+	crm-contact list --db hs.db -f id,name,email,phone_e164,status,created_at,custom.source_id -H >out &&
+	printf "1\tZoe Here\tzoe@example.org\t\tlead\t%s\t\n" "$(crm-contact show --db hs.db 1 -f created_at -H)" >expect &&
+	printf "2\tBrian Halligan\tbh@hubspot.example\t+16175550100\tcustomer\t2019-10-30T03:30:17Z\t1\n" >>expect &&
+	printf "3\tDharmesh Shah\t\t+16175550101\tlead\t2020-01-02T10:00:00Z\t2\n" >>expect &&
+	test_cmp expect out &&
+	crm-import contacts --db hs.db --ignore-unknown --key email,custom.source_id hs.jsonl 2>err &&
+	grep -q "created 0, updated 0, unchanged 0, skipped 2, rejected 0; nothing changed" err
+'
 # Brevo's contacts, separated by semicolons: its mobile (SMS) the phone
 # when there is one, else the landline; another number kept beside, the
 # WhatsApp number that repeats the mobile dropped; EXT_ID the seller's

@@ -89,6 +89,21 @@ test_expect_success 'HubSpot: outcomes as stages, the company by domain, the per
 	EOF
 	test_cmp expect out
 '
+# HubSpot's API: a deal's fields under properties; its id, beside
+# properties.hs_object_id, is HubSpot's, so deal 5 here is left alone and
+# a run again (deals match on custom.source_id by default) adds nothing.
+test_expect_success 'HubSpot: deals as its API lists them, matched again on HubSpot'"'"'s id' '
+	printf "%s\n" "{\"id\":\"5\",\"properties\":{\"amount\":\"1500.00\",\"closedate\":\"2027-02-20T00:00:00Z\",\"createdate\":\"2026-10-01T09:00:00Z\",\"dealname\":\"API renewal\",\"dealstage\":\"qualified\",\"hs_object_id\":\"5\",\"hubspot_owner_id\":\"77\"},\"createdAt\":\"2026-10-01T09:00:00Z\",\"archived\":false}" >hs-deals.jsonl &&
+	crm-deal show 5 -f title -H >before &&
+	crm-import deals --ignore-unknown hs-deals.jsonl 2>err &&
+	grep -q "read 1, created 1, .* rejected 0" err &&
+	crm-deal show 5 -f title -H >after && test_cmp before after &&
+	crm-deal list --where custom.source_id=5 -f title,amount,stage,expected_close,created_at -H >out &&
+	printf "API renewal\t1500.00 EUR\tqualified\t2027-02-20\t2026-10-01T09:00:00Z\n" >expect &&
+	test_cmp expect out &&
+	crm-import deals --ignore-unknown hs-deals.jsonl 2>err &&
+	grep -q "created 0, updated 0, unchanged 0, skipped 1, rejected 0; nothing changed" err
+'
 test_expect_success 'HubSpot: a deal imported won on a past close date entered its outcome that day' '
 	crm-deal history 5 -f stage,entered -H >out &&
 	test "$(wc -l <out)" -eq 1 && grep -q "^won	2026-11-05" out

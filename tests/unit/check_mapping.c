@@ -136,6 +136,25 @@ START_TEST(test_hubspot_and_salesforce)
 }
 END_TEST
 
+/* HubSpot's API: a record's fields under "properties", read as their
+ * names alone; a name that means something whole keeps that meaning,
+ * and one that means nothing either way stays unknown. */
+START_TEST(test_properties_of_an_api)
+{
+	ck_assert_str_eq(targets("contact", "properties.email|properties.firstname|"
+	                         "properties.lastname|properties.createdate|"
+	                         "properties.lastmodifieddate|properties.lifecyclestage|"
+	                         "createdAt|updatedAt|archived"),
+	                 "email;first_name;last_name;created_at;ignore;status;created_at;ignore;?;");
+	ck_assert_str_eq(targets("deal", "properties.dealname|properties.amount|"
+	                         "properties.closedate|properties.dealstage"),
+	                 "title;amount;expected_close;stage;");
+	ck_assert_str_eq(targets("company", "properties.name|properties.domain|properties."),
+	                 "name;domain;?;");
+	ck_assert_str_eq(targets("contact", "properties.nonsense|props.email"), "?;?;");
+}
+END_TEST
+
 /* Exports in other languages: Outlook's German, a French and a Russian
  * (Bitrix24) list of people; German, French, Spanish, Polish and Russian
  * lists of companies, where a bare "name" can only be the company's. */
@@ -215,6 +234,7 @@ Suite *mapping_suite(void)
 	tcase_add_test(tc, test_country_code_columns);
 	tcase_add_test(tc, test_outlook);
 	tcase_add_test(tc, test_hubspot_and_salesforce);
+	tcase_add_test(tc, test_properties_of_an_api);
 	tcase_add_test(tc, test_other_systems_ids);
 	tcase_add_test(tc, test_question_implies_kind);
 	tcase_add_test(tc, test_other_languages);
