@@ -545,8 +545,10 @@ static int has_field_column(crm_import *imp, const char *const *names, size_t n,
 
 /* Fails naming the columns among names that mean no field: in a header,
  * a bare "Nom" (CRM_TO_PART) too, unless one name column beside it says
- * which part it is. */
-static int check_unknown(crm_import *imp, const char *const *names, size_t n)
+ * which part it is.  (The records of a format without a header name
+ * their own columns, each its own: a record's "nom" alone is rejected
+ * by itself, naming why.) */
+static int check_unknown(crm_import *imp, const char *const *names, size_t n, bool header)
 {
 	const struct column *c;
 	crm_buf b = CRM_BUF_INIT;
@@ -556,9 +558,10 @@ static int check_unknown(crm_import *imp, const char *const *names, size_t n)
 	for (size_t i = 0; i < n && !rc; i++)
 		if (!(rc = column_of(imp, names[i], &c)) && c->t.kind == CRM_TO_UNKNOWN)
 			crm_buf_printf(&b, "%s'%s'", bad++ ? ", " : "", names[i]);
-	told = !rc && n > 1 && has_field_column(imp, names, n, "first_name") !=
-	                       has_field_column(imp, names, n, "last_name");
-	for (size_t i = 0; i < n && !rc && n > 1 && !told; i++)
+	header = header && n > 1;
+	told = !rc && header && has_field_column(imp, names, n, "first_name") !=
+	                        has_field_column(imp, names, n, "last_name");
+	for (size_t i = 0; i < n && !rc && header && !told; i++)
 		if (!(rc = column_of(imp, names[i], &c)) && c->t.kind == CRM_TO_PART)
 			crm_buf_printf(&b, "%s'%s'", bad++ ? ", " : "", names[i]);
 	if (!rc && bad)
@@ -670,7 +673,7 @@ int crm_import_header(crm_import *imp, const char *const *names, size_t n)
 {
 	int rc = find_columns(imp, names, n);
 
-	return rc ? rc : check_unknown(imp, names, n);
+	return rc ? rc : check_unknown(imp, names, n, true);
 }
 
 /* Rejects the row: stores the field at fault and the reason. */
@@ -1535,7 +1538,7 @@ static int take_column(crm_import *imp, crm_record *r, const char *name, const c
 		return CRM_OK;
 	default:
 		/* Formats without a header show new columns row by row. */
-		return check_unknown(imp, &name, 1);
+		return check_unknown(imp, &name, 1, false);
 	}
 }
 
@@ -2848,9 +2851,11 @@ static int import_one(crm_import *imp, const struct crm_row *row, struct crm_imp
 	imp->n.read++;
 	rowstate_clear(&imp->rs, imp->e->nfields);
 	/* JSON names the columns in each row: without a header, the first
-	 * row's names say what a header's would. */
+	 * row's names say what a header's would, and its unknown columns
+	 * are named together, as a header's are. */
 	if (imp->n.read == 1 && !imp->columns_found && !row->error &&
-	    (rc = find_columns(imp, row->names, row->n)))
+	    ((rc = find_columns(imp, row->names, row->n)) ||
+	     (rc = check_unknown(imp, row->names, row->n, false))))
 		return rc;
 	if (row->error)
 		rc = reject(imp, res, NULL, "%s", row->error);

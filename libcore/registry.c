@@ -288,8 +288,11 @@ static const struct crm_synonym contact_synonyms[] = {
 	{ "personpersoncreated", "created_at" }, { "personcreated", "created_at" },
 	{ "personupdatetime", "@ignore" },
 	/* Intercom's people: when they signed up, and whether they
-	 * unsubscribed from its mail. */
+	 * unsubscribed from its mail; its API's location object, whose
+	 * country_code repeats the country. */
 	{ "signedup", "created_at" }, { "unsubscribedfromemails", "@withdrawn_email" },
+	{ "locationcity", "city" }, { "locationregion", "region" },
+	{ "locationcountry", "country" }, { "locationcountrycode", "@ignore" },
 	/* Klaviyo's profiles: consent as SUBSCRIBED, UNSUBSCRIBED or
 	 * NEVER_SUBSCRIBED. */
 	{ "emailmarketingconsent", "@consent_email" }, { "smsmarketingconsent", "@consent_sms" },

@@ -208,6 +208,20 @@ test_expect_success 'HubSpot'"'"'s API contacts: the fields under properties, th
 	crm-import contacts --db hs.db --ignore-unknown --key email,custom.source_id hs.jsonl 2>err &&
 	grep -q "created 0, updated 0, unchanged 0, skipped 2, rejected 0; nothing changed" err
 '
+# Intercom's API contacts: every unknown column of the first record named
+# at once, as a header's are; the location object's city, region and
+# country; created_at in seconds; the hex id kept; an unsubscription.
+test_expect_success 'Intercom'"'"'s API contacts: location, consent, unknown columns named together' '
+	printf "%s\n" "{\"type\":\"contact\",\"id\":\"5ba682d23d7cf92bef87bfd4\",\"role\":\"user\",\"email\":\"joe@example.com\",\"phone\":\"+353 1 234 5678\",\"name\":\"Joe Example\",\"unsubscribed_from_emails\":true,\"created_at\":1571672154,\"updated_at\":1571672158,\"location\":{\"type\":\"location\",\"country\":\"Ireland\",\"region\":\"Leinster\",\"city\":\"Dublin\",\"country_code\":\"IRL\"},\"custom_attributes\":{}}" >ic-api.jsonl &&
+	expect_exit 3 crm-import contacts --db ic-api.db ic-api.jsonl 2>err &&
+	grep -q "^crm-import: ic-api.jsonl:1: unknown columns .type., .role., .location.type. (map them" err &&
+	crm-import contacts --db ic-api.db -q --ignore-unknown ic-api.jsonl &&
+	crm-contact list --db ic-api.db -f name,phone_e164,city,region,country,created_at,custom.source_id -H >out &&
+	printf "Joe Example\t+35312345678\tDublin\tLeinster\tIE\t2019-10-21T15:35:54Z\t5ba682d23d7cf92bef87bfd4\n" >expect &&
+	test_cmp expect out &&
+	crm-contact consent show --db ic-api.db 1 -f channel,status -H >out &&
+	printf "email\twithdrawn\n" >expect && test_cmp expect out
+'
 # Brevo's contacts, separated by semicolons: its mobile (SMS) the phone
 # when there is one, else the landline; another number kept beside, the
 # WhatsApp number that repeats the mobile dropped; EXT_ID the seller's
