@@ -86,9 +86,10 @@ struct rowstate {
 	/* A person's consent the row gives, by channel: the status (NULL:
 	 * none yet), when (NULL: not said), the column that said it, and
 	 * when a column of its own says the status was set (Shopify's
-	 * consent_updated_at; CRM_TO_CONSENT_AT). */
+	 * consent_updated_at; CRM_TO_CONSENT_AT), or set if it is a grant
+	 * (Mailchimp's timestamp_opt; CRM_TO_GRANTED_AT). */
 	struct row_consent {
-		const char *channel, *status, *at, *column, *set_at;
+		const char *channel, *status, *at, *column, *set_at, *granted_at;
 	} consent[CONSENTS];
 	size_t nconsent;
 };
@@ -498,10 +499,8 @@ static int column_of(crm_import *imp, const char *name, const struct column **c)
 	imp->col_next = ++imp->ncols;
 	if ((m = target_of(imp, col->name, &col->t)))
 		col->date_format = m->date_format;
-	else if ((b = beside_of(imp, name)) && b->custom)
-		col->t = (struct crm_target){ CRM_TO_CUSTOM, b->custom };
-	else if (b)
-		col->t = (struct crm_target){ CRM_TO_IGNORE, col->name };
+	else if ((b = beside_of(imp, name)))
+		crm_target_named(&col->t, b->target ? b->target : "@ignore", col->name);
 	else if (imp->names_column && !strcmp(name, imp->names_column))
 		col->t = (struct crm_target){ CRM_TO_IGNORE, col->name };
 	if (!col->date_format && col->t.kind == CRM_TO_FIELD && (f = crm_entity_field_find(imp->e,
@@ -596,9 +595,9 @@ static int has_column_key(const char *const *names, size_t n, const char *key)
  * repeats it. */
 static const struct crm_beside every_beside[] = {
 	{ "datecreated", "datecreatedgmt", NULL },
-	{ "id", "admingraphqlapiid", CRM_SOURCE_ID },
-	{ "id", "datecreatedgmt", CRM_SOURCE_ID },
-	{ "id", "propertieshsobjectid", CRM_SOURCE_ID },
+	{ "id", "admingraphqlapiid", SOURCE_ID },
+	{ "id", "datecreatedgmt", SOURCE_ID },
+	{ "id", "propertieshsobjectid", SOURCE_ID },
 	{ "propertieshsobjectid", "id", NULL },
 	{ NULL, NULL, NULL }
 };
@@ -1363,9 +1362,11 @@ static int consent_value(crm_import *imp, const struct column *c, const char *v,
 		/* Klaviyo's and Shopify's: asked never, so neither given nor
 		 * refused; Shopify's: a double opt-in not confirmed yet, and
 		 * states that say nothing of the person's wish; Square's
-		 * Unknown. */
+		 * Unknown; Mailchimp's members whose address bounced (cleaned),
+		 * who get its receipts alone or were archived. */
 		{ "never_subscribed", NULL }, { "not_subscribed", NULL }, { "pending", NULL },
 		{ "redacted", NULL }, { "invalid", NULL }, { "unknown", NULL },
+		{ "cleaned", NULL }, { "transactional", NULL }, { "archived", NULL },
 	};
 	int withdrawal = c->t.kind == CRM_TO_WITHDRAWN, bad;
 
@@ -1421,7 +1422,8 @@ static int take_consent(crm_import *imp, const struct column *c, const char *v,
 
 /* Takes a column saying when a channel's consent was set as another
  * column states it (Shopify's email_marketing_consent.consent_updated_at
- * beside its state). */
+ * beside its state), or when it was given, if it was (Mailchimp's
+ * timestamp_opt beside a member's status). */
 static int take_consent_at(crm_import *imp, const struct column *c, const char *v,
                            struct crm_import_result *res)
 {
@@ -1436,7 +1438,11 @@ static int take_consent_at(crm_import *imp, const struct column *c, const char *
 		                                          : "'%s' is later than now", v);
 	if (bad)
 		return crm_error_nomem();
-	if ((k = row_consent(&imp->rs, c->t.name)))
+	if (!(k = row_consent(&imp->rs, c->t.name)))
+		return CRM_OK;
+	if (c->t.kind == CRM_TO_GRANTED_AT)
+		k->granted_at = at;
+	else
 		k->set_at = at;
 	return CRM_OK;
 }
@@ -1517,6 +1523,7 @@ static int take_column(crm_import *imp, crm_record *r, const char *name, const c
 	case CRM_TO_WITHDRAWN:
 		return take_consent(imp, c, v, res);
 	case CRM_TO_CONSENT_AT:
+	case CRM_TO_GRANTED_AT:
 		return take_consent_at(imp, c, v, res);
 	case CRM_TO_OBJECT:
 		return take_object(imp, c, v, res);
@@ -2306,14 +2313,16 @@ static int write_extras(crm_import *imp, int64_t id, int adding, int *changed)
 	for (size_t i = 0; i < imp->rs.nconsent && !rc; i++) {
 		const struct row_consent *k = &imp->rs.consent[i];
 		crm_buf source = CRM_BUF_INIT;
+		const char *at = k->at ? k->at : k->set_at;
 
 		if (!k->status)
 			continue; /* only when, of nothing the row says */
+		if (!at && !strcmp(k->status, "granted"))
+			at = k->granted_at;
 		if (crm_buf_printf(&source, "import of %s (%s)", imp->consent_file, k->column))
 			rc = crm_error_nomem();
 		else
-			rc = crm_contact_consent_import(imp->db, id, k->channel, k->status,
-			                                k->at ? k->at : k->set_at,
+			rc = crm_contact_consent_import(imp->db, id, k->channel, k->status, at,
 			                                crm_buf_str(&source), &c);
 		crm_buf_free(&source);
 		*changed |= c;

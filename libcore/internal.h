@@ -632,12 +632,13 @@ int crm_record_set_def(crm_record *r, const struct crm_fielddef *d, const char *
  * (crm_name_split); a part the name lacks is left unset. */
 int crm_record_set_name(crm_record *r, const char *full);
 
-/* A column (key, crm_column_key() form) that beside column beside is kept
- * as custom field custom: Outlook's Title (a salutation) beside Job
- * Title, HubSpot's Lead Status beside its Lifecycle Stage; or left out
- * (custom NULL): WooCommerce's local date_created beside its UTC one. */
+/* A column (key, crm_column_key() form) that beside column beside means
+ * what target says, as a synonym's does (crm_target_named): Outlook's
+ * Title (a salutation, "custom.salutation") beside Job Title, HubSpot's
+ * Lead Status beside its Lifecycle Stage; or is left out (target NULL):
+ * WooCommerce's local date_created beside its UTC one. */
 struct crm_beside {
-	const char *key, *beside, *custom;
+	const char *key, *beside, *target;
 };
 
 /* A value other systems write for one of a choice field's values:

@@ -30,7 +30,7 @@ char *crm_column_key(char *out, size_t size, const char *column)
 /* The meaning a table's field names: a field, "@word" for the column
  * itself (split, note ...), or a prefix before what it names (a line
  * item's part, a custom key, a channel of consent). */
-static void target(struct crm_target *t, const char *field, const char *column)
+void crm_target_named(struct crm_target *t, const char *field, const char *column)
 {
 	static const struct { const char *word; enum crm_target_kind kind; } whole[] = {
 		{ "@split", CRM_TO_SPLIT }, { "@part", CRM_TO_PART }, { "@note", CRM_TO_NOTE },
@@ -39,6 +39,7 @@ static void target(struct crm_target *t, const char *field, const char *column)
 	}, prefixed[] = {
 		{ "@line_", CRM_TO_LINE }, { "@more_", CRM_TO_MORE }, { "@consent_", CRM_TO_CONSENT },
 		{ "@withdrawn_", CRM_TO_WITHDRAWN }, { "@consentat_", CRM_TO_CONSENT_AT },
+		{ "@grantedat_", CRM_TO_GRANTED_AT },
 		{ "@named_", CRM_TO_NAMED },
 		{ "custom.", CRM_TO_CUSTOM },
 	};
@@ -117,6 +118,24 @@ static bool field_meant(const struct crm_entity *e, const char *name, const char
 	return true;
 }
 
+/* HubSpot's API writes a record's fields under "properties"
+ * (properties.email), Mailchimp's a member's under "merge_fields"
+ * (merge_fields.FNAME): so named, a column means what its name alone
+ * does. */
+static void in_fields(const struct crm_entity *e, const char *column, struct crm_target *t)
+{
+	static const char *const fields[] = { "properties.", "merge_fields." };
+
+	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+		size_t n = strlen(fields[i]);
+
+		if (!strncmp(column, fields[i], n) && column[n]) {
+			crm_column_target(e, column + n, t);
+			return;
+		}
+	}
+}
+
 void crm_column_target(const struct crm_entity *e, const char *column, struct crm_target *t)
 {
 	char key[128], fkey[128];
@@ -144,7 +163,7 @@ void crm_column_target(const struct crm_entity *e, const char *column, struct cr
 	 * Record ID).  A value under "id" that is no id of this toolkit's is
 	 * another system's too; the import tells it by the value (foreign_id). */
 	if (!strcmp(key, "id") && !spelt(column, "id")) {
-		target(t, SOURCE_ID, column);
+		crm_target_named(t, SOURCE_ID, column);
 		return;
 	}
 	for (size_t i = 0; i < e->nfields; i++) {
@@ -160,9 +179,9 @@ void crm_column_target(const struct crm_entity *e, const char *column, struct cr
 		if (f->flags & CRM_FIELD_ORIGIN)
 			origin = f->name;
 		else if ((f->flags & CRM_FIELD_RO) && strcmp(f->name, "id") && f->type != CRM_FT_TAGS)
-			target(t, "@ignore", column);
+			crm_target_named(t, "@ignore", column);
 		else {
-			target(t, f->name, column);
+			crm_target_named(t, f->name, column);
 			return;
 		}
 		break;
@@ -170,13 +189,11 @@ void crm_column_target(const struct crm_entity *e, const char *column, struct cr
 	/* A synonym ending in "*" is a question's start ("howlikely*"). */
 	for (const struct crm_synonym *s = e->synonyms; s && s->key; s++)
 		if (key_matches(fkey, sizeof fkey, s->key, key)) {
-			target(t, s->field, column);
+			crm_target_named(t, s->field, column);
 			return;
 		}
 	if (origin)
-		target(t, origin, column);
-	/* HubSpot's API writes a record's fields under "properties"
-	 * (properties.email): so named, they mean what they mean alone. */
-	else if (t->kind == CRM_TO_UNKNOWN && !strncmp(column, "properties.", 11) && column[11])
-		crm_column_target(e, column + 11, t);
+		crm_target_named(t, origin, column);
+	else if (t->kind == CRM_TO_UNKNOWN)
+		in_fields(e, column, t);
 }

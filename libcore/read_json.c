@@ -52,25 +52,29 @@ static bool scalar_text(crm_buf *b, json_t *v)
 	}
 }
 
-/* Appends array a's members as a comma-separated list (tags); false when
- * one is no scalar. */
-static bool scalar_list(crm_buf *b, json_t *a)
+/* Appends array a's members as a comma-separated list (tags): a scalar
+ * as its text, an object that names itself (Mailchimp's tags, each
+ * {"id": 9, "name": "vip"}) by its name; false when one is neither. */
+static bool list_text(crm_buf *b, json_t *a)
 {
 	size_t i;
-	json_t *e;
+	json_t *e, *name;
 
-	json_array_foreach(a, i, e)
+	json_array_foreach(a, i, e) {
+		if (json_is_object(e) && json_is_string(name = json_object_get(e, "name")))
+			e = name;
 		if ((i && crm_buf_putc(b, ',')) || !scalar_text(b, e))
 			return false;
+	}
 	return true;
 }
 
 /* Adds member v under the name in *name: a scalar as text, null as null,
- * an array of scalars as a comma-separated list (tags), an object as its
- * members named "name.member", as services' APIs nest them (Stripe's
- * billing_details.email) and as this toolkit's own output names a custom
- * field (custom.KEY); any other array, which no column can mean, as its
- * JSON text. */
+ * an array of scalars or of named objects as a list (list_text), an
+ * object as its members named "name.member", as services' APIs nest them
+ * (Stripe's billing_details.email) and as this toolkit's own output
+ * names a custom field (custom.KEY); any other array, which no column
+ * can mean, as its JSON text. */
 static int add_member(struct crm_reader *r, crm_buf *name, json_t *v)
 {
 	crm_buf b = CRM_BUF_INIT;
@@ -92,7 +96,7 @@ static int add_member(struct crm_reader *r, crm_buf *name, json_t *v)
 		name->len = len;
 		return rc;
 	}
-	if (json_is_array(v) && !scalar_list(&b, v)) {
+	if (json_is_array(v) && !list_text(&b, v)) {
 		crm_buf_clear(&b);
 		if (!(text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY)))
 			return crm_error_nomem();

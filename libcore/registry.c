@@ -293,6 +293,11 @@ static const struct crm_synonym contact_synonyms[] = {
 	{ "signedup", "created_at" }, { "unsubscribedfromemails", "@withdrawn_email" },
 	{ "locationcity", "city" }, { "locationregion", "region" },
 	{ "locationcountry", "country" }, { "locationcountrycode", "@ignore" },
+	/* Mailchimp's API's members: the time of their status (consent, by
+	 * contact_beside), the address's lines under merge_fields.ADDRESS
+	 * (its city, state, zip, country as Stripe's address.*). */
+	{ "timestampopt", "@grantedat_email" }, { "addressaddr1", "street" },
+	{ "addressaddr2", "custom.address_line2" },
 	/* Klaviyo's profiles: consent as SUBSCRIBED, UNSUBSCRIBED or
 	 * NEVER_SUBSCRIBED. */
 	{ "emailmarketingconsent", "@consent_email" }, { "smsmarketingconsent", "@consent_sms" },
@@ -439,12 +444,15 @@ static const struct crm_value_synonym contact_values[] = {
  * to someone is, its Lifecycle Stage whether they bought (the status);
  * a Shopify customer's state, beside verified_email, is of their
  * account (enabled, disabled), not of their address, and the id beside
- * it Shopify's (as import.c's every_beside tells by other columns). */
+ * it Shopify's (as import.c's every_beside tells by other columns); a
+ * Mailchimp API member's status, beside timestamp_opt, is their consent
+ * to its mail (subscribed, unsubscribed ...), not how far a sale went. */
 static const struct crm_beside contact_beside[] = {
-	{ "title", "jobtitle", "salutation" },
-	{ "leadstatus", "lifecyclestage", "lead_status" },
+	{ "title", "jobtitle", "custom.salutation" },
+	{ "leadstatus", "lifecyclestage", "custom.lead_status" },
 	{ "state", "verifiedemail", NULL },
-	{ "id", "verifiedemail", CRM_SOURCE_ID },
+	{ "id", "verifiedemail", SOURCE_ID },
+	{ "status", "timestampopt", "@consent_email" },
 	{ NULL, NULL, NULL }
 };
 

@@ -44,14 +44,15 @@
 
 /* When another system last changed a record (HubSpot's and Salesforce's
  * Last Modified Date, Zoho's Modified Time, Asana's Last Modified,
- * WooCommerce's date_modified, Pipedrive's Update time): its own
- * bookkeeping, as this toolkit's updated_at is. */
+ * WooCommerce's date_modified, Pipedrive's Update time, Mailchimp's
+ * LAST_CHANGED): its own bookkeeping, as this toolkit's updated_at is. */
 #define UPDATED_SYNONYMS \
 	{ "updatedat", "@ignore" }, { "lastmodified", "@ignore" }, \
 	{ "lastmodifieddate", "@ignore" }, { "lastmodifiedtime", "@ignore" }, \
 	{ "modifiedtime", "@ignore" }, { "modifiedon", "@ignore" }, \
 	{ "modifieddate", "@ignore" }, { "datemodified", "@ignore" }, \
-	{ "datemodifiedgmt", "@ignore" }, { "updatetime", "@ignore" }
+	{ "datemodifiedgmt", "@ignore" }, { "updatetime", "@ignore" }, \
+	{ "lastchanged", "@ignore" }
 
 /* Microsoft Dynamics 365 exports to spreadsheets with columns for its
  * own way back ("(Do Not Modify) Row Checksum"); the one of the record's

@@ -33,6 +33,9 @@ enum crm_target_kind {
 	                 * (Mailchimp's UNSUB_TIME), or yes */
 	CRM_TO_CONSENT_AT, /* the time the consent on channel name another column
 	                 * states was set (Shopify's consent_updated_at) */
+	CRM_TO_GRANTED_AT, /* the same, when that consent is a grant alone
+	                 * (Mailchimp's API's timestamp_opt, when the member
+	                 * opted in, beside a status that may be unsubscribed) */
 	CRM_TO_OBJECT,  /* the kind of a payment service's API object the row is
 	                 * (Stripe's object: charge): its amounts are counts of the
 	                 * currency's smallest unit */
@@ -50,6 +53,10 @@ struct crm_target {
 
 /* Stores in *t what column means for entity e. */
 void crm_column_target(const struct crm_entity *e, const char *column, struct crm_target *t);
+
+/* Stores in *t the target a synonym table names ("first_name",
+ * "custom.KEY", "@ignore", "@consent_email" ...) for column. */
+void crm_target_named(struct crm_target *t, const char *target, const char *column);
 
 /* Writes the comparison form of a column name into out (size bytes):
  * casefolded, accents and everything but letters and digits removed

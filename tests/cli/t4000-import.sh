@@ -222,6 +222,26 @@ test_expect_success 'Intercom'"'"'s API contacts: location, consent, unknown col
 	crm-contact consent show --db ic-api.db 1 -f channel,status -H >out &&
 	printf "email\twithdrawn\n" >expect && test_cmp expect out
 '
+# Mailchimp's API's members: fields under merge_fields, the status their
+# consent (not how far a sale went): subscribed given when they opted in,
+# unsubscribed withdrawn (when, the member does not say: the import's
+# time), cleaned saying nothing; tags as objects by their names.
+test_expect_success 'Mailchimp'"'"'s API members: merge fields, status as consent, tags by name' '
+	cat >mc-api.jsonl <<-\EOF &&
+	{"id":"852aaa95","email_address":"urist@jokes.example","full_name":"Urist McVankab","status":"subscribed","merge_fields":{"FNAME":"Urist","LNAME":"McVankab","ADDRESS":{"addr1":"1 Main St","addr2":"Apt 4","city":"Atlanta","state":"GA","zip":"30308","country":"US"},"PHONE":"+1 404 555 0100"},"timestamp_opt":"2015-09-16T19:24:29+00:00","last_changed":"2015-09-16T19:24:29+00:00","language":"en","source":"Hosted Signup Form","tags":[{"id":11,"name":"vip"},{"id":12,"name":"atlanta"}]}
+	{"id":"0b1c","email_address":"gone@jokes.example","full_name":"Ann Gone","status":"unsubscribed","merge_fields":{"FNAME":"Ann","LNAME":"Gone"},"timestamp_opt":"2016-01-01T00:00:00+00:00","last_changed":"2017-02-02T10:00:00+00:00","tags":[]}
+	{"id":"0b1d","email_address":"bounced@jokes.example","full_name":"Bo Unce","status":"cleaned","merge_fields":{"FNAME":"Bo","LNAME":"Unce"},"timestamp_opt":"2016-01-01T00:00:00+00:00","tags":[]}
+	EOF
+	crm-import contacts --db mc-api.db mc-api.jsonl 2>err &&
+	grep -q "read 3, created 3, .* rejected 0" err &&
+	crm-contact list --db mc-api.db -f name,phone_e164,street,custom.address_line2,city,region,postal_code,country,status,source,tags,custom.source_id -H >out &&
+	printf "Urist McVankab\t+14045550100\t1 Main St\tApt 4\tAtlanta\tGA\t30308\tUS\tlead\tHosted Signup Form\tatlanta,vip\t852aaa95\n" >expect &&
+	printf "Ann Gone\t\t\t\t\t\t\t\tlead\t\t\t0b1c\nBo Unce\t\t\t\t\t\t\t\tlead\t\t\t0b1d\n" >>expect &&
+	test_cmp expect out &&
+	for i in 1 2 3; do crm-contact consent show --db mc-api.db $i -f channel,status,at -H || return 1; done >out &&
+	printf "email\tgranted\t2015-09-16T19:24:29Z\nemail\twithdrawn\t%s\n" "$CRM_NOW" >expect &&
+	test_cmp expect out
+'
 # Brevo's contacts, separated by semicolons: its mobile (SMS) the phone
 # when there is one, else the landline; another number kept beside, the
 # WhatsApp number that repeats the mobile dropped; EXT_ID the seller's

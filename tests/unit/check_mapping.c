@@ -137,8 +137,9 @@ START_TEST(test_hubspot_and_salesforce)
 END_TEST
 
 /* HubSpot's API: a record's fields under "properties", read as their
- * names alone; a name that means something whole keeps that meaning,
- * and one that means nothing either way stays unknown. */
+ * names alone (and Mailchimp's under "merge_fields"); a name that means
+ * something whole keeps that meaning, and one that means nothing either
+ * way stays unknown. */
 START_TEST(test_properties_of_an_api)
 {
 	ck_assert_str_eq(targets("contact", "properties.email|properties.firstname|"
@@ -152,6 +153,13 @@ START_TEST(test_properties_of_an_api)
 	ck_assert_str_eq(targets("company", "properties.name|properties.domain|properties."),
 	                 "name;domain;?;");
 	ck_assert_str_eq(targets("contact", "properties.nonsense|props.email"), "?;?;");
+	/* Mailchimp's API: a member's fields under merge_fields. */
+	ck_assert_str_eq(targets("contact", "merge_fields.FNAME|merge_fields.LNAME|"
+	                         "merge_fields.PHONE|merge_fields.ADDRESS.addr1|"
+	                         "merge_fields.ADDRESS.addr2|merge_fields.ADDRESS.zip|"
+	                         "email_address|last_changed"),
+	                 "first_name;last_name;phone;street;custom:address_line2;postal_code;"
+	                 "email;ignore;");
 }
 END_TEST
 

@@ -229,6 +229,21 @@ START_TEST(test_json_nested_objects)
 }
 END_TEST
 
+/* An array of objects that name themselves (Mailchimp's tags, each
+ * {"id": 9, "name": "vip"}) is the list of their names, beside scalars
+ * too; one object without a string name keeps the array's JSON text. */
+START_TEST(test_json_list_of_named_objects)
+{
+	ck_assert_int_eq(READ("jsonl", "{\"tags\":[{\"id\":9,\"name\":\"vip\"},"
+	                               "{\"id\":10,\"name\":\"new\"}],\"e\":[]}\n"
+	                               "{\"tags\":[\"a\",{\"name\":\"b\"}]}\n"
+	                               "{\"tags\":[{\"name\":\"a\"},{\"id\":3}]}\n"
+	                               "{\"tags\":[{\"name\":7}]}\n"), 0);
+	ck_assert_str_eq(out, "1:tags=vip,new,e=|2:tags=a,b|3:tags=[{\"name\":\"a\"},{\"id\":3}]|"
+	                      "4:tags=[{\"name\":7}]|");
+}
+END_TEST
+
 /* An order's line items, an array of objects, are a row each, the
  * order's members repeated on every one as a shop's CSV export writes
  * them; an array that is empty, or holds anything but objects, is one row
@@ -428,6 +443,7 @@ Suite *reader_suite(void)
 	tcase_add_test(tc, test_tsv_escapes);
 	tcase_add_test(tc, test_jsonl_types_and_bad_lines);
 	tcase_add_test(tc, test_json_nested_objects);
+	tcase_add_test(tc, test_json_list_of_named_objects);
 	tcase_add_test(tc, test_json_rows_of_each_object);
 	tcase_add_test(tc, test_json_numbers_as_written);
 	tcase_add_test(tc, test_json_array);
