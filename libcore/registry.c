@@ -293,9 +293,10 @@ static const struct crm_synonym contact_synonyms[] = {
 	{ "signedup", "created_at" }, { "unsubscribedfromemails", "@withdrawn_email" },
 	{ "locationcity", "city" }, { "locationregion", "region" },
 	{ "locationcountry", "country" }, { "locationcountrycode", "@ignore" },
-	/* Mailchimp's API's members: the time of their status (consent, by
-	 * contact_beside), the address's lines under merge_fields.ADDRESS
-	 * (its city, state, zip, country as Stripe's address.*). */
+	/* Mailchimp's API's members: when they opted in, the time of the
+	 * consent their status gives (contact_beside) if a grant; the
+	 * address's lines under merge_fields.ADDRESS (its city, state, zip
+	 * and country read as Stripe's address.* do). */
 	{ "timestampopt", "@grantedat_email" }, { "addressaddr1", "street" },
 	{ "addressaddr2", "custom.address_line2" },
 	/* Klaviyo's profiles: consent as SUBSCRIBED, UNSUBSCRIBED or
