@@ -120,11 +120,11 @@ static bool field_meant(const struct crm_entity *e, const char *name, const char
 
 /* HubSpot's API writes a record's fields under "properties"
  * (properties.email), Mailchimp's a member's under "merge_fields"
- * (merge_fields.FNAME): so named, a column means what its name alone
- * does. */
+ * (merge_fields.FNAME), Klaviyo's a profile's under "attributes": so
+ * named, a column means what its name alone does. */
 static void in_fields(const struct crm_entity *e, const char *column, struct crm_target *t)
 {
-	static const char *const fields[] = { "properties.", "merge_fields." };
+	static const char *const fields[] = { "properties.", "merge_fields.", "attributes." };
 
 	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
 		size_t n = strlen(fields[i]);

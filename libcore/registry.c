@@ -299,6 +299,15 @@ static const struct crm_synonym contact_synonyms[] = {
 	 * and country read as Stripe's address.* do). */
 	{ "timestampopt", "@grantedat_email" }, { "addressaddr1", "street" },
 	{ "addressaddr2", "custom.address_line2" },
+	/* Klaviyo's API's profiles (their attributes: mapping.c): the rest of
+	 * the location object, and consent on email and SMS as an object of
+	 * a state (SUBSCRIBED ...) and when it was set. */
+	{ "locationaddress1", "street" }, { "locationaddress2", "custom.address_line2" },
+	{ "locationzip", "postal_code" },
+	{ "subscriptionsemailmarketingconsent", "@consent_email" },
+	{ "subscriptionsemailmarketingconsenttimestamp", "@consentat_email" },
+	{ "subscriptionssmsmarketingconsent", "@consent_sms" },
+	{ "subscriptionssmsmarketingconsenttimestamp", "@consentat_sms" },
 	/* Klaviyo's profiles: consent as SUBSCRIBED, UNSUBSCRIBED or
 	 * NEVER_SUBSCRIBED. */
 	{ "emailmarketingconsent", "@consent_email" }, { "smsmarketingconsent", "@consent_sms" },

@@ -242,6 +242,18 @@ test_expect_success 'Mailchimp'"'"'s API members: merge fields, status as consen
 	printf "email\tgranted\t2015-09-16T19:24:29Z\nemail\twithdrawn\t%s\n" "$CRM_NOW" >expect &&
 	test_cmp expect out
 '
+# Klaviyo's API's profiles: fields under attributes, the place under its
+# location, consent per channel as an object of a state and its time
+# (NEVER_SUBSCRIBED says nothing); Klaviyo's id kept.
+test_expect_success 'Klaviyo'"'"'s API profiles: attributes, location, consent' '
+	printf "%s\n" "{\"type\":\"profile\",\"id\":\"01GDDKASAP8TKDDA2GRZDSVP4H\",\"attributes\":{\"email\":\"sarah@kl.example\",\"phone_number\":\"+12125550100\",\"first_name\":\"Sarah\",\"last_name\":\"Mason\",\"organization\":\"Example Corporation\",\"title\":\"Regional Manager\",\"created\":\"2022-11-08T00:00:00+00:00\",\"updated\":\"2022-11-09T00:00:00+00:00\",\"location\":{\"address1\":\"89 E 42nd St\",\"address2\":\"1st floor\",\"city\":\"New York\",\"country\":\"United States\",\"region\":\"NY\",\"zip\":\"10017\"},\"subscriptions\":{\"email\":{\"marketing\":{\"consent\":\"SUBSCRIBED\",\"consent_timestamp\":\"2023-02-21T20:07:38+00:00\",\"method\":\"PREFERENCE_PAGE\"}},\"sms\":{\"marketing\":{\"consent\":\"NEVER_SUBSCRIBED\",\"consent_timestamp\":null}}}},\"links\":{\"self\":\"https://a.klaviyo.com/api/profiles/01GDDKASAP8TKDDA2GRZDSVP4H/\"}}" >kl-api.jsonl &&
+	crm-import contacts --db kl-api.db -q --ignore-unknown kl-api.jsonl &&
+	crm-contact list --db kl-api.db -f name,phone_e164,company,title,street,custom.address_line2,city,region,postal_code,country,created_at,custom.source_id -H >out &&
+	printf "Sarah Mason\t+12125550100\tExample Corporation\tRegional Manager\t89 E 42nd St\t1st floor\tNew York\tNY\t10017\tUS\t2022-11-08T00:00:00Z\t01GDDKASAP8TKDDA2GRZDSVP4H\n" >expect &&
+	test_cmp expect out &&
+	crm-contact consent show --db kl-api.db 1 -f channel,status,at -H >out &&
+	printf "email\tgranted\t2023-02-21T20:07:38Z\n" >expect && test_cmp expect out
+'
 # Brevo's contacts, separated by semicolons: its mobile (SMS) the phone
 # when there is one, else the landline; another number kept beside, the
 # WhatsApp number that repeats the mobile dropped; EXT_ID the seller's

@@ -137,7 +137,8 @@ START_TEST(test_hubspot_and_salesforce)
 END_TEST
 
 /* HubSpot's API: a record's fields under "properties", read as their
- * names alone (and Mailchimp's under "merge_fields"); a name that means
+ * names alone (and Mailchimp's under "merge_fields", Klaviyo's under
+ * "attributes"); a name that means
  * something whole keeps that meaning, and one that means nothing either
  * way stays unknown. */
 START_TEST(test_properties_of_an_api)
@@ -160,6 +161,11 @@ START_TEST(test_properties_of_an_api)
 	                         "email_address|last_changed"),
 	                 "first_name;last_name;phone;street;custom:address_line2;postal_code;"
 	                 "email;ignore;");
+	/* Klaviyo's API: a profile's under attributes. */
+	ck_assert_str_eq(targets("contact", "attributes.first_name|attributes.phone_number|"
+	                         "attributes.location.address1|attributes.location.zip|"
+	                         "attributes.location.city|attributes.created|attributes.image"),
+	                 "first_name;phone;street;postal_code;city;created_at;?;");
 }
 END_TEST
 
