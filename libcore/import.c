@@ -588,14 +588,15 @@ static int has_column_key(const char *const *names, size_t n, const char *key)
  * and in UTC (date_created_gmt), which alone is read.  Shops' APIs
  * number their records under "id", spelt as this toolkit spells its
  * own, and in whole numbers as its own are: beside a column that only
- * the shop writes (Shopify's admin_graphql_api_id, WooCommerce's
- * date_created_gmt) the id is the shop's, kept as custom source_id like
- * any other system's (crm_column_target), and never taken for a record
- * here.  So is HubSpot's API's, beside properties.hs_object_id, which
- * repeats it. */
+ * the shop writes (Shopify's admin_graphql_api_id and a customer's
+ * verified_email, WooCommerce's date_created_gmt) the id is the shop's,
+ * kept as custom source_id like any other system's (crm_column_target),
+ * and never taken for a record here.  So is HubSpot's API's, beside
+ * properties.hs_object_id, which repeats it. */
 static const struct crm_beside every_beside[] = {
 	{ "datecreated", "datecreatedgmt", NULL },
 	{ "id", "admingraphqlapiid", SOURCE_ID },
+	{ "id", "verifiedemail", SOURCE_ID },
 	{ "id", "datecreatedgmt", SOURCE_ID },
 	{ "id", "propertieshsobjectid", SOURCE_ID },
 	{ "propertieshsobjectid", "id", NULL },

@@ -453,15 +453,14 @@ static const struct crm_value_synonym contact_values[] = {
  * position under Job Title; HubSpot's Lead Status says how far a sale
  * to someone is, its Lifecycle Stage whether they bought (the status);
  * a Shopify customer's state, beside verified_email, is of their
- * account (enabled, disabled), not of their address, and the id beside
- * it Shopify's (as import.c's every_beside tells by other columns); a
- * Mailchimp API member's status, beside timestamp_opt, is their consent
- * to its mail (subscribed, unsubscribed ...), not how far a sale went. */
+ * account (enabled, disabled), not of their address (the id beside it
+ * is Shopify's: import.c's every_beside); a Mailchimp API member's
+ * status, beside timestamp_opt, is their consent to its mail
+ * (subscribed, unsubscribed ...), not how far a sale went. */
 static const struct crm_beside contact_beside[] = {
 	{ "title", "jobtitle", "custom.salutation" },
 	{ "leadstatus", "lifecyclestage", "custom.lead_status" },
 	{ "state", "verifiedemail", NULL },
-	{ "id", "verifiedemail", SOURCE_ID },
 	{ "status", "timestampopt", "@consent_email" },
 	{ NULL, NULL, NULL }
 };
