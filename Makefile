@@ -71,6 +71,7 @@ BIN = $(if $(filter build/out,$(O)),bin,$(O)/bin)
 # Programs find the phone-number module in ../lib/crm from their own folder.
 MODDIR = $(patsubst bin/../%,%,$(BIN)/../lib/crm)
 PHONE_MOD = $(MODDIR)/crm-phone.so
+FTS_EXT   = $(MODDIR)/crm-fts.so
 
 LIB_C    = $(wildcard libcore/*.c)
 LIB_OBJ  = $(LIB_C:%.c=$(O)/%.o)
@@ -82,7 +83,7 @@ UNIT_OBJ = $(UNIT_SRC:%.c=$(O)/%.o) $(O)/tests/unit/runner.o $(O)/tests/unit/fix
 FUZZ_NAMES = $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_SECONDS ?= 60
 
-all: $(PROG_BIN) $(PHONE_MOD)
+all: $(PROG_BIN) $(PHONE_MOD) $(FTS_EXT)
 
 $(O)/%.o: %.c
 	@mkdir -p $(@D)
@@ -94,6 +95,13 @@ $(O)/libcore/phone.o: CPPFLAGS += -DCRM_MODULE_DIR='"$(LIBDIR)"'
 $(PHONE_MOD): libcore/phone_module.cc libcore/phone_module.h
 	@mkdir -p $(@D)
 	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -fPIC -shared $(LDFLAGS) -o $@ $< -lphonenumber
+
+# The search tokenizer on its own, for the sqlite3 shell to .load; built
+# without the sanitizers, whose run-time the shell does not have.
+$(FTS_EXT): libcore/tokenizer.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -DCRM_FTS_EXTENSION -O2 -std=c11 -Wall -Wextra -Werror -fPIC -shared \
+		-o $@ $< $(shell pkg-config --libs libutf8proc)
 
 $(O)/libcore.a: $(LIB_OBJ)
 	@rm -f $@
@@ -212,7 +220,7 @@ install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7
 	install -m 755 $(PROG_BIN) $(DESTDIR)$(BINDIR)
 	install -d $(DESTDIR)$(LIBDIR)
-	install -m 644 $(PHONE_MOD) $(DESTDIR)$(LIBDIR)
+	install -m 644 $(PHONE_MOD) $(FTS_EXT) $(DESTDIR)$(LIBDIR)
 	install -m 644 man/man1/*.1 $(DESTDIR)$(MANDIR)/man1
 	install -m 644 man/man5/*.5 $(DESTDIR)$(MANDIR)/man5
 	install -m 644 man/man7/*.7 $(DESTDIR)$(MANDIR)/man7

@@ -1,8 +1,9 @@
 /* db_func.c - the SQL functions libcore registers on every connection:
  * match keys and folds, domains, money as text, conversion to the base
  * currency, the command's time, what the configuration says of stages and
- * tasks, and the audit JSON of new records.  With db.c and stmt.c, the
- * only file that speaks SQLite's API. */
+ * tasks, and the audit JSON of new records; and the search index's
+ * tokenizer (tokenizer.c).  With db.c, stmt.c and tokenizer.c, the only
+ * files that speak SQLite's API. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -307,5 +308,7 @@ int crm_db_register_functions(crm_db *db)
 	for (size_t i = 0; i < sizeof fns / sizeof fns[0] && rc == SQLITE_OK; i++)
 		rc = sqlite3_create_function(db->h, fns[i].name, fns[i].args,
 		                             SQLITE_UTF8 | fns[i].flags, db, fns[i].fn, NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = crm_tokenizer_register(db->h);
 	return rc == SQLITE_OK ? CRM_OK : crm_db_fail(db, rc, "cannot register functions");
 }

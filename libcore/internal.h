@@ -755,6 +755,15 @@ int crm_company_reindex(crm_db *db, const char *where, int64_t arg);
  * (its cross-script fold) on the connection. */
 int crm_db_register_functions(crm_db *db);
 
+/* Registers the search index's tokenizer, "crm" (tokenizer.c), on
+ * connection h; an SQLite result code. */
+int crm_tokenizer_register(struct sqlite3 *h);
+
+/* Whether code point cp is of a script written without spaces between
+ * words (Han, kana, Hangul, Thai, Lao, Khmer, Myanmar), whose characters
+ * the search index makes tokens one by one. */
+int crm_unspaced_p(unsigned cp);
+
 /* Appends to b the SQL expression reading field d from row alias t (and
  * the entity's join). */
 int crm_field_sql(crm_buf *b, const struct crm_fielddef *d);

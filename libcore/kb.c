@@ -505,16 +505,24 @@ static int word_char_p(utf8proc_int32_t c)
 
 /* Adds the word of n bytes at p to the query in b unless it is short, a
  * stop word or there already (seen holds the words added, each followed
- * by a space, after a first space). */
-static int add_term(crm_buf *b, crm_buf *seen, const char *p, size_t n, int *terms)
+ * by a space, after a first space).  A pair of characters of an unspaced
+ * script goes as written: the match key strips marks, which would make
+ * パ ハ, and the search index keeps them apart. */
+static int add_term(crm_buf *b, crm_buf *seen, const char *p, size_t n, int pair, int *terms)
 {
 	char *word = strndup(p, n), *key = NULL;
-	int rc = word ? crm_text_key(&key, word) : crm_error_nomem();
 	crm_buf framed = CRM_BUF_INIT;
+	int rc = CRM_OK;
 
+	if (!word)
+		return crm_error_nomem();
+	if (pair)
+		key = word, word = NULL;
+	else
+		rc = crm_text_key(&key, word);
 	free(word);
 	if (rc || utf8proc_decompose((const utf8proc_uint8_t *)key, (utf8proc_ssize_t)strlen(key),
-	                             NULL, 0, 0) < 3 ||
+	                             NULL, 0, 0) < (pair ? 2 : 3) ||
 	    stop_word_p(key) || strspn(key, "'") == strlen(key)) {
 		free(key);
 		return rc;
@@ -529,6 +537,41 @@ static int add_term(crm_buf *b, crm_buf *seen, const char *p, size_t n, int *ter
 	crm_buf_free(&framed);
 	free(key);
 	return CRM_OK;
+}
+
+/* Adds the terms of a word of n bytes at p: the word, or where it is
+ * written in a script without spaces (a Japanese sentence is one "word"),
+ * every pair of neighbouring characters of that script, and the words of
+ * other scripts between them ("iPhone" in "iPhoneの画面").  Pairs, because
+ * the tokenizer (tokenizer.c) makes each such character a token, and one
+ * character alone would match nearly every article. */
+static int add_word(crm_buf *b, crm_buf *seen, const char *p, size_t n, int *terms)
+{
+	const utf8proc_uint8_t *s = (const utf8proc_uint8_t *)p;
+	utf8proc_ssize_t i = 0, start = 0, prev = -1;
+	int rc = CRM_OK;
+
+	while (!rc && *terms < SUGGEST_MAX_TERMS && i < (utf8proc_ssize_t)n) {
+		utf8proc_int32_t c;
+		utf8proc_ssize_t len = utf8proc_iterate(s + i, (utf8proc_ssize_t)n - i, &c);
+
+		if (len <= 0)
+			len = 1, c = -1;
+		if (c >= 0 && crm_unspaced_p((unsigned)c)) {
+			if (start < i)
+				rc = add_term(b, seen, p + start, (size_t)(i - start), 0, terms);
+			if (!rc && prev >= 0)
+				rc = add_term(b, seen, p + prev, (size_t)(i + len - prev), 1, terms);
+			prev = i;
+			start = i + len;
+		} else {
+			prev = -1;
+		}
+		i += len;
+	}
+	if (!rc && start < (utf8proc_ssize_t)n && *terms < SUGGEST_MAX_TERMS)
+		rc = add_term(b, seen, p + start, n - (size_t)start, 0, terms);
+	return rc;
 }
 
 int crm_kb_suggest_query(char **out, const char *text)
@@ -551,7 +594,7 @@ int crm_kb_suggest_query(char **out, const char *text)
 		if (in && start < 0)
 			start = i;
 		else if (!in && start >= 0) {
-			rc = add_term(&b, &seen, text + start, (size_t)(i - start), &terms);
+			rc = add_word(&b, &seen, text + start, (size_t)(i - start), &terms);
 			start = -1;
 		}
 		i += n > 0 ? n : 1;

@@ -733,6 +733,33 @@ static const char step16[] =
 	"UPDATE companies SET domain = crm_domain(domain) WHERE id IN (" RESPELT ");";
 #undef RESPELT
 
+/* The search indexes tokenize with "crm" (tokenizer.c), which makes each
+ * character of Chinese, Japanese, Korean, Thai and the like a token, so
+ * that a word is found inside a name or text written without spaces.  An
+ * index is made anew from the text it holds, kept in a table meanwhile
+ * (ALTER TABLE ... RENAME would open the temporary database, after which
+ * an import in the same connection could not move it into memory); FTS5's
+ * settings go with it (step15). */
+#define RETOKENIZE(t, cols) \
+	"CREATE TABLE " t "_keep AS SELECT rowid AS id, " cols " FROM " t ";" \
+	"DROP TABLE " t ";" \
+	"CREATE VIRTUAL TABLE " t " USING fts5(" cols ", tokenize = 'crm remove_diacritics 2');" \
+	"INSERT INTO " t "(rowid, " cols ") SELECT id, " cols " FROM " t "_keep;" \
+	"DROP TABLE " t "_keep;" \
+	"INSERT INTO " t "(" t ", rank) VALUES ('automerge', 16);" \
+	"INSERT INTO " t "(" t ", rank) VALUES ('crisismerge', 64);"
+static const char step17[] =
+	RETOKENIZE("contacts_fts", "name, email, phone, company, notes")
+	RETOKENIZE("companies_fts", "name, domain, industry, city, website")
+	RETOKENIZE("deals_fts", "title, contact, company, notes")
+	RETOKENIZE("tasks_fts", "title, contact, deal, notes")
+	RETOKENIZE("tickets_fts", "subject, requester, messages, notes")
+	RETOKENIZE("articles_fts", "title, body")
+	RETOKENIZE("responses_fts", "comment, person")
+	RETOKENIZE("purchases_fts", "order_ref, person, items")
+	RETOKENIZE("campaigns_fts", "name, subject");
+#undef RETOKENIZE
+
 const char *const crm_schema_steps[CRM_SCHEMA_VERSION] = {
 	step1,
 	step2,
@@ -750,4 +777,5 @@ const char *const crm_schema_steps[CRM_SCHEMA_VERSION] = {
 	step14,
 	step15,
 	step16,
+	step17,
 };

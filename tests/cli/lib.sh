@@ -85,6 +85,15 @@ run_examples() {
 	done
 }
 
+# fts_sqlite3 ARGS...: the sqlite3 shell with the search tables' tokenizer
+# (crm-fts.so) loaded, as a user reads them.  Found beside the programs
+# of the outermost test: an inner one may run from a folder of stand-ins.
+: "${CRM_FTS_EXT:=$CRM_BIN/../lib/crm/crm-fts}"
+export CRM_FTS_EXT
+fts_sqlite3() {
+	sqlite3 -cmd ".load $CRM_FTS_EXT" "$@"
+}
+
 # db_rows DB: every table's rows and the search entries, leaving out the log of what
 # was done (audit, batches, id counters), the index's own storage and the
 # random key each file is made with (secrets).
@@ -95,7 +104,7 @@ db_rows() {
 		echo "== $t" && sqlite3 "$1" "SELECT * FROM \"$t\" ORDER BY 1" || return 1
 	done
 	for t in $(sqlite3 "$1" "SELECT name FROM sqlite_master WHERE sql LIKE 'CREATE VIRTUAL TABLE%' ORDER BY name"); do
-		echo "== $t" && sqlite3 "$1" "SELECT rowid, * FROM \"$t\" ORDER BY rowid" || return 1
+		echo "== $t" && fts_sqlite3 "$1" "SELECT rowid, * FROM \"$t\" ORDER BY rowid" || return 1
 	done
 }
 

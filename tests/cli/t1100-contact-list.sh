@@ -168,4 +168,23 @@ test_expect_success 'stored names stay as typed' '
 	crm-contact show 6 -f first_name,last_name -H >out &&
 	printf "Oʻtkir\tGʻulomov\n" >expect && test_cmp expect out
 '
+# Chinese, Japanese, Korean and Thai are written without spaces between
+# words: a search finds its characters anywhere in a name, in order and
+# side by side, as it finds a prefix of a spaced word.
+test_expect_success '--search finds words inside names written without spaces' '
+	crm-company add --name "株式会社トヨタ自動車" >/dev/null &&
+	crm-company add --name "บริษัท ไทยเบฟเวอเรจ จำกัด" >/dev/null &&
+	crm-contact add --first-name "山田太郎" --email taro@example.jp >/dev/null &&
+	crm-contact add --first-name "민수" --last-name "김" --company "株式会社トヨタ自動車" >/dev/null &&
+	crm-contact add --first-name "สมชายใจดี" >/dev/null &&
+	crm-contact list --search 太郎 -f first_name -H >out && echo 山田太郎 >expect && test_cmp expect out &&
+	crm-contact list --search 山田 -f first_name -H >out && test_cmp expect out &&
+	crm-contact list --search トヨタ -f first_name -H >out && echo 민수 >expect && test_cmp expect out &&
+	crm-contact list --search "김 민수" -f first_name -H >out && test_cmp expect out &&
+	crm-contact list --search ใจดี -f first_name -H >out && echo สมชายใจดี >expect && test_cmp expect out &&
+	crm-company list --search 自動車 -f name -H >out && echo 株式会社トヨタ自動車 >expect && test_cmp expect out &&
+	crm-company list --search เบฟ -f name -H >out && echo "บริษัท ไทยเบฟเวอเรจ จำกัด" >expect && test_cmp expect out &&
+	expect_exit 1 crm-contact list --search 郎太 -H &&
+	expect_exit 1 crm-contact list --search "太郎 lovelace" -H
+'
 test_done

@@ -178,9 +178,9 @@ test_expect_success 'search entries written in chunks or at the end: every recor
 			crm-contact list --db chunk.bulk.db -s "chunk$i@" -f first_name -H || return 1
 		done >out &&
 		printf "Chunk%s\n" 1 2048 2049 4096 4097 5000 >expect && test_cmp expect out &&
-		test "$(sqlite3 chunk.bulk.db "SELECT count(*) FROM contacts_fts")" = \
+		test "$(fts_sqlite3 chunk.bulk.db "SELECT count(*) FROM contacts_fts")" = \
 		     "$(sqlite3 chunk.bulk.db "SELECT count(*) FROM contacts")" &&
-		sqlite3 chunk.bulk.db "INSERT INTO contacts_fts(contacts_fts, rank) VALUES (\"integrity-check\", 1)" &&
+		fts_sqlite3 chunk.bulk.db "INSERT INTO contacts_fts(contacts_fts, rank) VALUES (\"integrity-check\", 1)" &&
 		crm-purchase list --db chunk.bulk.db -s LATE -f order_ref,total -H >out &&
 		printf "#1\t3.00 EUR\n" >expect && test_cmp expect out &&
 		crm-purchase list --db chunk.bulk.db -s SKU2100 -f order_ref -H >out &&

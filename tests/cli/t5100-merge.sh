@@ -12,7 +12,7 @@ snapshot() {
 		sqlite3 "$CRM_DB" "SELECT * FROM $t ORDER BY 1, 2"
 	done
 	echo "== search"
-	sqlite3 "$CRM_DB" "SELECT rowid, * FROM contacts_fts ORDER BY rowid"
+	fts_sqlite3 "$CRM_DB" "SELECT rowid, * FROM contacts_fts ORDER BY rowid"
 	# The history that was there before: a merge moves it and an unmerge
 	# moves it back; the entries they write themselves stay.
 	echo "== audit (whose is each entry)"

@@ -345,7 +345,7 @@ test_expect_success 'tag, note, timeline, rm and restore' '
 test_expect_success 'rm --purge takes the revisions and the search entry with it' '
 	crm-kb rm -q --purge 7 &&
 	test "$(sqlite3 "$CRM_DB" "select count(*) from article_revisions where article_id = 7")" = 0 &&
-	test "$(sqlite3 "$CRM_DB" "select count(*) from articles_fts where rowid = 7")" = 0
+	test "$(fts_sqlite3 "$CRM_DB" "select count(*) from articles_fts where rowid = 7")" = 0
 '
 test_expect_success 'crm help lists the knowledge base; crm kb runs crm-kb' '
 	crm help >out && grep -q "^  kb " out &&
@@ -362,5 +362,38 @@ test_expect_success 'a bad locales key in the configuration is refused naming th
 test_expect_success 'without a configuration the locale is en' '
 	XDG_CONFIG_HOME=$SCRATCH/none crm-kb add --db plain.db --title x </dev/null >/dev/null &&
 	XDG_CONFIG_HOME=$SCRATCH/none crm-kb show --db plain.db 1 -f locale -H >out && echo en >expect && test_cmp expect out
+'
+# Japanese and Chinese are written without spaces: a word is searched
+# for, and suggested from, inside the sentence that holds it, and the
+# snippet marks what was found, sixteen characters (tokens) of it.
+test_expect_success 'search and suggest find words inside text written without spaces' '
+	printf "locales: [ja, zh]\n" >ja.yaml &&
+	CRM_CONFIG=ja.yaml crm-kb add -q --db ja.db --title "パスワードをリセットする方法" --status published \
+		--body "登録したメールアドレスにリセット用のリンクが届きます。" >/dev/null &&
+	CRM_CONFIG=ja.yaml crm-kb add -q --db ja.db --title "退款政策" --locale zh --status published \
+		--body "退款将在十四天内退回原信用卡。" >/dev/null &&
+	CRM_CONFIG=ja.yaml crm-kb search --db ja.db -f id,snippet -H メールアドレス >out &&
+	printf "1\t登録した**メールアドレス**にリセット…\n" >expect && test_cmp expect out &&
+	CRM_CONFIG=ja.yaml crm-kb search --db ja.db -f id -H 信用卡 >out && echo 2 >expect && test_cmp expect out &&
+	CRM_CONFIG=ja.yaml expect_exit 1 crm-kb search --db ja.db -H 卡信 &&
+	CRM_CONFIG=ja.yaml crm-kb suggest --db ja.db --text "パスワードを忘れました" -f id -H >out &&
+	echo 1 >expect && test_cmp expect out &&
+	CRM_CONFIG=ja.yaml crm-kb suggest --db ja.db --locale zh --text "我想要退款" -f id -H >out &&
+	echo 2 >expect && test_cmp expect out
+'
+# A word is whole across its marks (Devanagari's vowel signs, Arabic's
+# harakat), which search and suggest leave out as the match key does.
+test_expect_success 'search and suggest find words written with or without their marks' '
+	printf "locales: [hi, ar]\n" >hi.yaml &&
+	CRM_CONFIG=hi.yaml crm-kb add -q --db hi.db --title "पासवर्ड कैसे बदलें" --status published \
+		--body "सेटिंग्स में जाकर पासवर्ड बदलें।" >/dev/null &&
+	CRM_CONFIG=hi.yaml crm-kb add -q --db hi.db --title "استرداد الأموال" --locale ar --status published \
+		--body "يتم رَدُّ المَبْلَغ خلال أربعة عشر يوماً." >/dev/null &&
+	CRM_CONFIG=hi.yaml crm-kb suggest --db hi.db --text "मेरा पासवर्ड काम नहीं कर रहा" -f id -H >out &&
+	echo 1 >expect && test_cmp expect out &&
+	CRM_CONFIG=hi.yaml crm-kb search --db hi.db -f id,snippet -H पासव >out &&
+	printf "1\tसेटिंग्स में जाकर **पासवर्ड** बदलें।\n" >expect && test_cmp expect out &&
+	CRM_CONFIG=hi.yaml crm-kb search --db hi.db --locale ar -f id,snippet -H المبلغ >out &&
+	printf "2\tيتم رَدُّ **المَبْلَغ** خلال أربعة عشر يوماً.\n" >expect && test_cmp expect out
 '
 test_done

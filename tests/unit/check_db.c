@@ -296,6 +296,68 @@ static int builds_ephemeral(crm_db *db, const char *sql)
 	return found;
 }
 
+/* The text of the first column of sql's first row, run on db. */
+static char *first_text(crm_db *db, const char *sql)
+{
+	crm_stmt *st;
+	char *s = NULL;
+
+	ck_assert_int_eq(crm_db_prepare(db, &st, sql), CRM_OK);
+	if (crm_stmt_step(st) == CRM_ROW)
+		s = strdup(crm_stmt_text(st, 0));
+	crm_stmt_finalize(st);
+	return s;
+}
+
+#define ck_highlight(db, match, want) do { \
+	char *got_ = first_text(db, "SELECT highlight(t, 0, '[', ']') FROM t WHERE t MATCH '" \
+	                        match "' ORDER BY rowid"); \
+	ck_assert_ptr_nonnull(got_); \
+	ck_assert_str_eq(got_, want); \
+	free(got_); \
+} while (0)
+
+/* The tokenizer "crm" makes each character of Chinese, Japanese, Korean
+ * and Thai a token, so a word is found inside text written without
+ * spaces, with the offsets of what it found (highlight, snippets); keeps
+ * a word whole across its marks, which it leaves out; and folds the rest
+ * as unicode61 does. */
+START_TEST(test_tokenizer_finds_words_inside_unspaced_text)
+{
+	crm_db *db;
+
+	ck_assert_int_eq(crm_db_open(&db, path, 0, NULL), CRM_OK);
+	ck_assert_int_eq(crm_db_exec(db, "CREATE VIRTUAL TABLE t USING fts5(a,"
+	                             " tokenize = 'crm remove_diacritics 2');"
+	                             "INSERT INTO t(rowid, a) VALUES (1, '株式会社トヨタ自動車'),"
+	                             " (2, 'iPhone用ケース'), (3, 'Café東京 Müller'),"
+	                             " (4, '김민수'), (5, 'สมชายใจดี'), (6, '山田 太郎'),"
+	                             " (7, 'مُحَمَّد علي'), (8, 'प्रिया शर्मा')"), CRM_OK);
+	ck_highlight(db, "\"トヨタ\"", "株式会社[トヨタ]自動車");
+	ck_highlight(db, "\"自動\"*", "株式会社トヨタ[自動]車");
+	ck_highlight(db, "iphone", "[iPhone]用ケース");
+	ck_highlight(db, "\"ケース\"", "iPhone用[ケース]");
+	ck_highlight(db, "cafe", "[Café]東京 Müller");
+	ck_highlight(db, "\"東京\"", "Café[東京] Müller");
+	ck_highlight(db, "muller", "Café東京 [Müller]");
+	ck_highlight(db, "\"민수\"", "김[민수]");
+	ck_highlight(db, "\"ใจ\"", "สมชาย[ใจ]ดี");
+	/* The characters must be neighbours and in order. */
+	ck_assert_ptr_null(first_text(db, "SELECT rowid FROM t WHERE t MATCH '\"ヨト\"'"));
+	ck_assert_ptr_null(first_text(db, "SELECT rowid FROM t WHERE t MATCH '\"トタ\"'"));
+	ck_highlight(db, "\"太郎\"", "山田 [太郎]");
+	/* Marks are part of a word, and left out of its token. */
+	ck_highlight(db, "\"محمد\"", "[مُحَمَّد] علي");
+	ck_highlight(db, "\"مُحَمَّد\"", "[مُحَمَّد] علي");
+	ck_highlight(db, "\"शर्मा\"", "प्रिया [शर्मा]");
+	ck_highlight(db, "\"प्रि\"*", "[प्रिया] शर्मा");
+	ck_assert_ptr_null(first_text(db, "SELECT rowid FROM t WHERE t MATCH '\"शर्मा प्रिया\"'"));
+	ck_assert_int_eq(crm_db_exec(db, "INSERT INTO t(t, rank) VALUES ('integrity-check', 1)"),
+	                 CRM_OK);
+	crm_db_close(db);
+}
+END_TEST
+
 /* The connection that migrates to version 14 writes with the new CHECKs
  * at once: the schema cookie moved on, so it read the schema again. */
 START_TEST(test_migration_to_14_is_read_at_once)
@@ -343,6 +405,7 @@ Suite *db_suite(void)
 	tcase_add_test(tc, test_busy_timeout_from_environment);
 	tcase_add_test(tc, test_check_lists_become_comparisons);
 	tcase_add_test(tc, test_migration_to_14_is_read_at_once);
+	tcase_add_test(tc, test_tokenizer_finds_words_inside_unspaced_text);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -118,6 +118,20 @@ START_TEST(suggest_significant_words)
 }
 END_TEST
 
+/* Text in a script without spaces is one run of letters: its terms are
+ * the pairs of neighbouring characters, beside the words of other scripts
+ * in it; a character alone is no term. */
+START_TEST(suggest_unspaced_scripts)
+{
+	ck_query("パスワードを忘れました",
+	         "\"パス\" OR \"スワ\" OR \"ワー\" OR \"ード\" OR \"ドを\" OR \"を忘\" OR"
+	         " \"忘れ\" OR \"れま\" OR \"まし\" OR \"した\"");
+	ck_query("iPhoneの画面", "\"iphone\" OR \"の画\" OR \"画面\"");
+	ck_query("猫 invoice 猫", "\"invoice\"");
+	ck_query("결제 오류", "\"결제\" OR \"오류\"");
+}
+END_TEST
+
 START_TEST(suggest_nothing_significant)
 {
 	ck_query("", NULL);
@@ -247,6 +261,7 @@ Suite *kb_suite(void)
 	t = tcase_create("suggest");
 	tcase_add_test(t, suggest_significant_words);
 	tcase_add_test(t, suggest_nothing_significant);
+	tcase_add_test(t, suggest_unspaced_scripts);
 	tcase_add_test(t, suggest_quotes_safely);
 	tcase_add_test(t, suggest_at_most_32_terms);
 	tcase_add_test(t, suggest_invalid_utf8);

@@ -1,0 +1,259 @@
+/* tokenizer.c - the search index's tokenizer, "crm": FTS5's unicode61
+ * (case and accents folded), except that combining marks are part of a
+ * word and left out of its token, and every character of a script written
+ * without spaces between words is a token of its own.
+ *
+ * unicode61 ends a token only at a space or punctuation, so a Japanese or
+ * Chinese name, a Thai company or a sentence of a Japanese article is one
+ * token, and a search finds it only by its first characters: 太郎 did not
+ * find 山田太郎, nor トヨタ 株式会社トヨタ自動車.  Here such characters
+ * (Han, kana, Hangul, Thai, Lao, Khmer, Myanmar) are tokens one by one;
+ * a word searched for is tokenized alike, and FTS5 makes a word of several
+ * tokens a phrase, so 太郎 is 太 followed by 郎: found anywhere in a name,
+ * in order, as a substring is.  Single characters rather than pairs
+ * (bigrams) because a name of two characters searched by one of them, or
+ * a one-character family name (金, 李), must be found too.
+ *
+ * Written here because neither of SQLite's other tokenizers will do: the
+ * trigram tokenizer finds nothing shorter than three characters (most
+ * Japanese family names are two), and ICU's is not in Debian's SQLite.
+ *
+ * The file is self-contained: built into libcore, and on its own (with
+ * CRM_FTS_EXTENSION) as crm-fts.so, which the sqlite3 shell loads (.load)
+ * to read or check the search tables. */
+#include <string.h>
+#include <utf8proc.h>
+
+#ifdef CRM_FTS_EXTENSION
+#include <sqlite3ext.h>
+SQLITE_EXTENSION_INIT1
+int crm_tokenizer_register(sqlite3 *h);
+int crm_unspaced_p(unsigned cp);
+#else
+#include <sqlite3.h>
+#include "internal.h"
+#endif
+
+struct crm_tokenizer {
+	fts5_tokenizer base;     /* unicode61's methods */
+	Fts5Tokenizer *inner;    /* an instance of it, with this one's arguments */
+};
+
+/* What one call of xTokenize hands to the callback of unicode61. */
+struct run {
+	void *ctx;
+	int (*token)(void *ctx, int flags, const char *tok, int n, int start, int end);
+	const char *text;
+};
+
+/* Scripts written without spaces between words, as code point ranges. */
+static const struct {
+	unsigned lo, hi;
+} unspaced[] = {
+	{ 0x0E00, 0x0EFF },   /* Thai, Lao */
+	{ 0x1000, 0x109F },   /* Myanmar */
+	{ 0x1100, 0x11FF },   /* Hangul Jamo */
+	{ 0x1780, 0x17FF },   /* Khmer */
+	{ 0x2E80, 0x2FDF },   /* CJK radicals, Kangxi radicals */
+	{ 0x3005, 0x3007 },   /* 々 〆 〇 */
+	{ 0x3021, 0x3029 },   /* Hangzhou numerals */
+	{ 0x3031, 0x3035 },   /* kana repeat marks */
+	{ 0x303B, 0x303C },   /* 〻 〼 */
+	{ 0x3040, 0x318F },   /* Hiragana, Katakana, Bopomofo, Hangul Jamo */
+	{ 0x31A0, 0x31FF },   /* Bopomofo and Katakana extensions */
+	{ 0x3400, 0x4DBF },   /* CJK extension A */
+	{ 0x4E00, 0x9FFF },   /* CJK unified ideographs */
+	{ 0xA960, 0xA97F },   /* Hangul Jamo extended A */
+	{ 0xAC00, 0xD7FF },   /* Hangul syllables, Jamo extended B */
+	{ 0xF900, 0xFAFF },   /* CJK compatibility ideographs */
+	{ 0xFF66, 0xFFDC },   /* half-width Katakana and Hangul */
+	{ 0x20000, 0x3FFFF }, /* CJK extensions B onwards */
+};
+
+int crm_unspaced_p(unsigned cp)
+{
+	for (size_t i = 0; i < sizeof unspaced / sizeof unspaced[0] && cp >= unspaced[i].lo; i++)
+		if (cp <= unspaced[i].hi)
+			return 1;
+	return 0;
+}
+
+/* The code point at s (at most n bytes) and its length in *len; a byte
+ * that starts no sequence stands for itself. */
+static unsigned decode(const unsigned char *s, int n, int *len)
+{
+	int need = s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC0 ? 2 : 1;
+	unsigned cp = need == 1 ? s[0] : s[0] & (0x7F >> need);
+
+	if (need > n)
+		need = 1;
+	for (int i = 1; i < need; i++)
+		cp = cp << 6 | (s[i] & 0x3F);
+	*len = need;
+	return need == 1 ? s[0] : cp;
+}
+
+/* Where the len bytes at c first occur in [from, to), or NULL. */
+static const char *find(const char *from, const char *to, const char *c, int len)
+{
+	for (const char *p = from; p + len <= to; p++)
+		if (!memcmp(p, c, (size_t)len))
+			return p;
+	return NULL;
+}
+
+/* Hands the caller's callback the part [tok, tok + n) of a token, found
+ * at [from, to) of the text; the flags go with the first part alone. */
+static int emit(const struct run *r, int *flags, const char *tok, long n, const char *from,
+                const char *to)
+{
+	int f = *flags;
+
+	*flags = 0;
+	return r->token(r->ctx, f, tok, (int)n, (int)(from - r->text), (int)(to - r->text));
+}
+
+/* Hands on token tok (n bytes, folded), which unicode61 found at [start,
+ * end) of the text, split at every character of an unspaced script.
+ * Folding leaves those characters as they are, so each is found in the
+ * original text for its offsets, and the letters between them (the fold
+ * of "iPhone" in "iPhone用") span what lies between. */
+static int split(const struct run *r, int flags, const char *tok, int n, int start, int end)
+{
+	const char *at = r->text + start, *stop = r->text + end, *word = NULL, *word_at = at;
+	int rc = 0;
+
+	for (int i = 0, len; i < n && !rc; i += len) {
+		unsigned cp = decode((const unsigned char *)tok + i, n - i, &len);
+		const char *o;
+
+		if (!crm_unspaced_p(cp)) {
+			if (!word)
+				word = tok + i, word_at = at;
+			continue;
+		}
+		o = find(at, stop, tok + i, len);
+		if (word)
+			rc = emit(r, &flags, word, tok + i - word, word_at, o ? o : stop);
+		word = NULL;
+		if (!rc)
+			rc = emit(r, &flags, tok + i, len, o ? o : at, o ? o + len : stop);
+		if (o)
+			at = o + len;
+	}
+	if (word && !rc)
+		rc = emit(r, &flags, word, tok + n - word, word_at, stop);
+	return rc;
+}
+
+/* Whether cp is a combining mark: a vowel sign of Devanagari or Thai, a
+ * virama, Arabic's harakat, Hebrew's points. */
+static int is_mark(unsigned cp)
+{
+	utf8proc_category_t c = utf8proc_category((utf8proc_int32_t)cp);
+
+	return c == UTF8PROC_CATEGORY_MN || c == UTF8PROC_CATEGORY_MC || c == UTF8PROC_CATEGORY_ME;
+}
+
+/* Hands on token tok without its marks, split.  unicode61 takes marks for
+ * separators, so मीना was three tokens and مُحَمَّد four, none of them
+ * محمد; here they are part of the word, then left out, as the match key
+ * leaves them out.  A token in ASCII, as most are, passes as it is. */
+static int token(void *p, int flags, const char *tok, int n, int start, int end)
+{
+	const struct run *r = p;
+	char buf[256], *own = NULL, *out = buf;
+	int i = 0, len, m = 0, rc;
+
+	while (i < n && (unsigned char)tok[i] < 0x80)
+		i++;
+	if (i == n)
+		return r->token(r->ctx, flags, tok, n, start, end);
+	if (n > (int)sizeof buf && !(out = own = sqlite3_malloc(n)))
+		return SQLITE_NOMEM;
+	for (i = 0; i < n; i += len) {
+		unsigned cp = decode((const unsigned char *)tok + i, n - i, &len);
+
+		if (!is_mark(cp))
+			memcpy(out + m, tok + i, (size_t)len), m += len;
+	}
+	rc = m ? split(r, flags, out, m, start, end) : SQLITE_OK;
+	sqlite3_free(own);
+	return rc;
+}
+
+static int tokenize(Fts5Tokenizer *t, void *ctx, int flags, const char *text, int n,
+                    int (*cb)(void *, int, const char *, int, int, int))
+{
+	struct crm_tokenizer *self = (struct crm_tokenizer *)t;
+	struct run r = { ctx, cb, text };
+
+	return self->base.xTokenize(self->inner, &r, flags, text, n, token);
+}
+
+static void destroy(Fts5Tokenizer *t)
+{
+	struct crm_tokenizer *self = (struct crm_tokenizer *)t;
+
+	if (self) {
+		self->base.xDelete(self->inner);
+		sqlite3_free(self);
+	}
+}
+
+/* The arguments are unicode61's (remove_diacritics 2, as the schema has),
+ * to which marks are added as characters of a token. */
+static int create(void *api, const char **argv, int argc, Fts5Tokenizer **out)
+{
+	fts5_api *fts = api;
+	struct crm_tokenizer *self = sqlite3_malloc(sizeof *self);
+	const char **args = sqlite3_malloc((int)sizeof *args * (argc + 2));
+	void *data;
+	int rc = self && args ? SQLITE_OK : SQLITE_NOMEM;
+
+	*out = NULL;
+	if (rc == SQLITE_OK) {
+		memset(self, 0, sizeof *self);
+		memcpy(args, argv, sizeof *args * (size_t)argc);
+		args[argc] = "categories";
+		args[argc + 1] = "L* N* Co M*";
+		rc = fts->xFindTokenizer(fts, "unicode61", &data, &self->base);
+	}
+	if (rc == SQLITE_OK)
+		rc = self->base.xCreate(data, args, argc + 2, &self->inner);
+	sqlite3_free(args);
+	if (rc != SQLITE_OK) {
+		sqlite3_free(self);
+		return rc;
+	}
+	*out = (Fts5Tokenizer *)self;
+	return SQLITE_OK;
+}
+
+int crm_tokenizer_register(sqlite3 *h)
+{
+	static fts5_tokenizer methods = { create, destroy, tokenize };
+	fts5_api *api = NULL;
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(h, "SELECT fts5(?1)", -1, &st, NULL);
+
+	if (rc != SQLITE_OK)
+		return rc;
+	sqlite3_bind_pointer(st, 1, &api, "fts5_api_ptr", NULL);
+	sqlite3_step(st);
+	if ((rc = sqlite3_finalize(st)) == SQLITE_OK && (!api || api->iVersion < 2))
+		rc = SQLITE_ERROR;
+	return rc == SQLITE_OK ? api->xCreateTokenizer(api, "crm", api, &methods, NULL) : rc;
+}
+
+#ifdef CRM_FTS_EXTENSION
+/* The entry point sqlite3's .load finds for crm-fts.so by its name. */
+int sqlite3_crmfts_init(sqlite3 *h, char **err, const sqlite3_api_routines *api);
+
+int sqlite3_crmfts_init(sqlite3 *h, char **err, const sqlite3_api_routines *api)
+{
+	SQLITE_EXTENSION_INIT2(api);
+	(void)err;
+	return crm_tokenizer_register(h);
+}
+#endif
