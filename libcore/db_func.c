@@ -56,6 +56,16 @@ static void sql_key(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	sql_text(ctx, argv, crm_text_key, db->name_keys);
 }
 
+/* crm_sort_key(value): what --sort orders a value by: text by its match
+ * key, a number (a computed field such as a task's urgency) as it is. */
+static void sql_sort_key(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	if (sqlite3_value_type(argv[0]) == SQLITE_TEXT)
+		sql_key(ctx, argc, argv);
+	else
+		sqlite3_result_value(ctx, argv[0]);
+}
+
 static void sql_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	const crm_db *db = sqlite3_user_data(ctx);
@@ -292,6 +302,7 @@ int crm_db_register_functions(crm_db *db)
 	} fns[] = {
 		{ "crm_key", 1, SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, sql_key },
 		{ "crm_fold", 1, SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, sql_fold },
+		{ "crm_sort_key", 1, SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, sql_sort_key },
 		{ "crm_domain", 1, SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, sql_domain },
 		{ "crm_money", 2, SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, sql_money },
 		{ "crm_base", 3, 0, sql_base },

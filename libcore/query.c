@@ -455,26 +455,42 @@ void crm_query_limit(crm_query *q, long n)
 	q->limit = n;
 }
 
+/* Appends the ORDER BY terms of field name.  Amounts sort by what they
+ * are worth in the base currency today.  Text sorts as people read a
+ * list, by its match key (case and accents aside: Émile beside emile,
+ * not after Zeta), then as stored, so that equal keys keep one order;
+ * a text field computed as a number (a task's urgency) as a number. */
+static int sort_sql(crm_query *q, const char *name, int desc)
+{
+	const struct crm_field *f = crm_entity_field_find(q->e, name);
+	const struct crm_fielddef *d;
+	int rc = CRM_OK;
+
+	if (f && f->type == CRM_FT_MONEY && (d = crm_fielddef_of(f))->column)
+		rc = crm_buf_printf(&q->order.sql, "crm_base_or_null(t.%s, t.%s_currency, NULL)",
+		                    d->column, d->column);
+	else if (!f || f->type == CRM_FT_TEXT || f->type == CRM_FT_NAME) {
+		crm_buf_puts(&q->order.sql, "crm_sort_key(");
+		if (!(rc = field_sql(q, &q->order, name, &d))) {
+			crm_buf_puts(&q->order.sql, desc ? ") DESC, " : "), ");
+			rc = field_sql(q, &q->order, name, &d);
+		}
+	} else
+		rc = field_sql(q, &q->order, name, &d);
+	if (!rc && desc)
+		crm_buf_puts(&q->order.sql, " DESC");
+	return rc;
+}
+
 int crm_query_sort(crm_query *q, const char *spec)
 {
 	char *copy = strdup(spec), *tok, *save = NULL;
-	const struct crm_fielddef *d;
 	int rc = copy ? CRM_OK : crm_error_nomem();
 
 	for (tok = copy ? strtok_r(copy, ",", &save) : NULL; tok && !rc;
 	     tok = strtok_r(NULL, ",", &save)) {
-		int desc = *tok == '-';
-		const struct crm_field *f = crm_entity_field_find(q->e, tok + desc);
-
 		crm_buf_puts(&q->order.sql, q->order.sql.len ? ", " : " ORDER BY ");
-		/* Amounts sort by what they are worth in the base currency today. */
-		if (f && f->type == CRM_FT_MONEY && (d = crm_fielddef_of(f))->column)
-			rc = crm_buf_printf(&q->order.sql, "crm_base_or_null(t.%s, t.%s_currency, NULL)",
-			                    d->column, d->column);
-		else
-			rc = field_sql(q, &q->order, tok + desc, &d);
-		if (!rc && desc)
-			crm_buf_puts(&q->order.sql, " DESC");
+		rc = sort_sql(q, tok + (*tok == '-'), *tok == '-');
 	}
 	free(copy);
 	return rc;

@@ -84,6 +84,21 @@ test_expect_success '--sort and --limit' '
 	crm-contact list --sort last_name --limit 2 -f last_name -H >out &&
 	printf "Hopper\nLovelace\n" >expect && test_cmp expect out
 '
+# By bytes, lower case came after Z and accented letters after both.
+test_expect_success '--sort puts text in the order of its match key, case and accents aside' '
+	for n in Zeta Émile Adams emile Ölz Åberg Oberg; do
+		crm-contact add --db sort.db --last-name $n >/dev/null || return 1
+	done &&
+	crm-contact list --db sort.db --sort last_name -f last_name -H | paste -sd " " - >out &&
+	echo "Åberg Adams emile Émile Oberg Ölz Zeta" >expect && test_cmp expect out &&
+	crm-contact list --db sort.db --sort -last_name -f last_name -H | paste -sd " " - >out &&
+	echo "Zeta Ölz Oberg Émile emile Adams Åberg" >expect && test_cmp expect out &&
+	crm-contact set --db sort.db 1 --set nick=zed >/dev/null &&
+	crm-contact set --db sort.db 2 --set nick=Émile >/dev/null &&
+	crm-contact set --db sort.db 3 --set nick=Bea >/dev/null &&
+	crm-contact list --db sort.db --sort custom.nick,id -f id -H | paste -sd " " - >out &&
+	echo "4 5 6 7 3 2 1" >expect && test_cmp expect out
+'
 test_expect_success 'nothing found exits 1' '
 	expect_exit 1 crm-contact list --where "city=Paris" -H >out && test ! -s out
 '
