@@ -592,13 +592,17 @@ static int has_column_key(const char *const *names, size_t n, const char *key)
  * verified_email, WooCommerce's date_created_gmt) the id is the shop's,
  * kept as custom source_id like any other system's (crm_column_target),
  * and never taken for a record here.  So is HubSpot's API's, beside
- * properties.hs_object_id, which repeats it. */
+ * properties.hs_object_id, which repeats it; Zendesk's API's user's,
+ * beside ticket_restriction; Pipedrive's API's person's, beside
+ * first_char. */
 static const struct crm_beside every_beside[] = {
 	{ "datecreated", "datecreatedgmt", NULL },
 	{ "id", "admingraphqlapiid", SOURCE_ID },
 	{ "id", "verifiedemail", SOURCE_ID },
 	{ "id", "datecreatedgmt", SOURCE_ID },
 	{ "id", "propertieshsobjectid", SOURCE_ID },
+	{ "id", "ticketrestriction", SOURCE_ID },
+	{ "id", "firstchar", SOURCE_ID },
 	{ "propertieshsobjectid", "id", NULL },
 	{ NULL, NULL, NULL }
 };

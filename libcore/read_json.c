@@ -1,4 +1,5 @@
-/* read_json.c - JSON Lines and JSON arrays of objects, through jansson.
+/* read_json.c - JSON Lines and JSON arrays of objects, alone or as an
+ * API's page holds them, through jansson.
  *
  * An array is read one element at a time (jansson stops after a value when
  * told not to look for the end of input), so a file of a million objects
@@ -69,8 +70,31 @@ static bool list_text(crm_buf *b, json_t *a)
 	return true;
 }
 
+/* The value of the primary one of an array of objects that each have a
+ * "value" and a "primary" (Pipedrive's email and phone, each {"label":
+ * "work", "value": "ann@example.org", "primary": true}), else of the
+ * first; NULL when a is no such array.  One, as a field holds one. */
+static json_t *primary_value(json_t *a)
+{
+	json_t *e, *first = NULL;
+	size_t i;
+
+	json_array_foreach(a, i, e) {
+		json_t *v = json_object_get(e, "value"), *primary = json_object_get(e, "primary");
+
+		if (!v || !json_is_boolean(primary))
+			return NULL;
+		if (json_is_true(primary))
+			return v;
+		if (!first)
+			first = v;
+	}
+	return first;
+}
+
 /* Adds member v under the name in *name: a scalar as text, null as null,
- * an array of scalars or of named objects as a list (list_text), an
+ * an array of values one of which is primary as that one, an array of
+ * scalars or of named objects as a list (list_text), an
  * object as its members named "name.member", as services' APIs nest them
  * (Stripe's billing_details.email) and as this toolkit's own output
  * names a custom field (custom.KEY); any other array, which no column
@@ -84,6 +108,8 @@ static int add_member(struct crm_reader *r, crm_buf *name, json_t *v)
 	char *text;
 	int rc = CRM_OK;
 
+	if (json_is_array(v) && (m = primary_value(v)))
+		v = m;
 	if (json_is_null(v))
 		return crm_rd_row_add(r, crm_buf_str(name), name->len, NULL, 0);
 	if (json_is_object(v)) {
@@ -115,6 +141,7 @@ static int add_member(struct crm_reader *r, crm_buf *name, json_t *v)
  * (crm_reader_opts.each) and which of them comes next. */
 struct json_state {
 	bool begun, need_comma, ended; /* a JSON array's progress */
+	bool page;                     /* the array is a member of an API's page */
 	json_t *record;                /* the record whose rows are being read */
 	const char *each;              /* its member each of whose objects is a row */
 	size_t next;                   /* the index of that row's object */
@@ -269,6 +296,105 @@ static int element(struct crm_reader *r, json_t **out)
 	return CRM_OK;
 }
 
+/* Decodes the value at pos and forgets it. */
+static int skip_value(struct crm_reader *r)
+{
+	json_t *v = NULL;
+	int rc = element(r, &v);
+
+	json_decref(v);
+	return rc;
+}
+
+/* Reads the next member of the JSON object at pos up to its value: ','
+ * (but for the first), its name, ':'.  *more is false at the closing '}',
+ * which is taken. */
+static int next_member(struct crm_reader *r, bool first, bool *more)
+{
+	json_t *name = NULL;
+	int rc, c = peek(r, &rc);
+
+	*more = false;
+	if (rc || (c == '}' && (r->pos++, true)))
+		return rc;
+	if (c == -1)
+		return crm_rd_fail(r, r->line + 1, "the JSON object is never closed");
+	if (!first && (c != ',' || (r->pos++, false)))
+		return crm_rd_fail(r, r->line + 1, "',' or '}' expected in the JSON object");
+	if ((rc = element(r, &name)))
+		return rc;
+	rc = json_is_string(name) ? CRM_OK
+	                          : crm_rd_fail(r, r->line + 1, "a name expected in the JSON object");
+	json_decref(name);
+	if (!rc && (c = peek(r, &rc)) != ':' && !rc)
+		return crm_rd_fail(r, r->line + 1, "':' expected in the JSON object");
+	r->pos += !rc;
+	*more = !rc;
+	return rc;
+}
+
+/* Skips what is left of an array whose '[' is taken. */
+static int skip_array(struct crm_reader *r)
+{
+	int rc = CRM_OK, c;
+
+	for (bool first = true; !rc; first = false) {
+		if ((c = peek(r, &rc)) == ']' && !rc) {
+			r->pos++;
+			break;
+		}
+		if (!rc && !first && (c != ',' || (r->pos++, false)))
+			return crm_rd_fail(r, r->line + 1, "',' or ']' expected in a JSON array");
+		if (!rc)
+			rc = skip_value(r);
+	}
+	return rc;
+}
+
+/* An API's page of records ({"users": [...], "next_page": null}, Stripe's
+ * {"object": "list", "data": [...]}) is read as its first member that is
+ * an array of objects: *found is set with that array's '[' taken, the
+ * members before it skipped.  A page whose arrays are all empty has no
+ * records; one with none of objects is an error. */
+static int page_enter(struct crm_reader *r, bool *found)
+{
+	bool more, empty = false;
+	int rc, c;
+
+	*found = false;
+	r->pos++;
+	for (bool first = true;; first = false) {
+		if ((rc = next_member(r, first, &more)) || !more)
+			break;
+		if ((c = peek(r, &rc)) != '[' || rc) {
+			rc = rc ? rc : skip_value(r);
+		} else if (r->pos++, (c = peek(r, &rc)) == '{' && !rc) {
+			*found = true;
+			return CRM_OK;
+		} else if (c == ']' && !rc) {
+			r->pos++;
+			empty = true;
+		} else if (!rc) {
+			rc = skip_array(r);
+		}
+		if (rc)
+			return rc;
+	}
+	return rc || empty ? rc : crm_rd_fail(r, r->line + 1, "no array of objects in the JSON object");
+}
+
+/* Skips the members of the page after its array, to its closing '}'. */
+static int page_leave(struct crm_reader *r)
+{
+	bool more;
+	int rc;
+
+	while (!(rc = next_member(r, false, &more)) && more)
+		if ((rc = skip_value(r)))
+			break;
+	return rc;
+}
+
 static int json_next(struct crm_reader *r, struct crm_row *row)
 {
 	struct json_state *st = r->state;
@@ -282,8 +408,16 @@ static int json_next(struct crm_reader *r, struct crm_row *row)
 		c = peek(r, &rc);
 		if (rc)
 			return rc;
+		if (!st->begun && c == '{') {
+			if ((rc = page_enter(r, &st->page)))
+				return rc;
+			st->begun = true;
+			st->ended = !st->page;
+			continue;
+		}
 		if (!st->begun && c != '[')
-			return crm_rd_fail(r, r->line + 1, "a JSON array of objects expected");
+			return crm_rd_fail(r, r->line + 1,
+			                   "a JSON array of objects, or an object holding one, expected");
 		if (c == -1)
 			return crm_rd_fail(r, r->line + 1, "the JSON array is never closed");
 		if (!st->begun || (c == ',' && st->need_comma)) {
@@ -304,6 +438,11 @@ static int json_next(struct crm_reader *r, struct crm_row *row)
 			return rc;
 		st->need_comma = true;
 		return record_begin(r, o, line, row);
+	}
+	if (st->page) {
+		st->page = false;
+		if ((rc = page_leave(r)))
+			return rc;
 	}
 	c = peek(r, &rc);
 	if (rc)

@@ -254,6 +254,33 @@ test_expect_success 'Klaviyo'"'"'s API profiles: attributes, location, consent' 
 	crm-contact consent show --db kl-api.db 1 -f channel,status,at -H >out &&
 	printf "email\tgranted\t2023-02-21T20:07:38Z\n" >expect && test_cmp expect out
 '
+# An API's page as it comes (curl > file.json): the list inside it read,
+# the counts and cursors around it left.  Zendesk's users: its numeric id
+# (beside ticket_restriction) is Zendesk's, kept; a second run of the same
+# page, keyed by it, adds no one.  Pipedrive's persons: addresses as
+# objects, one primary; the organization's and owner's names; when added.
+test_expect_success 'API pages: Zendesk'"'"'s users, Pipedrive'"'"'s persons' '
+	cat >zd-users.json <<-\EOF &&
+	{"users":[
+	 {"id":35436,"url":"https://acme.zendesk.com/api/v2/users/35436.json","name":"Johnny Customer","email":null,"phone":"+45 32 12 34 56","created_at":"2009-07-20T22:55:29Z","updated_at":"2011-05-05T10:38:52Z","iana_time_zone":"Europe/Copenhagen","role":"end-user","tags":["vip"],"notes":"Prefers mail","ticket_restriction":"requested","user_fields":{}},
+	 {"id":35437,"url":"https://acme.zendesk.com/api/v2/users/35437.json","name":"Mia Berg","email":"mia@zd.example","phone":null,"created_at":"2010-01-02T03:04:05Z","updated_at":"2011-05-05T10:38:52Z","iana_time_zone":"Europe/Oslo","role":"end-user","tags":[],"notes":"","ticket_restriction":"requested","user_fields":{}}
+	],"next_page":null,"previous_page":null,"count":2}
+	EOF
+	crm-import contacts --db zd-api.db -q --ignore-unknown zd-users.json &&
+	crm-import contacts --db zd-api.db --ignore-unknown --key custom.source_id zd-users.json 2>err &&
+	grep -q "read 2, created 0, .*skipped 2" err &&
+	crm-contact list --db zd-api.db -f name,email,phone_e164,tags,created_at,custom.source_id -H >out &&
+	printf "Johnny Customer\t\t+4532123456\tvip\t2009-07-20T22:55:29Z\t35436\nMia Berg\tmia@zd.example\t\t\t2010-01-02T03:04:05Z\t35437\n" >expect &&
+	test_cmp expect out &&
+	cat >pd-persons.json <<-\EOF &&
+	{"success":true,"data":[{"id":7,"company_id":1234,"owner_id":{"id":99,"name":"Sam Seller","value":99},"org_id":{"name":"Acme GmbH","value":3},"name":"Ann Lee","first_name":"Ann","last_name":"Lee","phone":[{"label":"work","value":"+49 30 1234567","primary":true}],"email":[{"label":"home","value":"ann.lee@pd.example","primary":false},{"label":"work","value":"ann@pd.example","primary":true}],"first_char":"a","update_time":"2026-11-20 10:00:00","delete_time":null,"add_time":"2026-01-05 09:00:00","visible_to":"3","org_name":"Acme GmbH","owner_name":"Sam Seller"}],
+	 "additional_data":{"pagination":{"start":0,"limit":100,"more_items_in_collection":false}}}
+	EOF
+	crm-import contacts --db pd-api.db -q --ignore-unknown pd-persons.json &&
+	crm-contact list --db pd-api.db -f name,email,phone_e164,company,owner,created_at,custom.source_id -H >out &&
+	printf "Ann Lee\tann@pd.example\t+49301234567\tAcme GmbH\tSam Seller\t2026-01-05T09:00:00Z\t7\n" >expect &&
+	test_cmp expect out
+'
 # Brevo's contacts, separated by semicolons: its mobile (SMS) the phone
 # when there is one, else the landline; another number kept beside, the
 # WhatsApp number that repeats the mobile dropped; EXT_ID the seller's

@@ -290,10 +290,51 @@ START_TEST(test_json_array)
 }
 END_TEST
 
+/* An API's page: its first member that is an array of objects is the
+ * records; what is around it (counts, cursors, links) is left. */
+START_TEST(test_json_page)
+{
+	ck_assert_int_eq(READ("json", "{\"users\": [{\"a\": 1},\n {\"a\": 2}], \"next_page\": null,"
+	                              " \"count\": 2}\n"), 0);
+	ck_assert_str_eq(out, "1:a=1|2:a=2|");
+	ck_assert_int_eq(READ("json", "{\"object\": \"list\", \"ids\": [1, [2], \"x\"], \"meta\": {\"p\": [{}]},"
+	                              " \"none\": [],\n\"data\": [{\"a\": 3}],"
+	                              " \"_links\": [{\"href\": \"x\"}], \"more\": {\"b\": [1]}}"), 0);
+	ck_assert_str_eq(out, "2:a=3|");
+	ck_assert_int_eq(READ("json", "{\"data\": [], \"has_more\": false}"), 0);
+	ck_assert_str_eq(out, "");
+	ck_assert_int_eq(READ("json", " { } "), CRM_EDATA);
+	ck_assert_str_eq(crm_error_message(), "in:1: no array of objects in the JSON object");
+	ck_assert_int_eq(READ("json", "{\"a\":1}"), CRM_EDATA);
+	ck_assert_str_eq(crm_error_message(), "in:1: no array of objects in the JSON object");
+	ck_assert_int_eq(READ("json", "{\"data\": [{\"a\": 1}] \"n\": 1}"), CRM_EDATA);
+	ck_assert_str_eq(crm_error_message(), "in:1: ',' or '}' expected in the JSON object");
+	ck_assert_int_eq(READ("json", "{\"data\" [{\"a\": 1}]}"), CRM_EDATA);
+	ck_assert_str_eq(crm_error_message(), "in:1: ':' expected in the JSON object");
+	ck_assert_int_eq(READ("json", "{\"data\": [{\"a\": 1}],\n\"n\": 1"), CRM_EDATA);
+	ck_assert_str_eq(crm_error_message(), "in:2: the JSON object is never closed");
+	ck_assert_int_eq(READ("json", "{\"data\": [{\"a\": 1}]} []"), CRM_EDATA);
+	ck_assert_str_eq(crm_error_message(), "in:1: text after the end of the JSON array");
+	ck_assert_int_eq(READ("json", "{7: [{\"a\": 1}]}"), CRM_EDATA);
+}
+END_TEST
+
+/* Pipedrive writes a person's addresses as objects, one primary. */
+START_TEST(test_json_primary_value)
+{
+	ck_assert_int_eq(READ("jsonl", "{\"email\": [{\"label\": \"home\", \"value\": \"b@x.org\","
+	                               " \"primary\": false}, {\"label\": \"work\", \"value\": \"a@x.org\","
+	                               " \"primary\": true}], \"phone\": [{\"value\": \"\", \"primary\": false}],"
+	                               " \"tags\": [{\"value\": \"v\"}]}\n"), 0);
+	ck_assert_str_eq(out, "1:email=a@x.org,phone=,tags=[{\"value\":\"v\"}]|");
+}
+END_TEST
+
 START_TEST(test_json_stream_errors)
 {
-	ck_assert_int_eq(READ("json", "{\"a\":1}"), CRM_EDATA);
-	ck_assert_str_eq(crm_error_message(), "in:1: a JSON array of objects expected");
+	ck_assert_int_eq(READ("json", "\"a\""), CRM_EDATA);
+	ck_assert_str_eq(crm_error_message(),
+	                 "in:1: a JSON array of objects, or an object holding one, expected");
 	ck_assert_int_eq(READ("json", "[{\"a\":1}\n{\"a\":2}]"), CRM_EDATA);
 	ck_assert_str_eq(crm_error_message(), "in:2: ',' or ']' expected in the JSON array");
 	ck_assert_int_eq(READ("json", "[{\"a\":1},\n{\"a\":"), CRM_EDATA);
@@ -448,6 +489,8 @@ Suite *reader_suite(void)
 	tcase_add_test(tc, test_json_numbers_as_written);
 	tcase_add_test(tc, test_json_array);
 	tcase_add_test(tc, test_json_stream_errors);
+	tcase_add_test(tc, test_json_page);
+	tcase_add_test(tc, test_json_primary_value);
 	tcase_add_test(tc, test_yaml);
 	tcase_add_test(tc, test_yaml_stream_errors);
 	tcase_add_test(tc, test_vcard);
