@@ -178,6 +178,35 @@ static int compare_field(const crm_dedup *d, const struct dd_rec *a, const struc
 	return fields[f].level_of(dd_key(d, a, f), dd_key(d, b, fb), sim);
 }
 
+/* Whether s is x then y, with one space between or none. */
+static int joined(const char *s, const char *x, const char *y)
+{
+	size_t n = strlen(x);
+
+	if (strncmp(s, x, n))
+		return 0;
+	s += n;
+	return !strcmp(s + (*s == ' '), y);
+}
+
+/* The name field of record one that holds a whole name, the other field
+ * empty, which record two writes in both, in either order: "Ada
+ * Lovelace" in first_name against Ada and Lovelace, and 山田太郎, as
+ * Japanese and Chinese write a name, without a space, against 太郎 and
+ * 山田; -1 for none. */
+static int whole_name(const crm_dedup *d, const struct dd_rec *one, const struct dd_rec *two)
+{
+	const char *lone, *first, *last;
+	int f = one->key[DF_FIRST] ? DF_FIRST : DF_LAST;
+
+	if (!two->key[DF_FIRST] || !two->key[DF_LAST] || !one->key[DF_FIRST] == !one->key[DF_LAST])
+		return -1;
+	lone = dd_key(d, one, f);
+	first = dd_key(d, two, DF_FIRST);
+	last = dd_key(d, two, DF_LAST);
+	return joined(lone, first, last) || joined(lone, last, first) ? f : -1;
+}
+
 uint64_t dd_compare(const crm_dedup *d, const struct dd_rec *a, const struct dd_rec *b,
                     double sims[DF_N])
 {
@@ -202,6 +231,12 @@ uint64_t dd_compare(const crm_dedup *d, const struct dd_rec *a, const struct dd_
 			sims[DF_LAST] = cross[1];
 			pattern |= DD_SWAPPED;
 		}
+	}
+	/* The whole name agrees: its field is an exact agreement (the empty
+	 * one stays missing, no evidence either way). */
+	if ((f = whole_name(d, a, b)) >= 0 || (f = whole_name(d, b, a)) >= 0) {
+		level[f] = 1;
+		sims[f] = 1.0;
 	}
 	for (f = 0; f < DF_N; f++)
 		pattern |= (uint64_t)level[f] << (f * DD_LEVEL_BITS);

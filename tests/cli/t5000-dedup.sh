@@ -219,4 +219,21 @@ test_expect_success 'one thread and two give the same clusters' '
 	export CRM_DB="$SCRATCH/gen.db" &&
 	crm-dedup find -j 1 >one && crm-dedup find -j 2 >two && test_cmp one two
 '
+# A whole name in one field, as many exports and Japanese and Chinese
+# write it (姓名 without a space), is the same name written in two; a
+# relative who shares the family name and the phone is not.
+test_expect_success 'a whole name in one field meets the same name in two' '
+	export CRM_DB="$SCRATCH/whole.db" &&
+	cat >whole.csv <<-\EOF &&
+	first_name,last_name,phone,city,country
+	太郎,山田,03-1234-5678,東京,JP
+	山田太郎,,+81 3 1234 5678,,JP
+	花子,山田,03-1234-5678,東京,JP
+	Ada,Lovelace,020 7946 0000,London,GB
+	,Ada Lovelace,+44 20 7946 0000,,GB
+	EOF
+	crm-import contacts -q whole.csv &&
+	crm-dedup find -q -f cluster,id -H >out &&
+	printf "1\t1\n1\t2\n2\t4\n2\t5\n" >expect && test_cmp expect out
+'
 test_done
