@@ -306,49 +306,56 @@ static int skip_value(struct crm_reader *r)
 	return rc;
 }
 
+/* Takes the byte at pos (after white space) if it is c: 1 if it was, 0
+ * if not, -1 on a read error (*rc set). */
+static int take(struct crm_reader *r, int c, int *rc)
+{
+	if (peek(r, rc) != c)
+		return *rc ? -1 : 0;
+	r->pos++;
+	return 1;
+}
+
 /* Reads the next member of the JSON object at pos up to its value: ','
  * (but for the first), its name, ':'.  *more is false at the closing '}',
  * which is taken. */
 static int next_member(struct crm_reader *r, bool first, bool *more)
 {
 	json_t *name = NULL;
-	int rc, c = peek(r, &rc);
+	int rc, t = take(r, '}', &rc);
 
 	*more = false;
-	if (rc || (c == '}' && (r->pos++, true)))
+	if (t)
 		return rc;
-	if (c == -1)
-		return crm_rd_fail(r, r->line + 1, "the JSON object is never closed");
-	if (!first && (c != ',' || (r->pos++, false)))
-		return crm_rd_fail(r, r->line + 1, "',' or '}' expected in the JSON object");
+	if (peek(r, &rc) == -1)
+		return rc ? rc : crm_rd_fail(r, r->line + 1, "the JSON object is never closed");
+	if (!first && (t = take(r, ',', &rc)) <= 0)
+		return t ? rc : crm_rd_fail(r, r->line + 1, "',' or '}' expected in the JSON object");
 	if ((rc = element(r, &name)))
 		return rc;
-	rc = json_is_string(name) ? CRM_OK
-	                          : crm_rd_fail(r, r->line + 1, "a name expected in the JSON object");
+	t = json_is_string(name);
 	json_decref(name);
-	if (!rc && (c = peek(r, &rc)) != ':' && !rc)
-		return crm_rd_fail(r, r->line + 1, "':' expected in the JSON object");
-	r->pos += !rc;
-	*more = !rc;
-	return rc;
+	if (!t)
+		return crm_rd_fail(r, r->line + 1, "a name expected in the JSON object");
+	if ((t = take(r, ':', &rc)) <= 0)
+		return t ? rc : crm_rd_fail(r, r->line + 1, "':' expected in the JSON object");
+	*more = true;
+	return CRM_OK;
 }
 
 /* Skips what is left of an array whose '[' is taken. */
 static int skip_array(struct crm_reader *r)
 {
-	int rc = CRM_OK, c;
+	int rc, t;
 
-	for (bool first = true; !rc; first = false) {
-		if ((c = peek(r, &rc)) == ']' && !rc) {
-			r->pos++;
-			break;
-		}
-		if (!rc && !first && (c != ',' || (r->pos++, false)))
-			return crm_rd_fail(r, r->line + 1, "',' or ']' expected in a JSON array");
-		if (!rc)
-			rc = skip_value(r);
+	for (bool first = true;; first = false) {
+		if ((t = take(r, ']', &rc)))
+			return rc;
+		if (!first && (t = take(r, ',', &rc)) <= 0)
+			return t ? rc : crm_rd_fail(r, r->line + 1, "',' or ']' expected in a JSON array");
+		if ((rc = skip_value(r)))
+			return rc;
 	}
-	return rc;
 }
 
 /* An API's page of records ({"users": [...], "next_page": null}, Stripe's
@@ -359,20 +366,19 @@ static int skip_array(struct crm_reader *r)
 static int page_enter(struct crm_reader *r, bool *found)
 {
 	bool more, empty = false;
-	int rc, c;
+	int rc, t;
 
 	*found = false;
 	r->pos++;
 	for (bool first = true;; first = false) {
 		if ((rc = next_member(r, first, &more)) || !more)
 			break;
-		if ((c = peek(r, &rc)) != '[' || rc) {
-			rc = rc ? rc : skip_value(r);
-		} else if (r->pos++, (c = peek(r, &rc)) == '{' && !rc) {
+		if ((t = take(r, '[', &rc)) <= 0) {
+			rc = t ? rc : skip_value(r);
+		} else if (peek(r, &rc) == '{') {
 			*found = true;
 			return CRM_OK;
-		} else if (c == ']' && !rc) {
-			r->pos++;
+		} else if (!rc && (t = take(r, ']', &rc)) > 0) {
 			empty = true;
 		} else if (!rc) {
 			rc = skip_array(r);
