@@ -594,7 +594,7 @@ static int has_column_key(const char *const *names, size_t n, const char *key)
  * and never taken for a record here.  So is HubSpot's API's, beside
  * properties.hs_object_id, which repeats it; Zendesk's API's user's,
  * beside ticket_restriction; Pipedrive's API's person's, beside
- * first_char. */
+ * first_char, and deal's, beside stage_order_nr. */
 static const struct crm_beside every_beside[] = {
 	{ "datecreated", "datecreatedgmt", NULL },
 	{ "id", "admingraphqlapiid", SOURCE_ID },
@@ -603,6 +603,7 @@ static const struct crm_beside every_beside[] = {
 	{ "id", "propertieshsobjectid", SOURCE_ID },
 	{ "id", "ticketrestriction", SOURCE_ID },
 	{ "id", "firstchar", SOURCE_ID },
+	{ "id", "stageordernr", SOURCE_ID },
 	{ "propertieshsobjectid", "id", NULL },
 	{ NULL, NULL, NULL }
 };

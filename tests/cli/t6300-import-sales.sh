@@ -435,4 +435,28 @@ test_expect_success 'undo of an update that moved a deal and won another restore
 	CRM_NOW=2026-11-06T10:00:00Z crm-import undo "$batch" 2>err && grep -q "restored 2" err &&
 	sqlite3 "$CRM_DB" "$q" >after && test_cmp before after
 '
+# Pipedrive's API's deals, a page as it comes: the person an object whose
+# email is one primary of several, the organization's and owner's names
+# beside their ids, when added; Pipedrive's id (beside stage_order_nr)
+# kept, so the page again adds nothing.
+test_expect_success 'Pipedrive'"'"'s API deals: a page as it comes, its id kept' '
+	cat >pd-deals.json <<-\EOF &&
+	{"success":true,"data":[{"id":101,"user_id":{"id":99,"name":"Sam Seller","value":99},
+	 "person_id":{"name":"Bob Stone","email":[{"label":"home","value":"bob.home@example.org","primary":false},{"label":"work","value":"bob@example.org","primary":true}],"value":7},
+	 "org_id":{"name":"Globex","value":3},"stage_id":2,"title":"Support plan","value":4800,"currency":"EUR",
+	 "add_time":"2026-10-01 08:00:00","update_time":"2026-11-20 10:00:00","status":"open","lost_reason":null,
+	 "expected_close_date":"2026-12-31","stage_order_nr":2,"person_name":"Bob Stone","org_name":"Globex","owner_name":"Sam Seller"}],
+	 "additional_data":{"pagination":{"start":0,"limit":100,"more_items_in_collection":false}}}
+	EOF
+	expect_exit 3 crm-import deals --db pd-deals.db --ignore-unknown pd-deals.json 2>err &&
+	grep -q "contact: no contact .bob@example.org." err &&
+	crm-contact add --db pd-deals.db --email bob@example.org >/dev/null &&
+	crm-company add --db pd-deals.db --name Globex >/dev/null &&
+	crm-import deals --db pd-deals.db -q --ignore-unknown pd-deals.json &&
+	crm-import deals --db pd-deals.db --ignore-unknown pd-deals.json 2>err &&
+	grep -q "read 1, created 0, .*skipped 1" err &&
+	crm-deal list --db pd-deals.db -f title,amount,status,contact,company,owner,expected_close,created_at,custom.source_id -H >out &&
+	printf "Support plan\t4800.00 EUR\topen\tbob@example.org\tGlobex\tSam Seller\t2026-12-31\t2026-10-01T08:00:00Z\t101\n" >expect &&
+	test_cmp expect out
+'
 test_done
