@@ -422,6 +422,13 @@ static int search_query(crm_buf *b, const char *text)
  * body), in locale ?2 or any, drafts too when ?3, at most ?4: filtered
  * through the narrow index, so that ranking many matches does not read
  * their rows; titles and snippets are read for the few kept. */
+/* A snippet's length in tokens: sixteen words, or in the languages
+ * written without spaces, whose characters are tokens one by one
+ * (tokenizer.c), 48 characters, which read about as long. */
+#define SNIPPET_TOKENS \
+	"CASE WHEN substr(lower(a.locale), 1, 2) IN ('zh', 'ja', 'ko', 'th', 'lo', 'km', 'my')" \
+	" THEN 48 ELSE 16 END"
+
 #define BEST(extra) \
 	"WITH best AS (SELECT f.rowid AS id, bm25(articles_fts, 10.0, 1.0) AS r" extra \
 	" FROM articles_fts f JOIN articles s INDEXED BY articles_search ON s.id = f.rowid" \
@@ -441,7 +448,7 @@ int crm_kb_search(crm_db *db, const char *text, const struct crm_kb_search *o,
 		rc = find_locale(db, o->locale, CRM_EUSAGE, &locale);
 	if (!rc)
 		rc = run_search(db, BEST("") "SELECT a.id, printf('%.3f', -b.r), a.title,"
-			" (SELECT replace(replace(snippet(articles_fts, 1, ?5, ?6, '…', 16),"
+			" (SELECT replace(replace(snippet(articles_fts, 1, ?5, ?6, '…', " SNIPPET_TOKENS "),"
 			" char(13), ''), char(10), ' ') FROM articles_fts WHERE articles_fts MATCH ?1"
 			" AND rowid = b.id)"
 			" FROM best b JOIN articles a ON a.id = b.id ORDER BY b.r, b.id",

@@ -259,7 +259,7 @@ test_expect_success 'Klaviyo'"'"'s API profiles: attributes, location, consent' 
 # (beside ticket_restriction) is Zendesk's, kept; a second run of the same
 # page, keyed by it, adds no one.  Pipedrive's persons: addresses as
 # objects, one primary; the organization's and owner's names; when added.
-test_expect_success 'API pages: Zendesk'"'"'s users, Pipedrive'"'"'s persons' '
+test_expect_success 'API pages: Zendesk'"'"'s users and organizations, Pipedrive'"'"'s persons' '
 	cat >zd-users.json <<-\EOF &&
 	{"users":[
 	 {"id":35436,"url":"https://acme.zendesk.com/api/v2/users/35436.json","name":"Johnny Customer","email":null,"phone":"+45 32 12 34 56","created_at":"2009-07-20T22:55:29Z","updated_at":"2011-05-05T10:38:52Z","iana_time_zone":"Europe/Copenhagen","role":"end-user","tags":["vip"],"notes":"Prefers mail","ticket_restriction":"requested","user_fields":{}},
@@ -276,6 +276,10 @@ test_expect_success 'API pages: Zendesk'"'"'s users, Pipedrive'"'"'s persons' '
 	{"success":true,"data":[{"id":7,"company_id":1234,"owner_id":{"id":99,"name":"Sam Seller","value":99},"org_id":{"name":"Acme GmbH","value":3},"name":"Ann Lee","first_name":"Ann","last_name":"Lee","phone":[{"label":"work","value":"+49 30 1234567","primary":true}],"email":[{"label":"home","value":"ann.lee@pd.example","primary":false},{"label":"work","value":"ann@pd.example","primary":true}],"first_char":"a","update_time":"2026-11-20 10:00:00","delete_time":null,"add_time":"2026-01-05 09:00:00","visible_to":"3","org_name":"Acme GmbH","owner_name":"Sam Seller"}],
 	 "additional_data":{"pagination":{"start":0,"limit":100,"more_items_in_collection":false}}}
 	EOF
+	printf "%s\n" "{\"organizations\":[{\"id\":360,\"name\":\"Globex Corporation\",\"shared_tickets\":false,\"created_at\":\"2019-01-01T10:00:00Z\",\"tags\":[\"enterprise\"]}],\"next_page\":null,\"count\":1}" >zd-orgs.json &&
+	crm-import companies --db zd-api.db -q --ignore-unknown zd-orgs.json &&
+	crm-company list --db zd-api.db -f name,tags,created_at,custom.source_id -H >out &&
+	printf "Globex Corporation\tenterprise\t2019-01-01T10:00:00Z\t360\n" >expect && test_cmp expect out &&
 	crm-import contacts --db pd-api.db -q --ignore-unknown pd-persons.json &&
 	crm-contact list --db pd-api.db -f name,email,phone_e164,company,owner,created_at,custom.source_id -H >out &&
 	printf "Ann Lee\tann@pd.example\t+49301234567\tAcme GmbH\tSam Seller\t2026-01-05T09:00:00Z\t7\n" >expect &&

@@ -365,15 +365,21 @@ test_expect_success 'without a configuration the locale is en' '
 '
 # Japanese and Chinese are written without spaces: a word is searched
 # for, and suggested from, inside the sentence that holds it, and the
-# snippet marks what was found, sixteen characters (tokens) of it.
+# snippet marks what was found: 48 characters of an article in one of
+# those languages, sixteen (tokens) of one in another.
 test_expect_success 'search and suggest find words inside text written without spaces' '
-	printf "locales: [ja, zh]\n" >ja.yaml &&
+	printf "locales: [ja, zh, en]\n" >ja.yaml &&
 	CRM_CONFIG=ja.yaml crm-kb add -q --db ja.db --title "パスワードをリセットする方法" --status published \
 		--body "登録したメールアドレスにリセット用のリンクが届きます。" >/dev/null &&
 	CRM_CONFIG=ja.yaml crm-kb add -q --db ja.db --title "退款政策" --locale zh --status published \
 		--body "退款将在十四天内退回原信用卡。" >/dev/null &&
 	CRM_CONFIG=ja.yaml crm-kb search --db ja.db -f id,snippet -H メールアドレス >out &&
-	printf "1\t登録した**メールアドレス**にリセット…\n" >expect && test_cmp expect out &&
+	printf "1\t登録した**メールアドレス**にリセット用のリンクが届きます。\n" >expect && test_cmp expect out &&
+	CRM_CONFIG=ja.yaml crm-kb add -q --db ja.db --locale en --title "Reset" --status published \
+		--body "メールアドレスにリセット用のリンクが届きます。リンクは二十四時間有効です。" >/dev/null &&
+	CRM_CONFIG=ja.yaml crm-kb search --db ja.db --locale en -f id,snippet -H 二十四時間 >out &&
+	printf "3\t…きます。リンクは**二十四時間**有効です。\n" >expect &&
+	test_cmp expect out &&
 	CRM_CONFIG=ja.yaml crm-kb search --db ja.db -f id -H 信用卡 >out && echo 2 >expect && test_cmp expect out &&
 	CRM_CONFIG=ja.yaml expect_exit 1 crm-kb search --db ja.db -H 卡信 &&
 	CRM_CONFIG=ja.yaml crm-kb suggest --db ja.db --text "パスワードを忘れました" -f id -H >out &&
