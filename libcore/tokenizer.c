@@ -79,27 +79,14 @@ int crm_unspaced_p(unsigned cp)
 }
 
 /* The code point at s (at most n bytes) and its length in *len; a byte
- * that starts no sequence stands for itself. */
-static unsigned decode(const unsigned char *s, int n, int *len)
+ * that starts no valid sequence stands for itself. */
+static unsigned decode(const char *s, int n, int *len)
 {
-	int need = s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC0 ? 2 : 1;
-	unsigned cp = need == 1 ? s[0] : s[0] & (0x7F >> need);
+	utf8proc_int32_t cp;
+	utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s, n, &cp);
 
-	if (need > n)
-		need = 1;
-	for (int i = 1; i < need; i++)
-		cp = cp << 6 | (s[i] & 0x3F);
-	*len = need;
-	return need == 1 ? s[0] : cp;
-}
-
-/* Where the len bytes at c first occur in [from, to), or NULL. */
-static const char *find(const char *from, const char *to, const char *c, int len)
-{
-	for (const char *p = from; p + len <= to; p++)
-		if (!memcmp(p, c, (size_t)len))
-			return p;
-	return NULL;
+	*len = k > 0 ? (int)k : 1;
+	return k > 0 ? (unsigned)cp : (unsigned char)s[0];
 }
 
 /* Hands the caller's callback the part [tok, tok + n) of a token, found
@@ -124,7 +111,7 @@ static int split(const struct run *r, int flags, const char *tok, int n, int sta
 	int rc = 0;
 
 	for (int i = 0, len; i < n && !rc; i += len) {
-		unsigned cp = decode((const unsigned char *)tok + i, n - i, &len);
+		unsigned cp = decode(tok + i, n - i, &len);
 		const char *o;
 
 		if (!crm_unspaced_p(cp)) {
@@ -132,7 +119,7 @@ static int split(const struct run *r, int flags, const char *tok, int n, int sta
 				word = tok + i, word_at = at;
 			continue;
 		}
-		o = find(at, stop, tok + i, len);
+		o = memmem(at, (size_t)(stop - at), tok + i, (size_t)len);
 		if (word)
 			rc = emit(r, &flags, word, tok + i - word, word_at, o ? o : stop);
 		word = NULL;
@@ -172,7 +159,7 @@ static int token(void *p, int flags, const char *tok, int n, int start, int end)
 	if (n > (int)sizeof buf && !(out = own = sqlite3_malloc(n)))
 		return SQLITE_NOMEM;
 	for (i = 0; i < n; i += len) {
-		unsigned cp = decode((const unsigned char *)tok + i, n - i, &len);
+		unsigned cp = decode(tok + i, n - i, &len);
 
 		if (!is_mark(cp))
 			memcpy(out + m, tok + i, (size_t)len), m += len;
