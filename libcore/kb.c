@@ -418,10 +418,6 @@ static int search_query(crm_buf *b, const char *text)
 	return b->len ? CRM_OK : crm_error_set(CRM_EUSAGE, "empty search text");
 }
 
-/* The best matches of ?1 (ids and BM25, the title weighing ten times the
- * body), in locale ?2 or any, drafts too when ?3, at most ?4: filtered
- * through the narrow index, so that ranking many matches does not read
- * their rows; titles and snippets are read for the few kept. */
 /* A snippet's length in tokens: sixteen words, or in the languages
  * written without spaces, whose characters are tokens one by one
  * (tokenizer.c), 48 characters, which read about as long. */
@@ -429,6 +425,10 @@ static int search_query(crm_buf *b, const char *text)
 	"CASE WHEN substr(lower(a.locale), 1, 2) IN ('zh', 'ja', 'ko', 'th', 'lo', 'km', 'my')" \
 	" THEN 48 ELSE 16 END"
 
+/* The best matches of ?1 (ids and BM25, the title weighing ten times the
+ * body), in locale ?2 or any, drafts too when ?3, at most ?4: filtered
+ * through the narrow index, so that ranking many matches does not read
+ * their rows; titles and snippets are read for the few kept. */
 #define BEST(extra) \
 	"WITH best AS (SELECT f.rowid AS id, bm25(articles_fts, 10.0, 1.0) AS r" extra \
 	" FROM articles_fts f JOIN articles s INDEXED BY articles_search ON s.id = f.rowid" \
@@ -523,10 +523,12 @@ static int add_term(crm_buf *b, crm_buf *seen, const char *p, size_t n, int pair
 
 	if (!word)
 		return crm_error_nomem();
-	if (pair)
-		key = word, word = NULL;
-	else
+	if (pair) {
+		key = word;
+		word = NULL;
+	} else {
 		rc = crm_text_key(&key, word);
+	}
 	free(word);
 	if (rc || utf8proc_decompose((const utf8proc_uint8_t *)key, (utf8proc_ssize_t)strlen(key),
 	                             NULL, 0, 0) < (pair ? 2 : 3) ||
