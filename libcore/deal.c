@@ -127,9 +127,9 @@ static const struct crm_synonym deal_synonyms[] = {
 	{ "recordid", SOURCE_ID }, { "dealid", SOURCE_ID }, { "opportunityid", SOURCE_ID },
 	/* Pipedrive's API's deals: the person an object (person_id.email,
 	 * one primary), the organization's and owner's names beside their
-	 * ids, when added and closed. */
+	 * ids, when closed. */
 	{ "personidemail", "contact" }, { "orgname", "company" }, { "ownername", "owner" },
-	{ "addtime", "created_at" }, { "closetime", "closed_at" },
+	{ "closetime", "closed_at" },
 	/* Dynamics 365's opportunities ("Est. Revenue"). */
 	DYNAMICS_SYNONYMS, { "donotmodifyopportunity", SOURCE_ID }, { "topic", "title" },
 	{ "estrevenue", "amount" }, { "estclosedate", "expected_close" },

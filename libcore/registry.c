@@ -285,12 +285,11 @@ static const struct crm_synonym contact_synonyms[] = {
 	{ "sms", "phone" }, { "landlinenumber", "phone" }, { "whatsapp", "phone" },
 	{ "extid", SOURCE_ID }, { "addedtime", "created_at" },
 	/* Pipedrive's people: when made, under "Person - " as the rest; its
-	 * API's persons, when added, the organization's and owner's names
-	 * (their ids are objects, org_id.name ...). */
+	 * API's persons, the organization's and owner's names (their ids
+	 * are objects, org_id.name ...). */
 	{ "personpersoncreated", "created_at" }, { "personcreated", "created_at" },
 	{ "personupdatetime", "@ignore" },
-	{ "addtime", "created_at" }, { "orgname", "company" }, { "ownername", "owner" },
-	{ "deletetime", "@ignore" },
+	{ "orgname", "company" }, { "ownername", "owner" }, { "deletetime", "@ignore" },
 	/* Intercom's people: when they signed up, and whether they
 	 * unsubscribed from its mail; its API's location object, whose
 	 * country_code repeats the country. */

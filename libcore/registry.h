@@ -32,7 +32,8 @@
  * Date, Salesforce's Created Date, Zoho's Created Time, Stripe's Created
  * (UTC), Copper's Date Added, WooCommerce's date_created_gmt, its UTC
  * time, read alone beside its local date_created: import.c's
- * every_beside): its created_at, kept by an import that creates it.  A
+ * every_beside; Pipedrive's API's add_time): its created_at, kept by an
+ * import that creates it.  A
  * bare "Created" is not among them: Jira's and Stripe's API's are times
  * in forms of their own. */
 #define CREATED_SYNONYMS \
@@ -40,7 +41,8 @@
 	{ "createddate", "created_at" }, { "createdtime", "created_at" }, \
 	{ "datecreated", "created_at" }, { "createdon", "created_at" }, \
 	{ "creationdate", "created_at" }, { "createdutc", "created_at" }, \
-	{ "dateadded", "created_at" }, { "datecreatedgmt", "created_at" }
+	{ "dateadded", "created_at" }, { "datecreatedgmt", "created_at" }, \
+	{ "addtime", "created_at" }
 
 /* When another system last changed a record (HubSpot's and Salesforce's
  * Last Modified Date, Zoho's Modified Time, Asana's Last Modified,
