@@ -96,12 +96,14 @@ $(PHONE_MOD): libcore/phone_module.cc libcore/phone_module.h
 	@mkdir -p $(@D)
 	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -fPIC -shared $(LDFLAGS) -o $@ $< -lphonenumber
 
-# The search tokenizer on its own, for the sqlite3 shell to .load; built
-# without the sanitizers, whose run-time the shell does not have.
-$(FTS_EXT): libcore/tokenizer.c
+# The search tokenizer on its own, for the sqlite3 shell to .load, with
+# the match key it folds words by; built without the sanitizers, whose
+# run-time the shell does not have.
+FTS_EXT_SRC = libcore/tokenizer.c libcore/norm.c libcore/buf.c libcore/error.c
+$(FTS_EXT): $(FTS_EXT_SRC) include/crm/norm.h include/crm/buf.h include/crm/error.h
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -DCRM_FTS_EXTENSION -O2 -std=c11 -Wall -Wextra -Werror -fPIC -shared \
-		-o $@ $< $(shell pkg-config --libs libutf8proc)
+		-Wl,--no-undefined -o $@ $(FTS_EXT_SRC) $(shell pkg-config --libs libutf8proc)
 
 $(O)/libcore.a: $(LIB_OBJ)
 	@rm -f $@

@@ -1,7 +1,7 @@
-/* tokenizer.c - the search index's tokenizer, "crm": FTS5's unicode61
- * (case and accents folded), except that combining marks are part of a
- * word and left out of its token, and every character of a script written
- * without spaces between words is a token of its own.
+/* tokenizer.c - the search index's tokenizer, "crm": FTS5's unicode61,
+ * except that a word is folded as the match key folds it, combining marks
+ * are part of a word and left out of its token, and every character of a
+ * script written without spaces between words is a token of its own.
  *
  * unicode61 ends a token only at a space or punctuation, so a Japanese or
  * Chinese name, a Thai company or a sentence of a Japanese article is one
@@ -14,15 +14,27 @@
  * (bigrams) because a name of two characters searched by one of them, or
  * a one-character family name (金, 李), must be found too.
  *
+ * unicode61 takes the accents off Latin letters alone, and keeps the
+ * letters that have no decomposition: Łódź was not found by lodz, Ørsted
+ * by orsted, Straße by strasse, Αθήνα by αθηνα, ёлка by елка, which is
+ * how most people type them.  The other words are folded by the match
+ * key (crm_text_key), so a search finds what dedup and the import's
+ * keys would match, and kb suggest, whose terms are match keys, finds
+ * the words it reads.  Characters of the unspaced scripts keep their
+ * marks: パ is not ハ.
+ *
  * Written here because neither of SQLite's other tokenizers will do: the
  * trigram tokenizer finds nothing shorter than three characters (most
  * Japanese family names are two), and ICU's is not in Debian's SQLite.
  *
- * The file is self-contained: built into libcore, and on its own (with
- * CRM_FTS_EXTENSION) as crm-fts.so, which the sqlite3 shell loads (.load)
- * to read or check the search tables. */
+ * Built into libcore, and on its own (with CRM_FTS_EXTENSION, beside
+ * norm.c for the fold) as crm-fts.so, which the sqlite3 shell loads
+ * (.load) to read or check the search tables. */
+#include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
+
+#include "crm/norm.h"
 
 #ifdef CRM_FTS_EXTENSION
 #include <sqlite3ext.h>
@@ -100,6 +112,42 @@ static int emit(const struct run *r, int *flags, const char *tok, long n, const 
 	return r->token(r->ctx, f, tok, (int)n, (int)(from - r->text), (int)(to - r->text));
 }
 
+/* Whether the n bytes at s are ASCII, as most tokens are. */
+static int ascii_p(const char *s, long n)
+{
+	long i = 0;
+
+	while (i < n && (unsigned char)s[i] < 0x80)
+		i++;
+	return i == n;
+}
+
+/* Hands on the word of n bytes at w, which stands at [from, to) of the
+ * text, as the match key spells it; a word in ASCII, folded already by
+ * unicode61, as it is.  A word the key leaves empty (ignorable characters
+ * alone) is no token; one it cannot fold goes as unicode61 left it. */
+static int emit_word(const struct run *r, int *flags, const char *w, long n, const char *from,
+                     const char *to)
+{
+	char buf[256], *s = buf, *key = NULL;
+	int rc;
+
+	if (ascii_p(w, n))
+		return emit(r, flags, w, n, from, to);
+	if (n >= (long)sizeof buf && !(s = malloc((size_t)n + 1)))
+		return SQLITE_NOMEM;
+	memcpy(s, w, (size_t)n);
+	s[n] = '\0';
+	if (crm_text_key(&key, s) != 0)
+		rc = emit(r, flags, w, n, from, to);
+	else
+		rc = *key ? emit(r, flags, key, (long)strlen(key), from, to) : SQLITE_OK;
+	free(key);
+	if (s != buf)
+		free(s);
+	return rc;
+}
+
 /* Hands on token tok (n bytes, folded), which unicode61 found at [start,
  * end) of the text, split at every character of an unspaced script.
  * Folding leaves those characters as they are, so each is found in the
@@ -121,7 +169,7 @@ static int split(const struct run *r, int flags, const char *tok, int n, int sta
 		}
 		o = memmem(at, (size_t)(stop - at), tok + i, (size_t)len);
 		if (word)
-			rc = emit(r, &flags, word, tok + i - word, word_at, o ? o : stop);
+			rc = emit_word(r, &flags, word, tok + i - word, word_at, o ? o : stop);
 		word = NULL;
 		if (!rc)
 			rc = emit(r, &flags, tok + i, len, o ? o : at, o ? o + len : stop);
@@ -129,7 +177,7 @@ static int split(const struct run *r, int flags, const char *tok, int n, int sta
 			at = o + len;
 	}
 	if (word && !rc)
-		rc = emit(r, &flags, word, tok + n - word, word_at, stop);
+		rc = emit_word(r, &flags, word, tok + n - word, word_at, stop);
 	return rc;
 }
 
@@ -150,11 +198,9 @@ static int token(void *p, int flags, const char *tok, int n, int start, int end)
 {
 	const struct run *r = p;
 	char buf[256], *own = NULL, *out = buf;
-	int i = 0, len, m = 0, rc;
+	int i, len, m = 0, rc;
 
-	while (i < n && (unsigned char)tok[i] < 0x80)
-		i++;
-	if (i == n)
+	if (ascii_p(tok, n))
 		return r->token(r->ctx, flags, tok, n, start, end);
 	if (n > (int)sizeof buf && !(out = own = sqlite3_malloc(n)))
 		return SQLITE_NOMEM;

@@ -67,6 +67,20 @@ test_expect_success 'list filters and search' '
 	crm-company list --where "industry=tools" -f id -H >out && echo 1 >expect && test_cmp expect out &&
 	crm-company list --search generale -f id -H >out && echo 2 >expect && test_cmp expect out
 '
+# Search folds a word as the match key does, not only the accents of
+# Latin letters: ł, ø and ß as typed on a plain keyboard, Greek without
+# its accents, ё as е, a full-width name as ASCII.
+test_expect_success 'search finds a name typed without its special letters' '
+	crm-company add --db fold.db --name "Łódź Wytwórnia" >/dev/null &&
+	crm-company add --db fold.db --name "Ørsted Straße" >/dev/null &&
+	crm-company add --db fold.db --name "Αθηναϊκή Ζυθοποιία" >/dev/null &&
+	crm-company add --db fold.db --name "Ёлки-Палки" >/dev/null &&
+	crm-company add --db fold.db --name "ＳＯＮＹ" >/dev/null &&
+	for word in lodz wytworn orsted strasse αθηναικη елки sony Łódź; do
+		crm-company list --db fold.db --search $word -f id -H || return 1
+	done >out &&
+	printf "1\n1\n2\n2\n3\n4\n5\n1\n" >expect && test_cmp expect out
+'
 test_expect_success 'renaming a company updates member search' '
 	crm-company set 1 --name "Acme Group" 2>/dev/null &&
 	crm-contact list --search "acme group" -f first_name -H >out && printf "Ann\nCat\n" >expect && test_cmp expect out
