@@ -19,8 +19,9 @@ static const char *const response_kind[] = { "nps", "csat", NULL };
 
 static const struct crm_fielddef response_fields[] = {
 	FIELD("id", CRM_FT_ID, RO, "record id", "id", NULL),
-	REF("person", 0, "who answered: id, email or name (default: the ticket's requester)",
-	    "contact", "contact_id", NULL),
+	REF("person", CRM_FIELD_CREATE, "who answered: id, email or name (default: the ticket's"
+	    " requester; an import adds an unknown email as a person)", "contact", "contact_id",
+	    NULL),
 	CHOICE("kind", REQUIRED, "nps or csat", response_kind, "kind"),
 	FIELD("score", CRM_FT_SCORE, REQUIRED, "the score: 0-10 for nps, 1-5 for csat", "score",
 	      NULL),
@@ -75,7 +76,11 @@ static const struct crm_synonym response_synonyms[] = {
 	/* The survey tool's own id of a response is kept, and matched on by
 	 * default: a nightly export imported again adds no response twice. */
 	{ "responseid", "custom.response_id" }, { "respondentid", "custom.response_id" },
-	{ "name", "@ignore" }, { "respondentname", "@ignore" },
+	/* A respondent nobody has is added by address, named by these. */
+	{ "name", "@named_name" }, { "respondentname", "@named_name" },
+	{ "fullname", "@named_name" }, { "firstname", "@named_first" },
+	{ "lastname", "@named_last" }, { "recipientfirstname", "@named_first" },
+	{ "recipientlastname", "@named_last" },
 	{ "personid", "@ignore" }, UPDATED_SYNONYMS,
 	{ NULL, NULL }
 };

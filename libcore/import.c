@@ -63,7 +63,8 @@ struct rowstate {
 	const char *id, *tags, *split, *currency;
 	const char *split_column;       /* the CRM_TO_SPLIT column's name */
 	const char *part, *part_column; /* a CRM_TO_PART column's value and name */
-	const char *who;                /* the names column's value (find_names_column) */
+	const char *who;                /* the names column's value (find_names_column), or
+	                                 * a whole name (CRM_TO_NAMED "name") */
 	const char *named[2];           /* else the first and last name (CRM_TO_NAMED) */
 	const struct crm_implied *implied; /* what a column's name says (read_row) */
 	const char *line[CRM_LINE_PARTS]; /* the row's line item (crm_line_parts) */
@@ -1539,7 +1540,10 @@ static int take_column(crm_import *imp, crm_record *r, const char *name, const c
 		take_payment(imp, c, v);
 		return CRM_OK;
 	case CRM_TO_NAMED:
-		imp->rs.named[strcmp(c->t.name, "first") != 0] = is_blank(v) ? NULL : v;
+		if (!strcmp(c->t.name, "name"))
+			imp->rs.who = is_blank(v) ? NULL : v;
+		else
+			imp->rs.named[strcmp(c->t.name, "first") != 0] = is_blank(v) ? NULL : v;
 		return CRM_OK;
 	case CRM_TO_LINE:
 		for (size_t k = 0; k < CRM_LINE_PARTS; k++)
@@ -2100,6 +2104,18 @@ static int make_target(crm_import *imp, const struct crm_entity *target, const c
 	return rc;
 }
 
+/* Whether v, which names no record of target, can make one by its field
+ * from: not a number (an id nobody has), and an address where the field
+ * is one (a name nobody has names no one to add). */
+static int creatable(const struct crm_entity *target, const char *from, const char *v)
+{
+	const struct crm_field *f = from ? crm_entity_field_find(target, from) : NULL;
+
+	if (!from || strspn(v, "0123456789") == strlen(v))
+		return 0;
+	return !f || f->type != CRM_FT_EMAIL || strchr(v, '@');
+}
+
 /* Resolves the record reference field d names, creating it when none has
  * that name and its entity can be made from one: exports name companies,
  * and the importer builds them.  *out is the record's id, or v itself
@@ -2127,7 +2143,7 @@ static int ref_target(crm_import *imp, const struct crm_fielddef *d, const char 
 		return (*out = own(&imp->rs, strdup(known))) ? CRM_OK : crm_error_nomem();
 	}
 	rc = crm_entity_resolve(imp->db, target, v, &id);
-	if (rc == CRM_ENOTFOUND && from && strspn(v, "0123456789") != strlen(v)) {
+	if (rc == CRM_ENOTFOUND && creatable(target, from, v)) {
 		crm_error_clear();
 		rc = make_target(imp, target, from, v, &id);
 	}

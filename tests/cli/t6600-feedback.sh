@@ -109,12 +109,45 @@ test_expect_success 'import: the kind goes with the column that gives the score'
 	expect_exit 3 crm-import responses --map old.yaml old.csv 2>err &&
 	grep -q "old.csv:2: kind: a response needs a kind" err
 '
-test_expect_success 'import: a score out of the scale and an unknown respondent are rejected' '
-	printf "Email,Rating,Type\nann@example.org,7,csat\nzed@example.org,4,csat\nbo@example.org,5,CSAT\n" >bad.csv &&
+test_expect_success 'import: a score out of the scale and a respondent named by no one are rejected' '
+	printf "Email,Rating,Type\nann@example.org,7,csat\nZed Unknown,4,csat\nbo@example.org,5,CSAT\n" >bad.csv &&
 	expect_exit 3 crm-import responses bad.csv 2>err &&
-	grep -q "bad.csv:2: score" err && grep -q "bad.csv:3: person" err &&
+	grep -q "bad.csv:2: score" err &&
+	grep -q "bad.csv:3: person: no contact .Zed Unknown." err &&
 	crm-feedback list --kind csat -f id,score,person -H >out &&
 	printf "2\t4\tbo@example.org\n8\t5\tbo@example.org\n" >expect && test_cmp expect out
+'
+# Survey tools ask people the CRM may not have yet: a respondent's
+# address nobody has adds the person, named by the export's Name, or
+# First and Last name, columns, so every answer counts in the figures.
+test_expect_success 'import: a respondent nobody has is added as a person' '
+	export CRM_DB="$PWD/new-people.db" &&
+	crm-contact add -q --email known@example.org --first-name Kim >/dev/null &&
+	cat >delighted.csv <<-\EOF &&
+	Response ID,Email,Name,Score,Comment,Date
+	D1,known@example.org,Kim,9,,2026-11-02
+	D2,Ingrid.Berg@Example.NO,Ingrid Berg,3,Too slow,2026-11-03
+	D3,,Anonymous Visitor,10,,2026-11-04
+	D4,ingrid.berg@example.no,,6,,2026-11-05
+	EOF
+	printf "set: { kind: nps }\n" >nps.yaml &&
+	crm-import responses --map nps.yaml delighted.csv 2>err &&
+	grep -q "created 4, .*rejected 0; 1 new person" err &&
+	crm-contact list -f id,first_name,last_name,email -H >out &&
+	printf "1\tKim\t\tknown@example.org\n2\tIngrid\tBerg\tIngrid.Berg@Example.NO\n" >expect &&
+	test_cmp expect out &&
+	crm-feedback list -f custom.response_id,person -H >out &&
+	printf "D1\tknown@example.org\nD2\tIngrid.Berg@Example.NO\nD3\t\nD4\tIngrid.Berg@Example.NO\n" >expect &&
+	test_cmp expect out &&
+	crm-feedback nps --period 2026-11 -f responses,promoters,detractors,nps -H >out &&
+	printf "4\t2\t2\t0.0\n" >expect && test_cmp expect out &&
+	printf "Email Address,First Name,Last Name,How likely are you to recommend us?\nsvea@example.se,Svea,Åberg,8\n" >sm.csv &&
+	crm-import responses -q sm.csv &&
+	crm-contact show 3 -f first_name,last_name,email -H >out &&
+	printf "Svea\tÅberg\tsvea@example.se\n" >expect && test_cmp expect out &&
+	crm-import undo -q 2 && crm-contact list -f id -H >out && printf "1\n2\n" >expect &&
+	test_cmp expect out && crm-feedback list -f id -H >out && printf "1\n2\n3\n4\n" >expect &&
+	test_cmp expect out
 '
 test_expect_success 'list and import round-trip' '
 	crm-feedback list --format csv >all.csv && snapshot before &&
