@@ -11,6 +11,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 #include "crm/simil.h"
 #include "dedup_impl.h"
@@ -143,6 +144,63 @@ static int key_add(struct keys *k, uint32_t i, int rule, const char *a, size_t n
 	return CRM_OK;
 }
 
+/* Whether match key s begins in a script written without spaces. */
+static int unspaced(const char *s)
+{
+	utf8proc_int32_t c;
+
+	return utf8proc_iterate((const utf8proc_uint8_t *)s, -1, &c) > 0 &&
+	       crm_unspaced_p((unsigned)c);
+}
+
+/* Adds the key of rule 12, names a and b (b may be empty) joined. */
+static int joined_key(struct keys *k, uint32_t i, const char *a, const char *b)
+{
+	char buf[256];
+	size_t na = strlen(a), nb = strlen(b);
+
+	if (na + nb > sizeof buf)
+		return CRM_OK; /* no name is so long */
+	memcpy(buf, a, na);
+	memcpy(buf + na, b, nb);
+	return key_add(k, i, 12, buf, na + nb, "", 0);
+}
+
+/* The keys of a whole name in one field, which the scorer takes for the
+ * same name as the other record's two (dedup_score.c): split at its first
+ * space ("Ada Lovelace" in first_name) it keys as the two fields would
+ * (rule 3); written without one in a script without spaces (山田太郎, as
+ * Japanese and Chinese exports write a name) it keys with the two names
+ * of such records joined, in either order (rule 12).  Without these, the
+ * record meets the other only by another key: its phone, email or birth
+ * date. */
+static int whole_name_keys(struct keys *k, uint32_t i, const char *first, const char *last)
+{
+	const char *whole = *first ? first : last, *sp = strchr(whole, ' ');
+	char f[128], pf[CRM_PHONETIC_SIZE], pl[CRM_PHONETIC_SIZE];
+	size_t nf;
+	int rc;
+
+	if (*first && *last) {
+		if (!unspaced(first) && !unspaced(last))
+			return CRM_OK;
+		rc = joined_key(k, i, first, last);
+		return rc ? rc : joined_key(k, i, last, first);
+	}
+	if (!sp)
+		return *whole && unspaced(whole) ? joined_key(k, i, whole, "") : CRM_OK;
+	if ((nf = (size_t)(sp - whole)) >= sizeof f)
+		return CRM_OK;
+	memcpy(f, whole, nf);
+	f[nf] = '\0';
+	crm_phonetic(pf, f);
+	crm_phonetic(pl, sp + 1);
+	rc = *pl ? key_add(k, i, 3, pl, strlen(pl), f, prefix(f, 1)) : CRM_OK;
+	if (!rc && *pf && sp[1])
+		rc = key_add(k, i, 3, pf, strlen(pf), sp + 1, prefix(sp + 1, 1));
+	return rc;
+}
+
 /* Adds record i's keys: a rule applies when all its fields are present. */
 static int record_keys(struct keys *k, const crm_dedup *d, uint32_t i)
 {
@@ -165,6 +223,8 @@ static int record_keys(struct keys *k, const crm_dedup *d, uint32_t i)
 		rc = key_add(k, i, 3, pl, strlen(pl), first, prefix(first, 1));
 	if (!rc && *pf && *last)
 		rc = key_add(k, i, 3, pf, strlen(pf), last, prefix(last, 1));
+	if (!rc && (*first || *last))
+		rc = whole_name_keys(k, i, first, last);
 	if (!rc && *birth && *last)
 		rc = key_add(k, i, 4, birth, strlen(birth), last, prefix(last, 2));
 	if (!rc && *birth && *first)

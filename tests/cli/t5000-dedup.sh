@@ -236,4 +236,26 @@ test_expect_success 'a whole name in one field meets the same name in two' '
 	crm-dedup find -q -f cluster,id -H >out &&
 	printf "1\t1\n1\t2\n2\t4\n2\t5\n" >expect && test_cmp expect out
 '
+# ... and is compared with it on the name alone: blocking keys a whole
+# name by its parts, or written without spaces by the two names of others
+# joined, so the pair is a candidate with no phone, email or birth date
+# in common, and when others sort between them by either name.
+test_expect_success 'blocking brings a whole name in one field to the same name in two' '
+	export CRM_DB="$SCRATCH/whole-block.db" &&
+	{
+		echo first_name,last_name,city &&
+		echo 山田太郎,,東京 &&
+		for n in 一 二 三 四 五 六 七 八; do echo 宏$n,佐藤$n,東京; done &&
+		echo 太郎,山田,東京 &&
+		echo Grace Hopper,,New York &&
+		for n in Ito Jones Kay Lee Moss Nash Ortiz Park; do echo Grace,$n,New York; done &&
+		for n in Abe Baker Cole Diaz Egan Ford Gale Hale; do echo Zed,$n,New York; done &&
+		echo Grace,Hopper,New York
+	} >block.csv &&
+	crm-import contacts -q block.csv &&
+	crm-dedup find --pairs -p 0 -H 2>/dev/null | cut -f1,2 >pairs &&
+	grep -qx "1	10" pairs && grep -qx "11	28" pairs &&
+	crm-dedup find -q -f cluster,id -H >out &&
+	printf "1\t1\n1\t10\n2\t11\n2\t28\n" >expect && test_cmp expect out
+'
 test_done
