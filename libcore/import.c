@@ -61,6 +61,7 @@ struct column {
 struct rowstate {
 	const char **val;
 	const char *id, *tags, *split, *currency;
+	const char *refunded, *refunded_column; /* a CRM_TO_REFUNDED column's value and name */
 	const char *split_column;       /* the CRM_TO_SPLIT column's name */
 	const char *part, *part_column; /* a CRM_TO_PART column's value and name */
 	const char *who;                /* the names column's value (find_names_column), or
@@ -169,6 +170,8 @@ struct crm_import {
 		struct crm_import_counts n;  /* the counts before them */
 		int open;                    /* savepoint crm_import_group is (row mode) */
 		int64_t lined;               /* the record its rows gave lines, or 0 */
+		int64_t refunded;            /* the record a row said had amount refunded, or 0 */
+		char *amount, *cur;          /* (take_refunded), in the row's currency cur */
 		char field[128];             /* the field and the reason its rows */
 		crm_buf reason;              /* were undone for */
 	} group;
@@ -815,7 +818,7 @@ static void rowstate_clear(struct rowstate *rs, size_t nfields)
 		free(rs->owned[i]);
 	rs->nowned = 0;
 	memset(rs->val, 0, nfields * sizeof *rs->val);
-	rs->id = rs->tags = rs->split = rs->currency = NULL;
+	rs->id = rs->tags = rs->split = rs->currency = rs->refunded = rs->refunded_column = NULL;
 	rs->split_column = rs->part = rs->part_column = rs->who = NULL;
 	rs->named[0] = rs->named[1] = NULL;
 	memset(rs->custom_keys, 0, sizeof rs->custom_keys);
@@ -1518,6 +1521,10 @@ static int take_column(crm_import *imp, crm_record *r, const char *name, const c
 	case CRM_TO_CURRENCY:
 		imp->rs.currency = is_blank(v) ? NULL : v;
 		return CRM_OK;
+	case CRM_TO_REFUNDED:
+		imp->rs.refunded = is_blank(v) ? NULL : local_number(imp, v);
+		imp->rs.refunded_column = c->name;
+		return imp->rs.refunded || is_blank(v) ? CRM_OK : crm_error_nomem();
 	case CRM_TO_NOTE:
 		if (!is_blank(v))
 			crm_buf_printf(&imp->rs.note, "%s%s", imp->rs.note.len ? "\n" : "", v);
@@ -2372,6 +2379,53 @@ static int write_extras(crm_import *imp, int64_t id, int adding, int *changed)
 	return rc;
 }
 
+/* Makes the refund of record id that the amount (in currency cur when it
+ * names none) lacks; its search entry is written with the records the
+ * import creates. */
+static int refund_now(crm_import *imp, int64_t id, const char *amount, const char *cur)
+{
+	int64_t due, refund;
+	int rc = imp->e->import_refunded(imp->db, id, amount, cur, &due, &refund);
+
+	if (rc || !refund)
+		return rc;
+	imp->n.refunds++;
+	return idset_add(&imp->added, refund);
+}
+
+/* Forgets the refund the open group's record waits for. */
+static void refund_drop(crm_import *imp)
+{
+	free(imp->group.amount);
+	free(imp->group.cur);
+	imp->group.amount = imp->group.cur = NULL;
+	imp->group.refunded = 0;
+}
+
+/* Takes the amount the row says record id had refunded in all: a row of
+ * an order (a group) leaves it for when the order has all its lines
+ * (group_close), any other refunds now.  A refund to make is a change. */
+static int take_refunded(crm_import *imp, int64_t id, int *changed)
+{
+	const char *v = imp->rs.refunded, *cur = imp->rs.currency;
+	int64_t due;
+	int rc = imp->e->import_refunded(imp->db, id, v, cur, &due, NULL);
+
+	if (rc == CRM_EDATA)
+		return crm_error_set(CRM_EDATA, "%s: %s", imp->rs.refunded_column,
+		                     crm_error_message());
+	if (rc || !due)
+		return rc;
+	*changed = 1;
+	if (!imp->group.key)
+		return refund_now(imp, id, v, cur);
+	refund_drop(imp);
+	if (!(imp->group.amount = strdup(v)) || (cur && !(imp->group.cur = strdup(cur))))
+		return crm_error_nomem();
+	imp->group.refunded = id;
+	return CRM_OK;
+}
+
 /* A row gave record id a line: the record has them all now when the row
  * is no group's (it has no key), else when its group ends (group_close). */
 static int lined(crm_import *imp, int64_t id)
@@ -2406,6 +2460,8 @@ static int write_row(crm_import *imp, crm_record *r, int64_t id, struct crm_impo
 		rc = lined(imp, id);
 	if (!rc)
 		rc = write_extras(imp, id, adding, &changed);
+	if (!rc && imp->rs.refunded && imp->e->import_refunded)
+		rc = take_refunded(imp, id, &changed);
 	if (rc == CRM_EDATA || rc == CRM_ENOTFOUND)
 		return reject_error(imp, res);
 	if (rc)
@@ -2580,6 +2636,11 @@ static int group_close(crm_import *imp)
 {
 	int rc = imp->group.lined ? imp->e->import_done(imp->db, imp->group.lined) : CRM_OK;
 
+	/* Refunded once the order has all its lines and has earned its points,
+	 * which the refund takes back in part. */
+	if (!rc && imp->group.refunded)
+		rc = refund_now(imp, imp->group.refunded, imp->group.amount, imp->group.cur);
+	refund_drop(imp);
 	imp->group.lined = 0;
 	if (imp->group.open)
 		rc = crm_db_savepoint_end(imp->db, "crm_import_group", 0, rc);
@@ -2684,6 +2745,7 @@ static int group_leave(crm_import *imp, const struct crm_row *row, struct crm_im
 		return CRM_OK;
 	}
 	imp->group.lined = 0; /* its rows are undone, or all done again */
+	refund_drop(imp);
 	if (crm_buf_put(&imp->dropped, imp->group.key, strlen(imp->group.key) + 1) ||
 	    crm_buf_puts(&imp->dropped, imp->group.within ? imp->group.within : "") ||
 	    crm_buf_put(&imp->dropped, "", 1))
@@ -3161,6 +3223,7 @@ void crm_import_free(crm_import *imp)
 	crm_buf_free(&imp->dropped);
 	free(imp->group.key);
 	free(imp->group.within);
+	refund_drop(imp);
 	crm_buf_free(&imp->group.reason);
 	crm_buf_free(&imp->deferred);
 	for (size_t i = 0; i < imp->ahead.n; i++)

@@ -36,6 +36,7 @@ void crm_target_named(struct crm_target *t, const char *field, const char *colum
 		{ "@split", CRM_TO_SPLIT }, { "@part", CRM_TO_PART }, { "@note", CRM_TO_NOTE },
 		{ "@ignore", CRM_TO_IGNORE }, { "@currency", CRM_TO_CURRENCY },
 		{ "@object", CRM_TO_OBJECT }, { "@payment", CRM_TO_PAYMENT },
+		{ "@refunded", CRM_TO_REFUNDED },
 	}, prefixed[] = {
 		{ "@line_", CRM_TO_LINE }, { "@more_", CRM_TO_MORE }, { "@consent_", CRM_TO_CONSENT },
 		{ "@withdrawn_", CRM_TO_WITHDRAWN }, { "@consentat_", CRM_TO_CONSENT_AT },

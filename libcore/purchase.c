@@ -95,6 +95,8 @@ static const struct crm_synonym purchase_synonyms[] = {
 	{ "itemcategory", "@line_category" },
 	{ "financialstatus", "status" }, { "orderstatus", "status" }, { "subtotal", "@ignore" },
 	{ "ordersubtotalamount", "@ignore" }, { "shipping", "@ignore" }, { "taxes", "@ignore" },
+	/* How much of the order was given back, undated: a refund (import.c). */
+	{ "refundedamount", "@refunded" },
 	{ "tag", "tags" }, { "labels", "tags" },
 	/* Shopify's Source is how the order came (web, pos, iphone), this
 	 * toolkit's source the store: its own output alone spells it so. */
@@ -942,6 +944,47 @@ int crm_purchase_refund(crm_db *db, int64_t id, const char *sku, int64_t qty, in
 	return rc;
 }
 
+/* The amount an import's row says was refunded of purchase id in all (a
+ * shop's export gives it without a date): the refund of what its refunds
+ * lack of it, dated as the purchase, so that its month's revenue is net
+ * of it as the export's sums are.  More than remains gives back what
+ * remains: the export's total may leave out what the refunds count. */
+static int import_refunded(crm_db *db, int64_t id, const char *amount, const char *cur,
+                           int64_t *due, int64_t *refund)
+{
+	struct crm_money m;
+	struct state s;
+	crm_record *r = NULL;
+	char total[CRM_MONEY_TEXT], *at = NULL;
+	int rc;
+
+	*due = 0;
+	if (refund)
+		*refund = 0;
+	if ((rc = load_state(db, id, &s)) || !s.found || s.refund_of || !strcmp(s.status, "cancelled"))
+		return rc;
+	if (crm_money_parse(&m, amount, cur ? cur : s.cur))
+		return crm_error_set(CRM_EDATA, "%s", crm_error_message());
+	if (m.minor < 0)
+		return crm_error_set(CRM_EDATA, "'%s': an amount refunded is not negative", amount);
+	if (strcmp(m.cur, s.cur))
+		return crm_error_set(CRM_EDATA, "'%s' is in %s, the purchase in %s", amount, m.cur,
+		                     s.cur);
+	*due = (m.minor < s.total ? m.minor : s.total) + s.refunded;
+	if (*due <= 0 || !refund) {
+		*due = *due > 0 ? *due : 0;
+		return CRM_OK;
+	}
+	money_text(total, sizeof total, -*due, s.cur);
+	if (!(rc = refund_record(db, id, total, &r)) &&
+	    !(rc = crm_db_text_of(db, "SELECT at FROM purchases WHERE id = ?1", id, &at)) &&
+	    !(rc = crm_record_set(r, "at", at)))
+		rc = crm_entity_add(db, r, refund);
+	crm_record_free(r);
+	free(at);
+	return rc;
+}
+
 /* Summary */
 
 int64_t crm_purchase_average(int64_t sum, int64_t n)
@@ -1165,5 +1208,6 @@ const struct crm_entity crm_purchase_entity = {
 	.key_within = { "order_ref", "source" }, .spelt = purchase_spelt, .filters = purchase_filters,
 	.options = purchase_options, .label = "r.id", .import_line = purchase_import_line,
 	.import_done = purchase_import_done, .import_refund = refund_of,
+	.import_refunded = import_refunded,
 	.line_lists = purchase_lists,
 };

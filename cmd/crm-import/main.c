@@ -351,6 +351,8 @@ static void summary(const struct run *run, int64_t batch, int dry)
 		fprintf(stderr, "; %ld new %s", n->people, n->people > 1 ? "people" : "person");
 	if (n->companies)
 		fprintf(stderr, "; %ld new compan%s", n->companies, n->companies > 1 ? "ies" : "y");
+	if (n->refunds)
+		fprintf(stderr, "; %ld refund%s", n->refunds, n->refunds > 1 ? "s" : "");
 	if (dry)
 		fputs("; dry run, nothing written\n", stderr);
 	else if (batch)

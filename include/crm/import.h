@@ -107,6 +107,7 @@ struct crm_import_counts {
 	long read, created, updated, unchanged, skipped, rejected;
 	long companies; /* companies created for the rows naming them */
 	long people;    /* people created for the purchases and tickets naming them */
+	long refunds;   /* refunds created for the amounts rows say were refunded */
 };
 
 typedef struct crm_import crm_import;

@@ -41,9 +41,12 @@ enum crm_target_kind {
 	                 * currency's smallest unit */
 	CRM_TO_PAYMENT, /* the service's id of the payment a refund row gives
 	                 * money back for (Stripe's charge, payment_intent) */
-	CRM_TO_NAMED    /* the first or last name (name: first, last) of the
+	CRM_TO_NAMED,   /* the first or last name (name: first, last) of the
 	                 * person the row's reference makes, when no column holds
-	                 * the whole name (WooCommerce's billing.first_name) */
+	                 * the whole name (WooCommerce's billing.first_name), or
+	                 * that whole name (name: name; a survey's Name) */
+	CRM_TO_REFUNDED /* how much of the record's amount was given back, in
+	                 * all, without a date (Shopify's Refunded Amount) */
 };
 
 struct crm_target {

@@ -194,19 +194,21 @@ test_expect_success 'import: a Shopify export, one row per line item, grouped by
 	echo 10 >expect && test_cmp expect out
 '
 # Shopify's whole export: 79 columns, most of them of no field here; the
-# buyers the import creates are named by Billing Name.
+# buyers the import creates are named by Billing Name; #3002's Refunded
+# Amount is a refund of it.
 test_expect_success 'import: Shopify'"'"'s whole export, buyers named by Billing Name' '
 	full=$TOP/tests/cli/data/shopify-orders-full.csv &&
 	expect_exit 3 env CRM_DB=full.db crm-import purchases "$full" 2>err &&
 	grep -q "unknown columns .Fulfillment Status., .Fulfilled at." err &&
 	CRM_DB=full.db crm-import purchases --ignore-unknown "$full" 2>err &&
-	grep -q "read 3, created 2, updated 1, unchanged 0, skipped 0, rejected 0; 2 new people" err &&
+	grep -q "read 3, created 2, updated 1, unchanged 0, skipped 0, rejected 0; 2 new people; 1 refund" err &&
 	CRM_DB=full.db crm-contact list -f first_name,last_name,email -H >out &&
 	printf "Jana\tNováková\tjana.novakova@example.cz\nOisín\tÓ Briain\toisin@example.ie\n" >expect &&
 	test_cmp expect out &&
 	CRM_DB=full.db crm-purchase list -f order_ref,person,at,total,status,lines -H >out &&
 	printf "#3001\tjana.novakova@example.cz\t2026-10-05T12:02:15Z\t49.70 EUR\tpaid\t2\n" >expect &&
 	printf "#3002\toisin@example.ie\t2026-10-07T08:15:00Z\t30.00 EUR\tpaid\t1\n" >>expect &&
+	printf "\toisin@example.ie\t2026-10-07T08:15:00Z\t-10.00 EUR\tpaid\t0\n" >>expect &&
 	test_cmp expect out
 '
 # Stripe's payments export: a purchase each, its amount the total, its
@@ -561,5 +563,64 @@ test_expect_success 'import: rows of an order naming no store are the store'"'"'
 test_expect_success 'import: Shopify'"'"'s Source is the channel the order came by' '
 	CRM_DB=full.db crm-purchase list --no-refunds -f order_ref,source,channel -H >out &&
 	printf "#3001\t\tweb\n#3002\t\tweb\n" >expect && test_cmp expect out
+'
+# Shopify's export says how much of an order was refunded, in all and
+# without a date: the import makes the refund of it, dated as its order,
+# so that the figures are net of it as the export's own sums are
+# (55 + 30 + 40 sold, 20 + 30 given back: 75).  A later export that says
+# more was refunded, imported with --on-conflict update, refunds the rest.
+test_expect_success 'import: Shopify'"'"'s Refunded Amount is a refund of its order' '
+	export CRM_DB="$PWD/refunded.db" &&
+	cat >refunded.csv <<-\EOF &&
+	Name,Email,Financial Status,Currency,Total,Created at,Lineitem quantity,Lineitem name,Lineitem price,Lineitem sku,Refunded Amount
+	#1001,ann@example.org,partially_refunded,EUR,55.00,2026-11-02 10:00:00 +0100,2,Mug,15.00,MUG,20.00
+	#1001,,,,,,1,Teapot,25.00,TEA,
+	#1002,bo@example.org,refunded,EUR,30.00,2026-11-05 10:00:00 +0100,1,Teapot,30.00,TEA,30.00
+	#1003,cy@example.org,paid,EUR,40.00,2026-11-07 10:00:00 +0100,1,Kettle,40.00,KET,0.00
+	EOF
+	crm-import purchases refunded.csv 2>err &&
+	grep -q "read 4, created 3, updated 1, .*; 3 new people; 2 refunds; batch 1" err &&
+	crm-purchase list -f id,order_ref,status,total,at,refund_of -H >out &&
+	cat >expect <<-\EOF &&
+	1	#1001	paid	55.00 EUR	2026-11-02T09:00:00Z	
+	2		paid	-20.00 EUR	2026-11-02T09:00:00Z	1
+	3	#1002	refunded	30.00 EUR	2026-11-05T09:00:00Z	
+	4		paid	-30.00 EUR	2026-11-05T09:00:00Z	3
+	5	#1003	paid	40.00 EUR	2026-11-07T09:00:00Z	
+	EOF
+	test_cmp expect out &&
+	crm-purchase summary -f purchases,revenue -H >out && printf "3\t75.00\n" >expect &&
+	test_cmp expect out &&
+	crm-import purchases refunded.csv 2>err && grep -q "nothing changed" err &&
+	sed "s/,20.00\$/,35.00/" refunded.csv >later.csv &&
+	crm-import purchases --on-conflict update later.csv 2>err &&
+	grep -q "; 1 refund; batch 2" err &&
+	crm-purchase list --refunds -f total,refund_of -H >out &&
+	printf "%s\t%s\n" "-20.00 EUR" 1 "-15.00 EUR" 1 "-30.00 EUR" 3 >expect && test_cmp expect out &&
+	crm-purchase summary -f revenue -H >out && echo 60.00 >expect && test_cmp expect out &&
+	crm-import purchases --on-conflict update later.csv 2>err && grep -q "nothing changed" err &&
+	crm-import undo -q 2 &&
+	crm-purchase summary -f revenue -H >out && echo 75.00 >expect && test_cmp expect out
+'
+test_expect_success 'import: a refunded amount that is no refund of its order is rejected' '
+	export CRM_DB="$PWD/refunded-bad.db" &&
+	cat >bad-refunds.csv <<-\EOF &&
+	Name,Email,Currency,Total,Lineitem quantity,Lineitem name,Lineitem price,Lineitem sku,Refunded Amount
+	#2001,ann@example.org,EUR,55.00,2,Mug,15.00,MUG,abc
+	#2002,bo@example.org,EUR,30.00,1,Teapot,30.00,TEA,10 USD
+	#2003,cy@example.org,EUR,40.00,1,Kettle,40.00,KET,-5.00
+	#2004,dee@example.org,EUR,40.00,1,Kettle,40.00,KET,5.00
+	#2004,,,,x,Lid,1.00,LID,
+	#2005,eve@example.org,EUR,40.00,1,Kettle,40.00,KET,"1,234.00"
+	EOF
+	expect_exit 3 crm-import purchases bad-refunds.csv 2>err &&
+	grep -q "bad-refunds.csv:2: Refunded Amount: invalid amount .abc." err &&
+	grep -q "bad-refunds.csv:3: Refunded Amount: .10 USD. is in USD, the purchase in EUR" err &&
+	grep -q "bad-refunds.csv:4: Refunded Amount: .-5.00.: an amount refunded is not negative" err &&
+	grep -q "bad-refunds.csv:6: quantity" err &&
+	grep -q "read 6, created 1, .*rejected 5; 1 new person; 1 refund; batch 1" err &&
+	crm-purchase list -f order_ref,status,total,refund_of -H >out &&
+	printf "#2005\trefunded\t40.00 EUR\t\n\tpaid\t-40.00 EUR\t1\n" >expect &&
+	test_cmp expect out
 '
 test_done
