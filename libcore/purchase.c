@@ -947,8 +947,8 @@ int crm_purchase_refund(crm_db *db, int64_t id, const char *sku, int64_t qty, in
 /* The amount an import's row says was refunded of purchase id in all (a
  * shop's export gives it without a date): the refund of what its refunds
  * lack of it, dated as the purchase, so that its month's revenue is net
- * of it as the export's sums are.  More than remains gives back what
- * remains: the export's total may leave out what the refunds count. */
+ * of it as the export's sums are.  An amount above the total gives back
+ * what remains, as no refund gives back more than was bought. */
 static int import_refunded(crm_db *db, int64_t id, const char *amount, const char *cur,
                            int64_t *due, int64_t *refund)
 {
@@ -971,10 +971,10 @@ static int import_refunded(crm_db *db, int64_t id, const char *amount, const cha
 		return crm_error_set(CRM_EDATA, "'%s' is in %s, the purchase in %s", amount, m.cur,
 		                     s.cur);
 	*due = (m.minor < s.total ? m.minor : s.total) + s.refunded;
-	if (*due <= 0 || !refund) {
-		*due = *due > 0 ? *due : 0;
+	if (*due < 0)
+		*due = 0;
+	if (!*due || !refund)
 		return CRM_OK;
-	}
 	money_text(total, sizeof total, -*due, s.cur);
 	if (!(rc = refund_record(db, id, total, &r)) &&
 	    !(rc = crm_db_text_of(db, "SELECT at FROM purchases WHERE id = ?1", id, &at)) &&
