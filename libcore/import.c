@@ -2379,18 +2379,24 @@ static int write_extras(crm_import *imp, int64_t id, int adding, int *changed)
 	return rc;
 }
 
+/* Counts refund, made by import_refunded; its search entry is written
+ * with the records the import creates. */
+static int refund_made(crm_import *imp, int64_t refund)
+{
+	if (!refund)
+		return CRM_OK;
+	imp->n.refunds++;
+	return idset_add(&imp->added, refund);
+}
+
 /* Makes the refund of record id that the amount (in currency cur when it
- * names none) lacks; its search entry is written with the records the
- * import creates. */
+ * names none) lacks. */
 static int refund_now(crm_import *imp, int64_t id, const char *amount, const char *cur)
 {
 	int64_t due, refund;
 	int rc = imp->e->import_refunded(imp->db, id, amount, cur, &due, &refund);
 
-	if (rc || !refund)
-		return rc;
-	imp->n.refunds++;
-	return idset_add(&imp->added, refund);
+	return rc ? rc : refund_made(imp, refund);
 }
 
 /* Forgets the refund the open group's record waits for. */
@@ -2403,13 +2409,14 @@ static void refund_drop(crm_import *imp)
 }
 
 /* Takes the amount the row says record id had refunded in all: a row of
- * an order (a group) leaves it for when the order has all its lines
- * (group_close), any other refunds now.  A refund to make is a change. */
+ * an order (a group) leaves the refund for when the order has all its
+ * lines (group_close), any other makes it now.  A refund due is a change. */
 static int take_refunded(crm_import *imp, int64_t id, int *changed)
 {
 	const char *v = imp->rs.refunded, *cur = imp->rs.currency;
-	int64_t due;
-	int rc = imp->e->import_refunded(imp->db, id, v, cur, &due, NULL);
+	int64_t due, refund = 0;
+	int rc = imp->e->import_refunded(imp->db, id, v, cur, &due,
+	                                 imp->group.key ? NULL : &refund);
 
 	if (rc == CRM_EDATA)
 		return crm_error_set(CRM_EDATA, "%s: %s", imp->rs.refunded_column,
@@ -2418,7 +2425,7 @@ static int take_refunded(crm_import *imp, int64_t id, int *changed)
 		return rc;
 	*changed = 1;
 	if (!imp->group.key)
-		return refund_now(imp, id, v, cur);
+		return refund_made(imp, refund);
 	refund_drop(imp);
 	if (!(imp->group.amount = strdup(v)) || (cur && !(imp->group.cur = strdup(cur))))
 		return crm_error_nomem();

@@ -623,4 +623,14 @@ test_expect_success 'import: a refunded amount that is no refund of its order is
 	printf "#2005\trefunded\t40.00 EUR\t\n\tpaid\t-40.00 EUR\t1\n" >expect &&
 	test_cmp expect out
 '
+# A purchase without an order number is no group of rows: its refund is
+# made with its row.
+test_expect_success 'import: a purchase without an order number is refunded with its row' '
+	export CRM_DB="$PWD/refunded-lone.db" &&
+	printf "Email,Currency,Total,Created at,Refunded Amount\nann@example.org,EUR,50.00,2026-11-03,20.00\n" >lone.csv &&
+	crm-import purchases lone.csv 2>err && grep -q "created 1, .*; 1 refund; batch 1" err &&
+	crm-purchase list -f total,refund_of,at -H >out &&
+	printf "50.00 EUR\t\t2026-11-03T00:00:00Z\n-20.00 EUR\t1\t2026-11-03T00:00:00Z\n" >expect &&
+	test_cmp expect out
+'
 test_done
