@@ -961,6 +961,9 @@ static int import_refunded(crm_db *db, int64_t id, const char *amount, const cha
 	*due = 0;
 	if (refund)
 		*refund = 0;
+	/* Shopify writes 0.00 on every order refunded nothing: no purchase to read. */
+	if (strchr(amount, '0') && !amount[strspn(amount, "0.")])
+		return CRM_OK;
 	if ((rc = load_state(db, id, &s)) || !s.found || s.refund_of || !strcmp(s.status, "cancelled"))
 		return rc;
 	if (crm_money_parse(&m, amount, cur ? cur : s.cur))
