@@ -317,22 +317,40 @@ static char *first_text(crm_db *db, const char *sql)
 	free(got_); \
 } while (0)
 
+/* A database with search table t(a), tokenized by "crm" as the schema's
+ * are, holding rows (an INSERT's VALUES of rowid and a). */
+static crm_db *fts_table(const char *rows)
+{
+	crm_db *db;
+	char sql[1024];
+
+	ck_assert_int_lt(snprintf(sql, sizeof sql, "CREATE VIRTUAL TABLE t USING fts5(a,"
+	                          " tokenize = 'crm remove_diacritics 2');"
+	                          "INSERT INTO t(rowid, a) VALUES %s", rows), (int)sizeof sql);
+	ck_assert_int_eq(crm_db_open(&db, path, 0, NULL), CRM_OK);
+	ck_assert_int_eq(crm_db_exec(db, sql), CRM_OK);
+	return db;
+}
+
+/* Checks t's index against its text, and closes the database. */
+static void fts_done(crm_db *db)
+{
+	ck_assert_int_eq(crm_db_exec(db, "INSERT INTO t(t, rank) VALUES ('integrity-check', 1)"),
+	                 CRM_OK);
+	crm_db_close(db);
+}
+
 /* The tokenizer "crm" makes each character of Chinese, Japanese, Korean
  * and Thai a token, so a word is found inside text written without
  * spaces, with the offsets of what it found (highlight, snippets); keeps
  * a word whole across its marks, which it leaves out; and folds the rest
- * as unicode61 does. */
+ * as the match key does (the next test). */
 START_TEST(test_tokenizer_finds_words_inside_unspaced_text)
 {
-	crm_db *db;
+	crm_db *db = fts_table("(1, '株式会社トヨタ自動車'), (2, 'iPhone用ケース'),"
+	                       " (3, 'Café東京 Müller'), (4, '김민수'), (5, 'สมชายใจดี'),"
+	                       " (6, '山田 太郎'), (7, 'مُحَمَّد علي'), (8, 'प्रिया शर्मा')");
 
-	ck_assert_int_eq(crm_db_open(&db, path, 0, NULL), CRM_OK);
-	ck_assert_int_eq(crm_db_exec(db, "CREATE VIRTUAL TABLE t USING fts5(a,"
-	                             " tokenize = 'crm remove_diacritics 2');"
-	                             "INSERT INTO t(rowid, a) VALUES (1, '株式会社トヨタ自動車'),"
-	                             " (2, 'iPhone用ケース'), (3, 'Café東京 Müller'),"
-	                             " (4, '김민수'), (5, 'สมชายใจดี'), (6, '山田 太郎'),"
-	                             " (7, 'مُحَمَّد علي'), (8, 'प्रिया शर्मा')"), CRM_OK);
 	ck_highlight(db, "\"トヨタ\"", "株式会社[トヨタ]自動車");
 	ck_highlight(db, "\"自動\"*", "株式会社トヨタ[自動]車");
 	ck_highlight(db, "iphone", "[iPhone]用ケース");
@@ -352,9 +370,7 @@ START_TEST(test_tokenizer_finds_words_inside_unspaced_text)
 	ck_highlight(db, "\"शर्मा\"", "प्रिया [शर्मा]");
 	ck_highlight(db, "\"प्रि\"*", "[प्रिया] शर्मा");
 	ck_assert_ptr_null(first_text(db, "SELECT rowid FROM t WHERE t MATCH '\"शर्मा प्रिया\"'"));
-	ck_assert_int_eq(crm_db_exec(db, "INSERT INTO t(t, rank) VALUES ('integrity-check', 1)"),
-	                 CRM_OK);
-	crm_db_close(db);
+	fts_done(db);
 }
 END_TEST
 
@@ -364,15 +380,10 @@ END_TEST
  * full-width letters.  Kana keep their marks. */
 START_TEST(test_tokenizer_folds_words_as_the_match_key)
 {
-	crm_db *db;
+	crm_db *db = fts_table("(1, 'Łódź Straße'), (2, 'Ørsted Αθήνα'), (3, 'ёлка Œuvre'),"
+	                       " (4, 'أحمد'), (5, 'Ｔｏｙｏｔａ東京'), (6, 'パン'), (7, 'ハン')");
 	char *got;
 
-	ck_assert_int_eq(crm_db_open(&db, path, 0, NULL), CRM_OK);
-	ck_assert_int_eq(crm_db_exec(db, "CREATE VIRTUAL TABLE t USING fts5(a,"
-	                             " tokenize = 'crm remove_diacritics 2');"
-	                             "INSERT INTO t(rowid, a) VALUES (1, 'Łódź Straße'),"
-	                             " (2, 'Ørsted Αθήνα'), (3, 'ёлка Œuvre'), (4, 'أحمد'),"
-	                             " (5, 'Ｔｏｙｏｔａ東京'), (6, 'パン'), (7, 'ハン')"), CRM_OK);
 	ck_highlight(db, "lodz", "[Łódź] Straße");
 	ck_highlight(db, "strasse", "Łódź [Straße]");
 	ck_highlight(db, "\"Straße\"", "Łódź [Straße]");
@@ -387,9 +398,7 @@ START_TEST(test_tokenizer_folds_words_as_the_match_key)
 	got = first_text(db, "SELECT group_concat(rowid) FROM t WHERE t MATCH '\"パン\"'");
 	ck_assert_str_eq(got, "6");
 	free(got);
-	ck_assert_int_eq(crm_db_exec(db, "INSERT INTO t(t, rank) VALUES ('integrity-check', 1)"),
-	                 CRM_OK);
-	crm_db_close(db);
+	fts_done(db);
 }
 END_TEST
 
