@@ -2408,9 +2408,23 @@ static void refund_drop(crm_import *imp)
 	imp->group.refunded = 0;
 }
 
-/* Takes the amount the row says record id had refunded in all: a row of
- * an order (a group) leaves the refund for when the order has all its
- * lines (group_close), any other makes it now.  A refund due is a change. */
+/* Whether the row says its record was refunded, in part (an amount) or
+ * whole (the entity's refunded_whole, a shop's order status). */
+static int says_refunded(const crm_import *imp)
+{
+	const char *const *w = imp->e->refunded_whole;
+	const char *v;
+
+	if (imp->rs.refunded || !w[0])
+		return imp->rs.refunded != NULL;
+	v = imp->rs.val[field_index(imp, w[0])];
+	return v && !strcasecmp(v, w[1]);
+}
+
+/* Takes the amount the row says record id had refunded in all (NULL: all
+ * of it): a row of an order (a group) leaves the refund for when the
+ * order has all its lines (group_close), any other makes it now.  A
+ * refund due is a change. */
 static int take_refunded(crm_import *imp, int64_t id, int *changed)
 {
 	const char *v = imp->rs.refunded, *cur = imp->rs.currency;
@@ -2419,7 +2433,8 @@ static int take_refunded(crm_import *imp, int64_t id, int *changed)
 	                                 imp->group.key ? NULL : &refund);
 
 	if (rc == CRM_EDATA)
-		return crm_error_set(CRM_EDATA, "%s: %s", imp->rs.refunded_column,
+		return crm_error_set(CRM_EDATA, "%s: %s", v ? imp->rs.refunded_column
+		                                            : imp->e->refunded_whole[0],
 		                     crm_error_message());
 	if (rc || !due)
 		return rc;
@@ -2427,7 +2442,7 @@ static int take_refunded(crm_import *imp, int64_t id, int *changed)
 	if (!imp->group.key)
 		return refund_made(imp, refund);
 	refund_drop(imp);
-	if (!(imp->group.amount = strdup(v)) || (cur && !(imp->group.cur = strdup(cur))))
+	if ((v && !(imp->group.amount = strdup(v))) || (cur && !(imp->group.cur = strdup(cur))))
 		return crm_error_nomem();
 	imp->group.refunded = id;
 	return CRM_OK;
@@ -2467,7 +2482,7 @@ static int write_row(crm_import *imp, crm_record *r, int64_t id, struct crm_impo
 		rc = lined(imp, id);
 	if (!rc)
 		rc = write_extras(imp, id, adding, &changed);
-	if (!rc && imp->rs.refunded && imp->e->import_refunded)
+	if (!rc && imp->e->import_refunded && says_refunded(imp))
 		rc = take_refunded(imp, id, &changed);
 	if (rc == CRM_EDATA || rc == CRM_ENOTFOUND)
 		return reject_error(imp, res);

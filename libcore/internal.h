@@ -479,13 +479,19 @@ struct crm_entity {
 	int (*import_refund)(crm_db *db, crm_record *r, int64_t of);
 	/* Gives back what record id's refunds lack of the amount a row says
 	 * was refunded of it in all (Shopify's Refunded Amount, which has no
-	 * date), in currency cur when it names none (NULL: the record's):
-	 * *due is that amount, 0 when they have it; given refund, a refund of
-	 * it is made, its id stored there (or 0).  CRM_EDATA, with a message
-	 * naming no field, for an amount the record cannot give back.  NULL
-	 * when the entity has no refunds. */
+	 * date; NULL: all of it), in currency cur when it names none (NULL:
+	 * the record's): *due is that amount, 0 when they have it; given
+	 * refund, a refund of it is made, its id stored there (or 0).
+	 * CRM_EDATA, with a message naming no field, for an amount the
+	 * record cannot give back.  NULL when the entity has no refunds. */
 	int (*import_refunded)(crm_db *db, int64_t id, const char *amount, const char *cur,
 	                       int64_t *due, int64_t *refund);
+	/* A field and the value of it by which a row says its record was
+	 * refunded whole ({ "status", "refunded" }: WooCommerce's order
+	 * status, which no amount goes with): import_refunded is given a
+	 * NULL amount, all that remains, unless the row names an amount.
+	 * { NULL } when none. */
+	const char *refunded_whole[2];
 	/* Writes what an import's note columns give record id (a ticket's
 	 * description: the customer's first message), once: *changed tells
 	 * whether it wrote it.  NULL: a note (crm_entity_note_once). */

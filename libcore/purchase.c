@@ -944,36 +944,51 @@ int crm_purchase_refund(crm_db *db, int64_t id, const char *sku, int64_t qty, in
 	return rc;
 }
 
+/* Reads amount, which an import's row says was refunded of purchase s in
+ * all, in currency cur when it names none, into *minor. */
+static int refunded_amount(const char *amount, const char *cur, const struct state *s,
+                           int64_t *minor)
+{
+	struct crm_money m;
+
+	if (crm_money_parse(&m, amount, cur))
+		return crm_error_set(CRM_EDATA, "%s", crm_error_message());
+	if (m.minor < 0)
+		return crm_error_set(CRM_EDATA, "'%s': an amount refunded is not negative", amount);
+	if (strcmp(m.cur, s->cur))
+		return crm_error_set(CRM_EDATA, "'%s' is in %s, the purchase in %s", amount, m.cur,
+		                     s->cur);
+	*minor = m.minor;
+	return CRM_OK;
+}
+
 /* The amount an import's row says was refunded of purchase id in all (a
- * shop's export gives it without a date): the refund of what its refunds
- * lack of it, dated as the purchase, so that its month's revenue is net
- * of it as the export's sums are.  An amount above the total gives back
- * what remains, as no refund gives back more than was bought. */
+ * shop's export gives it without a date; NULL: its whole total, as an
+ * order's status "refunded" says): the refund of what its refunds lack
+ * of it, dated as the purchase, so that its month's revenue is net of it
+ * as the export's sums are.  An amount above the total gives back what
+ * remains, as no refund gives back more than was bought. */
 static int import_refunded(crm_db *db, int64_t id, const char *amount, const char *cur,
                            int64_t *due, int64_t *refund)
 {
-	struct crm_money m;
 	struct state s;
 	crm_record *r = NULL;
 	char total[CRM_MONEY_TEXT], *at = NULL;
+	int64_t asked;
 	int rc;
 
 	*due = 0;
 	if (refund)
 		*refund = 0;
 	/* Shopify writes 0.00 on every order refunded nothing: no purchase to read. */
-	if (strchr(amount, '0') && !amount[strspn(amount, "0.")])
+	if (amount && strchr(amount, '0') && !amount[strspn(amount, "0.")])
 		return CRM_OK;
 	if ((rc = load_state(db, id, &s)) || !s.found || s.refund_of || !strcmp(s.status, "cancelled"))
 		return rc;
-	if (crm_money_parse(&m, amount, cur ? cur : s.cur))
-		return crm_error_set(CRM_EDATA, "%s", crm_error_message());
-	if (m.minor < 0)
-		return crm_error_set(CRM_EDATA, "'%s': an amount refunded is not negative", amount);
-	if (strcmp(m.cur, s.cur))
-		return crm_error_set(CRM_EDATA, "'%s' is in %s, the purchase in %s", amount, m.cur,
-		                     s.cur);
-	*due = (m.minor < s.total ? m.minor : s.total) + s.refunded;
+	asked = s.total;
+	if (amount && (rc = refunded_amount(amount, cur ? cur : s.cur, &s, &asked)))
+		return rc;
+	*due = (asked < s.total ? asked : s.total) + s.refunded;
 	if (*due < 0)
 		*due = 0;
 	if (!*due || !refund)
@@ -1211,6 +1226,6 @@ const struct crm_entity crm_purchase_entity = {
 	.key_within = { "order_ref", "source" }, .spelt = purchase_spelt, .filters = purchase_filters,
 	.options = purchase_options, .label = "r.id", .import_line = purchase_import_line,
 	.import_done = purchase_import_done, .import_refund = refund_of,
-	.import_refunded = import_refunded,
+	.import_refunded = import_refunded, .refunded_whole = { "status", "refunded" },
 	.line_lists = purchase_lists,
 };

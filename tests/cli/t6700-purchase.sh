@@ -234,10 +234,15 @@ test_expect_success 'import: Stripe'"'"'s payments, matched again on their ids' 
 	printf "id,Created (UTC),Amount,Currency,Status,Customer Email\n" >stripe-st.csv &&
 	printf "ch_4,2026-11-07 09:00,5.00,eur,Disputed,jenny@example.com\n" >>stripe-st.csv &&
 	printf "ch_5,2026-11-07 09:00,6.00,eur,Uncaptured,jenny@example.com\n" >>stripe-st.csv &&
+	printf "ch_6,2026-11-07 10:00,7.00,eur,Refunded,jenny@example.com\n" >>stripe-st.csv &&
 	expect_exit 3 crm-import purchases --db stripe.db stripe-st.csv 2>err &&
 	grep -q "stripe-st.csv:3: status: invalid status .Uncaptured." err &&
+	grep -q "created 2, .*rejected 1; 1 refund; batch 2" err &&
 	crm-purchase list --db stripe.db --where custom.source_id=ch_4 -f total,status -H >out &&
-	printf "5.00 EUR\tpaid\n" >expect && test_cmp expect out
+	printf "5.00 EUR\tpaid\n" >expect && test_cmp expect out &&
+	crm-purchase list --db stripe.db --since 2026-11-07T10:00 -f total,status,at -H >out &&
+	printf "7.00 EUR\trefunded\t2026-11-07T10:00:00Z\n" >expect &&
+	printf -- "-7.00 EUR\tpaid\t2026-11-07T10:00:00Z\n" >>expect && test_cmp expect out
 '
 # Stripe's API as JSON: charges and payment intents, their members nested
 # (billing_details.email), amounts in the currency's smallest unit by
@@ -430,7 +435,7 @@ test_expect_success 'import: Shopify and WooCommerce statuses; an order not paid
 	grep -q "wst.csv:4: status: invalid status .On hold." err &&
 	crm-purchase list -w "order_ref ~ 200" -f order_ref,status -H >out &&
 	crm-purchase list -w "order_ref ~ W60" -f order_ref,status -H >>out &&
-	printf "#2001\tcancelled\n#2002\tpaid\n#2004\tpaid\nW601\tpaid\nW602\tcancelled\n" >expect &&
+	printf "#2001\tcancelled\n#2002\tpaid\n#2004\trefunded\nW601\tpaid\nW602\tcancelled\n" >expect &&
 	test_cmp expect out
 '
 test_expect_success 'import: a bad line item rejects its row' '
@@ -601,6 +606,50 @@ test_expect_success 'import: Shopify'"'"'s Refunded Amount is a refund of its or
 	crm-import purchases --on-conflict update later.csv 2>err && grep -q "nothing changed" err &&
 	crm-import undo -q 2 &&
 	crm-purchase summary -f revenue -H >out && echo 75.00 >expect && test_cmp expect out
+'
+# WooCommerce's order export says an order was refunded whole by its
+# status alone, with no amount: the import gives back all of it, dated as
+# the order.  By hand: 45 + 15 + 20 sold, 45 refunded whole and 10 of the
+# 20 named by an amount beside the status: 25.  An order a later export
+# says was refunded, imported with --on-conflict update, is refunded then.
+test_expect_success 'import: an order whose status is Refunded is refunded whole' '
+	export CRM_DB="$PWD/woo-refunded.db" &&
+	cat >woo-refunded.csv <<-\EOF &&
+	Order Number,Order Status,Order Date,Billing Email,Order Currency,Item SKU,Item Name,Quantity,Item Cost,Refunded Amount
+	W701,Refunded,2026-11-03 09:00,ann@example.org,EUR,MUG,Mug,2,15.00,
+	W701,Refunded,2026-11-03 09:00,ann@example.org,EUR,LID,Lid,1,15.00,
+	W702,Completed,2026-11-04 09:00,bo@example.org,EUR,MUG,Mug,1,15.00,
+	W703,Refunded,2026-11-05 09:00,cy@example.org,EUR,TEA,Teapot,1,20.00,10.00
+	EOF
+	crm-import purchases woo-refunded.csv 2>err &&
+	grep -q "read 4, created 3, updated 1, .*; 3 new people; 2 refunds; batch 1" err &&
+	crm-purchase list -f id,order_ref,status,total,at,refund_of -H >out &&
+	cat >expect <<-\EOF &&
+	1	W701	refunded	45.00 EUR	2026-11-03T09:00:00Z	
+	2		paid	-45.00 EUR	2026-11-03T09:00:00Z	1
+	3	W702	paid	15.00 EUR	2026-11-04T09:00:00Z	
+	4	W703	paid	20.00 EUR	2026-11-05T09:00:00Z	
+	5		paid	-10.00 EUR	2026-11-05T09:00:00Z	4
+	EOF
+	test_cmp expect out &&
+	crm-purchase summary -f purchases,revenue -H >out && printf "3\t25.00\n" >expect &&
+	test_cmp expect out &&
+	crm-import purchases --on-conflict update woo-refunded.csv 2>err &&
+	grep -q "nothing changed" err &&
+	sed "s/^W702,Completed/W702,Refunded/" woo-refunded.csv >woo-later.csv &&
+	crm-import purchases --on-conflict update woo-later.csv 2>err &&
+	grep -q "updated 1, unchanged 2, skipped 1, .*; 1 refund; batch 2" err &&
+	crm-purchase list --order-ref W702 -f status -H >out && echo refunded >expect &&
+	test_cmp expect out &&
+	crm-purchase summary -f revenue -H >out && echo 10.00 >expect && test_cmp expect out &&
+	crm-import undo -q 2 &&
+	crm-purchase list --order-ref W702 -f status -H >out && echo paid >expect &&
+	test_cmp expect out &&
+	printf "loyalty:\n  earn:\n    - { name: spend, per: amount, points: 1 }\n" >euro.yaml &&
+	export CRM_DB="$PWD/woo-points.db" &&
+	CRM_CONFIG=euro.yaml crm-import purchases -q woo-refunded.csv &&
+	for p in 1 2 3; do CRM_CONFIG=euro.yaml crm-loyalty balance $p || return 1; done >out &&
+	printf "0\n15\n10\n" >expect && test_cmp expect out
 '
 test_expect_success 'import: a refunded amount that is no refund of its order is rejected' '
 	export CRM_DB="$PWD/refunded-bad.db" &&
