@@ -2610,11 +2610,40 @@ static const char *set_value(const crm_import *imp, const struct crm_fielddef *d
 	return NULL;
 }
 
+/* Whether the row, read, gives a line item and nothing of its record:
+ * a later row of the order open, as WooCommerce's Advanced Order Export
+ * writes them, its order's columns left blank. */
+static int lone_line(const crm_import *imp)
+{
+	const struct rowstate *rs = &imp->rs;
+
+	if (!imp->group.key || !rs->has_line || rs->id || rs->refunded || rs->custom_keys[0])
+		return 0;
+	for (size_t i = 0; i < imp->e->nfields; i++)
+		if (!is_blank(rs->val[i]))
+			return 0;
+	return 1;
+}
+
+/* Makes the row name the open order, as Shopify repeats it on each of
+ * its rows. */
+static void join_group(crm_import *imp)
+{
+	const struct crm_fielddef *d = imp->keys[0], *w = imp->within[0];
+
+	if (!d)
+		imp->rs.custom_keys[0] = imp->group.key;
+	else
+		imp->rs.val[d - imp->e->defs] = imp->group.key;
+	if (w)
+		imp->rs.val[w - imp->e->defs] = imp->group.within;
+}
+
 /* The key of the grouped record row belongs to, NULL for none: of a row
- * with a line item, with a key; and in *within the value the key is
- * unique within (an order's source), NULL for none.  A row rejected
- * before its cells were all taken is read again for them, so it still
- * names its record. */
+ * with a line item, with a key, or with nothing else (lone_line); and in
+ * *within the value the key is unique within (an order's source), NULL
+ * for none.  A row rejected before its cells were all taken is read
+ * again for them, so it still names its record. */
 static int group_key(crm_import *imp, const struct crm_row *row,
                      const struct crm_import_result *res, const char **key,
                      const char **within)
@@ -2622,12 +2651,14 @@ static int group_key(crm_import *imp, const struct crm_row *row,
 	const struct crm_fielddef *w = imp->within[0];
 	const struct column *c;
 	size_t hint = imp->col_next;
-	int lines = 0, rc = CRM_OK;
+	int lines = 0, others = 0, rc = CRM_OK;
 
 	*key = *within = NULL;
 	if (!imp->e->import_line || !imp->nkeys)
 		return CRM_OK;
 	if (res->outcome != CRM_IMPORT_REJECTED) {
+		if (lone_line(imp))
+			join_group(imp);
 		*key = imp->rs.has_line && !is_blank(row_key(imp, 0)) ? row_key(imp, 0) : NULL;
 		*within = w ? imp->rs.val[w - imp->e->defs] : NULL;
 		return CRM_OK;
@@ -2643,8 +2674,12 @@ static int group_key(crm_import *imp, const struct crm_row *row,
 			*key = unmarked(row->values[i]);
 		else if (!*within && fills(c, imp, w))
 			*within = unmarked(row->values[i]);
+		else if (c->t.kind != CRM_TO_IGNORE && c->t.kind != CRM_TO_CUSTOM)
+			others = 1;
 	}
 	imp->col_next = hint;
+	if (lines && !*key && !*within && !others && imp->group.key)
+		*key = imp->group.key, *within = imp->group.within;
 	if (!lines)
 		*key = NULL;
 	if (!*within)

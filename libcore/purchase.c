@@ -124,7 +124,20 @@ static const struct crm_synonym purchase_synonyms[] = {
 	{ "billingaddressfirstname", "@named_first" }, { "billingaddresslastname", "@named_last" },
 	{ "customerfirstname", "@named_first" }, { "customerlastname", "@named_last" },
 	{ "datecreatedgmt", "at" },
+	/* WooCommerce's Advanced Order Export writes its billing columns
+	 * so: "Email (Billing)", "First Name (Billing)". */
+	{ "emailbilling", "person" }, { "fullnamebilling", "person" },
+	{ "firstnamebilling", "@named_first" }, { "lastnamebilling", "@named_last" },
+	{ "ordertotalamount", "total" }, { "orderrefundamount", "@refunded" },
+	{ "customernote", "@note" },
 	{ NULL, NULL }
+};
+
+/* Shopify's Name is its order number; beside WooCommerce's Order Number,
+ * the Advanced Order Export's Name is the item's. */
+static const struct crm_beside purchase_beside[] = {
+	{ "name", "ordernumber", "@line_name" },
+	{ NULL, NULL, NULL }
 };
 
 static const char *const purchase_lists[] = { "line_items", NULL };
@@ -1220,7 +1233,7 @@ const struct crm_entity crm_purchase_entity = {
 	.after_write = purchase_after_write, .after_archive = purchase_after_archive,
 	.before_delete = purchase_before_delete, .delete_acts = purchase_delete_acts,
 	.synonyms = purchase_synonyms,
-	.value_synonyms = purchase_values,
+	.value_synonyms = purchase_values, .beside = purchase_beside,
 	.reindex = crm_purchase_reindex, .tag_table = "purchase_tags",
 	.note_table = "purchase_notes", .default_key = "order_ref," SOURCE_ID,
 	.key_within = { "order_ref", "source" }, .spelt = purchase_spelt, .filters = purchase_filters,

@@ -651,6 +651,56 @@ test_expect_success 'import: an order whose status is Refunded is refunded whole
 	for p in 1 2 3; do CRM_CONFIG=euro.yaml crm-loyalty balance $p || return 1; done >out &&
 	printf "0\n15\n10\n" >expect && test_cmp expect out
 '
+# WooCommerce's Advanced Order Export, its default columns: the billing
+# columns name the buyer, Name beside Order Number is the item's, and an
+# order's later items leave its columns blank.  By hand: 65 (shipping
+# in), 30 refunded whole, 50 less 10 refunded: 105.00; an order not paid
+# yet is rejected, a cancelled one no revenue.
+test_expect_success 'import: WooCommerce'"'"'s Advanced Order Export, default columns' '
+	export CRM_DB="$PWD/woo-aoe.db" &&
+	expect_exit 3 crm-import purchases --ignore-unknown "$TOP/tests/cli/data/woocommerce-aoe.csv" 2>err &&
+	grep -q "woocommerce-aoe.csv:6: status: invalid status .Pending payment." err &&
+	grep -q "read 6, created 4, updated 1, unchanged 0, skipped 0, rejected 1; 3 new people; 2 refunds; batch 1" err &&
+	crm-purchase list --no-refunds -f order_ref,person,status,total,lines -H >out &&
+	cat >expect <<-\EOF &&
+	1001	soren@example.dk	paid	65.00 EUR	2
+	1002	ana@example.es	refunded	30.00 EUR	1
+	1003	yuki@example.jp	paid	50.00 EUR	1
+	1005	ana@example.es	cancelled	20.00 EUR	1
+	EOF
+	test_cmp expect out &&
+	crm-purchase lines 1 -f sku,name,quantity,unit_price -H >out &&
+	printf "MUG-1\tMug\t2\t20.00\nTEA-1\tTeapot\t1\t20.00\n" >expect && test_cmp expect out &&
+	crm-purchase summary -f purchases,revenue -H >out && printf "3\t105.00\n" >expect &&
+	test_cmp expect out &&
+	crm-contact list -f first_name,last_name,email -H >out &&
+	printf "Søren\tKierkegaard\tsoren@example.dk\nAna\tGarcía\tana@example.es\n" >expect &&
+	printf "ゆき\t田中\tyuki@example.jp\n" >>expect && test_cmp expect out &&
+	sqlite3 "$CRM_DB" "SELECT purchase_id, body FROM purchase_notes" >out &&
+	echo "1|Gift wrap, please" >expect && test_cmp expect out &&
+	expect_exit 3 crm-import purchases --ignore-unknown "$TOP/tests/cli/data/woocommerce-aoe.csv" 2>err &&
+	grep -q "created 0, updated 0, unchanged 0, skipped 5, rejected 1; nothing changed" err
+'
+# A later item row that is bad rejects its order, as a row that repeats
+# the order number would; a row of items alone before any order is a
+# purchase of its own, as it was.
+test_expect_success 'import: a bad item row with its order'"'"'s columns blank rejects the order' '
+	export CRM_DB="$PWD/woo-aoe-bad.db" &&
+	cat >aoe-bad.csv <<-\EOF &&
+	Order Number,Email (Billing),SKU,Name,Quantity,Item Cost
+	2001,ann@example.org,MUG,Mug,1,20.00
+	,,LID,Lid,x,1.00
+	2002,bo@example.org,TEA,Teapot,1,30.00
+	,,LID,Lid,1,1.00
+	EOF
+	expect_exit 3 crm-import purchases aoe-bad.csv 2>err &&
+	grep -q "aoe-bad.csv:3: quantity" err &&
+	grep -q "read 4, created 1, updated 1, unchanged 0, skipped 0, rejected 2" err &&
+	crm-purchase list -f order_ref,total,lines -H >out &&
+	printf "2002\t31.00 EUR\t2\n" >expect && test_cmp expect out &&
+	printf "SKU,Name,Quantity,Item Cost\nLID,Lid,2,1.00\n" >lone-items.csv &&
+	crm-import purchases lone-items.csv 2>err && grep -q "created 1" err
+'
 test_expect_success 'import: a refunded amount that is no refund of its order is rejected' '
 	export CRM_DB="$PWD/refunded-bad.db" &&
 	cat >bad-refunds.csv <<-\EOF &&
