@@ -597,7 +597,8 @@ static int has_column_key(const char *const *names, size_t n, const char *key)
  * kept as custom source_id like any other system's (crm_column_target),
  * and never taken for a record here.  So is HubSpot's API's, beside
  * properties.hs_object_id, which repeats it; Zendesk's API's user's,
- * beside ticket_restriction, and organization's, beside shared_tickets;
+ * beside ticket_restriction, organization's, beside shared_tickets, and
+ * ticket's, beside raw_subject;
  * Pipedrive's API's person's, beside first_char, and deal's, beside
  * stage_order_nr. */
 static const struct crm_beside every_beside[] = {
@@ -608,6 +609,7 @@ static const struct crm_beside every_beside[] = {
 	{ "id", "propertieshsobjectid", SOURCE_ID },
 	{ "id", "ticketrestriction", SOURCE_ID },
 	{ "id", "sharedtickets", SOURCE_ID },
+	{ "id", "rawsubject", SOURCE_ID },
 	{ "id", "firstchar", SOURCE_ID },
 	{ "id", "stageordernr", SOURCE_ID },
 	{ "propertieshsobjectid", "id", NULL },

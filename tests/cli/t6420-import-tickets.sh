@@ -224,6 +224,21 @@ test_expect_success 'a JSON id that is no id of this toolkit'"'"'s is kept as cu
 	crm-ticket list --db api.db -f id,subject,custom.source_id -H >out &&
 	printf "1\tRefund please\tconv_8fA2\n2\tWhere is my parcel\tconv_9xQ7\n" >expect && test_cmp expect out
 '
+# Zendesk's API numbers its tickets under "id" in whole numbers, as this
+# toolkit does: beside raw_subject, which only it writes, the id is
+# Zendesk's, so its ticket 1 leaves ticket 1 here alone, and an update
+# from Zendesk finds its own ticket again.
+test_expect_success 'Zendesk'"'"'s API tickets keep their ids as custom.source_id' '
+	crm-ticket add --db zapi.db -q --subject Mine --requester a@example.org >/dev/null &&
+	printf "%s\n" "{\"url\":\"https://acme.zendesk.com/api/v2/tickets/1.json\",\"id\":1,\"created_at\":\"2026-11-01T10:00:00Z\",\"type\":\"question\",\"subject\":\"Printer on fire\",\"raw_subject\":\"Printer on fire\",\"priority\":\"high\",\"status\":\"open\",\"tags\":[\"fire\"],\"has_incidents\":false}" >zapi.jsonl &&
+	crm-import tickets --db zapi.db --ignore-unknown zapi.jsonl 2>err &&
+	grep -q "read 1, created 1, updated 0, unchanged 0, skipped 0, rejected 0" err &&
+	sed "s/\"status\":\"open\"/\"status\":\"solved\"/" zapi.jsonl >zapi2.jsonl &&
+	crm-import tickets --db zapi.db --ignore-unknown --on-conflict update zapi2.jsonl 2>err &&
+	grep -q "read 1, created 0, updated 1, unchanged 0" err &&
+	crm-ticket list --db zapi.db -f id,subject,status,priority,custom.source_id -H >out &&
+	printf "1\tMine\tnew\tnormal\t\n2\tPrinter on fire\tsolved\thigh\t1\n" >expect && test_cmp expect out
+'
 # The id column holds one kind of id, as its first value says: a later
 # value of another system's that is all digits is still that system's,
 # and a slip in one of this toolkit's ("1 ", "2.0") is an invalid id, not
