@@ -102,9 +102,9 @@ static const struct crm_synonym purchase_synonyms[] = {
 	 * toolkit's source the store: its own output alone spells it so. */
 	{ "source", "channel" },
 	/* Stripe's payments: each a purchase, its id (ch_3MxA...) kept as
-	 * custom source_id, a default key. */
+	 * custom source_id, a default key; what was given back of it, in all. */
 	{ "amount", "total" }, { "createdutc", "at" }, { "createddateutc", "at" },
-	{ "description", "@note" },
+	{ "description", "@note" }, { "amountrefunded", "@refunded" },
 	/* Stripe's API (a charge, a payment intent, an invoice, a refund as
 	 * JSON): its object says the amounts are in minor units, created is
 	 * seconds since 1970 (import.c); the buyer's address stands in one of
@@ -134,9 +134,12 @@ static const struct crm_synonym purchase_synonyms[] = {
 };
 
 /* Shopify's Name is its order number; beside WooCommerce's Order Number,
- * the Advanced Order Export's Name is the item's. */
+ * the Advanced Order Export's Name is the item's.  A charge of Stripe's
+ * API (its object) is refunded by the API's refund objects, which carry
+ * their dates: its amount_refunded would give the money back twice. */
 static const struct crm_beside purchase_beside[] = {
 	{ "name", "ordernumber", "@line_name" },
+	{ "amountrefunded", "object", NULL },
 	{ NULL, NULL, NULL }
 };
 

@@ -244,13 +244,38 @@ test_expect_success 'import: Stripe'"'"'s payments, matched again on their ids' 
 	printf "7.00 EUR\trefunded\t2026-11-07T10:00:00Z\n" >expect &&
 	printf -- "-7.00 EUR\tpaid\t2026-11-07T10:00:00Z\n" >>expect && test_cmp expect out
 '
+# Stripe's payments export says what was given back of each payment, in
+# all and without a date: a refund of it, dated as the payment.  By hand:
+# 49.90 less 10.00, 20.00 less 20.00, 30.00: 69.90.
+test_expect_success 'import: Stripe'"'"'s Amount Refunded is a refund of its payment' '
+	export CRM_DB="$PWD/stripe-refunded.db" &&
+	printf "%s\n" "id,Description,Created (UTC),Amount,Amount Refunded,Currency,Status,Customer Email" >sr.csv &&
+	printf "%s\n" "ch_1,Order 1,2026-11-03 10:15,49.90,10.00,eur,Paid,jenny@example.com" >>sr.csv &&
+	printf "%s\n" "ch_2,,2026-11-05 12:00,20.00,20.00,eur,Refunded,bo@example.org" >>sr.csv &&
+	printf "%s\n" "ch_3,,2026-11-06 12:00,30.00,0.00,eur,Paid,bo@example.org" >>sr.csv &&
+	crm-import purchases sr.csv 2>err &&
+	grep -q "read 3, created 3, .*; 2 new people; 2 refunds; batch 1" err &&
+	crm-purchase list -f total,status,refund_of,at -H >out &&
+	cat >expect <<-\EOF &&
+	49.90 EUR	paid		2026-11-03T10:15:00Z
+	-10.00 EUR	paid	1	2026-11-03T10:15:00Z
+	20.00 EUR	refunded		2026-11-05T12:00:00Z
+	-20.00 EUR	paid	3	2026-11-05T12:00:00Z
+	30.00 EUR	paid		2026-11-06T12:00:00Z
+	EOF
+	test_cmp expect out &&
+	crm-purchase summary -f revenue -H >out && echo 69.90 >expect && test_cmp expect out &&
+	crm-import purchases sr.csv 2>err && grep -q "nothing changed" err
+'
 # Stripe's API as JSON: charges and payment intents, their members nested
 # (billing_details.email), amounts in the currency's smallest unit by
 # Stripe's own count (usd cents; jpy none; kwd three decimals; isk two,
-# though ISO 4217 has none), created in seconds since 1970.
+# though ISO 4217 has none), created in seconds since 1970.  The first
+# was refunded (amount_refunded): its refund object, imported next, makes
+# the refund, so the charge makes none.
 test_expect_success 'import: Stripe'"'"'s API objects, amounts in minor units' '
 	crm-import purchases --db stripe-api.db --ignore-unknown "$TOP/tests/cli/data/stripe-charges.jsonl" 2>err &&
-	grep -q "read 4, created 4, updated 0, unchanged 0, skipped 0, rejected 0; 4 new people" err &&
+	grep -q "read 4, created 4, updated 0, unchanged 0, skipped 0, rejected 0; 4 new people; batch" err &&
 	crm-purchase list --db stripe-api.db -f at,person,total,status,custom.source_id -H >out &&
 	printf "2025-12-01T09:06:40Z\tjenny.rosen@example.com\t10.99 USD\tpaid\tch_3QaB1cLkdIwHu7ix0snN0B15\n" >expect &&
 	printf "2025-12-01T10:06:40Z\tken.sato@example.jp\t5000 JPY\tpaid\tpi_3QaC2dLkdIwHu7ix1aZ9kT3m\n" >>expect &&
