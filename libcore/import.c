@@ -40,7 +40,7 @@
 #define UTF8_AHEAD (-2) /* every name and value of the row is UTF-8 */
 
 const char *const crm_line_parts[CRM_LINE_PARTS] = { "sku", "name", "category", "quantity",
-	                                             "price" };
+	                                             "price", "amount" };
 
 /* What an input column means, decided once per column name. */
 struct column {
@@ -1557,7 +1557,7 @@ static int take_column(crm_import *imp, crm_record *r, const char *name, const c
 	case CRM_TO_LINE:
 		for (size_t k = 0; k < CRM_LINE_PARTS; k++)
 			if (!strcmp(crm_line_parts[k], c->t.name) && !is_blank(v)) {
-				/* the quantity and the price */
+				/* the quantity, the price and the amount */
 				if (k >= 3 && !(v = local_number(imp, v)))
 					return crm_error_nomem();
 				imp->rs.line[k] = v;

@@ -458,8 +458,9 @@ struct crm_entity {
 	 * from the line (a total from it) and returns 1 when it did; then
 	 * with the new record's id (derived: what the first call returned),
 	 * and with the id of a record an earlier row of this import created,
-	 * to add the row's line.  parts are sku, name, category, quantity and
-	 * price (NULL: absent), prices in currency cur (NULL: the record's).
+	 * to add the row's line.  parts are sku, name, category, quantity,
+	 * price and amount, the line's in all (NULL: absent), amounts in
+	 * currency cur (NULL: the record's).
 	 * NULL when the entity has no lines. */
 	int (*import_line)(crm_db *db, crm_record *r, int64_t id, const char *const *parts,
 	                   const char *cur, int derived);
@@ -499,7 +500,7 @@ struct crm_entity {
 };
 
 /* The parts of an import row's line item, in the order import_line takes. */
-#define CRM_LINE_PARTS 5
+#define CRM_LINE_PARTS 6
 extern const char *const crm_line_parts[CRM_LINE_PARTS];
 
 /* How many columns a field type derives from its value, at most. */

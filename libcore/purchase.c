@@ -130,15 +130,20 @@ static const struct crm_synonym purchase_synonyms[] = {
 	{ "firstnamebilling", "@named_first" }, { "lastnamebilling", "@named_last" },
 	{ "ordertotalamount", "total" }, { "orderrefundamount", "@refunded" },
 	{ "customernote", "@note" },
+	/* WooCommerce's Customer/Order/Coupon Export: an item's quantity and
+	 * its amount in all; newer ones its price too. */
+	{ "itemquantity", "@line_quantity" }, { "itemtotal", "@line_amount" },
+	{ "itemprice", "@line_price" }, { "refundedtotal", "@refunded" },
 	{ NULL, NULL }
 };
 
 /* Shopify's Name is its order number; beside WooCommerce's Order Number,
- * the Advanced Order Export's Name is the item's.  A charge of Stripe's
+ * the Advanced Order Export's Name is the item's, and an order's id the
+ * shop's own count, which no one else knows it by.  A charge of Stripe's
  * API (its object) is refunded by the API's refund objects, which carry
  * their dates: its amount_refunded would give the money back twice. */
 static const struct crm_beside purchase_beside[] = {
-	{ "name", "ordernumber", "@line_name" },
+	{ "name", "ordernumber", "@line_name" }, { "orderid", "ordernumber", NULL },
 	{ "amountrefunded", "object", NULL },
 	{ NULL, NULL, NULL }
 };
@@ -442,7 +447,8 @@ static int text_part(char **out, const char *s, size_t n, const char *what)
 }
 
 /* A price: digits, optionally '.' and digits, in cur's minor units. */
-static int price_parse(const char *s, const char *cur, int64_t *out)
+/* Reads s, a line's price (or its amount, what), in currency cur. */
+static int amount_parse(const char *what, const char *s, const char *cur, int64_t *out)
 {
 	struct crm_money m;
 
@@ -450,12 +456,17 @@ static int price_parse(const char *s, const char *cur, int64_t *out)
 	    crm_money_parse(&m, s, cur) != CRM_OK) {
 		crm_error_clear();
 		if (*s == '-')
-			return crm_error_set(CRM_EDATA, "price: '%s' is negative", s);
-		return crm_error_set(CRM_EDATA, "price: invalid price '%s' (a decimal in %s,"
-		                     " e.g. 9.90)", s, cur);
+			return crm_error_set(CRM_EDATA, "%s: '%s' is negative", what, s);
+		return crm_error_set(CRM_EDATA, "%s: invalid %s '%s' (a decimal in %s,"
+		                     " e.g. 9.90)", what, what, s, cur);
 	}
 	*out = m.minor;
 	return CRM_OK;
+}
+
+static int price_parse(const char *s, const char *cur, int64_t *out)
+{
+	return amount_parse("price", s, cur, out);
 }
 
 static int quantity_parse(const char *s, int64_t *out)
@@ -1168,6 +1179,26 @@ int crm_purchase_summary(crm_db *db, const char *by, const char *from, const cha
 
 /* The grouping step of imports (see import_line in internal.h): the
  * first row's line gives the total when the row has none. */
+/* Reads the quantity and the price of an import's line item: its price,
+ * or its amount in all over its quantity (WooCommerce's item_total),
+ * the price of one to the cent, half to even. */
+static int line_price(const char *const *parts, const char *cur, struct crm_purchase_line *l)
+{
+	int64_t amount;
+	int rc;
+
+	if (!parts[3] || (!parts[4] && !parts[5]))
+		return crm_error_set(CRM_EDATA, "line: a line item needs a quantity and a price");
+	if ((rc = quantity_parse(parts[3], &l->quantity)))
+		return rc;
+	if (parts[4])
+		return price_parse(parts[4], cur, &l->price);
+	if ((rc = amount_parse("amount", parts[5], cur, &amount)))
+		return rc;
+	l->price = crm_purchase_average(amount, l->quantity);
+	return CRM_OK;
+}
+
 static int purchase_import_line(crm_db *db, crm_record *r, int64_t id, const char *const *parts,
                                 const char *cur, int derived)
 {
@@ -1197,9 +1228,7 @@ static int purchase_import_line(crm_db *db, crm_record *r, int64_t id, const cha
 	free(stored);
 	if (rc)
 		return rc;
-	if (!parts[3] || !parts[4])
-		return crm_error_set(CRM_EDATA, "line: a line item needs a quantity and a price");
-	if ((rc = quantity_parse(parts[3], &l.quantity)) || (rc = price_parse(parts[4], code, &l.price)))
+	if ((rc = line_price(parts, code, &l)))
 		return rc;
 	if (!id) {
 		const char *given = crm_record_value(r, "total");

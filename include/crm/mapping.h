@@ -22,7 +22,7 @@ enum crm_target_kind {
 	CRM_TO_CURRENCY, /* the currency of the row's amounts that name none */
 	CRM_TO_IGNORE,  /* bookkeeping of the toolkit's own output (created_at ...) */
 	CRM_TO_LINE,    /* a part of the row's line item (name: sku, name, category,
-	                 * quantity or price), for entities with lines */
+	                 * quantity, price or amount), for entities with lines */
 	CRM_TO_MORE,    /* another value of field name, kept as the next custom
 	                 * field name2, name3 ... the row has not filled (Google's
 	                 * "E-mail 2 - Value", Outlook's "E-mail 2 Address") */

@@ -706,6 +706,29 @@ test_expect_success 'import: WooCommerce'"'"'s Advanced Order Export, default co
 	expect_exit 3 crm-import purchases --ignore-unknown "$TOP/tests/cli/data/woocommerce-aoe.csv" 2>err &&
 	grep -q "created 0, updated 0, unchanged 0, skipped 5, rejected 1; nothing changed" err
 '
+# WooCommerce's Customer/Order/Coupon Export, one row per item: an item's
+# quantity and its amount in all (item_total), whose price of one is
+# rounded to the cent (20.00 for 3: 6.67); the order's id beside its
+# number is the shop's own count, left out; customer_id is no person
+# here.  By hand: 55.00, and 30.00 refunded whole: 55.00.
+test_expect_success 'import: WooCommerce'"'"'s Customer/Order/Coupon Export, one row per item' '
+	export CRM_DB="$PWD/woo-coc.db" &&
+	crm-contact add -q --email other@example.org >/dev/null &&
+	crm-import purchases --ignore-unknown "$TOP/tests/cli/data/woocommerce-coc.csv" 2>err &&
+	grep -q "read 3, created 2, updated 1, unchanged 0, skipped 0, rejected 0; 2 new people; 1 refund; batch 1" err &&
+	crm-purchase list --no-refunds -f order_ref,person,status,total,lines -H >out &&
+	printf "WC-1812\tsoren@example.dk\tpaid\t55.00 EUR\t2\nWC-1813\tana@example.es\trefunded\t30.00 EUR\t1\n" >expect &&
+	test_cmp expect out &&
+	crm-purchase lines 1 -f sku,quantity,unit_price,amount -H >out &&
+	printf "MUG-1\t2\t15.00\t30.00\nTEA-1\t3\t6.67\t20.01\n" >expect && test_cmp expect out &&
+	crm-purchase summary -f purchases,revenue -H >out && printf "2\t55.00\n" >expect &&
+	test_cmp expect out &&
+	crm-import purchases --ignore-unknown "$TOP/tests/cli/data/woocommerce-coc.csv" 2>err &&
+	grep -q "nothing changed" err &&
+	printf "order_number,billing_email,item_sku,item_quantity,item_total\nWC-9,x@example.org,A,2,-4.00\n" >coc-bad.csv &&
+	expect_exit 3 crm-import purchases coc-bad.csv 2>err &&
+	grep -q "coc-bad.csv:2: amount: .-4.00. is negative" err
+'
 # A later item row that is bad rejects its order, as a row that repeats
 # the order number would; a row of items alone before any order is a
 # purchase of its own, as it was.
