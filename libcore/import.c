@@ -2417,8 +2417,10 @@ static int says_refunded(const crm_import *imp)
 	const char *const *w = imp->e->refunded_whole;
 	const char *v;
 
-	if (imp->rs.refunded || !w[0])
-		return imp->rs.refunded != NULL;
+	if (imp->rs.refunded)
+		return 1;
+	if (!w[0])
+		return 0;
 	v = imp->rs.val[field_index(imp, w[0])];
 	return v && !strcasecmp(v, w[1]);
 }
@@ -2680,8 +2682,10 @@ static int group_key(crm_import *imp, const struct crm_row *row,
 			others = 1;
 	}
 	imp->col_next = hint;
-	if (lines && !*key && !*within && !others && imp->group.key)
-		*key = imp->group.key, *within = imp->group.within;
+	if (lines && !*key && !*within && !others && imp->group.key) {
+		*key = imp->group.key;
+		*within = imp->group.within;
+	}
 	if (!lines)
 		*key = NULL;
 	if (!*within)

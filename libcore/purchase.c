@@ -446,8 +446,8 @@ static int text_part(char **out, const char *s, size_t n, const char *what)
 	return rc;
 }
 
-/* A price: digits, optionally '.' and digits, in cur's minor units. */
-/* Reads s, a line's price (or its amount, what), in currency cur. */
+/* Reads s, a line's price (or what else, its amount): digits, optionally
+ * '.' and digits, in cur's minor units. */
 static int amount_parse(const char *what, const char *s, const char *cur, int64_t *out)
 {
 	struct crm_money m;
@@ -1177,8 +1177,6 @@ int crm_purchase_summary(crm_db *db, const char *by, const char *from, const cha
 	return rc ? rc : emit(&sm, "total");
 }
 
-/* The grouping step of imports (see import_line in internal.h): the
- * first row's line gives the total when the row has none. */
 /* Reads the quantity and the price of an import's line item: its price,
  * or its amount in all over its quantity (WooCommerce's item_total),
  * the price of one to the cent, half to even. */
@@ -1199,6 +1197,8 @@ static int line_price(const char *const *parts, const char *cur, struct crm_purc
 	return CRM_OK;
 }
 
+/* The grouping step of imports (see import_line in internal.h): the
+ * first row's line gives the total when the row has none. */
 static int purchase_import_line(crm_db *db, crm_record *r, int64_t id, const char *const *parts,
                                 const char *cur, int derived)
 {

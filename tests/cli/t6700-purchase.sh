@@ -447,7 +447,8 @@ test_expect_success 'import: a re-run changes nothing' '
 	crm-import purchases "$TOP/tests/cli/data/woocommerce-orders.csv" 2>err && grep -q "nothing changed" err &&
 	snapshot after && test_cmp before after
 '
-# A voided or failed order is no revenue; one not paid yet is no purchase.
+# A voided or failed order is no revenue; one not paid yet is no purchase;
+# one refunded is refunded whole.
 test_expect_success 'import: Shopify and WooCommerce statuses; an order not paid yet is rejected' '
 	printf "Name,Email,Financial Status,Currency,Total,Lineitem quantity,Lineitem price,Lineitem sku\n" >st.csv &&
 	printf "#2001,ann@example.org,voided,EUR,10.00,1,10.00,A\n#2002,ann@example.org,partially_refunded,EUR,10.00,1,10.00,A\n" >>st.csv &&
