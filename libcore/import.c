@@ -1524,9 +1524,13 @@ static int take_column(crm_import *imp, crm_record *r, const char *name, const c
 		imp->rs.currency = is_blank(v) ? NULL : v;
 		return CRM_OK;
 	case CRM_TO_REFUNDED:
-		imp->rs.refunded = is_blank(v) ? NULL : local_number(imp, v);
+		/* An API's list of the refunds ([{"total": "-10.00"}]) is the
+		 * entity's to read; an empty one says nothing. */
+		if (is_blank(v) || !strcmp(v, "[]"))
+			v = NULL;
+		imp->rs.refunded = !v || *v == '[' ? v : local_number(imp, v);
 		imp->rs.refunded_column = c->name;
-		return imp->rs.refunded || is_blank(v) ? CRM_OK : crm_error_nomem();
+		return imp->rs.refunded || !v ? CRM_OK : crm_error_nomem();
 	case CRM_TO_NOTE:
 		if (!is_blank(v))
 			crm_buf_printf(&imp->rs.note, "%s%s", imp->rs.note.len ? "\n" : "", v);

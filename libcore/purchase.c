@@ -129,6 +129,8 @@ static const struct crm_synonym purchase_synonyms[] = {
 	{ "emailbilling", "person" }, { "fullnamebilling", "person" },
 	{ "firstnamebilling", "@named_first" }, { "lastnamebilling", "@named_last" },
 	{ "ordertotalamount", "total" }, { "orderrefundamount", "@refunded" },
+	/* Shopify's and WooCommerce's API orders list their refunds. */
+	{ "refunds", "@refunded" },
 	{ "customernote", "@note" },
 	/* WooCommerce's Customer/Order/Coupon Export: an item's quantity and
 	 * its amount in all; newer ones its price too. */
@@ -989,9 +991,63 @@ static int refunded_amount(const char *amount, const char *cur, const struct sta
 	return CRM_OK;
 }
 
+/* Reads the amount of a refund an API lists with its order, in currency
+ * cur: WooCommerce's total (written negative), or else the sum of
+ * Shopify's refund transactions that succeeded. */
+static int listed_refund(json_t *r, const char *cur, int64_t *out)
+{
+	json_t *t = json_object_get(r, "total"), *tx;
+	const char *s;
+	int64_t one;
+	size_t i;
+	int rc;
+
+	*out = 0;
+	if (t) {
+		s = json_string_value(t);
+		return s ? amount_parse("refund", s + (*s == '-'), cur, out)
+		         : crm_error_set(CRM_EDATA, "refund: a total that is no decimal text");
+	}
+	json_array_foreach(json_object_get(r, "transactions"), i, tx) {
+		const char *kind = json_string_value(json_object_get(tx, "kind"));
+		const char *status = json_string_value(json_object_get(tx, "status"));
+
+		if (!kind || strcmp(kind, "refund") || (status && strcmp(status, "success")))
+			continue;
+		if (!(s = json_string_value(json_object_get(tx, "amount"))))
+			return crm_error_set(CRM_EDATA, "refund: a transaction without its amount");
+		if ((rc = amount_parse("refund", s, cur, &one)))
+			return rc;
+		if (__builtin_add_overflow(*out, one, out))
+			return crm_error_set(CRM_EDATA, "refund: the amount is out of range");
+	}
+	return CRM_OK;
+}
+
+/* Reads list, the refunds an API lists with an order (JSON), into *minor:
+ * what they gave back in all, in currency cur. */
+static int listed_refunds(const char *list, const char *cur, int64_t *minor)
+{
+	json_t *a = json_loads(list, 0, NULL), *r;
+	int64_t one;
+	size_t i;
+	int rc = json_is_array(a) ? CRM_OK : crm_error_set(CRM_EDATA, "not a list of refunds");
+
+	*minor = 0;
+	json_array_foreach(a, i, r) {
+		if (rc || (rc = listed_refund(r, cur, &one)))
+			break;
+		if (__builtin_add_overflow(*minor, one, minor))
+			rc = crm_error_set(CRM_EDATA, "refund: the amount is out of range");
+	}
+	json_decref(a);
+	return rc;
+}
+
 /* The amount an import's row says was refunded of purchase id in all (a
- * shop's export gives it without a date; NULL: its whole total, as an
- * order's status "refunded" says): the refund of what its refunds lack
+ * shop's export gives it without a date, an API lists its refunds with
+ * the order; NULL: its whole total, as an order's status "refunded"
+ * says): the refund of what its refunds lack
  * of it, dated as the purchase, so that its month's revenue is net of it
  * as the export's sums are.  An amount above the total gives back what
  * remains, as no refund gives back more than was bought. */
@@ -1013,7 +1069,11 @@ static int import_refunded(crm_db *db, int64_t id, const char *amount, const cha
 	if ((rc = load_state(db, id, &s)) || !s.found || s.refund_of || !strcmp(s.status, "cancelled"))
 		return rc;
 	asked = s.total;
-	if (amount && (rc = refunded_amount(amount, cur ? cur : s.cur, &s, &asked)))
+	if (amount && *amount == '[')
+		rc = listed_refunds(amount, s.cur, &asked);
+	else if (amount)
+		rc = refunded_amount(amount, cur ? cur : s.cur, &s, &asked);
+	if (rc)
 		return rc;
 	*due = (asked < s.total ? asked : s.total) + s.refunded;
 	if (*due < 0)

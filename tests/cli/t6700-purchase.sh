@@ -379,6 +379,31 @@ test_expect_success 'import: WooCommerce'"'"'s API orders, with their line items
 	crm-import purchases --db woo-api.db --ignore-unknown woo-api.json 2>err &&
 	grep -q "skipped 3, rejected 0; nothing changed" err
 '
+# Their APIs list an order's refunds with it: WooCommerce each with its
+# total, written negative; Shopify each with its transactions, of which
+# only those that succeeded gave money back.  By hand: 29.35 less 10.00
+# and 2.50; 598.94 less 209.00 (the failed 5.00 gave nothing).
+test_expect_success 'import: the refunds an API lists with an order are its refunds' '
+	export CRM_DB="$PWD/api-refunds.db" &&
+	cat >api-refunds.jsonl <<-\EOF &&
+	{"id":727,"number":"727","status":"completed","currency":"USD","date_created_gmt":"2017-03-22T19:28:02","total":"29.35","billing":{"email":"john.doe@example.com"},"line_items":[{"name":"Woo Single","quantity":2,"sku":"W1","price":3},{"name":"Ship Your Idea","quantity":1,"sku":"W2","price":12}],"refunds":[{"id":726,"reason":"","total":"-10.00"},{"id":729,"reason":"late","total":"-2.50"}]}
+	{"id":450789469,"admin_graphql_api_id":"gid://shopify/Order/450789469","email":"bob@example.com","created_at":"2008-01-10T11:00:00-05:00","total_price":"598.94","currency":"USD","financial_status":"partially_refunded","name":"#1001","line_items":[{"sku":"IPOD","name":"IPod Nano","quantity":1,"price":"199.00"}],"refunds":[{"id":509562969,"transactions":[{"amount":"209.00","kind":"refund","status":"success"},{"amount":"5.00","kind":"refund","status":"failure"}]}]}
+	{"id":730,"number":"730","status":"completed","currency":"USD","date_created_gmt":"2017-03-24T10:00:00","total":"5.00","billing":{"email":"x@example.com"},"line_items":[{"name":"Pin","quantity":1,"sku":"P","price":5}],"refunds":[{"id":731,"total":"abc"}]}
+	EOF
+	expect_exit 3 crm-import purchases --ignore-unknown api-refunds.jsonl 2>err &&
+	grep -q "api-refunds.jsonl:3: refunds: refund: invalid refund .abc." err &&
+	grep -q "read 4, created 2, updated 1, .*rejected 1; 2 new people; 2 refunds; batch 1" err &&
+	crm-purchase list -f id,order_ref,total,status,refund_of -H >out &&
+	cat >expect <<-\EOF &&
+	3	#1001	598.94 USD	paid	
+	4		-209.00 USD	paid	3
+	1	727	29.35 USD	paid	
+	2		-12.50 USD	paid	1
+	EOF
+	test_cmp expect out &&
+	expect_exit 3 crm-import purchases --ignore-unknown api-refunds.jsonl 2>err &&
+	grep -q "rejected 1; nothing changed" err
+'
 # A line item that cannot be read rejects its whole order, both rows
 # naming the record's line; the reject file holds them flat, and imports
 # once mended.
