@@ -489,6 +489,28 @@ test_expect_success 'import: Shopify and WooCommerce statuses; an order not paid
 	printf "#2001\tcancelled\n#2002\tpaid\n#2004\trefunded\nW601\tpaid\nW602\tcancelled\n" >expect &&
 	test_cmp expect out
 '
+# WooCommerce writes an order's status in the shop's language.  By hand:
+# 20 paid, 30 refunded, 10 cancelled, 10 paid, 10 refunded: 30.00; the
+# order whose payment is pending is rejected, naming its status.
+test_expect_success 'import: WooCommerce'"'"'s statuses in the shop'"'"'s language' '
+	export CRM_DB="$PWD/woo-lang.db" &&
+	cat >woo-lang.csv <<-\EOF &&
+	Order Number,Order Status,Order Date,Email (Billing),SKU,Name,Quantity,Item Cost
+	D1,Fertiggestellt,2026-11-02 10:00,a@example.de,A,Tasse,2,10.00
+	D2,Rückerstattet,2026-11-03 10:00,b@example.de,B,Kanne,1,30.00
+	D3,Storniert,2026-11-04 10:00,c@example.de,A,Tasse,1,10.00
+	D4,Zahlung ausstehend,2026-11-05 10:00,d@example.de,A,Tasse,1,10.00
+	F1,Terminée,2026-11-06 10:00,e@example.fr,A,Tasse,1,10.00
+	F2,Remboursée,2026-11-07 10:00,f@example.fr,A,Tasse,1,10.00
+	EOF
+	expect_exit 3 crm-import purchases woo-lang.csv 2>err &&
+	grep -q "woo-lang.csv:5: status: invalid status .Zahlung ausstehend." err &&
+	crm-purchase list --no-refunds -f order_ref,status -H >out &&
+	printf "D1\tpaid\nD2\trefunded\nD3\tcancelled\nF1\tpaid\nF2\trefunded\n" >expect &&
+	test_cmp expect out &&
+	crm-purchase summary -f purchases,revenue -H >out && printf "4\t30.00\n" >expect &&
+	test_cmp expect out
+'
 test_expect_success 'import: a bad line item rejects its row' '
 	printf "Order Number,Billing Email,Order Currency,Item SKU,Quantity,Item Cost\n900,ann@example.org,EUR,A,-1,2.00\n" >bad.csv &&
 	expect_exit 3 crm-import purchases bad.csv 2>err && grep -q "quantity" err &&
