@@ -1071,10 +1071,10 @@ static int listed_refunds(const char *list, const char *cur, int64_t *minor)
 /* The amount an import's row says was refunded of purchase id in all (a
  * shop's export gives it without a date, an API lists its refunds with
  * the order; NULL: its whole total, as an order's status "refunded"
- * says): the refund of what its refunds lack
- * of it, dated as the purchase, so that its month's revenue is net of it
- * as the export's sums are.  An amount above the total gives back what
- * remains, as no refund gives back more than was bought. */
+ * says): the refund of what its refunds lack of it, dated as the
+ * purchase, so that its month's revenue is net of it as the export's
+ * sums are.  An amount above the total gives back what remains, as no
+ * refund gives back more than was bought. */
 static int import_refunded(crm_db *db, int64_t id, const char *amount, const char *cur,
                            int64_t *due, int64_t *refund)
 {
