@@ -129,6 +129,8 @@ struct crm_import {
 	char *custom_keys[MAX_KEYS];
 	/* The field each key is unique within (key_within), or NULL. */
 	const struct crm_fielddef *within[MAX_KEYS];
+	/* The field of the entity's refunded_whole, or -1. */
+	int whole_field;
 	/* The input a consent's source names: o.source, "-" when it is no
 	 * UTF-8 (a file name's bytes), which the audit cannot hold. */
 	const char *consent_file;
@@ -390,6 +392,8 @@ int crm_import_begin(crm_import **out, crm_db *db, const struct crm_import_opts 
 	atomic_init(&imp->ahead.phone_ns, 0);
 	for (const char *const *p = imp->e->name_parts; p && *p && imp->ahead.nname < NAME_PARTS; p++)
 		imp->ahead.name_field[imp->ahead.nname++] = (int)field_index(imp, *p);
+	imp->whole_field = imp->e->refunded_whole[0] ? (int)field_index(imp, imp->e->refunded_whole[0])
+	                                             : -1;
 	db->phases = o->timed ? calloc(1, sizeof *db->phases) : NULL;
 	if (!imp->rs.val || !imp->rs.ready || !imp->refs || (o->timed && !db->phases))
 		rc = crm_error_nomem();
@@ -2418,15 +2422,14 @@ static void refund_drop(crm_import *imp)
  * whole (the entity's refunded_whole, a shop's order status). */
 static int says_refunded(const crm_import *imp)
 {
-	const char *const *w = imp->e->refunded_whole;
 	const char *v;
 
 	if (imp->rs.refunded)
 		return 1;
-	if (!w[0])
+	if (imp->whole_field < 0)
 		return 0;
-	v = imp->rs.val[field_index(imp, w[0])];
-	return v && !strcasecmp(v, w[1]);
+	v = imp->rs.val[imp->whole_field];
+	return v && !strcasecmp(v, imp->e->refunded_whole[1]);
 }
 
 /* Takes the amount the row says record id had refunded in all (NULL: all
