@@ -208,7 +208,7 @@ int crm_purchase_reindex(crm_db *db, const char *where, int64_t arg)
 struct state {
 	int found, has_total;
 	int64_t total, refund_of, refunded; /* refunded: its refunds' totals, <= 0 */
-	char cur[4], status[16];
+	char cur[4], status[16], at[40];
 	int archived;
 };
 
@@ -218,8 +218,8 @@ static int load_state(crm_db *db, int64_t id, struct state *s)
 	int rc = crm_db_stmt(db, &st, "SELECT total, coalesce(total_currency, ''),"
 	                     " coalesce(refund_of, 0), coalesce(status, 'paid'),"
 	                     " archived_at IS NOT NULL, (SELECT coalesce(sum(r.total), 0)"
-	                     " FROM purchases r WHERE r.refund_of = p.id AND r.archived_at IS NULL)"
-	                     " FROM purchases p WHERE id = ?1");
+	                     " FROM purchases r WHERE r.refund_of = p.id AND r.archived_at IS NULL),"
+	                     " coalesce(at, '') FROM purchases p WHERE id = ?1");
 
 	memset(s, 0, sizeof *s);
 	if (rc)
@@ -234,6 +234,7 @@ static int load_state(crm_db *db, int64_t id, struct state *s)
 		snprintf(s->status, sizeof s->status, "%s", crm_stmt_text(st, 3));
 		s->archived = (int)crm_stmt_int(st, 4);
 		s->refunded = crm_stmt_int(st, 5);
+		snprintf(s->at, sizeof s->at, "%s", crm_stmt_text(st, 6));
 	}
 	crm_stmt_reset(st);
 	return rc < 0 ? rc : CRM_OK;
@@ -1080,7 +1081,7 @@ static int import_refunded(crm_db *db, int64_t id, const char *amount, const cha
 {
 	struct state s;
 	crm_record *r = NULL;
-	char total[CRM_MONEY_TEXT], *at = NULL;
+	char total[CRM_MONEY_TEXT];
 	int64_t asked;
 	int rc;
 
@@ -1105,12 +1106,9 @@ static int import_refunded(crm_db *db, int64_t id, const char *amount, const cha
 	if (!*due || !refund)
 		return CRM_OK;
 	money_text(total, sizeof total, -*due, s.cur);
-	if (!(rc = refund_record(db, id, total, &r)) &&
-	    !(rc = crm_db_text_of(db, "SELECT at FROM purchases WHERE id = ?1", id, &at)) &&
-	    !(rc = crm_record_set(r, "at", at)))
+	if (!(rc = refund_record(db, id, total, &r)) && !(rc = crm_record_set(r, "at", s.at)))
 		rc = crm_entity_add(db, r, refund);
 	crm_record_free(r);
-	free(at);
 	return rc;
 }
 
