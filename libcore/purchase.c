@@ -1016,37 +1016,42 @@ static int refunded_amount(const char *amount, const char *cur, const struct sta
 	return CRM_OK;
 }
 
-/* Reads the amount of a refund an API lists with its order, in currency
- * cur: WooCommerce's total (written negative), or else the sum of
- * Shopify's refund transactions that succeeded. */
-static int listed_refund(json_t *r, const char *cur, int64_t *out)
+/* Adds s, the decimal text of an amount refunded (WooCommerce writes it
+ * negative), in currency cur, to *sum. */
+static int add_refunded(const char *s, const char *cur, int64_t *sum)
 {
-	json_t *t = json_object_get(r, "total"), *tx;
-	const char *s;
 	int64_t one;
-	size_t i;
 	int rc;
 
-	*out = 0;
-	if (t) {
-		s = json_string_value(t);
-		return s ? amount_parse("refund", s + (*s == '-'), cur, out)
-		         : crm_error_set(CRM_EDATA, "refund: a total that is no decimal text");
-	}
+	if (!s)
+		return crm_error_set(CRM_EDATA, "refund: an amount that is no decimal text");
+	if ((rc = amount_parse("refund", s + (*s == '-'), cur, &one)))
+		return rc;
+	if (__builtin_add_overflow(*sum, one, sum))
+		return crm_error_set(CRM_EDATA, "refund: the amount is out of range");
+	return CRM_OK;
+}
+
+/* Adds to *sum what r, a refund an API lists with its order, gave back:
+ * WooCommerce's total, or else Shopify's transactions of kind refund that
+ * succeeded (a failed one gave nothing). */
+static int add_listed_refund(json_t *r, const char *cur, int64_t *sum)
+{
+	json_t *total = json_object_get(r, "total"), *tx;
+	size_t i;
+	int rc = CRM_OK;
+
+	if (total)
+		return add_refunded(json_string_value(total), cur, sum);
 	json_array_foreach(json_object_get(r, "transactions"), i, tx) {
 		const char *kind = json_string_value(json_object_get(tx, "kind"));
 		const char *status = json_string_value(json_object_get(tx, "status"));
 
-		if (!kind || strcmp(kind, "refund") || (status && strcmp(status, "success")))
-			continue;
-		if (!(s = json_string_value(json_object_get(tx, "amount"))))
-			return crm_error_set(CRM_EDATA, "refund: a transaction without its amount");
-		if ((rc = amount_parse("refund", s, cur, &one)))
-			return rc;
-		if (__builtin_add_overflow(*out, one, out))
-			return crm_error_set(CRM_EDATA, "refund: the amount is out of range");
+		if (kind && !strcmp(kind, "refund") && (!status || !strcmp(status, "success")) &&
+		    (rc = add_refunded(json_string_value(json_object_get(tx, "amount")), cur, sum)))
+			break;
 	}
-	return CRM_OK;
+	return rc;
 }
 
 /* Reads list, the refunds an API lists with an order (JSON), into *minor:
@@ -1054,17 +1059,13 @@ static int listed_refund(json_t *r, const char *cur, int64_t *out)
 static int listed_refunds(const char *list, const char *cur, int64_t *minor)
 {
 	json_t *a = json_loads(list, 0, NULL), *r;
-	int64_t one;
 	size_t i;
 	int rc = json_is_array(a) ? CRM_OK : crm_error_set(CRM_EDATA, "not a list of refunds");
 
 	*minor = 0;
-	json_array_foreach(a, i, r) {
-		if (rc || (rc = listed_refund(r, cur, &one)))
+	json_array_foreach(a, i, r)
+		if (rc || (rc = add_listed_refund(r, cur, minor)))
 			break;
-		if (__builtin_add_overflow(*minor, one, minor))
-			rc = crm_error_set(CRM_EDATA, "refund: the amount is out of range");
-	}
 	json_decref(a);
 	return rc;
 }
