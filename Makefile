@@ -100,7 +100,7 @@ $(PHONE_MOD): libcore/phone_module.cc libcore/phone_module.h
 # the match key it folds words by; built without the sanitizers, whose
 # run-time the shell does not have.
 FTS_EXT_SRC = libcore/tokenizer.c libcore/norm.c libcore/buf.c libcore/error.c
-$(FTS_EXT): $(FTS_EXT_SRC) include/crm/norm.h include/crm/buf.h include/crm/error.h
+$(FTS_EXT): $(FTS_EXT_SRC) include/crm/norm.h include/crm/buf.h include/crm/error.h libcore/text.h
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -DCRM_FTS_EXTENSION -O2 -std=c11 -Wall -Wextra -Werror -fPIC -shared \
 		-Wl,--no-undefined -o $@ $(FTS_EXT_SRC) $(shell pkg-config --libs libutf8proc)

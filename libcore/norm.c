@@ -22,8 +22,7 @@
  * variants (curly quotes, dashes) are lumped so that text pasted from a word
  * processor finds the same record as text typed on a plain keyboard. */
 #define KEY_OPTIONS (NFC_OPTIONS | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD | \
-		     UTF8PROC_STRIPMARK | UTF8PROC_IGNORE | UTF8PROC_LUMP | \
-		     UTF8PROC_STRIPCC)
+		     UTF8PROC_IGNORE | UTF8PROC_LUMP | UTF8PROC_STRIPCC)
 
 #define EMAIL_MAX 254 /* RFC 5321 path limit less the angle brackets */
 #define LOCAL_MAX 64
@@ -160,6 +159,65 @@ static int map(char **out, const char *s, int options)
 	return CRM_OK;
 }
 
+/* The blocks of the marks crm_accent_p takes for accents. */
+static const struct {
+	int32_t lo, hi;
+} accents[] = {
+	{ 0x0300, 0x036F }, /* combining diacritical marks: é, ü, ñ, ё, ά */
+	{ 0x0483, 0x0489 }, /* Cyrillic titlo and the like */
+	{ 0x0591, 0x05C7 }, /* Hebrew points and cantillation */
+	{ 0x0610, 0x061A }, { 0x064B, 0x065F }, { 0x0670, 0x0670 },
+	{ 0x06D6, 0x06ED }, /* Arabic harakat, hamza above and below */
+	{ 0x0711, 0x0711 }, { 0x0730, 0x074A }, /* Syriac points */
+	{ 0x08D3, 0x08FF }, /* Arabic extended */
+	{ 0x1AB0, 0x1AFF }, { 0x1DC0, 0x1DFF }, { 0x20D0, 0x20FF },
+	{ 0xFE20, 0xFE2F }, /* the combining blocks beyond the first */
+};
+
+bool crm_accent_p(int32_t c)
+{
+	utf8proc_category_t cat;
+
+	if (c < accents[0].lo)
+		return false;
+	for (size_t i = 0; i < sizeof accents / sizeof accents[0]; i++)
+		if (c >= accents[i].lo && c <= accents[i].hi) {
+			cat = utf8proc_category(c);
+			return cat == UTF8PROC_CATEGORY_MN || cat == UTF8PROC_CATEGORY_MC ||
+			       cat == UTF8PROC_CATEGORY_ME;
+		}
+	return false;
+}
+
+/* utf8proc's mapping of the valid UTF-8 string s with KEY_OPTIONS, and
+ * the accents left out.  utf8proc's own STRIPMARK leaves out every mark,
+ * which would make राम and रीमा one name, and バン and ハン.  The marks go
+ * between decomposing and composing, as STRIPMARK's do; the code points'
+ * buffer takes the UTF-8 in place (utf8proc_reencode), as utf8proc_map's
+ * does. */
+static int map_key(char **out, const char *s)
+{
+	const utf8proc_uint8_t *u = (const utf8proc_uint8_t *)s;
+	utf8proc_ssize_t n = utf8proc_decompose(u, 0, NULL, 0, KEY_OPTIONS), kept = 0;
+	utf8proc_int32_t *cp;
+
+	*out = NULL;
+	if (n < 0)
+		return map_error(n);
+	if (!(cp = malloc(((size_t)n + 1) * sizeof *cp)))
+		return crm_error_nomem();
+	n = utf8proc_decompose(u, 0, cp, n, KEY_OPTIONS);
+	for (utf8proc_ssize_t i = 0; i < n; i++)
+		if (!crm_accent_p(cp[i]))
+			cp[kept++] = cp[i];
+	if (n < 0 || (n = utf8proc_reencode(cp, kept, KEY_OPTIONS)) < 0) {
+		free(cp);
+		return map_error(n);
+	}
+	*out = (char *)cp;
+	return CRM_OK;
+}
+
 /* Cuts white space off both ends of the valid UTF-8 string s, in place. */
 static void trim(char *s)
 {
@@ -281,9 +339,8 @@ int crm_text_key(char **out, const char *s)
 
 	if (ascii_p(s))
 		return ascii_key(out, s);
-	rc = map(&mapped, s, KEY_OPTIONS);
 	*out = NULL;
-	if (rc)
+	if ((rc = check_utf8(s)) || (rc = map_key(&mapped, s)))
 		return rc;
 	rc = fold_and_collapse(&b, mapped);
 	free(mapped);

@@ -771,6 +771,29 @@ static const char step18[] =
 	REBUILD("responses_fts") REBUILD("purchases_fts") REBUILD("campaigns_fts");
 #undef REBUILD
 
+/* The match key and the search tokenizer leave out only the marks a
+ * name is written with or without (crm_accent_p); they left out every
+ * mark, so राम (Ram), रीमा (Reema) and रमा (Rama) had one key and found
+ * each other, as バン, ハン and パン did.  Every index is made again from
+ * the text it holds under the tokenizer as it is now; then the names of
+ * the people whose key changes are written again, with their fold, which
+ * the index holds beside them, and the keys themselves.  Nothing a user
+ * typed changes: no record's time moves, the audit log stays. */
+#define REBUILD(t) "INSERT INTO " t "(" t ") VALUES ('rebuild');"
+#define NAME "trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, ''))"
+static const char step19[] =
+	REBUILD("contacts_fts") REBUILD("companies_fts") REBUILD("deals_fts")
+	REBUILD("tasks_fts") REBUILD("tickets_fts") REBUILD("articles_fts")
+	REBUILD("responses_fts") REBUILD("purchases_fts") REBUILD("campaigns_fts")
+	"UPDATE contacts_fts SET name = (SELECT " NAME " || ' ' || crm_fold(" NAME ")"
+	" FROM contacts c WHERE c.id = contacts_fts.rowid) WHERE rowid IN"
+	" (SELECT id FROM contacts c WHERE name_key IS NOT crm_key(" NAME ") AND erased_at IS NULL);"
+	"UPDATE contacts AS c SET name_key = crm_key(" NAME ") WHERE name_key IS NOT"
+	" crm_key(" NAME ") AND erased_at IS NULL;"
+	"UPDATE companies SET name_key = crm_key(name) WHERE name_key IS NOT crm_key(name);";
+#undef NAME
+#undef REBUILD
+
 const char *const crm_schema_steps[CRM_SCHEMA_VERSION] = {
 	step1,
 	step2,
@@ -790,4 +813,5 @@ const char *const crm_schema_steps[CRM_SCHEMA_VERSION] = {
 	step16,
 	step17,
 	step18,
+	step19,
 };

@@ -1,7 +1,8 @@
 /* tokenizer.c - the search index's tokenizer, "crm": FTS5's unicode61,
  * except that a word is folded as the match key folds it, combining marks
- * are part of a word and left out of its token, and every character of a
- * script written without spaces between words is a token of its own.
+ * are part of a word (its accents left out of its token), and every
+ * character of a script written without spaces between words is a token
+ * of its own.
  *
  * unicode61 ends a token only at a space or punctuation, so a Japanese or
  * Chinese name, a Thai company or a sentence of a Japanese article is one
@@ -20,8 +21,8 @@
  * how most people type them.  The other words are folded by the match
  * key (crm_text_key), so a search finds what dedup and the import's
  * keys would match, and kb suggest, whose terms are match keys, finds
- * the words it reads.  Characters of the unspaced scripts keep their
- * marks: パ is not ハ.
+ * the words it reads.  Marks other than accents stay, as in the key:
+ * パ is not ハ, nor राम रीमा.
  *
  * Written here because neither of SQLite's other tokenizers will do: the
  * trigram tokenizer finds nothing shorter than three characters (most
@@ -35,6 +36,7 @@
 #include <utf8proc.h>
 
 #include "crm/norm.h"
+#include "text.h"
 
 #ifdef CRM_FTS_EXTENSION
 #include <sqlite3ext.h>
@@ -181,19 +183,11 @@ static int split(const struct run *r, int flags, const char *tok, int n, int sta
 	return rc;
 }
 
-/* Whether cp is a combining mark: a vowel sign of Devanagari or Thai, a
- * virama, Arabic's harakat, Hebrew's points. */
-static int is_mark(unsigned cp)
-{
-	utf8proc_category_t c = utf8proc_category((utf8proc_int32_t)cp);
-
-	return c == UTF8PROC_CATEGORY_MN || c == UTF8PROC_CATEGORY_MC || c == UTF8PROC_CATEGORY_ME;
-}
-
-/* Hands on token tok without its marks, split.  unicode61 takes marks for
- * separators, so मीना was three tokens and مُحَمَّد four, none of them
- * محمد; here they are part of the word, then left out, as the match key
- * leaves them out.  A token in ASCII, as most are, passes as it is. */
+/* Hands on token tok without its accents (crm_accent_p), split.
+ * unicode61 takes marks for separators, so मीना was three tokens and
+ * مُحَمَّد four, none of them محمد; here marks are part of the word, and
+ * the accents left out, as the match key leaves them out.  A token in
+ * ASCII, as most are, passes as it is. */
 static int token(void *p, int flags, const char *tok, int n, int start, int end)
 {
 	const struct run *r = p;
@@ -207,7 +201,7 @@ static int token(void *p, int flags, const char *tok, int n, int start, int end)
 	for (i = 0; i < n; i += len) {
 		unsigned cp = decode(tok + i, n - i, &len);
 
-		if (!is_mark(cp))
+		if (!crm_accent_p((int32_t)cp))
 			memcpy(out + m, tok + i, (size_t)len), m += len;
 	}
 	rc = m ? split(r, flags, out, m, start, end) : SQLITE_OK;

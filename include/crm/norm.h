@@ -18,8 +18,11 @@ bool crm_utf8_valid_p(const char *s, size_t len);
  * space removed; CRM_EDATA for invalid UTF-8.  The caller frees *out. */
 int crm_text_nfc(char **out, const char *s);
 
-/* Stores in *out the malloc'd match key of s: NFKC, casefolded, combining
- * marks stripped, runs of white space collapsed to one space, trimmed, and
+/* Stores in *out the malloc'd match key of s: NFKC, casefolded, accents
+ * stripped (the marks a name is written with or without: Latin, Greek and
+ * Cyrillic accents, Hebrew's points, Arabic's harakat; the marks other
+ * scripts' letters are made with stay, so राम is not रीमा nor バン ハン),
+ * runs of white space collapsed to one space, trimmed, and
  * special letters folded as well (ß→ss, ø→o, æ→ae, ł→l, đ→d ...) so that
  * "Müller", "MULLER" and "muller" share one key.  CRM_EDATA for invalid
  * UTF-8.  The caller frees *out. */

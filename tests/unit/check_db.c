@@ -343,13 +343,15 @@ static void fts_done(crm_db *db)
 /* The tokenizer "crm" makes each character of Chinese, Japanese, Korean
  * and Thai a token, so a word is found inside text written without
  * spaces, with the offsets of what it found (highlight, snippets); keeps
- * a word whole across its marks, which it leaves out; and folds the rest
- * as the match key does (the next test). */
+ * a word whole across its marks, of which it leaves out the accents; and
+ * folds the rest as the match key does (the next test). */
 START_TEST(test_tokenizer_finds_words_inside_unspaced_text)
 {
 	crm_db *db = fts_table("(1, '株式会社トヨタ自動車'), (2, 'iPhone用ケース'),"
 	                       " (3, 'Café東京 Müller'), (4, '김민수'), (5, 'สมชายใจดี'),"
-	                       " (6, '山田 太郎'), (7, 'مُحَمَّد علي'), (8, 'प्रिया शर्मा')");
+	                       " (6, '山田 太郎'), (7, 'مُحَمَّد علي'), (8, 'प्रिया शर्मा'),"
+	                       " (9, 'रीमा'), (10, 'राम')");
+	char *got;
 
 	ck_highlight(db, "\"トヨタ\"", "株式会社[トヨタ]自動車");
 	ck_highlight(db, "\"自動\"*", "株式会社トヨタ[自動]車");
@@ -364,12 +366,17 @@ START_TEST(test_tokenizer_finds_words_inside_unspaced_text)
 	ck_assert_ptr_null(first_text(db, "SELECT rowid FROM t WHERE t MATCH '\"ヨト\"'"));
 	ck_assert_ptr_null(first_text(db, "SELECT rowid FROM t WHERE t MATCH '\"トタ\"'"));
 	ck_highlight(db, "\"太郎\"", "山田 [太郎]");
-	/* Marks are part of a word, and left out of its token. */
+	/* Marks are part of a word; accents are left out of its token, the
+	 * marks that are letters (a vowel sign) are not. */
 	ck_highlight(db, "\"محمد\"", "[مُحَمَّد] علي");
 	ck_highlight(db, "\"مُحَمَّد\"", "[مُحَمَّد] علي");
 	ck_highlight(db, "\"शर्मा\"", "प्रिया [शर्मा]");
 	ck_highlight(db, "\"प्रि\"*", "[प्रिया] शर्मा");
 	ck_assert_ptr_null(first_text(db, "SELECT rowid FROM t WHERE t MATCH '\"शर्मा प्रिया\"'"));
+	got = first_text(db, "SELECT group_concat(rowid) FROM t WHERE t MATCH '\"राम\"'");
+	ck_assert_str_eq(got, "10");
+	free(got);
+	ck_assert_ptr_null(first_text(db, "SELECT rowid FROM t WHERE t MATCH '\"रम\"'"));
 	fts_done(db);
 }
 END_TEST

@@ -208,6 +208,32 @@ START_TEST(test_key_other_scripts)
 }
 END_TEST
 
+/* The key leaves out accents, the marks a name is written with or
+ * without, and keeps the marks that are parts of letters: an Indic vowel
+ * sign or virama, Thai's vowels and tones, the kana's voicing marks.
+ * Without them Ram, Reema and Rama (राम, रीमा, रमा) were one name. */
+START_TEST(test_key_keeps_marks_that_are_letters)
+{
+	norm_is(crm_text_key, "राम", "राम");
+	norm_is(crm_text_key, "रीमा", "रीमा");
+	norm_is(crm_text_key, "प्रिया", "प्रिया");                /* virama */
+	norm_is(crm_text_key, "தமிழ்", "தமிழ்");                  /* Tamil */
+	norm_is(crm_text_key, "สมชัย", "สมชัย");                  /* Thai vowel */
+	norm_is(crm_text_key, "บุญชู", "บุญชู");
+	norm_is(crm_text_key, "バン", "バン");
+	norm_is(crm_text_key, "パン", "パン");
+	norm_is(crm_text_key, "ﾊﾞﾝ", "バン");                      /* half-width */
+	norm_is(crm_text_key, "ハ\xe3\x82\x99ン", "バン");          /* decomposed */
+	norm_is(crm_text_fold, "バン", "バン");
+	/* Accents go, in every script that writes them. */
+	norm_is(crm_text_key, "أَحْمَد", "احمد");                  /* harakat, hamza */
+	norm_is(crm_text_key, "שָׁלוֹם", "שלום");                  /* niqqud */
+	norm_is(crm_text_key, "Nguyễn Thị", "nguyen thi");
+	norm_is(crm_text_key, "Αθήνα", "αθηνα");
+	norm_is(crm_text_key, "Йо\xcc\x81ко", "иоко");            /* stress mark */
+}
+END_TEST
+
 START_TEST(test_key_collapses_space_and_invisibles)
 {
 	norm_is(crm_text_key, "  Ada \t\n Lovelace  ", "ada lovelace");
@@ -694,6 +720,7 @@ Suite *norm_suite(void)
 	tcase_add_test(text, test_name_split);
 	tcase_add_test(text, test_mailbox_parse);
 	tcase_add_test(text, test_key_folds_case_and_accents);
+	tcase_add_test(text, test_key_keeps_marks_that_are_letters);
 	tcase_add_test(text, test_key_of_ascii_is_utf8procs);
 	tcase_add_test(text, test_key_folds_letters_without_decomposition);
 	tcase_add_test(text, test_key_other_scripts);
