@@ -113,7 +113,9 @@ static int due_then(const struct clocks *k, int64_t start, int64_t stop, long go
 	return rc;
 }
 
-/* Measures one clock from start to stop (0: still going) against goal. */
+/* Measures one clock from start to stop (0: still going) against goal.
+ * A clock the ticket's end stopped before its stop came (solved with no
+ * reply) is done: missed when it fell due while it ran, else stopped. */
 static int measure(const struct clocks *k, int64_t start, int64_t stop, long goal,
                    struct crm_sla_row *row)
 {
@@ -126,12 +128,14 @@ static int measure(const struct clocks *k, int64_t start, int64_t stop, long goa
 		return rc;
 	if (stop)
 		row->state = row->elapsed <= goal ? "met" : "missed";
+	else if (k->end)
+		row->state = row->due ? "missed" : "stopped";
 	else if (row->due && row->due <= k->now)
 		row->state = "breached";
 	else if (row->due)
 		row->state = "running";
 	else
-		row->state = k->end ? "stopped" : "paused";
+		row->state = "paused";
 	return CRM_OK;
 }
 
@@ -417,10 +421,11 @@ int crm_ticket_sla_refresh(crm_db *db, int64_t id)
 	return crm_stmt_done(st);
 }
 
-int crm_ticket_sla_recompute(crm_db *db, size_t *n)
+int crm_ticket_sla_recompute(crm_db *db, bool all, size_t *n)
 {
 	int64_t *ids;
-	int rc = crm_db_ids(db, "SELECT id FROM tickets WHERE status IN"
+	int rc = crm_db_ids(db, all ? "SELECT id FROM tickets WHERE archived_at IS NULL"
+	                    : "SELECT id FROM tickets WHERE status IN"
 	                    " ('new','open','pending','on_hold') AND archived_at IS NULL", 0,
 	                    &ids, n);
 

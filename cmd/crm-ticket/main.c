@@ -376,7 +376,8 @@ static int ticket_sla(struct cli *c, int argc, char **argv)
 	return rc ? cli_error(c, rc) : 0;
 }
 
-/* recompute: the SLA state kept with the open tickets, afresh. */
+/* recompute: the SLA state kept with the open tickets (--all: every
+ * ticket), afresh. */
 static int ticket_recompute(struct cli *c, int argc, char **argv)
 {
 	size_t n;
@@ -384,11 +385,16 @@ static int ticket_recompute(struct cli *c, int argc, char **argv)
 
 	if (argc > 0)
 		return cli_usage_error(c, "unexpected operand '%s'", argv[0]);
-	if ((rc = crm_ticket_sla_recompute(c->db, &n)))
+	if ((rc = crm_ticket_sla_recompute(c->db, cli_has(c, "all"), &n)))
 		return cli_error(c, rc);
 	verb_report(c, "recomputed", n, n);
 	return 0;
 }
+
+static const struct cli_opt recompute_opts[] = {
+	{ "all", 0, CLI_NOARG, NULL, "every ticket, solved and closed ones too" },
+	{ NULL, 0, 0, NULL, NULL }
+};
 
 static const struct cli_opt breaches_opts[] = {
 	{ "within", 0, CLI_ARG, "SPAN", "also the tickets due within SPAN (30m, 2h, 1d)" },
@@ -517,8 +523,8 @@ static const struct cli_verb verbs[] = {
 	{ "link", ticket_link, "ID", "link an article, a deal or a ticket", CLI_WRITE, link_opts },
 	{ "sla", ticket_sla, "ID", "each SLA target: goal, time spent, due time, state (exit 1:"
 	  " no policy)", CLI_OUTPUT, NULL },
-	{ "recompute", ticket_recompute, NULL, "recompute the SLA state of open tickets (after"
-	  " policies or calendars change)", CLI_WRITE, NULL },
+	{ "recompute", ticket_recompute, NULL, "recompute the SLA state of open tickets, or --all"
+	  " (after policies or calendars change)", CLI_WRITE, recompute_opts },
 	{ "breaches", ticket_breaches, NULL, "open tickets past an SLA target, or due --within SPAN"
 	  " (exit 1 when none)", CLI_OUTPUT, breaches_opts },
 	{ "mail-in", ticket_mail_in, "[FILE...|-]", "read mail onto tickets (--mbox, --maildir);"

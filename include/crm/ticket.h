@@ -5,6 +5,7 @@
 #ifndef CRM_TICKET_H
 #define CRM_TICKET_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -124,9 +125,9 @@ int crm_ticket_sla(crm_db *db, int64_t id, const char **policy, struct crm_sla_r
                    int *n, int *missed);
 
 /* Recomputes the SLA state kept with every live ticket not solved or
- * closed, as after a change of policies or calendars; stores how many in
- * *n. */
-int crm_ticket_sla_recompute(crm_db *db, size_t *n);
+ * closed (with all, every live ticket), as after a change of policies or
+ * calendars; stores how many in *n. */
+int crm_ticket_sla_recompute(crm_db *db, bool all, size_t *n);
 
 /* Keeps with ticket id what its SLA clocks say now: its policy, the
  * earliest due time of a running target, and whether one was missed. */

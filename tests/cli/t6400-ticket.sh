@@ -235,6 +235,42 @@ test_expect_success 'SLA: a late reply is a missed target; on time is met' '
 	# pending since the reply: the resolution clock stopped at 2h50m.
 	printf "resolution\t2h50m\tpaused\n" >>expect && test_cmp expect out
 '
+# A ticket solved with no reply sent: its first response can no longer
+# come.  Open Mon 10:00-16:00 Berlin, 6h against 4h, it missed (due 14:00
+# Berlin); one solved after 1h stopped in time.  Neither has a due time
+# left, and attainment is the one of two that met every target.
+test_expect_success 'SLA: solved unanswered past the first-response target is missed' '
+	rm -f solved.db* &&
+	at 2026-11-02T09:00:00Z crm-ticket add --db solved.db --subject A \
+		--requester z@example.org </dev/null >/dev/null &&
+	at 2026-11-02T15:00:00Z crm-ticket solve --db solved.db -q 1 &&
+	at 2026-11-03T09:00:00Z crm-ticket add --db solved.db --subject B \
+		--requester z@example.org </dev/null >/dev/null &&
+	at 2026-11-03T10:00:00Z crm-ticket solve --db solved.db -q 2 &&
+	at 2026-11-22T09:30:00Z crm-ticket sla --db solved.db 1 -H -f target,elapsed,due,state >out &&
+	printf "first_response\t6h\t2026-11-02T13:00:00Z\tmissed\n" >expect &&
+	printf "next_response\t0m\t\tnone\n" >>expect &&
+	printf "resolution\t6h\t2026-11-09T09:00:00Z\tmet\n" >>expect && test_cmp expect out &&
+	at 2026-11-22T09:30:00Z crm-ticket sla --db solved.db 2 -H -f target,state >out &&
+	printf "first_response\tstopped\nnext_response\tnone\nresolution\tmet\n" >expect &&
+	test_cmp expect out &&
+	crm-ticket list --db solved.db -f id,sla_due,breached -H >out &&
+	printf "1\t\t1\n2\t\t\n" >expect && test_cmp expect out &&
+	at 2026-11-22T09:30:00Z crm-report service --db solved.db --period 2026-11 \
+		-f measure,value,numerator,denominator -H >out &&
+	grep -q "^sla_attainment	50.0	1	2$" out
+'
+# What was kept with a solved ticket before stays until recompute --all.
+test_expect_success 'SLA: recompute --all takes in the solved tickets' '
+	sqlite3 solved.db "UPDATE tickets SET sla_missed = 0, sla_due = '"'2026-11-02T13:00:00Z'"'" &&
+	at 2026-11-22T09:30:00Z crm-ticket recompute --db solved.db 2>err &&
+	grep -q "recomputed 0 of 0 tickets" err &&
+	test "$(sqlite3 solved.db "SELECT count(*) FROM tickets WHERE sla_due IS NOT NULL")" = 2 &&
+	at 2026-11-22T09:30:00Z crm-ticket recompute --db solved.db --all 2>err &&
+	grep -q "recomputed 2 of 2 tickets" err &&
+	crm-ticket list --db solved.db -f id,sla_due,breached -H >out &&
+	printf "1\t\t1\n2\t\t\n" >expect && test_cmp expect out
+'
 test_expect_success 'SLA: pending pauses, the customer'"'"'s mail starts the next-response clock' '
 	# Pending from Mon 11:20 to Wed 09:00 Berlin, when the customer writes back.
 	cat >reply.eml <<-EOF &&
