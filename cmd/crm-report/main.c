@@ -27,6 +27,18 @@ int report_as_of(struct cli *c, char day[CRM_DATE_LEN], int64_t *now)
 	return -1;
 }
 
+/* The whole months from day from to day to when both are the first of a
+ * month, else 0. */
+static int whole_months(const char *from, const char *to)
+{
+	int y, m, d, ty, tm, td;
+
+	if (sscanf(from, "%d-%d-%d", &y, &m, &d) != 3 || d != 1 ||
+	    sscanf(to, "%d-%d-%d", &ty, &tm, &td) != 3 || td != 1)
+		return 0;
+	return (ty - y) * 12 + (tm - m);
+}
+
 int report_period(struct cli *c, const char *as_of, int64_t now, const char *dflt,
                   struct report_period *p)
 {
@@ -52,11 +64,12 @@ int report_period(struct cli *c, const char *as_of, int64_t now, const char *dfl
 			return cli_usage_error(c, "--period: invalid period '%s'", per);
 		snprintf(p->name, sizeof p->name, "%s", per);
 	}
+	p->months = whole_months(p->from, p->to);
 	/* A period reaches the as-of day at most; one that begins after it
 	 * holds nothing yet, where its figures would all read as a quiet
 	 * period's (a CRR of 100). */
 	crm_date_add_days(end, as_of, 1);
-	if (strcmp(p->to, end) > 0)
+	if ((p->running = strcmp(p->to, end) > 0))
 		memcpy(p->to, end, CRM_DATE_LEN);
 	if (strcmp(p->from, p->to) >= 0)
 		return cli_fail(c, 1, "nothing to report in %s: it begins after %s", p->name, as_of);
@@ -64,24 +77,21 @@ int report_period(struct cli *c, const char *as_of, int64_t now, const char *dfl
 }
 
 /* Stores in q the period to compare p with: the year before (how
- * "year"), or the one before it (how "previous"): when p starts a month,
- * as many whole months back (November beside all of October, whatever
- * their lengths), and as long as p when p stops short of a month's end
- * (a month still running beside as many days of the one before); else as
- * many days back. */
+ * "year"), or the one before it (how "previous"): for a period of whole
+ * months, as many whole months back (November beside all of October,
+ * whatever their lengths), and as long as p when p is still running (a
+ * month cut short at the as-of day beside as many days of the one
+ * before); else as many days back. */
 void compare_period(const struct report_period *p, const char *how, struct report_period *q)
 {
-	int64_t len = crm_date_diff(p->from, p->to), back;
-	int y, m, d, ty, tm, td;
+	int64_t len = crm_date_diff(p->from, p->to);
 
 	if (!strcmp(how, "year")) {
 		crm_date_add_months(q->from, p->from, -12), crm_date_add_months(q->to, p->to, -12);
-	} else if (sscanf(p->from, "%d-%d-%d", &y, &m, &d) == 3 && d == 1 &&
-	           sscanf(p->to, "%d-%d-%d", &ty, &tm, &td) == 3) {
-		back = (ty - y) * 12 + (tm - m) + (td > 1);
-		crm_date_add_months(q->from, p->from, -(int)(back ? back : 1));
+	} else if (p->months) {
+		crm_date_add_months(q->from, p->from, -p->months);
 		crm_date_add_days(q->to, q->from, len);
-		if (td == 1 || strcmp(q->to, p->from) > 0)
+		if (!p->running || strcmp(q->to, p->from) > 0)
 			memcpy(q->to, p->from, CRM_DATE_LEN);
 	} else {
 		crm_date_add_days(q->from, p->from, -len);

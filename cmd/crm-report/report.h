@@ -3,6 +3,8 @@
 #ifndef CRM_REPORT_CLI_H
 #define CRM_REPORT_CLI_H
 
+#include <stdbool.h>
+
 #include "cli.h"
 #include "crm/date.h"
 
@@ -26,6 +28,8 @@ int report_as_of(struct cli *c, char day[CRM_DATE_LEN], int64_t *now);
 struct report_period {
 	char from[CRM_DATE_LEN], to[CRM_DATE_LEN];
 	char name[2 * CRM_DATE_LEN + 2];
+	int months;   /* whole months it spans as asked for (2026-03, 2026-Q1), or 0 */
+	bool running; /* cut short at the as-of day */
 };
 
 /* Reads --period, or --from and --to, relative to the as-of day (dflt

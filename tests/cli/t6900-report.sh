@@ -220,6 +220,24 @@ test_expect_success '--compare previous: whole months beside whole months, a run
 	grep -x "revenue	5.00	0.00" out
 '
 
+# A day or days that start a month are no month: 1 November stands beside
+# 31 October, 1-2 November beside 30-31 October; a quarter still running
+# beside as many days of the quarter before, not of its last month.
+test_expect_success '--compare previous: days beside the days just before, starting a month or not' '
+	crm-report kpi --db cmp.db --period 2026-11-01 --as-of 2026-11-30 --compare previous \
+		-f measure,value,previous -H >out &&
+	grep -x "revenue	0.00	10.00" out &&
+	crm-report kpi --db cmp.db --from 2026-11-01 --to 2026-11-02 --as-of 2026-11-30 \
+		--compare previous -f measure,value,previous -H >out &&
+	grep -x "revenue	5.00	10.00" out &&
+	crm-report kpi --db cmp.db --period 2026-Q1 --as-of 2026-01-31 --compare previous \
+		-f measure,value,previous -H >out &&
+	grep -x "revenue	0.00	0.00" out &&
+	crm-report kpi --db cmp.db --period 2026-Q4 --as-of 2026-11-30 --compare previous \
+		-f measure,value,previous -H >out &&
+	grep -x "revenue	22.00	0.00" out
+'
+
 test_expect_success '--compare with --by month or quarter: each group beside the same one back' '
 	# September and October beside July and August (previous), and
 	# beside the same months of 2025 (year): each previous value is the
