@@ -953,21 +953,6 @@ static int is_blank(const char *v)
 
 #define MORE_VALUES " ::: "
 
-/* v without the apostrophe a spreadsheet's text begins with, where the
- * cell would otherwise read as a number or a formula: Shopify writes
- * '+1 613 555 0123 and '02108, --csv-safe '=... and '-5.  Text that
- * merely begins with one ('90s) keeps it. */
-static const char *unmarked(const char *v)
-{
-	if (!v || v[0] != '\'')
-		return v;
-	if (v[1] && strchr("=+-@", v[1]))
-		return v + 1;
-	if (!isdigit((unsigned char)v[1]) || v[1 + strspn(v + 1, "0123456789 +-()./,")])
-		return v;
-	return v + 1;
-}
-
 /* Keeps v, another value of field name, as the first of the custom
  * fields name2, name3 ... that r has not got: the names a merge keeps a
  * person's other emails and phones by. */
@@ -1707,7 +1692,7 @@ static int read_row(crm_import *imp, const struct crm_row *row, crm_record *r,
 		            : reject(imp, res, row->names[bad], "invalid UTF-8 in column '%s'"
 		                     ENCODING_HINT, row->names[bad]);
 	for (size_t i = 0; i < row->n && !rc && res->outcome != CRM_IMPORT_REJECTED; i++)
-		rc = take_column(imp, r, row->names[i], unmarked(row->values[i]), res);
+		rc = take_column(imp, r, row->names[i], row->values[i], res);
 	if (rc || res->outcome == CRM_IMPORT_REJECTED)
 		return rc;
 	if (imp->rs.part && ((rc = name_part(imp, res)) || res->outcome == CRM_IMPORT_REJECTED))
@@ -2682,9 +2667,9 @@ static int group_key(crm_import *imp, const struct crm_row *row,
 		else if (!*key && (imp->keys[0] ? fills(c, imp, imp->keys[0])
 		                                : c->t.kind == CRM_TO_CUSTOM &&
 		                                  !strcmp(c->t.name, imp->custom_keys[0])))
-			*key = unmarked(row->values[i]);
+			*key = row->values[i];
 		else if (!*within && fills(c, imp, w))
-			*within = unmarked(row->values[i]);
+			*within = row->values[i];
 		else if (c->t.kind != CRM_TO_IGNORE && c->t.kind != CRM_TO_CUSTOM)
 			others = 1;
 	}
@@ -3148,7 +3133,6 @@ void crm_import_ahead(void *arg, const struct crm_row *row, crm_buf *out)
 
 		if (f < 0 || is_blank(v) || (!utf8 && !crm_utf8_valid_p(v, row->lens[i])))
 			continue;
-		v = unmarked(v);
 		if (defs[f].f.type == CRM_FT_COUNTRY && !cc && crm_country_normalize(&cc, v))
 			cc = NULL;
 		if (defs[f].f.type == CRM_FT_PHONE && nphone < 4) {

@@ -238,11 +238,30 @@ static bool csv_formula_p(const char *v, enum crm_coltype type)
 	return type == CRM_COL_TEXT || !number_p(v, true);
 }
 
+bool crm_csv_marked_p(const char *v, size_t len)
+{
+	size_t i = 1;
+
+	if (len < 2 || v[0] != '\'' || !v[1])
+		return false;
+	if (strchr("=+-@'", v[1]))
+		return true;
+	if (v[1] < '0' || v[1] > '9')
+		return false;
+	while (i < len && v[i] && strchr("0123456789 +-()./,", v[i]))
+		i++;
+	return i == len;
+}
+
+/* A cell is written with an apostrophe before it when a spreadsheet
+ * would run it (--csv-safe), and when it begins with what a CSV import
+ * takes for such an apostrophe, so that it reads back as it was. */
 static void csv_value(crm_out *w, const char *v, enum crm_coltype type)
 {
 	const unsigned char *s = (const unsigned char *)v, *run = s;
-	bool quote, prefix = w->opts.csv_safe && csv_formula_p(v, type);
 	size_t len = strlen(v);
+	bool quote, prefix = (w->opts.csv_safe && csv_formula_p(v, type)) ||
+	                     crm_csv_marked_p(v, len);
 
 	quote = len && (csv_blank_p(v[0]) || csv_blank_p(v[len - 1]));
 	for (size_t i = 0; i < len && !quote; i++)

@@ -33,12 +33,18 @@ static const char *column(struct crm_reader *r, size_t i)
 	return i < r->nheader ? r->header[i] : "";
 }
 
+/* A cell of a record (not of the header) without the apostrophe that
+ * marked it as text for a spreadsheet (crm_csv_marked_p). */
 static void on_field(void *s, size_t len, void *data)
 {
 	struct crm_reader *r = data;
 	struct csv_state *st = r->state;
-	const char *name = column(r, r->n);
-	int rc = crm_rd_row_add(r, name, strlen(name), s ? s : "", len);
+	const char *name = column(r, r->n), *v = s ? s : "";
+	int rc;
+
+	if (r->header && crm_csv_marked_p(v, len))
+		v++, len--;
+	rc = crm_rd_row_add(r, name, strlen(name), v, len);
 
 	if (rc && !st->rc)
 		st->rc = rc;

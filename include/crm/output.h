@@ -49,6 +49,14 @@ typedef struct crm_out crm_out;
  * "json", "yaml"); CRM_EUSAGE naming the value otherwise. */
 int crm_format_parse(enum crm_format *out, const char *name);
 
+/* Whether the CSV cell v (len bytes) begins with the apostrophe that
+ * marks it as text for a spreadsheet, which a CSV import leaves out: one
+ * before =, +, - or @ (a formula's start, as --csv-safe writes), before a
+ * number (Shopify's '+1 613 555 0123, '02108), or before another
+ * apostrophe (what a CSV writes for a value that begins with a marked
+ * one).  Text that merely begins with one ('90s) is not marked. */
+bool crm_csv_marked_p(const char *v, size_t len);
+
 /* Returns the name of format f (static). */
 const char *crm_format_name(enum crm_format f);
 
