@@ -561,7 +561,9 @@ static int unite_tags(struct group *g, crm_buf *b)
 	return rc;
 }
 
-/* Gives the survivor the merged contact's consents where they are newer. */
+/* Gives the survivor the merged contact's consents where they are newer;
+ * of two decisions made at one time a refusal wins over a grant, as no
+ * consent is the safe reading, whichever of the two records survives. */
 static int unite_consents(crm_db *db, int64_t from, int64_t to)
 {
 	crm_stmt *st;
@@ -569,7 +571,9 @@ static int unite_consents(crm_db *db, int64_t from, int64_t to)
 		"INSERT INTO consents(contact_id, channel, status, source, at)"
 		" SELECT ?2, channel, status, source, at FROM consents WHERE contact_id = ?1 AND 1"
 		" ON CONFLICT(contact_id, channel) DO UPDATE SET status = excluded.status,"
-		" source = excluded.source, at = excluded.at WHERE excluded.at > consents.at");
+		" source = excluded.source, at = excluded.at WHERE excluded.at > consents.at"
+		" OR (excluded.at = consents.at AND consents.status = 'granted'"
+		"  AND excluded.status <> 'granted')");
 
 	if (rc)
 		return rc;

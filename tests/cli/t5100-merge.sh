@@ -204,6 +204,22 @@ test_expect_success 'the survivor'"'"'s own national phone is rewritten when its
 		--on-conflict update 2>err && grep -q "unchanged 1" err
 '
 test_expect_code 2 'a missing input file' 'crm-dedup merge nosuch.tsv'
+# Two decisions of one second: the refusal stands, whichever survives.
+test_expect_success 'of two consents given at one time the withdrawal wins either way' '
+	for rule in oldest newest; do
+		rm -f tie.db* &&
+		crm-contact add --db tie.db -q --first-name Eve --last-name Ray --email eve@example.com &&
+		crm-contact add --db tie.db -q --first-name Eve --last-name Ray --email eve@example.org &&
+		CRM_NOW=2026-05-01T10:00:00Z crm-contact consent set --db tie.db 1 email granted \
+			--source form &&
+		CRM_NOW=2026-05-01T10:00:00Z crm-contact consent set --db tie.db 2 email withdrawn \
+			--source unsubscribe-link &&
+		crm-contact merge --db tie.db --survivor $rule 1 2 >/dev/null &&
+		crm-contact list --db tie.db -f id -H >id &&
+		crm-contact consent show --db tie.db $(cat id) -f status,source -H >out &&
+		printf "withdrawn\tunsubscribe-link\n" >expect && test_cmp expect out || return 1
+	done
+'
 test_expect_code 2 'a bad --survivor' 'crm-dedup merge --survivor tallest </dev/null'
 test_expect_code 2 '--auto with an input file' 'crm-dedup merge --auto clusters'
 test_expect_code 3 'crm-contact merge of one id' 'crm-contact merge 1'
