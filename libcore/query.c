@@ -413,21 +413,54 @@ static int fts_query(crm_buf *b, const char *text)
 	return b->len > start ? CRM_OK : crm_error_set(CRM_EUSAGE, "empty search text");
 }
 
+/* The digits of the E.164 form of text when all of it reads as one
+ * phone number in the configured region (six digits or more, with
+ * nothing but spaces and + - ( ) . among them), else NULL.  The search
+ * entries hold a number's E.164 form beside it as typed, so +81 3 1234
+ * 5678 finds the 03-1234-5678 of a person in Japan. */
+static char *phone_digits(crm_db *db, const char *text)
+{
+	size_t digits = 0;
+	char *e164 = NULL;
+
+	for (const char *p = text; *p; p++) {
+		if (*p >= '0' && *p <= '9')
+			digits++;
+		else if (!strchr(" \t+-().", *p))
+			return NULL;
+	}
+	if (digits < 6)
+		return NULL;
+	if (crm_phone_e164(&e164, text, db->cfg ? crm_config_region(db->cfg) : "US")) {
+		crm_error_clear();
+		return NULL;
+	}
+	memmove(e164, e164 + 1, strlen(e164)); /* without its '+', as it is a token */
+	return e164;
+}
+
 int crm_query_search(crm_query *q, const char *text)
 {
-	crm_buf m = CRM_BUF_INIT;
+	crm_buf m = CRM_BUF_INIT, w = CRM_BUF_INIT;
+	char *digits;
 	int rc;
 
 	if (!crm_utf8_valid_p(text, strlen(text)))
 		return crm_error_set(CRM_EUSAGE, "search text is not valid UTF-8");
+	if ((rc = fts_query(&w, text))) {
+		crm_buf_free(&w);
+		return rc;
+	}
 	/* FTS5 serves one MATCH per scan: several searches become one
 	 * expression, whose words are ANDed. */
 	if (q->match.n)
-		crm_buf_puts(&m, q->match.p[0].s);
-	if ((rc = fts_query(&m, text))) {
-		crm_buf_free(&m);
-		return rc;
-	}
+		crm_buf_printf(&m, "%s AND ", q->match.p[0].s);
+	if ((digits = phone_digits(q->db, text)))
+		crm_buf_printf(&m, "((%s) OR \"%s\")", crm_buf_str(&w), digits);
+	else
+		crm_buf_puts(&m, crm_buf_str(&w));
+	free(digits);
+	crm_buf_free(&w);
 	if (q->match.n) {
 		free(q->match.p[0].s);
 		q->match.p[0].s = crm_buf_detach(&m);

@@ -226,4 +226,18 @@ test_expect_success 'search and name references keep the marks that are letters'
 	crm-task list --db marks.db -f title,contact -H >out &&
 	printf "Call\t1\nWrite\t5\n" >expect && test_cmp expect out
 '
+# A number searched for in another form than it was typed: its E.164
+# form is in the search entries, and the search text's is looked for.
+test_expect_success 'a phone number is found however either side wrote it' '
+	rm -f phones.db* &&
+	crm-contact add --db phones.db -q --first-name Taro --country JP --phone 03-1234-5678 &&
+	crm-contact add --db phones.db -q --first-name Pam --phone "+44 (0)20 7946 0018" &&
+	crm-contact add --db phones.db -q --first-name Eli --phone "+1 (212) 555-0199 ext. 12" &&
+	for q in "+81 3 1234 5678" "+81312345678" "+44 20 7946 0018" "+44 (0)20 79460018" \
+		"2125550199" "(212) 555-0199" "212.555.0199"; do
+		crm-contact list --db phones.db --search "$q" -f first_name -H || return 1
+	done >out &&
+	printf "Taro\nTaro\nPam\nPam\nEli\nEli\nEli\n" >expect && test_cmp expect out &&
+	CRM_CONFIG=/dev/null expect_exit 1 crm-contact list --db phones.db --search "020 7946 0019" -H
+'
 test_done
