@@ -1497,6 +1497,10 @@ static int take_column(crm_import *imp, crm_record *r, const char *name, const c
 	case CRM_TO_FIELD:
 		return take_field(imp, r, c, v, res);
 	case CRM_TO_CUSTOM:
+		/* Outlook's 0/0/00 under a date it keeps no field for
+		 * (Anniversary) is a blank cell too. */
+		if (v && strpbrk(v, "/-") && zero_date_p(v))
+			v = "";
 		return take_custom(imp, r, c, c->t.name, v, res);
 	case CRM_TO_SPLIT:
 		/* A blank one leaves the name an address came with (mailbox). */

@@ -353,6 +353,46 @@ static const struct crm_synonym contact_synonyms[] = {
 	{ "email4label", "@ignore" }, { "phone1label", "@ignore" }, { "phone2label", "@ignore" },
 	{ "phone3label", "@ignore" }, { "phone4label", "@ignore" },
 	{ "address1label", "@ignore" }, { "website1label", "@ignore" },
+	/* Outlook's export (desktop and Outlook.com write the same columns):
+	 * its other numbers go to phone, the first with one filling it and
+	 * the rest kept as custom fields named after their columns; what has
+	 * no field is kept under its own name.  What repeats the address
+	 * (E-mail Type SMTP, Display Name) goes; so do, beside the Display
+	 * Name (contact_beside), the columns it writes for every contact
+	 * whatever was entered. */
+	{ "businessphone2", "phone" }, { "homephone2", "phone" },
+	{ "companymainphone", "phone" }, { "otherphone", "phone" }, { "carphone", "phone" },
+	{ "assistantsphone", "custom.assistant_phone" }, { "callback", "custom.callback" },
+	{ "radiophone", "custom.radio_phone" }, { "isdn", "custom.isdn" },
+	{ "ttytddphone", "custom.tty_tdd_phone" }, { "pager", "custom.pager" },
+	{ "telex", "custom.telex" }, { "businessfax", "custom.business_fax" },
+	{ "homefax", "custom.home_fax" }, { "otherfax", "custom.other_fax" },
+	{ "businessstreet2", "custom.address_line2" },
+	{ "businessstreet3", "custom.address_line3" },
+	{ "homestreet2", "custom.home_street_2" }, { "homestreet3", "custom.home_street_3" },
+	{ "otherstreet", "custom.other_street" }, { "otherstreet2", "custom.other_street_2" },
+	{ "otherstreet3", "custom.other_street_3" }, { "othercity", "custom.other_city" },
+	{ "otherstate", "custom.other_state" },
+	{ "otherpostalcode", "custom.other_postal_code" },
+	{ "othercountryregion", "custom.other_country" },
+	{ "businessaddresspobox", "custom.po_box" },
+	{ "homeaddresspobox", "custom.home_po_box" },
+	{ "otheraddresspobox", "custom.other_po_box" },
+	{ "anniversary", "custom.anniversary" }, { "assistantsname", "custom.assistant" },
+	{ "billinginformation", "custom.billing_information" },
+	{ "children", "custom.children" }, { "spouse", "custom.spouse" },
+	{ "hobby", "custom.hobby" }, { "initials", "custom.initials" },
+	{ "keywords", "custom.keywords" }, { "location", "custom.location" },
+	{ "managersname", "custom.manager" }, { "mileage", "custom.mileage" },
+	{ "officelocation", "custom.office" },
+	{ "organizationalidnumber", "custom.organizational_id" },
+	{ "profession", "custom.profession" }, { "referredby", "custom.referred_by" },
+	{ "user1", "custom.user_1" }, { "user2", "custom.user_2" }, { "user3", "custom.user_3" },
+	{ "user4", "custom.user_4" }, { "webpage", "custom.website" },
+	{ "emailtype", "@ignore" }, { "email2type", "@ignore" }, { "email3type", "@ignore" },
+	{ "emaildisplayname", "@ignore" }, { "email2displayname", "@ignore" },
+	{ "email3displayname", "@ignore" }, { "internetfreebusy", "@ignore" },
+	{ "directoryserver", "@ignore" },
 	/* Other systems' ids of the person (see CRM_SOURCE_ID). */
 	{ "recordid", SOURCE_ID }, { "contactid", SOURCE_ID }, { "customerid", SOURCE_ID },
 	{ "personid", SOURCE_ID }, { "leadid", SOURCE_ID }, { "userid", SOURCE_ID },
@@ -465,6 +505,12 @@ static const struct crm_beside contact_beside[] = {
 	{ "leadstatus", "lifecyclestage", "custom.lead_status" },
 	{ "state", "verifiedemail", NULL },
 	{ "status", "timestampopt", "@consent_email" },
+	/* Outlook's Priority Normal, Private False, Sensitivity Normal and
+	 * Gender Unspecified, written for every contact, and the Government
+	 * ID Number, which a CRM has no business keeping. */
+	{ "priority", "emaildisplayname", NULL }, { "private", "emaildisplayname", NULL },
+	{ "sensitivity", "emaildisplayname", NULL }, { "gender", "emaildisplayname", NULL },
+	{ "governmentidnumber", "emaildisplayname", NULL },
 	{ NULL, NULL, NULL }
 };
 

@@ -973,6 +973,49 @@ test_expect_success 'Outlook titles and categories, Google labels, Mailchimp tag
 	crm-contact list --tag Friends -f email -H >out &&
 	echo ann@tags.example >expect && test_cmp expect out
 '
+# Outlook's export, all 92 columns as desktop Outlook and Outlook.com
+# write them, comes in without --ignore-unknown: its other numbers and
+# addresses are kept as custom fields, its 0/0/00 is no date, and what it
+# writes for every contact (Gender Unspecified, Priority Normal) and the
+# Government ID Number go.
+test_expect_success 'a whole Outlook export comes in as it is' '
+	rm -f ol.db* &&
+	crm-import contacts --db ol.db "$TOP/tests/cli/data/outlook-contacts.csv" 2>err &&
+	grep -q "read 3, created 3, updated 0, unchanged 0, skipped 0, rejected 0; 3 new companies" err &&
+	crm-contact list --db ol.db -f first_name,email,phone,company,title,city,country,tags -H >out &&
+	cat >expect <<-\EOF &&
+	Ada	ada@engines.example	+44 20 7946 0001	Analytical Engines Ltd	Analyst	London	GB	Customers,VIP
+	Jürgen	j.gross@mueller.example	0711 123456	Müller & Söhne GmbH	Einkauf	Stuttgart	DE	
+	太郎	taro@toyota.example	+81 90-1234-5678	株式会社トヨタ自動車				
+	EOF
+	test_cmp expect out &&
+	sqlite3 ol.db "SELECT contact_id, key, value FROM contact_custom ORDER BY 1, 2" >out &&
+	cat >expect <<-\EOF &&
+	1|address_line2|Floor 3
+	1|anniversary|7/8/1835
+	1|business_fax|+44 20 7946 0099
+	1|department|Research
+	1|email2|countess@home.example
+	1|home_city|Ockham
+	1|home_phone|+44 1483 555 010
+	1|home_postal_code|GU23 6NP
+	1|home_street|1 Ockham Lane
+	1|mobile_phone|+44 7700 900123
+	1|salutation|Ms.
+	1|spouse|William
+	1|website|https://engines.example/ada
+	2|company_main_phone|+49 711 1234 0
+	2|pager|+49 171 000 111
+	EOF
+	test_cmp expect out &&
+	crm-contact timeline --db ol.db 1 -f kind -H | grep -c "^note$" >out && echo 1 >expect &&
+	test_cmp expect out &&
+	crm-import contacts --db ol.db --on-conflict update "$TOP/tests/cli/data/outlook-contacts.csv" 2>err &&
+	grep -q "updated 0, unchanged 3, skipped 0, rejected 0; nothing changed" err &&
+	printf "First Name,Gender,Priority\nX,Female,High\n" >no-outlook.csv &&
+	expect_exit 3 crm-import contacts --db ol.db no-outlook.csv 2>err &&
+	grep -q "unknown columns .Gender., .Priority." err
+'
 # HubSpot leaves Lead Status empty for most people.
 test_expect_success 'an empty status takes the default on create and keeps the value on update' '
 	printf "Email,Lead Status\nst1@hs-lead.example,customer\nst2@hs-lead.example,\n" >status.csv &&
