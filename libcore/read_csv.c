@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "crm/error.h"
+#include "crm/norm.h"
 #include "reader_impl.h"
 
 struct csv_state {
@@ -109,30 +110,41 @@ static bool notes_line(const char *line, size_t len)
 	return line_is(line, len, "Notes:");
 }
 
-static bool empty_row(const struct crm_reader *r)
+/* The first field from i on that is not empty, or r->n. */
+static size_t first_value(const struct crm_reader *r, size_t i)
 {
-	for (size_t i = 0; i < r->n; i++)
-		if (r->lens[i])
-			return false;
-	return true;
+	while (i < r->n && !r->lens[i])
+		i++;
+	return i;
 }
+
+/* The start of field i of the row being read, as %.*s's arguments: what
+ * a message shows of a value the header has no column for, so that the
+ * record can be mended from the reject file. */
+#define SHOWN(r, i) (int)crm_text_fit((r)->text.ptr + (r)->value_off[i], 40), \
+	(r)->text.ptr + (r)->value_off[i]
 
 /* Hands out a finished row (1), or takes it as the header (0), or drops
  * a row of separators alone (0): the empty rows a spreadsheet leaves
  * under its data are blank lines, not records. */
 static int finish_row(struct crm_reader *r, struct crm_row *row)
 {
+	size_t extra;
+
 	if (!r->header) {
 		crm_rd_row_done(r, row);
 		return crm_rd_set_header(r, row);
 	}
-	if (empty_row(r) && !r->error)
+	if (first_value(r, 0) == r->n && !r->error)
 		return 0;
 	while (r->n > r->nheader && r->n <= r->nheader + r->trailing && r->lens[r->n - 1] == 0)
 		r->n--;
 	if (r->n > r->nheader && r->n <= r->nheader + r->trailing)
-		crm_rd_row_error(r, "a value under column %zu, which the header does not name",
-		                 r->n);
+		crm_rd_row_error(r, "a value under column %zu, which the header does not name: '%.*s'",
+		                 r->n, SHOWN(r, r->n - 1));
+	else if (r->n > r->nheader && (extra = first_value(r, r->nheader)) < r->n)
+		crm_rd_row_error(r, "%zu fields where the header has %zu: '%.*s' has no column",
+		                 r->n, r->nheader, SHOWN(r, extra));
 	else if (r->n != r->nheader)
 		crm_rd_row_error(r, "%zu field%s where the header has %zu", r->n, r->n == 1 ? "" : "s",
 		                 r->nheader);

@@ -14,6 +14,7 @@
 
 #include "crm/buf.h"
 #include "crm/error.h"
+#include "crm/norm.h"
 #include "reader_impl.h"
 
 /* Writes x in the fewest digits that read back as x: 19.99 as "19.99",
@@ -178,8 +179,13 @@ static int record_row(struct crm_reader *r, struct crm_row *row)
 	int rc = CRM_OK;
 
 	crm_rd_row_start(r, st->line);
-	if (!json_is_object(o))
-		crm_rd_row_error(r, "a JSON object expected");
+	if (!json_is_object(o)) {
+		char *text = json_dumps(o, JSON_COMPACT | JSON_ENCODE_ANY);
+
+		crm_rd_row_error(r, "a JSON object expected, not '%.*s'",
+		                 (int)crm_text_fit(text ? text : "", 40), text ? text : "");
+		free(text);
+	}
 	json_object_foreach(o, key, v) {
 		if (st->each && !strcmp(key, st->each))
 			v = json_array_get(v, st->next);

@@ -577,7 +577,7 @@ test_expect_success 'rows of too few and too many fields: rejects under the inpu
 	first_name,last_name,email,Phone,_line,_field,_error
 	Ra,Short,bad,,2,,3 fields where the header has 4
 	Rb,Bad,also-bad,+44 20 7946 0958,3,email,invalid email address '"'"'also-bad'"'"': no '"'"'@'"'"'
-	Rc,Long,rl@example.org,,4,,5 fields where the header has 4
+	Rc,Long,rl@example.org,,4,,5 fields where the header has 4: '"'"'extra'"'"' has no column
 	EOF
 	tr -d "\r" <rag.rej.csv >out && test_cmp expect out &&
 	sed "s/,bad,,2/,ra@example.org,,2/; s/also-bad/rb@example.org/" rag.rej.csv >rag.fix.csv &&

@@ -135,7 +135,7 @@ START_TEST(test_csv_field_count_and_nul)
 	static const char text[] = "a,b\n1\n1,2,3\nx\0y,2\n5,6\n";
 
 	ck_assert_int_eq(READ("csv", text), 0);
-	ck_assert_str_eq(out, "2:!1 field where the header has 2|3:!3 fields where the header has 2|"
+	ck_assert_str_eq(out, "2:!1 field where the header has 2|3:!3 fields where the header has 2: '3' has no column|"
 	                      "4:!field 1 holds a NUL byte|5:a=5,b=6|");
 }
 END_TEST
@@ -155,7 +155,7 @@ START_TEST(test_csv_unnamed_last_columns)
 {
 	ck_assert_int_eq(READ("csv", "a,b,,\r\n1,2,,\r\n3,4\r\n5,6,,x\r\n7,8,,,\r\n"), 0);
 	ck_assert_str_eq(out, "2:a=1,b=2|3:a=3,b=4|4:!a value under column 4, which the header"
-	                      " does not name|5:!5 fields where the header has 2|");
+	                      " does not name: 'x'|5:!5 fields where the header has 2|");
 }
 END_TEST
 
@@ -208,7 +208,7 @@ START_TEST(test_jsonl_types_and_bad_lines)
 	                               "\n{oops\n[1]\n{\"o\":{\"x\":1}}\n{\"s\":\"ok\"}\n"), 0);
 	ck_assert_str_eq(out, "1:i=7,r=1.5,t=true,n=~,l=a,b|"
 	                      "3:!invalid JSON at column 5: string or '}' expected near 'oops'|"
-	                      "4:!a JSON object expected|5:o.x=1|"
+	                      "4:!a JSON object expected, not '[1]'|5:o.x=1|"
 	                      "6:s=ok|");
 }
 END_TEST
@@ -263,7 +263,8 @@ START_TEST(test_json_rows_of_each_object)
 	                      "1:id=7,line_items.sku=B,line_items.p.x=1,total=9.00|"
 	                      "2:id=8,line_items=|"
 	                      "3:id=9,line_items=[{\"sku\":\"C\"},3],notes=[{\"a\":1}]|"
-	                      "4:!a JSON object expected|5:id=10,line_items.sku=E|");
+	                      "4:!a JSON object expected, not '[{\"line_items\":[{\"sku\":\"D\"}]}]'|"
+	                      "5:id=10,line_items.sku=E|");
 	ck_assert_int_eq(READ("json", "[{\"n\":1,\"items\":[{\"s\":\"a\"},\n{\"s\":\"b\"}]},\n"
 	                              " {\"n\":2}]"), 0);
 	ck_assert_str_eq(out, "1:n=1,items.s=a|1:n=1,items.s=b|3:n=2|");
