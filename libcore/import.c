@@ -772,6 +772,20 @@ static int iso_date_p(const char *v)
 	return v && strspn(v, "0123456789") == 4 && v[4] == '-';
 }
 
+/* Whether name, which a message begins with, is a part of an import's
+ * line item or refund rather than a field (purchase.c's "price: ..."):
+ * the field at fault all the same, for the reject file's _field. */
+static int line_part_p(const crm_import *imp, const char *name)
+{
+	static const char *const parts[] = { "line", "lines", "sku", "quantity", "price",
+	                                     "amount", "currency", "refund", "refunds", NULL };
+
+	for (size_t i = 0; imp->e->import_line && parts[i]; i++)
+		if (!strcmp(parts[i], name))
+			return 1;
+	return 0;
+}
+
 /* Rejects the row with the message of a failed write; "field: reason"
  * messages name their field. */
 static int reject_error(crm_import *imp, struct crm_import_result *res)
@@ -796,7 +810,8 @@ static int reject_error(crm_import *imp, struct crm_import_result *res)
 			return reject(imp, res, field, "%s (--decimal-comma reads amounts written"
 			              " 1.234,56; commas between thousands are read with a"
 			              " decimal point: 1,234.00)", colon + 2);
-		if (f || !strncmp(field, "custom.", 7) || !strncmp(field, "consent.", 8))
+		if (f || !strncmp(field, "custom.", 7) || !strncmp(field, "consent.", 8) ||
+		    line_part_p(imp, field))
 			return reject(imp, res, field, "%s", colon + 2);
 	}
 	return reject(imp, res, NULL, "%s", msg);
@@ -1328,8 +1343,10 @@ static int take_field(crm_import *imp, crm_record *r, const struct column *c, co
 		return strcmp(rs->val[i], v) ? keep_as_custom(r, c, v) : CRM_OK;
 	else if (!rs->val[i] || !is_blank(v)) {
 		rs->val[i] = v ? v : "";
-		/* What its name says goes with the column that fills the field. */
-		if (c->implies && !is_blank(v))
+		/* What its name says goes with the column that fills the field,
+		 * and with a blank one that no other did, so that a blank under
+		 * "How likely ...?" is a response missing its score. */
+		if (c->implies && (!is_blank(v) || !rs->implied))
 			rs->implied = c->implies;
 	}
 	return CRM_OK;

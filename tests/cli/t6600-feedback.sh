@@ -109,6 +109,13 @@ test_expect_success 'import: the kind goes with the column that gives the score'
 	expect_exit 3 crm-import responses --map old.yaml old.csv 2>err &&
 	grep -q "old.csv:2: kind: a response needs a kind" err
 '
+# A blank under the question: the kind is known, the score is missing.
+test_expect_success 'import: a blank answer to the question is a response missing its score' '
+	export CRM_DB="$PWD/implied.db" &&
+	printf "Email,How likely are you to recommend us?\nann@implied.example,\n" >blank.csv &&
+	expect_exit 3 crm-import responses blank.csv 2>err &&
+	grep -q "blank.csv:2: score: a response needs a score" err
+'
 test_expect_success 'import: a score out of the scale and a respondent named by no one are rejected' '
 	printf "Email,Rating,Type\nann@example.org,7,csat\nZed Unknown,4,csat\nbo@example.org,5,CSAT\n" >bad.csv &&
 	expect_exit 3 crm-import responses bad.csv 2>err &&

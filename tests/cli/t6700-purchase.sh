@@ -542,6 +542,16 @@ test_expect_success 'import: a later line in another currency rejects its whole 
 	crm-import purchases -q cur-rej.csv &&
 	crm-purchase list --order-ref 903 -f total -H >out && echo "6.50 EUR" >expect && test_cmp expect out
 '
+# A line's part at fault is the reject file's field, as a field is.
+test_expect_success 'import: the reject file names the part of a line at fault' '
+	db_rows "$CRM_DB" >before &&
+	printf "order_ref,email,sku,quantity,price,currency\n907,ann@example.org,A,1,abc,EUR\n908,ann@example.org,B,x,5.00,EUR\n" >lines.csv &&
+	expect_exit 3 crm-import purchases --reject lines-rej.csv lines.csv 2>err &&
+	grep -q "lines.csv:2: price: invalid price .abc." err &&
+	cut -d, -f1,8 lines-rej.csv | tr -d "\r" >out &&
+	printf "order_ref,_field\n907,price\n908,quantity\n" >expect && test_cmp expect out &&
+	db_rows "$CRM_DB" >after && test_cmp before after
+'
 test_expect_success 'import: lines whose sum is out of the range of an amount reject their order' '
 	db_rows "$CRM_DB" >before &&
 	printf "Order Number,Billing Email,Order Currency,Item SKU,Quantity,Item Cost\n904,ann@example.org,EUR,A,1,50000000000000000.00\n904,ann@example.org,EUR,B,1,50000000000000000.00\n" >big.csv &&
