@@ -28,15 +28,20 @@ static const char *const honorifics[] = {
 };
 
 /* Words a family name opens with, never a given name: Dutch, German,
- * Romance and Arabic particles, and the Irish and Scottish patronymic
- * prefixes written apart ("Ludwig van Beethoven", "Ursula von der Leyen",
- * "Maria da Silva", "Oisín Ó Briain").  Matched from the second word on:
- * "Van Morrison" keeps Van as his given name. */
+ * Romance, Arabic and Hebrew particles, and the Irish and Scottish
+ * patronymic prefixes written apart ("Ludwig van Beethoven", "Ursula von
+ * der Leyen", "Maria da Silva", "Oisín Ó Briain", "محمد بن سلمان").
+ * Matched from the second word on: "Van Morrison" keeps Van as his given
+ * name. */
 static const char *const particles[] = {
 	"van", "von", "vom", "der", "den", "ter", "ten", "zu", "de", "del", "della", "dei",
 	"degli", "di", "da", "das", "do", "dos", "du", "des", "la", "le", "af", "av",
 	"bin", "binti", "bint", "ibn", "al", "el", "\xc3\xb3", "\xc3\x93", "n\xc3\xad",
-	"N\xc3\xad", "nic", "mac", "u\xc3\xad", "U\xc3\xad", "ua", NULL
+	"N\xc3\xad", "nic", "mac", "u\xc3\xad", "U\xc3\xad", "ua",
+	/* The same written in Arabic (bin, bint, ibn, Al) and Hebrew (ben, bat). */
+	"\xd8\xa8\xd9\x86", "\xd8\xa8\xd9\x86\xd8\xaa", "\xd8\xa7\xd8\xa8\xd9\x86",
+	"\xd8\xa5\xd8\xa8\xd9\x86", "\xd8\xa2\xd9\x84", "\xd7\x91\xd7\x9f",
+	"\xd7\x91\xd7\xaa", NULL
 };
 
 /* Words that close a name: they stay with the family name. */

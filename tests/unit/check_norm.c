@@ -291,6 +291,9 @@ START_TEST(test_name_split)
 	ck_assert_str_eq(split("Ana Maria da Silva"), "Ana Maria|da Silva");
 	ck_assert_str_eq(split("Charles De Gaulle"), "Charles|De Gaulle");
 	ck_assert_str_eq(split("Mohammed bin Rashid"), "Mohammed|bin Rashid");
+	ck_assert_str_eq(split("محمد بن سلمان"), "محمد|بن سلمان");
+	ck_assert_str_eq(split("فيصل آل سعود"), "فيصل|آل سعود");
+	ck_assert_str_eq(split("דוד בן גוריון"), "דוד|בן גוריון");
 	ck_assert_str_eq(split("O\xc3\xads\xc3\xadn \xc3\x93 Briain"), "O\xc3\xads\xc3\xadn|\xc3\x93 Briain");
 	ck_assert_str_eq(split("Van Morrison"), "Van|Morrison");
 	ck_assert_str_eq(split("Dr. Jan van Dijk Jr."), "Jan|van Dijk Jr.");
