@@ -564,9 +564,11 @@ done:
 int crm_domain_normalize(char **out, const char *s)
 {
 	static const char *const schemes[] = { "https://", "http://" };
-	const char *host = s, *p;
+	const char *host = s, *why;
+	crm_buf b = CRM_BUF_INIT;
+	char *d, *nfc = NULL;
 	size_t n;
-	char *d;
+	int rc;
 
 	/* A web address names its domain: https://example.org/about is
 	 * example.org.  Blanks around it, as a cell may have, and the dot
@@ -589,17 +591,21 @@ int crm_domain_normalize(char **out, const char *s)
 		host += 4;
 		n -= 4;
 	}
-	if (!memchr(host, '.', n) || *host == '.' || *host == '-')
-		return crm_error_set(CRM_EDATA, "invalid domain '%s'", s);
-	for (p = host; p < host + n; p++)
-		if (!isalnum((unsigned char)*p) && *p != '.' && *p != '-')
-			return crm_error_set(CRM_EDATA, "invalid domain '%s'", s);
 	if (!(d = strndup(host, n)))
 		return crm_error_nomem();
-	for (char *q = d; *q; q++)
-		*q = (char)tolower((unsigned char)*q);
-	*out = d;
-	return CRM_OK;
+	/* A name in another script (bücher.de) is kept as an address's
+	 * domain is: NFC, in lower case, its labels checked alike. */
+	if (!(rc = crm_text_nfc(&nfc, d)) && !(rc = put_lower(&b, nfc, strlen(nfc))) &&
+	    (why = domain_problem(crm_buf_str(&b))))
+		rc = crm_error_set(CRM_EDATA, "invalid domain '%s': %s", s, why);
+	else if (rc == CRM_EDATA)
+		rc = crm_error_set(CRM_EDATA, "invalid domain '%s': %s", s, crm_error_message());
+	if (!rc && !(*out = crm_buf_detach(&b)))
+		rc = crm_error_nomem();
+	crm_buf_free(&b);
+	free(nfc);
+	free(d);
+	return rc;
 }
 
 static bool gmail_p(const char *domain)

@@ -51,6 +51,21 @@ test_expect_success 'a domain that is nothing but www. and a top-level domain ke
 	expect_exit 3 crm-company add --db www.db --name Bad --domain www..example 2>err &&
 	grep -q "invalid domain .www..example." err
 '
+# A domain in another script is a domain, kept as written in lower case;
+# an empty label or a number for the top-level domain is none.
+test_expect_success 'a domain in another script is kept; a malformed one is refused' '
+	id=$(crm-company add --db idn.db --name "Bücher" --domain "https://WWW.Bücher.DE/shop") &&
+	crm-company show --db idn.db $id -f domain -H >out && echo bücher.de >expect &&
+	test_cmp expect out &&
+	crm-contact add --db idn.db --first-name Jo --company bücher.de >/dev/null &&
+	crm-company members --db idn.db $id -f first_name -H >out && echo Jo >expect &&
+	test_cmp expect out &&
+	expect_exit 3 crm-company add --db idn.db --name Two --domain example..com 2>err &&
+	grep -q "invalid domain .example..com.: empty label in domain" err &&
+	expect_exit 3 crm-company add --db idn.db --name Ip --domain 10.0.0.1 2>err &&
+	grep -q "bad top-level domain" err &&
+	test "$(sqlite3 idn.db "SELECT count(*) FROM companies")" = 1
+'
 test_expect_success 'contacts join by exact or accent-free name, members lists them' '
 	crm-company add --name "Société Générale" >/dev/null &&
 	crm-contact add --first-name Ann --company "Acme Ltd" >/dev/null &&

@@ -624,6 +624,13 @@ START_TEST(test_domain_normalize)
 	norm_fails(crm_domain_normalize, "example", "invalid domain 'example'");
 	norm_fails(crm_domain_normalize, "exa mple.org", "invalid domain 'exa mple.org'");
 	norm_fails(crm_domain_normalize, "-example.org", "invalid domain '-example.org'");
+	norm_fails(crm_domain_normalize, "example..com", "empty label in domain");
+	norm_fails(crm_domain_normalize, "1.2.3.4", "bad top-level domain");
+	norm_fails(crm_domain_normalize, "example.org_", "character not allowed");
+	/* A name in another script is kept as an address's domain is. */
+	norm_is(crm_domain_normalize, "https://WWW.Bücher.DE/shop", "bücher.de");
+	norm_is(crm_domain_normalize, "МОСКВА.рф", "москва.рф");
+	norm_is(crm_domain_normalize, "xn--bcher-kva.de", "xn--bcher-kva.de");
 }
 END_TEST
 
