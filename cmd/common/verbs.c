@@ -135,23 +135,31 @@ static int show_one(struct cli *c, int64_t id, int vertical, crm_out **w)
 	return rc;
 }
 
+/* show: the records of the ids given; one that does not exist is told on
+ * standard error, as cat tells of a missing file, and the others are
+ * printed all the same, the exit status 1. */
 int verb_show(struct cli *c, int argc, char **argv)
 {
 	enum crm_format f;
 	crm_out *w = NULL;
 	int64_t *ids;
 	size_t n;
-	int rc;
+	int rc, missing = 0;
 
 	if ((rc = cli_format(c, &f)) || (rc = cli_ids(c, argc, argv, &ids, &n)))
 		return cli_error(c, rc);
-	for (size_t i = 0; i < n && !rc; i++)
+	for (size_t i = 0; i < n && !rc; i++) {
 		rc = show_one(c, ids[i], f == CRM_FORMAT_TABLE && n == 1, &w);
+		if (rc == CRM_ENOTFOUND) {
+			missing = cli_error(c, rc);
+			rc = CRM_OK;
+		}
+	}
 	free(ids);
 	if (!rc && w)
 		rc = crm_out_finish(w);
 	crm_out_free(w);
-	return rc ? cli_error(c, rc) : 0;
+	return rc ? cli_error(c, rc) : missing;
 }
 
 /* Applies the list options to q; returns a libcore status. */

@@ -98,6 +98,14 @@ test_expect_success 'show of a missing id exits 1 with the message' '
 	expect_exit 1 crm-contact show 42 2>err &&
 	echo "crm-contact: no contact 42" >expect && test_cmp expect err
 '
+# As cat does with a missing file: the others are printed all the same.
+test_expect_success 'show of several ids, one missing, prints the others and exits 1' '
+	expect_exit 1 crm-contact show 1 42 1 -f id -H >out 2>err &&
+	printf "1\n1\n" >expect && test_cmp expect out &&
+	echo "crm-contact: no contact 42" >expect && test_cmp expect err &&
+	expect_exit 1 crm-contact show 1 42 --format json -f id >out 2>/dev/null &&
+	jq -c . out >got && echo "[{\"id\":1}]" >expect && test_cmp expect got
+'
 test_expect_code 2 'show of a malformed id is a usage error' 'crm-contact show abc'
 test_expect_success 'show on a terminal-less stdout with --format table is vertical' '
 	crm-contact show 1 --format table -f first_name,email >out &&
