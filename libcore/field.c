@@ -61,11 +61,23 @@ static int when_value(crm_db *db, char **out, const char *v,
 	return *out ? CRM_OK : crm_error_nomem();
 }
 
+/* A date; one of the past (CRM_FIELD_PAST) no later than today where
+ * the day begins first, a day past today in UTC. */
 static int date_value(crm_db *db, const struct crm_fielddef *d, const char *v, const char *region,
                       char **out)
 {
-	(void)d, (void)region;
-	return when_value(db, out, v, crm_date_parse);
+	char limit[CRM_TIME_LEN];
+	int rc = when_value(db, out, v, crm_date_parse);
+
+	(void)region;
+	if (rc || !(d->f.flags & CRM_FIELD_PAST))
+		return rc;
+	crm_time_format(limit, db->now + 86400);
+	if (strncmp(*out, limit, 10) <= 0)
+		return CRM_OK;
+	free(*out);
+	*out = NULL;
+	return crm_error_set(CRM_EDATA, "'%s' is later than today", v);
 }
 
 static int time_value(crm_db *db, const struct crm_fielddef *d, const char *v, const char *region,

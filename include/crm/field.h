@@ -42,7 +42,9 @@ enum crm_field_flags {
 	CRM_FIELD_CREATE = 1 << 4,
 	/* a read-only time an import gives for the records it creates: when
 	 * another system made them, or solved them (crm_record_set_origin) */
-	CRM_FIELD_ORIGIN = 1 << 5
+	CRM_FIELD_ORIGIN = 1 << 5,
+	/* a date that cannot be later than today (a date of birth) */
+	CRM_FIELD_PAST = 1 << 6
 };
 
 struct crm_field {

@@ -56,6 +56,7 @@ done <<'CASES'
 --phone 12 phone
 --country XX country
 --birth-date 2023-02-29 birth_date
+--birth-date 2999-01-01 birth_date
 --status vip status
 --company NoSuchCo company
 CASES
