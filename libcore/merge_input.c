@@ -63,9 +63,11 @@ static int add_row(struct crm_merge_input *in, const struct crm_row *row)
 
 	if (row->error)
 		return crm_error_set(CRM_EDATA, "%s:%ld: %s", in->name, row->line, row->error);
+	/* A header of one column holding commas is CSV read as TSV. */
 	if (!cluster || !id)
-		return crm_error_set(CRM_EDATA, "%s:%ld: a merge needs the columns cluster and id",
-		                     in->name, row->line);
+		return crm_error_set(CRM_EDATA, "%s: a merge needs the columns cluster and id, which"
+		                     " its header does not name%s", in->name, row->n == 1 &&
+		                     strchr(row->names[0], ',') ? " (--input-format csv reads CSV)" : "");
 	if (!*cluster)
 		return crm_error_set(CRM_EDATA, "%s:%ld: cluster: empty", in->name, row->line);
 	if (!crm_int_parse(id, 1, INT64_MAX, &n))

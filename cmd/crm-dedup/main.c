@@ -389,8 +389,8 @@ static int merge_all(struct cli *c, const struct crm_merge_input *in,
 	if (rc)
 		return cli_error(c, rc);
 	if (!c->quiet || refused)
-		fprintf(stderr, "%s: merged %zu cluster%s, %zu not merged\n", c->prog->name, merged,
-		        merged == 1 ? "" : "s", refused);
+		fprintf(stderr, "%s: merged %zu cluster%s, %zu not merged%s\n", c->prog->name, merged,
+		        merged == 1 ? "" : "s", refused, c->rollback ? "; dry run, nothing written" : "");
 	if (!refused)
 		return 0;
 	/* The clusters merged stay merged; the exit status tells of the rest. */

@@ -127,7 +127,16 @@ test_expect_code 3 'an id that is not a number' 'bad_merge "2\t3\n2\tx4\n" "in.t
 test_expect_code 3 'a line with too many fields' 'bad_merge "2\t3\t9\n2\t4\n" "in.tsv:4"'
 test_expect_code 3 'input without the columns' '
 	snapshot >pre; printf "a\tb\n1\t2\n" | crm-dedup merge 2>err; s=$?; snapshot >post;
-	test_cmp pre post && grep -q "<stdin>:2: a merge needs the columns cluster and id" err && exit $s'
+	test_cmp pre post && grep -q "<stdin>: a merge needs the columns cluster and id, which its header does not name$" err && exit $s'
+test_expect_code 3 'CSV read as TSV: the message says how to read it' '
+	printf "cluster,id\n1,1\n1,2\n" | crm-dedup merge 2>err; s=$?
+	grep -q "(--input-format csv reads CSV)" err && exit $s'
+test_expect_success 'a dry run says it wrote nothing' '
+	rm -f dry.db* && crm-contact add --db dry.db -q --first-name A --email a@dry.example &&
+	crm-contact add --db dry.db -q --first-name A --email a2@dry.example &&
+	printf "cluster\tid\n1\t1\n1\t2\n" | crm-dedup merge --db dry.db -n >/dev/null 2>err &&
+	grep -q "merged 1 cluster, 0 not merged; dry run, nothing written" err &&
+	test "$(crm-contact list --db dry.db -f id -H | wc -l)" = 2'
 test_expect_code 3 'an id in two clusters' 'bad_merge "2\t3\n2\t2\n" "in.tsv:5: contact 2 is already in a cluster (line 3)"'
 test_expect_code 3 'a cluster of one' 'bad_merge "2\t3\n" "in.tsv:4: cluster 2 has only contact 3"'
 

@@ -282,7 +282,7 @@ START_TEST(merge_input_errors_name_the_line)
 	input_fails("cluster\tid\n1\t1\n1\t99999999999999999999\n",
 	            "in:3: id: '99999999999999999999' is not a contact id");
 	input_fails("cluster\tid\n\t1\n", "in:2: cluster: empty");
-	input_fails("id\n1\n", "in:2: a merge needs the columns cluster and id");
+	input_fails("id\n1\n", "in: a merge needs the columns cluster and id");
 	input_fails("cluster\tid\n1\t1\t3\n", "in:2:");
 }
 END_TEST
