@@ -400,8 +400,9 @@ static void lifespan(const struct kpi_run *r, const struct cust *c, int64_t *num
 		snprintf(note, size, "1 / annual churn");
 	} else if (c->spans > 0) {
 		*num = c->span_days, *den = c->spans * 365;
-		snprintf(note, size, "mean first-to-last purchase span of %lld lost customers",
-		         (long long)c->spans);
+		snprintf(note, size, "none lost in the period: mean first-to-last purchase span"
+		         " of the %lld customer%s lost before its end", (long long)c->spans,
+		         c->spans == 1 ? "" : "s");
 	} else {
 		snprintf(note, size, "no customer lost yet");
 	}
@@ -412,7 +413,7 @@ static void lifespan(const struct kpi_run *r, const struct cust *c, int64_t *num
 static int cltv(struct kpi_run *r, const struct cust *c)
 {
 	const char *cur = crm_config_currency(crm_db_config(r->db));
-	char v[64], n[64], d[32], note[96];
+	char v[64], n[64], d[32], note[128];
 	int64_t fnum = 0, fden = 0, lnum, lden;
 	int rc, have = c->purchases > 0 && c->buyers > 0 && r->year_num > 0;
 

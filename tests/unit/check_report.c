@@ -544,7 +544,8 @@ START_TEST(test_cltv_from_spans)
 	/* Lifespan: (100 + 220) / 2 = 160 days = 160 / 365 = 0.438 -> 0.44. */
 	ck_assert_str_eq(val("", "lifespan"), "0.44");
 	ck_assert_str_eq(note("", "lifespan"),
-	                 "mean first-to-last purchase span of 2 lost customers");
+	                 "none lost in the period: mean first-to-last purchase span of the 2 customers"
+	                 " lost before its end");
 	/* CLTV = 200.00 x 12 a year x 160/365 = 384000 / 365 = 1052.0548 ->
 	 * 1052.05. */
 	ck_assert_str_eq(val("", "purchase_value"), "200.00");
