@@ -324,6 +324,19 @@ static const struct crm_synonym contact_synonyms[] = {
 	{ "emailmarketingconsentoptinlevel", "@ignore" },
 	{ "smsmarketingconsentoptinlevel", "@ignore" },
 	{ "smsmarketingconsentconsentcollectedfrom", "@ignore" },
+	/* Mailchimp's audience export: its member id, the evidence of each
+	 * opt-in (the addresses it was given from, kept beside the consent
+	 * its times make), its rating; why and when an unsubscribed or
+	 * cleaned (bounced) member left.  Where it placed the person by the
+	 * network address its mail was opened from is read beside its LEID
+	 * (contact_beside). */
+	{ "leid", SOURCE_ID }, { "optinip", "custom.optin_ip" },
+	{ "confirmip", "custom.confirm_ip" }, { "memberrating", "custom.member_rating" },
+	{ "unsubcampaigntitle", "custom.unsub_campaign" },
+	{ "unsubcampaignid", "@ignore" }, { "unsubreason", "custom.unsub_reason" },
+	{ "unsubreasonother", "custom.unsub_reason_other" }, { "cleantime", "custom.cleaned_at" },
+	{ "cleancampaigntitle", "custom.clean_campaign" }, { "cleancampaignid", "@ignore" },
+	{ "euid", "@ignore" },
 	/* Stripe's customers ("Address City"; its API's created, seconds
 	 * since 1970). */
 	{ "created", "created_at" }, { "addresscity", "city" }, { "addressstate", "region" },
@@ -512,6 +525,13 @@ static const struct crm_beside contact_beside[] = {
 	{ "priority", "emaildisplayname", NULL }, { "private", "emaildisplayname", NULL },
 	{ "sensitivity", "emaildisplayname", NULL }, { "gender", "emaildisplayname", NULL },
 	{ "governmentidnumber", "emaildisplayname", NULL },
+	/* Mailchimp's guesses from the network address its mail was opened
+	 * from: the country, region and time zone kept as such, not as the
+	 * person's address (a country there would also read their phone
+	 * numbers), the rest left out. */
+	{ "cc", "leid", "custom.location_country" }, { "region", "leid", "custom.location_region" },
+	{ "timezone", "leid", "custom.timezone" }, { "latitude", "leid", NULL },
+	{ "longitude", "leid", NULL }, { "gmtoff", "leid", NULL }, { "dstoff", "leid", NULL },
 	{ NULL, NULL, NULL }
 };
 
