@@ -361,15 +361,34 @@ static int columns_header(struct crm_reader *r, const char *columns)
 	return rc ? crm_error_set(CRM_EUSAGE, "--columns: invalid list '%s'", columns) : CRM_OK;
 }
 
+/* The character set iconv reads a file of encoding enc in.  Latin-1 is
+ * read as Windows-1252, as web browsers read it (the WHATWG Encoding
+ * Standard): a file Windows saved as Latin-1 holds its curly quotes,
+ * dashes and euro sign in 0x80-0x9F, where Latin-1 has control
+ * characters no text holds, so that O\x92Brien is O'Brien, not a name
+ * with a control character in it. */
+static const char *charset_of(const char *enc)
+{
+	static const char *const latin1[] = { "latin1", "latin-1", "iso-8859-1", "iso8859-1",
+	                                      "iso_8859-1", "iso88591", "l1", "cp819", "ibm819",
+	                                      NULL };
+
+	for (size_t i = 0; latin1[i]; i++)
+		if (!strcasecmp(enc, latin1[i]))
+			return "WINDOWS-1252";
+	return enc;
+}
+
 static int open_format(struct crm_reader *r, const struct crm_reader_opts *o)
 {
 	int rc;
 
 	if (o->encoding && strcasecmp(o->encoding, "utf-8") && strcasecmp(o->encoding, "utf8")) {
-		r->cd = iconv_open("UTF-8", o->encoding);
+		r->cd = iconv_open("UTF-8", charset_of(o->encoding));
 		if (r->cd == (iconv_t)-1)
 			return crm_error_set(CRM_EUSAGE, "unknown encoding '%s'", o->encoding);
-		if (!(r->encoding = strdup(o->encoding)))
+		/* The reject file is written back in the same character set. */
+		if (!(r->encoding = strdup(charset_of(o->encoding))))
 			return crm_error_nomem();
 	}
 	if (o->columns) {

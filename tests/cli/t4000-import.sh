@@ -820,9 +820,13 @@ test_expect_success 'vCard 2.1: quoted-printable Latin-1 is read as its CHARSET 
 	crm-contact list --where email=jm@old.example -f first_name,last_name -H >out &&
 	printf "J\303\274rgen\tM\303\274ller\n" >expect && test_cmp expect out
 '
+# Latin-1 as Windows saves it, its curly apostrophe at 0x92, is read as
+# web browsers read it: Windows-1252.
 test_expect_success '--encoding converts Latin-1 and UTF-16' '
-	printf "email,first_name\nl1@example.org,Jos\xe9\n" >l1.csv &&
+	printf "email,first_name,last_name\nl1@example.org,Jos\xe9,O\x92Brien\n" >l1.csv &&
 	crm-import contacts -q --encoding latin1 l1.csv &&
+	crm-contact list --where email=l1@example.org -f last_name -H >out &&
+	echo "O’Brien" >expect && test_cmp expect out &&
 	printf "email,first_name\nu16@example.org,Zo\xc3\xab\n" | iconv -f UTF-8 -t UTF-16 >u16.csv &&
 	crm-import contacts -q --encoding utf-16 u16.csv &&
 	crm-contact list --where "email~example.org" -f first_name -H | grep -q "^José$" &&
