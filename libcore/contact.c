@@ -221,6 +221,11 @@ static int rows_json(crm_db *db, const char *sql, int64_t id, json_t *arr)
 	return rc < 0 ? rc : CRM_OK;
 }
 
+/* The messages of the tickets the person (contact ?1) asked, and the
+ * ones they wrote on others'. */
+#define THEIR_MESSAGES \
+	"(contact_id = ?1 OR ticket_id IN (SELECT id FROM tickets WHERE requester_id = ?1))"
+
 static int export_sections(crm_db *db, int64_t id, json_t *doc)
 {
 	static const struct {
@@ -252,6 +257,38 @@ static int export_sections(crm_db *db, int64_t id, json_t *doc)
 		                   " s.replied_at, s.unsubscribed_at FROM campaign_sends s"
 		                   " JOIN campaigns c ON c.id = s.campaign_id WHERE s.contact_id = ?1"
 		                   " ORDER BY s.id" },
+		{ "notes", "SELECT 'deal' AS record, n.deal_id AS id, n.kind, n.at, n.body, n.owner"
+		           " FROM deal_notes n JOIN deals r ON r.id = n.deal_id WHERE r.contact_id = ?1"
+		           " UNION ALL SELECT 'task', n.task_id, n.kind, n.at, n.body, n.owner"
+		           " FROM task_notes n JOIN tasks r ON r.id = n.task_id WHERE r.contact_id = ?1"
+		           " UNION ALL SELECT 'ticket', n.ticket_id, n.kind, n.at, n.body, n.owner"
+		           " FROM ticket_notes n JOIN tickets r ON r.id = n.ticket_id"
+		           " WHERE r.requester_id = ?1"
+		           " UNION ALL SELECT 'purchase', n.purchase_id, n.kind, n.at, n.body, n.owner"
+		           " FROM purchase_notes n JOIN purchases r ON r.id = n.purchase_id"
+		           " WHERE r.contact_id = ?1 ORDER BY 1, 2, 4" },
+		{ "tickets", "SELECT id, subject, status, priority, queue, channel, assignee,"
+		             " created_at, solved_at, closed_at FROM tickets WHERE requester_id = ?1"
+		             " ORDER BY id" },
+		{ "ticket_messages", "SELECT ticket_id AS ticket, kind, at, author, subject, body"
+		                     " FROM ticket_messages WHERE " THEIR_MESSAGES " ORDER BY at, id" },
+		{ "purchases", "SELECT id, at, order_ref, source, channel,"
+		               " crm_money(total, total_currency) AS total, status, refund_of,"
+		               " created_at FROM purchases WHERE contact_id = ?1 ORDER BY id" },
+		{ "purchase_lines", "SELECT l.purchase_id AS purchase, l.line, l.sku, l.name,"
+		                    " l.category, l.quantity,"
+		                    " crm_money(l.unit_price, p.total_currency) AS unit_price"
+		                    " FROM purchase_lines l JOIN purchases p ON p.id = l.purchase_id"
+		                    " WHERE p.contact_id = ?1 ORDER BY 1, 2" },
+		{ "purchase_custom", "SELECT k.purchase_id AS purchase, k.key, k.value"
+		                     " FROM purchase_custom k JOIN purchases p ON p.id = k.purchase_id"
+		                     " WHERE p.contact_id = ?1 ORDER BY 1, 2" },
+		{ "responses", "SELECT id, kind, score, comment, at, ticket_id AS ticket, channel,"
+		               " created_at FROM responses WHERE contact_id = ?1 ORDER BY id" },
+		{ "loyalty", "SELECT at, kind, points, expires, purchase_id AS purchase, rule, reward,"
+		             " reason FROM loyalty_ledger WHERE contact_id = ?1 ORDER BY at, id" },
+		{ "loyalty_cards", "SELECT number, status, replaced_by, issued_at, changed_at"
+		                   " FROM loyalty_cards WHERE contact_id = ?1 ORDER BY id" },
 	};
 	int rc = CRM_OK;
 
@@ -307,9 +344,36 @@ static const char *const erase_sql[] = {
 	"DELETE FROM interactions WHERE contact_id = ?1",
 	/* Scores stay, anonymous, so that NPS and CSAT still add up. */
 	"UPDATE responses SET comment = NULL WHERE contact_id = ?1",
+	"DELETE FROM response_notes WHERE response_id IN (SELECT id FROM responses WHERE contact_id = ?1)",
 	("UPDATE audit SET changes = json_remove(changes, '$.comment') WHERE entity = 'response'"
 	 " AND entity_id IN (SELECT id FROM responses WHERE contact_id = ?1)"),
 	"UPDATE consents SET source = NULL WHERE contact_id = ?1",
+	/* What the person wrote to the desk and what was written back to
+	 * them: their tickets keep their times, statuses and kinds of message
+	 * for the service figures, not the text, the attachments, the ids
+	 * their mail came with, the notes or the subject in the history. */
+	("DELETE FROM mail_seen WHERE message_id IN (SELECT message_id FROM ticket_messages"
+	 " WHERE " THEIR_MESSAGES ")"),
+	("DELETE FROM ticket_attachments WHERE message IN (SELECT id FROM ticket_messages"
+	 " WHERE " THEIR_MESSAGES ")"),
+	("UPDATE ticket_messages SET subject = NULL, body = '', message_id = NULL,"
+	 " in_reply_to = NULL, author = CASE WHEN kind = 'customer' THEN NULL ELSE author END"
+	 " WHERE " THEIR_MESSAGES),
+	"DELETE FROM ticket_notes WHERE ticket_id IN (SELECT id FROM tickets WHERE requester_id = ?1)",
+	("UPDATE audit SET changes = json_remove(changes, '$.subject') WHERE entity = 'ticket'"
+	 " AND entity_id IN (SELECT id FROM tickets WHERE requester_id = ?1)"),
+	"UPDATE tickets SET subject = '' WHERE requester_id = ?1",
+	/* Their purchases keep what makes the figures (below), not the notes
+	 * and custom fields written about them (a gift message), but for the
+	 * shop's own id, which finds the order again on a later import. */
+	"DELETE FROM purchase_notes WHERE purchase_id IN (SELECT id FROM purchases WHERE contact_id = ?1)",
+	("DELETE FROM purchase_custom WHERE key <> 'source_id' AND purchase_id IN"
+	 " (SELECT id FROM purchases WHERE contact_id = ?1)"),
+	("UPDATE audit SET changes = (SELECT json_group_object(j.key, CASE WHEN j.type IN"
+	 " ('array', 'object') THEN json(j.value) ELSE j.value END) FROM json_each(audit.changes) j"
+	 " WHERE j.key NOT LIKE 'custom.%' OR j.key = 'custom.source_id')"
+	 " WHERE entity = 'purchase' AND instr(changes, '\"custom.') > 0"
+	 " AND entity_id IN (SELECT id FROM purchases WHERE contact_id = ?1)"),
 	"UPDATE audit SET changes = NULL WHERE entity = 'contact' AND entity_id = ?1",
 	/* A merge that took the person in (undone since, or they would not
 	 * be here) wrote their values into its survivor's history, in the
@@ -336,9 +400,10 @@ static const char *const erase_sql[] = {
 
 /* The records that refer to the person (deals, tasks) keep their own
  * data -- amounts and dates -- but their history named the person by
- * email: that goes, and so do their search entries' copies of the name
- * (rebuilt, then merged so that no old segment keeps the terms). */
-static int erase_references(crm_db *db, int64_t id)
+ * email: that goes, from the entries of those that refer to them now and
+ * of those that did once and refer to someone else since.  Run while the
+ * person's email is still there to be found. */
+static int erase_history_references(crm_db *db, int64_t id)
 {
 	const struct crm_entity *from;
 	const struct crm_fielddef *d;
@@ -348,13 +413,26 @@ static int erase_references(crm_db *db, int64_t id)
 	for (size_t k = 0; !rc && crm_entity_referrer(&crm_contact_entity, k, &from, &d); k++) {
 		crm_buf_clear(&sql);
 		crm_buf_printf(&sql, "UPDATE audit SET changes = json_remove(changes, '$.%s')"
-		               " WHERE entity = '%s' AND entity_id IN (SELECT id FROM %s"
-		               " WHERE %s = ?1) AND json_type(changes, '$.%s') IS NOT NULL",
-		               d->f.name, from->name, from->table, d->column, d->f.name);
+		               " WHERE entity = '%s' AND json_type(changes, '$.%s') IS NOT NULL"
+		               " AND (entity_id IN (SELECT id FROM %s WHERE %s = ?1)"
+		               " OR EXISTS (SELECT 1 FROM json_each(audit.changes, '$.%s') j,"
+		               " contacts c WHERE c.id = ?1 AND lower(j.value) = lower(c.email)))",
+		               d->f.name, from->name, d->f.name, from->table, d->column, d->f.name);
 		rc = crm_db_exec_id(db, crm_buf_str(&sql), id);
 	}
-	if (!rc)
-		rc = crm_entity_reindex_referrers(db, &crm_contact_entity, "= ?1", id);
+	crm_buf_free(&sql);
+	return rc;
+}
+
+/* ... and their search entries' copies of the name go, rebuilt, then
+ * merged so that no old segment keeps the terms. */
+static int erase_references(crm_db *db, int64_t id)
+{
+	const struct crm_entity *from;
+	const struct crm_fielddef *d;
+	crm_buf sql = CRM_BUF_INIT;
+	int rc = crm_entity_reindex_referrers(db, &crm_contact_entity, "= ?1", id);
+
 	for (size_t k = 0; !rc && crm_entity_referrer(&crm_contact_entity, k, &from, &d); k++) {
 		crm_buf_clear(&sql);
 		crm_buf_printf(&sql, "INSERT INTO %s(%s) VALUES ('optimize')", from->fts, from->fts);
@@ -371,6 +449,7 @@ static int erase_rows(crm_db *db, int64_t id)
 	int rc = CRM_OK;
 
 	crm_db_now(db, now);
+	rc = erase_history_references(db, id);
 	for (size_t i = 0; i < sizeof erase_sql / sizeof erase_sql[0] && !rc; i++) {
 		if ((rc = crm_db_stmt(db, &st, erase_sql[i])))
 			break;

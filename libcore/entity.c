@@ -79,6 +79,14 @@ int crm_entity_not_erased(crm_db *db, const struct crm_entity *e, int64_t id)
 	                              e->name, (long long)id) : CRM_OK;
 }
 
+int crm_entity_referable(crm_db *db, const struct crm_entity *e, int64_t id)
+{
+	int rc = crm_entity_not_erased(db, e, id);
+
+	return rc == CRM_EDATA ? crm_error_set(CRM_EDATA, "%s %lld was erased", e->name,
+	                                       (long long)id) : rc;
+}
+
 int crm_entity_editable(crm_db *db, const struct crm_entity *e, int64_t id)
 {
 	int rc;

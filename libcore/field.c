@@ -141,6 +141,8 @@ static int ref_value(crm_db *db, const struct crm_fielddef *d, const char *v, co
 	/* A record naming another that is not there is bad input. */
 	if (rc == CRM_ENOTFOUND)
 		rc = crm_error_recode(CRM_EDATA);
+	if (!rc)
+		rc = crm_entity_referable(db, target, id);
 	if (rc)
 		return rc;
 	if (crm_buf_printf(&b, "%lld", (long long)id))

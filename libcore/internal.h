@@ -700,6 +700,11 @@ int crm_entity_editable(crm_db *db, const struct crm_entity *e, int64_t id);
  * erased. */
 int crm_entity_not_erased(crm_db *db, const struct crm_entity *e, int64_t id);
 
+/* CRM_OK when a new record, or a change, may refer to record id of e:
+ * CRM_EDATA, "contact 7 was erased", when its personal data was erased
+ * (nothing new is tied to it). */
+int crm_entity_referable(crm_db *db, const struct crm_entity *e, int64_t id);
+
 /* crm_entity_tags_set for record id made in this transaction and given
  * no tags yet, which needs no check that it is there and may be changed,
  * nor a look for the tags it had: an import's. */

@@ -308,7 +308,9 @@ int crm_loyalty_redeem(crm_db *db, int64_t person, int64_t points, const char *r
 		                       .reward = reward };
 	int rc;
 
-	if ((rc = check_points(points)) || (rc = affordable(db, person, points)))
+	if ((rc = check_points(points)) ||
+	    (rc = crm_entity_referable(db, &crm_contact_entity, person)) ||
+	    (rc = affordable(db, person, points)))
 		return rc;
 	return crm_loyalty_entry(db, &e, entry);
 }
@@ -326,6 +328,8 @@ int crm_loyalty_adjust(crm_db *db, int64_t person, int64_t points, const char *r
 		return rc;
 	if (!reason || !*reason)
 		return crm_error_set(CRM_EUSAGE, "an adjustment needs a reason");
+	if ((rc = crm_entity_referable(db, &crm_contact_entity, person)))
+		return rc;
 	crm_loyalty_today(db, today);
 	if (p && p->expiry_months) {
 		crm_loyalty_add_months(expires, today, p->expiry_months);

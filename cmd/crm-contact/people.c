@@ -57,7 +57,7 @@ int people_export(struct cli *c, int argc, char **argv)
 	int64_t id;
 	int rc, status;
 
-	if ((status = verb_one_id(c, argc, argv, &id)))
+	if ((status = verb_only_id(c, argc, argv, &id)))
 		return status;
 	if ((rc = crm_contact_export(c->db, id, &json)))
 		return cli_error(c, rc);
@@ -72,7 +72,7 @@ int people_erase(struct cli *c, int argc, char **argv)
 	int64_t id;
 	int rc, status;
 
-	if ((status = verb_one_id(c, argc, argv, &id)))
+	if ((status = verb_only_id(c, argc, argv, &id)))
 		return status;
 	if ((rc = cli_open(c, 1)))
 		return cli_error(c, rc);

@@ -86,6 +86,48 @@ test_expect_success 'erase of an imported person: no history shows their values'
 	! grep -q "ysolde" after
 '
 
+# Everything held about a person beyond their own record: the tickets they
+# asked (and what was written back), their purchases and what was noted
+# of them, a deal that was theirs before it went to someone else, their
+# survey answers and points.  Export lists it all; erasure leaves none of
+# its text in any file, keeps the figures, and ties nothing new to them.
+test_expect_success 'export-data and erase reach every record about the person' '
+	export CRM_DB="$PWD/desk.db" &&
+	crm-db init >/dev/null &&
+	printf "From: Yolanda Wexford <yolanda.wex@privmail.example>\nTo: support@example.org\nSubject: Help MAILSUBJSECRET\nMessage-ID: <m1@privmail.example>\nDate: Sun, 22 Nov 2026 08:00:00 +0000\n\nI live at 9 Wexhollow Lane. MAILBODYSECRET\n" >m1.eml &&
+	crm-ticket mail-in -q m1.eml >/dev/null &&
+	crm-ticket reply 1 "Dear Yolanda, done" >/dev/null &&
+	crm-contact add -q --first-name Other --email o@example.org >/dev/null &&
+	crm-deal add -q --title D1 --contact 1 >/dev/null && crm-deal set -q 1 --contact 2 &&
+	crm-purchase add -q --person 1 --total "5 EUR" --set giftmsg=PURCHASESECRET >/dev/null &&
+	crm-purchase note 1 "for Yolanda, NOTESECRET" >/dev/null &&
+	crm-feedback add -q --person 1 --kind nps --score 9 --comment COMMENTSECRET >/dev/null &&
+	crm-contact export-data 1 >data.json &&
+	first=".tickets[0].subject, .ticket_messages[0].body, .purchases[0].total" &&
+	jq -r "$first, .purchase_custom[0].value, .notes[0].body, .responses[0].comment" \
+		data.json >out &&
+	cat >expect <<-\EOF &&
+	Help MAILSUBJSECRET
+	I live at 9 Wexhollow Lane. MAILBODYSECRET
+	5.00 EUR
+	PURCHASESECRET
+	for Yolanda, NOTESECRET
+	COMMENTSECRET
+	EOF
+	test_cmp expect out &&
+	expect_exit 2 crm-contact erase 1 2 2>err && grep -q "unexpected operand .2." err &&
+	expect_exit 2 crm-contact export-data 1 2 2>/dev/null &&
+	crm-contact erase -q 1 &&
+	traces="[Yy]olanda|[Ww]exhollow|privmail|[A-Z]+SECRET" &&
+	for f in desk.db desk.db-wal; do
+		test ! -e $f || ! grep -a -q -E "$traces" $f || return 1
+	done &&
+	test -z "$(sqlite3 desk.db .dump | grep -E "$traces")" &&
+	crm-ticket list -f id,status -H >out && printf "1\tpending\n" >expect && test_cmp expect out &&
+	crm-purchase summary -f revenue -H >out && echo 5.00 >expect && test_cmp expect out &&
+	expect_exit 3 crm-deal add --title D2 --contact 1 2>err && grep -q "contact 1 was erased" err &&
+	expect_exit 3 crm-loyalty adjust 1 +5 --reason x 2>err && grep -q "contact 1 was erased" err
+'
 test_expect_success '--csv-safe neutralises cells that a spreadsheet would run' '
 	crm-contact add -q --first-name "=HYPERLINK(\"http://x\")" --last-name "+1" --title "-2" --city "@SUM(A1)" >/dev/null &&
 	crm-contact list --format csv --csv-safe -f first_name,last_name,title,city -H --where "last_name = +1" |
