@@ -225,21 +225,6 @@ static int set_date(GMimeMessage *msg, const char *date)
 	return CRM_OK;
 }
 
-static int set_subject(GMimeMessage *msg, const char *subject)
-{
-	char *s;
-
-	if (!subject)
-		return CRM_OK;
-	if (!g_utf8_validate(subject, -1, NULL))
-		return crm_error_set(CRM_EDATA, "the subject is not UTF-8");
-	if (!(s = one_line(subject)))
-		return crm_error_nomem();
-	g_mime_message_set_subject(msg, s, "utf-8");
-	free(s);
-	return CRM_OK;
-}
-
 /* A header value that goes out as written: printable ASCII and spaces. */
 static int plain_value(const char *s)
 {
@@ -249,6 +234,115 @@ static int plain_value(const char *s)
 		if ((unsigned char)*s < ' ' || (unsigned char)*s > '~')
 			return 0;
 	return 1;
+}
+
+/* Appends token t (n bytes) to the raw header text in b, after a space
+ * or, past the 76 characters RFC 2047 allows a line holding encoded-words,
+ * a line break; *col is the line's length so far. */
+static void put_token(crm_buf *b, const char *t, size_t n, size_t *col)
+{
+	if (*col + 1 + n > 76) {
+		crm_buf_puts(b, "\n");
+		*col = 0;
+	}
+	crm_buf_putc(b, ' ');
+	crm_buf_put(b, t, n);
+	*col += 1 + n;
+}
+
+/* Appends the n bytes at s as RFC 2047 encoded-words of UTF-8 in base64,
+ * each of whole characters: 39 bytes are 52 characters of base64, a word
+ * of 64. */
+static void put_encoded(crm_buf *b, const char *s, size_t n, size_t *col)
+{
+	enum { WORD_BYTES = 39 };
+	size_t i = 0, k, w;
+	gchar *enc, word[80];
+
+	while (i < n) {
+		for (w = 0; i + w < n; w += k) {
+			k = (size_t)(g_utf8_next_char(s + i + w) - (s + i + w));
+			if (w + k > WORD_BYTES)
+				break;
+		}
+		enc = g_base64_encode((const guchar *)s + i, w);
+		snprintf(word, sizeof word, "=?UTF-8?B?%s?=", enc);
+		g_free(enc);
+		put_token(b, word, strlen(word), col);
+		i += w;
+	}
+}
+
+/* Whether the n bytes at s are printable ASCII. */
+static int plain_word(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] <= ' ' || (unsigned char)s[i] > '~')
+			return 0;
+	return 1;
+}
+
+/* The length of the run of words at p that are not plain, with the
+ * blanks between them, up to the next plain word or the end. */
+static size_t unplain_run(const char *p)
+{
+	size_t run = strcspn(p, " "), gap, next;
+
+	for (;;) {
+		gap = strspn(p + run, " ");
+		next = strcspn(p + run + gap, " ");
+		if (!next || plain_word(p + run + gap, next))
+			return run;
+		run += gap + next;
+	}
+}
+
+/* Appends s as the raw text of the unstructured header name: its words
+ * of printable ASCII as they are, each run of other words (with the
+ * blanks between them, which a reader drops between encoded-words) as
+ * encoded-words, and lines kept within 76 characters.  GMime writes a
+ * run of text without blanks (Japanese) as one encoded-word of any
+ * length, past the 75 characters RFC 2047 allows one. */
+static void unstructured(crm_buf *b, const char *name, const char *s)
+{
+	size_t col = strlen(name) + 1, n, run;
+	const char *p = s + strspn(s, " ");
+
+	while (*p) {
+		n = strcspn(p, " ");
+		if (plain_word(p, n)) {
+			put_token(b, p, n, &col);
+			p += n;
+		} else {
+			run = unplain_run(p);
+			put_encoded(b, p, run, &col);
+			p += run;
+		}
+		p += strspn(p, " ");
+	}
+	crm_buf_putc(b, '\n');
+}
+
+static int set_subject(GMimeMessage *msg, const char *subject)
+{
+	crm_buf raw = CRM_BUF_INIT;
+	char *s;
+
+	if (!subject)
+		return CRM_OK;
+	if (!g_utf8_validate(subject, -1, NULL))
+		return crm_error_set(CRM_EDATA, "the subject is not UTF-8");
+	if (!(s = one_line(subject)))
+		return crm_error_nomem();
+	g_mime_message_set_subject(msg, s, "utf-8");
+	if (s[strspn(s, " ")] && !plain_value(s)) {
+		unstructured(&raw, "Subject", s);
+		g_mime_header_set_raw_value(g_mime_header_list_get_header(
+			g_mime_object_get_header_list(GMIME_OBJECT(msg)), "Subject"), raw.ptr);
+	}
+	crm_buf_free(&raw);
+	free(s);
+	return CRM_OK;
 }
 
 /* value as the raw text of header name: a space, the words of value

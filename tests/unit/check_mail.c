@@ -362,6 +362,45 @@ START_TEST(test_long_subject_round_trip)
 }
 END_TEST
 
+/* A subject without blanks (Japanese) goes out as encoded-words of at
+ * most 75 characters, each line of the header at most 76 (RFC 2047; the
+ * message is composed with LF line ends, CR LF on the wire), and
+ * reads back whole; an ASCII one as it is. */
+START_TEST(test_long_unspaced_subject)
+{
+	char subject[1024] = "", *out = NULL, *p, *end, *word;
+	struct crm_mail_out o = { 0 };
+	struct crm_mail *m;
+	size_t len;
+
+	for (int i = 0; i < 6; i++)
+		strcat(subject, "冬のセールのお知らせ：全商品二十パーセント割引");
+	strcat(subject, " [#32]");
+	o.from = "shop@example.org";
+	o.to = "ada@example.org";
+	o.subject = subject;
+	o.message_id = "1.2@example.org";
+	o.date = "2026-11-22T09:30:00Z";
+	o.body = "hi";
+	ck_assert_int_eq(crm_mail_compose(&out, &len, &o), CRM_OK);
+	end = strstr(out, "\n\n");
+	ck_assert_ptr_nonnull(end);
+	for (p = out; p < end; p = strchr(p, '\n') + 1)
+		ck_assert_msg(strchr(p, '\n') - p <= 76, "a line of %d octets",
+		              (int)(strchr(p, '\n') - p));
+	for (p = out; (word = strstr(p, "=?")) && word < end; p = strstr(word, "?=") + 2)
+		ck_assert_int_le(strstr(word, "?=") + 2 - word, 75);
+	ck_assert_int_eq(crm_mail_parse(&m, out, len, CAP), CRM_OK);
+	same(m->subject, subject);
+	crm_mail_free(m);
+	free(out);
+	o.subject = "Winter sale";
+	ck_assert_int_eq(crm_mail_compose(&out, &len, &o), CRM_OK);
+	ck_assert_ptr_nonnull(strstr(out, "\nSubject: Winter sale\n"));
+	free(out);
+}
+END_TEST
+
 /* A message of one text/plain part with the given Content-Type
  * parameters and body, parsed. */
 static struct crm_mail *with_body(const char *params, const char *body)
@@ -1799,6 +1838,7 @@ Suite *mail_suite(void)
 	tcase_add_test(in, test_lying_charset);
 	tcase_add_test(in, test_encoded_words);
 	tcase_add_test(in, test_long_subject_round_trip);
+	tcase_add_test(in, test_long_unspaced_subject);
 	tcase_add_test(in, test_charsets);
 	tcase_add_test(in, test_crlf_and_nul);
 	tcase_add_test(in, test_flowed_delsp);
