@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "crm/config.h"
@@ -474,6 +475,20 @@ static int take(void *arg, const char *label, const char *raw, size_t len)
 	return 0;
 }
 
+/* Whether the file or folder path is there to read: one that is not is
+ * told and counted with the mail that could not be read, and the others
+ * are read all the same. */
+static int there(struct intake *in, const char *path)
+{
+	struct stat sb;
+
+	if (!strcmp(path, "-") || !stat(path, &sb))
+		return 1;
+	fprintf(stderr, "%s: cannot open '%s': %s\n", in->c->prog->name, path, strerror(errno));
+	in->rejected++;
+	return 0;
+}
+
 /* mail-in [FILE...|-] [--mbox FILE] [--maildir DIR]: each message onto
  * its ticket; exit 3 when some could not be read (the rest are kept). */
 static int ticket_mail_in(struct cli *c, int argc, char **argv)
@@ -485,11 +500,12 @@ static int ticket_mail_in(struct cli *c, int argc, char **argv)
 	if (!argc && !mbox && !dir)
 		rc = crm_mail_each_file("-", take, &in);
 	for (int i = 0; i < argc && !rc; i++)
-		rc = crm_mail_each_file(argv[i], take, &in);
-	if (!rc && mbox)
+		if (there(&in, argv[i]))
+			rc = crm_mail_each_file(argv[i], take, &in);
+	if (!rc && mbox && there(&in, mbox))
 		rc = crm_mail_each_mbox(mbox, take, &in);
 	in.maildir = 1;
-	if (!rc && dir)
+	if (!rc && dir && there(&in, dir))
 		rc = crm_mail_each_maildir(dir, take, &in);
 	if (rc)
 		return cli_error(c, rc);

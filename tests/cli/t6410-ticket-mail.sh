@@ -43,6 +43,15 @@ test_expect_success 'mail-in: a new message opens a ticket and adds its sender' 
 	sqlite3 "$CRM_DB" "SELECT at, date FROM ticket_messages WHERE message_id = '"'"'m1@example.org'"'"'" >out &&
 	echo "2026-11-22T09:30:00Z|2026-11-20T16:05:00Z" >expect && test_cmp expect out
 '
+# A file that is not there is bad input, as for add --file: told, and
+# the others read all the same.
+test_expect_success 'mail-in: a missing file exits 3, the others are read' '
+	printf "From: Ann <ann.missing@example.com>\nSubject: There\nMessage-ID: <there@x>\n\nhi\n" >there.eml &&
+	expect_exit 3 crm-ticket mail-in --db missing.db nowhere.eml there.eml >out 2>err &&
+	grep -q "cannot open .nowhere.eml." err && grep -q "^there.eml	new	1$" out &&
+	expect_exit 3 crm-ticket mail-in --db missing.db --mbox nowhere.mbox 2>err &&
+	grep -q "cannot open .nowhere.mbox." err
+'
 test_expect_success 'mail-in: the same message again is seen, not added' '
 	crm-ticket mail-in <first.eml >out && printf "stdin\tseen\t\n" >expect &&
 	test_cmp expect out && crm-ticket show 1 -f messages -H >out && echo 1 >expect &&
