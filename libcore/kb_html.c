@@ -11,6 +11,7 @@
 #include <cmark.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "crm/kb.h"
 #include "kb_impl.h"
@@ -38,11 +39,25 @@ static void escape(crm_buf *b, const char *s)
 	}
 }
 
+/* The dir attribute of text in language lang (a locale: ar, he-IL):
+ * right to left for the languages written so, else none. */
+static const char *dir_of(const char *lang)
+{
+	static const char *const rtl[] = { "ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ps",
+	                                   "sd", "ug", "ur", "yi", NULL };
+	size_t n = strcspn(lang, "-_");
+
+	for (size_t i = 0; rtl[i]; i++)
+		if (strlen(rtl[i]) == n && !strncasecmp(lang, rtl[i], n))
+			return " dir=\"rtl\"";
+	return "";
+}
+
 static void head(crm_buf *b, const char *lang, const char *title)
 {
-	crm_buf_printf(b, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
+	crm_buf_printf(b, "<!DOCTYPE html>\n<html lang=\"%s\"%s>\n<head>\n<meta charset=\"utf-8\">\n"
 	               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-	               "<title>", lang);
+	               "<title>", lang, dir_of(lang));
 	escape(b, title);
 	crm_buf_printf(b, "</title>\n<style>%s</style>\n</head>\n<body>\n", css);
 }
@@ -100,8 +115,9 @@ static int section(struct site *s, const char *const *v)
 	if (s->locale)
 		crm_buf_puts(b, "</ul>\n");
 	if (new_locale)
-		crm_buf_printf(b, "%s<section lang=\"%s\">\n<h2>%s</h2>\n", s->locale ? "</section>\n" : "",
-		               v[H_LOCALE], v[H_LOCALE]);
+		crm_buf_printf(b, "%s<section lang=\"%s\"%s>\n<h2>%s</h2>\n",
+		               s->locale ? "</section>\n" : "", v[H_LOCALE], dir_of(v[H_LOCALE]),
+		               v[H_LOCALE]);
 	crm_buf_puts(b, "<h3>");
 	escape(b, v[H_CATEGORY] ? v[H_CATEGORY] : "Other");
 	crm_buf_puts(b, "</h3>\n<ul>\n");

@@ -402,6 +402,14 @@ test_expect_success 'search and suggest find words written with or without their
 	CRM_CONFIG=hi.yaml crm-kb search --db hi.db --locale ar -f id,snippet -H المبلغ >out &&
 	printf "2\tيتم رَدُّ **المَبْلَغ** خلال أربعة عشر يوماً.\n" >expect && test_cmp expect out
 '
+# Arabic reads right to left: its pages and its part of the index say so.
+test_expect_success 'the help centre writes Arabic right to left, Hindi left to right' '
+	CRM_CONFIG=hi.yaml crm-kb export --db hi.db --html rtl-site 2>/dev/null &&
+	grep -q "^<html lang=\"ar\" dir=\"rtl\">" rtl-site/ar/2-*.html &&
+	grep -q "^<html lang=\"hi\">" rtl-site/hi/1-*.html &&
+	grep -q "<section lang=\"ar\" dir=\"rtl\">" rtl-site/index.html &&
+	grep -q "<section lang=\"hi\">" rtl-site/index.html
+'
 # A word is folded as the match key folds it (ё as е, й as и, Greek
 # without its accents), in the index as in suggest's terms, so a ticket's
 # words find the article however either wrote them.
