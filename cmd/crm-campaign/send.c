@@ -162,11 +162,18 @@ static int run_sending(struct cli *c, struct crm_send_opts *o, int64_t id, const
 
 	if ((rc = cli_open(c, 0)))
 		return cli_error(c, rc);
+	/* The fields are checked before anything is sent: a bad -f must not
+	 * stop a run after its first message went.  (A dry run prints the
+	 * messages instead.) */
+	if (!o->dry_run && (rc = cli_output_fields(c, sent_cols,
+	                                           sizeof sent_cols / sizeof *sent_cols, &s.w)))
+		return cli_error(c, rc);
 	/* The run commits person by person: no transaction of the command. */
 	crm_db_rollback(c->db);
 	rc = date ? crm_triggers_run(c->db, date, o, sent_row, &s, &t)
 	          : crm_campaign_send(c->db, id, o, sent_row, &s, &t);
-	if (s.w && !rc)
+	/* Nothing sent, nothing printed, not even a header. */
+	if (s.w && s.rows && !rc)
 		rc = crm_out_finish(s.w);
 	crm_out_free(s.w);
 	if (date)

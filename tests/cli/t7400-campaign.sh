@@ -126,6 +126,11 @@ test_expect_success 'send -n writes the eligible messages as an mbox and logs no
 	grep -q "consent-withdrawn 1" err && grep -q "no-email 1" err &&
 	test "$(sqlite3 "$CRM_DB" "select count(*) from campaign_sends")" = 0
 '
+test_expect_success 'send with an unknown field to print sends nothing' '
+	expect_exit 2 crm-campaign send 1 --to mbox:bad.mbox -f email,bogus 2>err &&
+	grep -q "unknown field .bogus." err && test ! -s bad.mbox &&
+	test "$(sqlite3 "$CRM_DB" "select count(*) from campaign_sends")" = 0
+'
 test_expect_success 'send: one message each to the eligible, well formed; excluded counted by reason' '
 	crm-campaign send 1 --to mbox:sent.mbox -H >out 2>err &&
 	cut -f2,3,6 out >got && printf "1\tada@example.org\tsent\n2\tdilyara@example.uz\tsent\n8\tgil@example.org\tsent\n" >expect && test_cmp expect got &&
