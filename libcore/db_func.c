@@ -74,6 +74,20 @@ static void sql_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	sql_text(ctx, argv, crm_text_fold, db->name_folds);
 }
 
+/* crm_name(first, last): a person's whole name as it is read
+ * (crm_name_join: 山田 太郎, Ada Lovelace). */
+static void sql_name(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	char *name = NULL;
+
+	(void)argc;
+	if (crm_name_join(&name, (const char *)sqlite3_value_text(argv[0]),
+	                  (const char *)sqlite3_value_text(argv[1])))
+		sqlite3_result_error_nomem(ctx);
+	else
+		sqlite3_result_text(ctx, name, -1, free);
+}
+
 /* crm_domain(text): a company's domain as it is stored (the migration to
  * schema 16); text that is no domain stays as it is. */
 static void sql_domain(sqlite3_context *ctx, int argc, sqlite3_value **argv)
@@ -302,6 +316,7 @@ int crm_db_register_functions(crm_db *db)
 	} fns[] = {
 		{ "crm_key", 1, SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, sql_key },
 		{ "crm_fold", 1, SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, sql_fold },
+		{ "crm_name", 2, SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, sql_name },
 		{ "crm_sort_key", 1, SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, sql_sort_key },
 		{ "crm_domain", 1, SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, sql_domain },
 		{ "crm_money", 2, SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, sql_money },

@@ -101,8 +101,8 @@ int crm_response_reindex(crm_db *db, const char *where, int64_t arg)
 	return crm_registry_reindex(db, "responses_fts", "responses",
 		"INSERT INTO responses_fts(rowid, comment, person)"
 		" SELECT k.id, k.comment,"
-		" (SELECT trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '')"
-		" || ' ' || coalesce(c.email, '')) FROM contacts c WHERE c.id = k.contact_id)"
+		" (SELECT trim(crm_name(c.first_name, c.last_name) || ' ' || coalesce(c.email, ''))"
+		" FROM contacts c WHERE c.id = k.contact_id)"
 		" FROM responses k WHERE %s", where, arg);
 }
 
@@ -575,7 +575,7 @@ int crm_feedback_survey(crm_db *db, const struct crm_survey_opts *o,
 	/* Collected first: the walk must not see the surveys it writes. */
 	if ((rc = crm_db_stmt(db, &st,
 	        "SELECT t.id, t.requester_id, c.email,"
-	        " trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '')), t.subject"
+	        " crm_name(c.first_name, c.last_name), t.subject"
 	        " FROM tickets t JOIN contacts c ON c.id = t.requester_id"
 	        " WHERE t.status IN ('solved','closed') AND t.solved_at >= ?1"
 	        " AND t.archived_at IS NULL AND t.merged_into IS NULL"

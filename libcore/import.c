@@ -2918,15 +2918,23 @@ static void put_name(const crm_import *imp, crm_buf *out, const size_t *at)
 {
 	crm_buf b = CRM_BUF_INIT;
 	const char *text;
-	char *key = NULL, *fold = NULL;
+	char *key = NULL, *fold = NULL, *name = NULL;
 	const int f = NAME_AHEAD;
 
-	for (size_t i = 0; i < imp->ahead.nname; i++) {
+	/* A person's two parts as crm_name() joins them (山田 太郎). */
+	if (imp->ahead.nname == 2) {
+		if (crm_name_join(&name, at[0] ? out->ptr + at[0] : NULL,
+		                  at[1] ? out->ptr + at[1] : NULL))
+			return;
+		crm_buf_puts(&b, name);
+	}
+	for (size_t i = 0; i < imp->ahead.nname && !name; i++) {
 		if (i)
 			crm_buf_putc(&b, ' ');
 		if (at[i])
 			crm_buf_puts(&b, out->ptr + at[i]);
 	}
+	free(name);
 	/* As SQL's trim(): spaces only. */
 	while (b.len && b.ptr[b.len - 1] == ' ')
 		b.ptr[--b.len] = '\0';

@@ -231,3 +231,30 @@ int crm_record_set_name(crm_record *r, const char *full)
 	free(last);
 	return rc;
 }
+
+int crm_name_join(char **out, const char *first, const char *last)
+{
+	const char *a = first ? first : "", *b = last ? last : "";
+	crm_buf j = CRM_BUF_INIT;
+	size_t start, end;
+
+	/* As SQL's trim() of the two joined by a space, spaces only. */
+	if (*a && *b && cjk_p(a, strlen(a)) && cjk_p(b, strlen(b))) {
+		const char *t = a;
+
+		a = b;
+		b = t;
+	}
+	if ((crm_buf_puts(&j, a) | crm_buf_putc(&j, ' ') | crm_buf_puts(&j, b)) ||
+	    !(*out = crm_buf_detach(&j))) {
+		crm_buf_free(&j);
+		return crm_error_nomem();
+	}
+	start = strspn(*out, " ");
+	end = strlen(*out);
+	while (end > start && (*out)[end - 1] == ' ')
+		end--;
+	memmove(*out, *out + start, end - start);
+	(*out)[end - start] = '\0';
+	return CRM_OK;
+}

@@ -37,7 +37,7 @@ static const struct crm_fielddef contact_fields[] = {
 	       "status"),
 	FIELD("tags", CRM_FT_TAGS, RO, "tags, comma-separated", NULL, "t.tags"),
 	FIELD("name", CRM_FT_NAME, RO | HIDDEN, "first and last name", NULL,
-	      "trim(coalesce(t.first_name, '') || ' ' || coalesce(t.last_name, ''))"),
+	      "crm_name(t.first_name, t.last_name)"),
 	FIELD("phone_e164", CRM_FT_TEXT, RO | HIDDEN, "phone number in E.164", "phone_e164", NULL),
 	FIELD("company_id", CRM_FT_ID, RO | HIDDEN, "company record id", "company_id", NULL),
 	DEAL_FIELDS("contact_id"),
@@ -67,7 +67,7 @@ static const struct crm_fielddef company_fields[] = {
 
 /* A person's names as search finds them: as typed, then in their
  * cross-script fold, so "karimova" finds Каримова and "Xasanov" Хасанов. */
-#define PERSON_NAME "trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, ''))"
+#define PERSON_NAME "crm_name(c.first_name, c.last_name)"
 #define PERSON_NAME_FTS PERSON_NAME " || ' ' || crm_fold(" PERSON_NAME ")"
 
 int crm_registry_reindex(crm_db *db, const char *fts, const char *table, const char *select,
@@ -107,8 +107,7 @@ int crm_contact_reindex(crm_db *db, const char *where, int64_t arg)
 
 /* The name key of a person from first_name and last_name, as SQL over
  * prefix: "" for the row's columns, ":" for the values of an INSERT. */
-#define NAME_KEY(p) "crm_key(trim(coalesce(" p "first_name, '') || ' ' || coalesce(" \
-	p "last_name, '')))"
+#define NAME_KEY(p) "crm_key(crm_name(" p "first_name, " p "last_name))"
 
 /* Whether r gives a person a first name, a last name or an email (a
  * value, when given; else a value or a clearing). */

@@ -64,8 +64,7 @@
 
 /* SQL reading the name of the person whose id the SQL id gives. */
 #define CONTACT_NAME(id) \
-	"(SELECT trim(coalesce(first_name, '') || ' ' || coalesce(last_name, ''))" \
-	" FROM contacts WHERE id = " id ")"
+	"(SELECT crm_name(first_name, last_name) FROM contacts WHERE id = " id ")"
 
 /* The deals of a person or company (column col names it): how many are
  * live, and what the open ones add up to, per currency ("12000.00 EUR,

@@ -48,8 +48,8 @@ static const signed char grid[5][5] = {
  * (the grid and the summary need none).  Money is the purchases'
  * less their refunds dated before ?1, from temp.rfm_refunds. */
 static const char people_sql[] =
-	"SELECT p.contact_id, CASE WHEN ?3 THEN (SELECT trim(coalesce(c.first_name, '') || ' ' ||"
-	"  coalesce(c.last_name, '')) FROM contacts c WHERE c.id = p.contact_id) END,"
+	"SELECT p.contact_id, CASE WHEN ?3 THEN (SELECT crm_name(c.first_name, c.last_name)"
+	"  FROM contacts c WHERE c.id = p.contact_id) END,"
 	" CAST(julianday(?2) - julianday(substr(max(p.at), 1, 10)) AS INTEGER), count(*),"
 	" sum(coalesce(crm_base(p.total, p.total_currency, p.at), 0))"
 	"  + coalesce((SELECT f.money FROM temp.rfm_refunds f WHERE f.id = p.contact_id), 0)"

@@ -774,13 +774,15 @@ static const char step18[] =
 /* The match key and the search tokenizer leave out only the marks a
  * name is written with or without (crm_accent_p); they left out every
  * mark, so राम (Ram), रीमा (Reema) and रमा (Rama) had one key and found
- * each other, as バン, ハン and パン did.  Every index is made again from
+ * each other, as バン, ハン and パン did.  And a name in Han, kana or
+ * Hangul reads family name first (crm_name: 山田 太郎), in its key and
+ * search entry as on the screen.  Every index is made again from
  * the text it holds under the tokenizer as it is now; then the names of
  * the people whose key changes are written again, with their fold, which
  * the index holds beside them, and the keys themselves.  Nothing a user
  * typed changes: no record's time moves, the audit log stays. */
 #define REBUILD(t) "INSERT INTO " t "(" t ") VALUES ('rebuild');"
-#define NAME "trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, ''))"
+#define NAME "crm_name(c.first_name, c.last_name)"
 static const char step19[] =
 	REBUILD("contacts_fts") REBUILD("companies_fts") REBUILD("deals_fts")
 	REBUILD("tasks_fts") REBUILD("tickets_fts") REBUILD("articles_fts")

@@ -249,10 +249,9 @@ int crm_ticket_mail_in(crm_db *db, const char *raw, size_t len, struct crm_mail_
 /* The To of a reply: the requester as "Name <address>". */
 static int recipient(crm_db *db, int64_t id, char **to)
 {
-	int rc = crm_db_text_of(db, "SELECT CASE WHEN trim(coalesce(c.first_name, '') || ' ' ||"
-	                        " coalesce(c.last_name, '')) = '' THEN c.email ELSE"
-	                        " '\"' || replace(trim(coalesce(c.first_name, '') || ' ' ||"
-	                        " coalesce(c.last_name, '')), '\"', '') || '\" <' || c.email || '>'"
+	int rc = crm_db_text_of(db, "SELECT CASE WHEN crm_name(c.first_name, c.last_name) = ''"
+	                        " THEN c.email ELSE '\"' || replace(crm_name(c.first_name,"
+	                        " c.last_name), '\"', '') || '\" <' || c.email || '>'"
 	                        " END FROM tickets t JOIN contacts c ON c.id = t.requester_id"
 	                        " WHERE t.id = ?1 AND c.email IS NOT NULL", id, to);
 

@@ -96,6 +96,12 @@ bool crm_int_parse(const char *s, long long min, long long max, long long *out);
  * before it ("Mr Smith"). */
 int crm_name_split(const char *full, char **first, char **last);
 
+/* Stores in *out (malloc'd; name.c) a person's whole name from its parts
+ * (either NULL), as people read and write it: the given name first, but
+ * for a name in Han, kana or Hangul, whose family name comes first
+ * (山田 太郎); without the spaces at either end. */
+int crm_name_join(char **out, const char *first, const char *last);
+
 /* A person as mail programs and exports write one: "Ann Lee
  * <ann@example.org>", "Ann Lee (ann@example.org)".  Stores in *addr a
  * copy of the address in brackets, NULL when text has none; and, when

@@ -240,4 +240,20 @@ test_expect_success 'a phone number is found however either side wrote it' '
 	printf "Taro\nTaro\nPam\nPam\nEli\nEli\nEli\n" >expect && test_cmp expect out &&
 	CRM_CONFIG=/dev/null expect_exit 1 crm-contact list --db phones.db --search "020 7946 0019" -H
 '
+# A name in Han, kana or Hangul is read family name first: shown so,
+# found so when named, written so to a mail's To.
+test_expect_success 'a Japanese or Korean name reads family name first' '
+	rm -f cjk.db* &&
+	crm-contact add --db cjk.db -q --first-name 太郎 --last-name 山田 --email taro@cjk.example &&
+	crm-contact add --db cjk.db -q --first-name 민준 --last-name 김 &&
+	crm-contact add --db cjk.db -q --first-name Ada --last-name Lovelace &&
+	crm-contact list --db cjk.db -f name -H >out &&
+	printf "山田 太郎\n김 민준\nAda Lovelace\n" >expect && test_cmp expect out &&
+	crm-task add --db cjk.db -q --title Call --contact "山田 太郎" &&
+	crm-task add --db cjk.db -q --title Visit --contact "김 민준" &&
+	crm-task list --db cjk.db -f contact_id,contact_name -H >out &&
+	printf "1\t山田 太郎\n2\t김 민준\n" >expect && test_cmp expect out &&
+	crm-contact list --db cjk.db --search 山田太郎 -f id -H >out && echo 1 >expect &&
+	test_cmp expect out
+'
 test_done

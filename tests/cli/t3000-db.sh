@@ -197,7 +197,8 @@ test_expect_success 'migrating to version 18 finds Łódź by lodz' '
 	crm-db check --db v17.db >/dev/null
 '
 # Schema step 19 keys names and indexes search again with the marks that
-# are parts of letters kept (crm_accent_p).  A database before it held
+# are parts of letters kept (crm_accent_p), and a name in Han, kana or
+# Hangul family name first (crm_name).  A database before it held
 # राम (Ram) and रीमा (Reema) under one key, रम, and バン under ハン's: here
 # the keys are set as they were, and an index entry is made from the
 # mark-less text while its stored text keeps the marks, as the index
@@ -207,9 +208,11 @@ test_expect_success 'migrating to version 19 tells राम from रीमा' 
 	for n in राम रीमा バン ハン; do
 		crm-contact add --db v18.db --first-name "$n" --last-name Das >/dev/null || return 1
 	done &&
+	crm-contact add --db v18.db --first-name 太郎 --last-name 山田 >/dev/null &&
 	crm-company add --db v18.db --name "रीमा ट्रेडर्स" >/dev/null &&
 	fts_sqlite3 v18.db "UPDATE contacts SET name_key = '"'रम das'"' WHERE id IN (1, 2);
 		UPDATE contacts SET name_key = '"'ハン das'"' WHERE id IN (3, 4);
+		UPDATE contacts SET name_key = '"'太郎 山田'"' WHERE id = 5;
 		UPDATE companies SET name_key = '"'रम टरडरस'"';
 		UPDATE contacts_fts SET name = '"'रम Das रम das'"' WHERE rowid = 1;
 		UPDATE contacts_fts_content SET c0 = '"'राम Das राम das'"' WHERE id = 1;
@@ -219,7 +222,8 @@ test_expect_success 'migrating to version 19 tells राम from रीमा' 
 	sqlite3 v18.db "SELECT updated_at FROM contacts; SELECT count(*) FROM audit" >before &&
 	crm-db migrate --db v18.db 2>err && grep -q "migrated schema version 18 to 19" err &&
 	sqlite3 v18.db "SELECT name_key FROM contacts ORDER BY id; SELECT name_key FROM companies" >out &&
-	printf "राम das\nरीमा das\nバン das\nハン das\nरीमा ट्रेडर्स\n" >expect && test_cmp expect out &&
+	printf "राम das\nरीमा das\nバン das\nハン das\n山田 太郎\nरीमा ट्रेडर्स\n" >expect &&
+	test_cmp expect out &&
 	test -z "$(fts_sqlite3 v18.db "SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH '"'\"रम\"'"'")" &&
 	crm-contact list --db v18.db --search ハン -f first_name -H >out &&
 	echo ハン >expect && test_cmp expect out &&

@@ -272,6 +272,18 @@ static const char *split(const char *full)
 	return out;
 }
 
+/* Renders crm_name_join(first, last). */
+static const char *join(const char *first, const char *last)
+{
+	static char out[256];
+	char *name;
+
+	ck_assert_int_eq(crm_name_join(&name, first, last), CRM_OK);
+	snprintf(out, sizeof out, "%s", name);
+	free(name);
+	return out;
+}
+
 START_TEST(test_name_split)
 {
 	ck_assert_str_eq(split("Ada Lovelace"), "Ada|Lovelace");
@@ -294,6 +306,15 @@ START_TEST(test_name_split)
 	ck_assert_str_eq(split("محمد بن سلمان"), "محمد|بن سلمان");
 	ck_assert_str_eq(split("فيصل آل سعود"), "فيصل|آل سعود");
 	ck_assert_str_eq(split("דוד בן גוריון"), "דוד|בן גוריון");
+	/* Joined again as people read them: family name first in Han,
+	 * kana and Hangul. */
+	ck_assert_str_eq(join("太郎", "山田"), "山田 太郎");
+	ck_assert_str_eq(join("민준", "김"), "김 민준");
+	ck_assert_str_eq(join("Ada", "Lovelace"), "Ada Lovelace");
+	ck_assert_str_eq(join("Taro", "山田"), "Taro 山田");
+	ck_assert_str_eq(join(NULL, "山田"), "山田");
+	ck_assert_str_eq(join(" Ada ", NULL), "Ada");
+	ck_assert_str_eq(join(NULL, NULL), "");
 	ck_assert_str_eq(split("O\xc3\xads\xc3\xadn \xc3\x93 Briain"), "O\xc3\xads\xc3\xadn|\xc3\x93 Briain");
 	ck_assert_str_eq(split("Van Morrison"), "Van|Morrison");
 	ck_assert_str_eq(split("Dr. Jan van Dijk Jr."), "Jan|van Dijk Jr.");
