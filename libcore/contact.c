@@ -486,8 +486,16 @@ int crm_contact_erase(crm_db *db, int64_t id)
 	if ((rc = crm_db_commit(db)))
 		return rc;
 	/* The WAL still holds the old pages: copy back and truncate it.  With
-	 * secure_delete on, the freed space in the main file is zeroed too. */
-	if ((rc = crm_db_checkpoint(db)))
-		return crm_error_prefix("erased, but");
+	 * secure_delete on, the freed space in the main file is zeroed too.
+	 * A reader's snapshot keeps them there meanwhile: the erasure is
+	 * done, not yet its wiping, which a second erase finishes. */
+	if ((rc = crm_db_checkpoint(db))) {
+		char why[256];
+
+		snprintf(why, sizeof why, "%s", crm_error_message());
+		return crm_error_set(CRM_EFAIL, "erased, but the old values stay in the database's"
+		                     " log while another program reads it (%s): erase again once"
+		                     " it is done", why);
+	}
 	return CRM_OK;
 }
