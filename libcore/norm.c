@@ -599,7 +599,7 @@ int crm_domain_normalize(char **out, const char *s)
 	    (why = domain_problem(crm_buf_str(&b))))
 		rc = crm_error_set(CRM_EDATA, "invalid domain '%s': %s", s, why);
 	else if (rc == CRM_EDATA)
-		rc = crm_error_set(CRM_EDATA, "invalid domain '%s': %s", s, crm_error_message());
+		rc = crm_error_prefix("invalid domain");
 	if (!rc && !(*out = crm_buf_detach(&b)))
 		rc = crm_error_nomem();
 	crm_buf_free(&b);
