@@ -336,24 +336,26 @@ START_TEST(test_encoded_words)
 }
 END_TEST
 
+/* A message of subject alone, from and to one address. */
+static struct crm_mail_out of_subject(const char *subject)
+{
+	return (struct crm_mail_out){ .from = "shop@example.org", .to = "ada@example.org",
+	                              .subject = subject, .message_id = "1.2@example.org",
+	                              .date = "2026-11-22T09:30:00Z", .body = "hi" };
+}
+
 START_TEST(test_long_subject_round_trip)
 {
 	/* Thirty Cyrillic words: composed, folded into many encoded-words,
 	 * read back whole. */
 	char subject[2048] = "", *out = NULL;
-	struct crm_mail_out o = { 0 };
+	struct crm_mail_out o = of_subject(subject);
 	struct crm_mail *m;
 	size_t len;
 
 	for (int i = 0; i < 30; i++)
 		snprintf(subject + strlen(subject), sizeof subject - strlen(subject), "%s%s",
 		         i ? " " : "", i % 3 ? "\u0441\u043a\u0438\u0434\u043a\u0430" : "\u0437\u0438\u043c\u0430");
-	o.from = "shop@example.org";
-	o.to = "ada@example.org";
-	o.subject = subject;
-	o.message_id = "1.2@example.org";
-	o.date = "2026-11-22T09:30:00Z";
-	o.body = "hi";
 	ck_assert_int_eq(crm_mail_compose(&out, &len, &o), CRM_OK);
 	ck_assert_int_eq(crm_mail_parse(&m, out, len, CAP), CRM_OK);
 	same(m->subject, subject);
@@ -369,19 +371,13 @@ END_TEST
 START_TEST(test_long_unspaced_subject)
 {
 	char subject[1024] = "", *out = NULL, *p, *end, *word;
-	struct crm_mail_out o = { 0 };
+	struct crm_mail_out o = of_subject(subject);
 	struct crm_mail *m;
 	size_t len;
 
 	for (int i = 0; i < 6; i++)
 		strcat(subject, "冬のセールのお知らせ：全商品二十パーセント割引");
 	strcat(subject, " [#32]");
-	o.from = "shop@example.org";
-	o.to = "ada@example.org";
-	o.subject = subject;
-	o.message_id = "1.2@example.org";
-	o.date = "2026-11-22T09:30:00Z";
-	o.body = "hi";
 	ck_assert_int_eq(crm_mail_compose(&out, &len, &o), CRM_OK);
 	end = strstr(out, "\n\n");
 	ck_assert_ptr_nonnull(end);
