@@ -620,22 +620,30 @@ int cli_read_stdin(char **out)
 	return cli_read_file("-", out);
 }
 
-/* Ends the command: commits on success, and turns a failed write of stdout
- * (a full disk, /dev/full) into an error. */
+/* Ends the command: commits on success, tells what the writes did once
+ * they are kept, and turns a failed write of stdout (a full disk,
+ * /dev/full) into an error. */
 static int finish(struct cli *c, int status)
 {
-	int rc;
+	int rc, told = 0;
 
 	if (c->db) {
 		int keep = status == 0 || (c->keep && status == 3);
 
-		if (status == 0 && c->rollback)
+		if (status == 0 && c->rollback) {
 			crm_db_rollback(c->db);
-		else if (keep && (rc = crm_db_commit(c->db)))
-			status = cli_error(c, rc);
-		else if (!keep)
+			told = 1;
+		} else if (keep) {
+			if ((rc = crm_db_commit(c->db)))
+				status = cli_error(c, rc);
+			else
+				told = 1;
+		} else {
 			crm_db_rollback(c->db);
+		}
 	}
+	if (told)
+		fputs(c->report, stderr);
 	if ((fflush(stdout) == EOF || ferror(stdout)) && status == 0)
 		status = cli_fail(c, 1, "write error: %s", strerror(errno ? errno : EIO));
 	crm_db_close(c->db);

@@ -80,6 +80,9 @@ struct cli {
 	/* set by a verb: keep its writes when it exits 3, having rejected some
 	 * input whole and written the rest (mail-in) */
 	int keep;
+	/* what a verb's writes did (verb_report), told once they are kept:
+	 * a commit that fails (a full disk) has done nothing */
+	char report[256];
 	/* the verb's own options, in command-line order */
 	struct cli_value *vals;
 	size_t nvals;

@@ -230,13 +230,13 @@ int verb_list(struct cli *c, int argc, char **argv)
 	return status ? status : count ? 0 : 1;
 }
 
-void verb_report(const struct cli *c, const char *what, size_t changed, size_t total)
+void verb_report(struct cli *c, const char *what, size_t changed, size_t total)
 {
 	if (c->quiet)
 		return;
-	fprintf(stderr, "%s: %s%s %zu of %zu %s\n", c->prog->name,
-	        cli_has(c, "dry-run") ? "would have " : "", what, changed, total,
-	        total == 1 ? crm_entity_name(c->entity) : crm_entity_plural(c->entity));
+	snprintf(c->report, sizeof c->report, "%s: %s%s %zu of %zu %s\n", c->prog->name,
+	         cli_has(c, "dry-run") ? "would have " : "", what, changed, total,
+	         total == 1 ? crm_entity_name(c->entity) : crm_entity_plural(c->entity));
 }
 
 int verb_set(struct cli *c, int argc, char **argv)

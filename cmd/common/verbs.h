@@ -56,7 +56,7 @@ int verb_print_query(struct cli *c, crm_query *q, long *count);
 
 /* Tells stderr (unless -q) what a verb did to many records:
  * "crm-contact: updated 2 of 3 contacts". */
-void verb_report(const struct cli *c, const char *what, size_t changed, size_t total);
+void verb_report(struct cli *c, const char *what, size_t changed, size_t total);
 
 /* The rows of a program's verb table for the verbs above that every
  * entity program has: archiving (plural names the records: "tasks"),

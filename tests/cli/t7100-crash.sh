@@ -141,6 +141,27 @@ for mode in row bulk; do
 done
 umount "$SCRATCH/small" 2>/dev/null
 
+# A commit the full disk refuses has done nothing, and nothing says it
+# did: the summary of a change is told only once it is kept.
+test_expect_success 'a change the full disk refuses says so and no more' '
+	mkdir -p full2 &&
+	export CRM_DB="$SCRATCH/full2/f.db" &&
+	if mount -t tmpfs -o size=2m tmpfs full2 2>/dev/null; then
+		crm-db init >/dev/null &&
+		crm-contact add -q --first-name Ada --email ada@example.org >/dev/null &&
+		# Room left for the statements of the change, not its commit.
+		{ dd if=/dev/zero of=full2/filler bs=4k 2>/dev/null || true; } &&
+		truncate -s -40K full2/filler &&
+		crm-contact set 1 --city Paris 2>err; s=$?
+		umount "$SCRATCH/full2"
+	else
+		crm-db init >/dev/null &&
+		crm-contact add -q --first-name Ada --email ada@example.org >/dev/null &&
+		(trap "" XFSZ; ulimit -f 40; crm-contact set 1 --city Paris) 2>err; s=$?
+	fi
+	cat err && test $s = 1 && ! grep -q "updated" err &&
+	grep -q "full\|too large" err
+'
 test_expect_success 'output to a full device fails with a message, for every program' '
 	export CRM_DB="$SCRATCH/crm.db" &&
 	for cmd in "crm-contact list" "crm-contact show 1" "crm-company list" "crm-import list" \
