@@ -505,16 +505,19 @@ static int import_all(struct run *run, int argc, char **argv)
 	run->rej = NULL;
 	if (status || (status = rc ? cli_error(c, rc) : 0))
 		return status;
-	summary(run, batch, dry);
 	/* Rejections are exit 3, yet the records that were valid stay.  An
 	 * import that wrote no record leaves the file as it was: a bulk one
-	 * has dropped indexes and built them again. */
+	 * has dropped indexes and built them again.  The summary is told
+	 * once the records are kept: a commit a full disk refuses kept none. */
 	clock_gettime(CLOCK_MONOTONIC, &t);
+	if (run->progress)
+		fputs("\r\033[K", stderr);
 	if (!dry && !batch)
 		crm_db_rollback(c->db);
 	else if (!dry && (rc = crm_db_commit(c->db)))
 		return cli_error(c, rc);
 	run->commit = seconds_since(&t);
+	summary(run, batch, dry);
 	c->rollback = dry;
 	if (cli_has(c, "timings"))
 		print_timings(run);
