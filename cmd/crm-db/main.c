@@ -113,6 +113,22 @@ static const struct cli_opt audit_opts[] = {
 	{ NULL, 0, 0, NULL, NULL }
 };
 
+/* A printer that counts the rows it prints. */
+struct counted {
+	struct cli_printer p;
+	long n;
+};
+
+static int count_row(void *arg, const char *const *vals)
+{
+	struct counted *k = arg;
+
+	k->n++;
+	return cli_print_row(&k->p, vals);
+}
+
+/* audit: the entries that pass the filters, oldest first; exit 1 when
+ * none does, as a list that matches nothing. */
 static int db_audit(struct cli *c, int argc, char **argv)
 {
 	static const struct crm_column cols[CRM_AUDIT_COLUMNS] = {
@@ -121,7 +137,7 @@ static int db_audit(struct cli *c, int argc, char **argv)
 		{ "action", CRM_COL_TEXT }, { "changes", CRM_COL_TEXT }
 	};
 	struct crm_audit_filter f = { cli_get(c, "entity"), 0, cli_get(c, "since") };
-	struct cli_printer p = { c, NULL };
+	struct counted k = { { c, NULL }, 0 };
 	int rc;
 
 	(void)argv;
@@ -131,13 +147,13 @@ static int db_audit(struct cli *c, int argc, char **argv)
 		return cli_usage_error(c, "unknown entity '%s'", f.entity);
 	if (cli_get(c, "id") && (rc = cli_id(cli_get(c, "id"), &f.id)))
 		return cli_error(c, rc);
-	if ((rc = cli_output_fields(c, cols, CRM_AUDIT_COLUMNS, &p.w)))
+	if ((rc = cli_output_fields(c, cols, CRM_AUDIT_COLUMNS, &k.p.w)))
 		return cli_error(c, rc);
-	rc = crm_audit_list(c->db, &f, cli_print_row, &p);
+	rc = crm_audit_list(c->db, &f, count_row, &k);
 	if (!rc)
-		rc = crm_out_finish(p.w);
-	crm_out_free(p.w);
-	return rc ? cli_error(c, rc) : 0;
+		rc = crm_out_finish(k.p.w);
+	crm_out_free(k.p.w);
+	return rc ? cli_error(c, rc) : !k.n;
 }
 
 static const struct cli_verb verbs[] = {

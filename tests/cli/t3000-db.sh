@@ -65,6 +65,7 @@ test_expect_success 'audit shows who changed what' '
 	printf "alice\tcrm-contact\tcontact\t1\tset\n" >expect && test_cmp expect out
 '
 test_expect_code 2 'audit rejects an unknown entity' 'crm-db audit --entity ghost'
+test_expect_code 1 'audit that matches no entry exits 1, as a list does' 'crm-db audit --entity deal --id 99 -H'
 test_expect_success 'an older schema is migrated automatically' '
 	rm -f old.db && sqlite3 old.db "pragma user_version=0" &&
 	crm-contact list --db old.db -H; test "$(sqlite3 old.db "pragma user_version")" = 19
