@@ -52,6 +52,11 @@ int crm_db_fail_handle(sqlite3 *h, int rc, const char *what)
 		if (h && sqlite3_system_errno(h))
 			msg = strerror(sqlite3_system_errno(h));
 		return crm_error_set(CRM_EIO, "%s: I/O error on '%s': %s", what, path, msg);
+	/* A file that is no database, or a damaged one, is named too. */
+	case SQLITE_NOTADB:
+		return crm_error_set(CRM_EFAIL, "'%s' is not a database", path);
+	case SQLITE_CORRUPT:
+		return crm_error_set(CRM_EFAIL, "'%s' is damaged: %s", path, msg);
 	default:
 		return crm_error_set(CRM_EFAIL, "%s: %s", what, msg);
 	}

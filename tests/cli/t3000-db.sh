@@ -66,6 +66,13 @@ test_expect_success 'audit shows who changed what' '
 '
 test_expect_code 2 'audit rejects an unknown entity' 'crm-db audit --entity ghost'
 test_expect_code 1 'audit that matches no entry exits 1, as a list does' 'crm-db audit --entity deal --id 99 -H'
+test_expect_success 'a file that is no database is named, exit 1, left as it was' '
+	echo "not a database at all" >text.db && cp text.db text.before &&
+	expect_exit 1 crm-contact list --db text.db 2>err &&
+	grep -q "^crm-contact: .*text.db. is not a database$" err &&
+	expect_exit 1 crm-db check --db text.db 2>err && grep -q "text.db. is not a database" err &&
+	cmp text.db text.before
+'
 test_expect_success 'an older schema is migrated automatically' '
 	rm -f old.db && sqlite3 old.db "pragma user_version=0" &&
 	crm-contact list --db old.db -H; test "$(sqlite3 old.db "pragma user_version")" = 19
