@@ -2921,20 +2921,21 @@ static void put_name(const crm_import *imp, crm_buf *out, const size_t *at)
 	char *key = NULL, *fold = NULL, *name = NULL;
 	const int f = NAME_AHEAD;
 
-	/* A person's two parts as crm_name() joins them (山田 太郎). */
 	if (imp->ahead.nname == 2) {
+		/* A person's two parts as crm_name() joins them (山田 太郎). */
 		if (crm_name_join(&name, at[0] ? out->ptr + at[0] : NULL,
 		                  at[1] ? out->ptr + at[1] : NULL))
 			return;
 		crm_buf_puts(&b, name);
+		free(name);
+	} else {
+		for (size_t i = 0; i < imp->ahead.nname; i++) {
+			if (i)
+				crm_buf_putc(&b, ' ');
+			if (at[i])
+				crm_buf_puts(&b, out->ptr + at[i]);
+		}
 	}
-	for (size_t i = 0; i < imp->ahead.nname && !name; i++) {
-		if (i)
-			crm_buf_putc(&b, ' ');
-		if (at[i])
-			crm_buf_puts(&b, out->ptr + at[i]);
-	}
-	free(name);
 	/* As SQL's trim(): spaces only. */
 	while (b.len && b.ptr[b.len - 1] == ' ')
 		b.ptr[--b.len] = '\0';

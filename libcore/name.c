@@ -238,7 +238,6 @@ int crm_name_join(char **out, const char *first, const char *last)
 	crm_buf j = CRM_BUF_INIT;
 	size_t start, end;
 
-	/* As SQL's trim() of the two joined by a space, spaces only. */
 	if (*a && *b && cjk_p(a, strlen(a)) && cjk_p(b, strlen(b))) {
 		const char *t = a;
 
@@ -250,6 +249,7 @@ int crm_name_join(char **out, const char *first, const char *last)
 		crm_buf_free(&j);
 		return crm_error_nomem();
 	}
+	/* As SQL's trim() of the two joined by a space, spaces only. */
 	start = strspn(*out, " ");
 	end = strlen(*out);
 	while (end > start && (*out)[end - 1] == ' ')

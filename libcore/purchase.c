@@ -1107,7 +1107,8 @@ static int import_refunded(crm_db *db, int64_t id, const char *amount, const cha
 	if (!*due || !refund)
 		return CRM_OK;
 	money_text(total, sizeof total, -*due, s.cur);
-	if (!(rc = refund_record(db, id, total, &r)) && !(rc = crm_record_set(r, "at", s.at)))
+	if (!(rc = refund_record(db, id, total, &r)) &&
+	    !(rc = crm_record_set(r, "at", *s.at ? s.at : NULL)))
 		rc = crm_entity_add(db, r, refund);
 	crm_record_free(r);
 	return rc;

@@ -431,7 +431,7 @@ static char *phone_digits(crm_db *db, const char *text)
 	}
 	if (digits < 6)
 		return NULL;
-	if (crm_phone_e164(&e164, text, db->cfg ? crm_config_region(db->cfg) : "US")) {
+	if (crm_phone_e164(&e164, text, crm_config_region(db->cfg))) {
 		crm_error_clear();
 		return NULL;
 	}

@@ -43,8 +43,10 @@ static void on_field(void *s, size_t len, void *data)
 	const char *name = column(r, r->n), *v = s ? s : "";
 	int rc;
 
-	if (r->header && crm_csv_marked_p(v, len))
-		v++, len--;
+	if (r->header && crm_csv_marked_p(v, len)) {
+		v++;
+		len--;
+	}
 	rc = crm_rd_row_add(r, name, strlen(name), v, len);
 
 	if (rc && !st->rc)

@@ -585,13 +585,14 @@ int cli_print_row(void *printer, const char *const *vals)
 {
 	struct cli_printer *p = printer;
 
+	p->rows++;
 	return cli_row(p->c, p->w, vals);
 }
 
 int cli_print_list(struct cli *c, const struct crm_column *cols, size_t n, int64_t id,
                    int (*list)(crm_db *, int64_t, int (*)(void *, const char *const *), void *))
 {
-	struct cli_printer p = { c, NULL };
+	struct cli_printer p = { c, NULL, 0 };
 	int rc;
 
 	if ((rc = cli_output_fields(c, cols, n, &p.w)))

@@ -145,10 +145,12 @@ int cli_output_fields(struct cli *c, const struct crm_column *cols, size_t n, cr
 int cli_row(const struct cli *c, crm_out *w, const char *const *vals);
 
 /* A row callback for libcore's listing functions: arg is a struct
- * cli_printer, and the row goes through cli_row. */
+ * cli_printer, and the row goes through cli_row; rows counts them, for
+ * the exit status 1 of a listing that printed none. */
 struct cli_printer {
 	const struct cli *c;
 	crm_out *w;
+	long rows;
 };
 int cli_print_row(void *printer, const char *const *vals);
 

@@ -388,7 +388,7 @@ int verb_timeline(struct cli *c, int argc, char **argv)
 		{ "at", CRM_COL_TEXT }, { "kind", CRM_COL_TEXT },
 		{ "user", CRM_COL_TEXT }, { "text", CRM_COL_TEXT }
 	};
-	struct cli_printer p = { c, NULL };
+	struct cli_printer p = { c, NULL, 0 };
 	int64_t id;
 	int rc, status;
 

@@ -54,8 +54,8 @@ int verb_timeline(struct cli *c, int argc, char **argv);
  * stores their number in *count; returns an exit status. */
 int verb_print_query(struct cli *c, crm_query *q, long *count);
 
-/* Tells stderr (unless -q) what a verb did to many records:
- * "crm-contact: updated 2 of 3 contacts". */
+/* Keeps what a verb did to many records, "crm-contact: updated 2 of 3
+ * contacts", to be told on stderr (unless -q) once its writes are kept. */
 void verb_report(struct cli *c, const char *what, size_t changed, size_t total);
 
 /* The rows of a program's verb table for the verbs above that every

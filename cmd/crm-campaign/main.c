@@ -71,7 +71,7 @@ struct listing {
 static int print_listing(struct cli *c, const struct crm_column *cols, size_t n,
                          const struct listing *l)
 {
-	struct cli_printer p = { c, NULL };
+	struct cli_printer p = { c, NULL, 0 };
 	int64_t count = 0;
 	int rc;
 

@@ -55,7 +55,7 @@ static int put_pair(void *arg, const char *name, const char *value)
 static int db_info(struct cli *c, int argc, char **argv)
 {
 	static const struct crm_column cols[] = { { "name", CRM_COL_TEXT }, { "value", CRM_COL_TEXT } };
-	struct cli_printer p = { c, NULL };
+	struct cli_printer p = { c, NULL, 0 };
 	int rc;
 
 	(void)argv;
@@ -113,20 +113,6 @@ static const struct cli_opt audit_opts[] = {
 	{ NULL, 0, 0, NULL, NULL }
 };
 
-/* A printer that counts the rows it prints. */
-struct counted {
-	struct cli_printer p;
-	long n;
-};
-
-static int count_row(void *arg, const char *const *vals)
-{
-	struct counted *k = arg;
-
-	k->n++;
-	return cli_print_row(&k->p, vals);
-}
-
 /* audit: the entries that pass the filters, oldest first; exit 1 when
  * none does, as a list that matches nothing. */
 static int db_audit(struct cli *c, int argc, char **argv)
@@ -137,7 +123,7 @@ static int db_audit(struct cli *c, int argc, char **argv)
 		{ "action", CRM_COL_TEXT }, { "changes", CRM_COL_TEXT }
 	};
 	struct crm_audit_filter f = { cli_get(c, "entity"), 0, cli_get(c, "since") };
-	struct counted k = { { c, NULL }, 0 };
+	struct cli_printer p = { c, NULL, 0 };
 	int rc;
 
 	(void)argv;
@@ -147,13 +133,13 @@ static int db_audit(struct cli *c, int argc, char **argv)
 		return cli_usage_error(c, "unknown entity '%s'", f.entity);
 	if (cli_get(c, "id") && (rc = cli_id(cli_get(c, "id"), &f.id)))
 		return cli_error(c, rc);
-	if ((rc = cli_output_fields(c, cols, CRM_AUDIT_COLUMNS, &k.p.w)))
+	if ((rc = cli_output_fields(c, cols, CRM_AUDIT_COLUMNS, &p.w)))
 		return cli_error(c, rc);
-	rc = crm_audit_list(c->db, &f, count_row, &k);
+	rc = crm_audit_list(c->db, &f, cli_print_row, &p);
 	if (!rc)
-		rc = crm_out_finish(k.p.w);
-	crm_out_free(k.p.w);
-	return rc ? cli_error(c, rc) : !k.n;
+		rc = crm_out_finish(p.w);
+	crm_out_free(p.w);
+	return rc ? cli_error(c, rc) : !p.rows;
 }
 
 static const struct cli_verb verbs[] = {

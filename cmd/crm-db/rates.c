@@ -40,7 +40,7 @@ static int rates_list(struct cli *c, int argc, char **argv)
 	static const struct crm_column cols[] = {
 		{ "date", CRM_COL_TEXT }, { "currency", CRM_COL_TEXT }, { "rate", CRM_COL_TEXT }
 	};
-	struct cli_printer p = { c, NULL };
+	struct cli_printer p = { c, NULL, 0 };
 	int rc;
 
 	(void)argv;

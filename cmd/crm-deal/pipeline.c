@@ -55,7 +55,7 @@ static int board_tsv(struct cli *c, const struct crm_board *b)
 		{ "stage", CRM_COL_TEXT }, { "count", CRM_COL_INT },
 		{ "amount", CRM_COL_TEXT }, { "weighted", CRM_COL_TEXT }
 	};
-	struct cli_printer p = { c, NULL };
+	struct cli_printer p = { c, NULL, 0 };
 	int rc;
 
 	if ((rc = cli_output_fields(c, cols, 4, &p.w)))
@@ -242,7 +242,7 @@ int pipeline_forecast(struct cli *c, int argc, char **argv)
 	};
 	struct crm_column named[CRM_FORECAST_COLUMNS];
 	struct crm_forecast_opts o = { 0 };
-	struct cli_printer p = { c, NULL };
+	struct cli_printer p = { c, NULL, 0 };
 	char from[CRM_DATE_LEN], to[CRM_DATE_LEN], as_of[CRM_DATE_LEN];
 	int64_t now = 0;
 	long unconverted = 0;

@@ -37,7 +37,7 @@ static int report(struct cli *c, int argc, char **argv, const char *kind)
 	};
 	const char *period = cli_get(c, "period"), *by = cli_get(c, "by");
 	char from[CRM_DATE_LEN], to[CRM_DATE_LEN];
-	struct cli_printer p = { c, NULL };
+	struct cli_printer p = { c, NULL, 0 };
 	int64_t now, n;
 	int rc;
 
@@ -124,7 +124,7 @@ static int feedback_survey(struct cli *c, int argc, char **argv)
 		{ "ticket", CRM_COL_INT }, { "person", CRM_COL_TEXT }, { "message_id", CRM_COL_TEXT },
 	};
 	struct crm_survey_opts o = { 0 };
-	struct cli_printer p = { c, NULL };
+	struct cli_printer p = { c, NULL, 0 };
 	char since[CRM_TIME_LEN];
 	int64_t sent = 0;
 	int rc, status;

@@ -176,7 +176,7 @@ static int kb_search(struct cli *c, int argc, char **argv)
 		{ "snippet", CRM_COL_TEXT }
 	};
 	struct crm_kb_search o = { cli_get(c, "locale"), cli_has(c, "all"), 0, { "**", "**" } };
-	struct cli_printer p = { c, NULL };
+	struct cli_printer p = { c, NULL, 0 };
 	const char *nc = getenv("NO_COLOR");
 	crm_buf text = CRM_BUF_INIT;
 	long count = 0;
@@ -210,7 +210,7 @@ static int kb_suggest(struct cli *c, int argc, char **argv)
 	static const struct crm_column cols[CRM_KB_SUGGEST_COLUMNS] = {
 		{ "id", CRM_COL_INT }, { "score", CRM_COL_NUMBER }, { "title", CRM_COL_TEXT }
 	};
-	struct cli_printer p = { c, NULL };
+	struct cli_printer p = { c, NULL, 0 };
 	char *text = NULL;
 	long count = 0, limit;
 	int rc, status;

@@ -88,22 +88,13 @@ static int as_of_day(struct cli *c, char out[CRM_DATE_LEN], int past_only)
 }
 
 /* What a listing verb passes to the libcore call that makes its rows,
- * and the rows printed. */
+ * and the printer that prints (and counts) them. */
 struct job {
 	int64_t person, count;
 	char date[CRM_DATE_LEN];
 	int days;
 	struct cli_printer p;
-	long rows;
 };
-
-static int job_row(void *arg, const char *const *vals)
-{
-	struct job *j = arg;
-
-	j->rows++;
-	return cli_print_row(&j->p, vals);
-}
 
 /* Prints what run makes; exit 1 when that is nothing, as grep does. */
 static int print_rows(struct cli *c, const struct crm_column *cols, size_t n,
@@ -118,7 +109,7 @@ static int print_rows(struct cli *c, const struct crm_column *cols, size_t n,
 		return cli_error(c, rc);
 	}
 	crm_out_free(j->p.w);
-	return j->rows ? 0 : 1;
+	return j->p.rows ? 0 : 1;
 }
 
 static int loyalty_balance(struct cli *c, int argc, char **argv)
@@ -137,7 +128,7 @@ static int loyalty_balance(struct cli *c, int argc, char **argv)
 static int run_statement(struct cli *c, struct job *j)
 {
 	return crm_loyalty_statement(c->db, j->person, cli_get(c, "since") ? j->date : NULL,
-	                             job_row, j);
+	                             cli_print_row, &j->p);
 }
 
 static int loyalty_statement(struct cli *c, int argc, char **argv)
@@ -210,7 +201,7 @@ static int loyalty_adjust(struct cli *c, int argc, char **argv)
 
 static int run_explain(struct cli *c, struct job *j)
 {
-	return crm_loyalty_explain(c->db, j->person, job_row, j);
+	return crm_loyalty_explain(c->db, j->person, cli_print_row, &j->p);
 }
 
 static int loyalty_explain(struct cli *c, int argc, char **argv)
@@ -238,7 +229,7 @@ static int loyalty_tier(struct cli *c, int argc, char **argv)
 	struct crm_loyalty_standing s;
 	struct crm_money money;
 	char who[24], pts[24], spend[40];
-	struct cli_printer p = { c, NULL };
+	struct cli_printer p = { c, NULL, 0 };
 	int64_t id;
 	int rc, status;
 
@@ -263,7 +254,7 @@ static int loyalty_tier(struct cli *c, int argc, char **argv)
 
 static int run_members(struct cli *c, struct job *j)
 {
-	return crm_loyalty_members(c->db, cli_get(c, "tier"), job_row, j);
+	return crm_loyalty_members(c->db, cli_get(c, "tier"), cli_print_row, &j->p);
 }
 
 static int loyalty_members(struct cli *c, int argc, char **argv)
@@ -282,7 +273,7 @@ static int loyalty_members(struct cli *c, int argc, char **argv)
 
 static int run_expire(struct cli *c, struct job *j)
 {
-	return crm_loyalty_expire(c->db, j->date, job_row, j, &j->count);
+	return crm_loyalty_expire(c->db, j->date, cli_print_row, &j->p, &j->count);
 }
 
 static int loyalty_expire(struct cli *c, int argc, char **argv)
@@ -303,7 +294,7 @@ static int loyalty_expire(struct cli *c, int argc, char **argv)
 
 static int run_review(struct cli *c, struct job *j)
 {
-	return crm_loyalty_review(c->db, j->date, job_row, j, &j->count);
+	return crm_loyalty_review(c->db, j->date, cli_print_row, &j->p, &j->count);
 }
 
 static int loyalty_review(struct cli *c, int argc, char **argv)
@@ -324,7 +315,7 @@ static int loyalty_review(struct cli *c, int argc, char **argv)
 
 static int run_remind(struct cli *c, struct job *j)
 {
-	return crm_loyalty_remind(c->db, j->date, j->days, job_row, j);
+	return crm_loyalty_remind(c->db, j->date, j->days, cli_print_row, &j->p);
 }
 
 static int loyalty_remind(struct cli *c, int argc, char **argv)
@@ -363,7 +354,7 @@ static int card_show(struct cli *c, const char *number)
 	struct crm_loyalty_standing s = { 0 };
 	char who[24], bal[24], today[CRM_DATE_LEN];
 	int64_t points;
-	struct cli_printer p = { c, NULL };
+	struct cli_printer p = { c, NULL, 0 };
 	int rc;
 
 	if ((rc = as_of_day(c, today, 0)))

@@ -135,7 +135,7 @@ static int purchase_summary(struct cli *c, int argc, char **argv)
 	};
 	const char *period = cli_get(c, "period"), *by = cli_get(c, "by");
 	char from[CRM_DATE_LEN], to[CRM_DATE_LEN];
-	struct cli_printer p = { c, NULL };
+	struct cli_printer p = { c, NULL, 0 };
 	int64_t now, n;
 	int rc;
 

@@ -223,7 +223,7 @@ static const char *group_before(const char *by, const char *g, int back, char *o
 static int print_kpi(struct cli *c, const char *period, const struct crm_kpi *k,
                      const struct crm_kpi *was, const char *by, int back)
 {
-	struct cli_printer p = { c, NULL };
+	struct cli_printer p = { c, NULL, 0 };
 	int rc = cli_output_fields(c, kpi_cols, was ? 10 : 8, &p.w);
 
 	for (size_t i = 0; i < k->n && !rc; i++) {
@@ -328,7 +328,7 @@ static int report_pipeline(struct cli *c, int argc, char **argv)
 		{ "pipeline", CRM_COL_TEXT }, { "stage", CRM_COL_TEXT }, { "deals", CRM_COL_INT },
 		{ "amount", CRM_COL_NUMBER }, { "weighted", CRM_COL_NUMBER }
 	};
-	struct cli_printer p = { c, NULL };
+	struct cli_printer p = { c, NULL, 0 };
 	char day[CRM_DATE_LEN];
 	int64_t now, n = 0;
 	int rc, st;
@@ -364,7 +364,7 @@ static int report_forecast(struct cli *c, int argc, char **argv)
 		{ "attainment", CRM_COL_NUMBER }, { "coverage", CRM_COL_NUMBER }
 	};
 	struct crm_forecast_opts o = { 0 };
-	struct cli_printer p = { c, NULL };
+	struct cli_printer p = { c, NULL, 0 };
 	struct report_period per;
 	char day[CRM_DATE_LEN];
 	int64_t now;
@@ -405,7 +405,7 @@ static int report_campaigns(struct cli *c, int argc, char **argv)
 		{ "buyers", CRM_COL_INT }, { "revenue", CRM_COL_NUMBER },
 		{ "won_deals", CRM_COL_INT },
 	};
-	struct cli_printer p = { c, NULL };
+	struct cli_printer p = { c, NULL, 0 };
 	struct report_period per;
 	char day[CRM_DATE_LEN];
 	int64_t now, n = 0;

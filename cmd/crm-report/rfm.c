@@ -60,7 +60,7 @@ static int rfm_print(struct cli *c, const char *day, int segment, struct cli_pri
 int report_rfm(struct cli *c, int argc, char **argv)
 {
 	const char *name = cli_get(c, "segment");
-	struct cli_printer p = { c, NULL };
+	struct cli_printer p = { c, NULL, 0 };
 	char day[CRM_DATE_LEN];
 	int64_t now, people = 0, rows = 0;
 	int rc, segment = -1;
@@ -107,7 +107,7 @@ static int cohort_period(struct cli *c, const char *day, int64_t now, struct rep
 /* cohorts: exit 1 when no first purchase falls in the period. */
 int report_cohorts(struct cli *c, int argc, char **argv)
 {
-	struct cli_printer p = { c, NULL };
+	struct cli_printer p = { c, NULL, 0 };
 	struct report_period per;
 	char day[CRM_DATE_LEN];
 	int64_t now, n = 0;
