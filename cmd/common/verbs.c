@@ -1,9 +1,11 @@
 /* verbs.c - add, show, list, set, rm, restore, tag, note and timeline for
  * any entity. */
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "crm/merge.h"
 #include "verbs.h"
@@ -401,4 +403,35 @@ int verb_timeline(struct cli *c, int argc, char **argv)
 		rc = crm_out_finish(p.w);
 	crm_out_free(p.w);
 	return rc ? cli_error(c, rc) : 0;
+}
+
+/* Whether the file or folder path is there to read; one that is not is
+ * told and counted. */
+static int there(const struct cli *c, struct verb_mail *m, const char *path)
+{
+	struct stat sb;
+
+	if (!strcmp(path, "-") || !stat(path, &sb))
+		return 1;
+	fprintf(stderr, "%s: cannot open '%s': %s\n", c->prog->name, path, strerror(errno));
+	m->missing++;
+	return 0;
+}
+
+int verb_read_mail(struct cli *c, int argc, char **argv, struct verb_mail *m)
+{
+	const char *mbox = cli_get(c, "mbox"), *dir = cli_get(c, "maildir");
+	int rc = CRM_OK;
+
+	if (!argc && !mbox && !dir)
+		rc = crm_mail_each_file("-", m->fn, m->arg);
+	for (int i = 0; i < argc && !rc; i++)
+		if (there(c, m, argv[i]))
+			rc = crm_mail_each_file(argv[i], m->fn, m->arg);
+	if (!rc && mbox && there(c, m, mbox))
+		rc = crm_mail_each_mbox(mbox, m->fn, m->arg);
+	m->maildir = 1;
+	if (!rc && dir && there(c, m, dir))
+		rc = crm_mail_each_maildir(dir, m->fn, m->arg);
+	return rc;
 }

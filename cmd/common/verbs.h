@@ -5,6 +5,7 @@
 #define CRM_VERBS_H
 
 #include "cli.h"
+#include "crm/mail.h"
 
 extern const struct cli_opt verb_list_opts[];
 extern const struct cli_opt verb_set_opts[];
@@ -84,5 +85,25 @@ struct crm_merge_opts;
 
 /* Reads --survivor and --fields into o; returns -1, or an exit status. */
 int verb_merge_opts(struct cli *c, struct crm_merge_opts *o);
+
+/* The options of verbs that read mail (mail-in, bounces): --mbox, --maildir. */
+#define VERB_MAILBOX_OPTS \
+	{ "mbox", 0, CLI_ARG, "FILE", "read the messages of an mbox file" }, \
+	{ "maildir", 0, CLI_ARG, "DIR", "read the messages in DIR/new and DIR/cur" }
+
+/* What verb_read_mail reads messages into. */
+struct verb_mail {
+	crm_mail_fn fn;
+	void *arg;
+	int maildir;  /* set while --maildir is read: its files are the user's to move */
+	long missing; /* paths named that were not there */
+};
+
+/* Hands fn every message of the files named (standard input when none
+ * is, nor --mbox nor --maildir), of --mbox and of --maildir.  A path that
+ * is not there is told and counted in m->missing, and the others are
+ * read all the same, so that one message moved away under a cron job
+ * costs only itself.  Returns a crm error code. */
+int verb_read_mail(struct cli *c, int argc, char **argv, struct verb_mail *m);
 
 #endif

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "send.h"
+#include "verbs.h"
 
 #define SEND_OPTS \
 	{ "limit", 0, CLI_ARG, "N", "hand off at most N messages this run; the next run goes on" }, \
@@ -39,8 +40,7 @@ const struct cli_opt unsubscribe_opts[] = {
 };
 
 const struct cli_opt mailbox_opts[] = {
-	{ "mbox", 0, CLI_ARG, "FILE", "read the messages of an mbox file" },
-	{ "maildir", 0, CLI_ARG, "DIR", "read the messages in DIR/new and DIR/cur" },
+	VERB_MAILBOX_OPTS,
 	{ NULL, 0, 0, NULL, NULL }
 };
 
@@ -359,18 +359,10 @@ static int take(void *arg, const char *label, const char *raw, size_t len)
 
 static int read_mail(struct cli *c, int argc, char **argv, int bounces_only)
 {
-	const char *mbox = cli_get(c, "mbox"), *dir = cli_get(c, "maildir");
 	struct reading r = { c, bounces_only, { 0 }, 0, 0, 0, 0 };
-	int rc = CRM_OK;
+	struct verb_mail m = { take, &r, 0, 0 };
+	int rc = verb_read_mail(c, argc, argv, &m);
 
-	if (!argc && !mbox && !dir)
-		rc = crm_mail_each_file("-", take, &r);
-	for (int i = 0; i < argc && !rc; i++)
-		rc = crm_mail_each_file(argv[i], take, &r);
-	if (!rc && mbox)
-		rc = crm_mail_each_mbox(mbox, take, &r);
-	if (!rc && dir)
-		rc = crm_mail_each_maildir(dir, take, &r);
 	if (rc)
 		return cli_error(c, rc);
 	if (!c->quiet)
@@ -380,7 +372,7 @@ static int read_mail(struct cli *c, int argc, char **argv, int bounces_only)
 		        (long long)r.t.hard, (long long)r.t.soft, (long long)r.t.marked, r.replies,
 		        r.replies == 1 ? "y" : "ies", r.unsubscribed, r.other);
 	c->keep = 1; /* what was read stays when some message was bad */
-	if (r.bad)
+	if (r.bad || m.missing)
 		return 3;
 	return r.t.reports || r.replies || r.unsubscribed ? 0 : 1;
 }

@@ -1,10 +1,8 @@
 /* crm-ticket - the service desk: requests, the answers to them, and the
  * times they were promised in. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "crm/config.h"
@@ -427,15 +425,14 @@ static int ticket_breaches(struct cli *c, int argc, char **argv)
 }
 
 static const struct cli_opt mailin_opts[] = {
-	{ "mbox", 0, CLI_ARG, "FILE", "read the messages of an mbox file" },
-	{ "maildir", 0, CLI_ARG, "DIR", "read the messages in DIR/new and DIR/cur" },
+	VERB_MAILBOX_OPTS,
 	{ NULL, 0, 0, NULL, NULL }
 };
 
 struct intake {
 	struct cli *c;
 	size_t rejected;
-	int maildir; /* the messages are files of a Maildir: a rejected one moves */
+	const struct verb_mail *from; /* from->maildir: a rejected message moves */
 };
 
 /* Puts an unreadable message aside in the reject Maildir, if there is one. */
@@ -451,7 +448,7 @@ static void reject(struct intake *in, const char *label, const char *raw, size_t
 	if (crm_maildir_deliver(dir, raw, len, &name))
 		cli_fail(in->c, 3, "%s: %s", label, crm_error_message());
 	else if (fprintf(stderr, "%s: %s: moved to %s/new/%s\n", in->c->prog->name, label, dir,
-	                 name) > 0 && in->maildir)
+	                 name) > 0 && in->from->maildir)
 		unlink(label);
 	free(name);
 }
@@ -475,42 +472,19 @@ static int take(void *arg, const char *label, const char *raw, size_t len)
 	return 0;
 }
 
-/* Whether the file or folder path is there to read: one that is not is
- * told and counted with the mail that could not be read, and the others
- * are read all the same. */
-static int there(struct intake *in, const char *path)
-{
-	struct stat sb;
-
-	if (!strcmp(path, "-") || !stat(path, &sb))
-		return 1;
-	fprintf(stderr, "%s: cannot open '%s': %s\n", in->c->prog->name, path, strerror(errno));
-	in->rejected++;
-	return 0;
-}
-
 /* mail-in [FILE...|-] [--mbox FILE] [--maildir DIR]: each message onto
  * its ticket; exit 3 when some could not be read (the rest are kept). */
 static int ticket_mail_in(struct cli *c, int argc, char **argv)
 {
-	struct intake in = { c, 0, 0 };
-	const char *mbox = cli_get(c, "mbox"), *dir = cli_get(c, "maildir");
-	int rc = CRM_OK;
+	struct intake in = { c, 0, NULL };
+	struct verb_mail m = { take, &in, 0, 0 };
+	int rc;
 
-	if (!argc && !mbox && !dir)
-		rc = crm_mail_each_file("-", take, &in);
-	for (int i = 0; i < argc && !rc; i++)
-		if (there(&in, argv[i]))
-			rc = crm_mail_each_file(argv[i], take, &in);
-	if (!rc && mbox && there(&in, mbox))
-		rc = crm_mail_each_mbox(mbox, take, &in);
-	in.maildir = 1;
-	if (!rc && dir && there(&in, dir))
-		rc = crm_mail_each_maildir(dir, take, &in);
-	if (rc)
+	in.from = &m;
+	if ((rc = verb_read_mail(c, argc, argv, &m)))
 		return cli_error(c, rc);
 	c->keep = 1;
-	return in.rejected ? 3 : 0;
+	return in.rejected || m.missing ? 3 : 0;
 }
 
 static const struct cli_verb verbs[] = {

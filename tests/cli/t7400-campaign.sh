@@ -197,6 +197,13 @@ test_expect_success 'mail-in: an unsubscribe request by the mailto: link is carr
 	expect_exit 1 crm-campaign mail-in u5.eml 2>err && grep -q "0 unsubscribe(s); 1 other message" err &&
 	crm-contact consent set 8 email granted
 '
+test_expect_success 'mail-in: a file that is not there exits 3, the others are read and kept' '
+	expect_exit 3 crm-campaign mail-in nowhere.eml u4.eml 2>err &&
+	grep -q "cannot open .nowhere.eml.: No such file" err && grep -q "1 unsubscribe(s)" err &&
+	crm-contact consent show 8 -f status -H >out && echo withdrawn >expect && test_cmp expect out &&
+	expect_exit 3 crm-campaign bounces --maildir nowhere.d 2>err && grep -q "cannot open .nowhere.d." err &&
+	crm-contact consent set 8 email granted
+'
 dsn() { # dsn FILE ID RECIPIENT STATUS ACTION [RETURNED-MESSAGE-ID]
 	printf "From: MAILER-DAEMON@mx.example.net\nTo: news@example.org\nMessage-ID: <%s@mx.example.net>\nDate: Sun, 22 Nov 2026 08:00:00 +0000\nSubject: Undelivered Mail\nMIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary=B\n\n--B\nContent-Type: text/plain\n\nSorry.\n--B\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.net\n\nFinal-Recipient: rfc822; %s\nAction: %s\nStatus: %s\n\n--B\nContent-Type: text/rfc822-headers\n\nMessage-ID: <%s>\n\n--B--\n" "$2" "$3" "$5" "$4" "${6:-none@x}" >"$1"
 }
