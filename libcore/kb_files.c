@@ -22,12 +22,14 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <utf8proc.h>
 
 #include "crm/config.h"
 #include "crm/kb.h"
 #include "crm/norm.h"
 #include "kb_impl.h"
 #include "registry.h"
+#include "text.h"
 #include "ydoc.h"
 
 /* A file bigger than this is no article. */
@@ -468,39 +470,79 @@ int crm_kb_import(crm_db *db, const char *dir, struct crm_kb_counts *n)
 
 /* ---- export */
 
-/* Appends to b the lower-case ASCII letters and digits of f, other runs
- * as one '-', at most 60 bytes. */
+/* Whether code point c goes into a slug as it is: a letter, a mark that
+ * is part of one (an Indic vowel sign, a kana's voicing mark) or a digit.
+ * The modifier letters of the Latin alphabet (Uzbek's ʻ) are punctuation
+ * here; the kana's length mark ー is not. */
+static int slug_char_p(int32_t c)
+{
+	switch (utf8proc_category(c)) {
+	case UTF8PROC_CATEGORY_LM:
+		return c < 0x2B0 || c > 0x2FF;
+	case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LO: case UTF8PROC_CATEGORY_MN:
+	case UTF8PROC_CATEGORY_MC: case UTF8PROC_CATEGORY_ND:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* Appends to b the letters, marks and digits of the match key f, other
+ * runs as one '-', at most 60 bytes and never half a character. */
 static void slug_of(crm_buf *b, const char *f)
 {
-	size_t n = 0;
+	size_t len = strlen(f), n = 0, k;
+	int32_t c;
 
-	for (const char *p = f; *p && n < 60; p++) {
-		char c = *p;
-		if (c >= 'A' && c <= 'Z')
-			c = (char)(c - 'A' + 'a');
-		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
-			crm_buf_putc(b, c), n++;
-		else if (n && b->ptr[b->len - 1] != '-')
-			crm_buf_putc(b, '-'), n++;
+	for (size_t i = 0; i < len; i += k) {
+		k = crm_utf8_decode_lax(f + i, len - i, &c);
+		if (slug_char_p(c) && n + k <= 60) {
+			crm_buf_put(b, f + i, k);
+			n += k;
+		} else if (slug_char_p(c)) {
+			break;
+		} else if (n && b->ptr[b->len - 1] != '-') {
+			crm_buf_putc(b, '-');
+			n++;
+		}
 	}
 	while (n && b->ptr[b->len - 1] == '-')
 		b->ptr[--b->len] = '\0', n--;
 }
 
-/* Appends to b a file name made of s: its case- and accent-free form, or
- * for another script its transliteration (crm_text_fold), as slug_of
- * writes it; fallback when nothing is left. */
+/* Whether s holds a Greek or Cyrillic letter, which crm_text_fold writes
+ * in Latin. */
+static int romanised_p(const char *s)
+{
+	size_t len = strlen(s), k;
+	int32_t c;
+
+	for (size_t i = 0; i < len; i += k) {
+		k = crm_utf8_decode_lax(s + i, len - i, &c);
+		if (c >= 0x370 && c <= 0x52F)
+			return 1;
+	}
+	return 0;
+}
+
+/* Appends to b a file name made of s: its case- and accent-free form, in
+ * Latin for Greek and Cyrillic (crm_text_fold, as a Russian help centre's
+ * addresses are usually written), the letters of other scripts as they
+ * are (nothing in the toolkit writes Japanese or Arabic in Latin, and
+ * two categories must not become one folder); fallback when nothing is
+ * left. */
 static int slug(crm_buf *b, const char *s, const char *fallback)
 {
 	size_t start = b->len;
 	char *f = NULL;
 	int rc = crm_text_key(&f, s ? s : "");
 
+	if (!rc && romanised_p(f)) {
+		free(f);
+		f = NULL;
+		rc = crm_text_fold(&f, s);
+	}
 	if (!rc)
-		slug_of(b, f);
-	free(f);
-	f = NULL;
-	if (!rc && b->len == start && !(rc = crm_text_fold(&f, s ? s : "")))
 		slug_of(b, f);
 	free(f);
 	if (rc)

@@ -410,6 +410,28 @@ test_expect_success 'the help centre writes Arabic right to left, Hindi left to 
 	grep -q "<section lang=\"ar\" dir=\"rtl\">" rtl-site/index.html &&
 	grep -q "<section lang=\"hi\">" rtl-site/index.html
 '
+# Japanese, Chinese, Korean, Arabic, Hebrew and Hindi have no Latin
+# spelling here: their titles and categories name files in their own
+# letters, so that two categories never become one folder.
+test_expect_success 'export: titles and categories in other scripts name files in their letters' '
+	crm-kb add -q --db scripts.db --title "パスワードの再設定" --category "アカウント" --body a &&
+	crm-kb add -q --db scripts.db --title "iPhoneの設定" --category "端末" --body b &&
+	crm-kb add -q --db scripts.db --title "الفواتير الشهرية" --category "الفوترة" --body c &&
+	crm-kb add -q --db scripts.db --title "비밀번호 재설정" --category "계정" --body d &&
+	crm-kb add -q --db scripts.db --title "पासवर्ड रीसेट" --category "खाता" --body e &&
+	crm-kb add -q --db scripts.db --title "Oʻzbek tili" --category "Счёт и оплата" --body f &&
+	crm-kb export --db scripts.db scripts 2>/dev/null && (cd scripts && find . -type f | sort) >out &&
+	cat >expect <<-\EOF &&
+	./sciot-i-oplata/6-o-zbek-tili.uz.md
+	./الفوترة/3-الفواتير-الشهرية.uz.md
+	./खाता/5-पासवर्ड-रीसेट.uz.md
+	./アカウント/1-パスワードの再設定.uz.md
+	./端末/2-iphoneの設定.uz.md
+	./계정/4-비밀번호-재설정.uz.md
+	EOF
+	test_cmp expect out &&
+	crm-kb import --db scripts.db scripts 2>err && grep -q "6 unchanged" err
+'
 # A word is folded as the match key folds it (ё as е, й as и, Greek
 # without its accents), in the index as in suggest's terms, so a ticket's
 # words find the article however either wrote them.
