@@ -218,7 +218,11 @@ int crm_db_resolve_path(char **out, const char *explicit, const crm_config *cfg)
 {
 	const char *p = explicit, *home;
 
-	if (!p || !*p)
+	/* --db "$TARGET" with TARGET unset must not reach the user's own
+	 * database; an empty CRM_DB is unset, as empty variables are. */
+	if (p && !*p)
+		return crm_error_set(CRM_EUSAGE, "--db: the database path is empty");
+	if (!p)
 		p = getenv("CRM_DB");
 	if ((!p || !*p) && cfg)
 		p = crm_config_database(cfg);

@@ -29,8 +29,8 @@ enum crm_db_flags {
 
 /* Stores in *out the database path chosen by the rules of crm(7): explicit
  * (--db) > $CRM_DB > the config's database > $XDG_DATA_HOME/crm/crm.db
- * (default ~/.local/share/crm/crm.db).  explicit and cfg may be NULL.  The
- * caller frees *out. */
+ * (default ~/.local/share/crm/crm.db).  explicit and cfg may be NULL; an
+ * empty explicit is CRM_EUSAGE.  The caller frees *out. */
 int crm_db_resolve_path(char **out, const char *explicit, const crm_config *cfg);
 
 /* Opens (creating with mode 0600 and missing parent folders 0700 unless

@@ -15,6 +15,16 @@ test_expect_success 'the default path follows XDG_DATA_HOME' '
 test_expect_success '--db wins over CRM_DB' '
 	crm-db init --db other.db >out && echo other.db >expect && test_cmp expect out
 '
+# --db "$TARGET" with TARGET unset: never the database the user works in.
+test_expect_success 'an empty --db is a usage error; an empty CRM_DB is unset' '
+	crm-contact list -f id -H >before 2>/dev/null; status=$? &&
+	expect_exit 2 crm-contact add --db "" --first-name Empty 2>err &&
+	grep -q "^crm-contact: --db: the database path is empty" err &&
+	expect_exit 2 crm-db init --db= 2>err && grep -q "path is empty" err &&
+	expect_exit $status crm-contact list -f id -H >after 2>/dev/null && test_cmp before after &&
+	(unset XDG_DATA_HOME; CRM_DB= HOME=$SCRATCH/emptyhome crm-db init >out) &&
+	echo "$SCRATCH/emptyhome/.local/share/crm/crm.db" >expect && test_cmp expect out
+'
 test_expect_success 'the config database key is honoured' '
 	mkdir -p .config/crm && echo "database: $SCRATCH/cfg.db" >.config/crm/config.yaml &&
 	(unset CRM_DB; crm-db init >out) && echo "$SCRATCH/cfg.db" >expect && test_cmp expect out &&
