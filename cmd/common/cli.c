@@ -462,24 +462,32 @@ static int push_id(int64_t **ids, size_t *n, size_t *cap, int64_t id)
 	return CRM_OK;
 }
 
-/* Reads ids from stdin: first column of each line, a header "id" skipped. */
+/* Reads ids from stdin: first column of each line, a header "id" skipped.
+ * Leading blanks are the padding of a table's right-aligned ids; a line
+ * with something in it but nothing in its first column is an error, not
+ * a line to pass over, lest set or rm act on a part of the list. */
 static int stdin_ids(int64_t **ids, size_t *n, size_t *cap)
 {
-	char *line = NULL;
+	char *line = NULL, *p;
 	size_t len = 0;
 	long lineno = 0;
 	int rc = CRM_OK;
 	int64_t id = 0;
 
 	while (!rc && getline(&line, &len, stdin) != -1) {
-		line[strcspn(line, "\t,; \r\n")] = '\0';
-		if (++lineno == 1 && !strcmp(line, "id"))
+		lineno++;
+		p = line + strspn(line, " ");
+		if (!p[strspn(p, " \t\r\n")])
 			continue;
-		if (!*line)
+		p[strcspn(p, "\t,; \r\n")] = '\0';
+		if (lineno == 1 && !strcmp(p, "id"))
 			continue;
-		if (cli_id(line, &id))
-			rc = crm_error_set(CRM_EUSAGE, "invalid id '%s' on line %ld of stdin",
-			                   line, lineno);
+		if (!*p)
+			rc = crm_error_set(CRM_EUSAGE, "no id in the first column of line %ld of stdin",
+			                   lineno);
+		else if (cli_id(p, &id))
+			rc = crm_error_set(CRM_EUSAGE, "invalid id '%s' on line %ld of stdin", p,
+			                   lineno);
 		else
 			rc = push_id(ids, n, cap, id);
 	}

@@ -56,6 +56,18 @@ test_expect_success 'one bad id in stdin changes nothing' '
 	printf "id\n1\n\nx\n" | expect_exit 2 crm-contact set - --city Rome 2>err &&
 	grep -q "invalid id .x. on line 4 of stdin" err
 '
+# A table pads its ids with spaces; a line whose first column is empty
+# but which holds something is a mistake, never a line to skip.
+test_expect_success 'ids from stdin: table padding is read, an empty first column refused' '
+	crm-contact list -f id --format table | crm-contact set -n - --city Rome 2>err &&
+	n=$(crm-contact list -f id -H | wc -l) &&
+	grep -q "would have updated $n of $n" err &&
+	printf "1\n  \n 2\n" | crm-contact show - -f id -H >out && printf "1\n2\n" >expect &&
+	test_cmp expect out &&
+	printf "1\n,2\n" | expect_exit 2 crm-contact set - --city Rome 2>err &&
+	grep -q "no id in the first column of line 2 of stdin" err &&
+	crm-contact show 1 -f city -H >out && echo Lyon >expect && test_cmp expect out
+'
 test_expect_code 2 'set without fields is a usage error' 'crm-contact set 1'
 test_expect_success 'set to a taken email exits 3' '
 	expect_exit 3 crm-contact set 2 --email ada@example.org 2>err &&
