@@ -16,6 +16,8 @@
 #include "crm/buf.h"
 #include "crm/config.h"
 #include "crm/error.h"
+#include "crm/money.h"
+#include "crm/norm.h"
 #include "config_impl.h"
 
 /* A build may relocate the system-wide file (e.g. under a PREFIX). */
@@ -31,8 +33,10 @@
 
 static int set_path(const struct loader *ld, const struct cfg_key *key,
 		    yaml_node_t *node, void *dst);
-static int set_code(const struct loader *ld, const struct cfg_key *key,
-		    yaml_node_t *node, void *dst);
+static int set_region(const struct loader *ld, const struct cfg_key *key,
+		      yaml_node_t *node, void *dst);
+static int set_currency(const struct loader *ld, const struct cfg_key *key,
+			yaml_node_t *node, void *dst);
 static int set_millis(const struct loader *ld, const struct cfg_key *key,
 		      yaml_node_t *node, void *dst);
 static int set_locales(const struct loader *ld, const struct cfg_key *key,
@@ -43,10 +47,10 @@ static int set_report(const struct loader *ld, const struct cfg_key *key,
 static const struct cfg_key keys[] = {
 	{ "database", CRM_Y_SCALAR, set_path,
 	  offsetof(struct crm_config, database), 0, "a path" },
-	{ "default_region", CRM_Y_SCALAR, set_code,
+	{ "default_region", CRM_Y_SCALAR, set_region,
 	  offsetof(struct crm_config, region), CODE_LEN(region),
 	  "a 2-letter region code" },
-	{ "base_currency", CRM_Y_SCALAR, set_code,
+	{ "base_currency", CRM_Y_SCALAR, set_currency,
 	  offsetof(struct crm_config, currency), CODE_LEN(currency),
 	  "a 3-letter currency code" },
 	{ "busy_timeout", CRM_Y_SCALAR, set_millis,
@@ -150,6 +154,33 @@ static int set_code(const struct loader *ld, const struct cfg_key *key,
 	}
 	code[key->arg] = '\0';
 	return CRM_OK;
+}
+
+/* A code of the right shape that names no region or currency is refused
+ * here, naming the line, not later as the fault of every phone number or
+ * amount the user types. */
+static int set_region(const struct loader *ld, const struct cfg_key *key,
+		      yaml_node_t *node, void *dst)
+{
+	int rc = set_code(ld, key, node, dst);
+
+	if (!rc && !crm_country_valid_p(dst))
+		rc = crm_ydoc_fail(ld->yd, node->start_mark, "unknown region '%s' for '%s'"
+		                   " (an ISO 3166-1 alpha-2 code such as GB)",
+		                   crm_ydoc_text(node), key->name);
+	return rc;
+}
+
+static int set_currency(const struct loader *ld, const struct cfg_key *key,
+			yaml_node_t *node, void *dst)
+{
+	int rc = set_code(ld, key, node, dst);
+
+	if (!rc && !crm_currency_valid_p(dst))
+		rc = crm_ydoc_fail(ld->yd, node->start_mark, "unknown currency '%s' for '%s'"
+		                   " (an ISO 4217 code such as EUR)", crm_ydoc_text(node),
+		                   key->name);
+	return rc;
 }
 
 /* Digits only: strtol alone would accept signs, blanks and a 0x prefix. */

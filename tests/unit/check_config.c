@@ -316,6 +316,19 @@ START_TEST(test_currency_wrong_type)
 }
 END_TEST
 
+/* A code of the right shape that names nothing is refused on loading,
+ * not later as the fault of each phone number or amount typed. */
+START_TEST(test_unknown_codes)
+{
+	load_fails("default_region: ZZ\n",
+		   "1:17: unknown region 'ZZ' for 'default_region' (an ISO 3166-1 alpha-2 code"
+		   " such as GB)");
+	load_fails("base_currency: xyz\n",
+		   "1:16: unknown currency 'xyz' for 'base_currency' (an ISO 4217 code such as"
+		   " EUR)");
+}
+END_TEST
+
 START_TEST(test_busy_timeout_wrong_type)
 {
 	load_fails("busy_timeout: abc\n",
@@ -526,6 +539,7 @@ Suite *config_suite(void)
 	tcase_add_test(tc, test_region_wrong_type);
 	tcase_add_test(tc, test_region_length);
 	tcase_add_test(tc, test_currency_wrong_type);
+	tcase_add_test(tc, test_unknown_codes);
 	tcase_add_test(tc, test_busy_timeout_wrong_type);
 	tcase_add_test(tc, test_unknown_key);
 	tcase_add_test(tc, test_duplicate_key);
