@@ -597,8 +597,10 @@ int cli_print_row(void *printer, const char *const *vals)
 	return cli_row(p->c, p->w, vals);
 }
 
-int cli_print_list(struct cli *c, const struct crm_column *cols, size_t n, int64_t id,
-                   int (*list)(crm_db *, int64_t, int (*)(void *, const char *const *), void *))
+/* cli_print_list, storing in *rows how many rows it printed. */
+static int print_list(struct cli *c, const struct crm_column *cols, size_t n, int64_t id,
+                      int (*list)(crm_db *, int64_t, int (*)(void *, const char *const *), void *),
+                      long *rows)
 {
 	struct cli_printer p = { c, NULL, 0 };
 	int rc;
@@ -609,7 +611,25 @@ int cli_print_list(struct cli *c, const struct crm_column *cols, size_t n, int64
 	if (!rc)
 		rc = crm_out_finish(p.w);
 	crm_out_free(p.w);
+	*rows = p.rows;
 	return rc ? cli_error(c, rc) : 0;
+}
+
+int cli_print_list(struct cli *c, const struct crm_column *cols, size_t n, int64_t id,
+                   int (*list)(crm_db *, int64_t, int (*)(void *, const char *const *), void *))
+{
+	long rows;
+
+	return print_list(c, cols, n, id, list, &rows);
+}
+
+int cli_print_all(struct cli *c, const struct crm_column *cols, size_t n,
+                  int (*list)(crm_db *, int64_t, int (*)(void *, const char *const *), void *))
+{
+	long rows = 0;
+	int status = print_list(c, cols, n, 0, list, &rows);
+
+	return status ? status : rows ? 0 : 1;
 }
 
 int cli_read_file(const char *path, char **out)

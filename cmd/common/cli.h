@@ -155,9 +155,15 @@ struct cli_printer {
 int cli_print_row(void *printer, const char *const *vals);
 
 /* Prints what list(db, id, cli_print_row, printer) produces under the fixed
- * columns cols, honouring the output options and -f; returns an exit status. */
+ * columns cols, honouring the output options and -f; returns an exit status.
+ * For what one record holds (its lines, its consents): none is no failure. */
 int cli_print_list(struct cli *c, const struct crm_column *cols, size_t n, int64_t id,
                    int (*list)(crm_db *, int64_t, int (*)(void *, const char *const *), void *));
+
+/* cli_print_list of a whole list (list gets id 0), which exits 1 when
+ * nothing is in it, as every list does; the header is printed all the same. */
+int cli_print_all(struct cli *c, const struct crm_column *cols, size_t n,
+                  int (*list)(crm_db *, int64_t, int (*)(void *, const char *const *), void *));
 
 /* Reads all of stdin into a malloc'd string in *out. */
 int cli_read_stdin(char **out);

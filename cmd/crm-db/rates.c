@@ -52,7 +52,9 @@ static int rates_list(struct cli *c, int argc, char **argv)
 	if (!rc)
 		rc = crm_out_finish(p.w);
 	crm_out_free(p.w);
-	return rc ? cli_error(c, rc) : 0;
+	if (rc)
+		return cli_error(c, rc);
+	return p.rows ? 0 : 1;
 }
 
 int db_rates(struct cli *c, int argc, char **argv)

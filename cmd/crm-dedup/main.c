@@ -449,7 +449,7 @@ static int dedup_history(struct cli *c, int argc, char **argv)
 {
 	if (argc > 0)
 		return cli_usage_error(c, "unexpected operand '%s'", argv[0]);
-	return cli_print_list(c, history_cols, CRM_MERGE_COLUMNS, 0, merges_of);
+	return cli_print_all(c, history_cols, CRM_MERGE_COLUMNS, merges_of);
 }
 
 static const struct cli_verb verbs[] = {

@@ -605,7 +605,7 @@ static int import_list(struct cli *c, int argc, char **argv)
 {
 	if (argc > 0)
 		return cli_usage_error(c, "unexpected operand '%s'", argv[0]);
-	return cli_print_list(c, batch_cols, CRM_BATCH_COLUMNS, 0, batches_of);
+	return cli_print_all(c, batch_cols, CRM_BATCH_COLUMNS, batches_of);
 }
 
 /* undo BATCH: remove what the batch created, restore what it updated. */

@@ -35,4 +35,12 @@ test_expect_success 'list to /dev/full fails with a message' '
 	! crm-contact list >/dev/full 2>err &&
 	grep -q "write error" err
 '
+# crm(7): lists print their header even when nothing matches, then exit 1.
+test_expect_success 'empty lists print their header and exit 1, in every program' '
+	crm-db init --db empty.db >/dev/null &&
+	expect_exit 1 crm-import list --db empty.db >out && head -1 out | grep -q "^batch" &&
+	expect_exit 1 crm-dedup history --db empty.db >out && test -s out &&
+	expect_exit 1 crm-db rates list --db empty.db >out && test "$(cat out)" = "date	currency	rate" &&
+	expect_exit 1 crm-contact list --db empty.db >out && test -s out
+'
 test_done
