@@ -722,6 +722,11 @@ int cli_main(const struct cli_program *p, int argc, char **argv)
 	int status;
 
 	c.prog = p;
+	/* "help VERB" is "VERB --help", as "crm help PROGRAM" is "PROGRAM --help". */
+	if (argc > 2 && !strcmp(argv[1], "help")) {
+		argv[1] = argv[2];
+		argv[2] = "--help";
+	}
 	if ((status = program_level(&c, argc, argv)) >= 0)
 		return fflush(stdout) == EOF ? cli_fail(&c, 1, "write error: %s", strerror(errno))
 		                             : status;

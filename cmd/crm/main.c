@@ -58,6 +58,14 @@ static int find_program(const char *name, char *out, size_t len)
 	return found;
 }
 
+/* Whether path is a program of this installation, beside crm itself. */
+static int own(const char *path)
+{
+	size_t n = strlen(self_dir);
+
+	return n && !strncmp(path, self_dir, n) && path[n] == '/' && !strchr(path + n + 1, '/');
+}
+
 /* Prints the second line of "crm-NAME --help": the program's summary. */
 static void print_summary(const char *name, const char *path)
 {
@@ -126,13 +134,34 @@ static int help(void)
 		scan_dir(dir, names, &n, 128);
 	free(copy);
 	qsort(names, n, sizeof *names, cmp_str);
+	/* Another crm-* on PATH is named, not run: --help may not be help to it. */
 	for (size_t i = 0; i < n; i++) {
-		if (names[i] && find_program(names[i], prog, sizeof prog))
+		if (names[i] && find_program(names[i], prog, sizeof prog) && own(prog))
 			print_summary(names[i], prog);
+		else if (names[i])
+			printf("  %-10s (%s)\n", names[i], prog);
 		free(names[i]);
 	}
 	printf("\nSee crm(7) for the conventions all commands share.\n");
 	return flush_stdout();
+}
+
+/* Finds the program of command name into prog; says so when there is none. */
+static int command(const char *name, char *prog, size_t len)
+{
+	if (name[0] != '-' && !strchr(name, '/') && find_program(name, prog, len))
+		return 1;
+	fprintf(stderr, "crm: '%s' is not a crm command\nTry 'crm help'.\n", name);
+	return 0;
+}
+
+/* Runs prog with the operands argv[1...]; returns only when it cannot. */
+static int run(char *prog, char **argv)
+{
+	argv[0] = prog;
+	execv(prog, argv);
+	fprintf(stderr, "crm: cannot run '%s': %s\n", prog, strerror(errno));
+	return 1;
 }
 
 int main(int argc, char **argv)
@@ -145,20 +174,19 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-		if (argc > 2 && find_program(argv[2], prog, sizeof prog))
-			execl(prog, prog, "--help", (char *)NULL);
-		return help();
+		if (argc < 3)
+			return help();
+		if (!command(argv[2], prog, sizeof prog))
+			return 2;
+		/* crm help deal list: crm-deal help list, which is list's --help. */
+		argv[2] = argc > 3 ? "help" : "--help";
+		return run(prog, argv + 1);
 	}
 	if (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version")) {
 		printf("crm %s\n", CRM_VERSION);
 		return flush_stdout();
 	}
-	if (argv[1][0] == '-' || strchr(argv[1], '/') || !find_program(argv[1], prog, sizeof prog)) {
-		fprintf(stderr, "crm: '%s' is not a crm command\nTry 'crm help'.\n", argv[1]);
+	if (!command(argv[1], prog, sizeof prog))
 		return 2;
-	}
-	argv[1] = prog;
-	execv(prog, argv + 1);
-	fprintf(stderr, "crm: cannot run '%s': %s\n", prog, strerror(errno));
-	return 1;
+	return run(prog, argv + 1);
 }

@@ -287,4 +287,19 @@ test_expect_success 'crm help lists the programs with a summary' '
 test_expect_success 'crm with an unknown command exits 2 with a hint' '
 	expect_exit 2 crm frobnicate 2>err && grep -q "crm help" err
 '
+test_expect_success 'crm help PROGRAM VERB is the verb help; an unknown one exits 2' '
+	crm help deal list >out && head -1 out | grep -q "^usage: crm-deal list " &&
+	crm help deal >out && head -1 out | grep -q "^usage: crm-deal COMMAND" &&
+	crm-contact help list >out && head -1 out | grep -q "^usage: crm-contact list " &&
+	expect_exit 2 crm help frobnicate >out 2>err && test ! -s out &&
+	grep -q "frobnicate. is not a crm command" err &&
+	expect_exit 2 crm-contact help frobnicate 2>err && grep -q "unknown command .frobnicate." err
+'
+# A crm-* program of somebody else is named, never run for its summary.
+test_expect_success 'crm help names other crm-* programs on PATH without running them' '
+	mkdir -p other && printf "#!/bin/sh\ntouch \"$SCRATCH/ran\"\n" >other/crm-zzz &&
+	chmod +x other/crm-zzz &&
+	PATH=$SCRATCH/other:$PATH crm help >out && grep -q "^  zzz  *($SCRATCH/other/crm-zzz)" out &&
+	test ! -e ran
+'
 test_done
