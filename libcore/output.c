@@ -345,12 +345,13 @@ static void json_put_string(crm_out *w, const char *v)
 	put_c(w, '"');
 }
 
-/* A number column's empty value is a figure that could not be had (an
- * NPS without responses): null, as crm(7) writes an empty field, never ""
- * beside numbers, which jq would compare as a string. */
+/* An empty value is null, as crm(7) writes an empty field, whether the
+ * record holds NULL or a computed column an empty string (a figure that
+ * could not be had, a group of a report without --by): jq would tell ""
+ * from null, and compare "" beside numbers as a string. */
 static void json_value(crm_out *w, const char *v, enum crm_coltype type)
 {
-	if (type != CRM_COL_TEXT && !*v)
+	if (!*v)
 		put_str(w, "null");
 	else if (type != CRM_COL_TEXT && number_p(v, true))
 		put_str(w, v);
@@ -546,7 +547,7 @@ static int yaml_value(crm_out *w, size_t i, const char *v)
 {
 	const char *col = w->names[i];
 
-	if (!v || (w->cols[i].type != CRM_COL_TEXT && !*v))
+	if (!v || !*v)
 		return yaml_scalar(w, "null", YAML_PLAIN_SCALAR_STYLE, col);
 	/* No exponent: YAML 1.1 readers take 1e3 for a string. */
 	if (w->cols[i].type != CRM_COL_TEXT && number_p(v, false))

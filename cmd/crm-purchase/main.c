@@ -95,7 +95,7 @@ static int purchase_lines(struct cli *c, int argc, char **argv)
 	static const struct crm_column cols[CRM_LINE_COLUMNS] = {
 		{ "line", CRM_COL_INT }, { "sku", CRM_COL_TEXT }, { "name", CRM_COL_TEXT },
 		{ "category", CRM_COL_TEXT }, { "quantity", CRM_COL_INT },
-		{ "unit_price", CRM_COL_NUMBER }, { "amount", CRM_COL_NUMBER },
+		{ "unit_price", CRM_COL_TEXT }, { "amount", CRM_COL_TEXT },
 	};
 	int64_t id;
 	int status;
@@ -130,8 +130,8 @@ static int purchase_refund(struct cli *c, int argc, char **argv)
 static int purchase_summary(struct cli *c, int argc, char **argv)
 {
 	static const struct crm_column cols[CRM_SUMMARY_COLUMNS] = {
-		{ "group", CRM_COL_TEXT }, { "purchases", CRM_COL_INT }, { "revenue", CRM_COL_NUMBER },
-		{ "average", CRM_COL_NUMBER }, { "first", CRM_COL_TEXT }, { "last", CRM_COL_TEXT },
+		{ "group", CRM_COL_TEXT }, { "purchases", CRM_COL_INT }, { "revenue", CRM_COL_TEXT },
+		{ "average", CRM_COL_TEXT }, { "first", CRM_COL_TEXT }, { "last", CRM_COL_TEXT },
 	};
 	const char *period = cli_get(c, "period"), *by = cli_get(c, "by");
 	char from[CRM_DATE_LEN], to[CRM_DATE_LEN];

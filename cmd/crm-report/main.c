@@ -326,7 +326,7 @@ static int report_pipeline(struct cli *c, int argc, char **argv)
 {
 	static const struct crm_column cols[CRM_PIPELINE_COLUMNS] = {
 		{ "pipeline", CRM_COL_TEXT }, { "stage", CRM_COL_TEXT }, { "deals", CRM_COL_INT },
-		{ "amount", CRM_COL_NUMBER }, { "weighted", CRM_COL_NUMBER }
+		{ "amount", CRM_COL_TEXT }, { "weighted", CRM_COL_TEXT }
 	};
 	struct cli_printer p = { c, NULL, 0 };
 	char day[CRM_DATE_LEN];
@@ -359,8 +359,8 @@ static const struct cli_opt forecast_opts[] = {
 static int report_forecast(struct cli *c, int argc, char **argv)
 {
 	static const struct crm_column cols[CRM_FORECAST_COLUMNS] = {
-		{ "group", CRM_COL_TEXT }, { "open", CRM_COL_INT }, { "amount", CRM_COL_NUMBER },
-		{ "weighted", CRM_COL_NUMBER }, { "won", CRM_COL_NUMBER }, { "target", CRM_COL_NUMBER },
+		{ "group", CRM_COL_TEXT }, { "open", CRM_COL_INT }, { "amount", CRM_COL_TEXT },
+		{ "weighted", CRM_COL_TEXT }, { "won", CRM_COL_TEXT }, { "target", CRM_COL_TEXT },
 		{ "attainment", CRM_COL_NUMBER }, { "coverage", CRM_COL_NUMBER }
 	};
 	struct crm_forecast_opts o = { 0 };
@@ -402,7 +402,7 @@ static int report_campaigns(struct cli *c, int argc, char **argv)
 		{ "id", CRM_COL_INT }, { "name", CRM_COL_TEXT }, { "kind", CRM_COL_TEXT },
 		{ "sent", CRM_COL_INT }, { "excluded", CRM_COL_INT }, { "bounced", CRM_COL_INT },
 		{ "unsubscribed", CRM_COL_INT }, { "replied", CRM_COL_INT },
-		{ "buyers", CRM_COL_INT }, { "revenue", CRM_COL_NUMBER },
+		{ "buyers", CRM_COL_INT }, { "revenue", CRM_COL_TEXT },
 		{ "won_deals", CRM_COL_INT },
 	};
 	struct cli_printer p = { c, NULL, 0 };

@@ -22,14 +22,14 @@ const struct cli_opt cohorts_opts[] = {
 
 static const struct crm_column rfm_cols[CRM_RFM_COLUMNS] = {
 	{ "id", CRM_COL_INT }, { "name", CRM_COL_TEXT }, { "recency", CRM_COL_INT },
-	{ "frequency", CRM_COL_INT }, { "monetary", CRM_COL_NUMBER }, { "r", CRM_COL_INT },
+	{ "frequency", CRM_COL_INT }, { "monetary", CRM_COL_TEXT }, { "r", CRM_COL_INT },
 	{ "f", CRM_COL_INT }, { "m", CRM_COL_INT }, { "score", CRM_COL_TEXT },
 	{ "segment", CRM_COL_TEXT },
 };
 
 static const struct crm_column summary_cols[CRM_RFM_SUMMARY_COLUMNS] = {
 	{ "segment", CRM_COL_TEXT }, { "people", CRM_COL_INT }, { "share", CRM_COL_NUMBER },
-	{ "monetary", CRM_COL_NUMBER },
+	{ "monetary", CRM_COL_TEXT },
 };
 
 static const struct crm_column cohort_cols[CRM_COHORT_COLUMNS] = {

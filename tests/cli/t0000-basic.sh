@@ -43,4 +43,24 @@ test_expect_success 'empty lists print their header and exit 1, in every program
 	expect_exit 1 crm-db rates list --db empty.db >out && test "$(cat out)" = "date	currency	rate" &&
 	expect_exit 1 crm-contact list --db empty.db >out && test -s out
 '
+# crm(7): money is a string, exact to its currency's digits (jq would
+# read 19.90 as 19.9, and a large amount not at all exactly); figures are
+# numbers; an empty field is null, never "".
+test_expect_success 'JSON: money is a string, figures numbers, empty fields null' '
+	export CRM_DB="$SCRATCH/json.db" &&
+	crm-contact add -q --email ann@example.org >/dev/null &&
+	crm-purchase add -q --person 1 --at 2026-11-01 --line "X 1 90071992547409.93 big" --line "Y 2 9.95 mug" >/dev/null &&
+	crm-purchase lines 1 --format jsonl -f unit_price,amount >out &&
+	printf "{\"unit_price\":\"90071992547409.93\",\"amount\":\"90071992547409.93\"}\n{\"unit_price\":\"9.95\",\"amount\":\"19.90\"}\n" >expect &&
+	test_cmp expect out &&
+	crm-purchase summary --format jsonl -f group,purchases,revenue >out &&
+	printf "{\"group\":\"total\",\"purchases\":1,\"revenue\":\"90071992547429.83\"}\n" >expect &&
+	test_cmp expect out &&
+	crm-report rfm --format jsonl -f id,monetary,r >out &&
+	grep -q "\"monetary\":\"90071992547429.83\",\"r\":[0-9]" out &&
+	crm-deal forecast --format jsonl -f period,target >out && ! grep -q "\"\"" out &&
+	grep -q "\"target\":null" out &&
+	crm-report kpi --period 2026-11 --format yaml -f group,measure >out && ! grep -q "group: [^n]" out &&
+	grep -q "group: null" out
+'
 test_done

@@ -273,13 +273,14 @@ END_TEST
 /* A figure that could not be had (an NPS of no responses) is null beside
  * the numbers, in JSON as crm(7) writes an empty field; a text column's
  * empty string stays a string, and TSV writes both empty. */
-START_TEST(test_empty_number_is_null)
+/* crm(7): an empty field is null in JSON, text or number, as a NULL is. */
+START_TEST(test_empty_is_null)
 {
 	static const struct crm_column cols[] = { { "s", CRM_COL_TEXT }, { "n", CRM_COL_NUMBER } };
 	static const char *const vals[] = { "", "" };
 	struct crm_out_opts j = opts(CRM_FORMAT_JSONL, false), t = opts(CRM_FORMAT_TSV, false);
 
-	EXPECT(&j, cols, 2, vals, 1, "{\"s\":\"\",\"n\":null}\n");
+	EXPECT(&j, cols, 2, vals, 1, "{\"s\":null,\"n\":null}\n");
 	EXPECT(&t, cols, 2, vals, 1, "\t\n");
 }
 END_TEST
@@ -308,14 +309,14 @@ START_TEST(test_yaml)
 
 	EXPECT(&o, cols3, 3, vals, 3,
 	       "- id: 1\n  name: '123'\n  note: 'true'\n"
-	       "- id: 2\n  name: ''\n  note: plain text\n"
+	       "- id: 2\n  name: null\n  note: plain text\n"
 	       "- id: 3\n  name: null\n  note: 'null'\n");
 }
 END_TEST
 
 /* Strings a plain YAML scalar would turn into another type. */
 static const char *const yaml_typed[] = {
-	"123", "true", "", "null", "~", "yes", "No", "off", "1e3", "0x1F", "0o17", "1:30",
+	"123", "true", "null", "~", "yes", "No", "off", "1e3", "0x1F", "0o17", "1:30",
 	"2026-11-22", ".inf", "-.5", "+33142685300", "-1", "3.14", ".NaN", "<<", "="
 };
 
@@ -528,7 +529,7 @@ Suite *output_suite(void)
 	tcase_add_test(tc, test_jsonl);
 	tcase_add_test(tc, test_json);
 	tcase_add_test(tc, test_json_escapes_and_numbers);
-	tcase_add_test(tc, test_empty_number_is_null);
+	tcase_add_test(tc, test_empty_is_null);
 	tcase_add_test(tc, test_json_quote);
 	tcase_add_test(tc, test_yaml);
 	tcase_add_test(tc, test_yaml_round_trip);
