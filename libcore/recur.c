@@ -227,6 +227,12 @@ int crm_recur_carry(char **out, const char *rule, const char *start)
 	return *out ? CRM_OK : crm_error_nomem();
 }
 
+/* Whether the series ends: after a number of dates, or on a last one. */
+static int bounded(const struct icalrecurrencetype *r)
+{
+	return r->count > 0 || !icaltime_is_null_time(r->until);
+}
+
 static void format_time(char out[CRM_TIME_LEN], struct icaltimetype t)
 {
 	if (t.is_date)
@@ -264,8 +270,8 @@ int crm_recur_next(char out[CRM_TIME_LEN], const char *rule, const char *start,
 	icalrecur_iterator_free(it);
 	icalerror_clear_errno();
 	if (icaltime_is_null_time(next) || steps >= MAX_STEPS)
-		return crm_error_set(CRM_EDATA, "repeat '%s' from %s has no date after %s", rule,
-		                     start, after);
+		return crm_error_set(steps < MAX_STEPS && bounded(&r) ? CRM_ENOTFOUND : CRM_EDATA,
+		                     "repeat '%s' from %s has no date after %s", rule, start, after);
 	format_time(out, next);
 	return CRM_OK;
 }

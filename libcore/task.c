@@ -229,7 +229,8 @@ static int shift_wait(const char *wait, const char *due, const char *next, char 
 }
 
 /* Starts the next task of the series of v (task id): the same fields,
- * tags and custom fields, the next due date. */
+ * tags and custom fields, the next due date; *next stays 0 when the
+ * series has ended. */
 static int start_next(crm_db *db, int64_t id, char *const *v, int64_t *next)
 {
 	static const struct { int col; const char *field; } copied[] = {
@@ -242,6 +243,11 @@ static int start_next(crm_db *db, int64_t id, char *const *v, int64_t *next)
 	crm_record *r = NULL;
 	int rc = next_due(db, v, due), changed;
 
+	/* The last date of a series that ends (COUNT, UNTIL) starts nothing. */
+	if (rc == CRM_ENOTFOUND) {
+		crm_error_clear();
+		return CRM_OK;
+	}
 	if (!rc && v[T_WAIT])
 		rc = shift_wait(v[T_WAIT], v[T_DUE], due, wait);
 	if (!rc)

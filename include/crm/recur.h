@@ -30,8 +30,9 @@ int crm_recur_carry(char **out, const char *rule, const char *start);
 
 /* Stores in out the first date of the series of rule starting on start
  * that comes after after (both "YYYY-MM-DD" or timestamps), in start's
- * form: a date for a date, a timestamp for a timestamp.  CRM_EDATA for a
- * bad rule or date, or a series that ends before after. */
+ * form: a date for a date, a timestamp for a timestamp.  CRM_ENOTFOUND
+ * when the series ends (COUNT or UNTIL) before that; CRM_EDATA for a bad
+ * rule or date, or a series that never reaches after. */
 int crm_recur_next(char out[CRM_TIME_LEN], const char *rule, const char *start,
                    const char *after);
 

@@ -15,7 +15,8 @@
  * starts the next of its series -- the same fields, tags and custom
  * fields, due on the first date of the series after today and after this
  * one's due date, or one step from today when it repeats from completion
- * -- and stores its id in *next (0 when none was started). */
+ * -- and stores its id in *next (0 when none was started, as when the
+ * series has no date left). */
 int crm_task_finish(crm_db *db, int64_t id, const char *status, int *changed, int64_t *next);
 
 /* Hides open task id from the due list until until (a date or time in

@@ -265,6 +265,14 @@ test_expect_success 'done twice starts nothing the second time' '
 	crm-task done "$(cat id)" >out 2>err && test ! -s out && grep -q "finished 0 of 1 task" err &&
 	crm-task list -f id -H | tail -1 | test_cmp id -
 '
+test_expect_success 'UNTIL: the last date is done and starts nothing' '
+	crm-task add --title u --due 2026-11-23 --repeat "FREQ=DAILY;UNTIL=20261124" >id &&
+	crm-task done "$(cat id)" >next && crm-task show "$(cat next)" -f due -H >out &&
+	echo 2026-11-24 >expect && test_cmp expect out &&
+	crm-task done "$(cat next)" >out 2>err && test ! -s out && grep -q "finished 1 of 1 task" err &&
+	crm-task show "$(cat next)" -f status -H >out && echo done >expect && test_cmp expect out &&
+	crm-task list -f id -H | tail -1 | test_cmp next -
+'
 
 # --- the iCalendar output
 export CRM_DB="$SCRATCH/ics.db"
