@@ -275,3 +275,47 @@ int crm_recur_next(char out[CRM_TIME_LEN], const char *rule, const char *start,
 	format_time(out, next);
 	return CRM_OK;
 }
+
+/* How many dates of the series of r from t come before n; at least the
+ * first, t itself, which RFC 5545 counts whether or not the rule names
+ * it (libical counts only the dates the rule names). */
+static int dates_before(struct icalrecurrencetype r, struct icaltimetype t,
+                        struct icaltimetype n)
+{
+	icalrecur_iterator *it = icalrecur_iterator_new(r, t);
+	struct icaltimetype d;
+	int used = 0;
+
+	while (it && used < r.count && !icaltime_is_null_time(d = icalrecur_iterator_next(it)) &&
+	       icaltime_compare(d, n) < 0)
+		used++;
+	icalrecur_iterator_free(it);
+	icalerror_clear_errno();
+	return used ? used : 1;
+}
+
+int crm_recur_rest(char **out, const char *rule, const char *start, const char *next)
+{
+	struct icalrecurrencetype r, plain;
+	struct icaltimetype t, n;
+	char *canon;
+	int rc, used;
+
+	*out = NULL;
+	if (!parse(rule, &plain, &canon))
+		return bad_rule(rule);
+	free(canon);
+	if (!plain.count) {
+		*out = strdup(rule);
+		return *out ? CRM_OK : crm_error_nomem();
+	}
+	if ((rc = prepare(rule, start, &r, &t)) || (rc = crm_ical_time(next, &n)))
+		return rc;
+	if ((used = dates_before(r, t, n)) >= plain.count)
+		return crm_error_set(CRM_ENOTFOUND, "repeat '%s' from %s has no date after %s", rule,
+		                     start, start);
+	/* Spelt by libical, as crm_recur_normalize keeps an RRULE. */
+	plain.count -= used;
+	*out = icalrecurrencetype_as_string_r(&plain);
+	return *out ? CRM_OK : crm_error_nomem();
+}

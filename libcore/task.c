@@ -195,10 +195,12 @@ enum { T_STATUS, T_REPEAT, T_FROM, T_DUE, T_WAIT, T_TITLE, T_PRIORITY, T_OWNER, 
 /* The due date of the next task of a series: the first of the series
  * after today (or now, for a timed series) and after this one's due date,
  * so that missed ones do not pile up; or one step from today when the
- * series counts from completion. */
-static int next_due(crm_db *db, char *const *v, char out[CRM_TIME_LEN])
+ * series counts from completion.  start is where the series was walked
+ * from: the due date, or today. */
+static int next_due(crm_db *db, char *const *v, char start[CRM_TIME_LEN],
+                    char out[CRM_TIME_LEN])
 {
-	char now[CRM_TIME_LEN], start[CRM_TIME_LEN];
+	char now[CRM_TIME_LEN];
 	const char *due = v[T_DUE];
 	int timed = strlen(due) > 10;
 
@@ -207,10 +209,26 @@ static int next_due(crm_db *db, char *const *v, char out[CRM_TIME_LEN])
 		now[10] = '\0';
 	if (!strcmp(v[T_FROM] ? v[T_FROM] : "due", "done")) {
 		/* The series starts today, at the due time of day. */
-		snprintf(start, sizeof start, "%.10s%s", now, timed ? due + 10 : "");
+		snprintf(start, CRM_TIME_LEN, "%.10s%s", now, timed ? due + 10 : "");
 		return crm_recur_next(out, v[T_REPEAT], start, start);
 	}
+	snprintf(start, CRM_TIME_LEN, "%s", due);
 	return crm_recur_next(out, v[T_REPEAT], due, strcmp(now, due) > 0 ? now : due);
+}
+
+/* The due date and rule of the next task of the series of v: the rule
+ * as carried on (crm_recur_carry), less the dates a COUNT has used up.
+ * CRM_ENOTFOUND when the series has no date left. */
+static int successor(crm_db *db, char *const *v, char due[CRM_TIME_LEN], char **rule)
+{
+	char start[CRM_TIME_LEN], *carried = NULL;
+	int rc = next_due(db, v, start, due);
+
+	*rule = NULL;
+	if (!rc && !(rc = crm_recur_carry(&carried, v[T_REPEAT], v[T_DUE])))
+		rc = crm_recur_rest(rule, carried, start, due);
+	free(carried);
+	return rc;
 }
 
 /* Moves wait as far as the due date moved: a task hidden until two days
@@ -241,7 +259,7 @@ static int start_next(crm_db *db, int64_t id, char *const *v, int64_t *next)
 	const struct crm_entity *e = &crm_task_entity;
 	char due[CRM_TIME_LEN], wait[CRM_TIME_LEN], *rule = NULL;
 	crm_record *r = NULL;
-	int rc = next_due(db, v, due), changed;
+	int rc = successor(db, v, due, &rule), changed;
 
 	/* The last date of a series that ends (COUNT, UNTIL) starts nothing. */
 	if (rc == CRM_ENOTFOUND) {
@@ -255,10 +273,8 @@ static int start_next(crm_db *db, int64_t id, char *const *v, int64_t *next)
 	for (size_t i = 0; !rc && i < sizeof copied / sizeof copied[0]; i++)
 		if (v[copied[i].col])
 			rc = crm_record_set(r, copied[i].field, v[copied[i].col]);
-	/* A series from the 31st keeps to it after a short month. */
-	if (!rc && !(rc = crm_recur_carry(&rule, v[T_REPEAT], v[T_DUE])))
+	if (!rc)
 		rc = crm_record_set(r, "repeat", rule);
-	free(rule);
 	if (!rc)
 		rc = crm_record_set(r, "due", due);
 	if (!rc && v[T_WAIT])
@@ -266,6 +282,7 @@ static int start_next(crm_db *db, int64_t id, char *const *v, int64_t *next)
 	if (!rc)
 		rc = crm_entity_add(db, r, next);
 	crm_record_free(r);
+	free(rule);
 	if (!rc && v[T_TAGS])
 		rc = crm_entity_tags_set(db, e, *next, v[T_TAGS], &changed);
 	if (!rc) {

@@ -36,4 +36,11 @@ int crm_recur_carry(char **out, const char *rule, const char *start);
 int crm_recur_next(char out[CRM_TIME_LEN], const char *rule, const char *start,
                    const char *after);
 
+/* Stores in *out (malloc'd) what is left of the series of rule that
+ * started on start once next is reached: rule itself, or, when it has a
+ * COUNT, its RRULE with the count lowered by the dates before next (at
+ * least one, start's own), so that the next task carries the dates that
+ * remain and a calendar shows no more.  CRM_ENOTFOUND when none remain. */
+int crm_recur_rest(char **out, const char *rule, const char *start, const char *next);
+
 #endif

@@ -273,6 +273,19 @@ test_expect_success 'UNTIL: the last date is done and starts nothing' '
 	crm-task show "$(cat next)" -f status -H >out && echo done >expect && test_cmp expect out &&
 	crm-task list -f id -H | tail -1 | test_cmp next -
 '
+test_expect_success 'COUNT: two in all, the second carries what is left' '
+	crm-task add --title c --due 2026-11-23 --repeat "FREQ=DAILY;COUNT=2" >id &&
+	crm-task done "$(cat id)" >next && crm-task show "$(cat next)" -f due,repeat -H >out &&
+	printf "2026-11-24\tFREQ=DAILY;COUNT=1\n" >expect && test_cmp expect out &&
+	crm-task done "$(cat next)" >out && test ! -s out &&
+	crm-task list -f id -H | tail -1 | test_cmp next -
+'
+test_expect_success 'COUNT from completion: each done uses one' '
+	crm-task add --title cd --due 2026-11-01 --repeat "FREQ=WEEKLY;COUNT=2" --repeat-from done >id &&
+	crm-task done "$(cat id)" >next && crm-task show "$(cat next)" -f due,repeat -H >out &&
+	printf "2026-11-29\tFREQ=WEEKLY;COUNT=1\n" >expect && test_cmp expect out &&
+	crm-task done "$(cat next)" >out && test ! -s out
+'
 
 # --- the iCalendar output
 export CRM_DB="$SCRATCH/ics.db"

@@ -305,6 +305,44 @@ START_TEST(test_next_errors)
 }
 END_TEST
 
+static void rest_is(const char *rule, const char *start, const char *next, const char *want)
+{
+	char *out = NULL;
+
+	ck_assert_msg(crm_recur_rest(&out, rule, start, next) == CRM_OK, "'%s' from %s at %s: %s",
+		      rule, start, next, crm_error_message());
+	ck_assert_msg(!strcmp(out, want), "'%s' from %s at %s left '%s', not '%s'", rule, start,
+		      next, out, want);
+	free(out);
+}
+
+START_TEST(test_rest)
+{
+	char *out = (char *)&out;
+
+	/* No COUNT: the rule goes on as it is. */
+	rest_is("weekly", "2026-11-16", "2026-11-23", "weekly");
+	rest_is("FREQ=DAILY;UNTIL=20261124", "2026-11-23", "2026-11-24", "FREQ=DAILY;UNTIL=20261124");
+	/* Two in all: the second carries one. */
+	rest_is("FREQ=DAILY;COUNT=2", "2026-11-23", "2026-11-24", "FREQ=DAILY;COUNT=1");
+	rest_is("FREQ=DAILY;COUNT=3", "2026-11-20T15:00:00Z", "2026-11-21T15:00:00Z",
+		"FREQ=DAILY;COUNT=2");
+	/* Dates skipped (20, 21, 22) are used up as a calendar shows them. */
+	rest_is("FREQ=DAILY;COUNT=5", "2026-11-20", "2026-11-23", "FREQ=DAILY;COUNT=2");
+	/* A start the rule does not name (a Sunday) is still the first. */
+	rest_is("FREQ=WEEKLY;BYDAY=MO;COUNT=3", "2026-11-22", "2026-11-23",
+		"FREQ=WEEKLY;COUNT=2;BYDAY=MO");
+	/* From the 31st, the rule stays as written, unpinned. */
+	rest_is("FREQ=MONTHLY;COUNT=3", "2026-01-31", "2026-02-28", "FREQ=MONTHLY;COUNT=2");
+	ck_assert_int_eq(crm_recur_rest(&out, "FREQ=WEEKLY;BYDAY=MO;COUNT=1", "2026-11-22",
+					"2026-11-23"), CRM_ENOTFOUND);
+	ck_assert_ptr_null(out);
+	out = (char *)&out;
+	ck_assert_int_eq(crm_recur_rest(&out, "sometimes", "2026-11-22", "2026-11-23"), CRM_EDATA);
+	ck_assert_ptr_null(out);
+}
+END_TEST
+
 Suite *recur_suite(void)
 {
 	Suite *s = suite_create("recur");
@@ -322,6 +360,7 @@ Suite *recur_suite(void)
 	tcase_add_test(tc, test_next_month_ends);
 	tcase_add_test(tc, test_next_timed);
 	tcase_add_test(tc, test_next_errors);
+	tcase_add_test(tc, test_rest);
 	tcase_add_test(tc, test_impossible_dates);
 	tcase_add_test(tc, test_timestamp_offset);
 	suite_add_tcase(s, tc);
