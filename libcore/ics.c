@@ -17,7 +17,7 @@ static const char fields[] = "id,title,due,status,priority,done_at,repeat,tags,c
                              "company,deal,owner,created_at,updated_at";
 
 struct ics {
-	icalcomponent *cal;
+	crm_buf text; /* the calendar written so far */
 	struct icaltimetype now;
 	int rc;
 };
@@ -67,13 +67,73 @@ static void add_rrule(icalcomponent *todo, const char *repeat, const char *due)
 	free(rule);
 }
 
-static void add_categories(icalcomponent *todo, const char *tags)
+/* Appends line and its CR LF, folded before the 76th octet of each line
+ * (RFC 5545 3.1) and never inside a UTF-8 character. */
+static int put_line(crm_buf *b, const char *line)
 {
-	char *copy = tags ? strdup(tags) : NULL, *save = NULL;
+	size_t used = 0, len;
+	int rc = CRM_OK;
 
-	for (char *t = copy ? strtok_r(copy, ",", &save) : NULL; t; t = strtok_r(NULL, ",", &save))
-		icalcomponent_add_property(todo, icalproperty_new_categories(t));
-	free(copy);
+	for (const char *p = line; *p && !rc; p += len, used += len) {
+		for (len = 1; (p[len] & 0xC0) == 0x80; len++)
+			;
+		if (used + len > 75) {
+			rc = crm_buf_puts(b, "\r\n ");
+			used = 1;
+		}
+		if (!rc)
+			rc = crm_buf_put(b, p, len);
+	}
+	return rc ? rc : crm_buf_puts(b, "\r\n");
+}
+
+/* The tags as CATEGORIES, one a line, written here and not by libical:
+ * libical leaves ';' and ',' in CATEGORIES bare, taking the value for a
+ * list already escaped, and doubles any backslash it is given, so a tag
+ * 'x;y' could only come out as the two values x and y.  RFC 5545 3.3.11
+ * escapes both in each TEXT of the list. */
+static int put_categories(crm_buf *b, const char *tags)
+{
+	crm_buf line = CRM_BUF_INIT;
+	const char *p = tags;
+	int rc = CRM_OK;
+
+	while (p && *p && !rc) {
+		size_t len = strcspn(p, ",");
+
+		crm_buf_clear(&line);
+		rc = crm_buf_puts(&line, "CATEGORIES:");
+		for (size_t i = 0; i < len && !rc; i++) {
+			if (p[i] == '\\' || p[i] == ';' || p[i] == ',' || p[i] == '\n')
+				rc = crm_buf_putc(&line, '\\');
+			if (!rc)
+				rc = crm_buf_putc(&line, p[i] == '\n' ? 'n' : p[i]);
+		}
+		if (!rc && len)
+			rc = put_line(b, crm_buf_str(&line));
+		p += len + (p[len] == ',');
+	}
+	crm_buf_free(&line);
+	return rc ? crm_error_nomem() : CRM_OK;
+}
+
+/* Appends todo, as libical writes it, with the tags as its categories. */
+static int put_todo(crm_buf *b, icalcomponent *todo, const char *tags)
+{
+	static const char end[] = "END:VTODO\r\n";
+	char *text = icalcomponent_as_ical_string_r(todo);
+	size_t len = text ? strlen(text) : 0;
+	int rc;
+
+	if (len < sizeof end - 1 || strcmp(text + len - (sizeof end - 1), end)) {
+		free(text);
+		return crm_error_nomem();
+	}
+	if (!(rc = crm_buf_put(b, text, len - (sizeof end - 1))) &&
+	    !(rc = put_categories(b, tags)))
+		rc = crm_buf_puts(b, end);
+	free(text);
+	return rc ? crm_error_nomem() : CRM_OK;
 }
 
 static int add_todo(void *arg, const char *const *v)
@@ -104,37 +164,61 @@ static int add_todo(void *arg, const char *const *v)
 	/* A finished task's series goes on in the next task, not in it. */
 	if (!strcmp(v[F_STATUS], "open"))
 		add_rrule(todo, v[F_REPEAT], v[F_DUE]);
-	add_categories(todo, v[F_TAGS]);
 	add_description(todo, v);
-	icalcomponent_add_component(x->cal, todo);
-	return 0;
+	x->rc = put_todo(&x->text, todo, v[F_TAGS]);
+	icalcomponent_free(todo);
+	return x->rc;
+}
+
+/* Stores in *head and *tail (malloc'd) what comes before and after the
+ * entries: an empty VCALENDAR as libical writes it, cut at its END. */
+static int frame(char **head, char **tail)
+{
+	static const char end[] = "END:VCALENDAR\r\n";
+	icalcomponent *cal = icalcomponent_vanew(ICAL_VCALENDAR_COMPONENT,
+		icalproperty_new_version("2.0"),
+		icalproperty_new_prodid("-//crm//crm-task " CRM_VERSION "//EN"), (void *)0);
+	char *text = cal ? icalcomponent_as_ical_string_r(cal) : NULL, *at;
+
+	if (cal)
+		icalcomponent_free(cal);
+	*head = text;
+	*tail = NULL;
+	if (!text || !(at = strstr(text, end)) || !(*tail = strdup(at))) {
+		free(text);
+		*head = NULL;
+		return crm_error_nomem();
+	}
+	*at = '\0';
+	return CRM_OK;
 }
 
 int crm_task_ics(crm_db *db, crm_query *q, FILE *out)
 {
-	struct ics x = { NULL, icaltime_null_time(), CRM_OK };
-	char now[CRM_TIME_LEN], *text;
+	struct ics x = { CRM_BUF_INIT, icaltime_null_time(), CRM_OK };
+	char now[CRM_TIME_LEN], *head = NULL, *tail = NULL;
 	long count;
 	int rc;
 
 	crm_db_now(db, now);
-	if ((rc = crm_query_fields(q, fields)) || (rc = crm_ical_time(now, &x.now)))
-		return rc;
-	if (!(x.cal = icalcomponent_vanew(ICAL_VCALENDAR_COMPONENT, icalproperty_new_version("2.0"),
-	                                  icalproperty_new_prodid("-//crm//crm-task " CRM_VERSION
-	                                                          "//EN"), (void *)0)))
-		return crm_error_nomem();
+	if ((rc = crm_query_fields(q, fields)) || (rc = crm_ical_time(now, &x.now)) ||
+	    (rc = frame(&head, &tail)))
+		goto done;
+	if (crm_buf_puts(&x.text, head)) {
+		rc = crm_error_nomem();
+		goto done;
+	}
 	rc = crm_query_run(q, add_todo, &x, &count);
 	if (!rc && x.rc)
 		rc = x.rc;
-	if (!rc && !(text = icalcomponent_as_ical_string_r(x.cal)))
+	if (!rc && crm_buf_puts(&x.text, tail))
 		rc = crm_error_nomem();
-	if (!rc) {
-		if (fputs(text, out) == EOF)
-			rc = crm_error_set(CRM_EIO, "cannot write the calendar");
-		free(text);
-	}
-	icalcomponent_free(x.cal);
+	if (!rc && fputs(crm_buf_str(&x.text), out) == EOF)
+		rc = crm_error_set(CRM_EIO, "cannot write the calendar");
+done:
+	free(head);
+	free(tail);
+	crm_buf_free(&x.text);
 	icalerror_clear_errno();
 	return rc;
 }

@@ -388,6 +388,13 @@ test_expect_success 'ics: list filters apply' '
 	printf "UID:crm-task-1\nUID:crm-task-2\nUID:crm-task-3\nUID:crm-task-6\nUID:crm-task-7\n" >expect &&
 	test_cmp expect out
 '
+test_expect_success 'ics: categories escape ; and backslash, and fold long tags' '
+	crm-task add --title tagged --tag "x;y" --tag "a\\b" --tag "$(printf "%040d" 0 | sed "s/0/é/g")" >id &&
+	crm-task list --where id=$(cat id) --format ics >tags.ics && check_ics tags.ics >unfolded2 &&
+	grep "^CATEGORIES" unfolded2 >out &&
+	printf "CATEGORIES:a\\\\\\\\b\nCATEGORIES:x\\\\;y\nCATEGORIES:%s\n" "$(printf "%040d" 0 | sed "s/0/é/g")" >expect &&
+	test_cmp expect out
+'
 
 # --- bad input
 export CRM_DB="$SCRATCH/crm.db"
