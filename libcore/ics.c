@@ -22,6 +22,40 @@ struct ics {
 	int rc;
 };
 
+/* Whether c is a control character iCalendar TEXT cannot hold (RFC 5545
+ * 3.3.11: none but HTAB; a line feed is written escaped, as \n). */
+static int banned_p(char c)
+{
+	return ((unsigned char)c < 0x20 && c != '\t' && c != '\n') || c == 0x7f;
+}
+
+/* Returns a malloc'd copy of s without the control characters TEXT
+ * cannot hold: left out, not replaced, since a bell or an escape in a
+ * title shows nothing anyway.  NULL when out of memory. */
+static char *text_of(const char *s)
+{
+	char *out = strdup(s ? s : ""), *q = out;
+
+	for (const char *p = s ? s : ""; out && *p; p++)
+		if (!banned_p(*p))
+			*q++ = *p;
+	if (out)
+		*q = '\0';
+	return out;
+}
+
+/* Adds the TEXT property make builds from s, once cleaned (text_of). */
+static int add_text(icalcomponent *todo, const char *s, icalproperty *(*make)(const char *))
+{
+	char *text = text_of(s);
+
+	if (!text)
+		return crm_error_nomem();
+	icalcomponent_add_property(todo, make(text));
+	free(text);
+	return CRM_OK;
+}
+
 static void add_time(icalcomponent *todo, const char *text,
                      icalproperty *(*make)(struct icaltimetype))
 {
@@ -39,20 +73,22 @@ static icalproperty_status status_of(const char *s)
 
 /* What the task is about, as the description: its person, company, deal
  * and owner. */
-static void add_description(icalcomponent *todo, const char *const *v)
+static int add_description(icalcomponent *todo, const char *const *v)
 {
 	static const struct { int f; const char *label; } parts[] = {
 		{ F_CONTACT, "Contact" }, { F_COMPANY, "Company" }, { F_DEAL, "Deal" },
 		{ F_OWNER, "Owner" },
 	};
 	crm_buf b = CRM_BUF_INIT;
+	int rc = CRM_OK;
 
 	for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
 		if (v[parts[i].f] && *v[parts[i].f])
 			crm_buf_printf(&b, "%s%s: %s", b.len ? "\n" : "", parts[i].label, v[parts[i].f]);
 	if (b.len)
-		icalcomponent_add_property(todo, icalproperty_new_description(crm_buf_str(&b)));
+		rc = add_text(todo, crm_buf_str(&b), icalproperty_new_description);
 	crm_buf_free(&b);
+	return rc;
 }
 
 static void add_rrule(icalcomponent *todo, const char *repeat, const char *due)
@@ -104,6 +140,8 @@ static int put_categories(crm_buf *b, const char *tags)
 		crm_buf_clear(&line);
 		rc = crm_buf_puts(&line, "CATEGORIES:");
 		for (size_t i = 0; i < len && !rc; i++) {
+			if (banned_p(p[i]))
+				continue;
 			if (p[i] == '\\' || p[i] == ';' || p[i] == ',' || p[i] == '\n')
 				rc = crm_buf_putc(&line, '\\');
 			if (!rc)
@@ -151,7 +189,10 @@ static int add_todo(void *arg, const char *const *v)
 	icalcomponent_add_property(todo, icalproperty_new_dtstamp(x->now));
 	add_time(todo, v[F_CREATED], icalproperty_new_created);
 	add_time(todo, v[F_UPDATED], icalproperty_new_lastmodified);
-	icalcomponent_add_property(todo, icalproperty_new_summary(v[F_TITLE] ? v[F_TITLE] : ""));
+	if ((x->rc = add_text(todo, v[F_TITLE], icalproperty_new_summary))) {
+		icalcomponent_free(todo);
+		return x->rc;
+	}
 	/* A repeating entry needs its start: the due date. */
 	if (v[F_REPEAT] && !strcmp(v[F_STATUS], "open"))
 		add_time(todo, v[F_DUE], icalproperty_new_dtstart);
@@ -164,8 +205,8 @@ static int add_todo(void *arg, const char *const *v)
 	/* A finished task's series goes on in the next task, not in it. */
 	if (!strcmp(v[F_STATUS], "open"))
 		add_rrule(todo, v[F_REPEAT], v[F_DUE]);
-	add_description(todo, v);
-	x->rc = put_todo(&x->text, todo, v[F_TAGS]);
+	if (!(x->rc = add_description(todo, v)))
+		x->rc = put_todo(&x->text, todo, v[F_TAGS]);
 	icalcomponent_free(todo);
 	return x->rc;
 }

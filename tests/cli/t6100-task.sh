@@ -395,6 +395,12 @@ test_expect_success 'ics: categories escape ; and backslash, and fold long tags'
 	printf "CATEGORIES:a\\\\\\\\b\nCATEGORIES:x\\\\;y\nCATEGORIES:%s\n" "$(printf "%040d" 0 | sed "s/0/é/g")" >expect &&
 	test_cmp expect out
 '
+test_expect_success 'ics: control characters are left out of TEXT, a tab kept' '
+	crm-task add --title "$(printf "ring\a\001 \033[1mbold\177\tend")" --tag "$(printf "t\001ag")" >id &&
+	crm-task list --where id=$(cat id) --format ics >ctl.ics && check_ics ctl.ics >unfolded3 &&
+	grep -E "^(SUMMARY|CATEGORIES)" unfolded3 >out &&
+	printf "SUMMARY:ring [1mbold\tend\nCATEGORIES:tag\n" >expect && test_cmp expect out
+'
 
 # --- bad input
 export CRM_DB="$SCRATCH/crm.db"
