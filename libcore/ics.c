@@ -234,13 +234,13 @@ static int frame(char **head, char **tail)
 	return CRM_OK;
 }
 
-int crm_task_ics(crm_db *db, crm_query *q, FILE *out)
+int crm_task_ics(crm_db *db, crm_query *q, FILE *out, long *count)
 {
 	struct ics x = { CRM_BUF_INIT, icaltime_null_time(), CRM_OK };
 	char now[CRM_TIME_LEN], *head = NULL, *tail = NULL;
-	long count;
 	int rc;
 
+	*count = 0;
 	crm_db_now(db, now);
 	if ((rc = crm_query_fields(q, fields)) || (rc = crm_ical_time(now, &x.now)) ||
 	    (rc = frame(&head, &tail)))
@@ -249,7 +249,7 @@ int crm_task_ics(crm_db *db, crm_query *q, FILE *out)
 		rc = crm_error_nomem();
 		goto done;
 	}
-	rc = crm_query_run(q, add_todo, &x, &count);
+	rc = crm_query_run(q, add_todo, &x, count);
 	if (!rc && x.rc)
 		rc = x.rc;
 	if (!rc && crm_buf_puts(&x.text, tail))

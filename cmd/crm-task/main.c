@@ -130,19 +130,21 @@ static int task_due(struct cli *c, int argc, char **argv)
 	return status ? status : count ? 0 : 1;
 }
 
-/* list, with --format ics for calendars. */
+/* list, with --format ics for calendars; exit 1 when no task is in it,
+ * as for the other formats. */
 static int task_list(struct cli *c, int argc, char **argv)
 {
 	crm_query *q;
+	long count;
 	int rc, status;
 
 	if (!c->format || strcmp(c->format, "ics"))
 		return verb_list(c, argc, argv);
 	if ((status = verb_list_query(c, argc, argv, &q)))
 		return status;
-	rc = crm_task_ics(c->db, q, stdout);
+	rc = crm_task_ics(c->db, q, stdout, &count);
 	crm_query_free(q);
-	return rc ? cli_error(c, rc) : 0;
+	return rc ? cli_error(c, rc) : count ? 0 : 1;
 }
 
 static const struct cli_verb verbs[] = {

@@ -27,7 +27,8 @@ int crm_task_snooze(crm_db *db, int64_t id, const char *until, int *changed);
 /* Writes the tasks q selects to out as an iCalendar of VTODO entries
  * (RFC 5545): summary, due date or time, status, priority, completion,
  * the RRULE of a repeating task, tags as categories, and its person,
- * company, deal and owner in the description. */
-int crm_task_ics(crm_db *db, crm_query *q, FILE *out);
+ * company, deal and owner in the description; *count is the number of
+ * entries (the calendar is written, empty, when there are none). */
+int crm_task_ics(crm_db *db, crm_query *q, FILE *out, long *count);
 
 #endif

@@ -401,6 +401,12 @@ test_expect_success 'ics: control characters are left out of TEXT, a tab kept' '
 	grep -E "^(SUMMARY|CATEGORIES)" unfolded3 >out &&
 	printf "SUMMARY:ring [1mbold\tend\nCATEGORIES:tag\n" >expect && test_cmp expect out
 '
+test_expect_success 'ics: no task matched is an empty calendar and exit 1' '
+	expect_exit 1 crm-task list --where id=999 --format ics >empty.ics &&
+	check_ics empty.ics | grep -v "^PRODID:" >out &&
+	printf "BEGIN:VCALENDAR\nVERSION:2.0\nEND:VCALENDAR\n" >expect &&
+	test_cmp expect out
+'
 
 # --- bad input
 export CRM_DB="$SCRATCH/crm.db"
