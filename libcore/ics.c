@@ -65,6 +65,22 @@ static void add_time(icalcomponent *todo, const char *text,
 		icalcomponent_add_property(todo, make(t));
 }
 
+/* COMPLETED is a UTC DATE-TIME (RFC 5545 3.8.2.1): a completion stored
+ * as a bare date, as older versions kept one given so, is its midnight. */
+static void add_completed(icalcomponent *todo, const char *text)
+{
+	struct icaltimetype t;
+
+	if (!text || crm_ical_time(text, &t))
+		return;
+	if (t.is_date) {
+		t.is_date = 0;
+		t.hour = t.minute = t.second = 0;
+		t.zone = icaltimezone_get_utc_timezone();
+	}
+	icalcomponent_add_property(todo, icalproperty_new_completed(t));
+}
+
 static icalproperty_status status_of(const char *s)
 {
 	return !strcmp(s, "done") ? ICAL_STATUS_COMPLETED
@@ -201,7 +217,7 @@ static int add_todo(void *arg, const char *const *v)
 	icalcomponent_add_property(todo, icalproperty_new_priority(
 		!strcmp(prio, "high") ? 1 : !strcmp(prio, "low") ? 9 : 5));
 	if (!strcmp(v[F_STATUS], "done"))
-		add_time(todo, v[F_DONE], icalproperty_new_completed);
+		add_completed(todo, v[F_DONE]);
 	/* A finished task's series goes on in the next task, not in it. */
 	if (!strcmp(v[F_STATUS], "open"))
 		add_rrule(todo, v[F_REPEAT], v[F_DUE]);

@@ -35,7 +35,9 @@ static const struct crm_fielddef task_fields[] = {
 	      "months|years' or an RRULE", "repeat", NULL),
 	CHOICE("repeat_from", 0, "count the next from the due date (due) or from completion (done)",
 	       repeat_from, "repeat_from"),
-	FIELD("done_at", CRM_FT_WHEN, HIDDEN, "when it was done or cancelled (default: then)",
+	/* A time, as every moment something happened is: a date given is
+	 * its midnight UTC (crm(7)). */
+	FIELD("done_at", CRM_FT_TIME, HIDDEN, "when it was done or cancelled (default: then)",
 	      "done_at", NULL),
 	FIELD("tags", CRM_FT_TAGS, RO, "tags, comma-separated", NULL, "t.tags"),
 	FIELD("urgency", CRM_FT_TEXT, RO | HIDDEN, "how urgent it is (crm-config(5))", NULL, URGENCY),

@@ -407,6 +407,16 @@ test_expect_success 'ics: no task matched is an empty calendar and exit 1' '
 	printf "BEGIN:VCALENDAR\nVERSION:2.0\nEND:VCALENDAR\n" >expect &&
 	test_cmp expect out
 '
+test_expect_success 'ics: done_at given as a date is midnight UTC, COMPLETED a UTC time' '
+	crm-task add --title old --done-at 2026-03-01 >id &&
+	crm-task show "$(cat id)" -f status,done_at -H >out &&
+	printf "done\t2026-03-01T00:00:00Z\n" >expect && test_cmp expect out &&
+	crm-task list --where id=$(cat id) --format ics | tr -d "\r" | grep "^COMPLETED" >out &&
+	echo "COMPLETED:20260301T000000Z" >expect && test_cmp expect out &&
+	sqlite3 "$CRM_DB" "UPDATE tasks SET done_at = '"'"'2026-02-01'"'"' WHERE id = $(cat id)" &&
+	crm-task list --where id=$(cat id) --format ics | tr -d "\r" | grep "^COMPLETED" >out &&
+	echo "COMPLETED:20260201T000000Z" >expect && test_cmp expect out
+'
 
 # --- bad input
 export CRM_DB="$SCRATCH/crm.db"

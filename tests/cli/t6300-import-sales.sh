@@ -235,7 +235,7 @@ test_expect_success 'tasks and deals: the other system'"'"'s modification times 
 	printf "1203456789012346,2026-11-02,2026-11-05,2026-11-05,Send proposal,Kim Lee,2026-11-04,,\n" >>asana.csv &&
 	crm-import tasks --db mod.db asana.csv 2>err && grep -q "created 1," err &&
 	crm-task list --db mod.db -f title,status,owner,done_at,custom.source_id -H >out &&
-	printf "Send proposal\tdone\tKim Lee\t2026-11-05\t1203456789012346\n" >expect && test_cmp expect out &&
+	printf "Send proposal\tdone\tKim Lee\t2026-11-05T00:00:00Z\t1203456789012346\n" >expect && test_cmp expect out &&
 	printf "Deal Name,Amount,Stage,Modified Time,Last Modified Date\nFleet,100,Lead,2026-11-05 10:00,2026-11-05\n" >zmod.csv &&
 	crm-import deals --db mod.db zmod.csv 2>err && grep -q "created 1," err
 '
