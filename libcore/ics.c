@@ -209,9 +209,10 @@ static int add_todo(void *arg, const char *const *v)
 		icalcomponent_free(todo);
 		return x->rc;
 	}
-	/* A repeating entry needs its start: the due date. */
-	if (v[F_REPEAT] && !strcmp(v[F_STATUS], "open"))
-		add_time(todo, v[F_DUE], icalproperty_new_dtstart);
+	/* No DTSTART, even for a series: RFC 5545 3.8.2.3 wants DUE later
+	 * than DTSTART, and a task has no start before its due date.  A
+	 * to-do's series then starts at its DUE, as libical, Thunderbird and
+	 * Cyrus take it. */
 	add_time(todo, v[F_DUE], icalproperty_new_due);
 	icalcomponent_add_property(todo, icalproperty_new_status(status_of(v[F_STATUS])));
 	icalcomponent_add_property(todo, icalproperty_new_priority(

@@ -178,6 +178,27 @@ static void clamp(struct icalrecurrencetype *r, struct icaltimetype start)
 	r->by_set_pos[1] = ICAL_RECURRENCE_ARRAY_MAX;
 }
 
+/* UNTIL takes the form of the series' start, as RFC 5545 3.3.10 asks: a
+ * date that ends a timed series is the end of that day (the toolkit
+ * counts a date against times as the whole day), a time that ends a
+ * series of dates is its day, and a time is UTC, as every start is. */
+static void match_until(struct icalrecurrencetype *r, struct icaltimetype start)
+{
+	if (icaltime_is_null_time(r->until))
+		return;
+	if (start.is_date) {
+		r->until.is_date = 1;
+		r->until.hour = r->until.minute = r->until.second = 0;
+		r->until.zone = NULL;
+		return;
+	}
+	if (r->until.is_date) {
+		r->until.is_date = 0;
+		r->until.hour = 23, r->until.minute = 59, r->until.second = 59;
+	}
+	r->until.zone = icaltimezone_get_utc_timezone();
+}
+
 static int prepare(const char *rule, const char *start, struct icalrecurrencetype *r,
                    struct icaltimetype *t)
 {
@@ -190,6 +211,7 @@ static int prepare(const char *rule, const char *start, struct icalrecurrencetyp
 	if ((rc = crm_ical_time(start, t)))
 		return rc;
 	clamp(r, *t);
+	match_until(r, *t);
 	return CRM_OK;
 }
 

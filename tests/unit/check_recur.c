@@ -343,6 +343,22 @@ START_TEST(test_rest)
 }
 END_TEST
 
+START_TEST(test_until_form)
+{
+	/* UNTIL as the start is: a time for a timed series (the whole day of
+	 * a date), a date for a series of dates. */
+	rrule_is("FREQ=DAILY;UNTIL=20261124", "2026-11-23T10:00:00Z",
+		 "FREQ=DAILY;UNTIL=20261124T235959Z");
+	rrule_is("FREQ=DAILY;UNTIL=20261124T050000Z", "2026-11-23", "FREQ=DAILY;UNTIL=20261124");
+	rrule_is("FREQ=DAILY;UNTIL=20261124", "2026-11-23", "FREQ=DAILY;UNTIL=20261124");
+	rrule_is("FREQ=DAILY;UNTIL=20261124T050000Z", "2026-11-23T10:00:00Z",
+		 "FREQ=DAILY;UNTIL=20261124T050000Z");
+	next_is("FREQ=DAILY;UNTIL=20261124", "2026-11-23T10:00:00Z", "2026-11-23T10:00:00Z",
+		"2026-11-24T10:00:00Z");
+	next_is("FREQ=DAILY;UNTIL=20261124T050000Z", "2026-11-23", "2026-11-23", "2026-11-24");
+}
+END_TEST
+
 Suite *recur_suite(void)
 {
 	Suite *s = suite_create("recur");
@@ -361,6 +377,7 @@ Suite *recur_suite(void)
 	tcase_add_test(tc, test_next_timed);
 	tcase_add_test(tc, test_next_errors);
 	tcase_add_test(tc, test_rest);
+	tcase_add_test(tc, test_until_form);
 	tcase_add_test(tc, test_impossible_dates);
 	tcase_add_test(tc, test_timestamp_offset);
 	suite_add_tcase(s, tc);
