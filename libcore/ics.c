@@ -209,10 +209,14 @@ static int add_todo(void *arg, const char *const *v)
 		icalcomponent_free(todo);
 		return x->rc;
 	}
-	/* No DTSTART, even for a series: RFC 5545 3.8.2.3 wants DUE later
-	 * than DTSTART, and a task has no start before its due date.  A
-	 * to-do's series then starts at its DUE, as libical, Thunderbird and
-	 * Cyrus take it. */
+	/* A series needs its start: RFC 5545 3.8.2.4 makes DTSTART required
+	 * in a component with an RRULE, whose dates it anchors.  It is the due
+	 * date, although 3.8.2.3 wants DUE later than DTSTART: a task has no
+	 * start of its own, and one a day earlier would move the due date of
+	 * every BYDAY occurrence by a day; readers without DTSTART cannot
+	 * expand the series at all. */
+	if (v[F_REPEAT] && !strcmp(v[F_STATUS], "open"))
+		add_time(todo, v[F_DUE], icalproperty_new_dtstart);
 	add_time(todo, v[F_DUE], icalproperty_new_due);
 	icalcomponent_add_property(todo, icalproperty_new_status(status_of(v[F_STATUS])));
 	icalcomponent_add_property(todo, icalproperty_new_priority(

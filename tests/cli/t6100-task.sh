@@ -368,9 +368,9 @@ test_expect_success 'ics: dates, times, status, priority and the description' '
 	crm-task list --where id=2 --format ics | tr -d "\r" | grep -E "^(DUE|PRIORITY|STATUS)" >out &&
 	printf "DUE:20261201T140000Z\nSTATUS:NEEDS-ACTION\nPRIORITY:9\n" >expect && test_cmp expect out
 '
-test_expect_success 'ics: a series has its RRULE from DUE, no DTSTART equal to it; tags are categories' '
+test_expect_success 'ics: a series has its start and RRULE, tags are categories' '
 	crm-task list --where id=3 --format ics | tr -d "\r" | grep -E "^(DTSTART|DUE|RRULE|CATEGORIES|PRIORITY)" >out &&
-	printf "DUE;VALUE=DATE:20261116\nPRIORITY:5\nRRULE:FREQ=WEEKLY\nCATEGORIES:review\nCATEGORIES:team\n" >expect &&
+	printf "DTSTART;VALUE=DATE:20261116\nDUE;VALUE=DATE:20261116\nPRIORITY:5\nRRULE:FREQ=WEEKLY\nCATEGORIES:review\nCATEGORIES:team\n" >expect &&
 	test_cmp expect out &&
 	crm-task list --where id=6 --format ics | tr -d "\r" | grep "^RRULE" >out &&
 	echo "RRULE:FREQ=MONTHLY;BYMONTHDAY=-1" >expect && test_cmp expect out
@@ -420,7 +420,7 @@ test_expect_success 'ics: done_at given as a date is midnight UTC, COMPLETED a U
 test_expect_success 'ics: UNTIL takes the form of DUE' '
 	crm-task add --title ut --due 2026-11-23T10:00:00Z --repeat "FREQ=DAILY;UNTIL=20261124" >id &&
 	crm-task list --where id=$(cat id) --format ics | tr -d "\r" | grep -E "^(DTSTART|DUE|RRULE)" >out &&
-	printf "DUE:20261123T100000Z\nRRULE:FREQ=DAILY;UNTIL=20261124T235959Z\n" >expect && test_cmp expect out
+	printf "DTSTART:20261123T100000Z\nDUE:20261123T100000Z\nRRULE:FREQ=DAILY;UNTIL=20261124T235959Z\n" >expect && test_cmp expect out
 '
 
 # --- bad input
