@@ -5,9 +5,12 @@
  * (contact_custom, contact_tags, consents) exactly as stored, and for each
  * merged contact the keys of the rows of other tables that were re-pointed
  * at the survivor: its notes, its audit history, and the records of every
- * entity whose reference fields name people.  Unmerging
- * writes those rows back as they were, so nothing is recomputed and the
- * result is byte for byte the state before.
+ * entity whose reference fields name people, and the tables (not
+ * entities) that do, among them the send log.  Of rows a person has once
+ * per something, such as a send log's per campaign, the one kept is
+ * moved and the others are deleted: the journal keeps them whole under
+ * "dropped".  Unmerging writes those rows back as they were, so nothing
+ * is recomputed and the result is byte for byte the state before.
  */
 #include <jansson.h>
 #include <stdlib.h>
@@ -26,10 +29,12 @@ struct owned {
 };
 
 /* Rows of other tables that point at a contact: a merge moves them to the
- * survivor and journals their keys under name. */
+ * survivor and journals their keys under name.  Where a person has one
+ * row per the columns unique (with column), rank orders the rows of the
+ * people merged: the first is kept (see drop_clashes). */
 struct ref {
 	char name[128], where[64];
-	const char *table, *key, *column;
+	const char *table, *key, *column, *unique, *rank;
 };
 
 /* Fills o with the tables of a record of e: its row, custom fields, tags,
@@ -55,12 +60,27 @@ static void ref_add(struct ref *r, const char *name, const char *table, const ch
 	r->table = table;
 	r->key = key;
 	r->column = column;
+	r->unique = r->rank = NULL;
 }
 
-/* The loyalty tables (not entities) that name a person, and their keys. */
-static const char *const loyalty[][2] = {
-	{ "loyalty_ledger", "id" }, { "loyalty_lots", "entry_id" }, { "loyalty_owed", "entry_id" },
-	{ "loyalty_tiers", "id" }, { "loyalty_cards", "id" },
+/* The tables (not entities) whose rows name a person in contact_id: their
+ * keys, and for those with one row per person and something, what that
+ * is and which row a merge keeps. */
+static const struct {
+	const char *table, *key, *unique, *rank;
+} person_rows[] = {
+	/* A person's loyalty points, tiers and cards go with them: the
+	 * survivor's balance is the sum of both. */
+	{ "loyalty_ledger", "id", NULL, NULL },
+	{ "loyalty_lots", "entry_id", NULL, NULL },
+	{ "loyalty_owed", "entry_id", NULL, NULL },
+	{ "loyalty_tiers", "id", NULL, NULL },
+	{ "loyalty_cards", "id", NULL, NULL },
+	/* The send log: the survivor got a campaign when any of them did,
+	 * and is never sent it again.  A message sent counts over one in
+	 * doubt, and that over an exclusion. */
+	{ "campaign_sends", "id", "campaign_id, occurrence",
+	  "state <> 'sent', state <> 'sending'" },
 };
 
 /* Fills r with what points at a record of e: its notes, its audit history,
@@ -81,11 +101,13 @@ static size_t ref_tables(const struct crm_entity *e, struct ref *r)
 		snprintf(name, sizeof name, "%s.%s", from->table, d->column);
 		ref_add(&r[n++], name, from->table, "id", d->column, "1");
 	}
-	/* A person's loyalty points, tiers and cards go with them: the
-	 * survivor's balance is the sum of both. */
-	for (size_t k = 0; e == &crm_contact_entity && k < sizeof loyalty / sizeof loyalty[0] &&
-	                   n < TABLES_MAX; k++)
-		ref_add(&r[n++], loyalty[k][0], loyalty[k][0], loyalty[k][1], "contact_id", "1");
+	for (size_t k = 0; e == &crm_contact_entity &&
+	                   k < sizeof person_rows / sizeof person_rows[0] && n < TABLES_MAX; k++) {
+		ref_add(&r[n], person_rows[k].table, person_rows[k].table, person_rows[k].key,
+		        "contact_id", "1");
+		r[n].unique = person_rows[k].unique;
+		r[n++].rank = person_rows[k].rank;
+	}
 	return n;
 }
 
@@ -320,6 +342,7 @@ struct group {
 	size_t n, surv;
 	size_t email_from, phone_from; /* whose email and phone the survivor keeps */
 	const char *country; /* the survivor's country after the merge, or NULL */
+	json_t *dropped; /* table -> the rows drop_clashes deleted */
 };
 
 static json_t *row_of(json_t *snap)
@@ -634,6 +657,7 @@ static void group_free(struct group *g)
 		json_decref(g->snap[i]);
 	free(g->snap);
 	free(g->order);
+	json_decref(g->dropped);
 }
 
 static int group_load(crm_db *db, struct group *g, const int64_t *ids, size_t n,
@@ -700,6 +724,69 @@ static int keep_created(crm_db *db, int64_t id)
 	                      " AND changes IS NULL", id);
 }
 
+/* Of the rows that the people merged have once each per something (a
+ * send log's row per campaign), keeps one: the first by rank, the
+ * survivor's of equals.  The others are deleted, whole in g->dropped for
+ * an unmerge to put back, so that the rest can be moved. */
+static int drop_clashes(crm_db *db, struct group *g)
+{
+	crm_buf ids = CRM_BUF_INIT, where = CRM_BUF_INIT, sql = CRM_BUF_INIT;
+	struct ref refs[TABLES_MAX];
+	size_t i, n = ref_tables(&crm_contact_entity, refs);
+	int64_t s = json_integer_value(json_object_get(g->snap[g->surv], "id"));
+	json_t *rows;
+	int rc = (g->dropped = json_object()) ? CRM_OK : crm_error_nomem();
+
+	for (i = 0; i < g->n; i++)
+		crm_buf_printf(&ids, "%s%lld", i ? "," : "",
+		               (long long)json_integer_value(json_object_get(g->snap[i], "id")));
+	for (i = 0; !rc && i < n; i++) {
+		const struct ref *r = &refs[i];
+
+		if (!r->unique)
+			continue;
+		crm_buf_clear(&where);
+		crm_buf_printf(&where, "%s IN (SELECT %s FROM (SELECT %s, row_number() OVER"
+		               " (PARTITION BY %s ORDER BY %s, %s <> ?1, %s) AS n FROM %s"
+		               " WHERE %s IN (%s)) WHERE n > 1)", r->key, r->key, r->key, r->unique,
+		               r->rank, r->column, r->key, r->table, r->column, crm_buf_str(&ids));
+		crm_buf_clear(&sql);
+		crm_buf_printf(&sql, "SELECT * FROM %s WHERE %s ORDER BY %s", r->table,
+		               crm_buf_str(&where), r->key);
+		if ((rc = rows_json(db, crm_buf_str(&sql), s, &rows)))
+			break;
+		if (json_object_set_new(g->dropped, r->table, rows))
+			rc = crm_error_nomem();
+		crm_buf_clear(&sql);
+		crm_buf_printf(&sql, "DELETE FROM %s WHERE %s", r->table, crm_buf_str(&where));
+		if (!rc)
+			rc = crm_db_exec_id(db, crm_buf_str(&sql), s);
+	}
+	crm_buf_free(&ids);
+	crm_buf_free(&where);
+	crm_buf_free(&sql);
+	return rc;
+}
+
+/* Puts back the rows drop_clashes deleted, once their people are back. */
+static int undrop(crm_db *db, json_t *dropped)
+{
+	struct ref refs[TABLES_MAX];
+	size_t i, k, n = ref_tables(&crm_contact_entity, refs);
+	json_t *row;
+	int rc = CRM_OK;
+
+	for (i = 0; !rc && i < n; i++) {
+		if (!refs[i].unique)
+			continue;
+		json_array_foreach(json_object_get(dropped, refs[i].table), k, row) {
+			if (!rc)
+				rc = write_row(db, refs[i].table, row, 0);
+		}
+	}
+	return rc;
+}
+
 /* Moves, audits and deletes each merged contact. */
 static int absorb(crm_db *db, struct group *g, int64_t merge)
 {
@@ -729,7 +816,8 @@ static int absorb(crm_db *db, struct group *g, int64_t merge)
 /* Writes the journal and the audit entry of the survivor. */
 static int finish_merge(crm_db *db, struct group *g, int64_t merge)
 {
-	json_t *journal = json_pack("{sOs[]}", "survivor", g->snap[g->surv], "merged");
+	json_t *journal = json_pack("{sOs[]sO}", "survivor", g->snap[g->surv], "merged",
+	                            "dropped", g->dropped);
 	json_t *audit = json_pack("{sIs[]}", "merge", (json_int_t)merge, "merged");
 	crm_stmt *st;
 	char *text = NULL, *changes = NULL;
@@ -780,7 +868,8 @@ static int merge_group(crm_db *db, const int64_t *ids, size_t n, const struct cr
 	    (rc = unite_custom(db, &g, r)) || (rc = unite_tags(&g, &tags)))
 		goto out;
 	*survivor = ids[g.surv];
-	if ((rc = merge_row(db, &g, merge)) || (rc = absorb(db, &g, *merge)))
+	if ((rc = merge_row(db, &g, merge)) || (rc = drop_clashes(db, &g)) ||
+	    (rc = absorb(db, &g, *merge)))
 		goto out;
 	if (crm_record_count(r) && (rc = crm_entity_update(db, r, *survivor, &changed)))
 		goto out;
@@ -945,6 +1034,8 @@ int crm_unmerge(crm_db *db, int64_t merge, int force)
 		    (rc = reindex_people(db, "= ?1", id)) || (rc = audit_unmerge(db, id, merge)))
 			goto out;
 	}
+	if ((rc = undrop(db, json_object_get(journal, "dropped"))))
+		goto out;
 	/* The survivor's search entry last: its notes have moved back. */
 	if (!(rc = reindex_people(db, "= ?1", survivor)))
 		rc = mark_undone(db, merge);

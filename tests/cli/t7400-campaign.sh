@@ -329,4 +329,25 @@ test_expect_success 'add-recipients: people piped in become the campaign'"'"'s o
 	expect_exit 1 crm-campaign add-recipients 8 999 2>err && grep -q "no contact 999" err &&
 	snapshot after && test_cmp before after
 '
+test_expect_success 'a merge takes the send log along; an unmerge gives each row back' '
+	a=$(crm-contact add -q --first-name Jan --email jan@work.example --tag dup) &&
+	b=$(crm-contact add -q --first-name Jan --email jan@home.example --tag dup) &&
+	c=$(crm-contact add -q --first-name Ben --email ben@work.example --tag dup) &&
+	d=$(crm-contact add -q --first-name Ben --email ben@home.example --tag dup) &&
+	printf "%s\n" "$b" "$c" "$d" | crm-contact consent set - email granted &&
+	crm-campaign segment add dup --tag dup >/dev/null &&
+	k=$(crm-campaign add -q --name dup --segment dup --template news) &&
+	crm-campaign send "$k" --to mbox:dup.mbox 2>/dev/null >/dev/null &&
+	log="select * from campaign_sends where campaign_id = $k order by id" &&
+	sqlite3 "$CRM_DB" "$log" >log-before &&
+	m1=$(crm-contact merge "$a" "$b") && m2=$(crm-contact merge "$c" "$d") &&
+	sqlite3 "$CRM_DB" "select contact_id, state, email from campaign_sends where campaign_id = $k" >out &&
+	printf "%s|sent|jan@home.example\n%s|sent|ben@work.example\n" "$a" "$c" >expect && test_cmp expect out &&
+	crm-campaign send "$k" --to mbox:dup.mbox 2>err >/dev/null &&
+	grep -q "2 people, sent 0, already sent 2" err && test "$(grep -c "^From " dup.mbox)" = 3 &&
+	crm-dedup unmerge --force "$m2" && crm-dedup unmerge --force "$m1" &&
+	sqlite3 "$CRM_DB" "$log" >log-after && test_cmp log-before log-after &&
+	crm-campaign send "$k" -n 2>err >dry.mbox && test ! -s dry.mbox &&
+	grep -q "already sent 3, in doubt 0, excluded 1 (no-consent 1)" err
+'
 test_done
