@@ -11,6 +11,7 @@
 #include "crm/date.h"
 #include "crm/entity.h"
 #include "crm/mail.h"
+#include "crm/merge.h"
 #include "crm/norm.h"
 #include "campaign_impl.h"
 
@@ -47,56 +48,76 @@ static int same(const char *a, const char *b, size_t n)
 	return d == 0;
 }
 
-int crm_campaign_unsubscribe(crm_db *db, const char *token, int64_t *person, int *already)
+/* Sets u->was from the email consent of u->person. */
+static int consent_found(crm_db *db, struct crm_unsubscribe *u)
 {
-	char want[CRM_TOKEN_MAX], source[64], *status = NULL;
+	char *status = NULL;
+	int rc = crm_db_text_of(db, "SELECT CASE WHEN erased_at IS NOT NULL THEN 'erased' ELSE"
+	                        " coalesce((SELECT status FROM consents WHERE contact_id = c.id"
+	                        " AND channel = 'email'), 'none') END FROM contacts c"
+	                        " WHERE id = ?1", u->person, &status);
+
+	if (rc)
+		return rc;
+	u->was = !status                       ? CRM_UNSUB_GONE
+	         : !strcmp(status, "erased")    ? CRM_UNSUB_ERASED
+	         : !strcmp(status, "granted")   ? CRM_UNSUB_WITHDRAWN
+	         : !strcmp(status, "withdrawn") ? CRM_UNSUB_ALREADY
+	         : !strcmp(status, "denied")    ? CRM_UNSUB_DENIED
+	                                        : CRM_UNSUB_NONE;
+	free(status);
+	return CRM_OK;
+}
+
+/* Notes the unsubscribe on the person's messages of the campaign (moved
+ * to them by a merge, if it took them in). */
+static int note_unsubscribe(crm_db *db, int64_t campaign, int64_t person)
+{
+	crm_stmt *st;
+	int rc = crm_db_stmt(db, &st, "UPDATE campaign_sends SET unsubscribed_at = crm_now()"
+	                     " WHERE campaign_id = ?1 AND contact_id = ?2 AND unsubscribed_at IS NULL");
+
+	if (rc)
+		return rc;
+	crm_stmt_bind_int(st, 1, campaign);
+	crm_stmt_bind_int(st, 2, person);
+	return crm_stmt_done(st);
+}
+
+int crm_campaign_unsubscribe(crm_db *db, const char *token, struct crm_unsubscribe *u)
+{
+	char want[CRM_TOKEN_MAX], source[64];
 	int64_t campaign;
 	int rc;
 
-	*person = 0;
-	*already = 0;
-	if (!token_parts(token, &campaign, person) || strlen(token) >= CRM_TOKEN_MAX)
+	memset(u, 0, sizeof *u);
+	if (!token_parts(token, &campaign, &u->named) || strlen(token) >= CRM_TOKEN_MAX)
 		return crm_error_set(CRM_EDATA, "invalid unsubscribe token '%.80s'", token ? token : "");
-	if ((rc = crm_campaign_token(db, campaign, *person, want)))
+	if ((rc = crm_campaign_token(db, campaign, u->named, want)))
 		return rc;
 	if (strlen(want) != strlen(token) || !same(want, token, strlen(want)))
 		return crm_error_set(CRM_EDATA, "invalid unsubscribe token '%.80s'", token);
-	if ((rc = crm_db_text_of(db, "SELECT CASE WHEN erased_at IS NOT NULL THEN 'erased' ELSE"
-	                         " coalesce((SELECT status FROM consents WHERE contact_id = c.id"
-	                         " AND channel = 'email'), 'none') END FROM contacts c"
-	                         " WHERE id = ?1", *person, &status)))
+	if ((rc = crm_merge_survivor(db, u->named, &u->person)) || (rc = consent_found(db, u)))
 		return rc;
-	/* Gone, erased, or said no already: nothing left to withdraw. */
-	*already = !status || !strcmp(status, "erased") || !strcmp(status, "withdrawn") ||
-	           !strcmp(status, "denied");
-	free(status);
+	/* Nothing new is kept of someone erased, nor of someone gone. */
+	if (u->was == CRM_UNSUB_ERASED || u->was == CRM_UNSUB_GONE)
+		return CRM_OK;
 	snprintf(source, sizeof source, "unsubscribe: campaign %lld", (long long)campaign);
-	if (!*already)
-		rc = crm_contact_consent_set(db, *person, "email", "withdrawn", source);
-	if (!rc) {
-		crm_stmt *st;
-
-		if (!(rc = crm_db_stmt(db, &st, "UPDATE campaign_sends SET unsubscribed_at = crm_now()"
-		                       " WHERE campaign_id = ?1 AND contact_id = ?2"
-		                       " AND unsubscribed_at IS NULL"))) {
-			crm_stmt_bind_int(st, 1, campaign);
-			crm_stmt_bind_int(st, 2, *person);
-			rc = crm_stmt_done(st);
-		}
-	}
-	return rc;
+	if (u->was == CRM_UNSUB_WITHDRAWN &&
+	    (rc = crm_contact_consent_set(db, u->person, "email", "withdrawn", source)))
+		return rc;
+	return note_unsubscribe(db, campaign, u->person);
 }
 
-int crm_campaign_mail_unsubscribe(crm_db *db, const struct crm_mail *m, int64_t *person,
-                                  int *already)
+int crm_campaign_mail_unsubscribe(crm_db *db, const struct crm_mail *m,
+                                  struct crm_unsubscribe *u)
 {
 	const char *s = m->subject ? m->subject + strspn(m->subject, " \t") : "";
 	char token[CRM_TOKEN_MAX];
 	size_t n;
 	int rc;
 
-	*person = 0;
-	*already = 0;
+	memset(u, 0, sizeof *u);
 	if (strncasecmp(s, "unsubscribe", 11) || !strchr(" \t:", s[11]))
 		return 0;
 	s += 11;
@@ -106,7 +127,7 @@ int crm_campaign_mail_unsubscribe(crm_db *db, const struct crm_mail *m, int64_t 
 		                     s);
 	memcpy(token, s, n);
 	token[n] = '\0';
-	return (rc = crm_campaign_unsubscribe(db, token, person, already)) ? rc : 1;
+	return (rc = crm_campaign_unsubscribe(db, token, u)) ? rc : 1;
 }
 
 /* ---- bounces ---- */

@@ -1044,6 +1044,28 @@ out:
 	return rc;
 }
 
+int crm_merge_survivor(crm_db *db, int64_t id, int64_t *out)
+{
+	crm_stmt *st;
+	int rc;
+
+	*out = id;
+	/* A contact merged away is deleted: one that is there is itself.
+	 * The bound only guards against a journal edited into a loop. */
+	if ((rc = crm_db_stmt(db, &st, "WITH RECURSIVE chain(id, n) AS (SELECT ?1, 0 UNION ALL"
+	                      " SELECT m.survivor, c.n + 1 FROM chain c JOIN merges m"
+	                      " ON m.undone_at IS NULL"
+	                      " AND instr(',' || m.merged || ',', ',' || c.id || ',') > 0"
+	                      " WHERE c.n < 64 AND NOT EXISTS (SELECT 1 FROM contacts"
+	                      " WHERE id = c.id)) SELECT id FROM chain ORDER BY n DESC LIMIT 1")))
+		return rc;
+	crm_stmt_bind_int(st, 1, id);
+	if ((rc = crm_stmt_step(st)) == CRM_ROW)
+		*out = crm_stmt_int(st, 0);
+	crm_stmt_reset(st);
+	return rc < 0 ? rc : CRM_OK;
+}
+
 int crm_merge_history(crm_db *db, int (*fn)(void *arg, const char *const *vals), void *arg)
 {
 	crm_stmt *st;

@@ -276,26 +276,35 @@ static int read_message(const char *path, struct crm_mail **m)
 	return rc;
 }
 
+/* What an unsubscribe did, by the consent it found (enum crm_unsubscribed). */
+static const char *const unsubscribed[] = {
+	"unsubscribed", "had already withdrawn email consent",
+	"had denied email consent: nothing to withdraw", "had no email consent to withdraw",
+	"is erased: nothing done", "is deleted: nothing done",
+};
+
 int campaign_unsubscribe(struct cli *c, int argc, char **argv)
 {
 	const char *mail = cli_get(c, "mail");
 	struct crm_mail *m = NULL;
-	int64_t person;
-	int rc, already;
+	struct crm_unsubscribe u;
+	char into[48] = "";
+	int rc;
 
 	if ((mail && argc) || (!mail && argc != 1))
 		return cli_usage_error(c, "expected a TOKEN or --mail FILE");
 	if (!mail)
-		rc = crm_campaign_unsubscribe(c->db, argv[0], &person, &already);
-	else if (!(rc = read_message(mail, &m)) &&
-	         !(rc = crm_campaign_mail_unsubscribe(c->db, m, &person, &already)))
+		rc = crm_campaign_unsubscribe(c->db, argv[0], &u);
+	else if (!(rc = read_message(mail, &m)) && !(rc = crm_campaign_mail_unsubscribe(c->db, m, &u)))
 		rc = crm_error_set(CRM_EDATA, "%s: no unsubscribe token in the subject", mail);
 	crm_mail_free(m);
 	if (rc < 0)
 		return cli_error(c, rc);
+	if (u.person != u.named)
+		snprintf(into, sizeof into, " (merged into %lld)", (long long)u.person);
 	if (!c->quiet)
-		fprintf(stderr, "%s: contact %lld %s\n", c->prog->name, (long long)person,
-		        already ? "had no email consent to withdraw" : "unsubscribed");
+		fprintf(stderr, "%s: contact %lld%s %s\n", c->prog->name, (long long)u.named, into,
+		        unsubscribed[u.was]);
 	return 0;
 }
 
@@ -310,8 +319,9 @@ struct reading {
 /* An unsubscribe request by the mailto: link, else perhaps a reply. */
 static int answer(struct reading *r, const struct crm_mail *m)
 {
+	struct crm_unsubscribe u;
 	int64_t who;
-	int already, rc = crm_campaign_mail_unsubscribe(r->c->db, m, &who, &already);
+	int rc = crm_campaign_mail_unsubscribe(r->c->db, m, &u);
 
 	if (rc == 1) {
 		r->unsubscribed++;

@@ -204,21 +204,40 @@ int crm_triggers_run(crm_db *db, const char *date, const struct crm_send_opts *o
 #define CRM_TOKEN_MAX 64
 int crm_campaign_token(crm_db *db, int64_t campaign, int64_t person, char out[CRM_TOKEN_MAX]);
 
-/* Withdraws the email consent of the person token names, with the
- * campaign as source; *person gets who, *already whether they had no
- * consent to withdraw.  CRM_EDATA "invalid unsubscribe token" for a
- * token that is malformed or whose signature does not match. */
-int crm_campaign_unsubscribe(crm_db *db, const char *token, int64_t *person, int *already);
+/* The email consent an unsubscribe found, and so what it did. */
+enum crm_unsubscribed {
+	CRM_UNSUB_WITHDRAWN, /* granted: withdrawn now */
+	CRM_UNSUB_ALREADY,   /* withdrawn before */
+	CRM_UNSUB_DENIED,    /* denied: nothing to withdraw */
+	CRM_UNSUB_NONE,      /* none recorded: nothing to withdraw */
+	CRM_UNSUB_ERASED,    /* the person was erased: nothing done */
+	CRM_UNSUB_GONE       /* the person was deleted: nothing done */
+};
+
+/* Who an unsubscribe was for, and what it found. */
+struct crm_unsubscribe {
+	int64_t named;  /* the person the token names */
+	int64_t person; /* who that is now: named, or the survivor of their merge */
+	enum crm_unsubscribed was;
+};
+
+/* Withdraws the email consent of the person token names (of the
+ * survivor, when a merge took them in), with the campaign as source, and
+ * notes the unsubscribe on their messages of the campaign, unless they
+ * were erased or deleted since; *u says who and what was found.
+ * CRM_EDATA "invalid unsubscribe token" for a token that is malformed or
+ * whose signature does not match. */
+int crm_campaign_unsubscribe(crm_db *db, const char *token, struct crm_unsubscribe *u);
 
 struct crm_mail;
 struct crm_dsn;
 
 /* Unsubscribes as message m asks, when its Subject is "unsubscribe
  * TOKEN" (what the mailto: link of List-Unsubscribe writes): returns 1
- * with *person and *already as crm_campaign_unsubscribe sets them, 0 when
- * m asks nothing of the kind, CRM_EDATA for a token not made here. */
-int crm_campaign_mail_unsubscribe(crm_db *db, const struct crm_mail *m, int64_t *person,
-                                  int *already);
+ * with *u as crm_campaign_unsubscribe sets it, 0 when m asks nothing of
+ * the kind, CRM_EDATA for a token not made here. */
+int crm_campaign_mail_unsubscribe(crm_db *db, const struct crm_mail *m,
+                                  struct crm_unsubscribe *u);
 
 /* What a delivery status report did. */
 struct crm_bounce_tally {

@@ -57,6 +57,11 @@ int crm_merge_run_end(crm_db *db, int64_t first);
  * undoing would lose) unless force. */
 int crm_unmerge(crm_db *db, int64_t merge, int force);
 
+/* Stores in *out who contact id is now: the survivor of the merge that
+ * took it in (followed through later merges of that survivor), else id
+ * itself, as for an id kept elsewhere, such as in a token. */
+int crm_merge_survivor(crm_db *db, int64_t id, int64_t *out);
+
 /* The columns crm_merge_history passes: merge, at, user, survivor, merged,
  * undone_at. */
 #define CRM_MERGE_COLUMNS 6

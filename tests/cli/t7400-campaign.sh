@@ -177,7 +177,7 @@ test_expect_success 'unsubscribe: a signed token withdraws consent; a forged one
 	snapshot after && test_cmp before after &&
 	crm-campaign unsubscribe "$token" 2>err && grep -q "contact 1 unsubscribed" err &&
 	crm-contact consent show 1 -H >out && grep -q "^email	withdrawn	unsubscribe: campaign 1	" out &&
-	crm-campaign unsubscribe "$token" 2>err && grep -q "had no email consent" err
+	crm-campaign unsubscribe "$token" 2>err && grep -q "contact 1 had already withdrawn email consent" err
 '
 test_expect_success 'unsubscribe by mail: the token in the subject the mailto: link sets' '
 	token=$(fields mbox:sent.mbox list_unsubscribe | sed -n 2p | sed "s/.*subject=unsubscribe%20\([^>]*\)>.*/\1/") &&
@@ -349,5 +349,39 @@ test_expect_success 'a merge takes the send log along; an unmerge gives each row
 	sqlite3 "$CRM_DB" "$log" >log-after && test_cmp log-before log-after &&
 	crm-campaign send "$k" -n 2>err >dry.mbox && test ! -s dry.mbox &&
 	grep -q "already sent 3, in doubt 0, excluded 1 (no-consent 1)" err
+'
+test_expect_success 'unsubscribe with the token of someone merged away withdraws the survivor'"'"'s consent' '
+	a=$(crm-contact add -q --first-name Lu --email lu@work.example --tag un) &&
+	b=$(crm-contact add -q --first-name Lu --email lu@home.example --tag un) &&
+	printf "%s\n" "$a" "$b" | crm-contact consent set - email granted &&
+	crm-campaign segment add un --tag un >/dev/null &&
+	k=$(crm-campaign add -q --name un --segment un --template news) &&
+	crm-campaign send "$k" --to mbox:un.mbox 2>/dev/null >/dev/null &&
+	token=$(grep -o "t=$k\.$b\.[0-9a-f]*" un.mbox | sed -n 1p | cut -c3-) &&
+	crm-contact merge "$a" "$b" >/dev/null &&
+	crm-campaign unsubscribe "$token" 2>err &&
+	echo "crm-campaign: contact $b (merged into $a) unsubscribed" >expect && test_cmp expect err &&
+	crm-contact consent show "$a" -f status,source -H >out &&
+	printf "withdrawn\tunsubscribe: campaign %s\n" "$k" >expect && test_cmp expect out &&
+	sqlite3 "$CRM_DB" "select contact_id, unsubscribed_at is not null from campaign_sends where campaign_id = $k" >out &&
+	printf "%s|1\n" "$a" >expect && test_cmp expect out &&
+	crm-campaign unsubscribe "$token" 2>err &&
+	echo "crm-campaign: contact $b (merged into $a) had already withdrawn email consent" >expect &&
+	test_cmp expect err
+'
+test_expect_success 'unsubscribe with the token of someone erased says so and changes nothing' '
+	e=$(crm-contact add -q --first-name Mo --email mo@example.org --tag er) &&
+	crm-contact consent set "$e" email granted &&
+	crm-campaign segment add er --tag er >/dev/null &&
+	k=$(crm-campaign add -q --name er --segment er --template news) &&
+	crm-campaign send "$k" --to mbox:er.mbox 2>/dev/null >/dev/null &&
+	token=$(grep -o "t=$k\.$e\.[0-9a-f]*" er.mbox | sed -n 1p | cut -c3-) &&
+	crm-contact erase -q "$e" &&
+	snapshot before &&
+	crm-campaign unsubscribe "$token" 2>err &&
+	echo "crm-campaign: contact $e is erased: nothing done" >expect && test_cmp expect err &&
+	snapshot after && test_cmp before after &&
+	crm-campaign results "$k" -f measure,value -H | grep "^unsubscribed" >out &&
+	printf "unsubscribed\t0\n" >expect && test_cmp expect out
 '
 test_done

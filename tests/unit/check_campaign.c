@@ -109,8 +109,7 @@ START_TEST(test_tokens)
 {
 	crm_db *db = setup();
 	char a[CRM_TOKEN_MAX], b[CRM_TOKEN_MAX], forged[CRM_TOKEN_MAX];
-	int64_t person;
-	int already;
+	struct crm_unsubscribe u;
 	size_t n;
 
 	ck_assert_int_eq(crm_db_begin(db, true), CRM_OK);
@@ -121,18 +120,19 @@ START_TEST(test_tokens)
 	ck_assert_str_ne(a + 4, b + 4);
 	/* Another person's signature, a changed digit, no signature. */
 	snprintf(forged, sizeof forged, "1.4.%s", a + 4);
-	ck_assert_int_eq(crm_campaign_unsubscribe(db, forged, &person, &already), CRM_EDATA);
+	ck_assert_int_eq(crm_campaign_unsubscribe(db, forged, &u), CRM_EDATA);
 	n = strlen(a);
 	snprintf(forged, sizeof forged, "%s", a);
 	forged[n - 1] = forged[n - 1] == '0' ? '1' : '0';
-	ck_assert_int_eq(crm_campaign_unsubscribe(db, forged, &person, &already), CRM_EDATA);
-	ck_assert_int_eq(crm_campaign_unsubscribe(db, "1.1", &person, &already), CRM_EDATA);
-	ck_assert_int_eq(crm_campaign_unsubscribe(db, "", &person, &already), CRM_EDATA);
-	ck_assert_int_eq(crm_campaign_unsubscribe(db, a, &person, &already), CRM_OK);
-	ck_assert_int_eq(person, 1);
-	ck_assert_int_eq(already, 0);
-	ck_assert_int_eq(crm_campaign_unsubscribe(db, a, &person, &already), CRM_OK);
-	ck_assert_int_eq(already, 1);
+	ck_assert_int_eq(crm_campaign_unsubscribe(db, forged, &u), CRM_EDATA);
+	ck_assert_int_eq(crm_campaign_unsubscribe(db, "1.1", &u), CRM_EDATA);
+	ck_assert_int_eq(crm_campaign_unsubscribe(db, "", &u), CRM_EDATA);
+	ck_assert_int_eq(crm_campaign_unsubscribe(db, a, &u), CRM_OK);
+	ck_assert_int_eq(u.named, 1);
+	ck_assert_int_eq(u.person, 1);
+	ck_assert_int_eq(u.was, CRM_UNSUB_WITHDRAWN);
+	ck_assert_int_eq(crm_campaign_unsubscribe(db, a, &u), CRM_OK);
+	ck_assert_int_eq(u.was, CRM_UNSUB_ALREADY);
 	fx_close(db);
 }
 END_TEST
