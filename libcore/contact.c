@@ -324,13 +324,25 @@ int crm_contact_export(crm_db *db, int64_t id, char **out)
 	return rc;
 }
 
+/* The addresses person ?1 is known by: their own, those their campaign
+ * mail went to, and those a merge kept of the records it took in. */
+#define THEIR_ADDRESSES \
+	"(SELECT email_norm FROM contacts WHERE id = ?1 UNION SELECT lower(trim(email))" \
+	" FROM campaign_sends WHERE contact_id = ?1 AND email IS NOT NULL" \
+	" UNION SELECT lower(trim(value)) FROM contact_custom WHERE contact_id = ?1" \
+	" AND key GLOB 'email[0-9]*')"
+
 /* The statements that erase one person's data, ?1 being the contact id. */
 static const char *const erase_sql[] = {
-	/* Bounces are kept by address: the person's go before it does. */
-	("DELETE FROM mail_bounces WHERE email = (SELECT email_norm FROM contacts WHERE id = ?1)"
+	/* Bounces are kept by address: the person's go before they do. */
+	("DELETE FROM mail_bounces WHERE email IN " THEIR_ADDRESSES
 	 " OR send_id IN (SELECT id FROM campaign_sends WHERE contact_id = ?1)"),
-	"DELETE FROM mail_bounced WHERE email = (SELECT email_norm FROM contacts WHERE id = ?1)",
-	/* The send log keeps that a message went, not where. */
+	"DELETE FROM mail_bounced WHERE email IN " THEIR_ADDRESSES,
+	/* The send log keeps that a message went, not where: nor does a row
+	 * of no one at one of their addresses (a merge left such rows before
+	 * it took the log along). */
+	("UPDATE campaign_sends SET email = NULL WHERE contact_id IS NULL"
+	 " AND lower(trim(email)) IN " THEIR_ADDRESSES),
 	"UPDATE campaign_sends SET email = NULL WHERE contact_id = ?1",
 	"DELETE FROM segment_members WHERE contact_id = ?1",
 	"UPDATE contacts SET first_name = NULL, last_name = NULL, name_key = NULL,"

@@ -128,6 +128,42 @@ test_expect_success 'export-data and erase reach every record about the person' 
 	expect_exit 3 crm-deal add --title D2 --contact 1 2>err && grep -q "contact 1 was erased" err &&
 	expect_exit 3 crm-loyalty adjust 1 +5 --reason x 2>err && grep -q "contact 1 was erased" err
 '
+# Two records of one person, each sent campaigns, one address bounced:
+# after the merge the survivor's export lists every message, and its
+# erasure leaves none of the addresses, whichever record they were on.
+test_expect_success 'export-data and erase after a merge reach the merged record'"'"'s campaign mail' '
+	export CRM_DB="$PWD/camp.db" CRM_CONFIG="$PWD/camp.yaml" &&
+	printf "mail:\n  from: Shop <news@example.org>\n" >camp.yaml &&
+	crm-db init >/dev/null &&
+	printf "Hi {{first_name}}\n" >t.txt && crm-campaign template add t --subject Hi --text t.txt >/dev/null &&
+	crm-contact add -q --first-name Ottoline --email otto@vexwork.example --tag one --tag all >/dev/null &&
+	crm-contact add -q --first-name Ottoline --email ottoline@vexhome.example --tag two --tag all >/dev/null &&
+	printf "1\n2\n" | crm-contact consent set - email granted &&
+	crm-campaign segment add one --tag one >/dev/null &&
+	crm-campaign segment add two --tag two >/dev/null &&
+	crm-campaign segment add both --tag all >/dev/null &&
+	for s in one two both; do
+		k=$(crm-campaign add -q --name $s --segment $s --template t) &&
+		crm-campaign send $k --to mbox:camp.mbox >/dev/null 2>&1 || return 1
+	done &&
+	mid=$(sqlite3 camp.db "select message_id from campaign_sends where campaign_id = 2") &&
+	printf "From: MAILER-DAEMON@mx.example.net\nTo: news@example.org\nMessage-ID: <b1@mx.example.net>\nSubject: Undelivered Mail\nMIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary=B\n\n--B\nContent-Type: text/plain\n\nSorry.\n--B\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.net\n\nFinal-Recipient: rfc822; ottoline@vexhome.example\nAction: failed\nStatus: 5.1.1\n\n--B\nContent-Type: text/rfc822-headers\n\nMessage-ID: <%s>\n\n--B--\n" "$mid" >dsn.eml &&
+	crm-campaign bounces dsn.eml 2>/dev/null &&
+	CRM_NOW=2026-11-22T10:00:00Z crm-contact set -q 1 --city Vexton &&
+	crm-contact merge 1 2 >/dev/null &&
+	crm-contact export-data 1 >data.json &&
+	jq -r ".campaign_mail[] | [.campaign, .state, .email, .bounced_at != null] | @tsv" data.json >out &&
+	printf "1\tsent\totto@vexwork.example\tfalse\n2\tsent\tottoline@vexhome.example\ttrue\n3\tsent\totto@vexwork.example\tfalse\n" >expect &&
+	test_cmp expect out &&
+	crm-contact erase -q 1 &&
+	traces="[Oo]ttoline|[Vv]ex(work|home|ton)" &&
+	for f in camp.db camp.db-wal; do
+		test ! -e $f || ! grep -a -q -E "$traces" $f || return 1
+	done &&
+	test -z "$(sqlite3 camp.db .dump | grep -E "$traces")" &&
+	crm-campaign results 2 -f measure,value -H | grep -E "^(sent|bounced)	" >out &&
+	printf "sent\t1\nbounced\t1\n" >expect && test_cmp expect out
+'
 # A reader's snapshot keeps the old pages in the log: the erasure is
 # done, its wiping not yet; exit 1, and a second erase finishes it.  The
 # reader holds its snapshot for three seconds; the probes wait for it.
