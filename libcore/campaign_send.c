@@ -164,6 +164,7 @@ struct run {
 	int (*fn)(void *arg, const struct crm_send_event *e);
 	void *arg;
 	struct crm_send_tally *t;
+	int stopped; /* a hand-off failed: the others are only counted */
 };
 
 /* Writes the person's row in state (with reason, or the address and
@@ -240,7 +241,7 @@ static int tell(struct run *u, int64_t person, int64_t send, const char *email, 
 static int decide(struct run *u, size_t i, int64_t person, struct standing *s, char **mid,
                   int64_t *send, char **raw, size_t *len)
 {
-	int dry = u->o->dry_run, rc;
+	int dry = u->o->dry_run || u->stopped, rc;
 
 	if (!strcmp(s->state, "sent")) {
 		u->t->already++;
@@ -250,7 +251,7 @@ static int decide(struct run *u, size_t i, int64_t person, struct standing *s, c
 		/* Sent again only when told, and only to someone who still
 		 * may be written to. */
 		u->t->in_doubt++;
-		if (!u->o->retry_in_doubt || s->reason >= 0)
+		if (!u->o->retry_in_doubt || s->reason >= 0 || u->stopped)
 			return dry ? 0 : tell(u, person, s->send, s->email, s->message_id, NULL, 0, 1);
 		u->t->retried++;
 		*send = s->send;
@@ -264,7 +265,7 @@ static int decide(struct run *u, size_t i, int64_t person, struct standing *s, c
 			return 0; /* nothing to write, or logged so already */
 		return log_row(u, person, s, "excluded", NULL, send);
 	}
-	if (u->o->limit && u->t->sent >= u->o->limit) {
+	if (u->stopped || (u->o->limit && u->t->sent >= u->o->limit)) {
 		u->t->left++;
 		return 0;
 	}
@@ -300,8 +301,9 @@ static int send_one(struct run *u, size_t i)
 	size_t len = 0;
 	int rc, go;
 
-	if (u->o->dry_run) {
-		/* The message the person would get, nothing written. */
+	if (u->o->dry_run || u->stopped) {
+		/* The message the person would get, nothing written; after a
+		 * failed hand-off, only whether they are left. */
 		if (!(rc = standing_of(db, u->r->c->id, person, u->occ, &s)) &&
 		    (go = decide(u, i, person, &s, &mid, &send, &raw, &len)) < 0)
 			rc = go;
@@ -325,7 +327,11 @@ static int send_one(struct run *u, size_t i)
 	if (!rc && raw) {
 		if (u->t->sent)
 			pace(u->o->rate);
-		if (!(rc = deliver(db, u->to, raw, len)) && !(rc = mark_sent(db, send))) {
+		if ((rc = deliver(db, u->to, raw, len))) {
+			/* Its row stays sending: in doubt, as the next run says. */
+			u->t->in_doubt++;
+			u->stopped = 1;
+		} else if (!(rc = mark_sent(db, send))) {
 			u->t->sent++;
 			rc = tell(u, person, send, s.email, mid, NULL, 0, 0);
 		}
@@ -340,12 +346,24 @@ int campaign_run(struct renderer *r, const char *occ, const struct crm_send_opts
                  int (*fn)(void *arg, const struct crm_send_event *e), void *arg,
                  struct crm_send_tally *t)
 {
-	struct run u = { r, occ, o->to ? o->to : r->c->deliver, o, fn, arg, t };
-	int rc = good_target(u.to);
+	struct run u = { r, occ, o->to ? o->to : r->c->deliver, o, fn, arg, t, 0 };
+	int rc = good_target(u.to), failed = CRM_OK;
+	char *why = NULL;
 
 	t->members += (int64_t)r->ppl.n;
-	for (size_t i = 0; i < r->ppl.n && !rc; i++)
-		rc = send_one(&u, i);
+	/* A failed hand-off stops the sending, not the count: the people
+	 * after it are told as left for the next run. */
+	for (size_t i = 0; i < r->ppl.n && !rc; i++) {
+		if ((rc = send_one(&u, i)) && u.stopped && !failed) {
+			failed = rc;
+			if (!(why = strdup(crm_error_message())))
+				return crm_error_nomem();
+			rc = CRM_OK;
+		}
+	}
+	if (!rc && failed)
+		rc = crm_error_set(failed, "%s", why);
+	free(why);
 	return rc;
 }
 

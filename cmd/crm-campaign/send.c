@@ -147,8 +147,8 @@ static void summary(const struct cli *c, const char *what, const struct crm_send
 		fprintf(stderr, ", points given %lld", (long long)t->points);
 	fputc('\n', stderr);
 	if (t->in_doubt > t->retried)
-		fprintf(stderr, "%s: %lld message(s) in doubt: an earlier run stopped while handing"
-		        " them off; they may have gone. --retry-in-doubt sends them again\n",
+		fprintf(stderr, "%s: %lld message(s) in doubt: their hand-off failed or was cut"
+		        " short, and they may have gone. --retry-in-doubt sends them again\n",
 		        c->prog->name, (long long)(t->in_doubt - t->retried));
 }
 

@@ -143,9 +143,9 @@ struct crm_send_tally {
 	int64_t members;   /* people of the segment (or the day's trigger) */
 	int64_t sent;      /* handed off by this run */
 	int64_t already;   /* sent by an earlier run */
-	int64_t in_doubt;  /* logged as sending by a run that stopped */
+	int64_t in_doubt;  /* logged as sending by a run that stopped, or whose hand-off failed */
 	int64_t retried;   /* of them, handed off again (--retry-in-doubt) */
-	int64_t left;      /* eligible, not sent because of --limit */
+	int64_t left;      /* eligible, not sent because of --limit or a failed hand-off */
 	int64_t excluded[CRM_EXCLUSIONS];
 	int64_t points;    /* trigger bonus points given */
 };
@@ -170,8 +170,8 @@ struct crm_send_event {
  * o->retry_in_doubt.  Exclusions are logged with their reason (and
  * looked at again by the next run).  fn (may be NULL) gets each message.
  * CRM_EDATA when the segment is empty or a template is missing or bad;
- * CRM_EIO when a hand-off fails (the run stops; its message is left in
- * doubt). */
+ * CRM_EIO when a hand-off fails (the sending stops; its message is left
+ * in doubt, and t counts the people after it as left). */
 int crm_campaign_send(crm_db *db, int64_t id, const struct crm_send_opts *o,
                       int (*fn)(void *arg, const struct crm_send_event *e), void *arg,
                       struct crm_send_tally *t);

@@ -384,4 +384,22 @@ test_expect_success 'unsubscribe with the token of someone erased says so and ch
 	crm-campaign results "$k" -f measure,value -H | grep "^unsubscribed" >out &&
 	printf "unsubscribed\t0\n" >expect && test_cmp expect out
 '
+test_expect_success 'a failed hand-off: the summary counts it in doubt and the people after it as left' '
+	printf "#!/bin/sh\ncat >msg.\$\$; grep -q \"^To:.*nope@\" msg.\$\$ && exit 75; exit 0\n" >flaky.sh &&
+	chmod +x flaky.sh &&
+	printf "mail:\n  from: news@example.org\n  send: %s/flaky.sh\n" "$PWD" >flaky.yaml &&
+	for n in p1 p2 nope p3 p4; do
+		crm-contact add -q --email $n@example.org --tag flaky || return 1
+	done >ids &&
+	crm-contact consent set - email granted <ids &&
+	crm-campaign segment add flaky --tag flaky >/dev/null &&
+	k=$(crm-campaign add -q --name flaky --segment flaky --template news) &&
+	CRM_CONFIG=flaky.yaml expect_exit 1 crm-campaign send "$k" 2>err >/dev/null &&
+	grep -q "5 people, sent 2, already sent 0, in doubt 1, excluded 0, left for the next run 2$" err &&
+	grep -q "1 message(s) in doubt" err && grep -q "failed with exit status 75" err &&
+	crm-campaign results "$k" -f measure,value -H | sed -n 1,2p >out &&
+	printf "sent\t2\nin_doubt\t1\n" >expect && test_cmp expect out &&
+	CRM_CONFIG=flaky.yaml expect_exit 1 crm-campaign send "$k" 2>err >/dev/null &&
+	grep -q "5 people, sent 2, already sent 2, in doubt 1, excluded 0$" err
+'
 test_done
