@@ -41,7 +41,7 @@ static const struct crm_fielddef deal_fields[] = {
 	FIELD("source", CRM_FT_TEXT, 0, "where the deal came from", "source", NULL),
 	CHOICE("status", CRM_FIELD_NOTEMPTY, "open, won or lost", deal_status, "status"),
 	FIELD("lost_reason", CRM_FT_TEXT, 0, "why it was lost", "lost_reason", NULL),
-	FIELD("closed_at", CRM_FT_WHEN, 0, "when it was won or lost (default: when marked so)",
+	FIELD("closed_at", CRM_FT_TIME, 0, "when it was won or lost (default: when marked so)",
 	      "closed_at", NULL),
 	FIELD("tags", CRM_FT_TAGS, RO, "tags, comma-separated", NULL, "t.tags"),
 	FIELD("stage_since", CRM_FT_TIME, RO | HIDDEN, "when it entered its stage or outcome",
@@ -361,12 +361,14 @@ static int settle_reason(crm_db *db, struct deal *d)
 /* When a closed deal closed, unless given: a deal still closed the same
  * way keeps its time (an import that clears it changes nothing); one
  * imported closed closed when it was expected to, if that has passed
- * (HubSpot's close date is both); otherwise now.  A deal imported closed
+ * (HubSpot's close date is both); otherwise now.  It is kept as a time,
+ * a day's at midnight UTC, as every time is.  A deal imported closed
  * entered its outcome then, so *entered moves back. */
 static int settle_closed(struct deal *d, const struct was *w, int closed,
                          char entered[CRM_TIME_LEN])
 {
 	const char *when = entered;
+	char t[CRM_TIME_LEN];
 	int rc;
 
 	if (!closed)
@@ -379,6 +381,8 @@ static int settle_closed(struct deal *d, const struct was *w, int closed,
 		if ((rc = put(&d->closed_at, when)))
 			return rc;
 	}
+	if (!crm_time_parse(t, d->closed_at, 0) && (rc = put(&d->closed_at, t)))
+		return rc;
 	if (!w->found && strcmp(d->closed_at, entered) < 0)
 		snprintf(entered, CRM_TIME_LEN, "%s", d->closed_at);
 	return CRM_OK;

@@ -106,6 +106,15 @@ test_expect_success 'won: status and closing time, the stage kept; reopen puts i
 	crm-deal show 2 -f status,stage,closed_at,stage_since -H >out &&
 	printf "open\tlead\t\t2026-11-23T08:00:00Z\n" >expect && test_cmp expect out
 '
+test_expect_success 'a closing time given as a day is midnight UTC, and --where finds it so' '
+	crm-deal add --db closed.db --title C >/dev/null && crm-deal won --db closed.db -q 1 &&
+	crm-deal set --db closed.db -q 1 --closed-at 2026-11-20 &&
+	crm-deal show --db closed.db 1 -f closed_at -H >out &&
+	echo 2026-11-20T00:00:00Z >expect && test_cmp expect out &&
+	crm-deal list --db closed.db --where closed_at=2026-11-20T00:00:00Z -f id -H >out &&
+	echo 1 >expect && test_cmp expect out &&
+	crm-deal list --db closed.db --where closed_at=2026-11-20 -f id -H >out && test_cmp expect out
+'
 test_expect_success 'lost needs --reason (exit 2, nothing written)' '
 	snapshot before &&
 	expect_exit 2 crm-deal lost 2 2>err && grep -q -- "--reason" err &&

@@ -42,7 +42,7 @@ test_expect_success 'Pipedrive: ids kept in a custom field, a missing company cr
 '
 test_expect_success 'Pipedrive: the closing time, given or not; probabilities from the stages' '
 	crm-deal list -f id,closed_at,probability,probability_source -H >out &&
-	printf "1\t\t50\tstage\n2\t2026-11-22T09:30:00Z\t25\tstage\n3\t2026-11-12T14:00:00Z\t75\tstage\n4\t2026-10-01\t10\tstage\n" >expect &&
+	printf "1\t\t50\tstage\n2\t2026-11-22T09:30:00Z\t25\tstage\n3\t2026-11-12T14:00:00Z\t75\tstage\n4\t2026-10-01T00:00:00Z\t10\tstage\n" >expect &&
 	test_cmp expect out &&
 	crm-deal history 3 -f stage,entered -H >out && printf "won\t2026-11-12T14:00:00Z\n" >expect && test_cmp expect out
 '
@@ -83,10 +83,12 @@ test_expect_success 'HubSpot: outcomes as stages, the company by domain, the per
 	grep -E -q "^crm-import: read 3, created 3, updated 0, unchanged 0, skipped 0, rejected 0; batch [0-9]+$" err &&
 	crm-deal list --owner carol -f id,title,amount,stage,status,expected_close,closed_at,pipeline,company,contact,lost_reason -H >out &&
 	cat >expect <<-\EOF &&
-	5	Globex expansion	12000.00 EUR	negotiation	won	2026-11-05	2026-11-05	default	Globex	chen@globex.example	
+	5	Globex expansion	12000.00 EUR	negotiation	won	2026-11-05	2026-11-05T00:00:00Z	default	Globex	chen@globex.example	
 	6	Globex pilot	3000.00 EUR	proposal	open	2027-01-15		default	Globex	chen@globex.example	
 	7	Globex audit	500.00 EUR	negotiation	lost	2026-12-20	2026-11-22T09:30:00Z	default	Globex	chen@globex.example	too expensive
 	EOF
+	test_cmp expect out &&
+	crm-deal history 5 -f stage,entered -H >out && printf "won\t2026-11-05T00:00:00Z\n" >expect &&
 	test_cmp expect out
 '
 # HubSpot's API: a deal's fields under properties; its id, beside
@@ -283,8 +285,8 @@ test_expect_success 'history: Create Date is when the deal was made; a blank own
 	CRM_DB=hist.db crm-import deals -q history.csv &&
 	CRM_DB=hist.db crm-deal list -f title,owner,status,created_at,closed_at -H >out &&
 	cat >expect <<-\EOF &&
-	Won early	tester	won	2026-01-10T00:00:00Z	2026-03-05
-	Won late	carol	won	2026-03-01T08:30:00Z	2026-04-20
+	Won early	tester	won	2026-01-10T00:00:00Z	2026-03-05T00:00:00Z
+	Won late	carol	won	2026-03-01T08:30:00Z	2026-04-20T00:00:00Z
 	Still open	carol	open	2025-12-01T00:00:00Z	
 	EOF
 	test_cmp expect out
@@ -390,13 +392,13 @@ test_expect_success 'Salesforce opportunities: 12,500.00 is twelve and a half th
 	expect_exit 3 crm-import deals --db opp.db --date-format %m/%d/%Y opp.csv 2>err &&
 	grep -q "opp.csv:4: amount: invalid amount .1,200 USD. (--decimal-comma" err &&
 	crm-deal list --db opp.db -f title,amount,status,probability,owner,company,closed_at -H >out &&
-	printf "Fleet renewal\t12500.00 USD\twon\t100\tAdmin User\tNavy\t2026-03-31\n" >expect &&
+	printf "Fleet renewal\t12500.00 USD\twon\t100\tAdmin User\tNavy\t2026-03-31T00:00:00Z\n" >expect &&
 	printf "Fleet lease\t1234567.00 USD\topen\t50\tAdmin User\tNavy\t\n" >>expect &&
 	test_cmp expect out &&
 	printf "Deal - Title,Deal - Value,Deal - Currency of Value,Deal - Stage,Deal - Status,Deal - Won time,Deal - Deal created,Deal - Update time\nTrucks,900,EUR,Proposal,Won,2026-11-12 14:00:00,2026-10-01 09:00:00,2026-11-12 14:00:05\n" >pdw.csv &&
 	crm-import deals --db opp.db -q pdw.csv &&
 	crm-deal list --db opp.db --where "status = won" -f title,created_at,closed_at -H >out &&
-	printf "Fleet renewal\t2026-01-15T00:00:00Z\t2026-03-31\nTrucks\t2026-10-01T09:00:00Z\t2026-11-12T14:00:00Z\n" >expect && test_cmp expect out
+	printf "Fleet renewal\t2026-01-15T00:00:00Z\t2026-03-31T00:00:00Z\nTrucks\t2026-10-01T09:00:00Z\t2026-11-12T14:00:00Z\n" >expect && test_cmp expect out
 '
 # Dynamics 365's opportunities: Topic, Est. Revenue and Est. Close Date,
 # its id kept and matched on, its own columns for the way back left out.

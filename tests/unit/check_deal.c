@@ -410,6 +410,20 @@ START_TEST(test_outcome_as_stage)
 }
 END_TEST
 
+/* A closing time is a time: a day given, or an expected close that has
+ * passed (an import's close date), is midnight UTC of it, and so is when
+ * the deal entered its outcome. */
+START_TEST(test_closed_at_is_a_time)
+{
+	int64_t a = add("title=A", "stage=Closed Won", "expected_close=2026-10-15", NULL);
+	int64_t b = add("title=B", "status=lost", "lost_reason=price", "closed_at=2026-10-20", NULL);
+
+	ck_assert_str_eq(get(a, "closed_at,stage_since"), "2026-10-15T00:00:00Z|2026-10-15T00:00:00Z");
+	ck_assert_str_eq(history(a), "won|default|2026-10-15T00:00:00Z||17.4|tester\n");
+	ck_assert_str_eq(get(b, "closed_at"), "2026-10-20T00:00:00Z");
+}
+END_TEST
+
 START_TEST(test_lost_reasons_configured)
 {
 	int64_t a;
@@ -765,6 +779,7 @@ Suite *deal_suite(void)
 	tcase_add_test(tc, test_manual_probability);
 	tcase_add_test(tc, test_won_lost_reopen);
 	tcase_add_test(tc, test_outcome_as_stage);
+	tcase_add_test(tc, test_closed_at_is_a_time);
 	tcase_add_test(tc, test_lost_reasons_configured);
 	tcase_add_test(tc, test_history);
 	tcase_add_test(tc, test_forecast_as_of);
