@@ -519,6 +519,21 @@ static int unwind_history(crm_db *db, int64_t id, int moved, int *done)
 	return crm_stmt_done(st);
 }
 
+/* A closing time belongs to a won or lost deal: given to one left open
+ * it would be dropped without a word. */
+static int check_write(const struct deal *d, const crm_record *r, int64_t id, int adding)
+{
+	const char *v = crm_record_value(r, "closed_at");
+
+	if (strcmp(d->status, "open") || !v || !v[strspn(v, " \t")])
+		return CRM_OK;
+	if (adding)
+		return crm_error_set(CRM_EDATA, "closed_at: the deal is open; only a won or lost deal"
+		                     " has a closing time");
+	return crm_error_set(CRM_EDATA, "closed_at: deal %lld is open; only a won or lost deal"
+	                     " has a closing time", (long long)id);
+}
+
 static int deal_after_write(crm_db *db, int64_t id, const crm_record *r,
                             int adding)
 {
@@ -532,6 +547,8 @@ static int deal_after_write(crm_db *db, int64_t id, const crm_record *r,
 		rc = crm_error_nomem();
 	if (!rc)
 		rc = settle_stage(db, &d, &w, r, &p);
+	if (!rc)
+		rc = check_write(&d, r, id, adding);
 	if (!rc)
 		rc = settle(db, &d, &w, r, p, entered);
 	if (!rc)

@@ -384,6 +384,13 @@ bad_deal 'a probability past 100 (exit 3)' 3 "probability: invalid probability '
 bad_deal 'a deal needs a title (exit 3)' 3 "title" crm-deal add --amount 5
 bad_deal 'set on several deals, one missing: nothing written (exit 1)' 1 "no deal 99" \
 	crm-deal set 1 99 --amount 5
+bad_deal 'a closing time for an open deal (exit 3)' 3 \
+	"closed_at: deal 1 is open; only a won or lost deal has a closing time" \
+	crm-deal set 1 --closed-at 2026-03-01
+bad_deal 'a closing time for a deal added open (exit 3)' 3 "closed_at: the deal is open" \
+	crm-deal add --title x --closed-at 2026-03-01
+bad_deal 'a closing time for a deal reopened in the same write (exit 3)' 3 \
+	"closed_at: deal 3 is open" crm-deal set 3 --status open --closed-at 2026-03-01
 
 
 # A stage the configuration no longer names: the deal keeps it, the board

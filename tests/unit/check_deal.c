@@ -424,6 +424,26 @@ START_TEST(test_closed_at_is_a_time)
 }
 END_TEST
 
+/* Only a closed deal has a closing time: given to an open one it is an
+ * error, not dropped without a word. */
+START_TEST(test_closed_at_of_open_deal)
+{
+	int64_t a = add("title=A", NULL);
+
+	ck_assert_int_eq(set(a, "closed_at=2026-10-20", NULL), CRM_EDATA);
+	ck_assert_str_eq(crm_error_message(),
+			 "closed_at: deal 1 is open; only a won or lost deal has a closing time");
+	ck_assert_int_eq(try_add("title=B", "closed_at=2026-10-20", NULL), CRM_EDATA);
+	ck_assert_str_eq(crm_error_message(),
+			 "closed_at: the deal is open; only a won or lost deal has a closing time");
+	set_ok(a, "status=won", "closed_at=2026-10-20", NULL);
+	ck_assert_int_eq(set(a, "status=open", "closed_at=2026-10-21", NULL), CRM_EDATA);
+	set_ok(a, "status=open", "closed_at=", NULL);
+	ck_assert_str_eq(get(a, "status,closed_at"), "open|");
+	ck_assert_int_eq(ndeals(), 1);
+}
+END_TEST
+
 START_TEST(test_lost_reasons_configured)
 {
 	int64_t a;
@@ -780,6 +800,7 @@ Suite *deal_suite(void)
 	tcase_add_test(tc, test_won_lost_reopen);
 	tcase_add_test(tc, test_outcome_as_stage);
 	tcase_add_test(tc, test_closed_at_is_a_time);
+	tcase_add_test(tc, test_closed_at_of_open_deal);
 	tcase_add_test(tc, test_lost_reasons_configured);
 	tcase_add_test(tc, test_history);
 	tcase_add_test(tc, test_forecast_as_of);
