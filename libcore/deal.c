@@ -519,12 +519,20 @@ static int unwind_history(crm_db *db, int64_t id, int moved, int *done)
 	return crm_stmt_done(st);
 }
 
-/* A closing time belongs to a won or lost deal: given to one left open
- * it would be dropped without a word. */
-static int check_write(const struct deal *d, const crm_record *r, int64_t id, int adding)
+/* What a deal's state refuses: a move of a deal that was closed and
+ * stays so, which keeps the stage it closed from for reopen to put it
+ * back in (an undo may put one back); and a closing time for one left
+ * open, which would be dropped without a word. */
+static int check_write(const struct deal *d, const struct was *w, const crm_record *r,
+                       int64_t id, int adding)
 {
 	const char *v = crm_record_value(r, "closed_at");
 
+	if (!adding && w->found && strcmp(w->status, "open") && strcmp(d->status, "open") &&
+	    (strcmp(w->pipeline, d->pipeline) || strcmp(w->stage, d->stage)) &&
+	    !crm_record_is_restoring(r))
+		return crm_error_set(CRM_EDATA, "deal %lld is %s; reopen it first", (long long)id,
+		                     w->status);
 	if (strcmp(d->status, "open") || !v || !v[strspn(v, " \t")])
 		return CRM_OK;
 	if (adding)
@@ -548,7 +556,7 @@ static int deal_after_write(crm_db *db, int64_t id, const crm_record *r,
 	if (!rc)
 		rc = settle_stage(db, &d, &w, r, &p);
 	if (!rc)
-		rc = check_write(&d, r, id, adding);
+		rc = check_write(&d, &w, r, id, adding);
 	if (!rc)
 		rc = settle(db, &d, &w, r, p, entered);
 	if (!rc)

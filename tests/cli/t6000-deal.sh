@@ -128,6 +128,15 @@ test_expect_success 'lost with a reason; reopen clears reason and closing time' 
 	crm-deal show 2 -f status,stage,lost_reason,closed_at -H >out &&
 	printf "open\tlead\t\t\n" >expect && test_cmp expect out
 '
+test_expect_success 'move of a won deal is refused: reopen puts it back in the stage it closed from' '
+	crm-deal won -q 2 &&
+	snapshot before &&
+	expect_exit 3 crm-deal move 2 proposal 2>err &&
+	echo "crm-deal: deal 2 is won; reopen it first" >expect && test_cmp expect err &&
+	snapshot after && test_cmp before after &&
+	crm-deal reopen -q 2 &&
+	crm-deal show 2 -f status,stage -H >out && printf "open\tlead\n" >expect && test_cmp expect out
+'
 test_expect_success 'an outcome written as a stage sets the status, the stage is kept' '
 	crm-deal move -q 5 "Closed Won" &&
 	crm-deal show 5 -f status,stage -H >out && printf "won\tlead\n" >expect && test_cmp expect out &&
@@ -384,6 +393,10 @@ bad_deal 'a probability past 100 (exit 3)' 3 "probability: invalid probability '
 bad_deal 'a deal needs a title (exit 3)' 3 "title" crm-deal add --amount 5
 bad_deal 'set on several deals, one missing: nothing written (exit 1)' 1 "no deal 99" \
 	crm-deal set 1 99 --amount 5
+bad_deal 'move of a lost deal: it keeps the stage it closed from (exit 3)' 3 \
+	"deal 3 is lost; reopen it first" crm-deal move 3 proposal
+bad_deal 'set --stage or --pipeline of a lost deal (exit 3)' 3 \
+	"deal 3 is lost; reopen it first" crm-deal set 3 --pipeline renewal
 bad_deal 'a closing time for an open deal (exit 3)' 3 \
 	"closed_at: deal 1 is open; only a won or lost deal has a closing time" \
 	crm-deal set 1 --closed-at 2026-03-01

@@ -424,6 +424,26 @@ START_TEST(test_closed_at_is_a_time)
 }
 END_TEST
 
+/* A closed deal keeps the stage it closed from: a move is refused until
+ * it is reopened, which puts it back there; its outcome may change. */
+START_TEST(test_closed_deal_not_moved)
+{
+	int64_t a = add("title=A", "stage=proposal", NULL);
+
+	set_ok(a, "status=won", NULL);
+	ck_assert_int_eq(set(a, "stage=lead", NULL), CRM_EDATA);
+	ck_assert_str_eq(crm_error_message(), "deal 1 is won; reopen it first");
+	ck_assert_int_eq(set(a, "status=lost", "lost_reason=price", "stage=lead", NULL), CRM_EDATA);
+	ck_assert_int_eq(set(a, "pipeline=default", "stage=Proposal", NULL), CRM_OK);
+	set_ok(a, "status=lost", "lost_reason=price", NULL);
+	ck_assert_str_eq(get(a, "status,stage"), "lost|proposal");
+	set_ok(a, "status=open", NULL);
+	ck_assert_str_eq(get(a, "status,stage"), "open|proposal");
+	set_ok(a, "stage=lead", NULL);
+	ck_assert_str_eq(get(a, "status,stage"), "open|lead");
+}
+END_TEST
+
 /* Only a closed deal has a closing time: given to an open one it is an
  * error, not dropped without a word. */
 START_TEST(test_closed_at_of_open_deal)
@@ -800,6 +820,7 @@ Suite *deal_suite(void)
 	tcase_add_test(tc, test_won_lost_reopen);
 	tcase_add_test(tc, test_outcome_as_stage);
 	tcase_add_test(tc, test_closed_at_is_a_time);
+	tcase_add_test(tc, test_closed_deal_not_moved);
 	tcase_add_test(tc, test_closed_at_of_open_deal);
 	tcase_add_test(tc, test_lost_reasons_configured);
 	tcase_add_test(tc, test_history);
