@@ -6,7 +6,8 @@
  * closed deal keeps the stage it was closed from, so reopening puts it
  * back there.  Its probability is its stage's unless set by hand.  Each
  * write that changes what a forecast reads of a deal closes the deal's
- * open history row and starts another (deal_history, schema.c).
+ * open history row and starts another (deal_history, schema.c), except
+ * that a closing time moves the history to it (align_closing).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -362,8 +363,9 @@ static int settle_reason(crm_db *db, struct deal *d)
  * way keeps its time (an import that clears it changes nothing); one
  * imported closed closed when it was expected to, if that has passed
  * (HubSpot's close date is both); otherwise now.  It is kept as a time,
- * a day's at midnight UTC, as every time is.  A deal imported closed
- * entered its outcome then, so *entered moves back. */
+ * a day's at midnight UTC, as every time is.  A deal closed at an
+ * earlier time (an import) entered its outcome then, so *entered moves
+ * back. */
 static int settle_closed(struct deal *d, const struct was *w, int closed,
                          char entered[CRM_TIME_LEN])
 {
@@ -383,7 +385,7 @@ static int settle_closed(struct deal *d, const struct was *w, int closed,
 	}
 	if (!crm_time_parse(t, d->closed_at, 0) && (rc = put(&d->closed_at, t)))
 		return rc;
-	if (!w->found && strcmp(d->closed_at, entered) < 0)
+	if ((!w->found || strcmp(w->status, d->status)) && strcmp(d->closed_at, entered) < 0)
 		snprintf(entered, CRM_TIME_LEN, "%s", d->closed_at);
 	return CRM_OK;
 }
@@ -477,6 +479,67 @@ static int record_history(crm_db *db, int64_t id, const char *entered)
 	return crm_stmt_done(st);
 }
 
+/* A closed deal entered its outcome when it closed, and reports read
+ * the history at a period's end: so when a write closes a deal at an
+ * earlier time, or moves its closing time, the history moves with it.
+ * Its stretch in the outcome begins at at (the closing time, or now for
+ * one still to come), its rows taking the closing time; the rows before
+ * end no later than at, the last of them then.  What the history held
+ * on the wrong side of at shrinks to nothing there. */
+static int align_closing(crm_db *db, int64_t id, const struct deal *d, const char *at)
+{
+	static const char *const sql[] = {
+		"UPDATE deal_history SET closed_at = ?2, entered_at = CASE WHEN id = (SELECT min(id)"
+		" FROM deal_history WHERE deal_id = ?1 AND id > ?4) THEN ?3"
+		" ELSE max(entered_at, ?3) END, left_at = max(left_at, ?3)"
+		" WHERE deal_id = ?1 AND id > ?4",
+		/* An open row left is the one the write closes, at at. */
+		"UPDATE deal_history SET entered_at = min(entered_at, ?3),"
+		" left_at = CASE WHEN id = ?4 AND left_at IS NOT NULL THEN ?3 ELSE min(left_at, ?3) END"
+		" WHERE deal_id = ?1 AND id <= ?4",
+	};
+	crm_stmt *st;
+	int64_t before = 0;
+	int rc = crm_db_stmt(db, &st, "SELECT coalesce(max(id), 0) FROM deal_history"
+	                     " WHERE deal_id = ?1 AND status IS NOT ?2");
+
+	if (rc)
+		return rc;
+	crm_stmt_bind_int(st, 1, id);
+	crm_stmt_bind_text(st, 2, d->status);
+	if ((rc = crm_stmt_step(st)) == CRM_ROW)
+		before = crm_stmt_int(st, 0);
+	crm_stmt_reset(st);
+	for (size_t i = 0; rc >= 0 && i < sizeof sql / sizeof *sql; i++) {
+		if ((rc = crm_db_stmt(db, &st, sql[i])))
+			return rc;
+		crm_stmt_bind_int(st, 1, id);
+		crm_stmt_bind_text(st, 2, d->closed_at);
+		crm_stmt_bind_text(st, 3, at);
+		crm_stmt_bind_int(st, 4, before);
+		rc = crm_stmt_done(st);
+	}
+	return rc < 0 ? rc : CRM_OK;
+}
+
+/* Whether the write closed the deal at an earlier time than now, or
+ * moved its closing time; at receives when its outcome began (so did
+ * its stage_since). */
+static int closing_moved(crm_db *db, const struct deal *d, const struct was *w,
+                         const char *entered, char at[CRM_TIME_LEN])
+{
+	crm_db_now(db, at);
+	if (!w->found || !strcmp(d->status, "open"))
+		return 0;
+	if (strcmp(w->status, d->status))
+		return strcmp(entered, at) < 0 ? (snprintf(at, CRM_TIME_LEN, "%s", entered), 1) : 0;
+	if (w->closed_at && !strcmp(w->closed_at, d->closed_at))
+		return 0;
+	if (strcmp(d->closed_at, at) < 0)
+		snprintf(at, CRM_TIME_LEN, "%s", d->closed_at);
+	return 1;
+}
+
 /* An undo putting back what an import's update changed: the history row
  * the update opened goes and the one it closed is open again, when that
  * one's state is the deal's again; a move undone puts stage_at back to
@@ -548,8 +611,8 @@ static int deal_after_write(crm_db *db, int64_t id, const crm_record *r,
 	struct deal d = { 0 };
 	struct was w = { 0 };
 	const struct crm_pipeline *p = NULL;
-	char entered[CRM_TIME_LEN];
-	int rc = load(db, id, &d, &w), unwound = 0;
+	char entered[CRM_TIME_LEN], at[CRM_TIME_LEN];
+	int rc = load(db, id, &d, &w), unwound = 0, closing = 0;
 
 	if (!rc && (!d.status || !d.source))
 		rc = crm_error_nomem();
@@ -559,10 +622,14 @@ static int deal_after_write(crm_db *db, int64_t id, const crm_record *r,
 		rc = check_write(&d, &w, r, id, adding);
 	if (!rc)
 		rc = settle(db, &d, &w, r, p, entered);
+	if (!rc && (closing = closing_moved(db, &d, &w, entered, at)))
+		rc = put(&d.stage_at, at);
 	if (!rc)
 		rc = store(db, id, &d);
 	if (!rc && !adding && crm_record_is_restoring(r))
 		rc = unwind_history(db, id, moved_p(&d, &w), &unwound);
+	if (!rc && closing)
+		rc = align_closing(db, id, &d, at);
 	if (!rc && !unwound)
 		rc = record_history(db, id, entered);
 	if (!rc)

@@ -367,6 +367,28 @@ test_expect_success 'sales --by owner: each deal under the owner it had at the e
 	printf "bob\tpipeline_deals\t1\n" >expect && test_cmp expect out
 '
 
+test_expect_success 'a won deal whose closing time is set earlier counts in that month once' '
+	at 2026-01-05 crm-deal add --db back.db -q --title U --amount 1000 >/dev/null &&
+	at 2026-06-01 crm-deal move --db back.db -q 1 proposal &&
+	crm-deal won --db back.db -q 1 &&
+	crm-deal set --db back.db -q 1 --closed-at 2026-03-01 &&
+	for p in 2026 2026-Q1 2026-03; do
+		crm-report sales --db back.db --period $p -f measure,value -H | grep "^deals_won	" || return 1
+	done >out &&
+	printf "deals_won\t1\ndeals_won\t1\ndeals_won\t1\n" >expect && test_cmp expect out &&
+	crm-report sales --db back.db --period 2026 --by quarter -f group,measure,value -H |
+		grep "	deals_won	" >out &&
+	printf "2026-Q1\tdeals_won\t1\n2026-Q2\tdeals_won\t0\n2026-Q3\tdeals_won\t0\n2026-Q4\tdeals_won\t0\n" >expect &&
+	test_cmp expect out &&
+	crm-report sales --db back.db --period 2026-03 -f measure,value -H | grep "^pipeline_deals	0$" &&
+	crm-deal forecast --db back.db -f period,won -H >out &&
+	printf "2026-03\t1000.00\ntotal\t1000.00\n" >expect && test_cmp expect out &&
+	crm-deal history --db back.db 1 -f stage,entered,left -H >out &&
+	printf "lead\t2026-01-05T00:00:00Z\t2026-03-01T00:00:00Z\n" >expect &&
+	printf "proposal\t2026-03-01T00:00:00Z\t2026-03-01T00:00:00Z\n" >>expect &&
+	printf "won\t2026-03-01T00:00:00Z\t\n" >>expect && test_cmp expect out
+'
+
 test_expect_success 'a period that begins after the as-of day has nothing to report (exit 1)' '
 	expect_exit 1 crm-report kpi --period 2026-12 --as-of 2026-11-22 >out 2>err &&
 	grep -qx "crm-report: nothing to report in 2026-12: it begins after 2026-11-22" err &&

@@ -424,6 +424,43 @@ START_TEST(test_closed_at_is_a_time)
 }
 END_TEST
 
+/* A deal enters its outcome when it closes: a closing time moved, or a
+ * deal closed at an earlier time, moves its history with it (never past
+ * now), so that a report reading the history at a period's end counts
+ * it in the period of its closing time. */
+START_TEST(test_closed_at_moves_history)
+{
+	int64_t a = add("title=A", NULL), b = add("title=B", NULL);
+
+	clock_to("2026-11-10T09:00:00Z");
+	set_ok(a, "status=won", NULL);
+	set_ok(a, "closed_at=2026-11-05T12:00:00Z", NULL);
+	ck_assert_str_eq(history(a),
+			 "lead|default|2026-11-01T09:00:00Z|2026-11-05T12:00:00Z|4.1|tester\n"
+			 "won|default|2026-11-05T12:00:00Z||4.9|tester\n");
+	ck_assert_str_eq(get(a, "closed_at,stage_since"),
+			 "2026-11-05T12:00:00Z|2026-11-05T12:00:00Z");
+	/* Later, and past now: the outcome begins now. */
+	set_ok(a, "closed_at=2026-11-08", NULL);
+	ck_assert_str_eq(history(a),
+			 "lead|default|2026-11-01T09:00:00Z|2026-11-08T00:00:00Z|6.6|tester\n"
+			 "won|default|2026-11-08T00:00:00Z||2.4|tester\n");
+	set_ok(a, "closed_at=2026-12-01", NULL);
+	ck_assert_str_eq(history(a),
+			 "lead|default|2026-11-01T09:00:00Z|2026-11-10T09:00:00Z|9.0|tester\n"
+			 "won|default|2026-11-10T09:00:00Z||0.0|tester\n");
+	ck_assert_str_eq(get(a, "closed_at"), "2026-12-01T00:00:00Z");
+	/* Closed at a time before its last move: that stage shrinks to
+	 * nothing. */
+	set_ok(b, "stage=proposal", NULL);
+	set_ok(b, "status=lost", "lost_reason=price", "closed_at=2026-11-03", NULL);
+	ck_assert_str_eq(history(b),
+			 "lead|default|2026-11-01T09:00:00Z|2026-11-03T00:00:00Z|1.6|tester\n"
+			 "proposal|default|2026-11-03T00:00:00Z|2026-11-03T00:00:00Z|0.0|tester\n"
+			 "lost|default|2026-11-03T00:00:00Z||7.4|tester\n");
+}
+END_TEST
+
 /* A closed deal keeps the stage it closed from: a move is refused until
  * it is reopened, which puts it back there; its outcome may change. */
 START_TEST(test_closed_deal_not_moved)
@@ -820,6 +857,7 @@ Suite *deal_suite(void)
 	tcase_add_test(tc, test_won_lost_reopen);
 	tcase_add_test(tc, test_outcome_as_stage);
 	tcase_add_test(tc, test_closed_at_is_a_time);
+	tcase_add_test(tc, test_closed_at_moves_history);
 	tcase_add_test(tc, test_closed_deal_not_moved);
 	tcase_add_test(tc, test_closed_at_of_open_deal);
 	tcase_add_test(tc, test_lost_reasons_configured);
