@@ -318,6 +318,30 @@ test_expect_success 'a leap February: 29 days, one twelfth of a year' '
 	grep -qx "customers_start	1" out
 '
 
+# 28 February 2027 and 2028, each with a purchase and a deal won: a
+# period ending on 28 February 2028 stands beside one ending on 28
+# February 2027, not the 27th (the day after 2028-02-28, moved back a
+# year, is 1 March 2027); a leap day stands beside the 28th.
+test_expect_success '--compare year: a period ending on 28 February beside all of February before' '
+	export CRM_DB="$SCRATCH/feb.db" CRM_NOW=2029-01-01 &&
+	crm-contact add -q --email feb@example.org >/dev/null &&
+	crm-purchase add -q --person feb@example.org --total "7 EUR" --at 2027-02-28T12:00:00Z >/dev/null &&
+	crm-purchase add -q --person feb@example.org --total "5 EUR" --at 2028-02-28T12:00:00Z >/dev/null &&
+	at 2027-01-01 crm-deal add -q --title A --amount 100 >/dev/null &&
+	at 2027-02-28T12:00:00Z crm-deal won -q 1 &&
+	at 2028-01-01 crm-deal add -q --title B --amount 100 >/dev/null &&
+	at 2028-02-28T12:00:00Z crm-deal won -q 2 &&
+	for p in "--period 2028-02-28" "--from 2028-02-01 --to 2028-02-28" \
+		"--period 2028-02 --as-of 2028-02-28" "--period 2028-02-29"; do
+		crm-report kpi $p --compare year -f measure,value,previous -H |
+			grep -E "^(customers_end|revenue|deals_won)	" | paste -sd " " - || return 1
+	done >out &&
+	line="customers_end	1	1 revenue	5.00	7.00 deals_won	1	1" &&
+	printf "%s\n%s\n%s\n" "$line" "$line" "$line" >expect &&
+	echo "customers_end	1	1 revenue	0.00	7.00 deals_won	0	1" >>expect &&
+	test_cmp expect out
+'
+
 test_expect_success 'purchase frequency counts the purchases of known buyers only' '
 	# May 2023: one purchase of a company alone, one of a person, one of
 	# a person then erased: 3 purchases, 1 buyer, who bought once in a
