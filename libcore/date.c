@@ -546,3 +546,30 @@ int64_t crm_date_diff(const char *a, const char *b)
 		return 0;
 	return (y - x) / DAY;
 }
+
+int crm_period_name(char out[CRM_PERIOD_NAME_LEN], const char *from, const char *to)
+{
+	static const struct {
+		int months;
+		const char *by;
+	} whole[] = { { 12, "year" }, { 3, "quarter" }, { 1, "month" } };
+	char last[CRM_DATE_LEN];
+	int64_t a, b;
+	struct span sp;
+
+	if (day_epoch(from, &a) || day_epoch(to, &b) || b <= a)
+		return crm_error_set(CRM_EDATA, "invalid period '%s..%s'", from ? from : "",
+		                     to ? to : "");
+	a /= DAY, b /= DAY;
+	for (size_t i = 0; i < sizeof whole / sizeof *whole; i++) {
+		sp = calendar_span(a, whole[i].months, 0);
+		if (sp.from == a && sp.to == b)
+			return crm_period_of(out, from, whole[i].by);
+	}
+	format_day(last, b - 1);
+	if (b - a == 1)
+		snprintf(out, CRM_PERIOD_NAME_LEN, "%s", last);
+	else
+		snprintf(out, CRM_PERIOD_NAME_LEN, "%.10s..%s", from, last);
+	return CRM_OK;
+}

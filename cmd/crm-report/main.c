@@ -60,9 +60,11 @@ int report_period(struct cli *c, const char *as_of, int64_t now, const char *dfl
 		snprintf(p->name, sizeof p->name, "%s..%s", p->from, end);
 	} else {
 		per = per ? per : dflt;
-		if (crm_period_parse(p->from, p->to, per, now))
+		/* Named by its dates, not the word: last-month is 2026-10 in a
+		 * report kept from November. */
+		if (crm_period_parse(p->from, p->to, per, now) ||
+		    crm_period_name(p->name, p->from, p->to))
 			return cli_usage_error(c, "--period: invalid period '%s'", per);
-		snprintf(p->name, sizeof p->name, "%s", per);
 	}
 	p->months = whole_months(p->from, p->to);
 	/* A period reaches the as-of day at most; one that begins after it

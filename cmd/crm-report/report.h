@@ -24,10 +24,11 @@
 int report_as_of(struct cli *c, char day[CRM_DATE_LEN], int64_t *now);
 
 /* A period: the days [from, to), to never after the day after as_of,
- * and its name as given ("2026-11", "2026-10-01..2026-10-31"). */
+ * and its name by its dates ("2026-11" for last-month in December,
+ * "2026-10-01..2026-10-31"). */
 struct report_period {
 	char from[CRM_DATE_LEN], to[CRM_DATE_LEN];
-	char name[2 * CRM_DATE_LEN + 2];
+	char name[CRM_PERIOD_NAME_LEN];
 	int months;   /* whole months it spans as asked for (2026-03, 2026-Q1), or 0 */
 	bool running; /* cut short at the as-of day */
 };

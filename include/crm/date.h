@@ -59,6 +59,15 @@ int64_t crm_date_diff(const char *a, const char *b);
  * else. */
 int crm_period_parse(char from[CRM_DATE_LEN], char to[CRM_DATE_LEN], const char *s, int64_t now);
 
+#define CRM_PERIOD_NAME_LEN 23 /* buffer size for "2026-01-01..2026-03-15" */
+
+/* Stores in out the name of the days [from, to) ("YYYY-MM-DD", to
+ * excluded): the year ("2026"), quarter ("2026-Q3") or month ("2026-11")
+ * they make up whole, the day alone ("2026-11-05"), or else the first
+ * and last ("2026-01-01..2026-03-15").  CRM_EDATA for a malformed day or
+ * a range without a day in it. */
+int crm_period_name(char out[CRM_PERIOD_NAME_LEN], const char *from, const char *to);
+
 /* Stores in out the name of the month ("2026-11"), quarter ("2026-Q4") or
  * year ("2026") -- by -- that date ("YYYY-MM-DD...") falls in.  CRM_EDATA
  * for a malformed date, CRM_EUSAGE for another kind. */

@@ -413,6 +413,21 @@ test_expect_success 'a won deal whose closing time is set earlier counts in that
 	printf "won\t2026-03-01T00:00:00Z\t\n" >>expect && test_cmp expect out
 '
 
+test_expect_success 'the period column names the dates a word stands for, as kept reports need' '
+	crm-report kpi --period last-month -f period,measure,value >out &&
+	crm-report kpi --period 2026-10 -f period,measure,value >expect && test_cmp expect out &&
+	crm-report kpi --period last-month -f period -H | sort -u >out &&
+	echo 2026-10 >expect && test_cmp expect out &&
+	crm-report kpi --period ytd --as-of 2026-10-10 -f period,measure,value >out &&
+	crm-report kpi --from 2026-01-01 --to 2026-10-10 --as-of 2026-10-10 -f period,measure,value >expect &&
+	test_cmp expect out && grep -q "^2026-01-01..2026-10-10	revenue	" out &&
+	for p in this-month:2026-11 last-year:2025 this-quarter:2026-Q4 yesterday:2026-11-21 \
+		last-week:2026-11-09..2026-11-15; do
+		crm-report sales --period ${p%%:*} -f period -H | sort -u >out &&
+		echo ${p#*:} >expect && test_cmp expect out || return 1
+	done
+'
+
 test_expect_success 'a period that begins after the as-of day has nothing to report (exit 1)' '
 	expect_exit 1 crm-report kpi --period 2026-12 --as-of 2026-11-22 >out 2>err &&
 	grep -qx "crm-report: nothing to report in 2026-12: it begins after 2026-11-22" err &&

@@ -275,6 +275,36 @@ START_TEST(test_periods)
 }
 END_TEST
 
+static void named(const char *from, const char *to, const char *want)
+{
+	char name[CRM_PERIOD_NAME_LEN];
+
+	ck_assert_msg(crm_period_name(name, from, to) == CRM_OK, "[%s, %s) rejected: %s", from, to,
+	              crm_error_message());
+	ck_assert_msg(!strcmp(name, want), "[%s, %s) named '%s', want '%s'", from, to, name, want);
+}
+
+/* A period is named by its dates: whole calendar years, quarters and
+ * months by theirs, one day by its date, anything else first..last. */
+START_TEST(test_period_names)
+{
+	char name[CRM_PERIOD_NAME_LEN];
+
+	named("2026-01-01", "2027-01-01", "2026");
+	named("2026-10-01", "2027-01-01", "2026-Q4");
+	named("2024-02-01", "2024-03-01", "2024-02");
+	named("2026-12-01", "2027-01-01", "2026-12");
+	named("2026-11-05", "2026-11-06", "2026-11-05");
+	named("2026-01-01", "2026-11-23", "2026-01-01..2026-11-22");
+	named("2026-11-16", "2026-11-23", "2026-11-16..2026-11-22");
+	named("2026-02-01", "2026-05-01", "2026-02-01..2026-04-30");
+	named("2026-11-02", "2026-12-01", "2026-11-02..2026-11-30");
+	named("2025-01-01", "2027-01-01", "2025-01-01..2026-12-31");
+	ck_assert_int_eq(crm_period_name(name, "2026-11-05", "2026-11-05"), CRM_EDATA);
+	ck_assert_int_eq(crm_period_name(name, "2026-11", "2026-12-01"), CRM_EDATA);
+}
+END_TEST
+
 START_TEST(test_now_env)
 {
 	int64_t t, before;
@@ -354,6 +384,7 @@ Suite *date_suite(void)
 	tcase_add_test(tc, test_agrees_with_gmtime);
 	tcase_add_test(tc, test_now_env);
 	tcase_add_test(tc, test_periods);
+	tcase_add_test(tc, test_period_names);
 	tcase_add_test(tc, test_add_months);
 	tcase_add_test(tc, test_add_days);
 	suite_add_tcase(s, tc);
