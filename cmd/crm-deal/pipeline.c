@@ -227,9 +227,10 @@ static int forecast_range(struct cli *c, int64_t now, char *from, char *to)
 		return cli_usage_error(c, "--from: invalid period '%s'", f);
 	if (t && !f && crm_period_parse(from, b, year, now))
 		return cli_usage_error(c, "--to: invalid period '%s'", t);
-	if (strcmp(from, to) >= 0)
-		return cli_usage_error(c, "the range starts (%s) after it ends (the day before %s)",
-		                       from, to);
+	if (strcmp(from, to) >= 0) {
+		crm_date_add_days(b, to, -1);
+		return cli_usage_error(c, "the range starts (%s) after it ends (%s)", from, b);
+	}
 	return 0;
 }
 

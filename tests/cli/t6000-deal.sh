@@ -627,7 +627,10 @@ test_expect_success 'forecast --as-of: deals archived since are left out' '
 test_expect_success 'forecast options: bad --by, period, range or --as-of are usage errors' '
 	expect_exit 2 crm-deal forecast --by week 2>err && grep -q "week" err &&
 	expect_exit 2 crm-deal forecast --from 2026-13 2>err && grep -q "2026-13" err &&
-	expect_exit 2 crm-deal forecast --from 2027 --to 2026 2>err && grep -q "starts (2027-01-01) after it ends" err &&
+	expect_exit 2 crm-deal forecast --from 2027 --to 2026 2>err &&
+	grep -q "the range starts (2027-01-01) after it ends (2026-12-31)" err &&
+	expect_exit 2 crm-deal forecast --from 2028-03 --to 2028-02 2>err &&
+	grep -q "the range starts (2028-03-01) after it ends (2028-02-29)" err &&
 	expect_exit 2 crm-deal forecast --as-of yesterdayish 2>err && grep -q "yesterdayish" err
 '
 unset CRM_CONFIG
