@@ -279,11 +279,13 @@ static int settle_refunded(crm_db *db, int64_t id)
 	return rc;
 }
 
-/* The rules of a refund: of a purchase that is none, in its currency,
- * never more than remains of it, and never cancelled: a refund that
- * failed gives nothing back, and one cancelled would still count
- * against what remains (load_state sums every live refund). */
-static int check_refund(crm_db *db, const struct state *s)
+/* The rules of a live refund: of a purchase that is none, in its
+ * currency, never more than remains of it, and never cancelled: a refund
+ * that failed gives nothing back, and one cancelled would still count
+ * against what remains (load_state sums every live refund).  A refund
+ * made, restored or moved (fresh) is of a live purchase: one archived
+ * has left every figure, and its refunds with it. */
+static int check_refund(crm_db *db, const struct state *s, int fresh)
 {
 	struct state o;
 	char left[CRM_MONEY_TEXT];
@@ -296,6 +298,9 @@ static int check_refund(crm_db *db, const struct state *s)
 		                     " nothing back");
 	if (!o.found)
 		return crm_error_set(CRM_EDATA, "refund_of: no purchase %lld", (long long)s->refund_of);
+	if (fresh && o.archived)
+		return crm_error_set(CRM_EDATA, "refund_of: purchase %lld is archived (restore it"
+		                     " first)", (long long)s->refund_of);
 	if (o.refund_of)
 		return crm_error_set(CRM_EDATA, "refund_of: purchase %lld is itself a refund",
 		                     (long long)s->refund_of);
@@ -343,30 +348,71 @@ static int scored(const crm_record *r)
 	return 0;
 }
 
+/* Fails when purchase id has live refunds: a purchase that leaves every
+ * figure (cancelled or archived) would leave them counting against no
+ * purchase, and it cannot take them with it, since a restore could not
+ * tell them from those archived on their own.  field prefixes the
+ * message; doing is what the caller was to do. */
+static int no_refunds(crm_db *db, int64_t id, const char *field, const char *doing)
+{
+	char *ids = NULL;
+	int rc = crm_db_text_of(db, "SELECT group_concat(id, ' ') FROM (SELECT id FROM purchases"
+	                        " WHERE refund_of = ?1 AND archived_at IS NULL ORDER BY id)", id,
+	                        &ids);
+
+	if (!rc && ids)
+		rc = crm_error_set(CRM_EDATA, "%spurchase %lld has live refunds (%s): archive them"
+		                   " first (crm-purchase rm %s), then %s it", field, (long long)id,
+		                   ids, ids, doing);
+	free(ids);
+	return rc;
+}
+
+/* The rules of a refund written: while it is live, the money rules
+ * (check_refund). */
+static int refund_written(crm_db *db, const struct state *s, const crm_record *r, int adding)
+{
+	if (s->archived)
+		return CRM_OK;
+	return check_refund(db, s, adding || (r && crm_record_value(r, "refund_of")));
+}
+
+/* The rules of a purchase (no refund) written: a total not negative, and
+ * not below what its refunds gave back; cancelled only without live
+ * refunds. */
+static int purchase_written(crm_db *db, int64_t id, const struct state *s, const crm_record *r,
+                            int adding)
+{
+	char left[CRM_MONEY_TEXT];
+	int rc;
+
+	if (s->total < 0)
+		return crm_error_set(CRM_EDATA, "total: a purchase's total is not negative"
+		                     " (crm-purchase refund gives money back)");
+	if (s->total + s->refunded < 0) {
+		money_text(left, sizeof left, -s->refunded, s->cur);
+		return crm_error_set(CRM_EDATA, "total: %s of it was refunded already", left);
+	}
+	if (!adding && r && crm_record_value(r, "status") && !strcmp(s->status, "cancelled") &&
+	    (rc = no_refunds(db, id, "status: ", "cancel")))
+		return rc;
+	return settle_status(db, id);
+}
+
 static int purchase_after_write(crm_db *db, int64_t id, const crm_record *r,
                                 int adding)
 {
 	struct state s;
-	char left[CRM_MONEY_TEXT];
 	int rc;
 
-	(void)adding;
 	if ((rc = crm_db_exec_id(db, "UPDATE purchases SET at = coalesce(at, crm_now()),"
 	                         " status = coalesce(status, 'paid') WHERE id = ?1", id)) ||
 	    (rc = load_state(db, id, &s)))
 		return rc;
 	if (!s.has_total)
 		return crm_error_set(CRM_EDATA, "total: a purchase needs a total or lines");
-	if (s.refund_of)
-		rc = check_refund(db, &s);
-	else if (s.total < 0)
-		rc = crm_error_set(CRM_EDATA, "total: a purchase's total is not negative"
-		                   " (crm-purchase refund gives money back)");
-	else if (s.total + s.refunded < 0) {
-		money_text(left, sizeof left, -s.refunded, s.cur);
-		rc = crm_error_set(CRM_EDATA, "total: %s of it was refunded already", left);
-	} else
-		rc = settle_status(db, id);
+	rc = s.refund_of ? refund_written(db, &s, r, adding)
+	                 : purchase_written(db, id, &s, r, adding);
 	if (!rc)
 		rc = check_order(db, id);
 	if (!rc)
@@ -380,7 +426,9 @@ static int purchase_after_write(crm_db *db, int64_t id, const crm_record *r,
 }
 
 /* A purchase archived or restored earns or gives back its points; a
- * refund archived or restored gives its money back or takes it again. */
+ * refund archived or restored gives its money back or takes it again.
+ * A purchase archived has no live refunds (no_refunds); a refund
+ * restored is of a live purchase. */
 static int purchase_after_archive(crm_db *db, int64_t id)
 {
 	struct state s;
@@ -388,7 +436,9 @@ static int purchase_after_archive(crm_db *db, int64_t id)
 
 	if ((rc = load_state(db, id, &s)))
 		return rc;
-	if (s.refund_of && !s.archived && (rc = check_refund(db, &s)))
+	if (!s.refund_of && s.archived && (rc = no_refunds(db, id, "", "archive")))
+		return rc;
+	if (s.refund_of && !s.archived && (rc = check_refund(db, &s, 1)))
 		return rc;
 	if (s.refund_of && (rc = settle_refunded(db, s.refund_of)))
 		return rc;

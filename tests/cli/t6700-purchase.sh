@@ -322,6 +322,48 @@ test_expect_success 'a refund is never cancelled: it would count against what is
 	grep -q "status: a refund that failed or was canceled gives nothing back" err &&
 	sqlite3 cancel.db "SELECT id, status FROM purchases" >after && test_cmp before after
 '
+# A cancelled purchase is left out of every figure: its refunds would
+# count against no purchase, so it has none that are live.
+test_expect_success 'a purchase with live refunds is not cancelled' '
+	export CRM_DB="$PWD/cancel-refunded.db" &&
+	crm-contact add -q --email ann@example.org >/dev/null &&
+	crm-purchase add -q --person 1 --at 2026-11-01 --line "A 2 20.00" >/dev/null &&
+	crm-purchase add -q --person 1 --at 2026-11-02 --total 10.00 >/dev/null &&
+	crm-purchase refund 1 --line A --qty 1 >/dev/null &&
+	snapshot before &&
+	expect_exit 3 crm-purchase set 1 --status cancelled 2>err &&
+	grep -q "status: purchase 1 has live refunds (3): archive them first (crm-purchase rm 3), then cancel it" err &&
+	snapshot after && test_cmp before after &&
+	crm-purchase refund 1 >/dev/null &&
+	expect_exit 3 crm-purchase set 1 --status cancelled 2>err && grep -q "live refunds (3 4)" err &&
+	crm-purchase rm -q 3 4 && crm-purchase set -q 1 --status cancelled &&
+	crm-purchase summary -f purchases,revenue -H >out && printf "1\t10.00\n" >expect &&
+	test_cmp expect out &&
+	expect_exit 3 crm-purchase restore 4 2>err && grep -q "refund_of: purchase 1 was cancelled" err
+'
+# Archiving a purchase undoes it (its points too): its refunds go first,
+# so that none counts against a purchase no figure has.
+test_expect_success 'a purchase with live refunds is not archived; a refund of one archived is not restored' '
+	export CRM_DB="$PWD/archive-refunded.db" &&
+	crm-contact add -q --email ann@example.org >/dev/null &&
+	crm-purchase add -q --person 1 --at 2026-11-01 --line "A 2 25.00" >/dev/null &&
+	crm-purchase refund 1 --line A --qty 1 >/dev/null &&
+	crm-purchase add -q --person 1 --at 2026-11-02 --total 10.00 >/dev/null &&
+	snapshot before &&
+	expect_exit 3 crm-purchase rm 1 2>err &&
+	grep -q "purchase 1 has live refunds (2): archive them first (crm-purchase rm 2), then archive it" err &&
+	snapshot after && test_cmp before after &&
+	crm-purchase rm -q 2 1 &&
+	crm-purchase summary -f purchases,revenue -H >out && printf "1\t10.00\n" >expect &&
+	test_cmp expect out &&
+	expect_exit 3 crm-purchase restore 2 2>err &&
+	grep -q "refund_of: purchase 1 is archived (restore it first)" err &&
+	expect_exit 3 crm-purchase add --refund-of 1 --total -5.00 2>err &&
+	grep -q "refund_of: purchase 1 is archived" err &&
+	crm-purchase restore -q 1 2 &&
+	crm-purchase summary -f purchases,revenue -H >out && printf "2\t35.00\n" >expect &&
+	test_cmp expect out
+'
 test_expect_success 'import: a refund of a payment two purchases claim is refused' '
 	crm-contact add -q --db dup.db --email ann@example.org >/dev/null &&
 	crm-purchase add -q --db dup.db --person ann@example.org --total "5.00 EUR" --set source_id=ch_dup &&

@@ -950,20 +950,32 @@ static void step_refund(struct world *w, int whole)
 	s->back[i] += q;
 }
 
+static void archive(int64_t id, int archived)
+{
+	int changed = 0;
+
+	ck_assert_msg(crm_entity_archive(db, crm_entity_find("purchase"), id, archived,
+	                                 &changed) == CRM_OK, "%s%s", where, crm_error_message());
+	ck_assert_msg(changed, "%snothing changed", where);
+}
+
 /* Archiving a purchase takes back what it earned, restoring gives it
- * again. */
+ * again.  Its refunds are archived first, as it has none live then,
+ * and it comes back without them. */
 static void step_archive(struct world *w)
 {
 	struct sold *s;
-	int changed = 0;
+	int64_t r;
 
 	if (!w->nsold)
 		return;
 	s = &w->sold[pick(w, w->nsold)];
 	s->archived = !s->archived;
-	ck_assert_msg(crm_entity_archive(db, crm_entity_find("purchase"), s->id, s->archived,
-	                                 &changed) == CRM_OK, "%s%s", where, crm_error_message());
-	ck_assert_msg(changed, "%snothing changed", where);
+	while (s->archived && (r = num("SELECT coalesce(min(id), 0) FROM purchases"
+	                               " WHERE refund_of = ?1 AND archived_at IS NULL", s->id, 0)))
+		archive(r, 1);
+	memset(s->back, 0, sizeof s->back);
+	archive(s->id, s->archived);
 }
 
 /* A redemption the balance covers lowers it by as much. */
