@@ -368,18 +368,80 @@ static int no_refunds(crm_db *db, int64_t id, const char *field, const char *doi
 	return rc;
 }
 
-/* The rules of a refund written: while it is live, the money rules
- * (check_refund). */
-static int refund_written(crm_db *db, const struct state *s, const crm_record *r, int adding)
+/* A refund is its purchase's buyer's, and its company's: one written
+ * names no other, and takes theirs (a refund added with refund_of alone,
+ * one whose person a purge cleared). */
+static int refund_buyer(crm_db *db, int64_t id, const crm_record *r)
 {
-	if (s->archived)
-		return CRM_OK;
+	static const char *const fields[][3] = {
+		{ "person", "contact_id", "person" }, { "company", "company_id", "company" },
+	};
+	char sql[192], *differs = NULL;
+	int rc = CRM_OK;
+
+	for (size_t i = 0; i < sizeof fields / sizeof fields[0] && !rc; i++) {
+		const char *v = r ? crm_record_value(r, fields[i][0]) : NULL;
+
+		if (!v || !*v)
+			continue;
+		snprintf(sql, sizeof sql, "SELECT p.id FROM purchases t JOIN purchases p ON p.id ="
+		         " t.refund_of WHERE t.id = ?1 AND t.%s IS NOT p.%s", fields[i][1],
+		         fields[i][1]);
+		if (!(rc = crm_db_text_of(db, sql, id, &differs)) && differs)
+			rc = crm_error_set(CRM_EDATA, "%s: purchase %s, which it refunds, is another"
+			                   " %s's (a refund's is its purchase's)", fields[i][0],
+			                   differs, fields[i][2]);
+		free(differs);
+		differs = NULL;
+	}
+	return rc ? rc : crm_db_exec_id(db, "UPDATE purchases SET contact_id = (SELECT p.contact_id"
+	                                " FROM purchases p WHERE p.id = purchases.refund_of),"
+	                                " company_id = (SELECT p.company_id FROM purchases p"
+	                                " WHERE p.id = purchases.refund_of) WHERE id = ?1", id);
+}
+
+/* Moves the refunds of purchase id, archived ones too, to its buyer and
+ * company, each an audited write of its own. */
+static int follow_refunds(crm_db *db, int64_t id)
+{
+	crm_record *r = NULL;
+	char *person = NULL, *company = NULL;
+	int64_t *ids = NULL;
+	size_t n = 0;
+	int rc = crm_db_ids(db, "SELECT t.id FROM purchases t JOIN purchases p ON p.id = t.refund_of"
+	                    " WHERE p.id = ?1 AND (t.contact_id IS NOT p.contact_id"
+	                    " OR t.company_id IS NOT p.company_id) ORDER BY t.id", id, &ids, &n);
+
+	if (!rc && n &&
+	    !(rc = crm_db_text_of(db, "SELECT contact_id FROM purchases WHERE id = ?1", id, &person)) &&
+	    !(rc = crm_db_text_of(db, "SELECT company_id FROM purchases WHERE id = ?1", id, &company)) &&
+	    !(rc = crm_record_new(&r, &crm_purchase_entity)) &&
+	    !(rc = crm_record_set(r, "person", person ? person : "")))
+		rc = crm_record_set(r, "company", company ? company : "");
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = crm_entity_update(db, r, ids[i], NULL);
+	crm_record_free(r);
+	free(person);
+	free(company);
+	free(ids);
+	return rc;
+}
+
+/* The rules of a refund written: its buyer's, and, while it is live, the
+ * money rules (check_refund). */
+static int refund_written(crm_db *db, int64_t id, const struct state *s, const crm_record *r,
+                          int adding)
+{
+	int rc = refund_buyer(db, id, r);
+
+	if (rc || s->archived)
+		return rc;
 	return check_refund(db, s, adding || (r && crm_record_value(r, "refund_of")));
 }
 
 /* The rules of a purchase (no refund) written: a total not negative, and
  * not below what its refunds gave back; cancelled only without live
- * refunds. */
+ * refunds; its refunds go where it goes. */
 static int purchase_written(crm_db *db, int64_t id, const struct state *s, const crm_record *r,
                             int adding)
 {
@@ -396,7 +458,11 @@ static int purchase_written(crm_db *db, int64_t id, const struct state *s, const
 	if (!adding && r && crm_record_value(r, "status") && !strcmp(s->status, "cancelled") &&
 	    (rc = no_refunds(db, id, "status: ", "cancel")))
 		return rc;
-	return settle_status(db, id);
+	if ((rc = settle_status(db, id)) || adding || !r)
+		return rc;
+	if (crm_record_value(r, "person") || crm_record_value(r, "company"))
+		rc = follow_refunds(db, id);
+	return rc;
 }
 
 static int purchase_after_write(crm_db *db, int64_t id, const crm_record *r,
@@ -411,7 +477,7 @@ static int purchase_after_write(crm_db *db, int64_t id, const crm_record *r,
 		return rc;
 	if (!s.has_total)
 		return crm_error_set(CRM_EDATA, "total: a purchase needs a total or lines");
-	rc = s.refund_of ? refund_written(db, &s, r, adding)
+	rc = s.refund_of ? refund_written(db, id, &s, r, adding)
 	                 : purchase_written(db, id, &s, r, adding);
 	if (!rc)
 		rc = check_order(db, id);

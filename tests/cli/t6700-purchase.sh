@@ -364,6 +364,28 @@ test_expect_success 'a purchase with live refunds is not archived; a refund of o
 	crm-purchase summary -f purchases,revenue -H >out && printf "2\t35.00\n" >expect &&
 	test_cmp expect out
 '
+# A refund is money given back to whoever bought: it goes where its
+# purchase goes, and names no one else.
+test_expect_success 'a purchase moved to another person takes its refunds along' '
+	export CRM_DB="$PWD/move-refunded.db" &&
+	crm-contact add -q --email ann@example.org >/dev/null &&
+	crm-contact add -q --email bo@example.org >/dev/null &&
+	crm-purchase add -q --person 1 --at 2026-11-01 --line "A 2 25.00" >/dev/null &&
+	crm-purchase refund 1 --line A --qty 1 >/dev/null &&
+	crm-purchase rm -q 2 && crm-purchase refund 1 --line A --qty 1 >/dev/null &&
+	crm-purchase set -q 1 --person bo@example.org &&
+	crm-purchase list -a -f id,person -H >out &&
+	printf "1\tbo@example.org\n2\tbo@example.org\n3\tbo@example.org\n" >expect && test_cmp expect out &&
+	crm-contact list -f email,purchases,revenue -H >out &&
+	printf "ann@example.org\t0\t\nbo@example.org\t1\t25.00 EUR\n" >expect && test_cmp expect out &&
+	crm-db audit --entity purchase --id 3 | grep -q "person: ann@example.org → bo@example.org" &&
+	snapshot before &&
+	expect_exit 3 crm-purchase set 3 --person ann@example.org 2>err &&
+	grep -q "person: purchase 1, which it refunds, is another person.s" err &&
+	snapshot after && test_cmp before after &&
+	crm-purchase add --refund-of 1 --total -5.00 >out &&
+	crm-purchase show "$(cat out)" -f person -H >out && echo bo@example.org >expect && test_cmp expect out
+'
 test_expect_success 'import: a refund of a payment two purchases claim is refused' '
 	crm-contact add -q --db dup.db --email ann@example.org >/dev/null &&
 	crm-purchase add -q --db dup.db --person ann@example.org --total "5.00 EUR" --set source_id=ch_dup &&
