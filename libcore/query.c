@@ -37,6 +37,7 @@ struct crm_query {
 	size_t ncols;
 	long limit;
 	int archived;
+	int converts; /* a filter converts amounts, which fails on a row without a rate */
 };
 
 static int part_param(struct part *pt, const char *s, int is_int, int64_t i)
@@ -318,6 +319,7 @@ int crm_query_option(crm_query *q, const char *name, const char *value)
 		crm_db_now(q->db, now);
 		if (crm_money_base(q->db, &m, now, &b))
 			return crm_error_code();
+		q->converts = 1;
 		return part_param(&q->where, NULL, 1, b.minor);
 	} else if (!strcmp(o->arg, "SPAN")) {
 		char stamp[CRM_TIME_LEN];
@@ -612,14 +614,15 @@ int crm_query_columns(crm_query *q, const struct crm_column **cols, size_t *n)
 	return rc;
 }
 
-static int build_sql(crm_query *q, crm_buf *sql)
+/* The query's SQL, selecting cols. */
+static int build_sql(crm_query *q, crm_buf *sql, const char *cols)
 {
 	static const char *const archived[] = {
 		"t.archived_at IS NULL", "t.archived_at IS NOT NULL", "1"
 	};
 	const char *fts = q->e->fts;
 
-	crm_buf_printf(sql, "SELECT %s FROM ", crm_buf_str(&q->cols.sql));
+	crm_buf_printf(sql, "SELECT %s FROM ", cols);
 	/* A search walks the index, whose rowids come in id order: with the
 	 * default order and a limit it stops after the first matches instead
 	 * of collecting them all. */
@@ -640,6 +643,30 @@ static int build_sql(crm_query *q, crm_buf *sql)
 	return CRM_OK;
 }
 
+/* Walks the rows of a query whose filters convert amounts once, handing
+ * none out: a row in a currency without a rate for its day fails the
+ * conversion, and a listing that fails must not have printed the rows
+ * before it (a pipeline would act on part of the list). */
+static int check_rows(crm_query *q)
+{
+	crm_buf sql = CRM_BUF_INIT;
+	crm_stmt *st;
+	int rc = build_sql(q, &sql, "1"), next = 1;
+
+	if (!rc)
+		rc = crm_db_prepare(q->db, &st, crm_buf_str(&sql));
+	crm_buf_free(&sql);
+	if (rc)
+		return rc;
+	part_bind(&q->match, st, &next);
+	part_bind(&q->where, st, &next);
+	part_bind(&q->order, st, &next);
+	while ((rc = crm_stmt_step(st)) == CRM_ROW)
+		;
+	crm_stmt_finalize(st);
+	return rc < 0 ? rc : CRM_OK;
+}
+
 int crm_query_run(crm_query *q, int (*fn)(void *arg, const char *const *vals), void *arg,
                   long *count)
 {
@@ -651,7 +678,8 @@ int crm_query_run(crm_query *q, int (*fn)(void *arg, const char *const *vals), v
 	int rc, stop = 0, next = 1;
 	long seen = 0;
 
-	if ((rc = crm_query_columns(q, &cols, &n)) || (rc = build_sql(q, &sql)))
+	if ((rc = crm_query_columns(q, &cols, &n)) || (q->converts && (rc = check_rows(q))) ||
+	    (rc = build_sql(q, &sql, crm_buf_str(&q->cols.sql))))
 		return rc;
 	rc = crm_db_prepare(q->db, &st, crm_buf_str(&sql));
 	crm_buf_free(&sql);

@@ -136,10 +136,12 @@ test_expect_success 'summary by person, month, category and store' '
 	expect_exit 1 crm-purchase summary --period 2026-12 2>err && grep -q "no purchases in 2026-12" err &&
 	expect_exit 2 crm-purchase summary --by colour
 '
+# A listing that fails prints no record: a pipeline would act on part of it.
 test_expect_success 'a currency without a rate for its date is an error naming it' '
 	crm-purchase add -q --total "10 GBP" --at 2026-11-01 >/dev/null &&
 	expect_exit 3 crm-purchase summary 2>err && grep -q "no rate for GBP on or before 2026-11-01" err &&
-	expect_exit 3 crm-purchase list --min 10 2>err && grep -q "no rate for GBP" err &&
+	expect_exit 3 crm-purchase list --min 10 >out 2>err && grep -q "no rate for GBP" err &&
+	test ! -s out &&
 	crm-purchase rm -q 7 && crm-purchase summary >/dev/null
 '
 test_expect_success 'people show their purchases, revenue and last purchase' '
