@@ -1158,7 +1158,8 @@ static const char *local_number(crm_import *imp, const char *v)
 }
 
 /* A choice field's value as another system writes it ("In Progress",
- * "voided"), in this toolkit's words; v itself when it has none. */
+ * "voided"), in this toolkit's words; v itself when it has none, NULL
+ * when it says the record is not one yet (the entity's not_yet). */
 static const char *choice_value(const crm_import *imp, const struct crm_field *f, const char *v)
 {
 	char key[64];
@@ -1172,7 +1173,7 @@ static const char *choice_value(const crm_import *imp, const struct crm_field *f
 	crm_column_key(key, sizeof key, v);
 	for (const struct crm_value_synonym *s = imp->e->value_synonyms; s->field; s++)
 		if (!strcmp(s->field, f->name) && !strcmp(s->key, key))
-			return s->value;
+			return s->value || imp->e->not_yet[0] ? s->value : v;
 	return v;
 }
 
@@ -1296,6 +1297,7 @@ static int take_field(crm_import *imp, crm_record *r, const struct column *c, co
 	struct rowstate *rs = &imp->rs;
 	size_t i = c->field;
 	const struct crm_field *f = &imp->e->defs[i].f;
+	const char *named;
 	int rc = first_value(imp, r, f, &v);
 
 	if (!rc && f->type == CRM_FT_EMAIL && v)
@@ -1308,7 +1310,9 @@ static int take_field(crm_import *imp, crm_record *r, const struct column *c, co
 	 * custom field named after its column, and the row comes in. */
 	if (f->type == CRM_FT_DATE && v && yearless_p(v))
 		return keep_as_custom(r, c, v);
-	v = choice_value(imp, f, v);
+	if (v && !(v = choice_value(imp, f, named = v)))
+		return reject(imp, res, f->name, "%s '%s' %s", imp->e->not_yet[0], named,
+		              imp->e->not_yet[1]);
 	if ((f->type == CRM_FT_MONEY || f->type == CRM_FT_PERCENT) && v &&
 	    !(v = local_number(imp, v)))
 		return crm_error_nomem();

@@ -414,8 +414,11 @@ struct crm_entity {
 	 * NULL-terminated, or NULL. */
 	const struct crm_implied *implied;
 	/* Values of its choice fields as other systems' exports write them;
-	 * NULL-terminated, or NULL. */
+	 * NULL-terminated, or NULL.  One whose value is NULL says the record
+	 * is not one yet (an order not paid): its row is rejected, told as
+	 * not_yet[0] 'VALUE' not_yet[1]. */
 	const struct crm_value_synonym *value_synonyms;
+	const char *not_yet[2];
 	/* Columns that mean something else beside another: kept as custom
 	 * fields then, or left out; NULL-terminated, or NULL. */
 	const struct crm_beside *beside;

@@ -156,9 +156,21 @@ static const char *const purchase_spelt[] = { "source", NULL };
 
 /* Shopify's financial statuses, WooCommerce's order statuses and
  * Stripe's payments' (a disputed payment was paid).  An order not paid
- * yet (pending, on hold, uncaptured) has none: it is rejected, not
- * counted as revenue. */
+ * yet (pending, on hold, uncaptured) has none (NULL): it is rejected,
+ * saying so, not counted as revenue. */
 static const struct crm_value_synonym purchase_values[] = {
+	{ "status", "pending", NULL }, { "status", "pendingpayment", NULL },
+	{ "status", "onhold", NULL }, { "status", "unpaid", NULL },
+	{ "status", "checkoutdraft", NULL }, { "status", "draft", NULL },
+	{ "status", "uncaptured", NULL }, { "status", "requirespaymentmethod", NULL },
+	{ "status", "requiresconfirmation", NULL }, { "status", "requiresaction", NULL },
+	{ "status", "requirescapture", NULL }, { "status", "open", NULL },
+	{ "status", "zahlungausstehend", NULL }, { "status", "inwartestellung", NULL },
+	{ "status", "attentepaiement", NULL }, { "status", "enattente", NULL },
+	{ "status", "pendientedepago", NULL }, { "status", "enespera", NULL },
+	{ "status", "inattesadipagamento", NULL }, { "status", "insospeso", NULL },
+	{ "status", "wachtendopbetaling", NULL }, { "status", "indewacht", NULL },
+	{ "status", "pagamentopendente", NULL }, { "status", "aguardando", NULL },
 	{ "status", "authorized", "paid" }, { "status", "partiallypaid", "paid" },
 	{ "status", "partiallyrefunded", "paid" }, { "status", "completed", "paid" },
 	{ "status", "processing", "paid" }, { "status", "voided", "cancelled" },
@@ -1465,7 +1477,10 @@ const struct crm_entity crm_purchase_entity = {
 	.after_write = purchase_after_write, .after_archive = purchase_after_archive,
 	.before_delete = purchase_before_delete, .delete_acts = purchase_delete_acts,
 	.synonyms = purchase_synonyms,
-	.value_synonyms = purchase_values, .beside = purchase_beside,
+	.value_synonyms = purchase_values,
+	.not_yet = { "order status", "is not paid yet: an order comes in once it is paid,"
+	             " refunded or cancelled" },
+	.beside = purchase_beside,
 	.reindex = crm_purchase_reindex, .tag_table = "purchase_tags",
 	.note_table = "purchase_notes", .default_key = "order_ref," SOURCE_ID,
 	.key_within = { "order_ref", "source" }, .spelt = purchase_spelt, .filters = purchase_filters,

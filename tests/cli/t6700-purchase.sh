@@ -238,7 +238,7 @@ test_expect_success 'import: Stripe'"'"'s payments, matched again on their ids' 
 	printf "ch_5,2026-11-07 09:00,6.00,eur,Uncaptured,jenny@example.com\n" >>stripe-st.csv &&
 	printf "ch_6,2026-11-07 10:00,7.00,eur,Refunded,jenny@example.com\n" >>stripe-st.csv &&
 	expect_exit 3 crm-import purchases --db stripe.db stripe-st.csv 2>err &&
-	grep -q "stripe-st.csv:3: status: invalid status .Uncaptured." err &&
+	grep -q "stripe-st.csv:3: status: order status .Uncaptured. is not paid yet: an order comes in once it is paid, refunded or cancelled$" err &&
 	grep -q "created 2, .*rejected 1; 1 refund; batch 2" err &&
 	crm-purchase list --db stripe.db --where custom.source_id=ch_4 -f total,status -H >out &&
 	printf "5.00 EUR\tpaid\n" >expect && test_cmp expect out &&
@@ -545,11 +545,12 @@ test_expect_success 'import: Shopify and WooCommerce statuses; an order not paid
 	printf "#2001,ann@example.org,voided,EUR,10.00,1,10.00,A\n#2002,ann@example.org,partially_refunded,EUR,10.00,1,10.00,A\n" >>st.csv &&
 	printf "#2003,ann@example.org,pending,EUR,10.00,1,10.00,A\n#2004,ann@example.org,refunded,EUR,10.00,1,10.00,A\n" >>st.csv &&
 	printf "Order Number,Order Status,Billing Email,Order Currency,Item SKU,Quantity,Item Cost\n" >wst.csv &&
-	printf "W601,Completed,ann@example.org,EUR,A,1,2.00\nW602,Failed,ann@example.org,EUR,A,1,2.00\nW603,On hold,ann@example.org,EUR,A,1,2.00\n" >>wst.csv &&
+	printf "W601,Completed,ann@example.org,EUR,A,1,2.00\nW602,Failed,ann@example.org,EUR,A,1,2.00\nW603,On hold,ann@example.org,EUR,A,1,2.00\nW604,Backordered,ann@example.org,EUR,A,1,2.00\n" >>wst.csv &&
 	expect_exit 3 crm-import purchases st.csv 2>err &&
-	grep -q "st.csv:4: status: invalid status .pending." err &&
+	grep -q "st.csv:4: status: order status .pending. is not paid yet" err &&
 	expect_exit 3 crm-import purchases wst.csv 2>err &&
-	grep -q "wst.csv:4: status: invalid status .On hold." err &&
+	grep -q "wst.csv:4: status: order status .On hold. is not paid yet" err &&
+	grep -q "wst.csv:5: status: invalid status .Backordered. (expected paid" err &&
 	crm-purchase list -w "order_ref ~ 200" -f order_ref,status -H >out &&
 	crm-purchase list -w "order_ref ~ W60" -f order_ref,status -H >>out &&
 	printf "#2001\tcancelled\n#2002\tpaid\n#2004\trefunded\nW601\tpaid\nW602\tcancelled\n" >expect &&
@@ -570,7 +571,7 @@ test_expect_success 'import: WooCommerce'"'"'s statuses in the shop'"'"'s langua
 	F2,Remboursée,2026-11-07 10:00,f@example.fr,A,Tasse,1,10.00
 	EOF
 	expect_exit 3 crm-import purchases woo-lang.csv 2>err &&
-	grep -q "woo-lang.csv:5: status: invalid status .Zahlung ausstehend." err &&
+	grep -q "woo-lang.csv:5: status: order status .Zahlung ausstehend. is not paid yet" err &&
 	crm-purchase list --no-refunds -f order_ref,status -H >out &&
 	printf "D1\tpaid\nD2\trefunded\nD3\tcancelled\nF1\tpaid\nF2\trefunded\n" >expect &&
 	test_cmp expect out &&
@@ -808,7 +809,7 @@ test_expect_success 'import: an order whose status is Refunded is refunded whole
 test_expect_success 'import: WooCommerce'"'"'s Advanced Order Export, default columns' '
 	export CRM_DB="$PWD/woo-aoe.db" &&
 	expect_exit 3 crm-import purchases --ignore-unknown "$TOP/tests/cli/data/woocommerce-aoe.csv" 2>err &&
-	grep -q "woocommerce-aoe.csv:6: status: invalid status .Pending payment." err &&
+	grep -q "woocommerce-aoe.csv:6: status: order status .Pending payment. is not paid yet" err &&
 	grep -q "read 6, created 4, updated 1, unchanged 0, skipped 0, rejected 1; 3 new people; 2 refunds; batch 1" err &&
 	crm-purchase list --no-refunds -f order_ref,person,status,total,lines -H >out &&
 	cat >expect <<-\EOF &&
