@@ -144,6 +144,10 @@ struct crm_import {
 	char *names_column;     /* Zendesk's "Requester" beside "Requester email" */
 	int columns_found;      /* a header said what the columns are (find_columns) */
 	int ids_theirs;         /* the id column's ids: unknown (-1), ours, theirs */
+	/* The field that names a record of the entity's own kind (a refund's
+	 * purchase), or -1; and whether temp.crm_import_ids, the records the
+	 * rows of this toolkit's ids made or matched, is there (own_ids). */
+	int self_ref, ids_table;
 	struct idset seen;      /* records written or matched by this import */
 	struct idset added;     /* records created, whose search entries need adding */
 	/* Records above this id were created by the import and have no search
@@ -394,6 +398,10 @@ int crm_import_begin(crm_import **out, crm_db *db, const struct crm_import_opts 
 		imp->ahead.name_field[imp->ahead.nname++] = (int)field_index(imp, *p);
 	imp->whole_field = imp->e->refunded_whole[0] ? (int)field_index(imp, imp->e->refunded_whole[0])
 	                                             : -1;
+	imp->self_ref = -1;
+	for (size_t i = 0; i < imp->e->nfields; i++)
+		if (imp->e->defs[i].f.type == CRM_FT_REF && !strcmp(imp->e->defs[i].f.ref, imp->e->name))
+			imp->self_ref = (int)i;
 	db->phases = o->timed ? calloc(1, sizeof *db->phases) : NULL;
 	if (!imp->rs.val || !imp->rs.ready || !imp->refs || (o->timed && !db->phases))
 		rc = crm_error_nomem();
@@ -2316,6 +2324,106 @@ static int refund_target(crm_import *imp, crm_record *r)
 	return rc ? rc : imp->e->import_refund(imp->db, r, id);
 }
 
+/* A reference to a record of the entity's own kind (a refund's
+ * purchase) in an input of this toolkit's ids (its own listing, into
+ * another database or this one) names the record by the input's id:
+ * the record made or matched by the row that had that id, earlier in
+ * the input, whatever id it has here.  Such rows are kept in
+ * temp.crm_import_ids, under the rows' savepoints, so that a row taken
+ * back takes its entry with it. */
+
+/* Whether the row's references of the entity's own kind are to the
+ * input's ids (the input has this toolkit's, and the row one). */
+static int own_ids(const crm_import *imp)
+{
+	return imp->self_ref >= 0 && imp->ids_theirs == 0 && !is_blank(imp->rs.id);
+}
+
+/* Keeps what the row with the input's id made or matched: record id,
+ * created or not. */
+static int keep_own_id(crm_import *imp, int64_t id, int created)
+{
+	crm_stmt *st;
+	int rc = CRM_OK;
+
+	if (!imp->ids_table && !(rc = crm_db_exec(imp->db, "CREATE TEMP TABLE IF NOT EXISTS"
+	                                          " crm_import_ids (file_id INTEGER PRIMARY KEY,"
+	                                          " id INTEGER NOT NULL, created INTEGER NOT NULL);"
+	                                          " DELETE FROM temp.crm_import_ids")))
+		imp->ids_table = 1;
+	if (rc || (rc = crm_db_stmt(imp->db, &st, "INSERT OR REPLACE INTO temp.crm_import_ids"
+	                            " VALUES (?1, ?2, ?3)")))
+		return rc;
+	crm_stmt_bind_int(st, 1, strtoll(imp->rs.id, NULL, 10));
+	crm_stmt_bind_int(st, 2, id);
+	crm_stmt_bind_int(st, 3, created);
+	return crm_stmt_done(st);
+}
+
+/* Looks up the record the row with the input's id file_id made or
+ * matched: *id (0: none) and whether it was made. */
+static int find_own_id(crm_import *imp, int64_t file_id, int64_t *id, int *created)
+{
+	crm_stmt *st;
+	int rc;
+
+	*id = 0;
+	if (!imp->ids_table)
+		return CRM_OK;
+	if ((rc = crm_db_stmt(imp->db, &st, "SELECT id, created FROM temp.crm_import_ids"
+	                      " WHERE file_id = ?1")))
+		return rc;
+	crm_stmt_bind_int(st, 1, file_id);
+	if ((rc = crm_stmt_step(st)) == CRM_ROW) {
+		*id = crm_stmt_int(st, 0);
+		*created = (int)crm_stmt_int(st, 1);
+	}
+	crm_stmt_reset(st);
+	return rc < 0 ? rc : CRM_OK;
+}
+
+/* Whether the import matches on this toolkit's ids: they are then this
+ * database's, and a reference to none in the input is to one here. */
+static int keyed_by_id(const crm_import *imp)
+{
+	for (size_t k = 0; k < imp->nkeys; k++)
+		if (imp->keys[k] && imp->keys[k]->f.type == CRM_FT_ID)
+			return 1;
+	return 0;
+}
+
+/* Makes the row's reference of the entity's own kind name the record
+ * the input's id it gives stands for.  One that stands for none here is
+ * rejected, as the input's ids are another database's; a row of a record
+ * the import matched rather than made is skipped, as that record's
+ * lines are: it has its own (a purchase, its refunds). */
+static int own_reference(crm_import *imp, struct crm_import_result *res)
+{
+	const struct crm_fielddef *d = &imp->e->defs[imp->self_ref];
+	const char *v = imp->rs.val[imp->self_ref];
+	char num[24];
+	int64_t id;
+	int created = 0, rc;
+
+	if (!own_ids(imp) || is_blank(v) || !ours_p(v))
+		return CRM_OK;
+	if ((rc = find_own_id(imp, strtoll(v + strspn(v, " \t"), NULL, 10), &id, &created)))
+		return rc;
+	if (!id && keyed_by_id(imp))
+		return CRM_OK;
+	if (!id)
+		return reject(imp, res, d->f.name, "no %s earlier in this input has id %s (the"
+		              " input's ids are those of the database it was listed from)",
+		              d->f.ref, v);
+	if (!created) {
+		res->outcome = CRM_IMPORT_SKIPPED;
+		return CRM_OK;
+	}
+	snprintf(num, sizeof num, "%lld", (long long)id);
+	imp->rs.val[imp->self_ref] = own(&imp->rs, strdup(num));
+	return imp->rs.val[imp->self_ref] ? CRM_OK : crm_error_nomem();
+}
+
 /* Copies the row's field values into the record, a new one (adding) or
  * one that exists. */
 static int fill_record(crm_import *imp, crm_record *r, int adding)
@@ -2428,15 +2536,27 @@ static void refund_drop(crm_import *imp)
 	imp->group.refunded = 0;
 }
 
+/* Whether the input lists refunds as rows of their own, a column naming
+ * the record each refunds (this toolkit's listing of purchases, whose
+ * refunded ones say so in their status too). */
+static int lists_refunds(const crm_import *imp)
+{
+	for (size_t i = 0; imp->self_ref >= 0 && i < imp->ncols; i++)
+		if (imp->cols[i].t.kind == CRM_TO_FIELD && imp->cols[i].field == (size_t)imp->self_ref)
+			return 1;
+	return 0;
+}
+
 /* Whether the row says its record was refunded, in part (an amount) or
- * whole (the entity's refunded_whole, a shop's order status). */
+ * whole (the entity's refunded_whole, a shop's order status; not in an
+ * input that lists the refunds themselves). */
 static int says_refunded(const crm_import *imp)
 {
 	const char *v;
 
 	if (imp->rs.refunded)
 		return 1;
-	if (imp->whole_field < 0)
+	if (imp->whole_field < 0 || lists_refunds(imp))
 		return 0;
 	v = imp->rs.val[imp->whole_field];
 	return v && !strcasecmp(v, imp->e->refunded_whole[1]);
@@ -2841,21 +2961,35 @@ static int group_leave(crm_import *imp, const struct crm_row *row, struct crm_im
  * import is done again row by row if a row is rejected after it wrote
  * something.  (An update still has its own, which undoes it when it
  * changes nothing.) */
-static int import_record(crm_import *imp, crm_record *r, struct crm_import_result *res)
+/* Writes the row's record, or the line of one an earlier row made, or
+ * not, as the key it matches on says. */
+static int match_write(crm_import *imp, crm_record *r, struct crm_import_result *res)
 {
 	size_t key = 0;
-	long companies = imp->n.companies, people = imp->n.people;
 	int64_t id;
-	int rc;
+	int rc = find_match(imp, r, res, &id, &key);
 
-	if (!imp->o.bulk && (rc = crm_db_savepoint(imp->db, "crm_import_row")))
-		return rc;
-	rc = find_match(imp, r, res, &id, &key);
 	if (!rc && res->outcome != CRM_IMPORT_REJECTED && id && imp->rs.has_line &&
 	    idset_has(&imp->seen, id))
 		rc = group_row(imp, id, res);
 	else if (!rc && res->outcome != CRM_IMPORT_REJECTED)
 		rc = id ? on_match(imp, r, id, key, res) : write_row(imp, r, 0, res);
+	if (!rc && res->outcome != CRM_IMPORT_REJECTED && res->id && own_ids(imp))
+		rc = keep_own_id(imp, res->id, res->outcome == CRM_IMPORT_CREATED);
+	return rc;
+}
+
+static int import_record(crm_import *imp, crm_record *r, struct crm_import_result *res)
+{
+	long companies = imp->n.companies, people = imp->n.people;
+	int rc;
+
+	if (!imp->o.bulk && (rc = crm_db_savepoint(imp->db, "crm_import_row")))
+		return rc;
+	rc = imp->self_ref >= 0 ? own_reference(imp, res) : CRM_OK;
+	/* Unless that rejected or skipped the row already. */
+	if (!rc && res->outcome == CRM_IMPORT_UNCHANGED)
+		rc = match_write(imp, r, res);
 	if (rc || res->outcome == CRM_IMPORT_REJECTED)
 		imp->n.companies = companies, imp->n.people = people;
 	if (!imp->o.bulk)

@@ -388,6 +388,37 @@ test_expect_success 'a purchase moved to another person takes its refunds along'
 	crm-purchase add --refund-of 1 --total -5.00 >out &&
 	crm-purchase show "$(cat out)" -f person -H >out && echo bo@example.org >expect && test_cmp expect out
 '
+# The toolkit's own listing names a refund's purchase by an id of the
+# database it was listed from: on the way in, that is the purchase the
+# row with that id made, never the purchase with that id here.
+test_expect_success 'import: the toolkit'"'"'s own listing brings refunds back to their purchases' '
+	export CRM_DB="$PWD/own-from.db" &&
+	crm-contact add -q --email ann@example.org >/dev/null &&
+	crm-contact add -q --email bo@example.org >/dev/null &&
+	crm-purchase add -q --person 1 --at 2026-11-01 --line "A 2 25.00" --order-ref 1001 >/dev/null &&
+	crm-purchase add -q --person 2 --at 2026-11-02 --total 30.00 --order-ref 1002 >/dev/null &&
+	crm-purchase refund 1 --line A --qty 1 >/dev/null && crm-purchase refund 2 >/dev/null &&
+	for f in csv jsonl; do crm-purchase list -f all --format $f >own.$f || exit 1; done &&
+	export CRM_DB="$PWD/own-into.db" &&
+	crm-contact add -q --email cy@example.org >/dev/null &&
+	crm-purchase add -q --person 1 --at 2026-10-01 --total 99.00 --order-ref 9 >/dev/null &&
+	crm-import purchases own.csv 2>err &&
+	grep -q "read 4, created 4, updated 0, unchanged 0, skipped 0, rejected 0; 2 new people; batch 1" err &&
+	crm-purchase list -f order_ref,person,total,status,refund_of -H >out &&
+	printf "9\tcy@example.org\t99.00 EUR\tpaid\t\n1001\tann@example.org\t50.00 EUR\tpaid\t\n" >expect &&
+	printf "1002\tbo@example.org\t30.00 EUR\trefunded\t\n" >>expect &&
+	printf "\tann@example.org\t-25.00 EUR\tpaid\t2\n\tbo@example.org\t-30.00 EUR\tpaid\t3\n" >>expect &&
+	test_cmp expect out &&
+	crm-import purchases own.csv 2>err && grep -q "skipped 4, rejected 0; nothing changed" err &&
+	crm-import purchases --db own-fresh.db --format jsonl own.jsonl 2>err &&
+	grep -q "created 4, .*rejected 0; 2 new people; batch 1" err &&
+	crm-purchase summary --db own-fresh.db -f purchases,revenue -H >out &&
+	printf "2\t25.00\n" >expect && test_cmp expect out &&
+	head -1 own.csv >refunds.csv && grep ",-" own.csv >>refunds.csv &&
+	expect_exit 3 crm-import purchases --db own-refunds.db refunds.csv 2>err &&
+	grep -q "refunds.csv:2: refund_of: no purchase earlier in this input has id 1 (the input.s ids are those of the database it was listed from)" err &&
+	grep -q "rejected 2; nothing changed" err
+'
 test_expect_success 'import: a refund of a payment two purchases claim is refused' '
 	crm-contact add -q --db dup.db --email ann@example.org >/dev/null &&
 	crm-purchase add -q --db dup.db --person ann@example.org --total "5.00 EUR" --set source_id=ch_dup &&
