@@ -2955,12 +2955,6 @@ static int group_leave(crm_import *imp, const struct crm_row *row, struct crm_im
 	return group_close(imp);
 }
 
-/* Everything a row does happens inside one savepoint, so that a row
- * rejected half-way (its company created, its tags not) leaves nothing.
- * In bulk mode a row has none, nor has a record it adds (db->bulk): the
- * import is done again row by row if a row is rejected after it wrote
- * something.  (An update still has its own, which undoes it when it
- * changes nothing.) */
 /* Writes the row's record, or the line of one an earlier row made, or
  * not, as the key it matches on says. */
 static int match_write(crm_import *imp, crm_record *r, struct crm_import_result *res)
@@ -2979,6 +2973,12 @@ static int match_write(crm_import *imp, crm_record *r, struct crm_import_result 
 	return rc;
 }
 
+/* Everything a row does happens inside one savepoint, so that a row
+ * rejected half-way (its company created, its tags not) leaves nothing.
+ * In bulk mode a row has none, nor has a record it adds (db->bulk): the
+ * import is done again row by row if a row is rejected after it wrote
+ * something.  (An update still has its own, which undoes it when it
+ * changes nothing.) */
 static int import_record(crm_import *imp, crm_record *r, struct crm_import_result *res)
 {
 	long companies = imp->n.companies, people = imp->n.people;
