@@ -31,6 +31,13 @@ static const struct cli_opt as_of_opts[] = {
 	{ NULL, 0, 0, NULL, NULL }
 };
 
+/* The nightly jobs: a dry run prints what they would do (crm(7)). */
+static const struct cli_opt job_opts[] = {
+	{ "as-of", 0, CLI_ARG, "DATE", "as on DATE (default: today)" },
+	{ "dry-run", 'n', CLI_NOARG, NULL, "print what would change, change nothing" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+
 static const struct cli_opt members_opts[] = {
 	{ "tier", 't', CLI_ARG, "NAME", "only members in tier NAME ('' for none)" },
 	{ NULL, 0, 0, NULL, NULL }
@@ -289,6 +296,7 @@ static int loyalty_expire(struct cli *c, int argc, char **argv)
 		return cli_usage_error(c, "unexpected operand '%s'", argv[0]);
 	if ((status = as_of_day(c, j.date, 1)))
 		return status;
+	c->rollback = cli_has(c, "dry-run");
 	return print_rows(c, cols, 4, run_expire, &j);
 }
 
@@ -310,6 +318,7 @@ static int loyalty_review(struct cli *c, int argc, char **argv)
 		return cli_usage_error(c, "unexpected operand '%s'", argv[0]);
 	if ((status = need_programme(c)) || (status = as_of_day(c, j.date, 1)))
 		return status;
+	c->rollback = cli_has(c, "dry-run");
 	return print_rows(c, cols, CRM_REVIEW_COLUMNS, run_review, &j);
 }
 
@@ -435,9 +444,9 @@ static const struct cli_verb verbs[] = {
 	{ "members", loyalty_members, NULL, "list the people with points, a tier or a card",
 	  CLI_OUTPUT, members_opts },
 	{ "expire", loyalty_expire, NULL, "write off the points past their expiry (cron; twice"
-	  " changes nothing)", CLI_OUTPUT | CLI_WRITE, as_of_opts },
+	  " changes nothing)", CLI_OUTPUT | CLI_WRITE, job_opts },
 	{ "review", loyalty_review, NULL, "move members to the tier their window reaches, up or"
-	  " down (cron); print the changes", CLI_OUTPUT | CLI_WRITE, as_of_opts },
+	  " down (cron); print the changes", CLI_OUTPUT | CLI_WRITE, job_opts },
 	{ "remind", loyalty_remind, NULL, "list who has points expiring soon", CLI_OUTPUT,
 	  remind_opts },
 	{ "card", loyalty_card, "issue PERSON | show|block|replace|print NUMBER", "reward cards:"

@@ -157,6 +157,8 @@ test_expect_success 'expire writes off what is left of lots at their expiry day,
 	expect_exit 2 crm-loyalty expire --as-of 2026-11-23 2>err && grep -q "after today" err &&
 	CRM_NOW=2027-11-12T06:00:00Z crm-loyalty explain 2 -f points,spent,expired,left -H >out &&
 	printf "24\t4\t20\t0\n10\t0\t0\t10\n" >expect && test_cmp expect out &&
+	ledger before && CRM_NOW=2027-11-12T06:00:00Z crm-loyalty expire -n --as-of 2027-11-10 -f person,points -H >out &&
+	ledger after && test_cmp before after && printf "1\t-39\n1\t-12\n1\t-45\n2\t-20\n" >expect && test_cmp expect out &&
 	CRM_NOW=2027-11-12T06:00:00Z crm-loyalty expire --as-of 2027-11-10 -f person,points,at -H >out &&
 	printf "1\t-39\t2027-11-10T00:00:00Z\n1\t-12\t2027-11-10T00:00:00Z\n1\t-45\t2027-11-10T00:00:00Z\n2\t-20\t2027-11-02T00:00:00Z\n" >expect &&
 	test_cmp expect out &&
@@ -166,6 +168,8 @@ test_expect_success 'expire writes off what is left of lots at their expiry day,
 test_expect_success 'review moves a member down once the window no longer holds the points' '
 	export CRM_NOW=2027-11-20T06:00:00Z &&
 	expect_exit 1 crm-loyalty review --as-of 2027-06-01 -f person,from,to -H >out && test ! -s out &&
+	ledger before && crm-loyalty review --dry-run -f person,from,to -H >out &&
+	ledger after && test_cmp before after && printf "1\tsilver\t\n" >expect && test_cmp expect out &&
 	crm-loyalty review -f person,from,to,points -H >out &&
 	printf "1\tsilver\t\t0\n" >expect && test_cmp expect out &&
 	expect_exit 1 crm-loyalty review -H >out && test ! -s out &&
