@@ -26,13 +26,31 @@ int crm_db_fail(crm_db *db, int rc, const char *what)
 	return crm_db_fail_handle(db ? db->h : NULL, rc, what);
 }
 
+/* Why the database cannot be written.  A reader of a file its user may
+ * not write leaves a -shm file as read-only as the file was; once the
+ * file may be written again, that one stops every write, and is named. */
+static int readonly_error(const char *path)
+{
+	static const char *const sides[] = { "-shm", "-wal" };
+	char side[4096];
+
+	if (access(path, W_OK))
+		return crm_error_set(CRM_EREADONLY, "database '%s' is read-only: %s", path,
+		                     strerror(errno));
+	for (size_t i = 0; i < sizeof sides / sizeof sides[0]; i++)
+		if ((size_t)snprintf(side, sizeof side, "%s%s", path, sides[i]) < sizeof side &&
+		    !access(side, F_OK) && access(side, W_OK))
+			return crm_error_set(CRM_EREADONLY, "database '%s' cannot be written: '%s' is"
+			                     " read-only (remove it while no program has the database"
+			                     " open)", path, side);
+	return crm_error_set(CRM_EREADONLY, "database '%s' is read-only", path);
+}
+
 int crm_db_fail_handle(sqlite3 *h, int rc, const char *what)
 {
 	const char *msg = h ? sqlite3_errmsg(h) : sqlite3_errstr(rc);
-	const char *path = h ? sqlite3_db_filename(h, "main") : NULL;
-
-	if (!path || !*path)
-		path = "database";
+	const char *file = h ? sqlite3_db_filename(h, "main") : NULL;
+	const char *path = file && *file ? file : "database";
 
 	if (rc == SQLITE_CONSTRAINT_FUNCTION)
 		return crm_error_set(CRM_EDATA, "%s", msg);
@@ -43,7 +61,9 @@ int crm_db_fail_handle(sqlite3 *h, int rc, const char *what)
 	case SQLITE_NOMEM:
 		return crm_error_nomem();
 	case SQLITE_READONLY:
-		return crm_error_set(CRM_EREADONLY, "database is read-only");
+		if (!file || !*file)
+			return crm_error_set(CRM_EREADONLY, "database is read-only");
+		return readonly_error(file);
 	/* Name the file: what the user must free space for or look at. */
 	case SQLITE_FULL:
 		return crm_error_set(CRM_EIO, "cannot write '%s': the disk is full", path);

@@ -278,6 +278,24 @@ test_expect_success '--read-only refuses writes with exit 2, allows reads' '
 	expect_exit 2 crm-contact add --read-only --first-name X 2>err && grep -q read-only err &&
 	CRM_READONLY=1 crm-contact list -H >/dev/null
 '
+# A reader of a file its user may not write leaves a -shm file as
+# read-only as the file; once the file may be written again, that one
+# stops every write. Root writes any file, so the user here is nobody,
+# running a copy of the program from a folder nobody can reach.
+test_expect_success 'a -shm file a reader left read-only is named when a write fails' '
+	mkdir -p nb/bin nb/lib/crm nb/d && cp "$CRM_BIN/crm-contact" nb/bin/ &&
+	cp "$CRM_BIN"/../lib/crm/*.so nb/lib/crm/ && chmod 711 "$SCRATCH" && chown 65534 nb/d &&
+	nb() { setpriv --reuid=65534 --regid=65534 --clear-groups env -i PATH=/usr/bin:/bin \
+		LC_ALL=C.UTF-8 CRM_USER=nb CRM_DB="$SCRATCH/nb/d/crm.db" "$SCRATCH/nb/bin/crm-contact" "$@"; } &&
+	nb add --first-name Ana >/dev/null && chmod 444 nb/d/crm.db &&
+	nb list -f first_name -H >out && echo Ana >expect && test_cmp expect out &&
+	expect_exit 2 nb add --first-name Bo 2>err &&
+	grep -q "database .$SCRATCH/nb/d/crm.db. is read-only: Permission denied" err &&
+	chmod 644 nb/d/crm.db && test -e nb/d/crm.db-shm &&
+	expect_exit 2 nb add --first-name Bo 2>err &&
+	grep -q "cannot be written: .$SCRATCH/nb/d/crm.db-shm. is read-only (remove it while" err &&
+	rm nb/d/crm.db-shm && nb add --first-name Bo >/dev/null
+'
 test_expect_success 'crm dispatches to the programs' '
 	crm contact list -f first_name -H >out && echo Ada >expect && test_cmp expect out
 '
