@@ -215,7 +215,7 @@ out:
 }
 
 static const struct cli_opt merge_opts[] = {
-	{ "auto", 'a', CLI_NOARG, NULL, "merge the clusters find reports, without reading input" },
+	{ "auto", 0, CLI_NOARG, NULL, "merge the clusters find reports, without reading input" },
 	{ "threshold", 'p', CLI_ARG, "P", "with --auto: the match probability of find (default 0.9)" },
 	{ "input-format", 'i', CLI_ARG, "FMT", "the input's format: tsv (default), csv, jsonl or json" },
 	{ "all-or-nothing", 0, CLI_NOARG, NULL, "merge nothing when one cluster cannot be merged" },

@@ -231,6 +231,8 @@ test_expect_success 'of two consents given at one time the withdrawal wins eithe
 '
 test_expect_code 2 'a bad --survivor' 'crm-dedup merge --survivor tallest </dev/null'
 test_expect_code 2 '--auto with an input file' 'crm-dedup merge --auto clusters'
+# -a is --all in every list: a merge of everything has no short form.
+test_expect_code 2 'merge -a is no short --auto' 'crm-dedup merge -a -n'
 test_expect_code 3 'crm-contact merge of one id' 'crm-contact merge 1'
 test_expect_code 1 'crm-contact merge of a missing id' 'crm-contact merge 1 99'
 test_done
