@@ -211,7 +211,7 @@ static void sql_base_money(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		return;
 	}
 	m.minor = sqlite3_value_int64(argv[0]);
-	snprintf(m.cur, sizeof m.cur, "%s", db->cfg ? crm_config_currency(db->cfg) : "EUR");
+	snprintf(m.cur, sizeof m.cur, "%s", crm_config_currency(db->cfg));
 	if (crm_money_format(text, sizeof text, &m))
 		sqlite3_result_error(ctx, crm_error_message(), -1);
 	else

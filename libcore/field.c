@@ -112,7 +112,7 @@ static int phone_e164(crm_db *db, const struct crm_fielddef *d, const char *v, c
                       char **out)
 {
 	(void)d;
-	return crm_phone_e164(out, v, region ? region : db->cfg ? crm_config_region(db->cfg) : "US");
+	return crm_phone_e164(out, v, region ? region : crm_config_region(db->cfg));
 }
 
 static int id_value(crm_db *db, const struct crm_fielddef *d, const char *v, const char *region,
@@ -157,7 +157,7 @@ static int parse_money(crm_db *db, const struct crm_fielddef *d, const char *v,
                        struct crm_money *m)
 {
 	(void)d;
-	return crm_money_parse(m, v, db->cfg ? crm_config_currency(db->cfg) : "EUR");
+	return crm_money_parse(m, v, crm_config_currency(db->cfg));
 }
 
 static int money_minor(crm_db *db, const struct crm_fielddef *d, const char *v,

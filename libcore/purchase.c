@@ -828,7 +828,7 @@ static int insert_lines(crm_db *db, int64_t id, const struct crm_purchase_lines 
 static int settle_total(crm_db *db, crm_record *r, const struct crm_purchase_lines *ls,
                         const char *cur, int *derived)
 {
-	const char *base = db->cfg ? crm_config_currency(db->cfg) : "EUR";
+	const char *base = crm_config_currency(db->cfg);
 	const char *given = crm_record_value(r, "total");
 	struct crm_money t, sum = { 0, "" };
 	char a[CRM_MONEY_TEXT], b[CRM_MONEY_TEXT];
@@ -1361,7 +1361,7 @@ int crm_purchase_summary(crm_db *db, const char *by, const char *from, const cha
 		{ "category", "l.category" },
 		{ "store", "p.source" },
 	};
-	struct summary sm = { db, db->cfg ? crm_config_currency(db->cfg) : "EUR", fn, arg, { 0 } };
+	struct summary sm = { db, crm_config_currency(db->cfg), fn, arg, { 0 } };
 	struct group total;
 	const char *key = NULL;
 	int rc;
@@ -1414,7 +1414,7 @@ static int line_price(const char *const *parts, const char *cur, struct crm_purc
 static int purchase_import_line(crm_db *db, crm_record *r, int64_t id, const char *const *parts,
                                 const char *cur, int derived)
 {
-	const char *base = db->cfg ? crm_config_currency(db->cfg) : "EUR";
+	const char *base = crm_config_currency(db->cfg);
 	struct crm_purchase_line l = { 0 };
 	char code[4], *stored = NULL, total[CRM_MONEY_TEXT];
 	int64_t amount;

@@ -181,7 +181,7 @@ static int filter_money(crm_query *q, const struct crm_fielddef *d, const char *
 	struct crm_money m;
 	int ne = !strcmp(op, "!=");
 
-	if (crm_money_parse(&m, v, q->db->cfg ? crm_config_currency(q->db->cfg) : "EUR"))
+	if (crm_money_parse(&m, v, crm_config_currency(q->db->cfg)))
 		return crm_error_prefix(d->f.name), crm_error_recode(CRM_EUSAGE);
 	crm_buf_printf(&q->where.sql, " AND %s(t.%s_currency = ? AND t.%s %s ?)", ne ? "NOT " : "",
 	               d->column, d->column, ne ? "=" : op);
@@ -312,8 +312,7 @@ int crm_query_option(crm_query *q, const char *name, const char *value)
 		struct crm_money m, b;
 		char now[CRM_TIME_LEN];
 
-		if (!value || crm_money_parse(&m, value, q->db->cfg ? crm_config_currency(q->db->cfg)
-		                                                    : "EUR"))
+		if (!value || crm_money_parse(&m, value, crm_config_currency(q->db->cfg)))
 			return crm_error_set(CRM_EUSAGE, "--%s: invalid amount '%s'", name,
 			                     value ? value : "");
 		crm_db_now(q->db, now);

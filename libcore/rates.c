@@ -29,7 +29,7 @@ struct crm_rates {
 
 static const char *base_of(crm_db *db)
 {
-	return db->cfg ? crm_config_currency(db->cfg) : "EUR";
+	return crm_config_currency(db->cfg);
 }
 
 void crm_rates_forget(crm_db *db)

@@ -103,7 +103,7 @@ static int base_rate(const struct crm_row *row, const char *base, struct crm_rat
 static int import_row(crm_db *db, const struct crm_row *row, const char *name,
                       struct crm_rates_counts *n)
 {
-	const char *base = db->cfg ? crm_config_currency(db->cfg) : "EUR";
+	const char *base = crm_config_currency(db->cfg);
 	char day[CRM_DATE_LEN], text[64], code[8], place[300];
 	struct crm_rate base_eur = CRM_RATE_ONE;
 	int rc, have_base;
