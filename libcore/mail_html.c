@@ -113,6 +113,8 @@ struct html {
 	int newlines; /* line breaks owed before the next text */
 	int space;    /* a blank is owed before the next text */
 	int pre;      /* inside <pre>: blanks are kept */
+	char *href;   /* the target of the link being read, or NULL */
+	size_t text;  /* where in out the link's text begins */
 };
 
 static void emit(struct html *h, const char *s, size_t n)
@@ -149,6 +151,63 @@ static const char *tag_end(const char *s)
 	return s;
 }
 
+/* Stores in *out (malloc'd) the value of the href attribute of the tag
+ * from s to end, entities decoded, when it is a link a reader can
+ * follow (http, https, mailto); NULL otherwise. */
+static void href_of(const char *s, const char *end, char **out)
+{
+	static const char *const schemes[] = { "http://", "https://", "mailto:" };
+	crm_buf b = CRM_BUF_INIT;
+	const char *p = s, *stop;
+	size_t i, n;
+
+	*out = NULL;
+	/* The attribute after a blank, named href and given a value (not
+	 * hreflang, nor data-href). */
+	while ((p = strpbrk(p + 1, " \t\r\n")) && p < end &&
+	       (strncasecmp(p + 1, "href", 4) || p[5 + strspn(p + 5, " \t\r\n")] != '='))
+		;
+	if (!p || p >= end)
+		return;
+	p += 5 + strspn(p + 5, " \t\r\n") + 1;
+	p += strspn(p, " \t\r\n");
+	stop = *p == '"' || *p == '\'' ? strchr(p + 1, *p) : p + strcspn(p, " \t\r\n>");
+	p += *p == '"' || *p == '\'';
+	for (; stop && p < stop && p < end; p += n) {
+		n = *p == '&' ? entity(&b, p) : 0;
+		if (!n)
+			crm_buf_putc(&b, *p), n = 1;
+	}
+	for (i = 0; i < sizeof schemes / sizeof schemes[0]; i++)
+		if (b.len && !strncasecmp(crm_buf_str(&b), schemes[i], strlen(schemes[i])))
+			*out = crm_buf_detach(&b);
+	crm_buf_free(&b);
+}
+
+/* An opening <a> keeps its target; the closing one writes it after the
+ * link's text, "text <https://...>", unless the text already says it. */
+static void anchor(struct html *h, const char *s, int closing)
+{
+	const char *target;
+
+	if (!closing) {
+		free(h->href);
+		href_of(s, tag_end(s), &h->href);
+		h->text = h->out.len;
+		return;
+	}
+	if (!h->href)
+		return;
+	target = h->href + (strncasecmp(h->href, "mailto:", 7) ? 0 : 7);
+	if (!strstr(crm_buf_str(&h->out) + h->text, target)) {
+		emit(h, " <", 2);
+		emit(h, target, strlen(target));
+		emit(h, ">", 1);
+	}
+	free(h->href);
+	h->href = NULL;
+}
+
 /* Handles the tag (or comment) at s and returns where the text goes on. */
 static const char *tag(struct html *h, const char *s)
 {
@@ -171,6 +230,10 @@ static const char *tag(struct html *h, const char *s)
 	for (i = 0; i < len; i++)
 		name[i] = (char)tolower((unsigned char)s[1 + closing + i]);
 	name[len] = '\0';
+	if (!strcmp(name, "a")) {
+		anchor(h, s, closing);
+		return tag_end(s);
+	}
 	for (i = 0; i < sizeof tags / sizeof tags[0] && strcmp(name, tags[i].name); i++)
 		;
 	if (i == sizeof tags / sizeof tags[0])
@@ -200,7 +263,7 @@ static const char *tag(struct html *h, const char *s)
  * blanks collapsed outside <pre>, one newline at the end. */
 char *crm_mail_html_text(const char *s)
 {
-	struct html h = { CRM_BUF_INIT, 0, 0, 0 };
+	struct html h = { CRM_BUF_INIT, 0, 0, 0, NULL, 0 };
 
 	while (*s) {
 		if (*s == '<') {
@@ -227,6 +290,7 @@ char *crm_mail_html_text(const char *s)
 			s += n ? n : 1;
 		}
 	}
+	free(h.href);
 	if (h.out.len)
 		crm_buf_putc(&h.out, '\n');
 	return h.out.ptr ? crm_buf_detach(&h.out) : strdup("");

@@ -530,6 +530,26 @@ START_TEST(test_html_details)
 }
 END_TEST
 
+/* A link's target is what the customer sent: written after its text
+ * unless the text says it; only targets a reader can follow. */
+START_TEST(test_html_links)
+{
+	struct crm_mail *m = parse_text(
+		"From: a@example.com\nContent-Type: text/html\n\n"
+		"<p>Track it <A class=x HREF=\"https://shop.example/t?id=7&amp;k=2\">here</A>."
+		" See https://a.example/x: <a href='https://a.example/x'>https://a.example/x</a>"
+		" or <a href=mailto:help@example.org>help@example.org</a>,"
+		" <a href=\"mailto:desk@example.org\">write</a>.</p>"
+		"<p><a href=\"javascript:alert(1)\">bad</a> <a href=\"#top\">top</a>"
+		" <a name=n>anchor</a> <a hreflang=en href = \"https://b.example/\"><b>bold</b> link</a></p>");
+
+	same(m->text, "Track it here <https://shop.example/t?id=7&k=2>. See https://a.example/x:"
+		      " https://a.example/x or help@example.org, write <desk@example.org>.\n\n"
+		      "bad top anchor bold link <https://b.example/>\n");
+	crm_mail_free(m);
+}
+END_TEST
+
 static void refused(const char *raw, size_t len, const char *want)
 {
 	struct crm_mail *m = (struct crm_mail *)&m;
@@ -1840,6 +1860,7 @@ Suite *mail_suite(void)
 	tcase_add_test(in, test_flowed_delsp);
 	tcase_add_test(in, test_automatic_headers);
 	tcase_add_test(in, test_html_details);
+	tcase_add_test(in, test_html_links);
 	tcase_add_test(in, test_refused);
 	suite_add_tcase(s, in);
 	tcase_add_checked_fixture(src, setup, NULL);
