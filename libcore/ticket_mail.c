@@ -62,14 +62,16 @@ static int64_t subject_ticket(crm_db *db, const char *subject)
 }
 
 /* The ticket of a message that one of ids names (the newest first). */
-static int reference_ticket(crm_db *db, const struct crm_mail *m, int64_t *id)
+static int reference_ticket(crm_db *db, const struct crm_mail *m, const char *returned,
+                            int64_t *id)
 {
 	crm_stmt *st;
 	int rc = crm_db_stmt(db, &st, "SELECT ticket_id FROM ticket_messages WHERE message_id = ?1");
 
 	*id = 0;
-	for (size_t i = 0; !rc && !*id && i <= m->nreferences; i++) {
-		const char *ref = i == 0 ? m->in_reply_to : m->references[m->nreferences - i];
+	for (size_t i = 0; !rc && !*id && i <= m->nreferences + 1; i++) {
+		const char *ref = i == 0 ? m->in_reply_to : i <= m->nreferences
+		                  ? m->references[m->nreferences - i] : returned;
 
 		if (!ref)
 			continue;
@@ -175,7 +177,25 @@ static int file_message(crm_db *db, const struct crm_mail *m, int64_t id,
 	return rc;
 }
 
-static int mail_in(crm_db *db, struct crm_mail *m, struct crm_mail_in *res)
+/* The Message-ID of the message a delivery report returns (NULL when m
+ * is none, or names none) into *out: a server that returns a reply need
+ * not thread its report to it (Postfix sets no In-Reply-To). */
+static int returned_id(const struct crm_mail *m, const char *raw, size_t len, char **out)
+{
+	struct crm_dsn *d = NULL;
+	int rc = m->report ? crm_mail_dsn(&d, raw, len) : 0;
+
+	*out = NULL;
+	if (rc == CRM_EDATA)
+		crm_error_clear();
+	if (rc == 1 && d->original_id && !(*out = strdup(d->original_id)))
+		rc = crm_error_nomem();
+	crm_dsn_free(d);
+	return rc < 0 && rc != CRM_EDATA ? rc : CRM_OK;
+}
+
+static int mail_in(crm_db *db, struct crm_mail *m, const char *returned,
+                   struct crm_mail_in *res)
 {
 	int64_t id = subject_ticket(db, m->subject);
 	int rc = CRM_OK, yes;
@@ -200,7 +220,7 @@ static int mail_in(crm_db *db, struct crm_mail *m, struct crm_mail_in *res)
 		id = crm_ticket_live(db, res->ticket);
 	res->ticket = 0;
 	if (!id)
-		rc = reference_ticket(db, m, &id);
+		rc = reference_ticket(db, m, returned, &id);
 	if (!rc && m->automatic) {
 		res->ticket = id;
 		res->action = id ? "comment" : "ignored";
@@ -231,17 +251,22 @@ int crm_ticket_mail_in(crm_db *db, const char *raw, size_t len, struct crm_mail_
 {
 	const struct crm_mail_config *mc = crm_config_mail(db->cfg);
 	struct crm_mail *m = NULL;
+	char *returned = NULL;
 	int rc;
 
 	res->action = NULL;
 	res->ticket = 0;
-	if ((rc = crm_mail_parse(&m, raw, len, (size_t)mc->attachment_cap)))
+	if ((rc = crm_mail_parse(&m, raw, len, (size_t)mc->attachment_cap)) ||
+	    (rc = returned_id(m, raw, len, &returned))) {
+		crm_mail_free(m);
 		return rc;
+	}
 	if (!(rc = crm_db_savepoint(db, "mail_in"))) {
 		if (!(rc = campaign_mail(db, raw, len, m)))
-			rc = mail_in(db, m, res);
+			rc = mail_in(db, m, returned, res);
 		rc = crm_db_savepoint_end(db, "mail_in", 0, rc);
 	}
+	free(returned);
 	crm_mail_free(m);
 	return rc;
 }

@@ -274,4 +274,43 @@ test_expect_success 'reply --send through msmtp to a local SMTP server, and back
 	printf "%s\n" "Проверьте ещё раз, пожалуйста." "Работает!" >expect && test_cmp expect out
 '
 
+# A server that cannot deliver a reply reports on it without threading
+# headers (Postfix sends no In-Reply-To): the report names the reply it
+# returns, by Message-ID, and that finds the ticket.
+test_expect_success 'mail-in: a bounce of a reply, without In-Reply-To, is noted on its ticket' '
+	crm-ticket reopen 2 2>/dev/null; : >sent.mbox &&
+	echo "Se lo enviamos hoy." | crm-ticket reply --send 2 >/dev/null &&
+	mid=$(sed -n "s/^Message-I[Dd]: <\(.*\)>/\1/p" sent.mbox) && test -n "$mid" &&
+	cat >bounce.eml <<-EOF &&
+	From: Mail Delivery System <MAILER-DAEMON@mx.acme.example>
+	To: support@acme.example
+	Subject: Undelivered Mail Returned to Sender
+	Message-ID: <dsn2@mx.acme.example>
+	MIME-Version: 1.0
+	Content-Type: multipart/report; report-type=delivery-status; boundary="r"
+
+	--r
+	Content-Type: text/plain
+
+	The mail could not be delivered.
+	--r
+	Content-Type: message/delivery-status
+
+	Reporting-MTA: dns; mx.acme.example
+
+	Final-Recipient: rfc822; ivan@example.ru
+	Action: failed
+	Status: 5.1.1
+	--r
+	Content-Type: text/rfc822-headers
+
+	From: support@acme.example
+	Message-ID: <$mid>
+	Subject: [#2] Problema
+	--r--
+	EOF
+	crm-ticket mail-in bounce.eml >out && printf "bounce.eml\tcomment\t2\n" >expect &&
+	test_cmp expect out &&
+	crm-ticket thread 2 -f kind,text -H | grep -q "^comment	Delivery report from MAILER-DAEMON@mx.acme.example: Undelivered Mail"
+'
 test_done
