@@ -146,8 +146,9 @@ struct crm_import {
 	int ids_theirs;         /* the id column's ids: unknown (-1), ours, theirs */
 	/* The field that names a record of the entity's own kind (a refund's
 	 * purchase), or -1; and whether temp.crm_import_ids, the records the
-	 * rows of this toolkit's ids made or matched, is there (own_ids). */
-	int self_ref, ids_table;
+	 * rows of this toolkit's ids made or matched, has been emptied of
+	 * another import's (own_ids). */
+	int self_ref, ids_cleared;
 	struct idset seen;      /* records written or matched by this import */
 	struct idset added;     /* records created, whose search entries need adding */
 	/* Records above this id were created by the import and have no search
@@ -2339,6 +2340,22 @@ static int own_ids(const crm_import *imp)
 	return imp->self_ref >= 0 && imp->ids_theirs == 0 && !is_blank(imp->rs.id);
 }
 
+/* Makes temp.crm_import_ids, each time: a row, or a group of line rows,
+ * taken back takes the table with it when it was made under its
+ * savepoint, and the entries it held are then gone with it.  Another
+ * import's entries are cleared once. */
+static int ids_table(crm_import *imp)
+{
+	int rc = crm_db_exec(imp->db, "CREATE TEMP TABLE IF NOT EXISTS crm_import_ids"
+	                     " (file_id INTEGER PRIMARY KEY, id INTEGER NOT NULL,"
+	                     " created INTEGER NOT NULL)");
+
+	if (!rc && !imp->ids_cleared && !(rc = crm_db_exec(imp->db, "DELETE FROM"
+	                                                 " temp.crm_import_ids")))
+		imp->ids_cleared = 1;
+	return rc;
+}
+
 /* Keeps what the row with the input's id made or matched: record id,
  * created or not. */
 static int keep_own_id(crm_import *imp, int64_t id, int created)
@@ -2346,13 +2363,8 @@ static int keep_own_id(crm_import *imp, int64_t id, int created)
 	crm_stmt *st;
 	int rc = CRM_OK;
 
-	if (!imp->ids_table && !(rc = crm_db_exec(imp->db, "CREATE TEMP TABLE IF NOT EXISTS"
-	                                          " crm_import_ids (file_id INTEGER PRIMARY KEY,"
-	                                          " id INTEGER NOT NULL, created INTEGER NOT NULL);"
-	                                          " DELETE FROM temp.crm_import_ids")))
-		imp->ids_table = 1;
-	if (rc || (rc = crm_db_stmt(imp->db, &st, "INSERT OR REPLACE INTO temp.crm_import_ids"
-	                            " VALUES (?1, ?2, ?3)")))
+	if ((rc = ids_table(imp)) || (rc = crm_db_stmt(imp->db, &st, "INSERT OR REPLACE INTO"
+	                                               " temp.crm_import_ids VALUES (?1, ?2, ?3)")))
 		return rc;
 	crm_stmt_bind_int(st, 1, strtoll(imp->rs.id, NULL, 10));
 	crm_stmt_bind_int(st, 2, id);
@@ -2368,9 +2380,8 @@ static int find_own_id(crm_import *imp, int64_t file_id, int64_t *id, int *creat
 	int rc;
 
 	*id = 0;
-	if (!imp->ids_table)
-		return CRM_OK;
-	if ((rc = crm_db_stmt(imp->db, &st, "SELECT id, created FROM temp.crm_import_ids"
+	if ((rc = ids_table(imp)) ||
+	    (rc = crm_db_stmt(imp->db, &st, "SELECT id, created FROM temp.crm_import_ids"
 	                      " WHERE file_id = ?1")))
 		return rc;
 	crm_stmt_bind_int(st, 1, file_id);

@@ -472,7 +472,8 @@ static int purchase_written(crm_db *db, int64_t id, const struct state *s, const
 		return rc;
 	if ((rc = settle_status(db, id)) || adding || !r)
 		return rc;
-	if (crm_record_value(r, "person") || crm_record_value(r, "company"))
+	/* Set or cleared: a value cleared is no value, but a change all the same. */
+	if (crm_record_has(r, "person") || crm_record_has(r, "company"))
 		rc = follow_refunds(db, id);
 	return rc;
 }

@@ -386,7 +386,10 @@ test_expect_success 'a purchase moved to another person takes its refunds along'
 	grep -q "person: purchase 1, which it refunds, is another person.s" err &&
 	snapshot after && test_cmp before after &&
 	crm-purchase add --refund-of 1 --total -5.00 >out &&
-	crm-purchase show "$(cat out)" -f person -H >out && echo bo@example.org >expect && test_cmp expect out
+	crm-purchase show "$(cat out)" -f person -H >out && echo bo@example.org >expect && test_cmp expect out &&
+	crm-purchase set -q 1 --person "" &&
+	crm-purchase list -a -f id,person -H >out &&
+	printf "1\t\n2\t\n3\t\n4\t\n" >expect && test_cmp expect out
 '
 # The toolkit's own listing names a refund's purchase by an id of the
 # database it was listed from: on the way in, that is the purchase the
@@ -418,6 +421,17 @@ test_expect_success 'import: the toolkit'"'"'s own listing brings refunds back t
 	expect_exit 3 crm-import purchases --db own-refunds.db refunds.csv 2>err &&
 	grep -q "refunds.csv:2: refund_of: no purchase earlier in this input has id 1 (the input.s ids are those of the database it was listed from)" err &&
 	grep -q "rejected 2; nothing changed" err
+'
+# An order whose line rows are taken back takes its entries with it; the
+# orders after it come in.
+test_expect_success 'import: own ids after an order whose rows were rejected' '
+	printf "id,person,at,order_ref,total,sku,quantity,unit_price,refund_of\n" >own-bad.csv &&
+	printf "1,ann@example.org,2026-11-01,1001,,A,1,5.00,\n1,ann@example.org,2026-11-01,1001,,B,x,5.00,\n" >>own-bad.csv &&
+	printf "2,bo@example.org,2026-11-02,1002,,C,1,7.00,\n3,bo@example.org,2026-11-03,,-7.00,,,,2\n" >>own-bad.csv &&
+	expect_exit 3 crm-import purchases --db own-bad.db own-bad.csv 2>err &&
+	grep -q "own-bad.csv:3: quantity" err &&
+	crm-purchase list --db own-bad.db -f order_ref,total,refund_of -H >out &&
+	printf "1002\t7.00 EUR\t\n\t-7.00 EUR\t1\n" >expect && test_cmp expect out
 '
 test_expect_success 'import: a refund of a payment two purchases claim is refused' '
 	crm-contact add -q --db dup.db --email ann@example.org >/dev/null &&
