@@ -262,6 +262,21 @@ int verb_set(struct cli *c, int argc, char **argv)
 	return 0;
 }
 
+static int newest_first(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x < y) - (x > y);
+}
+
+static int oldest_first(const void *a, const void *b)
+{
+	return newest_first(b, a);
+}
+
+/* Records go newest first and come back oldest first, so that a list
+ * piped in takes a record made after another, and resting on it (a
+ * purchase's refund), before the other, and brings it back after. */
 static int archive_verb(struct cli *c, int argc, char **argv, int archive)
 {
 	int purge = archive && cli_has(c, "purge");
@@ -271,6 +286,7 @@ static int archive_verb(struct cli *c, int argc, char **argv, int archive)
 
 	if ((rc = cli_ids(c, argc, argv, &ids, &n)))
 		return cli_error(c, rc);
+	qsort(ids, n, sizeof *ids, archive ? newest_first : oldest_first);
 	for (size_t i = 0; i < n && !rc; i++) {
 		rc = purge ? crm_entity_purge(c->db, c->entity, ids[i])
 		           : crm_entity_archive(c->db, c->entity, ids[i], archive, &ch);

@@ -355,14 +355,15 @@ test_expect_success 'a purchase with live refunds is not archived; a refund of o
 	expect_exit 3 crm-purchase rm 1 2>err &&
 	grep -q "purchase 1 has live refunds (2): archive them first (crm-purchase rm 2), then archive it" err &&
 	snapshot after && test_cmp before after &&
-	crm-purchase rm -q 2 1 &&
+	crm-purchase list --person 1 -f id | crm-purchase rm -q - --dry-run &&
+	crm-purchase rm -q 1 2 &&
 	crm-purchase summary -f purchases,revenue -H >out && printf "1\t10.00\n" >expect &&
 	test_cmp expect out &&
 	expect_exit 3 crm-purchase restore 2 2>err &&
 	grep -q "refund_of: purchase 1 is archived (restore it first)" err &&
 	expect_exit 3 crm-purchase add --refund-of 1 --total -5.00 2>err &&
 	grep -q "refund_of: purchase 1 is archived" err &&
-	crm-purchase restore -q 1 2 &&
+	crm-purchase restore -q 2 1 &&
 	crm-purchase summary -f purchases,revenue -H >out && printf "2\t35.00\n" >expect &&
 	test_cmp expect out
 '
