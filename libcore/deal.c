@@ -375,6 +375,11 @@ static int settle_closed(struct deal *d, const struct was *w, int closed,
 
 	if (!closed)
 		return put(&d->closed_at, NULL);
+	/* Won turned lost, or lost won, without a time given: closed now, as
+	 * marked; the earlier outcome keeps its stretch of the history. */
+	if (w->found && w->closed_at && d->closed_at && strcmp(w->status, d->status) &&
+	    !strcmp(w->closed_at, d->closed_at) && (rc = put(&d->closed_at, NULL)))
+		return rc;
 	if (!d->closed_at) {
 		if (w->found && w->closed_at && !strcmp(w->status, d->status))
 			when = w->closed_at;

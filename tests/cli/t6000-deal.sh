@@ -755,4 +755,19 @@ test_expect_success 'renaming a person or a company keeps their deals and tasks 
 	expect_exit 1 crm-task list --search hopper -f id -H
 '
 
+# A won deal found lost later was lost then, not when it was won: the
+# won days stay in its history, and a report of a day between sees it won.
+test_expect_success 'won turned lost without a time: closed when so marked, the won days kept' '
+	export CRM_DB="$SCRATCH/won-lost.db" &&
+	CRM_NOW=2026-11-01T10:00:00Z crm-deal add -q --title D --amount 100 >/dev/null &&
+	CRM_NOW=2026-11-05T10:00:00Z crm-deal won -q 1 &&
+	CRM_NOW=2026-11-10T10:00:00Z crm-deal set -q 1 --status lost --lost-reason price &&
+	crm-deal show 1 -f status,closed_at -H >out &&
+	printf "lost\t2026-11-10T10:00:00Z\n" >expect && test_cmp expect out &&
+	crm-deal history 1 -f stage,entered,left -H >out &&
+	printf "lead\t2026-11-01T10:00:00Z\t2026-11-05T10:00:00Z\n" >expect &&
+	printf "won\t2026-11-05T10:00:00Z\t2026-11-10T10:00:00Z\n" >>expect &&
+	printf "lost\t2026-11-10T10:00:00Z\t\n" >>expect && test_cmp expect out
+'
+
 test_done
