@@ -306,14 +306,18 @@ static int dates_before(struct icalrecurrencetype r, struct icaltimetype t,
 {
 	icalrecur_iterator *it = icalrecur_iterator_new(r, t);
 	struct icaltimetype d;
-	int used = 0;
+	int used = 0, first = 1, named = 0;
 
 	while (it && used < r.count && !icaltime_is_null_time(d = icalrecur_iterator_next(it)) &&
-	       icaltime_compare(d, n) < 0)
+	       icaltime_compare(d, n) < 0) {
+		named |= first && !icaltime_compare(d, t);
+		first = 0;
 		used++;
+	}
 	icalrecur_iterator_free(it);
 	icalerror_clear_errno();
-	return used ? used : 1;
+	/* The start counts once, named by the rule or not. */
+	return used + !named;
 }
 
 int crm_recur_rest(char **out, const char *rule, const char *start, const char *next)
@@ -335,7 +339,7 @@ int crm_recur_rest(char **out, const char *rule, const char *start, const char *
 		return rc;
 	if ((used = dates_before(r, t, n)) >= plain.count)
 		return crm_error_set(CRM_ENOTFOUND, "repeat '%s' from %s has no date after %s", rule,
-		                     start, start);
+		                     start, next);
 	/* Spelt by libical, as crm_recur_normalize keeps an RRULE. */
 	plain.count -= used;
 	*out = icalrecurrencetype_as_string_r(&plain);

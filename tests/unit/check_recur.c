@@ -332,6 +332,9 @@ START_TEST(test_rest)
 	/* A start the rule does not name (a Sunday) is still the first. */
 	rest_is("FREQ=WEEKLY;BYDAY=MO;COUNT=3", "2026-11-22", "2026-11-23",
 		"FREQ=WEEKLY;COUNT=2;BYDAY=MO");
+	/* ... and with Mondays missed: Sunday 22, Mondays 23 and 30 used up. */
+	rest_is("FREQ=WEEKLY;BYDAY=MO;COUNT=5", "2026-11-22", "2026-12-07",
+		"FREQ=WEEKLY;COUNT=2;BYDAY=MO");
 	/* From the 31st, the rule stays as written, unpinned. */
 	rest_is("FREQ=MONTHLY;COUNT=3", "2026-01-31", "2026-02-28", "FREQ=MONTHLY;COUNT=2");
 	ck_assert_int_eq(crm_recur_rest(&out, "FREQ=WEEKLY;BYDAY=MO;COUNT=1", "2026-11-22",
