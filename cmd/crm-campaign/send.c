@@ -323,8 +323,10 @@ static int answer(struct reading *r, const struct crm_mail *m)
 	int64_t who;
 	int rc = crm_campaign_mail_unsubscribe(r->c->db, m, &u);
 
+	/* The request of someone erased or deleted did nothing: no unsubscribe. */
 	if (rc == 1) {
-		r->unsubscribed++;
+		r->unsubscribed += u.was != CRM_UNSUB_ERASED && u.was != CRM_UNSUB_GONE;
+		r->other += u.was == CRM_UNSUB_ERASED || u.was == CRM_UNSUB_GONE;
 		return CRM_OK;
 	}
 	if (rc == CRM_EDATA)

@@ -382,7 +382,10 @@ test_expect_success 'unsubscribe with the token of someone erased says so and ch
 	echo "crm-campaign: contact $e is erased: nothing done" >expect && test_cmp expect err &&
 	snapshot after && test_cmp before after &&
 	crm-campaign results "$k" -f measure,value -H | grep "^unsubscribed" >out &&
-	printf "unsubscribed\t0\n" >expect && test_cmp expect out
+	printf "unsubscribed\t0\n" >expect && test_cmp expect out &&
+	printf "From: x@example.org\nSubject: unsubscribe %s\n\n" "$token" >er.eml &&
+	expect_exit 1 crm-campaign mail-in er.eml 2>err &&
+	grep -q "0 unsubscribe(s); 1 other message" err
 '
 test_expect_success 'a failed hand-off: the summary counts it in doubt and the people after it as left' '
 	printf "#!/bin/sh\ncat >msg.\$\$; grep -q \"^To:.*nope@\" msg.\$\$ && exit 75; exit 0\n" >flaky.sh &&
