@@ -31,10 +31,11 @@ struct owned {
 /* Rows of other tables that point at a contact: a merge moves them to the
  * survivor and journals their keys under name.  Where a person has one
  * row per the columns unique (with column), rank orders the rows of the
- * people merged: the first is kept (see drop_clashes). */
+ * people merged: the first is kept (see drop_clashes); the column link of
+ * the table linked names the rows kept or dropped. */
 struct ref {
 	char name[128], where[64];
-	const char *table, *key, *column, *unique, *rank;
+	const char *table, *key, *column, *unique, *rank, *linked, *link;
 };
 
 /* Fills o with the tables of a record of e: its row, custom fields, tags,
@@ -60,27 +61,27 @@ static void ref_add(struct ref *r, const char *name, const char *table, const ch
 	r->table = table;
 	r->key = key;
 	r->column = column;
-	r->unique = r->rank = NULL;
+	r->unique = r->rank = r->linked = r->link = NULL;
 }
 
 /* The tables (not entities) whose rows name a person in contact_id: their
  * keys, and for those with one row per person and something, what that
  * is and which row a merge keeps. */
 static const struct {
-	const char *table, *key, *unique, *rank;
+	const char *table, *key, *unique, *rank, *linked, *link;
 } person_rows[] = {
 	/* A person's loyalty points, tiers and cards go with them: the
 	 * survivor's balance is the sum of both. */
-	{ "loyalty_ledger", "id", NULL, NULL },
-	{ "loyalty_lots", "entry_id", NULL, NULL },
-	{ "loyalty_owed", "entry_id", NULL, NULL },
-	{ "loyalty_tiers", "id", NULL, NULL },
-	{ "loyalty_cards", "id", NULL, NULL },
+	{ "loyalty_ledger", "id", NULL, NULL, NULL, NULL },
+	{ "loyalty_lots", "entry_id", NULL, NULL, NULL, NULL },
+	{ "loyalty_owed", "entry_id", NULL, NULL, NULL, NULL },
+	{ "loyalty_tiers", "id", NULL, NULL, NULL, NULL },
+	{ "loyalty_cards", "id", NULL, NULL, NULL, NULL },
 	/* The send log: the survivor got a campaign when any of them did,
 	 * and is never sent it again.  A message sent counts over one in
-	 * doubt, and that over an exclusion. */
+	 * doubt, and that over an exclusion.  A bounce names its send. */
 	{ "campaign_sends", "id", "campaign_id, occurrence",
-	  "state <> 'sent', state <> 'sending'" },
+	  "state <> 'sent', state <> 'sending'", "mail_bounces", "send_id" },
 };
 
 /* Fills r with what points at a record of e: its notes, its audit history,
@@ -106,7 +107,9 @@ static size_t ref_tables(const struct crm_entity *e, struct ref *r)
 		ref_add(&r[n], person_rows[k].table, person_rows[k].table, person_rows[k].key,
 		        "contact_id", "1");
 		r[n].unique = person_rows[k].unique;
-		r[n++].rank = person_rows[k].rank;
+		r[n].rank = person_rows[k].rank;
+		r[n].linked = person_rows[k].linked;
+		r[n++].link = person_rows[k].link;
 	}
 	return n;
 }
@@ -724,6 +727,25 @@ static int keep_created(crm_db *db, int64_t id)
 	                      " AND changes IS NULL", id);
 }
 
+/* Keeps in dropped, under the name of the table linked, the rows that
+ * link to those of r that where (?1 bound to s) selects, as id and
+ * target: deleting those sets the link NULL, and undrop sets it back. */
+static int drop_links(crm_db *db, const struct ref *r, const char *where, int64_t s,
+                      json_t *dropped)
+{
+	crm_buf sql = CRM_BUF_INIT;
+	json_t *rows = NULL;
+	int rc = crm_buf_printf(&sql, "SELECT id, %s AS target FROM %s WHERE %s IN (SELECT %s"
+	                        " FROM %s WHERE %s)", r->link, r->linked, r->link, r->key,
+	                        r->table, where);
+
+	if (!rc && !(rc = rows_json(db, crm_buf_str(&sql), s, &rows)) &&
+	    json_object_set_new(dropped, r->linked, rows))
+		rc = crm_error_nomem();
+	crm_buf_free(&sql);
+	return rc;
+}
+
 /* Of the rows that the people merged have once each per something (a
  * send log's row per campaign), keeps one: the first by rank, the
  * survivor's of equals.  The others are deleted, whole in g->dropped for
@@ -757,6 +779,8 @@ static int drop_clashes(crm_db *db, struct group *g)
 			break;
 		if (json_object_set_new(g->dropped, r->table, rows))
 			rc = crm_error_nomem();
+		if (!rc && r->linked)
+			rc = drop_links(db, r, crm_buf_str(&where), s, g->dropped);
 		crm_buf_clear(&sql);
 		crm_buf_printf(&sql, "DELETE FROM %s WHERE %s", r->table, crm_buf_str(&where));
 		if (!rc)
@@ -764,6 +788,26 @@ static int drop_clashes(crm_db *db, struct group *g)
 	}
 	crm_buf_free(&ids);
 	crm_buf_free(&where);
+	crm_buf_free(&sql);
+	return rc;
+}
+
+/* Sets back the links drop_links kept. */
+static int undrop_links(crm_db *db, const struct ref *r, json_t *links)
+{
+	crm_buf sql = CRM_BUF_INIT;
+	crm_stmt *st;
+	json_t *row;
+	size_t k;
+	int rc = crm_buf_printf(&sql, "UPDATE %s SET %s = ?2 WHERE id = ?1", r->linked, r->link);
+
+	json_array_foreach(links, k, row) {
+		if (rc || (rc = crm_db_stmt(db, &st, crm_buf_str(&sql))))
+			break;
+		crm_stmt_bind_int(st, 1, json_integer_value(json_object_get(row, "id")));
+		crm_stmt_bind_int(st, 2, json_integer_value(json_object_get(row, "target")));
+		rc = crm_stmt_done(st);
+	}
 	crm_buf_free(&sql);
 	return rc;
 }
@@ -783,6 +827,8 @@ static int undrop(crm_db *db, json_t *dropped)
 			if (!rc)
 				rc = write_row(db, refs[i].table, row, 0);
 		}
+		if (!rc && refs[i].linked)
+			rc = undrop_links(db, &refs[i], json_object_get(dropped, refs[i].linked));
 	}
 	return rc;
 }

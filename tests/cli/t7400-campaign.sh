@@ -338,8 +338,11 @@ test_expect_success 'a merge takes the send log along; an unmerge gives each row
 	crm-campaign segment add dup --tag dup >/dev/null &&
 	k=$(crm-campaign add -q --name dup --segment dup --template news) &&
 	crm-campaign send "$k" --to mbox:dup.mbox 2>/dev/null >/dev/null &&
-	log="select * from campaign_sends where campaign_id = $k order by id" &&
-	sqlite3 "$CRM_DB" "$log" >log-before &&
+	dmid=$(sqlite3 "$CRM_DB" "select message_id from campaign_sends where contact_id = $d and campaign_id = $k") &&
+	dsn dup-soft.eml dup1 ben@home.example 4.2.2 delayed "$dmid" &&
+	crm-campaign bounces dup-soft.eml 2>/dev/null &&
+	log="select * from campaign_sends where campaign_id = $k order by id; select id, email, send_id from mail_bounces order by id" &&
+	sqlite3 "$CRM_DB" "$log" >log-before && grep -q "|ben@home.example|[0-9]" log-before &&
 	m1=$(crm-contact merge "$a" "$b") && m2=$(crm-contact merge "$c" "$d") &&
 	sqlite3 "$CRM_DB" "select contact_id, state, email from campaign_sends where campaign_id = $k" >out &&
 	printf "%s|sent|jan@home.example\n%s|sent|ben@work.example\n" "$a" "$c" >expect && test_cmp expect out &&
