@@ -796,6 +796,17 @@ static const char step19[] =
 #undef NAME
 #undef REBUILD
 
+/* A deal's closing time and a task's done time given as a date were
+ * stored as the date alone, and a deal's history took it so; they are
+ * times, a date its midnight UTC (crm(7)), and a deal written again
+ * would otherwise look as if its closing time had moved. */
+#define MIDNIGHT(t, c) "UPDATE " t " SET " c " = " c " || 'T00:00:00Z' WHERE length(" c ") = 10;"
+static const char step20[] =
+	MIDNIGHT("deals", "closed_at") MIDNIGHT("deal_history", "closed_at")
+	MIDNIGHT("deal_history", "entered_at") MIDNIGHT("deal_history", "left_at")
+	MIDNIGHT("tasks", "done_at");
+#undef MIDNIGHT
+
 const char *const crm_schema_steps[CRM_SCHEMA_VERSION] = {
 	step1,
 	step2,
@@ -816,4 +827,5 @@ const char *const crm_schema_steps[CRM_SCHEMA_VERSION] = {
 	step17,
 	step18,
 	step19,
+	step20,
 };
