@@ -620,6 +620,21 @@ int crm_mail_parse(struct crm_mail **out, const char *data, size_t len, size_t a
 	return CRM_OK;
 }
 
+int crm_mail_key(char **out, const struct crm_mail *m, const char *raw, size_t len)
+{
+	crm_buf b = CRM_BUF_INIT;
+	gchar *sum;
+
+	if (m->message_id)
+		return (*out = strdup(m->message_id)) ? CRM_OK : crm_error_nomem();
+	*out = NULL;
+	if (!(sum = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)raw, len)))
+		return crm_error_nomem();
+	crm_buf_printf(&b, "sha256:%s", sum);
+	g_free(sum);
+	return (*out = crm_buf_detach(&b)) ? CRM_OK : crm_error_nomem();
+}
+
 void crm_mail_free(struct crm_mail *m)
 {
 	if (!m)

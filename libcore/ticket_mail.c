@@ -12,7 +12,7 @@
 #include "crm/ticket.h"
 #include "registry.h"
 
-/* Whether a message with this Message-ID was read or sent before. */
+/* Whether a message with this key (crm_mail_key) was read or sent before. */
 static int seen(crm_db *db, const char *mid, int *yes)
 {
 	crm_stmt *st;
@@ -194,13 +194,14 @@ static int returned_id(const struct crm_mail *m, const char *raw, size_t len, ch
 	return rc < 0 && rc != CRM_EDATA ? rc : CRM_OK;
 }
 
-static int mail_in(crm_db *db, struct crm_mail *m, const char *returned,
+/* Files m, that key (crm_mail_key) tells apart, where it belongs. */
+static int mail_in(crm_db *db, struct crm_mail *m, const char *key, const char *returned,
                    struct crm_mail_in *res)
 {
 	int64_t id = subject_ticket(db, m->subject);
 	int rc = CRM_OK, yes;
 
-	if ((rc = seen(db, m->message_id, &yes)) || yes) {
+	if ((rc = seen(db, key, &yes)) || yes) {
 		res->action = "seen";
 		return rc;
 	}
@@ -213,7 +214,7 @@ static int mail_in(crm_db *db, struct crm_mail *m, const char *returned,
 		return rc;
 	if (rc == 1) {
 		res->action = "feedback";
-		return remember(db, m->message_id);
+		return remember(db, key);
 	}
 	/* Else it belongs to the survey's ticket, unless it names another. */
 	if (!id && res->ticket)
@@ -226,11 +227,16 @@ static int mail_in(crm_db *db, struct crm_mail *m, const char *returned,
 		res->action = id ? "comment" : "ignored";
 		if (id)
 			rc = robot_comment(db, id, m);
-		if (!rc && !id)
-			rc = remember(db, m->message_id);
+		/* Mail stored without a Message-ID is known again by its key. */
+		if (!rc && (!id || !m->message_id))
+			rc = remember(db, key);
 		return rc;
 	}
-	return rc ? rc : file_message(db, m, id, res);
+	if (!rc)
+		rc = file_message(db, m, id, res);
+	if (!rc && !m->message_id)
+		rc = remember(db, key);
+	return rc;
 }
 
 /* What mail about campaigns says, before it is filed like any other: a
@@ -251,21 +257,23 @@ int crm_ticket_mail_in(crm_db *db, const char *raw, size_t len, struct crm_mail_
 {
 	const struct crm_mail_config *mc = crm_config_mail(db->cfg);
 	struct crm_mail *m = NULL;
-	char *returned = NULL;
+	char *returned = NULL, *key = NULL;
 	int rc;
 
 	res->action = NULL;
 	res->ticket = 0;
 	if ((rc = crm_mail_parse(&m, raw, len, (size_t)mc->attachment_cap)) ||
-	    (rc = returned_id(m, raw, len, &returned))) {
+	    (rc = returned_id(m, raw, len, &returned)) || (rc = crm_mail_key(&key, m, raw, len))) {
+		free(returned);
 		crm_mail_free(m);
 		return rc;
 	}
 	if (!(rc = crm_db_savepoint(db, "mail_in"))) {
 		if (!(rc = campaign_mail(db, raw, len, m)))
-			rc = mail_in(db, m, returned, res);
+			rc = mail_in(db, m, key, returned, res);
 		rc = crm_db_savepoint_end(db, "mail_in", 0, rc);
 	}
+	free(key);
 	free(returned);
 	crm_mail_free(m);
 	return rc;

@@ -64,6 +64,13 @@ int crm_mail_parse(struct crm_mail **out, const char *data, size_t len, size_t a
 /* Frees m and everything in it; NULL-safe. */
 void crm_mail_free(struct crm_mail *m);
 
+/* Stores in *out (malloc'd, the caller frees) what tells message m, read
+ * from the len bytes at raw, from others when it comes again: its
+ * Message-ID, else "sha256:" and the digest of raw in hex, so that mail
+ * without one is known by its bytes.  The digest is a key, never a
+ * Message-ID to write.  CRM_OK, or CRM_ENOMEM. */
+int crm_mail_key(char **out, const struct crm_mail *m, const char *raw, size_t len);
+
 /* Called with each message of a source: label names it in messages
  * ("FILE", "MBOX:message 3", "DIR/cur/NAME"), raw and len are its bytes,
  * valid during the call.  Returning non-zero stops the walk. */

@@ -194,6 +194,19 @@ test_expect_success 'mail-in: reading the mailbox again adds nothing' '
 	crm-ticket mail-in --mbox box.mbox | cut -f2 | sort | uniq -c | tr -s " " >out &&
 	echo " 4 seen" >expect && test_cmp expect out
 '
+test_expect_success 'mail-in: mail without a Message-ID read again is seen' '
+	printf "From: carl@example.org\nSubject: No id here\n\nhello\n" >noid.eml &&
+	printf "From carl@example.org Mon Nov 23 09:00:00 2026\n" >noid.mbox && cat noid.eml >>noid.mbox &&
+	printf "\nFrom x Mon Nov 23 09:01:00 2026\nFrom: y@example.com\nSubject: Sale\nPrecedence: bulk\n\nBuy.\n" >>noid.mbox &&
+	CRM_DB=noid.db crm-ticket mail-in noid.eml noid.eml >out &&
+	printf "noid.eml\tnew\t1\nnoid.eml\tseen\t\n" >expect && test_cmp expect out &&
+	CRM_DB=noid.db crm-ticket mail-in --mbox noid.mbox >out &&
+	printf "noid.mbox:message 1\tseen\t\nnoid.mbox:message 2\tignored\t\n" >expect &&
+	test_cmp expect out &&
+	CRM_DB=noid.db crm-ticket mail-in --mbox noid.mbox | cut -f2 >out &&
+	printf "seen\nseen\n" >expect && test_cmp expect out &&
+	test "$(sqlite3 noid.db "SELECT count(*) FROM ticket_messages WHERE message_id IS NULL")" = 1
+'
 test_expect_success 'mail-in: mail to a closed ticket opens a new one, linked' '
 	crm-ticket close 1 &&
 	printf "From: jose.munoz@example.org\nSubject: Re: [#1] Factura\nMessage-ID: <m3@example.org>\n\nOtra pregunta.\n" >again.eml &&

@@ -578,6 +578,28 @@ START_TEST(test_refused)
 }
 END_TEST
 
+/* Mail without a Message-ID is known by the digest of its bytes (the
+ * value from sha256sum), which is never made its Message-ID. */
+START_TEST(test_key)
+{
+	const char *noid = "From: carl@example.org\nSubject: No id here\n\nhello\n";
+	const char *withid = "From: a@example.org\nMessage-ID: <x1@example.org>\n\nhi\n";
+	struct crm_mail *m = parse_text(noid);
+	char *key = NULL;
+
+	ck_assert_int_eq(crm_mail_key(&key, m, noid, strlen(noid)), CRM_OK);
+	same(key, "sha256:aae2b295d3e0d51d0e2df9d0e6fac6c9d2ab3bcd60305bc493380e2104a6b9ff");
+	same(m->message_id, NULL);
+	free(key);
+	crm_mail_free(m);
+	m = parse_text(withid);
+	ck_assert_int_eq(crm_mail_key(&key, m, withid, strlen(withid)), CRM_OK);
+	same(key, "x1@example.org");
+	free(key);
+	crm_mail_free(m);
+}
+END_TEST
+
 /* What a walk saw: labels and raw messages, one per line of a buffer. */
 struct seen {
 	int calls, stop_at;
@@ -1862,6 +1884,7 @@ Suite *mail_suite(void)
 	tcase_add_test(in, test_html_details);
 	tcase_add_test(in, test_html_links);
 	tcase_add_test(in, test_refused);
+	tcase_add_test(in, test_key);
 	suite_add_tcase(s, in);
 	tcase_add_checked_fixture(src, setup, NULL);
 	tcase_add_test(src, test_mbox);
