@@ -45,8 +45,10 @@ static int remember(crm_db *db, const char *mid)
 	return crm_stmt_done(st);
 }
 
-/* The live ticket "[#ID]" in subject names, or 0. */
-static int64_t subject_ticket(crm_db *db, const char *subject)
+/* The id of the first tag "[#ID]" in subject, or 0: the first, since a
+ * follow-up's subject goes on naming the ticket it follows ("[#2] Re:
+ * [#1] Printer"). */
+static int64_t subject_tag(const char *subject)
 {
 	const char *p = subject;
 
@@ -55,10 +57,18 @@ static int64_t subject_ticket(crm_db *db, const char *subject)
 		long long id = strtoll(p + 2, &end, 10);
 
 		if (end > p + 2 && *end == ']' && id > 0)
-			return crm_ticket_live(db, id);
+			return id;
 		p += 2;
 	}
 	return 0;
+}
+
+/* The live ticket the tag of subject names, or 0. */
+static int64_t subject_ticket(crm_db *db, const char *subject)
+{
+	int64_t id = subject_tag(subject);
+
+	return id ? crm_ticket_live(db, id) : 0;
 }
 
 /* The ticket of a message that one of ids names (the newest first). */
@@ -314,8 +324,10 @@ static int reply_headers(crm_db *db, int64_t id, struct crm_mail_out *o, char **
 		                    " IS NOT NULL AND kind <> 'comment' ORDER BY at DESC, id DESC"
 		                    " LIMIT 10)"
 		                    " ORDER BY at, id", id, refs);
+	/* Another ticket's tag (a follow-up's, an order number) would thread
+	 * the answer there: this ticket's own comes first. */
 	if (!rc) {
-		if (s && strstr(s, "[#"))
+		if (s && subject_tag(s) == id)
 			crm_buf_puts(&b, s);
 		else
 			crm_buf_printf(&b, "[#%lld] %s", (long long)id, s ? s : "");

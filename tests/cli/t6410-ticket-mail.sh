@@ -215,6 +215,22 @@ test_expect_success 'mail-in: mail to a closed ticket opens a new one, linked' '
 	sqlite3 "$CRM_DB" "SELECT ticket_id, kind, target FROM ticket_links" >out &&
 	echo "3|ticket|1" >expect && test_cmp expect out
 '
+test_expect_success 'reply --send: a subject with another ticket tag gets its own first' '
+	export CRM_DB=tags.db && : >sent.mbox &&
+	printf "From: carl@example.org\nSubject: Printer broken\nMessage-ID: <p1@example.org>\n\nIt jams.\n" >p1.eml &&
+	printf "From: carl@example.org\nSubject: Re: [#1] Printer broken\nMessage-ID: <p2@example.org>\n\nAgain.\n" >p2.eml &&
+	crm-ticket mail-in p1.eml >/dev/null && crm-ticket close 1 2>/dev/null &&
+	crm-ticket mail-in p2.eml >out && printf "p2.eml\tnew\t2\n" >expect && test_cmp expect out &&
+	crm-ticket reply --send 2 "Try the other tray." >/dev/null &&
+	echo "Where is it?" | crm-ticket add --subject "Refund for order [#77]" --requester ann@example.org >/dev/null &&
+	crm-ticket reply --send 3 "On its way." >/dev/null &&
+	crm-ticket reply --send 3 "Sent today." >/dev/null &&
+	grep "^Subject:" sent.mbox >out &&
+	printf "Subject: %s\n" "[#2] Re: [#1] Printer broken" "[#3] Refund for order [#77]" \
+		"[#3] Refund for order [#77]" >expect && test_cmp expect out &&
+	printf "From: carl@example.org\nSubject: Re: [#2] Re: [#1] Printer broken\nMessage-ID: <p3@example.org>\n\nWorks.\n" >p3.eml &&
+	crm-ticket mail-in p3.eml >out && printf "p3.eml\tadded\t2\n" >expect && test_cmp expect out
+'
 test_expect_success 'mail-in: mail to a merged ticket goes to the one it was merged into' '
 	crm-ticket merge 3 --into 2 2>/dev/null &&
 	printf "From: jose.munoz@example.org\nSubject: [#3] more\nMessage-ID: <m4@example.org>\n\nAnd more.\n" >merged.eml &&
