@@ -304,6 +304,45 @@ static int recipient(crm_db *db, int64_t id, char **to)
 	return rc;
 }
 
+/* How many ids References carries at most: the thread's first message,
+ * its root, and the newest after it. */
+#define REFERENCES_KEPT 10
+
+/* Stores in *refs (malloc'd, NULL when none) the References of a reply
+ * to ticket id: the thread's ids oldest first up to the message it
+ * answers (the last customer message, its In-Reply-To), as RFC 5322
+ * 3.6.4 builds them from the parent's References and the parent's id;
+ * trimmed in the middle.  Read row by row: group_concat need not keep
+ * any order. */
+static int thread_references(crm_db *db, int64_t id, char **refs)
+{
+	crm_buf b = CRM_BUF_INIT;
+	crm_stmt *st;
+	int rc = crm_db_stmt(db, &st, "WITH thread AS (SELECT message_id, kind, at, id"
+	                     " FROM ticket_messages WHERE ticket_id = ?1 AND message_id IS NOT NULL"
+	                     " AND kind <> 'comment'), parent AS (SELECT at, id FROM thread"
+	                     " WHERE kind = 'customer' ORDER BY at DESC, id DESC LIMIT 1),"
+	                     " upto AS (SELECT message_id, at, id, row_number() OVER (ORDER BY at, id)"
+	                     " AS n, count(*) OVER () AS total FROM thread WHERE NOT EXISTS"
+	                     " (SELECT 1 FROM parent) OR (at, id) <= (SELECT at, id FROM parent))"
+	                     " SELECT message_id FROM upto WHERE n = 1 OR n > total - ?2"
+	                     " ORDER BY at, id");
+
+	*refs = NULL;
+	if (rc)
+		return rc;
+	crm_stmt_bind_int(st, 1, id);
+	crm_stmt_bind_int(st, 2, REFERENCES_KEPT - 1);
+	while ((rc = crm_stmt_step(st)) == CRM_ROW &&
+	       !(rc = crm_buf_printf(&b, "%s%s", b.len ? " " : "", crm_stmt_text(st, 0))))
+		;
+	crm_stmt_reset(st);
+	if (rc == CRM_DONE && b.len && !(*refs = crm_buf_detach(&b)))
+		rc = crm_error_nomem();
+	crm_buf_free(&b);
+	return rc;
+}
+
 /* Reads into o what a reply to ticket id answers: its subject with the
  * tag, the last customer message's id and the thread's ids. */
 static int reply_headers(crm_db *db, int64_t id, struct crm_mail_out *o, char **subject,
@@ -317,13 +356,8 @@ static int reply_headers(crm_db *db, int64_t id, struct crm_mail_out *o, char **
 		rc = crm_db_text_of(db, "SELECT message_id FROM ticket_messages WHERE ticket_id = ?1"
 		                    " AND kind = 'customer' AND message_id IS NOT NULL"
 		                    " ORDER BY at DESC, id DESC LIMIT 1", id, last);
-	/* The ten newest, oldest first, as References usually carry. */
 	if (!rc)
-		rc = crm_db_text_of(db, "SELECT group_concat(message_id, ' ') FROM (SELECT message_id,"
-		                    " at, id FROM ticket_messages WHERE ticket_id = ?1 AND message_id"
-		                    " IS NOT NULL AND kind <> 'comment' ORDER BY at DESC, id DESC"
-		                    " LIMIT 10)"
-		                    " ORDER BY at, id", id, refs);
+		rc = thread_references(db, id, refs);
 	/* Another ticket's tag (a follow-up's, an order number) would thread
 	 * the answer there: this ticket's own comes first. */
 	if (!rc) {

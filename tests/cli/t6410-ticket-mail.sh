@@ -231,6 +231,31 @@ test_expect_success 'reply --send: a subject with another ticket tag gets its ow
 	printf "From: carl@example.org\nSubject: Re: [#2] Re: [#1] Printer broken\nMessage-ID: <p3@example.org>\n\nWorks.\n" >p3.eml &&
 	crm-ticket mail-in p3.eml >out && printf "p3.eml\tadded\t2\n" >expect && test_cmp expect out
 '
+# The References of sent.mbox on one line, its ids without brackets.
+references() {
+	awk '/^References:/ { r = $0; c = 1; next } c && /^[ \t]/ { r = r $0; next } { c = 0 }
+		END { print r }' sent.mbox | tr -d "<>" | tr -s " \t" " "
+}
+test_expect_success 'reply --send: References run from the root, oldest first, to the parent' '
+	export CRM_DB=refs.db && : >sent.mbox &&
+	printf "From: dora@example.org\nSubject: Thread\nMessage-ID: <t1@example.org>\n\nOne.\n" >t1.eml &&
+	crm-ticket mail-in t1.eml >/dev/null && crm-ticket reply --send 1 "First answer." >/dev/null &&
+	r1=$(sed -n "s/^Message-I[Dd]: <\(.*\)>/\1/p" sent.mbox) &&
+	printf "From: dora@example.org\nSubject: Re: x\nMessage-ID: <t2@example.org>\nIn-Reply-To: <%s>\nReferences: <t1@example.org> <%s>\n\nTwo.\n" "$r1" "$r1" >t2.eml &&
+	crm-ticket mail-in t2.eml >/dev/null && : >sent.mbox &&
+	crm-ticket reply --send 1 "Second answer." >/dev/null &&
+	echo "References: t1@example.org $r1 t2@example.org" >expect && references >out &&
+	test_cmp expect out &&
+	for i in 3 4 5 6 7 8 9 10 11 12; do
+		printf "From: dora@example.org\nSubject: [#1] more\nMessage-ID: <t%s@example.org>\n\nMore.\n" $i >t.eml &&
+		crm-ticket mail-in t.eml >/dev/null || exit 1
+	done &&
+	crm-ticket reply --send 1 "Third answer." >/dev/null && : >sent.mbox &&
+	crm-ticket reply --send 1 "Fourth answer." >/dev/null &&
+	grep -q "^In-Reply-To: <t12@example.org>" sent.mbox &&
+	echo "References: t1@example.org $(seq -f "t%g@example.org" 4 12 | tr "\n" " ")" | sed "s/ $//" >expect &&
+	references >out && test_cmp expect out
+'
 test_expect_success 'mail-in: mail to a merged ticket goes to the one it was merged into' '
 	crm-ticket merge 3 --into 2 2>/dev/null &&
 	printf "From: jose.munoz@example.org\nSubject: [#3] more\nMessage-ID: <m4@example.org>\n\nAnd more.\n" >merged.eml &&
