@@ -601,6 +601,12 @@ static int spawn(pid_t *pid, const char *command, int in)
 
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, in, 0);
+	/* What the command says (msmtp -v, sendmail -v, wrappers) goes to our
+	 * standard error: our output is the caller's ("id=$(...)"). */
+	if (fcntl(2, F_GETFD) >= 0)
+		posix_spawn_file_actions_adddup2(&fa, 2, 1);
+	else
+		posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
 	posix_spawnattr_init(&attr);
 	/* The command starts as any program does: SIGPIPE not ignored, no
 	 * signals blocked, whatever the caller did to its own. */

@@ -157,7 +157,7 @@ int crm_mail_compose(char **out, size_t *len, const struct crm_mail_out *o);
 int crm_mail_new_id(char **out, const char *from);
 
 /* Runs command with /bin/sh -c, the len bytes of msg on its standard
- * input.  CRM_EIO when it cannot be started, does not read the whole
+ * input and the caller's standard error as its standard output.  CRM_EIO when it cannot be started, does not read the whole
  * message, or does not exit with status 0 (the message says how it
  * ended). */
 int crm_mail_send(const char *command, const char *msg, size_t len);

@@ -278,6 +278,14 @@ test_expect_success 'mail-in: unreadable mail is put aside, named, and the rest 
 	printf "ok.eml\tnew\t6\n" >expect && test_cmp expect out &&
 	crm-ticket show 6 -f subject -H >out && echo fine >expect && test_cmp expect out
 '
+test_expect_success 'reply --send: what the mail command says goes to standard error' '
+	printf "mail:\n  from: s@acme.example\n  send: \"cat >/dev/null; echo sendmail-said-hi\"\n" >talk.yaml &&
+	n=$(crm-ticket show 2 -f messages -H) &&
+	id=$(CRM_CONFIG=talk.yaml crm-ticket reply --send 2 "Noted." 2>err) &&
+	test "$id" = "$(sqlite3 "$CRM_DB" "SELECT max(id) FROM ticket_messages")" &&
+	echo sendmail-said-hi >expect && test_cmp expect err &&
+	test "$(crm-ticket show 2 -f messages -H)" = $((n + 1))
+'
 test_expect_success 'reply --send: no From configured, a failing command: nothing kept' '
 	n=$(crm-ticket show 2 -f messages -H) &&
 	printf "mail:\n  send: exit 3\n" >nofrom.yaml &&

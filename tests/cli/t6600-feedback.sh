@@ -229,13 +229,14 @@ test_expect_success 'archived responses do not count' '
 	test_cmp expect out && crm-feedback restore -q 2
 '
 
-# Surveys: mail goes to a file.
+# Surveys: mail goes to a file, through a command that talks as
+# sendmail -v does (to standard error, never into the output).
 export CRM_CONFIG="$SCRATCH/desk.yaml"
 cat >"$CRM_CONFIG" <<EOF
 queues: [support, billing]
 mail:
   from: "Acme Support <support@acme.example>"
-  send: cat >>"$SCRATCH/sent.mbox"
+  send: cat >>"$SCRATCH/sent.mbox"; echo queued
 EOF
 
 test_expect_success 'survey: nothing solved, nothing due (exit 1)' '
@@ -256,9 +257,9 @@ test_expect_success 'survey --dry-run prints what is due, sends and records noth
 	test ! -e sent.mbox && snapshot after && test_cmp before after
 '
 test_expect_success 'survey: one mail per ticket, nobody twice within the cooldown' '
-	crm-feedback survey --solved-since 1d >out &&
+	crm-feedback survey --solved-since 1d >out 2>err &&
 	cut -f1,2 out >got && printf "ticket\tperson\n1\tann@example.org\n2\tbo@example.org\n" >expect &&
-	test_cmp expect got &&
+	test_cmp expect got && printf "queued\nqueued\n" >expect && test_cmp expect err &&
 	test "$(grep -c "^Subject: How did we do? \[#" sent.mbox)" = 2 &&
 	grep -q "^Subject: How did we do? \[#1\] Login fails" sent.mbox &&
 	grep -q "^To: Ann <ann@example.org>" sent.mbox &&
