@@ -620,6 +620,34 @@ int crm_mail_parse(struct crm_mail **out, const char *data, size_t len, size_t a
 	return CRM_OK;
 }
 
+/* The first address of mailbox s in ASCII (an IDN domain as punycode),
+ * lower case (g_free'd), or NULL when it has none with a domain. */
+static char *ascii_address(const char *s)
+{
+	InternetAddressList *list = s ? internet_address_list_parse(options, s) : NULL;
+	InternetAddressMailbox *mb = crm_mail_first_mailbox(list);
+	const char *addr = mb ? internet_address_mailbox_get_idn_addr(mb) : NULL;
+	char *out = addr && strchr(addr, '@') ? g_ascii_strdown(addr, -1) : NULL;
+
+	if (list)
+		g_object_unref(list);
+	return out;
+}
+
+int crm_mail_same_address(const char *a, const char *b)
+{
+	char *x, *y;
+	int same;
+
+	crm_mail_init();
+	x = ascii_address(a);
+	y = ascii_address(b);
+	same = x && y && !strcmp(x, y);
+	g_free(x);
+	g_free(y);
+	return same;
+}
+
 int crm_mail_key(char **out, const struct crm_mail *m, const char *raw, size_t len)
 {
 	crm_buf b = CRM_BUF_INIT;

@@ -116,15 +116,17 @@ static int store_attachments(crm_db *db, int64_t msg, const struct crm_mail *m)
 	return rc;
 }
 
-/* A machine's message about a ticket: kept as a comment, never answered. */
-static int robot_comment(crm_db *db, int64_t id, const struct crm_mail *m)
+/* A machine's message about a ticket, or one from the desk's own
+ * address (own): kept as a comment, never answered. */
+static int robot_comment(crm_db *db, int64_t id, const struct crm_mail *m, int own)
 {
 	struct crm_ticket_msg c = { .kind = "comment", .author = "mail" };
 	crm_buf b = CRM_BUF_INIT;
 	int64_t msg;
 	int rc;
 
-	crm_buf_printf(&b, "%s from %s: %s\n\n%s", m->report ? "Delivery report" : "Automatic reply",
+	crm_buf_printf(&b, "%s %s: %s\n\n%s", own ? "Mail from the desk's own address"
+	               : m->report ? "Delivery report from" : "Automatic reply from",
 	               m->from_addr, m->subject ? m->subject : "(no subject)", m->text);
 	c.body = crm_buf_str(&b);
 	c.message_id = m->message_id;
@@ -204,9 +206,10 @@ static int returned_id(const struct crm_mail *m, const char *raw, size_t len, ch
 	return rc < 0 && rc != CRM_EDATA ? rc : CRM_OK;
 }
 
-/* Files m, that key (crm_mail_key) tells apart, where it belongs. */
+/* Files m, that key (crm_mail_key) tells apart, where it belongs; own
+ * when it comes from the desk's own address. */
 static int mail_in(crm_db *db, struct crm_mail *m, const char *key, const char *returned,
-                   struct crm_mail_in *res)
+                   int own, struct crm_mail_in *res)
 {
 	int64_t id = subject_ticket(db, m->subject);
 	int rc = CRM_OK, yes;
@@ -236,7 +239,7 @@ static int mail_in(crm_db *db, struct crm_mail *m, const char *key, const char *
 		res->ticket = id;
 		res->action = id ? "comment" : "ignored";
 		if (id)
-			rc = robot_comment(db, id, m);
+			rc = robot_comment(db, id, m, own);
 		/* Mail stored without a Message-ID is known again by its key. */
 		if (!rc && (!id || !m->message_id))
 			rc = remember(db, key);
@@ -268,7 +271,7 @@ int crm_ticket_mail_in(crm_db *db, const char *raw, size_t len, struct crm_mail_
 	const struct crm_mail_config *mc = crm_config_mail(db->cfg);
 	struct crm_mail *m = NULL;
 	char *returned = NULL, *key = NULL;
-	int rc;
+	int rc, own;
 
 	res->action = NULL;
 	res->ticket = 0;
@@ -278,9 +281,14 @@ int crm_ticket_mail_in(crm_db *db, const char *raw, size_t len, struct crm_mail_
 		crm_mail_free(m);
 		return rc;
 	}
+	/* The desk's own mail (a copy, a loop, a colleague writing in) is
+	 * nobody's request or answer: handled as a machine's, so that it
+	 * reopens nothing and makes the desk no contact. */
+	own = crm_mail_same_address(mc->from, m->from_addr);
+	m->automatic |= own;
 	if (!(rc = crm_db_savepoint(db, "mail_in"))) {
 		if (!(rc = campaign_mail(db, raw, len, m)))
-			rc = mail_in(db, m, key, returned, res);
+			rc = mail_in(db, m, key, returned, own, res);
 		rc = crm_db_savepoint_end(db, "mail_in", 0, rc);
 	}
 	free(key);

@@ -64,6 +64,12 @@ int crm_mail_parse(struct crm_mail **out, const char *data, size_t len, size_t a
 /* Frees m and everything in it; NULL-safe. */
 void crm_mail_free(struct crm_mail *m);
 
+/* Returns 1 when mailboxes a and b (each an address or "Name <address>",
+ * as mail.from is written) have the same address, in any case and in
+ * either form of an international domain; else 0, also when either is
+ * NULL or holds no address with a domain. */
+int crm_mail_same_address(const char *a, const char *b);
+
 /* Stores in *out (malloc'd, the caller frees) what tells message m, read
  * from the len bytes at raw, from others when it comes again: its
  * Message-ID, else "sha256:" and the digest of raw in hex, so that mail

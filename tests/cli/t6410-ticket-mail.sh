@@ -256,6 +256,18 @@ test_expect_success 'reply --send: References run from the root, oldest first, t
 	echo "References: t1@example.org $(seq -f "t%g@example.org" 4 12 | tr "\n" " ")" | sed "s/ $//" >expect &&
 	references >out && test_cmp expect out
 '
+test_expect_success 'mail-in: mail from the desk own address is a comment, never a request' '
+	export CRM_DB=own.db &&
+	printf "From: carl@example.org\nSubject: Printer broken\nMessage-ID: <o1@example.org>\n\nIt jams.\n" >o1.eml &&
+	printf "From: Acme Support <Support@ACME.example>\nSubject: Re: [#1] Printer broken\nMessage-ID: <o2@acme.example>\n\nFor the record.\n" >o2.eml &&
+	printf "From: support@acme.example\nSubject: Hello\nMessage-ID: <o3@acme.example>\n\nA loop.\n" >o3.eml &&
+	crm-ticket mail-in o1.eml >/dev/null && crm-ticket solve 1 2>/dev/null &&
+	crm-ticket mail-in o2.eml o3.eml o3.eml >out &&
+	printf "o2.eml\tcomment\t1\no3.eml\tignored\t\no3.eml\tseen\t\n" >expect && test_cmp expect out &&
+	crm-ticket list -f id,status -H >out && printf "1\tsolved\n" >expect && test_cmp expect out &&
+	crm-contact list -f email -H >out && echo carl@example.org >expect && test_cmp expect out &&
+	crm-ticket thread 1 -f kind,text -H | grep -q "^comment	Mail from the desk.s own address Support@acme.example: Re: \[#1\]"
+'
 test_expect_success 'mail-in: mail to a merged ticket goes to the one it was merged into' '
 	crm-ticket merge 3 --into 2 2>/dev/null &&
 	printf "From: jose.munoz@example.org\nSubject: [#3] more\nMessage-ID: <m4@example.org>\n\nAnd more.\n" >merged.eml &&

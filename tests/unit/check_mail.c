@@ -600,6 +600,23 @@ START_TEST(test_key)
 }
 END_TEST
 
+START_TEST(test_same_address)
+{
+	ck_assert_int_eq(crm_mail_same_address("Support <support@acme.example>",
+					       "Support@ACME.Example"), 1);
+	ck_assert_int_eq(crm_mail_same_address("\"Acme, Support\" <support@acme.example>",
+					       "support@acme.example"), 1);
+	ck_assert_int_eq(crm_mail_same_address("help@b\u00fccher.example",
+					       "Help@xn--bcher-kva.example"), 1);
+	ck_assert_int_eq(crm_mail_same_address("Support <support@acme.example>",
+					       "support@acme.example.org"), 0);
+	ck_assert_int_eq(crm_mail_same_address("Support <support@acme.example>",
+					       "Support <sales@acme.example>"), 0);
+	ck_assert_int_eq(crm_mail_same_address(NULL, "support@acme.example"), 0);
+	ck_assert_int_eq(crm_mail_same_address("Support", "Support"), 0);
+}
+END_TEST
+
 /* What a walk saw: labels and raw messages, one per line of a buffer. */
 struct seen {
 	int calls, stop_at;
@@ -1885,6 +1902,7 @@ Suite *mail_suite(void)
 	tcase_add_test(in, test_html_links);
 	tcase_add_test(in, test_refused);
 	tcase_add_test(in, test_key);
+	tcase_add_test(in, test_same_address);
 	suite_add_tcase(s, in);
 	tcase_add_checked_fixture(src, setup, NULL);
 	tcase_add_test(src, test_mbox);
