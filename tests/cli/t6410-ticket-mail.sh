@@ -308,6 +308,23 @@ test_expect_success 'reply --send: no From configured, a failing command: nothin
 	grep -q "exit" err && test "$(crm-ticket show 2 -f messages -H)" = "$n"
 '
 
+# The pipe alias of crm-ticket(1), run as an MTA runs it (/bin/sh -c):
+# a busy database exits 75, which MTAs defer on, never 4, which they bounce.
+test_expect_success 'mail-in as the alias of crm-ticket(1): busy is 75, the rest as it is' '
+	alias=$(sed -n "s/^support: \"|\(.*\)\"$/\1/p" "$TOP/man/man1/crm-ticket.1" | sed "s/\\\\-/-/g") &&
+	test -n "$alias" && export CRM_DB=busy.db && crm-db init >/dev/null &&
+	printf "From: eve@example.org\nSubject: Busy\nMessage-ID: <busy1@example.org>\n\nHi.\n" >busy.eml || exit 1
+	# The holder waits if a probe has the lock for a moment (as in t3000).
+	{ echo ".timeout 5000"; echo "BEGIN IMMEDIATE;"; sleep 3; echo "COMMIT;"; } | sqlite3 busy.db &
+	for i in $(seq 30); do
+		sqlite3 busy.db "begin immediate; commit" 2>/dev/null || break; sleep 0.1
+	done
+	CRM_BUSY_TIMEOUT=100 expect_exit 75 /bin/sh -c "$alias" <busy.eml >out 2>err &&
+	grep -q "locked" err && wait &&
+	/bin/sh -c "$alias" <busy.eml >out && printf "stdin\tnew\t1\n" >expect && test_cmp expect out &&
+	expect_exit 3 /bin/sh -c "$alias" </dev/null 2>err
+'
+
 # A real SMTP round trip: msmtp hands the reply to aiosmtpd on 127.0.0.1,
 # which delivers it into a Maildir; mail-in reads it back.
 free_port() {
