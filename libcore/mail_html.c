@@ -1,6 +1,6 @@
 /* mail_html.c - the text of a message that came only as HTML: tags,
  * scripts and styles dropped, entities decoded, paragraphs and line
- * breaks kept (see mail.h). */
+ * breaks kept, quotes written as "> " lines (see mail.h). */
 #include <ctype.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -113,6 +113,7 @@ struct html {
 	int newlines; /* line breaks owed before the next text */
 	int space;    /* a blank is owed before the next text */
 	int pre;      /* inside <pre>: blanks are kept */
+	int quote;    /* depth of <blockquote> */
 	char *href;   /* the target of the link being read, or NULL */
 	size_t text;  /* where in out the link's text begins */
 };
@@ -125,6 +126,11 @@ static void emit(struct html *h, const char *s, size_t n)
 	else if (h->space && h->out.len && h->out.ptr[h->out.len - 1] != '\n')
 		crm_buf_putc(&h->out, ' ');
 	h->newlines = h->space = 0;
+	/* A quoted line reads as a plain text part writes it: "> ", "> > "
+	 * (what finds where an answer's quoted original starts). */
+	if (h->quote && (!h->out.len || h->out.ptr[h->out.len - 1] == '\n'))
+		for (int i = 0; i < h->quote; i++)
+			crm_buf_puts(&h->out, "> ");
 	crm_buf_put(&h->out, s, n);
 }
 
@@ -248,6 +254,8 @@ static const char *tag(struct html *h, const char *s)
 	}
 	if (!strcmp(name, "pre"))
 		h->pre = !closing;
+	if (!strcmp(name, "blockquote"))
+		h->quote += closing ? -(h->quote > 0) : 1;
 	if (!strcmp(name, "br"))
 		h->newlines++, h->space = 0; /* each one is a line more */
 	else if (tags[i].breaks)
@@ -263,7 +271,7 @@ static const char *tag(struct html *h, const char *s)
  * blanks collapsed outside <pre>, one newline at the end. */
 char *crm_mail_html_text(const char *s)
 {
-	struct html h = { CRM_BUF_INIT, 0, 0, 0, NULL, 0 };
+	struct html h = { CRM_BUF_INIT, 0, 0, 0, 0, NULL, 0 };
 
 	while (*s) {
 		if (*s == '<') {

@@ -45,7 +45,8 @@ struct crm_mail {
  * text is the message's inline text/plain parts, joined by a blank line
  * (format=flowed lines unwrapped, CRLF turned into LF); when there are
  * none, its text/html turned into plain text (tags, scripts and styles
- * dropped, entities decoded, paragraphs and line breaks kept).  Every other
+ * dropped, entities decoded, paragraphs and line breaks kept, the lines
+ * of a blockquote starting "> " as a quote in plain text does).  Every other
  * leaf part, and any text part with a file name or an attachment
  * disposition, is an attachment; an attached message (message/rfc822) is
  * one too, its bytes as data.  The content of attachments larger than

@@ -325,6 +325,14 @@ test_expect_success 'mail-in: an answer without a score, and an auto-reply (kept
 	crm-ticket mail-in ans3.eml >out && printf "ans3.eml\tadded\t2\n" >expect && test_cmp expect out &&
 	test "$(crm-feedback list --ticket 2 --channel email -H | wc -l)" = 0
 '
+test_expect_success 'mail-in: an HTML answer that quotes the survey in a blockquote' '
+	mid3=$(sed -n "/^Subject: How did we do? \[#3\]/,/^$/s/^Message-I[Dd]: <\(.*\)>/\1/p" sent.mbox) &&
+	test -n "$mid3" &&
+	printf "From: ann@example.org\nSubject: Re: How did we do?\nMessage-ID: <ans4@example.org>\nIn-Reply-To: <%s>\nMIME-Version: 1.0\nContent-Type: multipart/alternative; boundary=b\n\n--b\nContent-Type: text/html; charset=utf-8\n\n<div>5 \342\200\223 sehr gut</div><blockquote>Please reply with a number from 1 to 5</blockquote>\n--b--\n" "$mid3" >ans4.eml &&
+	crm-ticket mail-in ans4.eml >out && printf "ans4.eml\tfeedback\t3\n" >expect && test_cmp expect out &&
+	crm-feedback list --ticket 3 -f score,comment --format jsonl >out &&
+	echo "{\"score\":5,\"comment\":\"sehr gut\"}" >expect && test_cmp expect out
+'
 test_expect_success 'erasing a person keeps the scores, drops the comments' '
 	crm-contact erase -q 3 &&
 	crm-feedback show 5 -f score,comment -H >out && printf "6\t\n" >expect && test_cmp expect out

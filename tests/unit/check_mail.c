@@ -532,6 +532,23 @@ END_TEST
 
 /* A link's target is what the customer sent: written after its text
  * unless the text says it; only targets a reader can follow. */
+/* A blockquote reads as a plain text part quotes: each of its lines
+ * starts "> ", one more for each quote it is in; blank lines and the
+ * text around it are not quoted. */
+START_TEST(test_html_blockquote)
+{
+	struct crm_mail *m = parse_text(
+		"From: a@example.com\nContent-Type: text/html; charset=utf-8\n\n"
+		"<div>5 \u2013 sehr gut</div><blockquote>Please reply<br>with a number"
+		"<blockquote><p>Older</p><ul><li>one</li></ul></blockquote><pre>a\n b</pre>"
+		"</blockquote><p>Thanks</p></blockquote>after");
+
+	same(m->text, "5 \u2013 sehr gut\n\n> Please reply\n> with a number\n\n> > Older\n\n"
+		      "> > - one\n\n> a\n>  b\n\nThanks\n\nafter\n");
+	crm_mail_free(m);
+}
+END_TEST
+
 START_TEST(test_html_links)
 {
 	struct crm_mail *m = parse_text(
@@ -1900,6 +1917,7 @@ Suite *mail_suite(void)
 	tcase_add_test(in, test_automatic_headers);
 	tcase_add_test(in, test_html_details);
 	tcase_add_test(in, test_html_links);
+	tcase_add_test(in, test_html_blockquote);
 	tcase_add_test(in, test_refused);
 	tcase_add_test(in, test_key);
 	tcase_add_test(in, test_same_address);
