@@ -19,28 +19,45 @@
 #include "crm/purchase.h"
 #include "kpi_impl.h"
 
-/* The measures in the order they are printed. */
-static const char *const names[] = {
-	"customers_start", "customers_end", "new_customers", "lost_customers", "crr", "churn",
-	"revenue", "purchases", "buyers", "purchase_value", "purchase_frequency", "lifespan",
-	"cltv", "nps", "csat", "deals_won", "deals_lost", "win_rate", "won_value",
-	"sales_cycle_avg", "sales_cycle_median", "pipeline_deals", "pipeline_value",
-	"pipeline_weighted", "tickets", "first_response_median", "resolution_median",
-	"sla_attainment", "backlog", NULL
+/* The measures in the order they are printed, each with the part of
+ * its family that computes it. */
+static const struct {
+	const char *name;
+	enum kpi_part part;
+} names[] = {
+	{ "customers_start", KPI_CUSTOMERS }, { "customers_end", KPI_CUSTOMERS },
+	{ "new_customers", KPI_CUSTOMERS }, { "lost_customers", KPI_CUSTOMERS },
+	{ "crr", KPI_CUSTOMERS }, { "churn", KPI_CUSTOMERS }, { "revenue", KPI_CUSTOMERS },
+	{ "purchases", KPI_CUSTOMERS }, { "buyers", KPI_CUSTOMERS },
+	{ "purchase_value", KPI_CUSTOMERS }, { "purchase_frequency", KPI_CUSTOMERS },
+	{ "lifespan", KPI_CUSTOMERS }, { "cltv", KPI_CUSTOMERS }, { "nps", KPI_FEEDBACK },
+	{ "csat", KPI_FEEDBACK }, { "deals_won", KPI_CLOSED }, { "deals_lost", KPI_CLOSED },
+	{ "win_rate", KPI_CLOSED }, { "won_value", KPI_CLOSED }, { "sales_cycle_avg", KPI_CLOSED },
+	{ "sales_cycle_median", KPI_CLOSED }, { "pipeline_deals", KPI_PIPELINE },
+	{ "pipeline_value", KPI_PIPELINE }, { "pipeline_weighted", KPI_PIPELINE },
+	{ "tickets", KPI_OPENED }, { "first_response_median", KPI_FIRST },
+	{ "resolution_median", KPI_SOLVED }, { "sla_attainment", KPI_SOLVED },
+	{ "backlog", KPI_BACKLOG }, { NULL, KPI_PARTS }
+};
+
+/* The family of each part. */
+static const unsigned part_family[KPI_PARTS] = {
+	CRM_KPI_CUSTOMERS, CRM_KPI_FEEDBACK, CRM_KPI_SALES, CRM_KPI_SALES,
+	CRM_KPI_SERVICE, CRM_KPI_SERVICE, CRM_KPI_SERVICE, CRM_KPI_SERVICE
 };
 
 static int rank(const char *name)
 {
 	int i;
 
-	for (i = 0; names[i] && strcmp(names[i], name); i++)
+	for (i = 0; names[i].name && strcmp(names[i].name, name); i++)
 		;
 	return i;
 }
 
 int crm_kpi_known(const char *name)
 {
-	return names[rank(name)] != NULL;
+	return names[rank(name)].name != NULL;
 }
 
 static char *dup0(const char *s)
@@ -657,6 +674,95 @@ static int cmp_measure(const void *a, const void *b)
 	return c ? c : rank(x->name) - rank(y->name);
 }
 
+/* The figures of one part of group as they read with no data. */
+static int empty_part(struct kpi_run *r, enum kpi_part part, const char *group)
+{
+	struct crm_feedback_tally t[2];
+	struct cust c;
+	int rc;
+
+	switch (part) {
+	case KPI_CUSTOMERS:
+		memset(&c, 0, sizeof c);
+		c.group = (char *)group;
+		return (rc = retention(r, &c)) ? rc : revenue(r, &c);
+	case KPI_FEEDBACK:
+		memset(t, 0, sizeof t);
+		return feedback_group(r, group, &t[0], &t[1]);
+	default:
+		return kpi_desk_empty(r, part, group);
+	}
+}
+
+/* A group with the parts it has figures of in r's report, and the
+ * families it has figures of there or in the period compared. */
+struct have {
+	const char *group;
+	unsigned parts, families;
+};
+
+static int cmp_have(const void *a, const void *b)
+{
+	return strcmp(((const struct have *)a)->group, ((const struct have *)b)->group);
+}
+
+/* Adds to r's report the parts each group lacks of the families it has
+ * figures of in r's report or in other (may be NULL).  Each part is a
+ * query that yields only the groups it finds rows of: without this a
+ * count of 0 would be no row at all, and a fall to 0 would not show. */
+static int fill(struct kpi_run *r, const struct crm_kpi *other)
+{
+	size_t n = r->k->n + (other ? other->n : 0), m = 0;
+	struct have *h = n ? malloc(n * sizeof *h) : NULL;
+	int rc = CRM_OK;
+
+	if (n && !h)
+		return crm_error_nomem();
+	for (size_t i = 0; i < n; i++) {
+		const struct crm_measure *x = i < r->k->n ? &r->k->v[i] : &other->v[i - r->k->n];
+		enum kpi_part p = names[rank(x->name)].part;
+
+		h[i].group = x->group;
+		h[i].parts = i < r->k->n && p < KPI_PARTS ? 1u << p : 0;
+		h[i].families = p < KPI_PARTS ? part_family[p] : 0;
+	}
+	if (n)
+		qsort(h, n, sizeof *h, cmp_have);
+	for (size_t i = 0; i < n && !rc; i = m) {
+		unsigned parts = 0, families = 0;
+
+		for (m = i; m < n && !strcmp(h[m].group, h[i].group); m++)
+			parts |= h[m].parts, families |= h[m].families;
+		for (int p = 0; p < KPI_PARTS && !rc; p++)
+			if ((families & part_family[p]) && !(parts & 1u << p))
+				rc = empty_part(r, (enum kpi_part)p, h[i].group);
+	}
+	free(h);
+	return rc;
+}
+
+/* Whether a report by by has groups fill completes: month and quarter
+ * are periods of their own, each with every figure. */
+static int by_group(const char *by)
+{
+	return by && strcmp(by, "month") && strcmp(by, "quarter");
+}
+
+int crm_kpi_fill(crm_db *db, const struct crm_kpi_opts *o, struct crm_kpi *k,
+                 const struct crm_kpi *other)
+{
+	struct kpi_run r = { db, k, NULL, o->by, "", "", "", 0, 0 };
+	int rc;
+
+	if (!by_group(o->by))
+		return CRM_OK;
+	if ((rc = fill(&r, other)))
+		return rc;
+	if (k->n)
+		qsort(k->v, k->n, sizeof *k->v, cmp_measure);
+	return CRM_OK;
+}
+
 static int valid_by(const char *by)
 {
 	static const char *const ok[] = { "month", "quarter", "owner", "source", "tag", "queue" };
@@ -682,7 +788,8 @@ int crm_report_kpi(crm_db *db, const struct crm_kpi_opts *o, struct crm_kpi *k)
 		rc = by_period(&r, o, families);
 	else {
 		memcpy(r.from, o->from, CRM_DATE_LEN), memcpy(r.to, o->to, CRM_DATE_LEN);
-		rc = measure(&r, families);
+		if (!(rc = measure(&r, families)) && by_group(o->by))
+			rc = fill(&r, NULL);
 	}
 	if (!rc && k->n)
 		qsort(k->v, k->n, sizeof *k->v, cmp_measure);

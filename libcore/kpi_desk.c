@@ -163,20 +163,6 @@ static int pipeline_flush(struct kpi_run *r, struct vals *s)
 	               "amount x probability, summed");
 }
 
-int kpi_sales(struct kpi_run *r)
-{
-	struct vals s = { NULL, NULL, 0, 0, 0, 0, 0, 0 };
-	crm_stmt *st;
-	int rc, skip;
-
-	if ((rc = kpi_prepare(r, CRM_KPI_SALES, closed_sql, NULL, &st, &skip)) || skip ||
-	    (rc = grouped(r, st, &s, closed_row, closed_flush)))
-		return rc;
-	if ((rc = kpi_prepare(r, CRM_KPI_SALES, pipeline_sql, NULL, &st, &skip)))
-		return rc;
-	return grouped(r, st, &s, pipeline_row, pipeline_flush);
-}
-
 /* The business seconds from a to b on the calendar of the SLA policy
  * called policy (around the clock without one). */
 static int business(struct kpi_run *r, const char *policy, const char *a, const char *b,
@@ -309,24 +295,48 @@ static int backlog_flush(struct kpi_run *r, struct vals *s)
 	               "not solved or closed at the end of the period");
 }
 
-int kpi_service(struct kpi_run *r)
+/* The parts of the sales and service measures, in the order of enum
+ * kpi_part from KPI_CLOSED. */
+static const struct desk_part {
+	unsigned family;
+	const char *sql;
+	int (*row)(struct kpi_run *, struct vals *, crm_stmt *);
+	int (*flush)(struct kpi_run *, struct vals *);
+} parts[] = {
+	{ CRM_KPI_SALES, closed_sql, closed_row, closed_flush },
+	{ CRM_KPI_SALES, pipeline_sql, pipeline_row, pipeline_flush },
+	{ CRM_KPI_SERVICE, opened_sql, count_row, opened_flush },
+	{ CRM_KPI_SERVICE, first_sql, time_row, first_flush },
+	{ CRM_KPI_SERVICE, solved_sql, time_row, solved_flush },
+	{ CRM_KPI_SERVICE, backlog_sql, count_row, backlog_flush },
+};
+
+static int desk_family(struct kpi_run *r, unsigned family)
 {
-	static const struct {
-		const char *sql;
-		int (*row)(struct kpi_run *, struct vals *, crm_stmt *);
-		int (*flush)(struct kpi_run *, struct vals *);
-	} parts[] = {
-		{ opened_sql, count_row, opened_flush },
-		{ first_sql, time_row, first_flush },
-		{ solved_sql, time_row, solved_flush },
-		{ backlog_sql, count_row, backlog_flush },
-	};
 	struct vals s = { NULL, NULL, 0, 0, 0, 0, 0, 0 };
 	crm_stmt *st;
 	int rc = CRM_OK, skip;
 
 	for (size_t i = 0; i < sizeof parts / sizeof *parts && !rc; i++)
-		if (!(rc = kpi_prepare(r, CRM_KPI_SERVICE, parts[i].sql, NULL, &st, &skip)) && !skip)
+		if (parts[i].family == family &&
+		    !(rc = kpi_prepare(r, family, parts[i].sql, NULL, &st, &skip)) && !skip)
 			rc = grouped(r, st, &s, parts[i].row, parts[i].flush);
 	return rc;
+}
+
+int kpi_sales(struct kpi_run *r)
+{
+	return desk_family(r, CRM_KPI_SALES);
+}
+
+int kpi_service(struct kpi_run *r)
+{
+	return desk_family(r, CRM_KPI_SERVICE);
+}
+
+int kpi_desk_empty(struct kpi_run *r, enum kpi_part part, const char *group)
+{
+	struct vals s = { (char *)group, NULL, 0, 0, 0, 0, 0, 0 };
+
+	return parts[part - KPI_CLOSED].flush(r, &s);
 }

@@ -38,6 +38,15 @@ struct kpi_group {
 	const char *expr;
 };
 
+/* The parts of the families: each is found by a query of its own, so a
+ * group can have figures of one part and none of another. */
+enum kpi_part {
+	KPI_CUSTOMERS, KPI_FEEDBACK,              /* kpi.c */
+	KPI_CLOSED, KPI_PIPELINE,                 /* the sales of kpi_desk.c */
+	KPI_OPENED, KPI_FIRST, KPI_SOLVED, KPI_BACKLOG, /* its service */
+	KPI_PARTS
+};
+
 /* One period being measured. */
 struct kpi_run {
 	crm_db *db;
@@ -80,6 +89,10 @@ int kpi_prepare(struct kpi_run *r, unsigned family, const char *sql, const char 
 /* The median of the n values of v (sorted here), as twice its value so
  * that the mean of the middle two stays whole. */
 int64_t kpi_median2(int64_t *v, size_t n);
+
+/* Adds the figures of part (KPI_CLOSED to KPI_BACKLOG) of group as they
+ * read with no data: counts 0, ratios and medians empty. */
+int kpi_desk_empty(struct kpi_run *r, enum kpi_part part, const char *group);
 
 int kpi_sales(struct kpi_run *r);
 int kpi_service(struct kpi_run *r);

@@ -291,7 +291,9 @@ static int kpi_families(struct cli *c, int argc, char **argv, unsigned families)
 	if (!rc && (cmp || cli_has(c, "html"))) {
 		compare_period(&p, cmp ? cmp : "previous", &q);
 		o.from = q.from, o.to = q.to;
-		rc = crm_report_kpi(c->db, &o, &was);
+		/* A group of either period stands in both, at 0 where it had none. */
+		if (!(rc = crm_report_kpi(c->db, &o, &was)) && !(rc = crm_kpi_fill(c->db, &o, &was, &k)))
+			o.from = p.from, o.to = p.to, rc = crm_kpi_fill(c->db, &o, &k, &was);
 	}
 	if (rc) {
 		crm_kpi_free(&k), crm_kpi_free(&was);

@@ -75,6 +75,14 @@ struct crm_kpi {
 int crm_report_kpi(crm_db *db, const struct crm_kpi_opts *o, struct crm_kpi *k);
 void crm_kpi_free(struct crm_kpi *k);
 
+/* Adds to k, the figures of a report by owner, source, tag or queue (o
+ * as it was computed with), the figures of each family that a group has
+ * figures of in other (the period compared) but none in k, as they read
+ * with no data: counts 0, ratios and medians empty.  crm_report_kpi does
+ * the same within k, so that a group of a family has all its figures. */
+int crm_kpi_fill(crm_db *db, const struct crm_kpi_opts *o, struct crm_kpi *k,
+                 const struct crm_kpi *other);
+
 /* Returns the measure of group and name in k, or NULL. */
 const struct crm_measure *crm_kpi_find(const struct crm_kpi *k, const char *group,
                                        const char *name);

@@ -391,6 +391,51 @@ test_expect_success 'sales --by owner: each deal under the owner it had at the e
 	printf "bob\tpipeline_deals\t1\n" >expect && test_cmp expect out
 '
 
+test_expect_success '--by with --compare: every count of a group of either period, 0 where none' '
+	# Alice had a deal won and one open in Q3 and none in Q4; Bob the
+	# other way round: each has all of them in both, at 0 where none.
+	crm-report sales --period 2018-Q4 --by owner --compare previous \
+		-f group,measure,value,previous,change -H | grep -E "	(deals_won|win_rate|pipeline_deals)	" >out &&
+	cat >expect <<-\EOF &&
+	alice	deals_won	0	1	-1
+	alice	win_rate		100.0	
+	alice	pipeline_deals	0	1	-1
+	bob	deals_won	0	0	0
+	bob	win_rate			
+	bob	pipeline_deals	1	0	+1
+	EOF
+	test_cmp expect out
+'
+
+test_expect_success '--by queue: a queue that fell to 0 tickets, and one with no backlog' '
+	printf "queues: [support, billing]\n" >queues.yaml &&
+	export CRM_CONFIG=$PWD/queues.yaml CRM_DB=$PWD/queues.db &&
+	at 2026-10-05T10:00:00Z crm-ticket add -q --subject a --requester a@example.org </dev/null >/dev/null &&
+	at 2026-11-05T10:00:00Z crm-ticket add -q --subject b --queue billing --requester b@example.org </dev/null >/dev/null &&
+	at 2026-11-05T12:00:00Z crm-ticket reply -q 2 hi >/dev/null &&
+	at 2026-11-05T13:00:00Z crm-ticket solve -q 2 &&
+	at 2026-12-01 crm-report service --period 2026-11 --by queue --compare previous \
+		-f group,measure,value,previous,change -H >out &&
+	cat >expect <<-\EOF &&
+	billing	tickets	1	0	+1
+	billing	first_response_median	2.0		
+	billing	resolution_median	3.0		
+	billing	sla_attainment			
+	billing	backlog	0	0	0
+	support	tickets	0	1	-1
+	support	first_response_median			
+	support	resolution_median			
+	support	sla_attainment			
+	support	backlog	1	1	0
+	EOF
+	test_cmp expect out &&
+	at 2026-12-01 crm-report kpi --period 2026-11 --by queue -f group,measure,value -H >out &&
+	grep -qx "support	tickets	0" out && grep -qx "billing	backlog	0" out &&
+	! grep -q customers_start out
+'
+export CRM_DB="$SCRATCH/crm.db"
+unset CRM_CONFIG
+
 test_expect_success 'a won deal whose closing time is set earlier counts in that month once' '
 	at 2026-01-05 crm-deal add --db back.db -q --title U --amount 1000 >/dev/null &&
 	at 2026-06-01 crm-deal move --db back.db -q 1 proposal &&

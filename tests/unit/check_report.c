@@ -888,6 +888,54 @@ START_TEST(test_by_owner)
 }
 END_TEST
 
+/* Each part of a family is a query of its own, yielding only the groups
+ * it finds rows of: a group has every figure of the family all the same,
+ * counts 0 and ratios empty, and one of the period compared stands in
+ * this one too. */
+START_TEST(test_by_owner_fills_zeros)
+{
+	struct crm_kpi_opts o = { "2026-09-01", "2026-10-01", "owner", CRM_KPI_SALES };
+	struct crm_kpi was = { 0 };
+
+	deal(1, "ann", "2026-09-01T10:00:00Z", "default", "lead", 10000, "EUR", -1);
+	deal(2, "bob", "2026-10-01T10:00:00Z", "default", "lead", 10000, "EUR", -1);
+	deal(3, "cy", "2026-09-01T10:00:00Z", "default", "lead", 10000, "EUR", -1);
+	deal_to(1, "won", NULL, "2026-10-05T10:00:00Z");
+	deal_to(3, "lost", NULL, "2026-09-20T10:00:00Z");
+	kpi("2026-10-01", "2026-11-01", "owner", CRM_KPI_SALES);
+	/* ann won, with nothing open at the end; bob has one open, none closed. */
+	ck_assert_str_eq(val("ann", "deals_won"), "1");
+	ck_assert_str_eq(val("ann", "pipeline_deals"), "0");
+	ck_assert_str_eq(val("ann", "pipeline_value"), "0.00");
+	ck_assert_str_eq(val("bob", "pipeline_deals"), "1");
+	ck_assert_str_eq(val("bob", "deals_won"), "0");
+	ck_assert_str_eq(val("bob", "deals_lost"), "0");
+	ck_assert_str_eq(vnd("bob", "win_rate"), "|0|0");
+	ck_assert_str_eq(note("bob", "win_rate"), "no deals closed");
+	ck_assert_str_eq(val("bob", "sales_cycle_median"), "");
+	/* cy lost one in September and has nothing in October. */
+	ck_assert_ptr_null(crm_kpi_find(&res, "cy", "deals_lost"));
+	ck_assert_int_eq(crm_report_kpi(db, &o, &was), CRM_OK);
+	ck_assert_str_eq(crm_kpi_find(&was, "cy", "deals_lost")->value, "1");
+	ck_assert_str_eq(crm_kpi_find(&was, "cy", "pipeline_deals")->value, "0");
+	ck_assert_ptr_null(crm_kpi_find(&was, "bob", "deals_won"));
+	o.from = "2026-10-01", o.to = "2026-11-01";
+	ck_assert_int_eq(crm_kpi_fill(db, &o, &res, &was), CRM_OK);
+	ck_assert_str_eq(val("cy", "deals_lost"), "0");
+	ck_assert_str_eq(val("cy", "pipeline_deals"), "0");
+	ck_assert_str_eq(val("cy", "win_rate"), "");
+	o.from = "2026-09-01", o.to = "2026-10-01";
+	ck_assert_int_eq(crm_kpi_fill(db, &o, &was, &res), CRM_OK);
+	ck_assert_str_eq(crm_kpi_find(&was, "bob", "deals_won")->value, "0");
+	ck_assert_str_eq(crm_kpi_find(&was, "bob", "pipeline_deals")->value, "0");
+	/* Sorted as crm_report_kpi sorts: by group, then measure. */
+	ck_assert_str_eq(res.v[0].group, "ann");
+	ck_assert_str_eq(res.v[res.n - 1].group, "cy");
+	ck_assert_str_eq(res.v[res.n - 1].name, "pipeline_weighted");
+	crm_kpi_free(&was);
+}
+END_TEST
+
 START_TEST(test_bad_by)
 {
 	struct crm_kpi_opts o = { "2026-10-01", "2026-11-01", "planet", 0 };
@@ -1142,6 +1190,7 @@ Suite *report_suite(void)
 	tcase_add_test(tc, test_resolution_as_it_stood);
 	tcase_add_test(tc, test_by_month_and_quarter);
 	tcase_add_test(tc, test_by_owner);
+	tcase_add_test(tc, test_by_owner_fills_zeros);
 	tcase_add_test(tc, test_bad_by);
 	tcase_add_test(tc, test_known_and_find);
 	tcase_add_test(tc, test_empty_period);
