@@ -60,6 +60,18 @@ int crm_kpi_known(const char *name)
 	return names[rank(name)].name != NULL;
 }
 
+unsigned crm_kpi_family(const char *name)
+{
+	int i = rank(name);
+
+	return names[i].name ? part_family[names[i].part] : 0;
+}
+
+const char *crm_kpi_name(size_t i)
+{
+	return i < sizeof names / sizeof *names ? names[i].name : NULL;
+}
+
 static char *dup0(const char *s)
 {
 	return strdup(s ? s : "");

@@ -171,8 +171,24 @@ static int check_thresholds(struct cli *c, const struct crm_kpi *k)
 	return n;
 }
 
-/* Reads the --fail-if thresholds; returns an exit status, -1 to go on. */
-static int read_thresholds(struct cli *c)
+/* Refuses a threshold on a measure the verb does not compute, which
+ * could never fire: an alert that cannot go off is worse than none. */
+static int not_computed(struct cli *c, const char *name, unsigned families)
+{
+	char list[1024] = "";
+	size_t len = 0;
+	const char *m;
+
+	for (size_t i = 0; (m = crm_kpi_name(i)) && len < sizeof list; i++)
+		if (crm_kpi_family(m) & families)
+			len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", len ? ", " : "", m);
+	return cli_usage_error(c, "--fail-if: %s does not compute '%s'; its measures are %s",
+	                       c->verb->name, name, list);
+}
+
+/* Reads the --fail-if thresholds on the measures of families; returns
+ * an exit status, -1 to go on. */
+static int read_thresholds(struct cli *c, unsigned families)
 {
 	struct threshold t;
 	size_t pos = 0;
@@ -182,6 +198,8 @@ static int read_thresholds(struct cli *c)
 		if (!parse_threshold(s, &t))
 			return cli_usage_error(c, "--fail-if: expected MEASURE<NUMBER (or >, <=, >=, =, !=)"
 			                       " with a measure of crm-report(1), not '%s'", s);
+		else if (!(crm_kpi_family(t.name) & families))
+			return not_computed(c, t.name, families);
 	return -1;
 }
 
@@ -280,7 +298,7 @@ static int kpi_families(struct cli *c, int argc, char **argv, unsigned families)
 	if (argc > 0)
 		return cli_usage_error(c, "unexpected operand '%s'", argv[0]);
 	if ((st = report_as_of(c, day, &now)) >= 0 ||
-	    (st = report_period(c, day, now, "this-month", &p)) >= 0 || (st = read_thresholds(c)) >= 0)
+	    (st = report_period(c, day, now, "this-month", &p)) >= 0 || (st = read_thresholds(c, families)) >= 0)
 		return st;
 	if (cmp && strcmp(cmp, "previous") && strcmp(cmp, "year"))
 		return cli_usage_error(c, "--compare takes previous or year, not '%s'", cmp);

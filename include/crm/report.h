@@ -95,6 +95,13 @@ void crm_kpi_change(char *out, size_t n, const char *now, const char *was);
 /* Returns whether name is a measure crm_report_kpi can produce. */
 int crm_kpi_known(const char *name);
 
+/* Returns the family (CRM_KPI_*) of measure name, 0 when it is none. */
+unsigned crm_kpi_family(const char *name);
+
+/* Returns the name of measure i in the order they are printed (0 is
+ * the first), NULL past the last. */
+const char *crm_kpi_name(size_t i);
+
 /* The columns crm_report_pipeline passes: pipeline, stage, deals,
  * amount and weighted (decimals of the base currency). */
 #define CRM_PIPELINE_COLUMNS 5

@@ -506,6 +506,11 @@ test_expect_success 'bad input exits 2 naming it' '
 	expect_exit 2 crm-report kpi --fail-if "churn>>5" 2>err && grep -q "churn>>5" err &&
 	expect_exit 2 crm-report kpi --fail-if "happiness>5" 2>err && grep -q "happiness" err &&
 	expect_exit 2 crm-report kpi --fail-if "churn>" 2>err &&
+	expect_exit 2 crm-report service --period 2026-10 --fail-if "churn>5" >out 2>err &&
+	grep -q "service does not compute .churn.; its measures are tickets, .*backlog$" err &&
+	test ! -s out &&
+	expect_exit 2 crm-report sales --period 2026-10 --fail-if "backlog>0" 2>err &&
+	grep -q "sales does not compute .backlog.; its measures are deals_won, .*pipeline_weighted$" err &&
 	expect_exit 2 crm-report kpi --compare never 2>err && grep -q "never" err &&
 	expect_exit 2 crm-report kpi --as-of soon 2>err && grep -q "soon" err &&
 	expect_exit 2 crm-report kpi extra 2>err

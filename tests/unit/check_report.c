@@ -960,6 +960,14 @@ START_TEST(test_known_and_find)
 	ck_assert(!crm_kpi_known("happiness"));
 	ck_assert(!crm_kpi_known("Churn"));
 	ck_assert(!crm_kpi_known(""));
+	ck_assert_uint_eq(crm_kpi_family("churn"), CRM_KPI_CUSTOMERS);
+	ck_assert_uint_eq(crm_kpi_family("csat"), CRM_KPI_FEEDBACK);
+	ck_assert_uint_eq(crm_kpi_family("pipeline_weighted"), CRM_KPI_SALES);
+	ck_assert_uint_eq(crm_kpi_family("backlog"), CRM_KPI_SERVICE);
+	ck_assert_uint_eq(crm_kpi_family("happiness"), 0);
+	ck_assert_str_eq(crm_kpi_name(0), "customers_start");
+	ck_assert_str_eq(crm_kpi_name(28), "backlog");
+	ck_assert_ptr_null(crm_kpi_name(29));
 	response(0, "nps", 9, "2026-10-02T10:00:00Z");
 	kpi("2026-10-01", "2026-11-01", NULL, CRM_KPI_FEEDBACK);
 	ck_assert_ptr_eq(crm_kpi_find(&res, "", "nps"), &res.v[0]);
