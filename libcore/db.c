@@ -46,6 +46,11 @@ static int readonly_error(const char *path)
 	return crm_error_set(CRM_EREADONLY, "database '%s' is read-only", path);
 }
 
+int crm_db_damaged(const crm_db *db)
+{
+	return (sqlite3_extended_errcode(db->h) & 0xff) == SQLITE_CORRUPT;
+}
+
 int crm_db_fail_handle(sqlite3 *h, int rc, const char *what)
 {
 	const char *msg = h ? sqlite3_errmsg(h) : sqlite3_errstr(rc);

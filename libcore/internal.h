@@ -138,6 +138,10 @@ enum crm_phase crm_phase_enter(crm_db *db, enum crm_phase ph);
 int crm_db_fail(crm_db *db, int rc, const char *what);
 int crm_db_fail_handle(struct sqlite3 *h, int rc, const char *what);
 
+/* Returns whether the last failure on db was damage to the file (SQLite's
+ * "database disk image is malformed"). */
+int crm_db_damaged(const crm_db *db);
+
 /* Prepares sql; on failure records the error and returns its status.  The
  * caller finalizes *st. */
 int crm_db_prepare(crm_db *db, crm_stmt **st, const char *sql);

@@ -8,27 +8,62 @@
 
 #include "internal.h"
 
-/* Reports each row of a check pragma except integrity_check's single "ok". */
-static int run_check(crm_db *db, const char *sql, int (*fn)(void *, const char *),
-                     void *arg, long *n)
+/* The most problems the integrity check reports before it stops (SQLite
+ * stops at 100 unless told): enough to tell a damaged page from a
+ * damaged file, few enough to read. */
+#define CHECK_MAX 1000
+
+struct check {
+	int (*fn)(void *, const char *);
+	void *arg;
+	long n;   /* problems reported */
+	int more; /* there may be more than n */
+};
+
+/* Reports each line of text that is a problem: integrity_check gives its
+ * problems as lines of one row under a heading naming the database, and
+ * "ok" alone when it finds none. */
+static int report_lines(struct check *ck, char *text)
+{
+	char *line, *next;
+
+	for (line = text; line; line = next) {
+		if ((next = strchr(line, '\n')))
+			*next++ = '\0';
+		if (!*line || !strcmp(line, "ok") || !strncmp(line, "*** in database ", 16))
+			continue;
+		ck->n++;
+		if (ck->fn(ck->arg, line))
+			return 1;
+	}
+	return 0;
+}
+
+/* Reports the problems of the rows of a check pragma.  Damage that the
+ * check cannot read past ends it: that is a problem too, and there may
+ * be more behind it. */
+static int run_check(crm_db *db, const char *sql, struct check *ck)
 {
 	crm_stmt *st;
 	crm_buf b = CRM_BUF_INIT;
-	int rc, i;
+	int rc, i, stop = 0;
 
 	if ((rc = crm_db_prepare(db, &st, sql)))
 		return rc;
-	while ((rc = crm_stmt_step(st)) == CRM_ROW) {
+	while (!stop && (rc = crm_stmt_step(st)) == CRM_ROW) {
 		crm_buf_clear(&b);
 		for (i = 0; i < crm_stmt_columns(st); i++) {
 			const char *v = crm_stmt_text(st, i);
 			crm_buf_printf(&b, "%s%s", i ? " " : "", v ? v : "-");
 		}
-		if (!strcmp(crm_buf_str(&b), "ok"))
-			continue;
-		(*n)++;
-		if (fn(arg, crm_buf_str(&b)))
-			break;
+		stop = b.ptr && report_lines(ck, b.ptr);
+	}
+	if (rc < 0 && crm_db_damaged(db)) {
+		ck->more = 1, ck->n++;
+		crm_buf_clear(&b);
+		crm_buf_printf(&b, "the check stopped: %s", crm_error_message());
+		ck->fn(ck->arg, crm_buf_str(&b));
+		rc = CRM_DONE;
 	}
 	crm_stmt_finalize(st);
 	crm_buf_free(&b);
@@ -36,14 +71,20 @@ static int run_check(crm_db *db, const char *sql, int (*fn)(void *, const char *
 }
 
 int crm_db_check(crm_db *db, int (*fn)(void *arg, const char *problem), void *arg,
-                 long *nproblems)
+                 long *nproblems, int *more)
 {
+	struct check ck = { fn, arg, 0, 0 };
+	char sql[64];
 	int rc;
 
-	*nproblems = 0;
-	rc = run_check(db, "PRAGMA integrity_check", fn, arg, nproblems);
-	if (!rc)
-		rc = run_check(db, "PRAGMA foreign_key_check", fn, arg, nproblems);
+	snprintf(sql, sizeof sql, "PRAGMA integrity_check(%d)", CHECK_MAX);
+	rc = run_check(db, sql, &ck);
+	if (!rc && ck.n >= CHECK_MAX)
+		ck.more = 1;
+	/* A damaged file can fail any read: its keys are not worth checking. */
+	if (!rc && !ck.more)
+		rc = run_check(db, "PRAGMA foreign_key_check", &ck);
+	*nproblems = ck.n, *more = ck.more;
 	return rc;
 }
 

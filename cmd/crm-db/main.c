@@ -80,16 +80,16 @@ static int print_problem(void *arg, const char *problem)
 static int db_check(struct cli *c, int argc, char **argv)
 {
 	long n;
-	int rc;
+	int rc, more;
 
 	(void)argv;
 	if (argc)
 		return cli_usage_error(c, "unexpected operand '%s'", argv[0]);
-	if ((rc = crm_db_check(c->db, print_problem, c, &n)))
+	if ((rc = crm_db_check(c->db, print_problem, c, &n, &more)))
 		return cli_error(c, rc);
 	if (n)
-		return cli_fail(c, 1, "%ld problem%s in '%s'", n, n == 1 ? "" : "s",
-		                crm_db_path(c->db));
+		return cli_fail(c, 1, "%s%ld problem%s in '%s'", more ? "at least " : "", n,
+		                n == 1 ? "" : "s", crm_db_path(c->db));
 	if (!c->quiet)
 		printf("ok\n");
 	return 0;

@@ -116,9 +116,12 @@ int crm_db_schema_version(crm_db *db, int *out);
 int crm_db_migrate(crm_db *db, int *from);
 
 /* Calls fn(arg, problem) for each problem integrity_check and
- * foreign_key_check report and stores their number in *nproblems. */
+ * foreign_key_check report, one line each, and stores their number in
+ * *nproblems; sets *more when there may be more than that: the integrity
+ * check stopped at its 1000th, or at damage it could not read past
+ * (itself a problem). */
 int crm_db_check(crm_db *db, int (*fn)(void *arg, const char *problem),
-                 void *arg, long *nproblems);
+                 void *arg, long *nproblems, int *more);
 
 /* Copies the live database to dest with SQLite's online backup, safe while
  * others write; dest is created 0600 and must not exist. */

@@ -64,6 +64,26 @@ test_expect_success 'check reports a broken foreign key and exits 1' '
 	expect_exit 1 crm-db check --db bad.db >out 2>err && grep -q contact_tags out &&
 	grep -q "1 problem" err
 '
+test_expect_success 'check counts each problem, and says at least past the 1000th' '
+	cp "$CRM_DB" idx.db && sqlite3 idx.db "CREATE TABLE t(a); CREATE INDEX t_a ON t(a);
+		WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1500)
+		INSERT INTO t SELECT x FROM c" &&
+	sqlite3 idx.db "PRAGMA writable_schema = ON;
+		UPDATE sqlite_schema SET sql = '"'CREATE INDEX t_a ON t(a DESC)'"' WHERE name = '"'t_a'"'" &&
+	expect_exit 1 crm-db check --db idx.db >out 2>err &&
+	test "$(wc -l <out)" = 1000 && grep -qx "row 1 missing from index t_a" out &&
+	grep -qx "crm-db: at least 1000 problems in .idx.db." err
+'
+test_expect_success 'check on a damaged page counts what it found, exit 1' '
+	cp "$CRM_DB" torn.db && sqlite3 torn.db "PRAGMA journal_mode = DELETE; CREATE TABLE t(a);
+		WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 3000)
+		INSERT INTO t SELECT printf('"'%0100d'"', x) FROM c" >/dev/null &&
+	pages=$(($(stat -c %s torn.db) / 4096)) &&
+	dd if=/dev/zero of=torn.db bs=4096 seek=$((pages - 5)) count=1 conv=notrunc 2>/dev/null &&
+	expect_exit 1 crm-db check --db torn.db >out 2>err &&
+	grep -q "^Page [0-9]*: " out && grep -q "^the check stopped: .*damaged" out &&
+	grep -qx "crm-db: at least $(wc -l <out) problems in .torn.db." err
+'
 test_expect_success 'backup copies the live database, 0600, and refuses to overwrite' '
 	crm-db backup copy.db && test "$(stat -c %a copy.db)" = 600 &&
 	crm-contact list --db copy.db -f first_name -H >out && echo Ada >expect && test_cmp expect out &&

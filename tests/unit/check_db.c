@@ -220,11 +220,12 @@ START_TEST(test_check_and_backup)
 	char copy[160];
 	struct stat sb;
 	long n = -1;
-	int seen = 0;
+	int seen = 0, more = -1;
 
 	ck_assert_int_eq(crm_db_open(&db, path, 0, NULL), CRM_OK);
-	ck_assert_int_eq(crm_db_check(db, count_problem, &seen, &n), CRM_OK);
+	ck_assert_int_eq(crm_db_check(db, count_problem, &seen, &n, &more), CRM_OK);
 	ck_assert_int_eq(n, 0);
+	ck_assert_int_eq(more, 0);
 	ck_assert_int_eq(seen, 0);
 	snprintf(copy, sizeof copy, "%s/copy.db", dir);
 	ck_assert_int_eq(crm_db_backup(db, copy), CRM_OK);

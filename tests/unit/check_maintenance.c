@@ -83,10 +83,12 @@ START_TEST(test_check_healthy)
 {
 	struct problems p = { "" };
 	long n = -1;
+	int more = -1;
 
 	add_people(3);
-	ck_assert_int_eq(crm_db_check(db, keep_first, &p, &n), CRM_OK);
+	ck_assert_int_eq(crm_db_check(db, keep_first, &p, &n, &more), CRM_OK);
 	ck_assert_int_eq(n, 0);
+	ck_assert_int_eq(more, 0);
 	ck_assert_str_eq(p.first, "");
 }
 END_TEST
@@ -95,15 +97,79 @@ START_TEST(test_check_finds_dangling_reference)
 {
 	struct problems p = { "" };
 	long n = 0;
+	int more = -1;
 
 	add_people(1);
 	/* A second connection without foreign-key enforcement can write a
 	 * reference to a company that does not exist. */
 	raw_exec(fx_path, "PRAGMA foreign_keys=OFF; UPDATE contacts SET company_id = 999");
-	ck_assert_int_eq(crm_db_check(db, keep_first, &p, &n), CRM_OK);
+	ck_assert_int_eq(crm_db_check(db, keep_first, &p, &n, &more), CRM_OK);
 	ck_assert_int_eq(n, 1);
+	ck_assert_int_eq(more, 0);
 	ck_assert_ptr_nonnull(strstr(p.first, "contacts"));
 	ck_assert_ptr_nonnull(strstr(p.first, "companies"));
+}
+END_TEST
+
+/* Reopens db after raw_exec wrote sql, so that it reads the schema anew. */
+static void raw_exec_reopen(const char *sql)
+{
+	crm_db_close(db);
+	raw_exec(fx_path, sql);
+	ck_assert_int_eq(crm_db_open(&db, fx_path, 0, NULL), CRM_OK);
+}
+
+static int count_lines(void *arg, const char *problem)
+{
+	ck_assert_ptr_null(strchr(problem, '\n'));
+	++*(long *)arg;
+	return 0;
+}
+
+/* The integrity check gives its problems as lines of one row: each line
+ * is one, and past the 1000th there may be more. */
+START_TEST(test_check_counts_each_problem)
+{
+	long n = 0, seen = 0;
+	int more = -1;
+
+	/* An index whose order the schema states backwards: 1500 rows out of
+	 * place, 1500 missing from it. */
+	raw_exec_reopen("CREATE TABLE t(a); CREATE INDEX t_a ON t(a);"
+	                "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1500)"
+	                " INSERT INTO t SELECT x FROM c;"
+	                "PRAGMA writable_schema = ON;"
+	                "UPDATE sqlite_schema SET sql = 'CREATE INDEX t_a ON t(a DESC)' WHERE name = 't_a'");
+	ck_assert_int_eq(crm_db_check(db, count_lines, &seen, &n, &more), CRM_OK);
+	ck_assert_int_eq(n, 1000);
+	ck_assert_int_eq(seen, 1000);
+	ck_assert_int_eq(more, 1);
+}
+END_TEST
+
+/* A page the check cannot read past ends it with what it found, the
+ * damage counted as a problem: no error without a count. */
+START_TEST(test_check_damaged_page)
+{
+	struct problems p = { "" };
+	char zero[4096] = { 0 };
+	long n = 0;
+	int more = -1;
+	FILE *f;
+
+	raw_exec_reopen("PRAGMA journal_mode = DELETE; CREATE TABLE t(a);"
+	                "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 3000)"
+	                " INSERT INTO t SELECT printf('%0100d', x) FROM c");
+	crm_db_close(db);
+	ck_assert_ptr_nonnull(f = fopen(fx_path, "r+b"));
+	ck_assert_int_eq(fseek(f, -5 * (long)sizeof zero, SEEK_END), 0);
+	ck_assert_uint_eq(fwrite(zero, sizeof zero, 1, f), 1);
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_int_eq(crm_db_open(&db, fx_path, 0, NULL), CRM_OK);
+	ck_assert_int_eq(crm_db_check(db, keep_first, &p, &n, &more), CRM_OK);
+	ck_assert_int_ge(n, 1);
+	ck_assert_int_eq(more, 1);
+	ck_assert_ptr_nonnull(strstr(p.first, "Page "));
 }
 END_TEST
 
@@ -183,6 +249,8 @@ Suite *maintenance_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_check_healthy);
 	tcase_add_test(tc, test_check_finds_dangling_reference);
+	tcase_add_test(tc, test_check_counts_each_problem);
+	tcase_add_test(tc, test_check_damaged_page);
 	tcase_add_test(tc, test_backup_copies_rows_with_private_mode);
 	tcase_add_test(tc, test_backup_refuses_existing_file);
 	tcase_add_test(tc, test_backup_into_missing_directory_fails);
