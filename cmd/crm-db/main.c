@@ -19,9 +19,22 @@ static int db_init(struct cli *c, int argc, char **argv)
 	return 0;
 }
 
-static int db_migrate(struct cli *c, int argc, char **argv)
+/* Opens the database as it is, never creating it: migrate and check
+ * look at a file that must be there, and a missing one is an error. */
+static int open_existing(struct cli *c, unsigned flags)
 {
 	char *path = NULL;
+	int rc;
+
+	if (!(rc = crm_config_load(&c->cfg, NULL)) &&
+	    !(rc = crm_db_resolve_path(&path, c->db_path, c->cfg)))
+		rc = crm_db_open(&c->db, path, CRM_DB_NOCREATE | CRM_DB_NOMIGRATE | flags, c->cfg);
+	free(path);
+	return rc;
+}
+
+static int db_migrate(struct cli *c, int argc, char **argv)
+{
 	int rc, from = 0;
 
 	(void)argv;
@@ -29,14 +42,8 @@ static int db_migrate(struct cli *c, int argc, char **argv)
 		return cli_usage_error(c, "unexpected operand '%s'", argv[0]);
 	if (c->read_only)
 		return cli_usage_error(c, "migrate writes the database; drop --read-only");
-	if ((rc = crm_config_load(&c->cfg, NULL)) ||
-	    (rc = crm_db_resolve_path(&path, c->db_path, c->cfg)) ||
-	    (rc = crm_db_open(&c->db, path, CRM_DB_NOCREATE | CRM_DB_NOMIGRATE, c->cfg)) ||
-	    (rc = crm_db_migrate(c->db, &from))) {
-		free(path);
+	if ((rc = open_existing(c, 0)) || (rc = crm_db_migrate(c->db, &from)))
 		return cli_error(c, rc);
-	}
-	free(path);
 	if (!c->quiet && from == CRM_SCHEMA_VERSION)
 		fprintf(stderr, "%s: schema version %d is current\n", c->prog->name, from);
 	else if (!c->quiet)
@@ -77,6 +84,14 @@ static int print_problem(void *arg, const char *problem)
 	return 0;
 }
 
+/* Whether $CRM_READONLY asks for a read-only open, as crm(7) says. */
+static int read_only_env(void)
+{
+	const char *v = getenv("CRM_READONLY");
+
+	return v && *v && strcmp(v, "0") != 0;
+}
+
 static int db_check(struct cli *c, int argc, char **argv)
 {
 	long n;
@@ -85,7 +100,11 @@ static int db_check(struct cli *c, int argc, char **argv)
 	(void)argv;
 	if (argc)
 		return cli_usage_error(c, "unexpected operand '%s'", argv[0]);
-	if ((rc = crm_db_check(c->db, print_problem, c, &n, &more)))
+	/* A check of last night's backup must fail when the backup is not
+	 * there, not pass on an empty database made for it; and it checks the
+	 * file as it is, an older schema unmigrated. */
+	if ((rc = open_existing(c, c->read_only || read_only_env() ? CRM_DB_READONLY : 0)) ||
+	    (rc = crm_db_check(c->db, print_problem, c, &n, &more)))
 		return cli_error(c, rc);
 	if (n)
 		return cli_fail(c, 1, "%s%ld problem%s in '%s'", more ? "at least " : "", n,
@@ -146,7 +165,8 @@ static const struct cli_verb verbs[] = {
 	{ "init", db_init, NULL, "create the database (if missing) and print its path", CLI_WRITE, NULL },
 	{ "migrate", db_migrate, NULL, "bring an older schema up to date", CLI_NODB, NULL },
 	{ "info", db_info, NULL, "path, schema version, size and row counts", CLI_OUTPUT, NULL },
-	{ "check", db_check, NULL, "integrity and foreign-key check (exit 1 on problems)", 0, NULL },
+	{ "check", db_check, NULL, "integrity and foreign-key check (exit 1 on problems)", CLI_NODB,
+	  NULL },
 	{ "backup", db_backup, "FILE", "copy the live database to FILE (mode 0600)", 0, NULL },
 	{ "audit", db_audit, NULL, "who changed what, old -> new", CLI_OUTPUT, audit_opts },
 	{ "rates", db_rates, "import FILE|- | set DATE CUR RATE | list",

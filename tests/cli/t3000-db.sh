@@ -84,6 +84,17 @@ test_expect_success 'check on a damaged page counts what it found, exit 1' '
 	grep -q "^Page [0-9]*: " out && grep -q "^the check stopped: .*damaged" out &&
 	grep -qx "crm-db: at least $(wc -l <out) problems in .torn.db." err
 '
+test_expect_success 'check never creates a database: a missing one is exit 1, named' '
+	expect_exit 1 crm-db check -q --db typo/nightly.db >out 2>err &&
+	grep -qx "crm-db: no database at .typo/nightly.db." err && test ! -s out &&
+	test ! -e typo && expect_exit 1 crm-db check --db gone.db 2>err && test ! -e gone.db
+'
+test_expect_success 'check looks at an older schema as it is, unmigrated' '
+	rm -f v3check.db* && sqlite3 v3check.db <"$TOP/tests/cli/data/schema-v3.sql" &&
+	crm-db check --db v3check.db >out && echo ok >expect && test_cmp expect out &&
+	test "$(sqlite3 v3check.db "pragma user_version")" = 3 &&
+	CRM_READONLY=1 crm-db check -q --db v3check.db
+'
 test_expect_success 'backup copies the live database, 0600, and refuses to overwrite' '
 	crm-db backup copy.db && test "$(stat -c %a copy.db)" = 600 &&
 	crm-contact list --db copy.db -f first_name -H >out && echo Ada >expect && test_cmp expect out &&
