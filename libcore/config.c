@@ -115,6 +115,22 @@ static int expand_home(const struct loader *ld, const yaml_node_t *node, char **
 	return CRM_OK;
 }
 
+int crm_config_file_path(const struct loader *ld, const yaml_node_t *node, char **out)
+{
+	const char *s = crm_ydoc_text(node), *file = ld->yd->file;
+	const char *slash = file ? strrchr(file, '/') : NULL;
+	crm_buf b = CRM_BUF_INIT;
+
+	if (s[0] == '/' || !strncmp(s, "~/", 2) || !slash)
+		return expand_home(ld, node, out);
+	if (crm_buf_printf(&b, "%.*s/%s", (int)(slash - file), file, s)) {
+		crm_buf_free(&b);
+		return crm_error_nomem();
+	}
+	*out = crm_buf_detach(&b);
+	return CRM_OK;
+}
+
 static int set_path(const struct loader *ld, const struct cfg_key *key,
 		    yaml_node_t *node, void *dst)
 {

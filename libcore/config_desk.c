@@ -152,6 +152,19 @@ static int set_mail_string(const struct loader *ld, yaml_node_t *v, const char *
 	return CRM_OK;
 }
 
+/* The reject Maildir, a path of the configuration: the folder it names. */
+static int set_reject(const struct loader *ld, yaml_node_t *v, const char **slot)
+{
+	char *path;
+	int rc;
+
+	if ((rc = set_mail_string(ld, v, "reject", slot)) || (rc = crm_config_file_path(ld, v, &path)))
+		return rc;
+	free((char *)*slot);
+	*slot = path;
+	return CRM_OK;
+}
+
 int crm_config_set_mail(const struct loader *ld, const struct cfg_key *key, yaml_node_t *node,
                         void *dst)
 {
@@ -172,7 +185,7 @@ int crm_config_set_mail(const struct loader *ld, const struct cfg_key *key, yaml
 		else if (!strcmp(name, "send"))
 			rc = set_mail_string(ld, v, name, &m->send);
 		else if (!strcmp(name, "reject"))
-			rc = set_mail_string(ld, v, name, &m->reject);
+			rc = set_reject(ld, v, &m->reject);
 		else if (!strcmp(name, "attachment_cap")) {
 			if (crm_ydoc_kind(v) != CRM_Y_SCALAR || !size_value(crm_ydoc_text(v),
 			                                                    &m->attachment_cap))
@@ -315,6 +328,21 @@ static int read_holidays(const struct loader *ld, yaml_node_t *node, crm_calenda
 	return rc;
 }
 
+/* The days off of an iCalendar file, found from the configuration
+ * file's folder when the path is relative. */
+static int read_holiday_file(const struct loader *ld, yaml_node_t *v, crm_calendar *cal)
+{
+	const char *text;
+	char *path = NULL;
+	int rc;
+
+	if (!(rc = crm_ydoc_string(ld->yd, v, "holiday_file", "a path", &text)) &&
+	    !(rc = crm_config_file_path(ld, v, &path)) && crm_calendar_holidays_ics(cal, path))
+		rc = crm_ydoc_fail(ld->yd, v->start_mark, "%s", crm_error_message());
+	free(path);
+	return rc;
+}
+
 /* The zone first: hours and days off are read in it. */
 static int read_calendar(const struct loader *ld, yaml_node_t *node, const char *name,
                          crm_calendar **out)
@@ -345,10 +373,8 @@ static int read_calendar(const struct loader *ld, yaml_node_t *node, const char 
 			rc = read_hours(ld, v, *out);
 		else if (!strcmp(key, "holidays"))
 			rc = read_holidays(ld, v, *out);
-		else if (!strcmp(key, "holiday_file") &&
-		         !(rc = crm_ydoc_string(ld->yd, v, key, "a path", &text)) &&
-		         crm_calendar_holidays_ics(*out, text))
-			rc = crm_ydoc_fail(ld->yd, v->start_mark, "%s", crm_error_message());
+		else if (!strcmp(key, "holiday_file"))
+			rc = read_holiday_file(ld, v, *out);
 		else if (!rc && strcmp(key, "timezone") && strcmp(key, "hours") &&
 		         strcmp(key, "holidays") && strcmp(key, "holiday_file"))
 			rc = crm_ydoc_fail(ld->yd, k->start_mark, "unknown key '%s' (a calendar has"

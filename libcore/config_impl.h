@@ -102,6 +102,12 @@ struct cfg_key {
 	const char *what; /* the expected value as messages describe it */
 };
 
+/* Stores in *out the file that the path in node names: a leading ~/
+ * stands for $HOME, and a relative path is taken from the folder of the
+ * configuration file, so that it names the same file from any current
+ * folder (as under cron).  The caller frees *out. */
+int crm_config_file_path(const struct loader *ld, const yaml_node_t *node, char **out);
+
 /* Fails with "expected WHAT for 'key', found ..." at node. */
 int crm_config_wrong(const struct loader *ld, const struct cfg_key *key,
 		     const yaml_node_t *node);

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "crm/calendar.h"
 #include "crm/config.h"
 #include "crm/error.h"
 
@@ -509,6 +510,51 @@ START_TEST(test_home_expansion)
 }
 END_TEST
 
+/* The paths of the configuration name files beside it, from any current
+ * folder (cron runs in $HOME): all but database, which crm-config(5)
+ * takes from the current folder. */
+START_TEST(test_paths_beside_the_file)
+{
+	static const char ics[] = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n"
+	                          "BEGIN:VEVENT\r\nUID:1@t\r\nDTSTART;VALUE=DATE:20261225\r\n"
+	                          "END:VEVENT\r\nEND:VCALENDAR\r\n";
+	static const char yaml[] = "database: team.db\ncalendars:\n  office:\n    holiday_file: hol.ics\n"
+	                           "mail:\n  reject: rejected\n";
+	char hol[PATH_MAX + 16], want[PATH_MAX + 16], cwd[PATH_MAX];
+	const int64_t christmas = 1798156800; /* 2026-12-25T00:00:00Z */
+	crm_config *c = NULL;
+
+	snprintf(hol, sizeof hol, "%s/hol.ics", dir);
+	write_file(hol, ics);
+	ck_assert_ptr_nonnull(getcwd(cwd, sizeof cwd));
+	ck_assert_int_eq(chdir("/"), 0);
+	c = load_ok(yaml);
+	ck_assert_int_eq(chdir(cwd), 0);
+	ck_assert_int_eq(crm_calendar_elapsed(crm_config_calendar(c, "office"), christmas,
+	                                      christmas + 86400), 0);
+	ck_assert_int_eq(crm_calendar_elapsed(crm_config_calendar(c, "office"), christmas - 3600,
+	                                      christmas), 3600);
+	snprintf(want, sizeof want, "%s/rejected", dir);
+	ck_assert_str_eq(crm_config_mail(c)->reject, want);
+	ck_assert_str_eq(crm_config_database(c), "team.db");
+	crm_config_free(c);
+	/* A configuration named relative to the current folder. */
+	ck_assert_int_eq(chdir(dir), 0);
+	ck_assert_int_eq(crm_config_load(&c, "config.yaml"), CRM_OK);
+	ck_assert_int_eq(chdir(cwd), 0);
+	ck_assert_str_eq(crm_config_mail(c)->reject, "rejected");
+	crm_config_free(c);
+	/* Absolute, and in the home folder. */
+	set_env("HOME", "/home/ada");
+	c = load_ok("mail:\n  reject: ~/Maildir/.rejected\n");
+	ck_assert_str_eq(crm_config_mail(c)->reject, "/home/ada/Maildir/.rejected");
+	crm_config_free(c);
+	c = load_ok("mail:\n  reject: /var/mail/rejected\n");
+	ck_assert_str_eq(crm_config_mail(c)->reject, "/var/mail/rejected");
+	crm_config_free(c);
+}
+END_TEST
+
 START_TEST(test_home_unset)
 {
 	set_env("HOME", NULL);
@@ -556,6 +602,7 @@ Suite *config_suite(void)
 	tcase_add_test(tc, test_no_file_defaults);
 	tcase_add_test(tc, test_home_expansion);
 	tcase_add_test(tc, test_home_unset);
+	tcase_add_test(tc, test_paths_beside_the_file);
 	tcase_add_test(tc, test_free_null);
 	tcase_add_test(tc, test_sales_defaults);
 	tcase_add_test(tc, test_sales_keys);
