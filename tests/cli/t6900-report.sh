@@ -541,6 +541,20 @@ test_expect_success '--html: one page that validates and renders in Chromium' '
 	expect_exit 2 crm-report kpi --html --by owner 2>err && grep -q "no --by" err
 '
 
+test_expect_success 'the crontab line of crm-report(1) keeps the last good page when a report fails' '
+	sed -n "s/^30 6 \* \* \* //p" "$TOP/man/man1/crm-report.1" |
+		sed -e "s/\\\\-/-/g" -e "s/\\\\(aq/\\x27/g" -e "s|/srv/www/crm|$PWD/www|g" >cron.sh &&
+	test "$(wc -l <cron.sh)" = 1 && mkdir -p www && crm-db backup cron.db &&
+	# The alert fires (churn 33.3 > 5): the line exits 1 either way.
+	{ CRM_DB=$PWD/cron.db sh cron.sh 2>/dev/null || :; } &&
+	grep -q "<h1>Report for 2026-10</h1>" www/nightly.html &&
+	cp www/nightly.html good.html &&
+	# An amount no rate converts: the report fails, exit 3.
+	crm-purchase add --db cron.db -q --person 2 --total "1000 JPY" --at 2026-10-12 >/dev/null &&
+	expect_exit 3 crm-report kpi --db cron.db --period last-month --html >/dev/null 2>&1 &&
+	{ CRM_DB=$PWD/cron.db sh cron.sh 2>/dev/null || :; } && cmp good.html www/nightly.html
+'
+
 test_expect_success 'campaigns: exit 1 when no campaign sent in the period' '
 	expect_exit 1 crm-report campaigns --period 2026-11 2>err &&
 	grep -q "no campaign sent anything in 2026-11" err
