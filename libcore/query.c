@@ -642,24 +642,37 @@ static int build_sql(crm_query *q, crm_buf *sql, const char *cols)
 	return CRM_OK;
 }
 
+/* Prepares in *st q's statement selecting what (q's columns when cols,
+ * else a constant) and binds its parameters. */
+static int query_stmt(crm_query *q, const char *what, int cols, crm_stmt **st)
+{
+	crm_buf sql = CRM_BUF_INIT;
+	int rc = build_sql(q, &sql, what), next = 1;
+
+	if (!rc)
+		rc = crm_db_prepare(q->db, st, crm_buf_str(&sql));
+	crm_buf_free(&sql);
+	if (rc)
+		return rc;
+	if (cols)
+		part_bind(&q->cols, *st, &next);
+	part_bind(&q->match, *st, &next);
+	part_bind(&q->where, *st, &next);
+	part_bind(&q->order, *st, &next);
+	return CRM_OK;
+}
+
 /* Walks the rows of a query whose filters convert amounts once, handing
  * none out: a row in a currency without a rate for its day fails the
  * conversion, and a listing that fails must not have printed the rows
  * before it (a pipeline would act on part of the list). */
 static int check_rows(crm_query *q)
 {
-	crm_buf sql = CRM_BUF_INIT;
 	crm_stmt *st;
-	int rc = build_sql(q, &sql, "1"), next = 1;
+	int rc = query_stmt(q, "1", 0, &st);
 
-	if (!rc)
-		rc = crm_db_prepare(q->db, &st, crm_buf_str(&sql));
-	crm_buf_free(&sql);
 	if (rc)
 		return rc;
-	part_bind(&q->match, st, &next);
-	part_bind(&q->where, st, &next);
-	part_bind(&q->order, st, &next);
 	while ((rc = crm_stmt_step(st)) == CRM_ROW)
 		;
 	crm_stmt_finalize(st);
@@ -669,25 +682,16 @@ static int check_rows(crm_query *q)
 int crm_query_run(crm_query *q, int (*fn)(void *arg, const char *const *vals), void *arg,
                   long *count)
 {
-	crm_buf sql = CRM_BUF_INIT;
 	crm_stmt *st;
 	const char **vals;
 	const struct crm_column *cols;
 	size_t n;
-	int rc, stop = 0, next = 1;
+	int rc, stop = 0;
 	long seen = 0;
 
 	if ((rc = crm_query_columns(q, &cols, &n)) || (q->converts && (rc = check_rows(q))) ||
-	    (rc = build_sql(q, &sql, crm_buf_str(&q->cols.sql))))
+	    (rc = query_stmt(q, crm_buf_str(&q->cols.sql), 1, &st)))
 		return rc;
-	rc = crm_db_prepare(q->db, &st, crm_buf_str(&sql));
-	crm_buf_free(&sql);
-	if (rc)
-		return rc;
-	part_bind(&q->cols, st, &next);
-	part_bind(&q->match, st, &next);
-	part_bind(&q->where, st, &next);
-	part_bind(&q->order, st, &next);
 	if (!(vals = calloc(n, sizeof *vals))) {
 		crm_stmt_finalize(st);
 		return crm_error_nomem();
