@@ -699,7 +699,7 @@ int crm_db_durable(crm_db *db, bool durable)
 }
 
 /* Copies every page, retrying while writers hold locks. */
-static int copy_pages(crm_db *db, sqlite3 *dst)
+static int copy_pages(crm_db *db, sqlite3 *dst, const char *name)
 {
 	sqlite3_backup *bk = sqlite3_backup_init(dst, "main", db->h, "main");
 	int rc;
@@ -712,31 +712,77 @@ static int copy_pages(crm_db *db, sqlite3 *dst)
 			sqlite3_sleep(20);
 	} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
 	sqlite3_backup_finish(bk);
-	if (rc != SQLITE_DONE)
-		return crm_error_set(CRM_EIO, "backup failed: %s", sqlite3_errstr(rc));
-	return CRM_OK;
+	if (rc == SQLITE_DONE)
+		return CRM_OK;
+	/* What the user can act on: the file, and what its disk said. */
+	if ((rc & 0xff) == SQLITE_IOERR && sqlite3_system_errno(dst))
+		return crm_error_set(CRM_EIO, "cannot write '%s': %s", name,
+		                     strerror(sqlite3_system_errno(dst)));
+	return crm_error_set(CRM_EIO, "cannot write '%s': %s", name, sqlite3_errstr(rc));
 }
 
+/* Removes a copy that failed, and the journal its last write left. */
+static void unlink_copy(const char *tmp)
+{
+	char journal[4096];
+
+	unlink(tmp);
+	if ((size_t)snprintf(journal, sizeof journal, "%s-journal", tmp) < sizeof journal)
+		unlink(journal);
+}
+
+/* Gives the finished copy tmp its name dest, which must still be free:
+ * a link fails on a name taken since; a file system without links
+ * (FAT) renames, having looked once more. */
+static int publish(const char *tmp, const char *dest)
+{
+	int rc = link(tmp, dest);
+
+	if (rc && (errno == EPERM || errno == ENOTSUP || errno == ENOSYS) &&
+	    access(dest, F_OK) && errno == ENOENT)
+		return rename(tmp, dest) ? crm_error_set(CRM_EIO, "cannot create '%s': %s", dest,
+		                                         strerror(errno)) : CRM_OK;
+	if (rc)
+		rc = crm_error_set(CRM_EIO, "cannot create '%s': %s", dest, strerror(errno));
+	unlink(tmp);
+	return rc;
+}
+
+/* The copy is made under a name of its own beside dest and takes dest's
+ * name only when whole: a backup killed midway (a full disk, ulimit -f)
+ * leaves no file that looks like one. */
 int crm_db_backup(crm_db *db, const char *dest)
 {
 	sqlite3 *dst = NULL;
-	int fd, rc;
+	char *tmp = NULL;
+	int fd = -1, rc;
 
-	fd = open(dest, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0)
+	if (!access(dest, F_OK))
+		return crm_error_set(CRM_EIO, "cannot create '%s': %s", dest, strerror(EEXIST));
+	if (errno != ENOENT)
 		return crm_error_set(CRM_EIO, "cannot create '%s': %s", dest, strerror(errno));
+	if (asprintf(&tmp, "%s.part-XXXXXX", dest) < 0)
+		return crm_error_nomem();
+	if ((fd = mkstemp(tmp)) < 0) {
+		rc = crm_error_set(CRM_EIO, "cannot create '%s': %s", tmp, strerror(errno));
+		free(tmp);
+		return rc;
+	}
 	close(fd);
-	rc = sqlite3_open_v2(dest, &dst, SQLITE_OPEN_READWRITE, NULL);
+	rc = sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE, NULL);
 	if (rc != SQLITE_OK)
-		rc = crm_error_set(CRM_EIO, "cannot open '%s': %s", dest, sqlite3_errstr(rc));
+		rc = crm_error_set(CRM_EIO, "cannot open '%s': %s", tmp, sqlite3_errstr(rc));
 	else
-		rc = copy_pages(db, dst);
+		rc = copy_pages(db, dst, dest);
 	/* Leave a self-contained file: no -wal beside the copy. */
 	if (!rc)
 		sqlite3_exec(dst, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL);
 	sqlite3_close_v2(dst);
-	if (rc)
-		unlink(dest);
+	if (!rc)
+		rc = publish(tmp, dest);
+	else
+		unlink_copy(tmp);
+	free(tmp);
 	return rc;
 }
 

@@ -162,6 +162,19 @@ test_expect_success 'a change the full disk refuses says so and no more' '
 	cat err && test $s = 1 && ! grep -q "updated" err &&
 	grep -q "full\|too large" err
 '
+# A backup killed midway (here by SIGXFSZ, as a file-size limit kills
+# it) leaves no file under the backup's name that looks like one.
+test_expect_success 'a backup killed midway leaves nothing under its name' '
+	export CRM_DB="$SCRATCH/bk.db" &&
+	crm-import contacts -q people.csv &&
+	test "$(stat -c %s bk.db)" -gt 204800 &&
+	s=0 && { (ulimit -f 100; exec crm-db backup bk-copy.db) 2>err || s=$?; } &&
+	test $s -gt 128 && test ! -e bk-copy.db && rm -f bk-copy.db.part-* &&
+	s=0 && { (trap "" XFSZ; ulimit -f 100; crm-db backup bk-copy.db) 2>err || s=$?; } &&
+	test $s = 1 && test ! -e bk-copy.db && grep -q "File too large" err &&
+	test -z "$(ls bk-copy.db.part-* 2>/dev/null)" &&
+	crm-db backup bk-copy.db && crm-db check -q --db bk-copy.db
+'
 test_expect_success 'output to a full device fails with a message, for every program' '
 	export CRM_DB="$SCRATCH/crm.db" &&
 	for cmd in "crm-contact list" "crm-contact show 1" "crm-company list" "crm-import list" \
