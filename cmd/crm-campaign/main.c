@@ -315,11 +315,17 @@ static int campaign_add_recipients(struct cli *c, int argc, char **argv)
 		return cli_error(c, rc);
 	}
 	free(ids);
+	c->rollback = cli_has(c, "dry-run");
 	if (!c->quiet)
-		fprintf(stderr, "%s: added %lld of %zu people to campaign %lld\n", c->prog->name,
-		        (long long)added, n, (long long)id);
+		fprintf(stderr, "%s: %sadded %lld of %zu people to campaign %lld\n", c->prog->name,
+		        c->rollback ? "would have " : "", (long long)added, n, (long long)id);
 	return 0;
 }
+
+static const struct cli_opt add_recipients_opts[] = {
+	{ "dry-run", 'n', CLI_NOARG, NULL, "report what would change, change nothing" },
+	{ NULL, 0, 0, NULL, NULL }
+};
 
 /* ---- the program ---- */
 
@@ -340,7 +346,8 @@ static const struct cli_verb verbs[] = {
 	{ "template", campaign_template, "add|list|show|rm [NAME]", "message templates and their"
 	  " language variants", CLI_OUTPUT | CLI_NODB, template_opts },
 	{ "add-recipients", campaign_add_recipients, "ID PERSON...|-", "add people (ids; - reads"
-	  " them from stdin) to a campaign's own list of recipients", CLI_WRITE, NULL },
+	  " them from stdin) to a campaign's own list of recipients", CLI_WRITE,
+	  add_recipients_opts },
 	{ "preview", campaign_preview, "ID", "print the message a person would get", 0,
 	  preview_opts },
 	{ "send", campaign_send, "ID", "mail a campaign to its segment's eligible members;"

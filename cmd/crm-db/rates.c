@@ -9,6 +9,7 @@
 
 const struct cli_opt db_rates_opts[] = {
 	{ "currency", 'c', CLI_ARG, "CODE", "list: only this currency's rates" },
+	{ "dry-run", 'n', CLI_NOARG, NULL, "import, set: report what would be stored, store nothing" },
 	{ NULL, 0, 0, NULL, NULL }
 };
 
@@ -29,9 +30,10 @@ static int rates_import(struct cli *c, int argc, char **argv)
 	if (rc)
 		return cli_error(c, rc);
 	if (!c->quiet)
-		fprintf(stderr, "%s: %ld day%s read, %ld rate%s stored, %ld cell%s without a rate\n",
+		fprintf(stderr, "%s: %ld day%s read, %ld rate%s %s, %ld cell%s without a rate\n",
 		        c->prog->name, n.rows, n.rows == 1 ? "" : "s", n.stored,
-		        n.stored == 1 ? "" : "s", n.skipped, n.skipped == 1 ? "" : "s");
+		        n.stored == 1 ? "" : "s", c->rollback ? "would be stored" : "stored",
+		        n.skipped, n.skipped == 1 ? "" : "s");
 	return 0;
 }
 
@@ -68,6 +70,7 @@ int db_rates(struct cli *c, int argc, char **argv)
 		return cli_usage_error(c, "expected set DATE CURRENCY RATE");
 	if ((rc = cli_open(c, write)))
 		return cli_error(c, rc);
+	c->rollback = write && cli_has(c, "dry-run");
 	if (!strcmp(what, "import"))
 		return rates_import(c, argc - 1, argv + 1);
 	if (!strcmp(what, "list"))

@@ -39,6 +39,7 @@ static const struct cli_opt assign_opts[] = {
 
 static const struct cli_opt merge_opts[] = {
 	{ "into", 0, CLI_ARG, "ID", "the ticket that takes the others' threads (required)" },
+	{ "dry-run", 'n', CLI_NOARG, NULL, "report what would change, change nothing" },
 	{ NULL, 0, 0, NULL, NULL }
 };
 
@@ -291,6 +292,7 @@ static int ticket_merge(struct cli *c, int argc, char **argv)
 	if (rc)
 		return cli_error(c, rc);
 	verb_report(c, "merged", n, n);
+	c->rollback = cli_has(c, "dry-run");
 	return 0;
 }
 
@@ -387,11 +389,13 @@ static int ticket_recompute(struct cli *c, int argc, char **argv)
 	if ((rc = crm_ticket_sla_recompute(c->db, cli_has(c, "all"), &n)))
 		return cli_error(c, rc);
 	verb_report(c, "recomputed", n, n);
+	c->rollback = cli_has(c, "dry-run");
 	return 0;
 }
 
 static const struct cli_opt recompute_opts[] = {
 	{ "all", 0, CLI_NOARG, NULL, "every ticket, solved and closed ones too" },
+	{ "dry-run", 'n', CLI_NOARG, NULL, "report what would change, change nothing" },
 	{ NULL, 0, 0, NULL, NULL }
 };
 

@@ -19,6 +19,9 @@ Date,USD,JPY,BGN,CYP,
 EOF
 
 test_expect_success 'import the history: N/A cells and withdrawn currencies skipped, counted' '
+	crm-db rates import -n hist.csv 2>err &&
+	echo "crm-db: 3 days read, 8 rates would be stored, 4 cells without a rate" >expect &&
+	test_cmp expect err && expect_exit 1 crm-db rates list >/dev/null &&
 	crm-db rates import hist.csv 2>err &&
 	echo "crm-db: 3 days read, 8 rates stored, 4 cells without a rate" >expect && test_cmp expect err &&
 	crm-db rates list >out &&

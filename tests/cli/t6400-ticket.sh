@@ -150,6 +150,10 @@ test_expect_success 'reply --kb quotes a published article and links it; suggest
 	expect_exit 1 crm-kb suggest 99 2>err && grep -q "no ticket 99" err
 '
 test_expect_success 'merge moves the thread and closes the merged ticket; unmerge undoes it' '
+	snapshot before && crm-ticket merge -n 3 --into 2 2>err &&
+	grep -q "would have merged 1 of 1 ticket" err && snapshot after && test_cmp before after &&
+	crm-ticket recompute --all --dry-run 2>err && grep -q "would have recomputed" err &&
+	snapshot after && test_cmp before after &&
 	crm-ticket merge 3 --into 2 2>err && grep -q "merged 1 of 1 ticket" err &&
 	crm-ticket thread 2 -f text -H >out &&
 	printf "%s\n" "I cannot log in." "Line one\\nLine two" "Looking into it" >expect &&

@@ -320,6 +320,8 @@ test_expect_success '--limit hands off that many; the next run goes on (exit 1 w
 '
 test_expect_success 'add-recipients: people piped in become the campaign'"'"'s own list' '
 	crm-campaign add -q --name picked --template news >/dev/null &&
+	snapshot before && printf "14\n15\n" | crm-campaign add-recipients -n 8 - 2>err &&
+	grep -q "would have added 2 of 2 people" err && snapshot after && test_cmp before after &&
 	printf "14\n15\n" | crm-campaign add-recipients 8 - 2>err && grep -q "added 2 of 2 people" err &&
 	crm-campaign add-recipients 8 15 16 2>err && grep -q "added 1 of 2 people" err &&
 	crm-campaign show 8 -f segment -H >out && echo campaign-8 >expect && test_cmp expect out &&
