@@ -70,6 +70,70 @@ static int run_check(crm_db *db, const char *sql, struct check *ck)
 	return rc < 0 ? rc : CRM_OK;
 }
 
+/* Appends to b what row rowid of table holds in the columns of its
+ * foreign key fkid: " names company_id 999".  Nothing for a column that
+ * cannot be read. */
+static int key_value(crm_db *db, crm_buf *b, const char *table, int64_t rowid, int64_t fkid)
+{
+	crm_buf sql = CRM_BUF_INIT;
+	crm_stmt *st, *v;
+	int rc = crm_db_prepare(db, &st, "SELECT \"from\" FROM pragma_foreign_key_list(?1)"
+	                        " WHERE id = ?2 ORDER BY seq");
+
+	if (rc)
+		return rc;
+	crm_stmt_bind_text(st, 1, table);
+	crm_stmt_bind_int(st, 2, fkid);
+	while ((rc = crm_stmt_step(st)) == CRM_ROW) {
+		const char *col = crm_stmt_text(st, 0);
+
+		crm_buf_clear(&sql);
+		crm_buf_printf(&sql, "SELECT \"%s\" FROM \"%s\" WHERE rowid = ?1", col, table);
+		if (crm_db_prepare(db, &v, crm_buf_str(&sql))) {
+			crm_error_clear();
+			continue;
+		}
+		crm_stmt_bind_int(v, 1, rowid);
+		if (crm_stmt_step(v) == CRM_ROW)
+			crm_buf_printf(b, " names %s %s", col,
+			               crm_stmt_text(v, 0) ? crm_stmt_text(v, 0) : "NULL");
+		crm_stmt_finalize(v);
+	}
+	crm_stmt_finalize(st);
+	crm_buf_free(&sql);
+	return rc < 0 ? rc : CRM_OK;
+}
+
+/* Reports each row whose foreign key names a row that is not there, as
+ * "contacts row 7 names company_id 999, which is not in companies": the
+ * record, and the value that is wrong. */
+static int check_keys(crm_db *db, struct check *ck)
+{
+	crm_buf b = CRM_BUF_INIT;
+	crm_stmt *st;
+	int rc = crm_db_prepare(db, &st, "PRAGMA foreign_key_check"), stop = 0;
+
+	while (!rc && !stop && (rc = crm_stmt_step(st)) == CRM_ROW) {
+		const char *table = crm_stmt_text(st, 0);
+
+		crm_buf_clear(&b);
+		rc = CRM_OK;
+		/* A table without rowids (tags, custom fields) cannot say which. */
+		if (crm_stmt_text(st, 1)) {
+			crm_buf_printf(&b, "%s row %lld", table, (long long)crm_stmt_int(st, 1));
+			rc = key_value(db, &b, table, crm_stmt_int(st, 1), crm_stmt_int(st, 3));
+			crm_buf_printf(&b, ", which is not in %s", crm_stmt_text(st, 2));
+		} else {
+			crm_buf_printf(&b, "%s: a row names one not in %s", table, crm_stmt_text(st, 2));
+		}
+		ck->n++;
+		stop = !rc && ck->fn(ck->arg, crm_buf_str(&b));
+	}
+	crm_stmt_finalize(st);
+	crm_buf_free(&b);
+	return rc < 0 ? rc : CRM_OK;
+}
+
 int crm_db_check(crm_db *db, int (*fn)(void *arg, const char *problem), void *arg,
                  long *nproblems, int *more)
 {
@@ -83,7 +147,7 @@ int crm_db_check(crm_db *db, int (*fn)(void *arg, const char *problem), void *ar
 		ck.more = 1;
 	/* A damaged file can fail any read: its keys are not worth checking. */
 	if (!rc && !ck.more)
-		rc = run_check(db, "PRAGMA foreign_key_check", &ck);
+		rc = check_keys(db, &ck);
 	*nproblems = ck.n, *more = ck.more;
 	return rc;
 }

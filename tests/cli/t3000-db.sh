@@ -61,8 +61,13 @@ test_expect_success 'check passes on a good database' '
 '
 test_expect_success 'check reports a broken foreign key and exits 1' '
 	cp "$CRM_DB" bad.db && sqlite3 bad.db "insert into contact_tags values (77, \"x\")" &&
-	expect_exit 1 crm-db check --db bad.db >out 2>err && grep -q contact_tags out &&
-	grep -q "1 problem" err
+	expect_exit 1 crm-db check --db bad.db >out 2>err &&
+	echo "contact_tags: a row names one not in contacts" >expect && test_cmp expect out &&
+	grep -q "1 problem" err &&
+	sqlite3 bad.db "PRAGMA foreign_keys=OFF; DELETE FROM contact_tags WHERE contact_id = 77;
+		UPDATE contacts SET company_id = 999 WHERE id = 1" &&
+	expect_exit 1 crm-db check --db bad.db >out &&
+	echo "contacts row 1 names company_id 999, which is not in companies" >expect && test_cmp expect out
 '
 test_expect_success 'check counts each problem, and says at least past the 1000th' '
 	cp "$CRM_DB" idx.db && sqlite3 idx.db "CREATE TABLE t(a); CREATE INDEX t_a ON t(a);
