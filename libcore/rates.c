@@ -27,11 +27,6 @@ struct crm_rates {
 	size_t n, cap;
 };
 
-static const char *base_of(crm_db *db)
-{
-	return crm_config_currency(db->cfg);
-}
-
 void crm_rates_forget(crm_db *db)
 {
 	if (db->rates) {
@@ -97,7 +92,7 @@ int crm_rate_on(crm_db *db, const char *currency, const char *date, struct crm_r
 	size_t lo = 0, hi;
 	int rc;
 
-	if (!strcmp(currency, base_of(db))) {
+	if (!strcmp(currency, crm_config_currency(db->cfg))) {
 		*out = CRM_RATE_ONE;
 		return CRM_OK;
 	}
@@ -125,13 +120,13 @@ int crm_money_base(crm_db *db, const struct crm_money *m, const char *date, stru
 	struct crm_rate rate;
 	int rc;
 
-	if (!strcmp(m->cur, base_of(db))) {
+	if (!strcmp(m->cur, crm_config_currency(db->cfg))) {
 		*out = *m;
 		return CRM_OK;
 	}
 	if ((rc = crm_rate_on(db, m->cur, date, &rate)))
 		return rc;
-	return crm_money_convert(out, m, base_of(db), &rate, &CRM_RATE_ONE);
+	return crm_money_convert(out, m, crm_config_currency(db->cfg), &rate, &CRM_RATE_ONE);
 }
 
 int crm_rates_put(crm_db *db, const char *date, const char *currency, const struct crm_rate *r)
@@ -190,7 +185,7 @@ int crm_rates_set(crm_db *db, const char *date, const char *currency, const char
 		return crm_error_set(CRM_EDATA, "invalid date '%s'", date);
 	if ((rc = crm_currency_normalize(code, currency)))
 		return rc;
-	if (!strcmp(code, base_of(db)))
+	if (!strcmp(code, crm_config_currency(db->cfg)))
 		return crm_error_set(CRM_EDATA, "%s is the base currency: its rate is always 1", code);
 	if ((rc = crm_rate_parse(&r, rate)))
 		return rc;
