@@ -325,8 +325,10 @@ static int answer(struct reading *r, const struct crm_mail *m)
 
 	/* The request of someone erased or deleted did nothing: no unsubscribe. */
 	if (rc == 1) {
-		r->unsubscribed += u.was != CRM_UNSUB_ERASED && u.was != CRM_UNSUB_GONE;
-		r->other += u.was == CRM_UNSUB_ERASED || u.was == CRM_UNSUB_GONE;
+		int nothing = u.was == CRM_UNSUB_ERASED || u.was == CRM_UNSUB_GONE;
+
+		r->unsubscribed += !nothing;
+		r->other += nothing;
 		return CRM_OK;
 	}
 	if (rc == CRM_EDATA)
