@@ -44,6 +44,8 @@ static const struct crm_fielddef contact_fields[] = {
 	PURCHASE_FIELDS("contact_id"),
 	LOYALTY_FIELDS,
 	BOOKKEEPING,
+	FIELD("erased_at", CRM_FT_TIME, RO | HIDDEN, "when the person's data was erased",
+	      "erased_at", NULL),
 };
 
 static const struct crm_fielddef company_fields[] = {

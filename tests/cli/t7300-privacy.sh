@@ -124,6 +124,9 @@ test_expect_success 'export-data and erase reach every record about the person' 
 	done &&
 	test -z "$(sqlite3 desk.db .dump | grep -E "$traces")" &&
 	crm-ticket list -f id,status -H >out && printf "1\tpending\n" >expect && test_cmp expect out &&
+	crm-contact list -a -f id,erased_at -H >out &&
+	printf "1\t2026-11-22T09:30:00Z\n2\t\n" >expect && test_cmp expect out &&
+	crm-contact list -a -w "erased_at>=2026-11-22" -f id -H >out && echo 1 >expect && test_cmp expect out &&
 	crm-purchase summary -f revenue -H >out && echo 5.00 >expect && test_cmp expect out &&
 	expect_exit 3 crm-deal add --title D2 --contact 1 2>err && grep -q "contact 1 was erased" err &&
 	expect_exit 3 crm-loyalty adjust 1 +5 --reason x 2>err && grep -q "contact 1 was erased" err
