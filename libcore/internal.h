@@ -178,13 +178,15 @@ int crm_stmt_step(crm_stmt *st);
  * returns a status. */
 int crm_stmt_done(crm_stmt *st);
 
-/* Column i of the current row: as an integer, a number, text (NULL for
- * SQL NULL; borrowed until the next step), its length in bytes, its kind;
+/* Column i of the current row: as an integer, a number, text or bytes
+ * (NULL for SQL NULL; borrowed until the next step), its length in bytes
+ * (asked after the text or bytes), its kind;
  * and the number and names of the columns. */
 enum crm_kind { CRM_KIND_NULL, CRM_KIND_INT, CRM_KIND_REAL, CRM_KIND_TEXT };
 int64_t crm_stmt_int(crm_stmt *st, int i);
 double crm_stmt_double(crm_stmt *st, int i);
 const char *crm_stmt_text(crm_stmt *st, int i);
+const void *crm_stmt_blob(crm_stmt *st, int i);
 size_t crm_stmt_bytes(crm_stmt *st, int i);
 enum crm_kind crm_stmt_kind(crm_stmt *st, int i);
 int crm_stmt_columns(crm_stmt *st);

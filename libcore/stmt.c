@@ -105,6 +105,11 @@ const char *crm_stmt_text(crm_stmt *st, int i)
 	return (const char *)sqlite3_column_text(S(st), i);
 }
 
+const void *crm_stmt_blob(crm_stmt *st, int i)
+{
+	return sqlite3_column_blob(S(st), i);
+}
+
 size_t crm_stmt_bytes(crm_stmt *st, int i)
 {
 	return (size_t)sqlite3_column_bytes(S(st), i);

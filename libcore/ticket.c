@@ -525,8 +525,50 @@ int crm_ticket_thread(crm_db *db, int64_t id, int (*fn)(void *arg, const char *c
 	if (rc)
 		return rc;
 	return crm_db_each(db, "SELECT at, kind, coalesce(author, (SELECT email FROM contacts"
-	                   " WHERE id = m.contact_id)), body FROM ticket_messages m"
+	                   " WHERE id = m.contact_id)), body, id, subject, date, message_id,"
+	                   " in_reply_to, (SELECT count(*) FROM ticket_attachments"
+	                   " WHERE message = m.id) FROM ticket_messages m"
 	                   " WHERE ticket_id = ?1 ORDER BY at, id", id, fn, arg);
+}
+
+int crm_ticket_attachments(crm_db *db, int64_t id,
+                           int (*fn)(void *arg, const char *const *vals), void *arg)
+{
+	int rc = crm_entity_exists(db, &crm_ticket_entity, id);
+
+	if (rc)
+		return rc;
+	return crm_db_each(db, "SELECT a.id, a.message, a.name, a.type, a.size,"
+	                   " CASE WHEN a.data IS NULL THEN 'no' ELSE 'yes' END"
+	                   " FROM ticket_messages m JOIN ticket_attachments a ON a.message = m.id"
+	                   " WHERE m.ticket_id = ?1 ORDER BY m.at, m.id, a.id", id, fn, arg);
+}
+
+int crm_ticket_attachment(crm_db *db, int64_t n, crm_buf *out, char **type)
+{
+	crm_stmt *st;
+	int rc = crm_db_stmt(db, &st, "SELECT data, size, coalesce(name, 'no name'), type"
+	                     " FROM ticket_attachments WHERE id = ?1");
+
+	*type = NULL;
+	if (rc)
+		return rc;
+	crm_stmt_bind_int(st, 1, n);
+	if ((rc = crm_stmt_step(st)) == CRM_DONE)
+		rc = crm_error_set(CRM_ENOTFOUND, "no attachment %lld", (long long)n);
+	else if (rc == CRM_ROW && crm_stmt_kind(st, 0) == CRM_KIND_NULL)
+		rc = crm_error_set(CRM_EDATA, "attachment %lld (%s, %lld bytes) was over the"
+		                   " desk's attachment_cap: only its name, type and size were kept",
+		                   (long long)n, crm_stmt_text(st, 2), (long long)crm_stmt_int(st, 1));
+	else if (rc == CRM_ROW) {
+		const void *data = crm_stmt_blob(st, 0);
+		size_t len = crm_stmt_bytes(st, 0);
+		rc = (len && crm_buf_put(out, data, len)) ||
+		     (crm_stmt_text(st, 3) && !(*type = strdup(crm_stmt_text(st, 3))))
+		     ? crm_error_nomem() : CRM_OK;
+	}
+	crm_stmt_reset(st);
+	return rc;
 }
 
 /* Stores in *into the ticket id was merged into, 0 when none;

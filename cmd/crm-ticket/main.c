@@ -147,18 +147,63 @@ static int ticket_set(struct cli *c, int argc, char **argv)
 	return status ? status : verb_set(c, argc, argv);
 }
 
+/* The first four columns are the default; -f names the others. */
 static int ticket_thread(struct cli *c, int argc, char **argv)
 {
 	static const struct crm_column cols[] = {
 		{ "at", CRM_COL_TEXT }, { "kind", CRM_COL_TEXT },
-		{ "from", CRM_COL_TEXT }, { "text", CRM_COL_TEXT }
+		{ "from", CRM_COL_TEXT }, { "text", CRM_COL_TEXT },
+		{ "id", CRM_COL_INT }, { "subject", CRM_COL_TEXT }, { "date", CRM_COL_TEXT },
+		{ "message_id", CRM_COL_TEXT }, { "in_reply_to", CRM_COL_TEXT },
+		{ "attachments", CRM_COL_INT }
 	};
 	int64_t id;
 	int status;
 
 	if ((status = verb_only_id(c, argc, argv, &id)))
 		return status;
+	if (!c->fields)
+		c->fields = "at,kind,from,text";
 	return cli_print_list(c, cols, sizeof cols / sizeof cols[0], id, crm_ticket_thread);
+}
+
+static int ticket_attachments(struct cli *c, int argc, char **argv)
+{
+	static const struct crm_column cols[] = {
+		{ "id", CRM_COL_INT }, { "message", CRM_COL_INT }, { "name", CRM_COL_TEXT },
+		{ "type", CRM_COL_TEXT }, { "size", CRM_COL_INT }, { "kept", CRM_COL_TEXT }
+	};
+	int64_t id;
+	int status;
+
+	if ((status = verb_only_id(c, argc, argv, &id)))
+		return status;
+	return cli_print_list(c, cols, sizeof cols / sizeof cols[0], id, crm_ticket_attachments);
+}
+
+/* attachment N: its bytes as they came, on stdout -- but not onto a
+ * terminal unless they are text, which a terminal would take as its own
+ * control sequences. */
+static int ticket_attachment(struct cli *c, int argc, char **argv)
+{
+	crm_buf data = CRM_BUF_INIT;
+	char *type = NULL;
+	int64_t n;
+	int rc, status = 0;
+
+	if (argc != 1)
+		return cli_usage_error(c, argc ? "unexpected operand '%s'" : "missing attachment id",
+		                       argv[1]);
+	if ((rc = cli_id(argv[0], &n)) || (rc = crm_ticket_attachment(c->db, n, &data, &type)))
+		status = cli_error(c, rc);
+	else if (isatty(STDOUT_FILENO) && (!type || strncmp(type, "text/", 5)))
+		status = cli_usage_error(c, "attachment %lld is %s: send it to a file, not a terminal",
+		                         (long long)n, type ? type : "of no type");
+	else
+		fwrite(crm_buf_str(&data), 1, data.len, stdout);
+	free(type);
+	crm_buf_free(&data);
+	return status;
 }
 
 /* reply and comment ID [TEXT|-]: the agent's public answer, or a note
@@ -498,6 +543,9 @@ static const struct cli_verb verbs[] = {
 	  CLI_OUTPUT, NULL },
 	{ "thread", ticket_thread, "ID", "every message and comment, oldest first", CLI_OUTPUT,
 	  NULL },
+	{ "attachments", ticket_attachments, "ID", "the attachments of a ticket's messages",
+	  CLI_OUTPUT, NULL },
+	{ "attachment", ticket_attachment, "N", "write attachment N's content to stdout", 0, NULL },
 	{ "list", verb_list, NULL, "list tickets, soonest SLA target first", CLI_OUTPUT | CLI_LIST,
 	  verb_list_opts },
 	{ "set", ticket_set, "ID...|-", "change fields of tickets", CLI_FIELDS | CLI_WRITE,

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "crm/buf.h"
 #include "crm/db.h"
 
 /* Stores in *id the person who (an id, an email, "Name <email>" or a name)
@@ -64,10 +65,24 @@ int crm_ticket_quote(crm_db *db, int64_t id, int64_t n, const char *text, char *
 /* Links ticket id to an article (kind "kb"), a deal or another ticket. */
 int crm_ticket_link(crm_db *db, int64_t id, const char *kind, int64_t target, int *changed);
 
-/* Calls fn(arg, vals) with at, kind (customer, reply, comment), who and
- * text for each message and comment of ticket id, oldest first. */
+/* Calls fn(arg, vals) for each message and comment of ticket id, oldest
+ * first, with: at, kind (customer, reply, comment), who, text, the
+ * message's id, its subject, the Date it was written (UTC), its
+ * Message-ID and In-Reply-To, and how many attachments it has. */
 int crm_ticket_thread(crm_db *db, int64_t id, int (*fn)(void *arg, const char *const *vals),
                       void *arg);
+
+/* Calls fn(arg, vals) for each attachment of ticket id's messages, in
+ * thread order, with: its id, the message's id, name, type, size in
+ * bytes, and "yes" or "no": whether its content was kept (attachment_cap). */
+int crm_ticket_attachments(crm_db *db, int64_t id,
+                           int (*fn)(void *arg, const char *const *vals), void *arg);
+
+/* Appends the content of attachment n to out and stores its type in
+ * *type (malloc'd, NULL when none).  CRM_ENOTFOUND when there is no
+ * attachment n, CRM_EDATA when it was over the cap and its content was
+ * not kept. */
+int crm_ticket_attachment(crm_db *db, int64_t n, crm_buf *out, char **type);
 
 /* Merges ticket from into ticket into: its messages and comments move, it
  * is closed and marked merged, and later mail to it goes to into. */

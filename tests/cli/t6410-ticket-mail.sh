@@ -40,8 +40,9 @@ test_expect_success 'mail-in: a new message opens a ticket and adds its sender' 
 	# Received now (the clock), the Date header (17:05 +0100) kept beside it.
 	crm-ticket show 1 -f created_at -H >out && echo 2026-11-22T09:30:00Z >expect &&
 	test_cmp expect out &&
-	sqlite3 "$CRM_DB" "SELECT at, date FROM ticket_messages WHERE message_id = '"'"'m1@example.org'"'"'" >out &&
-	echo "2026-11-22T09:30:00Z|2026-11-20T16:05:00Z" >expect && test_cmp expect out
+	crm-ticket thread 1 -f at,date,message_id,attachments -H >out &&
+	printf "2026-11-22T09:30:00Z\t2026-11-20T16:05:00Z\tm1@example.org\t0\n" >expect &&
+	test_cmp expect out
 '
 # A file that is not there is bad input, as for add --file: told, and
 # the others read all the same.
@@ -184,11 +185,32 @@ test_expect_success 'mail-in --mbox: charsets, attachments, and machines that ne
 	printf "Проблема\tИван Петров\n" >expect && test_cmp expect out &&
 	crm-ticket thread 2 -f text -H >out && echo "Привет, тикет не работает." >expect &&
 	test_cmp expect out &&
-	sqlite3 "$CRM_DB" "SELECT name, type, size, data IS NULL FROM ticket_attachments ORDER BY id" >out &&
-	printf "big.bin|application/octet-stream|1026|1\nsmall.csv|text/csv|7|0\n" >expect &&
+	crm-ticket attachments 2 -f name,type,size,kept -H >out &&
+	printf "big.bin\tapplication/octet-stream\t1026\tno\nsmall.csv\ttext/csv\t7\tyes\n" >expect &&
 	test_cmp expect out &&
 	crm-ticket thread 1 -f kind,text -H | grep -q "^comment	Automatic reply from jose.munoz@example.org" &&
 	test "$(crm-ticket list -H | wc -l)" = 2
+'
+test_expect_success 'attachment N: the content as it came; over the cap, told it was not kept' '
+	crm-ticket attachments 2 -f id,message -H >out && printf "1\t4\n2\t4\n" >expect &&
+	test_cmp expect out &&
+	crm-ticket attachment 2 >out && printf "a,b\n1,2" >expect && test_cmp expect out &&
+	expect_exit 3 crm-ticket attachment 1 >out 2>err && test ! -s out &&
+	grep -q "attachment 1 (big.bin, 1026 bytes) was over the desk.s attachment_cap" err &&
+	expect_exit 1 crm-ticket attachment 3 2>err && grep -q "no attachment 3" err &&
+	expect_exit 2 crm-ticket attachment 2>err && grep -q "missing attachment id" err &&
+	expect_exit 2 crm-ticket attachment x 2>/dev/null &&
+	crm-ticket thread 2 -f subject,attachments -H >out &&
+	printf "Проблема\t2\n" >expect && test_cmp expect out
+'
+test_expect_success 'attachment N: binary content is not written onto a terminal' '
+	printf "From: t@example.com\nSubject: [#2] Bin\nMessage-ID: <bin@x>\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=q\n\n--q\nContent-Type: text/plain\n\nsee\n--q\nContent-Type: image/png; name=p.png\nContent-Transfer-Encoding: base64\n\niVBORw0K\n--q--\n" >bin.eml &&
+	crm-ticket mail-in bin.eml >/dev/null &&
+	n=$(crm-ticket attachments 2 -f id,type -H | awk "/image/ { print \$1 }") &&
+	s=0 && { script -qec "crm-ticket attachment $n" /dev/null >out 2>&1 || s=$?; } &&
+	grep -q "attachment $n is image/png: send it to a file, not a terminal" out &&
+	test $s = 2 &&
+	test "$(crm-ticket attachment $n | od -An -c | tr -d " \n")" = "211PNG\r\n"
 '
 test_expect_success 'mail-in: reading the mailbox again adds nothing' '
 	crm-ticket mail-in --mbox box.mbox | cut -f2 | sort | uniq -c | tr -s " " >out &&
