@@ -124,13 +124,14 @@ static int measure(const struct clocks *k, int64_t start, int64_t stop, long goa
 
 	row->goal = goal;
 	row->elapsed = running(k, start, stop ? stop : k->now);
+	row->runs = !stop && !k->end && k->nspans && k->spans[k->nspans - 1].to == FOREVER;
 	if (rc)
 		return rc;
 	if (stop)
 		row->state = row->elapsed <= goal ? "met" : "missed";
 	else if (k->end)
 		row->state = row->due ? "missed" : "stopped";
-	else if (row->due && row->due <= k->now)
+	else if (row->due && row->due < k->now)
 		row->state = "breached";
 	else if (row->due)
 		row->state = "running";
@@ -157,6 +158,7 @@ static int next_response(const struct clocks *k, long goal, struct crm_sla_row *
 	row->target = "next_response";
 	row->state = "none";
 	row->elapsed = row->due = 0;
+	row->runs = false;
 	row->goal = goal;
 	while (c < k->ncustomer && !rc) {
 		if (r < k->nreplies && k->replies[r] <= k->customer[c]) {
@@ -404,10 +406,16 @@ int crm_ticket_sla_refresh(crm_db *db, int64_t id)
 
 	if (rc)
 		return rc;
-	for (int i = 0; i < n; i++)
-		if ((!strcmp(rows[i].state, "running") || !strcmp(rows[i].state, "breached")) &&
-		    (!first || rows[i].due < first))
+	/* sla_due is what lists sort and filter by: the due times of clocks
+	 * that run.  A target past due while its clock waits on the customer
+	 * can no longer be met, so it is kept as missed instead. */
+	for (int i = 0; i < n; i++) {
+		int late = !strcmp(rows[i].state, "breached");
+		if (late && !rows[i].runs)
+			missed = 1;
+		else if ((late || !strcmp(rows[i].state, "running")) && (!first || rows[i].due < first))
 			first = rows[i].due;
+	}
 	if ((rc = crm_db_stmt(db, &st, "UPDATE tickets SET sla_policy = ?2, sla_due = ?3,"
 	                      " sla_missed = ?4 WHERE id = ?1")))
 		return rc;

@@ -18,6 +18,8 @@ static const char *const ticket_channel[] = { "email", "phone", "chat", "web", "
 
 /* Waiting on the desk or the customer: not solved or closed. */
 #define OPEN_SQL "t.status IN ('new','open','pending','on_hold')"
+/* 1 when a target was missed or a running one is past due, else 0. */
+#define BREACHED_SQL "(t.sla_missed OR coalesce(t.sla_due < crm_now(), 0))"
 
 static const struct crm_fielddef ticket_fields[] = {
 	FIELD("id", CRM_FT_ID, RO, "record id", "id", NULL),
@@ -41,7 +43,7 @@ static const struct crm_fielddef ticket_fields[] = {
 	FIELD("sla_due", CRM_FT_TIME, RO, "the earliest due time of a running SLA target",
 	      "sla_due", NULL),
 	FIELD("breached", CRM_FT_ID, RO | HIDDEN, "1 when an SLA target is missed", NULL,
-	      "(t.sla_missed OR t.sla_due < crm_now())"),
+	      BREACHED_SQL),
 	FIELD("sla_rank", CRM_FT_ID, RO | HIDDEN, "0 with a running SLA target, else 1", NULL,
 	      "(t.sla_due IS NULL)"),
 	FIELD("requester_name", CRM_FT_TEXT, RO | HIDDEN, "the requester's name", NULL,
@@ -64,12 +66,11 @@ static const struct crm_fielddef ticket_fields[] = {
 static const struct crm_option ticket_options[] = {
 	{ "open", NULL, "only tickets not solved or closed", OPEN_SQL },
 	{ "unassigned", NULL, "only tickets nobody is assigned to", "t.assignee IS NULL" },
-	{ "breached", NULL, "only tickets that missed an SLA target",
-	  "t.sla_missed = 1 OR t.sla_due < crm_now()" },
-	{ "due-within", "SPAN", "only tickets with an SLA target due within SPAN (2h, 30m, 1d)",
-	  "t.sla_due < ?" },
+	{ "breached", NULL, "only tickets that missed an SLA target", BREACHED_SQL },
+	{ "due-within", "SPAN", "only tickets with a running SLA target due within SPAN (2h, 30m,"
+	  " 1d) or past due", "t.sla_due <= ?" },
 	{ "breaching", "SPAN", "only open tickets breached or due within SPAN",
-	  OPEN_SQL " AND (t.sla_missed = 1 OR t.sla_due < ?)" },
+	  OPEN_SQL " AND (t.sla_missed = 1 OR t.sla_due <= ?)" },
 	{ NULL, NULL, NULL, NULL }
 };
 
@@ -319,7 +320,9 @@ int crm_ticket_post(crm_db *db, int64_t id, const struct crm_ticket_msg *m, int6
 
 	if ((rc = crm_entity_editable(db, &crm_ticket_entity, id)))
 		return rc;
-	if (!m->body || !*m->body)
+	/* What a customer sent is kept as sent, a scan with no text
+	 * included; the desk's own messages say something. */
+	if (strcmp(m->kind, "customer") && (!m->body || !m->body[strspn(m->body, " \t\r\n\f\v")]))
 		return crm_error_set(CRM_EDATA, "a message needs a text");
 	crm_db_now(db, now);
 	if ((rc = crm_db_stmt(db, &st, "INSERT INTO ticket_messages(ticket_id, origin, kind,"
@@ -332,7 +335,7 @@ int crm_ticket_post(crm_db *db, int64_t id, const struct crm_ticket_msg *m, int6
 	if (m->contact)
 		crm_stmt_bind_int(st, 4, m->contact);
 	crm_stmt_bind_text(st, 5, m->subject);
-	crm_stmt_bind_text(st, 6, m->body);
+	crm_stmt_bind_text(st, 6, m->body ? m->body : "");
 	crm_stmt_bind_text(st, 7, m->message_id);
 	crm_stmt_bind_text(st, 8, m->in_reply_to);
 	crm_stmt_bind_text(st, 9, m->date);

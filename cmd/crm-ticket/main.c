@@ -14,7 +14,6 @@
 
 static const struct cli_opt add_opts[] = {
 	{ "file", 0, CLI_ARG, "FILE", "read the first message from FILE ('-': stdin)" },
-	{ "tag", 't', CLI_ARG, "TAG", "add a tag (repeatable)" },
 	{ NULL, 0, 0, NULL, NULL }
 };
 
@@ -86,7 +85,7 @@ static int message_text(struct cli *c, const char *text, int from_stdin, char **
 		return cli_fail(c, 3, "%s: the message is not valid UTF-8",
 		                file && strcmp(file, "-") ? file : "stdin");
 	}
-	if (!**out) {
+	if (!(*out)[strspn(*out, " \t\r\n\f\v")]) {
 		free(*out);
 		*out = NULL;
 	}
@@ -371,16 +370,17 @@ static int ticket_link(struct cli *c, int argc, char **argv)
 }
 
 /* A business time as hours and minutes: "2h30m", "45m", "0m". */
+/* 1h30m, 45m, 0m; seconds only when there are some (1h30m59s), so that
+ * a clock a few seconds over its goal does not read as equal to it. */
 static void span_text(char *out, size_t n, int64_t secs)
 {
-	int64_t h = secs / 3600, m = secs % 3600 / 60;
+	long long h = secs / 3600, m = secs % 3600 / 60, s = secs % 60;
+	int len = h ? snprintf(out, n, "%lldh", h) : 0;
 
-	if (h && m)
-		snprintf(out, n, "%lldh%lldm", (long long)h, (long long)m);
-	else if (h)
-		snprintf(out, n, "%lldh", (long long)h);
-	else
-		snprintf(out, n, "%lldm", (long long)m);
+	if (m || (!h && !s) || (h && s))
+		len += snprintf(out + len, n - (size_t)len, "%lldm", m);
+	if (s)
+		snprintf(out + len, n - (size_t)len, "%llds", s);
 }
 
 /* sla ID: each target, its policy, goal, time spent, due time and state;
@@ -461,7 +461,8 @@ static int ticket_breaches(struct cli *c, int argc, char **argv)
 	if (argc > 0)
 		return cli_usage_error(c, "unexpected operand '%s'", argv[0]);
 	if ((rc = crm_query_new(&q, c->db, c->entity)) ||
-	    (rc = crm_query_option(q, "breaching", within ? within : "0m")) ||
+	    (rc = crm_query_option(q, within ? "breaching" : "open", within)) ||
+	    (!within && (rc = crm_query_option(q, "breached", NULL))) ||
 	    (rc = crm_query_sort(q, "sla_rank,sla_due,id"))) {
 		crm_query_free(q);
 		return cli_error(c, rc);

@@ -122,14 +122,16 @@ int crm_ticket_mail_reply(crm_db *db, int64_t id, struct crm_ticket_msg *m, cons
 /* A service-level target of a ticket as it stands: its goal and the
  * running business time spent on it, in seconds; when it is (or was)
  * due, 0 when its clock is paused or stopped first; and its state:
- * running, breached (running past due), paused, stopped (solved before
- * it was due), met, missed (done late) or none (no wait yet). */
+ * running, breached (past due and not stopped: running, or paused when
+ * runs is false), paused, stopped (solved before it was due), met, missed
+ * (done late) or none (no wait yet).  Due at the very second is on time. */
 struct crm_sla_row {
 	const char *target; /* first_response, next_response or resolution */
 	long goal;
 	int64_t elapsed;
 	int64_t due;
 	const char *state;
+	bool runs; /* the clock is running now */
 };
 
 /* Computes the SLA targets of ticket id from its status log and messages:

@@ -68,6 +68,8 @@ bad 'a message that is not UTF-8' 3 "not valid UTF-8" \
 bad 'a missing file' 3 "nope.txt" crm-ticket add --subject X --file nope.txt
 bad 'a reply to no ticket' 1 "no ticket 42" crm-ticket reply 42 "Hello"
 bad 'an empty reply' 2 "empty" "crm-ticket reply 1 </dev/null"
+bad 'a reply of white space alone' 2 "the reply is empty" "crm-ticket reply 1 \"  \""
+bad 'a comment of blank lines' 2 "the comment is empty" "crm-ticket comment 1 \"$(printf ' \n\t\n')\""
 
 test_expect_success 'reply: public, waits on the customer; comment: internal' '
 	crm-ticket reply 1 "Fixed, please check." >out && test -s out &&
@@ -259,7 +261,7 @@ test_expect_success 'SLA: solved unanswered past the first-response target is mi
 	printf "first_response\tstopped\nnext_response\tnone\nresolution\tmet\n" >expect &&
 	test_cmp expect out &&
 	crm-ticket list --db solved.db -f id,sla_due,breached -H >out &&
-	printf "1\t\t1\n2\t\t\n" >expect && test_cmp expect out &&
+	printf "1\t\t1\n2\t\t0\n" >expect && test_cmp expect out &&
 	at 2026-11-22T09:30:00Z crm-report service --db solved.db --period 2026-11 \
 		-f measure,value,numerator,denominator -H >out &&
 	grep -q "^sla_attainment	50.0	1	2$" out
@@ -273,7 +275,7 @@ test_expect_success 'SLA: recompute --all takes in the solved tickets' '
 	at 2026-11-22T09:30:00Z crm-ticket recompute --db solved.db --all 2>err &&
 	grep -q "recomputed 2 of 2 tickets" err &&
 	crm-ticket list --db solved.db -f id,sla_due,breached -H >out &&
-	printf "1\t\t1\n2\t\t\n" >expect && test_cmp expect out
+	printf "1\t\t1\n2\t\t0\n" >expect && test_cmp expect out
 '
 test_expect_success 'SLA: pending pauses, the customer'"'"'s mail starts the next-response clock' '
 	# Pending from Mon 11:20 to Wed 09:00 Berlin, when the customer writes back.
@@ -351,6 +353,56 @@ test_expect_success 'SLA: recompute applies a changed policy to the open tickets
 test_expect_success 'SLA: no policy applies without a configuration' '
 	id=$(CRM_CONFIG=/dev/null crm-ticket add --subject Plain </dev/null) &&
 	CRM_CONFIG=/dev/null expect_exit 1 crm-ticket sla "$id" -H
+'
+# Without a calendar: every second counts, so the figures are plain sums.
+printf "sla:\n  - { name: fast, first_response: 1h30m, resolution: 2h }\n" >fast.yaml
+test_expect_success 'SLA: due at the very second is on time; a second later, breached everywhere' '
+	export CRM_CONFIG="$PWD/fast.yaml" CRM_DB="$PWD/fast.db" &&
+	at 2026-12-05T00:00:00Z crm-ticket add --subject E --requester e@example.org help >/dev/null &&
+	at 2026-12-05T01:30:00Z crm-ticket sla 1 -H -f target,state >out &&
+	printf "first_response\trunning\nresolution\trunning\n" >expect && test_cmp expect out &&
+	at 2026-12-05T01:30:00Z crm-ticket list -f id,breached -H >out &&
+	printf "1\t0\n" >expect && test_cmp expect out &&
+	at 2026-12-05T01:30:00Z expect_exit 1 crm-ticket breaches -H >/dev/null &&
+	at 2026-12-05T00:00:00Z crm-ticket list --due-within 90m -f id -H >out &&
+	echo 1 >expect && test_cmp expect out &&
+	at 2026-12-05T00:00:00Z crm-ticket breaches --within 90m -f id -H >out && test_cmp expect out &&
+	at 2026-12-05T01:30:01Z crm-ticket sla 1 -H -f target,elapsed,state >out &&
+	printf "first_response\t1h30m1s\tbreached\nresolution\t1h30m1s\trunning\n" >expect &&
+	test_cmp expect out &&
+	at 2026-12-05T01:30:01Z crm-ticket breaches -f id,breached -H >out &&
+	printf "1\t1\n" >expect && test_cmp expect out
+'
+# Created 00:00, answered late at 03:00 and pending since: 3h of running
+# time against 1h30m and 2h.  The resolution clock waits, but past its
+# due time it can no longer be met.
+test_expect_success 'SLA: past due while waiting on the customer: breached, with no due time to sort by' '
+	export CRM_CONFIG="$PWD/fast.yaml" CRM_DB="$PWD/paused.db" &&
+	at 2026-12-01T00:00:00Z crm-ticket add --subject A --requester a@example.org help >/dev/null &&
+	at 2026-12-01T03:00:00Z crm-ticket reply 1 late >/dev/null &&
+	at 2026-12-01T05:00:00Z crm-ticket sla 1 -H -f target,elapsed,due,state >out &&
+	printf "first_response\t3h\t2026-12-01T01:30:00Z\tmissed\n" >expect &&
+	printf "resolution\t3h\t2026-12-01T02:00:00Z\tbreached\n" >>expect && test_cmp expect out &&
+	at 2026-12-01T05:00:00Z crm-ticket list -f id,status,sla_due,breached -H >out &&
+	printf "1\tpending\t\t1\n" >expect && test_cmp expect out &&
+	at 2026-12-01T05:00:00Z expect_exit 1 crm-ticket list --due-within 1h -H >/dev/null &&
+	at 2026-12-01T05:00:00Z crm-ticket breaches -f id -H >out && echo 1 >expect && test_cmp expect out
+'
+# Solved on 2 December with no reply, 24h against 1h30m: missed.  Reopened
+# the next day, its first-response clock runs on, past due; the report of
+# 2 December still counts it as missed, not met.
+test_expect_success 'service report: a ticket reopened past its target does not count as met' '
+	export CRM_CONFIG="$PWD/fast.yaml" CRM_DB="$PWD/reopen.db" &&
+	at 2026-12-01T00:00:00Z crm-ticket add --subject D --requester d@example.org help >/dev/null &&
+	at 2026-12-02T00:00:00Z crm-ticket solve -q 1 &&
+	at 2026-12-10T00:00:00Z crm-report service --period 2026-12 --as-of 2026-12-02 \
+		-f measure,numerator,denominator -H >out &&
+	grep "^sla_attainment" out >got && printf "sla_attainment\t0\t1\n" >expect &&
+	test_cmp expect got &&
+	at 2026-12-03T00:00:00Z crm-ticket reopen -q 1 &&
+	at 2026-12-10T00:00:00Z crm-report service --period 2026-12 --as-of 2026-12-02 \
+		-f measure,numerator,denominator -H >out &&
+	grep "^sla_attainment" out >got && test_cmp expect got
 '
 bad 'SLA: a calendar with overlapping hours' 2 \
 	"overlapping hours on Monday" \

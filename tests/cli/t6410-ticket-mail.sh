@@ -212,6 +212,14 @@ test_expect_success 'attachment N: binary content is not written onto a terminal
 	test $s = 2 &&
 	test "$(crm-ticket attachment $n | od -An -c | tr -d " \n")" = "211PNG\r\n"
 '
+test_expect_success 'mail-in: a scan sent with no text opens its ticket all the same' '
+	printf "From: scan@example.com\nSubject: Receipt\nMessage-ID: <scan@x>\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=q\n\n--q\nContent-Type: application/pdf; name=r.pdf\nContent-Transfer-Encoding: base64\n\nJVBERi0K\n--q--\n" >scan.eml &&
+	crm-ticket mail-in --db scan.db scan.eml >out && printf "scan.eml\tnew\t1\n" >expect &&
+	test_cmp expect out &&
+	crm-ticket thread --db scan.db 1 -f kind,text,attachments --format jsonl >out &&
+	echo "{\"kind\":\"customer\",\"text\":null,\"attachments\":1}" >expect && test_cmp expect out &&
+	crm-ticket show --db scan.db 1 -f subject -H >out && echo Receipt >expect && test_cmp expect out
+'
 test_expect_success 'mail-in: reading the mailbox again adds nothing' '
 	crm-ticket mail-in --mbox box.mbox | cut -f2 | sort | uniq -c | tr -s " " >out &&
 	echo " 4 seen" >expect && test_cmp expect out
