@@ -178,7 +178,8 @@ static void referrers_sql(crm_buf *sql, const struct crm_entity *from, const str
 
 /* Appends to b the records of the batch changed after it: later audit
  * entries, and records of any entity that came to refer to one the batch
- * created (a contact that joined a company the import made). */
+ * created (a contact that joined a company the import made).  A person
+ * erased since is none: undo leaves it as it is (reverse()). */
 static int find_conflicts(crm_db *db, int64_t batch, int64_t last, crm_buf *b, long *n)
 {
 	crm_buf sql = CRM_BUF_INIT;
@@ -190,6 +191,8 @@ static int find_conflicts(crm_db *db, int64_t batch, int64_t last, crm_buf *b, l
 	crm_buf_puts(&sql, "SELECT l.entity, l.entity_id, min(l.seq), l.action, l.user FROM audit l"
 	             " WHERE l.seq > ?2 AND EXISTS (SELECT 1 FROM audit a WHERE +a.batch = ?1"
 	             "  AND a.entity = l.entity AND a.entity_id = l.entity_id)"
+	             " AND NOT (l.entity = 'contact' AND EXISTS (SELECT 1 FROM contacts x"
+	             "  WHERE x.id = l.entity_id AND x.erased_at IS NOT NULL))"
 	             " GROUP BY l.entity, l.entity_id");
 	for (size_t k = 0; crm_entity_referrer(NULL, k, &from, &d); k++)
 		referrers_sql(&sql, from, d);
@@ -283,10 +286,39 @@ static int restore_consent(crm_db *db, int64_t id, json_t *changes)
 	return rc ? rc : audit_undo(db, "contact", id, changes);
 }
 
-/* Reverses one audit entry of the batch.  A record deleted or erased
- * since is left as it is: there is nothing to restore, or nothing may be. */
-static int reverse(crm_db *db, const struct crm_entity *e, int64_t id, const char *action,
-                   json_t *changes, long *removed, long *restored)
+/* Refuses, even forced, an entry of the batch (seq) on person id when a
+ * merge since, not undone, joined it with a record the batch did not
+ * create.  A merge moves the history of the records it joins to the
+ * survivor, the batch's entries with it: deleting or restoring the
+ * survivor would take the other records' data with it.  Unmerging first
+ * gives each record its own entries back. */
+static int merged_since(crm_db *db, int64_t batch, int64_t id, int64_t seq)
+{
+	crm_stmt *st;
+	int rc = crm_db_stmt(db, &st, "SELECT id FROM merges WHERE survivor = ?2"
+	                     " AND undone_at IS NULL AND last_seq > ?3 AND EXISTS (SELECT 1"
+	                     " FROM audit WHERE entity = 'contact' AND entity_id = ?2"
+	                     " AND action = 'add' AND batch IS NOT ?1) ORDER BY id LIMIT 1");
+
+	if (rc)
+		return rc;
+	crm_stmt_bind_int(st, 1, batch);
+	crm_stmt_bind_int(st, 2, id);
+	crm_stmt_bind_int(st, 3, seq);
+	if ((rc = crm_stmt_step(st)) == CRM_ROW)
+		rc = crm_error_set(CRM_EDATA, "contact %lld was merged since with records import"
+		                   " batch %lld did not create (merge %lld); unmerge it first",
+		                   (long long)id, (long long)batch, (long long)crm_stmt_int(st, 0));
+	crm_stmt_reset(st);
+	return rc < 0 ? rc : CRM_OK;
+}
+
+/* Reverses one audit entry of the batch, entry seq.  A record deleted or
+ * erased since is left as it is: there is nothing to restore, or nothing
+ * may be. */
+static int reverse(crm_db *db, int64_t batch, int64_t seq, const struct crm_entity *e,
+                   int64_t id, const char *action, json_t *changes, long *removed,
+                   long *restored)
 {
 	int rc = crm_entity_editable(db, e, id);
 
@@ -294,6 +326,8 @@ static int reverse(crm_db *db, const struct crm_entity *e, int64_t id, const cha
 		crm_error_clear();
 		return CRM_OK;
 	}
+	if (!rc && e == &crm_contact_entity)
+		rc = merged_since(db, batch, id, seq);
 	if (rc)
 		return rc;
 	if (!strcmp(action, "add")) {
@@ -759,8 +793,8 @@ static int reverse_all(crm_db *db, int64_t batch, long *removed, long *restored)
 	/* Not a cached statement: reversing runs other statements meanwhile.
 	 * The tags and notes of a record the batch created go with it, as in
 	 * remove_all, and log nothing of their own. */
-	if ((rc = crm_db_prepare(db, &st, "SELECT t.entity, t.entity_id, t.action, t.changes FROM"
-	                         " audit t WHERE t.batch = ?1 AND NOT " OF_CREATED("t")
+	if ((rc = crm_db_prepare(db, &st, "SELECT t.entity, t.entity_id, t.action, t.changes, t.seq"
+	                         " FROM audit t WHERE t.batch = ?1 AND NOT " OF_CREATED("t")
 	                         " ORDER BY t.seq DESC")))
 		return rc;
 	crm_stmt_bind_int(st, 1, batch);
@@ -772,7 +806,8 @@ static int reverse_all(crm_db *db, int64_t batch, long *removed, long *restored)
 		long before = *restored;
 
 		if (e)
-			rc = reverse(db, e, id, crm_stmt_text(st, 2), changes, removed, restored);
+			rc = reverse(db, batch, crm_stmt_int(st, 4), e, id, crm_stmt_text(st, 2), changes,
+			             removed, restored);
 		/* A record's entries of one row are together: a record whose
 		 * fields and consent were both put back is restored once. */
 		if (*restored > before && e == last_e && id == last_id)

@@ -715,6 +715,42 @@ test_expect_success 'undo refuses after later changes, unless --force' '
 	crm-import undo --force "$batch" 2>/dev/null &&
 	crm-contact show 1 -f city -H >out && echo Recife >expect && test_cmp expect out
 '
+# A person entered by hand, the same person imported, and the two merged:
+# the batch's entries moved to the survivor, which the batch never made.
+test_expect_success 'undo --force after a merge refuses for the survivor; unmerge, then undo' '
+	export CRM_DB="$PWD/merged.db" &&
+	crm-db init >/dev/null &&
+	crm-contact add --first-name Ada --last-name Lovelace --email ada@example.org >/dev/null &&
+	crm-contact note 1 "Met at the fair" >/dev/null &&
+	printf "first_name,last_name,email,title\nAda,Lovelace,ada.l@home.example,Countess\n" >m.csv &&
+	crm-import contacts -q m.csv && crm-contact merge 1 2 >/dev/null &&
+	expect_exit 3 crm-import undo 1 2>err && grep -q "changed since import batch 1" err &&
+	db_rows merged.db >before &&
+	expect_exit 3 crm-import undo --force 1 2>err &&
+	grep -q "contact 1 was merged since with records import batch 1 did not create (merge 1); unmerge it first" err &&
+	db_rows merged.db >after && test_cmp before after &&
+	crm-dedup unmerge 1 >/dev/null 2>&1 &&
+	crm-import undo --force 1 2>err && grep -q "removed 1, restored 0" err &&
+	crm-contact list -f id,email -H >out && printf "1\tada@example.org\n" >expect &&
+	test_cmp expect out && crm-contact timeline 1 -H | grep -q "Met at the fair"
+'
+test_expect_success 'undo after a merge inside the batch removes the survivor with the rest' '
+	export CRM_DB="$PWD/inside.db" &&
+	crm-db init >/dev/null &&
+	printf "first_name,last_name,email\nBo,Ek,bo@example.se\nBo,Ek,bo.ek@home.example\n" >in.csv &&
+	crm-import contacts -q in.csv && crm-contact merge 1 2 >/dev/null &&
+	crm-import undo --force 1 2>err && grep -q "removed 1, restored 0" err &&
+	expect_exit 1 crm-contact list -a -H >/dev/null
+'
+test_expect_success 'undo of a batch whose person was erased since: nothing to refuse for' '
+	export CRM_DB="$PWD/erased.db" &&
+	crm-db init >/dev/null &&
+	printf "email,first_name\nzoe@example.no,Zoe\nkari@example.no,Kari\n" >e.csv &&
+	crm-import contacts -q e.csv && crm-contact erase -q 1 &&
+	crm-import undo 1 2>err && grep -q "removed 1, restored 0" err &&
+	crm-contact list -a -f id,erased_at -H >out && printf "1\t2026-11-22T09:30:00Z\n" >expect &&
+	test_cmp expect out
+'
 test_expect_success 'undo of a missing batch exits 1' '
 	expect_exit 1 crm-import undo 999 2>err && grep -q "no import batch 999" err
 '
