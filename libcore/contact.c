@@ -9,6 +9,7 @@
 #include "crm/norm.h"
 #include "crm/output.h"
 #include "internal.h"
+#include "registry.h"
 
 static const char *const channels[] = { "email", "phone", "sms", "post", "chat", NULL };
 static const char *const consent_states[] = { "granted", "denied", "withdrawn", NULL };
@@ -226,6 +227,14 @@ static int rows_json(crm_db *db, const char *sql, int64_t id, json_t *arr)
 #define THEIR_MESSAGES \
 	"(contact_id = ?1 OR ticket_id IN (SELECT id FROM tickets WHERE requester_id = ?1))"
 
+/* The addresses person ?1 is known by: their own, those their campaign
+ * mail went to, and those a merge kept of the records it took in. */
+#define THEIR_ADDRESSES \
+	"(SELECT email_norm FROM contacts WHERE id = ?1 UNION SELECT lower(trim(email))" \
+	" FROM campaign_sends WHERE contact_id = ?1 AND email IS NOT NULL" \
+	" UNION SELECT lower(trim(value)) FROM contact_custom WHERE contact_id = ?1" \
+	" AND key GLOB 'email[0-9]*')"
+
 static int export_sections(crm_db *db, int64_t id, json_t *doc)
 {
 	static const struct {
@@ -257,6 +266,17 @@ static int export_sections(crm_db *db, int64_t id, json_t *doc)
 		                   " s.replied_at, s.unsubscribed_at FROM campaign_sends s"
 		                   " JOIN campaigns c ON c.id = s.campaign_id WHERE s.contact_id = ?1"
 		                   " ORDER BY s.id" },
+		{ "record_custom", "SELECT 'deal' AS record, k.deal_id AS id, k.key, k.value"
+		                   " FROM deal_custom k JOIN deals r ON r.id = k.deal_id"
+		                   " WHERE r.contact_id = ?1"
+		                   " UNION ALL SELECT 'task', k.task_id, k.key, k.value FROM task_custom k"
+		                   " JOIN tasks r ON r.id = k.task_id WHERE r.contact_id = ?1"
+		                   " UNION ALL SELECT 'ticket', k.ticket_id, k.key, k.value"
+		                   " FROM ticket_custom k JOIN tickets r ON r.id = k.ticket_id"
+		                   " WHERE r.requester_id = ?1"
+		                   " UNION ALL SELECT 'response', k.response_id, k.key, k.value"
+		                   " FROM response_custom k JOIN responses r ON r.id = k.response_id"
+		                   " WHERE r.contact_id = ?1 ORDER BY 1, 2, 3" },
 		{ "notes", "SELECT 'deal' AS record, n.deal_id AS id, n.kind, n.at, n.body, n.owner"
 		           " FROM deal_notes n JOIN deals r ON r.id = n.deal_id WHERE r.contact_id = ?1"
 		           " UNION ALL SELECT 'task', n.task_id, n.kind, n.at, n.body, n.owner"
@@ -266,12 +286,20 @@ static int export_sections(crm_db *db, int64_t id, json_t *doc)
 		           " WHERE r.requester_id = ?1"
 		           " UNION ALL SELECT 'purchase', n.purchase_id, n.kind, n.at, n.body, n.owner"
 		           " FROM purchase_notes n JOIN purchases r ON r.id = n.purchase_id"
+		           " WHERE r.contact_id = ?1"
+		           " UNION ALL SELECT 'response', n.response_id, n.kind, n.at, n.body, n.owner"
+		           " FROM response_notes n JOIN responses r ON r.id = n.response_id"
 		           " WHERE r.contact_id = ?1 ORDER BY 1, 2, 4" },
 		{ "tickets", "SELECT id, subject, status, priority, queue, channel, assignee,"
 		             " created_at, solved_at, closed_at FROM tickets WHERE requester_id = ?1"
 		             " ORDER BY id" },
-		{ "ticket_messages", "SELECT ticket_id AS ticket, kind, at, author, subject, body"
-		                     " FROM ticket_messages WHERE " THEIR_MESSAGES " ORDER BY at, id" },
+		/* from: who wrote it, as the thread shows, so that what others
+		 * wrote on the person's tickets can be told from their own. */
+		{ "ticket_messages", "SELECT ticket_id AS ticket, kind, at, author,"
+		                     " coalesce(author, (SELECT email FROM contacts"
+		                     " WHERE id = m.contact_id)) AS \"from\", contact_id IS ?1 AS own,"
+		                     " subject, body FROM ticket_messages m WHERE " THEIR_MESSAGES
+		                     " ORDER BY at, id" },
 		{ "purchases", "SELECT id, at, order_ref, source, channel,"
 		               " crm_money(total, total_currency) AS total, status, refund_of,"
 		               " created_at FROM purchases WHERE contact_id = ?1 ORDER BY id" },
@@ -289,6 +317,9 @@ static int export_sections(crm_db *db, int64_t id, json_t *doc)
 		             " reason FROM loyalty_ledger WHERE contact_id = ?1 ORDER BY at, id" },
 		{ "loyalty_cards", "SELECT number, status, replaced_by, issued_at, changed_at"
 		                   " FROM loyalty_cards WHERE contact_id = ?1 ORDER BY id" },
+		{ "bounces", "SELECT email, kind, status, diagnostic, at FROM mail_bounces"
+		             " WHERE email IN " THEIR_ADDRESSES " OR send_id IN (SELECT id"
+		             " FROM campaign_sends WHERE contact_id = ?1) ORDER BY at, id" },
 	};
 	int rc = CRM_OK;
 
@@ -324,13 +355,15 @@ int crm_contact_export(crm_db *db, int64_t id, char **out)
 	return rc;
 }
 
-/* The addresses person ?1 is known by: their own, those their campaign
- * mail went to, and those a merge kept of the records it took in. */
-#define THEIR_ADDRESSES \
-	"(SELECT email_norm FROM contacts WHERE id = ?1 UNION SELECT lower(trim(email))" \
-	" FROM campaign_sends WHERE contact_id = ?1 AND email IS NOT NULL" \
-	" UNION SELECT lower(trim(value)) FROM contact_custom WHERE contact_id = ?1" \
-	" AND key GLOB 'email[0-9]*')"
+/* The audit entries of the person's records of entity (in table, theirs
+ * by column) without the custom fields erase deletes: all but the other
+ * system's id. */
+#define WITHOUT_CUSTOM(entity, table, column) \
+	("UPDATE audit SET changes = (SELECT json_group_object(j.key, CASE WHEN j.type IN" \
+	 " ('array', 'object') THEN json(j.value) ELSE j.value END) FROM json_each(audit.changes) j" \
+	 " WHERE j.key NOT LIKE 'custom.%' OR j.key = 'custom.source_id')" \
+	 " WHERE entity = '" entity "' AND instr(changes, '\"custom.') > 0" \
+	 " AND entity_id IN (SELECT id FROM " table " WHERE " column " = ?1)")
 
 /* The statements that erase one person's data, ?1 being the contact id. */
 static const char *const erase_sql[] = {
@@ -357,6 +390,12 @@ static const char *const erase_sql[] = {
 	/* Scores stay, anonymous, so that NPS and CSAT still add up. */
 	"UPDATE responses SET comment = NULL WHERE contact_id = ?1",
 	"DELETE FROM response_notes WHERE response_id IN (SELECT id FROM responses WHERE contact_id = ?1)",
+	/* A survey tool's custom fields (the respondent's IP address, their
+	 * answers to other questions) are about them; the tool's own id
+	 * stays, as a shop's does below. */
+	("DELETE FROM response_custom WHERE key <> 'source_id' AND response_id IN"
+	 " (SELECT id FROM responses WHERE contact_id = ?1)"),
+	WITHOUT_CUSTOM("response", "responses", "contact_id"),
 	("UPDATE audit SET changes = json_remove(changes, '$.comment') WHERE entity = 'response'"
 	 " AND entity_id IN (SELECT id FROM responses WHERE contact_id = ?1)"),
 	"UPDATE consents SET source = NULL WHERE contact_id = ?1",
@@ -372,6 +411,9 @@ static const char *const erase_sql[] = {
 	 " in_reply_to = NULL, author = CASE WHEN kind = 'customer' THEN NULL ELSE author END"
 	 " WHERE " THEIR_MESSAGES),
 	"DELETE FROM ticket_notes WHERE ticket_id IN (SELECT id FROM tickets WHERE requester_id = ?1)",
+	("DELETE FROM ticket_custom WHERE key <> 'source_id' AND ticket_id IN"
+	 " (SELECT id FROM tickets WHERE requester_id = ?1)"),
+	WITHOUT_CUSTOM("ticket", "tickets", "requester_id"),
 	("UPDATE audit SET changes = json_remove(changes, '$.subject') WHERE entity = 'ticket'"
 	 " AND entity_id IN (SELECT id FROM tickets WHERE requester_id = ?1)"),
 	"UPDATE tickets SET subject = '' WHERE requester_id = ?1",
@@ -381,11 +423,7 @@ static const char *const erase_sql[] = {
 	"DELETE FROM purchase_notes WHERE purchase_id IN (SELECT id FROM purchases WHERE contact_id = ?1)",
 	("DELETE FROM purchase_custom WHERE key <> 'source_id' AND purchase_id IN"
 	 " (SELECT id FROM purchases WHERE contact_id = ?1)"),
-	("UPDATE audit SET changes = (SELECT json_group_object(j.key, CASE WHEN j.type IN"
-	 " ('array', 'object') THEN json(j.value) ELSE j.value END) FROM json_each(audit.changes) j"
-	 " WHERE j.key NOT LIKE 'custom.%' OR j.key = 'custom.source_id')"
-	 " WHERE entity = 'purchase' AND instr(changes, '\"custom.') > 0"
-	 " AND entity_id IN (SELECT id FROM purchases WHERE contact_id = ?1)"),
+	WITHOUT_CUSTOM("purchase", "purchases", "contact_id"),
 	"UPDATE audit SET changes = NULL WHERE entity = 'contact' AND entity_id = ?1",
 	/* A merge that took the person in (undone since, or they would not
 	 * be here) wrote their values into its survivor's history, in the
@@ -470,6 +508,12 @@ static int erase_rows(crm_db *db, int64_t id)
 			crm_stmt_bind_text(st, 2, now);
 		rc = crm_stmt_done(st);
 	}
+	/* The tickets they wrote on as someone else's requester (or that
+	 * were theirs and were given to someone else) lose the text in their
+	 * search entries too; their own tickets are among the references. */
+	if (!rc)
+		rc = crm_ticket_reindex(db, "id IN (SELECT ticket_id FROM ticket_messages"
+		                        " WHERE contact_id = ?1)", id);
 	if (!rc)
 		rc = erase_references(db, id);
 	/* Purchases keep their amounts, dates and lines for the figures, but

@@ -101,11 +101,19 @@ test_expect_success 'export-data and erase reach every record about the person' 
 	crm-deal add -q --title D1 --contact 1 >/dev/null && crm-deal set -q 1 --contact 2 &&
 	crm-purchase add -q --person 1 --total "5 EUR" --set giftmsg=PURCHASESECRET >/dev/null &&
 	crm-purchase note 1 "for Yolanda, NOTESECRET" >/dev/null &&
-	crm-feedback add -q --person 1 --kind nps --score 9 --comment COMMENTSECRET >/dev/null &&
+	crm-feedback add -q --person 1 --kind nps --score 9 --comment COMMENTSECRET \
+		--set ip=IPSECRET --set source_id=SURVEY1 >/dev/null &&
+	crm-feedback note 1 "RESPONSENOTESECRET" >/dev/null &&
+	crm-ticket set -q 1 --set zd=TICKETCUSTOMSECRET &&
+	printf "From: Other <o@example.org>\nSubject: Re: [#1] Help\nMessage-ID: <o1@example.org>\n\nOTHERSAYS\n" >o.eml &&
+	crm-ticket mail-in -q o.eml >/dev/null &&
 	crm-contact export-data 1 >data.json &&
 	first=".tickets[0].subject, .ticket_messages[0].body, .purchases[0].total" &&
 	jq -r "$first, .purchase_custom[0].value, .notes[0].body, .responses[0].comment" \
 		data.json >out &&
+	jq -r ".record_custom[] | [.record, .id, .key, .value] | @tsv" data.json >>out &&
+	jq -r ".notes[1] | [.record, .body] | @tsv" data.json >>out &&
+	jq -r ".ticket_messages[] | [.kind, .from, .own] | @tsv" data.json >>out &&
 	cat >expect <<-\EOF &&
 	Help MAILSUBJSECRET
 	I live at 9 Wexhollow Lane. MAILBODYSECRET
@@ -113,6 +121,13 @@ test_expect_success 'export-data and erase reach every record about the person' 
 	PURCHASESECRET
 	for Yolanda, NOTESECRET
 	COMMENTSECRET
+	response	1	ip	IPSECRET
+	response	1	source_id	SURVEY1
+	ticket	1	zd	TICKETCUSTOMSECRET
+	response	RESPONSENOTESECRET
+	customer	yolanda.wex@privmail.example	1
+	reply	tester	0
+	customer	o@example.org	0
 	EOF
 	test_cmp expect out &&
 	expect_exit 2 crm-contact erase 1 2 2>err && grep -q "unexpected operand .2." err &&
@@ -123,13 +138,34 @@ test_expect_success 'export-data and erase reach every record about the person' 
 		test ! -e $f || ! grep -a -q -E "$traces" $f || return 1
 	done &&
 	test -z "$(sqlite3 desk.db .dump | grep -E "$traces")" &&
-	crm-ticket list -f id,status -H >out && printf "1\tpending\n" >expect && test_cmp expect out &&
+	crm-ticket list -f id,status -H >out && printf "1\topen\n" >expect && test_cmp expect out &&
 	crm-contact list -a -f id,erased_at -H >out &&
 	printf "1\t2026-11-22T09:30:00Z\n2\t\n" >expect && test_cmp expect out &&
 	crm-contact list -a -w "erased_at>=2026-11-22" -f id -H >out && echo 1 >expect && test_cmp expect out &&
+	crm-feedback list -f custom.source_id,custom.ip -H >out && printf "SURVEY1\t\n" >expect &&
+	test_cmp expect out &&
 	crm-purchase summary -f revenue -H >out && echo 5.00 >expect && test_cmp expect out &&
 	expect_exit 3 crm-deal add --title D2 --contact 1 2>err && grep -q "contact 1 was erased" err &&
 	expect_exit 3 crm-loyalty adjust 1 +5 --reason x 2>err && grep -q "contact 1 was erased" err
+'
+# What the person wrote on tickets that are not theirs -- another's, or
+# one of theirs given to someone else -- leaves the search index too.
+test_expect_success 'erase: their messages on others tickets are gone from the search index' '
+	export CRM_DB="$PWD/others.db" &&
+	crm-db init >/dev/null &&
+	crm-contact add -q --first-name Zoe --email zoe@example.no >/dev/null &&
+	crm-ticket add -q --subject Printer --requester "Bo Ek <bo@example.se>" "Printer broken" >/dev/null &&
+	printf "From: Zoe <zoe@example.no>\nSubject: Re: [#1] Printer\nMessage-ID: <z1@example.no>\n\nMy flat is Storgata 9\n" >z.eml &&
+	crm-ticket mail-in z.eml >/dev/null &&
+	crm-ticket add -q --subject Scanner --requester zoe@example.no "Scanner at Fjordveien 4" >/dev/null &&
+	crm-ticket set -q 2 --requester bo@example.se &&
+	crm-ticket list --search storgata -f id -H >out && echo 1 >expect && test_cmp expect out &&
+	crm-contact erase -q 1 &&
+	expect_exit 1 crm-ticket list --search storgata -H >/dev/null &&
+	expect_exit 1 crm-ticket list --search fjordveien -H >/dev/null &&
+	for f in others.db others.db-wal; do
+		test ! -e $f || ! grep -a -q -E "Storgata|Fjordveien" $f || return 1
+	done
 '
 # Two records of one person, each sent campaigns, one address bounced:
 # after the merge the survivor's export lists every message, and its
