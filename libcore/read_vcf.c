@@ -229,13 +229,15 @@ static int add_tel(struct crm_reader *r, const char *v, size_t len)
 	return rc;
 }
 
+const char *const crm_vcf_adr_fields[CRM_VCF_ADR_PARTS] = {
+	"custom.po_box", "custom.address_extended", "street", "city", "region", "postal_code",
+	"country"
+};
+
 static int property(struct crm_reader *r, const char *name, const char *params,
                     size_t nparams, const char *v, size_t len)
 {
 	static const char *const n_parts[] = { "last_name", "first_name" };
-	static const char *const adr_parts[] = {
-		NULL, NULL, "street", "city", "region", "postal_code", "country"
-	};
 	struct vcf_state *st = r->state;
 	const char *p;
 	size_t plen;
@@ -261,7 +263,7 @@ static int property(struct crm_reader *r, const char *name, const char *params,
 	if (!strcasecmp(name, "TITLE"))
 		return add(r, "title", v, len);
 	if (!strcasecmp(name, "ADR"))
-		return add_parts(r, v, len, adr_parts, 7);
+		return add_parts(r, v, len, crm_vcf_adr_fields, CRM_VCF_ADR_PARTS);
 	if (!strcasecmp(name, "BDAY"))
 		return add_bday(r, params, nparams, v, len);
 	if (!strcasecmp(name, "NOTE"))

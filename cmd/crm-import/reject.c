@@ -309,13 +309,10 @@ out:
 	return rc;
 }
 
-/* Writes one vCard property, escaping the value (RFC 6350 3.4). */
-static void vcf_prop(FILE *fp, const char *name, const char *v)
+/* Writes a vCard value, escaped (RFC 6350 3.4). */
+static void vcf_text(FILE *fp, const char *v)
 {
-	if (!v || !*v)
-		return;
-	fprintf(fp, "%s:", name);
-	for (; *v; v++) {
+	for (; v && *v; v++) {
 		if (*v == '\n')
 			fputs("\\n", fp);
 		else if (*v == '\r')
@@ -326,7 +323,24 @@ static void vcf_prop(FILE *fp, const char *name, const char *v)
 			fputc(*v, fp);
 		}
 	}
+}
+
+/* Writes one vCard property, when it has a value. */
+static void vcf_prop(FILE *fp, const char *name, const char *v)
+{
+	if (!v || !*v)
+		return;
+	fprintf(fp, "%s:", name);
+	vcf_text(fp, v);
 	fputs("\r\n", fp);
+}
+
+static int any_of(const struct crm_row *row, const char *const *names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (value_of(row, names[i]))
+			return 1;
+	return 0;
 }
 
 /* vCard: the card rebuilt from the fields the reader named. */
@@ -354,12 +368,15 @@ static int add_vcf(struct rejects *rj, const struct crm_row *row, const char *co
 		else if (sscanf(row->names[i], "custom.phone%d%c", &k, &end) == 1)
 			vcf_prop(fp, "TEL", row->values[i]);
 	}
-	if (value_of(row, "street") || value_of(row, "city") || value_of(row, "country")) {
-		const char *parts[] = { "street", "city", "region", "postal_code", "country" };
-		fputs("ADR:;;", fp);
-		for (size_t i = 0; i < 5; i++) {
-			const char *v = value_of(row, parts[i]);
-			fprintf(fp, "%s%s", i ? ";" : "", v ? v : "");
+	/* A birthday without its year, as the reader keeps it. */
+	if (!value_of(row, "birth_date"))
+		vcf_prop(fp, "BDAY", value_of(row, "custom.birthday"));
+	if (any_of(row, crm_vcf_adr_fields, CRM_VCF_ADR_PARTS)) {
+		fputs("ADR:", fp);
+		for (size_t i = 0; i < CRM_VCF_ADR_PARTS; i++) {
+			if (i)
+				fputc(';', fp);
+			vcf_text(fp, value_of(row, crm_vcf_adr_fields[i]));
 		}
 		fputs("\r\n", fp);
 	}

@@ -21,6 +21,12 @@
  * or vcf (also "ndjson", "yml", "vcard").  CRM_EUSAGE otherwise. */
 int crm_reader_format(enum crm_format *out, const char *name);
 
+/* The fields a vCard's ADR components become, in their order: post
+ * office box, extended address (a flat), street, city, region, postal
+ * code, country. */
+#define CRM_VCF_ADR_PARTS 7
+extern const char *const crm_vcf_adr_fields[CRM_VCF_ADR_PARTS];
+
 /* Returns the input format a file name's extension implies, or -1. */
 int crm_reader_guess(const char *path);
 

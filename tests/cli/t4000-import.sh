@@ -1137,6 +1137,18 @@ test_expect_success 'a vCard reject keeps every address and number the card had'
 	crm-contact list --db vrej.db -f email,custom.email2,custom.email3,custom.phone3 -H >out &&
 	printf "v1@example.org\tv2@example.org\tv3@example.org\t+1 212 555 0123\n" >expect && test_cmp expect out
 '
+# ADR is post office box; extended address (a flat); street; city; region;
+# postal code; country.  The first two are kept as Google's columns are.
+test_expect_success 'vCard ADR keeps the box and the flat; its reject card keeps them and a birthday without a year' '
+	printf "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Dahl;Kari;;;\r\nEMAIL:kari@example\r\nBDAY:--07-04\r\nADR;TYPE=HOME:PB 7;Apt 3;Storgata 1\\\\, bakgarden;Oslo;;0155;Norway\r\nEND:VCARD\r\n" >kari.vcf &&
+	expect_exit 3 crm-import contacts --db adr.db -q -r kari-rej.vcf kari.vcf &&
+	grep -q "^BDAY:--07-04" kari-rej.vcf &&
+	sed -i "s/kari@example/kari@example.no/" kari-rej.vcf &&
+	crm-import contacts --db adr.db -q kari-rej.vcf &&
+	crm-contact list --db adr.db -f custom.po_box,custom.address_extended,street,city,postal_code,country,custom.birthday -H >out &&
+	printf "PB 7\tApt 3\tStorgata 1, bakgarden\tOslo\t0155\tNO\t--07-04\n" >expect &&
+	test_cmp expect out
+'
 test_expect_success 'Google Contacts: a blank family name stays blank beside the full Name' '
 	printf "Name,Given Name,Family Name,E-mail 1 - Value\n" >gname.csv &&
 	printf "Dr. Maria,Maria,,gm1@example.org\nPeter Jr.,Peter,,gm2@example.org\n" >>gname.csv &&
