@@ -267,6 +267,7 @@ static const struct crm_type types[] = {
 	[CRM_FT_SCORE] = { TYPE("score", score_value, "") },
 	/* Imports match on it as typed: re-running a shop's export finds its orders. */
 	[CRM_FT_EXTREF] = { TYPE("text", text_value, ""), .key = "", .made_from = CRM_FROM_VALUE },
+	[CRM_FT_NUMBER] = { TYPE("number", text_value, NULL) },
 };
 
 int crm_field_dated(const struct crm_field *f)

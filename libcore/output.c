@@ -172,6 +172,17 @@ static bool number_p(const char *s, bool exponent)
 	return *s == '\0';
 }
 
+/* The number a figure of a numeric column v is, as JSON and YAML write
+ * it (a change written +5.50 for people is 5.50), or NULL when v is none. */
+static const char *bare_number(const char *v, enum crm_coltype type, bool exponent)
+{
+	if (type == CRM_COL_TEXT)
+		return NULL;
+	if (*v == '+' && v[1] != '-')
+		v++;
+	return number_p(v, exponent) ? v : NULL;
+}
+
 /* ---- tsv ---- */
 
 /* The letter after the backslash for bytes TSV escapes; 0 for the others. */
@@ -351,10 +362,12 @@ static void json_put_string(crm_out *w, const char *v)
  * from null, and compare "" beside numbers as a string. */
 static void json_value(crm_out *w, const char *v, enum crm_coltype type)
 {
+	const char *n = bare_number(v, type, true);
+
 	if (!*v)
 		put_str(w, "null");
-	else if (type != CRM_COL_TEXT && number_p(v, true))
-		put_str(w, v);
+	else if (n)
+		put_str(w, n);
 	else
 		json_put_string(w, v);
 }
@@ -545,13 +558,13 @@ static int yaml_scalar(crm_out *w, const char *s, yaml_scalar_style_t style, con
 
 static int yaml_value(crm_out *w, size_t i, const char *v)
 {
-	const char *col = w->names[i];
+	const char *col = w->names[i], *n;
 
 	if (!v || !*v)
 		return yaml_scalar(w, "null", YAML_PLAIN_SCALAR_STYLE, col);
 	/* No exponent: YAML 1.1 readers take 1e3 for a string. */
-	if (w->cols[i].type != CRM_COL_TEXT && number_p(v, false))
-		return yaml_scalar(w, v, YAML_PLAIN_SCALAR_STYLE, col);
+	if ((n = bare_number(v, w->cols[i].type, false)))
+		return yaml_scalar(w, n, YAML_PLAIN_SCALAR_STYLE, col);
 	return yaml_scalar(w, v, yaml_text_style(v), col);
 }
 

@@ -4,6 +4,7 @@
  * order), each SQL text with its own bound parameters; no user text ever
  * enters the SQL.
  */
+#include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -153,6 +154,19 @@ static int filter_int(crm_query *q, const char *field, const char *op, const cha
 	return part_param(&q->where, NULL, 1, n);
 }
 
+/* A decimal figure compares as a number: as text, 10.0 would sort before 5. */
+static int filter_number(crm_query *q, const char *field, const char *op, const char *v)
+{
+	char *end;
+
+	errno = 0;
+	(void)strtod(v, &end);
+	if (!*v || *end || errno || strchr(v, 'x') || strchr(v, 'X') || strpbrk(v, "nN"))
+		return crm_error_set(CRM_EUSAGE, "invalid number '%s' for %s", v, field);
+	crm_buf_printf(&q->where.sql, " %s CAST(? AS REAL)", op);
+	return part_param(&q->where, v, 0, 0);
+}
+
 /* FIELD~TEXT: the field's match key holds the text's; names are compared
  * in their cross-script fold, so name~karimova finds Каримова. */
 static int filter_contains(crm_query *q, const char *field, const char *v)
@@ -225,6 +239,8 @@ int crm_query_filter(crm_query *q, const char *field, const char *op, const char
 		return rc;
 	if (d && d->f.type == CRM_FT_ID)
 		return filter_int(q, field, !strcmp(op, "!=") ? "IS NOT" : op, value);
+	if (d && d->f.type == CRM_FT_NUMBER)
+		return filter_number(q, field, !strcmp(op, "!=") ? "IS NOT" : op, value);
 	if (d && d->f.type == CRM_FT_REF)
 		rc = crm_text_nfc(&v, value); /* < and > compare what the field prints */
 	else
@@ -551,8 +567,8 @@ static int add_column(crm_query *q, const char *name)
 		return crm_error_nomem();
 	nc[q->ncols].name = nn[q->ncols];
 	nc[q->ncols].type = d && (d->f.type == CRM_FT_ID || d->f.type == CRM_FT_PERCENT ||
-	                         d->f.type == CRM_FT_SCORE)
-	                    ? CRM_COL_INT : CRM_COL_TEXT;
+	                         d->f.type == CRM_FT_SCORE) ? CRM_COL_INT
+	                    : d && d->f.type == CRM_FT_NUMBER ? CRM_COL_NUMBER : CRM_COL_TEXT;
 	q->ncols++;
 	return CRM_OK;
 }

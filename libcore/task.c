@@ -40,7 +40,7 @@ static const struct crm_fielddef task_fields[] = {
 	FIELD("done_at", CRM_FT_TIME, HIDDEN, "when it was done or cancelled (default: then)",
 	      "done_at", NULL),
 	FIELD("tags", CRM_FT_TAGS, RO, "tags, comma-separated", NULL, "t.tags"),
-	FIELD("urgency", CRM_FT_TEXT, RO | HIDDEN, "how urgent it is (crm-config(5))", NULL, URGENCY),
+	FIELD("urgency", CRM_FT_NUMBER, RO | HIDDEN, "how urgent it is (crm-config(5))", NULL, URGENCY),
 	FIELD("contact_name", CRM_FT_TEXT, RO | HIDDEN, "the person's name", NULL,
 	      CONTACT_NAME("t.contact_id")),
 	FIELD("contact_id", CRM_FT_ID, RO | HIDDEN, "contact record id", "contact_id", NULL),

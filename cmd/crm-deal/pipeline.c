@@ -239,7 +239,7 @@ int pipeline_forecast(struct cli *c, int argc, char **argv)
 	static const struct crm_column cols[CRM_FORECAST_COLUMNS] = {
 		{ "period", CRM_COL_TEXT }, { "open", CRM_COL_INT }, { "amount", CRM_COL_TEXT },
 		{ "weighted", CRM_COL_TEXT }, { "won", CRM_COL_TEXT }, { "target", CRM_COL_TEXT },
-		{ "attainment", CRM_COL_TEXT }, { "coverage", CRM_COL_TEXT }
+		{ "attainment", CRM_COL_NUMBER }, { "coverage", CRM_COL_NUMBER }
 	};
 	struct crm_column named[CRM_FORECAST_COLUMNS];
 	struct crm_forecast_opts o = { 0 };

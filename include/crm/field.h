@@ -29,7 +29,8 @@ enum crm_ftype {
 	CRM_FT_WHEN,    /* a date, or a date and time when a time is given */
 	CRM_FT_WORD,    /* a name from the configuration, matched in any case */
 	CRM_FT_SCORE,   /* a survey score: a whole number from 0 to 10 */
-	CRM_FT_EXTREF   /* another system's identifier (an order number): text, matched exactly */
+	CRM_FT_EXTREF,  /* another system's identifier (an order number): text, matched exactly */
+	CRM_FT_NUMBER   /* a decimal figure computed from others (read-only) */
 };
 
 enum crm_field_flags {

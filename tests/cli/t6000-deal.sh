@@ -530,7 +530,11 @@ test_expect_success 'forecast by month: open, weighted, won, team and owner targ
 	2027-01	1	1000.00	200.00	0.00	3000.00	0.0	6.7
 	total	4	19000.00	7100.00	4200.00	23000.00	18.3	49.1
 	EOF
-	test_cmp expect out && test ! -s err
+	test_cmp expect out && test ! -s err &&
+	crm-deal forecast --from 2026-11 --to 2026-11 -f period,attainment,coverage --format jsonl >out &&
+	printf "{\"period\":\"2026-11\",\"attainment\":32.0,\"coverage\":52.0}\n" >expect &&
+	printf "{\"period\":\"total\",\"attainment\":32.0,\"coverage\":52.0}\n" >>expect &&
+	test_cmp expect out
 '
 test_expect_success 'forecast: the default range is the year; a missing end or start is its year'"'"'s' '
 	crm-deal forecast -H >out &&

@@ -144,7 +144,11 @@ test_expect_success 'urgency: a deal in another currency at today'"'"'s rate, no
 	crm-task show 3 -f urgency -H >out && echo 6.0 >expect && test_cmp expect out &&
 	crm-db rates set 2026-11-01 USD 1.05 &&
 	crm-task show 3 -f urgency -H >out && echo 8.0 >expect && test_cmp expect out &&
-	crm-task list --open --sort -urgency -f id -H --limit 3 | paste -sd " " - >out && echo "1 2 3" >expect && test_cmp expect out
+	crm-task list --open --sort -urgency -f id -H --limit 3 | paste -sd " " - >out && echo "1 2 3" >expect && test_cmp expect out &&
+	# A figure: compared and written as a number, 20.0 and 12.0 above 9.
+	crm-task list --open -w "urgency>9" --sort id -f id,urgency --format jsonl >out &&
+	printf "{\"id\":1,\"urgency\":20.0}\n{\"id\":2,\"urgency\":12.0}\n" >expect && test_cmp expect out &&
+	expect_exit 2 crm-task list -w "urgency>high" 2>err && grep -q "invalid number .high. for urgency" err
 '
 test_expect_success 'task_urgency in the configuration changes the coefficients and the order' '
 	printf "task_urgency: { overdue: 2, high: 10, normal: 1, low: -5, deal: 0.5 }\n" >urg.yaml &&

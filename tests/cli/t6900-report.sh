@@ -201,7 +201,10 @@ test_expect_success '--by month: each month its own start and end' '
 test_expect_success '--compare previous adds the figure before and the change' '
 	crm-report kpi --period 2026-10 --compare previous -f measure,value,previous,change -H >out &&
 	grep -x "churn	33.3	40.0	-6.7" out &&
-	grep -x "customers_start	3	5	-2" out
+	grep -x "customers_start	3	5	-2" out &&
+	# A change is a number in JSON, up or down: jq adds them.
+	crm-report kpi --period 2026-10 --compare previous --format json -f measure,change >out &&
+	jq -e "[.[].change | select(. != null) | type] | unique == [\"number\"]" out >/dev/null
 '
 
 # A month beside the whole month before, longer or not: 10 EUR on 31
