@@ -2764,7 +2764,8 @@ static const char *set_value(const crm_import *imp, const struct crm_fielddef *d
 
 /* Whether the row, read, gives a line item and nothing of its record:
  * a later row of the order open, as WooCommerce's Advanced Order Export
- * writes them, its order's columns left blank. */
+ * writes them, its order's columns left blank.  What the mapping sets on
+ * every row (the store's source) is no column of the row. */
 static int lone_line(const crm_import *imp)
 {
 	const struct rowstate *rs = &imp->rs;
@@ -2772,7 +2773,7 @@ static int lone_line(const crm_import *imp)
 	if (!imp->group.key || !rs->has_line || rs->id || rs->refunded || rs->custom_keys[0])
 		return 0;
 	for (size_t i = 0; i < imp->e->nfields; i++)
-		if (!is_blank(rs->val[i]))
+		if (!is_blank(rs->val[i]) && !set_value(imp, &imp->e->defs[i]))
 			return 0;
 	return 1;
 }

@@ -877,6 +877,21 @@ test_expect_success 'import: WooCommerce'"'"'s Advanced Order Export, default co
 	expect_exit 3 crm-import purchases --ignore-unknown "$TOP/tests/cli/data/woocommerce-aoe.csv" 2>err &&
 	grep -q "created 0, updated 0, unchanged 0, skipped 5, rejected 1; nothing changed" err
 '
+# The store named by the mapping file, as crm-import(1) advises: a value
+# on every row, which leaves a later item's row still a later item's.
+test_expect_success 'import: a mapping that sets the source keeps later item rows on their order' '
+	export CRM_DB="$PWD/woo-set.db" &&
+	printf "set:\n  source: woo-de\n" >woo-set.yaml &&
+	expect_exit 3 crm-import purchases --ignore-unknown --map woo-set.yaml "$TOP/tests/cli/data/woocommerce-aoe.csv" 2>err &&
+	grep -q "read 6, created 4, updated 1, unchanged 0, skipped 0, rejected 1" err &&
+	crm-purchase list --no-refunds -f order_ref,source,lines -H >out &&
+	printf "1001\twoo-de\t2\n1002\twoo-de\t1\n1003\twoo-de\t1\n1005\twoo-de\t1\n" >expect &&
+	test_cmp expect out &&
+	crm-purchase summary -f purchases,revenue -H >out && printf "3\t105.00\n" >expect &&
+	test_cmp expect out &&
+	expect_exit 3 crm-import purchases --ignore-unknown --map woo-set.yaml "$TOP/tests/cli/data/woocommerce-aoe.csv" 2>err &&
+	grep -q "created 0, updated 0, unchanged 0, skipped 5, rejected 1; nothing changed" err
+'
 # WooCommerce's Customer/Order/Coupon Export, one row per item: an item's
 # quantity and its amount in all (item_total), whose price of one is
 # rounded to the cent (20.00 for 3: 6.67); the order's id beside its
