@@ -82,7 +82,10 @@ static const struct crm_synonym purchase_synonyms[] = {
 	/* Beside the address, the buyer's name: it names a buyer the import
 	 * creates (find_names_column in import.c). */
 	{ "billingname", "person" },
-	{ "createdat", "at" }, { "orderdate", "at" }, { "paidat", "at" }, { "date", "at" },
+	{ "createdat", "at" }, { "orderdate", "at" }, { "date", "at" },
+	/* Shopify writes Paid at before Created at: the order was placed when
+	 * it was made, not when paid (a bank transfer days later). */
+	{ "paidat", "custom.paid_at" },
 	{ "currency", "@currency" }, { "ordercurrency", "@currency" },
 	{ "ordertotal", "total" }, { "totalprice", "total" }, { "store", "source" },
 	{ "shop", "source" },

@@ -197,7 +197,8 @@ test_expect_success 'import: a Shopify export, one row per line item, grouped by
 '
 # Shopify's whole export: 79 columns, most of them of no field here; the
 # buyers the import creates are named by Billing Name; #3002's Refunded
-# Amount is a refund of it.
+# Amount is a refund of it.  Each was placed when Created at says, not
+# when Paid at (written first) says it was paid, which is kept beside.
 test_expect_success 'import: Shopify'"'"'s whole export, buyers named by Billing Name' '
 	full=$TOP/tests/cli/data/shopify-orders-full.csv &&
 	expect_exit 3 env CRM_DB=full.db crm-import purchases "$full" 2>err &&
@@ -208,9 +209,12 @@ test_expect_success 'import: Shopify'"'"'s whole export, buyers named by Billing
 	printf "Jana\tNováková\tjana.novakova@example.cz\nOisín\tÓ Briain\toisin@example.ie\n" >expect &&
 	test_cmp expect out &&
 	CRM_DB=full.db crm-purchase list -f order_ref,person,at,total,status,lines -H >out &&
-	printf "#3001\tjana.novakova@example.cz\t2026-10-05T12:02:15Z\t49.70 EUR\tpaid\t2\n" >expect &&
-	printf "#3002\toisin@example.ie\t2026-10-07T08:15:00Z\t30.00 EUR\tpaid\t1\n" >>expect &&
-	printf "\toisin@example.ie\t2026-10-07T08:15:00Z\t-10.00 EUR\tpaid\t0\n" >>expect &&
+	printf "#3001\tjana.novakova@example.cz\t2026-10-05T12:02:11Z\t49.70 EUR\tpaid\t2\n" >expect &&
+	printf "#3002\toisin@example.ie\t2026-10-07T08:14:58Z\t30.00 EUR\tpaid\t1\n" >>expect &&
+	printf "\toisin@example.ie\t2026-10-07T08:14:58Z\t-10.00 EUR\tpaid\t0\n" >>expect &&
+	test_cmp expect out &&
+	CRM_DB=full.db crm-purchase list --no-refunds -f order_ref,custom.paid_at -H >out &&
+	printf "#3001\t2026-10-05 14:02:15 +0200\n#3002\t2026-10-07 09:15:00 +0100\n" >expect &&
 	test_cmp expect out
 '
 # Stripe's payments export: a purchase each, its amount the total, its
