@@ -179,7 +179,9 @@ static void referrers_sql(crm_buf *sql, const struct crm_entity *from, const str
 /* Appends to b the records of the batch changed after it: later audit
  * entries, and records of any entity that came to refer to one the batch
  * created (a contact that joined a company the import made).  A person
- * erased since is none: undo leaves it as it is (reverse()). */
+ * erased since is none: undo leaves it as it is (reverse()); nor is a
+ * later batch undone since, whose entries and its undo's (crm-import's
+ * own, of no batch) cancel out: batches undo newest first. */
 static int find_conflicts(crm_db *db, int64_t batch, int64_t last, crm_buf *b, long *n)
 {
 	crm_buf sql = CRM_BUF_INIT;
@@ -193,6 +195,9 @@ static int find_conflicts(crm_db *db, int64_t batch, int64_t last, crm_buf *b, l
 	             "  AND a.entity = l.entity AND a.entity_id = l.entity_id)"
 	             " AND NOT (l.entity = 'contact' AND EXISTS (SELECT 1 FROM contacts x"
 	             "  WHERE x.id = l.entity_id AND x.erased_at IS NOT NULL))"
+	             " AND NOT EXISTS (SELECT 1 FROM import_batches u WHERE u.id = l.batch"
+	             "  AND u.undone_at IS NOT NULL)"
+	             " AND NOT (l.batch IS NULL AND l.program = 'crm-import')"
 	             " GROUP BY l.entity, l.entity_id");
 	for (size_t k = 0; crm_entity_referrer(NULL, k, &from, &d); k++)
 		referrers_sql(&sql, from, d);

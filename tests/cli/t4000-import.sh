@@ -751,6 +751,21 @@ test_expect_success 'undo of a batch whose person was erased since: nothing to r
 	crm-contact list -a -f id,erased_at -H >out && printf "1\t2026-11-22T09:30:00Z\n" >expect &&
 	test_cmp expect out
 '
+test_expect_success 'batches undone newest first need no --force' '
+	export CRM_DB="$PWD/newest.db" &&
+	crm-db init >/dev/null &&
+	printf "email,city\nnia@example.org,Lagos\n" >n1.csv &&
+	printf "email,city\nnia@example.org,Abuja\n" >n2.csv &&
+	crm-import contacts -q n1.csv && crm-import contacts -q --on-conflict update n2.csv &&
+	crm-import undo 2 2>/dev/null && crm-import undo 1 2>err &&
+	grep -q "removed 1, restored 0" err &&
+	expect_exit 1 crm-contact list -a -H >/dev/null &&
+	printf "email,city\nodu@example.org,Jos\n" >n3.csv &&
+	printf "email,city\nodu@example.org,Kano\n" >n4.csv &&
+	crm-import contacts -q n3.csv && crm-import contacts -q --on-conflict update n4.csv &&
+	crm-contact set -q 2 --title Chief && crm-import undo --force 4 2>/dev/null &&
+	expect_exit 3 crm-import undo 3 2>err && grep -q "contact 2: set by tester" err
+'
 test_expect_success 'undo of a missing batch exits 1' '
 	expect_exit 1 crm-import undo 999 2>err && grep -q "no import batch 999" err
 '
