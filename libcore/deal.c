@@ -366,7 +366,9 @@ static int settle_reason(crm_db *db, struct deal *d)
  * a day's at midnight UTC, as every time is.  A deal closed at an
  * earlier time (an import) entered its outcome then, so *entered moves
  * back. */
-static int settle_closed(struct deal *d, const struct was *w, int closed,
+/* dated: the write is another system's record of the deal (an import)
+ * giving its close date, which a closing with no time takes. */
+static int settle_closed(struct deal *d, const struct was *w, int closed, int dated,
                          char entered[CRM_TIME_LEN])
 {
 	const char *when = entered;
@@ -383,7 +385,7 @@ static int settle_closed(struct deal *d, const struct was *w, int closed,
 	if (!d->closed_at) {
 		if (w->found && w->closed_at && !strcmp(w->status, d->status))
 			when = w->closed_at;
-		else if (!w->found && d->expected && strcmp(d->expected, entered) < 0)
+		else if ((!w->found || dated) && d->expected && strcmp(d->expected, entered) < 0)
 			when = d->expected;
 		if ((rc = put(&d->closed_at, when)))
 			return rc;
@@ -413,7 +415,8 @@ static int settle(crm_db *db, struct deal *d, const struct was *w, const crm_rec
 
 	crm_db_now(db, entered);
 	if (!rc)
-		rc = settle_closed(d, w, closed, entered);
+		rc = settle_closed(d, w, closed, db->batch && crm_record_value(r, "expected_close"),
+		                   entered);
 	if (rc)
 		return rc;
 	/* A deal another system made earlier (an import) was open since. */
@@ -481,6 +484,27 @@ static int record_history(crm_db *db, int64_t id, const char *entered)
 	crm_stmt_bind_int(st, 1, id);
 	crm_stmt_bind_text(st, 2, entered);
 	crm_stmt_bind_text(st, 3, crm_db_user(db));
+	return crm_stmt_done(st);
+}
+
+/* A deal another system made and brings here closed (an import of its
+ * history) was open from its creation until it closed: a row of that,
+ * before the outcome's, so that a pipeline as of a day between has it. */
+static int open_before(crm_db *db, int64_t id, const char *created, const char *closed)
+{
+	crm_stmt *st;
+	int rc = crm_db_stmt(db, &st, "INSERT INTO deal_history(deal_id, pipeline, stage, status,"
+	                     " amount, amount_currency, probability, expected_close, owner,"
+	                     " closed_at, entered_at, left_at, user) SELECT id, pipeline, stage, 'open',"
+	                     " amount, amount_currency, probability, expected_close, owner,"
+	                     " NULL, ?2, ?3, ?4 FROM deals WHERE id = ?1");
+
+	if (rc)
+		return rc;
+	crm_stmt_bind_int(st, 1, id);
+	crm_stmt_bind_text(st, 2, created);
+	crm_stmt_bind_text(st, 3, closed);
+	crm_stmt_bind_text(st, 4, crm_db_user(db));
 	return crm_stmt_done(st);
 }
 
@@ -635,6 +659,8 @@ static int deal_after_write(crm_db *db, int64_t id, const crm_record *r,
 		rc = unwind_history(db, id, moved_p(&d, &w), &unwound);
 	if (!rc && closing)
 		rc = align_closing(db, id, &d, at);
+	if (!rc && adding && strcmp(d.status, "open") && d.created && strcmp(d.created, entered) < 0)
+		rc = open_before(db, id, d.created, entered);
 	if (!rc && !unwound)
 		rc = record_history(db, id, entered);
 	if (!rc)

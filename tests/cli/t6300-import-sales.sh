@@ -303,6 +303,28 @@ test_expect_success 'history: an open deal made earlier was open since then' '
 	CRM_DB=hist.db crm-report pipeline --as-of 2026-02-01 -f stage,deals -H | grep "^proposal" >out &&
 	printf "proposal\t1\n" >expect && test_cmp expect out
 '
+# Won early was open from 10 January to 5 March, Won late from 1 March
+# to 20 April: a pipeline as of 1 April has Won late, and Won early,
+# closed, is in no pipeline then.
+test_expect_success 'history: a deal imported closed was open from its creation until it closed' '
+	id=$(CRM_DB=hist.db crm-deal list --search "Won late" -f id -H) &&
+	CRM_DB=hist.db crm-deal history "$id" -f stage,entered,left -H >out &&
+	printf "negotiation\t2026-03-01T08:30:00Z\t2026-04-20T00:00:00Z\nwon\t2026-04-20T00:00:00Z\t\n" >expect &&
+	test_cmp expect out &&
+	CRM_DB=hist.db crm-report pipeline --as-of 2026-04-01 -f stage,deals,amount -H >out &&
+	printf "proposal\t1\t200.00\nnegotiation\t1\t500.00\n\t2\t700.00\n" >expect &&
+	test_cmp expect out
+'
+# Closed by an update from the same system: on its Close Date, as when
+# first imported closed, not on the day of the import.
+test_expect_success 'history: an update that closes a deal closes it on its Close Date' '
+	printf "Record ID,Deal Name,Deal Stage,Amount,Close Date,Create Date\n77,Late win,proposal,700,2026-11-30,2026-10-01\n" >upd1.csv &&
+	CRM_DB=upd.db crm-import deals -q upd1.csv &&
+	printf "Record ID,Deal Name,Deal Stage,Amount,Close Date,Create Date\n77,Late win,closedwon,700,2026-11-12,2026-10-01\n" >upd2.csv &&
+	CRM_DB=upd.db crm-import deals -q --on-conflict update upd2.csv &&
+	CRM_DB=upd.db crm-deal list -f status,closed_at -H >out &&
+	printf "won\t2026-11-12T00:00:00Z\n" >expect && test_cmp expect out
+'
 test_expect_success 'history: a creation later than now is rejected; an update keeps the creation' '
 	printf "Deal Name,Create Date\nFuture,2027-01-01\n" >future.csv &&
 	expect_exit 3 crm-import deals future.csv 2>err &&
