@@ -74,11 +74,14 @@ static int grouped(struct kpi_run *r, crm_stmt *st, struct vals *s,
 }
 
 /* The deals closed in the period, by the state each was in at its end
- * (a deal won, reopened and lost counts once, lost). */
+ * (a deal won, reopened and lost counts once, lost); and the days each
+ * was open, none for one recorded after it closed (a won deal entered
+ * afterwards), whose cycle is not known. */
 static const char closed_sql[] =
 	"SELECT %2$s, h.status,"
+	" CASE WHEN substr(h.closed_at, 1, 10) >= substr(d.created_at, 1, 10) THEN"
 	" CAST(julianday(substr(h.closed_at, 1, 10)) - julianday(substr(d.created_at, 1, 10))"
-	"  AS INTEGER),"
+	"  AS INTEGER) END,"
 	" CASE WHEN h.status = 'won' THEN crm_base(h.amount, h.amount_currency, h.closed_at) END"
 	" FROM deal_history h JOIN deals d ON d.id = h.deal_id %1$s"
 	" WHERE h.status IN ('won', 'lost') AND h.closed_at >= ?1 AND h.closed_at < ?2"
@@ -91,6 +94,8 @@ static int closed_row(struct kpi_run *r, struct vals *s, crm_stmt *st)
 
 	(void)r;
 	s->a += won, s->b += !won, s->c += won ? crm_stmt_int(st, 3) : 0;
+	if (crm_stmt_kind(st, 2) == CRM_KIND_NULL)
+		return CRM_OK;
 	s->d += crm_stmt_int(st, 2);
 	return push(s, crm_stmt_int(st, 2));
 }
@@ -114,16 +119,16 @@ static int closed_flush(struct kpi_run *r, struct vals *s)
 	if ((rc = kpi_add(r, g, "won_value", v, NULL, NULL,
 	                  crm_config_currency(crm_db_config(r->db)), "at the rate of the day won")))
 		return rc;
-	kpi_decimal(v, sizeof v, s->d, closed);
+	kpi_decimal(v, sizeof v, s->d, (int64_t)s->n);
 	if ((rc = kpi_add(r, g, "sales_cycle_avg", v, kpi_int(n, sizeof n, s->d),
-	                  kpi_int(d, sizeof d, closed), "days",
-	                  closed ? "days from created to closed, won and lost" : none)))
+	                  kpi_int(d, sizeof d, (int64_t)s->n), "days",
+	                  s->n ? "days from created to closed, won and lost" : none)))
 		return rc;
-	if (closed)
+	if (s->n)
 		kpi_decimal(v, sizeof v, kpi_median2(s->v, s->n), 2);
-	return kpi_add(r, g, "sales_cycle_median", closed ? v : NULL, NULL,
-	               kpi_int(d, sizeof d, closed), "days",
-	               closed ? "the middle one, or the mean of the middle two" : none);
+	return kpi_add(r, g, "sales_cycle_median", s->n ? v : NULL, NULL,
+	               kpi_int(d, sizeof d, (int64_t)s->n), "days",
+	               s->n ? "the middle one, or the mean of the middle two" : none);
 }
 
 /* The deals open at the end of the period, at the rate of its last day,

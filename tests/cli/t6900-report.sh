@@ -109,6 +109,18 @@ test_expect_success 'deals closed in October and the pipeline at its end' '
 	test_cmp expect out
 '
 
+# A win entered in November with its closing time in October: won in
+# October, its cycle not known (created after it closed), so the cycle
+# stays 40 / 4 while the win rate takes it in: 3 / 5.
+test_expect_success 'sales: a deal recorded after it closed counts as won, not in the cycle' '
+	cp "$CRM_DB" late.db &&
+	id=$(at 2026-11-10T09:00:00Z crm-deal add --db late.db --title Late --amount 100) &&
+	at 2026-11-10T09:00:00Z crm-deal set --db late.db -q "$id" --status won --closed-at 2026-10-15 &&
+	crm-report sales --db late.db --period 2026-10 -f measure,value,numerator,denominator -H |
+		grep -E "^(win_rate|sales_cycle)" >out &&
+	printf "win_rate\t60.0\t3\t5\nsales_cycle_avg\t10.0\t40\t4\nsales_cycle_median\t8.0\t\t4\n" >expect &&
+	test_cmp expect out
+'
 test_expect_success 'pipeline as it stood at the end of a day, and today' '
 	crm-report pipeline --as-of 2026-10-31 >out &&
 	printf "pipeline\tstage\tdeals\tamount\tweighted\ndefault\tlead\t1\t400.00\t40.00\ndefault\tproposal\t1\t200.00\t100.00\ntotal\t\t2\t600.00\t140.00\n" >expect &&
