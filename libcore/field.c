@@ -189,16 +189,27 @@ static int money_currency(crm_db *db, const struct crm_fielddef *d, const char *
 	return *out ? CRM_OK : crm_error_nomem();
 }
 
+/* A whole number from 0 to 100, its sign written or not (Salesforce's
+ * Probability (%) column says 90%). */
 static int percent_value(crm_db *db, const struct crm_fielddef *d, const char *v,
                          const char *region, char **out)
 {
+	char num[24];
+	size_t len = strlen(v);
 	long long n;
 
 	(void)db, (void)region;
-	if (!crm_int_parse(v, 0, 100, &n))
+	while (len && strchr(" \t", v[len - 1]))
+		len--;
+	if (len && v[len - 1] == '%')
+		len--;
+	while (len && strchr(" \t", v[len - 1]))
+		len--;
+	if (len >= sizeof num || (memcpy(num, v, len), num[len] = '\0', !crm_int_parse(num, 0, 100, &n)))
 		return crm_error_set(CRM_EDATA, "invalid %s '%s' (expected a whole number from 0"
 		                     " to 100)", d->f.name, v);
-	return (*out = strdup(v + strspn(v, " \t"))) ? CRM_OK : crm_error_nomem();
+	snprintf(num, sizeof num, "%lld", n);
+	return (*out = strdup(num)) ? CRM_OK : crm_error_nomem();
 }
 
 /* What a survey asks for, whatever its scale: 0-10 (an NPS question)

@@ -273,6 +273,13 @@ test_expect_success 'HubSpot: a probability written as a fraction of one is that
 	printf "Frac all\t100\nFrac dot\t35\nFrac low\t20\n" >expect && test_cmp expect out &&
 	crm-deal list --search Whole -f probability -H >out && echo 40 >expect && test_cmp expect out
 '
+test_expect_success 'Salesforce: a Probability (%) written 90% is 90' '
+	printf "Opportunity Name,Probability (%%)\nPct one,90%%\nPct two,5 %%\nPct bad,120%%\n" >pct.csv &&
+	expect_exit 3 crm-import deals --db pct.db pct.csv 2>err &&
+	grep -q "pct.csv:4: probability: invalid probability .120%." err &&
+	crm-deal list --db pct.db -f title,probability -H >out &&
+	printf "Pct one\t90\nPct two\t5\n" >expect && test_cmp expect out
+'
 # History from another system: when each deal was made, so that a sales
 # cycle counts from it, not from the day of the import.
 cat >history.csv <<\EOF
