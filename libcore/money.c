@@ -34,7 +34,8 @@ struct span {
 struct number {
 	bool neg;
 	struct span ip;
-	struct span fp;
+	struct span fp;      /* without its trailing zeros */
+	size_t written;      /* the fraction's digits as written */
 };
 
 static bool digit_p(char c)
@@ -128,6 +129,7 @@ static bool read_number(struct number *num, struct span t)
 		if (num->fp.n == 0)
 			return false;
 	}
+	num->written = num->fp.n;
 	if (num->ip.n == 0 || p != end)
 		return false;
 	while (num->fp.n > 0 && num->fp.p[num->fp.n - 1] == '0')
@@ -250,6 +252,13 @@ int crm_money_parse(struct crm_money *out, const char *text, const char *default
 	exp = currency_of(cur, code.p, code.n);
 	if (exp < 0)
 		return crm_error_set(CRM_EDATA, "unknown currency '%.*s'", (int)code.n, code.p);
+	/* 1.500 or 350.000 in a currency of fewer decimals is a thousand
+	 * and a half, or 350 thousand, as much as one and a half. */
+	if (num.written == 3 && exp < 3 && num.ip.n <= 3 && num.ip.p[0] != '0')
+		return crm_error_set(CRM_EDATA, "ambiguous amount '%.*s': %s has %d decimals, so"
+				     " the point may separate thousands (write %s%.*s%.3s, or the"
+				     " decimals %s has)", (int)t.n, t.p, cur, exp, num.neg ? "-" : "",
+				     (int)num.ip.n, num.ip.p, num.fp.p, cur);
 	if (num.fp.n > (size_t)exp)
 		return crm_error_set(CRM_EDATA, "'%.*s' has more decimals than %s's %d",
 				     (int)t.n, t.p, cur, exp);

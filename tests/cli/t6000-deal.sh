@@ -367,7 +367,9 @@ bad_deal 'an unknown pipeline (exit 3)' 3 "pipeline: no pipeline 'enterprise' \\
 	crm-deal add --title x --pipeline enterprise
 bad_deal 'an unknown currency (exit 3)' 3 "amount: unknown currency 'XYZ'" \
 	crm-deal add --title x --amount "'12 XYZ'"
-bad_deal 'more decimals than the currency has (exit 3)' 3 "amount: '12.345 EUR' has more decimals than EUR's 2" \
+bad_deal 'more decimals than the currency has (exit 3)' 3 "amount: '12.3456 EUR' has more decimals than EUR's 2" \
+	crm-deal add --title x --amount "'12.3456 EUR'"
+bad_deal 'a point that may separate thousands (exit 3)' 3 "amount: ambiguous amount '12.345 EUR': EUR has 2 decimals" \
 	crm-deal add --title x --amount "'12.345 EUR'"
 bad_deal 'decimals on a currency without minor units (exit 3)' 3 "amount: '1500.5 JPY' has more decimals than JPY's 0" \
 	crm-deal set 1 --amount "'1500.5 JPY'"

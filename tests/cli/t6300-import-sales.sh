@@ -149,7 +149,7 @@ test_expect_success 'lost deals without a reason: rejected, or given one by a ma
 test_expect_success 'rows with a bad amount are rejected while the others load; rejects keep line, field, reason' '
 	printf "Deal Name,Amount,Currency\nA1,12.345,EUR\nA2,10,EUR\nA3,lots,EUR\nA4,99999999999999999999,EUR\nA5,7,XYZ\nA6,1500.5,JPY\nA7,1500,JPY\n" >amounts.csv &&
 	expect_exit 3 crm-import deals --reject rej.csv amounts.csv 2>err &&
-	grep -q "amounts.csv:2: amount: .12.345 EUR. has more decimals than EUR.s 2" err &&
+	grep -q "amounts.csv:2: amount: ambiguous amount .12.345 EUR.: EUR has 2 decimals" err &&
 	grep -q "amounts.csv:4: amount: invalid amount .lots EUR." err &&
 	grep -q "amounts.csv:5: amount: amount out of range" err &&
 	grep -q "amounts.csv:6: amount: unknown currency .XYZ." err &&
@@ -428,6 +428,16 @@ test_expect_success 'Salesforce opportunities: 12,500.00 is twelve and a half th
 	crm-import deals --db opp.db -q pdw.csv &&
 	crm-deal list --db opp.db --where "status = won" -f title,created_at,closed_at -H >out &&
 	printf "Fleet renewal\t2026-01-15T00:00:00Z\t2026-03-31T00:00:00Z\nTrucks\t2026-10-01T09:00:00Z\t2026-11-12T14:00:00Z\n" >expect && test_cmp expect out
+'
+# A point before three digits in a currency of fewer decimals is a
+# thousands separator as often as a decimal point: 350.000 JPY could be
+# 350 or 350,000 yen, and is refused; 12.345 BHD is plain.
+test_expect_success 'Pipedrive: 350.000 JPY is refused as ambiguous, not read as 350' '
+	printf "Deal - Title;Deal - Value;Deal - Currency of Value\nTea;350.000;JPY\nMill;1.234,56;EUR\nOil;12.345;BHD\n" >pdj.csv &&
+	expect_exit 3 crm-import deals --db pdj.db pdj.csv 2>err &&
+	grep -q "pdj.csv:2: amount: ambiguous amount .350.000 JPY.: JPY has 0 decimals" err &&
+	crm-deal list --db pdj.db -f title,amount -H >out &&
+	printf "Oil\t12.345 BHD\n" >expect && test_cmp expect out
 '
 # Dynamics 365's opportunities: Topic, Est. Revenue and Est. Close Date,
 # its id kept and matched on, its own columns for the way back left out.

@@ -206,8 +206,8 @@ START_TEST(test_sales_errors)
 	load_fails("targets:\n  - { period: next-year, amount: 5 }\n",
 		   "2:15: invalid period 'next-year' (expected a year, a quarter or a month:"
 		   " 2026, 2026-Q4, 2026-11)");
-	load_fails("targets:\n  - { period: 2026, amount: 5.123 }\n",
-		   "2:29: '5.123' has more decimals than EUR's 2");
+	load_fails("targets:\n  - { period: 2026, amount: 5.1234 }\n",
+		   "2:29: '5.1234' has more decimals than EUR's 2");
 	load_fails("targets:\n  - { period: 2026 }\n", "2:5: a target needs a period and an amount");
 	load_fails("task_urgency: { urgent: 1 }\n",
 		   "1:17: unknown key 'urgent' (expected overdue, high, normal, low or deal)");

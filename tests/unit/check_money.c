@@ -209,9 +209,13 @@ START_TEST(test_parse_forms)
 	money_is("-0 EUR", NULL, 0, "EUR");
 	money_is("-0.00", "USD", 0, "USD");
 	money_is("0", "JPY", 0, "JPY");
-	/* Trailing zeros past the currency's decimals carry no value. */
-	money_is("12.500 EUR", NULL, 1250, "EUR");
-	money_is("12.000 JPY", NULL, 12, "JPY");
+	/* Trailing zeros past the currency's decimals carry no value, but
+	 * for three after a group of up to three digits (below). */
+	money_is("12.50000 EUR", NULL, 1250, "EUR");
+	money_is("12.0 JPY", NULL, 12, "JPY");
+	money_is("1234.000 EUR", NULL, 123400, "EUR");
+	money_is("0.500 EUR", NULL, 50, "EUR");
+	money_is("350.000 BHD", NULL, 350000, "BHD");
 	money_is("-1.10000000000000000000000 KWD", NULL, -1100, "KWD");
 }
 END_TEST
@@ -224,10 +228,15 @@ START_TEST(test_parse_errors)
 	money_fails("xyz 12", "EUR", "unknown currency 'xyz'");
 	money_fails("12 EURO", NULL, "unknown currency 'EURO'");
 	money_fails("12", "XYZ", "unknown currency 'XYZ'");
-	money_fails("12.345 EUR", NULL, "'12.345 EUR' has more decimals than EUR's 2");
+	money_fails("12.3456 EUR", NULL, "'12.3456 EUR' has more decimals than EUR's 2");
+	/* A point before three digits may be a German thousands separator. */
+	money_fails("350.000 JPY", NULL, "ambiguous amount '350.000 JPY': JPY has 0 decimals, so"
+	            " the point may separate thousands (write 350000, or the decimals JPY has)");
+	money_fails("-1.500 EUR", NULL, "ambiguous amount '-1.500 EUR': EUR has 2 decimals, so"
+	            " the point may separate thousands (write -1500, or the decimals EUR has)");
 	money_fails("12.5 JPY", NULL, "'12.5 JPY' has more decimals than JPY's 0");
 	money_fails("0.0001 kwd", NULL, "'0.0001 kwd' has more decimals than KWD's 3");
-	money_fails("1.234", "eur", "'1.234' has more decimals than EUR's 2");
+	money_fails("1.2345", "eur", "'1.2345' has more decimals than EUR's 2");
 	money_fails("12 EUR USD", NULL, "more than one currency in '12 EUR USD'");
 	money_fails("EUR 12 EUR", NULL, "more than one currency in 'EUR 12 EUR'");
 	money_fails("", "EUR", "invalid amount ''");

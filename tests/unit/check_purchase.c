@@ -44,7 +44,7 @@ START_TEST(test_line_forms)
 	line_is("  MUG\t2  9.95  Blue  mug  ", "EUR", "MUG", 2, 995, "Blue  mug");
 	line_is("A 1 10", "EUR", "A", 1, 1000, NULL);
 	line_is("A 1 10.50", "EUR", "A", 1, 1050, NULL);
-	line_is("A 1 10.500", "EUR", "A", 1, 1050, NULL); /* trailing zeros are no decimals */
+	line_is("A 1 10.5000", "EUR", "A", 1, 1050, NULL); /* trailing zeros are no decimals */
 	line_is("A 3 1500", "JPY", "A", 3, 1500, NULL);  /* yen have none */
 	line_is("A 1 1.234", "KWD", "A", 1, 1234, NULL);  /* dinars three */
 	line_is("A 1 0", "EUR", "A", 1, 0, NULL);
@@ -67,6 +67,7 @@ START_TEST(test_line_refused)
 	line_refused("A 1 +1", "EUR", "price");
 	line_refused("A 1 9,99", "EUR", "price");
 	line_refused("A 1 9.999", "EUR", "price");
+	line_refused("A 1 10.500", "EUR", "price"); /* ten and a half, or 10,500? */
 	line_refused("A 1 1.5", "JPY", "price");
 	line_refused("A 1 .5", "EUR", "price");
 	line_refused("A 1 5.", "EUR", "price");
