@@ -69,8 +69,8 @@ int crm_country_normalize(char **out, const char *s)
 	code[2] = '\0';
 	/* Not a code: a name (country_names.c). */
 	if (!crm_country_valid_p(code) && (rc = crm_country_by_name(code, s)))
-		return rc == CRM_ENOMEM ? rc : crm_error_set(CRM_EDATA, "unknown country '%.*s'",
-		                                             (int)(end - s), s);
+		return rc == CRM_ENOMEM || rc == CRM_EDATA
+		       ? rc : crm_error_set(CRM_EDATA, "unknown country '%.*s'", (int)(end - s), s);
 	*out = strdup(code);
 	return *out ? CRM_OK : crm_error_nomem();
 }

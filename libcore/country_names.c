@@ -410,7 +410,10 @@ int crm_country_by_name(char code[3], const char *s)
 	}
 	if (rc)
 		return rc;
-	if (!c || !*c)
+	if (c && !*c)
+		return crm_error_set(CRM_EDATA, "'%s' names more than one country: give its"
+		                     " two-letter code", s);
+	if (!c)
 		return CRM_ENOTFOUND;
 	memcpy(code, c, 3);
 	return CRM_OK;

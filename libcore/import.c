@@ -3188,7 +3188,8 @@ static int import_one(crm_import *imp, const struct crm_row *row, struct crm_imp
 	     (rc = check_unknown(imp, row->names, row->n, false))))
 		return rc;
 	if (row->error)
-		rc = reject(imp, res, NULL, "%s", row->error);
+		rc = reject(imp, res, row->error_col ? row->names[row->error_col - 1] : NULL, "%s",
+		            row->error);
 	else if (!(rc = crm_record_new(&r, imp->e))) {
 		take_ahead(imp, row);
 		crm_record_ready(r, imp->rs.ready, imp->rs.nready);

@@ -805,7 +805,7 @@ void crm_audit_render(crm_buf *b, const char *action, const char *changes);
 /* Stores in code the ISO 3166-1 alpha-2 code of the country named s in
  * English, by its alpha-3 code or in any language iso-codes translates
  * to (country_names.c); CRM_ENOTFOUND, with no message, for a name of no
- * country or of more than one. */
+ * country, CRM_EDATA saying so for a name of more than one ("Korea"). */
 int crm_country_by_name(char code[3], const char *s);
 
 /* The schema: SQL of each migration step, step i taking version i to i+1. */

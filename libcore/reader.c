@@ -197,6 +197,7 @@ void crm_rd_row_start(struct crm_reader *r, long line)
 	crm_buf_clear(&r->text);
 	r->n = 0;
 	r->error = NULL;
+	r->error_col = 0;
 	r->row_line = line;
 }
 
@@ -228,6 +229,23 @@ static int grow_fields(struct crm_reader *r)
 	return CRM_OK;
 }
 
+/* The row's error, in the column being added (name): "column 'city'
+ * holds a NUL byte".  The first error is the one told. */
+static void field_error(struct crm_reader *r, const char *name, size_t name_len,
+                        const char *what, ...)
+{
+	char text[96];
+	va_list ap;
+
+	if (r->error)
+		return;
+	va_start(ap, what);
+	vsnprintf(text, sizeof text, what, ap);
+	va_end(ap);
+	crm_rd_row_error(r, "column '%.*s' %s", (int)(name_len > 60 ? 60 : name_len), name, text);
+	r->error_col = (int)r->n + 1;
+}
+
 int crm_rd_row_add(struct crm_reader *r, const char *name, size_t name_len,
                    const char *value, size_t len)
 {
@@ -236,7 +254,7 @@ int crm_rd_row_add(struct crm_reader *r, const char *name, size_t name_len,
 	if (r->n == r->cap_fields && (rc = grow_fields(r)))
 		return rc;
 	if (len > CRM_FIELD_MAX) {
-		crm_rd_row_error(r, "field %zu is longer than %d bytes", r->n + 1, CRM_FIELD_MAX);
+		field_error(r, name, name_len, "is longer than %d bytes", CRM_FIELD_MAX);
 		len = 0;
 	}
 	r->name_off[r->n] = r->text.len;
@@ -249,7 +267,7 @@ int crm_rd_row_add(struct crm_reader *r, const char *name, size_t name_len,
 	r->lens[r->n] = value ? len : 0;
 	r->null[r->n] = !value;
 	if (value && !r->error && memchr(value, '\0', len))
-		crm_rd_row_error(r, "field %zu holds a NUL byte", r->n + 1);
+		field_error(r, name, name_len, "holds a NUL byte");
 	r->n++;
 	return CRM_OK;
 }
@@ -280,6 +298,7 @@ int crm_rd_row_done(struct crm_reader *r, struct crm_row *row)
 	row->lens = r->lens;
 	row->line = r->row_line;
 	row->error = r->error;
+	row->error_col = r->error_col;
 	row->ahead = NULL;
 	row->nahead = 0;
 	return 1;

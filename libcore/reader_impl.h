@@ -39,6 +39,7 @@ struct crm_reader {
 	long row_line;            /* line the current row starts on */
 	const char *error;
 	char error_text[160];
+	int error_col;            /* crm_row.error_col */
 	/* CSV/TSV header, or --columns. */
 	char **header;
 	size_t nheader;

@@ -127,7 +127,8 @@ static int copy_row(struct slot *s, const struct crm_row *row)
 		s->values[i] = s->voff[i] == SIZE_MAX ? NULL : s->data.ptr + s->voff[i];
 	}
 	s->row = (struct crm_row){ row->n, s->names, s->values, s->lens, row->line,
-	                           eoff == SIZE_MAX ? NULL : s->data.ptr + eoff, NULL, 0 };
+	                           eoff == SIZE_MAX ? NULL : s->data.ptr + eoff, row->error_col,
+	                           NULL, 0 };
 	return CRM_OK;
 }
 

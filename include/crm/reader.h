@@ -48,6 +48,7 @@ struct crm_row {
 	const size_t *lens;        /* byte length of each value (NULs included) */
 	long line;                 /* line the record starts on, from 1 */
 	const char *error;         /* set when the record itself is malformed */
+	int error_col;             /* with error: 1 + the column it is in, or 0 */
 	const void *ahead;         /* what a row pipe's preparation made of it, or NULL */
 	size_t nahead;             /* its size in bytes */
 };

@@ -920,7 +920,7 @@ test_expect_success 'country names and alpha-3 codes are stored as codes' '
 	Arta,Krasniqi,arta@countries.example,044 123 456,Kosovo
 	EOF
 	expect_exit 3 crm-import contacts countries.csv 2>err &&
-	grep -q "countries.csv:6: country: unknown country .Korea." err &&
+	grep -q "countries.csv:6: country: .Korea. names more than one country: give its two-letter code" err &&
 	grep -q "created 5," err &&
 	crm-contact list --where "email~countries.example" -f email,country,phone_e164 -H >out &&
 	cat >expect <<-\EOF &&
@@ -1249,9 +1249,9 @@ bad_input 'a header with duplicate columns' 3 "duphdr.csv:1: column 'email' appe
 printf 'email,first_name\nf1@example.org,A,extra\nf2@example.org\n' >fields.csv
 bad_input 'too many and too few fields reject those lines' 3 'fields.csv:3: 1 field where the header has 2' crm-import contacts fields.csv
 printf 'email,first_name\nnul@example.org,A\0B\n' >nul.csv
-bad_input 'a NUL byte rejects the record' 3 'nul.csv:2: field 2 holds a NUL byte' crm-import contacts nul.csv
+bad_input 'a NUL byte rejects the record, naming its column' 3 "nul.csv:2: first_name: column 'first_name' holds a NUL byte" crm-import contacts nul.csv
 printf 'email,first_name\nbig@example.org,' >big.csv && head -c 10485760 /dev/zero | tr '\0' x >>big.csv && echo >>big.csv
-bad_input 'a 10 MB field rejects the record' 3 'big.csv:2: field 2 is longer than' crm-import contacts big.csv
+bad_input 'a 10 MB field rejects the record' 3 "big.csv:2: first_name: column 'first_name' is longer than" crm-import contacts big.csv
 printf 'email,first_name\nu8@example.org,\xff\xfe\n' >utf.csv
 bad_input 'invalid UTF-8 rejects the record with its line' 3 'utf.csv:2: first_name: invalid UTF-8' crm-import contacts utf.csv
 bad_input 'a wrong --format name' 2 "unknown input format 'xml'" crm-import contacts --format xml utf.csv

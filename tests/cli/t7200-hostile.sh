@@ -281,7 +281,7 @@ test_expect_success 'a 1,000,000-byte value imported is stored and printed back 
 test_expect_success 'a value over the reader limit is rejected naming the line' '
 	{ printf "first_name,email\n"; head -c 1100000 /dev/zero | tr "\0" "y"; printf ",huge@example.org\n"; } >huge.csv &&
 	snapshot before &&
-	expect_exit 3 crm-import contacts huge.csv 2>err && grep -q "huge.csv:2: field 1 is longer than" err &&
+	expect_exit 3 crm-import contacts huge.csv 2>err && grep -q "huge.csv:2: first_name: column .first_name. is longer than" err &&
 	snapshot after && test_cmp before after
 '
 test_expect_success 'deeply nested JSON is rejected, not a crash' '

@@ -702,8 +702,8 @@ START_TEST(test_country_names)
 	norm_is(crm_country_normalize, "\xe5\xbe\xb7\xe5\x9b\xbd", "DE");             /* 德国 */
 	norm_is(crm_country_normalize, "\xe3\x83\x89\xe3\x82\xa4\xe3\x83\x84", "DE"); /* ドイツ */
 	/* A name of two countries names neither. */
-	norm_fails(crm_country_normalize, "Korea", "unknown country 'Korea'");
-	norm_fails(crm_country_normalize, "Virgin Islands", "unknown country 'Virgin Islands'");
+	norm_fails(crm_country_normalize, "Korea", "'Korea' names more than one country");
+	norm_fails(crm_country_normalize, "Virgin Islands", "'Virgin Islands' names more than one country");
 	norm_fails(crm_country_normalize, "Atlantis", "unknown country 'Atlantis'");
 	norm_fails(crm_country_normalize, "the", "unknown country 'the'");
 	norm_fails(crm_country_normalize, "...", "unknown country '...'");

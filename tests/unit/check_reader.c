@@ -136,7 +136,7 @@ START_TEST(test_csv_field_count_and_nul)
 
 	ck_assert_int_eq(READ("csv", text), 0);
 	ck_assert_str_eq(out, "2:!1 field where the header has 2|3:!3 fields where the header has 2: '3' has no column|"
-	                      "4:!field 1 holds a NUL byte|5:a=5,b=6|");
+	                      "4:!column 'a' holds a NUL byte|5:a=5,b=6|");
 }
 END_TEST
 
@@ -182,7 +182,7 @@ START_TEST(test_csv_huge_field_is_a_bad_record)
 	len += big;
 	len += (size_t)sprintf(text + len, "\n2,3\n");
 	ck_assert_int_eq(read_as("csv", text, len, NULL, NULL), 0);
-	ck_assert_str_eq(out, "2:!field 2 is longer than 1048576 bytes|3:a=2,b=3|");
+	ck_assert_str_eq(out, "2:!column 'b' is longer than 1048576 bytes|3:a=2,b=3|");
 	free(text);
 }
 END_TEST

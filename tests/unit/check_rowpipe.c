@@ -202,7 +202,7 @@ START_TEST(test_errors_pass_through)
 		         row.error ? row.error : row.values[0]);
 	}
 	ck_assert_str_eq(seen, "2:1|3:3 fields where the header has 2: '3' has no column|"
-	                       "4:field 1 holds a NUL byte|");
+	                       "4:column 'a' holds a NUL byte|");
 	ck_assert_int_eq(rc, CRM_EDATA);
 	ck_assert_ptr_nonnull(strstr(crm_error_message(), "in:5"));
 	crm_rowpipe_close(p);
