@@ -640,7 +640,7 @@ static int deal_after_write(crm_db *db, int64_t id, const crm_record *r,
 	struct deal d = { 0 };
 	struct was w = { 0 };
 	const struct crm_pipeline *p = NULL;
-	char entered[CRM_TIME_LEN], at[CRM_TIME_LEN];
+	char entered[CRM_TIME_LEN] = "", at[CRM_TIME_LEN];
 	int rc = load(db, id, &d, &w), unwound = 0, closing = 0;
 
 	if (!rc && (!d.status || !d.source))
