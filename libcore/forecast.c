@@ -380,12 +380,20 @@ static int add_target(struct forecast *f, const struct crm_sales_target *t, cons
                       int team)
 {
 	struct group *g;
+	char what[160];
 	int64_t v;
 	int rc, skipped;
 
-	if ((rc = group_of(f, key, &g)) ||
-	    (rc = to_base(f->db, t->amount, t->currency, f->as_of, 0, &v, &skipped)) ||
-	    (rc = add(f->db, &g->target, v)))
+	if ((rc = group_of(f, key, &g)))
+		return rc;
+	/* A rate missing for a target is the configuration's to mend: say
+	 * which target, as no deal names its currency. */
+	if ((rc = to_base(f->db, t->amount, t->currency, f->as_of, 0, &v, &skipped))) {
+		snprintf(what, sizeof what, "the sales target of %s%s%s in crm-config(5)", t->period,
+		         t->owner ? " for " : "", t->owner ? t->owner : "");
+		return crm_error_prefix(what);
+	}
+	if ((rc = add(f->db, &g->target, v)))
 		return rc;
 	g->has_target = 1;
 	g->team |= team;

@@ -630,6 +630,11 @@ test_expect_success 'forecast --as-of: deals archived since are left out' '
 	printf "2026-10\t0\t0.00\t0.00\n2026-11\t1\t3200.00\t1600.00\n2026-12\t1\t8000.00\t1600.00\n2027-01\t0\t0.00\t0.00\ntotal\t2\t11200.00\t3200.00\n" >expect &&
 	test_cmp expect out
 '
+test_expect_success 'forecast: a target in a currency with no rate is named' '
+	printf "targets:\n  - { period: 2026-Q4, owner: carol, amount: 500 GBP }\n" >gbp.yaml &&
+	CRM_CONFIG=gbp.yaml expect_exit 3 crm-deal forecast --by quarter --from 2026-Q4 2>err &&
+	grep -q "the sales target of 2026-Q4 for carol in crm-config(5): no rate for GBP" err
+'
 test_expect_success 'forecast options: bad --by, period, range or --as-of are usage errors' '
 	expect_exit 2 crm-deal forecast --by week 2>err && grep -q "week" err &&
 	expect_exit 2 crm-deal forecast --from 2026-13 2>err && grep -q "2026-13" err &&
