@@ -56,7 +56,8 @@ static int add_column(crm_import_map *m, const char *column, enum crm_target_kin
 }
 
 /* Resolves what a column is mapped to: a settable field, id, tags,
- * custom.KEY, or one of the words split, note, ignore. */
+ * custom.KEY, line.PART of a line item, or one of the words split,
+ * note, ignore. */
 static int parse_target(const struct maploader *ld, const yaml_node_t *node, const char *text,
                         enum crm_target_kind *k, const struct crm_field **f)
 {
@@ -77,6 +78,14 @@ static int parse_target(const struct maploader *ld, const yaml_node_t *node, con
 			return crm_ydoc_fail(ld->yd, node->start_mark, "unknown channel '%s' (expected"
 			                     " email, phone, sms, post or chat)", text + 8);
 		return *k = CRM_TO_CONSENT, CRM_OK;
+	}
+	if (!strncmp(text, "line.", 5) && e->import_line) {
+		for (size_t i = 0; i < CRM_LINE_PARTS; i++)
+			if (!strcmp(text + 5, crm_line_parts[i]))
+				return *k = CRM_TO_LINE, CRM_OK;
+		return crm_ydoc_fail(ld->yd, node->start_mark, "unknown part of a line item '%s'"
+		                     " (expected line.sku, line.name, line.category, line.quantity,"
+		                     " line.price or line.amount)", text + 5);
 	}
 	if (!strncmp(text, "custom.", 7)) {
 		crm_record *r;
@@ -131,7 +140,8 @@ static int load_column(const struct maploader *ld, const char *column, const yam
 		return crm_ydoc_fail(ld->yd, dnode->start_mark, "date_format needs a date or time"
 		                     " field, not '%s'", text);
 	return add_column(ld->m, column, k, k == CRM_TO_CUSTOM ? text + 7
-	                                    : k == CRM_TO_CONSENT ? text + 8 : text, fmt);
+	                                    : k == CRM_TO_CONSENT ? text + 8
+	                                    : k == CRM_TO_LINE ? text + 5 : text, fmt);
 }
 
 static int load_columns(const struct maploader *ld, const yaml_node_t *map)

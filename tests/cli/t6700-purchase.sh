@@ -896,6 +896,18 @@ test_expect_success 'import: a mapping that sets the source keeps later item row
 	expect_exit 3 crm-import purchases --ignore-unknown --map woo-set.yaml "$TOP/tests/cli/data/woocommerce-aoe.csv" 2>err &&
 	grep -q "created 0, updated 0, unchanged 0, skipped 5, rejected 1; nothing changed" err
 '
+# A column of a line item under a name no table knows: the mapping file
+# names the part it is.
+test_expect_success 'import: a mapping file maps a column to a part of the line item' '
+	printf "Order Number,Order Date,Email (Billing),Order Total Amount,Order Currency,SKU,Item Name,Quantity (- Refund),Item Cost\n4711,2026-11-10 14:30,hans@example.de,37.90,EUR,KAF-1,Kaffee,2,12.50\n,,,,,TAS-1,Tasse,1,12.90\n" >woo-q.csv &&
+	printf "columns:\n  Quantity (- Refund): line.quantity\n" >woo-q.yaml &&
+	crm-import purchases --db woo-q.db -q --map woo-q.yaml woo-q.csv &&
+	crm-purchase lines --db woo-q.db 1 -f sku,quantity,amount -H >out &&
+	printf "KAF-1\t2\t25.00\nTAS-1\t1\t12.90\n" >expect && test_cmp expect out &&
+	printf "columns:\n  Quantity (- Refund): line.qty\n" >woo-bad.yaml &&
+	expect_exit 2 crm-import purchases --db woo-q.db --map woo-bad.yaml woo-q.csv 2>err &&
+	grep -q "woo-bad.yaml:2:24: unknown part of a line item .qty." err
+'
 # WooCommerce's Customer/Order/Coupon Export, one row per item: an item's
 # quantity and its amount in all (item_total), whose price of one is
 # rounded to the cent (20.00 for 3: 6.67); the order's id beside its
