@@ -47,6 +47,23 @@ int crm_loyalty_tier_before(crm_db *db, int64_t person, const char *at, char out
 	return latest(db, person, "tier", "<", at, out, 64);
 }
 
+/* The points person ?1 earned from the purchases of (?2, ?3): what each
+ * purchase's entries for a rule left them, but no more than it keeps of
+ * what it earned after the refunds made by then (as loyalty_earn.c's
+ * kept()).  A refund that came after the points expired took nothing
+ * from the balance, so it wrote no entry; it still lowers these. */
+#define POINTS_SQL \
+	"SELECT coalesce(sum(min(x.net, CASE WHEN p.status = 'cancelled'" \
+	" OR p.archived_at IS NOT NULL OR p.earns <> 'yes' OR p.total <= 0 THEN 0" \
+	" ELSE x.earned - min(x.earned, (x.earned * -(SELECT coalesce(sum(r.total), 0)" \
+	"  FROM purchases r WHERE r.refund_of = p.id AND r.archived_at IS NULL AND r.at < ?3)" \
+	"  * 2 + p.total) / (2 * p.total)) END)), 0)" \
+	" FROM (SELECT e.purchase_id, sum(e.points) AS net," \
+	"  coalesce(sum(e.points) FILTER (WHERE e.kind = 'earn'), 0) AS earned" \
+	"  FROM loyalty_ledger e WHERE e.contact_id = ?1 AND e.kind IN ('earn', 'reverse')" \
+	"  AND e.at < ?3 GROUP BY e.purchase_id, e.rule) x" \
+	" JOIN purchases p ON p.id = x.purchase_id WHERE p.at > ?2 || 'T99' AND p.at < ?3"
+
 /* The index of the highest tier points and spend reach, -1 for none. */
 static int reached(const struct crm_loyalty_programme *p, int64_t points, int64_t spend)
 {
@@ -87,11 +104,7 @@ int crm_loyalty_standing(crm_db *db, int64_t person, const char *date,
 		return CRM_EUSAGE;
 	crm_loyalty_add_months(from, date, -p->window_months);
 	snprintf(end, sizeof end, "%.10sT99", date);
-	if ((rc = crm_loyalty_number(db, "SELECT coalesce(sum(e.points), 0) FROM loyalty_ledger e"
-	                             " JOIN purchases p ON p.id = e.purchase_id"
-	                             " WHERE e.contact_id = ?1 AND e.kind IN ('earn', 'reverse')"
-	                             " AND e.at < ?3 AND p.at > ?2 || 'T99' AND p.at < ?3",
-	                             person, from, end, &out->points)) ||
+	if ((rc = crm_loyalty_number(db, POINTS_SQL, person, from, end, &out->points)) ||
 	    (rc = crm_loyalty_number(db, "SELECT coalesce(sum(crm_base(total, total_currency,"
 	                             " at)), 0) FROM purchases WHERE contact_id = ?1"
 	                             " AND archived_at IS NULL AND status <> 'cancelled'"

@@ -336,4 +336,24 @@ test_expect_success 'a bad programme is named with its file and line' '
 	printf "loyalty:\n  earn:\n    - name: a\n      per: week\n" >bad.yaml &&
 	CRM_CONFIG=bad.yaml expect_exit 2 crm-loyalty balance 2 2>err && grep -q "unknown per .week." err
 '
+# One month's expiry, silver at 25: Ann and Bo each buy 3 at 10.00 (30
+# points) on 10 January and return 2 of them; Ann on the 20th, before
+# her points expire, Bo on 20 February, after.  Each keeps 30 - 30 x
+# 20/30 = 10 points towards the tier; Bo's refund took nothing from a
+# balance already expired, but it counts against the tier all the same.
+test_expect_success 'a refund after the points expired still counts against the tier' '
+	mkdir -p exp && printf "loyalty:\n  expiry_months: 1\n  earn:\n    - { name: spend, points: 1 }\n  tiers:\n    - { name: silver, points: 25 }\n" >exp/c.yaml &&
+	export CRM_CONFIG="$PWD/exp/c.yaml" CRM_DB="$PWD/exp/l.db" &&
+	crm-contact add -q --email ann@example.org >/dev/null && crm-contact add -q --email bo@example.org >/dev/null &&
+	CRM_NOW=2028-01-10T12:00:00Z crm-purchase add -q --person 1 --line "W 3 10.00" >/dev/null &&
+	CRM_NOW=2028-01-10T12:00:00Z crm-purchase add -q --person 2 --line "W 3 10.00" >/dev/null &&
+	CRM_NOW=2028-01-20T10:00:00Z crm-purchase refund -q 1 --line W --qty 2 >/dev/null &&
+	CRM_NOW=2028-02-15T10:00:00Z crm-loyalty tier 2 -f points,qualifies -H >out &&
+	printf "30\tsilver\n" >expect && test_cmp expect out &&
+	CRM_NOW=2028-02-20T10:00:00Z crm-purchase refund -q 2 --line W --qty 2 >/dev/null &&
+	for p in 1 2; do CRM_NOW=2028-02-25T10:00:00Z crm-loyalty tier $p -f points,qualifies -H || return 1; done >out &&
+	printf "10\t\n10\t\n" >expect && test_cmp expect out &&
+	CRM_NOW=2028-02-25T10:00:00Z crm-loyalty review -n -f person,from,to -H >out &&
+	printf "1\tsilver\t\n2\tsilver\t\n" >expect && test_cmp expect out
+'
 test_done
