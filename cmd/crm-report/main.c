@@ -57,7 +57,8 @@ int report_period(struct cli *c, const char *as_of, int64_t now, const char *dfl
 		if (strcmp(p->from, end) > 0)
 			return cli_usage_error(c, "--from %s is after --to %s", p->from, end);
 		crm_date_add_days(p->to, end, 1);
-		snprintf(p->name, sizeof p->name, "%s..%s", p->from, end);
+		/* Named by its dates as a period is: all of February is 2028-02. */
+		crm_period_name(p->name, p->from, p->to);
 	} else {
 		per = per ? per : dflt;
 		/* Named by its dates, not the word: last-month is 2026-10 in a
@@ -105,7 +106,8 @@ void compare_period(const struct report_period *p, const char *how, struct repor
 		crm_date_add_days(q->from, p->from, -len);
 		memcpy(q->to, p->from, CRM_DATE_LEN);
 	}
-	snprintf(q->name, sizeof q->name, "%s..%s", q->from, q->to);
+	if (crm_period_name(q->name, q->from, q->to))
+		snprintf(q->name, sizeof q->name, "%s..%s", q->from, q->to);
 }
 
 /* A threshold of --fail-if: a measure, a comparison and a number. */

@@ -493,7 +493,11 @@ test_expect_success 'a period that begins after the as-of day has nothing to rep
 	grep -qx "crm-report: nothing to report in 2026-12: it begins after 2026-11-22" err &&
 	test ! -s out &&
 	expect_exit 1 crm-report service --from 2027-01-01 --to 2027-01-31 2>err &&
-	grep -q "nothing to report in 2027-01-01..2027-01-31: it begins after" err
+	grep -q "nothing to report in 2027-01: it begins after" err &&
+	expect_exit 1 crm-report service --from 2027-01-05 --to 2027-01-05 2>err &&
+	grep -q "nothing to report in 2027-01-05: it begins after" err &&
+	expect_exit 1 crm-report service --from 2027-01-05 --to 2027-01-09 2>err &&
+	grep -q "nothing to report in 2027-01-05..2027-01-09: it begins after" err
 '
 
 test_expect_success '--as-of: a running period up to that day; the same bytes twice' '
