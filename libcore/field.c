@@ -205,7 +205,11 @@ static int percent_value(crm_db *db, const struct crm_fielddef *d, const char *v
 		len--;
 	while (len && strchr(" \t", v[len - 1]))
 		len--;
-	if (len >= sizeof num || (memcpy(num, v, len), num[len] = '\0', !crm_int_parse(num, 0, 100, &n)))
+	if (len < sizeof num) {
+		memcpy(num, v, len);
+		num[len] = '\0';
+	}
+	if (len >= sizeof num || !crm_int_parse(num, 0, 100, &n))
 		return crm_error_set(CRM_EDATA, "invalid %s '%s' (expected a whole number from 0"
 		                     " to 100)", d->f.name, v);
 	snprintf(num, sizeof num, "%lld", n);

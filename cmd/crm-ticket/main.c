@@ -190,9 +190,10 @@ static int ticket_attachment(struct cli *c, int argc, char **argv)
 	int64_t n;
 	int rc, status = 0;
 
-	if (argc != 1)
-		return cli_usage_error(c, argc ? "unexpected operand '%s'" : "missing attachment id",
-		                       argv[1]);
+	if (argc < 1)
+		return cli_usage_error(c, "missing attachment id");
+	if (argc > 1)
+		return cli_usage_error(c, "unexpected operand '%s'", argv[1]);
 	if ((rc = cli_id(argv[0], &n)) || (rc = crm_ticket_attachment(c->db, n, &data, &type)))
 		status = cli_error(c, rc);
 	else if (isatty(STDOUT_FILENO) && (!type || strncmp(type, "text/", 5)))
