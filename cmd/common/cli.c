@@ -499,18 +499,20 @@ int cli_ids(const struct cli *c, int argc, char **argv, int64_t **ids, size_t *n
 {
 	size_t cap = 0;
 	int64_t id = 0;
-	int rc = CRM_OK;
+	int rc = CRM_OK, piped = 0;
 
 	(void)c;
 	*ids = NULL;
 	*n = 0;
 	for (int i = 0; i < argc && !rc; i++) {
 		if (!strcmp(argv[i], "-"))
-			rc = stdin_ids(ids, n, &cap);
+			piped = 1, rc = stdin_ids(ids, n, &cap);
 		else if (!(rc = cli_id(argv[i], &id)))
 			rc = push_id(ids, n, &cap, id);
 	}
-	if (!rc && !*n)
+	/* A list that found nothing pipes in no ids: nothing to do, as on a
+	 * quiet night for cron, not a mistake. */
+	if (!rc && !*n && !piped)
 		rc = crm_error_set(CRM_EUSAGE, "no ids given");
 	if (rc) {
 		free(*ids);

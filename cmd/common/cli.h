@@ -122,8 +122,9 @@ int cli_usage_error(const struct cli *c, const char *fmt, ...)
 int cli_open(struct cli *c, int write);
 
 /* Stores in *ids the ids given as operands, reading stdin for "-" (one per
- * line, first column, header line "id" skipped).  Returns a libcore status;
- * the caller frees *ids. */
+ * line, first column, header line "id" skipped); "-" that reads none gives
+ * none (*n 0), no operand at all is a usage error.  Returns a libcore
+ * status; the caller frees *ids. */
 int cli_ids(const struct cli *c, int argc, char **argv, int64_t **ids, size_t *n);
 
 /* Parses one id operand; CRM_EUSAGE naming it when invalid. */

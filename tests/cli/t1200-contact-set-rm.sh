@@ -68,6 +68,18 @@ test_expect_success 'ids from stdin: table padding is read, an empty first colum
 	grep -q "no id in the first column of line 2 of stdin" err &&
 	crm-contact show 1 -f city -H >out && echo Lyon >expect && test_cmp expect out
 '
+# A list that found nothing pipes its header alone, or nothing: a quiet
+# night for cron, the verb exits 0 (the list itself exits 1, for
+# pipefail to see if it asks); no operand at all stays a mistake.
+test_expect_success 'ids from stdin: none is nothing to do, exit 0' '
+	{ crm-contact list --tag nobody -f id || test $? = 1; } | crm-contact tag add -q quiet - &&
+	: | crm-contact set - --city Oslo 2>err && grep -q "updated 0 of 0 contacts" err &&
+	printf "id\n" | crm-contact consent set - email granted &&
+	: | crm-contact rm - 2>/dev/null &&
+	crm-contact show 1 -f city -H >out && echo Lyon >expect && test_cmp expect out &&
+	expect_exit 1 crm-contact list --tag quiet -H >/dev/null &&
+	expect_exit 2 crm-contact rm 2>err && grep -q "no ids given" err
+'
 test_expect_code 2 'set without fields is a usage error' 'crm-contact set 1'
 test_expect_success 'set to a taken email exits 3' '
 	expect_exit 3 crm-contact set 2 --email ada@example.org 2>err &&
