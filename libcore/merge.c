@@ -1013,7 +1013,32 @@ static int merge_state(crm_db *db, int64_t merge, int64_t *survivor, json_t **jo
 	return CRM_OK;
 }
 
-/* Fails naming the changes made to the survivor after the merge. */
+/* Fails, even forced, when the survivor was merged into another since:
+ * its rows are that merge's now, and only undoing it first gives them
+ * back whole. */
+static int check_merged_away(crm_db *db, int64_t merge, int64_t survivor)
+{
+	crm_stmt *st;
+	int rc = crm_db_stmt(db, &st, "SELECT id, survivor FROM merges WHERE id > ?1"
+	                     " AND undone_at IS NULL"
+	                     " AND instr(',' || merged || ',', ',' || ?2 || ',') > 0"
+	                     " ORDER BY id LIMIT 1");
+
+	if (rc)
+		return rc;
+	crm_stmt_bind_int(st, 1, merge);
+	crm_stmt_bind_int(st, 2, survivor);
+	if ((rc = crm_stmt_step(st)) == CRM_ROW)
+		rc = crm_error_set(CRM_EDATA, "contact %lld was merged into contact %lld since"
+		                   " (merge %lld): unmerge that first", (long long)survivor,
+		                   (long long)crm_stmt_int(st, 1), (long long)crm_stmt_int(st, 0));
+	crm_stmt_reset(st);
+	return rc < 0 ? rc : CRM_OK;
+}
+
+/* Fails naming the changes made to the survivor after the merge.  A later
+ * merge undone since changed nothing: its entries, and its unmerge's,
+ * are left out, so that a chain of merges comes apart newest first. */
 static int check_later(crm_db *db, int64_t merge, int64_t survivor, int64_t last)
 {
 	crm_stmt *st;
@@ -1022,7 +1047,9 @@ static int check_later(crm_db *db, int64_t merge, int64_t survivor, int64_t last
 
 	if ((rc = crm_db_stmt(db, &st, "SELECT count(*), group_concat(action || ' by ' || user"
 	                      " || ' at ' || at, '; ') FROM audit WHERE entity = 'contact'"
-	                      " AND entity_id = ?1 AND seq > ?2")))
+	                      " AND entity_id = ?1 AND seq > ?2 AND NOT (action IN ('merge',"
+	                      " 'merged', 'unmerge') AND json_extract(changes, '$.merge') IN"
+	                      " (SELECT id FROM merges WHERE undone_at IS NOT NULL))")))
 		return rc;
 	crm_stmt_bind_int(st, 1, survivor);
 	crm_stmt_bind_int(st, 2, last);
@@ -1068,6 +1095,7 @@ int crm_unmerge(crm_db *db, int64_t merge, int force)
 	int rc;
 
 	if ((rc = crm_db_writable(db)) || (rc = merge_state(db, merge, &survivor, &journal, &last)) ||
+	    (rc = check_merged_away(db, merge, survivor)) ||
 	    (!force && (rc = check_later(db, merge, survivor, last))))
 		goto out;
 	if ((rc = restore(db, json_object_get(journal, "survivor"), 1)) ||

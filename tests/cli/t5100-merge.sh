@@ -235,4 +235,23 @@ test_expect_code 2 '--auto with an input file' 'crm-dedup merge --auto clusters'
 test_expect_code 2 'merge -a is no short --auto' 'crm-dedup merge -a -n'
 test_expect_code 3 'crm-contact merge of one id' 'crm-contact merge 1'
 test_expect_code 1 'crm-contact merge of a missing id' 'crm-contact merge 1 99'
+# A chain: 1 into 2, then 2 into 3.  The first cannot be undone while
+# the second holds 2 (not even forced: its rows are the second's now);
+# newest first, each comes apart without --force and all is as before.
+test_expect_success 'a chain of merges comes apart newest first, and only so' '
+	export CRM_DB="$PWD/chain.db" &&
+	crm-db init >/dev/null &&
+	crm-contact add -q --first-name Anna --last-name Kowalska --email anna.k@example.pl -t a >/dev/null &&
+	crm-contact add -q --first-name Ania --last-name Kowalska --email ania@example.pl -t b >/dev/null &&
+	crm-contact add -q --first-name Anna --last-name Nowak --email anna.nowak@example.pl >/dev/null &&
+	rows() { db_rows chain.db | awk "/^== /{ skip = (\$2 == \"merges\") } !skip"; } &&
+	rows >before &&
+	crm-contact merge --into 2 1 2 >/dev/null && crm-contact merge --into 3 2 3 >/dev/null &&
+	rows >merged &&
+	expect_exit 3 crm-dedup unmerge --force 1 2>err &&
+	grep -q "contact 2 was merged into contact 3 since (merge 2): unmerge that first" err &&
+	rows >after && test_cmp merged after &&
+	crm-dedup unmerge 2 && crm-dedup unmerge 1 &&
+	rows >after && test_cmp before after
+'
 test_done
