@@ -541,6 +541,10 @@ static int add_term(crm_buf *b, crm_buf *seen, const char *p, size_t n, int pair
 		crm_buf_printf(seen, "%s ", key);
 		crm_buf_puts(b, b->len ? " OR " : "");
 		fts_string(b, key, strlen(key));
+		/* As search matches: the start of a word, so that a ticket's
+		 * refund finds an article's Refunds. */
+		if (!pair)
+			crm_buf_putc(b, '*');
 		(*terms)++;
 	}
 	crm_buf_free(&framed);

@@ -22,7 +22,7 @@ static const struct cli_opt import_opts[] = {
 	{ "no-header", 0, CLI_NOARG, NULL, "csv/tsv input has no header row; name its columns with --columns" },
 	{ "columns", 0, CLI_ARG, "LIST", "the comma-separated column names of a headerless input" },
 	{ "encoding", 'e', CLI_ARG, "ENC", "the input's character set (latin1, cp1252, utf-16 ...; default UTF-8)" },
-	{ "map", 'm', CLI_ARG, "FILE", "mapping file: columns, constants, tags, ignored columns (crm-config(5))" },
+	{ "map", 'm', CLI_ARG, "FILE", "mapping file: columns, constants, tags, ignored columns (MAPPING FILE in crm-import(1))" },
 	{ "decimal-comma", 0, CLI_NOARG, NULL, "amounts, percentages and quantities are written 1.234,56 (European spreadsheets)" },
 	{ "date-format", 0, CLI_ARG, "FMT", "how the dates are written, as strptime(3) reads them (%m/%d/%Y for 3/14/1985); a mapping file's date_format of a column comes first" },
 	{ "keep-unknown", 0, CLI_NOARG, NULL, "store columns that mean no field as custom fields" },

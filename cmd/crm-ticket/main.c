@@ -456,11 +456,14 @@ static int ticket_breaches(struct cli *c, int argc, char **argv)
 {
 	const char *within = cli_get(c, "within");
 	crm_query *q;
+	int64_t span;
 	long count = 0;
 	int rc, status;
 
 	if (argc > 0)
 		return cli_usage_error(c, "unexpected operand '%s'", argv[0]);
+	if (within && crm_span_parse(within, &span))
+		return cli_usage_error(c, "--within: invalid span '%s' (e.g. 30m, 2h, 1d)", within);
 	if ((rc = crm_query_new(&q, c->db, c->entity)) ||
 	    (rc = crm_query_option(q, within ? "breaching" : "open", within)) ||
 	    (!within && (rc = crm_query_option(q, "breached", NULL))) ||

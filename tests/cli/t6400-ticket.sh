@@ -404,6 +404,8 @@ test_expect_success 'service report: a ticket reopened past its target does not 
 		-f measure,numerator,denominator -H >out &&
 	grep "^sla_attainment" out >got && test_cmp expect got
 '
+bad 'breaches: a bad --within is named as given' 2 "--within: invalid span '2x'" \
+	crm-ticket breaches --within 2x
 bad 'SLA: a calendar with overlapping hours' 2 \
 	"overlapping hours on Monday" \
 	env CRM_CONFIG=$TOP/tests/cli/data/overlap.yaml crm-ticket list

@@ -216,6 +216,16 @@ test_expect_success 'suggest: the articles answering a ticket, from --text or st
 	echo "как сбросить пароль" | crm-kb suggest --locale ru -f id,title -H >out &&
 	printf "6\tСброс пароля\n" >expect && test_cmp expect out
 '
+# A ticket's words are matched as the start of an article's, as search
+# matches: refund finds Refunds, order finds Orders.
+test_expect_success 'suggest: a word finds the articles where it begins a word' '
+	export CRM_DB="$PWD/prefix.db" &&
+	crm-kb add -q --title Refunds --body "Refunds reach the card in five days." --status published >/dev/null &&
+	crm-kb add -q --title "Shipping times" --body "Orders ship within two days." --status published >/dev/null &&
+	crm-kb suggest --text "I would like a refund for my order" -f title -H | sort >out &&
+	printf "Refunds\nShipping times\n" >expect && test_cmp expect out &&
+	crm-kb suggest --text "refund" -f title -H >out && echo Refunds >expect && test_cmp expect out
+'
 test_expect_success 'suggest: only stop words or nothing in common exits 1' '
 	expect_exit 1 crm-kb suggest --text "Hello, can you please help me with this?" &&
 	expect_exit 1 crm-kb suggest --text "zebra quokka"
