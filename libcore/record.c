@@ -456,6 +456,12 @@ static int known_absent(const crm_record *r, int64_t self, const struct crm_colv
 	       !strcmp(cv->val[0], r->absent);
 }
 
+/* "a" or "an" before an entity's name: an article, a deal. */
+static const char *an(const char *name)
+{
+	return strchr("aeiou", name[0]) ? "an" : "a";
+}
+
 static int record_columns(crm_db *db, const crm_record *r, int64_t self, struct rowvals *rv)
 {
 	char *country = NULL;
@@ -471,8 +477,8 @@ static int record_columns(crm_db *db, const crm_record *r, int64_t self, struct 
 		if (!d)
 			continue;
 		if (!r->a[i].value && (d->f.flags & CRM_FIELD_REQUIRED))
-			rc = crm_error_set(CRM_EDATA, "%s: a %s needs a %s", d->f.name,
-			                   r->e->name, d->f.name);
+			rc = crm_error_set(CRM_EDATA, "%s: %s %s needs a %s", d->f.name,
+			                   an(r->e->name), r->e->name, d->f.name);
 		else if (!r->a[i].value && (d->f.flags & CRM_FIELD_NOTEMPTY))
 			rc = crm_error_set(CRM_EDATA, "%s: cannot be empty (%s)", d->f.name,
 			                   d->f.help);
@@ -1009,8 +1015,8 @@ int crm_entity_add(crm_db *db, const crm_record *r, int64_t *id)
 	for (size_t i = 0; i < r->e->nfields; i++) {
 		const struct crm_fielddef *d = &r->e->defs[i];
 		if ((d->f.flags & CRM_FIELD_REQUIRED) && !crm_record_has(r, d->f.name))
-			return crm_error_set(CRM_EDATA, "%s: a %s needs a %s", d->f.name,
-			                     r->e->name, d->f.name);
+			return crm_error_set(CRM_EDATA, "%s: %s %s needs a %s", d->f.name,
+			                     an(r->e->name), r->e->name, d->f.name);
 	}
 	return write_record(db, r, id, 1, NULL);
 }

@@ -71,7 +71,7 @@ bad_kb 'an unknown locale (exit 3)' 3 "locale: unknown locale 'de' \\(locales: u
 bad_kb 'an unknown locale on set (exit 3)' 3 "locale: unknown locale 'fr'" crm-kb set 1 --locale fr
 bad_kb 'an unknown status (exit 3)' 3 "status: invalid status 'live' \\(expected draft or published\\)" \
 	crm-kb add --title x --status live
-bad_kb 'an article needs a title (exit 3)' 3 "title" crm-kb add --body text
+bad_kb 'an article needs a title (exit 3)' 3 "title: an article needs a title" crm-kb add --body text
 bad_kb 'set of a missing article (exit 1)' 1 "no article 42" crm-kb set 42 --title x
 bad_kb 'an unreadable --file (exit 1)' 1 "cannot open 'nope.md'" crm-kb add --title x --file nope.md
 bad_kb 'both --body and --file (exit 2)' 2 "not both" crm-kb add --title x --body y --file reset.md
