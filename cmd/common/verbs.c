@@ -286,7 +286,9 @@ static int archive_verb(struct cli *c, int argc, char **argv, int archive)
 
 	if ((rc = cli_ids(c, argc, argv, &ids, &n)))
 		return cli_error(c, rc);
-	qsort(ids, n, sizeof *ids, archive ? newest_first : oldest_first);
+	/* None piped in is none: no array to sort (qsort takes no NULL). */
+	if (n > 1)
+		qsort(ids, n, sizeof *ids, archive ? newest_first : oldest_first);
 	for (size_t i = 0; i < n && !rc; i++) {
 		rc = purge ? crm_entity_purge(c->db, c->entity, ids[i])
 		           : crm_entity_archive(c->db, c->entity, ids[i], archive, &ch);
