@@ -30,6 +30,7 @@ struct churn_args {
 	double min;
 	int64_t *ids; /* operands: print these customers only */
 	size_t nids;
+	int only;     /* there were operands, even - that read none */
 };
 
 /* Formats v with decimals places; never "-0.000". */
@@ -79,7 +80,7 @@ static int parse(struct cli *c, int argc, char **argv, struct churn_args *a)
 		return cli_usage_error(c, "--explain: invalid id '%s'", v);
 	if ((st = report_as_of(c, a->day, &now)) >= 0)
 		return st;
-	if (argc && (st = cli_ids(c, argc, argv, &a->ids, &a->nids)))
+	if ((a->only = argc > 0) && (st = cli_ids(c, argc, argv, &a->ids, &a->nids)))
 		return cli_error(c, st);
 	a->o.as_of = a->day;
 	a->o.period_months = (int)months;
@@ -125,7 +126,7 @@ static int chosen(const struct churn_args *a, const struct crm_churn_score *s)
 {
 	if (s->probability < a->min)
 		return 0;
-	return !a->nids || bsearch(&s->id, a->ids, a->nids, sizeof *a->ids, by_id);
+	return !a->only || (a->nids && bsearch(&s->id, a->ids, a->nids, sizeof *a->ids, by_id));
 }
 
 /* The customers, riskiest first; returns an exit status. */

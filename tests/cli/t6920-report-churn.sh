@@ -118,7 +118,9 @@ test_expect_success 'ids piped out and back in' '
 	sed -n 2,3p list | cut -f1 >expect && test_cmp expect ids &&
 	crm-contact show - -f email <ids >got &&
 	printf "email\np%s@example.org\np%s@example.org\n" $(cat ids) >expect && test_cmp expect got &&
-	crm-report churn-risk -q -H - <ids >got && sed -n 2,3p list >expect && test_cmp expect got
+	crm-report churn-risk -q -H - <ids >got && sed -n 2,3p list >expect && test_cmp expect got &&
+	# None piped in is no one, not everyone.
+	printf "id\n" | crm-report churn-risk -q -H - >got && test ! -s got
 '
 
 test_expect_success '--explain: the contributions add up to the log-odds and the printed probability' '
