@@ -120,7 +120,7 @@ test_expect_success 'ids piped out and back in' '
 	printf "email\np%s@example.org\np%s@example.org\n" $(cat ids) >expect && test_cmp expect got &&
 	crm-report churn-risk -q -H - <ids >got && sed -n 2,3p list >expect && test_cmp expect got &&
 	# None piped in is no one, not everyone.
-	printf "id\n" | crm-report churn-risk -q -H - >got && test ! -s got
+	printf "id\n" >none && expect_exit 1 crm-report churn-risk -q -H - <none >got && test ! -s got
 '
 
 test_expect_success '--explain: the contributions add up to the log-odds and the printed probability' '
