@@ -12,6 +12,7 @@
 #include "crm/feedback.h"
 #include "crm/purchase.h"
 #include "kpi_impl.h"
+#include "registry.h"
 
 /* A growing list of int64 values, with a group. */
 struct vals {
@@ -232,7 +233,7 @@ static int first_flush(struct kpi_run *r, struct vals *s)
  * first solved or closed status after the last other one before the end. */
 static const char solved_sql[] =
 	"SELECT %2$s, t.sla_policy, t.created_at, x.at,"
-	" t.sla_missed OR coalesce(t.sla_due < crm_now(), 0) FROM"
+	" " CRM_TICKET_BREACHED_SQL " FROM"
 	" (SELECT s.ticket_id AS id, min(s.at) AS at FROM ticket_status s"
 	"  WHERE s.status IN ('solved', 'closed') AND s.at < ?2 AND s.ticket_id IN"
 	"   (SELECT ticket_id FROM ticket_status WHERE at >= ?1 AND at < ?2"

@@ -119,6 +119,9 @@ extern const struct crm_entity crm_task_entity;
 extern const struct crm_entity crm_ticket_entity;
 
 int crm_ticket_reindex(crm_db *db, const char *where, int64_t arg);
+/* 1 when ticket t missed an SLA target or a running one is past due,
+ * else 0: the breached field, its filter and the service report's. */
+#define CRM_TICKET_BREACHED_SQL "(t.sla_missed OR coalesce(t.sla_due < crm_now(), 0))"
 extern const struct crm_entity crm_article_entity;
 extern const struct crm_entity crm_response_entity;
 extern const struct crm_entity crm_purchase_entity;

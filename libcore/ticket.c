@@ -18,8 +18,6 @@ static const char *const ticket_channel[] = { "email", "phone", "chat", "web", "
 
 /* Waiting on the desk or the customer: not solved or closed. */
 #define OPEN_SQL "t.status IN ('new','open','pending','on_hold')"
-/* 1 when a target was missed or a running one is past due, else 0. */
-#define BREACHED_SQL "(t.sla_missed OR coalesce(t.sla_due < crm_now(), 0))"
 
 static const struct crm_fielddef ticket_fields[] = {
 	FIELD("id", CRM_FT_ID, RO, "record id", "id", NULL),
@@ -43,7 +41,7 @@ static const struct crm_fielddef ticket_fields[] = {
 	FIELD("sla_due", CRM_FT_TIME, RO, "the earliest due time of a running SLA target",
 	      "sla_due", NULL),
 	FIELD("breached", CRM_FT_ID, RO | HIDDEN, "1 when an SLA target is missed", NULL,
-	      BREACHED_SQL),
+	      CRM_TICKET_BREACHED_SQL),
 	FIELD("sla_rank", CRM_FT_ID, RO | HIDDEN, "0 with a running SLA target, else 1", NULL,
 	      "(t.sla_due IS NULL)"),
 	FIELD("requester_name", CRM_FT_TEXT, RO | HIDDEN, "the requester's name", NULL,
@@ -66,7 +64,7 @@ static const struct crm_fielddef ticket_fields[] = {
 static const struct crm_option ticket_options[] = {
 	{ "open", NULL, "only tickets not solved or closed", OPEN_SQL },
 	{ "unassigned", NULL, "only tickets nobody is assigned to", "t.assignee IS NULL" },
-	{ "breached", NULL, "only tickets that missed an SLA target", BREACHED_SQL },
+	{ "breached", NULL, "only tickets that missed an SLA target", CRM_TICKET_BREACHED_SQL },
 	{ "due-within", "SPAN", "only tickets with a running SLA target due within SPAN (2h, 30m,"
 	  " 1d) or past due", "t.sla_due <= ?" },
 	{ "breaching", "SPAN", "only open tickets breached or due within SPAN",
@@ -520,31 +518,32 @@ int crm_ticket_link(crm_db *db, int64_t id, const char *kind, int64_t target, in
 	return rc;
 }
 
-int crm_ticket_thread(crm_db *db, int64_t id, int (*fn)(void *arg, const char *const *vals),
-                      void *arg)
+/* Calls fn for each row sql (?1: ticket id) gives, once the ticket is there. */
+static int each_of_ticket(crm_db *db, int64_t id, const char *sql,
+                          int (*fn)(void *arg, const char *const *vals), void *arg)
 {
 	int rc = crm_entity_exists(db, &crm_ticket_entity, id);
 
-	if (rc)
-		return rc;
-	return crm_db_each(db, "SELECT at, kind, coalesce(author, (SELECT email FROM contacts"
+	return rc ? rc : crm_db_each(db, sql, id, fn, arg);
+}
+
+int crm_ticket_thread(crm_db *db, int64_t id, int (*fn)(void *arg, const char *const *vals),
+                      void *arg)
+{
+	return each_of_ticket(db, id, "SELECT at, kind, coalesce(author, (SELECT email FROM contacts"
 	                   " WHERE id = m.contact_id)), body, id, subject, date, message_id,"
 	                   " in_reply_to, (SELECT count(*) FROM ticket_attachments"
 	                   " WHERE message = m.id) FROM ticket_messages m"
-	                   " WHERE ticket_id = ?1 ORDER BY at, id", id, fn, arg);
+	                   " WHERE ticket_id = ?1 ORDER BY at, id", fn, arg);
 }
 
 int crm_ticket_attachments(crm_db *db, int64_t id,
                            int (*fn)(void *arg, const char *const *vals), void *arg)
 {
-	int rc = crm_entity_exists(db, &crm_ticket_entity, id);
-
-	if (rc)
-		return rc;
-	return crm_db_each(db, "SELECT a.id, a.message, a.name, a.type, a.size,"
+	return each_of_ticket(db, id, "SELECT a.id, a.message, a.name, a.type, a.size,"
 	                   " CASE WHEN a.data IS NULL THEN 'no' ELSE 'yes' END"
 	                   " FROM ticket_messages m JOIN ticket_attachments a ON a.message = m.id"
-	                   " WHERE m.ticket_id = ?1 ORDER BY m.at, m.id, a.id", id, fn, arg);
+	                   " WHERE m.ticket_id = ?1 ORDER BY m.at, m.id, a.id", fn, arg);
 }
 
 int crm_ticket_attachment(crm_db *db, int64_t n, crm_buf *out, char **type)
