@@ -227,6 +227,8 @@ double dd_probability(double w)
 	return 1.0 / (1.0 + exp2(-w));
 }
 
+#define DD_SCALE 1e4 /* 10^CRM_DEDUP_DIGITS */
+
 int dd_reported(const crm_dedup *d, size_t x, double threshold, double *p)
 {
 	uint64_t pattern = d->pattern[x];
@@ -234,7 +236,8 @@ int dd_reported(const crm_dedup *d, size_t x, double threshold, double *p)
 	if (pattern & (DD_SKIPPED | DD_OLD))
 		return 0;
 	*p = dd_probability(dd_weight(d, &d->rec[d->pair[x] >> 32], pattern));
-	return *p >= threshold;
+	/* A quotient of integers, so 9000 / 10^4 is the double "0.9" parses to. */
+	return rint(*p * DD_SCALE) / DD_SCALE >= threshold;
 }
 
 int dd_evidence_of(const crm_dedup *d, size_t i, size_t j, crm_buf *b)

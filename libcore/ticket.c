@@ -624,20 +624,29 @@ static int point(crm_db *db, int64_t id, int64_t into, int64_t was)
 
 /* Moves what is ticket from's -- its messages and comments -- onto into,
  * and marks from merged and closed. */
+int crm_ticket_merge_target(crm_db *db, int64_t into)
+{
+	int64_t b;
+	int rc;
+
+	if ((rc = crm_entity_editable(db, &crm_ticket_entity, into)) ||
+	    (rc = merged_into(db, into, &b)))
+		return rc;
+	return b ? crm_error_set(CRM_EDATA, "ticket %lld is merged into another", (long long)into)
+	         : CRM_OK;
+}
+
 int crm_ticket_merge(crm_db *db, int64_t from, int64_t into)
 {
-	int64_t a, b;
+	int64_t a;
 	int rc;
 
 	if (from == into)
 		return crm_error_set(CRM_EDATA, "ticket %lld cannot be merged into itself",
 		                     (long long)from);
 	if ((rc = crm_entity_editable(db, &crm_ticket_entity, from)) ||
-	    (rc = crm_entity_editable(db, &crm_ticket_entity, into)) ||
-	    (rc = merged_into(db, into, &b)) || (rc = merged_into(db, from, &a)))
+	    (rc = crm_ticket_merge_target(db, into)) || (rc = merged_into(db, from, &a)))
 		return rc;
-	if (b)
-		return crm_error_set(CRM_EDATA, "ticket %lld is merged into another", (long long)into);
 	if (a)
 		return crm_error_set(CRM_EDATA, "ticket %lld is merged already", (long long)from);
 	if (!(rc = point(db, from, into, 0)) && !(rc = set_status(db, from, "closed", NULL)))

@@ -58,7 +58,7 @@ static int print_member(void *arg, const struct crm_dedup_member *m)
 
 	snprintf(cluster, sizeof cluster, "%ld", m->cluster);
 	snprintf(id, sizeof id, "%lld", (long long)m->id);
-	snprintf(score, sizeof score, "%.4f", m->probability);
+	snprintf(score, sizeof score, "%.*f", CRM_DEDUP_DIGITS, m->probability);
 	snprintf(partner, sizeof partner, "%lld", (long long)m->partner);
 	p->rows++;
 	return cli_row(p->c, p->w, vals);
@@ -72,7 +72,7 @@ static int print_pair(void *arg, const struct crm_dedup_pair *pr)
 
 	snprintf(a, sizeof a, "%lld", (long long)pr->a);
 	snprintf(b, sizeof b, "%lld", (long long)pr->b);
-	snprintf(score, sizeof score, "%.4f", pr->probability);
+	snprintf(score, sizeof score, "%.*f", CRM_DEDUP_DIGITS, pr->probability);
 	snprintf(weight, sizeof weight, "%.2f", pr->weight);
 	p->rows++;
 	return cli_row(p->c, p->w, vals);
@@ -140,6 +140,9 @@ static int explain(struct cli *c, crm_dedup *d, char **argv, struct printer *p)
 
 	if ((rc = cli_id(argv[0], &a)) || (rc = cli_id(argv[1], &b)))
 		return rc;
+	if (a == b)
+		return crm_error_set(CRM_EUSAGE, "--explain takes two different contact ids, not %lld twice",
+		                     (long long)a);
 	if ((rc = cli_output_fields(c, explain_cols, CRM_EXPLAIN_COLUMNS, &p->w)))
 		return rc;
 	return crm_dedup_explain(d, a, b, print_explained, p);

@@ -331,6 +331,10 @@ static int ticket_merge(struct cli *c, int argc, char **argv)
 		return cli_usage_error(c, "merge needs --into ID");
 	if ((rc = cli_id(into, &target)) || (rc = cli_ids(c, argc, argv, &ids, &n)))
 		return cli_error(c, rc);
+	/* With no ids piped the loop checks nothing; --into is still checked,
+	 * as a pipeline's typo should not pass for an empty merge. */
+	if (!n)
+		rc = crm_ticket_merge_target(c->db, target);
 	for (size_t i = 0; i < n && !rc; i++)
 		rc = crm_ticket_merge(c->db, ids[i], target);
 	free(ids);

@@ -23,6 +23,11 @@ typedef struct crm_dedup crm_dedup;
 /* The default match threshold, chosen from the evaluation in bench/. */
 #define CRM_DEDUP_THRESHOLD 0.9
 
+/* The decimals a probability is shown with and compared to a threshold
+ * at: a pair shown as 1.0000 is at a threshold of 1, which no unrounded
+ * probability reaches. */
+#define CRM_DEDUP_DIGITS 4
+
 /* Stores in *out a run over the live contacts of db; free with
  * crm_dedup_free. */
 int crm_dedup_new(crm_dedup **out, crm_db *db);
@@ -67,7 +72,8 @@ struct crm_dedup_pair {
 	const char *evidence; /* "first_name:exact; birth_date:1 edit; ..." */
 };
 
-/* Calls fn for each pair with probability >= threshold (and, after
+/* Calls fn for each pair with probability >= threshold, rounded to
+ * CRM_DEDUP_DIGITS decimals (and, after
  * crm_dedup_since, with a new record), ordered by a then b; stops and
  * returns fn's value when it is non-zero. */
 int crm_dedup_pairs(crm_dedup *d, double threshold,
@@ -84,7 +90,7 @@ struct crm_dedup_member {
 };
 
 /* Calls fn for each member of each cluster of two or more records joined
- * by pairs with probability >= threshold, clusters in order, members by
+ * by pairs with probability >= threshold (rounded as above), clusters in order, members by
  * id; stops and returns fn's value when it is non-zero. */
 int crm_dedup_clusters(crm_dedup *d, double threshold,
                        int (*fn)(void *arg, const struct crm_dedup_member *m), void *arg);

@@ -88,6 +88,10 @@ int crm_ticket_attachment(crm_db *db, int64_t n, crm_buf *out, char **type);
  * is closed and marked merged, and later mail to it goes to into. */
 int crm_ticket_merge(crm_db *db, int64_t from, int64_t into);
 
+/* CRM_OK when ticket into can take others' threads: it exists, is not
+ * archived and is not merged itself; crm_ticket_merge checks the same. */
+int crm_ticket_merge_target(crm_db *db, int64_t into);
+
 /* Takes merged ticket id back out: its own messages and comments return
  * and it is open again. */
 int crm_ticket_unmerge(crm_db *db, int64_t id);

@@ -53,6 +53,11 @@ test_expect_success 'scores are probabilities; a higher threshold keeps fewer pa
 	crm-dedup find --pairs -H -f id1 | wc -l >some &&
 	test "$(cat all)" -gt "$(cat some)"
 '
+test_expect_success 'a threshold of 1 keeps the pairs shown as 1.0000, as they are compared' '
+	crm-dedup find --pairs -p 0 -H -f id1,id2,score | awk "\$3 == \"1.0000\"" >expect &&
+	test -s expect && crm-dedup find --pairs -p 1 -H -f id1,id2,score >out &&
+	test_cmp expect out
+'
 test_expect_success 'every output format carries the same records' '
 	crm-dedup find --format jsonl | jq -r "[.cluster, .id, .score > 0.9] | @tsv" >out &&
 	printf "1\t1\ttrue\n1\t2\ttrue\n2\t3\ttrue\n2\t4\ttrue\n3\t8\ttrue\n3\t9\ttrue\n4\t10\ttrue\n4\t11\ttrue\n" >expect &&
@@ -125,6 +130,9 @@ test_expect_code 2 'a threshold out of range' 'crm-dedup find --threshold 1.5'
 test_expect_code 2 'a threshold that is no number' 'crm-dedup find -p high'
 test_expect_code 2 'a bad thread count' 'crm-dedup find -j 0'
 test_expect_code 2 '--explain needs two ids' 'crm-dedup find --explain 1'
+test_expect_code 2 '--explain of one id twice is refused' '
+	crm-dedup find --explain 3 3 2>err; s=$?; grep -q "two different contact ids, not 3 twice" err && exit $s
+'
 test_expect_code 2 'find takes no operands without --explain' 'crm-dedup find 1 2'
 test_expect_code 2 'a bad filter' 'crm-dedup find --where "nosuchfield = 1"'
 test_expect_code 2 'an unknown verb' 'crm-dedup lose'

@@ -163,6 +163,10 @@ test_expect_success 'merge moves the thread and closes the merged ticket; unmerg
 	crm-ticket show 3 -f status,merged_into,messages -H >out && printf "closed\t2\t0\n" >expect &&
 	test_cmp expect out &&
 	expect_exit 3 crm-ticket merge 4 --into 3 2>err && grep -q "merged into another" err &&
+	: an empty pipe merges nothing but still checks the ticket it names &&
+	expect_exit 3 crm-ticket merge - --into 3 </dev/null 2>err && grep -q "merged into another" err &&
+	expect_exit 1 crm-ticket merge - --into 99 </dev/null 2>err && grep -q "no ticket 99" err &&
+	crm-ticket merge - --into 2 </dev/null 2>err && grep -q "merged 0 of 0 ticket" err &&
 	crm-ticket unmerge 3 && crm-ticket thread 3 -f text -H >out &&
 	printf "%s\n" "Line one\\nLine two" >expect && test_cmp expect out &&
 	crm-ticket show 3 -f status,merged_into -H >out && printf "open\t\n" >expect &&
