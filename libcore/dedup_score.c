@@ -89,12 +89,23 @@ static int phone_level(const char *a, const char *b, double *sim)
 	return 3;
 }
 
-static int edits_level(const char *a, const char *b, double *sim)
+/* Whether dates a and b (YYYYMMDD) are one date with its day and month
+ * read the other way round, as 03/12 against 12/03. */
+static int day_month_swapped(const char *a, const char *b)
+{
+	return strlen(a) == 8 && strlen(b) == 8 && !strncmp(a, b, 4) && !strncmp(a + 4, b + 6, 2) &&
+	       !strncmp(a + 6, b + 4, 2);
+}
+
+/* A typo (one edit, a transposition among them) or the day and month
+ * swapped is one date entered twice; any other difference is two dates,
+ * however few digits it takes: 1970 and 1985 are two edits apart. */
+static int date_level(const char *a, const char *b, double *sim)
 {
 	int e = crm_damerau(a, b);
 
 	*sim = e;
-	return e == 0 ? 1 : e == 1 ? 2 : e == 2 ? 3 : 4;
+	return e == 0 ? 1 : e == 1 || day_month_swapped(a, b) ? 2 : 3;
 }
 
 static int words_level(const char *a, const char *b, double *sim)
@@ -144,9 +155,8 @@ static const struct fieldspec fields[DF_N] = {
 		       { 0, 0.85, 0.05, 0.10 }, { 0, 1e-6, 1e-5, 0.999989 }, email_level },
 	[DF_PHONE] = { "phone", 3, { NULL, "exact", "nearly", "different" },
 		       { 0, 0.85, 0.08, 0.07 }, { 0, 1e-6, 1e-4, 0.999899 }, phone_level },
-	[DF_BIRTH] = { "birth_date", 4, { NULL, "exact", "1 edit", "2 edits", "different" },
-		       { 0, 0.85, 0.08, 0.03, 0.04 }, { 0, 1e-4, 1e-3, 0.01, 0.9889 },
-		       edits_level },
+	[DF_BIRTH] = { "birth_date", 3, { NULL, "exact", "nearly", "different" },
+		       { 0, 0.85, 0.10, 0.05 }, { 0, 1e-4, 2e-3, 0.9979 }, date_level },
 	[DF_STREET] = { "street", 4, WORDS_LEVELS, { 0, 0.75, 0.10, 0.08, 0.07 },
 			{ 0, 1e-4, 1e-3, 0.01, 0.9889 }, words_level },
 	[DF_CITY] = { "city", 4, WORDS_LEVELS, { 0, 0.80, 0.08, 0.05, 0.07 },

@@ -130,6 +130,18 @@ test_expect_code 2 'a threshold out of range' 'crm-dedup find --threshold 1.5'
 test_expect_code 2 'a threshold that is no number' 'crm-dedup find -p high'
 test_expect_code 2 'a bad thread count' 'crm-dedup find -j 0'
 test_expect_code 2 '--explain needs two ids' 'crm-dedup find --explain 1'
+test_expect_success 'birth dates: a typo or a day and month swapped is nearly, other years are different' '
+	db=dates.db &&
+	crm-db init --db $db >/dev/null &&
+	printf "%s\n" first_name,last_name,birth_date,city \
+		Anneliese,Quarrington,1970-03-12,Leeds Anneliese,Quarrington,1985-03-12,Leeds \
+		Anneliese,Quarrington,1970-12-03,Leeds Anneliese,Quarrington,1970-03-21,Leeds |
+	crm-import contacts --db $db --format csv -q - &&
+	for pair in "1 2" "1 3" "1 4"; do
+		crm-dedup find --db $db -q --explain $pair -H | awk -F"\t" "\$1 == \"birth_date\" { print \$4 }"
+	done >out &&
+	printf "%s\n" different nearly nearly >expect && test_cmp expect out
+'
 test_expect_code 2 '--explain of one id twice is refused' '
 	crm-dedup find --explain 3 3 2>err; s=$?; grep -q "two different contact ids, not 3 twice" err && exit $s
 '
