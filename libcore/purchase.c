@@ -1263,6 +1263,7 @@ struct group {
 	char *name;
 	int started;
 	int64_t count, revenue, last_id;
+	int64_t rows; /* purchases and refunds, or their lines */
 	char first[CRM_TIME_LEN], last[CRM_TIME_LEN];
 };
 
@@ -1316,6 +1317,7 @@ static int summary_row(struct summary *sm, crm_stmt *st)
 		return rc;
 	if (__builtin_add_overflow(sm->g.revenue, b.minor, &sm->g.revenue))
 		return crm_error_set(CRM_EDATA, "revenue out of range");
+	sm->g.rows++;
 	if (!crm_stmt_int(st, 5) && id != sm->g.last_id) {
 		sm->g.count++;
 		sm->g.last_id = id;
@@ -1378,12 +1380,13 @@ int crm_purchase_summary(crm_db *db, const char *by, const char *from, const cha
 		return crm_error_set(CRM_EUSAGE, "cannot group by '%s' (person, month, category or"
 		                     " store)", by);
 	/* The total first, in a pass of its own: a purchase in two categories
-	 * counts once there, and it says whether there is anything at all. */
+	 * counts once there, and it says whether there is anything at all (a
+	 * month of refunds alone is a month of negative revenue). */
 	rc = summary_pass(&sm, "'total'", 0, from, to);
 	free(sm.g.name);
 	sm.g.name = NULL;
 	total = sm.g;
-	if (rc || !(*count = total.count))
+	if (rc || !(*count = total.rows))
 		return rc;
 	if (key && !(rc = summary_pass(&sm, key, !strcmp(by, "category"), from, to)) &&
 	    sm.g.started)

@@ -99,7 +99,7 @@ int crm_purchase_refund(crm_db *db, int64_t id, const char *sku, int64_t qty, in
  * "category" (of the lines) or "store" (the source), NULL: no groups;
  * then a row "total".  Revenue is net of refunds, converted at each
  * purchase's date; CRM_EDATA naming the currency when one has no rate.
- * Stores the number of purchases in *count (no row when 0). */
+ * Stores the number of purchases and refunds in *count (no row when 0). */
 int crm_purchase_summary(crm_db *db, const char *by, const char *from, const char *to,
                          int (*fn)(void *arg, const char *const *vals), void *arg,
                          int64_t *count);

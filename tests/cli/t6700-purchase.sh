@@ -136,6 +136,17 @@ test_expect_success 'summary by person, month, category and store' '
 	expect_exit 1 crm-purchase summary --period 2026-12 2>err && grep -q "no purchases in 2026-12" err &&
 	expect_exit 2 crm-purchase summary --by colour
 '
+test_expect_success 'summary: a period of refunds alone is a row of negative revenue, not nothing' '
+	db=refunds.db && crm-db init --db $db >/dev/null &&
+	crm-contact add --db $db -q --email ann@example.org &&
+	crm-purchase add --db $db -q --person 1 --total "40 EUR" --at 2026-10-05 &&
+	CRM_NOW=2026-11-02T10:00:00Z crm-purchase refund --db $db 1 >/dev/null &&
+	crm-purchase summary --db $db --period 2026-11 -H >out &&
+	printf "total\t0\t-40.00\t\t\t\n" >expect && test_cmp expect out &&
+	crm-purchase summary --db $db --period 2026-11 --by month -f group,purchases,revenue -H >out &&
+	printf "2026-11\t0\t-40.00\ntotal\t0\t-40.00\n" >expect && test_cmp expect out &&
+	expect_exit 1 crm-purchase summary --db $db --period 2026-12
+'
 # A listing that fails prints no record: a pipeline would act on part of it.
 test_expect_success 'a currency without a rate for its date is an error naming it' '
 	crm-purchase add -q --total "10 GBP" --at 2026-11-01 >/dev/null &&
