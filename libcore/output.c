@@ -245,8 +245,9 @@ static bool csv_formula_p(const char *v, enum crm_coltype type)
 {
 	if (!v[0] || !strchr("=+-@\t\r", v[0]))
 		return false;
-	/* A number is no formula, and "-12.50" must stay a number. */
-	return type == CRM_COL_TEXT || !number_p(v, true);
+	/* A number is no formula, and "-12.50" and a change's "+3" must stay
+	 * numbers, as JSON writes them. */
+	return !bare_number(v, type, true);
 }
 
 bool crm_csv_marked_p(const char *v, size_t len)

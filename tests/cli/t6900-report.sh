@@ -216,7 +216,11 @@ test_expect_success '--compare previous adds the figure before and the change' '
 	grep -x "customers_start	3	5	-2" out &&
 	# A change is a number in JSON, up or down: jq adds them.
 	crm-report kpi --period 2026-10 --compare previous --format json -f measure,change >out &&
-	jq -e "[.[].change | select(. != null) | type] | unique == [\"number\"]" out >/dev/null
+	jq -e "[.[].change | select(. != null) | type] | unique == [\"number\"]" out >/dev/null &&
+	# and in a spreadsheet: --csv-safe marks neither a rise nor a fall as text.
+	crm-report kpi --period 2026-10 --compare previous --format csv --csv-safe -f measure,change -H |
+	tr -d "\r" >out && ! grep -vx "[a-z_]*,[-+]\{0,1\}[0-9.]*" out && grep -qx "customers_start,-2" out &&
+	grep -qx "revenue,+210.00" out
 '
 
 # A month beside the whole month before, longer or not: 10 EUR on 31
