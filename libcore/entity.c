@@ -96,6 +96,24 @@ int crm_entity_editable(crm_db *db, const struct crm_entity *e, int64_t id)
 	return crm_entity_not_erased(db, e, id);
 }
 
+int crm_entity_live(crm_db *db, const struct crm_entity *e, int64_t id)
+{
+	char *archived = NULL;
+	crm_buf sql = CRM_BUF_INIT;
+	int rc;
+
+	if ((rc = crm_entity_editable(db, e, id)))
+		return rc;
+	crm_buf_printf(&sql, "SELECT archived_at FROM %s WHERE id = ?1", e->table);
+	rc = crm_db_text_of(db, crm_buf_str(&sql), id, &archived);
+	crm_buf_free(&sql);
+	if (!rc && archived)
+		rc = crm_error_set(CRM_EDATA, "%s %lld is archived (crm-%s restore %lld brings it back)",
+		                   e->name, (long long)id, e->name, (long long)id);
+	free(archived);
+	return rc;
+}
+
 /* Reads the normalised value of unique field d of record id (malloc'd,
  * or NULL), for the restore uniqueness check. */
 static char *unique_of(crm_db *db, const struct crm_entity *e, const struct crm_fielddef *d,

@@ -705,6 +705,12 @@ int crm_entity_check_unique(crm_db *db, const struct crm_entity *e,
  * erased (an erased person must not come back through a later change). */
 int crm_entity_editable(crm_db *db, const struct crm_entity *e, int64_t id);
 
+/* crm_entity_editable, and the record is not archived either: for the
+ * verbs that carry a record's work on (finishing a task that starts the
+ * next, a ticket taking others' threads), which on a removed record
+ * would bring its work back unseen. */
+int crm_entity_live(crm_db *db, const struct crm_entity *e, int64_t id);
+
 /* The last part of that: fails unless record id, known to exist, was not
  * erased. */
 int crm_entity_not_erased(crm_db *db, const struct crm_entity *e, int64_t id);

@@ -154,8 +154,21 @@ static int settle_repeat(crm_db *db, int64_t id, const char *repeat, const char 
 		return crm_db_exec_id(db, "UPDATE tasks SET repeat_from = NULL WHERE id = ?1", id);
 	if (!due)
 		return crm_error_set(CRM_EDATA, "repeat: a repeating task needs a due date");
-	if ((rc = crm_recur_normalize(&canon, repeat)))
+	/* A rule libical reads may still name no date (BYMONTH=13, the 30th
+	 * of February): refused here, not by done, where one such task would
+	 * stop a whole pipeline.  A series that ends after this one is fine. */
+	if (!(rc = crm_recur_normalize(&canon, repeat))) {
+		char next[CRM_TIME_LEN];
+
+		if ((rc = crm_recur_next(next, canon, due, due)) == CRM_ENOTFOUND) {
+			crm_error_clear();
+			rc = CRM_OK;
+		}
+	}
+	if (rc) {
+		free(canon);
 		return crm_error_prefix("repeat");
+	}
 	crm_stmt *st;
 	if (!(rc = crm_db_stmt(db, &st, "UPDATE tasks SET repeat = ?2,"
 	                       " repeat_from = coalesce(repeat_from, 'due') WHERE id = ?1"))) {
@@ -307,14 +320,19 @@ int crm_task_finish(crm_db *db, int64_t id, const char *status, int *changed, in
 
 	*changed = 0;
 	*next = 0;
-	if ((rc = crm_entity_editable(db, &crm_task_entity, id)) ||
+	if ((rc = crm_entity_live(db, &crm_task_entity, id)) ||
 	    (rc = read_task(db, "SELECT status, repeat, repeat_from, due, wait, title, priority,"
 	                    " owner, contact_id, company_id, deal_id, tags FROM tasks WHERE id = ?1",
 	                    id, v, T_N)))
 		goto done;
 	if (strcmp(v[T_STATUS], "open"))
 		goto done; /* finished already */
-	if (!(rc = crm_record_new(&r, &crm_task_entity)) && !(rc = crm_record_set(r, "status", status)))
+	/* A finished task hands its rule on to the next: reopened and finished
+	 * again, it starts no second series. */
+	if (!(rc = crm_record_new(&r, &crm_task_entity)) && !(rc = crm_record_set(r, "status", status)) &&
+	    v[T_REPEAT] && !strcmp(status, "done"))
+		rc = crm_record_set(r, "repeat", "");
+	if (!rc)
 		rc = crm_entity_update(db, r, id, changed);
 	if (!rc && v[T_REPEAT] && v[T_DUE] && !strcmp(status, "done"))
 		rc = start_next(db, id, v, next);

@@ -629,7 +629,7 @@ int crm_ticket_merge_target(crm_db *db, int64_t into)
 	int64_t b;
 	int rc;
 
-	if ((rc = crm_entity_editable(db, &crm_ticket_entity, into)) ||
+	if ((rc = crm_entity_live(db, &crm_ticket_entity, into)) ||
 	    (rc = merged_into(db, into, &b)))
 		return rc;
 	return b ? crm_error_set(CRM_EDATA, "ticket %lld is merged into another", (long long)into)

@@ -290,6 +290,30 @@ test_expect_success 'COUNT from completion: each done uses one' '
 	printf "2026-11-29\tFREQ=WEEKLY;COUNT=1\n" >expect && test_cmp expect out &&
 	crm-task done "$(cat next)" >out && test ! -s out
 '
+test_expect_success 'a rule that names no date is refused when written, not when done' '
+	snapshot before &&
+	expect_exit 3 crm-task add --title bad --due 2026-11-20 --repeat "FREQ=YEARLY;BYMONTH=13" 2>err &&
+	grep -q "^crm-task: repeat: " err &&
+	expect_exit 3 crm-task add --title feb --due 2026-11-20 --repeat "FREQ=MONTHLY;BYMONTH=2;BYMONTHDAY=30" 2>err &&
+	grep -q "has no date after 2026-11-20" err &&
+	snapshot after && test_cmp before after &&
+	crm-task add --title once --due 2026-11-20 --repeat "FREQ=DAILY;COUNT=1" >id &&
+	crm-task done "$(cat id)" >out && test ! -s out
+'
+test_expect_success 'a finished task hands its rule on: reopened and done again, no second series' '
+	crm-task add --title review --due 2026-11-16 --repeat weekly >id &&
+	crm-task done "$(cat id)" >next &&
+	crm-task show "$(cat id)" -f status,repeat -H >out && printf "done\t\n" >expect && test_cmp expect out &&
+	crm-task set "$(cat id)" --status open 2>/dev/null &&
+	crm-task done "$(cat id)" >out && test ! -s out &&
+	crm-task list --open --where "title = review" -f id -H >out && test_cmp next out
+'
+test_expect_success 'an archived task is not finished: a removed series stays removed' '
+	crm-task add --title gone --due 2026-11-20 --repeat daily >id &&
+	crm-task rm "$(cat id)" 2>/dev/null && snapshot before &&
+	expect_exit 3 crm-task done "$(cat id)" 2>err && grep -q "task $(cat id) is archived" err &&
+	snapshot after && test_cmp before after
+'
 
 # --- the iCalendar output
 export CRM_DB="$SCRATCH/ics.db"

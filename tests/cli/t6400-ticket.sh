@@ -167,6 +167,8 @@ test_expect_success 'merge moves the thread and closes the merged ticket; unmerg
 	expect_exit 3 crm-ticket merge - --into 3 </dev/null 2>err && grep -q "merged into another" err &&
 	expect_exit 1 crm-ticket merge - --into 99 </dev/null 2>err && grep -q "no ticket 99" err &&
 	crm-ticket merge - --into 2 </dev/null 2>err && grep -q "merged 0 of 0 ticket" err &&
+	crm-ticket rm 4 2>/dev/null && expect_exit 3 crm-ticket merge - --into 4 </dev/null 2>err &&
+	grep -q "ticket 4 is archived" err && crm-ticket restore 4 2>/dev/null &&
 	crm-ticket unmerge 3 && crm-ticket thread 3 -f text -H >out &&
 	printf "%s\n" "Line one\\nLine two" >expect && test_cmp expect out &&
 	crm-ticket show 3 -f status,merged_into -H >out && printf "open\t\n" >expect &&
