@@ -74,7 +74,7 @@ static int deal_history(struct cli *c, int argc, char **argv)
 {
 	static const struct crm_column cols[CRM_HISTORY_COLUMNS] = {
 		{ "stage", CRM_COL_TEXT }, { "pipeline", CRM_COL_TEXT }, { "entered", CRM_COL_TEXT },
-		{ "left", CRM_COL_TEXT }, { "days", CRM_COL_TEXT }, { "user", CRM_COL_TEXT }
+		{ "left", CRM_COL_TEXT }, { "days", CRM_COL_NUMBER }, { "user", CRM_COL_TEXT }
 	};
 	int64_t id;
 	int status;

@@ -157,6 +157,9 @@ test_expect_success 'history: the stretches in each stage, with days and who mov
 	won	default	2026-11-10T07:12:00Z		2.2	bob
 	EOF
 	test_cmp expect out &&
+	# days is a figure: a number in JSON, so that jq compares it as one.
+	CRM_NOW=2026-11-12T12:00:00Z crm-deal history 1 --format jsonl | jq -r "select(.days > 3) | .stage" >out &&
+	printf "lead\nqualified\n" >expect && test_cmp expect out &&
 	expect_exit 1 crm-deal history 2 2>err && grep -q "no deal 2" err
 '
 test_expect_success 'tag add and rm, list --tag' '
