@@ -158,15 +158,19 @@ static bool quoted_printable_p(const char *params, size_t plen)
 
 /* BDAY as 19850412 or 1985-04-12 becomes a date; other forms pass as
  * written for validation to judge.  A birthday without its year (the
- * standard --05-20, or Apple's year 1604 with X-APPLE-OMIT-YEAR) has no
- * date to be: it is kept as the custom field birthday, --MM-DD. */
+ * standard --05-20, or Apple's year 1604, which its X-APPLE-OMIT-YEAR
+ * names and which no card's person was born in, so it is read the same
+ * without the parameter) has no date to be: it is kept as the custom
+ * field birthday, --MM-DD. */
 static int add_bday(struct crm_reader *r, const char *params, size_t plen, const char *v,
                     size_t len)
 {
 	char d[11];
+	int dashed = len >= 10 && v[4] == '-';
 
-	if (has_param(params, plen, "X-APPLE-OMIT-YEAR") && len >= 10 && v[4] == '-') {
-		snprintf(d, sizeof d, "--%.2s-%.2s", v + 5, v + 8);
+	if ((has_param(params, plen, "X-APPLE-OMIT-YEAR") || !strncmp(v, "1604", 4)) &&
+	    (dashed || (len >= 8 && strspn(v, "0123456789") >= 8))) {
+		snprintf(d, sizeof d, "--%.2s-%.2s", v + 4 + dashed, v + 6 + 2 * dashed);
 		return add(r, "custom.birthday", d, 7);
 	}
 	if (len >= 6 && v[0] == '-' && v[1] == '-') {

@@ -414,6 +414,12 @@ START_TEST(test_vcard)
 	                              "BEGIN:VCARD\r\nFN:Bo\r\nBDAY:--0203\r\nEND:VCARD\r\n"), 0);
 	ck_assert_str_eq(out, "1:custom.birthday=--05-20,phone=+1-418-656-9254 ext. 102,first_name=Ada|"
 	                      "6:custom.birthday=--02-03,first_name=Bo|");
+	/* Apple's 1604 is no year even where the parameter saying so is lost. */
+	ck_assert_int_eq(READ("vcf", "BEGIN:VCARD\r\nFN:Cy\r\nBDAY;VALUE=date:1604-08-15\r\nEND:VCARD\r\n"
+	                              "BEGIN:VCARD\r\nFN:Di\r\nBDAY:16040302\r\nEND:VCARD\r\n"
+	                              "BEGIN:VCARD\r\nFN:Ed\r\nBDAY:1964-08-15\r\nEND:VCARD\r\n"), 0);
+	ck_assert_str_eq(out, "1:custom.birthday=--08-15,first_name=Cy|5:custom.birthday=--03-02,first_name=Di|"
+	                      "9:birth_date=1964-08-15,first_name=Ed|");
 }
 END_TEST
 
