@@ -179,13 +179,32 @@ const char *dd_level_name(int f, int l)
 	return l ? fields[f].level[l] : "missing";
 }
 
+/* Whether s, a folded key, is all ASCII: Latin letters fold to it, and
+ * names in other scripts (राहुल, 山田) stay as written. */
+static int ascii_p(const char *s)
+{
+	while (*s && !((unsigned char)*s & 0x80))
+		s++;
+	return !*s;
+}
+
+/* A name in Latin letters against one in a script that does not fold
+ * to them (Rahul and राहुल) is compared as missing: the two say nothing
+ * of each other, and calling them different would take the pair for two
+ * people of one household. */
 static int compare_field(const crm_dedup *d, const struct dd_rec *a, const struct dd_rec *b,
                          int f, int fb, double *sim)
 {
+	const char *x, *y;
+
 	*sim = 0.0;
 	if (!a->key[f] || !b->key[fb])
 		return 0;
-	return fields[f].level_of(dd_key(d, a, f), dd_key(d, b, fb), sim);
+	x = dd_key(d, a, f);
+	y = dd_key(d, b, fb);
+	if ((f == DF_FIRST || f == DF_LAST) && ascii_p(x) != ascii_p(y))
+		return 0;
+	return fields[f].level_of(x, y, sim);
 }
 
 /* Whether s is x then y, with one space between or none. */

@@ -142,6 +142,19 @@ test_expect_success 'birth dates: a typo or a day and month swapped is nearly, o
 	done >out &&
 	printf "%s\n" different nearly nearly >expect && test_cmp expect out
 '
+test_expect_success 'a name in another script is no evidence either way, not two people' '
+	db=other-script.db &&
+	crm-db init --db $db >/dev/null &&
+	printf "%s\n" first_name,last_name,phone,birth_date,city,country \
+		"राहुल,शर्मा,098765 43210,1988-11-05,Bengaluru,IN" \
+		"Rahul,Sharma,+91 98765 43210,1988-11-05,Bengaluru,IN" |
+	crm-import contacts --db $db --format csv -q - &&
+	crm-dedup find --db $db -q --explain 1 2 -H >out &&
+	awk -F"\t" "\$1 ~ /name\$/ { print \$1, \$4 }" out >names &&
+	printf "first_name missing\nlast_name missing\n" >expect && test_cmp expect names &&
+	! grep -q "^household" out &&
+	crm-dedup find --db $db -q --pairs -f id1,id2 -H >out && printf "1\t2\n" >expect && test_cmp expect out
+'
 test_expect_code 2 '--explain of one id twice is refused' '
 	crm-dedup find --explain 3 3 2>err; s=$?; grep -q "two different contact ids, not 3 twice" err && exit $s
 '
