@@ -94,6 +94,14 @@ struct rowstate {
 		const char *channel, *status, *at, *column, *set_at, *granted_at;
 	} consent[CONSENTS];
 	size_t nconsent;
+	/* The numbered columns of further emails and phones (CRM_TO_MORE)
+	 * the row has, by field, blank ones too: on an update, what they
+	 * leave unfilled of name2, name3 ... is cleared (clear_more). */
+	struct row_more {
+		const char *name;
+		int columns;
+	} more[2];
+	size_t nmore;
 };
 
 /* A set of record ids as a bitmap: ids are dense from 1, so a million
@@ -862,6 +870,7 @@ static void rowstate_clear(struct rowstate *rs, size_t nfields)
 	rs->object = NO_OBJECT;
 	rs->payment[0] = rs->payment[1] = rs->payment_column = NULL;
 	rs->nconsent = 0;
+	rs->nmore = 0;
 	crm_buf_clear(&rs->note);
 	crm_buf_clear(&rs->refs);
 }
@@ -1009,6 +1018,38 @@ static int keep_more(crm_record *r, const char *name, const char *more)
 			rc = add_more(r, name, v);
 		free(v);
 	}
+	return rc;
+}
+
+/* Counts a numbered column of field name's further values in the row. */
+static void count_more(struct rowstate *rs, const char *name)
+{
+	size_t i = 0;
+
+	while (i < rs->nmore && strcmp(rs->more[i].name, name))
+		i++;
+	if (i == sizeof rs->more / sizeof rs->more[0])
+		return;
+	if (i == rs->nmore)
+		rs->more[rs->nmore++] = (struct row_more){ name, 0 };
+	rs->more[i].columns++;
+}
+
+/* The numbered columns of a field say how many further values the row
+ * has: those its values left unfilled are empty, so that an update
+ * clears a second address deleted at the source, as a blank column
+ * clears its field. */
+static int clear_more(const struct rowstate *rs, crm_record *r)
+{
+	char key[72];
+	int rc = CRM_OK;
+
+	for (size_t i = 0; i < rs->nmore && !rc; i++)
+		for (int k = 2; k <= rs->more[i].columns + 1 && k < 100 && !rc; k++) {
+			snprintf(key, sizeof key, "custom.%s%d", rs->more[i].name, k);
+			if (!crm_record_value(r, key))
+				rc = crm_record_set_custom(r, key + 7, "");
+		}
 	return rc;
 }
 
@@ -1563,6 +1604,7 @@ static int take_column(crm_import *imp, crm_record *r, const char *name, const c
 			imp->rs.who = is_blank(v) ? NULL : v;
 		return CRM_OK;
 	case CRM_TO_MORE:
+		count_more(&imp->rs, c->t.name);
 		return is_blank(v) ? CRM_OK : keep_more(r, c->t.name, v);
 	case CRM_TO_CONSENT:
 	case CRM_TO_WITHDRAWN:
@@ -1727,6 +1769,8 @@ static int read_row(crm_import *imp, const struct crm_row *row, crm_record *r,
 		                     ENCODING_HINT, row->names[bad]);
 	for (size_t i = 0; i < row->n && !rc && res->outcome != CRM_IMPORT_REJECTED; i++)
 		rc = take_column(imp, r, row->names[i], row->values[i], res);
+	if (!rc && res->outcome != CRM_IMPORT_REJECTED)
+		rc = clear_more(&imp->rs, r);
 	if (rc || res->outcome == CRM_IMPORT_REJECTED)
 		return rc;
 	if (imp->rs.part && ((rc = name_part(imp, res)) || res->outcome == CRM_IMPORT_REJECTED))

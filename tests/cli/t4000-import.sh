@@ -1142,6 +1142,18 @@ test_expect_success 'numbered email and phone columns: the next free email2, ema
 	crm-contact list --where email=olga@one.example -f custom.email2,custom.email3 -H >out &&
 	printf "olga@three.example\t\n" >expect && test_cmp expect out
 '
+test_expect_success 'numbered columns on an update: a blank one clears what it held, as any blank column' '
+	printf "%s\n" "First Name,Nickname,E-mail 1 - Value,E-mail 2 - Value,Phone 1 - Value,Phone 2 - Value" \
+		"Ayşe,Ayşo,ayse@example.com.tr,ayse.old@example.org,+90 532 111 22 33,+90 216 444 55 66" >gu1.csv &&
+	printf "%s\n" "First Name,Nickname,E-mail 1 - Value,E-mail 2 - Value,Phone 1 - Value,Phone 2 - Value" \
+		"Ayşe,,ayse@example.com.tr,,+90 532 111 22 33," >gu2.csv &&
+	crm-import contacts --db gu.db -q gu1.csv &&
+	crm-import contacts --db gu.db -q --on-conflict update gu2.csv &&
+	crm-contact list --db gu.db -f custom.nickname,custom.email2,custom.phone2 --format jsonl >out &&
+	echo "{\"custom.nickname\":null,\"custom.email2\":null,\"custom.phone2\":null}" >expect &&
+	test_cmp expect out &&
+	crm-import contacts --db gu.db --on-conflict update gu2.csv 2>err && grep -q "unchanged 1" err
+'
 test_expect_success 'a vCard reject keeps every address and number the card had' '
 	printf "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Vic Vee\r\nEMAIL:v1@example.org\r\nEMAIL:v2@example.org\r\nEMAIL:v3@example.org\r\nTEL:+1 212 555 0121\r\nTEL:+1 212 555 0122\r\nTEL:+1 212 555 0123\r\nBDAY:not a day\r\nEND:VCARD\r\n" >three.vcf &&
 	expect_exit 3 crm-import contacts --db vrej.db -q -r three-rej.vcf three.vcf &&
