@@ -50,7 +50,13 @@ struct column {
 	char *custom;            /* the key of a kept unknown column */
 	const char *date_format; /* from the mapping file */
 	const struct crm_implied *implies; /* what its name says of a field */
+	int block;               /* its address block (address_block), or 0 */
 };
+
+/* The address blocks of exports that write two whole addresses, a column
+ * a part (Outlook's Business Street ... Business Country and Home Street
+ * ... Home Country). */
+enum { NO_BLOCK, BUSINESS_BLOCK, HOME_BLOCK, BLOCKS };
 
 #define MADE 2 /* kinds of records an import makes for references */
 #define CONSENTS 5 /* channels of consent a row may give */
@@ -102,6 +108,7 @@ struct rowstate {
 		int columns;
 	} more[2];
 	size_t nmore;
+	int block; /* the address block the row's address is read from */
 };
 
 /* A set of record ids as a bitmap: ids are dense from 1, so a million
@@ -501,6 +508,24 @@ static const struct crm_beside *beside_of(const crm_import *imp, const char *nam
 
 /* Stores in *c what column name means: the mapping file first, then the
  * field names and synonyms, then the unknown-column rule. */
+/* The address block of column c: one that fills a part of the address
+ * and whose name says whose address it is. */
+static int address_block(const struct column *c)
+{
+	static const char *const parts[] = { "street", "city", "region", "postal_code", "country" };
+	char key[64];
+	size_t i = 0;
+
+	if (c->t.kind != CRM_TO_FIELD)
+		return NO_BLOCK;
+	while (i < sizeof parts / sizeof parts[0] && strcmp(parts[i], c->t.name))
+		i++;
+	if (i == sizeof parts / sizeof parts[0] || !crm_column_key(key, sizeof key, c->name))
+		return NO_BLOCK;
+	return !strncmp(key, "business", 8) ? BUSINESS_BLOCK :
+	       !strncmp(key, "home", 4) ? HOME_BLOCK : NO_BLOCK;
+}
+
 static int column_of(crm_import *imp, const char *name, const struct column **c)
 {
 	const struct crm_map_column *m;
@@ -549,6 +574,7 @@ static int column_of(crm_import *imp, const char *name, const struct column **c)
 	if (col->t.kind == CRM_TO_FIELD)
 		col->field = field_index(imp, col->t.name);
 	col->implies = crm_column_implies(imp->e, name);
+	col->block = address_block(col);
 	*c = col;
 	return CRM_OK;
 }
@@ -871,6 +897,7 @@ static void rowstate_clear(struct rowstate *rs, size_t nfields)
 	rs->payment[0] = rs->payment[1] = rs->payment_column = NULL;
 	rs->nconsent = 0;
 	rs->nmore = 0;
+	rs->block = NO_BLOCK;
 	crm_buf_clear(&rs->note);
 	crm_buf_clear(&rs->refs);
 }
@@ -1566,6 +1593,9 @@ static int take_column(crm_import *imp, crm_record *r, const char *name, const c
 		return rc;
 	switch (c->t.kind) {
 	case CRM_TO_FIELD:
+		/* The other address is kept whole, beside the one read. */
+		if (c->block && imp->rs.block && c->block != imp->rs.block)
+			return v ? keep_as_custom(r, c, v) : CRM_OK;
 		return take_field(imp, r, c, v, res);
 	case CRM_TO_CUSTOM:
 		/* Outlook's 0/0/00 under a date it keeps no field for
@@ -1756,6 +1786,25 @@ static size_t bad_utf8(const struct crm_row *row, int *name)
 
 /* Reads the row into the record and the row state; rejects what cannot
  * be read. */
+/* Of a row with two addresses (address_block), the one it fills most,
+ * the first of them on a tie: street, city, postal code and country
+ * come from one address, never a business city with a home street. */
+static int choose_block(crm_import *imp, const struct crm_row *row)
+{
+	int filled[BLOCKS] = { 0 }, first[BLOCKS] = { 0 }, rc = CRM_OK;
+	const struct column *c;
+
+	for (size_t i = 0; i < row->n && !rc; i++)
+		if (!(rc = column_of(imp, row->names[i], &c)) && c->block &&
+		    !is_blank(row->values[i]) && !filled[c->block]++)
+			first[c->block] = (int)i;
+	if (filled[BUSINESS_BLOCK] && filled[HOME_BLOCK])
+		imp->rs.block = filled[BUSINESS_BLOCK] != filled[HOME_BLOCK] ?
+		                (filled[BUSINESS_BLOCK] > filled[HOME_BLOCK] ? BUSINESS_BLOCK : HOME_BLOCK) :
+		                (first[BUSINESS_BLOCK] < first[HOME_BLOCK] ? BUSINESS_BLOCK : HOME_BLOCK);
+	return rc;
+}
+
 static int read_row(crm_import *imp, const struct crm_row *row, crm_record *r,
                     struct crm_import_result *res)
 {
@@ -1767,6 +1816,8 @@ static int read_row(crm_import *imp, const struct crm_row *row, crm_record *r,
 		return name ? reject(imp, res, NULL, "invalid UTF-8 in a column name" ENCODING_HINT)
 		            : reject(imp, res, row->names[bad], "invalid UTF-8 in column '%s'"
 		                     ENCODING_HINT, row->names[bad]);
+	if ((rc = choose_block(imp, row)))
+		return rc;
 	for (size_t i = 0; i < row->n && !rc && res->outcome != CRM_IMPORT_REJECTED; i++)
 		rc = take_column(imp, r, row->names[i], row->values[i], res);
 	if (!rc && res->outcome != CRM_IMPORT_REJECTED)

@@ -404,6 +404,12 @@ static const struct crm_synonym contact_synonyms[] = {
 	{ "profession", "custom.profession" }, { "referredby", "custom.referred_by" },
 	{ "user1", "custom.user_1" }, { "user2", "custom.user_2" }, { "user3", "custom.user_3" },
 	{ "user4", "custom.user_4" }, { "webpage", "custom.website" },
+	/* Outlook.com's own: the Japanese readings of the names, as Google's
+	 * phonetic names, and what desktop Outlook does not write. */
+	{ "givenyomi", "custom.phonetic_first_name" },
+	{ "surnameyomi", "custom.phonetic_last_name" },
+	{ "companyyomi", "custom.phonetic_company" }, { "imaddress", "custom.im_address" },
+	{ "personalwebpage", "custom.personal_website" }, { "schools", "custom.schools" },
 	{ "emailtype", "@ignore" }, { "email2type", "@ignore" }, { "email3type", "@ignore" },
 	{ "emaildisplayname", "@ignore" }, { "email2displayname", "@ignore" },
 	{ "email3displayname", "@ignore" }, { "internetfreebusy", "@ignore" },

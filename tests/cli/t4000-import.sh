@@ -1052,6 +1052,7 @@ test_expect_success 'a whole Outlook export comes in as it is' '
 	1|department|Research
 	1|email2|countess@home.example
 	1|home_city|Ockham
+	1|home_country_region|United Kingdom
 	1|home_phone|+44 1483 555 010
 	1|home_postal_code|GU23 6NP
 	1|home_street|1 Ockham Lane
@@ -1070,6 +1071,29 @@ test_expect_success 'a whole Outlook export comes in as it is' '
 	printf "First Name,Gender,Priority\nX,Female,High\n" >no-outlook.csv &&
 	expect_exit 3 crm-import contacts --db ol.db no-outlook.csv 2>err &&
 	grep -q "unknown columns .Gender., .Priority." err
+'
+# Outlook.com writes a few columns of its own beside desktop Outlook's.
+test_expect_success 'Outlook.com: its Yomi readings, IM address, web page and schools are kept' '
+	printf "%s\n" "First Name,Last Name,Given Yomi,Surname Yomi,E-mail Address,IMAddress,Company,Company Yomi,Personal Web Page,Schools,Birthday" \
+		"健二,渡辺,けんじ,わたなべ,kenji@example.jp,kenji@im.example,渡辺商事,わたなべしょうじ,https://kenji.example,東京大学,3/14/1985" >olcom.csv &&
+	crm-import contacts --db olcom.db -q --date-format %m/%d/%Y olcom.csv &&
+	crm-contact show --db olcom.db 1 -f birth_date,custom.phonetic_first_name,custom.phonetic_last_name,custom.phonetic_company,custom.im_address,custom.personal_website,custom.schools -H >out &&
+	printf "1985-03-14\tけんじ\tわたなべ\tわたなべしょうじ\tkenji@im.example\thttps://kenji.example\t東京大学\n" >expect &&
+	test_cmp expect out
+'
+# Two addresses, each in its own columns: the row's address is the one it
+# fills most, all its parts, and the other is kept whole beside it.
+test_expect_success 'Business and Home addresses are never mixed into one' '
+	printf "%s\n" "First Name,E-mail Address,Business City,Home Street,Home City,Home Postal Code,Home Country/Region" \
+		"Camille,camille@example.fr,Paris,12 rue de la République,Lyon,69002,France" \
+		"Ada,ada@example.org,London,,Ockham,," >blocks.csv &&
+	crm-import contacts --db blocks.db -q blocks.csv &&
+	crm-contact list --db blocks.db -f street,postal_code,city,country,custom.business_city,custom.home_city --format jsonl >out &&
+	cat >expect <<-\EOF &&
+	{"street":"12 rue de la République","postal_code":"69002","city":"Lyon","country":"FR","custom.business_city":"Paris","custom.home_city":null}
+	{"street":null,"postal_code":null,"city":"London","country":null,"custom.business_city":null,"custom.home_city":"Ockham"}
+	EOF
+	test_cmp expect out
 '
 # HubSpot leaves Lead Status empty for most people.
 test_expect_success 'an empty status takes the default on create and keeps the value on update' '
