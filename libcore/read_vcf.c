@@ -305,7 +305,7 @@ static int unquote_printable(crm_buf *b, const char *v, size_t len)
  * CHARSET=ISO-8859-1 or windows-1252) into st->utf8.  Bytes that are not
  * of that set stay as they are, for the row's UTF-8 check to refuse;
  * a set iconv does not know rejects the card. */
-static int from_charset(struct crm_reader *r, const char *params, size_t plen)
+static int from_charset(struct crm_reader *r, const char *key, const char *params, size_t plen)
 {
 	struct vcf_state *st = r->state;
 	const char *p = param_after(params, plen, "CHARSET=");
@@ -319,7 +319,7 @@ static int from_charset(struct crm_reader *r, const char *params, size_t plen)
 	memcpy(name, p, n);
 	name[n] = '\0';
 	if ((cd = iconv_open("UTF-8", name)) == (iconv_t)-1) {
-		crm_rd_row_error(r, "line %ld: unknown CHARSET '%s'", r->line, name);
+		crm_rd_row_error(r, "%s: unknown CHARSET '%s' (line %ld)", key, name, r->line);
 		return 0;
 	}
 	crm_buf_clear(&st->utf8);
@@ -365,7 +365,7 @@ static int content_line(struct crm_reader *r, const char *s, size_t len)
 	if (quoted_printable_p(end + 1, plen)) {
 		if ((rc = unquote_printable(&st->qp, v, vlen)))
 			return rc;
-		if ((rc = from_charset(r, end + 1, plen)) <= 0)
+		if ((rc = from_charset(r, key, end + 1, plen)) <= 0)
 			return rc;
 		v = rc == 2 ? st->utf8.ptr : st->qp.ptr ? st->qp.ptr : "";
 		vlen = rc == 2 ? st->utf8.len : st->qp.len;

@@ -407,7 +407,7 @@ START_TEST(test_vcard)
 	                              "BEGIN:VCARD\r\nN;CHARSET=X-NONE;QUOTED-PRINTABLE:=FC\r\n"
 	                              "END:VCARD\r\n"), 0);
 	ck_assert_str_eq(out, "1:last_name=M\xc3\xbcller,first_name=J\xc3\xbcrgen,"
-	                      "note=\xe2\x82\xac 5 \xe2\x80\x93 cash|6:!line 7: unknown CHARSET 'X-NONE'|");
+	                      "note=\xe2\x82\xac 5 \xe2\x80\x93 cash|6:!N: unknown CHARSET 'X-NONE' (line 7)|");
 	/* A birthday without its year; a telephone as a URI. */
 	ck_assert_int_eq(READ("vcf", "BEGIN:VCARD\r\nFN:Ada\r\nBDAY;X-APPLE-OMIT-YEAR=1604:1604-05-20\r\n"
 	                              "TEL;VALUE=uri:tel:+1-418-656-9254;ext=102\r\nEND:VCARD\r\n"
