@@ -76,6 +76,10 @@ int report_period(struct cli *c, const char *as_of, int64_t now, const char *dfl
 		memcpy(p->to, end, CRM_DATE_LEN);
 	if (strcmp(p->from, p->to) >= 0)
 		return cli_fail(c, 1, "nothing to report in %s: it begins after %s", p->name, as_of);
+	/* A kept report says which days it covers: this-year on 22 November
+	 * is not all of the year. */
+	if (p->running)
+		crm_period_name(p->name, p->from, p->to);
 	return -1;
 }
 
