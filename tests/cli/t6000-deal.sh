@@ -141,7 +141,12 @@ test_expect_success 'an outcome written as a stage sets the status, the stage is
 	crm-deal move -q 5 "Closed Won" &&
 	crm-deal show 5 -f status,stage -H >out && printf "won\tlead\n" >expect && test_cmp expect out &&
 	crm-deal reopen -q 5 &&
-	crm-deal show 5 -f status,stage -H >out && printf "open\tlead\n" >expect && test_cmp expect out
+	crm-deal show 5 -f status,stage -H >out && printf "open\tlead\n" >expect && test_cmp expect out &&
+	: a new deal has no stage to keep: the last, the one deals close from &&
+	crm-db init --db born.db >/dev/null &&
+	crm-deal add --db born.db -q --title "Closed at birth" --stage "closed won" &&
+	crm-deal show --db born.db 1 -f status,stage -H >out && printf "won\tnegotiation\n" >expect &&
+	test_cmp expect out
 '
 test_expect_success 'history: the stretches in each stage, with days and who moved it' '
 	export CRM_DB="$SCRATCH/history.db" &&
