@@ -197,8 +197,9 @@ static int filter_money(crm_query *q, const struct crm_fielddef *d, const char *
 
 	if (crm_money_parse(&m, v, crm_config_currency(q->db->cfg)))
 		return crm_error_prefix(d->f.name), crm_error_recode(CRM_EUSAGE);
-	crm_buf_printf(&q->where.sql, " AND %s(t.%s_currency = ? AND t.%s %s ?)", ne ? "NOT " : "",
-	               d->column, d->column, ne ? "=" : op);
+	/* != keeps the records with no amount, as it keeps empty fields. */
+	crm_buf_printf(&q->where.sql, " AND %s(t.%s_currency %s ? AND t.%s %s ?)", ne ? "NOT " : "",
+	               d->column, ne ? "IS" : "=", d->column, ne ? "IS" : op);
 	if (part_param(&q->where, m.cur, 0, 0))
 		return crm_error_nomem();
 	return part_param(&q->where, NULL, 1, m.minor);

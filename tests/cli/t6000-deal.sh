@@ -224,7 +224,11 @@ test_expect_success 'list --sort amount orders by the amount, not its text' '
 	crm-deal list --sort amount -f title -H | paste -sd " " - >out &&
 	echo "nine two-hundred thousand" >expect && test_cmp expect out &&
 	crm-deal list --where "amount>100" -f title -H | paste -sd " " - >out &&
-	echo "thousand two-hundred" >expect && test_cmp expect out
+	echo "thousand two-hundred" >expect && test_cmp expect out &&
+	: != keeps a deal with no amount, as it keeps any empty field &&
+	crm-deal add --title none >/dev/null &&
+	crm-deal list --where "amount!=1000 EUR" -f title -H | paste -sd " " - >out &&
+	echo "nine two-hundred none" >expect && test_cmp expect out
 '
 test_expect_success 'rm archives, restore brings back, --purge deletes and detaches its tasks' '
 	crm-deal rm 1 2>err && grep -q "archived 1 of 1 deal" err &&
