@@ -1367,6 +1367,70 @@ static const char *api_time(crm_import *imp, const struct crm_field *f, const ch
 	return d ? own(&imp->rs, d) : v;
 }
 
+/* Mailchimp writes its address as one cell, the parts two spaces apart:
+ * street, line 2 (left out when empty), city, state, zip and country
+ * ("1701 Bristol Ave.  Barrington  RI  02806  US").  Reads such a street
+ * value into its parts: *v becomes the street, line 2 custom.address_line2,
+ * and the others fill the fields the row has not.  A value of other
+ * shapes stays whole. */
+static int composite_address(crm_import *imp, crm_record *r, const char **v)
+{
+	static const char *const fields[][5] = {
+		[3] = { "street", "city", "postal_code" },
+		[4] = { "street", "city", "region", "postal_code" },
+		[5] = { "street", "custom.address_line2", "city", "region", "postal_code" },
+	};
+	struct rowstate *rs = &imp->rs;
+	const char *part[8], *p = *v;
+	size_t len[8], n = 0, m;
+	char *cc = NULL;
+	int rc = CRM_OK;
+
+	while (*p && n < 8) {
+		size_t k = 0;
+
+		while (p[k] && !(p[k] == ' ' && p[k + 1] == ' '))
+			k++;
+		if (k)
+			part[n] = p, len[n++] = k;
+		p += k + strspn(p + k, " ");
+	}
+	if (*p || n < 4)
+		return CRM_OK;
+	{
+		char *last = strndup(part[n - 1], len[n - 1]);
+
+		if (!last)
+			return crm_error_nomem();
+		m = last[strspn(last, "0123456789 -")] && !crm_country_normalize(&cc, last) ? n - 1 : n;
+		crm_error_clear();
+		free(last);
+	}
+	if (m < 3 || m > 5 || (m == 3 && !cc)) {
+		free(cc);
+		return CRM_OK;
+	}
+	for (size_t i = 0; i < n && !rc; i++) {
+		const char *name = i < m ? fields[m][i] : "country";
+		const char *val = i < m ? own(rs, strndup(part[i], len[i])) : own(rs, cc);
+		size_t k;
+
+		if (i >= m)
+			cc = NULL; /* owned now */
+		if (!val)
+			rc = crm_error_nomem();
+		else if (!i)
+			*v = val;
+		else if (!strncmp(name, "custom.", 7))
+			rc = crm_record_value(r, name) ? CRM_OK : crm_record_set_custom(r, name + 7, val);
+		else if (crm_entity_field_find(imp->e, name) &&
+		         is_blank(rs->val[k = field_index(imp, name)]))
+			rs->val[k] = val;
+	}
+	free(cc);
+	return rc;
+}
+
 /* Puts one column's value where its meaning says. */
 static int take_field(crm_import *imp, crm_record *r, const struct column *c, const char *v,
                       struct crm_import_result *res)
@@ -1379,6 +1443,8 @@ static int take_field(crm_import *imp, crm_record *r, const struct column *c, co
 
 	if (!rc && f->type == CRM_FT_EMAIL && v)
 		rc = mailbox(imp, c, &v);
+	if (!rc && v && !strcmp(f->name, "street"))
+		rc = composite_address(imp, r, &v);
 	if (rc)
 		return rc;
 	if (crm_field_dated(f) && v && zero_date_p(v))

@@ -1401,6 +1401,26 @@ test_expect_success 'Mailchimp: a birthday without a year is kept, not a reason 
 	grep -q "birth_date: invalid date .14/14/2020." err &&
 	grep -q "birth_date: invalid date .13/45." err && grep -q "rejected 2" err
 '
+# Mailchimp's Address is one cell, its parts two spaces apart, line 2 left
+# out when empty; a street of another shape stays whole.
+test_expect_success 'Mailchimp: the address cell is read into its parts' '
+	{
+		echo "Email Address,First Name,Address"
+		echo "rose@mc.example,Rose,\"512 Means St.  Suite 404  Atlanta  GA  30318  USA\""
+		echo "tom@mc.example,Tom,\"1701 Bristol Ave.  Barrington  RI  02806\""
+		echo "ann@mc.example,Ann,\"10 Downing Street  London  SW1A 2AA  United Kingdom\""
+		echo "joe@mc.example,Joe,\"Flat 3,  12 High St\""
+	} >mc-address.csv &&
+	crm-import contacts --db mcaddr.db -q mc-address.csv &&
+	crm-contact list --db mcaddr.db -f street,custom.address_line2,city,region,postal_code,country -H >out &&
+	cat >expect <<-\EOF &&
+	512 Means St.	Suite 404	Atlanta	GA	30318	US
+	1701 Bristol Ave.		Barrington	RI	02806	
+	10 Downing Street		London		SW1A 2AA	GB
+	Flat 3,  12 High St					
+	EOF
+	test_cmp expect out
+'
 # Consent comes with the people: Mailchimp dates it (confirmed, else opted
 # in; unsubscribed), Shopify asks Accepts Email Marketing, a mapping file
 # names any column consent.CHANNEL.  What was recorded stays unless the
