@@ -82,6 +82,10 @@ static const struct {
 	 * doubt, and that over an exclusion.  A bounce names its send. */
 	{ "campaign_sends", "id", "campaign_id, occurrence",
 	  "state <> 'sent', state <> 'sending'", "mail_bounces", "send_id" },
+	/* What the person wrote on any ticket, and the surveys sent them:
+	 * theirs to export and to erase, whichever record survives. */
+	{ "ticket_messages", "id", NULL, NULL, NULL, NULL },
+	{ "surveys", "id", NULL, NULL, NULL, NULL },
 };
 
 /* Fills r with what points at a record of e: its notes, its audit history,
@@ -608,6 +612,23 @@ static int unite_consents(crm_db *db, int64_t from, int64_t to)
 	return crm_stmt_done(st);
 }
 
+/* Puts the survivor in every snapshot segment the merged contact was in
+ * (segment_members is a side table: the journal keeps both contacts'
+ * memberships, and unmerge puts them back as they were). */
+static int unite_segments(crm_db *db, int64_t from, int64_t to)
+{
+	crm_stmt *st;
+	int rc = crm_db_stmt(db, &st,
+		"INSERT OR IGNORE INTO segment_members(segment_id, contact_id)"
+		" SELECT segment_id, ?2 FROM segment_members WHERE contact_id = ?1");
+
+	if (rc)
+		return rc;
+	crm_stmt_bind_int(st, 1, from);
+	crm_stmt_bind_int(st, 2, to);
+	return crm_stmt_done(st);
+}
+
 /* Checks that every id names a distinct live contact. */
 static int check_ids(crm_db *db, const int64_t *ids, size_t n)
 {
@@ -851,7 +872,8 @@ static int absorb(crm_db *db, struct group *g, int64_t merge)
 			return crm_error_nomem();
 		snprintf(changes, sizeof changes, "{\"into\":%lld,\"merge\":%lld}", (long long)s,
 		         (long long)merge);
-		if (!(rc = unite_consents(db, m, s)) && !(rc = keep_created(db, m)) &&
+		if (!(rc = unite_consents(db, m, s)) && !(rc = unite_segments(db, m, s)) &&
+		    !(rc = keep_created(db, m)) &&
 		    !(rc = move_refs(db, m, s, moved)) &&
 		    !(rc = crm_audit_add(db, "contact", m, "merged", changes)))
 			rc = crm_entity_delete(db, &crm_contact_entity, m);

@@ -718,7 +718,7 @@ static const struct crm_option contact_options[] = {
 	  " that band (9-10, 7-8, 0-6)", NPS_BAND " = ?" },
 	{ NULL, NULL, NULL, NULL }
 };
-static const char *const contact_sides[] = { "consents", NULL };
+static const char *const contact_sides[] = { "consents", "segment_members", NULL };
 /* What NAME_KEY and PERSON_NAME join. */
 static const char *const contact_name[] = { "first_name", "last_name", NULL };
 static const char *const company_name[] = { "name", NULL };

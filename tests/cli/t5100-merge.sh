@@ -254,4 +254,25 @@ test_expect_success 'a chain of merges comes apart newest first, and only so' '
 	crm-dedup unmerge 2 && crm-dedup unmerge 1 &&
 	rows >after && test_cmp before after
 '
+# What points at a person from tables of no entity: their messages on
+# another's ticket and their place in a snapshot segment go with the
+# merge, and come back with the unmerge, exactly.
+test_expect_success 'ticket messages and snapshot segments follow a merge and its unmerge' '
+	export CRM_DB="$PWD/links.db" &&
+	crm-db init >/dev/null &&
+	crm-contact add -q --first-name Ann --last-name Lee --email ann@a.example -t news >/dev/null &&
+	crm-contact add -q --first-name Ann --last-name Lee --email ann@b.example -t news -t vip >/dev/null &&
+	crm-contact add -q --first-name Bob --email bob@c.example >/dev/null &&
+	echo "Bob asks" | crm-ticket add -q --subject Q --requester 3 >/dev/null &&
+	printf "From: ann@b.example\nSubject: Re: [#1] Q\nMessage-ID: <x@b.example>\n\nmy passport is AB123\n" >m.eml &&
+	crm-ticket mail-in -q m.eml >/dev/null &&
+	crm-campaign segment add vips --tag vip --snapshot >/dev/null &&
+	rows() { db_rows links.db | awk "/^== /{ skip = (\$2 == \"merges\") } !skip"; } &&
+	rows >before &&
+	crm-contact merge -q 1 2 &&
+	crm-campaign segment list -f name,members -H >out && printf "vips\t1\n" >expect && test_cmp expect out &&
+	crm-contact export-data 1 | jq -r ".ticket_messages[].body" >out &&
+	echo "my passport is AB123" >expect && test_cmp expect out &&
+	crm-dedup unmerge 1 && rows >after && test_cmp before after
+'
 test_done
