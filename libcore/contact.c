@@ -22,20 +22,31 @@ static int one_of(const char *const *words, const char *w)
 	return 0;
 }
 
-/* Reads the current consent status of a channel (malloc'd, or NULL). */
-static char *consent_of(crm_db *db, int64_t id, const char *channel)
+/* Reads person id's consent on channel into old: its status, time and
+ * source (each malloc'd, or NULL: none). */
+static int consent_read(crm_db *db, int64_t id, const char *channel, char *old[3])
 {
 	crm_stmt *st;
-	char *v = NULL;
+	int rc = crm_db_stmt(db, &st, "SELECT status, at, source FROM consents"
+	                     " WHERE contact_id = ?1 AND channel = ?2");
 
-	if (crm_db_stmt(db, &st, "SELECT status FROM consents WHERE contact_id = ?1 AND channel = ?2"))
-		return NULL;
+	old[0] = old[1] = old[2] = NULL;
+	if (rc)
+		return rc;
 	crm_stmt_bind_int(st, 1, id);
 	crm_stmt_bind_text(st, 2, channel);
-	if (crm_stmt_step(st) == CRM_ROW)
-		v = strdup(crm_stmt_text(st, 0));
+	if ((rc = crm_stmt_step(st)) == CRM_ROW)
+		for (int i = 0; i < 3; i++)
+			if (crm_stmt_text(st, i) && !(old[i] = strdup(crm_stmt_text(st, i))))
+				rc = crm_error_nomem();
 	crm_stmt_reset(st);
-	return v;
+	return rc < 0 ? rc : CRM_OK;
+}
+
+static void consent_free(char *v[3])
+{
+	for (int i = 0; i < 3; i++)
+		free(v[i]);
 }
 
 /* Writes person id's consent on channel: status at time at (NULL: now),
@@ -63,10 +74,14 @@ static int consent_put(crm_db *db, int64_t id, const char *channel, const char *
 	return crm_stmt_done(st);
 }
 
+static int consent_audit(crm_db *db, int64_t id, const char *channel, const char *const old[3],
+                         const char *const new[3]);
+
 int crm_contact_consent_set(crm_db *db, int64_t id, const char *channel,
                             const char *status, const char *source)
 {
-	char name[64], *old;
+	char now[CRM_TIME_LEN], *old[3];
+	const char *new[3] = { status, now, source };
 	int rc;
 
 	if ((rc = crm_entity_editable(db, &crm_contact_entity, id)))
@@ -79,12 +94,13 @@ int crm_contact_consent_set(crm_db *db, int64_t id, const char *channel,
 		                     " or withdrawn)", status);
 	if (source && !crm_utf8_valid_p(source, strlen(source)))
 		return crm_error_set(CRM_EDATA, "source is not valid UTF-8");
-	old = consent_of(db, id, channel);
-	rc = consent_put(db, id, channel, status, NULL, source);
-	snprintf(name, sizeof name, "consent.%s", channel);
-	if (!rc)
-		rc = crm_audit_change(db, "contact", id, "consent", name, old, status);
-	free(old);
+	/* The audit keeps the decision replaced whole, its time and source
+	 * too: the evidence of a consent outlives a newer one. */
+	crm_db_now(db, now);
+	if (!(rc = consent_read(db, id, channel, old)) &&
+	    !(rc = consent_put(db, id, channel, status, now, source)))
+		rc = consent_audit(db, id, channel, (const char *const *)old, new);
+	consent_free(old);
 	return rc;
 }
 
@@ -126,25 +142,13 @@ static int consent_audit(crm_db *db, int64_t id, const char *channel, const char
 int crm_contact_consent_import(crm_db *db, int64_t id, const char *channel, const char *status,
                                const char *at, const char *source, int *changed)
 {
-	crm_stmt *st;
-	char now[CRM_TIME_LEN], *old[3] = { NULL, NULL, NULL };
+	char now[CRM_TIME_LEN], *old[3];
 	const char *new[3] = { status, at, source };
-	int rc = crm_db_stmt(db, &st, "SELECT status, at, source FROM consents"
-	                     " WHERE contact_id = ?1 AND channel = ?2");
+	int rc = consent_read(db, id, channel, old);
 
 	*changed = 0;
 	if (rc)
-		return rc;
-	crm_stmt_bind_int(st, 1, id);
-	crm_stmt_bind_text(st, 2, channel);
-	if ((rc = crm_stmt_step(st)) == CRM_ROW)
-		for (int i = 0; i < 3; i++)
-			if (crm_stmt_text(st, i) && !(old[i] = strdup(crm_stmt_text(st, i))))
-				rc = crm_error_nomem();
-	crm_stmt_reset(st);
-	if (rc < 0)
 		goto out;
-	rc = CRM_OK;
 	/* Consent is evidence: what was recorded stays unless the import's is
 	 * news, and a grant of no known time does not undo a refusal. */
 	if (old[0] && (!strcmp(old[0], status) ||
@@ -158,8 +162,7 @@ int crm_contact_consent_import(crm_db *db, int64_t id, const char *channel, cons
 	    !(rc = consent_audit(db, id, channel, (const char *const *)old, new)))
 		*changed = 1;
 out:
-	for (int i = 0; i < 3; i++)
-		free(old[i]);
+	consent_free(old);
 	return rc;
 }
 

@@ -46,10 +46,13 @@ test_expect_success 'consent set and show' '
 	printf "channel\tstatus\tsource\tat\nemail\tgranted\tweb form\t2026-11-22T09:30:00Z\nsms\tdenied\t\t2026-11-22T09:30:00Z\n" >expect &&
 	test_cmp expect out
 '
-test_expect_success 'consent changes are audited' '
-	crm-contact consent set 1 email withdrawn &&
+# The decision replaced stays in the log whole, its source too: the
+# evidence of a consent outlives a newer one.
+test_expect_success 'consent changes are audited with the time and source they replace' '
+	CRM_NOW=2026-11-23T10:00:00Z crm-contact consent set 1 email withdrawn --source unsubscribe &&
 	crm-db audit --id 1 -f action,changes -H | tail -1 >out &&
-	printf "consent\tconsent.email: granted \xe2\x86\x92 withdrawn\n" >expect && test_cmp expect out
+	printf "consent\tconsent.email: granted \xe2\x86\x92 withdrawn; at: 2026-11-22T09:30:00Z \xe2\x86\x92 2026-11-23T10:00:00Z; source: web form \xe2\x86\x92 unsubscribe\n" >expect &&
+	test_cmp expect out
 '
 test_expect_success 'a bad channel or status exits 3' '
 	expect_exit 3 crm-contact consent set 1 pigeon granted 2>err && grep -q "invalid channel" err &&
