@@ -166,9 +166,11 @@ static int file_message(crm_db *db, const struct crm_mail *m, int64_t id,
 	int64_t mid;
 	int rc = crm_ticket_requester(db, m->from_addr, m->from_name, &msg.contact);
 
+	/* A closed ticket stays closed: its follow-up is a ticket of its own;
+	 * so is one to an archived ticket, which no list shows. */
 	if (!rc && id)
-		rc = crm_db_text_of(db, "SELECT status FROM tickets WHERE id = ?1", id, &status);
-	/* A closed ticket stays closed: its follow-up is a ticket of its own. */
+		rc = crm_db_text_of(db, "SELECT CASE WHEN archived_at IS NULL THEN status"
+		                    " ELSE 'closed' END FROM tickets WHERE id = ?1", id, &status);
 	if (!rc && (!id || !strcmp(status, "closed"))) {
 		rc = open_ticket(db, m, msg.contact, id, &res->ticket);
 		res->action = "new";

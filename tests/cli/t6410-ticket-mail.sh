@@ -243,7 +243,14 @@ test_expect_success 'mail-in: mail to a closed ticket opens a new one, linked' '
 	crm-ticket mail-in again.eml >out && printf "again.eml\tnew\t3\n" >expect &&
 	test_cmp expect out &&
 	sqlite3 "$CRM_DB" "SELECT ticket_id, kind, target FROM ticket_links" >out &&
-	echo "3|ticket|1" >expect && test_cmp expect out
+	echo "3|ticket|1" >expect && test_cmp expect out &&
+	: so does mail to an archived one, which no list would show &&
+	crm-db init --db arch.db >/dev/null &&
+	echo "Spam?" | crm-ticket add --db arch.db -q --subject Spam --requester jose.munoz@example.org >/dev/null &&
+	crm-ticket rm --db arch.db 1 2>/dev/null &&
+	printf "From: jose.munoz@example.org\nSubject: Re: [#1] Spam\nMessage-ID: <m3b@example.org>\n\nNo es spam.\n" >archived.eml &&
+	crm-ticket mail-in --db arch.db archived.eml >out && printf "archived.eml\tnew\t2\n" >expect &&
+	test_cmp expect out
 '
 test_expect_success 'reply --send: a subject with another ticket tag gets its own first' '
 	export CRM_DB=tags.db && : >sent.mbox &&
