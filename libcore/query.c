@@ -547,6 +547,14 @@ int crm_query_sort(crm_query *q, const char *spec)
 	return rc;
 }
 
+/* Whether reference d prints the id it holds (a response's ticket, a
+ * refund's purchase), which is then a number, as ids are. */
+static int ref_by_id_p(const struct crm_fielddef *d)
+{
+	return d->f.type == CRM_FT_REF && d->expr && d->column && !strncmp(d->expr, "t.", 2) &&
+	       !strcmp(d->expr + 2, d->column);
+}
+
 static int add_column(crm_query *q, const char *name)
 {
 	const struct crm_fielddef *d;
@@ -568,7 +576,7 @@ static int add_column(crm_query *q, const char *name)
 		return crm_error_nomem();
 	nc[q->ncols].name = nn[q->ncols];
 	nc[q->ncols].type = d && (d->f.type == CRM_FT_ID || d->f.type == CRM_FT_PERCENT ||
-	                         d->f.type == CRM_FT_SCORE) ? CRM_COL_INT
+	                         d->f.type == CRM_FT_SCORE || ref_by_id_p(d)) ? CRM_COL_INT
 	                    : d && d->f.type == CRM_FT_NUMBER ? CRM_COL_NUMBER : CRM_COL_TEXT;
 	q->ncols++;
 	return CRM_OK;

@@ -306,6 +306,7 @@ test_expect_success 'mail-in: an answer with a score is a csat response, not a m
 	test -n "$MID" &&
 	printf "From: Ann <ann@example.org>\nSubject: Re: How did we do? [#1] Login fails\nMessage-ID: <ans1@example.org>\nIn-Reply-To: <%s>\n\n4 - quick, thanks\nthe second mail was late\n\nOn Sun, Acme Support wrote:\n> Please reply with a number from 1 to 5\n" "$MID" >ans.eml &&
 	crm-ticket mail-in ans.eml >out && printf "ans.eml\tfeedback\t1\n" >expect && test_cmp expect out &&
+	crm-feedback list --ticket 1 -f ticket --format jsonl | jq -e "select(.ticket == 1)" >/dev/null &&
 	crm-feedback list --ticket 1 --channel email -f kind,score,person,comment --format jsonl >out &&
 	echo "{\"kind\":\"csat\",\"score\":4,\"person\":\"ann@example.org\",\"comment\":\"quick, thanks\\nthe second mail was late\"}" >expect &&
 	test_cmp expect out &&
