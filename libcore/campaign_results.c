@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "campaign_impl.h"
+#include "crm/money.h"
 
 /* The figures of campaign ?1 (window ?2, "+30 days"): sent, in doubt,
  * excluded, bounced, unsubscribed, replied, buyers, purchases, revenue,
@@ -107,6 +108,17 @@ static int exclusions(crm_db *db, int64_t id, struct emit *e)
 	return rc;
 }
 
+/* Nothing bought is 0.00 of the base currency, a figure like any other,
+ * not a blank. */
+static void zero_if_none(crm_db *db, char *v, size_t size)
+{
+	struct crm_money zero = { 0, "" };
+
+	snprintf(zero.cur, sizeof zero.cur, "%s", crm_config_currency(db->cfg));
+	if (!*v && crm_money_format_amount(v, size, &zero))
+		*v = '\0';
+}
+
 int crm_campaign_results(crm_db *db, int64_t id, long days,
                          int (*fn)(void *arg, const char *const *vals), void *arg)
 {
@@ -122,6 +134,8 @@ int crm_campaign_results(crm_db *db, int64_t id, long days,
 		campaign_free(&c);
 		return rc;
 	}
+	zero_if_none(db, f.revenue, sizeof f.revenue);
+	zero_if_none(db, f.won_value, sizeof f.won_value);
 	snprintf(sid, sizeof sid, "%lld", (long long)id);
 	snprintf(note, sizeof note, "within %ld days of their message", days);
 	e.id = sid;

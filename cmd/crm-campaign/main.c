@@ -285,7 +285,7 @@ static int campaign_results(struct cli *c, int argc, char **argv)
 {
 	static const struct crm_column cols[CRM_RESULTS_COLUMNS] = {
 		{ "campaign", CRM_COL_INT }, { "name", CRM_COL_TEXT }, { "measure", CRM_COL_TEXT },
-		{ "value", CRM_COL_TEXT }, { "note", CRM_COL_TEXT },
+		{ "value", CRM_COL_NUMBER }, { "note", CRM_COL_TEXT },
 	};
 	struct listing l = { "campaign", argc ? argv[0] : NULL, list_results };
 	const char *v = cli_get(c, "days");

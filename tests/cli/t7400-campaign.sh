@@ -259,6 +259,10 @@ test_expect_success 'results: purchases and won deals of recipients within the w
 	crm-purchase add -q --person 3 --at 2026-11-30 --line "B 1 99" >/dev/null &&
 	crm-campaign results 1 -f measure,value -H >out &&
 	grep -q "^sent	4$" out && grep -q "^buyers	1$" out && grep -q "^purchases	1$" out && grep -q "^revenue	50.00$" out &&
+	: figures are numbers, nothing won 0.00, as crm-report campaigns has them &&
+	crm-campaign results 1 --format jsonl | jq -r "select(.measure == \"sent\" or .measure == \"won_value\") | .value" >out &&
+	printf "4\n0\n" >expect && test_cmp expect out &&
+	crm-campaign results 1 -f measure,value -H >out && grep -q "^won_value	0.00$" out &&
 	grep -q "^excluded:consent-denied	1$" out &&
 	crm-campaign results 1 --days 90 -f measure,value,note -H >out &&
 	grep -q "^purchases	2	within 90 days of their message$" out && grep -q "^revenue	149.00	" out &&
