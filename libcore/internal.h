@@ -448,6 +448,11 @@ struct crm_entity {
 	const char *key_within[2];
 	/* The fields list takes as options (--status VALUE); NULL-terminated. */
 	const char *const *filters;
+	/* Refuses (CRM_EUSAGE) a filter's value no record could hold that the
+	 * field's type does not check (a ticket's queue the configuration
+	 * and the tickets do not know), so that a typo in a cron job is no
+	 * empty list; NULL: none. */
+	int (*filter_check)(crm_db *db, const char *field, const char *value);
 	/* list's further options (--stale, --closing-before DATE); ends with
 	 * a zeroed entry; may be NULL. */
 	const struct crm_option *options;

@@ -221,6 +221,8 @@ int crm_query_filter(crm_query *q, const char *field, const char *op, const char
 		return filter_contains(q, field, value);
 	d = (const struct crm_fielddef *)crm_entity_field_find(q->e, field);
 	equal = !strcmp(op, "=") || !strcmp(op, "!=");
+	if (*value && equal && q->e->filter_check && (rc = q->e->filter_check(q->db, field, value)))
+		return rc;
 	if (*value && equal && d && d->f.type == CRM_FT_REF)
 		return filter_ref(q, d, op, value);
 	if (*value && d && d->f.type == CRM_FT_MONEY && d->column)

@@ -72,6 +72,38 @@ static const struct crm_option ticket_options[] = {
 	{ NULL, NULL, NULL, NULL }
 };
 
+/* Fails with code naming queue name and the configured ones. */
+static int unknown_queue(crm_db *db, int code, const char *name)
+{
+	const char *const *all = crm_config_queues(db->cfg);
+	crm_buf list = CRM_BUF_INIT;
+	int rc;
+
+	for (size_t i = 0; all[i]; i++)
+		crm_buf_printf(&list, "%s%s", i ? ", " : "", all[i]);
+	rc = crm_error_set(code, "queue: unknown queue '%s' (configured: %s)", name,
+	                   crm_buf_str(&list));
+	crm_buf_free(&list);
+	return rc;
+}
+
+/* A queue to filter by is one the configuration names, or one a ticket
+ * still has from a configuration of before. */
+static int ticket_filter_check(crm_db *db, const char *field, const char *value)
+{
+	crm_stmt *st;
+	int rc, found;
+
+	if (strcmp(field, "queue") || crm_config_queue(db->cfg, value))
+		return CRM_OK;
+	if ((rc = crm_db_stmt(db, &st, "SELECT 1 FROM tickets WHERE queue = ?1 LIMIT 1")))
+		return rc;
+	crm_stmt_bind_text(st, 1, value);
+	found = crm_stmt_step(st) == CRM_ROW;
+	crm_stmt_reset(st);
+	return found ? CRM_OK : unknown_queue(db, CRM_EUSAGE, value);
+}
+
 static const char *const ticket_filters[] = { "queue", "status", "priority", "assignee",
 	                                      "requester", "company", "channel", NULL };
 
@@ -168,17 +200,8 @@ static int settle_queue(crm_db *db, int64_t id, const crm_record *r)
 		return CRM_OK;
 	}
 	free(stored);
-	if (!q) {
-		const char *const *all = crm_config_queues(db->cfg);
-		crm_buf list = CRM_BUF_INIT;
-
-		for (size_t i = 0; all[i]; i++)
-			crm_buf_printf(&list, "%s%s", i ? ", " : "", all[i]);
-		rc = crm_error_set(CRM_EDATA, "queue: unknown queue '%s' (configured: %s)", want,
-		                   crm_buf_str(&list));
-		crm_buf_free(&list);
-		return rc;
-	}
+	if (!q)
+		return unknown_queue(db, CRM_EDATA, want);
 	if ((rc = crm_db_stmt(db, &st, "UPDATE tickets SET queue = ?2 WHERE id = ?1")))
 		return rc;
 	crm_stmt_bind_int(st, 1, id);
@@ -693,4 +716,5 @@ const struct crm_entity crm_ticket_entity = {
 	 * record id as well: the number finds a case either brought. */
 	.default_key = "id," SOURCE_ID ",custom.case_number",
 	.filters = ticket_filters, .options = ticket_options, .label = "r.subject",
+	.filter_check = ticket_filter_check,
 };

@@ -120,7 +120,10 @@ test_expect_success 'list filters: --open, --status, --priority, --requester, --
 	crm-ticket list --priority high -f id -H >out && echo 3 >expect && test_cmp expect out &&
 	crm-ticket list --requester hank@globex.example -f id -H >out && echo 5 >expect &&
 	test_cmp expect out && crm-ticket list --queue support -H | wc -l >out &&
-	echo 5 >expect && test_cmp expect out
+	echo 5 >expect && test_cmp expect out &&
+	: a queue no one configured and no ticket has is a typo, not an empty list &&
+	expect_exit 2 crm-ticket list --queue suport 2>err &&
+	grep -q "^crm-ticket: queue: unknown queue .suport. (configured: support" err
 '
 test_expect_success 'list --search finds subjects, messages and requesters' '
 	crm-ticket list --search invoice -f id -H >out && echo 1 >expect && test_cmp expect out &&
