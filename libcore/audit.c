@@ -241,6 +241,32 @@ void crm_audit_render(crm_buf *b, const char *action, const char *changes)
 		crm_buf_puts(b, action);
 }
 
+/* What audit entries are about beside the entities' records: exchange
+ * rates, campaign segments and templates. */
+static const char *const audit_others[] = { "rate", "segment", "template", NULL };
+
+/* CRM_OK when entries may be about name, else CRM_EUSAGE naming all. */
+static int audit_subject(const char *name)
+{
+	const struct crm_entity *e;
+	crm_buf all = CRM_BUF_INIT;
+	int rc;
+
+	for (size_t i = 0; audit_others[i]; i++)
+		if (!strcmp(name, audit_others[i]))
+			return CRM_OK;
+	if (crm_entity_find(name))
+		return CRM_OK;
+	for (size_t k = 0; (e = crm_entity_at(k)); k++)
+		crm_buf_printf(&all, "%s, ", crm_entity_name(e));
+	for (size_t i = 0; audit_others[i]; i++)
+		crm_buf_printf(&all, "%s%s", audit_others[i], audit_others[i + 1] ? ", " : "");
+	rc = crm_error_set(CRM_EUSAGE, "unknown entity '%s' (entries are about: %s)", name,
+	                   crm_buf_str(&all));
+	crm_buf_free(&all);
+	return rc;
+}
+
 int crm_audit_list(crm_db *db, const struct crm_audit_filter *f,
                    int (*fn)(void *arg, const char *const *vals), void *arg)
 {
@@ -256,7 +282,7 @@ int crm_audit_list(crm_db *db, const struct crm_audit_filter *f,
 
 	if (f->since && crm_time_parse(since, f->since, db->now))
 		return crm_error_set(CRM_EDATA, "invalid time '%s'", f->since);
-	if ((rc = crm_db_stmt(db, &st, sql)))
+	if ((f->entity && (rc = audit_subject(f->entity))) || (rc = crm_db_stmt(db, &st, sql)))
 		return rc;
 	crm_stmt_bind_text(st, 1, f->entity);
 	crm_stmt_bind_int(st, 2, f->id);

@@ -148,8 +148,6 @@ static int db_audit(struct cli *c, int argc, char **argv)
 	(void)argv;
 	if (argc)
 		return cli_usage_error(c, "unexpected operand '%s'", argv[0]);
-	if (f.entity && !crm_entity_find(f.entity))
-		return cli_usage_error(c, "unknown entity '%s'", f.entity);
 	if (cli_get(c, "id") && (rc = cli_id(cli_get(c, "id"), &f.id)))
 		return cli_error(c, rc);
 	if ((rc = cli_output_fields(c, cols, CRM_AUDIT_COLUMNS, &p.w)))

@@ -17,7 +17,8 @@ struct crm_audit_filter {
 #define CRM_AUDIT_COLUMNS 8
 
 /* Calls fn for each audit entry matching f, oldest first; stops and returns
- * fn's value when it returns non-zero.  CRM_EDATA for a bad since time. */
+ * fn's value when it returns non-zero.  CRM_EDATA for a bad since time,
+ * CRM_EUSAGE for an entity no entry can be about. */
 int crm_audit_list(crm_db *db, const struct crm_audit_filter *f,
                    int (*fn)(void *arg, const char *const *vals), void *arg);
 

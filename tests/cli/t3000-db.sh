@@ -110,7 +110,16 @@ test_expect_success 'audit shows who changed what' '
 	crm-db audit --since 2026-11-22 -f user,program,entity,id,action -H | tail -1 >out &&
 	printf "alice\tcrm-contact\tcontact\t1\tset\n" >expect && test_cmp expect out
 '
-test_expect_code 2 'audit rejects an unknown entity' 'crm-db audit --entity ghost'
+test_expect_code 2 'audit rejects an unknown entity, naming those it knows' '
+	crm-db audit --entity ghost 2>err; s=$?;
+	grep -q "unknown entity .ghost. (entries are about: contact, company, .*, rate, segment, template)" err &&
+	exit $s
+'
+test_expect_success 'audit --entity rate: the entries of exchange rates' '
+	crm-db rates set 2026-11-01 USD 1.1 &&
+	crm-db audit --entity rate -f entity,action -H >out && printf "rate\tset\n" >expect &&
+	test_cmp expect out
+'
 test_expect_code 1 'audit that matches no entry exits 1, as a list does' 'crm-db audit --entity deal --id 99 -H'
 test_expect_success 'a file that is no database is named, exit 1, left as it was' '
 	echo "not a database at all" >text.db && cp text.db text.before &&
