@@ -84,14 +84,6 @@ static int print_problem(void *arg, const char *problem)
 	return 0;
 }
 
-/* Whether $CRM_READONLY asks for a read-only open, as crm(7) says. */
-static int read_only_env(void)
-{
-	const char *v = getenv("CRM_READONLY");
-
-	return v && *v && strcmp(v, "0") != 0;
-}
-
 static int db_check(struct cli *c, int argc, char **argv)
 {
 	long n;
@@ -102,8 +94,9 @@ static int db_check(struct cli *c, int argc, char **argv)
 		return cli_usage_error(c, "unexpected operand '%s'", argv[0]);
 	/* A check of last night's backup must fail when the backup is not
 	 * there, not pass on an empty database made for it; and it checks the
-	 * file as it is, an older schema unmigrated. */
-	if ((rc = open_existing(c, c->read_only || read_only_env() ? CRM_DB_READONLY : 0)) ||
+	 * file as it is, an older schema unmigrated, its journal mode and
+	 * bytes left alone (a backup's checksum stays). */
+	if ((rc = open_existing(c, CRM_DB_READONLY)) ||
 	    (rc = crm_db_check(c->db, print_problem, c, &n, &more)))
 		return cli_error(c, rc);
 	if (n)

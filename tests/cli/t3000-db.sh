@@ -103,7 +103,10 @@ test_expect_success 'check looks at an older schema as it is, unmigrated' '
 test_expect_success 'backup copies the live database, 0600, and refuses to overwrite' '
 	crm-db backup copy.db && test "$(stat -c %a copy.db)" = 600 &&
 	crm-contact list --db copy.db -f first_name -H >out && echo Ada >expect && test_cmp expect out &&
-	expect_exit 1 crm-db backup copy.db 2>err && grep -q "File exists" err
+	expect_exit 1 crm-db backup copy.db 2>err && grep -q "File exists" err &&
+	: checking a backup leaves its bytes alone, rollback journal and all &&
+	crm-db backup nightly.db && cksum <nightly.db >before &&
+	crm-db check -q --db nightly.db && cksum <nightly.db >after && test_cmp before after
 '
 test_expect_success 'audit shows who changed what' '
 	CRM_USER=alice crm-contact set 1 --city Oslo 2>/dev/null &&
