@@ -230,7 +230,9 @@ static int first_flush(struct kpi_run *r, struct vals *s)
 
 /* The tickets solved (or closed unsolved) in the period and still so at
  * its end, by the status log: the moment each was last resolved is the
- * first solved or closed status after the last other one before the end. */
+ * first solved or closed status after the last other one before the end
+ * (in the log's order: a ticket solved the second it was opened has both
+ * at one time). */
 static const char solved_sql[] =
 	"SELECT %2$s, t.sla_policy, t.created_at, x.at,"
 	" " CRM_TICKET_BREACHED_SQL " FROM"
@@ -238,8 +240,9 @@ static const char solved_sql[] =
 	"  WHERE s.status IN ('solved', 'closed') AND s.at < ?2 AND s.ticket_id IN"
 	"   (SELECT ticket_id FROM ticket_status WHERE at >= ?1 AND at < ?2"
 	"    AND status IN ('solved', 'closed'))"
-	"  AND s.at > coalesce((SELECT max(o.at) FROM ticket_status o WHERE o.ticket_id = s.ticket_id"
-	"   AND o.at < ?2 AND o.status NOT IN ('solved', 'closed')), '')"
+	"  AND NOT EXISTS (SELECT 1 FROM ticket_status o WHERE o.ticket_id = s.ticket_id"
+	"   AND o.at < ?2 AND o.status NOT IN ('solved', 'closed')"
+	"   AND (o.at > s.at OR (o.at = s.at AND o.id > s.id)))"
 	"  GROUP BY s.ticket_id HAVING min(s.at) >= ?1) x"
 	" JOIN tickets t ON t.id = x.id %1$s WHERE t.archived_at IS NULL AND t.merged_into IS NULL"
 	" ORDER BY 1";

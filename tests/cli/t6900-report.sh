@@ -455,6 +455,13 @@ test_expect_success '--by queue: a queue that fell to 0 tickets, and one with no
 export CRM_DB="$SCRATCH/crm.db"
 unset CRM_CONFIG
 
+test_expect_success 'a ticket solved the second it was opened took 0.0 hours, not none' '
+	crm-db init --db instant.db >/dev/null &&
+	CRM_NOW=2026-11-02T10:00:00Z crm-ticket add --db instant.db -q --subject s </dev/null >/dev/null &&
+	CRM_NOW=2026-11-02T10:00:00Z crm-ticket solve --db instant.db -q 1 &&
+	crm-report kpi --db instant.db --period 2026-11 -f measure,value,denominator -H | grep "^resolution_median" >out &&
+	printf "resolution_median\t0.0\t1\n" >expect && test_cmp expect out
+'
 test_expect_success 'a won deal whose closing time is set earlier counts in that month once' '
 	at 2026-01-05 crm-deal add --db back.db -q --title U --amount 1000 >/dev/null &&
 	at 2026-06-01 crm-deal move --db back.db -q 1 proposal &&
