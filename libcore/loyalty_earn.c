@@ -265,12 +265,14 @@ static int reverse_others(crm_db *db, int64_t id, const struct bought *b, const 
 	return rc < 0 ? rc : CRM_OK;
 }
 
-/* Earns what the rules give beyond what was earned (score), then
- * reverses down to what the purchase keeps.  Points of it that expired
+/* Earns what the rules give beyond what was earned (score, when the
+ * write scores the purchase), then reverses down to what the purchase
+ * keeps: of what the rules give now, when that is less (a total
+ * corrected down), less the refunded share.  Points of it that expired
  * unused were lost already: what a refund undoes is taken from them
  * first, and only the rest from the balance. */
 static int settle_rule(crm_db *db, int64_t id, const struct bought *b, const char *rule,
-                       int64_t score, const char *expires)
+                       int scoring, int64_t score, const char *expires)
 {
 	struct crm_loyalty_entry e = { .person = b->person, .at = b->at, .kind = "earn",
 		                       .expires = expires, .purchase = id, .rule = rule };
@@ -288,7 +290,7 @@ static int settle_rule(crm_db *db, int64_t id, const struct bought *b, const cha
 		h.now += score - h.earned;
 		h.earned = score;
 	}
-	keep = kept(b, h.earned) + h.expired;
+	keep = kept(b, scoring && score < h.earned ? score : h.earned) + h.expired;
 	if (keep > h.earned)
 		keep = h.earned;
 	if (h.now == keep)
@@ -332,7 +334,7 @@ static int settle_dropped(crm_db *db, int64_t id, const struct bought *b,
 	crm_stmt_reset(st);
 	for (size_t i = 0; i < n; i++) {
 		if (rc >= 0)
-			rc = settle_rule(db, id, b, rules[i], 0, NULL);
+			rc = settle_rule(db, id, b, rules[i], 0, 0, NULL);
 		free(rules[i]);
 	}
 	free(rules);
@@ -355,7 +357,7 @@ static int settle(crm_db *db, int64_t id, const struct bought *b, int score)
 	for (size_t i = 0; i < p->nrules && !rc; i++) {
 		if (score && (rc = rule_points(db, &p->rules[i], b, mult, &points)))
 			break;
-		rc = settle_rule(db, id, b, p->rules[i].name, score ? points : 0,
+		rc = settle_rule(db, id, b, p->rules[i].name, score, score ? points : 0,
 		                 p->expiry_months ? expires : NULL);
 	}
 	return rc ? rc : settle_dropped(db, id, b, p);

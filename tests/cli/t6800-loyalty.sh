@@ -263,6 +263,17 @@ test_expect_success 'archiving a purchase takes its points back; restoring gives
 	crm-purchase rm $id && balance_is cy@example.org 45 &&
 	crm-purchase restore $id && balance_is cy@example.org 65
 '
+test_expect_success 'a total corrected down earns what the rules give for it, whoever holds it' '
+	printf "loyalty:\n  earn:\n    - { name: spend, per: amount, points: 1 }\n" >fix.yaml &&
+	export CRM_CONFIG="$PWD/fix.yaml" CRM_DB="$PWD/fix.db" &&
+	crm-db init >/dev/null &&
+	crm-contact add -q --email a@fix.example && crm-contact add -q --email b@fix.example &&
+	crm-purchase add -q --person 1 --at 2026-11-10 --total 40.00 >/dev/null &&
+	crm-purchase set -q 1 --total 20.00 && balance_is a@fix.example 20 &&
+	crm-purchase set -q 1 --person 2 && balance_is a@fix.example 0 && balance_is b@fix.example 20 &&
+	crm-purchase set -q 1 --person 1 && balance_is a@fix.example 20 && balance_is b@fix.example 0 &&
+	crm-purchase set -q 1 --total 40.00 && balance_is a@fix.example 40
+'
 # The lock is held by a sqlite3 shell fed through a FIFO, taken before the
 # tills start and let go when the test says, so nothing rests on timing.
 # The shell waits for the lock: the loop below, asking whether it is held
