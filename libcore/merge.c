@@ -1109,6 +1109,49 @@ static int mark_undone(crm_db *db, int64_t merge)
 	return crm_stmt_done(st);
 }
 
+/* Whether the id of a contact of the journal is id. */
+static int in_journal(json_t *journal, int64_t id)
+{
+	json_t *snap;
+	size_t i;
+
+	if (json_integer_value(json_object_get(json_object_get(journal, "survivor"), "id")) == id)
+		return 1;
+	json_array_foreach(json_object_get(journal, "merged"), i, snap)
+		if (json_integer_value(json_object_get(snap, "id")) == id)
+			return 1;
+	return 0;
+}
+
+/* Refuses an unmerge that would give back an email a live contact
+ * outside the merge took since (the merged record's, free once it was
+ * gone), naming both, as restore refuses one. */
+static int check_email(crm_db *db, json_t *journal, json_t *snap)
+{
+	json_t *row = json_array_get(json_object_get(snap, crm_contact_entity.table), 0);
+	const char *norm = json_string_value(json_object_get(row, "email_norm"));
+	crm_stmt *st;
+	int rc;
+
+	if (!norm || json_is_string(json_object_get(row, "archived_at")))
+		return CRM_OK;
+	if ((rc = crm_db_stmt(db, &st, "SELECT id FROM contacts WHERE email_norm = ?1"
+	                      " AND archived_at IS NULL")))
+		return rc;
+	crm_stmt_bind_text(st, 1, norm);
+	while ((rc = crm_stmt_step(st)) == CRM_ROW)
+		if (!in_journal(journal, crm_stmt_int(st, 0)))
+			break;
+	if (rc == CRM_ROW)
+		rc = crm_error_set(CRM_EDATA, "contact %lld's email %s belongs to contact %lld now;"
+		                   " change one of them first",
+		                   (long long)json_integer_value(json_object_get(snap, "id")),
+		                   json_string_value(json_object_get(row, "email")),
+		                   (long long)crm_stmt_int(st, 0));
+	crm_stmt_reset(st);
+	return rc < 0 ? rc : CRM_OK;
+}
+
 int crm_unmerge(crm_db *db, int64_t merge, int force)
 {
 	json_t *journal = NULL, *snap;
@@ -1118,8 +1161,12 @@ int crm_unmerge(crm_db *db, int64_t merge, int force)
 
 	if ((rc = crm_db_writable(db)) || (rc = merge_state(db, merge, &survivor, &journal, &last)) ||
 	    (rc = check_merged_away(db, merge, survivor)) ||
-	    (!force && (rc = check_later(db, merge, survivor, last))))
+	    (!force && (rc = check_later(db, merge, survivor, last))) ||
+	    (rc = check_email(db, journal, json_object_get(journal, "survivor"))))
 		goto out;
+	json_array_foreach(json_object_get(journal, "merged"), i, snap)
+		if ((rc = check_email(db, journal, snap)))
+			goto out;
 	if ((rc = restore(db, json_object_get(journal, "survivor"), 1)) ||
 	    (rc = audit_unmerge(db, survivor, merge)))
 		goto out;

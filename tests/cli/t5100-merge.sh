@@ -254,6 +254,17 @@ test_expect_success 'a chain of merges comes apart newest first, and only so' '
 	crm-dedup unmerge 2 && crm-dedup unmerge 1 &&
 	rows >after && test_cmp before after
 '
+test_expect_success 'an unmerge that would give back an email taken since is refused, naming both' '
+	export CRM_DB="$PWD/taken.db" &&
+	crm-db init >/dev/null &&
+	crm-contact add -q --first-name Ann --last-name Lee --email ann@a.example >/dev/null &&
+	crm-contact add -q --first-name Ann --last-name Lee --email ann@b.example >/dev/null &&
+	crm-contact merge -q 1 2 && crm-contact add -q --first-name Other --email ann@a.example >/dev/null &&
+	snapshot before &&
+	expect_exit 3 crm-dedup unmerge --force 1 2>err &&
+	grep -q "contact 1.s email ann@a.example belongs to contact 3 now" err &&
+	snapshot after && test_cmp before after
+'
 # What points at a person from tables of no entity: their messages on
 # another's ticket and their place in a snapshot segment go with the
 # merge, and come back with the unmerge, exactly.
