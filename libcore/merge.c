@@ -19,6 +19,7 @@
 #include "crm/contact.h"
 #include "crm/merge.h"
 #include "internal.h"
+#include "registry.h"
 
 #define TABLES_MAX 48
 
@@ -1109,6 +1110,21 @@ static int mark_undone(crm_db *db, int64_t merge)
 	return crm_stmt_done(st);
 }
 
+/* The purchases moved back take the refunds made for them since the
+ * merge, and their points, with them. */
+static int purchases_back(crm_db *db, json_t *moved)
+{
+	json_t *key;
+	size_t k;
+	int rc = CRM_OK;
+
+	json_array_foreach(json_object_get(moved, "purchases.contact_id"), k, key) {
+		if (rc || (rc = crm_purchase_moved(db, json_integer_value(key))))
+			break;
+	}
+	return rc;
+}
+
 /* Whether the id of a contact of the journal is id. */
 static int in_journal(json_t *journal, int64_t id)
 {
@@ -1174,6 +1190,7 @@ int crm_unmerge(crm_db *db, int64_t merge, int force)
 		id = json_integer_value(json_object_get(snap, "id"));
 		if ((rc = restore(db, snap, 0)) ||
 		    (rc = unmove_refs(db, id, json_object_get(snap, "moved"))) ||
+		    (rc = purchases_back(db, json_object_get(snap, "moved"))) ||
 		    (rc = reindex_people(db, "= ?1", id)) || (rc = audit_unmerge(db, id, merge)))
 			goto out;
 	}

@@ -481,6 +481,13 @@ static int purchase_written(crm_db *db, int64_t id, const struct state *s, const
 	return rc;
 }
 
+int crm_purchase_moved(crm_db *db, int64_t id)
+{
+	int rc = follow_refunds(db, id);
+
+	return rc ? rc : crm_loyalty_purchase(db, id, 0);
+}
+
 static int purchase_after_write(crm_db *db, int64_t id, const crm_record *r,
                                 int adding)
 {

@@ -131,6 +131,11 @@ int crm_campaign_reindex(crm_db *db, const char *where, int64_t arg);
 
 int crm_purchase_reindex(crm_db *db, const char *where, int64_t arg);
 
+/* After purchase id was moved to another person outside the write path
+ * (an unmerge moving it back): its refunds follow it, and its points are
+ * settled again. */
+int crm_purchase_moved(crm_db *db, int64_t id);
+
 int crm_response_reindex(crm_db *db, const char *where, int64_t arg);
 
 #endif

@@ -265,6 +265,21 @@ test_expect_success 'an unmerge that would give back an email taken since is ref
 	grep -q "contact 1.s email ann@a.example belongs to contact 3 now" err &&
 	snapshot after && test_cmp before after
 '
+test_expect_success 'a refund made after the merge goes back with its purchase, points and all' '
+	printf "loyalty:\n  earn:\n    - { name: spend, per: amount, points: 1 }\n" >points.yaml &&
+	export CRM_DB="$PWD/refund.db" CRM_CONFIG="$PWD/points.yaml" &&
+	crm-db init >/dev/null &&
+	crm-contact add -q --first-name Ann --last-name Lee --email ann@a.example >/dev/null &&
+	crm-contact add -q --first-name Ann --last-name Lee --email ann@b.example >/dev/null &&
+	crm-purchase add -q --person 1 --total 200 --order-ref A1 >/dev/null &&
+	crm-purchase add -q --person 2 --total 80 --order-ref B1 >/dev/null &&
+	crm-contact merge -q 1 2 && crm-purchase refund 2 >/dev/null &&
+	crm-dedup unmerge 1 &&
+	crm-purchase list -a -f id,contact_id,refund_of -H >out &&
+	printf "1\t1\t\n2\t2\t\n3\t2\t2\n" >expect && test_cmp expect out &&
+	crm-contact list -f id,points,revenue -H >out &&
+	printf "1\t200\t200.00 EUR\n2\t0\t0.00 EUR\n" >expect && test_cmp expect out
+'
 # What points at a person from tables of no entity: their messages on
 # another's ticket and their place in a snapshot segment go with the
 # merge, and come back with the unmerge, exactly.
