@@ -246,11 +246,25 @@ static int restore_fields(crm_db *db, const struct crm_entity *e, int64_t id, js
 }
 
 /* Logs the undo of an entry whose changes were reversed by hand. */
+/* Logs the undo of an entry that changed changes ({"name":[old,new]}):
+ * the same names, each from what the entry made it back to what it was,
+ * so that the log read newest first tells what holds now. */
 static int audit_undo(crm_db *db, const char *entity, int64_t id, json_t *changes)
 {
-	char *j = json_dumps(changes, JSON_COMPACT);
-	int rc = j ? crm_audit_add(db, entity, id, "undo", j) : crm_error_nomem();
+	json_t *back = json_deep_copy(changes), *v;
+	const char *key;
+	char *j = NULL;
+	int rc;
 
+	json_object_foreach(back, key, v) {
+		json_t *old = json_array_get(v, 0);
+
+		if (json_array_size(v) == 2 && !json_array_append(v, old))
+			json_array_remove(v, 0);
+	}
+	j = back ? json_dumps(back, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+	rc = j ? crm_audit_add(db, entity, id, "undo", j) : crm_error_nomem();
+	json_decref(back);
 	free(j);
 	return rc;
 }

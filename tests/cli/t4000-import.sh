@@ -1421,6 +1421,19 @@ test_expect_success 'Mailchimp: the address cell is read into its parts' '
 	EOF
 	test_cmp expect out
 '
+# The log read newest first tells what holds now: an undo is written from
+# what the batch made back to what was, for consent and notes as for fields.
+test_expect_success 'undo logs consent and notes from what the batch made back to what was' '
+	crm-db init --db undolog.db >/dev/null &&
+	crm-contact add --db undolog.db -q --email c@undo.example --city Oslo >/dev/null &&
+	crm-contact consent set --db undolog.db 1 email granted --source form &&
+	printf "email,city,email_consent,note\nc@undo.example,Bergen,denied,called\n" >undolog.csv &&
+	crm-import contacts --db undolog.db -q --on-conflict update undolog.csv &&
+	crm-import undo --db undolog.db -q 1 &&
+	crm-contact timeline --db undolog.db 1 -f kind,text -H | sed -n "2,3p" >out &&
+	grep -q "^undo	consent.email: denied → granted; .*source: import of undolog.csv (email_consent) → form$" out &&
+	grep -q "^undo	interaction: 1 →$" out
+'
 # Consent comes with the people: Mailchimp dates it (confirmed, else opted
 # in; unsubscribed), Shopify asks Accepts Email Marketing, a mapping file
 # names any column consent.CHANNEL.  What was recorded stays unless the
