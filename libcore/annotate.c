@@ -157,6 +157,8 @@ int crm_entity_tag(crm_db *db, const struct crm_entity *e, int64_t id, const cha
 		rc = crm_audit_change(db, e->name, id, "tag", "tags", before, after);
 		if (!rc)
 			rc = store_tags(db, e, id, after);
+		if (!rc && e->after_tags)
+			rc = e->after_tags(db, id, 0);
 	}
 	free(t);
 	free(before);
@@ -252,6 +254,8 @@ static int tags_set(crm_db *db, const struct crm_entity *e, int64_t id, const ch
 			rc = crm_audit_change(db, e->name, id, "tag", "tags", before, after);
 		if (!rc)
 			rc = store_tags(db, e, id, after);
+		if (!rc && e->after_tags)
+			rc = e->after_tags(db, id, fresh);
 	}
 	free(before);
 	free(after);

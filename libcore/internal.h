@@ -394,6 +394,10 @@ struct crm_entity {
 	/* Called after record id was archived or restored, for what depends
 	 * on whether it is live; may be NULL. */
 	int (*after_archive)(crm_db *db, int64_t id);
+	/* Called after record id's tags changed (fresh: a record just made,
+	 * which nothing else can depend on yet), for what is chosen by tag,
+	 * such as a ticket's SLA policy; may be NULL. */
+	int (*after_tags)(crm_db *db, int64_t id, int fresh);
 	/* Called before record id is deleted (an import's undo), for what it
 	 * set off elsewhere; may be NULL.  delete_acts says whether it does
 	 * anything in db: an undo set by set calls it only then, for each

@@ -718,6 +718,18 @@ static const struct crm_option contact_options[] = {
 	  " that band (9-10, 7-8, 0-6)", NPS_BAND " = ?" },
 	{ NULL, NULL, NULL, NULL }
 };
+/* A requester's or company's tag may choose their open tickets' SLA
+ * policy; a record just made has no tickets. */
+static int contact_after_tags(crm_db *db, int64_t id, int fresh)
+{
+	return fresh ? CRM_OK : crm_ticket_sla_refresh_by(db, "requester_id", id);
+}
+
+static int company_after_tags(crm_db *db, int64_t id, int fresh)
+{
+	return fresh ? CRM_OK : crm_ticket_sla_refresh_by(db, "company_id", id);
+}
+
 static const char *const contact_sides[] = { "consents", "segment_members", NULL };
 /* What NAME_KEY and PERSON_NAME join. */
 static const char *const contact_name[] = { "first_name", "last_name", NULL };
@@ -730,6 +742,7 @@ const struct crm_entity crm_contact_entity = {
 	.join = "LEFT JOIN companies co ON co.id = t.company_id",
 	.defs = contact_fields, .nfields = NFIELDS(contact_fields),
 	.after_write = contact_after_write, .erasable = 1, .self_derived = 1,
+	.after_tags = contact_after_tags,
 	.derive_column = "name_key", .derive_sql = NAME_KEY(":"), .name_parts = contact_name,
 	.synonyms = contact_synonyms,
 	.value_synonyms = contact_values, .beside = contact_beside,
@@ -745,6 +758,7 @@ const struct crm_entity crm_company_entity = {
 	.custom_fk = "company_id", .fts = "companies_fts", .join = "",
 	.defs = company_fields, .nfields = NFIELDS(company_fields),
 	.after_write = company_after_write, .self_derived = 1,
+	.after_tags = company_after_tags,
 	.derive_column = "name_key", .derive_sql = "crm_key(:name)", .name_parts = company_name,
 	.synonyms = company_synonyms,
 	.reindex = crm_company_reindex, .tag_table = "company_tags",

@@ -16,6 +16,7 @@
 #include "crm/date.h"
 #include "crm/ticket.h"
 #include "internal.h"
+#include "registry.h"
 
 #define FOREVER INT64_MAX
 
@@ -427,6 +428,23 @@ int crm_ticket_sla_refresh(crm_db *db, int64_t id)
 	}
 	crm_stmt_bind_int(st, 4, missed);
 	return crm_stmt_done(st);
+}
+
+int crm_ticket_sla_refresh_by(crm_db *db, const char *column, int64_t id)
+{
+	crm_buf sql = CRM_BUF_INIT;
+	int64_t *ids = NULL;
+	size_t n = 0;
+	int rc;
+
+	crm_buf_printf(&sql, "SELECT id FROM tickets WHERE %s = ?1 AND status IN"
+	               " ('new','open','pending','on_hold') AND archived_at IS NULL", column);
+	rc = crm_db_ids(db, crm_buf_str(&sql), id, &ids, &n);
+	crm_buf_free(&sql);
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = crm_ticket_sla_refresh(db, ids[i]);
+	free(ids);
+	return rc;
 }
 
 int crm_ticket_sla_recompute(crm_db *db, bool all, size_t *n)

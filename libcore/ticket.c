@@ -72,6 +72,13 @@ static const struct crm_option ticket_options[] = {
 	{ NULL, NULL, NULL, NULL }
 };
 
+/* A tag may choose the ticket's SLA policy (crm-config(5)). */
+static int ticket_after_tags(crm_db *db, int64_t id, int fresh)
+{
+	(void)fresh;
+	return crm_ticket_sla_refresh_by(db, "id", id);
+}
+
 /* Fails with code naming queue name and the configured ones. */
 static int unknown_queue(crm_db *db, int code, const char *name)
 {
@@ -709,6 +716,7 @@ const struct crm_entity crm_ticket_entity = {
 	.custom_fk = "ticket_id", .fts = "tickets_fts", .join = "",
 	.defs = ticket_fields, .nfields = NFIELDS(ticket_fields),
 	.after_write = ticket_after_write, .synonyms = ticket_synonyms,
+	.after_tags = ticket_after_tags,
 	.value_synonyms = ticket_values,
 	.reindex = crm_ticket_reindex, .tag_table = "ticket_tags", .note_table = "ticket_notes",
 	.tag_words = 1, .import_note = ticket_import_note,

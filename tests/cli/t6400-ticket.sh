@@ -347,7 +347,14 @@ test_expect_success 'SLA: a policy for a company'"'"'s tag, the requester'"'"'s 
 	CRM_CONFIG=tags.yaml crm-ticket sla 5 -H -f policy >out && echo gold >expect && test_cmp expect out &&
 	CRM_CONFIG=tags.yaml crm-ticket sla 6 -H -f policy >out && echo rest >expect && test_cmp expect out &&
 	CRM_CONFIG=tags.yaml crm-ticket tag add gold 6 &&
-	CRM_CONFIG=tags.yaml crm-ticket sla 6 -H -f policy >out && echo gold >expect && test_cmp expect out
+	CRM_CONFIG=tags.yaml crm-ticket sla 6 -H -f policy >out && echo gold >expect && test_cmp expect out &&
+	: what list and breaches read follows the tag at once, with no recompute &&
+	crm-ticket show 6 -f sla_policy -H >out && echo gold >expect && test_cmp expect out &&
+	CRM_CONFIG=tags.yaml crm-ticket add --subject C --requester y@example.org </dev/null >/dev/null &&
+	crm-ticket show 7 -f sla_policy -H >out && echo rest >expect && test_cmp expect out &&
+	cid=$(crm-contact list --where "email = y@example.org" -f id -H) &&
+	CRM_CONFIG=tags.yaml crm-contact tag add gold "$cid" &&
+	crm-ticket show 7 -f sla_policy -H >out && echo gold >expect && test_cmp expect out
 '
 test_expect_success 'SLA: recompute applies a changed policy to the open tickets' '
 	# Mon 09:00 Berlin (08:00 UTC): 4h to a first response is 13:00 Berlin;
