@@ -324,7 +324,10 @@ test_expect_success 'SLA: days off from an iCalendar file count as the list does
 	CRM_CONFIG=ics.yaml at 2026-12-24T15:00:00Z crm-ticket sla 3 -H -f target,due | sed -n 1p >got &&
 	test_cmp expect got &&
 	sed "s|holidays: \[2026-12-25\]|holiday_file: $PWD/nowhere.ics|" "$CRM_CONFIG" >bad.yaml &&
-	CRM_CONFIG=bad.yaml expect_exit 2 crm-ticket sla 3 2>err && grep -q "nowhere.ics" err
+	CRM_CONFIG=bad.yaml expect_exit 2 crm-ticket sla 3 2>err && grep -q "nowhere.ics" err &&
+	printf "queues: []\n" >noqueue.yaml &&
+	CRM_CONFIG=noqueue.yaml expect_exit 2 crm-ticket list 2>err &&
+	grep -q "noqueue.yaml:1:9: .queues. needs at least one queue name" err
 '
 test_expect_success 'SLA: Berlin moves to summer time; the office hours stay local' '
 	# Fri 26 March 2027 16:00 CET (15:00 UTC): 1h on Friday, 3h on Monday
