@@ -312,6 +312,10 @@ int crm_ticket_requester(crm_db *db, const char *who, const char *name, int64_t 
 		addr = strndup(lt + 1, (size_t)(gt - lt - 1));
 	else
 		addr = strdup(who);
+	/* Mail programs write the address again where they know no name
+	 * ("ann@example.org" <ann@example.org>): no name to keep. */
+	if (name && strchr(name, '@'))
+		name = NULL;
 	if (!name)
 		name = guess = display_name(who);
 	if (!addr)

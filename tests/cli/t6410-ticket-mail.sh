@@ -53,6 +53,12 @@ test_expect_success 'mail-in: a missing file exits 3, the others are read' '
 	expect_exit 3 crm-ticket mail-in --db missing.db --mbox nowhere.mbox 2>err &&
 	grep -q "cannot open .nowhere.mbox." err
 '
+test_expect_success 'mail-in: a display name that is an address again is no name' '
+	printf "From: \"ann@bb.example\" <d6@bb.example>\nSubject: y\nMessage-ID: <d6@x>\n\nhi\n" >d6.eml &&
+	crm-ticket mail-in --db names.db d6.eml >/dev/null &&
+	crm-contact list --db names.db -f first_name,last_name,email -H >out &&
+	printf "\t\td6@bb.example\n" >expect && test_cmp expect out
+'
 test_expect_success 'mail-in: the same message again is seen, not added' '
 	crm-ticket mail-in <first.eml >out && printf "stdin\tseen\t\n" >expect &&
 	test_cmp expect out && crm-ticket show 1 -f messages -H >out && echo 1 >expect &&
