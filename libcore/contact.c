@@ -320,6 +320,12 @@ static int export_sections(crm_db *db, int64_t id, json_t *doc)
 		             " reason FROM loyalty_ledger WHERE contact_id = ?1 ORDER BY at, id" },
 		{ "loyalty_cards", "SELECT number, status, replaced_by, issued_at, changed_at"
 		                   " FROM loyalty_cards WHERE contact_id = ?1 ORDER BY id" },
+		/* What the programme made of them, and the lists they were put on. */
+		{ "loyalty_tiers", "SELECT at, tier, reason FROM loyalty_tiers WHERE contact_id = ?1"
+		                   " ORDER BY at, id" },
+		{ "segments", "SELECT g.name AS segment, g.snapshot_at FROM segment_members m"
+		              " JOIN segments g ON g.id = m.segment_id WHERE m.contact_id = ?1"
+		              " ORDER BY g.name" },
 		{ "bounces", "SELECT email, kind, status, diagnostic, at FROM mail_bounces"
 		             " WHERE email IN " THEIR_ADDRESSES " OR send_id IN (SELECT id"
 		             " FROM campaign_sends WHERE contact_id = ?1) ORDER BY at, id" },

@@ -107,7 +107,10 @@ test_expect_success 'export-data and erase reach every record about the person' 
 	crm-ticket set -q 1 --set zd=TICKETCUSTOMSECRET &&
 	printf "From: Other <o@example.org>\nSubject: Re: [#1] Help\nMessage-ID: <o1@example.org>\n\nOTHERSAYS\n" >o.eml &&
 	crm-ticket mail-in -q o.eml >/dev/null &&
+	crm-campaign segment add asked --where "id = 1" --snapshot >/dev/null &&
 	crm-contact export-data 1 >data.json &&
+	jq -r ".segments[].segment, (.loyalty_tiers | type)" data.json >out &&
+	printf "asked\narray\n" >expect && test_cmp expect out &&
 	first=".tickets[0].subject, .ticket_messages[0].body, .purchases[0].total" &&
 	jq -r "$first, .purchase_custom[0].value, .notes[0].body, .responses[0].comment" \
 		data.json >out &&
