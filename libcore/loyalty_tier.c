@@ -227,12 +227,43 @@ int crm_loyalty_review(crm_db *db, const char *date,
 
 /* Lists */
 
+int crm_loyalty_tier_check(crm_db *db, const char *name)
+{
+	const struct crm_loyalty_programme *p = crm_config_loyalty(crm_db_config(db));
+	crm_buf all = CRM_BUF_INIT;
+	crm_stmt *st;
+	int rc, held;
+
+	for (size_t i = 0; p && i < p->ntiers; i++)
+		if (!strcmp(p->tiers[i].name, name))
+			return CRM_OK;
+	if (!*name)
+		return CRM_OK;
+	if ((rc = crm_db_stmt(db, &st, "SELECT 1 FROM loyalty_tiers WHERE tier = ?1 LIMIT 1")))
+		return rc;
+	crm_stmt_bind_text(st, 1, name);
+	held = crm_stmt_step(st) == CRM_ROW;
+	crm_stmt_reset(st);
+	if (held)
+		return CRM_OK;
+	for (size_t i = 0; p && i < p->ntiers; i++)
+		crm_buf_printf(&all, "%s%s", i ? ", " : "", p->tiers[i].name);
+	rc = crm_error_set(CRM_EUSAGE, "tier: no tier '%s' (tiers: %s; '' for none)", name,
+	                   all.len ? crm_buf_str(&all) : "none configured");
+	crm_buf_free(&all);
+	return rc;
+}
+
 int crm_loyalty_members(crm_db *db, const char *tier,
                         int (*fn)(void *arg, const char *const *vals), void *arg)
 {
 	char today[CRM_DATE_LEN];
 	crm_stmt *st;
-	int rc = crm_db_stmt(db, &st, "SELECT * FROM (SELECT c.id, " CONTACT_NAME("c.id") ","
+	int rc = tier ? crm_loyalty_tier_check(db, tier) : CRM_OK;
+
+	if (rc)
+		return rc;
+	rc = crm_db_stmt(db, &st, "SELECT * FROM (SELECT c.id, " CONTACT_NAME("c.id") ","
 	                     " c.email, coalesce((SELECT tier FROM loyalty_tiers t"
 	                     " WHERE t.contact_id = c.id ORDER BY at DESC, id DESC LIMIT 1), '') AS tier,"
 	                     " (SELECT coalesce(sum(points), 0) FROM loyalty_ledger"

@@ -12,6 +12,7 @@
 #include "crm/config.h"
 #include "crm/date.h"
 #include "crm/entity.h"
+#include "crm/loyalty.h"
 #include "crm/money.h"
 #include "crm/norm.h"
 #include "crm/rates.h"
@@ -339,6 +340,11 @@ int crm_query_option(crm_query *q, const char *name, const char *value)
 			return crm_error_code();
 		q->converts = 1;
 		return part_param(&q->where, NULL, 1, b.minor);
+	} else if (!strcmp(o->arg, "TIER")) {
+		int rc = crm_loyalty_tier_check(q->db, value ? value : "");
+
+		/* '' is no tier: the person's latest tier is none. */
+		return rc ? rc : part_param(&q->where, value && *value ? value : NULL, 0, 0);
 	} else if (!strcmp(o->arg, "SPAN")) {
 		char stamp[CRM_TIME_LEN];
 		int64_t secs;

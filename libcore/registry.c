@@ -712,8 +712,8 @@ static const struct crm_option contact_options[] = {
 	  " on or after DATE", "EXISTS (SELECT 1 FROM purchases p WHERE p.contact_id = t.id"
 	  " AND p.refund_of IS NULL AND p.archived_at IS NULL AND p.status <> 'cancelled'"
 	  " AND p.at >= ?)" },
-	{ "tier", "TIER", "only people in loyalty tier TIER", "(SELECT nullif(tier, '')"
-	  " FROM loyalty_tiers WHERE contact_id = t.id ORDER BY at DESC, id DESC LIMIT 1) = ?" },
+	{ "tier", "TIER", "only people in loyalty tier TIER ('' for none)", "(SELECT nullif(tier, '')"
+	  " FROM loyalty_tiers WHERE contact_id = t.id ORDER BY at DESC, id DESC LIMIT 1) IS ?" },
 	{ "nps", "promoter|passive|detractor", "only people whose latest NPS answer was in"
 	  " that band (9-10, 7-8, 0-6)", NPS_BAND " = ?" },
 	{ NULL, NULL, NULL, NULL }

@@ -74,6 +74,11 @@ struct crm_loyalty_programme {
  * points are earned then, and the verbs that need one fail). */
 const struct crm_loyalty_programme *crm_config_loyalty(const crm_config *c);
 
+/* CRM_OK when people can be in tier name: a configured tier, one someone
+ * was put in under an earlier configuration, or "" (in none); else
+ * CRM_EUSAGE naming the tiers, as a filter's bad value. */
+int crm_loyalty_tier_check(crm_db *db, const char *name);
+
 /* Brings the points purchase id earned in line with what it is now: with
  * score, the rules are applied to it (at the tier they had before it)
  * and what they give beyond what it earned is earned; then what it

@@ -98,7 +98,13 @@ test_expect_success 'crossing a tier threshold upgrades at once; the next purcha
 test_expect_success 'people show their points and tier, and can be chosen by them' '
 	crm-contact show 1 -f points,tier -H >out && printf "463\tsilver\n" >expect && test_cmp expect out &&
 	crm-contact list --where "tier = silver" -f id -H >out && echo 1 >expect && test_cmp expect out &&
-	crm-contact list --where "points >= 24" -f id -H >out && printf "1\n2\n" >expect && test_cmp expect out
+	crm-contact list --where "points >= 24" -f id -H >out && printf "1\n2\n" >expect && test_cmp expect out &&
+	crm-contact list --tier silver -f id -H >out && echo 1 >expect && test_cmp expect out &&
+	: no tier is a tier of its own, and one no one could be in is a mistake &&
+	crm-contact list --tier "" --where "id <= 2" -f id -H >out && echo 2 >expect && test_cmp expect out &&
+	expect_exit 2 crm-contact list --tier platinum 2>err && grep -q "no tier .platinum. (tiers: " err &&
+	expect_exit 2 crm-loyalty members --tier platinum 2>err && grep -q "no tier .platinum." err &&
+	expect_exit 2 crm-campaign segment add plat --tier platinum 2>err && grep -q "no tier .platinum." err
 '
 # One tea of 12.00 back from 57.00: each rule of purchase 2 gives back
 # round(points x 12/57): spend 57 -> 12, tea 15 -> 3 (3.16), birthday
