@@ -1,6 +1,7 @@
 /* campaign_render.c - a campaign's messages: the template variant of each
  * person's language, the values its variables read, the unsubscribe
  * token and link, and the message composed (crm-campaign(1)). */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -351,6 +352,17 @@ const char *people_value(const struct people *p, size_t i, const char *name)
 
 /* ---- rendering ---- */
 
+/* Whether language tags a and b are one, in any case and with '_' for
+ * '-', as other systems write them (pt_BR). */
+static int same_language(const char *a, const char *b)
+{
+	for (; *a && *b; a++, b++)
+		if (tolower((unsigned char)*a) != tolower((unsigned char)*b) &&
+		    !(strchr("-_", *a) && strchr("-_", *b)))
+			return 0;
+	return !*a && !*b;
+}
+
 /* The variant for a language: the same tag, else its primary language
  * ("pt" for "pt-BR"), else the default, else the first there is. */
 static const struct variant *variant_for(const struct renderer *r, const char *lang)
@@ -359,7 +371,7 @@ static const struct variant *variant_for(const struct renderer *r, const char *l
 	const struct variant *def = &r->v[0];
 
 	for (size_t i = 0; lang && *lang && i < r->nv; i++)
-		if (!strcasecmp(r->v[i].language, lang))
+		if (same_language(r->v[i].language, lang))
 			return &r->v[i];
 	for (size_t i = 0; primary && i < r->nv; i++)
 		if (strlen(r->v[i].language) == primary &&

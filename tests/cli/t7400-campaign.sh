@@ -117,7 +117,18 @@ test_expect_success 'preview picks the language variant: ru, pt for pt-BR, else 
 	crm-campaign preview 1 --person gil@example.org | sed "1i From x" >m8.mbox &&
 	fields mbox:m8.mbox subject,from_name,text >out && printf "Novidades\tLoja\tOlá Gil!\\\\n\n" >expect && test_cmp expect out &&
 	crm-campaign preview 1 --person 6 | sed "1i From x" >m6.mbox &&
-	fields mbox:m6.mbox subject,from_name >out && printf "News for Ed\tShop News\n" >expect && test_cmp expect out
+	fields mbox:m6.mbox subject,from_name >out && printf "News for Ed\tShop News\n" >expect && test_cmp expect out &&
+	: a tag written pt_BR, as other systems write it, is pt-BR &&
+	crm-db init --db lang.db >/dev/null &&
+	crm-contact add --db lang.db -q --email x@example.org --language PT_br >/dev/null &&
+	printf "d\n" >d.txt && printf "b\n" >b.txt && printf "p\n" >p.txt &&
+	crm-campaign template add --db lang.db t --subject d --text d.txt &&
+	crm-campaign template add --db lang.db t -l pt-BR --subject b --text b.txt &&
+	crm-campaign template add --db lang.db t -l pt --subject p --text p.txt &&
+	crm-campaign segment add --db lang.db all --where "id > 0" >/dev/null &&
+	crm-campaign add --db lang.db --name c --segment all --template t >/dev/null &&
+	crm-campaign preview --db lang.db 1 --person 1 | sed "1i From x" >pt.mbox &&
+	fields mbox:pt.mbox subject >out && echo b >expect && test_cmp expect out
 '
 test_expect_success 'send -n writes the eligible messages as an mbox and logs nothing' '
 	crm-campaign send 1 -n >dry.mbox 2>err &&
