@@ -52,6 +52,9 @@ static const struct crm_fielddef ticket_fields[] = {
 	      "(SELECT count(*) FROM ticket_messages WHERE ticket_id = t.id)"),
 	FIELD("merged_into", CRM_FT_ID, RO | HIDDEN, "the ticket it was merged into", "merged_into",
 	      NULL),
+	FIELD("links", CRM_FT_TEXT, RO | HIDDEN, "what it is linked to: kb ID, deal ID, ticket ID,"
+	      " comma-separated", NULL, "(SELECT group_concat(l, ', ') FROM (SELECT kind || ' ' ||"
+	      " target AS l FROM ticket_links WHERE ticket_id = t.id ORDER BY kind, target))"),
 	FIELD("solved_at", CRM_FT_TIME, RO | HIDDEN | CRM_FIELD_ORIGIN, "when it was solved",
 	      "solved_at", NULL),
 	FIELD("closed_at", CRM_FT_TIME, RO | HIDDEN | CRM_FIELD_ORIGIN, "when it was closed",
@@ -548,6 +551,12 @@ int crm_ticket_link(crm_db *db, int64_t id, const char *kind, int64_t target, in
 		crm_stmt_bind_int(st, 3, target);
 		if (!(rc = crm_stmt_done(st)))
 			*changed = crm_db_changes(db) > 0;
+	}
+	if (!rc && *changed) {
+		char what[48];
+
+		snprintf(what, sizeof what, "%s %lld", kind, (long long)target);
+		rc = crm_audit_change(db, "ticket", id, "link", "links", NULL, what);
 	}
 	return rc;
 }

@@ -135,7 +135,11 @@ test_expect_success 'link: an article is checked, a deal and a ticket are linked
 	crm-ticket link 1 --deal 1 && crm-ticket link 1 --ticket 2 &&
 	expect_exit 1 crm-ticket link 1 --deal 7 2>err && grep -q "no deal 7" err &&
 	expect_exit 3 crm-ticket link 1 --ticket 1 2>err && grep -q "itself" err &&
-	expect_exit 2 crm-ticket link 1 2>err && grep -q "needs --kb" err
+	expect_exit 2 crm-ticket link 1 2>err && grep -q "needs --kb" err &&
+	: the links read back, and each is in the log &&
+	crm-ticket show 1 -f links -H >out && echo "deal 1, ticket 2" >expect && test_cmp expect out &&
+	crm-db audit --entity ticket --id 1 -f action,changes -H | grep "^link" >out &&
+	printf "link\tlinks: → deal 1\nlink\tlinks: → ticket 2\n" >expect && test_cmp expect out
 '
 test_expect_success 'reply --kb quotes a published article and links it; suggest finds it' '
 	crm-kb add --title "Change the invoice address" --status published \
