@@ -13,21 +13,27 @@
 #include "registry.h"
 
 /* Whether a message with this key (crm_mail_key) was read or sent before. */
-static int seen(crm_db *db, const char *mid, int *yes)
+/* Whether message mid was read (or sent) before, and the ticket it is on
+ * now in *ticket (0: none, as for feedback or mail ignored). */
+static int seen(crm_db *db, const char *mid, int *yes, int64_t *ticket)
 {
 	crm_stmt *st;
 	int rc;
 
 	*yes = 0;
+	*ticket = 0;
 	if (!mid)
 		return CRM_OK;
-	if ((rc = crm_db_stmt(db, &st, "SELECT 1 FROM ticket_messages WHERE message_id = ?1"
-	                      " UNION ALL SELECT 1 FROM mail_seen WHERE message_id = ?1")))
+	if ((rc = crm_db_stmt(db, &st, "SELECT ticket_id FROM ticket_messages WHERE message_id = ?1"
+	                      " UNION ALL SELECT 0 FROM mail_seen WHERE message_id = ?1")))
 		return rc;
 	crm_stmt_bind_text(st, 1, mid);
 	rc = crm_stmt_step(st);
-	*yes = rc == CRM_ROW;
+	if ((*yes = rc == CRM_ROW))
+		*ticket = crm_stmt_int(st, 0);
 	crm_stmt_reset(st);
+	if (*ticket)
+		*ticket = crm_ticket_live(db, *ticket);
 	return rc < 0 ? rc : CRM_OK;
 }
 
@@ -216,7 +222,7 @@ static int mail_in(crm_db *db, struct crm_mail *m, const char *key, const char *
 	int64_t id = subject_ticket(db, m->subject);
 	int rc = CRM_OK, yes;
 
-	if ((rc = seen(db, key, &yes)) || yes) {
+	if ((rc = seen(db, key, &yes, &res->ticket)) || yes) {
 		res->action = "seen";
 		return rc;
 	}
