@@ -503,11 +503,15 @@ static void reject(struct intake *in, const char *label, const char *raw, size_t
 	cli_fail(in->c, 3, "%s: %s", label, crm_error_message());
 	if (!dir)
 		return;
-	if (crm_maildir_deliver(dir, raw, len, &name))
+	/* A Maildir's message moves; a file or an mbox stays as it is. */
+	if (crm_maildir_deliver(dir, raw, len, &name)) {
 		cli_fail(in->c, 3, "%s: %s", label, crm_error_message());
-	else if (fprintf(stderr, "%s: %s: moved to %s/new/%s\n", in->c->prog->name, label, dir,
-	                 name) > 0 && in->from->maildir)
-		unlink(label);
+	} else {
+		fprintf(stderr, "%s: %s: %s to %s/new/%s\n", in->c->prog->name, label,
+		        in->from->maildir ? "moved" : "copied", dir, name);
+		if (in->from->maildir)
+			unlink(label);
+	}
 	free(name);
 }
 

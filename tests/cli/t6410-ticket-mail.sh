@@ -328,7 +328,7 @@ test_expect_success 'mail-in: unreadable mail is put aside, named, and the rest 
 	printf "Subject: no sender\n\nWho am I?\n" >nofrom.eml &&
 	printf "From: c@example.com\nSubject: fine\nMessage-ID: <ok1@example.com>\n\nFine.\n" >ok.eml &&
 	expect_exit 3 crm-ticket mail-in nofrom.eml ok.eml >out 2>err &&
-	grep -q "nofrom.eml: .*From" err && grep -q "moved to $SCRATCH/rejected/new/" err &&
+	grep -q "nofrom.eml: .*From" err && grep -q "copied to $SCRATCH/rejected/new/" err && test -f nofrom.eml &&
 	test "$(ls rejected/new | wc -l)" = 1 && cmp nofrom.eml rejected/new/* &&
 	printf "ok.eml\tnew\t6\n" >expect && test_cmp expect out &&
 	crm-ticket show 6 -f subject -H >out && echo fine >expect && test_cmp expect out
