@@ -993,4 +993,18 @@ test_expect_success 'import: a purchase without an order number is refunded with
 	printf "50.00 EUR\t\t2026-11-03T00:00:00Z\n-20.00 EUR\t1\t2026-11-03T00:00:00Z\n" >expect &&
 	test_cmp expect out
 '
+# A refund made by hand of an imported purchase is a change since the
+# import: undo names it, and --force takes it with the purchase.
+test_expect_success 'undo --force of imported purchases takes the refunds made since with them' '
+	export CRM_DB="$PWD/undo-refund.db" &&
+	crm-db init >/dev/null &&
+	crm-contact add -q --email x@undo.example >/dev/null &&
+	printf "order_ref,email,total,sku,quantity,price\nW9,x@undo.example,80.00 EUR,S9,4,20\n" >undo-pur.csv &&
+	crm-import purchases -q undo-pur.csv && crm-purchase refund 1 --line S9 --qty 1 >/dev/null &&
+	expect_exit 3 crm-import undo 1 2>err && grep -q "purchase 2: refers to purchase 1" err &&
+	crm-import undo --force 1 2>err && grep -q "removed 1" err &&
+	expect_exit 1 crm-purchase list -a -H &&
+	crm-db audit --entity purchase -f id,action -H | tail -2 >out &&
+	printf "2\tpurge\n1\tundo\n" >expect && test_cmp expect out
+'
 test_done
