@@ -181,7 +181,8 @@ static void referrers_sql(crm_buf *sql, const struct crm_entity *from, const str
  * created (a contact that joined a company the import made).  A person
  * erased since is none: undo leaves it as it is (reverse()); nor is a
  * later batch undone since, whose entries and its undo's (crm-import's
- * own, of no batch) cancel out: batches undo newest first. */
+ * own, of no batch) cancel out: batches undo newest first; nor is a merge
+ * undone since, whose unmerge put everything back. */
 static int find_conflicts(crm_db *db, int64_t batch, int64_t last, crm_buf *b, long *n)
 {
 	crm_buf sql = CRM_BUF_INIT;
@@ -198,6 +199,9 @@ static int find_conflicts(crm_db *db, int64_t batch, int64_t last, crm_buf *b, l
 	             " AND NOT EXISTS (SELECT 1 FROM import_batches u WHERE u.id = l.batch"
 	             "  AND u.undone_at IS NOT NULL)"
 	             " AND NOT (l.batch IS NULL AND l.program = 'crm-import')"
+	             " AND NOT (l.action IN ('merge', 'merged', 'unmerge') AND coalesce("
+	             "  json_extract(l.changes, '$.merge') IN (SELECT id FROM merges"
+	             "  WHERE undone_at IS NOT NULL), 0))"
 	             " GROUP BY l.entity, l.entity_id");
 	for (size_t k = 0; crm_entity_referrer(NULL, k, &from, &d); k++)
 		referrers_sql(&sql, from, d);
@@ -329,6 +333,42 @@ static int merged_since(crm_db *db, int64_t batch, int64_t id, int64_t seq)
 		                   " batch %lld did not create (merge %lld); unmerge it first",
 		                   (long long)id, (long long)batch, (long long)crm_stmt_int(st, 0));
 	crm_stmt_reset(st);
+	return rc < 0 ? rc : CRM_OK;
+}
+
+/* The first obstacle merged_since would meet, found before any other
+ * change is named: a merge since, not undone, that joined a record of
+ * the batch with one it did not create, which even --force cannot undo
+ * through. */
+static int merge_obstacle(crm_db *db, int64_t batch)
+{
+	crm_stmt *st;
+	int rc = crm_db_stmt(db, &st, "SELECT m.survivor, m.last_seq FROM merges m"
+	                     " WHERE m.undone_at IS NULL AND EXISTS (SELECT 1 FROM audit a"
+	                     "  WHERE +a.batch = ?1 AND a.entity = 'contact'"
+	                     "  AND a.entity_id = m.survivor AND a.seq < m.last_seq)"
+	                     " ORDER BY m.id");
+	int64_t (*v)[2] = NULL;
+	size_t n = 0;
+
+	if (rc)
+		return rc;
+	crm_stmt_bind_int(st, 1, batch);
+	while ((rc = crm_stmt_step(st)) == CRM_ROW) {
+		int64_t (*w)[2] = realloc(v, (n + 1) * sizeof *v);
+
+		if (!w) {
+			rc = crm_error_nomem();
+			break;
+		}
+		v = w;
+		v[n][0] = crm_stmt_int(st, 0);
+		v[n++][1] = crm_stmt_int(st, 1) - 1;
+	}
+	crm_stmt_reset(st);
+	for (size_t i = 0; i < n && rc >= 0; i++)
+		rc = merged_since(db, batch, v[i][0], v[i][1]);
+	free(v);
 	return rc < 0 ? rc : CRM_OK;
 }
 
@@ -854,7 +894,7 @@ int crm_import_undo(crm_db *db, int64_t batch, int force, long *removed, long *r
 
 	*removed = *restored = 0;
 	if ((rc = crm_db_writable(db)) || (rc = crm_db_bulk_cache(db)) ||
-	    (rc = batch_state(db, batch, &last)) ||
+	    (rc = batch_state(db, batch, &last)) || (rc = merge_obstacle(db, batch)) ||
 	    (rc = find_conflicts(db, batch, last, &why, &conflicts)))
 		goto out;
 	if (conflicts && !force) {
