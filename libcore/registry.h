@@ -119,8 +119,9 @@ extern const struct crm_entity crm_task_entity;
 extern const struct crm_entity crm_ticket_entity;
 
 int crm_ticket_reindex(crm_db *db, const char *where, int64_t arg);
-/* Refreshes the SLA state of the open live tickets whose column (id,
- * requester_id, company_id) is id: a tag chooses their policy. */
+/* Refreshes the SLA state of the open live tickets whose column
+ * ("id", "requester_id" or "company_id") is id: a tag chooses their
+ * policy. */
 int crm_ticket_sla_refresh_by(crm_db *db, const char *column, int64_t id);
 /* 1 when ticket t missed an SLA target or a running one is past due,
  * else 0: the breached field, its filter and the service report's. */
