@@ -455,10 +455,15 @@ static int get_value(void *arg, const char *name, const char **val)
 static int make_url(struct renderer *r, int64_t person, crm_buf *header)
 {
 	const struct crm_campaign_config *cc = crm_config_campaign(r->db->cfg);
-	const char *mailto = cc->unsubscribe_mailto ? cc->unsubscribe_mailto : r->c->from;
 	crm_buf url = CRM_BUF_INIT;
 	const char *at;
+	char *mailto;
+	int rc;
 
+	/* A URI is ASCII: a domain such as bücher.example in its xn-- form. */
+	if ((rc = crm_mail_ascii_address(&mailto, cc->unsubscribe_mailto ? cc->unsubscribe_mailto
+	                                                                  : r->c->from)))
+		return crm_error_prefix("unsubscribe address");
 	campaign_sign(r->key, r->keylen, r->c->id, person, r->token);
 	if (cc->unsubscribe_url && (at = strstr(cc->unsubscribe_url, "{token}"))) {
 		crm_buf_printf(&url, "%.*s%s%s", (int)(at - cc->unsubscribe_url),
@@ -468,6 +473,7 @@ static int make_url(struct renderer *r, int64_t person, crm_buf *header)
 	crm_buf_printf(header, "<mailto:%s?subject=unsubscribe%%20%s>", mailto, r->token);
 	if (!url.len)
 		crm_buf_printf(&url, "mailto:%s?subject=unsubscribe%%20%s", mailto, r->token);
+	free(mailto);
 	free(r->url);
 	if (!(r->url = crm_buf_detach(&url)))
 		return crm_error_nomem();

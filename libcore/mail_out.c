@@ -533,6 +533,24 @@ int crm_mail_compose(char **out, size_t *len, const struct crm_mail_out *o)
 
 /* ---- ids and sending ---- */
 
+int crm_mail_ascii_address(char **out, const char *addr)
+{
+	InternetAddressList *list;
+	InternetAddressMailbox *mb;
+	const char *ascii = NULL;
+
+	*out = NULL;
+	crm_mail_init();
+	list = internet_address_list_parse(crm_mail_options(), addr);
+	if ((mb = crm_mail_first_mailbox(list)) && (ascii = internet_address_mailbox_get_idn_addr(mb)))
+		*out = strdup(ascii);
+	if (list)
+		g_object_unref(list);
+	if (!ascii)
+		return crm_error_set(CRM_EDATA, "'%s' is no mail address", addr);
+	return *out ? CRM_OK : crm_error_nomem();
+}
+
 int crm_mail_new_id(char **out, const char *from)
 {
 	InternetAddressList *list;

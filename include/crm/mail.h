@@ -158,6 +158,11 @@ struct crm_mail_out {
  * The message says which field. */
 int crm_mail_compose(char **out, size_t *len, const struct crm_mail_out *o);
 
+/* Stores in *out (malloc'd) the address of addr ("Name <a@b>" or a
+ * bare address) as ASCII, an internationalised domain in its xn-- form,
+ * as headers that carry it as a URI need it; CRM_EDATA for no address. */
+int crm_mail_ascii_address(char **out, const char *addr);
+
 /* Stores in *out (malloc'd) a new Message-ID "SECONDS.HEX@DOMAIN" without
  * brackets: the time now, 16 random hex digits, and the domain of the
  * address from.  CRM_EDATA when from has no domain. */

@@ -425,4 +425,15 @@ test_expect_success 'a failed hand-off: the summary counts it in doubt and the p
 	CRM_CONFIG=flaky.yaml expect_exit 1 crm-campaign send "$k" 2>err >/dev/null &&
 	grep -q "5 people, sent 2, already sent 2, in doubt 1, excluded 0$" err
 '
+test_expect_success 'a From address of an internationalised domain is sent in its xn-- form' '
+	printf "mail:\n  from: Shop <news@example.org>\n" >idn.yaml &&
+	export CRM_CONFIG="$PWD/idn.yaml" CRM_DB="$PWD/idn.db" &&
+	crm-db init >/dev/null &&
+	crm-contact add -q --email a@example.org >/dev/null && crm-contact consent set 1 email granted &&
+	printf "x\n" >idn.txt && crm-campaign template add t --subject S --text idn.txt &&
+	crm-campaign segment add all --where "id > 0" >/dev/null &&
+	crm-campaign add --name c --segment all --template t --from "news@bücher.example" >/dev/null &&
+	crm-campaign send 1 --to mbox:idn.mbox -q >/dev/null &&
+	grep -q "^List-Unsubscribe: <mailto:news@xn--bcher-kva.example?subject=unsubscribe%20" idn.mbox
+'
 test_done
