@@ -309,6 +309,13 @@ static int restore_consent(crm_db *db, int64_t id, json_t *changes)
 	return rc ? rc : audit_undo(db, "contact", id, changes);
 }
 
+static int merged_error(int64_t batch, int64_t id, int64_t merge)
+{
+	return crm_error_set(CRM_EDATA, "contact %lld was merged since with records import batch"
+	                     " %lld did not create (merge %lld); unmerge it first", (long long)id,
+	                     (long long)batch, (long long)merge);
+}
+
 /* Refuses, even forced, an entry of the batch (seq) on person id when a
  * merge since, not undone, joined it with a record the batch did not
  * create.  A merge moves the history of the records it joins to the
@@ -329,9 +336,7 @@ static int merged_since(crm_db *db, int64_t batch, int64_t id, int64_t seq)
 	crm_stmt_bind_int(st, 2, id);
 	crm_stmt_bind_int(st, 3, seq);
 	if ((rc = crm_stmt_step(st)) == CRM_ROW)
-		rc = crm_error_set(CRM_EDATA, "contact %lld was merged since with records import"
-		                   " batch %lld did not create (merge %lld); unmerge it first",
-		                   (long long)id, (long long)batch, (long long)crm_stmt_int(st, 0));
+		rc = merged_error(batch, id, crm_stmt_int(st, 0));
 	crm_stmt_reset(st);
 	return rc < 0 ? rc : CRM_OK;
 }
@@ -343,32 +348,20 @@ static int merged_since(crm_db *db, int64_t batch, int64_t id, int64_t seq)
 static int merge_obstacle(crm_db *db, int64_t batch)
 {
 	crm_stmt *st;
-	int rc = crm_db_stmt(db, &st, "SELECT m.survivor, m.last_seq FROM merges m"
+	int rc = crm_db_stmt(db, &st, "SELECT m.survivor, m.id FROM merges m"
 	                     " WHERE m.undone_at IS NULL AND EXISTS (SELECT 1 FROM audit a"
 	                     "  WHERE +a.batch = ?1 AND a.entity = 'contact'"
 	                     "  AND a.entity_id = m.survivor AND a.seq < m.last_seq)"
-	                     " ORDER BY m.id");
-	int64_t (*v)[2] = NULL;
-	size_t n = 0;
+	                     " AND EXISTS (SELECT 1 FROM audit x WHERE x.entity = 'contact'"
+	                     "  AND x.entity_id = m.survivor AND x.action = 'add' AND x.batch IS NOT ?1)"
+	                     " ORDER BY m.id LIMIT 1");
 
 	if (rc)
 		return rc;
 	crm_stmt_bind_int(st, 1, batch);
-	while ((rc = crm_stmt_step(st)) == CRM_ROW) {
-		int64_t (*w)[2] = realloc(v, (n + 1) * sizeof *v);
-
-		if (!w) {
-			rc = crm_error_nomem();
-			break;
-		}
-		v = w;
-		v[n][0] = crm_stmt_int(st, 0);
-		v[n++][1] = crm_stmt_int(st, 1) - 1;
-	}
+	if ((rc = crm_stmt_step(st)) == CRM_ROW)
+		rc = merged_error(batch, crm_stmt_int(st, 0), crm_stmt_int(st, 1));
 	crm_stmt_reset(st);
-	for (size_t i = 0; i < n && rc >= 0; i++)
-		rc = merged_since(db, batch, v[i][0], v[i][1]);
-	free(v);
 	return rc < 0 ? rc : CRM_OK;
 }
 

@@ -506,8 +506,6 @@ static const struct crm_beside *beside_of(const crm_import *imp, const char *nam
 	return NULL;
 }
 
-/* Stores in *c what column name means: the mapping file first, then the
- * field names and synonyms, then the unknown-column rule. */
 /* The address block of column c: one that fills a part of the address
  * and whose name says whose address it is. */
 static int address_block(const struct column *c)
@@ -526,6 +524,8 @@ static int address_block(const struct column *c)
 	       !strncmp(key, "home", 4) ? HOME_BLOCK : NO_BLOCK;
 }
 
+/* Stores in *c what column name means: the mapping file first, then the
+ * field names and synonyms, then the unknown-column rule. */
 static int column_of(crm_import *imp, const char *name, const struct column **c)
 {
 	const struct crm_map_column *m;
@@ -1367,6 +1367,52 @@ static const char *api_time(crm_import *imp, const struct crm_field *f, const ch
 	return d ? own(&imp->rs, d) : v;
 }
 
+/* Splits s at runs of two spaces or more into part and len; 0 for more
+ * than 8 parts. */
+static size_t split_parts(const char *s, const char *part[8], size_t len[8])
+{
+	size_t n = 0;
+
+	while (*s) {
+		size_t k = 0;
+
+		while (s[k] && !(s[k] == ' ' && s[k + 1] == ' '))
+			k++;
+		if (k && n == 8)
+			return 0;
+		if (k)
+			part[n] = s, len[n++] = k;
+		s += k + strspn(s + k, " ");
+	}
+	return n;
+}
+
+/* The country code of the len bytes at s when they name a country (a zip
+ * code does not), owned by the row; else NULL. */
+static const char *country_part(struct rowstate *rs, const char *s, size_t len)
+{
+	char *name = strndup(s, len), *cc = NULL;
+
+	if (name && name[strspn(name, "0123456789 -")] && crm_country_normalize(&cc, name)) {
+		crm_error_clear();
+		cc = NULL;
+	}
+	free(name);
+	return own(rs, cc);
+}
+
+/* Fills field name (a custom field too) with v unless the row has one. */
+static int fill_blank(crm_import *imp, crm_record *r, const char *name, const char *v)
+{
+	size_t k;
+
+	if (!strncmp(name, "custom.", 7))
+		return crm_record_value(r, name) ? CRM_OK : crm_record_set_custom(r, name + 7, v);
+	if (crm_entity_field_find(imp->e, name) && is_blank(imp->rs.val[k = field_index(imp, name)]))
+		imp->rs.val[k] = v;
+	return CRM_OK;
+}
+
 /* Mailchimp writes its address as one cell, the parts two spaces apart:
  * street, line 2 (left out when empty), city, state, zip and country
  * ("1701 Bristol Ave.  Barrington  RI  02806  US").  Reads such a street
@@ -1380,54 +1426,28 @@ static int composite_address(crm_import *imp, crm_record *r, const char **v)
 		[4] = { "street", "city", "region", "postal_code" },
 		[5] = { "street", "custom.address_line2", "city", "region", "postal_code" },
 	};
-	struct rowstate *rs = &imp->rs;
-	const char *part[8], *p = *v;
-	size_t len[8], n = 0, m;
-	char *cc = NULL;
+	const char *part[8], *cc;
+	size_t len[8], n = split_parts(*v, part, len), m;
 	int rc = CRM_OK;
 
-	while (*p && n < 8) {
-		size_t k = 0;
-
-		while (p[k] && !(p[k] == ' ' && p[k + 1] == ' '))
-			k++;
-		if (k)
-			part[n] = p, len[n++] = k;
-		p += k + strspn(p + k, " ");
-	}
-	if (*p || n < 4)
+	if (n < 4)
 		return CRM_OK;
-	{
-		char *last = strndup(part[n - 1], len[n - 1]);
-
-		if (!last)
-			return crm_error_nomem();
-		m = last[strspn(last, "0123456789 -")] && !crm_country_normalize(&cc, last) ? n - 1 : n;
-		crm_error_clear();
-		free(last);
-	}
-	if (m < 3 || m > 5 || (m == 3 && !cc)) {
-		free(cc);
+	cc = country_part(&imp->rs, part[n - 1], len[n - 1]);
+	m = cc ? n - 1 : n;
+	if (m < 3 || m > 5 || (m == 3 && !cc))
 		return CRM_OK;
-	}
-	for (size_t i = 0; i < n && !rc; i++) {
-		const char *name = i < m ? fields[m][i] : "country";
-		const char *val = i < m ? own(rs, strndup(part[i], len[i])) : own(rs, cc);
-		size_t k;
+	if (cc)
+		rc = fill_blank(imp, r, "country", cc);
+	for (size_t i = 0; i < m && !rc; i++) {
+		const char *val = own(&imp->rs, strndup(part[i], len[i]));
 
-		if (i >= m)
-			cc = NULL; /* owned now */
 		if (!val)
 			rc = crm_error_nomem();
 		else if (!i)
 			*v = val;
-		else if (!strncmp(name, "custom.", 7))
-			rc = crm_record_value(r, name) ? CRM_OK : crm_record_set_custom(r, name + 7, val);
-		else if (crm_entity_field_find(imp->e, name) &&
-		         is_blank(rs->val[k = field_index(imp, name)]))
-			rs->val[k] = val;
+		else
+			rc = fill_blank(imp, r, fields[m][i], val);
 	}
-	free(cc);
 	return rc;
 }
 
