@@ -108,8 +108,8 @@ int crm_entity_live(crm_db *db, const struct crm_entity *e, int64_t id)
 	rc = crm_db_text_of(db, crm_buf_str(&sql), id, &archived);
 	crm_buf_free(&sql);
 	if (!rc && archived)
-		rc = crm_error_set(CRM_EDATA, "%s %lld is archived (crm-%s restore %lld brings it back)",
-		                   e->name, (long long)id, e->name, (long long)id);
+		rc = crm_error_set(CRM_EDATA, "%s %lld is archived (restore it first)", e->name,
+		                   (long long)id);
 	free(archived);
 	return rc;
 }

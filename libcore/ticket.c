@@ -665,8 +665,6 @@ static int point(crm_db *db, int64_t id, int64_t into, int64_t was)
 	return rc;
 }
 
-/* Moves what is ticket from's -- its messages and comments -- onto into,
- * and marks from merged and closed. */
 int crm_ticket_merge_target(crm_db *db, int64_t into)
 {
 	int64_t b;
@@ -679,6 +677,8 @@ int crm_ticket_merge_target(crm_db *db, int64_t into)
 	         : CRM_OK;
 }
 
+/* Moves what is ticket from's -- its messages and comments -- onto into,
+ * and marks from merged and closed. */
 int crm_ticket_merge(crm_db *db, int64_t from, int64_t into)
 {
 	int64_t a;
