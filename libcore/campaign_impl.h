@@ -51,6 +51,7 @@ struct renderer {
 	size_t row;
 	char token[CRM_TOKEN_MAX];
 	char *url;
+	char *mailto;    /* the unsubscribe address, ASCII (make_url, once) */
 	crm_buf company; /* company.FIELD values of the row, NUL-separated */
 	char last_company[24]; /* the company id they are of */
 	int has_company;

@@ -287,6 +287,7 @@ void renderer_close(struct renderer *r)
 	free(r->ppl.occasion);
 	free(r->ppl.years);
 	free(r->url);
+	free(r->mailto);
 	crm_buf_free(&r->company);
 }
 
@@ -457,12 +458,11 @@ static int make_url(struct renderer *r, int64_t person, crm_buf *header)
 	const struct crm_campaign_config *cc = crm_config_campaign(r->db->cfg);
 	crm_buf url = CRM_BUF_INIT;
 	const char *at;
-	char *mailto;
-	int rc;
 
-	/* A URI is ASCII: a domain such as bücher.example in its xn-- form. */
-	if ((rc = crm_mail_ascii_address(&mailto, cc->unsubscribe_mailto ? cc->unsubscribe_mailto
-	                                                                  : r->c->from)))
+	/* A URI is ASCII: a domain such as bücher.example in its xn-- form,
+	 * worked out for the first message only. */
+	if (!r->mailto && crm_mail_ascii_address(&r->mailto, cc->unsubscribe_mailto
+	                                         ? cc->unsubscribe_mailto : r->c->from))
 		return crm_error_prefix("unsubscribe address");
 	campaign_sign(r->key, r->keylen, r->c->id, person, r->token);
 	if (cc->unsubscribe_url && (at = strstr(cc->unsubscribe_url, "{token}"))) {
@@ -470,10 +470,9 @@ static int make_url(struct renderer *r, int64_t person, crm_buf *header)
 		               cc->unsubscribe_url, r->token, at + 7);
 		crm_buf_printf(header, "<%s>, ", crm_buf_str(&url));
 	}
-	crm_buf_printf(header, "<mailto:%s?subject=unsubscribe%%20%s>", mailto, r->token);
+	crm_buf_printf(header, "<mailto:%s?subject=unsubscribe%%20%s>", r->mailto, r->token);
 	if (!url.len)
-		crm_buf_printf(&url, "mailto:%s?subject=unsubscribe%%20%s", mailto, r->token);
-	free(mailto);
+		crm_buf_printf(&url, "mailto:%s?subject=unsubscribe%%20%s", r->mailto, r->token);
 	free(r->url);
 	if (!(r->url = crm_buf_detach(&url)))
 		return crm_error_nomem();

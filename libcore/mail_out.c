@@ -541,31 +541,28 @@ int crm_mail_ascii_address(char **out, const char *addr)
 
 	*out = NULL;
 	crm_mail_init();
-	list = internet_address_list_parse(crm_mail_options(), addr);
+	list = addr ? internet_address_list_parse(crm_mail_options(), addr) : NULL;
 	if ((mb = crm_mail_first_mailbox(list)) && (ascii = internet_address_mailbox_get_idn_addr(mb)))
 		*out = strdup(ascii);
 	if (list)
 		g_object_unref(list);
 	if (!ascii)
-		return crm_error_set(CRM_EDATA, "'%s' is no mail address", addr);
+		return crm_error_set(CRM_EDATA, "'%s' is no mail address", addr ? addr : "");
 	return *out ? CRM_OK : crm_error_nomem();
 }
 
 int crm_mail_new_id(char **out, const char *from)
 {
-	InternetAddressList *list;
-	InternetAddressMailbox *mb;
-	const char *addr, *at = NULL;
+	char *addr = NULL;
+	const char *at = NULL;
 	unsigned char r[8];
 	int64_t now;
 	crm_buf b = CRM_BUF_INIT;
 	int rc;
 
 	*out = NULL;
-	crm_mail_init();
-	list = from ? internet_address_list_parse(crm_mail_options(), from) : NULL;
 	/* The IDN form: an id is ASCII. */
-	if ((mb = crm_mail_first_mailbox(list)) && (addr = internet_address_mailbox_get_idn_addr(mb)))
+	if (!crm_mail_ascii_address(&addr, from))
 		at = strrchr(addr, '@');
 	if (!at || !good_id(at + 1))
 		rc = crm_error_set(CRM_EDATA, "no domain in From address '%s'", from ? from : "");
@@ -581,8 +578,7 @@ int crm_mail_new_id(char **out, const char *from)
 		if (!(*out = crm_buf_detach(&b)))
 			rc = crm_error_nomem();
 	}
-	if (list)
-		g_object_unref(list);
+	free(addr);
 	return rc;
 }
 

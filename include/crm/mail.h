@@ -160,7 +160,8 @@ int crm_mail_compose(char **out, size_t *len, const struct crm_mail_out *o);
 
 /* Stores in *out (malloc'd) the address of addr ("Name <a@b>" or a
  * bare address) as ASCII, an internationalised domain in its xn-- form,
- * as headers that carry it as a URI need it; CRM_EDATA for no address. */
+ * as a Message-ID or a URI in a header needs it; CRM_EDATA for no
+ * address (addr NULL included). */
 int crm_mail_ascii_address(char **out, const char *addr);
 
 /* Stores in *out (malloc'd) a new Message-ID "SECONDS.HEX@DOMAIN" without
