@@ -6,7 +6,11 @@
 #include <string.h>
 
 #include "campaign_impl.h"
-#include "crm/money.h"
+
+/* The sum of amounts in the base currency: 0.00 when nothing was bought
+ * or won, a figure like any other; blank when none could be converted. */
+#define SUM_OR_ZERO(amount) "CASE WHEN count(*) THEN coalesce(crm_base_money(sum(" amount \
+	")), '') ELSE crm_base_money(0) END"
 
 /* The figures of campaign ?1 (window ?2, "+30 days"): sent, in doubt,
  * excluded, bounced, unsubscribed, replied, buyers, purchases, revenue,
@@ -17,14 +21,14 @@
 	" count(*) FILTER (WHERE state = 'excluded'), count(bounced_at), count(unsubscribed_at)," \
 	" count(replied_at)," \
 	" (SELECT count(DISTINCT p.contact_id) || ' ' || count(*) || ' ' ||" \
-	"  coalesce(crm_base_money(sum(crm_base_or_null(p.total, p.total_currency, p.at))), '')" \
+	"  " SUM_OR_ZERO("crm_base_or_null(p.total, p.total_currency, p.at)") \
 	"  FROM purchases p WHERE p.refund_of IS NULL AND p.archived_at IS NULL" \
 	"  AND p.status <> 'cancelled' AND EXISTS (SELECT 1 FROM campaign_sends s" \
 	"  WHERE s.campaign_id = ?1 AND s.state = 'sent' AND s.contact_id = p.contact_id" \
 	"  AND p.at >= s.sent_at AND p.at < strftime('%Y-%m-%dT%H:%M:%SZ', s.sent_at, ?2)))," \
 	" (SELECT count(*) || ' ' ||" \
-	"  coalesce(crm_base_money(sum(crm_base_or_null(d.amount, d.amount_currency," \
-	"  d.closed_at))), '') FROM deals d WHERE d.status = 'won' AND d.archived_at IS NULL" \
+	"  " SUM_OR_ZERO("crm_base_or_null(d.amount, d.amount_currency, d.closed_at)") \
+	"  FROM deals d WHERE d.status = 'won' AND d.archived_at IS NULL" \
 	"  AND EXISTS (SELECT 1 FROM campaign_sends s WHERE s.campaign_id = ?1" \
 	"  AND s.state = 'sent' AND s.contact_id = d.contact_id AND d.closed_at >= s.sent_at" \
 	"  AND d.closed_at < strftime('%Y-%m-%dT%H:%M:%SZ', s.sent_at, ?2)))" \
@@ -108,17 +112,6 @@ static int exclusions(crm_db *db, int64_t id, struct emit *e)
 	return rc;
 }
 
-/* Nothing bought is 0.00 of the base currency, a figure like any other,
- * not a blank. */
-static void zero_if_none(crm_db *db, char *v, size_t size)
-{
-	struct crm_money zero = { 0, "" };
-
-	snprintf(zero.cur, sizeof zero.cur, "%s", crm_config_currency(db->cfg));
-	if (!*v && crm_money_format_amount(v, size, &zero))
-		*v = '\0';
-}
-
 int crm_campaign_results(crm_db *db, int64_t id, long days,
                          int (*fn)(void *arg, const char *const *vals), void *arg)
 {
@@ -134,8 +127,6 @@ int crm_campaign_results(crm_db *db, int64_t id, long days,
 		campaign_free(&c);
 		return rc;
 	}
-	zero_if_none(db, f.revenue, sizeof f.revenue);
-	zero_if_none(db, f.won_value, sizeof f.won_value);
 	snprintf(sid, sizeof sid, "%lld", (long long)id);
 	snprintf(note, sizeof note, "within %ld days of their message", days);
 	e.id = sid;
