@@ -96,22 +96,25 @@ int crm_entity_editable(crm_db *db, const struct crm_entity *e, int64_t id)
 	return crm_entity_not_erased(db, e, id);
 }
 
+static int archived_sql(crm_buf *sql, const struct crm_entity *e, const struct crm_fielddef *d)
+{
+	(void)d;
+	return crm_buf_printf(sql, "SELECT archived_at IS NOT NULL FROM %s WHERE id = ?1", e->table);
+}
+
 int crm_entity_live(crm_db *db, const struct crm_entity *e, int64_t id)
 {
-	char *archived = NULL;
-	crm_buf sql = CRM_BUF_INIT;
-	int rc;
+	crm_stmt *st;
+	int rc, archived;
 
-	if ((rc = crm_entity_editable(db, e, id)))
+	if ((rc = crm_entity_editable(db, e, id)) ||
+	    (rc = crm_db_stmt_built(db, &st, archived_sql, e, NULL)))
 		return rc;
-	crm_buf_printf(&sql, "SELECT archived_at FROM %s WHERE id = ?1", e->table);
-	rc = crm_db_text_of(db, crm_buf_str(&sql), id, &archived);
-	crm_buf_free(&sql);
-	if (!rc && archived)
-		rc = crm_error_set(CRM_EDATA, "%s %lld is archived (restore it first)", e->name,
-		                   (long long)id);
-	free(archived);
-	return rc;
+	crm_stmt_bind_int(st, 1, id);
+	archived = crm_stmt_step(st) == CRM_ROW && (int)crm_stmt_int(st, 0);
+	crm_stmt_reset(st);
+	return archived ? crm_error_set(CRM_EDATA, "%s %lld is archived (restore it first)",
+	                                e->name, (long long)id) : CRM_OK;
 }
 
 /* Reads the normalised value of unique field d of record id (malloc'd,
