@@ -534,25 +534,25 @@ static int purchase_after_archive(crm_db *db, int64_t id)
 	return crm_loyalty_purchase(db, s.refund_of ? s.refund_of : id, 0);
 }
 
-/* Only a loyalty programme, or refunds, make a purchase's delete more
- * than SQL. */
+/* Only a loyalty programme makes a purchase's delete more than SQL to
+ * an undo set by set: the refunds of its purchases are of the batch too,
+ * and go with the rest. */
 static bool purchase_delete_acts(crm_db *db)
 {
-	int refunds = 0;
-
-	return crm_config_loyalty(crm_db_config(db)) != NULL ||
-	       (!crm_db_int(db, "SELECT EXISTS (SELECT 1 FROM purchases WHERE refund_of IS NOT NULL)",
-	                    &refunds) && refunds);
+	return crm_config_loyalty(crm_db_config(db)) != NULL;
 }
 
-/* A purchase deleted (an import undone, --force) takes its refunds with
- * it, purged: a refund of no purchase would be a negative purchase. */
+/* A purchase deleted one by one (an import undone with --force) takes
+ * the refunds made of it since with it, purged: a refund of no purchase
+ * would be a negative purchase.  (With foreign keys off, an undo set by
+ * set, there are none but the batch's own, which it deletes itself.) */
 static int purge_refunds(crm_db *db, int64_t id)
 {
 	int64_t *ids = NULL;
 	size_t n = 0;
-	int rc = crm_db_ids(db, "SELECT id FROM purchases WHERE refund_of = ?1 ORDER BY id", id,
-	                    &ids, &n);
+	int rc = db->fk_off ? CRM_OK
+	                    : crm_db_ids(db, "SELECT id FROM purchases WHERE refund_of = ?1"
+	                                 " ORDER BY id", id, &ids, &n);
 
 	for (size_t i = 0; i < n && !rc; i++)
 		rc = crm_entity_purge(db, &crm_purchase_entity, ids[i]);
@@ -571,8 +571,7 @@ static int purchase_before_delete(crm_db *db, int64_t id)
 	crm_stmt *st;
 	int rc = purge_refunds(db, id);
 
-	if (rc || !crm_config_loyalty(crm_db_config(db)) || (rc = load_state(db, id, &s)) ||
-	    s.refund_of)
+	if (rc || !purchase_delete_acts(db) || (rc = load_state(db, id, &s)) || s.refund_of)
 		return rc;
 	if ((rc = crm_db_stmt(db, &st, "UPDATE purchases SET archived_at = coalesce(archived_at, ?2)"
 	                      " WHERE id = ?1")))
