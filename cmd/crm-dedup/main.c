@@ -132,17 +132,11 @@ static int parse_threshold(struct cli *c, double *p)
 	return 0;
 }
 
-/* Prints the explanation of the pair given as operands. */
-static int explain(struct cli *c, crm_dedup *d, char **argv, struct printer *p)
+/* Prints the explanation of the pair a, b. */
+static int explain(struct cli *c, crm_dedup *d, int64_t a, int64_t b, struct printer *p)
 {
-	int64_t a, b;
 	int rc;
 
-	if ((rc = cli_id(argv[0], &a)) || (rc = cli_id(argv[1], &b)))
-		return rc;
-	if (a == b)
-		return crm_error_set(CRM_EUSAGE, "--explain takes two different contact ids, not %lld twice",
-		                     (long long)a);
 	if ((rc = cli_output_fields(c, explain_cols, CRM_EXPLAIN_COLUMNS, &p->w)))
 		return rc;
 	return crm_dedup_explain(d, a, b, print_explained, p);
@@ -187,17 +181,24 @@ static int dedup_find(struct cli *c, int argc, char **argv)
 	struct printer p = { .c = c };
 	crm_dedup *d = NULL;
 	double threshold;
+	int64_t a = 0, b = 0;
 	int status, rc, pairs = cli_has(c, "pairs");
 
 	if (cli_has(c, "explain") ? argc != 2 : argc != 0)
 		return cli_has(c, "explain") ? cli_usage_error(c, "--explain takes two contact ids")
 		                             : cli_usage_error(c, "unexpected operand '%s'", argv[0]);
+	/* The pair checked before the run, which reads and scores every contact. */
+	if (cli_has(c, "explain") && ((rc = cli_id(argv[0], &a)) || (rc = cli_id(argv[1], &b))))
+		return cli_error(c, rc);
+	if (cli_has(c, "explain") && a == b)
+		return cli_usage_error(c, "--explain takes two different contact ids, not %lld twice",
+		                       (long long)a);
 	if ((status = parse_threshold(c, &threshold)))
 		return status;
 	if ((rc = crm_dedup_new(&d, c->db)) || (rc = find_options(c, d)) || (rc = run(c, d)))
 		goto out;
 	if (cli_has(c, "explain"))
-		rc = explain(c, d, argv, &p);
+		rc = explain(c, d, a, b, &p);
 	else if ((rc = pairs ? cli_output_fields(c, pair_cols, PAIR_COLS, &p.w)
 	                     : cli_output_fields(c, cluster_cols, CLUSTER_COLS, &p.w)))
 		;

@@ -69,13 +69,13 @@ struct crm_dedup_pair {
 	int64_t a, b;         /* contact ids, a < b */
 	double probability;   /* 0 to 1 */
 	double weight;        /* log2 of the odds */
-	const char *evidence; /* "first_name:exact; birth_date:1 edit; ..." */
+	const char *evidence; /* "first_name exact; birth_date nearly; ..." */
 };
 
 /* Calls fn for each pair with probability >= threshold, rounded to
- * CRM_DEDUP_DIGITS decimals (and, after
- * crm_dedup_since, with a new record), ordered by a then b; stops and
- * returns fn's value when it is non-zero. */
+ * CRM_DEDUP_DIGITS decimals (and, after crm_dedup_since, with a new
+ * record), ordered by a then b; stops and returns fn's value when it is
+ * non-zero. */
 int crm_dedup_pairs(crm_dedup *d, double threshold,
                     int (*fn)(void *arg, const struct crm_dedup_pair *p), void *arg);
 
@@ -90,8 +90,9 @@ struct crm_dedup_member {
 };
 
 /* Calls fn for each member of each cluster of two or more records joined
- * by pairs with probability >= threshold (rounded as above), clusters in order, members by
- * id; stops and returns fn's value when it is non-zero. */
+ * by pairs with probability >= threshold (rounded as above), clusters in
+ * order, members by id; stops and returns fn's value when it is
+ * non-zero. */
 int crm_dedup_clusters(crm_dedup *d, double threshold,
                        int (*fn)(void *arg, const struct crm_dedup_member *m), void *arg);
 
