@@ -249,7 +249,6 @@ static int restore_fields(crm_db *db, const struct crm_entity *e, int64_t id, js
 	return rc;
 }
 
-/* Logs the undo of an entry whose changes were reversed by hand. */
 /* Logs the undo of an entry that changed changes ({"name":[old,new]}):
  * the same names, each from what the entry made it back to what it was,
  * so that the log read newest first tells what holds now. */

@@ -94,10 +94,9 @@ int crm_config_set_queues(const struct loader *ld, const struct cfg_key *key, ya
 	int rc = CRM_OK;
 
 	(void)dst;
-	(void)key;
 	if (!cap)
-		return crm_ydoc_fail(ld->yd, node->start_mark, "'queues' needs at least one queue name"
-		                     " (leave it out for the one queue, support)");
+		return crm_ydoc_fail(ld->yd, node->start_mark, "'%s' needs at least one queue name"
+		                     " (leave it out for the one queue, support)", key->name);
 	if (!(d->queues = calloc(cap + 1, sizeof *d->queues)))
 		return crm_error_nomem();
 	for (it = node->data.sequence.items.start; it < node->data.sequence.items.top && !rc; it++) {

@@ -12,9 +12,9 @@
 #include "crm/ticket.h"
 #include "registry.h"
 
-/* Whether a message with this key (crm_mail_key) was read or sent before. */
-/* Whether message mid was read (or sent) before, and the ticket it is on
- * now in *ticket (0: none, as for feedback or mail ignored). */
+/* Whether the message of key mid (crm_mail_key) was read or sent before,
+ * and the ticket it is on now in *ticket (0: none, as for feedback or
+ * mail ignored). */
 static int seen(crm_db *db, const char *mid, int *yes, int64_t *ticket)
 {
 	crm_stmt *st;
