@@ -356,11 +356,15 @@ int crm_task_snooze(crm_db *db, int64_t id, const char *until, int *changed)
 	    !(rc = crm_record_new(&r, &crm_task_entity)))
 		rc = crm_record_set(r, "wait", when);
 	/* Not back as overdue the moment it shows again: a due date before
-	 * the day it shows moves to that day. */
+	 * the day it shows moves to that day; a due time keeps its hour, or
+	 * becomes the time it shows if that is later. */
 	if (!rc && v[0] && strncmp(v[0], when, 10) < 0) {
-		if (strlen(v[0]) <= 10)
-			when[10] = '\0'; /* a due date stays a date */
-		rc = crm_record_set(r, "due", when);
+		char due[CRM_TIME_LEN];
+
+		snprintf(due, sizeof due, "%.10s%s", when, v[0] + strnlen(v[0], 10));
+		if (strlen(due) > 10 && strcmp(due, when) < 0)
+			snprintf(due, sizeof due, "%s", when);
+		rc = crm_record_set(r, "due", due);
 	}
 	if (!rc)
 		rc = crm_entity_update(db, r, id, changed);

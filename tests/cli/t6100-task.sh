@@ -180,6 +180,12 @@ test_expect_success 'snooze keeps a later due date; until a time keeps a date a 
 	crm-task snooze -q 3 --until "2026-11-23 08:00" &&
 	crm-task show 3 -f due,wait -H >out && printf "2026-11-23\t2026-11-23T08:00:00Z\n" >expect && test_cmp expect out
 '
+test_expect_success 'snooze keeps the hour of a timed due, or the later time it shows again' '
+	crm-task snooze -q 2 --until 2026-11-24 &&
+	crm-task show 2 -f due -H >out && echo 2026-11-24T15:00:00Z >expect && test_cmp expect out &&
+	crm-task snooze -q 2 --until "2026-11-26 18:00" &&
+	crm-task show 2 -f due -H >out && echo 2026-11-26T18:00:00Z >expect && test_cmp expect out
+'
 
 # --- repeating series
 export CRM_DB="$SCRATCH/repeat.db"
