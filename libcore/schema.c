@@ -807,6 +807,21 @@ static const char step20[] =
 	MIDNIGHT("tasks", "done_at");
 #undef MIDNIGHT
 
+/* The loyalty working sets name their person without a foreign key
+ * (step10), so a person deleted by a purge or an undone import left
+ * their lots and owed points behind: counted in the points outstanding,
+ * and written off by the nightly expiry as an entry for no one, which
+ * the ledger's foreign key refused, failing the whole run.  They go with
+ * the person now, on every path that deletes one; those left go. */
+static const char step21[] =
+	"DELETE FROM loyalty_lots WHERE contact_id IS NOT NULL"
+	" AND contact_id NOT IN (SELECT id FROM contacts);"
+	"DELETE FROM loyalty_owed WHERE contact_id IS NOT NULL"
+	" AND contact_id NOT IN (SELECT id FROM contacts);"
+	"CREATE TRIGGER IF NOT EXISTS contacts_loyalty_gone AFTER DELETE ON contacts BEGIN"
+	" DELETE FROM loyalty_lots WHERE contact_id = old.id;"
+	" DELETE FROM loyalty_owed WHERE contact_id = old.id; END;";
+
 const char *const crm_schema_steps[CRM_SCHEMA_VERSION] = {
 	step1,
 	step2,
@@ -828,4 +843,5 @@ const char *const crm_schema_steps[CRM_SCHEMA_VERSION] = {
 	step18,
 	step19,
 	step20,
+	step21,
 };

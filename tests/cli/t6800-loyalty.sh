@@ -373,4 +373,25 @@ test_expect_success 'a refund after the points expired still counts against the 
 	CRM_NOW=2028-02-25T10:00:00Z crm-loyalty review -n -f person,from,to -H >out &&
 	printf "1\tsilver\t\n2\tsilver\t\n" >expect && test_cmp expect out
 '
+# Ann was given 30 points by hand; Bo earned 20 and spent them, then
+# his purchase was deleted, so he owes 20; Cy has 30 of her own.  Ann
+# and Bo purged, their points and debt go with them, and the month's
+# expiry writes off Cy's 30 alone.
+test_expect_success 'a purged person takes their points and debt along; expiry runs on' '
+	mkdir -p pur && printf "loyalty:\n  expiry_months: 1\n  earn:\n    - { name: spend, points: 1 }\n" >pur/c.yaml &&
+	export CRM_CONFIG="$PWD/pur/c.yaml" CRM_DB="$PWD/pur/l.db" &&
+	for p in ann bo cy; do crm-contact add -q --email $p@example.org >/dev/null || return 1; done &&
+	crm-loyalty adjust -q --reason gift ann@example.org +30 >/dev/null &&
+	crm-purchase add -q --person bo@example.org --total "20.00 EUR" >/dev/null &&
+	crm-loyalty redeem -q bo@example.org 20 >/dev/null && crm-purchase rm -q --purge 1 &&
+	crm-loyalty adjust -q --reason gift cy@example.org +30 >/dev/null &&
+	sqlite3 "$CRM_DB" "select contact_id, remaining from loyalty_lots; select contact_id, points from loyalty_owed" >out &&
+	printf "1|30\n3|30\n2|20\n" >expect && test_cmp expect out &&
+	crm-contact rm -q --purge 1 2 &&
+	sqlite3 "$CRM_DB" "select contact_id from loyalty_lots union all select contact_id from loyalty_owed" >out &&
+	echo 3 >expect && test_cmp expect out &&
+	CRM_NOW=2027-01-01T00:00:00Z crm-loyalty expire -H >out &&
+	printf "%s\t3\t-30\t2026-12-22T00:00:00Z\n" "$(sqlite3 "$CRM_DB" "select max(id) from loyalty_ledger")" >expect &&
+	test_cmp expect out
+'
 test_done
