@@ -143,8 +143,7 @@ int crm_deal_reindex(crm_db *db, const char *where, int64_t arg)
 	return crm_registry_reindex(db, "deals_fts", "deals",
 		"INSERT INTO deals_fts(rowid, title, contact, company, notes)"
 		" SELECT d.id, d.title,"
-		" (SELECT trim(crm_name(c.first_name, c.last_name) || ' ' || coalesce(c.email, ''))"
-		" FROM contacts c WHERE c.id = d.contact_id),"
+		" " PERSON_FTS("d.contact_id") ","
 		" (SELECT name FROM companies WHERE id = d.company_id),"
 		" (SELECT group_concat(body, ' ') FROM deal_notes WHERE deal_id = d.id)"
 		" FROM deals d WHERE %s", where, arg);

@@ -101,8 +101,7 @@ int crm_response_reindex(crm_db *db, const char *where, int64_t arg)
 	return crm_registry_reindex(db, "responses_fts", "responses",
 		"INSERT INTO responses_fts(rowid, comment, person)"
 		" SELECT k.id, k.comment,"
-		" (SELECT trim(crm_name(c.first_name, c.last_name) || ' ' || coalesce(c.email, ''))"
-		" FROM contacts c WHERE c.id = k.contact_id)"
+		" " PERSON_FTS("k.contact_id")
 		" FROM responses k WHERE %s", where, arg);
 }
 

@@ -212,8 +212,7 @@ int crm_purchase_reindex(crm_db *db, const char *where, int64_t arg)
 	return crm_registry_reindex(db, "purchases_fts", "purchases",
 		"INSERT INTO purchases_fts(rowid, order_ref, person, items)"
 		" SELECT p.id, p.order_ref,"
-		" (SELECT trim(crm_name(c.first_name, c.last_name) || ' ' || coalesce(c.email, ''))"
-		" FROM contacts c WHERE c.id = p.contact_id),"
+		" " PERSON_FTS("p.contact_id") ","
 		" (SELECT group_concat(coalesce(sku, '') || ' ' || coalesce(name, ''), ' ')"
 		" FROM purchase_lines WHERE purchase_id = p.id)"
 		" FROM purchases p WHERE %s", where, arg);

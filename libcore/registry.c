@@ -67,11 +67,6 @@ static const struct crm_fielddef company_fields[] = {
 	BOOKKEEPING,
 };
 
-/* A person's names as search finds them: as typed, then in their
- * cross-script fold, so "karimova" finds Каримова and "Xasanov" Хасанов. */
-#define PERSON_NAME "crm_name(c.first_name, c.last_name)"
-#define PERSON_NAME_FTS PERSON_NAME " || ' ' || crm_fold(" PERSON_NAME ")"
-
 int crm_registry_reindex(crm_db *db, const char *fts, const char *table, const char *select,
                    const char *where, int64_t arg)
 {

@@ -66,6 +66,18 @@
 #define CONTACT_NAME(id) \
 	"(SELECT crm_name(first_name, last_name) FROM contacts WHERE id = " id ")"
 
+/* A person's names as search finds them: as typed, then in their
+ * cross-script fold, so "karimova" finds Каримова and "Xasanov" Хасанов. */
+#define PERSON_NAME "crm_name(c.first_name, c.last_name)"
+#define PERSON_NAME_FTS PERSON_NAME " || ' ' || crm_fold(" PERSON_NAME ")"
+
+/* The search entry of the person a record refers to (SQL col gives the
+ * id): names, their fold and email, so that a deal or ticket is found
+ * by its person as the person is. */
+#define PERSON_FTS(col) \
+	"(SELECT trim(" PERSON_NAME_FTS " || ' ' || coalesce(c.email, '')) FROM contacts c" \
+	" WHERE c.id = " col ")"
+
 /* The deals of a person or company (column col names it): how many are
  * live, and what the open ones add up to, per currency ("12000.00 EUR,
  * 300.00 USD"): exact, needing no rate. */

@@ -822,6 +822,30 @@ static const char step21[] =
 	" DELETE FROM loyalty_lots WHERE contact_id = old.id;"
 	" DELETE FROM loyalty_owed WHERE contact_id = old.id; END;";
 
+/* A record's search entry holds its person's names in their cross-script
+ * fold too, as the person's own does, so that a ticket of Хасанов is found
+ * by khasanov; the entries of the records of people whose fold is more
+ * than their names in small letters are written again. */
+#define NAME "crm_name(c.first_name, c.last_name)"
+#define WITH_FOLD NAME " || ' ' || crm_fold(" NAME ")"
+#define FOLDS "crm_fold(" NAME ") <> lower(" NAME ")"
+#define REPERSON(fts, column, table, ref, value) \
+	"UPDATE " fts " SET " column " = (SELECT (SELECT " value " FROM contacts c" \
+	" WHERE c.id = t." ref ") FROM " table " t WHERE t.id = " fts ".rowid) WHERE rowid IN" \
+	" (SELECT t.id FROM " table " t JOIN contacts c ON c.id = t." ref " WHERE " FOLDS ");"
+#define WITH_EMAIL "trim(" WITH_FOLD " || ' ' || coalesce(c.email, ''))"
+static const char step22[] =
+	REPERSON("deals_fts", "contact", "deals", "contact_id", WITH_EMAIL)
+	REPERSON("tasks_fts", "contact", "tasks", "contact_id", WITH_FOLD)
+	REPERSON("tickets_fts", "requester", "tickets", "requester_id", WITH_EMAIL)
+	REPERSON("responses_fts", "person", "responses", "contact_id", WITH_EMAIL)
+	REPERSON("purchases_fts", "person", "purchases", "contact_id", WITH_EMAIL);
+#undef WITH_EMAIL
+#undef REPERSON
+#undef FOLDS
+#undef WITH_FOLD
+#undef NAME
+
 const char *const crm_schema_steps[CRM_SCHEMA_VERSION] = {
 	step1,
 	step2,
@@ -844,4 +868,5 @@ const char *const crm_schema_steps[CRM_SCHEMA_VERSION] = {
 	step19,
 	step20,
 	step21,
+	step22,
 };

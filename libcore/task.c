@@ -112,7 +112,7 @@ int crm_task_reindex(crm_db *db, const char *where, int64_t arg)
 	return crm_registry_reindex(db, "tasks_fts", "tasks",
 		"INSERT INTO tasks_fts(rowid, title, contact, deal, notes)"
 		" SELECT k.id, k.title,"
-		" (SELECT crm_name(c.first_name, c.last_name) FROM contacts c WHERE c.id = k.contact_id),"
+		" (SELECT " PERSON_NAME_FTS " FROM contacts c WHERE c.id = k.contact_id),"
 		" (SELECT title FROM deals WHERE id = k.deal_id),"
 		" (SELECT group_concat(body, ' ') FROM task_notes WHERE task_id = k.id)"
 		" FROM tasks k WHERE %s", where, arg);

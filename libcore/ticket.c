@@ -180,8 +180,7 @@ int crm_ticket_reindex(crm_db *db, const char *where, int64_t arg)
 	return crm_registry_reindex(db, "tickets_fts", "tickets",
 		"INSERT INTO tickets_fts(rowid, subject, requester, messages, notes)"
 		" SELECT k.id, k.subject,"
-		" (SELECT trim(crm_name(c.first_name, c.last_name) || ' ' || coalesce(c.email, ''))"
-		" FROM contacts c WHERE c.id = k.requester_id),"
+		" " PERSON_FTS("k.requester_id") ","
 		" (SELECT group_concat(body, ' ') FROM ticket_messages WHERE ticket_id = k.id),"
 		" (SELECT group_concat(body, ' ') FROM ticket_notes WHERE ticket_id = k.id)"
 		" FROM tickets k WHERE %s", where, arg);

@@ -130,6 +130,18 @@ test_expect_success 'list --search finds subjects, messages and requesters' '
 	crm-ticket list --search scorpio -f id -H >out && echo 5 >expect && test_cmp expect out &&
 	expect_exit 1 crm-ticket list --search nothingatall -H
 '
+test_expect_success 'a record is found by its person in another script, as the person is' '
+	crm-contact add -q --db xs.db --first-name Алишер --last-name Хасанов --email ali@example.uz >/dev/null &&
+	crm-ticket add -q --db xs.db --subject Counter --requester 1 </dev/null >/dev/null &&
+	crm-deal add -q --db xs.db --title Counter --contact 1 >/dev/null &&
+	crm-task add -q --db xs.db --title Counter --contact 1 >/dev/null &&
+	crm-purchase add -q --db xs.db --person 1 --total "5.00 EUR" >/dev/null &&
+	crm-feedback add -q --db xs.db --kind nps --score 9 --person 1 >/dev/null &&
+	for p in ticket deal task purchase feedback; do
+		crm-$p list --db xs.db --search "khasanov alisher" -f id -H || return 1
+	done >out &&
+	printf "1\n1\n1\n1\n1\n" >expect && test_cmp expect out
+'
 test_expect_success 'link: an article is checked, a deal and a ticket are linked' '
 	crm-deal add --title Upsell >/dev/null &&
 	crm-ticket link 1 --deal 1 && crm-ticket link 1 --ticket 2 &&
