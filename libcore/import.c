@@ -2360,6 +2360,9 @@ static int ref_target(crm_import *imp, const struct crm_fielddef *d, const char 
 		return (*out = own(&imp->rs, strdup(known))) ? CRM_OK : crm_error_nomem();
 	}
 	rc = crm_entity_resolve(imp->db, target, v, &id);
+	/* Nothing new refers to an erased person, as for crm-*-add. */
+	if (!rc && (rc = crm_entity_referable(imp->db, target, id)) == CRM_EDATA)
+		rc = crm_error_prefix(d->f.name);
 	if (rc == CRM_ENOTFOUND && creatable(target, from, v)) {
 		crm_error_clear();
 		rc = make_target(imp, target, from, v, &id);

@@ -96,8 +96,10 @@ static int insert_card(crm_db *db, int64_t person, const char *number)
 
 int crm_card_issue(crm_db *db, int64_t person, char out[CRM_CARD_LEN])
 {
-	int rc = new_number(db, out);
+	int rc = crm_entity_referable(db, &crm_contact_entity, person);
 
+	if (!rc)
+		rc = new_number(db, out);
 	return rc ? rc : insert_card(db, person, out);
 }
 

@@ -317,7 +317,10 @@ test_expect_success 'erasing a person keeps the ledger amounts but not whose the
 	test "$(sqlite3 "$CRM_DB" "select count(*) from loyalty_ledger")" = "$n" &&
 	test "$(sqlite3 "$CRM_DB" "select count(*) from loyalty_ledger where contact_id = 1")" = 0 &&
 	test "$(sqlite3 "$CRM_DB" "select count(*) from loyalty_cards where contact_id = 1")" = 0 &&
-	crm-loyalty members -f id -H >out && echo 2 >expect && test_cmp expect out
+	crm-loyalty members -f id -H >out && echo 2 >expect && test_cmp expect out &&
+	: no new card for them either &&
+	expect_exit 3 crm-loyalty card issue 1 >out 2>err && grep -q "contact 1 was erased" err &&
+	test ! -s out && test "$(sqlite3 "$CRM_DB" "select count(*) from loyalty_cards where contact_id = 1")" = 0
 '
 test_expect_success 'the ledger adds up: balance = lots left - owed, no lot used beyond its points' '
 	sqlite3 "$CRM_DB" "select contact_id, sum(points) from loyalty_ledger where contact_id is not null group by 1" >sum &&

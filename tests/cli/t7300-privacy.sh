@@ -151,6 +151,17 @@ test_expect_success 'export-data and erase reach every record about the person' 
 	expect_exit 3 crm-deal add --title D2 --contact 1 2>err && grep -q "contact 1 was erased" err &&
 	expect_exit 3 crm-loyalty adjust 1 +5 --reason x 2>err && grep -q "contact 1 was erased" err
 '
+test_expect_success 'nothing imported refers to an erased person: the row is rejected, exit 3' '
+	export CRM_DB="$PWD/desk.db" && db_rows desk.db >before &&
+	printf "person,order_ref,total\n1,IMP-2,50.00 EUR\n" >p.csv &&
+	expect_exit 3 crm-import purchases p.csv 2>err && grep -q "^crm-import: p.csv:2: person: contact 1 was erased" err &&
+	printf "title,contact\nD,1\n" >d.csv && expect_exit 3 crm-import deals d.csv 2>err &&
+	grep -q "d.csv:2: contact: contact 1 was erased" err &&
+	printf "title,contact\nT,1\n" >t.csv && expect_exit 3 crm-import tasks t.csv 2>/dev/null &&
+	printf "subject,requester\nK,1\n" >k.csv && expect_exit 3 crm-import tickets k.csv 2>/dev/null &&
+	printf "kind,score,person\nnps,7,1\n" >r.csv && expect_exit 3 crm-import responses r.csv 2>/dev/null &&
+	db_rows desk.db >after && test_cmp before after
+'
 # What the person wrote on tickets that are not theirs -- another's, or
 # one of theirs given to someone else -- leaves the search index too.
 test_expect_success 'erase: their messages on others tickets are gone from the search index' '
