@@ -1134,6 +1134,9 @@ int crm_purchase_refund(crm_db *db, int64_t id, const char *sku, int64_t qty, in
 		return crm_error_set(CRM_EDATA, "purchase %lld is a refund", (long long)id);
 	if (!strcmp(s.status, "cancelled"))
 		return crm_error_set(CRM_EDATA, "purchase %lld was cancelled", (long long)id);
+	if (s.total <= 0)
+		return crm_error_set(CRM_EDATA, "purchase %lld has nothing to refund (its total is 0)",
+		                     (long long)id);
 	if (s.total + s.refunded <= 0)
 		return crm_error_set(CRM_EDATA, "purchase %lld was refunded wholly already",
 		                     (long long)id);

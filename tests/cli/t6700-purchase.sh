@@ -168,6 +168,12 @@ test_expect_success 'a whole refund gives back what remains; the purchase is ref
 	expect_exit 3 crm-purchase refund 3 2>err && grep -q "refunded wholly already" err &&
 	crm-purchase summary -f revenue -H >out && echo 68.80 >expect && test_cmp expect out
 '
+test_expect_success 'a purchase of 0.00 has nothing to refund, and says so' '
+	crm-purchase add -q --db zero.db --total "0.00 EUR" >/dev/null &&
+	expect_exit 3 crm-purchase refund --db zero.db 1 2>err &&
+	grep -q "purchase 1 has nothing to refund (its total is 0)" err &&
+	crm-purchase show --db zero.db 1 -f status -H >out && echo paid >expect && test_cmp expect out
+'
 test_expect_success 'a cancelled purchase is left out and cannot be refunded' '
 	crm-purchase set -q 2 --status cancelled &&
 	expect_exit 3 crm-purchase refund 2 2>err && grep -q "cancelled" err &&
