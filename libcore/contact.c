@@ -225,10 +225,12 @@ static int rows_json(crm_db *db, const char *sql, int64_t id, json_t *arr)
 	return rc < 0 ? rc : CRM_OK;
 }
 
-/* The messages of the tickets the person (contact ?1) asked, and the
- * ones they wrote on others'. */
+/* The messages of the tickets the person (contact ?1) asked, those
+ * merged from them into another's (the desk's answers to them too), and
+ * the ones they wrote on others'. */
 #define THEIR_MESSAGES \
-	"(contact_id = ?1 OR ticket_id IN (SELECT id FROM tickets WHERE requester_id = ?1))"
+	"(contact_id = ?1 OR ticket_id IN (SELECT id FROM tickets WHERE requester_id = ?1)" \
+	" OR origin IN (SELECT id FROM tickets WHERE requester_id = ?1))"
 
 /* The addresses person ?1 is known by: their own, those their campaign
  * mail went to, and those a merge kept of the records it took in. */
@@ -522,7 +524,7 @@ static int erase_rows(crm_db *db, int64_t id)
 	 * search entries too; their own tickets are among the references. */
 	if (!rc)
 		rc = crm_ticket_reindex(db, "id IN (SELECT ticket_id FROM ticket_messages"
-		                        " WHERE contact_id = ?1)", id);
+		                        " WHERE " THEIR_MESSAGES ")", id);
 	if (!rc)
 		rc = erase_references(db, id);
 	/* Purchases keep their amounts, dates and lines for the figures, but

@@ -846,6 +846,12 @@ static const char step22[] =
 #undef WITH_FOLD
 #undef NAME
 
+/* The messages merged away from a ticket are found by the ticket they
+ * were written on: to move them back, and to erase or export those a
+ * person's ticket held. */
+static const char step23[] =
+	"CREATE INDEX IF NOT EXISTS ticket_messages_origin ON ticket_messages(origin);";
+
 const char *const crm_schema_steps[CRM_SCHEMA_VERSION] = {
 	step1,
 	step2,
@@ -869,4 +875,5 @@ const char *const crm_schema_steps[CRM_SCHEMA_VERSION] = {
 	step20,
 	step21,
 	step22,
+	step23,
 };

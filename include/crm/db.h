@@ -16,7 +16,7 @@
 typedef struct crm_db crm_db;
 
 /* The schema version this build creates and understands. */
-#define CRM_SCHEMA_VERSION 22
+#define CRM_SCHEMA_VERSION 23
 
 enum crm_db_flags {
 	CRM_DB_READONLY = 1 << 0,  /* open read-only; writes fail with CRM_EREADONLY */

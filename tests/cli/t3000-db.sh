@@ -39,7 +39,7 @@ test_expect_success 'a bad config names file, line and column' '
 test_expect_success 'info reports schema version and row counts' '
 	crm-contact add --first-name Ada >/dev/null &&
 	crm-db info >out &&
-	grep -q "^schema_version	22$" out && grep -q "^rows.contacts	1$" out
+	grep -q "^schema_version	23$" out && grep -q "^rows.contacts	1$" out
 '
 # SQLite finds the rows that refer to a deleted record through an index
 # on the referring column, or by reading the whole table: a record
@@ -133,11 +133,11 @@ test_expect_success 'a file that is no database is named, exit 1, left as it was
 '
 test_expect_success 'an older schema is migrated automatically' '
 	rm -f old.db && sqlite3 old.db "pragma user_version=0" &&
-	crm-contact list --db old.db -H; test "$(sqlite3 old.db "pragma user_version")" = 22
+	crm-contact list --db old.db -H; test "$(sqlite3 old.db "pragma user_version")" = 23
 '
 test_expect_success 'migrating from version 3 indexes names in their fold' '
 	rm -f v3.db* && sqlite3 v3.db <"$TOP/tests/cli/data/schema-v3.sql" &&
-	crm-db migrate --db v3.db 2>err && grep -q "migrated schema version 3 to 22" err &&
+	crm-db migrate --db v3.db 2>err && grep -q "migrated schema version 3 to 23" err &&
 	crm-contact list --db v3.db --search karimova -f id -H >out && echo 1 >expect && test_cmp expect out &&
 	crm-db check --db v3.db >/dev/null
 '
@@ -208,7 +208,7 @@ test_expect_success 'migrating to version 16 drops the www. of stored domains' '
 		UPDATE companies_fts SET domain = '"'www.acme.example'"' WHERE rowid = 3;
 		PRAGMA user_version = 15" &&
 	sqlite3 www.db "SELECT updated_at FROM companies; SELECT count(*) FROM audit" >before &&
-	crm-db migrate --db www.db 2>err && grep -q "migrated schema version 15 to 22" err &&
+	crm-db migrate --db www.db 2>err && grep -q "migrated schema version 15 to 23" err &&
 	crm-company list --db www.db -f domain -H >out &&
 	printf "old-web.example\nwww.com\nwww.acme.example\nacme.example\n" >expect && test_cmp expect out &&
 	fts_sqlite3 www.db "SELECT rowid FROM companies_fts WHERE companies_fts MATCH '"'domain:www'"'" >out &&
@@ -233,7 +233,7 @@ test_expect_success 'migrating to version 17 finds words inside names written wi
 		INSERT INTO companies_fts(rowid, name, city) SELECT id, name, city FROM companies;
 		PRAGMA user_version = 16" &&
 	test "$(sqlite3 v16.db "SELECT count(*) FROM companies_fts WHERE companies_fts MATCH '"'\"トヨタ\"'"'")" = 0 &&
-	crm-db migrate --db v16.db 2>err && grep -q "migrated schema version 16 to 22" err &&
+	crm-db migrate --db v16.db 2>err && grep -q "migrated schema version 16 to 23" err &&
 	crm-company list --db v16.db --search トヨタ -f id -H >out && echo 1 >expect && test_cmp expect out &&
 	crm-company list --db v16.db --search 東京 -f id -H >out && test_cmp expect out &&
 	sqlite3 v16.db "SELECT sql FROM sqlite_schema WHERE name LIKE '"'%_fts'"'" >schema &&
@@ -254,7 +254,7 @@ test_expect_success 'migrating to version 18 finds Łódź by lodz' '
 		DELETE FROM companies_fts_idx; INSERT INTO companies_fts_idx SELECT * FROM old_fts_idx;
 		DROP TABLE old_fts; PRAGMA user_version = 17" &&
 	test "$(fts_sqlite3 v17.db "SELECT count(*) FROM companies_fts WHERE companies_fts MATCH '"'lodz'"'")" = 0 &&
-	crm-db migrate --db v17.db 2>err && grep -q "migrated schema version 17 to 22" err &&
+	crm-db migrate --db v17.db 2>err && grep -q "migrated schema version 17 to 23" err &&
 	for word in lodz orsted strasse Łódź; do
 		crm-company list --db v17.db --search $word -f id -H || return 1
 	done >out &&
@@ -286,7 +286,7 @@ test_expect_success 'migrating to version 19 tells राम from रीमा' 
 		PRAGMA user_version = 18" &&
 	test "$(fts_sqlite3 v18.db "SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH '"'\"रम\"'"'")" = 1 &&
 	sqlite3 v18.db "SELECT updated_at FROM contacts; SELECT count(*) FROM audit" >before &&
-	crm-db migrate --db v18.db 2>err && grep -q "migrated schema version 18 to 22" err &&
+	crm-db migrate --db v18.db 2>err && grep -q "migrated schema version 18 to 23" err &&
 	sqlite3 v18.db "SELECT name_key FROM contacts ORDER BY id; SELECT name_key FROM companies" >out &&
 	printf "राम das\nरीमा das\nバン das\nハン das\n山田 太郎\nरीमा ट्रेडर्स\n" >expect &&
 	test_cmp expect out &&
@@ -311,7 +311,7 @@ test_expect_success 'migrating to version 20 makes bare closing and done dates t
 		UPDATE deal_history SET left_at = '"'2026-03-01'"' WHERE status <> '"'won'"';
 		UPDATE tasks SET done_at = '"'2026-02-01'"'; PRAGMA user_version = 19" &&
 	sqlite3 v19.db "SELECT count(*) FROM audit" >before &&
-	crm-db migrate --db v19.db 2>err && grep -q "migrated schema version 19 to 22" err &&
+	crm-db migrate --db v19.db 2>err && grep -q "migrated schema version 19 to 23" err &&
 	sqlite3 v19.db "SELECT closed_at FROM deals; SELECT entered_at, left_at, closed_at FROM deal_history ORDER BY id;
 		SELECT done_at FROM tasks" >out &&
 	printf "%s\n" 2026-03-01T00:00:00Z "2026-11-22T09:30:00Z|2026-03-01T00:00:00Z|" \
@@ -328,7 +328,7 @@ test_expect_success 'migrating to version 21 clears the points of people no long
 		INSERT INTO loyalty_lots VALUES (1, 1, NULL, 30), (2, 2, NULL, 5);
 		INSERT INTO loyalty_owed VALUES (3, 1, 7), (4, 2, 9);
 		PRAGMA foreign_keys = OFF; DELETE FROM contacts WHERE id = 1; PRAGMA user_version = 20" &&
-	crm-db migrate --db v20.db 2>err && grep -q "migrated schema version 20 to 22" err &&
+	crm-db migrate --db v20.db 2>err && grep -q "migrated schema version 20 to 23" err &&
 	sqlite3 v20.db "SELECT contact_id, remaining FROM loyalty_lots; SELECT contact_id, points FROM loyalty_owed" >out &&
 	printf "2|5\n2|9\n" >expect && test_cmp expect out &&
 	crm-contact rm -q --purge --db v20.db 2 &&
@@ -345,7 +345,7 @@ test_expect_success 'migrating to version 22 finds a ticket of Хасанов by
 		FROM contacts c, tickets t WHERE t.id = tickets_fts.rowid AND c.id = t.requester_id);
 		PRAGMA user_version = 21" &&
 	sqlite3 v21.db "SELECT count(*) FROM audit" >before &&
-	crm-db migrate --db v21.db 2>err && grep -q "migrated schema version 21 to 22" err &&
+	crm-db migrate --db v21.db 2>err && grep -q "migrated schema version 21 to 23" err &&
 	crm-ticket list --db v21.db --search khasanov -f id -H >out && echo 1 >expect && test_cmp expect out &&
 	crm-ticket list --db v21.db --search lee -f id -H >out && echo 2 >expect && test_cmp expect out &&
 	sqlite3 v21.db "SELECT count(*) FROM audit" >after && test_cmp before after &&
@@ -355,7 +355,7 @@ test_expect_success 'migrate refuses --read-only' '
 	expect_exit 2 crm-db migrate --read-only 2>err && grep -q "drop --read-only" err
 '
 test_expect_success 'migrate reports a current schema' '
-	crm-db migrate 2>err && grep -q "schema version 22 is current" err
+	crm-db migrate 2>err && grep -q "schema version 23 is current" err
 '
 test_expect_success 'a newer schema is a clear error' '
 	cp "$CRM_DB" new.db && sqlite3 new.db "pragma user_version=99" &&

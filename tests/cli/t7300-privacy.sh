@@ -181,6 +181,24 @@ test_expect_success 'erase: their messages on others tickets are gone from the s
 		test ! -e $f || ! grep -a -q -E "Storgata|Fjordveien" $f || return 1
 	done
 '
+# A ticket of the person merged into another's: what they wrote and
+# what the desk wrote back to them are theirs to see and to have erased.
+test_expect_success 'a ticket merged into another: the answers to the person go with it' '
+	export CRM_DB="$PWD/merged.db" &&
+	crm-contact add -q --first-name Ada --email ada@a.example >/dev/null &&
+	crm-contact add -q --first-name Quillon --last-name Vexmoor --email qv@vexmoor.example >/dev/null &&
+	crm-ticket add -q --subject "Ada printer" --requester 1 "Ada text" >/dev/null &&
+	crm-ticket add -q --subject "Jam" --requester 2 "Quillon wrote" >/dev/null &&
+	crm-ticket reply -q 2 "Dear Quillon, we are on it" &&
+	crm-ticket merge -q 2 --into 1 &&
+	crm-contact export-data 2 >data.json &&
+	jq -r ".ticket_messages[] | [.ticket, .kind, .body] | @tsv" data.json >out &&
+	printf "1\tcustomer\tQuillon wrote\n1\treply\tDear Quillon, we are on it\n" >expect && test_cmp expect out &&
+	crm-contact erase -q 2 &&
+	expect_exit 1 crm-ticket list --search quillon -H >/dev/null &&
+	test -z "$(sqlite3 merged.db .dump | grep -i quillon)" &&
+	crm-ticket thread 1 >out 2>&1 && grep -q "Ada text" out
+'
 # Two records of one person, each sent campaigns, one address bounced:
 # after the merge the survivor's export lists every message, and its
 # erasure leaves none of the addresses, whichever record they were on.
