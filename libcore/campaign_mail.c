@@ -133,20 +133,23 @@ int crm_campaign_mail_unsubscribe(crm_db *db, const struct crm_mail *m,
 /* ---- bounces ---- */
 
 /* The send a report is about: the one whose Message-ID it returns, else
- * the latest to the address. */
+ * the latest to the address; -1 when that send was to a person since
+ * erased, whose address nothing may hold again. */
 static int64_t send_of(crm_db *db, const char *mid, const char *email)
 {
 	crm_stmt *st;
 	int64_t id = 0;
 
-	if (crm_db_stmt(db, &st, "SELECT id FROM campaign_sends WHERE message_id = ?1 UNION ALL"
-	                " SELECT * FROM (SELECT id FROM campaign_sends WHERE lower(email) = ?2"
-	                " AND state <> 'excluded' ORDER BY at DESC, id DESC LIMIT 1)"))
+	if (crm_db_stmt(db, &st, "SELECT s.id, c.erased_at IS NOT NULL FROM (SELECT 0 AS k, id,"
+	                " contact_id FROM campaign_sends WHERE message_id = ?1 UNION ALL SELECT * FROM"
+	                " (SELECT 1, id, contact_id FROM campaign_sends WHERE lower(email) = ?2"
+	                " AND state <> 'excluded' ORDER BY at DESC, id DESC LIMIT 1)) s"
+	                " LEFT JOIN contacts c ON c.id = s.contact_id ORDER BY s.k LIMIT 1"))
 		return 0;
 	crm_stmt_bind_text(st, 1, mid);
 	crm_stmt_bind_text(st, 2, email);
 	if (crm_stmt_step(st) == CRM_ROW)
-		id = crm_stmt_int(st, 0);
+		id = crm_stmt_int(st, 1) ? -1 : crm_stmt_int(st, 0);
 	crm_stmt_reset(st);
 	return id;
 }
@@ -225,7 +228,11 @@ static int bounce_one(crm_db *db, const struct crm_dsn *d, const struct crm_dsn_
 		t->ignored++;
 		return CRM_OK;
 	}
-	send = send_of(db, d->original_id, email);
+	if ((send = send_of(db, d->original_id, email)) < 0) {
+		free(email);
+		t->ignored++;
+		return CRM_OK;
+	}
 	if (!(rc = crm_db_stmt(db, &st, "INSERT OR IGNORE INTO mail_bounces(email, kind, status,"
 	                       " diagnostic, at, report, send_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
 	                       " nullif(?7, 0))"))) {
