@@ -461,9 +461,12 @@ static const char *const erase_sql[] = {
 
 /* The records that refer to the person (deals, tasks) keep their own
  * data -- amounts and dates -- but their history named the person by
- * email: that goes, from the entries of those that refer to them now and
- * of those that did once and refer to someone else since.  Run while the
- * person's email is still there to be found. */
+ * email: of those that refer to them now, the field goes from every
+ * entry (an earlier address of theirs is not known to be theirs); of
+ * those that did once and refer to someone else since, the person's
+ * address leaves the entries that hold it, and whom the record went to
+ * or came from stays ("contact: -> ada@..."). Run while the person's
+ * email is still there to be found. */
 static int erase_history_references(crm_db *db, int64_t id)
 {
 	const struct crm_entity *from;
@@ -472,13 +475,28 @@ static int erase_history_references(crm_db *db, int64_t id)
 	int rc = CRM_OK;
 
 	for (size_t k = 0; !rc && crm_entity_referrer(&crm_contact_entity, k, &from, &d); k++) {
+		const char *f = d->f.name;
+
 		crm_buf_clear(&sql);
 		crm_buf_printf(&sql, "UPDATE audit SET changes = json_remove(changes, '$.%s')"
 		               " WHERE entity = '%s' AND json_type(changes, '$.%s') IS NOT NULL"
-		               " AND (entity_id IN (SELECT id FROM %s WHERE %s = ?1)"
-		               " OR EXISTS (SELECT 1 FROM json_each(audit.changes, '$.%s') j,"
-		               " contacts c WHERE c.id = ?1 AND lower(j.value) = lower(c.email)))",
-		               d->f.name, from->name, d->f.name, from->table, d->column, d->f.name);
+		               " AND entity_id IN (SELECT id FROM %s WHERE %s = ?1)",
+		               f, from->name, f, from->table, d->column);
+		if ((rc = crm_db_exec_id(db, crm_buf_str(&sql), id)))
+			break;
+		crm_buf_clear(&sql);
+		/* An entry left naming no one loses the field. */
+		crm_buf_printf(&sql, "UPDATE audit SET changes = CASE WHEN (SELECT count(*)"
+		               " FROM json_each(audit.changes, '$.%s') j, contacts c WHERE c.id = ?1"
+		               " AND lower(j.value) IS NOT lower(c.email) AND j.value IS NOT NULL) = 0"
+		               " THEN json_remove(changes, '$.%s') ELSE json_set(changes, '$.%s',"
+		               " json((SELECT json_group_array(CASE WHEN lower(j.value) = lower(c.email)"
+		               " THEN NULL ELSE j.value END) FROM json_each(audit.changes, '$.%s') j,"
+		               " contacts c WHERE c.id = ?1))) END"
+		               " WHERE entity = '%s' AND json_type(changes, '$.%s') = 'array'"
+		               " AND EXISTS (SELECT 1 FROM json_each(audit.changes, '$.%s') j,"
+		               " contacts c WHERE c.id = ?1 AND lower(j.value) = lower(c.email))",
+		               f, f, f, f, from->name, f, f);
 		rc = crm_db_exec_id(db, crm_buf_str(&sql), id);
 	}
 	crm_buf_free(&sql);

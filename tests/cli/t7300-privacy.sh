@@ -148,6 +148,9 @@ test_expect_success 'export-data and erase reach every record about the person' 
 	crm-feedback list -f custom.source_id,custom.ip -H >out && printf "SURVEY1\t\n" >expect &&
 	test_cmp expect out &&
 	crm-purchase summary -f revenue -H >out && echo 5.00 >expect && test_cmp expect out &&
+	: the deal that went to Other still says so, without whom it came from &&
+	crm-db audit -e deal -f action,changes -H >out &&
+	printf "add\tcreated: title=D1\nset\tcontact: → o@example.org\n" >expect && test_cmp expect out &&
 	expect_exit 3 crm-deal add --title D2 --contact 1 2>err && grep -q "contact 1 was erased" err &&
 	expect_exit 3 crm-loyalty adjust 1 +5 --reason x 2>err && grep -q "contact 1 was erased" err
 '
