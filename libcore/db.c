@@ -83,6 +83,12 @@ int crm_db_fail_handle(sqlite3 *h, int rc, const char *what)
 	case SQLITE_CORRUPT:
 		return crm_error_set(CRM_EFAIL, "'%s' is damaged: %s", path, msg);
 	default:
+		/* SQL's sum() past 2^63 - 1: the data holds amounts too large to
+		 * add up (a total of 92233720368547758.07 EUR and another), which
+		 * is bad data, not a failure of the program. */
+		if ((rc & 0xff) == SQLITE_ERROR && !strcmp(msg, "integer overflow"))
+			return crm_error_set(CRM_EDATA, "a sum is out of range: the amounts add up"
+			                     " to more than 2^63 - 1 of the currency's smallest unit");
 		return crm_error_set(CRM_EFAIL, "%s: %s", what, msg);
 	}
 }

@@ -591,5 +591,13 @@ test_expect_success 'campaigns: exit 1 when no campaign sent in the period' '
 	expect_exit 1 crm-report campaigns --period 2026-11 2>err &&
 	grep -q "no campaign sent anything in 2026-11" err
 '
+test_expect_success 'amounts too large to add up are bad data (exit 3), not a failure' '
+	crm-contact add -q --db big.db --email a@example.org >/dev/null &&
+	crm-contact add -q --db big.db --email b@example.org >/dev/null &&
+	crm-purchase add -q --db big.db --person 1 --at 2026-11-01 --total "92233720368547758.07 EUR" >/dev/null &&
+	crm-purchase add -q --db big.db --person 2 --at 2026-11-02 --total "1.00 EUR" >/dev/null &&
+	expect_exit 3 crm-report kpi --db big.db --period 2026-11 >out 2>err &&
+	grep -q "^crm-report: a sum is out of range" err && test ! -s out
+'
 
 test_done

@@ -258,6 +258,26 @@ END_TEST
 
 /* Schema step 14's rewrite: each IN list of words becomes comparisons;
  * text that is not such a list stays as it was. */
+/* A sum past 2^63 - 1 is bad data (exit 3), told as such, where any
+ * other failure of a statement is the program's (exit 1). */
+START_TEST(test_sum_overflow_is_bad_data)
+{
+	crm_db *db;
+	crm_stmt *st;
+
+	ck_assert_int_eq(crm_db_open(&db, path, 0, NULL), CRM_OK);
+	ck_assert_int_eq(crm_db_stmt(db, &st, "SELECT sum(x) FROM (SELECT 9223372036854775807 AS x"
+	                             " UNION ALL SELECT 1)"), CRM_OK);
+	ck_assert_int_eq(crm_stmt_step(st), CRM_EDATA);
+	ck_assert_ptr_nonnull(strstr(crm_error_message(), "a sum is out of range"));
+	crm_stmt_reset(st);
+	ck_assert_int_eq(crm_db_stmt(db, &st, "SELECT json('{')"), CRM_OK);
+	ck_assert_int_eq(crm_stmt_step(st), CRM_EFAIL);
+	crm_stmt_reset(st);
+	crm_db_close(db);
+}
+END_TEST
+
 START_TEST(test_check_lists_become_comparisons)
 {
 	static const char *const cases[][2] = {
@@ -456,6 +476,7 @@ Suite *db_suite(void)
 	tcase_add_test(tc, test_check_and_backup);
 	tcase_add_test(tc, test_busy_timeout_from_environment);
 	tcase_add_test(tc, test_check_lists_become_comparisons);
+	tcase_add_test(tc, test_sum_overflow_is_bad_data);
 	tcase_add_test(tc, test_migration_to_14_is_read_at_once);
 	tcase_add_test(tc, test_tokenizer_finds_words_inside_unspaced_text);
 	tcase_add_test(tc, test_tokenizer_folds_words_as_the_match_key);
