@@ -199,7 +199,8 @@ static int loyalty_adjust(struct cli *c, int argc, char **argv)
 	if (!reason || !*reason)
 		return cli_usage_error(c, "an adjustment needs --reason");
 	if (!crm_int_parse(argv[1], -CRM_POINTS_MAX, CRM_POINTS_MAX, &points) || !points)
-		return cli_fail(c, 3, "points: invalid adjustment '%s' (+N or -N, not 0)", argv[1]);
+		return cli_fail(c, 3, "points: invalid adjustment '%s' (+N or -N, not 0, at most %lld)",
+		                argv[1], CRM_POINTS_MAX);
 	if ((rc = crm_loyalty_adjust(c->db, id, points, reason, &entry)))
 		return cli_error(c, rc);
 	printf("%lld\n", (long long)entry);

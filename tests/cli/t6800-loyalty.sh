@@ -337,7 +337,7 @@ test_expect_success 'hostile numbers: the largest purchase earns the most one en
 	balance_is max@example.org 1000000000020 &&
 	expect_exit 3 crm-loyalty redeem max@example.org 1000000000001 2>err &&
 	expect_exit 3 crm-loyalty redeem max@example.org 99999999999999999999 2>err &&
-	expect_exit 3 crm-loyalty adjust max@example.org +1000000000001 --reason x 2>err &&
+	expect_exit 3 crm-loyalty adjust max@example.org +1000000000001 --reason x 2>err && grep -q "at most 1000000000000" err &&
 	expect_exit 3 crm-loyalty adjust max@example.org -1.5 --reason x 2>err &&
 	expect_exit 3 crm-loyalty redeem max@example.org 1e3 2>err
 '
