@@ -84,9 +84,10 @@ int report_period(struct cli *c, const char *as_of, int64_t now, const char *dfl
 }
 
 /* Stores in q the period to compare p with: the year before (how
- * "year": its first and last days a year back, so that a February that
- * ends on the 28th stands beside all of the February before, a leap day
- * beside the 28th), or the one before it (how "previous"): for a period
+ * "year": whole months the same months a year back, so that February
+ * 2025 stands beside all of February 2024, its 29th too; else its first
+ * and last days a year back, a leap day beside the 28th), or the one
+ * before it (how "previous"): for a period
  * of whole months, as many whole months back (November beside all of
  * October, whatever their lengths), and as long as p when p is still
  * running (a month cut short at the as-of day beside as many days of the
@@ -101,6 +102,8 @@ void compare_period(const struct report_period *p, const char *how, struct repor
 		crm_date_add_days(last, p->to, -1);
 		crm_date_add_months(last, last, -12);
 		crm_date_add_days(q->to, last, 1);
+		if (!p->running && !strcmp(p->from + 8, "01") && !strcmp(p->to + 8, "01"))
+			crm_date_add_months(q->to, p->to, -12);
 	} else if (p->months) {
 		crm_date_add_months(q->from, p->from, -p->months);
 		crm_date_add_days(q->to, q->from, len);

@@ -600,4 +600,20 @@ test_expect_success 'amounts too large to add up are bad data (exit 3), not a fa
 	grep -q "^crm-report: a sum is out of range" err && test ! -s out
 '
 
+# Ann and Bo each bought on 29 February 2024 (40.00 and 60.00): February
+# 2025 beside all of February 2024 is 100.00 from 2 purchases, whether
+# the report is of the month alone or of the quarter by month.
+test_expect_success '--compare year: a February beside all of the leap February before' '
+	crm-contact add -q --db leap.db --email ann@example.org >/dev/null &&
+	crm-contact add -q --db leap.db --email bo@example.org >/dev/null &&
+	crm-purchase add -q --db leap.db --person 1 --at 2024-02-29T12:00:00Z --total 40 >/dev/null &&
+	crm-purchase add -q --db leap.db --person 2 --at 2024-02-29T13:00:00Z --total 60 >/dev/null &&
+	for p in "--period 2025-02" "--period 2025-Q1" "--from 2025-02-01 --to 2025-02-28"; do
+		crm-report kpi --db leap.db $p --by month --compare year -f group,measure,previous -H |
+			grep -E "^2025-02	(revenue|purchases)	" || return 1
+	done >out &&
+	printf "2025-02\trevenue\t100.00\n2025-02\tpurchases\t2\n" >one &&
+	cat one one one >expect && test_cmp expect out
+'
+
 test_done
