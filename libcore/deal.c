@@ -668,6 +668,14 @@ static int deal_after_write(crm_db *db, int64_t id, const crm_record *r,
 	return rc;
 }
 
+/* Zoho's Contact Name is the deal's person; beside a contact column, as
+ * in this toolkit's own listing, contact_name is that person's name,
+ * which the contact column already gives. */
+static const struct crm_beside deal_beside[] = {
+	{ "contactname", "contact", NULL },
+	{ NULL, NULL, NULL }
+};
+
 const struct crm_entity crm_deal_entity = {
 	.name = "deal", .table = "deals", .custom_table = "deal_custom", .custom_fk = "deal_id",
 	.fts = "deals_fts", .join = "",
@@ -675,7 +683,7 @@ const struct crm_entity crm_deal_entity = {
 	.after_write = deal_after_write, .synonyms = deal_synonyms, .reindex = crm_deal_reindex,
 	.tag_table = "deal_tags", .note_table = "deal_notes",
 	.default_key = "id," SOURCE_ID, .filters = deal_filters, .options = deal_options,
-	.resolve = deal_resolve, .label = "r.title",
+	.resolve = deal_resolve, .label = "r.title", .beside = deal_beside,
 };
 
 /* One stretch of the history: rows in a row with one stage or outcome. */

@@ -150,6 +150,9 @@ static const struct crm_synonym purchase_synonyms[] = {
 static const struct crm_beside purchase_beside[] = {
 	{ "name", "ordernumber", "@line_name" }, { "orderid", "ordernumber", NULL },
 	{ "amountrefunded", "object", NULL },
+	/* Shopify's Created at is when it sold; beside an at column, as in
+	 * this toolkit's own listing, created_at is when the record was made. */
+	{ "createdat", "at", "created_at" },
 	{ NULL, NULL, NULL }
 };
 

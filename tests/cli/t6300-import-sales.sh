@@ -188,7 +188,7 @@ test_expect_success '--dry-run counts and writes nothing; undo removes a batch' 
 for f in csv tsv jsonl json yaml; do
 	test_expect_success "deals round-trip through $f with no change" "
 		snapshot before &&
-		crm-deal list --all --format $f | crm-import deals --format $f --key id --on-conflict update 2>err &&
+		crm-deal list --all -f all --format $f | crm-import deals --format $f --key id --on-conflict update 2>err &&
 		grep -q 'created 0, updated 0, unchanged [1-9][0-9]*, skipped 0, rejected 0; nothing changed' err &&
 		snapshot after && test_cmp before after
 	"

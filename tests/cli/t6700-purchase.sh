@@ -439,6 +439,10 @@ test_expect_success 'import: the toolkit'"'"'s own listing brings refunds back t
 	grep -q "created 4, .*rejected 0; 2 new people; batch 1" err &&
 	crm-purchase summary --db own-fresh.db -f purchases,revenue -H >out &&
 	printf "2\t25.00\n" >expect && test_cmp expect out &&
+	: created_at is when the record was made, not a custom field &&
+	crm-purchase list --db own-fresh.db -f order_ref,created_at,custom.created_at -H >out &&
+	crm-purchase list --db own-from.db -f order_ref,created_at -H | sed "s/\$/	/" >expect &&
+	test_cmp expect out &&
 	head -1 own.csv >refunds.csv && grep ",-" own.csv >>refunds.csv &&
 	expect_exit 3 crm-import purchases --db own-refunds.db refunds.csv 2>err &&
 	grep -q "refunds.csv:2: refund_of: no purchase earlier in this input has id 1 (the input.s ids are those of the database it was listed from)" err &&
