@@ -364,4 +364,15 @@ test_expect_success 'import: survey times in the tools'"'"' own formats' '
 	EOF
 	test_cmp expect out
 '
+test_expect_success 'list -f all into crm-import responses round-trips, tags and custom fields too' '
+	crm-contact add -q --db rt.db --email bo@example.org >/dev/null &&
+	crm-feedback add -q --db rt.db --kind nps --score 9 --person bo@example.org --set survey=q4 >/dev/null &&
+	crm-feedback tag add -q --db rt.db "follow up" 1 &&
+	crm-contact list --db rt.db --format jsonl >c.jsonl && crm-import contacts -q --db rt2.db c.jsonl &&
+	crm-feedback list --db rt.db -f all --format jsonl >fb.jsonl &&
+	crm-import responses -q --db rt2.db --format jsonl fb.jsonl &&
+	crm-feedback list --db rt.db -f at,kind,score,person,tags,custom.survey -H >expect &&
+	crm-feedback list --db rt2.db -f at,kind,score,person,tags,custom.survey -H >out &&
+	test_cmp expect out && grep -q "follow up	q4" out
+'
 test_done
