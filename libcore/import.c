@@ -1099,12 +1099,14 @@ static int first_value(crm_import *imp, crm_record *r, const struct crm_field *f
  * comma-separated list: Outlook separates categories with ';', Google
  * labels with " ::: " and marks its own ("* starred") with "* ", dropping
  * "* myContacts", which every contact has; Mailchimp quotes each tag;
- * Zendesk separates them by spaces (words: the entity's tag_words). */
-static char *import_tags(const char *v, int words)
+ * Zendesk separates them by spaces (words: the entity's tag_words).  The
+ * toolkit's own column (own: spelt "tags") is its list as it is, whose
+ * tags may hold any of those but a comma. */
+static char *import_tags(const char *v, int words, int own)
 {
 	crm_buf b = CRM_BUF_INIT;
 	const char *p = v;
-	const char *seps = words && !strpbrk(v, ",;") ? ",; \t" : ",;";
+	const char *seps = own ? "," : words && !strpbrk(v, ",;") ? ",; \t" : ",;";
 
 	while (*p) {
 		const char *more = strstr(p, MORE_VALUES);
@@ -1118,9 +1120,9 @@ static char *import_tags(const char *v, int words)
 			m--;
 		for (; m && isspace((unsigned char)*p); m--, n--)
 			p++;
-		if (m >= 2 && p[0] == '"' && p[m - 1] == '"')
+		if (!own && m >= 2 && p[0] == '"' && p[m - 1] == '"')
 			p++, n--, m -= 2;
-		google = m >= 2 && p[0] == '*' && p[1] == ' ';
+		google = !own && m >= 2 && p[0] == '*' && p[1] == ' ';
 		if (google)
 			p += 2, n -= 2, m -= 2;
 		if (m && !(google && m == 10 && !strncmp(p, "myContacts", 10)))
@@ -1497,7 +1499,8 @@ static int take_field(crm_import *imp, crm_record *r, const struct column *c, co
 		rs->id = v;
 	else if (f->type == CRM_FT_TAGS) {
 		rs->has_tags = 1;
-		if (v && !(rs->tags = own(rs, import_tags(v, imp->e->tag_words))))
+		if (v && !(rs->tags = own(rs, import_tags(v, imp->e->tag_words,
+		                                          !strcmp(c->name, "tags")))))
 			return crm_error_nomem();
 		if (!v)
 			rs->tags = NULL;

@@ -1031,6 +1031,24 @@ test_expect_success 'Outlook titles and categories, Google labels, Mailchimp tag
 	crm-contact list --tag Friends -f email -H >out &&
 	echo ann@tags.example >expect && test_cmp expect out
 '
+test_expect_success 'the toolkit'"'"'s own tags column comes back as it was, in every format' '
+	crm-contact add -q --db owntags.db --email ada@tags.example >/dev/null &&
+	for t in "a;b" "\"mc\"" "* myContacts" "two words"; do
+		crm-contact tag add -q --db owntags.db "$t" 1 || return 1
+	done &&
+	crm-contact show --db owntags.db 1 -f tags -H >expect &&
+	for f in csv tsv jsonl json yaml; do
+		crm-contact list --db owntags.db --format $f |
+			crm-import contacts --db owntags.db --format $f --key id --on-conflict update - 2>err &&
+		grep -q "unchanged 1, skipped 0, rejected 0; nothing changed" err || return 1
+	done &&
+	crm-contact show --db owntags.db 1 -f tags -H >out && test_cmp expect out &&
+	crm-ticket add -q --db owntags.db --subject Help --requester 1 </dev/null >/dev/null &&
+	crm-ticket tag add -q --db owntags.db "needs reply" 1 &&
+	crm-ticket list --db owntags.db -f id,tags --format csv |
+		crm-import tickets --db owntags.db --format csv --key id --on-conflict update - 2>err &&
+	grep -q "nothing changed" err
+'
 # Outlook's export, all 92 columns as desktop Outlook and Outlook.com
 # write them, comes in without --ignore-unknown: its other numbers and
 # addresses are kept as custom fields, its 0/0/00 is no date, and what it
