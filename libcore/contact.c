@@ -1,4 +1,5 @@
 /* contact.c - what only people have: consent, export and erasure. */
+#include <glib.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -193,8 +194,19 @@ int crm_contact_consent_list(crm_db *db, int64_t id,
 	return crm_walk_end(stop, rc);
 }
 
+/* Bytes as a JSON string of their base64. */
+static json_t *base64_json(const void *data, size_t n)
+{
+	gchar *b64 = g_base64_encode(data, n);
+	json_t *jv = b64 ? json_string(b64) : NULL;
+
+	g_free(b64);
+	return jv;
+}
+
 /* Appends the rows of sql (?1 = id) to arr as objects named by column;
- * a column called changes holds JSON and is embedded as such. */
+ * a column called changes holds JSON and is embedded as such, one called
+ * content bytes, given in base64. */
 static int rows_json(crm_db *db, const char *sql, int64_t id, json_t *arr)
 {
 	crm_stmt *st;
@@ -215,6 +227,8 @@ static int rows_json(crm_db *db, const char *sql, int64_t id, json_t *arr)
 				jv = json_integer(crm_stmt_int(st, i));
 			else if (!strcmp(name, "changes"))
 				jv = json_loads(v, 0, NULL);
+			else if (!strcmp(name, "content"))
+				jv = base64_json(crm_stmt_blob(st, i), crm_stmt_bytes(st, i));
 			else
 				jv = json_string(v);
 			json_object_set_new(o, name, jv ? jv : json_null());
@@ -266,11 +280,21 @@ static int export_sections(crm_db *db, int64_t id, json_t *doc)
 		           " WHERE contact_id = ?1 ORDER BY id" },
 		{ "tasks", "SELECT id, title, due, status, done_at, owner, created_at FROM tasks"
 		           " WHERE contact_id = ?1 ORDER BY id" },
+		/* With the sends a merge took off the records it took in (the
+		 * same campaign twice), which its journal keeps for unmerge. */
 		{ "campaign_mail", "SELECT s.campaign_id AS campaign, c.name, s.occurrence, s.state,"
 		                   " s.reason, s.email, s.message_id, s.at, s.sent_at, s.bounced_at,"
-		                   " s.replied_at, s.unsubscribed_at FROM campaign_sends s"
-		                   " JOIN campaigns c ON c.id = s.campaign_id WHERE s.contact_id = ?1"
-		                   " ORDER BY s.id" },
+		                   " s.replied_at, s.unsubscribed_at FROM (SELECT id, campaign_id,"
+		                   " occurrence, state, reason, email, message_id, at, sent_at, bounced_at,"
+		                   " replied_at, unsubscribed_at FROM campaign_sends WHERE contact_id = ?1"
+		                   " UNION ALL SELECT j.value ->> 'id', j.value ->> 'campaign_id',"
+		                   " j.value ->> 'occurrence', j.value ->> 'state', j.value ->> 'reason',"
+		                   " j.value ->> 'email', j.value ->> 'message_id', j.value ->> 'at',"
+		                   " j.value ->> 'sent_at', j.value ->> 'bounced_at',"
+		                   " j.value ->> 'replied_at', j.value ->> 'unsubscribed_at'"
+		                   " FROM merges m, json_each(m.journal, '$.dropped.campaign_sends') j"
+		                   " WHERE m.survivor = ?1 AND m.undone_at IS NULL) s"
+		                   " JOIN campaigns c ON c.id = s.campaign_id ORDER BY s.id" },
 		{ "record_custom", "SELECT 'deal' AS record, k.deal_id AS id, k.key, k.value"
 		                   " FROM deal_custom k JOIN deals r ON r.id = k.deal_id"
 		                   " WHERE r.contact_id = ?1"
@@ -305,6 +329,13 @@ static int export_sections(crm_db *db, int64_t id, json_t *doc)
 		                     " WHERE id = m.contact_id)) AS \"from\", contact_id IS ?1 AS own,"
 		                     " subject, body FROM ticket_messages m WHERE " THEIR_MESSAGES
 		                     " ORDER BY at, id" },
+		/* The files that came with those messages, their content in
+		 * base64 (none past the attachment cap, which kept none). */
+		{ "ticket_attachments", "SELECT m.ticket_id AS ticket, a.message, a.name, a.type,"
+		                        " a.size, a.data AS content FROM ticket_attachments a"
+		                        " JOIN ticket_messages m ON m.id = a.message WHERE a.message IN"
+		                        " (SELECT id FROM ticket_messages WHERE " THEIR_MESSAGES ")"
+		                        " ORDER BY a.id" },
 		{ "purchases", "SELECT id, at, order_ref, source, channel,"
 		               " crm_money(total, total_currency) AS total, status, refund_of,"
 		               " created_at FROM purchases WHERE contact_id = ?1 ORDER BY id" },
@@ -318,6 +349,8 @@ static int export_sections(crm_db *db, int64_t id, json_t *doc)
 		                     " WHERE p.contact_id = ?1 ORDER BY 1, 2" },
 		{ "responses", "SELECT id, kind, score, comment, at, ticket_id AS ticket, channel,"
 		               " created_at FROM responses WHERE contact_id = ?1 ORDER BY id" },
+		{ "surveys", "SELECT ticket_id AS ticket, message_id, sent_at, response_id AS response"
+		             " FROM surveys WHERE contact_id = ?1 ORDER BY sent_at, id" },
 		{ "loyalty", "SELECT at, kind, points, expires, purchase_id AS purchase, rule, reward,"
 		             " reason FROM loyalty_ledger WHERE contact_id = ?1 ORDER BY at, id" },
 		{ "loyalty_cards", "SELECT number, status, replaced_by, issued_at, changed_at"

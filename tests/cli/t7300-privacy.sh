@@ -202,8 +202,25 @@ test_expect_success 'a ticket merged into another: the answers to the person go 
 	test -z "$(sqlite3 merged.db .dump | grep -i quillon)" &&
 	crm-ticket thread 1 >out 2>&1 && grep -q "Ada text" out
 '
+# The files the person mailed and the surveys mailed to them are theirs
+# too: export-data gives the files whole (base64) and the surveys sent.
+test_expect_success 'export-data gives the person'"'"'s attachments and the surveys sent to them' '
+	export CRM_DB="$PWD/files.db" CRM_CONFIG="$PWD/files.yaml" &&
+	printf "mail:\n  from: Desk <desk@example.org>\n  send: cat >>\"$PWD/files.mbox\"\n" >files.yaml &&
+	printf "From: Pia <pia@example.org>\nTo: desk@example.org\nSubject: passport\nMessage-ID: <p1@example.org>\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=B\n\n--B\nContent-Type: text/plain\n\nsee file\n--B\nContent-Type: application/octet-stream; name=id.bin\nContent-Disposition: attachment; filename=id.bin\nContent-Transfer-Encoding: base64\n\nUEFTU1BPUlQKAP8=\n--B--\n" >p.eml &&
+	crm-ticket mail-in -q p.eml >/dev/null && crm-ticket solve -q 1 &&
+	crm-feedback survey -q --solved-since 1d >/dev/null &&
+	crm-contact export-data 1 >data.json &&
+	jq -r ".ticket_attachments[] | [.ticket, .name, .size] | @tsv" data.json >out &&
+	printf "1\tid.bin\t11\n" >expect && test_cmp expect out &&
+	jq -r ".ticket_attachments[0].content" data.json | base64 -d >got &&
+	printf "PASSPORT\n\0\377" >want && cmp want got &&
+	jq -r ".surveys[] | [.ticket, (.message_id | length > 0)] | @tsv" data.json >out &&
+	printf "1\ttrue\n" >expect && test_cmp expect out
+'
 # Two records of one person, each sent campaigns, one address bounced:
-# after the merge the survivor's export lists every message, and its
+# after the merge the survivor's export lists every message (campaign 3
+# reached both records: the merge keeps one send, its journal the other), and its
 # erasure leaves none of the addresses, whichever record they were on.
 test_expect_success 'export-data and erase after a merge reach the merged record'"'"'s campaign mail' '
 	export CRM_DB="$PWD/camp.db" CRM_CONFIG="$PWD/camp.yaml" &&
@@ -227,7 +244,8 @@ test_expect_success 'export-data and erase after a merge reach the merged record
 	crm-contact merge 1 2 >/dev/null &&
 	crm-contact export-data 1 >data.json &&
 	jq -r ".campaign_mail[] | [.campaign, .state, .email, .bounced_at != null] | @tsv" data.json >out &&
-	printf "1\tsent\totto@vexwork.example\tfalse\n2\tsent\tottoline@vexhome.example\ttrue\n3\tsent\totto@vexwork.example\tfalse\n" >expect &&
+	printf "1\tsent\totto@vexwork.example\tfalse\n2\tsent\tottoline@vexhome.example\ttrue\n" >expect &&
+	printf "3\tsent\totto@vexwork.example\tfalse\n3\tsent\tottoline@vexhome.example\tfalse\n" >>expect &&
 	test_cmp expect out &&
 	crm-contact erase -q 1 &&
 	traces="[Oo]ttoline|[Vv]ex(work|home|ton)" &&
