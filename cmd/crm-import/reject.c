@@ -230,8 +230,11 @@ static const char *column_lacking(const struct rejects *rj, const struct crm_row
  * there: the import stops. */
 static int add_table(struct rejects *rj, const struct crm_row *row, const char *const *extra)
 {
+	/* A cell a spreadsheet would run keeps the apostrophe that stops it
+	 * (an input's '=... or '+1 613 ... lost it on the way in); the
+	 * import takes it off again. */
 	struct crm_out_opts o = { .format = rj->f, .header = true, .delimiter = rj->delimiter,
-	                          .bom = rj->bom };
+	                          .bom = rj->bom, .csv_safe = true };
 	const char **vals, *lacking;
 	int rc;
 

@@ -509,6 +509,17 @@ test_expect_success 'rejects go to a file in the input format with line, field a
 test_expect_success 'the reject file is readable by its owner only' '
 	test "$(stat -c %a rejects.csv)" = 600
 '
+test_expect_success 'a CSV reject file keeps the apostrophe that stops a spreadsheet running a cell' '
+	q=$(printf "\047") &&
+	printf "email,title,phone\nbob@example,${q}=HYPERLINK(\"http://x\"),${q}+1 613 555 0123\n" >f.csv &&
+	expect_exit 3 crm-import contacts -q --db formula.db --reject f.rej.csv f.csv &&
+	sed -n 2p f.rej.csv | tr -d "\r" >out &&
+	grep -q "^bob@example,\"${q}=HYPERLINK(\"\"http://x\"\")\",${q}+1 613 555 0123,2,email," out &&
+	sed "s/^bob@example,/bob@example.org,/" f.rej.csv >f2.csv &&
+	crm-import contacts -q --db formula.db f2.csv &&
+	crm-contact list --db formula.db -f title,phone -H >out &&
+	printf "=HYPERLINK(\"http://x\")\t+1 613 555 0123\n" >expect && test_cmp expect out
+'
 test_expect_success 'inputs of other columns: rejects under one header by name, or a stop' '
 	printf "First Name,Email\nA,bad-one\n" >cols1.csv &&
 	printf "Email,First Name\nbad-two,B\n" >cols2.csv &&
@@ -576,7 +587,7 @@ test_expect_success 'rows of too few and too many fields: rejects under the inpu
 	cat >expect <<-\EOF &&
 	first_name,last_name,email,Phone,_line,_field,_error
 	Ra,Short,bad,,2,,3 fields where the header has 4
-	Rb,Bad,also-bad,+44 20 7946 0958,3,email,invalid email address '"'"'also-bad'"'"': no '"'"'@'"'"'
+	Rb,Bad,also-bad,'"'"'+44 20 7946 0958,3,email,invalid email address '"'"'also-bad'"'"': no '"'"'@'"'"'
 	Rc,Long,rl@example.org,,4,,5 fields where the header has 4: '"'"'extra'"'"' has no column
 	EOF
 	tr -d "\r" <rag.rej.csv >out && test_cmp expect out &&
