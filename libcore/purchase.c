@@ -636,12 +636,20 @@ static int text_part(char **out, const char *s, size_t n, const char *what)
 
 /* Reads s, a line's price (or what else, its amount): digits, optionally
  * '.' and digits, in cur's minor units. */
+/* An amount in cur: a decimal, or one with a currency code after it, as
+ * crm-purchase lines prints it ("9.95 EUR"); another currency than cur
+ * is refused, not read as cur. */
 static int amount_parse(const char *what, const char *s, const char *cur, int64_t *out)
 {
+	const char *sp = strchr(s, ' ');
 	struct crm_money m;
+	int rc = *s < '0' || *s > '9' || strpbrk(s, "\t\r\n") || (sp && strchr(sp + 1, ' '))
+	         ? CRM_EDATA : crm_money_parse(&m, s, cur);
 
-	if (*s < '0' || *s > '9' || strpbrk(s, " \t\r\n") ||
-	    crm_money_parse(&m, s, cur) != CRM_OK) {
+	if (rc == CRM_OK && strcmp(m.cur, cur))
+		return crm_error_set(CRM_EDATA, "%s: '%s' is in %s, not %s (give --currency %s)",
+		                     what, s, m.cur, cur, m.cur);
+	if (rc != CRM_OK) {
 		crm_error_clear();
 		if (*s == '-')
 			return crm_error_set(CRM_EDATA, "%s: '%s' is negative", what, s);
@@ -969,10 +977,10 @@ static int line_row(const char *cur, const char *const *vals,
 
 	snprintf(m.cur, sizeof m.cur, "%s", cur);
 	m.minor = strtoll(vals[5], NULL, 10);
-	if (crm_money_format_amount(price, sizeof price, &m))
+	if (crm_money_format(price, sizeof price, &m))
 		return crm_error_code();
 	m.minor = strtoll(vals[6], NULL, 10);
-	if (crm_money_format_amount(amount, sizeof amount, &m))
+	if (crm_money_format(amount, sizeof amount, &m))
 		return crm_error_code();
 	return fn(arg, out);
 }

@@ -51,7 +51,7 @@ test_expect_success 'JSON: money is a string, figures numbers, empty fields null
 	crm-contact add -q --email ann@example.org >/dev/null &&
 	crm-purchase add -q --person 1 --at 2026-11-01 --line "X 1 90071992547409.93 big" --line "Y 2 9.95 mug" >/dev/null &&
 	crm-purchase lines 1 --format jsonl -f unit_price,amount >out &&
-	printf "{\"unit_price\":\"90071992547409.93\",\"amount\":\"90071992547409.93\"}\n{\"unit_price\":\"9.95\",\"amount\":\"19.90\"}\n" >expect &&
+	printf "{\"unit_price\":\"90071992547409.93 EUR\",\"amount\":\"90071992547409.93 EUR\"}\n{\"unit_price\":\"9.95 EUR\",\"amount\":\"19.90 EUR\"}\n" >expect &&
 	test_cmp expect out &&
 	crm-purchase summary --format jsonl -f group,purchases,revenue >out &&
 	printf "{\"group\":\"total\",\"purchases\":1,\"revenue\":\"90071992547429.83\"}\n" >expect &&

@@ -23,13 +23,13 @@ test_expect_success 'add with --line: the total is the sum of the lines' '
 	printf "ann@example.org\t2026-10-05T00:00:00Z\t1001\tweb\t44.80 EUR\tpaid\n" >expect &&
 	test_cmp expect out &&
 	crm-purchase lines 1 >out &&
-	printf "line\tsku\tname\tcategory\tquantity\tunit_price\tamount\n1\tMUG\tBlue mug\t\t2\t9.95\t19.90\n2\tPOS\tPoster\t\t1\t24.90\t24.90\n" >expect &&
+	printf "line\tsku\tname\tcategory\tquantity\tunit_price\tamount\n1\tMUG\tBlue mug\t\t2\t9.95 EUR\t19.90 EUR\n2\tPOS\tPoster\t\t1\t24.90 EUR\t24.90 EUR\n" >expect &&
 	test_cmp expect out
 '
 test_expect_success 'a total in another currency that agrees with the lines' '
 	crm-purchase add --person 2 --total "30.00 USD" --line "STK 3 10 Stickers" --at 2026-11-02 --source shop >out &&
 	echo 2 >expect && test_cmp expect out &&
-	crm-purchase lines 2 -f unit_price,amount -H >out && printf "10.00\t30.00\n" >expect && test_cmp expect out
+	crm-purchase lines 2 -f unit_price,amount -H >out && printf "10.00 USD\t30.00 USD\n" >expect && test_cmp expect out
 '
 test_expect_success 'lines as JSON on stdin, with categories; numbers and strings as prices' '
 	echo "[{\"sku\":\"TEA\",\"quantity\":3,\"price\":\"12.00\",\"category\":\"tea\"},{\"sku\":\"POT\",\"name\":\"Teapot\",\"quantity\":1,\"unit_price\":21,\"category\":\"ware\"}]" |
@@ -95,7 +95,7 @@ test_expect_success 'a partial refund: a linked negative purchase; the original 
 	crm-purchase refund 3 --line TEA --qty 1 >out && echo 6 >expect && test_cmp expect out &&
 	crm-purchase show 6 -f person,total,refund_of,source,status -H >out &&
 	printf "ann@example.org\t-12.00 EUR\t3\tweb\tpaid\n" >expect && test_cmp expect out &&
-	crm-purchase lines 6 -f sku,quantity,amount -H >out && printf "TEA\t-1\t-12.00\n" >expect && test_cmp expect out &&
+	crm-purchase lines 6 -f sku,quantity,amount -H >out && printf "TEA\t-1\t-12.00 EUR\n" >expect && test_cmp expect out &&
 	crm-purchase show 3 -f status -H >out && echo paid >expect && test_cmp expect out
 '
 test_expect_success 'never more than was bought, per line or in total; nothing written' '
@@ -173,6 +173,18 @@ test_expect_success 'a purchase of 0.00 has nothing to refund, and says so' '
 	expect_exit 3 crm-purchase refund --db zero.db 1 2>err &&
 	grep -q "purchase 1 has nothing to refund (its total is 0)" err &&
 	crm-purchase show --db zero.db 1 -f status -H >out && echo paid >expect && test_cmp expect out
+'
+test_expect_success 'lines printed with their currency go back in as that currency, never as another' '
+	crm-db rates set --db yen.db 2026-11-01 JPY 160 2>/dev/null &&
+	crm-contact add -q --db yen.db --email jp@example.org >/dev/null &&
+	crm-purchase add -q --db yen.db --person 1 --at 2026-11-05 --currency JPY --line "TEA 3 500 Green tea" >/dev/null &&
+	crm-purchase lines --db yen.db 1 -f unit_price,amount -H >out && printf "500 JPY\t1500 JPY\n" >expect &&
+	test_cmp expect out &&
+	crm-purchase lines --db yen.db 1 --format json >l.json &&
+	expect_exit 3 crm-purchase add --db yen.db --person 1 --lines-json l.json 2>err &&
+	grep -q "price: .500 JPY. is in JPY, not EUR (give --currency JPY)" err &&
+	crm-purchase add -q --db yen.db --person 1 --currency JPY --lines-json l.json >/dev/null &&
+	crm-purchase show --db yen.db 2 -f total -H >out && echo "1500 JPY" >expect && test_cmp expect out
 '
 test_expect_success 'a cancelled purchase is left out and cannot be refunded' '
 	crm-purchase set -q 2 --status cancelled &&
@@ -478,7 +490,7 @@ test_expect_success 'import: Shopify'"'"'s API orders, with their line items' '
 	printf "#1001\tbob.norman@mail.example.com\t2008-01-10T16:00:00Z\t598.94 USD\tpaid\t2\t450789469\n" >expect &&
 	test_cmp expect out &&
 	crm-purchase lines --db shopify-api.db 1 -H >out &&
-	printf "1\tIPOD2008GREEN\tIPod Nano - 8gb - green\t\t1\t199.00\t199.00\n2\tIPOD2008RED\tIPod Nano - 8gb - red\t\t2\t199.00\t398.00\n" >expect &&
+	printf "1\tIPOD2008GREEN\tIPod Nano - 8gb - green\t\t1\t199.00 USD\t199.00 USD\n2\tIPOD2008RED\tIPod Nano - 8gb - red\t\t2\t199.00 USD\t398.00 USD\n" >expect &&
 	test_cmp expect out &&
 	crm-contact list --db shopify-api.db -f first_name,last_name -H >out &&
 	printf "Bob\tNorman\n" >expect && test_cmp expect out &&
@@ -508,7 +520,7 @@ test_expect_success 'import: WooCommerce'"'"'s API orders, with their line items
 	printf "727\tjohn.doe@example.com\t2017-03-22T19:28:02Z\t29.35 USD\tpaid\t2\t727\n728\tana@example.com.br\t2017-03-23T12:00:00Z\t12.00 USD\tpaid\t1\t728\n" >expect &&
 	test_cmp expect out &&
 	crm-purchase lines --db woo-api.db 1 -H -f sku,name,quantity,unit_price,amount >out &&
-	printf "\tWoo Single #1\t2\t3.00\t6.00\nBlue\tShip Your Idea\t1\t12.00\t12.00\n" >expect &&
+	printf "\tWoo Single #1\t2\t3.00 USD\t6.00 USD\nBlue\tShip Your Idea\t1\t12.00 USD\t12.00 USD\n" >expect &&
 	test_cmp expect out &&
 	crm-contact list --db woo-api.db -f first_name,last_name,email -H >out &&
 	printf "John\tDoe\tjohn.doe@example.com\nAna\tSouza\tana@example.com.br\n" >expect &&
@@ -891,7 +903,7 @@ test_expect_success 'import: WooCommerce'"'"'s Advanced Order Export, default co
 	EOF
 	test_cmp expect out &&
 	crm-purchase lines 1 -f sku,name,quantity,unit_price -H >out &&
-	printf "MUG-1\tMug\t2\t20.00\nTEA-1\tTeapot\t1\t20.00\n" >expect && test_cmp expect out &&
+	printf "MUG-1\tMug\t2\t20.00 EUR\nTEA-1\tTeapot\t1\t20.00 EUR\n" >expect && test_cmp expect out &&
 	crm-purchase summary -f purchases,revenue -H >out && printf "3\t105.00\n" >expect &&
 	test_cmp expect out &&
 	crm-contact list -f first_name,last_name,email -H >out &&
@@ -924,7 +936,7 @@ test_expect_success 'import: a mapping file maps a column to a part of the line 
 	printf "columns:\n  Quantity (- Refund): line.quantity\n" >woo-q.yaml &&
 	crm-import purchases --db woo-q.db -q --map woo-q.yaml woo-q.csv &&
 	crm-purchase lines --db woo-q.db 1 -f sku,quantity,amount -H >out &&
-	printf "KAF-1\t2\t25.00\nTAS-1\t1\t12.90\n" >expect && test_cmp expect out &&
+	printf "KAF-1\t2\t25.00 EUR\nTAS-1\t1\t12.90 EUR\n" >expect && test_cmp expect out &&
 	printf "columns:\n  Quantity (- Refund): line.qty\n" >woo-bad.yaml &&
 	expect_exit 2 crm-import purchases --db woo-q.db --map woo-bad.yaml woo-q.csv 2>err &&
 	grep -q "woo-bad.yaml:2:24: unknown part of a line item .qty." err
@@ -943,7 +955,7 @@ test_expect_success 'import: WooCommerce'"'"'s Customer/Order/Coupon Export, one
 	printf "WC-1812\tsoren@example.dk\tpaid\t55.00 EUR\t2\nWC-1813\tana@example.es\trefunded\t30.00 EUR\t1\n" >expect &&
 	test_cmp expect out &&
 	crm-purchase lines 1 -f sku,quantity,unit_price,amount -H >out &&
-	printf "MUG-1\t2\t15.00\t30.00\nTEA-1\t3\t6.67\t20.01\n" >expect && test_cmp expect out &&
+	printf "MUG-1\t2\t15.00 EUR\t30.00 EUR\nTEA-1\t3\t6.67 EUR\t20.01 EUR\n" >expect && test_cmp expect out &&
 	crm-purchase summary -f purchases,revenue -H >out && printf "2\t55.00\n" >expect &&
 	test_cmp expect out &&
 	crm-import purchases --ignore-unknown "$TOP/tests/cli/data/woocommerce-coc.csv" 2>err &&
