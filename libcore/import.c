@@ -1799,6 +1799,36 @@ static char *name_other(const char *column, const char *full, const char *given,
 	return has_first ? last : first;
 }
 
+/* A full name written as mail programs write a mailbox ("Ana Souza
+ * <ana@example.com>"): *full becomes the name, and the address fills
+ * the row's email when it has none (one it has wins). */
+static int name_mailbox(crm_import *imp, const char **full)
+{
+	struct rowstate *rs = &imp->rs;
+	char *addr = NULL, *name = NULL;
+	size_t ei;
+
+	if (!strchr(*full, '<') || !strchr(*full, '@') ||
+	    !crm_entity_field_find(imp->e, "email"))
+		return CRM_OK;
+	if (crm_mailbox_parse(*full, &addr, &name) || !addr) {
+		crm_error_clear(); /* no mailbox: a name with a '<' in it */
+		free(addr), free(name);
+		return CRM_OK;
+	}
+	ei = field_index(imp, "email");
+	if (!is_blank(rs->val[ei]))
+		free(addr);
+	else if (!(rs->val[ei] = own(rs, addr)))
+		return free(name), crm_error_nomem();
+	if (!name || strchr(name, '@')) {
+		free(name);
+		*full = "";
+		return CRM_OK;
+	}
+	return (*full = own(rs, name)) ? CRM_OK : crm_error_nomem();
+}
+
 /* Fills the first and last name the row lacks from a full name; when
  * the row gives one of them, the full name supplies the other
  * (name_other), unless the file has a column of its own for it, left
@@ -1813,6 +1843,8 @@ static int split_name(crm_import *imp, const char *full)
 	char *first, *last;
 	int rc;
 
+	if ((rc = name_mailbox(imp, &full)))
+		return rc;
 	if ((has_first && has_last) || is_blank(full))
 		return CRM_OK;
 	if (has_first || has_last) {

@@ -66,6 +66,14 @@ test_expect_success 'an address with its owner'"'"'s name is the address; the na
 	printf "Eva\tHolm\teva@example.org\n\t\tfi@example.org\nGus\tBerg\tgus@example.org\nHal\tMoe\thal@example.org\n" >expect &&
 	test_cmp expect out
 '
+test_expect_success 'an address in a column of full names is the email of a row without one' '
+	printf "Name,Phone\nAna Souza <ana@example.com>,\n\"\"\"Bo Ek\"\" <bo@example.se>\",\n<cy@example.org>,\n" >full.csv &&
+	printf "Name,Email\nDi Ng <di@home.example>,di@work.example\n" >full2.csv &&
+	crm-import contacts --db full.db -q full.csv && crm-import contacts --db full.db -q full2.csv &&
+	crm-contact list --db full.db -f first_name,last_name,email -H >out &&
+	printf "Ana\tSouza\tana@example.com\nBo\tEk\tbo@example.se\n\t\tcy@example.org\nDi\tNg\tdi@work.example\n" >expect &&
+	test_cmp expect out
+'
 # Only the toolkit's own output spells the id "id": a file's ID is
 # another system's, kept to match on when asked, never this toolkit's.
 test_expect_success 'an ID column is another system'"'"'s: kept as custom.source_id, a key when asked' '
