@@ -300,6 +300,22 @@ static int unquote_printable(crm_buf *b, const char *v, size_t len)
 	return CRM_OK;
 }
 
+/* The value of a property whose CHARSET nothing here reads, for the card
+ * it rejects, so that the fixed card still has it: its bytes into
+ * st->utf8 as they are when they are UTF-8, else each byte past ASCII as
+ * U+FFFD (the person sees where letters were lost). */
+static int unknown_charset(struct vcf_state *st)
+{
+	crm_buf_clear(&st->utf8);
+	if (crm_utf8_valid_p(st->qp.ptr, st->qp.len))
+		return crm_buf_put(&st->utf8, st->qp.ptr, st->qp.len) ? crm_error_nomem() : 2;
+	for (size_t i = 0; i < st->qp.len; i++)
+		if ((unsigned char)st->qp.ptr[i] < 0x80 ? crm_buf_putc(&st->utf8, st->qp.ptr[i])
+		                                        : crm_buf_puts(&st->utf8, "\xef\xbf\xbd"))
+			return crm_error_nomem();
+	return 2;
+}
+
 /* Converts the decoded quoted-printable value in st->qp from the
  * character set its CHARSET parameter names (2.1 phones wrote
  * CHARSET=ISO-8859-1 or windows-1252) into st->utf8.  Bytes that are not
@@ -320,7 +336,7 @@ static int from_charset(struct crm_reader *r, const char *key, const char *param
 	name[n] = '\0';
 	if ((cd = iconv_open("UTF-8", name)) == (iconv_t)-1) {
 		crm_rd_row_error(r, "%s: unknown CHARSET '%s' (line %ld)", key, name, r->line);
-		return 0;
+		return unknown_charset(st);
 	}
 	crm_buf_clear(&st->utf8);
 	if (crm_buf_grow(&st->utf8, st->qp.len * 4 + 1)) {

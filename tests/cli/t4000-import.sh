@@ -893,6 +893,15 @@ test_expect_success 'vCard 2.1: quoted-printable Latin-1 is read as its CHARSET 
 	crm-contact list --where email=jm@old.example -f first_name,last_name -H >out &&
 	printf "J\303\274rgen\tM\303\274ller\n" >expect && test_cmp expect out
 '
+test_expect_success 'vCard 2.1: a CHARSET no one knows rejects the card, which keeps the name' '
+	printf "BEGIN:VCARD\r\nVERSION:2.1\r\nN;CHARSET=X-NONE;ENCODING=QUOTED-PRINTABLE:M=FCller;Jan\r\nEMAIL:jm@none.example\r\nEND:VCARD\r\n" >none.vcf &&
+	expect_exit 3 crm-import contacts --db none.db --reject none.rej.vcf none.vcf 2>err &&
+	grep -q "none.vcf:1: N: unknown CHARSET .X-NONE. (line 3)" err &&
+	grep -q "^$(printf "N:M\357\277\275ller;Jan;;;")" none.rej.vcf &&
+	sed "s/^N:.*/N:Muller;Jan;;;/; /^FN:/d" none.rej.vcf >fixed.vcf && crm-import contacts -q --db none.db fixed.vcf &&
+	crm-contact list --db none.db -f first_name,last_name,email -H >out &&
+	printf "Jan\tMuller\tjm@none.example\n" >expect && test_cmp expect out
+'
 # Latin-1 as Windows saves it, its curly apostrophe at 0x92, is read as
 # web browsers read it: Windows-1252.
 test_expect_success '--encoding converts Latin-1 and UTF-16' '
