@@ -682,6 +682,29 @@ static int referrers_act(crm_db *db, const struct crm_entity *e, const struct re
 	return rc;
 }
 
+/* Deletes the rows of e's loose tables that named its records of ids
+ * lo..hi deleted: found through the naming column's index, and few. */
+static int loose_gone(crm_db *db, const struct crm_entity *e, int64_t lo, int64_t hi)
+{
+	crm_buf sql = CRM_BUF_INIT;
+	crm_stmt *st;
+	int rc = CRM_OK;
+
+	for (const struct crm_loose *l = e->loose; l && l->table && !rc; l++) {
+		crm_buf_clear(&sql);
+		crm_buf_printf(&sql, "DELETE FROM %s WHERE %s BETWEEN ?1 AND ?2 AND NOT EXISTS"
+		               " (SELECT 1 FROM %s p WHERE p.id = %s.%s)", l->table, l->column,
+		               e->table, l->table, l->column);
+		if (!(rc = crm_db_stmt(db, &st, crm_buf_str(&sql)))) {
+			crm_stmt_bind_int(st, 1, lo);
+			crm_stmt_bind_int(st, 2, hi);
+			rc = crm_stmt_done(st);
+		}
+	}
+	crm_buf_free(&sql);
+	return rc;
+}
+
 /* Deletes the records of entity e the batch created and are removable,
  * REMOVE_CHUNK ids a statement, and with foreign keys off does the
  * referring tables' actions after each. */
@@ -712,6 +735,8 @@ static int remove_records(crm_db *db, const struct crm_entity *e, int64_t batch,
 		}
 		if (!rc && db->fk_off)
 			rc = referrers_act(db, e, r, n, batch, lo, lo + REMOVE_CHUNK - 1);
+		if (!rc)
+			rc = loose_gone(db, e, lo, lo + REMOVE_CHUNK - 1);
 	}
 	crm_buf_free(&sql);
 	return rc;

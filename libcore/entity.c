@@ -275,6 +275,11 @@ int crm_entity_delete(crm_db *db, const struct crm_entity *e, int64_t id)
 		rc = crm_db_exec_id(db, crm_buf_str(&sql), id);
 		crm_buf_clear(&sql);
 	}
+	for (const struct crm_loose *l = e->loose; l && l->table && !rc; l++) {
+		crm_buf_printf(&sql, "DELETE FROM %s WHERE %s = ?1", l->table, l->column);
+		rc = crm_db_exec_id(db, crm_buf_str(&sql), id);
+		crm_buf_clear(&sql);
+	}
 	crm_buf_printf(&sql, "DELETE FROM %s WHERE id = ?1", e->table);
 	if (!rc)
 		rc = crm_db_exec_id(db, crm_buf_str(&sql), id);

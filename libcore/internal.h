@@ -404,6 +404,13 @@ struct crm_entity {
 	 * record before any goes. */
 	int (*before_delete)(crm_db *db, int64_t id);
 	bool (*delete_acts)(crm_db *db);
+	/* Tables naming a record by a column without a foreign key (the
+	 * loyalty working sets, whose checks would slow the nightly expiry):
+	 * their rows go with it, deleted one by one or set by set.  Ends
+	 * with a zeroed entry; may be NULL. */
+	const struct crm_loose {
+		const char *table, *column;
+	} *loose;
 	/* Rebuilds the search entries of the records matching the SQL
 	 * condition where, in which ?1 is bound to arg. */
 	int (*reindex)(crm_db *db, const char *where, int64_t arg);

@@ -730,6 +730,11 @@ static const char *const contact_sides[] = { "consents", "segment_members", NULL
 static const char *const contact_name[] = { "first_name", "last_name", NULL };
 static const char *const company_name[] = { "name", NULL };
 
+/* A person's loyalty points left to spend and points owed. */
+static const struct crm_loose contact_loose[] = {
+	{ "loyalty_lots", "contact_id" }, { "loyalty_owed", "contact_id" }, { NULL, NULL },
+};
+
 const struct crm_entity crm_contact_entity = {
 	.name = "contact", .table = "contacts", .custom_table = "contact_custom",
 	.custom_fk = "contact_id", .fts = "contacts_fts",
@@ -741,7 +746,7 @@ const struct crm_entity crm_contact_entity = {
 	.derive_column = "name_key", .derive_sql = NAME_KEY(":"), .name_parts = contact_name,
 	.synonyms = contact_synonyms,
 	.value_synonyms = contact_values, .beside = contact_beside,
-	.reindex = crm_contact_reindex,
+	.reindex = crm_contact_reindex, .loose = contact_loose,
 	.tag_table = "contact_tags", .note_table = "interactions", .side_tables = contact_sides,
 	.default_key = "email", .filters = contact_filters, .options = contact_options,
 	.resolve = contact_resolve,

@@ -812,15 +812,12 @@ static const char step20[] =
  * their lots and owed points behind: counted in the points outstanding,
  * and written off by the nightly expiry as an entry for no one, which
  * the ledger's foreign key refused, failing the whole run.  They go with
- * the person now, on every path that deletes one; those left go. */
+ * the person now (the contact entity's loose tables); those left go. */
 static const char step21[] =
 	"DELETE FROM loyalty_lots WHERE contact_id IS NOT NULL"
 	" AND contact_id NOT IN (SELECT id FROM contacts);"
 	"DELETE FROM loyalty_owed WHERE contact_id IS NOT NULL"
-	" AND contact_id NOT IN (SELECT id FROM contacts);"
-	"CREATE TRIGGER IF NOT EXISTS contacts_loyalty_gone AFTER DELETE ON contacts BEGIN"
-	" DELETE FROM loyalty_lots WHERE contact_id = old.id;"
-	" DELETE FROM loyalty_owed WHERE contact_id = old.id; END;";
+	" AND contact_id NOT IN (SELECT id FROM contacts);";
 
 /* A record's search entry holds its person's names in their cross-script
  * fold too, as the person's own does, so that a ticket of Хасанов is found

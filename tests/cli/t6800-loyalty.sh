@@ -397,4 +397,13 @@ test_expect_success 'a purged person takes their points and debt along; expiry r
 	printf "%s\t3\t-30\t2026-12-22T00:00:00Z\n" "$(sqlite3 "$CRM_DB" "select max(id) from loyalty_ledger")" >expect &&
 	test_cmp expect out
 '
+test_expect_success 'undoing an import of people takes the points given them since along' '
+	export CRM_CONFIG="$PWD/pur/c.yaml" CRM_DB="$PWD/pur/u.db" &&
+	printf "email\nann@example.org\nbo@example.org\n" >people.csv &&
+	crm-import contacts -q people.csv &&
+	crm-loyalty adjust -q --reason gift ann@example.org +30 >/dev/null &&
+	crm-import undo -q 1 &&
+	test "$(sqlite3 "$CRM_DB" "select count(*) from loyalty_lots") $(sqlite3 "$CRM_DB" "select count(*) from contacts")" = "0 0" &&
+	CRM_NOW=2027-01-01T00:00:00Z expect_exit 1 crm-loyalty expire -H >out
+'
 test_done
