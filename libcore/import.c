@@ -65,6 +65,7 @@ enum { NO_BLOCK, BUSINESS_BLOCK, HOME_BLOCK, BLOCKS };
 /* The values of one row, by field index; pointers borrow from the row or
  * from strings the row state owns. */
 struct rowstate {
+	const struct crm_row *row; /* the row as read */
 	const char **val;
 	const char *id, *tags, *split, *currency;
 	const char *refunded, *refunded_column; /* a CRM_TO_REFUNDED column's value and name */
@@ -2372,8 +2373,36 @@ static int creatable(const struct crm_entity *target, const char *from, const ch
  * that name and its entity can be made from one: exports name companies,
  * and the importer builds them.  *out is the record's id, or v itself
  * when there is none (the write then says so). */
+/* Whether the row, updating record id, lists under the reference's own
+ * column (spelt as this toolkit's listings spell it: company_id) the
+ * record it refers to now: a name two records share then keeps its link,
+ * as the toolkit's own listing imported again must. */
+static int keeps_link(crm_import *imp, const struct crm_fielddef *d, int64_t id)
+{
+	const struct crm_row *row = imp->rs.row;
+	crm_buf sql = CRM_BUF_INIT;
+	long long listed;
+	crm_stmt *st;
+	int same = 0;
+
+	for (size_t i = 0; id && row && i < row->n; i++) {
+		if (strcmp(row->names[i], d->column) || !row->values[i] ||
+		    !crm_int_parse(row->values[i], 1, INT64_MAX, &listed))
+			continue;
+		crm_buf_printf(&sql, "SELECT %s FROM %s WHERE id = ?1", d->column, imp->e->table);
+		if (crm_db_stmt(imp->db, &st, crm_buf_str(&sql)))
+			break;
+		crm_stmt_bind_int(st, 1, id);
+		same = crm_stmt_step(st) == CRM_ROW && crm_stmt_int(st, 0) == listed;
+		crm_stmt_reset(st);
+		break;
+	}
+	crm_buf_free(&sql);
+	return same;
+}
+
 static int ref_target(crm_import *imp, const struct crm_fielddef *d, const char *v,
-                      const char **out)
+                      int64_t updating, const char **out)
 {
 	const struct crm_entity *target = crm_entity_find(d->f.ref);
 	int64_t id;
@@ -2395,6 +2424,12 @@ static int ref_target(crm_import *imp, const struct crm_fielddef *d, const char 
 		return (*out = own(&imp->rs, strdup(known))) ? CRM_OK : crm_error_nomem();
 	}
 	rc = crm_entity_resolve(imp->db, target, v, &id);
+	if (rc == CRM_EDATA && keeps_link(imp, d, updating)) {
+		crm_error_clear();
+		imp->rs.refs.len = mark; /* the row's own answer: not for others */
+		*out = NULL;
+		return CRM_OK;
+	}
 	/* Nothing new refers to an erased person, as for crm-*-add. */
 	if (!rc && (rc = crm_entity_referable(imp->db, target, id)) == CRM_EDATA)
 		rc = crm_error_prefix(d->f.name);
@@ -2656,8 +2691,9 @@ static int own_reference(crm_import *imp, struct crm_import_result *res)
 
 /* Copies the row's field values into the record, a new one (adding) or
  * one that exists. */
-static int fill_record(crm_import *imp, crm_record *r, int adding)
+static int fill_record(crm_import *imp, crm_record *r, int64_t id)
 {
+	int adding = !id;
 	int rc = CRM_OK;
 
 	for (size_t i = 0; i < imp->e->nfields && !rc; i++) {
@@ -2679,9 +2715,11 @@ static int fill_record(crm_import *imp, crm_record *r, int adding)
 			enum crm_phase was = crm_phase_enter(imp->db, CRM_PHASE_REFS);
 			const char *named = v;
 
-			if (!(rc = ref_target(imp, d, named, &v)) && v != named)
+			if (!(rc = ref_target(imp, d, named, id, &v)) && v && v != named)
 				ref_found(imp, r, d, v);
 			crm_phase_enter(imp->db, was);
+			if (!rc && !v)
+				continue; /* the link the record has stays */
 		}
 		if (!rc && d->f.type == CRM_FT_MONEY)
 			rc = with_currency(imp, &d->f, v, &v);
@@ -2837,7 +2875,7 @@ static int write_row(crm_import *imp, crm_record *r, int64_t id, struct crm_impo
 	int rc, changed = 0, adding = !id, derived = 0;
 	int line = adding && imp->rs.has_line;
 
-	rc = fill_record(imp, r, adding);
+	rc = fill_record(imp, r, id);
 	/* History loaded with --no-earn never earns loyalty points. */
 	if (!rc && adding && imp->o.no_earn && crm_entity_field_find(imp->e, "earns"))
 		rc = crm_record_set(r, "earns", "no");
@@ -3410,6 +3448,7 @@ static int import_one(crm_import *imp, const struct crm_row *row, struct crm_imp
 		rc = reject(imp, res, row->error_col ? row->names[row->error_col - 1] : NULL, "%s",
 		            row->error);
 	else if (!(rc = crm_record_new(&r, imp->e))) {
+		imp->rs.row = row;
 		take_ahead(imp, row);
 		crm_record_ready(r, imp->rs.ready, imp->rs.nready);
 		rc = read_row(imp, row, r, res);

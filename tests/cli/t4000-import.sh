@@ -1059,6 +1059,21 @@ test_expect_success 'Outlook titles and categories, Google labels, Mailchimp tag
 	crm-contact list --tag Friends -f email -H >out &&
 	echo ann@tags.example >expect && test_cmp expect out
 '
+test_expect_success 'the toolkit'"'"'s own listing keeps a link to one of two companies of one name' '
+	crm-company add -q --db twins.db --name Nordwind --city Oslo >/dev/null &&
+	crm-company add -q --db twins.db --name Nordwind --city Bergen >/dev/null &&
+	crm-contact add -q --db twins.db --email lena@example.org --company 2 >/dev/null &&
+	for f in jsonl csv; do
+		crm-contact list --db twins.db -f all --format $f |
+			crm-import contacts --db twins.db --format $f --key id --on-conflict update - 2>err &&
+		grep -q "unchanged 1, skipped 0, rejected 0; nothing changed" err || return 1
+	done &&
+	crm-contact show --db twins.db 1 -f company_id -H >out && echo 2 >expect && test_cmp expect out &&
+	: a name alone, or an id the record does not have, still cannot tell them apart &&
+	printf "id,company,company_id\n1,Nordwind,1\n" >twin.csv &&
+	expect_exit 3 crm-import contacts --db twins.db --key id --on-conflict update twin.csv 2>err &&
+	grep -q "company name .Nordwind. is ambiguous; use its id" err
+'
 test_expect_success 'the toolkit'"'"'s own tags column comes back as it was, in every format' '
 	crm-contact add -q --db owntags.db --email ada@tags.example >/dev/null &&
 	for t in "a;b" "\"mc\"" "* myContacts" "two words"; do
