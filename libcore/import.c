@@ -2369,10 +2369,6 @@ static int creatable(const struct crm_entity *target, const char *from, const ch
 	return !f || f->type != CRM_FT_EMAIL || strchr(v, '@');
 }
 
-/* Resolves the record reference field d names, creating it when none has
- * that name and its entity can be made from one: exports name companies,
- * and the importer builds them.  *out is the record's id, or v itself
- * when there is none (the write then says so). */
 /* Whether the row, updating record id, lists under the reference's own
  * column (spelt as this toolkit's listings spell it: company_id) the
  * record it refers to now: a name two records share then keeps its link,
@@ -2401,6 +2397,11 @@ static int keeps_link(crm_import *imp, const struct crm_fielddef *d, int64_t id)
 	return same;
 }
 
+/* Resolves the record reference field d names, creating it when none has
+ * that name and its entity can be made from one: exports name companies,
+ * and the importer builds them.  *out is the record's id, or v itself
+ * when there is none (the write then says so), or NULL when the record
+ * the row updates (updating, else 0) keeps the link it has (keeps_link). */
 static int ref_target(crm_import *imp, const struct crm_fielddef *d, const char *v,
                       int64_t updating, const char **out)
 {
@@ -2689,8 +2690,8 @@ static int own_reference(crm_import *imp, struct crm_import_result *res)
 	return imp->rs.val[imp->self_ref] ? CRM_OK : crm_error_nomem();
 }
 
-/* Copies the row's field values into the record, a new one (adding) or
- * one that exists. */
+/* Copies the row's field values into the record, a new one (id 0) or
+ * record id, which exists. */
 static int fill_record(crm_import *imp, crm_record *r, int64_t id)
 {
 	int adding = !id;
