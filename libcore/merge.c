@@ -18,6 +18,7 @@
 
 #include "crm/contact.h"
 #include "crm/merge.h"
+#include "crm/norm.h"
 #include "internal.h"
 #include "registry.h"
 
@@ -491,56 +492,106 @@ static int choose_fields(crm_db *db, struct group *g, const struct crm_merge_opt
 	return keep_phone(db, g, r);
 }
 
-/* Whether some value of the object u equals s. */
-static int has_value(json_t *u, const char *s)
+/* Whether key is base followed by a number from 2 (email2, phone3): one
+ * of a person's other addresses or numbers. */
+static int numbered(const char *key, const char *base)
 {
-	const char *k;
-	json_t *v;
+	size_t n = strlen(base);
 
-	json_object_foreach(u, k, v)
-		if (!strcmp(json_string_value(v), s))
-			return 1;
-	return 0;
+	return !strncmp(key, base, n) && key[n] >= '1' && key[n] <= '9' &&
+	       key[n + strspn(key + n, "0123456789")] == '\0' && strcmp(key + n, "1");
 }
 
-/* Adds to u, as custom fields base2, base3 ..., the values of column col
- * (compared by their normalised column norm) that the survivor does not
- * keep: a person's other addresses and numbers stay findable.  Phones are
- * kept as phone_kept says. */
-static int keep_others(crm_db *db, struct group *g, json_t *u, size_t kept, const char *col,
-                       const char *norm, const char *base)
+/* The form two addresses or numbers are compared in: an email in lower
+ * case as stored, a phone in E.164 read in region (the country of the
+ * record that has it); as typed when it reads as neither. */
+static char *compared(crm_db *db, const char *col, const char *typed, const char *region)
 {
-	const char *keep = row_text(g->snap[kept], norm);
-	char key[32], *v;
-	size_t k;
-	int next = 2, rc = CRM_OK;
+	const struct crm_fielddef *d = crm_fielddef_of(crm_entity_field_find(&crm_contact_entity,
+	                                                                     col));
+	char *out = NULL;
 
+	if (!strcmp(col, "email") ? crm_email_normalize(&out, typed)
+	                          : crm_field_value(db, d, typed, *region ? region : NULL, &out)) {
+		crm_error_clear();
+		free(out);
+		out = strdup(typed);
+	}
+	return out;
+}
+
+/* Adds value typed of column col, of record snap, to u as the next
+ * custom field base2, base3 ..., unless seen (a JSON array of the
+ * compared forms kept so far) holds it.  A phone is kept as phone_kept
+ * says. */
+static int keep_other(crm_db *db, struct group *g, json_t *u, json_t *seen, const char *col,
+                      const char *base, json_t *snap, const char *typed, int *next)
+{
+	char key[32], *v = NULL, *cmp = compared(db, col, typed, row_text(snap, "country"));
+	json_t *s;
+	size_t i;
+	int rc = cmp ? CRM_OK : crm_error_nomem();
+
+	json_array_foreach(seen, i, s)
+		if (!rc && !strcmp(json_string_value(s), cmp))
+			goto done;
+	if (rc || (rc = json_array_append_new(seen, json_string(cmp)) ? crm_error_nomem() : CRM_OK))
+		goto done;
+	if (!strcmp(col, "phone"))
+		rc = phone_kept(db, typed, cmp, g->country, &v);
+	else if (!(v = strdup(typed)))
+		rc = crm_error_nomem();
+	if (!rc) {
+		do
+			snprintf(key, sizeof key, "%s%d", base, (*next)++);
+		while (json_object_get(u, key));
+		if (json_object_set_new(u, key, json_string(v)))
+			rc = crm_error_nomem();
+	}
+done:
+	free(v);
+	free(cmp);
+	return rc;
+}
+
+/* Adds to u, as custom fields base2, base3 ..., every value of column col
+ * of the group that the survivor does not keep, and every other one they
+ * held as such custom fields (most recently updated record first), each
+ * once: a person's other addresses and numbers stay findable, none lost
+ * when people merged before merge again. */
+static int keep_others(crm_db *db, struct group *g, json_t *u, size_t kept, const char *col,
+                       const char *base)
+{
+	json_t *seen = json_array(), *row;
+	const char *keep = row_text(g->snap[kept], col);
+	int next = 2, rc = seen ? CRM_OK : crm_error_nomem();
+	size_t k, i;
+
+	if (!rc && *keep) {
+		char *cmp = compared(db, col, keep, row_text(g->snap[kept], "country"));
+
+		rc = !cmp || json_array_append_new(seen, json_string(cmp)) ? crm_error_nomem() : CRM_OK;
+		free(cmp);
+	}
 	for (k = 0; k < g->n && !rc; k++) {
 		const char *typed = row_text(g->snap[g->order[k]], col);
-		const char *vn = row_text(g->snap[g->order[k]], norm);
 
-		if (!*typed || !strcmp(*vn ? vn : typed, *keep ? keep : row_text(g->snap[kept], col)))
-			continue;
-		if (!strcmp(col, "phone"))
-			rc = phone_kept(db, typed, vn, g->country, &v);
-		else if (!(v = strdup(typed)))
-			rc = crm_error_nomem();
-		if (rc)
-			break;
-		if (!has_value(u, v)) {
-			do
-				snprintf(key, sizeof key, "%s%d", base, next++);
-			while (json_object_get(u, key));
-			if (json_object_set_new(u, key, json_string(v)))
-				rc = crm_error_nomem();
-		}
-		free(v);
+		if (*typed)
+			rc = keep_other(db, g, u, seen, col, base, g->snap[g->order[k]], typed, &next);
 	}
+	for (k = 0; k < g->n && !rc; k++)
+		json_array_foreach(json_object_get(g->snap[g->order[k]], "contact_custom"), i, row)
+			if (!rc && numbered(json_string_value(json_object_get(row, "key")), base))
+				rc = keep_other(db, g, u, seen, col, base, g->snap[g->order[k]],
+				                json_string_value(json_object_get(row, "value")), &next);
+	json_decref(seen);
 	return rc;
 }
 
 /* Sets in r the union of the custom fields (on a clash the most recently
- * updated record's value) with the other emails and phones added. */
+ * updated record's value) with the other emails and phones added, in
+ * place of the numbered ones each record had; the survivor's numbered
+ * ones left over go. */
 static int unite_custom(crm_db *db, struct group *g, crm_record *r)
 {
 	json_t *u = json_object(), *row, *cur;
@@ -549,14 +600,16 @@ static int unite_custom(crm_db *db, struct group *g, crm_record *r)
 	int rc = u ? CRM_OK : crm_error_nomem();
 
 	for (i = g->n; !rc && i-- > 0;)
-		json_array_foreach(json_object_get(g->snap[g->order[i]], "contact_custom"), k, row)
-			if (json_object_set(u, json_string_value(json_object_get(row, "key")),
-			                    json_object_get(row, "value")))
+		json_array_foreach(json_object_get(g->snap[g->order[i]], "contact_custom"), k, row) {
+			key = json_string_value(json_object_get(row, "key"));
+			if (!numbered(key, "email") && !numbered(key, "phone") &&
+			    json_object_set(u, key, json_object_get(row, "value")))
 				rc = crm_error_nomem();
+		}
 	if (!rc)
-		rc = keep_others(db, g, u, g->email_from, "email", "email_norm", "email");
+		rc = keep_others(db, g, u, g->email_from, "email", "email");
 	if (!rc)
-		rc = keep_others(db, g, u, g->phone_from, "phone", "phone_e164", "phone");
+		rc = keep_others(db, g, u, g->phone_from, "phone", "phone");
 	json_object_foreach(u, key, cur) {
 		const char *had = NULL;
 
@@ -565,6 +618,11 @@ static int unite_custom(crm_db *db, struct group *g, crm_record *r)
 				had = json_string_value(json_object_get(row, "value"));
 		if (!rc && (!had || strcmp(had, json_string_value(cur))))
 			rc = crm_record_set_custom(r, key, json_string_value(cur));
+	}
+	json_array_foreach(json_object_get(g->snap[g->surv], "contact_custom"), k, row) {
+		key = json_string_value(json_object_get(row, "key"));
+		if (!rc && (numbered(key, "email") || numbered(key, "phone")) && !json_object_get(u, key))
+			rc = crm_record_set_custom(r, key, "");
 	}
 	json_decref(u);
 	return rc;

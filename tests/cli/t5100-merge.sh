@@ -64,6 +64,31 @@ test_expect_success 'notes and history move to the survivor, search finds them t
 	test "$(grep -c "^add" out)" -eq 2 &&
 	crm-contact list --search renewal -H -f id >out && echo 1 >expect && test_cmp expect out
 '
+# Nora entered four times, merged two and two, then the two survivors:
+# each keeps the other's address and number as email2, phone2, and the
+# last merge keeps all four, each once, the survivor's own not again.
+test_expect_success 'people merged in stages keep every address and number, each once' '
+	printf "first_name,last_name,email,phone,birth_date,country\n" >nora.csv &&
+	for i in 1 2 3 4; do
+		printf "Nora,Berg,nora%s@example.no,+47 22 %s%s %s%s %s%s,1990-01-01,NO\n" $i $i $i $i $i $i $i >>nora.csv
+	done &&
+	crm-import contacts -q --db stages.db nora.csv &&
+	CRM_NOW=2026-11-22T10:00:00Z crm-contact merge --db stages.db 1 2 >/dev/null 2>&1 &&
+	CRM_NOW=2026-11-22T10:00:00Z crm-contact merge --db stages.db 3 4 >/dev/null 2>&1 &&
+	CRM_NOW=2026-11-22T11:00:00Z crm-contact merge --db stages.db 1 3 >/dev/null 2>&1 &&
+	crm-contact show --db stages.db 1 -f email,custom.email2,custom.email3,custom.email4 -H |
+		tr "\t" "\n" | sort >out &&
+	printf "nora%s@example.no\n" 1 2 3 4 >expect && test_cmp expect out &&
+	crm-contact show --db stages.db 1 -f phone,custom.phone2,custom.phone3,custom.phone4 -H |
+		tr "\t" "\n" | tr -d " " | sort >out &&
+	printf "+4722%s%s%s%s%s%s\n" 1 1 1 1 1 1 2 2 2 2 2 2 3 3 3 3 3 3 4 4 4 4 4 4 >expect && test_cmp expect out &&
+	: merged again with a record of the address it keeps first, it is not kept twice &&
+	crm-contact add -q --db stages.db --first-name Nora --last-name Berg --email nora1@example.no \
+		--birth-date 1990-01-01 --country NO >/dev/null &&
+	CRM_NOW=2026-11-22T12:00:00Z crm-contact merge --db stages.db 1 5 >/dev/null 2>&1 &&
+	crm-contact show --db stages.db 1 --format json >one.json &&
+	test "$(grep -o "nora1@example.no" one.json | wc -l)" = 1
+'
 test_expect_success 'history lists the merges' '
 	crm-dedup history -f merge,survivor,merged,undone_at >out &&
 	printf "merge\tsurvivor\tmerged\tundone_at\n1\t1\t2\t\n2\t3\t4\t\n" >expect && test_cmp expect out
