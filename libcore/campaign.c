@@ -13,6 +13,7 @@
 #include "crm/norm.h"
 #include "crm/rfm.h"
 #include "crm/template.h"
+#include "campaign_impl.h"
 #include "registry.h"
 
 static const char *const campaign_kinds[] = { "campaign", "trigger", NULL };
@@ -118,6 +119,10 @@ static int campaign_after_write(crm_db *db, int64_t id, const crm_record *r,
 		rc = crm_error_set(CRM_EDATA, "template: no template '%s'", v);
 	if (!rc && (v = crm_record_value(r, "from")) && *v && !good_address(v))
 		rc = crm_error_set(CRM_EDATA, "from: invalid address '%s'", v);
+	/* Told now, not by the send cron runs. */
+	if (!rc && (v = crm_record_value(r, "deliver")) && *v && campaign_target_check(v))
+		rc = crm_error_set(CRM_EDATA, "deliver: invalid delivery '%s' (mbox:FILE or"
+		                   " maildir:DIR)", v);
 	if (!rc && !(rc = check_part(crm_record_value(r, "subject"), "subject")))
 		rc = check_part(crm_record_value(r, "from_name"), "from_name");
 	return rc ? rc : crm_campaign_reindex(db, "id = ?1", id);

@@ -82,6 +82,10 @@ int campaign_key(crm_db *db, unsigned char key[64], size_t *len);
 void campaign_sign(const unsigned char *key, size_t keylen, int64_t campaign, int64_t person,
                    char out[CRM_TOKEN_MAX]);
 
+/* Checks a delivery target: NULL, "mbox:FILE" or "maildir:DIR"
+ * (CRM_EUSAGE, saying so, else CRM_OK). */
+int campaign_target_check(const char *to);
+
 /* Sends to the people of r (loaded), occurrence occ ("" for campaigns). */
 int campaign_run(struct renderer *r, const char *occ, const struct crm_send_opts *o,
                  int (*fn)(void *arg, const struct crm_send_event *e), void *arg,

@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,18 +36,35 @@ const char *crm_exclusion_name(int r)
 
 /* ---- delivery ---- */
 
+/* What an mbox of size bytes open on fd needs before a new message's
+ * "From " line, which must start a line after a blank one: another
+ * program may have left its last message without a line end. */
+static const char *mbox_gap(int fd, off_t size)
+{
+	char end[2] = { '\n', '\n' };
+
+	if (size <= 0)
+		return "";
+	if (pread(fd, end + (size < 2), size < 2 ? 1 : 2, size < 2 ? 0 : size - 2) < 0)
+		return "";
+	return end[1] != '\n' ? "\n\n" : end[0] != '\n' ? "\n" : "";
+}
+
 /* Appends the message to mbox file path (mboxrd: "From " lines quoted
  * with one more '>'), synced before it counts as handed off. */
 static int mbox_append(const char *path, const char *raw, size_t len, const char *now)
 {
 	crm_buf b = CRM_BUF_INIT;
+	struct stat st;
 	int fd, rc;
 
-	if (crm_mail_mbox_entry(&b, raw, len, now))
-		return crm_error_nomem();
-	if ((fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600)) < 0) {
-		crm_buf_free(&b);
+	if ((fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600)) < 0)
 		return crm_error_set(CRM_EIO, "cannot open '%s': %s", path, strerror(errno));
+	if (crm_buf_puts(&b, fstat(fd, &st) ? "" : mbox_gap(fd, st.st_size)) ||
+	    crm_mail_mbox_entry(&b, raw, len, now)) {
+		close(fd);
+		crm_buf_free(&b);
+		return crm_error_nomem();
 	}
 	rc = write(fd, b.ptr, b.len) == (ssize_t)b.len && !fsync(fd) ? CRM_OK :
 	     crm_error_set(CRM_EIO, "cannot write '%s': %s", path, strerror(errno));
@@ -56,8 +74,7 @@ static int mbox_append(const char *path, const char *raw, size_t len, const char
 	return rc;
 }
 
-/* Checks a delivery target: NULL, "mbox:FILE" or "maildir:DIR". */
-static int good_target(const char *to)
+int campaign_target_check(const char *to)
 {
 	if (!to || (!strncmp(to, "mbox:", 5) && to[5]) || (!strncmp(to, "maildir:", 8) && to[8]))
 		return CRM_OK;
@@ -347,7 +364,7 @@ int campaign_run(struct renderer *r, const char *occ, const struct crm_send_opts
                  struct crm_send_tally *t)
 {
 	struct run u = { r, occ, o->to ? o->to : r->c->deliver, o, fn, arg, t, 0 };
-	int rc = good_target(u.to), failed = CRM_OK;
+	int rc = campaign_target_check(u.to), failed = CRM_OK;
 	char *why = NULL;
 
 	t->members += (int64_t)r->ppl.n;

@@ -436,4 +436,21 @@ test_expect_success 'a From address of an internationalised domain is sent in it
 	crm-campaign send 1 --to mbox:idn.mbox -q >/dev/null &&
 	grep -q "^List-Unsubscribe: <mailto:news@xn--bcher-kva.example?subject=unsubscribe%20" idn.mbox
 '
+test_expect_success 'into an mbox another program left without a line end, the message starts its own' '
+	printf "mail:\n  from: Shop <news@example.org>\n" >gap.yaml &&
+	export CRM_CONFIG="$PWD/gap.yaml" CRM_DB="$PWD/gap.db" &&
+	crm-contact add -q --first-name Ann --email ann@example.org >/dev/null && crm-contact consent set 1 email granted &&
+	printf "Hi {{first_name}}\n" >gap.txt && crm-campaign template add t --subject Hi --text gap.txt &&
+	crm-campaign segment add all --where "id > 0" >/dev/null &&
+	crm-campaign add -q --name c --segment all --template t >/dev/null &&
+	printf "From a@b Sat Nov 21 10:00:00 2026\nSubject: earlier\n\nlast line without newline" >gap.mbox &&
+	crm-campaign send 1 --to mbox:gap.mbox -q >/dev/null &&
+	python3 -c "import mailbox; print(*[m[\"Subject\"] for m in mailbox.mbox(\"gap.mbox\")])" >out &&
+	echo "earlier Hi" >expect && test_cmp expect out &&
+	: a delivery that is none is told when it is set, not when cron sends &&
+	expect_exit 3 crm-campaign add --name d --segment all --template t --deliver bogus >out 2>err &&
+	grep -q "deliver: invalid delivery .bogus." err && test ! -s out &&
+	expect_exit 3 crm-campaign set 1 --deliver mbox 2>err && grep -q "deliver: invalid delivery .mbox." err &&
+	crm-campaign set -q 1 --deliver maildir:md
+'
 test_done
