@@ -70,12 +70,14 @@ static int consent_found(crm_db *db, struct crm_unsubscribe *u)
 }
 
 /* Notes the unsubscribe on the person's messages of the campaign (moved
- * to them by a merge, if it took them in). */
+ * to them by a merge, if it took them in); one they were left out of is
+ * no message (a token from a preview). */
 static int note_unsubscribe(crm_db *db, int64_t campaign, int64_t person)
 {
 	crm_stmt *st;
 	int rc = crm_db_stmt(db, &st, "UPDATE campaign_sends SET unsubscribed_at = crm_now()"
-	                     " WHERE campaign_id = ?1 AND contact_id = ?2 AND unsubscribed_at IS NULL");
+	                     " WHERE campaign_id = ?1 AND contact_id = ?2 AND unsubscribed_at IS NULL"
+	                     " AND state <> 'excluded'");
 
 	if (rc)
 		return rc;

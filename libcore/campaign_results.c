@@ -18,7 +18,8 @@
  * many messages of the campaign its person got before it. */
 #define FIGURES \
 	"SELECT count(*) FILTER (WHERE state = 'sent'), count(*) FILTER (WHERE state = 'sending')," \
-	" count(*) FILTER (WHERE state = 'excluded'), count(bounced_at), count(unsubscribed_at)," \
+	" count(*) FILTER (WHERE state = 'excluded'), count(bounced_at)," \
+	" count(unsubscribed_at) FILTER (WHERE state <> 'excluded')," \
 	" count(replied_at)," \
 	" (SELECT count(DISTINCT p.contact_id) || ' ' || count(*) || ' ' ||" \
 	"  " SUM_OR_ZERO("crm_base_or_null(p.total, p.total_currency, p.at)") \

@@ -453,4 +453,17 @@ test_expect_success 'into an mbox another program left without a line end, the m
 	expect_exit 3 crm-campaign set 1 --deliver mbox 2>err && grep -q "deliver: invalid delivery .mbox." err &&
 	crm-campaign set -q 1 --deliver maildir:md
 '
+test_expect_success 'an unsubscribe by someone the campaign left out is not in its figures' '
+	export CRM_CONFIG="$PWD/gap.yaml" CRM_DB="$PWD/left.db" &&
+	crm-contact add -q --first-name Ann --email ann@example.org >/dev/null && crm-contact consent set 1 email granted &&
+	crm-contact add -q --first-name Bob --email bob@example.org >/dev/null &&
+	printf "Hi {{first_name}} {{unsubscribe_url}}\n" >left.txt && crm-campaign template add t --subject Hi --text left.txt &&
+	crm-campaign segment add all --where "id > 0" >/dev/null &&
+	crm-campaign add -q --name c --segment all --template t >/dev/null &&
+	crm-campaign send 1 --to mbox:left.mbox -q >/dev/null &&
+	tok=$(crm-campaign preview 1 --person 2 | grep -o "unsubscribe%20[0-9a-f.]*" | head -1 | sed "s/unsubscribe%20//") &&
+	test -n "$tok" && crm-campaign unsubscribe "$tok" 2>/dev/null &&
+	crm-campaign results 1 -f measure,value -H | grep -E "^(sent|unsubscribed)	" >out &&
+	printf "sent\t1\nunsubscribed\t0\n" >expect && test_cmp expect out
+'
 test_done
