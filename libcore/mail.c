@@ -97,12 +97,41 @@ static void utf8_census(const char *s, size_t n, size_t *multi, size_t *stray)
 	}
 }
 
+const char *crm_mail_charset(const char *charset)
+{
+	/* Labels, each list ending with the converter they are read with:
+	 * the WHATWG Encoding Standard's choices, which browsers and mail
+	 * readers share; the vendor sets are supersets of the labelled ones. */
+	static const char *const sets[][12] = {
+		{ "iso-8859-1", "iso8859-1", "iso_8859-1", "latin1", "l1", "cp819", "ibm819",
+		  "iso-ir-100", "csisolatin1", "WINDOWS-1252" },
+		{ "iso-8859-9", "iso8859-9", "iso_8859-9", "latin5", "l5", "csisolatin5",
+		  "WINDOWS-1254" },
+		{ "shift_jis", "shift-jis", "sjis", "x-sjis", "windows-31j", "ms_kanji", "ms932",
+		  "csshiftjis", "cswindows31j", "x-ms-cp932", "CP932" },
+		{ "ks_c_5601-1987", "ks_c_5601-1989", "ksc5601", "ksc_5601", "korean",
+		  "csksc56011987", "euc-kr", "cseuckr", "windows-949", "x-windows-949", "CP949" },
+		{ "gb2312", "euc-cn", "gbk", "x-gbk", "csgb2312", "chinese", "cp936", "GB18030" },
+	};
+
+	for (size_t i = 0; charset && i < sizeof sets / sizeof sets[0]; i++) {
+		size_t n = 0;
+
+		while (sets[i][n + 1])
+			n++;
+		for (size_t k = 0; k < n; k++)
+			if (!strcasecmp(charset, sets[i][k]))
+				return sets[i][n];
+	}
+	return charset;
+}
+
 /* Converts the n bytes at s from charset to UTF-8 into b, a U+FFFD for
  * each byte the charset does not define; stores how many in *bad.
  * Returns -1 when iconv does not know the charset. */
 static int convert(crm_buf *b, const char *s, size_t n, const char *charset, size_t *bad)
 {
-	iconv_t cd = iconv_open("UTF-8", g_mime_charset_iconv_name(charset));
+	iconv_t cd = iconv_open("UTF-8", g_mime_charset_iconv_name(crm_mail_charset(charset)));
 	char *in = (char *)s;
 
 	*bad = 0;

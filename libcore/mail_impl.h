@@ -21,6 +21,13 @@ InternetAddressMailbox *crm_mail_first_mailbox(InternetAddressList *list);
  * U+FFFD), or NULL when out of memory. */
 char *crm_mail_utf8(const char *s, size_t n);
 
+/* The converter to read text labelled charset with: the label mail
+ * programs write for a Windows code page names that code page, as mail
+ * readers take it (ISO-8859-1 is read as Windows-1252, Shift_JIS as
+ * CP932, ks_c_5601-1987 as CP949, GB2312 as GB18030); any other label
+ * as it is. */
+const char *crm_mail_charset(const char *charset);
+
 /* Returns the decoded content of part as a byte array the caller frees
  * with g_byte_array_free(bytes, TRUE). */
 GByteArray *crm_mail_content(GMimePart *part);

@@ -95,7 +95,8 @@ static int flush(crm_buf *out, crm_buf *bytes, const char *charset)
 
 	if (!bytes->len)
 		return CRM_OK;
-	u = g_convert(bytes->ptr, (gssize)bytes->len, "UTF-8", charset, NULL, &n, NULL);
+	u = g_convert(bytes->ptr, (gssize)bytes->len, "UTF-8", crm_mail_charset(charset), NULL, &n,
+	              NULL);
 	rc = u ? crm_buf_put(out, u, n) : crm_buf_put(out, bytes->ptr, bytes->len);
 	g_free(u);
 	crm_buf_clear(bytes);

@@ -447,4 +447,21 @@ test_expect_success 'mail-in: a bounce of a reply, without In-Reply-To, is noted
 	test_cmp expect out &&
 	crm-ticket thread 2 -f kind,text -H | grep -q "^comment	Delivery report from MAILER-DAEMON@mx.acme.example: Undelivered Mail"
 '
+# Windows mailers label their code pages with the standard sets' names:
+# cp1252 as ISO-8859-1 (its curly quotes, euro and dashes at 0x80-0x9F),
+# cp932 as Shift_JIS or Windows-31J, cp949 as ks_c_5601-1987.
+test_expect_success 'mail labelled by the sets Windows code pages extend is read as those code pages' '
+	export CRM_DB="$PWD/labels.db" &&
+	printf "From: a@example.com\nSubject: =?iso-8859-1?Q?Preis_50=80_=96_zu_hoch?=\nMessage-ID: <l1@x>\nContent-Type: text/plain; charset=iso-8859-1\n\nPrice \223""50\200\224 \226 too high\n" >l1.eml &&
+	printf "From: b@example.jp\nSubject: s\nMessage-ID: <l2@x>\nContent-Type: text/plain; charset=Shift_JIS\n\n\220\277\213\201\217\221\207\100 \373\374\n" >l2.eml &&
+	printf "From: b@example.jp\nSubject: s\nMessage-ID: <l3@x>\nContent-Type: text/plain; charset=windows-31j\n\n\220\277\213\201\217\221\n" >l3.eml &&
+	printf "From: k@example.kr\nSubject: =?ks_c_5601-1987?B?vsiz5w==?=\nMessage-ID: <l4@x>\nContent-Type: text/plain; charset=ks_c_5601-1987\n\n\276\310\263\347 \214\143\271\346\n" >l4.eml &&
+	crm-ticket mail-in l1.eml l2.eml l3.eml l4.eml >/dev/null &&
+	for t in 1 2 3 4; do crm-ticket thread $t -f text -H || return 1; done >out &&
+	printf "Price \342\200\234""50\342\202\254\342\200\235 \342\200\223 too high\n" >expect &&
+	printf "\350\253\213\346\261\202\346\233\270\342\221\240 \351\253\231\n\350\253\213\346\261\202\346\233\270\n" >>expect &&
+	printf "\354\225\210\353\205\225 \353\230\240\353\260\251\n" >>expect && test_cmp expect out &&
+	crm-ticket list -f subject -H >out &&
+	printf "Preis 50\342\202\254 \342\200\223 zu hoch\ns\ns\n\354\225\210\353\205\225\n" >expect && test_cmp expect out
+'
 test_done
