@@ -195,13 +195,46 @@ static void program_help(const struct cli_program *p, FILE *fp)
 	        p->name, p->name);
 }
 
+/* Writes "PROG: " and the message fmt makes to standard error, its
+ * control characters escaped (\r, \n, \t, \xNN): a value quoted in it
+ * keeps one message one line for syslog and cron's mail. */
+static void put_message(const struct cli *c, const char *fmt, va_list ap)
+{
+	crm_buf b = CRM_BUF_INIT;
+
+	fprintf(stderr, "%s: ", c->prog->name);
+	if (crm_buf_vprintf(&b, fmt, ap)) {
+		fputs("out of memory", stderr);
+		crm_buf_free(&b);
+		return;
+	}
+	for (const unsigned char *p = (const unsigned char *)crm_buf_str(&b); *p; p++) {
+		if (*p >= 0x20 && *p != 0x7f)
+			fputc(*p, stderr);
+		else if (*p == '\n' || *p == '\r' || *p == '\t')
+			fprintf(stderr, "\\%c", *p == '\n' ? 'n' : *p == '\r' ? 'r' : 't');
+		else
+			fprintf(stderr, "\\x%02x", *p);
+	}
+	crm_buf_free(&b);
+}
+
+void cli_say(const struct cli *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	put_message(c, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
 int cli_fail(const struct cli *c, int status, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", c->prog->name);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	put_message(c, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 	return status;
@@ -216,9 +249,8 @@ int cli_usage_error(const struct cli *c, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", c->prog->name);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	put_message(c, fmt, ap);
 	va_end(ap);
 	if (c->verb)
 		fprintf(stderr, "\nusage: %s %s [options]%s%s\nTry '%s %s --help'.\n",

@@ -109,7 +109,12 @@ const char *cli_next(const struct cli *c, const char *name, size_t *pos);
  * status documented for code. */
 int cli_error(const struct cli *c, int code);
 
-/* Prints "PROG: message" and returns status. */
+/* Writes "PROG: " and the message to standard error, its control
+ * characters escaped, and a line end (a rejected record's line). */
+void cli_say(const struct cli *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Prints "PROG: message" (escaped as cli_say) and returns status. */
 int cli_fail(const struct cli *c, int status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 

@@ -104,10 +104,12 @@ static int rejected(struct run *run, const char *name, const struct crm_row *row
 {
 	long n = crm_import_counts(run->imp)->rejected;
 
-	if (!run->c->quiet)
-		fprintf(stderr, "%s%s: %s:%ld: %s%s%s\n", run->progress ? "\r\033[K" : "",
-		        run->c->prog->name, name, row->line, res->field ? res->field : "",
+	if (!run->c->quiet) {
+		if (run->progress)
+			fputs("\r\033[K", stderr);
+		cli_say(run->c, "%s:%ld: %s%s%s", name, row->line, res->field ? res->field : "",
 		        res->field ? ": " : "", res->reason);
+	}
 	if (run->rej && rejects_add(run->rej, row, res->field, res->reason))
 		return cli_error(run->c, crm_error_code());
 	if (run->max_errors >= 0 && n > run->max_errors)

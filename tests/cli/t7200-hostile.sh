@@ -311,4 +311,11 @@ test_expect_success 'a backup never overwrites an existing file' '
 	echo "precious" >dest.db &&
 	crm-db backup dest.db 2>err; test $? -ne 0 && grep -qx precious dest.db
 '
+test_expect_success 'a value with line breaks in an error message keeps the message one line' '
+	expect_exit 3 crm-contact add --db lines.db --email "$(printf "a@b.org\r\nBcc: x@y.org")" 2>err &&
+	test "$(wc -l <err)" = 1 && grep -q "a@b.org\\\\r\\\\nBcc: x@y.org" err &&
+	printf "email,first_name\n\"bad\nline\",Ann\n" >lines.csv &&
+	expect_exit 3 crm-import contacts --db lines.db lines.csv 2>err &&
+	grep -q "^crm-import: lines.csv:2: email: invalid email address .bad\\\\nline." err
+'
 test_done
