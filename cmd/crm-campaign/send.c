@@ -172,8 +172,9 @@ static int run_sending(struct cli *c, struct crm_send_opts *o, int64_t id, const
 	crm_db_rollback(c->db);
 	rc = date ? crm_triggers_run(c->db, date, o, sent_row, &s, &t)
 	          : crm_campaign_send(c->db, id, o, sent_row, &s, &t);
-	/* Nothing sent, nothing printed, not even a header. */
-	if (s.w && s.rows && !rc)
+	/* Nothing handed off prints what an empty list does: the header, or
+	 * [] in JSON, for the pipeline reading it. */
+	if (s.w && !rc)
 		rc = crm_out_finish(s.w);
 	crm_out_free(s.w);
 	if (date)
