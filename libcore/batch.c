@@ -182,7 +182,8 @@ static void referrers_sql(crm_buf *sql, const struct crm_entity *from, const str
  * erased since is none: undo leaves it as it is (reverse()); nor is a
  * later batch undone since, whose entries and its undo's (crm-import's
  * own, of no batch) cancel out: batches undo newest first; nor is a merge
- * undone since, whose unmerge put everything back. */
+ * undone since, whose unmerge put everything back, its survivor's
+ * changed fields too. */
 static int find_conflicts(crm_db *db, int64_t batch, int64_t last, crm_buf *b, long *n)
 {
 	crm_buf sql = CRM_BUF_INIT;
@@ -202,6 +203,13 @@ static int find_conflicts(crm_db *db, int64_t batch, int64_t last, crm_buf *b, l
 	             " AND NOT (l.action IN ('merge', 'merged', 'unmerge') AND coalesce("
 	             "  json_extract(l.changes, '$.merge') IN (SELECT id FROM merges"
 	             "  WHERE undone_at IS NOT NULL), 0))"
+	             /* nor what such a merge wrote into its survivor, between
+	              * its first record's "merged" entry and its own last */
+	             " AND NOT (l.entity = 'contact' AND EXISTS (SELECT 1 FROM merges m"
+	             "  WHERE m.survivor = l.entity_id AND m.undone_at IS NOT NULL"
+	             "  AND l.seq < m.last_seq AND l.seq > (SELECT max(a.seq) FROM audit a"
+	             "  WHERE a.entity = 'contact' AND a.entity_id = CAST(m.merged AS INTEGER)"
+	             "  AND a.action = 'merged' AND a.seq < m.last_seq)))"
 	             " GROUP BY l.entity, l.entity_id");
 	for (size_t k = 0; crm_entity_referrer(NULL, k, &from, &d); k++)
 		referrers_sql(&sql, from, d);

@@ -764,6 +764,15 @@ test_expect_success 'undo after a merge inside the batch removes the survivor wi
 	crm-import undo --force 1 2>err && grep -q "removed 1, restored 0" err &&
 	expect_exit 1 crm-contact list -a -H >/dev/null
 '
+test_expect_success 'undo after a merge inside the batch undone since needs no --force' '
+	export CRM_DB="$PWD/inside2.db" &&
+	crm-db init >/dev/null &&
+	printf "first_name,last_name,email\nBo,Ek,bo@example.se\nBob,Ek,bo.ek@home.example\n" >in2.csv &&
+	crm-import contacts -q in2.csv && crm-contact merge 1 2 >/dev/null &&
+	crm-dedup unmerge 1 >/dev/null 2>&1 &&
+	crm-import undo 1 2>err && grep -q "removed 2, restored 0" err &&
+	expect_exit 1 crm-contact list -a -H >/dev/null
+'
 test_expect_success 'undo of a batch whose person was erased since: nothing to refuse for' '
 	export CRM_DB="$PWD/erased.db" &&
 	crm-db init >/dev/null &&
