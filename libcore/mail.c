@@ -269,13 +269,48 @@ struct walk {
 	int rc;
 };
 
+/* Decodes into bytes base64 that lacks its closing '=' padding, which
+ * mail programs leave out and GMime's decoder then drops the last one or
+ * two bytes of ("SGVsbG8gV29ybGQ" is "Hello World", not "Hello Wor");
+ * returns 0 for any other content, for GMime to decode. */
+static int unpadded_base64(GMimeDataWrapper *w, GByteArray *bytes)
+{
+	GMimeStream *raw = g_mime_data_wrapper_get_stream(w);
+	crm_buf b = CRM_BUF_INIT;
+	char chunk[4096];
+	gssize n;
+	gsize len = 0;
+	guchar *out;
+	int done = 0, bad = 0;
+
+	if (!raw || g_mime_data_wrapper_get_encoding(w) != GMIME_CONTENT_ENCODING_BASE64 ||
+	    g_mime_stream_reset(raw))
+		return 0;
+	while (!bad && (n = g_mime_stream_read(raw, chunk, sizeof chunk)) > 0)
+		for (gssize i = 0; i < n && !bad; i++)
+			if (g_ascii_isalnum(chunk[i]) || chunk[i] == '+' || chunk[i] == '/' ||
+			    chunk[i] == '=')
+				bad = crm_buf_putc(&b, chunk[i]);
+	g_mime_stream_reset(raw);
+	if (!bad && b.len % 4 >= 2 && !memchr(b.ptr, '=', b.len) &&
+	    !crm_buf_puts(&b, b.len % 4 == 2 ? "==" : "=")) {
+		if ((out = g_base64_decode(crm_buf_str(&b), &len))) {
+			g_byte_array_append(bytes, out, (guint)len);
+			g_free(out);
+			done = 1;
+		}
+	}
+	crm_buf_free(&b);
+	return done;
+}
+
 GByteArray *crm_mail_content(GMimePart *part)
 {
 	GMimeDataWrapper *w = g_mime_part_get_content(part);
 	GMimeStream *st = g_mime_stream_mem_new();
 	GByteArray *bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(st));
 
-	if (w)
+	if (w && !unpadded_base64(w, bytes))
 		g_mime_data_wrapper_write_to_stream(w, st);
 	g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(st), FALSE);
 	g_object_unref(st);

@@ -464,4 +464,12 @@ test_expect_success 'mail labelled by the sets Windows code pages extend is read
 	crm-ticket list -f subject -H >out &&
 	printf "Preis 50\342\202\254 \342\200\223 zu hoch\ns\ns\n\354\225\210\353\205\225\n" >expect && test_cmp expect out
 '
+test_expect_success 'base64 without its closing padding is decoded whole, text and files' '
+	export CRM_DB="$PWD/pad.db" &&
+	printf "From: a@example.com\nSubject: u\nMessage-ID: <u1@x>\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\nSGVsbG8gV29ybGQ\n" >u1.eml &&
+	printf "From: a@example.com\nSubject: u2\nMessage-ID: <u2@x>\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\nsee file\n--b\nContent-Type: application/octet-stream; name=a.bin\nContent-Transfer-Encoding: base64\n\nAAECAwQ\n--b--\n" >u2.eml &&
+	crm-ticket mail-in u1.eml u2.eml >/dev/null &&
+	crm-ticket thread 1 -f text -H >out && echo "Hello World" >expect && test_cmp expect out &&
+	crm-ticket attachment 1 >got && printf "\0\1\2\3\4" >want && cmp want got
+'
 test_done
