@@ -163,6 +163,24 @@ static int open_ticket(crm_db *db, const struct crm_mail *m, int64_t contact, in
 	return rc;
 }
 
+/* The person who sent m, found by the address as the mail reader gives
+ * it (an internationalised domain in Unicode), else by its xn-- form, as
+ * another system's export may have stored it; else made. */
+static int sender(crm_db *db, const struct crm_mail *m, int64_t *contact)
+{
+	char *ascii = NULL;
+	int rc = CRM_ENOTFOUND;
+
+	if (m->from_addr && crm_mail_ascii_address(&ascii, m->from_addr) == CRM_OK &&
+	    strcmp(ascii, m->from_addr))
+		rc = crm_entity_resolve(db, &crm_contact_entity, ascii, contact);
+	crm_error_clear();
+	free(ascii);
+	if (rc == CRM_ENOTFOUND)
+		rc = crm_ticket_requester(db, m->from_addr, m->from_name, contact);
+	return rc;
+}
+
 /* Files m: on the ticket it threads to, else on a new one. */
 static int file_message(crm_db *db, const struct crm_mail *m, int64_t id,
                         struct crm_mail_in *res)
@@ -170,7 +188,7 @@ static int file_message(crm_db *db, const struct crm_mail *m, int64_t id,
 	struct crm_ticket_msg msg = { .kind = "customer" };
 	char *status = NULL;
 	int64_t mid;
-	int rc = crm_ticket_requester(db, m->from_addr, m->from_name, &msg.contact);
+	int rc = sender(db, m, &msg.contact);
 
 	/* A closed ticket stays closed: its follow-up is a ticket of its own;
 	 * so is one to an archived ticket, which no list shows. */

@@ -472,4 +472,13 @@ test_expect_success 'base64 without its closing padding is decoded whole, text a
 	crm-ticket thread 1 -f text -H >out && echo "Hello World" >expect && test_cmp expect out &&
 	crm-ticket attachment 1 >got && printf "\0\1\2\3\4" >want && cmp want got
 '
+test_expect_success 'a person stored with a domain in its xn-- form is found by mail from it' '
+	export CRM_DB="$PWD/idn.db" &&
+	crm-contact add -q --first-name Jörg --email joerg@xn--bcher-kva.de >/dev/null &&
+	printf "From: J\303\266rg <joerg@xn--bcher-kva.de>\nSubject: IDN\nMessage-ID: <i1@x>\n\nhi\n" >i1.eml &&
+	printf "From: J\303\266rg <joerg@b\303\274cher.de>\nSubject: IDN2\nMessage-ID: <i2@x>\n\nhi\n" >i2.eml &&
+	crm-ticket mail-in i1.eml i2.eml >/dev/null &&
+	crm-contact list -f id -H >out && echo 1 >expect && test_cmp expect out &&
+	crm-ticket list -f requester -H | sort -u >out && echo joerg@xn--bcher-kva.de >expect && test_cmp expect out
+'
 test_done
