@@ -535,6 +535,44 @@ int crm_template_known(void *unused, const char *name)
 	return crm_entity_field_find(&crm_contact_entity, name) != NULL;
 }
 
+/* SQL: whether column col and parameter p name one language, as a
+ * person's is matched (in any case, '_' for '-'). */
+#define SAME_LANGUAGE(col, p) \
+	"replace(lower(" col "), '_', '-') = replace(lower(" p "), '_', '-')"
+
+/* Stores in *taken whether template name has a variant in language lang
+ * however spelt (pt_BR, PT-br): refused unless replace, which deletes it,
+ * for the spelling given now. */
+static int clear_variant(crm_db *db, const char *name, const char *lang, int replace, int *taken)
+{
+	char *had = NULL;
+	crm_stmt *st;
+	int rc = crm_db_stmt(db, &st, "SELECT language FROM templates WHERE name = ?1"
+	                     " AND " SAME_LANGUAGE("language", "?2"));
+
+	if (rc)
+		return rc;
+	crm_stmt_bind_text(st, 1, name);
+	crm_stmt_bind_text(st, 2, lang);
+	if ((rc = crm_stmt_step(st)) == CRM_ROW && !(had = strdup(crm_stmt_text(st, 0))))
+		rc = crm_error_nomem();
+	crm_stmt_reset(st);
+	if (rc < 0)
+		return rc;
+	rc = CRM_OK;
+	if ((*taken = had != NULL) && !replace)
+		rc = crm_error_set(CRM_EDATA, "template '%s'%s%s exists (--replace replaces it)",
+		                   name, *had ? " in " : "", had);
+	if (!rc && had && !(rc = crm_db_stmt(db, &st, "DELETE FROM templates WHERE name = ?1"
+	                                     " AND language = ?2"))) {
+		crm_stmt_bind_text(st, 1, name);
+		crm_stmt_bind_text(st, 2, had);
+		rc = crm_stmt_done(st);
+	}
+	free(had);
+	return rc;
+}
+
 int crm_template_store(crm_db *db, const struct crm_template_text *t, int replace)
 {
 	const char *lang = t->language ? t->language : "";
@@ -552,17 +590,8 @@ int crm_template_store(crm_db *db, const struct crm_template_text *t, int replac
 	if ((rc = check_part(t->subject, "subject")) || (rc = check_part(t->from_name, "from_name")) ||
 	    (rc = check_part(t->text, t->text_label)) || (rc = check_part(t->html, t->html_label)))
 		return rc;
-	if ((rc = crm_db_stmt(db, &st, "SELECT 1 FROM templates WHERE name = ?1 AND language = ?2")))
+	if ((rc = clear_variant(db, t->name, lang, replace, &taken)))
 		return rc;
-	crm_stmt_bind_text(st, 1, t->name);
-	crm_stmt_bind_text(st, 2, lang);
-	taken = (rc = crm_stmt_step(st)) == CRM_ROW;
-	crm_stmt_reset(st);
-	if (rc < 0)
-		return rc;
-	if (taken && !replace)
-		return crm_error_set(CRM_EDATA, "template '%s'%s%s exists (--replace replaces it)",
-		                     t->name, *lang ? " in " : "", lang);
 	if ((rc = crm_db_stmt(db, &st, "INSERT INTO templates(name, language, subject, from_name,"
 	                      " text, html, created_at, updated_at)"
 	                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, crm_now(), crm_now())"
@@ -591,7 +620,7 @@ int crm_template_rm(crm_db *db, const char *name, const char *language)
 	                              " AND archived_at IS NULL ORDER BY id DESC", "template", name)))
 		return rc;
 	if ((rc = crm_db_stmt(db, &st, "DELETE FROM templates WHERE name = ?1"
-	                      " AND (?2 IS NULL OR language = ?2)")))
+	                      " AND (?2 IS NULL OR " SAME_LANGUAGE("language", "?2") ")")))
 		return rc;
 	crm_stmt_bind_text(st, 1, name);
 	crm_stmt_bind_text(st, 2, language);
@@ -613,7 +642,8 @@ int crm_template_list(crm_db *db, const char *name, const char *language,
 	*count = 0;
 	if ((rc = crm_db_stmt(db, &st, "SELECT name, language, subject, from_name, text, html,"
 	                      " updated_at FROM templates WHERE (?1 IS NULL OR name = ?1)"
-	                      " AND (?2 IS NULL OR language = ?2) ORDER BY name, language")))
+	                      " AND (?2 IS NULL OR " SAME_LANGUAGE("language", "?2") ")"
+	                      " ORDER BY name, language")))
 		return rc;
 	crm_stmt_bind_text(st, 1, name);
 	crm_stmt_bind_text(st, 2, language);

@@ -470,4 +470,18 @@ test_expect_success 'an unsubscribe by someone the campaign left out is not in i
 	crm-campaign send 1 --to mbox:left.mbox -q >out &&
 	printf "campaign\tperson\temail\tmessage_id\toccurrence\tstate\n" >expect && test_cmp expect out
 '
+test_expect_success 'a language variant is one however its tag is spelt' '
+	export CRM_CONFIG="$PWD/gap.yaml" CRM_DB="$PWD/variants.db" &&
+	printf "Hi\n" >v-en.txt && printf "Oi\n" >v-pt.txt &&
+	crm-campaign template add t --subject Hi --text v-en.txt &&
+	crm-campaign template add t --language PT_BR --subject "Oi (old)" --text v-pt.txt &&
+	expect_exit 3 crm-campaign template add t --language pt-BR --subject "Oi (new)" --text v-pt.txt 2>err &&
+	grep -q "template .t. in PT_BR exists (--replace replaces it)" err &&
+	crm-campaign template add t --language pt-BR --subject "Oi (new)" --text v-pt.txt --replace &&
+	crm-campaign template list t -f language,subject -H >out &&
+	printf "\tHi\npt-BR\tOi (new)\n" >expect && test_cmp expect out &&
+	crm-campaign template show t --language pt_br -f subject -H >out && echo "Oi (new)" >expect &&
+	test_cmp expect out && crm-campaign template rm t --language PT-br &&
+	crm-campaign template list t -f language -H >out && printf "\n" >expect && test_cmp expect out
+'
 test_done
