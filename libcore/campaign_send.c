@@ -388,17 +388,22 @@ int campaign_run(struct renderer *r, const char *occ, const struct crm_send_opts
 
 static int set_status(crm_db *db, int64_t id, const char *status)
 {
+	char *was = NULL;
 	crm_stmt *st;
 	int rc = crm_db_begin(db, true);
 
-	if (!rc && !(rc = crm_db_stmt(db, &st, "UPDATE campaigns SET status = ?2,"
-	                              " updated_at = crm_now() WHERE id = ?1 AND status <> ?2"))) {
+	if (!rc)
+		rc = crm_db_text_of(db, "SELECT status FROM campaigns WHERE id = ?1", id, &was);
+	if (!rc && was && strcmp(was, status) &&
+	    !(rc = crm_db_stmt(db, &st, "UPDATE campaigns SET status = ?2,"
+	                       " updated_at = crm_now() WHERE id = ?1"))) {
 		crm_stmt_bind_int(st, 1, id);
 		crm_stmt_bind_text(st, 2, status);
-		rc = crm_stmt_done(st);
+		/* The history says what it was, as for any other change. */
+		if (!(rc = crm_stmt_done(st)))
+			rc = crm_audit_change(db, "campaign", id, "set", "status", was, status);
 	}
-	if (!rc && crm_db_changes(db))
-		rc = crm_audit_change(db, "campaign", id, "set", "status", NULL, status);
+	free(was);
 	if (!rc)
 		return crm_db_commit(db);
 	crm_db_rollback(db);

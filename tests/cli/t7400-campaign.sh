@@ -445,6 +445,8 @@ test_expect_success 'into an mbox another program left without a line end, the m
 	crm-campaign add -q --name c --segment all --template t >/dev/null &&
 	printf "From a@b Sat Nov 21 10:00:00 2026\nSubject: earlier\n\nlast line without newline" >gap.mbox &&
 	crm-campaign send 1 --to mbox:gap.mbox -q >/dev/null &&
+	crm-campaign timeline 1 -f text -H | grep "^status" >out &&
+	printf "status: sending → sent\nstatus: draft → sending\n" >expect && test_cmp expect out &&
 	python3 -c "import mailbox; print(*[m[\"Subject\"] for m in mailbox.mbox(\"gap.mbox\")])" >out &&
 	echo "earlier Hi" >expect && test_cmp expect out &&
 	: a delivery that is none is told when it is set, not when cron sends &&
