@@ -557,10 +557,8 @@ static int clear_variant(crm_db *db, const char *name, const char *lang, int rep
 	if ((rc = crm_stmt_step(st)) == CRM_ROW && !(had = strdup(crm_stmt_text(st, 0))))
 		rc = crm_error_nomem();
 	crm_stmt_reset(st);
-	if (rc < 0)
-		return rc;
-	rc = CRM_OK;
-	if ((*taken = had != NULL) && !replace)
+	rc = rc < 0 ? rc : CRM_OK;
+	if (!rc && (*taken = had != NULL) && !replace)
 		rc = crm_error_set(CRM_EDATA, "template '%s'%s%s exists (--replace replaces it)",
 		                   name, *had ? " in " : "", had);
 	if (!rc && had && !(rc = crm_db_stmt(db, &st, "DELETE FROM templates WHERE name = ?1"

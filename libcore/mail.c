@@ -431,12 +431,38 @@ static int body_kind(GMimePart *part)
 	return g_mime_content_type_is_type(ct, "text", "html") ? 2 : 0;
 }
 
+static int blank(const char *s)
+{
+	return !s || !s[strspn(s, " \t\r\n")];
+}
+
+/* A multipart without parts (its boundary missing, or never found): what
+ * it holds is read as its text, which would else be lost. */
+static int partless(struct walk *w, GMimeMultipart *mp)
+{
+	const char *s = g_mime_multipart_get_prologue(mp);
+	char *text;
+
+	if (g_mime_multipart_get_count(mp) || blank(s))
+		return CRM_OK;
+	if (!(text = to_utf8(s, strlen(s), NULL)))
+		return crm_error_nomem();
+	unix_lines(text);
+	if (w->text.len)
+		crm_buf_puts(&w->text, "\n\n");
+	crm_buf_puts(&w->text, text);
+	free(text);
+	return CRM_OK;
+}
+
 static void visit(GMimeObject *parent, GMimeObject *part, gpointer data)
 {
 	struct walk *w = data;
 	int kind;
 
 	(void)parent;
+	if (!w->rc && GMIME_IS_MULTIPART(part))
+		w->rc = partless(w, GMIME_MULTIPART(part));
 	if (w->rc || GMIME_IS_MULTIPART(part))
 		return;
 	if (GMIME_IS_MESSAGE_PART(part))
@@ -445,11 +471,6 @@ static void visit(GMimeObject *parent, GMimeObject *part, gpointer data)
 		w->rc = add_text(w, GMIME_PART(part), kind == 2);
 	else if (GMIME_IS_PART(part))
 		w->rc = attach_part(w, GMIME_PART(part));
-}
-
-static int blank(const char *s)
-{
-	return !s || !s[strspn(s, " \t\r\n")];
 }
 
 static int read_parts(struct crm_mail *m, GMimeMessage *msg, size_t cap)

@@ -481,4 +481,11 @@ test_expect_success 'a person stored with a domain in its xn-- form is found by 
 	crm-contact list -f id -H >out && echo 1 >expect && test_cmp expect out &&
 	crm-ticket list -f requester -H | sort -u >out && echo joerg@xn--bcher-kva.de >expect && test_cmp expect out
 '
+test_expect_success 'a multipart message without its boundary keeps what it says as its text' '
+	export CRM_DB="$PWD/nobound.db" &&
+	printf "From: a@example.com\nSubject: no boundary\nMessage-ID: <nb@x>\nMIME-Version: 1.0\nContent-Type: multipart/mixed\n\nMy order 4711 never arrived.\n" >nb.eml &&
+	crm-ticket mail-in nb.eml >/dev/null &&
+	crm-ticket thread 1 -f text -H >out && echo "My order 4711 never arrived." >expect && test_cmp expect out &&
+	crm-ticket list --search 4711 -f id -H >out && echo 1 >expect && test_cmp expect out
+'
 test_done
