@@ -1094,6 +1094,18 @@ static int merge_state(crm_db *db, int64_t merge, int64_t *survivor, json_t **jo
 	return CRM_OK;
 }
 
+/* Fails, even forced, when the survivor was deleted since (purged, or
+ * its import undone, forced): the merged records alone would come back. */
+static int check_survivor(crm_db *db, int64_t merge, int64_t survivor)
+{
+	int rc = crm_entity_exists(db, &crm_contact_entity, survivor);
+
+	if (rc == CRM_ENOTFOUND)
+		return crm_error_set(CRM_EFAIL, "merge %lld cannot be undone: contact %lld was deleted"
+		                     " since", (long long)merge, (long long)survivor);
+	return rc;
+}
+
 /* Fails, even forced, when the survivor was merged into another since:
  * its rows are that merge's now, and only undoing it first gives them
  * back whole. */
@@ -1235,6 +1247,7 @@ int crm_unmerge(crm_db *db, int64_t merge, int force)
 
 	if ((rc = crm_db_writable(db)) || (rc = merge_state(db, merge, &survivor, &journal, &last)) ||
 	    (rc = check_merged_away(db, merge, survivor)) ||
+	    (rc = check_survivor(db, merge, survivor)) ||
 	    (!force && (rc = check_later(db, merge, survivor, last))) ||
 	    (rc = check_email(db, journal, json_object_get(journal, "survivor"))))
 		goto out;

@@ -89,6 +89,16 @@ test_expect_success 'people merged in stages keep every address and number, each
 	crm-contact show --db stages.db 1 --format json >one.json &&
 	test "$(grep -o "nora1@example.no" one.json | wc -l)" = 1
 '
+test_expect_success 'a merge whose survivor was deleted since cannot be undone, even forced' '
+	printf "first_name,last_name,email,phone,birth_date,country\nRobert,Lovelace,bob@example.org,020 7946 0001,1975-03-12,GB\nBob,Lovelace,,+44 20 7946 0001,1975-03-12,GB\n" >gone.csv &&
+	crm-import contacts -q --db gone.db gone.csv &&
+	CRM_NOW=2026-11-22T10:00:00Z crm-dedup merge --db gone.db --auto -q >/dev/null &&
+	CRM_NOW=2026-11-22T11:00:00Z crm-import undo --db gone.db --force 1 2>/dev/null &&
+	db_rows gone.db >gone.before &&
+	expect_exit 1 crm-dedup unmerge --db gone.db --force 1 2>err &&
+	grep -q "merge 1 cannot be undone: contact 1 was deleted since" err &&
+	db_rows gone.db >gone.after && test_cmp gone.before gone.after
+'
 test_expect_success 'history lists the merges' '
 	crm-dedup history -f merge,survivor,merged,undone_at >out &&
 	printf "merge\tsurvivor\tmerged\tundone_at\n1\t1\t2\t\n2\t3\t4\t\n" >expect && test_cmp expect out
