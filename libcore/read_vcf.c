@@ -15,6 +15,7 @@
 #include "crm/buf.h"
 #include "crm/error.h"
 #include "crm/norm.h"
+#include "mail_impl.h"
 #include "reader_impl.h"
 
 struct vcf_state {
@@ -302,18 +303,17 @@ static int unquote_printable(crm_buf *b, const char *v, size_t len)
 
 /* The value of a property whose CHARSET nothing here reads, for the card
  * it rejects, so that the fixed card still has it: its bytes into
- * st->utf8 as they are when they are UTF-8, else each byte past ASCII as
- * U+FFFD (the person sees where letters were lost). */
+ * st->utf8, each that is not UTF-8 as U+FFFD (crm_mail_utf8: the person
+ * sees where letters were lost). */
 static int unknown_charset(struct vcf_state *st)
 {
+	char *text = crm_mail_utf8(st->qp.ptr, st->qp.len);
+	int rc;
+
 	crm_buf_clear(&st->utf8);
-	if (crm_utf8_valid_p(st->qp.ptr, st->qp.len))
-		return crm_buf_put(&st->utf8, st->qp.ptr, st->qp.len) ? crm_error_nomem() : 2;
-	for (size_t i = 0; i < st->qp.len; i++)
-		if ((unsigned char)st->qp.ptr[i] < 0x80 ? crm_buf_putc(&st->utf8, st->qp.ptr[i])
-		                                        : crm_buf_puts(&st->utf8, "\xef\xbf\xbd"))
-			return crm_error_nomem();
-	return 2;
+	rc = !text || crm_buf_puts(&st->utf8, text);
+	free(text);
+	return rc ? crm_error_nomem() : 2;
 }
 
 /* Converts the decoded quoted-printable value in st->qp from the
