@@ -540,42 +540,35 @@ int crm_template_known(void *unused, const char *name)
 #define SAME_LANGUAGE(col, p) \
 	"replace(lower(" col "), '_', '-') = replace(lower(" p "), '_', '-')"
 
-/* Stores in *taken whether template name has a variant in language lang
- * however spelt (pt_BR, PT-br): refused unless replace, which deletes it,
- * for the spelling given now. */
-static int clear_variant(crm_db *db, const char *name, const char *lang, int replace, int *taken)
+/* Stores in *had (malloc'd) the spelling of template name's variant in
+ * language lang however spelt (pt_BR, PT-br), or NULL when it has none;
+ * one there is refused unless replace. */
+static int variant_of(crm_db *db, const char *name, const char *lang, int replace, char **had)
 {
-	char *had = NULL;
 	crm_stmt *st;
 	int rc = crm_db_stmt(db, &st, "SELECT language FROM templates WHERE name = ?1"
 	                     " AND " SAME_LANGUAGE("language", "?2"));
 
+	*had = NULL;
 	if (rc)
 		return rc;
 	crm_stmt_bind_text(st, 1, name);
 	crm_stmt_bind_text(st, 2, lang);
-	if ((rc = crm_stmt_step(st)) == CRM_ROW && !(had = strdup(crm_stmt_text(st, 0))))
+	if ((rc = crm_stmt_step(st)) == CRM_ROW && !(*had = strdup(crm_stmt_text(st, 0))))
 		rc = crm_error_nomem();
 	crm_stmt_reset(st);
-	rc = rc < 0 ? rc : CRM_OK;
-	if (!rc && (*taken = had != NULL) && !replace)
+	if (rc >= 0 && *had && !replace)
 		rc = crm_error_set(CRM_EDATA, "template '%s'%s%s exists (--replace replaces it)",
-		                   name, *had ? " in " : "", had);
-	if (!rc && had && !(rc = crm_db_stmt(db, &st, "DELETE FROM templates WHERE name = ?1"
-	                                     " AND language = ?2"))) {
-		crm_stmt_bind_text(st, 1, name);
-		crm_stmt_bind_text(st, 2, had);
-		rc = crm_stmt_done(st);
-	}
-	free(had);
-	return rc;
+		                   name, **had ? " in " : "", *had);
+	return rc < 0 ? rc : CRM_OK;
 }
 
 int crm_template_store(crm_db *db, const struct crm_template_text *t, int replace)
 {
 	const char *lang = t->language ? t->language : "";
+	char *had = NULL;
 	crm_stmt *st;
-	int rc, taken;
+	int rc;
 
 	if (!good_name(t->name))
 		return crm_error_set(CRM_EDATA, "invalid template name '%s' (letters, digits, '.',"
@@ -586,26 +579,31 @@ int crm_template_store(crm_db *db, const struct crm_template_text *t, int replac
 		return crm_error_set(CRM_EUSAGE, "invalid language '%s' (a tag such as uz, ru,"
 		                     " pt-BR)", lang);
 	if ((rc = check_part(t->subject, "subject")) || (rc = check_part(t->from_name, "from_name")) ||
-	    (rc = check_part(t->text, t->text_label)) || (rc = check_part(t->html, t->html_label)))
-		return rc;
-	if ((rc = clear_variant(db, t->name, lang, replace, &taken)))
-		return rc;
-	if ((rc = crm_db_stmt(db, &st, "INSERT INTO templates(name, language, subject, from_name,"
-	                      " text, html, created_at, updated_at)"
-	                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, crm_now(), crm_now())"
-	                      " ON CONFLICT (name, language) DO UPDATE SET subject = ?3,"
-	                      " from_name = ?4, text = ?5, html = ?6, updated_at = crm_now()")))
-		return rc;
+	    (rc = check_part(t->text, t->text_label)) || (rc = check_part(t->html, t->html_label)) ||
+	    (rc = variant_of(db, t->name, lang, replace, &had)))
+		goto done;
+	/* A variant replaced takes the spelling given now. */
+	if ((rc = crm_db_stmt(db, &st, had ? "UPDATE templates SET language = ?2, subject = ?3,"
+	                                     " from_name = ?4, text = ?5, html = ?6,"
+	                                     " updated_at = crm_now() WHERE name = ?1 AND language = ?7"
+	                                   : "INSERT INTO templates(name, language, subject,"
+	                                     " from_name, text, html, created_at, updated_at)"
+	                                     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, crm_now(), crm_now())")))
+		goto done;
 	crm_stmt_bind_text(st, 1, t->name);
 	crm_stmt_bind_text(st, 2, lang);
 	crm_stmt_bind_text(st, 3, t->subject);
 	crm_stmt_bind_text(st, 4, t->from_name);
 	crm_stmt_bind_text(st, 5, t->text);
 	crm_stmt_bind_text(st, 6, t->html);
-	if ((rc = crm_stmt_done(st)))
-		return rc;
-	return crm_audit_change(db, "template", 0, taken ? "set" : "add", "template", NULL,
-	                        t->name);
+	if (had)
+		crm_stmt_bind_text(st, 7, had);
+	if (!(rc = crm_stmt_done(st)))
+		rc = crm_audit_change(db, "template", 0, had ? "set" : "add", "template", NULL,
+		                      t->name);
+done:
+	free(had);
+	return rc;
 }
 
 int crm_template_rm(crm_db *db, const char *name, const char *language)
